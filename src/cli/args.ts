@@ -1,0 +1,67 @@
+import { UserError } from '../core/util/result';
+
+/** Parsed command line: positional arguments and --flags (--x=v, --x v, boolean --x). */
+export interface ParsedArgs {
+  positionals: string[];
+  flags: Map<string, string | true>;
+}
+
+export interface FlagSpec {
+  /** Flags that take a value; any other --flag is boolean. */
+  valued: string[];
+  boolean: string[];
+  /** Short aliases, e.g. { o: 'output' }. */
+  aliases?: Record<string, string>;
+}
+
+export function parseArgs(argv: string[], spec: FlagSpec): ParsedArgs {
+  const positionals: string[] = [];
+  const flags = new Map<string, string | true>();
+  const valued = new Set(spec.valued);
+  const known = new Set([...spec.valued, ...spec.boolean, 'json', 'help']);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    let name: string | undefined;
+    let inline: string | undefined;
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
+      inline = eq >= 0 ? a.slice(eq + 1) : undefined;
+    } else if (/^-[a-zA-Z]$/.test(a)) {
+      name = spec.aliases?.[a.slice(1)] ?? (a === '-h' ? 'help' : undefined);
+      if (!name) throw new UserError(`Unknown option ${a}.`);
+    }
+    if (name === undefined) {
+      positionals.push(a);
+      continue;
+    }
+    if (!known.has(name)) throw new UserError(`Unknown option --${name}.`);
+    if (valued.has(name)) {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UserError(`Option --${name} needs a value.`);
+      flags.set(name, v);
+    } else {
+      if (inline !== undefined) throw new UserError(`Option --${name} takes no value.`);
+      flags.set(name, true);
+    }
+  }
+  return { positionals, flags };
+}
+
+export function flagString(p: ParsedArgs, name: string): string | undefined {
+  const v = p.flags.get(name);
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Durations as the CLI accepts them: 500ms, 30s, 2m, 1h, or a bare number of seconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) throw new UserError(`"${text}" is not a duration (examples: 500ms, 30s, 2m, 1h).`);
+  const n = Number(m[1]);
+  const unit = m[2] ?? 's';
+  return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit]!;
+}

@@ -1,0 +1,4 @@
+import type { CliCommand } from '../command';
+
+/** Every subcommand, in the order --help lists them. Each lives in its own file. */
+export const commands: CliCommand[] = [];

@@ -1,0 +1,74 @@
+import { commands } from './commands/index';
+import type { CliCommand } from './command';
+import { EXIT_OK, EXIT_USAGE, processIO } from './io';
+import type { CliIO } from './io';
+import { UserError, errorMessage } from '../core/util/result';
+import { VERSION } from '../core/version';
+
+function helpText(): string {
+  const width = Math.max(...commands.map((c) => c.path.join(' ').length), 10);
+  const lines = commands.map((c) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`);
+  return [
+    `perflens ${VERSION}: your local service's performance, from the terminal.`,
+    '',
+    'Usage: perflens <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Options for every command: --json (machine-readable output), --help.',
+    'Exit codes: 0 ok, 1 a finding or budget failed, 2 bad usage or bad input.',
+  ].join('\n');
+}
+
+function findCommand(argv: string[]): { cmd: CliCommand; rest: string[] } | undefined {
+  let best: { cmd: CliCommand; rest: string[] } | undefined;
+  for (const cmd of commands) {
+    if (cmd.path.every((w, i) => argv[i] === w) && (!best || cmd.path.length > best.cmd.path.length)) {
+      best = { cmd, rest: argv.slice(cmd.path.length) };
+    }
+  }
+  return best;
+}
+
+export async function runCli(argv: string[], io: CliIO = processIO): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    io.out(helpText());
+    return argv.length === 0 ? EXIT_USAGE : EXIT_OK;
+  }
+  if (argv[0] === '--version' || argv[0] === '-v') {
+    io.out(VERSION);
+    return EXIT_OK;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    io.err(`Unknown command "${argv.join(' ')}". Run perflens --help for the list.`);
+    return EXIT_USAGE;
+  }
+  if (found.rest.includes('--help') || found.rest.includes('-h')) {
+    io.out(found.cmd.usage);
+    return EXIT_OK;
+  }
+  try {
+    return await found.cmd.run(found.rest, io);
+  } catch (e) {
+    if (e instanceof UserError) {
+      io.err(`perflens: ${e.message}`);
+      return e.exitCode;
+    }
+    io.err(`perflens: unexpected error: ${errorMessage(e)}`);
+    return EXIT_USAGE;
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`perflens: ${errorMessage(e)}\n`);
+      process.exitCode = EXIT_USAGE;
+    },
+  );
+}

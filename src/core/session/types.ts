@@ -1,0 +1,113 @@
+/**
+ * What one collection round of an attach session produces. The status bar, dashboard, analyzers,
+ * alerts and CLI all read these. Every section is optional: a broken source leaves its section
+ * undefined and adds an entry to `errors`, and the others still arrive.
+ */
+
+export type HealthState = 'healthy' | 'degraded' | 'down' | 'unknown';
+
+export interface HealthCheckResult {
+  name: string;
+  status: HealthState;
+  /** Free text from the service (a message, a value): shown as text, never HTML. */
+  detail?: string;
+}
+
+export interface HealthSnapshot {
+  state: HealthState;
+  /** Why it is not healthy, one line each. */
+  reasons: string[];
+  checks: HealthCheckResult[];
+  httpStatus?: number;
+  latencyMs?: number;
+}
+
+export interface LatencyStats {
+  avgMs?: number;
+  p50Ms?: number;
+  p95Ms?: number;
+  p99Ms?: number;
+}
+
+export interface RouteStats extends LatencyStats {
+  route: string;
+  method?: string;
+  /** Requests per second over the last interval. */
+  requestRate: number;
+  /** Share of requests that failed (5xx by default), 0..1. */
+  errorRate: number;
+}
+
+export interface HttpStats extends LatencyStats {
+  requestRate: number;
+  errorRate: number;
+  routes: RouteStats[];
+}
+
+export interface PoolStats {
+  name?: string;
+  size?: number;
+  active?: number;
+  idle?: number;
+  pending?: number;
+  /** Acquisitions per second. */
+  acquireRate?: number;
+  acquireWaitP95Ms?: number;
+  /** Average time a connection is held, ms, when the service exposes it. */
+  holdTimeMs?: number;
+}
+
+export interface CacheStats {
+  name?: string;
+  hitRate?: number;
+  hitsPerSec?: number;
+  missesPerSec?: number;
+  evictionsPerSec?: number;
+  size?: number;
+  maxSize?: number;
+  memoryBytes?: number;
+  memoryLimitBytes?: number;
+}
+
+export interface QueryStats {
+  /** Statement label as the service exposes it (e.g. the demo's `query` label). */
+  query: string;
+  rate: number;
+  avgMs?: number;
+  p95Ms?: number;
+}
+
+export interface ProcessStats {
+  pid: number;
+  cpuPercent: number;
+  rssBytes: number;
+  heapUsedBytes?: number;
+  openConnections?: number;
+}
+
+export interface SystemStats {
+  cpuPercent: number;
+  memUsedBytes: number;
+  memTotalBytes: number;
+  diskUsedBytes?: number;
+  diskTotalBytes?: number;
+  netRxBytesPerSec?: number;
+  netTxBytesPerSec?: number;
+}
+
+export interface Snapshot {
+  targetId: string;
+  /** Epoch milliseconds of the collection round. */
+  time: number;
+  health?: HealthSnapshot;
+  http?: HttpStats;
+  pools?: PoolStats[];
+  caches?: CacheStats[];
+  queries?: QueryStats[];
+  process?: ProcessStats;
+  system?: SystemStats;
+  /** Which preset matched which metric family, e.g. { httpRequests: 'http_requests_total (prom-client)' }. */
+  presets?: Record<string, string>;
+  /** Per source failures this round: { source: 'scrape', kind: 'timeout', message }. */
+  errors: { source: 'scrape' | 'health' | 'process' | 'system' | 'prometheus'; kind: string; message: string }[];
+}

@@ -1,0 +1,88 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as zlib from 'node:zlib';
+import type { Result } from './result';
+import { fail, ok } from './result';
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  /** Time from request start to the full body, in milliseconds. */
+  elapsedMs: number;
+}
+
+export interface HttpGetOptions {
+  timeoutMs?: number;
+  /** Cap on the decoded body; larger bodies fail with kind 'too-large'. */
+  maxBytes?: number;
+  headers?: Record<string, string>;
+  method?: 'GET' | 'POST';
+  body?: string | Buffer;
+}
+
+export type HttpFailureKind = 'invalid-url' | 'refused' | 'timeout' | 'too-large' | 'network' | 'decode';
+
+/** Plain HTTP(S) GET with a hard timeout over the whole exchange, a body cap and gzip decoding. */
+export function httpRequest(url: string, opts: HttpGetOptions = {}): Promise<Result<HttpResponse, HttpFailureKind>> {
+  const timeoutMs = opts.timeoutMs ?? 2000;
+  const maxBytes = opts.maxBytes ?? 10 * 1024 * 1024;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return Promise.resolve(fail('invalid-url', `"${url}" is not a valid URL.`));
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    return Promise.resolve(fail('invalid-url', `Only http and https URLs are supported, not ${parsed.protocol}`));
+  }
+  const lib = parsed.protocol === 'https:' ? https : http;
+  const started = performance.now();
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (r: Result<HttpResponse, HttpFailureKind>) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(r);
+    };
+    const req = lib.request(
+      parsed,
+      {
+        method: opts.method ?? 'GET',
+        headers: { 'accept-encoding': 'gzip', 'user-agent': 'PerfLens', ...opts.headers },
+      },
+      (res) => {
+        const enc = String(res.headers['content-encoding'] ?? '').toLowerCase();
+        const stream = enc === 'gzip' || enc === 'x-gzip' ? res.pipe(zlib.createGunzip()) : enc === 'deflate' ? res.pipe(zlib.createInflate()) : res;
+        const chunks: Buffer[] = [];
+        let size = 0;
+        stream.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > maxBytes) {
+            req.destroy();
+            done(fail('too-large', `The response from ${url} is larger than the ${Math.round(maxBytes / 1024 / 1024)} MB limit.`));
+            return;
+          }
+          chunks.push(c);
+        });
+        stream.on('error', (e: Error) => done(fail('decode', `Could not decode the response from ${url}: ${e.message}`, e)));
+        stream.on('end', () => {
+          const headers: Record<string, string> = {};
+          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+          done(ok({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks), elapsedMs: performance.now() - started }));
+        });
+      },
+    );
+    const timer = setTimeout(() => {
+      req.destroy();
+      done(fail('timeout', `${url} did not answer within ${timeoutMs} ms.`));
+    }, timeoutMs);
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ECONNREFUSED') done(fail('refused', `Nothing is listening at ${parsed.host} (connection refused). Is the service running?`, e));
+      else done(fail('network', `Request to ${url} failed: ${e.message}`, e));
+    });
+    if (opts.body !== undefined) req.write(opts.body);
+    req.end();
+  });
+}

@@ -1,0 +1,32 @@
+/**
+ * Errors are values at boundaries: a collector, importer or loader returns one of these so one
+ * broken source never stops the others.
+ */
+export interface Failure<K extends string = string> {
+  kind: K;
+  /** What failed, why, and what to do, in words a user can act on. */
+  message: string;
+  cause?: unknown;
+}
+
+export type Result<T, K extends string = string> = { ok: true; value: T } | { ok: false; error: Failure<K> };
+
+export function ok<T>(value: T): { ok: true; value: T } {
+  return { ok: true, value };
+}
+
+export function fail<K extends string>(kind: K, message: string, cause?: unknown): { ok: false; error: Failure<K> } {
+  return { ok: false, error: { kind, message, cause } };
+}
+
+/** An error whose message is meant for the user (CLI prints it, extension shows it). */
+export class UserError extends Error {
+  constructor(message: string, readonly exitCode = 2) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
