@@ -95,6 +95,33 @@ export interface SystemStats {
   netTxBytesPerSec?: number;
 }
 
+/** One instance of a service read through a Prometheus server (its `instance` label). */
+export interface InstanceStats extends LatencyStats {
+  instance: string;
+  job?: string;
+  /** Prometheus's `up`: false when the server's last scrape of this instance failed. */
+  up: boolean;
+  requestRate?: number;
+  errorRate?: number;
+  routes?: RouteStats[];
+  cpuPercent?: number;
+  rssBytes?: number;
+  heapUsedBytes?: number;
+}
+
+/** An alert of the Prometheus server's own rules, shown beside PerfLens's alerts. */
+export interface ServerAlert {
+  name: string;
+  state: 'pending' | 'firing';
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** Epoch milliseconds when it became active. */
+  activeAt?: number;
+  value?: number;
+  /** True when the alert's labels satisfy the target's selector (it is about this service). */
+  matchesTarget: boolean;
+}
+
 export interface Snapshot {
   targetId: string;
   /** Epoch milliseconds of the collection round. */
@@ -108,6 +135,10 @@ export interface Snapshot {
   system?: SystemStats;
   /** Which preset matched which metric family, e.g. { httpRequests: 'http_requests_total (prom-client)' }. */
   presets?: Record<string, string>;
+  /** Per-instance breakdown when the numbers come from a Prometheus server (several instances). */
+  instances?: InstanceStats[];
+  /** The Prometheus server's own pending and firing alerts, when read from one. */
+  serverAlerts?: ServerAlert[];
   /** Per source failures this round: { source: 'scrape', kind: 'timeout', message }. */
   errors: { source: 'scrape' | 'health' | 'process' | 'system' | 'prometheus'; kind: string; message: string }[];
 }
