@@ -1,0 +1,168 @@
+import type { Frame, LineWeight, Profile, SampledProfileInput, StackTree } from './model';
+import { buildSampledProfile } from './model';
+
+/** Largest frame count a node key can hold: keys are parent * FRAME_SPAN + frame, exact below 2^53. */
+const FRAME_SPAN = 2 ** 24;
+
+/**
+ * Interns frames and stacks into a call tree held in growable typed arrays. Importers push
+ * stacks (root first) with their weights; finish() returns the compact tree.
+ */
+export class StackTreeBuilder {
+  readonly frames: Frame[] = [];
+  private frameIds = new Map<string, number>();
+  private childIds = new Map<number, number>();
+  private parent = new Int32Array(1024);
+  private frame = new Int32Array(1024);
+  private selfS = new Float64Array(1024);
+  private selfT: Float64Array | null;
+  private size = 1;
+  private lineMap = new Map<number, LineWeight>();
+
+  constructor(readonly withTime: boolean) {
+    this.parent[0] = -1;
+    this.frame[0] = -1;
+    this.selfT = withTime ? new Float64Array(1024) : null;
+  }
+
+  /** Index of a frame, adding it the first time it is seen (identity: name, file, line, column). */
+  frameId(f: Frame): number {
+    const key = `${f.name}\u0000${f.file}\u0000${f.line}\u0000${f.column}`;
+    let id = this.frameIds.get(key);
+    if (id === undefined) {
+      id = this.frames.length;
+      if (id >= FRAME_SPAN) throw new Error(`more than ${FRAME_SPAN} distinct functions`);
+      this.frames.push(f);
+      this.frameIds.set(key, id);
+    }
+    return id;
+  }
+
+  /** The child of node `parent` for frame `frame`, created if new. Node 0 is the root. */
+  child(parent: number, frame: number): number {
+    const key = parent * FRAME_SPAN + frame;
+    let id = this.childIds.get(key);
+    if (id === undefined) {
+      id = this.size++;
+      if (id >= this.parent.length) this.grow();
+      this.parent[id] = parent;
+      this.frame[id] = frame;
+      this.childIds.set(key, id);
+    }
+    return id;
+  }
+
+  /** Adds self weight to a node (a leaf of some stack). */
+  addSelf(node: number, samples: number, timeMs = 0): void {
+    this.selfS[node]! += samples;
+    if (this.selfT) this.selfT[node]! += timeMs;
+  }
+
+  /** Adds self weight for frame ids pushed root first; returns the leaf node. */
+  addStack(frameIds: ArrayLike<number>, samples: number, timeMs = 0): number {
+    let node = 0;
+    for (let i = 0; i < frameIds.length; i++) node = this.child(node, frameIds[i]!);
+    this.addSelf(node, samples, timeMs);
+    return node;
+  }
+
+  /** Attributes self weight to one line of a function. */
+  addLine(frame: number, line: number, samples: number, timeMs: number | null): void {
+    if (line <= 0) return;
+    const key = frame * 2 ** 21 + line;
+    let l = this.lineMap.get(key);
+    if (!l) this.lineMap.set(key, (l = { frame, line, samples: 0, timeMs: this.selfT ? 0 : null }));
+    l.samples += samples;
+    if (l.timeMs !== null && timeMs !== null) l.timeMs += timeMs;
+  }
+
+  get nodeCount(): number {
+    return this.size;
+  }
+
+  selfSamplesOf(node: number): number {
+    return this.selfS[node]!;
+  }
+
+  selfTimeOf(node: number): number {
+    return this.selfT ? this.selfT[node]! : 0;
+  }
+
+  frameOf(node: number): number {
+    return this.frame[node]!;
+  }
+
+  tree(): StackTree {
+    return {
+      parent: this.parent.slice(0, this.size),
+      frame: this.frame.slice(0, this.size),
+      selfSamples: this.selfS.slice(0, this.size),
+      selfTime: this.selfT ? this.selfT.slice(0, this.size) : null,
+    };
+  }
+
+  finish(name: string, hasSamples: boolean, durationMs: number | null): Profile {
+    const input: SampledProfileInput = { name, frames: this.frames, tree: this.tree(), lines: [...this.lineMap.values()], hasSamples, durationMs };
+    return buildSampledProfile(input);
+  }
+
+  private grow(): void {
+    const cap = this.parent.length * 2;
+    const p = new Int32Array(cap);
+    p.set(this.parent);
+    this.parent = p;
+    const f = new Int32Array(cap);
+    f.set(this.frame);
+    this.frame = f;
+    const s = new Float64Array(cap);
+    s.set(this.selfS);
+    this.selfS = s;
+    if (this.selfT) {
+      const t = new Float64Array(cap);
+      t.set(this.selfT);
+      this.selfT = t;
+    }
+  }
+}
+
+/**
+ * Re-keys a sampled profile's frames (e.g. after source mapping, when two generated positions
+ * land on one original function) and merges nodes that became identical.
+ */
+export function remapProfile(p: Profile, mapFrame: (f: Frame, index: number) => Frame, mapLine?: (frame: Frame, line: number) => number): Profile {
+  if (!p.tree) return p;
+  const b = new StackTreeBuilder(p.hasTime);
+  const newFrame = p.frames.map((f, i) => b.frameId(mapFrame(f, i)));
+  copyTreeInto(b, p, newFrame);
+  for (const l of p.lines) {
+    const line = mapLine ? mapLine(p.frames[l.frame]!, l.line) : l.line;
+    b.addLine(newFrame[l.frame]!, line, l.samples, l.timeMs);
+  }
+  return b.finish(p.name, p.hasSamples, p.durationMs);
+}
+
+/** Sums several sampled profiles (threads, or profiles of one file) into one. */
+export function mergeProfiles(profiles: Profile[], name: string): Profile {
+  if (profiles.length === 1) return profiles[0]!;
+  const hasTime = profiles.every((p) => p.hasTime);
+  const b = new StackTreeBuilder(hasTime);
+  let duration: number | null = null;
+  for (const p of profiles) {
+    if (!p.tree) throw new Error('flat profiles cannot be merged with others');
+    const newFrame = p.frames.map((f) => b.frameId(f));
+    copyTreeInto(b, p, newFrame);
+    for (const l of p.lines) b.addLine(newFrame[l.frame]!, l.line, l.samples, l.timeMs);
+    if (p.durationMs !== null) duration = Math.max(duration ?? 0, p.durationMs);
+  }
+  return b.finish(name, profiles.every((p) => p.hasSamples), duration);
+}
+
+function copyTreeInto(b: StackTreeBuilder, p: Profile, newFrame: number[]): void {
+  const t = p.tree!;
+  const nodeMap = new Int32Array(t.parent.length);
+  for (let i = 1; i < t.parent.length; i++) {
+    const n = b.child(nodeMap[t.parent[i]!]!, newFrame[t.frame[i]!]!);
+    nodeMap[i] = n;
+    b.addSelf(n, t.selfSamples[i]!, t.selfTime ? t.selfTime[i]! : 0);
+  }
+}

@@ -1,0 +1,122 @@
+import { StackTreeBuilder } from '../builder';
+import type { ImportResult } from './types';
+import { invalid } from './types';
+import { ok } from '../../util/result';
+
+/** Text of a file, honouring a UTF-8 or UTF-16 (LE/BE) byte-order mark. */
+export function decodeText(bytes: Buffer): string {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return bytes.toString('utf8', 3);
+  return bytes.toString('utf8');
+}
+
+/** `name (file:line)` as py-spy writes frames; perf and async-profiler frames are bare names. */
+const PY_SPY_FRAME = /^(.*) \((.+):(\d+)\)$/;
+
+/** A folded-stacks line: frames separated by ';', a space, then a non-negative count. */
+const FOLDED_LINE = /^(.+?)\s+(\d+(?:\.\d+)?)\s*$/;
+
+export function looksLikeFolded(text: string): boolean {
+  let checked = 0;
+  let good = 0;
+  for (const raw of text.slice(0, 64 * 1024).split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#') || line.startsWith('//')) continue;
+    if (++checked > 20) break;
+    if (FOLDED_LINE.test(line)) good++;
+  }
+  return good > 0 && good * 2 >= Math.min(checked, 20);
+}
+
+/**
+ * Imports folded ("collapsed") stacks: py-spy raw, perf via stackcollapse, async-profiler.
+ * Comment lines (# or //) and lines that are not `stack count` are skipped and counted.
+ * py-spy frames `fn (file.py:12)` become one function per (fn, file) with per-line self weight.
+ */
+export function importFolded(text: string, name = 'folded stacks'): ImportResult {
+  const b = new StackTreeBuilder(false);
+  // Raw frame text → frame id and the line it names (py-spy), so each distinct text is parsed once.
+  const frameCache = new Map<string, { id: number; line: number }>();
+  const pyFunctions = new Map<string, number>();
+  let bad = 0;
+  let comments = 0;
+  let stacks = 0;
+  const ids: number[] = [];
+  let start = 0;
+  const len = text.length;
+  while (start < len) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = len;
+    let stop = end;
+    if (stop > start && text.charCodeAt(stop - 1) === 13) stop--;
+    const lineStart = start;
+    start = end + 1;
+    if (stop === lineStart) continue;
+    const first = text.charCodeAt(lineStart);
+    if (first === 35 /* # */ || (first === 47 /* / */ && text.charCodeAt(lineStart + 1) === 47)) {
+      comments++;
+      continue;
+    }
+    const space = text.lastIndexOf(' ', stop - 1);
+    if (space <= lineStart) {
+      bad++;
+      continue;
+    }
+    const count = Number(text.slice(space + 1, stop));
+    if (!(count >= 0) || space + 1 === stop) {
+      bad++;
+      continue;
+    }
+    ids.length = 0;
+    let fs = lineStart;
+    let fe = space;
+    while (fe > lineStart && text.charCodeAt(fe - 1) === 32) fe--;
+    while (fs < fe) {
+      let semi = text.indexOf(';', fs);
+      if (semi < 0 || semi > fe) semi = fe;
+      if (semi > fs) {
+        const raw = text.slice(fs, semi);
+        let entry = frameCache.get(raw);
+        if (!entry) {
+          const m = PY_SPY_FRAME.exec(raw);
+          if (m) {
+            const fnKey = `${m[1]}\u0000${m[2]}`;
+            const line = Number(m[3]);
+            let id = pyFunctions.get(fnKey);
+            if (id === undefined) pyFunctions.set(fnKey, (id = b.frameId({ name: m[1]!, file: m[2]!, line, column: 0 })));
+            // The function's line is the lowest line seen in it: the closest we get to its definition.
+            const fr = b.frames[id]!;
+            if (line < fr.line) b.frames[id] = { ...fr, line };
+            entry = { id, line };
+          } else {
+            entry = { id: b.frameId({ name: raw, file: '', line: 0, column: 0 }), line: 0 };
+          }
+          frameCache.set(raw, entry);
+        }
+        ids.push(entry.id);
+      }
+      fs = semi + 1;
+    }
+    if (ids.length === 0) {
+      bad++;
+      continue;
+    }
+    stacks++;
+    b.addStack(ids, count);
+    const leafRaw = lastFrameText(text, lineStart, fe);
+    const leaf = frameCache.get(leafRaw);
+    if (leaf && leaf.line > 0) b.addLine(ids[ids.length - 1]!, leaf.line, count, null);
+  }
+  if (stacks === 0) return invalid('folded', bad > 0 ? `none of its ${bad} non-comment lines look like "frame;frame;frame count".` : 'it contains no stacks.');
+  const warnings: string[] = [];
+  if (bad > 0) warnings.push(`Skipped ${bad} line${bad === 1 ? '' : 's'} that are not "frame;frame count".`);
+  if (comments > 0) warnings.push(`Ignored ${comments} comment line${comments === 1 ? '' : 's'}.`);
+  const profile = b.finish(name, true, null);
+  return ok({ format: 'folded', profiles: [profile], activeIndex: 0, warnings });
+}
+
+function lastFrameText(text: string, lineStart: number, fe: number): string {
+  const semi = text.lastIndexOf(';', fe - 1);
+  return text.slice(semi >= lineStart ? semi + 1 : lineStart, fe);
+}

@@ -1,0 +1,115 @@
+import * as zlib from 'node:zlib';
+import { importCpuProfile, looksLikeCpuProfile } from './cpuprofile';
+import { decodeText, importFolded, looksLikeFolded } from './folded';
+import { importPprof, isGzip } from './pprof';
+import type { PprofOptions } from './pprof';
+import { importPstats, looksLikePstats } from './pstats';
+import { importSpeedscope, looksLikeSpeedscope } from './speedscope';
+import type { ImportResult, ProfileFormat } from './types';
+import { invalid } from './types';
+import { errorMessage, fail } from '../../util/result';
+
+export type { ImportedProfile, ImportResult, ProfileFormat } from './types';
+export { FORMAT_LABELS } from './types';
+
+export interface ImportOptions extends PprofOptions {
+  /** Skip detection and read the file as this format. */
+  format?: ProfileFormat;
+}
+
+const SUPPORTED = 'V8 .cpuprofile, speedscope JSON, folded stacks, pprof, Python pstats/cProfile';
+
+function extensionFormat(fileName: string | undefined): ProfileFormat | undefined {
+  const f = (fileName ?? '').toLowerCase();
+  if (f.endsWith('.cpuprofile')) return 'cpuprofile';
+  if (f.endsWith('.speedscope.json')) return 'speedscope';
+  if (/\.(pb|pprof|prof)(\.gz)?$/.test(f)) return 'pprof';
+  if (/\.(pstats|cprofile)$/.test(f)) return 'pstats';
+  if (/\.(folded|collapsed)$/.test(f)) return 'folded';
+  return undefined;
+}
+
+/** pstats is a marshalled dict: '{' then a tuple key; JSON's '{' is followed by space or a quote. */
+function isMarshalDict(bytes: Buffer): boolean {
+  if (!looksLikePstats(bytes)) return false;
+  if (bytes[0] === 0xfb) return true;
+  const next = bytes[1]! & 0x7f;
+  return next === 0x28 || next === 0x29; // '(' or ')'
+}
+
+/**
+ * Reads any supported profile file, detecting its format from the content (the file name only
+ * breaks ties). Failures name the format and what is wrong.
+ */
+export function importProfile(bytes: Buffer, fileName?: string, opts: ImportOptions = {}): ImportResult {
+  const byName = extensionFormat(fileName);
+  const format = opts.format ?? detect(bytes, byName);
+  const label = fileName ? fileName.split(/[\\/]/).pop()! : undefined;
+  switch (format) {
+    case 'pprof':
+      return importPprof(bytes, opts);
+    case 'pstats':
+      return importPstats(bytes, label);
+    case 'folded':
+      return importFolded(decodeText(bytes), label);
+    case 'cpuprofile':
+    case 'speedscope': {
+      const json = parseJson(isGzip(bytes) ? zlib.gunzipSync(bytes) : bytes);
+      if (!json.ok) return invalid(format, json.message);
+      if (format === 'cpuprofile') return looksLikeCpuProfile(json.value) ? importCpuProfile(json.value, label) : invalid('cpuprofile', 'it has no "nodes" (or legacy "head") and "samples".');
+      return looksLikeSpeedscope(json.value) ? importSpeedscope(json.value) : invalid('speedscope', 'it has no "shared.frames" and "profiles".');
+    }
+    case undefined:
+      break;
+  }
+  // JSON of a shape we do not know, or text/binary that fits nothing.
+  const text = bytes.subarray(0, 4096);
+  const trimmed = decodeText(text).trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    const json = parseJson(bytes);
+    if (!json.ok) return fail('unrecognized', `The file looks like JSON but does not parse (${json.message}). Supported formats: ${SUPPORTED}.`);
+    return fail('unrecognized', `This JSON is not a profile PerfLens knows: no "nodes"/"samples" (V8 .cpuprofile) and no "shared"/"profiles" (speedscope). Supported formats: ${SUPPORTED}.`);
+  }
+  return fail('unrecognized', `Could not recognise the profile format${label ? ` of ${label}` : ''}. Supported formats: ${SUPPORTED}.`);
+}
+
+function detect(bytes: Buffer, byName: ProfileFormat | undefined): ProfileFormat | undefined {
+  if (bytes.length === 0) return byName;
+  if (isGzip(bytes)) {
+    // Gzipped JSON profiles exist too; peek at the first decompressed bytes.
+    try {
+      const head = zlib.gunzipSync(bytes, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).subarray(0, 64).toString('utf8').trimStart();
+      if (head.startsWith('{')) return byName === 'speedscope' || head.includes('speedscope') ? 'speedscope' : byName === 'cpuprofile' ? 'cpuprofile' : jsonKind(zlib.gunzipSync(bytes));
+    } catch {
+      return 'pprof';
+    }
+    return 'pprof';
+  }
+  if (isMarshalDict(bytes)) return 'pstats';
+  const start = decodeText(bytes.subarray(0, 4096)).trimStart();
+  if (start.startsWith('{')) return jsonKind(bytes) ?? byName;
+  if (byName === 'pprof') return 'pprof';
+  if (looksLikeFolded(decodeText(bytes.subarray(0, 64 * 1024)))) return 'folded';
+  return byName;
+}
+
+/** Which JSON profile this is, judged from the keys near the start (no full parse). */
+function jsonKind(bytes: Buffer): ProfileFormat | undefined {
+  const head = bytes.subarray(0, 4096).toString('utf8');
+  if (/"\$schema"\s*:\s*"[^"]*speedscope/.test(head) || /"shared"\s*:/.test(head)) return 'speedscope';
+  if (/"nodes"\s*:|"head"\s*:|"samples"\s*:|"timeDeltas"\s*:/.test(head)) return 'cpuprofile';
+  // Keys may come later in a big file: fall back to a full parse.
+  const json = parseJson(bytes);
+  if (!json.ok) return undefined;
+  if (looksLikeSpeedscope(json.value)) return 'speedscope';
+  if (looksLikeCpuProfile(json.value)) return 'cpuprofile';
+  return undefined;
+}
+
+function parseJson(bytes: Buffer): { ok: true; value: unknown } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: JSON.parse(decodeText(bytes)) };
+  } catch (e) {
+    return { ok: false, message: `it is not valid JSON (${errorMessage(e)}).` };
+  }
+}

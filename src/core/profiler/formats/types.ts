@@ -1,0 +1,34 @@
+import type { Profile } from '../model';
+import type { Result } from '../../util/result';
+import { fail } from '../../util/result';
+
+export type ProfileFormat = 'cpuprofile' | 'speedscope' | 'folded' | 'pprof' | 'pstats';
+
+export const FORMAT_LABELS: Record<ProfileFormat, string> = {
+  cpuprofile: 'V8 .cpuprofile',
+  speedscope: 'speedscope JSON',
+  folded: 'folded stacks',
+  pprof: 'pprof',
+  pstats: 'Python pstats',
+};
+
+/** What one file holds: one or more profiles (speedscope files and threads carry several). */
+export interface ImportedProfile {
+  format: ProfileFormat;
+  profiles: Profile[];
+  /** The profile the file itself marks as the one to show first. */
+  activeIndex: number;
+  /** Things skipped on the way (bad lines, unknown frames), in words a user can read. */
+  warnings: string[];
+}
+
+export type ImportFailureKind = 'unrecognized' | 'invalid';
+export type ImportResult = Result<ImportedProfile, ImportFailureKind>;
+
+/** A failure naming the format and what is wrong with the file. */
+export function invalid(format: ProfileFormat, problem: string): { ok: false; error: { kind: 'invalid'; message: string } } {
+  return fail('invalid', `Not a valid ${FORMAT_LABELS[format]} file: ${problem}`);
+}
+
+/** Thrown inside a parser and turned into an `invalid` result at its boundary. */
+export class FormatError extends Error {}
