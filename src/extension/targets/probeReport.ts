@@ -1,0 +1,42 @@
+/**
+ * The reachability of a target's endpoints, as PerfLens stores and shows it. Structurally the
+ * result of probeTarget (src/core/collectors/probe.ts); kept here as the persisted shape so
+ * workspace state stays readable when the probe grows more fields.
+ */
+export interface EndpointReport {
+  path: string;
+  url: string;
+  reachable: boolean;
+  status?: number;
+  contentType?: string;
+  latencyMs?: number;
+  error?: string;
+}
+
+export interface ProbeReport {
+  baseUrl: string;
+  metrics: EndpointReport;
+  health: EndpointReport;
+}
+
+export type ProbeFunction = (baseUrl: string, opts: { metricsPath: string; healthPath: string; timeoutMs: number }) => Promise<ProbeReport>;
+
+/** One line per endpoint, e.g. "/metrics reachable: HTTP 200, text/plain, 4 ms". */
+export function describeEndpoint(e: EndpointReport): string {
+  if (!e.reachable) {
+    const why = e.error ?? (e.status !== undefined ? `HTTP ${e.status}` : 'no answer');
+    return `${e.path} not reachable: ${why}`;
+  }
+  const parts = [e.status !== undefined ? `HTTP ${e.status}` : undefined, e.contentType, e.latencyMs !== undefined ? `${Math.round(e.latencyMs)} ms` : undefined];
+  return `${e.path} reachable: ${parts.filter(Boolean).join(', ')}`;
+}
+
+/** A one-sentence verdict for a notification. */
+export function summarizeProbe(p: ProbeReport): string {
+  const m = p.metrics.reachable;
+  const h = p.health.reachable;
+  if (m && h) return `${p.metrics.path} and ${p.health.path} both answer.`;
+  if (m) return `${p.metrics.path} answers; ${p.health.path} does not.`;
+  if (h) return `${p.health.path} answers; ${p.metrics.path} does not.`;
+  return `neither ${p.metrics.path} nor ${p.health.path} answers. Is the service running there?`;
+}

@@ -1,0 +1,54 @@
+import * as assert from 'node:assert/strict';
+import type { ConfigurationSource } from '../../../src/extension/config';
+import { readSettings, SETTING_ACCESSORS } from '../../../src/extension/config';
+
+/** A configuration as VS Code merges it: `get` sees every layer, `inspect` tells them apart. */
+function configuration(layers: { user?: Record<string, unknown>; workspace?: Record<string, unknown> }): ConfigurationSource {
+  return {
+    get<T>(k: string) {
+      return (layers.workspace?.[k] ?? layers.user?.[k]) as T | undefined;
+    },
+    inspect<T>(k: string) {
+      return { globalValue: layers.user?.[k] as T | undefined, workspaceValue: layers.workspace?.[k] as T | undefined };
+    },
+  };
+}
+
+describe('config', () => {
+  it('falls back to the defaults when nothing is set', () => {
+    assert.deepEqual(readSettings(configuration({})), {
+      allowRemoteTargets: false,
+      metricsPath: '/metrics',
+      healthPath: '/health',
+      statusPath: '/status',
+      collectionIntervalSeconds: 5,
+      requestTimeoutMs: 2000,
+      autoAttach: '',
+    });
+  });
+
+  it('reads set values and normalises paths', () => {
+    const s = readSettings(configuration({ user: { metricsPath: 'prom', healthPath: ' /healthz ', collectionIntervalSeconds: 15, autoAttach: ' 3000 ' } }));
+    assert.equal(s.metricsPath, '/prom');
+    assert.equal(s.healthPath, '/healthz');
+    assert.equal(s.collectionIntervalSeconds, 15);
+    assert.equal(s.autoAttach, '3000');
+  });
+
+  it('ignores values of the wrong type and clamps numbers to their range', () => {
+    const s = readSettings(configuration({ user: { metricsPath: 42, allowRemoteTargets: 'yes', collectionIntervalSeconds: 0, requestTimeoutMs: 1e9 } }));
+    assert.equal(s.metricsPath, '/metrics');
+    assert.equal(s.allowRemoteTargets, false);
+    assert.equal(s.collectionIntervalSeconds, 1);
+    assert.equal(s.requestTimeoutMs, 60000);
+  });
+
+  it('honours allowRemoteTargets from the user settings only, never from a workspace', () => {
+    assert.equal(readSettings(configuration({ user: { allowRemoteTargets: true } })).allowRemoteTargets, true);
+    assert.equal(readSettings(configuration({ workspace: { allowRemoteTargets: true } })).allowRemoteTargets, false);
+  });
+
+  it('has one accessor per settings field', () => {
+    assert.deepEqual(Object.keys(SETTING_ACCESSORS).sort(), Object.keys(readSettings(configuration({}))).sort());
+  });
+});

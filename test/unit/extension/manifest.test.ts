@@ -1,0 +1,96 @@
+// The manifest (package.json) and the code must agree on every id, category and setting.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { VERSION } from '../../../src/core/version';
+import { SETTING_ACCESSORS } from '../../../src/extension/config';
+import { ALL_COMMAND_IDS, ALL_SETTING_IDS, COMMAND_CATEGORY, CONTEXT_KEYS, SETTINGS, STATUS_BAR_ID, VIEWS } from '../../../src/extension/constants';
+
+interface ContributedCommand {
+  command: string;
+  title: string;
+  category?: string;
+}
+interface ContributedSetting {
+  type: string;
+  default: unknown;
+  scope?: string;
+  markdownDescription?: string;
+  description?: string;
+}
+interface Manifest {
+  version: string;
+  main: string;
+  activationEvents: string[];
+  engines: { vscode: string };
+  devDependencies: Record<string, string>;
+  capabilities: { untrustedWorkspaces: { restrictedConfigurations?: string[] } };
+  contributes: {
+    commands: ContributedCommand[];
+    menus?: Record<string, { command: string; when?: string }[]>;
+    configuration: { title: string; properties: Record<string, ContributedSetting> };
+  };
+}
+
+const root = join(__dirname, '..', '..', '..');
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest;
+const contributedCommands = manifest.contributes.commands;
+const contributedSettings = manifest.contributes.configuration.properties;
+const ID_PATTERN = /^perflens\.[a-z][a-zA-Z0-9]*$/;
+
+describe('extension manifest', () => {
+  // COMMAND_HANDLERS (src/extension/commands/index.ts) is a Record over these ids, so the compiler
+  // refuses a listed command without a handler; the integration suite checks registration live.
+  it('contributes exactly the commands constants.ts lists', () => {
+    assert.deepEqual(contributedCommands.map((c) => c.command).sort(), [...ALL_COMMAND_IDS].sort());
+  });
+
+  it('puts every command in the PerfLens category with a title', () => {
+    for (const c of contributedCommands) {
+      assert.equal(c.category, COMMAND_CATEGORY, `${c.command} category`);
+      assert.ok(c.title.trim().length > 0, `${c.command} title`);
+    }
+  });
+
+  it('uses perflens.camelCase for every id', () => {
+    const ids = [...ALL_COMMAND_IDS, ...ALL_SETTING_IDS, ...Object.values(CONTEXT_KEYS), ...Object.values(VIEWS), STATUS_BAR_ID, ...Object.keys(contributedSettings)];
+    for (const id of ids) assert.match(id, ID_PATTERN);
+  });
+
+  it('hides Detach from the palette unless attached', () => {
+    const entry = manifest.contributes.menus?.commandPalette?.find((m) => m.command === 'perflens.detach');
+    assert.equal(entry?.when, CONTEXT_KEYS.attached);
+  });
+
+  it('contributes exactly the settings constants.ts lists, each with a typed accessor', () => {
+    assert.deepEqual(Object.keys(contributedSettings).sort(), [...ALL_SETTING_IDS].sort());
+    assert.deepEqual(Object.values(SETTING_ACCESSORS).map((a) => a.id).sort(), [...ALL_SETTING_IDS].sort());
+  });
+
+  it('gives each setting a description, and the same default in package.json and config.ts', () => {
+    for (const accessor of Object.values(SETTING_ACCESSORS)) {
+      const contributed = contributedSettings[accessor.id];
+      assert.ok(contributed, accessor.id);
+      assert.deepEqual(contributed.default, accessor.defaultValue, `${accessor.id} default`);
+      assert.equal(contributed.type, typeof accessor.defaultValue, `${accessor.id} type`);
+      assert.ok((contributed.markdownDescription ?? contributed.description ?? '').length > 20, `${accessor.id} description`);
+    }
+  });
+
+  it('lets only the user (not a workspace) allow remote targets, and restricts autoAttach in untrusted workspaces', () => {
+    assert.ok(['machine', 'application'].includes(contributedSettings[SETTINGS.allowRemoteTargets].scope ?? ''));
+    assert.ok(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations?.includes(SETTINGS.autoAttach));
+  });
+
+  it('keeps package.json version equal to src/core/version.ts', () => {
+    assert.equal(manifest.version, VERSION);
+  });
+
+  it('pins @types/vscode to the engines.vscode minor and activates after startup', () => {
+    const engine = /^\^(\d+\.\d+)\./.exec(manifest.engines.vscode)?.[1];
+    assert.ok(engine);
+    assert.ok(manifest.devDependencies['@types/vscode'].startsWith(`${engine}.`));
+    assert.deepEqual(manifest.activationEvents, ['onStartupFinished']);
+    assert.equal(manifest.main, './dist/extension.js');
+  });
+});
