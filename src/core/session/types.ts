@@ -55,6 +55,10 @@ export interface PoolStats {
   acquireWaitP95Ms?: number;
   /** Average time a connection is held, ms, when the service exposes it. */
   holdTimeMs?: number;
+  /** Configured maximum size (HikariCP `_max`, Go `max_open_connections`). */
+  max?: number;
+  /** Average acquire wait over the last interval, ms. */
+  acquireWaitAvgMs?: number;
 }
 
 export interface CacheStats {
@@ -72,6 +76,8 @@ export interface CacheStats {
 export interface QueryStats {
   /** Statement label as the service exposes it (e.g. the demo's `query` label). */
   query: string;
+  /** Statement name when the service exposes one beside the SQL text (the demo's `statement` label). */
+  statement?: string;
   rate: number;
   avgMs?: number;
   p95Ms?: number;
@@ -93,6 +99,19 @@ export interface SystemStats {
   diskTotalBytes?: number;
   netRxBytesPerSec?: number;
   netTxBytesPerSec?: number;
+}
+
+/**
+ * Bucket increases of one latency histogram over the last interval (cumulative counts, bounds in
+ * ms), kept so the history store can merge them and give correct percentiles over long ranges.
+ */
+export interface HistogramDelta {
+  /** Series name, e.g. 'http.duration', 'http.route.duration', 'pool.wait', 'query.duration'. */
+  series: string;
+  labels: Record<string, string>;
+  buckets: { le: number; count: number }[];
+  sumMs: number;
+  count: number;
 }
 
 /** One instance of a service read through a Prometheus server (its `instance` label). */
@@ -135,6 +154,10 @@ export interface Snapshot {
   system?: SystemStats;
   /** Which preset matched which metric family, e.g. { httpRequests: 'http_requests_total (prom-client)' }. */
   presets?: Record<string, string>;
+  /** Latency histogram increases this interval (absent on the first round: there is no previous scrape). */
+  histograms?: HistogramDelta[];
+  /** Seconds between the two scrapes the rates were computed from. */
+  intervalSeconds?: number;
   /** Per-instance breakdown when the numbers come from a Prometheus server (several instances). */
   instances?: InstanceStats[];
   /** The Prometheus server's own pending and firing alerts, when read from one. */

@@ -1,0 +1,309 @@
+/**
+ * Presets: which metric names real exporters use for the things PerfLens reads (HTTP traffic,
+ * connection pools, caches, per-query timings, process resources). This is a data table; the
+ * detection below picks, per concept, the preset whose metric is present in a scrape, and the
+ * session reports the choice in `Snapshot.presets` so a user can see (and override) the mapping.
+ */
+import type { MetricFamily, Sample } from './types';
+
+export type Concept =
+  | 'httpRequests'
+  | 'httpDuration'
+  | 'poolSize'
+  | 'poolMax'
+  | 'poolActive'
+  | 'poolIdle'
+  | 'poolPending'
+  | 'poolWait'
+  | 'poolWaitCount'
+  | 'poolWaitSecondsTotal'
+  | 'poolHold'
+  | 'poolAcquires'
+  | 'cacheHits'
+  | 'cacheMisses'
+  | 'cacheEvictions'
+  | 'cacheSize'
+  | 'cacheMaxSize'
+  | 'cacheMemory'
+  | 'cacheMemoryLimit'
+  | 'queryDuration'
+  | 'processCpu'
+  | 'processRss'
+  | 'heap';
+
+export const CONCEPTS: readonly Concept[] = [
+  'httpRequests', 'httpDuration', 'poolSize', 'poolMax', 'poolActive', 'poolIdle', 'poolPending', 'poolWait',
+  'poolWaitCount', 'poolWaitSecondsTotal', 'poolHold', 'poolAcquires', 'cacheHits', 'cacheMisses', 'cacheEvictions',
+  'cacheSize', 'cacheMaxSize', 'cacheMemory', 'cacheMemoryLimit', 'queryDuration', 'processCpu', 'processRss', 'heap',
+];
+
+export type MetricShape = 'counter' | 'gauge' | 'histogram' | 'summary';
+
+/** Which label carries what. A label named here must exist on the metric for the mapping to match. */
+export interface LabelRoles {
+  route?: string;
+  method?: string;
+  status?: string;
+  /** Pool or cache name. */
+  name?: string;
+  /** Query text or statement name. */
+  query?: string;
+}
+
+export interface MetricMapping {
+  /** Counter: the sample name (with `_total` where the exporter writes it). Others: the family's base name. */
+  metric: string;
+  shape: MetricShape;
+  /** Scale of the values; inferred from the name (`_seconds`, `_ms`) when omitted. */
+  unit?: 'seconds' | 'milliseconds' | 'bytes' | 'ratio';
+  labels?: LabelRoles;
+  /** Only samples carrying these label values count (e.g. Micrometer's `result="hit"`). */
+  match?: Record<string, string>;
+  /** Name to report for pools/caches when the metric has no name label (e.g. "redis"). */
+  fixedName?: string;
+}
+
+export interface Preset {
+  id: string;
+  title: string;
+  /** Alternatives per concept, first present wins. */
+  mappings: Partial<Record<Concept, MetricMapping[]>>;
+}
+
+const c = (metric: string, labels?: LabelRoles, extra: Partial<MetricMapping> = {}): MetricMapping => ({ metric, shape: 'counter', labels, ...extra });
+const g = (metric: string, labels?: LabelRoles, extra: Partial<MetricMapping> = {}): MetricMapping => ({ metric, shape: 'gauge', labels, ...extra });
+const h = (metric: string, labels?: LabelRoles, extra: Partial<MetricMapping> = {}): MetricMapping => ({ metric, shape: 'histogram', labels, ...extra });
+const s = (metric: string, labels?: LabelRoles, extra: Partial<MetricMapping> = {}): MetricMapping => ({ metric, shape: 'summary', labels, ...extra });
+
+const nodeProcess = {
+  processCpu: [c('process_cpu_seconds_total')],
+  processRss: [g('process_resident_memory_bytes')],
+  heap: [g('nodejs_heap_size_used_bytes')],
+};
+
+/** In priority order: on equal evidence the earlier preset wins. */
+export const PRESETS: readonly Preset[] = [
+  {
+    id: 'demo',
+    title: 'PerfLens demo service',
+    mappings: {
+      httpRequests: [c('http_requests_total', { route: 'route', method: 'method', status: 'status' })],
+      httpDuration: [h('http_request_duration_seconds', { route: 'route', method: 'method' })],
+      poolSize: [g('db_pool_size')],
+      poolActive: [g('db_pool_active')],
+      poolIdle: [g('db_pool_idle')],
+      poolPending: [g('db_pool_pending')],
+      poolWait: [h('db_pool_acquire_wait_seconds')],
+      poolHold: [h('db_pool_hold_seconds')],
+      poolAcquires: [c('db_pool_acquires_total')],
+      cacheHits: [c('cache_hits_total', { name: 'cache' })],
+      cacheMisses: [c('cache_misses_total', { name: 'cache' })],
+      cacheEvictions: [c('cache_evictions_total', { name: 'cache' })],
+      cacheSize: [g('cache_size')],
+      cacheMaxSize: [g('cache_max_size')],
+      cacheMemory: [g('cache_memory_bytes', { name: 'cache' })],
+      queryDuration: [h('db_query_duration_seconds', { query: 'sql', name: 'statement' })],
+      ...nodeProcess,
+    },
+  },
+  {
+    id: 'prom-client',
+    title: 'prom-client (Node.js)',
+    mappings: {
+      httpRequests: [
+        c('http_requests_total', { route: 'route', method: 'method', status: 'status_code' }),
+        c('http_request_duration_seconds_count', { route: 'route', method: 'method', status: 'status_code' }),
+        c('http_request_duration_seconds_count', { route: 'path', method: 'method', status: 'status_code' }),
+      ],
+      httpDuration: [
+        h('http_request_duration_seconds', { route: 'route', method: 'method' }),
+        h('http_request_duration_seconds', { route: 'path', method: 'method' }),
+      ],
+      ...nodeProcess,
+    },
+  },
+  {
+    id: 'python-fastapi',
+    title: 'prometheus_client + prometheus-fastapi-instrumentator (Python)',
+    mappings: {
+      httpRequests: [c('http_requests_total', { route: 'handler', method: 'method', status: 'status' })],
+      httpDuration: [h('http_request_duration_seconds', { route: 'handler', method: 'method' })],
+      processCpu: [c('process_cpu_seconds_total')],
+      processRss: [g('process_resident_memory_bytes')],
+    },
+  },
+  {
+    id: 'micrometer',
+    title: 'Micrometer / Spring Boot',
+    mappings: {
+      httpRequests: [c('http_server_requests_seconds_count', { route: 'uri', method: 'method', status: 'status' })],
+      httpDuration: [
+        h('http_server_requests_seconds', { route: 'uri', method: 'method' }),
+        s('http_server_requests_seconds', { route: 'uri', method: 'method' }),
+      ],
+      poolSize: [g('hikaricp_connections', { name: 'pool' })],
+      poolMax: [g('hikaricp_connections_max', { name: 'pool' })],
+      poolActive: [g('hikaricp_connections_active', { name: 'pool' })],
+      poolIdle: [g('hikaricp_connections_idle', { name: 'pool' })],
+      poolPending: [g('hikaricp_connections_pending', { name: 'pool' })],
+      poolWait: [h('hikaricp_connections_acquire_seconds', { name: 'pool' }), s('hikaricp_connections_acquire_seconds', { name: 'pool' })],
+      poolHold: [h('hikaricp_connections_usage_seconds', { name: 'pool' }), s('hikaricp_connections_usage_seconds', { name: 'pool' })],
+      poolAcquires: [c('hikaricp_connections_acquire_seconds_count', { name: 'pool' })],
+      cacheHits: [c('cache_gets_total', { name: 'cache' }, { match: { result: 'hit' } })],
+      cacheMisses: [c('cache_gets_total', { name: 'cache' }, { match: { result: 'miss' } })],
+      cacheEvictions: [c('cache_evictions_total', { name: 'cache' })],
+      cacheSize: [g('cache_size', { name: 'cache' })],
+      processCpu: [g('process_cpu_usage', undefined, { unit: 'ratio' })],
+      heap: [g('jvm_memory_used_bytes', undefined, { match: { area: 'heap' } })],
+    },
+  },
+  {
+    id: 'go',
+    title: 'Go client_golang + database/sql collector',
+    mappings: {
+      httpRequests: [c('http_requests_total', { route: 'handler', method: 'method', status: 'code' })],
+      httpDuration: [h('http_request_duration_seconds', { route: 'handler', method: 'method' })],
+      poolSize: [g('go_sql_open_connections', { name: 'db_name' })],
+      poolMax: [g('go_sql_max_open_connections', { name: 'db_name' })],
+      poolActive: [g('go_sql_in_use_connections', { name: 'db_name' })],
+      poolIdle: [g('go_sql_idle_connections', { name: 'db_name' })],
+      poolWaitCount: [c('go_sql_wait_count_total', { name: 'db_name' })],
+      poolWaitSecondsTotal: [c('go_sql_wait_duration_seconds_total', { name: 'db_name' })],
+      processCpu: [c('process_cpu_seconds_total')],
+      processRss: [g('process_resident_memory_bytes')],
+      heap: [g('go_memstats_heap_alloc_bytes')],
+    },
+  },
+  {
+    id: 'redis',
+    title: 'redis_exporter',
+    mappings: {
+      cacheHits: [c('redis_keyspace_hits_total', undefined, { fixedName: 'redis' })],
+      cacheMisses: [c('redis_keyspace_misses_total', undefined, { fixedName: 'redis' })],
+      cacheEvictions: [c('redis_evicted_keys_total', undefined, { fixedName: 'redis' })],
+      cacheSize: [g('redis_db_keys', undefined, { fixedName: 'redis' })],
+      cacheMemory: [g('redis_memory_used_bytes', undefined, { fixedName: 'redis' })],
+      cacheMemoryLimit: [g('redis_memory_max_bytes', undefined, { fixedName: 'redis' })],
+    },
+  },
+  {
+    id: 'opentelemetry',
+    title: 'OpenTelemetry Prometheus exporter',
+    mappings: {
+      httpRequests: [c('http_server_request_duration_seconds_count', { route: 'http_route', method: 'http_request_method', status: 'http_response_status_code' })],
+      httpDuration: [h('http_server_request_duration_seconds', { route: 'http_route', method: 'http_request_method' })],
+    },
+  },
+];
+
+/** Samples of one scrape by sample name, the lookup every derived metric uses. */
+export type SampleIndex = Map<string, Sample[]>;
+
+export function indexSamples(families: readonly MetricFamily[]): SampleIndex {
+  const index: SampleIndex = new Map();
+  for (const f of families) {
+    for (const sm of f.samples) {
+      let list = index.get(sm.name);
+      if (!list) index.set(sm.name, (list = []));
+      list.push(sm);
+    }
+  }
+  return index;
+}
+
+function matches(sm: Sample, match: Record<string, string> | undefined): boolean {
+  if (!match) return true;
+  for (const [k, v] of Object.entries(match)) if (sm.labels[k] !== v) return false;
+  return true;
+}
+
+/** The samples a mapping reads: counters under either spelling of `_total`; histograms by `_bucket`. */
+export function samplesFor(index: SampleIndex, m: MetricMapping, suffix = ''): Sample[] {
+  const names =
+    m.shape === 'counter'
+      ? m.metric.endsWith('_total')
+        ? [m.metric, m.metric.slice(0, -'_total'.length)]
+        : [m.metric, m.metric + '_total']
+      : [m.metric + suffix];
+  for (const n of names) {
+    const list = index.get(n);
+    if (list && list.length > 0) return m.match ? list.filter((x) => matches(x, m.match)) : list;
+  }
+  return [];
+}
+
+function isPresent(index: SampleIndex, m: MetricMapping): boolean {
+  const probe = m.shape === 'histogram' ? '_bucket' : m.shape === 'summary' ? '_count' : '';
+  const list = samplesFor(index, m, probe);
+  if (list.length === 0) return false;
+  const required = [m.labels?.route, m.labels?.method, m.labels?.status].filter((l): l is string => Boolean(l));
+  return required.length === 0 || list.some((sm) => required.every((l) => l in sm.labels));
+}
+
+export interface ResolvedMapping {
+  concept: Concept;
+  mapping: MetricMapping;
+  presetId: string;
+  presetTitle: string;
+}
+
+/** User overrides, e.g. { httpRequests: 'api_calls_total' } or a full mapping. */
+export type PresetOverrides = Partial<Record<Concept, string | MetricMapping>>;
+
+const DEFAULT_SHAPE: Record<Concept, MetricShape> = {
+  httpRequests: 'counter', httpDuration: 'histogram', poolSize: 'gauge', poolMax: 'gauge', poolActive: 'gauge',
+  poolIdle: 'gauge', poolPending: 'gauge', poolWait: 'histogram', poolWaitCount: 'counter', poolWaitSecondsTotal: 'counter',
+  poolHold: 'histogram', poolAcquires: 'counter', cacheHits: 'counter', cacheMisses: 'counter', cacheEvictions: 'counter',
+  cacheSize: 'gauge', cacheMaxSize: 'gauge', cacheMemory: 'gauge', cacheMemoryLimit: 'gauge', queryDuration: 'histogram',
+  processCpu: 'counter', processRss: 'gauge', heap: 'gauge',
+};
+
+function overrideMapping(concept: Concept, o: string | MetricMapping): MetricMapping[] {
+  if (typeof o !== 'string') return [o];
+  const shape = DEFAULT_SHAPE[concept];
+  // A bare name for a duration may point at a histogram or a summary: accept either.
+  return shape === 'histogram' ? [{ metric: o, shape }, { metric: o, shape: 'summary' }] : [{ metric: o, shape }];
+}
+
+/**
+ * Picks, for every concept, the mapping to read from this scrape: an override if it matches,
+ * otherwise the present mapping of the preset with the most concepts present (table order breaks
+ * ties), so a scrape that looks like Micrometer is read as Micrometer throughout.
+ */
+export function detectPresets(index: SampleIndex, overrides: PresetOverrides = {}): Map<Concept, ResolvedMapping> {
+  const present = PRESETS.map((p) => {
+    const found = new Map<Concept, MetricMapping>();
+    for (const concept of CONCEPTS) {
+      const m = p.mappings[concept]?.find((x) => isPresent(index, x));
+      if (m) found.set(concept, m);
+    }
+    return { preset: p, found };
+  });
+  const ranked = [...present].sort((a, b) => b.found.size - a.found.size);
+  const out = new Map<Concept, ResolvedMapping>();
+  for (const concept of CONCEPTS) {
+    const o = overrides[concept];
+    if (o !== undefined) {
+      const m = overrideMapping(concept, o).find((x) => isPresent(index, x));
+      if (m) {
+        out.set(concept, { concept, mapping: m, presetId: 'override', presetTitle: 'settings override' });
+        continue;
+      }
+    }
+    for (const r of ranked) {
+      const m = r.found.get(concept);
+      if (m) {
+        out.set(concept, { concept, mapping: m, presetId: r.preset.id, presetTitle: r.preset.title });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** The `Snapshot.presets` report: concept → "metric (preset id)". */
+export function describePresetMatches(resolved: ReadonlyMap<Concept, ResolvedMapping>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [concept, r] of resolved) out[concept] = `${r.mapping.metric} (${r.presetId})`;
+  return out;
+}
