@@ -1,0 +1,134 @@
+import { lexCFamily } from './lexCFamily';
+import { lexPython } from './lexPython';
+import { normalisePlaceholders } from './placeholders';
+import type { CodeToken, LiteralPart, StringToken } from './sourceText';
+import { LineIndex } from './sourceText';
+import { PARAM_SENTINEL } from './sqlLexer';
+import { isSqlStatement } from './sqlShape';
+import type { ExtractedStatement, SourceLanguage } from './types';
+
+const EXTENSIONS: Record<string, SourceLanguage> = {
+  '.py': 'python',
+  '.pyi': 'python',
+  '.js': 'javascript',
+  '.jsx': 'javascript',
+  '.mjs': 'javascript',
+  '.cjs': 'javascript',
+  '.ts': 'typescript',
+  '.tsx': 'typescript',
+  '.mts': 'typescript',
+  '.cts': 'typescript',
+  '.go': 'go',
+  '.java': 'java',
+};
+
+/** The language of a source file by its name, or undefined when PerfLens does not read it for SQL. */
+export function languageOf(fileName: string): SourceLanguage | undefined {
+  const dot = fileName.lastIndexOf('.');
+  return dot < 0 ? undefined : EXTENSIONS[fileName.slice(dot).toLowerCase()];
+}
+
+export function tokenize(text: string, language: SourceLanguage): CodeToken[] {
+  switch (language) {
+    case 'python':
+      return lexPython(text);
+    case 'go':
+      return lexCFamily(text, 'go');
+    case 'java':
+      return lexCFamily(text, 'java');
+    case 'javascript':
+    case 'typescript':
+      return lexCFamily(text, 'js');
+  }
+}
+
+/**
+ * Finds the SQL statements written in one source file: string literals of every kind, joined when
+ * concatenated (`"a" + "b"`, Python's adjacent literals, `"… = " + id + " …"` with the operand as a
+ * parameter), classified by statement shape so prose is left alone.
+ */
+export function extractStatements(text: string, language: SourceLanguage, file?: string): ExtractedStatement[] {
+  const tokens = tokenize(text, language);
+  const lines = new LineIndex(text);
+  const found: ExtractedStatement[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const first = tokens[i]!;
+    if (first.kind !== 'string' || first.docstring) continue;
+    const chain = concatenation(tokens, i, language, text);
+    i = chain.lastIndex;
+    const statement = toStatement(chain.parts, first, chain.end, language, lines, file);
+    if (statement) found.push(statement);
+  }
+  return found;
+}
+
+interface Chain {
+  parts: LiteralPart[];
+  end: number;
+  /** Index of the last token consumed. */
+  lastIndex: number;
+}
+
+function concatenation(tokens: CodeToken[], i: number, language: SourceLanguage, text: string): Chain {
+  const first = tokens[i] as StringToken;
+  const parts: LiteralPart[] = [...first.parts.map((p) => ({ ...p }))];
+  let end = first.end;
+  let j = i;
+  for (;;) {
+    const next = tokens[j + 1];
+    if (language === 'python' && next?.kind === 'string' && !next.tag) {
+      appendParts(parts, next.parts);
+      end = next.end;
+      j++;
+      continue;
+    }
+    if (next?.kind !== 'plus') break;
+    const operand = tokens[j + 2];
+    if (operand?.kind === 'string') {
+      appendParts(parts, operand.parts);
+      end = operand.end;
+      j += 2;
+      continue;
+    }
+    // `+ id` or `+ user.id`: a value spliced into the statement, which a driver would bind.
+    let k = j + 2;
+    if (tokens[k]?.kind !== 'ident') break;
+    while (tokens[k + 1]?.kind === 'punct' && (tokens[k + 1] as { text: string }).text === '.' && tokens[k + 2]?.kind === 'ident') k += 2;
+    const after = tokens[k + 1];
+    const endsChain = after === undefined || after.kind === 'plus' || (after.kind === 'punct' && [')', ';', ',', ']', '}'].includes(after.text)) || after.kind === 'break';
+    if (!endsChain) break;
+    parts.push({ kind: 'param', source: text.slice(tokens[j + 2]!.start, tokens[k]!.end) });
+    end = tokens[k]!.end;
+    j = k;
+    // Only continue past the operand into another literal.
+    if (after?.kind !== 'plus' || tokens[k + 2]?.kind !== 'string') break;
+  }
+  return { parts, end, lastIndex: j };
+}
+
+function appendParts(target: LiteralPart[], more: LiteralPart[]): void {
+  for (const p of more) {
+    const last = target[target.length - 1];
+    if (p.kind === 'text' && last?.kind === 'text') last.value += p.value;
+    else target.push({ ...p });
+  }
+}
+
+function toStatement(parts: LiteralPart[], first: StringToken, end: number, language: SourceLanguage, lines: LineIndex, file: string | undefined): ExtractedStatement | undefined {
+  if (!parts.some((p) => p.kind === 'text' && /[a-z]/i.test(p.value))) return undefined;
+  const withSentinels = parts.map((p) => (p.kind === 'text' ? p.value.replace(/\uE000/g, '') : PARAM_SENTINEL)).join('');
+  if (withSentinels.length > 20_000 || !isSqlStatement(withSentinels)) return undefined;
+  const interpolations = parts.filter((p) => p.kind === 'param').map((p) => (p as { source: string }).source);
+  const normalised = normalisePlaceholders(withSentinels, interpolations);
+  const text = parts.map((p) => (p.kind === 'text' ? p.value : `\${${p.source}}`)).join('').trim();
+  const statement: ExtractedStatement = {
+    language,
+    range: { start: lines.position(first.start), end: lines.position(end) },
+    text,
+    sql: normalised.sql,
+    placeholders: normalised.placeholders,
+  };
+  if (file !== undefined) statement.file = file;
+  if (first.tag !== undefined) statement.tag = first.tag;
+  return statement;
+}

@@ -1,0 +1,85 @@
+import type { SourcePosition } from './types';
+
+/** Maps string offsets to 0-based line/column positions with one pass over the text. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+  }
+  position(offset: number): SourcePosition {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, column: offset - this.starts[lo]! };
+  }
+}
+
+/** A piece of a string literal: literal text, or an interpolated expression (`${id}`, `{id}`). */
+export type LiteralPart = { kind: 'text'; value: string } | { kind: 'param'; source: string };
+
+/** Tokens the extractors need: string literals with their decoded parts, and enough else to see concatenation. */
+export type CodeToken =
+  | { kind: 'string'; start: number; end: number; parts: LiteralPart[]; tag?: string; docstring?: boolean }
+  | { kind: 'plus'; start: number; end: number }
+  | { kind: 'ident'; start: number; end: number; text: string }
+  | { kind: 'punct'; start: number; end: number; text: string }
+  /** A Python logical line end (outside brackets). */
+  | { kind: 'break'; start: number; end: number };
+
+export type StringToken = Extract<CodeToken, { kind: 'string' }>;
+
+/** Appends text to a part list, merging with a trailing text part. */
+export function pushText(parts: LiteralPart[], value: string): void {
+  if (!value) return;
+  const last = parts[parts.length - 1];
+  if (last?.kind === 'text') last.value += value;
+  else parts.push({ kind: 'text', value });
+}
+
+export function isIdentStart(c: string): boolean {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_' || c === '$' || c > '\u007f';
+}
+
+export function isIdentPart(c: string): boolean {
+  return isIdentStart(c) || (c >= '0' && c <= '9');
+}
+
+/**
+ * Decodes one backslash escape at text[i] === '\\' (C-family and Python share most of them).
+ * Returns the decoded text and the index after the escape.
+ */
+export function decodeEscape(text: string, i: number): { value: string; next: number } {
+  const c = text[i + 1];
+  if (c === undefined) return { value: '\\', next: i + 1 };
+  switch (c) {
+    case 'n':
+      return { value: '\n', next: i + 2 };
+    case 't':
+      return { value: '\t', next: i + 2 };
+    case 'r':
+      return { value: '\r', next: i + 2 };
+    case '0':
+      return { value: '\0', next: i + 2 };
+    case '\r':
+      // A backslash before a line end continues the line in every family.
+      return { value: '', next: text[i + 2] === '\n' ? i + 3 : i + 2 };
+    case '\n':
+      return { value: '', next: i + 2 };
+    case 'x': {
+      const hex = /^[0-9a-fA-F]{2}/.exec(text.slice(i + 2, i + 4));
+      return hex ? { value: String.fromCharCode(parseInt(hex[0], 16)), next: i + 4 } : { value: 'x', next: i + 2 };
+    }
+    case 'u': {
+      const braced = /^\{([0-9a-fA-F]{1,6})\}/.exec(text.slice(i + 2, i + 10));
+      if (braced) return { value: String.fromCodePoint(parseInt(braced[1]!, 16)), next: i + 2 + braced[0].length };
+      const hex = /^[0-9a-fA-F]{4}/.exec(text.slice(i + 2, i + 6));
+      return hex ? { value: String.fromCharCode(parseInt(hex[0], 16)), next: i + 6 } : { value: 'u', next: i + 2 };
+    }
+    default:
+      return { value: c, next: i + 2 };
+  }
+}

@@ -1,0 +1,96 @@
+/** Shared shapes of the slow-query advisor: extracted statements, plans, findings and reports. */
+
+/** A 0-based position (UTF-16 columns, as editors count them). */
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
+
+export interface SourceRange {
+  start: SourcePosition;
+  end: SourcePosition;
+}
+
+export type SourceLanguage = 'python' | 'javascript' | 'typescript' | 'go' | 'java';
+
+/** One SQL statement found in source code. */
+export interface ExtractedStatement {
+  file?: string;
+  language: SourceLanguage;
+  /** From the first quote (or string prefix) of the first literal to the end of the last. */
+  range: SourceRange;
+  /** The statement as written, interpolations shown as `${…}`. */
+  text: string;
+  /** Placeholders normalised to `?`, ready for EXPLAIN QUERY PLAN. */
+  sql: string;
+  /** The placeholders as they were written, in order (`$1`, `:name`, `%(name)s`, `${id}`…). */
+  placeholders: string[];
+  /** The tag of a tagged template literal (e.g. `sql`). */
+  tag?: string;
+}
+
+export interface PlanRow {
+  id: number;
+  parent: number;
+  detail: string;
+}
+
+export interface PlanNode extends PlanRow {
+  children: PlanNode[];
+}
+
+export type FindingKind = 'full-scan' | 'temp-btree' | 'automatic-index' | 'correlated-subquery' | 'leading-wildcard-like' | 'select-star';
+
+export const FINDING_KINDS: readonly FindingKind[] = ['full-scan', 'temp-btree', 'automatic-index', 'correlated-subquery', 'leading-wildcard-like', 'select-star'];
+
+export interface WhatIfResult {
+  /** The CREATE INDEX statement that was applied to the in-memory copy. */
+  index: string;
+  beforeMs: number;
+  afterMs: number;
+  /** beforeMs / afterMs. */
+  speedup: number;
+  planAfter: PlanRow[];
+  /** How many timed runs each median is taken over. */
+  runs: number;
+  /** The representative parameter values bound for the runs. */
+  params: (string | number | null)[];
+}
+
+export interface RuntimeEvidence {
+  /** Metric family the numbers came from, e.g. db_query_duration_seconds. */
+  metric: string;
+  count: number;
+  avgMs: number;
+  /** Undefined when the family has no buckets or quantiles to estimate it from. */
+  p95Ms?: number;
+  /** Other labels of the matched series (e.g. statement="entities_by_workspace"). */
+  labels: Record<string, string>;
+}
+
+export interface Finding {
+  kind: FindingKind;
+  table?: string;
+  detail: string;
+  suggestion?: string;
+  /** A CREATE INDEX statement when the suggestion is an index. */
+  createIndex?: string;
+  whatIf?: WhatIfResult;
+  runtime?: RuntimeEvidence;
+}
+
+export interface StatementReport {
+  sql: string;
+  /** The statement as written in source, when it differs from `sql`. */
+  text?: string;
+  location?: { file: string; line: number; column: number };
+  range?: SourceRange;
+  plan: PlanRow[];
+  findings: Finding[];
+  /** The statement could not be prepared on this database (syntax, missing table or column). */
+  error?: string;
+  /** The statement was not explained, and why (e.g. another SQL dialect). */
+  skipped?: string;
+  /** Measured in the running service, when /metrics has timings for this statement. */
+  runtime?: RuntimeEvidence;
+}
