@@ -1,0 +1,47 @@
+import * as inspector from 'node:inspector';
+import { DemoApp } from './app';
+import { ConfigError, USAGE, parseConfig } from './config';
+import { ensureSeeded } from './db';
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const config = parseConfig(argv, process.env, __dirname);
+  // Normally the launcher starts node with --inspect; started directly, open the inspector here.
+  if (config.inspect && !inspector.url()) {
+    const m = /^(?:(.*):)?(\d+)$/.exec(config.inspect);
+    if (!m) throw new ConfigError(`--inspect ${config.inspect} is not [host:]port.`);
+    inspector.open(Number(m[2]), m[1] || '127.0.0.1');
+  }
+  const { seeded } = ensureSeeded(config.dbPath);
+  const app = new DemoApp(config);
+  const port = await app.listen();
+  // The first stdout line is the contract with launchers and tests: they wait for it.
+  process.stdout.write(`listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}\n`);
+  if (seeded) process.stdout.write(`seeded ${config.dbPath}\n`);
+
+  let stopping = false;
+  const stop = (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`stopping (${why})\n`);
+    const force = setTimeout(() => process.exit(0), 3000);
+    force.unref();
+    void app.close().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  if (config.exitOnStdinClose) {
+    process.stdin.on('end', () => stop('stdin closed'));
+    process.stdin.on('close', () => stop('stdin closed'));
+    process.stdin.resume();
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`demo-service: ${e instanceof ConfigError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(e instanceof ConfigError ? 2 : 1);
+});
