@@ -1,0 +1,319 @@
+/**
+ * OpenMetrics 1.0 text: the exact line grammar, metadata rules (HELP/TYPE/UNIT once each, before
+ * the family's samples), one contiguous block per family and per label group, the sample names
+ * each type allows, value rules (counters non-negative, info 1, stateset 0/1, quantiles in
+ * [0, 1]), histogram consistency, exemplar placement, timestamps that never go back, `# EOF`.
+ * Syntax problems make a line unusable (skipped in lenient mode); rule breaks on usable data
+ * are warnings (kept in lenient mode), see ProblemLog.
+ */
+import type { MetricFamily, MetricType, Sample } from './types';
+import { LineSyntaxError } from './parserProblems';
+import type { ProblemLog } from './parserProblems';
+import { NUMBER_VALUE, SampleScanner, isMetricName, labelsKey, parseNumberToken, unescapeText } from './parserScan';
+
+/** The sample-name suffixes each type allows ('' is the family name itself). */
+const SUFFIXES: Record<MetricType, readonly string[]> = {
+  counter: ['_total', '_created'],
+  gauge: [''],
+  histogram: ['_bucket', '_count', '_sum', '_created'],
+  gaugehistogram: ['_bucket', '_gcount', '_gsum'],
+  summary: ['', '_count', '_sum', '_created'],
+  info: ['_info'],
+  stateset: [''],
+  unknown: [''],
+  untyped: [''],
+};
+
+const OPENMETRICS_TYPES = new Set<string>(['counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset', 'unknown']);
+
+/** One histogram or gauge histogram MetricPoint being read: checked when it ends. */
+interface HistogramPoint {
+  line: number;
+  lastLe: number;
+  lastBucket: number;
+  infBucket: number | undefined;
+  negativeBuckets: boolean;
+  count: number | undefined;
+  sum: number | undefined;
+}
+
+interface FamilyState {
+  family: MetricFamily;
+  typed: boolean;
+  helped: boolean;
+  united: boolean;
+  /** Label set (without le/quantile/state) of the samples being read; groups never come back. */
+  group: string | undefined;
+  closedGroups: Set<string>;
+  /** Last timestamp (null: none) of each series in the current group. */
+  seriesTimestamps: Map<string, number | null>;
+  point: HistogramPoint | undefined;
+  pointTimestamp: number | undefined;
+}
+
+export function parseOpenMetricsText(text: string, log: ProblemLog): MetricFamily[] {
+  return new OpenMetricsReader(text, log).read();
+}
+
+class OpenMetricsReader {
+  private readonly families: MetricFamily[] = [];
+  /** Every family name and every sample name a typed family may use, to catch clashes. */
+  private readonly claimed = new Map<string, FamilyState>();
+  private current: FamilyState | undefined;
+  private readonly scanner = new SampleScanner(true);
+  private lineNo = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly log: ProblemLog,
+  ) {
+    this.scanner.reset(text);
+  }
+
+  read(): MetricFamily[] {
+    const text = this.text;
+    const length = text.length;
+    let pos = 0;
+    let sawEof = false;
+    while (pos < length) {
+      this.lineNo++;
+      let end = text.indexOf('\n', pos);
+      if (end < 0) end = length;
+      const start = pos;
+      pos = end + 1;
+      try {
+        if (start === end) throw new LineSyntaxError('blank lines are not allowed in OpenMetrics');
+        if (text.charCodeAt(start) === 35) {
+          if (end - start === 5 && text.startsWith('# EOF', start)) {
+            sawEof = true;
+            if (pos < length) this.log.warn(this.lineNo + 1, 'text after "# EOF"');
+            break;
+          }
+          this.readMetadata(start, end);
+        } else {
+          this.readSample(this.scanner.scanSample(start, end));
+        }
+      } catch (e) {
+        if (!(e instanceof LineSyntaxError)) throw e;
+        this.log.skip(this.lineNo, e.reason);
+      }
+    }
+    if (this.current) this.finishFamily(this.current);
+    if (!sawEof) this.log.warn(this.lineNo + 1, 'missing "# EOF" at the end (the body may be truncated)');
+    return this.families;
+  }
+
+  private readMetadata(start: number, end: number): void {
+    const t = this.text;
+    const kind = t.startsWith('# HELP ', start) ? 'HELP' : t.startsWith('# TYPE ', start) ? 'TYPE' : t.startsWith('# UNIT ', start) ? 'UNIT' : undefined;
+    if (kind === undefined) throw new LineSyntaxError('comment lines other than "# HELP", "# TYPE", "# UNIT" and "# EOF" are not allowed in OpenMetrics');
+    const nameStart = start + 7;
+    let i = nameStart;
+    while (i < end && t.charCodeAt(i) !== 32) i++;
+    const name = t.slice(nameStart, i);
+    if (!isMetricName(name)) throw new LineSyntaxError(name ? `invalid metric name "${name}" in ${kind}` : `${kind} without a metric name`);
+    if (i >= end) throw new LineSyntaxError(`${kind} line for "${name}" needs a space and a ${kind === 'HELP' ? 'text' : kind === 'TYPE' ? 'type' : 'unit'}`);
+    const rest = t.slice(i + 1, end);
+    const state = this.familyForMetadata(name, kind);
+    if (kind === 'HELP') {
+      state.helped = true;
+      state.family.help = rest.indexOf('\\') >= 0 ? unescapeText(rest, 0, rest.length) : rest;
+    } else if (kind === 'TYPE') {
+      if (!OPENMETRICS_TYPES.has(rest)) throw new LineSyntaxError(`unknown metric type "${rest}"`);
+      const type = rest as MetricType;
+      if (state.united && state.family.unit && (type === 'info' || type === 'stateset')) throw new LineSyntaxError(`${type === 'info' ? 'an info' : 'a stateset'} cannot have a unit`);
+      for (const suffix of SUFFIXES[type]) {
+        const owner = this.claimed.get(name + suffix);
+        if (owner && owner !== state) throw new LineSyntaxError(`"${name}" as a ${type} clashes with metric family "${owner.family.name}"`);
+      }
+      for (const suffix of SUFFIXES[type]) this.claimed.set(name + suffix, state);
+      state.typed = true;
+      state.family.type = type;
+    } else {
+      if (rest.length > 0 && !name.endsWith('_' + rest)) throw new LineSyntaxError(`metric name "${name}" must end with "_${rest}" to have unit "${rest}"`);
+      const type = state.family.type;
+      if (rest.length > 0 && (type === 'info' || type === 'stateset')) throw new LineSyntaxError(`${type === 'info' ? 'an info' : 'a stateset'} cannot have a unit`);
+      state.united = true;
+      state.family.unit = rest;
+    }
+  }
+
+  private familyForMetadata(name: string, kind: 'HELP' | 'TYPE' | 'UNIT'): FamilyState {
+    const current = this.current;
+    if (current && current.family.name === name) {
+      if (current.family.samples.length > 0) throw new LineSyntaxError(`${kind} for "${name}" after its samples`);
+      if ((kind === 'HELP' && current.helped) || (kind === 'TYPE' && current.typed) || (kind === 'UNIT' && current.united)) {
+        throw new LineSyntaxError(`second ${kind} line for "${name}"`);
+      }
+      return current;
+    }
+    const owner = this.claimed.get(name);
+    if (owner) throw new LineSyntaxError(owner.family.name === name ? `metric family "${name}" appears twice` : `"${name}" clashes with metric family "${owner.family.name}"`);
+    return this.startFamily(name);
+  }
+
+  private startFamily(name: string): FamilyState {
+    if (this.current) this.finishFamily(this.current);
+    const state: FamilyState = {
+      family: { name, type: 'unknown', samples: [] },
+      typed: false,
+      helped: false,
+      united: false,
+      group: undefined,
+      closedGroups: new Set(),
+      seriesTimestamps: new Map(),
+      point: undefined,
+      pointTimestamp: undefined,
+    };
+    this.families.push(state.family);
+    this.claimed.set(name, state);
+    this.current = state;
+    return state;
+  }
+
+  /** Which family a sample belongs to, and the suffix it has there. */
+  private route(name: string): { state: FamilyState; suffix: string } {
+    const current = this.current;
+    if (current) {
+      const suffix = suffixIn(current.family, name);
+      if (suffix !== undefined) return { state: current, suffix };
+    }
+    const owner = this.claimed.get(name);
+    if (owner) {
+      const suffix = suffixIn(owner.family, name);
+      if (suffix === undefined) throw new LineSyntaxError(`sample "${name}" clashes with metric family "${owner.family.name}"`);
+      // Lenient mode merges the stray samples into their family; strict mode stops here.
+      this.log.warn(this.lineNo, `samples of metric family "${owner.family.name}" are not contiguous`);
+      if (this.current) this.finishFamily(this.current);
+      this.current = owner;
+      return { state: owner, suffix };
+    }
+    return { state: this.startFamily(name), suffix: '' };
+  }
+
+  private readSample(sample: Sample): void {
+    const { state, suffix } = this.route(sample.name);
+    const family = state.family;
+    const type = family.type;
+    const { labels, value } = sample;
+    let groupExcept: string | undefined;
+    const isBucket = suffix === '_bucket';
+    let le = 0;
+    if (isBucket) {
+      le = numericLabel(labels, 'le', 'histogram bucket');
+      if (Number.isNaN(le) || (le === -Infinity) || (le === Infinity && labels.le !== '+Inf')) throw new LineSyntaxError(`invalid "le" label "${labels.le}"`);
+      groupExcept = 'le';
+    } else if (type === 'summary' && suffix === '') {
+      const q = numericLabel(labels, 'quantile', 'summary quantile');
+      if (!(q >= 0 && q <= 1)) throw new LineSyntaxError(`quantile "${labels.quantile}" is not between 0 and 1`);
+      groupExcept = 'quantile';
+    } else if (type === 'stateset') {
+      if (!Object.hasOwn(labels, family.name)) throw new LineSyntaxError(`stateset sample without its state label "${family.name}"`);
+      groupExcept = family.name;
+    }
+    family.samples.push(sample);
+    this.checkValue(family, suffix, sample);
+    if (sample.exemplar && !(isBucket || (type === 'counter' && suffix === '_total'))) {
+      this.log.warn(this.lineNo, `exemplars are only allowed on counter _total and histogram _bucket samples, not on "${sample.name}"`);
+    }
+    this.trackGroup(state, labelsKey(labels, groupExcept), sample);
+    if (type === 'histogram' || type === 'gaugehistogram') this.trackHistogram(state, suffix, value, le);
+  }
+
+  private checkValue(family: MetricFamily, suffix: string, sample: Sample): void {
+    const v = sample.value;
+    const type = family.type;
+    let rule: string | undefined;
+    if (type === 'info') {
+      if (v !== 1) rule = 'an info value must be 1';
+    } else if (type === 'stateset') {
+      if (v !== 0 && v !== 1) rule = 'a stateset value must be 0 or 1';
+    } else if (type === 'summary' && suffix === '') {
+      if (v < 0) rule = 'a quantile value must not be negative';
+    } else if (type === 'gaugehistogram' && suffix === '_gsum') {
+      if (Number.isNaN(v)) rule = 'a _gsum must not be NaN';
+    } else if (suffix === '_total' || suffix === '_bucket' || suffix === '_count' || suffix === '_gcount' || (suffix === '_sum' && type !== 'unknown')) {
+      if (Number.isNaN(v) || v < 0) rule = `"${sample.name}" is a counter and must not be NaN or negative`;
+    }
+    if (rule !== undefined) this.log.warn(this.lineNo, `${rule} (got ${v})`);
+  }
+
+  /** Groups (label sets) must each be one contiguous block; a series repeats only with growing timestamps. */
+  private trackGroup(state: FamilyState, group: string, sample: Sample): void {
+    if (state.group !== group) {
+      if (state.group !== undefined) {
+        this.finishPoint(state);
+        state.closedGroups.add(state.group);
+        state.seriesTimestamps.clear();
+      }
+      if (state.closedGroups.has(group)) this.log.warn(this.lineNo, `samples of "${state.family.name}{${group}}" are not contiguous`);
+      state.group = group;
+    }
+    const ts = sample.timestamp ?? null;
+    const series = `${sample.name}{${labelsKey(sample.labels)}}`;
+    const seen = state.seriesTimestamps.get(series);
+    if (seen !== undefined) {
+      if (seen === null || ts === null) this.log.warn(this.lineNo, `series ${series} appears more than once without timestamps on every sample`);
+      else if (ts < seen) this.log.warn(this.lineNo, `timestamps of series ${series} go backwards`);
+    }
+    state.seriesTimestamps.set(series, ts);
+    if (state.point !== undefined && state.pointTimestamp !== sample.timestamp) this.finishPoint(state);
+    state.pointTimestamp = sample.timestamp;
+  }
+
+  private trackHistogram(state: FamilyState, suffix: string, value: number, le: number): void {
+    let p = state.point;
+    if (p === undefined) {
+      p = { line: this.lineNo, lastLe: -Infinity, lastBucket: 0, infBucket: undefined, negativeBuckets: false, count: undefined, sum: undefined };
+      state.point = p;
+    }
+    const name = state.family.name;
+    if (suffix === '_bucket') {
+      if (le <= p.lastLe) this.log.warn(this.lineNo, `buckets of "${name}" must be in increasing "le" order without repeats`);
+      else if (value < p.lastBucket) this.log.warn(this.lineNo, `bucket counts of "${name}" must not decrease as "le" grows`);
+      p.lastLe = le;
+      p.lastBucket = value;
+      if (le < 0) p.negativeBuckets = true;
+      if (le === Infinity) p.infBucket = value;
+    } else if (suffix === '_count' || suffix === '_gcount') {
+      p.count = value;
+    } else if (suffix === '_sum' || suffix === '_gsum') {
+      p.sum = value;
+    }
+  }
+
+  private finishPoint(state: FamilyState): void {
+    const p = state.point;
+    if (p === undefined) return;
+    state.point = undefined;
+    const name = state.family.name;
+    const gauge = state.family.type === 'gaugehistogram';
+    const [count, sum] = gauge ? ['_gcount', '_gsum'] : ['_count', '_sum'];
+    const kind = gauge ? 'gauge histogram' : 'histogram';
+    const warn = (reason: string): void => this.log.warn(p.line, reason);
+    if (p.infBucket === undefined) warn(`${kind} "${name}" has no +Inf bucket`);
+    else if (p.count !== undefined && p.count !== p.infBucket) warn(`${name}${count} (${p.count}) differs from its +Inf bucket (${p.infBucket})`);
+    if (p.count !== undefined && p.sum === undefined) warn(`${kind} "${name}" has ${count} without ${sum}`);
+    if (p.sum !== undefined && p.count === undefined) warn(`${kind} "${name}" has ${sum} without ${count}`);
+    if (!gauge && p.negativeBuckets && p.sum !== undefined) warn(`histogram "${name}" has negative buckets, so it must not have a _sum`);
+    if (gauge && !p.negativeBuckets && p.sum !== undefined && p.sum < 0) warn(`gauge histogram "${name}" has a negative _gsum but no negative buckets`);
+  }
+
+  private finishFamily(state: FamilyState): void {
+    this.finishPoint(state);
+  }
+}
+
+function suffixIn(family: MetricFamily, sampleName: string): string | undefined {
+  const base = family.name;
+  if (!sampleName.startsWith(base)) return undefined;
+  const suffix = sampleName.length === base.length ? '' : sampleName.slice(base.length);
+  return SUFFIXES[family.type].includes(suffix) ? suffix : undefined;
+}
+
+function numericLabel(labels: Record<string, string>, name: string, what: string): number {
+  if (!Object.hasOwn(labels, name)) throw new LineSyntaxError(`${what} without a "${name}" label`);
+  const v = labels[name]!;
+  if (v.length === 0) throw new LineSyntaxError(`${what} with an empty "${name}" label`);
+  return parseNumberToken(v, 0, v.length, NUMBER_VALUE, `"${name}" label value`);
+}
