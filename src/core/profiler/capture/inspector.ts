@@ -1,0 +1,145 @@
+import type { CpuProfileJson } from '../formats/cpuprofile';
+import { CdpSession } from './cdp';
+import type { InspectorAddress } from './processInfo';
+import { inspectorFromArgs, listeningPorts, processRuntime, readCmdline } from './processInfo';
+import type { Clock } from '../../util/clock';
+import { systemClock } from '../../util/clock';
+import { httpRequest } from '../../util/http';
+import type { Result } from '../../util/result';
+import { errorMessage, fail, ok } from '../../util/result';
+import { isLoopbackHost } from '../../util/target';
+
+export type InspectorFailureKind = 'no-inspector' | 'not-node' | 'no-process' | 'remote' | 'protocol' | 'cancelled' | 'signal';
+
+export interface InspectorTarget {
+  id: string;
+  type: string;
+  title: string;
+  url: string;
+  webSocketDebuggerUrl: string;
+}
+
+export interface CaptureOptions {
+  durationMs: number;
+  /** V8 sampling interval in microseconds (V8's default is 1000). */
+  samplingIntervalUs?: number;
+  /** Stops the wait early; the capture then fails with kind 'cancelled' after stopping the profiler. */
+  signal?: AbortSignal;
+  clock?: Clock;
+  allowRemote?: boolean;
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/** The debuggable targets of an inspector, from its /json/list endpoint. */
+export async function listInspectorTargets(addr: InspectorAddress, timeoutMs = 2000): Promise<Result<InspectorTarget[], InspectorFailureKind>> {
+  const r = await httpRequest(`http://${hostForUrl(addr.host)}:${addr.port}/json/list`, { timeoutMs });
+  if (!r.ok) return fail('no-inspector', `No Node inspector answers at ${addr.host}:${addr.port} (${r.error.message}).`);
+  try {
+    const list = JSON.parse(r.value.body.toString('utf8')) as InspectorTarget[];
+    const usable = Array.isArray(list) ? list.filter((t) => typeof t?.webSocketDebuggerUrl === 'string') : [];
+    if (usable.length === 0) return fail('no-inspector', `The inspector at ${addr.host}:${addr.port} lists no debuggable target (is another debugger attached?).`);
+    return ok(usable);
+  } catch {
+    return fail('no-inspector', `${addr.host}:${addr.port} answered /json/list with something that is not an inspector target list.`);
+  }
+}
+
+/**
+ * Finds the inspector of a running Node process: the port its command line asks for, else any
+ * port it listens on that answers /json/list (covers --inspect=0 and inspectors opened by SIGUSR1).
+ */
+export async function findInspector(pid: number, procRoot = '/proc'): Promise<Result<InspectorAddress, InspectorFailureKind>> {
+  const args = readCmdline(pid, procRoot);
+  if (!args) return fail('no-process', `No process ${pid} is running (or its command line cannot be read).`);
+  const fromArgs = inspectorFromArgs(args);
+  const candidates: InspectorAddress[] = [];
+  if (fromArgs && fromArgs.port > 0) candidates.push(fromArgs);
+  for (const port of listeningPorts(pid, procRoot)) if (!candidates.some((c) => c.port === port)) candidates.push({ host: fromArgs?.host ?? '127.0.0.1', port });
+  if (!fromArgs && !candidates.some((c) => c.port === 9229)) candidates.push({ host: '127.0.0.1', port: 9229 });
+  for (const c of candidates) {
+    const t = await listInspectorTargets(c, 1000);
+    if (t.ok) return ok(c);
+  }
+  return fail('no-inspector', `Process ${pid} has no Node inspector listening${fromArgs ? ` (its command line asks for ${fromArgs.host}:${fromArgs.port})` : ''}. Start it with --inspect, or let PerfLens enable the inspector with SIGUSR1.`);
+}
+
+/**
+ * Opens the inspector of a Node process started without --inspect by sending it SIGUSR1, then
+ * waits for it to listen. The caller must ask the user first: this opens a debug port.
+ */
+export async function enableInspector(pid: number, opts: { timeoutMs?: number; clock?: Clock; procRoot?: string } = {}): Promise<Result<InspectorAddress, InspectorFailureKind>> {
+  const procRoot = opts.procRoot ?? '/proc';
+  const runtime = processRuntime(pid, procRoot);
+  if (runtime === undefined) return fail('no-process', `No process ${pid} is running.`);
+  // SIGUSR1 terminates most programs; only Node treats it as "open the inspector".
+  if (runtime !== 'node') return fail('not-node', `Process ${pid} is not a Node process, so PerfLens will not send it SIGUSR1 (that would stop most programs).`);
+  try {
+    process.kill(pid, 'SIGUSR1');
+  } catch (e) {
+    return fail('signal', `Could not signal process ${pid}: ${errorMessage(e)} (it may belong to another user).`);
+  }
+  const clock = opts.clock ?? systemClock;
+  const deadline = clock.now() + (opts.timeoutMs ?? 5000);
+  for (;;) {
+    const found = await findInspector(pid, procRoot);
+    if (found.ok) return found;
+    if (clock.now() >= deadline) return fail('no-inspector', `Process ${pid} got SIGUSR1 but no inspector started listening within ${opts.timeoutMs ?? 5000} ms.`);
+    await new Promise<void>((r) => clock.setTimeout(r, 100));
+  }
+}
+
+/** Waits ms on the clock, or until the signal aborts; resolves true when aborted. */
+function waitOrAbort(clock: Clock, ms: number, signal?: AbortSignal): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clock.clearTimeout(timer);
+      resolve(true);
+    };
+    const timer = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(false);
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Records a CPU profile of a Node process through its inspector (Chrome DevTools Protocol):
+ * Profiler.enable, setSamplingInterval, start, wait, stop. Returns the .cpuprofile JSON.
+ */
+export async function captureNodeProfile(addr: InspectorAddress, opts: CaptureOptions): Promise<Result<CpuProfileJson, InspectorFailureKind>> {
+  if (!opts.allowRemote && !isLoopbackHost(addr.host)) return fail('remote', `${addr.host} is not on this machine; PerfLens only profiles loopback inspectors unless remote targets are allowed.`);
+  const targets = await listInspectorTargets(addr);
+  if (!targets.ok) return targets;
+  const clock = opts.clock ?? systemClock;
+  const target = targets.value.find((t) => t.type === 'node') ?? targets.value[0]!;
+  let session: CdpSession;
+  try {
+    session = await CdpSession.connect(target.webSocketDebuggerUrl, { clock });
+  } catch (e) {
+    return fail('protocol', `Could not connect to the inspector at ${target.webSocketDebuggerUrl}: ${errorMessage(e)}`);
+  }
+  let started = false;
+  try {
+    await session.send('Profiler.enable');
+    await session.send('Profiler.setSamplingInterval', { interval: Math.max(1, Math.round(opts.samplingIntervalUs ?? 1000)) });
+    await session.send('Profiler.start');
+    started = true;
+    const aborted = await waitOrAbort(clock, opts.durationMs, opts.signal);
+    const { profile } = await session.send<{ profile: CpuProfileJson }>('Profiler.stop', {}, 60_000);
+    started = false;
+    await session.send('Profiler.disable').catch(() => undefined);
+    if (aborted) return fail('cancelled', 'The profile capture was cancelled.');
+    return ok(profile);
+  } catch (e) {
+    return fail('protocol', `The inspector at ${addr.host}:${addr.port} failed during the capture: ${errorMessage(e)}`);
+  } finally {
+    // Never leave the target profiling (it costs CPU) when something went wrong midway.
+    if (started) await session.send('Profiler.stop', {}, 5000).catch(() => undefined);
+    session.close();
+  }
+}
