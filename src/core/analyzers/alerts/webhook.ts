@@ -1,0 +1,67 @@
+import { httpRequest } from '../../util/http';
+import type { AlertEvent, AlertHandler } from './types';
+
+export interface SlackField {
+  title: string;
+  value: string;
+  short: boolean;
+}
+
+export interface SlackPayload {
+  text: string;
+  attachments: { color: string; title: string; text: string; fields: SlackField[]; ts: number; footer: string }[];
+}
+
+/** The Slack incoming-webhook shape (also accepted by Mattermost, Rocket.Chat and most chat bridges). */
+export function slackPayload(event: AlertEvent): SlackPayload {
+  const firing = event.type === 'firing';
+  const color = !firing ? 'good' : event.severity === 'critical' ? 'danger' : 'warning';
+  const prefix = firing ? `[FIRING] ${event.severity.toUpperCase()}` : '[RESOLVED]';
+  const fields: SlackField[] = [
+    { title: 'Severity', value: event.severity, short: true },
+    { title: 'Threshold', value: `${event.op} ${event.threshold}`, short: true },
+    { title: 'Current', value: String(event.value), short: true },
+    { title: 'Target', value: event.targetId, short: true },
+    { title: firing ? 'Active since' : 'Fired at', value: new Date(firing ? event.activeAt : event.firedAt).toISOString(), short: true },
+  ];
+  for (const [k, v] of Object.entries(event.labels)) fields.push({ title: k, value: v, short: true });
+  return {
+    text: `${prefix} ${event.message}`,
+    attachments: [{ color, title: `PerfLens alert: ${event.name}`, text: event.message, fields, ts: Math.floor(event.at / 1000), footer: 'PerfLens' }],
+  };
+}
+
+export interface WebhookOptions {
+  /** The webhook URL is a secret: it comes from SecretStorage or an environment variable, never a file. */
+  url: string;
+  timeoutMs?: number;
+  /** Extra attempts after a failure (network error, timeout or 5xx/429). Default 1. */
+  retries?: number;
+}
+
+/** Posts each alert event as a Slack-compatible JSON payload, with a timeout and one retry. */
+export class WebhookAlertHandler implements AlertHandler {
+  readonly name = 'webhook';
+  constructor(private readonly opts: WebhookOptions) {}
+
+  async handle(event: AlertEvent): Promise<{ ok: boolean; message?: string; attempts: number }> {
+    const body = JSON.stringify(slackPayload(event));
+    const attempts = 1 + (this.opts.retries ?? 1);
+    let last = '';
+    for (let i = 1; i <= attempts; i++) {
+      const r = await httpRequest(this.opts.url, {
+        method: 'POST', body, timeoutMs: this.opts.timeoutMs ?? 5000, maxBytes: 64 * 1024,
+        headers: { 'content-type': 'application/json' },
+      });
+      if (r.ok && r.value.status >= 200 && r.value.status < 300) return { ok: true, attempts: i };
+      if (r.ok) {
+        last = `the webhook answered HTTP ${r.value.status}`;
+        // A 4xx other than 429 will not change on retry (bad URL or payload).
+        if (r.value.status < 500 && r.value.status !== 429) return { ok: false, message: `${last}; check the webhook URL.`, attempts: i };
+      } else {
+        last = r.error.message;
+      }
+    }
+    return { ok: false, message: `Alert webhook failed after ${attempts} attempts: ${last}`, attempts };
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Thresholds and defaults for every analyzer, taken from the seed performance module
+ * (seed/performance-module.md) unless noted. The extension maps its settings onto this shape.
+ */
+export interface AnalyzerSettings {
+  pool: {
+    /** Consecutive samples with active ≥ size before the pool counts as saturated (seed: "pool exhausted"). */
+    saturationSamples: number;
+    /** Seed: "Long connection wait times" above 5 s. */
+    acquireWaitP95ThresholdMs: number;
+    /** Multiplier on measured concurrency for the recommended size. */
+    headroom: number;
+    /** A pool whose peak use stays below this share of its size is oversized. */
+    oversizeUsedShare: number;
+  };
+  cache: {
+    /** Seed: hit_rate < 0.7 → increase TTL. */
+    minHitRate: number;
+    /** Seed: memory_usage > 0.8 → eviction. */
+    maxMemoryShare: number;
+    /** Seed: CACHE_TTL=300 s, used when the service does not expose its TTL. */
+    defaultTtlSeconds: number;
+  };
+  bottleneck: {
+    /** Seed alert threshold for response time, seconds (applied to p95). */
+    responseTimeSeconds: number;
+    /** Seed: db_query_time > 0.5 s. */
+    dbQuerySeconds: number;
+    /** Share of service time spent in the database above which it is the bottleneck. */
+    dbTimeShare: number;
+    /** Seed: cache_miss_rate > 0.5. */
+    cacheMissRate: number;
+    /** Seed: cpu_usage > 0.8 (MAX_CPU_USAGE_PERCENT=80). */
+    cpuPercent: number;
+  };
+  leak: {
+    /** Seed: MAX_MEMORY_USAGE_MB=1024. */
+    maxMemoryMb: number;
+    /** Seed: current > baseline × 1.5. */
+    baselineFactor: number;
+    /** Minimum R² of the robust fit before a growth counts as steady. */
+    minR2: number;
+    /** Growth below this is noise for a dev service, MB per minute. */
+    minGrowthMbPerMin: number;
+    minSamples: number;
+  };
+  trend: {
+    /** Seed: time_window="1h". */
+    windowMs: number;
+    /** Seed: days_ahead=30. */
+    forecastDays: number;
+    /** Seed: growth > 10 % → scale out. */
+    scaleOutGrowth: number;
+    /** Seed: growth > 5 % → monitor closely. */
+    monitorGrowth: number;
+    /** |change over the window| / level below this is flat. */
+    flatShare: number;
+  };
+}
+
+export const DEFAULT_ANALYZER_SETTINGS: AnalyzerSettings = {
+  pool: { saturationSamples: 3, acquireWaitP95ThresholdMs: 5000, headroom: 1.25, oversizeUsedShare: 0.25 },
+  cache: { minHitRate: 0.7, maxMemoryShare: 0.8, defaultTtlSeconds: 300 },
+  bottleneck: { responseTimeSeconds: 1.0, dbQuerySeconds: 0.5, dbTimeShare: 0.5, cacheMissRate: 0.5, cpuPercent: 80 },
+  leak: { maxMemoryMb: 1024, baselineFactor: 1.5, minR2: 0.6, minGrowthMbPerMin: 0.5, minSamples: 8 },
+  trend: { windowMs: 3_600_000, forecastDays: 30, scaleOutGrowth: 0.1, monitorGrowth: 0.05, flatShare: 0.05 },
+};
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+export type AnalyzerSettingsInput = DeepPartial<AnalyzerSettings>;
+
+export function resolveSettings(input: AnalyzerSettingsInput = {}): AnalyzerSettings {
+  const d = DEFAULT_ANALYZER_SETTINGS;
+  return {
+    pool: { ...d.pool, ...input.pool },
+    cache: { ...d.cache, ...input.cache },
+    bottleneck: { ...d.bottleneck, ...input.bottleneck },
+    leak: { ...d.leak, ...input.leak },
+    trend: { ...d.trend, ...input.trend },
+  };
+}
