@@ -1,0 +1,182 @@
+/**
+ * Starts a real Prometheus server (Debian's `prometheus` binary, installed by
+ * scripts/setup-prometheus.mjs) on a free loopback port, with a temporary config and TSDB directory,
+ * scraping the targets a test gives it. The system service of the package is never used.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export interface ScrapeJob {
+  job: string;
+  /** host:port of each instance. */
+  targets: string[];
+  metricsPath?: string;
+}
+
+export interface PrometheusServerOptions {
+  jobs: ScrapeJob[];
+  /** Scrape and rule-evaluation interval in seconds (default 1). */
+  intervalSeconds?: number;
+  /** Contents of a rule file (YAML `groups:`), loaded when given. */
+  rules?: string;
+  /** Extra command-line flags. */
+  args?: string[];
+}
+
+export interface PrometheusServerHandle {
+  url: string;
+  port: number;
+  pid: number;
+  dir: string;
+  /** Waits until `count` targets of `job` report up == 1 (real scrapes, polled). */
+  waitForTargets(job: string, count: number, timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const SKIP_ENV = 'PERFLENS_SKIP_PROMETHEUS';
+
+/** The binary to run: PERFLENS_PROMETHEUS_BIN, else `prometheus` on PATH; undefined when absent. */
+export function findPrometheusBinary(): string | undefined {
+  const bin = process.env.PERFLENS_PROMETHEUS_BIN || 'prometheus';
+  const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+  return r.status === 0 ? bin : undefined;
+}
+
+/**
+ * For a suite's before(): returns the binary, skips the suite when PERFLENS_SKIP_PROMETHEUS=1,
+ * and otherwise fails with a message that says how to install it.
+ */
+export function requirePrometheus(ctx: Mocha.Context): string {
+  const bin = findPrometheusBinary();
+  if (bin) return bin;
+  if (process.env[SKIP_ENV] === '1') ctx.skip();
+  throw new Error(
+    'The prometheus binary is not installed, so the Prometheus-backed tests cannot run. ' +
+      'Install it with `node scripts/setup-prometheus.mjs` (as root; it installs Debian\'s prometheus package), ' +
+      `point PERFLENS_PROMETHEUS_BIN at a Prometheus 2.x binary, or set ${SKIP_ENV}=1 to skip these tests.`,
+  );
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function yamlConfig(opts: PrometheusServerOptions, rulesFile: string | undefined): string {
+  const interval = `${opts.intervalSeconds ?? 1}s`;
+  const lines = ['global:', `  scrape_interval: ${interval}`, `  scrape_timeout: ${interval}`, `  evaluation_interval: ${interval}`];
+  if (rulesFile) lines.push('rule_files:', `  - ${JSON.stringify(rulesFile)}`);
+  lines.push('scrape_configs:');
+  for (const j of opts.jobs) {
+    lines.push(`  - job_name: ${JSON.stringify(j.job)}`);
+    if (j.metricsPath) lines.push(`    metrics_path: ${JSON.stringify(j.metricsPath)}`);
+    lines.push('    static_configs:', `      - targets: [${j.targets.map((t) => JSON.stringify(t)).join(', ')}]`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function getJson(url: string): Promise<unknown> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return res.json();
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+}
+
+async function startOnce(bin: string, opts: PrometheusServerOptions, dir: string, port: number): Promise<PrometheusServerHandle | string> {
+  const args = [
+    `--config.file=${path.join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${path.join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--storage.tsdb.retention.time=1h',
+    '--log.level=warn',
+    ...(opts.args ?? []),
+  ];
+  const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => {
+    stderr = (stderr + c.toString('utf8')).slice(-4000);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited(child);
+      clearTimeout(timer);
+    }
+  };
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) return stderr || `prometheus exited with code ${child.exitCode}`;
+    try {
+      const res = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      return `prometheus did not become ready within 20 s: ${stderr}`;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    port,
+    pid: child.pid!,
+    dir,
+    stop: async () => {
+      await stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+    waitForTargets: async (job, count, timeoutMs = 15_000) => {
+      const until = Date.now() + timeoutMs;
+      let last = '';
+      while (Date.now() < until) {
+        const body = (await getJson(`${url}/api/v1/query?query=${encodeURIComponent(`up{job=${JSON.stringify(job)}} == 1`)}`)) as { data: { result: unknown[] } };
+        if (body.data.result.length >= count) return;
+        last = `${body.data.result.length} of ${count} up`;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error(`Prometheus did not see ${count} targets of job ${job} up within ${timeoutMs} ms (${last}).`);
+    },
+  };
+}
+
+export async function startPrometheusServer(bin: string, opts: PrometheusServerOptions): Promise<PrometheusServerHandle> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-prom-'));
+  let rulesFile: string | undefined;
+  if (opts.rules) {
+    rulesFile = path.join(dir, 'rules.yml');
+    fs.writeFileSync(rulesFile, opts.rules);
+  }
+  fs.writeFileSync(path.join(dir, 'prometheus.yml'), yamlConfig(opts, rulesFile));
+  // The free port is found by binding :0 and releasing it; another process can take it in between,
+  // so a failed bind is retried on a new port.
+  let lastError = '';
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const r = await startOnce(bin, opts, dir, await freePort());
+    if (typeof r !== 'string') return r;
+    lastError = r;
+    if (!/address already in use/i.test(r)) break;
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  throw new Error(`Could not start prometheus: ${lastError}`);
+}
