@@ -1,7 +1,13 @@
 import type { CliCommand } from '../command';
 import { probeCommand } from './probe';
+import { profileDiffCommand } from './profileDiff';
+import { profileRecordCommand } from './profileRecord';
+import { profileSummarizeCommand } from './profileSummarize';
 
 /** Every subcommand, in the order --help lists them. Each lives in its own file. */
 export const commands: CliCommand[] = [
   probeCommand,
+  profileSummarizeCommand,
+  profileRecordCommand,
+  profileDiffCommand,
 ];

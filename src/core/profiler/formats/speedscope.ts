@@ -84,8 +84,7 @@ function importOne(p: SpeedscopeProfileJson, index: number, shared: SpeedscopeFr
       if (!Array.isArray(stack)) throw new FormatError(`${label}: sample ${s} is not an array of frame indexes.`);
       const w = weights ? weights[s]! : 1;
       if (typeof w !== 'number' || !(w >= 0)) throw new FormatError(`${label}: weight ${s} is not a non-negative number.`);
-      const leaf = b.addStack(stack.map(frameId), msPer === undefined ? w : 1, msPer === undefined ? 0 : w * msPer);
-      void leaf;
+      b.addStack(stack.map(frameId), msPer === undefined ? w : 1, msPer === undefined ? 0 : w * msPer);
     });
     return b.finish(p.name ?? `profile ${index}`, true, durationMs);
   }

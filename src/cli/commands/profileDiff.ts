@@ -1,0 +1,106 @@
+import type { CliCommand } from '../command';
+import { flagString, parseArgs } from '../args';
+import { EXIT_FINDING, EXIT_OK } from '../io';
+import { fmtLocation, fmtPct, loadForCli, parsePositiveInt, table } from './profileShared';
+import type { FunctionDiff } from '../../core/profiler/diff';
+import { diffProfiles } from '../../core/profiler/diff';
+import { selectProfile } from '../../core/profiler/summary';
+import { UserError } from '../../core/util/result';
+
+const USAGE = `Usage: perflens profile diff BEFORE AFTER [--top 10] [--min-change 1] [--alpha 0.01] [--fail-on-regression] [--json]
+
+Compares two CPU profiles of the same program (any supported format, e.g. before and after a
+change). Per function it compares self and total shares, each normalised by its own profile's
+total, and tests each change with a two-proportion z-test on the sample counts.
+
+  --min-change PCT      smallest share change to report, in percentage points (default 1)
+  --alpha P             significance level of the z-test (default 0.01)
+  --top N               rows per list (default 10)
+  --fail-on-regression  exit 1 when any function regressed
+
+--json prints {"weight": "time"|"samples", "before": {"file", "format", "samples", "totalMs"},
+"after": {…}, "regressed": [row], "improved": [row]}; a row is {"name", "file", "line",
+"beforeSelfShare", "afterSelfShare", "beforeTotalShare", "afterTotalShare", "selfDelta", "totalDelta",
+"z", "pValue"} (shares 0–1; z and pValue null when a profile has no sample counts).
+Exit codes: 0 ok, 1 a regression with --fail-on-regression, 2 bad usage or unreadable profile.`;
+
+function round(v: number | null, digits = 4): number | null {
+  if (v === null) return null;
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+function jsonRow(d: FunctionDiff) {
+  return {
+    name: d.name,
+    file: d.file,
+    line: d.line,
+    beforeSelfShare: round(d.before.selfShare),
+    afterSelfShare: round(d.after.selfShare),
+    beforeTotalShare: round(d.before.totalShare),
+    afterTotalShare: round(d.after.totalShare),
+    selfDelta: round(d.selfDelta),
+    totalDelta: round(d.totalDelta),
+    z: round(d.z, 2),
+    pValue: d.pValue === null ? null : Number(d.pValue.toPrecision(3)),
+  };
+}
+
+function signed(v: number): string {
+  return `${v >= 0 ? '+' : '−'}${fmtPct(Math.abs(v))}`;
+}
+
+export const profileDiffCommand: CliCommand = {
+  path: ['profile', 'diff'],
+  summary: 'Compare two CPU profiles: which functions regressed or improved, with significance',
+  usage: USAGE,
+  async run(argv, io) {
+    const args = parseArgs(argv, { valued: ['top', 'min-change', 'alpha'], boolean: ['fail-on-regression', 'no-source-maps'] });
+    if (args.positionals.length !== 2) throw new UserError('profile diff needs two files: BEFORE AFTER.');
+    const top = parsePositiveInt(flagString(args, 'top'), 'top', 10);
+    const minChangePct = Number(flagString(args, 'min-change') ?? '1');
+    if (!(minChangePct >= 0 && minChangePct <= 100)) throw new UserError('--min-change is a number of percentage points between 0 and 100.');
+    const alpha = Number(flagString(args, 'alpha') ?? '0.01');
+    if (!(alpha > 0 && alpha < 1)) throw new UserError('--alpha is a probability between 0 and 1, e.g. 0.01.');
+    const [beforeFile, afterFile] = args.positionals as [string, string];
+    const sourceMaps = !args.flags.has('no-source-maps');
+    const [before, after] = await Promise.all([loadForCli(beforeFile, io, { sourceMaps }), loadForCli(afterFile, io, { sourceMaps })]);
+    const diff = diffProfiles(selectProfile(before), selectProfile(after), { minChange: minChangePct / 100, alpha });
+    const regressed = diff.regressed.slice(0, top);
+    const improved = diff.improved.slice(0, top);
+    const code = args.flags.has('fail-on-regression') && diff.regressed.length > 0 ? EXIT_FINDING : EXIT_OK;
+    if (args.flags.has('json')) {
+      io.out(
+        JSON.stringify(
+          {
+            weight: diff.weight,
+            before: { file: beforeFile, format: before.format, samples: diff.before.samples, totalMs: round(diff.before.totalMs, 3) },
+            after: { file: afterFile, format: after.format, samples: diff.after.samples, totalMs: round(diff.after.totalMs, 3) },
+            regressed: regressed.map(jsonRow),
+            improved: improved.map(jsonRow),
+          },
+          null,
+          2,
+        ),
+      );
+      return code;
+    }
+    const describe = (label: string, s: { samples: number | null; totalMs: number | null }) =>
+      `${label}: ${s.samples !== null ? `${s.samples.toLocaleString('en-US')} samples` : ''}${s.samples !== null && s.totalMs !== null ? ', ' : ''}${s.totalMs !== null ? `${Math.round(s.totalMs).toLocaleString('en-US')} ms` : ''}`;
+    io.out(`${describe('before', diff.before)}   ${describe('after', diff.after)}   (shares of ${diff.weight})`);
+    for (const [title, list] of [['Regressed', regressed], ['Improved', improved]] as const) {
+      io.out('');
+      if (list.length === 0) {
+        io.out(`${title}: none`);
+        continue;
+      }
+      io.out(`${title}:`);
+      const rows = [['self before', 'self after', 'Δ self', 'Δ total', 'p', 'function', 'location']];
+      for (const d of list) {
+        rows.push([fmtPct(d.before.selfShare), fmtPct(d.after.selfShare), signed(d.selfDelta), signed(d.totalDelta), d.pValue === null ? '-' : d.pValue < 1e-4 ? '<0.0001' : d.pValue.toFixed(4), d.name, fmtLocation(d.file, d.line, io.cwd)]);
+      }
+      io.out(table(rows, [0, 1, 2, 3, 4]));
+    }
+    return code;
+  },
+};

@@ -1,0 +1,157 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CliCommand } from '../command';
+import type { CliIO } from '../io';
+import { flagString, parseArgs, parseDuration } from '../args';
+import { EXIT_OK } from '../io';
+import { fmtLocation, fmtMs, parsePositiveInt } from './profileShared';
+import { captureNodeProfile, enableInspector, findInspector } from '../../core/profiler/capture/inspector';
+import { fetchPprofProfile } from '../../core/profiler/capture/pprofHttp';
+import type { InspectorAddress } from '../../core/profiler/capture/processInfo';
+import { processRuntime } from '../../core/profiler/capture/processInfo';
+import { recordWithPySpy } from '../../core/profiler/capture/pyspy';
+import { loadProfileFile } from '../../core/profiler/load';
+import { topFunctions } from '../../core/profiler/model';
+import { selectProfile } from '../../core/profiler/summary';
+import { UserError } from '../../core/util/result';
+
+const USAGE = `Usage: perflens profile record (--pid PID | --inspect [HOST:]PORT | --pprof URL) [--duration 10s] [-o FILE]
+                               [--interval 1000] [--enable-inspector] [--allow-remote] [--json]
+
+Records a CPU profile of a running service and writes it to FILE:
+  --pid PID         a Node process (through its inspector, found from its command line or its
+                    listening ports) or a Python process (through py-spy, when on PATH)
+  --inspect H:P     a Node inspector address, e.g. 127.0.0.1:9229 or 9229
+  --pprof URL       a Go service with net/http/pprof, e.g. http://127.0.0.1:6060
+  --duration D      how long to sample (default 10s; 500ms, 30s, 2m …)
+  --interval US     V8 sampling interval in microseconds (Node only; default 1000)
+  --enable-inspector  for a Node process started without --inspect: send it SIGUSR1 to open its
+                    inspector (this opens a debug port on 127.0.0.1:9229 until the process exits)
+  -o FILE           output file (default perflens-<source>-<time>.cpuprofile / .pb.gz / .txt)
+
+Ctrl-C stops a capture early without writing a file. Only loopback targets unless --allow-remote.
+--json prints {"file", "source": "inspector"|"pprof"|"py-spy", "format", "bytes", "durationMs",
+"samples", "top": {"name", "file", "line", "selfMs", "selfSamples"} | null}.
+Exit codes: 0 recorded, 2 bad usage or the target could not be profiled.`;
+
+function parseInspect(text: string): InspectorAddress {
+  const m = /^(?:(\[[^\]]+\]|[^:]+):)?(\d{1,5})$/.exec(text.trim());
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port < 1 || port > 65535) throw new UserError(`--inspect is [HOST:]PORT, e.g. 127.0.0.1:9229, not "${text}".`);
+  return { host: m[1] ? m[1].replace(/^\[|\]$/g, '') : '127.0.0.1', port };
+}
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+/** An AbortSignal that fires on Ctrl-C while a capture runs. */
+function interruptSignal(): { signal: AbortSignal; release: () => void } {
+  const ac = new AbortController();
+  const onInt = () => ac.abort();
+  process.once('SIGINT', onInt);
+  return { signal: ac.signal, release: () => process.removeListener('SIGINT', onInt) };
+}
+
+async function nodeAddressForPid(pid: number, enable: boolean, io: CliIO): Promise<InspectorAddress> {
+  const found = await findInspector(pid);
+  if (found.ok) return found.value;
+  if (found.error.kind === 'no-process') throw new UserError(found.error.message);
+  if (!enable) throw new UserError(`${found.error.message}\nTo open it without a restart, run again with --enable-inspector (sends SIGUSR1; the debug port stays open until the process exits).`);
+  io.err(`Sending SIGUSR1 to process ${pid} to open its inspector…`);
+  const enabled = await enableInspector(pid);
+  if (!enabled.ok) throw new UserError(enabled.error.message);
+  return enabled.value;
+}
+
+export const profileRecordCommand: CliCommand = {
+  path: ['profile', 'record'],
+  summary: 'Record a CPU profile of a running Node, Go or Python service',
+  usage: USAGE,
+  async run(argv, io) {
+    const args = parseArgs(argv, { valued: ['pid', 'inspect', 'pprof', 'duration', 'output', 'interval'], boolean: ['enable-inspector', 'allow-remote'], aliases: { o: 'output' } });
+    if (args.positionals.length) throw new UserError(`Unexpected argument ${args.positionals[0]}.`);
+    const sources = ['pid', 'inspect', 'pprof'].filter((f) => args.flags.has(f));
+    if (sources.length !== 1) throw new UserError('profile record needs exactly one of --pid PID, --inspect HOST:PORT or --pprof URL.');
+    const durationMs = parseDuration(flagString(args, 'duration') ?? '10s');
+    if (!(durationMs >= 100) || durationMs > 3_600_000) throw new UserError('--duration must be between 100ms and 1h.');
+    const intervalUs = parsePositiveInt(flagString(args, 'interval'), 'interval', 1000);
+    const allowRemote = args.flags.has('allow-remote');
+    const outArg = flagString(args, 'output');
+    const outFile = (ext: string, label: string) => path.resolve(io.cwd, outArg ?? `perflens-${label}-${stamp()}${ext}`);
+
+    let file: string;
+    let source: 'inspector' | 'pprof' | 'py-spy';
+    const { signal, release } = interruptSignal();
+    try {
+      if (args.flags.has('pprof')) {
+        const r = await fetchPprofProfile(flagString(args, 'pprof')!, durationMs / 1000, { allowRemote });
+        if (!r.ok) throw new UserError(r.error.message);
+        file = outFile('.pb.gz', 'pprof');
+        fs.writeFileSync(file, r.value);
+        source = 'pprof';
+      } else {
+        let addr: InspectorAddress;
+        let label: string;
+        if (args.flags.has('pid')) {
+          const pid = Number(flagString(args, 'pid'));
+          if (!Number.isInteger(pid) || pid <= 0) throw new UserError(`--pid is a process id, not "${flagString(args, 'pid')}".`);
+          const runtime = processRuntime(pid);
+          if (runtime === undefined) throw new UserError(`No process ${pid} is running.`);
+          if (runtime === 'python') {
+            file = outFile('.txt', `pid${pid}`);
+            const r = await recordWithPySpy({ pid, durationSeconds: durationMs / 1000, outFile: file, format: 'raw', signal });
+            if (!r.ok) throw new UserError(r.error.message);
+            source = 'py-spy';
+            return await report(io, args.flags.has('json'), file, source);
+          }
+          if (runtime !== 'node') throw new UserError(`Process ${pid} is neither Node nor Python. For Go services use --pprof http://127.0.0.1:PORT (net/http/pprof).`);
+          addr = await nodeAddressForPid(pid, args.flags.has('enable-inspector'), io);
+          label = `pid${pid}`;
+        } else {
+          addr = parseInspect(flagString(args, 'inspect')!);
+          label = `${addr.port}`;
+        }
+        if (!args.flags.has('json')) io.err(`Recording ${fmtMs(durationMs)} from the inspector at ${addr.host}:${addr.port}…`);
+        const r = await captureNodeProfile(addr, { durationMs, samplingIntervalUs: intervalUs, signal, allowRemote });
+        if (!r.ok) throw new UserError(r.error.message);
+        file = outFile('.cpuprofile', label);
+        fs.writeFileSync(file, JSON.stringify(r.value));
+        source = 'inspector';
+      }
+    } finally {
+      release();
+    }
+    return report(io, args.flags.has('json'), file, source);
+  },
+};
+
+async function report(io: CliIO, json: boolean, file: string, source: 'inspector' | 'pprof' | 'py-spy'): Promise<number> {
+  const bytes = fs.statSync(file).size;
+  const loaded = await loadProfileFile(file, { roots: [io.cwd] });
+  if (!loaded.ok) throw new UserError(`Recorded ${file}, but it does not read back as a profile: ${loaded.error.message}`);
+  const p = selectProfile(loaded.value);
+  const top = topFunctions(p, 1, 'self')[0];
+  if (json) {
+    io.out(
+      JSON.stringify(
+        {
+          file,
+          source,
+          format: loaded.value.format,
+          bytes,
+          durationMs: p.durationMs === null ? null : Math.round(p.durationMs * 1000) / 1000,
+          samples: p.hasSamples ? p.sampleCount : null,
+          top: top ? { name: top.name, file: top.file, line: top.line, selfMs: top.selfMs === null ? null : Math.round(top.selfMs * 1000) / 1000, selfSamples: top.selfSamples } : null,
+        },
+        null,
+        2,
+      ),
+    );
+    return EXIT_OK;
+  }
+  io.out(`Wrote ${file} (${(bytes / 1024).toFixed(0)} KB, ${p.hasSamples ? `${p.sampleCount.toLocaleString('en-US')} samples` : 'no samples'}).`);
+  if (top) io.out(`Hottest function: ${top.name} ${fmtLocation(top.file, top.line, io.cwd)} (${top.selfMs !== null ? fmtMs(top.selfMs) : `${top.selfSamples} samples`} self).`);
+  io.out(`Next: perflens profile summarize ${path.relative(io.cwd, file) || file}`);
+  return EXIT_OK;
+}

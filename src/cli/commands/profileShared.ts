@@ -1,0 +1,43 @@
+import * as path from 'node:path';
+import type { CliIO } from '../io';
+import type { ImportedProfile } from '../../core/profiler/formats/types';
+import { loadProfileFile } from '../../core/profiler/load';
+import type { LoadOptions } from '../../core/profiler/load';
+import { UserError } from '../../core/util/result';
+
+/** Loads a profile file for a CLI command; unreadable or invalid files are usage errors (exit 2). */
+export async function loadForCli(file: string, io: CliIO, opts: LoadOptions = {}): Promise<ImportedProfile> {
+  const abs = path.resolve(io.cwd, file);
+  const r = await loadProfileFile(abs, { roots: [io.cwd, path.dirname(abs)], ...opts });
+  if (!r.ok) throw new UserError(r.error.message);
+  return r.value;
+}
+
+/** Formats milliseconds for tables: 1234.5 → "1,234.5 ms"; null → "-". */
+export function fmtMs(v: number | null): string {
+  if (v === null) return '-';
+  return `${v.toLocaleString('en-US', { maximumFractionDigits: v >= 100 ? 0 : 1 })} ms`;
+}
+
+export function fmtPct(v: number): string {
+  return `${(v * 100).toFixed(1)}%`;
+}
+
+/** A function's place for humans: file:line relative to the working folder when inside it. */
+export function fmtLocation(file: string, line: number, cwd: string): string {
+  if (!file) return '';
+  const rel = path.isAbsolute(file) && file.startsWith(cwd + path.sep) ? path.relative(cwd, file) : file;
+  return line > 0 ? `${rel}:${line}` : rel;
+}
+
+export function table(rows: string[][], rightAligned: number[] = []): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : rightAligned.includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')).join('\n');
+}
+
+export function parsePositiveInt(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0) throw new UserError(`--${flag} must be a whole number above 0, not "${text}".`);
+  return n;
+}

@@ -1,0 +1,75 @@
+import type { CliCommand } from '../command';
+import { flagString, parseArgs } from '../args';
+import { EXIT_OK } from '../io';
+import { fmtLocation, fmtMs, loadForCli, parsePositiveInt, table } from './profileShared';
+import { FORMAT_LABELS } from '../../core/profiler/formats/types';
+import type { SortKey } from '../../core/profiler/model';
+import { summarizeProfile } from '../../core/profiler/summary';
+import { UserError } from '../../core/util/result';
+
+const USAGE = `Usage: perflens profile summarize FILE [--top 20] [--sort self|total] [--profile N] [--sample-type TYPE] [--no-source-maps] [--json]
+
+Reads a CPU profile and lists its heaviest functions. Formats are detected from the content:
+V8 .cpuprofile (Chrome DevTools, node --cpu-prof, PerfLens record), speedscope JSON, folded stacks
+(py-spy raw, perf + stackcollapse, async-profiler), pprof (Go, gzipped protobuf) and Python
+cProfile/pstats files. Frames of bundled JavaScript are mapped to their original sources through
+source maps unless --no-source-maps.
+
+  --top N            how many functions (default 20)
+  --sort self|total  rank by self time (default) or total time
+  --profile N        one profile of a file that holds several (0-based); default: all of them summed
+  --sample-type T    pprof sample type to weigh by (e.g. cpu, alloc_space); default cpu/nanoseconds
+
+--json prints {"format", "profiles", "samples", "durationMs", "functions": [{"name", "file", "line",
+"selfMs", "totalMs", "selfSamples", "totalSamples", "calls"?}], "warnings"}. selfMs/totalMs are null
+when the format has no time (folded stacks); samples are null when it has no samples (pstats,
+evented speedscope in time units); pstats rows carry its own times and "calls".
+Exit codes: 0 ok, 2 bad usage or a file that is not a readable profile.`;
+
+export const profileSummarizeCommand: CliCommand = {
+  path: ['profile', 'summarize'],
+  summary: 'List the hottest functions of a CPU profile (cpuprofile, speedscope, folded, pprof, pstats)',
+  usage: USAGE,
+  async run(argv, io) {
+    const args = parseArgs(argv, { valued: ['top', 'sort', 'profile', 'sample-type'], boolean: ['no-source-maps'] });
+    if (args.positionals.length !== 1) throw new UserError(args.positionals.length === 0 ? 'profile summarize needs a FILE.' : `Unexpected argument ${args.positionals[1]}.`);
+    const top = parsePositiveInt(flagString(args, 'top'), 'top', 20);
+    const sort = flagString(args, 'sort') ?? 'self';
+    if (sort !== 'self' && sort !== 'total') throw new UserError(`--sort is self or total, not "${sort}".`);
+    const profileText = flagString(args, 'profile');
+    let profile: number | 'all' = 'all';
+    if (profileText !== undefined && profileText !== 'all') {
+      profile = Number(profileText);
+      if (!Number.isInteger(profile) || profile < 0) throw new UserError(`--profile is a profile index (0, 1, …) or all, not "${profileText}".`);
+    }
+    const imported = await loadForCli(args.positionals[0]!, io, { sampleType: flagString(args, 'sample-type'), sourceMaps: !args.flags.has('no-source-maps') });
+    if (profile !== 'all' && profile >= imported.profiles.length) throw new UserError(`The file has ${imported.profiles.length} profile(s); there is no profile ${profile}.`);
+    const summary = summarizeProfile(imported, { top, sort: sort as SortKey, profile });
+    if (args.flags.has('json')) {
+      io.out(JSON.stringify(summary, null, 2));
+      return EXIT_OK;
+    }
+    const head = [
+      FORMAT_LABELS[summary.format],
+      `${summary.profiles} profile${summary.profiles === 1 ? '' : 's'}`,
+      summary.samples !== null ? `${summary.samples.toLocaleString('en-US')} samples` : undefined,
+      summary.durationMs !== null ? fmtMs(summary.durationMs) : undefined,
+    ].filter(Boolean);
+    io.out(head.join(' · '));
+    for (const w of summary.warnings) io.out(`note: ${w}`);
+    const hasTime = summary.functions.some((f) => f.selfMs !== null);
+    const hasCalls = summary.functions.some((f) => f.calls !== undefined);
+    const rows = [[hasTime ? 'self' : 'self samples', hasTime ? 'total' : 'total samples', ...(hasCalls ? ['calls'] : []), 'function', 'location']];
+    for (const f of summary.functions) {
+      rows.push([
+        hasTime ? fmtMs(f.selfMs) : String(f.selfSamples ?? '-'),
+        hasTime ? fmtMs(f.totalMs) : String(f.totalSamples ?? '-'),
+        ...(hasCalls ? [String(f.calls ?? '')] : []),
+        f.name,
+        fmtLocation(f.file, f.line, io.cwd),
+      ]);
+    }
+    io.out(table(rows, hasCalls ? [0, 1, 2] : [0, 1]));
+    return EXIT_OK;
+  },
+};

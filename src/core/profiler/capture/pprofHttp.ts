@@ -1,0 +1,46 @@
+import { httpRequest } from '../../util/http';
+import type { Result } from '../../util/result';
+import { fail, ok } from '../../util/result';
+import { isLoopbackHost } from '../../util/target';
+
+export type PprofFetchFailureKind = 'invalid-url' | 'remote' | 'http' | 'not-pprof';
+
+/**
+ * The CPU-profile URL of a Go service: a base URL (http://127.0.0.1:6060) gets Go's standard
+ * /debug/pprof/profile path; a URL that already names a pprof endpoint keeps its path. The
+ * seconds parameter is set either way.
+ */
+export function pprofProfileUrl(input: string, seconds: number): Result<URL, PprofFetchFailureKind> {
+  let url: URL;
+  try {
+    url = new URL(/^[a-z]+:\/\//i.test(input) ? input : `http://${input}`);
+  } catch {
+    return fail('invalid-url', `"${input}" is not a URL (example: http://127.0.0.1:6060).`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail('invalid-url', `Only http and https pprof URLs are supported, not ${url.protocol}`);
+  if (!url.pathname.includes('/debug/pprof/')) url.pathname = url.pathname.replace(/\/+$/, '') + '/debug/pprof/profile';
+  url.searchParams.set('seconds', String(Math.max(1, Math.round(seconds))));
+  return ok(url);
+}
+
+/**
+ * Pulls a CPU profile from a Go service's net/http/pprof handler. The server itself samples for
+ * the requested seconds, so the request waits that long plus a margin.
+ */
+export async function fetchPprofProfile(input: string, seconds: number, opts: { allowRemote?: boolean; extraTimeoutMs?: number } = {}): Promise<Result<Buffer, PprofFetchFailureKind>> {
+  const u = pprofProfileUrl(input, seconds);
+  if (!u.ok) return u;
+  if (!opts.allowRemote && !isLoopbackHost(u.value.hostname)) return fail('remote', `${u.value.hostname} is not on this machine; PerfLens only pulls profiles from loopback services unless remote targets are allowed.`);
+  const r = await httpRequest(u.value.href, { timeoutMs: seconds * 1000 + (opts.extraTimeoutMs ?? 15_000), maxBytes: 512 * 1024 * 1024, headers: { 'accept-encoding': 'identity' } });
+  if (!r.ok) return fail('http', `Could not fetch a profile from ${u.value.href}: ${r.error.message}`);
+  const { status, body } = r.value;
+  if (status !== 200) {
+    const hint = status === 404 ? ' Is net/http/pprof imported (import _ "net/http/pprof") and served on this port?' : '';
+    return fail('http', `${u.value.href} answered HTTP ${status}: ${body.toString('utf8', 0, 300).trim()}${hint}`);
+  }
+  // Go serves the profile gzipped (application/octet-stream, no content-encoding).
+  if (!(body.length > 2 && body[0] === 0x1f && body[1] === 0x8b)) {
+    return fail('not-pprof', `${u.value.href} answered, but not with a gzipped pprof profile (first bytes: ${JSON.stringify(body.toString('utf8', 0, 60))}).`);
+  }
+  return ok(body);
+}
