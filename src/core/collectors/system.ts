@@ -1,0 +1,91 @@
+/**
+ * Machine-wide resources via systeminformation: CPU load, memory, disk of the volume the service
+ * works on, and network I/O rates. Disk usage shells out to `df`, so it is refreshed at most once
+ * a minute; network rates are computed from byte counters between our own calls.
+ */
+import type * as SystemInformation from 'systeminformation';
+import type { SystemStats } from '../session/types';
+import type { Clock } from '../util/clock';
+import { systemClock } from '../util/clock';
+import type { Result } from '../util/result';
+import { errorMessage, fail, ok } from '../util/result';
+
+type Si = typeof SystemInformation;
+
+export interface SystemCollectorOptions {
+  clock?: Clock;
+  /** Directory whose volume's disk usage is reported (the service's working directory). */
+  volumePath?: () => Promise<string | undefined> | string | undefined;
+  diskRefreshMs?: number;
+  /** Injected in tests; loaded lazily otherwise. */
+  si?: Pick<Si, 'currentLoad' | 'mem' | 'fsSize' | 'networkStats'>;
+}
+
+interface DiskUsage {
+  used: number;
+  total: number;
+}
+
+/** The filesystem whose mount point is the longest prefix of `dir`. */
+export function volumeOf<T extends { mount: string }>(filesystems: readonly T[], dir: string): T | undefined {
+  let best: T | undefined;
+  for (const fs of filesystems) {
+    const m = fs.mount.endsWith('/') || fs.mount.endsWith('\\') ? fs.mount : fs.mount + (dir.includes('\\') ? '\\' : '/');
+    const under = dir === fs.mount || dir.startsWith(m) || fs.mount === '/';
+    if (under && (!best || fs.mount.length > best.mount.length)) best = fs;
+  }
+  return best;
+}
+
+export class SystemCollector {
+  private readonly clock: Clock;
+  private si?: SystemCollectorOptions['si'];
+  private disk?: { at: number; usage?: DiskUsage };
+  private lastNet?: { at: number; rx: number; tx: number };
+
+  constructor(private readonly opts: SystemCollectorOptions = {}) {
+    this.clock = opts.clock ?? systemClock;
+    this.si = opts.si;
+  }
+
+  private lib(): NonNullable<SystemCollectorOptions['si']> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    this.si ??= require('systeminformation') as Si;
+    return this.si;
+  }
+
+  private async diskUsage(now: number): Promise<DiskUsage | undefined> {
+    const refresh = this.opts.diskRefreshMs ?? 60_000;
+    if (this.disk && now - this.disk.at < refresh) return this.disk.usage;
+    const dir = (await this.opts.volumePath?.()) ?? process.cwd();
+    const fs = volumeOf(await this.lib().fsSize(), dir);
+    this.disk = { at: now, usage: fs ? { used: fs.used, total: fs.size } : undefined };
+    return this.disk.usage;
+  }
+
+  async collect(): Promise<Result<SystemStats, 'error'>> {
+    const now = this.clock.now();
+    try {
+      const si = this.lib();
+      const [load, mem, nets] = await Promise.all([si.currentLoad(), si.mem(), si.networkStats()]);
+      // "active" excludes page cache and buffers the kernel gives back on demand.
+      const stats: SystemStats = { cpuPercent: load.currentLoad, memUsedBytes: mem.active, memTotalBytes: mem.total };
+      const disk = await this.diskUsage(now).catch(() => undefined);
+      if (disk) {
+        stats.diskUsedBytes = disk.used;
+        stats.diskTotalBytes = disk.total;
+      }
+      const rx = nets.reduce((a, n) => a + (n.rx_bytes || 0), 0);
+      const tx = nets.reduce((a, n) => a + (n.tx_bytes || 0), 0);
+      const prev = this.lastNet;
+      if (prev && now > prev.at && rx >= prev.rx && tx >= prev.tx) {
+        stats.netRxBytesPerSec = ((rx - prev.rx) * 1000) / (now - prev.at);
+        stats.netTxBytesPerSec = ((tx - prev.tx) * 1000) / (now - prev.at);
+      }
+      this.lastNet = { at: now, rx, tx };
+      return ok(stats);
+    } catch (e) {
+      return fail('error', `Could not read system CPU/memory/network: ${errorMessage(e)}`, e);
+    }
+  }
+}

@@ -1,0 +1,340 @@
+/**
+ * The attach session: one target (a service URL, a port or a pid), collected every interval
+ * into a typed Snapshot delivered to listeners. Every source is independent — a failed scrape
+ * still leaves health, process and system in the snapshot, with the failure in `errors`.
+ * Rounds never overlap: the next one is scheduled when the current one has finished.
+ */
+import { checkHealth } from '../collectors/health';
+import type { HttpFn } from '../collectors/health';
+import type { ProcessCollectorDeps } from '../collectors/process';
+import { collectProcess, releaseProcessHistory } from '../collectors/process';
+import { findPidByPort, listeningPortsOf } from '../collectors/portPid';
+import type { PortLookupFailure } from '../collectors/portPid';
+import { MetricsScraper } from '../collectors/scrape';
+import { SystemCollector } from '../collectors/system';
+import type { DerivedOptions, IndexedScrape } from '../metrics/derived';
+import { deriveMetrics } from '../metrics/derived';
+import type { PresetOverrides } from '../metrics/presets';
+import { describePresetMatches, detectPresets, indexSamples } from '../metrics/presets';
+import type { Clock } from '../util/clock';
+import { systemClock } from '../util/clock';
+import type { Result } from '../util/result';
+import { errorMessage, fail, ok } from '../util/result';
+import type { TargetSpec } from '../util/target';
+import { isLoopbackHost, joinUrl, parseTarget } from '../util/target';
+import type { Snapshot, SystemStats } from './types';
+
+export const DEFAULT_INTERVAL_MS = 5000;
+export const DEFAULT_METRICS_PATH = '/metrics';
+export const DEFAULT_HEALTH_PATH = '/health';
+export const DEFAULT_STATUS_PATH = '/status';
+
+export interface Unsubscribe {
+  dispose(): void;
+}
+
+export type SnapshotListener = (snapshot: Snapshot) => void;
+
+export interface AttachSessionOptions {
+  /** What to attach to: "http://localhost:3000", "3000", "pid:1234", or a parsed TargetSpec. */
+  target: string | TargetSpec;
+  /** Stable id for the session (default: the base URL or pid:N). */
+  id?: string;
+  metricsPath?: string;
+  healthPath?: string;
+  /** Also tried for health when the health path answers 404 (the seed's STATUS_ENDPOINT). */
+  statusPath?: string;
+  /** Collection interval (the seed's METRICS_COLLECTION_INTERVAL), default 5 s. */
+  intervalMs?: number;
+  allowRemote?: boolean;
+  clock?: Clock;
+  http?: HttpFn;
+  scrapeTimeoutMs?: number;
+  maxBodyBytes?: number;
+  presetOverrides?: PresetOverrides;
+  isError?: DerivedOptions['isError'];
+  /** Default true; process and system stats are skipped for remote targets (not this machine). */
+  collectProcess?: boolean;
+  collectSystem?: boolean;
+  /** Test seams for the OS-facing collectors. */
+  deps?: {
+    process?: ProcessCollectorDeps;
+    findPidByPort?: (port: number) => Promise<Result<number, PortLookupFailure>>;
+    listeningPortsOf?: (pid: number) => Promise<number[]>;
+    system?: { collect(): Promise<Result<SystemStats, string>> };
+  };
+}
+
+export type SessionState = 'idle' | 'running' | 'stopped';
+
+/** What the session resolved the user's target to. */
+export interface ResolvedTarget {
+  id: string;
+  baseUrl?: string;
+  metricsUrl?: string;
+  healthPaths: string[];
+  /** Port the service listens on, when known (for pid discovery after restarts). */
+  port?: number;
+  /** Pid the user gave, if any. */
+  pid?: number;
+  local: boolean;
+}
+
+function resolveTarget(opts: AttachSessionOptions): Result<ResolvedTarget, 'invalid' | 'remote'> {
+  let spec: TargetSpec;
+  if (typeof opts.target === 'string') {
+    const r = parseTarget(opts.target, { allowRemote: opts.allowRemote });
+    if (!r.ok) return r;
+    spec = r.value;
+  } else {
+    spec = opts.target;
+    if (spec.kind !== 'pid') {
+      const host = new URL(spec.baseUrl).hostname;
+      if (!opts.allowRemote && !isLoopbackHost(host)) return fail('remote', `${host} is not on this machine; enable remote targets to attach to it.`);
+    }
+  }
+  const healthPaths = [opts.healthPath ?? DEFAULT_HEALTH_PATH, opts.statusPath ?? DEFAULT_STATUS_PATH, '/healthz'];
+  if (spec.kind === 'pid') return ok({ id: opts.id ?? `pid:${spec.pid}`, pid: spec.pid, healthPaths, local: true });
+  const url = new URL(spec.baseUrl);
+  const local = isLoopbackHost(url.hostname);
+  const port = spec.kind === 'port' ? spec.port : url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+  return ok({ id: opts.id ?? spec.baseUrl, baseUrl: spec.baseUrl, metricsUrl: joinUrl(spec.baseUrl, opts.metricsPath ?? DEFAULT_METRICS_PATH), healthPaths, port, local });
+}
+
+/** Pidusage history is process-wide: release it only when the last session stops. */
+let runningSessions = 0;
+
+export class AttachSession {
+  readonly id: string;
+  readonly target: ResolvedTarget;
+  readonly intervalMs: number;
+  private readonly clock: Clock;
+  private readonly listeners = new Set<SnapshotListener>();
+  private scraper?: MetricsScraper;
+  private readonly system?: { collect(): Promise<Result<SystemStats, string>> };
+  private prevScrape?: IndexedScrape;
+  private pid?: number;
+  private timer?: unknown;
+  private inFlight?: Promise<Snapshot>;
+  private lastSnapshot?: Snapshot;
+  private stateValue: SessionState = 'idle';
+  private heapFromScrape?: number;
+
+  constructor(
+    target: ResolvedTarget,
+    private readonly opts: AttachSessionOptions,
+  ) {
+    this.target = target;
+    this.id = target.id;
+    this.intervalMs = Math.max(100, opts.intervalMs ?? DEFAULT_INTERVAL_MS);
+    this.clock = opts.clock ?? systemClock;
+    this.pid = target.pid;
+    if (target.metricsUrl) this.scraper = this.makeScraper(target.metricsUrl);
+    const wantSystem = (opts.collectSystem ?? true) && target.local;
+    if (wantSystem) {
+      this.system = opts.deps?.system ?? new SystemCollector({ clock: this.clock, volumePath: () => this.serviceCwd() });
+    }
+  }
+
+  private makeScraper(url: string): MetricsScraper {
+    return new MetricsScraper(url, {
+      clock: this.clock,
+      http: this.opts.http,
+      timeoutMs: this.opts.scrapeTimeoutMs,
+      maxBytes: this.opts.maxBodyBytes,
+      backoff: { baseMs: this.intervalMs, maxMs: Math.max(60_000, this.intervalMs) },
+    });
+  }
+
+  get state(): SessionState {
+    return this.stateValue;
+  }
+
+  /** The most recent snapshot, if any round has completed. */
+  get latest(): Snapshot | undefined {
+    return this.lastSnapshot;
+  }
+
+  /** The pid being measured right now (given, or found from the port). */
+  get currentPid(): number | undefined {
+    return this.pid;
+  }
+
+  onSnapshot(listener: SnapshotListener): Unsubscribe {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Starts collecting: a first round now, then one every interval until stop(). */
+  start(): void {
+    if (this.stateValue !== 'idle') return;
+    this.stateValue = 'running';
+    runningSessions++;
+    void this.runScheduledRound();
+  }
+
+  /** Stops collecting; resolves when a round in flight has finished. No timers are left behind. */
+  async stop(): Promise<void> {
+    if (this.stateValue === 'stopped') return;
+    const wasRunning = this.stateValue === 'running';
+    this.stateValue = 'stopped';
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.inFlight?.catch(() => undefined);
+    if (wasRunning && --runningSessions === 0) releaseProcessHistory();
+  }
+
+  /** Resolves when no round is in flight (tests advance a ManualClock, then await this). */
+  async whenIdle(): Promise<void> {
+    while (this.inFlight) await this.inFlight.catch(() => undefined);
+  }
+
+  /** Runs one collection round now (also used by the CLI's report), emitting its snapshot. */
+  collectOnce(): Promise<Snapshot> {
+    if (this.inFlight) return this.inFlight;
+    const round = this.round().finally(() => {
+      this.inFlight = undefined;
+    });
+    this.inFlight = round;
+    return round;
+  }
+
+  private async runScheduledRound(): Promise<void> {
+    this.timer = undefined;
+    if (this.stateValue !== 'running') return;
+    const started = this.clock.now();
+    await this.collectOnce().catch(() => undefined);
+    if (this.stateValue !== 'running') return;
+    const delay = Math.max(0, started + this.intervalMs - this.clock.now());
+    this.timer = this.clock.setTimeout(() => void this.runScheduledRound(), delay);
+  }
+
+  private async serviceCwd(): Promise<string | undefined> {
+    if (this.pid === undefined || process.platform !== 'linux') return undefined;
+    const { promises: fsp } = await import('node:fs');
+    return fsp.readlink(`/proc/${this.pid}/cwd`).catch(() => undefined);
+  }
+
+  private async round(): Promise<Snapshot> {
+    const time = this.clock.now();
+    const snapshot: Snapshot = { targetId: this.id, time, errors: [] };
+    await this.discoverUrlFromPid(snapshot);
+    await Promise.all([this.scrapeInto(snapshot, time), this.healthInto(snapshot), this.processInto(snapshot), this.systemInto(snapshot)]);
+    // The heap is only visible from inside the runtime, i.e. in the service's own metrics.
+    if (snapshot.process && snapshot.process.heapUsedBytes === undefined && this.heapFromScrape !== undefined) {
+      snapshot.process.heapUsedBytes = this.heapFromScrape;
+    }
+    this.lastSnapshot = snapshot;
+    for (const l of [...this.listeners]) {
+      try {
+        l(snapshot);
+      } catch {
+        // A failing listener must not stop the session or the other listeners.
+      }
+    }
+    return snapshot;
+  }
+
+  /** A pid-only target has no URL: if the process listens on a port, scrape that. */
+  private async discoverUrlFromPid(snapshot: Snapshot): Promise<void> {
+    if (this.scraper || this.target.pid === undefined || this.pid === undefined) return;
+    const ports = await (this.opts.deps?.listeningPortsOf ?? listeningPortsOf)(this.pid);
+    if (ports.length === 0) return;
+    const port = ports[0]!;
+    const baseUrl = `http://127.0.0.1:${port}`;
+    this.target.port = port;
+    this.target.baseUrl = baseUrl;
+    this.target.metricsUrl = joinUrl(baseUrl, this.opts.metricsPath ?? DEFAULT_METRICS_PATH);
+    this.scraper = this.makeScraper(this.target.metricsUrl);
+    if (ports.length > 1) snapshot.errors.push({ source: 'scrape', kind: 'several-ports', message: `Process ${this.pid} listens on ports ${ports.join(', ')}; using ${port}. Attach by URL to choose another.` });
+  }
+
+  private async scrapeInto(snapshot: Snapshot, time: number): Promise<void> {
+    const scraper = this.scraper;
+    if (!scraper) return;
+    const wait = scraper.retryInMs();
+    if (wait > 0) {
+      const last = scraper.lastError;
+      snapshot.errors.push({ source: 'scrape', kind: last?.kind ?? 'backoff', message: `${last?.message ?? 'The last scrape failed.'} Next try in ${Math.ceil(wait / 1000)} s.` });
+      return;
+    }
+    const r = await scraper.scrape();
+    if (!r.ok) {
+      snapshot.errors.push({ source: 'scrape', kind: r.error.kind, message: r.error.message });
+      return;
+    }
+    const parse = r.value.parse;
+    if (parse.skippedLines > 0 || parse.problems.length > 0) {
+      const first = parse.problems[0];
+      snapshot.errors.push({
+        source: 'scrape',
+        kind: 'malformed',
+        message: `${parse.skippedLines} line(s) of ${scraper.url} could not be read${first ? ` (line ${first.line}: ${first.reason})` : ''}; the rest was used.`,
+      });
+    }
+    const cur: IndexedScrape = { time, index: indexSamples(parse.families) };
+    const resolved = detectPresets(cur.index, this.opts.presetOverrides);
+    const d = deriveMetrics(this.prevScrape, cur, resolved, { isError: this.opts.isError });
+    this.prevScrape = cur;
+    if (d.http) snapshot.http = d.http;
+    if (d.pools) snapshot.pools = d.pools;
+    if (d.caches) snapshot.caches = d.caches;
+    if (d.queries) snapshot.queries = d.queries;
+    if (d.histograms) snapshot.histograms = d.histograms;
+    if (d.intervalSeconds !== undefined) snapshot.intervalSeconds = d.intervalSeconds;
+    snapshot.presets = describePresetMatches(resolved);
+    this.heapFromScrape = d.heapUsedBytes;
+  }
+
+  private async healthInto(snapshot: Snapshot): Promise<void> {
+    if (!this.target.baseUrl) return;
+    const r = await checkHealth(this.target.baseUrl, this.target.healthPaths, { http: this.opts.http, timeoutMs: this.opts.scrapeTimeoutMs });
+    if (r.ok) snapshot.health = r.value;
+    else snapshot.errors.push({ source: 'health', kind: r.error.kind, message: r.error.message });
+  }
+
+  private async resolvePid(snapshot: Snapshot): Promise<number | undefined> {
+    if (this.pid !== undefined) return this.pid;
+    if (this.target.port === undefined || !this.target.local) return undefined;
+    const r = await (this.opts.deps?.findPidByPort ?? findPidByPort)(this.target.port);
+    if (r.ok) {
+      this.pid = r.value;
+      return this.pid;
+    }
+    snapshot.errors.push({ source: 'process', kind: r.error.kind, message: r.error.message });
+    return undefined;
+  }
+
+  private async processInto(snapshot: Snapshot): Promise<void> {
+    if (!(this.opts.collectProcess ?? true) || !this.target.local) return;
+    try {
+      const pid = await this.resolvePid(snapshot);
+      if (pid === undefined) return;
+      const r = await collectProcess(pid, this.opts.deps?.process);
+      if (r.ok) {
+        snapshot.process = r.value;
+        return;
+      }
+      snapshot.errors.push({ source: 'process', kind: r.error.kind, message: r.error.message });
+      // A restarted service has a new pid: forget this one so the next round asks the port again.
+      if (r.error.kind === 'exited' && this.target.port !== undefined) this.pid = undefined;
+    } catch (e) {
+      snapshot.errors.push({ source: 'process', kind: 'error', message: errorMessage(e) });
+    }
+  }
+
+  private async systemInto(snapshot: Snapshot): Promise<void> {
+    if (!this.system) return;
+    const r = await this.system.collect();
+    if (r.ok) snapshot.system = r.value;
+    else snapshot.errors.push({ source: 'system', kind: r.error.kind, message: r.error.message });
+  }
+}
+
+/** Parses the target and builds a session (not started). */
+export function createAttachSession(opts: AttachSessionOptions): Result<AttachSession, 'invalid' | 'remote'> {
+  const t = resolveTarget(opts);
+  if (!t.ok) return t;
+  return ok(new AttachSession(t.value, opts));
+}
+
