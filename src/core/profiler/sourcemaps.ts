@@ -103,7 +103,12 @@ export class SourceMapResolver {
       const consumer = await new SourceMapConsumer(json, mapUrl);
       return { consumer };
     } catch (e) {
-      return this.problem(`The source map of ${scriptPath} could not be read: ${errorMessage(e)}`);
+      const msg = errorMessage(e);
+      // source-map loads its WASM decoder from the folder of the code that bundles it.
+      if (msg.includes('mappings.wasm')) {
+        return this.problem(`Source maps cannot be decoded: source-map's mappings.wasm is missing beside ${path.dirname(msg.match(/'([^']*mappings\.wasm)'/)?.[1] ?? 'the bundle')}/ (the build copies node_modules/source-map/lib/mappings.wasm there).`);
+      }
+      return this.problem(`The source map of ${scriptPath} could not be read: ${msg}`);
     }
   }
 
