@@ -24,11 +24,14 @@ const SLOW_DB_MS = 1000;
 
 async function checkDatabase(pool: ConnectionPool, timeoutMs: number): Promise<HealthCheck> {
   const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
   try {
     // Waiting on a saturated pool is itself the symptom; don't let /health hang as long as the pool timeout.
     const row = await Promise.race([
       pool.use((conn) => conn.prepare('SELECT count(*) AS n FROM workspaces').get() as { n: number }),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no connection within ${timeoutMs} ms`)), timeoutMs).unref()),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no connection within ${timeoutMs} ms`)), timeoutMs);
+      }),
     ]);
     const ms = performance.now() - started;
     const s = pool.stats();
@@ -40,6 +43,8 @@ async function checkDatabase(pool: ConnectionPool, timeoutMs: number): Promise<H
     };
   } catch (e) {
     return { status: 'unhealthy', error: e instanceof Error ? e.message : String(e), response_time_ms: round(performance.now() - started) };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -48,7 +53,8 @@ function checkCache(cache: LruTtlCache<unknown>): HealthCheck {
   const lookups = s.hits + s.misses;
   const hitRate = lookups ? s.hits / lookups : null;
   // The seed's optimiser acts on a miss rate above 50 %; only judge once there is enough traffic.
-  const degraded = hitRate !== null && lookups >= 100 && hitRate < 0.5;
+  // A cache switched off by configuration (size 0) is a choice, not a fault.
+  const degraded = s.maxSize > 0 && hitRate !== null && lookups >= 100 && hitRate < 0.5;
   return {
     status: degraded ? 'degraded' : 'healthy',
     enabled: s.maxSize > 0,
