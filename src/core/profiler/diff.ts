@@ -66,7 +66,7 @@ export function twoProportionZ(x1: number, n1: number, x2: number, n2: number): 
   const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
   if (se === 0) return { z: 0, p: p1 === p2 ? 1 : 0 };
   const z = (p2 - p1) / se;
-  return { z, p: erfc(Math.abs(z) / Math.SQRT2) };
+  return { z, p: Math.min(1, Math.max(0, erfc(Math.abs(z) / Math.SQRT2))) };
 }
 
 interface Aggregate {

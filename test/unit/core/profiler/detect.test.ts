@@ -1,0 +1,33 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { importProfile } from '../../../../src/core/profiler/formats/index';
+import { PROFILE_FIXTURES } from './fixtures';
+
+describe('importProfile format detection', () => {
+  const expected: Record<string, string> = { cpuprofile: 'cpuprofile', folded: 'folded', pprof: 'pprof', speedscope: 'speedscope' };
+  for (const dir of Object.keys(expected)) {
+    for (const file of fs.readdirSync(path.join(PROFILE_FIXTURES, dir)).filter((f) => !f.startsWith('invalid'))) {
+      it(`${dir}/${file} is detected from its content alone`, () => {
+        const r = importProfile(fs.readFileSync(path.join(PROFILE_FIXTURES, dir, file)));
+        assert.ok(r.ok, !r.ok ? r.error.message : '');
+        assert.equal(r.value.format, expected[dir]);
+      });
+    }
+  }
+
+  it('says which formats it knows when nothing fits', () => {
+    const binary = importProfile(Buffer.from([0, 1, 2, 3, 4, 5]), 'blob.bin');
+    assert.equal(binary.ok, false);
+    assert.equal(!binary.ok && binary.error.kind, 'unrecognized');
+    assert.match(!binary.ok ? binary.error.message : '', /Could not recognise the profile format of blob\.bin\. Supported formats: V8 \.cpuprofile, speedscope JSON, folded stacks, pprof, Python pstats/);
+    const json = importProfile(Buffer.from('{"hello": "world"}'), 'x.json');
+    assert.match(!json.ok ? json.error.message : '', /This JSON is not a profile PerfLens knows/);
+  });
+
+  it('honours an explicit format, failing with that format named', () => {
+    const r = importProfile(Buffer.from('a;b 1\n'), 'x.txt', { format: 'cpuprofile' });
+    assert.equal(r.ok, false);
+    assert.match(!r.ok ? r.error.message : '', /^Not a valid V8 \.cpuprofile file: it is not valid JSON/);
+  });
+});

@@ -1,0 +1,109 @@
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { StackTreeBuilder, mergeProfiles, remapProfile } from '../../../../src/core/profiler/builder';
+import { importFolded } from '../../../../src/core/profiler/formats/folded';
+import type { Profile } from '../../../../src/core/profiler/model';
+import { findFunctions, topFunctions, treeChildren } from '../../../../src/core/profiler/model';
+import { fn, importFixture } from './fixtures';
+
+function folded(text: string): Profile {
+  const r = importFolded(text);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value.profiles[0]!;
+}
+
+describe('profile model', () => {
+  it('never double-counts total time through recursion (direct and mutual)', () => {
+    const p = folded('f;f;f;f 10\nf;g;f;g 5\nh 5');
+    assert.equal(fn(p, 'f').totalSamples, 15);
+    assert.equal(fn(p, 'f').selfSamples, 10);
+    assert.equal(fn(p, 'g').totalSamples, 5);
+    assert.equal(fn(p, 'g').selfSamples, 5);
+    for (const f of p.functions) assert.ok(f.totalSamples! <= p.sampleCount);
+  });
+
+  it('keeps time and samples apart: a 1-sample 10 ms stack outweighs three 1 ms samples by time', () => {
+    const b = new StackTreeBuilder(true);
+    const a = b.frameId({ name: 'slow', file: 'x.js', line: 1, column: 1 });
+    const c = b.frameId({ name: 'frequent', file: 'x.js', line: 5, column: 1 });
+    b.addStack([a], 1, 10);
+    for (let i = 0; i < 3; i++) b.addStack([c], 1, 1);
+    const p = b.finish('t', true, 13);
+    assert.equal(topFunctions(p, 1, 'self')[0]!.name, 'slow');
+    assert.equal(p.sampleCount, 4);
+    assert.equal(p.totalMs, 13);
+  });
+
+  it('ranks by self or total (ties broken by the other), leaves out functions with no weight, and finds functions by name', () => {
+    const p = importFixture('cpuprofile/chrome65-simple.cpuprofile').profiles[0]!;
+    assert.deepEqual(topFunctions(p, 3, 'self').map((f) => f.name), ['d', '(anonymous)', 'a']);
+    assert.equal(topFunctions(p, 50, 'self').length, 5);
+    assert.deepEqual(topFunctions(p, 3, 'total').map((f) => f.name), ['(anonymous)', 'd', 'a']);
+    assert.equal(findFunctions(p, 'b').length, 1);
+  });
+
+  it('builds caller→callee edges weighted by the callee subtree', () => {
+    const p = folded('main;a;x 3\nmain;b;x 2\nmain 1');
+    const idx = (n: string) => fn(p, n).frame;
+    const edge = (from: string, to: string) => p.edges.find((e) => e.caller === idx(from) && e.callee === idx(to))?.samples;
+    assert.equal(edge('main', 'a'), 3);
+    assert.equal(edge('b', 'x'), 2);
+    assert.equal(edge('main', 'x'), undefined);
+  });
+
+  it('exposes the call tree: children lists cover every node once, parents before children', () => {
+    const p = importFixture('folded/recursion.txt').profiles[0]!;
+    const t = p.tree!;
+    const { offsets, list } = treeChildren(t);
+    const seen = new Set<number>();
+    for (let n = 0; n < t.parent.length; n++) {
+      for (let k = offsets[n]!; k < offsets[n + 1]!; k++) {
+        const c = list[k]!;
+        assert.equal(t.parent[c], n);
+        assert.ok(c > n);
+        seen.add(c);
+      }
+    }
+    assert.equal(seen.size, t.parent.length - 1);
+  });
+
+  it('merges profiles and re-keys frames, merging nodes that become identical', () => {
+    const one = folded('a;b 2\na;c 1');
+    const two = folded('a;b 3');
+    const merged = mergeProfiles([one, two], 'both');
+    assert.equal(merged.sampleCount, 6);
+    assert.equal(fn(merged, 'b').selfSamples, 5);
+    // Map b and c onto one function: their nodes under a become one node.
+    const remapped = remapProfile(merged, (f) => (f.name === 'c' ? { ...f, name: 'b' } : f));
+    assert.equal(fn(remapped, 'b').selfSamples, 6);
+    assert.equal(remapped.tree!.parent.length, 3);
+  });
+
+  it('property: sum of self equals the sample count; totals sit between self and the profile total', () => {
+    const stack = fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 8 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(stack, fc.integer({ min: 1, max: 9 })), { minLength: 1, maxLength: 40 }), (stacks) => {
+        const b = new StackTreeBuilder(true);
+        const ids = [0, 1, 2, 3, 4, 5].map((i) => b.frameId({ name: `f${i}`, file: '', line: 0, column: 0 }));
+        let total = 0;
+        for (const [s, w] of stacks) {
+          b.addStack(s.map((i) => ids[i]!), w, w * 2);
+          total += w;
+        }
+        const p = b.finish('p', true, null);
+        assert.equal(p.sampleCount, total);
+        assert.equal(p.totalMs, total * 2);
+        let selfSum = 0;
+        for (const f of p.functions) {
+          selfSum += f.selfSamples!;
+          assert.ok(f.totalSamples! >= f.selfSamples! && f.totalSamples! <= total);
+          // Total = samples whose stack contains the function at least once.
+          const expected = stacks.filter(([s]) => s.includes(f.frame)).reduce((a, [, w]) => a + w, 0);
+          assert.equal(f.totalSamples, expected);
+        }
+        assert.equal(selfSum, total);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
