@@ -1,4 +1,7 @@
 import type { CliCommand } from '../command';
+import { analyzeCommand } from './analyze';
+import { checkCommand } from './check';
+import { forecastCommand } from './forecast';
 import { probeCommand } from './probe';
 import { profileDiffCommand } from './profileDiff';
 import { profileRecordCommand } from './profileRecord';
@@ -10,4 +13,7 @@ export const commands: CliCommand[] = [
   profileSummarizeCommand,
   profileRecordCommand,
   profileDiffCommand,
+  analyzeCommand,
+  checkCommand,
+  forecastCommand,
 ];

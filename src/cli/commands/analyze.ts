@@ -1,0 +1,160 @@
+import type { CliCommand } from '../command';
+import type { ParsedArgs } from '../args';
+import { flagString, parseArgs, parseDuration } from '../args';
+import type { CliIO } from '../io';
+import { EXIT_FINDING, EXIT_OK } from '../io';
+import { analyzeSnapshots } from '../../core/analyzers/analyze';
+import { AlertEngine } from '../../core/analyzers/alerts/engine';
+import type { AlertStatus } from '../../core/analyzers/alerts/engine';
+import { defaultAlertRules } from '../../core/analyzers/alerts/rules';
+import type { AlertEvent } from '../../core/analyzers/alerts/types';
+import { WebhookAlertHandler } from '../../core/analyzers/alerts/webhook';
+import { recordSnapshots, summarizeErrors } from '../../core/analyzers/record';
+import type { AnalyzerSettingsInput } from '../../core/analyzers/settings';
+import type { Finding } from '../../core/analyzers/types';
+import { severityAtLeast } from '../../core/analyzers/types';
+import { createAttachSession } from '../../core/session/session';
+import type { Snapshot } from '../../core/session/types';
+import { UserError } from '../../core/util/result';
+
+/** Environment variable holding the alert webhook URL (a secret: never a flag, never a file). */
+export const WEBHOOK_ENV = 'PERFLENS_WEBHOOK_URL';
+
+/** Flags shared by analyze and check: what to attach to, for how long, and alert timing. */
+export const LIVE_FLAGS = ['url', 'duration', 'interval', 'metrics-path', 'health-path', 'alert-for', 'alert-keep-firing', 'max-memory'];
+
+export const LIVE_USAGE = `  --url URL               service base URL (http://localhost:3000) or a port; loopback only unless --allow-remote
+  --duration D            how long to watch (500ms, 30s, 2m)
+  --interval D            time between snapshots (default: duration / 30, between 500ms and 5s)
+  --metrics-path P        default /metrics;  --health-path P  default /health
+  --alert-for D           how long an alert condition must hold before firing (default 30s)
+  --alert-keep-firing D   how long a fired alert stays firing after it clears (default 60s)
+  --max-memory SIZE       memory limit for the leak and memory alerts, e.g. 1024MB (default 1024MB)
+  Alert events are POSTed as Slack-compatible JSON to $${WEBHOOK_ENV} when it is set.`;
+
+export interface LiveRun {
+  target: string;
+  durationMs: number;
+  intervalMs: number;
+  snapshots: Snapshot[];
+  alertEvents: AlertEvent[];
+  firing: AlertStatus[];
+  deliveryErrors: string[];
+  maxMemoryMb: number;
+}
+
+function durationFlag(args: ParsedArgs, name: string, fallback: number): number {
+  const text = flagString(args, name);
+  if (text === undefined) return fallback;
+  const ms = parseDuration(text);
+  if (!(ms >= 0)) throw new UserError(`--${name} must not be negative.`);
+  return ms;
+}
+
+function memoryFlag(args: ParsedArgs): number {
+  const text = flagString(args, 'max-memory');
+  if (text === undefined) return 1024;
+  const m = /^(\d+(?:\.\d+)?)\s*(mb|mib|gb|gib)?$/i.exec(text.trim());
+  if (!m) throw new UserError(`--max-memory "${text}" is not a size like 1024MB or 2GB.`);
+  return Number(m[1]) * (/^g/i.test(m[2] ?? '') ? 1024 : 1);
+}
+
+/** Attaches to --url for --duration, evaluating alert rules on every snapshot as it arrives. */
+export async function runLiveWindow(args: ParsedArgs, io: CliIO, defaultDurationMs: number, command: string): Promise<LiveRun> {
+  const url = flagString(args, 'url') ?? args.positionals[0];
+  if (!url) throw new UserError(`${command} needs --url, e.g. perflens ${command} --url http://localhost:3000`);
+  if (args.positionals.length > (flagString(args, 'url') ? 0 : 1)) throw new UserError(`Unexpected argument ${args.positionals.at(-1)}.`);
+  const durationMs = durationFlag(args, 'duration', defaultDurationMs);
+  if (durationMs < 1000) throw new UserError('--duration must be at least 1s: rates need two scrapes.');
+  const intervalMs = durationFlag(args, 'interval', Math.min(5000, Math.max(500, Math.round(durationMs / 30))));
+  if (intervalMs < 100 || intervalMs > durationMs / 2) throw new UserError('--interval must be at least 100ms and at most half of --duration.');
+  const maxMemoryMb = memoryFlag(args);
+  const created = createAttachSession({
+    target: url, intervalMs, allowRemote: args.flags.has('allow-remote'),
+    metricsPath: flagString(args, 'metrics-path'), healthPath: flagString(args, 'health-path'),
+  });
+  if (!created.ok) throw new UserError(created.error.message);
+  const session = created.value;
+  const webhookUrl = io.env[WEBHOOK_ENV]?.trim();
+  const engine = new AlertEngine(
+    defaultAlertRules({ maxMemoryMb }, { forMs: durationFlag(args, 'alert-for', 30_000), keepFiringForMs: durationFlag(args, 'alert-keep-firing', 60_000) }),
+    { handlers: webhookUrl ? [new WebhookAlertHandler({ url: webhookUrl })] : [] },
+  );
+  const alertEvents: AlertEvent[] = [];
+  const deliveryErrors: string[] = [];
+  engine.on('event', (e) => alertEvents.push(e));
+  engine.on('deliveryError', (d) => deliveryErrors.push(`${d.handler}: ${d.message}`));
+  // A referenced timer: the session's own timers are unref'd and would let the CLI exit early.
+  const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+  const snapshots = await recordSnapshots(session, durationMs, wait, (s) => engine.evaluate(s));
+  await engine.flush();
+  for (const d of deliveryErrors) io.err(`perflens: alert delivery failed: ${d}`);
+  const usable = snapshots.some((s) => s.http || s.process || s.health || s.pools || s.caches);
+  if (!usable) {
+    const first = summarizeErrors(snapshots)[0];
+    throw new UserError(`Nothing could be collected from ${session.target.baseUrl ?? url} in ${durationMs / 1000} s${first ? `: ${first.message}` : '.'}`);
+  }
+  return { target: session.id, durationMs, intervalMs, snapshots, alertEvents, firing: engine.firing(), deliveryErrors, maxMemoryMb };
+}
+
+export function alertLines(run: LiveRun): string[] {
+  if (run.alertEvents.length === 0 && run.firing.length === 0) return [];
+  const lines = ['', 'Alerts:'];
+  for (const e of run.alertEvents) lines.push(`  ${new Date(e.at).toISOString()}  ${e.type.toUpperCase().padEnd(8)} ${e.message}`);
+  for (const f of run.firing) lines.push(`  still firing: ${f.name}`);
+  return lines;
+}
+
+function findingLines(f: Finding): string[] {
+  const where = f.route ? ` [${f.route}]` : '';
+  return [`${f.severity.toUpperCase().padEnd(8)}  ${f.title}${where}`, `          ${f.evidence.text}`, `          → ${f.recommendation}`];
+}
+
+const USAGE = `Usage: perflens analyze --url URL [--duration 60s] [options] [--json]
+
+Watches a running service for --duration and reports findings from every analyzer: connection
+pool saturation and sizing (Little's law), cache hit rate/evictions/memory, slow responses ranked by
+cause (database, cache misses, CPU, then network/external), memory leaks, trends and capacity
+forecasts; alert rules (p95 > 1 s, error rate > 5%, memory > 80% of the limit, CPU > 80%) run
+on every snapshot.
+
+${LIVE_USAGE}
+  --pool-wait-threshold D acquire-wait p95 above which the pool analyzer warns (default 5s)
+
+Exit codes: 0 nothing of warning severity or above, 1 a warning/critical finding or an alert
+still firing at the end, 2 bad usage or nothing could be collected.
+--json prints {target, durationMs, intervalMs, window: {from, to}, snapshots, findings: Finding[],
+alerts: {events: AlertEvent[], firing: AlertStatus[]}, errors: [{source, kind, message, count}]}.`;
+
+export const analyzeCommand: CliCommand = {
+  path: ['analyze'],
+  summary: 'Watch a service and report pool, cache, bottleneck, leak and trend findings',
+  usage: USAGE,
+  async run(argv, io) {
+    const args = parseArgs(argv, { valued: [...LIVE_FLAGS, 'pool-wait-threshold'], boolean: ['allow-remote'] });
+    const settings: AnalyzerSettingsInput = {};
+    const poolWait = flagString(args, 'pool-wait-threshold');
+    if (poolWait !== undefined) settings.pool = { acquireWaitP95ThresholdMs: parseDuration(poolWait) };
+    const run = await runLiveWindow(args, io, 60_000, 'analyze');
+    settings.leak = { maxMemoryMb: run.maxMemoryMb };
+    const findings = analyzeSnapshots(run.snapshots, settings);
+    const failing = findings.some((f) => severityAtLeast(f.severity, 'warning')) || run.firing.length > 0;
+    const code = failing ? EXIT_FINDING : EXIT_OK;
+    const window = { from: run.snapshots[0]!.time, to: run.snapshots[run.snapshots.length - 1]!.time };
+    if (args.flags.has('json')) {
+      io.out(JSON.stringify({
+        target: run.target, durationMs: run.durationMs, intervalMs: run.intervalMs, window, snapshots: run.snapshots.length,
+        findings, alerts: { events: run.alertEvents, firing: run.firing }, errors: summarizeErrors(run.snapshots),
+      }, null, 2));
+      return code;
+    }
+    const lines = [`Analyzed ${run.target} for ${run.durationMs / 1000} s (${run.snapshots.length} snapshots every ${run.intervalMs} ms)`, ''];
+    if (findings.length === 0) lines.push('No findings: pool, cache, latency, memory and trends are within their thresholds.');
+    for (const f of findings) lines.push(...findingLines(f), '');
+    lines.push(...alertLines(run));
+    const errors = summarizeErrors(run.snapshots);
+    if (errors.length) lines.push('', 'Collection problems:', ...errors.map((e) => `  ${e.source} (${e.count}×): ${e.message}`));
+    io.out(lines.join('\n').trimEnd());
+    return code;
+  },
+};

@@ -1,0 +1,60 @@
+import type { CliCommand } from '../command';
+import { flagString, parseArgs } from '../args';
+import { EXIT_FINDING, EXIT_OK } from '../io';
+import { evaluateBudget, parseBudget } from '../../core/analyzers/budget';
+import { summarizeErrors } from '../../core/analyzers/record';
+import { UserError } from '../../core/util/result';
+import { LIVE_FLAGS, LIVE_USAGE, alertLines, runLiveWindow } from './analyze';
+
+const USAGE = `Usage: perflens check --url URL --budget "p95<300ms,error_rate<1%,rss<512MB" [--duration 30s] [options] [--json]
+
+Watches a running service for --duration and checks it against a performance budget: usable in CI.
+Budget clauses are METRIC OP LIMIT separated by commas; OP is <, <=, > or >=.
+  p50 p90 p95 p99 avg   response time over the run (ms, s, us); from the merged latency histogram
+                        when the service exposes one, else request-weighted interval values
+  error_rate            failed / all requests (1% or 0.01)
+  rss heap              peak memory (B, KB, MB, GB; MB = 1024² bytes)
+  cpu                   mean process CPU (%)
+  rps                   mean requests per second
+
+${LIVE_USAGE}
+
+Exit codes: 0 every clause holds, 1 a clause is broken or had no data, 2 bad usage (a budget
+that does not parse, say) or nothing could be collected.
+--json prints {target, durationMs, snapshots, passed, budget: [{clause, metric, op, limit, status:
+"pass"|"fail"|"no-data", actual?, method?, message}], alerts: {events, firing}, errors}.`;
+
+export const checkCommand: CliCommand = {
+  path: ['check'],
+  summary: 'Watch a service and fail (exit 1) when a performance budget is broken',
+  usage: USAGE,
+  async run(argv, io) {
+    const args = parseArgs(argv, { valued: [...LIVE_FLAGS, 'budget'], boolean: ['allow-remote'] });
+    const budgetText = flagString(args, 'budget');
+    if (budgetText === undefined) throw new UserError('check needs --budget, e.g. --budget "p95<300ms,error_rate<1%,rss<512MB".');
+    // Parse before attaching so a typo fails in milliseconds, not after the whole duration.
+    const parsed = parseBudget(budgetText);
+    if (!parsed.ok) throw new UserError(parsed.error.message);
+    const run = await runLiveWindow(args, io, 30_000, 'check');
+    const results = evaluateBudget(parsed.value, run.snapshots);
+    const passed = results.every((r) => r.status === 'pass');
+    if (args.flags.has('json')) {
+      io.out(JSON.stringify({
+        target: run.target, durationMs: run.durationMs, snapshots: run.snapshots.length, passed,
+        budget: results.map((r) => ({
+          clause: r.rule.text, metric: r.rule.metric, op: r.rule.op, limit: r.rule.limit, status: r.status,
+          ...(r.actual !== undefined ? { actual: r.actual } : {}), ...(r.method ? { method: r.method } : {}), message: r.message,
+        })),
+        alerts: { events: run.alertEvents, firing: run.firing }, errors: summarizeErrors(run.snapshots),
+      }, null, 2));
+      return passed ? EXIT_OK : EXIT_FINDING;
+    }
+    const mark = { pass: 'PASS', fail: 'FAIL', 'no-data': 'NO DATA' } as const;
+    const lines = [`Checked ${run.target} for ${run.durationMs / 1000} s (${run.snapshots.length} snapshots)`, ''];
+    for (const r of results) lines.push(`${mark[r.status].padEnd(8)} ${r.rule.text.padEnd(24)} ${r.message}`);
+    lines.push('', passed ? 'Budget met.' : `Budget broken: ${results.filter((r) => r.status !== 'pass').map((r) => r.rule.text).join(', ')}.`);
+    lines.push(...alertLines(run));
+    io.out(lines.join('\n'));
+    return passed ? EXIT_OK : EXIT_FINDING;
+  },
+};
