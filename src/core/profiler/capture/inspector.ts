@@ -57,8 +57,8 @@ export async function findInspector(pid: number, procRoot = '/proc'): Promise<Re
   const fromArgs = inspectorFromArgs(args);
   const candidates: InspectorAddress[] = [];
   if (fromArgs && fromArgs.port > 0) candidates.push(fromArgs);
+  // Only ports this process owns: a bare 9229 could be another program's inspector.
   for (const port of listeningPorts(pid, procRoot)) if (!candidates.some((c) => c.port === port)) candidates.push({ host: fromArgs?.host ?? '127.0.0.1', port });
-  if (!fromArgs && !candidates.some((c) => c.port === 9229)) candidates.push({ host: '127.0.0.1', port: 9229 });
   for (const c of candidates) {
     const t = await listInspectorTargets(c, 1000);
     if (t.ok) return ok(c);
