@@ -37,9 +37,11 @@ function cell(row: HTMLTableRowElement, text: string, className?: string): void 
 function renderEndpoint(e: EndpointView): void {
   const row = endpointsBody.insertRow();
   row.dataset.endpoint = e.path;
+  const usable = e.reachable && e.status !== undefined && e.status >= 200 && e.status < 300;
   row.dataset.reachable = String(e.reachable);
+  row.dataset.usable = String(usable);
   cell(row, e.url);
-  cell(row, e.reachable ? 'reachable' : 'not reachable', e.reachable ? 'ok' : 'bad');
+  cell(row, usable ? 'reachable' : e.reachable ? 'answers with an error' : 'not reachable', usable ? 'ok' : 'bad');
   cell(row, e.status !== undefined ? String(e.status) : '—');
   cell(row, e.contentType ?? '—');
   cell(row, e.latencyMs !== undefined ? `${Math.round(e.latencyMs)} ms` : '—');

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMANDS, STATUS_BAR_ID, STATUS_BAR_NAME } from '../constants';
-import { describeEndpoint } from '../targets/probeReport';
+import { describeEndpoint, endpointUsable } from '../targets/probeReport';
 import type { AttachedTarget, TargetRegistry } from '../targets/targetRegistry';
 
 /** The "PerfLens: …" item: what is attached and whether it answers; a click opens the dashboard. */
@@ -25,7 +25,7 @@ export class StatusBarController implements vscode.Disposable {
       return;
     }
     const probe = target.probe;
-    const unreachable = probe !== undefined && !probe.metrics.reachable && !probe.health.reachable;
+    const unreachable = probe !== undefined && !endpointUsable(probe.metrics) && !endpointUsable(probe.health);
     this.item.text = `${unreachable ? '$(warning)' : '$(plug)'} PerfLens: ${target.label}`;
     this.item.backgroundColor = unreachable ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     // A plain-string tooltip: strings from the service are never rendered as markdown.

@@ -2,7 +2,7 @@ import type { Failure } from '../../core/util/result';
 import { parseTarget } from '../../core/util/target';
 import type { PerfLensSettings } from '../config';
 import type { ProbeFunction, ProbeReport } from './probeReport';
-import { describeEndpoint, summarizeProbe } from './probeReport';
+import { describeEndpoint, endpointUsable, summarizeProbe } from './probeReport';
 import type { AttachedTarget, TargetRegistry } from './targetRegistry';
 import { labelFor } from './targetRegistry';
 
@@ -57,7 +57,7 @@ export async function attachTarget(input: string, deps: AttachDependencies): Pro
   const now = deps.now();
   const target: AttachedTarget = { input: input.trim(), spec, label: labelFor(spec), attachedAt: now, probe, probedAt: now };
   await deps.registry.attach(target);
-  return { ok: true, target, summary: summarizeProbe(probe), details: [describeEndpoint(probe.metrics), describeEndpoint(probe.health)], healthy: probe.metrics.reachable || probe.health.reachable };
+  return { ok: true, target, summary: summarizeProbe(probe), details: [describeEndpoint(probe.metrics), describeEndpoint(probe.health)], healthy: endpointUsable(probe.metrics) || endpointUsable(probe.health) };
 }
 
 /** Probes the current target again and records the result; undefined when nothing to probe. */

@@ -21,20 +21,23 @@ export interface ProbeReport {
 
 export type ProbeFunction = (baseUrl: string, opts: { metricsPath: string; healthPath: string; timeoutMs: number }) => Promise<ProbeReport>;
 
+/** Reachable and answering 2xx: an endpoint PerfLens can collect from. */
+export function endpointUsable(e: EndpointReport): boolean {
+  return e.reachable && e.status !== undefined && e.status >= 200 && e.status < 300;
+}
+
 /** One line per endpoint, e.g. "/metrics reachable: HTTP 200, text/plain, 4 ms". */
 export function describeEndpoint(e: EndpointReport): string {
-  if (!e.reachable) {
-    const why = e.error ?? (e.status !== undefined ? `HTTP ${e.status}` : 'no answer');
-    return `${e.path} not reachable: ${why}`;
-  }
+  if (!e.reachable) return `${e.path} not reachable: ${e.error ?? 'no answer'}`;
+  if (!endpointUsable(e)) return `${e.path} answers HTTP ${e.status ?? '?'}${e.error ? `: ${e.error}` : ''}`;
   const parts = [e.status !== undefined ? `HTTP ${e.status}` : undefined, e.contentType, e.latencyMs !== undefined ? `${Math.round(e.latencyMs)} ms` : undefined];
   return `${e.path} reachable: ${parts.filter(Boolean).join(', ')}`;
 }
 
 /** A one-sentence verdict for a notification. */
 export function summarizeProbe(p: ProbeReport): string {
-  const m = p.metrics.reachable;
-  const h = p.health.reachable;
+  const m = endpointUsable(p.metrics);
+  const h = endpointUsable(p.health);
   if (m && h) return `${p.metrics.path} and ${p.health.path} both answer.`;
   if (m) return `${p.metrics.path} answers; ${p.health.path} does not.`;
   if (h) return `${p.health.path} answers; ${p.metrics.path} does not.`;

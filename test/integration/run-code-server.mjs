@@ -1,0 +1,225 @@
+// `npm run test:integration`: runs the integration suite inside a real VS Code (code-server's
+// workbench and Node extension host), driven offline through Playwright in Debian's Chromium.
+//
+//   1. installs what is missing (scripts/setup-integration.mjs), builds the extension, bundles the suite;
+//   2. starts the demo service and code-server (fresh profile, temp workspace, loopback, free port);
+//   3. opens the workbench with the extension-development payload; the suite's console output comes
+//      back through codeAutomationLog, its verdict through codeAutomationExit;
+//   4. answers the suite's DOM checks (PERFLENS_CHECK lines, see suite/driver.ts): reads the page or a
+//      webview frame, screenshots into test-results/, writes what it saw back for the suite to assert;
+//   5. always stops the browser, code-server and the demo service; exits 1 if anything failed.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { chromium } from 'playwright-core';
+import { tsImport } from 'tsx/esm/api';
+import { ensureIntegrationEnv } from '../../scripts/setup-integration.mjs';
+import { CHROMIUM_ARGS, startCodeServer, workbenchUrl, writeUserSettings } from './codeServer.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const RESULTS_DIR = join(ROOT, 'test-results');
+const SUITE_BUNDLE = join(ROOT, '.cache', 'suite', 'index.js');
+const SUITE_TIMEOUT_MS = Number(process.env.PERFLENS_IT_TIMEOUT_MS ?? 300_000);
+const CHECK_MARKER = 'PERFLENS_CHECK ';
+const RESULT_MARKER = 'PERFLENS_RESULT ';
+// Expected while offline: the workbench cannot reach the extension gallery or GitHub.
+const OFFLINE_NOISE = /getaddrinfo ENOTFOUND|ERR_NAME_NOT_RESOLVED|open-vsx\.org|github-authentication/;
+
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+const say = (msg) => console.log(`[integration] ${msg}`);
+
+function buildExtension() {
+  // npm test builds just before; PERFLENS_IT_SKIP_BUILD=1 reuses that build.
+  if (process.env.PERFLENS_IT_SKIP_BUILD === '1') return;
+  const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('building the extension failed');
+}
+
+async function bundleSuite() {
+  await esbuild.build({
+    entryPoints: [join(ROOT, 'test', 'integration', 'suite', 'index.ts')],
+    outfile: SUITE_BUNDLE,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'inline',
+    external: ['vscode'],
+    logLevel: 'warning',
+    // mocha's parallel mode (require.resolve of its worker) is never used in the extension host.
+    logOverride: { 'require-resolve-not-external': 'silent' },
+  });
+}
+
+/** Reads the DOM for one check, polling until the wanted text shows or the check times out. */
+async function answerCheck(page, check, failures) {
+  const deadline = Date.now() + check.timeoutMs;
+  let seen = { found: false, text: '' };
+  for (;;) {
+    try {
+      seen = check.scope === 'webview' ? await readWebview(page, check.selector) : await readElement(page.mainFrame(), check.selector);
+    } catch (e) {
+      seen = { found: false, text: '', error: String(e?.message ?? e) };
+    }
+    if (seen.found && (!check.waitForText || seen.text.includes(check.waitForText))) break;
+    if (Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const screenshot = join(RESULTS_DIR, `${check.name.replace(/[^\w.-]/g, '_')}.png`);
+  try {
+    await page.screenshot({ path: screenshot });
+    seen.screenshot = screenshot;
+  } catch (e) {
+    failures.push(`screenshot for ${check.name} failed: ${e?.message ?? e}`);
+  }
+  say(`DOM check "${check.name}": ${seen.found ? `"${seen.text.slice(0, 160)}"` : `not found${seen.error ? ` (${seen.error})` : ''}`} → ${seen.screenshot ?? 'no screenshot'}`);
+  return seen;
+}
+
+async function readElement(frame, selector) {
+  return frame.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    if (!el) return { found: false, text: '' };
+    const details = { ...el.dataset };
+    const csp = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
+    if (csp) details.csp = csp.getAttribute('content') ?? '';
+    details.reachableEndpoints = String(el.querySelectorAll('[data-reachable="true"]').length);
+    // innerText: what is rendered (style elements and hidden parts excluded).
+    return { found: true, text: (el.innerText ?? el.textContent ?? '').replace(/\s+/g, ' ').trim(), details };
+  }, selector);
+}
+
+/** Webview content sits in nested iframes of the page; the first frame holding the selector wins. */
+async function readWebview(page, selector) {
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame()) continue;
+    const seen = await readElement(frame, selector).catch(() => undefined);
+    if (seen?.found) return seen;
+  }
+  return { found: false, text: '', error: `no frame among ${page.frames().length} holds ${selector}` };
+}
+
+async function main() {
+  const env = ensureIntegrationEnv();
+  say(`set-up ready (${elapsed()})`);
+  buildExtension();
+  await bundleSuite();
+  say(`extension built, suite bundled (${elapsed()})`);
+
+  const work = mkdtempSync(join(tmpdir(), 'perflens-it-'));
+  const checkDir = join(work, 'checks');
+  const workspace = join(work, 'workspace');
+  mkdirSync(checkDir, { recursive: true });
+  mkdirSync(workspace, { recursive: true });
+  writeFileSync(join(workspace, 'README.md'), '# PerfLens integration workspace\n');
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const userDataDir = join(work, 'user-data');
+  writeUserSettings(userDataDir);
+
+  const cleanups = [];
+  const cleanup = async () => {
+    for (const c of cleanups.splice(0).reverse()) await c().catch((e) => say(`cleanup: ${e?.message ?? e}`));
+  };
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.once(sig, () => {
+      say(`${sig}: stopping`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  }
+
+  const failures = [];
+  let result;
+  let exitCode;
+  try {
+    const { startDemoService } = await tsImport('../helpers/demoService.ts', import.meta.url);
+    const demo = await startDemoService();
+    cleanups.push(() => demo.stop());
+    say(`demo service at ${demo.url} (${elapsed()})`);
+
+    const server = await startCodeServer({
+      node: env.node24,
+      entry: env.codeServerEntry,
+      userDataDir,
+      extensionsDir: join(work, 'extensions'),
+      workspace,
+      env: { PERFLENS_IT_CHECK_DIR: checkDir, PERFLENS_IT_DEMO_URL: demo.url },
+      logFile: join(RESULTS_DIR, 'code-server.log'),
+    });
+    cleanups.push(() => server.stop());
+    say(`code-server at ${server.baseUrl} (${elapsed()})`);
+
+    const browser = await chromium.launch({ executablePath: env.chromium, args: CHROMIUM_ARGS, headless: true });
+    cleanups.push(() => browser.close());
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+
+    let checks = Promise.resolve();
+    let resolveExit;
+    const exit = new Promise((r) => (resolveExit = r));
+    await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
+    await page.exposeFunction('codeAutomationLog', (type, args) => {
+      const text = (Array.isArray(args) ? args : [args]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+      if (OFFLINE_NOISE.test(text)) return;
+      for (const line of text.split('\n')) {
+        if (line.startsWith(CHECK_MARKER)) {
+          const check = JSON.parse(line.slice(CHECK_MARKER.length));
+          // Checks are answered one at a time, in the order the suite asked.
+          checks = checks.then(async () => {
+            const seen = await answerCheck(page, check, failures);
+            const file = join(checkDir, `${check.id}.json`);
+            writeFileSync(`${file}.tmp`, JSON.stringify(seen));
+            renameSync(`${file}.tmp`, file);
+          });
+        } else if (line.startsWith(RESULT_MARKER)) {
+          result = JSON.parse(line.slice(RESULT_MARKER.length));
+        } else {
+          console.log(`  ${type === 'error' ? '[suite:error] ' : ''}${line}`);
+        }
+      }
+    });
+    page.on('pageerror', (e) => say(`page error: ${e.message}`));
+    // PERFLENS_IT_DEBUG=1 also shows the workbench's own console (noisy, useful when it hangs).
+    if (process.env.PERFLENS_IT_DEBUG === '1') page.on('console', (m) => say(`page console ${m.type()}: ${m.text().slice(0, 500)}`));
+
+    await page.goto(
+      workbenchUrl({ port: server.port, workspace, extensionPath: ROOT, testsPath: SUITE_BUNDLE }),
+      { waitUntil: 'domcontentloaded', timeout: 60_000 },
+    );
+    say(`workbench opened, suite running (${elapsed()})`);
+    let timer;
+    exitCode = await Promise.race([
+      exit,
+      new Promise((r) => (timer = setTimeout(() => r('timeout'), SUITE_TIMEOUT_MS))),
+      server.exited.then(({ code, signal }) => `code-server exited (code ${code}, signal ${signal})`),
+    ]);
+    clearTimeout(timer);
+    await checks;
+    if (exitCode === 'timeout') {
+      failures.push(`the suite did not finish within ${SUITE_TIMEOUT_MS / 1000} s`);
+      await page.screenshot({ path: join(RESULTS_DIR, 'timeout.png') }).catch(() => undefined);
+    } else if (typeof exitCode === 'string') {
+      failures.push(exitCode);
+    }
+  } catch (e) {
+    failures.push(e?.stack ?? String(e));
+  } finally {
+    await cleanup();
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  if (exitCode !== 0 && typeof exitCode === 'number') failures.push(`the suite reported failure (exit code ${exitCode})`);
+  if (!result) failures.push('the suite reported no result');
+  for (const f of failures) console.error(`[integration] FAILED: ${f}`);
+  const passed = result?.passes ?? 0;
+  const failed = result?.failures ?? 0;
+  const pending = result?.pending ? `, ${result.pending} pending` : '';
+  console.log(`[integration] finished in ${elapsed()}; see test-results/ for screenshots and code-server.log`);
+  console.log(`${passed} passed, ${failed} failed${pending}`);
+  process.exit(failures.length === 0 ? 0 : 1);
+}
+
+await main();

@@ -1,0 +1,64 @@
+/**
+ * The suite's side of the DOM-check protocol with the launcher (test/integration/run-code-server.mjs).
+ *
+ * Contributed UI (status bar, webviews) lives in the browser page, which the extension host cannot
+ * see. So the suite prints `PERFLENS_CHECK {json}` and waits; the launcher, which drives the page,
+ * reads the DOM (polling until `waitForText` shows or its timeout passes), takes a screenshot, and
+ * writes what it saw to `$PERFLENS_IT_CHECK_DIR/<id>.json`. The test then asserts on that.
+ * Launchers without a page (test-electron) leave PERFLENS_IT_CHECK_DIR unset: DOM checks report
+ * `available: false` and the tests that need them skip.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const CHECK_MARKER = 'PERFLENS_CHECK';
+export const RESULT_MARKER = 'PERFLENS_RESULT';
+
+export interface DomCheckRequest {
+  /** Names the screenshot (test-results/<name>.png). */
+  name: string;
+  /** 'workbench': the page itself; 'webview': the first frame holding `selector`. */
+  scope: 'workbench' | 'webview';
+  selector: string;
+  /** The launcher polls until the element's text contains this (or the timeout passes). */
+  waitForText?: string;
+  timeoutMs?: number;
+}
+
+export interface DomObservation {
+  available: boolean;
+  /** Whether an element matched the selector. */
+  found: boolean;
+  /** Its textContent (whitespace collapsed) at the end of the wait. */
+  text: string;
+  /** Any attributes the launcher reads off the element (data-* of the root, the CSP of a webview). */
+  details?: Record<string, string>;
+  screenshot?: string;
+  error?: string;
+}
+
+let nextId = 1;
+
+export function domChecksAvailable(): boolean {
+  return Boolean(process.env.PERFLENS_IT_CHECK_DIR);
+}
+
+export async function observeDom(request: DomCheckRequest): Promise<DomObservation> {
+  const dir = process.env.PERFLENS_IT_CHECK_DIR;
+  if (!dir) return { available: false, found: false, text: '' };
+  const id = nextId++;
+  const timeoutMs = request.timeoutMs ?? 20_000;
+  console.log(`${CHECK_MARKER} ${JSON.stringify({ id, ...request, timeoutMs })}`);
+  const file = join(dir, `${id}.json`);
+  // The launcher answers within its own timeout; allow it time for the screenshot on top.
+  const deadline = Date.now() + timeoutMs + 30_000;
+  while (Date.now() < deadline) {
+    if (existsSync(file)) return { available: true, ...(JSON.parse(readFileSync(file, 'utf8')) as Omit<DomObservation, 'available'>) };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`The launcher did not answer DOM check "${request.name}" within ${Math.round((timeoutMs + 30_000) / 1000)} s`);
+}
+
+export function reportResult(stats: { passes: number; failures: number; pending: number }): void {
+  console.log(`${RESULT_MARKER} ${JSON.stringify(stats)}`);
+}

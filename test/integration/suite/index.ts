@@ -1,0 +1,20 @@
+// Entry of the integration suite, loaded by VS Code's extension host (extensionTestsPath).
+// Mocha is bundled in; test files register on the bdd globals before the run starts.
+import { format } from 'node:util';
+import Mocha from 'mocha';
+import { reportResult } from './driver';
+
+export async function run(): Promise<void> {
+  // The workbench forwards console arguments unformatted; format mocha's lines here so the
+  // launcher prints them as a terminal would.
+  Mocha.reporters.Base.consoleLog = (...args: unknown[]) => console.log(format(...args));
+  const mocha = new Mocha({ ui: 'bdd', color: false, reporter: 'spec', timeout: 60_000 });
+  mocha.suite.emit('pre-require', globalThis, 'perflens-integration', mocha);
+  await import('./extension.test');
+  const stats = await new Promise<{ passes: number; failures: number; pending: number }>((resolve) => {
+    const runner = mocha.run(() => resolve({ passes: runner.stats?.passes ?? 0, failures: runner.stats?.failures ?? 0, pending: runner.stats?.pending ?? 0 }));
+  });
+  reportResult(stats);
+  if (stats.failures > 0) throw new Error(`${stats.failures} integration test(s) failed`);
+  if (stats.passes === 0) throw new Error('no integration test ran');
+}
