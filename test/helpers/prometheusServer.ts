@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -179,4 +180,43 @@ export async function startPrometheusServer(bin: string, opts: PrometheusServerO
   }
   fs.rmSync(dir, { recursive: true, force: true });
   throw new Error(`Could not start prometheus: ${lastError}`);
+}
+
+export interface PacedLoadResult {
+  sent: number;
+  failed: number;
+}
+
+/**
+ * Open-loop load at a fixed rate: request i goes out at start + i / ratePerSec, whether or not
+ * earlier ones have answered, so the arrival rate the service sees is the one asked for (a
+ * closed loop would slow down with the service). URLs are used in turn. Loopback only.
+ */
+export async function drivePacedLoad(urls: string[], ratePerSec: number, durationMs: number): Promise<PacedLoadResult> {
+  for (const u of urls) if (!/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(u)) throw new Error(`drivePacedLoad only drives loopback URLs, not ${u}`);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const total = Math.floor((durationMs / 1000) * ratePerSec);
+  const start = performance.now();
+  const inflight: Promise<void>[] = [];
+  let failed = 0;
+  const send = (url: string) =>
+    new Promise<void>((resolve) => {
+      const req = http.get(url, { agent }, (res) => {
+        if ((res.statusCode ?? 0) >= 400) failed++;
+        res.resume();
+        res.on('end', resolve);
+      });
+      req.on('error', () => {
+        failed++;
+        resolve();
+      });
+    });
+  for (let i = 0; i < total; ) {
+    const due = Math.floor(((performance.now() - start) / 1000) * ratePerSec) + 1;
+    for (; i < Math.min(due, total); i++) inflight.push(send(urls[i % urls.length]!));
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  await Promise.all(inflight);
+  agent.destroy();
+  return { sent: total, failed };
 }

@@ -121,7 +121,7 @@ export class PrometheusClient {
   async query(expr: string, time?: number): Promise<PrometheusResult<VectorSample[]>> {
     const params: Record<string, string> = { query: expr, timeout: promDuration(this.queryTimeoutMs) };
     if (time !== undefined) params.time = (time / 1000).toFixed(3);
-    const r = await this.call('api/v1/query', params, expr);
+    const r = await this.call('api/v1/query', params, `the query ${expr}`);
     if (!r.ok) return r;
     const data = r.value as { resultType?: string; result?: unknown };
     if (data?.resultType === 'scalar') {
@@ -145,7 +145,7 @@ export class PrometheusClient {
   async rawSamples(expr: string, time?: number): Promise<PrometheusResult<RangeSeries[]>> {
     const params: Record<string, string> = { query: expr, timeout: promDuration(this.queryTimeoutMs) };
     if (time !== undefined) params.time = (time / 1000).toFixed(3);
-    const r = await this.call('api/v1/query', params, expr);
+    const r = await this.call('api/v1/query', params, `the query ${expr}`);
     if (!r.ok) return r;
     return this.matrix(r.value);
   }
@@ -159,7 +159,7 @@ export class PrometheusClient {
       step: (Math.max(1, stepMs) / 1000).toString(),
       timeout: promDuration(this.queryTimeoutMs),
     };
-    const r = await this.call('api/v1/query_range', params, expr);
+    const r = await this.call('api/v1/query_range', params, `the range query ${expr}`);
     if (!r.ok) return r;
     return this.matrix(r.value);
   }
@@ -182,7 +182,7 @@ export class PrometheusClient {
 
   /** The server's own alerts (pending and firing) from its rule evaluation. */
   async alerts(): Promise<PrometheusResult<PrometheusAlert[]>> {
-    const r = await this.call('api/v1/alerts', undefined, 'alerts');
+    const r = await this.call('api/v1/alerts', undefined, 'the alerts request');
     if (!r.ok) return r;
     const list = (r.value as { alerts?: unknown })?.alerts;
     if (!Array.isArray(list)) return this.invalid('an alerts answer without an alerts list');
@@ -205,7 +205,7 @@ export class PrometheusClient {
 
   /** Version of the server: also the cheapest way to check the URL and credentials. */
   async buildInfo(): Promise<PrometheusResult<BuildInfo>> {
-    const r = await this.call('api/v1/status/buildinfo', undefined, 'buildinfo');
+    const r = await this.call('api/v1/status/buildinfo', undefined, 'the build-info request');
     if (!r.ok) return r;
     const d = r.value as { version?: unknown; revision?: unknown };
     if (typeof d?.version !== 'string') return this.invalid('a build-info answer without a version');
@@ -232,7 +232,7 @@ export class PrometheusClient {
     if (!res.ok) {
       const e = res.error;
       if (e.kind === 'invalid-url') return fail('invalid-url', `The Prometheus server URL is not valid: ${e.message}`);
-      if (e.kind === 'timeout') return fail('timeout', `The Prometheus server at ${this.baseUrl} did not answer ${describe(what)} within ${this.requestTimeoutMs} ms. Try a shorter --duration, a narrower selector, or a longer query timeout.`, e);
+      if (e.kind === 'timeout') return fail('timeout', `The Prometheus server at ${this.baseUrl} did not answer ${what} within ${this.requestTimeoutMs} ms. Try a shorter --duration, a narrower selector, or a longer query timeout.`, e);
       if (e.kind === 'refused') return fail('unreachable', `Could not reach the Prometheus server at ${this.baseUrl}: connection refused. Is it running, and is the URL right (Prometheus listens on port 9090 by default)?`, e);
       return fail('unreachable', `Could not reach the Prometheus server at ${this.baseUrl}: ${e.message}`, e);
     }
@@ -254,18 +254,14 @@ export class PrometheusClient {
     const text = body.error ?? `HTTP ${status}`;
     switch (body.errorType) {
       case 'bad_data':
-        return fail('bad-query', `Prometheus rejected ${describe(what)}: ${text}`);
+        return fail('bad-query', `Prometheus rejected ${what}: ${text}`);
       case 'timeout':
       case 'canceled':
-        return fail('timeout', `Prometheus gave up on ${describe(what)} (${text}). Try a shorter --duration or a narrower selector, or raise the query timeout.`);
+        return fail('timeout', `Prometheus gave up on ${what} (${text}). Try a shorter --duration or a narrower selector, or raise the query timeout.`);
       case 'execution':
-        return fail('query-failed', `Prometheus could not evaluate ${describe(what)}: ${text}`);
+        return fail('query-failed', `Prometheus could not evaluate ${what}: ${text}`);
       default:
-        return fail('server-error', `Prometheus answered HTTP ${status} to ${describe(what)}: ${text}`);
+        return fail('server-error', `Prometheus answered HTTP ${status} to ${what}: ${text}`);
     }
   }
-}
-
-function describe(what: string): string {
-  return /^[a-z]+$/.test(what) ? `the ${what} request` : `the query ${what}`;
 }

@@ -1,0 +1,224 @@
+/**
+ * A real Prometheus server (Debian's binary) scraping two real demo-service instances every second,
+ * under a known paced load. What PerfLens reads through the server must agree with direct scrapes
+ * of each instance (PerfLens's own scrape path: scrapeMetrics → presets → deriveMetrics).
+ */
+import * as assert from 'node:assert/strict';
+import { scrapeMetrics } from '../../../../src/core/collectors/scrape';
+import { deriveMetrics } from '../../../../src/core/metrics/derived';
+import type { IndexedScrape } from '../../../../src/core/metrics/derived';
+import { PRESETS, detectPresets, indexSamples } from '../../../../src/core/metrics/presets';
+import type { Concept, ResolvedMapping } from '../../../../src/core/metrics/presets';
+import { PrometheusClient } from '../../../../src/core/prometheus/client';
+import { buildQueryPlan } from '../../../../src/core/prometheus/plan';
+import { renderSelector } from '../../../../src/core/prometheus/selector';
+import { PrometheusSource } from '../../../../src/core/prometheus/source';
+import { parsePrometheusTarget } from '../../../../src/core/prometheus/target';
+import type { RouteStats } from '../../../../src/core/session/types';
+import { startDemoService } from '../../../helpers/demoService';
+import type { DemoHandle } from '../../../helpers/demoService';
+import { drivePacedLoad, freePort, requirePrometheus, startPrometheusServer } from '../../../helpers/prometheusServer';
+import type { PacedLoadResult, PrometheusServerHandle } from '../../../helpers/prometheusServer';
+
+/** Labels with a quote, a backslash and a newline: the escaping must survive a real server. */
+export const AWKWARD_VALUE = 'a"b\\c\nd';
+
+const RULES = `groups:
+  - name: perflens-test
+    rules:
+      - alert: DemoInstanceScraped
+        expr: up{job="demo"} == 1
+        labels:
+          severity: info
+        annotations:
+          summary: "the demo instance is being scraped"
+      - alert: BillingQueueStuck
+        expr: vector(1)
+        labels:
+          job: billing
+          awkward: ${JSON.stringify(AWKWARD_VALUE)}
+`;
+
+const API_ROUTES = ['/api/workspaces', '/api/graph/entities'];
+const RATE_PER_ROUTE = 10;
+const LOAD_MS = 15_000;
+
+function sourceFor(url: string, selector: string, opts: { queryTimeoutMs?: number } = {}): PrometheusSource {
+  const t = parsePrometheusTarget(url, selector, opts);
+  assert.ok(t.ok, t.ok ? '' : t.error.message);
+  return new PrometheusSource({ target: t.value });
+}
+
+async function scrapeOnce(baseUrl: string): Promise<IndexedScrape> {
+  const before = Date.now();
+  const r = await scrapeMetrics(`${baseUrl}/metrics`);
+  assert.ok(r.ok, r.ok ? '' : r.error.message);
+  // The counters were read while the request was served: the midpoint is the best timestamp.
+  return { time: (before + Date.now()) / 2, index: indexSamples(r.value.parse.families) };
+}
+
+function until(epochMs: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.max(0, epochMs - Date.now())));
+}
+
+function route(routes: RouteStats[] | undefined, path: string): RouteStats {
+  const r = routes?.find((x) => x.route === path);
+  assert.ok(r, `route ${path} missing from ${JSON.stringify(routes?.map((x) => x.route))}`);
+  return r;
+}
+
+function within(actual: number | undefined, expected: number | undefined, tolerance: number, what: string): void {
+  assert.ok(actual !== undefined && expected !== undefined && expected > 0, `${what}: ${actual} vs ${expected}`);
+  const diff = Math.abs(actual - expected) / expected;
+  assert.ok(diff <= tolerance, `${what}: Prometheus says ${actual.toFixed(3)}, direct scrape ${expected.toFixed(3)} (${(diff * 100).toFixed(1)}% apart)`);
+}
+
+describe('Prometheus server as a source (real prometheus, two demo instances)', function () {
+  this.timeout(120_000);
+  let prom: PrometheusServerHandle | undefined;
+  const demos: DemoHandle[] = [];
+  const direct = new Map<string, { first: IndexedScrape; second: IndexedScrape }>();
+  let load: PacedLoadResult;
+
+  before(async function () {
+    const bin = requirePrometheus(this);
+    // Injected latencies sit well inside one histogram bucket each (0.05–0.1 s, 0.1–0.25 s), so
+    // both readings interpolate the same bucket and differ only by what the windows saw.
+    demos.push(...(await Promise.all([startDemoService({ latencyMs: 60 }), startDemoService({ latencyMs: 150 })])));
+    prom = await startPrometheusServer(bin, { jobs: [{ job: 'demo', targets: demos.map((d) => `127.0.0.1:${d.port}`) }], rules: RULES });
+    await prom.waitForTargets('demo', 2);
+    const urls = demos.flatMap((d) => [`${d.url}/api/workspaces`, `${d.url}/api/graph/entities?workspace_id=1&limit=10`]);
+    const started = Date.now();
+    const running = drivePacedLoad(urls, RATE_PER_ROUTE * urls.length, LOAD_MS);
+    // Direct scrapes well inside the load (after warm-up, before the tail), ~10 s apart.
+    await until(started + 3000);
+    const firsts = await Promise.all(demos.map((d) => scrapeOnce(d.url)));
+    await until(started + 13_000);
+    const seconds = await Promise.all(demos.map((d) => scrapeOnce(d.url)));
+    demos.forEach((d, i) => direct.set(d.url, { first: firsts[i]!, second: seconds[i]! }));
+    load = await running;
+    // The server must have stored a scrape after the second direct one before we read it back.
+    const client = new PrometheusClient({ baseUrl: prom.url });
+    const mark = Math.max(...seconds.map((s) => s.time)) + 1000;
+    for (let i = 0; i < 100; i++) {
+      const r = await client.query('min(timestamp(up{job="demo"}))');
+      if (r.ok && r.value[0] && r.value[0].value * 1000 >= mark) break;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+  });
+
+  after(async () => {
+    await prom?.stop();
+    await Promise.all(demos.map((d) => d.stop()));
+  });
+
+  it('agrees with direct scrapes of each instance within 5% on request rate and per-route p95, and lists both instances', async () => {
+    assert.equal(load.failed, 0, 'the paced load had failed requests');
+    const windowFrom = Math.max(...[...direct.values()].map((d) => d.first.time));
+    const windowTo = Math.min(...[...direct.values()].map((d) => d.second.time));
+    const snap = await sourceFor(prom!.url, 'job="demo"').snapshot(windowTo - windowFrom, windowTo);
+    assert.ok(snap.ok, snap.ok ? '' : snap.error.message);
+    assert.deepEqual(snap.value.errors, []);
+    const instances = snap.value.instances ?? [];
+    assert.deepEqual(instances.map((i) => i.instance).sort(), demos.map((d) => `127.0.0.1:${d.port}`).sort());
+    assert.ok(instances.every((i) => i.up));
+    assert.equal(snap.value.health?.state, 'healthy');
+    for (const d of demos) {
+      const { first, second } = direct.get(d.url)!;
+      const resolved = detectPresets(second.index);
+      const derived = deriveMetrics(first, second, resolved);
+      const inst = instances.find((i) => i.instance === `127.0.0.1:${d.port}`)!;
+      for (const path of API_ROUTES) {
+        const viaServer = route(inst.routes, path);
+        const viaScrape = route(derived.http?.routes, path);
+        within(viaServer.requestRate, viaScrape.requestRate, 0.05, `${inst.instance} ${path} request rate`);
+        within(viaServer.p95Ms, viaScrape.p95Ms, 0.05, `${inst.instance} ${path} p95`);
+        // And both agree with the load that was asked for.
+        within(viaServer.requestRate, RATE_PER_ROUTE, 0.1, `${inst.instance} ${path} rate vs the paced load`);
+      }
+    }
+    // Across instances the route rates add up, and the slower instance has the higher p95.
+    const [fast, slow] = demos.map((d) => instances.find((i) => i.instance === `127.0.0.1:${d.port}`)!);
+    assert.ok(fast!.p95Ms! < slow!.p95Ms!);
+    const overall = route(snap.value.http?.routes, '/api/workspaces');
+    within(overall.requestRate, route(fast!.routes, '/api/workspaces').requestRate + route(slow!.routes, '/api/workspaces').requestRate, 0.001, 'sum over instances');
+    assert.ok(snap.value.presets?.httpRequests?.startsWith('http_requests_total'));
+    assert.equal(snap.value.pools?.length, 2);
+    assert.ok(snap.value.caches?.some((c) => c.name?.startsWith('entities @ ') && c.hitRate !== undefined));
+    assert.ok(instances.every((i) => (i.rssBytes ?? 0) > 1e6 && i.cpuPercent !== undefined));
+  });
+
+  it('reads history with query_range: one snapshot per step, both instances in each', async () => {
+    const end = Date.now();
+    const h = await sourceFor(prom!.url, 'job="demo"').history({ start: end - 10_000, end, stepMs: 2000, minWindowMs: 4000 });
+    assert.ok(h.ok, h.ok ? '' : h.error.message);
+    assert.equal(h.value.length, 6);
+    for (let i = 1; i < h.value.length; i++) assert.equal(h.value[i]!.time - h.value[i - 1]!.time, 2000);
+    for (const s of h.value) assert.equal(s.instances?.length, 2);
+    assert.ok(h.value.some((s) => (s.http?.requestRate ?? 0) > RATE_PER_ROUTE));
+  });
+
+  it("lists the server's own alerts, the ones about this service first", async () => {
+    const source = sourceFor(prom!.url, 'job="demo"');
+    let alerts = await source.serverAlerts();
+    for (let i = 0; i < 50 && alerts.ok && alerts.value.length < 3; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      alerts = await source.serverAlerts();
+    }
+    assert.ok(alerts.ok, alerts.ok ? '' : alerts.error.message);
+    assert.deepEqual(alerts.value.map((a) => [a.name, a.state, a.matchesTarget]), [
+      ['DemoInstanceScraped', 'firing', true],
+      ['DemoInstanceScraped', 'firing', true],
+      ['BillingQueueStuck', 'firing', false],
+    ]);
+    assert.equal(alerts.value[0]!.annotations.summary, 'the demo instance is being scraped');
+    assert.equal(alerts.value[2]!.labels.awkward, AWKWARD_VALUE);
+  });
+
+  it('escapes label values: a selector holding a quote, a backslash and a newline matches the series exactly', async () => {
+    const client = new PrometheusClient({ baseUrl: prom!.url });
+    const expr = `count(${renderSelector([{ name: 'awkward', op: '=', value: AWKWARD_VALUE }], 'ALERTS')})`;
+    const r = await client.query(expr);
+    assert.ok(r.ok, r.ok ? '' : r.error.message);
+    assert.equal(r.value[0]?.value, 1);
+  });
+
+  it("builds PromQL the server accepts for every preset's metrics", async () => {
+    const client = new PrometheusClient({ baseUrl: prom!.url });
+    const matchers = [{ name: 'job', op: '=' as const, value: 'demo' }];
+    let checked = 0;
+    for (const preset of PRESETS) {
+      const resolved = new Map<Concept, ResolvedMapping>();
+      for (const [concept, list] of Object.entries(preset.mappings)) {
+        for (const mapping of list ?? []) resolved.set(concept as Concept, { concept: concept as Concept, mapping, presetId: preset.id, presetTitle: preset.title });
+      }
+      for (const q of buildQueryPlan({ matchers, resolved, names: new Set(), windowMs: 30_000 })) {
+        const r = await client.query(q.expr);
+        assert.ok(r.ok, `${preset.id} ${q.key}: ${r.ok ? '' : r.error.message}`);
+        checked++;
+      }
+    }
+    assert.ok(checked > 100);
+  });
+
+  it("shows the server's error text for a bad selector", async () => {
+    const r = await sourceFor(prom!.url, 'job=~"demo(", instance!=""').snapshot(30_000);
+    assert.ok(!r.ok);
+    assert.equal(r.error.kind, 'bad-query');
+    assert.match(r.error.message, /error parsing regexp: missing closing \)/);
+  });
+
+  it('says when the selector matches nothing, and how to check it', async () => {
+    const r = await sourceFor(prom!.url, 'job="no-such-job"').snapshot(30_000);
+    assert.ok(!r.ok);
+    assert.equal(r.error.kind, 'empty');
+    assert.match(r.error.message, /No series on http:\/\/127\.0\.0\.1:\d+ match \{job="no-such-job"\}.*query up\{job="no-such-job"\}/);
+  });
+
+  it('reports an unreachable server', async () => {
+    const r = await sourceFor(`http://127.0.0.1:${await freePort()}`, 'job="demo"').snapshot(30_000);
+    assert.ok(!r.ok);
+    assert.equal(r.error.kind, 'unreachable');
+    assert.match(r.error.message, /connection refused/);
+  });
+});
