@@ -26,7 +26,10 @@ export function workerScript(): { file: string; execArgv: string[] } {
   return { file: path.join(__dirname, 'worker.ts'), execArgv: ['--require', 'tsx/cjs'] };
 }
 
+const CANCELLED: WorkerReply = { ok: false, error: { kind: 'cancelled', message: 'Loading the profile was cancelled.' } };
+
 function run(req: WorkerRequest, signal?: AbortSignal): Promise<WorkerReply> {
+  if (signal?.aborted) return Promise.resolve(CANCELLED);
   const { file, execArgv } = workerScript();
   return new Promise((resolve) => {
     const worker = new Worker(file, { execArgv });
@@ -38,7 +41,7 @@ function run(req: WorkerRequest, signal?: AbortSignal): Promise<WorkerReply> {
       void worker.terminate();
       resolve(r);
     };
-    const onAbort = () => finish({ ok: false, error: { kind: 'cancelled', message: 'Loading the profile was cancelled.' } });
+    const onAbort = () => finish(CANCELLED);
     signal?.addEventListener('abort', onAbort, { once: true });
     worker.once('message', (m: WorkerReply) => finish(m));
     worker.once('error', (e) => finish({ ok: false, error: { kind: 'internal', message: `The profile worker failed: ${e.message}` } }));
