@@ -89,7 +89,8 @@ export async function runLiveWindow(args: ParsedArgs, io: CliIO, defaultDuration
   const snapshots = await recordSnapshots(session, durationMs, wait, (s) => engine.evaluate(s));
   await engine.flush();
   for (const d of deliveryErrors) io.err(`perflens: alert delivery failed: ${d}`);
-  const usable = snapshots.some((s) => s.http || s.process || s.health || s.pools || s.caches);
+  // A health probe answering "down" (or refused) says the service is not there: nothing to analyze.
+  const usable = snapshots.some((s) => s.http || s.process || s.pools || s.caches || (s.health && s.health.state !== 'down'));
   if (!usable) {
     const first = summarizeErrors(snapshots)[0];
     throw new UserError(`Nothing could be collected from ${session.target.baseUrl ?? url} in ${durationMs / 1000} s${first ? `: ${first.message}` : '.'}`);

@@ -96,14 +96,17 @@ function detectCauses(snapshots: readonly Snapshot[], st: AnalyzerSettings['bott
     if (slowest) Object.assign(numbers, { slowestQuery: slowest.query, slowestQueryAvgMs: round(slowest.avgMs!, 1), slowestQueryRate: round(slowest.rate, 2) });
     if (dbShare !== undefined) numbers.dbTimeShare = round(dbShare, 3);
     if (poolPending > 0) Object.assign(numbers, { poolMeanPending: round(poolPending, 2), poolAcquireWaitP95Ms: round(poolWait, 1) });
+    // The text names only what crossed its threshold; the numbers keep everything measured.
     const parts: string[] = [];
-    if (slowest) parts.push(`slowest statement averages ${round(slowest.avgMs!, 1)} ms (threshold ${limitMs} ms)`);
-    if (dbShare !== undefined) parts.push(`${pct(dbShare)} of service time is spent in queries`);
+    if (slowest && slowest.avgMs! > limitMs) parts.push(`slowest statement averages ${round(slowest.avgMs!, 1)} ms (threshold ${limitMs} ms)`);
+    if (dbShare !== undefined && dbShare >= st.dbTimeShare) parts.push(`${pct(dbShare)} of service time is spent in queries (threshold ${pct(st.dbTimeShare, 0)})`);
     if (poolPending > 0) parts.push(`on average ${round(poolPending, 2)} requests wait for a pooled connection`);
+    parts[0] = parts[0]![0]!.toUpperCase() + parts[0]!.slice(1);
     causes.push({
       cause: 'database', score: Math.max(slowest ? slowest.avgMs! / limitMs : 0, dbShare !== undefined ? dbShare / st.dbTimeShare : 0, poolPending > 0 ? 1 : 0),
       numbers, text: parts.join('; ') + '.', target: slowest?.query,
-      title: 'Database time dominates response time',
+      title: slowest && slowest.avgMs! > limitMs ? 'Slow database queries'
+        : dbShare !== undefined && dbShare >= st.dbTimeShare ? 'Database time dominates response time' : 'Requests queue for database connections',
       recommendation: poolPending > 0 && !(slowest && slowest.avgMs! > limitMs)
         ? 'Requests queue for connections: see the pool findings for a size, and shorten transactions.'
         : `Optimise ${slowest ? `"${slowest.query}"` : 'the slowest statements'}: check its plan for full scans and add the missing index (perflens queries).`,

@@ -1,0 +1,65 @@
+import * as assert from 'node:assert/strict';
+import { runCli } from '../../../src/cli/main';
+import type { Finding } from '../../../src/core/analyzers/types';
+import type { DemoHandle } from '../../helpers/demoService';
+import { startDemoService } from '../../helpers/demoService';
+import { capture, startLoad } from './liveHelpers';
+
+describe('cli: perflens analyze (real demo service)', function () {
+  this.timeout(60_000);
+  let demo: DemoHandle | undefined;
+  afterEach(async () => {
+    await demo?.stop();
+    demo = undefined;
+  });
+
+  it('reports pool saturation with a recommended size when the pool is shrunk and latency injected under load', async () => {
+    demo = await startDemoService({ poolSize: 1, latencyMs: 150 });
+    const load = startLoad(`${demo.url}/api/workspaces`, 6);
+    const io = capture();
+    let code: number;
+    try {
+      code = await runCli(['analyze', '--url', demo.url, '--duration', '5s', '--interval', '500ms', '--json'], io);
+    } finally {
+      await load.stop();
+    }
+    const out = JSON.parse(io.stdout) as { target: string; snapshots: number; findings: Finding[]; window: { from: number; to: number } };
+    assert.equal(out.target, demo.url);
+    assert.ok(out.snapshots >= 3, `only ${out.snapshots} snapshots`);
+    const sat = out.findings.find((f) => f.id.startsWith('pool.saturated'));
+    assert.ok(sat, `no saturation finding in ${out.findings.map((f) => f.id).join(', ')}`);
+    assert.equal(sat.severity, 'critical');
+    assert.equal(sat.evidence.numbers.size, 1);
+    // Six clients contend for one connection: at least one waits, so the size must grow past 1.
+    assert.ok((sat.evidence.numbers.recommendedSize as number) >= 2);
+    assert.ok((sat.evidence.numbers.maxPending as number) >= 1);
+    assert.match(sat.recommendation, /Raise the pool size to \d+/);
+    assert.ok(sat.evidence.window.from >= out.window.from && sat.evidence.window.to <= out.window.to);
+    assert.equal(code, 1);
+  });
+
+  it('prints findings as text and exits 0 on a quiet healthy service', async () => {
+    demo = await startDemoService({ poolSize: 4 });
+    const io = capture();
+    const code = await runCli(['analyze', demo.url, '--duration', '2s', '--interval', '500ms'], io);
+    assert.match(io.stdout, /^Analyzed http:\/\/127\.0\.0\.1:\d+ for 2 s \(\d+ snapshots every 500 ms\)/);
+    // An idle 4-connection pool is reported as oversized (info), which does not fail the run.
+    assert.equal(code, 0, io.stdout + io.stderr);
+  });
+
+  it('rejects bad usage and unreachable targets with exit 2', async () => {
+    const cases: [string[], RegExp][] = [
+      [['analyze'], /analyze needs --url/],
+      [['analyze', '--url', 'http://example.com:80'], /not on this machine/],
+      [['analyze', '--url', 'http://127.0.0.1:9', '--duration', '500ms'], /--duration must be at least 1s/],
+      [['analyze', '--url', 'http://127.0.0.1:9', '--duration', '2s', '--interval', '1500ms'], /--interval must be at least 100ms and at most half/],
+      [['analyze', '--url', 'http://127.0.0.1:9', '--max-memory', 'lots'], /--max-memory "lots" is not a size/],
+      [['analyze', '--url', 'http://127.0.0.1:9', '--duration', '1s', '--interval', '250ms'], /Nothing could be collected from http:\/\/127\.0\.0\.1:9/],
+    ];
+    for (const [argv, message] of cases) {
+      const io = capture();
+      assert.equal(await runCli(argv, io), 2, argv.join(' ') + io.stderr);
+      assert.match(io.stderr, message);
+    }
+  });
+});

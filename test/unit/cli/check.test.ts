@@ -1,0 +1,92 @@
+import * as assert from 'node:assert/strict';
+import { runCli } from '../../../src/cli/main';
+import type { AlertEvent } from '../../../src/core/analyzers/alerts/types';
+import type { DemoHandle } from '../../helpers/demoService';
+import { startDemoService } from '../../helpers/demoService';
+import { WebhookReceiver, capture, startLoad } from './liveHelpers';
+
+interface CheckJson {
+  passed: boolean;
+  snapshots: number;
+  budget: { clause: string; metric: string; status: string; actual?: number; message: string }[];
+  alerts: { events: AlertEvent[]; firing: unknown[] };
+}
+
+describe('cli: perflens check (real demo service)', function () {
+  this.timeout(60_000);
+  let demo: DemoHandle | undefined;
+  let receiver: WebhookReceiver | undefined;
+  before(async () => {
+    demo = await startDemoService({});
+  });
+  after(async () => {
+    await demo?.stop();
+  });
+  afterEach(async () => {
+    await receiver?.stop();
+    receiver = undefined;
+    await demo?.setFaults({ errorRate: 0, latencyMs: 0 });
+  });
+
+  it('an alert fires and resolves as the error rate rises and falls; the broken budget exits 1', async () => {
+    receiver = new WebhookReceiver();
+    const io = capture({ PERFLENS_WEBHOOK_URL: await receiver.start() });
+    const load = startLoad(`${demo!.url}/api/workspaces`, 3);
+    const run = runCli([
+      'check', '--url', demo!.url, '--duration', '8s', '--interval', '500ms', '--alert-for', '1s', '--alert-keep-firing', '1s',
+      '--budget', 'error_rate<1%,p95<5s', '--json',
+    ], io);
+    let code: number;
+    try {
+      await demo!.setFaults({ errorRate: 0.6 });
+      // Event-driven: the webhook receiver tells us when the alert fired; then the errors stop.
+      await Promise.race([receiver.waitFor('[FIRING]'), run.then(() => undefined)]);
+      await demo!.setFaults({ errorRate: 0 });
+      code = await run;
+    } finally {
+      await load.stop();
+    }
+    const out = JSON.parse(io.stdout) as CheckJson;
+    const errorEvents = out.alerts.events.filter((e) => e.ruleId === 'errorRate');
+    assert.deepEqual(errorEvents.map((e) => e.type), ['firing', 'resolved'], io.stdout);
+    assert.ok(errorEvents[0]!.value > 0.05);
+    assert.equal(errorEvents[0]!.severity, 'critical');
+    assert.ok(errorEvents[1]!.at > errorEvents[0]!.at);
+    assert.deepEqual(receiver.texts.map((t) => t.split(' ')[0]), ['[FIRING]', '[RESOLVED]']);
+    const err = out.budget.find((b) => b.metric === 'error_rate')!;
+    assert.equal(err.status, 'fail');
+    assert.ok(err.actual! > 0.01);
+    assert.equal(out.budget.find((b) => b.metric === 'p95')!.status, 'pass');
+    assert.equal(out.passed, false);
+    assert.equal(code, 1);
+  });
+
+  it('passes a budget the service meets (exit 0) and prints a table', async () => {
+    const load = startLoad(`${demo!.url}/api/workspaces`, 2);
+    const io = capture();
+    let code: number;
+    try {
+      code = await runCli(['check', '--url', demo!.url, '--duration', '2s', '--interval', '500ms', '--budget', 'p95<5s,error_rate<1%,rss<4GB'], io);
+    } finally {
+      await load.stop();
+    }
+    assert.match(io.stdout, /PASS\s+p95<5s\s+p95 response time/);
+    assert.match(io.stdout, /PASS\s+rss<4GB\s+peak resident memory \d+\.\d MB, budget < 4096\.0 MB/);
+    assert.match(io.stdout, /Budget met\./);
+    assert.equal(code, 0, io.stdout);
+  });
+
+  it('refuses a bad budget at once (exit 2) without attaching', async () => {
+    const cases: [string[], RegExp][] = [
+      [['check', '--url', 'http://127.0.0.1:9'], /check needs --budget/],
+      [['check', '--url', 'http://127.0.0.1:9', '--budget', 'p95<300'], /Budget clause 1 "p95<300": p95 needs a unit/],
+      [['check', '--url', 'http://127.0.0.1:9', '--budget', 'p95<300ms,,rss<1GB'], /Budget clause 2 "" is empty/],
+      [['check', '--budget', 'p95<300ms'], /check needs --url/],
+    ];
+    for (const [argv, message] of cases) {
+      const io = capture();
+      assert.equal(await runCli(argv, io), 2, argv.join(' '));
+      assert.match(io.stderr, message);
+    }
+  });
+});

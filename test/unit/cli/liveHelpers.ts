@@ -1,0 +1,66 @@
+/** Shared by the analyze/check CLI tests: a capturing CliIO and a closed-loop HTTP load. */
+import type { CliIO } from '../../../src/cli/io';
+import { httpRequest } from '../../../src/core/util/http';
+
+export type CapturingIO = CliIO & { stdout: string; stderr: string };
+
+export function capture(env: Record<string, string | undefined> = {}): CapturingIO {
+  const io: CapturingIO = {
+    stdout: '', stderr: '', isTTY: false, env, cwd: process.cwd(),
+    out(t: string) {
+      io.stdout += t.endsWith('\n') ? t : t + '\n';
+    },
+    err(t: string) {
+      io.stderr += t.endsWith('\n') ? t : t + '\n';
+    },
+  };
+  return io;
+}
+
+/** `concurrency` clients requesting `url` back to back until stop() (which waits for them). */
+export function startLoad(url: string, concurrency: number): { stop(): Promise<void> } {
+  let running = true;
+  const workers = Array.from({ length: concurrency }, async () => {
+    while (running) await httpRequest(url, { timeoutMs: 10_000 });
+  });
+  return {
+    async stop() {
+      running = false;
+      await Promise.all(workers);
+    },
+  };
+}
+
+/** A webhook receiver on 127.0.0.1:0 that records Slack payload texts and lets a test await one. */
+export class WebhookReceiver {
+  readonly texts: string[] = [];
+  private server?: import('node:http').Server;
+  private waiters: { prefix: string; resolve: () => void }[] = [];
+
+  async start(): Promise<string> {
+    const http = await import('node:http');
+    this.server = http.createServer((req, res) => {
+      let data = '';
+      req.on('data', (c: Buffer) => (data += c.toString()));
+      req.on('end', () => {
+        const text = (JSON.parse(data) as { text: string }).text;
+        this.texts.push(text);
+        res.end('ok');
+        this.waiters = this.waiters.filter((w) => (text.startsWith(w.prefix) ? (w.resolve(), false) : true));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as import('node:net').AddressInfo).port}/hook`;
+  }
+
+  /** Resolves when a payload whose text starts with `prefix` has arrived (now or later). */
+  waitFor(prefix: string): Promise<void> {
+    if (this.texts.some((t) => t.startsWith(prefix))) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ prefix, resolve }));
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
