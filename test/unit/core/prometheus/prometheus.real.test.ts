@@ -215,6 +215,15 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
     assert.match(r.error.message, /No series on http:\/\/127\.0\.0\.1:\d+ match \{job="no-such-job"\}.*query up\{job="no-such-job"\}/);
   });
 
+  it("turns the server's query timeout into a timeout failure with its text", async () => {
+    // ~10^5 subquery steps over every demo series: far more than the 1 ms the server is given.
+    const heavy = 'sum(count_over_time(label_replace({job="demo"}, "n", "$1", "__name__", "(.*)")[20s:1ms]))';
+    const r = await new PrometheusClient({ baseUrl: prom!.url, queryTimeoutMs: 1, requestTimeoutMs: 30_000 }).query(heavy);
+    assert.ok(!r.ok);
+    assert.equal(r.error.kind, 'timeout');
+    assert.match(r.error.message, /Prometheus gave up on the query .*query timed out/);
+  });
+
   it('reports an unreachable server', async () => {
     const r = await sourceFor(`http://127.0.0.1:${await freePort()}`, 'job="demo"').snapshot(30_000);
     assert.ok(!r.ok);
