@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command';
 import { analyzeCommand } from './analyze';
 import { checkCommand } from './check';
+import { explainCommand } from './explain';
 import { forecastCommand } from './forecast';
 import { probeCommand } from './probe';
 import { profileDiffCommand } from './profileDiff';
@@ -16,4 +17,5 @@ export const commands: CliCommand[] = [
   analyzeCommand,
   checkCommand,
   forecastCommand,
+  explainCommand,
 ];

@@ -93,4 +93,6 @@ export interface StatementReport {
   skipped?: string;
   /** Measured in the running service, when /metrics has timings for this statement. */
   runtime?: RuntimeEvidence;
+  /** Things that went wrong around the statement without stopping it (e.g. a what-if run that failed). */
+  notes?: string[];
 }

@@ -1,0 +1,187 @@
+import * as path from 'node:path';
+import type { CliCommand } from '../command';
+import { flagString, parseArgs } from '../args';
+import { EXIT_FINDING, EXIT_OK } from '../io';
+import type { CliIO } from '../io';
+import { parseExposition } from '../../core/metrics/parser';
+import type { StatementInput } from '../../core/queries/advisor';
+import { adviseStatements, hasFindingOf } from '../../core/queries/advisor';
+import { findDatabaseFiles, loadDatabaseFile } from '../../core/queries/database';
+import { formatPlan } from '../../core/queries/plan';
+import type { RuntimeIndex } from '../../core/queries/runtime';
+import { runtimeFromFamilies } from '../../core/queries/runtime';
+import type { FindingKind, RuntimeEvidence, StatementReport } from '../../core/queries/types';
+import { FINDING_KINDS } from '../../core/queries/types';
+import { scanWorkspace } from '../../core/queries/workspace';
+import { httpRequest } from '../../core/util/http';
+import { UserError } from '../../core/util/result';
+import { parseTarget } from '../../core/util/target';
+
+const USAGE = `Usage: perflens explain [--db FILE] (--sql "STATEMENT" | --workspace DIR) [--what-if] [--metrics-url URL]
+                        [--fail-on KIND[,KIND…]] [--min-rows N] [--json]
+
+Explains SQL statements on a copy of a SQLite database (the file is only read, never written):
+the query plan, findings (${FINDING_KINDS.join(', ')}) with a concrete suggestion each, and for
+suggested indexes, with --what-if, the statement timed before and after the index on an in-memory copy.
+
+  --db FILE          the SQLite file (*.db, *.sqlite, *.sqlite3); found in --workspace when omitted
+  --sql "…"          one statement to explain
+  --workspace DIR    find the SQL in the Python, JS/TS, Go and Java files under DIR and explain each
+  --what-if          prove each suggested index: time before and after on an in-memory copy
+  --metrics-url URL  the service's /metrics (loopback): per-statement timings joined to statements
+  --fail-on KINDS    exit 1 when a finding of these kinds exists (comma-separated, or "any")
+  --min-rows N       tables with fewer rows are not flagged for full scans (default 1000)
+
+Exit codes: 0 done, 1 a --fail-on finding exists, 2 bad usage or unreadable database.
+--json prints {database: {path, tables, notes}, metrics?, scanned?, statements: [{sql, text?,
+location?: {file, line, column}, plan: [{id, parent, detail}], findings: [{kind, table?, detail,
+suggestion?, createIndex?, whatIf?: {index, beforeMs, afterMs, speedup, planAfter, runs, params},
+runtime?}], runtime?: {metric, count, avgMs, p95Ms?, labels}, error?, skipped?, notes?}]}.`;
+
+function parseFailOn(text: string | undefined): FindingKind[] {
+  if (text === undefined) return [];
+  const kinds = text.split(',').map((k) => k.trim()).filter(Boolean);
+  if (kinds.includes('any')) return [...FINDING_KINDS];
+  for (const k of kinds) if (!FINDING_KINDS.includes(k as FindingKind)) throw new UserError(`--fail-on: "${k}" is not a finding kind (${FINDING_KINDS.join(', ')}, any).`);
+  return kinds as FindingKind[];
+}
+
+async function fetchRuntime(url: string): Promise<{ index?: RuntimeIndex; error?: string }> {
+  const target = parseTarget(url);
+  if (!target.ok) throw new UserError(`--metrics-url: ${target.error.message}`);
+  if (target.value.kind === 'pid') throw new UserError('--metrics-url needs a URL such as http://localhost:3000/metrics.');
+  const full = /^[a-z]+:\/\//i.test(url) ? url : `${target.value.baseUrl}/metrics`;
+  const res = await httpRequest(full, { timeoutMs: 5000 });
+  if (!res.ok) return { error: res.error.message };
+  if (res.value.status < 200 || res.value.status >= 300) return { error: `${full} answered HTTP ${res.value.status}.` };
+  const parsed = parseExposition(res.value.body, { contentType: res.value.headers['content-type'] });
+  return { index: runtimeFromFamilies(parsed.families) };
+}
+
+function ms(n: number): string {
+  return n >= 100 ? `${Math.round(n)} ms` : n >= 1 ? `${n.toFixed(1)} ms` : `${n.toFixed(3)} ms`;
+}
+
+function ratio(n: number): string {
+  return `${n >= 10 ? Math.round(n) : Number(n.toPrecision(2))}×`;
+}
+
+function runtimeText(r: RuntimeEvidence): string {
+  return `in the service: ${r.count.toLocaleString('en-US')} runs, avg ${ms(r.avgMs)}${r.p95Ms !== undefined ? `, p95 ${ms(r.p95Ms)}` : ''} (${r.metric})`;
+}
+
+function human(reports: StatementReport[], io: CliIO): void {
+  const lines: string[] = [];
+  for (const r of reports) {
+    const where = r.location ? `${r.location.file}:${r.location.line}:${r.location.column}  ` : '';
+    lines.push(`${where}${r.sql.replace(/\s+/g, ' ')}`);
+    if (r.skipped) lines.push(`  skipped: ${r.skipped}`);
+    if (r.error) lines.push(`  error: ${r.error}`);
+    if (r.plan.length) lines.push('  plan:', ...formatPlan(r.plan).map((l) => `    ${l}`));
+    if (r.runtime) lines.push(`  ${runtimeText(r.runtime)}`);
+    const shown = new Set<string>();
+    for (const f of r.findings) {
+      lines.push(`  ${f.kind}${f.table ? ` (${f.table})` : ''}: ${f.detail}`);
+      if (f.createIndex && shown.has(f.createIndex)) {
+        lines.push('    → the same index as above');
+        continue;
+      }
+      if (f.createIndex) shown.add(f.createIndex);
+      if (f.suggestion) lines.push(`    → ${f.suggestion}`);
+      if (f.whatIf) {
+        const w = f.whatIf;
+        lines.push(`    what-if: ${ms(w.beforeMs)} → ${ms(w.afterMs)} (${w.speedup >= 1 ? `${ratio(w.speedup)} faster` : `${ratio(1 / w.speedup)} slower`}, median of ${w.runs})`);
+        lines.push(...formatPlan(w.planAfter).map((l) => `      after: ${l}`));
+      }
+    }
+    for (const n of r.notes ?? []) lines.push(`  note: ${n}`);
+    if (!r.skipped && !r.error && r.findings.length === 0) lines.push('  no findings');
+    lines.push('');
+  }
+  const counts = new Map<string, number>();
+  for (const r of reports) for (const f of r.findings) counts.set(f.kind, (counts.get(f.kind) ?? 0) + 1);
+  const errors = reports.filter((r) => r.error).length;
+  const skipped = reports.filter((r) => r.skipped).length;
+  lines.push(
+    `${reports.length} statement(s): ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'no findings'}` +
+      (errors ? `, ${errors} that do not prepare` : '') +
+      (skipped ? `, ${skipped} skipped (another dialect)` : ''),
+  );
+  io.out(lines.join('\n'));
+}
+
+/** The JSON view of a report: 1-based locations, no internal ranges. */
+function jsonReport(r: StatementReport): Record<string, unknown> {
+  const { range: _range, ...rest } = r;
+  return rest;
+}
+
+export const explainCommand: CliCommand = {
+  path: ['explain'],
+  summary: 'Explain SQL on a copy of a SQLite database: plans, findings, index advice proven by a what-if run',
+  usage: USAGE,
+  async run(argv, io) {
+    const args = parseArgs(argv, { valued: ['db', 'sql', 'workspace', 'metrics-url', 'fail-on', 'min-rows'], boolean: ['what-if'] });
+    if (args.positionals.length) throw new UserError(`Unexpected argument ${args.positionals[0]}. Quote the statement: --sql "SELECT …".`);
+    const sql = flagString(args, 'sql');
+    const workspaceArg = flagString(args, 'workspace');
+    if ((sql === undefined) === (workspaceArg === undefined)) throw new UserError('explain needs exactly one of --sql "STATEMENT" or --workspace DIR.');
+    if (sql !== undefined && !sql.trim()) throw new UserError('--sql is empty.');
+    const failOn = parseFailOn(flagString(args, 'fail-on'));
+    const minRowsText = flagString(args, 'min-rows');
+    const minRows = minRowsText === undefined ? undefined : Number(minRowsText);
+    if (minRows !== undefined && !(Number.isInteger(minRows) && minRows >= 0)) throw new UserError(`--min-rows must be a whole number, not "${minRowsText}".`);
+    const workspace = workspaceArg === undefined ? undefined : path.resolve(io.cwd, workspaceArg);
+
+    let dbPath = flagString(args, 'db');
+    if (dbPath === undefined) {
+      if (!workspace) throw new UserError('explain --sql needs --db FILE (the SQLite database to explain it on).');
+      const found = await findDatabaseFiles(workspace);
+      if (found.length === 0) throw new UserError(`No SQLite database (*.db, *.sqlite, *.sqlite3) under ${workspace}. Pass --db FILE.`);
+      dbPath = found[0]!;
+    }
+    const loaded = await loadDatabaseFile(path.resolve(io.cwd, dbPath));
+    if (!loaded.ok) throw new UserError(loaded.error.message);
+    const database = loaded.value;
+    try {
+      let inputs: StatementInput[];
+      let scanned: { files: number; statements: number } | undefined;
+      if (workspace) {
+        const scan = await scanWorkspace(workspace);
+        if (scan.files === 0 && scan.errors.length === 0) io.err(`perflens: no Python, JS/TS, Go or Java files under ${workspace}.`);
+        inputs = scan.statements;
+        scanned = { files: scan.files, statements: scan.statements.length };
+      } else inputs = [sql!];
+
+      const metricsUrl = flagString(args, 'metrics-url');
+      let metrics: { url: string; statements?: number; error?: string } | undefined;
+      let runtime: RuntimeIndex | undefined;
+      if (metricsUrl !== undefined) {
+        const r = await fetchRuntime(metricsUrl);
+        runtime = r.index;
+        metrics = r.error !== undefined ? { url: metricsUrl, error: r.error } : { url: metricsUrl, statements: r.index!.size };
+        if (r.error !== undefined) io.err(`perflens: runtime timings unavailable: ${r.error}`);
+      }
+
+      const reports = adviseStatements(database, inputs, { whatIf: args.flags.has('what-if'), runtime, minRows });
+      const code = failOn.length && hasFindingOf(reports, failOn) ? EXIT_FINDING : EXIT_OK;
+      if (args.flags.has('json')) {
+        const out: Record<string, unknown> = { database: { path: database.path, tables: database.schema.tables.length, notes: database.notes } };
+        if (metrics) out.metrics = metrics;
+        if (scanned) out.scanned = scanned;
+        out.statements = reports.map(jsonReport);
+        io.out(JSON.stringify(out, null, 2));
+        return code;
+      }
+      io.out(`Database ${database.path} (${database.schema.tables.length} tables, read into memory; the file is not modified)`);
+      for (const n of database.notes) io.out(`note: ${n}`);
+      if (scanned) io.out(`Found ${scanned.statements} statement(s) in ${scanned.files} source file(s).`);
+      if (metrics?.statements !== undefined) io.out(`Runtime timings for ${metrics.statements} statement(s) from ${metrics.url}.`);
+      io.out('');
+      human(reports, io);
+      return code;
+    } finally {
+      database.close();
+    }
+  },
+};

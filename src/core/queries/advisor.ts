@@ -1,0 +1,84 @@
+import type { LoadedDatabase } from './database';
+import { foreignDialect } from './dialect';
+import type { FindingContext } from './findings';
+import { findingsFor } from './findings';
+import { explainQueryPlan } from './plan';
+import type { RuntimeIndex } from './runtime';
+import { parseSql } from './sqlParse';
+import type { ExtractedStatement, FindingKind, StatementReport, WhatIfResult } from './types';
+import { errorMessage } from '../util/result';
+import type { WhatIfOptions } from './whatIf';
+import { representativeParams, timeStatement, whatIf } from './whatIf';
+
+export interface AdviseOptions {
+  /** Prove each suggested index on an in-memory copy (costs a few runs of each statement). */
+  whatIf?: boolean | WhatIfOptions;
+  runtime?: RuntimeIndex;
+  /** Tables with fewer rows are not flagged for full scans (default 1000). */
+  minRows?: number;
+}
+
+/** A statement to explain: a bare SQL string (CLI --sql) or one found in source. */
+export type StatementInput = string | ExtractedStatement;
+
+/**
+ * Explains each statement on the loaded database and turns its plan into findings. Errors are
+ * per statement (a statement that does not prepare carries `error`; one in another SQL dialect
+ * carries `skipped`), so one bad statement never stops the others.
+ */
+export function adviseStatements(loaded: LoadedDatabase, inputs: StatementInput[], opts: AdviseOptions = {}): StatementReport[] {
+  const ctx: FindingContext = { schema: loaded, rowCount: (t) => loaded.rowCount(t), minRows: opts.minRows };
+  const proven = new Map<string, WhatIfResult | undefined>();
+  return inputs.map((input) => {
+    const extracted = typeof input === 'string' ? undefined : input;
+    const sql = typeof input === 'string' ? input.trim().replace(/;\s*$/, '') : input.sql;
+    const report: StatementReport = { sql, plan: [], findings: [] };
+    if (extracted) {
+      if (extracted.text !== sql) report.text = extracted.text;
+      report.range = extracted.range;
+      if (extracted.file !== undefined) report.location = { file: extracted.file, line: extracted.range.start.line + 1, column: extracted.range.start.column + 1 };
+    }
+    const runtime = opts.runtime?.lookup(sql);
+    if (runtime) report.runtime = runtime;
+    // Dialect first: SQLite would read `$1::int` as one odd parameter name and explain nonsense.
+    const dialect = foreignDialect(extracted ? extracted.text : sql);
+    if (dialect) {
+      report.skipped = `Not explained: ${dialect}. PerfLens explains statements on SQLite only.`;
+      return report;
+    }
+    const plan = explainQueryPlan(loaded.db, sql);
+    if (!plan.ok) {
+      report.error = plan.error.message;
+      return report;
+    }
+    report.plan = plan.value;
+    const parsed = parseSql(sql);
+    report.findings = findingsFor(plan.value, parsed, ctx);
+    const whatIfOpts: WhatIfOptions = typeof opts.whatIf === 'object' ? { ...opts.whatIf } : {};
+    for (const f of report.findings) {
+      if (runtime) f.runtime = runtime;
+      if (!opts.whatIf || !f.createIndex) continue;
+      const key = `${f.createIndex}\n${sql}`;
+      if (!proven.has(key)) {
+        try {
+          // One timing without any new index serves every suggestion for this statement.
+          whatIfOpts.before ??= timeStatement(loaded.db, sql, representativeParams(loaded.db, loaded, parsed, whatIfOpts.limit), whatIfOpts);
+          const r = whatIf(loaded, sql, parsed, f.createIndex, whatIfOpts);
+          proven.set(key, r.ok ? r.value : undefined);
+          if (!r.ok) report.notes = [...(report.notes ?? []), r.error.message];
+        } catch (e) {
+          proven.set(key, undefined);
+          report.notes = [...(report.notes ?? []), `The what-if run failed: ${errorMessage(e)}`];
+        }
+      }
+      const w = proven.get(key);
+      if (w) f.whatIf = w;
+    }
+    return report;
+  });
+}
+
+/** Whether any report has a finding of one of these kinds (for `--fail-on`). */
+export function hasFindingOf(reports: StatementReport[], kinds: readonly FindingKind[]): boolean {
+  return reports.some((r) => r.findings.some((f) => kinds.includes(f.kind)));
+}
