@@ -1,4 +1,6 @@
 /** Shared by the analyze/check CLI tests: a capturing CliIO and a closed-loop HTTP load. */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { CliIO } from '../../../src/cli/io';
 import { httpRequest } from '../../../src/core/util/http';
 
@@ -34,11 +36,10 @@ export function startLoad(url: string, concurrency: number): { stop(): Promise<v
 /** A webhook receiver on 127.0.0.1:0 that records Slack payload texts and lets a test await one. */
 export class WebhookReceiver {
   readonly texts: string[] = [];
-  private server?: import('node:http').Server;
+  private server?: http.Server;
   private waiters: { prefix: string; resolve: () => void }[] = [];
 
   async start(): Promise<string> {
-    const http = await import('node:http');
     this.server = http.createServer((req, res) => {
       let data = '';
       req.on('data', (c: Buffer) => (data += c.toString()));
@@ -50,7 +51,7 @@ export class WebhookReceiver {
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as import('node:net').AddressInfo).port}/hook`;
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
   }
 
   /** Resolves when a payload whose text starts with `prefix` has arrived (now or later). */
