@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
 
-export type { Database, SqlJsStatic, SqlValue } from 'sql.js';
+export type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 
 let cached: Promise<SqlJsStatic> | undefined;
 
