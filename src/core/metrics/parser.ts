@@ -19,7 +19,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { ExpositionFormat, ParseResult } from './types';
-import { ProblemLog } from './parserProblems';
+import { ExpositionError, ProblemLog, UnitLineSeen } from './parserProblems';
 import { parseOpenMetricsText } from './parserOpenMetrics';
 import { parsePrometheusText } from './parserPrometheus';
 
@@ -40,28 +40,50 @@ export interface ParseOptions {
  * there is one, else OpenMetrics when the body ends with `# EOF` or has a `# UNIT` line.
  */
 export function detectFormat(text: string, contentType?: string): ExpositionFormat {
+  return detectCheaply(text, contentType) ?? (hasUnitLine(text) ? 'openmetrics' : 'prometheus');
+}
+
+/** The content type, or a body ending in `# EOF`; undefined when only a `# UNIT` line could tell. */
+function detectCheaply(text: string, contentType?: string): ExpositionFormat | undefined {
   const ct = contentType?.trim().toLowerCase() ?? '';
   if (ct.startsWith('application/openmetrics-text')) return 'openmetrics';
   if (ct.startsWith('text/plain')) return 'prometheus';
   let end = text.length;
   while (end > 0 && isWhitespace(text.charCodeAt(end - 1))) end--;
   if (end >= 5 && text.startsWith('# EOF', end - 5) && (end === 5 || text.charCodeAt(end - 6) === 10)) return 'openmetrics';
-  if (text.startsWith('# UNIT ') || text.indexOf('\n# UNIT ') >= 0) return 'openmetrics';
-  return 'prometheus';
+  return undefined;
+}
+
+function hasUnitLine(text: string): boolean {
+  return text.startsWith('# UNIT ') || text.indexOf('\n# UNIT ') >= 0;
 }
 
 /** Parses a scrape body. Never throws in lenient mode; throws only ExpositionError in strict mode. */
 export function parseExposition(input: string | Buffer, opts: ParseOptions = {}): ParseResult {
-  const log = new ProblemLog(opts.strict ?? false);
+  const strict = opts.strict ?? false;
+  let log = new ProblemLog(strict);
   const text = typeof input === 'string' ? input : decodeUtf8(input, log);
-  const format = opts.format === undefined || opts.format === 'auto' ? detectFormat(text, opts.contentType) : opts.format;
+  const explicit = opts.format === undefined || opts.format === 'auto' ? detectCheaply(text, opts.contentType) : opts.format;
+  const format = explicit ?? 'prometheus';
   if (looksLikeHtml(text)) {
     log.skip(1, 'the body is an HTML page, not a metrics exposition (a login or error page on the metrics URL?)');
     log.skippedLines = countLines(text);
     return { format, families: [], skippedLines: log.skippedLines, problems: log.problems };
   }
-  const families = format === 'openmetrics' ? parseOpenMetricsText(text, log) : parsePrometheusText(text, log);
-  return { format, families, skippedLines: log.skippedLines, problems: log.problems };
+  if (format === 'openmetrics') return { format, families: parseOpenMetricsText(text, log), skippedLines: log.skippedLines, problems: log.problems };
+  if (explicit !== undefined) return { format, families: parsePrometheusText(text, log), skippedLines: log.skippedLines, problems: log.problems };
+  // Undecided: read it as Prometheus text, which stops at the first "# UNIT" line (only
+  // OpenMetrics has them); then read it again as OpenMetrics. This spares searching the whole
+  // body for "# UNIT" up front, and Prometheus bodies never pay for it.
+  const prelude = log.problems.slice();
+  try {
+    return { format, families: parsePrometheusText(text, log, true), skippedLines: log.skippedLines, problems: log.problems };
+  } catch (e) {
+    if (!(e instanceof UnitLineSeen) && !(e instanceof ExpositionError && hasUnitLine(text))) throw e;
+  }
+  log = new ProblemLog(strict);
+  log.problems.push(...prelude);
+  return { format: 'openmetrics', families: parseOpenMetricsText(text, log), skippedLines: log.skippedLines, problems: log.problems };
 }
 
 /** A value as JSON output shows it: the number, or "NaN", "+Inf", "-Inf" for the non-finite ones. */

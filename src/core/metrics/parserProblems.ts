@@ -23,6 +23,14 @@ export class LineSyntaxError extends Error {
   }
 }
 
+/** Thrown by the Prometheus reader, when asked, at a `# UNIT` line: the body is OpenMetrics. */
+export class UnitLineSeen extends Error {
+  constructor() {
+    super('a "# UNIT" line: the body is OpenMetrics');
+    this.name = 'UnitLineSeen';
+  }
+}
+
 /** How many problems a lenient parse keeps; later ones are only counted. */
 export const MAX_PROBLEMS = 20;
 

@@ -5,7 +5,7 @@
  * family whose samples are split by another family is merged, as the reference parser does.
  */
 import type { MetricFamily, MetricType } from './types';
-import { LineSyntaxError } from './parserProblems';
+import { LineSyntaxError, UnitLineSeen } from './parserProblems';
 import type { ProblemLog } from './parserProblems';
 import { NUMBER_VALUE, SampleScanner, isMetricName, parseNumberToken } from './parserScan';
 
@@ -21,85 +21,133 @@ function isBlank(c: number): boolean {
   return c === 32 || c === 9;
 }
 
-export function parsePrometheusText(text: string, log: ProblemLog): MetricFamily[] {
-  const families: MetricFamily[] = [];
-  const byName = new Map<string, FamilyState>();
-  const scanner = new SampleScanner(false);
-  scanner.reset(text);
-  let current: FamilyState | undefined;
+/** What a sample is to its family, which decides the label it must carry. */
+const ROLE_PLAIN = 0;
+const ROLE_BUCKET = 1; // a histogram's _bucket: needs "le"
+const ROLE_QUANTILE = 2; // a summary's own-name sample: needs "quantile"
 
-  const familyFor = (name: string): FamilyState => {
-    if (current && current.family.name === name) return current;
-    let state = byName.get(name);
-    if (!state) {
-      state = { family: { name, type: 'untyped', samples: [] }, typed: false, helped: false };
-      byName.set(name, state);
-      families.push(state.family);
-    }
-    return state;
-  };
+/** How many sample names the reader remembers the family of (x, x_bucket, x_sum, x_count). */
+const ROUTES = 4;
 
-  /** Which family a sample belongs to: its own name, or a histogram/summary it is a part of. */
-  const familyOfSample = (name: string): FamilyState => {
-    if (current !== undefined) {
-      const f = current.family;
-      if (name === f.name) return current;
-      if (name.length > f.name.length && name.startsWith(f.name) && isPartOf(name.slice(f.name.length), f.type)) return current;
-    }
-    const own = byName.get(name);
-    if (own) return own;
-    for (const suffix of ['_bucket', '_count', '_sum']) {
-      if (!name.endsWith(suffix)) continue;
-      const base = byName.get(name.slice(0, -suffix.length));
-      if (base && isPartOf(suffix, base.family.type)) return base;
-    }
-    return familyFor(name);
-  };
+/** With `stopAtUnit`, throws UnitLineSeen at a `# UNIT` line (format detection, see parser.ts). */
+export function parsePrometheusText(text: string, log: ProblemLog, stopAtUnit = false): MetricFamily[] {
+  return new PrometheusReader(text, log, stopAtUnit).read();
+}
 
-  const length = text.length;
-  let lineNo = 0;
-  let pos = 0;
-  while (pos < length) {
-    lineNo++;
-    let end = text.indexOf('\n', pos);
-    if (end < 0) end = length;
-    const next = end + 1;
-    if (end > pos && text.charCodeAt(end - 1) === 13) end--;
-    let start = pos;
-    pos = next;
-    while (start < end && isBlank(text.charCodeAt(start))) start++;
-    if (start === end) continue;
-    try {
-      if (text.charCodeAt(start) === 35) {
-        const meta = parseComment(text, start, end);
-        if (meta === undefined) continue;
-        const state = familyFor(meta.name);
-        if (meta.kind === 'HELP') {
-          if (state.helped) throw new LineSyntaxError(`second HELP line for "${meta.name}"`);
-          state.helped = true;
-          state.family.help = meta.text;
-        } else {
-          if (state.typed) throw new LineSyntaxError(`second TYPE line for "${meta.name}"`);
-          if (state.family.samples.length > 0) throw new LineSyntaxError(`TYPE line for "${meta.name}" after its samples`);
-          state.typed = true;
-          state.family.type = meta.text as MetricType;
-        }
-        current = state;
-        continue;
+class PrometheusReader {
+  private readonly families: MetricFamily[] = [];
+  private readonly byName = new Map<string, FamilyState>();
+  private readonly scanner = new SampleScanner(false);
+  /**
+   * Recently routed sample names and their family and role. Routing depends only on the
+   * families and their types, so it stays right until the next HELP/TYPE line.
+   */
+  private readonly routeNames: string[] = new Array<string>(ROUTES).fill('');
+  private readonly routeStates: (FamilyState | undefined)[] = new Array<FamilyState | undefined>(ROUTES).fill(undefined);
+  private readonly routeRoles: number[] = new Array<number>(ROUTES).fill(ROLE_PLAIN);
+  private routeNext = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly log: ProblemLog,
+    private readonly stopAtUnit: boolean,
+  ) {
+    this.scanner.reset(text);
+  }
+
+  read(): MetricFamily[] {
+    const text = this.text;
+    const length = text.length;
+    let lineNo = 0;
+    let pos = 0;
+    while (pos < length) {
+      lineNo++;
+      let end = text.indexOf('\n', pos);
+      if (end < 0) end = length;
+      const next = end + 1;
+      if (end > pos && text.charCodeAt(end - 1) === 13) end--;
+      let start = pos;
+      pos = next;
+      while (start < end && isBlank(text.charCodeAt(start))) start++;
+      if (start === end) continue;
+      try {
+        if (text.charCodeAt(start) === 35) this.readComment(start, end);
+        else this.readSample(start, end);
+      } catch (e) {
+        if (!(e instanceof LineSyntaxError)) throw e;
+        this.log.skip(lineNo, e.reason);
       }
-      const sample = scanner.scanSample(start, end);
-      const state = familyOfSample(sample.name);
-      const type = state.family.type;
-      if (type === 'histogram' && sample.name.endsWith('_bucket')) checkNumericLabel(text, sample.labels, 'le', 'histogram bucket');
-      else if (type === 'summary' && sample.name === state.family.name) checkNumericLabel(text, sample.labels, 'quantile', 'summary quantile');
-      state.family.samples.push(sample);
-      current = state;
-    } catch (e) {
-      if (!(e instanceof LineSyntaxError)) throw e;
-      log.skip(lineNo, e.reason);
+    }
+    return this.families;
+  }
+
+  private readComment(start: number, end: number): void {
+    if (this.stopAtUnit && this.text.startsWith('# UNIT ', start)) throw new UnitLineSeen();
+    const meta = parseComment(this.text, start, end);
+    if (meta === undefined) return;
+    this.routeNames.fill('');
+    const state = this.familyNamed(meta.name);
+    if (meta.kind === 'HELP') {
+      if (state.helped) throw new LineSyntaxError(`second HELP line for "${meta.name}"`);
+      state.helped = true;
+      state.family.help = meta.text;
+    } else {
+      if (state.typed) throw new LineSyntaxError(`second TYPE line for "${meta.name}"`);
+      if (state.family.samples.length > 0) throw new LineSyntaxError(`TYPE line for "${meta.name}" after its samples`);
+      state.typed = true;
+      state.family.type = meta.text as MetricType;
     }
   }
-  return families;
+
+  private readSample(start: number, end: number): void {
+    const sample = this.scanner.scanSample(start, end);
+    const name = sample.name;
+    const names = this.routeNames;
+    let r = 0;
+    while (r < ROUTES && names[r] !== name) r++;
+    if (r === ROUTES) {
+      r = this.routeNext;
+      this.routeNext = (r + 1) % ROUTES;
+      this.route(name, r);
+    }
+    const role = this.routeRoles[r]!;
+    if (role === ROLE_BUCKET) checkNumericLabel(sample.labels, 'le', 'histogram bucket');
+    else if (role === ROLE_QUANTILE) checkNumericLabel(sample.labels, 'quantile', 'summary quantile');
+    this.routeStates[r]!.family.samples.push(sample);
+  }
+
+  /** Finds the family of a sample name (its own, or the histogram/summary it is part of) into route slot r. */
+  private route(name: string, r: number): void {
+    let state = this.byName.get(name);
+    let role = ROLE_PLAIN;
+    if (state !== undefined) {
+      if (state.family.type === 'summary') role = ROLE_QUANTILE;
+    } else {
+      for (const suffix of ['_bucket', '_count', '_sum']) {
+        if (!name.endsWith(suffix)) continue;
+        const base = this.byName.get(name.slice(0, -suffix.length));
+        if (base && isPartOf(suffix, base.family.type)) {
+          state = base;
+          if (suffix === '_bucket') role = ROLE_BUCKET;
+          break;
+        }
+      }
+      state ??= this.familyNamed(name);
+    }
+    this.routeNames[r] = name;
+    this.routeStates[r] = state;
+    this.routeRoles[r] = role;
+  }
+
+  private familyNamed(name: string): FamilyState {
+    let state = this.byName.get(name);
+    if (!state) {
+      state = { family: { name, type: 'untyped', samples: [] }, typed: false, helped: false };
+      this.byName.set(name, state);
+      this.families.push(state.family);
+    }
+    return state;
+  }
 }
 
 function isPartOf(suffix: string, type: MetricType): boolean {
@@ -108,9 +156,9 @@ function isPartOf(suffix: string, type: MetricType): boolean {
   return false;
 }
 
-function checkNumericLabel(text: string, labels: Record<string, string>, name: string, what: string): void {
+function checkNumericLabel(labels: Record<string, string>, name: string, what: string): void {
   const v = labels[name];
-  if (v === undefined || !Object.hasOwn(labels, name)) throw new LineSyntaxError(`${what} without a "${name}" label`);
+  if (typeof v !== 'string') throw new LineSyntaxError(`${what} without a "${name}" label`);
   if (v.length === 0) throw new LineSyntaxError(`${what} with an empty "${name}" label`);
   parseNumberToken(v, 0, v.length, NUMBER_VALUE, `"${name}" label value`);
 }

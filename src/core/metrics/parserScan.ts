@@ -39,6 +39,8 @@ for (let c = 0; c < 128; c++) {
   else if (c === 58) NAME_CLASS[c] = METRIC_START | METRIC_PART;
 }
 
+const RECENT_NAMES = 4;
+
 /** Exact powers of ten: a mantissa below 2^53 times or over one of these rounds correctly. */
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
@@ -51,6 +53,11 @@ type NumberKind = typeof NUMBER_VALUE | typeof NUMBER_REAL | typeof NUMBER_INTEG
 /** Most exemplar label sets are far shorter; the spec caps names plus values at 128 code points. */
 const MAX_EXEMPLAR_LABEL_CODE_POINTS = 128;
 
+function indexOrInfinity(t: string, ch: string, from: number): number {
+  const i = t.indexOf(ch, from);
+  return i < 0 ? Infinity : i;
+}
+
 export function isMetricName(s: string): boolean {
   if (s.length === 0) return false;
   for (let i = 0; i < s.length; i++) {
@@ -61,10 +68,9 @@ export function isMetricName(s: string): boolean {
   return true;
 }
 
-function setLabel(labels: Record<string, string>, name: string, value: string): void {
-  // A plain assignment to "__proto__" would change the object's prototype instead.
-  if (name === '__proto__') Object.defineProperty(labels, name, { value, enumerable: true, writable: true, configurable: true });
-  else labels[name] = value;
+/** A plain assignment to "__proto__" would set the object's prototype instead of a label. */
+function setProtoLabel(labels: Record<string, string>, value: string): void {
+  Object.defineProperty(labels, '__proto__', { value, enumerable: true, writable: true, configurable: true });
 }
 
 function codePointLength(s: string): number {
@@ -105,14 +111,61 @@ export class SampleScanner {
   private text = '';
   private pos = 0;
   private end = 0;
-  /** The previous sample's name: consecutive samples usually share it, so we reuse the string. */
-  private lastName = '';
+  /** The last few distinct sample names (x, x_sum, x_count…): lines mostly repeat them. */
+  private readonly recentNames: string[] = new Array<string>(RECENT_NAMES).fill('');
+  private recentNext = 0;
+  /** The previous labelled sample's label names, by position. */
+  private readonly lastLabelNames: string[] = [];
+  /**
+   * The next index of each delimiter at or after the cursor (Infinity: none). Native indexOf
+   * is many times faster than a charCodeAt loop, and the cursor only moves forward, so each
+   * delimiter's search covers the text once in all.
+   */
+  private nextSpaceAt = -1;
+  private nextTabAt = -1;
+  private nextQuoteAt = -1;
+  private nextBackslashAt = -1;
 
   constructor(private readonly openMetrics: boolean) {}
 
   reset(text: string): void {
     this.text = text;
-    this.lastName = '';
+    this.recentNames.fill('');
+    this.lastLabelNames.length = 0;
+    this.nextSpaceAt = this.nextTabAt = this.nextQuoteAt = this.nextBackslashAt = -1;
+  }
+
+  private nextSpace(from: number): number {
+    if (this.nextSpaceAt < from) this.nextSpaceAt = indexOrInfinity(this.text, ' ', from);
+    return this.nextSpaceAt;
+  }
+
+  private nextTab(from: number): number {
+    if (this.nextTabAt < from) this.nextTabAt = indexOrInfinity(this.text, '\t', from);
+    return this.nextTabAt;
+  }
+
+
+
+  private nextQuote(from: number): number {
+    if (this.nextQuoteAt < from) this.nextQuoteAt = indexOrInfinity(this.text, '"', from);
+    return this.nextQuoteAt;
+  }
+
+  private nextBackslash(from: number): number {
+    if (this.nextBackslashAt < from) this.nextBackslashAt = indexOrInfinity(this.text, '\\', from);
+    return this.nextBackslashAt;
+  }
+
+  /** Where the token at the cursor ends: the next blank or the end of the line. */
+  private tokenEnd(): number {
+    const from = this.pos;
+    let e = this.nextSpace(from);
+    if (!this.openMetrics) {
+      const tab = this.nextTab(from);
+      if (tab < e) e = tab;
+    }
+    return e < this.end ? e : this.end;
   }
 
   /** Scans the sample line text[start, end); throws LineSyntaxError when it is malformed. */
@@ -178,44 +231,79 @@ export class SampleScanner {
   }
 
   private scanMetricName(): string {
+    // Fast path: one of the last few names, followed by "{", a blank or the end of the line.
+    // Then we return that same string object (a slice and a native compare, no char loop).
     const t = this.text;
     const start = this.pos;
-    const end = this.end;
-    const last = this.lastName;
-    // Fast path: the same name as the previous sample, followed by a non-name character.
-    if (last.length > 0 && start + last.length <= end && t.startsWith(last, start)) {
-      const after = start + last.length;
-      const c = after < end ? t.charCodeAt(after) : -1;
-      if (c < 0 || c >= 128 || (NAME_CLASS[c]! & METRIC_PART) === 0) {
-        this.pos = after;
-        return last;
+    const recent = this.recentNames;
+    for (let r = 0; r < RECENT_NAMES; r++) {
+      const known = recent[r]!;
+      const e = start + known.length;
+      if (e > this.end || known.length === 0) continue;
+      const c = e < this.end ? t.charCodeAt(e) : -1;
+      if ((c === OPEN_BRACE || c === SPACE || c === TAB || c === -1) && t.slice(start, e) === known) {
+        this.pos = e;
+        return known;
       }
     }
-    let i = start;
-    while (i < end) {
-      const c = t.charCodeAt(i);
-      const cls = c < 128 ? NAME_CLASS[c]! : 0;
-      if ((cls & (i === start ? METRIC_START : METRIC_PART)) === 0) break;
-      i++;
-    }
-    if (i === start) throw new LineSyntaxError('expected a metric name');
-    this.pos = i;
-    const name = t.slice(start, i);
-    this.lastName = name;
+    // Slow path: character by character.
+    const name = this.scanName(METRIC_START, METRIC_PART, undefined, 'a metric name');
+    recent[this.recentNext] = name;
+    this.recentNext = (this.recentNext + 1) % RECENT_NAMES;
     return name;
   }
 
-  private scanLabelName(): string {
+  private scanLabelName(index: number): string {
+    const start = this.pos;
+    const known = this.lastLabelNames[index];
+    if (known !== undefined) {
+      const e = start + known.length;
+      if (e < this.end && this.text.charCodeAt(e) === EQUALS && this.text.slice(start, e) === known) {
+        this.pos = e;
+        return known;
+      }
+    }
+    const name = this.scanName(LABEL_START, LABEL_PART, known, 'a label name');
+    this.lastLabelNames[index] = name;
+    return name;
+  }
+
+  /**
+   * Scans a name at the cursor. When the text holds exactly `known` (the name the previous line
+   * had in this place), returns that same string object: lines mostly repeat their names, and
+   * reusing one object spares a copy and keeps property-key and Map lookups on it cheap.
+   */
+  private scanName(startClass: number, partClass: number, known: string | undefined, what: string): string {
     const t = this.text;
     const start = this.pos;
+    const end = this.end;
     let i = start;
-    while (i < this.end) {
-      const c = t.charCodeAt(i);
-      const cls = c < 128 ? NAME_CLASS[c]! : 0;
-      if ((cls & (i === start ? LABEL_START : LABEL_PART)) === 0) break;
+    if (known !== undefined && known.length > 0) {
+      const n = known.length;
+      let k = 0;
+      while (k < n && i < end && t.charCodeAt(i) === known.charCodeAt(k)) {
+        i++;
+        k++;
+      }
+      if (k === n) {
+        const c = i < end ? t.charCodeAt(i) : -1;
+        if (c < 0 || c >= 128 || (NAME_CLASS[c]! & partClass) === 0) {
+          this.pos = i;
+          return known;
+        }
+      }
+      // The matched characters are those of a valid name: keep scanning from where they differ.
+    }
+    if (i === start) {
+      const c = i < end ? t.charCodeAt(i) : -1;
+      if (c < 0 || c >= 128 || (NAME_CLASS[c]! & startClass) === 0) throw new LineSyntaxError(`expected ${what}`);
       i++;
     }
-    if (i === start) throw new LineSyntaxError('expected a label name');
+    while (i < end) {
+      const c = t.charCodeAt(i);
+      if (c >= 128 || (NAME_CLASS[c]! & partClass) === 0) break;
+      i++;
+    }
     this.pos = i;
     return t.slice(start, i);
   }
@@ -229,8 +317,8 @@ export class SampleScanner {
       this.pos++;
       return labels;
     }
-    for (;;) {
-      const name = this.scanLabelName();
+    for (let index = 0; ; index++) {
+      const name = this.scanLabelName(index);
       if (!strictForm) this.skipBlanks();
       if (this.peek() !== EQUALS) throw new LineSyntaxError(`expected "=" after label name "${name}"`);
       this.pos++;
@@ -238,8 +326,10 @@ export class SampleScanner {
       if (this.peek() !== QUOTE) throw new LineSyntaxError(`expected a quoted value for label "${name}"`);
       this.pos++;
       const value = this.scanQuoted();
-      if (Object.hasOwn(labels, name)) throw new LineSyntaxError(`duplicate label "${name}"`);
-      setLabel(labels, name, value);
+      // typeof, not hasOwn: cheaper, and inherited members (toString…) are never strings.
+      if (typeof labels[name] === 'string') throw new LineSyntaxError(`duplicate label "${name}"`);
+      if (name.charCodeAt(0) === 95 && name === '__proto__') setProtoLabel(labels, value);
+      else labels[name] = value;
       if (!strictForm) this.skipBlanks();
       const c = this.peek();
       if (c === CLOSE_BRACE) {
@@ -262,6 +352,11 @@ export class SampleScanner {
   private scanQuoted(): string {
     const t = this.text;
     const start = this.pos;
+    const quote = this.nextQuote(start);
+    if (quote < this.end && this.nextBackslash(start) > quote) {
+      this.pos = quote + 1;
+      return t.slice(start, quote);
+    }
     let escaped = false;
     for (let i = start; i < this.end; i++) {
       const c = t.charCodeAt(i);
@@ -280,12 +375,7 @@ export class SampleScanner {
   private scanNumber(kind: NumberKind, what: string): number {
     const t = this.text;
     const start = this.pos;
-    let end = start;
-    while (end < this.end) {
-      const c = t.charCodeAt(end);
-      if (c === SPACE || (c === TAB && !this.openMetrics)) break;
-      end++;
-    }
+    const end = this.tokenEnd();
     if (end === start) throw new LineSyntaxError(`missing ${what}`);
     this.pos = end;
     return parseNumberToken(t, start, end, kind, what);
