@@ -24,12 +24,12 @@ export interface MemoryGrowth {
   gaps: number;
 }
 
-/** Fits one memory series (values in bytes). Needs settings.minSamples points over a non-zero span. */
+/** Fits one memory series (values in bytes). Needs settings.minSamples points over settings.minSpanMs. */
 export function measureGrowth(metric: 'rss' | 'heap', series: readonly Point[], settings: AnalyzerSettings['leak']): MemoryGrowth | undefined {
   if (series.length < settings.minSamples) return undefined;
   const from = series[0]!.t;
   const to = series[series.length - 1]!.t;
-  if (to <= from) return undefined;
+  if (to <= from || to - from < settings.minSpanMs) return undefined;
   const fit = theilSenFit(series.map((p) => (p.t - from) / 60_000), series.map((p) => p.v / MB));
   if (!fit) return undefined;
   // Baseline and current are medians of the first and last tenth (at least 3 samples) so one

@@ -106,6 +106,12 @@ export function forecastSeries(series: readonly Point[], days: number, opts: { c
   };
 }
 
+export function formatSpan(ms: number): string {
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 2 * 3_600_000) return `${round(ms / 60_000, 1)} min`;
+  return `${round(ms / 3_600_000, 1)} h`;
+}
+
 /** Below this span a 30-day projection says more about noise than capacity. */
 const MIN_FORECAST_SPAN_MS = 10 * 60_000;
 
@@ -116,7 +122,7 @@ export function analyzeTrends(snapshots: readonly Snapshot[], settings: Analyzer
     const def = TREND_METRICS[metric];
     const series = metricSeries(snapshots, metric);
     const tr = computeTrend(series, settings);
-    if (!tr) continue;
+    if (!tr || tr.window.to - tr.window.from < settings.minSpanMs) continue;
     const bad = tr.direction === (def.worseWhenHigher ? 'rising' : 'falling') && metric !== 'request_rate';
     if (bad) {
       findings.push({
@@ -125,7 +131,7 @@ export function analyzeTrends(snapshots: readonly Snapshot[], settings: Analyzer
         evidence: {
           window: tr.window,
           numbers: { slopePerSec: round(tr.slopePerSec, 6), change: round(tr.change, 3), relativeChange: round(tr.relativeChange, 4), r2: round(tr.r2, 4), samples: tr.n, unit: def.unit },
-          text: `${def.label} changed by ${round(tr.change, 2)} ${def.unit} (${pct(tr.relativeChange)}) over ${round((tr.window.to - tr.window.from) / 60_000, 1)} min (least squares, R² ${round(tr.r2, 2)}).`,
+          text: `${def.label} changed by ${round(tr.change, 2)} ${def.unit} (${pct(tr.relativeChange)}) over ${formatSpan(tr.window.to - tr.window.from)} (least squares, R² ${round(tr.r2, 2)}).`,
         },
         recommendation: metric === 'rss_mb' ? 'See the memory leak analysis; compare heap snapshots if growth continues.' : 'Correlate with deploys and load; profile the hottest route if it keeps rising.',
       });

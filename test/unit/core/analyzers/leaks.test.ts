@@ -61,6 +61,13 @@ describe('analyzers/leaks', () => {
     assert.ok(Math.abs((f[0]!.evidence.numbers.slopeMbPerMin as number) - 2) < 1e-9);
   });
 
+  it('does not call start-up warm-up in a short window a leak', () => {
+    // 3 minutes of fast, steady growth: enough samples, too short a span (seed: 10 checks a minute apart).
+    const snaps = simulate({ intervalMs: 2000, count: 90, make: (i) => ({ process: { pid: 1, cpuPercent: 1, rssBytes: (60 + i) * MB } }) });
+    assert.deepEqual(analyzeLeaks(snaps), []);
+    assert.equal(analyzeLeaks(snaps, { ...DEFAULT_ANALYZER_SETTINGS.leak, minSpanMs: 60_000 })[0]!.id, 'leak.rss');
+  });
+
   it('needs enough samples', () => {
     const snaps = simulate({ intervalMs: 1000, count: 5, make: (i) => ({ process: { pid: 1, cpuPercent: 1, rssBytes: (100 + i * 50) * MB } }) });
     assert.deepEqual(analyzeLeaks(snaps), []);
