@@ -29,16 +29,16 @@ export function writeUserSettings(userDataDir, extra = {}) {
 }
 
 /**
- * Starts code-server on 127.0.0.1 with a port the OS picks, and resolves once it listens.
+ * Starts code-server on 127.0.0.1 (port 0: one the OS picks), and resolves once it listens.
  * The server runs in its own process group so stop() can end it with every child it forked.
  */
-export function startCodeServer({ node, entry, userDataDir, extensionsDir, workspace, env = {}, logFile, smokeTestDriver = true, trustWorkspace = true }) {
+export function startCodeServer({ node, entry, userDataDir, extensionsDir, workspace, env = {}, logFile, port = 0, smokeTestDriver = true, trustWorkspace = true }) {
   mkdirSync(userDataDir, { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   const args = [
     entry,
     '--auth', 'none',
-    '--bind-addr', '127.0.0.1:0',
+    '--bind-addr', `127.0.0.1:${port}`,
     '--config', join(userDataDir, 'code-server.yaml'),
     '--disable-telemetry',
     '--disable-update-check',

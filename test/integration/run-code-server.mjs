@@ -8,20 +8,15 @@
 //   4. answers the suite's DOM checks (PERFLENS_CHECK lines, see suite/driver.ts): reads the page or a
 //      webview frame, screenshots into test-results/, writes what it saw back for the suite to assert;
 //   5. always stops the browser, code-server and the demo service; exits 1 if anything failed.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { tsImport } from 'tsx/esm/api';
 import { ensureIntegrationEnv } from '../../scripts/setup-integration.mjs';
 import { CHROMIUM_ARGS, startCodeServer, workbenchUrl, writeUserSettings } from './codeServer.mjs';
+import { buildExtension, bundleSuite, ROOT, startDemo, SUITE_BUNDLE } from './prepare.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RESULTS_DIR = join(ROOT, 'test-results');
-const SUITE_BUNDLE = join(ROOT, '.cache', 'suite', 'index.js');
 const SUITE_TIMEOUT_MS = Number(process.env.PERFLENS_IT_TIMEOUT_MS ?? 300_000);
 const CHECK_MARKER = 'PERFLENS_CHECK ';
 const RESULT_MARKER = 'PERFLENS_RESULT ';
@@ -31,29 +26,6 @@ const OFFLINE_NOISE = /getaddrinfo ENOTFOUND|ERR_NAME_NOT_RESOLVED|open-vsx\.org
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 const say = (msg) => console.log(`[integration] ${msg}`);
-
-function buildExtension() {
-  // npm test builds just before; PERFLENS_IT_SKIP_BUILD=1 reuses that build.
-  if (process.env.PERFLENS_IT_SKIP_BUILD === '1') return;
-  const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('building the extension failed');
-}
-
-async function bundleSuite() {
-  await esbuild.build({
-    entryPoints: [join(ROOT, 'test', 'integration', 'suite', 'index.ts')],
-    outfile: SUITE_BUNDLE,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    sourcemap: 'inline',
-    external: ['vscode'],
-    logLevel: 'warning',
-    // mocha's parallel mode (require.resolve of its worker) is never used in the extension host.
-    logOverride: { 'require-resolve-not-external': 'silent' },
-  });
-}
 
 /** Reads the DOM for one check, polling until the wanted text shows or the check times out. */
 async function answerCheck(page, check, failures) {
@@ -136,8 +108,7 @@ async function main() {
   let result;
   let exitCode;
   try {
-    const { startDemoService } = await tsImport('../helpers/demoService.ts', import.meta.url);
-    const demo = await startDemoService();
+    const demo = await startDemo();
     cleanups.push(() => demo.stop());
     say(`demo service at ${demo.url} (${elapsed()})`);
 

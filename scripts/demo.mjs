@@ -1,0 +1,88 @@
+// `npm run demo`: PerfLens on the demo service, in one command.
+//   1. builds the extension and starts examples/demo-service on a free loopback port;
+//   2. opens desktop VS Code (`code` on PATH) with PerfLens as a development extension, or else
+//      starts code-server (installing it first, see scripts/setup-integration.mjs) and prints the
+//      URL to open in a browser;
+//   3. PerfLens attaches to the service by itself: the throwaway profile's user settings carry
+//      `perflens.autoAttach` = the service's URL.
+// Runs until Ctrl-C (or until the desktop window closes), then stops everything it started.
+// Options: --browser forces code-server even when `code` exists; --port N picks code-server's port.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureIntegrationEnv } from './setup-integration.mjs';
+import { startCodeServer, workbenchUrl, writeUserSettings } from '../test/integration/codeServer.mjs';
+import { buildExtension, ROOT, startDemo } from '../test/integration/prepare.mjs';
+
+const WORKSPACE = join(ROOT, 'examples', 'demo-service');
+const args = process.argv.slice(2);
+const forceBrowser = args.includes('--browser');
+const portArg = args.indexOf('--port');
+const editorPort = portArg >= 0 ? Number(args[portArg + 1]) : 0;
+const say = (msg) => console.log(`[demo] ${msg}`);
+
+function hasDesktopCode() {
+  if (forceBrowser) return false;
+  const r = spawnSync('code', ['--version'], { encoding: 'utf8' });
+  return r.status === 0;
+}
+
+const cleanups = [];
+let stopping;
+function stopAll(code) {
+  stopping ??= (async () => {
+    for (const c of cleanups.splice(0).reverse()) await c().catch((e) => say(`cleanup: ${e?.message ?? e}`));
+    process.exit(code);
+  })();
+  return stopping;
+}
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => void stopAll(0));
+
+async function main() {
+  buildExtension();
+  const demo = await startDemo();
+  cleanups.push(() => demo.stop());
+  say(`demo service running at ${demo.url} (pid ${demo.pid})`);
+
+  const profile = mkdtempSync(join(tmpdir(), 'perflens-demo-'));
+  cleanups.push(async () => rmSync(profile, { recursive: true, force: true }));
+  const userDataDir = join(profile, 'user-data');
+  // A user setting (not a workspace one): the demo profile is the user's own, throwaway profile.
+  writeUserSettings(userDataDir, { 'perflens.autoAttach': demo.url, 'workbench.startupEditor': 'readme' });
+
+  if (hasDesktopCode()) {
+    say('opening desktop VS Code with PerfLens; close its window (or press Ctrl-C) to stop the demo');
+    const code = spawn('code', ['--new-window', '--wait', `--extensionDevelopmentPath=${ROOT}`, '--user-data-dir', userDataDir, WORKSPACE], { stdio: 'inherit' });
+    cleanups.push(async () => code.kill('SIGTERM'));
+    await new Promise((r) => code.once('exit', r));
+    await stopAll(0);
+    return;
+  }
+
+  say('`code` is not on PATH: starting VS Code in the browser (code-server) instead');
+  const env = ensureIntegrationEnv();
+  mkdirSync(join(profile, 'extensions'), { recursive: true });
+  const server = await startCodeServer({
+    node: env.node24,
+    entry: env.codeServerEntry,
+    userDataDir,
+    extensionsDir: join(profile, 'extensions'),
+    workspace: WORKSPACE,
+    port: editorPort,
+  });
+  cleanups.push(() => server.stop());
+  const url = workbenchUrl({ port: server.port, workspace: WORKSPACE, extensionPath: ROOT });
+  say('open this URL in a browser on this machine (PerfLens is attached to the demo service there):');
+  console.log(`\n  ${url}\n`);
+  say('press Ctrl-C to stop');
+  const { code, signal } = await server.exited;
+  if (stopping) return; // Ctrl-C: stopAll is already tidying up
+  say(`code-server exited by itself (code ${code}, signal ${signal})`);
+  await stopAll(code === 0 ? 0 : 1);
+}
+
+main().catch((e) => {
+  console.error(`[demo] ${e?.stack ?? e}`);
+  void stopAll(1);
+});

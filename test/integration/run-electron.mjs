@@ -1,0 +1,42 @@
+// `npm run test:electron`: the same integration suite, in desktop VS Code downloaded by
+// @vscode/test-electron (for machines that can reach VS Code's download servers; CI here uses
+// run-code-server.mjs). DOM checks need the browser page, so those tests skip in this launcher.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runTests } from '@vscode/test-electron';
+import { buildExtension, bundleSuite, ROOT, startDemo } from './prepare.mjs';
+
+const VSCODE_VERSION = process.env.PERFLENS_VSCODE_VERSION ?? 'stable';
+
+async function main() {
+  buildExtension();
+  const suite = await bundleSuite();
+  const work = mkdtempSync(join(tmpdir(), 'perflens-electron-'));
+  const workspace = join(work, 'workspace');
+  mkdirSync(workspace, { recursive: true });
+  writeFileSync(join(workspace, 'README.md'), '# PerfLens integration workspace\n');
+  const demo = await startDemo();
+  try {
+    await runTests({
+      version: VSCODE_VERSION,
+      extensionDevelopmentPath: ROOT,
+      extensionTestsPath: suite,
+      extensionTestsEnv: { PERFLENS_IT_DEMO_URL: demo.url },
+      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', join(work, 'user-data'), '--skip-welcome', '--skip-release-notes'],
+    });
+    console.log('[electron] integration suite passed');
+    return 0;
+  } catch (e) {
+    console.error(`[electron] integration suite failed: ${e?.message ?? e}`);
+    if (/ENOTFOUND|ECONNREFUSED|ETIMEDOUT|download/i.test(String(e?.message ?? e))) {
+      console.error('[electron] desktop VS Code could not be downloaded from here; `npm run test:integration` runs the same suite offline in code-server.');
+    }
+    return 1;
+  } finally {
+    await demo.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+process.exit(await main());
