@@ -17,7 +17,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE = join(ROOT, '.cache');
 const NODE24_DIR = join(CACHE, 'node24');
 const CODE_SERVER_DIR = join(CACHE, 'code-server');
-const APT_BUILD_PACKAGES = ['libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev'];
+// code-server's native modules (kerberos, native-keymap, keytar-like secrets) compile on install.
+const APT_BUILD_PACKAGES = ['build-essential', 'python3', 'pkg-config', 'libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev'];
 
 class SetupError extends Error {}
 
@@ -134,7 +135,7 @@ function ensureCodeServer() {
   };
   if (!run('npm', ['install', '--no-audit', '--no-fund', '--prefix', CODE_SERVER_DIR, `code-server@${CODE_SERVER_VERSION}`], { env })) {
     throw new SetupError(
-      `npm could not install code-server@${CODE_SERVER_VERSION}. Its native modules need a C++ toolchain (build-essential, python3) and ${APT_BUILD_PACKAGES.join(', ')}.`,
+      `npm could not install code-server@${CODE_SERVER_VERSION}. Its native modules need these Debian packages: ${APT_BUILD_PACKAGES.join(', ')} (apt-get install -y ${APT_BUILD_PACKAGES.join(' ')}).`,
     );
   }
   if (!existsSync(codeServerPaths().entry)) throw new SetupError(`code-server installed but ${codeServerPaths().entry} is missing.`);
