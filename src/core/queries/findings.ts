@@ -68,7 +68,7 @@ export function findingsFor(plan: PlanRow[], parsed: ParsedSql, ctx: FindingCont
         const f: Finding = { kind: 'automatic-index', detail: `${node.detail}: SQLite builds a temporary index on every execution because no index fits.` };
         if (table) f.table = table;
         push(withIndex(f, s, 'Add an index on the columns in the plan’s constraint.'));
-      } else if (step.op === 'subquery' && step.correlated) {
+      } else if (step.op === 'subquery' && step.correlated && !answeredByIndex(node.children)) {
         const inner = firstTable(node.children, parsed, ctx);
         const f: Finding = {
           kind: 'correlated-subquery',
@@ -116,6 +116,22 @@ function orderedTable(parsed: ParsedSql, ctx: FindingContext, purpose: string): 
   // DISTINCT (or an ORDER BY on expressions): the single real table of the statement, if there is one.
   const real = parsed.tables.filter((t) => t.kind === 'table' && ctx.schema.table(t.name));
   return real.length === 1 ? ctx.schema.table(real[0]!.name)!.name : undefined;
+}
+
+/** A correlated subquery whose every table access is an index lookup costs what a join would. */
+function answeredByIndex(nodes: PlanNode[]): boolean {
+  let accesses = 0;
+  const ok = (list: PlanNode[]): boolean =>
+    list.every((n) => {
+      const step = parsePlanDetail(n.detail);
+      if (step.op === 'scan' || step.op === 'temp-btree') return false;
+      if (step.op === 'search') {
+        accesses++;
+        if (step.automatic) return false;
+      }
+      return ok(n.children);
+    });
+  return ok(nodes) && accesses > 0;
 }
 
 function firstTable(nodes: PlanNode[], parsed: ParsedSql, ctx: FindingContext): string | undefined {

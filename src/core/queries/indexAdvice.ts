@@ -42,15 +42,27 @@ export function resolveColumn(parsed: ParsedSql, schema: SchemaLookup, ref: Colu
     const col = table ? has(table) : undefined;
     return table && col ? { table, column: col.name } : undefined;
   }
-  const candidates = new Set<string>();
-  for (const t of parsed.tables) {
-    if (t.kind !== 'table') continue;
-    const info = schema.table(t.name);
-    if (info && has(info.name)) candidates.add(info.name);
+  // An unqualified name belongs to the nearest enclosing SELECT with a table that has it.
+  const candidatesIn = (scope: number | undefined) => {
+    const found = new Set<string>();
+    for (const t of parsed.tables) {
+      if (scope !== undefined && t.scope !== scope) continue;
+      const info = t.kind === 'table' ? schema.table(t.name) : undefined;
+      if (info && has(info.name)) found.add(info.name);
+    }
+    return found;
+  };
+  let scope = ref.scope;
+  for (let guard = 0; guard < 64; guard++) {
+    const found = candidatesIn(scope);
+    if (found.size === 1) {
+      const table = [...found][0]!;
+      return { table, column: has(table)!.name };
+    }
+    if (found.size > 1 || scope === undefined || scope <= 0) return undefined;
+    scope = parsed.scopeParents[scope];
   }
-  if (candidates.size !== 1) return undefined;
-  const table = [...candidates][0]!;
-  return { table, column: has(table)!.name };
+  return undefined;
 }
 
 /**

@@ -12,6 +12,8 @@ export interface TableRef {
   name: string;
   alias?: string;
   kind: 'table' | 'cte' | 'subquery';
+  /** The SELECT (or statement) whose FROM names it; see ParsedSql.scopeParents. */
+  scope: number;
 }
 
 export type PredicateOp = 'eq' | 'in' | 'range' | 'like' | 'ne' | 'null';
@@ -19,6 +21,8 @@ export type PredicateOp = 'eq' | 'in' | 'range' | 'like' | 'ne' | 'null';
 export interface ColumnRef {
   qualifier?: string;
   column: string;
+  /** Where the reference is written, for resolving an unqualified name to the right table. */
+  scope?: number;
 }
 
 export interface Predicate extends ColumnRef {
@@ -51,13 +55,15 @@ export interface ParsedSql {
   params: ParamContext[];
   selectStar: boolean;
   leadingWildcardLikes: { ref: ColumnRef; pattern: string }[];
+  /** Scope 0 is the statement; each SELECT opens a scope whose parent is the one it is written in. */
+  scopeParents: number[];
 }
 
 type Clause = 'select' | 'from' | 'where' | 'on' | 'group' | 'having' | 'order' | 'limit' | 'offset' | 'set' | 'values' | 'other';
 
 export function parseSql(sql: string): ParsedSql {
   const tokens = lexSql(sql).tokens;
-  const result: ParsedSql = { verb: tokens[0]?.value ?? '', tables: [], predicates: [], orderBys: [], groupBys: [], hasLimit: false, params: [], selectStar: false, leadingWildcardLikes: [] };
+  const result: ParsedSql = { verb: tokens[0]?.value ?? '', tables: [], predicates: [], orderBys: [], groupBys: [], hasLimit: false, params: [], selectStar: false, leadingWildcardLikes: [], scopeParents: [-1] };
   const ctes = collectCteNames(tokens);
   const paramIndex = new Map<SqlToken, number>();
   for (const t of tokens) if (t.type === 'param') paramIndex.set(t, paramIndex.size);
@@ -69,6 +75,8 @@ export function parseSql(sql: string): ParsedSql {
 
   const clause: Clause[] = ['other'];
   const existsSelect: boolean[] = [false];
+  const scopeAt: number[] = [0];
+  const inScope = <T extends object>(x: T): T & { scope: number } => ({ ...x, scope: scopeAt[depth]! });
   let depth = 0;
   let insertColumns: ColumnRef[] | undefined;
   let valuesPos = 0;
@@ -78,13 +86,14 @@ export function parseSql(sql: string): ParsedSql {
     if (t.text === '(') {
       depth++;
       clause[depth] = cur;
+      scopeAt[depth] = scopeAt[depth - 1]!;
       existsSelect[depth] = false;
       if (cur === 'values') valuesPos = 0;
       if (cur === 'from' && isName(tokens[i - 1]) === false && refStart(tokens, i)) {
         // A subquery in FROM: its alias follows the closing parenthesis.
         const close = matchingParen(tokens, i);
         const alias = aliasAt(tokens, close + 1);
-        result.tables.push(alias ? { name: alias.name, alias: alias.name, kind: 'subquery' } : { name: '(subquery)', kind: 'subquery' });
+        result.tables.push({ ...(alias ? { name: alias.name, alias: alias.name } : { name: '(subquery)' }), kind: 'subquery', scope: scopeAt[depth - 1]! });
       }
       continue;
     }
@@ -97,6 +106,8 @@ export function parseSql(sql: string): ParsedSql {
       const next = tokens[i + 1];
       if (v === 'SELECT') {
         clause[depth] = 'select';
+        scopeAt[depth] = result.scopeParents.length;
+        result.scopeParents.push(depth > 0 ? scopeAt[depth - 1]! : 0);
         existsSelect[depth] = tokens[i - 1]?.text === '(' && tokens[i - 2]?.value === 'EXISTS';
         continue;
       }
@@ -106,7 +117,7 @@ export function parseSql(sql: string): ParsedSql {
         if (v === 'UPDATE' && next?.value === 'OR') j += 2;
         const ref = tableRefAt(tokens, j, ctes);
         if (ref) {
-          result.tables.push(ref.ref);
+          result.tables.push(inScope(ref.ref));
           if (v === 'INTO' && tokens[ref.next]?.text === '(') {
             insertColumns = columnList(tokens, ref.next);
             clause[depth] = 'other';
@@ -120,10 +131,10 @@ export function parseSql(sql: string): ParsedSql {
       else if (v === 'ON' && (cur === 'from' || cur === 'on')) clause[depth] = 'on';
       else if (v === 'GROUP' && next?.value === 'BY') {
         clause[depth] = 'group';
-        result.groupBys.push(orderTerms(tokens, i + 2));
+        result.groupBys.push(orderTerms(tokens, i + 2)?.map(inScope));
       } else if (v === 'ORDER' && next?.value === 'BY') {
         clause[depth] = 'order';
-        result.orderBys.push(orderTerms(tokens, i + 2));
+        result.orderBys.push(orderTerms(tokens, i + 2)?.map(inScope));
       } else if (v === 'HAVING') clause[depth] = 'having';
       else if (v === 'LIMIT') {
         clause[depth] = 'limit';
@@ -140,7 +151,7 @@ export function parseSql(sql: string): ParsedSql {
     if (t.text === ',' && clause[depth] === 'from') {
       const ref = tableRefAt(tokens, i + 1, ctes);
       if (ref) {
-        result.tables.push(ref.ref);
+        result.tables.push(inScope(ref.ref));
         i = ref.next - 1;
       }
       continue;
@@ -164,12 +175,12 @@ export function parseSql(sql: string): ParsedSql {
       if (prevIsListStart(prev) || (prev?.text === '.' && prevIsListStart(tokens[i - 3]))) result.selectStar = true;
       continue;
     }
-    if (c === 'where' || c === 'on' || c === 'set' || c === 'having') readComparison(tokens, i, c, result, setParam);
+    if (c === 'where' || c === 'on' || c === 'set' || c === 'having') readComparison(tokens, i, c, scopeAt[depth]!, result, setParam);
   }
   return result;
 }
 
-function readComparison(tokens: SqlToken[], i: number, clause: Clause, result: ParsedSql, setParam: (t: SqlToken | undefined, ctx: ParamContext) => void): void {
+function readComparison(tokens: SqlToken[], i: number, clause: Clause, scope: number, result: ParsedSql, setParam: (t: SqlToken | undefined, ctx: ParamContext) => void): void {
   const t = tokens[i]!;
   let op: PredicateOp | undefined;
   if (t.type === 'op' && (t.text === '=' || t.text === '==')) op = 'eq';
@@ -182,10 +193,11 @@ function readComparison(tokens: SqlToken[], i: number, clause: Clause, result: P
   if (!op) return;
   const negated = tokens[i - 1]?.value === 'NOT';
   if (negated) op = 'ne';
-  let left = columnBefore(tokens, negated ? i - 1 : i);
+  const scoped = (r: ColumnRef | undefined) => (r ? { ...r, scope } : undefined);
+  let left = scoped(columnBefore(tokens, negated ? i - 1 : i));
   let rightStart = i + 1;
   if (t.value === 'IS' && tokens[i + 1]?.value === 'NOT') rightStart++;
-  let right = columnAfter(tokens, rightStart);
+  let right = scoped(columnAfter(tokens, rightStart));
   const rightTok = tokens[rightStart];
   if (!left && right && (rightTok?.type === 'param' || tokens[i - 1]?.type === 'param' || tokens[i - 1]?.type === 'number' || tokens[i - 1]?.type === 'string')) {
     // `? = col` or `10 < col`: the column is on the right.
@@ -268,7 +280,7 @@ function aliasAt(tokens: SqlToken[], i: number): { name: string; next: number } 
   return undefined;
 }
 
-function tableRefAt(tokens: SqlToken[], i: number, ctes: Set<string>): { ref: TableRef; next: number } | undefined {
+function tableRefAt(tokens: SqlToken[], i: number, ctes: Set<string>): { ref: Omit<TableRef, 'scope'>; next: number } | undefined {
   if (!isName(tokens[i])) return undefined;
   let name = nameOf(tokens[i]!);
   let j = i + 1;
@@ -278,7 +290,7 @@ function tableRefAt(tokens: SqlToken[], i: number, ctes: Set<string>): { ref: Ta
     j += 2;
   }
   if (tokens[j]?.text === '(' && tokens[j - 2]?.value !== 'INTO') return undefined; // a table-valued function
-  const ref: TableRef = { name, kind: ctes.has(name.toLowerCase()) ? 'cte' : 'table' };
+  const ref: Omit<TableRef, 'scope'> = { name, kind: ctes.has(name.toLowerCase()) ? 'cte' : 'table' };
   const alias = aliasAt(tokens, j);
   if (alias && !['SET', 'VALUES', 'DEFAULT'].includes(tokens[alias.next - 1]!.value)) {
     ref.alias = alias.name;

@@ -1,0 +1,54 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { LoadedDatabase } from '../../../../src/core/queries/database';
+import { loadDatabaseFile } from '../../../../src/core/queries/database';
+import { loadSqlJs } from '../../../../src/core/util/sqljs';
+
+export interface GraphDbOptions {
+  entities?: number;
+  relationships?: number;
+  /** Extra statements run after the data is in (indexes, ANALYZE…). */
+  extra?: string[];
+}
+
+/**
+ * Writes a real SQLite file shaped like the seed's graph store (entities, relationships, a tiny
+ * lookup table) into a fresh temp folder and returns its path.
+ */
+export async function writeGraphDb(opts: GraphDbOptions = {}): Promise<{ dir: string; file: string }> {
+  const SQL = await loadSqlJs();
+  const db = new SQL.Database();
+  db.run(`CREATE TABLE entities (id INTEGER PRIMARY KEY, workspace_id TEXT NOT NULL, name TEXT NOT NULL, type TEXT, degree INTEGER NOT NULL DEFAULT 0, created_at INTEGER);
+          CREATE TABLE relationships (id INTEGER PRIMARY KEY, workspace_id TEXT, source_id INTEGER, target_id INTEGER, weight REAL);
+          CREATE TABLE kinds (code TEXT PRIMARY KEY, label TEXT);`);
+  db.run('BEGIN');
+  const e = db.prepare('INSERT INTO entities (workspace_id, name, type, degree, created_at) VALUES (?, ?, ?, ?, ?)');
+  const n = opts.entities ?? 5000;
+  // Workspaces are skewed like real tenants: ws-0 holds the most rows.
+  for (let i = 0; i < n; i++) e.run([`ws-${Math.floor(Math.sqrt(i % 400))}`, `entity ${i}`, `t${i % 7}`, (i * 7919) % 1000, 1_700_000_000 + i]);
+  e.free();
+  const r = db.prepare('INSERT INTO relationships (workspace_id, source_id, target_id, weight) VALUES (?, ?, ?, ?)');
+  const m = opts.relationships ?? 3000;
+  for (let i = 0; i < m; i++) r.run([`ws-${i % 20}`, (i * 13) % n + 1, (i * 31) % n + 1, (i % 10) / 10]);
+  r.free();
+  for (let i = 0; i < 5; i++) db.run('INSERT INTO kinds VALUES (?, ?)', [`t${i}`, `kind ${i}`]);
+  db.run('COMMIT');
+  for (const s of opts.extra ?? []) db.run(s);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-queries-'));
+  const file = path.join(dir, 'graph.db');
+  fs.writeFileSync(file, db.export());
+  db.close();
+  return { dir, file };
+}
+
+export async function loadGraphDb(opts: GraphDbOptions = {}): Promise<{ dir: string; file: string; loaded: LoadedDatabase }> {
+  const { dir, file } = await writeGraphDb(opts);
+  const r = await loadDatabaseFile(file);
+  if (!r.ok) throw new Error(r.error.message);
+  return { dir, file, loaded: r.value };
+}
+
+export function removeDir(dir: string | undefined): void {
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+}
