@@ -114,15 +114,14 @@ export class SampleScanner {
   /** The last few distinct sample names (x, x_sum, x_count…): lines mostly repeat them. */
   private readonly recentNames: string[] = new Array<string>(RECENT_NAMES).fill('');
   private recentNext = 0;
-  /** The previous labelled sample's label names, by position. */
+  /** Label names of the last sample whose label set scanned fully: [0, knownLabelCount) are distinct. */
   private readonly lastLabelNames: string[] = [];
+  private knownLabelCount = 0;
   /**
    * The next index of each delimiter at or after the cursor (Infinity: none). Native indexOf
    * is many times faster than a charCodeAt loop, and the cursor only moves forward, so each
    * delimiter's search covers the text once in all.
    */
-  private nextSpaceAt = -1;
-  private nextTabAt = -1;
   private nextQuoteAt = -1;
   private nextBackslashAt = -1;
 
@@ -132,20 +131,9 @@ export class SampleScanner {
     this.text = text;
     this.recentNames.fill('');
     this.lastLabelNames.length = 0;
-    this.nextSpaceAt = this.nextTabAt = this.nextQuoteAt = this.nextBackslashAt = -1;
+    this.knownLabelCount = 0;
+    this.nextQuoteAt = this.nextBackslashAt = -1;
   }
-
-  private nextSpace(from: number): number {
-    if (this.nextSpaceAt < from) this.nextSpaceAt = indexOrInfinity(this.text, ' ', from);
-    return this.nextSpaceAt;
-  }
-
-  private nextTab(from: number): number {
-    if (this.nextTabAt < from) this.nextTabAt = indexOrInfinity(this.text, '\t', from);
-    return this.nextTabAt;
-  }
-
-
 
   private nextQuote(from: number): number {
     if (this.nextQuoteAt < from) this.nextQuoteAt = indexOrInfinity(this.text, '"', from);
@@ -157,17 +145,6 @@ export class SampleScanner {
     return this.nextBackslashAt;
   }
 
-  /** Where the token at the cursor ends: the next blank or the end of the line. */
-  private tokenEnd(): number {
-    const from = this.pos;
-    let e = this.nextSpace(from);
-    if (!this.openMetrics) {
-      const tab = this.nextTab(from);
-      if (tab < e) e = tab;
-    }
-    return e < this.end ? e : this.end;
-  }
-
   /** Scans the sample line text[start, end); throws LineSyntaxError when it is malformed. */
   scanSample(start: number, end: number): Sample {
     const t = this.text;
@@ -176,12 +153,12 @@ export class SampleScanner {
     const name = this.scanMetricName();
     let labels: Record<string, string> = {};
     if (this.openMetrics) {
-      if (this.peek() === OPEN_BRACE) labels = this.scanLabels(true);
+      if (this.peek() === OPEN_BRACE) labels = this.scanLabels(true, true);
       this.expectSpace('a space and a value after the metric name');
     } else {
       this.skipBlanks();
       if (this.peek() === OPEN_BRACE) {
-        labels = this.scanLabels(false);
+        labels = this.scanLabels(false, true);
         this.skipBlanks();
       } else if (this.pos === start + name.length) {
         throw new LineSyntaxError(`invalid metric name: unexpected "${t[this.pos] ?? ''}"`);
@@ -253,21 +230,6 @@ export class SampleScanner {
     return name;
   }
 
-  private scanLabelName(index: number): string {
-    const start = this.pos;
-    const known = this.lastLabelNames[index];
-    if (known !== undefined) {
-      const e = start + known.length;
-      if (e < this.end && this.text.charCodeAt(e) === EQUALS && this.text.slice(start, e) === known) {
-        this.pos = e;
-        return known;
-      }
-    }
-    const name = this.scanName(LABEL_START, LABEL_PART, known, 'a label name');
-    this.lastLabelNames[index] = name;
-    return name;
-  }
-
   /**
    * Scans a name at the cursor. When the text holds exactly `known` (the name the previous line
    * had in this place), returns that same string object: lines mostly repeat their names, and
@@ -308,17 +270,40 @@ export class SampleScanner {
     return t.slice(start, i);
   }
 
-  /** At "{": scans the label set through "}", in the strict OpenMetrics form or the relaxed Prometheus one. */
-  private scanLabels(strictForm: boolean): Record<string, string> {
+  /**
+   * At "{": scans the label set through "}", in the strict OpenMetrics form or the relaxed
+   * Prometheus one. A sample's label names are compared with the previous sample's, position by
+   * position: when they repeat, the same string objects are reused and, as that set was already
+   * found free of duplicates, the duplicate check is skipped until a name differs.
+   */
+  private scanLabels(strictForm: boolean, isSample: boolean): Record<string, string> {
+    const t = this.text;
     const labels: Record<string, string> = {};
     this.pos++;
     if (!strictForm) this.skipBlanks();
     if (this.peek() === CLOSE_BRACE) {
       this.pos++;
+      if (isSample) this.knownLabelCount = 0;
       return labels;
     }
+    const knownNames = this.lastLabelNames;
+    let checkDuplicates = !isSample;
     for (let index = 0; ; index++) {
-      const name = this.scanLabelName(index);
+      const start = this.pos;
+      let name: string | undefined = isSample && index < this.knownLabelCount ? knownNames[index] : undefined;
+      if (name !== undefined) {
+        const e = start + name.length;
+        if (e < this.end && t.charCodeAt(e) === EQUALS && t.slice(start, e) === name) this.pos = e;
+        else name = undefined;
+      }
+      if (name === undefined) {
+        name = this.scanName(LABEL_START, LABEL_PART, undefined, 'a label name');
+        checkDuplicates = true;
+        if (isSample) {
+          if (this.knownLabelCount > index) this.knownLabelCount = index;
+          knownNames[index] = name;
+        }
+      }
       if (!strictForm) this.skipBlanks();
       if (this.peek() !== EQUALS) throw new LineSyntaxError(`expected "=" after label name "${name}"`);
       this.pos++;
@@ -327,23 +312,24 @@ export class SampleScanner {
       this.pos++;
       const value = this.scanQuoted();
       // typeof, not hasOwn: cheaper, and inherited members (toString…) are never strings.
-      if (typeof labels[name] === 'string') throw new LineSyntaxError(`duplicate label "${name}"`);
+      if (checkDuplicates && typeof labels[name] === 'string') throw new LineSyntaxError(`duplicate label "${name}"`);
       if (name.charCodeAt(0) === 95 && name === '__proto__') setProtoLabel(labels, value);
       else labels[name] = value;
       if (!strictForm) this.skipBlanks();
       const c = this.peek();
-      if (c === CLOSE_BRACE) {
+      let closed = c === CLOSE_BRACE;
+      if (!closed) {
+        if (c !== COMMA) throw new LineSyntaxError(`expected "," or "}" after the value of label "${name}"`);
         this.pos++;
-        return labels;
-      }
-      if (c !== COMMA) throw new LineSyntaxError(`expected "," or "}" after the value of label "${name}"`);
-      this.pos++;
-      if (!strictForm) {
-        this.skipBlanks();
-        if (this.peek() === CLOSE_BRACE) {
-          this.pos++;
-          return labels;
+        if (!strictForm) {
+          this.skipBlanks();
+          closed = this.peek() === CLOSE_BRACE;
         }
+      }
+      if (closed) {
+        this.pos++;
+        if (isSample) this.knownLabelCount = index + 1;
+        return labels;
       }
     }
   }
@@ -375,7 +361,13 @@ export class SampleScanner {
   private scanNumber(kind: NumberKind, what: string): number {
     const t = this.text;
     const start = this.pos;
-    const end = this.tokenEnd();
+    // A char loop: number tokens are short, shorter than the reach of an indexOf call's overhead.
+    let end = start;
+    while (end < this.end) {
+      const c = t.charCodeAt(end);
+      if (c === SPACE || (c === TAB && !this.openMetrics)) break;
+      end++;
+    }
     if (end === start) throw new LineSyntaxError(`missing ${what}`);
     this.pos = end;
     return parseNumberToken(t, start, end, kind, what);
@@ -387,7 +379,7 @@ export class SampleScanner {
     if (this.peek() !== SPACE) throw new LineSyntaxError('expected a space after "#" before the exemplar');
     this.pos++;
     if (this.peek() !== OPEN_BRACE) throw new LineSyntaxError('expected "{" to open the exemplar labels');
-    const labels = this.scanLabels(true);
+    const labels = this.scanLabels(true, false);
     let length = 0;
     for (const k in labels) length += k.length + labels[k]!.length;
     if (length > MAX_EXEMPLAR_LABEL_CODE_POINTS) {
