@@ -5,8 +5,10 @@ import { evaluateBudget, parseBudget } from '../../core/analyzers/budget';
 import { summarizeErrors } from '../../core/analyzers/record';
 import { UserError } from '../../core/util/result';
 import { LIVE_FLAGS, LIVE_USAGE, alertLines, runLiveWindow } from './analyze';
+import { PROMETHEUS_BOOLEAN_FLAGS, PROMETHEUS_USAGE, PROMETHEUS_VALUED_FLAGS, runPrometheusCheck, wantsPrometheus } from './prometheus';
 
 const USAGE = `Usage: perflens check --url URL --budget "p95<300ms,error_rate<1%,rss<512MB" [--duration 30s] [options] [--json]
+       perflens check --prometheus URL --selector 'job="api"' --budget "…" [--duration 5m] [--json]
 
 Watches a running service for --duration and checks it against a performance budget: usable in CI.
 Budget clauses are METRIC OP LIMIT separated by commas; OP is <, <=, > or >=.
@@ -19,6 +21,11 @@ Budget clauses are METRIC OP LIMIT separated by commas; OP is <, <=, > or >=.
 
 ${LIVE_USAGE}
 
+${PROMETHEUS_USAGE}
+  With --prometheus the budget is checked over the last --duration of the server's history (no
+  waiting): response times, error rate and rps over the whole window across instances; rss, heap
+  and cpu for the worst instance. --json adds instances and serverAlerts.
+
 Exit codes: 0 every clause holds, 1 a clause is broken or had no data, 2 bad usage (a budget
 that does not parse, say) or nothing could be collected.
 --json prints {target, durationMs, snapshots, passed, budget: [{clause, metric, op, limit, status:
@@ -29,12 +36,13 @@ export const checkCommand: CliCommand = {
   summary: 'Watch a service and fail (exit 1) when a performance budget is broken',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, { valued: [...LIVE_FLAGS, 'budget'], boolean: ['allow-remote'] });
+    const args = parseArgs(argv, { valued: [...LIVE_FLAGS, 'budget', ...PROMETHEUS_VALUED_FLAGS], boolean: ['allow-remote', ...PROMETHEUS_BOOLEAN_FLAGS] });
     const budgetText = flagString(args, 'budget');
     if (budgetText === undefined) throw new UserError('check needs --budget, e.g. --budget "p95<300ms,error_rate<1%,rss<512MB".');
     // Parse before attaching so a typo fails in milliseconds, not after the whole duration.
     const parsed = parseBudget(budgetText);
     if (!parsed.ok) throw new UserError(parsed.error.message);
+    if (wantsPrometheus(args)) return runPrometheusCheck(args, io, parsed.value);
     const run = await runLiveWindow(args, io, 30_000, 'check');
     const results = evaluateBudget(parsed.value, run.snapshots);
     const passed = results.every((r) => r.status === 'pass');

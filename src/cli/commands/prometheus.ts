@@ -13,6 +13,13 @@ import { PrometheusSource } from '../../core/prometheus/source';
 import type { PrometheusTarget } from '../../core/prometheus/target';
 import { parsePrometheusTarget, prometheusAuthFromEnv } from '../../core/prometheus/target';
 import { UserError } from '../../core/util/result';
+import { AlertEngine } from '../../core/analyzers/alerts/engine';
+import type { AlertStatus } from '../../core/analyzers/alerts/engine';
+import type { AlertEvent } from '../../core/analyzers/alerts/types';
+import { WebhookAlertHandler } from '../../core/analyzers/alerts/webhook';
+import type { BudgetResult, BudgetRule } from '../../core/analyzers/budget';
+import { summarizeErrors } from '../../core/analyzers/record';
+import { evaluatePrometheusBudget, instanceAlertRules } from '../../core/prometheus/judge';
 
 /** Flags to add to a command's FlagSpec so it accepts a Prometheus server as its source. */
 export const PROMETHEUS_VALUED_FLAGS = ['prometheus', 'selector', 'query-timeout'] as const;
@@ -29,8 +36,14 @@ export const PROMETHEUS_USAGE = `Reading from a Prometheus server (several insta
 
 export const DEFAULT_PROMETHEUS_DURATION_MS = 5 * 60_000;
 
+/** True when the command should read from a Prometheus server instead of attaching to --url. */
 export function wantsPrometheus(p: ParsedArgs): boolean {
-  return p.flags.has('prometheus');
+  if (!p.flags.has('prometheus')) {
+    if (p.flags.has('selector')) throw new UserError('--selector goes with --prometheus URL (the server to read the selected series from).');
+    return false;
+  }
+  if (p.flags.has('url') || p.positionals.length > 0) throw new UserError('Give either --url (attach to one service) or --prometheus with --selector (read it from a Prometheus server), not both.');
+  return true;
 }
 
 export function prometheusTargetFromFlags(p: ParsedArgs, io: Pick<CliIO, 'env'>): PrometheusTarget {
@@ -131,4 +144,90 @@ export async function runPrometheusReport(p: ParsedArgs, io: CliIO): Promise<num
   const report = await readPrometheusReportFromFlags(p, io);
   io.out(p.flags.has('json') ? JSON.stringify(report, null, 2) : formatPrometheusReport(report));
   return 0;
+}
+
+function durationOr(p: ParsedArgs, name: string, fallback: number): number {
+  const text = flagString(p, name);
+  if (text === undefined) return fallback;
+  const ms = parseDuration(text);
+  if (!(ms >= 0)) throw new UserError(`--${name} must not be negative.`);
+  return ms;
+}
+
+function maxMemoryMb(p: ParsedArgs): number {
+  const text = flagString(p, 'max-memory');
+  if (text === undefined) return 1024;
+  const m = /^(\d+(?:\.\d+)?)\s*(mb|mib|gb|gib)?$/i.exec(text.trim());
+  if (!m) throw new UserError(`--max-memory "${text}" is not a size like 1024MB or 2GB.`);
+  return Number(m[1]) * (/^g/i.test(m[2] ?? '') ? 1024 : 1);
+}
+
+export interface PrometheusAlertRun {
+  events: AlertEvent[];
+  firing: AlertStatus[];
+  deliveryErrors: string[];
+}
+
+/**
+ * PerfLens's alert rules replayed over the report's history in time order (memory, CPU and
+ * "instance down" per instance), with events delivered to $PERFLENS_WEBHOOK_URL when it is set.
+ */
+export async function replayAlerts(report: PrometheusReport, p: ParsedArgs, io: Pick<CliIO, 'env'>): Promise<PrometheusAlertRun> {
+  const webhookUrl = io.env.PERFLENS_WEBHOOK_URL?.trim();
+  const engine = new AlertEngine(
+    instanceAlertRules({ maxMemoryMb: maxMemoryMb(p) }, { forMs: durationOr(p, 'alert-for', 30_000), keepFiringForMs: durationOr(p, 'alert-keep-firing', 60_000) }),
+    { handlers: webhookUrl ? [new WebhookAlertHandler({ url: webhookUrl })] : [] },
+  );
+  const events: AlertEvent[] = [];
+  const deliveryErrors: string[] = [];
+  engine.on('event', (e) => events.push(e));
+  engine.on('deliveryError', (d) => deliveryErrors.push(`${d.handler}: ${d.message}`));
+  for (const s of report.history) engine.evaluate(s);
+  await engine.flush();
+  return { events, firing: engine.firing(), deliveryErrors };
+}
+
+/** `perflens check --prometheus …`: the budget over the window read from the server. */
+export async function runPrometheusCheck(p: ParsedArgs, io: CliIO, rules: BudgetRule[]): Promise<number> {
+  const report = await readPrometheusReportFromFlags(p, io);
+  const results: BudgetResult[] = evaluatePrometheusBudget(rules, report.summary, report.history);
+  const alerts = await replayAlerts(report, p, io);
+  for (const d of alerts.deliveryErrors) io.err(`perflens: alert delivery failed: ${d}`);
+  const passed = results.every((r) => r.status === 'pass');
+  const target = `prometheus:${report.server.url}{${report.selector}}`;
+  const durationMs = report.window.to - report.window.from;
+  if (p.flags.has('json')) {
+    io.out(
+      JSON.stringify(
+        {
+          target, durationMs, window: report.window, snapshots: report.history.length + 1, passed,
+          budget: results.map((r) => ({
+            clause: r.rule.text, metric: r.rule.metric, op: r.rule.op, limit: r.rule.limit, status: r.status,
+            ...(r.actual !== undefined ? { actual: r.actual } : {}), ...(r.method ? { method: r.method } : {}), message: r.message,
+          })),
+          alerts: { events: alerts.events, firing: alerts.firing },
+          instances: report.summary.instances ?? [],
+          serverAlerts: report.summary.serverAlerts ?? [],
+          errors: summarizeErrors(reportSnapshots(report)),
+        },
+        null,
+        2,
+      ),
+    );
+    return passed ? 0 : 1;
+  }
+  const mark = { pass: 'PASS', fail: 'FAIL', 'no-data': 'NO DATA' } as const;
+  const instances = report.summary.instances ?? [];
+  const lines = [`Checked {${report.selector}} on ${report.server.url} over the last ${durationMs / 1000} s (${instances.length} instance${instances.length === 1 ? '' : 's'}: ${instances.map((i) => i.instance).join(', ')})`, ''];
+  for (const r of results) lines.push(`${mark[r.status].padEnd(8)} ${r.rule.text.padEnd(24)} ${r.message}`);
+  lines.push('', passed ? 'Budget met.' : `Budget broken: ${results.filter((r) => r.status !== 'pass').map((r) => r.rule.text).join(', ')}.`);
+  if (alerts.events.length || alerts.firing.length) {
+    lines.push('', 'Alerts (PerfLens rules over the window):');
+    for (const e of alerts.events) lines.push(`  ${new Date(e.at).toISOString()}  ${e.type.toUpperCase().padEnd(8)} ${e.message}`);
+    for (const f of alerts.firing) lines.push(`  still firing: ${f.name}`);
+  }
+  const serverAlerts = report.summary.serverAlerts ?? [];
+  if (serverAlerts.length) lines.push('', `Server alerts (${serverAlerts.length})`, ...serverAlerts.map(alertLine));
+  io.out(lines.join('\n'));
+  return passed ? 0 : 1;
 }

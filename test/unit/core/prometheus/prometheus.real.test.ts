@@ -14,7 +14,9 @@ import { buildQueryPlan } from '../../../../src/core/prometheus/plan';
 import { renderSelector } from '../../../../src/core/prometheus/selector';
 import { PrometheusSource } from '../../../../src/core/prometheus/source';
 import { parsePrometheusTarget } from '../../../../src/core/prometheus/target';
-import type { RouteStats } from '../../../../src/core/session/types';
+import type { InstanceStats, RouteStats } from '../../../../src/core/session/types';
+import { runCli } from '../../../../src/cli/main';
+import type { CliIO } from '../../../../src/cli/io';
 import { startDemoService } from '../../../helpers/demoService';
 import type { DemoHandle } from '../../../helpers/demoService';
 import { drivePacedLoad, freePort, requirePrometheus, startPrometheusServer } from '../../../helpers/prometheusServer';
@@ -71,6 +73,11 @@ function within(actual: number | undefined, expected: number | undefined, tolera
   assert.ok(actual !== undefined && expected !== undefined && expected > 0, `${what}: ${actual} vs ${expected}`);
   const diff = Math.abs(actual - expected) / expected;
   assert.ok(diff <= tolerance, `${what}: Prometheus says ${actual.toFixed(3)}, direct scrape ${expected.toFixed(3)} (${(diff * 100).toFixed(1)}% apart)`);
+}
+
+function capture(env: Record<string, string | undefined> = {}): CliIO & { stdout: string; stderr: string } {
+  const io = { stdout: '', stderr: '', isTTY: false, env, cwd: process.cwd(), out: (t: string) => void (io.stdout += t + '\n'), err: (t: string) => void (io.stderr += t + '\n') };
+  return io;
 }
 
 describe('Prometheus server as a source (real prometheus, two demo instances)', function () {
@@ -222,6 +229,46 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
     assert.ok(!r.ok);
     assert.equal(r.error.kind, 'timeout');
     assert.match(r.error.message, /Prometheus gave up on the query .*query timed out/);
+  });
+
+  it('perflens check --prometheus: budgets over the window, exit 0 when met and 1 when broken', async () => {
+    const base = ['check', '--prometheus', prom!.url, '--selector', 'job="demo"', '--duration', '10s', '--json'];
+    const good = capture();
+    const code = await runCli([...base, '--budget', 'p95<1s,error_rate<1%,rps>5,rss<4GB,cpu<400'], good);
+    assert.equal(code, 0, good.stderr + good.stdout);
+    const out = JSON.parse(good.stdout) as { passed: boolean; budget: { clause: string; status: string; actual?: number; message: string }[]; instances: InstanceStats[]; serverAlerts: unknown[] };
+    assert.equal(out.passed, true);
+    assert.deepEqual(out.budget.map((b) => b.status), ['pass', 'pass', 'pass', 'pass', 'pass']);
+    assert.equal(out.instances.length, 2);
+    assert.ok(out.serverAlerts.length >= 3);
+    assert.match(out.budget[3]!.message, /peak RSS .* on 127\.0\.0\.1:\d+/);
+    const bad = capture();
+    assert.equal(await runCli([...base, '--budget', 'p95<50ms'], bad), 1);
+    const broken = JSON.parse(bad.stdout) as { budget: { status: string; actual: number }[] };
+    assert.equal(broken.budget[0]!.status, 'fail');
+    // 60 ms and 150 ms injected: across both instances the p95 lands in the 150 ms instance's bucket.
+    assert.ok(broken.budget[0]!.actual > 100 && broken.budget[0]!.actual <= 250, String(broken.budget[0]!.actual));
+    const human = capture();
+    assert.equal(await runCli(base.filter((a) => a !== '--json').concat(['--budget', 'p95<50ms']), human), 1);
+    assert.match(human.stdout, /FAIL +p95<50ms/);
+    assert.match(human.stdout, /Server alerts \(3\)/);
+  });
+
+  it('perflens check --prometheus refuses bad input with exit 2 and a reason', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--selector', 'job=demo'], /expected a quoted value/],
+      [['--selector', 'job="no-such-job"'], /No series .* match/],
+      [['--selector', 'job="demo"', '--url', 'http://127.0.0.1:1'], /either --url .* or --prometheus/],
+      [['--selector', 'job="demo"', '--duration', '1s'], /fewer than 2 samples.*--duration 4s/],
+    ];
+    for (const [extra, message] of cases) {
+      const io = capture();
+      assert.equal(await runCli(['check', '--prometheus', prom!.url, '--budget', 'p95<1s', ...extra], io), 2, extra.join(' '));
+      assert.match(io.stderr, message);
+    }
+    const creds = capture({ PERFLENS_PROMETHEUS_USER: 'ann' });
+    assert.equal(await runCli(['check', '--prometheus', prom!.url, '--selector', 'job="demo"', '--budget', 'p95<1s'], creds), 2);
+    assert.match(creds.stderr, /needs both PERFLENS_PROMETHEUS_USER and PERFLENS_PROMETHEUS_PASSWORD/);
   });
 
   it('reports an unreachable server', async () => {
