@@ -165,23 +165,26 @@ const THEIL_SEN_MAX_POINTS = 400;
  * Theil–Sen estimator: the median of all pairwise slopes, intercept the median of y - slope·x.
  * Breakdown point ~29%: GC sawtooth and a few spikes do not bend it the way they bend OLS.
  */
-export function theilSenFit(xs: readonly number[], ys: readonly number[]): RobustFit | undefined {
+export function theilSenFit(xs: readonly number[], ys: readonly number[], maxPoints = THEIL_SEN_MAX_POINTS): RobustFit | undefined {
   const n = Math.min(xs.length, ys.length);
   if (n < 2) return undefined;
-  const stride = n > THEIL_SEN_MAX_POINTS ? n / THEIL_SEN_MAX_POINTS : 1;
+  const stride = n > maxPoints ? n / maxPoints : 1;
   const idx: number[] = [];
   for (let k = 0; Math.floor(k * stride) < n; k++) idx.push(Math.floor(k * stride));
-  const slopes: number[] = [];
+  // A typed array sorts natively (numeric, no comparator calls): ~10× faster than number[] here.
+  const all = new Float64Array((idx.length * (idx.length - 1)) / 2);
+  let m = 0;
   for (let a = 0; a < idx.length; a++) {
+    const i = idx[a]!;
     for (let b = a + 1; b < idx.length; b++) {
-      const i = idx[a]!;
       const j = idx[b]!;
       const dx = xs[j]! - xs[i]!;
-      if (dx !== 0) slopes.push((ys[j]! - ys[i]!) / dx);
+      if (dx !== 0) all[m++] = (ys[j]! - ys[i]!) / dx;
     }
   }
-  if (slopes.length === 0) return undefined;
-  const slope = median(slopes);
+  if (m === 0) return undefined;
+  const slopes = all.subarray(0, m).sort();
+  const slope = m % 2 === 1 ? slopes[(m - 1) / 2]! : (slopes[m / 2 - 1]! + slopes[m / 2]!) / 2;
   // Center x first so the intercept stays precise for epoch-sized x.
   const x0 = xs[0]!;
   const offsets: number[] = [];
