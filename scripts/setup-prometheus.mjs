@@ -37,6 +37,10 @@ function done(code, message) {
 
 if (env.PERFLENS_SKIP_PROMETHEUS === '1') done(0, 'PERFLENS_SKIP_PROMETHEUS=1, not installing Prometheus (its tests will be skipped).');
 
+if (env.PERFLENS_PROMETHEUS_BIN && !findBinary()) {
+  done(1, `PERFLENS_PROMETHEUS_BIN=${env.PERFLENS_PROMETHEUS_BIN} does not run (\`--version\` failed). Point it at a Prometheus 2.x binary, or unset it to use Debian's package.`);
+}
+
 const existing = findBinary();
 if (existing) done(0, `Prometheus is already installed: ${versionLine(existing)}`);
 
