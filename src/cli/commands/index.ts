@@ -4,6 +4,8 @@ import { checkCommand } from './check';
 import { explainCommand } from './explain';
 import { forecastCommand } from './forecast';
 import { probeCommand } from './probe';
+import { reportCommand } from './report';
+import { watchCommand } from './watch';
 import { profileDiffCommand } from './profileDiff';
 import { profileRecordCommand } from './profileRecord';
 import { profileSummarizeCommand } from './profileSummarize';
@@ -11,6 +13,8 @@ import { profileSummarizeCommand } from './profileSummarize';
 /** Every subcommand, in the order --help lists them. Each lives in its own file. */
 export const commands: CliCommand[] = [
   probeCommand,
+  watchCommand,
+  reportCommand,
   profileSummarizeCommand,
   profileRecordCommand,
   profileDiffCommand,

@@ -1,0 +1,202 @@
+import type { CliCommand } from '../command';
+import type { ParsedArgs } from '../args';
+import { flagString, parseArgs, parseDuration } from '../args';
+import type { CliIO } from '../io';
+import { EXIT_OK } from '../io';
+import type { AttachSession } from '../../core/session/session';
+import { createAttachSession } from '../../core/session/session';
+import type { SessionSummary } from '../../core/session/summary';
+import { summarizeSnapshots } from '../../core/session/summary';
+import type { Snapshot } from '../../core/session/types';
+import { openHistoryStore } from '../../core/store';
+import { UserError } from '../../core/util/result';
+
+/** Flags every live command of this family takes to say what to attach to. */
+export const TARGET_FLAGS = ['url', 'interval', 'duration', 'metrics-path', 'health-path', 'status-path', 'timeout'];
+
+export const TARGET_USAGE = `  --url URL           service base URL (http://localhost:3000), a port (3000) or pid:1234;
+                      loopback only unless --allow-remote
+  --metrics-path P    default /metrics;  --health-path P  default /health;  --status-path P  default /status
+  --timeout D         scrape and health timeout (default 2s)`;
+
+function durationFlag(args: ParsedArgs, name: string): number | undefined {
+  const text = flagString(args, name);
+  if (text === undefined) return undefined;
+  const ms = parseDuration(text);
+  if (!(ms > 0)) throw new UserError(`--${name} must be longer than 0.`);
+  return ms;
+}
+
+/** Builds the session the flags describe (throws UserError for exit 2). */
+export function sessionFromArgs(args: ParsedArgs, command: string, intervalMs: number): AttachSession {
+  const url = flagString(args, 'url') ?? args.positionals[0];
+  if (!url) throw new UserError(`${command} needs --url, e.g. perflens ${command} --url http://localhost:3000`);
+  if (args.positionals.length > (flagString(args, 'url') ? 0 : 1)) throw new UserError(`Unexpected argument ${args.positionals.at(-1)}.`);
+  for (const flag of ['metrics-path', 'health-path', 'status-path']) {
+    const p = flagString(args, flag);
+    if (p !== undefined && (!p.trim() || /^[a-z]+:\/\//i.test(p))) throw new UserError(`--${flag} is a path such as /metrics, not "${p}".`);
+  }
+  const created = createAttachSession({
+    target: url,
+    intervalMs,
+    allowRemote: args.flags.has('allow-remote'),
+    metricsPath: flagString(args, 'metrics-path'),
+    healthPath: flagString(args, 'health-path'),
+    statusPath: flagString(args, 'status-path'),
+    scrapeTimeoutMs: durationFlag(args, 'timeout'),
+  });
+  if (!created.ok) throw new UserError(created.error.message);
+  return created.value;
+}
+
+export function intervalFlag(args: ParsedArgs, fallback: number): number {
+  const ms = durationFlag(args, 'interval') ?? fallback;
+  if (ms < 100) throw new UserError('--interval must be at least 100ms.');
+  return ms;
+}
+
+/** Referenced timer: the session's own timers are unref'd and would let the CLI exit early. */
+export const realWait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Collects a round at 0, interval, 2·interval … up to durationMs (the last round lands on the end). */
+export async function collectWindow(session: AttachSession, durationMs: number, intervalMs: number, wait = realWait, onSnapshot?: (s: Snapshot) => void): Promise<Snapshot[]> {
+  const snaps: Snapshot[] = [];
+  const start = Date.now();
+  const rounds = Math.max(1, Math.floor(durationMs / intervalMs));
+  for (let i = 0; i <= rounds; i++) {
+    const delay = start + Math.min(durationMs, i * intervalMs) - Date.now();
+    if (delay > 0) await wait(delay);
+    const s = await session.collectOnce();
+    snaps.push(s);
+    onSnapshot?.(s);
+  }
+  return snaps;
+}
+
+export const fmtMs = (v: number | undefined): string => (v === undefined ? '-' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : v >= 10 ? `${Math.round(v)} ms` : `${v.toFixed(1)} ms`);
+export const fmtRate = (v: number | undefined): string => (v === undefined ? '-' : `${v >= 100 ? Math.round(v) : v.toFixed(1)}/s`);
+export const fmtPct = (v: number | undefined): string => (v === undefined ? '-' : `${(v * 100).toFixed(1)}%`);
+export function fmtBytes(v: number | undefined): string {
+  if (v === undefined) return '-';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v >= 100 || i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
+}
+
+export function table(rows: string[][]): string[] {
+  if (rows.length === 0) return [];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd());
+}
+
+/** The human-readable report. */
+export function reportLines(s: SessionSummary, intervalMs: number): string[] {
+  const lines = [`PerfLens report for ${s.target}: ${(s.window.durationMs / 1000).toFixed(0)} s, ${s.snapshots} snapshots every ${fmtMs(intervalMs)}`, ''];
+  if (s.health) {
+    const seen = Object.entries(s.health.statesSeen).map(([k, n]) => `${k} ×${n}`).join(', ');
+    lines.push(`Health   ${s.health.state}${s.health.reasons.length ? `: ${s.health.reasons.join('; ')}` : ''}  (seen: ${seen})`);
+  }
+  if (s.http) {
+    const h = s.http;
+    lines.push(`HTTP     ${fmtRate(h.requestRate)} (${h.requests} requests), errors ${fmtPct(h.errorRate)}, avg ${fmtMs(h.avgMs)}, p50 ${fmtMs(h.p50Ms)}, p95 ${fmtMs(h.p95Ms)}, p99 ${fmtMs(h.p99Ms)}`);
+    if (h.routes.length) {
+      lines.push('');
+      lines.push(...table([['  ROUTE', 'RATE', 'ERRORS', 'AVG', 'P50', 'P95', 'P99'], ...h.routes.map((r) => [`  ${r.method ? r.method + ' ' : ''}${r.route}`, fmtRate(r.requestRate), fmtPct(r.errorRate), fmtMs(r.avgMs), fmtMs(r.p50Ms), fmtMs(r.p95Ms), fmtMs(r.p99Ms)])]));
+      lines.push('');
+    }
+  } else {
+    lines.push('HTTP     no request metrics (none recognised, or fewer than two scrapes succeeded)');
+  }
+  for (const p of s.pools ?? []) {
+    lines.push(`Pool     ${p.name ? p.name + ': ' : ''}size ${p.size ?? '-'}${p.max !== undefined ? `/${p.max}` : ''}, active ${p.active ?? '-'}, idle ${p.idle ?? '-'}, pending ${p.pending ?? '-'}, acquires ${fmtRate(p.acquireRate)}, wait p95 ${fmtMs(p.acquireWaitP95Ms)}, hold ${fmtMs(p.holdTimeMs)}`);
+  }
+  for (const c of s.caches ?? []) {
+    lines.push(`Cache    ${c.name ? c.name + ': ' : ''}hit rate ${fmtPct(c.hitRate)}, size ${c.size ?? '-'}${c.maxSize !== undefined ? `/${c.maxSize}` : ''}, evictions ${fmtRate(c.evictionsPerSec)}, memory ${fmtBytes(c.memoryBytes)}`);
+  }
+  if (s.queries?.length) {
+    lines.push('Queries  (top 5 by rate)');
+    lines.push(...table(s.queries.slice(0, 5).map((q) => [`  ${fmtRate(q.rate)}`, `avg ${fmtMs(q.avgMs)}`, `p95 ${fmtMs(q.p95Ms)}`, (q.statement ?? q.query).replace(/\s+/g, ' ').slice(0, 80)])));
+  }
+  if (s.process) {
+    const p = s.process;
+    lines.push(`Process  pid ${p.pid}: CPU ${p.cpuPercentAvg.toFixed(1)}% avg (max ${p.cpuPercentMax.toFixed(1)}%), RSS ${fmtBytes(p.rssBytes)} (max ${fmtBytes(p.rssBytesMax)})${p.heapUsedBytes !== undefined ? `, heap ${fmtBytes(p.heapUsedBytes)}` : ''}${p.openConnections !== undefined ? `, ${p.openConnections} TCP connections` : ''}`);
+  }
+  if (s.system) {
+    const y = s.system;
+    lines.push(`System   CPU ${y.cpuPercent.toFixed(1)}%, memory ${fmtBytes(y.memUsedBytes)} of ${fmtBytes(y.memTotalBytes)}${y.diskTotalBytes ? `, disk ${fmtBytes(y.diskUsedBytes)} of ${fmtBytes(y.diskTotalBytes)}` : ''}${y.netRxBytesPerSec !== undefined ? `, network in ${fmtBytes(y.netRxBytesPerSec)}/s out ${fmtBytes(y.netTxBytesPerSec)}/s` : ''}`);
+  }
+  if (s.presets && Object.keys(s.presets).length) {
+    lines.push('', 'Metrics read (concept → metric (preset)):');
+    for (const [k, v] of Object.entries(s.presets)) lines.push(`  ${k.padEnd(22)} ${v}`);
+  }
+  if (s.errors.length) {
+    lines.push('', 'Problems:');
+    for (const e of s.errors) lines.push(`  ${e.source}/${e.kind} ×${e.count}: ${e.message}`);
+  }
+  return lines;
+}
+
+const USAGE = `Usage: perflens report --url URL [--duration 30s] [--interval 5s] [--db FILE] [--json]
+
+Attaches to a running service for --duration and reports what it saw: request rate, error rate
+(5xx share), latency (avg, p50, p95, p99) overall and per route, health, connection pools, caches,
+the busiest queries, the process (CPU, RSS, heap, TCP connections), the machine (CPU, memory, disk,
+network) and which exporter preset each metric was read with. Rates cover the whole window;
+percentiles come from the window's merged histogram buckets.
+
+${TARGET_USAGE}
+  --duration D        how long to watch (default 30s; at least 1s: rates need two scrapes)
+  --interval D        time between collections (default: duration / 10, between 1s and 5s)
+  --db FILE           also record the snapshots into this history file (created if missing)
+
+Exit codes: 0 reported, 2 bad usage or nothing could be collected.
+--json prints {target, window: {from, to, durationMs}, intervalMs, snapshots, measuredSeconds,
+health?, http?: {requestRate, errorRate, requests, avgMs?, p50Ms?, p95Ms?, p99Ms?, routes: [...]},
+pools?, caches?, queries?, process?, system?, presets?, errors: [{source, kind, message, count}],
+history?: {file, movedAside?}}.`;
+
+export const reportCommand: CliCommand = {
+  path: ['report'],
+  summary: 'Watch a service for a while and report rates, latencies, health, process and system',
+  usage: USAGE,
+  async run(argv, io: CliIO) {
+    const args = parseArgs(argv, { valued: [...TARGET_FLAGS, 'db'], boolean: ['allow-remote'] });
+    const durationMs = durationFlag(args, 'duration') ?? 30_000;
+    if (durationMs < 1000) throw new UserError('--duration must be at least 1s: rates need two scrapes.');
+    const intervalMs = intervalFlag(args, Math.min(5000, Math.max(1000, Math.round(durationMs / 10))));
+    if (intervalMs > durationMs) throw new UserError('--interval must not be longer than --duration.');
+    const session = sessionFromArgs(args, 'report', intervalMs);
+    const dbFile = flagString(args, 'db');
+    const store = dbFile ? await openHistoryStore({ file: dbFile }) : undefined;
+    if (store && !store.ok) throw new UserError(store.error.message);
+    const history = store?.value;
+    if (history?.movedAside) io.err(`perflens: ${history.movedAside.reason}`);
+    let snaps: Snapshot[];
+    try {
+      snaps = await collectWindow(session, durationMs, intervalMs, realWait, (s) => history?.recordSnapshot(s));
+    } finally {
+      await session.stop();
+      const saved = await history?.close();
+      if (saved && !saved.ok) io.err(`perflens: ${saved.error.message}`);
+    }
+    const summary = summarizeSnapshots(session.id, snaps);
+    const usable = snaps.some((s) => s.http || s.pools || s.caches || s.process || (s.health && s.health.state !== 'down'));
+    if (!usable) {
+      const first = summary.errors[0];
+      throw new UserError(`Nothing could be collected from ${session.target.baseUrl ?? session.id}${first ? `: ${first.message}` : '.'}`);
+    }
+    if (args.flags.has('json')) {
+      const out: Record<string, unknown> = { ...summary, intervalMs };
+      if (dbFile) out.history = { file: dbFile, ...(history?.movedAside ? { movedAside: history.movedAside } : {}) };
+      io.out(JSON.stringify(out, null, 2));
+    } else {
+      io.out(reportLines(summary, intervalMs).join('\n'));
+      if (dbFile) io.out(`\nRecorded ${snaps.length} snapshots into ${dbFile}.`);
+    }
+    return EXIT_OK;
+  },
+};

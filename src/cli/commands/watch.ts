@@ -1,0 +1,100 @@
+import type { CliCommand } from '../command';
+import { flagString, parseArgs, parseDuration } from '../args';
+import type { CliIO } from '../io';
+import { EXIT_OK } from '../io';
+import type { Snapshot } from '../../core/session/types';
+import { UserError } from '../../core/util/result';
+import { TARGET_FLAGS, TARGET_USAGE, fmtBytes, fmtMs, fmtPct, fmtRate, intervalFlag, sessionFromArgs, table } from './report';
+
+const CLEAR_SCREEN = '\x1b[H\x1b[2J';
+
+function clock(t: number): string {
+  return new Date(t).toISOString().slice(11, 19);
+}
+
+/** One line per round, for logs and pipes. */
+export function snapshotLine(s: Snapshot): string {
+  const parts = [clock(s.time)];
+  if (s.health) parts.push(`health=${s.health.state}`);
+  if (s.http) parts.push(`rate=${fmtRate(s.http.requestRate)}`, `errors=${fmtPct(s.http.errorRate)}`, `p50=${fmtMs(s.http.p50Ms)}`, `p95=${fmtMs(s.http.p95Ms)}`, `p99=${fmtMs(s.http.p99Ms)}`);
+  for (const p of s.pools ?? []) parts.push(`pool${p.name ? ':' + p.name : ''}=${p.active ?? '-'}/${p.size ?? '-'} pending=${p.pending ?? '-'}`);
+  for (const c of s.caches ?? []) parts.push(`cache${c.name ? ':' + c.name : ''}=${fmtPct(c.hitRate)}`);
+  if (s.process) parts.push(`cpu=${s.process.cpuPercent.toFixed(1)}%`, `rss=${fmtBytes(s.process.rssBytes)}`);
+  if (s.system) parts.push(`sys.cpu=${s.system.cpuPercent.toFixed(0)}%`);
+  for (const e of s.errors) parts.push(`[${e.source}: ${e.kind}]`);
+  return parts.join('  ');
+}
+
+/** The live table a terminal redraws every round. */
+export function snapshotTable(s: Snapshot, target: string): string {
+  const lines = [`PerfLens watching ${target}  ${clock(s.time)}  (Ctrl-C to stop)`, ''];
+  const h = s.health;
+  lines.push(`Health  ${h ? h.state + (h.reasons.length ? ': ' + h.reasons.join('; ') : '') : '-'}`);
+  if (s.http) {
+    lines.push(`HTTP    ${fmtRate(s.http.requestRate)}  errors ${fmtPct(s.http.errorRate)}  avg ${fmtMs(s.http.avgMs)}  p50 ${fmtMs(s.http.p50Ms)}  p95 ${fmtMs(s.http.p95Ms)}  p99 ${fmtMs(s.http.p99Ms)}`, '');
+    const rows = s.http.routes.slice(0, 15).map((r) => [`  ${r.method ? r.method + ' ' : ''}${r.route}`, fmtRate(r.requestRate), fmtPct(r.errorRate), fmtMs(r.p50Ms), fmtMs(r.p95Ms), fmtMs(r.p99Ms)]);
+    lines.push(...table([['  ROUTE', 'RATE', 'ERRORS', 'P50', 'P95', 'P99'], ...rows]), '');
+  } else {
+    lines.push('HTTP    (waiting for a second scrape)');
+  }
+  for (const p of s.pools ?? []) lines.push(`Pool    ${p.name ? p.name + ' ' : ''}active ${p.active ?? '-'}/${p.size ?? '-'}  idle ${p.idle ?? '-'}  pending ${p.pending ?? '-'}  wait p95 ${fmtMs(p.acquireWaitP95Ms)}`);
+  for (const c of s.caches ?? []) lines.push(`Cache   ${c.name ? c.name + ' ' : ''}hit rate ${fmtPct(c.hitRate)}  size ${c.size ?? '-'}${c.maxSize !== undefined ? '/' + c.maxSize : ''}  evictions ${fmtRate(c.evictionsPerSec)}`);
+  if (s.process) lines.push(`Process pid ${s.process.pid}  CPU ${s.process.cpuPercent.toFixed(1)}%  RSS ${fmtBytes(s.process.rssBytes)}${s.process.openConnections !== undefined ? `  ${s.process.openConnections} TCP` : ''}`);
+  if (s.system) lines.push(`System  CPU ${s.system.cpuPercent.toFixed(1)}%  memory ${fmtBytes(s.system.memUsedBytes)}/${fmtBytes(s.system.memTotalBytes)}`);
+  if (s.errors.length) lines.push('', ...s.errors.map((e) => `! ${e.source}/${e.kind}: ${e.message}`));
+  return lines.join('\n');
+}
+
+const USAGE = `Usage: perflens watch --url URL [--interval 1s] [--duration D] [--json]
+
+Shows a service's live numbers: on a terminal a table redrawn every interval (health, request
+rate, errors, p50/p95/p99 overall and per route, pools, caches, process, system); otherwise one
+line per round. Runs until Ctrl-C, or for --duration.
+
+${TARGET_USAGE}
+  --interval D        time between collections (default 1s)
+  --duration D        stop after this long (default: until Ctrl-C)
+
+Exit codes: 0 stopped normally, 2 bad usage.
+--json prints one Snapshot per line (NDJSON) as the session emits them:
+{targetId, time, health?, http?, pools?, caches?, queries?, process?, system?, presets?,
+histograms?, intervalSeconds?, errors: [{source, kind, message}]}.`;
+
+export const watchCommand: CliCommand = {
+  path: ['watch'],
+  summary: 'Live table of a service\'s rates, latencies, health, pools, caches and resources',
+  usage: USAGE,
+  async run(argv, io: CliIO) {
+    const args = parseArgs(argv, { valued: TARGET_FLAGS, boolean: ['allow-remote'] });
+    const intervalMs = intervalFlag(args, 1000);
+    const durationText = flagString(args, 'duration');
+    const durationMs = durationText === undefined ? undefined : parseDuration(durationText);
+    if (durationMs !== undefined && !(durationMs > 0)) throw new UserError('--duration must be longer than 0.');
+    const session = sessionFromArgs(args, 'watch', intervalMs);
+    const json = args.flags.has('json');
+    const live = io.isTTY && !json;
+    session.onSnapshot((s) => {
+      if (json) io.out(JSON.stringify(s));
+      else if (live) io.out(CLEAR_SCREEN + snapshotTable(s, session.id));
+      else io.out(snapshotLine(s));
+    });
+    let onSigint: (() => void) | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    // A referenced timer keeps the process alive: the session's own timers are unref'd.
+    const keepAlive = setInterval(() => undefined, 1 << 30);
+    try {
+      await new Promise<void>((resolve) => {
+        onSigint = resolve;
+        process.once('SIGINT', onSigint);
+        if (durationMs !== undefined) timer = setTimeout(resolve, durationMs);
+        session.start();
+      });
+    } finally {
+      if (onSigint) process.off('SIGINT', onSigint);
+      if (timer) clearTimeout(timer);
+      clearInterval(keepAlive);
+      await session.stop();
+    }
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,73 @@
+import * as assert from 'node:assert/strict';
+import { runCli } from '../../../src/cli/main';
+import type { Snapshot } from '../../../src/core/session/types';
+import type { LocalServer } from '../core/collectors/localServer';
+import { startLocalServer, text } from '../core/collectors/localServer';
+import { capture } from './liveHelpers';
+
+describe('cli: perflens watch', function () {
+  this.timeout(20_000);
+  let srv: LocalServer;
+  let served = 0;
+  beforeEach(async () => {
+    served = 0;
+    srv = await startLocalServer({
+      '/health': text('{"status":"healthy","checks":{"db":{"status":"healthy"}}}', 'application/json'),
+    });
+    // Each scrape sees 10 more requests on /items, one of them a 500.
+    srv.route('/metrics', (req, res) => {
+      served += 10;
+      text(
+        [
+          '# TYPE http_requests_total counter',
+          `http_requests_total{method="GET",route="/items",status="200"} ${served * 0.9}`,
+          `http_requests_total{method="GET",route="/items",status="500"} ${served * 0.1}`,
+          '',
+        ].join('\n'),
+      )(req, res);
+    });
+  });
+  afterEach(() => srv.close());
+
+  it('prints one line per round when stdout is not a terminal, and stops after --duration', async () => {
+    const io = capture();
+    const code = await runCli(['watch', '--url', srv.url, '--interval', '300ms', '--duration', '1s'], io);
+    assert.equal(code, 0, io.stderr);
+    const lines = io.stdout.trim().split('\n');
+    assert.ok(lines.length >= 2, io.stdout);
+    assert.match(lines[0]!, /^\d\d:\d\d:\d\d {2}health=healthy/);
+    assert.match(lines[1]!, /health=healthy {2}rate=[\d.]+\/s {2}errors=10\.0%/);
+    assert.ok(!io.stdout.includes('\x1b['), 'no terminal escapes in a pipe');
+  });
+
+  it('prints NDJSON snapshots with --json', async () => {
+    const io = capture();
+    assert.equal(await runCli(['watch', srv.url, '--interval', '250ms', '--duration', '600ms', '--json'], io), 0);
+    const snaps = io.stdout.trim().split('\n').map((l) => JSON.parse(l) as Snapshot);
+    assert.ok(snaps.length >= 2);
+    assert.equal(snaps[0]!.targetId, srv.url);
+    assert.equal(snaps[1]!.http!.routes[0]!.route, '/items');
+    assert.ok(Math.abs(snaps[1]!.http!.errorRate - 0.1) < 1e-9);
+  });
+
+  it('redraws a live table on a terminal', async () => {
+    const io = { ...capture(), isTTY: true };
+    const out: string[] = [];
+    io.out = (t: string) => void out.push(t);
+    assert.equal(await runCli(['watch', '--url', srv.url, '--interval', '250ms', '--duration', '600ms'], io), 0);
+    assert.ok(out.length >= 2);
+    assert.ok(out.every((frame) => frame.startsWith('\x1b[H\x1b[2J')), 'every frame clears the screen first');
+    const last = out[out.length - 1]!;
+    assert.match(last, /PerfLens watching http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(last, /ROUTE +RATE +ERRORS +P50 +P95 +P99/);
+    assert.match(last, /GET \/items/);
+  });
+
+  it('exits 2 on bad usage', async () => {
+    const io = capture();
+    assert.equal(await runCli(['watch'], io), 2);
+    assert.match(io.stderr, /watch needs --url/);
+    assert.equal(await runCli(['watch', '--url', srv.url, '--interval', '10ms'], io), 2);
+    assert.match(io.stderr, /at least 100ms/);
+  });
+});
