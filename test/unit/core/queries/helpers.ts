@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { LoadedDatabase } from '../../../../src/core/queries/database';
 import { loadDatabaseFile } from '../../../../src/core/queries/database';
 import { loadSqlJs } from '../../../../src/core/util/sqljs';
+import { DEMO_DEFAULT_DB } from '../../../helpers/demoService';
 
 export interface GraphDbOptions {
   entities?: number;
@@ -51,4 +52,12 @@ export async function loadGraphDb(opts: GraphDbOptions = {}): Promise<{ dir: str
 
 export function removeDir(dir: string | undefined): void {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** A private copy of the demo's seeded database (the demo seeds the path itself when there is none yet). */
+export function demoDbCopy(): { dir: string; dbPath: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-demo-db-'));
+  const dbPath = path.join(dir, 'graphrag.db');
+  if (fs.existsSync(DEMO_DEFAULT_DB)) fs.copyFileSync(DEMO_DEFAULT_DB, dbPath);
+  return { dir, dbPath };
 }
