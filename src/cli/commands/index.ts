@@ -3,6 +3,7 @@ import { analyzeCommand } from './analyze';
 import { checkCommand } from './check';
 import { explainCommand } from './explain';
 import { forecastCommand } from './forecast';
+import { metricsParseCommand } from './metricsParse';
 import { probeCommand } from './probe';
 import { reportCommand } from './report';
 import { watchCommand } from './watch';
@@ -22,4 +23,5 @@ export const commands: CliCommand[] = [
   checkCommand,
   forecastCommand,
   explainCommand,
+  metricsParseCommand,
 ];

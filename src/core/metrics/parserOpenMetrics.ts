@@ -181,7 +181,11 @@ class OpenMetricsReader {
     const owner = this.claimed.get(name);
     if (owner) {
       const suffix = suffixIn(owner.family, name);
-      if (suffix === undefined) throw new LineSyntaxError(`sample "${name}" clashes with metric family "${owner.family.name}"`);
+      if (suffix === undefined) {
+        const f = owner.family;
+        const allowed = SUFFIXES[f.type].map((x) => `"${f.name}${x}"`).join(', ');
+        throw new LineSyntaxError(`sample "${name}" does not belong in ${f.type} "${f.name}", whose samples are named ${allowed}`);
+      }
       // Lenient mode merges the stray samples into their family; strict mode stops here.
       this.log.warn(this.lineNo, `samples of metric family "${owner.family.name}" are not contiguous`);
       if (this.current) this.finishFamily(this.current);
