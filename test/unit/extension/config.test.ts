@@ -16,15 +16,16 @@ function configuration(layers: { user?: Record<string, unknown>; workspace?: Rec
 
 describe('config', () => {
   it('falls back to the defaults when nothing is set', () => {
-    assert.deepEqual(readSettings(configuration({})), {
-      allowRemoteTargets: false,
-      metricsPath: '/metrics',
-      healthPath: '/health',
-      statusPath: '/status',
-      collectionIntervalSeconds: 5,
-      requestTimeoutMs: 2000,
-      autoAttach: '',
-    });
+    const s = readSettings(configuration({}));
+    assert.equal(s.allowRemoteTargets, false);
+    assert.equal(s.metricsPath, '/metrics');
+    assert.equal(s.healthPath, '/health');
+    assert.equal(s.statusPath, '/status');
+    assert.equal(s.collectionIntervalSeconds, 5);
+    assert.equal(s.requestTimeoutMs, 2000);
+    assert.equal(s.autoAttach, '');
+    // Every accessor, including ones added later, yields its declared default.
+    for (const [name, accessor] of Object.entries(SETTING_ACCESSORS)) assert.deepEqual(s[name as keyof typeof s], accessor.defaultValue, name);
   });
 
   it('reads set values and normalises paths', () => {
