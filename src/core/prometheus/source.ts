@@ -69,6 +69,7 @@ export class PrometheusSource {
   private readonly overrides: PresetOverrides;
   private readonly concurrency: number;
   private readonly clock: Clock;
+  private cached?: { at: number; presets: ServerPresets };
 
   constructor(opts: PrometheusSourceOptions) {
     this.target = opts.target;
@@ -96,7 +97,10 @@ export class PrometheusSource {
   async detect(time?: number): Promise<PrometheusResult<ServerPresets>> {
     const presets = await detectServerPresets(this.client, this.target.matchers, this.overrides, time);
     if (!presets.ok) return presets;
-    if (presets.value.resolved.size > 0) return presets;
+    if (presets.value.resolved.size > 0) {
+      this.cached = { at: this.clock.now(), presets: presets.value };
+      return presets;
+    }
     const up = await this.client.query(this.upSelector, time);
     if (!up.ok) return up;
     if (up.value.length === 0) {
@@ -104,6 +108,15 @@ export class PrometheusSource {
     }
     const instances = up.value.map((s) => s.labels.instance ?? '?').join(', ');
     return fail('empty', `The server scrapes ${up.value.length} instance(s) matching {${this.target.selector}} (${instances}), but none exposes a metric PerfLens knows (such as http_requests_total or http_request_duration_seconds) in the last 5 minutes. If the service names its metrics differently, map them with preset overrides.`);
+  }
+
+  /**
+   * detect() remembered for `maxAgeMs` (a live session asks every few seconds; exporters rarely
+   * change their metric names between rounds). A failed detection is never remembered.
+   */
+  async detectCached(maxAgeMs: number, time?: number): Promise<PrometheusResult<ServerPresets>> {
+    if (this.cached && this.clock.now() - this.cached.at < maxAgeMs) return ok(this.cached.presets);
+    return this.detect(time);
   }
 
   private plan(presets: ServerPresets, windowMs: number): PlannedQuery[] {
@@ -114,9 +127,9 @@ export class PrometheusSource {
    * The service over the `windowMs` before `time` (default: now). Every query is evaluated at that
    * one instant, so the numbers of a snapshot are consistent with each other.
    */
-  async snapshot(windowMs: number, time?: number): Promise<PrometheusResult<Snapshot>> {
+  async snapshot(windowMs: number, time?: number, opts: { presetsMaxAgeMs?: number } = {}): Promise<PrometheusResult<Snapshot>> {
     const at = time ?? this.clock.now();
-    const presets = await this.detect(at);
+    const presets = opts.presetsMaxAgeMs ? await this.detectCached(opts.presetsMaxAgeMs, at) : await this.detect(at);
     if (!presets.ok) return presets;
     const plan = this.plan(presets.value, windowMs);
     const results = await mapLimited(plan, this.concurrency, (q) => this.client.query(q.expr, at));

@@ -12,6 +12,7 @@ import type { Concept, ResolvedMapping } from '../../../../src/core/metrics/pres
 import { PrometheusClient } from '../../../../src/core/prometheus/client';
 import { buildQueryPlan } from '../../../../src/core/prometheus/plan';
 import { renderSelector } from '../../../../src/core/prometheus/selector';
+import { PrometheusSession } from '../../../../src/core/prometheus/session';
 import { PrometheusSource } from '../../../../src/core/prometheus/source';
 import { parsePrometheusTarget } from '../../../../src/core/prometheus/target';
 import type { InstanceStats, RouteStats } from '../../../../src/core/session/types';
@@ -163,6 +164,22 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
     for (let i = 1; i < h.value.length; i++) assert.equal(h.value[i]!.time - h.value[i - 1]!.time, 2000);
     for (const s of h.value) assert.equal(s.instances?.length, 2);
     assert.ok(h.value.some((s) => (s.http?.requestRate ?? 0) > RATE_PER_ROUTE));
+  });
+
+  it('a live session reads the same target: both instances, per-route rates, server alerts', async () => {
+    const t = parsePrometheusTarget(prom!.url, 'job="demo"');
+    assert.ok(t.ok);
+    const session = new PrometheusSession({ target: t.value, rateWindowMs: 10_000 });
+    try {
+      const s = await session.collectOnce();
+      assert.deepEqual(s.errors, []);
+      assert.equal(s.instances?.length, 2);
+      assert.ok(s.instances!.every((i) => i.routes!.some((r) => r.route === '/api/workspaces')));
+      assert.ok((s.serverAlerts ?? []).length > 0);
+      assert.equal(s.targetId, `prometheus:${prom!.url}{job="demo"}`);
+    } finally {
+      await session.stop();
+    }
   });
 
   it("lists the server's own alerts, the ones about this service first", async () => {

@@ -1,0 +1,131 @@
+/**
+ * A live session on a Prometheus-server target: every interval, one snapshot of the service over
+ * the last rate window (per instance), with the server's alerts. Same surface as AttachSession
+ * (onSnapshot, start, stop, collectOnce, whenIdle, latest) so the dashboard, status bar, history
+ * store and alert engine take either without knowing which.
+ */
+import type { Snapshot } from '../session/types';
+import type { Clock } from '../util/clock';
+import { systemClock } from '../util/clock';
+import type { PresetOverrides } from '../metrics/presets';
+import type { PrometheusClient } from './client';
+import { PrometheusSource } from './source';
+import type { PrometheusTarget } from './target';
+
+export interface PrometheusSessionOptions {
+  target: PrometheusTarget;
+  /** Time between rounds (default 15 s: a typical scrape interval; faster only repeats data). */
+  intervalMs?: number;
+  /** Range of rate() and histogram_quantile windows (default 1 min, as in the issue's PromQL). */
+  rateWindowMs?: number;
+  /** Read the server's alerts every round (default true). */
+  alerts?: boolean;
+  overrides?: PresetOverrides;
+  clock?: Clock;
+  client?: PrometheusClient;
+}
+
+export const DEFAULT_PROMETHEUS_INTERVAL_MS = 15_000;
+export const DEFAULT_RATE_WINDOW_MS = 60_000;
+/** Metric names are re-detected this often, so a redeployed exporter is picked up. */
+const PRESETS_MAX_AGE_MS = 5 * 60_000;
+
+type Listener = (s: Snapshot) => void;
+
+export class PrometheusSession {
+  readonly id: string;
+  readonly intervalMs: number;
+  readonly source: PrometheusSource;
+  private readonly rateWindowMs: number;
+  private readonly wantAlerts: boolean;
+  private readonly clock: Clock;
+  private readonly listeners = new Set<Listener>();
+  private timer?: unknown;
+  private inFlight?: Promise<Snapshot>;
+  private last?: Snapshot;
+  private stateValue: 'idle' | 'running' | 'stopped' = 'idle';
+
+  constructor(opts: PrometheusSessionOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.source = new PrometheusSource({ target: opts.target, clock: this.clock, ...(opts.overrides ? { overrides: opts.overrides } : {}), ...(opts.client ? { client: opts.client } : {}) });
+    this.id = this.source.targetId;
+    this.intervalMs = Math.max(1000, opts.intervalMs ?? DEFAULT_PROMETHEUS_INTERVAL_MS);
+    this.rateWindowMs = opts.rateWindowMs ?? DEFAULT_RATE_WINDOW_MS;
+    this.wantAlerts = opts.alerts ?? true;
+  }
+
+  get state(): 'idle' | 'running' | 'stopped' {
+    return this.stateValue;
+  }
+
+  get latest(): Snapshot | undefined {
+    return this.last;
+  }
+
+  onSnapshot(listener: Listener): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** A first round now, then one every interval until stop(). */
+  start(): void {
+    if (this.stateValue !== 'idle') return;
+    this.stateValue = 'running';
+    void this.scheduled();
+  }
+
+  /** Stops; resolves once a round in flight has finished. No timers are left behind. */
+  async stop(): Promise<void> {
+    if (this.stateValue === 'stopped') return;
+    this.stateValue = 'stopped';
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.inFlight?.catch(() => undefined);
+  }
+
+  async whenIdle(): Promise<void> {
+    while (this.inFlight) await this.inFlight.catch(() => undefined);
+  }
+
+  /** One round now (rounds never overlap: a second call shares the one in flight). */
+  collectOnce(): Promise<Snapshot> {
+    if (this.inFlight) return this.inFlight;
+    const round = this.round().finally(() => {
+      this.inFlight = undefined;
+    });
+    this.inFlight = round;
+    return round;
+  }
+
+  private async scheduled(): Promise<void> {
+    this.timer = undefined;
+    if (this.stateValue !== 'running') return;
+    const started = this.clock.now();
+    await this.collectOnce().catch(() => undefined);
+    if (this.stateValue !== 'running') return;
+    this.timer = this.clock.setTimeout(() => void this.scheduled(), Math.max(0, started + this.intervalMs - this.clock.now()));
+  }
+
+  /** A failure (server down, bad selector…) still yields a snapshot, carrying the error. */
+  private async round(): Promise<Snapshot> {
+    const time = this.clock.now();
+    const [snap, alerts] = await Promise.all([
+      this.source.snapshot(this.rateWindowMs, time, { presetsMaxAgeMs: PRESETS_MAX_AGE_MS }),
+      this.wantAlerts ? this.source.serverAlerts() : Promise.resolve(undefined),
+    ]);
+    const snapshot: Snapshot = snap.ok
+      ? snap.value
+      : { targetId: this.id, time, health: { state: 'unknown', reasons: [snap.error.message], checks: [] }, errors: [{ source: 'prometheus', kind: snap.error.kind, message: snap.error.message }] };
+    if (alerts?.ok) snapshot.serverAlerts = alerts.value;
+    else if (alerts && snap.ok) snapshot.errors.push({ source: 'prometheus', kind: alerts.error.kind, message: `The server's alerts could not be read: ${alerts.error.message}` });
+    this.last = snapshot;
+    for (const l of [...this.listeners]) {
+      try {
+        l(snapshot);
+      } catch {
+        // One listener's failure must not stop the session or the others.
+      }
+    }
+    return snapshot;
+  }
+}
