@@ -6,7 +6,6 @@ import * as esbuild from 'esbuild';
 import { tsImport } from 'tsx/esm/api';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const SUITE_BUNDLE = join(ROOT, '.cache', 'suite', 'index.js');
 
 /** Builds the extension bundles; PERFLENS_IT_SKIP_BUILD=1 reuses the build `npm test` just made. */
 export function buildExtension() {
@@ -15,11 +14,15 @@ export function buildExtension() {
   if (r.status !== 0) throw new Error('building the extension failed (node esbuild.mjs)');
 }
 
-/** Bundles the suite (mocha included, vscode external) into one file the extension host loads. */
-export async function bundleSuite() {
+/**
+ * Bundles the suite (mocha included, vscode external) into one file the extension host loads.
+ * Each run bundles into its own folder, so two runs on one machine never load each other's.
+ */
+export async function bundleSuite(outDir) {
+  const outfile = join(outDir, 'suite', 'index.js');
   await esbuild.build({
     entryPoints: [join(ROOT, 'test', 'integration', 'suite', 'index.ts')],
-    outfile: SUITE_BUNDLE,
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -30,7 +33,7 @@ export async function bundleSuite() {
     // mocha's parallel mode (require.resolve of its worker) is never used in the extension host.
     logOverride: { 'require-resolve-not-external': 'silent' },
   });
-  return SUITE_BUNDLE;
+  return outfile;
 }
 
 /**

@@ -14,14 +14,14 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { ensureIntegrationEnv } from '../../scripts/setup-integration.mjs';
 import { CHROMIUM_ARGS, startCodeServer, workbenchUrl, writeUserSettings } from './codeServer.mjs';
-import { buildExtension, bundleSuite, ROOT, startDemo, SUITE_BUNDLE } from './prepare.mjs';
+import { buildExtension, bundleSuite, ROOT, startDemo } from './prepare.mjs';
 
 const RESULTS_DIR = join(ROOT, 'test-results');
 const SUITE_TIMEOUT_MS = Number(process.env.PERFLENS_IT_TIMEOUT_MS ?? 300_000);
 const CHECK_MARKER = 'PERFLENS_CHECK ';
 const RESULT_MARKER = 'PERFLENS_RESULT ';
 // Expected while offline: the workbench cannot reach the extension gallery or GitHub.
-const OFFLINE_NOISE = /getaddrinfo ENOTFOUND|ERR_NAME_NOT_RESOLVED|open-vsx\.org|github-authentication/;
+const OFFLINE_NOISE = /getaddrinfo ENOTFOUND|ERR_NAME_NOT_RESOLVED|open-vsx\.org|github-authentication|authentication provider 'github'/;
 
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
@@ -80,10 +80,10 @@ async function main() {
   const env = ensureIntegrationEnv();
   say(`set-up ready (${elapsed()})`);
   buildExtension();
-  await bundleSuite();
+  const work = mkdtempSync(join(tmpdir(), 'perflens-it-'));
+  const suite = await bundleSuite(work);
   say(`extension built, suite bundled (${elapsed()})`);
 
-  const work = mkdtempSync(join(tmpdir(), 'perflens-it-'));
   const checkDir = join(work, 'checks');
   const workspace = join(work, 'workspace');
   mkdirSync(checkDir, { recursive: true });
@@ -157,7 +157,7 @@ async function main() {
     if (process.env.PERFLENS_IT_DEBUG === '1') page.on('console', (m) => say(`page console ${m.type()}: ${m.text().slice(0, 500)}`));
 
     await page.goto(
-      workbenchUrl({ port: server.port, workspace, extensionPath: ROOT, testsPath: SUITE_BUNDLE }),
+      workbenchUrl({ port: server.port, workspace, extensionPath: ROOT, testsPath: suite }),
       { waitUntil: 'domcontentloaded', timeout: 60_000 },
     );
     say(`workbench opened, suite running (${elapsed()})`);

@@ -11,8 +11,8 @@ const VSCODE_VERSION = process.env.PERFLENS_VSCODE_VERSION ?? 'stable';
 
 async function main() {
   buildExtension();
-  const suite = await bundleSuite();
   const work = mkdtempSync(join(tmpdir(), 'perflens-electron-'));
+  const suite = await bundleSuite(work);
   const workspace = join(work, 'workspace');
   mkdirSync(workspace, { recursive: true });
   writeFileSync(join(workspace, 'README.md'), '# PerfLens integration workspace\n');
