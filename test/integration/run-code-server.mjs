@@ -134,7 +134,8 @@ async function main() {
     await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
     await page.exposeFunction('codeAutomationLog', (type, args) => {
       const text = (Array.isArray(args) ? args : [args]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
-      if (OFFLINE_NOISE.test(text)) return;
+      // Only the workbench's own errors are filtered; the suite's output (info level) always shows.
+      if (type !== 'info' && OFFLINE_NOISE.test(text)) return;
       for (const line of text.split('\n')) {
         if (line.startsWith(CHECK_MARKER)) {
           const check = JSON.parse(line.slice(CHECK_MARKER.length));
