@@ -75,7 +75,9 @@ export async function runLiveWindow(args: ParsedArgs, io: CliIO, defaultDuration
   });
   if (!created.ok) throw new UserError(created.error.message);
   const session = created.value;
-  const webhookUrl = io.env[WEBHOOK_ENV]?.trim();
+  const webhookUrl = io.env[WEBHOOK_ENV]?.trim() || undefined;
+  // Checked before watching; the message never repeats the URL, which is a secret.
+  if (webhookUrl && !/^https?:\/\/[^/\s]+/i.test(webhookUrl)) throw new UserError(`${WEBHOOK_ENV} is set but is not an http(s) URL.`);
   const engine = new AlertEngine(
     defaultAlertRules({ maxMemoryMb }, { forMs: durationFlag(args, 'alert-for', 30_000), keepFiringForMs: durationFlag(args, 'alert-keep-firing', 60_000) }),
     { handlers: webhookUrl ? [new WebhookAlertHandler({ url: webhookUrl })] : [] },

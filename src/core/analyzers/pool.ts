@@ -91,7 +91,7 @@ function sizingText(z: PoolSizing, headroom: number): string {
   if (z.basis === 'littles-law' && z.acquireRate !== undefined && z.holdTimeMs !== undefined) {
     return `Little's law: ${round(z.acquireRate, 1)} acquisitions/s × ${round(z.holdTimeMs, 1)} ms hold ≈ ${round(z.peakDemand, 1)} busy connections at peak, ${head}`;
   }
-  return `peak demand ${round(z.peakDemand, 1)} connections (in use + waiting, 95th percentile), ${head}`;
+  return `peak demand ${round(z.peakDemand, 1)} connections in use or waiting (95th percentile), ${head}`;
 }
 
 /** Pool findings: exhaustion, pressure, slow acquisition and oversizing, one pool at a time. */

@@ -61,5 +61,9 @@ describe('cli: perflens analyze (real demo service)', function () {
       assert.equal(await runCli(argv, io), 2, argv.join(' ') + io.stderr);
       assert.match(io.stderr, message);
     }
+    const io = capture({ PERFLENS_WEBHOOK_URL: 'hooks.example/T0/secret' });
+    assert.equal(await runCli(['analyze', '--url', 'http://127.0.0.1:9', '--duration', '1s'], io), 2);
+    assert.match(io.stderr, /PERFLENS_WEBHOOK_URL is set but is not an http\(s\) URL/);
+    assert.ok(!io.stderr.includes('secret'));
   });
 });

@@ -39,6 +39,16 @@ export interface WebhookOptions {
   retries?: number;
 }
 
+/** The URL without its path and query, which in chat webhooks carry the secret token. */
+export function redactWebhookUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}/…`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
 /** Posts each alert event as a Slack-compatible JSON payload, with a timeout and one retry. */
 export class WebhookAlertHandler implements AlertHandler {
   readonly name = 'webhook';
@@ -59,7 +69,8 @@ export class WebhookAlertHandler implements AlertHandler {
         // A 4xx other than 429 will not change on retry (bad URL or payload).
         if (r.value.status < 500 && r.value.status !== 429) return { ok: false, message: `${last}; check the webhook URL.`, attempts: i };
       } else {
-        last = r.error.message;
+        last = r.error.message.split(this.opts.url).join(redactWebhookUrl(this.opts.url));
+        if (r.error.kind === 'invalid-url') return { ok: false, message: `The alert webhook URL is not usable: ${last}`, attempts: i };
       }
     }
     return { ok: false, message: `Alert webhook failed after ${attempts} attempts: ${last}`, attempts };

@@ -110,6 +110,19 @@ describe('alerts: Slack-compatible webhook', () => {
     assert.deepEqual(r, { ok: true, attempts: 2 });
   });
 
+  it('never puts the secret part of the URL in its messages', async () => {
+    receiver = new Receiver(['hang']);
+    const url = await receiver.start();
+    const r = await new WebhookAlertHandler({ url, timeoutMs: 200 }).handle(event);
+    assert.equal(r.ok, false);
+    assert.equal(r.attempts, 2);
+    assert.ok(!r.message!.includes('/hooks/alerts'), r.message);
+    assert.match(r.message!, /http:\/\/127\.0\.0\.1:\d+\/… did not answer within 200 ms/);
+    const bad = await new WebhookAlertHandler({ url: 'ftp://example.invalid/T0/B1/secret' }).handle(event);
+    assert.equal(bad.attempts, 1);
+    assert.ok(!bad.message!.includes('secret'), bad.message);
+  });
+
   it('delivers engine events end to end', async () => {
     receiver = new Receiver([200]);
     const engine = new AlertEngine(defaultAlertRules({}, { forMs: 0, keepFiringForMs: 0 }).filter((r) => r.id === 'errorRate'), {
