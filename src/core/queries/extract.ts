@@ -22,6 +22,9 @@ const EXTENSIONS: Record<string, SourceLanguage> = {
   '.java': 'java',
 };
 
+/** Most literals are not SQL; this cheap test spares them the SQL tokenizer. */
+const STATEMENT_WORD = /\b(?:select|insert|update|delete|with|create|replace)\b/i;
+
 /** The language of a source file by its name, or undefined when PerfLens does not read it for SQL. */
 export function languageOf(fileName: string): SourceLanguage | undefined {
   const dot = fileName.lastIndexOf('.');
@@ -117,7 +120,7 @@ function appendParts(target: LiteralPart[], more: LiteralPart[]): void {
 function toStatement(parts: LiteralPart[], first: StringToken, end: number, language: SourceLanguage, lines: LineIndex, file: string | undefined): ExtractedStatement | undefined {
   if (!parts.some((p) => p.kind === 'text' && /[a-z]/i.test(p.value))) return undefined;
   const withSentinels = parts.map((p) => (p.kind === 'text' ? p.value.replace(/\uE000/g, '') : PARAM_SENTINEL)).join('');
-  if (withSentinels.length > 20_000 || !isSqlStatement(withSentinels)) return undefined;
+  if (withSentinels.length > 20_000 || !STATEMENT_WORD.test(withSentinels) || !isSqlStatement(withSentinels)) return undefined;
   const interpolations = parts.filter((p) => p.kind === 'param').map((p) => (p as { source: string }).source);
   const normalised = normalisePlaceholders(withSentinels, interpolations);
   const text = parts.map((p) => (p.kind === 'text' ? p.value : `\${${p.source}}`)).join('').trim();

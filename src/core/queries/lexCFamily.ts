@@ -1,5 +1,5 @@
 import type { CodeToken, LiteralPart } from './sourceText';
-import { decodeEscape, isIdentPart, isIdentStart, pushText } from './sourceText';
+import { decodeEscape, identEnd, isIdentPart, isIdentStart, pushText } from './sourceText';
 
 export type CFamily = 'js' | 'go' | 'java';
 
@@ -52,11 +52,11 @@ class CLexer {
         else this.pos++;
       } else if (isIdentStart(c)) {
         const start = this.pos;
-        while (this.pos < t.length && isIdentPart(t[this.pos]!)) this.pos++;
+        this.pos = identEnd(t, this.pos + 1);
         this.out.push({ kind: 'ident', start, end: this.pos, text: t.slice(start, this.pos) });
       } else if (c >= '0' && c <= '9') {
         const start = this.pos;
-        while (this.pos < t.length && /[0-9a-zA-Z_.]/.test(t[this.pos]!)) this.pos++;
+        while (this.pos < t.length && (isIdentPart(t[this.pos]!) || t[this.pos] === '.')) this.pos++;
         this.out.push({ kind: 'punct', start, end: this.pos, text: '0' });
       } else if (c === '/' && this.family === 'js' && this.regexAllowed()) {
         this.skipRegex();
@@ -81,6 +81,7 @@ class CLexer {
     const start = this.pos;
     let i = this.pos + 1;
     let value = '';
+    let runStart = i;
     while (i < t.length && t[i] !== quote) {
       if (t[i] === '\n') {
         // Unterminated on this line: not a string (an apostrophe in JSX text, a char we misread).
@@ -89,10 +90,11 @@ class CLexer {
       }
       if (t[i] === '\\') {
         const e = decodeEscape(t, i);
-        value += e.value;
-        i = e.next;
-      } else value += t[i++];
+        value += t.slice(runStart, i) + e.value;
+        i = runStart = e.next;
+      } else i++;
     }
+    value += t.slice(runStart, i);
     this.pos = Math.min(i + 1, t.length);
     // Java and Go single quotes are character literals, never SQL.
     if (quote === "'" && this.family !== 'js') return;

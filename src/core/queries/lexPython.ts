@@ -1,5 +1,5 @@
 import type { CodeToken, LiteralPart } from './sourceText';
-import { decodeEscape, isIdentPart, isIdentStart, pushText } from './sourceText';
+import { decodeEscape, identEnd, isIdentStart, pushText } from './sourceText';
 
 const STRING_PREFIX = /^(?:r|u|b|f|br|rb|fr|rf)$/i;
 
@@ -34,7 +34,7 @@ export function lexPython(text: string): CodeToken[] {
       pos = lexString(t, pos, pos, '', out);
     } else if (isIdentStart(c) && c !== '$') {
       const start = pos;
-      while (pos < t.length && isIdentPart(t[pos]!)) pos++;
+      pos = identEnd(t, pos + 1);
       const word = t.slice(start, pos);
       if ((t[pos] === '"' || t[pos] === "'") && STRING_PREFIX.test(word)) pos = lexString(t, start, pos, word.toLowerCase(), out);
       else out.push({ kind: 'ident', start, end: pos, text: word });

@@ -40,12 +40,32 @@ export function pushText(parts: LiteralPart[], value: string): void {
   else parts.push({ kind: 'text', value });
 }
 
+// 1 = may start an identifier, 2 = may continue one (ASCII; anything above 0x7f counts as both).
+const IDENT = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z_$]/.test(ch)) IDENT[c] = 3;
+  else if (/[0-9]/.test(ch)) IDENT[c] = 2;
+}
+
 export function isIdentStart(c: string): boolean {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_' || c === '$' || c > '\u007f';
+  const code = c.charCodeAt(0);
+  return code > 0x7f || (IDENT[code]! & 1) === 1;
 }
 
 export function isIdentPart(c: string): boolean {
-  return isIdentStart(c) || (c >= '0' && c <= '9');
+  const code = c.charCodeAt(0);
+  return code > 0x7f || (IDENT[code]! & 2) === 2;
+}
+
+/** Index after the identifier characters starting at `from`. */
+export function identEnd(text: string, from: number): number {
+  let i = from;
+  for (; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code <= 0x7f && (IDENT[code]! & 2) === 0) break;
+  }
+  return i;
 }
 
 /**
