@@ -1,5 +1,5 @@
 import type { SettingId } from './constants';
-import { SETTINGS } from './constants';
+import { SETTINGS, TARGET_SETTINGS } from './constants';
 
 /**
  * The one place PerfLens settings are read. Each contributed setting has a typed accessor here
@@ -13,7 +13,10 @@ export interface ConfigurationSource {
   inspect<T>(section: string): { defaultValue?: T; globalValue?: T } | undefined;
 }
 
+export type StatusBarHeadline = 'p95' | 'requestRate';
+
 export interface PerfLensSettings {
+  monitoringEnabled: boolean;
   allowRemoteTargets: boolean;
   metricsPath: string;
   healthPath: string;
@@ -21,23 +24,58 @@ export interface PerfLensSettings {
   collectionIntervalSeconds: number;
   requestTimeoutMs: number;
   autoAttach: string;
+  retentionDays: number;
+  maxMemoryMb: number;
+  maxCpuPercent: number;
+  poolAcquireWaitThresholdMs: number;
+  poolSaturationSamples: number;
+  cacheMinHitRate: number;
+  cacheMaxMemoryShare: number;
+  statusBarHeadline: StatusBarHeadline;
+  alertsEnabled: boolean;
+  alertsQuiet: boolean;
+  alertsResponseTimeSeconds: number;
+  alertsErrorRate: number;
+  alertsMemoryUsage: number;
+  alertsCpuPercent: number;
+  alertsForSeconds: number;
+  alertsKeepFiringForSeconds: number;
 }
 
-type Accessor<T> = { id: SettingId; defaultValue: T; read(source: ConfigurationSource): T };
+/** How a value is looked up: everything merged, or the user's own settings only. */
+type Lookup = (source: ConfigurationSource, id: SettingId) => unknown;
+
+export interface ReadContext {
+  /** False in an untrusted workspace: target-choosing settings are then read from user settings only. */
+  trusted: boolean;
+}
+
+type Accessor<T> = { id: SettingId; defaultValue: T; read(source: ConfigurationSource, ctx?: ReadContext): T };
 
 /** Strips the `perflens.` prefix: a source from getConfiguration('perflens') takes the short key. */
 function key(id: SettingId): string {
   return id.slice('perflens.'.length);
 }
 
+const merged: Lookup = (source, id) => source.get<unknown>(key(id));
+const userOnly: Lookup = (source, id) => source.inspect<unknown>(key(id))?.globalValue;
+
+/**
+ * A machine-scoped setting is honoured only from the user's own settings (a workspace must never
+ * widen what PerfLens may connect to); a target setting is, when the workspace is untrusted.
+ */
+function lookupFor(id: SettingId, opts: { userOnly?: boolean }, ctx: ReadContext | undefined): Lookup {
+  if (opts.userOnly) return userOnly;
+  if (ctx && !ctx.trusted && TARGET_SETTINGS.includes(id)) return userOnly;
+  return merged;
+}
+
 function booleanSetting(id: SettingId, defaultValue: boolean, opts: { userOnly?: boolean } = {}): Accessor<boolean> {
   return {
     id,
     defaultValue,
-    read(source) {
-      // A machine-scoped setting is honoured only from the user's own settings: a workspace
-      // (possibly untrusted) must never widen what PerfLens may connect to.
-      const v = opts.userOnly ? source.inspect<unknown>(key(id))?.globalValue : source.get<unknown>(key(id));
+    read(source, ctx) {
+      const v = lookupFor(id, opts, ctx)(source, id);
       return typeof v === 'boolean' ? v : defaultValue;
     },
   };
@@ -47,8 +85,8 @@ function pathSetting(id: SettingId, defaultValue: string): Accessor<string> {
   return {
     id,
     defaultValue,
-    read(source) {
-      const v = source.get<unknown>(key(id));
+    read(source, ctx) {
+      const v = lookupFor(id, {}, ctx)(source, id);
       if (typeof v !== 'string' || v.trim() === '') return defaultValue;
       const trimmed = v.trim();
       return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
@@ -60,27 +98,43 @@ function stringSetting(id: SettingId, defaultValue: string): Accessor<string> {
   return {
     id,
     defaultValue,
-    read(source) {
-      const v = source.get<unknown>(key(id));
+    read(source, ctx) {
+      const v = lookupFor(id, {}, ctx)(source, id);
       return typeof v === 'string' ? v.trim() : defaultValue;
     },
   };
 }
 
-function numberSetting(id: SettingId, defaultValue: number, min: number, max: number): Accessor<number> {
+function enumSetting<T extends string>(id: SettingId, defaultValue: T, allowed: readonly T[]): Accessor<T> & { allowed: readonly T[] } {
   return {
     id,
     defaultValue,
-    read(source) {
-      const v = source.get<unknown>(key(id));
-      if (typeof v !== 'number' || !Number.isFinite(v)) return defaultValue;
-      return Math.min(max, Math.max(min, v));
+    allowed,
+    read(source, ctx) {
+      const v = lookupFor(id, {}, ctx)(source, id);
+      return typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : defaultValue;
     },
   };
 }
 
-/** Accessor per setting; the manifest test checks these cover package.json exactly. */
-export const SETTING_ACCESSORS: { [K in keyof PerfLensSettings]: Accessor<PerfLensSettings[K]> } = {
+function numberSetting(id: SettingId, defaultValue: number, min: number, max: number, opts: { integer?: boolean } = {}): Accessor<number> & { min: number; max: number } {
+  return {
+    id,
+    defaultValue,
+    min,
+    max,
+    read(source, ctx) {
+      const v = lookupFor(id, {}, ctx)(source, id);
+      if (typeof v !== 'number' || !Number.isFinite(v)) return defaultValue;
+      const clamped = Math.min(max, Math.max(min, v));
+      return opts.integer ? Math.round(clamped) : clamped;
+    },
+  };
+}
+
+/** Accessor per setting; the manifest test checks these cover package.json exactly (ids, defaults, ranges). */
+export const SETTING_ACCESSORS = {
+  monitoringEnabled: booleanSetting(SETTINGS.monitoringEnabled, true),
   allowRemoteTargets: booleanSetting(SETTINGS.allowRemoteTargets, false, { userOnly: true }),
   metricsPath: pathSetting(SETTINGS.metricsPath, '/metrics'),
   healthPath: pathSetting(SETTINGS.healthPath, '/health'),
@@ -88,13 +142,29 @@ export const SETTING_ACCESSORS: { [K in keyof PerfLensSettings]: Accessor<PerfLe
   collectionIntervalSeconds: numberSetting(SETTINGS.collectionIntervalSeconds, 5, 1, 3600),
   requestTimeoutMs: numberSetting(SETTINGS.requestTimeoutMs, 2000, 100, 60000),
   autoAttach: stringSetting(SETTINGS.autoAttach, ''),
-};
+  retentionDays: numberSetting(SETTINGS.retentionDays, 30, 1, 365, { integer: true }),
+  maxMemoryMb: numberSetting(SETTINGS.maxMemoryMb, 1024, 16, 1_048_576),
+  maxCpuPercent: numberSetting(SETTINGS.maxCpuPercent, 80, 1, 6400),
+  poolAcquireWaitThresholdMs: numberSetting(SETTINGS.poolAcquireWaitThresholdMs, 5000, 1, 600_000),
+  poolSaturationSamples: numberSetting(SETTINGS.poolSaturationSamples, 3, 1, 1000, { integer: true }),
+  cacheMinHitRate: numberSetting(SETTINGS.cacheMinHitRate, 0.7, 0, 1),
+  cacheMaxMemoryShare: numberSetting(SETTINGS.cacheMaxMemoryShare, 0.8, 0, 1),
+  statusBarHeadline: enumSetting<StatusBarHeadline>(SETTINGS.statusBarHeadline, 'p95', ['p95', 'requestRate']),
+  alertsEnabled: booleanSetting(SETTINGS.alertsEnabled, true),
+  alertsQuiet: booleanSetting(SETTINGS.alertsQuiet, false),
+  alertsResponseTimeSeconds: numberSetting(SETTINGS.alertsResponseTimeSeconds, 1.0, 0.001, 3600),
+  alertsErrorRate: numberSetting(SETTINGS.alertsErrorRate, 0.05, 0, 1),
+  alertsMemoryUsage: numberSetting(SETTINGS.alertsMemoryUsage, 0.8, 0, 10),
+  alertsCpuPercent: numberSetting(SETTINGS.alertsCpuPercent, 80, 1, 6400),
+  alertsForSeconds: numberSetting(SETTINGS.alertsForSeconds, 30, 0, 86_400),
+  alertsKeepFiringForSeconds: numberSetting(SETTINGS.alertsKeepFiringForSeconds, 60, 0, 86_400),
+} satisfies { [K in keyof PerfLensSettings]: Accessor<PerfLensSettings[K]> };
 
 /** Reads every setting from a `workspace.getConfiguration('perflens')` source. */
-export function readSettings(source: ConfigurationSource): PerfLensSettings {
+export function readSettings(source: ConfigurationSource, ctx: ReadContext = { trusted: true }): PerfLensSettings {
   const out = {} as Record<keyof PerfLensSettings, unknown>;
   for (const [name, accessor] of Object.entries(SETTING_ACCESSORS) as [keyof PerfLensSettings, Accessor<unknown>][]) {
-    out[name] = accessor.read(source);
+    out[name] = accessor.read(source, ctx);
   }
   return out as PerfLensSettings;
 }

@@ -11,10 +11,15 @@ export const COMMANDS = {
   attach: 'perflens.attach',
   detach: 'perflens.detach',
   showDashboard: 'perflens.showDashboard',
+  diagnoseSlowResponses: 'perflens.diagnoseSlowResponses',
+  exportReport: 'perflens.exportReport',
+  setWebhookUrl: 'perflens.setWebhookUrl',
+  snoozeAlerts: 'perflens.snoozeAlerts',
 } as const;
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
 export const SETTINGS = {
+  monitoringEnabled: 'perflens.monitoring.enabled',
   allowRemoteTargets: 'perflens.allowRemoteTargets',
   metricsPath: 'perflens.metricsPath',
   healthPath: 'perflens.healthPath',
@@ -22,17 +27,49 @@ export const SETTINGS = {
   collectionIntervalSeconds: 'perflens.collectionIntervalSeconds',
   requestTimeoutMs: 'perflens.requestTimeoutMs',
   autoAttach: 'perflens.autoAttach',
+  retentionDays: 'perflens.retentionDays',
+  maxMemoryMb: 'perflens.maxMemoryMb',
+  maxCpuPercent: 'perflens.maxCpuPercent',
+  poolAcquireWaitThresholdMs: 'perflens.pool.acquireWaitThresholdMs',
+  poolSaturationSamples: 'perflens.pool.saturationSamples',
+  cacheMinHitRate: 'perflens.cache.minHitRate',
+  cacheMaxMemoryShare: 'perflens.cache.maxMemoryShare',
+  statusBarHeadline: 'perflens.statusBar.headline',
+  alertsEnabled: 'perflens.alerts.enabled',
+  alertsQuiet: 'perflens.alerts.quiet',
+  alertsResponseTimeSeconds: 'perflens.alerts.responseTimeSeconds',
+  alertsErrorRate: 'perflens.alerts.errorRate',
+  alertsMemoryUsage: 'perflens.alerts.memoryUsage',
+  alertsCpuPercent: 'perflens.alerts.cpuPercent',
+  alertsForSeconds: 'perflens.alerts.forSeconds',
+  alertsKeepFiringForSeconds: 'perflens.alerts.keepFiringForSeconds',
 } as const;
 export type SettingId = (typeof SETTINGS)[keyof typeof SETTINGS];
+
+/**
+ * Settings that choose what PerfLens connects to or how it is reached. In an untrusted workspace
+ * only the user's own value counts (package.json lists them under restrictedConfigurations).
+ */
+export const TARGET_SETTINGS: readonly SettingId[] = [SETTINGS.autoAttach, SETTINGS.metricsPath, SETTINGS.healthPath, SETTINGS.statusPath];
 
 export const CONTEXT_KEYS = {
   /** True while a target is attached; hides commands that need one. */
   attached: 'perflens.attached',
+  /** True in a trusted workspace: profiling and database reading are offered only then. */
+  trusted: 'perflens.trusted',
+  /** True while alert notifications are snoozed. */
+  alertsSnoozed: 'perflens.alertsSnoozed',
 } as const;
 
 export const VIEWS = {
   dashboardPanel: 'perflens.dashboard',
+  container: 'perflens',
+  services: 'perflens.services',
+  alerts: 'perflens.alerts',
+  findings: 'perflens.findings',
 } as const;
+
+export const WALKTHROUGH_ID = 'perflens.gettingStarted';
 
 export const STATUS_BAR_ID = 'perflens.status';
 export const STATUS_BAR_NAME = 'PerfLens';
@@ -40,7 +77,17 @@ export const STATUS_BAR_NAME = 'PerfLens';
 /** workspaceState keys. */
 export const STATE_KEYS = {
   targets: 'perflens.targets',
+  /** Epoch ms until which alert notifications stay quiet (globalState). */
+  snoozedUntil: 'perflens.snoozedUntil',
 } as const;
+
+/** SecretStorage keys. */
+export const SECRET_KEYS = {
+  webhookUrl: 'perflens.webhookUrl',
+} as const;
+
+/** File name of the metric history in the extension's global storage folder. */
+export const HISTORY_FILE_NAME = 'history.sqlite';
 
 export const ALL_COMMAND_IDS: readonly CommandId[] = Object.values(COMMANDS);
 export const ALL_SETTING_IDS: readonly SettingId[] = Object.values(SETTINGS);

@@ -1,32 +1,76 @@
 // Composition root: wires the parts together and does nothing else. Heavy modules (the probe,
-// the dashboard panel, later sql.js and friends) load on first use, not here.
+// sessions, sql.js, the dashboard panel) start on first use, not here.
 import * as vscode from 'vscode';
+import { AlertSnooze, bindAlertNotifications } from './alerts/alertNotifier';
 import { registerCommands } from './commands';
-import { OUTPUT_CHANNEL_NAME, STATE_KEYS } from './constants';
+import { OUTPUT_CHANNEL_NAME, STATE_KEYS, VIEWS } from './constants';
+import { createLiveMonitor } from './live/liveController';
+import type { LiveMonitor } from './live/liveMonitor';
+import type { ExtensionServices } from './services';
 import { createServices } from './services';
 import { StatusBarController } from './statusBar/statusBarController';
 import { bindAttachedContextKey } from './targets/attachedContextKey';
 import { scheduleAutoAttach } from './targets/autoAttach';
 import type { AttachedTarget } from './targets/targetRegistry';
 import { TargetRegistry } from './targets/targetRegistry';
+import { bindTrustContextKey } from './trust';
+import { registerViews } from './views/perflensViews';
 
 /** What activate() returns: read by the integration suite through `extension.exports`. */
 export interface PerfLensApi {
   /** How long activate() took, in milliseconds. */
   readonly activationMs: number;
   currentTarget(): AttachedTarget | undefined;
+  /** The live side (sessions, history store, analyzers, alerts) the views and dashboard read. */
+  readonly monitor: LiveMonitor;
+  /** The dashboard's last reported render times (ms), measured in the webview. */
+  dashboardTimings(): Promise<{ firstRenderMs?: number; lastUpdateMs?: number; lastBuildMs?: number; points?: number }>;
 }
+
+let monitorForDeactivate: LiveMonitor | undefined;
 
 export function activate(context: vscode.ExtensionContext): PerfLensApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
   const registry = new TargetRegistry(context.workspaceState, STATE_KEYS.targets);
-  const services = createServices(context, log, registry);
-  context.subscriptions.push(log, new StatusBarController(registry), bindAttachedContextKey(registry), ...registerCommands(services));
+  const live = createLiveMonitor(context, log, registry);
+  const snooze = new AlertSnooze(context.globalState);
+  const services = createServices(context, log, registry, live.monitor, snooze);
+  monitorForDeactivate = live.monitor;
+  context.subscriptions.push(
+    log,
+    live.disposable,
+    snooze,
+    new StatusBarController(services),
+    bindAttachedContextKey(registry),
+    bindTrustContextKey(() => log.info('workspace trusted: target settings from the workspace now apply')),
+    bindAlertNotifications(services, snooze),
+    ...registerViews(services),
+    ...registerCommands(services),
+    vscode.window.registerWebviewPanelSerializer(VIEWS.dashboardPanel, dashboardSerializer(services)),
+  );
   scheduleAutoAttach(services);
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, currentTarget: () => registry.current };
+  return {
+    activationMs,
+    currentTarget: () => registry.current,
+    monitor: live.monitor,
+    dashboardTimings: async () => ({ ...(await import('./panels/dashboardPanel')).DashboardPanel.timings }),
+  };
 }
 
-export function deactivate(): void {}
+function dashboardSerializer(services: ExtensionServices): vscode.WebviewPanelSerializer {
+  return {
+    async deserializeWebviewPanel(panel, state) {
+      const { DashboardPanel } = await import('./panels/dashboardPanel');
+      DashboardPanel.revive(panel, services, state);
+    },
+  };
+}
+
+/** Stops the sessions and saves the metric history before the extension host goes away. */
+export async function deactivate(): Promise<void> {
+  await monitorForDeactivate?.dispose();
+  monitorForDeactivate = undefined;
+}

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { PerfLensSettings } from './config';
 import { readSettings } from './config';
+import type { AlertSnooze } from './alerts/alertNotifier';
+import type { LiveMonitor } from './live/liveMonitor';
 import type { AttachDependencies } from './targets/attachTarget';
 import type { ProbeFunction } from './targets/probeReport';
 import type { TargetRegistry } from './targets/targetRegistry';
@@ -10,6 +12,11 @@ export interface ExtensionServices {
   readonly context: vscode.ExtensionContext;
   readonly log: vscode.LogOutputChannel;
   readonly registry: TargetRegistry;
+  /** Sessions, history, analyzers and alerts of the attached targets. */
+  readonly monitor: LiveMonitor;
+  /** Whether alert notifications are snoozed, and until when. */
+  readonly snooze: AlertSnooze;
+  /** Settings as they apply now: in an untrusted workspace, target settings come from the user only. */
   settings(): PerfLensSettings;
   attachDependencies(): AttachDependencies;
 }
@@ -20,12 +27,18 @@ const lazyProbe: ProbeFunction = async (baseUrl, opts) => {
   return probeTarget(baseUrl, opts);
 };
 
-export function createServices(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, registry: TargetRegistry): ExtensionServices {
-  const settings = () => readSettings(vscode.workspace.getConfiguration('perflens'));
+export function readCurrentSettings(): PerfLensSettings {
+  return readSettings(vscode.workspace.getConfiguration('perflens'), { trusted: vscode.workspace.isTrusted });
+}
+
+export function createServices(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, registry: TargetRegistry, monitor: LiveMonitor, snooze: AlertSnooze): ExtensionServices {
+  const settings = readCurrentSettings;
   return {
     context,
     log,
     registry,
+    monitor,
+    snooze,
     settings,
     attachDependencies: () => ({ registry, settings: settings(), probe: lazyProbe, now: () => Date.now() }),
   };

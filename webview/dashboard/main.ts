@@ -1,82 +1,182 @@
 // The Dashboard page. Everything that came from the service is set with textContent, never HTML.
-import type { DashboardToHost, EndpointView, HostToDashboard, TargetView } from './protocol';
-import { assertNever } from './protocol';
+import { byId, drawnPixels } from '../shared/dom';
+import { onThemeChange, readChartTheme } from '../shared/theme';
+import { DashboardCharts, formatValue } from './charts';
+import type { DashboardData, DashboardToHost, HostToDashboard, RangeId, TargetView } from './protocol';
+import { assertNever, isRangeId } from './protocol';
+import type { RouteSort, RouteSortKey } from './sections';
+import { renderAlerts, renderChecks, renderEndpoint, renderFindings, renderRoutes, renderSummary } from './sections';
+
+/** What survives the panel being hidden, closed with the window, and restored (serializer). */
+interface SavedState {
+  targetId?: string;
+  range: RangeId;
+  sort: RouteSort;
+}
 
 interface VsCodeApi {
   postMessage(message: DashboardToHost): void;
+  getState(): unknown;
+  setState(state: SavedState): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
-
-function byId<T extends HTMLElement>(id: string): T {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`dashboard page is missing #${id}`);
-  return el as T;
-}
-
-const root = document.querySelector<HTMLElement>('[data-perflens-view="dashboard"]');
+const root = document.querySelector<HTMLElement>('[data-perflens-view="dashboard"]')!;
+const targetSelect = byId<HTMLSelectElement>('target-select');
+const levelBadge = byId('level');
 const targetEmpty = byId('target-empty');
+const reasons = byId('reasons');
 const targetDetails = byId('target-details');
-const targetUrl = byId('target-url');
-const targetSince = byId('target-since');
-const targetProbed = byId('target-probed');
-const endpointsBody = byId<HTMLTableElement>('endpoints').tBodies[0];
-const probing = byId('probing');
+const endpointsBody = byId<HTMLTableElement>('endpoints').tBodies[0]!;
 const errorBox = byId('error');
 const attachButton = byId<HTMLButtonElement>('attach');
 const reprobeButton = byId<HTMLButtonElement>('reprobe');
 const detachButton = byId<HTMLButtonElement>('detach');
+const exportButton = byId<HTMLButtonElement>('export');
+const routesTable = byId<HTMLTableElement>('routes');
 
-function cell(row: HTMLTableRowElement, text: string, className?: string): void {
-  const td = row.insertCell();
-  td.textContent = text;
-  if (className) td.className = className;
+function loadState(): SavedState {
+  const s = vscode.getState() as Partial<SavedState> | undefined;
+  const sortKeys: RouteSortKey[] = ['route', 'requestRate', 'errorRate', 'p95Ms'];
+  return {
+    targetId: typeof s?.targetId === 'string' ? s.targetId : undefined,
+    range: isRangeId(s?.range) ? s.range : '15m',
+    sort: s?.sort && sortKeys.includes(s.sort.key) ? { key: s.sort.key, descending: Boolean(s.sort.descending) } : { key: 'requestRate', descending: true },
+  };
 }
 
-function renderEndpoint(e: EndpointView): void {
-  const row = endpointsBody.insertRow();
-  row.dataset.endpoint = e.path;
-  const usable = e.reachable && e.status !== undefined && e.status >= 200 && e.status < 300;
-  row.dataset.reachable = String(e.reachable);
-  row.dataset.usable = String(usable);
-  cell(row, e.url);
-  cell(row, usable ? 'reachable' : e.reachable ? 'answers with an error' : 'not reachable', usable ? 'ok' : 'bad');
-  cell(row, e.status !== undefined ? String(e.status) : '—');
-  cell(row, e.contentType ?? '—');
-  cell(row, e.latencyMs !== undefined ? `${Math.round(e.latencyMs)} ms` : '—');
-  cell(row, e.error ?? '');
+const state = loadState();
+let targets: TargetView[] = [];
+let lastData: DashboardData | undefined;
+const charts = new DashboardCharts(readChartTheme());
+let firstRenderDone = false;
+
+function save(): void {
+  vscode.setState(state);
 }
 
-function formatTime(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+function setText(id: string, text: string): void {
+  byId(id).textContent = text;
 }
 
-function renderState(target: TargetView | null, isProbing: boolean): void {
-  if (root) root.dataset.state = target ? 'attached' : 'detached';
-  errorBox.hidden = true;
-  targetEmpty.hidden = target !== null;
-  targetDetails.hidden = target === null;
-  detachButton.disabled = target === null;
-  reprobeButton.disabled = target === null || target.url === undefined || isProbing;
-  attachButton.textContent = target ? 'Attach elsewhere…' : 'Attach…';
-  probing.hidden = !isProbing;
+function renderRangeButtons(): void {
+  for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('button.range'))) b.setAttribute('aria-pressed', String(b.dataset.range === state.range));
+  root.dataset.range = state.range;
+}
+
+function renderTargets(selected: string | null, probing: boolean): void {
+  targetSelect.replaceChildren(...targets.map((t) => new Option(`${t.label} (${t.level})`, t.id, false, t.id === selected)));
+  const current = targets.find((t) => t.id === selected);
+  root.dataset.state = current ? 'attached' : 'detached';
+  targetEmpty.hidden = current !== undefined;
+  targetSelect.disabled = targets.length === 0;
+  detachButton.disabled = !current;
+  exportButton.disabled = !current;
+  reprobeButton.disabled = !current?.url || probing;
+  attachButton.textContent = current ? 'Attach another…' : 'Attach…';
+  byId('probing').hidden = !probing;
   endpointsBody.replaceChildren();
-  if (!target) return;
-  targetUrl.textContent = target.url ?? `process ${target.pid ?? '?'}`;
-  targetSince.textContent = formatTime(target.attachedAt);
-  targetProbed.textContent = target.probe ? formatTime(target.probe.probedAt) : 'not probed (process targets have no HTTP endpoints yet)';
-  if (target.probe) {
-    renderEndpoint(target.probe.metrics);
-    renderEndpoint(target.probe.health);
+  targetDetails.hidden = !current;
+  if (!current) return;
+  setText('target-url', current.url ?? `process ${current.pid ?? '?'}`);
+  setText('target-since', new Date(current.attachedAt).toLocaleString());
+  setText('target-probed', current.probe ? new Date(current.probe.probedAt).toLocaleString() : 'not probed (process targets have no HTTP endpoints to probe)');
+  if (current.probe) {
+    renderEndpoint(endpointsBody, current.probe.metrics);
+    renderEndpoint(endpointsBody, current.probe.health);
   }
 }
 
+function canvasFor(id: string): HTMLCanvasElement {
+  return byId<HTMLCanvasElement>(`chart-${id}`);
+}
+
+function renderData(d: DashboardData): number {
+  lastData = d;
+  levelBadge.textContent = d.level;
+  levelBadge.dataset.level = d.level;
+  root.dataset.level = d.level;
+  reasons.replaceChildren(...(d.level === 'healthy' ? [] : d.reasons).map((r) => Object.assign(document.createElement('li'), { textContent: r })));
+  reasons.hidden = reasons.childElementCount === 0;
+  renderSummary(byId('summary'), d.summary);
+  charts.render(d.charts, d, canvasFor);
+  let points = 0;
+  for (const fig of Array.from(document.querySelectorAll<HTMLElement>('figure.chart[data-chart]'))) {
+    const id = fig.dataset.chart!;
+    const view = id === 'forecast' ? undefined : d.charts.find((c) => c.id === id);
+    if (id === 'forecast') continue;
+    const n = view ? view.series.reduce((a, s) => a + s.points.length, 0) : 0;
+    points += n;
+    fig.dataset.points = String(n);
+    fig.querySelector<HTMLElement>('.empty')!.hidden = n > 0;
+  }
+  const fc = d.forecast;
+  charts.renderForecast(fc, canvasFor('forecast'));
+  const fcFig = document.querySelector<HTMLElement>('figure[data-chart="forecast"]')!;
+  fcFig.dataset.points = String(fc?.history.length ?? 0);
+  setText(
+    'forecast-text',
+    fc
+      ? `${fc.label} in ${fc.days} days: ${formatValue(fc.unit, fc.projection.value)} (${Math.round(fc.projection.confidence * 100)}% interval ${formatValue(fc.unit, fc.projection.lower)} to ${formatValue(fc.unit, fc.projection.upper)}), now ${formatValue(fc.unit, fc.history[fc.history.length - 1]?.y ?? 0)}. ${fc.recommendation}.`
+      : 'Not enough history for a forecast yet.',
+  );
+  renderRoutes(routesTable, byId('routes-empty'), d.routes, state.sort);
+  renderChecks(byId('checks'), byId('checks-empty'), d.checks);
+  renderAlerts(byId('active-alerts'), byId('alerts-empty'), byId<HTMLTableElement>('alert-history'), d.activeAlerts, d.alertHistory, d.to);
+  renderFindings(byId('findings'), byId('findings-empty'), d.findings);
+  byId('problems').replaceChildren(...d.problems.map((p) => Object.assign(document.createElement('li'), { textContent: p })));
+  return points;
+}
+
+/** Tells drawn charts from blank ones by their pixels, for the tests and the footer. */
+function markDrawnCharts(): void {
+  let drawn = 0;
+  let withData = 0;
+  for (const fig of Array.from(document.querySelectorAll<HTMLElement>('figure.chart[data-chart]'))) {
+    const canvas = fig.querySelector('canvas');
+    const hasData = Number(fig.dataset.points) > 0;
+    const pixels = canvas && hasData ? drawnPixels(canvas) : 0;
+    fig.dataset.drawn = String(pixels > 0);
+    if (hasData) withData++;
+    if (pixels > 0) drawn++;
+  }
+  root.dataset.chartsWithData = String(withData);
+  root.dataset.chartsDrawn = String(drawn);
+}
+
+function onData(d: DashboardData, reason: 'first' | 'update' | 'range', received: number): void {
+  errorBox.hidden = true;
+  const points = renderData(d);
+  root.dataset.chartPoints = String(points);
+  root.dataset.resolution = d.resolution;
+  // After the browser has painted: the time a user waits to see it.
+  requestAnimationFrame(() => {
+    const renderMs = performance.now() - received;
+    const kind = firstRenderDone ? reason : 'first';
+    firstRenderDone = true;
+    if (kind === 'first') root.dataset.firstRenderMs = renderMs.toFixed(1);
+    else root.dataset.lastUpdateMs = renderMs.toFixed(1);
+    root.dataset.buildMs = d.buildMs.toFixed(1);
+    markDrawnCharts();
+    setText('footer', `${d.label} · ${d.resolution} resolution · ${points} points · built in ${d.buildMs.toFixed(0)} ms, drawn in ${renderMs.toFixed(0)} ms${d.latestAt ? ` · last sample ${new Date(d.latestAt).toLocaleTimeString()}` : ''}`);
+    vscode.postMessage({ type: 'rendered', reason: kind, renderMs, points });
+  });
+}
+
 function receive(message: HostToDashboard): void {
+  const received = performance.now();
   switch (message.type) {
     case 'state':
-      renderState(message.target, message.probing);
+      targets = message.targets;
+      state.range = message.range;
+      if (message.selected) state.targetId = message.selected;
+      save();
+      renderRangeButtons();
+      renderTargets(message.selected, message.probing);
+      return;
+    case 'data':
+      onData(message.data, message.reason, received);
       return;
     case 'error':
       errorBox.textContent = message.message;
@@ -87,8 +187,32 @@ function receive(message: HostToDashboard): void {
   }
 }
 
+function select(range: RangeId, targetId = state.targetId): void {
+  state.range = range;
+  state.targetId = targetId;
+  save();
+  renderRangeButtons();
+  if (targetId) vscode.postMessage({ type: 'select', targetId, range });
+}
+
 window.addEventListener('message', (event: MessageEvent<HostToDashboard>) => receive(event.data));
+for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('button.range'))) b.addEventListener('click', () => select(b.dataset.range as RangeId));
+targetSelect.addEventListener('change', () => select(state.range, targetSelect.value));
+for (const th of Array.from(routesTable.tHead!.querySelectorAll<HTMLElement>('th[data-sort]'))) {
+  th.querySelector('button')!.addEventListener('click', () => {
+    const key = th.dataset.sort as RouteSortKey;
+    state.sort = { key, descending: state.sort.key === key ? !state.sort.descending : key !== 'route' };
+    save();
+    if (lastData) renderRoutes(routesTable, byId('routes-empty'), lastData.routes, state.sort);
+  });
+}
 attachButton.addEventListener('click', () => vscode.postMessage({ type: 'attach' }));
 reprobeButton.addEventListener('click', () => vscode.postMessage({ type: 'reprobe' }));
-detachButton.addEventListener('click', () => vscode.postMessage({ type: 'detach' }));
-vscode.postMessage({ type: 'ready' });
+detachButton.addEventListener('click', () => vscode.postMessage({ type: 'detach', targetId: state.targetId }));
+exportButton.addEventListener('click', () => vscode.postMessage({ type: 'exportReport' }));
+onThemeChange(() => {
+  charts.setTheme(readChartTheme());
+  if (lastData) renderData(lastData);
+});
+renderRangeButtons();
+vscode.postMessage({ type: 'ready', targetId: state.targetId, range: state.range });

@@ -1,7 +1,8 @@
 /**
  * Messages between the Dashboard panel (extension host) and its page (webview). Both sides
  * switch over `type` exhaustively and end in assertNever, so adding a message without handling
- * it is a compile error on each side.
+ * it is a compile error on each side. Every string that came from a service is data here; the
+ * page sets it with textContent.
  */
 
 export interface EndpointView {
@@ -15,6 +16,8 @@ export interface EndpointView {
 }
 
 export interface TargetView {
+  /** targetId: the base URL, or pid:N. */
+  id: string;
   /** host:port, or "pid N". */
   label: string;
   /** The base URL of an HTTP target. */
@@ -23,19 +26,174 @@ export interface TargetView {
   /** ISO-8601 time of attaching. */
   attachedAt: string;
   probe?: { metrics: EndpointView; health: EndpointView; probedAt: string };
+  level: HealthLevelView;
+}
+
+export type HealthLevelView = 'unknown' | 'healthy' | 'degraded' | 'down';
+export type RangeId = '15m' | '1h' | '24h' | '30d';
+export const RANGES: Record<RangeId, { label: string; ms: number }> = {
+  '15m': { label: '15 min', ms: 15 * 60_000 },
+  '1h': { label: '1 hour', ms: 3_600_000 },
+  '24h': { label: '24 hours', ms: 86_400_000 },
+  '30d': { label: '30 days', ms: 30 * 86_400_000 },
+};
+export function isRangeId(v: unknown): v is RangeId {
+  return typeof v === 'string' && Object.prototype.hasOwnProperty.call(RANGES, v);
+}
+
+export type Unit = 'ms' | 'rps' | 'share' | 'percent' | 'bytes';
+export type ChartId = 'latency' | 'throughput' | 'errors' | 'cpu' | 'memory' | 'pool' | 'poolWait' | 'cache';
+
+/** Chart.js's internal point format (parsing: false): x is epoch ms. */
+export interface XY {
+  x: number;
+  y: number;
+}
+
+export interface SeriesView {
+  label: string;
+  points: XY[];
+}
+
+export interface ChartView {
+  id: ChartId;
+  title: string;
+  unit: Unit;
+  series: SeriesView[];
+}
+
+export interface RouteRow {
+  route: string;
+  method?: string;
+  requestRate: number;
+  errorRate: number;
+  p50Ms?: number;
+  p95Ms?: number;
+  p99Ms?: number;
+}
+
+export interface CheckRow {
+  name: string;
+  status: string;
+  detail?: string;
+}
+
+export interface ActiveAlertRow {
+  name: string;
+  severity: string;
+  state: 'pending' | 'firing' | 'inactive';
+  value: number;
+  labels: string;
+  /** Epoch ms the condition started holding. */
+  activeAt: number;
+}
+
+export interface AlertHistoryRow {
+  at: number;
+  type: 'firing' | 'resolved';
+  name: string;
+  severity: string;
+  message: string;
+}
+
+export interface FindingView {
+  id: string;
+  severity: 'info' | 'warning' | 'critical';
+  analyzer: string;
+  title: string;
+  evidence: string;
+  numbers: [string, string][];
+  recommendation: string;
+  window: { from: number; to: number };
+}
+
+export interface ForecastView {
+  metric: string;
+  label: string;
+  unit: string;
+  days: number;
+  history: XY[];
+  /** The fitted line from the first sample to the projection date. */
+  fit: XY[];
+  /** Prediction interval along the projection. */
+  lower: XY[];
+  upper: XY[];
+  projection: { atMs: number; value: number; lower: number; upper: number; confidence: number };
+  growth: number;
+  significant: boolean;
+  recommendation: string;
+}
+
+export interface SummaryView {
+  /** From merged histogram buckets over the range when the service exposes histograms. */
+  p50Ms?: number;
+  p95Ms?: number;
+  p99Ms?: number;
+  requestRate?: number;
+  errorRate?: number;
+  cpuPercent?: number;
+  rssBytes?: number;
+  latencySource: 'histograms' | 'latest' | 'none';
+}
+
+export interface DashboardData {
+  targetId: string;
+  label: string;
+  range: RangeId;
+  from: number;
+  to: number;
+  resolution: string;
+  /** Epoch ms of the newest snapshot behind the data. */
+  latestAt?: number;
+  level: HealthLevelView;
+  reasons: string[];
+  summary: SummaryView;
+  charts: ChartView[];
+  routes: RouteRow[];
+  checks: CheckRow[];
+  activeAlerts: ActiveAlertRow[];
+  alertHistory: AlertHistoryRow[];
+  findings: FindingView[];
+  forecast?: ForecastView;
+  /** Collection problems of the latest round, one line each. */
+  problems: string[];
+  /** Host time spent building this data, ms (shown in the footer, read by the benchmark). */
+  buildMs: number;
 }
 
 export type HostToDashboard =
-  | { type: 'state'; target: TargetView | null; probing: boolean }
+  | { type: 'state'; targets: TargetView[]; selected: string | null; range: RangeId; probing: boolean; intervalMs: number }
+  | { type: 'data'; data: DashboardData; reason: 'first' | 'update' | 'range' }
   | { type: 'error'; message: string };
 
-export type DashboardToHost = { type: 'ready' } | { type: 'reprobe' } | { type: 'attach' } | { type: 'detach' };
+export type DashboardToHost =
+  | { type: 'ready'; targetId?: string; range?: RangeId }
+  | { type: 'select'; targetId: string; range: RangeId }
+  | { type: 'reprobe' }
+  | { type: 'attach' }
+  | { type: 'detach'; targetId?: string }
+  | { type: 'exportReport' }
+  | { type: 'rendered'; reason: 'first' | 'update' | 'range'; renderMs: number; points: number };
 
-const DASHBOARD_TO_HOST_TYPES: ReadonlySet<string> = new Set<DashboardToHost['type']>(['ready', 'reprobe', 'attach', 'detach']);
+const DASHBOARD_TO_HOST_TYPES: ReadonlySet<string> = new Set<DashboardToHost['type']>(['ready', 'select', 'reprobe', 'attach', 'detach', 'exportReport', 'rendered']);
 
 /** Messages from a webview are checked before use: the host never trusts their shape. */
 export function isDashboardToHost(value: unknown): value is DashboardToHost {
-  return typeof value === 'object' && value !== null && DASHBOARD_TO_HOST_TYPES.has((value as { type?: unknown }).type as string);
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Record<string, unknown>;
+  if (!DASHBOARD_TO_HOST_TYPES.has(m.type as string)) return false;
+  switch (m.type) {
+    case 'select':
+      return typeof m.targetId === 'string' && isRangeId(m.range);
+    case 'ready':
+      return (m.targetId === undefined || typeof m.targetId === 'string') && (m.range === undefined || isRangeId(m.range));
+    case 'detach':
+      return m.targetId === undefined || typeof m.targetId === 'string';
+    case 'rendered':
+      return typeof m.renderMs === 'number' && typeof m.points === 'number' && (m.reason === 'first' || m.reason === 'update' || m.reason === 'range');
+    default:
+      return true;
+  }
 }
 
 export function assertNever(value: never): never {

@@ -11,8 +11,9 @@ import { attachTarget } from '../targets/attachTarget';
  * of executeCommand can see what happened; undefined when the user cancelled.
  */
 export async function attachCommand(services: ExtensionServices, arg?: unknown): Promise<AttachOutcome | undefined> {
-  const interactive = typeof arg !== 'string';
-  const input = interactive ? await askForTarget(services) : arg;
+  // A string (tests, auto-attach) or a recent target's tree item (its inline Attach action).
+  const given = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && typeof (arg as { targetInput?: unknown }).targetInput === 'string' ? (arg as { targetInput: string }).targetInput : undefined;
+  const input = given ?? (await askForTarget(services));
   if (input === undefined) return undefined;
   const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: `PerfLens: probing ${input.trim()}` },

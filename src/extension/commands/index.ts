@@ -4,15 +4,23 @@ import { COMMANDS } from '../constants';
 import type { ExtensionServices } from '../services';
 import { attachCommand } from './attach';
 import { detachCommand } from './detach';
+import { diagnoseCommand } from './diagnose';
+import { exportReportCommand } from './exportReport';
+import { setWebhookUrlCommand } from './setWebhookUrl';
 import { showDashboardCommand } from './showDashboard';
+import { snoozeAlertsCommand } from './snoozeAlerts';
 
 type CommandHandler = (services: ExtensionServices, ...args: unknown[]) => unknown;
 
 /** Every command PerfLens contributes, by id; the record type makes a missing handler a compile error. */
 export const COMMAND_HANDLERS: Record<CommandId, CommandHandler> = {
   [COMMANDS.attach]: (s, arg) => attachCommand(s, arg),
-  [COMMANDS.detach]: (s) => detachCommand(s),
-  [COMMANDS.showDashboard]: (s) => showDashboardCommand(s),
+  [COMMANDS.detach]: (s, arg) => detachCommand(s, arg),
+  [COMMANDS.showDashboard]: (s, arg, range) => showDashboardCommand(s, arg, range),
+  [COMMANDS.diagnoseSlowResponses]: (s) => diagnoseCommand(s),
+  [COMMANDS.exportReport]: (s, arg) => exportReportCommand(s, arg),
+  [COMMANDS.setWebhookUrl]: (s, arg) => setWebhookUrlCommand(s, arg),
+  [COMMANDS.snoozeAlerts]: (s, arg) => snoozeAlertsCommand(s, arg),
 };
 
 export function registerCommands(services: ExtensionServices): vscode.Disposable[] {

@@ -1,7 +1,11 @@
+import type { RangeId } from '../../../webview/dashboard/protocol';
+import { isRangeId } from '../../../webview/dashboard/protocol';
 import type { ExtensionServices } from '../services';
+import { targetIdArg } from './detach';
 
-/** PerfLens: Show Dashboard — opens (or reveals) the dashboard panel; its code loads on first use. */
-export async function showDashboardCommand(services: ExtensionServices): Promise<void> {
+/** PerfLens: Show Dashboard — opens (or reveals) the dashboard, optionally on a target (id or tree item) and range. */
+export async function showDashboardCommand(services: ExtensionServices, arg?: unknown, range?: unknown): Promise<void> {
   const { DashboardPanel } = await import('../panels/dashboardPanel');
-  DashboardPanel.show(services);
+  const r: RangeId | undefined = isRangeId(range) ? range : undefined;
+  DashboardPanel.show(services, { targetId: targetIdArg(arg), range: r });
 }

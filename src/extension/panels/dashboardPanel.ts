@@ -1,94 +1,112 @@
 import * as vscode from 'vscode';
-import type { DashboardToHost, EndpointView, HostToDashboard, TargetView } from '../../../webview/dashboard/protocol';
-import { assertNever, isDashboardToHost } from '../../../webview/dashboard/protocol';
+import type { DashboardData, DashboardToHost, EndpointView, HostToDashboard, RangeId, TargetView } from '../../../webview/dashboard/protocol';
+import { assertNever, isDashboardToHost, isRangeId } from '../../../webview/dashboard/protocol';
 import { COMMANDS, VIEWS } from '../constants';
+import type { TargetState } from '../live/liveMonitor';
 import type { ExtensionServices } from '../services';
 import { reprobeCurrent } from '../targets/attachTarget';
 import type { EndpointReport } from '../targets/probeReport';
 import type { AttachedTarget } from '../targets/targetRegistry';
+import { targetId } from '../targets/targetRegistry';
+import { buildDashboardData } from './dashboardData';
+import { DASHBOARD_BODY } from './dashboardMarkup';
 import { renderWebviewPage, webviewOptions } from './html';
-
-/** Static page skeleton; the page script fills every value in with textContent. */
-const DASHBOARD_BODY = `<main class="dashboard" data-perflens-view="dashboard" data-state="loading">
-      <header>
-        <h1>PerfLens</h1>
-        <div class="actions">
-          <button id="attach" type="button">Attach…</button>
-          <button id="reprobe" type="button">Probe again</button>
-          <button id="detach" type="button" class="secondary">Detach</button>
-        </div>
-      </header>
-      <section class="target" aria-labelledby="target-heading">
-        <h2 id="target-heading">Target</h2>
-        <p id="target-empty">Not attached. Run <strong>PerfLens: Attach to Service…</strong> and give a URL, a port or a process id.</p>
-        <dl id="target-details" hidden>
-          <dt>URL</dt><dd><code id="target-url"></code></dd>
-          <dt>Attached</dt><dd id="target-since"></dd>
-          <dt>Last probe</dt><dd id="target-probed"></dd>
-        </dl>
-      </section>
-      <section class="endpoints" aria-labelledby="endpoints-heading">
-        <h2 id="endpoints-heading">Endpoints</h2>
-        <table id="endpoints">
-          <thead><tr><th>Endpoint</th><th>Reachable</th><th>Status</th><th>Content type</th><th>Latency</th><th>Detail</th></tr></thead>
-          <tbody></tbody>
-        </table>
-        <p id="probing" hidden>Probing…</p>
-      </section>
-      <p id="error" class="error" role="alert" hidden></p>
-    </main>`;
 
 function endpointView(e: EndpointReport): EndpointView {
   return { path: e.path, url: e.url, reachable: e.reachable, status: e.status, contentType: e.contentType, latencyMs: e.latencyMs, error: e.error };
 }
 
-export function targetView(t: AttachedTarget | undefined): TargetView | null {
-  if (!t) return null;
+export function targetView(t: AttachedTarget, state: TargetState | undefined): TargetView {
   return {
+    id: targetId(t.spec),
     label: t.label,
     url: t.spec.kind === 'pid' ? undefined : t.spec.baseUrl,
     pid: t.spec.kind === 'pid' ? t.spec.pid : undefined,
     attachedAt: new Date(t.attachedAt).toISOString(),
-    probe: t.probe
-      ? { metrics: endpointView(t.probe.metrics), health: endpointView(t.probe.health), probedAt: new Date(t.probedAt ?? t.attachedAt).toISOString() }
-      : undefined,
+    probe: t.probe ? { metrics: endpointView(t.probe.metrics), health: endpointView(t.probe.health), probedAt: new Date(t.probedAt ?? t.attachedAt).toISOString() } : undefined,
+    level: state?.health.level ?? 'unknown',
   };
 }
 
-/** The Dashboard webview: one panel per window, revealed again when asked twice. */
+/** The last render times the page reported, for the output log and the tests. */
+export interface DashboardTimings {
+  firstRenderMs?: number;
+  lastUpdateMs?: number;
+  lastBuildMs?: number;
+  points?: number;
+}
+
+/**
+ * The Dashboard webview: one panel per window. It shows one target (chosen in the page) over one
+ * range, posts new data at most once per collection interval, and is restored after a reload by
+ * the serializer (the page keeps its target, range and sort in its webview state).
+ */
 export class DashboardPanel {
   private static current: DashboardPanel | undefined;
+  static readonly timings: DashboardTimings = {};
   private readonly disposables: vscode.Disposable[] = [];
   private probing = false;
+  private selected: string | undefined;
+  private range: RangeId = '15m';
+  private ready = false;
+  private lastPostAt = 0;
+  private pendingTimer?: NodeJS.Timeout;
+  private sentFirst = false;
 
-  static show(services: ExtensionServices): DashboardPanel {
-    if (DashboardPanel.current) {
-      DashboardPanel.current.panel.reveal();
-      return DashboardPanel.current;
+  static show(services: ExtensionServices, opts: { targetId?: string; range?: RangeId } = {}): DashboardPanel {
+    const existing = DashboardPanel.current;
+    if (existing) {
+      existing.panel.reveal();
+      if (opts.targetId || opts.range) existing.select(opts.targetId ?? existing.selected, opts.range ?? existing.range, 'range');
+      return existing;
     }
     const { extensionUri } = services.context;
     const panel = vscode.window.createWebviewPanel(VIEWS.dashboardPanel, 'PerfLens Dashboard', vscode.ViewColumn.Active, webviewOptions(extensionUri));
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'perflens.svg');
-    DashboardPanel.current = new DashboardPanel(panel, services);
+    DashboardPanel.current = new DashboardPanel(panel, services, opts);
     return DashboardPanel.current;
+  }
+
+  /** Restores a panel VS Code kept across a reload (registerWebviewPanelSerializer). */
+  static revive(panel: vscode.WebviewPanel, services: ExtensionServices, saved: unknown): void {
+    DashboardPanel.current?.panel.dispose();
+    const s = (saved ?? {}) as { targetId?: unknown; range?: unknown };
+    panel.webview.options = webviewOptions(services.context.extensionUri);
+    DashboardPanel.current = new DashboardPanel(panel, services, { targetId: typeof s.targetId === 'string' ? s.targetId : undefined, range: isRangeId(s.range) ? s.range : undefined });
   }
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly services: ExtensionServices,
+    opts: { targetId?: string; range?: RangeId },
   ) {
-    panel.webview.html = renderWebviewPage(panel.webview, services.context.extensionUri, {
-      title: 'PerfLens Dashboard',
-      scripts: ['dashboard.js'],
-      styles: ['dashboard.css'],
-      body: DASHBOARD_BODY,
-    });
-    const registrySub = services.registry.onDidChange(() => this.postState());
+    this.selected = opts.targetId;
+    this.range = opts.range ?? '15m';
+    panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'perflens.svg');
+    panel.webview.html = renderWebviewPage(panel.webview, services.context.extensionUri, { title: 'PerfLens Dashboard', scripts: ['dashboard.js'], styles: ['dashboard.css'], body: DASHBOARD_BODY });
+    const { registry, monitor } = services;
+    const subs = [
+      registry.onDidChange(() => this.postState()),
+      monitor.onDidChangeTargets(() => this.postState()),
+      monitor.onDidUpdate((t) => {
+        if (t.id === this.selectedId()) this.scheduleData();
+      }),
+    ];
     this.disposables.push(
-      new vscode.Disposable(() => registrySub.dispose()),
+      new vscode.Disposable(() => subs.forEach((s) => s.dispose())),
       panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+      panel.onDidChangeViewState(() => {
+        // Hidden panels skip updates; catch up as soon as the panel shows again.
+        if (panel.visible) this.postData('update');
+      }),
       panel.onDidDispose(() => this.dispose()),
     );
+  }
+
+  private selectedId(): string | undefined {
+    const attached = this.services.registry.attached;
+    if (this.selected && (attached.some((t) => targetId(t.spec) === this.selected) || this.services.monitor.store?.series(this.selected).length)) return this.selected;
+    const cur = this.services.registry.current;
+    return cur ? targetId(cur.spec) : undefined;
   }
 
   private receive(message: unknown): void {
@@ -102,7 +120,15 @@ export class DashboardPanel {
   private async handle(message: DashboardToHost): Promise<void> {
     switch (message.type) {
       case 'ready':
+        this.ready = true;
+        this.sentFirst = false;
+        if (message.targetId && !this.selected) this.selected = message.targetId;
+        if (message.range && this.range === '15m') this.range = message.range;
         this.postState();
+        this.postData('first');
+        return;
+      case 'select':
+        this.select(message.targetId, message.range, 'range');
         return;
       case 'reprobe':
         await this.reprobe();
@@ -111,11 +137,32 @@ export class DashboardPanel {
         await vscode.commands.executeCommand(COMMANDS.attach);
         return;
       case 'detach':
-        await vscode.commands.executeCommand(COMMANDS.detach);
+        await vscode.commands.executeCommand(COMMANDS.detach, message.targetId);
+        return;
+      case 'exportReport':
+        await vscode.commands.executeCommand(COMMANDS.exportReport, { targetId: this.selectedId(), range: this.range });
+        return;
+      case 'rendered':
+        this.recordTiming(message.reason, message.renderMs, message.points);
         return;
       default:
         assertNever(message);
     }
+  }
+
+  private recordTiming(reason: 'first' | 'update' | 'range', renderMs: number, points: number): void {
+    const t = DashboardPanel.timings;
+    if (reason === 'first') t.firstRenderMs = renderMs;
+    else t.lastUpdateMs = renderMs;
+    t.points = points;
+    this.services.log.debug(`dashboard ${reason} render: ${renderMs.toFixed(1)} ms for ${points} points (data built in ${t.lastBuildMs?.toFixed(1) ?? '?'} ms)`);
+  }
+
+  private select(id: string | undefined, range: RangeId, reason: 'range'): void {
+    this.selected = id;
+    this.range = range;
+    this.postState();
+    this.postData(reason);
   }
 
   private async reprobe(): Promise<void> {
@@ -132,7 +179,45 @@ export class DashboardPanel {
   }
 
   private postState(): void {
-    this.post({ type: 'state', target: targetView(this.services.registry.current), probing: this.probing });
+    const { registry, monitor } = this.services;
+    const targets = registry.attached.map((t) => targetView(t, monitor.target(targetId(t.spec))));
+    this.post({ type: 'state', targets, selected: this.selectedId() ?? null, range: this.range, probing: this.probing, intervalMs: this.services.settings().collectionIntervalSeconds * 1000 });
+  }
+
+  /** At most one data message per collection interval; a burst of snapshots coalesces into one. */
+  private scheduleData(): void {
+    if (!this.ready || !this.panel.visible || this.pendingTimer) return;
+    const interval = this.services.settings().collectionIntervalSeconds * 1000;
+    const wait = Math.max(0, this.lastPostAt + interval - Date.now());
+    this.pendingTimer = setTimeout(() => {
+      this.pendingTimer = undefined;
+      this.postData('update');
+    }, wait);
+  }
+
+  /** Builds and posts the data for the selected target and range. */
+  buildData(): DashboardData | undefined {
+    const id = this.selectedId();
+    if (!id) return undefined;
+    const { monitor, registry } = this.services;
+    const state = monitor.target(id);
+    const attached = registry.find(id);
+    return buildDashboardData({ targetId: id, label: attached?.label ?? state?.label ?? id, range: this.range, now: Date.now(), state, store: monitor.store, alertHistory: monitor.alertHistory(id, 100) });
+  }
+
+  private postData(reason: 'first' | 'update' | 'range'): void {
+    if (!this.ready) return;
+    try {
+      const data = this.buildData();
+      if (!data) return;
+      DashboardPanel.timings.lastBuildMs = data.buildMs;
+      this.lastPostAt = Date.now();
+      this.post({ type: 'data', data, reason: this.sentFirst ? reason : 'first' });
+      this.sentFirst = true;
+    } catch (e) {
+      this.services.log.error('building the dashboard data failed', e instanceof Error ? e : String(e));
+      this.post({ type: 'error', message: `Could not build the dashboard: ${e instanceof Error ? e.message : String(e)}` });
+    }
   }
 
   private post(message: HostToDashboard): void {
@@ -140,7 +225,8 @@ export class DashboardPanel {
   }
 
   private dispose(): void {
-    DashboardPanel.current = undefined;
+    if (DashboardPanel.current === this) DashboardPanel.current = undefined;
+    clearTimeout(this.pendingTimer);
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

@@ -1,42 +1,50 @@
 import * as vscode from 'vscode';
 import { COMMANDS, STATUS_BAR_ID, STATUS_BAR_NAME } from '../constants';
-import { describeEndpoint, endpointUsable } from '../targets/probeReport';
-import type { AttachedTarget, TargetRegistry } from '../targets/targetRegistry';
+import type { ExtensionServices } from '../services';
+import { statusBarView } from './statusBarModel';
 
-/** The "PerfLens: …" item: what is attached and whether it answers; a click opens the dashboard. */
+/**
+ * The "PerfLens: …" item: the worst attached target's state and headline number, a tooltip with
+ * every target's numbers and failing checks; a click opens the dashboard.
+ */
 export class StatusBarController implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
-  private readonly subscription: { dispose(): void };
+  private readonly subscriptions: { dispose(): void }[] = [];
 
-  constructor(registry: TargetRegistry) {
+  constructor(private readonly services: ExtensionServices) {
     this.item = vscode.window.createStatusBarItem(STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 50);
     this.item.name = STATUS_BAR_NAME;
     this.item.command = COMMANDS.showDashboard;
-    this.render(registry.current);
-    this.subscription = registry.onDidChange((t) => this.render(t));
+    const { monitor, registry } = services;
+    this.subscriptions.push(
+      monitor.onDidUpdate(() => this.render()),
+      monitor.onDidChangeTargets(() => this.render()),
+      registry.onDidChange(() => this.render()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('perflens')) this.render();
+      }),
+    );
+    this.render();
     this.item.show();
   }
 
-  private render(target: AttachedTarget | undefined): void {
-    if (!target) {
-      this.item.text = '$(pulse) PerfLens: not attached';
-      this.item.tooltip = 'PerfLens is not attached to a service. Click to open the dashboard, or run "PerfLens: Attach to Service…".';
-      this.item.backgroundColor = undefined;
-      return;
-    }
-    const probe = target.probe;
-    const unreachable = probe !== undefined && !endpointUsable(probe.metrics) && !endpointUsable(probe.health);
-    this.item.text = `${unreachable ? '$(warning)' : '$(plug)'} PerfLens: ${target.label}`;
-    this.item.backgroundColor = unreachable ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    // A plain-string tooltip: strings from the service are never rendered as markdown.
-    const lines = [`PerfLens: attached to ${target.spec.kind === 'pid' ? target.label : target.spec.baseUrl}`];
-    if (probe) lines.push(describeEndpoint(probe.metrics), describeEndpoint(probe.health));
-    lines.push('Click to show the dashboard.');
-    this.item.tooltip = lines.join('\n');
+  private render(): void {
+    const settings = this.services.settings();
+    const states = this.services.monitor.targets();
+    // Targets attached but not yet handed to the monitor (the first moments after a reload).
+    const pending = this.services.registry.attached.filter((t) => !states.some((s) => s.label === t.label));
+    const all = [...states, ...pending.map((t) => ({ id: t.input, label: t.label, collecting: false, health: { level: 'unknown' as const, reasons: [] }, findings: [], alerts: [], window: [] }))];
+    const view = statusBarView(all, settings.statusBarHeadline, settings.monitoringEnabled);
+    this.item.text = view.text;
+    this.item.backgroundColor = view.background ? new vscode.ThemeColor(view.background) : undefined;
+    const tooltip = new vscode.MarkdownString(view.tooltip, true);
+    tooltip.isTrusted = false;
+    tooltip.supportHtml = false;
+    this.item.tooltip = tooltip;
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions.splice(0)) s.dispose();
     this.item.dispose();
   }
 }

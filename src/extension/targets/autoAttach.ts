@@ -3,17 +3,18 @@ import { COMMANDS } from '../constants';
 import type { ExtensionServices } from '../services';
 
 /**
- * Honours `perflens.autoAttach`: when the workspace names a target and is trusted, attach to it
- * after activation (not during it). A target remembered from last time is attached again, so
- * its probe is fresh.
+ * Honours `perflens.autoAttach`: attach to the named target after activation (not during it).
+ * In an untrusted workspace only the user's own value counts (config.ts): a workspace's
+ * settings.json cannot point PerfLens at a target, and the log says it was ignored.
  */
 export function scheduleAutoAttach(services: ExtensionServices): void {
   const wanted = services.settings().autoAttach;
-  if (!wanted) return;
   if (!vscode.workspace.isTrusted) {
-    services.log.info(`perflens.autoAttach (${wanted}) ignored: the workspace is not trusted.`);
-    return;
+    const fromWorkspace = vscode.workspace.getConfiguration('perflens').inspect<string>('autoAttach');
+    const ignored = fromWorkspace?.workspaceFolderValue ?? fromWorkspace?.workspaceValue;
+    if (ignored) services.log.info(`perflens.autoAttach (${ignored}) from the workspace settings ignored: the workspace is not trusted.`);
   }
+  if (!wanted) return;
   setTimeout(() => {
     services.log.info(`auto-attaching to ${wanted} (setting perflens.autoAttach)`);
     void vscode.commands.executeCommand(COMMANDS.attach, wanted);

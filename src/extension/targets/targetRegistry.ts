@@ -20,9 +20,16 @@ export interface StateStore {
   update(key: string, value: unknown): PromiseLike<void>;
 }
 
-interface StoredTargets {
+interface StoredTargetsV1 {
   version: 1;
   current?: AttachedTarget;
+  recent: string[];
+}
+
+interface StoredTargets {
+  version: 2;
+  /** Attached targets, oldest first; the last one is the current target. */
+  attached: AttachedTarget[];
   recent: string[];
 }
 
@@ -33,18 +40,38 @@ export function labelFor(spec: TargetSpec): string {
   return new URL(spec.baseUrl).host;
 }
 
-function isStoredTargets(v: unknown): v is StoredTargets {
+/**
+ * The id a target is known by everywhere (session, history store, tree items, dashboard):
+ * its base URL, or pid:N. It is also the AttachSession's default id.
+ */
+export function targetId(spec: TargetSpec): string {
+  return spec.kind === 'pid' ? `pid:${spec.pid}` : spec.baseUrl;
+}
+
+function isTarget(v: unknown): v is AttachedTarget {
   if (typeof v !== 'object' || v === null) return false;
-  const s = v as Partial<StoredTargets>;
-  if (s.version !== 1 || !Array.isArray(s.recent) || !s.recent.every((r) => typeof r === 'string')) return false;
-  if (s.current === undefined) return true;
-  const c = s.current as Partial<AttachedTarget>;
+  const c = v as Partial<AttachedTarget>;
   return typeof c.input === 'string' && typeof c.label === 'string' && typeof c.attachedAt === 'number' && typeof c.spec === 'object' && c.spec !== null;
 }
 
+function isRecent(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((r) => typeof r === 'string');
+}
+
+/** Reads what an older or current version stored; anything unreadable is dropped rather than trusted. */
+function load(v: unknown): StoredTargets {
+  if (typeof v === 'object' && v !== null) {
+    const s = v as Partial<StoredTargets> | Partial<StoredTargetsV1>;
+    if (s.version === 2 && isRecent(s.recent) && Array.isArray(s.attached) && s.attached.every(isTarget)) return { version: 2, attached: s.attached, recent: s.recent };
+    if (s.version === 1 && isRecent(s.recent) && (s.current === undefined || isTarget(s.current))) return { version: 2, attached: s.current ? [s.current] : [], recent: s.recent };
+  }
+  return { version: 2, attached: [], recent: [] };
+}
+
 /**
- * Keeps the attached target (and recently used inputs) in workspace state, so the session code
- * that collects from it can pick it up, and a window reload keeps the attachment.
+ * Keeps the attached targets (and recently used inputs) in workspace state, so the live monitor
+ * collects from them and a window reload keeps the attachments. Several targets may be attached;
+ * the most recently attached one is `current`.
  */
 export class TargetRegistry {
   private state: StoredTargets;
@@ -54,13 +81,16 @@ export class TargetRegistry {
     private readonly store: StateStore,
     private readonly storeKey: string,
   ) {
-    const loaded = store.get<unknown>(storeKey);
-    // Anything unreadable (an older or hand-edited shape) is dropped rather than trusted.
-    this.state = isStoredTargets(loaded) ? loaded : { version: 1, recent: [] };
+    this.state = load(store.get<unknown>(storeKey));
   }
 
   get current(): AttachedTarget | undefined {
-    return this.state.current;
+    return this.state.attached[this.state.attached.length - 1];
+  }
+
+  /** Every attached target, oldest first. */
+  get attached(): readonly AttachedTarget[] {
+    return this.state.attached;
   }
 
   /** Recently attached inputs, newest first. */
@@ -68,22 +98,30 @@ export class TargetRegistry {
     return this.state.recent;
   }
 
+  find(id: string): AttachedTarget | undefined {
+    return this.state.attached.find((t) => targetId(t.spec) === id);
+  }
+
+  /** Attaches a target (replacing one with the same id) and makes it current. */
   async attach(target: AttachedTarget): Promise<void> {
+    const id = targetId(target.spec);
     const recent = [target.input, ...this.state.recent.filter((r) => r !== target.input)].slice(0, MAX_RECENT);
-    await this.save({ version: 1, current: target, recent });
+    await this.save({ version: 2, attached: [...this.state.attached.filter((t) => targetId(t.spec) !== id), target], recent });
   }
 
-  /** Records a fresh probe of the current target; ignored if the target changed meanwhile. */
+  /** Records a fresh probe of a target; ignored if that target was detached or re-attached meanwhile. */
   async recordProbe(forTarget: AttachedTarget, probe: ProbeReport, probedAt: number): Promise<void> {
-    const cur = this.state.current;
+    const id = targetId(forTarget.spec);
+    const cur = this.find(id);
     if (!cur || cur.attachedAt !== forTarget.attachedAt || cur.input !== forTarget.input) return;
-    await this.save({ ...this.state, current: { ...cur, probe, probedAt } });
+    await this.save({ ...this.state, attached: this.state.attached.map((t) => (t === cur ? { ...cur, probe, probedAt } : t)) });
   }
 
-  async detach(): Promise<AttachedTarget | undefined> {
-    const was = this.state.current;
+  /** Detaches the target with this id (default: the current one); returns it, or undefined. */
+  async detach(id?: string): Promise<AttachedTarget | undefined> {
+    const was = id === undefined ? this.current : this.find(id);
     if (!was) return undefined;
-    await this.save({ version: 1, recent: this.state.recent });
+    await this.save({ version: 2, attached: this.state.attached.filter((t) => t !== was), recent: this.state.recent });
     return was;
   }
 
@@ -95,6 +133,6 @@ export class TargetRegistry {
   private async save(next: StoredTargets): Promise<void> {
     this.state = next;
     await this.store.update(this.storeKey, next);
-    for (const l of [...this.listeners]) l(next.current);
+    for (const l of [...this.listeners]) l(this.current);
   }
 }

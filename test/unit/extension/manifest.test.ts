@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VERSION } from '../../../src/core/version';
 import { SETTING_ACCESSORS } from '../../../src/extension/config';
-import { ALL_COMMAND_IDS, ALL_SETTING_IDS, COMMAND_CATEGORY, CONTEXT_KEYS, SETTINGS, STATUS_BAR_ID, VIEWS } from '../../../src/extension/constants';
+import { ALL_COMMAND_IDS, ALL_SETTING_IDS, COMMAND_CATEGORY, CONTEXT_KEYS, SETTINGS, STATUS_BAR_ID, TARGET_SETTINGS, VIEWS, WALKTHROUGH_ID } from '../../../src/extension/constants';
+import { existsSync } from 'node:fs';
 
 interface ContributedCommand {
   command: string;
@@ -14,6 +15,9 @@ interface ContributedCommand {
 interface ContributedSetting {
   type: string;
   default: unknown;
+  minimum?: number;
+  maximum?: number;
+  enum?: string[];
   scope?: string;
   markdownDescription?: string;
   description?: string;
@@ -28,15 +32,21 @@ interface Manifest {
   contributes: {
     commands: ContributedCommand[];
     menus?: Record<string, { command: string; when?: string }[]>;
-    configuration: { title: string; properties: Record<string, ContributedSetting> };
+    configuration: { title: string; properties: Record<string, ContributedSetting> }[];
+    viewsContainers?: { activitybar?: { id: string; icon: string }[] };
+    views?: Record<string, { id: string }[]>;
+    viewsWelcome?: { view: string; contents: string }[];
+    walkthroughs?: { id: string; steps: { id: string; media: { markdown?: string } }[] }[];
   };
 }
 
 const root = join(__dirname, '..', '..', '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest;
 const contributedCommands = manifest.contributes.commands;
-const contributedSettings = manifest.contributes.configuration.properties;
-const ID_PATTERN = /^perflens\.[a-z][a-zA-Z0-9]*$/;
+const sections = manifest.contributes.configuration;
+const contributedSettings: Record<string, ContributedSetting> = Object.assign({}, ...sections.map((c) => c.properties));
+// perflens.camelCase, with an optional camelCase group for settings shown in one section (perflens.alerts.quiet).
+const ID_PATTERN = /^perflens(\.[a-z][a-zA-Z0-9]*){1,2}$/;
 
 describe('extension manifest', () => {
   // COMMAND_HANDLERS (src/extension/commands/index.ts) is a Record over these ids, so the compiler
@@ -52,8 +62,9 @@ describe('extension manifest', () => {
     }
   });
 
+  // The activity-bar container id may not contain dots (VS Code's rule): it is plain `perflens`.
   it('uses perflens.camelCase for every id', () => {
-    const ids = [...ALL_COMMAND_IDS, ...ALL_SETTING_IDS, ...Object.values(CONTEXT_KEYS), ...Object.values(VIEWS), STATUS_BAR_ID, ...Object.keys(contributedSettings)];
+    const ids = [...ALL_COMMAND_IDS, ...ALL_SETTING_IDS, ...Object.values(CONTEXT_KEYS), ...Object.values(VIEWS).filter((v) => v !== VIEWS.container), STATUS_BAR_ID, ...Object.keys(contributedSettings)];
     for (const id of ids) assert.match(id, ID_PATTERN);
   });
 
@@ -79,7 +90,43 @@ describe('extension manifest', () => {
 
   it('lets only the user (not a workspace) allow remote targets, and restricts autoAttach in untrusted workspaces', () => {
     assert.ok(['machine', 'application'].includes(contributedSettings[SETTINGS.allowRemoteTargets].scope ?? ''));
-    assert.ok(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations?.includes(SETTINGS.autoAttach));
+    assert.deepEqual([...(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations ?? [])].sort(), [...TARGET_SETTINGS].sort());
+  });
+
+  it('groups settings in titled sections and keeps numeric ranges and enums in step with config.ts', () => {
+    assert.deepEqual(sections.map((c) => c.title), ['Monitoring', 'Target and endpoints', 'Thresholds', 'Alerts']);
+    for (const accessor of Object.values(SETTING_ACCESSORS) as { id: string; min?: number; max?: number; allowed?: readonly string[] }[]) {
+      const c = contributedSettings[accessor.id]!;
+      if (accessor.min !== undefined) assert.deepEqual([c.minimum, c.maximum], [accessor.min, accessor.max], `${accessor.id} range`);
+      if (accessor.allowed) assert.deepEqual(c.enum, [...accessor.allowed], `${accessor.id} enum`);
+    }
+  });
+
+  it('mirrors the seed configuration defaults', () => {
+    const d = (id: string) => contributedSettings[id]?.default;
+    assert.equal(d(SETTINGS.monitoringEnabled), true);
+    assert.equal(d(SETTINGS.maxMemoryMb), 1024);
+    assert.equal(d(SETTINGS.maxCpuPercent), 80);
+    assert.equal(d(SETTINGS.retentionDays), 30);
+    assert.deepEqual([d(SETTINGS.alertsResponseTimeSeconds), d(SETTINGS.alertsErrorRate), d(SETTINGS.alertsMemoryUsage), d(SETTINGS.alertsCpuPercent)], [1.0, 0.05, 0.8, 80]);
+    assert.deepEqual([d(SETTINGS.metricsPath), d(SETTINGS.healthPath), d(SETTINGS.statusPath)], ['/metrics', '/health', '/status']);
+  });
+
+  it('contributes the PerfLens container with its three views, welcome content, and a walkthrough whose media exist', () => {
+    const container = manifest.contributes.viewsContainers?.activitybar?.find((c) => c.id === VIEWS.container);
+    assert.ok(container && existsSync(join(root, container.icon)));
+    assert.deepEqual(manifest.contributes.views?.[VIEWS.container]?.map((v) => v.id), [VIEWS.services, VIEWS.alerts, VIEWS.findings]);
+    const welcome = manifest.contributes.viewsWelcome?.find((w) => w.view === VIEWS.services);
+    assert.match(welcome?.contents ?? '', /\(command:perflens\.attach\)/);
+    const walk = manifest.contributes.walkthroughs?.find((w) => w.id === WALKTHROUGH_ID);
+    assert.deepEqual(walk?.steps.map((s) => s.id), ['attach', 'dashboard', 'profile', 'queries']);
+    for (const step of walk!.steps) assert.ok(step.media.markdown && existsSync(join(root, step.media.markdown)), `${step.id} media`);
+  });
+
+  it('hides commands that need a target unless attached', () => {
+    for (const id of ['perflens.detach', 'perflens.diagnoseSlowResponses', 'perflens.exportReport']) {
+      assert.equal(manifest.contributes.menus?.commandPalette?.find((m) => m.command === id)?.when, CONTEXT_KEYS.attached, id);
+    }
   });
 
   it('keeps package.json version equal to src/core/version.ts', () => {

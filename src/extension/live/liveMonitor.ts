@@ -1,0 +1,328 @@
+/**
+ * The live side of PerfLens, free of the editor API so it is unit-tested against the real demo
+ * service: one AttachSession per attached target (through the core SessionManager), every
+ * snapshot into the history store, the analyzers over a sliding window, and an alert engine per
+ * target. The extension adapts its events to the status bar, views, notifications and dashboard.
+ */
+import type { AlertStatus } from '../../core/analyzers/alerts/engine';
+import { AlertEngine } from '../../core/analyzers/alerts/engine';
+import { InMemoryAlertHistory } from '../../core/analyzers/alerts/history';
+import type { AlertEvent, AlertHandler, AlertHistory, AlertRule } from '../../core/analyzers/alerts/types';
+import { analyzeSnapshots } from '../../core/analyzers/analyze';
+import type { AnalyzerSettingsInput } from '../../core/analyzers/settings';
+import type { Finding } from '../../core/analyzers/types';
+import { SessionManager } from '../../core/session/manager';
+import type { AttachSessionOptions } from '../../core/session/session';
+import type { Snapshot } from '../../core/session/types';
+import type { HistoryStore } from '../../core/store';
+import type { Clock } from '../../core/util/clock';
+import { systemClock } from '../../core/util/clock';
+import type { Result } from '../../core/util/result';
+import { errorMessage } from '../../core/util/result';
+import type { TargetSpec } from '../../core/util/target';
+import type { TargetHealth } from './targetHealth';
+import { assessTargetHealth } from './targetHealth';
+
+export interface LiveConfig {
+  /** The seed's PERFORMANCE_MONITORING_ENABLED: when false, attached targets are not collected. */
+  enabled: boolean;
+  intervalMs: number;
+  metricsPath: string;
+  healthPath: string;
+  statusPath: string;
+  requestTimeoutMs: number;
+  allowRemote: boolean;
+  analyzer: AnalyzerSettingsInput;
+  alertsEnabled: boolean;
+  alertRules: AlertRule[];
+}
+
+export interface LiveTargetSpec {
+  /** targetId(spec): the base URL or pid:N. */
+  id: string;
+  label: string;
+  spec: TargetSpec;
+}
+
+export interface TargetState {
+  id: string;
+  label: string;
+  /** Whether a session is collecting right now (false while monitoring is disabled). */
+  collecting: boolean;
+  latest?: Snapshot;
+  health: TargetHealth;
+  findings: Finding[];
+  /** Pending and firing alerts. */
+  alerts: AlertStatus[];
+  /** Snapshots of the analysis window, oldest first. */
+  window: readonly Snapshot[];
+}
+
+export interface LiveMonitorOptions {
+  config: () => LiveConfig;
+  /** Opens the history store; called once, on the first attach. */
+  openStore?: () => Promise<Result<HistoryStore, string>>;
+  /** Alert handlers beside the store's history (the webhook). */
+  alertHandlers?: () => AlertHandler[];
+  clock?: Clock;
+  /** Options every session gets (test seams: http, deps). */
+  sessionDefaults?: Partial<AttachSessionOptions>;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** How much recent history the analyzers see (default one hour, the seed's trend window). */
+  windowMs?: number;
+  /** …and at most this many snapshots of it. */
+  maxWindowSnapshots?: number;
+}
+
+interface Entry {
+  spec: LiveTargetSpec;
+  window: Snapshot[];
+  latest?: Snapshot;
+  findings: Finding[];
+  engine?: AlertEngine;
+  collecting: boolean;
+}
+
+type Listener<T> = (value: T) => void;
+
+/** Alert events into the store's alert table (and back, for the dashboard's history). */
+class StoreAlertHistory implements AlertHistory {
+  constructor(private readonly store: HistoryStore) {}
+  record(e: AlertEvent): void {
+    this.store.recordAlertEvent({
+      targetId: e.targetId, time: e.at, rule: e.ruleId, severity: e.severity, state: e.type, message: e.message, value: e.value, threshold: e.threshold,
+      data: { name: e.name, labels: e.labels, op: e.op, activeAt: e.activeAt, firedAt: e.firedAt },
+    });
+  }
+  list(opts: { since?: number; limit?: number } = {}): AlertEvent[] {
+    return this.store.alertHistory({ from: opts.since, limit: opts.limit }).map((s) => ({
+      type: s.state === 'resolved' ? 'resolved' : 'firing', ruleId: s.rule, name: String(s.data?.name ?? s.rule), severity: s.severity as AlertEvent['severity'],
+      labels: (s.data?.labels as Record<string, string> | undefined) ?? {}, value: s.value ?? NaN, threshold: s.threshold ?? NaN, op: (s.data?.op as '>' | '<' | undefined) ?? '>',
+      activeAt: Number(s.data?.activeAt ?? s.time), firedAt: Number(s.data?.firedAt ?? s.time), at: s.time, targetId: s.targetId, message: s.message,
+    }));
+  }
+}
+
+export class LiveMonitor {
+  private readonly clock: Clock;
+  private readonly entries = new Map<string, Entry>();
+  private manager?: SessionManager;
+  private managerSub?: { dispose(): void };
+  private storePromise?: Promise<HistoryStore | undefined>;
+  private storeValue?: HistoryStore;
+  /** Snapshots that arrived while the store was still opening. */
+  private pendingForStore: Snapshot[] = [];
+  private readonly updateListeners = new Set<Listener<TargetState>>();
+  private readonly targetsListeners = new Set<Listener<readonly TargetState[]>>();
+  private readonly alertListeners = new Set<Listener<{ event: AlertEvent; label: string }>>();
+  private disposed = false;
+
+  constructor(private readonly opts: LiveMonitorOptions) {
+    this.clock = opts.clock ?? systemClock;
+  }
+
+  /** The history store once opened (undefined before the first attach or if it could not open). */
+  get store(): HistoryStore | undefined {
+    return this.storeValue;
+  }
+
+  /** Opens the store if not yet open; resolves to it (undefined when it cannot be opened). */
+  ensureStore(): Promise<HistoryStore | undefined> {
+    this.storePromise ??= (async () => {
+      if (!this.opts.openStore) return undefined;
+      try {
+        const r = await this.opts.openStore();
+        if (!r.ok) {
+          this.opts.log?.('error', `Metric history unavailable, keeping the last hour in memory only: ${r.error.message}`);
+          return undefined;
+        }
+        if (this.disposed) {
+          await r.value.close();
+          return undefined;
+        }
+        this.storeValue = r.value;
+        for (const s of this.pendingForStore.splice(0)) this.record(r.value, s);
+        return r.value;
+      } catch (e) {
+        this.opts.log?.('error', `Metric history unavailable: ${errorMessage(e)}`);
+        return undefined;
+      }
+    })();
+    return this.storePromise;
+  }
+
+  /** Starts collecting from a target (or restarts it with the current settings). */
+  attach(spec: LiveTargetSpec): Result<TargetState, string> {
+    const existing = this.entries.get(spec.id);
+    if (existing) void this.stopSession(spec.id);
+    const entry: Entry = existing ? { ...existing, spec, collecting: false } : { spec, window: [], findings: [], collecting: false };
+    this.entries.set(spec.id, entry);
+    void this.ensureStore();
+    const started = this.startSession(entry);
+    this.emitTargets();
+    if (!started.ok) return started;
+    return { ok: true, value: this.stateOf(entry) };
+  }
+
+  async detach(id: string): Promise<boolean> {
+    const e = this.entries.get(id);
+    if (!e) return false;
+    this.entries.delete(id);
+    await this.stopSession(id);
+    this.emitTargets();
+    return true;
+  }
+
+  /** Restarts every session (paths, interval or thresholds changed), keeping each window. */
+  async reconfigure(): Promise<void> {
+    await Promise.all([...this.entries.keys()].map((id) => this.stopSession(id)));
+    for (const e of this.entries.values()) {
+      e.engine = undefined;
+      this.startSession(e);
+    }
+    this.emitTargets();
+  }
+
+  targets(): TargetState[] {
+    return [...this.entries.values()].map((e) => this.stateOf(e));
+  }
+
+  target(id: string): TargetState | undefined {
+    const e = this.entries.get(id);
+    return e ? this.stateOf(e) : undefined;
+  }
+
+  /** A snapshot of any target was processed (analyzers and alerts included). */
+  onDidUpdate(l: Listener<TargetState>): { dispose(): void } {
+    this.updateListeners.add(l);
+    return { dispose: () => this.updateListeners.delete(l) };
+  }
+
+  /** The set of targets, or whether they collect, changed. */
+  onDidChangeTargets(l: Listener<readonly TargetState[]>): { dispose(): void } {
+    this.targetsListeners.add(l);
+    return { dispose: () => this.targetsListeners.delete(l) };
+  }
+
+  /** An alert fired or resolved (once per episode: the engine's state machine decides). */
+  onAlert(l: Listener<{ event: AlertEvent; label: string }>): { dispose(): void } {
+    this.alertListeners.add(l);
+    return { dispose: () => this.alertListeners.delete(l) };
+  }
+
+  /** Alert events of one target (or all), newest first. */
+  alertHistory(targetId?: string, limit = 200): AlertEvent[] {
+    const store = this.storeValue;
+    if (store) return new StoreAlertHistory(store).list({ limit: limit * 4 }).filter((e) => !targetId || e.targetId === targetId).slice(0, limit);
+    const all: AlertEvent[] = [];
+    for (const e of this.entries.values()) if (!targetId || e.spec.id === targetId) all.push(...((e.engine?.history.list() as AlertEvent[] | undefined) ?? []));
+    return all.sort((a, b) => b.at - a.at).slice(0, limit);
+  }
+
+  /** Waits for alert deliveries (webhook, history) started so far. */
+  async flushAlerts(): Promise<void> {
+    await Promise.all([...this.entries.values()].map((e) => e.engine?.flush()));
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.managerSub?.dispose();
+    await this.manager?.dispose();
+    await this.flushAlerts();
+    this.entries.clear();
+    const store = await (this.storePromise ?? Promise.resolve(undefined));
+    if (store) {
+      const r = await store.close();
+      if (!r.ok) this.opts.log?.('error', r.error.message);
+    }
+  }
+
+  private sessions(): SessionManager {
+    if (!this.manager) {
+      this.manager = new SessionManager({ clock: this.clock, ...this.opts.sessionDefaults });
+      this.managerSub = this.manager.onSnapshot((s) => this.onSnapshot(s));
+    }
+    return this.manager;
+  }
+
+  private startSession(entry: Entry): Result<void, string> {
+    const cfg = this.opts.config();
+    if (!cfg.enabled) {
+      entry.collecting = false;
+      return { ok: true, value: undefined };
+    }
+    const r = this.sessions().attach({
+      target: entry.spec.spec, id: entry.spec.id, intervalMs: cfg.intervalMs, metricsPath: cfg.metricsPath, healthPath: cfg.healthPath,
+      statusPath: cfg.statusPath, scrapeTimeoutMs: cfg.requestTimeoutMs, allowRemote: cfg.allowRemote,
+    });
+    if (!r.ok) {
+      this.opts.log?.('warn', `Could not start collecting from ${entry.spec.label}: ${r.error.message}`);
+      return { ok: false, error: r.error };
+    }
+    entry.collecting = true;
+    return { ok: true, value: undefined };
+  }
+
+  private async stopSession(id: string): Promise<void> {
+    const e = this.entries.get(id);
+    if (e) e.collecting = false;
+    await this.manager?.detach(id);
+  }
+
+  private engineFor(entry: Entry, cfg: LiveConfig): AlertEngine {
+    if (!entry.engine) {
+      const history = this.storeValue ? new StoreAlertHistory(this.storeValue) : new InMemoryAlertHistory();
+      const engine = new AlertEngine(cfg.alertRules, { history, handlers: this.opts.alertHandlers?.() ?? [] });
+      engine.on('deliveryError', (d) => this.opts.log?.('warn', `Alert delivery (${d.handler}) failed: ${d.message}`));
+      entry.engine = engine;
+    }
+    return entry.engine;
+  }
+
+  private onSnapshot(s: Snapshot): void {
+    const entry = this.entries.get(s.targetId);
+    if (!entry || this.disposed) return;
+    const cfg = this.opts.config();
+    entry.latest = s;
+    entry.window.push(s);
+    const windowMs = this.opts.windowMs ?? 3_600_000;
+    const max = this.opts.maxWindowSnapshots ?? 1440;
+    while (entry.window.length > 0 && (entry.window[0]!.time < s.time - windowMs || entry.window.length > max)) entry.window.shift();
+    if (this.storeValue) this.record(this.storeValue, s);
+    else if (this.storePromise && this.pendingForStore.length < 10_000) this.pendingForStore.push(s);
+    try {
+      entry.findings = analyzeSnapshots(entry.window, cfg.analyzer);
+    } catch (e) {
+      this.opts.log?.('error', `Analyzing ${entry.spec.label} failed: ${errorMessage(e)}`);
+    }
+    if (cfg.alertsEnabled) {
+      for (const event of this.engineFor(entry, cfg).evaluate(s)) {
+        for (const l of [...this.alertListeners]) l({ event, label: entry.spec.label });
+      }
+    }
+    const state = this.stateOf(entry);
+    for (const l of [...this.updateListeners]) l(state);
+  }
+
+  private record(store: HistoryStore, s: Snapshot): void {
+    try {
+      store.recordSnapshot(s);
+    } catch (e) {
+      this.opts.log?.('error', `Recording a snapshot in the history failed: ${errorMessage(e)}`);
+    }
+  }
+
+  private stateOf(e: Entry): TargetState {
+    const alerts = e.engine?.status() ?? [];
+    return {
+      id: e.spec.id, label: e.spec.label, collecting: e.collecting, latest: e.latest,
+      health: e.collecting || e.latest ? assessTargetHealth(e.latest, alerts.filter((a) => a.state === 'firing')) : { level: 'unknown', reasons: ['Monitoring is turned off (perflens.monitoring.enabled).'] },
+      findings: e.findings, alerts, window: e.window,
+    };
+  }
+
+  private emitTargets(): void {
+    const all = this.targets();
+    for (const l of [...this.targetsListeners]) l(all);
+  }
+}

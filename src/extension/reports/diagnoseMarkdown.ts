@@ -1,0 +1,70 @@
+/**
+ * "Diagnose Slow Responses": the seed's troubleshooting guide answered from measurements. The
+ * core analyzers rank the causes in the seed's order (database, cache misses, CPU, then network
+ * and external services); this renders that ranking, with evidence, as a Markdown document.
+ */
+import { formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../../../webview/shared/format';
+import type { Finding } from '../../core/analyzers/types';
+import type { TargetState } from '../live/liveMonitor';
+import { escapeMarkdown } from './markdown';
+
+const ANALYZER_ORDER: Record<string, number> = { bottleneck: 0, pool: 1, cache: 2, leak: 3, trend: 4, forecast: 5 };
+const SEVERITY_ORDER: Record<string, number> = { critical: 0, warning: 1, info: 2 };
+
+/** Causes of slowness first (in the analyzers' rank), then the rest by severity. */
+export function rankForDiagnosis(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort((a, b) => {
+    const byAnalyzer = (ANALYZER_ORDER[a.analyzer] ?? 9) - (ANALYZER_ORDER[b.analyzer] ?? 9);
+    if (a.analyzer === 'bottleneck' && b.analyzer === 'bottleneck') {
+      const ra = Number(a.evidence.numbers.rank ?? 99);
+      const rb = Number(b.evidence.numbers.rank ?? 99);
+      if (ra !== rb) return ra - rb;
+    }
+    if (byAnalyzer !== 0 && (a.analyzer === 'bottleneck' || b.analyzer === 'bottleneck')) return byAnalyzer;
+    return (SEVERITY_ORDER[a.severity] ?? 9) - (SEVERITY_ORDER[b.severity] ?? 9) || byAnalyzer;
+  });
+}
+
+function findingSection(f: Finding, i: number): string[] {
+  const numbers = Object.entries(f.evidence.numbers).map(([k, v]) => `${escapeMarkdown(k)} = ${escapeMarkdown(String(v))}`).join(', ');
+  return [
+    `### ${i + 1}. ${escapeMarkdown(f.title)}`,
+    '',
+    `*${f.severity}* · ${f.analyzer} · ${new Date(f.evidence.window.from).toLocaleTimeString()}–${new Date(f.evidence.window.to).toLocaleTimeString()}`,
+    '',
+    `**Evidence:** ${escapeMarkdown(f.evidence.text)}`,
+    '',
+    ...(numbers ? [`Numbers: ${numbers}`, ''] : []),
+    `**What to do:** ${escapeMarkdown(f.recommendation)}`,
+    '',
+  ];
+}
+
+export function diagnoseMarkdown(targets: readonly TargetState[], now: number): string {
+  const lines = ['# PerfLens: why are responses slow?', '', `Generated ${new Date(now).toLocaleString()}. Causes are checked in the order of the troubleshooting guide: slow database queries, cache misses, CPU, then network and external dependencies.`, ''];
+  if (targets.length === 0) {
+    lines.push('PerfLens is not attached to a service. Run **PerfLens: Attach to Service…** first, let it collect for a minute, then diagnose again.');
+    return lines.join('\n');
+  }
+  for (const t of targets) {
+    const s = t.latest;
+    lines.push(`## ${escapeMarkdown(t.label)} (${t.health.level})`, '');
+    if (!s) {
+      lines.push('No sample collected yet: wait one collection interval and run the diagnosis again.', '');
+      continue;
+    }
+    const span = t.window.length > 1 ? (t.window[t.window.length - 1]!.time - t.window[0]!.time) / 60_000 : 0;
+    lines.push(
+      `Window: ${t.window.length} samples over ${span.toFixed(1)} min. Now: p95 ${formatMs(s.http?.p95Ms)}, ${formatRate(s.http?.requestRate)}, errors ${formatShare(s.http?.errorRate, 2)}, CPU ${formatPercent(s.process?.cpuPercent ?? s.system?.cpuPercent)}, memory ${formatBytes(s.process?.rssBytes)}.`,
+      '',
+    );
+    const ranked = rankForDiagnosis(t.findings);
+    if (ranked.length === 0) {
+      const slow = (s.http?.p95Ms ?? 0) > 0 ? `p95 is ${formatMs(s.http?.p95Ms)}, within the response-time threshold` : 'no request latency measured yet';
+      lines.push(`**No cause found:** ${slow}; database time, cache misses and CPU are within their thresholds. If a request still feels slow, profile it (PerfLens profiling) or check network latency and external dependencies.`, '');
+      continue;
+    }
+    lines.push(...ranked.flatMap(findingSection));
+  }
+  return lines.join('\n');
+}

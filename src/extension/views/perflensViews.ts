@@ -1,0 +1,107 @@
+import * as vscode from 'vscode';
+import { formatAge, formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../../../webview/shared/format';
+import { COMMANDS, VIEWS } from '../constants';
+import type { TargetState } from '../live/liveMonitor';
+import { failingChecks } from '../live/targetHealth';
+import type { ExtensionServices } from '../services';
+import { headlineOf } from '../statusBar/statusBarModel';
+import { targetId } from '../targets/targetRegistry';
+import type { Node } from './treeItems';
+import { leaf, levelIcon, NodeTreeProvider, parent, severityIcon } from './treeItems';
+
+function numbers(t: TargetState): Node[] {
+  const s = t.latest;
+  if (!s) return [{ item: leaf(t.collecting ? 'Collecting the first sample…' : 'Not collecting (monitoring is off)') }];
+  const rows: [string, string][] = [
+    ['p95', formatMs(s.http?.p95Ms)],
+    ['p99', formatMs(s.http?.p99Ms)],
+    ['requests', formatRate(s.http?.requestRate)],
+    ['errors', formatShare(s.http?.errorRate, 2)],
+    ['CPU', formatPercent(s.process?.cpuPercent ?? s.system?.cpuPercent)],
+    ['memory', formatBytes(s.process?.rssBytes)],
+  ];
+  const out: Node[] = rows.map(([k, v]) => ({ item: leaf(k, { description: v }) }));
+  for (const c of failingChecks(s)) out.push({ item: leaf(c.name, { description: `${c.status}${c.detail ? `: ${c.detail}` : ''}`, icon: levelIcon(c.status === 'down' ? 'down' : 'degraded') }) });
+  if (t.health.level !== 'healthy') for (const r of t.health.reasons.slice(0, 3)) out.push({ item: leaf(r, { icon: new vscode.ThemeIcon('info') }) });
+  return out;
+}
+
+function servicesRoots(services: ExtensionServices): Node[] {
+  const { registry, monitor } = services;
+  const headline = services.settings().statusBarHeadline;
+  const attached = registry.attached.map((t) => {
+    const id = targetId(t.spec);
+    const state = monitor.target(id);
+    const level = state?.health.level ?? 'unknown';
+    const item = new vscode.TreeItem(t.label);
+    item.id = `target:${id}`;
+    const number = state ? headlineOf(state, headline) : undefined;
+    item.description = `${level}${number ? ` · ${number}` : ''}`;
+    item.iconPath = levelIcon(level);
+    item.tooltip = `${id}\n${level}${state?.health.reasons.length ? `\n${state.health.reasons.join('\n')}` : ''}`;
+    item.contextValue = 'perflens.target.attached';
+    item.command = { command: COMMANDS.showDashboard, title: 'Show Dashboard', arguments: [id] };
+    // Tree items are passed to inline actions: they carry the target id.
+    return parent(Object.assign(item, { targetId: id }), () => (state ? numbers(state) : []), registry.attached.length === 1);
+  });
+  const attachedInputs = new Set(registry.attached.map((t) => t.input));
+  const recent = registry.recent.filter((r) => !attachedInputs.has(r)).map((input) => {
+    const item = leaf(input, { description: 'not attached', icon: new vscode.ThemeIcon('debug-disconnect'), contextValue: 'perflens.target.recent' });
+    item.id = `recent:${input}`;
+    return { item: Object.assign(item, { targetInput: input }) };
+  });
+  return registry.attached.length === 0 ? [] : [...attached, ...recent];
+}
+
+function alertsRoots(services: ExtensionServices): Node[] {
+  const { monitor } = services;
+  const active = monitor.targets().flatMap((t) =>
+    t.alerts.map((a) => ({
+      item: leaf(a.name, {
+        description: `${a.state} · ${t.label} · since ${formatAge(a.activeAt, Date.now())}`,
+        icon: a.state === 'firing' ? severityIcon('critical') : new vscode.ThemeIcon('watch'),
+        tooltip: `${a.name} (${a.state}) on ${t.label}: value ${a.value}`,
+        command: { command: COMMANDS.showDashboard, title: 'Show Dashboard', arguments: [t.id] },
+      }),
+    })),
+  );
+  const history = monitor.alertHistory(undefined, 20);
+  if (active.length === 0 && history.length === 0) return [];
+  const historyNode = parent(new vscode.TreeItem('History'), () =>
+    history.map((e) => ({ item: leaf(e.message, { description: `${e.type} · ${formatAge(e.at, Date.now())}`, icon: e.type === 'firing' ? severityIcon(e.severity) : new vscode.ThemeIcon('pass') }) })),
+  );
+  return [...active, ...(history.length ? [historyNode] : [])];
+}
+
+function findingNode(f: TargetState['findings'][number], targetLabel?: string): Node {
+  const item = new vscode.TreeItem(f.title);
+  item.iconPath = severityIcon(f.severity);
+  item.description = targetLabel ? `${f.analyzer} · ${targetLabel}` : f.analyzer;
+  item.tooltip = `${f.title}\n\n${f.evidence.text}\n\nRecommendation: ${f.recommendation}`;
+  return parent(item, () => [
+    { item: leaf(f.evidence.text, { icon: new vscode.ThemeIcon('graph'), tooltip: f.evidence.text }) },
+    { item: leaf(f.recommendation, { icon: new vscode.ThemeIcon('lightbulb'), tooltip: f.recommendation }) },
+  ]);
+}
+
+function findingsRoots(services: ExtensionServices): Node[] {
+  const targets = services.monitor.targets();
+  const several = targets.length > 1;
+  return targets.flatMap((t) => t.findings.map((f) => findingNode(f, several ? t.label : undefined)));
+}
+
+/** The PerfLens activity-bar views: Services, Alerts, Findings. Empty views show their welcome text. */
+export function registerViews(services: ExtensionServices): vscode.Disposable[] {
+  const { monitor, registry } = services;
+  const events = [
+    (l: () => void) => monitor.onDidUpdate(l),
+    (l: () => void) => monitor.onDidChangeTargets(l),
+    (l: () => void) => registry.onDidChange(l),
+  ];
+  const providers = [
+    [VIEWS.services, new NodeTreeProvider(() => servicesRoots(services), events)],
+    [VIEWS.alerts, new NodeTreeProvider(() => alertsRoots(services), [...events, (l) => monitor.onAlert(l)])],
+    [VIEWS.findings, new NodeTreeProvider(() => findingsRoots(services), events)],
+  ] as const;
+  return providers.flatMap(([id, p]) => [p, vscode.window.createTreeView(id, { treeDataProvider: p, showCollapseAll: id !== VIEWS.services })]);
+}

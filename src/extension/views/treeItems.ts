@@ -1,0 +1,71 @@
+import * as vscode from 'vscode';
+import type { HealthLevel } from '../live/targetHealth';
+
+/** Codicon and theme color per health level, shared by the tree views. */
+export function levelIcon(level: HealthLevel): vscode.ThemeIcon {
+  switch (level) {
+    case 'healthy':
+      return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
+    case 'degraded':
+      return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+    case 'down':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+    default:
+      return new vscode.ThemeIcon('circle-outline');
+  }
+}
+
+export function severityIcon(severity: string): vscode.ThemeIcon {
+  if (severity === 'critical') return new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+  if (severity === 'warning') return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+  return new vscode.ThemeIcon('info');
+}
+
+/** A plain-text tooltip: service strings are never rendered as Markdown in tree views. */
+export function leaf(label: string, opts: { description?: string; icon?: vscode.ThemeIcon; tooltip?: string; contextValue?: string; command?: vscode.Command } = {}): vscode.TreeItem {
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+  if (opts.description !== undefined) item.description = opts.description;
+  if (opts.icon) item.iconPath = opts.icon;
+  item.tooltip = opts.tooltip ?? (opts.description ? `${label}: ${opts.description}` : label);
+  if (opts.contextValue) item.contextValue = opts.contextValue;
+  if (opts.command) item.command = opts.command;
+  return item;
+}
+
+/** Tree nodes: an item and, for parents, how to get the children. */
+export interface Node {
+  item: vscode.TreeItem;
+  children?: () => Node[];
+}
+
+/** A tree data provider over Node values, refreshed when any of `events` fires. */
+export class NodeTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subs: { dispose(): void }[];
+
+  constructor(
+    private readonly roots: () => Node[],
+    events: ((listener: () => void) => { dispose(): void })[],
+  ) {
+    this.subs = events.map((on) => on(() => this.changed.fire(undefined)));
+  }
+
+  getTreeItem(n: Node): vscode.TreeItem {
+    return n.item;
+  }
+
+  getChildren(n?: Node): Node[] {
+    return n ? (n.children?.() ?? []) : this.roots();
+  }
+
+  dispose(): void {
+    for (const s of this.subs) s.dispose();
+    this.changed.dispose();
+  }
+}
+
+export function parent(item: vscode.TreeItem, children: () => Node[], expanded = false): Node {
+  item.collapsibleState = expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+  return { item, children };
+}

@@ -1,0 +1,53 @@
+/**
+ * Colors for charts, read from VS Code's theme variables so charts follow light, dark and
+ * high-contrast themes; re-read when the theme changes (VS Code swaps the body's class).
+ */
+
+export interface ChartTheme {
+  foreground: string;
+  muted: string;
+  grid: string;
+  palette: string[];
+  error: string;
+  warning: string;
+}
+
+function cssVar(name: string, fallback: string): string {
+  const v = getComputedStyle(document.body).getPropertyValue(name).trim();
+  return v || fallback;
+}
+
+export function readChartTheme(): ChartTheme {
+  return {
+    foreground: cssVar('--vscode-foreground', '#cccccc'),
+    muted: cssVar('--vscode-descriptionForeground', '#999999'),
+    grid: cssVar('--vscode-editorWidget-border', cssVar('--vscode-panel-border', 'rgba(128,128,128,0.3)')),
+    palette: [
+      cssVar('--vscode-charts-blue', '#3794ff'),
+      cssVar('--vscode-charts-orange', '#d18616'),
+      cssVar('--vscode-charts-red', '#f14c4c'),
+      cssVar('--vscode-charts-green', '#89d185'),
+      cssVar('--vscode-charts-purple', '#b180d7'),
+      cssVar('--vscode-charts-yellow', '#cca700'),
+    ],
+    error: cssVar('--vscode-charts-red', '#f14c4c'),
+    warning: cssVar('--vscode-charts-yellow', '#cca700'),
+  };
+}
+
+/** Calls `onChange` whenever VS Code switches the theme (the body's class list changes). */
+export function onThemeChange(onChange: () => void): void {
+  new MutationObserver(onChange).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+}
+
+/** A color with an alpha, for fills: works for #rgb, #rrggbb and rgb()/rgba() values. */
+export function withAlpha(color: string, alpha: number): string {
+  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})([0-9a-f]{2})?$/i.exec(color);
+  if (hex) {
+    const h = hex[1]!.length === 3 ? hex[1]!.split('').map((c) => c + c).join('') : hex[1]!;
+    const n = parseInt(h, 16);
+    return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+  }
+  const rgb = /^rgba?\(([^,]+),([^,]+),([^,)]+)/.exec(color);
+  return rgb ? `rgba(${rgb[1]},${rgb[2]},${rgb[3]}, ${alpha})` : color;
+}
