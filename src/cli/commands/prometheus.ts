@@ -131,11 +131,18 @@ export function formatPrometheusReport(r: PrometheusReport): string {
     lines.push('', 'Caches');
     lines.push(...table([['cache', 'hit rate', 'hits/s', 'misses/s', 'evictions/s', 'size', 'max'], ...s.caches.map((c) => [c.name ?? '-', pct(c.hitRate), num(c.hitsPerSec, 2), num(c.missesPerSec, 2), num(c.evictionsPerSec, 2), num(c.size, 0), num(c.maxSize, 0)])]));
   }
+  if (s.queries?.length) {
+    lines.push('', 'Queries (top 5 by rate, all instances)');
+    lines.push(...table([['rate/s', 'avg ms', 'p95 ms', 'statement'], ...s.queries.slice(0, 5).map((q) => [num(q.rate, 2), num(q.avgMs, 2), num(q.p95Ms, 2), (q.statement ? `${q.statement}: ` : '') + q.query.replace(/\s+/g, ' ').slice(0, 80)])]));
+  }
   const alerts = s.serverAlerts ?? [];
   lines.push('', alerts.length ? `Server alerts (${alerts.length})` : 'Server alerts: none pending or firing');
   lines.push(...alerts.map(alertLine));
   if (s.errors.length) lines.push('', 'Not read:', ...s.errors.map((e) => `  ${e.kind}: ${e.message}`));
-  if (s.presets && Object.keys(s.presets).length) lines.push('', `Metrics: ${Object.entries(s.presets).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  if (s.presets && Object.keys(s.presets).length) {
+    lines.push('', 'Metrics read (concept → metric (preset)):');
+    for (const [k, v] of Object.entries(s.presets)) lines.push(`  ${k.padEnd(22)} ${v}`);
+  }
   return lines.join('\n');
 }
 

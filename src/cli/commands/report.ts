@@ -10,6 +10,7 @@ import { summarizeSnapshots } from '../../core/session/summary';
 import type { Snapshot } from '../../core/session/types';
 import { openHistoryStore } from '../../core/store';
 import { UserError } from '../../core/util/result';
+import { PROMETHEUS_BOOLEAN_FLAGS, PROMETHEUS_USAGE, PROMETHEUS_VALUED_FLAGS, runPrometheusReport, wantsPrometheus } from './prometheus';
 
 /** Flags every live command of this family takes to say what to attach to. */
 export const TARGET_FLAGS = ['url', 'interval', 'duration', 'metrics-path', 'health-path', 'status-path', 'timeout'];
@@ -141,6 +142,7 @@ export function reportLines(s: SessionSummary, intervalMs: number): string[] {
 }
 
 const USAGE = `Usage: perflens report --url URL [--duration 30s] [--interval 5s] [--db FILE] [--json]
+       perflens report --prometheus URL --selector 'job="api"' [--duration 5m] [--json]
 
 Attaches to a running service for --duration and reports what it saw: request rate, error rate
 (5xx share), latency (avg, p50, p95, p99) overall and per route, health, connection pools, caches,
@@ -157,14 +159,24 @@ Exit codes: 0 reported, 2 bad usage or nothing could be collected.
 --json prints {target, window: {from, to, durationMs}, intervalMs, snapshots, measuredSeconds,
 health?, http?: {requestRate, errorRate, requests, avgMs?, p50Ms?, p95Ms?, p99Ms?, routes: [...]},
 pools?, caches?, queries?, process?, system?, presets?, errors: [{source, kind, message, count}],
-history?: {file, movedAside?}}.`;
+history?: {file, movedAside?}}.
+
+${PROMETHEUS_USAGE}
+  With --prometheus the report covers the last --duration of the server's history at once (no
+  waiting), per instance. --json prints {server: {url, version?}, selector, window: {from, to},
+  scrapeIntervalSeconds?, summary: Snapshot (with instances and serverAlerts), history: Snapshot[],
+  historyStepSeconds}.`;
 
 export const reportCommand: CliCommand = {
   path: ['report'],
   summary: 'Watch a service for a while and report rates, latencies, health, process and system',
   usage: USAGE,
   async run(argv, io: CliIO) {
-    const args = parseArgs(argv, { valued: [...TARGET_FLAGS, 'db'], boolean: ['allow-remote'] });
+    const args = parseArgs(argv, { valued: [...TARGET_FLAGS, 'db', ...PROMETHEUS_VALUED_FLAGS], boolean: ['allow-remote', ...PROMETHEUS_BOOLEAN_FLAGS] });
+    if (wantsPrometheus(args)) {
+      if (args.flags.has('db')) throw new UserError('--db records what PerfLens collects itself; with --prometheus the server already keeps the history.');
+      return runPrometheusReport(args, io);
+    }
     const durationMs = durationFlag(args, 'duration') ?? 30_000;
     if (durationMs < 1000) throw new UserError('--duration must be at least 1s: rates need two scrapes.');
     const intervalMs = intervalFlag(args, Math.min(5000, Math.max(1000, Math.round(durationMs / 10))));

@@ -248,6 +248,42 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
     assert.match(r.error.message, /Prometheus gave up on the query .*query timed out/);
   });
 
+  it('perflens report --prometheus: the window per instance and route, history, server alerts (JSON and table)', async () => {
+    const base = ['report', '--prometheus', prom!.url, '--selector', 'job="demo"', '--duration', '12s'];
+    const io = capture();
+    assert.equal(await runCli([...base, '--json'], io), 0, io.stderr);
+    const r = JSON.parse(io.stdout) as {
+      server: { url: string; version?: string };
+      selector: string;
+      window: { from: number; to: number };
+      scrapeIntervalSeconds?: number;
+      summary: { instances: InstanceStats[]; http: { routes: RouteStats[] }; serverAlerts: { name: string }[]; errors: unknown[] };
+      history: { time: number; instances: unknown[] }[];
+      historyStepSeconds: number;
+    };
+    assert.equal(r.server.url, prom!.url);
+    assert.match(r.server.version ?? '', /^2\./);
+    assert.equal(r.selector, 'job="demo"');
+    assert.equal(r.window.to - r.window.from, 12_000);
+    assert.equal(r.scrapeIntervalSeconds, 1);
+    assert.deepEqual(r.summary.instances.map((i) => i.instance).sort(), demos.map((d) => `127.0.0.1:${d.port}`).sort());
+    assert.ok(r.summary.http.routes.some((x) => x.route === '/api/graph/entities'));
+    assert.ok(r.summary.serverAlerts.some((a) => a.name === 'DemoInstanceScraped'));
+    assert.deepEqual(r.summary.errors, []);
+    assert.equal(r.historyStepSeconds, 1);
+    assert.ok(r.history.length >= 5 && r.history.every((h) => h.instances.length === 2));
+    const table = capture();
+    assert.equal(await runCli(base, table), 0, table.stderr);
+    assert.match(table.stdout, /^Prometheus http:\/\/127\.0\.0\.1:\d+ \(2\.[^)]*\) {2}\{job="demo"\}/);
+    assert.match(table.stdout, /Instances \(2\)/);
+    assert.match(table.stdout, /GET \/api\/workspaces/);
+    assert.match(table.stdout, /FIRING {2}DemoInstanceScraped/);
+    assert.match(table.stdout, /BillingQueueStuck .*\(other service\)/);
+    const db = capture();
+    assert.equal(await runCli([...base, '--db', 'x.db'], db), 2);
+    assert.match(db.stderr, /server already keeps the history/);
+  });
+
   it('perflens check --prometheus: budgets over the window, exit 0 when met and 1 when broken', async () => {
     const base = ['check', '--prometheus', prom!.url, '--selector', 'job="demo"', '--duration', '10s', '--json'];
     const good = capture();
