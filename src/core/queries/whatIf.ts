@@ -6,6 +6,7 @@ import { quoteIdent } from './database';
 import type { SchemaLookup } from './indexAdvice';
 import { resolveColumn } from './indexAdvice';
 import { explainQueryPlan } from './plan';
+import { lexSql } from './sqlLexer';
 import type { ParsedSql } from './sqlParse';
 import type { WhatIfResult } from './types';
 
@@ -100,14 +101,19 @@ export function representativeParams(db: Database, schema: SchemaLookup, parsed:
   });
 }
 
-const READS = /^\s*(SELECT|WITH|VALUES)\b/i;
+const WRITE_WORDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'CREATE', 'DROP', 'ALTER']);
+
+/** Anything that may change the copy is rolled back after each run (`WITH … DELETE` included). */
+function mayWrite(sql: string): boolean {
+  return lexSql(sql).tokens.some((t) => t.type === 'word' && WRITE_WORDS.has(t.value));
+}
 
 /** Times a statement on `db` with the given values: one warm-up run, then up to `runs` timed runs within the budget. */
 export function timeStatement(db: Database, sql: string, params: (string | number | null)[], opts: WhatIfOptions = {}): StatementTiming {
   const now = opts.now ?? (() => performance.now());
   const runs = Math.max(1, opts.runs ?? 5);
   const budget = opts.budgetMs ?? 3000;
-  const writes = !READS.test(sql);
+  const writes = mayWrite(sql);
   const stmt = db.prepare(sql);
   const once = (): number => {
     const t0 = now();

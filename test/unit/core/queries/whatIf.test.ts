@@ -54,6 +54,9 @@ describe('whatIf', () => {
     assert.ok(r.ok);
     assert.match(r.value.planAfter[0]!.detail, /SEARCH entities USING (COVERING )?INDEX ix_ws/);
     assert.equal(Number(loaded.db.exec('SELECT count(*) FROM entities')[0]!.values[0]![0]), 8000);
+    const cte = "WITH doomed AS (SELECT id FROM entities WHERE type = ?) DELETE FROM entities WHERE id IN (SELECT id FROM doomed)";
+    assert.ok(whatIf(loaded, cte, parseSql(cte), 'CREATE INDEX ix_type ON entities(type)', { runs: 1 }).ok);
+    assert.equal(Number(loaded.db.exec('SELECT count(*) FROM entities')[0]!.values[0]![0]), 8000);
   });
 
   it('reports an index that cannot be created as a failure value', () => {
