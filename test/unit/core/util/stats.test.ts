@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -164,5 +165,37 @@ describe('stats: robust line, quantiles, counters and gaps', () => {
   it('finds gaps longer than three typical intervals', () => {
     const pts: Point[] = [0, 5, 10, 15, 60, 65, 70].map((sec) => ({ t: sec * 1000, v: 1 }));
     assert.deepEqual(findGaps(pts), [{ from: 15_000, to: 60_000 }]);
+  });
+});
+
+describe('stats: properties', () => {
+  const series = fc.array(fc.tuple(fc.integer({ min: 0, max: 100_000 }), fc.double({ min: -1e6, max: 1e6, noNaN: true })), { minLength: 3, maxLength: 60 });
+
+  it('OLS slope is invariant to shifting x and scales with y', () => {
+    fc.assert(fc.property(series, fc.integer({ min: -1e9, max: 1e9 }), fc.double({ min: 0.5, max: 4, noNaN: true }), (pts, shift, k) => {
+      const xs = pts.map((p) => p[0]);
+      const ys = pts.map((p) => p[1]);
+      const a = olsFit(xs, ys);
+      if (!a) return new Set(xs).size < 2;
+      const b = olsFit(xs.map((x) => x + shift), ys)!;
+      const c = olsFit(xs, ys.map((y) => y * k))!;
+      const tol = 1e-6 * (Math.abs(a.slope) + 1e-3);
+      return Math.abs(a.slope - b.slope) <= tol && Math.abs(a.slope * k - c.slope) <= tol * k;
+    }));
+  });
+
+  it('Theil–Sen recovers any exact line', () => {
+    fc.assert(fc.property(fc.integer({ min: 2, max: 120 }), fc.double({ min: -100, max: 100, noNaN: true }), fc.double({ min: -1e4, max: 1e4, noNaN: true }), (n, slope, intercept) => {
+      const xs = Array.from({ length: n }, (_, i) => i * 7);
+      const f = theilSenFit(xs, xs.map((x) => intercept + slope * x))!;
+      return Math.abs(f.slope - slope) <= 1e-9 * (Math.abs(slope) + 1) && Math.abs(f.intercept - intercept) <= 1e-6 * (Math.abs(intercept) + 1);
+    }));
+  });
+
+  it('counter rates are never negative, whatever the resets', () => {
+    fc.assert(fc.property(fc.array(fc.nat({ max: 1e6 }), { minLength: 2, maxLength: 50 }), (values) => {
+      const pts = values.map((v, i) => ({ t: i * 1000, v }));
+      return counterRates(pts).every((p) => p.v >= 0);
+    }));
   });
 });
