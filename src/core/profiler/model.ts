@@ -61,6 +61,7 @@ export interface Profile {
   tree: StackTree | null;
   functions: FunctionStats[];
   lines: LineWeight[];
+  /** Caller→callee edges of a flat profile; sampled profiles derive theirs with callEdges(). */
   edges: CallEdge[];
   hasSamples: boolean;
   hasTime: boolean;
@@ -133,7 +134,6 @@ export function buildSampledProfile(input: SampledProfileInput): Profile {
   const onStack = new Int32Array(frames.length);
   const stack = new Int32Array(nodeCount * 2 + 2);
   let sp = 0;
-  const edgeMap = new Map<number, CallEdge>();
   for (let k = offsets[0]!; k < offsets[1]!; k++) stack[sp++] = list[k]! + 1;
   while (sp > 0) {
     const entry = stack[--sp]!;
@@ -146,14 +146,6 @@ export function buildSampledProfile(input: SampledProfileInput): Profile {
     if (onStack[f] === 0) {
       fTotS[f]! += totSamples[node]!;
       if (totTime) fTotT[f]! += totTime[node]!;
-    }
-    const pf = tree.frame[tree.parent[node]!]!;
-    if (pf >= 0) {
-      const key = pf * 2 ** 24 + f;
-      let e = edgeMap.get(key);
-      if (!e) edgeMap.set(key, (e = { caller: pf, callee: f, samples: 0, timeMs: hasTime ? 0 : null }));
-      e.samples! += totSamples[node]!;
-      if (totTime) e.timeMs! += totTime[node]!;
     }
     onStack[f]!++;
     stack[sp++] = -(node + 1);
@@ -176,13 +168,42 @@ export function buildSampledProfile(input: SampledProfileInput): Profile {
     tree,
     functions,
     lines: input.lines ?? [],
-    edges: [...edgeMap.values()],
+    edges: [],
     hasSamples: input.hasSamples,
     hasTime,
     sampleCount: input.hasSamples ? totSamples[0] ?? 0 : 0,
     totalMs: totTime ? totTime[0] ?? 0 : null,
     durationMs: input.durationMs,
   };
+}
+
+const edgeCache = new WeakMap<Profile, CallEdge[]>();
+
+/**
+ * Caller→callee edges with the callee subtree's weight: from the call tree for sampled profiles
+ * (computed on first use, since a summary never needs them), as recorded for flat ones.
+ */
+export function callEdges(p: Profile): CallEdge[] {
+  if (!p.tree) return p.edges;
+  const cached = edgeCache.get(p);
+  if (cached) return cached;
+  const t = p.tree;
+  const totS = nodeTotals(t, t.selfSamples);
+  const totT = t.selfTime ? nodeTotals(t, t.selfTime) : null;
+  const map = new Map<string, CallEdge>();
+  for (let n = 1; n < t.parent.length; n++) {
+    const pf = t.frame[t.parent[n]!]!;
+    if (pf < 0) continue;
+    const f = t.frame[n]!;
+    const key = `${pf},${f}`;
+    let e = map.get(key);
+    if (!e) map.set(key, (e = { caller: pf, callee: f, samples: p.hasSamples ? 0 : null, timeMs: totT ? 0 : null }));
+    if (e.samples !== null) e.samples += totS[n]!;
+    if (totT) e.timeMs! += totT[n]!;
+  }
+  const edges = [...map.values()];
+  edgeCache.set(p, edges);
+  return edges;
 }
 
 /** The weight a ranking uses: time when the profile has it, samples otherwise. */

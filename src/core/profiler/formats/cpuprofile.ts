@@ -91,10 +91,22 @@ function parse(json: CpuProfileJson, name: string) {
   nodes.forEach((n, i) => {
     if (typeof n.parent === 'number' && parentIdx[i] === -1) parentIdx[i] = indexOfId.get(n.parent) ?? -1;
   });
-  // Visit parents before children so builder nodes are created in tree order.
-  const order: number[] = [];
-  const kids: number[][] = nodes.map(() => []);
-  for (let i = 0; i < nodes.length; i++) (parentIdx[i] === -1 ? order : kids[parentIdx[i]!]!).push(i);
+  // Visit parents before children so builder nodes are created in tree order. V8 writes nodes in
+  // pre-order, so index order usually works as is and the breadth-first reordering is skipped.
+  let order: ArrayLike<number>;
+  let inIndexOrder = true;
+  for (let i = 0; i < nodes.length && inIndexOrder; i++) if (parentIdx[i]! >= i) inIndexOrder = false;
+  if (inIndexOrder) {
+    const identity = new Int32Array(nodes.length);
+    for (let i = 0; i < identity.length; i++) identity[i] = i;
+    order = identity;
+  } else {
+    const bfs: number[] = [];
+    const kids: number[][] = nodes.map(() => []);
+    for (let i = 0; i < nodes.length; i++) (parentIdx[i] === -1 ? bfs : kids[parentIdx[i]!]!).push(i);
+    for (let k = 0; k < bfs.length; k++) for (const c of kids[bfs[k]!]!) bfs.push(c);
+    order = bfs;
+  }
   const b = new StackTreeBuilder(true);
   const builderNode = new Int32Array(nodes.length);
   for (let k = 0; k < order.length; k++) {
@@ -104,7 +116,6 @@ function parse(json: CpuProfileJson, name: string) {
     // The "(root)" node is the tree's synthetic root, not a function.
     if (p === -1 && f.name === '(root)') builderNode[i] = 0;
     else builderNode[i] = b.child(p === -1 ? 0 : builderNode[p]!, b.frameId(f));
-    for (const c of kids[i]!) order.push(c);
   }
   if (order.length !== nodes.length) throw new FormatError('its nodes do not form a tree (a cycle in children).');
 

@@ -42,7 +42,14 @@ export function importFolded(text: string, name = 'folded stacks'): ImportResult
   let bad = 0;
   let comments = 0;
   let stacks = 0;
-  const ids: number[] = [];
+  // The previous stack line: where each of its frames ends (offset in the line), the node it
+  // reached, the line it names. Offsets stay valid for a reused prefix, which is identical text.
+  let prevStart = 0;
+  let prevEnd = 0;
+  let prevDepth = 0;
+  const prevFrameEnd: number[] = [];
+  const prevNode: number[] = [];
+  const prevLine: number[] = [];
   let start = 0;
   const len = text.length;
   while (start < len) {
@@ -68,10 +75,21 @@ export function importFolded(text: string, name = 'folded stacks'): ImportResult
       bad++;
       continue;
     }
-    ids.length = 0;
-    let fs = lineStart;
     let fe = space;
     while (fe > lineStart && text.charCodeAt(fe - 1) === 32) fe--;
+    // Folded files are usually sorted, so a line shares a prefix of frames with the one before:
+    // reuse those tree nodes instead of slicing and hashing the same frame names again.
+    let common = 0;
+    const maxCommon = Math.min(fe - lineStart, prevEnd - prevStart);
+    while (common < maxCommon && text.charCodeAt(lineStart + common) === text.charCodeAt(prevStart + common)) common++;
+    let depth = 0;
+    while (depth < prevDepth) {
+      const o = prevFrameEnd[depth]!;
+      if (o > common || (o === common && lineStart + o !== fe && text.charCodeAt(lineStart + o) !== 59)) break;
+      depth++;
+    }
+    let node = depth > 0 ? prevNode[depth - 1]! : 0;
+    let fs = depth > 0 ? lineStart + prevFrameEnd[depth - 1]! + 1 : lineStart;
     while (fs < fe) {
       let semi = text.indexOf(';', fs);
       if (semi < 0 || semi > fe) semi = fe;
@@ -94,19 +112,25 @@ export function importFolded(text: string, name = 'folded stacks'): ImportResult
           }
           frameCache.set(raw, entry);
         }
-        ids.push(entry.id);
+        node = b.child(node, entry.id);
+        prevFrameEnd[depth] = semi - lineStart;
+        prevNode[depth] = node;
+        prevLine[depth] = entry.line;
+        depth++;
       }
       fs = semi + 1;
     }
-    if (ids.length === 0) {
+    prevStart = lineStart;
+    prevEnd = fe;
+    prevDepth = depth;
+    if (depth === 0) {
       bad++;
       continue;
     }
     stacks++;
-    b.addStack(ids, count);
-    const leafRaw = lastFrameText(text, lineStart, fe);
-    const leaf = frameCache.get(leafRaw);
-    if (leaf && leaf.line > 0) b.addLine(ids[ids.length - 1]!, leaf.line, count, null);
+    b.addSelf(node, count);
+    const leafLine = prevLine[depth - 1]!;
+    if (leafLine > 0) b.addLine(b.frameOf(node), leafLine, count, null);
   }
   if (stacks === 0) return invalid('folded', bad > 0 ? `none of its ${bad} non-comment lines look like "frame;frame;frame count".` : 'it contains no stacks.');
   const warnings: string[] = [];
@@ -114,9 +138,4 @@ export function importFolded(text: string, name = 'folded stacks'): ImportResult
   if (comments > 0) warnings.push(`Ignored ${comments} comment line${comments === 1 ? '' : 's'}.`);
   const profile = b.finish(name, true, null);
   return ok({ format: 'folded', profiles: [profile], activeIndex: 0, warnings });
-}
-
-function lastFrameText(text: string, lineStart: number, fe: number): string {
-  const semi = text.lastIndexOf(';', fe - 1);
-  return text.slice(semi >= lineStart ? semi + 1 : lineStart, fe);
 }
