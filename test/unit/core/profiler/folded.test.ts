@@ -72,6 +72,36 @@ describe('folded stacks importer', () => {
     assert.match(!r.ok ? r.error.message : '', /^Not a valid folded stacks file: none of its 2 non-comment lines/);
   });
 
+  it('property: sorted and unsorted lines give the same profile, even when frame names are prefixes of each other', () => {
+    const frame = fc.constantFrom('a', 'ab', 'abc', 'b', 'ba', 'a b');
+    const line = fc.tuple(fc.array(frame, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 9 }));
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 25 }), (lines) => {
+        const text = (ls: typeof lines) => ls.map(([s, n]) => `${s.join(';')} ${n}`).join('\n');
+        const sorted = [...lines].sort((x, y) => (x[0].join(';') < y[0].join(';') ? -1 : 1));
+        const a = importFolded(text(lines));
+        const b = importFolded(text(sorted));
+        assert.ok(a.ok && b.ok);
+        const stats = (r: typeof a) => (r.ok ? r.value.profiles[0]!.functions.map((f) => `${f.name}:${f.selfSamples}/${f.totalSamples}`).sort() : []);
+        assert.deepEqual(stats(b), stats(a));
+        // Every stack keeps its own path: the self samples of each full stack match the input.
+        const expected = new Map<string, number>();
+        for (const [s, n] of lines) expected.set(s.join(';'), (expected.get(s.join(';')) ?? 0) + n);
+        const p = b.ok ? b.value.profiles[0]! : undefined;
+        const t = p!.tree!;
+        const got = new Map<string, number>();
+        for (let i = 1; i < t.parent.length; i++) {
+          if (t.selfSamples[i] === 0) continue;
+          const names: string[] = [];
+          for (let n = i; n > 0; n = t.parent[n]!) names.unshift(p!.frames[t.frame[n]!]!.name);
+          got.set(names.join(';'), t.selfSamples[i]!);
+        }
+        assert.deepEqual(got, expected);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('property: totals equal the sum of counts, every total ≥ self, CRLF and LF give the same profile', () => {
     const frame = fc.constantFrom('a', 'b', 'c', 'd', 'e');
     const line = fc.tuple(fc.array(frame, { minLength: 1, maxLength: 6 }), fc.integer({ min: 0, max: 50 }));
