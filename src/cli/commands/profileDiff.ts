@@ -7,7 +7,7 @@ import { diffProfiles } from '../../core/profiler/diff';
 import { selectProfile } from '../../core/profiler/summary';
 import { UserError } from '../../core/util/result';
 
-const USAGE = `Usage: perflens profile diff BEFORE AFTER [--top 10] [--min-change 1] [--alpha 0.01] [--fail-on-regression] [--json]
+const USAGE = `Usage: perflens profile diff BEFORE AFTER [--top 10] [--min-change 1] [--alpha 0.01] [--fail-on-regression] [--no-source-maps] [--json]
 
 Compares two CPU profiles of the same program (any supported format, e.g. before and after a
 change). Per function it compares self and total shares, each normalised by its own profile's
@@ -17,6 +17,7 @@ total, and tests each change with a two-proportion z-test on the sample counts.
   --alpha P             significance level of the z-test (default 0.01)
   --top N               rows per list (default 10)
   --fail-on-regression  exit 1 when any function regressed
+  --no-source-maps      compare generated JavaScript frames as they are
 
 --json prints {"weight": "time"|"samples", "before": {"file", "format", "samples", "totalMs"},
 "after": {…}, "regressed": [row], "improved": [row]}; a row is {"name", "file", "line",
