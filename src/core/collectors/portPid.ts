@@ -3,6 +3,7 @@
  * come straight from /proc (the socket tables and each process's fd links), which is exact and
  * costs well under a millisecond; elsewhere systeminformation asks the OS (netstat/lsof).
  */
+import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import type * as SystemInformation from 'systeminformation';
 import type { Result } from '../util/result';
@@ -33,9 +34,38 @@ export function parseProcNetTcp(text: string): TcpSocketEntry[] {
   return out;
 }
 
-async function readTcpTables(procRoot: string): Promise<TcpSocketEntry[]> {
-  const texts = await Promise.all(['tcp', 'tcp6'].map((n) => fsp.readFile(`${procRoot}/net/${n}`, 'utf8').catch(() => '')));
-  return texts.flatMap(parseProcNetTcp);
+/*
+ * Reads of /proc are served from kernel memory in microseconds, so the per-round reads below are
+ * synchronous: a promise and a thread-pool hop per fd link cost more CPU than the reads themselves.
+ */
+function readTcpTablesSync(procRoot: string): TcpSocketEntry[] {
+  return ['tcp', 'tcp6'].flatMap((n) => {
+    try {
+      return parseProcNetTcp(fs.readFileSync(`${procRoot}/net/${n}`, 'utf8'));
+    } catch {
+      return [];
+    }
+  });
+}
+
+function socketInodesOfSync(pid: number, procRoot: string): Set<number> | undefined {
+  let fds: string[];
+  try {
+    fds = fs.readdirSync(`${procRoot}/${pid}/fd`);
+  } catch {
+    return undefined;
+  }
+  const inodes = new Set<number>();
+  for (const fd of fds) {
+    let link: string;
+    try {
+      link = fs.readlinkSync(`${procRoot}/${pid}/fd/${fd}`);
+    } catch {
+      continue; // closed between readdir and readlink
+    }
+    if (link.startsWith('socket:[')) inodes.add(Number(link.slice(8, -1)));
+  }
+  return inodes;
 }
 
 /** Socket inodes a process holds open, read from its fd links (socket:[12345]). */
@@ -80,7 +110,7 @@ export type PortLookupFailure = 'not-found' | 'error';
 export async function findPidByPort(port: number, procRoot = '/proc'): Promise<Result<number, PortLookupFailure>> {
   try {
     if (useProc()) {
-      const listening = new Set((await readTcpTables(procRoot)).filter((e) => e.state === TCP_LISTEN && e.localPort === port).map((e) => e.inode));
+      const listening = new Set(readTcpTablesSync(procRoot).filter((e) => e.state === TCP_LISTEN && e.localPort === port).map((e) => e.inode));
       if (listening.size === 0) return fail('not-found', `Nothing is listening on port ${port}.`);
       const pids = (await fsp.readdir(procRoot)).filter((d) => /^\d+$/.test(d));
       for (const p of pids) {
@@ -100,9 +130,9 @@ export async function findPidByPort(port: number, procRoot = '/proc'): Promise<R
 export async function listeningPortsOf(pid: number, procRoot = '/proc'): Promise<number[]> {
   try {
     if (useProc()) {
-      const inodes = await socketInodesOf(pid, procRoot);
+      const inodes = socketInodesOfSync(pid, procRoot);
       if (!inodes) return [];
-      const ports = (await readTcpTables(procRoot)).filter((e) => e.state === TCP_LISTEN && inodes.has(e.inode)).map((e) => e.localPort);
+      const ports = readTcpTablesSync(procRoot).filter((e) => e.state === TCP_LISTEN && inodes.has(e.inode)).map((e) => e.localPort);
       return [...new Set(ports)].sort((a, b) => a - b);
     }
     const ports = (await siConnections()).filter((c) => c.pid === pid && c.state === 'LISTEN').map((c) => Number(c.localPort));
@@ -116,9 +146,9 @@ export async function listeningPortsOf(pid: number, procRoot = '/proc'): Promise
 export async function countTcpConnections(pid: number, procRoot = '/proc'): Promise<number | undefined> {
   try {
     if (useProc()) {
-      const inodes = await socketInodesOf(pid, procRoot);
+      const inodes = socketInodesOfSync(pid, procRoot);
       if (!inodes) return undefined;
-      return (await readTcpTables(procRoot)).filter((e) => e.state === TCP_ESTABLISHED && inodes.has(e.inode)).length;
+      return readTcpTablesSync(procRoot).filter((e) => e.state === TCP_ESTABLISHED && inodes.has(e.inode)).length;
     }
     return (await siConnections()).filter((c) => c.pid === pid && c.state === 'ESTABLISHED').length;
   } catch {

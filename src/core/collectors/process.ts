@@ -52,6 +52,22 @@ export function releaseProcessHistory(): void {
   }
 }
 
+/**
+ * Counting a process's TCP connections means reading the kernel's socket tables, ~1 ms of CPU
+ * each on a busy machine: too much every second, and the count moves slowly. This reuses a count
+ * for up to `maxAgeMs` per pid.
+ */
+export function cachedConnectionCounter(now: () => number, maxAgeMs = 5000, count: (pid: number) => Promise<number | undefined> = countTcpConnections): (pid: number) => Promise<number | undefined> {
+  let last: { pid: number; at: number; value: number | undefined } | undefined;
+  return async (pid) => {
+    const t = now();
+    if (last && last.pid === pid && t - last.at < maxAgeMs) return last.value;
+    const value = await count(pid);
+    last = { pid, at: t, value };
+    return value;
+  };
+}
+
 export async function collectProcess(pid: number, deps: ProcessCollectorDeps = {}): Promise<Result<ProcessStats, ProcessFailureKind>> {
   if (!processExists(pid)) return fail('exited', `Process ${pid} is not running (it exited or was restarted).`);
   let usage: ProcessUsage;

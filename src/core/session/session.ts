@@ -7,7 +7,7 @@
 import { checkHealth } from '../collectors/health';
 import type { HttpFn } from '../collectors/health';
 import type { ProcessCollectorDeps } from '../collectors/process';
-import { collectProcess, releaseProcessHistory } from '../collectors/process';
+import { cachedConnectionCounter, collectProcess, releaseProcessHistory } from '../collectors/process';
 import { findPidByPort, listeningPortsOf } from '../collectors/portPid';
 import type { PortLookupFailure } from '../collectors/portPid';
 import { MetricsScraper } from '../collectors/scrape';
@@ -119,6 +119,7 @@ export class AttachSession {
   private lastSnapshot?: Snapshot;
   private stateValue: SessionState = 'idle';
   private heapFromScrape?: number;
+  private readonly processDeps: ProcessCollectorDeps;
 
   constructor(
     target: ResolvedTarget,
@@ -129,6 +130,7 @@ export class AttachSession {
     this.intervalMs = Math.max(100, opts.intervalMs ?? DEFAULT_INTERVAL_MS);
     this.clock = opts.clock ?? systemClock;
     this.pid = target.pid;
+    this.processDeps = { connections: cachedConnectionCounter(() => this.clock.now()), ...opts.deps?.process };
     if (target.metricsUrl) this.scraper = this.makeScraper(target.metricsUrl);
     const wantSystem = (opts.collectSystem ?? true) && target.local;
     if (wantSystem) {
@@ -310,7 +312,7 @@ export class AttachSession {
     try {
       const pid = await this.resolvePid(snapshot);
       if (pid === undefined) return;
-      const r = await collectProcess(pid, this.opts.deps?.process);
+      const r = await collectProcess(pid, this.processDeps);
       if (r.ok) {
         snapshot.process = r.value;
         return;

@@ -34,17 +34,31 @@ describe('scrapeMetrics', () => {
     assert.equal(r.value.parse.families[0]!.samples[0]!.value, 7);
   });
 
-  it('decodes a gzip body', async () => {
+  it('asks for gzip (remote targets) and decodes a gzip body', async () => {
+    let encoding = '';
     srv.route('/metrics', (req, res) => {
-      assert.match(String(req.headers['accept-encoding']), /gzip/);
+      encoding = String(req.headers['accept-encoding']);
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'content-encoding': 'gzip' });
       res.end(zlib.gzipSync(EXPOSITION));
     });
-    const r = await scrapeMetrics(`${srv.url}/metrics`);
+    const r = await scrapeMetrics(`${srv.url}/metrics`, { compress: true });
+    assert.equal(encoding, 'gzip');
     assert.ok(r.ok);
     assert.equal(r.value.parse.format, 'prometheus');
     assert.deepEqual(r.value.parse.families[0]!.samples.map((s) => s.value), [42, 3]);
     assert.equal(r.value.bytes, Buffer.byteLength(EXPOSITION));
+  });
+
+  it('asks a loopback service for an uncompressed body, and still decodes gzip if it sends it anyway', async () => {
+    let encoding = '';
+    srv.route('/metrics', (req, res) => {
+      encoding = String(req.headers['accept-encoding']);
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'content-encoding': 'gzip' });
+      res.end(zlib.gzipSync(EXPOSITION));
+    });
+    const r = await scrapeMetrics(`${srv.url}/metrics`);
+    assert.equal(encoding, 'identity');
+    assert.ok(r.ok && r.value.parse.families[0]!.samples.length === 2);
   });
 
   it('keeps the good lines of a malformed exposition and counts the bad ones', async () => {
