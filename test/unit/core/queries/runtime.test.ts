@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { parseExposition } from '../../../../src/core/metrics/parser';
+import type { RuntimeIndex } from '../../../../src/core/queries/runtime';
 import { runtimeFromFamilies } from '../../../../src/core/queries/runtime';
 
 const SCRAPE = `# HELP db_query_duration_seconds Time spent in SQL statements
@@ -24,7 +25,10 @@ http_requests_total{route="/api"} 3
 `;
 
 describe('runtimeFromFamilies', () => {
-  const index = runtimeFromFamilies(parseExposition(SCRAPE).families);
+  let index: RuntimeIndex;
+  before(() => {
+    index = runtimeFromFamilies(parseExposition(SCRAPE).families);
+  });
 
   it('joins per-statement histograms to statements written differently in source', () => {
     assert.equal(index.size, 2);
