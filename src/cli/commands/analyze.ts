@@ -16,6 +16,7 @@ import { severityAtLeast } from '../../core/analyzers/types';
 import { createAttachSession } from '../../core/session/session';
 import type { Snapshot } from '../../core/session/types';
 import { UserError } from '../../core/util/result';
+import { PROMETHEUS_BOOLEAN_FLAGS, PROMETHEUS_USAGE, PROMETHEUS_VALUED_FLAGS, runPrometheusAnalyze, wantsPrometheus } from './prometheus';
 
 /** Environment variable holding the alert webhook URL (a secret: never a flag, never a file). */
 export const WEBHOOK_ENV = 'PERFLENS_WEBHOOK_URL';
@@ -124,6 +125,11 @@ on every snapshot.
 ${LIVE_USAGE}
   --pool-wait-threshold D acquire-wait p95 above which the pool analyzer warns (default 5s)
 
+${PROMETHEUS_USAGE}
+  With --prometheus the analyzers run over the server's last --duration (no waiting): pools and
+  caches per instance, slow routes across instances, trends; memory per instance through the alert
+  rules (the leak analyzer needs a local process). --json adds instances and serverAlerts.
+
 Exit codes: 0 nothing of warning severity or above, 1 a warning/critical finding or an alert
 still firing at the end, 2 bad usage or nothing could be collected.
 --json prints {target, durationMs, intervalMs, window: {from, to}, snapshots, findings: Finding[],
@@ -134,10 +140,11 @@ export const analyzeCommand: CliCommand = {
   summary: 'Watch a service and report pool, cache, bottleneck, leak and trend findings',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, { valued: [...LIVE_FLAGS, 'pool-wait-threshold'], boolean: ['allow-remote'] });
+    const args = parseArgs(argv, { valued: [...LIVE_FLAGS, 'pool-wait-threshold', ...PROMETHEUS_VALUED_FLAGS], boolean: ['allow-remote', ...PROMETHEUS_BOOLEAN_FLAGS] });
     const settings: AnalyzerSettingsInput = {};
     const poolWait = flagString(args, 'pool-wait-threshold');
     if (poolWait !== undefined) settings.pool = { acquireWaitP95ThresholdMs: parseDuration(poolWait) };
+    if (wantsPrometheus(args)) return runPrometheusAnalyze(args, io, settings);
     const run = await runLiveWindow(args, io, 60_000, 'analyze');
     settings.leak = { maxMemoryMb: run.maxMemoryMb };
     const findings = analyzeSnapshots(run.snapshots, settings);

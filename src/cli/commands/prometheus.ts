@@ -20,6 +20,10 @@ import { WebhookAlertHandler } from '../../core/analyzers/alerts/webhook';
 import type { BudgetResult, BudgetRule } from '../../core/analyzers/budget';
 import { summarizeErrors } from '../../core/analyzers/record';
 import { evaluatePrometheusBudget, instanceAlertRules } from '../../core/prometheus/judge';
+import { analyzeSnapshots } from '../../core/analyzers/analyze';
+import type { AnalyzerSettingsInput } from '../../core/analyzers/settings';
+import type { Finding } from '../../core/analyzers/types';
+import { severityAtLeast } from '../../core/analyzers/types';
 
 /** Flags to add to a command's FlagSpec so it accepts a Prometheus server as its source. */
 export const PROMETHEUS_VALUED_FLAGS = ['prometheus', 'selector', 'query-timeout'] as const;
@@ -237,4 +241,49 @@ export async function runPrometheusCheck(p: ParsedArgs, io: CliIO, rules: Budget
   if (serverAlerts.length) lines.push('', `Server alerts (${serverAlerts.length})`, ...serverAlerts.map(alertLine));
   io.out(lines.join('\n'));
   return passed ? 0 : 1;
+}
+
+/**
+ * `perflens analyze --prometheus …`: every analyzer over the window's history (pools and caches
+ * per instance, slow routes across instances, trends) plus the alert rules. The leak analyzer
+ * reads a local process's memory and has nothing to read here; memory is judged per instance by
+ * the alert rules instead.
+ */
+export async function runPrometheusAnalyze(p: ParsedArgs, io: CliIO, settings: AnalyzerSettingsInput): Promise<number> {
+  const report = await readPrometheusReportFromFlags(p, io);
+  const findings: Finding[] = analyzeSnapshots(report.history, { ...settings, leak: { maxMemoryMb: maxMemoryMb(p) } });
+  const alerts = await replayAlerts(report, p, io);
+  for (const d of alerts.deliveryErrors) io.err(`perflens: alert delivery failed: ${d}`);
+  const failing = findings.some((f) => severityAtLeast(f.severity, 'warning')) || alerts.firing.length > 0;
+  const target = `prometheus:${report.server.url}{${report.selector}}`;
+  const durationMs = report.window.to - report.window.from;
+  if (p.flags.has('json')) {
+    io.out(
+      JSON.stringify(
+        {
+          target, durationMs, intervalMs: report.historyStepSeconds * 1000, window: report.window, snapshots: report.history.length,
+          findings, alerts: { events: alerts.events, firing: alerts.firing },
+          instances: report.summary.instances ?? [], serverAlerts: report.summary.serverAlerts ?? [],
+          errors: summarizeErrors(reportSnapshots(report)),
+        },
+        null,
+        2,
+      ),
+    );
+    return failing ? 1 : 0;
+  }
+  const lines = [`Analyzed {${report.selector}} on ${report.server.url} over the last ${durationMs / 1000} s (${report.history.length} points every ${report.historyStepSeconds} s, ${(report.summary.instances ?? []).length} instances)`, ''];
+  if (findings.length === 0) lines.push('No findings: pools, caches, latency and trends are within their thresholds.');
+  for (const f of findings) {
+    lines.push(`${f.severity.toUpperCase().padEnd(8)}  ${f.title}${f.route ? ` [${f.route}]` : ''}`, `          ${f.evidence.text}`, `          → ${f.recommendation}`, '');
+  }
+  if (alerts.events.length || alerts.firing.length) {
+    lines.push('Alerts (PerfLens rules over the window):');
+    for (const e of alerts.events) lines.push(`  ${new Date(e.at).toISOString()}  ${e.type.toUpperCase().padEnd(8)} ${e.message}`);
+    for (const f of alerts.firing) lines.push(`  still firing: ${f.name}`);
+  }
+  const serverAlerts = report.summary.serverAlerts ?? [];
+  if (serverAlerts.length) lines.push('', `Server alerts (${serverAlerts.length})`, ...serverAlerts.map(alertLine));
+  io.out(lines.join('\n').trimEnd());
+  return failing ? 1 : 0;
 }

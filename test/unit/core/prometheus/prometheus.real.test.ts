@@ -324,6 +324,30 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
     assert.match(creds.stderr, /needs both PERFLENS_PROMETHEUS_USER and PERFLENS_PROMETHEUS_PASSWORD/);
   });
 
+  it('perflens analyze --prometheus: analyzers over the history; a stopped instance shows as down and fires "Instance down"', async () => {
+    // Runs last but one: it stops the second demo instance.
+    const stopped = demos[1]!;
+    const stoppedInstance = `127.0.0.1:${stopped.port}`;
+    await stopped.stop();
+    const client = new PrometheusClient({ baseUrl: prom!.url });
+    for (let i = 0; i < 50; i++) {
+      const r = await client.query(`up{instance="${stoppedInstance}"} == 0`);
+      if (r.ok && r.value.length === 1) break;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    const io = capture();
+    const code = await runCli(['analyze', '--prometheus', prom!.url, '--selector', 'job="demo"', '--duration', '8s', '--alert-for', '0s', '--json'], io);
+    assert.equal(code, 1, io.stderr);
+    const out = JSON.parse(io.stdout) as { findings: { analyzer: string }[]; alerts: { events: { type: string; name: string; labels: Record<string, string> }[]; firing: { name: string; labels: Record<string, string> }[] }; instances: InstanceStats[] };
+    assert.ok(Array.isArray(out.findings));
+    assert.deepEqual(out.alerts.firing.map((f) => [f.name, f.labels.instance]), [['Instance down', stoppedInstance]]);
+    assert.deepEqual(out.instances.map((i) => [i.instance, i.up]).sort(), [[`127.0.0.1:${demos[0]!.port}`, true], [stoppedInstance, false]].sort());
+    const report = capture();
+    assert.equal(await runCli(['report', '--prometheus', prom!.url, '--selector', 'job="demo"', '--duration', '8s'], report), 0);
+    assert.match(report.stdout, /health degraded/);
+    assert.match(report.stdout, new RegExp(`Instance ${stoppedInstance.replace(/\./g, '\\.')} is down`));
+  });
+
   it('reports an unreachable server', async () => {
     const r = await sourceFor(`http://127.0.0.1:${await freePort()}`, 'job="demo"').snapshot(30_000);
     assert.ok(!r.ok);
