@@ -48,7 +48,10 @@ export interface LoadedDatabase {
   close(): void;
 }
 
-export type DatabaseFailureKind = 'not-found' | 'not-sqlite' | 'unreadable' | 'locked' | 'corrupt';
+export type DatabaseFailureKind = 'not-found' | 'not-sqlite' | 'unreadable' | 'locked' | 'corrupt' | 'too-large';
+
+/** The largest file copied into memory by default. */
+export const DEFAULT_MAX_DATABASE_BYTES = 1024 * 1024 * 1024;
 
 const HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 const DB_EXTENSIONS = ['.db', '.sqlite', '.sqlite3'];
@@ -58,9 +61,16 @@ const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'venv
  * Reads a SQLite file's bytes (never opening it for writing) and loads them into sql.js.
  * A file in WAL mode is read as its main file; changes not yet checkpointed into it are noted.
  */
-export async function loadDatabaseFile(file: string): Promise<Result<LoadedDatabase, DatabaseFailureKind>> {
+export async function loadDatabaseFile(file: string, opts: { maxBytes?: number } = {}): Promise<Result<LoadedDatabase, DatabaseFailureKind>> {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_DATABASE_BYTES;
   let bytes: Buffer;
   try {
+    const stat = await fs.promises.stat(file);
+    if (stat.isDirectory()) return fail('unreadable', `${file} is a folder; pass the SQLite file inside it.`);
+    // The copy lives in memory (twice, briefly, while sql.js takes it): refuse what would not fit.
+    if (stat.size > maxBytes) {
+      return fail('too-large', `${file} is ${Math.round(stat.size / 1024 / 1024)} MB, more than the ${Math.round(maxBytes / 1024 / 1024)} MB PerfLens copies into memory. Explain on a smaller copy (e.g. a sample of the rows with the same schema and indexes).`);
+    }
     bytes = await fs.promises.readFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;

@@ -88,6 +88,16 @@ describe('perflens explain', function () {
     assert.match(io.stderr, /"slow" is not a finding kind/);
   });
 
+  it('is listed in perflens --help and has its own usage', async () => {
+    const help = capture();
+    assert.equal(await runCli(['--help'], help), 0);
+    assert.match(help.stdout, /explain\s+Explain SQL on a copy of a SQLite database/);
+    const usage = capture();
+    assert.equal(await runCli(['explain', '--help'], usage), 0);
+    assert.match(usage.stdout, /^Usage: perflens explain/);
+    assert.match(usage.stdout, /--fail-on KINDS/);
+  });
+
   it('bad usage and bad input exit 2 with a message that says what to do', async () => {
     const cases: [string[], RegExp][] = [
       [['explain', '--db', file], /exactly one of --sql/],

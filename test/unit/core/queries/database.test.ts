@@ -95,6 +95,12 @@ describe('loadDatabaseFile', () => {
     const c = await loadDatabaseFile(corrupt);
     assert.ok(!c.ok && c.error.kind === 'corrupt', c.ok ? 'loaded' : c.error.kind);
     assert.match(c.error.message, /could not be read as a SQLite database/);
+
+    const big = await loadDatabaseFile(file, { maxBytes: 1024 });
+    assert.ok(!big.ok && big.error.kind === 'too-large');
+    const folder = await loadDatabaseFile(gdir);
+    assert.ok(!folder.ok && folder.error.kind === 'unreadable');
+    assert.match(folder.error.message, /is a folder/);
   });
 
   it('finds SQLite files in a workspace by extension and header, shallowest first, skipping dependencies', async () => {
