@@ -40,7 +40,7 @@ describe('cli: perflens check (real demo service)', function () {
     try {
       await demo!.setFaults({ errorRate: 0.6 });
       // Event-driven: the webhook receiver tells us when the alert fired; then the errors stop.
-      await Promise.race([receiver.waitFor('[FIRING]'), run.then(() => undefined)]);
+      await Promise.race([receiver.waitFor('[FIRING] CRITICAL High error rate'), run.then(() => undefined)]);
       await demo!.setFaults({ errorRate: 0 });
       code = await run;
     } finally {
@@ -52,7 +52,8 @@ describe('cli: perflens check (real demo service)', function () {
     assert.ok(errorEvents[0]!.value > 0.05);
     assert.equal(errorEvents[0]!.severity, 'critical');
     assert.ok(errorEvents[1]!.at > errorEvents[0]!.at);
-    assert.deepEqual(receiver.texts.map((t) => t.split(' ')[0]), ['[FIRING]', '[RESOLVED]']);
+    // Other rules (CPU under load on a busy machine) may fire too; the error-rate ones must be there, in order.
+    assert.deepEqual(receiver.texts.filter((t) => t.includes('High error rate')).map((t) => t.split(' ')[0]), ['[FIRING]', '[RESOLVED]']);
     const err = out.budget.find((b) => b.metric === 'error_rate')!;
     assert.equal(err.status, 'fail');
     assert.ok(err.actual! > 0.01);
