@@ -22,7 +22,7 @@ export interface OriginalPosition {
 }
 
 /** A script's map, or why it has none (kept so each script is looked at once). */
-type ScriptMap = { consumer: SourceMapConsumer } | { consumer: null; problem?: string };
+type ScriptMap = { consumer: SourceMapConsumer; code: string } | { consumer: null; problem?: string };
 
 const SOURCE_MAPPING_URL = /\/\/[#@]\s*sourceMappingURL=([^\s'"]+)\s*$/;
 
@@ -101,7 +101,7 @@ export class SourceMapResolver {
     try {
       const json = JSON.parse(raw) as RawSourceMap;
       const consumer = await new SourceMapConsumer(json, mapUrl);
-      return { consumer };
+      return { consumer, code };
     } catch (e) {
       const msg = errorMessage(e);
       // source-map loads its WASM decoder from the folder of the code that bundles it.
@@ -148,12 +148,39 @@ export class SourceMapResolver {
       if (local && path.isAbsolute(local)) scripts.add(local);
     }
     const loaded = new Map<string, SourceMapConsumer>();
+    const codeLines = new Map<string, string[]>();
     await Promise.all(
       [...scripts].map(async (s) => {
         const m = await this.mapFor(s);
-        if (m.consumer) loaded.set(s, m.consumer);
+        if (!m.consumer) return;
+        loaded.set(s, m.consumer);
+        codeLines.set(s, m.code.split('\n'));
       }),
     );
+    // A script rebuilt after the profile was recorded would map frames onto unrelated code. Named
+    // functions sit on their recorded line in an unchanged script; when most of them do not, that
+    // script's frames stay unmapped (a majority, because a class constructor, say, is named after
+    // the class but starts on its `constructor` line).
+    const checks = new Map<string, { checked: number; moved: number; example: string }>();
+    for (const f of p.frames) {
+      const local = localPathOf(f.file);
+      const lines = local ? codeLines.get(local) : undefined;
+      const simple = f.name.split(/[.\s]/).pop() ?? '';
+      if (!lines || f.line <= 0 || !/^[\w$]+$/.test(simple)) continue;
+      const c = checks.get(local!) ?? { checked: 0, moved: 0, example: '' };
+      checks.set(local!, c);
+      c.checked++;
+      const text = lines[f.line - 1] ?? '';
+      if (!text.includes(simple) && !text.includes('constructor')) {
+        c.moved++;
+        c.example ||= `${f.name} is no longer on line ${f.line}`;
+      }
+    }
+    for (const [script, c] of checks) {
+      if (c.moved * 2 <= c.checked) continue;
+      loaded.delete(script);
+      this.problems.push(`${script} changed after the profile was recorded (${c.example}); its frames are not mapped to sources.`);
+    }
     const mappedFrames = p.frames.map((f): Frame => {
       const local = localPathOf(f.file);
       const consumer = local ? loaded.get(local) : undefined;

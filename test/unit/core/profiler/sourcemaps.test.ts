@@ -89,6 +89,34 @@ describe('source maps', () => {
     assert.equal(localPathOf('https://example.org/app.js'), undefined);
   });
 
+  it('leaves a script unmapped, with a note, when it was rebuilt after the profile was recorded', async () => {
+    const src = path.join(dir, 'service.ts');
+    const out = path.join(dir, 'service.js');
+    const fns = ['alpha', 'beta', 'gamma'].map((n, i) => `export function ${n}(x: number): number {\n  return x * ${i + 2};\n}\n`).join('');
+    const build = async (prefix: string) => {
+      fs.writeFileSync(src, prefix + fns);
+      await esbuild.build({ entryPoints: [src], outfile: out, bundle: true, platform: 'node', format: 'cjs', sourcemap: 'linked', logLevel: 'silent' });
+    };
+    await build('');
+    const frames = ['alpha', 'beta', 'gamma'].map((name) => {
+      const at = positionOf(out, `function ${name}(`);
+      return { name, file: pathToFileURL(out).href, line: at.line, column: at.column + 'function '.length };
+    });
+    const profileOf = () => {
+      const b = new StackTreeBuilder(true);
+      for (const f of frames) b.addStack([b.frameId(f)], 1, 1);
+      return b.finish('p', true, 3);
+    };
+    const fresh = await resolver().mapProfile(profileOf());
+    assert.deepEqual(['alpha', 'beta', 'gamma'].map((n) => [fn(fresh, n).file, fn(fresh, n).line]), [[src, 1], [src, 4], [src, 7]]);
+    // Rebuilt with new code on top: the recorded positions now point at other functions.
+    await build(Array.from({ length: 12 }, (_, i) => `export function extra${i}(): number {\n  return ${i};\n}\n`).join(''));
+    const r = resolver();
+    const stale = await r.mapProfile(profileOf());
+    assert.equal(fn(stale, 'alpha').file, out);
+    assert.match(r.problems.join('\n'), /service\.js changed after the profile was recorded \(alpha is no longer on line \d+\)/);
+  });
+
   it('works from an esbuild bundle once mappings.wasm sits beside it, and says what is missing otherwise', function () {
     this.timeout(60_000);
     const entry = path.join(dir, 'entry.ts');
