@@ -24,7 +24,7 @@ import { parseOpenMetricsText } from './parserOpenMetrics';
 import { parsePrometheusText } from './parserPrometheus';
 
 export { ExpositionError } from './parserProblems';
-export { labelsKey } from './parserScan';
+export { labelsKey } from './parserLexical';
 
 export interface ParseOptions {
   /** 'auto' (default) decides from contentType, else from the body. */

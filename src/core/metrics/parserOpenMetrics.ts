@@ -9,7 +9,11 @@
 import type { MetricFamily, MetricType, Sample } from './types';
 import { LineSyntaxError } from './parserProblems';
 import type { ProblemLog } from './parserProblems';
-import { NUMBER_VALUE, SampleScanner, isMetricName, labelsKey, parseNumberToken, unescapeText } from './parserScan';
+import * as lexical from './parserLexical';
+import { SampleScanner } from './parserScan';
+
+// Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
+const { NUMBER_VALUE, isMetricName, labelsKey, parseNumberToken, unescapeText } = lexical;
 
 /** The sample-name suffixes each type allows ('' is the family name itself). */
 const SUFFIXES: Record<MetricType, readonly string[]> = {

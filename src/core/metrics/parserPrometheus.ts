@@ -7,7 +7,11 @@
 import type { MetricFamily, MetricType } from './types';
 import { LineSyntaxError, UnitLineSeen } from './parserProblems';
 import type { ProblemLog } from './parserProblems';
-import { NUMBER_VALUE, SampleScanner, isMetricName, parseNumberToken } from './parserScan';
+import * as lexical from './parserLexical';
+import { SampleScanner } from './parserScan';
+
+// Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
+const { NUMBER_VALUE, isMetricName, parseNumberToken } = lexical;
 
 const PROMETHEUS_TYPES = new Set<string>(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
 

@@ -1,0 +1,192 @@
+/**
+ * Lexical pieces of the exposition formats shared by the scanner and the dialect readers:
+ * character classes of names, number tokens, label-value escapes, and the label-set key.
+ */
+import { LineSyntaxError } from './parserProblems';
+
+/** Char codes the grammar turns on. */
+export const TAB = 9;
+export const SPACE = 32;
+export const QUOTE = 34;
+export const HASH = 35;
+export const PLUS = 43;
+export const COMMA = 44;
+export const MINUS = 45;
+export const DOT = 46;
+export const ZERO = 48;
+export const NINE = 57;
+export const EQUALS = 61;
+export const UPPER_E = 69;
+export const BACKSLASH = 92;
+export const LOWER_E = 101;
+export const LOWER_N = 110;
+export const OPEN_BRACE = 123;
+export const CLOSE_BRACE = 125;
+
+/** Character classes for names, indexed by char code (ASCII only; anything else is 0). */
+export const METRIC_START = 1;
+export const METRIC_PART = 2;
+export const LABEL_START = 4;
+export const LABEL_PART = 8;
+export const NAME_CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+  const digit = c >= ZERO && c <= NINE;
+  if (letter) NAME_CLASS[c] = METRIC_START | METRIC_PART | LABEL_START | LABEL_PART;
+  else if (digit) NAME_CLASS[c] = METRIC_PART | LABEL_PART;
+  else if (c === 58) NAME_CLASS[c] = METRIC_START | METRIC_PART;
+}
+
+/** Exact powers of ten: a mantissa below 2^53 times or over one of these rounds correctly. */
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+/** What a number token may be. */
+export const NUMBER_VALUE = 0; // any float, ±Inf, NaN
+export const NUMBER_REAL = 1; // a finite decimal float (OpenMetrics timestamps)
+export const NUMBER_INTEGER = 2; // an integer (Prometheus timestamps, in milliseconds)
+export type NumberKind = typeof NUMBER_VALUE | typeof NUMBER_REAL | typeof NUMBER_INTEGER;
+
+export function isMetricName(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const cls = c < 128 ? NAME_CLASS[c]! : 0;
+    if ((cls & (i === 0 ? METRIC_START : METRIC_PART)) === 0) return false;
+  }
+  return true;
+}
+
+export function codePointLength(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
+/** Undo the escapes of label values and OpenMetrics HELP text; unknown escapes stay as written. */
+export function unescapeText(t: string, start: number, end: number): string {
+  let out = '';
+  let from = start;
+  for (let i = start; i < end; i++) {
+    if (t.charCodeAt(i) !== BACKSLASH || i + 1 >= end) continue;
+    const next = t.charCodeAt(i + 1);
+    const replacement = next === BACKSLASH ? '\\' : next === QUOTE ? '"' : next === LOWER_N ? '\n' : undefined;
+    if (replacement === undefined) {
+      i++;
+      continue;
+    }
+    out += t.slice(from, i) + replacement;
+    from = i + 2;
+    i++;
+  }
+  return from === start ? t.slice(start, end) : out + t.slice(from, end);
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/**
+ * Parses t[start, end) as a number of the given kind, or throws. Decimal grammar only (no hex,
+ * binary, octal or digit separators); `Inf`/`Infinity`/`NaN` in any case, for values only.
+ */
+export function parseNumberToken(t: string, start: number, end: number, kind: NumberKind, what: string): number {
+  let i = start;
+  let c = t.charCodeAt(i);
+  let negative = false;
+  if (c === PLUS || c === MINUS) {
+    negative = c === MINUS;
+    i++;
+    c = i < end ? t.charCodeAt(i) : -1;
+  }
+  if (isLetter(c)) {
+    if (kind === NUMBER_VALUE) {
+      const word = t.slice(i, end).toLowerCase();
+      if (word === 'inf' || word === 'infinity') return negative ? -Infinity : Infinity;
+      if (word === 'nan' && i === start) return NaN;
+    }
+    throw new LineSyntaxError(`invalid ${what} "${t.slice(start, end)}"`);
+  }
+  let mantissa = 0;
+  let significant = 0;
+  let digits = 0;
+  let scale = 0;
+  while (i < end && (c = t.charCodeAt(i)) >= ZERO && c <= NINE) {
+    if (significant > 0 || c !== ZERO) {
+      mantissa = mantissa * 10 + (c - ZERO);
+      significant++;
+    }
+    digits++;
+    i++;
+  }
+  if (i < end && t.charCodeAt(i) === DOT && kind !== NUMBER_INTEGER) {
+    i++;
+    while (i < end && (c = t.charCodeAt(i)) >= ZERO && c <= NINE) {
+      if (significant > 0 || c !== ZERO) {
+        mantissa = mantissa * 10 + (c - ZERO);
+        significant++;
+      }
+      scale--;
+      digits++;
+      i++;
+    }
+  }
+  if (digits === 0) throw new LineSyntaxError(`invalid ${what} "${t.slice(start, end)}"`);
+  let exponent = 0;
+  if (i < end && kind !== NUMBER_INTEGER && ((c = t.charCodeAt(i)) === LOWER_E || c === UPPER_E)) {
+    i++;
+    let expNegative = false;
+    c = i < end ? t.charCodeAt(i) : -1;
+    if (c === PLUS || c === MINUS) {
+      expNegative = c === MINUS;
+      i++;
+    }
+    const expStart = i;
+    while (i < end && (c = t.charCodeAt(i)) >= ZERO && c <= NINE) {
+      if (exponent < 100000) exponent = exponent * 10 + (c - ZERO);
+      i++;
+    }
+    if (i === expStart) throw new LineSyntaxError(`invalid ${what} "${t.slice(start, end)}"`);
+    if (expNegative) exponent = -exponent;
+  }
+  if (i !== end) throw new LineSyntaxError(`invalid ${what} "${t.slice(start, end)}"`);
+  const power = exponent + scale;
+  let v: number;
+  if (significant <= 15 && power >= -22 && power <= 22) {
+    v = power >= 0 ? mantissa * POW10[power]! : mantissa / POW10[-power]!;
+  } else {
+    v = Number(t.slice(negative || t.charCodeAt(start) === PLUS ? start + 1 : start, end));
+  }
+  return negative ? -v : v;
+}
+
+function escapeLabelValue(v: string): string {
+  if (v.indexOf('\\') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0) return v;
+  return v.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : '\\' + c));
+}
+
+/**
+ * A stable string key for a label set: names sorted, values escaped as in the exposition, e.g.
+ * `code="200",method="GET"`. Two label sets have the same key exactly when they are equal.
+ * `except` leaves one label out (grouping histogram buckets without `le`, say).
+ */
+export function labelsKey(labels: Record<string, string>, except?: string): string {
+  const names = Object.keys(labels);
+  if (names.length === 0) return '';
+  if (names.length === 1) return names[0] === except ? '' : `${names[0]}="${escapeLabelValue(labels[names[0]!]!)}"`;
+  names.sort();
+  let key = '';
+  for (const n of names) {
+    if (n === except) continue;
+    key += `${key.length > 0 ? ',' : ''}${n}="${escapeLabelValue(labels[n]!)}"`;
+  }
+  return key;
+}
