@@ -74,7 +74,7 @@ export async function loadDatabaseFile(file: string, opts: { maxBytes?: number }
     bytes = await fs.promises.readFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return fail('not-found', `No database file at ${file}. Pass the path of the service's SQLite file (--db, or the perflens.queries.databasePath setting).`);
+    if (code === 'ENOENT') return fail('not-found', `No database file at ${file}. Check the path of the service's SQLite file (on the command line: --db FILE).`);
     if (code === 'EBUSY' || code === 'EPERM' || code === 'EACCES') {
       return fail('locked', `${file} could not be read (${code}): another program holds it exclusively. Stop the service or copy the file (with its -wal file) and point PerfLens at the copy.`, e);
     }
