@@ -177,17 +177,24 @@ function summarizeFile(file: string): void {
   sink += summarizeProfile(r.value, { top: 20 }).functions.length;
 }
 
-/** Peak RSS of a fresh process that reads and summarises the file (what `perflens profile summarize` does). */
-function peakRssMb(file: string): number {
+/**
+ * Peak RSS, wall time and CPU time of a fresh process that reads and summarises the file (what
+ * `perflens profile summarize` does). CPU time is printed too because on a shared machine the wall
+ * time also counts the time other processes held the cores.
+ */
+function freshProcessCost(file: string): { rssMb: number; wallMs: number; cpuMs: number } {
   const script = `const { importProfile } = require(${JSON.stringify(path.resolve(__dirname, '../../src/core/profiler/formats/index'))});
 const { summarizeProfile } = require(${JSON.stringify(path.resolve(__dirname, '../../src/core/profiler/summary'))});
+const u0 = process.cpuUsage();
+const t0 = performance.now();
 const r = importProfile(require('fs').readFileSync(${JSON.stringify(file)}));
 if (!r.ok) throw new Error(r.error.message);
 summarizeProfile(r.value, { top: 20 });
-process.stdout.write(String(process.resourceUsage().maxRSS));`;
+const cpu = process.cpuUsage(u0);
+process.stdout.write(JSON.stringify({ rssMb: process.resourceUsage().maxRSS / 1024, wallMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 }));`;
   const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { encoding: 'utf8', cwd: path.resolve(__dirname, '../..') });
   if (run.status !== 0) throw new Error(run.stderr);
-  return Number(run.stdout) / 1024;
+  return JSON.parse(run.stdout) as { rssMb: number; wallMs: number; cpuMs: number };
 }
 
 export const cases = [
@@ -197,7 +204,8 @@ export const cases = [
     setup: () => {
       ensure(BIG, (f) => writeCpuProfile(f, 340_000, 1_000_000));
       const mb = fs.statSync(BIG).size / 1e6;
-      console.log(`    big.cpuprofile: ${mb.toFixed(1)} MB; peak RSS of a fresh process summarising it: ${peakRssMb(BIG).toFixed(0)} MB`);
+      const cost = freshProcessCost(BIG);
+      console.log(`    big.cpuprofile ${mb.toFixed(1)} MB, fresh process: peak RSS ${cost.rssMb.toFixed(0)} MB, ${cost.wallMs.toFixed(0)} ms wall, ${cost.cpuMs.toFixed(0)} ms CPU`);
     },
     bytes: () => fs.statSync(BIG).size,
     run: () => summarizeFile(BIG),

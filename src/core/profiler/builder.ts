@@ -1,7 +1,7 @@
 import type { Frame, LineWeight, Profile, SampledProfileInput, StackTree } from './model';
 import { buildSampledProfile } from './model';
 
-/** Largest frame count a node key can hold: keys are parent * FRAME_SPAN + frame, exact below 2^53. */
+/** Most distinct functions one profile may hold (frame ids must stay small integers). */
 const FRAME_SPAN = 2 ** 24;
 
 /**
@@ -30,12 +30,19 @@ export class StackTreeBuilder {
 
   /** Index of a frame, adding it the first time it is seen (identity: name, file, line, column). */
   frameId(f: Frame): number {
-    const key = `${f.name}\u0000${f.file}\u0000${f.line}\u0000${f.column}`;
+    return this.internFrame(`${f.name}\u0000${f.file}\u0000${f.line}\u0000${f.column}`, () => f);
+  }
+
+  /**
+   * Index of the frame an importer identifies by its own key (e.g. a V8 call frame's fields), so a
+   * frame object is only built the first time (`make`), not once per occurrence.
+   */
+  internFrame(key: string, make: () => Frame): number {
     let id = this.frameIds.get(key);
     if (id === undefined) {
       id = this.frames.length;
       if (id >= FRAME_SPAN) throw new Error(`more than ${FRAME_SPAN} distinct functions`);
-      this.frames.push(f);
+      this.frames.push(make());
       this.frameIds.set(key, id);
     }
     return id;

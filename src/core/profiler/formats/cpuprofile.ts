@@ -112,10 +112,11 @@ function parse(json: CpuProfileJson, name: string) {
   for (let k = 0; k < order.length; k++) {
     const i = order[k]!;
     const p = parentIdx[i]!;
-    const f = frameOf(nodes[i]!);
+    const node = nodes[i]!;
+    const cf = node.callFrame ?? node;
     // The "(root)" node is the tree's synthetic root, not a function.
-    if (p === -1 && f.name === '(root)') builderNode[i] = 0;
-    else builderNode[i] = b.child(p === -1 ? 0 : builderNode[p]!, b.frameId(f));
+    if (p === -1 && cf.functionName === '(root)') builderNode[i] = 0;
+    else builderNode[i] = b.child(p === -1 ? 0 : builderNode[p]!, b.internFrame(`${cf.functionName}\u0000${cf.url}\u0000${cf.lineNumber}\u0000${cf.columnNumber}`, () => frameOf(node)));
   }
   if (order.length !== nodes.length) throw new FormatError('its nodes do not form a tree (a cycle in children).');
 

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { importProfile } from '../../../../src/core/profiler/formats/index';
 import { PROFILE_FIXTURES } from './fixtures';
 
@@ -29,5 +30,15 @@ describe('importProfile format detection', () => {
     const r = importProfile(Buffer.from('a;b 1\n'), 'x.txt', { format: 'cpuprofile' });
     assert.equal(r.ok, false);
     assert.match(!r.ok ? r.error.message : '', /^Not a valid V8 \.cpuprofile file: it is not valid JSON/);
+  });
+});
+
+describe('importProfile with gzip', () => {
+  it('reads a gzipped .cpuprofile and a gzipped speedscope file by content', () => {
+    for (const [rel, format] of [['cpuprofile/chrome65-simple.cpuprofile', 'cpuprofile'], ['speedscope/v0.1.2-simple-sampled.speedscope.json', 'speedscope']] as const) {
+      const r = importProfile(zlib.gzipSync(fs.readFileSync(path.join(PROFILE_FIXTURES, rel))));
+      assert.ok(r.ok, !r.ok ? r.error.message : '');
+      assert.equal(r.value.format, format);
+    }
   });
 });

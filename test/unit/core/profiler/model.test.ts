@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { StackTreeBuilder, mergeProfiles, remapProfile } from '../../../../src/core/profiler/builder';
 import { importFolded } from '../../../../src/core/profiler/formats/folded';
 import type { Profile } from '../../../../src/core/profiler/model';
-import { findFunctions, topFunctions, treeChildren } from '../../../../src/core/profiler/model';
+import { callEdges, findFunctions, topFunctions, treeChildren } from '../../../../src/core/profiler/model';
 import { fn, importFixture } from './fixtures';
 
 function folded(text: string): Profile {
@@ -45,7 +45,7 @@ describe('profile model', () => {
   it('builds caller→callee edges weighted by the callee subtree', () => {
     const p = folded('main;a;x 3\nmain;b;x 2\nmain 1');
     const idx = (n: string) => fn(p, n).frame;
-    const edge = (from: string, to: string) => p.edges.find((e) => e.caller === idx(from) && e.callee === idx(to))?.samples;
+    const edge = (from: string, to: string) => callEdges(p).find((e) => e.caller === idx(from) && e.callee === idx(to))?.samples;
     assert.equal(edge('main', 'a'), 3);
     assert.equal(edge('b', 'x'), 2);
     assert.equal(edge('main', 'x'), undefined);
