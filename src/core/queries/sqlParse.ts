@@ -76,6 +76,8 @@ export function parseSql(sql: string): ParsedSql {
   const clause: Clause[] = ['other'];
   const existsSelect: boolean[] = [false];
   const scopeAt: number[] = [0];
+  // PARTITION BY terms waiting for the window's ORDER BY (null: a partition on expressions).
+  const partitionAt: (OrderTerm[] | null | undefined)[] = [];
   const inScope = <T extends object>(x: T): T & { scope: number } => ({ ...x, scope: scopeAt[depth]! });
   let depth = 0;
   let insertColumns: ColumnRef[] | undefined;
@@ -98,6 +100,8 @@ export function parseSql(sql: string): ParsedSql {
       continue;
     }
     if (t.text === ')') {
+      if (partitionAt[depth] !== undefined) result.orderBys.push(partitionAt[depth] ?? undefined);
+      partitionAt[depth] = undefined;
       depth = Math.max(0, depth - 1);
       continue;
     }
@@ -132,9 +136,15 @@ export function parseSql(sql: string): ParsedSql {
       else if (v === 'GROUP' && next?.value === 'BY') {
         clause[depth] = 'group';
         result.groupBys.push(orderTerms(tokens, i + 2)?.map(inScope));
+      } else if (v === 'PARTITION' && next?.value === 'BY') {
+        // A window sorts by its partition, then its own ORDER BY: one list for index advice.
+        partitionAt[depth] = orderTerms(tokens, i + 2)?.map(inScope) ?? null;
       } else if (v === 'ORDER' && next?.value === 'BY') {
         clause[depth] = 'order';
-        result.orderBys.push(orderTerms(tokens, i + 2)?.map(inScope));
+        const terms = orderTerms(tokens, i + 2)?.map(inScope);
+        const partition = partitionAt[depth];
+        partitionAt[depth] = undefined;
+        result.orderBys.push(partition === undefined ? terms : partition && terms ? [...partition, ...terms] : undefined);
       } else if (v === 'HAVING') clause[depth] = 'having';
       else if (v === 'LIMIT') {
         clause[depth] = 'limit';

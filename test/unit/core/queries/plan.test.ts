@@ -145,6 +145,37 @@ describe('plan interpretation on real SQLite databases', () => {
     assert.ok(distinct.findings.some((f) => f.kind === 'temp-btree' && f.detail.startsWith('USE TEMP B-TREE FOR DISTINCT')));
   });
 
+  it('partial index use, LEFT JOIN, window functions and views', async () => {
+    const { dir: d, loaded: db } = await loadGraphDb({
+      entities: 2000,
+      extra: ['CREATE INDEX ix_ws ON entities(workspace_id)', 'CREATE VIEW heavy AS SELECT id, name, degree, workspace_id FROM entities WHERE degree > 500'],
+    });
+    try {
+      // The index finds the rows but not their order: only the sort is a finding, and the advice extends the index.
+      const partial = explain('SELECT id FROM entities WHERE workspace_id = ? ORDER BY degree DESC LIMIT 10', db);
+      assert.deepEqual(partial.plan.map((p) => p.detail), ['SEARCH entities USING INDEX ix_ws (workspace_id=?)', 'USE TEMP B-TREE FOR ORDER BY']);
+      assert.deepEqual(kinds(partial), ['temp-btree:entities']);
+      assert.equal(find(partial, 'temp-btree').createIndex, 'CREATE INDEX idx_entities_workspace_id_degree ON entities(workspace_id, degree DESC)');
+
+      const left = explain('SELECT e.id, r.weight FROM entities e LEFT JOIN relationships r ON r.source_id = e.id WHERE e.workspace_id = ?', db);
+      assert.ok(left.plan.some((p) => /^SCAN r\b/.test(p.detail)));
+      assert.equal(find(left, 'full-scan', 'relationships').createIndex, 'CREATE INDEX idx_relationships_source_id ON relationships(source_id)');
+
+      // A window sorts by PARTITION BY, then its ORDER BY.
+      const win = explain('SELECT id, rank() OVER (PARTITION BY type ORDER BY degree DESC) FROM entities WHERE workspace_id = ?', db);
+      assert.equal(find(win, 'temp-btree', 'entities').createIndex, 'CREATE INDEX idx_entities_workspace_id_type_degree ON entities(workspace_id, type, degree DESC)');
+      assert.ok(!win.findings.some((f) => f.kind === 'full-scan'), 'SCAN of the window subquery is not a table scan');
+
+      // A view is expanded by SQLite: its base table is what gets searched.
+      const view = explain('SELECT name FROM heavy WHERE workspace_id = ?', db);
+      assert.deepEqual(view.plan.map((p) => p.detail), ['SEARCH entities USING INDEX ix_ws (workspace_id=?)']);
+      assert.deepEqual(view.findings, []);
+    } finally {
+      db.close();
+      removeDir(d);
+    }
+  });
+
   it('errors are findings: statements that do not prepare carry the error; other dialects are skipped with a note', () => {
     const [missingTable, missingColumn, syntax, pg] = adviseStatements(loaded, [
       'SELECT * FROM nope WHERE id = ?',
