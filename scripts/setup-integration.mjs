@@ -37,6 +37,19 @@ function capture(cmd, args, opts = {}) {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
+/**
+ * The environment for a nested npm install. Under `npm test` / `npm run …` the outer npm exports
+ * its own details (npm_config_user_agent names Node 20, npm_node_execpath, npm_package_*): left in
+ * place they would describe the wrong Node to code-server's install scripts, which check it.
+ */
+function nestedNpmEnv(extra = {}) {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) {
+    if (/^npm_(config_user_agent|node_execpath|execpath|command|lifecycle_|package_)/i.test(k) || k === 'NODE' || k === 'INIT_CWD') delete env[k];
+  }
+  return { ...env, ...extra };
+}
+
 function isRoot() {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
@@ -91,7 +104,7 @@ function ensureNode24() {
   log(`installing Node ${NODE_MAJOR} from the npm registry into ${NODE24_DIR}`);
   mkdirSync(NODE24_DIR, { recursive: true });
   if (!existsSync(join(NODE24_DIR, 'package.json'))) writeFileSync(join(NODE24_DIR, 'package.json'), '{ "private": true }\n');
-  if (!run('npm', ['install', '--no-audit', '--no-fund', '--prefix', NODE24_DIR, `node@${NODE_MAJOR}`])) {
+  if (!run('npm', ['install', '--no-audit', '--no-fund', '--prefix', NODE24_DIR, `node@${NODE_MAJOR}`], { env: nestedNpmEnv() })) {
     throw new SetupError(`npm could not install node@${NODE_MAJOR}. Retry: npm install --prefix .cache/node24 node@${NODE_MAJOR}`);
   }
   const now = installedNodeVersion(bin);
@@ -126,13 +139,12 @@ function ensureCodeServer() {
   rmSync(marker, { force: true });
   mkdirSync(CODE_SERVER_DIR, { recursive: true });
   if (!existsSync(join(CODE_SERVER_DIR, 'package.json'))) writeFileSync(join(CODE_SERVER_DIR, 'package.json'), '{ "private": true }\n');
-  const env = {
-    ...process.env,
+  // Node 24 first on PATH runs npm and every install script; native modules build against its headers.
+  const env = nestedNpmEnv({
     PATH: `${node.binDir}:${process.env.PATH ?? ''}`,
     npm_config_nodedir: node.nodedir,
-    // The install scripts must see Node 24, whatever npm itself was configured with.
     npm_config_engine_strict: 'false',
-  };
+  });
   if (!run('npm', ['install', '--no-audit', '--no-fund', '--prefix', CODE_SERVER_DIR, `code-server@${CODE_SERVER_VERSION}`], { env })) {
     throw new SetupError(
       `npm could not install code-server@${CODE_SERVER_VERSION}. Its native modules need these Debian packages: ${APT_BUILD_PACKAGES.join(', ')} (apt-get install -y ${APT_BUILD_PACKAGES.join(' ')}).`,
