@@ -60,6 +60,29 @@ function memoryFlag(args: ParsedArgs): number {
   return Number(m[1]) * (/^g/i.test(m[2] ?? '') ? 1024 : 1);
 }
 
+/**
+ * Waits `ms`, or less when the user presses Ctrl-C: the window then ends early and what was collected
+ * is still analyzed. The timer is referenced on purpose (the session's own timers are unref'd and
+ * would let the CLI exit before the window ends).
+ */
+function waitOrInterrupt(ms: number, io: CliIO, announce: string): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      process.off('SIGINT', onInterrupt);
+      resolve();
+    };
+    const onInterrupt = () => {
+      io.err('perflens: interrupted; reporting on what was collected so far.');
+      done();
+    };
+    const timer = setTimeout(done, ms);
+    process.once('SIGINT', onInterrupt);
+    // Said only now, so a Ctrl-C right after reading it is already handled.
+    io.err(announce);
+  });
+}
+
 /** Attaches to --url for --duration, evaluating alert rules on every snapshot as it arrives. */
 export async function runLiveWindow(args: ParsedArgs, io: CliIO, defaultDurationMs: number, command: string): Promise<LiveRun> {
   const url = flagString(args, 'url') ?? args.positionals[0];
@@ -87,9 +110,8 @@ export async function runLiveWindow(args: ParsedArgs, io: CliIO, defaultDuration
   const deliveryErrors: string[] = [];
   engine.on('event', (e) => alertEvents.push(e));
   engine.on('deliveryError', (d) => deliveryErrors.push(`${d.handler}: ${d.message}`));
-  // A referenced timer: the session's own timers are unref'd and would let the CLI exit early.
-  const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-  const snapshots = await recordSnapshots(session, durationMs, wait, (s) => engine.evaluate(s));
+  const announce = `Watching ${session.id} for ${durationMs / 1000} s (Ctrl-C to stop early and report)…`;
+  const snapshots = await recordSnapshots(session, durationMs, (ms) => waitOrInterrupt(ms, io, announce), (s) => engine.evaluate(s));
   await engine.flush();
   for (const d of deliveryErrors) io.err(`perflens: alert delivery failed: ${d}`);
   // A health probe answering "down" (or refused) says the service is not there: nothing to analyze.

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import type { Finding } from '../../../src/core/analyzers/types';
 import type { DemoHandle } from '../../helpers/demoService';
@@ -45,6 +47,34 @@ describe('cli: perflens analyze (real demo service)', function () {
     assert.match(io.stdout, /^Analyzed http:\/\/127\.0\.0\.1:\d+ for 2 s \(\d+ snapshots every 500 ms\)/);
     // An idle 4-connection pool is reported as oversized (info), which does not fail the run.
     assert.equal(code, 0, io.stdout + io.stderr);
+  });
+
+  it('Ctrl-C ends the window early and still reports (real CLI process)', async () => {
+    demo = await startDemoService({ poolSize: 2 });
+    const root = path.resolve(__dirname, '../../..');
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(root, 'src/cli/main.ts'), 'analyze', '--url', demo.url, '--duration', '10m', '--json'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stderr.on('data', (c: Buffer) => {
+          stderr += c.toString();
+          if (stderr.includes('Ctrl-C to stop early')) resolve();
+        });
+        child.once('exit', () => reject(new Error(`exited before watching: ${stderr}`)));
+      });
+      child.kill('SIGINT');
+      const code = await exited;
+      assert.ok(code === 0 || code === 1, `exit ${code}: ${stderr}`);
+      assert.match(stderr, /interrupted; reporting on what was collected so far/);
+      const out = JSON.parse(stdout) as { snapshots: number; window: { from: number; to: number } };
+      assert.ok(out.snapshots >= 1);
+      assert.ok(out.window.to - out.window.from < 600_000);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   });
 
   it('rejects bad usage and unreachable targets with exit 2', async () => {
