@@ -4,6 +4,7 @@
  * a minute; network rates are computed from byte counters between our own calls.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import type * as SystemInformation from 'systeminformation';
 import type { SystemStats } from '../session/types';
 import type { Clock } from '../util/clock';
@@ -37,6 +38,36 @@ export function parseProcNetDev(text: string): { rx: number; tx: number } {
   return { rx, tx };
 }
 
+/** Busy and total CPU time (any unit) from the aggregate `cpu` line of /proc/stat. */
+export function parseProcStatCpu(text: string): { busy: number; total: number } | undefined {
+  const line = text.split('\n', 1)[0] ?? '';
+  if (!line.startsWith('cpu ')) return undefined;
+  // user nice system idle iowait irq softirq steal [guest guest_nice: already inside user/nice]
+  const f = line.slice(4).trim().split(/\s+/).map(Number);
+  const total = f.slice(0, 8).reduce((a, b) => a + (b || 0), 0);
+  const idle = (f[3] || 0) + (f[4] || 0);
+  return { busy: total - idle, total };
+}
+
+function cpuTimes(): { busy: number; total: number } {
+  if (process.platform === 'linux') {
+    try {
+      const t = parseProcStatCpu(fs.readFileSync('/proc/stat', 'utf8'));
+      if (t) return t;
+    } catch {
+      // fall back to os.cpus()
+    }
+  }
+  let busy = 0;
+  let total = 0;
+  for (const c of os.cpus()) {
+    const t = c.times.user + c.times.nice + c.times.sys + c.times.irq;
+    busy += t;
+    total += t + c.times.idle;
+  }
+  return { busy, total };
+}
+
 interface DiskUsage {
   used: number;
   total: number;
@@ -58,6 +89,7 @@ export class SystemCollector {
   private si?: SystemCollectorOptions['si'];
   private disk?: { at: number; usage?: DiskUsage };
   private lastNet?: { at: number; rx: number; tx: number };
+  private lastCpu?: { busy: number; total: number };
 
   constructor(private readonly opts: SystemCollectorOptions = {}) {
     this.clock = opts.clock ?? systemClock;
@@ -68,6 +100,21 @@ export class SystemCollector {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     this.si ??= require('systeminformation') as Si;
     return this.si;
+  }
+
+  /**
+   * Machine CPU % since the previous call (since boot on the first). Computed from the kernel's
+   * counters directly: systeminformation's currentLoad runs `cat /proc/stat | grep cpu` through a
+   * shell on every call on Linux, which at a 1 s interval would cost more than everything else.
+   */
+  private async cpuPercent(): Promise<number> {
+    if (this.opts.si) return (await this.opts.si.currentLoad()).currentLoad;
+    const now = cpuTimes();
+    const prev = this.lastCpu;
+    this.lastCpu = now;
+    const busy = prev ? now.busy - prev.busy : now.busy;
+    const total = prev ? now.total - prev.total : now.total;
+    return total > 0 ? Math.min(100, Math.max(0, (busy / total) * 100)) : 0;
   }
 
   /**
@@ -99,9 +146,9 @@ export class SystemCollector {
     const now = this.clock.now();
     try {
       const si = this.lib();
-      const [load, mem, net] = await Promise.all([si.currentLoad(), si.mem(), this.netCounters()]);
+      const [cpuPercent, mem, net] = await Promise.all([this.cpuPercent(), si.mem(), this.netCounters()]);
       // "active" excludes page cache and buffers the kernel gives back on demand.
-      const stats: SystemStats = { cpuPercent: load.currentLoad, memUsedBytes: mem.active, memTotalBytes: mem.total };
+      const stats: SystemStats = { cpuPercent, memUsedBytes: mem.active, memTotalBytes: mem.total };
       const disk = await this.diskUsage(now).catch(() => undefined);
       if (disk) {
         stats.diskUsedBytes = disk.used;

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { SystemCollector, volumeOf } from '../../../../src/core/collectors/system';
+import { SystemCollector, parseProcNetDev, parseProcStatCpu, volumeOf } from '../../../../src/core/collectors/system';
 import { ManualClock } from '../../../../src/core/util/clock';
 
 describe('system collector', () => {
@@ -42,6 +42,19 @@ describe('system collector', () => {
     clock.advance(60_000);
     await c.collect();
     assert.equal(df, 2);
+  });
+
+  it('reads machine CPU from the kernel counters and network bytes without loopback', () => {
+    assert.deepEqual(parseProcStatCpu('cpu  100 5 50 800 20 3 2 10 7 0\ncpu0 50 2 25 400 10 1 1 5 3 0\n'), { busy: 170, total: 990 });
+    assert.equal(parseProcStatCpu('intr 1 2 3'), undefined);
+    const dev = [
+      'Inter-|   Receive                                                |  Transmit',
+      ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed',
+      '    lo: 5000 50 0 0 0 0 0 0 5000 50 0 0 0 0 0 0',
+      '  eth0: 1200 12 0 0 0 0 0 0 300 3 0 0 0 0 0 0',
+      '  wlan0: 800 8 0 0 0 0 0 0 100 1 0 0 0 0 0 0',
+    ].join('\n');
+    assert.deepEqual(parseProcNetDev(dev), { rx: 2000, tx: 400 });
   });
 
   it('picks the volume by longest mount prefix', () => {
