@@ -22,10 +22,26 @@ function finite(v: number | undefined): number | undefined {
   return v !== undefined && Number.isFinite(v) ? v : undefined;
 }
 
+/** The values of `names` in `labels`, joined by NUL (no label value contains it). */
+function joinLabels(labels: Record<string, string>, names: readonly string[]): string {
+  let out = '';
+  for (let i = 0; i < names.length; i++) out += (i ? '\u0000' : '') + (labels[names[i]!] ?? '');
+  return out;
+}
+
+/** keyed() results per answer set: a lookup per row must not rebuild the map (quadratic time). */
+const keyedCache = new WeakMap<QueryAnswers, Map<string, Map<string, VectorSample>>>();
+
 /** Series of one answer keyed by the values of `labels`, joined by a separator no label value has. */
 function keyed(answers: QueryAnswers, key: string, labels: readonly string[]): Map<string, VectorSample> {
-  const out = new Map<string, VectorSample>();
-  for (const s of answers.get(key) ?? []) out.set(labels.map((l) => s.labels[l] ?? '').join('\u0000'), s);
+  let perAnswers = keyedCache.get(answers);
+  if (!perAnswers) keyedCache.set(answers, (perAnswers = new Map()));
+  const cacheKey = `${key}\u0000${labels.join(',')}`;
+  let out = perAnswers.get(cacheKey);
+  if (out) return out;
+  out = new Map<string, VectorSample>();
+  for (const s of answers.get(key) ?? []) out.set(joinLabels(s.labels, labels), s);
+  perAnswers.set(cacheKey, out);
   return out;
 }
 
@@ -44,19 +60,58 @@ function sumBy(answers: QueryAnswers, key: string, keep: (s: VectorSample) => st
   return out;
 }
 
+interface RouteAgg {
+  route: string;
+  method?: string;
+  rate: number;
+  errors: number;
+  sum: number;
+  count: number;
+  hasCount: boolean;
+}
+
+const SEP = '\u0000';
+
+/**
+ * HTTP numbers from the instance×route answers, aggregated in one pass into per-instance route rows,
+ * across-instance route rows and per-instance totals (a service may have hundreds of series, and a
+ * history assembles one snapshot per point).
+ */
 class HttpAssembler {
   readonly routes: string[];
   readonly scale: number;
-  readonly hasDuration: boolean;
+  private readonly byInstance = new Map<string, Map<string, RouteAgg>>();
+  private readonly acrossInstances = new Map<string, RouteAgg>();
+
   constructor(private readonly answers: QueryAnswers, ctx: AssembleContext) {
     this.routes = routeLabels(ctx);
     const dur = ctx.resolved.get('httpDuration')?.mapping;
     this.scale = dur ? msScale(dur) : 1000;
-    this.hasDuration = Boolean(dur);
-  }
-
-  private keyOf(s: VectorSample, withInstance: boolean): string {
-    return [...(withInstance ? [s.labels.instance ?? ''] : []), ...this.routes.map((l) => s.labels[l] ?? '')].join('\u0000');
+    const [routeLabel, methodLabel] = this.routes;
+    const add = (key: string, field: 'rate' | 'errors' | 'sum' | 'count') => {
+      for (const s of answers.get(key) ?? []) {
+        const routeKey = joinLabels(s.labels, this.routes);
+        const instance = s.labels.instance ?? '';
+        let rows = this.byInstance.get(instance);
+        if (!rows) this.byInstance.set(instance, (rows = new Map()));
+        // Only the request-rate answer creates rows; the others add to rows that exist.
+        for (const [map, k] of [[rows, routeKey], [this.acrossInstances, routeKey]] as const) {
+          let agg = map.get(k);
+          if (!agg) {
+            if (field !== 'rate') continue;
+            agg = { route: routeLabel ? (s.labels[routeLabel] ?? '') : '(all)', rate: 0, errors: 0, sum: 0, count: 0, hasCount: false };
+            if (methodLabel && s.labels[methodLabel]) agg.method = s.labels[methodLabel];
+            map.set(k, agg);
+          }
+          if (field === 'count') agg.hasCount = true;
+          if (Number.isFinite(s.value)) agg[field] += s.value;
+        }
+      }
+    };
+    add('http.rate', 'rate');
+    add('http.errors', 'errors');
+    add('http.sum', 'sum');
+    add('http.count', 'count');
   }
 
   private latency(grouping: Grouping, k: string, sum: number | undefined, count: number | undefined): LatencyStats {
@@ -70,48 +125,45 @@ class HttpAssembler {
     return out;
   }
 
-  /** Route rows for one instance (withInstance) or across all instances. */
-  routeStats(withInstance: boolean, instance?: string): RouteStats[] {
-    const pick = (key: string) => {
-      const m = new Map<string, number>();
-      for (const s of this.answers.get(key) ?? []) {
-        if (!Number.isFinite(s.value) || (instance !== undefined && s.labels.instance !== instance)) continue;
-        const k = this.keyOf(s, withInstance);
-        m.set(k, (m.get(k) ?? 0) + s.value);
-      }
-      return m;
-    };
-    const rates = pick('http.rate');
-    const errors = pick('http.errors');
-    const sums = pick('http.sum');
-    const counts = pick('http.count');
-    const rows = new Map<string, RouteStats>();
-    const [routeLabel, methodLabel] = this.routes;
-    for (const s of this.answers.get('http.rate') ?? []) {
-      if (instance !== undefined && s.labels.instance !== instance) continue;
-      const k = this.keyOf(s, withInstance);
-      if (rows.has(k)) continue;
-      const rate = rates.get(k) ?? 0;
-      rows.set(k, {
-        route: routeLabel ? (s.labels[routeLabel] ?? '') : '(all)',
-        ...(methodLabel && s.labels[methodLabel] ? { method: s.labels[methodLabel] } : {}),
-        requestRate: rate,
-        errorRate: rate > 0 ? (errors.get(k) ?? 0) / rate : 0,
-        ...this.latency(withInstance ? 'ir' : 'r', k, sums.get(k), counts.get(k)),
+  private rows(aggs: Map<string, RouteAgg>, instance: string | undefined): RouteStats[] {
+    const out: RouteStats[] = [];
+    for (const [routeKey, a] of aggs) {
+      const k = instance === undefined ? routeKey : `${instance}${SEP}${routeKey}`;
+      out.push({
+        route: a.route,
+        ...(a.method ? { method: a.method } : {}),
+        requestRate: a.rate,
+        errorRate: a.rate > 0 ? a.errors / a.rate : 0,
+        ...this.latency(instance === undefined ? 'r' : 'ir', k, a.hasCount ? a.sum : undefined, a.hasCount ? a.count : undefined),
       });
     }
-    return [...rows.values()].sort((a, b) => b.requestRate - a.requestRate || a.route.localeCompare(b.route));
+    return out.sort((a, b) => b.requestRate - a.requestRate || a.route.localeCompare(b.route));
+  }
+
+  /** Route rows for one instance, or across all instances. */
+  routeStats(instance?: string): RouteStats[] {
+    if (instance === undefined) return this.rows(this.acrossInstances, undefined);
+    return this.rows(this.byInstance.get(instance) ?? new Map(), instance);
   }
 
   totals(instance?: string): { requestRate: number; errorRate: number } & LatencyStats {
-    const inScope = (s: VectorSample) => instance === undefined || s.labels.instance === instance;
-    const total = (key: string) => (this.answers.get(key) ?? []).filter((s) => inScope(s) && Number.isFinite(s.value)).reduce((a, s) => a + s.value, 0);
-    const rate = total('http.rate');
-    const hasCount = (this.answers.get('http.count') ?? []).some(inScope);
+    const aggs = instance === undefined ? this.acrossInstances : (this.byInstance.get(instance) ?? new Map<string, RouteAgg>());
+    let rate = 0;
+    let errors = 0;
+    let sum = 0;
+    let count = 0;
+    let hasCount = false;
+    for (const a of aggs.values()) {
+      rate += a.rate;
+      errors += a.errors;
+      sum += a.sum;
+      count += a.count;
+      hasCount ||= a.hasCount;
+    }
     return {
       requestRate: rate,
-      errorRate: rate > 0 ? total('http.errors') / rate : 0,
-      ...this.latency(instance === undefined ? 'all' : 'i', instance ?? '', hasCount ? total('http.sum') : undefined, hasCount ? total('http.count') : undefined),
+      errorRate: rate > 0 ? errors / rate : 0,
+      ...this.latency(instance === undefined ? 'all' : 'i', instance ?? '', hasCount ? sum : undefined, hasCount ? count : undefined),
     };
   }
 }
@@ -148,7 +200,7 @@ function pools(answers: QueryAnswers, ctx: AssembleContext): PoolStats[] {
   const labels = nameLabel ? ['instance', nameLabel] : ['instance'];
   const keys = new Map<string, VectorSample['labels']>();
   for (const key of ['pool.size', 'pool.max', 'pool.active', 'pool.idle', 'pool.pending', 'pool.acquires']) {
-    for (const s of answers.get(key) ?? []) keys.set(labels.map((l) => s.labels[l] ?? '').join('\u0000'), s.labels);
+    for (const s of answers.get(key) ?? []) keys.set(joinLabels(s.labels, labels), s.labels);
   }
   const waitScale = msScale(m('poolWait') ?? m('poolWaitSecondsTotal') ?? { metric: '_seconds', shape: 'counter' });
   const holdScale = msScale(m('poolHold') ?? { metric: '_seconds', shape: 'counter' });
@@ -228,7 +280,7 @@ function queries(answers: QueryAnswers, ctx: AssembleContext): QueryStats[] {
   const scale = msScale(m);
   const out: QueryStats[] = [];
   for (const s of answers.get('query.count') ?? []) {
-    const k = labels.map((l) => s.labels[l] ?? '').join('\u0000');
+    const k = joinLabels(s.labels, labels);
     const rate = finite(s.value) ?? 0;
     const sum = value(answers, 'query.sum', labels, k);
     const p95 = value(answers, 'query.p95Ms', labels, k);
@@ -254,7 +306,7 @@ export function assembleSnapshot(answers: QueryAnswers, ctx: AssembleContext): S
   const heap = perInstance('proc.heap');
   const instances: InstanceStats[] = list.map((i) => {
     const row: InstanceStats = { ...i };
-    if (hasHttp) Object.assign(row, http.totals(i.instance), { routes: http.routeStats(true, i.instance) });
+    if (hasHttp) Object.assign(row, http.totals(i.instance), { routes: http.routeStats(i.instance) });
     if (cpu.has(i.instance)) row.cpuPercent = cpu.get(i.instance);
     if (rss.has(i.instance)) row.rssBytes = rss.get(i.instance);
     if (heap.has(i.instance)) row.heapUsedBytes = heap.get(i.instance);
@@ -270,7 +322,7 @@ export function assembleSnapshot(answers: QueryAnswers, ctx: AssembleContext): S
     errors: [],
   };
   if (hasHttp) {
-    const httpStats: HttpStats = { ...http.totals(), routes: http.routeStats(false) };
+    const httpStats: HttpStats = { ...http.totals(), routes: http.routeStats() };
     snap.http = httpStats;
   }
   const p = pools(answers, ctx);
