@@ -65,7 +65,12 @@ function lexString(t: string, start: number, quoteAt: number, prefix: string, ou
   const fstring = prefix.includes('f');
   const parts: LiteralPart[] = [];
   let i = quoteAt + delim.length;
-  while (i < t.length && !t.startsWith(delim, i)) {
+  // Plain characters are copied in runs; only escapes, f-string braces and CR end a run.
+  let run = i;
+  const flush = (to: number) => {
+    if (to > run) pushText(parts, t.slice(run, to));
+  };
+  while (i < t.length && !(t.charCodeAt(i) === q.charCodeAt(0) && (!triple || t.startsWith(delim, i)))) {
     const c = t[i]!;
     if (!triple && c === '\n') {
       // An unterminated single-line string: Python would reject it; keep the rest of the file.
@@ -74,34 +79,37 @@ function lexString(t: string, start: number, quoteAt: number, prefix: string, ou
     if (c === '\\') {
       if (raw) {
         // Raw strings keep the backslash, and it still protects the next quote.
-        pushText(parts, t.slice(i, i + 2));
         i += 2;
-      } else {
-        const e = decodeEscape(t, i);
-        pushText(parts, e.value);
-        i = e.next;
+        continue;
       }
+      flush(i);
+      const e = decodeEscape(t, i);
+      pushText(parts, e.value);
+      i = run = e.next;
     } else if (fstring && c === '{') {
+      flush(i);
       if (t[i + 1] === '{') {
         pushText(parts, '{');
-        i += 2;
+        i = run = i + 2;
         continue;
       }
       const close = fieldEnd(t, i + 1);
       const expr = t.slice(i + 1, close);
       // `{x!r:>10}` formats x: the expression is the part before the conversion or format spec.
       parts.push({ kind: 'param', source: expr.replace(/(![rsa])?(:[^}]*)?$/, '').trim() });
-      i = close + 1;
+      i = run = close + 1;
     } else if (fstring && c === '}' && t[i + 1] === '}') {
+      flush(i);
       pushText(parts, '}');
-      i += 2;
+      i = run = i + 2;
     } else if (c === '\r') {
-      i++;
+      flush(i);
+      i = run = i + 1;
     } else {
-      pushText(parts, c);
       i++;
     }
   }
+  flush(Math.min(i, t.length));
   const end = Math.min(i + delim.length, t.length);
   out.push({ kind: 'string', start, end, parts });
   return end;
