@@ -8,14 +8,18 @@ import { pct, round } from './types';
 
 export type Direction = 'rising' | 'falling' | 'flat';
 
-/** Metrics the trend analyzer follows; `worseWhenHigher` decides whether rising is bad news. */
+/**
+ * Metrics the trend analyzer follows; `worseWhenHigher` decides whether rising is bad news, and a
+ * change smaller than `minChange` (absolute, in `unit`) is not worth a finding however large in
+ * relative terms (0.1 % → 0.2 % errors doubles, and does not matter).
+ */
 export const TREND_METRICS = {
-  p95_latency_ms: { label: 'p95 response time', unit: 'ms', worseWhenHigher: true, get: (s: Snapshot) => s.http?.p95Ms },
-  request_rate: { label: 'request rate', unit: 'req/s', worseWhenHigher: true, get: (s: Snapshot) => s.http?.requestRate },
-  error_rate: { label: 'error rate', unit: 'ratio', worseWhenHigher: true, get: (s: Snapshot) => s.http?.errorRate },
-  rss_mb: { label: 'resident memory', unit: 'MB', worseWhenHigher: true, get: (s: Snapshot) => (s.process ? s.process.rssBytes / 1048576 : undefined) },
-  cpu_percent: { label: 'process CPU', unit: '%', worseWhenHigher: true, get: (s: Snapshot) => s.process?.cpuPercent },
-} as const satisfies Record<string, { label: string; unit: string; worseWhenHigher: boolean; get: (s: Snapshot) => number | undefined }>;
+  p95_latency_ms: { label: 'p95 response time', unit: 'ms', worseWhenHigher: true, minChange: 20, get: (s: Snapshot) => s.http?.p95Ms },
+  request_rate: { label: 'request rate', unit: 'req/s', worseWhenHigher: true, minChange: 0, get: (s: Snapshot) => s.http?.requestRate },
+  error_rate: { label: 'error rate', unit: 'ratio', worseWhenHigher: true, minChange: 0.01, get: (s: Snapshot) => s.http?.errorRate },
+  rss_mb: { label: 'resident memory', unit: 'MB', worseWhenHigher: true, minChange: 10, get: (s: Snapshot) => (s.process ? s.process.rssBytes / 1048576 : undefined) },
+  cpu_percent: { label: 'process CPU', unit: '%', worseWhenHigher: true, minChange: 5, get: (s: Snapshot) => s.process?.cpuPercent },
+} as const satisfies Record<string, { label: string; unit: string; worseWhenHigher: boolean; minChange: number; get: (s: Snapshot) => number | undefined }>;
 
 export type TrendMetric = keyof typeof TREND_METRICS;
 
@@ -123,7 +127,7 @@ export function analyzeTrends(snapshots: readonly Snapshot[], settings: Analyzer
     const series = metricSeries(snapshots, metric);
     const tr = computeTrend(series, settings);
     if (!tr || tr.window.to - tr.window.from < settings.minSpanMs) continue;
-    const bad = tr.direction === (def.worseWhenHigher ? 'rising' : 'falling') && metric !== 'request_rate';
+    const bad = tr.direction === (def.worseWhenHigher ? 'rising' : 'falling') && metric !== 'request_rate' && Math.abs(tr.change) >= def.minChange;
     if (bad) {
       findings.push({
         id: `trend.${metric}`, analyzer: 'trend', severity: Math.abs(tr.relativeChange) >= 0.5 ? 'warning' : 'info', target: metric,

@@ -70,6 +70,16 @@ describe('analyzers/trends', () => {
     assert.equal(fc.direction, 'rising');
   });
 
+  it('ignores a rise that is large in relative terms but tiny in absolute terms', () => {
+    // Errors double from 0.1 % to 0.2 % over an hour: significant, rising, and not worth a finding.
+    const snaps = simulate({
+      start: T0, intervalMs: 30_000, count: 120,
+      make: (i) => ({ http: { requestRate: 100, errorRate: 0.001 + (i / 120) * 0.001, p95Ms: 200, routes: [] } }),
+    });
+    assert.equal(computeTrend(snaps.map((s) => ({ t: s.time, v: s.http!.errorRate })))!.direction, 'rising');
+    assert.deepEqual(analyzeTrends(snaps).filter((f) => f.id === 'trend.error_rate'), []);
+  });
+
   it('turns snapshots into trend and forecast findings', () => {
     const rnd = noise(1);
     const snaps = simulate({
