@@ -44,12 +44,11 @@ export function importFolded(text: string, name = 'folded stacks'): ImportResult
   let stacks = 0;
   // The previous stack line: where each of its frames ends (offset in the line), the node it
   // reached, the line it names. Offsets stay valid for a reused prefix, which is identical text.
-  let prevStart = 0;
-  let prevEnd = 0;
   let prevDepth = 0;
   const prevFrameEnd: number[] = [];
   const prevNode: number[] = [];
   const prevLine: number[] = [];
+  const prevRaw: string[] = [];
   let start = 0;
   const len = text.length;
   while (start < len) {
@@ -79,13 +78,13 @@ export function importFolded(text: string, name = 'folded stacks'): ImportResult
     while (fe > lineStart && text.charCodeAt(fe - 1) === 32) fe--;
     // Folded files are usually sorted, so a line shares a prefix of frames with the one before:
     // reuse those tree nodes instead of slicing and hashing the same frame names again.
-    let common = 0;
-    const maxCommon = Math.min(fe - lineStart, prevEnd - prevStart);
-    while (common < maxCommon && text.charCodeAt(lineStart + common) === text.charCodeAt(prevStart + common)) common++;
+    // Compare frame by frame with the native startsWith rather than character by character.
     let depth = 0;
     while (depth < prevDepth) {
-      const o = prevFrameEnd[depth]!;
-      if (o > common || (o === common && lineStart + o !== fe && text.charCodeAt(lineStart + o) !== 59)) break;
+      const from = depth === 0 ? 0 : prevFrameEnd[depth - 1]! + 1;
+      const to = prevFrameEnd[depth]!;
+      const at = lineStart + to;
+      if (at > fe || (at < fe && text.charCodeAt(at) !== 59) || !text.startsWith(prevRaw[depth]!, lineStart + from)) break;
       depth++;
     }
     let node = depth > 0 ? prevNode[depth - 1]! : 0;
@@ -116,12 +115,11 @@ export function importFolded(text: string, name = 'folded stacks'): ImportResult
         prevFrameEnd[depth] = semi - lineStart;
         prevNode[depth] = node;
         prevLine[depth] = entry.line;
+        prevRaw[depth] = raw;
         depth++;
       }
       fs = semi + 1;
     }
-    prevStart = lineStart;
-    prevEnd = fe;
     prevDepth = depth;
     if (depth === 0) {
       bad++;
