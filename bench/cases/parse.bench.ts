@@ -1,12 +1,19 @@
 /**
- * Exposition parse throughput: ours against `parse-prometheus-text-format` (the anchor) on a
- * ~200 KB real-world scrape, built from a real Prometheus server's /metrics
- * (test/fixtures/prometheus/prometheus-server-scrape.prom) with every sample repeated for 10
- * replicas under a distinct `replica` label, each family's HELP/TYPE kept once so the body stays
- * valid Prometheus text.
+ * Exposition parse throughput: ours against `parse-prometheus-text-format` (the anchor), in the
+ * same process run, on two ~200 KB real-world scrapes:
+ * - Prometheus text: a real Prometheus server's /metrics
+ *   (test/fixtures/prometheus/prometheus-server-scrape.prom) with every sample repeated for 10
+ *   replicas under a distinct `replica` label, each family's HELP/TYPE kept once so the body
+ *   stays valid;
+ * - OpenMetrics: a real prom-client registry (Node default metrics plus a labelled request
+ *   histogram and counter with exemplars) rendered at setup, parsed by ours in strict mode. The
+ *   anchor does not know OpenMetrics, but reads the body without failing, so it still sets the
+ *   pace.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { OpenMetricsContentType } from 'prom-client';
 import { parseExposition } from '../../src/core/metrics/parser';
 
 // The anchor ships no types; it is called as parse(text) → families.
@@ -48,6 +55,32 @@ function setup(): string {
   return Buffer.from(buildScrape(fs.readFileSync(FIXTURE, 'utf8'), REPLICAS)).toString('utf8');
 }
 
+/** A prom-client OpenMetrics scrape: 8 routes × 3 methods × 5 codes of a latency histogram and a counter. */
+async function promClientScrape(): Promise<{ text: string; contentType: string }> {
+  const register = new Registry<OpenMetricsContentType>();
+  register.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  collectDefaultMetrics({ register });
+  const labelNames = ['method', 'route', 'code'];
+  const latency = new Histogram({ name: 'http_request_duration_seconds', help: 'Request latency', labelNames, registers: [register], enableExemplars: true });
+  const requests = new Counter({ name: 'http_requests', help: 'Requests', labelNames, registers: [register], enableExemplars: true });
+  const pool = new Gauge({ name: 'db_pool_active_connections', help: 'Connections in use', labelNames: ['pool'], registers: [register] });
+  let n = 0;
+  for (let route = 0; route < 8; route++) {
+    for (const method of ['GET', 'POST', 'PUT']) {
+      for (const code of ['200', '201', '400', '404', '500']) {
+        const labels = { method, route: `/api/v1/resource${route}/:id`, code };
+        for (let i = 0; i < 5; i++) {
+          n++;
+          latency.observe({ labels, value: ((n * 7919) % 2000) / 1000, exemplarLabels: { traceId: `t${n}` } });
+          requests.inc({ labels, value: 1, exemplarLabels: { traceId: `t${n}` } });
+        }
+      }
+    }
+  }
+  pool.set({ pool: 'main' }, 3);
+  return { text: await register.metrics(), contentType: register.contentType };
+}
+
 export const cases = [
   {
     name: 'parse ~190 KB Prometheus scrape: parseExposition vs parse-prometheus-text-format',
@@ -55,5 +88,12 @@ export const cases = [
     bytes: (scrape: string) => Buffer.byteLength(scrape),
     run: (scrape: string) => parseExposition(scrape).families.length,
     anchor: (scrape: string) => parsePrometheusTextFormat(scrape).length,
+  },
+  {
+    name: 'parse ~200 KB prom-client OpenMetrics scrape (strict): parseExposition vs parse-prometheus-text-format',
+    setup: promClientScrape,
+    bytes: (scrape: { text: string }) => Buffer.byteLength(scrape.text),
+    run: (scrape: { text: string; contentType: string }) => parseExposition(scrape.text, { contentType: scrape.contentType, strict: true }).families.length,
+    anchor: (scrape: { text: string }) => parsePrometheusTextFormat(scrape.text).length,
   },
 ];

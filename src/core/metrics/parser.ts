@@ -62,7 +62,9 @@ function hasUnitLine(text: string): boolean {
 export function parseExposition(input: string | Buffer, opts: ParseOptions = {}): ParseResult {
   const strict = opts.strict ?? false;
   let log = new ProblemLog(strict);
-  const text = typeof input === 'string' ? input : decodeUtf8(input, log);
+  let text = typeof input === 'string' ? input : decodeUtf8(input, log);
+  // A byte-order mark is no part of the first line (some Windows tools write one).
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const explicit = opts.format === undefined || opts.format === 'auto' ? detectCheaply(text, opts.contentType) : opts.format;
   const format = explicit ?? 'prometheus';
   if (looksLikeHtml(text)) {
@@ -110,7 +112,6 @@ function isWhitespace(c: number): boolean {
 function looksLikeHtml(text: string): boolean {
   let i = 0;
   while (i < text.length && isWhitespace(text.charCodeAt(i))) i++;
-  if (text.charCodeAt(i) === 0xfeff) i++;
   return text.charCodeAt(i) === 60; // '<': no exposition line starts with it
 }
 

@@ -28,6 +28,9 @@ const SUFFIXES: Record<MetricType, readonly string[]> = {
   untyped: [''],
 };
 
+/** How many sample names the route cache remembers per family (x_bucket, x_count, x_sum, x_created). */
+const ROUTES = 4;
+
 const OPENMETRICS_TYPES = new Set<string>(['counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset', 'unknown']);
 
 /** One histogram or gauge histogram MetricPoint being read: checked when it ends. */
@@ -46,11 +49,15 @@ interface FamilyState {
   typed: boolean;
   helped: boolean;
   united: boolean;
-  /** Label set (without le/quantile/state) of the samples being read; groups never come back. */
+  /** Key of the label set (without le/quantile/state) being read; groups never come back. */
   group: string | undefined;
+  /** The previous sample's labels and the label its group left out. */
+  groupLabels: Record<string, string> | undefined;
+  groupExcept: string | undefined;
   closedGroups: Set<string>;
-  /** Last timestamp (null: none) of each series in the current group. */
+  /** Last timestamp (null: none) of each series in the current group; buckets by their "le". */
   seriesTimestamps: Map<string, number | null>;
+  bucketTimestamps: Map<number, number | null>;
   point: HistogramPoint | undefined;
   pointTimestamp: number | undefined;
 }
@@ -66,6 +73,13 @@ class OpenMetricsReader {
   private current: FamilyState | undefined;
   private readonly scanner = new SampleScanner(true);
   private lineNo = 0;
+  /** Route cache: names recently routed into routeOwner, with their suffixes (see route). */
+  private readonly routeNames: string[] = new Array<string>(ROUTES).fill('');
+  private readonly routeSuffixes: string[] = new Array<string>(ROUTES).fill('');
+  private routeNext = 0;
+  private routeOwner: FamilyState | undefined;
+  private routedState: FamilyState | undefined;
+  private routedSuffix = '';
 
   constructor(
     private readonly text: string,
@@ -164,8 +178,11 @@ class OpenMetricsReader {
       helped: false,
       united: false,
       group: undefined,
+      groupLabels: undefined,
+      groupExcept: undefined,
       closedGroups: new Set(),
       seriesTimestamps: new Map(),
+      bucketTimestamps: new Map(),
       point: undefined,
       pointTimestamp: undefined,
     };
@@ -175,12 +192,39 @@ class OpenMetricsReader {
     return state;
   }
 
-  /** Which family a sample belongs to, and the suffix it has there. */
-  private route(name: string): { state: FamilyState; suffix: string } {
+  /**
+   * Which family a sample belongs to, and the suffix it has there: sets routedState and
+   * routedSuffix. The last few names routed into the current family are remembered.
+   */
+  private route(name: string): void {
+    const current = this.current;
+    if (current !== undefined && current === this.routeOwner) {
+      const names = this.routeNames;
+      for (let r = 0; r < ROUTES; r++) {
+        if (names[r] === name) {
+          this.routedState = current;
+          this.routedSuffix = this.routeSuffixes[r]!;
+          return;
+        }
+      }
+    }
+    const [state, suffix] = this.resolve(name);
+    this.routedState = state;
+    this.routedSuffix = suffix;
+    if (state !== this.routeOwner) {
+      this.routeNames.fill('');
+      this.routeOwner = state;
+    }
+    this.routeNames[this.routeNext] = name;
+    this.routeSuffixes[this.routeNext] = suffix;
+    this.routeNext = (this.routeNext + 1) % ROUTES;
+  }
+
+  private resolve(name: string): [FamilyState, string] {
     const current = this.current;
     if (current) {
       const suffix = suffixIn(current.family, name);
-      if (suffix !== undefined) return { state: current, suffix };
+      if (suffix !== undefined) return [current, suffix];
     }
     const owner = this.claimed.get(name);
     if (owner) {
@@ -194,13 +238,15 @@ class OpenMetricsReader {
       this.log.warn(this.lineNo, `samples of metric family "${owner.family.name}" are not contiguous`);
       if (this.current) this.finishFamily(this.current);
       this.current = owner;
-      return { state: owner, suffix };
+      return [owner, suffix];
     }
-    return { state: this.startFamily(name), suffix: '' };
+    return [this.startFamily(name), ''];
   }
 
   private readSample(sample: Sample): void {
-    const { state, suffix } = this.route(sample.name);
+    this.route(sample.name);
+    const state = this.routedState!;
+    const suffix = this.routedSuffix;
     const family = state.family;
     const type = family.type;
     const { labels, value } = sample;
@@ -224,7 +270,7 @@ class OpenMetricsReader {
     if (sample.exemplar && !(isBucket || (type === 'counter' && suffix === '_total'))) {
       this.log.warn(this.lineNo, `exemplars are only allowed on counter _total and histogram _bucket samples, not on "${sample.name}"`);
     }
-    this.trackGroup(state, labelsKey(labels, groupExcept), sample);
+    this.trackGroup(state, sample, groupExcept, isBucket ? le : undefined);
     if (type === 'histogram' || type === 'gaugehistogram') this.trackHistogram(state, suffix, value, le);
   }
 
@@ -247,24 +293,44 @@ class OpenMetricsReader {
   }
 
   /** Groups (label sets) must each be one contiguous block; a series repeats only with growing timestamps. */
-  private trackGroup(state: FamilyState, group: string, sample: Sample): void {
-    if (state.group !== group) {
+  /**
+   * Groups (label sets without le/quantile/state) must each be one contiguous block, and a series
+   * repeats only with growing timestamps. A sample continues its group when its labels equal the
+   * previous sample's (compared in place); a key string is built only when the group changes.
+   */
+  private trackGroup(state: FamilyState, sample: Sample, except: string | undefined, le: number | undefined): void {
+    const labels = sample.labels;
+    const previous = state.groupLabels;
+    if (previous === undefined || !sameGroup(previous, state.groupExcept, labels, except)) {
+      const group = labelsKey(labels, except);
       if (state.group !== undefined) {
         this.finishPoint(state);
         state.closedGroups.add(state.group);
         state.seriesTimestamps.clear();
+        state.bucketTimestamps.clear();
       }
       if (state.closedGroups.has(group)) this.log.warn(this.lineNo, `samples of "${state.family.name}{${group}}" are not contiguous`);
       state.group = group;
     }
+    state.groupLabels = labels;
+    state.groupExcept = except;
+    // Within a group, series differ only by their name and the label the group leaves out
+    // (buckets: by their parsed "le", a cheaper key than a string).
     const ts = sample.timestamp ?? null;
-    const series = `${sample.name}{${labelsKey(sample.labels)}}`;
-    const seen = state.seriesTimestamps.get(series);
-    if (seen !== undefined) {
-      if (seen === null || ts === null) this.log.warn(this.lineNo, `series ${series} appears more than once without timestamps on every sample`);
-      else if (ts < seen) this.log.warn(this.lineNo, `timestamps of series ${series} go backwards`);
+    let series = '';
+    let seen: number | null | undefined;
+    if (le !== undefined) seen = state.bucketTimestamps.get(le);
+    else {
+      series = except === undefined ? sample.name : `${sample.name}\u0000${labels[except]!}`;
+      seen = state.seriesTimestamps.get(series);
     }
-    state.seriesTimestamps.set(series, ts);
+    if (seen !== undefined) {
+      const shown = `${sample.name}{${labelsKey(labels)}}`;
+      if (seen === null || ts === null) this.log.warn(this.lineNo, `series ${shown} appears more than once without timestamps on every sample`);
+      else if (ts < seen) this.log.warn(this.lineNo, `timestamps of series ${shown} go backwards`);
+    }
+    if (le !== undefined) state.bucketTimestamps.set(le, ts);
+    else state.seriesTimestamps.set(series, ts);
     if (state.point !== undefined && state.pointTimestamp !== sample.timestamp) this.finishPoint(state);
     state.pointTimestamp = sample.timestamp;
   }
@@ -310,6 +376,18 @@ class OpenMetricsReader {
   private finishFamily(state: FamilyState): void {
     this.finishPoint(state);
   }
+}
+
+/** Whether two label sets are equal once each leaves out its `except` label. */
+function sameGroup(a: Record<string, string>, exceptA: string | undefined, b: Record<string, string>, exceptB: string | undefined): boolean {
+  let n = 0;
+  for (const k in b) {
+    if (k === exceptB) continue;
+    if (k === exceptA || a[k] !== b[k]) return false;
+    n++;
+  }
+  for (const k in a) if (k !== exceptA) n--;
+  return n === 0;
 }
 
 function suffixIn(family: MetricFamily, sampleName: string): string | undefined {

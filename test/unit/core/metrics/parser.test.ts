@@ -245,6 +245,11 @@ describe('parseExposition: bad bodies', () => {
     );
   });
 
+  it('ignores a UTF-8 byte-order mark', () => {
+    const r = parseExposition(Buffer.from('\uFEFF# TYPE a gauge\na 1\n'), { strict: true });
+    assert.deepEqual(r.families, [{ name: 'a', type: 'gauge', samples: [{ name: 'a', labels: {}, value: 1 }] }]);
+  });
+
   it('returns nothing for an empty body', () => {
     assert.deepEqual(parseExposition(''), { format: 'prometheus', families: [], skippedLines: 0, problems: [] });
   });
