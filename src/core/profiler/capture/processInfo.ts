@@ -13,7 +13,10 @@ export type ProcessRuntime = 'node' | 'python' | 'other';
 export function readCmdline(pid: number, procRoot = '/proc'): string[] | undefined {
   try {
     const raw = fs.readFileSync(path.join(procRoot, String(pid), 'cmdline'), 'utf8');
-    return raw.split('\0').filter((s, i, a) => s !== '' || i < a.length - 1);
+    // Arguments are NUL-terminated, so the split leaves one empty string at the end.
+    const args = raw.split('\0');
+    if (args[args.length - 1] === '') args.pop();
+    return args;
   } catch {
     return undefined;
   }
