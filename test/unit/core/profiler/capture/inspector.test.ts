@@ -3,11 +3,11 @@ import { spawn } from 'node:child_process';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { captureNodeProfile, enableInspector, findInspector, listInspectorTargets } from '../../../../../src/core/profiler/capture/inspector';
-import { inspectorFromArgs, listeningPorts, processRuntime } from '../../../../../src/core/profiler/capture/processInfo';
+import { inspectorFromArgs, listeningPorts, processRuntime, readCmdline } from '../../../../../src/core/profiler/capture/processInfo';
 import { importCpuProfile } from '../../../../../src/core/profiler/formats/cpuprofile';
 import { ManualClock } from '../../../../../src/core/util/clock';
 import type { NodeTarget } from './nodeTarget';
-import { startNodeTarget } from './nodeTarget';
+import { BUSY_SCRIPT, startNodeTarget } from './nodeTarget';
 
 describe('inspector address from a command line', () => {
   it('reads --inspect forms, --inspect-port, and stops at the script', () => {
@@ -86,6 +86,8 @@ describe('live Node capture over the inspector', () => {
     this.timeout(30_000);
     // --inspect-port=0 only chooses the port SIGUSR1 will open (a free one), so tests never fight over 9229.
     target = await startNodeTarget(['--inspect-port=127.0.0.1:0']);
+    assert.deepEqual(readCmdline(target.pid), [process.execPath, '--inspect-port=127.0.0.1:0', '-e', BUSY_SCRIPT]);
+    assert.equal(inspectorFromArgs(readCmdline(target.pid)!), undefined);
     const before = await findInspector(target.pid);
     assert.equal(before.ok, false);
     assert.match(!before.ok ? before.error.message : '', /has no Node inspector listening/);
