@@ -67,7 +67,8 @@ function ratio(n: number): string {
 }
 
 function runtimeText(r: RuntimeEvidence): string {
-  return `in the service: ${r.count.toLocaleString('en-US')} runs, avg ${ms(r.avgMs)}${r.p95Ms !== undefined ? `, p95 ${ms(r.p95Ms)}` : ''} (${r.metric})`;
+  const volume = r.count !== undefined ? `${r.count.toLocaleString('en-US')} runs` : `${r.ratePerSec ?? 0}/s`;
+  return `in the service: ${volume}, avg ${ms(r.avgMs)}${r.p95Ms !== undefined ? `, p95 ${ms(r.p95Ms)}` : ''} (${r.metric})`;
 }
 
 function human(reports: StatementReport[], io: CliIO): void {

@@ -9,7 +9,7 @@ export type { DatabaseFailureKind, LoadedDatabase, SchemaInfo, TableInfo, IndexI
 export { extractStatements, languageOf } from './extract';
 export { DEFAULT_MIN_ROWS } from './findings';
 export { formatPlan, buildPlanTree } from './plan';
-export { runtimeFromFamilies } from './runtime';
+export { runtimeFromFamilies, runtimeFromQueryStats } from './runtime';
 export type { RuntimeIndex } from './runtime';
 export { DEFAULT_IGNORED_DIRS, ExtractionCache, scanWorkspace, listSourceFiles } from './workspace';
 export type { ScanOptions, ScanResult } from './workspace';

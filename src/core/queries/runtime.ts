@@ -1,4 +1,5 @@
 import type { MetricFamily } from '../metrics/types';
+import type { QueryStats } from '../session/types';
 import { PRESETS } from '../metrics/presets';
 import { histogramQuantile } from '../metrics/quantile';
 import { sqlMatchKey } from './placeholders';
@@ -87,4 +88,22 @@ export function runtimeFromFamilies(families: readonly MetricFamily[]): RuntimeI
 
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
+}
+
+/**
+ * The same join over a live session's latest snapshot (per-statement rate, average and p95 over
+ * the last collection interval), so the editor can show how the statement behaves right now.
+ */
+export function runtimeFromQueryStats(stats: readonly QueryStats[]): RuntimeIndex {
+  const byKey = new Map<string, RuntimeEvidence>();
+  for (const q of stats) {
+    if (q.avgMs === undefined || !Number.isFinite(q.avgMs)) continue;
+    const key = sqlMatchKey(q.query);
+    const prev = byKey.get(key);
+    if (prev && (prev.ratePerSec ?? 0) >= q.rate) continue;
+    const evidence: RuntimeEvidence = { metric: 'session', ratePerSec: q.rate, avgMs: round(q.avgMs), labels: q.statement ? { statement: q.statement } : {} };
+    if (q.p95Ms !== undefined && Number.isFinite(q.p95Ms)) evidence.p95Ms = round(q.p95Ms);
+    byKey.set(key, evidence);
+  }
+  return { lookup: (sql) => byKey.get(sqlMatchKey(sql)), size: byKey.size };
 }

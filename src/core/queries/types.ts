@@ -58,9 +58,12 @@ export interface WhatIfResult {
 }
 
 export interface RuntimeEvidence {
-  /** Metric family the numbers came from, e.g. db_query_duration_seconds. */
+  /** Metric family the numbers came from, e.g. db_query_duration_seconds ("session" for a live snapshot). */
   metric: string;
-  count: number;
+  /** Executions since the service started (from a scrape's cumulative counts). */
+  count?: number;
+  /** Executions per second over the last collection interval (from a live session's snapshot). */
+  ratePerSec?: number;
   avgMs: number;
   /** Undefined when the family has no buckets or quantiles to estimate it from. */
   p95Ms?: number;

@@ -72,7 +72,7 @@ describe('slow-query advisor on the demo service (done-when)', function () {
       assert.equal(w.params[1], 50);
       // The running service's own timing of this statement, from its /metrics.
       assert.equal(f.runtime?.metric, 'db_query_duration_seconds');
-      assert.ok(f.runtime!.count >= 8, `count ${f.runtime!.count}`);
+      assert.ok((f.runtime!.count ?? 0) >= 8, `count ${f.runtime!.count}`);
       assert.ok(f.runtime!.avgMs > 0);
       assert.ok(f.runtime!.p95Ms! > 0);
     }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { parseExposition } from '../../../../src/core/metrics/parser';
 import type { RuntimeIndex } from '../../../../src/core/queries/runtime';
-import { runtimeFromFamilies } from '../../../../src/core/queries/runtime';
+import { runtimeFromFamilies, runtimeFromQueryStats } from '../../../../src/core/queries/runtime';
 
 const SCRAPE = `# HELP db_query_duration_seconds Time spent in SQL statements
 # TYPE db_query_duration_seconds histogram
@@ -57,5 +57,17 @@ describe('runtimeFromFamilies', () => {
 
   it('returns nothing from a scrape without query timings', () => {
     assert.equal(runtimeFromFamilies(parseExposition('# TYPE up gauge\nup 1\n').families).size, 0);
+  });
+});
+
+describe('runtimeFromQueryStats', () => {
+  it('joins a live snapshot’s per-statement rate and latency, keeping the busiest series', () => {
+    const index = runtimeFromQueryStats([
+      { query: 'SELECT id FROM entities WHERE workspace_id = ?', statement: 'by_ws', rate: 4, avgMs: 12.5, p95Ms: 30 },
+      { query: 'SELECT id FROM entities WHERE workspace_id = ?', statement: 'by_ws_admin', rate: 1, avgMs: 50 },
+      { query: 'SELECT 1 FROM t', rate: 2 },
+    ]);
+    assert.equal(index.size, 1);
+    assert.deepEqual(index.lookup('select id from entities where workspace_id = $1'), { metric: 'session', ratePerSec: 4, avgMs: 12.5, p95Ms: 30, labels: { statement: 'by_ws' } });
   });
 });
