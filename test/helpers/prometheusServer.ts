@@ -26,6 +26,11 @@ export interface PrometheusServerOptions {
   rules?: string;
   /** Extra command-line flags. */
   args?: string[];
+  /**
+   * Require HTTP basic auth (Prometheus's --web.config.file). The hash is the bcrypt of the
+   * password (a test constant); the helper itself authenticates with user and password.
+   */
+  basicAuth?: { user: string; password: string; bcryptHash: string };
 }
 
 export interface PrometheusServerHandle {
@@ -87,8 +92,13 @@ function yamlConfig(opts: PrometheusServerOptions, rulesFile: string | undefined
   return lines.join('\n') + '\n';
 }
 
-async function getJson(url: string): Promise<unknown> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+function authHeaders(opts: PrometheusServerOptions): Record<string, string> {
+  const a = opts.basicAuth;
+  return a ? { authorization: `Basic ${Buffer.from(`${a.user}:${a.password}`).toString('base64')}` } : {};
+}
+
+async function getJson(url: string, headers: Record<string, string>): Promise<unknown> {
+  const res = await fetch(url, { headers, signal: AbortSignal.timeout(2000) });
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
   return res.json();
 }
@@ -107,6 +117,7 @@ async function startOnce(bin: string, opts: PrometheusServerOptions, dir: string
     `--web.listen-address=127.0.0.1:${port}`,
     '--storage.tsdb.retention.time=1h',
     '--log.level=warn',
+    ...(opts.basicAuth ? [`--web.config.file=${path.join(dir, 'web.yml')}`] : []),
     ...(opts.args ?? []),
   ];
   const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -127,7 +138,7 @@ async function startOnce(bin: string, opts: PrometheusServerOptions, dir: string
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) return stderr || `prometheus exited with code ${child.exitCode}`;
     try {
-      const res = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
+      const res = await fetch(`${url}/-/ready`, { headers: authHeaders(opts), signal: AbortSignal.timeout(1000) });
       if (res.ok) break;
     } catch {
       // not listening yet
@@ -151,7 +162,7 @@ async function startOnce(bin: string, opts: PrometheusServerOptions, dir: string
       const until = Date.now() + timeoutMs;
       let last = '';
       while (Date.now() < until) {
-        const body = (await getJson(`${url}/api/v1/query?query=${encodeURIComponent(`up{job=${JSON.stringify(job)}} == 1`)}`)) as { data: { result: unknown[] } };
+        const body = (await getJson(`${url}/api/v1/query?query=${encodeURIComponent(`up{job=${JSON.stringify(job)}} == 1`)}`, authHeaders(opts))) as { data: { result: unknown[] } };
         if (body.data.result.length >= count) return;
         last = `${body.data.result.length} of ${count} up`;
         await new Promise((r) => setTimeout(r, 200));
@@ -169,6 +180,7 @@ export async function startPrometheusServer(bin: string, opts: PrometheusServerO
     fs.writeFileSync(rulesFile, opts.rules);
   }
   fs.writeFileSync(path.join(dir, 'prometheus.yml'), yamlConfig(opts, rulesFile));
+  if (opts.basicAuth) fs.writeFileSync(path.join(dir, 'web.yml'), `basic_auth_users:\n  ${JSON.stringify(opts.basicAuth.user)}: ${JSON.stringify(opts.basicAuth.bcryptHash)}\n`);
   // The free port is found by binding :0 and releasing it; another process can take it in between,
   // so a failed bind is retried on a new port.
   let lastError = '';

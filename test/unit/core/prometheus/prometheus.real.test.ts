@@ -42,6 +42,9 @@ const RULES = `groups:
           awkward: ${JSON.stringify(AWKWARD_VALUE)}
 `;
 
+/** bcrypt (cost 4) of AUTH.password, made once with Python's crypt module for this test. */
+const AUTH = { user: 'perflens', password: 'correct horse', bcryptHash: '$2b$04$fARlIPVyJ5cWVAtNdBBzQOlfxaICXM80.Nvmt9XVjTbNgNZBP/c.S' };
+
 const API_ROUTES = ['/api/workspaces', '/api/graph/entities'];
 const RATE_PER_ROUTE = 10;
 const LOAD_MS = 15_000;
@@ -84,6 +87,7 @@ function capture(env: Record<string, string | undefined> = {}): CliIO & { stdout
 describe('Prometheus server as a source (real prometheus, two demo instances)', function () {
   this.timeout(120_000);
   let prom: PrometheusServerHandle | undefined;
+  let guarded: PrometheusServerHandle | undefined;
   const demos: DemoHandle[] = [];
   const direct = new Map<string, { first: IndexedScrape; second: IndexedScrape }>();
   let load: PacedLoadResult;
@@ -94,7 +98,9 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
     // both readings interpolate the same bucket and differ only by what the windows saw.
     demos.push(...(await Promise.all([startDemoService({ latencyMs: 60 }), startDemoService({ latencyMs: 150 })])));
     prom = await startPrometheusServer(bin, { jobs: [{ job: 'demo', targets: demos.map((d) => `127.0.0.1:${d.port}`) }], rules: RULES });
-    await prom.waitForTargets('demo', 2);
+    // A second server that demands basic auth, scraping the same instances.
+    guarded = await startPrometheusServer(bin, { jobs: [{ job: 'demo', targets: demos.map((d) => `127.0.0.1:${d.port}`) }], basicAuth: AUTH });
+    await Promise.all([prom.waitForTargets('demo', 2), guarded.waitForTargets('demo', 2)]);
     const urls = demos.flatMap((d) => [`${d.url}/api/workspaces`, `${d.url}/api/graph/entities?workspace_id=1&limit=10`]);
     const started = Date.now();
     const running = drivePacedLoad(urls, RATE_PER_ROUTE * urls.length, LOAD_MS);
@@ -116,7 +122,7 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
   });
 
   after(async () => {
-    await prom?.stop();
+    await Promise.all([prom?.stop(), guarded?.stop()]);
     await Promise.all(demos.map((d) => d.stop()));
   });
 
@@ -282,6 +288,18 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
     const db = capture();
     assert.equal(await runCli([...base, '--db', 'x.db'], db), 2);
     assert.match(db.stderr, /server already keeps the history/);
+  });
+
+  it('reads a server that demands basic auth with the credentials from the environment, and says when they are missing or wrong', async () => {
+    const base = ['report', '--prometheus', guarded!.url, '--selector', 'job="demo"', '--duration', '5s', '--json'];
+    const good = capture({ PERFLENS_PROMETHEUS_USER: AUTH.user, PERFLENS_PROMETHEUS_PASSWORD: AUTH.password });
+    assert.equal(await runCli(base, good), 0, good.stderr);
+    assert.equal((JSON.parse(good.stdout) as { summary: { instances: unknown[] } }).summary.instances.length, 2);
+    for (const env of [{}, { PERFLENS_PROMETHEUS_USER: AUTH.user, PERFLENS_PROMETHEUS_PASSWORD: 'wrong' }, { PERFLENS_PROMETHEUS_TOKEN: 'not-a-basic-user' }]) {
+      const io = capture(env);
+      assert.equal(await runCli(base, io), 2, JSON.stringify(env));
+      assert.match(io.stderr, /refused the request \(HTTP 401\)\. Check the credentials/);
+    }
   });
 
   it('perflens check --prometheus: budgets over the window, exit 0 when met and 1 when broken', async () => {
