@@ -7,7 +7,7 @@ import type { RuntimeIndex } from './runtime';
 import { parseSql } from './sqlParse';
 import type { ExtractedStatement, FindingKind, StatementReport, WhatIfResult } from './types';
 import { errorMessage } from '../util/result';
-import type { WhatIfOptions } from './whatIf';
+import type { StatementTiming, WhatIfOptions } from './whatIf';
 import { representativeParams, timeStatement, whatIf } from './whatIf';
 
 export interface AdviseOptions {
@@ -29,6 +29,7 @@ export type StatementInput = string | ExtractedStatement;
 export function adviseStatements(loaded: LoadedDatabase, inputs: StatementInput[], opts: AdviseOptions = {}): StatementReport[] {
   const ctx: FindingContext = { schema: loaded, rowCount: (t) => loaded.rowCount(t), minRows: opts.minRows };
   const proven = new Map<string, WhatIfResult | undefined>();
+  const timedBefore = new Map<string, StatementTiming>();
   return inputs.map((input) => {
     const extracted = typeof input === 'string' ? undefined : input;
     const sql = typeof input === 'string' ? input.trim().replace(/;\s*$/, '') : input.sql;
@@ -62,7 +63,9 @@ export function adviseStatements(loaded: LoadedDatabase, inputs: StatementInput[
       if (!proven.has(key)) {
         try {
           // One timing without any new index serves every suggestion for this statement.
-          whatIfOpts.before ??= timeStatement(loaded.db, sql, representativeParams(loaded.db, loaded, parsed, whatIfOpts.limit), whatIfOpts);
+          // The same statement written in several places is timed once.
+          whatIfOpts.before ??= timedBefore.get(sql) ?? timeStatement(loaded.db, sql, representativeParams(loaded.db, loaded, parsed, whatIfOpts.limit), whatIfOpts);
+          timedBefore.set(sql, whatIfOpts.before);
           const r = whatIf(loaded, sql, parsed, f.createIndex, whatIfOpts);
           proven.set(key, r.ok ? r.value : undefined);
           if (!r.ok) report.notes = [...(report.notes ?? []), r.error.message];
