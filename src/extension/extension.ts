@@ -7,6 +7,7 @@ import { OUTPUT_CHANNEL_NAME, STATE_KEYS, VIEWS } from './constants';
 import { createLiveMonitor } from './live/liveController';
 import type { LiveMonitor } from './live/liveMonitor';
 import type { ExtensionServices } from './services';
+import { ReportDocuments } from './reports/reportDocuments';
 import { createServices } from './services';
 import { StatusBarController } from './statusBar/statusBarController';
 import { bindAttachedContextKey } from './targets/attachedContextKey';
@@ -24,7 +25,7 @@ export interface PerfLensApi {
   /** The live side (sessions, history store, analyzers, alerts) the views and dashboard read. */
   readonly monitor: LiveMonitor;
   /** The dashboard's last reported render times (ms), measured in the webview. */
-  dashboardTimings(): Promise<{ firstRenderMs?: number; lastUpdateMs?: number; lastBuildMs?: number; points?: number }>;
+  dashboardTimings(): Promise<{ firstRenderMs?: number; lastUpdateMs?: number; lastBuildMs?: number; points?: number; updates: number[] }>;
 }
 
 let monitorForDeactivate: LiveMonitor | undefined;
@@ -35,12 +36,14 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi {
   const registry = new TargetRegistry(context.workspaceState, STATE_KEYS.targets);
   const live = createLiveMonitor(context, log, registry);
   const snooze = new AlertSnooze(context.globalState);
-  const services = createServices(context, log, registry, live.monitor, snooze);
+  const reports = new ReportDocuments();
+  const services = createServices(context, log, registry, live.monitor, snooze, reports);
   monitorForDeactivate = live.monitor;
   context.subscriptions.push(
     log,
     live.disposable,
     snooze,
+    reports,
     new StatusBarController(services),
     bindAttachedContextKey(registry),
     bindTrustContextKey(() => log.info('workspace trusted: target settings from the workspace now apply')),
@@ -56,7 +59,10 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi {
     activationMs,
     currentTarget: () => registry.current,
     monitor: live.monitor,
-    dashboardTimings: async () => ({ ...(await import('./panels/dashboardPanel')).DashboardPanel.timings }),
+    dashboardTimings: async () => {
+      const t = (await import('./panels/dashboardPanel')).DashboardPanel.timings;
+      return { ...t, updates: [...t.updates] };
+    },
   };
 }
 

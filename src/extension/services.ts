@@ -3,6 +3,7 @@ import type { PerfLensSettings } from './config';
 import { readSettings } from './config';
 import type { AlertSnooze } from './alerts/alertNotifier';
 import type { LiveMonitor } from './live/liveMonitor';
+import type { ReportDocuments } from './reports/reportDocuments';
 import type { AttachDependencies } from './targets/attachTarget';
 import type { ProbeFunction } from './targets/probeReport';
 import type { TargetRegistry } from './targets/targetRegistry';
@@ -16,6 +17,8 @@ export interface ExtensionServices {
   readonly monitor: LiveMonitor;
   /** Whether alert notifications are snoozed, and until when. */
   readonly snooze: AlertSnooze;
+  /** Read-only documents PerfLens opens (the diagnosis). */
+  readonly reports: ReportDocuments;
   /** Settings as they apply now: in an untrusted workspace, target settings come from the user only. */
   settings(): PerfLensSettings;
   attachDependencies(): AttachDependencies;
@@ -31,7 +34,7 @@ export function readCurrentSettings(): PerfLensSettings {
   return readSettings(vscode.workspace.getConfiguration('perflens'), { trusted: vscode.workspace.isTrusted });
 }
 
-export function createServices(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, registry: TargetRegistry, monitor: LiveMonitor, snooze: AlertSnooze): ExtensionServices {
+export function createServices(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, registry: TargetRegistry, monitor: LiveMonitor, snooze: AlertSnooze, reports: ReportDocuments): ExtensionServices {
   const settings = readCurrentSettings;
   return {
     context,
@@ -39,6 +42,7 @@ export function createServices(context: vscode.ExtensionContext, log: vscode.Log
     registry,
     monitor,
     snooze,
+    reports,
     settings,
     attachDependencies: () => ({ registry, settings: settings(), probe: lazyProbe, now: () => Date.now() }),
   };

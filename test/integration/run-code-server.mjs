@@ -76,22 +76,20 @@ async function readWebview(page, selector) {
   return { found: false, text: '', error: `no frame among ${page.frames().length} holds ${selector}` };
 }
 
+/**
+ * The passes of one run: the main suite in a trusted workspace, then the untrusted-workspace suite
+ * (workspace trust on, a workspace whose settings name a target), each in a fresh code-server.
+ */
+const PASSES = [
+  { name: 'trusted', suite: 'trusted', trust: true },
+  { name: 'untrusted', suite: 'untrusted', trust: false },
+];
+
 async function main() {
   const env = ensureIntegrationEnv();
   say(`set-up ready (${elapsed()})`);
   buildExtension();
-  const work = mkdtempSync(join(tmpdir(), 'perflens-it-'));
-  const suite = await bundleSuite(work);
-  say(`extension built, suite bundled (${elapsed()})`);
-
-  const checkDir = join(work, 'checks');
-  const workspace = join(work, 'workspace');
-  mkdirSync(checkDir, { recursive: true });
-  mkdirSync(workspace, { recursive: true });
-  writeFileSync(join(workspace, 'README.md'), '# PerfLens integration workspace\n');
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const userDataDir = join(work, 'user-data');
-  writeUserSettings(userDataDir);
 
   const cleanups = [];
   const cleanup = async () => {
@@ -105,24 +103,70 @@ async function main() {
   }
 
   const failures = [];
-  let result;
-  let exitCode;
+  const totals = { passes: 0, failures: 0, pending: 0 };
   try {
     const demo = await startDemo();
     cleanups.push(() => demo.stop());
     say(`demo service at ${demo.url} (${elapsed()})`);
+    for (const pass of PASSES) {
+      const r = await runPass(env, pass, demo);
+      failures.push(...r.failures.map((f) => `[${pass.name}] ${f}`));
+      if (r.result) for (const k of Object.keys(totals)) totals[k] += r.result[k] ?? 0;
+    }
+  } catch (e) {
+    failures.push(e?.stack ?? String(e));
+  } finally {
+    await cleanup();
+  }
 
+  for (const f of failures) console.error(`[integration] FAILED: ${f}`);
+  const pending = totals.pending ? `, ${totals.pending} pending` : '';
+  console.log(`[integration] finished in ${elapsed()}; see test-results/ for screenshots and code-server.log`);
+  console.log(`${totals.passes} passed, ${totals.failures} failed${pending}`);
+  process.exit(failures.length === 0 ? 0 : 1);
+}
+
+async function runPass(env, pass, demo) {
+  const work = mkdtempSync(join(tmpdir(), 'perflens-it-'));
+  const suite = await bundleSuite(work);
+  say(`[${pass.name}] suite bundled (${elapsed()})`);
+
+  const checkDir = join(work, 'checks');
+  const workspace = join(work, 'workspace');
+  mkdirSync(checkDir, { recursive: true });
+  mkdirSync(workspace, { recursive: true });
+  writeFileSync(join(workspace, 'README.md'), '# PerfLens integration workspace\n');
+  const userDataDir = join(work, 'user-data');
+  if (pass.trust) {
+    writeUserSettings(userDataDir);
+  } else {
+    writeUserSettings(userDataDir, {
+      'security.workspace.trust.enabled': true,
+      'security.workspace.trust.startupPrompt': 'never',
+      'security.workspace.trust.banner': 'never',
+    });
+    // What an untrusted repository could ship: settings that point PerfLens at a target.
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'perflens.autoAttach': demo.url, 'perflens.metricsPath': '/not-metrics' }, null, 2));
+  }
+
+  const cleanups = [];
+  const failures = [];
+  let result;
+  let exitCode;
+  try {
     const server = await startCodeServer({
       node: env.node24,
       entry: env.codeServerEntry,
       userDataDir,
       extensionsDir: join(work, 'extensions'),
       workspace,
-      env: { PERFLENS_IT_CHECK_DIR: checkDir, PERFLENS_IT_DEMO_URL: demo.url },
-      logFile: join(RESULTS_DIR, 'code-server.log'),
+      trustWorkspace: pass.trust,
+      env: { PERFLENS_IT_CHECK_DIR: checkDir, PERFLENS_IT_DEMO_URL: demo.url, PERFLENS_IT_SUITE: pass.suite },
+      logFile: join(RESULTS_DIR, pass.trust ? 'code-server.log' : `code-server-${pass.name}.log`),
     });
     cleanups.push(() => server.stop());
-    say(`code-server at ${server.baseUrl} (${elapsed()})`);
+    say(`[${pass.name}] code-server at ${server.baseUrl} (${elapsed()})`);
 
     const browser = await chromium.launch({ executablePath: env.chromium, args: CHROMIUM_ARGS, headless: true });
     cleanups.push(() => browser.close());
@@ -161,7 +205,7 @@ async function main() {
       workbenchUrl({ port: server.port, workspace, extensionPath: ROOT, testsPath: suite }),
       { waitUntil: 'domcontentloaded', timeout: 60_000 },
     );
-    say(`workbench opened, suite running (${elapsed()})`);
+    say(`[${pass.name}] workbench opened, suite running (${elapsed()})`);
     let timer;
     exitCode = await Promise.race([
       exit,
@@ -172,26 +216,19 @@ async function main() {
     await checks;
     if (exitCode === 'timeout') {
       failures.push(`the suite did not finish within ${SUITE_TIMEOUT_MS / 1000} s`);
-      await page.screenshot({ path: join(RESULTS_DIR, 'timeout.png') }).catch(() => undefined);
+      await page.screenshot({ path: join(RESULTS_DIR, `timeout-${pass.name}.png`) }).catch(() => undefined);
     } else if (typeof exitCode === 'string') {
       failures.push(exitCode);
     }
   } catch (e) {
     failures.push(e?.stack ?? String(e));
   } finally {
-    await cleanup();
+    for (const c of cleanups.splice(0).reverse()) await c().catch((e) => say(`cleanup: ${e?.message ?? e}`));
     rmSync(work, { recursive: true, force: true });
   }
-
   if (exitCode !== 0 && typeof exitCode === 'number') failures.push(`the suite reported failure (exit code ${exitCode})`);
   if (!result) failures.push('the suite reported no result');
-  for (const f of failures) console.error(`[integration] FAILED: ${f}`);
-  const passed = result?.passes ?? 0;
-  const failed = result?.failures ?? 0;
-  const pending = result?.pending ? `, ${result.pending} pending` : '';
-  console.log(`[integration] finished in ${elapsed()}; see test-results/ for screenshots and code-server.log`);
-  console.log(`${passed} passed, ${failed} failed${pending}`);
-  process.exit(failures.length === 0 ? 0 : 1);
+  return { failures, result };
 }
 
 await main();

@@ -37,6 +37,14 @@ function timeLabel(ms: number, spanMs: number): string {
 
 type LineChart = Chart<'line', { x: number; y: number }[]>;
 
+const MIN = 60_000;
+const TICK_STEPS = [MIN, 2 * MIN, 5 * MIN, 10 * MIN, 15 * MIN, 30 * MIN, 60 * MIN, 2 * 60 * MIN, 3 * 60 * MIN, 6 * 60 * MIN, 12 * 60 * MIN, 86_400_000, 2 * 86_400_000, 5 * 86_400_000, 7 * 86_400_000];
+
+/** A round time step (1 min … 7 days) giving at most six ticks over the span. */
+export function tickStep(spanMs: number): number {
+  return TICK_STEPS.find((s) => spanMs / s <= 6) ?? TICK_STEPS[TICK_STEPS.length - 1]!;
+}
+
 function baseOptions(theme: ChartTheme, unit: Unit | string, range: { from: number; to: number }): ChartOptions<'line'> {
   const span = range.to - range.from;
   return {
@@ -50,7 +58,8 @@ function baseOptions(theme: ChartTheme, unit: Unit | string, range: { from: numb
     scales: {
       x: {
         type: 'linear', min: range.from, max: range.to,
-        ticks: { color: theme.muted, maxTicksLimit: 6, callback: (v) => timeLabel(Number(v), span) },
+        // Ticks on round times (multiples of the step), not on the range's ragged ends.
+        ticks: { color: theme.muted, stepSize: tickStep(span), includeBounds: false, maxTicksLimit: 8, callback: (v) => timeLabel(Number(v), span) },
         grid: { color: withAlpha(theme.grid, 0.4) },
       },
       y: {
@@ -71,7 +80,8 @@ function datasets(view: ChartView, theme: ChartTheme): ChartDataset<'line', { x:
   return view.series.map((s, i) => {
     const color = view.id === 'errors' ? theme.error : theme.palette[i % theme.palette.length]!;
     // Decimation replaces `data` with its own array; keep a copy so updates start from the full series.
-    return { label: s.label, data: s.points.slice(), borderColor: color, backgroundColor: withAlpha(color, 0.2), indexAxis: 'x' as const };
+    // A series of one or two points has no line to speak of: show its points.
+    return { label: s.label, data: s.points.slice(), borderColor: color, backgroundColor: withAlpha(color, 0.2), indexAxis: 'x' as const, pointRadius: s.points.length < 3 ? 3 : 0 };
   });
 }
 
@@ -121,6 +131,15 @@ export class DashboardCharts {
       this.forecastChart?.destroy();
       this.forecastChart = new Chart(canvas, { type: 'line', data: { datasets: sets }, options });
     }
+  }
+
+  /** Points Chart.js laid out for a chart after decimation (0 when it drew no line). */
+  renderedPoints(id: string): number {
+    const chart = id === 'forecast' ? this.forecastChart : this.charts.get(id);
+    if (!chart) return 0;
+    let n = 0;
+    for (let i = 0; i < chart.data.datasets.length; i++) n += chart.getDatasetMeta(i).data.length;
+    return n;
   }
 
   /** New theme colors: every chart is rebuilt with them on the next render. */

@@ -133,16 +133,27 @@ function renderData(d: DashboardData): number {
 function markDrawnCharts(): void {
   let drawn = 0;
   let withData = 0;
+  let renderedTotal = 0;
   for (const fig of Array.from(document.querySelectorAll<HTMLElement>('figure.chart[data-chart]'))) {
+    const isForecast = fig.dataset.chart === 'forecast';
     const canvas = fig.querySelector('canvas');
     const hasData = Number(fig.dataset.points) > 0;
-    const pixels = canvas && hasData ? drawnPixels(canvas) : 0;
+    // Drawn: Chart.js laid out line points (after decimation) and the canvas holds pixels.
+    const rendered = charts.renderedPoints(fig.dataset.chart!);
+    const pixels = canvas && hasData && rendered > 0 ? drawnPixels(canvas) : 0;
+    fig.dataset.renderedPoints = String(rendered);
     fig.dataset.drawn = String(pixels > 0);
+    if (isForecast) {
+      root.dataset.forecastDrawn = String(pixels > 0);
+      continue;
+    }
     if (hasData) withData++;
     if (pixels > 0) drawn++;
+    renderedTotal += rendered;
   }
   root.dataset.chartsWithData = String(withData);
   root.dataset.chartsDrawn = String(drawn);
+  root.dataset.renderedPoints = String(renderedTotal);
 }
 
 function onData(d: DashboardData, reason: 'first' | 'update' | 'range', received: number): void {

@@ -34,6 +34,8 @@ export interface DashboardTimings {
   lastUpdateMs?: number;
   lastBuildMs?: number;
   points?: number;
+  /** The most recent update render times, oldest first (at most 20). */
+  updates: number[];
 }
 
 /**
@@ -43,7 +45,7 @@ export interface DashboardTimings {
  */
 export class DashboardPanel {
   private static current: DashboardPanel | undefined;
-  static readonly timings: DashboardTimings = {};
+  static readonly timings: DashboardTimings = { updates: [] };
   private readonly disposables: vscode.Disposable[] = [];
   private probing = false;
   private selected: string | undefined;
@@ -81,6 +83,8 @@ export class DashboardPanel {
   ) {
     this.selected = opts.targetId;
     this.range = opts.range ?? '15m';
+    // A new page measures afresh.
+    Object.assign(DashboardPanel.timings, { firstRenderMs: undefined, lastUpdateMs: undefined, lastBuildMs: undefined, points: undefined, updates: [] });
     panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'perflens.svg');
     panel.webview.html = renderWebviewPage(panel.webview, services.context.extensionUri, { title: 'PerfLens Dashboard', scripts: ['dashboard.js'], styles: ['dashboard.css'], body: DASHBOARD_BODY });
     const { registry, monitor } = services;
@@ -153,7 +157,11 @@ export class DashboardPanel {
   private recordTiming(reason: 'first' | 'update' | 'range', renderMs: number, points: number): void {
     const t = DashboardPanel.timings;
     if (reason === 'first') t.firstRenderMs = renderMs;
-    else t.lastUpdateMs = renderMs;
+    else {
+      t.lastUpdateMs = renderMs;
+      t.updates.push(renderMs);
+      if (t.updates.length > 20) t.updates.shift();
+    }
     t.points = points;
     this.services.log.debug(`dashboard ${reason} render: ${renderMs.toFixed(1)} ms for ${points} points (data built in ${t.lastBuildMs?.toFixed(1) ?? '?'} ms)`);
   }

@@ -42,7 +42,7 @@ function servicesRoots(services: ExtensionServices): Node[] {
     item.contextValue = 'perflens.target.attached';
     item.command = { command: COMMANDS.showDashboard, title: 'Show Dashboard', arguments: [id] };
     // Tree items are passed to inline actions: they carry the target id.
-    return parent(Object.assign(item, { targetId: id }), () => (state ? numbers(state) : []), registry.attached.length === 1);
+    return parent(Object.assign(item, { targetId: id }), () => (state ? numbers(state) : []), registry.attached.length <= 3);
   });
   const attachedInputs = new Set(registry.attached.map((t) => t.input));
   const recent = registry.recent.filter((r) => !attachedInputs.has(r)).map((input) => {

@@ -10,7 +10,15 @@ export async function run(): Promise<void> {
   Mocha.reporters.Base.consoleLog = (...args: unknown[]) => console.log(format(...args));
   const mocha = new Mocha({ ui: 'bdd', color: false, reporter: 'spec', timeout: 60_000 });
   mocha.suite.emit('pre-require', globalThis, 'perflens-integration', mocha);
-  await import('./extension.test');
+  // The launcher's untrusted pass (PERFLENS_IT_SUITE=untrusted) opens a workspace that is not trusted.
+  if (process.env.PERFLENS_IT_SUITE === 'untrusted') {
+    await import('./trust.test');
+  } else {
+    await import('./extension.test');
+    await import('./live.test');
+    await import('./dashboard.test');
+    await import('./alerts.test');
+  }
   const stats = await new Promise<{ passes: number; failures: number; pending: number }>((resolve) => {
     const runner = mocha.run(() => resolve({ passes: runner.stats?.passes ?? 0, failures: runner.stats?.failures ?? 0, pending: runner.stats?.pending ?? 0 }));
   });

@@ -53,3 +53,33 @@ describe('config', () => {
     assert.deepEqual(Object.keys(SETTING_ACCESSORS).sort(), Object.keys(readSettings(configuration({}))).sort());
   });
 });
+
+describe('config in an untrusted workspace', () => {
+  const layers = { user: { metricsPath: '/prom', autoAttach: '' }, workspace: { metricsPath: '/evil', healthPath: '/x', statusPath: '/y', autoAttach: 'http://127.0.0.1:9', collectionIntervalSeconds: 2 } };
+
+  it('reads target settings (autoAttach, metrics/health/status paths) from the user settings only', () => {
+    const s = readSettings(configuration(layers), { trusted: false });
+    assert.equal(s.autoAttach, '');
+    assert.equal(s.metricsPath, '/prom');
+    assert.equal(s.healthPath, '/health');
+    assert.equal(s.statusPath, '/status');
+    // Settings that cannot point PerfLens anywhere still come from the workspace.
+    assert.equal(s.collectionIntervalSeconds, 2);
+  });
+
+  it('honours the workspace values once trusted', () => {
+    const s = readSettings(configuration(layers), { trusted: true });
+    assert.equal(s.autoAttach, 'http://127.0.0.1:9');
+    assert.equal(s.metricsPath, '/evil');
+  });
+
+  it('validates the headline enum, integer settings and shares', () => {
+    const s = readSettings(configuration({ user: { 'statusBar.headline': 'cpu', retentionDays: 7.6, 'cache.minHitRate': 3, 'alerts.errorRate': -1, 'alerts.quiet': 'yes' } }));
+    assert.equal(s.statusBarHeadline, 'p95');
+    assert.equal(s.retentionDays, 8);
+    assert.equal(s.cacheMinHitRate, 1);
+    assert.equal(s.alertsErrorRate, 0);
+    assert.equal(s.alertsQuiet, false);
+    assert.equal(readSettings(configuration({ user: { 'statusBar.headline': 'requestRate' } })).statusBarHeadline, 'requestRate');
+  });
+});

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { AttachedTarget, StateStore } from '../../../../src/extension/targets/targetRegistry';
-import { labelFor, TargetRegistry } from '../../../../src/extension/targets/targetRegistry';
+import { labelFor, TargetRegistry, targetId } from '../../../../src/extension/targets/targetRegistry';
 
 /** workspaceState's contract: values round-trip through JSON. */
 class JsonStateStore implements StateStore {
@@ -74,5 +74,42 @@ describe('TargetRegistry', () => {
   it('labels targets by host:port or pid', () => {
     assert.equal(labelFor({ kind: 'url', baseUrl: 'http://localhost:8080/api' }), 'localhost:8080');
     assert.equal(labelFor({ kind: 'pid', pid: 42 }), 'pid 42');
+  });
+});
+
+describe('TargetRegistry with several targets', () => {
+  it('keeps every attached target, the newest current, and detaches by id', async () => {
+    const r = new TargetRegistry(new JsonStateStore(), KEY);
+    await r.attach(target('3000', 3000, 1));
+    await r.attach(target('4000', 4000, 2));
+    assert.deepEqual(r.attached.map((t) => t.label), ['127.0.0.1:3000', '127.0.0.1:4000']);
+    assert.equal(r.current?.label, '127.0.0.1:4000');
+    assert.equal((await r.detach('http://127.0.0.1:3000'))?.label, '127.0.0.1:3000');
+    assert.deepEqual(r.attached.map((t) => t.label), ['127.0.0.1:4000']);
+    assert.equal(await r.detach('http://127.0.0.1:3000'), undefined);
+  });
+
+  it('re-attaching the same target replaces it and makes it current', async () => {
+    const r = new TargetRegistry(new JsonStateStore(), KEY);
+    await r.attach(target('3000', 3000, 1));
+    await r.attach(target('4000', 4000, 2));
+    await r.attach(target('http://127.0.0.1:3000', 3000, 3));
+    assert.deepEqual(r.attached.map((t) => t.attachedAt), [2, 3]);
+    assert.equal(targetId(r.current!.spec), 'http://127.0.0.1:3000');
+  });
+
+  it('reads what version 1 stored (one current target)', () => {
+    const store = new JsonStateStore();
+    const t = target('3000', 3000);
+    store.data.set(KEY, JSON.stringify({ version: 1, current: t, recent: ['3000'] }));
+    const r = new TargetRegistry(store, KEY);
+    assert.deepEqual(r.attached, [t]);
+    assert.deepEqual(r.recent, ['3000']);
+  });
+
+  it('uses the base URL or pid:N as the target id', () => {
+    assert.equal(targetId({ kind: 'url', baseUrl: 'http://localhost:8080' }), 'http://localhost:8080');
+    assert.equal(targetId({ kind: 'port', port: 3000, baseUrl: 'http://127.0.0.1:3000' }), 'http://127.0.0.1:3000');
+    assert.equal(targetId({ kind: 'pid', pid: 42 }), 'pid:42');
   });
 });

@@ -1,0 +1,96 @@
+/**
+ * Messages between the Profile panel (extension host) and its page (webview). Both sides switch
+ * over `type` exhaustively and end in assertNever. Function names and file names are data: the
+ * page sets them with textContent or draws them on the canvas, never as HTML.
+ */
+
+export type WeightUnit = 'ms' | 'samples';
+
+export interface FunctionRow {
+  /** Frame index in the profile: what openSource and focus refer to. */
+  frame: number;
+  name: string;
+  file: string;
+  line: number;
+  /** Calls, where the format records them (pstats); null otherwise. */
+  calls: number | null;
+  self: number;
+  total: number;
+  selfShare: number;
+  totalShare: number;
+}
+
+/** The call tree in flat arrays: node 0 is the root, every parent index is smaller than its child's. */
+export interface FlameTree {
+  parent: number[];
+  frame: number[];
+  self: number[];
+}
+
+export interface BenchmarkView {
+  url: string;
+  connections: number;
+  durationSeconds: number | null;
+  amount: number | null;
+  requests: number;
+  requestsPerSec: number;
+  bytesPerSec: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
+  errors: number;
+  non2xx: number;
+  timeouts: number;
+}
+
+export interface ProfileViewData {
+  title: string;
+  unit: WeightUnit;
+  /** Sum of all self weights, in `unit`. */
+  total: number;
+  samples: number | null;
+  durationMs: number | null;
+  /** Function name per frame index (for the flame graph). */
+  names: string[];
+  rows: FunctionRow[];
+  /** Null for flat profiles (pstats), which have no stacks. */
+  flame: FlameTree | null;
+  warnings: string[];
+  benchmark: BenchmarkView | null;
+}
+
+export type DiffStatus = 'regressed' | 'improved' | 'unchanged';
+
+export interface DiffRow {
+  name: string;
+  file: string;
+  line: number;
+  beforeSelf: number;
+  afterSelf: number;
+  beforeTotal: number;
+  afterTotal: number;
+  selfDelta: number;
+  pValue: number | null;
+  status: DiffStatus;
+}
+
+export interface DiffViewData {
+  before: string;
+  after: string;
+  weight: 'time' | 'samples';
+  rows: DiffRow[];
+}
+
+export type HostMessage =
+  | { type: 'profile'; data: ProfileViewData; focus: number | null }
+  | { type: 'diff'; data: DiffViewData }
+  | { type: 'focus'; frame: number }
+  | { type: 'empty'; message: string };
+
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'openSource'; frame: number }
+  | { type: 'openDiffSource'; row: number }
+  | { type: 'rendered'; view: 'profile' | 'diff'; ms: number; firstRow: string };
+
+export function assertNever(x: never): never {
+  throw new Error(`Unhandled message: ${JSON.stringify(x)}`);
+}
