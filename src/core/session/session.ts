@@ -268,10 +268,14 @@ export class AttachSession {
     const parse = r.value.parse;
     if (parse.skippedLines > 0 || parse.problems.length > 0) {
       const first = parse.problems[0];
+      const where = first ? ` (line ${first.line}: ${first.reason})` : '';
       snapshot.errors.push({
         source: 'scrape',
         kind: 'malformed',
-        message: `${parse.skippedLines} line(s) of ${scraper.url} could not be read${first ? ` (line ${first.line}: ${first.reason})` : ''}; the rest was used.`,
+        message:
+          parse.skippedLines > 0
+            ? `${parse.skippedLines} line(s) of ${scraper.url} could not be read${where}; the rest was used.`
+            : `The metrics from ${scraper.url} break the format's rules${where}; the samples were used.`,
       });
     }
     const cur: IndexedScrape = { time, index: indexSamples(parse.families) };

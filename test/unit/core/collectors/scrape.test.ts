@@ -90,6 +90,20 @@ describe('scrapeMetrics', () => {
     assert.ok(!r.ok && ['network', 'decode'].includes(r.error.kind), JSON.stringify(!r.ok && r.error));
   });
 
+  it('keeps the complete lines of a body cut off mid-line and says it may be truncated', async () => {
+    srv.route('/metrics', (_req, res) => {
+      // Chunked, ended cleanly: HTTP cannot tell this body is short; the exposition can.
+      res.writeHead(200, { 'content-type': 'application/openmetrics-text; version=1.0.0' });
+      res.write('# TYPE jobs counter\njobs_total 7\n# TYPE queue gauge\nqueue 3\nqueue_x{a="');
+      res.end();
+    });
+    const r = await scrapeMetrics(`${srv.url}/metrics`);
+    assert.ok(r.ok);
+    assert.deepEqual(r.value.parse.families.map((f) => f.name), ['jobs', 'queue']);
+    assert.equal(r.value.parse.skippedLines, 1);
+    assert.ok(r.value.parse.problems.some((p) => /truncated/.test(p.reason)), JSON.stringify(r.value.parse.problems));
+  });
+
   it('stops reading a 100 MB body at the cap instead of buffering it', async () => {
     let sent = 0;
     const chunk = Buffer.alloc(64 * 1024, '# padding comment line that never ends up anywhere\n');

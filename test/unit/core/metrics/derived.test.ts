@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fc from 'fast-check';
 import { counterIncrease, counterRate, histogramIncrease, histogramQuantile, mergeBuckets, parseLe } from '../../../../src/core/metrics/quantile';
 import { deriveMetrics } from '../../../../src/core/metrics/derived';
 import { detectPresets, indexSamples } from '../../../../src/core/metrics/presets';
@@ -192,5 +193,35 @@ describe('deriveMetrics: pools, caches, queries, process', () => {
     assert.equal(d.pools![0]!.acquireRate, undefined);
     assert.equal(d.caches![0]!.size, 40);
     assert.equal(d.queries, undefined);
+  });
+});
+
+describe('quantile properties (fast-check)', () => {
+  const histogramArb = fc
+    .uniqueArray(fc.double({ min: -1000, max: 1000, noNaN: true }), { minLength: 1, maxLength: 8 })
+    .chain((bounds) =>
+      fc.array(fc.nat({ max: 1000 }), { minLength: bounds.length + 1, maxLength: bounds.length + 1 }).map((incs) => {
+        const sorted = [...bounds].sort((a, x) => a - x);
+        let cum = 0;
+        return [...sorted, Infinity].map((le, i) => ({ le, count: (cum += incs[i]!) }));
+      }),
+    );
+
+  it('is monotonic in q and stays within the finite bucket bounds', () => {
+    fc.assert(
+      fc.property(histogramArb, fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (h, q1, q2) => {
+        const total = h[h.length - 1]!.count;
+        const [a, bq] = [histogramQuantile(Math.min(q1, q2), h), histogramQuantile(Math.max(q1, q2), h)];
+        if (total === 0) return Number.isNaN(a) && Number.isNaN(bq);
+        const finite = h.filter((x) => x.le !== Infinity).map((x) => x.le);
+        const lo = Math.min(0, ...finite);
+        const hi = Math.max(...finite);
+        return a <= bq + 1e-9 && a >= lo - 1e-9 && bq <= hi + 1e-9;
+      }),
+    );
+  });
+
+  it('never reports a negative increase, whatever resets happen', () => {
+    fc.assert(fc.property(fc.array(fc.nat({ max: 1e6 }), { maxLength: 50 }), (vals) => counterIncrease(vals) >= 0));
   });
 });

@@ -134,6 +134,13 @@ describe('AttachSession', () => {
     assert.match(e.message, /1 line\(s\) .* could not be read \(line 3/);
   });
 
+  it('says when an OpenMetrics body ends without # EOF (truncated) but uses its samples', async () => {
+    srv.route('/metrics', text('# TYPE db_pool_size gauge\ndb_pool_size 4\n', 'application/openmetrics-text; version=1.0.0'));
+    const snap = await attach().collectOnce();
+    assert.equal(snap.pools?.[0]?.size, 4);
+    assert.match(snap.errors.find((x) => x.kind === 'malformed')!.message, /break the format's rules \(line 3: missing "# EOF".*truncated\)\); the samples were used/);
+  });
+
   it('refuses remote targets unless allowed', () => {
     const r = createAttachSession({ target: 'http://example.com:8080' });
     assert.ok(!r.ok && r.error.kind === 'remote');
