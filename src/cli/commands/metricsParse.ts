@@ -38,7 +38,7 @@ const PROBLEMS_SHOWN = 5;
 
 export const metricsParseCommand: CliCommand = {
   path: ['metrics', 'parse'],
-  summary: 'Parse a Prometheus / OpenMetrics exposition file and list (or print as JSON) its metric families',
+  summary: 'Parse a Prometheus or OpenMetrics exposition file: its metric families as a table or JSON',
   usage: USAGE,
   async run(argv, io) {
     const args = parseArgs(argv, { valued: ['format'], boolean: ['strict'] });

@@ -25,7 +25,7 @@
  * Prometheus text.
  */
 import { isUtf8 } from 'node:buffer';
-import type { ExpositionFormat, ParseResult } from './types';
+import type { ExpositionFormat, MetricFamily, ParseResult } from './types';
 import { ExpositionError, ProblemLog, UnitLineSeen } from './parserProblems';
 import { parseOpenMetricsText } from './parserOpenMetrics';
 import { parsePrometheusText } from './parserPrometheus';
@@ -77,22 +77,28 @@ export function parseExposition(input: string | Buffer, opts: ParseOptions = {})
   if (looksLikeHtml(text)) {
     log.skip(1, 'the body is an HTML page, not a metrics exposition (a login or error page on the metrics URL?)');
     log.skippedLines = countLines(text);
-    return { format, families: [], skippedLines: log.skippedLines, problems: log.problems };
+    return finish(format, [], log);
   }
-  if (format === 'openmetrics') return { format, families: parseOpenMetricsText(text, log), skippedLines: log.skippedLines, problems: log.problems };
-  if (explicit !== undefined) return { format, families: parsePrometheusText(text, log), skippedLines: log.skippedLines, problems: log.problems };
+  if (format === 'openmetrics') return finish(format, parseOpenMetricsText(text, log), log);
+  if (explicit !== undefined) return finish(format, parsePrometheusText(text, log), log);
   // Undecided: read it as Prometheus text, which stops at the first "# UNIT" line (only
   // OpenMetrics has them); then read it again as OpenMetrics. This spares searching the whole
   // body for "# UNIT" up front, and Prometheus bodies never pay for it.
   const prelude = log.problems.slice();
   try {
-    return { format, families: parsePrometheusText(text, log, true), skippedLines: log.skippedLines, problems: log.problems };
+    return finish(format, parsePrometheusText(text, log, true), log);
   } catch (e) {
     if (!(e instanceof UnitLineSeen) && !(e instanceof ExpositionError && hasUnitLine(text))) throw e;
   }
   log = new ProblemLog(strict);
   log.problems.push(...prelude);
-  return { format: 'openmetrics', families: parseOpenMetricsText(text, log), skippedLines: log.skippedLines, problems: log.problems };
+  return finish('openmetrics', parseOpenMetricsText(text, log), log);
+}
+
+/** Problems are found in reading order, mostly; a histogram's are known at its end: list them by line. */
+function finish(format: ExpositionFormat, families: MetricFamily[], log: ProblemLog): ParseResult {
+  const problems = log.problems.slice().sort((a, b) => a.line - b.line);
+  return { format, families, skippedLines: log.skippedLines, problems };
 }
 
 /** A value as JSON output shows it: the number, or "NaN", "+Inf", "-Inf" for the non-finite ones. */

@@ -287,7 +287,7 @@ class OpenMetricsReader {
     } else if (type === 'gaugehistogram' && suffix === '_gsum') {
       if (Number.isNaN(v)) rule = 'a _gsum must not be NaN';
     } else if (suffix === '_total' || suffix === '_bucket' || suffix === '_count' || suffix === '_gcount' || (suffix === '_sum' && type !== 'unknown')) {
-      if (Number.isNaN(v) || v < 0) rule = `"${sample.name}" is a counter and must not be NaN or negative`;
+      if (Number.isNaN(v) || v < 0) rule = `"${sample.name}" must not be NaN or negative (totals, counts, sums and buckets only count up)`;
     }
     if (rule !== undefined) this.log.warn(this.lineNo, `${rule} (got ${v})`);
   }

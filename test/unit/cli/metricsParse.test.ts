@@ -104,7 +104,7 @@ describe('cli: perflens metrics parse', () => {
     const code = await runCli(['metrics', 'parse', ALLTYPES, '--strict'], c);
     assert.equal(code, 2);
     assert.equal(c.stdout, '');
-    assert.match(c.stderr, /alltypes-5-families\.om\.txt: line 33: "rpc_durations_histogram_seconds_sum" is a counter and must not be NaN or negative/);
+    assert.match(c.stderr, /alltypes-5-families\.om\.txt: line 33: "rpc_durations_histogram_seconds_sum" must not be NaN or negative/);
   });
 
   it('in lenient mode keeps the data and warns on stderr with the skipped count and first reasons', async () => {

@@ -101,9 +101,9 @@ describe('parseExposition on Prometheus OpenMetrics output with all types (allty
     const r = parseExposition(allTypes);
     assert.deepEqual(
       r.problems.map((p) => p.line),
-      [33, 12, 44, 47],
+      [12, 33, 44, 47],
     );
-    assert.match(r.problems[1]!.reason, /negative buckets, so it must not have a _sum/);
+    assert.match(r.problems[0]!.reason, /negative buckets, so it must not have a _sum/);
     assert.match(r.problems[2]!.reason, /quantile value must not be negative/);
   });
 
