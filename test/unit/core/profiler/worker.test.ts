@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { importProfile } from '../../../../src/core/profiler/formats/index';
 import { summarizeProfile } from '../../../../src/core/profiler/summary';
@@ -26,6 +28,26 @@ describe('off-thread profile loading (worker_threads)', function () {
     // seven V8 nodes; their (root) is the tree's synthetic root
     assert.equal(p.tree!.parent.length, 7);
     assert.equal(p.sampleCount, 29);
+  });
+
+  it('keeps the caller\'s event loop turning while a large profile is parsed', async () => {
+    // ~80,000 folded lines: parsing them synchronously would hold the loop for the whole import.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-worker-'));
+    try {
+      const file = path.join(dir, 'big.folded');
+      const lines: string[] = [];
+      for (let i = 0; i < 80_000; i++) lines.push(`main;handler${i % 50};parse${i % 997};leaf${i} ${1 + (i % 5)}`);
+      fs.writeFileSync(file, lines.join('\n'));
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 1);
+      const r = await summarizeInWorker(file, { load: { sourceMaps: false } });
+      clearInterval(timer);
+      assert.ok(r.ok, !r.ok ? r.error.message : '');
+      assert.equal(r.value.functions.length, 20);
+      assert.ok(ticks > 0, 'the event loop never turned during the import');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports unreadable files and cancellation as failures', async () => {
