@@ -33,5 +33,9 @@ export interface ParseResult {
   families: MetricFamily[];
   /** Lenient mode only: lines skipped, with their 1-based number and reason (first few kept). */
   skippedLines: number;
+  /**
+   * Lenient mode only, by line: why lines were skipped, and rule breaks in data that was kept
+   * (a negative counter, a missing `# EOF`, invalid UTF-8), the first 20 of them.
+   */
   problems: { line: number; reason: string }[];
 }
