@@ -43,6 +43,11 @@ export interface PrometheusClientOptions {
   requestTimeoutMs?: number;
   /** Injected for tests of transport failures; defaults to httpRequest. */
   http?: HttpFn;
+  /**
+   * Called with the `warnings` of a successful answer (e.g. Thanos's partial response): the data
+   * came back, but may be incomplete, and the user should know.
+   */
+  onWarnings?: (what: string, warnings: string[]) => void;
 }
 
 /** One series of an instant vector: labels and one value (NaN/±Inf kept as numbers). */
@@ -106,6 +111,7 @@ export class PrometheusClient {
   private readonly queryTimeoutMs: number;
   private readonly requestTimeoutMs: number;
   private readonly headers: Record<string, string>;
+  private readonly onWarnings?: (what: string, warnings: string[]) => void;
 
   constructor(opts: PrometheusClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
@@ -113,6 +119,7 @@ export class PrometheusClient {
     this.queryTimeoutMs = opts.queryTimeoutMs ?? 10_000;
     this.requestTimeoutMs = opts.requestTimeoutMs ?? this.queryTimeoutMs + 2000;
     this.headers = { accept: 'application/json' };
+    this.onWarnings = opts.onWarnings;
     if (opts.auth?.kind === 'bearer') this.headers.authorization = `Bearer ${opts.auth.token}`;
     if (opts.auth?.kind === 'basic') this.headers.authorization = `Basic ${Buffer.from(`${opts.auth.user}:${opts.auth.password}`, 'utf8').toString('base64')}`;
   }
@@ -250,7 +257,10 @@ export class PrometheusClient {
     if (!body || typeof body !== 'object') {
       return fail(status >= 500 ? 'server-error' : 'invalid-response', `${url} answered HTTP ${status} with a body that is not the Prometheus API's JSON. Is this a Prometheus server?`);
     }
-    if (body.status === 'success' && status >= 200 && status < 300) return ok(body.data);
+    if (body.status === 'success' && status >= 200 && status < 300) {
+      if (Array.isArray(body.warnings) && body.warnings.length > 0) this.onWarnings?.(what, body.warnings.map(String));
+      return ok(body.data);
+    }
     const text = body.error ?? `HTTP ${status}`;
     switch (body.errorType) {
       case 'bad_data':

@@ -70,6 +70,8 @@ export class PrometheusSource {
   private readonly concurrency: number;
   private readonly clock: Clock;
   private cached?: { at: number; presets: ServerPresets };
+  /** Warnings of successful answers since the last snapshot, reported in its errors. */
+  private readonly warnings: string[] = [];
 
   constructor(opts: PrometheusSourceOptions) {
     this.target = opts.target;
@@ -83,6 +85,7 @@ export class PrometheusSource {
         baseUrl: opts.target.serverUrl,
         ...(opts.target.auth ? { auth: opts.target.auth } : {}),
         ...(opts.target.queryTimeoutMs !== undefined ? { queryTimeoutMs: opts.target.queryTimeoutMs } : {}),
+        onWarnings: (what, warnings) => this.warnings.push(...warnings.map((w) => `${w} (${what})`)),
       });
   }
 
@@ -141,7 +144,8 @@ export class PrometheusSource {
     });
     if (answers.size === 0) return fail(results[0]!.ok ? 'empty' : results[0]!.error.kind, errors[0]?.message ?? 'No query answered.');
     const snap = assembleSnapshot(answers, { targetId: this.targetId, time: at, windowMs, resolved: presets.value.resolved });
-    snap.errors.push(...dedupe(errors));
+    const warnings = this.warnings.splice(0).map((message) => ({ source: 'prometheus' as const, kind: 'warning', message: `The server warned: ${message}` }));
+    snap.errors.push(...dedupe([...errors, ...warnings]));
     return ok(snap);
   }
 

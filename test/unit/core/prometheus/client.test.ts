@@ -175,6 +175,14 @@ describe('PrometheusClient (transport and errors)', () => {
     assert.equal(seen[0]!.method, 'GET');
   });
 
+  it('passes on the warnings of a successful answer', async () => {
+    handler = (_req, res) => json(res, 200, { status: 'success', warnings: ['partial response: store 10.0.0.3:10901 unavailable'], data: { resultType: 'vector', result: [] } });
+    const seenWarnings: string[] = [];
+    const r = await new PrometheusClient({ baseUrl: base, onWarnings: (what, w) => seenWarnings.push(`${what}: ${w.join('; ')}`) }).query('up');
+    assert.ok(r.ok);
+    assert.deepEqual(seenWarnings, ['the query up: partial response: store 10.0.0.3:10901 unavailable']);
+  });
+
   it('renders durations in whole seconds or milliseconds', () => {
     assert.equal(promDuration(60_000), '60s');
     assert.equal(promDuration(10_500), '10500ms');

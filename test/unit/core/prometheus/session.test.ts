@@ -19,6 +19,7 @@ describe('PrometheusSession (scheduled rounds on a manual clock)', () => {
   let server: http.Server;
   let url: string;
   let broken = false;
+  let warn = false;
   const queryTimes: number[] = [];
 
   before(async () => {
@@ -42,7 +43,10 @@ describe('PrometheusSession (scheduled rounds on a manual clock)', () => {
         const instances = ['a:1', 'b:1'];
         if (q.startsWith('group by')) res.end(JSON.stringify(vector([{ metric: { __name__: 'http_requests_total', route: '/x', method: 'GET', status: '200' }, value: 1 }], t)));
         else if (q.startsWith('max by (instance, job) (up')) res.end(JSON.stringify(vector(instances.map((i) => ({ metric: { instance: i, job: 'demo' }, value: 1 })), t)));
-        else if (q.includes('rate(http_requests_total{job="demo"}')) res.end(JSON.stringify(vector(instances.map((i, k) => ({ metric: { instance: i, route: '/x', method: 'GET' }, value: k + 1 })), t)));
+        else if (q.includes('rate(http_requests_total{job="demo"}')) {
+          const body = vector(instances.map((i, k) => ({ metric: { instance: i, route: '/x', method: 'GET' }, value: k + 1 })), t);
+          res.end(JSON.stringify(warn ? { ...body, warnings: ['partial response: one store unavailable'] } : body));
+        }
         else res.end(JSON.stringify(vector([], t)));
       });
     });
@@ -100,6 +104,21 @@ describe('PrometheusSession (scheduled rounds on a manual clock)', () => {
     const good = await s.collectOnce();
     assert.deepEqual(good.errors, []);
     assert.equal(good.instances?.length, 2);
+    await s.stop();
+  });
+
+  it("reports the server's warnings on an answer in the snapshot's errors, once", async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 27, 14, 0, 0));
+    const s = session(clock);
+    warn = true;
+    const warned = await s.collectOnce();
+    warn = false;
+    const warnings = warned.errors.filter((e) => e.kind === 'warning');
+    assert.equal(warnings.length, 1, JSON.stringify(warned.errors));
+    assert.match(warnings[0]!.message, /^The server warned: partial response: one store unavailable \(the query sum by/);
+    assert.equal(warned.http?.requestRate, 3, 'the data still counts');
+    clock.advance(15_000);
+    assert.deepEqual((await s.collectOnce()).errors, []);
     await s.stop();
   });
 });
