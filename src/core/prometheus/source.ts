@@ -172,11 +172,13 @@ export class PrometheusSource {
         }
       }
     });
-    return ok(
-      [...byTime.keys()]
-        .sort((a, b) => a - b)
-        .map((t) => assembleSnapshot(byTime.get(t)! as QueryAnswers, { targetId: this.targetId, time: t, windowMs, resolved: presets.value.resolved })),
-    );
+    const snaps = [...byTime.keys()]
+      .sort((a, b) => a - b)
+      .map((t) => assembleSnapshot(byTime.get(t)! as QueryAnswers, { targetId: this.targetId, time: t, windowMs, resolved: presets.value.resolved }));
+    const warnings = dedupe(this.warnings.splice(0).map((message) => ({ source: 'prometheus' as const, kind: 'warning', message: `The server warned: ${message}` })));
+    // The range's warnings concern every point; they are reported once, on the latest.
+    snaps.at(-1)?.errors.push(...warnings);
+    return ok(snaps);
   }
 
   /**
