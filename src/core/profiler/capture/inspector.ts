@@ -55,10 +55,13 @@ export async function findInspector(pid: number, procRoot = '/proc'): Promise<Re
   const args = readCmdline(pid, procRoot);
   if (!args) return fail('no-process', `No process ${pid} is running (or its command line cannot be read).`);
   const fromArgs = inspectorFromArgs(args);
+  // Only ports this process owns: when its inspector could not bind the port its command line
+  // names, whoever holds that port (another program's inspector, say) is not this process. The
+  // command-line port alone is trusted only when the process's sockets cannot be read.
+  const owned = listeningPorts(pid, procRoot);
   const candidates: InspectorAddress[] = [];
-  if (fromArgs && fromArgs.port > 0) candidates.push(fromArgs);
-  // Only ports this process owns: a bare 9229 could be another program's inspector.
-  for (const port of listeningPorts(pid, procRoot)) if (!candidates.some((c) => c.port === port)) candidates.push({ host: fromArgs?.host ?? '127.0.0.1', port });
+  if (fromArgs && fromArgs.port > 0 && (owned === undefined || owned.includes(fromArgs.port))) candidates.push(fromArgs);
+  for (const port of owned ?? []) if (!candidates.some((c) => c.port === port)) candidates.push({ host: fromArgs?.host ?? '127.0.0.1', port });
   for (const c of candidates) {
     const t = await listInspectorTargets(c, 1000);
     if (t.ok) return ok(c);

@@ -67,8 +67,11 @@ export function inspectorFromArgs(args: string[]): InspectorAddress | undefined 
   return enabled ? { host, port } : undefined;
 }
 
-/** TCP ports a process listens on, from /proc/PID/fd socket inodes and /proc/net/tcp{,6}. */
-export function listeningPorts(pid: number, procRoot = '/proc'): number[] {
+/**
+ * TCP ports a process listens on, from /proc/PID/fd socket inodes and /proc/net/tcp{,6};
+ * undefined when its file descriptors cannot be read (another user's process, no /proc).
+ */
+export function listeningPorts(pid: number, procRoot = '/proc'): number[] | undefined {
   const inodes = new Set<string>();
   try {
     for (const fd of fs.readdirSync(path.join(procRoot, String(pid), 'fd'))) {
@@ -81,7 +84,7 @@ export function listeningPorts(pid: number, procRoot = '/proc'): number[] {
       }
     }
   } catch {
-    return [];
+    return undefined;
   }
   const ports = new Set<number>();
   for (const table of ['tcp', 'tcp6']) {

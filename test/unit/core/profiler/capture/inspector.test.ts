@@ -31,7 +31,8 @@ describe('process information from /proc', () => {
 
   it('lists the ports a process listens on and knows this process runs node', () => {
     const port = (server.address() as AddressInfo).port;
-    assert.ok(listeningPorts(process.pid).includes(port));
+    assert.ok(listeningPorts(process.pid)!.includes(port));
+    assert.equal(listeningPorts(2 ** 22 + 12345), undefined);
     assert.equal(processRuntime(process.pid), 'node');
   });
 });
@@ -114,5 +115,26 @@ describe('live Node capture over the inspector', () => {
   it('refuses remote inspectors unless allowed', async () => {
     const r = await captureNodeProfile({ host: '192.0.2.1', port: 9229 }, { durationMs: 10 });
     assert.equal(!r.ok && r.error.kind, 'remote');
+  });
+});
+
+describe('finding the inspector of the right process', () => {
+  let holder: NodeTarget | undefined;
+  let target: NodeTarget | undefined;
+  after(async () => {
+    await target?.stop();
+    await holder?.stop();
+  });
+
+  it('does not take another process\'s inspector on the port a command line names', async function () {
+    this.timeout(30_000);
+    holder = await startNodeTarget(['--inspect=127.0.0.1:0']);
+    const held = await findInspector(holder.pid);
+    assert.ok(held.ok);
+    // This one asks for the port the holder already has, so its own inspector cannot listen there.
+    target = await startNodeTarget([`--inspect=127.0.0.1:${held.value.port}`]);
+    const r = await findInspector(target.pid);
+    assert.equal(r.ok, false);
+    assert.match(!r.ok ? r.error.message : '', new RegExp(`asks for 127\\.0\\.0\\.1:${held.value.port}`));
   });
 });
