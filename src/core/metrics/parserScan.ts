@@ -149,43 +149,20 @@ export class SampleScanner {
       }
     }
     // Slow path: character by character.
-    const name = this.scanName(METRIC_START, METRIC_PART, undefined, 'a metric name');
+    const name = this.scanName(METRIC_START, METRIC_PART, 'a metric name');
     recent[this.recentNext] = name;
     this.recentNext = (this.recentNext + 1) % RECENT_NAMES;
     return name;
   }
 
-  /**
-   * Scans a name at the cursor. When the text holds exactly `known` (the name the previous line
-   * had in this place), returns that same string object: lines mostly repeat their names, and
-   * reusing one object spares a copy and keeps property-key and Map lookups on it cheap.
-   */
-  private scanName(startClass: number, partClass: number, known: string | undefined, what: string): string {
+  /** Scans a metric or label name at the cursor, character by character. */
+  private scanName(startClass: number, partClass: number, what: string): string {
     const t = this.text;
     const start = this.pos;
     const end = this.end;
-    let i = start;
-    if (known !== undefined && known.length > 0) {
-      const n = known.length;
-      let k = 0;
-      while (k < n && i < end && t.charCodeAt(i) === known.charCodeAt(k)) {
-        i++;
-        k++;
-      }
-      if (k === n) {
-        const c = i < end ? t.charCodeAt(i) : -1;
-        if (c < 0 || c >= 128 || (NAME_CLASS[c]! & partClass) === 0) {
-          this.pos = i;
-          return known;
-        }
-      }
-      // The matched characters are those of a valid name: keep scanning from where they differ.
-    }
-    if (i === start) {
-      const c = i < end ? t.charCodeAt(i) : -1;
-      if (c < 0 || c >= 128 || (NAME_CLASS[c]! & startClass) === 0) throw new LineSyntaxError(`expected ${what}`);
-      i++;
-    }
+    const first = start < end ? t.charCodeAt(start) : -1;
+    if (first < 0 || first >= 128 || (NAME_CLASS[first]! & startClass) === 0) throw new LineSyntaxError(`expected ${what}`);
+    let i = start + 1;
     while (i < end) {
       const c = t.charCodeAt(i);
       if (c >= 128 || (NAME_CLASS[c]! & partClass) === 0) break;
@@ -222,7 +199,7 @@ export class SampleScanner {
         else name = undefined;
       }
       if (name === undefined) {
-        name = this.scanName(LABEL_START, LABEL_PART, undefined, 'a label name');
+        name = this.scanName(LABEL_START, LABEL_PART, 'a label name');
         checkDuplicates = true;
         if (isSample) {
           if (this.knownLabelCount > index) this.knownLabelCount = index;
@@ -286,7 +263,7 @@ export class SampleScanner {
   private scanNumber(kind: NumberKind, what: string): number {
     const t = this.text;
     const start = this.pos;
-    // A char loop: number tokens are short, shorter than the reach of an indexOf call's overhead.
+    // A char loop: number tokens are short enough that it beats an indexOf call.
     let end = start;
     while (end < this.end) {
       const c = t.charCodeAt(end);
