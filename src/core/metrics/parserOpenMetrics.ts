@@ -93,6 +93,7 @@ class OpenMetricsReader {
     const length = text.length;
     let pos = 0;
     let sawEof = false;
+    let sawCarriageReturn = false;
     while (pos < length) {
       this.lineNo++;
       let end = text.indexOf('\n', pos);
@@ -100,6 +101,12 @@ class OpenMetricsReader {
       const start = pos;
       pos = end + 1;
       try {
+        if (end > start && text.charCodeAt(end - 1) === 13) {
+          // CRLF line ends: invalid (strict), read as if the "\r" were not there (lenient).
+          if (!sawCarriageReturn) this.log.warn(this.lineNo, 'OpenMetrics lines end with "\\n" alone, not "\\r\\n"');
+          sawCarriageReturn = true;
+          end--;
+        }
         if (start === end) throw new LineSyntaxError('blank lines are not allowed in OpenMetrics');
         if (text.charCodeAt(start) === 35) {
           if (end - start === 5 && text.startsWith('# EOF', start)) {

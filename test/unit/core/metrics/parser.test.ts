@@ -176,6 +176,19 @@ describe('parseExposition: OpenMetrics 1.0', () => {
     }
   });
 
+  it('reads CRLF line ends in lenient mode (one problem) and rejects them in strict mode', () => {
+    const text = '# TYPE a gauge\r\na 1\r\na{x="2"} 2\r\n# EOF\r\n';
+    const r = parseExposition(text);
+    assert.equal(r.format, 'openmetrics');
+    assert.deepEqual(
+      r.families[0]!.samples.map((s) => s.value),
+      [1, 2],
+    );
+    assert.equal(r.skippedLines, 0);
+    assert.deepEqual(r.problems, [{ line: 1, reason: 'OpenMetrics lines end with "\\n" alone, not "\\r\\n"' }]);
+    assert.equal(strictError(text).line, 1);
+  });
+
   it('in lenient mode keeps a truncated body (no # EOF) and says it may be truncated', () => {
     const r = parseExposition('# TYPE a counter\na_total 1\na_total{ broken\n# TYPE b gauge\nb 2', { contentType: 'application/openmetrics-text; version=1.0.0' });
     assert.equal(r.format, 'openmetrics');
