@@ -222,11 +222,16 @@ function deriveHttp(prev: IndexedScrape, cur: IndexedScrape, r: ReadonlyMap<Conc
   const hd = histogramDelta('http.duration', {}, all, overall.get(''), factor);
   if (hd) histograms.push(hd);
   const routeStats: RouteStats[] = [];
+  const routeOnlyShipped = new Set<string>();
   for (const [key, rs] of routes) {
-    const agg = byRouteMethod.get(key) ?? byRoute.get(rs.route);
+    const exact = byRouteMethod.get(key);
+    const agg = exact ?? byRoute.get(rs.route);
     const lat = summarize(agg, factor);
-    const labels: Record<string, string> = rs.method ? { route: rs.route, method: rs.method } : { route: rs.route };
-    const rd = byRouteMethod.has(key) ? histogramDelta('http.route.duration', labels, lat, agg, factor) : undefined;
+    // Durations without a method label are per route: shipped once, labelled by route only.
+    const labels: Record<string, string> = exact && rs.method ? { route: rs.route, method: rs.method } : { route: rs.route };
+    const ship = exact !== undefined || !routeOnlyShipped.has(rs.route);
+    if (!exact) routeOnlyShipped.add(rs.route);
+    const rd = ship ? histogramDelta('http.route.duration', labels, lat, agg, factor) : undefined;
     if (rd) histograms.push(rd);
     routeStats.push(
       dropUndefined({

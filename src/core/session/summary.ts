@@ -137,7 +137,7 @@ export function summarizeSnapshots(target: string, snaps: readonly Snapshot[]): 
       requests: Math.round(e.requests),
       requestRate: e.requests / seconds,
       errorRate: e.requests > 0 ? e.errors / e.requests : 0,
-      ...latencyOf(byRoute.get(key)),
+      ...latencyOf(byRoute.get(key) ?? byRoute.get(` ${e.route}`)),
     }));
     routeList.sort((a, b) => b.requestRate - a.requestRate || a.route.localeCompare(b.route));
     out.http = { requestRate: requests / seconds, errorRate: requests > 0 ? errors / requests : 0, requests: Math.round(requests), ...latencyOf(overall.get('')), routes: routeList };

@@ -61,6 +61,9 @@ describe('presets', () => {
     const cur = { time: 5000, index: indexSamples(scrape(90, 10)) };
     const d = deriveMetrics({ time: 0, index: indexSamples(scrape(0, 0)) }, cur, detectPresets(cur.index));
     assert.equal(d.http!.routes[0]!.route, '/items/{id}');
+    assert.equal(d.http!.routes[0]!.avgMs, 50);
+    // The route's latency is shipped for the history under the route alone.
+    assert.deepEqual(d.histograms!.filter((h) => h.series === 'http.route.duration').map((h) => h.labels), [{ route: '/items/{id}', method: 'GET' }]);
     assert.equal(d.http!.errorRate, 0.1);
     assert.equal(d.http!.requestRate, 20);
   });
@@ -115,5 +118,22 @@ describe('presets', () => {
     assert.equal(detect(fams, { httpRequests: 'api_calls_total' }).httpRequests, 'api_calls_total (override)');
     // An override that names a missing metric falls back to detection instead of reading nothing.
     assert.equal(detect(fams, { httpRequests: 'nope_total' }).httpRequests, 'http_requests_total (demo)');
+  });
+});
+
+describe('presets: durations without a method label', () => {
+  it('give every method of the route the route latency, shipped once per route', () => {
+    const scrape = (n: number): MetricFamily[] => [
+      fam('http_requests_total', [s('http_requests_total', { method: 'GET', route: '/x', status: '200' }, n), s('http_requests_total', { method: 'POST', route: '/x', status: '200' }, n)]),
+      fam('http_request_duration_seconds', hist('http_request_duration_seconds', { route: '/x' }, '0.1', 2 * n, 2 * n * 0.02)),
+    ];
+    const overrides = { httpDuration: 'http_request_duration_seconds' };
+    const cur = { time: 10_000, index: indexSamples(scrape(50)) };
+    const d = deriveMetrics({ time: 0, index: indexSamples(scrape(0)) }, cur, detectPresets(cur.index, overrides));
+    assert.deepEqual(d.http!.routes.map((r) => [r.method, r.route, r.requestRate, r.avgMs]), [
+      ['GET', '/x', 5, 20],
+      ['POST', '/x', 5, 20],
+    ]);
+    assert.deepEqual(d.histograms!.filter((h) => h.series === 'http.route.duration').map((h) => h.labels), [{ route: '/x' }]);
   });
 });
