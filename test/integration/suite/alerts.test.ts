@@ -68,6 +68,7 @@ describe('Alerts in the editor', () => {
       await vscode.commands.executeCommand('notifications.showList');
       const center = await observeDom({ name: 'alert-firing-notification', scope: 'workbench', selector: CENTER, waitForText: 'PerfLens alert on' });
       assert.match(center.text, /PerfLens alert on 127\.0\.0\.1:\d+: High error rate: [\d.]+% > 5\.0%/);
+      assert.ok(center.text.includes('Open Dashboard') && center.text.includes('Snooze 1 h'), center.text);
       const bar = await observeDom({ name: 'status-bar-degraded', scope: 'workbench', selector: '.part.statusbar', waitForText: 'degraded' });
       assert.ok(bar.text.includes('degraded'), bar.text);
     }
