@@ -103,10 +103,21 @@ export function decodeHistogram(text: string): HistogramPart {
   return { buckets: o.b.map(([le, count]) => ({ le: le === 'Inf' ? Infinity : le, count })), sumMs: o.s, count: o.c };
 }
 
+function sameBounds(a: readonly Bucket[], b: readonly Bucket[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.le !== b[i]!.le) return false;
+  return true;
+}
+
+/**
+ * Adds two histograms. The common case, the same bucket layout, adds counts position by position
+ * into a copy; differing layouts (a service changed its buckets) go through mergeBuckets.
+ */
 function mergeHistogram(a: HistogramPart | undefined, b: HistogramPart | undefined): HistogramPart | undefined {
   if (!a) return b;
   if (!b) return a;
-  return { buckets: mergeBuckets([a.buckets, b.buckets]), sumMs: a.sumMs + b.sumMs, count: a.count + b.count };
+  const buckets = sameBounds(a.buckets, b.buckets) ? a.buckets.map((x, i) => ({ le: x.le, count: x.count + b.buckets[i]!.count })) : mergeBuckets([a.buckets, b.buckets]);
+  return { buckets, sumMs: a.sumMs + b.sumMs, count: a.count + b.count };
 }
 
 function labelsJson(labels: Record<string, string>): string {

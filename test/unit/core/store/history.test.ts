@@ -94,6 +94,19 @@ describe('HistoryStore', () => {
     assert.ok(store.series('svc').some((s) => s.name === 'http.route.p95Ms' && s.labels.route === '/a'));
   });
 
+  it('merges histograms whose bucket layout changed (a redeploy with new buckets)', async () => {
+    const clock = new ManualClock(T0);
+    store = await open({ clock });
+    const h = (buckets: [number, number][], sumMs: number) => ({ series: 'http.duration', labels: {}, buckets: buckets.map(([le, count]) => ({ le, count })), sumMs, count: buckets[buckets.length - 1]![1] });
+    store.recordHistogram('svc', h([[10, 4], [100, 10], [Infinity, 10]], 300), T0);
+    store.recordHistogram('svc', h([[50, 10], [Infinity, 10]], 200), T0 + 5000);
+    const l = store.latency('svc', 'http.duration', {}, T0, T0 + MIN, { resolution: '1m' });
+    assert.equal(l.count, 20);
+    assert.equal(l.avgMs, 25);
+    // Union bounds 10/50/100/+Inf with counts 4/(4+10)/(10+10)/20: rank 10 lies in (10, 50] → 10 + 40 · 6/10.
+    assert.ok(Math.abs(l.p50Ms! - 34) < 1e-9, String(l.p50Ms));
+  });
+
   it('drops data past each window: raw after hours, 1 min after days, 1 h after the retention', async () => {
     const clock = new ManualClock(T0);
     store = await open({ clock, rawRetentionHours: 1, minuteRetentionHours: 3, retentionDays: 1 });
