@@ -7,6 +7,8 @@ import type { ParsedArgs } from '../args';
 import { flagString, parseDuration } from '../args';
 import type { CliIO } from '../io';
 import type { InstanceStats, RouteStats, ServerAlert, Snapshot } from '../../core/session/types';
+import type { Concept, PresetOverrides } from '../../core/metrics/presets';
+import { CONCEPTS } from '../../core/metrics/presets';
 import type { PrometheusReport } from '../../core/prometheus/report';
 import { readPrometheusReport } from '../../core/prometheus/report';
 import { PrometheusSource } from '../../core/prometheus/source';
@@ -26,7 +28,7 @@ import type { Finding } from '../../core/analyzers/types';
 import { severityAtLeast } from '../../core/analyzers/types';
 
 /** Flags to add to a command's FlagSpec so it accepts a Prometheus server as its source. */
-export const PROMETHEUS_VALUED_FLAGS = ['prometheus', 'selector', 'query-timeout'] as const;
+export const PROMETHEUS_VALUED_FLAGS = ['prometheus', 'selector', 'query-timeout', 'metric-names'] as const;
 export const PROMETHEUS_BOOLEAN_FLAGS = ['allow-remote'] as const;
 
 export const PROMETHEUS_USAGE = `Reading from a Prometheus server (several instances, or history the server already holds):
@@ -35,6 +37,8 @@ export const PROMETHEUS_USAGE = `Reading from a Prometheus server (several insta
   --duration D           the window read from the server's history, ending now (default 5m)
   --query-timeout D      server-side limit per query (default 10s)
   --allow-remote         allow a server that is not on this machine
+  --metric-names C=M,…   metric names for concepts when the exporter is not a known preset, e.g.
+                         httpRequests=api_requests_total,httpDuration=api_latency_seconds
   Credentials from the environment: PERFLENS_PROMETHEUS_TOKEN (bearer), or
   PERFLENS_PROMETHEUS_USER and PERFLENS_PROMETHEUS_PASSWORD (basic auth).`;
 
@@ -69,13 +73,27 @@ export function prometheusTargetFromFlags(p: ParsedArgs, io: Pick<CliIO, 'env'>)
   return target.value;
 }
 
+/** `--metric-names httpRequests=api_requests_total,httpDuration=api_latency_seconds` as overrides. */
+export function metricNameOverrides(p: ParsedArgs): PresetOverrides {
+  const text = flagString(p, 'metric-names');
+  if (text === undefined) return {};
+  const out: PresetOverrides = {};
+  for (const pair of text.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const m = /^([a-zA-Z]+)=([a-zA-Z_:][a-zA-Z0-9_:]*)$/.exec(pair);
+    if (!m) throw new UserError(`--metric-names: "${pair}" is not CONCEPT=metric_name (e.g. httpRequests=api_requests_total).`);
+    if (!(CONCEPTS as readonly string[]).includes(m[1]!)) throw new UserError(`--metric-names: unknown concept "${m[1]}". Known: ${CONCEPTS.join(', ')}.`);
+    out[m[1] as Concept] = m[2]!;
+  }
+  return out;
+}
+
 /** Reads the report for the flags given; any failure is a UserError (exit 2) with the reason. */
 export async function readPrometheusReportFromFlags(p: ParsedArgs, io: Pick<CliIO, 'env'>): Promise<PrometheusReport> {
   const target = prometheusTargetFromFlags(p, io);
   const durationText = flagString(p, 'duration');
   const durationMs = durationText === undefined ? DEFAULT_PROMETHEUS_DURATION_MS : parseDuration(durationText);
   if (!(durationMs >= 1000)) throw new UserError('--duration must be at least 1s.');
-  const report = await readPrometheusReport(new PrometheusSource({ target }), { durationMs });
+  const report = await readPrometheusReport(new PrometheusSource({ target, overrides: metricNameOverrides(p) }), { durationMs });
   if (!report.ok) throw new UserError(report.error.message);
   return report.value;
 }

@@ -35,7 +35,9 @@ export interface PlanContext {
 
 /** Labels the HTTP numbers are broken down by: route, plus method when the exporter has it. */
 export function routeLabels(ctx: Pick<PlanContext, 'resolved'>): string[] {
-  const m = ctx.resolved.get('httpRequests')?.mapping ?? ctx.resolved.get('httpDuration')?.mapping;
+  // An override names a metric without its labels: take the roles from whichever mapping has them.
+  const candidates = [ctx.resolved.get('httpRequests')?.mapping, ctx.resolved.get('httpDuration')?.mapping];
+  const m = candidates.find((x) => x?.labels?.route) ?? candidates.find(Boolean);
   return [m?.labels?.route, m?.labels?.method].filter((l): l is string => Boolean(l));
 }
 

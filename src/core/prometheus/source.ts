@@ -110,7 +110,7 @@ export class PrometheusSource {
       return fail('empty', `No series on ${this.target.serverUrl} match {${this.target.selector}}. Check the selector against what the server scrapes: query ${this.upSelector} in the Prometheus UI (Status → Targets lists every job and instance).`);
     }
     const instances = up.value.map((s) => s.labels.instance ?? '?').join(', ');
-    return fail('empty', `The server scrapes ${up.value.length} instance(s) matching {${this.target.selector}} (${instances}), but none exposes a metric PerfLens knows (such as http_requests_total or http_request_duration_seconds) in the last 5 minutes. If the service names its metrics differently, map them with preset overrides.`);
+    return fail('empty', `The server scrapes ${up.value.length} instance(s) matching {${this.target.selector}} (${instances}), but none exposes a metric PerfLens knows (such as http_requests_total or http_request_duration_seconds) in the last 5 minutes. If the service names its metrics differently, name them with --metric-names (e.g. httpRequests=api_requests_total,httpDuration=api_latency_seconds).`);
   }
 
   /**

@@ -290,6 +290,18 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
     assert.match(db.stderr, /server already keeps the history/);
   });
 
+  it('--metric-names maps a concept to another metric (read through the same PromQL)', async () => {
+    const base = ['report', '--prometheus', prom!.url, '--selector', 'job="demo"', '--duration', '10s', '--json'];
+    const io = capture();
+    assert.equal(await runCli([...base, '--metric-names', 'httpRequests=http_request_duration_seconds_count'], io), 0, io.stderr);
+    const r = JSON.parse(io.stdout) as { summary: { presets: Record<string, string>; http: { routes: RouteStats[] } } };
+    assert.equal(r.summary.presets.httpRequests, 'http_request_duration_seconds_count (override)');
+    assert.ok(route(r.summary.http.routes, '/api/workspaces').requestRate > 0);
+    const bad = capture();
+    assert.equal(await runCli([...base, '--metric-names', 'requests=x'], bad), 2);
+    assert.match(bad.stderr, /unknown concept "requests"\. Known: httpRequests, httpDuration/);
+  });
+
   it('reads a server that demands basic auth with the credentials from the environment, and says when they are missing or wrong', async () => {
     const base = ['report', '--prometheus', guarded!.url, '--selector', 'job="demo"', '--duration', '5s', '--json'];
     const good = capture({ PERFLENS_PROMETHEUS_USER: AUTH.user, PERFLENS_PROMETHEUS_PASSWORD: AUTH.password });
