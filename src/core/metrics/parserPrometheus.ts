@@ -127,7 +127,7 @@ class PrometheusReader {
     if (state !== undefined) {
       if (state.family.type === 'summary') role = ROLE_QUANTILE;
     } else {
-      for (const suffix of ['_bucket', '_count', '_sum']) {
+      for (const suffix of PART_SUFFIXES) {
         if (!name.endsWith(suffix)) continue;
         const base = this.byName.get(name.slice(0, -suffix.length));
         if (base && isPartOf(suffix, base.family.type)) {
@@ -154,9 +154,17 @@ class PrometheusReader {
   }
 }
 
+/**
+ * Sample-name suffixes that join a typed family of the shorter name. Beyond the 0.0.4 format's
+ * `_bucket`/`_sum`/`_count`, some clients write OpenMetrics-style names in Prometheus text
+ * (`# TYPE x counter` with `x_total`, or `x_created`): those join their family too.
+ */
+const PART_SUFFIXES = ['_bucket', '_count', '_sum', '_total', '_created'];
+
 function isPartOf(suffix: string, type: MetricType): boolean {
-  if (type === 'histogram') return suffix === '_bucket' || suffix === '_count' || suffix === '_sum';
-  if (type === 'summary') return suffix === '_count' || suffix === '_sum';
+  if (type === 'histogram') return suffix === '_bucket' || suffix === '_count' || suffix === '_sum' || suffix === '_created';
+  if (type === 'summary') return suffix === '_count' || suffix === '_sum' || suffix === '_created';
+  if (type === 'counter') return suffix === '_total' || suffix === '_created';
   return false;
 }
 

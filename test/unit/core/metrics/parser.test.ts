@@ -69,6 +69,22 @@ describe('parseExposition: Prometheus text 0.0.4', () => {
     );
   });
 
+  it('attaches OpenMetrics-style _total and _created samples to the counter, histogram or summary their TYPE names', () => {
+    const r = parseExposition(
+      om(['# TYPE jobs counter', 'jobs_total 4', 'jobs_created 1.7e9', '# TYPE lat summary', 'lat_sum 1', 'lat_count 2', 'lat_created 1.7e9', '# TYPE g gauge', 'g_total 1']),
+      { strict: true },
+    );
+    assert.deepEqual(
+      r.families.map((f) => [f.name, f.type, f.samples.map((s) => s.name)]),
+      [
+        ['jobs', 'counter', ['jobs_total', 'jobs_created']],
+        ['lat', 'summary', ['lat_sum', 'lat_count', 'lat_created']],
+        ['g', 'gauge', []],
+        ['g_total', 'untyped', ['g_total']],
+      ],
+    );
+  });
+
   it('merges a family whose samples are split by another family, as the reference parser does', () => {
     const r = parseExposition(om(['# TYPE a gauge', 'a{x="1"} 1', 'b 2', 'a{x="2"} 3']), { strict: true });
     assert.deepEqual(
