@@ -80,7 +80,18 @@ interface Entry {
   latest?: Snapshot;
   findings: Finding[];
   engine?: AlertEngine;
+  /** The rules the engine was built with: a settings change that keeps them keeps alert state. */
+  rulesKey?: string;
   collecting: boolean;
+  /**
+   * A (re)started session's first snapshot has no rates (there is no previous scrape): alerts skip
+   * it rather than read the gap as "condition cleared" and resolve a firing alert.
+   */
+  firstRound: boolean;
+}
+
+function rulesKeyOf(rules: readonly AlertRule[]): string {
+  return JSON.stringify(rules.map((r) => [r.id, r.op, r.threshold, r.forMs, r.keepFiringForMs]));
 }
 
 type Listener<T> = (value: T) => void;
@@ -155,7 +166,7 @@ export class LiveMonitor {
   attach(spec: LiveTargetSpec): Result<TargetState, string> {
     const existing = this.entries.get(spec.id);
     if (existing) void this.stopSession(spec.id);
-    const entry: Entry = existing ? { ...existing, spec, collecting: false } : { spec, window: [], findings: [], collecting: false };
+    const entry: Entry = existing ? { ...existing, spec, collecting: false } : { spec, window: [], findings: [], collecting: false, firstRound: true };
     this.entries.set(spec.id, entry);
     void this.ensureStore();
     const started = this.startSession(entry);
@@ -173,13 +184,13 @@ export class LiveMonitor {
     return true;
   }
 
-  /** Restarts every session (paths, interval or thresholds changed), keeping each window. */
+  /**
+   * Restarts every session (paths, interval or thresholds changed), keeping each window. Alert
+   * state survives unless the rules themselves changed (then alerts start over from inactive).
+   */
   async reconfigure(): Promise<void> {
     await Promise.all([...this.entries.keys()].map((id) => this.stopSession(id)));
-    for (const e of this.entries.values()) {
-      e.engine = undefined;
-      this.startSession(e);
-    }
+    for (const e of this.entries.values()) this.startSession(e);
     this.emitTargets();
   }
 
@@ -260,6 +271,7 @@ export class LiveMonitor {
       return { ok: false, error: r.error };
     }
     entry.collecting = true;
+    entry.firstRound = true;
     return { ok: true, value: undefined };
   }
 
@@ -270,7 +282,9 @@ export class LiveMonitor {
   }
 
   private engineFor(entry: Entry, cfg: LiveConfig): AlertEngine {
-    if (!entry.engine) {
+    const key = rulesKeyOf(cfg.alertRules);
+    if (!entry.engine || entry.rulesKey !== key) {
+      entry.rulesKey = key;
       const history = this.storeValue ? new StoreAlertHistory(this.storeValue) : new InMemoryAlertHistory();
       const engine = new AlertEngine(cfg.alertRules, { history, handlers: this.opts.alertHandlers?.() ?? [] });
       engine.on('deliveryError', (d) => this.opts.log?.('warn', `Alert delivery (${d.handler}) failed: ${d.message}`));
@@ -295,7 +309,9 @@ export class LiveMonitor {
     } catch (e) {
       this.opts.log?.('error', `Analyzing ${entry.spec.label} failed: ${errorMessage(e)}`);
     }
-    if (cfg.alertsEnabled) {
+    const firstRound = entry.firstRound;
+    entry.firstRound = false;
+    if (cfg.alertsEnabled && !firstRound) {
       for (const event of this.engineFor(entry, cfg).evaluate(s)) {
         for (const l of [...this.alertListeners]) l({ event, label: entry.spec.label });
       }

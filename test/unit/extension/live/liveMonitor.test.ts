@@ -112,6 +112,14 @@ describe('LiveMonitor (demo service)', function () {
       await round();
       assert.deepEqual(alerts.map((a) => a.type), ['firing'], 'still firing: no second notification in one episode');
 
+      // A settings change restarts the session; the alert keeps its state through the rate-less first round.
+      const restarted = nextUpdate();
+      await monitor.reconfigure();
+      assert.deepEqual((await restarted).alerts.map((a) => a.state), ['firing']);
+      await traffic(demo, 10);
+      await round();
+      assert.deepEqual(alerts.map((a) => a.type), ['firing'], 'no resolve and re-fire across a restart');
+
       await demo.setFaults({ errorRate: 0 });
       await traffic(demo, 20);
       const s5 = await round();
@@ -121,11 +129,11 @@ describe('LiveMonitor (demo service)', function () {
 
       assert.ok(store, 'the store was opened on attach');
       const recorded = store.query(demo.url, 'http.requestRate', {}, clock.now() - 3_600_000, clock.now(), { resolution: 'raw' }).points;
-      assert.equal(recorded.length, 4, 'one point per snapshot with rates (the first has none)');
+      assert.equal(recorded.length, 5, 'one point per snapshot with rates (the first round of each session has none)');
       assert.deepEqual(store.alertHistory({ targetId: demo.url }).map((e) => e.state), ['resolved', 'firing']);
       assert.deepEqual(monitor.alertHistory(demo.url).map((e) => e.type), ['resolved', 'firing']);
       assert.deepEqual(received.map((r) => r.text.slice(0, 10)), ['[FIRING] C', '[RESOLVED]']);
-      assert.equal(updates.length, 5);
+      assert.equal(updates.length, 7);
     } finally {
       await monitor.dispose();
     }
