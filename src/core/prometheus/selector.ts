@@ -151,6 +151,9 @@ export function parseSelector(input: string): Result<LabelMatcher[], SelectorFai
     r.pos++;
   }
   if (matchers.length === 0) return fail('bad-selector', 'The selector is empty. Name the service, e.g. job="demo" (optionally with instance="host:port").');
+  if (matchers.some((m) => m.name === '__name__')) {
+    return fail('bad-selector', `Selector ${JSON.stringify(input)} names a metric (__name__); it should name the service (e.g. job="demo"): PerfLens picks the metrics itself.`);
+  }
   // Prometheus refuses a selector whose every matcher matches the empty string; say so up front.
   if (matchers.every((m) => matchesEmpty(m))) {
     return fail('bad-selector', `Selector ${JSON.stringify(input)} matches every series (each matcher accepts an empty value). Add a matcher such as job="demo".`);

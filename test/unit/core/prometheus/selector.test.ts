@@ -49,6 +49,7 @@ describe('prometheus selector', () => {
     assert.match(failure('job=~".*"'), /matches every series/);
     assert.match(failure('job="", env!="prod"'), /matches every series/);
     assert.ok(parseSelector('job=~".+"').ok);
+    assert.match(failure('job="demo", __name__="http_requests_total"'), /names a metric \(__name__\)/);
   });
 
   it('quotes values so that quotes, backslashes and control characters survive', () => {
