@@ -15,9 +15,10 @@ import { importProfile } from '../../src/core/profiler/formats/index';
 import { summarizeProfile } from '../../src/core/profiler/summary';
 
 const WORK = path.join(os.tmpdir(), 'perflens-bench-profile');
-const BIG = path.join(WORK, 'big.cpuprofile');
-const MEDIUM = path.join(WORK, 'medium-5mb.cpuprofile');
-const FOLDED = path.join(WORK, 'stacks.folded');
+// Names carry the generator's parameters, so a changed generator never reuses an old file.
+const BIG = path.join(WORK, 'big-340k-nodes-1m-samples.cpuprofile');
+const MEDIUM = path.join(WORK, 'medium-15k-nodes-50k-samples.cpuprofile');
+const FOLDED = path.join(WORK, 'stacks-50mb-sorted.folded');
 
 /** Deterministic pseudo-random numbers, so every run measures the same file. */
 function rng(seed: number): () => number {
