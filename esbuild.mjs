@@ -27,6 +27,8 @@ function copyAssets() {
   mkdirSync('dist', { recursive: true });
   // sql.js loads its wasm from the folder of the bundle that requires it.
   cpSync('node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm');
+  // source-map decodes mappings with its WASM, read from the folder of the bundle (extension, CLI, worker).
+  cpSync('node_modules/source-map/lib/mappings.wasm', 'dist/mappings.wasm');
   if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
 }
 

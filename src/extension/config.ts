@@ -40,6 +40,14 @@ export interface PerfLensSettings {
   alertsCpuPercent: number;
   alertsForSeconds: number;
   alertsKeepFiringForSeconds: number;
+  profileDurationSeconds: number;
+  codeLensEnabled: boolean;
+  codeLensMinSelfPercent: number;
+  lineHeatEnabled: boolean;
+  queriesDatabase: string;
+  queriesAnalyzeOnSave: boolean;
+  benchmarkConnections: number;
+  benchmarkDurationSeconds: number;
 }
 
 /** How a value is looked up: everything merged, or the user's own settings only. */
@@ -158,6 +166,14 @@ export const SETTING_ACCESSORS = {
   alertsCpuPercent: numberSetting(SETTINGS.alertsCpuPercent, 80, 1, 6400),
   alertsForSeconds: numberSetting(SETTINGS.alertsForSeconds, 30, 0, 86_400),
   alertsKeepFiringForSeconds: numberSetting(SETTINGS.alertsKeepFiringForSeconds, 60, 0, 86_400),
+  profileDurationSeconds: numberSetting(SETTINGS.profileDurationSeconds, 10, 1, 600),
+  codeLensEnabled: booleanSetting(SETTINGS.codeLensEnabled, true),
+  codeLensMinSelfPercent: numberSetting(SETTINGS.codeLensMinSelfPercent, 1, 0, 100),
+  lineHeatEnabled: booleanSetting(SETTINGS.lineHeatEnabled, false),
+  queriesDatabase: stringSetting(SETTINGS.queriesDatabase, ''),
+  queriesAnalyzeOnSave: booleanSetting(SETTINGS.queriesAnalyzeOnSave, true),
+  benchmarkConnections: numberSetting(SETTINGS.benchmarkConnections, 10, 1, 1000, { integer: true }),
+  benchmarkDurationSeconds: numberSetting(SETTINGS.benchmarkDurationSeconds, 10, 1, 600),
 } satisfies { [K in keyof PerfLensSettings]: Accessor<PerfLensSettings[K]> };
 
 /** Reads every setting from a `workspace.getConfiguration('perflens')` source. */

@@ -15,6 +15,17 @@ export const COMMANDS = {
   exportReport: 'perflens.exportReport',
   setWebhookUrl: 'perflens.setWebhookUrl',
   snoozeAlerts: 'perflens.snoozeAlerts',
+  profileService: 'perflens.profileService',
+  importProfile: 'perflens.importProfile',
+  compareProfiles: 'perflens.compareProfiles',
+  clearProfile: 'perflens.clearProfile',
+  showProfile: 'perflens.showProfile',
+  toggleLineHeat: 'perflens.toggleLineHeat',
+  analyzeQueries: 'perflens.analyzeQueries',
+  benchmarkEndpoint: 'perflens.benchmarkEndpoint',
+  copyCreateIndex: 'perflens.copyCreateIndex',
+  showQueryPlan: 'perflens.showQueryPlan',
+  runWhatIf: 'perflens.runWhatIf',
 } as const;
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
@@ -43,6 +54,14 @@ export const SETTINGS = {
   alertsCpuPercent: 'perflens.alerts.cpuPercent',
   alertsForSeconds: 'perflens.alerts.forSeconds',
   alertsKeepFiringForSeconds: 'perflens.alerts.keepFiringForSeconds',
+  profileDurationSeconds: 'perflens.profile.durationSeconds',
+  codeLensEnabled: 'perflens.codeLens.enabled',
+  codeLensMinSelfPercent: 'perflens.codeLens.minSelfPercent',
+  lineHeatEnabled: 'perflens.lineHeat.enabled',
+  queriesDatabase: 'perflens.queries.database',
+  queriesAnalyzeOnSave: 'perflens.queries.analyzeOnSave',
+  benchmarkConnections: 'perflens.benchmark.connections',
+  benchmarkDurationSeconds: 'perflens.benchmark.durationSeconds',
 } as const;
 export type SettingId = (typeof SETTINGS)[keyof typeof SETTINGS];
 
@@ -59,6 +78,8 @@ export const CONTEXT_KEYS = {
   trusted: 'perflens.trusted',
   /** True while alert notifications are snoozed. */
   alertsSnoozed: 'perflens.alertsSnoozed',
+  /** True while a CPU profile is loaded (CodeLens, line heat, Hot Functions, Clear Profile). */
+  profileLoaded: 'perflens.profileLoaded',
 } as const;
 
 export const VIEWS = {
@@ -67,6 +88,9 @@ export const VIEWS = {
   services: 'perflens.services',
   alerts: 'perflens.alerts',
   findings: 'perflens.findings',
+  hotFunctions: 'perflens.hotFunctions',
+  slowQueries: 'perflens.slowQueries',
+  profilePanel: 'perflens.profile',
 } as const;
 
 export const WALKTHROUGH_ID = 'perflens.gettingStarted';

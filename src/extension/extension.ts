@@ -2,6 +2,8 @@
 // sessions, sql.js, the dashboard panel) start on first use, not here.
 import * as vscode from 'vscode';
 import { AlertSnooze, bindAlertNotifications } from './alerts/alertNotifier';
+import type { CodeFeaturesApi } from './codeLens/registerCodeFeatures';
+import { registerCodeFeatures } from './codeLens/registerCodeFeatures';
 import { registerCommands } from './commands';
 import { OUTPUT_CHANNEL_NAME, STATE_KEYS, VIEWS } from './constants';
 import { createLiveMonitor } from './live/liveController';
@@ -26,6 +28,8 @@ export interface PerfLensApi {
   readonly monitor: LiveMonitor;
   /** The dashboard's last reported render times (ms), measured in the webview. */
   dashboardTimings(): Promise<{ firstRenderMs?: number; lastUpdateMs?: number; lastBuildMs?: number; points?: number; updates: number[] }>;
+  /** Profile, CodeLens, line heat and profile view state (CPU profiles and slow queries at the code). */
+  readonly code: CodeFeaturesApi;
 }
 
 let monitorForDeactivate: LiveMonitor | undefined;
@@ -39,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi {
   const reports = new ReportDocuments();
   const services = createServices(context, log, registry, live.monitor, snooze, reports);
   monitorForDeactivate = live.monitor;
+  const code = registerCodeFeatures(services);
   context.subscriptions.push(
     log,
     live.disposable,
@@ -50,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi {
     bindAlertNotifications(services, snooze),
     ...registerViews(services),
     ...registerCommands(services),
+    ...code.disposables,
     vscode.window.registerWebviewPanelSerializer(VIEWS.dashboardPanel, dashboardSerializer(services)),
   );
   scheduleAutoAttach(services);
@@ -59,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi {
     activationMs,
     currentTarget: () => registry.current,
     monitor: live.monitor,
+    code: code.api,
     dashboardTimings: async () => {
       const t = (await import('./panels/dashboardPanel')).DashboardPanel.timings;
       return { ...t, updates: [...t.updates] };

@@ -9,6 +9,15 @@ import { exportReportCommand } from './exportReport';
 import { setWebhookUrlCommand } from './setWebhookUrl';
 import { showDashboardCommand } from './showDashboard';
 import { snoozeAlertsCommand } from './snoozeAlerts';
+import { analyzeQueriesCommand } from './analyzeQueries';
+import { benchmarkEndpointCommand } from './benchmarkEndpoint';
+import { clearProfileCommand } from './clearProfile';
+import { compareProfilesCommand } from './compareProfiles';
+import { importProfileCommand } from './importProfile';
+import { profileServiceCommand } from './profileService';
+import { copyCreateIndexCommand, runWhatIfCommand, showQueryPlanCommand } from './queryFixes';
+import { showProfileCommand } from './showProfile';
+import { toggleLineHeatCommand } from './toggleLineHeat';
 
 type CommandHandler = (services: ExtensionServices, ...args: unknown[]) => unknown;
 
@@ -21,6 +30,17 @@ export const COMMAND_HANDLERS: Record<CommandId, CommandHandler> = {
   [COMMANDS.exportReport]: (s, arg) => exportReportCommand(s, arg),
   [COMMANDS.setWebhookUrl]: (s, arg) => setWebhookUrlCommand(s, arg),
   [COMMANDS.snoozeAlerts]: (s, arg) => snoozeAlertsCommand(s, arg),
+  [COMMANDS.profileService]: (s, arg) => profileServiceCommand(s, arg),
+  [COMMANDS.importProfile]: (s, arg) => importProfileCommand(s, arg),
+  [COMMANDS.compareProfiles]: (s, before, after) => compareProfilesCommand(s, before, after),
+  [COMMANDS.clearProfile]: (s) => clearProfileCommand(s),
+  [COMMANDS.showProfile]: (s, arg) => showProfileCommand(s, arg),
+  [COMMANDS.toggleLineHeat]: (s) => toggleLineHeatCommand(s),
+  [COMMANDS.analyzeQueries]: (s, arg) => analyzeQueriesCommand(s, arg),
+  [COMMANDS.benchmarkEndpoint]: (s, arg) => benchmarkEndpointCommand(s, arg),
+  [COMMANDS.copyCreateIndex]: (s, arg) => copyCreateIndexCommand(s, arg),
+  [COMMANDS.showQueryPlan]: (s, arg) => showQueryPlanCommand(s, arg),
+  [COMMANDS.runWhatIf]: (s, arg) => runWhatIfCommand(s, arg),
 };
 
 export function registerCommands(services: ExtensionServices): vscode.Disposable[] {

@@ -1,0 +1,56 @@
+import * as vscode from 'vscode';
+import { bindProfileFileOffer } from '../commands/importProfileOffer';
+import { QueryCodeActions } from '../diagnostics/queryCodeActions';
+import { QueryDiagnostics } from '../diagnostics/queryDiagnostics';
+import type { ProfileViewTimings } from '../panels/profilePanel';
+import { ProfilePanel } from '../panels/profilePanel';
+import { ProfileState } from '../profileState';
+import type { ExtensionServices } from '../services';
+import { createHotFunctionsView } from '../views/hotFunctions';
+import { createSlowQueriesView } from '../views/slowQueries';
+import { setCodeFeatures } from './codeFeatures';
+import { HotCodeLensProvider } from './hotCodeLens';
+import type { HeatLine } from './lineHeat';
+import { LineHeatDecorator } from './lineHeat';
+
+/** What the integration suite reads of the code features (through PerfLensApi.code). */
+export interface CodeFeaturesApi {
+  /** The loaded profile's label, or undefined. */
+  profileLabel(): string | undefined;
+  /** Lines the line-heat decorations are set on in a visible editor of this document. */
+  lineHeat(uri: vscode.Uri): HeatLine[];
+  /** What the profile view last rendered (measured in the webview). */
+  profileView(): ProfileViewTimings;
+}
+
+/**
+ * Wires the "at the code" features: profile state, CodeLens, line heat, slow-query diagnostics and
+ * Quick Fixes, the Hot Functions and Slow Queries views, and the offer to load opened profile files.
+ * Cheap: nothing is computed until a profile is loaded or queries are analysed.
+ */
+export function registerCodeFeatures(services: ExtensionServices): { disposables: vscode.Disposable[]; api: CodeFeaturesApi } {
+  const state = new ProfileState();
+  const lenses = new HotCodeLensProvider(state, services);
+  const lineHeat = new LineHeatDecorator(state, services);
+  const queries = new QueryDiagnostics(services);
+  const disposables = [
+    state,
+    lenses,
+    lineHeat,
+    queries,
+    setCodeFeatures(services, { state, lenses, lineHeat, queries }),
+    vscode.languages.registerCodeLensProvider({ scheme: 'file' }, lenses),
+    vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new QueryCodeActions(queries), { providedCodeActionKinds: QueryCodeActions.kinds }),
+    createHotFunctionsView(state),
+    createSlowQueriesView(queries),
+    bindProfileFileOffer(),
+  ];
+  return {
+    disposables,
+    api: {
+      profileLabel: () => state.current?.label,
+      lineHeat: (uri) => lineHeat.decoratedLines(uri),
+      profileView: () => ({ ...ProfilePanel.timings }),
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { codeFeatures } from '../codeLens/codeFeatures';
+import { ProfilePanel } from '../panels/profilePanel';
+import type { ExtensionServices } from '../services';
+import { loadProfileIntoEditor, PROFILE_DIALOG_FILTERS } from './importProfileLoad';
+
+function fileArg(arg: unknown): string | undefined {
+  if (typeof arg === 'string' && arg) return arg;
+  if (arg instanceof vscode.Uri && arg.scheme === 'file') return arg.fsPath;
+  return undefined;
+}
+
+/**
+ * Import Profile…: any supported format (V8 .cpuprofile, speedscope, pprof, pstats, folded
+ * stacks), read on a worker thread with progress. Resolves to the number of functions loaded.
+ */
+export async function importProfileCommand(services: ExtensionServices, arg?: unknown): Promise<number | undefined> {
+  let file = fileArg(arg);
+  if (!file) {
+    const picked = await vscode.window.showOpenDialog({ title: 'PerfLens: Import Profile', canSelectMany: false, filters: PROFILE_DIALOG_FILTERS, openLabel: 'Import' });
+    file = picked?.[0]?.fsPath;
+  }
+  if (!file) return undefined;
+  const target = file;
+  const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `PerfLens: reading ${path.basename(target)}`, cancellable: true }, (_p, token) => {
+    const ac = new AbortController();
+    token.onCancellationRequested(() => ac.abort());
+    return loadProfileIntoEditor(services, target, { signal: ac.signal });
+  });
+  if (!r.ok) {
+    if (r.error.kind !== 'cancelled') void vscode.window.showErrorMessage(`PerfLens could not import ${path.basename(target)}: ${r.error.message}`);
+    return undefined;
+  }
+  ProfilePanel.show(services, codeFeatures(services).state, { mode: 'profile' });
+  return r.value.functions.length;
+}

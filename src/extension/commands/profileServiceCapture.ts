@@ -1,0 +1,108 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Result } from '../../core/util/result';
+import { fail, ok } from '../../core/util/result';
+import type { ProfileTarget } from './profileServiceTarget';
+import { targetLabel } from './profileServiceTarget';
+
+/**
+ * Records a CPU profile of a running service with the core capture functions (Node inspector,
+ * SIGUSR1 to open one, Go pprof over HTTP, py-spy) and writes it to a file, so the same loader
+ * (worker thread, source maps) reads captured and imported profiles alike.
+ */
+export interface CaptureRequest {
+  target: ProfileTarget;
+  durationMs: number;
+  signal: AbortSignal;
+  allowRemote: boolean;
+  /** Folder the recording is written to. */
+  outDir: string;
+  /** Asked before SIGUSR1 opens a Node process's inspector; false refuses. */
+  confirmEnableInspector(pid: number): Promise<boolean>;
+  progress(message: string): void;
+}
+
+export interface CaptureResult {
+  file: string;
+  /** "pid 4242 (node) · 10 s" */
+  label: string;
+}
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+function outFile(req: CaptureRequest, name: string, ext: string): string {
+  fs.mkdirSync(req.outDir, { recursive: true });
+  return path.join(req.outDir, `${name.replace(/[^\w.-]+/g, '-')}-${stamp()}${ext}`);
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+export async function captureProfile(req: CaptureRequest): Promise<Result<CaptureResult>> {
+  const { target } = req;
+  if (target.kind === 'pprof') return capturePprof(req, target.url);
+  const inspector = await import('../../core/profiler/capture/inspector');
+  if (target.kind === 'inspect') return captureInspector(req, { host: target.host, port: target.port }, targetLabel(target));
+  let pid: number;
+  if (target.kind === 'port') {
+    const { findPidByPort } = await import('../../core/collectors/portPid');
+    const found = await findPidByPort(target.port);
+    if (!found.ok) return fail('no-process', `${found.error.message} Start the service first, or give its pid (pid:N) or a Go pprof URL.`);
+    pid = found.value;
+  } else {
+    pid = target.pid;
+  }
+  const { processRuntime } = await import('../../core/profiler/capture/processInfo');
+  const runtime = processRuntime(pid);
+  if (runtime === undefined) return fail('no-process', `No process ${pid} is running.`);
+  if (runtime === 'python') return capturePySpy(req, pid);
+  if (runtime !== 'node') return fail('not-supported', `Process ${pid} is neither Node nor Python. For a Go service give its pprof URL (http://127.0.0.1:PORT/debug/pprof/profile, net/http/pprof).`);
+  let addr = await inspector.findInspector(pid);
+  if (!addr.ok && addr.error.kind === 'no-inspector') {
+    if (!(await req.confirmEnableInspector(pid))) return fail('cancelled', `Process ${pid} has no inspector open, and PerfLens did not open one. Start it with --inspect to profile it.`);
+    req.progress(`Opening the inspector of process ${pid} (SIGUSR1)…`);
+    addr = await inspector.enableInspector(pid);
+  }
+  if (!addr.ok) return fail(addr.error.kind, addr.error.message);
+  return captureInspector(req, addr.value, `pid ${pid}`);
+}
+
+async function captureInspector(req: CaptureRequest, addr: { host: string; port: number }, label: string): Promise<Result<CaptureResult>> {
+  const { captureNodeProfile } = await import('../../core/profiler/capture/inspector');
+  req.progress(`Recording ${seconds(req.durationMs)} from ${label} (inspector ${addr.host}:${addr.port})…`);
+  const r = await captureNodeProfile(addr, { durationMs: req.durationMs, signal: req.signal, allowRemote: req.allowRemote });
+  if (!r.ok) return fail(r.error.kind, r.error.message);
+  const file = outFile(req, label, '.cpuprofile');
+  await fs.promises.writeFile(file, JSON.stringify(r.value));
+  return ok({ file, label: `${label} · ${seconds(req.durationMs)}` });
+}
+
+async function capturePprof(req: CaptureRequest, url: string): Promise<Result<CaptureResult>> {
+  const { fetchPprofProfile } = await import('../../core/profiler/capture/pprofHttp');
+  const label = new URL(url).host;
+  req.progress(`Recording ${seconds(req.durationMs)} from ${label} (Go pprof)…`);
+  const fetched = fetchPprofProfile(url, req.durationMs / 1000, { allowRemote: req.allowRemote });
+  // The Go server samples for the whole duration before it answers; cancelling stops waiting for it.
+  const cancelled = new Promise<'cancelled'>((resolve) => {
+    if (req.signal.aborted) resolve('cancelled');
+    req.signal.addEventListener('abort', () => resolve('cancelled'), { once: true });
+  });
+  const r = await Promise.race([fetched, cancelled]);
+  if (r === 'cancelled') return fail('cancelled', 'The profile capture was cancelled.');
+  if (!r.ok) return fail(r.error.kind, r.error.message);
+  const file = outFile(req, `pprof-${label}`, '.pb.gz');
+  await fs.promises.writeFile(file, r.value);
+  return ok({ file, label: `${label} (pprof) · ${seconds(req.durationMs)}` });
+}
+
+async function capturePySpy(req: CaptureRequest, pid: number): Promise<Result<CaptureResult>> {
+  const { recordWithPySpy } = await import('../../core/profiler/capture/pyspy');
+  req.progress(`Recording ${seconds(req.durationMs)} from Python process ${pid} (py-spy)…`);
+  const file = outFile(req, `pid${pid}-py-spy`, '.txt');
+  const r = await recordWithPySpy({ pid, durationSeconds: req.durationMs / 1000, outFile: file, format: 'raw', signal: req.signal });
+  if (!r.ok) return fail(r.error.kind, r.error.message);
+  return ok({ file, label: `pid ${pid} (python) · ${seconds(req.durationMs)}` });
+}

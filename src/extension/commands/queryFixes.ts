@@ -1,0 +1,53 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { codeFeatures } from '../codeLens/codeFeatures';
+import type { StatementRef } from '../diagnostics/queryDiagnostics';
+import { planDocument } from '../diagnostics/queryFindingText';
+import type { ExtensionServices } from '../services';
+import { requireTrust } from '../trust';
+
+function isRef(v: unknown): v is StatementRef {
+  const r = v as Partial<StatementRef> | null;
+  return typeof r === 'object' && r !== null && typeof r.file === 'string' && typeof r.line === 'number' && typeof r.character === 'number';
+}
+
+/** Copies a CREATE INDEX statement to the clipboard; resolves to the statement copied. */
+export async function copyCreateIndexCommand(_services: ExtensionServices, statement?: unknown): Promise<string | undefined> {
+  if (typeof statement !== 'string' || !/^CREATE\s+(UNIQUE\s+)?INDEX\b/i.test(statement.trim())) return undefined;
+  await vscode.env.clipboard.writeText(statement);
+  void vscode.window.showInformationMessage(`PerfLens copied: ${statement}`);
+  return statement;
+}
+
+async function showPlan(ref: StatementRef, markdown: string): Promise<vscode.TextDocument> {
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
+  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+  return doc;
+}
+
+/** Opens the plan of a statement (and its what-if plan and timings, when run) as a Markdown document; resolves to its text. */
+export async function showQueryPlanCommand(services: ExtensionServices, arg?: unknown): Promise<string | undefined> {
+  if (!isRef(arg)) return undefined;
+  const report = codeFeatures(services).queries.reportAt(arg);
+  if (!report) {
+    void vscode.window.showInformationMessage('PerfLens: that statement is no longer analysed. Run Analyze Queries in Workspace again.');
+    return undefined;
+  }
+  const text = planDocument(report, `${path.basename(arg.file)}:${arg.line + 1}`);
+  await showPlan(arg, text);
+  return text;
+}
+
+/** Times the statement with and without the suggested index on an in-memory copy, now; shows the result. */
+export async function runWhatIfCommand(services: ExtensionServices, arg?: unknown): Promise<string | undefined> {
+  if (!isRef(arg) || !requireTrust('database reading')) return undefined;
+  const ref = arg;
+  const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PerfLens: timing the statement with and without the index…' }, () => codeFeatures(services).queries.runWhatIf(ref));
+  if (!r.ok) {
+    void vscode.window.showErrorMessage(`PerfLens: the what-if run failed: ${r.error.message}`);
+    return undefined;
+  }
+  const text = planDocument(r.value, `${path.basename(ref.file)}:${ref.line + 1}`);
+  await showPlan(ref, text);
+  return text;
+}

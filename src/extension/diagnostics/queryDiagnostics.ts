@@ -1,0 +1,262 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LoadedDatabase } from '../../core/queries/database';
+import type { ExtractionCache } from '../../core/queries/workspace';
+import type { ExtractedStatement, FindingKind, StatementReport } from '../../core/queries/types';
+import type { Result } from '../../core/util/result';
+import { fail, ok } from '../../core/util/result';
+import type { ExtensionServices } from '../services';
+import { diagnosticMessage, planLines, severityOf } from './queryFindingText';
+
+export const DIAGNOSTIC_SOURCE = 'PerfLens';
+
+/** A statement as the commands and Quick Fixes name it: its file and where it starts. */
+export interface StatementRef {
+  file: string;
+  line: number;
+  character: number;
+}
+
+export interface AnalyzeSummary {
+  database: string;
+  files: number;
+  statements: number;
+  findings: number;
+}
+
+function toRange(r: ExtractedStatement['range']): vscode.Range {
+  return new vscode.Range(r.start.line, r.start.column, r.end.line, r.end.column);
+}
+
+/**
+ * Slow-query diagnostics: the SQL found in source, explained on the workspace's SQLite file (a
+ * read-only in-memory copy), each finding a Diagnostic at its statement. Files are re-explained
+ * on save; every statement when the database file changes.
+ */
+export class QueryDiagnostics implements vscode.Disposable {
+  readonly collection = vscode.languages.createDiagnosticCollection('perflens');
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  /** Extracted statements and their reports, per absolute file path. */
+  private readonly files = new Map<string, { statements: ExtractedStatement[]; reports: StatementReport[] }>();
+  private db: LoadedDatabase | undefined;
+  private dbWatcher: vscode.FileSystemWatcher | undefined;
+  /** A database given to Analyze Queries explicitly wins over the setting until the setting changes. */
+  private databaseOverride: string | undefined;
+  private cache: ExtractionCache | undefined;
+  private readonly subs: vscode.Disposable[];
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly services: ExtensionServices) {
+    this.subs = [
+      vscode.workspace.onDidSaveTextDocument((doc) => void this.onSaved(doc)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('perflens.queries.database')) return;
+        this.databaseOverride = undefined;
+        this.closeDatabase();
+      }),
+    ];
+  }
+
+  get analyzed(): boolean {
+    return this.files.size > 0;
+  }
+
+  get databasePath(): string | undefined {
+    return this.db?.path;
+  }
+
+  /** Every file's reports with at least one finding (the Slow Queries view). */
+  reportsWithFindings(): { file: string; reports: StatementReport[] }[] {
+    return [...this.files].map(([file, f]) => ({ file, reports: f.reports.filter((r) => r.findings.length > 0) })).filter((f) => f.reports.length > 0).sort((a, b) => a.file.localeCompare(b.file));
+  }
+
+  reportAt(ref: StatementRef): StatementReport | undefined {
+    return this.files.get(ref.file)?.reports.find((r) => r.range?.start.line === ref.line && r.range.start.column === ref.character);
+  }
+
+  /** Runs one analysis at a time: saves and database changes queue behind a workspace scan. */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async resolveDatabase(explicit?: string): Promise<Result<string>> {
+    if (explicit) this.databaseOverride = explicit;
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const configured = this.databaseOverride ?? this.services.settings().queriesDatabase;
+    if (configured) return ok(path.isAbsolute(configured) || !folder ? configured : path.join(folder, configured));
+    const { findDatabaseFiles } = await import('../../core/queries/database');
+    for (const f of vscode.workspace.workspaceFolders ?? []) {
+      const found = await findDatabaseFiles(f.uri.fsPath);
+      if (found[0]) return ok(found[0]);
+    }
+    return fail('no-database', 'No SQLite database found in the workspace (*.db, *.sqlite, *.sqlite3). Set perflens.queries.database to the file your service uses.');
+  }
+
+  private async database(explicit?: string): Promise<Result<LoadedDatabase>> {
+    const file = await this.resolveDatabase(explicit);
+    if (!file.ok) return file;
+    if (this.db?.path === file.value) return ok(this.db);
+    this.closeDatabase();
+    const { loadDatabaseFile } = await import('../../core/queries/database');
+    const loaded = await loadDatabaseFile(file.value);
+    if (!loaded.ok) return fail(loaded.error.kind, loaded.error.message);
+    this.db = loaded.value;
+    for (const n of loaded.value.notes) this.services.log.info(`queries: ${n}`);
+    this.watchDatabase(file.value);
+    return ok(loaded.value);
+  }
+
+  private watchDatabase(file: string): void {
+    this.dbWatcher?.dispose();
+    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), `${path.basename(file)}*`));
+    const onChange = () => void this.serial(() => this.reloadDatabase());
+    w.onDidChange(onChange);
+    w.onDidCreate(onChange);
+    this.dbWatcher = w;
+  }
+
+  private closeDatabase(): void {
+    this.dbWatcher?.dispose();
+    this.dbWatcher = undefined;
+    this.db?.close();
+    this.db = undefined;
+  }
+
+  /** The database file changed (a migration, a new index): load it again and re-explain everything. */
+  private async reloadDatabase(): Promise<void> {
+    const file = this.db?.path;
+    if (!file || !vscode.workspace.isTrusted) return;
+    this.closeDatabase();
+    const db = await this.database();
+    if (!db.ok) {
+      this.services.log.warn(`queries: ${db.error.message}`);
+      return;
+    }
+    for (const [f, entry] of this.files) await this.publish(f, entry.statements, db.value);
+    this.services.log.info(`queries: ${file} changed; ${this.files.size} file(s) explained again`);
+    this.changed.fire();
+  }
+
+  /** Analyze Queries in Workspace: every source file under the roots (default: the workspace folders). */
+  analyzeWorkspace(opts: { roots?: string[]; database?: string; progress?: (message: string) => void; signal?: AbortSignal } = {}): Promise<Result<AnalyzeSummary>> {
+    return this.serial(async () => {
+      const db = await this.database(opts.database);
+      if (!db.ok) return db;
+      const { scanWorkspace, ExtractionCache } = await import('../../core/queries/workspace');
+      this.cache ??= new ExtractionCache();
+      const roots = opts.roots ?? (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+      let fileCount = 0;
+      const seen = new Set<string>();
+      for (const root of roots) {
+        if (opts.signal?.aborted) return fail('cancelled', 'Analyzing queries was cancelled.');
+        opts.progress?.(`Finding SQL in ${path.basename(root)}…`);
+        const scan = await scanWorkspace(root, { cache: this.cache });
+        fileCount += scan.files;
+        const byFile = new Map<string, ExtractedStatement[]>();
+        for (const s of scan.statements) {
+          const abs = path.join(root, s.file ?? '');
+          const list = byFile.get(abs) ?? [];
+          list.push({ ...s, file: abs });
+          byFile.set(abs, list);
+        }
+        opts.progress?.(`Explaining ${scan.statements.length} statement(s) on ${path.basename(db.value.path)}…`);
+        for (const [file, statements] of byFile) {
+          seen.add(file);
+          await this.publish(file, statements, db.value);
+        }
+      }
+      // Files that no longer hold SQL lose their diagnostics.
+      for (const file of [...this.files.keys()]) {
+        if (!seen.has(file) && roots.some((r) => file.startsWith(r + path.sep))) this.forget(file);
+      }
+      this.changed.fire();
+      const all = [...this.files.values()].flatMap((f) => f.reports);
+      return ok({ database: db.value.path, files: fileCount, statements: all.length, findings: all.reduce((n, r) => n + r.findings.length, 0) });
+    });
+  }
+
+  private async onSaved(doc: vscode.TextDocument): Promise<void> {
+    if (doc.uri.scheme !== 'file' || !vscode.workspace.isTrusted || !this.services.settings().queriesAnalyzeOnSave) return;
+    const { languageOf, extractStatements } = await import('../../core/queries/extract');
+    const language = languageOf(doc.uri.fsPath);
+    if (!language) return;
+    const file = doc.uri.fsPath;
+    const statements = extractStatements(doc.getText(), language, file);
+    // Before the first analysis, only a saved file with SQL in it is worth loading the database for.
+    if (statements.length === 0 && !this.files.has(file)) return;
+    this.cache?.delete(file);
+    await this.serial(async () => {
+      const db = await this.database();
+      if (!db.ok) {
+        this.services.log.info(`queries: ${path.basename(file)} saved, not explained: ${db.error.message}`);
+        return;
+      }
+      await this.publish(file, statements, db.value);
+      this.changed.fire();
+    });
+  }
+
+  private forget(file: string): void {
+    this.files.delete(file);
+    this.collection.delete(vscode.Uri.file(file));
+  }
+
+  private async publish(file: string, statements: ExtractedStatement[], db: LoadedDatabase, given?: StatementReport[]): Promise<void> {
+    if (statements.length === 0) {
+      this.forget(file);
+      return;
+    }
+    const reports = given ?? (await this.advise(db, statements));
+    this.files.set(file, { statements, reports });
+    const uri = vscode.Uri.file(file);
+    const diagnostics: vscode.Diagnostic[] = [];
+    for (const r of reports) {
+      if (!r.range) continue;
+      const range = toRange(r.range);
+      for (const f of r.findings) {
+        const d = new vscode.Diagnostic(range, diagnosticMessage(f), severityOf(f.kind) === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
+        d.source = DIAGNOSTIC_SOURCE;
+        d.code = f.kind;
+        d.relatedInformation = planLines(f.whatIf ? f.whatIf.planAfter : r.plan).map((line) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, range), `${f.whatIf ? 'plan with the index' : 'plan'}: ${line.trim()}`));
+        diagnostics.push(d);
+      }
+    }
+    this.collection.set(uri, diagnostics);
+  }
+
+  private async advise(db: LoadedDatabase, statements: ExtractedStatement[], whatIf = false): Promise<StatementReport[]> {
+    const { adviseStatements } = await import('../../core/queries/advisor');
+    return adviseStatements(db, statements, { whatIf });
+  }
+
+  /** Runs the what-if index for one statement now (timed on an in-memory copy) and updates its diagnostics. */
+  runWhatIf(ref: StatementRef): Promise<Result<StatementReport>> {
+    return this.serial(async () => {
+      const entry = this.files.get(ref.file);
+      const idx = entry?.reports.findIndex((r) => r.range?.start.line === ref.line && r.range.start.column === ref.character) ?? -1;
+      if (!entry || idx < 0) return fail('not-found', 'That statement is no longer analysed; run Analyze Queries in Workspace again.');
+      const db = await this.database();
+      if (!db.ok) return db;
+      const [report] = await this.advise(db.value, [entry.statements[idx]!], true);
+      const reports = [...entry.reports];
+      reports[idx] = report!;
+      await this.publish(ref.file, entry.statements, db.value, reports);
+      this.changed.fire();
+      return ok(report!);
+    });
+  }
+
+  findingKinds(file: string): FindingKind[] {
+    return (this.files.get(file)?.reports ?? []).flatMap((r) => r.findings.map((f) => f.kind));
+  }
+
+  dispose(): void {
+    this.subs.forEach((s) => s.dispose());
+    this.closeDatabase();
+    this.collection.dispose();
+    this.changed.dispose();
+  }
+}

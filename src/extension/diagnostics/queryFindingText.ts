@@ -1,0 +1,74 @@
+import type { Finding, FindingKind, PlanRow, StatementReport } from '../../core/queries/types';
+
+/**
+ * The words of slow-query diagnostics and plan documents (plain data, no vscode; unit tested).
+ */
+
+export type FindingSeverity = 'warning' | 'information';
+
+/** Full scans, sorts, automatic indexes and correlated subqueries cost on every execution; the rest are advice. */
+export function severityOf(kind: FindingKind): FindingSeverity {
+  switch (kind) {
+    case 'full-scan':
+    case 'temp-btree':
+    case 'automatic-index':
+    case 'correlated-subquery':
+    case 'leading-wildcard-like':
+      return 'warning';
+    case 'select-star':
+      return 'information';
+  }
+}
+
+export function diagnosticMessage(f: Finding): string {
+  const parts = [f.detail];
+  if (f.suggestion) parts.push(f.createIndex && !f.suggestion.includes(f.createIndex) ? `${f.suggestion} ${f.createIndex}` : f.suggestion);
+  if (f.whatIf) parts.push(`What-if: ${f.whatIf.beforeMs.toFixed(2)} ms → ${f.whatIf.afterMs.toFixed(2)} ms (${f.whatIf.speedup.toFixed(1)}× faster) with the index.`);
+  if (f.runtime) parts.push(`In the service: avg ${f.runtime.avgMs.toFixed(2)} ms${f.runtime.p95Ms !== undefined ? `, p95 ${f.runtime.p95Ms.toFixed(2)} ms` : ''}${f.runtime.count !== undefined ? ` over ${f.runtime.count} runs` : ''}.`);
+  return parts.join(' ');
+}
+
+/** Plan rows indented by depth, as EXPLAIN QUERY PLAN shows them. */
+export function planLines(rows: PlanRow[]): string[] {
+  const depth = new Map<number, number>();
+  return rows.map((r) => {
+    const d = (depth.get(r.parent) ?? -1) + 1;
+    depth.set(r.id, d);
+    return `${'  '.repeat(d)}${r.detail}`;
+  });
+}
+
+/** A Markdown document of one statement: SQL, plan, findings, and the what-if plan and timings when run. */
+export function planDocument(report: StatementReport, where: string): string {
+  const out = [`# Query plan: ${where}`, '', '```sql', report.text ?? report.sql, '```', '', '## Plan (EXPLAIN QUERY PLAN)', '', '```', ...planLines(report.plan), '```', ''];
+  if (report.error) out.push(`**Error:** ${report.error}`, '');
+  if (report.findings.length === 0) out.push('No findings.', '');
+  for (const f of report.findings) {
+    out.push(`## ${f.kind}${f.table ? ` (${f.table})` : ''}`, '', f.detail, '');
+    if (f.suggestion) out.push(`Suggestion: ${f.suggestion}`, '');
+    if (f.createIndex) out.push('```sql', f.createIndex, '```', '');
+    if (f.whatIf) {
+      const w = f.whatIf;
+      out.push(
+        `### What-if with \`${w.index}\``,
+        '',
+        `| | median of ${w.runs} runs |`,
+        '|---|---|',
+        `| without the index | ${w.beforeMs.toFixed(3)} ms |`,
+        `| with the index | ${w.afterMs.toFixed(3)} ms |`,
+        `| speed-up | ${w.speedup.toFixed(1)}× |`,
+        '',
+        'Plan with the index:',
+        '',
+        '```',
+        ...planLines(w.planAfter),
+        '```',
+        '',
+      );
+    } else if (f.createIndex) {
+      out.push('Run **PerfLens: Run What-If Index Now** (Quick Fix) to time the statement with and without this index on an in-memory copy.', '');
+    }
+  }
+  for (const n of report.notes ?? []) out.push(`> ${n}`, '');
+  return out.join('\n');
+}

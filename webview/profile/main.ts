@@ -1,0 +1,267 @@
+/**
+ * The profile view page: benchmark figures, flame graph, a sortable and searchable top-functions
+ * table (calls, self, total, per call: the seed's top 20, all rows), and the diff of two profiles.
+ * Everything from the profile reaches the DOM through textContent.
+ */
+import { byId, cell, el } from '../shared/dom';
+import type { FlameMode } from './flame';
+import { FlameGraph } from './flame';
+import type { BenchmarkView, DiffViewData, FunctionRow, HostMessage, ProfileViewData, WebviewMessage } from './protocol';
+import { assertNever } from './protocol';
+
+interface VsCodeApi {
+  postMessage(m: WebviewMessage): void;
+  getState(): unknown;
+  setState(s: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+const vscode = acquireVsCodeApi();
+
+type SortKey = 'name' | 'calls' | 'self' | 'selfShare' | 'total' | 'totalShare' | 'perCall';
+
+const root = document.querySelector('main') as HTMLElement;
+const flame = new FlameGraph(byId<HTMLCanvasElement>('flame'));
+const search = byId<HTMLInputElement>('search');
+const modeSelect = byId<HTMLSelectElement>('flame-mode');
+const saved = (vscode.getState() ?? {}) as { mode?: FlameMode; sort?: SortKey };
+let data: ProfileViewData | undefined;
+let sortKey: SortKey = saved.sort ?? 'self';
+let sortDesc = true;
+let selected: number | null = null;
+modeSelect.value = saved.mode ?? 'time';
+
+const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
+function weight(v: number, unit: ProfileViewData['unit']): string {
+  if (unit === 'samples') return String(Math.round(v));
+  return v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`;
+}
+function perCall(r: FunctionRow): number | null {
+  return r.calls ? r.total / r.calls : null;
+}
+function location(file: string, line: number): string {
+  const base = file.split(/[\\/]/).pop() ?? file;
+  return base ? `${base}${line > 0 ? `:${line}` : ''}` : '';
+}
+
+function sortValue(r: FunctionRow, k: SortKey): number | string {
+  if (k === 'name') return r.name.toLowerCase();
+  if (k === 'perCall') return perCall(r) ?? -1;
+  return r[k] ?? -1;
+}
+
+function visibleRows(d: ProfileViewData): FunctionRow[] {
+  const q = search.value.trim().toLowerCase();
+  const rows = q ? d.rows.filter((r) => r.name.toLowerCase().includes(q) || r.file.toLowerCase().includes(q)) : [...d.rows];
+  rows.sort((a, b) => {
+    const x = sortValue(a, sortKey);
+    const y = sortValue(b, sortKey);
+    const c = x < y ? -1 : x > y ? 1 : 0;
+    return sortDesc ? -c : c;
+  });
+  return rows;
+}
+
+function renderTable(d: ProfileViewData): string {
+  const body = byId<HTMLTableElement>('functions').tBodies[0]!;
+  body.replaceChildren();
+  const rows = visibleRows(d).slice(0, 500);
+  for (const r of rows) {
+    const tr = body.insertRow();
+    tr.dataset.frame = String(r.frame);
+    if (r.frame === selected) tr.classList.add('selected');
+    cell(tr, r.name, 'name').title = r.file ? `${r.file}:${r.line}` : r.name;
+    cell(tr, r.calls === null ? '—' : String(r.calls), 'num');
+    cell(tr, weight(r.self, d.unit), 'num');
+    cell(tr, pct(r.selfShare), 'num');
+    cell(tr, weight(r.total, d.unit), 'num');
+    cell(tr, pct(r.totalShare), 'num');
+    const pc = perCall(r);
+    cell(tr, pc === null ? '—' : weight(pc, d.unit), 'num');
+    cell(tr, location(r.file, r.line), 'loc');
+    tr.addEventListener('click', () => {
+      select(r.frame, false);
+      vscode.postMessage({ type: 'openSource', frame: r.frame });
+    });
+  }
+  for (const th of Array.from(document.querySelectorAll<HTMLElement>('#functions th[data-sort]'))) {
+    th.classList.toggle('sorted', th.dataset.sort === sortKey);
+    th.dataset.dir = th.dataset.sort === sortKey ? (sortDesc ? 'desc' : 'asc') : '';
+  }
+  root.dataset.rows = String(rows.length);
+  root.dataset.firstRow = rows[0]?.name ?? '';
+  return rows[0]?.name ?? '';
+}
+
+function renderFlame(d: ProfileViewData): void {
+  byId('flame-section').hidden = !d.flame;
+  if (!d.flame) return;
+  const q = search.value.trim().toLowerCase();
+  flame.setHighlight((f) => (selected !== null ? f === selected : q !== '' && (d.names[f] ?? '').toLowerCase().includes(q)));
+  root.dataset.flameRects = String(flame.draw());
+}
+
+function renderBenchmark(b: BenchmarkView | null): void {
+  const s = byId('benchmark');
+  s.hidden = !b;
+  s.replaceChildren();
+  if (!b) return;
+  const run = b.durationSeconds !== null ? `${b.durationSeconds} s` : `${b.amount} requests`;
+  s.append(el('h2', { text: `Load: ${b.url} · ${b.connections} connections · ${run}` }));
+  const grid = el('div', { className: 'figures' });
+  const figures: [string, string][] = [
+    ['p50', `${b.latencyMs.p50.toFixed(1)} ms`],
+    ['p90', `${b.latencyMs.p90.toFixed(1)} ms`],
+    ['p99', `${b.latencyMs.p99.toFixed(1)} ms`],
+    ['max', `${b.latencyMs.max.toFixed(1)} ms`],
+    ['throughput', `${b.requestsPerSec.toFixed(1)} req/s`],
+    ['requests', String(b.requests)],
+    ['errors', String(b.errors + b.non2xx + b.timeouts)],
+  ];
+  for (const [k, v] of figures) grid.append(el('div', { className: 'figure' }, el('span', { className: 'muted', text: k }), el('strong', { text: v })));
+  s.append(grid);
+  root.dataset.p99 = b.latencyMs.p99.toFixed(1);
+}
+
+function renderProfile(d: ProfileViewData, focus: number | null): void {
+  const started = performance.now();
+  data = d;
+  if (focus !== null) selected = focus;
+  byId('diff-section').hidden = true;
+  byId('functions').hidden = false;
+  byId('empty').hidden = true;
+  byId('title').textContent = d.title;
+  const parts = [d.samples !== null ? `${d.samples} samples` : '', d.durationMs !== null ? `${(d.durationMs / 1000).toFixed(1)} s` : '', `${d.rows.length} functions`].filter(Boolean);
+  byId('summary').textContent = parts.join(' · ');
+  const w = byId('warnings');
+  w.hidden = d.warnings.length === 0;
+  w.replaceChildren(...d.warnings.map((t) => el('p', { text: t })));
+  renderBenchmark(d.benchmark);
+  if (d.flame) flame.set(d.flame, d.names, modeSelect.value as FlameMode);
+  renderFlame(d);
+  const first = renderTable(d);
+  if (focus !== null) scrollToSelected();
+  root.dataset.state = 'profile';
+  root.dataset.mode = modeSelect.value;
+  root.dataset.focused = focus === null ? '' : d.names[focus] ?? '';
+  vscode.postMessage({ type: 'rendered', view: 'profile', ms: performance.now() - started, firstRow: first });
+}
+
+function renderDiff(d: DiffViewData): void {
+  const started = performance.now();
+  data = undefined;
+  byId('flame-section').hidden = true;
+  byId('functions').hidden = true;
+  byId('benchmark').hidden = true;
+  byId('warnings').hidden = true;
+  byId('empty').hidden = true;
+  byId('diff-section').hidden = false;
+  byId('title').textContent = `${d.before} → ${d.after}`;
+  const regressed = d.rows.filter((r) => r.status === 'regressed').length;
+  const improved = d.rows.filter((r) => r.status === 'improved').length;
+  byId('summary').textContent = `${regressed} regressed · ${improved} improved · shares of ${d.weight}`;
+  const body = byId<HTMLTableElement>('diff').tBodies[0]!;
+  body.replaceChildren();
+  d.rows.slice(0, 500).forEach((r, i) => {
+    const tr = body.insertRow();
+    tr.className = r.status;
+    cell(tr, r.name, 'name');
+    cell(tr, pct(r.beforeSelf), 'num');
+    cell(tr, pct(r.afterSelf), 'num');
+    cell(tr, `${r.selfDelta >= 0 ? '+' : ''}${(r.selfDelta * 100).toFixed(1)} pp`, 'num');
+    cell(tr, pct(r.beforeTotal), 'num');
+    cell(tr, pct(r.afterTotal), 'num');
+    cell(tr, r.pValue === null ? '—' : r.pValue < 0.001 ? '<0.001' : r.pValue.toFixed(3), 'num');
+    cell(tr, location(r.file, r.line), 'loc');
+    tr.addEventListener('click', () => vscode.postMessage({ type: 'openDiffSource', row: i }));
+  });
+  root.dataset.state = 'diff';
+  root.dataset.regressed = String(regressed);
+  root.dataset.improved = String(improved);
+  vscode.postMessage({ type: 'rendered', view: 'diff', ms: performance.now() - started, firstRow: d.rows[0]?.name ?? '' });
+}
+
+function scrollToSelected(): void {
+  document.querySelector('#functions tr.selected')?.scrollIntoView({ block: 'center' });
+}
+
+function select(frame: number | null, scroll: boolean): void {
+  selected = frame;
+  if (!data) return;
+  for (const tr of Array.from(document.querySelectorAll<HTMLElement>('#functions tbody tr'))) tr.classList.toggle('selected', tr.dataset.frame === String(frame));
+  renderFlame(data);
+  if (scroll) scrollToSelected();
+}
+
+window.addEventListener('message', (e: MessageEvent<HostMessage>) => {
+  const m = e.data;
+  switch (m.type) {
+    case 'profile':
+      renderProfile(m.data, m.focus);
+      return;
+    case 'diff':
+      renderDiff(m.data);
+      return;
+    case 'focus':
+      select(m.frame, true);
+      return;
+    case 'empty':
+      data = undefined;
+      for (const id of ['flame-section', 'functions', 'diff-section', 'benchmark', 'warnings']) byId(id).hidden = true;
+      byId('title').textContent = 'PerfLens profile';
+      byId('summary').textContent = '';
+      byId('empty').hidden = false;
+      byId('empty').textContent = m.message;
+      root.dataset.state = 'empty';
+      return;
+    default:
+      assertNever(m);
+  }
+});
+
+for (const th of Array.from(document.querySelectorAll<HTMLElement>('#functions th[data-sort]'))) {
+  th.addEventListener('click', () => {
+    const k = th.dataset.sort as SortKey;
+    sortDesc = k === sortKey ? !sortDesc : k !== 'name';
+    sortKey = k;
+    vscode.setState({ ...saved, mode: modeSelect.value, sort: sortKey });
+    if (data) renderTable(data);
+  });
+}
+search.addEventListener('input', () => {
+  if (!data) return;
+  selected = null;
+  renderTable(data);
+  renderFlame(data);
+});
+modeSelect.addEventListener('change', () => {
+  vscode.setState({ ...saved, mode: modeSelect.value, sort: sortKey });
+  if (data?.flame) {
+    flame.set(data.flame, data.names, modeSelect.value as FlameMode);
+    renderFlame(data);
+    root.dataset.mode = modeSelect.value;
+  }
+});
+const canvas = byId<HTMLCanvasElement>('flame');
+const tip = byId('flame-tip');
+canvas.addEventListener('click', (e) => {
+  const r = flame.hit(e.offsetX, e.offsetY);
+  select(r ? r.frame : null, true);
+});
+canvas.addEventListener('dblclick', (e) => {
+  const r = flame.hit(e.offsetX, e.offsetY);
+  if (r) vscode.postMessage({ type: 'openSource', frame: r.frame });
+});
+canvas.addEventListener('mousemove', (e) => {
+  const r = flame.hit(e.offsetX, e.offsetY);
+  const row = r && data ? data.rows.find((x) => x.frame === r.frame) : undefined;
+  tip.hidden = !r;
+  if (!r || !data) return;
+  tip.textContent = `${data.names[r.frame] ?? ''}${row ? ` · self ${pct(row.selfShare)} · total ${pct(row.totalShare)}` : ''}`;
+  tip.style.left = `${e.offsetX + 12}px`;
+  tip.style.top = `${e.offsetY + canvas.offsetTop + 12}px`;
+});
+canvas.addEventListener('mouseleave', () => (tip.hidden = true));
+window.addEventListener('resize', () => {
+  if (data) renderFlame(data);
+});
+vscode.postMessage({ type: 'ready' });
