@@ -20,7 +20,9 @@
  *
  * Model notes for consumers: in OpenMetrics a counter family is named without `_total` (family
  * `a`, samples `a_total`, `a_created`); in Prometheus text the family is named as its TYPE line
- * says (usually with `_total`). Families with no TYPE are 'unknown' (OpenMetrics) or 'untyped'
+ * says (usually with `_total`; `x_total`/`x_created` samples join a `# TYPE x counter` family,
+ * `_bucket`/`_sum`/`_count`/`_created` their histogram or summary). Samples keep their full
+ * names. Families with no TYPE are 'unknown' (OpenMetrics) or 'untyped'
  * (Prometheus). Timestamps are kept as written: seconds in OpenMetrics, milliseconds in
  * Prometheus text.
  */

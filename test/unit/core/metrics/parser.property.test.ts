@@ -49,6 +49,17 @@ describe('parseExposition properties (fast-check)', () => {
     fc.assert(fc.property(tokenSoup, assertParsesOrRejectsCleanly), { numRuns: 500 });
   });
 
+  it('large pathological bodies (unterminated values, one huge line, many families, many groups) finish with the right counts', () => {
+    const unterminated = 'a{x="\n'.repeat(30_000);
+    assert.equal(parseExposition(unterminated).skippedLines, 30_000);
+    const oneLine = '"\\'.repeat(300_000);
+    assert.equal(parseExposition(oneLine).skippedLines, 1);
+    const manyFamilies = Array.from({ length: 10_000 }, (_, i) => `m${i}{le="${i}"} ${i}`).join('\n');
+    assert.equal(parseExposition(manyFamilies, { strict: true }).families.length, 10_000);
+    const manyGroups = ['# TYPE h histogram', ...Array.from({ length: 5_000 }, (_, i) => `h_bucket{g="${i}",le="+Inf"} 1`), '# EOF'].join('\n');
+    assert.equal(parseExposition(manyGroups, { strict: true }).families[0]!.samples.length, 5_000);
+  });
+
   it('random edits of a real OpenMetrics exposition never crash', () => {
     const edit = fc.record({ at: fc.nat({ max: allTypes.length }), drop: fc.nat({ max: 5 }), insert: fc.constantFrom('', ' ', '\n', '"', '{', '}', '#', 'x', '\\') });
     fc.assert(
