@@ -139,12 +139,14 @@ class OpenMetricsReader {
     if (!isMetricName(name)) throw new LineSyntaxError(name ? `invalid metric name "${name}" in ${kind}` : `${kind} without a metric name`);
     if (i >= end) throw new LineSyntaxError(`${kind} line for "${name}" needs a space and a ${kind === 'HELP' ? 'text' : kind === 'TYPE' ? 'type' : 'unit'}`);
     const rest = t.slice(i + 1, end);
+    // Checks that need no family come first, so a rejected line leaves no family behind.
+    if (kind === 'TYPE' && !OPENMETRICS_TYPES.has(rest)) throw new LineSyntaxError(`unknown metric type "${rest}"`);
+    if (kind === 'UNIT' && rest.length > 0 && !name.endsWith('_' + rest)) throw new LineSyntaxError(`metric name "${name}" must end with "_${rest}" to have unit "${rest}"`);
     const state = this.familyForMetadata(name, kind);
     if (kind === 'HELP') {
       state.helped = true;
       state.family.help = rest.indexOf('\\') >= 0 ? unescapeText(rest, 0, rest.length) : rest;
     } else if (kind === 'TYPE') {
-      if (!OPENMETRICS_TYPES.has(rest)) throw new LineSyntaxError(`unknown metric type "${rest}"`);
       const type = rest as MetricType;
       if (state.united && state.family.unit && (type === 'info' || type === 'stateset')) throw new LineSyntaxError(`${type === 'info' ? 'an info' : 'a stateset'} cannot have a unit`);
       for (const suffix of SUFFIXES[type]) {
@@ -155,7 +157,6 @@ class OpenMetricsReader {
       state.typed = true;
       state.family.type = type;
     } else {
-      if (rest.length > 0 && !name.endsWith('_' + rest)) throw new LineSyntaxError(`metric name "${name}" must end with "_${rest}" to have unit "${rest}"`);
       const type = state.family.type;
       if (rest.length > 0 && (type === 'info' || type === 'stateset')) throw new LineSyntaxError(`${type === 'info' ? 'an info' : 'a stateset'} cannot have a unit`);
       state.united = true;
