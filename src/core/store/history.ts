@@ -5,8 +5,7 @@
  * so a p95 over a week is computed from a week of buckets (not averaged from hourly p95s).
  * Everything lives in memory and is persisted to one file by atomic, debounced writes.
  */
-import type { Bucket } from '../metrics/quantile';
-import { histogramQuantile, mergeBuckets } from '../metrics/quantile';
+import { histogramQuantile } from '../metrics/quantile';
 import type { HistogramDelta, Snapshot } from '../session/types';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
@@ -19,57 +18,11 @@ import type { AlertEvent, AlertHistoryFilter, StoredAlertEvent } from './alerts'
 import type { MovedAside } from './dbFile';
 import { HISTORY_APPLICATION_ID, HISTORY_SCHEMA_VERSION, openDatabaseFile, writeFileAtomic } from './dbFile';
 import { flattenSnapshot } from './flatten';
+import type { HistogramPart } from './histogramCodec';
+import { decodeHistogram, encodeHistogram, labelsJson, mergeHistogram } from './histogramCodec';
+import type { HistoryStoreOptions, LatencyOverRange, RangeResult, Resolution, SeriesInfo } from './storeTypes';
 
-export type Resolution = 'raw' | '1m' | '1h';
-
-export interface HistoryStoreOptions {
-  /** Where to persist; without a file the history is kept in memory only. */
-  file?: string;
-  clock?: Clock;
-  retentionDays?: number;
-  rawRetentionHours?: number;
-  minuteRetentionHours?: number;
-  /** A write is saved at most this long after it happened (default 15 s). */
-  persistDebounceMs?: number;
-  /** Called when a debounced save fails (the data stays in memory and the next save retries). */
-  onPersistError?: (message: string) => void;
-}
-
-export interface RangePoint {
-  /** Start of the bucket (raw: the sample time), epoch ms. */
-  t: number;
-  min: number;
-  max: number;
-  avg: number;
-  count: number;
-}
-
-export interface RangeResult {
-  resolution: Resolution;
-  points: RangePoint[];
-}
-
-export interface LatencyOverRange {
-  resolution: Resolution;
-  /** Observations in the range. */
-  count: number;
-  avgMs?: number;
-  p50Ms?: number;
-  p95Ms?: number;
-  p99Ms?: number;
-}
-
-export interface SeriesInfo {
-  target: string;
-  name: string;
-  labels: Record<string, string>;
-}
-
-interface HistogramPart {
-  buckets: Bucket[];
-  sumMs: number;
-  count: number;
-}
+export type { HistoryStoreOptions, LatencyOverRange, RangePoint, RangeResult, Resolution, SeriesInfo } from './storeTypes';
 
 interface Accumulator {
   t: number;
@@ -92,39 +45,6 @@ CREATE TABLE IF NOT EXISTS raw (series INTEGER NOT NULL, t INTEGER NOT NULL, val
 CREATE TABLE IF NOT EXISTS rollup_1m (series INTEGER NOT NULL, t INTEGER NOT NULL, vmin REAL, vmax REAL, vsum REAL, n INTEGER, hist TEXT, PRIMARY KEY (series, t)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rollup_1h (series INTEGER NOT NULL, t INTEGER NOT NULL, vmin REAL, vmax REAL, vsum REAL, n INTEGER, hist TEXT, PRIMARY KEY (series, t)) WITHOUT ROWID;
 `;
-
-/** Histogram parts as JSON: bounds as numbers except +Inf, which JSON cannot spell. */
-export function encodeHistogram(h: HistogramPart): string {
-  return JSON.stringify({ b: h.buckets.map((b) => [b.le === Infinity ? 'Inf' : b.le, b.count]), s: h.sumMs, c: h.count });
-}
-
-export function decodeHistogram(text: string): HistogramPart {
-  const o = JSON.parse(text) as { b: [number | 'Inf', number][]; s: number; c: number };
-  return { buckets: o.b.map(([le, count]) => ({ le: le === 'Inf' ? Infinity : le, count })), sumMs: o.s, count: o.c };
-}
-
-function sameBounds(a: readonly Bucket[], b: readonly Bucket[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i]!.le !== b[i]!.le) return false;
-  return true;
-}
-
-/**
- * Adds two histograms. The common case, the same bucket layout, adds counts position by position
- * into a copy; differing layouts (a service changed its buckets) go through mergeBuckets.
- */
-function mergeHistogram(a: HistogramPart | undefined, b: HistogramPart | undefined): HistogramPart | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  const buckets = sameBounds(a.buckets, b.buckets) ? a.buckets.map((x, i) => ({ le: x.le, count: x.count + b.buckets[i]!.count })) : mergeBuckets([a.buckets, b.buckets]);
-  return { buckets, sumMs: a.sumMs + b.sumMs, count: a.count + b.count };
-}
-
-function labelsJson(labels: Record<string, string>): string {
-  const sorted: Record<string, string> = {};
-  for (const k of Object.keys(labels).sort()) sorted[k] = labels[k]!;
-  return JSON.stringify(sorted);
-}
 
 export class HistoryStore {
   readonly retentionMs: number;

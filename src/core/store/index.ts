@@ -1,6 +1,7 @@
 /** The history store's public surface. */
-export { HistoryStore, openHistoryStore, encodeHistogram, decodeHistogram } from './history';
-export type { HistoryStoreOptions, LatencyOverRange, RangePoint, RangeResult, Resolution, SeriesInfo } from './history';
+export { HistoryStore, openHistoryStore } from './history';
+export { encodeHistogram, decodeHistogram } from './histogramCodec';
+export type { HistoryStoreOptions, LatencyOverRange, RangePoint, RangeResult, Resolution, SeriesInfo } from './storeTypes';
 export type { AlertEvent, AlertHistoryFilter, StoredAlertEvent } from './alerts';
 export type { MovedAside } from './dbFile';
 export { flattenSnapshot } from './flatten';
