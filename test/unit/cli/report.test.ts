@@ -54,14 +54,14 @@ describe('cli: perflens report (real demo service)', function () {
     let code: number;
     try {
       await new Promise((r) => setTimeout(r, 300)); // the load reaches its steady state first
-      code = await runCli(['report', '--url', demo.url, '--duration', '4s', '--interval', '1s', '--json'], io);
+      code = await runCli(['report', '--url', demo.url, '--duration', '6s', '--interval', '1s', '--json'], io);
     } finally {
       await load.stop();
     }
     assert.equal(code, 0, io.stderr);
     const out = JSON.parse(io.stdout) as ReportJson;
     assert.equal(out.target, demo.url);
-    assert.equal(out.snapshots, 5);
+    assert.equal(out.snapshots, 7);
     assert.equal(out.intervalMs, 1000);
     const route = out.http!.routes.find((r) => r.route === '/api/workspaces' && r.method === 'GET')!;
     assert.ok(Math.abs(route.requestRate - rate) / rate < 0.1, `measured ${route.requestRate}/s for ${rate}/s`);
