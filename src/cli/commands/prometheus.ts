@@ -34,7 +34,7 @@ export const PROMETHEUS_BOOLEAN_FLAGS = ['allow-remote'] as const;
 export const PROMETHEUS_USAGE = `Reading from a Prometheus server (several instances, or history the server already holds):
   --prometheus URL       Prometheus (or Thanos, Mimir, VictoriaMetrics) base URL, e.g. http://127.0.0.1:9090
   --selector SEL         label matchers naming the service, e.g. 'job="demo"' or 'job="api", instance=~"10\\\\.0\\\\..*"'
-  --duration D           the window read from the server's history, ending now (default 5m)
+  --duration D           the window read from the server's history, ending now (default 5m; 7d works)
   --query-timeout D      server-side limit per query (default 10s)
   --allow-remote         allow a server that is not on this machine
   --metric-names C=M,…   metric names for concepts when the exporter is not a known preset, e.g.
@@ -91,7 +91,9 @@ export function metricNameOverrides(p: ParsedArgs): PresetOverrides {
 export async function readPrometheusReportFromFlags(p: ParsedArgs, io: Pick<CliIO, 'env'>): Promise<PrometheusReport> {
   const target = prometheusTargetFromFlags(p, io);
   const durationText = flagString(p, 'duration');
-  const durationMs = durationText === undefined ? DEFAULT_PROMETHEUS_DURATION_MS : parseDuration(durationText);
+  // A server keeps weeks of history, so days are accepted here too (7d), beside 500ms/30s/2m/1h.
+  const days = durationText === undefined ? null : /^(\d+(?:\.\d+)?)d$/.exec(durationText.trim());
+  const durationMs = durationText === undefined ? DEFAULT_PROMETHEUS_DURATION_MS : days ? Number(days[1]) * 86_400_000 : parseDuration(durationText);
   if (!(durationMs >= 1000)) throw new UserError('--duration must be at least 1s.');
   const report = await readPrometheusReport(new PrometheusSource({ target, overrides: metricNameOverrides(p) }), { durationMs });
   if (!report.ok) throw new UserError(report.error.message);

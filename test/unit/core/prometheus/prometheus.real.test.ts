@@ -285,6 +285,12 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
     assert.match(table.stdout, /GET \/api\/workspaces/);
     assert.match(table.stdout, /FIRING {2}DemoInstanceScraped/);
     assert.match(table.stdout, /BillingQueueStuck .*\(other service\)/);
+    const day = capture();
+    assert.equal(await runCli(['report', '--prometheus', prom!.url, '--selector', 'job="demo"', '--duration', '1d', '--json'], day), 0, day.stderr);
+    const dayReport = JSON.parse(day.stdout) as { window: { from: number; to: number }; historyStepSeconds: number; summary: { instances: unknown[] } };
+    assert.equal(dayReport.window.to - dayReport.window.from, 86_400_000);
+    assert.equal(dayReport.historyStepSeconds, 900);
+    assert.equal(dayReport.summary.instances.length, 2);
     const db = capture();
     assert.equal(await runCli([...base, '--db', 'x.db'], db), 2);
     assert.match(db.stderr, /server already keeps the history/);
