@@ -236,16 +236,23 @@ class OpenMetricsReader {
     }
     const owner = this.claimed.get(name);
     if (owner) {
-      const suffix = suffixIn(owner.family, name);
+      let suffix = suffixIn(owner.family, name);
       if (suffix === undefined) {
         const f = owner.family;
         const allowed = SUFFIXES[f.type].map((x) => `"${f.name}${x}"`).join(', ');
-        throw new LineSyntaxError(`sample "${name}" does not belong in ${f.type} "${f.name}", whose samples are named ${allowed}`);
+        const reason = `sample "${name}" does not belong in ${f.type} "${f.name}", whose samples are named ${allowed}`;
+        if (name !== f.name) throw new LineSyntaxError(reason);
+        // Prometheus-style naming (`# TYPE x_total counter`, `x_total 1`) under an OpenMetrics
+        // content type: strict mode stops; lenient mode keeps the samples, warned once per name.
+        this.log.warn(this.lineNo, reason);
+        suffix = '';
       }
-      // Lenient mode merges the stray samples into their family; strict mode stops here.
-      this.log.warn(this.lineNo, `samples of metric family "${owner.family.name}" are not contiguous`);
-      if (this.current) this.finishFamily(this.current);
-      this.current = owner;
+      if (owner !== this.current) {
+        // Lenient mode merges the stray samples into their family; strict mode stops here.
+        this.log.warn(this.lineNo, `samples of metric family "${owner.family.name}" are not contiguous`);
+        if (this.current) this.finishFamily(this.current);
+        this.current = owner;
+      }
       return [owner, suffix];
     }
     return [this.startFamily(name), ''];

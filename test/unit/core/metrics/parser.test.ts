@@ -192,6 +192,25 @@ describe('parseExposition: OpenMetrics 1.0', () => {
     }
   });
 
+  it('keeps Prometheus-named counters served as OpenMetrics in lenient mode (one problem per name), rejects them in strict mode', () => {
+    const text = '# TYPE up_total counter\nup_total{a="1"} 1\nup_total{a="2"} 2\n# TYPE g gauge\ng 1\n# EOF\n';
+    const r = parseExposition(text, { format: 'openmetrics' });
+    assert.deepEqual(
+      r.families.map((f) => [f.name, f.type, f.samples.map((s) => s.value)]),
+      [
+        ['up_total', 'counter', [1, 2]],
+        ['g', 'gauge', [1]],
+      ],
+    );
+    assert.equal(r.skippedLines, 0);
+    assert.deepEqual(
+      r.problems.map((p) => p.line),
+      [2],
+    );
+    assert.match(r.problems[0]!.reason, /sample "up_total" does not belong in counter "up_total"/);
+    assert.equal(strictError(text, { format: 'openmetrics' }).line, 2);
+  });
+
   it('reads CRLF line ends in lenient mode (one problem) and rejects them in strict mode', () => {
     const text = '# TYPE a gauge\r\na 1\r\na{x="2"} 2\r\n# EOF\r\n';
     const r = parseExposition(text);
