@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { bindProfileFileOffer } from '../commands/importProfileOffer';
+import { planDocumentProvider } from '../commands/queryFixes';
 import { QueryCodeActions } from '../diagnostics/queryCodeActions';
 import { QueryDiagnostics } from '../diagnostics/queryDiagnostics';
 import type { ProfileViewTimings } from '../panels/profilePanel';
@@ -44,6 +45,7 @@ export function registerCodeFeatures(services: ExtensionServices): { disposables
     createHotFunctionsView(state),
     createSlowQueriesView(queries),
     bindProfileFileOffer(),
+    planDocumentProvider(),
   ];
   return {
     disposables,

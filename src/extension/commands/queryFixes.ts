@@ -19,10 +19,23 @@ export async function copyCreateIndexCommand(_services: ExtensionServices, state
   return statement;
 }
 
-async function showPlan(ref: StatementRef, markdown: string): Promise<vscode.TextDocument> {
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
-  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
-  return doc;
+/** Read-only documents of plans (a virtual scheme: closing one never asks to save it). */
+export const PLAN_SCHEME = 'perflens-plan';
+const planTexts = new Map<string, string>();
+let nextPlan = 1;
+
+export function planDocumentProvider(): vscode.Disposable {
+  return vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, { provideTextDocumentContent: (uri) => planTexts.get(uri.path) ?? '' });
+}
+
+async function showPlan(ref: StatementRef, markdown: string): Promise<void> {
+  const key = `/${path.basename(ref.file)}-${ref.line + 1}-plan-${nextPlan++}.md`;
+  planTexts.set(key, markdown);
+  // Only the latest few plans are kept; older documents show empty if reopened after that.
+  for (const k of [...planTexts.keys()].slice(0, -20)) planTexts.delete(k);
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: PLAN_SCHEME, path: key }));
+  await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
 }
 
 /** Opens the plan of a statement (and its what-if plan and timings, when run) as a Markdown document; resolves to its text. */

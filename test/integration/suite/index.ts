@@ -8,16 +8,21 @@ export async function run(): Promise<void> {
   // The workbench forwards console arguments unformatted; format mocha's lines here so the
   // launcher prints them as a terminal would.
   Mocha.reporters.Base.consoleLog = (...args: unknown[]) => console.log(format(...args));
-  const mocha = new Mocha({ ui: 'bdd', color: false, reporter: 'spec', timeout: 60_000 });
+  // PERFLENS_IT_GREP runs only the tests whose titles match (a quicker loop while working on one area).
+  const mocha = new Mocha({ ui: 'bdd', color: false, reporter: 'spec', timeout: 60_000, ...(process.env.PERFLENS_IT_GREP ? { grep: process.env.PERFLENS_IT_GREP } : {}) });
   mocha.suite.emit('pre-require', globalThis, 'perflens-integration', mocha);
   // The launcher's untrusted pass (PERFLENS_IT_SUITE=untrusted) opens a workspace that is not trusted.
   if (process.env.PERFLENS_IT_SUITE === 'untrusted') {
     await import('./trust.test');
+    await import('./profileUntrusted.test');
   } else {
     await import('./extension.test');
     await import('./live.test');
     await import('./dashboard.test');
     await import('./alerts.test');
+    await import('./profile.test');
+    await import('./queries.test');
+    await import('./benchmark.test');
   }
   const stats = await new Promise<{ passes: number; failures: number; pending: number }>((resolve) => {
     const runner = mocha.run(() => resolve({ passes: runner.stats?.passes ?? 0, failures: runner.stats?.failures ?? 0, pending: runner.stats?.pending ?? 0 }));

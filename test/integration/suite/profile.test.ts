@@ -1,0 +1,122 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { COMMANDS } from '../../../src/extension/constants';
+import type { PerfLensApi } from '../../../src/extension/extension';
+import { domChecksAvailable, observeDom } from './driver';
+import { configure, HOSTILE, perflens, waitFor } from './liveSupport';
+import type { InspectableDemo } from './profileSupport';
+import { craftedProfile, hotSource, lineOf, loadHotRoute, startInspectableDemo } from './profileSupport';
+
+const PROFILE_VIEW = '[data-perflens-view="profile"]';
+
+async function lensesOf(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
+  return (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+}
+
+describe('Profiles at the code', () => {
+  let api: PerfLensApi;
+  let demo: InspectableDemo;
+  let hotUri: vscode.Uri;
+  let hotLine: number;
+  let restore: () => Promise<void>;
+
+  before(async () => {
+    api = await perflens();
+    demo = await startInspectableDemo();
+    hotUri = vscode.Uri.file(hotSource());
+    hotLine = lineOf(hotSource(), 'export function computeCentrality');
+    restore = await configure({ 'lineHeat.enabled': false });
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand(COMMANDS.clearProfile);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await restore();
+    await demo?.stop();
+  });
+
+  it('profiles the demo under load: a CodeLens on computeCentrality and first in the profile view', async function () {
+    this.timeout(120_000);
+    const editor = await vscode.window.showTextDocument(hotUri, { viewColumn: vscode.ViewColumn.One });
+    const load = loadHotRoute(demo.url, 2);
+    const started = Date.now();
+    let functions: number | undefined;
+    try {
+      functions = await vscode.commands.executeCommand<number | undefined>(COMMANDS.profileService, { target: `pid:${demo.pid}`, durationSeconds: 3 });
+    } finally {
+      await load.stop();
+    }
+    const recorded = Date.now();
+    assert.ok(functions && functions > 10, `functions loaded: ${functions}`);
+    const lens = await waitFor('the computeCentrality CodeLens', async () => (await lensesOf(hotUri)).find((l) => l.range.start.line === hotLine && l.command?.title.startsWith('🔥')), 20_000);
+    const providerReady = Date.now();
+    assert.match(lens.command!.title, /^🔥 \d+\.\d% self · \d+\.\d% total$/);
+    const self = Number(/🔥 ([\d.]+)%/.exec(lens.command!.title)![1]);
+    assert.ok(self >= 10, `computeCentrality self share ${self}%`);
+    assert.equal(editor.document.uri.fsPath, hotUri.fsPath);
+    if (!domChecksAvailable()) this.skip();
+    const onScreen = await observeDom({ name: 'editor-codelens', scope: 'workbench', selector: '.monaco-editor .codelens-decoration', waitForText: '🔥' });
+    const shown = Date.now();
+    assert.ok(onScreen.text.includes('🔥'), `CodeLens on screen: ${onScreen.text}`);
+    console.log(`    Profile Service → CodeLens: provider ready ${providerReady - started} ms, on screen (DOM confirmed, incl. screenshot) ${shown - started} ms; 3000 ms of that is sampling, profile loaded ${recorded - started} ms after the command started`);
+    const view = await observeDom({ name: 'profile-view', scope: 'webview', selector: `${PROFILE_VIEW}[data-state="profile"]`, waitForText: 'computeCentrality' });
+    assert.ok(view.found, view.error);
+    assert.equal(view.details?.firstRow, 'computeCentrality', `first row: ${view.details?.firstRow}`);
+    assert.match(view.details?.csp ?? '', /^default-src 'none'; script-src 'nonce-/);
+    assert.ok(Number(view.details?.flameRects) > 5, `flame rectangles drawn: ${view.details?.flameRects}`);
+  });
+
+  it('sets line heat on computeCentrality lines when toggled on, and focuses the profile view from the CodeLens', async function () {
+    assert.equal(await vscode.commands.executeCommand(COMMANDS.toggleLineHeat), true);
+    await vscode.window.showTextDocument(hotUri, { viewColumn: vscode.ViewColumn.One });
+    const end = lineOf(hotSource(), 'export function degreeCentrality');
+    const lines = await waitFor('line heat on hot.ts', () => {
+      const l = api.code.lineHeat(hotUri);
+      return l.length ? l : undefined;
+    });
+    const inside = lines.filter((l) => l.line > hotLine && l.line < end);
+    assert.ok(inside.length >= 2, `heat lines: ${JSON.stringify(lines)}`);
+    assert.ok(inside.some((l) => l.level >= 2), `a medium or hot line inside computeCentrality: ${JSON.stringify(inside)}`);
+    // Bring the hottest line into view for the screenshot of the annotated editor.
+    const hottest = inside.reduce((a, b) => (b.share > a.share ? b : a));
+    vscode.window.activeTextEditor?.revealRange(new vscode.Range(hottest.line, 0, hottest.line, 0), vscode.TextEditorRevealType.InCenter);
+    if (domChecksAvailable()) await observeDom({ name: 'editor-annotated', scope: 'workbench', selector: '.monaco-editor .codelens-decoration', waitForText: '🔥' });
+    const lens = (await lensesOf(hotUri)).find((l) => l.range.start.line === hotLine)!;
+    await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
+    if (!domChecksAvailable()) this.skip();
+    const view = await observeDom({ name: 'profile-view-focused', scope: 'webview', selector: `${PROFILE_VIEW}[data-focused="computeCentrality"]` });
+    assert.ok(view.found, view.error);
+    assert.equal(await vscode.commands.executeCommand(COMMANDS.toggleLineHeat), false);
+    assert.deepEqual(api.code.lineHeat(hotUri), []);
+  });
+
+  it('shows function names that contain HTML as text', async function () {
+    const file = craftedProfile({ [HOSTILE]: 30, 'handler': 10 });
+    const n = await vscode.commands.executeCommand<number | undefined>(COMMANDS.importProfile, file);
+    assert.ok((n ?? 0) >= 2, `functions: ${n}`);
+    assert.equal(api.code.profileLabel(), file.split('/').pop());
+    if (!domChecksAvailable()) this.skip();
+    const view = await observeDom({ name: 'profile-view-hostile', scope: 'webview', selector: `${PROFILE_VIEW}[data-state="profile"]`, waitForText: HOSTILE });
+    assert.ok(view.found, view.error);
+    assert.equal(view.details?.firstRow, HOSTILE);
+    assert.equal(view.details?.pwned, undefined, 'the onerror handler must never run');
+  });
+
+  it('compares two profiles: the function that grew is regressed, the one that shrank improved', async function () {
+    const before = craftedProfile({ parse: 500, render: 500 });
+    const after = craftedProfile({ parse: 200, render: 800 });
+    const changes = await vscode.commands.executeCommand<number>(COMMANDS.compareProfiles, before, after);
+    assert.equal(changes, 2);
+    if (!domChecksAvailable()) this.skip();
+    const view = await observeDom({ name: 'profile-diff', scope: 'webview', selector: `${PROFILE_VIEW}[data-state="diff"]`, waitForText: 'render' });
+    assert.ok(view.found, view.error);
+    assert.equal(view.details?.regressed, '1');
+    assert.equal(view.details?.improved, '1');
+  });
+
+  it('clears CodeLens and the Hot Functions state on Clear Profile', async () => {
+    await vscode.commands.executeCommand(COMMANDS.clearProfile);
+    assert.equal(api.code.profileLabel(), undefined);
+    assert.deepEqual(await lensesOf(hotUri), []);
+  });
+});

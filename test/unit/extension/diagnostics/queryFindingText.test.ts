@@ -1,0 +1,52 @@
+import * as assert from 'node:assert/strict';
+import type { StatementReport } from '../../../../src/core/queries/types';
+import { FINDING_KINDS } from '../../../../src/core/queries/types';
+import { diagnosticMessage, planDocument, planLines, severityOf } from '../../../../src/extension/diagnostics/queryFindingText';
+
+const report: StatementReport = {
+  sql: 'SELECT id FROM entities WHERE workspace_id = ? ORDER BY degree DESC',
+  plan: [
+    { id: 2, parent: 0, detail: 'SCAN entities' },
+    { id: 5, parent: 0, detail: 'USE TEMP B-TREE FOR ORDER BY' },
+  ],
+  findings: [
+    {
+      kind: 'full-scan',
+      table: 'entities',
+      detail: 'SCAN entities: reads all 100,000 rows of entities for every execution.',
+      suggestion: 'Add an index so SQLite searches instead of reading every row:',
+      createIndex: 'CREATE INDEX idx_entities_workspace_id_degree ON entities(workspace_id, degree DESC);',
+    },
+  ],
+};
+
+describe('slow-query diagnostic text', () => {
+  it('gives every finding kind a severity (select-star is advice)', () => {
+    for (const k of FINDING_KINDS) assert.ok(['warning', 'information'].includes(severityOf(k)), k);
+    assert.equal(severityOf('select-star'), 'information');
+    assert.equal(severityOf('full-scan'), 'warning');
+  });
+
+  it('says what, the fix, and the what-if timings once run', () => {
+    const f = report.findings[0]!;
+    assert.equal(diagnosticMessage(f), `${f.detail} ${f.suggestion} ${f.createIndex}`);
+    const withWhatIf = { ...f, whatIf: { index: f.createIndex!, beforeMs: 12.5, afterMs: 0.1, speedup: 125, planAfter: [], runs: 5, params: [1] } };
+    assert.match(diagnosticMessage(withWhatIf), /What-if: 12\.50 ms → 0\.10 ms \(125\.0× faster\) with the index\.$/);
+  });
+
+  it('indents plan rows by depth', () => {
+    assert.deepEqual(planLines([{ id: 1, parent: 0, detail: 'A' }, { id: 2, parent: 1, detail: 'B' }, { id: 3, parent: 2, detail: 'C' }, { id: 4, parent: 0, detail: 'D' }]), ['A', '  B', '    C', 'D']);
+  });
+
+  it('writes a plan document with the index and, after a what-if, its timings and plan', () => {
+    const before = planDocument(report, 'app.ts:16');
+    assert.match(before, /^# Query plan: app\.ts:16/);
+    assert.ok(before.includes('SCAN entities\nUSE TEMP B-TREE FOR ORDER BY'));
+    assert.ok(before.includes(report.findings[0]!.createIndex!));
+    assert.match(before, /Run What-If Index Now/);
+    const after = planDocument({ ...report, findings: [{ ...report.findings[0]!, whatIf: { index: 'CREATE INDEX i ON entities(workspace_id)', beforeMs: 10, afterMs: 0.5, speedup: 20, planAfter: [{ id: 3, parent: 0, detail: 'SEARCH entities USING INDEX i (workspace_id=?)' }], runs: 7, params: [1] } }] }, 'app.ts:16');
+    assert.match(after, /\| without the index \| 10\.000 ms \|/);
+    assert.match(after, /\| speed-up \| 20\.0× \|/);
+    assert.ok(after.includes('SEARCH entities USING INDEX i (workspace_id=?)'));
+  });
+});
