@@ -88,6 +88,13 @@ function renderTargets(selected: string | null, probing: boolean): void {
   }
 }
 
+function historySpan(fc: NonNullable<DashboardData['forecast']>): string {
+  const ms = (fc.history[fc.history.length - 1]?.x ?? 0) - (fc.history[0]?.x ?? 0);
+  if (ms >= 2 * 86_400_000) return `${Math.round(ms / 86_400_000)} days`;
+  if (ms >= 2 * 3_600_000) return `${Math.round(ms / 3_600_000)} hours`;
+  return `${Math.max(1, Math.round(ms / 60_000))} minutes`;
+}
+
 function canvasFor(id: string): HTMLCanvasElement {
   return byId<HTMLCanvasElement>(`chart-${id}`);
 }
@@ -118,7 +125,7 @@ function renderData(d: DashboardData): number {
   setText(
     'forecast-text',
     fc
-      ? `${fc.label} in ${fc.days} days: ${formatValue(fc.unit, fc.projection.value)} (${Math.round(fc.projection.confidence * 100)}% interval ${formatValue(fc.unit, fc.projection.lower)} to ${formatValue(fc.unit, fc.projection.upper)}), now ${formatValue(fc.unit, fc.history[fc.history.length - 1]?.y ?? 0)}. ${fc.recommendation}.`
+      ? `${fc.label} in ${fc.days} days (linear fit on ${historySpan(fc)} of history): ${formatValue(fc.unit, fc.projection.value)} (${Math.round(fc.projection.confidence * 100)}% interval ${formatValue(fc.unit, fc.projection.lower)} to ${formatValue(fc.unit, fc.projection.upper)}), now ${formatValue(fc.unit, fc.history[fc.history.length - 1]?.y ?? 0)}. ${fc.recommendation}.`
       : 'Not enough history for a forecast yet.',
   );
   renderRoutes(routesTable, byId('routes-empty'), d.routes, state.sort);
@@ -221,9 +228,19 @@ attachButton.addEventListener('click', () => vscode.postMessage({ type: 'attach'
 reprobeButton.addEventListener('click', () => vscode.postMessage({ type: 'reprobe' }));
 detachButton.addEventListener('click', () => vscode.postMessage({ type: 'detach', targetId: state.targetId }));
 exportButton.addEventListener('click', () => vscode.postMessage({ type: 'exportReport' }));
+/** The theme kind VS Code put on the body, marked on the page once charts are drawn in its colours. */
+function markTheme(): void {
+  const c = document.body.classList;
+  root.dataset.theme = c.contains('vscode-high-contrast-light') ? 'high-contrast-light' : c.contains('vscode-high-contrast') ? 'high-contrast' : c.contains('vscode-dark') ? 'dark' : 'light';
+}
 onThemeChange(() => {
   charts.setTheme(readChartTheme());
   if (lastData) renderData(lastData);
+  requestAnimationFrame(() => {
+    markDrawnCharts();
+    markTheme();
+  });
 });
+markTheme();
 renderRangeButtons();
 vscode.postMessage({ type: 'ready', targetId: state.targetId, range: state.range });

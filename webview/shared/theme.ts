@@ -21,7 +21,8 @@ export function readChartTheme(): ChartTheme {
   return {
     foreground: cssVar('--vscode-foreground', '#cccccc'),
     muted: cssVar('--vscode-descriptionForeground', '#999999'),
-    grid: cssVar('--vscode-editorWidget-border', cssVar('--vscode-panel-border', 'rgba(128,128,128,0.3)')),
+    // VS Code's own colour for chart lines (grid and axes), as its charts use.
+    grid: cssVar('--vscode-charts-lines', 'rgba(128,128,128,0.5)'),
     palette: [
       cssVar('--vscode-charts-blue', '#3794ff'),
       cssVar('--vscode-charts-orange', '#d18616'),
@@ -40,14 +41,17 @@ export function onThemeChange(onChange: () => void): void {
   new MutationObserver(onChange).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 }
 
-/** A color with an alpha, for fills: works for #rgb, #rrggbb and rgb()/rgba() values. */
+/** A color at `alpha` times its own opacity, for fills and grids: #rgb, #rrggbb, #rrggbbaa, rgb() and rgba(). */
 export function withAlpha(color: string, alpha: number): string {
-  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})([0-9a-f]{2})?$/i.exec(color);
+  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})([0-9a-f]{2})?$/i.exec(color.trim());
   if (hex) {
     const h = hex[1]!.length === 3 ? hex[1]!.split('').map((c) => c + c).join('') : hex[1]!;
     const n = parseInt(h, 16);
-    return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+    const own = hex[2] ? parseInt(hex[2], 16) / 255 : 1;
+    return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${+(own * alpha).toFixed(3)})`;
   }
-  const rgb = /^rgba?\(([^,]+),([^,]+),([^,)]+)/.exec(color);
-  return rgb ? `rgba(${rgb[1]},${rgb[2]},${rgb[3]}, ${alpha})` : color;
+  const rgb = /^rgba?\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*(?:,\s*([\d.]+)\s*)?\)$/.exec(color.trim());
+  if (!rgb) return color;
+  const own = rgb[4] !== undefined ? Number(rgb[4]) : 1;
+  return `rgba(${rgb[1]}, ${rgb[2]}, ${rgb[3]}, ${+(own * alpha).toFixed(3)})`;
 }

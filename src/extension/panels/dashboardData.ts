@@ -3,7 +3,7 @@
  * from the history store's rollups (or the in-memory window when there is no store), the live
  * state and the core analyzers. Pure: no editor API, so it is unit-tested and benchmarked.
  */
-import { forecastSeries, metricSeries } from '../../core/analyzers/trends';
+import { forecastSeries } from '../../core/analyzers/trends';
 import type { AlertEvent } from '../../core/analyzers/alerts/types';
 import type { HistoryStore } from '../../core/store';
 import { flattenSnapshot } from '../../core/store';
@@ -192,7 +192,7 @@ export function buildDashboardData(input: BuildDashboardInput): DashboardData {
     checks: (latest?.health?.checks ?? []).map((c) => ({ name: c.name, status: c.status, ...(c.detail ? { detail: c.detail } : {}) })),
     activeAlerts, alertHistory,
     findings: findingViews(state),
-    forecast: buildForecast(src, input.forecastMetric ?? 'request_rate', 30) ?? (state ? forecastFromWindow(state) : undefined),
+    forecast: forecastFor(input, to),
     problems: (latest?.errors ?? []).map((e) => `${e.source}: ${e.message}`),
     buildMs: 0,
   };
@@ -200,9 +200,27 @@ export function buildDashboardData(input: BuildDashboardInput): DashboardData {
   return data;
 }
 
-/** With too little stored history for a fit, the live window (request rate) still gives one. */
-function forecastFromWindow(state: TargetState): ForecastView | undefined {
-  const pts = metricSeries(state.window, 'request_rate');
-  if (pts.length < 3) return undefined;
-  return buildForecast({ resolution: 'raw', points: () => pts.map((p) => ({ x: p.t, y: p.v })), labelsOf: () => [] }, 'request_rate', 30);
+/** Below this much history a 30-day projection says more about noise than capacity (as the trend analyzer). */
+export const MIN_FORECAST_SPAN_MS = 10 * 60_000;
+const FORECAST_HISTORY_MS = 30 * 86_400_000;
+
+/**
+ * The capacity forecast does not follow the selected range: it always fits the longest history
+ * kept (up to 30 days, hourly rollups when that long), or the live window without a store.
+ */
+function forecastFor(input: BuildDashboardInput, to: number): ForecastView | undefined {
+  const metric = input.forecastMetric ?? 'request_rate';
+  let src: SeriesSource | undefined;
+  if (input.store) {
+    const long = storeSource(input.store, input.targetId, to - FORECAST_HISTORY_MS, to);
+    const first = long.points(FORECAST_METRICS[metric], {})[0];
+    // Short histories read finer rollups: an hour of samples fits better than one hourly bucket.
+    src = first && to - first.x < 2 * 86_400_000 ? storeSource(input.store, input.targetId, first.x, to) : long;
+  } else if (input.state) {
+    src = windowSource(input.state, 0, to);
+  }
+  if (!src) return undefined;
+  const pts = src.points(FORECAST_METRICS[metric], {});
+  if (pts.length < 3 || pts[pts.length - 1]!.x - pts[0]!.x < MIN_FORECAST_SPAN_MS) return undefined;
+  return buildForecast(src, metric, 30);
 }

@@ -73,6 +73,22 @@ describe('Dashboard webview', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  it('follows a dark colour theme', async function () {
+    const cfg = vscode.workspace.getConfiguration('workbench');
+    const before = cfg.inspect<string>('colorTheme')?.globalValue;
+    await vscode.commands.executeCommand(COMMANDS.showDashboard, url, '15m');
+    try {
+      await cfg.update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
+      if (!domChecksAvailable()) this.skip();
+      // The page re-reads the theme's chart colours and draws again; the screenshot is looked at.
+      const seen = await observeDom({ name: 'dashboard-dark', scope: 'webview', selector: `${DASHBOARD}[data-theme="dark"]`, waitForText: 'drawn in' });
+      assert.ok(seen.found, seen.error);
+      assert.equal(seen.details?.chartsDrawn, '8');
+    } finally {
+      await cfg.update('colorTheme', before, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('shows metric label values and health-check names that contain HTML as text', async function () {
     const hostile = await startHostileService();
     try {

@@ -74,10 +74,11 @@ describe('buildDashboardData', function () {
     assert.equal(d.level, 'healthy');
   });
 
-  it('forecasts 30 days ahead with a prediction band that widens away from the data', () => {
-    const d = buildDashboardData({ targetId: ID, label: 'x', range: '30d', now: NOW, state: stateFrom(store), store });
+  it('forecasts 30 days ahead from the whole history, whatever the range, with a band that widens away from the data', () => {
+    const d = buildDashboardData({ targetId: ID, label: 'x', range: '15m', now: NOW, state: stateFrom(store), store });
     const fc = d.forecast!;
     assert.ok(fc, 'forecast present');
+    assert.ok(fc.history[0]!.x <= NOW - 29 * 86_400_000, 'fitted on the 30 days kept, not the 15 minutes shown');
     assert.equal(fc.days, 30);
     assert.ok(fc.projection.atMs > NOW + 29 * 86_400_000);
     assert.ok(fc.projection.lower <= fc.projection.value && fc.projection.value <= fc.projection.upper);
@@ -92,5 +93,8 @@ describe('buildDashboardData', function () {
     assert.equal(d.resolution, 'raw (memory)');
     assert.equal(d.charts.find((c) => c.id === 'throughput')!.series[0]!.points.length, 30);
     assert.equal(d.summary.latencySource, 'latest');
+    assert.equal(d.forecast, undefined, 'two and a half minutes are too little to project 30 days');
+    const hour = buildDashboardData({ targetId: ID, label: 'x', range: '1h', now: NOW, state: stateFrom(undefined, 720) });
+    assert.ok(hour.forecast && hour.forecast.history.length === 720);
   });
 });
