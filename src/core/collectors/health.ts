@@ -138,7 +138,7 @@ export async function checkHealth(baseUrl: string, paths: readonly string[], opt
       return ok({ state: 'down', reasons: [why], checks: [] });
     }
     if (r.value.status === 404 || r.value.status === 405) continue;
-    return ok({ ...interpretHealth(r.value.status, r.value.headers['content-type'] ?? '', r.value.body), latencyMs: r.value.elapsedMs });
+    return ok({ ...interpretHealth(r.value.status, r.value.headers['content-type'] ?? '', r.value.body), latencyMs: r.value.elapsedMs, path: p });
   }
   return fail('not-found', `No health endpoint at ${paths.map((p) => joinUrl(baseUrl, p)).join(', ')} (all answered 404). Set the health path in the target settings.`);
 }

@@ -28,6 +28,8 @@ export const DEFAULT_INTERVAL_MS = 5000;
 export const DEFAULT_METRICS_PATH = '/metrics';
 export const DEFAULT_HEALTH_PATH = '/health';
 export const DEFAULT_STATUS_PATH = '/status';
+/** How long a service without any health endpoint waits before the paths are tried again. */
+const HEALTH_RETRY_MS = 60_000;
 
 export interface Unsubscribe {
   dispose(): void;
@@ -120,6 +122,9 @@ export class AttachSession {
   private stateValue: SessionState = 'idle';
   private heapFromScrape?: number;
   private readonly processDeps: ProcessCollectorDeps;
+  private healthPath?: string;
+  private healthMissing?: string;
+  private healthRetryAt = 0;
 
   constructor(
     target: ResolvedTarget,
@@ -292,11 +297,31 @@ export class AttachSession {
     this.heapFromScrape = d.heapUsedBytes;
   }
 
+  /**
+   * Health from the path that answered last time first (no 404 round trips every round), and a
+   * service with no health endpoint at all is asked again only once a minute.
+   */
   private async healthInto(snapshot: Snapshot): Promise<void> {
     if (!this.target.baseUrl) return;
-    const r = await checkHealth(this.target.baseUrl, this.target.healthPaths, { http: this.opts.http, timeoutMs: this.opts.scrapeTimeoutMs });
-    if (r.ok) snapshot.health = r.value;
-    else snapshot.errors.push({ source: 'health', kind: r.error.kind, message: r.error.message });
+    const wait = this.healthRetryAt - this.clock.now();
+    if (wait > 0 && this.healthMissing) {
+      snapshot.errors.push({ source: 'health', kind: 'not-found', message: `${this.healthMissing} Next try in ${Math.ceil(wait / 1000)} s.` });
+      return;
+    }
+    const paths = this.healthPath ? [this.healthPath, ...this.target.healthPaths] : this.target.healthPaths;
+    const r = await checkHealth(this.target.baseUrl, paths, { http: this.opts.http, timeoutMs: this.opts.scrapeTimeoutMs });
+    if (r.ok) {
+      snapshot.health = r.value;
+      if (r.value.path) this.healthPath = r.value.path;
+      this.healthMissing = undefined;
+      return;
+    }
+    snapshot.errors.push({ source: 'health', kind: r.error.kind, message: r.error.message });
+    if (r.error.kind === 'not-found') {
+      this.healthPath = undefined;
+      this.healthMissing = r.error.message;
+      this.healthRetryAt = this.clock.now() + HEALTH_RETRY_MS;
+    }
   }
 
   private async resolvePid(snapshot: Snapshot): Promise<number | undefined> {

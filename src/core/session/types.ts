@@ -20,6 +20,8 @@ export interface HealthSnapshot {
   checks: HealthCheckResult[];
   httpStatus?: number;
   latencyMs?: number;
+  /** The path that answered (the configured health path, or a fallback such as /status). */
+  path?: string;
 }
 
 export interface LatencyStats {

@@ -141,6 +141,38 @@ describe('AttachSession', () => {
     assert.match(snap.errors.find((x) => x.kind === 'malformed')!.message, /break the format's rules \(line 3: missing "# EOF".*truncated\)\); the samples were used/);
   });
 
+  it('asks the health path that answered first, and a service without one only once a minute', async () => {
+    srv.route('/metrics', text('# TYPE db_pool_size gauge\ndb_pool_size 1\n'));
+    srv.route('/status', text('{"status":"healthy"}', 'application/json'));
+    const s = attach({ intervalMs: 5000 });
+    const first = await s.collectOnce();
+    assert.equal(first.health?.path, '/status');
+    clock.advance(5000);
+    await s.collectOnce();
+    assert.equal(srv.hits.get('/health'), 1, 'the 404 path is not asked again');
+    assert.equal(srv.hits.get('/status'), 2);
+
+    const bare = await startLocalServer({ '/metrics': text('up 1\n') });
+    try {
+      const r = createAttachSession({ target: bare.url, clock, ...quiet });
+      assert.ok(r.ok);
+      const a = await r.value.collectOnce();
+      assert.equal(a.errors.find((e) => e.source === 'health')?.kind, 'not-found');
+      for (let i = 0; i < 11; i++) {
+        clock.advance(5000);
+        const b = await r.value.collectOnce();
+        assert.match(b.errors.find((e) => e.source === 'health')!.message, /Next try in \d+ s/);
+      }
+      assert.equal(bare.hits.get('/health'), 1);
+      clock.advance(5000);
+      await r.value.collectOnce();
+      assert.equal(bare.hits.get('/health'), 2, 'tried again after a minute');
+      await r.value.stop();
+    } finally {
+      await bare.close();
+    }
+  });
+
   it('refuses remote targets unless allowed', () => {
     const r = createAttachSession({ target: 'http://example.com:8080' });
     assert.ok(!r.ok && r.error.kind === 'remote');
