@@ -50,6 +50,7 @@ class PrometheusReader {
   private readonly routeStates: (FamilyState | undefined)[] = new Array<FamilyState | undefined>(ROUTES).fill(undefined);
   private readonly routeRoles: number[] = new Array<number>(ROUTES).fill(ROLE_PLAIN);
   private routeNext = 0;
+  private warnedExemplar = false;
 
   constructor(
     private readonly text: string,
@@ -76,7 +77,7 @@ class PrometheusReader {
       if (start === end) continue;
       try {
         if (text.charCodeAt(start) === 35) this.readComment(start, end);
-        else this.readSample(start, end);
+        else this.readSample(start, end, lineNo);
       } catch (e) {
         if (!(e instanceof LineSyntaxError)) throw e;
         this.log.skip(lineNo, e.reason);
@@ -103,8 +104,12 @@ class PrometheusReader {
     }
   }
 
-  private readSample(start: number, end: number): void {
+  private readSample(start: number, end: number, lineNo: number): void {
     const sample = this.scanner.scanSample(start, end);
+    if (sample.exemplar !== undefined && !this.warnedExemplar) {
+      this.warnedExemplar = true;
+      this.log.warn(lineNo, 'exemplars are not part of Prometheus text 0.0.4 (an OpenMetrics body served as text/plain?)');
+    }
     const name = sample.name;
     const names = this.routeNames;
     let r = 0;

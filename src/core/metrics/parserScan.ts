@@ -104,10 +104,15 @@ export class SampleScanner {
       return sample;
     }
     this.skipBlanks();
-    if (this.pos < end) {
+    if (this.pos < end && t.charCodeAt(this.pos) !== HASH) {
       sample.timestamp = this.scanNumber(NUMBER_INTEGER, 'timestamp');
       this.skipBlanks();
-      if (this.pos < end) throw new LineSyntaxError('unexpected text after the timestamp');
+    }
+    if (this.pos < end) {
+      if (t.charCodeAt(this.pos) !== HASH) throw new LineSyntaxError('unexpected text after the timestamp');
+      // Not Prometheus text, but what an OpenMetrics body served as text/plain has: the reader
+      // decides (strict rejects it, lenient keeps the sample and its exemplar).
+      sample.exemplar = this.scanExemplar();
     }
     return sample;
   }

@@ -85,6 +85,21 @@ describe('parseExposition: Prometheus text 0.0.4', () => {
     );
   });
 
+  it('keeps samples with exemplars (an OpenMetrics body served as text/plain) in lenient mode, with one problem; strict rejects', () => {
+    const text = '# TYPE c_total counter\nc_total 1 # {t="a"} 0.5\nc_total{x="1"} 2 1000 # {t="b"} 1 17.5\n';
+    const r = parseExposition(text, { contentType: 'text/plain; version=0.0.4' });
+    assert.deepEqual(r.families[0]!.samples, [
+      { name: 'c_total', labels: {}, value: 1, exemplar: { labels: { t: 'a' }, value: 0.5 } },
+      { name: 'c_total', labels: { x: '1' }, value: 2, timestamp: 1000, exemplar: { labels: { t: 'b' }, value: 1, timestamp: 17.5 } },
+    ]);
+    assert.equal(r.skippedLines, 0);
+    assert.deepEqual(
+      r.problems.map((p) => p.line),
+      [2],
+    );
+    assert.equal(strictError(text, { format: 'prometheus' }).line, 2);
+  });
+
   it('merges a family whose samples are split by another family, as the reference parser does', () => {
     const r = parseExposition(om(['# TYPE a gauge', 'a{x="1"} 1', 'b 2', 'a{x="2"} 3']), { strict: true });
     assert.deepEqual(
