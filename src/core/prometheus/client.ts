@@ -229,7 +229,8 @@ export class PrometheusClient {
    */
   private async call(path: string, params: Record<string, string> | undefined, what: string): Promise<PrometheusResult<unknown>> {
     const url = `${this.baseUrl}/${path}`;
-    const opts: HttpGetOptions = { timeoutMs: this.requestTimeoutMs, headers: { ...this.headers } };
+    // Range answers over many series are big; 64 MB still bounds memory if a selector is far too wide.
+    const opts: HttpGetOptions = { timeoutMs: this.requestTimeoutMs, maxBytes: 64 * 1024 * 1024, headers: { ...this.headers } };
     if (params) {
       opts.method = 'POST';
       opts.body = new URLSearchParams(params).toString();
@@ -239,13 +240,14 @@ export class PrometheusClient {
     if (!res.ok) {
       const e = res.error;
       if (e.kind === 'invalid-url') return fail('invalid-url', `The Prometheus server URL is not valid: ${e.message}`);
-      if (e.kind === 'timeout') return fail('timeout', `The Prometheus server at ${this.baseUrl} did not answer ${what} within ${this.requestTimeoutMs} ms. Try a shorter --duration, a narrower selector, or a longer query timeout.`, e);
+      if (e.kind === 'timeout') return fail('timeout', `The Prometheus server at ${this.baseUrl} did not answer ${what} within ${this.requestTimeoutMs} ms. Try a shorter window, a narrower selector, or a longer query timeout.`, e);
+      if (e.kind === 'too-large') return fail('query-failed', `The answer to ${what} is larger than 64 MB: narrow the selector or shorten the range.`, e);
       if (e.kind === 'refused') return fail('unreachable', `Could not reach the Prometheus server at ${this.baseUrl}: connection refused. Is it running, and is the URL right (Prometheus listens on port 9090 by default)?`, e);
       return fail('unreachable', `Could not reach the Prometheus server at ${this.baseUrl}: ${e.message}`, e);
     }
     const { status } = res.value;
     if (status === 401 || status === 403) {
-      return fail('unauthorized', `The Prometheus server at ${this.baseUrl} refused the request (HTTP ${status}). Check the credentials (PERFLENS_PROMETHEUS_TOKEN, or PERFLENS_PROMETHEUS_USER and PERFLENS_PROMETHEUS_PASSWORD).`);
+      return fail('unauthorized', `The Prometheus server at ${this.baseUrl} refused the request (HTTP ${status}). Check the credentials (the CLI reads PERFLENS_PROMETHEUS_TOKEN, or PERFLENS_PROMETHEUS_USER and PERFLENS_PROMETHEUS_PASSWORD).`);
     }
     let body: ApiEnvelope | undefined;
     try {
@@ -267,7 +269,7 @@ export class PrometheusClient {
         return fail('bad-query', `Prometheus rejected ${what}: ${text}`);
       case 'timeout':
       case 'canceled':
-        return fail('timeout', `Prometheus gave up on ${what} (${text}). Try a shorter --duration or a narrower selector, or raise the query timeout.`);
+        return fail('timeout', `Prometheus gave up on ${what} (${text}). Try a shorter window or a narrower selector, or raise the query timeout.`);
       case 'execution':
         return fail('query-failed', `Prometheus could not evaluate ${what}: ${text}`);
       default:

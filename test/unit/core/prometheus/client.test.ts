@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PrometheusClient, promDuration } from '../../../../src/core/prometheus/client';
+import { fail } from '../../../../src/core/util/result';
 
 interface Seen {
   method: string;
@@ -181,6 +182,21 @@ describe('PrometheusClient (transport and errors)', () => {
     const r = await new PrometheusClient({ baseUrl: base, onWarnings: (what, w) => seenWarnings.push(`${what}: ${w.join('; ')}`) }).query('up');
     assert.ok(r.ok);
     assert.deepEqual(seenWarnings, ['the query up: partial response: store 10.0.0.3:10901 unavailable']);
+  });
+
+  it('asks the transport for at most 64 MB and says what to narrow when an answer is larger', async () => {
+    let asked: number | undefined;
+    const c = new PrometheusClient({
+      baseUrl: base,
+      http: (_url, opts) => {
+        asked = opts.maxBytes;
+        return Promise.resolve(fail('too-large', 'The response is larger than the 64 MB limit.'));
+      },
+    });
+    const r = await c.queryRange('up', 0, 3_600_000, 1000);
+    assert.equal(asked, 64 * 1024 * 1024);
+    assert.ok(!r.ok && r.error.kind === 'query-failed');
+    assert.match(r.error.message, /larger than 64 MB: narrow the selector or shorten the range/);
   });
 
   it('renders durations in whole seconds or milliseconds', () => {
