@@ -35,6 +35,8 @@ export class ProfileState implements vscode.Disposable {
   private gen = 0;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
+  /** How long the last Profile Service took to record (from the command) and to load (ms). */
+  lastTimings: { captureMs: number; loadMs: number } | undefined;
 
   get current(): LoadedProfile | undefined {
     return this.loaded;

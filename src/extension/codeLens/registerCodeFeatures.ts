@@ -22,6 +22,8 @@ export interface CodeFeaturesApi {
   lineHeat(uri: vscode.Uri): HeatLine[];
   /** What the profile view last rendered (measured in the webview). */
   profileView(): ProfileViewTimings;
+  /** The last Profile Service's recording and loading times (ms). */
+  profileTimings(): { captureMs: number; loadMs: number } | undefined;
 }
 
 /**
@@ -53,6 +55,7 @@ export function registerCodeFeatures(services: ExtensionServices): { disposables
       profileLabel: () => state.current?.label,
       lineHeat: (uri) => lineHeat.decoratedLines(uri),
       profileView: () => ({ ...ProfilePanel.timings }),
+      profileTimings: () => state.lastTimings,
     },
   };
 }

@@ -97,8 +97,10 @@ export async function recordAndLoad(services: ExtensionServices, target: Profile
         progress: (message) => progress.report({ message }),
       });
       if (!captured.ok) return captured;
+      const recorded = performance.now();
       progress.report({ message: 'Reading the profile and mapping it to sources…' });
       const loaded = await loadProfileIntoEditor(services, captured.value.file, { label: captured.value.label, signal: ac.signal });
+      codeFeatures(services).state.lastTimings = { captureMs: recorded - started, loadMs: performance.now() - recorded };
       return loaded.ok ? { ok: true as const, value: loaded.value.functions.length, file: captured.value.file } : loaded;
     } finally {
       sub.dispose();

@@ -58,7 +58,8 @@ describe('Profiles at the code', () => {
     const onScreen = await observeDom({ name: 'editor-codelens', scope: 'workbench', selector: '.monaco-editor .codelens-decoration', waitForText: '🔥' });
     const shown = Date.now();
     assert.ok(onScreen.text.includes('🔥'), `CodeLens on screen: ${onScreen.text}`);
-    console.log(`    Profile Service → CodeLens: provider ready ${providerReady - started} ms, on screen (DOM confirmed, incl. screenshot) ${shown - started} ms; 3000 ms of that is sampling, profile loaded ${recorded - started} ms after the command started`);
+    const t = api.code.profileTimings();
+    console.log(`    Profile Service → CodeLens: provider ready ${providerReady - started} ms, on screen (DOM confirmed, incl. screenshot) ${shown - started} ms; command done at ${recorded - started} ms = recording ${t?.captureMs.toFixed(0)} ms (3000 ms sampling) + loading/source-mapping ${t?.loadMs.toFixed(0)} ms`);
     const view = await observeDom({ name: 'profile-view', scope: 'webview', selector: `${PROFILE_VIEW}[data-state="profile"]`, waitForText: 'computeCentrality' });
     assert.ok(view.found, view.error);
     assert.equal(view.details?.firstRow, 'computeCentrality', `first row: ${view.details?.firstRow}`);
