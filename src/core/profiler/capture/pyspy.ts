@@ -24,7 +24,7 @@ export const CPROFILE_INSTRUCTIONS = [
   'Either install py-spy (pip install py-spy) and try again, or write a cProfile file and open it with PerfLens:',
   '  • whole program:   python -m cProfile -o profile.pstats your_app.py',
   '  • one code path:   import cProfile; pr = cProfile.Profile(); pr.enable(); … ; pr.disable(); pr.dump_stats("profile.pstats")',
-  'then: perflens profile summarize profile.pstats (or PerfLens: Open Profile in the editor).',
+  'then: perflens profile summarize profile.pstats (or PerfLens: Import Profile… in the editor).',
 ].join('\n');
 
 /** The first executable called `name` on a PATH string. */
