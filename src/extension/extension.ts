@@ -51,7 +51,11 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi {
     reports,
     new StatusBarController(services),
     bindAttachedContextKey(registry),
-    bindTrustContextKey(() => log.info('workspace trusted: target settings from the workspace now apply')),
+    bindTrustContextKey(() => {
+      log.info('workspace trusted: target settings from the workspace now apply');
+      // A workspace's autoAttach, ignored while untrusted, applies once the user trusts it.
+      if (!registry.current) scheduleAutoAttach(services);
+    }),
     bindAlertNotifications(services, snooze),
     ...registerViews(services),
     ...registerCommands(services),
