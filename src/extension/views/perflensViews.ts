@@ -103,5 +103,16 @@ export function registerViews(services: ExtensionServices): vscode.Disposable[] 
     [VIEWS.alerts, new NodeTreeProvider(() => alertsRoots(services), [...events, (l) => monitor.onAlert(l)])],
     [VIEWS.findings, new NodeTreeProvider(() => findingsRoots(services), events)],
   ] as const;
-  return providers.flatMap(([id, p]) => [p, vscode.window.createTreeView(id, { treeDataProvider: p, showCollapseAll: id !== VIEWS.services })]);
+  const disposables: vscode.Disposable[] = [];
+  for (const [id, p] of providers) {
+    const view = vscode.window.createTreeView(id, { treeDataProvider: p, showCollapseAll: id !== VIEWS.services });
+    disposables.push(p, view);
+    if (id === VIEWS.alerts) {
+      // The Alerts view's title says when notifications are snoozed, and until when.
+      const describe = (until: number | undefined) => (view.description = until ? `notifications snoozed until ${new Date(until).toLocaleTimeString()}` : undefined);
+      describe(services.snooze.until);
+      disposables.push(services.snooze.onDidChange(describe));
+    }
+  }
+  return disposables;
 }
