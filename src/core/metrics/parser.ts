@@ -11,9 +11,10 @@
  *   the format. This parser gets 211 of 211 (test/unit/core/metrics/parser.conformance.test.ts).
  * - Speed (`npm run bench -- parse`, case and anchor in the same process, on the shared 2-core
  *   box): on a ~190 KB real Prometheus-server scrape, 198-221 MB/s against the anchor's 44-50
- *   MB/s, 4.4-4.5x (runner medians while the box was lightly loaded; best-of-300 timings: 236-239
- *   vs 56 MB/s, 4.2-4.3x). Strict OpenMetrics on a ~200 KB prom-client scrape with exemplars:
- *   ~146 vs ~57 MB/s (2.5x), while also checking every rule the anchor ignores.
+ *   MB/s, 4.4-4.5x (runner medians while the box was lightly loaded; under a load average of
+ *   12 the medians scatter from 3.9x to 14x; best-of-300 timings: 234-243 vs 56 MB/s, 4.1-4.4x).
+ *   Strict OpenMetrics on a ~200 KB prom-client scrape with exemplars: ~146-151 vs ~57-65 MB/s
+ *   (best-of, 2.3-2.5x), while also checking every rule the anchor ignores.
  *   How: one forward pass per line, names compared to the few previous ones and reused (slice
  *   and native compare, no char loop), label-name duplicate checks skipped while the names
  *   repeat, indexOf cursors for quotes, exact integer/decimal fast paths for numbers.
