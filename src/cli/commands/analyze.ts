@@ -13,25 +13,28 @@ import { recordSnapshots, summarizeErrors } from '../../core/analyzers/record';
 import type { AnalyzerSettingsInput } from '../../core/analyzers/settings';
 import type { Finding } from '../../core/analyzers/types';
 import { severityAtLeast } from '../../core/analyzers/types';
-import { createAttachSession } from '../../core/session/session';
 import type { Snapshot } from '../../core/session/types';
 import { UserError } from '../../core/util/result';
+import { TARGET_FLAGS, TARGET_USAGE, fmtMs, sessionFromArgs } from './report';
 import { PROMETHEUS_BOOLEAN_FLAGS, PROMETHEUS_USAGE, PROMETHEUS_VALUED_FLAGS, runPrometheusAnalyze, wantsPrometheus } from './prometheus';
 
 /** Environment variable holding the alert webhook URL (a secret: never a flag, never a file). */
 export const WEBHOOK_ENV = 'PERFLENS_WEBHOOK_URL';
 
-/** Flags shared by analyze and check: what to attach to, for how long, and alert timing. */
-export const LIVE_FLAGS = ['url', 'duration', 'interval', 'metrics-path', 'health-path', 'alert-for', 'alert-keep-firing', 'max-memory'];
+/**
+ * Flags shared by analyze and check: what to attach to (the same target flags as report and watch),
+ * for how long, and alert timing.
+ */
+export const LIVE_FLAGS = [...TARGET_FLAGS, 'alert-for', 'alert-keep-firing', 'max-memory'];
 
-export const LIVE_USAGE = `  --url URL               service base URL (http://localhost:3000) or a port; loopback only unless --allow-remote
+export const LIVE_USAGE = `${TARGET_USAGE}
   --duration D            how long to watch (500ms, 30s, 2m)
   --interval D            time between snapshots (default: duration / 30, between 500ms and 5s)
-  --metrics-path P        default /metrics;  --health-path P  default /health
   --alert-for D           how long an alert condition must hold before firing (default 30s)
   --alert-keep-firing D   how long a fired alert stays firing after it clears (default 60s)
-  --max-memory SIZE       memory limit for the leak and memory alerts, e.g. 1024MB (default 1024MB)
-  Alert events are POSTed as Slack-compatible JSON to $${WEBHOOK_ENV} when it is set.`;
+  --max-memory SIZE       memory limit for the leak and memory alerts, e.g. 1024MB (default 1024MB)`;
+
+export const WEBHOOK_USAGE = `Alert events are POSTed as Slack-compatible JSON to $${WEBHOOK_ENV} when it is set.`;
 
 export interface LiveRun {
   target: string;
@@ -85,20 +88,13 @@ function waitOrInterrupt(ms: number, io: CliIO, announce: string): Promise<void>
 
 /** Attaches to --url for --duration, evaluating alert rules on every snapshot as it arrives. */
 export async function runLiveWindow(args: ParsedArgs, io: CliIO, defaultDurationMs: number, command: string): Promise<LiveRun> {
-  const url = flagString(args, 'url') ?? args.positionals[0];
-  if (!url) throw new UserError(`${command} needs --url, e.g. perflens ${command} --url http://localhost:3000`);
-  if (args.positionals.length > (flagString(args, 'url') ? 0 : 1)) throw new UserError(`Unexpected argument ${args.positionals.at(-1)}.`);
+  if (!flagString(args, 'url') && !args.positionals[0]) throw new UserError(`${command} needs --url, e.g. perflens ${command} --url http://localhost:3000`);
   const durationMs = durationFlag(args, 'duration', defaultDurationMs);
   if (durationMs < 1000) throw new UserError('--duration must be at least 1s: rates need two scrapes.');
   const intervalMs = durationFlag(args, 'interval', Math.min(5000, Math.max(500, Math.round(durationMs / 30))));
   if (intervalMs < 100 || intervalMs > durationMs / 2) throw new UserError('--interval must be at least 100ms and at most half of --duration.');
   const maxMemoryMb = memoryFlag(args);
-  const created = createAttachSession({
-    target: url, intervalMs, allowRemote: args.flags.has('allow-remote'),
-    metricsPath: flagString(args, 'metrics-path'), healthPath: flagString(args, 'health-path'),
-  });
-  if (!created.ok) throw new UserError(created.error.message);
-  const session = created.value;
+  const session = sessionFromArgs(args, command, intervalMs);
   const webhookUrl = io.env[WEBHOOK_ENV]?.trim() || undefined;
   // Checked before watching; the message never repeats the URL, which is a secret.
   if (webhookUrl && !/^https?:\/\/[^/\s]+/i.test(webhookUrl)) throw new UserError(`${WEBHOOK_ENV} is set but is not an http(s) URL.`);
@@ -118,7 +114,7 @@ export async function runLiveWindow(args: ParsedArgs, io: CliIO, defaultDuration
   const usable = snapshots.some((s) => s.http || s.process || s.pools || s.caches || (s.health && s.health.state !== 'down'));
   if (!usable) {
     const first = summarizeErrors(snapshots)[0];
-    throw new UserError(`Nothing could be collected from ${session.target.baseUrl ?? url} in ${durationMs / 1000} s${first ? `: ${first.message}` : '.'}`);
+    throw new UserError(`Nothing could be collected from ${session.target.baseUrl ?? session.id} in ${durationMs / 1000} s${first ? `: ${first.message}` : '.'}`);
   }
   return { target: session.id, durationMs, intervalMs, snapshots, alertEvents, firing: engine.firing(), deliveryErrors, maxMemoryMb };
 }
@@ -146,6 +142,7 @@ on every snapshot.
 
 ${LIVE_USAGE}
   --pool-wait-threshold D acquire-wait p95 above which the pool analyzer warns (default 5s)
+${WEBHOOK_USAGE}
 
 ${PROMETHEUS_USAGE}
   With --prometheus the analyzers run over the server's last --duration (no waiting): pools and
@@ -180,8 +177,14 @@ export const analyzeCommand: CliCommand = {
       }, null, 2));
       return code;
     }
-    const lines = [`Analyzed ${run.target} for ${run.durationMs / 1000} s (${run.snapshots.length} snapshots every ${run.intervalMs} ms)`, ''];
-    if (findings.length === 0) lines.push('No findings: pool, cache, latency, memory and trends are within their thresholds.');
+    const lines = [`Analyzed ${run.target} for ${run.durationMs / 1000} s (${run.snapshots.length} snapshots every ${fmtMs(run.intervalMs)})`, ''];
+    if (findings.length === 0) {
+      // Without a single scrape "within thresholds" would be a claim about numbers never read.
+      const scraped = run.snapshots.some((s) => s.http || s.pools || s.caches);
+      lines.push(scraped
+        ? 'No findings: pool, cache, latency, memory and trends are within their thresholds.'
+        : 'No findings, but no metrics could be read from the service (see the collection problems below): pool, cache and latency were not judged.');
+    }
     for (const f of findings) lines.push(...findingLines(f), '');
     lines.push(...alertLines(run));
     const errors = summarizeErrors(run.snapshots);

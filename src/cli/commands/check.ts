@@ -4,7 +4,7 @@ import { EXIT_FINDING, EXIT_OK } from '../io';
 import { evaluateBudget, parseBudget } from '../../core/analyzers/budget';
 import { summarizeErrors } from '../../core/analyzers/record';
 import { UserError } from '../../core/util/result';
-import { LIVE_FLAGS, LIVE_USAGE, alertLines, runLiveWindow } from './analyze';
+import { LIVE_FLAGS, LIVE_USAGE, WEBHOOK_USAGE, alertLines, runLiveWindow } from './analyze';
 import { PROMETHEUS_BOOLEAN_FLAGS, PROMETHEUS_USAGE, PROMETHEUS_VALUED_FLAGS, runPrometheusCheck, wantsPrometheus } from './prometheus';
 
 const USAGE = `Usage: perflens check --url URL --budget "p95<300ms,error_rate<1%,rss<512MB" [--duration 30s] [options] [--json]
@@ -20,6 +20,7 @@ Budget clauses are METRIC OP LIMIT separated by commas; OP is <, <=, > or >=.
   rps                   mean requests per second
 
 ${LIVE_USAGE}
+${WEBHOOK_USAGE}
 
 ${PROMETHEUS_USAGE}
   With --prometheus the budget is checked over the last --duration of the server's history (no

@@ -15,10 +15,12 @@ import { PROMETHEUS_BOOLEAN_FLAGS, PROMETHEUS_USAGE, PROMETHEUS_VALUED_FLAGS, ru
 /** Flags every live command of this family takes to say what to attach to. */
 export const TARGET_FLAGS = ['url', 'interval', 'duration', 'metrics-path', 'health-path', 'status-path', 'timeout'];
 
-export const TARGET_USAGE = `  --url URL           service base URL (http://localhost:3000), a port (3000) or pid:1234;
-                      loopback only unless --allow-remote
-  --metrics-path P    default /metrics;  --health-path P  default /health;  --status-path P  default /status
-  --timeout D         scrape and health timeout (default 2s)`;
+export const TARGET_USAGE = `  --url URL               service base URL (http://localhost:3000), a port (3000) or pid:1234;
+                          loopback only unless --allow-remote
+  --metrics-path P        default /metrics
+  --health-path P         default /health (/status, then /healthz, are tried when it answers 404)
+  --status-path P         default /status
+  --timeout D             scrape and health timeout (default 2s)`;
 
 function durationFlag(args: ParsedArgs, name: string): number | undefined {
   const text = flagString(args, name);
@@ -151,9 +153,9 @@ network) and which exporter preset each metric was read with. Rates cover the wh
 percentiles come from the window's merged histogram buckets.
 
 ${TARGET_USAGE}
-  --duration D        how long to watch (default 30s; at least 1s: rates need two scrapes)
-  --interval D        time between collections (default: duration / 10, between 1s and 5s)
-  --db FILE           also record the snapshots into this history file (created if missing)
+  --duration D            how long to watch (default 30s; at least 1s: rates need two scrapes)
+  --interval D            time between collections (default: duration / 10, between 1s and 5s)
+  --db FILE               also record the snapshots into this history file (created if missing)
 
 Exit codes: 0 reported, 2 bad usage or nothing could be collected.
 --json prints {target, window: {from, to, durationMs}, intervalMs, snapshots, measuredSeconds,

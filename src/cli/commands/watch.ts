@@ -52,8 +52,8 @@ rate, errors, p50/p95/p99 overall and per route, pools, caches, process, system)
 line per round. Runs until Ctrl-C, or for --duration.
 
 ${TARGET_USAGE}
-  --interval D        time between collections (default 1s)
-  --duration D        stop after this long (default: until Ctrl-C)
+  --interval D            time between collections (default 1s)
+  --duration D            stop after this long (default: until Ctrl-C)
 
 Exit codes: 0 stopped normally, 2 bad usage.
 --json prints one Snapshot per line (NDJSON) as the session emits them:

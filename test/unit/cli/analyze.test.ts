@@ -43,10 +43,20 @@ describe('cli: perflens analyze (real demo service)', function () {
   it('prints findings as text and exits 0 on a quiet healthy service', async () => {
     demo = await startDemoService({ poolSize: 4 });
     const io = capture();
-    const code = await runCli(['analyze', demo.url, '--duration', '2s', '--interval', '500ms'], io);
+    const code = await runCli(['analyze', demo.url, '--duration', '2s', '--interval', '500ms', '--timeout', '1500ms', '--status-path', '/status'], io);
     assert.match(io.stdout, /^Analyzed http:\/\/127\.0\.0\.1:\d+ for 2 s \(\d+ snapshots every 500 ms\)/);
     // An idle 4-connection pool is reported as oversized (info), which does not fail the run.
     assert.equal(code, 0, io.stdout + io.stderr);
+  });
+
+  it('does not call a service whose metrics could not be read "within thresholds"', async () => {
+    demo = await startDemoService({ poolSize: 2 });
+    const io = capture();
+    const code = await runCli(['analyze', demo.url, '--duration', '1s', '--interval', '500ms', '--metrics-path', '/nope'], io);
+    assert.equal(code, 0, io.stdout + io.stderr);
+    assert.match(io.stdout, /no metrics could be read from the service/);
+    assert.doesNotMatch(io.stdout, /within their thresholds/);
+    assert.match(io.stdout, /scrape \(\d+×\): .*\/nope answered HTTP 404/);
   });
 
   it('Ctrl-C ends the window early and still reports (real CLI process)', async () => {
@@ -84,6 +94,9 @@ describe('cli: perflens analyze (real demo service)', function () {
       [['analyze', '--url', 'http://127.0.0.1:9', '--duration', '500ms'], /--duration must be at least 1s/],
       [['analyze', '--url', 'http://127.0.0.1:9', '--duration', '2s', '--interval', '1500ms'], /--interval must be at least 100ms and at most half/],
       [['analyze', '--url', 'http://127.0.0.1:9', '--max-memory', 'lots'], /--max-memory "lots" is not a size/],
+      // The same target flags as report and watch: a URL given as a path is refused before watching.
+      [['analyze', '--url', 'http://127.0.0.1:9', '--metrics-path', 'http://127.0.0.1:9/metrics'], /--metrics-path is a path such as \/metrics/],
+      [['analyze', '--url', 'http://127.0.0.1:9', '--timeout', 'soon'], /"soon" is not a duration/],
       [['analyze', '--url', 'http://127.0.0.1:9', '--duration', '1s', '--interval', '250ms'], /Nothing could be collected from http:\/\/127\.0\.0\.1:9/],
     ];
     for (const [argv, message] of cases) {
