@@ -13,8 +13,8 @@ import * as path from 'node:path';
 
 export interface ScrapeJob {
   job: string;
-  /** host:port of each instance. */
-  targets: string[];
+  /** host:port of each instance, or host:port with target labels (e.g. an `instance` override). */
+  targets: (string | { address: string; labels: Record<string, string> })[];
   metricsPath?: string;
 }
 
@@ -87,7 +87,11 @@ function yamlConfig(opts: PrometheusServerOptions, rulesFile: string | undefined
   for (const j of opts.jobs) {
     lines.push(`  - job_name: ${JSON.stringify(j.job)}`);
     if (j.metricsPath) lines.push(`    metrics_path: ${JSON.stringify(j.metricsPath)}`);
-    lines.push('    static_configs:', `      - targets: [${j.targets.map((t) => JSON.stringify(t)).join(', ')}]`);
+    lines.push('    static_configs:');
+    for (const t of j.targets) {
+      if (typeof t === 'string') lines.push(`      - targets: [${JSON.stringify(t)}]`);
+      else lines.push(`      - targets: [${JSON.stringify(t.address)}]`, `        labels: {${Object.entries(t.labels).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')}}`);
+    }
   }
   return lines.join('\n') + '\n';
 }
@@ -231,4 +235,53 @@ export async function drivePacedLoad(urls: string[], ratePerSec: number, duratio
   await Promise.all(inflight);
   agent.destroy();
   return { sent: total, failed };
+}
+
+export interface ScrapeRecord {
+  /** Epoch ms halfway through fetching the upstream body (when its counters were read). */
+  at: number;
+  body: string;
+}
+
+export interface ScrapeRecorder {
+  /** host:port to give Prometheus as the target. */
+  address: string;
+  /** Every body fetched, in order. */
+  records: ScrapeRecord[];
+  close(): Promise<void>;
+}
+
+/**
+ * A pass-through for Prometheus's scrapes: each scrape fetches the instance's /metrics directly,
+ * keeps the body with its time, and hands the same body to Prometheus. The records are direct
+ * scrapes of the instance taken at the moments Prometheus samples it, so a comparison with what
+ * Prometheus answers is not blurred by two scrapers reading at different times.
+ */
+export async function startScrapeRecorder(upstream: string): Promise<ScrapeRecorder> {
+  if (!/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(upstream)) throw new Error(`startScrapeRecorder only reads loopback URLs, not ${upstream}`);
+  const records: ScrapeRecord[] = [];
+  const server = http.createServer((req, res) => {
+    const started = Date.now();
+    http
+      .get(`${upstream}${req.url ?? '/metrics'}`, (up) => {
+        const chunks: Buffer[] = [];
+        up.on('data', (c: Buffer) => chunks.push(c));
+        up.on('end', () => {
+          const body = Buffer.concat(chunks).toString('utf8');
+          if (up.statusCode === 200) records.push({ at: (started + Date.now()) / 2, body });
+          res.writeHead(up.statusCode ?? 502, { 'content-type': up.headers['content-type'] ?? 'text/plain' }).end(body);
+        });
+      })
+      .on('error', (e) => res.writeHead(502).end(e.message));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    address: `127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    records,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
