@@ -67,7 +67,7 @@ function ratio(n: number): string {
 }
 
 function runtimeText(r: RuntimeEvidence): string {
-  const volume = r.count !== undefined ? `${r.count.toLocaleString('en-US')} runs` : `${r.ratePerSec ?? 0}/s`;
+  const volume = r.count !== undefined ? `${r.count.toLocaleString('en-US')} ${r.count === 1 ? 'run' : 'runs'}` : `${r.ratePerSec ?? 0}/s`;
   return `in the service: ${volume}, avg ${ms(r.avgMs)}${r.p95Ms !== undefined ? `, p95 ${ms(r.p95Ms)}` : ''} (${r.metric})`;
 }
 
@@ -106,7 +106,7 @@ function human(reports: StatementReport[], io: CliIO): void {
   lines.push(
     `${reports.length} statement(s): ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'no findings'}` +
       (errors ? `, ${errors} that do not prepare` : '') +
-      (skipped ? `, ${skipped} skipped (another dialect)` : ''),
+      (skipped ? `, ${skipped} skipped` : ''),
   );
   io.out(lines.join('\n'));
 }

@@ -192,6 +192,18 @@ describe('perflens explain', function () {
       assert.match(f.whatIf!.planAfter[0]!.detail, /^SEARCH entities USING INDEX \w+ \(workspace_id=\?\)$/);
       assert.ok(f.runtime!.count >= 5 && f.runtime!.avgMs > 0);
       assert.ok(st.findings.some((x) => x.kind === 'temp-btree'));
+      // The demo's own schema set-up is found too: it already exists in its database, so it is skipped, not an error.
+      const schema = out.statements.find((s) => s.location?.file === 'src/db.ts' && s.sql.startsWith('CREATE TABLE meta'))!;
+      assert.equal(schema.error, undefined);
+      assert.match(schema.skipped!, /creates table meta, which the database already has/);
+    });
+
+    it('human output: one run of a statement is "1 run"', async () => {
+      await httpRequest(`${demo!.url}/api/graph/centrality?workspace_id=7`, { timeoutMs: 10_000 });
+      const io = capture();
+      assert.equal(await runCli(['explain', '--db', dbPath, '--workspace', DEMO_SERVICE_DIR, '--metrics-url', `${demo!.url}/metrics`], io), 0, io.stderr);
+      assert.match(io.stdout, /SELECT id, degree FROM entities WHERE workspace_id = \?\n {2}plan:\n.*\n {2}in the service: 1 run, avg /);
+      assert.match(io.stdout, /, 1 skipped$/m);
     });
   });
 });

@@ -190,6 +190,22 @@ describe('plan interpretation on real SQLite databases', () => {
     assert.match(pg!.skipped!, /PostgreSQL/);
     assert.deepEqual(pg!.plan, []);
   });
+
+  it('schema set-up found in source (CREATE of an object the database has) is skipped, not an error', () => {
+    const [table, index, fresh, broken] = adviseStatements(loaded, [
+      'CREATE TABLE entities (id INTEGER PRIMARY KEY, name TEXT)',
+      'CREATE TABLE IF NOT EXISTS entities (id INTEGER PRIMARY KEY)',
+      'CREATE TABLE brand_new (id INTEGER PRIMARY KEY)',
+      'CREATE TABLE broken (id INTEGER PRIMARY KEY',
+    ]);
+    assert.equal(table!.error, undefined);
+    assert.equal(table!.skipped, 'Not explained: it creates table entities, which the database already has (schema set-up).');
+    assert.equal(index!.error, undefined);
+    assert.equal(index!.skipped, undefined);
+    assert.equal(fresh!.error, undefined);
+    assert.equal(fresh!.skipped, undefined);
+    assert.match(broken!.error!, /syntax error|incomplete input/);
+  });
 });
 
 describe('plan rows', () => {
