@@ -36,7 +36,10 @@ function hostForUrl(host: string): string {
 /** The debuggable targets of an inspector, from its /json/list endpoint. */
 export async function listInspectorTargets(addr: InspectorAddress, timeoutMs = 2000): Promise<Result<InspectorTarget[], InspectorFailureKind>> {
   const r = await httpRequest(`http://${hostForUrl(addr.host)}:${addr.port}/json/list`, { timeoutMs });
-  if (!r.ok) return fail('no-inspector', `No Node inspector answers at ${addr.host}:${addr.port} (${r.error.message}).`);
+  if (!r.ok) {
+    const why = r.error.kind === 'refused' ? 'nothing is listening on that port' : r.error.message.replace(/\.$/, '');
+    return fail('no-inspector', `No Node inspector answers at ${addr.host}:${addr.port}: ${why}. Is the process running with --inspect?`);
+  }
   try {
     const list = JSON.parse(r.value.body.toString('utf8')) as InspectorTarget[];
     const usable = Array.isArray(list) ? list.filter((t) => typeof t?.webSocketDebuggerUrl === 'string') : [];

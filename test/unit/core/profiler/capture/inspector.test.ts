@@ -112,6 +112,17 @@ describe('live Node capture over the inspector', () => {
     assert.equal(!gone.ok && gone.error.kind, 'no-process');
   });
 
+  it('says plainly when nothing listens where the inspector should be', async () => {
+    const server = http.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const r = await listInspectorTargets({ host: '127.0.0.1', port });
+    assert.ok(!r.ok);
+    assert.equal(r.error.kind, 'no-inspector');
+    assert.equal(r.error.message, `No Node inspector answers at 127.0.0.1:${port}: nothing is listening on that port. Is the process running with --inspect?`);
+  });
+
   it('refuses remote inspectors unless allowed', async () => {
     const r = await captureNodeProfile({ host: '192.0.2.1', port: 9229 }, { durationMs: 10 });
     assert.equal(!r.ok && r.error.kind, 'remote');
