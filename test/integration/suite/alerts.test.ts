@@ -94,6 +94,11 @@ describe('Alerts in the editor', () => {
     await vscode.commands.executeCommand('notifications.clearAll');
     const until = await vscode.commands.executeCommand<number>(COMMANDS.snoozeAlerts, 60);
     assert.ok(until > Date.now() + 59 * 60_000);
+    if (domChecksAvailable()) {
+      await vscode.commands.executeCommand('workbench.view.extension.perflens');
+      const view = await observeDom({ name: 'alerts-view-snoozed', scope: 'workbench', selector: '.part.sidebar', waitForText: 'notifications snoozed until' });
+      assert.ok(view.text.includes('notifications snoozed until'), view.text);
+    }
     const before = events.length;
     await episode();
     await vscode.commands.executeCommand(COMMANDS.snoozeAlerts, 0);
