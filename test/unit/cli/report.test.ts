@@ -73,6 +73,7 @@ describe('cli: perflens report (real demo service)', function () {
     assert.ok(route.avgMs! >= 120 && route.avgMs! < 200, `avg ${route.avgMs}`);
     assert.ok(route.p95Ms! >= 120 && route.p95Ms! <= 250, `p95 ${route.p95Ms}`);
     assert.equal(out.health!.state, 'healthy');
+    assert.equal((out.health as { path?: string }).path, '/health'); // documented in README's report shape
     assert.equal(out.presets!.httpRequests, 'http_requests_total (demo)');
     assert.equal(out.process!.pid, demo.pid);
     assert.ok(out.process!.rssBytes > 0);
