@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LoadedDatabase } from '../../core/queries/database';
@@ -40,7 +41,7 @@ export class QueryDiagnostics implements vscode.Disposable {
   /** Extracted statements and their reports, per absolute file path. */
   private readonly files = new Map<string, { statements: ExtractedStatement[]; reports: StatementReport[] }>();
   private db: LoadedDatabase | undefined;
-  private dbWatcher: vscode.FileSystemWatcher | undefined;
+  private dbWatcher: vscode.Disposable | undefined;
   /** A database given to Analyze Queries explicitly wins over the setting until the setting changes. */
   private databaseOverride: string | undefined;
   private cache: ExtractionCache | undefined;
@@ -111,11 +112,26 @@ export class QueryDiagnostics implements vscode.Disposable {
 
   private watchDatabase(file: string): void {
     this.dbWatcher?.dispose();
-    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), `${path.basename(file)}*`));
-    const onChange = () => void this.serial(() => this.reloadDatabase());
-    w.onDidChange(onChange);
-    w.onDidCreate(onChange);
-    this.dbWatcher = w;
+    const onChange = (what: string) => {
+      this.services.log.info(`queries: ${what} changed on disk`);
+      void this.serial(() => this.reloadDatabase());
+    };
+    const inWorkspace = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file)) !== undefined;
+    if (inWorkspace) {
+      // The file and its -wal/-journal companions: a migration or a new index shows in either.
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), `${path.basename(file)}*`));
+      w.onDidChange((u) => onChange(u.fsPath));
+      w.onDidCreate((u) => onChange(u.fsPath));
+      this.dbWatcher = w;
+      return;
+    }
+    // Outside the workspace folders the editor's watcher may not report changes (remote hosts
+    // watch the workspace only): poll the file's stat instead, every 2 s.
+    const listener = (curr: fs.Stats, prev: fs.Stats) => {
+      if (curr.mtimeMs !== prev.mtimeMs || curr.size !== prev.size) onChange(file);
+    };
+    fs.watchFile(file, { interval: 2000, persistent: false }, listener);
+    this.dbWatcher = new vscode.Disposable(() => fs.unwatchFile(file, listener));
   }
 
   private closeDatabase(): void {

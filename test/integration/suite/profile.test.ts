@@ -78,9 +78,8 @@ describe('Profiles at the code', () => {
     const inside = lines.filter((l) => l.line > hotLine && l.line < end);
     assert.ok(inside.length >= 2, `heat lines: ${JSON.stringify(lines)}`);
     assert.ok(inside.some((l) => l.level >= 2), `a medium or hot line inside computeCentrality: ${JSON.stringify(inside)}`);
-    // Bring the hottest line into view for the screenshot of the annotated editor.
-    const hottest = inside.reduce((a, b) => (b.share > a.share ? b : a));
-    vscode.window.activeTextEditor?.revealRange(new vscode.Range(hottest.line, 0, hottest.line, 0), vscode.TextEditorRevealType.InCenter);
+    // The function's first line at the top: its CodeLens and its hot lines in one screenshot.
+    vscode.window.activeTextEditor?.revealRange(new vscode.Range(hotLine, 0, hotLine, 0), vscode.TextEditorRevealType.AtTop);
     if (domChecksAvailable()) await observeDom({ name: 'editor-annotated', scope: 'workbench', selector: '.monaco-editor .codelens-decoration', waitForText: '🔥' });
     const lens = (await lensesOf(hotUri)).find((l) => l.range.start.line === hotLine)!;
     await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
@@ -89,6 +88,24 @@ describe('Profiles at the code', () => {
     assert.ok(view.found, view.error);
     assert.equal(await vscode.commands.executeCommand(COMMANDS.toggleLineHeat), false);
     assert.deepEqual(api.code.lineHeat(hotUri), []);
+  });
+
+  it('lists the hot functions in the Hot Functions view', async function () {
+    if (!domChecksAvailable()) this.skip();
+    await vscode.commands.executeCommand('perflens.hotFunctions.focus');
+    const view = await observeDom({ name: 'hot-functions-view', scope: 'workbench', selector: '.part.sidebar', waitForText: 'computeCentrality' });
+    assert.match(view.text, /computeCentrality\s*\d+\.\d% self/);
+  });
+
+  it('offers to load a profile file when one is opened', async function () {
+    const file = craftedProfile({ offered: 5 });
+    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file));
+    if (!domChecksAvailable()) this.skip();
+    await vscode.commands.executeCommand('notifications.showList');
+    const seen = await observeDom({ name: 'profile-offer', scope: 'workbench', selector: '.notifications-center', waitForText: 'looks like a CPU profile' });
+    assert.ok(seen.text.includes('Load Profile'), seen.text.slice(0, 300));
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await vscode.commands.executeCommand('notifications.hideList');
   });
 
   it('shows function names that contain HTML as text', async function () {

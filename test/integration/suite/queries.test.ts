@@ -1,9 +1,17 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../../src/extension/constants';
 import type { AnalyzeSummary } from '../../../src/extension/diagnostics/queryDiagnostics';
 import { appSource, demoDatabase, demoDir, lineOf } from './profileSupport';
+import { domChecksAvailable, observeDom } from './driver';
 import { waitFor } from './liveSupport';
+
+/** SQLite built into the editor's Node (24): used only to change a database file under the test. */
+type SqliteModule = { DatabaseSync: new (file: string) => { exec(sql: string): void; close(): void } };
 
 describe('Slow-query diagnostics', () => {
   let appUri: vscode.Uri;
@@ -51,5 +59,63 @@ describe('Slow-query diagnostics', () => {
     assert.match(whatIfText, /SEARCH entities USING (COVERING )?INDEX/);
     const updated = await waitFor('the diagnostic with what-if timings', () => vscode.languages.getDiagnostics(appUri).find((x) => x.code === 'full-scan' && x.range.start.line === entitiesLine && x.message.includes('What-if')));
     assert.match(updated.message, /What-if: [\d.]+ ms → [\d.]+ ms \([\d.]+× faster\) with the index/);
+  });
+
+  it('lists the findings in the Slow Queries view', async function () {
+    if (!domChecksAvailable()) this.skip();
+    await vscode.commands.executeCommand('perflens.slowQueries.focus');
+    const view = await observeDom({ name: 'slow-queries-view', scope: 'workbench', selector: '.part.sidebar', waitForText: 'full-scan' });
+    assert.ok(view.text.includes('app.ts') || view.text.includes('src/app.ts'), view.text.slice(0, 400));
+  });
+
+  it('explains every statement again when a database outside the workspace changes', async function () {
+    this.timeout(60_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-queries-'));
+    const db = path.join(dir, 'outside.db');
+    fs.copyFileSync(demoDatabase(), db);
+    fs.writeFileSync(path.join(dir, 'repo.py'), 'BY_TYPE = "SELECT id, name FROM entities WHERE type = ?"\n');
+    const uri = vscode.Uri.file(path.join(dir, 'repo.py'));
+    const scan = () => vscode.languages.getDiagnostics(uri).find((d) => d.code === 'full-scan');
+    try {
+      await vscode.commands.executeCommand(COMMANDS.analyzeQueries, { roots: [dir], database: db });
+      await waitFor('a full scan in the Python file', scan);
+      const { DatabaseSync } = createRequire(__filename)('node:sqlite') as SqliteModule;
+      const conn = new DatabaseSync(db);
+      conn.exec('CREATE INDEX idx_entities_type ON entities(type)');
+      conn.close();
+      await waitFor('the statement explained again after the index was added', () => (scan() ? undefined : true), 30_000);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('explains a saved file again, and every statement again when the database file changes', async function () {
+    this.timeout(90_000);
+    // Inside the workspace, where a service's database usually lives (and VS Code watches files).
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.tmpdir();
+    const dir = fs.mkdtempSync(path.join(folder, 'queries-'));
+    const db = path.join(dir, 'graph.db');
+    fs.copyFileSync(demoDatabase(), db);
+    const src = path.join(dir, 'repo.ts');
+    fs.writeFileSync(src, "export const BY_TYPE = 'SELECT id, name FROM entities WHERE type = ?';\n");
+    const uri = vscode.Uri.file(src);
+    const scanAt = (line: number) => vscode.languages.getDiagnostics(uri).find((d) => d.code === 'full-scan' && d.range.start.line === line);
+    try {
+      await vscode.commands.executeCommand(COMMANDS.analyzeQueries, { roots: [dir], database: db });
+      await waitFor('a full scan on the first statement', () => scanAt(0));
+      const editor = await vscode.window.showTextDocument(uri);
+      await editor.edit((b) => b.insert(new vscode.Position(1, 0), "export const BY_WORKSPACE = 'SELECT id FROM entities WHERE workspace_id = ?';\n"));
+      assert.ok(await editor.document.save());
+      await waitFor('a full scan on the statement added and saved', () => scanAt(1));
+      const { DatabaseSync } = createRequire(__filename)('node:sqlite') as SqliteModule;
+      const conn = new DatabaseSync(db);
+      conn.exec('CREATE INDEX idx_entities_type ON entities(type)');
+      conn.close();
+      await waitFor('the first statement explained again after the index was added', () => (scanAt(0) ? undefined : true), 30_000);
+      assert.ok(scanAt(1), 'the other statement still scans');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
