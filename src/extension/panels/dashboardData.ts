@@ -35,7 +35,7 @@ export function storeSource(store: HistoryStore, targetId: string, from: number,
 }
 
 /** The analysis window as a source (no store: its file could not be opened). */
-export function windowSource(state: TargetState, from: number, to: number): SeriesSource {
+export function windowSource(state: Pick<TargetState, 'window'>, from: number, to: number): SeriesSource {
   const bySeries = new Map<string, { labels: Record<string, string>; points: XY[] }>();
   for (const s of state.window) {
     if (s.time < from || s.time > to) continue;
@@ -176,7 +176,7 @@ export function buildDashboardData(input: BuildDashboardInput): DashboardData {
   const to = input.now;
   const from = to - RANGES[input.range].ms;
   const { state } = input;
-  const src = input.store ? storeSource(input.store, input.targetId, from, to) : state ? windowSource(state, from, to) : windowSource({ window: [] } as unknown as TargetState, from, to);
+  const src = input.store ? storeSource(input.store, input.targetId, from, to) : windowSource(state ?? { window: [] }, from, to);
   const latest = state?.latest;
   const activeAlerts: ActiveAlertRow[] = (state?.alerts ?? []).map((a) => ({
     name: a.name, severity: a.ruleId, state: a.state, value: a.value, activeAt: a.activeAt,
