@@ -79,8 +79,9 @@ export interface CheckRow {
 }
 
 export interface ActiveAlertRow {
+  /** The rule's id, e.g. 'errorRate'. */
+  ruleId: string;
   name: string;
-  severity: string;
   state: 'pending' | 'firing' | 'inactive';
   value: number;
   labels: string;

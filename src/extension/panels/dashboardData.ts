@@ -179,7 +179,7 @@ export function buildDashboardData(input: BuildDashboardInput): DashboardData {
   const src = input.store ? storeSource(input.store, input.targetId, from, to) : windowSource(state ?? { window: [] }, from, to);
   const latest = state?.latest;
   const activeAlerts: ActiveAlertRow[] = (state?.alerts ?? []).map((a) => ({
-    name: a.name, severity: a.ruleId, state: a.state, value: a.value, activeAt: a.activeAt,
+    ruleId: a.ruleId, name: a.name, state: a.state, value: a.value, activeAt: a.activeAt,
     labels: Object.entries(a.labels).map(([k, v]) => `${k}=${v}`).join(', '),
   }));
   const alertHistory: AlertHistoryRow[] = (input.alertHistory ?? []).map((e) => ({ at: e.at, type: e.type, name: e.name, severity: e.severity, message: e.message }));
