@@ -119,11 +119,33 @@ export async function runLiveWindow(args: ParsedArgs, io: CliIO, defaultDuration
   return { target: session.id, durationMs, intervalMs, snapshots, alertEvents, firing: engine.firing(), deliveryErrors, maxMemoryMb };
 }
 
-export function alertLines(run: LiveRun): string[] {
-  if (run.alertEvents.length === 0 && run.firing.length === 0) return [];
-  const lines = ['', 'Alerts:'];
+/** analyze's and check's flags: the live window's, the Prometheus source's, and the command's own. */
+export function parseLiveArgs(argv: string[], ownValued: string[]): ParsedArgs {
+  return parseArgs(argv, { valued: [...LIVE_FLAGS, ...ownValued, ...PROMETHEUS_VALUED_FLAGS], boolean: ['allow-remote', ...PROMETHEUS_BOOLEAN_FLAGS] });
+}
+
+/** The --json of a live window: its common fields around the command's own (findings, or budget results). */
+export function liveRunJson(run: LiveRun, own: Record<string, unknown>): string {
+  const window = { from: run.snapshots[0]!.time, to: run.snapshots[run.snapshots.length - 1]!.time };
+  return JSON.stringify({
+    target: run.target, durationMs: run.durationMs, intervalMs: run.intervalMs, window, snapshots: run.snapshots.length,
+    ...own, alerts: { events: run.alertEvents, firing: run.firing }, errors: summarizeErrors(run.snapshots),
+  }, null, 2);
+}
+
+/** First line of the human output, e.g. "Analyzed http://127.0.0.1:3000 for 60 s (31 snapshots every 2.00 s)". */
+export function liveRunHeading(verb: string, run: LiveRun): string {
+  return `${verb} ${run.target} for ${run.durationMs / 1000} s (${run.snapshots.length} snapshots every ${fmtMs(run.intervalMs)})`;
+}
+
+/** Alert events, alerts still firing, and what could not be collected (why a number is missing). */
+export function liveRunFooter(run: LiveRun): string[] {
+  const lines: string[] = [];
+  if (run.alertEvents.length || run.firing.length) lines.push('', 'Alerts:');
   for (const e of run.alertEvents) lines.push(`  ${new Date(e.at).toISOString()}  ${e.type.toUpperCase().padEnd(8)} ${e.message}`);
   for (const f of run.firing) lines.push(`  still firing: ${f.name}`);
+  const errors = summarizeErrors(run.snapshots);
+  if (errors.length) lines.push('', 'Collection problems:', ...errors.map((e) => `  ${e.source} (${e.count}×): ${e.message}`));
   return lines;
 }
 
@@ -159,7 +181,7 @@ export const analyzeCommand: CliCommand = {
   summary: 'Watch a service and report pool, cache, bottleneck, leak and trend findings',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, { valued: [...LIVE_FLAGS, 'pool-wait-threshold', ...PROMETHEUS_VALUED_FLAGS], boolean: ['allow-remote', ...PROMETHEUS_BOOLEAN_FLAGS] });
+    const args = parseLiveArgs(argv, ['pool-wait-threshold']);
     const settings: AnalyzerSettingsInput = {};
     const poolWait = flagString(args, 'pool-wait-threshold');
     if (poolWait !== undefined) settings.pool = { acquireWaitP95ThresholdMs: parseDuration(poolWait) };
@@ -169,15 +191,11 @@ export const analyzeCommand: CliCommand = {
     const findings = analyzeSnapshots(run.snapshots, settings);
     const failing = findings.some((f) => severityAtLeast(f.severity, 'warning')) || run.firing.length > 0;
     const code = failing ? EXIT_FINDING : EXIT_OK;
-    const window = { from: run.snapshots[0]!.time, to: run.snapshots[run.snapshots.length - 1]!.time };
     if (args.flags.has('json')) {
-      io.out(JSON.stringify({
-        target: run.target, durationMs: run.durationMs, intervalMs: run.intervalMs, window, snapshots: run.snapshots.length,
-        findings, alerts: { events: run.alertEvents, firing: run.firing }, errors: summarizeErrors(run.snapshots),
-      }, null, 2));
+      io.out(liveRunJson(run, { findings }));
       return code;
     }
-    const lines = [`Analyzed ${run.target} for ${run.durationMs / 1000} s (${run.snapshots.length} snapshots every ${fmtMs(run.intervalMs)})`, ''];
+    const lines = [liveRunHeading('Analyzed', run), ''];
     if (findings.length === 0) {
       // Without a single scrape "within thresholds" would be a claim about numbers never read.
       const scraped = run.snapshots.some((s) => s.http || s.pools || s.caches);
@@ -186,9 +204,7 @@ export const analyzeCommand: CliCommand = {
         : 'No findings, but no metrics could be read from the service (see the collection problems below): pool, cache and latency were not judged.');
     }
     for (const f of findings) lines.push(...findingLines(f), '');
-    lines.push(...alertLines(run));
-    const errors = summarizeErrors(run.snapshots);
-    if (errors.length) lines.push('', 'Collection problems:', ...errors.map((e) => `  ${e.source} (${e.count}×): ${e.message}`));
+    lines.push(...liveRunFooter(run));
     io.out(lines.join('\n').trimEnd());
     return code;
   },

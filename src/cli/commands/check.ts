@@ -1,11 +1,10 @@
 import type { CliCommand } from '../command';
-import { flagString, parseArgs } from '../args';
+import { flagString } from '../args';
 import { EXIT_FINDING, EXIT_OK } from '../io';
 import { evaluateBudget, parseBudget } from '../../core/analyzers/budget';
-import { summarizeErrors } from '../../core/analyzers/record';
 import { UserError } from '../../core/util/result';
-import { LIVE_FLAGS, LIVE_USAGE, WEBHOOK_USAGE, alertLines, runLiveWindow } from './analyze';
-import { PROMETHEUS_BOOLEAN_FLAGS, PROMETHEUS_USAGE, PROMETHEUS_VALUED_FLAGS, runPrometheusCheck, wantsPrometheus } from './prometheus';
+import { LIVE_USAGE, WEBHOOK_USAGE, liveRunFooter, liveRunHeading, liveRunJson, parseLiveArgs, runLiveWindow } from './analyze';
+import { PROMETHEUS_USAGE, runPrometheusCheck, wantsPrometheus } from './prometheus';
 
 const USAGE = `Usage: perflens check --url URL --budget "p95<300ms,error_rate<1%,rss<512MB" [--duration 30s] [options] [--json]
        perflens check --prometheus URL --selector 'job="api"' --budget "…" [--duration 5m] [--json]
@@ -29,7 +28,7 @@ ${PROMETHEUS_USAGE}
 
 Exit codes: 0 every clause holds, 1 a clause is broken or had no data, 2 bad usage (a budget
 that does not parse, say) or nothing could be collected.
---json prints {target, durationMs, snapshots, passed, budget: [{clause, metric, op, limit, status:
+--json prints {target, durationMs, intervalMs, window: {from, to}, snapshots, passed, budget: [{clause, metric, op, limit, status:
 "pass"|"fail"|"no-data", actual?, method?, message}], alerts: {events, firing}, errors}.`;
 
 export const checkCommand: CliCommand = {
@@ -37,7 +36,7 @@ export const checkCommand: CliCommand = {
   summary: 'Watch a service and fail (exit 1) when a performance budget is broken',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, { valued: [...LIVE_FLAGS, 'budget', ...PROMETHEUS_VALUED_FLAGS], boolean: ['allow-remote', ...PROMETHEUS_BOOLEAN_FLAGS] });
+    const args = parseLiveArgs(argv, ['budget']);
     const budgetText = flagString(args, 'budget');
     if (budgetText === undefined) throw new UserError('check needs --budget, e.g. --budget "p95<300ms,error_rate<1%,rss<512MB".');
     // Parse before attaching so a typo fails in milliseconds, not after the whole duration.
@@ -48,21 +47,20 @@ export const checkCommand: CliCommand = {
     const results = evaluateBudget(parsed.value, run.snapshots);
     const passed = results.every((r) => r.status === 'pass');
     if (args.flags.has('json')) {
-      io.out(JSON.stringify({
-        target: run.target, durationMs: run.durationMs, snapshots: run.snapshots.length, passed,
+      io.out(liveRunJson(run, {
+        passed,
         budget: results.map((r) => ({
           clause: r.rule.text, metric: r.rule.metric, op: r.rule.op, limit: r.rule.limit, status: r.status,
           ...(r.actual !== undefined ? { actual: r.actual } : {}), ...(r.method ? { method: r.method } : {}), message: r.message,
         })),
-        alerts: { events: run.alertEvents, firing: run.firing }, errors: summarizeErrors(run.snapshots),
-      }, null, 2));
+      }));
       return passed ? EXIT_OK : EXIT_FINDING;
     }
     const mark = { pass: 'PASS', fail: 'FAIL', 'no-data': 'NO DATA' } as const;
-    const lines = [`Checked ${run.target} for ${run.durationMs / 1000} s (${run.snapshots.length} snapshots)`, ''];
+    const lines = [liveRunHeading('Checked', run), ''];
     for (const r of results) lines.push(`${mark[r.status].padEnd(8)} ${r.rule.text.padEnd(24)} ${r.message}`);
     lines.push('', passed ? 'Budget met.' : `Budget broken: ${results.filter((r) => r.status !== 'pass').map((r) => r.rule.text).join(', ')}.`);
-    lines.push(...alertLines(run));
+    lines.push(...liveRunFooter(run));
     io.out(lines.join('\n'));
     return passed ? EXIT_OK : EXIT_FINDING;
   },

@@ -77,6 +77,20 @@ describe('cli: perflens check (real demo service)', function () {
     assert.equal(code, 0, io.stdout);
   });
 
+  it('says why a clause had no data: the collection problems are printed, as analyze does', async () => {
+    const io = capture();
+    const code = await runCli(['check', '--url', demo!.url, '--duration', '1s', '--interval', '500ms', '--metrics-path', '/nope', '--budget', 'p95<5s'], io);
+    assert.equal(code, 1, io.stdout + io.stderr);
+    assert.match(io.stdout, /^Checked http:\/\/127\.0\.0\.1:\d+ for 1 s \(\d+ snapshots every 500 ms\)/);
+    assert.match(io.stdout, /NO DATA\s+p95<5s/);
+    assert.match(io.stdout, /Collection problems:\n {2}scrape \(\d+×\): .*\/nope answered HTTP 404/);
+    const json = capture();
+    await runCli(['check', '--url', demo!.url, '--duration', '1s', '--interval', '500ms', '--budget', 'rss<4GB', '--json'], json);
+    const out = JSON.parse(json.stdout) as { intervalMs: number; window: { from: number; to: number }; snapshots: number; passed: boolean };
+    assert.equal(out.intervalMs, 500);
+    assert.ok(out.window.to > out.window.from && out.snapshots >= 2 && out.passed);
+  });
+
   it('refuses a bad budget at once (exit 2) without attaching', async () => {
     const cases: [string[], RegExp][] = [
       [['check', '--url', 'http://127.0.0.1:9'], /check needs --budget/],
