@@ -32,16 +32,5 @@ export async function recordSnapshots(
   return snapshots;
 }
 
-/** Distinct collection problems of a run, most frequent first, for the CLI's report. */
-export function summarizeErrors(snapshots: readonly Snapshot[]): { source: string; kind: string; message: string; count: number }[] {
-  const byKey = new Map<string, { source: string; kind: string; message: string; count: number }>();
-  for (const s of snapshots) {
-    for (const e of s.errors) {
-      const key = `${e.source}:${e.kind}`;
-      const cur = byKey.get(key);
-      if (cur) cur.count++;
-      else byKey.set(key, { ...e, count: 1 });
-    }
-  }
-  return [...byKey.values()].sort((a, b) => b.count - a.count);
-}
+/** Distinct collection problems of a run, most frequent first (the session summary's own count). */
+export { summarizeErrors } from '../session/summary';

@@ -178,15 +178,20 @@ export function summarizeSnapshots(target: string, snaps: readonly Snapshot[]): 
       ...(p.openConnections !== undefined ? { openConnections: p.openConnections } : {}),
     };
   }
-  const errs = new Map<string, { source: string; kind: string; message: string; count: number }>();
-  for (const s of snaps) {
+  out.errors = summarizeErrors(snaps);
+  return out;
+}
+
+/** Distinct collection problems of a run (one per source and kind, with the first message), most frequent first. */
+export function summarizeErrors(snapshots: readonly Snapshot[]): SessionSummary['errors'] {
+  const byKey = new Map<string, SessionSummary['errors'][number]>();
+  for (const s of snapshots) {
     for (const e of s.errors) {
       const key = `${e.source}:${e.kind}`;
-      const cur = errs.get(key);
+      const cur = byKey.get(key);
       if (cur) cur.count++;
-      else errs.set(key, { ...e, count: 1 });
+      else byKey.set(key, { source: e.source, kind: e.kind, message: e.message, count: 1 });
     }
   }
-  out.errors = [...errs.values()].sort((a, b) => b.count - a.count);
-  return out;
+  return [...byKey.values()].sort((a, b) => b.count - a.count);
 }
