@@ -119,28 +119,22 @@ export function diffProfiles(before: Profile, after: Profile, opts: DiffOptions 
   const totB = profileTotal(after, useTime);
   const nA = before.sampleCount;
   const nB = after.sampleCount;
-  const share = (w: number, tot: number) => (tot > 0 ? Math.min(1, w / tot) : 0);
+  // One side of a row: a function absent from a profile has a zero share (and 0 ms when that profile has time).
+  const sideOf = (x: Aggregate | undefined, total: number, p: Profile): FunctionShare => ({
+    selfShare: total > 0 ? Math.min(1, (x?.selfW ?? 0) / total) : 0,
+    totalShare: total > 0 ? Math.min(1, (x?.totalW ?? 0) / total) : 0,
+    selfSamples: withSamples ? x?.selfS ?? 0 : null,
+    totalSamples: withSamples ? x?.totalS ?? 0 : null,
+    selfMs: x ? x.selfMs : p.hasTime ? 0 : null,
+    totalMs: x ? x.totalMs : p.hasTime ? 0 : null,
+  });
   const functions: FunctionDiff[] = [];
   for (const key of new Set([...a.keys(), ...b.keys()])) {
     const x = a.get(key);
     const y = b.get(key);
     const ref = (y ?? x)!;
-    const bs: FunctionShare = {
-      selfShare: share(x?.selfW ?? 0, totA),
-      totalShare: share(x?.totalW ?? 0, totA),
-      selfSamples: withSamples ? x?.selfS ?? 0 : null,
-      totalSamples: withSamples ? x?.totalS ?? 0 : null,
-      selfMs: x ? x.selfMs : before.hasTime ? 0 : null,
-      totalMs: x ? x.totalMs : before.hasTime ? 0 : null,
-    };
-    const as: FunctionShare = {
-      selfShare: share(y?.selfW ?? 0, totB),
-      totalShare: share(y?.totalW ?? 0, totB),
-      selfSamples: withSamples ? y?.selfS ?? 0 : null,
-      totalSamples: withSamples ? y?.totalS ?? 0 : null,
-      selfMs: y ? y.selfMs : after.hasTime ? 0 : null,
-      totalMs: y ? y.totalMs : after.hasTime ? 0 : null,
-    };
+    const bs = sideOf(x, totA, before);
+    const as = sideOf(y, totB, after);
     const selfDelta = as.selfShare - bs.selfShare;
     const totalDelta = as.totalShare - bs.totalShare;
     // Test the share that moved most: self for hot leaves, total for callers of hot code.
