@@ -13,6 +13,8 @@ export class HotCodeLensProvider implements vscode.CodeLensProvider, vscode.Disp
   readonly onDidChangeCodeLenses = this.changed.event;
   private readonly cache = new Map<string, { key: string; lenses: vscode.CodeLens[] }>();
   private readonly subs: vscode.Disposable[];
+  /** How many times lenses were computed rather than served from the cache (read by the integration suite). */
+  computations = 0;
 
   constructor(
     private readonly state: ProfileState,
@@ -38,6 +40,7 @@ export class HotCodeLensProvider implements vscode.CodeLensProvider, vscode.Disp
     const key = `${doc.version}:${this.state.generation}:${settings.codeLensMinSelfPercent}`;
     const cached = this.cache.get(doc.uri.toString());
     if (cached?.key === key) return cached.lenses;
+    this.computations++;
     const spots = lensWorthy(this.state.hotSpots().get(fileKey(doc.uri.fsPath)), settings.codeLensMinSelfPercent / 100);
     const lenses = spots
       .filter((h) => h.line - 1 < doc.lineCount)

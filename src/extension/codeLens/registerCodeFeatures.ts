@@ -22,6 +22,8 @@ export interface CodeFeaturesApi {
   lineHeat(uri: vscode.Uri): HeatLine[];
   /** What the profile view last rendered (measured in the webview). */
   profileView(): ProfileViewTimings;
+  /** How many times CodeLenses were computed (not served from the per-version cache). */
+  codeLensComputations(): number;
   /** The last Profile Service's recording and loading times (ms). */
   profileTimings(): { captureMs: number; loadMs: number } | undefined;
 }
@@ -56,6 +58,7 @@ export function registerCodeFeatures(services: ExtensionServices): { disposables
       lineHeat: (uri) => lineHeat.decoratedLines(uri),
       profileView: () => ({ ...ProfilePanel.timings }),
       profileTimings: () => state.lastTimings,
+      codeLensComputations: () => lenses.computations,
     },
   };
 }

@@ -51,6 +51,11 @@ export class QueryDiagnostics implements vscode.Disposable {
   constructor(private readonly services: ExtensionServices) {
     this.subs = [
       vscode.workspace.onDidSaveTextDocument((doc) => void this.onSaved(doc)),
+      vscode.workspace.onDidDeleteFiles((e) => {
+        const gone = [...this.files.keys()].filter((f) => e.files.some((u) => f === u.fsPath || f.startsWith(u.fsPath + path.sep)));
+        gone.forEach((f) => this.forget(f));
+        if (gone.length) this.changed.fire();
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration('perflens.queries.database')) return;
         this.databaseOverride = undefined;

@@ -132,6 +132,24 @@ describe('Profiles at the code', () => {
     assert.equal(view.details?.improved, '1');
   });
 
+  it('computes CodeLenses once per document version', async () => {
+    const file = craftedProfile({ parse: 50 }, vscode.Uri.file(hotSource()).toString());
+    await vscode.commands.executeCommand(COMMANDS.importProfile, file);
+    const doc = await vscode.workspace.openTextDocument(hotUri);
+    await lensesOf(hotUri);
+    const before = api.code.codeLensComputations();
+    await lensesOf(hotUri);
+    await lensesOf(hotUri);
+    assert.equal(api.code.codeLensComputations(), before, 'the same version is served from the cache');
+    const editor = await vscode.window.showTextDocument(doc);
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), '\n'));
+    await lensesOf(hotUri);
+    assert.ok(api.code.codeLensComputations() > before, 'a new version is computed again');
+    // Never save the demo's source: revert the edit.
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    assert.equal(doc.isDirty, false);
+  });
+
   it('clears CodeLens and the Hot Functions state on Clear Profile', async () => {
     await vscode.commands.executeCommand(COMMANDS.clearProfile);
     assert.equal(api.code.profileLabel(), undefined);
