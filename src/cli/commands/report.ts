@@ -2,7 +2,7 @@ import type { CliCommand } from '../command';
 import type { ParsedArgs } from '../args';
 import { flagString, parseArgs, parseDuration } from '../args';
 import type { CliIO } from '../io';
-import { EXIT_OK } from '../io';
+import { EXIT_OK, EXIT_USAGE } from '../io';
 import type { AttachSession } from '../../core/session/session';
 import { createAttachSession } from '../../core/session/session';
 import type { SessionSummary } from '../../core/session/summary';
@@ -157,11 +157,11 @@ ${TARGET_USAGE}
   --interval D            time between collections (default: duration / 10, between 1s and 5s)
   --db FILE               also record the snapshots into this history file (created if missing)
 
-Exit codes: 0 reported, 2 bad usage or nothing could be collected.
+Exit codes: 0 reported, 2 bad usage, nothing could be collected, or --db could not be written.
 --json prints {target, window: {from, to, durationMs}, intervalMs, snapshots, measuredSeconds,
 health?, http?: {requestRate, errorRate, requests, avgMs?, p50Ms?, p95Ms?, p99Ms?, routes: [...]},
 pools?, caches?, queries?, process?, system?, presets?, errors: [{source, kind, message, count}],
-history?: {file, movedAside?}}.
+history?: {file, movedAside?, error?}}.
 
 ${PROMETHEUS_USAGE}
   With --prometheus the report covers the last --duration of the server's history at once (no
@@ -190,12 +190,13 @@ export const reportCommand: CliCommand = {
     const history = store?.value;
     if (history?.movedAside) io.err(`perflens: ${history.movedAside.reason}`);
     let snaps: Snapshot[];
+    let saveError: string | undefined;
     try {
       snaps = await collectWindow(session, durationMs, intervalMs, realWait, (s) => history?.recordSnapshot(s));
     } finally {
       await session.stop();
       const saved = await history?.close();
-      if (saved && !saved.ok) io.err(`perflens: ${saved.error.message}`);
+      if (saved && !saved.ok) saveError = saved.error.message;
     }
     const summary = summarizeSnapshots(session.id, snaps);
     const usable = snaps.some((s) => s.http || s.pools || s.caches || s.process || (s.health && s.health.state !== 'down'));
@@ -205,12 +206,14 @@ export const reportCommand: CliCommand = {
     }
     if (args.flags.has('json')) {
       const out: Record<string, unknown> = { ...summary, intervalMs };
-      if (dbFile) out.history = { file: dbFile, ...(history?.movedAside ? { movedAside: history.movedAside } : {}) };
+      if (dbFile) out.history = { file: dbFile, ...(history?.movedAside ? { movedAside: history.movedAside } : {}), ...(saveError ? { error: saveError } : {}) };
       io.out(JSON.stringify(out, null, 2));
     } else {
       io.out(reportLines(summary, intervalMs).join('\n'));
-      if (dbFile) io.out(`\nRecorded ${snaps.length} snapshots into ${dbFile}.`);
+      if (dbFile && !saveError) io.out(`\nRecorded ${snaps.length} snapshots into ${dbFile}.`);
     }
-    return EXIT_OK;
+    // The report stands, but the history asked for was not written: that is a failed run.
+    if (saveError) io.err(`perflens: ${saveError.replace(/\.?$/, '.')} The report above was not recorded; choose a writable --db path.`);
+    return saveError ? EXIT_USAGE : EXIT_OK;
   },
 };

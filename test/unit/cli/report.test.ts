@@ -118,6 +118,26 @@ describe('cli: perflens report (real demo service)', function () {
   });
 });
 
+describe('cli: perflens report --db that cannot be written', () => {
+  let demo: DemoHandle | undefined;
+  after(async () => demo?.stop());
+
+  it('does not claim the snapshots were recorded, says why, and exits 2', async () => {
+    demo = await startDemoService();
+    // Nothing can create files in /proc, root included: the history opens empty but cannot be saved.
+    const db = `/proc/perflens-report-${process.pid}.db`;
+    const io = capture();
+    const code = await runCli(['report', '--url', demo.url, '--duration', '1s', '--interval', '1s', '--db', db], io);
+    assert.equal(code, 2, io.stdout + io.stderr);
+    assert.match(io.stdout, /^PerfLens report for /);
+    assert.doesNotMatch(io.stdout, /Recorded \d+ snapshots/);
+    assert.match(io.stderr, /Could not save the metric history to \/proc\/perflens-report-\d+\.db: .*The report above was not recorded; choose a writable --db path\./);
+    const json = capture();
+    assert.equal(await runCli(['report', '--url', demo.url, '--duration', '1s', '--interval', '1s', '--db', db, '--json'], json), 2);
+    assert.match((JSON.parse(json.stdout) as { history: { error: string } }).history.error, /Could not save/);
+  });
+});
+
 describe('cli: perflens report (usage and input errors)', () => {
   it('exits 2 with a clear message', async () => {
     const cases: [string[], RegExp][] = [
