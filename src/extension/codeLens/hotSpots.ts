@@ -54,6 +54,13 @@ export function buildHotSpotIndex(p: Profile): HotSpotIndex {
   const index: HotSpotIndex = new Map();
   const total = profileSelfTotal(p);
   if (total <= 0) return index;
+  // A profile has a few hundred files and thousands of frames: resolve each file name once.
+  const keys = new Map<string, string>();
+  const keyOf = (file: string) => {
+    let k = keys.get(file);
+    if (k === undefined) keys.set(file, (k = fileKey(file)));
+    return k;
+  };
   const byKey = new Map<string, HotSpot>();
   const frameShare = new Map<number, number>();
   for (const f of p.functions) {
@@ -62,7 +69,7 @@ export function buildHotSpotIndex(p: Profile): HotSpotIndex {
     const tot = functionWeight(f, 'total') / total;
     if (self <= 0 && tot <= 0) continue;
     frameShare.set(f.frame, self);
-    const key = `${fileKey(f.file)}\0${f.line}\0${f.name}`;
+    const key = `${keyOf(f.file)}\0${f.line}\0${f.name}`;
     const seen = byKey.get(key);
     if (seen) {
       seen.selfShare += self;
@@ -72,15 +79,14 @@ export function buildHotSpotIndex(p: Profile): HotSpotIndex {
     }
     const spot: HotSpot = { frame: f.frame, name: f.name, file: f.file, line: f.line, column: f.column, selfShare: self, totalShare: tot };
     byKey.set(key, spot);
-    fileHeat(index, f.file).functions.push(spot);
+    fileHeat(index, keyOf(f.file)).functions.push(spot);
   }
   for (const heat of index.values()) heat.functions.sort((a, b) => b.selfShare - a.selfShare || b.totalShare - a.totalShare);
-  addLineHeat(p, index, total, frameShare);
+  addLineHeat(p, index, total, frameShare, keyOf);
   return index;
 }
 
-function fileHeat(index: HotSpotIndex, file: string): FileHeat {
-  const key = fileKey(file);
+function fileHeat(index: HotSpotIndex, key: string): FileHeat {
   let heat = index.get(key);
   if (!heat) index.set(key, (heat = { functions: [], lines: new Map() }));
   return heat;
@@ -90,7 +96,7 @@ function fileHeat(index: HotSpotIndex, file: string): FileHeat {
  * Line shares from the profile's per-line weights; a function the profile has no line weights for
  * puts its self share on its own first line, so it still shows.
  */
-function addLineHeat(p: Profile, index: HotSpotIndex, total: number, frameShare: Map<number, number>): void {
+function addLineHeat(p: Profile, index: HotSpotIndex, total: number, frameShare: Map<number, number>, keyOf: (file: string) => string): void {
   const withLines = new Set<number>();
   for (const l of p.lines) {
     const fr = p.frames[l.frame];
@@ -98,13 +104,13 @@ function addLineHeat(p: Profile, index: HotSpotIndex, total: number, frameShare:
     const weight = p.hasTime && l.timeMs !== null ? l.timeMs : l.samples;
     if (weight <= 0) continue;
     withLines.add(l.frame);
-    const lines = fileHeat(index, fr.file).lines;
+    const lines = fileHeat(index, keyOf(fr.file)).lines;
     lines.set(l.line, (lines.get(l.line) ?? 0) + weight / total);
   }
   for (const [frame, share] of frameShare) {
     const fr = p.frames[frame];
     if (withLines.has(frame) || !fr || fr.line <= 0 || share <= 0) continue;
-    const lines = fileHeat(index, fr.file).lines;
+    const lines = fileHeat(index, keyOf(fr.file)).lines;
     lines.set(fr.line, (lines.get(fr.line) ?? 0) + share);
   }
 }
