@@ -1,7 +1,7 @@
 import type { CliCommand } from '../command';
 import { flagString, parseArgs } from '../args';
 import { EXIT_FINDING, EXIT_OK } from '../io';
-import { fmtLocation, fmtPct, loadForCli, parsePositiveInt, table } from './profileShared';
+import { fmtLocation, fmtPct, fmtSamples, loadForCli, parsePositiveInt, table } from './profileShared';
 import type { FunctionDiff } from '../../core/profiler/diff';
 import { diffProfiles } from '../../core/profiler/diff';
 import { selectProfile } from '../../core/profiler/summary';
@@ -87,7 +87,7 @@ export const profileDiffCommand: CliCommand = {
       return code;
     }
     const describe = (label: string, s: { samples: number | null; totalMs: number | null }) =>
-      `${label}: ${s.samples !== null ? `${s.samples.toLocaleString('en-US')} samples` : ''}${s.samples !== null && s.totalMs !== null ? ', ' : ''}${s.totalMs !== null ? `${Math.round(s.totalMs).toLocaleString('en-US')} ms` : ''}`;
+      `${label}: ${s.samples !== null ? fmtSamples(s.samples) : ''}${s.samples !== null && s.totalMs !== null ? ', ' : ''}${s.totalMs !== null ? `${Math.round(s.totalMs).toLocaleString('en-US')} ms` : ''}`;
     io.out(`${describe('before', diff.before)}   ${describe('after', diff.after)}   (shares of ${diff.weight})`);
     for (const [title, list] of [['Regressed', regressed], ['Improved', improved]] as const) {
       io.out('');

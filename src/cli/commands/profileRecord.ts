@@ -4,7 +4,7 @@ import type { CliCommand } from '../command';
 import type { CliIO } from '../io';
 import { flagString, parseArgs, parseDuration } from '../args';
 import { EXIT_OK } from '../io';
-import { fmtLocation, fmtMs, parsePositiveInt } from './profileShared';
+import { fmtLocation, fmtMs, fmtSamples, parsePositiveInt } from './profileShared';
 import { captureNodeProfile, enableInspector, findInspector } from '../../core/profiler/capture/inspector';
 import { fetchPprofProfile } from '../../core/profiler/capture/pprofHttp';
 import type { InspectorAddress } from '../../core/profiler/capture/processInfo';
@@ -150,8 +150,8 @@ async function report(io: CliIO, json: boolean, file: string, source: 'inspector
     );
     return EXIT_OK;
   }
-  io.out(`Wrote ${file} (${(bytes / 1024).toFixed(0)} KB, ${p.hasSamples ? `${p.sampleCount.toLocaleString('en-US')} samples` : 'no samples'}).`);
-  if (top) io.out(`Hottest function: ${top.name} ${fmtLocation(top.file, top.line, io.cwd)} (${top.selfMs !== null ? fmtMs(top.selfMs) : `${top.selfSamples} samples`} self).`);
+  io.out(`Wrote ${file} (${(bytes / 1024).toFixed(0)} KB, ${p.hasSamples ? fmtSamples(p.sampleCount) : 'no samples'}).`);
+  if (top) io.out(`Hottest function: ${top.name} ${fmtLocation(top.file, top.line, io.cwd)} (${top.selfMs !== null ? fmtMs(top.selfMs) : fmtSamples(top.selfSamples ?? 0)} self).`);
   io.out(`Next: perflens profile summarize ${path.relative(io.cwd, file) || file}`);
   return EXIT_OK;
 }

@@ -19,6 +19,11 @@ export function fmtMs(v: number | null): string {
   return `${v.toLocaleString('en-US', { maximumFractionDigits: v >= 100 ? 0 : 1 })} ms`;
 }
 
+/** "1 sample", "2,310 samples". */
+export function fmtSamples(n: number): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? 'sample' : 'samples'}`;
+}
+
 export function fmtPct(v: number): string {
   return `${(v * 100).toFixed(1)}%`;
 }

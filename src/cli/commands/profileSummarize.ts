@@ -1,7 +1,7 @@
 import type { CliCommand } from '../command';
 import { flagString, parseArgs } from '../args';
 import { EXIT_OK } from '../io';
-import { fmtLocation, fmtMs, loadForCli, parsePositiveInt, table } from './profileShared';
+import { fmtLocation, fmtMs, fmtSamples, loadForCli, parsePositiveInt, table } from './profileShared';
 import { FORMAT_LABELS } from '../../core/profiler/formats/types';
 import type { SortKey } from '../../core/profiler/model';
 import { summarizeProfile } from '../../core/profiler/summary';
@@ -52,7 +52,7 @@ export const profileSummarizeCommand: CliCommand = {
     const head = [
       FORMAT_LABELS[summary.format],
       `${summary.profiles} profile${summary.profiles === 1 ? '' : 's'}`,
-      summary.samples !== null ? `${summary.samples.toLocaleString('en-US')} samples` : undefined,
+      summary.samples !== null ? fmtSamples(summary.samples) : undefined,
       summary.durationMs !== null ? fmtMs(summary.durationMs) : undefined,
     ].filter(Boolean);
     io.out(head.join(' · '));

@@ -68,6 +68,10 @@ describe('cli: perflens profile summarize', () => {
     assert.match(c.stdout, /^folded stacks · 1 profile · 14 samples\n/);
     assert.match(c.stdout, /note: Skipped 1 line/);
     assert.match(c.stdout, /self samples\s+total samples\s+function/);
+    // One stack, one sample: counted in the singular.
+    const one = io();
+    assert.equal(await runCli(['profile', 'summarize', path.join(FIX, 'folded', 'tall.txt')], one), 0);
+    assert.match(one.stdout, /^folded stacks · 1 profile · 1 sample\n/);
   });
 
   it('exits 2 with a clear message for usage errors and bad files', async () => {

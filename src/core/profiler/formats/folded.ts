@@ -132,7 +132,7 @@ export function importFolded(text: string, name = 'folded stacks'): ImportResult
   }
   if (stacks === 0) return invalid('folded', bad > 0 ? `none of its ${bad} non-comment lines look like "frame;frame;frame count".` : 'it contains no stacks.');
   const warnings: string[] = [];
-  if (bad > 0) warnings.push(`Skipped ${bad} line${bad === 1 ? '' : 's'} that are not "frame;frame count".`);
+  if (bad > 0) warnings.push(`Skipped ${bad} line${bad === 1 ? ' that is' : 's that are'} not "frame;frame count".`);
   if (comments > 0) warnings.push(`Ignored ${comments} comment line${comments === 1 ? '' : 's'}.`);
   const profile = b.finish(name, true, null);
   return ok({ format: 'folded', profiles: [profile], activeIndex: 0, warnings });

@@ -21,7 +21,7 @@ describe('folded stacks importer', () => {
 
   it('counts skipped comment and invalid lines in warnings', () => {
     const imp = importFixture('folded/simple-with-invalids.txt');
-    assert.deepEqual(imp.warnings, ['Skipped 1 line that are not "frame;frame count".', 'Ignored 2 comment lines.']);
+    assert.deepEqual(imp.warnings, ['Skipped 1 line that is not "frame;frame count".', 'Ignored 2 comment lines.']);
   });
 
   it('recursion.txt: 10 samples; a and b each on 9 stacks, counted once per stack despite recursion', () => {
