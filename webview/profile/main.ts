@@ -202,7 +202,13 @@ window.addEventListener('message', (e: MessageEvent<HostMessage>) => {
       renderDiff(m.data);
       return;
     case 'focus':
+      // A filtered table may hide the function: show every row again, then select it.
+      if (search.value && data) {
+        search.value = '';
+        renderTable(data);
+      }
       select(m.frame, true);
+      root.dataset.focused = data?.names[m.frame] ?? '';
       return;
     case 'empty':
       data = undefined;

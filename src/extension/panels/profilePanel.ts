@@ -57,6 +57,9 @@ export class ProfilePanel {
   private ready = false;
   private mode: 'profile' | 'diff' = 'profile';
   private focus: number | null = null;
+  /** What the page shows now, so a focus change does not resend the whole profile. */
+  private shownGeneration = -1;
+  private shownView: 'profile' | 'diff' | 'empty' = 'empty';
   private readonly disposables: vscode.Disposable[] = [];
 
   static show(services: ExtensionServices, state: ProfileState, opts: { mode?: 'profile' | 'diff'; frame?: number; preserveFocus?: boolean } = {}): ProfilePanel {
@@ -98,22 +101,28 @@ export class ProfilePanel {
   private post(what: 'all' | 'focus'): void {
     if (!this.ready) return;
     if (what === 'focus' && this.focus !== null && this.state.current) {
-      this.send({ type: 'profile', data: this.profileData(), focus: this.focus });
+      // The page already holds this profile: moving the selection is enough.
+      if (this.shownGeneration === this.state.generation && this.shownView === 'profile') this.send({ type: 'focus', frame: this.focus });
+      else this.sendProfile();
       return;
     }
     if (this.mode === 'diff' && this.state.comparison) {
       const c = this.state.comparison;
       this.send({ type: 'diff', data: diffViewData(c.diff, c.before.label, c.after.label) });
+      this.shownView = 'diff';
     } else if (this.state.current) {
-      this.send({ type: 'profile', data: this.profileData(), focus: this.focus });
+      this.sendProfile();
     } else {
       this.send({ type: 'empty', message: 'No profile is loaded. Run PerfLens: Profile Service… or PerfLens: Import Profile….' });
+      this.shownView = 'empty';
     }
   }
 
-  private profileData() {
+  private sendProfile(): void {
     const cur = this.state.current!;
-    return profileViewData(cur.profile, { title: cur.label, warnings: cur.warnings, benchmark: cur.benchmark });
+    this.send({ type: 'profile', data: profileViewData(cur.profile, { title: cur.label, warnings: cur.warnings, benchmark: cur.benchmark }), focus: this.focus });
+    this.shownGeneration = this.state.generation;
+    this.shownView = 'profile';
   }
 
   private send(m: HostMessage): void {
