@@ -91,6 +91,25 @@ export type WebviewMessage =
   | { type: 'openDiffSource'; row: number }
   | { type: 'rendered'; view: 'profile' | 'diff'; ms: number; firstRow: string };
 
+/** The host checks every page message before acting on it: a page is code the host does not trust. */
+export function isProfileWebviewMessage(m: unknown): m is WebviewMessage {
+  if (typeof m !== 'object' || m === null) return false;
+  const x = m as Record<string, unknown>;
+  const index = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+  switch (x.type) {
+    case 'ready':
+      return true;
+    case 'openSource':
+      return index(x.frame);
+    case 'openDiffSource':
+      return index(x.row);
+    case 'rendered':
+      return (x.view === 'profile' || x.view === 'diff') && typeof x.ms === 'number' && Number.isFinite(x.ms) && typeof x.firstRow === 'string';
+    default:
+      return false;
+  }
+}
+
 export function assertNever(x: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(x)}`);
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { HostMessage, WebviewMessage } from '../../../webview/profile/protocol';
-import { assertNever } from '../../../webview/profile/protocol';
+import { assertNever, isProfileWebviewMessage } from '../../../webview/profile/protocol';
 import { VIEWS } from '../constants';
 import type { ProfileState } from '../profileState';
 import type { ExtensionServices } from '../services';
@@ -93,7 +93,10 @@ export class ProfilePanel {
         if (this.mode === 'diff' && !state.comparison) this.mode = 'profile';
         this.post('all');
       }),
-      panel.webview.onDidReceiveMessage((m: WebviewMessage) => this.receive(m)),
+      panel.webview.onDidReceiveMessage((m: unknown) => {
+        if (isProfileWebviewMessage(m)) this.receive(m);
+        else services.log.warn(`profile view: ignored a malformed message from the page: ${JSON.stringify(m).slice(0, 200)}`);
+      }),
       panel.onDidDispose(() => this.dispose()),
     );
   }
