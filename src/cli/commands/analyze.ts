@@ -149,8 +149,9 @@ export function liveRunFooter(run: LiveRun): string[] {
   return lines;
 }
 
-function findingLines(f: Finding): string[] {
-  const where = f.route ? ` [${f.route}]` : '';
+export function findingLines(f: Finding): string[] {
+  // Route findings already name the route in their title.
+  const where = f.route && !f.title.includes(f.route) ? ` [${f.route}]` : '';
   return [`${f.severity.toUpperCase().padEnd(8)}  ${f.title}${where}`, `          ${f.evidence.text}`, `          → ${f.recommendation}`];
 }
 

@@ -9,6 +9,7 @@ import type { SessionSummary } from '../../core/session/summary';
 import { summarizeSnapshots } from '../../core/session/summary';
 import type { Snapshot } from '../../core/session/types';
 import { openHistoryStore } from '../../core/store';
+import { formatMs } from '../../core/util/format';
 import { UserError } from '../../core/util/result';
 import { PROMETHEUS_BOOLEAN_FLAGS, PROMETHEUS_USAGE, PROMETHEUS_VALUED_FLAGS, runPrometheusReport, wantsPrometheus } from './prometheus';
 
@@ -76,7 +77,7 @@ export async function collectWindow(session: AttachSession, durationMs: number, 
   return snaps;
 }
 
-export const fmtMs = (v: number | undefined): string => (v === undefined ? '-' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : v >= 10 ? `${Math.round(v)} ms` : `${v.toFixed(1)} ms`);
+export const fmtMs = (v: number | undefined): string => (v === undefined ? '-' : formatMs(v));
 export const fmtRate = (v: number | undefined): string => (v === undefined ? '-' : `${v >= 100 ? Math.round(v) : v.toFixed(1)}/s`);
 export const fmtPct = (v: number | undefined): string => (v === undefined ? '-' : `${(v * 100).toFixed(1)}%`);
 export function fmtBytes(v: number | undefined): string {

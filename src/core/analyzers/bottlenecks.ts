@@ -1,4 +1,5 @@
 import type { Snapshot } from '../session/types';
+import { formatMs } from '../util/format';
 import { mean } from '../util/stats';
 import type { AnalyzerSettings } from './settings';
 import { DEFAULT_ANALYZER_SETTINGS } from './settings';
@@ -182,14 +183,14 @@ export function analyzeBottlenecks(snapshots: readonly Snapshot[], settings: Ana
     const primary = causes[0];
     findings.push({
       id: `bottleneck.route:${r.route}`, analyzer: 'bottleneck', severity: p95 > 2 * limitMs ? 'critical' : 'warning', route: r.route,
-      title: `${r.route} is slow: p95 ${round(p95 / 1000, 2)} s`,
+      title: `${r.route} is slow: p95 ${formatMs(p95)}`,
       evidence: {
         window,
         numbers: {
           p95Ms: round(p95, 1), ...(wmean(r.avg) !== undefined ? { avgMs: round(wmean(r.avg)!, 1) } : {}), requestRate: round(mean(r.rates), 2),
           ...(wmean(r.err) !== undefined ? { errorRate: round(wmean(r.err)!, 4) } : {}), thresholdMs: limitMs, likelyCause: primary?.cause ?? 'external',
         },
-        text: `p95 ${Math.round(p95)} ms over the window (threshold ${limitMs} ms); likely cause: ${primary ? primary.title.toLowerCase() : 'network or external dependencies'}.`,
+        text: `p95 ${formatMs(p95)} over the window (threshold ${formatMs(limitMs)}); likely cause: ${primary ? primary.title.toLowerCase() : 'network or external dependencies'}.`,
       },
       recommendation: primary?.recommendation ?? 'Time the outbound calls this route makes.',
     });

@@ -1,3 +1,4 @@
+import { plural } from '../util/format';
 import type { PoolStats, Snapshot } from '../session/types';
 import { mean, quantile } from '../util/stats';
 import type { AnalyzerSettings } from './settings';
@@ -121,11 +122,11 @@ export function analyzePools(snapshots: readonly Snapshot[], settings: AnalyzerS
       const runTo = samples[run.endIndex]!.t;
       findings.push({
         id: `pool.saturated:${name}`, analyzer: 'pool', severity: 'critical', target: name,
-        title: `Connection pool "${name}" exhausted: all ${size} connections busy`,
+        title: `Connection pool "${name}" exhausted: ${size === 1 ? 'its only connection' : `all ${size} connections`} busy`,
         evidence: {
           window,
           numbers: { ...base, recommendedSize: recommended, longestSaturatedRun: run.length, saturatedSamples, saturatedForMs: runTo - runFrom },
-          text: `active ≥ size (${size}) for ${run.length} consecutive samples (${Math.round((runTo - runFrom) / 1000)} s; threshold ${settings.saturationSamples}), up to ${maxPending} requests waiting for a connection.`,
+          text: `active ≥ size (${size}) for ${run.length} consecutive samples (${Math.round((runTo - runFrom) / 1000)} s; threshold ${settings.saturationSamples}), up to ${plural(maxPending, 'request')} waiting for a connection.`,
         },
         recommendation: `Raise the pool size to ${recommended} (${sizingText(sizing, settings.headroom)}), or shorten how long each request holds its connection.`,
       });

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { findingLines } from '../../../src/cli/commands/analyze';
 import { runCli } from '../../../src/cli/main';
 import type { Finding } from '../../../src/core/analyzers/types';
 import type { DemoHandle } from '../../helpers/demoService';
@@ -108,5 +109,17 @@ describe('cli: perflens analyze (real demo service)', function () {
     assert.equal(await runCli(['analyze', '--url', 'http://127.0.0.1:9', '--duration', '1s'], io), 2);
     assert.match(io.stderr, /PERFLENS_WEBHOOK_URL is set but is not an http\(s\) URL/);
     assert.ok(!io.stderr.includes('secret'));
+  });
+});
+
+describe('cli: perflens analyze finding lines', () => {
+  const finding = (title: string, route?: string): Finding => ({
+    id: 'x', analyzer: 'bottleneck', severity: 'critical', title, ...(route ? { route } : {}),
+    evidence: { window: { from: 0, to: 1 }, numbers: {}, text: 'because' }, recommendation: 'do this',
+  });
+
+  it('names the route once: not again when the title already has it', () => {
+    assert.deepEqual(findingLines(finding('GET /health is slow: p95 2.42 s', 'GET /health')), ['CRITICAL  GET /health is slow: p95 2.42 s', '          because', '          → do this']);
+    assert.equal(findingLines(finding('Requests queue for connections', 'GET /api'))[0], 'CRITICAL  Requests queue for connections [GET /api]');
   });
 });

@@ -37,6 +37,9 @@ describe('analyzers/bottlenecks (diagnose slow responses)', () => {
     const route = f[3]!;
     assert.equal(route.route, 'GET /api/entities');
     assert.equal(route.evidence.numbers.likelyCause, 'database');
+    // Title and text write the same p95 the same way (as the CLI report does).
+    assert.equal(route.title, 'GET /api/entities is slow: p95 1.80 s');
+    assert.match(route.evidence.text, /^p95 1\.80 s over the window \(threshold 1\.00 s\); likely cause: /);
   });
 
   it('counts a large database share as the bottleneck even when each query is under 500 ms', () => {

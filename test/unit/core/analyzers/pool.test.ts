@@ -34,6 +34,16 @@ describe('analyzers/pool', () => {
     assert.equal(f.find((x) => x.id === 'pool.slowAcquire:db'), undefined);
   });
 
+  it('words a one-connection pool in the singular', () => {
+    const snaps = simulate({
+      intervalMs: 5000, count: 6,
+      make: (i) => ({ pools: [{ name: 'db', size: 1, active: 1, idle: 0, pending: i === 2 ? 1 : 0, acquireRate: 5, holdTimeMs: 150 }] }),
+    });
+    const sat = analyzePools(snaps).find((x) => x.id === 'pool.saturated:db')!;
+    assert.equal(sat.title, 'Connection pool "db" exhausted: its only connection busy');
+    assert.match(sat.evidence.text, /up to 1 request waiting for a connection\.$/);
+  });
+
   it('uses Little\'s law when the queue underestimates demand', () => {
     const z = recommendPoolSize([{ t: 0, size: 10, active: 3, pending: 0, acquireRate: 50, holdTimeMs: 120 }], 1.25);
     assert.equal(z.basis, 'littles-law');
