@@ -99,7 +99,10 @@ export function analyzeCaches(snapshots: readonly Snapshot[], settings: Analyzer
         const full = fill !== undefined && fill >= 0.9 && Number.isFinite(evictions) && evictions > 0;
         const ttl = settings.defaultTtlSeconds;
         let recommendation: string;
-        if (full) {
+        if (maxSize === 0) {
+          // A cache configured to hold nothing misses every lookup: TTL advice would be beside the point.
+          recommendation = 'The cache holds no entries (its maximum size is 0), so every lookup misses: give it room (a max size of at least the number of hot keys), or remove the lookups if it is disabled on purpose.';
+        } else if (full) {
           // Entries evicted within one TTL would have been reusable: grow by that many, at most 4×.
           const target = Math.min(maxSize! * 4, Math.ceil(maxSize! + evictions * ttl));
           numbers.recommendedMaxSize = target;

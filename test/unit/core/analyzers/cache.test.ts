@@ -42,6 +42,14 @@ describe('analyzers/cache', () => {
     assert.equal(low.evidence.numbers.recommendedTtlSeconds, 600);
   });
 
+  it('says a cache sized 0 holds nothing instead of advising a longer TTL (the demo with --cache-size 0)', () => {
+    const snaps = simulate({ intervalMs: 5000, count: 30, make: () => ({ caches: [{ name: 'c', hitRate: 0, hitsPerSec: 0, missesPerSec: 40, evictionsPerSec: 0, size: 0, maxSize: 0 }] }) });
+    const low = analyzeCaches(snaps).find((x) => x.id === 'cache.lowHitRate:c')!;
+    assert.equal(low.severity, 'critical');
+    assert.match(low.recommendation, /^The cache holds no entries \(its maximum size is 0\)/);
+    assert.equal(low.evidence.numbers.recommendedTtlSeconds, undefined);
+  });
+
   it('reports a falling hit rate above the threshold', () => {
     const snaps = simulate({ intervalMs: 10_000, count: 60, make: (i) => ({ caches: [{ name: 'c', hitRate: 0.99 - i * 0.004 }] }) });
     const f = analyzeCaches(snaps);
