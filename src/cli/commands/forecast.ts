@@ -6,7 +6,7 @@ import { EXIT_FINDING, EXIT_OK } from '../io';
 import { parseSeriesCsv } from '../../core/analyzers/csvSeries';
 import { DEFAULT_ANALYZER_SETTINGS } from '../../core/analyzers/settings';
 import { forecastSeries } from '../../core/analyzers/trends';
-import { UserError, errorMessage } from '../../core/util/result';
+import { UserError, fileErrorReason } from '../../core/util/result';
 
 const USAGE = `Usage: perflens forecast --input FILE.csv [--days 30] [--time-column NAME|N] [--value-column NAME|N] [--confidence 0.95] [--json]
 
@@ -45,7 +45,7 @@ export const forecastCommand: CliCommand = {
     try {
       text = await fs.promises.readFile(file, 'utf8');
     } catch (e) {
-      throw new UserError(`Cannot read ${input}: ${errorMessage(e)}`);
+      throw new UserError(`Cannot read ${input}: ${fileErrorReason(e)}.`);
     }
     const csv = parseSeriesCsv(text, { timeColumn: flagString(args, 'time-column'), valueColumn: flagString(args, 'value-column') });
     if (!csv.ok) throw new UserError(`${input}: ${csv.error.message}`);

@@ -5,7 +5,7 @@ import type { ImportOptions } from './formats/index';
 import type { ImportedProfile } from './formats/types';
 import { SourceMapResolver } from './sourcemaps';
 import type { Result } from '../util/result';
-import { errorMessage, fail, ok } from '../util/result';
+import { fail, fileErrorReason, ok } from '../util/result';
 
 export interface LoadOptions extends ImportOptions {
   /** Map frames through source maps and resolve files (default true). */
@@ -23,7 +23,7 @@ export async function loadProfileFile(file: string, opts: LoadOptions = {}): Pro
   try {
     bytes = await fs.promises.readFile(file);
   } catch (e) {
-    return fail('read', `Cannot read ${file}: ${errorMessage(e)}`);
+    return fail('read', `Cannot read ${file}: ${fileErrorReason(e)}.`);
   }
   const r = importProfile(bytes, path.basename(file), opts);
   if (!r.ok || opts.sourceMaps === false) return r;

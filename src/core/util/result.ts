@@ -30,3 +30,16 @@ export class UserError extends Error {
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
+
+/** Why a file could not be read, in words ("no such file"), instead of Node's "ENOENT: …, open '…'". */
+export function fileErrorReason(e: unknown): string {
+  const reasons: Record<string, string> = {
+    ENOENT: 'there is no such file',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EISDIR: 'it is a folder, not a file',
+    ENOTDIR: 'a part of the path is not a folder',
+  };
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return (code && reasons[code]) ?? errorMessage(e);
+}

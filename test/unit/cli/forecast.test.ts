@@ -99,7 +99,7 @@ describe('cli: perflens forecast', () => {
   it('rejects bad input with exit 2 and says where', async () => {
     const cases: [string[], RegExp][] = [
       [['forecast'], /needs --input/],
-      [['forecast', '--input', 'missing.csv'], /Cannot read missing\.csv/],
+      [['forecast', '--input', 'missing.csv'], /Cannot read missing\.csv: there is no such file\.$/m],
       [['forecast', '--input', write('bad.csv', 'time,value\n0,1\n60,abc\n'), '--json'], /Line 3: "abc" in the value column is not a number/],
       [['forecast', '--input', write('mixed.csv', '0,1\n2026-01-01T00:00:00Z,2\n')], /Line 2: the time column mixes seconds and ISO-8601/],
       [['forecast', '--input', write('ragged.csv', 't,v\n0,1\n60\n')], /Line 3 has 1 fields, expected 2/],

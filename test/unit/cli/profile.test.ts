@@ -79,7 +79,7 @@ describe('cli: perflens profile summarize', () => {
       [[], /needs a FILE/],
       [[path.join(FIX, 'pprof', 'simple.prof'), '--sort', 'cpu'], /--sort is self or total/],
       [[path.join(FIX, 'pprof', 'simple.prof'), '--top', '0'], /--top must be a whole number/],
-      [[path.join(FIX, 'nope.cpuprofile')], /Cannot read .*nope\.cpuprofile/],
+      [[path.join(FIX, 'nope.cpuprofile')], /Cannot read .*nope\.cpuprofile: there is no such file\.$/m],
       [[path.join(FIX, 'speedscope', 'invalid-incomplete-trace.json')], /Not a valid speedscope JSON file: .*incomplete trace/],
       [[path.join(FIX, 'speedscope', 'v0.1.2-simple-sampled.speedscope.json'), '--profile', '3'], /no profile 3/],
     ];
