@@ -21,8 +21,9 @@ const USAGE = `Usage: perflens explain [--db FILE] (--sql "STATEMENT" | --worksp
                         [--fail-on KIND[,KIND…]] [--min-rows N] [--json]
 
 Explains SQL statements on a copy of a SQLite database (the file is only read, never written):
-the query plan, findings (${FINDING_KINDS.join(', ')}) with a concrete suggestion each, and for
-suggested indexes, with --what-if, the statement timed before and after the index on an in-memory copy.
+the query plan and findings, each with a concrete suggestion; with --what-if, each suggested index
+is proven by timing the statement before and after it on an in-memory copy.
+Finding kinds: ${FINDING_KINDS.join(', ')}.
 
   --db FILE          the SQLite file (*.db, *.sqlite, *.sqlite3); found in --workspace when omitted
   --sql "…"          one statement to explain
