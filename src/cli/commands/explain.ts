@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CliCommand } from '../command';
 import { flagString, parseArgs } from '../args';
@@ -134,6 +135,10 @@ export const explainCommand: CliCommand = {
     const minRows = minRowsText === undefined ? undefined : Number(minRowsText);
     if (minRows !== undefined && !(Number.isInteger(minRows) && minRows >= 0)) throw new UserError(`--min-rows must be a whole number, not "${minRowsText}".`);
     const workspace = workspaceArg === undefined ? undefined : path.resolve(io.cwd, workspaceArg);
+    // A mistyped folder would otherwise read as "0 statements, no findings" and pass a CI gate.
+    if (workspace && !fs.statSync(workspace, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new UserError(`No folder at ${workspace}: --workspace is the folder whose source files hold the SQL.`);
+    }
 
     let dbPath = flagString(args, 'db');
     if (dbPath === undefined) {

@@ -106,6 +106,8 @@ describe('perflens explain', function () {
       [['explain', '--db', path.join(dir, 'missing.db'), '--sql', ENTITIES_SQL], /No database file/],
       [['explain', '--db', path.join(FIXTURES, 'store.go'), '--sql', ENTITIES_SQL], /not a SQLite database/],
       [['explain', '--db', file, '--sql', ENTITIES_SQL, '--min-rows', 'lots'], /--min-rows/],
+      [['explain', '--db', file, '--workspace', path.join(dir, 'no-such-folder')], /No folder at .*no-such-folder: --workspace is the folder/],
+      [['explain', '--db', file, '--workspace', file], /No folder at /],
       [['explain', '--db', file, '--sql', ENTITIES_SQL, '--metrics-url', 'http://example.org/metrics'], /not on this machine/],
     ];
     for (const [argv, message] of cases) {
