@@ -12,7 +12,7 @@ Checks that a service's metrics and health endpoints answer: reachability, HTTP 
 and latency of each. URL may be the service's base (http://localhost:3000), its scrape URL
 (http://localhost:3000/metrics) or a bare port (3000). Only loopback hosts unless --allow-remote.
 
-Exit codes: 0 both endpoints answer 2xx, 1 either does not, 2 bad usage.
+Exit codes: 0 both endpoints answer 2xx (and /metrics with metrics, not HTML or JSON), 1 either does\nnot, 2 bad usage.
 --json prints {baseUrl, metrics, health}; each endpoint is
 {path, url, reachable, status?, contentType?, latencyMs?, error?}.`;
 

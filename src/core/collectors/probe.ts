@@ -32,9 +32,9 @@ export const DEFAULT_METRICS_PATH = '/metrics';
 export const DEFAULT_HEALTH_PATH = '/health';
 export const DEFAULT_PROBE_TIMEOUT_MS = 2000;
 
-/** An endpoint is usable when it answered with a 2xx status. */
+/** An endpoint is usable when it answered with a 2xx status and, for metrics, with metrics. */
 export function endpointOk(e: EndpointProbe): boolean {
-  return e.reachable && e.status !== undefined && e.status >= 200 && e.status < 300;
+  return e.reachable && e.status !== undefined && e.status >= 200 && e.status < 300 && e.error === undefined;
 }
 
 export function probeOk(p: ProbeResult): boolean {
@@ -64,6 +64,17 @@ function statusMeaning(status: number, path: string, which: 'metrics' | 'health'
   return `HTTP ${status}: ${path} answered with an error status.`;
 }
 
+/**
+ * A 2xx page that is not an exposition (an app route, a login page, a JSON API) means the metrics
+ * path is wrong; the scrape would fail on it, so the probe says so now.
+ */
+function notMetrics(contentType: string | undefined, body: Buffer, path: string): string | undefined {
+  const type = (contentType ?? '').toLowerCase();
+  const head = body.subarray(0, 256).toString('utf8').trimStart();
+  const what = type.includes('html') || /^<(!doctype|html)/i.test(head) ? 'an HTML page' : type.includes('json') || /^[{[]/.test(head) ? 'JSON' : undefined;
+  return what ? `${path} answered ${what}, not Prometheus metrics. Give the path of the service's scrape endpoint (often /metrics).` : undefined;
+}
+
 async function probeEndpoint(baseUrl: string, path: string, timeoutMs: number, which: 'metrics' | 'health'): Promise<EndpointProbe> {
   const url = joinUrl(baseUrl, path);
   // Accept what Prometheus itself would ask for, so a content-negotiating exporter answers in text.
@@ -73,7 +84,7 @@ async function probeEndpoint(baseUrl: string, path: string, timeoutMs: number, w
   const { status, headers, elapsedMs } = r.value;
   const probe: EndpointProbe = { path, url, reachable: true, status, latencyMs: Math.round(elapsedMs * 10) / 10 };
   if (headers['content-type']) probe.contentType = headers['content-type'];
-  const meaning = statusMeaning(status, path, which);
+  const meaning = statusMeaning(status, path, which) ?? (which === 'metrics' ? notMetrics(probe.contentType, r.value.body, path) : undefined);
   if (meaning) probe.error = meaning;
   return probe;
 }

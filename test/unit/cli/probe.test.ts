@@ -96,6 +96,18 @@ describe('perflens probe', function () {
     assert.match(stdout, /\/healthz: HTTP 404: nothing is served at \/healthz/);
   });
 
+  it('exits 1 when the metrics path answers 2xx with something that is not metrics (JSON, HTML)', async () => {
+    const { code, stdout } = await cli('--url', demo.url, '--metrics-path', '/api/workspaces');
+    assert.equal(code, 1, stdout);
+    assert.match(stdout, /^\/api\/workspaces\s+error\s+200\s+application\/json/m);
+    assert.match(stdout, /\/api\/workspaces answered JSON, not Prometheus metrics\. Give the path of the service's scrape endpoint/);
+    const s = http.createServer((_req, res) => res.end('<!DOCTYPE html><title>Sign in</title>'));
+    servers.push(s);
+    const port = await listen(s);
+    const html = await probeTarget(`http://127.0.0.1:${port}`);
+    assert.match(html.metrics.error!, /^\/metrics answered an HTML page, not Prometheus metrics/);
+  });
+
   it('reports a closed port as unreachable (connection refused)', async () => {
     const s = net.createServer();
     const port = await listen(s);
