@@ -24,7 +24,8 @@ export interface ProfileServiceArgs {
 const ENTER = '$(edit) Enter a port, pid:N or URL…';
 
 async function pickTarget(services: ExtensionServices): Promise<string | undefined> {
-  const attached = services.registry.attached.map((t) => ({ label: t.label, description: targetId(t.spec), input: t.spec.kind === 'pid' ? `pid:${t.spec.pid}` : t.spec.baseUrl }));
+  // A Prometheus-server target names no process of its own to profile.
+  const attached = services.registry.attached.flatMap((t) => (t.spec.kind === 'prometheus' ? [] : [{ label: t.label, description: targetId(t.spec), input: t.spec.kind === 'pid' ? `pid:${t.spec.pid}` : t.spec.baseUrl }]));
   const items = [...attached, { label: ENTER, description: 'a Node, Go (pprof URL) or Python service', input: '' }];
   const picked = attached.length ? await vscode.window.showQuickPick(items, { title: 'PerfLens: Profile Service', placeHolder: 'Which service to record a CPU profile of?' }) : items[items.length - 1];
   if (!picked) return undefined;
