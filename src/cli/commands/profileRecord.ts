@@ -13,7 +13,7 @@ import { recordWithPySpy } from '../../core/profiler/capture/pyspy';
 import { loadProfileFile } from '../../core/profiler/load';
 import { topFunctions } from '../../core/profiler/model';
 import { selectProfile } from '../../core/profiler/summary';
-import { UserError } from '../../core/util/result';
+import { UserError, fileErrorReason } from '../../core/util/result';
 
 const USAGE = `Usage: perflens profile record (--pid PID | --inspect [HOST:]PORT | --pprof URL) [--duration 10s] [-o FILE]
                                [--interval 1000] [--enable-inspector] [--allow-remote] [--json]
@@ -79,6 +79,10 @@ export const profileRecordCommand: CliCommand = {
     const allowRemote = args.flags.has('allow-remote');
     const outArg = flagString(args, 'output');
     const outFile = (ext: string, label: string) => path.resolve(io.cwd, outArg ?? `perflens-${label}-${stamp()}${ext}`);
+    // Checked before sampling, so a mistyped -o does not cost the whole recording.
+    if (outArg !== undefined && !fs.statSync(path.dirname(path.resolve(io.cwd, outArg)), { throwIfNoEntry: false })?.isDirectory()) {
+      throw new UserError(`Cannot write ${outArg}: the folder ${path.dirname(path.resolve(io.cwd, outArg))} does not exist.`);
+    }
 
     let file: string;
     let source: 'inspector' | 'pprof' | 'py-spy';
@@ -88,7 +92,7 @@ export const profileRecordCommand: CliCommand = {
         const r = await fetchPprofProfile(flagString(args, 'pprof')!, durationMs / 1000, { allowRemote });
         if (!r.ok) throw new UserError(r.error.message);
         file = outFile('.pb.gz', 'pprof');
-        fs.writeFileSync(file, r.value);
+        writeProfile(file, r.value);
         source = 'pprof';
       } else {
         let addr: InspectorAddress;
@@ -116,7 +120,7 @@ export const profileRecordCommand: CliCommand = {
         const r = await captureNodeProfile(addr, { durationMs, samplingIntervalUs: intervalUs, signal, allowRemote });
         if (!r.ok) throw new UserError(r.error.message);
         file = outFile('.cpuprofile', label);
-        fs.writeFileSync(file, JSON.stringify(r.value));
+        writeProfile(file, JSON.stringify(r.value));
         source = 'inspector';
       }
     } finally {
@@ -125,6 +129,14 @@ export const profileRecordCommand: CliCommand = {
     return report(io, args.flags.has('json'), file, source);
   },
 };
+
+function writeProfile(file: string, data: string | Uint8Array): void {
+  try {
+    fs.writeFileSync(file, data);
+  } catch (e) {
+    throw new UserError(`The profile was recorded but could not be written to ${file}: ${fileErrorReason(e)}.`);
+  }
+}
 
 async function report(io: CliIO, json: boolean, file: string, source: 'inspector' | 'pprof' | 'py-spy'): Promise<number> {
   const bytes = fs.statSync(file).size;
@@ -151,7 +163,8 @@ async function report(io: CliIO, json: boolean, file: string, source: 'inspector
     return EXIT_OK;
   }
   io.out(`Wrote ${file} (${(bytes / 1024).toFixed(0)} KB, ${p.hasSamples ? fmtSamples(p.sampleCount) : 'no samples'}).`);
-  if (top) io.out(`Hottest function: ${top.name} ${fmtLocation(top.file, top.line, io.cwd)} (${top.selfMs !== null ? fmtMs(top.selfMs) : fmtSamples(top.selfSamples ?? 0)} self).`);
-  io.out(`Next: perflens profile summarize ${path.relative(io.cwd, file) || file}`);
+  const where = fmtLocation(top?.file ?? '', top?.line ?? 0, io.cwd);
+  if (top) io.out(`Hottest function: ${top.name}${where ? ` ${where}` : ''} (${top.selfMs !== null ? fmtMs(top.selfMs) : fmtSamples(top.selfSamples ?? 0)} self).`);
+  io.out(`Next: perflens profile summarize ${fmtLocation(file, 0, io.cwd)}`);
   return EXIT_OK;
 }

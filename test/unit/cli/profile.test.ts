@@ -154,6 +154,11 @@ describe('cli: perflens profile record', () => {
     assert.ok(out.samples > 20);
     const s = await summarize([out.file, '--top', '50']);
     assert.ok(s.functions.some((f) => f.name === 'busyWork'));
+    // For people: one space between a name and its location, and a next step that can be pasted.
+    const human = io(dir);
+    assert.equal(await runCli(['profile', 'record', '--pid', String(target.pid), '--duration', '300ms', '-o', 'again.cpuprofile'], human), 0, human.stderr);
+    assert.match(human.stdout, /^Wrote .*again\.cpuprofile \(\d+ KB, [\d,]+ samples?\)\.\nHottest function: \S.*\S \(.+ self\)\.\nNext: perflens profile summarize again\.cpuprofile\n$/);
+    assert.doesNotMatch(human.stdout, /Hottest function: .* {2}/);
   });
 
   it('pulls a Go profile with --pprof and says when a process has no inspector', async function () {
@@ -182,6 +187,8 @@ describe('cli: perflens profile record', () => {
       [['--pid', '1', '--pprof', 'http://127.0.0.1:1'], /exactly one of --pid/],
       [['--inspect', 'nonsense'], /--inspect is \[HOST:\]PORT/],
       [['--inspect', '9229', '--duration', '10ms'], /--duration must be between/],
+      // Refused before recording, not after the whole duration.
+      [['--inspect', '127.0.0.1:1', '-o', 'missing/x.cpuprofile'], /^perflens: Cannot write missing\/x\.cpuprofile: the folder .*missing does not exist\.$/m],
     ] as [string[], RegExp][]) {
       const c = io(dir);
       assert.equal(await runCli(['profile', 'record', ...args], c), 2, args.join(' '));
