@@ -1,6 +1,7 @@
 import type { Snapshot } from '../session/types';
 import type { LinearFit, Point } from '../util/stats';
 import { olsFit, predictWithInterval } from '../util/stats';
+import { plural } from '../util/format';
 import type { AnalyzerSettings } from './settings';
 import { DEFAULT_ANALYZER_SETTINGS } from './settings';
 import type { Finding } from './types';
@@ -146,7 +147,7 @@ export function analyzeTrends(snapshots: readonly Snapshot[], settings: Analyzer
     if (!fc || !fc.significant || fc.growth <= settings.monitorGrowth) continue;
     findings.push({
       id: `forecast.${metric}`, analyzer: 'forecast', severity: fc.growth > settings.scaleOutGrowth ? 'warning' : 'info', target: metric,
-      title: `${def.label[0]!.toUpperCase()}${def.label.slice(1)} projected ${pct(fc.growth, 0)} higher in ${settings.forecastDays} days`,
+      title: `${def.label[0]!.toUpperCase()}${def.label.slice(1)} projected ${pct(fc.growth, 0)} higher in ${plural(settings.forecastDays, 'day')}`,
       evidence: {
         window: { from: series[0]!.t, to: fc.current.atMs },
         numbers: {

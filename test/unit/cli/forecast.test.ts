@@ -94,6 +94,10 @@ describe('cli: perflens forecast', () => {
     assert.equal(code, 0);
     assert.match(io.stdout, /^rss_mb over timestamp: 20 points/);
     assert.match(io.stdout, /Current capacity appears sufficient/);
+    assert.match(io.stdout, /^ {2}in 30 days \(/m);
+    const one = capture(dir);
+    assert.equal(await runCli(['forecast', '--input', file, '--value-column', 'rss_mb', '--days', '1'], one), 0);
+    assert.match(one.stdout, /^ {2}in 1 day \(/m);
   });
 
   it('rejects bad input with exit 2 and says where', async () => {
