@@ -32,15 +32,17 @@ export function snapshotTable(s: Snapshot, target: string): string {
   lines.push(`Health  ${h ? h.state + (h.reasons.length ? ': ' + h.reasons.join('; ') : '') : '-'}`);
   if (s.http) {
     lines.push(`HTTP    ${fmtRate(s.http.requestRate)}  errors ${fmtPct(s.http.errorRate)}  avg ${fmtMs(s.http.avgMs)}  p50 ${fmtMs(s.http.p50Ms)}  p95 ${fmtMs(s.http.p95Ms)}  p99 ${fmtMs(s.http.p99Ms)}`, '');
-    const rows = s.http.routes.slice(0, 15).map((r) => [`  ${r.method ? r.method + ' ' : ''}${r.route}`, fmtRate(r.requestRate), fmtPct(r.errorRate), fmtMs(r.p50Ms), fmtMs(r.p95Ms), fmtMs(r.p99Ms)]);
-    lines.push(...table([['  ROUTE', 'RATE', 'ERRORS', 'P50', 'P95', 'P99'], ...rows]), '');
+    // The same columns as perflens report's route table.
+    const rows = s.http.routes.slice(0, 15).map((r) => [`  ${r.method ? r.method + ' ' : ''}${r.route}`, fmtRate(r.requestRate), fmtPct(r.errorRate), fmtMs(r.avgMs), fmtMs(r.p50Ms), fmtMs(r.p95Ms), fmtMs(r.p99Ms)]);
+    lines.push(...table([['  ROUTE', 'RATE', 'ERRORS', 'AVG', 'P50', 'P95', 'P99'], ...rows]), '');
   } else {
     lines.push('HTTP    (waiting for a second scrape)');
   }
   for (const p of s.pools ?? []) lines.push(`Pool    ${p.name ? p.name + ' ' : ''}active ${p.active ?? '-'}/${p.size ?? '-'}  idle ${p.idle ?? '-'}  pending ${p.pending ?? '-'}  wait p95 ${fmtMs(p.acquireWaitP95Ms)}`);
   for (const c of s.caches ?? []) lines.push(`Cache   ${c.name ? c.name + ' ' : ''}hit rate ${fmtPct(c.hitRate)}  size ${c.size ?? '-'}${c.maxSize !== undefined ? '/' + c.maxSize : ''}  evictions ${fmtRate(c.evictionsPerSec)}`);
-  if (s.process) lines.push(`Process pid ${s.process.pid}  CPU ${s.process.cpuPercent.toFixed(1)}%  RSS ${fmtBytes(s.process.rssBytes)}${s.process.openConnections !== undefined ? `  ${s.process.openConnections} TCP` : ''}`);
-  if (s.system) lines.push(`System  CPU ${s.system.cpuPercent.toFixed(1)}%  memory ${fmtBytes(s.system.memUsedBytes)}/${fmtBytes(s.system.memTotalBytes)}`);
+  const p = s.process;
+  if (p) lines.push(`Process pid ${p.pid}  CPU ${p.cpuPercent.toFixed(1)}%  RSS ${fmtBytes(p.rssBytes)}${p.heapUsedBytes !== undefined ? `  heap ${fmtBytes(p.heapUsedBytes)}` : ''}${p.openConnections !== undefined ? `  ${p.openConnections} TCP connections` : ''}`);
+  if (s.system) lines.push(`System  CPU ${s.system.cpuPercent.toFixed(1)}%  memory ${fmtBytes(s.system.memUsedBytes)} of ${fmtBytes(s.system.memTotalBytes)}`);
   if (s.errors.length) lines.push('', ...s.errors.map((e) => `! ${e.source}/${e.kind}: ${e.message}`));
   return lines.join('\n');
 }

@@ -3,10 +3,11 @@
  * report, a finding and a status line.
  */
 
-/** 4.9 ms, 48 ms, 2.42 s. */
+/** 0.04 ms, 4.9 ms, 48 ms, 2.42 s. */
 export function formatMs(ms: number): string {
   if (ms >= 999.5) return `${(ms / 1000).toFixed(2)} s`;
-  return ms >= 10 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`;
+  // A cached answer takes microseconds: "0.0 ms" would read as "not measured".
+  return ms >= 10 ? `${Math.round(ms)} ms` : ms >= 1 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`;
 }
 
 /** "1 connection", "5 connections": a count with its noun in the right number. */

@@ -59,7 +59,10 @@ describe('cli: perflens watch', function () {
     assert.ok(out.every((frame) => frame.startsWith('\x1b[H\x1b[2J')), 'every frame clears the screen first');
     const last = out[out.length - 1]!;
     assert.match(last, /PerfLens watching http:\/\/127\.0\.0\.1:\d+/);
-    assert.match(last, /ROUTE +RATE +ERRORS +P50 +P95 +P99/);
+    assert.match(last, /ROUTE +RATE +ERRORS +AVG +P50 +P95 +P99/);
+    // Worded like perflens report: connections and memory spelled out.
+    assert.match(last, /^Process pid \d+ {2}CPU [\d.]+% {2}RSS [\d.]+ MB( {2}heap [\d.]+ MB)?( {2}\d+ TCP connections)?$/m);
+    assert.match(last, /^System {2}CPU [\d.]+% {2}memory [\d.]+ [KMGT]?B of [\d.]+ [KMGT]?B$/m);
     assert.match(last, /GET \/items/);
   });
 
