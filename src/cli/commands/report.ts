@@ -9,7 +9,7 @@ import type { SessionSummary } from '../../core/session/summary';
 import { summarizeSnapshots } from '../../core/session/summary';
 import type { Snapshot } from '../../core/session/types';
 import { openHistoryStore } from '../../core/store';
-import { formatMs } from '../../core/util/format';
+import { formatMs, plural } from '../../core/util/format';
 import { UserError } from '../../core/util/result';
 import { PROMETHEUS_BOOLEAN_FLAGS, PROMETHEUS_USAGE, PROMETHEUS_VALUED_FLAGS, runPrometheusReport, wantsPrometheus } from './prometheus';
 
@@ -78,7 +78,7 @@ export async function collectWindow(session: AttachSession, durationMs: number, 
 }
 
 export const fmtMs = (v: number | undefined): string => (v === undefined ? '-' : formatMs(v));
-export const fmtRate = (v: number | undefined): string => (v === undefined ? '-' : `${v >= 100 ? Math.round(v) : v.toFixed(1)}/s`);
+export const fmtRate = (v: number | undefined): string => (v === undefined ? '-' : `${v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1)}/s`);
 export const fmtPct = (v: number | undefined): string => (v === undefined ? '-' : `${(v * 100).toFixed(1)}%`);
 export function fmtBytes(v: number | undefined): string {
   if (v === undefined) return '-';
@@ -106,7 +106,7 @@ export function reportLines(s: SessionSummary, intervalMs: number): string[] {
   }
   if (s.http) {
     const h = s.http;
-    lines.push(`HTTP     ${fmtRate(h.requestRate)} (${h.requests} requests), errors ${fmtPct(h.errorRate)}, avg ${fmtMs(h.avgMs)}, p50 ${fmtMs(h.p50Ms)}, p95 ${fmtMs(h.p95Ms)}, p99 ${fmtMs(h.p99Ms)}`);
+    lines.push(`HTTP     ${fmtRate(h.requestRate)} (${plural(h.requests, 'request')}), errors ${fmtPct(h.errorRate)}, avg ${fmtMs(h.avgMs)}, p50 ${fmtMs(h.p50Ms)}, p95 ${fmtMs(h.p95Ms)}, p99 ${fmtMs(h.p99Ms)}`);
     if (h.routes.length) {
       lines.push('');
       lines.push(...table([['  ROUTE', 'RATE', 'ERRORS', 'AVG', 'P50', 'P95', 'P99'], ...h.routes.map((r) => [`  ${r.method ? r.method + ' ' : ''}${r.route}`, fmtRate(r.requestRate), fmtPct(r.errorRate), fmtMs(r.avgMs), fmtMs(r.p50Ms), fmtMs(r.p95Ms), fmtMs(r.p99Ms)])]));

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fmtRate } from '../../../src/cli/commands/report';
 import { runCli } from '../../../src/cli/main';
 import type { SessionSummary } from '../../../src/core/session/summary';
 import { openHistoryStore } from '../../../src/core/store';
@@ -135,6 +136,12 @@ describe('cli: perflens report --db that cannot be written', () => {
     const json = capture();
     assert.equal(await runCli(['report', '--url', demo.url, '--duration', '1s', '--interval', '1s', '--db', db, '--json'], json), 2);
     assert.match((JSON.parse(json.stdout) as { history: { error: string } }).history.error, /Could not save/);
+  });
+});
+
+describe('cli: perflens report number formats', () => {
+  it('writes large rates with thousands separators, as explain and profile write counts', () => {
+    assert.deepEqual([0.04, 41.66, 100, 12614.4].map(fmtRate), ['0.0/s', '41.7/s', '100/s', '12,614/s']);
   });
 });
 
