@@ -73,7 +73,7 @@ export async function scrapeMetrics(url: string, opts: ScrapeOptions = {}): Prom
   if (!r.ok && r.error.kind === 'network' && (r.error.cause as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET') r = await request();
   if (!r.ok) {
     if (r.error.kind === 'too-large') {
-      return fail('too-large', `The metrics at ${url} are larger than the ${(maxBytes / 1024 / 1024).toFixed(maxBytes < 1024 * 1024 ? 2 : 0)} MB limit; the scrape was stopped. Raise the body limit or reduce the series the service exports.`);
+      return fail('too-large', `The metrics at ${url} are larger than the ${(maxBytes / 1024 / 1024).toFixed(maxBytes < 1024 * 1024 ? 2 : 0)} MB limit; the scrape was stopped. Reduce the series the service exports (high-cardinality labels such as user or request ids are the usual cause).`);
     }
     return fail(r.error.kind, r.error.message, r.error.cause);
   }

@@ -123,6 +123,8 @@ describe('scrapeMetrics', () => {
     assert.ok(!r.ok);
     assert.equal(r.error.kind, 'too-large');
     assert.match(r.error.message, /10 MB/);
+    // Advice the user can act on: there is no setting for the limit.
+    assert.match(r.error.message, /Reduce the series the service exports/);
     assert.ok(sent < 100 * 1024 * 1024, `the server should have been cut off early, sent ${sent}`);
   });
 
