@@ -9,6 +9,7 @@ export const COMMAND_CATEGORY = 'PerfLens';
 
 export const COMMANDS = {
   attach: 'perflens.attach',
+  attachPrometheus: 'perflens.attachPrometheus',
   detach: 'perflens.detach',
   showDashboard: 'perflens.showDashboard',
   diagnoseSlowResponses: 'perflens.diagnoseSlowResponses',

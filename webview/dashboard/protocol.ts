@@ -27,6 +27,8 @@ export interface TargetView {
   attachedAt: string;
   probe?: { metrics: EndpointView; health: EndpointView; probedAt: string };
   level: HealthLevelView;
+  /** Set for a target read through a Prometheus server: its URL and the selector naming the service. */
+  prometheus?: { serverUrl: string; selector: string };
 }
 
 export type HealthLevelView = 'unknown' | 'healthy' | 'degraded' | 'down';
@@ -97,6 +99,29 @@ export interface AlertHistoryRow {
   message: string;
 }
 
+/** One instance of a service read through a Prometheus server. */
+export interface InstanceRow {
+  instance: string;
+  /** Prometheus's `up`: the server's last scrape of it succeeded. */
+  up: boolean;
+  requestRate?: number;
+  errorRate?: number;
+  p95Ms?: number;
+  cpuPercent?: number;
+  rssBytes?: number;
+}
+
+/** A pending or firing alert of the Prometheus server's own rules. */
+export interface ServerAlertRow {
+  name: string;
+  state: 'pending' | 'firing';
+  /** `key=value` pairs joined by ", " (text, never markup). */
+  labels: string;
+  /** The alert's labels satisfy the target's selector: it is about this service. */
+  matchesTarget: boolean;
+  activeAt?: number;
+}
+
 export interface FindingView {
   id: string;
   severity: 'info' | 'warning' | 'critical';
@@ -154,6 +179,10 @@ export interface DashboardData {
   checks: CheckRow[];
   activeAlerts: ActiveAlertRow[];
   alertHistory: AlertHistoryRow[];
+  /** Per-instance numbers (Prometheus-server targets; empty otherwise). */
+  instances: InstanceRow[];
+  /** The Prometheus server's own pending and firing alerts (Prometheus-server targets). */
+  serverAlerts: ServerAlertRow[];
   findings: FindingView[];
   forecast?: ForecastView;
   /** Collection problems of the latest round, one line each. */

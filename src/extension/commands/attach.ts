@@ -4,6 +4,7 @@ import { COMMANDS } from '../constants';
 import type { ExtensionServices } from '../services';
 import type { AttachOutcome } from '../targets/attachTarget';
 import { attachTarget } from '../targets/attachTarget';
+import { parsePrometheusInput } from '../targets/prometheusTarget';
 
 /**
  * PerfLens: Attach to Service… — asks for a URL, port or pid (or takes it as the argument, which
@@ -13,6 +14,11 @@ import { attachTarget } from '../targets/attachTarget';
 export async function attachCommand(services: ExtensionServices, arg?: unknown): Promise<AttachOutcome | undefined> {
   // A string (tests, auto-attach) or a recent target's tree item (its inline Attach action).
   const given = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && typeof (arg as { targetInput?: unknown }).targetInput === 'string' ? (arg as { targetInput: string }).targetInput : undefined;
+  if (given !== undefined && parsePrometheusInput(given)) {
+    // A recent Prometheus-server target (its tree item's inline Attach action).
+    await vscode.commands.executeCommand(COMMANDS.attachPrometheus, given);
+    return undefined;
+  }
   const input = given ?? (await askForTarget(services));
   if (input === undefined) return undefined;
   const outcome = await vscode.window.withProgress(
@@ -25,7 +31,7 @@ export async function attachCommand(services: ExtensionServices, arg?: unknown):
     return outcome;
   }
   const { target } = outcome;
-  services.log.info(`attached to ${target.spec.kind === 'pid' ? target.label : target.spec.baseUrl}: ${outcome.summary}`);
+  services.log.info(`attached to ${target.spec.kind === 'url' || target.spec.kind === 'port' ? target.spec.baseUrl : target.label}: ${outcome.summary}`);
   for (const line of outcome.details) services.log.info(`  ${line}`);
   const message = `PerfLens attached to ${target.label}: ${outcome.summary}`;
   const show = outcome.healthy ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;

@@ -3,6 +3,7 @@ import type { CommandId } from '../constants';
 import { COMMANDS } from '../constants';
 import type { ExtensionServices } from '../services';
 import { attachCommand } from './attach';
+import { attachPrometheusCommand } from './attachPrometheus';
 import { detachCommand } from './detach';
 import { diagnoseCommand } from './diagnose';
 import { exportReportCommand } from './exportReport';
@@ -24,6 +25,7 @@ type CommandHandler = (services: ExtensionServices, ...args: unknown[]) => unkno
 /** Every command PerfLens contributes, by id; the record type makes a missing handler a compile error. */
 export const COMMAND_HANDLERS: Record<CommandId, CommandHandler> = {
   [COMMANDS.attach]: (s, arg) => attachCommand(s, arg),
+  [COMMANDS.attachPrometheus]: (s, arg) => attachPrometheusCommand(s, arg),
   [COMMANDS.detach]: (s, arg) => detachCommand(s, arg),
   [COMMANDS.showDashboard]: (s, arg, range) => showDashboardCommand(s, arg, range),
   [COMMANDS.diagnoseSlowResponses]: (s) => diagnoseCommand(s),

@@ -8,6 +8,7 @@ import type { PerfLensSettings } from '../config';
 import { HISTORY_FILE_NAME, SECRET_KEYS } from '../constants';
 import { readCurrentSettings } from '../services';
 import type { TargetRegistry } from '../targets/targetRegistry';
+import { deserializeAuth, prometheusSecretKey } from '../targets/prometheusTarget';
 import { targetId } from '../targets/targetRegistry';
 import { liveConfigFrom, needsRestart } from './liveConfig';
 import { LiveMonitor } from './liveMonitor';
@@ -45,6 +46,7 @@ export function createLiveMonitor(context: vscode.ExtensionContext, log: vscode.
     config: () => liveConfigFrom(settings),
     openStore,
     alertHandlers: () => [new SecretWebhookHandler(context.secrets)],
+    prometheusAuth: async (serverUrl) => deserializeAuth(await context.secrets.get(prometheusSecretKey(serverUrl))),
     log: (level, message) => log[level](message),
   });
 

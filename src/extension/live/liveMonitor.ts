@@ -19,7 +19,9 @@ import type { Clock } from '../../core/util/clock';
 import { systemClock } from '../../core/util/clock';
 import type { Result } from '../../core/util/result';
 import { errorMessage } from '../../core/util/result';
-import type { TargetSpec } from '../../core/util/target';
+import type { PrometheusAuth, PrometheusSession } from '../../core/prometheus';
+import type { AttachedSpec } from '../targets/targetRegistry';
+import { PrometheusSessions } from './prometheusSessions';
 import type { TargetHealth } from './targetHealth';
 import { assessTargetHealth } from './targetHealth';
 
@@ -38,10 +40,10 @@ export interface LiveConfig {
 }
 
 export interface LiveTargetSpec {
-  /** targetId(spec): the base URL or pid:N. */
+  /** targetId(spec): the base URL, pid:N, or prometheus:<server>{<selector>}. */
   id: string;
   label: string;
-  spec: TargetSpec;
+  spec: AttachedSpec;
 }
 
 export interface TargetState {
@@ -72,6 +74,8 @@ export interface LiveMonitorOptions {
   windowMs?: number;
   /** …and at most this many snapshots of it. */
   maxWindowSnapshots?: number;
+  /** Credentials of a Prometheus server (SecretStorage in the editor), read when its session starts. */
+  prometheusAuth?: (serverUrl: string) => Promise<PrometheusAuth | undefined>;
 }
 
 interface Entry {
@@ -118,6 +122,8 @@ export class LiveMonitor {
   private readonly clock: Clock;
   private readonly entries = new Map<string, Entry>();
   private manager?: SessionManager;
+  /** Sessions of Prometheus-server targets; their snapshots take the same path as the manager's. */
+  private readonly prometheus: PrometheusSessions;
   private managerSub?: { dispose(): void };
   private storePromise?: Promise<HistoryStore | undefined>;
   private storeValue?: HistoryStore;
@@ -130,6 +136,14 @@ export class LiveMonitor {
 
   constructor(private readonly opts: LiveMonitorOptions) {
     this.clock = opts.clock ?? systemClock;
+    this.prometheus = new PrometheusSessions({
+      clock: this.clock, onSnapshot: (s) => this.onSnapshot(s), log: opts.log, ...(opts.prometheusAuth ? { auth: opts.prometheusAuth } : {}),
+    });
+  }
+
+  /** The running PrometheusSession of a Prometheus-server target (its source reads server history). */
+  prometheusSession(id: string): PrometheusSession | undefined {
+    return this.prometheus.session(id);
   }
 
   /** The history store once opened (undefined before the first attach or if it could not open). */
@@ -238,7 +252,7 @@ export class LiveMonitor {
   async dispose(): Promise<void> {
     this.disposed = true;
     this.managerSub?.dispose();
-    await this.manager?.dispose();
+    await Promise.all([this.manager?.dispose(), this.prometheus.dispose()]);
     await this.flushAlerts();
     this.entries.clear();
     const store = await (this.storePromise ?? Promise.resolve(undefined));
@@ -262,8 +276,11 @@ export class LiveMonitor {
       entry.collecting = false;
       return { ok: true, value: undefined };
     }
-    const r = this.sessions().attach({
-      target: entry.spec.spec, id: entry.spec.id, intervalMs: cfg.intervalMs, metricsPath: cfg.metricsPath, healthPath: cfg.healthPath,
+    const spec = entry.spec.spec;
+    const r = spec.kind === 'prometheus'
+      ? this.prometheus.start(entry.spec.id, spec, { allowRemote: cfg.allowRemote, intervalMs: cfg.intervalMs, queryTimeoutMs: cfg.requestTimeoutMs })
+      : this.sessions().attach({
+      target: spec, id: entry.spec.id, intervalMs: cfg.intervalMs, metricsPath: cfg.metricsPath, healthPath: cfg.healthPath,
       statusPath: cfg.statusPath, scrapeTimeoutMs: cfg.requestTimeoutMs, allowRemote: cfg.allowRemote,
     });
     if (!r.ok) {
@@ -271,14 +288,15 @@ export class LiveMonitor {
       return { ok: false, error: r.error };
     }
     entry.collecting = true;
-    entry.firstRound = true;
+    // A server's first answer already has rates (its window reaches back); a scrape's has none.
+    entry.firstRound = spec.kind !== 'prometheus';
     return { ok: true, value: undefined };
   }
 
   private async stopSession(id: string): Promise<void> {
     const e = this.entries.get(id);
     if (e) e.collecting = false;
-    await this.manager?.detach(id);
+    await Promise.all([this.manager?.detach(id), this.prometheus.stop(id)]);
   }
 
   private engineFor(entry: Entry, cfg: LiveConfig): AlertEngine {

@@ -12,6 +12,8 @@ import { olsFit, predictWithInterval } from '../../core/util/stats';
 import type {
   ActiveAlertRow, AlertHistoryRow, ChartId, ChartView, DashboardData, FindingView, ForecastView, RangeId, SeriesView, SummaryView, Unit, XY,
 } from '../../../webview/dashboard/protocol';
+import type { Snapshot } from '../../core/session/types';
+import { instanceRows, serverAlertRows } from './prometheusRows';
 import { RANGES } from '../../../webview/dashboard/protocol';
 import type { TargetState } from '../live/liveMonitor';
 
@@ -169,6 +171,24 @@ export interface BuildDashboardInput {
   store?: HistoryStore;
   alertHistory?: AlertEvent[];
   forecastMetric?: keyof typeof FORECAST_METRICS;
+  /**
+   * A Prometheus-server target's history over the range, read from the server (long ranges):
+   * charts use it instead of the local store. An error is shown and the store used instead.
+   */
+  serverHistory?: { snapshots: readonly Snapshot[]; stepMs: number } | { error: string };
+}
+
+function sourceFor(input: BuildDashboardInput, from: number, to: number): SeriesSource {
+  const h = input.serverHistory;
+  if (h && 'snapshots' in h) return { ...windowSource({ window: h.snapshots }, from, to), resolution: `server, ${formatStep(h.stepMs)} steps` };
+  return input.store ? storeSource(input.store, input.targetId, from, to) : windowSource(input.state ?? { window: [] }, from, to);
+}
+
+function formatStep(ms: number): string {
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000} d`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${ms / 1000} s`;
 }
 
 export function buildDashboardData(input: BuildDashboardInput): DashboardData {
@@ -176,7 +196,8 @@ export function buildDashboardData(input: BuildDashboardInput): DashboardData {
   const to = input.now;
   const from = to - RANGES[input.range].ms;
   const { state } = input;
-  const src = input.store ? storeSource(input.store, input.targetId, from, to) : windowSource(state ?? { window: [] }, from, to);
+  const src = sourceFor(input, from, to);
+  const historyError = input.serverHistory && 'error' in input.serverHistory ? [`History from the Prometheus server: ${input.serverHistory.error}`] : [];
   const latest = state?.latest;
   const activeAlerts: ActiveAlertRow[] = (state?.alerts ?? []).map((a) => ({
     ruleId: a.ruleId, name: a.name, state: a.state, value: a.value, activeAt: a.activeAt,
@@ -191,9 +212,11 @@ export function buildDashboardData(input: BuildDashboardInput): DashboardData {
     routes: (latest?.http?.routes ?? []).map((r) => ({ route: r.route, method: r.method, requestRate: r.requestRate, errorRate: r.errorRate, p50Ms: r.p50Ms, p95Ms: r.p95Ms, p99Ms: r.p99Ms })),
     checks: (latest?.health?.checks ?? []).map((c) => ({ name: c.name, status: c.status, ...(c.detail ? { detail: c.detail } : {}) })),
     activeAlerts, alertHistory,
+    instances: instanceRows(latest),
+    serverAlerts: serverAlertRows(latest),
     findings: findingViews(state),
     forecast: forecastFor(input, to),
-    problems: (latest?.errors ?? []).map((e) => `${e.source}: ${e.message}`),
+    problems: [...historyError, ...(latest?.errors ?? []).map((e) => `${e.source}: ${e.message}`)],
     buildMs: 0,
   };
   data.buildMs = performance.now() - started;

@@ -9,6 +9,8 @@ import type { EndpointReport } from '../targets/probeReport';
 import type { AttachedTarget } from '../targets/targetRegistry';
 import { targetId } from '../targets/targetRegistry';
 import { buildDashboardData } from './dashboardData';
+import type { ServerHistory } from './serverHistory';
+import { ServerHistoryCache } from './serverHistory';
 import { DASHBOARD_BODY } from './dashboardMarkup';
 import { renderWebviewPage, webviewOptions } from './html';
 
@@ -20,8 +22,9 @@ export function targetView(t: AttachedTarget, state: TargetState | undefined): T
   return {
     id: targetId(t.spec),
     label: t.label,
-    url: t.spec.kind === 'pid' ? undefined : t.spec.baseUrl,
+    url: t.spec.kind === 'url' || t.spec.kind === 'port' ? t.spec.baseUrl : t.spec.kind === 'prometheus' ? t.spec.serverUrl : undefined,
     pid: t.spec.kind === 'pid' ? t.spec.pid : undefined,
+    ...(t.spec.kind === 'prometheus' ? { prometheus: { serverUrl: t.spec.serverUrl, selector: t.spec.selector } } : {}),
     attachedAt: new Date(t.attachedAt).toISOString(),
     probe: t.probe ? { metrics: endpointView(t.probe.metrics), health: endpointView(t.probe.health), probedAt: new Date(t.probedAt ?? t.attachedAt).toISOString() } : undefined,
     level: state?.health.level ?? 'unknown',
@@ -54,6 +57,7 @@ export class DashboardPanel {
   private lastPostAt = 0;
   private pendingTimer?: NodeJS.Timeout;
   private sentFirst = false;
+  private readonly serverHistory = new ServerHistoryCache();
 
   static show(services: ExtensionServices, opts: { targetId?: string; range?: RangeId } = {}): DashboardPanel {
     const existing = DashboardPanel.current;
@@ -100,7 +104,7 @@ export class DashboardPanel {
       panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
       panel.onDidChangeViewState(() => {
         // Hidden panels skip updates; catch up as soon as the panel shows again.
-        if (panel.visible) this.postData('update');
+        if (panel.visible) void this.postData('update');
       }),
       panel.onDidDispose(() => this.dispose()),
     );
@@ -129,7 +133,7 @@ export class DashboardPanel {
         if (message.targetId && !this.selected) this.selected = message.targetId;
         if (message.range && this.range === '15m') this.range = message.range;
         this.postState();
-        this.postData('first');
+        void this.postData('first');
         return;
       case 'select':
         this.select(message.targetId, message.range, 'range');
@@ -170,7 +174,7 @@ export class DashboardPanel {
     this.selected = id;
     this.range = range;
     this.postState();
-    this.postData(reason);
+    void this.postData(reason);
   }
 
   private async reprobe(): Promise<void> {
@@ -199,24 +203,47 @@ export class DashboardPanel {
     const wait = Math.max(0, this.lastPostAt + interval - Date.now());
     this.pendingTimer = setTimeout(() => {
       this.pendingTimer = undefined;
-      this.postData('update');
+      void this.postData('update');
     }, wait);
   }
 
   /** Builds and posts the data for the selected target and range. */
-  buildData(): DashboardData | undefined {
+  buildData(serverHistory?: ServerHistory): DashboardData | undefined {
     const id = this.selectedId();
     if (!id) return undefined;
     const { monitor, registry } = this.services;
     const state = monitor.target(id);
     const attached = registry.find(id);
-    return buildDashboardData({ targetId: id, label: attached?.label ?? state?.label ?? id, range: this.range, now: Date.now(), state, store: monitor.store, alertHistory: monitor.alertHistory(id, 100) });
+    return buildDashboardData({
+      targetId: id, label: attached?.label ?? state?.label ?? id, range: this.range, now: Date.now(), state, store: monitor.store, alertHistory: monitor.alertHistory(id, 100),
+      ...(serverHistory ? { serverHistory } : {}),
+    });
   }
 
-  private postData(reason: 'first' | 'update' | 'range'): void {
+  /** A Prometheus-server target's long ranges are read from the server; undefined otherwise. */
+  private readServerHistory(id: string | undefined): Promise<ServerHistory> | undefined {
+    const spec = id ? this.services.registry.find(id)?.spec : undefined;
+    if (!id || spec?.kind !== 'prometheus') return undefined;
+    const source = this.services.monitor.prometheusSession(id)?.source;
+    const reader = source
+      ? async (opts: Parameters<typeof source.history>[0]) => {
+          const r = await source.history(opts);
+          return r.ok ? r : { ok: false as const, error: { kind: r.error.kind as string, message: r.error.message } };
+        }
+      : undefined;
+    return this.serverHistory.read(id, this.range, Date.now(), reader);
+  }
+
+  private async postData(reason: 'first' | 'update' | 'range'): Promise<void> {
     if (!this.ready) return;
     try {
-      const data = this.buildData();
+      const id = this.selectedId();
+      const range = this.range;
+      const pending = this.readServerHistory(id);
+      const serverHistory = pending ? await pending : undefined;
+      // A selection made while the server answered posts its own data.
+      if (pending && (id !== this.selectedId() || range !== this.range)) return;
+      const data = this.buildData(serverHistory);
       if (!data) return;
       DashboardPanel.timings.lastBuildMs = data.buildMs;
       this.lastPostAt = Date.now();

@@ -1,12 +1,17 @@
 import type { TargetSpec } from '../../core/util/target';
 import type { ProbeReport } from './probeReport';
+import type { PrometheusSpec } from './prometheusTarget';
+import { prometheusInput, prometheusLabel } from './prometheusTarget';
+
+/** What a target is: a service reached directly (URL, port, pid) or through a Prometheus server. */
+export type AttachedSpec = TargetSpec | PrometheusSpec;
 
 /** A target the user attached to, as remembered for this workspace. */
 export interface AttachedTarget {
   /** What the user typed (URL, port or pid:N), kept to offer it again. */
   input: string;
-  spec: TargetSpec;
-  /** Short human label: host:port for HTTP targets, "pid N" for processes. */
+  spec: AttachedSpec;
+  /** Short human label: host:port for HTTP targets, "pid N" for processes, {selector} @ host for Prometheus. */
   label: string;
   attachedAt: number;
   /** The last reachability probe of the target's endpoints (HTTP targets only). */
@@ -35,16 +40,19 @@ interface StoredTargets {
 
 const MAX_RECENT = 5;
 
-export function labelFor(spec: TargetSpec): string {
+export function labelFor(spec: AttachedSpec): string {
   if (spec.kind === 'pid') return `pid ${spec.pid}`;
+  if (spec.kind === 'prometheus') return prometheusLabel(spec);
   return new URL(spec.baseUrl).host;
 }
 
 /**
  * The id a target is known by everywhere (session, history store, tree items, dashboard):
- * its base URL, or pid:N. It is also the AttachSession's default id.
+ * its base URL, or pid:N. It is also the AttachSession's default id. A Prometheus target's id is
+ * the PrometheusSession's: prometheus:<server>{<selector>}.
  */
-export function targetId(spec: TargetSpec): string {
+export function targetId(spec: AttachedSpec): string {
+  if (spec.kind === 'prometheus') return prometheusInput(spec);
   return spec.kind === 'pid' ? `pid:${spec.pid}` : spec.baseUrl;
 }
 
