@@ -31,6 +31,19 @@ function findCommand(argv: string[]): { cmd: CliCommand; rest: string[] } | unde
   return best;
 }
 
+/** Names what was not understood and what would be: a group's subcommands, else every command. */
+function unknownCommandMessage(argv: string[]): string {
+  const group = commands.filter((c) => c.path.length > 1 && c.path[0] === argv[0]);
+  if (group.length) {
+    const subs = group.map((c) => c.path.slice(1).join(' ')).join(', ');
+    return argv.length > 1 && !argv[1]!.startsWith('-')
+      ? `Unknown command "${argv[0]} ${argv[1]}". ${argv[0]} has: ${subs}.`
+      : `${argv[0]} needs a subcommand: ${subs}. Run perflens ${argv[0]} ${group[0]!.path[1]} --help for its options.`;
+  }
+  const names = [...new Set(commands.map((c) => c.path[0]!))].join(', ');
+  return `Unknown command "${argv[0]}". Commands: ${names} (perflens --help describes each).`;
+}
+
 export async function runCli(argv: string[], io: CliIO = processIO): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.out(helpText());
@@ -42,7 +55,12 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
   }
   const found = findCommand(argv);
   if (!found) {
-    io.err(`Unknown command "${argv.join(' ')}". Run perflens --help for the list.`);
+    // "perflens profile --help": the list, which names each profile subcommand.
+    if (argv.includes('--help') || argv.includes('-h')) {
+      io.out(helpText());
+      return EXIT_OK;
+    }
+    io.err(`perflens: ${unknownCommandMessage(argv)}`);
     return EXIT_USAGE;
   }
   if (found.rest.includes('--help') || found.rest.includes('-h')) {
