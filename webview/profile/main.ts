@@ -181,7 +181,7 @@ function renderDiff(d: DiffViewData): void {
 }
 
 function scrollToSelected(): void {
-  document.querySelector('#functions tr.selected')?.scrollIntoView({ block: 'center' });
+  document.querySelector('#functions tr.selected')?.scrollIntoView({ block: 'center', inline: 'nearest' });
 }
 
 function select(frame: number | null, scroll: boolean): void {

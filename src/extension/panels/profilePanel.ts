@@ -24,7 +24,7 @@ const PROFILE_BODY = `<main data-perflens-view="profile" data-state="loading">
     <canvas id="flame" height="10"></canvas>
     <div id="flame-tip" class="tip" hidden></div>
   </section>
-  <section>
+  <section class="table-wrap">
     <table id="functions" class="functions">
       <thead><tr>
         <th data-sort="name">Function</th><th data-sort="calls" class="num">Calls</th><th data-sort="self" class="num">Self</th>
@@ -34,7 +34,7 @@ const PROFILE_BODY = `<main data-perflens-view="profile" data-state="loading">
       <tbody></tbody>
     </table>
   </section>
-  <section id="diff-section" hidden>
+  <section id="diff-section" class="table-wrap" hidden>
     <table id="diff" class="functions">
       <thead><tr><th>Function</th><th class="num">Before self</th><th class="num">After self</th><th class="num">Δ self</th><th class="num">Before total</th><th class="num">After total</th><th class="num">p</th><th>Location</th></tr></thead>
       <tbody></tbody>
