@@ -6,6 +6,7 @@ import type { DashboardData, DashboardToHost, HostToDashboard, RangeId, TargetVi
 import { assertNever, isRangeId } from './protocol';
 import type { RouteSort, RouteSortKey } from './sections';
 import { renderAlerts, renderChecks, renderEndpoint, renderFindings, renderRoutes, renderSummary } from './sections';
+import { renderInstances, renderServerAlerts } from './prometheusSections';
 
 /** What survives the panel being hidden, closed with the window, and restored (serializer). */
 interface SavedState {
@@ -73,15 +74,19 @@ function renderTargets(selected: string | null, probing: boolean): void {
   targetSelect.disabled = targets.length === 0;
   detachButton.disabled = !current;
   exportButton.disabled = !current;
-  reprobeButton.disabled = !current?.url || probing;
+  reprobeButton.disabled = !current?.url || Boolean(current.prometheus) || probing;
   attachButton.textContent = current ? 'Attach another…' : 'Attach…';
   byId('probing').hidden = !probing;
   endpointsBody.replaceChildren();
   targetDetails.hidden = !current;
   if (!current) return;
-  setText('target-url', current.url ?? `process ${current.pid ?? '?'}`);
+  const prom = current.prometheus;
+  setText('target-url', prom ? `${prom.serverUrl} {${prom.selector}}` : (current.url ?? `process ${current.pid ?? '?'}`));
   setText('target-since', new Date(current.attachedAt).toLocaleString());
-  setText('target-probed', current.probe ? new Date(current.probe.probedAt).toLocaleString() : 'not probed (process targets have no HTTP endpoints to probe)');
+  setText(
+    'target-probed',
+    current.probe ? new Date(current.probe.probedAt).toLocaleString() : prom ? 'not probed (read through the Prometheus server, which scrapes the instances)' : 'not probed (process targets have no HTTP endpoints to probe)',
+  );
   if (current.probe) {
     renderEndpoint(endpointsBody, current.probe.metrics);
     renderEndpoint(endpointsBody, current.probe.health);
@@ -132,6 +137,14 @@ function renderData(d: DashboardData): number {
   renderChecks(byId('checks'), byId('checks-empty'), d.checks);
   renderAlerts(byId('active-alerts'), byId('alerts-empty'), byId<HTMLTableElement>('alert-history'), d.activeAlerts, d.alertHistory, d.to);
   renderFindings(byId('findings'), byId('findings-empty'), d.findings);
+  // Instances and server alerts belong to targets read through a Prometheus server.
+  const throughServer = Boolean(targets.find((t) => t.id === d.targetId)?.prometheus) || d.instances.length > 0;
+  root.dataset.source = throughServer ? 'prometheus' : 'service';
+  byId('instances-section').hidden = !throughServer;
+  byId('server-alerts-section').hidden = !throughServer;
+  renderInstances(byId<HTMLTableElement>('instances'), byId('instances-empty'), d.instances);
+  renderServerAlerts(byId('server-alerts'), byId('server-alerts-empty'), d.serverAlerts, d.to);
+  root.dataset.instances = String(d.instances.length);
   byId('problems').replaceChildren(...d.problems.map((p) => Object.assign(document.createElement('li'), { textContent: p })));
   return points;
 }

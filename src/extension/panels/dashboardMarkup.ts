@@ -42,6 +42,17 @@ export const DASHBOARD_BODY = `<main class="dashboard" data-perflens-view="dashb
       <p id="target-empty">Not attached. Run <strong>PerfLens: Attach to Service…</strong> and give a URL, a port or a process id.</p>
       <ul id="reasons" class="reasons" hidden></ul>
       <section id="summary" class="summary" aria-label="Summary"></section>
+      <section id="instances-section" aria-labelledby="instances-heading" hidden>
+        <h2 id="instances-heading">Instances</h2>
+        <table id="instances">
+          <thead><tr>
+            <th scope="col">Instance</th><th scope="col">Up</th><th scope="col" class="num">Req/s</th><th scope="col" class="num">Errors</th>
+            <th scope="col" class="num">p95</th><th scope="col" class="num">CPU</th><th scope="col" class="num">Memory</th>
+          </tr></thead>
+          <tbody></tbody>
+        </table>
+        <p id="instances-empty" class="muted" hidden>The server has no instance matching the selector right now.</p>
+      </section>
       <section class="charts" aria-label="Charts">
           ${chartFigures}
       </section>
@@ -70,6 +81,11 @@ export const DASHBOARD_BODY = `<main class="dashboard" data-perflens-view="dashb
           <h2 id="alerts-heading">Alerts</h2>
           <ul id="active-alerts" class="alerts"></ul>
           <p id="alerts-empty" class="muted">No alert is pending or firing.</p>
+          <div id="server-alerts-section" hidden>
+            <h3>Prometheus server alerts</h3>
+            <ul id="server-alerts" class="alerts"></ul>
+            <p id="server-alerts-empty" class="muted">The server has no pending or firing alert.</p>
+          </div>
           <h3>History</h3>
           <table id="alert-history">
             <thead><tr><th scope="col">Time</th><th scope="col">Event</th><th scope="col">Alert</th><th scope="col">Message</th></tr></thead>

@@ -21,9 +21,26 @@ function numbers(t: TargetState): Node[] {
     ['memory', formatBytes(s.process?.rssBytes)],
   ];
   const out: Node[] = rows.map(([k, v]) => ({ item: leaf(k, { description: v }) }));
+  if (s.instances) out.push(instancesNode(s.instances));
   for (const c of failingChecks(s)) out.push({ item: leaf(c.name, { description: `${c.status}${c.detail ? `: ${c.detail}` : ''}`, icon: levelIcon(c.status === 'down' ? 'down' : 'degraded') }) });
   if (t.health.level !== 'healthy') for (const r of t.health.reasons.slice(0, 3)) out.push({ item: leaf(r, { icon: new vscode.ThemeIcon('info') }) });
   return out;
+}
+
+/** A Prometheus-server target's instances, each with its own numbers (names are the server's, as text). */
+function instancesNode(instances: NonNullable<NonNullable<TargetState['latest']>['instances']>): Node {
+  const up = instances.filter((i) => i.up).length;
+  const item = new vscode.TreeItem('instances');
+  item.description = `${up} of ${instances.length} up`;
+  item.iconPath = new vscode.ThemeIcon('server-environment');
+  return parent(item, () =>
+    [...instances].sort((a, b) => a.instance.localeCompare(b.instance)).map((i) => {
+      const parts = [i.up ? 'up' : 'down', formatRate(i.requestRate), `errors ${formatShare(i.errorRate, 2)}`, `p95 ${formatMs(i.p95Ms)}`];
+      if (i.cpuPercent !== undefined) parts.push(`CPU ${formatPercent(i.cpuPercent)}`);
+      if (i.rssBytes !== undefined) parts.push(formatBytes(i.rssBytes));
+      return { item: leaf(i.instance, { description: parts.join(' · '), icon: levelIcon(i.up ? 'healthy' : 'down') }) };
+    }),
+  instances.length <= 4);
 }
 
 function servicesRoots(services: ExtensionServices): Node[] {
