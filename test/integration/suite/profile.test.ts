@@ -1,11 +1,15 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../../src/extension/constants';
 import type { PerfLensApi } from '../../../src/extension/extension';
 import { domChecksAvailable, observeDom } from './driver';
 import { configure, HOSTILE, perflens, waitFor } from './liveSupport';
 import type { InspectableDemo } from './profileSupport';
-import { craftedProfile, hotSource, lineOf, loadHotRoute, startInspectableDemo } from './profileSupport';
+import { craftedProfile, extensionRoot, hotSource, lineOf, loadHotRoute, startInspectableDemo } from './profileSupport';
 
 const PROFILE_VIEW = '[data-perflens-view="profile"]';
 
@@ -130,6 +134,28 @@ describe('Profiles at the code', () => {
     assert.ok(view.found, view.error);
     assert.equal(view.details?.regressed, '1');
     assert.equal(view.details?.improved, '1');
+  });
+
+  it('records a Go service through its pprof endpoint', async () => {
+    // A stand-in for net/http/pprof: answers the CPU profile endpoint with a real Go profile.
+    const body = fs.readFileSync(path.join(extensionRoot(), 'test', 'fixtures', 'profiles', 'pprof', 'simple.prof'));
+    const asked: string[] = [];
+    const server = http.createServer((req, res) => {
+      asked.push(req.url ?? '');
+      res.writeHead(req.url?.startsWith('/debug/pprof/profile') ? 200 : 404, { 'content-type': 'application/octet-stream' });
+      res.end(req.url?.startsWith('/debug/pprof/profile') ? body : 'not found');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/debug/pprof/profile`;
+      const n = await vscode.commands.executeCommand<number | undefined>(COMMANDS.profileService, { target: url, durationSeconds: 2, showView: false });
+      assert.ok((n ?? 0) >= 3, `functions: ${n}`);
+      assert.deepEqual(asked, ['/debug/pprof/profile?seconds=2']);
+      assert.match(api.code.profileLabel() ?? '', /\(pprof\) · 2 s$/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 
   it('computes CodeLenses once per document version', async () => {
