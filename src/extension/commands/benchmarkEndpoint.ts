@@ -32,7 +32,7 @@ export interface BenchmarkOutcome {
 async function pickUrl(services: ExtensionServices): Promise<string | undefined> {
   const items: { label: string; description?: string; url: string }[] = [];
   for (const t of services.registry.attached) {
-    if (t.spec.kind !== 'url') continue;
+    if (t.spec.kind === 'pid') continue;
     const base = t.spec.baseUrl;
     for (const r of services.monitor.target(base)?.latest?.http?.routes ?? []) {
       if (!r.route.startsWith('/') || r.route.includes(':') || r.route.includes('{')) continue;
