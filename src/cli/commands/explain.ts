@@ -57,6 +57,8 @@ async function fetchRuntime(url: string): Promise<{ index?: RuntimeIndex; error?
   if (!res.ok) return { error: res.error.message };
   if (res.value.status < 200 || res.value.status >= 300) return { error: `${full} answered HTTP ${res.value.status}.` };
   const parsed = parseExposition(res.value.body, { contentType: res.value.headers['content-type'] });
+  // An app route or an HTML page parses (leniently) to nothing: say so rather than "0 statements".
+  if (parsed.families.length === 0) return { error: `${full} answered without any Prometheus metrics (${res.value.headers['content-type'] ?? 'no content type'}). Give the service's metrics URL, e.g. http://localhost:3000/metrics.` };
   return { index: runtimeFromFamilies(parsed.families) };
 }
 
@@ -183,7 +185,8 @@ export const explainCommand: CliCommand = {
       io.out(`Database ${database.path} (${database.schema.tables.length} tables, read into memory; the file is not modified)`);
       for (const n of database.notes) io.out(`note: ${n}`);
       if (scanned) io.out(`Found ${scanned.statements} statement(s) in ${scanned.files} source file(s).`);
-      if (metrics?.statements !== undefined) io.out(`Runtime timings for ${metrics.statements} statement(s) from ${metrics.url}.`);
+      if (metrics?.statements === 0) io.out(`No per-statement timings at ${metrics.url}: none of its histograms is labelled with the SQL (as the demo's db_query_duration_seconds{sql} is).`);
+      else if (metrics?.statements !== undefined) io.out(`Runtime timings for ${metrics.statements} statement(s) from ${metrics.url}.`);
       io.out('');
       human(reports, io);
       return code;

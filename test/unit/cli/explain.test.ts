@@ -165,6 +165,25 @@ describe('perflens explain', function () {
     assert.match(io.stderr, /runtime timings unavailable/);
   });
 
+  it('a --metrics-url that serves no metrics (an app route) is a warning that says so; metrics without SQL timings are named', async () => {
+    const server = http.createServer((req, res) => {
+      if (req.url === '/metrics') res.end('# TYPE up gauge\nup 1\n');
+      else res.setHeader('content-type', 'application/json').end('{"workspaces":[]}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const json = capture();
+      assert.equal(await runCli(['explain', '--db', file, '--sql', ENTITIES_SQL, '--metrics-url', `http://127.0.0.1:${port}/api/workspaces`], json), 0);
+      assert.match(json.stderr, /runtime timings unavailable: http:\/\/127\.0\.0\.1:\d+\/api\/workspaces answered without any Prometheus metrics \(application\/json\)/);
+      const plain = capture();
+      assert.equal(await runCli(['explain', '--db', file, '--sql', ENTITIES_SQL, '--metrics-url', `http://127.0.0.1:${port}/metrics`], plain), 0);
+      assert.match(plain.stdout, /^No per-statement timings at http:\/\/127\.0\.0\.1:\d+\/metrics: none of its histograms is labelled with the SQL/m);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   describe('on the demo service', () => {
     let demo: DemoHandle | undefined;
     let demoDir: string | undefined;
