@@ -32,8 +32,10 @@ export interface BenchmarkOutcome {
 async function pickUrl(services: ExtensionServices): Promise<string | undefined> {
   const items: { label: string; description?: string; url: string }[] = [];
   for (const t of services.registry.attached) {
-    if (t.spec.kind === 'pid') continue;
-    const base = t.spec.baseUrl;
+    // Services attached by URL or port have routes; an aggregate (e.g. a Prometheus server) does not.
+    const spec = t.spec;
+    if (spec.kind !== 'url' && spec.kind !== 'port') continue;
+    const base = spec.baseUrl;
     for (const r of services.monitor.target(base)?.latest?.http?.routes ?? []) {
       if (!r.route.startsWith('/') || r.route.includes(':') || r.route.includes('{')) continue;
       items.push({ label: `${r.method ?? 'GET'} ${r.route}`, description: base, url: new URL(r.route, base).href });
