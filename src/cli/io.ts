@@ -16,6 +16,17 @@ export const processIO: CliIO = {
   cwd: process.cwd(),
 };
 
+/**
+ * `perflens watch --json | head -1`: once the reader is gone, stop quietly as other command-line
+ * tools do, instead of crashing on EPIPE with a stack trace.
+ */
+export function exitQuietlyWhenOutputCloses(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(EXIT_OK);
+  });
+}
+
 /** Exit codes, the contract CI scripts rely on. */
 export const EXIT_OK = 0;
 export const EXIT_FINDING = 1;

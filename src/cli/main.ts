@@ -1,6 +1,6 @@
 import { commands } from './commands/index';
 import type { CliCommand } from './command';
-import { EXIT_OK, EXIT_USAGE, processIO } from './io';
+import { EXIT_OK, EXIT_USAGE, exitQuietlyWhenOutputCloses, processIO } from './io';
 import type { CliIO } from './io';
 import { UserError, errorMessage } from '../core/util/result';
 import { VERSION } from '../core/version';
@@ -80,6 +80,7 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
 }
 
 if (require.main === module) {
+  exitQuietlyWhenOutputCloses();
   runCli(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

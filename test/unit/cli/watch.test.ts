@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import type { Snapshot } from '../../../src/core/session/types';
 import type { LocalServer } from '../core/collectors/localServer';
@@ -48,6 +50,23 @@ describe('cli: perflens watch', function () {
     assert.equal(snaps[0]!.targetId, srv.url);
     assert.equal(snaps[1]!.http!.routes[0]!.route, '/items');
     assert.ok(Math.abs(snaps[1]!.http!.errorRate - 0.1) < 1e-9);
+  });
+
+  it('stops quietly (exit 0, no EPIPE trace) when its reader closes the pipe, as with | head -1 (real CLI process)', async () => {
+    const root = path.resolve(__dirname, '../../..');
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(root, 'src/cli/main.ts'), 'watch', '--url', srv.url, '--interval', '200ms', '--json'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      // Like head -1: read the first line, then close the read end.
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      child.stdout.destroy();
+      assert.equal(await exited, 0, stderr);
+      assert.doesNotMatch(stderr, /EPIPE|Error/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   });
 
   it('redraws a live table on a terminal', async () => {
