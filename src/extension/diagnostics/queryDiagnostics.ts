@@ -93,6 +93,8 @@ export class QueryDiagnostics implements vscode.Disposable {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const configured = this.databaseOverride ?? this.services.settings().queriesDatabase;
     if (configured) return ok(path.isAbsolute(configured) || !folder ? configured : path.join(folder, configured));
+    // Found by looking once: a save must not walk the workspace again.
+    if (this.db) return ok(this.db.path);
     const { findDatabaseFiles } = await import('../../core/queries/database');
     for (const f of vscode.workspace.workspaceFolders ?? []) {
       const found = await findDatabaseFiles(f.uri.fsPath);
