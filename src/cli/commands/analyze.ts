@@ -16,6 +16,7 @@ import { severityAtLeast } from '../../core/analyzers/types';
 import type { Snapshot } from '../../core/session/types';
 import { UserError } from '../../core/util/result';
 import { TARGET_FLAGS, TARGET_USAGE, fmtMs, sessionFromArgs } from './report';
+import { WindowInterrupt } from '../interrupt';
 import { PROMETHEUS_BOOLEAN_FLAGS, PROMETHEUS_USAGE, PROMETHEUS_VALUED_FLAGS, runPrometheusAnalyze, wantsPrometheus } from './prometheus';
 
 /** Environment variable holding the alert webhook URL (a secret: never a flag, never a file). */
@@ -63,29 +64,6 @@ function memoryFlag(args: ParsedArgs): number {
   return Number(m[1]) * (/^g/i.test(m[2] ?? '') ? 1024 : 1);
 }
 
-/**
- * Waits `ms`, or less when the user presses Ctrl-C: the window then ends early and what was collected
- * is still analyzed. The timer is referenced on purpose (the session's own timers are unref'd and
- * would let the CLI exit before the window ends).
- */
-function waitOrInterrupt(ms: number, io: CliIO, announce: string): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      process.off('SIGINT', onInterrupt);
-      resolve();
-    };
-    const onInterrupt = () => {
-      io.err('perflens: interrupted; reporting on what was collected so far.');
-      done();
-    };
-    const timer = setTimeout(done, ms);
-    process.once('SIGINT', onInterrupt);
-    // Said only now, so a Ctrl-C right after reading it is already handled.
-    io.err(announce);
-  });
-}
-
 /** Attaches to --url for --duration, evaluating alert rules on every snapshot as it arrives. */
 export async function runLiveWindow(args: ParsedArgs, io: CliIO, defaultDurationMs: number, command: string): Promise<LiveRun> {
   if (!flagString(args, 'url') && !args.positionals[0]) throw new UserError(`${command} needs --url, e.g. perflens ${command} --url http://localhost:3000`);
@@ -107,7 +85,17 @@ export async function runLiveWindow(args: ParsedArgs, io: CliIO, defaultDuration
   engine.on('event', (e) => alertEvents.push(e));
   engine.on('deliveryError', (d) => deliveryErrors.push(`${d.handler}: ${d.message}`));
   const announce = `Watching ${session.id} for ${durationMs / 1000} s (Ctrl-C to stop early and report)…`;
-  const snapshots = await recordSnapshots(session, durationMs, (ms) => waitOrInterrupt(ms, io, announce), (s) => engine.evaluate(s));
+  const interrupt = new WindowInterrupt(io);
+  let snapshots: Snapshot[];
+  try {
+    snapshots = await recordSnapshots(session, durationMs, (ms) => {
+      // Said only once the Ctrl-C handler is in place, so a Ctrl-C right after reading it is handled.
+      io.err(announce);
+      return interrupt.wait(ms);
+    }, (s) => engine.evaluate(s));
+  } finally {
+    interrupt.dispose();
+  }
   await engine.flush();
   for (const d of deliveryErrors) io.err(`perflens: alert delivery failed: ${d}`);
   // A health probe answering "down" (or refused) says the service is not there: nothing to analyze.

@@ -11,6 +11,7 @@ import type { Snapshot } from '../../core/session/types';
 import { openHistoryStore } from '../../core/store';
 import { formatMs, plural } from '../../core/util/format';
 import { UserError } from '../../core/util/result';
+import { WindowInterrupt } from '../interrupt';
 import { PROMETHEUS_BOOLEAN_FLAGS, PROMETHEUS_USAGE, PROMETHEUS_VALUED_FLAGS, runPrometheusReport, wantsPrometheus } from './prometheus';
 
 /** Flags every live command of this family takes to say what to attach to. */
@@ -62,14 +63,18 @@ export function intervalFlag(args: ParsedArgs, fallback: number): number {
 /** Referenced timer: the session's own timers are unref'd and would let the CLI exit early. */
 export const realWait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Collects a round at 0, interval, 2·interval … up to durationMs (the last round lands on the end). */
-export async function collectWindow(session: AttachSession, durationMs: number, intervalMs: number, wait = realWait, onSnapshot?: (s: Snapshot) => void): Promise<Snapshot[]> {
+/**
+ * Collects a round at 0, interval, 2·interval … up to durationMs (the last round lands on the end),
+ * or until `stopped()` says the window was cut short (Ctrl-C).
+ */
+export async function collectWindow(session: AttachSession, durationMs: number, intervalMs: number, wait = realWait, onSnapshot?: (s: Snapshot) => void, stopped = () => false): Promise<Snapshot[]> {
   const snaps: Snapshot[] = [];
   const start = Date.now();
   const rounds = Math.max(1, Math.floor(durationMs / intervalMs));
   for (let i = 0; i <= rounds; i++) {
     const delay = start + Math.min(durationMs, i * intervalMs) - Date.now();
     if (delay > 0) await wait(delay);
+    if (stopped() && snaps.length > 0) break;
     const s = await session.collectOnce();
     snaps.push(s);
     onSnapshot?.(s);
@@ -192,9 +197,12 @@ export const reportCommand: CliCommand = {
     if (history?.movedAside) io.err(`perflens: ${history.movedAside.reason}`);
     let snaps: Snapshot[];
     let saveError: string | undefined;
+    const interrupt = new WindowInterrupt(io);
+    io.err(`Watching ${session.id} for ${durationMs / 1000} s (Ctrl-C to stop early and report)…`);
     try {
-      snaps = await collectWindow(session, durationMs, intervalMs, realWait, (s) => history?.recordSnapshot(s));
+      snaps = await collectWindow(session, durationMs, intervalMs, interrupt.wait, (s) => history?.recordSnapshot(s), () => interrupt.interrupted);
     } finally {
+      interrupt.dispose();
       await session.stop();
       const saved = await history?.close();
       if (saved && !saved.ok) saveError = saved.error.message;
