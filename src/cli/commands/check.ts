@@ -28,8 +28,9 @@ ${PROMETHEUS_USAGE}
 
 Exit codes: 0 every clause holds, 1 a clause is broken or had no data, 2 bad usage (a budget
 that does not parse, say) or nothing could be collected.
---json prints {target, durationMs, intervalMs, window: {from, to}, snapshots, passed, budget: [{clause, metric, op, limit, status:
-"pass"|"fail"|"no-data", actual?, method?, message}], alerts: {events, firing}, errors}.`;
+--json prints {target, durationMs, intervalMs, window: {from, to}, snapshots, passed, budget:
+[{clause, metric, op, limit, status: "pass"|"fail"|"no-data", actual?, method?, message}],
+alerts: {events, firing}, errors}.`;
 
 export const checkCommand: CliCommand = {
   path: ['check'],
