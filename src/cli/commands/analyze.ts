@@ -15,7 +15,7 @@ import type { Finding } from '../../core/analyzers/types';
 import { severityAtLeast } from '../../core/analyzers/types';
 import type { Snapshot } from '../../core/session/types';
 import { UserError } from '../../core/util/result';
-import { TARGET_FLAGS, TARGET_USAGE, fmtMs, sessionFromArgs } from './report';
+import { TARGET_FLAGS, TARGET_USAGE, fmtMs, problemLines, sessionFromArgs } from './report';
 import { WindowInterrupt } from '../interrupt';
 import { PROMETHEUS_BOOLEAN_FLAGS, PROMETHEUS_USAGE, PROMETHEUS_VALUED_FLAGS, runPrometheusAnalyze, wantsPrometheus } from './prometheus';
 
@@ -132,8 +132,7 @@ export function liveRunFooter(run: LiveRun): string[] {
   if (run.alertEvents.length || run.firing.length) lines.push('', 'Alerts:');
   for (const e of run.alertEvents) lines.push(`  ${new Date(e.at).toISOString()}  ${e.type.toUpperCase().padEnd(8)} ${e.message}`);
   for (const f of run.firing) lines.push(`  still firing: ${f.name}`);
-  const errors = summarizeErrors(run.snapshots);
-  if (errors.length) lines.push('', 'Collection problems:', ...errors.map((e) => `  ${e.source} (${e.count}×): ${e.message}`));
+  lines.push(...problemLines(summarizeErrors(run.snapshots)));
   return lines;
 }
 

@@ -142,11 +142,14 @@ export function reportLines(s: SessionSummary, intervalMs: number): string[] {
     lines.push('', 'Metrics read (concept → metric (preset)):');
     for (const [k, v] of Object.entries(s.presets)) lines.push(`  ${k.padEnd(22)} ${v}`);
   }
-  if (s.errors.length) {
-    lines.push('', 'Problems:');
-    for (const e of s.errors) lines.push(`  ${e.source}/${e.kind} ×${e.count}: ${e.message}`);
-  }
+  lines.push(...problemLines(s.errors));
   return lines;
+}
+
+/** What could not be collected during a window, worded alike by report, analyze and check. */
+export function problemLines(errors: SessionSummary['errors']): string[] {
+  if (errors.length === 0) return [];
+  return ['', 'Collection problems:', ...errors.map((e) => `  ${e.source} (${e.count}×): ${e.message}`)];
 }
 
 const USAGE = `Usage: perflens report --url URL [--duration 30s] [--interval 5s] [--db FILE] [--json]

@@ -168,6 +168,13 @@ describe('cli: perflens report --db that cannot be written', () => {
     assert.equal(await runCli(['report', '--url', demo.url, '--duration', '1s', '--interval', '1s', '--db', db, '--json'], json), 2);
     assert.match((JSON.parse(json.stdout) as { history: { error: string } }).history.error, /Could not save/);
   });
+
+  it('lists collection problems the way analyze and check list them', async () => {
+    demo ??= await startDemoService();
+    const io = capture();
+    assert.equal(await runCli(['report', '--url', demo.url, '--duration', '1s', '--interval', '1s', '--metrics-path', '/nope'], io), 0, io.stderr);
+    assert.match(io.stdout, /\nCollection problems:\n {2}scrape \(\d+×\): .*\/nope answered HTTP 404/);
+  });
 });
 
 describe('cli: perflens report number formats', () => {
