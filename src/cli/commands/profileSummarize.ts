@@ -43,7 +43,7 @@ export const profileSummarizeCommand: CliCommand = {
       if (!Number.isInteger(profile) || profile < 0) throw new UserError(`--profile is a profile index (0, 1, …) or all, not "${profileText}".`);
     }
     const imported = await loadForCli(args.positionals[0]!, io, { sampleType: flagString(args, 'sample-type'), sourceMaps: !args.flags.has('no-source-maps') });
-    if (profile !== 'all' && profile >= imported.profiles.length) throw new UserError(`The file has ${imported.profiles.length} profile(s); there is no profile ${profile}.`);
+    if (profile !== 'all' && profile >= imported.profiles.length) throw new UserError(`The file has ${imported.profiles.length === 1 ? '1 profile (0)' : `${imported.profiles.length} profiles (0 to ${imported.profiles.length - 1})`}; there is no profile ${profile}.`);
     const summary = summarizeProfile(imported, { top, sort: sort as SortKey, profile });
     if (args.flags.has('json')) {
       io.out(JSON.stringify(summary, null, 2));
@@ -51,7 +51,8 @@ export const profileSummarizeCommand: CliCommand = {
     }
     const head = [
       FORMAT_LABELS[summary.format],
-      `${summary.profiles} profile${summary.profiles === 1 ? '' : 's'}`,
+      // With --profile N the numbers that follow are that profile's, not the file's sum.
+      profile !== 'all' && summary.profiles > 1 ? `profile ${profile} of ${summary.profiles}` : summary.profiles === 1 ? '1 profile' : `${summary.profiles} profiles summed`,
       summary.samples !== null ? fmtSamples(summary.samples) : undefined,
       summary.durationMs !== null ? fmtMs(summary.durationMs) : undefined,
     ].filter(Boolean);

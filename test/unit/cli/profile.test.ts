@@ -60,6 +60,16 @@ describe('cli: perflens profile summarize', () => {
     assert.equal(all.functions.find((f) => f.name === 'a')!.totalMs, 28_000);
     const one = await summarize([file, '--profile', '1']);
     assert.equal(one.functions.find((f) => f.name === 'a')!.totalMs, 14_000);
+    // The human heading says which numbers follow: the sum, or the one profile picked.
+    const sum = io();
+    assert.equal(await runCli(['profile', 'summarize', file], sum), 0);
+    assert.match(sum.stdout, /^speedscope JSON · 2 profiles summed · /);
+    const picked = io();
+    assert.equal(await runCli(['profile', 'summarize', file, '--profile', '1'], picked), 0);
+    assert.match(picked.stdout, /^speedscope JSON · profile 1 of 2 · /);
+    const none = io();
+    assert.equal(await runCli(['profile', 'summarize', file, '--profile', '5'], none), 2);
+    assert.match(none.stderr, /The file has 2 profiles \(0 to 1\); there is no profile 5\./);
   });
 
   it('prints a readable table and the skipped-line note', async () => {
