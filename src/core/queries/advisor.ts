@@ -4,6 +4,7 @@ import type { FindingContext } from './findings';
 import { findingsFor } from './findings';
 import { explainQueryPlan } from './plan';
 import type { RuntimeIndex } from './runtime';
+import { lexSql } from './sqlLexer';
 import { parseSql } from './sqlParse';
 import type { ExtractedStatement, FindingKind, StatementReport, WhatIfResult } from './types';
 import { errorMessage } from '../util/result';
@@ -55,6 +56,8 @@ export function adviseStatements(loaded: LoadedDatabase, inputs: StatementInput[
       return report;
     }
     report.plan = plan.value;
+    const more = statementsAfterFirst(sql);
+    if (more > 0) report.notes = [`Only the first statement was explained: SQLite plans one statement at a time, and ${more === 1 ? '1 more follows' : `${more} more follow`} it. Explain each on its own.`];
     const parsed = parseSql(sql);
     report.findings = findingsFor(plan.value, parsed, ctx);
     const whatIfOpts: WhatIfOptions = typeof opts.whatIf === 'object' ? { ...opts.whatIf } : {};
@@ -81,6 +84,17 @@ export function adviseStatements(loaded: LoadedDatabase, inputs: StatementInput[
     }
     return report;
   });
+}
+
+/** Statements after the first in `a; b; c` (2 here); a trigger's body is one statement with its own semicolons. */
+function statementsAfterFirst(sql: string): number {
+  const tokens = lexSql(sql).tokens;
+  if (tokens.some((t) => t.type === 'word' && t.value === 'TRIGGER')) return 0;
+  let more = 0;
+  tokens.forEach((t, i) => {
+    if (t.type === 'punct' && t.text === ';' && i < tokens.length - 1 && !(tokens[i + 1]!.type === 'punct' && tokens[i + 1]!.text === ';')) more++;
+  });
+  return more;
 }
 
 /**

@@ -191,6 +191,17 @@ describe('plan interpretation on real SQLite databases', () => {
     assert.deepEqual(pg!.plan, []);
   });
 
+  it('says when a string holds several statements and only the first was explained', () => {
+    const [two, one, trigger] = adviseStatements(loaded, [
+      "SELECT id FROM entities WHERE id = 1; DELETE FROM entities WHERE name = 'x'",
+      'SELECT id FROM entities WHERE id = 1;',
+      'CREATE TRIGGER t AFTER INSERT ON entities BEGIN UPDATE entities SET degree = 0 WHERE id = new.id; END',
+    ]);
+    assert.deepEqual(two!.notes, ['Only the first statement was explained: SQLite plans one statement at a time, and 1 more follows it. Explain each on its own.']);
+    assert.equal(one!.notes, undefined);
+    assert.equal(trigger!.notes, undefined);
+  });
+
   it('schema set-up found in source (CREATE of an object the database has) is skipped, not an error', () => {
     const [table, index, fresh, broken] = adviseStatements(loaded, [
       'CREATE TABLE entities (id INTEGER PRIMARY KEY, name TEXT)',
