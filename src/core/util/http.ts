@@ -80,6 +80,9 @@ export function httpRequest(url: string, opts: HttpGetOptions = {}): Promise<Res
     }, timeoutMs);
     req.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'ECONNREFUSED') done(fail('refused', `Nothing is listening at ${parsed.host} (connection refused). Is the service running?`, e));
+      // OpenSSL's own text ("…ssl3_get_record:wrong version number:../deps/…") tells a user nothing.
+      else if (parsed.protocol === 'https:' && (e.code === 'EPROTO' || /SSL|TLS/i.test(e.message))) done(fail('network', `${url}: the TLS handshake failed, so ${parsed.host} does not speak HTTPS there. For a plain HTTP service use http://.`, e));
+      else if (e.code === 'ENOTFOUND') done(fail('network', `${url}: the host ${parsed.hostname} was not found (DNS). Check the spelling.`, e));
       else done(fail('network', `Request to ${url} failed: ${e.message}`, e));
     });
     if (opts.body !== undefined) req.write(opts.body);
