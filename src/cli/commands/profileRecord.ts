@@ -134,7 +134,7 @@ function writeProfile(file: string, data: string | Uint8Array): void {
   try {
     fs.writeFileSync(file, data);
   } catch (e) {
-    throw new UserError(`The profile was recorded but could not be written to ${file}: ${fileErrorReason(e)}.`);
+    throw new UserError(`The profile was recorded but could not be written to ${file}: ${fileErrorReason(e, 'write')}.`);
   }
 }
 

@@ -10,7 +10,7 @@ import type { HistogramDelta, Snapshot } from '../session/types';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
 import type { Result } from '../util/result';
-import { errorMessage, fail, ok } from '../util/result';
+import { errorMessage, fail, fileErrorReason, ok } from '../util/result';
 import type { Database, SqlValue, Statement } from '../util/sqljs';
 import { loadSqlJs } from '../util/sqljs';
 import { AlertLog } from './alerts';
@@ -355,7 +355,7 @@ export class HistoryStore {
       () => ok(undefined),
       (e: unknown) => {
         this.dirtyFlag = true;
-        return fail('io' as const, `Could not save the metric history to ${file}: ${errorMessage(e)}`, e);
+        return fail('io' as const, `Could not save the metric history to ${file}: ${fileErrorReason(e, 'write')}.`, e);
       },
     );
     this.saving = run;
@@ -395,6 +395,6 @@ export async function openHistoryStore(opts: HistoryStoreOptions = {}): Promise<
     const opened = await openDatabaseFile(SQL, opts.file, (opts.clock ?? systemClock).now());
     return ok(new HistoryStore(opened.db, opts, opened.movedAside));
   } catch (e) {
-    return fail('io', `Could not open the metric history ${opts.file}: ${errorMessage(e)}`, e);
+    return fail('io', `Could not open the metric history ${opts.file}: ${fileErrorReason(e)}.`, e);
   }
 }

@@ -31,10 +31,12 @@ export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Why a file could not be read, in words ("no such file"), instead of Node's "ENOENT: …, open '…'". */
-export function fileErrorReason(e: unknown): string {
+/** Why a file could not be read or written, in words ("no such file"), instead of Node's "ENOENT: …, open '…'". */
+export function fileErrorReason(e: unknown, doing: 'read' | 'write' = 'read'): string {
   const reasons: Record<string, string> = {
-    ENOENT: 'there is no such file',
+    ENOENT: doing === 'read' ? 'there is no such file' : 'its folder does not exist or cannot hold new files',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'the disk is full',
     EACCES: 'permission denied',
     EPERM: 'permission denied',
     EISDIR: 'it is a folder, not a file',
