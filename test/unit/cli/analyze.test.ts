@@ -1,12 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import * as path from 'node:path';
 import { findingLines } from '../../../src/cli/commands/analyze';
 import { runCli } from '../../../src/cli/main';
 import type { Finding } from '../../../src/core/analyzers/types';
 import type { DemoHandle } from '../../helpers/demoService';
 import { startDemoService } from '../../helpers/demoService';
-import { capture, startLoad } from './liveHelpers';
+import { capture, runCliAndInterrupt, startLoad } from './liveHelpers';
 
 describe('cli: perflens analyze (real demo service)', function () {
   this.timeout(60_000);
@@ -62,30 +60,12 @@ describe('cli: perflens analyze (real demo service)', function () {
 
   it('Ctrl-C ends the window early and still reports (real CLI process)', async () => {
     demo = await startDemoService({ poolSize: 2 });
-    const root = path.resolve(__dirname, '../../..');
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(root, 'src/cli/main.ts'), 'analyze', '--url', demo.url, '--duration', '10m', '--json'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    try {
-      await new Promise<void>((resolve, reject) => {
-        child.stderr.on('data', (c: Buffer) => {
-          stderr += c.toString();
-          if (stderr.includes('Ctrl-C to stop early')) resolve();
-        });
-        child.once('exit', () => reject(new Error(`exited before watching: ${stderr}`)));
-      });
-      child.kill('SIGINT');
-      const code = await exited;
-      assert.ok(code === 0 || code === 1, `exit ${code}: ${stderr}`);
-      assert.match(stderr, /interrupted; reporting on what was collected so far/);
-      const out = JSON.parse(stdout) as { snapshots: number; window: { from: number; to: number } };
-      assert.ok(out.snapshots >= 1);
-      assert.ok(out.window.to - out.window.from < 600_000);
-    } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
+    const { code, stdout, stderr } = await runCliAndInterrupt(['analyze', '--url', demo.url, '--duration', '10m', '--json']);
+    assert.ok(code === 0 || code === 1, `exit ${code}: ${stderr}`);
+    assert.match(stderr, /interrupted; reporting on what was collected so far/);
+    const out = JSON.parse(stdout) as { snapshots: number; window: { from: number; to: number } };
+    assert.ok(out.snapshots >= 1);
+    assert.ok(out.window.to - out.window.from < 600_000);
   });
 
   it('rejects bad usage and unreachable targets with exit 2', async () => {

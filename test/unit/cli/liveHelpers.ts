@@ -1,5 +1,7 @@
 /** Shared by the analyze/check CLI tests: a capturing CliIO and a closed-loop HTTP load. */
+import { spawn } from 'node:child_process';
 import * as http from 'node:http';
+import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { CliIO } from '../../../src/cli/io';
 import { httpRequest } from '../../../src/core/util/http';
@@ -63,5 +65,32 @@ export class WebhookReceiver {
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+/**
+ * Runs the real CLI (a child process, so a real SIGINT reaches it), waits until it announces its
+ * window ("Ctrl-C to stop early"), presses Ctrl-C, and returns how it ended.
+ */
+export async function runCliAndInterrupt(argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const root = path.resolve(__dirname, '../../..');
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(root, 'src/cli/main.ts'), ...argv], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (c: Buffer) => {
+        stderr += c.toString();
+        if (stderr.includes('Ctrl-C to stop early')) resolve();
+      });
+      child.once('exit', () => reject(new Error(`exited before watching: ${stderr}`)));
+    });
+    child.kill('SIGINT');
+    const code = await exited;
+    return { code, stdout, stderr };
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
   }
 }

@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,7 +9,7 @@ import { openHistoryStore } from '../../../src/core/store';
 import { httpRequest } from '../../../src/core/util/http';
 import type { DemoHandle } from '../../helpers/demoService';
 import { startDemoService } from '../../helpers/demoService';
-import { capture } from './liveHelpers';
+import { capture, runCliAndInterrupt } from './liveHelpers';
 
 /** Open-loop load at a fixed rate: request i is sent at start + i/rate, whatever the answers do. */
 function pacedLoad(url: string, perSecond: number): { stop(): Promise<void> } {
@@ -110,30 +109,13 @@ describe('cli: perflens report (real demo service)', function () {
     demo = await startDemoService();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-report-'));
     const db = path.join(dir, 'history.sqlite');
-    const root = path.resolve(__dirname, '../../..');
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(root, 'src/cli/main.ts'), 'report', '--url', demo.url, '--duration', '10m', '--interval', '200ms', '--db', db, '--json'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    try {
-      await new Promise<void>((resolve, reject) => {
-        child.stderr.on('data', (c: Buffer) => {
-          stderr += c.toString();
-          if (stderr.includes('Ctrl-C to stop early')) resolve();
-        });
-        child.once('exit', () => reject(new Error(`exited before watching: ${stderr}`)));
-      });
-      child.kill('SIGINT');
-      assert.equal(await exited, 0, stderr);
-      assert.match(stderr, /interrupted; reporting on what was collected so far/);
-      const out = JSON.parse(stdout) as ReportJson;
-      assert.ok(out.snapshots >= 1);
-      assert.ok(out.window.durationMs < 600_000);
-      assert.ok(fs.existsSync(db), 'the history was saved');
-    } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
+    const { code, stdout, stderr } = await runCliAndInterrupt(['report', '--url', demo.url, '--duration', '10m', '--interval', '200ms', '--db', db, '--json']);
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /interrupted; reporting on what was collected so far/);
+    const out = JSON.parse(stdout) as ReportJson;
+    assert.ok(out.snapshots >= 1);
+    assert.ok(out.window.durationMs < 600_000);
+    assert.ok(fs.existsSync(db), 'the history was saved');
   });
 
   it('moves a corrupt --db aside, says so, and still reports', async () => {
