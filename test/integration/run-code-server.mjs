@@ -15,6 +15,7 @@ import { chromium } from 'playwright-core';
 import { ensureIntegrationEnv } from '../../scripts/setup-integration.mjs';
 import { CHROMIUM_ARGS, startCodeServer, workbenchUrl, writeUserSettings } from './codeServer.mjs';
 import { buildExtension, bundleSuite, ROOT, startDemo } from './prepare.mjs';
+import { startPrometheusFleet } from './prometheusFleet.mjs';
 
 const RESULTS_DIR = join(ROOT, 'test-results');
 const SUITE_TIMEOUT_MS = Number(process.env.PERFLENS_IT_TIMEOUT_MS ?? 300_000);
@@ -108,8 +109,19 @@ async function main() {
     const demo = await startDemo();
     cleanups.push(() => demo.stop());
     say(`demo service at ${demo.url} (${elapsed()})`);
+    // Prometheus and its two demo instances serve the trusted pass's Prometheus suite. Without the
+    // binary the run fails with the reason, after the other suites have run.
+    let fleetEnv = {};
+    try {
+      const fleet = await startPrometheusFleet();
+      cleanups.push(() => fleet.stop());
+      fleetEnv = fleet.env;
+      say(`prometheus at ${fleet.url} scraping ${fleet.env.PERFLENS_IT_PROMETHEUS_INSTANCES} (${elapsed()})`);
+    } catch (e) {
+      failures.push(e?.message ?? String(e));
+    }
     for (const pass of PASSES) {
-      const r = await runPass(env, pass, demo);
+      const r = await runPass(env, pass, demo, pass.trust ? fleetEnv : {});
       failures.push(...r.failures.map((f) => `[${pass.name}] ${f}`));
       if (r.result) for (const k of Object.keys(totals)) totals[k] += r.result[k] ?? 0;
     }
@@ -126,7 +138,7 @@ async function main() {
   process.exit(failures.length === 0 ? 0 : 1);
 }
 
-async function runPass(env, pass, demo) {
+async function runPass(env, pass, demo, extraEnv) {
   const work = mkdtempSync(join(tmpdir(), 'perflens-it-'));
   const suite = await bundleSuite(work);
   say(`[${pass.name}] suite bundled (${elapsed()})`);
@@ -162,7 +174,7 @@ async function runPass(env, pass, demo) {
       extensionsDir: join(work, 'extensions'),
       workspace,
       trustWorkspace: pass.trust,
-      env: { PERFLENS_IT_CHECK_DIR: checkDir, PERFLENS_IT_DEMO_URL: demo.url, PERFLENS_IT_SUITE: pass.suite },
+      env: { PERFLENS_IT_CHECK_DIR: checkDir, PERFLENS_IT_DEMO_URL: demo.url, PERFLENS_IT_SUITE: pass.suite, ...extraEnv },
       logFile: join(RESULTS_DIR, pass.trust ? 'code-server.log' : `code-server-${pass.name}.log`),
     });
     cleanups.push(() => server.stop());

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { buildExtension, bundleSuite, ROOT, startDemo } from './prepare.mjs';
+import { startPrometheusFleet } from './prometheusFleet.mjs';
 
 const VSCODE_VERSION = process.env.PERFLENS_VSCODE_VERSION ?? 'stable';
 
@@ -17,12 +18,14 @@ async function main() {
   mkdirSync(workspace, { recursive: true });
   writeFileSync(join(workspace, 'README.md'), '# PerfLens integration workspace\n');
   const demo = await startDemo();
+  let fleet;
   try {
+    fleet = await startPrometheusFleet();
     await runTests({
       version: VSCODE_VERSION,
       extensionDevelopmentPath: ROOT,
       extensionTestsPath: suite,
-      extensionTestsEnv: { PERFLENS_IT_DEMO_URL: demo.url },
+      extensionTestsEnv: { PERFLENS_IT_DEMO_URL: demo.url, ...fleet.env },
       launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', join(work, 'user-data'), '--skip-welcome', '--skip-release-notes'],
     });
     console.log('[electron] integration suite passed');
@@ -34,6 +37,7 @@ async function main() {
     }
     return 1;
   } finally {
+    await fleet?.stop();
     await demo.stop();
     rmSync(work, { recursive: true, force: true });
   }

@@ -35,7 +35,7 @@ export function parsePrometheusInput(input: string): { url: string; selector: st
   return { url: body.slice(0, open), selector: body.slice(open + 1) };
 }
 
-/** Short label for views and the dashboard: the selector at the server's host. */
+/** Short label for views, the status bar and the dashboard: the selector at the server's host. */
 export function prometheusLabel(spec: Pick<PrometheusSpec, 'serverUrl' | 'selector'>): string {
   let host = spec.serverUrl;
   try {
@@ -43,7 +43,7 @@ export function prometheusLabel(spec: Pick<PrometheusSpec, 'serverUrl' | 'select
   } catch {
     // Stored specs were canonical when saved; an odd one still gets a label.
   }
-  return `{${spec.selector}} @ ${host}`;
+  return `${spec.selector} @ ${host}`;
 }
 
 export function specOf(target: PrometheusTarget): PrometheusSpec {

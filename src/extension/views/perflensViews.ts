@@ -20,8 +20,9 @@ function numbers(t: TargetState): Node[] {
     ['CPU', formatPercent(s.process?.cpuPercent ?? s.system?.cpuPercent)],
     ['memory', formatBytes(s.process?.rssBytes)],
   ];
-  const out: Node[] = rows.map(([k, v]) => ({ item: leaf(k, { description: v }) }));
-  if (s.instances) out.push(instancesNode(s.instances));
+  // A service read through a Prometheus server: its instances first, the service's totals after.
+  const out: Node[] = s.instances ? [instancesNode(s.instances)] : [];
+  out.push(...rows.map(([k, v]) => ({ item: leaf(k, { description: v }) })));
   for (const c of failingChecks(s)) out.push({ item: leaf(c.name, { description: `${c.status}${c.detail ? `: ${c.detail}` : ''}`, icon: levelIcon(c.status === 'down' ? 'down' : 'degraded') }) });
   if (t.health.level !== 'healthy') for (const r of t.health.reasons.slice(0, 3)) out.push({ item: leaf(r, { icon: new vscode.ThemeIcon('info') }) });
   return out;

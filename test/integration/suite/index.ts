@@ -23,6 +23,7 @@ export async function run(): Promise<void> {
     await import('./profile.test');
     await import('./queries.test');
     await import('./benchmark.test');
+    await import('./prometheus.test');
   }
   const stats = await new Promise<{ passes: number; failures: number; pending: number }>((resolve) => {
     const runner = mocha.run(() => resolve({ passes: runner.stats?.passes ?? 0, failures: runner.stats?.failures ?? 0, pending: runner.stats?.pending ?? 0 }));
