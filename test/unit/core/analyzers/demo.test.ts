@@ -28,10 +28,12 @@ describe('analyzers on the real demo service', function () {
 
   it('reports a cache too small for its keys, with a larger size, and cache misses as a bottleneck cause', async () => {
     demo = await startDemoService({ cacheSize: 4 });
-    // Three clients cycle through 20 keys (limit=1..20): an LRU of 4 entries never hits.
+    // Each of three clients cycles through its own 7 keys (limit=1..7, 8..14, 15..21): a key comes
+    // back only after 6 others, so an LRU of 4 entries has always evicted it, whatever the interleaving
+    // (shared keys let clients hit each other's entries now and then, and the hit rate drifted to 33%).
     let running = true;
     const clients = Array.from({ length: 3 }, async (_, c) => {
-      for (let i = c * 7; running; i++) await httpRequest(`${demo!.url}/api/graph/entities?workspace_id=1&limit=${(i % 20) + 1}`, { timeoutMs: 10_000 });
+      for (let i = 0; running; i++) await httpRequest(`${demo!.url}/api/graph/entities?workspace_id=1&limit=${c * 7 + (i % 7) + 1}`, { timeoutMs: 10_000 });
     });
     let snapshots: Snapshot[];
     try {
