@@ -24,7 +24,8 @@ export function worseOf(a: HealthLevel, b: HealthLevel): HealthLevel {
  * Level from the latest snapshot and the target's firing alerts:
  * - down: the health endpoint says so, or neither metrics nor health could be read;
  * - degraded: the health endpoint says degraded, an alert fires, or one source failed;
- * - unknown: no snapshot yet (collecting), or a process-only target with nothing to read;
+ * - unknown: no snapshot yet (collecting), a process-only target with nothing to read, or a
+ *   Prometheus server that could not tell (unreachable, nothing matches the selector);
  * - healthy otherwise.
  */
 export function assessTargetHealth(latest: Snapshot | undefined, firing: readonly AlertStatus[] = []): TargetHealth {
@@ -32,6 +33,9 @@ export function assessTargetHealth(latest: Snapshot | undefined, firing: readonl
   const reasons: string[] = [];
   const scrapeError = latest.errors.find((e) => e.source === 'scrape');
   const healthError = latest.errors.find((e) => e.source === 'health');
+  // Read through a Prometheus server: its failures say nothing about the service itself.
+  const serverError = latest.errors.find((e) => e.source === 'prometheus' && e.kind !== 'warning');
+  if (serverError && !latest.http && !latest.instances?.length) return { level: 'unknown', reasons: [`Prometheus server: ${serverError.message}`] };
   const h = latest.health;
   let level: HealthLevel = 'healthy';
   if (h?.state === 'down') {
@@ -53,6 +57,10 @@ export function assessTargetHealth(latest: Snapshot | undefined, firing: readonl
     if (scrapeError && scrapeError.kind !== 'malformed') {
       level = worseOf(level, 'degraded');
       reasons.push(`Metrics: ${scrapeError.message}`);
+    }
+    if (serverError) {
+      level = worseOf(level, 'degraded');
+      reasons.push(`Prometheus server: ${serverError.message}`);
     }
     if (healthError && !latest.http) {
       level = worseOf(level, 'degraded');

@@ -124,6 +124,9 @@ describe('Prometheus server targets', () => {
     assert.match(empty.summary, /No series on .* match \{job="no-such-job"\}/);
     const emptyState = await waitFor('the empty target reporting why', () => api.monitor.target(empty.target.input)?.latest);
     assert.ok(emptyState.errors.some((e) => e.kind === 'empty'), JSON.stringify(emptyState.errors));
+    const emptyHealth = api.monitor.target(empty.target.input)!.health;
+    assert.equal(emptyHealth.level, 'unknown');
+    assert.match(emptyHealth.reasons[0] ?? '', /^Prometheus server: No series/);
     await vscode.commands.executeCommand(COMMANDS.detach, empty.target.input);
 
     const down = await attach({ url: `http://127.0.0.1:${await closedPort()}`, selector: `job="${server.job}"` });
