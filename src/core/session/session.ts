@@ -19,6 +19,7 @@ import { describePresetMatches, detectPresets, indexSamples } from '../metrics/p
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
 import type { Result } from '../util/result';
+import { httpRequest } from '../util/http';
 import { errorMessage, fail, ok } from '../util/result';
 import type { TargetSpec } from '../util/target';
 import { isLoopbackHost, joinUrl, parseTarget } from '../util/target';
@@ -247,13 +248,27 @@ export class AttachSession {
     if (this.scraper || this.target.pid === undefined || this.pid === undefined) return;
     const ports = await (this.opts.deps?.listeningPortsOf ?? listeningPortsOf)(this.pid);
     if (ports.length === 0) return;
-    const port = ports[0]!;
-    const baseUrl = `http://127.0.0.1:${port}`;
-    this.target.port = port;
+    const port = await this.portServingMetrics(ports);
+    const baseUrl = `http://127.0.0.1:${port ?? ports[0]!}`;
+    this.target.port = port ?? ports[0]!;
     this.target.baseUrl = baseUrl;
     this.target.metricsUrl = joinUrl(baseUrl, this.opts.metricsPath ?? DEFAULT_METRICS_PATH);
     this.scraper = this.makeScraper(this.target.metricsUrl);
-    if (ports.length > 1) snapshot.errors.push({ source: 'scrape', kind: 'several-ports', message: `Process ${this.pid} listens on ports ${ports.join(', ')}; using ${port}. Attach by URL to choose another.` });
+    if (port === undefined) snapshot.errors.push({ source: 'scrape', kind: 'several-ports', message: `Process ${this.pid} listens on ports ${ports.join(', ')} and none answers ${this.opts.metricsPath ?? DEFAULT_METRICS_PATH}; using ${ports[0]}. Attach by URL to choose another.` });
+  }
+
+  /**
+   * With several listening ports (a Node service started with --inspect also listens on its
+   * inspector's), the one whose metrics path answers 2xx is the service; asked once, at attach.
+   */
+  private async portServingMetrics(ports: number[]): Promise<number | undefined> {
+    if (ports.length === 1) return ports[0];
+    const http = this.opts.http ?? httpRequest;
+    for (const port of ports) {
+      const r = await http(joinUrl(`http://127.0.0.1:${port}`, this.opts.metricsPath ?? DEFAULT_METRICS_PATH), { timeoutMs: 1000 });
+      if (r.ok && r.value.status >= 200 && r.value.status < 300) return port;
+    }
+    return undefined;
   }
 
   private async scrapeInto(snapshot: Snapshot, time: number): Promise<void> {

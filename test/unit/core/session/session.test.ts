@@ -234,6 +234,24 @@ describe('AttachSession with real processes', () => {
     assert.equal(snap.process?.pid, svc.pid);
     assert.equal(snap.presets?.httpRequests, 'http_requests_total (demo)');
   });
+
+  it('attached by pid with several ports (an --inspect service), scrapes the one that serves metrics', async function () {
+    if (process.platform !== 'linux') this.skip();
+    svc = await startChildService();
+    // Listed first, like a lower inspector port: it has no /metrics (an inspector answers 400).
+    const other = await startLocalServer();
+    try {
+      const r = createAttachSession({ target: `pid:${svc.pid}`, collectSystem: false, clock: new ManualClock(0), deps: { listeningPortsOf: () => Promise.resolve([other.port, svc!.port]) } });
+      assert.ok(r.ok);
+      session = r.value;
+      const snap = await session.collectOnce();
+      assert.equal(session.target.baseUrl, `http://127.0.0.1:${svc.port}`);
+      assert.equal(snap.presets?.httpRequests, 'http_requests_total (demo)');
+      assert.deepEqual(snap.errors.filter((e) => e.kind === 'several-ports'), []);
+    } finally {
+      await other.close();
+    }
+  });
 });
 
 describe('SessionManager', () => {
