@@ -15,7 +15,8 @@ Fits a least-squares line to a time series and projects it --days ahead with a p
 The CSV has a time column (seconds, or ISO-8601 such as 2026-01-31T12:00:00Z; dates without an
 offset are UTC) and a value column; a header row is optional. Without --time-column the column named
 time/timestamp/ts/date (else the first) is time; without --value-column the column named value
-(else the first numeric one) is the value.
+(else the first numeric one) is the value. A column is given by its header name or its number,
+counting from 1.
 
 Recommendation (the seed's capacity rule on growth over the horizon): above 10% "Consider horizontal
 scaling", above 5% "Monitor closely", otherwise "Current capacity appears sufficient"; a slope that
