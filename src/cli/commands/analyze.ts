@@ -46,6 +46,8 @@ export interface LiveRun {
   firing: AlertStatus[];
   deliveryErrors: string[];
   maxMemoryMb: number;
+  /** Ctrl-C ended the window before --duration. */
+  interrupted: boolean;
 }
 
 function durationFlag(args: ParsedArgs, name: string, fallback: number): number {
@@ -104,7 +106,7 @@ export async function runLiveWindow(args: ParsedArgs, io: CliIO, defaultDuration
     const first = summarizeErrors(snapshots)[0];
     throw new UserError(`Nothing could be collected from ${session.target.baseUrl ?? session.id} in ${durationMs / 1000} s${first ? `: ${first.message}` : '.'}`);
   }
-  return { target: session.id, durationMs, intervalMs, snapshots, alertEvents, firing: engine.firing(), deliveryErrors, maxMemoryMb };
+  return { target: session.id, durationMs, intervalMs, snapshots, alertEvents, firing: engine.firing(), deliveryErrors, maxMemoryMb, interrupted: interrupt.interrupted };
 }
 
 /** analyze's and check's flags: the live window's, the Prometheus source's, and the command's own. */
@@ -123,7 +125,12 @@ export function liveRunJson(run: LiveRun, own: Record<string, unknown>): string 
 
 /** First line of the human output, e.g. "Analyzed http://127.0.0.1:3000 for 60 s (31 snapshots every 2.00 s)". */
 export function liveRunHeading(verb: string, run: LiveRun): string {
-  return `${verb} ${run.target} for ${run.durationMs / 1000} s (${run.snapshots.length} snapshots every ${fmtMs(run.intervalMs)})`;
+  const first = run.snapshots[0]!.time;
+  const last = run.snapshots[run.snapshots.length - 1]!.time;
+  // After Ctrl-C the window is what was watched, not what --duration asked for.
+  const every = `${run.snapshots.length} snapshots every ${fmtMs(run.intervalMs)}`;
+  if (run.interrupted) return `${verb} ${run.target} for ${Math.round((last - first) / 1000)} s, stopped early (--duration ${run.durationMs / 1000} s; ${every})`;
+  return `${verb} ${run.target} for ${run.durationMs / 1000} s (${every})`;
 }
 
 /** Alert events, alerts still firing, and what could not be collected (why a number is missing). */

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { findingLines } from '../../../src/cli/commands/analyze';
+import type { LiveRun } from '../../../src/cli/commands/analyze';
+import { findingLines, liveRunHeading } from '../../../src/cli/commands/analyze';
+import type { Snapshot } from '../../../src/core/session/types';
 import { runCli } from '../../../src/cli/main';
 import type { Finding } from '../../../src/core/analyzers/types';
 import type { DemoHandle } from '../../helpers/demoService';
@@ -101,5 +103,17 @@ describe('cli: perflens analyze finding lines', () => {
   it('names the route once: not again when the title already has it', () => {
     assert.deepEqual(findingLines(finding('GET /health is slow: p95 2.42 s', 'GET /health')), ['CRITICAL  GET /health is slow: p95 2.42 s', '          because', '          → do this']);
     assert.equal(findingLines(finding('Requests queue for connections', 'GET /api'))[0], 'CRITICAL  Requests queue for connections [GET /api]');
+  });
+});
+
+describe('cli: perflens analyze/check heading', () => {
+  const run = (interrupted: boolean): LiveRun => ({
+    target: 'http://127.0.0.1:3000', durationMs: 600_000, intervalMs: 5000, interrupted, alertEvents: [], firing: [], deliveryErrors: [], maxMemoryMb: 1024,
+    snapshots: [0, 5000, 10_000].map((t): Snapshot => ({ targetId: 'x', time: 1_000_000 + t, errors: [] })),
+  });
+
+  it('gives the asked duration, or after Ctrl-C the time actually watched', () => {
+    assert.equal(liveRunHeading('Analyzed', run(false)), 'Analyzed http://127.0.0.1:3000 for 600 s (3 snapshots every 5.00 s)');
+    assert.equal(liveRunHeading('Checked', run(true)), 'Checked http://127.0.0.1:3000 for 10 s, stopped early (--duration 600 s; 3 snapshots every 5.00 s)');
   });
 });
