@@ -59,8 +59,9 @@ function servicesRoots(services: ExtensionServices): Node[] {
     item.tooltip = `${id}\n${level}${state?.health.reasons.length ? `\n${state.health.reasons.join('\n')}` : ''}`;
     item.contextValue = 'perflens.target.attached';
     item.command = { command: COMMANDS.showDashboard, title: 'Show Dashboard', arguments: [id] };
-    // Tree items are passed to inline actions: they carry the target id.
-    return parent(Object.assign(item, { targetId: id }), () => (state ? numbers(state) : []), registry.attached.length <= 3);
+    // Tree items are passed to inline actions: they carry the target id. With several targets the
+    // rows stay collapsed so every target fits on screen; the description already has the headline.
+    return parent(Object.assign(item, { targetId: id }), () => (state ? numbers(state) : []), registry.attached.length <= 1);
   });
   const attachedInputs = new Set(registry.attached.map((t) => t.input));
   const recent = registry.recent.filter((r) => !attachedInputs.has(r)).map((input) => {
