@@ -70,6 +70,8 @@ export class WebhookAlertHandler implements AlertHandler {
         if (r.value.status < 500 && r.value.status !== 429) return { ok: false, message: `${last}; check the webhook URL.`, attempts: i };
       } else {
         last = r.error.message.split(this.opts.url).join(redactWebhookUrl(this.opts.url));
+        // The transport's hint is about a monitored service; here the receiver is the webhook.
+        if (r.error.kind === 'refused') last = last.replace(/ Is the service running\?$/, ' Is the webhook receiver running, and is the URL right?');
         if (r.error.kind === 'invalid-url') return { ok: false, message: `The alert webhook URL is not usable: ${last}`, attempts: i };
       }
     }

@@ -97,6 +97,16 @@ describe('alerts: Slack-compatible webhook', () => {
     assert.match(r.message!, /failed after 2 attempts: the webhook answered HTTP 500/);
   });
 
+  it('a refused connection names the webhook receiver, not "the service"', async () => {
+    receiver = new Receiver([200]);
+    const url = await receiver.start();
+    await receiver.stop();
+    receiver = undefined;
+    const r = await new WebhookAlertHandler({ url }).handle(event);
+    assert.equal(r.ok, false);
+    assert.match(r.message!, /failed after 2 attempts: Nothing is listening at 127\.0\.0\.1:\d+ \(connection refused\)\. Is the webhook receiver running, and is the URL right\?$/);
+  });
+
   it('does not retry a 404 (a wrong URL will not heal)', async () => {
     receiver = new Receiver([404]);
     const r = await new WebhookAlertHandler({ url: await receiver.start() }).handle(event);
