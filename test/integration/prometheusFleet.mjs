@@ -6,6 +6,16 @@ import { startDemo } from './prepare.mjs';
 
 export const FLEET_JOB = 'demo-fleet';
 
+/** A server-side alert that fires at once for each instance that is up: the dashboard lists it. */
+const RULES = `groups:
+  - name: perflens-integration
+    rules:
+      - alert: FleetInstanceUp
+        expr: up{job="${FLEET_JOB}"} == 1
+        labels:
+          severity: info
+`;
+
 export async function startPrometheusFleet() {
   const prom = await tsImport('../helpers/prometheusServer.ts', import.meta.url);
   const bin = prom.findPrometheusBinary();
@@ -22,7 +32,7 @@ export async function startPrometheusFleet() {
   try {
     const instances = await Promise.all([startDemo(), startDemo()]);
     for (const d of instances) stops.push(() => d.stop());
-    const server = await prom.startPrometheusServer(bin, { jobs: [{ job: FLEET_JOB, targets: instances.map((d) => `127.0.0.1:${d.port}`) }], intervalSeconds: 1 });
+    const server = await prom.startPrometheusServer(bin, { jobs: [{ job: FLEET_JOB, targets: instances.map((d) => `127.0.0.1:${d.port}`) }], intervalSeconds: 1, rules: RULES });
     stops.push(() => server.stop());
     await server.waitForTargets(FLEET_JOB, instances.length, 20_000);
     return {

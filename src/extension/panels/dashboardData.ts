@@ -13,7 +13,7 @@ import type {
   ActiveAlertRow, AlertHistoryRow, ChartId, ChartView, DashboardData, FindingView, ForecastView, RangeId, SeriesView, SummaryView, Unit, XY,
 } from '../../../webview/dashboard/protocol';
 import type { Snapshot } from '../../core/session/types';
-import { instanceRows, serverAlertRows } from './prometheusRows';
+import { instanceRows, serverAlertRows, serviceTotals } from './prometheusRows';
 import { RANGES } from '../../../webview/dashboard/protocol';
 import type { TargetState } from '../live/liveMonitor';
 
@@ -147,13 +147,8 @@ export function buildForecast(src: SeriesSource, metric: keyof typeof FORECAST_M
 
 function summaryOf(src: SeriesSource, state: TargetState | undefined): SummaryView {
   const s = state?.latest;
-  // Several instances (read through a Prometheus server): the service's CPU and memory are their sums.
-  const up = (s?.instances ?? []).filter((i) => i.up);
-  const sum = (pick: (i: (typeof up)[number]) => number | undefined) => (up.some((i) => pick(i) !== undefined) ? up.reduce((a, i) => a + (pick(i) ?? 0), 0) : undefined);
-  const base = {
-    requestRate: s?.http?.requestRate, errorRate: s?.http?.errorRate,
-    cpuPercent: s?.process?.cpuPercent ?? sum((i) => i.cpuPercent) ?? s?.system?.cpuPercent, rssBytes: s?.process?.rssBytes ?? sum((i) => i.rssBytes),
-  };
+  const totals = serviceTotals(s);
+  const base = { requestRate: s?.http?.requestRate, errorRate: s?.http?.errorRate, cpuPercent: totals.cpuPercent ?? s?.system?.cpuPercent, rssBytes: totals.rssBytes };
   const lat = src.latency?.();
   if (lat && lat.count > 0) return { ...base, p50Ms: lat.p50Ms, p95Ms: lat.p95Ms, p99Ms: lat.p99Ms, latencySource: 'histograms' };
   if (s?.http) return { ...base, p50Ms: s.http.p50Ms, p95Ms: s.http.p95Ms, p99Ms: s.http.p99Ms, latencySource: 'latest' };

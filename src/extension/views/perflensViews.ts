@@ -3,6 +3,7 @@ import { formatAge, formatBytes, formatMs, formatPercent, formatRate, formatShar
 import { COMMANDS, VIEWS } from '../constants';
 import type { TargetState } from '../live/liveMonitor';
 import { failingChecks } from '../live/targetHealth';
+import { serviceTotals } from '../panels/prometheusRows';
 import type { ExtensionServices } from '../services';
 import { headlineOf } from '../statusBar/statusBarModel';
 import { targetId } from '../targets/targetRegistry';
@@ -12,13 +13,14 @@ import { leaf, levelIcon, NodeTreeProvider, parent, severityIcon } from './treeI
 function numbers(t: TargetState): Node[] {
   const s = t.latest;
   if (!s) return [{ item: leaf(t.collecting ? 'Collecting the first sample…' : 'Not collecting (monitoring is off)') }];
+  const totals = serviceTotals(s);
   const rows: [string, string][] = [
     ['p95', formatMs(s.http?.p95Ms)],
     ['p99', formatMs(s.http?.p99Ms)],
     ['requests', formatRate(s.http?.requestRate)],
     ['errors', formatShare(s.http?.errorRate, 2)],
-    ['CPU', formatPercent(s.process?.cpuPercent ?? s.system?.cpuPercent)],
-    ['memory', formatBytes(s.process?.rssBytes)],
+    ['CPU', formatPercent(totals.cpuPercent ?? s.system?.cpuPercent)],
+    ['memory', formatBytes(totals.rssBytes)],
   ];
   // A service read through a Prometheus server: its instances first, the service's totals after.
   const out: Node[] = s.instances ? [instancesNode(s.instances)] : [];

@@ -95,6 +95,19 @@ describe('Prometheus server targets', () => {
     for (const host of [first!, second!]) assert.ok(services.includes(host), `${host} missing from the Services view: ${services}`);
   });
 
+  it("lists the server's own alerts beside PerfLens's, as text", async function () {
+    // The launcher's rule FleetInstanceUp fires for each instance that is up.
+    await waitFor('the server alerts in a snapshot', () => ((api.monitor.target(id)?.latest?.serverAlerts?.length ?? 0) >= 2 ? true : undefined));
+    await vscode.commands.executeCommand(COMMANDS.showDashboard, id, '15m');
+    if (!domChecksAvailable()) this.skip();
+    const seen = await observeDom({ name: 'dashboard-prometheus-server-alerts', scope: 'webview', selector: `${DASHBOARD} #server-alerts`, waitForText: 'FleetInstanceUp' });
+    assert.ok(seen.found, seen.error);
+    for (const host of hosts()) assert.ok(seen.text.includes(`instance=${host}`), `${host} missing: ${seen.text}`);
+    assert.equal((seen.text.match(/FleetInstanceUp/g) ?? []).length, 2, seen.text);
+    assert.equal((seen.text.match(/firing/g) ?? []).length, 2, seen.text);
+    assert.ok(seen.text.includes(`job=${server.job}`) && seen.text.includes('severity=info'), seen.text);
+  });
+
   it('reads a 24-hour range from the server instead of the local store', async function () {
     await vscode.commands.executeCommand(COMMANDS.showDashboard, id, '24h');
     if (!domChecksAvailable()) this.skip();
@@ -118,7 +131,7 @@ describe('Prometheus server targets', () => {
     await vscode.commands.executeCommand('notifications.clearAll');
   });
 
-  it('says so when the selector matches nothing, and when the server is unreachable', async () => {
+  it('says so when the selector matches nothing, and when the server is unreachable (in the dashboard too)', async function () {
     const empty = await attach({ url: server.url, selector: 'job="no-such-job"' });
     assert.ok(empty.ok && !empty.healthy, JSON.stringify(empty));
     assert.match(empty.summary, /No series on .* match \{job="no-such-job"\}/);
@@ -134,6 +147,14 @@ describe('Prometheus server targets', () => {
     assert.match(down.summary, /keeps trying/);
     const downState = await waitFor('the unreachable target reporting why', () => api.monitor.target(down.target.input)?.latest);
     assert.ok(downState.errors.some((e) => e.kind === 'unreachable'), JSON.stringify(downState.errors));
-    await vscode.commands.executeCommand(COMMANDS.detach, down.target.input);
+    try {
+      if (!domChecksAvailable()) this.skip();
+      await vscode.commands.executeCommand(COMMANDS.showDashboard, down.target.input, '15m');
+      const seen = await observeDom({ name: 'dashboard-prometheus-unreachable', scope: 'webview', selector: `${DASHBOARD} #reasons`, waitForText: 'Prometheus server: Could not reach' });
+      assert.ok(seen.text.includes('Prometheus server: Could not reach the Prometheus server'), seen.text);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.commands.executeCommand(COMMANDS.detach, down.target.input);
+    }
   });
 });

@@ -7,7 +7,7 @@ import { fail, ok } from '../../../../src/core/util/result';
 import type { TargetState } from '../../../../src/extension/live/liveMonitor';
 import { assessTargetHealth } from '../../../../src/extension/live/targetHealth';
 import { buildDashboardData } from '../../../../src/extension/panels/dashboardData';
-import { instanceRows, serverAlertRows } from '../../../../src/extension/panels/prometheusRows';
+import { instanceRows, serverAlertRows, serviceTotals } from '../../../../src/extension/panels/prometheusRows';
 import type { HistoryReader } from '../../../../src/extension/panels/serverHistory';
 import { ServerHistoryCache } from '../../../../src/extension/panels/serverHistory';
 import { seededRandom, syntheticSnapshot } from '../helpers/syntheticHistory';
@@ -40,6 +40,15 @@ describe('dashboard for Prometheus-server targets', () => {
     assert.deepEqual(rows.map((r) => [r.instance, r.up]), [[HOSTILE, false], ['10.0.0.1:8080', true], ['10.0.0.2:8080', true]]);
     assert.deepEqual(rows[2], { instance: '10.0.0.2:8080', up: true, requestRate: 12.5, errorRate: 0.01, p95Ms: 80, cpuPercent: 20, rssBytes: 100e6 });
     assert.deepEqual(instanceRows(undefined), []);
+  });
+
+  it("sums the up instances' CPU and memory for the service", () => {
+    const s = latest();
+    delete s.process;
+    assert.deepEqual(serviceTotals(s), { cpuPercent: 20, rssBytes: 100e6 });
+    s.instances = s.instances!.map((i) => ({ instance: i.instance, up: i.up }));
+    assert.deepEqual(serviceTotals(s), { cpuPercent: undefined, rssBytes: undefined });
+    assert.equal(buildDashboardData({ targetId: ID, label: 'x', range: '15m', now: NOW, state: stateWith(latest()) }).summary.rssBytes, latest().process?.rssBytes, 'a process of its own wins');
   });
 
   it("writes the server's alerts as plain label text, this service's first", () => {
