@@ -166,6 +166,7 @@ ${TARGET_USAGE}
   --interval D            time between collections (default: duration / 10, between 1s and 5s)
   --db FILE               also record the snapshots into this history file (created if missing)
 
+Ctrl-C ends the window early; what was collected is still reported (and saved to --db).
 Exit codes: 0 reported, 2 bad usage, nothing could be collected, or --db could not be written.
 --json prints {target, window: {from, to, durationMs}, intervalMs, snapshots, measuredSeconds,
 health?, http?: {requestRate, errorRate, requests, avgMs?, p50Ms?, p95Ms?, p99Ms?, routes: [...]},
