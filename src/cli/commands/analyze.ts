@@ -35,7 +35,8 @@ export const LIVE_USAGE = `${TARGET_USAGE}
   --alert-keep-firing D   how long a fired alert stays firing after it clears (default 60s)
   --max-memory SIZE       memory limit for the leak and memory alerts, e.g. 1024MB (default 1024MB)`;
 
-export const WEBHOOK_USAGE = `Alert events are POSTed as Slack-compatible JSON to $${WEBHOOK_ENV} when it is set.`;
+export const WEBHOOK_USAGE = `Alert events are POSTed as Slack-compatible JSON to $${WEBHOOK_ENV} when it is set.
+Ctrl-C ends the window early; what was collected is still judged and reported.`;
 
 export interface LiveRun {
   target: string;
