@@ -14,6 +14,7 @@ import { runtimeFromFamilies } from '../../core/queries/runtime';
 import type { FindingKind, RuntimeEvidence, StatementReport } from '../../core/queries/types';
 import { FINDING_KINDS } from '../../core/queries/types';
 import { scanWorkspace } from '../../core/queries/workspace';
+import { plural } from '../../core/util/format';
 import { httpRequest } from '../../core/util/http';
 import { UserError } from '../../core/util/result';
 import { parseTarget } from '../../core/util/target';
@@ -184,7 +185,8 @@ export const explainCommand: CliCommand = {
       }
       io.out(`Database ${database.path} (${database.schema.tables.length} tables, read into memory; the file is not modified)`);
       for (const n of database.notes) io.out(`note: ${n}`);
-      if (scanned) io.out(`Found ${scanned.statements} statement(s) in ${scanned.files} source file(s).`);
+      // files counts every source file read, not only those holding SQL.
+      if (scanned) io.out(`Read ${plural(scanned.files, 'source file')}; found ${plural(scanned.statements, 'SQL statement')}.`);
       if (metrics?.statements === 0) io.out(`No per-statement timings at ${metrics.url}: none of its histograms is labelled with the SQL (as the demo's db_query_duration_seconds{sql} is).`);
       else if (metrics?.statements !== undefined) io.out(`Runtime timings for ${metrics.statements} statement(s) from ${metrics.url}.`);
       io.out('');

@@ -225,6 +225,7 @@ describe('perflens explain', function () {
       assert.equal(await runCli(['explain', '--db', dbPath, '--workspace', DEMO_SERVICE_DIR, '--metrics-url', `${demo!.url}/metrics`], io), 0, io.stderr);
       assert.match(io.stdout, /SELECT id, degree FROM entities WHERE workspace_id = \?\n {2}plan:\n.*\n {2}in the service: 1 run, avg /);
       assert.match(io.stdout, /, 1 skipped$/m);
+      assert.match(io.stdout, /^Read \d+ source files; found \d+ SQL statements\.$/m);
     });
   });
 });
