@@ -1,30 +1,14 @@
-/**
- * The reachability of a target's endpoints, as PerfLens stores and shows it. Structurally the
- * result of probeTarget (src/core/collectors/probe.ts); kept here as the persisted shape so
- * workspace state stays readable when the probe grows more fields.
- */
-export interface EndpointReport {
-  path: string;
-  url: string;
-  reachable: boolean;
-  status?: number;
-  contentType?: string;
-  latencyMs?: number;
-  error?: string;
-}
+import type { EndpointProbe, ProbeResult } from '../../core/collectors/probe';
+import { endpointOk } from '../../core/collectors/probe';
 
-export interface ProbeReport {
-  baseUrl: string;
-  metrics: EndpointReport;
-  health: EndpointReport;
-}
+/** The reachability of a target's endpoints, as PerfLens stores and shows it: the probe's own result. */
+export type EndpointReport = EndpointProbe;
+export type ProbeReport = ProbeResult;
 
 export type ProbeFunction = (baseUrl: string, opts: { metricsPath: string; healthPath: string; timeoutMs: number }) => Promise<ProbeReport>;
 
-/** Reachable and answering 2xx: an endpoint PerfLens can collect from. */
-export function endpointUsable(e: EndpointReport): boolean {
-  return e.reachable && e.status !== undefined && e.status >= 200 && e.status < 300;
-}
+/** Answering 2xx with what the path should serve: an endpoint PerfLens can collect from (the core's rule). */
+export const endpointUsable: (e: EndpointReport) => boolean = endpointOk;
 
 /** One line per endpoint, e.g. "/metrics reachable: HTTP 200, text/plain, 4 ms". */
 export function describeEndpoint(e: EndpointReport): string {
