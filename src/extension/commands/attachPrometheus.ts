@@ -28,8 +28,9 @@ export async function attachPrometheusCommand(services: ExtensionServices, arg?:
   if (!given.ok) return refuse(services, 'invalid', given.error.message);
   const input = given.value ?? (await askForTarget(services));
   if (!input) return undefined;
-  const { allowRemoteTargets } = services.settings();
-  const parsed = parsePrometheusTarget(input.url, input.selector, { allowRemote: allowRemoteTargets, ...(input.auth ? { auth: input.auth } : {}) });
+  const { allowRemoteTargets, requestTimeoutMs } = services.settings();
+  // The first read uses the limit the session will use, so it answers the way collection will.
+  const parsed = parsePrometheusTarget(input.url, input.selector, { allowRemote: allowRemoteTargets, queryTimeoutMs: requestTimeoutMs, ...(input.auth ? { auth: input.auth } : {}) });
   if (!parsed.ok) return refuse(services, parsed.error.kind, parsed.error.message);
   const secrets = services.context.secrets;
   const key = prometheusSecretKey(parsed.value.serverUrl);
@@ -43,7 +44,10 @@ export async function attachPrometheusCommand(services: ExtensionServices, arg?:
 
   const spec = specOf(target);
   const attached: AttachedTarget = { input: prometheusInput(spec), spec, label: labelFor(spec), attachedAt: Date.now() };
+  const collecting = services.monitor.target(attached.input) !== undefined;
   await services.registry.attach(attached);
+  // Attached again (new credentials, say): its session restarts so it reads them.
+  if (collecting) services.monitor.attach({ id: attached.input, label: attached.label, spec });
   const outcome: AttachPrometheusOutcome = first.ok
     ? { ok: true, target: attached, summary: first.summary, healthy: first.healthy, instances: first.instances }
     : { ok: true, target: attached, summary: `${first.message} ${attachAdvice(first.kind)}`.trim(), healthy: false, instances: [] };

@@ -75,6 +75,12 @@ describe('Prometheus server targets', () => {
     });
     for (const i of state.latest!.instances!) assert.ok(i.up, `${i.instance} is down`);
     assert.ok(state.collecting);
+    // Attaching again (e.g. with new credentials) restarts its session, which goes on collecting.
+    const again = await attach({ url: server.url, selector: `job="${server.job}"`, auth: { kind: 'bearer', token: 'integration-token' } });
+    assert.ok(again.ok && again.target.input === id, JSON.stringify(again));
+    const since = Date.now();
+    await waitFor('a snapshot after attaching again', () => ((api.monitor.target(id)?.latest?.time ?? 0) > since && api.monitor.target(id)?.latest?.instances?.length === 2 ? true : undefined));
+    assert.equal(api.monitor.targets().filter((t) => t.id === id).length, 1);
   });
 
   it("lists both instances in the dashboard's table and the Services view", async function () {
@@ -104,7 +110,7 @@ describe('Prometheus server targets', () => {
     assert.ok(seen.found, seen.error);
     for (const host of hosts()) assert.ok(seen.text.includes(`instance=${host}`), `${host} missing: ${seen.text}`);
     assert.equal((seen.text.match(/FleetInstanceUp/g) ?? []).length, 2, seen.text);
-    assert.equal((seen.text.match(/firing/g) ?? []).length, 2, seen.text);
+    assert.equal((seen.text.match(/firing/gi) ?? []).length, 2, seen.text);
     assert.ok(seen.text.includes(`job=${server.job}`) && seen.text.includes('severity=info'), seen.text);
   });
 
