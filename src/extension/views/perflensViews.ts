@@ -23,10 +23,12 @@ function numbers(t: TargetState): Node[] {
     ['memory', formatBytes(totals.rssBytes)],
   ];
   // A service read through a Prometheus server: its instances first, the service's totals after.
-  const out: Node[] = s.instances ? [instancesNode(s.instances)] : [];
-  out.push(...rows.map(([k, v]) => ({ item: leaf(k, { description: v }) })));
+  // What is wrong comes first: failing checks and reasons, then instances, then the numbers.
+  const out: Node[] = [];
   for (const c of failingChecks(s)) out.push({ item: leaf(c.name, { description: `${c.status}${c.detail ? `: ${c.detail}` : ''}`, icon: levelIcon(c.status === 'down' ? 'down' : 'degraded') }) });
   if (t.health.level !== 'healthy') for (const r of t.health.reasons.slice(0, 3)) out.push({ item: leaf(r, { icon: new vscode.ThemeIcon('info') }) });
+  if (s.instances) out.push(instancesNode(s.instances));
+  out.push(...rows.map(([k, v]) => ({ item: leaf(k, { description: v }) })));
   return out;
 }
 
@@ -54,16 +56,19 @@ function servicesRoots(services: ExtensionServices): Node[] {
     const state = monitor.target(id);
     const level = state?.health.level ?? 'unknown';
     const item = new vscode.TreeItem(t.label);
-    item.id = `target:${id}`;
+    // One target, or a target in trouble, shows its numbers and failing checks; healthy targets
+    // among several stay collapsed so every target fits on screen (the description has the
+    // headline). The tree keeps an item's expansion by id, so the id carries the default.
+    const expanded = registry.attached.length <= 1 || level === 'degraded' || level === 'down';
+    item.id = `target:${id}${expanded ? '' : ':collapsed'}`;
     const number = state ? headlineOf(state, headline) : undefined;
     item.description = `${level}${number ? ` · ${number}` : ''}`;
     item.iconPath = levelIcon(level);
     item.tooltip = `${id}\n${level}${state?.health.reasons.length ? `\n${state.health.reasons.join('\n')}` : ''}`;
     item.contextValue = 'perflens.target.attached';
     item.command = { command: COMMANDS.showDashboard, title: 'Show Dashboard', arguments: [id] };
-    // Tree items are passed to inline actions: they carry the target id. With several targets the
-    // rows stay collapsed so every target fits on screen; the description already has the headline.
-    return parent(Object.assign(item, { targetId: id }), () => (state ? numbers(state) : []), registry.attached.length <= 1);
+    // Tree items are passed to inline actions: they carry the target id.
+    return parent(Object.assign(item, { targetId: id }), () => (state ? numbers(state) : []), expanded);
   });
   const attachedInputs = new Set(registry.attached.map((t) => t.input));
   const recent = registry.recent.filter((r) => !attachedInputs.has(r)).map((input) => {
