@@ -5,6 +5,8 @@
  * store and alert engine take either without knowing which.
  */
 import type { Snapshot } from '../session/types';
+import type { LoopState } from '../session/roundLoop';
+import { RoundLoop } from '../session/roundLoop';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
 import type { PresetOverrides } from '../metrics/presets';
@@ -40,10 +42,8 @@ export class PrometheusSession {
   private readonly wantAlerts: boolean;
   private readonly clock: Clock;
   private readonly listeners = new Set<Listener>();
-  private timer?: unknown;
-  private inFlight?: Promise<Snapshot>;
+  private readonly loop: RoundLoop<Snapshot>;
   private last?: Snapshot;
-  private stateValue: 'idle' | 'running' | 'stopped' = 'idle';
 
   constructor(opts: PrometheusSessionOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -52,10 +52,11 @@ export class PrometheusSession {
     this.intervalMs = Math.max(1000, opts.intervalMs ?? DEFAULT_PROMETHEUS_INTERVAL_MS);
     this.rateWindowMs = opts.rateWindowMs ?? DEFAULT_RATE_WINDOW_MS;
     this.wantAlerts = opts.alerts ?? true;
+    this.loop = new RoundLoop(this.clock, this.intervalMs, () => this.round());
   }
 
-  get state(): 'idle' | 'running' | 'stopped' {
-    return this.stateValue;
+  get state(): LoopState {
+    return this.loop.state;
   }
 
   get latest(): Snapshot | undefined {
@@ -69,41 +70,21 @@ export class PrometheusSession {
 
   /** A first round now, then one every interval until stop(). */
   start(): void {
-    if (this.stateValue !== 'idle') return;
-    this.stateValue = 'running';
-    void this.scheduled();
+    this.loop.start();
   }
 
   /** Stops; resolves once a round in flight has finished. No timers are left behind. */
   async stop(): Promise<void> {
-    if (this.stateValue === 'stopped') return;
-    this.stateValue = 'stopped';
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.inFlight?.catch(() => undefined);
+    await this.loop.stop();
   }
 
-  async whenIdle(): Promise<void> {
-    while (this.inFlight) await this.inFlight.catch(() => undefined);
+  whenIdle(): Promise<void> {
+    return this.loop.whenIdle();
   }
 
   /** One round now (rounds never overlap: a second call shares the one in flight). */
   collectOnce(): Promise<Snapshot> {
-    if (this.inFlight) return this.inFlight;
-    const round = this.round().finally(() => {
-      this.inFlight = undefined;
-    });
-    this.inFlight = round;
-    return round;
-  }
-
-  private async scheduled(): Promise<void> {
-    this.timer = undefined;
-    if (this.stateValue !== 'running') return;
-    const started = this.clock.now();
-    await this.collectOnce().catch(() => undefined);
-    if (this.stateValue !== 'running') return;
-    this.timer = this.clock.setTimeout(() => void this.scheduled(), Math.max(0, started + this.intervalMs - this.clock.now()));
+    return this.loop.collectOnce();
   }
 
   /** A failure (server down, bad selector…) still yields a snapshot, carrying the error. */

@@ -24,6 +24,8 @@ import { errorMessage, fail, ok } from '../util/result';
 import type { TargetSpec } from '../util/target';
 import { isLoopbackHost, joinUrl, parseTarget } from '../util/target';
 import type { Snapshot, SystemStats } from './types';
+import type { LoopState } from './roundLoop';
+import { RoundLoop } from './roundLoop';
 
 export const DEFAULT_INTERVAL_MS = 5000;
 export const DEFAULT_METRICS_PATH = '/metrics';
@@ -68,7 +70,7 @@ export interface AttachSessionOptions {
   };
 }
 
-export type SessionState = 'idle' | 'running' | 'stopped';
+export type SessionState = LoopState;
 
 /** What the session resolved the user's target to. */
 export interface ResolvedTarget {
@@ -117,10 +119,8 @@ export class AttachSession {
   private readonly system?: { collect(): Promise<Result<SystemStats, string>> };
   private prevScrape?: IndexedScrape;
   private pid?: number;
-  private timer?: unknown;
-  private inFlight?: Promise<Snapshot>;
+  private readonly loop: RoundLoop<Snapshot>;
   private lastSnapshot?: Snapshot;
-  private stateValue: SessionState = 'idle';
   private heapFromScrape?: number;
   private readonly processDeps: ProcessCollectorDeps;
   private healthPath?: string;
@@ -135,6 +135,7 @@ export class AttachSession {
     this.id = target.id;
     this.intervalMs = Math.max(100, opts.intervalMs ?? DEFAULT_INTERVAL_MS);
     this.clock = opts.clock ?? systemClock;
+    this.loop = new RoundLoop(this.clock, this.intervalMs, () => this.round());
     this.pid = target.pid;
     this.processDeps = { connections: cachedConnectionCounter(() => this.clock.now()), ...opts.deps?.process };
     if (target.metricsUrl) this.scraper = this.makeScraper(target.metricsUrl);
@@ -155,7 +156,7 @@ export class AttachSession {
   }
 
   get state(): SessionState {
-    return this.stateValue;
+    return this.loop.state;
   }
 
   /** The most recent snapshot, if any round has completed. */
@@ -175,46 +176,22 @@ export class AttachSession {
 
   /** Starts collecting: a first round now, then one every interval until stop(). */
   start(): void {
-    if (this.stateValue !== 'idle') return;
-    this.stateValue = 'running';
-    runningSessions++;
-    void this.runScheduledRound();
+    if (this.loop.start()) runningSessions++;
   }
 
   /** Stops collecting; resolves when a round in flight has finished. No timers are left behind. */
   async stop(): Promise<void> {
-    if (this.stateValue === 'stopped') return;
-    const wasRunning = this.stateValue === 'running';
-    this.stateValue = 'stopped';
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.inFlight?.catch(() => undefined);
-    if (wasRunning && --runningSessions === 0) releaseProcessHistory();
+    if ((await this.loop.stop()) && --runningSessions === 0) releaseProcessHistory();
   }
 
   /** Resolves when no round is in flight (tests advance a ManualClock, then await this). */
-  async whenIdle(): Promise<void> {
-    while (this.inFlight) await this.inFlight.catch(() => undefined);
+  whenIdle(): Promise<void> {
+    return this.loop.whenIdle();
   }
 
   /** Runs one collection round now (also used by the CLI's report), emitting its snapshot. */
   collectOnce(): Promise<Snapshot> {
-    if (this.inFlight) return this.inFlight;
-    const round = this.round().finally(() => {
-      this.inFlight = undefined;
-    });
-    this.inFlight = round;
-    return round;
-  }
-
-  private async runScheduledRound(): Promise<void> {
-    this.timer = undefined;
-    if (this.stateValue !== 'running') return;
-    const started = this.clock.now();
-    await this.collectOnce().catch(() => undefined);
-    if (this.stateValue !== 'running') return;
-    const delay = Math.max(0, started + this.intervalMs - this.clock.now());
-    this.timer = this.clock.setTimeout(() => void this.runScheduledRound(), delay);
+    return this.loop.collectOnce();
   }
 
   private async serviceCwd(): Promise<string | undefined> {
