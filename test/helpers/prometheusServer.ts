@@ -192,7 +192,7 @@ export async function startPrometheusServer(bin: string, opts: PrometheusServerO
     const r = await startOnce(bin, opts, dir, await freePort());
     if (typeof r !== 'string') return r;
     lastError = r;
-    if (!/address already in use/i.test(r)) break;
+    if (!r.toLowerCase().includes('address already in use')) break;
   }
   fs.rmSync(dir, { recursive: true, force: true });
   throw new Error(`Could not start prometheus: ${lastError}`);
@@ -209,7 +209,7 @@ export interface PacedLoadResult {
  * closed loop would slow down with the service). URLs are used in turn. Loopback only.
  */
 export async function drivePacedLoad(urls: string[], ratePerSec: number, durationMs: number): Promise<PacedLoadResult> {
-  for (const u of urls) if (!/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(u)) throw new Error(`drivePacedLoad only drives loopback URLs, not ${u}`);
+  for (const u of urls) if (!isLoopbackUrl(u)) throw new Error(`drivePacedLoad only drives loopback URLs, not ${u}`);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const total = Math.floor((durationMs / 1000) * ratePerSec);
   const start = performance.now();
@@ -258,7 +258,7 @@ export interface ScrapeRecorder {
  * Prometheus answers is not blurred by two scrapers reading at different times.
  */
 export async function startScrapeRecorder(upstream: string): Promise<ScrapeRecorder> {
-  if (!/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(upstream)) throw new Error(`startScrapeRecorder only reads loopback URLs, not ${upstream}`);
+  if (!isLoopbackUrl(upstream)) throw new Error(`startScrapeRecorder only reads loopback URLs, not ${upstream}`);
   const records: ScrapeRecord[] = [];
   const server = http.createServer((req, res) => {
     const started = Date.now();
@@ -284,4 +284,9 @@ export async function startScrapeRecorder(upstream: string): Promise<ScrapeRecor
         server.close(() => r());
       }),
   };
+}
+
+/** Only loopback URLs are driven or read by these helpers. */
+function isLoopbackUrl(u: string): boolean {
+  return /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.exec(u) !== null;
 }

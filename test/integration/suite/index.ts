@@ -29,6 +29,6 @@ export async function run(): Promise<void> {
     const runner = mocha.run(() => resolve({ passes: runner.stats?.passes ?? 0, failures: runner.stats?.failures ?? 0, pending: runner.stats?.pending ?? 0 }));
   });
   reportResult(stats);
-  if (stats.failures > 0) throw new Error(`${stats.failures} integration test(s) failed`);
+  if (stats.failures > 0) throw new Error(`integration tests failed: ${stats.failures}`);
   if (stats.passes === 0) throw new Error('no integration test ran');
 }
