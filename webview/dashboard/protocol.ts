@@ -5,15 +5,10 @@
  * page sets it with textContent.
  */
 
-export interface EndpointView {
-  path: string;
-  url: string;
-  reachable: boolean;
-  status?: number;
-  contentType?: string;
-  latencyMs?: number;
-  error?: string;
-}
+import type { EndpointProbe } from '../../src/core/collectors/probe';
+
+/** One endpoint's probe as the page shows it: the core probe's own shape (type-only, erased in the bundle). */
+export type EndpointView = EndpointProbe;
 
 export interface TargetView {
   /** targetId: the base URL, or pid:N. */
