@@ -65,3 +65,24 @@ export function parseDuration(text: string): number {
   const unit = m[2] ?? 's';
   return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit]!;
 }
+
+/**
+ * A duration flag in milliseconds, or undefined when it is absent. Zero is refused unless
+ * allowed (an interval or timeout of 0 means nothing; an alert's `for` of 0 means "at once").
+ */
+export function durationFlag(p: ParsedArgs, name: string, opts: { allowZero?: boolean } = {}): number | undefined {
+  const text = flagString(p, name);
+  if (text === undefined) return undefined;
+  const ms = parseDuration(text);
+  if (!opts.allowZero && !(ms > 0)) throw new UserError(`--${name} must be longer than 0.`);
+  return ms;
+}
+
+/** --max-memory as megabytes: 1024, 512MB, 2GB (the seed's MAX_MEMORY_USAGE_MB by default). */
+export function maxMemoryFlag(p: ParsedArgs, fallbackMb = 1024): number {
+  const text = flagString(p, 'max-memory');
+  if (text === undefined) return fallbackMb;
+  const m = /^(\d+(?:\.\d+)?)\s*(mb|mib|gb|gib)?$/i.exec(text.trim());
+  if (!m) throw new UserError(`--max-memory "${text}" is not a size like 1024MB or 2GB.`);
+  return Number(m[1]) * (/^g/i.test(m[2] ?? '') ? 1024 : 1);
+}

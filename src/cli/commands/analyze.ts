@@ -1,6 +1,6 @@
 import type { CliCommand } from '../command';
 import type { ParsedArgs } from '../args';
-import { flagString, parseArgs, parseDuration } from '../args';
+import { durationFlag, flagString, maxMemoryFlag, parseArgs, parseDuration } from '../args';
 import type { CliIO } from '../io';
 import { EXIT_FINDING, EXIT_OK } from '../io';
 import { analyzeSnapshots } from '../../core/analyzers/analyze';
@@ -51,36 +51,20 @@ export interface LiveRun {
   interrupted: boolean;
 }
 
-function durationFlag(args: ParsedArgs, name: string, fallback: number): number {
-  const text = flagString(args, name);
-  if (text === undefined) return fallback;
-  const ms = parseDuration(text);
-  if (!(ms >= 0)) throw new UserError(`--${name} must not be negative.`);
-  return ms;
-}
-
-function memoryFlag(args: ParsedArgs): number {
-  const text = flagString(args, 'max-memory');
-  if (text === undefined) return 1024;
-  const m = /^(\d+(?:\.\d+)?)\s*(mb|mib|gb|gib)?$/i.exec(text.trim());
-  if (!m) throw new UserError(`--max-memory "${text}" is not a size like 1024MB or 2GB.`);
-  return Number(m[1]) * (/^g/i.test(m[2] ?? '') ? 1024 : 1);
-}
-
 /** Attaches to --url for --duration, evaluating alert rules on every snapshot as it arrives. */
 export async function runLiveWindow(args: ParsedArgs, io: CliIO, defaultDurationMs: number, command: string): Promise<LiveRun> {
   if (!flagString(args, 'url') && !args.positionals[0]) throw new UserError(`${command} needs --url, e.g. perflens ${command} --url http://localhost:3000`);
-  const durationMs = durationFlag(args, 'duration', defaultDurationMs);
+  const durationMs = durationFlag(args, 'duration', { allowZero: true }) ?? defaultDurationMs;
   if (durationMs < 1000) throw new UserError('--duration must be at least 1s: rates need two scrapes.');
-  const intervalMs = durationFlag(args, 'interval', Math.min(5000, Math.max(500, Math.round(durationMs / 30))));
+  const intervalMs = durationFlag(args, 'interval', { allowZero: true }) ?? Math.min(5000, Math.max(500, Math.round(durationMs / 30)));
   if (intervalMs < 100 || intervalMs > durationMs / 2) throw new UserError('--interval must be at least 100ms and at most half of --duration.');
-  const maxMemoryMb = memoryFlag(args);
+  const maxMemoryMb = maxMemoryFlag(args);
   const session = sessionFromArgs(args, command, intervalMs);
   const webhookUrl = io.env[WEBHOOK_ENV]?.trim() || undefined;
   // Checked before watching; the message never repeats the URL, which is a secret.
   if (webhookUrl && !/^https?:\/\/[^/\s]+/i.test(webhookUrl)) throw new UserError(`${WEBHOOK_ENV} is set but is not an http(s) URL.`);
   const engine = new AlertEngine(
-    defaultAlertRules({ maxMemoryMb }, { forMs: durationFlag(args, 'alert-for', 30_000), keepFiringForMs: durationFlag(args, 'alert-keep-firing', 60_000) }),
+    defaultAlertRules({ maxMemoryMb }, { forMs: durationFlag(args, 'alert-for', { allowZero: true }) ?? 30_000, keepFiringForMs: durationFlag(args, 'alert-keep-firing', { allowZero: true }) ?? 60_000 }),
     { handlers: webhookUrl ? [new WebhookAlertHandler({ url: webhookUrl })] : [] },
   );
   const alertEvents: AlertEvent[] = [];

@@ -4,7 +4,7 @@
  * human-readable rendering. The commands call into this when --prometheus is given.
  */
 import type { ParsedArgs } from '../args';
-import { flagString, parseDuration } from '../args';
+import { durationFlag, flagString, maxMemoryFlag, parseDuration } from '../args';
 import type { CliIO } from '../io';
 import type { InstanceStats, RouteStats, ServerAlert, Snapshot } from '../../core/session/types';
 import type { Concept, PresetOverrides } from '../../core/metrics/presets';
@@ -190,22 +190,6 @@ export async function runPrometheusReport(p: ParsedArgs, io: CliIO): Promise<num
   return 0;
 }
 
-function durationOr(p: ParsedArgs, name: string, fallback: number): number {
-  const text = flagString(p, name);
-  if (text === undefined) return fallback;
-  const ms = parseDuration(text);
-  if (!(ms >= 0)) throw new UserError(`--${name} must not be negative.`);
-  return ms;
-}
-
-function maxMemoryMb(p: ParsedArgs): number {
-  const text = flagString(p, 'max-memory');
-  if (text === undefined) return 1024;
-  const m = /^(\d+(?:\.\d+)?)\s*(mb|mib|gb|gib)?$/i.exec(text.trim());
-  if (!m) throw new UserError(`--max-memory "${text}" is not a size like 1024MB or 2GB.`);
-  return Number(m[1]) * (/^g/i.test(m[2] ?? '') ? 1024 : 1);
-}
-
 export interface PrometheusAlertRun {
   events: AlertEvent[];
   firing: AlertStatus[];
@@ -219,7 +203,7 @@ export interface PrometheusAlertRun {
 export async function replayAlerts(report: PrometheusReport, p: ParsedArgs, io: Pick<CliIO, 'env'>): Promise<PrometheusAlertRun> {
   const webhookUrl = io.env.PERFLENS_WEBHOOK_URL?.trim();
   const engine = new AlertEngine(
-    instanceAlertRules({ maxMemoryMb: maxMemoryMb(p) }, { forMs: durationOr(p, 'alert-for', 30_000), keepFiringForMs: durationOr(p, 'alert-keep-firing', 60_000) }),
+    instanceAlertRules({ maxMemoryMb: maxMemoryFlag(p) }, { forMs: durationFlag(p, 'alert-for', { allowZero: true }) ?? 30_000, keepFiringForMs: durationFlag(p, 'alert-keep-firing', { allowZero: true }) ?? 60_000 }),
     { handlers: webhookUrl ? [new WebhookAlertHandler({ url: webhookUrl })] : [] },
   );
   const events: AlertEvent[] = [];
@@ -284,7 +268,7 @@ export async function runPrometheusCheck(p: ParsedArgs, io: CliIO, rules: Budget
  */
 export async function runPrometheusAnalyze(p: ParsedArgs, io: CliIO, settings: AnalyzerSettingsInput): Promise<number> {
   const report = await readPrometheusReportFromFlags(p, io);
-  const findings: Finding[] = analyzeSnapshots(report.history, { ...settings, leak: { maxMemoryMb: maxMemoryMb(p) } });
+  const findings: Finding[] = analyzeSnapshots(report.history, { ...settings, leak: { maxMemoryMb: maxMemoryFlag(p) } });
   const alerts = await replayAlerts(report, p, io);
   for (const d of alerts.deliveryErrors) io.err(`perflens: alert delivery failed: ${d}`);
   const failing = findings.some((f) => severityAtLeast(f.severity, 'warning')) || alerts.firing.length > 0;

@@ -1,6 +1,6 @@
 import type { CliCommand } from '../command';
 import type { ParsedArgs } from '../args';
-import { flagString, parseArgs, parseDuration } from '../args';
+import { durationFlag, flagString, parseArgs } from '../args';
 import type { CliIO } from '../io';
 import { EXIT_OK, EXIT_USAGE } from '../io';
 import type { AttachSession } from '../../core/session/session';
@@ -23,14 +23,6 @@ export const TARGET_USAGE = `  --url URL               service base URL (http://
   --health-path P         default /health (/status, then /healthz, are tried when it answers 404)
   --status-path P         default /status
   --timeout D             scrape and health timeout (default 2s)`;
-
-function durationFlag(args: ParsedArgs, name: string): number | undefined {
-  const text = flagString(args, name);
-  if (text === undefined) return undefined;
-  const ms = parseDuration(text);
-  if (!(ms > 0)) throw new UserError(`--${name} must be longer than 0.`);
-  return ms;
-}
 
 /** Builds the session the flags describe (throws UserError for exit 2). */
 export function sessionFromArgs(args: ParsedArgs, command: string, intervalMs: number): AttachSession {
