@@ -13,6 +13,8 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { importProfile } from '../../src/core/profiler/formats/index';
 import { summarizeProfile } from '../../src/core/profiler/summary';
+// Deterministic pseudo-random numbers, so every run measures the same file.
+import { prng } from '../../examples/demo-service/src/random';
 
 const WORK = path.join(os.tmpdir(), 'perflens-bench-profile');
 // Names carry the generator's parameters, so a changed generator never reuses an old file.
@@ -20,17 +22,6 @@ const BIG = path.join(WORK, 'big-340k-nodes-1m-samples.cpuprofile');
 const MEDIUM = path.join(WORK, 'medium-15k-nodes-50k-samples.cpuprofile');
 const FOLDED = path.join(WORK, 'stacks-50mb-sorted.folded');
 
-/** Deterministic pseudo-random numbers, so every run measures the same file. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Writes a V8-shaped CPU profile: a call tree of `nodeCount` nodes over a few thousand functions in
@@ -38,7 +29,7 @@ function rng(seed: number): () => number {
  * and `samples` samples with ~1 ms deltas, skewed so a few stacks are hot.
  */
 export function writeCpuProfile(file: string, nodeCount: number, samples: number): void {
-  const rand = rng(42);
+  const rand = prng(42);
   const fd = fs.openSync(file, 'w');
   const parent = new Int32Array(nodeCount);
   const depth = new Int32Array(nodeCount);
@@ -85,7 +76,7 @@ export function writeCpuProfile(file: string, nodeCount: number, samples: number
  * depth 8–40), aggregated into unique stacks with counts and sorted, as stackcollapse prints them.
  */
 export function writeFolded(file: string, targetBytes: number): void {
-  const rand = rng(7);
+  const rand = prng(7);
   const names = Array.from({ length: 3000 }, (_, i) => `com/example/service/module${i % 40}/Component${i}.method${i % 17}`);
   const callees = names.map(() => Array.from({ length: 2 + Math.floor(rand() * 5) }, () => Math.floor(rand() * names.length)));
   const stacks = new Map<string, number>();

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { prng } from './random';
 
 /** Bumped whenever the generated data changes, so an old file is re-seeded instead of reused. */
 export const SEED_VERSION = 1;
@@ -25,17 +26,8 @@ CREATE TABLE entities (
 );
 `;
 
-/** A small deterministic PRNG (mulberry32) so every seeded file holds the same data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// hot.ts and the seeding below draw from the same generator.
+export { prng };
 
 /** True when the file exists and holds a complete seed of the current version. */
 export function isSeeded(dbPath: string): boolean {

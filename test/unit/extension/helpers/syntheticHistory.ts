@@ -5,20 +5,12 @@
  */
 import type { HistogramDelta, Snapshot } from '../../../../src/core/session/types';
 import type { HistoryStore } from '../../../../src/core/store';
+import { prng } from '../../../../examples/demo-service/src/random';
 
 const BOUNDS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, Infinity];
 
 /** A deterministic pseudo-random sequence (mulberry32), so data and tests repeat exactly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom: (seed: number) => () => number = prng;
 
 function histogram(count: number, medianMs: number): HistogramDelta {
   // Cumulative counts of a log-normal-ish spread around the median.

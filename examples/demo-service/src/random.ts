@@ -1,0 +1,15 @@
+/**
+ * A small deterministic PRNG (mulberry32): the demo seeds the same data every time, and the
+ * benches and synthetic test histories repeat exactly. Dependency-free so tools can import it
+ * without loading the demo's database driver.
+ */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
