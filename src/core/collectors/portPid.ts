@@ -126,15 +126,22 @@ export async function findPidByPort(port: number, procRoot = '/proc'): Promise<R
   }
 }
 
-/** TCP ports a process listens on (Linux only; empty elsewhere or when unreadable), lowest first. */
+/**
+ * TCP ports a process listens on, lowest first, from its fd socket inodes and the socket tables of
+ * its own network namespace (/proc/PID/net/tcp{,6}); undefined when its file descriptors cannot be
+ * read (another user's process, no /proc).
+ */
+export function listeningPortsSync(pid: number, procRoot = '/proc'): number[] | undefined {
+  const inodes = socketInodesOfSync(pid, procRoot);
+  if (!inodes) return undefined;
+  const ports = readTcpTablesSync(`${procRoot}/${pid}`).filter((e) => e.state === TCP_LISTEN && e.localPort > 0 && inodes.has(e.inode)).map((e) => e.localPort);
+  return [...new Set(ports)].sort((a, b) => a - b);
+}
+
+/** TCP ports a process listens on (empty elsewhere or when unreadable), lowest first. */
 export async function listeningPortsOf(pid: number, procRoot = '/proc'): Promise<number[]> {
   try {
-    if (useProc()) {
-      const inodes = socketInodesOfSync(pid, procRoot);
-      if (!inodes) return [];
-      const ports = readTcpTablesSync(procRoot).filter((e) => e.state === TCP_LISTEN && inodes.has(e.inode)).map((e) => e.localPort);
-      return [...new Set(ports)].sort((a, b) => a - b);
-    }
+    if (useProc()) return listeningPortsSync(pid, procRoot) ?? [];
     const ports = (await siConnections()).filter((c) => c.pid === pid && c.state === 'LISTEN').map((c) => Number(c.localPort));
     return [...new Set(ports)].filter((p) => p > 0).sort((a, b) => a - b);
   } catch {

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { listeningPortsSync } from '../../collectors/portPid';
 
 /** Where a Node inspector listens. */
 export interface InspectorAddress {
@@ -68,39 +69,7 @@ export function inspectorFromArgs(args: string[]): InspectorAddress | undefined 
 }
 
 /**
- * TCP ports a process listens on, from /proc/PID/fd socket inodes and /proc/net/tcp{,6};
- * undefined when its file descriptors cannot be read (another user's process, no /proc).
+ * TCP ports a process listens on; undefined when its file descriptors cannot be read (another
+ * user's process, no /proc), which the inspector search reports apart from "no ports".
  */
-export function listeningPorts(pid: number, procRoot = '/proc'): number[] | undefined {
-  const inodes = new Set<string>();
-  try {
-    for (const fd of fs.readdirSync(path.join(procRoot, String(pid), 'fd'))) {
-      try {
-        const link = fs.readlinkSync(path.join(procRoot, String(pid), 'fd', fd));
-        const m = /^socket:\[(\d+)\]$/.exec(link);
-        if (m) inodes.add(m[1]!);
-      } catch {
-        // fds come and go while we read them
-      }
-    }
-  } catch {
-    return undefined;
-  }
-  const ports = new Set<number>();
-  for (const table of ['tcp', 'tcp6']) {
-    let text: string;
-    try {
-      text = fs.readFileSync(path.join(procRoot, String(pid), 'net', table), 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      // cols: sl local_address rem_address st ... inode (index 9); st 0A = LISTEN
-      if (cols.length < 10 || cols[3] !== '0A' || !inodes.has(cols[9]!)) continue;
-      const port = parseInt(cols[1]!.split(':')[1]!, 16);
-      if (port > 0) ports.add(port);
-    }
-  }
-  return [...ports].sort((a, b) => a - b);
-}
+export const listeningPorts: (pid: number, procRoot?: string) => number[] | undefined = listeningPortsSync;
