@@ -19,6 +19,8 @@ export interface DemoOptions {
   inspectPort?: number;
   hot?: boolean;
   dbPath?: string;
+  /** Whether the service sends itself its gentle background traffic; off by default in tests. */
+  traffic?: boolean;
 }
 
 export interface DemoFaults {
@@ -72,6 +74,7 @@ function serverArgs(opts: DemoOptions): string[] {
   if (opts.errorRate !== undefined) args.push('--error-rate', String(opts.errorRate));
   if (opts.hot !== undefined) args.push(`--hot=${opts.hot}`);
   if (opts.dbPath !== undefined) args.push('--db', opts.dbPath);
+  args.push(`--traffic=${opts.traffic === true}`);
   return args;
 }
 
@@ -80,7 +83,7 @@ export async function startDemoService(opts: DemoOptions = {}): Promise<DemoHand
   await buildDemoService();
   // Env vars the developer may have set for `npm run demo:service` must not leak into tests.
   const env = { ...process.env };
-  for (const k of ['PORT', 'HOST', 'DB_POOL_SIZE', 'DB_POOL_TIMEOUT', 'CACHE_MAX_SIZE', 'CACHE_TTL', 'DEMO_LATENCY_MS', 'DEMO_ERROR_RATE', 'DEMO_HOT', 'DEMO_DB_PATH', 'DEMO_INSPECT', 'NODE_OPTIONS']) delete env[k];
+  for (const k of ['PORT', 'HOST', 'DB_POOL_SIZE', 'DB_POOL_TIMEOUT', 'CACHE_MAX_SIZE', 'CACHE_TTL', 'DEMO_LATENCY_MS', 'DEMO_ERROR_RATE', 'DEMO_HOT', 'DEMO_DB_PATH', 'DEMO_INSPECT', 'DEMO_TRAFFIC', 'NODE_OPTIONS']) delete env[k];
   const child = spawn(process.execPath, serverArgs(opts), { stdio: ['pipe', 'pipe', 'pipe'], env });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let stderrTail = '';

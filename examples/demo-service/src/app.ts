@@ -210,6 +210,7 @@ export class DemoApp {
         cacheSize: this.config.cacheSize,
         cacheTtlSeconds: this.config.cacheTtlSeconds,
         dbPath: this.config.dbPath,
+        traffic: this.config.traffic,
       },
       faults: this.faults,
       pool: this.pool.stats(),

@@ -20,6 +20,8 @@ export interface DemoConfig {
   inspect?: string;
   /** Exit when stdin closes, so a test harness that dies never leaves the service behind. */
   exitOnStdinClose: boolean;
+  /** Whether the service sends itself gentle, varied requests, so charts show something at once. */
+  traffic: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -44,6 +46,7 @@ const OPTIONS: OptionSpec[] = [
   { flag: 'db', env: 'DEMO_DB_PATH', key: 'dbPath', kind: 'string' },
   { flag: 'inspect', env: 'DEMO_INSPECT', key: 'inspect', kind: 'string' },
   { flag: 'exit-on-stdin-close', env: 'DEMO_EXIT_ON_STDIN_CLOSE', key: 'exitOnStdinClose', kind: 'bool' },
+  { flag: 'traffic', env: 'DEMO_TRAFFIC', key: 'traffic', kind: 'bool' },
 ];
 
 export function defaultConfig(distDir: string): DemoConfig {
@@ -60,6 +63,7 @@ export function defaultConfig(distDir: string): DemoConfig {
     // The seed's ./data/graphrag.db, next to the service rather than wherever it was started from.
     dbPath: path.resolve(distDir, '..', 'data', 'graphrag.db'),
     exitOnStdinClose: false,
+    traffic: true,
   };
 }
 
@@ -143,4 +147,5 @@ Options (flag / env var, default):
   --db / DEMO_DB_PATH                 <service>/data/graphrag.db
   --inspect[=host:port] / DEMO_INSPECT  start node with the inspector (launcher only)
   --exit-on-stdin-close               exit when stdin closes (test harnesses)
+  --traffic / DEMO_TRAFFIC            true: send itself 1–5 varied requests/s (--traffic=false: only yours)
 `;

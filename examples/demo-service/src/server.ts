@@ -2,6 +2,7 @@ import * as inspector from 'node:inspector';
 import { DemoApp } from './app';
 import { ConfigError, USAGE, parseConfig } from './config';
 import { ensureSeeded } from './db';
+import { TrafficDriver, trafficHost } from './traffic';
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -22,12 +23,18 @@ async function main(): Promise<void> {
   // The first stdout line is the contract with launchers and tests: they wait for it.
   process.stdout.write(`listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}\n`);
   if (seeded) process.stdout.write(`seeded ${config.dbPath}\n`);
+  const traffic = config.traffic ? new TrafficDriver(trafficHost(config.host), port) : undefined;
+  if (traffic) {
+    traffic.start();
+    process.stdout.write('sending itself 1–5 requests/s so the charts move (--traffic=false turns this off)\n');
+  }
 
   let stopping = false;
   const stop = (why: string) => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`stopping (${why})\n`);
+    traffic?.stop();
     const force = setTimeout(() => process.exit(0), 3000);
     force.unref();
     void app.close().then(() => process.exit(0));

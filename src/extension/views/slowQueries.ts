@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { QueryDiagnostics } from '../diagnostics/queryDiagnostics';
@@ -11,11 +12,38 @@ function openAt(file: string, line: number, character: number): vscode.Command {
   return { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(file), { selection: new vscode.Range(pos, pos) }] };
 }
 
+function realOrSelf(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/**
+ * A file's name as the Explorer shows it: relative to its workspace folder (prefixed with the folder's
+ * name in a multi-root workspace), also when the file or the folder was reached through a symlink.
+ * Files outside every folder keep their full path.
+ */
+export function workspaceRelativePath(file: string): string {
+  const rel = vscode.workspace.asRelativePath(vscode.Uri.file(file));
+  if (rel !== file && !path.isAbsolute(rel)) return rel;
+  const real = realOrSelf(file);
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  for (const folder of folders) {
+    const root = realOrSelf(folder.uri.fsPath);
+    if (real.startsWith(root + path.sep)) {
+      const inside = path.relative(root, real).split(path.sep).join('/');
+      return folders.length > 1 ? `${folder.name}/${inside}` : inside;
+    }
+  }
+  return file;
+}
+
 /** Files with slow-query findings, their statements, and each finding (SQL is text in tree labels). */
 export function slowQueryNodes(queries: QueryDiagnostics): Node[] {
-  const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   return queries.reportsWithFindings().map(({ file, reports }) => {
-    const rel = root && file.startsWith(root + path.sep) ? path.relative(root, file) : file;
+    const rel = workspaceRelativePath(file);
     const item = new vscode.TreeItem(rel);
     item.iconPath = vscode.ThemeIcon.File;
     item.resourceUri = vscode.Uri.file(file);

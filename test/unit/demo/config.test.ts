@@ -21,6 +21,7 @@ describe('demo service config (flags and env)', () => {
         hot: true,
         dbPath: path.resolve('/srv/demo/data/graphrag.db'),
         exitOnStdinClose: false,
+        traffic: true,
       },
     );
   });
@@ -35,6 +36,13 @@ describe('demo service config (flags and env)', () => {
     const c = parseConfig(['--port', '0', '--pool-size=7', '--hot', '--db', 'x/y.db', '--inspect'], env, DIST);
     assert.deepEqual([c.port, c.poolSize, c.hot, c.dbPath, c.inspect], [0, 7, true, path.resolve('x/y.db'), '127.0.0.1:9229']);
     assert.equal(parseConfig(['--inspect=9333', '--port', '1'], {}, DIST).inspect, '9333');
+  });
+
+  it('sends itself background traffic unless --traffic=false or DEMO_TRAFFIC=false', () => {
+    assert.equal(parseConfig([], {}, DIST).traffic, true);
+    assert.equal(parseConfig(['--traffic=false'], {}, DIST).traffic, false);
+    assert.equal(parseConfig([], { DEMO_TRAFFIC: 'off' }, DIST).traffic, false);
+    assert.equal(parseConfig(['--traffic'], { DEMO_TRAFFIC: 'off' }, DIST).traffic, true);
   });
 
   it('rejects bad values with a message naming the option', () => {

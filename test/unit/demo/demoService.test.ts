@@ -209,3 +209,62 @@ describe('demo service options', function () {
     assert.deepEqual(fs.readdirSync(path.dirname(dbPath)), ['graphrag.db'], 'no temp files left behind');
   });
 });
+
+describe('demo service background traffic (real process)', function () {
+  this.timeout(120_000);
+
+  /** Requests counted by route in the service's own /metrics, unmatched 404s included. */
+  async function routesSeen(url: string): Promise<Map<string, number>> {
+    const m = await get(`${url}/metrics`);
+    const seen = new Map<string, number>();
+    for (const line of m.text.split('\n')) {
+      const r = /^http_requests_total\{[^}]*route="([^"]+)"[^}]*\} (\d+)/.exec(line);
+      if (r) seen.set(r[1]!, (seen.get(r[1]!) ?? 0) + Number(r[2]));
+    }
+    return seen;
+  }
+
+  async function until<T>(what: string, probe: () => Promise<T | undefined>, limitMs = 90_000): Promise<T> {
+    const deadline = Date.now() + limitMs;
+    for (;;) {
+      const v = await probe();
+      if (v !== undefined) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  it('sends itself varied requests when traffic is on: several routes, cache hits and misses', async () => {
+    const demo = await startDemoService({ traffic: true });
+    try {
+      const seen = await until('traffic on three routes', async () => {
+        const s = await routesSeen(demo.url);
+        return [...s.keys()].filter((r) => r.startsWith('/api/')).length >= 3 ? s : undefined;
+      });
+      assert.ok((seen.get('/api/graph/entities') ?? 0) > 0, JSON.stringify([...seen]));
+      const cache = await until('both cache hits and misses', async () => {
+        const text = (await get(`${demo.url}/metrics`)).text;
+        const hits = sample(text, 'cache_hits_total{cache="entities"}') ?? 0;
+        const misses = sample(text, 'cache_misses_total{cache="entities"}') ?? 0;
+        return hits > 0 && misses > 0 ? { hits, misses } : undefined;
+      });
+      assert.ok(cache.hits > 0 && cache.misses > 0);
+    } finally {
+      await demo.stop();
+    }
+  });
+
+  it('sends nothing of its own with --traffic=false (the default in tests)', async () => {
+    const demo = await startDemoService();
+    try {
+      // Our own two scrapes are the only requests; the first /metrics answer can't count itself.
+      await get(`${demo.url}/health`);
+      const seen = await routesSeen(demo.url);
+      assert.deepEqual([...seen.keys()].filter((r) => r.startsWith('/api/')), []);
+      const { body } = await getJson<{ config: { traffic: boolean } }>(`${demo.url}/status`);
+      assert.equal(body.config.traffic, false);
+    } finally {
+      await demo.stop();
+    }
+  });
+});
