@@ -5,8 +5,11 @@
 //      URL to open in a browser;
 //   3. PerfLens attaches to the service by itself: the throwaway profile's user settings carry
 //      `perflens.autoAttach` = the service's URL.
-// Runs until Ctrl-C (or until the desktop window closes), then stops everything it started.
-// Options: --browser forces code-server even when `code` exists; --port N picks code-server's port.
+// Runs until Ctrl-C (or until the desktop window closes), then stops everything it started. It stops
+// everything too on SIGTERM and SIGHUP (its terminal closed), and when the process that started it
+// goes away: `npm run demo` killed with SIGTERM passes the signal to its shell, not to this script.
+// Options: --browser forces code-server even when `code` exists; --port N picks code-server's port;
+// --no-traffic keeps the demo service from sending itself its gentle background requests.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +23,7 @@ const args = process.argv.slice(2);
 const forceBrowser = args.includes('--browser');
 const portArg = args.indexOf('--port');
 const editorPort = portArg >= 0 ? Number(args[portArg + 1]) : 0;
+const traffic = !args.includes('--no-traffic');
 const say = (msg) => console.log(`[demo] ${msg}`);
 
 function hasDesktopCode() {
@@ -37,13 +41,27 @@ function stopAll(code) {
   })();
   return stopping;
 }
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => void stopAll(0));
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    say(`${sig}: stopping everything the demo started`);
+    void stopAll(0);
+  });
+}
+// Orphaned (the parent npm or shell died without passing a signal on): stop too.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) {
+    say('the process that started the demo has gone: stopping everything the demo started');
+    void stopAll(0);
+  }
+}, 500).unref();
 
 async function main() {
   buildExtension();
-  const demo = await startDemo();
+  const demo = await startDemo({ traffic });
   cleanups.push(() => demo.stop());
   say(`demo service running at ${demo.url} (pid ${demo.pid})`);
+  say(traffic ? 'it sends itself 1–5 requests a second so the charts move (--no-traffic turns that off)' : 'no background traffic (--no-traffic): only your requests reach it');
 
   const profile = mkdtempSync(join(tmpdir(), 'perflens-demo-'));
   cleanups.push(async () => rmSync(profile, { recursive: true, force: true }));
