@@ -1,4 +1,4 @@
-// The demo service's own numbers: what the missing index costs the seed's entities query, and how
+// The demo service's own numbers: what the missing index costs the entities query, and how
 // long one call of the deliberately hot centrality computation takes.
 import Database from 'better-sqlite3';
 import { writeSeed, WORKSPACE_COUNT } from '../../examples/demo-service/src/db';

@@ -1,7 +1,7 @@
 /**
  * The slow-query advisor's costs: scanning a 5,000-file workspace for SQL (cold, and a re-scan after
  * one file is saved, which the per-file cache turns into one file's work), the tokenizer's
- * throughput, and the seed's entities query on 100,000 rows without and with the index the advisor
+ * throughput, and the demo's entities query on 100,000 rows without and with the index the advisor
  * suggests (the ratio is the what-if speedup measured the way the advisor measures it).
  */
 import * as fs from 'node:fs';

@@ -78,7 +78,7 @@ export function durationFlag(p: ParsedArgs, name: string, opts: { allowZero?: bo
   return ms;
 }
 
-/** --max-memory as megabytes: 1024, 512MB, 2GB (the seed's MAX_MEMORY_USAGE_MB by default). */
+/** --max-memory as megabytes: 1024, 512MB, 2GB (1024 by default, the memory limit the analyzers use). */
 export function maxMemoryFlag(p: ParsedArgs, fallbackMb = 1024): number {
   const text = flagString(p, 'max-memory');
   if (text === undefined) return fallbackMb;

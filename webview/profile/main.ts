@@ -1,6 +1,6 @@
 /**
  * The profile view page: benchmark figures, flame graph, a sortable and searchable top-functions
- * table (calls, self, total, per call: the seed's top 20, all rows), and the diff of two profiles.
+ * table (calls, self, total, per call: the top 20 first, then all rows), and the diff of two profiles.
  * Everything from the profile reaches the DOM through textContent.
  */
 import { byId, cell, el } from '../shared/dom';

@@ -21,7 +21,7 @@ interface Entry<V> {
 }
 
 /**
- * Least-recently-used cache with a time-to-live, like the seed's cache manager (CACHE_MAX_SIZE,
+ * Least-recently-used cache with a time-to-live, configured like a typical cache manager (CACHE_MAX_SIZE,
  * CACHE_TTL). A Map keeps insertion order, so re-inserting on read makes the first key the LRU one.
  * maxSize 0 disables caching entirely (every get misses), which load tests use to reach the pool.
  */

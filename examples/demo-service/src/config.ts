@@ -6,7 +6,7 @@ export interface DemoConfig {
   /** 0 picks any free port; the chosen one is printed on the first stdout line. */
   port: number;
   poolSize: number;
-  /** How long a request may wait for a pooled connection before it is answered 503 (seed: DB_POOL_TIMEOUT). */
+  /** How long a request may wait for a pooled connection before it is answered 503 (DB_POOL_TIMEOUT). */
   poolTimeoutMs: number;
   /** Entries in the entities cache; 0 turns the cache off (every request reaches the database). */
   cacheSize: number;
@@ -60,7 +60,7 @@ export function defaultConfig(distDir: string): DemoConfig {
     latencyMs: 0,
     errorRate: 0,
     hot: true,
-    // The seed's ./data/graphrag.db, next to the service rather than wherever it was started from.
+    // ./data/graphrag.db, next to the service rather than wherever it was started from.
     dbPath: path.resolve(distDir, '..', 'data', 'graphrag.db'),
     exitOnStdinClose: false,
     traffic: true,
@@ -87,7 +87,7 @@ function convert(spec: OptionSpec, raw: string, source: string): DemoConfig[keyo
     case 'number': {
       const n = Number(raw);
       if (!Number.isFinite(n) || n < 0) throw bad('is not a number ≥ 0');
-      // DB_POOL_TIMEOUT and --pool-timeout are seconds, like the seed's setting.
+      // DB_POOL_TIMEOUT and --pool-timeout are seconds, as the env var has always meant.
       return spec.key === 'poolTimeoutMs' ? n * 1000 : n;
     }
     case 'rate': {

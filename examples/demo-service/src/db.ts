@@ -11,7 +11,7 @@ export const ENTITY_COUNT = 100_000;
 const ENTITY_TYPES = ['person', 'organization', 'location', 'event', 'concept', 'document'];
 const NAME_PARTS = ['alpha', 'beta', 'gamma', 'delta', 'sigma', 'omega', 'nova', 'terra', 'luna', 'sol', 'vega', 'orion'];
 
-// No index on entities.workspace_id on purpose: the seed's entities query must scan the table and
+// No index on entities.workspace_id on purpose: the entities query must scan the table and
 // sort with a temp b-tree, which is exactly what PerfLens's query advisor should find.
 const SCHEMA = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

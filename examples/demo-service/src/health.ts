@@ -17,7 +17,7 @@ export interface HealthReport {
   timestamp: string;
 }
 
-/** Seed default MAX_MEMORY_USAGE_MB: resident memory above 80 % of it is degraded, above it unhealthy. */
+/** The memory limit, 1024 MB: resident memory above 80 % of it is degraded, above it unhealthy. */
 const MAX_MEMORY_MB = 1024;
 /** A health query slower than this means the pool or the disk is struggling. */
 const SLOW_DB_MS = 1000;
@@ -52,7 +52,7 @@ function checkCache(cache: LruTtlCache<unknown>): HealthCheck {
   const s = cache.stats();
   const lookups = s.hits + s.misses;
   const hitRate = lookups ? s.hits / lookups : null;
-  // The seed's optimiser acts on a miss rate above 50 %; only judge once there is enough traffic.
+  // Cache advice acts on a miss rate above 50 %; only judge once there is enough traffic.
   // A cache switched off by configuration (size 0) is a choice, not a fault.
   const degraded = s.maxSize > 0 && hitRate !== null && lookups >= 100 && hitRate < 0.5;
   return {
@@ -97,7 +97,7 @@ function checkMemory(): HealthCheck {
   };
 }
 
-/** The seed's comprehensive health check: any unhealthy check makes the whole unhealthy, any other problem degraded. */
+/** The comprehensive health check: any unhealthy check makes the whole unhealthy, any other problem degraded. */
 export async function healthReport(pool: ConnectionPool, cache: LruTtlCache<unknown>, dbPath: string): Promise<HealthReport> {
   const checks = { database: await checkDatabase(pool, 2000), cache: checkCache(cache), disk_space: checkDisk(dbPath), memory: checkMemory() };
   const statuses = Object.values(checks).map((c) => c.status);

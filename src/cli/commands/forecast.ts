@@ -18,7 +18,7 @@ time/timestamp/ts/date (else the first) is time; without --value-column the colu
 (else the first numeric one) is the value. A column is given by its header name or its number,
 counting from 1.
 
-Recommendation (the seed's capacity rule on growth over the horizon): above 10% "Consider horizontal
+Recommendation (the capacity rule on growth over the horizon): above 10% "Consider horizontal
 scaling", above 5% "Monitor closely", otherwise "Current capacity appears sufficient"; a slope that
 is not significant (|t| < 2) counts as no growth.
 

@@ -6,7 +6,7 @@ import { DEFAULT_ANALYZER_SETTINGS } from './settings';
 import type { Finding } from './types';
 import { pct, round } from './types';
 
-/** The seed's diagnose_slow_responses order: database, cache misses, CPU, then network/external. */
+/** The order slow responses are diagnosed in: database, cache misses, CPU, then network/external. */
 export type BottleneckCause = 'database' | 'cache' | 'cpu' | 'external';
 const CAUSE_ORDER: BottleneckCause[] = ['database', 'cache', 'cpu', 'external'];
 
@@ -149,7 +149,7 @@ function detectCauses(snapshots: readonly Snapshot[], st: AnalyzerSettings['bott
 }
 
 /**
- * Bottleneck findings, ranked in the seed's decision order. Causes are reported whenever their
+ * Bottleneck findings, ranked in that decision order. Causes are reported whenever their
  * thresholds hold; when responses are slow the first cause is critical and, if no cause holds,
  * network and external dependencies are named. Slow routes get their own findings.
  */

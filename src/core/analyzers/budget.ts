@@ -30,7 +30,7 @@ const ALIASES: Record<string, BudgetMetric> = { errors: 'error_rate', errorrate:
 const UNITS: Record<Kind, Record<string, number>> = {
   latency: { us: 0.001, µs: 0.001, ms: 1, s: 1000, m: 60_000 },
   ratio: { '%': 0.01, '': 1 },
-  // MB means 1024² bytes, like the seed's MAX_MEMORY_USAGE_MB (rss / 1024 / 1024).
+  // MB means 1024² bytes, as the memory limit setting counts it (rss / 1024 / 1024).
   bytes: { b: 1, kb: 1024, kib: 1024, mb: 1024 ** 2, mib: 1024 ** 2, gb: 1024 ** 3, gib: 1024 ** 3 },
   percent: { '%': 1, '': 1 },
   rate: { '': 1, '/s': 1, rps: 1 },

@@ -17,7 +17,7 @@ export interface MemoryGrowth {
   r2: number;
   baselineMb: number;
   currentMb: number;
-  /** currentMb / baselineMb; the seed flags ≥ 1.5. */
+  /** currentMb / baselineMb; flagged at ≥ 1.5 by default. */
   ratio: number;
   /** Minutes until the fitted line reaches the limit; undefined when not growing. */
   minutesToLimit?: number;
@@ -63,8 +63,8 @@ function formatDuration(minutes: number): string {
 }
 
 /**
- * Memory leak findings: steady growth by a robust line (slope, R²), the seed's 1.5× baseline
- * rule, and the time left before the configured limit (seed MAX_MEMORY_USAGE_MB).
+ * Memory leak findings: steady growth by a robust line (slope, R²), the 1.5× baseline
+ * rule, and the time left before the configured limit (perflens.maxMemoryMb).
  */
 export function analyzeLeaks(snapshots: readonly Snapshot[], settings: AnalyzerSettings['leak'] = DEFAULT_ANALYZER_SETTINGS.leak): Finding[] {
   const { rss, heap } = memorySeries(snapshots);
@@ -95,7 +95,7 @@ export function analyzeLeaks(snapshots: readonly Snapshot[], settings: AnalyzerS
       title: steady ? `${label} grows steadily: possible memory leak` : `${label} is ${round(g.ratio, 2)}× its baseline`,
       evidence: {
         window: g.window, numbers,
-        text: `${label} grew ${round(g.slopeMbPerMin, 2)} MB/min (robust fit, R² ${round(g.r2, 2)}) from ${round(g.baselineMb, 1)} MB to ${round(g.currentMb, 1)} MB (${round(g.ratio, 2)}× baseline; the seed flags ${settings.baselineFactor}×).${limitText}`,
+        text: `${label} grew ${round(g.slopeMbPerMin, 2)} MB/min (robust fit, R² ${round(g.r2, 2)}) from ${round(g.baselineMb, 1)} MB to ${round(g.currentMb, 1)} MB (${round(g.ratio, 2)}× baseline; flagged from ${settings.baselineFactor}×).${limitText}`,
       },
       recommendation: metric === 'heap'
         ? 'Take two heap snapshots a few minutes apart and compare retained sizes by constructor; look for caches without a bound, listeners never removed and closures held by timers.'

@@ -1,12 +1,12 @@
 /**
- * Thresholds and defaults for every analyzer, taken from the seed performance module
- * (seed/performance-module.md) unless noted. The extension maps its settings onto this shape.
+ * Thresholds and defaults for every analyzer, the defaults of a typical web service's performance
+ * configuration unless noted. The extension maps its settings onto this shape.
  */
 export interface AnalyzerSettings {
   pool: {
-    /** Consecutive samples with active ≥ size before the pool counts as saturated (seed: "pool exhausted"). */
+    /** Consecutive samples with active ≥ size before the pool counts as saturated ("pool exhausted"). */
     saturationSamples: number;
-    /** Seed: "Long connection wait times" above 5 s. */
+    /** "Long connection wait times": above 5 s. */
     acquireWaitP95ThresholdMs: number;
     /** Multiplier on measured concurrency for the recommended size. */
     headroom: number;
@@ -14,46 +14,46 @@ export interface AnalyzerSettings {
     oversizeUsedShare: number;
   };
   cache: {
-    /** Seed: hit_rate < 0.7 → increase TTL. */
+    /** Hit rate < 0.7 → increase the TTL. */
     minHitRate: number;
-    /** Seed: memory_usage > 0.8 → eviction. */
+    /** Memory usage > 0.8 of the limit → eviction. */
     maxMemoryShare: number;
-    /** Seed: CACHE_TTL=300 s, used when the service does not expose its TTL. */
+    /** A 300 s TTL, assumed only when the service does not expose its TTL. */
     defaultTtlSeconds: number;
   };
   bottleneck: {
-    /** Seed alert threshold for response time, seconds (applied to p95). */
+    /** Alert threshold for response time, seconds (applied to p95). */
     responseTimeSeconds: number;
-    /** Seed: db_query_time > 0.5 s. */
+    /** A query slower than 0.5 s. */
     dbQuerySeconds: number;
     /** Share of service time spent in the database above which it is the bottleneck. */
     dbTimeShare: number;
-    /** Seed: cache_miss_rate > 0.5. */
+    /** Cache miss rate > 0.5. */
     cacheMissRate: number;
-    /** Seed: cpu_usage > 0.8 (MAX_CPU_USAGE_PERCENT=80). */
+    /** CPU usage > 80 % of one core. */
     cpuPercent: number;
   };
   leak: {
-    /** Seed: MAX_MEMORY_USAGE_MB=1024. */
+    /** Memory limit 1024 MB. */
     maxMemoryMb: number;
-    /** Seed: current > baseline × 1.5. */
+    /** Current > baseline × 1.5. */
     baselineFactor: number;
     /** Minimum R² of the robust fit before a growth counts as steady. */
     minR2: number;
     /** Growth below this is noise for a dev service, MB per minute. */
     minGrowthMbPerMin: number;
     minSamples: number;
-    /** Seed: ten checks one minute apart; shorter windows mostly show start-up warm-up. */
+    /** Ten checks one minute apart; shorter windows mostly show start-up warm-up. */
     minSpanMs: number;
   };
   trend: {
-    /** Seed: time_window="1h". */
+    /** One hour. */
     windowMs: number;
-    /** Seed: days_ahead=30. */
+    /** 30 days ahead. */
     forecastDays: number;
-    /** Seed: growth > 10 % → scale out. */
+    /** Growth > 10 % → scale out. */
     scaleOutGrowth: number;
-    /** Seed: growth > 5 % → monitor closely. */
+    /** Growth > 5 % → monitor closely. */
     monitorGrowth: number;
     /** |change over the window| / level below this is flat. */
     flatShare: number;

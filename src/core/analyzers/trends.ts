@@ -81,7 +81,7 @@ export interface Forecast {
   recommendation: string;
 }
 
-/** The seed's capacity rule (CapacityPlanner.get_scaling_recommendation). */
+/** The capacity rule: growth over the horizon above 10 % scales out, above 5 % is watched. */
 export function scalingRecommendation(growth: number, settings: Pick<AnalyzerSettings['trend'], 'scaleOutGrowth' | 'monitorGrowth'> = DEFAULT_ANALYZER_SETTINGS.trend): string {
   if (growth > settings.scaleOutGrowth) return 'Consider horizontal scaling: add more instances';
   if (growth > settings.monitorGrowth) return 'Monitor closely: scaling may be needed soon';
@@ -120,7 +120,7 @@ export function formatSpan(ms: number): string {
 /** Below this span a 30-day projection says more about noise than capacity. */
 const MIN_FORECAST_SPAN_MS = 10 * 60_000;
 
-/** Trend findings (bad-news directions only) and capacity forecasts with the seed's growth rule. */
+/** Trend findings (bad-news directions only) and capacity forecasts with the growth rule. */
 export function analyzeTrends(snapshots: readonly Snapshot[], settings: AnalyzerSettings['trend'] = DEFAULT_ANALYZER_SETTINGS.trend): Finding[] {
   const findings: Finding[] = [];
   for (const metric of Object.keys(TREND_METRICS) as TrendMetric[]) {

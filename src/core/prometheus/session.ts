@@ -18,7 +18,7 @@ export interface PrometheusSessionOptions {
   target: PrometheusTarget;
   /** Time between rounds (default 15 s: a typical scrape interval; faster only repeats data). */
   intervalMs?: number;
-  /** Range of rate() and histogram_quantile windows (default 1 min, as in the PromQL). */
+  /** Range of rate() and histogram_quantile windows (default 1 min). */
   rateWindowMs?: number;
   /** Read the server's alerts every round (default true). */
   alerts?: boolean;

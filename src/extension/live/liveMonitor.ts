@@ -26,7 +26,7 @@ import type { TargetHealth } from './targetHealth';
 import { assessTargetHealth } from './targetHealth';
 
 export interface LiveConfig {
-  /** The seed's PERFORMANCE_MONITORING_ENABLED: when false, attached targets are not collected. */
+  /** perflens.monitoring.enabled: when false, attached targets are not collected. */
   enabled: boolean;
   intervalMs: number;
   metricsPath: string;
@@ -70,7 +70,7 @@ export interface LiveMonitorOptions {
   /** Options every session gets (test seams: http, deps). */
   sessionDefaults?: Partial<AttachSessionOptions>;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
-  /** How much recent history the analyzers see (default one hour, the seed's trend window). */
+  /** How much recent history the analyzers see (default one hour, the trend window). */
   windowMs?: number;
   /** …and at most this many snapshots of it. */
   maxWindowSnapshots?: number;

@@ -113,7 +113,7 @@ const FORECAST_LABELS: Record<keyof typeof FORECAST_METRICS, { label: string; un
   cpu_percent: { label: 'Process CPU', unit: '%', factor: 1 },
 };
 
-/** The seed's capacity forecast (linear, with a prediction interval) over the range's points. */
+/** The capacity forecast (linear, with a prediction interval) over the range's points. */
 export function buildForecast(src: SeriesSource, metric: keyof typeof FORECAST_METRICS, days: number): ForecastView | undefined {
   const meta = FORECAST_LABELS[metric];
   const history = scale(src.points(FORECAST_METRICS[metric], {}), meta.factor);

@@ -1,6 +1,6 @@
 /**
- * "Diagnose Slow Responses": the seed's troubleshooting guide answered from measurements. The
- * core analyzers rank the causes in the seed's order (database, cache misses, CPU, then network
+ * "Diagnose Slow Responses": a troubleshooting guide answered from measurements. The
+ * core analyzers rank the causes in a fixed order (database, cache misses, CPU, then network
  * and external services); this renders that ranking, with evidence, as a Markdown document.
  */
 import { formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../../../webview/shared/format';

@@ -1,7 +1,7 @@
 import type { Snapshot } from '../../session/types';
 import type { AlertRule, RuleSample } from './types';
 
-/** Seed thresholds (PerformanceConfig.alert_thresholds, MAX_CPU_USAGE_PERCENT, MAX_MEMORY_USAGE_MB). */
+/** Default thresholds: p95 1 s, error rate 5 %, memory 80 % of the limit, CPU 80 % of a core. */
 export interface AlertThresholds {
   /** p95 response time, seconds. */
   responseTimeSeconds: number;
@@ -33,7 +33,7 @@ export const DEFAULT_ALERT_TIMING: AlertTiming = { forMs: 30_000, keepFiringForM
 const one = (v: number | undefined): RuleSample[] => (v === undefined || !Number.isFinite(v) ? [] : [{ labels: {}, value: v }]);
 const percent = (v: number) => `${(v * 100).toFixed(1)}%`;
 
-/** The four seed alerts as rules; `timing` may differ per rule id. */
+/** The four built-in alerts as rules; `timing` may differ per rule id. */
 export function defaultAlertRules(
   thresholds: Partial<AlertThresholds> = {},
   timing: Partial<AlertTiming> & { perRule?: Record<string, Partial<AlertTiming>> } = {},
