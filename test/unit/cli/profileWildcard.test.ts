@@ -4,6 +4,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../../src/cli/main';
+import { findInspector } from '../../../src/core/profiler/capture/inspector';
 import type { NodeTarget } from '../core/profiler/capture/nodeTarget';
 import { startNodeTarget } from '../core/profiler/capture/nodeTarget';
 import { capture } from './liveHelpers';
@@ -17,7 +18,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-describe('cli: profile record --pid of a Node process whose inspector listens on every interface', function () {
+describe('cli: profile record reaches inspectors over loopback (wildcard binds, *.localhost names)', function () {
   this.timeout(60_000);
   let dir: string;
   let target: NodeTarget | undefined;
@@ -44,4 +45,16 @@ describe('cli: profile record --pid of a Node process whose inspector listens on
       assert.ok(out.samples > 0);
     });
   }
+
+  it('records through an inspector named by a *.localhost name, HTTP and WebSocket both on loopback without DNS', async () => {
+    target = await startNodeTarget(['--inspect=127.0.0.1:0']);
+    const addr = await findInspector(target.pid);
+    assert.ok(addr.ok, !addr.ok ? addr.error.message : '');
+    const io = capture();
+    io.cwd = dir;
+    // The inspector names its debugger URL after the Host header: ws://perflens-no-dns-7f3a.localhost:PORT/….
+    const code = await runCli(['profile', 'record', '--inspect', `perflens-no-dns-7f3a.localhost:${addr.value.port}`, '--duration', '300ms', '-o', 'named.cpuprofile', '--json'], io);
+    assert.equal(code, 0, io.stderr);
+    assert.equal((JSON.parse(io.stdout) as { source: string }).source, 'inspector');
+  });
 });

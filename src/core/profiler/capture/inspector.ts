@@ -6,7 +6,7 @@ import type { Clock } from '../../util/clock';
 import { systemClock } from '../../util/clock';
 import { httpRequest } from '../../util/http';
 import type { ConnectPolicy } from '../../util/connect';
-import { ConnectRefusedError, LOOPBACK_ONLY, connectHostForBind } from '../../util/connect';
+import { ConnectRefusedError, LOOPBACK_ONLY, connectHostForBind, isLoopbackName } from '../../util/connect';
 import type { Result } from '../../util/result';
 import { errorMessage, fail, ok } from '../../util/result';
 
@@ -42,7 +42,10 @@ function hostPort(addr: InspectorAddress): string {
 
 /** The debuggable targets of an inspector, from its /json/list endpoint. */
 export async function listInspectorTargets(addr: InspectorAddress, timeoutMs = 2000, connect: ConnectPolicy = LOOPBACK_ONLY): Promise<Result<InspectorTarget[], InspectorFailureKind>> {
-  const r = await httpRequest(`http://${hostForUrl(addr.host)}:${addr.port}/json/list`, { timeoutMs, connect });
+  // Node's inspector answers only a Host that is an IP address or "localhost" (its guard against
+  // DNS rebinding), so a *.localhost name is sent as localhost; it still connects to loopback.
+  const headers: Record<string, string> = isLoopbackName(addr.host) ? { host: `localhost:${addr.port}` } : {};
+  const r = await httpRequest(`http://${hostForUrl(addr.host)}:${addr.port}/json/list`, { timeoutMs, connect, headers });
   if (!r.ok && r.error.kind === 'remote') return fail('remote', r.error.message);
   if (!r.ok) {
     const why = r.error.kind === 'refused' ? 'nothing is listening on that port' : r.error.message.replace(/\.$/, '');

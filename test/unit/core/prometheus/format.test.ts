@@ -55,7 +55,7 @@ describe('report --prometheus text', () => {
     const p = parseArgs(['--prometheus', 'http://localhost:9090/', '--selector', 'job="api"', '--query-timeout', '3s'], spec);
     assert.equal(wantsPrometheus(p), true);
     const t = prometheusTargetFromFlags(p, { env: { PERFLENS_PROMETHEUS_TOKEN: 'tok' } });
-    assert.deepEqual(t, { kind: 'prometheus', serverUrl: 'http://localhost:9090', selector: 'job="api"', matchers: [{ name: 'job', op: '=', value: 'api' }], auth: { kind: 'bearer', token: 'tok' }, queryTimeoutMs: 3000 });
+    assert.deepEqual(t, { kind: 'prometheus', serverUrl: 'http://localhost:9090', selector: 'job="api"', matchers: [{ name: 'job', op: '=', value: 'api' }], auth: { kind: 'bearer', token: 'tok' }, queryTimeoutMs: 3000, connect: { kind: 'loopbackOnly' } });
     assert.equal(wantsPrometheus(parseArgs(['--url', 'http://localhost:3000'], spec)), false);
     assert.throws(() => wantsPrometheus(parseArgs(['--prometheus', 'http://x', '--url', 'http://y'], spec)), /either --url/);
     assert.throws(() => wantsPrometheus(parseArgs(['--selector', 'job="a"'], spec)), /--selector goes with --prometheus/);
