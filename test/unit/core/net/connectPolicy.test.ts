@@ -8,6 +8,7 @@ import { captureNodeProfile, findInspector, listInspectorTargets } from '../../.
 import { PrometheusClient } from '../../../../src/core/prometheus/client';
 import { parsePrometheusTarget } from '../../../../src/core/prometheus/target';
 import { PrometheusSource } from '../../../../src/core/prometheus/source';
+import { LOOPBACK_ONLY, connectHostForBind, isLoopbackHost, remoteRefusal, resolveConnectAddresses } from '../../../../src/core/util/connect';
 import { httpRequest } from '../../../../src/core/util/http';
 import type { HostileService } from '../../../helpers/hostile/index';
 import { startHostileService } from '../../../helpers/hostile/index';
@@ -25,6 +26,29 @@ function interfaceAddress(): string | undefined {
   for (const list of Object.values(os.networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
   return undefined;
 }
+
+describe('connect policy: which hosts are this machine', () => {
+  it('knows loopback addresses in every spelling and loopback names, and nothing else', () => {
+    for (const h of ['127.0.0.1', '127.1.2.3', '::1', '[::1]', '[::ffff:7f00:1]', 'localhost', 'LOCALHOST.', 'api.localhost', 'ip6-localhost']) assert.ok(isLoopbackHost(h), h);
+    for (const h of ['10.0.0.1', '::ffff:a00:1', 'localhost.example.com', 'example.com', '0.0.0.0', '::']) assert.ok(!isLoopbackHost(h), h);
+  });
+
+  it('explains a wildcard address instead of calling it remote, and maps wildcard binds to loopback', () => {
+    assert.match(remoteRefusal('0.0.0.0', LOOPBACK_ONLY) ?? '', /every interface.*127\.0\.0\.1/);
+    assert.deepEqual(['0.0.0.0', '::', '[::]', '127.0.0.1', '::1'].map(connectHostForBind), ['127.0.0.1', '::1', '::1', '127.0.0.1', '::1']);
+  });
+
+  it('resolves *.localhost to loopback and refuses other names before any lookup', async () => {
+    let lookups = 0;
+    const counting = { kind: 'allowRemote' as const, lookup: async () => (lookups++, [{ address: '192.0.2.7', family: 4 as const }]) };
+    assert.deepEqual(await resolveConnectAddresses('x.localhost', counting), { ok: true, value: [{ address: '127.0.0.1', family: 4 }, { address: '::1', family: 6 }] });
+    assert.equal(lookups, 0);
+    const refused = await resolveConnectAddresses('db.example.com', LOOPBACK_ONLY);
+    assert.equal(!refused.ok && refused.error.kind, 'remote');
+    assert.deepEqual(await resolveConnectAddresses('db.example.com', counting), { ok: true, value: [{ address: '192.0.2.7', family: 4 }] });
+    assert.equal(lookups, 1);
+  });
+});
 
 describe('connect policy: every address PerfLens connects to is checked where it connects', function () {
   this.timeout(20_000);
