@@ -1,4 +1,4 @@
-import type { CliIO } from './io';
+import type { CommandIO } from './io';
 
 /** One `perflens` subcommand. Returns its exit code (0 ok, 1 finding/budget, 2 usage/input). */
 export interface CliCommand {
@@ -7,5 +7,6 @@ export interface CliCommand {
   summary: string;
   /** Full usage text shown by --help. */
   usage: string;
-  run(argv: string[], io: CliIO): Promise<number>;
+  /** `io` escapes control characters in everything written through it (see terminalSafeIO). */
+  run(argv: string[], io: CommandIO): Promise<number>;
 }

@@ -8,6 +8,53 @@ export interface CliIO {
   cwd: string;
 }
 
+/**
+ * Characters a terminal acts on instead of printing: C0 controls but tab and newline (ESC starts
+ * escape sequences that retitle windows, clear screens or write to the clipboard; BEL ends
+ * them; CR overwrites a line), DEL, C1 controls (8-bit CSI and OSC), and the bidirectional
+ * overrides, isolates and marks that make text display in an order other than its own.
+ */
+// eslint-disable-next-line no-control-regex
+const TERMINAL_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text as a terminal should show it: every control character becomes a visible \uXXXX escape.
+ * That is also JSON's escape, so JSON output passed through stays valid and means the same.
+ */
+export function terminalText(text: string): string {
+  return text.replace(TERMINAL_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Cursor home, clear screen: the only escape sequence PerfLens itself prints (watch's redraw). */
+const CLEAR_SCREEN = '\x1b[H\x1b[2J';
+
+/** What commands write through: every line terminal-safe, whoever wrote its content. */
+export interface CommandIO extends CliIO {
+  /** Replaces the screen with `text` (a live view on a terminal). */
+  redraw(text: string): void;
+}
+
+/**
+ * The CLI's one output choke point: label values, SQL, file names and messages from services
+ * reach the terminal only through terminalText, in human and JSON output alike.
+ */
+export function terminalSafeIO(io: CliIO): CommandIO {
+  return {
+    out: (t) => io.out(terminalText(t)),
+    err: (t) => io.err(terminalText(t)),
+    redraw: (t) => io.out(CLEAR_SCREEN + terminalText(t)),
+    get isTTY() {
+      return io.isTTY;
+    },
+    get env() {
+      return io.env;
+    },
+    get cwd() {
+      return io.cwd;
+    },
+  };
+}
+
 export const processIO: CliIO = {
   out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),

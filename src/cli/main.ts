@@ -1,6 +1,6 @@
 import { commands } from './commands/index';
 import type { CliCommand } from './command';
-import { EXIT_OK, EXIT_USAGE, exitQuietlyWhenOutputCloses, processIO } from './io';
+import { EXIT_OK, EXIT_USAGE, exitQuietlyWhenOutputCloses, processIO, terminalSafeIO, terminalText } from './io';
 import type { CliIO } from './io';
 import { UserError, errorMessage } from '../core/util/result';
 import { VERSION } from '../core/version';
@@ -44,7 +44,8 @@ function unknownCommandMessage(argv: string[]): string {
   return `Unknown command "${argv[0]}". Commands: ${names} (perflens --help describes each).`;
 }
 
-export async function runCli(argv: string[], io: CliIO = processIO): Promise<number> {
+export async function runCli(argv: string[], rawIO: CliIO = processIO): Promise<number> {
+  const io = terminalSafeIO(rawIO);
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.out(helpText());
     return argv.length === 0 ? EXIT_USAGE : EXIT_OK;
@@ -86,7 +87,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`perflens: ${errorMessage(e)}\n`);
+      process.stderr.write(`perflens: ${terminalText(errorMessage(e))}\n`);
       process.exitCode = EXIT_USAGE;
     },
   );

@@ -3,6 +3,7 @@ import { flagString, parseArgs, parseDuration } from '../args';
 import { EXIT_FINDING, EXIT_OK } from '../io';
 import type { EndpointProbe } from '../../core/collectors/probe';
 import { DEFAULT_HEALTH_PATH, DEFAULT_METRICS_PATH, DEFAULT_PROBE_TIMEOUT_MS, endpointOk, probeOk, probeTarget } from '../../core/collectors/probe';
+import { connectPolicy } from '../../core/util/connect';
 import { parseTarget } from '../../core/util/target';
 import { UserError } from '../../core/util/result';
 
@@ -52,7 +53,7 @@ export const probeCommand: CliCommand = {
       if (!p.trim() || /^[a-z]+:\/\//i.test(p)) throw new UserError(`--${flag} is a path such as /metrics, not "${p}".`);
     }
 
-    const result = await probeTarget(target.value.baseUrl, { metricsPath, healthPath, timeoutMs });
+    const result = await probeTarget(target.value.baseUrl, { metricsPath, healthPath, timeoutMs, connect: connectPolicy(args.flags.has('allow-remote')) });
     const good = probeOk(result);
     if (args.flags.has('json')) {
       io.out(JSON.stringify(result, null, 2));

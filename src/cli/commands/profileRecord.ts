@@ -13,6 +13,8 @@ import { recordWithPySpy } from '../../core/profiler/capture/pyspy';
 import { loadProfileFile } from '../../core/profiler/load';
 import { topFunctions } from '../../core/profiler/model';
 import { selectProfile } from '../../core/profiler/summary';
+import { connectPolicy } from '../../core/util/connect';
+import type { ConnectPolicy } from '../../core/util/connect';
 import { UserError, fileErrorReason } from '../../core/util/result';
 
 const USAGE = `Usage: perflens profile record (--pid PID | --inspect [HOST:]PORT | --pprof URL) [--duration 10s] [-o FILE]
@@ -53,10 +55,10 @@ function interruptSignal(): { signal: AbortSignal; release: () => void } {
   return { signal: ac.signal, release: () => process.removeListener('SIGINT', onInt) };
 }
 
-async function nodeAddressForPid(pid: number, enable: boolean, io: CliIO): Promise<InspectorAddress> {
-  const found = await findInspector(pid);
+async function nodeAddressForPid(pid: number, enable: boolean, io: CliIO, connect: ConnectPolicy): Promise<InspectorAddress> {
+  const found = await findInspector(pid, { connect });
   if (found.ok) return found.value;
-  if (found.error.kind === 'no-process') throw new UserError(found.error.message);
+  if (found.error.kind === 'no-process' || found.error.kind === 'remote') throw new UserError(found.error.message);
   if (!enable) throw new UserError(`${found.error.message}\nTo open it without a restart, run again with --enable-inspector (sends SIGUSR1; the debug port stays open until the process exits).`);
   io.err(`Sending SIGUSR1 to process ${pid} to open its inspector…`);
   const enabled = await enableInspector(pid);
@@ -76,7 +78,7 @@ export const profileRecordCommand: CliCommand = {
     const durationMs = parseDuration(flagString(args, 'duration') ?? '10s');
     if (!(durationMs >= 100) || durationMs > 3_600_000) throw new UserError('--duration must be between 100ms and 1h.');
     const intervalUs = parsePositiveInt(flagString(args, 'interval'), 'interval', 1000);
-    const allowRemote = args.flags.has('allow-remote');
+    const connect = connectPolicy(args.flags.has('allow-remote'));
     const outArg = flagString(args, 'output');
     const outFile = (ext: string, label: string) => path.resolve(io.cwd, outArg ?? `perflens-${label}-${stamp()}${ext}`);
     // Checked before sampling, so a mistyped -o does not cost the whole recording.
@@ -89,7 +91,7 @@ export const profileRecordCommand: CliCommand = {
     const { signal, release } = interruptSignal();
     try {
       if (args.flags.has('pprof')) {
-        const r = await fetchPprofProfile(flagString(args, 'pprof')!, durationMs / 1000, { allowRemote });
+        const r = await fetchPprofProfile(flagString(args, 'pprof')!, durationMs / 1000, { connect });
         if (!r.ok) throw new UserError(r.error.message);
         file = outFile('.pb.gz', 'pprof');
         writeProfile(file, r.value);
@@ -110,14 +112,14 @@ export const profileRecordCommand: CliCommand = {
             return await report(io, args.flags.has('json'), file, source);
           }
           if (runtime !== 'node') throw new UserError(`Process ${pid} is neither Node nor Python. For Go services use --pprof http://127.0.0.1:PORT (net/http/pprof).`);
-          addr = await nodeAddressForPid(pid, args.flags.has('enable-inspector'), io);
+          addr = await nodeAddressForPid(pid, args.flags.has('enable-inspector'), io, connect);
           label = `pid${pid}`;
         } else {
           addr = parseInspect(flagString(args, 'inspect')!);
           label = `${addr.port}`;
         }
         if (!args.flags.has('json')) io.err(`Recording ${fmtMs(durationMs)} from the inspector at ${addr.host}:${addr.port}…`);
-        const r = await captureNodeProfile(addr, { durationMs, samplingIntervalUs: intervalUs, signal, allowRemote });
+        const r = await captureNodeProfile(addr, { durationMs, samplingIntervalUs: intervalUs, signal, connect });
         if (!r.ok) throw new UserError(r.error.message);
         file = outFile('.cpuprofile', label);
         writeProfile(file, JSON.stringify(r.value));

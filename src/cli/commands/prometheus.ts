@@ -105,19 +105,6 @@ export function reportSnapshots(report: PrometheusReport): Snapshot[] {
   return [...report.history, report.summary];
 }
 
-/**
- * Label values, alert annotations and SQL come from the server: in terminal output, control
- * characters (an escape sequence could rewrite the screen) become U+FFFD. Newlines are kept.
- */
-export function printable(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const c = ch.charCodeAt(0);
-    out += (c < 0x20 && ch !== '\n') || (c >= 0x7f && c <= 0x9f) ? '\ufffd' : ch;
-  }
-  return out;
-}
-
 const num = (v: number | undefined, digits = 1) => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(digits));
 const pct = (v: number | undefined) => (v === undefined ? '-' : `${(v * 100).toFixed(1)}%`);
 const time = (ms: number) => new Date(ms).toISOString().slice(11, 19);
@@ -186,7 +173,7 @@ export function formatPrometheusReport(r: PrometheusReport): string {
 /** `perflens report --prometheus …`: prints the report (or its JSON) and returns the exit code. */
 export async function runPrometheusReport(p: ParsedArgs, io: CliIO): Promise<number> {
   const report = await readPrometheusReportFromFlags(p, io);
-  io.out(p.flags.has('json') ? JSON.stringify(report, null, 2) : printable(formatPrometheusReport(report)));
+  io.out(p.flags.has('json') ? JSON.stringify(report, null, 2) : formatPrometheusReport(report));
   return 0;
 }
 
@@ -256,7 +243,7 @@ export async function runPrometheusCheck(p: ParsedArgs, io: CliIO, rules: Budget
   }
   const serverAlerts = report.summary.serverAlerts ?? [];
   if (serverAlerts.length) lines.push('', `Server alerts (${serverAlerts.length})`, ...serverAlerts.map(alertLine));
-  io.out(printable(lines.join('\n')));
+  io.out(lines.join('\n'));
   return passed ? 0 : 1;
 }
 
@@ -301,6 +288,6 @@ export async function runPrometheusAnalyze(p: ParsedArgs, io: CliIO, settings: A
   }
   const serverAlerts = report.summary.serverAlerts ?? [];
   if (serverAlerts.length) lines.push('', `Server alerts (${serverAlerts.length})`, ...serverAlerts.map(alertLine));
-  io.out(printable(lines.join('\n').trimEnd()));
+  io.out(lines.join('\n').trimEnd());
   return failing ? 1 : 0;
 }

@@ -1,12 +1,10 @@
 import type { CliCommand } from '../command';
 import { flagString, parseArgs, parseDuration } from '../args';
-import type { CliIO } from '../io';
+import type { CommandIO } from '../io';
 import { EXIT_OK } from '../io';
 import type { Snapshot } from '../../core/session/types';
 import { UserError } from '../../core/util/result';
 import { TARGET_FLAGS, TARGET_USAGE, fmtBytes, fmtMs, fmtPct, fmtRate, intervalFlag, sessionFromArgs, table } from './report';
-
-const CLEAR_SCREEN = '\x1b[H\x1b[2J';
 
 function clock(t: number): string {
   return new Date(t).toISOString().slice(11, 19);
@@ -66,7 +64,7 @@ export const watchCommand: CliCommand = {
   path: ['watch'],
   summary: 'Live table of a service\'s rates, latencies, health, pools, caches and resources',
   usage: USAGE,
-  async run(argv, io: CliIO) {
+  async run(argv, io: CommandIO) {
     const args = parseArgs(argv, { valued: TARGET_FLAGS, boolean: ['allow-remote'] });
     const intervalMs = intervalFlag(args, 1000);
     const durationText = flagString(args, 'duration');
@@ -77,7 +75,7 @@ export const watchCommand: CliCommand = {
     const live = io.isTTY && !json;
     session.onSnapshot((s) => {
       if (json) io.out(JSON.stringify(s));
-      else if (live) io.out(CLEAR_SCREEN + snapshotTable(s, session.id));
+      else if (live) io.redraw(snapshotTable(s, session.id));
       else io.out(snapshotLine(s));
     });
     let onSigint: (() => void) | undefined;

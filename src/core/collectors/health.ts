@@ -4,6 +4,7 @@
  * and plain `/healthz`-style text; an unreachable service or a 5xx is "down" with the reason.
  */
 import type { HealthCheckResult, HealthSnapshot, HealthState } from '../session/types';
+import type { ConnectPolicy } from '../util/connect';
 import type { HttpFailureKind, HttpGetOptions, HttpResponse } from '../util/http';
 import { httpRequest } from '../util/http';
 import type { Result } from '../util/result';
@@ -121,6 +122,8 @@ export function interpretHealth(status: number, contentType: string, body: Buffe
 export interface HealthOptions {
   timeoutMs?: number;
   http?: HttpFn;
+  /** Where the health check may connect; default loopback only. */
+  connect?: ConnectPolicy;
 }
 
 /**
@@ -131,7 +134,7 @@ export async function checkHealth(baseUrl: string, paths: readonly string[], opt
   const http = opts.http ?? httpRequest;
   for (const p of [...new Set(paths)]) {
     const url = joinUrl(baseUrl, p);
-    const r = await http(url, { timeoutMs: opts.timeoutMs ?? 2000, maxBytes: 1024 * 1024, headers: { accept: 'application/json, text/plain;q=0.9, */*;q=0.1' } });
+    const r = await http(url, { timeoutMs: opts.timeoutMs ?? 2000, maxBytes: 1024 * 1024, headers: { accept: 'application/json, text/plain;q=0.9, */*;q=0.1' }, connect: opts.connect });
     if (!r.ok) {
       if (r.error.kind === 'invalid-url') return fail('invalid-url', r.error.message);
       const why = r.error.kind === 'timeout' ? `${url} did not answer within ${opts.timeoutMs ?? 2000} ms.` : r.error.message;

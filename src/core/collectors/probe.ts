@@ -1,3 +1,4 @@
+import type { ConnectPolicy } from '../util/connect';
 import { httpRequest } from '../util/http';
 import { joinUrl } from '../util/target';
 
@@ -26,6 +27,8 @@ export interface ProbeOptions {
   metricsPath?: string;
   healthPath?: string;
   timeoutMs?: number;
+  /** Where the probe may connect; default loopback only. */
+  connect?: ConnectPolicy;
 }
 
 export const DEFAULT_METRICS_PATH = '/metrics';
@@ -75,11 +78,11 @@ function notMetrics(contentType: string | undefined, body: Buffer, path: string)
   return what ? `${path} answered ${what}, not Prometheus metrics. Give the path of the service's scrape endpoint (often /metrics).` : undefined;
 }
 
-async function probeEndpoint(baseUrl: string, path: string, timeoutMs: number, which: 'metrics' | 'health'): Promise<EndpointProbe> {
+async function probeEndpoint(baseUrl: string, path: string, timeoutMs: number, which: 'metrics' | 'health', connect: ConnectPolicy | undefined): Promise<EndpointProbe> {
   const url = joinUrl(baseUrl, path);
   // Accept what Prometheus itself would ask for, so a content-negotiating exporter answers in text.
   const accept = which === 'metrics' ? 'application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1' : 'application/json, */*;q=0.5';
-  const r = await httpRequest(url, { timeoutMs, headers: { accept } });
+  const r = await httpRequest(url, { timeoutMs, headers: { accept }, connect });
   if (!r.ok) return { path, url, reachable: false, error: r.error.message };
   const { status, headers, elapsedMs } = r.value;
   const probe: EndpointProbe = { path, url, reachable: true, status, latencyMs: Math.round(elapsedMs * 10) / 10 };
@@ -95,6 +98,6 @@ export async function probeTarget(baseUrl: string, opts: ProbeOptions = {}): Pro
   const healthPath = normalizePath(opts.healthPath ?? DEFAULT_HEALTH_PATH);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
   const base = baseUrlOf(baseUrl, metricsPath);
-  const [metrics, health] = await Promise.all([probeEndpoint(base, metricsPath, timeoutMs, 'metrics'), probeEndpoint(base, healthPath, timeoutMs, 'health')]);
+  const [metrics, health] = await Promise.all([probeEndpoint(base, metricsPath, timeoutMs, 'metrics', opts.connect), probeEndpoint(base, healthPath, timeoutMs, 'health', opts.connect)]);
   return { baseUrl: base, metrics, health };
 }

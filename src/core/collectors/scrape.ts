@@ -7,6 +7,7 @@ import { parseExposition } from '../metrics/parser';
 import type { ParseResult } from '../metrics/types';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
+import type { ConnectPolicy } from '../util/connect';
 import type { HttpFailureKind } from '../util/http';
 import { httpRequest } from '../util/http';
 import type { Result } from '../util/result';
@@ -38,6 +39,8 @@ export interface ScrapeOptions {
    * time and costs CPU on both sides, and the service's CPU is what is being measured.
    */
   compress?: boolean;
+  /** Where the scrape may connect; default loopback only. */
+  connect?: ConnectPolicy;
 }
 
 function isLoopbackUrl(url: string): boolean {
@@ -66,7 +69,7 @@ export async function scrapeMetrics(url: string, opts: ScrapeOptions = {}): Prom
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
   const compress = opts.compress ?? !isLoopbackUrl(url);
   const requestHeaders = { accept: SCRAPE_ACCEPT, 'accept-encoding': compress ? 'gzip' : 'identity' };
-  const request = () => http(url, { timeoutMs: opts.timeoutMs ?? DEFAULT_SCRAPE_TIMEOUT_MS, maxBytes, headers: requestHeaders });
+  const request = () => http(url, { timeoutMs: opts.timeoutMs ?? DEFAULT_SCRAPE_TIMEOUT_MS, maxBytes, headers: requestHeaders, connect: opts.connect });
   let r = await request();
   // A kept-alive socket to a service that has since restarted fails at once with ECONNRESET;
   // one immediate retry on a fresh connection tells that apart from a service that is down.

@@ -6,6 +6,7 @@
  * maps Prometheus's error envelope (errorType bad_data / timeout / execution) to typed failures.
  * Four endpoints and one JSON envelope are little code, and every failure stays a value.
  */
+import type { ConnectPolicy } from '../util/connect';
 import type { HttpGetOptions, HttpResponse, HttpFailureKind } from '../util/http';
 import { httpRequest } from '../util/http';
 import type { Result } from '../util/result';
@@ -43,6 +44,8 @@ export interface PrometheusClientOptions {
   requestTimeoutMs?: number;
   /** Injected for tests of transport failures; defaults to httpRequest. */
   http?: HttpFn;
+  /** Where the client may connect; default loopback only (perflens.allowRemoteTargets widens it). */
+  connect?: ConnectPolicy;
   /**
    * Called with the `warnings` of a successful answer (e.g. Thanos's partial response): the data
    * came back, but may be incomplete, and the user should know.
@@ -108,6 +111,7 @@ export function promDuration(ms: number): string {
 export class PrometheusClient {
   readonly baseUrl: string;
   private readonly http: HttpFn;
+  private readonly connect?: ConnectPolicy;
   private readonly queryTimeoutMs: number;
   private readonly requestTimeoutMs: number;
   private readonly headers: Record<string, string>;
@@ -116,6 +120,7 @@ export class PrometheusClient {
   constructor(opts: PrometheusClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.http = opts.http ?? httpRequest;
+    this.connect = opts.connect;
     this.queryTimeoutMs = opts.queryTimeoutMs ?? 10_000;
     this.requestTimeoutMs = opts.requestTimeoutMs ?? this.queryTimeoutMs + 2000;
     this.headers = { accept: 'application/json' };
@@ -230,7 +235,7 @@ export class PrometheusClient {
   private async call(path: string, params: Record<string, string> | undefined, what: string): Promise<PrometheusResult<unknown>> {
     const url = `${this.baseUrl}/${path}`;
     // Range answers over many series are big; 64 MB still bounds memory if a selector is far too wide.
-    const opts: HttpGetOptions = { timeoutMs: this.requestTimeoutMs, maxBytes: 64 * 1024 * 1024, headers: { ...this.headers } };
+    const opts: HttpGetOptions = { timeoutMs: this.requestTimeoutMs, maxBytes: 64 * 1024 * 1024, headers: { ...this.headers }, connect: this.connect };
     if (params) {
       opts.method = 'POST';
       opts.body = new URLSearchParams(params).toString();

@@ -85,6 +85,7 @@ export class PrometheusSource {
         baseUrl: opts.target.serverUrl,
         ...(opts.target.auth ? { auth: opts.target.auth } : {}),
         ...(opts.target.queryTimeoutMs !== undefined ? { queryTimeoutMs: opts.target.queryTimeoutMs } : {}),
+        ...(opts.target.connect ? { connect: opts.target.connect } : {}),
         onWarnings: (what, warnings) => this.warnings.push(...warnings.map((w) => `${w} (${what})`)),
       });
   }

@@ -4,7 +4,8 @@
  */
 import type { Result } from '../util/result';
 import { fail, ok } from '../util/result';
-import { isLoopbackHost } from '../util/target';
+import type { ConnectPolicy } from '../util/connect';
+import { connectPolicy, remoteRefusal } from '../util/connect';
 import type { PrometheusAuth } from './client';
 import type { LabelMatcher } from './selector';
 import { parseSelector, renderMatchers } from './selector';
@@ -19,6 +20,8 @@ export interface PrometheusTarget {
   auth?: PrometheusAuth;
   /** Server-side evaluation limit per query (the `timeout` parameter), ms. */
   queryTimeoutMs?: number;
+  /** Where the server may be; set by parsePrometheusTarget, default loopback only. */
+  connect?: ConnectPolicy;
 }
 
 export type PrometheusTargetFailureKind = 'invalid-url' | 'remote' | 'bad-selector' | 'bad-credentials';
@@ -41,9 +44,10 @@ export function parsePrometheusTarget(url: string, selector: string, opts: Prome
   if (parsed.username || parsed.password) {
     return fail('bad-credentials', 'Put credentials in PERFLENS_PROMETHEUS_USER and PERFLENS_PROMETHEUS_PASSWORD (or PERFLENS_PROMETHEUS_TOKEN), not in the URL, where they would show in logs and shell history.');
   }
-  if (!opts.allowRemote && !isLoopbackHost(parsed.hostname)) {
-    return fail('remote', `${parsed.hostname} is not on this machine. Reading from a remote Prometheus server must be allowed explicitly (setting perflens.allowRemoteTargets, CLI --allow-remote).`);
-  }
+  // Checked again at every request; here so a wrong URL is refused as it is typed.
+  const connect = connectPolicy(opts.allowRemote);
+  const refusal = remoteRefusal(parsed.hostname, connect);
+  if (refusal) return fail('remote', `Reading from a remote Prometheus server must be allowed explicitly: ${refusal}`);
   const matchers = parseSelector(selector);
   if (!matchers.ok) return matchers;
   const path = parsed.pathname.replace(/\/+$/, '');
@@ -54,6 +58,7 @@ export function parsePrometheusTarget(url: string, selector: string, opts: Prome
     matchers: matchers.value,
     ...(opts.auth ? { auth: opts.auth } : {}),
     ...(opts.queryTimeoutMs !== undefined ? { queryTimeoutMs: opts.queryTimeoutMs } : {}),
+    connect,
   });
 }
 

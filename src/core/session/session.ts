@@ -22,6 +22,8 @@ import type { Result } from '../util/result';
 import { httpRequest } from '../util/http';
 import { errorMessage, fail, ok } from '../util/result';
 import type { TargetSpec } from '../util/target';
+import type { ConnectPolicy } from '../util/connect';
+import { connectPolicy, remoteRefusal } from '../util/connect';
 import { isLoopbackHost, joinUrl, parseTarget } from '../util/target';
 import type { Snapshot, SystemStats } from './types';
 import type { LoopState } from './roundLoop';
@@ -94,8 +96,8 @@ function resolveTarget(opts: AttachSessionOptions): Result<ResolvedTarget, 'inva
   } else {
     spec = opts.target;
     if (spec.kind !== 'pid') {
-      const host = new URL(spec.baseUrl).hostname;
-      if (!opts.allowRemote && !isLoopbackHost(host)) return fail('remote', `${host} is not on this machine; enable remote targets to attach to it.`);
+      const refusal = remoteRefusal(new URL(spec.baseUrl).hostname, connectPolicy(opts.allowRemote));
+      if (refusal) return fail('remote', refusal);
     }
   }
   const healthPaths = [opts.healthPath ?? DEFAULT_HEALTH_PATH, opts.statusPath ?? DEFAULT_STATUS_PATH, '/healthz'];
@@ -114,6 +116,8 @@ export class AttachSession {
   readonly target: ResolvedTarget;
   readonly intervalMs: number;
   private readonly clock: Clock;
+  /** Where this session's requests may connect (checked again at every connection). */
+  private readonly connect: ConnectPolicy;
   private readonly listeners = new Set<SnapshotListener>();
   private scraper?: MetricsScraper;
   private readonly system?: { collect(): Promise<Result<SystemStats, string>> };
@@ -135,6 +139,7 @@ export class AttachSession {
     this.id = target.id;
     this.intervalMs = Math.max(100, opts.intervalMs ?? DEFAULT_INTERVAL_MS);
     this.clock = opts.clock ?? systemClock;
+    this.connect = connectPolicy(opts.allowRemote);
     this.loop = new RoundLoop(this.clock, this.intervalMs, () => this.round());
     this.pid = target.pid;
     this.processDeps = { connections: cachedConnectionCounter(() => this.clock.now()), ...opts.deps?.process };
@@ -149,6 +154,7 @@ export class AttachSession {
     return new MetricsScraper(url, {
       clock: this.clock,
       http: this.opts.http,
+      connect: this.connect,
       timeoutMs: this.opts.scrapeTimeoutMs,
       maxBytes: this.opts.maxBodyBytes,
       backoff: { baseMs: this.intervalMs, maxMs: Math.max(60_000, this.intervalMs) },
@@ -242,7 +248,7 @@ export class AttachSession {
     if (ports.length === 1) return ports[0];
     const http = this.opts.http ?? httpRequest;
     for (const port of ports) {
-      const r = await http(joinUrl(`http://127.0.0.1:${port}`, this.opts.metricsPath ?? DEFAULT_METRICS_PATH), { timeoutMs: 1000 });
+      const r = await http(joinUrl(`http://127.0.0.1:${port}`, this.opts.metricsPath ?? DEFAULT_METRICS_PATH), { timeoutMs: 1000, connect: this.connect });
       if (r.ok && r.value.status >= 200 && r.value.status < 300) return port;
     }
     return undefined;
@@ -301,7 +307,7 @@ export class AttachSession {
       return;
     }
     const paths = this.healthPath ? [this.healthPath, ...this.target.healthPaths] : this.target.healthPaths;
-    const r = await checkHealth(this.target.baseUrl, paths, { http: this.opts.http, timeoutMs: this.opts.scrapeTimeoutMs });
+    const r = await checkHealth(this.target.baseUrl, paths, { http: this.opts.http, connect: this.connect, timeoutMs: this.opts.scrapeTimeoutMs });
     if (r.ok) {
       snapshot.health = r.value;
       if (r.value.path) this.healthPath = r.value.path;

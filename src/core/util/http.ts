@@ -1,6 +1,8 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as zlib from 'node:zlib';
+import type { ConnectPolicy } from './connect';
+import { LOOPBACK_ONLY, checkConnectUrl, policyLookup } from './connect';
 import type { Result } from './result';
 import { fail, ok } from './result';
 
@@ -19,9 +21,11 @@ export interface HttpGetOptions {
   headers?: Record<string, string>;
   method?: 'GET' | 'POST';
   body?: string | Buffer;
+  /** Where this request may connect; default loopback only (see connect.ts). */
+  connect?: ConnectPolicy;
 }
 
-export type HttpFailureKind = 'invalid-url' | 'refused' | 'timeout' | 'too-large' | 'network' | 'decode';
+export type HttpFailureKind = 'invalid-url' | 'remote' | 'refused' | 'timeout' | 'too-large' | 'network' | 'decode';
 
 /** Plain HTTP(S) GET with a hard timeout over the whole exchange, a body cap and gzip decoding. */
 export function httpRequest(url: string, opts: HttpGetOptions = {}): Promise<Result<HttpResponse, HttpFailureKind>> {
@@ -36,6 +40,9 @@ export function httpRequest(url: string, opts: HttpGetOptions = {}): Promise<Res
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     return Promise.resolve(fail('invalid-url', `Only http and https URLs are supported, not ${parsed.protocol}`));
   }
+  const policy = opts.connect ?? LOOPBACK_ONLY;
+  const allowed = checkConnectUrl(parsed, policy);
+  if (!allowed.ok) return Promise.resolve(fail('remote', `PerfLens did not connect to ${url}: ${allowed.error.message}`));
   const lib = parsed.protocol === 'https:' ? https : http;
   const started = performance.now();
   return new Promise((resolve) => {
@@ -50,6 +57,8 @@ export function httpRequest(url: string, opts: HttpGetOptions = {}): Promise<Res
       parsed,
       {
         method: opts.method ?? 'GET',
+        // Names resolve through the policy (localhost names without DNS) and connect to what it approved.
+        lookup: policyLookup(policy),
         headers: { 'accept-encoding': 'gzip', 'user-agent': 'PerfLens', ...opts.headers },
       },
       (res) => {

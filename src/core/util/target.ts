@@ -1,19 +1,14 @@
+import { connectPolicy, remoteRefusal } from './connect';
 import type { Result } from './result';
 import { fail, ok } from './result';
+
+export { isLoopbackHost } from './connect';
 
 /** What the user pointed PerfLens at. */
 export type TargetSpec =
   | { kind: 'url'; baseUrl: string }
   | { kind: 'pid'; pid: number }
   | { kind: 'port'; port: number; baseUrl: string };
-
-const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]', 'ip6-localhost']);
-
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase();
-  if (LOOPBACK_NAMES.has(h) || h.endsWith('.localhost')) return true;
-  return /^127(\.\d{1,3}){3}$/.test(h);
-}
 
 /**
  * Parses what a user typed: a URL (http://localhost:3000), a bare port (3000 or :3000) or a PID
@@ -41,9 +36,9 @@ export function parseTarget(input: string, opts: { allowRemote?: boolean } = {})
     return fail('invalid', `"${s}" is not a URL, a port or a pid.`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail('invalid', `Only http and https targets are supported, not ${url.protocol}`);
-  if (!opts.allowRemote && !isLoopbackHost(url.hostname)) {
-    return fail('remote', `${url.hostname} is not on this machine. PerfLens only attaches to loopback targets unless remote targets are allowed (setting perflens.allowRemoteTargets, CLI --allow-remote).`);
-  }
+  // Checked again where each connection is made; here so a typo is refused as it is typed.
+  const refusal = remoteRefusal(url.hostname, connectPolicy(opts.allowRemote));
+  if (refusal) return fail('remote', refusal);
   // The base URL is the origin plus any path prefix, without a trailing slash.
   const path = url.pathname.replace(/\/+$/, '');
   return ok({ kind: 'url', baseUrl: `${url.protocol}//${url.host}${path}` });

@@ -10,6 +10,7 @@ import { runLoad } from './benchmarkEndpointLoad';
 import { loadProfileIntoEditor } from './importProfileLoad';
 import { captureProfile } from './profileServiceCapture';
 import { parseProfileTarget } from './profileServiceTarget';
+import { connectPolicy, remoteRefusal } from '../../core/util/connect';
 
 /** Scripted use (tests, keybindings): anything missing is asked for. */
 export interface BenchmarkArgs {
@@ -75,6 +76,20 @@ export async function benchmarkEndpointCommand(services: ExtensionServices, rawA
   if (!url) return undefined;
   const shape = args.connections || args.durationSeconds || args.amount || args.url ? { connections: args.connections ?? settings.benchmarkConnections, durationSeconds: args.durationSeconds ?? settings.benchmarkDurationSeconds, amount: args.amount } : await pickShape(services);
   if (!shape) return undefined;
+  const connect = connectPolicy(settings.allowRemoteTargets);
+  // The load URL is checked again where the load connects; here so nothing is profiled for a URL that will be refused.
+  let loadHost: string;
+  try {
+    loadHost = new URL(url).hostname;
+  } catch {
+    void vscode.window.showErrorMessage(`PerfLens: "${url}" is not a URL to load, e.g. http://127.0.0.1:3000/api/items.`);
+    return undefined;
+  }
+  const refusal = remoteRefusal(loadHost, connect);
+  if (refusal) {
+    void vscode.window.showErrorMessage(`PerfLens: the benchmark URL ${url} was refused: ${refusal}`);
+    return undefined;
+  }
   const target = parseProfileTarget(args.profileTarget ?? url, { allowRemote: settings.allowRemoteTargets });
   if (!target.ok) {
     void vscode.window.showErrorMessage(`PerfLens: ${target.error.message}`);
@@ -104,7 +119,7 @@ export async function benchmarkEndpointCommand(services: ExtensionServices, rawA
       return { captureFailed: c.ok ? { kind: 'cancelled', message: 'The capture ended before it recorded.' } : c.error };
     }
     progress.report({ message: `Loading ${url} with ${shape.connections} connections…` });
-    const load = runLoad({ url, connections: shape.connections, durationSeconds: shape.durationSeconds, amount: shape.amount, signal: ac.signal }).then(
+    const load = runLoad({ url, connections: shape.connections, durationSeconds: shape.durationSeconds, amount: shape.amount, signal: ac.signal, connect }).then(
       (v) => ({ ok: true as const, value: v }),
       (e: unknown) => ({ ok: false as const, message: e instanceof Error ? e.message : String(e) }),
     );

@@ -4,6 +4,7 @@ import type { Result } from '../../core/util/result';
 import { fail, ok } from '../../core/util/result';
 import type { ProfileTarget } from './profileServiceTarget';
 import { targetLabel } from './profileServiceTarget';
+import { connectPolicy } from '../../core/util/connect';
 
 /**
  * Records a CPU profile of a running service with the core capture functions (Node inspector,
@@ -60,7 +61,7 @@ export async function captureProfile(req: CaptureRequest): Promise<Result<Captur
   if (runtime === undefined) return fail('no-process', `No process ${pid} is running.`);
   if (runtime === 'python') return capturePySpy(req, pid);
   if (runtime !== 'node') return fail('not-supported', `Process ${pid} is neither Node nor Python. For a Go service give its pprof URL (http://127.0.0.1:PORT/debug/pprof/profile, net/http/pprof).`);
-  let addr = await inspector.findInspector(pid);
+  let addr = await inspector.findInspector(pid, { connect: connectPolicy(req.allowRemote) });
   if (!addr.ok && addr.error.kind === 'no-inspector') {
     if (!(await req.confirmEnableInspector(pid))) return fail('cancelled', `Process ${pid} has no inspector open, and PerfLens did not open one. Start it with --inspect to profile it.`);
     req.progress(`Opening the inspector of process ${pid} (SIGUSR1)…`);
@@ -73,7 +74,7 @@ export async function captureProfile(req: CaptureRequest): Promise<Result<Captur
 async function captureInspector(req: CaptureRequest, addr: { host: string; port: number }, label: string): Promise<Result<CaptureResult>> {
   const { captureNodeProfile } = await import('../../core/profiler/capture/inspector');
   req.progress(`Recording ${seconds(req.durationMs)} from ${label} (inspector ${addr.host}:${addr.port})…`);
-  const r = await captureNodeProfile(addr, { durationMs: req.durationMs, signal: req.signal, allowRemote: req.allowRemote });
+  const r = await captureNodeProfile(addr, { durationMs: req.durationMs, signal: req.signal, connect: connectPolicy(req.allowRemote) });
   if (!r.ok) return fail(r.error.kind, r.error.message);
   const file = outFile(req, label, '.cpuprofile');
   await fs.promises.writeFile(file, JSON.stringify(r.value));
@@ -84,7 +85,7 @@ async function capturePprof(req: CaptureRequest, url: string): Promise<Result<Ca
   const { fetchPprofProfile } = await import('../../core/profiler/capture/pprofHttp');
   const label = new URL(url).host;
   req.progress(`Recording ${seconds(req.durationMs)} from ${label} (Go pprof)…`);
-  const fetched = fetchPprofProfile(url, req.durationMs / 1000, { allowRemote: req.allowRemote });
+  const fetched = fetchPprofProfile(url, req.durationMs / 1000, { connect: connectPolicy(req.allowRemote) });
   // The Go server samples for the whole duration before it answers; cancelling stops waiting for it.
   const cancelled = new Promise<'cancelled'>((resolve) => {
     if (req.signal.aborted) resolve('cancelled');

@@ -1,6 +1,6 @@
 import type { Result } from '../../core/util/result';
 import { fail, ok } from '../../core/util/result';
-import { isLoopbackHost } from '../../core/util/target';
+import { connectPolicy, remoteRefusal } from '../../core/util/connect';
 
 /**
  * What the user typed into Profile Service…, read without touching the system (pure, tested):
@@ -22,7 +22,8 @@ function portOk(n: number): boolean {
 
 export function parseProfileTarget(input: string, opts: { allowRemote?: boolean } = {}): Result<ProfileTarget, 'invalid' | 'remote'> {
   const text = input.trim();
-  const remote = (host: string) => !opts.allowRemote && !isLoopbackHost(host);
+  // Checked again where the capture connects; here so a wrong target is refused as it is typed.
+  const remote = (host: string) => remoteRefusal(host, connectPolicy(opts.allowRemote)) !== undefined;
   let m = /^pid:\s*(\d+)$/i.exec(text);
   if (m) {
     const pid = Number(m[1]);

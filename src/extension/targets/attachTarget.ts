@@ -1,4 +1,5 @@
 import type { Failure } from '../../core/util/result';
+import { connectPolicy } from '../../core/util/connect';
 import { parseTarget } from '../../core/util/target';
 import type { PerfLensSettings } from '../config';
 import type { ProbeFunction, ProbeReport } from './probeReport';
@@ -70,5 +71,5 @@ export async function reprobeCurrent(deps: AttachDependencies): Promise<ProbeRep
 }
 
 function probeSpec(baseUrl: string, deps: AttachDependencies): Promise<ProbeReport> {
-  return deps.probe(baseUrl, { metricsPath: deps.settings.metricsPath, healthPath: deps.settings.healthPath, timeoutMs: deps.settings.requestTimeoutMs });
+  return deps.probe(baseUrl, { metricsPath: deps.settings.metricsPath, healthPath: deps.settings.healthPath, timeoutMs: deps.settings.requestTimeoutMs, connect: connectPolicy(deps.settings.allowRemoteTargets) });
 }

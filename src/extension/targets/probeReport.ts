@@ -1,11 +1,12 @@
 import type { EndpointProbe, ProbeResult } from '../../core/collectors/probe';
 import { endpointOk } from '../../core/collectors/probe';
+import type { ConnectPolicy } from '../../core/util/connect';
 
 /** The reachability of a target's endpoints, as PerfLens stores and shows it: the probe's own result. */
 export type EndpointReport = EndpointProbe;
 export type ProbeReport = ProbeResult;
 
-export type ProbeFunction = (baseUrl: string, opts: { metricsPath: string; healthPath: string; timeoutMs: number }) => Promise<ProbeReport>;
+export type ProbeFunction = (baseUrl: string, opts: { metricsPath: string; healthPath: string; timeoutMs: number; connect: ConnectPolicy }) => Promise<ProbeReport>;
 
 /** Answering 2xx with what the path should serve: an endpoint PerfLens can collect from (the core's rule). */
 export const endpointUsable: (e: EndpointReport) => boolean = endpointOk;

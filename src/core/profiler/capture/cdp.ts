@@ -1,6 +1,8 @@
 import WebSocket from 'ws';
 import type { Clock } from '../../util/clock';
 import { systemClock } from '../../util/clock';
+import type { ConnectPolicy } from '../../util/connect';
+import { ConnectRefusedError, LOOPBACK_ONLY, connectOptions, refusalOf, remoteRefusal } from '../../util/connect';
 
 /**
  * A minimal Chrome DevTools Protocol client over one WebSocket: request/response by id, with a
@@ -20,11 +22,24 @@ export class CdpSession {
     ws.on('error', (e) => this.failAll(e));
   }
 
-  static connect(url: string, opts: { timeoutMs?: number; clock?: Clock } = {}): Promise<CdpSession> {
+  /**
+   * Opens the WebSocket, checking its address against the policy first (default loopback only):
+   * rejects with a ConnectRefusedError, before any connection, for an address the policy refuses.
+   */
+  static connect(url: string, opts: { timeoutMs?: number; clock?: Clock; connect?: ConnectPolicy } = {}): Promise<CdpSession> {
     const clock = opts.clock ?? systemClock;
+    const policy = opts.connect ?? LOOPBACK_ONLY;
+    let host: string;
+    try {
+      host = new URL(url).hostname;
+    } catch {
+      return Promise.reject(new Error(`"${url}" is not a WebSocket URL`));
+    }
+    const refusal = remoteRefusal(host, policy);
+    if (refusal) return Promise.reject(new ConnectRefusedError(refusal, 'remote'));
     return new Promise((resolve, reject) => {
       // maxPayload: a long capture's profile arrives as one message and can be hundreds of MB.
-      const ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 1024 * 1024 * 1024 });
+      const ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 1024 * 1024 * 1024, ...connectOptions(policy) });
       const timer = clock.setTimeout(() => {
         ws.terminate();
         reject(new Error(`no answer from ${url} within ${opts.timeoutMs ?? 5000} ms`));
@@ -35,7 +50,7 @@ export class CdpSession {
       });
       ws.once('error', (e) => {
         clock.clearTimeout(timer);
-        reject(e);
+        reject(refusalOf(e) ?? e);
       });
     });
   }

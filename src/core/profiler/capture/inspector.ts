@@ -5,9 +5,10 @@ import { inspectorFromArgs, listeningPorts, processRuntime, readCmdline } from '
 import type { Clock } from '../../util/clock';
 import { systemClock } from '../../util/clock';
 import { httpRequest } from '../../util/http';
+import type { ConnectPolicy } from '../../util/connect';
+import { ConnectRefusedError, LOOPBACK_ONLY, connectHostForBind, isLoopbackName } from '../../util/connect';
 import type { Result } from '../../util/result';
 import { errorMessage, fail, ok } from '../../util/result';
-import { isLoopbackHost } from '../../util/target';
 
 export type InspectorFailureKind = 'no-inspector' | 'not-node' | 'no-process' | 'remote' | 'protocol' | 'cancelled' | 'signal';
 
@@ -26,27 +27,37 @@ export interface CaptureOptions {
   /** Stops the wait early; the capture then fails with kind 'cancelled' after stopping the profiler. */
   signal?: AbortSignal;
   clock?: Clock;
-  allowRemote?: boolean;
+  /** Where the capture may connect (the inspector, and the debugger URL it names); default loopback only. */
+  connect?: ConnectPolicy;
 }
 
 function hostForUrl(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
+/** host:port as a person writes it ([::1]:9229 for IPv6). */
+function hostPort(addr: InspectorAddress): string {
+  return `${hostForUrl(addr.host)}:${addr.port}`;
+}
+
 /** The debuggable targets of an inspector, from its /json/list endpoint. */
-export async function listInspectorTargets(addr: InspectorAddress, timeoutMs = 2000): Promise<Result<InspectorTarget[], InspectorFailureKind>> {
-  const r = await httpRequest(`http://${hostForUrl(addr.host)}:${addr.port}/json/list`, { timeoutMs });
+export async function listInspectorTargets(addr: InspectorAddress, timeoutMs = 2000, connect: ConnectPolicy = LOOPBACK_ONLY): Promise<Result<InspectorTarget[], InspectorFailureKind>> {
+  // Node's inspector answers only a Host that is an IP address or "localhost" (its guard against
+  // DNS rebinding), so a *.localhost name is sent as localhost; it still connects to loopback.
+  const headers: Record<string, string> = isLoopbackName(addr.host) ? { host: `localhost:${addr.port}` } : {};
+  const r = await httpRequest(`http://${hostForUrl(addr.host)}:${addr.port}/json/list`, { timeoutMs, connect, headers });
+  if (!r.ok && r.error.kind === 'remote') return fail('remote', r.error.message);
   if (!r.ok) {
     const why = r.error.kind === 'refused' ? 'nothing is listening on that port' : r.error.message.replace(/\.$/, '');
-    return fail('no-inspector', `No Node inspector answers at ${addr.host}:${addr.port}: ${why}. Is the process running with --inspect?`);
+    return fail('no-inspector', `No Node inspector answers at ${hostPort(addr)}: ${why}. Is the process running with --inspect?`);
   }
   try {
     const list = JSON.parse(r.value.body.toString('utf8')) as InspectorTarget[];
     const usable = Array.isArray(list) ? list.filter((t) => typeof t?.webSocketDebuggerUrl === 'string') : [];
-    if (usable.length === 0) return fail('no-inspector', `The inspector at ${addr.host}:${addr.port} lists no debuggable target (is another debugger attached?).`);
+    if (usable.length === 0) return fail('no-inspector', `The inspector at ${hostPort(addr)} lists no debuggable target (is another debugger attached?).`);
     return ok(usable);
   } catch {
-    return fail('no-inspector', `${addr.host}:${addr.port} answered /json/list with something that is not an inspector target list.`);
+    return fail('no-inspector', `${hostPort(addr)} answered /json/list with something that is not an inspector target list.`);
   }
 }
 
@@ -54,10 +65,13 @@ export async function listInspectorTargets(addr: InspectorAddress, timeoutMs = 2
  * Finds the inspector of a running Node process: the port its command line asks for, else any
  * port it listens on that answers /json/list (covers --inspect=0 and inspectors opened by SIGUSR1).
  */
-export async function findInspector(pid: number, procRoot = '/proc'): Promise<Result<InspectorAddress, InspectorFailureKind>> {
+export async function findInspector(pid: number, opts: { procRoot?: string; connect?: ConnectPolicy } = {}): Promise<Result<InspectorAddress, InspectorFailureKind>> {
+  const procRoot = opts.procRoot ?? '/proc';
   const args = readCmdline(pid, procRoot);
   if (!args) return fail('no-process', `No process ${pid} is running (or its command line cannot be read).`);
-  const fromArgs = inspectorFromArgs(args);
+  const asked = inspectorFromArgs(args);
+  // --inspect=0.0.0.0:9229 (the container idiom) listens on every interface: reach it over loopback.
+  const fromArgs = asked && { host: connectHostForBind(asked.host), port: asked.port };
   // Only ports this process owns: when its inspector could not bind the port its command line
   // names, whoever holds that port (another program's inspector, say) is not this process. The
   // command-line port alone is trusted only when the process's sockets cannot be read.
@@ -66,10 +80,11 @@ export async function findInspector(pid: number, procRoot = '/proc'): Promise<Re
   if (fromArgs && fromArgs.port > 0 && (owned === undefined || owned.includes(fromArgs.port))) candidates.push(fromArgs);
   for (const port of owned ?? []) if (!candidates.some((c) => c.port === port)) candidates.push({ host: fromArgs?.host ?? '127.0.0.1', port });
   for (const c of candidates) {
-    const t = await listInspectorTargets(c, 1000);
+    const t = await listInspectorTargets(c, 1000, opts.connect);
     if (t.ok) return ok(c);
+    if (t.error.kind === 'remote') return fail('remote', `The command line of process ${pid} puts its inspector at ${hostPort(c)}. ${t.error.message}`);
   }
-  return fail('no-inspector', `Process ${pid} has no Node inspector listening${fromArgs ? ` (its command line asks for ${fromArgs.host}:${fromArgs.port})` : ''}. Start it with --inspect, or let PerfLens enable the inspector with SIGUSR1.`);
+  return fail('no-inspector', `Process ${pid} has no Node inspector listening${asked ? ` (its command line asks for ${hostPort(asked)})` : ''}. Start it with --inspect, or let PerfLens enable the inspector with SIGUSR1.`);
 }
 
 /**
@@ -90,7 +105,7 @@ export async function enableInspector(pid: number, opts: { timeoutMs?: number; c
   const clock = opts.clock ?? systemClock;
   const deadline = clock.now() + (opts.timeoutMs ?? 5000);
   for (;;) {
-    const found = await findInspector(pid, procRoot);
+    const found = await findInspector(pid, { procRoot });
     if (found.ok) return found;
     if (clock.now() >= deadline) return fail('no-inspector', `Process ${pid} got SIGUSR1 but no inspector started listening within ${opts.timeoutMs ?? 5000} ms.`);
     await new Promise<void>((r) => clock.setTimeout(r, 100));
@@ -118,15 +133,16 @@ function waitOrAbort(clock: Clock, ms: number, signal?: AbortSignal): Promise<bo
  * Profiler.enable, setSamplingInterval, start, wait, stop. Returns the .cpuprofile JSON.
  */
 export async function captureNodeProfile(addr: InspectorAddress, opts: CaptureOptions): Promise<Result<CpuProfileJson, InspectorFailureKind>> {
-  if (!opts.allowRemote && !isLoopbackHost(addr.host)) return fail('remote', `${addr.host} is not on this machine; PerfLens only profiles loopback inspectors unless remote targets are allowed.`);
-  const targets = await listInspectorTargets(addr);
+  const targets = await listInspectorTargets(addr, 2000, opts.connect);
   if (!targets.ok) return targets;
   const clock = opts.clock ?? systemClock;
   const target = targets.value.find((t) => t.type === 'node') ?? targets.value[0]!;
   let session: CdpSession;
   try {
-    session = await CdpSession.connect(target.webSocketDebuggerUrl, { clock });
+    // The debugger URL comes from the inspector's answer: it is checked like any other address.
+    session = await CdpSession.connect(target.webSocketDebuggerUrl, { clock, connect: opts.connect });
   } catch (e) {
+    if (e instanceof ConnectRefusedError) return fail('remote', `The inspector at ${hostPort(addr)} names ${target.webSocketDebuggerUrl} as its debugger address; PerfLens did not connect there: ${e.message}`);
     return fail('protocol', `Could not connect to the inspector at ${target.webSocketDebuggerUrl}: ${errorMessage(e)}`);
   }
   let started = false;
@@ -142,7 +158,7 @@ export async function captureNodeProfile(addr: InspectorAddress, opts: CaptureOp
     if (aborted) return fail('cancelled', 'The profile capture was cancelled.');
     return ok(profile);
   } catch (e) {
-    return fail('protocol', `The inspector at ${addr.host}:${addr.port} failed during the capture: ${errorMessage(e)}`);
+    return fail('protocol', `The inspector at ${hostPort(addr)} failed during the capture: ${errorMessage(e)}`);
   } finally {
     // Never leave the target profiling (it costs CPU) when something went wrong midway.
     if (started) await session.send('Profiler.stop', {}, 5000).catch(() => undefined);

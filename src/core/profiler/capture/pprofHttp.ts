@@ -1,7 +1,7 @@
+import type { ConnectPolicy } from '../../util/connect';
 import { httpRequest } from '../../util/http';
 import type { Result } from '../../util/result';
 import { fail, ok } from '../../util/result';
-import { isLoopbackHost } from '../../util/target';
 
 export type PprofFetchFailureKind = 'invalid-url' | 'remote' | 'http' | 'not-pprof';
 
@@ -27,11 +27,11 @@ export function pprofProfileUrl(input: string, seconds: number): Result<URL, Ppr
  * Pulls a CPU profile from a Go service's net/http/pprof handler. The server itself samples for
  * the requested seconds, so the request waits that long plus a margin.
  */
-export async function fetchPprofProfile(input: string, seconds: number, opts: { allowRemote?: boolean; extraTimeoutMs?: number } = {}): Promise<Result<Buffer, PprofFetchFailureKind>> {
+export async function fetchPprofProfile(input: string, seconds: number, opts: { connect?: ConnectPolicy; extraTimeoutMs?: number } = {}): Promise<Result<Buffer, PprofFetchFailureKind>> {
   const u = pprofProfileUrl(input, seconds);
   if (!u.ok) return u;
-  if (!opts.allowRemote && !isLoopbackHost(u.value.hostname)) return fail('remote', `${u.value.hostname} is not on this machine; PerfLens only pulls profiles from loopback services unless remote targets are allowed.`);
-  const r = await httpRequest(u.value.href, { timeoutMs: seconds * 1000 + (opts.extraTimeoutMs ?? 15_000), maxBytes: 512 * 1024 * 1024, headers: { 'accept-encoding': 'identity' } });
+  const r = await httpRequest(u.value.href, { timeoutMs: seconds * 1000 + (opts.extraTimeoutMs ?? 15_000), maxBytes: 512 * 1024 * 1024, headers: { 'accept-encoding': 'identity' }, connect: opts.connect });
+  if (!r.ok && r.error.kind === 'remote') return fail('remote', r.error.message);
   if (!r.ok) return fail('http', `Could not fetch a profile from ${u.value.href}: ${r.error.message}`);
   const { status, body } = r.value;
   if (status !== 200) {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runLoad } from '../../../../src/extension/commands/benchmarkEndpointLoad';
+import { LOOPBACK_ONLY } from '../../../../src/core/util/connect';
 
 describe('Benchmark Endpoint load', () => {
   let server: http.Server;
@@ -47,5 +48,35 @@ describe('Benchmark Endpoint load', () => {
     const b = await run;
     assert.equal(b.durationSeconds, 30);
     assert.ok(b.requests >= 0);
+  });
+});
+
+describe('Benchmark Endpoint load: the address is checked where the load connects', function () {
+  this.timeout(30_000);
+  let server: http.Server;
+  let port: number;
+  let served = 0;
+  before(async () => {
+    server = http.createServer((_req, res) => {
+      served++;
+      res.end('ok');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as AddressInfo).port;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  it('refuses a load URL on another host unless remote targets are allowed', async () => {
+    await assert.rejects(runLoad({ url: 'http://10.255.255.1:9/ok', connections: 1, durationSeconds: 1, amount: 1, connect: LOOPBACK_ONLY }), /10\.255\.255\.1 is not on this machine/);
+  });
+
+  it('loads a *.localhost URL on 127.0.0.1 without asking DNS', async () => {
+    served = 0;
+    const b = await runLoad({ url: `http://perflens-no-dns-7f3a.localhost:${port}/ok`, connections: 1, durationSeconds: 10, amount: 20, connect: LOOPBACK_ONLY });
+    assert.equal(b.errors, 0);
+    assert.equal(served, 20);
   });
 });
