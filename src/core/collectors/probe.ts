@@ -107,7 +107,7 @@ async function probeHealth(baseUrl: string, healthPath: string, timeoutMs: numbe
   if (!r.ok) {
     const tried = candidates.join(', ');
     return r.error.kind === 'not-found'
-      ? { path: healthPath, url: joinUrl(baseUrl, healthPath), reachable: true, status: 404, error: `HTTP 404: nothing is served at ${tried}. If the service has a health check elsewhere, give its path with --health-path.` }
+      ? { path: healthPath, url: joinUrl(baseUrl, healthPath), reachable: true, status: 404, error: `HTTP 404: nothing is served at ${tried}. If the service has a health check elsewhere, give that path as the health path.` }
       : { path: healthPath, url: joinUrl(baseUrl, healthPath), reachable: false, error: r.error.message };
   }
   const { snapshot: h, url, contentType } = r.value;
