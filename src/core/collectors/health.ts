@@ -202,7 +202,8 @@ export async function findHealth(baseUrl: string, paths: readonly string[], opts
   }
   if (noVerdict) {
     const others = unique.filter((p) => p !== noVerdict!.snapshot.path);
-    if (others.length) noVerdict.snapshot.reasons.push(`No other health path gave a verdict either (${others.join(', ')}).`);
+    const reasons = noVerdict.snapshot.reasons;
+    if (others.length) reasons[0] = `${reasons[0] ?? ''} No other health path gave a verdict either (${others.join(', ')}).`.trim();
     return ok(noVerdict);
   }
   return fail('not-found', `No health endpoint at ${paths.map((p) => joinUrl(baseUrl, p)).join(', ')} (all answered 404). Set the health path in the target settings.`);
