@@ -80,15 +80,35 @@ export async function runCli(argv: string[], rawIO: CliIO = processIO): Promise<
   }
 }
 
-if (require.main === module) {
-  exitQuietlyWhenOutputCloses();
-  runCli(process.argv.slice(2)).then(
+/**
+ * Runs the CLI as the process. Until the command settles, the exit code is a failure: if the
+ * event loop ever empties while a command still awaits something that can no longer happen
+ * (a wait on an unreferenced timer, say), the process says so and exits 2, never 0 having
+ * done nothing.
+ */
+export function runAsProcess(argv: string[]): void {
+  let settled = false;
+  process.exitCode = EXIT_USAGE;
+  process.once('beforeExit', () => {
+    if (settled) return;
+    settled = true;
+    process.stderr.write(`perflens: ${argv.slice(0, 2).join(' ')} stopped before it finished: it was left waiting on nothing, so it produced no result. Please report this with the command line you ran.\n`);
+    process.exitCode = EXIT_USAGE;
+  });
+  runCli(argv).then(
     (code) => {
+      settled = true;
       process.exitCode = code;
     },
     (e: unknown) => {
+      settled = true;
       process.stderr.write(`perflens: ${terminalText(errorMessage(e))}\n`);
       process.exitCode = EXIT_USAGE;
     },
   );
+}
+
+if (require.main === module) {
+  exitQuietlyWhenOutputCloses();
+  runAsProcess(process.argv.slice(2));
 }

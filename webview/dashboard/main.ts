@@ -3,7 +3,7 @@ import { byId, drawnPixels } from '../shared/dom';
 import { onThemeChange, readChartTheme } from '../shared/theme';
 import { DashboardCharts, formatValue } from './charts';
 import type { DashboardData, DashboardToHost, HostToDashboard, RangeId, TargetView } from './protocol';
-import { assertNever, isRangeId } from './protocol';
+import { assertNever, isRangeId, LEVEL_VIEW_LABEL } from './protocol';
 import type { RouteSort, RouteSortKey } from './sections';
 import { renderAlerts, renderChecks, renderEndpoint, renderFindings, renderRoutes, renderSummary } from './sections';
 import { renderInstances, renderServerAlerts } from './prometheusSections';
@@ -67,7 +67,7 @@ function renderRangeButtons(): void {
 }
 
 function renderTargets(selected: string | null, probing: boolean): void {
-  targetSelect.replaceChildren(...targets.map((t) => new Option(`${t.label} (${t.level})`, t.id, false, t.id === selected)));
+  targetSelect.replaceChildren(...targets.map((t) => new Option(`${t.label} (${LEVEL_VIEW_LABEL[t.level]})`, t.id, false, t.id === selected)));
   const current = targets.find((t) => t.id === selected);
   root.dataset.state = current ? 'attached' : 'detached';
   targetEmpty.hidden = current !== undefined;
@@ -106,7 +106,7 @@ function canvasFor(id: string): HTMLCanvasElement {
 
 function renderData(d: DashboardData): number {
   lastData = d;
-  levelBadge.textContent = d.level;
+  levelBadge.textContent = LEVEL_VIEW_LABEL[d.level];
   levelBadge.dataset.level = d.level;
   root.dataset.level = d.level;
   reasons.replaceChildren(...(d.level === 'healthy' ? [] : d.reasons).map((r) => Object.assign(document.createElement('li'), { textContent: r })));

@@ -26,7 +26,10 @@ export interface TargetView {
   prometheus?: { serverUrl: string; selector: string };
 }
 
-export type HealthLevelView = 'unknown' | 'healthy' | 'degraded' | 'down';
+export type HealthLevelView = 'unknown' | 'healthy' | 'degraded' | 'down' | 'no-verdict';
+
+/** How a level reads on the page: the same words as the status bar's. */
+export const LEVEL_VIEW_LABEL: Record<HealthLevelView, string> = { healthy: 'healthy', degraded: 'degraded', down: 'down', unknown: 'unknown', 'no-verdict': 'no health verdict' };
 export type RangeId = '15m' | '1h' | '24h' | '30d';
 export const RANGES: Record<RangeId, { label: string; ms: number }> = {
   '15m': { label: '15 min', ms: 15 * 60_000 },

@@ -10,6 +10,7 @@ import { defaultAlertRules } from '../../core/analyzers/alerts/rules';
 import type { AlertEvent } from '../../core/analyzers/alerts/types';
 import { WebhookAlertHandler } from '../../core/analyzers/alerts/webhook';
 import { recordSnapshots, summarizeErrors } from '../../core/analyzers/record';
+import { healthStateLabel } from '../../core/collectors/health';
 import type { AnalyzerSettingsInput } from '../../core/analyzers/settings';
 import type { Finding } from '../../core/analyzers/types';
 import { severityAtLeast } from '../../core/analyzers/types';
@@ -118,9 +119,11 @@ export function liveRunHeading(verb: string, run: LiveRun): string {
   return `${verb} ${run.target} for ${run.durationMs / 1000} s (${every})`;
 }
 
-/** Alert events, alerts still firing, and what could not be collected (why a number is missing). */
+/** Health at the end of the window when it is not healthy, alert events, alerts still firing, and what could not be collected (why a number is missing). */
 export function liveRunFooter(run: LiveRun): string[] {
   const lines: string[] = [];
+  const health = [...run.snapshots].reverse().find((s) => s.health)?.health;
+  if (health && health.state !== 'healthy') lines.push('', `Health: ${healthStateLabel(health.state)}${health.reasons.length ? `: ${health.reasons.join(' ')}` : ''}`);
   if (run.alertEvents.length || run.firing.length) lines.push('', 'Alerts:');
   for (const e of run.alertEvents) lines.push(`  ${new Date(e.at).toISOString()}  ${e.type.toUpperCase().padEnd(8)} ${e.message}`);
   for (const f of run.firing) lines.push(`  still firing: ${f.name}`);

@@ -26,6 +26,8 @@ ${PROMETHEUS_USAGE}
   waiting): response times, error rate and rps over the whole window across instances; rss, heap
   and cpu for the worst instance. --json adds instances and serverAlerts.
 
+Health is shown but is no budget clause: a health endpoint answering "down" or with no health
+verdict (an HTML page, a redirect) does not by itself change the exit code.
 Exit codes: 0 every clause holds, 1 a clause is broken or had no data, 2 bad usage (a budget
 that does not parse, say) or nothing could be collected.
 --json prints {target, durationMs, intervalMs, window: {from, to}, snapshots, passed, budget:

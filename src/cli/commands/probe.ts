@@ -13,14 +13,20 @@ Checks that a service's metrics and health endpoints answer: reachability, HTTP 
 and latency of each. URL may be the service's base (http://localhost:3000), its scrape URL
 (http://localhost:3000/metrics) or a bare port (3000). Only loopback hosts unless --allow-remote.
 
-Exit codes: 0 both endpoints answer 2xx (and /metrics with metrics, not HTML or JSON), 1 either does\nnot, 2 bad usage.
+Health is looked for where attach and report look: the --health-path, then /status, /healthz,
+/-/healthy (Prometheus) and /actuator/health (Spring Boot), until one gives a verdict. An HTML page,
+a redirect (never followed), or a body without a status is "reachable, no health verdict".
+
+Exit codes: 0 /metrics answers 2xx with metrics (not HTML or JSON) and a health path gives a
+verdict other than down; 1 otherwise (no verdict counts: there is no usable health check); 2 bad usage.
 --json prints {baseUrl, metrics, health}; each endpoint is
-{path, url, reachable, status?, contentType?, latencyMs?, error?}.`;
+{path, url, reachable, status?, contentType?, latencyMs?, error?}, and health adds
+verdict? ("healthy"|"degraded"|"down"|"no-verdict") with path the one that answered.`;
 
 function row(e: EndpointProbe): string[] {
   return [
     e.path,
-    endpointOk(e) ? 'ok' : e.reachable ? 'error' : 'unreachable',
+    e.verdict === 'no-verdict' ? 'no verdict' : e.verdict === 'down' ? 'unhealthy' : endpointOk(e) ? 'ok' : e.reachable ? 'error' : 'unreachable',
     e.status !== undefined ? String(e.status) : '-',
     e.contentType ?? '-',
     e.latencyMs !== undefined ? `${Math.round(e.latencyMs)} ms` : '-',

@@ -61,8 +61,9 @@ async function nodeAddressForPid(pid: number, enable: boolean, io: CliIO, connec
   if (found.error.kind === 'no-process' || found.error.kind === 'remote') throw new UserError(found.error.message);
   if (!enable) throw new UserError(`${found.error.message}\nTo open it without a restart, run again with --enable-inspector (sends SIGUSR1; the debug port stays open until the process exits).`);
   io.err(`Sending SIGUSR1 to process ${pid} to open its inspector…`);
-  const enabled = await enableInspector(pid);
+  const enabled = await enableInspector(pid, { onWait: (ms) => io.err(`Waiting for process ${pid} to open its inspector… (${Math.round(ms / 1000)} s)`) });
   if (!enabled.ok) throw new UserError(enabled.error.message);
+  io.err(`The inspector of process ${pid} is listening on ${enabled.value.host}:${enabled.value.port}.`);
   return enabled.value;
 }
 
@@ -140,8 +141,13 @@ function writeProfile(file: string, data: string | Uint8Array): void {
   }
 }
 
+/**
+ * The one way out of a successful recording: it reads the written file back, so exit 0 always means
+ * a profile on disk whose path was printed.
+ */
 async function report(io: CliIO, json: boolean, file: string, source: 'inspector' | 'pprof' | 'py-spy'): Promise<number> {
-  const bytes = fs.statSync(file).size;
+  const bytes = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+  if (bytes === 0) throw new UserError(`The ${source} capture finished but left no profile in ${file}; nothing was recorded.`);
   const loaded = await loadProfileFile(file, { roots: [io.cwd] });
   if (!loaded.ok) throw new UserError(`Recorded ${file}, but it does not read back as a profile: ${loaded.error.message}`);
   const p = selectProfile(loaded.value);

@@ -15,6 +15,7 @@ import { PrometheusSource } from '../../core/prometheus/source';
 import type { PrometheusTarget } from '../../core/prometheus/target';
 import { parsePrometheusTarget, prometheusAuthFromEnv } from '../../core/prometheus/target';
 import { UserError } from '../../core/util/result';
+import { healthStateLabel } from '../../core/collectors/health';
 import { AlertEngine } from '../../core/analyzers/alerts/engine';
 import type { AlertStatus } from '../../core/analyzers/alerts/engine';
 import type { AlertEvent } from '../../core/analyzers/alerts/types';
@@ -137,7 +138,7 @@ export function formatPrometheusReport(r: PrometheusReport): string {
   const seconds = Math.round((r.window.to - r.window.from) / 1000);
   const lines = [
     `Prometheus ${r.server.url}${r.server.version ? ` (${r.server.version})` : ''}  {${r.selector}}`,
-    `Window ${time(r.window.from)}–${time(r.window.to)} UTC (${seconds} s)${r.scrapeIntervalSeconds ? `, scraped every ${r.scrapeIntervalSeconds} s` : ''}; health ${s.health?.state ?? 'unknown'}`,
+    `Window ${time(r.window.from)}–${time(r.window.to)} UTC (${seconds} s)${r.scrapeIntervalSeconds ? `, scraped every ${r.scrapeIntervalSeconds} s` : ''}; health ${healthStateLabel(s.health?.state ?? 'unknown')}`,
   ];
   for (const reason of s.health?.reasons ?? []) lines.push(`  ${reason}`);
   if (s.http) {

@@ -5,9 +5,10 @@ import type { CliIO } from '../io';
 import { EXIT_OK, EXIT_USAGE } from '../io';
 import type { AttachSession } from '../../core/session/session';
 import { createAttachSession } from '../../core/session/session';
+import { healthStateLabel } from '../../core/collectors/health';
 import type { SessionSummary } from '../../core/session/summary';
 import { summarizeSnapshots } from '../../core/session/summary';
-import type { Snapshot } from '../../core/session/types';
+import type { HealthState, Snapshot } from '../../core/session/types';
 import { openHistoryStore } from '../../core/store';
 import { formatMs, plural } from '../../core/util/format';
 import { UserError } from '../../core/util/result';
@@ -20,7 +21,10 @@ export const TARGET_FLAGS = ['url', 'interval', 'duration', 'metrics-path', 'hea
 export const TARGET_USAGE = `  --url URL               service base URL (http://localhost:3000), a port (3000) or pid:1234;
                           loopback only unless --allow-remote
   --metrics-path P        default /metrics
-  --health-path P         default /health (/status, then /healthz, are tried when it answers 404)
+  --health-path P         default /health; when it answers 404 or gives no health verdict (an HTML
+                          page, a redirect, a body without a status), /status, /healthz, /-/healthy
+                          and /actuator/health are tried; "reachable, no health verdict" when none
+                          gives one (not healthy, not down)
   --status-path P         default /status
   --timeout D             scrape and health timeout (default 2s)`;
 
@@ -98,8 +102,8 @@ export function table(rows: string[][]): string[] {
 export function reportLines(s: SessionSummary, intervalMs: number): string[] {
   const lines = [`PerfLens report for ${s.target}: ${(s.window.durationMs / 1000).toFixed(0)} s, ${s.snapshots} snapshots every ${fmtMs(intervalMs)}`, ''];
   if (s.health) {
-    const seen = Object.entries(s.health.statesSeen).map(([k, n]) => `${k} ×${n}`).join(', ');
-    lines.push(`Health   ${s.health.state}${s.health.reasons.length ? `: ${s.health.reasons.join('; ')}` : ''}  (seen: ${seen})`);
+    const seen = Object.entries(s.health.statesSeen).map(([k, n]) => `${healthStateLabel(k as HealthState)} ×${n}`).join(', ');
+    lines.push(`Health   ${healthStateLabel(s.health.state)}${s.health.reasons.length ? `: ${s.health.reasons.join('; ')}` : ''}  (seen: ${seen})`);
   }
   if (s.http) {
     const h = s.http;

@@ -2,6 +2,7 @@ import type { CliCommand } from '../command';
 import { flagString, parseArgs, parseDuration } from '../args';
 import type { CommandIO } from '../io';
 import { EXIT_OK } from '../io';
+import { healthStateLabel } from '../../core/collectors/health';
 import type { Snapshot } from '../../core/session/types';
 import { UserError } from '../../core/util/result';
 import { TARGET_FLAGS, TARGET_USAGE, fmtBytes, fmtMs, fmtPct, fmtRate, intervalFlag, sessionFromArgs, table } from './report';
@@ -27,7 +28,7 @@ export function snapshotLine(s: Snapshot): string {
 export function snapshotTable(s: Snapshot, target: string): string {
   const lines = [`PerfLens watching ${target}  ${clock(s.time)}  (Ctrl-C to stop)`, ''];
   const h = s.health;
-  lines.push(`Health  ${h ? h.state + (h.reasons.length ? ': ' + h.reasons.join('; ') : '') : '-'}`);
+  lines.push(`Health  ${h ? healthStateLabel(h.state) + (h.reasons.length ? ': ' + h.reasons.join('; ') : '') : '-'}`);
   if (s.http) {
     lines.push(`HTTP    ${fmtRate(s.http.requestRate)}  errors ${fmtPct(s.http.errorRate)}  avg ${fmtMs(s.http.avgMs)}  p50 ${fmtMs(s.http.p50Ms)}  p95 ${fmtMs(s.http.p95Ms)}  p99 ${fmtMs(s.http.p99Ms)}`, '');
     // The same columns as perflens report's route table.

@@ -2,6 +2,8 @@
  * Health endpoint reading. Understands the seed's JSON (`status`, `checks{name:{status,…}}`),
  * Spring Boot Actuator (`components`), the IETF health-check draft (`checks{name:[{status}]}`),
  * and plain `/healthz`-style text; an unreachable service or a 5xx is "down" with the reason.
+ * An answer with no verdict in it (HTML, a redirect, JSON without a status, text without a verdict
+ * word) is 'no-verdict': reachable, but not known to be healthy.
  */
 import type { HealthCheckResult, HealthSnapshot, HealthState } from '../session/types';
 import type { ConnectPolicy } from '../util/connect';
@@ -10,6 +12,9 @@ import { httpRequest } from '../util/http';
 import type { Result } from '../util/result';
 import { fail, ok } from '../util/result';
 import { joinUrl } from '../util/target';
+import { describeMarkup, isMarkup, redirectReason, verdictOfWords } from './healthVerdict';
+
+export { healthPathCandidates, healthStateLabel } from './healthVerdict';
 
 export type HttpFn = (url: string, opts?: HttpGetOptions) => Promise<Result<HttpResponse, HttpFailureKind>>;
 
@@ -17,7 +22,7 @@ const HEALTHY = new Set(['healthy', 'ok', 'up', 'pass', 'passing', 'green', 'goo
 const DEGRADED = new Set(['degraded', 'warn', 'warning', 'yellow', 'partial', 'partially_healthy', 'slow']);
 const DOWN = new Set(['unhealthy', 'down', 'fail', 'failed', 'failing', 'error', 'critical', 'red', 'out_of_service', 'dead', 'false', 'unavailable']);
 
-/** Maps the many spellings of a status onto our three states. */
+/** Maps the many spellings of a status (a word, a boolean, a short sentence) onto our three states. */
 export function normalizeHealthState(value: unknown): HealthState {
   if (value === true) return 'healthy';
   if (value === false) return 'down';
@@ -26,7 +31,7 @@ export function normalizeHealthState(value: unknown): HealthState {
   if (HEALTHY.has(v)) return 'healthy';
   if (DEGRADED.has(v)) return 'degraded';
   if (DOWN.has(v)) return 'down';
-  return 'unknown';
+  return verdictOfWords(value) ?? 'unknown';
 }
 
 const MAX_DETAIL = 200;
@@ -77,44 +82,81 @@ function worst(states: HealthState[]): HealthState {
   return 'healthy';
 }
 
+/** The fields of a JSON health body that carry its verdict, first found wins; other keys ("errors": 0) never do. */
+const VERDICT_KEYS = ['status', 'state', 'health', 'healthy', 'ok'] as const;
+
+function reportedStatus(o: Record<string, unknown>): { key: string; value: unknown } | undefined {
+  for (const key of VERDICT_KEYS) {
+    const value = o[key];
+    if (typeof value === 'string' || typeof value === 'boolean') return { key, value };
+  }
+  return undefined;
+}
+
+export interface HealthAnswerContext {
+  /** The URL asked, to say where a redirect points relative to it. */
+  url?: string;
+  /** The Location header of a redirect. */
+  location?: string;
+}
+
 /** Reads one health response (pure: status code, content type and body in, snapshot out). */
-export function interpretHealth(status: number, contentType: string, body: Buffer | string): HealthSnapshot {
+export function interpretHealth(status: number, contentType: string, body: Buffer | string, context: HealthAnswerContext = {}): HealthSnapshot {
   const text = (typeof body === 'string' ? body : body.toString('utf8')).trim();
+  const markup = isMarkup(contentType, text);
   let json: unknown;
-  if (/json/i.test(contentType) || /^[{[]/.test(text)) {
+  if (!markup && (/json/i.test(contentType) || /^[{[]/.test(text))) {
     try {
       json = JSON.parse(text);
     } catch {
       json = undefined;
     }
   }
-  const checks = json && typeof json === 'object' && !Array.isArray(json) ? checksOf(json as Record<string, unknown>) : [];
+  const object = json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
+  const checks = object ? checksOf(object) : [];
   const reasons = checks.filter((c) => c.status !== 'healthy').map((c) => `${c.name}: ${c.status}${c.detail ? ` (${c.detail})` : ''}`);
-  const reported = json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>).status : undefined;
+  const reported = object ? reportedStatus(object) : undefined;
   let state: HealthState;
   if (status >= 500) {
     state = 'down';
-    reasons.unshift(`The health endpoint answered HTTP ${status}${reported !== undefined ? ` with status "${String(reported)}"` : !json && text && !/^</.test(text) ? `: ${short(text)}` : ''}.`);
+    reasons.unshift(`The health endpoint answered HTTP ${status}${reported !== undefined ? ` with status "${String(reported.value)}"` : json === undefined && text && !markup ? `: ${short(text)}` : ''}.`);
   } else if (status === 429) {
     state = 'degraded';
     reasons.unshift('The health endpoint answered HTTP 429 (too many requests).');
   } else if (status === 401 || status === 403) {
-    state = 'unknown';
-    reasons.unshift(`The health endpoint needs authorisation (HTTP ${status}); PerfLens cannot read it.`);
+    state = 'no-verdict';
+    reasons.unshift(`The health endpoint needs authorisation (HTTP ${status}); PerfLens cannot read it, so there is no health verdict.`);
   } else if (status >= 400) {
     state = 'down';
     reasons.unshift(`The health endpoint answered HTTP ${status}.`);
-  } else if (json !== undefined) {
-    const top = reported !== undefined ? normalizeHealthState(reported) : checks.length ? worst(checks.map((c) => c.status)) : 'healthy';
+  } else if (status >= 300) {
+    state = 'no-verdict';
+    reasons.unshift(redirectReason(status, context.url, context.location));
+  } else if (markup) {
+    state = 'no-verdict';
+    reasons.unshift(`The health endpoint answered ${describeMarkup(text)}, not a health verdict. Give the path of the service's health check.`);
+  } else if (object) {
+    const top = reported !== undefined ? normalizeHealthState(reported.value) : checks.length ? worst(checks.map((c) => c.status)) : 'unknown';
     // As in the seed: any check that is not healthy makes an otherwise healthy service degraded.
-    state = top === 'healthy' && checks.some((c) => c.status !== 'healthy') ? 'degraded' : top;
-    if (state !== 'healthy' && reasons.length === 0) reasons.push(`The service reports status "${String(reported)}".`);
+    state = top === 'healthy' && checks.some((c) => c.status !== 'healthy') ? 'degraded' : top === 'unknown' ? 'no-verdict' : top;
+    if (state === 'no-verdict') {
+      reasons.unshift(reported !== undefined
+        ? `The service reports ${reported.key} "${short(String(reported.value))}", which is not a health verdict PerfLens recognises.`
+        : checks.length ? 'None of the health checks reports a status PerfLens recognises.' : 'The health endpoint answered JSON without a status field, so there is no health verdict.');
+    } else if (state !== 'healthy' && reasons.length === 0) reasons.push(`The service reports ${reported?.key ?? 'status'} "${String(reported?.value)}".`);
+  } else if (json !== undefined) {
+    // A bare JSON value: true, "ok", or something that is no verdict (a number, a list).
+    const s = normalizeHealthState(json);
+    state = s === 'unknown' ? 'no-verdict' : s;
+    if (state !== 'healthy') reasons.push(state === 'no-verdict' ? `The health endpoint answered ${short(text)}, which is not a health verdict.` : short(text));
+  } else if (text === '') {
+    // An empty 2xx: the status code is the whole answer, as many /healthz handlers give it.
+    state = 'healthy';
   } else {
-    // Plain text (`ok`, `healthy`, `degraded: cache slow`) or an empty 200.
-    const word = /^[a-z_-]+/i.exec(text)?.[0] ?? '';
-    const s = text === '' ? 'healthy' : normalizeHealthState(word);
-    state = s === 'unknown' ? 'healthy' : s;
-    if (state !== 'healthy') reasons.push(short(text));
+    // Plain text (`ok`, `healthy`, `degraded: cache slow`, `Service Unavailable - …`).
+    state = verdictOfWords(text) ?? 'no-verdict';
+    if (state === 'no-verdict') reasons.push(`The health endpoint answered text with no health verdict in it: "${short(text)}".`);
+    else if (state !== 'healthy') reasons.push(short(text));
   }
   return { state, reasons, checks, httpStatus: status };
 }
@@ -126,22 +168,52 @@ export interface HealthOptions {
   connect?: ConnectPolicy;
 }
 
+/** The answer a health search settled on, with what the endpoint sent (for `probe`'s table). */
+export interface HealthAnswer {
+  snapshot: HealthSnapshot;
+  url: string;
+  contentType?: string;
+}
+
 /**
- * Asks the first health path that exists (the configured one, then the others: a 404 means
- * "not here", not "down"). Unreachable → down with the reason; no path answers → 'not-found'.
+ * Asks the health paths in order until one gives a verdict. A 404 or 405 means "not here"; an
+ * answer with no verdict (an HTML page, a redirect) is kept in case no later path has one, since
+ * services often serve a web UI on one candidate and their health check on another. Unreachable
+ * → down with the reason; no path answers → 'not-found'.
  */
-export async function checkHealth(baseUrl: string, paths: readonly string[], opts: HealthOptions = {}): Promise<Result<HealthSnapshot, 'not-found' | 'invalid-url'>> {
+export async function findHealth(baseUrl: string, paths: readonly string[], opts: HealthOptions = {}): Promise<Result<HealthAnswer, 'not-found' | 'invalid-url'>> {
   const http = opts.http ?? httpRequest;
-  for (const p of [...new Set(paths)]) {
+  const timeoutMs = opts.timeoutMs ?? 2000;
+  let noVerdict: HealthAnswer | undefined;
+  const unique = [...new Set(paths)];
+  for (const p of unique) {
     const url = joinUrl(baseUrl, p);
-    const r = await http(url, { timeoutMs: opts.timeoutMs ?? 2000, maxBytes: 1024 * 1024, headers: { accept: 'application/json, text/plain;q=0.9, */*;q=0.1' }, connect: opts.connect });
+    const r = await http(url, { timeoutMs, maxBytes: 1024 * 1024, headers: { accept: 'application/json, text/plain;q=0.9, */*;q=0.1' }, connect: opts.connect });
     if (!r.ok) {
       if (r.error.kind === 'invalid-url') return fail('invalid-url', r.error.message);
-      const why = r.error.kind === 'timeout' ? `${url} did not answer within ${opts.timeoutMs ?? 2000} ms.` : r.error.message;
-      return ok({ state: 'down', reasons: [why], checks: [] });
+      // The service answered an earlier path: this one failing says nothing more about its health.
+      if (noVerdict) break;
+      const why = r.error.kind === 'timeout' ? `${url} did not answer within ${timeoutMs} ms.` : r.error.message;
+      return ok({ snapshot: { state: 'down', reasons: [why], checks: [] }, url });
     }
     if (r.value.status === 404 || r.value.status === 405) continue;
-    return ok({ ...interpretHealth(r.value.status, r.value.headers['content-type'] ?? '', r.value.body), latencyMs: r.value.elapsedMs, path: p });
+    const contentType = r.value.headers['content-type'];
+    const snapshot: HealthSnapshot = { ...interpretHealth(r.value.status, contentType ?? '', r.value.body, { url, location: r.value.headers.location }), latencyMs: r.value.elapsedMs, path: p };
+    const answer: HealthAnswer = { snapshot, url, ...(contentType ? { contentType } : {}) };
+    if (snapshot.state !== 'no-verdict') return ok(answer);
+    noVerdict ??= answer;
+  }
+  if (noVerdict) {
+    const others = unique.filter((p) => p !== noVerdict!.snapshot.path);
+    const reasons = noVerdict.snapshot.reasons;
+    if (others.length) reasons[0] = `${reasons[0] ?? ''} No other health path gave a verdict either (${others.join(', ')}).`.trim();
+    return ok(noVerdict);
   }
   return fail('not-found', `No health endpoint at ${paths.map((p) => joinUrl(baseUrl, p)).join(', ')} (all answered 404). Set the health path in the target settings.`);
+}
+
+/** The health of a service from the first of its health paths that gives a verdict (see findHealth). */
+export async function checkHealth(baseUrl: string, paths: readonly string[], opts: HealthOptions = {}): Promise<Result<HealthSnapshot, 'not-found' | 'invalid-url'>> {
+  const r = await findHealth(baseUrl, paths, opts);
+  return r.ok ? ok(r.value.snapshot) : r;
 }

@@ -1,6 +1,9 @@
+import type { HealthState } from '../session/types';
 import type { ConnectPolicy } from '../util/connect';
 import { httpRequest } from '../util/http';
 import { joinUrl } from '../util/target';
+import { findHealth } from './health';
+import { DEFAULT_HEALTH_PATH, healthPathCandidates, healthStateLabel } from './healthVerdict';
 
 /** What one endpoint of a target answered. */
 export interface EndpointProbe {
@@ -15,6 +18,8 @@ export interface EndpointProbe {
   latencyMs?: number;
   /** Why the endpoint is unusable: the transport failure, or what a non-2xx status means. */
   error?: string;
+  /** Health only: the verdict read from the answer, as attach sessions and `report` read it. */
+  verdict?: HealthState;
 }
 
 export interface ProbeResult {
@@ -32,10 +37,13 @@ export interface ProbeOptions {
 }
 
 export const DEFAULT_METRICS_PATH = '/metrics';
-export const DEFAULT_HEALTH_PATH = '/health';
+export { DEFAULT_HEALTH_PATH };
 export const DEFAULT_PROBE_TIMEOUT_MS = 2000;
 
-/** An endpoint is usable when it answered with a 2xx status and, for metrics, with metrics. */
+/**
+ * An endpoint is usable when it answered with a 2xx status and, for metrics, with metrics; for
+ * health, with a verdict that is not "down" (an HTML page or a redirect is no health check).
+ */
 export function endpointOk(e: EndpointProbe): boolean {
   return e.reachable && e.status !== undefined && e.status >= 200 && e.status < 300 && e.error === undefined;
 }
@@ -78,17 +86,47 @@ function notMetrics(contentType: string | undefined, body: Buffer, path: string)
   return what ? `${path} answered ${what}, not Prometheus metrics. Give the path of the service's scrape endpoint (often /metrics).` : undefined;
 }
 
-async function probeEndpoint(baseUrl: string, path: string, timeoutMs: number, which: 'metrics' | 'health', connect: ConnectPolicy | undefined): Promise<EndpointProbe> {
+async function probeMetrics(baseUrl: string, path: string, timeoutMs: number, connect: ConnectPolicy | undefined): Promise<EndpointProbe> {
   const url = joinUrl(baseUrl, path);
   // Accept what Prometheus itself would ask for, so a content-negotiating exporter answers in text.
-  const accept = which === 'metrics' ? 'application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1' : 'application/json, */*;q=0.5';
+  const accept = 'application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1';
   const r = await httpRequest(url, { timeoutMs, headers: { accept }, connect });
   if (!r.ok) return { path, url, reachable: false, error: r.error.message };
   const { status, headers, elapsedMs } = r.value;
   const probe: EndpointProbe = { path, url, reachable: true, status, latencyMs: Math.round(elapsedMs * 10) / 10 };
   if (headers['content-type']) probe.contentType = headers['content-type'];
-  const meaning = statusMeaning(status, path, which) ?? (which === 'metrics' ? notMetrics(probe.contentType, r.value.body, path) : undefined);
+  const meaning = statusMeaning(status, path, 'metrics') ?? notMetrics(probe.contentType, r.value.body, path);
   if (meaning) probe.error = meaning;
+  return probe;
+}
+
+/**
+ * Health asks the same candidate paths, in the same order, as an attach session and `report`
+ * (the given health path, /status, then the conventional ones) and reads the verdict the same way.
+ */
+async function probeHealth(baseUrl: string, healthPath: string, timeoutMs: number, connect: ConnectPolicy | undefined): Promise<EndpointProbe> {
+  const candidates = healthPathCandidates(healthPath);
+  const r = await findHealth(baseUrl, candidates, { timeoutMs, ...(connect ? { connect } : {}) });
+  if (!r.ok) {
+    const tried = candidates.join(', ');
+    return r.error.kind === 'not-found'
+      ? { path: healthPath, url: joinUrl(baseUrl, healthPath), reachable: true, status: 404, error: `HTTP 404: nothing is served at ${tried}. If the service has a health check elsewhere, give that path as the health path.` }
+      : { path: healthPath, url: joinUrl(baseUrl, healthPath), reachable: false, error: r.error.message };
+  }
+  const { snapshot: h, url, contentType } = r.value;
+  const probe: EndpointProbe = { path: h.path ?? healthPath, url, reachable: h.httpStatus !== undefined };
+  if (h.httpStatus !== undefined) probe.status = h.httpStatus;
+  if (contentType) probe.contentType = contentType;
+  if (h.latencyMs !== undefined) probe.latencyMs = Math.round(h.latencyMs * 10) / 10;
+  if (h.httpStatus === undefined) {
+    probe.error = h.reasons[0] ?? 'no answer';
+    return probe;
+  }
+  probe.verdict = h.state;
+  const status = h.httpStatus;
+  if (h.state === 'no-verdict') probe.error = `${healthStateLabel(h.state)}: ${h.reasons.join(' ')}`;
+  else if (h.state === 'down') probe.error = status >= 200 && status < 300 ? `HTTP ${status}, but the service reports itself unhealthy: ${h.reasons.join('; ')}` : statusMeaning(status, probe.path, 'health') ?? h.reasons.join('; ');
+  else if (status < 200 || status >= 300) probe.error = statusMeaning(status, probe.path, 'health');
   return probe;
 }
 
@@ -98,6 +136,6 @@ export async function probeTarget(baseUrl: string, opts: ProbeOptions = {}): Pro
   const healthPath = normalizePath(opts.healthPath ?? DEFAULT_HEALTH_PATH);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
   const base = baseUrlOf(baseUrl, metricsPath);
-  const [metrics, health] = await Promise.all([probeEndpoint(base, metricsPath, timeoutMs, 'metrics', opts.connect), probeEndpoint(base, healthPath, timeoutMs, 'health', opts.connect)]);
+  const [metrics, health] = await Promise.all([probeMetrics(base, metricsPath, timeoutMs, opts.connect), probeHealth(base, healthPath, timeoutMs, opts.connect)]);
   return { baseUrl: base, metrics, health };
 }

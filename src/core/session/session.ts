@@ -4,7 +4,7 @@
  * still leaves health, process and system in the snapshot, with the failure in `errors`.
  * Rounds never overlap: the next one is scheduled when the current one has finished.
  */
-import { checkHealth } from '../collectors/health';
+import { checkHealth, healthPathCandidates } from '../collectors/health';
 import type { HttpFn } from '../collectors/health';
 import type { ProcessCollectorDeps } from '../collectors/process';
 import { cachedConnectionCounter, collectProcess, releaseProcessHistory } from '../collectors/process';
@@ -31,8 +31,7 @@ import { RoundLoop } from './roundLoop';
 
 export const DEFAULT_INTERVAL_MS = 5000;
 export const DEFAULT_METRICS_PATH = '/metrics';
-export const DEFAULT_HEALTH_PATH = '/health';
-export const DEFAULT_STATUS_PATH = '/status';
+export { DEFAULT_HEALTH_PATH, DEFAULT_STATUS_PATH } from '../collectors/healthVerdict';
 /** How long a service without any health endpoint waits before the paths are tried again. */
 const HEALTH_RETRY_MS = 60_000;
 
@@ -100,7 +99,7 @@ function resolveTarget(opts: AttachSessionOptions): Result<ResolvedTarget, 'inva
       if (refusal) return fail('remote', refusal);
     }
   }
-  const healthPaths = [opts.healthPath ?? DEFAULT_HEALTH_PATH, opts.statusPath ?? DEFAULT_STATUS_PATH, '/healthz'];
+  const healthPaths = healthPathCandidates(opts.healthPath, opts.statusPath);
   if (spec.kind === 'pid') return ok({ id: opts.id ?? `pid:${spec.pid}`, pid: spec.pid, healthPaths, local: true });
   const url = new URL(spec.baseUrl);
   const local = isLoopbackHost(url.hostname);

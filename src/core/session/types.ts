@@ -4,7 +4,12 @@
  * undefined and adds an entry to `errors`, and the others still arrive.
  */
 
-export type HealthState = 'healthy' | 'degraded' | 'down' | 'unknown';
+/**
+ * 'unknown': a check or source whose status could not be read; 'no-verdict': the health endpoint
+ * answered, but with nothing that says healthy or not (an HTML page, a redirect, text or JSON
+ * without a status): reachable, not known to be healthy.
+ */
+export type HealthState = 'healthy' | 'degraded' | 'down' | 'unknown' | 'no-verdict';
 
 export interface HealthCheckResult {
   name: string;

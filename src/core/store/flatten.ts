@@ -10,7 +10,7 @@ export interface SeriesValue {
   value: number;
 }
 
-const HEALTH_VALUE: Record<HealthState, number | undefined> = { healthy: 1, degraded: 0.5, down: 0, unknown: undefined };
+const HEALTH_VALUE: Record<HealthState, number | undefined> = { healthy: 1, degraded: 0.5, down: 0, unknown: undefined, 'no-verdict': undefined };
 
 function put(out: SeriesValue[], name: string, labels: Record<string, string>, value: number | undefined): void {
   if (value !== undefined && Number.isFinite(value)) out.push({ name, labels, value });

@@ -16,6 +16,16 @@ export const systemClock: Clock = {
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
 
+/**
+ * The system clock for a wait the user is waiting on (a command polling for something to come up):
+ * its timers keep the process alive, so a CLI never ends half-way through such a wait.
+ */
+export const foregroundClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
 /** A clock for tests: time moves only when advance() is called; due timers fire in order. */
 export class ManualClock implements Clock {
   private t: number;

@@ -1,11 +1,12 @@
 /**
- * What one attached target's state is, in the four words the status bar and the Services view
- * use: not yet known, healthy, degraded or down, with the reasons behind it. Pure: no editor API.
+ * What one attached target's state is, in the words the status bar and the Services view use:
+ * not yet known, healthy, degraded, down, or "no health verdict" (its health endpoint answers with
+ * nothing that says healthy or not), with the reasons behind it. Pure: no editor API.
  */
 import type { AlertStatus } from '../../core/analyzers/alerts/engine';
 import type { Snapshot } from '../../core/session/types';
 
-export type HealthLevel = 'unknown' | 'healthy' | 'degraded' | 'down';
+export type HealthLevel = 'unknown' | 'healthy' | 'degraded' | 'down' | 'no-verdict';
 
 export interface TargetHealth {
   level: HealthLevel;
@@ -14,7 +15,10 @@ export interface TargetHealth {
 }
 
 /** Worst first: the status bar shows the target whose level ranks lowest here. */
-export const LEVEL_RANK: Record<HealthLevel, number> = { down: 0, degraded: 1, unknown: 2, healthy: 3 };
+export const LEVEL_RANK: Record<HealthLevel, number> = { down: 0, degraded: 1, 'no-verdict': 2, unknown: 3, healthy: 4 };
+
+/** How a level reads to people (the id 'no-verdict' is for code and JSON). */
+export const LEVEL_LABEL: Record<HealthLevel, string> = { healthy: 'healthy', degraded: 'degraded', down: 'down', unknown: 'unknown', 'no-verdict': 'no health verdict' };
 
 export function worseOf(a: HealthLevel, b: HealthLevel): HealthLevel {
   return LEVEL_RANK[a] <= LEVEL_RANK[b] ? a : b;
@@ -24,6 +28,8 @@ export function worseOf(a: HealthLevel, b: HealthLevel): HealthLevel {
  * Level from the latest snapshot and the target's firing alerts:
  * - down: the health endpoint says so, or neither metrics nor health could be read;
  * - degraded: the health endpoint says degraded, an alert fires, or one source failed;
+ * - no-verdict: the health endpoint answers, but says nothing about health (an HTML page, a
+ *   redirect, a body without a status) and nothing above is worse: not healthy, not down;
  * - unknown: no snapshot yet (collecting), a process-only target with nothing to read, or a
  *   Prometheus server that could not tell (unreachable, nothing matches the selector);
  * - healthy otherwise.
@@ -49,6 +55,9 @@ export function assessTargetHealth(latest: Snapshot | undefined, firing: readonl
     if (h?.state === 'degraded') {
       level = 'degraded';
       reasons.push(...(h.reasons.length ? h.reasons : ['The health endpoint reports the service degraded.']));
+    } else if (h?.state === 'no-verdict') {
+      level = 'no-verdict';
+      reasons.push(...(h.reasons.length ? h.reasons : ['The health endpoint answers, but with no health verdict.']));
     }
     for (const a of firing) {
       level = worseOf(level, 'degraded');

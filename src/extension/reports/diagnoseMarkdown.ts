@@ -6,6 +6,7 @@
 import { formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../../../webview/shared/format';
 import type { Finding } from '../../core/analyzers/types';
 import type { TargetState } from '../live/liveMonitor';
+import { LEVEL_LABEL } from '../live/targetHealth';
 import { escapeMarkdown } from './markdown';
 
 const ANALYZER_ORDER: Record<string, number> = { bottleneck: 0, pool: 1, cache: 2, leak: 3, trend: 4, forecast: 5 };
@@ -48,7 +49,7 @@ export function diagnoseMarkdown(targets: readonly TargetState[], now: number): 
   }
   for (const t of targets) {
     const s = t.latest;
-    lines.push(`## ${escapeMarkdown(t.label)} (${t.health.level})`, '');
+    lines.push(`## ${escapeMarkdown(t.label)} (${LEVEL_LABEL[t.health.level]})`, '');
     if (!s) {
       lines.push('No sample collected yet: wait one collection interval and run the diagnosis again.', '');
       continue;

@@ -4,7 +4,7 @@
  */
 import { formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../../../webview/shared/format';
 import type { ChartView, DashboardData, ForecastView, XY } from '../../../webview/dashboard/protocol';
-import { RANGES } from '../../../webview/dashboard/protocol';
+import { LEVEL_VIEW_LABEL, RANGES } from '../../../webview/dashboard/protocol';
 import { escapeHtml } from '../panels/html';
 
 const W = 560;
@@ -87,7 +87,7 @@ export function reportHtml(d: DashboardData, generatedAt: number): string {
 <style>body{font-family:system-ui,sans-serif;margin:24px;color:#222}h1{font-size:1.4em}figure{display:inline-block;margin:8px}figcaption{font-weight:600}table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:3px 8px;text-align:left}.muted{color:#777}svg text{fill:#444;font-family:system-ui,sans-serif}</style>
 </head><body>
 <h1>${escapeHtml(`PerfLens report: ${d.label}`)}</h1>
-<p>${escapeHtml(`${d.targetId} · ${RANGES[d.range].label} to ${new Date(d.to).toISOString()} · ${d.resolution} resolution · state ${d.level} · generated ${new Date(generatedAt).toISOString()}`)}</p>
+<p>${escapeHtml(`${d.targetId} · ${RANGES[d.range].label} to ${new Date(d.to).toISOString()} · ${d.resolution} resolution · state ${LEVEL_VIEW_LABEL[d.level]} · generated ${new Date(generatedAt).toISOString()}`)}</p>
 ${d.reasons.length && d.level !== 'healthy' ? `<ul>${d.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>` : ''}
 <h2>Summary</h2>
 ${table(['p50', 'p95', 'p99', 'requests', 'errors', 'CPU', 'memory'], [[formatMs(s.p50Ms), formatMs(s.p95Ms), formatMs(s.p99Ms), formatRate(s.requestRate), formatShare(s.errorRate, 2), formatPercent(s.cpuPercent), formatBytes(s.rssBytes)]])}

@@ -6,7 +6,7 @@ import { formatBytes, formatMs, formatPercent, formatRate, formatShare } from '.
 import type { StatusBarHeadline } from '../config';
 import type { TargetState } from '../live/liveMonitor';
 import type { HealthLevel } from '../live/targetHealth';
-import { failingChecks, LEVEL_RANK } from '../live/targetHealth';
+import { failingChecks, LEVEL_LABEL, LEVEL_RANK } from '../live/targetHealth';
 import { escapeMarkdown } from '../reports/markdown';
 
 export interface StatusBarView {
@@ -18,7 +18,7 @@ export interface StatusBarView {
   level: HealthLevel | 'none';
 }
 
-export const LEVEL_ICON: Record<HealthLevel, string> = { healthy: '$(pass-filled)', degraded: '$(warning)', down: '$(error)', unknown: '$(sync~spin)' };
+export const LEVEL_ICON: Record<HealthLevel, string> = { healthy: '$(pass-filled)', degraded: '$(warning)', down: '$(error)', unknown: '$(sync~spin)', 'no-verdict': '$(question)' };
 
 export function headlineOf(t: TargetState, headline: StatusBarHeadline): string | undefined {
   const http = t.latest?.http;
@@ -32,7 +32,7 @@ function worst(targets: readonly TargetState[]): TargetState {
 }
 
 function targetSection(t: TargetState): string[] {
-  const lines = [`**${escapeMarkdown(t.label)}** ${LEVEL_ICON[t.health.level]} ${t.health.level}${t.collecting ? '' : ' (not collecting)'}`, ''];
+  const lines = [`**${escapeMarkdown(t.label)}** ${LEVEL_ICON[t.health.level]} ${LEVEL_LABEL[t.health.level]}${t.collecting ? '' : ' (not collecting)'}`, ''];
   const s = t.latest;
   if (s) {
     lines.push('| p95 | req/s | errors | CPU | memory |', '|---:|---:|---:|---:|---:|');
@@ -64,7 +64,7 @@ export function statusBarView(targets: readonly TargetState[], headline: StatusB
   const number = headlineOf(w, headline);
   const more = targets.length > 1 ? ` (+${targets.length - 1})` : '';
   const paused = !monitoringEnabled ? ' paused' : '';
-  const text = `${LEVEL_ICON[w.health.level]} PerfLens: ${w.label} ${w.health.level}${paused}${number ? ` · ${number}` : ''}${more}`;
+  const text = `${LEVEL_ICON[w.health.level]} PerfLens: ${w.label} ${LEVEL_LABEL[w.health.level]}${paused}${number ? ` · ${number}` : ''}${more}`;
   const background = w.health.level === 'down' ? 'statusBarItem.errorBackground' : w.health.level === 'degraded' ? 'statusBarItem.warningBackground' : undefined;
   const header = targets.length > 1 ? `**PerfLens**: ${targets.length} targets, worst first` : '**PerfLens**';
   const ordered = [...targets].sort((a, b) => LEVEL_RANK[a.health.level] - LEVEL_RANK[b.health.level]);

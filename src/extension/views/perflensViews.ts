@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { formatAge, formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../../../webview/shared/format';
 import { COMMANDS, VIEWS } from '../constants';
 import type { TargetState } from '../live/liveMonitor';
-import { failingChecks } from '../live/targetHealth';
+import { failingChecks, LEVEL_LABEL } from '../live/targetHealth';
 import { serviceTotals } from '../panels/prometheusRows';
 import type { ExtensionServices } from '../services';
 import { headlineOf } from '../statusBar/statusBarModel';
@@ -59,12 +59,12 @@ function servicesRoots(services: ExtensionServices): Node[] {
     // One target, or a target in trouble, shows its numbers and failing checks; healthy targets
     // among several stay collapsed so every target fits on screen (the description has the
     // headline). The tree keeps an item's expansion by id, so the id carries the default.
-    const expanded = registry.attached.length <= 1 || level === 'degraded' || level === 'down';
+    const expanded = registry.attached.length <= 1 || level === 'degraded' || level === 'down' || level === 'no-verdict';
     item.id = `target:${id}${expanded ? '' : ':collapsed'}`;
     const number = state ? headlineOf(state, headline) : undefined;
-    item.description = `${level}${number ? ` · ${number}` : ''}`;
+    item.description = `${LEVEL_LABEL[level]}${number ? ` · ${number}` : ''}`;
     item.iconPath = levelIcon(level);
-    item.tooltip = `${id}\n${level}${state?.health.reasons.length ? `\n${state.health.reasons.join('\n')}` : ''}`;
+    item.tooltip = `${id}\n${LEVEL_LABEL[level]}${state?.health.reasons.length ? `\n${state.health.reasons.join('\n')}` : ''}`;
     item.contextValue = 'perflens.target.attached';
     item.command = { command: COMMANDS.showDashboard, title: 'Show Dashboard', arguments: [id] };
     // Tree items are passed to inline actions: they carry the target id.

@@ -10,6 +10,8 @@ export function levelIcon(level: HealthLevel): vscode.ThemeIcon {
       return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
     case 'down':
       return new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+    case 'no-verdict':
+      return new vscode.ThemeIcon('question');
     default:
       return new vscode.ThemeIcon('circle-outline');
   }

@@ -15,11 +15,13 @@ export type HostileHandler = (req: http.IncomingMessage, res: http.ServerRespons
 export type HostileRoutes = Record<string, HostileHandler>;
 
 import { basicRoutes } from './basic';
+import { healthRoutes } from './health';
 import { netRoutes } from './net';
 
 const ALL_ROUTES: HostileRoutes = {
   ...basicRoutes,
   ...netRoutes,
+  ...healthRoutes,
 };
 
 export interface HostileService {

@@ -74,9 +74,9 @@ describe('perflens probe', function () {
     const r = JSON.parse(stdout) as ProbeResult;
     assert.deepEqual(Object.keys(r), ['baseUrl', 'metrics', 'health']);
     assert.equal(r.baseUrl, demo.url);
-    for (const e of [r.metrics, r.health]) {
-      assert.deepEqual(Object.keys(e).sort(), ['contentType', 'latencyMs', 'path', 'reachable', 'status', 'url']);
-    }
+    assert.deepEqual(Object.keys(r.metrics).sort(), ['contentType', 'latencyMs', 'path', 'reachable', 'status', 'url']);
+    assert.deepEqual(Object.keys(r.health).sort(), ['contentType', 'latencyMs', 'path', 'reachable', 'status', 'url', 'verdict']);
+    assert.equal(r.health.verdict, 'healthy');
     assert.deepEqual([r.metrics.path, r.health.path], ['/metrics', '/health']);
   });
 
@@ -89,11 +89,17 @@ describe('perflens probe', function () {
     assert.match(stdout, /Both \/metrics and \/health answer\./);
   });
 
-  it('exits 1 and says why when a path is not served', async () => {
-    const { code, stdout } = await cli('--url', demo.url, '--health-path', 'healthz');
+  it('exits 1 and says why when no health path is served', async () => {
+    const s = http.createServer((req, res) => {
+      if (req.url === '/metrics') res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end('up 1\n');
+      else res.writeHead(404).end();
+    });
+    servers.push(s);
+    const port = await listen(s);
+    const { code, stdout } = await cli('--url', String(port), '--health-path', 'healthz');
     assert.equal(code, 1);
     assert.match(stdout, /^\/healthz\s+error\s+404/m);
-    assert.match(stdout, /\/healthz: HTTP 404: nothing is served at \/healthz/);
+    assert.match(stdout, /\/healthz: HTTP 404: nothing is served at \/healthz, \/status, \/-\/healthy, \/actuator\/health/);
   });
 
   it('exits 1 when the metrics path answers 2xx with something that is not metrics (JSON, HTML)', async () => {

@@ -3,7 +3,7 @@ import { CdpSession } from './cdp';
 import type { InspectorAddress } from './processInfo';
 import { inspectorFromArgs, listeningPorts, processRuntime, readCmdline } from './processInfo';
 import type { Clock } from '../../util/clock';
-import { systemClock } from '../../util/clock';
+import { foregroundClock, systemClock } from '../../util/clock';
 import { httpRequest } from '../../util/http';
 import type { ConnectPolicy } from '../../util/connect';
 import { ConnectRefusedError, LOOPBACK_ONLY, connectHostForBind, isLoopbackName } from '../../util/connect';
@@ -87,11 +87,25 @@ export async function findInspector(pid: number, opts: { procRoot?: string; conn
   return fail('no-inspector', `Process ${pid} has no Node inspector listening${asked ? ` (its command line asks for ${hostPort(asked)})` : ''}. Start it with --inspect, or let PerfLens enable the inspector with SIGUSR1.`);
 }
 
+export interface EnableInspectorOptions {
+  /** How long to wait for the inspector to listen after the signal (default 10 s). */
+  timeoutMs?: number;
+  clock?: Clock;
+  procRoot?: string;
+  /** Called about once a second while waiting, with the time waited so far. */
+  onWait?: (waitedMs: number) => void;
+}
+
+export const DEFAULT_ENABLE_INSPECTOR_TIMEOUT_MS = 10_000;
+
 /**
  * Opens the inspector of a Node process started without --inspect by sending it SIGUSR1, then
  * waits for it to listen. The caller must ask the user first: this opens a debug port.
+ * Node opens the inspector a few milliseconds after the signal, so the first look usually finds
+ * nothing: the wait polls on timers that keep the process alive (foregroundClock), because a CLI
+ * whose only pending work is an unreferenced timer simply ends.
  */
-export async function enableInspector(pid: number, opts: { timeoutMs?: number; clock?: Clock; procRoot?: string } = {}): Promise<Result<InspectorAddress, InspectorFailureKind>> {
+export async function enableInspector(pid: number, opts: EnableInspectorOptions = {}): Promise<Result<InspectorAddress, InspectorFailureKind>> {
   const procRoot = opts.procRoot ?? '/proc';
   const runtime = processRuntime(pid, procRoot);
   if (runtime === undefined) return fail('no-process', `No process ${pid} is running.`);
@@ -102,12 +116,22 @@ export async function enableInspector(pid: number, opts: { timeoutMs?: number; c
   } catch (e) {
     return fail('signal', `Could not signal process ${pid}: ${errorMessage(e)} (it may belong to another user).`);
   }
-  const clock = opts.clock ?? systemClock;
-  const deadline = clock.now() + (opts.timeoutMs ?? 5000);
+  const clock = opts.clock ?? foregroundClock;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_ENABLE_INSPECTOR_TIMEOUT_MS;
+  const started = clock.now();
+  let lastReport = started;
   for (;;) {
     const found = await findInspector(pid, { procRoot });
     if (found.ok) return found;
-    if (clock.now() >= deadline) return fail('no-inspector', `Process ${pid} got SIGUSR1 but no inspector started listening within ${opts.timeoutMs ?? 5000} ms.`);
+    if (found.error.kind === 'no-process') return fail('no-process', `Process ${pid} exited after it was sent SIGUSR1, before its inspector opened.`);
+    const now = clock.now();
+    if (now - started >= timeoutMs) {
+      return fail('no-inspector', `Process ${pid} got SIGUSR1 but no inspector started listening within ${timeoutMs} ms. Node prints why on that process's stderr; the usual cause is that its inspector port (9229 unless --inspect-port says otherwise) is taken by another process. Start the service with --inspect=127.0.0.1:0 instead, or profile it with --inspect HOST:PORT.`);
+    }
+    if (opts.onWait && now - lastReport >= 1000) {
+      lastReport = now;
+      opts.onWait(now - started);
+    }
     await new Promise<void>((r) => clock.setTimeout(r, 100));
   }
 }

@@ -53,8 +53,8 @@ describe('interpretHealth', () => {
   });
 
   it('does not claim health it cannot see', () => {
-    assert.equal(interpretHealth(401, 'text/plain', 'no').state, 'unknown');
-    assert.equal(interpretHealth(200, 'application/json', '{"status":"banana"}').state, 'unknown');
+    assert.equal(interpretHealth(401, 'text/plain', 'no').state, 'no-verdict');
+    assert.equal(interpretHealth(200, 'application/json', '{"status":"banana"}').state, 'no-verdict');
     assert.equal(normalizeHealthState('OUT_OF_SERVICE'), 'down');
     assert.equal(normalizeHealthState(true), 'healthy');
   });
