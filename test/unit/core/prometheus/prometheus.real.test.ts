@@ -363,8 +363,9 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
     assert.equal(await runCli([...base, '--budget', 'p95<50ms'], bad), 1);
     const broken = JSON.parse(bad.stdout) as { budget: { status: string; actual: number }[] };
     assert.equal(broken.budget[0]!.status, 'fail');
-    // 120 ms and 300 ms injected: across both instances the p95 lands in the 300 ms instance's bucket.
-    assert.ok(broken.budget[0]!.actual > 250 && broken.budget[0]!.actual <= 500, String(broken.budget[0]!.actual));
+    // 120 ms and 300 ms injected: across both instances the p95 lands in the 300 ms instance's
+    // bucket (0.25–0.5 s) or, on a loaded machine that serves slower still, a later one.
+    assert.ok(broken.budget[0]!.actual > 250, String(broken.budget[0]!.actual));
     const human = capture();
     assert.equal(await runCli(base.filter((a) => a !== '--json').concat(['--budget', 'p95<50ms']), human), 1);
     assert.match(human.stdout, /FAIL +p95<50ms/);
