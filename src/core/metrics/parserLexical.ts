@@ -90,6 +90,36 @@ export function unescapeText(t: string, start: number, end: number): string {
   return from === start ? t.slice(start, end) : out + t.slice(from, end);
 }
 
+/** What an escape may be in Prometheus text: `\\`, `\"` or `\n`; undefined for anything else. */
+export function escapedChar(c: number): string | undefined {
+  return c === BACKSLASH ? '\\' : c === QUOTE ? '"' : c === LOWER_N ? '\n' : undefined;
+}
+
+/**
+ * A quoted metric or label name of Prometheus text (names beyond `[a-zA-Z_:][a-zA-Z0-9_:]*`,
+ * e.g. `{"http.server.duration"}`), from just after its opening quote: the unescaped name and
+ * the index after the closing quote. Only `\\`, `\"` and `\n` may be escaped.
+ */
+export function scanQuotedName(t: string, start: number, end: number, what: string): { name: string; end: number } {
+  let name = '';
+  let from = start;
+  for (let i = start; i < end; i++) {
+    const c = t.charCodeAt(i);
+    if (c === QUOTE) {
+      name += t.slice(from, i);
+      if (name.length === 0) throw new LineSyntaxError(`empty quoted ${what}`);
+      return { name, end: i + 1 };
+    }
+    if (c !== BACKSLASH) continue;
+    const replacement = i + 1 < end ? escapedChar(t.charCodeAt(i + 1)) : undefined;
+    if (replacement === undefined) throw new LineSyntaxError(`invalid escape sequence "${t.slice(i, i + 2)}" in a quoted ${what} (only \\\\, \\" and \\n are allowed)`);
+    name += t.slice(from, i) + replacement;
+    from = i + 2;
+    i++;
+  }
+  throw new LineSyntaxError(`unterminated quoted ${what}`);
+}
+
 function isLetter(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }

@@ -3,17 +3,32 @@
  * allowed, runs of blanks between tokens, timestamps in integer milliseconds. Histogram and
  * summary samples (`_bucket`, `_sum`, `_count`) join the family their TYPE line declared; a
  * family whose samples are split by another family is merged, as the reference parser does.
+ *
+ * Strict mode accepts and rejects what Prometheus's own Go parser (prometheus/common expfmt)
+ * does, checked against that parser's test inputs (test/unit/core/metrics/parser.expfmt.test.ts):
+ * e.g. the last line must end in a newline, `# HELP` with no name is a plain comment, and a
+ * histogram's counts may not be negative. Lenient mode reads what it can of the same input.
  */
 import type { MetricFamily, MetricType } from './types';
 import { LineSyntaxError, UnitLineSeen } from './parserProblems';
 import type { ProblemLog } from './parserProblems';
 import * as lexical from './parserLexical';
+import { escapedChar, scanQuotedName } from './parserLexical';
 import { SampleScanner } from './parserScan';
 
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
 const { NUMBER_VALUE, isMetricName, parseNumberToken } = lexical;
 
-const PROMETHEUS_TYPES = new Set<string>(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
+/** TYPE words, in any case (as Prometheus reads them); both spellings of gauge histograms. */
+const PROMETHEUS_TYPES = new Map<string, MetricType>([
+  ['counter', 'counter'],
+  ['gauge', 'gauge'],
+  ['histogram', 'histogram'],
+  ['summary', 'summary'],
+  ['untyped', 'untyped'],
+  ['gauge_histogram', 'gaugehistogram'],
+  ['gaugehistogram', 'gaugehistogram'],
+]);
 
 interface FamilyState {
   family: MetricFamily;
@@ -29,6 +44,7 @@ function isBlank(c: number): boolean {
 const ROLE_PLAIN = 0;
 const ROLE_BUCKET = 1; // a histogram's _bucket: needs "le"
 const ROLE_QUANTILE = 2; // a summary's own-name sample: needs "quantile"
+const ROLE_HISTOGRAM_COUNT = 3; // a histogram's _count: not negative
 
 /** How many sample names the reader remembers the family of (x, x_bucket, x_sum, x_count). */
 const ROUTES = 4;
@@ -41,7 +57,7 @@ export function parsePrometheusText(text: string, log: ProblemLog, stopAtUnit = 
 class PrometheusReader {
   private readonly families: MetricFamily[] = [];
   private readonly byName = new Map<string, FamilyState>();
-  private readonly scanner = new SampleScanner(false);
+  private readonly scanner: SampleScanner;
   /**
    * Recently routed sample names and their family and role. Routing depends only on the
    * families and their types, so it stays right until the next HELP/TYPE line.
@@ -57,6 +73,7 @@ class PrometheusReader {
     private readonly log: ProblemLog,
     private readonly stopAtUnit: boolean,
   ) {
+    this.scanner = new SampleScanner(false, log.strict);
     this.scanner.reset(text);
   }
 
@@ -70,10 +87,14 @@ class PrometheusReader {
       let end = text.indexOf('\n', pos);
       if (end < 0) end = length;
       const next = end + 1;
-      if (end > pos && text.charCodeAt(end - 1) === 13) end--;
+      const crlf = end > pos && text.charCodeAt(end - 1) === 13;
+      if (crlf) end--;
       let start = pos;
       pos = next;
       while (start < end && isBlank(text.charCodeAt(start))) start++;
+      // Prometheus's parser reads a CR as part of the line (a comment may hold one); a lenient
+      // read takes CRLF for a line end.
+      if (crlf && this.log.strict && text.charCodeAt(start) !== 35) this.log.skip(lineNo, 'the line ends in CRLF: Prometheus text lines end in LF only');
       if (start === end) continue;
       try {
         if (text.charCodeAt(start) === 35) this.readComment(start, end);
@@ -82,13 +103,16 @@ class PrometheusReader {
         if (!(e instanceof LineSyntaxError)) throw e;
         this.log.skip(lineNo, e.reason);
       }
+      // Prometheus's parser takes a last line with no newline for a cut-off body; a lenient
+      // read keeps it.
+      if (next > length && this.log.strict) this.log.skip(lineNo, 'the last line does not end with a newline (was the body cut off?)');
     }
     return this.families;
   }
 
   private readComment(start: number, end: number): void {
     if (this.stopAtUnit && this.text.startsWith('# UNIT ', start)) throw new UnitLineSeen();
-    const meta = parseComment(this.text, start, end);
+    const meta = parseComment(this.text, start, end, this.log.strict);
     if (meta === undefined) return;
     this.routeNames.fill('');
     const state = this.familyNamed(meta.name);
@@ -100,7 +124,7 @@ class PrometheusReader {
       if (state.typed) throw new LineSyntaxError(`second TYPE line for "${meta.name}"`);
       if (state.family.samples.length > 0) throw new LineSyntaxError(`TYPE line for "${meta.name}" after its samples`);
       state.typed = true;
-      state.family.type = meta.text as MetricType;
+      state.family.type = meta.type!;
     }
   }
 
@@ -120,9 +144,16 @@ class PrometheusReader {
       this.route(name, r);
     }
     const role = this.routeRoles[r]!;
-    if (role === ROLE_BUCKET) checkNumericLabel(sample.labels, 'le', 'histogram bucket');
-    else if (role === ROLE_QUANTILE) checkNumericLabel(sample.labels, 'quantile', 'summary quantile');
-    this.routeStates[r]!.family.samples.push(sample);
+    const family = this.routeStates[r]!.family;
+    if (role === ROLE_BUCKET) {
+      checkNumericLabel(sample.labels, 'le', 'histogram bucket');
+      if (sample.value < 0) this.log.warn(lineNo, `negative bucket count ${sample.value} in histogram "${family.name}" (counts of observations cannot be negative)`);
+    } else if (role === ROLE_QUANTILE) {
+      checkNumericLabel(sample.labels, 'quantile', 'summary quantile');
+    } else if (role === ROLE_HISTOGRAM_COUNT && sample.value < 0) {
+      this.log.warn(lineNo, `negative count ${sample.value} in histogram "${family.name}" (counts of observations cannot be negative)`);
+    }
+    family.samples.push(sample);
   }
 
   /** Finds the family of a sample name (its own, or the histogram/summary it is part of) into route slot r. */
@@ -138,6 +169,7 @@ class PrometheusReader {
         if (base && isPartOf(suffix, base.family.type)) {
           state = base;
           if (suffix === '_bucket') role = ROLE_BUCKET;
+          else if (suffix === '_count' && base.family.type !== 'summary') role = ROLE_HISTOGRAM_COUNT;
           break;
         }
       }
@@ -167,7 +199,7 @@ class PrometheusReader {
 const PART_SUFFIXES = ['_bucket', '_count', '_sum', '_total', '_created'];
 
 function isPartOf(suffix: string, type: MetricType): boolean {
-  if (type === 'histogram') return suffix === '_bucket' || suffix === '_count' || suffix === '_sum' || suffix === '_created';
+  if (type === 'histogram' || type === 'gaugehistogram') return suffix === '_bucket' || suffix === '_count' || suffix === '_sum' || suffix === '_created';
   if (type === 'summary') return suffix === '_count' || suffix === '_sum' || suffix === '_created';
   if (type === 'counter') return suffix === '_total' || suffix === '_created';
   return false;
@@ -183,11 +215,17 @@ function checkNumericLabel(labels: Record<string, string>, name: string, what: s
 interface Metadata {
   kind: 'HELP' | 'TYPE';
   name: string;
+  /** The HELP text (unescaped). */
   text: string;
+  type?: MetricType;
 }
 
-/** A `#` line: HELP or TYPE metadata, or undefined for any other comment. */
-function parseComment(t: string, start: number, end: number): Metadata | undefined {
+/**
+ * A `#` line: HELP or TYPE metadata, or undefined for any other comment. As in Prometheus's
+ * parser, `# HELP` or `# TYPE` with nothing after the name (or no name at all) says nothing and
+ * is taken for a comment.
+ */
+function parseComment(t: string, start: number, end: number, strict: boolean): Metadata | undefined {
   let i = start + 1;
   while (i < end && isBlank(t.charCodeAt(i))) i++;
   const kind = t.startsWith('HELP', i) ? 'HELP' : t.startsWith('TYPE', i) ? 'TYPE' : undefined;
@@ -195,22 +233,60 @@ function parseComment(t: string, start: number, end: number): Metadata | undefin
   i += 4;
   if (i < end && !isBlank(t.charCodeAt(i))) return undefined; // e.g. "# HELPFUL note"
   while (i < end && isBlank(t.charCodeAt(i))) i++;
+  if (i === end) return undefined;
   const nameStart = i;
-  while (i < end && !isBlank(t.charCodeAt(i))) i++;
-  const name = t.slice(nameStart, i);
-  if (!isMetricName(name)) throw new LineSyntaxError(name ? `invalid metric name "${name}" in ${kind}` : `${kind} without a metric name`);
+  let name: string;
+  if (t.charCodeAt(i) === QUOTE_CHAR) {
+    const quoted = scanQuotedName(t, i + 1, end, 'metric name');
+    name = quoted.name;
+    i = quoted.end;
+  } else {
+    while (i < end && isMetricNameChar(t.charCodeAt(i))) i++;
+    name = t.slice(nameStart, i);
+  }
+  if (i < end && !isBlank(t.charCodeAt(i))) {
+    let tokenEnd = i;
+    while (tokenEnd < end && !isBlank(t.charCodeAt(tokenEnd))) tokenEnd++;
+    throw new LineSyntaxError(`invalid metric name "${t.slice(nameStart, tokenEnd)}" in ${kind}`);
+  }
+  if (t.charCodeAt(nameStart) !== QUOTE_CHAR && !isMetricName(name)) throw new LineSyntaxError(`invalid metric name "${name}" in ${kind}`);
   while (i < end && isBlank(t.charCodeAt(i))) i++;
-  if (kind === 'HELP') return { kind, name, text: unescapeHelp(t, i, end) };
+  if (i === end) return undefined;
+  if (kind === 'HELP') return { kind, name, text: unescapeHelp(t, i, end, strict) };
   let typeEnd = end;
   while (typeEnd > i && isBlank(t.charCodeAt(typeEnd - 1))) typeEnd--;
-  const type = t.slice(i, typeEnd);
-  if (!PROMETHEUS_TYPES.has(type)) throw new LineSyntaxError(type ? `unknown metric type "${type}"` : `TYPE line for "${name}" without a type`);
-  return { kind, name, text: type };
+  const word = t.slice(i, typeEnd);
+  const type = PROMETHEUS_TYPES.get(word.toLowerCase());
+  if (type === undefined) throw new LineSyntaxError(`unknown metric type "${word}" (expected counter, gauge, histogram, summary or untyped)`);
+  if (strict && typeEnd < end) throw new LineSyntaxError(`blanks after the metric type "${word}"`);
+  return { kind, name, text: '', type };
 }
 
-/** Prometheus HELP escapes only `\\` and `\n`; any other backslash stays as written. */
-function unescapeHelp(t: string, start: number, end: number): string {
+const QUOTE_CHAR = 34;
+
+function isMetricNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 58;
+}
+
+/**
+ * HELP text escapes `\\`, `\"` and `\n`. Any other backslash is an error in strict mode (as in
+ * Prometheus's parser) and stays as written in a lenient read.
+ */
+function unescapeHelp(t: string, start: number, end: number, strict: boolean): string {
   const raw = t.slice(start, end);
   if (raw.indexOf('\\') < 0) return raw;
-  return raw.replace(/\\([\\n])/g, (_m, c: string) => (c === 'n' ? '\n' : '\\'));
+  let out = '';
+  let from = 0;
+  for (let i = raw.indexOf('\\'); i >= 0; i = raw.indexOf('\\', i)) {
+    const replacement = i + 1 < raw.length ? escapedChar(raw.charCodeAt(i + 1)) : undefined;
+    if (replacement === undefined) {
+      if (strict) throw new LineSyntaxError(`invalid escape sequence "${raw.slice(i, i + 2)}" in HELP text (only \\\\, \\" and \\n are allowed)`);
+      i++;
+      continue;
+    }
+    out += raw.slice(from, i) + replacement;
+    from = i + 2;
+    i += 2;
+  }
+  return out + raw.slice(from);
 }

@@ -2,7 +2,8 @@
  * The exposition parser's line scanner: one sample line (name, labels, value, timestamp,
  * exemplar) in one forward pass, for both dialects. OpenMetrics is scanned to its
  * exact grammar (single spaces, no trailing comma); Prometheus text 0.0.4 allows runs of blanks
- * and a trailing comma, as the reference Go parser does.
+ * and a trailing comma, and quoted names (`{"http.server.duration","url.scheme"="https"} 1`, the
+ * metric name possibly inside the braces), as Prometheus's own Go parser does.
  */
 import type { Exemplar, Sample } from './types';
 import { LineSyntaxError } from './parserProblems';
@@ -13,7 +14,7 @@ import type { NumberKind } from './parserLexical';
 // reads each imported name through a getter, which costs dearly inside per-character loops.
 const {
   BACKSLASH, CLOSE_BRACE, COMMA, EQUALS, HASH, LABEL_PART, LABEL_START, METRIC_PART, METRIC_START, NAME_CLASS, NUMBER_INTEGER, NUMBER_REAL,
-  NUMBER_VALUE, OPEN_BRACE, QUOTE, SPACE, TAB, codePointLength, parseNumberToken, unescapeText,
+  NUMBER_VALUE, OPEN_BRACE, QUOTE, SPACE, TAB, codePointLength, escapedChar, parseNumberToken, scanQuotedName, unescapeText,
 } = lexical;
 
 /** How many distinct sample names the scanner remembers (x, x_bucket, x_sum, x_count). */
@@ -49,8 +50,19 @@ export class SampleScanner {
    */
   private nextQuoteAt = -1;
   private nextBackslashAt = -1;
+  /** Prometheus text only: the line opened with "{", so its metric name is inside the braces. */
+  private nameInBraces = false;
+  private bracedName: string | undefined;
 
-  constructor(private readonly openMetrics: boolean) {}
+  /**
+   * `strictText` (Prometheus text in strict mode) also rejects what Prometheus's parser rejects
+   * but a lenient read can use as written: an escape other than `\\`, `\"`, `\n` in a label
+   * value, and blanks at the end of a sample line.
+   */
+  constructor(
+    private readonly openMetrics: boolean,
+    private readonly strictText = false,
+  ) {}
 
   reset(text: string): void {
     this.text = text;
@@ -75,6 +87,10 @@ export class SampleScanner {
     const t = this.text;
     this.pos = start;
     this.end = end;
+    if (!this.openMetrics) {
+      const first = t.charCodeAt(start);
+      if (first === OPEN_BRACE || first === QUOTE) return this.scanQuotedOrBracedSample(first);
+    }
     const name = this.scanMetricName();
     let labels: Record<string, string> = {};
     if (this.openMetrics) {
@@ -89,7 +105,44 @@ export class SampleScanner {
         throw new LineSyntaxError(`invalid metric name: unexpected "${t[this.pos] ?? ''}"`);
       }
     }
+    return this.scanRest(name, labels);
+  }
+
+  /**
+   * Prometheus text with a quoted metric name, `"a.b"{…} 1`, or its name inside the braces,
+   * `{"a.b",…} 1` (also `{a_b} 1`): rarer than plain names, so read without the caches.
+   */
+  private scanQuotedOrBracedSample(first: number): Sample {
+    let name: string | undefined;
+    let labels: Record<string, string> = {};
+    if (first === QUOTE) {
+      const quoted = scanQuotedName(this.text, this.pos + 1, this.end, 'metric name');
+      name = quoted.name;
+      this.pos = quoted.end;
+      this.skipBlanks();
+      if (this.peek() === OPEN_BRACE) labels = this.scanLabels(false, false);
+    } else {
+      this.nameInBraces = true;
+      this.bracedName = undefined;
+      try {
+        labels = this.scanLabels(false, false);
+      } finally {
+        this.nameInBraces = false;
+      }
+      name = this.bracedName;
+      if (name === undefined) throw new LineSyntaxError('invalid metric name: the braces hold labels but no metric name');
+    }
+    this.skipBlanks();
+    return this.scanRest(name, labels);
+  }
+
+  /** After the name and labels: the value, and a timestamp or (not Prometheus text) an exemplar. */
+  private scanRest(name: string, labels: Record<string, string>): Sample {
+    const t = this.text;
+    const end = this.end;
+    const valueStart = this.pos;
     const value = this.scanNumber(NUMBER_VALUE, 'value');
+    if ((value === Infinity || value === -Infinity) && this.strictText) this.checkInRange(valueStart);
     const sample: Sample = { name, labels, value };
     if (this.openMetrics) {
       if (this.pos === end) return sample;
@@ -103,11 +156,18 @@ export class SampleScanner {
       sample.exemplar = this.scanExemplar();
       return sample;
     }
+    if (this.pos === end) return sample;
     this.skipBlanks();
     if (this.pos < end && t.charCodeAt(this.pos) !== HASH) {
+      const timestampStart = this.pos;
       sample.timestamp = this.scanNumber(NUMBER_INTEGER, 'timestamp');
+      if (this.strictText && (sample.timestamp >= 2 ** 63 || sample.timestamp < -(2 ** 63))) {
+        throw new LineSyntaxError(`timestamp ${t.slice(timestampStart, this.pos)} is out of range (a 64-bit count of milliseconds)`);
+      }
+      if (this.pos === end) return sample;
       this.skipBlanks();
     }
+    if (this.pos === end && this.strictText) throw new LineSyntaxError('blanks at the end of the sample line (Prometheus text allows none after the value or timestamp)');
     if (this.pos < end) {
       if (t.charCodeAt(this.pos) !== HASH) throw new LineSyntaxError('unexpected text after the timestamp');
       // Not Prometheus text, but what an OpenMetrics body served as text/plain has: the reader
@@ -115,6 +175,12 @@ export class SampleScanner {
       sample.exemplar = this.scanExemplar();
     }
     return sample;
+  }
+
+  /** An infinite value written as digits (1e400) overflowed: Prometheus rejects it; only "Inf" is infinite. */
+  private checkInRange(start: number): void {
+    const token = this.text.slice(start, this.pos);
+    if (!/inf/i.test(token)) throw new LineSyntaxError(`value ${token} is out of range (larger than a 64-bit float holds; write +Inf for infinity)`);
   }
 
   private peek(): number {
@@ -204,7 +270,7 @@ export class SampleScanner {
         else name = undefined;
       }
       if (name === undefined) {
-        name = this.scanName(LABEL_START, LABEL_PART, 'a label name');
+        name = strictForm ? this.scanName(LABEL_START, LABEL_PART, 'a label name') : this.scanTextLabelName();
         checkDuplicates = true;
         if (isSample) {
           if (this.knownLabelCount > index) this.knownLabelCount = index;
@@ -212,7 +278,12 @@ export class SampleScanner {
         }
       }
       if (!strictForm) this.skipBlanks();
-      if (this.peek() !== EQUALS) throw new LineSyntaxError(`expected "=" after label name "${name}"`);
+      if (this.peek() !== EQUALS) {
+        if (!this.nameInBraces) throw new LineSyntaxError(`expected "=" after label name "${name}"`);
+        if (this.takeBracedName(name)) return labels;
+        continue;
+      }
+      if (!strictForm && name === '__name__') throw new LineSyntaxError('label name "__name__" is reserved: the metric name goes before the braces (or quoted inside them)');
       this.pos++;
       if (!strictForm) this.skipBlanks();
       if (this.peek() !== QUOTE) throw new LineSyntaxError(`expected a quoted value for label "${name}"`);
@@ -241,6 +312,31 @@ export class SampleScanner {
     }
   }
 
+  /** A Prometheus-text label name: plain, or quoted for names beyond `[a-zA-Z_][a-zA-Z0-9_]*`. */
+  private scanTextLabelName(): string {
+    if (this.peek() !== QUOTE) return this.scanName(LABEL_START, LABEL_PART, 'a label name');
+    const quoted = scanQuotedName(this.text, this.pos + 1, this.end, 'label name');
+    this.pos = quoted.end;
+    return quoted.name;
+  }
+
+  /**
+   * In `{"a.b",x="y"}` a name with no "=" after it is the metric name (once). Moves past the
+   * "," or "}" after it; true when that closed the braces.
+   */
+  private takeBracedName(name: string): boolean {
+    const c = this.peek();
+    if (c !== COMMA && c !== CLOSE_BRACE) throw new LineSyntaxError(`expected "=", "," or "}" after "${name}" inside the braces`);
+    if (this.bracedName !== undefined) throw new LineSyntaxError(`two metric names, "${this.bracedName}" and "${name}", inside the braces`);
+    this.bracedName = name;
+    this.pos++;
+    if (c === CLOSE_BRACE) return true;
+    this.skipBlanks();
+    if (this.peek() !== CLOSE_BRACE) return false;
+    this.pos++;
+    return true;
+  }
+
   /** Just after an opening quote: returns the unescaped value and moves past the closing quote. */
   private scanQuoted(): string {
     const t = this.text;
@@ -254,6 +350,9 @@ export class SampleScanner {
     for (let i = start; i < this.end; i++) {
       const c = t.charCodeAt(i);
       if (c === BACKSLASH) {
+        if (this.strictText && (i + 1 >= this.end || escapedChar(t.charCodeAt(i + 1)) === undefined)) {
+          throw new LineSyntaxError(`invalid escape sequence "${t.slice(i, i + 2)}" in a label value (only \\\\, \\" and \\n are allowed)`);
+        }
         escaped = true;
         i++;
       } else if (c === QUOTE) {

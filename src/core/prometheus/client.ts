@@ -269,7 +269,8 @@ export class PrometheusClient {
       return ok(body.data);
     }
     const text = body.error ?? `HTTP ${status}`;
-    switch (body.errorType) {
+    const errorType = body.errorType !== 'bad_data' && isDeadlineText(text) ? 'timeout' : body.errorType;
+    switch (errorType) {
       case 'bad_data':
         return fail('bad-query', `Prometheus rejected ${what}: ${text}`);
       case 'timeout':
@@ -281,4 +282,13 @@ export class PrometheusClient {
         return fail('server-error', `Prometheus answered HTTP ${status} to ${what}: ${text}`);
     }
   }
+}
+
+/**
+ * Where the server's deadline strikes decides what Prometheus calls it: "timeout" ("query timed
+ * out in expression evaluation") or, when it strikes while series are read from storage,
+ * "execution" ("expanding series: context deadline exceeded"). The text says it either way.
+ */
+function isDeadlineText(text: string): boolean {
+  return /timed out|deadline exceeded/i.test(text);
 }

@@ -44,7 +44,7 @@ describe('cli: perflens analyze (real demo service)', function () {
   it('prints findings as text and exits 0 on a quiet healthy service', async () => {
     demo = await startDemoService({ poolSize: 4 });
     const io = capture();
-    const code = await runCli(['analyze', demo.url, '--duration', '2s', '--interval', '500ms', '--timeout', '1500ms', '--status-path', '/status'], io);
+    const code = await runCli(['analyze', demo.url, '--duration', '2s', '--interval', '500ms', '--timeout', '10s', '--status-path', '/status'], io);
     assert.match(io.stdout, /^Analyzed http:\/\/127\.0\.0\.1:\d+ for 2 s \(\d+ snapshots every 500 ms\)/);
     // An idle 4-connection pool is reported as oversized (info), which does not fail the run.
     assert.equal(code, 0, io.stdout + io.stderr);

@@ -3,7 +3,7 @@ import { runCli } from '../../../src/cli/main';
 import type { AlertEvent } from '../../../src/core/analyzers/alerts/types';
 import type { DemoHandle } from '../../helpers/demoService';
 import { startDemoService } from '../../helpers/demoService';
-import { WebhookReceiver, capture, startLoad } from './liveHelpers';
+import { WebhookReceiver, capture, runCliAndInterrupt, startLoad } from './liveHelpers';
 
 interface CheckJson {
   passed: boolean;
@@ -30,22 +30,23 @@ describe('cli: perflens check (real demo service)', function () {
 
   it('an alert fires and resolves as the error rate rises and falls; the broken budget exits 1', async () => {
     receiver = new WebhookReceiver();
-    const io = capture({ PERFLENS_WEBHOOK_URL: await receiver.start() });
+    const hook = await receiver.start();
     const load = startLoad(`${demo!.url}/api/workspaces`, 3);
-    const run = runCli([
-      'check', '--url', demo!.url, '--duration', '8s', '--interval', '500ms', '--alert-for', '1s', '--alert-keep-firing', '1s',
-      '--budget', 'error_rate<1%,p95<5s', '--json',
-    ], io);
-    let code: number;
+    let run: { code: number | null; stdout: string; stderr: string };
     try {
       await demo!.setFaults({ errorRate: 0.6 });
-      // Event-driven: the webhook receiver tells us when the alert fired; then the errors stop.
-      await Promise.race([receiver.waitFor('[FIRING] CRITICAL High error rate'), run.then(() => undefined)]);
-      await demo!.setFaults({ errorRate: 0 });
-      code = await run;
+      // Event-driven, however slow the machine: the errors stop once the alert has fired, and the
+      // window (long enough for anything) ends with Ctrl-C once it has resolved.
+      void receiver.waitFor('[FIRING] CRITICAL High error rate').then(() => demo!.setFaults({ errorRate: 0 }));
+      run = await runCliAndInterrupt(
+        ['check', '--url', demo!.url, '--duration', '10m', '--interval', '500ms', '--alert-for', '1s', '--alert-keep-firing', '1s', '--budget', 'error_rate<1%,p95<5s', '--json'],
+        { env: { PERFLENS_WEBHOOK_URL: hook }, interruptWhen: () => receiver!.waitFor('[RESOLVED] High error rate') },
+      );
     } finally {
       await load.stop();
     }
+    const io = run;
+    const code = run.code;
     const out = JSON.parse(io.stdout) as CheckJson;
     const errorEvents = out.alerts.events.filter((e) => e.ruleId === 'errorRate');
     assert.deepEqual(errorEvents.map((e) => e.type), ['firing', 'resolved'], io.stdout);

@@ -70,11 +70,19 @@ export class WebhookReceiver {
 
 /**
  * Runs the real CLI (a child process, so a real SIGINT reaches it), waits until it announces its
- * window ("Ctrl-C to stop early"), presses Ctrl-C, and returns how it ended.
+ * window ("Ctrl-C to stop early") and then for `interruptWhen` (an event the test awaits, if any),
+ * presses Ctrl-C, and returns how it ended.
  */
-export async function runCliAndInterrupt(argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runCliAndInterrupt(
+  argv: string[],
+  opts: { env?: Record<string, string>; interruptWhen?: () => Promise<void> } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const root = path.resolve(__dirname, '../../..');
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(root, 'src/cli/main.ts'), ...argv], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(root, 'src/cli/main.ts'), ...argv], {
+    cwd: root,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -87,6 +95,13 @@ export async function runCliAndInterrupt(argv: string[]): Promise<{ code: number
       });
       child.once('exit', () => reject(new Error(`exited before watching: ${stderr}`)));
     });
+    if (opts.interruptWhen) {
+      const ended = exited.then((code) => {
+        throw new Error(`exited (${code}) before the awaited event: ${stderr}`);
+      });
+      await Promise.race([opts.interruptWhen(), ended]);
+      ended.catch(() => undefined);
+    }
     child.kill('SIGINT');
     const code = await exited;
     return { code, stdout, stderr };

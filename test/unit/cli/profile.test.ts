@@ -154,7 +154,7 @@ describe('cli: perflens profile record', () => {
     this.timeout(30_000);
     target = await startNodeTarget(['--inspect=127.0.0.1:0']);
     const c = io(dir);
-    const code = await runCli(['profile', 'record', '--pid', String(target.pid), '--duration', '600ms', '--interval', '250', '-o', 'live.cpuprofile', '--json'], c);
+    const code = await runCli(['profile', 'record', '--pid', String(target.pid), '--duration', '2s', '--interval', '250', '-o', 'live.cpuprofile', '--json'], c);
     assert.equal(code, 0, c.stderr);
     const out = JSON.parse(c.stdout) as { file: string; source: string; format: string; bytes: number; samples: number; top: { name: string } | null };
     assert.equal(out.file, path.join(dir, 'live.cpuprofile'));
@@ -166,7 +166,7 @@ describe('cli: perflens profile record', () => {
     assert.ok(s.functions.some((f) => f.name === 'busyWork'));
     // For people: one space between a name and its location, and a next step that can be pasted.
     const human = io(dir);
-    assert.equal(await runCli(['profile', 'record', '--pid', String(target.pid), '--duration', '300ms', '-o', 'again.cpuprofile'], human), 0, human.stderr);
+    assert.equal(await runCli(['profile', 'record', '--pid', String(target.pid), '--duration', '1s', '-o', 'again.cpuprofile'], human), 0, human.stderr);
     assert.match(human.stdout, /^Wrote .*again\.cpuprofile \(\d+ KB, [\d,]+ samples?\)\.\nHottest function: \S.*\S \(.+ self\)\.\nNext: perflens profile summarize again\.cpuprofile\n$/);
     assert.doesNotMatch(human.stdout, /Hottest function: .* {2}/);
   });

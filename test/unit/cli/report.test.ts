@@ -11,16 +11,26 @@ import type { DemoHandle } from '../../helpers/demoService';
 import { startDemoService } from '../../helpers/demoService';
 import { capture, runCliAndInterrupt } from './liveHelpers';
 
-/** Open-loop load at a fixed rate: request i is sent at start + i/rate, whatever the answers do. */
-function pacedLoad(url: string, perSecond: number): { stop(): Promise<void> } {
+/**
+ * Open-loop load at a fixed rate: request i is sent at start + i/rate, whatever the answers do.
+ * `slowestMs` is the longest any request took as the client saw it: the service's own timing of a
+ * request lies inside it, however slow a loaded machine makes both.
+ */
+function pacedLoad(url: string, perSecond: number): { stop(): Promise<void>; readonly slowestMs: number; answeredBetween(from: number, to: number): number } {
   let running = true;
+  let slowestMs = 0;
+  const answeredAt: number[] = [];
   const inflight = new Set<Promise<unknown>>();
   const start = Date.now();
   const loop = (async () => {
     for (let i = 0; running; i++) {
       const delay = start + (i * 1000) / perSecond - Date.now();
       if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-      const p = httpRequest(url, { timeoutMs: 10_000 });
+      const sent = performance.now();
+      const p = httpRequest(url, { timeoutMs: 10_000 }).then((r) => {
+        slowestMs = Math.max(slowestMs, performance.now() - sent);
+        if (r.ok) answeredAt.push(Date.now());
+      });
       inflight.add(p);
       void p.finally(() => inflight.delete(p));
     }
@@ -31,8 +41,15 @@ function pacedLoad(url: string, perSecond: number): { stop(): Promise<void> } {
       await loop;
       await Promise.all(inflight);
     },
+    get slowestMs() {
+      return slowestMs;
+    },
+    answeredBetween: (from, to) => answeredAt.filter((t) => t > from && t <= to).length,
   };
 }
+
+/** The demo's request-duration bucket bounds (examples/demo-service/src/metrics.ts), in ms. */
+const DEMO_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000];
 
 type ReportJson = SessionSummary & { intervalMs: number; history?: { file: string; movedAside?: { reason: string; movedTo: string } } };
 
@@ -67,12 +84,19 @@ describe('cli: perflens report (real demo service)', function () {
     assert.equal(out.snapshots, 7);
     assert.equal(out.intervalMs, 1000);
     const route = out.http!.routes.find((r) => r.route === '/api/workspaces' && r.method === 'GET')!;
-    assert.ok(Math.abs(route.requestRate - rate) / rate < 0.1, `measured ${route.requestRate}/s for ${rate}/s`);
+    // The truth is what the service answered inside the window: a loaded machine may send the load
+    // late or in bursts, so the rate asked for is only roughly what happened.
+    const answered = load.answeredBetween(out.window.from, out.window.to) / (out.window.durationMs / 1000);
+    assert.ok(Math.abs(route.requestRate - answered) / answered < 0.1, `measured ${route.requestRate}/s; the client had ${answered}/s answered (${rate}/s asked)`);
+    assert.ok(Math.abs(route.requestRate - rate) / rate < 0.5, `measured ${route.requestRate}/s for ${rate}/s`);
     assert.equal(route.errorRate, 0);
-    // Every request waits 120 ms: all land in the demo's (100 ms, 250 ms] bucket, so
-    // histogram_quantile puts p95 at 100 + 150 · 0.95 = 242.5 ms, and the mean is just above 120.
-    assert.ok(route.avgMs! >= 120 && route.avgMs! < 200, `avg ${route.avgMs}`);
-    assert.ok(route.p95Ms! >= 120 && route.p95Ms! <= 250, `p95 ${route.p95Ms}`);
+    // Every request waits 120 ms. On an idle machine all land in the demo's (100 ms, 250 ms]
+    // bucket and histogram_quantile puts p95 at 100 + 150 · 0.95 = 242.5 ms; a loaded machine adds
+    // its own delay, which the client saw too: no request took the service longer than the slowest
+    // the client timed, so neither the mean nor p95 can pass that (p95 up to its bucket's bound).
+    const bound = DEMO_BUCKETS_MS.find((b) => b >= load.slowestMs) ?? Infinity;
+    assert.ok(route.avgMs! >= 120 && route.avgMs! <= load.slowestMs, `avg ${route.avgMs}, slowest request seen by the client ${load.slowestMs} ms`);
+    assert.ok(route.p95Ms! >= 120 && route.p95Ms! <= bound, `p95 ${route.p95Ms}, slowest request seen by the client ${load.slowestMs} ms`);
     assert.equal(out.health!.state, 'healthy');
     assert.equal((out.health as { path?: string }).path, '/health'); // documented in README's report shape
     assert.equal(out.presets!.httpRequests, 'http_requests_total (demo)');

@@ -33,7 +33,7 @@ describe('cli: perflens watch', function () {
 
   it('prints one line per round when stdout is not a terminal, and stops after --duration', async () => {
     const io = capture();
-    const code = await runCli(['watch', '--url', srv.url, '--interval', '300ms', '--duration', '1s'], io);
+    const code = await runCli(['watch', '--url', srv.url, '--interval', '300ms', '--duration', '3s'], io);
     assert.equal(code, 0, io.stderr);
     const lines = io.stdout.trim().split('\n');
     assert.ok(lines.length >= 2, io.stdout);
@@ -44,7 +44,7 @@ describe('cli: perflens watch', function () {
 
   it('prints NDJSON snapshots with --json', async () => {
     const io = capture();
-    assert.equal(await runCli(['watch', srv.url, '--interval', '250ms', '--duration', '600ms', '--json'], io), 0);
+    assert.equal(await runCli(['watch', srv.url, '--interval', '250ms', '--duration', '3s', '--json'], io), 0);
     const snaps = io.stdout.trim().split('\n').map((l) => JSON.parse(l) as Snapshot);
     assert.ok(snaps.length >= 2);
     assert.equal(snaps[0]!.targetId, srv.url);
@@ -73,7 +73,7 @@ describe('cli: perflens watch', function () {
     const io = { ...capture(), isTTY: true };
     const out: string[] = [];
     io.out = (t: string) => void out.push(t);
-    assert.equal(await runCli(['watch', '--url', srv.url, '--interval', '250ms', '--duration', '600ms'], io), 0);
+    assert.equal(await runCli(['watch', '--url', srv.url, '--interval', '250ms', '--duration', '3s'], io), 0);
     assert.ok(out.length >= 2);
     assert.ok(out.every((frame) => frame.startsWith('\x1b[H\x1b[2J')), 'every frame clears the screen first');
     const last = out[out.length - 1]!;

@@ -44,8 +44,8 @@ describe('parseExposition: Prometheus text 0.0.4', () => {
     assert.deepEqual(tmin!.samples[0], { name: 'temperature_min', labels: {}, value: -Infinity, timestamp: -5 });
   });
 
-  it('allows runs of blanks and tabs, leading blanks, a trailing comma and CRLF line ends', () => {
-    const r = parseExposition('  a \t{ x = "1" , y="2", }\t 4.5e1   17 \r\n#\tTYPE  b   gauge  \r\nb 2\r\n', { strict: true });
+  it('allows runs of blanks and tabs, leading blanks and a trailing comma', () => {
+    const r = parseExposition('  a \t{ x = "1" , y="2", }\t 4.5e1   17\n#\tTYPE  b   gauge\nb 2\n', { strict: true });
     assert.deepEqual(
       r.families.map((f) => [f.name, f.type, f.samples]),
       [
@@ -53,6 +53,23 @@ describe('parseExposition: Prometheus text 0.0.4', () => {
         ['b', 'gauge', [{ name: 'b', labels: {}, value: 2 }]],
       ],
     );
+  });
+
+  it('reads CRLF line ends and blanks at the ends of lines leniently; strict mode rejects them, as Prometheus does', () => {
+    const body = 'a{x="1"} 4.5e1   17 \r\n#\tTYPE  b   gauge  \r\nb 2\r\n';
+    const r = parseExposition(body);
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual(
+      r.families.map((f) => [f.name, f.type, f.samples]),
+      [
+        ['a', 'untyped', [{ name: 'a', labels: { x: '1' }, value: 45, timestamp: 17 }]],
+        ['b', 'gauge', [{ name: 'b', labels: {}, value: 2 }]],
+      ],
+    );
+    assert.throws(() => parseExposition(body, { strict: true }), /line 1: the line ends in CRLF/);
+    assert.throws(() => parseExposition('a 1 \n', { strict: true }), /line 1: blanks at the end of the sample line/);
+    assert.throws(() => parseExposition('a 1 17\t\n', { strict: true }), /line 1: blanks at the end of the sample line/);
+    assert.throws(() => parseExposition('# TYPE b gauge \nb 1\n', { strict: true }), /line 1: blanks after the metric type "gauge"/);
   });
 
   it('groups histogram _bucket/_sum/_count into the family its TYPE declared', () => {

@@ -4,7 +4,9 @@
  * prometheus.real.test.ts.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { PrometheusClient, promDuration } from '../../../../src/core/prometheus/client';
 import { fail } from '../../../../src/core/util/result';
@@ -112,6 +114,28 @@ describe('PrometheusClient (transport and errors)', () => {
     assert.match(messages[0]!, /rejected the query up: .*parse error: unexpected end of input/);
     assert.match(messages[1]!, /query timed out in expression evaluation/);
     assert.match(messages[3]!, /HTTP 500.*boom/);
+  });
+
+  it("classifies a real Prometheus's error answers by errorType and text: a deadline is a timeout whatever the errorType", async () => {
+    // Captured from Prometheus 2.42: where the deadline strikes decides whether the server calls it
+    // "timeout" or "execution" ("expanding series: context deadline exceeded").
+    const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../fixtures/prometheus/api-errors-2.42.json'), 'utf8')) as {
+      answers: { status: number; body: string; kind: string }[];
+    };
+    let i = 0;
+    handler = (_req, res) => {
+      const a = fixture.answers[i++]!;
+      res.writeHead(a.status, { 'content-type': 'application/json' }).end(a.body);
+    };
+    const c = new PrometheusClient({ baseUrl: base });
+    for (const a of fixture.answers) {
+      const r = await c.query('vector(1)');
+      assert.ok(!r.ok);
+      const text = (JSON.parse(a.body) as { error: string }).error;
+      assert.deepEqual([r.error.kind, r.error.message.includes(text)], [a.kind, true], `${a.status} ${a.body}`);
+      if (a.kind === 'timeout') assert.match(r.error.message, /^Prometheus gave up on the query vector\(1\) \(.*\)\. Try a shorter window/);
+    }
+    assert.equal(i, fixture.answers.length);
   });
 
   it('says so when the URL is not a Prometheus API: 404, HTML, wrong result type', async () => {

@@ -12,6 +12,8 @@ import type { IndexedScrape } from '../../../../src/core/metrics/derived';
 import { PRESETS, detectPresets, indexSamples } from '../../../../src/core/metrics/presets';
 import type { Concept, ResolvedMapping } from '../../../../src/core/metrics/presets';
 import { PrometheusClient } from '../../../../src/core/prometheus/client';
+import type { HttpFn } from '../../../../src/core/prometheus/client';
+import { httpRequest } from '../../../../src/core/util/http';
 import { buildQueryPlan } from '../../../../src/core/prometheus/plan';
 import { renderSelector } from '../../../../src/core/prometheus/selector';
 import { PrometheusSession } from '../../../../src/core/prometheus/session';
@@ -261,12 +263,22 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
   });
 
   it("turns the server's query timeout into a timeout failure with its text", async () => {
-    // ~10^5 subquery steps over every demo series: far more than the 1 ms the server is given.
-    const heavy = 'sum(count_over_time(label_replace({job="demo"}, "n", "$1", "__name__", "(.*)")[20s:1ms]))';
-    const r = await new PrometheusClient({ baseUrl: prom!.url, queryTimeoutMs: 1, requestTimeoutMs: 30_000 }).query(heavy);
-    assert.ok(!r.ok);
-    assert.equal(r.error.kind, 'timeout');
-    assert.match(r.error.message, /Prometheus gave up on the query .*query timed out/);
+    // However fast the machine, a query can beat any deadline the client may ask for (1 ms at
+    // least), so this transport asks the real server for a deadline that has already passed
+    // (timeout=0): Prometheus gives up on every such query, in its queue or as execution starts,
+    // and which of the two it reports varies from call to call. Every answer is a timeout.
+    const expired: HttpFn = (url, opts) => {
+      const form = new URLSearchParams(opts.body?.toString() ?? '');
+      form.set('timeout', '0');
+      return httpRequest(url, { ...opts, body: form.toString() });
+    };
+    const client = new PrometheusClient({ baseUrl: prom!.url, http: expired });
+    for (let i = 0; i < 10; i++) {
+      const r = await client.query('sum(rate(http_requests_total{job="demo"}[1m]))');
+      assert.ok(!r.ok, 'Prometheus answered a query whose deadline had passed');
+      assert.equal(r.error.kind, 'timeout', r.error.message);
+      assert.match(r.error.message, /^Prometheus gave up on the query .*\((query timed out in [a-z ]+|.*context deadline exceeded)\)\. Try a shorter window/);
+    }
   });
 
   it('perflens report --prometheus: the window per instance and route, history, server alerts (JSON and table)', async () => {
@@ -351,8 +363,9 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
     assert.equal(await runCli([...base, '--budget', 'p95<50ms'], bad), 1);
     const broken = JSON.parse(bad.stdout) as { budget: { status: string; actual: number }[] };
     assert.equal(broken.budget[0]!.status, 'fail');
-    // 120 ms and 300 ms injected: across both instances the p95 lands in the 300 ms instance's bucket.
-    assert.ok(broken.budget[0]!.actual > 250 && broken.budget[0]!.actual <= 500, String(broken.budget[0]!.actual));
+    // 120 ms and 300 ms injected: across both instances the p95 lands in the 300 ms instance's
+    // bucket (0.25–0.5 s) or, on a loaded machine that serves slower still, a later one.
+    assert.ok(broken.budget[0]!.actual > 250, String(broken.budget[0]!.actual));
     const human = capture();
     assert.equal(await runCli(base.filter((a) => a !== '--json').concat(['--budget', 'p95<50ms']), human), 1);
     assert.match(human.stdout, /FAIL +p95<50ms/);
