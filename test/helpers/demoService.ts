@@ -19,6 +19,8 @@ export interface DemoOptions {
   inspectPort?: number;
   hot?: boolean;
   dbPath?: string;
+  /** Extra flags for node itself, before the script (e.g. V8 flags). */
+  nodeFlags?: string[];
   /** Whether the service sends itself its gentle background traffic; off by default in tests. */
   traffic?: boolean;
 }
@@ -64,7 +66,7 @@ export function buildDemoService(): Promise<void> {
 }
 
 function serverArgs(opts: DemoOptions): string[] {
-  const args: string[] = [];
+  const args: string[] = [...(opts.nodeFlags ?? [])];
   if (opts.inspectPort !== undefined) args.push(`--inspect=127.0.0.1:${opts.inspectPort}`);
   args.push(DEMO_SERVER_JS, '--host', '127.0.0.1', '--port', String(opts.port ?? 0), '--exit-on-stdin-close');
   if (opts.poolSize !== undefined) args.push('--pool-size', String(opts.poolSize));
