@@ -68,6 +68,10 @@ export class HistoryFileRefused extends Error {
   }
 }
 
+export function sideFileRefusal(file: string, side: string): HistoryFileRefused {
+  return new HistoryFileRefused('busy', file, `${side} holds changes that are not in ${file} itself: another program (sqlite3, a database browser) has the history open, or stopped before a checkpoint. Close that program, or run sqlite3 "${file}" "PRAGMA wal_checkpoint(TRUNCATE)", then try again`);
+}
+
 export interface OpenedDatabase {
   db: Database;
   /** True when an existing file was loaded (false: a fresh database). */
@@ -121,7 +125,7 @@ export function inspectHistoryBytes(SQL: SqlJsStatic, bytes: Uint8Array): Verdic
 }
 
 /** A -wal or -journal with content means another program has changes that are not in the main file yet. */
-function pendingSideFile(file: string): string | undefined {
+export function pendingSideFile(file: string): string | undefined {
   for (const suffix of ['-wal', '-journal']) {
     const size = fs.statSync(`${file}${suffix}`, { throwIfNoEntry: false })?.size ?? 0;
     if (size > 0) return `${file}${suffix}`;
@@ -163,7 +167,7 @@ export async function openDatabaseFile(SQL: SqlJsStatic, file: string | undefine
     const side = pendingSideFile(file);
     if (side) {
       if (verdict.kind === 'ours') verdict.db.close();
-      throw new HistoryFileRefused('busy', file, `${side} holds changes that are not in ${file} itself: another program (sqlite3, a database browser) has the history open, or stopped before a checkpoint. Close that program, or run sqlite3 "${file}" "PRAGMA wal_checkpoint(TRUNCATE)", then try again.`);
+      throw sideFileRefusal(file, side);
     }
     if (verdict.kind === 'ours') return { db: verdict.db, loaded: true, fingerprint };
     const movedTo = `${file}.corrupt-${timeTag(now)}`;

@@ -246,6 +246,7 @@ export class HistoryStore {
       for (const id of ids) this.run(`DELETE FROM ${table} WHERE series = ? AND t < ?`, [id, now - keep]);
     }
     this.alerts.deleteBefore(now - this.retentionMs);
+    this.pending?.dropBefore({ raw: now - this.rawRetentionMs, rollup_1m: now - this.minuteRetentionMs, rollup_1h: now - this.retentionMs, alerts: now - this.retentionMs });
   }
 
   /** The resolution a chart of [from, to] should read: raw up to 2 h, 1 min up to 2 days, else 1 h. */

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { Database, SqlJsStatic } from '../util/sqljs';
 import { readUserFile } from '../util/userFile';
 import type { FileFingerprint } from './dbFile';
-import { currentFingerprint, HISTORY_MAX_BYTES, HistoryFileRefused, inspectHistoryBytes, sameFingerprint, writeFileAtomic } from './dbFile';
+import { currentFingerprint, HISTORY_MAX_BYTES, HistoryFileRefused, inspectHistoryBytes, pendingSideFile, sameFingerprint, sideFileRefusal, writeFileAtomic } from './dbFile';
 import type { FileLockOptions } from './fileLock';
 import { withFileLock } from './fileLock';
 import { PendingChanges } from './pending';
@@ -56,6 +56,9 @@ export class HistoryFile {
   }
 
   private async saveLocked(bytes: Uint8Array, batch: PendingChanges, hooks: SaveHooks): Promise<void> {
+    // Replacing the main file under another program's -wal would corrupt what that program committed.
+    const side = pendingSideFile(this.file);
+    if (side) throw sideFileRefusal(this.file, side);
     const current = await currentFingerprint(this.file);
     if (current === undefined || sameFingerprint(current, this.fingerprint)) {
       this.fingerprint = await writeFileAtomic(this.file, bytes);

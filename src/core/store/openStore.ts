@@ -26,7 +26,7 @@ export async function openHistoryStore(opts: HistoryStoreOptions = {}): Promise<
     const file = opts.file ? new HistoryFile(opts.file, SQL, opened.fingerprint, opts.lock) : undefined;
     return ok(new HistoryStore(opened.db, opts, opened.movedAside, file));
   } catch (e) {
-    if (e instanceof HistoryFileRefused) return fail('refused', e.message, e);
+    if (e instanceof HistoryFileRefused) return fail('refused', e.message.replace(/\.?$/, '.'), e);
     return fail('io', `Could not open the metric history ${opts.file}: ${fileErrorReason(e)}.`, e);
   }
 }

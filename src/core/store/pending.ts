@@ -81,6 +81,16 @@ export class PendingChanges {
     this.alerts.push(row);
   }
 
+  /**
+   * Forgets changes that retention has deleted from the database too (only matters while saves
+   * keep failing: otherwise each save empties the journal).
+   */
+  dropBefore(cut: { raw: number; rollup_1m: number; rollup_1h: number; alerts: number }): void {
+    for (const [k, r] of this.raw) if (r.t < cut.raw) this.raw.delete(k);
+    for (const table of ['rollup_1m', 'rollup_1h'] as const) for (const [k, r] of this.rollups[table]) if (r.t < cut[table]) this.rollups[table].delete(k);
+    this.alerts = this.alerts.filter((a) => (a[1] as number) >= cut.alerts);
+  }
+
   /** Adds what `later` holds (used when a save fails: its changes go back in front of newer ones). */
   absorb(later: PendingChanges): void {
     for (const [k, v] of later.series) this.series.set(k, v);

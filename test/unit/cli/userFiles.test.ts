@@ -37,11 +37,13 @@ describe('cli: files that are not what PerfLens reads', function () {
     }
   });
 
-  it('profile summarize refuses a named pipe and /dev/zero at once (exit 2)', async () => {
-    for (const [file, what] of [[fifo, /named pipe \(FIFO\)/], ['/dev/zero', /character device/]] as const) {
-      const io = capture();
-      assert.equal(await runCli(['profile', 'summarize', file], io), 2, file);
-      assert.match(io.stderr, what, file);
+  it('profile summarize, forecast and metrics parse refuse a named pipe and /dev/zero at once (exit 2)', async () => {
+    for (const command of [['profile', 'summarize'], ['forecast', '--input'], ['metrics', 'parse']]) {
+      for (const [file, what] of [[fifo, /named pipe \(FIFO\)/], ['/dev/zero', /character device/]] as const) {
+        const io = capture();
+        assert.equal(await runCli([...command, file], io), 2, `${command.join(' ')} ${file}`);
+        assert.match(io.stderr, what, `${command.join(' ')} ${file}`);
+      }
     }
   });
 

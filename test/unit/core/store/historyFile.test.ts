@@ -105,6 +105,35 @@ describe('HistoryStore: only its own files', () => {
     assert.equal(s.alertHistory()[0]?.message, 'from sqlite3');
   });
 
+  it('does not save over its own file while another program has changes in its -wal', async () => {
+    const clock = new ManualClock(T0);
+    const file = path.join(dir, 'history.sqlite');
+    await writeHistory(file, clock);
+    const s = await open({ clock, file });
+    stores.push(s);
+    s.recordValue('svc', 'x', {}, T0 + 1000, 2);
+    const other = new Database(file);
+    try {
+      other.pragma('journal_mode = WAL');
+      other.pragma('wal_autocheckpoint = 0');
+      other.exec("INSERT INTO alert_events (target, time, rule, severity, state, message) VALUES ('svc', 1, 'r', 'info', 'firing', 'from sqlite3')");
+      const before = snapshotDir(dir);
+      const r = await s.persistNow();
+      assert.ok(!r.ok);
+      assert.equal(r.error.kind, 'refused');
+      assert.match(r.error.message, /-wal holds changes/);
+      assert.deepEqual(snapshotDir(dir), before);
+    } finally {
+      other.close();
+    }
+    // Once the other program has closed (its changes checkpointed), the save merges both.
+    assert.ok((await s.persistNow()).ok);
+    const check = await open({ clock, file });
+    stores.push(check);
+    assert.equal(check.alertHistory()[0]?.message, 'from sqlite3');
+    assert.equal(check.query('svc', 'x', {}, T0 - 1, T0 + 2000, { resolution: 'raw' }).points.length, 2);
+  });
+
   it('sets a damaged history of its own aside together with the -shm and -wal beside it', async () => {
     const clock = new ManualClock(T0);
     const file = path.join(dir, 'history.sqlite');
