@@ -2,7 +2,7 @@ import type { CliIO } from './io';
 
 /**
  * Ctrl-C during a collection window (report, analyze, check) ends the window early; the command
- * then reports on what it collected, and report still saves its --db history.
+ * then reports on what it collected, and report still saves its --history file.
  */
 export class WindowInterrupt {
   private stopped = false;

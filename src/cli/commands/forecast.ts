@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CliCommand } from '../command';
 import { flagString, parseArgs } from '../args';
@@ -8,6 +7,7 @@ import { DEFAULT_ANALYZER_SETTINGS } from '../../core/analyzers/settings';
 import { forecastSeries } from '../../core/analyzers/trends';
 import { UserError, fileErrorReason } from '../../core/util/result';
 import { plural } from '../../core/util/format';
+import { readUserFile } from '../../core/util/userFile';
 
 const USAGE = `Usage: perflens forecast --input FILE.csv [--days 30] [--time-column NAME|N] [--value-column NAME|N] [--confidence 0.95] [--json]
 
@@ -45,7 +45,7 @@ export const forecastCommand: CliCommand = {
     const file = path.resolve(io.cwd, input);
     let text: string;
     try {
-      text = await fs.promises.readFile(file, 'utf8');
+      text = (await readUserFile(file, { maxBytes: 256 * 1024 * 1024, what: 'CSV file' })).bytes.toString('utf8');
     } catch (e) {
       throw new UserError(`Cannot read ${input}: ${fileErrorReason(e)}.`);
     }

@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CliCommand } from '../command';
 import { flagString, parseArgs } from '../args';
@@ -6,7 +5,8 @@ import type { CliIO } from '../io';
 import { EXIT_OK } from '../io';
 import { ExpositionError, formatValue, parseExposition } from '../../core/metrics/parser';
 import type { Exemplar, ExpositionFormat, MetricFamily, ParseResult, Sample } from '../../core/metrics/types';
-import { UserError, errorMessage } from '../../core/util/result';
+import { UserError, fileErrorReason } from '../../core/util/result';
+import { readUserFile } from '../../core/util/userFile';
 
 const USAGE = `Usage: perflens metrics parse FILE [--strict] [--format auto|prometheus|openmetrics] [--json]
 
@@ -72,9 +72,9 @@ async function readInput(file: string, io: CliIO): Promise<Buffer> {
     return Buffer.concat(chunks);
   }
   try {
-    return await fs.promises.readFile(path.resolve(io.cwd, file));
+    return (await readUserFile(path.resolve(io.cwd, file), { maxBytes: 256 * 1024 * 1024, what: 'metrics file' })).bytes;
   } catch (e) {
-    throw new UserError(`Cannot read ${file}: ${errorMessage(e)}`);
+    throw new UserError(`Cannot read ${file}: ${fileErrorReason(e)}.`);
   }
 }
 

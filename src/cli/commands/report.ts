@@ -148,7 +148,7 @@ export function problemLines(errors: SessionSummary['errors']): string[] {
   return ['', 'Collection problems:', ...errors.map((e) => `  ${e.source} (${e.count}×): ${e.message}`)];
 }
 
-const USAGE = `Usage: perflens report --url URL [--duration 30s] [--interval 5s] [--db FILE] [--json]
+const USAGE = `Usage: perflens report --url URL [--duration 30s] [--interval 5s] [--history FILE] [--json]
        perflens report --prometheus URL --selector 'job="api"' [--duration 5m] [--json]
 
 Attaches to a running service for --duration and reports what it saw: request rate, error rate
@@ -160,10 +160,13 @@ percentiles come from the window's merged histogram buckets.
 ${TARGET_USAGE}
   --duration D            how long to watch (default 30s; at least 1s: rates need two scrapes)
   --interval D            time between collections (default: duration / 10, between 1s and 5s)
-  --db FILE               also record the snapshots into this history file (created if missing)
+  --history FILE          also record the snapshots into this PerfLens history file (created if
+                          missing; an existing file that is not a PerfLens history is refused
+                          and left untouched)
 
-Ctrl-C ends the window early; what was collected is still reported (and saved to --db).
-Exit codes: 0 reported, 2 bad usage, nothing could be collected, or --db could not be written.
+Ctrl-C ends the window early; what was collected is still reported (and saved to --history).
+Exit codes: 0 reported, 2 bad usage, nothing could be collected, or --history could not be used or
+written.
 --json prints {target, window: {from, to, durationMs}, intervalMs, snapshots, measuredSeconds,
 health?, http?: {requestRate, errorRate, requests, avgMs?, p50Ms?, p95Ms?, p99Ms?, routes: [...]},
 pools?, caches?, queries?, process?, system?, presets?, errors: [{source, kind, message, count}],
@@ -180,9 +183,11 @@ export const reportCommand: CliCommand = {
   summary: 'Watch a service for a while and report rates, latencies, health, process and system',
   usage: USAGE,
   async run(argv, io: CliIO) {
-    const args = parseArgs(argv, { valued: [...TARGET_FLAGS, 'db', ...PROMETHEUS_VALUED_FLAGS], boolean: ['allow-remote', ...PROMETHEUS_BOOLEAN_FLAGS] });
+    const args = parseArgs(argv, { valued: [...TARGET_FLAGS, 'history', 'db', ...PROMETHEUS_VALUED_FLAGS], boolean: ['allow-remote', ...PROMETHEUS_BOOLEAN_FLAGS] });
+    // --db names an application's database (explain); a history given there could be that database.
+    if (args.flags.has('db')) throw new UserError('report records into a PerfLens history file with --history FILE; --db is the application database that explain reads.');
     if (wantsPrometheus(args)) {
-      if (args.flags.has('db')) throw new UserError('--db records what PerfLens collects itself; with --prometheus the server already keeps the history.');
+      if (args.flags.has('history')) throw new UserError('--history records what PerfLens collects itself; with --prometheus the server already keeps the history.');
       return runPrometheusReport(args, io);
     }
     const durationMs = durationFlag(args, 'duration') ?? 30_000;
@@ -190,9 +195,9 @@ export const reportCommand: CliCommand = {
     const intervalMs = intervalFlag(args, Math.min(5000, Math.max(1000, Math.round(durationMs / 10))));
     if (intervalMs > durationMs) throw new UserError('--interval must not be longer than --duration.');
     const session = sessionFromArgs(args, 'report', intervalMs);
-    const dbFile = flagString(args, 'db');
-    const store = dbFile ? await openHistoryStore({ file: dbFile }) : undefined;
-    if (store && !store.ok) throw new UserError(store.error.message);
+    const historyPath = flagString(args, 'history');
+    const store = historyPath ? await openHistoryStore({ file: historyPath }) : undefined;
+    if (store && !store.ok) throw new UserError(store.error.kind === 'refused' ? `${store.error.message} Pass a new file name to --history.` : store.error.message);
     const history = store?.value;
     if (history?.movedAside) io.err(`perflens: ${history.movedAside.reason}`);
     let snaps: Snapshot[];
@@ -215,14 +220,14 @@ export const reportCommand: CliCommand = {
     }
     if (args.flags.has('json')) {
       const out: Record<string, unknown> = { ...summary, intervalMs };
-      if (dbFile) out.history = { file: dbFile, ...(history?.movedAside ? { movedAside: history.movedAside } : {}), ...(saveError ? { error: saveError } : {}) };
+      if (historyPath) out.history = { file: historyPath, ...(history?.movedAside ? { movedAside: history.movedAside } : {}), ...(saveError ? { error: saveError } : {}) };
       io.out(JSON.stringify(out, null, 2));
     } else {
       io.out(reportLines(summary, intervalMs).join('\n'));
-      if (dbFile && !saveError) io.out(`\nRecorded ${snaps.length} snapshots into ${dbFile}.`);
+      if (historyPath && !saveError) io.out(`\nRecorded ${snaps.length} snapshots into ${historyPath}.`);
     }
     // The report stands, but the history asked for was not written: that is a failed run.
-    if (saveError) io.err(`perflens: ${saveError.replace(/\.?$/, '.')} The report above was not recorded; choose a writable --db path.`);
+    if (saveError) io.err(`perflens: ${saveError.replace(/\.?$/, '.')} The report above was not recorded; choose a writable --history path.`);
     return saveError ? EXIT_USAGE : EXIT_OK;
   },
 };

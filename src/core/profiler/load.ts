@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { importProfile } from './formats/index';
 import type { ImportOptions } from './formats/index';
@@ -6,6 +5,7 @@ import type { ImportedProfile } from './formats/types';
 import { SourceMapResolver } from './sourcemaps';
 import type { Result } from '../util/result';
 import { fail, fileErrorReason, ok } from '../util/result';
+import { readUserFile } from '../util/userFile';
 
 export interface LoadOptions extends ImportOptions {
   /** Map frames through source maps and resolve files (default true). */
@@ -21,7 +21,7 @@ export interface LoadOptions extends ImportOptions {
 export async function loadProfileFile(file: string, opts: LoadOptions = {}): Promise<Result<ImportedProfile, 'read' | 'unrecognized' | 'invalid'>> {
   let bytes: Buffer;
   try {
-    bytes = await fs.promises.readFile(file);
+    bytes = (await readUserFile(file, { maxBytes: 1024 * 1024 * 1024, what: 'profile' })).bytes;
   } catch (e) {
     return fail('read', `Cannot read ${file}: ${fileErrorReason(e)}.`);
   }

@@ -6,6 +6,7 @@ import type { RawSourceMap } from 'source-map';
 import { remapProfile } from './builder';
 import type { Frame, Profile } from './model';
 import { errorMessage } from '../util/result';
+import { readUserFile } from '../util/userFile';
 
 export interface SourceMapOptions {
   /** Folders that relative file names (pstats, py-spy, folded) are resolved against. */
@@ -42,7 +43,7 @@ export function localPathOf(file: string): string | undefined {
 
 async function defaultReadFile(file: string): Promise<string | undefined> {
   try {
-    return await fs.promises.readFile(file, 'utf8');
+    return (await readUserFile(file, { maxBytes: 256 * 1024 * 1024, what: 'source or source map' })).bytes.toString('utf8');
   } catch {
     return undefined;
   }

@@ -4,6 +4,7 @@ import type { Database } from '../util/sqljs';
 import { loadSqlJs } from '../util/sqljs';
 import type { Result } from '../util/result';
 import { errorMessage, fail, ok } from '../util/result';
+import { readUserFile, UserFileError } from '../util/userFile';
 
 export interface ColumnInfo {
   name: string;
@@ -65,20 +66,16 @@ export async function loadDatabaseFile(file: string, opts: { maxBytes?: number }
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_DATABASE_BYTES;
   let bytes: Buffer;
   try {
-    const stat = await fs.promises.stat(file);
-    if (stat.isDirectory()) return fail('unreadable', `${file} is a folder; pass the SQLite file inside it.`);
     // The copy lives in memory (twice, briefly, while sql.js takes it): refuse what would not fit.
-    if (stat.size > maxBytes) {
-      return fail('too-large', `${file} is ${Math.round(stat.size / 1024 / 1024)} MB, more than the ${Math.round(maxBytes / 1024 / 1024)} MB PerfLens copies into memory. Explain on a smaller copy (e.g. a sample of the rows with the same schema and indexes).`);
-    }
-    bytes = await fs.promises.readFile(file);
+    bytes = (await readUserFile(file, { maxBytes, what: 'database', raiseWith: 'explain on a smaller copy, e.g. a sample of the rows with the same schema and indexes' })).bytes;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return fail('not-found', `No database file at ${file}. Check the path of the service's SQLite file (on the command line: --db FILE).`);
-    if (code === 'EBUSY' || code === 'EPERM' || code === 'EACCES') {
-      return fail('locked', `${file} could not be read (${code}): another program holds it exclusively. Stop the service or copy the file (with its -wal file) and point PerfLens at the copy.`, e);
+    if (!(e instanceof UserFileError)) return fail('unreadable', `${file} could not be read: ${errorMessage(e)}`, e);
+    if (e.kind === 'not-found' && e.code === 'ENOENT') return fail('not-found', `No database file at ${file}. Check the path of the service's SQLite file (on the command line: --db FILE).`);
+    if (e.code === 'EBUSY' || e.code === 'EPERM' || e.code === 'EACCES') {
+      return fail('locked', `${file} could not be read (${e.code}): another program holds it exclusively. Stop the service or copy the file (with its -wal file) and point PerfLens at the copy.`, e);
     }
-    return fail('unreadable', `${file} could not be read: ${errorMessage(e)}`, e);
+    if (e.kind === 'too-large') return fail('too-large', e.message, e);
+    return fail('unreadable', e.message, e);
   }
   if (bytes.length < 100 || !bytes.subarray(0, 16).equals(HEADER)) {
     return fail('not-sqlite', `${file} is not a SQLite database (its first bytes are not "SQLite format 3"). Point PerfLens at the service's .db/.sqlite file.`);

@@ -39,28 +39,29 @@ CREATE TABLE IF NOT EXISTS alert_events (id INTEGER PRIMARY KEY, target TEXT NOT
 CREATE INDEX IF NOT EXISTS alert_events_time ON alert_events (time);
 `;
 
+/** An alert event as an alert_events row without its id (the column order of the INSERT below). */
+export function alertRow(e: AlertEvent): SqlValue[] {
+  return [e.targetId, e.time, e.rule, e.severity, e.state, e.message, e.value ?? null, e.threshold ?? null, e.data === undefined ? null : JSON.stringify(e.data)];
+}
+
+/** Creates the alert table in `db` where it is missing. */
+export function ensureAlertSchema(db: Database): void {
+  db.exec(SCHEMA);
+}
+
 export class AlertLog {
   constructor(
-    private readonly db: Database,
+    /** The store's current database (a save that merges with another writer's file replaces it). */
+    private readonly db: () => Database,
     private readonly changed: () => void,
   ) {
-    db.exec(SCHEMA);
+    ensureAlertSchema(db());
   }
 
   record(e: AlertEvent): number {
-    this.db.run('INSERT INTO alert_events (target, time, rule, severity, state, message, value, threshold, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-      e.targetId,
-      e.time,
-      e.rule,
-      e.severity,
-      e.state,
-      e.message,
-      e.value ?? null,
-      e.threshold ?? null,
-      e.data === undefined ? null : JSON.stringify(e.data),
-    ]);
+    this.db().run('INSERT INTO alert_events (target, time, rule, severity, state, message, value, threshold, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', alertRow(e));
     this.changed();
-    return Number(this.db.exec('SELECT last_insert_rowid()')[0]!.values[0]![0]);
+    return Number(this.db().exec('SELECT last_insert_rowid()')[0]!.values[0]![0]);
   }
 
   history(f: AlertHistoryFilter = {}): StoredAlertEvent[] {
@@ -75,7 +76,7 @@ export class AlertLog {
     if (f.from !== undefined) add('time >= ?', f.from);
     if (f.to !== undefined) add('time <= ?', f.to);
     params.push(Math.max(1, Math.floor(f.limit ?? 500)));
-    const st = this.db.prepare(`SELECT id, target, time, rule, severity, state, message, value, threshold, data FROM alert_events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY time DESC, id DESC LIMIT ?`);
+    const st = this.db().prepare(`SELECT id, target, time, rule, severity, state, message, value, threshold, data FROM alert_events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY time DESC, id DESC LIMIT ?`);
     try {
       st.bind(params);
       const out: StoredAlertEvent[] = [];
@@ -94,6 +95,6 @@ export class AlertLog {
   }
 
   deleteBefore(time: number): void {
-    this.db.run('DELETE FROM alert_events WHERE time < ?', [time]);
+    this.db().run('DELETE FROM alert_events WHERE time < ?', [time]);
   }
 }

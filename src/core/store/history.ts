@@ -10,16 +10,21 @@ import type { HistogramDelta, Snapshot } from '../session/types';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
 import type { Result } from '../util/result';
-import { errorMessage, fail, fileErrorReason, ok } from '../util/result';
+import { fail, fileErrorReason, ok } from '../util/result';
 import type { Database, SqlValue, Statement } from '../util/sqljs';
-import { loadSqlJs } from '../util/sqljs';
-import { AlertLog } from './alerts';
+import { UserFileError } from '../util/userFile';
+import { AlertLog, alertRow } from './alerts';
 import type { AlertEvent, AlertHistoryFilter, StoredAlertEvent } from './alerts';
 import type { MovedAside } from './dbFile';
-import { HISTORY_APPLICATION_ID, HISTORY_SCHEMA_VERSION, openDatabaseFile, writeFileAtomic } from './dbFile';
+import { HistoryFileRefused } from './dbFile';
+import { FileLockBusyError } from './fileLock';
+import { ensureHistorySchema } from './schema';
 import { flattenSnapshot } from './flatten';
 import type { HistogramPart } from './histogramCodec';
 import { decodeHistogram, encodeHistogram, labelsJson, mergeHistogram } from './histogramCodec';
+import type { HistoryFile } from './historyFile';
+import type { PendingChanges, RollupTable, SeriesKey } from './pending';
+import { combineRollup, rollupFromRow } from './pending';
 import type { HistoryStoreOptions, LatencyOverRange, RangeResult, Resolution, SeriesInfo } from './storeTypes';
 
 export type { HistoryStoreOptions, LatencyOverRange, RangePoint, RangeResult, Resolution, SeriesInfo } from './storeTypes';
@@ -37,15 +42,6 @@ const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-const SCHEMA = `
-PRAGMA application_id = ${HISTORY_APPLICATION_ID};
-PRAGMA user_version = ${HISTORY_SCHEMA_VERSION};
-CREATE TABLE IF NOT EXISTS series (id INTEGER PRIMARY KEY, target TEXT NOT NULL, name TEXT NOT NULL, labels TEXT NOT NULL, UNIQUE (target, name, labels));
-CREATE TABLE IF NOT EXISTS raw (series INTEGER NOT NULL, t INTEGER NOT NULL, value REAL, hist TEXT, PRIMARY KEY (series, t)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS rollup_1m (series INTEGER NOT NULL, t INTEGER NOT NULL, vmin REAL, vmax REAL, vsum REAL, n INTEGER, hist TEXT, PRIMARY KEY (series, t)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS rollup_1h (series INTEGER NOT NULL, t INTEGER NOT NULL, vmin REAL, vmax REAL, vsum REAL, n INTEGER, hist TEXT, PRIMARY KEY (series, t)) WITHOUT ROWID;
-`;
-
 export class HistoryStore {
   readonly retentionMs: number;
   readonly rawRetentionMs: number;
@@ -54,30 +50,48 @@ export class HistoryStore {
   readonly alerts: AlertLog;
   private readonly clock: Clock;
   private readonly seriesIds = new Map<string, number>();
+  /** The reverse of seriesIds, for the changes kept for the next save (by name, not id). */
+  private readonly seriesKeys = new Map<number, SeriesKey>();
   private readonly minuteAcc = new Map<number, Accumulator>();
   private readonly hourAcc = new Map<number, Accumulator>();
   private lastRetention = -Infinity;
   private saveTimer?: unknown;
-  private saving?: Promise<Result<void, 'io'>>;
+  private saving?: Promise<Result<void, 'io' | 'refused'>>;
   private dirtyFlag = false;
   private inTx = false;
   private readonly statements = new Map<string, Statement>();
   private closed = false;
 
   constructor(
-    private readonly db: Database,
+    private db: Database,
     private readonly opts: HistoryStoreOptions,
-    /** Set when the file at open time was unusable and was moved aside. */
+    /** Set when the file at open time was damaged and was moved aside. */
     readonly movedAside?: MovedAside,
+    /** The file this history is saved to (none: kept in memory only). */
+    private readonly historyFile?: HistoryFile,
   ) {
     this.clock = opts.clock ?? systemClock;
     this.retentionMs = (opts.retentionDays ?? 30) * DAY;
     this.rawRetentionMs = (opts.rawRetentionHours ?? 6) * HOUR;
     this.minuteRetentionMs = (opts.minuteRetentionHours ?? 48) * HOUR;
-    db.exec(SCHEMA);
+    ensureHistorySchema(db);
     this.tuneConnection();
-    this.alerts = new AlertLog(db, () => this.touch());
-    for (const row of this.rows('SELECT id, target, name, labels FROM series')) this.seriesIds.set(`${row[1]}\0${row[2]}\0${row[3]}`, row[0] as number);
+    this.alerts = new AlertLog(() => this.db, () => this.touch());
+    this.loadSeriesIds();
+  }
+
+  private loadSeriesIds(): void {
+    this.seriesIds.clear();
+    this.seriesKeys.clear();
+    for (const row of this.rows('SELECT id, target, name, labels FROM series')) {
+      this.seriesIds.set(`${row[1]}\0${row[2]}\0${row[3]}`, row[0] as number);
+      this.seriesKeys.set(row[0] as number, [row[1] as string, row[2] as string, row[3] as string]);
+    }
+  }
+
+  /** Changes to keep for the next save (only when there is a file to save to). */
+  private get pending(): PendingChanges | undefined {
+    return this.historyFile?.pending;
   }
 
   /**
@@ -148,6 +162,8 @@ export class HistoryStore {
       this.run('INSERT INTO series (target, name, labels) VALUES (?, ?, ?)', [target, name, lj]);
       id = Number(this.rows('SELECT last_insert_rowid()')[0]![0]);
       this.seriesIds.set(key, id);
+      this.seriesKeys.set(id, [target, name, lj]);
+      this.pending?.addSeries([target, name, lj]);
     }
     return id;
   }
@@ -174,7 +190,9 @@ export class HistoryStore {
     this.begin();
     // Samples older than a table's window would be deleted at once, so they skip it (backfills).
     if (t >= now - this.rawRetentionMs) {
-      this.run('INSERT OR REPLACE INTO raw (series, t, value, hist) VALUES (?, ?, ?, ?)', [id, t, value, hist ? encodeHistogram(hist) : null]);
+      const encoded = hist ? encodeHistogram(hist) : null;
+      this.run('INSERT OR REPLACE INTO raw (series, t, value, hist) VALUES (?, ?, ?, ?)', [id, t, value, encoded]);
+      this.pending?.addRaw(this.seriesKeys.get(id)!, t, value, encoded);
     }
     this.accumulate(this.minuteAcc, 'rollup_1m', MINUTE, this.minuteRetentionMs, id, t, value, hist);
     this.accumulate(this.hourAcc, 'rollup_1h', HOUR, this.retentionMs, id, t, value, hist);
@@ -182,7 +200,7 @@ export class HistoryStore {
     if (now - this.lastRetention >= 10 * MINUTE) this.applyRetention();
   }
 
-  private accumulate(accs: Map<number, Accumulator>, table: string, width: number, keepMs: number, id: number, t: number, value: number, hist: HistogramPart | undefined): void {
+  private accumulate(accs: Map<number, Accumulator>, table: RollupTable, width: number, keepMs: number, id: number, t: number, value: number, hist: HistogramPart | undefined): void {
     const bucket = Math.floor(t / width) * width;
     let acc = accs.get(id);
     if (acc && acc.t !== bucket) {
@@ -198,19 +216,13 @@ export class HistoryStore {
   }
 
   /** Merges an accumulator into its rollup row (read, combine, write: rows also merge across flushes). */
-  private flushOne(table: string, id: number, acc: Accumulator, keepMs: number, width: number): void {
+  private flushOne(table: RollupTable, id: number, acc: Accumulator, keepMs: number, width: number): void {
     if (acc.n === 0 || acc.t + width < this.clock.now() - keepMs) return;
     const old = this.rows(`SELECT vmin, vmax, vsum, n, hist FROM ${table} WHERE series = ? AND t = ?`, [id, acc.t])[0];
-    let { min, max, sum, n } = acc;
-    let hist = acc.hist;
-    if (old) {
-      min = Math.min(min, old[0] as number);
-      max = Math.max(max, old[1] as number);
-      sum += old[2] as number;
-      n += old[3] as number;
-      if (old[4]) hist = mergeHistogram(decodeHistogram(old[4] as string), hist);
-    }
-    this.run(`INSERT OR REPLACE INTO ${table} (series, t, vmin, vmax, vsum, n, hist) VALUES (?, ?, ?, ?, ?, ?, ?)`, [id, acc.t, min, max, sum, n, hist ? encodeHistogram(hist) : null]);
+    const part = { min: acc.min, max: acc.max, sum: acc.sum, n: acc.n, ...(acc.hist ? { hist: acc.hist } : {}) };
+    const c = combineRollup(part, old ? rollupFromRow(old) : undefined);
+    this.run(`INSERT OR REPLACE INTO ${table} (series, t, vmin, vmax, vsum, n, hist) VALUES (?, ?, ?, ?, ?, ?, ?)`, [id, acc.t, c.min, c.max, c.sum, c.n, c.hist ? encodeHistogram(c.hist) : null]);
+    this.pending?.addRollup(table, this.seriesKeys.get(id)!, acc.t, part);
   }
 
   /** Writes the open minute/hour buckets so queries and saves see everything recorded so far. */
@@ -234,6 +246,7 @@ export class HistoryStore {
       for (const id of ids) this.run(`DELETE FROM ${table} WHERE series = ? AND t < ?`, [id, now - keep]);
     }
     this.alerts.deleteBefore(now - this.retentionMs);
+    this.pending?.dropBefore({ raw: now - this.rawRetentionMs, rollup_1m: now - this.minuteRetentionMs, rollup_1h: now - this.retentionMs, alerts: now - this.retentionMs });
   }
 
   /** The resolution a chart of [from, to] should read: raw up to 2 h, 1 min up to 2 days, else 1 h. */
@@ -297,6 +310,7 @@ export class HistoryStore {
   /** Records one alert event (firing, resolved, acknowledged…); returns its id. */
   recordAlertEvent(e: AlertEvent): number {
     this.begin();
+    this.pending?.addAlert(alertRow(e));
     return this.alerts.record(e);
   }
 
@@ -340,22 +354,29 @@ export class HistoryStore {
     return bytes;
   }
 
-  /** Saves now (atomic write). Saves never overlap; one requested during a save runs after it. */
-  async persistNow(): Promise<Result<void, 'io'>> {
-    const file = this.opts.file;
-    if (!file) return ok(undefined);
+  /**
+   * Saves now: atomically, under the file's lock, merged with the file's current rows when another
+   * writer saved since this store last read or wrote it. Saves never overlap; one requested during
+   * a save runs after it. A failed save keeps everything in memory for the next one.
+   */
+  async persistNow(): Promise<Result<void, 'io' | 'refused'>> {
+    const target = this.historyFile;
+    if (!target) return ok(undefined);
     while (this.saving) await this.saving;
     if (this.saveTimer !== undefined) {
       this.clock.clearTimeout(this.saveTimer);
       this.saveTimer = undefined;
     }
+    // The bytes and the pending changes are taken together, before any await.
     const data = this.exportBytes();
     this.dirtyFlag = false;
-    const run = writeFileAtomic(file, data).then(
+    const run = target.save(data, { ensureSchema: ensureHistorySchema, adopt: (merged, newer) => this.adopt(merged, newer) }).then(
       () => ok(undefined),
       (e: unknown) => {
         this.dirtyFlag = true;
-        return fail('io' as const, `Could not save the metric history to ${file}: ${fileErrorReason(e, 'write')}.`, e);
+        if (e instanceof HistoryFileRefused) return fail('refused' as const, `Could not save the metric history: ${e.message}.`, e);
+        const reason = e instanceof FileLockBusyError || e instanceof UserFileError ? e.message : fileErrorReason(e, 'write');
+        return fail('io' as const, `Could not save the metric history to ${target.file}: ${reason}.`, e);
       },
     );
     this.saving = run;
@@ -366,8 +387,19 @@ export class HistoryStore {
     }
   }
 
+  /** Takes over the database a merging save produced, with what was recorded during the save replayed onto it. */
+  private adopt(merged: Database, newer: PendingChanges): void {
+    this.commit();
+    newer.applyTo(merged);
+    this.statements.clear();
+    this.db.close();
+    this.db = merged;
+    this.tuneConnection();
+    this.loadSeriesIds();
+  }
+
   /** Saves pending changes and frees the database. */
-  async close(): Promise<Result<void, 'io'>> {
+  async close(): Promise<Result<void, 'io' | 'refused'>> {
     if (this.closed) return ok(undefined);
     const r = this.dirtyFlag ? await this.persistNow() : await (this.saving ?? Promise.resolve(ok(undefined)));
     this.closed = true;
@@ -377,24 +409,5 @@ export class HistoryStore {
     this.statements.clear();
     this.db.close();
     return r;
-  }
-}
-
-/**
- * Opens (or creates) the history. A file that is corrupt, foreign or from a newer version is moved
- * aside and reported in `store.movedAside`; only an unreadable file or folder is an error.
- */
-export async function openHistoryStore(opts: HistoryStoreOptions = {}): Promise<Result<HistoryStore, 'io' | 'wasm'>> {
-  let SQL;
-  try {
-    SQL = await loadSqlJs();
-  } catch (e) {
-    return fail('wasm', `Could not load the SQLite engine (sql-wasm.wasm): ${errorMessage(e)}`, e);
-  }
-  try {
-    const opened = await openDatabaseFile(SQL, opts.file, (opts.clock ?? systemClock).now());
-    return ok(new HistoryStore(opened.db, opts, opened.movedAside));
-  } catch (e) {
-    return fail('io', `Could not open the metric history ${opts.file}: ${fileErrorReason(e)}.`, e);
   }
 }

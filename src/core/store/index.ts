@@ -1,5 +1,6 @@
 /** The history store's public surface. */
-export { HistoryStore, openHistoryStore } from './history';
+export { HistoryStore } from './history';
+export { openHistoryStore } from './openStore';
 export { encodeHistogram, decodeHistogram } from './histogramCodec';
 export type { HistoryStoreOptions, LatencyOverRange, RangePoint, RangeResult, Resolution, SeriesInfo } from './storeTypes';
 export type { AlertEvent, AlertHistoryFilter, StoredAlertEvent } from './alerts';

@@ -1,5 +1,6 @@
 /** Public shapes of the history store's options and query results. */
 import type { Clock } from '../util/clock';
+import type { FileLockOptions } from './fileLock';
 
 export type Resolution = 'raw' | '1m' | '1h';
 
@@ -14,6 +15,8 @@ export interface HistoryStoreOptions {
   persistDebounceMs?: number;
   /** Called when a debounced save fails (the data stays in memory and the next save retries). */
   onPersistError?: (message: string) => void;
+  /** How saves wait for another PerfLens process saving the same file (see fileLock.ts). */
+  lock?: FileLockOptions;
 }
 
 export interface RangePoint {

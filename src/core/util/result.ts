@@ -1,3 +1,5 @@
+import { UserFileError } from './userFile';
+
 /**
  * Errors are values at boundaries: a collector, importer or loader returns one of these so one
  * broken source never stops the others.
@@ -33,6 +35,8 @@ export function errorMessage(e: unknown): string {
 
 /** Why a file could not be read or written, in words ("no such file"), instead of Node's "ENOENT: …, open '…'". */
 export function fileErrorReason(e: unknown, doing: 'read' | 'write' = 'read'): string {
+  // readUserFile's errors already say what the path is and what to do.
+  if (e instanceof UserFileError) return e.reason;
   const reasons: Record<string, string> = {
     ENOENT: doing === 'read' ? 'there is no such file' : 'its folder does not exist or cannot hold new files',
     EROFS: 'the file system is read-only',

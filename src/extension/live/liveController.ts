@@ -34,7 +34,11 @@ export function createLiveMonitor(context: vscode.ExtensionContext, log: vscode.
     const { openHistoryStore } = await import('../../core/store');
     const file = vscode.Uri.joinPath(context.globalStorageUri, HISTORY_FILE_NAME).fsPath;
     const r = await openHistoryStore({ file, retentionDays: settings.retentionDays, onPersistError: (m) => log.error(m) });
-    if (!r.ok) return fail(r.error.kind, r.error.message);
+    if (!r.ok) {
+      // A history file PerfLens did not write (or cannot read) is left alone; say so once, not only in the log.
+      void vscode.window.showWarningMessage(`PerfLens: ${r.error.message} Metrics are kept in memory for the last hour only.`);
+      return fail(r.error.kind, r.error.message);
+    }
     if (r.value.movedAside) {
       log.warn(r.value.movedAside.reason);
       void vscode.window.showWarningMessage(`PerfLens: ${r.value.movedAside.reason}`);

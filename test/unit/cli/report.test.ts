@@ -107,12 +107,12 @@ describe('cli: perflens report (real demo service)', function () {
     assert.ok(out.queries!.some((q) => q.statement === 'workspaces_list'));
   });
 
-  it('prints a readable report and records the snapshots into --db', async () => {
+  it('prints a readable report and records the snapshots into --history', async () => {
     demo = await startDemoService();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-report-'));
     const db = path.join(dir, 'history.sqlite');
     const io = capture();
-    const code = await runCli(['report', demo.url, '--duration', '1s', '--interval', '500ms', '--db', db], io);
+    const code = await runCli(['report', demo.url, '--duration', '1s', '--interval', '500ms', '--history', db], io);
     assert.equal(code, 0, io.stderr);
     // The heading gives the measured window (first to last snapshot), which a loaded machine stretches past 1 s.
     assert.match(io.stdout, /^PerfLens report for http:\/\/127\.0\.0\.1:\d+: \d+ s, 3 snapshots/);
@@ -129,11 +129,11 @@ describe('cli: perflens report (real demo service)', function () {
     }
   });
 
-  it('Ctrl-C ends the window early, still reports and saves --db (real CLI process)', async () => {
+  it('Ctrl-C ends the window early, still reports and saves --history (real CLI process)', async () => {
     demo = await startDemoService();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-report-'));
     const db = path.join(dir, 'history.sqlite');
-    const { code, stdout, stderr } = await runCliAndInterrupt(['report', '--url', demo.url, '--duration', '10m', '--interval', '200ms', '--db', db, '--json']);
+    const { code, stdout, stderr } = await runCliAndInterrupt(['report', '--url', demo.url, '--duration', '10m', '--interval', '200ms', '--history', db, '--json']);
     assert.equal(code, 0, stderr);
     assert.match(stderr, /interrupted; reporting on what was collected so far/);
     const out = JSON.parse(stdout) as ReportJson;
@@ -142,22 +142,28 @@ describe('cli: perflens report (real demo service)', function () {
     assert.ok(fs.existsSync(db), 'the history was saved');
   });
 
-  it('moves a corrupt --db aside, says so, and still reports', async () => {
+  it('moves a damaged history of its own aside, says so, and still reports', async () => {
     demo = await startDemoService();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-report-'));
     const db = path.join(dir, 'history.sqlite');
-    fs.writeFileSync(db, Buffer.alloc(4096, 0x42));
+    const own = await openHistoryStore({ file: db });
+    assert.ok(own.ok);
+    own.value.recordValue('svc', 'x', {}, Date.now(), 1);
+    assert.ok((await own.value.close()).ok);
+    const damaged = fs.readFileSync(db);
+    for (let i = 100; i < damaged.length; i += 7) damaged[i] = 0xa5;
+    fs.writeFileSync(db, damaged);
     const io = capture();
-    const code = await runCli(['report', '--url', demo.url, '--duration', '1s', '--interval', '1s', '--db', db, '--json'], io);
+    const code = await runCli(['report', '--url', demo.url, '--duration', '1s', '--interval', '1s', '--history', db, '--json'], io);
     assert.equal(code, 0, io.stderr);
     const out = JSON.parse(io.stdout) as ReportJson;
-    assert.match(io.stderr, /could not be used: it is not an SQLite database/);
+    assert.match(io.stderr, /could not be used: (SQLite reports it damaged|SQLite cannot read it)/);
     assert.ok(out.history?.movedAside && fs.existsSync(out.history.movedAside.movedTo));
     assert.ok(fs.existsSync(db));
   });
 });
 
-describe('cli: perflens report --db that cannot be written', () => {
+describe('cli: perflens report --history that cannot be written', () => {
   let demo: DemoHandle | undefined;
   after(async () => demo?.stop());
 
@@ -166,20 +172,20 @@ describe('cli: perflens report --db that cannot be written', () => {
     // Nothing can create files in /proc, root included: the history opens empty but cannot be saved.
     const db = `/proc/perflens-report-${process.pid}.db`;
     const io = capture();
-    const code = await runCli(['report', '--url', demo.url, '--duration', '1s', '--interval', '1s', '--db', db], io);
+    const code = await runCli(['report', '--url', demo.url, '--duration', '1s', '--interval', '1s', '--history', db], io);
     assert.equal(code, 2, io.stdout + io.stderr);
     assert.match(io.stdout, /^PerfLens report for /);
     assert.doesNotMatch(io.stdout, /Recorded \d+ snapshots/);
-    assert.match(io.stderr, /Could not save the metric history to \/proc\/perflens-report-\d+\.db: its folder does not exist or cannot hold new files\. The report above was not recorded; choose a writable --db path\./);
+    assert.match(io.stderr, /Could not save the metric history to \/proc\/perflens-report-\d+\.db: its folder does not exist or cannot hold new files\. The report above was not recorded; choose a writable --history path\./);
     const json = capture();
-    assert.equal(await runCli(['report', '--url', demo.url, '--duration', '1s', '--interval', '1s', '--db', db, '--json'], json), 2);
+    assert.equal(await runCli(['report', '--url', demo.url, '--duration', '1s', '--interval', '1s', '--history', db, '--json'], json), 2);
     assert.match((JSON.parse(json.stdout) as { history: { error: string } }).history.error, /Could not save/);
   });
 
-  it('a --db that is a folder exits 2 with the reason in words', async () => {
+  it('a --history that is a folder exits 2 with the reason in words', async () => {
     const io = capture();
-    assert.equal(await runCli(['report', '--url', 'http://127.0.0.1:9', '--duration', '1s', '--db', os.tmpdir()], io), 2);
-    assert.equal(io.stderr, `perflens: Could not open the metric history ${os.tmpdir()}: it is a folder, not a file.\n`);
+    assert.equal(await runCli(['report', '--url', 'http://127.0.0.1:9', '--duration', '1s', '--history', os.tmpdir()], io), 2);
+    assert.equal(io.stderr, `perflens: Could not open the metric history ${os.tmpdir()}: it is a folder, not a regular file; PerfLens reads a history file only from a regular file.\n`);
   });
 
   it('lists collection problems the way analyze and check list them', async () => {

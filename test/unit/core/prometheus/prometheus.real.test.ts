@@ -319,7 +319,7 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
     assert.equal(dayReport.historyStepSeconds, 900);
     assert.equal(dayReport.summary.instances.length, 2);
     const db = capture();
-    assert.equal(await runCli([...base, '--db', 'x.db'], db), 2);
+    assert.equal(await runCli([...base, '--history', 'x.db'], db), 2);
     assert.match(db.stderr, /server already keeps the history/);
   });
 

@@ -6,7 +6,6 @@ import { openHistoryStore } from '../../../../src/core/store';
 import type { HistoryStore } from '../../../../src/core/store';
 import type { Snapshot } from '../../../../src/core/session/types';
 import { ManualClock } from '../../../../src/core/util/clock';
-import { loadSqlJs } from '../../../../src/core/util/sqljs';
 
 const T0 = Date.UTC(2026, 10, 1, 0, 0, 0);
 const MIN = 60_000;
@@ -174,24 +173,5 @@ describe('HistoryStore', () => {
     assert.equal(store.movedAside.movedTo, `${file}.corrupt-2026-11-01T00-00-00-000Z`);
     assert.deepEqual(fs.readFileSync(store.movedAside.movedTo), bytes, 'the damaged file is kept as it was');
     assert.deepEqual(store.counts().series, 0);
-  });
-
-  it('moves aside a file that is not SQLite, and an SQLite file that is not ours', async () => {
-    const clock = new ManualClock(T0);
-    const file = path.join(dir, 'history.sqlite');
-    fs.writeFileSync(file, 'just some text a user saved here by mistake\n'.repeat(10));
-    store = await open({ clock, file });
-    assert.match(store.movedAside!.reason, /not an SQLite database/);
-    await store.close();
-    fs.rmSync(file, { force: true });
-    const SQL = await loadSqlJs();
-    const foreign = new SQL.Database();
-    foreign.exec('CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers (name) VALUES (\'Ada\');');
-    fs.writeFileSync(file, foreign.export());
-    foreign.close();
-    clock.advance(1000);
-    store = await open({ clock, file });
-    assert.match(store.movedAside!.reason, /not a PerfLens history file/);
-    assert.ok(fs.existsSync(store.movedAside!.movedTo));
   });
 });
