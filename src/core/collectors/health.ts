@@ -35,20 +35,38 @@ function short(text: string): string {
   return t.length > MAX_DETAIL ? t.slice(0, MAX_DETAIL - 1) + '…' : t;
 }
 
+/**
+ * How deep nested check lists are followed. Real services nest one or two levels; the body comes
+ * from the service, so a walk without a bound would let it choose our stack depth.
+ */
+export const MAX_CHECK_DEPTH = 16;
+const PREVIEW_DEPTH = 3;
+const PREVIEW_ITEMS = 8;
+
+/** A JSON-like preview of a value, bounded in depth and width (JSON.stringify is neither). */
+function preview(v: unknown, depth = 0): string {
+  if (v === null || typeof v !== 'object') return typeof v === 'string' ? JSON.stringify(v.length > MAX_DETAIL ? v.slice(0, MAX_DETAIL) : v) : String(v);
+  if (depth >= PREVIEW_DEPTH) return Array.isArray(v) ? '[…]' : '{…}';
+  const entries = Array.isArray(v) ? v.slice(0, PREVIEW_ITEMS + 1).map((x) => preview(x, depth + 1)) : Object.entries(v).slice(0, PREVIEW_ITEMS + 1).map(([k, x]) => `${JSON.stringify(k)}:${preview(x, depth + 1)}`);
+  if (entries.length > PREVIEW_ITEMS) entries[PREVIEW_ITEMS] = '…';
+  return Array.isArray(v) ? `[${entries.join(',')}]` : `{${entries.join(',')}}`;
+}
+
 function detailOf(o: Record<string, unknown>): string | undefined {
   for (const k of ['message', 'error', 'output', 'reason', 'description']) {
     const v = o[k];
     if (typeof v === 'string' && v.trim()) return short(v);
   }
-  if (o.details !== undefined && typeof o.details === 'object') return short(JSON.stringify(o.details));
-  const rest = Object.entries(o).filter(([k]) => k !== 'status' && k !== 'name');
-  return rest.length ? short(rest.map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ')) : undefined;
+  if (o.details !== undefined && typeof o.details === 'object') return short(preview(o.details));
+  const rest = Object.entries(o).filter(([k]) => k !== 'status' && k !== 'name').slice(0, PREVIEW_ITEMS);
+  return rest.length ? short(rest.map(([k, v]) => `${k}=${typeof v === 'object' ? preview(v) : String(v)}`).join(', ')) : undefined;
 }
 
-function checkFrom(name: string, raw: unknown): HealthCheckResult {
+function checkFrom(name: string, raw: unknown, depth = 0): HealthCheckResult {
   if (Array.isArray(raw)) {
+    if (depth >= MAX_CHECK_DEPTH) return { name, status: 'unknown', detail: `its lists are nested more than ${MAX_CHECK_DEPTH} levels deep; PerfLens reads no further` };
     // IETF draft: each check name maps to a list of observations; the worst one counts.
-    const parts = raw.map((r, i) => checkFrom(`${name}[${i}]`, r));
+    const parts = raw.map((r, i) => checkFrom(`${name}[${i}]`, r, depth + 1));
     const worst = parts.find((p) => p.status === 'down') ?? parts.find((p) => p.status === 'degraded') ?? parts.find((p) => p.status === 'unknown') ?? parts[0];
     return { name, status: worst?.status ?? 'unknown', ...(worst?.detail ? { detail: worst.detail } : {}) };
   }
@@ -121,19 +139,21 @@ export function interpretHealth(status: number, contentType: string, body: Buffe
 export interface HealthOptions {
   timeoutMs?: number;
   http?: HttpFn;
+  /** Stops the request in flight (a command's deadline): a failure, not a "down" verdict. */
+  signal?: AbortSignal;
 }
 
 /**
  * Asks the first health path that exists (the configured one, then the others: a 404 means
  * "not here", not "down"). Unreachable → down with the reason; no path answers → 'not-found'.
  */
-export async function checkHealth(baseUrl: string, paths: readonly string[], opts: HealthOptions = {}): Promise<Result<HealthSnapshot, 'not-found' | 'invalid-url'>> {
+export async function checkHealth(baseUrl: string, paths: readonly string[], opts: HealthOptions = {}): Promise<Result<HealthSnapshot, 'not-found' | 'invalid-url' | 'aborted'>> {
   const http = opts.http ?? httpRequest;
   for (const p of [...new Set(paths)]) {
     const url = joinUrl(baseUrl, p);
-    const r = await http(url, { timeoutMs: opts.timeoutMs ?? 2000, maxBytes: 1024 * 1024, headers: { accept: 'application/json, text/plain;q=0.9, */*;q=0.1' } });
+    const r = await http(url, { timeoutMs: opts.timeoutMs ?? 2000, maxBytes: 1024 * 1024, headers: { accept: 'application/json, text/plain;q=0.9, */*;q=0.1' }, signal: opts.signal });
     if (!r.ok) {
-      if (r.error.kind === 'invalid-url') return fail('invalid-url', r.error.message);
+      if (r.error.kind === 'invalid-url' || r.error.kind === 'aborted') return fail(r.error.kind, r.error.message);
       const why = r.error.kind === 'timeout' ? `${url} did not answer within ${opts.timeoutMs ?? 2000} ms.` : r.error.message;
       return ok({ state: 'down', reasons: [why], checks: [] });
     }

@@ -38,6 +38,8 @@ export interface ScrapeOptions {
    * time and costs CPU on both sides, and the service's CPU is what is being measured.
    */
   compress?: boolean;
+  /** Stops the request in flight (a command's deadline); the scrape then fails with kind 'aborted'. */
+  signal?: AbortSignal;
 }
 
 function isLoopbackUrl(url: string): boolean {
@@ -66,7 +68,7 @@ export async function scrapeMetrics(url: string, opts: ScrapeOptions = {}): Prom
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
   const compress = opts.compress ?? !isLoopbackUrl(url);
   const requestHeaders = { accept: SCRAPE_ACCEPT, 'accept-encoding': compress ? 'gzip' : 'identity' };
-  const request = () => http(url, { timeoutMs: opts.timeoutMs ?? DEFAULT_SCRAPE_TIMEOUT_MS, maxBytes, headers: requestHeaders });
+  const request = () => http(url, { timeoutMs: opts.timeoutMs ?? DEFAULT_SCRAPE_TIMEOUT_MS, maxBytes, headers: requestHeaders, signal: opts.signal });
   let r = await request();
   // A kept-alive socket to a service that has since restarted fails at once with ECONNRESET;
   // one immediate retry on a fresh connection tells that apart from a service that is down.
@@ -133,9 +135,11 @@ export class MetricsScraper {
     return this.lastFailure?.error;
   }
 
-  scrape(): Promise<Result<ScrapeOutput, ScrapeFailureKind>> {
+  scrape(signal?: AbortSignal): Promise<Result<ScrapeOutput, ScrapeFailureKind>> {
     if (this.inFlight) return this.inFlight;
-    const run = scrapeMetrics(this.url, this.opts).then((r) => {
+    const run = scrapeMetrics(this.url, { ...this.opts, signal }).then((r) => {
+      // Stopped by the caller's deadline: says nothing about the target, so no backoff.
+      if (!r.ok && r.error.kind === 'aborted') return r;
       if (r.ok) {
         this.failures = 0;
         this.nextAttemptAt = 0;

@@ -20,12 +20,13 @@ import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
 import type { Result } from '../util/result';
 import { httpRequest } from '../util/http';
-import { errorMessage, fail, ok } from '../util/result';
+import { fail, ok } from '../util/result';
 import type { TargetSpec } from '../util/target';
 import { isLoopbackHost, joinUrl, parseTarget } from '../util/target';
 import type { Snapshot, SystemStats } from './types';
 import type { LoopState } from './roundLoop';
 import { RoundLoop } from './roundLoop';
+import { WINDOW_ENDED, collectSource } from './sources';
 
 export const DEFAULT_INTERVAL_MS = 5000;
 export const DEFAULT_METRICS_PATH = '/metrics';
@@ -126,6 +127,9 @@ export class AttachSession {
   private healthPath?: string;
   private healthMissing?: string;
   private healthRetryAt = 0;
+  /** Aborted at the deadline set by endBy(): every request in flight then, or later, is stopped. */
+  private readonly ending = new AbortController();
+  private endTimer?: unknown;
 
   constructor(
     target: ResolvedTarget,
@@ -181,7 +185,24 @@ export class AttachSession {
 
   /** Stops collecting; resolves when a round in flight has finished. No timers are left behind. */
   async stop(): Promise<void> {
-    if ((await this.loop.stop()) && --runningSessions === 0) releaseProcessHistory();
+    const wasRunning = await this.loop.stop();
+    if (this.endTimer !== undefined) this.clock.clearTimeout(this.endTimer);
+    this.endTimer = undefined;
+    if (wasRunning && --runningSessions === 0) releaseProcessHistory();
+  }
+
+  /**
+   * The session's deadline (epoch ms on its clock): at that moment every request in flight is
+   * aborted and every source still running is given up on, so the round in flight ends at once
+   * with those sources' failures; rounds after it fail the same way at once. A command's
+   * `--duration` is kept by this.
+   */
+  endBy(at: number): void {
+    if (this.endTimer !== undefined) this.clock.clearTimeout(this.endTimer);
+    this.endTimer = undefined;
+    const wait = at - this.clock.now();
+    if (wait <= 0) this.ending.abort(WINDOW_ENDED);
+    else this.endTimer = this.clock.setTimeout(() => this.ending.abort(WINDOW_ENDED), wait);
   }
 
   /** Resolves when no round is in flight (tests advance a ManualClock, then await this). */
@@ -203,8 +224,15 @@ export class AttachSession {
   private async round(): Promise<Snapshot> {
     const time = this.clock.now();
     const snapshot: Snapshot = { targetId: this.id, time, errors: [] };
-    await this.discoverUrlFromPid(snapshot);
-    await Promise.all([this.scrapeInto(snapshot, time), this.healthInto(snapshot), this.processInto(snapshot), this.systemInto(snapshot)]);
+    const signal = this.ending.signal;
+    await collectSource(snapshot, 'scrape', () => this.discoverUrlFromPid(snapshot, signal));
+    await Promise.all([
+      collectSource(snapshot, 'scrape', () => this.scrapeInto(snapshot, time, signal)),
+      collectSource(snapshot, 'health', () => this.healthInto(snapshot, signal)),
+      // The OS collectors cannot be cancelled: the round stops waiting for them instead.
+      collectSource(snapshot, 'process', () => this.processInto(snapshot, signal), signal),
+      collectSource(snapshot, 'system', () => this.systemInto(snapshot, signal), signal),
+    ]);
     // The heap is only visible from inside the runtime, i.e. in the service's own metrics.
     if (snapshot.process && snapshot.process.heapUsedBytes === undefined && this.heapFromScrape !== undefined) {
       snapshot.process.heapUsedBytes = this.heapFromScrape;
@@ -221,11 +249,11 @@ export class AttachSession {
   }
 
   /** A pid-only target has no URL: if the process listens on a port, scrape that. */
-  private async discoverUrlFromPid(snapshot: Snapshot): Promise<void> {
+  private async discoverUrlFromPid(snapshot: Snapshot, signal: AbortSignal): Promise<void> {
     if (this.scraper || this.target.pid === undefined || this.pid === undefined) return;
     const ports = await (this.opts.deps?.listeningPortsOf ?? listeningPortsOf)(this.pid);
     if (ports.length === 0) return;
-    const port = await this.portServingMetrics(ports);
+    const port = await this.portServingMetrics(ports, signal);
     const baseUrl = `http://127.0.0.1:${port ?? ports[0]!}`;
     this.target.port = port ?? ports[0]!;
     this.target.baseUrl = baseUrl;
@@ -238,17 +266,17 @@ export class AttachSession {
    * With several listening ports (a Node service started with --inspect also listens on its
    * inspector's), the one whose metrics path answers 2xx is the service; asked once, at attach.
    */
-  private async portServingMetrics(ports: number[]): Promise<number | undefined> {
+  private async portServingMetrics(ports: number[], signal: AbortSignal): Promise<number | undefined> {
     if (ports.length === 1) return ports[0];
     const http = this.opts.http ?? httpRequest;
     for (const port of ports) {
-      const r = await http(joinUrl(`http://127.0.0.1:${port}`, this.opts.metricsPath ?? DEFAULT_METRICS_PATH), { timeoutMs: 1000 });
+      const r = await http(joinUrl(`http://127.0.0.1:${port}`, this.opts.metricsPath ?? DEFAULT_METRICS_PATH), { timeoutMs: 1000, signal });
       if (r.ok && r.value.status >= 200 && r.value.status < 300) return port;
     }
     return undefined;
   }
 
-  private async scrapeInto(snapshot: Snapshot, time: number): Promise<void> {
+  private async scrapeInto(snapshot: Snapshot, time: number, signal: AbortSignal): Promise<void> {
     const scraper = this.scraper;
     if (!scraper) return;
     const wait = scraper.retryInMs();
@@ -257,7 +285,7 @@ export class AttachSession {
       snapshot.errors.push({ source: 'scrape', kind: last?.kind ?? 'backoff', message: `${last?.message ?? 'The last scrape failed.'} Next try in ${Math.ceil(wait / 1000)} s.` });
       return;
     }
-    const r = await scraper.scrape();
+    const r = await scraper.scrape(signal);
     if (!r.ok) {
       snapshot.errors.push({ source: 'scrape', kind: r.error.kind, message: r.error.message });
       return;
@@ -293,7 +321,7 @@ export class AttachSession {
    * Health from the path that answered last time first (no 404 round trips every round), and a
    * service with no health endpoint at all is asked again only once a minute.
    */
-  private async healthInto(snapshot: Snapshot): Promise<void> {
+  private async healthInto(snapshot: Snapshot, signal: AbortSignal): Promise<void> {
     if (!this.target.baseUrl) return;
     const wait = this.healthRetryAt - this.clock.now();
     if (wait > 0 && this.healthMissing) {
@@ -301,7 +329,7 @@ export class AttachSession {
       return;
     }
     const paths = this.healthPath ? [this.healthPath, ...this.target.healthPaths] : this.target.healthPaths;
-    const r = await checkHealth(this.target.baseUrl, paths, { http: this.opts.http, timeoutMs: this.opts.scrapeTimeoutMs });
+    const r = await checkHealth(this.target.baseUrl, paths, { http: this.opts.http, timeoutMs: this.opts.scrapeTimeoutMs, signal });
     if (r.ok) {
       snapshot.health = r.value;
       if (r.value.path) this.healthPath = r.value.path;
@@ -328,27 +356,26 @@ export class AttachSession {
     return undefined;
   }
 
-  private async processInto(snapshot: Snapshot): Promise<void> {
+  private async processInto(snapshot: Snapshot, signal: AbortSignal): Promise<void> {
     if (!(this.opts.collectProcess ?? true) || !this.target.local) return;
-    try {
-      const pid = await this.resolvePid(snapshot);
-      if (pid === undefined) return;
-      const r = await collectProcess(pid, this.processDeps);
-      if (r.ok) {
-        snapshot.process = r.value;
-        return;
-      }
-      snapshot.errors.push({ source: 'process', kind: r.error.kind, message: r.error.message });
-      // A restarted service has a new pid: forget this one so the next round asks the port again.
-      if (r.error.kind === 'exited' && this.target.port !== undefined) this.pid = undefined;
-    } catch (e) {
-      snapshot.errors.push({ source: 'process', kind: 'error', message: errorMessage(e) });
+    const pid = await this.resolvePid(snapshot);
+    if (pid === undefined) return;
+    const r = await collectProcess(pid, this.processDeps);
+    // Given up on at the deadline: the snapshot has gone out, and says so.
+    if (signal.aborted) return;
+    if (r.ok) {
+      snapshot.process = r.value;
+      return;
     }
+    snapshot.errors.push({ source: 'process', kind: r.error.kind, message: r.error.message });
+    // A restarted service has a new pid: forget this one so the next round asks the port again.
+    if (r.error.kind === 'exited' && this.target.port !== undefined) this.pid = undefined;
   }
 
-  private async systemInto(snapshot: Snapshot): Promise<void> {
+  private async systemInto(snapshot: Snapshot, signal: AbortSignal): Promise<void> {
     if (!this.system) return;
     const r = await this.system.collect();
+    if (signal.aborted) return;
     if (r.ok) snapshot.system = r.value;
     else snapshot.errors.push({ source: 'system', kind: r.error.kind, message: r.error.message });
   }

@@ -15,9 +15,11 @@ export type HostileHandler = (req: http.IncomingMessage, res: http.ServerRespons
 export type HostileRoutes = Record<string, HostileHandler>;
 
 import { basicRoutes } from './basic';
+import { roundRoutes } from './round';
 
 const ALL_ROUTES: HostileRoutes = {
   ...basicRoutes,
+  ...roundRoutes,
 };
 
 export interface HostileService {
