@@ -6,7 +6,7 @@ import { EXIT_OK, EXIT_USAGE } from '../io';
 import type { AttachSession } from '../../core/session/session';
 import { createAttachSession } from '../../core/session/session';
 import type { SessionSummary } from '../../core/session/summary';
-import { summarizeSnapshots } from '../../core/session/summary';
+import { summarizeErrors, summarizeSnapshots } from '../../core/session/summary';
 import type { Snapshot } from '../../core/session/types';
 import { openHistoryStore } from '../../core/store';
 import { formatMs, plural } from '../../core/util/format';
@@ -52,21 +52,41 @@ export function intervalFlag(args: ParsedArgs, fallback: number): number {
   return ms;
 }
 
+/**
+ * How long past --duration the last round may take: then every request still in flight is
+ * stopped, so a command never runs longer than its window and this.
+ */
+export const WINDOW_GRACE_MS = 1000;
+
+const SOURCE_WORDS: Record<string, string> = { scrape: 'metrics', health: 'health', process: 'process', system: 'system', prometheus: 'Prometheus' };
+
+/** Why a window yielded nothing usable: one line per source that failed (and a health that was down). */
+export function nothingCollectedMessage(target: string, snaps: readonly Snapshot[], within = ''): string {
+  const lines = new Map<string, string>();
+  for (const e of summarizeErrors(snaps)) if (!lines.has(e.source)) lines.set(e.source, `${SOURCE_WORDS[e.source] ?? e.source}: ${e.message}`);
+  const down = [...snaps].reverse().find((s) => s.health?.state === 'down')?.health;
+  if (down && !lines.has('health')) lines.set('health', `health: down (${down.reasons.join('; ')})`);
+  return `Nothing could be collected from ${target}${within}${lines.size ? `:\n  ${[...lines.values()].join('\n  ')}` : '.'}`;
+}
+
 /** Referenced timer: the session's own timers are unref'd and would let the CLI exit early. */
 export const realWait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Collects a round at 0, interval, 2·interval … up to durationMs (the last round lands on the end),
- * or until `stopped()` says the window was cut short (Ctrl-C).
+ * or until `stopped()` says the window was cut short (Ctrl-C). Requests still in flight
+ * WINDOW_GRACE_MS after the end are stopped, and rounds that fell behind are not started then.
  */
 export async function collectWindow(session: AttachSession, durationMs: number, intervalMs: number, wait = realWait, onSnapshot?: (s: Snapshot) => void, stopped = () => false): Promise<Snapshot[]> {
   const snaps: Snapshot[] = [];
   const start = Date.now();
+  const deadline = start + durationMs + WINDOW_GRACE_MS;
+  session.endBy(deadline);
   const rounds = Math.max(1, Math.floor(durationMs / intervalMs));
   for (let i = 0; i <= rounds; i++) {
     const delay = start + Math.min(durationMs, i * intervalMs) - Date.now();
     if (delay > 0) await wait(delay);
-    if (stopped() && snaps.length > 0) break;
+    if ((stopped() || Date.now() >= deadline) && snaps.length > 0) break;
     const s = await session.collectOnce();
     snaps.push(s);
     onSnapshot?.(s);
@@ -205,10 +225,7 @@ export const reportCommand: CliCommand = {
     }
     const summary = summarizeSnapshots(session.id, snaps);
     const usable = snaps.some((s) => s.http || s.pools || s.caches || s.process || (s.health && s.health.state !== 'down'));
-    if (!usable) {
-      const first = summary.errors[0];
-      throw new UserError(`Nothing could be collected from ${session.target.baseUrl ?? session.id}${first ? `: ${first.message}` : '.'}`);
-    }
+    if (!usable) throw new UserError(nothingCollectedMessage(session.target.baseUrl ?? session.id, snaps));
     if (args.flags.has('json')) {
       const out: Record<string, unknown> = { ...summary, intervalMs };
       if (dbFile) out.history = { file: dbFile, ...(history?.movedAside ? { movedAside: history.movedAside } : {}), ...(saveError ? { error: saveError } : {}) };

@@ -4,7 +4,7 @@ import type { CliIO } from '../io';
 import { EXIT_OK } from '../io';
 import type { Snapshot } from '../../core/session/types';
 import { UserError } from '../../core/util/result';
-import { TARGET_FLAGS, TARGET_USAGE, fmtBytes, fmtMs, fmtPct, fmtRate, intervalFlag, sessionFromArgs, table } from './report';
+import { TARGET_FLAGS, TARGET_USAGE, WINDOW_GRACE_MS, fmtBytes, fmtMs, fmtPct, fmtRate, intervalFlag, sessionFromArgs, table } from './report';
 
 const CLEAR_SCREEN = '\x1b[H\x1b[2J';
 
@@ -95,6 +95,8 @@ export const watchCommand: CliCommand = {
       if (onSigint) process.off('SIGINT', onSigint);
       if (timer) clearTimeout(timer);
       clearInterval(keepAlive);
+      // A round in flight at the end gets the grace, then its requests are stopped.
+      session.endBy(Date.now() + WINDOW_GRACE_MS);
       await session.stop();
     }
     return EXIT_OK;

@@ -66,14 +66,36 @@ export const roundRoutes: HostileRoutes = {
 };
 
 /**
- * A route that never answers and records, in `open`, each request until its socket closes: a test
- * asserts the client gave up (open is empty again) without timing anything.
+ * Routes that never answer and remember each request until its socket closes, so a test can
+ * assert that the client gave up (every socket closed) without timing anything.
  */
-export function observedHang(open: Set<string>, name: string): HostileHandler {
-  let n = 0;
-  return (req) => {
-    const id = `${name}#${++n}`;
-    open.add(id);
-    req.socket.once('close', () => open.delete(id));
-  };
+export class HangObserver {
+  readonly open = new Set<string>();
+  /** Every request that arrived, by route name. */
+  readonly seen: string[] = [];
+  private waiters: { test: () => boolean; resolve: () => void }[] = [];
+
+  /** A handler for `name` that never answers. */
+  route(name: string): HostileHandler {
+    return (req) => {
+      const id = `${name}#${this.seen.length}`;
+      this.seen.push(name);
+      this.open.add(id);
+      this.changed();
+      req.socket.once('close', () => {
+        this.open.delete(id);
+        this.changed();
+      });
+    };
+  }
+
+  /** Resolves once `test` holds (checked now and on every request and close). */
+  until(test: () => boolean): Promise<void> {
+    if (test()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ test, resolve }));
+  }
+
+  private changed(): void {
+    this.waiters = this.waiters.filter((w) => (w.test() ? (w.resolve(), false) : true));
+  }
 }
