@@ -56,7 +56,7 @@ export function intervalFlag(args: ParsedArgs, fallback: number): number {
  * How long past --duration the last round may take: then every request still in flight is
  * stopped, so a command never runs longer than its window and this.
  */
-export const WINDOW_GRACE_MS = 1000;
+export const WINDOW_GRACE_MS = 2000;
 
 const SOURCE_WORDS: Record<string, string> = { scrape: 'metrics', health: 'health', process: 'process', system: 'system', prometheus: 'Prometheus' };
 
