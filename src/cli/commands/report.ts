@@ -15,14 +15,27 @@ import { WindowInterrupt } from '../interrupt';
 import { PROMETHEUS_BOOLEAN_FLAGS, PROMETHEUS_USAGE, PROMETHEUS_VALUED_FLAGS, runPrometheusReport, wantsPrometheus } from './prometheus';
 
 /** Flags every live command of this family takes to say what to attach to. */
-export const TARGET_FLAGS = ['url', 'interval', 'duration', 'metrics-path', 'health-path', 'status-path', 'timeout'];
+export const TARGET_FLAGS = ['url', 'interval', 'duration', 'metrics-path', 'health-path', 'status-path', 'timeout', 'max-series', 'max-routes'];
 
 export const TARGET_USAGE = `  --url URL               service base URL (http://localhost:3000), a port (3000) or pid:1234;
                           loopback only unless --allow-remote
   --metrics-path P        default /metrics
   --health-path P         default /health (/status, then /healthz, are tried when it answers 404)
   --status-path P         default /status
-  --timeout D             scrape and health timeout (default 2s)`;
+  --timeout D             scrape and health timeout (default 2s)
+  --max-series N          series kept per scrape (default 50000): above it the largest families
+                          are cut, and a warning names them
+  --max-routes N          routes per round (default 200): the busiest; the rest are summed as
+                          "(other routes)"`;
+
+/** A whole-number flag within [min, max] (throws UserError for exit 2). */
+function countFlag(args: ParsedArgs, name: string, min: number, max: number): number | undefined {
+  const text = flagString(args, name);
+  if (text === undefined) return undefined;
+  const v = Number(text.replace(/_/g, ''));
+  if (!Number.isInteger(v) || v < min || v > max) throw new UserError(`--${name} must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}, not "${text}".`);
+  return v;
+}
 
 /** Builds the session the flags describe (throws UserError for exit 2). */
 export function sessionFromArgs(args: ParsedArgs, command: string, intervalMs: number): AttachSession {
@@ -41,6 +54,8 @@ export function sessionFromArgs(args: ParsedArgs, command: string, intervalMs: n
     healthPath: flagString(args, 'health-path'),
     statusPath: flagString(args, 'status-path'),
     scrapeTimeoutMs: durationFlag(args, 'timeout'),
+    maxSeries: countFlag(args, 'max-series', 100, 10_000_000),
+    maxRoutes: countFlag(args, 'max-routes', 1, 100_000),
   });
   if (!created.ok) throw new UserError(created.error.message);
   return created.value;

@@ -3,6 +3,8 @@
  * accepted), gzip, a hard timeout and body cap, recognisable failures (an HTML login page, a JSON
  * API, a 4xx/5xx), one scrape in flight at a time, and exponential backoff while the target is down.
  */
+import type { CardinalityCut } from '../metrics/cardinality';
+import { DEFAULT_MAX_SERIES, capSeries } from '../metrics/cardinality';
 import { parseExposition } from '../metrics/parser';
 import type { ParseResult } from '../metrics/types';
 import type { Clock } from '../util/clock';
@@ -27,6 +29,8 @@ export interface ScrapeOutput {
   /** Decoded body size. */
   bytes: number;
   elapsedMs: number;
+  /** Set when the scrape had more than `maxSeries` series: which families were cut. */
+  cardinality?: CardinalityCut;
 }
 
 export interface ScrapeOptions {
@@ -38,6 +42,8 @@ export interface ScrapeOptions {
    * time and costs CPU on both sides, and the service's CPU is what is being measured.
    */
   compress?: boolean;
+  /** Series kept from one scrape (default DEFAULT_MAX_SERIES); the largest families are cut. */
+  maxSeries?: number;
   /** Stops the request in flight (a command's deadline); the scrape then fails with kind 'aborted'. */
   signal?: AbortSignal;
 }
@@ -92,7 +98,9 @@ export async function scrapeMetrics(url: string, opts: ScrapeOptions = {}): Prom
     return fail('not-metrics', `${url} returned JSON, not the Prometheus/OpenMetrics text format. Point PerfLens at the service's Prometheus endpoint.`);
   }
   const parse = parseExposition(body, { format: 'auto', contentType, strict: false });
-  return ok({ parse, status, contentType, bytes: body.length, elapsedMs });
+  const capped = capSeries(parse.families, opts.maxSeries ?? DEFAULT_MAX_SERIES);
+  parse.families = capped.families;
+  return ok({ parse, status, contentType, bytes: body.length, elapsedMs, ...(capped.cut ? { cardinality: capped.cut } : {}) });
 }
 
 export interface BackoffPolicy {

@@ -15,15 +15,18 @@ import { SystemCollector } from '../collectors/system';
 import type { DerivedOptions, IndexedScrape } from '../metrics/derived';
 import { deriveMetrics } from '../metrics/derived';
 import type { PresetOverrides } from '../metrics/presets';
-import { describePresetMatches, detectPresets, indexSamples } from '../metrics/presets';
+import { describePresetMatches, detectPresets, indexSamples, readableSampleNames, retainSamples } from '../metrics/presets';
+import { DEFAULT_MAX_ROUTES, DEFAULT_MAX_SERIES, describeCut, describeFoldedRoutes } from '../metrics/cardinality';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
 import type { Result } from '../util/result';
 import { httpRequest } from '../util/http';
-import { fail, ok } from '../util/result';
+import { ok } from '../util/result';
 import type { TargetSpec } from '../util/target';
-import { isLoopbackHost, joinUrl, parseTarget } from '../util/target';
+import { joinUrl } from '../util/target';
 import type { Snapshot, SystemStats } from './types';
+import type { ResolvedTarget } from './resolveTarget';
+import { resolveTarget } from './resolveTarget';
 import type { LoopState } from './roundLoop';
 import { RoundLoop } from './roundLoop';
 import { WINDOW_ENDED, collectSource } from './sources';
@@ -57,6 +60,10 @@ export interface AttachSessionOptions {
   http?: HttpFn;
   scrapeTimeoutMs?: number;
   maxBodyBytes?: number;
+  /** Series kept from one scrape (default 50,000); the families that exploded are cut, with a warning. */
+  maxSeries?: number;
+  /** Routes per round (default 200): the busiest; the rest are summed as "(other routes)", with a warning. */
+  maxRoutes?: number;
   presetOverrides?: PresetOverrides;
   isError?: DerivedOptions['isError'];
   /** Default true; process and system stats are skipped for remote targets (not this machine). */
@@ -72,40 +79,7 @@ export interface AttachSessionOptions {
 }
 
 export type SessionState = LoopState;
-
-/** What the session resolved the user's target to. */
-export interface ResolvedTarget {
-  id: string;
-  baseUrl?: string;
-  metricsUrl?: string;
-  healthPaths: string[];
-  /** Port the service listens on, when known (for pid discovery after restarts). */
-  port?: number;
-  /** Pid the user gave, if any. */
-  pid?: number;
-  local: boolean;
-}
-
-function resolveTarget(opts: AttachSessionOptions): Result<ResolvedTarget, 'invalid' | 'remote'> {
-  let spec: TargetSpec;
-  if (typeof opts.target === 'string') {
-    const r = parseTarget(opts.target, { allowRemote: opts.allowRemote });
-    if (!r.ok) return r;
-    spec = r.value;
-  } else {
-    spec = opts.target;
-    if (spec.kind !== 'pid') {
-      const host = new URL(spec.baseUrl).hostname;
-      if (!opts.allowRemote && !isLoopbackHost(host)) return fail('remote', `${host} is not on this machine; enable remote targets to attach to it.`);
-    }
-  }
-  const healthPaths = [opts.healthPath ?? DEFAULT_HEALTH_PATH, opts.statusPath ?? DEFAULT_STATUS_PATH, '/healthz'];
-  if (spec.kind === 'pid') return ok({ id: opts.id ?? `pid:${spec.pid}`, pid: spec.pid, healthPaths, local: true });
-  const url = new URL(spec.baseUrl);
-  const local = isLoopbackHost(url.hostname);
-  const port = spec.kind === 'port' ? spec.port : url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-  return ok({ id: opts.id ?? spec.baseUrl, baseUrl: spec.baseUrl, metricsUrl: joinUrl(spec.baseUrl, opts.metricsPath ?? DEFAULT_METRICS_PATH), healthPaths, port, local });
-}
+export type { ResolvedTarget } from './resolveTarget';
 
 /** Pidusage history is process-wide: release it only when the last session stops. */
 let runningSessions = 0;
@@ -118,7 +92,9 @@ export class AttachSession {
   private readonly listeners = new Set<SnapshotListener>();
   private scraper?: MetricsScraper;
   private readonly system?: { collect(): Promise<Result<SystemStats, string>> };
+  /** The last scrape, reduced to the series a later round's rates can read (never the whole scrape). */
   private prevScrape?: IndexedScrape;
+  private readonly readable: ReadonlySet<string>;
   private pid?: number;
   private readonly loop: RoundLoop<Snapshot>;
   private lastSnapshot?: Snapshot;
@@ -140,6 +116,7 @@ export class AttachSession {
     this.intervalMs = Math.max(100, opts.intervalMs ?? DEFAULT_INTERVAL_MS);
     this.clock = opts.clock ?? systemClock;
     this.loop = new RoundLoop(this.clock, this.intervalMs, () => this.round());
+    this.readable = readableSampleNames(opts.presetOverrides);
     this.pid = target.pid;
     this.processDeps = { connections: cachedConnectionCounter(() => this.clock.now()), ...opts.deps?.process };
     if (target.metricsUrl) this.scraper = this.makeScraper(target.metricsUrl);
@@ -155,6 +132,7 @@ export class AttachSession {
       http: this.opts.http,
       timeoutMs: this.opts.scrapeTimeoutMs,
       maxBytes: this.opts.maxBodyBytes,
+      maxSeries: this.opts.maxSeries,
       backoff: { baseMs: this.intervalMs, maxMs: Math.max(60_000, this.intervalMs) },
     });
   }
@@ -166,6 +144,13 @@ export class AttachSession {
   /** The most recent snapshot, if any round has completed. */
   get latest(): Snapshot | undefined {
     return this.lastSnapshot;
+  }
+
+  /** Samples kept between rounds (the previous scrape's readable series): bounded by maxSeries, flat over rounds. */
+  get retainedSeries(): number {
+    let n = 0;
+    for (const list of this.prevScrape?.index.values() ?? []) n += list.length;
+    return n;
   }
 
   /** The pid being measured right now (given, or found from the port). */
@@ -303,10 +288,13 @@ export class AttachSession {
             : `The metrics from ${scraper.url} break the format's rules${where}; the samples were used.`,
       });
     }
+    if (r.value.cardinality) snapshot.errors.push({ source: 'scrape', kind: 'cardinality', message: describeCut(scraper.url, r.value.cardinality, this.opts.maxSeries ?? DEFAULT_MAX_SERIES) });
     const cur: IndexedScrape = { time, index: indexSamples(parse.families) };
     const resolved = detectPresets(cur.index, this.opts.presetOverrides);
-    const d = deriveMetrics(this.prevScrape, cur, resolved, { isError: this.opts.isError });
-    this.prevScrape = cur;
+    const maxRoutes = this.opts.maxRoutes ?? DEFAULT_MAX_ROUTES;
+    const d = deriveMetrics(this.prevScrape, cur, resolved, { isError: this.opts.isError, maxRoutes });
+    if (d.foldedRoutes !== undefined) snapshot.errors.push({ source: 'scrape', kind: 'routes', message: describeFoldedRoutes(d.foldedRoutes, maxRoutes) });
+    this.prevScrape = { time, index: retainSamples(cur.index, this.readable) };
     if (d.http) snapshot.http = d.http;
     if (d.pools) snapshot.pools = d.pools;
     if (d.caches) snapshot.caches = d.caches;
