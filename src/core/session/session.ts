@@ -208,20 +208,23 @@ export class AttachSession {
 
   private async round(): Promise<Snapshot> {
     const time = this.clock.now();
-    const snapshot: Snapshot = { targetId: this.id, time, errors: [] };
+    const assembled: Snapshot = { targetId: this.id, time, errors: [] };
     const signal = this.ending.signal;
-    await collectSource(snapshot, 'scrape', () => this.discoverUrlFromPid(snapshot, signal));
+    await collectSource(assembled, 'scrape', () => this.discoverUrlFromPid(assembled, signal));
     await Promise.all([
-      collectSource(snapshot, 'scrape', () => this.scrapeInto(snapshot, time, signal)),
-      collectSource(snapshot, 'health', () => this.healthInto(snapshot, signal)),
+      collectSource(assembled, 'scrape', () => this.scrapeInto(assembled, time, signal)),
+      collectSource(assembled, 'health', () => this.healthInto(assembled, signal)),
       // The OS collectors cannot be cancelled: the round stops waiting for them instead.
-      collectSource(snapshot, 'process', () => this.processInto(snapshot, signal), signal),
-      collectSource(snapshot, 'system', () => this.systemInto(snapshot, signal), signal),
+      collectSource(assembled, 'process', () => this.processInto(assembled, signal), signal),
+      collectSource(assembled, 'system', () => this.systemInto(assembled, signal), signal),
     ]);
     // The heap is only visible from inside the runtime, i.e. in the service's own metrics.
-    if (snapshot.process && snapshot.process.heapUsedBytes === undefined && this.heapFromScrape !== undefined) {
-      snapshot.process.heapUsedBytes = this.heapFromScrape;
+    if (assembled.process && assembled.process.heapUsedBytes === undefined && this.heapFromScrape !== undefined) {
+      assembled.process.heapUsedBytes = this.heapFromScrape;
     }
+    // Snapshots are kept for a whole window. Names and label values read from a response may be
+    // slices of its body and would keep every round's whole body alive: the copy holds only itself.
+    const snapshot = structuredClone(assembled);
     this.lastSnapshot = snapshot;
     for (const l of [...this.listeners]) {
       try {
