@@ -23,6 +23,8 @@ export interface PerfLensSettings {
   statusPath: string;
   collectionIntervalSeconds: number;
   requestTimeoutMs: number;
+  maxSeriesPerScrape: number;
+  maxRoutesPerRound: number;
   autoAttach: string;
   retentionDays: number;
   maxMemoryMb: number;
@@ -149,6 +151,8 @@ export const SETTING_ACCESSORS = {
   statusPath: pathSetting(SETTINGS.statusPath, '/status'),
   collectionIntervalSeconds: numberSetting(SETTINGS.collectionIntervalSeconds, 5, 1, 3600),
   requestTimeoutMs: numberSetting(SETTINGS.requestTimeoutMs, 2000, 100, 60000),
+  maxSeriesPerScrape: numberSetting(SETTINGS.maxSeriesPerScrape, 50_000, 100, 10_000_000, { integer: true }),
+  maxRoutesPerRound: numberSetting(SETTINGS.maxRoutesPerRound, 200, 1, 100_000, { integer: true }),
   autoAttach: stringSetting(SETTINGS.autoAttach, ''),
   retentionDays: numberSetting(SETTINGS.retentionDays, 30, 1, 365, { integer: true }),
   maxMemoryMb: numberSetting(SETTINGS.maxMemoryMb, 1024, 16, 1_048_576),

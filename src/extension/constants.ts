@@ -38,6 +38,8 @@ export const SETTINGS = {
   statusPath: 'perflens.statusPath',
   collectionIntervalSeconds: 'perflens.collectionIntervalSeconds',
   requestTimeoutMs: 'perflens.requestTimeoutMs',
+  maxSeriesPerScrape: 'perflens.maxSeriesPerScrape',
+  maxRoutesPerRound: 'perflens.maxRoutesPerRound',
   autoAttach: 'perflens.autoAttach',
   retentionDays: 'perflens.retentionDays',
   maxMemoryMb: 'perflens.maxMemoryMb',

@@ -16,7 +16,7 @@ import type { Finding } from '../../core/analyzers/types';
 import { severityAtLeast } from '../../core/analyzers/types';
 import type { Snapshot } from '../../core/session/types';
 import { UserError } from '../../core/util/result';
-import { TARGET_FLAGS, TARGET_USAGE, fmtMs, problemLines, sessionFromArgs } from './report';
+import { TARGET_FLAGS, TARGET_USAGE, WINDOW_GRACE_MS, fmtMs, nothingCollectedMessage, problemLines, sessionFromArgs } from './report';
 import { WindowInterrupt } from '../interrupt';
 import { PROMETHEUS_BOOLEAN_FLAGS, PROMETHEUS_USAGE, PROMETHEUS_VALUED_FLAGS, runPrometheusAnalyze, wantsPrometheus } from './prometheus';
 
@@ -75,6 +75,8 @@ export async function runLiveWindow(args: ParsedArgs, io: CliIO, defaultDuration
   const announce = `Watching ${session.id} for ${durationMs / 1000} s (Ctrl-C to stop early and report)…`;
   const interrupt = new WindowInterrupt(io);
   let snapshots: Snapshot[];
+  // A round in flight when the window ends gets the grace, then its requests are stopped.
+  session.endBy(Date.now() + durationMs + WINDOW_GRACE_MS);
   try {
     snapshots = await recordSnapshots(session, durationMs, (ms) => {
       // Said only once the Ctrl-C handler is in place, so a Ctrl-C right after reading it is handled.
@@ -88,10 +90,7 @@ export async function runLiveWindow(args: ParsedArgs, io: CliIO, defaultDuration
   for (const d of deliveryErrors) io.err(`perflens: alert delivery failed: ${d}`);
   // A health probe answering "down" (or refused) says the service is not there: nothing to analyze.
   const usable = snapshots.some((s) => s.http || s.process || s.pools || s.caches || (s.health && s.health.state !== 'down'));
-  if (!usable) {
-    const first = summarizeErrors(snapshots)[0];
-    throw new UserError(`Nothing could be collected from ${session.target.baseUrl ?? session.id} in ${durationMs / 1000} s${first ? `: ${first.message}` : '.'}`);
-  }
+  if (!usable) throw new UserError(nothingCollectedMessage(session.target.baseUrl ?? session.id, snapshots, ` in ${durationMs / 1000} s`));
   return { target: session.id, durationMs, intervalMs, snapshots, alertEvents, firing: engine.firing(), deliveryErrors, maxMemoryMb, interrupted: interrupt.interrupted };
 }
 

@@ -7,7 +7,7 @@ import type { AttachSession } from '../../core/session/session';
 import { createAttachSession } from '../../core/session/session';
 import { healthStateLabel } from '../../core/collectors/health';
 import type { SessionSummary } from '../../core/session/summary';
-import { summarizeSnapshots } from '../../core/session/summary';
+import { summarizeErrors, summarizeSnapshots } from '../../core/session/summary';
 import type { HealthState, Snapshot } from '../../core/session/types';
 import { openHistoryStore } from '../../core/store';
 import { formatMs, plural } from '../../core/util/format';
@@ -16,7 +16,7 @@ import { WindowInterrupt } from '../interrupt';
 import { PROMETHEUS_BOOLEAN_FLAGS, PROMETHEUS_USAGE, PROMETHEUS_VALUED_FLAGS, runPrometheusReport, wantsPrometheus } from './prometheus';
 
 /** Flags every live command of this family takes to say what to attach to. */
-export const TARGET_FLAGS = ['url', 'interval', 'duration', 'metrics-path', 'health-path', 'status-path', 'timeout'];
+export const TARGET_FLAGS = ['url', 'interval', 'duration', 'metrics-path', 'health-path', 'status-path', 'timeout', 'max-series', 'max-routes'];
 
 export const TARGET_USAGE = `  --url URL               service base URL (http://localhost:3000), a port (3000) or pid:1234;
                           loopback only unless --allow-remote
@@ -26,7 +26,20 @@ export const TARGET_USAGE = `  --url URL               service base URL (http://
                           and /actuator/health are tried; "reachable, no health verdict" when none
                           gives one (not healthy, not down)
   --status-path P         default /status
-  --timeout D             scrape and health timeout (default 2s)`;
+  --timeout D             scrape and health timeout (default 2s)
+  --max-series N          series kept per scrape (default 50000): above it the largest families
+                          are cut, and a warning names them
+  --max-routes N          routes per round (default 200): the busiest; the rest are summed as
+                          "(other routes)"`;
+
+/** A whole-number flag within [min, max] (throws UserError for exit 2). */
+function countFlag(args: ParsedArgs, name: string, min: number, max: number): number | undefined {
+  const text = flagString(args, name);
+  if (text === undefined) return undefined;
+  const v = Number(text.replace(/_/g, ''));
+  if (!Number.isInteger(v) || v < min || v > max) throw new UserError(`--${name} must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}, not "${text}".`);
+  return v;
+}
 
 /** Builds the session the flags describe (throws UserError for exit 2). */
 export function sessionFromArgs(args: ParsedArgs, command: string, intervalMs: number): AttachSession {
@@ -45,6 +58,8 @@ export function sessionFromArgs(args: ParsedArgs, command: string, intervalMs: n
     healthPath: flagString(args, 'health-path'),
     statusPath: flagString(args, 'status-path'),
     scrapeTimeoutMs: durationFlag(args, 'timeout'),
+    maxSeries: countFlag(args, 'max-series', 100, 10_000_000),
+    maxRoutes: countFlag(args, 'max-routes', 1, 100_000),
   });
   if (!created.ok) throw new UserError(created.error.message);
   return created.value;
@@ -56,21 +71,41 @@ export function intervalFlag(args: ParsedArgs, fallback: number): number {
   return ms;
 }
 
+/**
+ * How long past --duration the last round may take: then every request still in flight is
+ * stopped, so a command never runs longer than its window and this.
+ */
+export const WINDOW_GRACE_MS = 2000;
+
+const SOURCE_WORDS: Record<string, string> = { scrape: 'metrics', health: 'health', process: 'process', system: 'system', prometheus: 'Prometheus' };
+
+/** Why a window yielded nothing usable: one line per source that failed (and a health that was down). */
+export function nothingCollectedMessage(target: string, snaps: readonly Snapshot[], within = ''): string {
+  const lines = new Map<string, string>();
+  for (const e of summarizeErrors(snaps)) if (!lines.has(e.source)) lines.set(e.source, `${SOURCE_WORDS[e.source] ?? e.source}: ${e.message}`);
+  const down = [...snaps].reverse().find((s) => s.health?.state === 'down')?.health;
+  if (down && !lines.has('health')) lines.set('health', `health: down (${down.reasons.join('; ')})`);
+  return `Nothing could be collected from ${target}${within}${lines.size ? `:\n  ${[...lines.values()].join('\n  ')}` : '.'}`;
+}
+
 /** Referenced timer: the session's own timers are unref'd and would let the CLI exit early. */
 export const realWait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Collects a round at 0, interval, 2·interval … up to durationMs (the last round lands on the end),
- * or until `stopped()` says the window was cut short (Ctrl-C).
+ * or until `stopped()` says the window was cut short (Ctrl-C). Requests still in flight
+ * WINDOW_GRACE_MS after the end are stopped, and rounds that fell behind are not started then.
  */
 export async function collectWindow(session: AttachSession, durationMs: number, intervalMs: number, wait = realWait, onSnapshot?: (s: Snapshot) => void, stopped = () => false): Promise<Snapshot[]> {
   const snaps: Snapshot[] = [];
   const start = Date.now();
+  const deadline = start + durationMs + WINDOW_GRACE_MS;
+  session.endBy(deadline);
   const rounds = Math.max(1, Math.floor(durationMs / intervalMs));
   for (let i = 0; i <= rounds; i++) {
     const delay = start + Math.min(durationMs, i * intervalMs) - Date.now();
     if (delay > 0) await wait(delay);
-    if (stopped() && snaps.length > 0) break;
+    if ((stopped() || Date.now() >= deadline) && snaps.length > 0) break;
     const s = await session.collectOnce();
     snaps.push(s);
     onSnapshot?.(s);
@@ -214,10 +249,7 @@ export const reportCommand: CliCommand = {
     }
     const summary = summarizeSnapshots(session.id, snaps);
     const usable = snaps.some((s) => s.http || s.pools || s.caches || s.process || (s.health && s.health.state !== 'down'));
-    if (!usable) {
-      const first = summary.errors[0];
-      throw new UserError(`Nothing could be collected from ${session.target.baseUrl ?? session.id}${first ? `: ${first.message}` : '.'}`);
-    }
+    if (!usable) throw new UserError(nothingCollectedMessage(session.target.baseUrl ?? session.id, snaps));
     if (args.flags.has('json')) {
       const out: Record<string, unknown> = { ...summary, intervalMs };
       if (historyPath) out.history = { file: historyPath, ...(history?.movedAside ? { movedAside: history.movedAside } : {}), ...(saveError ? { error: saveError } : {}) };

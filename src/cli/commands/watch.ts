@@ -5,7 +5,7 @@ import { EXIT_OK } from '../io';
 import { healthStateLabel } from '../../core/collectors/health';
 import type { Snapshot } from '../../core/session/types';
 import { UserError } from '../../core/util/result';
-import { TARGET_FLAGS, TARGET_USAGE, fmtBytes, fmtMs, fmtPct, fmtRate, intervalFlag, sessionFromArgs, table } from './report';
+import { TARGET_FLAGS, TARGET_USAGE, WINDOW_GRACE_MS, fmtBytes, fmtMs, fmtPct, fmtRate, intervalFlag, sessionFromArgs, table } from './report';
 
 function clock(t: number): string {
   return new Date(t).toISOString().slice(11, 19);
@@ -94,6 +94,8 @@ export const watchCommand: CliCommand = {
       if (onSigint) process.off('SIGINT', onSigint);
       if (timer) clearTimeout(timer);
       clearInterval(keepAlive);
+      // A round in flight at the end gets the grace, then its requests are stopped.
+      session.endBy(Date.now() + WINDOW_GRACE_MS);
       await session.stop();
     }
     return EXIT_OK;

@@ -41,20 +41,38 @@ function short(text: string): string {
   return t.length > MAX_DETAIL ? t.slice(0, MAX_DETAIL - 1) + '…' : t;
 }
 
+/**
+ * How deep nested check lists are followed. Real services nest one or two levels; the body comes
+ * from the service, so a walk without a bound would let it choose our stack depth.
+ */
+export const MAX_CHECK_DEPTH = 16;
+const PREVIEW_DEPTH = 3;
+const PREVIEW_ITEMS = 8;
+
+/** A JSON-like preview of a value, bounded in depth and width (JSON.stringify is neither). */
+function preview(v: unknown, depth = 0): string {
+  if (v === null || typeof v !== 'object') return typeof v === 'string' ? JSON.stringify(v.length > MAX_DETAIL ? v.slice(0, MAX_DETAIL) : v) : String(v);
+  if (depth >= PREVIEW_DEPTH) return Array.isArray(v) ? '[…]' : '{…}';
+  const entries = Array.isArray(v) ? v.slice(0, PREVIEW_ITEMS + 1).map((x) => preview(x, depth + 1)) : Object.entries(v).slice(0, PREVIEW_ITEMS + 1).map(([k, x]) => `${JSON.stringify(k)}:${preview(x, depth + 1)}`);
+  if (entries.length > PREVIEW_ITEMS) entries[PREVIEW_ITEMS] = '…';
+  return Array.isArray(v) ? `[${entries.join(',')}]` : `{${entries.join(',')}}`;
+}
+
 function detailOf(o: Record<string, unknown>): string | undefined {
   for (const k of ['message', 'error', 'output', 'reason', 'description']) {
     const v = o[k];
     if (typeof v === 'string' && v.trim()) return short(v);
   }
-  if (o.details !== undefined && typeof o.details === 'object') return short(JSON.stringify(o.details));
-  const rest = Object.entries(o).filter(([k]) => k !== 'status' && k !== 'name');
-  return rest.length ? short(rest.map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ')) : undefined;
+  if (o.details !== undefined && typeof o.details === 'object') return short(preview(o.details));
+  const rest = Object.entries(o).filter(([k]) => k !== 'status' && k !== 'name').slice(0, PREVIEW_ITEMS);
+  return rest.length ? short(rest.map(([k, v]) => `${k}=${typeof v === 'object' ? preview(v) : String(v)}`).join(', ')) : undefined;
 }
 
-function checkFrom(name: string, raw: unknown): HealthCheckResult {
+function checkFrom(name: string, raw: unknown, depth = 0): HealthCheckResult {
   if (Array.isArray(raw)) {
+    if (depth >= MAX_CHECK_DEPTH) return { name, status: 'unknown', detail: `its lists are nested more than ${MAX_CHECK_DEPTH} levels deep; PerfLens reads no further` };
     // IETF draft: each check name maps to a list of observations; the worst one counts.
-    const parts = raw.map((r, i) => checkFrom(`${name}[${i}]`, r));
+    const parts = raw.map((r, i) => checkFrom(`${name}[${i}]`, r, depth + 1));
     const worst = parts.find((p) => p.status === 'down') ?? parts.find((p) => p.status === 'degraded') ?? parts.find((p) => p.status === 'unknown') ?? parts[0];
     return { name, status: worst?.status ?? 'unknown', ...(worst?.detail ? { detail: worst.detail } : {}) };
   }
@@ -166,6 +184,8 @@ export interface HealthOptions {
   http?: HttpFn;
   /** Where the health check may connect; default loopback only. */
   connect?: ConnectPolicy;
+  /** Stops the request in flight (a command's deadline): a failure, not a "down" verdict. */
+  signal?: AbortSignal;
 }
 
 /** The answer a health search settled on, with what the endpoint sent (for `probe`'s table). */
@@ -181,16 +201,16 @@ export interface HealthAnswer {
  * services often serve a web UI on one candidate and their health check on another. Unreachable
  * → down with the reason; no path answers → 'not-found'.
  */
-export async function findHealth(baseUrl: string, paths: readonly string[], opts: HealthOptions = {}): Promise<Result<HealthAnswer, 'not-found' | 'invalid-url'>> {
+export async function findHealth(baseUrl: string, paths: readonly string[], opts: HealthOptions = {}): Promise<Result<HealthAnswer, 'not-found' | 'invalid-url' | 'aborted'>> {
   const http = opts.http ?? httpRequest;
   const timeoutMs = opts.timeoutMs ?? 2000;
   let noVerdict: HealthAnswer | undefined;
   const unique = [...new Set(paths)];
   for (const p of unique) {
     const url = joinUrl(baseUrl, p);
-    const r = await http(url, { timeoutMs, maxBytes: 1024 * 1024, headers: { accept: 'application/json, text/plain;q=0.9, */*;q=0.1' }, connect: opts.connect });
+    const r = await http(url, { timeoutMs, maxBytes: 1024 * 1024, headers: { accept: 'application/json, text/plain;q=0.9, */*;q=0.1' }, connect: opts.connect, signal: opts.signal });
     if (!r.ok) {
-      if (r.error.kind === 'invalid-url') return fail('invalid-url', r.error.message);
+      if (r.error.kind === 'invalid-url' || r.error.kind === 'aborted') return fail(r.error.kind, r.error.message);
       // The service answered an earlier path: this one failing says nothing more about its health.
       if (noVerdict) break;
       const why = r.error.kind === 'timeout' ? `${url} did not answer within ${timeoutMs} ms.` : r.error.message;
@@ -213,7 +233,7 @@ export async function findHealth(baseUrl: string, paths: readonly string[], opts
 }
 
 /** The health of a service from the first of its health paths that gives a verdict (see findHealth). */
-export async function checkHealth(baseUrl: string, paths: readonly string[], opts: HealthOptions = {}): Promise<Result<HealthSnapshot, 'not-found' | 'invalid-url'>> {
+export async function checkHealth(baseUrl: string, paths: readonly string[], opts: HealthOptions = {}): Promise<Result<HealthSnapshot, 'not-found' | 'invalid-url' | 'aborted'>> {
   const r = await findHealth(baseUrl, paths, opts);
   return r.ok ? ok(r.value.snapshot) : r;
 }

@@ -3,6 +3,8 @@
  * accepted), gzip, a hard timeout and body cap, recognisable failures (an HTML login page, a JSON
  * API, a 4xx/5xx), one scrape in flight at a time, and exponential backoff while the target is down.
  */
+import type { CardinalityCut } from '../metrics/cardinality';
+import { DEFAULT_MAX_SERIES, capSeries } from '../metrics/cardinality';
 import { parseExposition } from '../metrics/parser';
 import type { ParseResult } from '../metrics/types';
 import type { Clock } from '../util/clock';
@@ -28,6 +30,8 @@ export interface ScrapeOutput {
   /** Decoded body size. */
   bytes: number;
   elapsedMs: number;
+  /** Set when the scrape had more than `maxSeries` series: which families were cut. */
+  cardinality?: CardinalityCut;
 }
 
 export interface ScrapeOptions {
@@ -41,6 +45,10 @@ export interface ScrapeOptions {
   compress?: boolean;
   /** Where the scrape may connect; default loopback only. */
   connect?: ConnectPolicy;
+  /** Series kept from one scrape (default DEFAULT_MAX_SERIES); the largest families are cut. */
+  maxSeries?: number;
+  /** Stops the request in flight (a command's deadline); the scrape then fails with kind 'aborted'. */
+  signal?: AbortSignal;
 }
 
 function isLoopbackUrl(url: string): boolean {
@@ -69,7 +77,7 @@ export async function scrapeMetrics(url: string, opts: ScrapeOptions = {}): Prom
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
   const compress = opts.compress ?? !isLoopbackUrl(url);
   const requestHeaders = { accept: SCRAPE_ACCEPT, 'accept-encoding': compress ? 'gzip' : 'identity' };
-  const request = () => http(url, { timeoutMs: opts.timeoutMs ?? DEFAULT_SCRAPE_TIMEOUT_MS, maxBytes, headers: requestHeaders, connect: opts.connect });
+  const request = () => http(url, { timeoutMs: opts.timeoutMs ?? DEFAULT_SCRAPE_TIMEOUT_MS, maxBytes, headers: requestHeaders, connect: opts.connect, signal: opts.signal });
   let r = await request();
   // A kept-alive socket to a service that has since restarted fails at once with ECONNRESET;
   // one immediate retry on a fresh connection tells that apart from a service that is down.
@@ -93,7 +101,9 @@ export async function scrapeMetrics(url: string, opts: ScrapeOptions = {}): Prom
     return fail('not-metrics', `${url} returned JSON, not the Prometheus/OpenMetrics text format. Point PerfLens at the service's Prometheus endpoint.`);
   }
   const parse = parseExposition(body, { format: 'auto', contentType, strict: false });
-  return ok({ parse, status, contentType, bytes: body.length, elapsedMs });
+  const capped = capSeries(parse.families, opts.maxSeries ?? DEFAULT_MAX_SERIES);
+  parse.families = capped.families;
+  return ok({ parse, status, contentType, bytes: body.length, elapsedMs, ...(capped.cut ? { cardinality: capped.cut } : {}) });
 }
 
 export interface BackoffPolicy {
@@ -136,9 +146,11 @@ export class MetricsScraper {
     return this.lastFailure?.error;
   }
 
-  scrape(): Promise<Result<ScrapeOutput, ScrapeFailureKind>> {
+  scrape(signal?: AbortSignal): Promise<Result<ScrapeOutput, ScrapeFailureKind>> {
     if (this.inFlight) return this.inFlight;
-    const run = scrapeMetrics(this.url, this.opts).then((r) => {
+    const run = scrapeMetrics(this.url, { ...this.opts, signal }).then((r) => {
+      // Stopped by the caller's deadline: says nothing about the target, so no backoff.
+      if (!r.ok && r.error.kind === 'aborted') return r;
       if (r.ok) {
         this.failures = 0;
         this.nextAttemptAt = 0;

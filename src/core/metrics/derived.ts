@@ -9,6 +9,7 @@ import type { Concept, ResolvedMapping } from './presets';
 import type { CounterDelta, IndexedScrape, LatencyAgg } from './derivedSeries';
 import { METHOD_LABELS, ROUTE_LABELS, STATUS_LABELS, addLatency, defaultIsError, counterDeltas, dropUndefined, histogramDelta, histogramDeltas, label, summarize, toMsFactor } from './derivedSeries';
 import { deriveCaches, derivePools, deriveProcess, deriveQueries } from './derivedResources';
+import { DEFAULT_MAX_ROUTES, OTHER_ROUTES } from './cardinality';
 
 export type { IndexedScrape } from './derivedSeries';
 export { defaultIsError, seriesKey } from './derivedSeries';
@@ -16,6 +17,8 @@ export { defaultIsError, seriesKey } from './derivedSeries';
 export interface DerivedOptions {
   /** Which HTTP status values count as errors; default: 5xx (also "5xx" buckets and SERVER_ERROR). */
   isError?: (status: string) => boolean;
+  /** Routes reported per round (default DEFAULT_MAX_ROUTES): the busiest; the rest are summed as OTHER_ROUTES. */
+  maxRoutes?: number;
 }
 
 export interface DerivedMetrics {
@@ -28,9 +31,18 @@ export interface DerivedMetrics {
   heapUsedBytes?: number;
   histograms?: HistogramDelta[];
   intervalSeconds?: number;
+  /** Distinct routes seen when there were more than maxRoutes (the rest were summed). */
+  foldedRoutes?: number;
 }
 
-function deriveHttp(prev: IndexedScrape, cur: IndexedScrape, r: ReadonlyMap<Concept, ResolvedMapping>, seconds: number, isError: (s: string) => boolean, histograms: HistogramDelta[]): HttpStats | undefined {
+/** Routes beyond the busiest `maxRoutes`, by request count (then name, so the choice is stable). */
+function routesToFold(routes: ReadonlyMap<string, { total: number }>, maxRoutes: number): Set<string> {
+  if (routes.size <= maxRoutes) return new Set();
+  const ranked = [...routes.entries()].sort((a, b) => b[1].total - a[1].total || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return new Set(ranked.slice(maxRoutes).map(([key]) => key));
+}
+
+function deriveHttp(prev: IndexedScrape, cur: IndexedScrape, r: ReadonlyMap<Concept, ResolvedMapping>, seconds: number, isError: (s: string) => boolean, histograms: HistogramDelta[], maxRoutes: number): (HttpStats & { foldedRoutes?: number }) | undefined {
   const reqMap = r.get('httpRequests')?.mapping;
   const durMap = r.get('httpDuration')?.mapping;
   if (!reqMap && !durMap) return undefined;
@@ -74,7 +86,17 @@ function deriveHttp(prev: IndexedScrape, cur: IndexedScrape, r: ReadonlyMap<Conc
   if (hd) histograms.push(hd);
   const routeStats: RouteStats[] = [];
   const routeOnlyShipped = new Set<string>();
+  // Per-route figures are what a snapshot keeps: bounded, whatever the route label holds.
+  const fold = routesToFold(routes, maxRoutes);
+  const other = { route: OTHER_ROUTES, total: 0, errors: 0, aggs: new Set<LatencyAgg>() };
   for (const [key, rs] of routes) {
+    if (fold.has(key)) {
+      other.total += rs.total;
+      other.errors += rs.errors;
+      const agg = byRouteMethod.get(key) ?? byRoute.get(rs.route);
+      if (agg) other.aggs.add(agg);
+      continue;
+    }
     const exact = byRouteMethod.get(key);
     const agg = exact ?? byRoute.get(rs.route);
     const lat = summarize(agg, factor);
@@ -97,8 +119,21 @@ function deriveHttp(prev: IndexedScrape, cur: IndexedScrape, r: ReadonlyMap<Conc
       }),
     );
   }
+  if (fold.size) {
+    const agg: LatencyAgg = { sets: [], sum: 0, count: 0 };
+    for (const a of other.aggs) {
+      agg.sets.push(...a.sets);
+      agg.sum += a.sum;
+      agg.count += a.count;
+    }
+    const lat = summarize(agg.sets.length ? agg : undefined, factor);
+    const od = histogramDelta('http.route.duration', { route: OTHER_ROUTES }, lat, agg, factor);
+    if (od) histograms.push(od);
+    routeStats.push(dropUndefined({ route: OTHER_ROUTES, requestRate: other.total / seconds, errorRate: other.total > 0 ? other.errors / other.total : 0, avgMs: lat.avgMs, p50Ms: lat.p50Ms, p95Ms: lat.p95Ms, p99Ms: lat.p99Ms }));
+  }
   routeStats.sort((a, b) => b.requestRate - a.requestRate || a.route.localeCompare(b.route));
   return dropUndefined({
+    foldedRoutes: fold.size ? routes.size : undefined,
     requestRate: total / seconds,
     errorRate: total > 0 ? errors / total : 0,
     avgMs: all.avgMs,
@@ -120,7 +155,10 @@ export function deriveMetrics(prev: IndexedScrape | undefined, cur: IndexedScrap
   const out: DerivedMetrics = {};
   if (prev && seconds) {
     out.intervalSeconds = seconds;
-    out.http = deriveHttp(prev, cur, resolved, seconds, opts.isError ?? defaultIsError, histograms);
+    const http = deriveHttp(prev, cur, resolved, seconds, opts.isError ?? defaultIsError, histograms, opts.maxRoutes ?? DEFAULT_MAX_ROUTES);
+    if (http?.foldedRoutes !== undefined) out.foldedRoutes = http.foldedRoutes;
+    if (http) delete http.foldedRoutes;
+    out.http = http;
     out.queries = deriveQueries(prev, cur, resolved, seconds, histograms);
   }
   out.pools = derivePools(prev, cur, resolved, seconds, histograms);

@@ -307,3 +307,25 @@ export function describePresetMatches(resolved: ReadonlyMap<Concept, ResolvedMap
   for (const [concept, r] of resolved) out[concept] = `${r.mapping.metric} (${r.presetId})`;
   return out;
 }
+
+/**
+ * Every sample name some preset (or override) could read: all a session keeps of a scrape for the
+ * next round's rates, whichever mapping detection picks then.
+ */
+export function readableSampleNames(overrides: PresetOverrides = {}): Set<string> {
+  const names = new Set<string>();
+  const add = (m: MetricMapping) => {
+    const base = m.metric.endsWith('_total') ? m.metric.slice(0, -'_total'.length) : m.metric;
+    for (const n of [base, `${base}_total`, `${base}_bucket`, `${base}_sum`, `${base}_count`, `${base}_count_total`]) names.add(n);
+  };
+  for (const p of PRESETS) for (const list of Object.values(p.mappings)) for (const m of list ?? []) add(m);
+  for (const [concept, o] of Object.entries(overrides) as [Concept, string | MetricMapping][]) for (const m of overrideMapping(concept, o)) add(m);
+  return names;
+}
+
+/** The part of an index that `names` covers (what the next round's rates need). */
+export function retainSamples(index: SampleIndex, names: ReadonlySet<string>): SampleIndex {
+  const out: SampleIndex = new Map();
+  for (const [name, list] of index) if (names.has(name)) out.set(name, list);
+  return out;
+}

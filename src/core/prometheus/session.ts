@@ -10,6 +10,8 @@ import { RoundLoop } from '../session/roundLoop';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
 import type { PresetOverrides } from '../metrics/presets';
+import type { Result } from '../util/result';
+import { errorMessage, fail } from '../util/result';
 import type { PrometheusClient } from './client';
 import { PrometheusSource } from './source';
 import type { PrometheusTarget } from './target';
@@ -33,6 +35,15 @@ export const DEFAULT_RATE_WINDOW_MS = 60_000;
 const PRESETS_MAX_AGE_MS = 5 * 60_000;
 
 type Listener = (s: Snapshot) => void;
+
+/** A query's result, or its exception as a failure of kind 'failed'. */
+async function settle<T, K extends string>(run: () => Promise<Result<T, K>>): Promise<Result<T, K | 'failed'>> {
+  try {
+    return await run();
+  } catch (e) {
+    return fail('failed', `Reading the Prometheus server's answer failed: ${errorMessage(e)}`, e);
+  }
+}
 
 export class PrometheusSession {
   readonly id: string;
@@ -90,9 +101,10 @@ export class PrometheusSession {
   /** A failure (server down, bad selector…) still yields a snapshot, carrying the error. */
   private async round(): Promise<Snapshot> {
     const time = this.clock.now();
+    // Either query may throw on an answer it cannot take: that is its failure, not the round's.
     const [snap, alerts] = await Promise.all([
-      this.source.snapshot(this.rateWindowMs, time, { presetsMaxAgeMs: PRESETS_MAX_AGE_MS }),
-      this.wantAlerts ? this.source.serverAlerts() : Promise.resolve(undefined),
+      settle(() => this.source.snapshot(this.rateWindowMs, time, { presetsMaxAgeMs: PRESETS_MAX_AGE_MS })),
+      this.wantAlerts ? settle(() => this.source.serverAlerts()) : Promise.resolve(undefined),
     ]);
     const snapshot: Snapshot = snap.ok
       ? snap.value

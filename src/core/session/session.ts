@@ -4,7 +4,7 @@
  * still leaves health, process and system in the snapshot, with the failure in `errors`.
  * Rounds never overlap: the next one is scheduled when the current one has finished.
  */
-import { checkHealth, healthPathCandidates } from '../collectors/health';
+import { checkHealth } from '../collectors/health';
 import type { HttpFn } from '../collectors/health';
 import type { ProcessCollectorDeps } from '../collectors/process';
 import { cachedConnectionCounter, collectProcess, releaseProcessHistory } from '../collectors/process';
@@ -15,19 +15,23 @@ import { SystemCollector } from '../collectors/system';
 import type { DerivedOptions, IndexedScrape } from '../metrics/derived';
 import { deriveMetrics } from '../metrics/derived';
 import type { PresetOverrides } from '../metrics/presets';
-import { describePresetMatches, detectPresets, indexSamples } from '../metrics/presets';
+import { describePresetMatches, detectPresets, indexSamples, readableSampleNames, retainSamples } from '../metrics/presets';
+import { DEFAULT_MAX_ROUTES, DEFAULT_MAX_SERIES, describeCut, describeFoldedRoutes } from '../metrics/cardinality';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
 import type { Result } from '../util/result';
 import { httpRequest } from '../util/http';
-import { errorMessage, fail, ok } from '../util/result';
+import { ok } from '../util/result';
 import type { TargetSpec } from '../util/target';
 import type { ConnectPolicy } from '../util/connect';
-import { connectPolicy, remoteRefusal } from '../util/connect';
-import { isLoopbackHost, joinUrl, parseTarget } from '../util/target';
+import { connectPolicy } from '../util/connect';
+import { joinUrl } from '../util/target';
 import type { Snapshot, SystemStats } from './types';
+import type { ResolvedTarget } from './resolveTarget';
+import { resolveTarget } from './resolveTarget';
 import type { LoopState } from './roundLoop';
 import { RoundLoop } from './roundLoop';
+import { WINDOW_ENDED, collectSource } from './sources';
 
 export const DEFAULT_INTERVAL_MS = 5000;
 export const DEFAULT_METRICS_PATH = '/metrics';
@@ -57,6 +61,10 @@ export interface AttachSessionOptions {
   http?: HttpFn;
   scrapeTimeoutMs?: number;
   maxBodyBytes?: number;
+  /** Series kept from one scrape (default 50,000); the families that exploded are cut, with a warning. */
+  maxSeries?: number;
+  /** Routes per round (default 200): the busiest; the rest are summed as "(other routes)", with a warning. */
+  maxRoutes?: number;
   presetOverrides?: PresetOverrides;
   isError?: DerivedOptions['isError'];
   /** Default true; process and system stats are skipped for remote targets (not this machine). */
@@ -72,40 +80,7 @@ export interface AttachSessionOptions {
 }
 
 export type SessionState = LoopState;
-
-/** What the session resolved the user's target to. */
-export interface ResolvedTarget {
-  id: string;
-  baseUrl?: string;
-  metricsUrl?: string;
-  healthPaths: string[];
-  /** Port the service listens on, when known (for pid discovery after restarts). */
-  port?: number;
-  /** Pid the user gave, if any. */
-  pid?: number;
-  local: boolean;
-}
-
-function resolveTarget(opts: AttachSessionOptions): Result<ResolvedTarget, 'invalid' | 'remote'> {
-  let spec: TargetSpec;
-  if (typeof opts.target === 'string') {
-    const r = parseTarget(opts.target, { allowRemote: opts.allowRemote });
-    if (!r.ok) return r;
-    spec = r.value;
-  } else {
-    spec = opts.target;
-    if (spec.kind !== 'pid') {
-      const refusal = remoteRefusal(new URL(spec.baseUrl).hostname, connectPolicy(opts.allowRemote));
-      if (refusal) return fail('remote', refusal);
-    }
-  }
-  const healthPaths = healthPathCandidates(opts.healthPath, opts.statusPath);
-  if (spec.kind === 'pid') return ok({ id: opts.id ?? `pid:${spec.pid}`, pid: spec.pid, healthPaths, local: true });
-  const url = new URL(spec.baseUrl);
-  const local = isLoopbackHost(url.hostname);
-  const port = spec.kind === 'port' ? spec.port : url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-  return ok({ id: opts.id ?? spec.baseUrl, baseUrl: spec.baseUrl, metricsUrl: joinUrl(spec.baseUrl, opts.metricsPath ?? DEFAULT_METRICS_PATH), healthPaths, port, local });
-}
+export type { ResolvedTarget } from './resolveTarget';
 
 /** Pidusage history is process-wide: release it only when the last session stops. */
 let runningSessions = 0;
@@ -120,7 +95,9 @@ export class AttachSession {
   private readonly listeners = new Set<SnapshotListener>();
   private scraper?: MetricsScraper;
   private readonly system?: { collect(): Promise<Result<SystemStats, string>> };
+  /** The last scrape, reduced to the series a later round's rates can read (never the whole scrape). */
   private prevScrape?: IndexedScrape;
+  private readonly readable: ReadonlySet<string>;
   private pid?: number;
   private readonly loop: RoundLoop<Snapshot>;
   private lastSnapshot?: Snapshot;
@@ -129,6 +106,9 @@ export class AttachSession {
   private healthPath?: string;
   private healthMissing?: string;
   private healthRetryAt = 0;
+  /** Aborted at the deadline set by endBy(): every request in flight then, or later, is stopped. */
+  private readonly ending = new AbortController();
+  private endTimer?: unknown;
 
   constructor(
     target: ResolvedTarget,
@@ -140,6 +120,7 @@ export class AttachSession {
     this.clock = opts.clock ?? systemClock;
     this.connect = connectPolicy(opts.allowRemote);
     this.loop = new RoundLoop(this.clock, this.intervalMs, () => this.round());
+    this.readable = readableSampleNames(opts.presetOverrides);
     this.pid = target.pid;
     this.processDeps = { connections: cachedConnectionCounter(() => this.clock.now()), ...opts.deps?.process };
     if (target.metricsUrl) this.scraper = this.makeScraper(target.metricsUrl);
@@ -156,6 +137,7 @@ export class AttachSession {
       connect: this.connect,
       timeoutMs: this.opts.scrapeTimeoutMs,
       maxBytes: this.opts.maxBodyBytes,
+      maxSeries: this.opts.maxSeries,
       backoff: { baseMs: this.intervalMs, maxMs: Math.max(60_000, this.intervalMs) },
     });
   }
@@ -167,6 +149,13 @@ export class AttachSession {
   /** The most recent snapshot, if any round has completed. */
   get latest(): Snapshot | undefined {
     return this.lastSnapshot;
+  }
+
+  /** Samples kept between rounds (the previous scrape's readable series): bounded by maxSeries, flat over rounds. */
+  get retainedSeries(): number {
+    let n = 0;
+    for (const list of this.prevScrape?.index.values() ?? []) n += list.length;
+    return n;
   }
 
   /** The pid being measured right now (given, or found from the port). */
@@ -186,7 +175,24 @@ export class AttachSession {
 
   /** Stops collecting; resolves when a round in flight has finished. No timers are left behind. */
   async stop(): Promise<void> {
-    if ((await this.loop.stop()) && --runningSessions === 0) releaseProcessHistory();
+    const wasRunning = await this.loop.stop();
+    if (this.endTimer !== undefined) this.clock.clearTimeout(this.endTimer);
+    this.endTimer = undefined;
+    if (wasRunning && --runningSessions === 0) releaseProcessHistory();
+  }
+
+  /**
+   * The session's deadline (epoch ms on its clock): at that moment every request in flight is
+   * aborted and every source still running is given up on, so the round in flight ends at once
+   * with those sources' failures; rounds after it fail the same way at once. A command's
+   * `--duration` is kept by this.
+   */
+  endBy(at: number): void {
+    if (this.endTimer !== undefined) this.clock.clearTimeout(this.endTimer);
+    this.endTimer = undefined;
+    const wait = at - this.clock.now();
+    if (wait <= 0) this.ending.abort(WINDOW_ENDED);
+    else this.endTimer = this.clock.setTimeout(() => this.ending.abort(WINDOW_ENDED), wait);
   }
 
   /** Resolves when no round is in flight (tests advance a ManualClock, then await this). */
@@ -207,13 +213,23 @@ export class AttachSession {
 
   private async round(): Promise<Snapshot> {
     const time = this.clock.now();
-    const snapshot: Snapshot = { targetId: this.id, time, errors: [] };
-    await this.discoverUrlFromPid(snapshot);
-    await Promise.all([this.scrapeInto(snapshot, time), this.healthInto(snapshot), this.processInto(snapshot), this.systemInto(snapshot)]);
+    const assembled: Snapshot = { targetId: this.id, time, errors: [] };
+    const signal = this.ending.signal;
+    await collectSource(assembled, 'scrape', () => this.discoverUrlFromPid(assembled, signal));
+    await Promise.all([
+      collectSource(assembled, 'scrape', () => this.scrapeInto(assembled, time, signal)),
+      collectSource(assembled, 'health', () => this.healthInto(assembled, signal)),
+      // The OS collectors cannot be cancelled: the round stops waiting for them instead.
+      collectSource(assembled, 'process', () => this.processInto(assembled, signal), signal),
+      collectSource(assembled, 'system', () => this.systemInto(assembled, signal), signal),
+    ]);
     // The heap is only visible from inside the runtime, i.e. in the service's own metrics.
-    if (snapshot.process && snapshot.process.heapUsedBytes === undefined && this.heapFromScrape !== undefined) {
-      snapshot.process.heapUsedBytes = this.heapFromScrape;
+    if (assembled.process && assembled.process.heapUsedBytes === undefined && this.heapFromScrape !== undefined) {
+      assembled.process.heapUsedBytes = this.heapFromScrape;
     }
+    // Snapshots are kept for a whole window. Names and label values read from a response may be
+    // slices of its body and would keep every round's whole body alive: the copy holds only itself.
+    const snapshot = structuredClone(assembled);
     this.lastSnapshot = snapshot;
     for (const l of [...this.listeners]) {
       try {
@@ -226,11 +242,11 @@ export class AttachSession {
   }
 
   /** A pid-only target has no URL: if the process listens on a port, scrape that. */
-  private async discoverUrlFromPid(snapshot: Snapshot): Promise<void> {
+  private async discoverUrlFromPid(snapshot: Snapshot, signal: AbortSignal): Promise<void> {
     if (this.scraper || this.target.pid === undefined || this.pid === undefined) return;
     const ports = await (this.opts.deps?.listeningPortsOf ?? listeningPortsOf)(this.pid);
     if (ports.length === 0) return;
-    const port = await this.portServingMetrics(ports);
+    const port = await this.portServingMetrics(ports, signal);
     const baseUrl = `http://127.0.0.1:${port ?? ports[0]!}`;
     this.target.port = port ?? ports[0]!;
     this.target.baseUrl = baseUrl;
@@ -243,17 +259,17 @@ export class AttachSession {
    * With several listening ports (a Node service started with --inspect also listens on its
    * inspector's), the one whose metrics path answers 2xx is the service; asked once, at attach.
    */
-  private async portServingMetrics(ports: number[]): Promise<number | undefined> {
+  private async portServingMetrics(ports: number[], signal: AbortSignal): Promise<number | undefined> {
     if (ports.length === 1) return ports[0];
     const http = this.opts.http ?? httpRequest;
     for (const port of ports) {
-      const r = await http(joinUrl(`http://127.0.0.1:${port}`, this.opts.metricsPath ?? DEFAULT_METRICS_PATH), { timeoutMs: 1000, connect: this.connect });
+      const r = await http(joinUrl(`http://127.0.0.1:${port}`, this.opts.metricsPath ?? DEFAULT_METRICS_PATH), { timeoutMs: 1000, connect: this.connect, signal });
       if (r.ok && r.value.status >= 200 && r.value.status < 300) return port;
     }
     return undefined;
   }
 
-  private async scrapeInto(snapshot: Snapshot, time: number): Promise<void> {
+  private async scrapeInto(snapshot: Snapshot, time: number, signal: AbortSignal): Promise<void> {
     const scraper = this.scraper;
     if (!scraper) return;
     const wait = scraper.retryInMs();
@@ -262,7 +278,7 @@ export class AttachSession {
       snapshot.errors.push({ source: 'scrape', kind: last?.kind ?? 'backoff', message: `${last?.message ?? 'The last scrape failed.'} Next try in ${Math.ceil(wait / 1000)} s.` });
       return;
     }
-    const r = await scraper.scrape();
+    const r = await scraper.scrape(signal);
     if (!r.ok) {
       snapshot.errors.push({ source: 'scrape', kind: r.error.kind, message: r.error.message });
       return;
@@ -280,10 +296,13 @@ export class AttachSession {
             : `The metrics from ${scraper.url} break the format's rules${where}; the samples were used.`,
       });
     }
+    if (r.value.cardinality) snapshot.errors.push({ source: 'scrape', kind: 'cardinality', message: describeCut(scraper.url, r.value.cardinality, this.opts.maxSeries ?? DEFAULT_MAX_SERIES) });
     const cur: IndexedScrape = { time, index: indexSamples(parse.families) };
     const resolved = detectPresets(cur.index, this.opts.presetOverrides);
-    const d = deriveMetrics(this.prevScrape, cur, resolved, { isError: this.opts.isError });
-    this.prevScrape = cur;
+    const maxRoutes = this.opts.maxRoutes ?? DEFAULT_MAX_ROUTES;
+    const d = deriveMetrics(this.prevScrape, cur, resolved, { isError: this.opts.isError, maxRoutes });
+    if (d.foldedRoutes !== undefined) snapshot.errors.push({ source: 'scrape', kind: 'routes', message: describeFoldedRoutes(d.foldedRoutes, maxRoutes) });
+    this.prevScrape = { time, index: retainSamples(cur.index, this.readable) };
     if (d.http) snapshot.http = d.http;
     if (d.pools) snapshot.pools = d.pools;
     if (d.caches) snapshot.caches = d.caches;
@@ -298,7 +317,7 @@ export class AttachSession {
    * Health from the path that answered last time first (no 404 round trips every round), and a
    * service with no health endpoint at all is asked again only once a minute.
    */
-  private async healthInto(snapshot: Snapshot): Promise<void> {
+  private async healthInto(snapshot: Snapshot, signal: AbortSignal): Promise<void> {
     if (!this.target.baseUrl) return;
     const wait = this.healthRetryAt - this.clock.now();
     if (wait > 0 && this.healthMissing) {
@@ -306,7 +325,7 @@ export class AttachSession {
       return;
     }
     const paths = this.healthPath ? [this.healthPath, ...this.target.healthPaths] : this.target.healthPaths;
-    const r = await checkHealth(this.target.baseUrl, paths, { http: this.opts.http, connect: this.connect, timeoutMs: this.opts.scrapeTimeoutMs });
+    const r = await checkHealth(this.target.baseUrl, paths, { http: this.opts.http, connect: this.connect, timeoutMs: this.opts.scrapeTimeoutMs, signal });
     if (r.ok) {
       snapshot.health = r.value;
       if (r.value.path) this.healthPath = r.value.path;
@@ -333,27 +352,26 @@ export class AttachSession {
     return undefined;
   }
 
-  private async processInto(snapshot: Snapshot): Promise<void> {
+  private async processInto(snapshot: Snapshot, signal: AbortSignal): Promise<void> {
     if (!(this.opts.collectProcess ?? true) || !this.target.local) return;
-    try {
-      const pid = await this.resolvePid(snapshot);
-      if (pid === undefined) return;
-      const r = await collectProcess(pid, this.processDeps);
-      if (r.ok) {
-        snapshot.process = r.value;
-        return;
-      }
-      snapshot.errors.push({ source: 'process', kind: r.error.kind, message: r.error.message });
-      // A restarted service has a new pid: forget this one so the next round asks the port again.
-      if (r.error.kind === 'exited' && this.target.port !== undefined) this.pid = undefined;
-    } catch (e) {
-      snapshot.errors.push({ source: 'process', kind: 'error', message: errorMessage(e) });
+    const pid = await this.resolvePid(snapshot);
+    if (pid === undefined) return;
+    const r = await collectProcess(pid, this.processDeps);
+    // Given up on at the deadline: the snapshot has gone out, and says so.
+    if (signal.aborted) return;
+    if (r.ok) {
+      snapshot.process = r.value;
+      return;
     }
+    snapshot.errors.push({ source: 'process', kind: r.error.kind, message: r.error.message });
+    // A restarted service has a new pid: forget this one so the next round asks the port again.
+    if (r.error.kind === 'exited' && this.target.port !== undefined) this.pid = undefined;
   }
 
-  private async systemInto(snapshot: Snapshot): Promise<void> {
+  private async systemInto(snapshot: Snapshot, signal: AbortSignal): Promise<void> {
     if (!this.system) return;
     const r = await this.system.collect();
+    if (signal.aborted) return;
     if (r.ok) snapshot.system = r.value;
     else snapshot.errors.push({ source: 'system', kind: r.error.kind, message: r.error.message });
   }

@@ -23,9 +23,19 @@ export interface HttpGetOptions {
   body?: string | Buffer;
   /** Where this request may connect; default loopback only (see connect.ts). */
   connect?: ConnectPolicy;
+  /**
+   * Ends the request when aborted (failure kind 'aborted'). A string reason completes the
+   * message: "… had not answered when <reason>".
+   */
+  signal?: AbortSignal;
 }
 
-export type HttpFailureKind = 'invalid-url' | 'remote' | 'refused' | 'timeout' | 'too-large' | 'network' | 'decode';
+export type HttpFailureKind = 'invalid-url' | 'remote' | 'refused' | 'timeout' | 'too-large' | 'network' | 'decode' | 'aborted';
+
+function abortedFailure(url: string, signal: AbortSignal): ReturnType<typeof fail<'aborted'>> {
+  const why = typeof signal.reason === 'string' ? signal.reason : 'it was cancelled';
+  return fail('aborted', `${url} had not answered when ${why}; the request was stopped.`);
+}
 
 /** Plain HTTP(S) GET with a hard timeout over the whole exchange, a body cap and gzip decoding. */
 export function httpRequest(url: string, opts: HttpGetOptions = {}): Promise<Result<HttpResponse, HttpFailureKind>> {
@@ -45,12 +55,19 @@ export function httpRequest(url: string, opts: HttpGetOptions = {}): Promise<Res
   if (!allowed.ok) return Promise.resolve(fail('remote', `PerfLens did not connect to ${url}: ${allowed.error.message}`));
   const lib = parsed.protocol === 'https:' ? https : http;
   const started = performance.now();
+  const signal = opts.signal;
+  if (signal?.aborted) return Promise.resolve(abortedFailure(url, signal));
   return new Promise((resolve) => {
     let settled = false;
+    const onAbort = () => {
+      req.destroy();
+      done(abortedFailure(url, signal!));
+    };
     const done = (r: Result<HttpResponse, HttpFailureKind>) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       resolve(r);
     };
     const req = lib.request(
@@ -94,6 +111,7 @@ export function httpRequest(url: string, opts: HttpGetOptions = {}): Promise<Res
       else if (e.code === 'ENOTFOUND') done(fail('network', `${url}: the host ${parsed.hostname} was not found (DNS). Check the spelling.`, e));
       else done(fail('network', `Request to ${url} failed: ${e.message}`, e));
     });
+    signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.body !== undefined) req.write(opts.body);
     req.end();
   });

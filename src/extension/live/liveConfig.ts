@@ -11,6 +11,8 @@ export function liveConfigFrom(s: PerfLensSettings): LiveConfig {
     healthPath: s.healthPath,
     statusPath: s.statusPath,
     requestTimeoutMs: s.requestTimeoutMs,
+    maxSeries: s.maxSeriesPerScrape,
+    maxRoutes: s.maxRoutesPerRound,
     allowRemote: s.allowRemoteTargets,
     analyzer: {
       pool: { acquireWaitP95ThresholdMs: s.poolAcquireWaitThresholdMs, saturationSamples: s.poolSaturationSamples },
@@ -29,6 +31,7 @@ export function liveConfigFrom(s: PerfLensSettings): LiveConfig {
 /** Settings whose change restarts the sessions (new paths, interval, thresholds or rules). */
 export const RESTARTING_SETTINGS: readonly (keyof PerfLensSettings)[] = [
   'monitoringEnabled', 'allowRemoteTargets', 'metricsPath', 'healthPath', 'statusPath', 'collectionIntervalSeconds', 'requestTimeoutMs',
+  'maxSeriesPerScrape', 'maxRoutesPerRound',
   'maxMemoryMb', 'maxCpuPercent', 'poolAcquireWaitThresholdMs', 'poolSaturationSamples', 'cacheMinHitRate', 'cacheMaxMemoryShare',
   'alertsEnabled', 'alertsResponseTimeSeconds', 'alertsErrorRate', 'alertsMemoryUsage', 'alertsCpuPercent', 'alertsForSeconds', 'alertsKeepFiringForSeconds',
 ];

@@ -33,6 +33,9 @@ export interface LiveConfig {
   healthPath: string;
   statusPath: string;
   requestTimeoutMs: number;
+  /** Series kept per scrape and routes per round (the cardinality limits). */
+  maxSeries?: number;
+  maxRoutes?: number;
   allowRemote: boolean;
   analyzer: AnalyzerSettingsInput;
   alertsEnabled: boolean;
@@ -281,7 +284,7 @@ export class LiveMonitor {
       ? this.prometheus.start(entry.spec.id, spec, { allowRemote: cfg.allowRemote, intervalMs: cfg.intervalMs, queryTimeoutMs: cfg.requestTimeoutMs })
       : this.sessions().attach({
       target: spec, id: entry.spec.id, intervalMs: cfg.intervalMs, metricsPath: cfg.metricsPath, healthPath: cfg.healthPath,
-      statusPath: cfg.statusPath, scrapeTimeoutMs: cfg.requestTimeoutMs, allowRemote: cfg.allowRemote,
+      statusPath: cfg.statusPath, scrapeTimeoutMs: cfg.requestTimeoutMs, maxSeries: cfg.maxSeries, maxRoutes: cfg.maxRoutes, allowRemote: cfg.allowRemote,
     });
     if (!r.ok) {
       this.opts.log?.('warn', `Could not start collecting from ${entry.spec.label}: ${r.error.message}`);

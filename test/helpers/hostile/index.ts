@@ -17,11 +17,13 @@ export type HostileRoutes = Record<string, HostileHandler>;
 import { basicRoutes } from './basic';
 import { healthRoutes } from './health';
 import { netRoutes } from './net';
+import { roundRoutes } from './round';
 
 const ALL_ROUTES: HostileRoutes = {
   ...basicRoutes,
   ...netRoutes,
   ...healthRoutes,
+  ...roundRoutes,
 };
 
 export interface HostileService {

@@ -223,6 +223,6 @@ describe('cli: perflens report (usage and input errors)', () => {
     // Port 9 (discard) has no listener here: refused on every round.
     const code = await runCli(['report', '--url', 'http://127.0.0.1:9', '--duration', '1s', '--interval', '1s'], io);
     assert.equal(code, 2);
-    assert.match(io.stderr, /Nothing could be collected from http:\/\/127\.0\.0\.1:9: Nothing is listening/);
+    assert.match(io.stderr, /Nothing could be collected from http:\/\/127\.0\.0\.1:9:\n[\s\S]* {2}metrics: Nothing is listening/);
   });
 });

@@ -20,6 +20,7 @@ describe('PrometheusSession (scheduled rounds on a manual clock)', () => {
   let url: string;
   let broken = false;
   let warn = false;
+  let nullAlert = false;
   const queryTimes: number[] = [];
 
   before(async () => {
@@ -32,6 +33,10 @@ describe('PrometheusSession (scheduled rounds on a manual clock)', () => {
           return;
         }
         res.setHeader('content-type', 'application/json');
+        if (req.url === '/api/v1/alerts' && nullAlert) {
+          res.end(JSON.stringify({ status: 'success', data: { alerts: [null] } }));
+          return;
+        }
         if (req.url === '/api/v1/alerts') {
           res.end(JSON.stringify({ status: 'success', data: { alerts: [{ labels: { alertname: 'Slow', job: 'demo' }, annotations: {}, state: 'firing', activeAt: '2026-01-01T00:00:00Z', value: '2' }] } }));
           return;
@@ -63,6 +68,22 @@ describe('PrometheusSession (scheduled rounds on a manual clock)', () => {
     assert.ok(t.ok);
     return new PrometheusSession({ target: t.value, clock, intervalMs: 15_000 });
   }
+
+  it('an answer that breaks one query costs that query only: the round and the other query still count', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 27, 12, 0, 0));
+    const s = session(clock);
+    nullAlert = true;
+    try {
+      const snap = await s.collectOnce();
+      assert.equal(snap.instances?.length, 2, JSON.stringify(snap.errors));
+      const e = snap.errors.find((x) => x.source === 'prometheus');
+      assert.ok(e, JSON.stringify(snap.errors));
+      assert.match(e.message, /^The server's alerts could not be read: Reading the Prometheus server's answer failed: /);
+    } finally {
+      nullAlert = false;
+      await s.stop();
+    }
+  });
 
   it('collects a round at start and one per interval, each evaluated at its own time, and stops cleanly', async () => {
     const t0 = Date.UTC(2026, 10, 27, 12, 0, 0);
