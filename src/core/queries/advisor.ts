@@ -6,10 +6,10 @@ import { explainQueryPlan } from './plan';
 import type { RuntimeIndex } from './runtime';
 import { lexSql } from './sqlLexer';
 import { parseSql } from './sqlParse';
-import type { ExtractedStatement, FindingKind, StatementReport, WhatIfResult } from './types';
+import type { ExtractedStatement, Finding, FindingKind, StatementReport } from './types';
 import { errorMessage } from '../util/result';
-import type { StatementTiming, WhatIfOptions } from './whatIf';
-import { representativeParams, timeStatement, whatIf } from './whatIf';
+import type { WhatIfOptions } from './whatIf';
+import { proveFindings } from './prove';
 
 export interface AdviseOptions {
   /** Prove each suggested index on an in-memory copy (costs a few runs of each statement). */
@@ -29,8 +29,7 @@ export type StatementInput = string | ExtractedStatement;
  */
 export function adviseStatements(loaded: LoadedDatabase, inputs: StatementInput[], opts: AdviseOptions = {}): StatementReport[] {
   const ctx: FindingContext = { schema: loaded, rowCount: (t) => loaded.rowCount(t), minRows: opts.minRows };
-  const proven = new Map<string, WhatIfResult | undefined>();
-  const timedBefore = new Map<string, StatementTiming>();
+  const provenBySql = new Map<string, Finding[]>();
   return inputs.map((input) => {
     const extracted = typeof input === 'string' ? undefined : input;
     const sql = typeof input === 'string' ? input.trim().replace(/;\s*$/, '') : input.sql;
@@ -60,27 +59,19 @@ export function adviseStatements(loaded: LoadedDatabase, inputs: StatementInput[
     if (more > 0) report.notes = [`Only the first statement was explained: SQLite plans one statement at a time, and ${more === 1 ? '1 more follows' : `${more} more follow`} it. Explain each on its own.`];
     const parsed = parseSql(sql);
     report.findings = findingsFor(plan.value, parsed, ctx);
-    const whatIfOpts: WhatIfOptions = typeof opts.whatIf === 'object' ? { ...opts.whatIf } : {};
-    for (const f of report.findings) {
-      if (runtime) f.runtime = runtime;
-      if (!opts.whatIf || !f.createIndex) continue;
-      const key = `${f.createIndex}\n${sql}`;
-      if (!proven.has(key)) {
-        try {
-          // One timing without any new index serves every suggestion for this statement.
-          // The same statement written in several places is timed once.
-          whatIfOpts.before ??= timedBefore.get(sql) ?? timeStatement(loaded.db, sql, representativeParams(loaded.db, loaded, parsed, whatIfOpts.limit), whatIfOpts);
-          timedBefore.set(sql, whatIfOpts.before);
-          const r = whatIf(loaded, sql, parsed, f.createIndex, whatIfOpts);
-          proven.set(key, r.ok ? r.value : undefined);
-          if (!r.ok) report.notes = [...(report.notes ?? []), r.error.message];
-        } catch (e) {
-          proven.set(key, undefined);
-          report.notes = [...(report.notes ?? []), `The what-if run failed: ${errorMessage(e)}`];
-        }
+    if (runtime) for (const f of report.findings) f.runtime = runtime;
+    const same = provenBySql.get(sql);
+    if (opts.whatIf && same && same.length === report.findings.length) {
+      // The same statement written in several places is proven once.
+      report.findings = same.map((f) => ({ ...f, ...(runtime ? { runtime } : {}) }));
+    } else if (opts.whatIf) {
+      try {
+        const notes = proveFindings(loaded, sql, parsed, plan.value, report.findings, typeof opts.whatIf === 'object' ? opts.whatIf : {});
+        if (notes.length) report.notes = [...(report.notes ?? []), ...notes];
+        else provenBySql.set(sql, report.findings);
+      } catch (e) {
+        report.notes = [...(report.notes ?? []), `The what-if run failed: ${errorMessage(e)}`];
       }
-      const w = proven.get(key);
-      if (w) f.whatIf = w;
     }
     return report;
   });
