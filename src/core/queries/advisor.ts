@@ -17,6 +17,10 @@ export interface AdviseOptions {
   runtime?: RuntimeIndex;
   /** Tables with fewer rows are not flagged for full scans (default 1000). */
   minRows?: number;
+  /** Called with a statement's plan and findings before its what-if runs (a deadline keeps what is known); copy the report to keep it. */
+  onExplained?: (index: number, report: StatementReport) => void;
+  /** Called as each statement's report is complete. */
+  onReport?: (index: number, report: StatementReport) => void;
 }
 
 /** A statement to explain: a bare SQL string (CLI --sql) or one found in source. */
@@ -30,15 +34,16 @@ export type StatementInput = string | ExtractedStatement;
 export function adviseStatements(loaded: LoadedDatabase, inputs: StatementInput[], opts: AdviseOptions = {}): StatementReport[] {
   const ctx: FindingContext = { schema: loaded, rowCount: (t) => loaded.rowCount(t), minRows: opts.minRows };
   const provenBySql = new Map<string, Finding[]>();
-  return inputs.map((input) => {
+  return inputs.map((input, index) => {
+    const report = adviseOne(input, index);
+    opts.onReport?.(index, report);
+    return report;
+  });
+
+  function adviseOne(input: StatementInput, index: number): StatementReport {
     const extracted = typeof input === 'string' ? undefined : input;
-    const sql = typeof input === 'string' ? input.trim().replace(/;\s*$/, '') : input.sql;
-    const report: StatementReport = { sql, plan: [], findings: [] };
-    if (extracted) {
-      if (extracted.text !== sql) report.text = extracted.text;
-      report.range = extracted.range;
-      if (extracted.file !== undefined) report.location = { file: extracted.file, line: extracted.range.start.line + 1, column: extracted.range.start.column + 1 };
-    }
+    const report = blankReport(input);
+    const sql = report.sql;
     const runtime = opts.runtime?.lookup(sql);
     if (runtime) report.runtime = runtime;
     // Dialect first: SQLite would read `$1::int` as one odd parameter name and explain nonsense.
@@ -60,6 +65,7 @@ export function adviseStatements(loaded: LoadedDatabase, inputs: StatementInput[
     const parsed = parseSql(sql);
     report.findings = findingsFor(plan.value, parsed, ctx);
     if (runtime) for (const f of report.findings) f.runtime = runtime;
+    opts.onExplained?.(index, report);
     const same = provenBySql.get(sql);
     if (opts.whatIf && same && same.length === report.findings.length) {
       // The same statement written in several places is proven once.
@@ -74,7 +80,19 @@ export function adviseStatements(loaded: LoadedDatabase, inputs: StatementInput[
       }
     }
     return report;
-  });
+  }
+}
+
+/** A statement's report before anything is known about it: its SQL and where it is written. */
+export function blankReport(input: StatementInput): StatementReport {
+  const sql = typeof input === 'string' ? input.trim().replace(/;\s*$/, '') : input.sql;
+  const report: StatementReport = { sql, plan: [], findings: [] };
+  if (typeof input !== 'string') {
+    if (input.text !== sql) report.text = input.text;
+    report.range = input.range;
+    if (input.file !== undefined) report.location = { file: input.file, line: input.range.start.line + 1, column: input.range.start.column + 1 };
+  }
+  return report;
 }
 
 /** Statements after the first in `a; b; c` (2 here); a trigger's body is one statement with its own semicolons. */

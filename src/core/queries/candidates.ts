@@ -70,9 +70,9 @@ export function indexCandidates(parsed: ParsedSql, schema: SchemaLookup, table: 
     });
 }
 
-/** CREATE INDEX for these columns, named after them (and their direction); `n` tells apart names cut to the same prefix. */
+/** CREATE INDEX for these columns, named after them; `n` tells apart two that differ only in direction or past the cut. */
 export function suggestionFor(table: string, cols: IndexColumn[], n?: number): IndexSuggestion {
-  const base = `idx_${table}_${cols.map((c) => (c.desc ? `${c.name}_desc` : c.name)).join('_')}`.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 56);
+  const base = `idx_${table}_${cols.map((c) => c.name).join('_')}`.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 56);
   const name = n === undefined ? base : `${base}_${n}`;
   const createIndex = `CREATE INDEX ${quoteIdent(name)} ON ${quoteIdent(table)}(${cols.map((c) => quoteIdent(c.name) + (c.desc ? ' DESC' : '')).join(', ')})`;
   return { table, columns: cols, createIndex };

@@ -62,6 +62,9 @@ export function demoDbCopy(): { dir: string; dbPath: string } {
   return { dir, dbPath };
 }
 
+/** Runs for minutes in any SQLite: a scalar subquery counting to a billion, on a table the advisor wants indexed (blog schema). */
+export const RUNAWAY_SQL = 'SELECT p.id, p.title FROM post p WHERE p.author_id = (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) SELECT count(*) FROM c)';
+
 export const FLASK_BLOG_INDEX = 'SELECT p.id, title, body, created, author_id, username FROM post p JOIN user u ON p.author_id = u.id ORDER BY created DESC';
 
 /**
