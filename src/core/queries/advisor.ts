@@ -54,7 +54,7 @@ export function adviseStatements(loaded: LoadedDatabase, inputs: StatementInput[
     }
     const plan = explainQueryPlan(loaded.db, sql);
     if (!plan.ok) {
-      const schema = createsExistingObject(sql, plan.error.message);
+      const schema = createsExistingObject(sql, plan.error.message) ?? nameFilledInLater(sql, plan.error.message, extracted?.placeholders);
       if (schema) report.skipped = schema;
       else report.error = plan.error.message;
       return report;
@@ -114,6 +114,17 @@ function createsExistingObject(sql: string, message: string): string | undefined
   if (!/^\s*CREATE\b/i.test(sql)) return undefined;
   const m = /^(table|index|view|trigger) (\S+) already exists$/i.exec(message.trim());
   return m ? `Not explained: it creates ${m[1]!.toLowerCase()} ${m[2]}, which the database already has (schema set-up).` : undefined;
+}
+
+/**
+ * A template that fills in a table or column name (`"SELECT … FROM {}".format(table)`) leaves a
+ * placeholder where SQLite wants a name: the statement cannot be explained until it is run.
+ */
+function nameFilledInLater(sql: string, message: string, placeholders: string[] | undefined): string | undefined {
+  if (!/^near "\?": syntax error$/.test(message.trim())) return undefined;
+  const fields = (placeholders ?? []).filter((p) => p !== '?');
+  const which = fields.length ? ` (${fields.join(', ')})` : '';
+  return `Not explained: a table or column name in it is filled in at run time${which}, so there is no one statement to plan. Explain the statement as it is run, with the names written out.`;
 }
 
 /** Whether any report has a finding of one of these kinds (for `--fail-on`). */

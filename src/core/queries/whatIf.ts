@@ -162,32 +162,41 @@ function median(xs: number[]): number {
 }
 
 /** Runs a prepared statement to its last row, rolling back what it wrote; returns how long it took. */
-function runner(db: Database, sql: string, params: (string | number | null)[], now: () => number): { once(): number; free(): void } {
+function runner(db: Database, sql: string, params: (string | number | null)[], now: () => number): { once(reps?: number): number; free(): void } {
   const writes = mayWrite(sql);
   const stmt = db.prepare(sql);
   return {
-    once() {
+    /** Mean time of `reps` back-to-back runs. */
+    once(reps = 1) {
       const t0 = now();
-      if (writes) db.run('SAVEPOINT perflens_what_if');
-      try {
-        stmt.bind(params as SqlValue[]);
-        while (stmt.step()) {
-          // Reading every row is part of the cost being measured.
+      for (let k = 0; k < reps; k++) {
+        if (writes) db.run('SAVEPOINT perflens_what_if');
+        try {
+          stmt.bind(params as SqlValue[]);
+          while (stmt.step()) {
+            // Reading every row is part of the cost being measured.
+          }
+          stmt.reset();
+        } finally {
+          if (writes) db.run('ROLLBACK TO perflens_what_if; RELEASE perflens_what_if');
         }
-        stmt.reset();
-      } finally {
-        if (writes) db.run('ROLLBACK TO perflens_what_if; RELEASE perflens_what_if');
       }
-      return now() - t0;
+      return (now() - t0) / reps;
     },
     free: () => stmt.free(),
   };
 }
 
+/** A timed sample of a fast statement repeats it until it lasts about this long, so that one
+ * preemption of the thread on a busy machine does not decide the sample. */
+const MIN_SAMPLE_MS = 20;
+const MAX_REPS = 200;
+
 /**
- * Times a statement on `before` and `after` in alternation: one warm-up run each, then up to
- * `runs` pairs while neither side has used the budget. A statement slower than the whole budget
- * is measured by its warm-up runs.
+ * Times a statement on `before` and `after` in alternation (ABBA order, so neither side always
+ * runs first): one warm-up run each, then up to `runs` pairs while neither side has used the
+ * budget. Each sample of a fast statement is the mean of enough back-to-back runs to last about
+ * MIN_SAMPLE_MS. A statement slower than the whole budget is measured by its warm-up runs.
  */
 export function pairedTiming(before: Database, after: Database, sql: string, params: (string | number | null)[], opts: WhatIfOptions = {}): PairedTiming {
   const now = opts.now ?? (() => performance.now());
@@ -205,15 +214,25 @@ export function pairedTiming(before: Database, after: Database, sql: string, par
       ta.push(warmA);
       tb.push(warmB);
     } else {
+      const repsFor = (warm: number) => Math.max(1, Math.min(MAX_REPS, Math.ceil(MIN_SAMPLE_MS / Math.max(warm, 1e-3))));
+      const repsA = repsFor(warmA);
+      const repsB = repsFor(warmB);
       let totalA = warmA;
       let totalB = warmB;
       while (ta.length < runs && totalA < budget && totalB < budget) {
-        const x = a.once();
-        const y = b.once();
+        let x: number;
+        let y: number;
+        if (ta.length % 2 === 0) {
+          x = a.once(repsA);
+          y = b.once(repsB);
+        } else {
+          y = b.once(repsB);
+          x = a.once(repsA);
+        }
         ta.push(x);
         tb.push(y);
-        totalA += x;
-        totalB += y;
+        totalA += x * repsA;
+        totalB += y * repsB;
       }
     }
     const ratios = ta.map((x, i) => x / Math.max(tb[i]!, 1e-6));
