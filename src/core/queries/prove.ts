@@ -117,7 +117,9 @@ export function proveFindings(loaded: LoadedDatabase, sql: string, parsed: Parse
       }
     }
   } catch (e) {
+    // The findings keep their unproven advice: nothing was learned about it.
     notes.push(`The what-if run failed with sample values ${JSON.stringify(lab.params)}: ${errorMessage(e)}`);
+    return notes;
   } finally {
     lab.close();
   }

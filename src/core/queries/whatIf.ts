@@ -49,7 +49,12 @@ export class WhatIfLab {
   constructor(loaded: LoadedDatabase, private readonly sql: string, parsed: ParsedSql, private readonly opts: WhatIfOptions = {}) {
     this.base = loaded.copy();
     this.trial = loaded.copy();
-    this.params = representativeParams(this.base, loaded, parsed, opts.limit ?? 50);
+    try {
+      this.params = representativeParams(this.base, loaded, parsed, opts.limit ?? 50);
+    } catch (e) {
+      this.close();
+      throw e;
+    }
   }
 
   /** Creates the index on the trial copy and returns the statement's plan with it. */
