@@ -45,6 +45,8 @@ export function compareProblems(before: Problem[], after: Problem[]): { removed:
 interface Trial extends TriedIndex {
   table: string;
   problemsAfter: Problem[];
+  /** Costly plan steps it removes. */
+  removes: number;
   result?: WhatIfResult;
 }
 
@@ -90,13 +92,13 @@ export function proveFindings(loaded: LoadedDatabase, sql: string, parsed: Parse
     for (const c of candidates) {
       const planned = lab.tryIndex(c.createIndex);
       if (!planned.ok) {
-        trials.push({ table: c.table, index: c.createIndex, planAfter: [], proven: false, reason: planned.error.message, problemsAfter: problemsBefore });
+        trials.push({ table: c.table, index: c.createIndex, planAfter: [], proven: false, reason: planned.error.message, problemsAfter: problemsBefore, removes: 0 });
         continue;
       }
       try {
         const after = planProblems(planned.value, parsed, loaded);
         const diff = compareProblems(problemsBefore, after);
-        const trial: Trial = { table: c.table, index: c.createIndex, planAfter: planned.value, proven: false, reason: '', problemsAfter: after };
+        const trial: Trial = { table: c.table, index: c.createIndex, planAfter: planned.value, proven: false, reason: '', problemsAfter: after, removes: diff.removed.length };
         if (diff.removed.length === 0 || diff.added.length > 0) {
           const worse = diff.added.length ? `adds ${diff.added.map((p) => p.detail).join(', ')}` : `still ${[...new Set(diff.left.map((p) => p.detail))].join(', ')}`;
           trial.reason = `the plan is no better: ${worse}`;
@@ -144,13 +146,15 @@ export function proveFindings(loaded: LoadedDatabase, sql: string, parsed: Parse
 }
 
 /**
- * The fastest proven index, unless a narrower one is at least half as fast: an index with every
- * column the statement reads copies the table, and the narrower one is then the better trade.
+ * Of the proven indexes, the one that removes the most costly steps of the plan (one index for
+ * the scan and the sort, not one each), then the narrowest, then the fastest. Every column costs
+ * storage and a write on every insert or update, and a covering index copies much of the table,
+ * so a wider index is recommended only when no narrower one does as much. The others stay listed
+ * in `tried` with their numbers.
  */
 function choose(proven: Trial[]): Trial | undefined {
-  const fastest = Math.max(...proven.map((t) => t.speedup!));
   const width = (t: Trial) => t.index.split(',').length;
-  return proven.filter((t) => t.speedup! * 2 >= fastest).sort((a, b) => width(a) - width(b) || b.speedup! - a.speedup!)[0];
+  return [...proven].sort((a, b) => b.removes - a.removes || width(a) - width(b) || b.speedup! - a.speedup!)[0];
 }
 
 function noIndexText(f: Finding, key: string | undefined, tried: Trial[]): string {
