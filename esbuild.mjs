@@ -22,6 +22,8 @@ const configs = [
 if (existsSync('src/core/profiler/worker.ts')) {
   configs.push({ ...common, entryPoints: { 'profile-worker': 'src/core/profiler/worker.ts' }, outdir: 'dist', platform: 'node', format: 'cjs' });
 }
+// The user's SQLite database is explained (and what-if indexes timed) in a worker with a deadline.
+configs.push({ ...common, entryPoints: { 'query-worker': 'src/core/queries/queryWorker.ts' }, outdir: 'dist', platform: 'node', format: 'cjs' });
 
 function copyAssets() {
   mkdirSync('dist', { recursive: true });

@@ -48,6 +48,7 @@ export interface PerfLensSettings {
   lineHeatEnabled: boolean;
   queriesDatabase: string;
   queriesAnalyzeOnSave: boolean;
+  queriesStatementTimeoutSeconds: number;
   benchmarkConnections: number;
   benchmarkDurationSeconds: number;
 }
@@ -176,6 +177,7 @@ export const SETTING_ACCESSORS = {
   lineHeatEnabled: booleanSetting(SETTINGS.lineHeatEnabled, false),
   queriesDatabase: stringSetting(SETTINGS.queriesDatabase, ''),
   queriesAnalyzeOnSave: booleanSetting(SETTINGS.queriesAnalyzeOnSave, true),
+  queriesStatementTimeoutSeconds: numberSetting(SETTINGS.queriesStatementTimeoutSeconds, 30, 1, 3600),
   benchmarkConnections: numberSetting(SETTINGS.benchmarkConnections, 10, 1, 1000, { integer: true }),
   benchmarkDurationSeconds: numberSetting(SETTINGS.benchmarkDurationSeconds, 10, 1, 600),
 } satisfies { [K in keyof PerfLensSettings]: Accessor<PerfLensSettings[K]> };

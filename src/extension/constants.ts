@@ -63,6 +63,7 @@ export const SETTINGS = {
   lineHeatEnabled: 'perflens.lineHeat.enabled',
   queriesDatabase: 'perflens.queries.database',
   queriesAnalyzeOnSave: 'perflens.queries.analyzeOnSave',
+  queriesStatementTimeoutSeconds: 'perflens.queries.statementTimeoutSeconds',
   benchmarkConnections: 'perflens.benchmark.connections',
   benchmarkDurationSeconds: 'perflens.benchmark.durationSeconds',
 } as const;

@@ -6,8 +6,9 @@ import { EXIT_FINDING, EXIT_OK } from '../io';
 import type { CliIO } from '../io';
 import { parseExposition } from '../../core/metrics/parser';
 import type { StatementInput } from '../../core/queries/advisor';
-import { adviseStatements, hasFindingOf } from '../../core/queries/advisor';
-import { findDatabaseFiles, loadDatabaseFile } from '../../core/queries/database';
+import { hasFindingOf } from '../../core/queries/advisor';
+import { findDatabaseFiles } from '../../core/queries/database';
+import { DEFAULT_STATEMENT_TIMEOUT_MS, QueryWorker } from '../../core/queries/queryWorkerClient';
 import { formatPlan } from '../../core/queries/plan';
 import type { RuntimeIndex } from '../../core/queries/runtime';
 import { runtimeFromFamilies } from '../../core/queries/runtime';
@@ -20,7 +21,7 @@ import { UserError } from '../../core/util/result';
 import { parseTarget } from '../../core/util/target';
 
 const USAGE = `Usage: perflens explain [--db FILE] (--sql "STATEMENT" | --workspace DIR) [--what-if] [--metrics-url URL]
-                        [--fail-on KIND[,KIND…]] [--min-rows N] [--json]
+                        [--statement-timeout SECONDS] [--fail-on KIND[,KIND…]] [--min-rows N] [--json]
 
 Explains SQL statements on a copy of a SQLite database (the file is only read, never written):
 the query plan and findings, each with a concrete suggestion; with --what-if, each suggested index
@@ -31,6 +32,9 @@ Finding kinds: ${FINDING_KINDS.join(', ')}.
   --sql "…"          one statement to explain
   --workspace DIR    find the SQL in the Python, JS/TS, Go and Java files under DIR and explain each
   --what-if          prove each suggested index: time before and after on an in-memory copy
+  --statement-timeout SECONDS
+                     per statement (its explain and what-if runs), and for loading the file; a
+                     statement still running then is stopped and reported (default ${DEFAULT_STATEMENT_TIMEOUT_MS / 1000})
   --metrics-url URL  the service's /metrics (loopback): per-statement timings joined to statements
   --fail-on KINDS    exit 1 when a finding of these kinds exists (comma-separated, or "any")
   --min-rows N       tables with fewer rows are not flagged for full scans (default 1000)
@@ -127,7 +131,7 @@ export const explainCommand: CliCommand = {
   summary: 'Explain SQL on a copy of a SQLite database: plans, findings, index advice proven by a what-if run',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, { valued: ['db', 'sql', 'workspace', 'metrics-url', 'fail-on', 'min-rows'], boolean: ['what-if'] });
+    const args = parseArgs(argv, { valued: ['db', 'sql', 'workspace', 'metrics-url', 'fail-on', 'min-rows', 'statement-timeout'], boolean: ['what-if'] });
     if (args.positionals.length) throw new UserError(`Unexpected argument ${args.positionals[0]}. Quote the statement: --sql "SELECT …".`);
     const sql = flagString(args, 'sql');
     const workspaceArg = flagString(args, 'workspace');
@@ -137,6 +141,9 @@ export const explainCommand: CliCommand = {
     const minRowsText = flagString(args, 'min-rows');
     const minRows = minRowsText === undefined ? undefined : Number(minRowsText);
     if (minRows !== undefined && !(Number.isInteger(minRows) && minRows >= 0)) throw new UserError(`--min-rows must be a whole number, not "${minRowsText}".`);
+    const timeoutText = flagString(args, 'statement-timeout');
+    const timeoutSeconds = timeoutText === undefined ? undefined : Number(timeoutText);
+    if (timeoutSeconds !== undefined && !(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0)) throw new UserError(`--statement-timeout must be a number of seconds above 0, not "${timeoutText}".`);
     const workspace = workspaceArg === undefined ? undefined : path.resolve(io.cwd, workspaceArg);
     // A mistyped folder would otherwise read as "0 statements, no findings" and pass a CI gate.
     if (workspace && !fs.statSync(workspace, { throwIfNoEntry: false })?.isDirectory()) {
@@ -150,10 +157,15 @@ export const explainCommand: CliCommand = {
       if (found.length === 0) throw new UserError(`No SQLite database (*.db, *.sqlite, *.sqlite3) under ${workspace}. Pass --db FILE.`);
       dbPath = found[0]!;
     }
-    const loaded = await loadDatabaseFile(path.resolve(io.cwd, dbPath));
-    if (!loaded.ok) throw new UserError(loaded.error.message);
-    const database = loaded.value;
+    // The database lives in a worker thread: a statement that runs away is stopped at its deadline.
+    const worker = new QueryWorker(path.resolve(io.cwd, dbPath), {
+      ...(timeoutSeconds === undefined ? {} : { timeoutMs: timeoutSeconds * 1000 }),
+      raiseWith: '--statement-timeout SECONDS',
+    });
     try {
+      const opened = await worker.open();
+      if (!opened.ok) throw new UserError(opened.error.message);
+      const database = opened.value;
       let inputs: StatementInput[];
       let scanned: { files: number; statements: number } | undefined;
       if (workspace) {
@@ -173,17 +185,19 @@ export const explainCommand: CliCommand = {
         if (r.error !== undefined) io.err(`perflens: runtime timings unavailable: ${r.error}`);
       }
 
-      const reports = adviseStatements(database, inputs, { whatIf: args.flags.has('what-if'), runtime, minRows });
+      const advised = await worker.advise(inputs, { whatIf: args.flags.has('what-if'), runtime, minRows });
+      if (!advised.ok) throw new UserError(`Explaining on ${database.path} failed: ${advised.error.message}`);
+      const reports = advised.value;
       const code = failOn.length && hasFindingOf(reports, failOn) ? EXIT_FINDING : EXIT_OK;
       if (args.flags.has('json')) {
-        const out: Record<string, unknown> = { database: { path: database.path, tables: database.schema.tables.length, notes: database.notes } };
+        const out: Record<string, unknown> = { database: { path: database.path, tables: database.tables, notes: database.notes } };
         if (metrics) out.metrics = metrics;
         if (scanned) out.scanned = scanned;
         out.statements = reports.map(jsonReport);
         io.out(JSON.stringify(out, null, 2));
         return code;
       }
-      io.out(`Database ${database.path} (${database.schema.tables.length} tables, read into memory; the file is not modified)`);
+      io.out(`Database ${database.path} (${database.tables} tables, read into memory; the file is not modified)`);
       for (const n of database.notes) io.out(`note: ${n}`);
       // files counts every source file read, not only those holding SQL.
       if (scanned) io.out(`Read ${plural(scanned.files, 'source file')}; found ${plural(scanned.statements, 'SQL statement')}.`);
@@ -193,7 +207,7 @@ export const explainCommand: CliCommand = {
       human(reports, io);
       return code;
     } finally {
-      database.close();
+      worker.close();
     }
   },
 };

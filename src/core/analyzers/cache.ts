@@ -97,19 +97,17 @@ export function analyzeCaches(snapshots: readonly Snapshot[], settings: Analyzer
         });
       } else if (recent < min) {
         const full = fill !== undefined && fill >= 0.9 && Number.isFinite(evictions) && evictions > 0;
-        const ttl = settings.defaultTtlSeconds;
+        // Advice quotes only what was read from the service: its TTL is not exposed, so no TTL
+        // (or size derived from one) is named.
         let recommendation: string;
         if (maxSize === 0) {
           // A cache configured to hold nothing misses every lookup: TTL advice would be beside the point.
           recommendation = 'The cache holds no entries (its maximum size is 0), so every lookup misses: give it room (a max size of at least the number of hot keys), or remove the lookups if it is disabled on purpose.';
         } else if (full) {
-          // Entries evicted within one TTL would have been reusable: grow by that many, at most 4×.
-          const target = Math.min(maxSize! * 4, Math.ceil(maxSize! + evictions * ttl));
-          numbers.recommendedMaxSize = target;
-          recommendation = `The cache is full (${pct(fill)}) and evicts ${round(evictions, 2)} entries/s, so entries leave before they are reused: raise maxSize from ${maxSize} to about ${target} (evictions over one ${ttl} s TTL).`;
+          recommendation = `The cache is full (${pct(fill)}) and evicts ${round(evictions, 2)} entries/s, so entries leave before they are reused: raise maxSize above ${maxSize}, then check that evictions fall and the hit rate (${pct(recent)}) rises.`;
         } else {
-          numbers.recommendedTtlSeconds = ttl * 2;
-          recommendation = `Misses are not caused by evictions${fill !== undefined ? ` (cache ${pct(fill)} full)` : ''}: entries expire or keys are rarely repeated. Raise the TTL from ${ttl} s to ${ttl * 2} s for hot keys, and check that cache keys do not include per-request values.`;
+          const why = fill !== undefined ? `Misses are not caused by evictions (cache ${pct(fill)} full)` : 'Misses are not explained by the cache being full';
+          recommendation = `${why}: entries expire before they are reused, or keys are rarely repeated. Lengthen the TTL of hot keys, and check that cache keys do not include per-request values.`;
         }
         findings.push({
           id: `cache.lowHitRate:${name}`, analyzer: 'cache', severity: recent < min / 2 ? 'critical' : 'warning', target: name,

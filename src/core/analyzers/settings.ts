@@ -18,8 +18,6 @@ export interface AnalyzerSettings {
     minHitRate: number;
     /** Memory usage > 0.8 of the limit → eviction. */
     maxMemoryShare: number;
-    /** A 300 s TTL, assumed only when the service does not expose its TTL. */
-    defaultTtlSeconds: number;
   };
   bottleneck: {
     /** Alert threshold for response time, seconds (applied to p95). */
@@ -64,7 +62,7 @@ export interface AnalyzerSettings {
 
 export const DEFAULT_ANALYZER_SETTINGS: AnalyzerSettings = {
   pool: { saturationSamples: 3, acquireWaitP95ThresholdMs: 5000, headroom: 1.25, oversizeUsedShare: 0.25 },
-  cache: { minHitRate: 0.7, maxMemoryShare: 0.8, defaultTtlSeconds: 300 },
+  cache: { minHitRate: 0.7, maxMemoryShare: 0.8 },
   bottleneck: { responseTimeSeconds: 1.0, dbQuerySeconds: 0.5, dbTimeShare: 0.5, cacheMissRate: 0.5, cpuPercent: 80 },
   leak: { maxMemoryMb: 1024, baselineFactor: 1.5, minR2: 0.6, minGrowthMbPerMin: 0.5, minSamples: 8, minSpanMs: 10 * 60_000 },
   trend: { windowMs: 3_600_000, forecastDays: 30, scaleOutGrowth: 0.1, monitorGrowth: 0.05, flatShare: 0.05, minSpanMs: 5 * 60_000 },

@@ -6,10 +6,10 @@ import { explainQueryPlan } from './plan';
 import type { RuntimeIndex } from './runtime';
 import { lexSql } from './sqlLexer';
 import { parseSql } from './sqlParse';
-import type { ExtractedStatement, FindingKind, StatementReport, WhatIfResult } from './types';
+import type { ExtractedStatement, Finding, FindingKind, StatementReport } from './types';
 import { errorMessage } from '../util/result';
-import type { StatementTiming, WhatIfOptions } from './whatIf';
-import { representativeParams, timeStatement, whatIf } from './whatIf';
+import type { WhatIfOptions } from './whatIf';
+import { proveFindings } from './prove';
 
 export interface AdviseOptions {
   /** Prove each suggested index on an in-memory copy (costs a few runs of each statement). */
@@ -17,6 +17,10 @@ export interface AdviseOptions {
   runtime?: RuntimeIndex;
   /** Tables with fewer rows are not flagged for full scans (default 1000). */
   minRows?: number;
+  /** Called with a statement's plan and findings before its what-if runs (a deadline keeps what is known); copy the report to keep it. */
+  onExplained?: (index: number, report: StatementReport) => void;
+  /** Called as each statement's report is complete. */
+  onReport?: (index: number, report: StatementReport) => void;
 }
 
 /** A statement to explain: a bare SQL string (CLI --sql) or one found in source. */
@@ -29,17 +33,17 @@ export type StatementInput = string | ExtractedStatement;
  */
 export function adviseStatements(loaded: LoadedDatabase, inputs: StatementInput[], opts: AdviseOptions = {}): StatementReport[] {
   const ctx: FindingContext = { schema: loaded, rowCount: (t) => loaded.rowCount(t), minRows: opts.minRows };
-  const proven = new Map<string, WhatIfResult | undefined>();
-  const timedBefore = new Map<string, StatementTiming>();
-  return inputs.map((input) => {
+  const provenBySql = new Map<string, Finding[]>();
+  return inputs.map((input, index) => {
+    const report = adviseOne(input, index);
+    opts.onReport?.(index, report);
+    return report;
+  });
+
+  function adviseOne(input: StatementInput, index: number): StatementReport {
     const extracted = typeof input === 'string' ? undefined : input;
-    const sql = typeof input === 'string' ? input.trim().replace(/;\s*$/, '') : input.sql;
-    const report: StatementReport = { sql, plan: [], findings: [] };
-    if (extracted) {
-      if (extracted.text !== sql) report.text = extracted.text;
-      report.range = extracted.range;
-      if (extracted.file !== undefined) report.location = { file: extracted.file, line: extracted.range.start.line + 1, column: extracted.range.start.column + 1 };
-    }
+    const report = blankReport(input);
+    const sql = report.sql;
     const runtime = opts.runtime?.lookup(sql);
     if (runtime) report.runtime = runtime;
     // Dialect first: SQLite would read `$1::int` as one odd parameter name and explain nonsense.
@@ -50,7 +54,7 @@ export function adviseStatements(loaded: LoadedDatabase, inputs: StatementInput[
     }
     const plan = explainQueryPlan(loaded.db, sql);
     if (!plan.ok) {
-      const schema = createsExistingObject(sql, plan.error.message);
+      const schema = createsExistingObject(sql, plan.error.message) ?? nameFilledInLater(sql, plan.error.message, extracted?.placeholders);
       if (schema) report.skipped = schema;
       else report.error = plan.error.message;
       return report;
@@ -60,30 +64,35 @@ export function adviseStatements(loaded: LoadedDatabase, inputs: StatementInput[
     if (more > 0) report.notes = [`Only the first statement was explained: SQLite plans one statement at a time, and ${more === 1 ? '1 more follows' : `${more} more follow`} it. Explain each on its own.`];
     const parsed = parseSql(sql);
     report.findings = findingsFor(plan.value, parsed, ctx);
-    const whatIfOpts: WhatIfOptions = typeof opts.whatIf === 'object' ? { ...opts.whatIf } : {};
-    for (const f of report.findings) {
-      if (runtime) f.runtime = runtime;
-      if (!opts.whatIf || !f.createIndex) continue;
-      const key = `${f.createIndex}\n${sql}`;
-      if (!proven.has(key)) {
-        try {
-          // One timing without any new index serves every suggestion for this statement.
-          // The same statement written in several places is timed once.
-          whatIfOpts.before ??= timedBefore.get(sql) ?? timeStatement(loaded.db, sql, representativeParams(loaded.db, loaded, parsed, whatIfOpts.limit), whatIfOpts);
-          timedBefore.set(sql, whatIfOpts.before);
-          const r = whatIf(loaded, sql, parsed, f.createIndex, whatIfOpts);
-          proven.set(key, r.ok ? r.value : undefined);
-          if (!r.ok) report.notes = [...(report.notes ?? []), r.error.message];
-        } catch (e) {
-          proven.set(key, undefined);
-          report.notes = [...(report.notes ?? []), `The what-if run failed: ${errorMessage(e)}`];
-        }
+    if (runtime) for (const f of report.findings) f.runtime = runtime;
+    opts.onExplained?.(index, report);
+    const same = provenBySql.get(sql);
+    if (opts.whatIf && same && same.length === report.findings.length) {
+      // The same statement written in several places is proven once.
+      report.findings = same.map((f) => ({ ...f, ...(runtime ? { runtime } : {}) }));
+    } else if (opts.whatIf) {
+      try {
+        const notes = proveFindings(loaded, sql, parsed, plan.value, report.findings, typeof opts.whatIf === 'object' ? opts.whatIf : {});
+        if (notes.length) report.notes = [...(report.notes ?? []), ...notes];
+        else provenBySql.set(sql, report.findings);
+      } catch (e) {
+        report.notes = [...(report.notes ?? []), `The what-if run failed: ${errorMessage(e)}`];
       }
-      const w = proven.get(key);
-      if (w) f.whatIf = w;
     }
     return report;
-  });
+  }
+}
+
+/** A statement's report before anything is known about it: its SQL and where it is written. */
+export function blankReport(input: StatementInput): StatementReport {
+  const sql = typeof input === 'string' ? input.trim().replace(/;\s*$/, '') : input.sql;
+  const report: StatementReport = { sql, plan: [], findings: [] };
+  if (typeof input !== 'string') {
+    if (input.text !== sql) report.text = input.text;
+    report.range = input.range;
+    if (input.file !== undefined) report.location = { file: input.file, line: input.range.start.line + 1, column: input.range.start.column + 1 };
+  }
+  return report;
 }
 
 /** Statements after the first in `a; b; c` (2 here); a trigger's body is one statement with its own semicolons. */
@@ -105,6 +114,17 @@ function createsExistingObject(sql: string, message: string): string | undefined
   if (!/^\s*CREATE\b/i.test(sql)) return undefined;
   const m = /^(table|index|view|trigger) (\S+) already exists$/i.exec(message.trim());
   return m ? `Not explained: it creates ${m[1]!.toLowerCase()} ${m[2]}, which the database already has (schema set-up).` : undefined;
+}
+
+/**
+ * A template that fills in a table or column name (`"SELECT … FROM {}".format(table)`) leaves a
+ * placeholder where SQLite wants a name: the statement cannot be explained until it is run.
+ */
+function nameFilledInLater(sql: string, message: string, placeholders: string[] | undefined): string | undefined {
+  if (!/^near "\?": syntax error$/.test(message.trim())) return undefined;
+  const fields = (placeholders ?? []).filter((p) => p !== '?');
+  const which = fields.length ? ` (${fields.join(', ')})` : '';
+  return `Not explained: a table or column name in it is filled in at run time${which}, so there is no one statement to plan. Explain the statement as it is run, with the names written out.`;
 }
 
 /** Whether any report has a finding of one of these kinds (for `--fail-on`). */

@@ -2,7 +2,7 @@ import { lexCFamily } from './lexCFamily';
 import { lexPython } from './lexPython';
 import { normalisePlaceholders } from './placeholders';
 import type { CodeToken, LiteralPart, StringToken } from './sourceText';
-import { LineIndex } from './sourceText';
+import { LineIndex, pushText } from './sourceText';
 import { PARAM_SENTINEL } from './sqlLexer';
 import { isSqlStatement } from './sqlShape';
 import type { ExtractedStatement, SourceLanguage } from './types';
@@ -59,7 +59,9 @@ export function extractStatements(text: string, language: SourceLanguage, file?:
     if (first.kind !== 'string' || first.docstring) continue;
     const chain = concatenation(tokens, i, language, text);
     i = chain.lastIndex;
-    const statement = toStatement(chain.parts, first, chain.end, language, lines, file);
+    const template = language === 'python' ? pythonTemplate(tokens, chain.lastIndex) : undefined;
+    const parts = template ? templateFields(chain.parts, template) : chain.parts;
+    const statement = toStatement(parts, first, chain.end, language, lines, file);
     if (statement) found.push(statement);
   }
   return found;
@@ -109,6 +111,44 @@ function concatenation(tokens: CodeToken[], i: number, language: SourceLanguage,
   return { parts, end, lastIndex: j };
 }
 
+/** `"…".format(…)` or `"…" % …` right after the literal: its fields are filled in by Python, quoted or not. */
+function pythonTemplate(tokens: CodeToken[], last: number): 'format' | 'percent' | undefined {
+  const a = tokens[last + 1];
+  const b = tokens[last + 2];
+  const c = tokens[last + 3];
+  if (a?.kind === 'punct' && a.text === '.' && b?.kind === 'ident' && b.text === 'format' && c?.kind === 'punct' && c.text === '(') return 'format';
+  if (a?.kind === 'punct' && a.text === '%') return 'percent';
+  return undefined;
+}
+
+const FORMAT_FIELD = /\{\{|\}\}|\{[A-Za-z0-9_.[\]]*(?:![rsa])?(?::[^{}]*)?\}/g;
+const PERCENT_FIELD = /%%|%\([A-Za-z0-9_]+\)[sdifr]|%[sdifr]/g;
+
+/**
+ * The fields of a template (`{}`, `{name}`, `%s`, `%(name)s`) become parameters, wherever they
+ * sit: `'{since}'` in quotes is a value spliced between quotes, which a driver would bind.
+ * Doubled braces or percents are the literal character.
+ */
+function templateFields(parts: LiteralPart[], kind: 'format' | 'percent'): LiteralPart[] {
+  const out: LiteralPart[] = [];
+  const field = kind === 'format' ? FORMAT_FIELD : PERCENT_FIELD;
+  for (const p of parts) {
+    if (p.kind !== 'text') {
+      out.push({ ...p });
+      continue;
+    }
+    let last = 0;
+    for (const m of p.value.matchAll(field)) {
+      pushText(out, p.value.slice(last, m.index));
+      if (m[0] === '{{' || m[0] === '}}' || m[0] === '%%') pushText(out, m[0][0]!);
+      else out.push({ kind: 'param', source: m[0], written: m[0] });
+      last = m.index + m[0].length;
+    }
+    pushText(out, p.value.slice(last));
+  }
+  return out;
+}
+
 function appendParts(target: LiteralPart[], more: LiteralPart[]): void {
   for (const p of more) {
     const last = target[target.length - 1];
@@ -121,9 +161,9 @@ function toStatement(parts: LiteralPart[], first: StringToken, end: number, lang
   if (!parts.some((p) => p.kind === 'text' && /[a-z]/i.test(p.value))) return undefined;
   const withSentinels = parts.map((p) => (p.kind === 'text' ? p.value.replace(/\uE000/g, '') : PARAM_SENTINEL)).join('');
   if (withSentinels.length > 20_000 || !STATEMENT_WORD.test(withSentinels) || !isSqlStatement(withSentinels)) return undefined;
-  const interpolations = parts.filter((p) => p.kind === 'param').map((p) => (p as { source: string }).source);
+  const interpolations = parts.flatMap((p) => (p.kind === 'param' ? [p.written !== undefined ? { written: p.written } : p.source] : []));
   const normalised = normalisePlaceholders(withSentinels, interpolations);
-  const text = parts.map((p) => (p.kind === 'text' ? p.value : `\${${p.source}}`)).join('').trim();
+  const text = parts.map((p) => (p.kind === 'text' ? p.value : (p.written ?? `\${${p.source}}`))).join('').trim();
   const statement: ExtractedStatement = {
     language,
     range: { start: lines.position(first.start), end: lines.position(end) },

@@ -13,8 +13,14 @@ export interface FindingContext {
 
 export const DEFAULT_MIN_ROWS = 1000;
 
+/** SQLite reserves every table name that starts with `sqlite_` for itself. */
+const INTERNAL_TABLE = /^(?:(?:main|temp)\.)?sqlite_/i;
+
 /** Reads a plan (and the statement's text) into findings, each with a concrete suggestion. */
 export function findingsFor(plan: PlanRow[], parsed: ParsedSql, ctx: FindingContext): Finding[] {
+  // SQLite's own tables (sqlite_schema, sqlite_sequence, sqlite_stat1…) cannot be indexed or reshaped.
+  const tables = parsed.tables.filter((t) => t.kind === 'table');
+  if (tables.length > 0 && tables.every((t) => INTERNAL_TABLE.test(t.name))) return [];
   const minRows = ctx.minRows ?? DEFAULT_MIN_ROWS;
   const findings: Finding[] = [];
   const push = (f: Finding) => {

@@ -11,9 +11,14 @@ export interface NormalisedSql {
  * Rewrites the placeholder styles of the drivers people use (`?`, `?1`, `$1`, `:name`, `@name`,
  * `%s`, `%(name)s`, and host-language interpolations marked with PARAM_SENTINEL) to `?` so SQLite
  * can prepare the statement. Quoted strings and identifiers are left alone.
- * `interpolations` are the source texts of the sentinels, in order.
+ * `interpolations` are the sentinels in order: an interpolated expression's source (shown as
+ * `${expr}`), or a template field as written (`{name}`, `%s`).
  */
-export function normalisePlaceholders(text: string, interpolations: string[] = []): NormalisedSql {
+export function normalisePlaceholders(text: string, interpolations: (string | { written: string })[] = []): NormalisedSql {
+  const shown = (k: number): string => {
+    const i = interpolations[k];
+    return typeof i === 'object' ? i.written : `\${${i ?? ''}}`;
+  };
   const { tokens } = lexSql(text);
   const placeholders: string[] = [];
   const pyformat = tokens.some((t) => t.type === 'param' && t.text.startsWith('%'));
@@ -23,7 +28,7 @@ export function normalisePlaceholders(text: string, interpolations: string[] = [
   for (const t of tokens) {
     if (t.type === 'param') {
       out += text.slice(last, t.start) + '?';
-      placeholders.push(t.text === PARAM_SENTINEL ? `\${${interpolations[interpolation++] ?? ''}}` : t.text);
+      placeholders.push(t.text === PARAM_SENTINEL ? shown(interpolation++) : t.text);
       last = t.end;
     } else if (t.type === 'string' && t.text.includes(PARAM_SENTINEL)) {
       // '${kind}' or '%${term}%': the quotes were around a spliced value; bind it instead.
@@ -33,7 +38,7 @@ export function normalisePlaceholders(text: string, interpolations: string[] = [
         if (piece) terms.push(`'${piece.replace(/'/g, "''")}'`);
         if (k < pieces.length - 1) {
           terms.push('?');
-          placeholders.push(`\${${interpolations[interpolation++] ?? ''}}`);
+          placeholders.push(shown(interpolation++));
         }
       });
       out += text.slice(last, t.start) + (terms.length === 1 ? terms[0] : `(${terms.join(' || ')})`);

@@ -19,7 +19,7 @@ export class LineIndex {
 }
 
 /** A piece of a string literal: literal text, or an interpolated expression (`${id}`, `{id}`). */
-export type LiteralPart = { kind: 'text'; value: string } | { kind: 'param'; source: string };
+export type LiteralPart = { kind: 'text'; value: string } | { kind: 'param'; source: string; written?: string };
 
 /** Tokens the extractors need: string literals with their decoded parts, and enough else to see concatenation. */
 export type CodeToken =

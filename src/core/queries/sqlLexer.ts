@@ -21,6 +21,9 @@ export interface SqlLexResult {
 /** Stands for an interpolated host-language expression (`${id}`, f-string field) inside SQL text. */
 export const PARAM_SENTINEL = '\uE000';
 
+/** A Python str.format / f-string style field: `{}`, `{name}`, `{0}`, `{a.b[0]!r:>10}`. */
+const TEMPLATE_FIELD = /^\{[A-Za-z0-9_.[\]]*(?:![rsa])?(?::[^{}'"]*)?\}/;
+
 const OPS = ['::', '||', '<=', '>=', '<>', '!=', '==', '->>', '->', '<<', '>>'];
 
 export function lexSql(text: string): SqlLexResult {
@@ -77,11 +80,17 @@ export function lexSql(text: string): SqlLexResult {
       while (j < n && /[A-Za-z0-9_]/.test(text[j]!)) j++;
       push('param', i, j);
       i = j;
-    } else if (c === '%' && (next === 's' || next === 'd' || next === 'f') && !/[A-Za-z0-9_]/.test(text[i + 2] ?? '')) {
+    } else if (c === '{' && TEMPLATE_FIELD.test(text.slice(i, i + 80))) {
+      // A host-language template field (`{}`, `{name}`, `{0}`, Java's MessageFormat `{0}`): SQL
+      // has no braces, so it can only stand for a value filled in before the statement is run.
+      const len = TEMPLATE_FIELD.exec(text.slice(i, i + 80))![0].length;
+      push('param', i, i + len);
+      i += len;
+    } else if (c === '%' && (next === 's' || next === 'd' || next === 'i' || next === 'f' || next === 'r') && !/[A-Za-z0-9_]/.test(text[i + 2] ?? '')) {
       push('param', i, i + 2);
       i += 2;
     } else if (c === '%' && next === '(') {
-      const m = /^%\([A-Za-z0-9_]+\)[sdf]/.exec(text.slice(i, i + 80));
+      const m = /^%\([A-Za-z0-9_]+\)[sdifr]/.exec(text.slice(i, i + 80));
       if (m) {
         push('param', i, i + m[0].length);
         i += m[0].length;

@@ -57,6 +57,19 @@ export interface WhatIfResult {
   params: (string | number | null)[];
 }
 
+/** One candidate index a what-if tried for a statement, and what became of it. */
+export interface TriedIndex {
+  index: string;
+  /** The plan with this index on the in-memory copy. */
+  planAfter: PlanRow[];
+  /** Median of the paired before/after ratios; absent when the plan did not improve (not timed). */
+  speedup?: number;
+  /** Its plan improved and its timing improved beyond noise. */
+  proven: boolean;
+  /** Why it was or was not recommended, in words. */
+  reason: string;
+}
+
 export interface RuntimeEvidence {
   /** Metric family the numbers came from, e.g. db_query_duration_seconds ("session" for a live snapshot). */
   metric: string;
@@ -79,6 +92,8 @@ export interface Finding {
   /** A CREATE INDEX statement when the suggestion is an index. */
   createIndex?: string;
   whatIf?: WhatIfResult;
+  /** The candidate indexes a what-if tried for this finding (only when a what-if ran). */
+  tried?: TriedIndex[];
   runtime?: RuntimeEvidence;
 }
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { LoadedDatabase } from '../../core/queries/database';
+import type { QueryWorker } from '../../core/queries/queryWorkerClient';
 import type { ExtractionCache } from '../../core/queries/workspace';
 import type { ExtractedStatement, FindingKind, StatementReport } from '../../core/queries/types';
 import type { Result } from '../../core/util/result';
@@ -40,7 +40,8 @@ export class QueryDiagnostics implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   /** Extracted statements and their reports, per absolute file path. */
   private readonly files = new Map<string, { statements: ExtractedStatement[]; reports: StatementReport[] }>();
-  private db: LoadedDatabase | undefined;
+  /** The database, held (and every statement explained) in a worker thread, never on the host's. */
+  private db: QueryWorker | undefined;
   private dbWatcher: vscode.Disposable | undefined;
   /** A database given to Analyze Queries explicitly wins over the setting until the setting changes. */
   private databaseOverride: string | undefined;
@@ -57,7 +58,7 @@ export class QueryDiagnostics implements vscode.Disposable {
         if (gone.length) this.changed.fire();
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (!e.affectsConfiguration('perflens.queries.database')) return;
+        if (!e.affectsConfiguration('perflens.queries.database') && !e.affectsConfiguration('perflens.queries.statementTimeoutSeconds')) return;
         this.databaseOverride = undefined;
         this.closeDatabase();
       }),
@@ -69,7 +70,7 @@ export class QueryDiagnostics implements vscode.Disposable {
   }
 
   get databasePath(): string | undefined {
-    return this.db?.path;
+    return this.db?.file;
   }
 
   /** Every file's reports with at least one finding (the Slow Queries view). */
@@ -94,7 +95,7 @@ export class QueryDiagnostics implements vscode.Disposable {
     const configured = this.databaseOverride ?? this.services.settings().queriesDatabase;
     if (configured) return ok(path.isAbsolute(configured) || !folder ? configured : path.join(folder, configured));
     // Found by looking once: a save must not walk the workspace again.
-    if (this.db) return ok(this.db.path);
+    if (this.db) return ok(this.db.file);
     const { findDatabaseFiles } = await import('../../core/queries/database');
     for (const f of vscode.workspace.workspaceFolders ?? []) {
       const found = await findDatabaseFiles(f.uri.fsPath);
@@ -103,18 +104,25 @@ export class QueryDiagnostics implements vscode.Disposable {
     return fail('no-database', 'No SQLite database found in the workspace (*.db, *.sqlite, *.sqlite3). Set perflens.queries.database to the file your service uses.');
   }
 
-  private async database(explicit?: string): Promise<Result<LoadedDatabase>> {
+  private async database(explicit?: string): Promise<Result<QueryWorker>> {
     const file = await this.resolveDatabase(explicit);
     if (!file.ok) return file;
-    if (this.db?.path === file.value) return ok(this.db);
+    if (this.db?.file === file.value) return ok(this.db);
     this.closeDatabase();
-    const { loadDatabaseFile } = await import('../../core/queries/database');
-    const loaded = await loadDatabaseFile(file.value);
-    if (!loaded.ok) return fail(loaded.error.kind, loaded.error.message);
-    this.db = loaded.value;
-    for (const n of loaded.value.notes) this.services.log.info(`queries: ${n}`);
+    const { QueryWorker } = await import('../../core/queries/queryWorkerClient');
+    const worker = new QueryWorker(file.value, {
+      timeoutMs: this.services.settings().queriesStatementTimeoutSeconds * 1000,
+      raiseWith: 'the perflens.queries.statementTimeoutSeconds setting',
+    });
+    const opened = await worker.open();
+    if (!opened.ok) {
+      worker.close();
+      return fail(opened.error.kind, opened.error.message);
+    }
+    this.db = worker;
+    for (const n of opened.value.notes) this.services.log.info(`queries: ${n}`);
     this.watchDatabase(file.value);
-    return ok(loaded.value);
+    return ok(worker);
   }
 
   private watchDatabase(file: string): void {
@@ -150,7 +158,7 @@ export class QueryDiagnostics implements vscode.Disposable {
 
   /** The database file changed (a migration, a new index): load it again and re-explain everything. */
   private async reloadDatabase(): Promise<void> {
-    const file = this.db?.path;
+    const file = this.db?.file;
     if (!file || !vscode.workspace.isTrusted) return;
     this.closeDatabase();
     const db = await this.database();
@@ -185,7 +193,7 @@ export class QueryDiagnostics implements vscode.Disposable {
           list.push({ ...s, file: abs });
           byFile.set(abs, list);
         }
-        opts.progress?.(`Explaining ${scan.statements.length} statement(s) on ${path.basename(db.value.path)}…`);
+        opts.progress?.(`Explaining ${scan.statements.length} statement(s) on ${path.basename(db.value.file)}…`);
         for (const [file, statements] of byFile) {
           seen.add(file);
           await this.publish(file, statements, db.value);
@@ -197,7 +205,7 @@ export class QueryDiagnostics implements vscode.Disposable {
       }
       this.changed.fire();
       const all = [...this.files.values()].flatMap((f) => f.reports);
-      return ok({ database: db.value.path, files: fileCount, statements: all.length, findings: all.reduce((n, r) => n + r.findings.length, 0) });
+      return ok({ database: db.value.file, files: fileCount, statements: all.length, findings: all.reduce((n, r) => n + r.findings.length, 0) });
     });
   }
 
@@ -227,7 +235,7 @@ export class QueryDiagnostics implements vscode.Disposable {
     this.collection.delete(vscode.Uri.file(file));
   }
 
-  private async publish(file: string, statements: ExtractedStatement[], db: LoadedDatabase, given?: StatementReport[]): Promise<void> {
+  private async publish(file: string, statements: ExtractedStatement[], db: QueryWorker, given?: StatementReport[]): Promise<void> {
     if (statements.length === 0) {
       this.forget(file);
       return;
@@ -250,9 +258,13 @@ export class QueryDiagnostics implements vscode.Disposable {
     this.collection.set(uri, diagnostics);
   }
 
-  private async advise(db: LoadedDatabase, statements: ExtractedStatement[], whatIf = false): Promise<StatementReport[]> {
-    const { adviseStatements } = await import('../../core/queries/advisor');
-    return adviseStatements(db, statements, { whatIf });
+  private async advise(db: QueryWorker, statements: ExtractedStatement[], whatIf = false): Promise<StatementReport[]> {
+    const r = await db.advise(statements, { whatIf });
+    if (r.ok) return r.value;
+    // The worker itself failed (not one statement): every statement says so rather than going quiet.
+    this.services.log.warn(`queries: ${r.error.message}`);
+    const { blankReport } = await import('../../core/queries/advisor');
+    return statements.map((s) => ({ ...blankReport(s), error: `Not explained: ${r.error.message}` }));
   }
 
   /** Runs the what-if index for one statement now (timed on an in-memory copy) and updates its diagnostics. */

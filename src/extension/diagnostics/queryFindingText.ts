@@ -65,7 +65,10 @@ export function planDocument(report: StatementReport, where: string): string {
         '```',
         '',
       );
-    } else if (f.createIndex) {
+    }
+    if (f.tried?.length) {
+      out.push('Indexes tried on an in-memory copy:', '', ...f.tried.map((t) => `- ${t.proven ? '✓' : '✗'} \`${t.index}\`: ${t.reason}`), '');
+    } else if (f.createIndex && !f.whatIf) {
       out.push('Run **PerfLens: Run What-If Index Now** (Quick Fix) to time the statement with and without this index on an in-memory copy.', '');
     }
   }

@@ -8,7 +8,7 @@ import type { CliIO } from '../../../src/cli/io';
 import { httpRequest } from '../../../src/core/util/http';
 import type { DemoHandle } from '../../helpers/demoService';
 import { DEMO_SERVICE_DIR, startDemoService } from '../../helpers/demoService';
-import { demoDbCopy, removeDir, writeGraphDb } from '../core/queries/helpers';
+import { RUNAWAY_SQL, demoDbCopy, removeDir, writeFlaskBlogDb, writeGraphDb } from '../core/queries/helpers';
 
 type Captured = CliIO & { stdout: string; stderr: string };
 
@@ -181,6 +181,21 @@ describe('perflens explain', function () {
       assert.match(plain.stdout, /^No per-statement timings at http:\/\/127\.0\.0\.1:\d+\/metrics: none of its histograms is labelled with the SQL/m);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('--statement-timeout: a runaway what-if is stopped at the deadline and reported; the command still finishes (exit 0)', async () => {
+    const flask = await writeFlaskBlogDb(1500);
+    try {
+      const io = capture();
+      assert.equal(await runCli(['explain', '--db', flask.file, '--sql', RUNAWAY_SQL, '--what-if', '--statement-timeout', '1.5'], io), 0, io.stderr);
+      assert.match(io.stdout, /note: Stopped after 1\.5 s: .*within the 1\.5 s budget per statement.*Raise the budget with --statement-timeout SECONDS/);
+      assert.doesNotMatch(io.stdout + io.stderr, /unexpected error/);
+      const bad = capture();
+      assert.equal(await runCli(['explain', '--db', flask.file, '--sql', 'SELECT 1', '--statement-timeout', 'soon'], bad), 2);
+      assert.match(bad.stderr, /--statement-timeout must be a number of seconds above 0, not "soon"/);
+    } finally {
+      removeDir(flask.dir);
     }
   });
 

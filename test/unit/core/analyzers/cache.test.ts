@@ -30,16 +30,14 @@ describe('analyzers/cache', () => {
     assert.ok(low);
     assert.equal(low.severity, 'warning');
     assert.ok(Math.abs((low.evidence.numbers.hitRate as number) - 0.4) < 0.01);
-    // 1000 + 2 evictions/s × 300 s TTL = 1600.
-    assert.equal(low.evidence.numbers.recommendedMaxSize, 1600);
-    assert.match(low.recommendation, /raise maxSize from 1000 to about 1600/);
+    assert.match(low.recommendation, /evicts 2 entries\/s.*raise maxSize above 1000/);
   });
 
-  it('recommends a longer TTL when misses are not from evictions', () => {
+  it('recommends longer TTLs for hot keys when misses are not from evictions', () => {
     const snaps = simulate({ intervalMs: 5000, count: 30, make: () => ({ caches: [{ name: 'c', hitRate: 0.5, evictionsPerSec: 0, size: 200, maxSize: 1000 }] }) });
     const low = analyzeCaches(snaps).find((x) => x.id === 'cache.lowHitRate:c');
     assert.ok(low);
-    assert.equal(low.evidence.numbers.recommendedTtlSeconds, 600);
+    assert.match(low.recommendation, /Misses are not caused by evictions \(cache 20\.0% full\).*Lengthen the TTL of hot keys/);
   });
 
   it('says a cache sized 0 holds nothing instead of advising a longer TTL (the demo with --cache-size 0)', () => {
@@ -48,6 +46,29 @@ describe('analyzers/cache', () => {
     assert.equal(low.severity, 'critical');
     assert.match(low.recommendation, /^The cache holds no entries \(its maximum size is 0\)/);
     assert.equal(low.evidence.numbers.recommendedTtlSeconds, undefined);
+  });
+
+  it('advice cites only measured values: no TTL or size that PerfLens did not read from the service', () => {
+    const cases = [
+      { name: 'full', hitsPerSec: 40, missesPerSec: 60, evictionsPerSec: 2, size: 1000, maxSize: 1000 },
+      { name: 'roomy', hitRate: 0.5, evictionsPerSec: 0, size: 200, maxSize: 1000 },
+      { name: 'redis', hitsPerSec: 30, missesPerSec: 70 },
+    ];
+    for (const c of cases) {
+      const snaps = simulate({ intervalMs: 5000, count: 30, make: () => ({ caches: [c] }) });
+      const low = analyzeCaches(snaps).find((x) => x.id === `cache.lowHitRate:${c.name}`)!;
+      assert.ok(low, c.name);
+      const measured = new Set<number>();
+      for (const v of [...Object.values(low.evidence.numbers), ...Object.values(c)]) {
+        if (typeof v !== 'number') continue;
+        measured.add(v);
+        measured.add(Math.round(v * 100));
+      }
+      const cited = (low.recommendation.match(/\d+(?:\.\d+)?/g) ?? []).map(Number);
+      for (const n of cited) assert.ok(measured.has(n), `${c.name}: ${n} in "${low.recommendation}" was not measured`);
+      assert.equal(low.evidence.numbers.recommendedTtlSeconds, undefined);
+      assert.doesNotMatch(low.recommendation, /\b300 s\b/);
+    }
   });
 
   it('reports a falling hit rate above the threshold', () => {

@@ -49,8 +49,7 @@ describe('analyzers on the real demo service', function () {
     assert.ok((cache.evidence.numbers.hitRate as number) < 0.3, JSON.stringify(cache.evidence.numbers));
     assert.equal(cache.evidence.numbers.maxSize, 4);
     assert.ok((cache.evidence.numbers.evictionsPerSec as number) > 0);
-    assert.ok((cache.evidence.numbers.recommendedMaxSize as number) > 4);
-    assert.match(cache.recommendation, /raise maxSize from 4 to about \d+/);
+    assert.match(cache.recommendation, /raise maxSize above 4, then check that evictions fall/);
     const missCause = findings.find((f) => f.id === 'bottleneck.cache');
     assert.ok(missCause, ids);
     assert.ok((missCause.evidence.numbers.cacheMissRate as number) > 0.5);

@@ -98,12 +98,12 @@ describe('extractStatements', () => {
     assert.equal(found[1]!.range.start.line, 1);
   });
 
-  it('Python f-strings turn fields into parameters; {{ }} stay literal; a bare string statement is not SQL', () => {
+  it('Python f-strings turn fields into parameters; {{a}} is left for a later .format() (a field too); a bare string statement is not SQL', () => {
     const py = ['def q(ws):', '    """SELECT * FROM entities"""', '    return f"SELECT {{a}} FROM t WHERE ws = {ws!r:>4} AND n > {len(ws)}"', ''].join('\n');
     const found = extractStatements(py, 'python');
     assert.equal(found.length, 1);
-    assert.equal(found[0]!.sql, 'SELECT {a} FROM t WHERE ws = ? AND n > ?');
-    assert.deepEqual(found[0]!.placeholders, ['${ws}', '${len(ws)}']);
+    assert.equal(found[0]!.sql, 'SELECT ? FROM t WHERE ws = ? AND n > ?');
+    assert.deepEqual(found[0]!.placeholders, ['{a}', '${ws}', '${len(ws)}']);
   });
 
   it('maps file names to languages and ignores others', () => {

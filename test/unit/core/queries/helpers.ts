@@ -61,3 +61,36 @@ export function demoDbCopy(): { dir: string; dbPath: string } {
   if (fs.existsSync(DEMO_DEFAULT_DB)) fs.copyFileSync(DEMO_DEFAULT_DB, dbPath);
   return { dir, dbPath };
 }
+
+/** Runs for minutes in any SQLite: a scalar subquery counting to a billion, on a table the advisor wants indexed (blog schema). */
+export const RUNAWAY_SQL = 'SELECT p.id, p.title FROM post p WHERE p.author_id = (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) SELECT count(*) FROM c)';
+
+export const FLASK_BLOG_INDEX = 'SELECT p.id, title, body, created, author_id, username FROM post p JOIN user u ON p.author_id = u.id ORDER BY created DESC';
+
+/**
+ * The Flask tutorial's blog schema (user, post) filled like a small blog that has run for a while:
+ * 60 authors, `posts` posts with timestamps spread over months and bodies of a few hundred bytes.
+ */
+export async function writeFlaskBlogDb(posts = 6000): Promise<{ dir: string; file: string }> {
+  const SQL = await loadSqlJs();
+  const db = new SQL.Database();
+  db.run(`CREATE TABLE user (id INTEGER PRIMARY KEY AUTOINCREMENT, username TEXT UNIQUE NOT NULL, password TEXT NOT NULL);
+          CREATE TABLE post (id INTEGER PRIMARY KEY AUTOINCREMENT, author_id INTEGER NOT NULL, created TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+            title TEXT NOT NULL, body TEXT NOT NULL, FOREIGN KEY (author_id) REFERENCES user (id));`);
+  db.run('BEGIN');
+  for (let i = 1; i <= 60; i++) db.run('INSERT INTO user (username, password) VALUES (?, ?)', [`author${i}`, `pbkdf2:sha256:600000$${i.toString(36)}`]);
+  const s = db.prepare('INSERT INTO post (author_id, created, title, body) VALUES (?, ?, ?, ?)');
+  const start = Date.UTC(2024, 0, 1);
+  for (let i = 0; i < posts; i++) {
+    // Posts arrive out of id order (imports, edits), as on a real blog.
+    const created = new Date(start + ((i * 7919) % posts) * 3_600_000).toISOString().replace('T', ' ').slice(0, 19);
+    s.run([1 + ((i * 31) % 60), created, `Post number ${i}`, `${'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(5)}${i}`]);
+  }
+  s.free();
+  db.run('COMMIT');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-flask-'));
+  const file = path.join(dir, 'flaskr.sqlite');
+  fs.writeFileSync(file, db.export());
+  db.close();
+  return { dir, file };
+}

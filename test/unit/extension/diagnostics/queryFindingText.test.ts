@@ -48,5 +48,17 @@ describe('slow-query diagnostic text', () => {
     assert.match(after, /\| without the index \| 10\.000 ms \|/);
     assert.match(after, /\| speed-up \| 20\.0× \|/);
     assert.ok(after.includes('SEARCH entities USING INDEX i (workspace_id=?)'));
+    assert.doesNotMatch(after, /Run What-If Index Now/);
+  });
+
+  it('after a what-if that proved no index, the document lists each index tried and why it was not recommended', () => {
+    const { createIndex: _dropped, ...finding } = report.findings[0]!;
+    const doc = planDocument({ ...report, findings: [{ ...finding, suggestion: 'No index helps: …', tried: [
+      { index: 'CREATE INDEX a ON entities(type)', planAfter: [], proven: false, reason: 'the plan is no better: still SCAN entities' },
+      { index: 'CREATE INDEX b ON entities(degree)', planAfter: [], speedup: 1.1, proven: false, reason: 'removes USE TEMP B-TREE FOR ORDER BY but runs 1.1× faster' },
+    ] }] }, 'app.ts:16');
+    assert.ok(doc.includes('- ✗ `CREATE INDEX a ON entities(type)`: the plan is no better: still SCAN entities'), doc);
+    assert.ok(doc.includes('- ✗ `CREATE INDEX b ON entities(degree)`: removes USE TEMP B-TREE FOR ORDER BY but runs 1.1× faster'));
+    assert.doesNotMatch(doc, /Run What-If Index Now/);
   });
 });
