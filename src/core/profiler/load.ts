@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { importProfile } from './formats/index';
 import type { ImportOptions } from './formats/index';
-import type { ImportedProfile } from './formats/types';
+import type { ImportedProfile, ImportFailureKind } from './formats/types';
+import { profileLimitBytes, profileLimitText, tooLarge } from './limits';
 import { SourceMapResolver } from './sourcemaps';
 import type { Result } from '../util/result';
 import { fail, fileErrorReason, ok } from '../util/result';
@@ -18,9 +19,14 @@ export interface LoadOptions extends ImportOptions {
  * Reads a profile file, imports it and maps its frames to original sources: the one entry point
  * the CLI, the worker and the extension share.
  */
-export async function loadProfileFile(file: string, opts: LoadOptions = {}): Promise<Result<ImportedProfile, 'read' | 'unrecognized' | 'invalid'>> {
+export async function loadProfileFile(file: string, opts: LoadOptions = {}): Promise<Result<ImportedProfile, 'read' | ImportFailureKind>> {
+  const maxBytes = profileLimitBytes(opts.maxBytes);
   let bytes: Buffer;
   try {
+    // A device or FIFO has no size to check and may never end: regular files only, checked first.
+    const stat = await fs.promises.stat(file);
+    if (!stat.isFile()) return fail('read', `Cannot read ${file}: it is ${stat.isDirectory() ? 'a folder' : 'not a regular file (a device, pipe or socket)'}, not a profile file.`);
+    if (stat.size > maxBytes) return tooLarge(path.basename(file), `is ${(stat.size / 1024 / 1024).toFixed(0)} MB, more than ${profileLimitText(maxBytes)}`);
     bytes = await fs.promises.readFile(file);
   } catch (e) {
     return fail('read', `Cannot read ${file}: ${fileErrorReason(e)}.`);

@@ -15,9 +15,11 @@ export type HostileHandler = (req: http.IncomingMessage, res: http.ServerRespons
 export type HostileRoutes = Record<string, HostileHandler>;
 
 import { basicRoutes } from './basic';
+import { bombRoutes } from './bombs';
 
 const ALL_ROUTES: HostileRoutes = {
   ...basicRoutes,
+  ...bombRoutes,
 };
 
 export interface HostileService {
