@@ -63,7 +63,14 @@ export function importProfile(bytes: Buffer, fileName?: string, opts: ImportOpti
     data = inflated.value;
   }
   const format = opts.format ?? (gzipped ? detectInflated(data, byName) : detect(data, byName));
-  const r = importAs(format, data, label, { ...opts, maxBytes });
+  let r: ImportResult;
+  try {
+    r = importAs(format, data, label, { ...opts, maxBytes });
+  } catch (e) {
+    // Every parser validates what it reads; this is the net under a shape none of them foresaw.
+    const what = format ? `a ${FORMAT_LABELS[format]} file` : 'a profile';
+    return fail('invalid', `${subject} could not be read as ${what}: its content has a shape PerfLens does not expect (${errorMessage(e)}). If a profiler wrote it as it is, please report this with the file attached.`);
+  }
   if (!r.ok || !r.value.profiles.every(isEmpty)) return r;
   const seconds = r.value.profiles[0]?.durationMs;
   const span = seconds ? ` in ${formatSeconds(seconds)}` : '';

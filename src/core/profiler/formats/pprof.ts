@@ -37,6 +37,12 @@ function concatenateRepeatedSampleFields(): void {
 }
 
 
+/** A protobuf int64 as a number: the decoder hands negative values over as unsigned 64-bit bigints. */
+function int64(v: number | bigint | undefined): number {
+  if (v === undefined) return 0;
+  return typeof v === 'bigint' ? Number(BigInt.asIntN(64, v)) : v;
+}
+
 /**
  * Imports a pprof profile (gzipped or raw protobuf) decoded by pprof-format. Stacks are
  * functions, inlined frames included; the leaf location's line gets the per-line self weight.
@@ -105,9 +111,9 @@ export function importPprof(bytes: Buffer, opts: PprofOptions = {}, label = 'The
       if (!loc) return invalid('pprof', `sample ${s} refers to location ${String(sample.locationId[k])}, which is not in the profile.`);
       for (const f of loc.frames) stack.push(f);
     }
-    const value = Number(sample.value[chosen] ?? 0);
-    const samples = withTime ? (countIdx >= 0 ? Number(sample.value[countIdx] ?? 0) : 1) : value;
-    if (!(value >= 0 && samples >= 0 && Number.isFinite(value))) return invalid('pprof', `sample ${s} has a negative or unreadable value (${String(sample.value[chosen])}); a pprof difference (-diff_base) is not a profile PerfLens reads.`);
+    const value = int64(sample.value[chosen]);
+    const samples = withTime ? (countIdx >= 0 ? int64(sample.value[countIdx]) : 1) : value;
+    if (!(value >= 0 && samples >= 0)) return invalid('pprof', `sample ${s} has a negative value (${value}); a pprof difference (-diff_base) is not a profile PerfLens reads.`);
     const timeMs = withTime ? (value * nsPer!) / 1e6 : 0;
     b.addStack(stack, samples, timeMs);
     const leaf = sample.locationId.length ? locFrames.get(String(sample.locationId[0]))! : undefined;
