@@ -80,9 +80,9 @@ describe('profile size limits: decompression bombs and oversized profiles', func
   });
 
   it('a worker that runs out of heap ends in a clean failure naming the limit, and the next load works', async () => {
-    // ~9 MB of JSON whose parse needs several times that: past a 32 MB worker heap.
+    // ~15 MB of JSON whose parse needs several times that: past a 32 MB worker heap.
     const file = bombFile('heavy.cpuprofile', () => {
-      const n = 60_000;
+      const n = 100_000;
       const nodes = [{ id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1, columnNumber: -1 }, children: Array.from({ length: n }, (_, i) => i + 2) }];
       for (let i = 0; i < n; i++) nodes.push({ id: i + 2, callFrame: { functionName: `handler${i}`, url: `file:///srv/app/module${i % 100}.js`, lineNumber: i, columnNumber: 4 }, children: [] });
       return Buffer.from(JSON.stringify({ nodes, startTime: 0, endTime: n, samples: nodes.map((x) => x.id), timeDeltas: nodes.map(() => 1) }));
@@ -94,7 +94,7 @@ describe('profile size limits: decompression bombs and oversized profiles', func
     assert.match(r.error.message, /perflens\.profile\.maxSizeMb.*--max-profile-size/);
     const next = await loadProfileInWorker(file, { load: { sourceMaps: false } });
     assert.ok(next.ok, !next.ok ? next.error.message : '');
-    assert.equal(next.value.profiles[0]!.sampleCount, 60_001);
+    assert.equal(next.value.profiles[0]!.sampleCount, 100_001);
   });
 
   it('perflens profile summarize exits 2 on the bomb with the limit, and --max-profile-size raises it', async () => {
