@@ -78,11 +78,19 @@ export function durationFlag(p: ParsedArgs, name: string, opts: { allowZero?: bo
   return ms;
 }
 
+/** A size flag in megabytes (1024, 512MB, 2GB), or undefined when it is absent. */
+export function sizeMbFlag(p: ParsedArgs, name: string, range: { min?: number; max?: number } = {}): number | undefined {
+  const text = flagString(p, name);
+  if (text === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*(mb|mib|gb|gib)?$/i.exec(text.trim());
+  if (!m) throw new UserError(`--${name} "${text}" is not a size like 1024MB or 2GB.`);
+  const mb = Number(m[1]) * (/^g/i.test(m[2] ?? '') ? 1024 : 1);
+  const { min = 0, max = Infinity } = range;
+  if (!(mb > 0) || mb < min || mb > max) throw new UserError(`--${name} must be ${Number.isFinite(max) ? `between ${min || 1} MB and ${max} MB` : 'more than 0'}, not ${text}.`);
+  return mb;
+}
+
 /** --max-memory as megabytes: 1024, 512MB, 2GB (1024 by default, the memory limit the analyzers use). */
 export function maxMemoryFlag(p: ParsedArgs, fallbackMb = 1024): number {
-  const text = flagString(p, 'max-memory');
-  if (text === undefined) return fallbackMb;
-  const m = /^(\d+(?:\.\d+)?)\s*(mb|mib|gb|gib)?$/i.exec(text.trim());
-  if (!m) throw new UserError(`--max-memory "${text}" is not a size like 1024MB or 2GB.`);
-  return Number(m[1]) * (/^g/i.test(m[2] ?? '') ? 1024 : 1);
+  return sizeMbFlag(p, 'max-memory') ?? fallbackMb;
 }

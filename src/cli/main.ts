@@ -44,6 +44,18 @@ function unknownCommandMessage(argv: string[]): string {
   return `Unknown command "${argv[0]}". Commands: ${names} (perflens --help describes each).`;
 }
 
+/**
+ * The last resort, for a failure no check foresaw: which command failed and with what, that the
+ * fault is PerfLens's, and what a useful report contains.
+ */
+function internalFailureMessage(cmd: CliCommand, e: unknown): string {
+  const name = `perflens ${cmd.path.join(' ')}`;
+  return [
+    `${name} failed: ${errorMessage(e)}`,
+    `This is a fault in PerfLens ${VERSION}, not in what you asked for. Please report it to the PerfLens maintainers with the command line you ran, this message and, if it read a file, that file.`,
+  ].join('\n');
+}
+
 export async function runCli(argv: string[], rawIO: CliIO = processIO): Promise<number> {
   const io = terminalSafeIO(rawIO);
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
@@ -75,7 +87,7 @@ export async function runCli(argv: string[], rawIO: CliIO = processIO): Promise<
       io.err(`perflens: ${e.message}`);
       return e.exitCode;
     }
-    io.err(`perflens: unexpected error: ${errorMessage(e)}`);
+    io.err(internalFailureMessage(found.cmd, e));
     return EXIT_USAGE;
   }
 }

@@ -43,6 +43,7 @@ export interface PerfLensSettings {
   alertsForSeconds: number;
   alertsKeepFiringForSeconds: number;
   profileDurationSeconds: number;
+  profileMaxSizeMb: number;
   codeLensEnabled: boolean;
   codeLensMinSelfPercent: number;
   lineHeatEnabled: boolean;
@@ -172,6 +173,7 @@ export const SETTING_ACCESSORS = {
   alertsForSeconds: numberSetting(SETTINGS.alertsForSeconds, 30, 0, 86_400),
   alertsKeepFiringForSeconds: numberSetting(SETTINGS.alertsKeepFiringForSeconds, 60, 0, 86_400),
   profileDurationSeconds: numberSetting(SETTINGS.profileDurationSeconds, 10, 1, 600),
+  profileMaxSizeMb: numberSetting(SETTINGS.profileMaxSizeMb, 256, 1, 512),
   codeLensEnabled: booleanSetting(SETTINGS.codeLensEnabled, true),
   codeLensMinSelfPercent: numberSetting(SETTINGS.codeLensMinSelfPercent, 1, 0, 100),
   lineHeatEnabled: booleanSetting(SETTINGS.lineHeatEnabled, false),

@@ -58,6 +58,7 @@ export const SETTINGS = {
   alertsForSeconds: 'perflens.alerts.forSeconds',
   alertsKeepFiringForSeconds: 'perflens.alerts.keepFiringForSeconds',
   profileDurationSeconds: 'perflens.profile.durationSeconds',
+  profileMaxSizeMb: 'perflens.profile.maxSizeMb',
   codeLensEnabled: 'perflens.codeLens.enabled',
   codeLensMinSelfPercent: 'perflens.codeLens.minSelfPercent',
   lineHeatEnabled: 'perflens.lineHeat.enabled',

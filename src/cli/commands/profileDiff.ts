@@ -1,13 +1,13 @@
 import type { CliCommand } from '../command';
 import { flagString, parseArgs } from '../args';
 import { EXIT_FINDING, EXIT_OK } from '../io';
-import { fmtLocation, fmtPct, fmtSamples, loadForCli, parsePositiveInt, table } from './profileShared';
+import { PROFILE_SIZE_FLAG, PROFILE_SIZE_USAGE, fmtLocation, fmtPct, fmtSamples, loadForCli, parsePositiveInt, profileSizeLimit, table } from './profileShared';
 import type { FunctionDiff } from '../../core/profiler/diff';
 import { diffProfiles } from '../../core/profiler/diff';
 import { selectProfile } from '../../core/profiler/summary';
 import { UserError } from '../../core/util/result';
 
-const USAGE = `Usage: perflens profile diff BEFORE AFTER [--top 10] [--min-change 1] [--alpha 0.01] [--fail-on-regression] [--no-source-maps] [--json]
+const USAGE = `Usage: perflens profile diff BEFORE AFTER [--top 10] [--min-change 1] [--alpha 0.01] [--fail-on-regression] [--max-profile-size SIZE] [--no-source-maps] [--json]
 
 Compares two CPU profiles of the same program (any supported format, e.g. before and after a
 change). Per function it compares self and total shares, each normalised by its own profile's
@@ -18,6 +18,7 @@ total, and tests each change with a two-proportion z-test on the sample counts.
   --top N               rows per list (default 10)
   --fail-on-regression  exit 1 when any function regressed
   --no-source-maps      compare generated JavaScript frames as they are
+${PROFILE_SIZE_USAGE}
 
 --json prints {"weight": "time"|"samples", "before": {"file", "format", "samples", "totalMs"},
 "after": {…}, "regressed": [row], "improved": [row]}; a row is {"name", "file", "line",
@@ -56,7 +57,7 @@ export const profileDiffCommand: CliCommand = {
   summary: 'Compare two CPU profiles: which functions regressed or improved, with significance',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, { valued: ['top', 'min-change', 'alpha'], boolean: ['fail-on-regression', 'no-source-maps'] });
+    const args = parseArgs(argv, { valued: ['top', 'min-change', 'alpha', PROFILE_SIZE_FLAG], boolean: ['fail-on-regression', 'no-source-maps'] });
     if (args.positionals.length !== 2) throw new UserError('profile diff needs two files: BEFORE AFTER.');
     const top = parsePositiveInt(flagString(args, 'top'), 'top', 10);
     const minChangePct = Number(flagString(args, 'min-change') ?? '1');
@@ -65,7 +66,8 @@ export const profileDiffCommand: CliCommand = {
     if (!(alpha > 0 && alpha < 1)) throw new UserError('--alpha is a probability between 0 and 1, e.g. 0.01.');
     const [beforeFile, afterFile] = args.positionals as [string, string];
     const sourceMaps = !args.flags.has('no-source-maps');
-    const [before, after] = await Promise.all([loadForCli(beforeFile, io, { sourceMaps }), loadForCli(afterFile, io, { sourceMaps })]);
+    const limit = profileSizeLimit(args);
+    const [before, after] = await Promise.all([loadForCli(beforeFile, io, { sourceMaps, ...limit }), loadForCli(afterFile, io, { sourceMaps, ...limit })]);
     const diff = diffProfiles(selectProfile(before), selectProfile(after), { minChange: minChangePct / 100, alpha });
     const regressed = diff.regressed.slice(0, top);
     const improved = diff.improved.slice(0, top);

@@ -4,7 +4,9 @@ import type { CliCommand } from '../command';
 import type { CliIO } from '../io';
 import { flagString, parseArgs, parseDuration } from '../args';
 import { EXIT_OK } from '../io';
-import { fmtLocation, fmtMs, fmtSamples, parsePositiveInt } from './profileShared';
+import { PROFILE_SIZE_FLAG, PROFILE_SIZE_USAGE, fmtLocation, fmtMs, fmtSamples, parsePositiveInt, profileSizeLimit } from './profileShared';
+import type { CaptureFacts, KeepFailureKind } from '../../core/profiler/capture/keep';
+import { keepCapture, keepRecordedFile } from '../../core/profiler/capture/keep';
 import { captureNodeProfile, enableInspector, findInspector } from '../../core/profiler/capture/inspector';
 import { fetchPprofProfile } from '../../core/profiler/capture/pprofHttp';
 import type { InspectorAddress } from '../../core/profiler/capture/processInfo';
@@ -15,10 +17,11 @@ import { topFunctions } from '../../core/profiler/model';
 import { selectProfile } from '../../core/profiler/summary';
 import { connectPolicy } from '../../core/util/connect';
 import type { ConnectPolicy } from '../../core/util/connect';
-import { UserError, fileErrorReason } from '../../core/util/result';
+import type { Result } from '../../core/util/result';
+import { UserError } from '../../core/util/result';
 
 const USAGE = `Usage: perflens profile record (--pid PID | --inspect [HOST:]PORT | --pprof URL) [--duration 10s] [-o FILE]
-                               [--interval 1000] [--enable-inspector] [--allow-remote] [--json]
+                               [--interval 1000] [--enable-inspector] [--allow-remote] [--max-profile-size SIZE] [--json]
 
 Records a CPU profile of a running service and writes it to FILE:
   --pid PID         a Node process (through its inspector, found from its command line or its
@@ -30,11 +33,14 @@ Records a CPU profile of a running service and writes it to FILE:
   --enable-inspector  for a Node process started without --inspect: send it SIGUSR1 to open its
                     inspector (this opens a debug port on 127.0.0.1:9229 until the process exits)
   -o FILE           output file (default perflens-<source>-<time>.cpuprofile / .pb.gz / .txt)
+${PROFILE_SIZE_USAGE}
 
-Ctrl-C stops a capture early without writing a file. Only loopback targets unless --allow-remote.
+A file is written only when the recording holds samples: an idle process gives "No samples in N s"
+and no file. Ctrl-C stops a capture early without writing a file. Only loopback targets unless --allow-remote.
 --json prints {"file", "source": "inspector"|"pprof"|"py-spy", "format", "bytes", "durationMs",
 "samples", "top": {"name", "file", "line", "selfMs", "selfSamples"} | null}.
-Exit codes: 0 recorded, 2 bad usage or the target could not be profiled.`;
+Exit codes: 0 recorded, 1 no samples (the process was idle; no file written), 2 bad usage or the
+target could not be profiled.`;
 
 function parseInspect(text: string): InspectorAddress {
   const m = /^(?:(\[[^\]]+\]|[^:]+):)?(\d{1,5})$/.exec(text.trim());
@@ -72,7 +78,7 @@ export const profileRecordCommand: CliCommand = {
   summary: 'Record a CPU profile of a running Node, Go or Python service',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, { valued: ['pid', 'inspect', 'pprof', 'duration', 'output', 'interval'], boolean: ['enable-inspector', 'allow-remote'], aliases: { o: 'output' } });
+    const args = parseArgs(argv, { valued: ['pid', 'inspect', 'pprof', 'duration', 'output', 'interval', PROFILE_SIZE_FLAG], boolean: ['enable-inspector', 'allow-remote'], aliases: { o: 'output' } });
     if (args.positionals.length) throw new UserError(`Unexpected argument ${args.positionals[0]}.`);
     const sources = ['pid', 'inspect', 'pprof'].filter((f) => args.flags.has(f));
     if (sources.length !== 1) throw new UserError('profile record needs exactly one of --pid PID, --inspect HOST:PORT or --pprof URL.');
@@ -80,6 +86,8 @@ export const profileRecordCommand: CliCommand = {
     if (!(durationMs >= 100) || durationMs > 3_600_000) throw new UserError('--duration must be between 100ms and 1h.');
     const intervalUs = parsePositiveInt(flagString(args, 'interval'), 'interval', 1000);
     const connect = connectPolicy(args.flags.has('allow-remote'));
+    const limit = profileSizeLimit(args);
+    const facts = (source: string): CaptureFacts => ({ durationMs, source, ...limit });
     const outArg = flagString(args, 'output');
     const outFile = (ext: string, label: string) => path.resolve(io.cwd, outArg ?? `perflens-${label}-${stamp()}${ext}`);
     // Checked before sampling, so a mistyped -o does not cost the whole recording.
@@ -95,7 +103,7 @@ export const profileRecordCommand: CliCommand = {
         const r = await fetchPprofProfile(flagString(args, 'pprof')!, durationMs / 1000, { connect });
         if (!r.ok) throw new UserError(r.error.message);
         file = outFile('.pb.gz', 'pprof');
-        writeProfile(file, r.value);
+        kept(await keepCapture(r.value, file, facts(`the Go service at ${flagString(args, 'pprof')!}`)));
         source = 'pprof';
       } else {
         let addr: InspectorAddress;
@@ -109,8 +117,9 @@ export const profileRecordCommand: CliCommand = {
             file = outFile('.txt', `pid${pid}`);
             const r = await recordWithPySpy({ pid, durationSeconds: durationMs / 1000, outFile: file, format: 'raw', signal });
             if (!r.ok) throw new UserError(r.error.message);
+            kept(await keepRecordedFile(file, facts('py-spy')));
             source = 'py-spy';
-            return await report(io, args.flags.has('json'), file, source);
+            return await report(io, args.flags.has('json'), file, source, limit);
           }
           if (runtime !== 'node') throw new UserError(`Process ${pid} is neither Node nor Python. For Go services use --pprof http://127.0.0.1:PORT (net/http/pprof).`);
           addr = await nodeAddressForPid(pid, args.flags.has('enable-inspector'), io, connect);
@@ -123,32 +132,29 @@ export const profileRecordCommand: CliCommand = {
         const r = await captureNodeProfile(addr, { durationMs, samplingIntervalUs: intervalUs, signal, connect });
         if (!r.ok) throw new UserError(r.error.message);
         file = outFile('.cpuprofile', label);
-        writeProfile(file, JSON.stringify(r.value));
+        kept(await keepCapture(Buffer.from(JSON.stringify(r.value)), file, facts(`the Node inspector at ${addr.host}:${addr.port}`)));
         source = 'inspector';
       }
     } finally {
       release();
     }
-    return report(io, args.flags.has('json'), file, source);
+    return report(io, args.flags.has('json'), file, source, limit);
   },
 };
 
-function writeProfile(file: string, data: string | Uint8Array): void {
-  try {
-    fs.writeFileSync(file, data);
-  } catch (e) {
-    throw new UserError(`The profile was recorded but could not be written to ${file}: ${fileErrorReason(e, 'write')}.`);
-  }
+/** A recording that was not kept: no samples is exit 1 (nothing went wrong, nothing ran), the rest exit 2. */
+function kept(r: Result<void, KeepFailureKind>): void {
+  if (!r.ok) throw new UserError(r.error.message, r.error.kind === 'no-samples' ? 1 : 2);
 }
 
 /**
  * The one way out of a successful recording: it reads the written file back, so exit 0 always means
  * a profile on disk whose path was printed.
  */
-async function report(io: CliIO, json: boolean, file: string, source: 'inspector' | 'pprof' | 'py-spy'): Promise<number> {
+async function report(io: CliIO, json: boolean, file: string, source: 'inspector' | 'pprof' | 'py-spy', limit: { maxBytes?: number }): Promise<number> {
   const bytes = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
   if (bytes === 0) throw new UserError(`The ${source} capture finished but left no profile in ${file}; nothing was recorded.`);
-  const loaded = await loadProfileFile(file, { roots: [io.cwd] });
+  const loaded = await loadProfileFile(file, { roots: [io.cwd], ...limit });
   if (!loaded.ok) throw new UserError(`Recorded ${file}, but it does not read back as a profile: ${loaded.error.message}`);
   const p = selectProfile(loaded.value);
   const top = topFunctions(p, 1, 'self')[0];

@@ -1,5 +1,8 @@
 import * as path from 'node:path';
 import type { CliIO } from '../io';
+import type { ParsedArgs } from '../args';
+import { sizeMbFlag } from '../args';
+import { MAX_PROFILE_MB } from '../../core/profiler/limits';
 import type { ImportedProfile } from '../../core/profiler/formats/types';
 import { loadProfileFile } from '../../core/profiler/load';
 import type { LoadOptions } from '../../core/profiler/load';
@@ -11,6 +14,16 @@ export async function loadForCli(file: string, io: CliIO, opts: LoadOptions = {}
   const r = await loadProfileFile(abs, { roots: [io.cwd, path.dirname(abs)], ...opts });
   if (!r.ok) throw new UserError(r.error.message);
   return r.value;
+}
+
+/** The flag that raises the profile size limit, shared by every command that reads a profile. */
+export const PROFILE_SIZE_FLAG = 'max-profile-size';
+export const PROFILE_SIZE_USAGE = `  --max-profile-size SIZE  largest profile read, after decompression (default 256MB, at most ${MAX_PROFILE_MB}MB)`;
+
+/** --max-profile-size as LoadOptions.maxBytes (undefined: the default limit). */
+export function profileSizeLimit(args: ParsedArgs): { maxBytes?: number } {
+  const mb = sizeMbFlag(args, PROFILE_SIZE_FLAG, { min: 1, max: MAX_PROFILE_MB });
+  return mb === undefined ? {} : { maxBytes: Math.floor(mb * 1024 * 1024) };
 }
 
 /** Formats milliseconds for tables: 1234.5 → "1,234.5 ms"; null → "-". */

@@ -1,13 +1,13 @@
 import type { CliCommand } from '../command';
 import { flagString, parseArgs } from '../args';
 import { EXIT_OK } from '../io';
-import { fmtLocation, fmtMs, fmtSamples, loadForCli, parsePositiveInt, table } from './profileShared';
+import { PROFILE_SIZE_FLAG, PROFILE_SIZE_USAGE, fmtLocation, fmtMs, fmtSamples, loadForCli, parsePositiveInt, profileSizeLimit, table } from './profileShared';
 import { FORMAT_LABELS } from '../../core/profiler/formats/types';
 import type { SortKey } from '../../core/profiler/model';
 import { summarizeProfile } from '../../core/profiler/summary';
 import { UserError } from '../../core/util/result';
 
-const USAGE = `Usage: perflens profile summarize FILE [--top 20] [--sort self|total] [--profile N] [--sample-type TYPE] [--no-source-maps] [--json]
+const USAGE = `Usage: perflens profile summarize FILE [--top 20] [--sort self|total] [--profile N] [--sample-type TYPE] [--max-profile-size SIZE] [--no-source-maps] [--json]
 
 Reads a CPU profile and lists its heaviest functions. Formats are detected from the content:
 V8 .cpuprofile (Chrome DevTools, node --cpu-prof, PerfLens record), speedscope JSON, folded stacks
@@ -19,6 +19,7 @@ source maps unless --no-source-maps.
   --sort self|total  rank by self time (default) or total time
   --profile N        one profile of a file that holds several (0-based); default: all of them summed
   --sample-type T    pprof sample type to weigh by (e.g. cpu, alloc_space); default cpu/nanoseconds
+${PROFILE_SIZE_USAGE}
 
 --json prints {"format", "profiles", "samples", "durationMs", "functions": [{"name", "file", "line",
 "selfMs", "totalMs", "selfSamples", "totalSamples", "calls"?}], "warnings"}. selfMs/totalMs are null
@@ -31,7 +32,7 @@ export const profileSummarizeCommand: CliCommand = {
   summary: 'List the hottest functions of a CPU profile (cpuprofile, speedscope, folded, pprof, pstats)',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, { valued: ['top', 'sort', 'profile', 'sample-type'], boolean: ['no-source-maps'] });
+    const args = parseArgs(argv, { valued: ['top', 'sort', 'profile', 'sample-type', PROFILE_SIZE_FLAG], boolean: ['no-source-maps'] });
     if (args.positionals.length !== 1) throw new UserError(args.positionals.length === 0 ? 'profile summarize needs a FILE.' : `Unexpected argument ${args.positionals[1]}.`);
     const top = parsePositiveInt(flagString(args, 'top'), 'top', 20);
     const sort = flagString(args, 'sort') ?? 'self';
@@ -42,7 +43,7 @@ export const profileSummarizeCommand: CliCommand = {
       profile = Number(profileText);
       if (!Number.isInteger(profile) || profile < 0) throw new UserError(`--profile is a profile index (0, 1, …) or all, not "${profileText}".`);
     }
-    const imported = await loadForCli(args.positionals[0]!, io, { sampleType: flagString(args, 'sample-type'), sourceMaps: !args.flags.has('no-source-maps') });
+    const imported = await loadForCli(args.positionals[0]!, io, { sampleType: flagString(args, 'sample-type'), sourceMaps: !args.flags.has('no-source-maps'), ...profileSizeLimit(args) });
     if (profile !== 'all' && profile >= imported.profiles.length) throw new UserError(`The file has ${imported.profiles.length === 1 ? '1 profile (0)' : `${imported.profiles.length} profiles (0 to ${imported.profiles.length - 1})`}; there is no profile ${profile}.`);
     const summary = summarizeProfile(imported, { top, sort: sort as SortKey, profile });
     if (args.flags.has('json')) {

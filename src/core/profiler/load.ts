@@ -1,11 +1,13 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { importProfile } from './formats/index';
 import type { ImportOptions } from './formats/index';
-import type { ImportedProfile } from './formats/types';
+import type { ImportedProfile, ImportFailureKind } from './formats/types';
+import { profileLimitBytes, profileLimitText, tooLarge } from './limits';
 import { SourceMapResolver } from './sourcemaps';
 import type { Result } from '../util/result';
 import { fail, fileErrorReason, ok } from '../util/result';
-import { readUserFile } from '../util/userFile';
+import { readUserFile, UserFileError } from '../util/userFile';
 
 export interface LoadOptions extends ImportOptions {
   /** Map frames through source maps and resolve files (default true). */
@@ -18,11 +20,16 @@ export interface LoadOptions extends ImportOptions {
  * Reads a profile file, imports it and maps its frames to original sources: the one entry point
  * the CLI, the worker and the extension share.
  */
-export async function loadProfileFile(file: string, opts: LoadOptions = {}): Promise<Result<ImportedProfile, 'read' | 'unrecognized' | 'invalid'>> {
+export async function loadProfileFile(file: string, opts: LoadOptions = {}): Promise<Result<ImportedProfile, 'read' | ImportFailureKind>> {
+  const maxBytes = profileLimitBytes(opts.maxBytes);
   let bytes: Buffer;
   try {
-    bytes = (await readUserFile(file, { maxBytes: 1024 * 1024 * 1024, what: 'profile' })).bytes;
+    bytes = (await readUserFile(file, { maxBytes, what: 'profile' })).bytes;
   } catch (e) {
+    if (e instanceof UserFileError && e.kind === 'too-large') {
+      const size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+      return tooLarge(path.basename(file), `is ${size > maxBytes ? `${(size / 1024 / 1024).toFixed(0)} MB, ` : ''}more than ${profileLimitText(maxBytes)}`);
+    }
     return fail('read', `Cannot read ${file}: ${fileErrorReason(e)}.`);
   }
   const r = importProfile(bytes, path.basename(file), opts);

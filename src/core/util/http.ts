@@ -1,8 +1,8 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import * as zlib from 'node:zlib';
 import type { ConnectPolicy } from './connect';
 import { LOOPBACK_ONLY, checkConnectUrl, policyLookup } from './connect';
+import { decodedBody } from './decompress';
 import type { Result } from './result';
 import { fail, ok } from './result';
 
@@ -79,13 +79,14 @@ export function httpRequest(url: string, opts: HttpGetOptions = {}): Promise<Res
         headers: { 'accept-encoding': 'gzip', 'user-agent': 'PerfLens', ...opts.headers },
       },
       (res) => {
-        const enc = String(res.headers['content-encoding'] ?? '').toLowerCase();
-        const stream = enc === 'gzip' || enc === 'x-gzip' ? res.pipe(zlib.createGunzip()) : enc === 'deflate' ? res.pipe(zlib.createInflate()) : res;
+        // The cap is on the decoded bytes; past it the inflation stops at once (a gzip bomb).
+        const { stream, stop } = decodedBody(res, String(res.headers['content-encoding'] ?? ''));
         const chunks: Buffer[] = [];
         let size = 0;
         stream.on('data', (c: Buffer) => {
           size += c.length;
           if (size > maxBytes) {
+            stop();
             req.destroy();
             done(fail('too-large', `The response from ${url} is larger than the ${Math.round(maxBytes / 1024 / 1024)} MB limit.`));
             return;

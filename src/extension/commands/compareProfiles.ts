@@ -20,7 +20,8 @@ export async function compareProfilesCommand(services: ExtensionServices, before
   if (!before) return undefined;
   const after = typeof afterArg === 'string' ? afterArg : await pick('PerfLens: the AFTER profile (to compare with the baseline)');
   if (!after) return undefined;
-  const [a, b] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PerfLens: reading both profiles' }, () => Promise.all([readProfile(before), readProfile(after)]));
+  const maxSizeMb = services.settings().profileMaxSizeMb;
+  const [a, b] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PerfLens: reading both profiles' }, () => Promise.all([readProfile(before, { maxSizeMb }), readProfile(after, { maxSizeMb })]));
   for (const [r, f] of [[a, before], [b, after]] as const) {
     if (!r.ok) {
       void vscode.window.showErrorMessage(`PerfLens could not read ${path.basename(f)}: ${r.error.message}`);

@@ -94,6 +94,7 @@ export async function recordAndLoad(services: ExtensionServices, target: Profile
         signal: ac.signal,
         allowRemote: services.settings().allowRemoteTargets,
         outDir,
+        maxBytes: Math.floor(services.settings().profileMaxSizeMb * 1024 * 1024),
         confirmEnableInspector: async (pid) => opts.enableInspector ?? (await confirmSigusr1(pid)),
         progress: (message) => progress.report({ message }),
       });

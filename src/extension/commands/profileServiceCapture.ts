@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { CaptureFacts } from '../../core/profiler/capture/keep';
 import type { Result } from '../../core/util/result';
 import { fail, ok } from '../../core/util/result';
 import type { ProfileTarget } from './profileServiceTarget';
@@ -18,6 +19,8 @@ export interface CaptureRequest {
   allowRemote: boolean;
   /** Folder the recording is written to. */
   outDir: string;
+  /** The profile size limit in bytes (perflens.profile.maxSizeMb). */
+  maxBytes?: number;
   /** Asked before SIGUSR1 opens a Node process's inspector; false refuses. */
   confirmEnableInspector(pid: number): Promise<boolean>;
   progress(message: string): void;
@@ -40,6 +43,10 @@ function outFile(req: CaptureRequest, name: string, ext: string): string {
 
 function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
+}
+
+function facts(req: CaptureRequest, source: string): CaptureFacts {
+  return { durationMs: req.durationMs, source, maxBytes: req.maxBytes };
 }
 
 export async function captureProfile(req: CaptureRequest): Promise<Result<CaptureResult>> {
@@ -77,7 +84,9 @@ async function captureInspector(req: CaptureRequest, addr: { host: string; port:
   const r = await captureNodeProfile(addr, { durationMs: req.durationMs, signal: req.signal, connect: connectPolicy(req.allowRemote) });
   if (!r.ok) return fail(r.error.kind, r.error.message);
   const file = outFile(req, label, '.cpuprofile');
-  await fs.promises.writeFile(file, JSON.stringify(r.value));
+  const { keepCapture } = await import('../../core/profiler/capture/keep');
+  const kept = await keepCapture(Buffer.from(JSON.stringify(r.value)), file, facts(req, `the Node inspector at ${addr.host}:${addr.port}`));
+  if (!kept.ok) return kept;
   return ok({ file, label: `${label} · ${seconds(req.durationMs)}` });
 }
 
@@ -95,7 +104,9 @@ async function capturePprof(req: CaptureRequest, url: string): Promise<Result<Ca
   if (r === 'cancelled') return fail('cancelled', 'The profile capture was cancelled.');
   if (!r.ok) return fail(r.error.kind, r.error.message);
   const file = outFile(req, `pprof-${label}`, '.pb.gz');
-  await fs.promises.writeFile(file, r.value);
+  const { keepCapture } = await import('../../core/profiler/capture/keep');
+  const kept = await keepCapture(r.value, file, facts(req, `the Go service at ${label}`));
+  if (!kept.ok) return kept;
   return ok({ file, label: `${label} (pprof) · ${seconds(req.durationMs)}` });
 }
 
@@ -105,5 +116,8 @@ async function capturePySpy(req: CaptureRequest, pid: number): Promise<Result<Ca
   const file = outFile(req, `pid${pid}-py-spy`, '.txt');
   const r = await recordWithPySpy({ pid, durationSeconds: req.durationMs / 1000, outFile: file, format: 'raw', signal: req.signal });
   if (!r.ok) return fail(r.error.kind, r.error.message);
+  const { keepRecordedFile } = await import('../../core/profiler/capture/keep');
+  const kept = await keepRecordedFile(file, facts(req, 'py-spy'));
+  if (!kept.ok) return kept;
   return ok({ file, label: `pid ${pid} (python) · ${seconds(req.durationMs)}` });
 }

@@ -15,6 +15,7 @@ export type HostileHandler = (req: http.IncomingMessage, res: http.ServerRespons
 export type HostileRoutes = Record<string, HostileHandler>;
 
 import { basicRoutes } from './basic';
+import { bombRoutes } from './bombs';
 import { healthRoutes } from './health';
 import { netRoutes } from './net';
 import { roundRoutes } from './round';
@@ -24,6 +25,7 @@ const ALL_ROUTES: HostileRoutes = {
   ...netRoutes,
   ...healthRoutes,
   ...roundRoutes,
+  ...bombRoutes,
 };
 
 export interface HostileService {

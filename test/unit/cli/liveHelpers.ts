@@ -8,13 +8,20 @@ import { httpRequest } from '../../../src/core/util/http';
 
 export type CapturingIO = CliIO & { stdout: string; stderr: string };
 
+/** Every CLI test's output passes through here: none may ever tell a user "unexpected error". */
+function refuseUnexplained(t: string): void {
+  if (/unexpected\s+error/i.test(t)) throw new Error(`The CLI printed an unexplained failure: ${t}`);
+}
+
 export function capture(env: Record<string, string | undefined> = {}): CapturingIO {
   const io: CapturingIO = {
     stdout: '', stderr: '', isTTY: false, env, cwd: process.cwd(),
     out(t: string) {
+      refuseUnexplained(t);
       io.stdout += t.endsWith('\n') ? t : t + '\n';
     },
     err(t: string) {
+      refuseUnexplained(t);
       io.stderr += t.endsWith('\n') ? t : t + '\n';
     },
   };

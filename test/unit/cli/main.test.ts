@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import { capture } from './liveHelpers';
 
@@ -22,5 +23,18 @@ describe('cli: perflens (command dispatch)', () => {
     const io = capture();
     assert.equal(await runCli(['profile', '--help'], io), 0);
     assert.match(io.stdout, /^ {2}profile record {2,}Record a CPU profile/m);
+  });
+
+  it('a failure no check foresaw names the command that failed and how to report it, never "unexpected error"', async () => {
+    // A terminal that refuses output is a real failure no command checks for.
+    const io = capture();
+    io.out = () => {
+      throw new Error('write EIO');
+    };
+    const file = path.join(__dirname, '..', '..', 'fixtures', 'profiles', 'pprof', 'simple.prof');
+    assert.equal(await runCli(['profile', 'summarize', file], io), 2);
+    assert.doesNotMatch(io.stderr, /unexpected error/i);
+    assert.match(io.stderr, /^perflens profile summarize failed: write EIO\n/);
+    assert.match(io.stderr, /This is a fault in PerfLens .*Please report it .* with the command line you ran, this message/);
   });
 });

@@ -50,11 +50,41 @@ function flattenHead(head: V8Node): V8Node[] {
   const stack: V8Node[] = [head];
   while (stack.length) {
     const n = stack.pop()!;
-    const kids = (n.children ?? []) as V8Node[];
+    const kids = childList(n) as V8Node[];
+    kids.forEach((k: unknown, i) => {
+      if (!k || typeof k !== 'object') throw new FormatError(`child ${i} of node ${String(n.id)} is not a node.`);
+    });
     out.push({ ...n, children: kids.map((k) => k.id) });
     for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
   }
   return out;
+}
+
+function childList(n: V8Node): (number | V8Node)[] {
+  if (n.children === undefined || n.children === null) return [];
+  if (!Array.isArray(n.children)) throw new FormatError(`node ${String(n.id)} has "children" that is not a list.`);
+  return n.children;
+}
+
+/** A list of finite numbers (timeDeltas, timestamps), else a FormatError naming the bad entry. */
+function numbers(list: unknown[], name: string): number[] {
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new FormatError(`${name}[${i}] is not a number (${JSON.stringify(v) ?? typeof v}).`);
+  }
+  return list as number[];
+}
+
+function checkPositionTicks(n: V8Node): { line: number; ticks: number }[] | undefined {
+  const t = n.positionTicks as unknown;
+  if (t === undefined || t === null) return undefined;
+  const bad = (why: string) => new FormatError(`node ${n.id} has positionTicks that ${why}; expected a list of {"line", "ticks"} with non-negative numbers.`);
+  if (!Array.isArray(t)) throw bad('are not a list');
+  t.forEach((e: unknown, i) => {
+    const o = e as { line?: unknown; ticks?: unknown } | null;
+    if (!o || typeof o !== 'object' || typeof o.line !== 'number' || typeof o.ticks !== 'number' || !(o.ticks >= 0) || !Number.isFinite(o.ticks)) throw bad(`have a bad entry ${i}`);
+  });
+  return t as { line: number; ticks: number }[];
 }
 
 /**
@@ -82,9 +112,9 @@ function parse(json: CpuProfileJson, name: string) {
   // Parents from either `children` (inspector, --cpu-prof) or `parent` (trace-event chunks).
   const parentIdx = new Int32Array(nodes.length).fill(-1);
   nodes.forEach((n, i) => {
-    for (const c of n.children ?? []) {
+    for (const c of childList(n)) {
       const ci = indexOfId.get(c as number);
-      if (ci === undefined) throw new FormatError(`node ${n.id} lists child ${String(c)}, which is not in nodes.`);
+      if (ci === undefined) throw new FormatError(`node ${n.id} lists child ${JSON.stringify(c) ?? String(c)}, which is not in nodes.`);
       parentIdx[ci] = i;
     }
   });
@@ -127,7 +157,7 @@ function parse(json: CpuProfileJson, name: string) {
   for (let s = 0; s < samples.length; s++) {
     const id = samples[s]!;
     const i = dense ? (id >= 0 && id < dense.length ? dense[id]! : -1) : (indexOfId.get(id) ?? -1);
-    if (i < 0) throw new FormatError(`sample ${s} refers to node ${id}, which is not in nodes.`);
+    if (i < 0) throw new FormatError(`sample ${s} refers to node ${JSON.stringify(id) ?? String(id)}, which is not in nodes.`);
     selfS[i]! += 1;
     if (s + 1 < samples.length) selfT[i]! += (times[s + 1]! - times[s]!) / 1000;
   }
@@ -135,7 +165,7 @@ function parse(json: CpuProfileJson, name: string) {
     if (selfS[i] === 0) continue;
     const bn = builderNode[i]!;
     b.addSelf(bn, selfS[i]!, selfT[i]!);
-    const ticks = nodes[i]!.positionTicks;
+    const ticks = checkPositionTicks(nodes[i]!);
     if (bn === 0 || !ticks?.length) continue;
     const all = ticks.reduce((a, t) => a + t.ticks, 0);
     if (all <= 0) continue;
@@ -148,14 +178,19 @@ function parse(json: CpuProfileJson, name: string) {
 /** Sample timestamps in microseconds, from timeDeltas (modern) or timestamps (legacy). */
 function sampleTimes(json: CpuProfileJson, count: number): Float64Array {
   const out = new Float64Array(count);
+  for (const k of ['startTime', 'endTime'] as const) {
+    if (json[k] !== undefined && (typeof json[k] !== 'number' || !Number.isFinite(json[k]))) throw new FormatError(`${k} is not a number (${JSON.stringify(json[k])}).`);
+  }
   if (Array.isArray(json.timeDeltas)) {
     if (json.timeDeltas.length < count) throw new FormatError(`it has ${count} samples but only ${json.timeDeltas.length} timeDeltas.`);
+    const deltas = numbers(json.timeDeltas.slice(0, count), 'timeDeltas');
     let t = json.startTime ?? 0;
-    for (let i = 0; i < count; i++) out[i] = t += json.timeDeltas[i]!;
+    for (let i = 0; i < count; i++) out[i] = t += deltas[i]!;
+    if (!Number.isFinite(t)) throw new FormatError('its timeDeltas add up to a time too large to represent.');
     return out;
   }
   if (Array.isArray(json.timestamps)) {
-    const ts = json.timestamps;
+    const ts = numbers(json.timestamps, 'timestamps');
     if (ts.length < count) throw new FormatError(`it has ${count} samples but only ${ts.length} timestamps.`);
     // Legacy files carry the start time as an extra first timestamp.
     const shift = ts.length === count + 1 ? 1 : 0;

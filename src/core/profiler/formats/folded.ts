@@ -42,6 +42,7 @@ export function importFolded(text: string, name = 'folded stacks'): ImportResult
   let bad = 0;
   let comments = 0;
   let stacks = 0;
+  let total = 0;
   // The previous stack line: where each of its frames ends (offset in the line), the node it
   // reached, the line it names. Offsets stay valid for a reused prefix, which is identical text.
   let prevDepth = 0;
@@ -70,7 +71,7 @@ export function importFolded(text: string, name = 'folded stacks'): ImportResult
       continue;
     }
     const count = Number(text.slice(space + 1, stop));
-    if (!(count >= 0) || space + 1 === stop) {
+    if (!(count >= 0) || count === Infinity || space + 1 === stop) {
       bad++;
       continue;
     }
@@ -126,11 +127,13 @@ export function importFolded(text: string, name = 'folded stacks'): ImportResult
       continue;
     }
     stacks++;
+    total += count;
     b.addSelf(node, count);
     const leafLine = prevLine[depth - 1]!;
     if (leafLine > 0) b.addLine(b.frameOf(node), leafLine, count, null);
   }
   if (stacks === 0) return invalid('folded', bad > 0 ? `none of its ${bad} non-comment lines look like "frame;frame;frame count".` : 'it contains no stacks.');
+  if (!Number.isFinite(total)) return invalid('folded', 'its counts add up to a number too large to represent.');
   const warnings: string[] = [];
   if (bad > 0) warnings.push(`Skipped ${bad} line${bad === 1 ? ' that is' : 's that are'} not "frame;frame count".`);
   if (comments > 0) warnings.push(`Ignored ${comments} comment line${comments === 1 ? '' : 's'}.`);

@@ -1,12 +1,14 @@
-import * as zlib from 'node:zlib';
 import { importCpuProfile, looksLikeCpuProfile } from './cpuprofile';
 import { decodeText, importFolded, looksLikeFolded } from './folded';
-import { importPprof, isGzip } from './pprof';
+import { importPprof } from './pprof';
 import type { PprofOptions } from './pprof';
 import { importPstats, looksLikePstats } from './pstats';
 import { importSpeedscope, looksLikeSpeedscope } from './speedscope';
 import type { ImportResult, ProfileFormat } from './types';
-import { invalid } from './types';
+import { FORMAT_LABELS, invalid } from './types';
+import type { Profile } from '../model';
+import { profileLimitBytes, profileLimitText, tooLarge } from '../limits';
+import { gunzipWithin, isGzip } from '../../util/decompress';
 import { errorMessage, fail } from '../../util/result';
 
 export type { ImportedProfile, ImportResult, ProfileFormat } from './types';
@@ -15,6 +17,8 @@ export { FORMAT_LABELS } from './types';
 export interface ImportOptions extends PprofOptions {
   /** Skip detection and read the file as this format. */
   format?: ProfileFormat;
+  /** Limit on the file's size after decompression (default DEFAULT_MAX_PROFILE_MB). */
+  maxBytes?: number;
 }
 
 const SUPPORTED = 'V8 .cpuprofile, speedscope JSON, folded stacks, pprof, Python pstats/cProfile';
@@ -39,22 +43,63 @@ function isMarshalDict(bytes: Buffer): boolean {
 
 /**
  * Reads any supported profile file, detecting its format from the content (the file name only
- * breaks ties). Failures name the format and what is wrong.
+ * breaks ties). Failures name the format and what is wrong; a gzipped file is inflated once, here,
+ * never past the size limit; a valid file whose profile has no samples fails as 'empty'.
  */
 export function importProfile(bytes: Buffer, fileName?: string, opts: ImportOptions = {}): ImportResult {
-  const byName = extensionFormat(fileName);
-  const format = opts.format ?? detect(bytes, byName);
   const label = fileName ? fileName.split(/[\\/]/).pop()! : undefined;
+  const subject = label ?? 'The profile';
+  const maxBytes = profileLimitBytes(opts.maxBytes);
+  if (bytes.length > maxBytes) return tooLarge(subject, `is ${formatSize(bytes.length)}, more than ${profileLimitText(maxBytes)}`);
+  const byName = extensionFormat(fileName);
+  let data = bytes;
+  const gzipped = isGzip(bytes);
+  if (gzipped) {
+    const inflated = gunzipWithin(bytes, maxBytes);
+    if (!inflated.ok) {
+      if (inflated.error.kind === 'too-large') return tooLarge(subject, `is gzipped and ${inflated.error.message}, ${profileLimitText(maxBytes)}`);
+      return invalid(opts.format ?? byName ?? 'pprof', `${inflated.error.message}; the file may be truncated.`);
+    }
+    data = inflated.value;
+  }
+  const format = opts.format ?? (gzipped ? detectInflated(data, byName) : detect(data, byName));
+  let r: ImportResult;
+  try {
+    r = importAs(format, data, label, { ...opts, maxBytes });
+  } catch (e) {
+    // Every parser validates what it reads; this is the net under a shape none of them foresaw.
+    const what = format ? `a ${FORMAT_LABELS[format]} file` : 'a profile';
+    return fail('invalid', `${subject} could not be read as ${what}: its content has a shape PerfLens does not expect (${errorMessage(e)}). If a profiler wrote it as it is, please report this with the file attached.`);
+  }
+  if (!r.ok || !r.value.profiles.every(isEmpty)) return r;
+  const seconds = r.value.profiles[0]?.durationMs;
+  const span = seconds ? ` in ${formatSeconds(seconds)}` : '';
+  return fail('empty', `${subject} is a valid ${FORMAT_LABELS[r.value.format]} file, but the profile has no samples${span}: nothing ran on the CPU while it was recorded. Record again while the code of interest is busy (put load on the service).`);
+}
+
+function isEmpty(p: Profile): boolean {
+  return p.sampleCount === 0 && !((p.totalMs ?? 0) > 0);
+}
+
+function formatSize(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(0)} MB` : `${(n / 1024).toFixed(0)} KB`;
+}
+
+function formatSeconds(ms: number): string {
+  return ms >= 1000 ? `${Number((ms / 1000).toFixed(1))} s` : `${Math.round(ms)} ms`;
+}
+
+function importAs(format: ProfileFormat | undefined, bytes: Buffer, label: string | undefined, opts: ImportOptions): ImportResult {
   switch (format) {
     case 'pprof':
-      return importPprof(bytes, opts);
+      return importPprof(bytes, opts, label);
     case 'pstats':
       return importPstats(bytes, label);
     case 'folded':
       return importFolded(decodeText(bytes), label);
     case 'cpuprofile':
     case 'speedscope': {
-      const json = parseJson(isGzip(bytes) ? zlib.gunzipSync(bytes) : bytes);
+      const json = parseJson(bytes);
       if (!json.ok) return invalid(format, json.message);
       if (format === 'cpuprofile') return looksLikeCpuProfile(json.value) ? importCpuProfile(json.value, label) : invalid('cpuprofile', 'it has no "nodes" (or legacy "head") and "samples".');
       return looksLikeSpeedscope(json.value) ? importSpeedscope(json.value) : invalid('speedscope', 'it has no "shared.frames" and "profiles".');
@@ -73,19 +118,16 @@ export function importProfile(bytes: Buffer, fileName?: string, opts: ImportOpti
   return fail('unrecognized', `Could not recognise the profile format${label ? ` of ${label}` : ''}. Supported formats: ${SUPPORTED}.`);
 }
 
+/** A gzipped file's format: JSON profiles are sometimes gzipped, and everything else gzipped is pprof. */
+function detectInflated(data: Buffer, byName: ProfileFormat | undefined): ProfileFormat | undefined {
+  const head = decodeText(data.subarray(0, 64)).trimStart();
+  if (!head.startsWith('{')) return 'pprof';
+  if (byName === 'speedscope' || byName === 'cpuprofile') return byName;
+  return jsonKind(data);
+}
+
 function detect(bytes: Buffer, byName: ProfileFormat | undefined): ProfileFormat | undefined {
   if (bytes.length === 0) return byName;
-  if (isGzip(bytes)) {
-    // Gzipped JSON profiles exist too; peek at the first decompressed bytes.
-    try {
-      // Inflating only the first compressed bytes (sync flush tolerates the cut) is enough to look.
-      const head = zlib.gunzipSync(bytes.subarray(0, 1024), { finishFlush: zlib.constants.Z_SYNC_FLUSH }).subarray(0, 64).toString('utf8').trimStart();
-      if (head.startsWith('{')) return byName === 'speedscope' || head.includes('speedscope') ? 'speedscope' : byName === 'cpuprofile' ? 'cpuprofile' : jsonKind(zlib.gunzipSync(bytes));
-    } catch {
-      return 'pprof';
-    }
-    return 'pprof';
-  }
   if (isMarshalDict(bytes)) return 'pstats';
   const start = decodeText(bytes.subarray(0, 4096)).trimStart();
   if (start.startsWith('{')) return jsonKind(bytes) ?? byName;

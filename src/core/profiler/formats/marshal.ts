@@ -18,6 +18,8 @@ export class MarshalSet {
 export class MarshalError extends Error {}
 
 const FLAG_REF = 0x80;
+/** pstats nests four deep; deeper input is refused before it can exhaust the stack. */
+const MAX_DEPTH = 200;
 const utf8 = new TextDecoder('utf-8');
 const latin1 = new TextDecoder('latin1');
 
@@ -29,6 +31,7 @@ export function readMarshal(bytes: Uint8Array): MarshalValue {
 
 class Reader {
   private pos = 0;
+  private depth = 0;
   private refs: MarshalValue[] = [];
   private view: DataView;
   constructor(private bytes: Uint8Array) {
@@ -57,6 +60,16 @@ class Reader {
   }
 
   value(): MarshalValue {
+    if (this.depth >= MAX_DEPTH) throw new MarshalError(`values are nested deeper than ${MAX_DEPTH} levels at byte ${this.pos}; a pstats file nests four.`);
+    this.depth++;
+    try {
+      return this.one();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private one(): MarshalValue {
     const at = this.pos;
     const code = this.u8();
     const flag = (code & FLAG_REF) !== 0;

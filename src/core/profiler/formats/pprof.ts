@@ -1,13 +1,17 @@
-import * as zlib from 'node:zlib';
 import { Profile as PprofProfile, Sample as PprofSample } from 'pprof-format';
 import { StackTreeBuilder } from '../builder';
 import type { ImportResult } from './types';
 import { invalid } from './types';
+import { countPprofRecords } from './protobufScan';
+import { pprofRecordLimit, profileLimitBytes, profileLimitText, tooLarge } from '../limits';
+import { gunzipWithin, isGzip } from '../../util/decompress';
 import { errorMessage, ok } from '../../util/result';
 
 export interface PprofOptions {
   /** Sample type to weigh by, e.g. "cpu", "alloc_space"; default cpu/nanoseconds when present. */
   sampleType?: string;
+  /** Size limit after decompression; it also bounds the records decoded (see limits.ts). */
+  maxBytes?: number;
 }
 
 const NS_PER_UNIT: Record<string, number> = { nanoseconds: 1, microseconds: 1e3, milliseconds: 1e6, seconds: 1e9 };
@@ -32,27 +36,44 @@ function concatenateRepeatedSampleFields(): void {
   };
 }
 
-export function isGzip(bytes: Buffer): boolean {
-  return bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+
+/** A protobuf int64 as a number: the decoder hands negative values over as unsigned 64-bit bigints. */
+function int64(v: number | bigint | undefined): number {
+  if (v === undefined) return 0;
+  return typeof v === 'bigint' ? Number(BigInt.asIntN(64, v)) : v;
 }
 
 /**
  * Imports a pprof profile (gzipped or raw protobuf) decoded by pprof-format. Stacks are
  * functions, inlined frames included; the leaf location's line gets the per-line self weight.
  */
-export function importPprof(bytes: Buffer, opts: PprofOptions = {}): ImportResult {
+export function importPprof(bytes: Buffer, opts: PprofOptions = {}, label = 'The pprof profile'): ImportResult {
+  const maxBytes = profileLimitBytes(opts.maxBytes);
+  let raw: Buffer = bytes;
+  if (isGzip(bytes)) {
+    const inflated = gunzipWithin(bytes, maxBytes);
+    if (!inflated.ok) return inflated.error.kind === 'too-large' ? tooLarge(label, `is gzipped and ${inflated.error.message}, ${profileLimitText(maxBytes)}`) : invalid('pprof', `${inflated.error.message}; the file may be truncated.`);
+    raw = inflated.value;
+  }
+  // Count records before decoding them: a few bytes each on the wire, far more once decoded.
+  const counted = countPprofRecords(raw);
+  if (!counted.ok) return invalid('pprof', `${counted.error.message}; expected a gzipped or raw pprof protobuf.`);
+  const records = counted.value.samples + counted.value.locations + counted.value.functions;
+  const recordLimit = pprofRecordLimit(maxBytes);
+  if (records > recordLimit) return tooLarge(label, `holds ${records.toLocaleString('en-US')} samples, locations and functions, more than the ${recordLimit.toLocaleString('en-US')} that ${profileLimitText(maxBytes)} allows (one per 128 bytes)`);
   let decoded: PprofProfile;
   concatenateRepeatedSampleFields();
   try {
-    const raw = isGzip(bytes) ? zlib.gunzipSync(bytes) : bytes;
     decoded = PprofProfile.decode(raw);
   } catch (e) {
     return invalid('pprof', `could not decode it (${errorMessage(e)}); expected a gzipped or raw pprof protobuf.`);
   }
+  let stackEntries = 0;
+  for (const s of decoded.sample) stackEntries += s.locationId.length;
+  if (stackEntries > recordLimit) return tooLarge(label, `has ${stackEntries.toLocaleString('en-US')} stack entries, more than the ${recordLimit.toLocaleString('en-US')} that ${profileLimitText(maxBytes)} allows (one per 128 bytes)`);
   const str = (i: unknown): string => decoded.stringTable.strings[Number(i)] ?? '';
   const types = decoded.sampleType.map((t) => ({ type: str(t.type), unit: str(t.unit) }));
   if (types.length === 0) return invalid('pprof', 'it declares no sample types.');
-  if (decoded.sample.length === 0 && decoded.location.length === 0) return invalid('pprof', 'it has no samples and no locations.');
   let chosen: number;
   if (opts.sampleType) {
     chosen = types.findIndex((t) => t.type === opts.sampleType || `${t.type}/${t.unit}` === opts.sampleType);
@@ -90,8 +111,9 @@ export function importPprof(bytes: Buffer, opts: PprofOptions = {}): ImportResul
       if (!loc) return invalid('pprof', `sample ${s} refers to location ${String(sample.locationId[k])}, which is not in the profile.`);
       for (const f of loc.frames) stack.push(f);
     }
-    const value = Number(sample.value[chosen] ?? 0);
-    const samples = withTime ? (countIdx >= 0 ? Number(sample.value[countIdx] ?? 0) : 1) : value;
+    const value = int64(sample.value[chosen]);
+    const samples = withTime ? (countIdx >= 0 ? int64(sample.value[countIdx]) : 1) : value;
+    if (!(value >= 0 && samples >= 0)) return invalid('pprof', `sample ${s} has a negative value (${value}); a pprof difference (-diff_base) is not a profile PerfLens reads.`);
     const timeMs = withTime ? (value * nsPer!) / 1e6 : 0;
     b.addStack(stack, samples, timeMs);
     const leaf = sample.locationId.length ? locFrames.get(String(sample.locationId[0]))! : undefined;

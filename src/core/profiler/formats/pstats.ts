@@ -16,11 +16,19 @@ function num(v: MarshalValue): number {
   throw new MarshalError(`expected a number, found ${describe(v)}.`);
 }
 
-function describe(v: MarshalValue): string {
+function describe(v: MarshalValue | undefined): string {
+  if (v === undefined) return 'nothing';
   if (v === null) return 'None';
   if (Array.isArray(v)) return `a ${v.length}-tuple`;
   if (v instanceof MarshalDict) return 'a dict';
   return typeof v;
+}
+
+/** A count or time of a pstats entry: finite and not negative. */
+function amount(v: MarshalValue, what: string, f: Frame): number {
+  const n = num(v);
+  if (!Number.isFinite(n) || n < 0) throw new MarshalError(`the ${what} of ${f.name} (${f.file}:${f.line}) is not a finite, non-negative number.`);
+  return n;
 }
 
 /** The (filename, line, function name) key pstats uses for every function. */
@@ -72,14 +80,14 @@ function buildFlat(root: MarshalDict, name: string): Profile {
   for (const [k, v] of root.entries) {
     const id = idOf(k);
     if (!Array.isArray(v) || v.length < 4) throw new MarshalError(`the entry for ${frames[id]!.name} is ${describe(v)}, not (cc, nc, tt, ct, callers).`);
-    stats.set(id, { calls: num(v[1]!), selfS: num(v[2]!), totalS: num(v[3]!) });
+    stats.set(id, { calls: amount(v[1]!, 'call count', frames[id]!), selfS: amount(v[2]!, 'self time', frames[id]!), totalS: amount(v[3]!, 'cumulative time', frames[id]!) });
     const callers = v[4];
     if (callers instanceof MarshalDict) {
       for (const [ck, cv] of callers.entries) {
         const caller = idOf(ck);
         // cProfile writes (calls, primitive calls, self, cumulative); the old profile module a call count.
-        const calls = Array.isArray(cv) ? num(cv[0]!) : num(cv);
-        const timeMs = Array.isArray(cv) && cv.length >= 4 ? num(cv[3]!) * 1000 : null;
+        const calls = amount(Array.isArray(cv) ? cv[0]! : cv, 'call count from a caller', frames[id]!);
+        const timeMs = Array.isArray(cv) && cv.length >= 4 ? amount(cv[3]!, 'time from a caller', frames[id]!) * 1000 : null;
         edges.push({ caller, callee: id, samples: null, timeMs, calls });
       }
     }

@@ -48,8 +48,15 @@ export function importSpeedscope(json: SpeedscopeJson): ImportResult {
     const frames = json.shared?.frames;
     if (!Array.isArray(frames)) throw new FormatError('it has no shared.frames table.');
     if (!Array.isArray(json.profiles) || json.profiles.length === 0) throw new FormatError('it has no profiles.');
-    const profiles = json.profiles.map((p, i) => importOne(p, i, frames));
-    const active = typeof json.activeProfileIndex === 'number' && json.activeProfileIndex < profiles.length ? json.activeProfileIndex : 0;
+    const profiles = json.profiles.map((p: unknown, i) => {
+      if (!p || typeof p !== 'object' || Array.isArray(p)) throw new FormatError(`profile ${i} is not an object (${p === null ? 'null' : typeof p}).`);
+      return importOne(p as SpeedscopeProfileJson, i, frames);
+    });
+    const a = json.activeProfileIndex;
+    if (a !== undefined && a !== null && !(Number.isInteger(a) && a >= 0 && a < profiles.length)) {
+      throw new FormatError(`activeProfileIndex ${JSON.stringify(a)} is not one of its profiles (0 to ${profiles.length - 1}).`);
+    }
+    const active = typeof a === 'number' ? a : 0;
     return ok({ format: 'speedscope', profiles, activeIndex: active, warnings: [] });
   } catch (e) {
     if (e instanceof FormatError) return invalid('speedscope', e.message);
@@ -59,7 +66,10 @@ export function importSpeedscope(json: SpeedscopeJson): ImportResult {
 
 function toFrame(f: SpeedscopeFrame | undefined, index: number): Frame {
   if (!f || typeof f !== 'object') throw new FormatError(`frame ${index} is missing.`);
-  return { name: String(f.name ?? `(frame ${index})`), file: f.file ?? '', line: typeof f.line === 'number' ? f.line : 0, column: typeof f.col === 'number' ? f.col : 0 };
+  if (f.name !== undefined && typeof f.name !== 'string' && typeof f.name !== 'number') throw new FormatError(`frame ${index} has a name that is not text.`);
+  if (f.file !== undefined && f.file !== null && typeof f.file !== 'string') throw new FormatError(`frame ${index} has a file that is not text.`);
+  const whole = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 0);
+  return { name: String(f.name ?? `(frame ${index})`), file: f.file ?? '', line: whole(f.line), column: whole(f.col) };
 }
 
 function importOne(p: SpeedscopeProfileJson, index: number, shared: SpeedscopeFrame[]): Profile {
@@ -78,12 +88,16 @@ function importOne(p: SpeedscopeProfileJson, index: number, shared: SpeedscopeFr
   const durationMs = span !== null && msPer !== undefined ? span * msPer : null;
   if (p.type === 'sampled') {
     if (!Array.isArray(p.samples)) throw new FormatError(`${label} is sampled but has no samples array.`);
-    const weights = p.weights;
+    const weights = p.weights === undefined || p.weights === null ? undefined : p.weights;
+    if (weights !== undefined && !Array.isArray(weights)) throw new FormatError(`${label} has "weights" that is not a list.`);
+    let total = 0;
     if (weights && weights.length !== p.samples.length) throw new FormatError(`${label} has ${p.samples.length} samples but ${weights.length} weights.`);
     p.samples.forEach((stack, s) => {
       if (!Array.isArray(stack)) throw new FormatError(`${label}: sample ${s} is not an array of frame indexes.`);
       const w = weights ? weights[s]! : 1;
       if (typeof w !== 'number' || !(w >= 0)) throw new FormatError(`${label}: weight ${s} is not a non-negative number.`);
+      total += w;
+      if (!Number.isFinite(total)) throw new FormatError(`${label}: its weights add up to a number too large to represent.`);
       b.addStack(stack.map(frameId), msPer === undefined ? w : 1, msPer === undefined ? 0 : w * msPer);
     });
     return b.finish(p.name ?? `profile ${index}`, true, durationMs);
@@ -94,13 +108,14 @@ function importOne(p: SpeedscopeProfileJson, index: number, shared: SpeedscopeFr
     const frameStack: number[] = [];
     let last = typeof p.startValue === 'number' ? p.startValue : (p.events[0]?.at ?? 0);
     for (const [k, e] of p.events.entries()) {
-      if (typeof e?.at !== 'number') throw new FormatError(`${label}: event ${k} has no "at" value.`);
+      if (typeof e?.at !== 'number' || !Number.isFinite(e.at)) throw new FormatError(`${label}: event ${k} has no "at" value.`);
       if (e.at < last) throw new FormatError(`${label}: event ${k} at ${e.at} comes before the previous event at ${last}.`);
       const top = nodeStack[nodeStack.length - 1]!;
       if (top !== 0 && e.at > last) b.addSelf(top, msPer === undefined ? e.at - last : 0, msPer === undefined ? 0 : (e.at - last) * msPer);
       last = e.at;
       if (e.type === 'O') {
-        frameStack.push(e.frame!);
+        if (typeof e.frame !== 'number') throw new FormatError(`${label}: event ${k} opens no frame (its "frame" is not a frame index).`);
+        frameStack.push(e.frame);
         nodeStack.push(b.child(top, frameId(e.frame)));
       } else if (e.type === 'C') {
         const open = frameStack[frameStack.length - 1];

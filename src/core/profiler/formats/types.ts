@@ -22,7 +22,8 @@ export interface ImportedProfile {
   warnings: string[];
 }
 
-export type ImportFailureKind = 'unrecognized' | 'invalid';
+/** 'too-large': past the size limit (see limits.ts); 'empty': a valid file whose profile has no samples. */
+export type ImportFailureKind = 'unrecognized' | 'invalid' | 'too-large' | 'empty';
 export type ImportResult = Result<ImportedProfile, ImportFailureKind>;
 
 /** A failure naming the format and what is wrong with the file. */
