@@ -5,7 +5,7 @@
  * family whose samples are split by another family is merged, as the reference parser does.
  */
 import type { MetricFamily, MetricType } from './types';
-import { LineSyntaxError, UnitLineSeen } from './parserProblems';
+import { LineSyntaxError } from './parserProblems';
 import type { ProblemLog } from './parserProblems';
 import * as lexical from './parserLexical';
 import { SampleScanner } from './parserScan';
@@ -33,9 +33,8 @@ const ROLE_QUANTILE = 2; // a summary's own-name sample: needs "quantile"
 /** How many sample names the reader remembers the family of (x, x_bucket, x_sum, x_count). */
 const ROUTES = 4;
 
-/** With `stopAtUnit`, throws UnitLineSeen at a `# UNIT` line (format detection, see parser.ts). */
-export function parsePrometheusText(text: string, log: ProblemLog, stopAtUnit = false): MetricFamily[] {
-  return new PrometheusReader(text, log, stopAtUnit).read();
+export function parsePrometheusText(text: string, log: ProblemLog): MetricFamily[] {
+  return new PrometheusReader(text, log).read();
 }
 
 class PrometheusReader {
@@ -55,7 +54,6 @@ class PrometheusReader {
   constructor(
     private readonly text: string,
     private readonly log: ProblemLog,
-    private readonly stopAtUnit: boolean,
   ) {
     this.scanner.reset(text);
   }
@@ -87,7 +85,7 @@ class PrometheusReader {
   }
 
   private readComment(start: number, end: number): void {
-    if (this.stopAtUnit && this.text.startsWith('# UNIT ', start)) throw new UnitLineSeen();
+    if (this.text.startsWith('# UNIT ', start)) return this.readUnitComment(start + 7, end);
     const meta = parseComment(this.text, start, end);
     if (meta === undefined) return;
     this.routeNames.fill('');
@@ -102,6 +100,18 @@ class PrometheusReader {
       state.typed = true;
       state.family.type = meta.text as MetricType;
     }
+  }
+
+  /**
+   * A `# UNIT name unit` line is a comment in this format (the reference parser skips it), but
+   * exporters that write one (OpenTelemetry's, for one) mean it: the unit is kept on the family
+   * when the line is well formed. Its OpenMetrics rules (the name ends in the unit) do not apply.
+   */
+  private readUnitComment(start: number, end: number): void {
+    const [name, unit, ...rest] = this.text.slice(start, end).trim().split(/[ \t]+/);
+    if (!name || !unit || rest.length > 0 || !isMetricName(name)) return;
+    this.routeNames.fill('');
+    this.familyNamed(name).family.unit ??= unit;
   }
 
   private readSample(start: number, end: number, lineNo: number): void {
