@@ -86,3 +86,15 @@ export function maxMemoryFlag(p: ParsedArgs, fallbackMb = 1024): number {
   if (!m) throw new UserError(`--max-memory "${text}" is not a size like 1024MB or 2GB.`);
   return Number(m[1]) * (/^g/i.test(m[2] ?? '') ? 1024 : 1);
 }
+
+/**
+ * Refuses flags that mean nothing in the combination given, so that no flag is ever accepted and
+ * then ignored in silence. `when` completes "… only …", e.g. "with --prometheus (the server's
+ * scrapes set the step)". Exit 2 with a message naming every such flag.
+ */
+export function refuseFlags(p: ParsedArgs, names: readonly string[], when: string): void {
+  const given = names.filter((n) => p.flags.has(n)).map((n) => `--${n}`);
+  if (given.length === 0) return;
+  const list = given.length === 1 ? given[0]! : `${given.slice(0, -1).join(', ')} and ${given.at(-1)!}`;
+  throw new UserError(`${list} ${given.length === 1 ? 'has' : 'have'} no effect ${when}; remove ${given.length === 1 ? 'it' : 'them'}.`);
+}

@@ -12,17 +12,19 @@ import { openHistoryStore } from '../../core/store';
 import { formatMs, plural } from '../../core/util/format';
 import { UserError } from '../../core/util/result';
 import { WindowInterrupt } from '../interrupt';
-import { PROMETHEUS_BOOLEAN_FLAGS, PROMETHEUS_USAGE, PROMETHEUS_VALUED_FLAGS, runPrometheusReport, wantsPrometheus } from './prometheus';
+import { PROMETHEUS_BOOLEAN_FLAGS, PROMETHEUS_USAGE, PROMETHEUS_VALUED_FLAGS, metricNameOverrides, runPrometheusReport, unusedMetricNames, wantsPrometheus } from './prometheus';
 
 /** Flags every live command of this family takes to say what to attach to. */
-export const TARGET_FLAGS = ['url', 'interval', 'duration', 'metrics-path', 'health-path', 'status-path', 'timeout'];
+export const TARGET_FLAGS = ['url', 'interval', 'duration', 'metrics-path', 'health-path', 'status-path', 'timeout', 'metric-names'];
 
 export const TARGET_USAGE = `  --url URL               service base URL (http://localhost:3000), a port (3000) or pid:1234;
                           loopback only unless --allow-remote
   --metrics-path P        default /metrics
   --health-path P         default /health (/status, then /healthz, are tried when it answers 404)
   --status-path P         default /status
-  --timeout D             scrape and health timeout (default 2s)`;
+  --timeout D             scrape and health timeout (default 2s)
+  --metric-names C=M,…    metric names for concepts when the exporter is not a known preset, e.g.
+                          httpRequests=api_requests_total,httpDuration=api_latency_seconds`;
 
 /** Builds the session the flags describe (throws UserError for exit 2). */
 export function sessionFromArgs(args: ParsedArgs, command: string, intervalMs: number): AttachSession {
@@ -41,6 +43,7 @@ export function sessionFromArgs(args: ParsedArgs, command: string, intervalMs: n
     healthPath: flagString(args, 'health-path'),
     statusPath: flagString(args, 'status-path'),
     scrapeTimeoutMs: durationFlag(args, 'timeout'),
+    presetOverrides: metricNameOverrides(args),
   });
   if (!created.ok) throw new UserError(created.error.message);
   return created.value;
@@ -204,6 +207,7 @@ export const reportCommand: CliCommand = {
       if (saved && !saved.ok) saveError = saved.error.message;
     }
     const summary = summarizeSnapshots(session.id, snaps);
+    for (const line of unusedMetricNames(args, summary.presets)) io.err(`perflens: ${line}`);
     const usable = snaps.some((s) => s.http || s.pools || s.caches || s.process || (s.health && s.health.state !== 'down'));
     if (!usable) {
       const first = summary.errors[0];

@@ -4,6 +4,7 @@ import type { CliIO } from '../io';
 import { EXIT_OK } from '../io';
 import type { Snapshot } from '../../core/session/types';
 import { UserError } from '../../core/util/result';
+import { unusedMetricNames } from './prometheus';
 import { TARGET_FLAGS, TARGET_USAGE, fmtBytes, fmtMs, fmtPct, fmtRate, intervalFlag, sessionFromArgs, table } from './report';
 
 const CLEAR_SCREEN = '\x1b[H\x1b[2J';
@@ -75,7 +76,12 @@ export const watchCommand: CliCommand = {
     const session = sessionFromArgs(args, 'watch', intervalMs);
     const json = args.flags.has('json');
     const live = io.isTTY && !json;
+    let presetsChecked = false;
     session.onSnapshot((s) => {
+      if (!presetsChecked && s.presets) {
+        presetsChecked = true;
+        for (const line of unusedMetricNames(args, s.presets)) io.err(`perflens: ${line}`);
+      }
       if (json) io.out(JSON.stringify(s));
       else if (live) io.out(CLEAR_SCREEN + snapshotTable(s, session.id));
       else io.out(snapshotLine(s));
