@@ -41,7 +41,7 @@ for (const conventions of ['stable', 'old'] as const) {
     it('is recognised, and its request rate, error rate and percentiles match the requests sent', async () => {
       session = attach(metrics);
       const first = await session.collectOnce();
-      assert.deepEqual(first.errors.filter((e) => e.source === 'metrics'), [], 'the first scrape succeeds');
+      assert.deepEqual(first.errors.filter((e) => e.source === 'scrape'), [], 'the first scrape succeeds');
       const lower: number[] = [];
       const upper: number[] = [];
       for (let i = 0; i < FAST; i++) {

@@ -13,13 +13,17 @@ import { freePort } from '../../helpers/prometheusServer';
 
 export { freePort };
 
-const SETUP = 'Run `node scripts/setup-real-services.mjs` (as root; it installs the Debian packages the real-services tests use)';
+const SETUP_SCRIPT = 'scripts/setup-real-services.mjs';
+const SETUP = `Run \`node ${SETUP_SCRIPT}\` (as root; it installs the Debian packages the real-services tests use)`;
 
-/** The path of a binary from a Debian package, or an Error saying what to install. */
-export function requireBinary(bin: string, debianPackage: string): string {
+/**
+ * The path of a binary from a Debian package, or an Error saying what to install (with the
+ * project script that installs it: setup-real-services.mjs unless another is named).
+ */
+export function requireBinary(bin: string, debianPackage: string, setupScript = SETUP_SCRIPT): string {
   const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
   if (r.error || r.status !== 0) {
-    throw new Error(`${bin} is not installed, so the real-services tests cannot run. ${SETUP}, or \`apt-get install ${debianPackage}\`.`);
+    throw new Error(`${bin} is not installed, so the real-services tests cannot run. Run \`node ${setupScript}\` (as root; it installs Debian's ${debianPackage} package), or \`apt-get install ${debianPackage}\`.`);
   }
   return bin;
 }
