@@ -5,6 +5,8 @@
  * the client's timings (an upper bound of the server's) and the sleeps asked for (a lower bound).
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../src/cli/main';
 import type { AttachSession } from '../../src/core/session/session';
@@ -82,8 +84,6 @@ for (const conventions of ['stable', 'old'] as const) {
 
     it('perflens metrics parse reads its body as Prometheus text, keeping the units, without warnings', async () => {
       const body = (await timedGet(`${metrics}/metrics`)).body;
-      const fs = await import('node:fs');
-      const os = await import('node:os');
       const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-otel-')), 'metrics.txt');
       fs.writeFileSync(file, body);
       const io = capture();
