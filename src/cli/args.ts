@@ -43,6 +43,9 @@ export function parseArgs(argv: string[], spec: FlagSpec): ParsedArgs {
     if (valued.has(name)) {
       const v = inline ?? argv[++i];
       if (v === undefined) throw new UserError(`Option --${name} needs a value.`);
+      // The last would win and the others be ignored: a repeated option is refused instead.
+      const earlier = flags.get(name);
+      if (typeof earlier === 'string') throw new UserError(`Option --${name} is given twice ("${earlier}" and "${v}"); give it once.`);
       flags.set(name, v);
     } else {
       if (inline !== undefined) throw new UserError(`Option --${name} takes no value.`);
