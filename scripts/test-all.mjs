@@ -1,4 +1,6 @@
-// `npm test`: build, then the unit tier (plain Node), then the integration tier (real VS Code).
+// `npm test`: build, then the unit tier (plain Node), the real-services tier (third-party services
+// started by the tests; scripts/setup-real-services.mjs installs them), then the integration tier
+// (real VS Code).
 import { spawnSync } from 'node:child_process';
 
 function step(name, cmd, args) {
@@ -14,6 +16,7 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const results = [
   step('build', npm, ['run', '-s', 'build']),
   step('unit tests', npm, ['run', '-s', 'test:unit']),
+  step('real-services tests', npm, ['run', '-s', 'test:real']),
   step('integration tests (real VS Code)', npm, ['run', '-s', 'test:integration']),
 ];
 process.exit(results.every(Boolean) ? 0 : 1);

@@ -43,6 +43,9 @@ export function parseArgs(argv: string[], spec: FlagSpec): ParsedArgs {
     if (valued.has(name)) {
       const v = inline ?? argv[++i];
       if (v === undefined) throw new UserError(`Option --${name} needs a value.`);
+      // The last would win and the others be ignored: a repeated option is refused instead.
+      const earlier = flags.get(name);
+      if (typeof earlier === 'string') throw new UserError(`Option --${name} is given twice ("${earlier}" and "${v}"); give it once.`);
       flags.set(name, v);
     } else {
       if (inline !== undefined) throw new UserError(`Option --${name} takes no value.`);
@@ -93,4 +96,16 @@ export function sizeMbFlag(p: ParsedArgs, name: string, range: { min?: number; m
 /** --max-memory as megabytes: 1024, 512MB, 2GB (1024 by default, the memory limit the analyzers use). */
 export function maxMemoryFlag(p: ParsedArgs, fallbackMb = 1024): number {
   return sizeMbFlag(p, 'max-memory') ?? fallbackMb;
+}
+
+/**
+ * Refuses flags that mean nothing in the combination given, so that no flag is ever accepted and
+ * then ignored in silence. `when` completes "… only …", e.g. "with --prometheus (the server's
+ * scrapes set the step)". Exit 2 with a message naming every such flag.
+ */
+export function refuseFlags(p: ParsedArgs, names: readonly string[], when: string): void {
+  const given = names.filter((n) => p.flags.has(n)).map((n) => `--${n}`);
+  if (given.length === 0) return;
+  const list = given.length === 1 ? given[0]! : `${given.slice(0, -1).join(', ')} and ${given.at(-1)!}`;
+  throw new UserError(`${list} ${given.length === 1 ? 'has' : 'have'} no effect ${when}; remove ${given.length === 1 ? 'it' : 'them'}.`);
 }

@@ -18,7 +18,7 @@ import type { Snapshot } from '../../core/session/types';
 import { UserError } from '../../core/util/result';
 import { TARGET_FLAGS, TARGET_USAGE, WINDOW_GRACE_MS, fmtMs, nothingCollectedMessage, problemLines, sessionFromArgs } from './report';
 import { WindowInterrupt } from '../interrupt';
-import { PROMETHEUS_BOOLEAN_FLAGS, PROMETHEUS_USAGE, PROMETHEUS_VALUED_FLAGS, runPrometheusAnalyze, wantsPrometheus } from './prometheus';
+import { PROMETHEUS_BOOLEAN_FLAGS, PROMETHEUS_USAGE, PROMETHEUS_VALUED_FLAGS, runPrometheusAnalyze, unusedMetricNames, wantsPrometheus } from './prometheus';
 
 /** Environment variable holding the alert webhook URL (a secret: never a flag, never a file). */
 export const WEBHOOK_ENV = 'PERFLENS_WEBHOOK_URL';
@@ -88,6 +88,7 @@ export async function runLiveWindow(args: ParsedArgs, io: CliIO, defaultDuration
   }
   await engine.flush();
   for (const d of deliveryErrors) io.err(`perflens: alert delivery failed: ${d}`);
+  for (const line of unusedMetricNames(args, [...snapshots].reverse().find((s) => s.presets)?.presets)) io.err(`perflens: ${line}`);
   // A health probe answering "down" (or refused) says the service is not there: nothing to analyze.
   const usable = snapshots.some((s) => s.http || s.process || s.pools || s.caches || (s.health && s.health.state !== 'down'));
   if (!usable) throw new UserError(nothingCollectedMessage(session.target.baseUrl ?? session.id, snapshots, ` in ${durationMs / 1000} s`));

@@ -13,8 +13,8 @@ const USAGE = `Usage: perflens metrics parse FILE [--strict] [--format auto|prom
 Parses a metrics exposition (what a service's /metrics returns): Prometheus text format 0.0.4 or
 OpenMetrics 1.0. FILE "-" reads standard input.
 
-  --format F   auto (default: OpenMetrics when the body ends with "# EOF" or has "# UNIT"
-               lines, else Prometheus text), prometheus or openmetrics
+  --format F   auto (default: OpenMetrics when the body ends with "# EOF", else Prometheus
+               text, where "# UNIT" lines give a family's unit), prometheus or openmetrics
   --strict     stop at the first invalid line (exit 2 with "line N: reason"); without it, bad
                lines are skipped and counted, and a warning goes to stderr
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CliCommand } from '../command';
 import type { CliIO } from '../io';
-import { flagString, parseArgs, parseDuration } from '../args';
+import { flagString, parseArgs, parseDuration, refuseFlags } from '../args';
 import { EXIT_OK } from '../io';
 import { PROFILE_SIZE_FLAG, PROFILE_SIZE_USAGE, fmtLocation, fmtMs, fmtSamples, parsePositiveInt, profileSizeLimit } from './profileShared';
 import type { CaptureFacts, KeepFailureKind } from '../../core/profiler/capture/keep';
@@ -82,6 +82,8 @@ export const profileRecordCommand: CliCommand = {
     if (args.positionals.length) throw new UserError(`Unexpected argument ${args.positionals[0]}.`);
     const sources = ['pid', 'inspect', 'pprof'].filter((f) => args.flags.has(f));
     if (sources.length !== 1) throw new UserError('profile record needs exactly one of --pid PID, --inspect HOST:PORT or --pprof URL.');
+    if (!args.flags.has('pid')) refuseFlags(args, ['enable-inspector'], 'without --pid (it opens the inspector of the process given by --pid)');
+    if (args.flags.has('pprof')) refuseFlags(args, ['interval'], 'with --pprof (a Go service samples at its own rate, 100 Hz)');
     const durationMs = parseDuration(flagString(args, 'duration') ?? '10s');
     if (!(durationMs >= 100) || durationMs > 3_600_000) throw new UserError('--duration must be between 100ms and 1h.');
     const intervalUs = parsePositiveInt(flagString(args, 'interval'), 'interval', 1000);
@@ -114,6 +116,7 @@ export const profileRecordCommand: CliCommand = {
           const runtime = processRuntime(pid);
           if (runtime === undefined) throw new UserError(`No process ${pid} is running.`);
           if (runtime === 'python') {
+            refuseFlags(args, ['interval', 'enable-inspector'], `for a Python process (py-spy samples it; process ${pid} has no Node inspector)`);
             file = outFile('.txt', `pid${pid}`);
             const r = await recordWithPySpy({ pid, durationSeconds: durationMs / 1000, outFile: file, format: 'raw', signal });
             if (!r.ok) throw new UserError(r.error.message);

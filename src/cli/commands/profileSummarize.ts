@@ -1,5 +1,5 @@
 import type { CliCommand } from '../command';
-import { flagString, parseArgs } from '../args';
+import { flagString, parseArgs, refuseFlags } from '../args';
 import { EXIT_OK } from '../io';
 import { PROFILE_SIZE_FLAG, PROFILE_SIZE_USAGE, fmtLocation, fmtMs, fmtSamples, loadForCli, parsePositiveInt, profileSizeLimit, table } from './profileShared';
 import { FORMAT_LABELS } from '../../core/profiler/formats/types';
@@ -44,6 +44,7 @@ export const profileSummarizeCommand: CliCommand = {
       if (!Number.isInteger(profile) || profile < 0) throw new UserError(`--profile is a profile index (0, 1, …) or all, not "${profileText}".`);
     }
     const imported = await loadForCli(args.positionals[0]!, io, { sampleType: flagString(args, 'sample-type'), sourceMaps: !args.flags.has('no-source-maps'), ...profileSizeLimit(args) });
+    if (imported.format !== 'pprof') refuseFlags(args, ['sample-type'], `on a ${imported.format} file (it picks one of a pprof profile's sample types; this file has one kind of sample)`);
     if (profile !== 'all' && profile >= imported.profiles.length) throw new UserError(`The file has ${imported.profiles.length === 1 ? '1 profile (0)' : `${imported.profiles.length} profiles (0 to ${imported.profiles.length - 1})`}; there is no profile ${profile}.`);
     const summary = summarizeProfile(imported, { top, sort: sort as SortKey, profile });
     if (args.flags.has('json')) {

@@ -4,7 +4,7 @@
  * human-readable rendering. The commands call into this when --prometheus is given.
  */
 import type { ParsedArgs } from '../args';
-import { durationFlag, flagString, maxMemoryFlag, parseDuration } from '../args';
+import { durationFlag, flagString, maxMemoryFlag, parseDuration, refuseFlags } from '../args';
 import type { CliIO } from '../io';
 import type { InstanceStats, RouteStats, ServerAlert, Snapshot } from '../../core/session/types';
 import type { Concept, PresetOverrides } from '../../core/metrics/presets';
@@ -38,20 +38,28 @@ export const PROMETHEUS_USAGE = `Reading from a Prometheus server (several insta
   --duration D           the window read from the server's history, ending now (default 5m; 7d works)
   --query-timeout D      server-side limit per query (default 10s)
   --allow-remote         allow a server that is not on this machine
-  --metric-names C=M,…   metric names for concepts when the exporter is not a known preset, e.g.
-                         httpRequests=api_requests_total,httpDuration=api_latency_seconds
+  --metric-names C=M,…   metric names for concepts when the exporter is not a known preset (also
+                         with --url), e.g. httpRequests=api_requests_total,httpDuration=api_latency_seconds
   Credentials from the environment: PERFLENS_PROMETHEUS_TOKEN (bearer), or
   PERFLENS_PROMETHEUS_USER and PERFLENS_PROMETHEUS_PASSWORD (basic auth).`;
 
 export const DEFAULT_PROMETHEUS_DURATION_MS = 5 * 60_000;
 
-/** True when the command should read from a Prometheus server instead of attaching to --url. */
+/** Flags that shape a direct scrape, which a Prometheus server does for PerfLens. */
+const SCRAPE_ONLY_FLAGS = ['interval', 'metrics-path', 'health-path', 'status-path', 'timeout'] as const;
+
+/**
+ * True when the command should read from a Prometheus server instead of attaching to --url.
+ * Flags that belong to the other way of reading are refused, not ignored.
+ */
 export function wantsPrometheus(p: ParsedArgs): boolean {
   if (!p.flags.has('prometheus')) {
     if (p.flags.has('selector')) throw new UserError('--selector goes with --prometheus URL (the server to read the selected series from).');
+    refuseFlags(p, ['query-timeout'], 'without --prometheus (it limits each query to a Prometheus server; --timeout limits a direct scrape)');
     return false;
   }
   if (p.flags.has('url') || p.positionals.length > 0) throw new UserError('Give either --url (attach to one service) or --prometheus with --selector (read it from a Prometheus server), not both.');
+  refuseFlags(p, SCRAPE_ONLY_FLAGS, 'with --prometheus: the server scrapes the service, at its own interval and paths (--query-timeout limits its queries)');
   return true;
 }
 
@@ -88,8 +96,18 @@ export function metricNameOverrides(p: ParsedArgs): PresetOverrides {
   return out;
 }
 
+/**
+ * What became of --metric-names: an entry whose metric the scrape (or server) did not have was not
+ * used, and the user is told so, with what was read instead. Empty when every entry was used.
+ */
+export function unusedMetricNames(p: ParsedArgs, presets: Record<string, string> | undefined): string[] {
+  return Object.entries(metricNameOverrides(p))
+    .filter(([concept]) => !(presets?.[concept] ?? '').endsWith('(override)'))
+    .map(([concept, metric]) => `--metric-names ${concept}=${metric} was not used: no ${metric} (with _bucket/_count for a duration) was found${presets?.[concept] ? `; ${concept} was read from ${presets[concept]}` : ''}.`);
+}
+
 /** Reads the report for the flags given; any failure is a UserError (exit 2) with the reason. */
-export async function readPrometheusReportFromFlags(p: ParsedArgs, io: Pick<CliIO, 'env'>): Promise<PrometheusReport> {
+export async function readPrometheusReportFromFlags(p: ParsedArgs, io: Pick<CliIO, 'env' | 'err'>): Promise<PrometheusReport> {
   const target = prometheusTargetFromFlags(p, io);
   const durationText = flagString(p, 'duration');
   // A server keeps weeks of history, so days are accepted here too (7d), beside 500ms/30s/2m/1h.
@@ -98,6 +116,7 @@ export async function readPrometheusReportFromFlags(p: ParsedArgs, io: Pick<CliI
   if (!(durationMs >= 1000)) throw new UserError('--duration must be at least 1s.');
   const report = await readPrometheusReport(new PrometheusSource({ target, overrides: metricNameOverrides(p) }), { durationMs });
   if (!report.ok) throw new UserError(report.error.message);
+  for (const line of unusedMetricNames(p, report.value.summary.presets)) io.err(`perflens: ${line}`);
   return report.value;
 }
 

@@ -13,10 +13,10 @@ import { openHistoryStore } from '../../core/store';
 import { formatMs, plural } from '../../core/util/format';
 import { UserError } from '../../core/util/result';
 import { WindowInterrupt } from '../interrupt';
-import { PROMETHEUS_BOOLEAN_FLAGS, PROMETHEUS_USAGE, PROMETHEUS_VALUED_FLAGS, runPrometheusReport, wantsPrometheus } from './prometheus';
+import { PROMETHEUS_BOOLEAN_FLAGS, PROMETHEUS_USAGE, PROMETHEUS_VALUED_FLAGS, metricNameOverrides, runPrometheusReport, unusedMetricNames, wantsPrometheus } from './prometheus';
 
 /** Flags every live command of this family takes to say what to attach to. */
-export const TARGET_FLAGS = ['url', 'interval', 'duration', 'metrics-path', 'health-path', 'status-path', 'timeout', 'max-series', 'max-routes'];
+export const TARGET_FLAGS = ['url', 'interval', 'duration', 'metrics-path', 'health-path', 'status-path', 'timeout', 'max-series', 'max-routes', 'metric-names'];
 
 export const TARGET_USAGE = `  --url URL               service base URL (http://localhost:3000), a port (3000) or pid:1234;
                           loopback only unless --allow-remote
@@ -30,7 +30,9 @@ export const TARGET_USAGE = `  --url URL               service base URL (http://
   --max-series N          series kept per scrape (default 50000): above it the largest families
                           are cut, and a warning names them
   --max-routes N          routes per round (default 200): the busiest; the rest are summed as
-                          "(other routes)"`;
+                          "(other routes)"
+  --metric-names C=M,…    metric names for concepts when the exporter is not a known preset, e.g.
+                          httpRequests=api_requests_total,httpDuration=api_latency_seconds`;
 
 /** A whole-number flag within [min, max] (throws UserError for exit 2). */
 function countFlag(args: ParsedArgs, name: string, min: number, max: number): number | undefined {
@@ -60,6 +62,7 @@ export function sessionFromArgs(args: ParsedArgs, command: string, intervalMs: n
     scrapeTimeoutMs: durationFlag(args, 'timeout'),
     maxSeries: countFlag(args, 'max-series', 100, 10_000_000),
     maxRoutes: countFlag(args, 'max-routes', 1, 100_000),
+    presetOverrides: metricNameOverrides(args),
   });
   if (!created.ok) throw new UserError(created.error.message);
   return created.value;
@@ -248,6 +251,7 @@ export const reportCommand: CliCommand = {
       if (saved && !saved.ok) saveError = saved.error.message;
     }
     const summary = summarizeSnapshots(session.id, snaps);
+    for (const line of unusedMetricNames(args, summary.presets)) io.err(`perflens: ${line}`);
     const usable = snaps.some((s) => s.http || s.pools || s.caches || s.process || (s.health && s.health.state !== 'down'));
     if (!usable) throw new UserError(nothingCollectedMessage(session.target.baseUrl ?? session.id, snaps));
     if (args.flags.has('json')) {

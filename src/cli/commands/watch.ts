@@ -5,6 +5,7 @@ import { EXIT_OK } from '../io';
 import { healthStateLabel } from '../../core/collectors/health';
 import type { Snapshot } from '../../core/session/types';
 import { UserError } from '../../core/util/result';
+import { unusedMetricNames } from './prometheus';
 import { TARGET_FLAGS, TARGET_USAGE, WINDOW_GRACE_MS, fmtBytes, fmtMs, fmtPct, fmtRate, intervalFlag, sessionFromArgs, table } from './report';
 
 function clock(t: number): string {
@@ -74,7 +75,12 @@ export const watchCommand: CliCommand = {
     const session = sessionFromArgs(args, 'watch', intervalMs);
     const json = args.flags.has('json');
     const live = io.isTTY && !json;
+    let presetsChecked = false;
     session.onSnapshot((s) => {
+      if (!presetsChecked && s.presets) {
+        presetsChecked = true;
+        for (const line of unusedMetricNames(args, s.presets)) io.err(`perflens: ${line}`);
+      }
       if (json) io.out(JSON.stringify(s));
       else if (live) io.redraw(snapshotTable(s, session.id));
       else io.out(snapshotLine(s));

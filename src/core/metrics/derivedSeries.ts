@@ -17,8 +17,8 @@ export interface IndexedScrape {
 }
 
 export const ROUTE_LABELS = ['route', 'handler', 'uri', 'http_route', 'path', 'endpoint'];
-export const METHOD_LABELS = ['method', 'http_request_method'];
-export const STATUS_LABELS = ['status', 'status_code', 'code', 'http_response_status_code'];
+export const METHOD_LABELS = ['method', 'http_request_method', 'http_method'];
+export const STATUS_LABELS = ['status', 'status_code', 'code', 'http_response_status_code', 'http_status_code'];
 export const NAME_LABELS = ['pool', 'cache', 'name', 'db_name', 'db'];
 export const QUERY_LABELS = ['sql', 'query', 'statement'];
 

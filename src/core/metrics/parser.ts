@@ -29,7 +29,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { ExpositionFormat, MetricFamily, ParseResult } from './types';
-import { ExpositionError, ProblemLog, UnitLineSeen } from './parserProblems';
+import { ProblemLog } from './parserProblems';
 import { parseOpenMetricsText } from './parserOpenMetrics';
 import { parsePrometheusText } from './parserPrometheus';
 
@@ -47,13 +47,16 @@ export interface ParseOptions {
 
 /**
  * Chooses the dialect: from the content type (application/openmetrics-text or text/plain) when
- * there is one, else OpenMetrics when the body ends with `# EOF` or has a `# UNIT` line.
+ * there is one, else OpenMetrics when the body ends with `# EOF` (every OpenMetrics body does),
+ * else Prometheus text. `# UNIT` lines alone do not make a body OpenMetrics: exporters write them
+ * in text-format bodies too (OpenTelemetry's does); parseExposition reads such a body as
+ * OpenMetrics only when that dialect accepts lines Prometheus text rejects.
  */
 export function detectFormat(text: string, contentType?: string): ExpositionFormat {
-  return detectCheaply(text, contentType) ?? (hasUnitLine(text) ? 'openmetrics' : 'prometheus');
+  return detectCheaply(text, contentType) ?? 'prometheus';
 }
 
-/** The content type, or a body ending in `# EOF`; undefined when only a `# UNIT` line could tell. */
+/** The content type, or a body ending in `# EOF`; undefined when neither tells. */
 function detectCheaply(text: string, contentType?: string): ExpositionFormat | undefined {
   const ct = contentType?.trim().toLowerCase() ?? '';
   if (ct.startsWith('application/openmetrics-text')) return 'openmetrics';
@@ -71,7 +74,7 @@ function hasUnitLine(text: string): boolean {
 /** Parses a scrape body. Never throws in lenient mode; throws only ExpositionError in strict mode. */
 export function parseExposition(input: string | Buffer, opts: ParseOptions = {}): ParseResult {
   const strict = opts.strict ?? false;
-  let log = new ProblemLog(strict);
+  const log = new ProblemLog(strict);
   let text = typeof input === 'string' ? input : decodeUtf8(input, log);
   // A byte-order mark is no part of the first line (some Windows tools write one).
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -84,18 +87,16 @@ export function parseExposition(input: string | Buffer, opts: ParseOptions = {})
   }
   if (format === 'openmetrics') return finish(format, parseOpenMetricsText(text, log), log);
   if (explicit !== undefined) return finish(format, parsePrometheusText(text, log), log);
-  // Undecided: read it as Prometheus text, which stops at the first "# UNIT" line (only
-  // OpenMetrics has them); then read it again as OpenMetrics. This spares searching the whole
-  // body for "# UNIT" up front, and Prometheus bodies never pay for it.
+  // Undecided: Prometheus text. A body with `# UNIT` lines whose lines text format rejects may be
+  // OpenMetrics that lost its `# EOF` (a truncated body): it is read as whichever dialect keeps
+  // more of it. Strict mode stops at the first rejected line, as for any Prometheus body.
   const prelude = log.problems.slice();
-  try {
-    return finish(format, parsePrometheusText(text, log, true), log);
-  } catch (e) {
-    if (!(e instanceof UnitLineSeen) && !(e instanceof ExpositionError && hasUnitLine(text))) throw e;
-  }
-  log = new ProblemLog(strict);
-  log.problems.push(...prelude);
-  return finish('openmetrics', parseOpenMetricsText(text, log), log);
+  const families = parsePrometheusText(text, log);
+  if (log.skippedLines === 0 || !hasUnitLine(text)) return finish(format, families, log);
+  const asOpenMetrics = new ProblemLog(false);
+  asOpenMetrics.problems.push(...prelude);
+  const omFamilies = parseOpenMetricsText(text, asOpenMetrics);
+  return asOpenMetrics.skippedLines < log.skippedLines ? finish('openmetrics', omFamilies, asOpenMetrics) : finish(format, families, log);
 }
 
 /** Problems are found in reading order, mostly; a histogram's are known at its end: list them by line. */

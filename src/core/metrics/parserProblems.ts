@@ -22,14 +22,6 @@ export class LineSyntaxError {
   constructor(readonly reason: string) {}
 }
 
-/** Thrown by the Prometheus reader, when asked, at a `# UNIT` line: the body is OpenMetrics. */
-export class UnitLineSeen extends Error {
-  constructor() {
-    super('a "# UNIT" line: the body is OpenMetrics');
-    this.name = 'UnitLineSeen';
-  }
-}
-
 /** How many problems a lenient parse keeps; later ones are only counted. */
 export const MAX_PROBLEMS = 20;
 

@@ -10,7 +10,7 @@
  * histogram's counts may not be negative. Lenient mode reads what it can of the same input.
  */
 import type { MetricFamily, MetricType } from './types';
-import { LineSyntaxError, UnitLineSeen } from './parserProblems';
+import { LineSyntaxError } from './parserProblems';
 import type { ProblemLog } from './parserProblems';
 import * as lexical from './parserLexical';
 import { escapedChar, scanQuotedName } from './parserLexical';
@@ -49,9 +49,8 @@ const ROLE_HISTOGRAM_COUNT = 3; // a histogram's _count: not negative
 /** How many sample names the reader remembers the family of (x, x_bucket, x_sum, x_count). */
 const ROUTES = 4;
 
-/** With `stopAtUnit`, throws UnitLineSeen at a `# UNIT` line (format detection, see parser.ts). */
-export function parsePrometheusText(text: string, log: ProblemLog, stopAtUnit = false): MetricFamily[] {
-  return new PrometheusReader(text, log, stopAtUnit).read();
+export function parsePrometheusText(text: string, log: ProblemLog): MetricFamily[] {
+  return new PrometheusReader(text, log).read();
 }
 
 class PrometheusReader {
@@ -71,7 +70,6 @@ class PrometheusReader {
   constructor(
     private readonly text: string,
     private readonly log: ProblemLog,
-    private readonly stopAtUnit: boolean,
   ) {
     this.scanner = new SampleScanner(false, log.strict);
     this.scanner.reset(text);
@@ -111,7 +109,7 @@ class PrometheusReader {
   }
 
   private readComment(start: number, end: number): void {
-    if (this.stopAtUnit && this.text.startsWith('# UNIT ', start)) throw new UnitLineSeen();
+    if (this.text.startsWith('# UNIT ', start)) return this.readUnitComment(start + 7, end);
     const meta = parseComment(this.text, start, end, this.log.strict);
     if (meta === undefined) return;
     this.routeNames.fill('');
@@ -126,6 +124,18 @@ class PrometheusReader {
       state.typed = true;
       state.family.type = meta.type!;
     }
+  }
+
+  /**
+   * A `# UNIT name unit` line is a comment in this format (the reference parser skips it), but
+   * exporters that write one (OpenTelemetry's, for one) mean it: the unit is kept on the family
+   * when the line is well formed. Its OpenMetrics rules (the name ends in the unit) do not apply.
+   */
+  private readUnitComment(start: number, end: number): void {
+    const [name, unit, ...rest] = this.text.slice(start, end).trim().split(/[ \t]+/);
+    if (!name || !unit || rest.length > 0 || !isMetricName(name)) return;
+    this.routeNames.fill('');
+    this.familyNamed(name).family.unit ??= unit;
   }
 
   private readSample(start: number, end: number, lineNo: number): void {

@@ -81,6 +81,38 @@ const nodeProcess = {
   heap: [g('nodejs_heap_size_used_bytes')],
 };
 
+const goProcess = {
+  processCpu: [c('process_cpu_seconds_total')],
+  processRss: [g('process_resident_memory_bytes')],
+  heap: [g('go_memstats_heap_alloc_bytes')],
+};
+
+/**
+ * OpenTelemetry's HTTP server duration histogram, under both semantic conventions as Prometheus
+ * exporters write them: the stable `http.server.request.duration` (seconds; http.request.method,
+ * http.response.status_code, http.route) and the older `http.server.duration` (milliseconds;
+ * http.method, http.status_code, http.route). Dots become underscores; some exporters append the
+ * unit (`_seconds`, `_milliseconds`), the JavaScript one does not. `http.route` is there only
+ * when a framework knows the route (plain `http` has none), so each is also read without it.
+ * Requests are the histogram's `_count`.
+ */
+function otelHttp(shape: 'counter' | 'histogram'): MetricMapping[] {
+  const conventions = [
+    { names: ['http_server_request_duration_seconds', 'http_server_request_duration'], unit: 'seconds', method: 'http_request_method', status: 'http_response_status_code' },
+    { names: ['http_server_duration_milliseconds', 'http_server_duration'], unit: 'milliseconds', method: 'http_method', status: 'http_status_code' },
+  ] as const;
+  const out: MetricMapping[] = [];
+  for (const conv of conventions) {
+    for (const name of conv.names) {
+      for (const route of ['http_route', undefined]) {
+        const labels: LabelRoles = { method: conv.method, ...(route ? { route } : {}) };
+        out.push(shape === 'counter' ? c(`${name}_count`, { ...labels, status: conv.status }, { unit: conv.unit }) : h(name, labels, { unit: conv.unit }));
+      }
+    }
+  }
+  return out;
+}
+
 /** In priority order: on equal evidence the earlier preset wins. */
 export const PRESETS: readonly Preset[] = [
   {
@@ -158,20 +190,39 @@ export const PRESETS: readonly Preset[] = [
     },
   },
   {
-    id: 'go',
-    title: 'Go client_golang + database/sql collector',
+    id: 'prometheus-server',
+    title: 'Prometheus server (client_golang)',
     mappings: {
-      httpRequests: [c('http_requests_total', { route: 'handler', method: 'method', status: 'code' })],
-      httpDuration: [h('http_request_duration_seconds', { route: 'handler', method: 'method' })],
+      httpRequests: [c('prometheus_http_requests_total', { route: 'handler', status: 'code' })],
+      httpDuration: [h('prometheus_http_request_duration_seconds', { route: 'handler' })],
+      ...goProcess,
+    },
+  },
+  {
+    id: 'go',
+    title: 'Go client_golang (promhttp) + database/sql collector',
+    mappings: {
+      // promhttp's Instrument* helpers label with whichever of handler, code and method the
+      // service's vectors declare; an exporter that serves only its own /metrics (node_exporter)
+      // has just promhttp's count of scrapes by code.
+      httpRequests: [
+        c('http_requests_total', { route: 'handler', method: 'method', status: 'code' }),
+        c('http_requests_total', { route: 'handler', status: 'code' }),
+        c('http_requests_total', { method: 'method', status: 'code' }),
+        c('promhttp_metric_handler_requests_total', { status: 'code' }),
+      ],
+      httpDuration: [
+        h('http_request_duration_seconds', { route: 'handler', method: 'method' }),
+        h('http_request_duration_seconds', { route: 'handler' }),
+        h('http_request_duration_seconds', { method: 'method' }),
+      ],
       poolSize: [g('go_sql_open_connections', { name: 'db_name' })],
       poolMax: [g('go_sql_max_open_connections', { name: 'db_name' })],
       poolActive: [g('go_sql_in_use_connections', { name: 'db_name' })],
       poolIdle: [g('go_sql_idle_connections', { name: 'db_name' })],
       poolWaitCount: [c('go_sql_wait_count_total', { name: 'db_name' })],
       poolWaitSecondsTotal: [c('go_sql_wait_duration_seconds_total', { name: 'db_name' })],
-      processCpu: [c('process_cpu_seconds_total')],
-      processRss: [g('process_resident_memory_bytes')],
-      heap: [g('go_memstats_heap_alloc_bytes')],
+      ...goProcess,
     },
   },
   {
@@ -189,10 +240,7 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'opentelemetry',
     title: 'OpenTelemetry Prometheus exporter',
-    mappings: {
-      httpRequests: [c('http_server_request_duration_seconds_count', { route: 'http_route', method: 'http_request_method', status: 'http_response_status_code' })],
-      httpDuration: [h('http_server_request_duration_seconds', { route: 'http_route', method: 'http_request_method' })],
-    },
+    mappings: { httpRequests: otelHttp('counter'), httpDuration: otelHttp('histogram') },
   },
 ];
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { durationFlag, maxMemoryFlag, parseArgs, parseDuration } from '../../../src/cli/args';
+import { durationFlag, maxMemoryFlag, parseArgs, parseDuration, refuseFlags } from '../../../src/cli/args';
 import { UserError } from '../../../src/core/util/result';
 
 const spec = { valued: ['duration', 'alert-for', 'max-memory'], boolean: [] };
@@ -28,5 +28,16 @@ describe('cli args', () => {
     assert.equal(maxMemoryFlag(parseArgs(['--max-memory', '2GB'], spec)), 2048);
     assert.equal(maxMemoryFlag(parseArgs(['--max-memory', '300'], spec)), 300);
     assert.throws(() => maxMemoryFlag(parseArgs(['--max-memory', 'lots'], spec)), /not a size like 1024MB/);
+  });
+
+  it('refuses an option given twice instead of keeping the last and ignoring the others', () => {
+    assert.throws(() => parseArgs(['--duration', '5s', '--duration=10s'], spec), (e: unknown) => e instanceof UserError && /--duration is given twice \("5s" and "10s"\); give it once/.test(e.message));
+    assert.equal(parseArgs(['--duration', '5s', '--alert-for', '5s'], spec).flags.get('duration'), '5s');
+  });
+
+  it('refuseFlags names every flag that has no effect in the combination, and says to remove them', () => {
+    const p = parseArgs(['--duration', '5s', '--alert-for', '1s'], spec);
+    assert.doesNotThrow(() => refuseFlags(p, ['max-memory'], 'here'));
+    assert.throws(() => refuseFlags(p, ['duration', 'alert-for', 'max-memory'], 'with --x'), (e: unknown) => e instanceof UserError && e.message === '--duration and --alert-for have no effect with --x; remove them.');
   });
 });

@@ -147,6 +147,18 @@ describe('cli: perflens metrics parse', () => {
     assert.equal(json.format, 'prometheus');
   });
 
+  it('reads the OpenTelemetry exporter\'s text-format body (# UNIT lines, no # EOF) as Prometheus text, without OpenMetrics warnings', async () => {
+    const file = path.join(FIX, 'exporters', 'otel-js-stable-2.txt');
+    const { code, json, stderr } = await parseJson([file, '--strict']);
+    assert.equal(code, 0, stderr);
+    assert.equal(stderr, '');
+    assert.equal(json.format, 'prometheus');
+    const duration = json.families.find((f) => f.name === 'http_server_request_duration');
+    assert.deepEqual([duration?.type, duration?.unit], ['histogram', 's']);
+    const lenient = await parseJson([file]);
+    assert.equal(lenient.stderr, '', 'no warning that the name must end in the unit');
+  });
+
   it('rejects bad usage and unreadable files with exit 2', async () => {
     const cases: [string[], RegExp][] = [
       [[], /needs a FILE/],

@@ -275,14 +275,28 @@ describe('parseExposition: format detection', () => {
     assert.equal(parseExposition(body + '# EOF\n', { contentType: 'text/plain; version=0.0.4; charset=utf-8' }).format, 'prometheus');
     assert.equal(parseExposition(body, { contentType: 'application/openmetrics-text; version=1.0.0' }).format, 'openmetrics');
   });
-  it('else reads # EOF or # UNIT in the body as OpenMetrics', () => {
+  it('else reads a body ending in # EOF as OpenMetrics, and any other as Prometheus text', () => {
     assert.equal(detectFormat(body), 'prometheus');
     assert.equal(detectFormat(body + '# EOF'), 'openmetrics');
     assert.equal(detectFormat(body + '# EOF\n\n'), 'openmetrics');
-    assert.equal(detectFormat('# UNIT a_seconds seconds\n'), 'openmetrics');
-    assert.equal(detectFormat('x 1\n# UNIT a_seconds seconds\n'), 'openmetrics');
     assert.equal(detectFormat('x 1\n#  EOF and more\n'), 'prometheus');
-    assert.equal(parseExposition('# HELP a x\n# UNIT a_s s\n').format, 'openmetrics');
+    // Exporters write # UNIT lines in text-format bodies too (OpenTelemetry's does).
+    assert.equal(detectFormat('# UNIT a_seconds seconds\n'), 'prometheus');
+    assert.equal(parseExposition('# HELP a x\n# UNIT a_s s\n').format, 'prometheus');
+  });
+  it('keeps a # UNIT line of a text-format body as the family\'s unit, without OpenMetrics\'s rule that the name ends in it', () => {
+    const text = '# HELP http_server_request_duration Duration.\n# UNIT http_server_request_duration s\n# TYPE http_server_request_duration histogram\nhttp_server_request_duration_bucket{le="+Inf"} 2\nhttp_server_request_duration_sum 0.5\nhttp_server_request_duration_count 2\n';
+    for (const strict of [false, true]) {
+      const r = parseExposition(text, { strict });
+      assert.equal(r.format, 'prometheus');
+      assert.deepEqual(r.problems, []);
+      assert.deepEqual([r.families.length, r.families[0]!.unit, r.families[0]!.type, r.families[0]!.samples.length], [1, 's', 'histogram', 3]);
+    }
+  });
+  it('reads a body with # UNIT lines and OpenMetrics-only lines but no # EOF (truncated OpenMetrics) as OpenMetrics', () => {
+    const r = parseExposition('# TYPE a_seconds gauge\n# UNIT a_seconds seconds\na_seconds 1\n# TYPE b stateset\nb{b="x"} 1\n');
+    assert.equal(r.format, 'openmetrics');
+    assert.ok(r.problems.some((p) => /EOF/.test(p.reason)), 'the missing # EOF is reported');
   });
   it('switches to OpenMetrics when a # UNIT line comes after lines Prometheus text rejects', () => {
     const r = parseExposition('# TYPE c counter\nc_total 1 # {a="b"} 1\n# TYPE d_seconds gauge\n# UNIT d_seconds seconds\nd_seconds 2\n# EOF', { format: 'auto', strict: true });
