@@ -18,6 +18,8 @@ import type { PresetOverrides } from '../metrics/presets';
 import { describePresetMatches, detectPresets, indexSamples } from '../metrics/presets';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
+import type { IDisposable } from '../util/lifecycle';
+import { Emitter } from '../util/lifecycle';
 import type { Result } from '../util/result';
 import { httpRequest } from '../util/http';
 import { errorMessage, fail, ok } from '../util/result';
@@ -36,9 +38,7 @@ export const DEFAULT_STATUS_PATH = '/status';
 /** How long a service without any health endpoint waits before the paths are tried again. */
 const HEALTH_RETRY_MS = 60_000;
 
-export interface Unsubscribe {
-  dispose(): void;
-}
+export type Unsubscribe = IDisposable;
 
 export type SnapshotListener = (snapshot: Snapshot) => void;
 
@@ -118,7 +118,8 @@ export class AttachSession {
   private readonly clock: Clock;
   /** Where this session's requests may connect (checked again at every connection). */
   private readonly connect: ConnectPolicy;
-  private readonly listeners = new Set<SnapshotListener>();
+  /** A failing listener must not stop the session or the other listeners (the emitter isolates each). */
+  private readonly snapshots = new Emitter<Snapshot>();
   private scraper?: MetricsScraper;
   private readonly system?: { collect(): Promise<Result<SystemStats, string>> };
   private prevScrape?: IndexedScrape;
@@ -176,8 +177,7 @@ export class AttachSession {
   }
 
   onSnapshot(listener: SnapshotListener): Unsubscribe {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return this.snapshots.event(listener);
   }
 
   /** Starts collecting: a first round now, then one every interval until stop(). */
@@ -216,13 +216,7 @@ export class AttachSession {
       snapshot.process.heapUsedBytes = this.heapFromScrape;
     }
     this.lastSnapshot = snapshot;
-    for (const l of [...this.listeners]) {
-      try {
-        l(snapshot);
-      } catch {
-        // A failing listener must not stop the session or the other listeners.
-      }
-    }
+    this.snapshots.fire(snapshot);
     return snapshot;
   }
 
