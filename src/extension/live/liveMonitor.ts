@@ -305,7 +305,7 @@ export class LiveMonitor {
       entry.rulesKey = key;
       const history = this.storeValue ? new StoreAlertHistory(this.storeValue) : new InMemoryAlertHistory();
       const engine = new AlertEngine(cfg.alertRules, { history, handlers: this.opts.alertHandlers?.() ?? [] });
-      engine.on('deliveryError', (d) => this.opts.log?.('warn', `Alert delivery (${d.handler}) failed: ${d.message}`));
+      engine.onDeliveryError((d) => this.opts.log?.('warn', `Alert delivery (${d.handler}) failed: ${d.message}`));
       entry.engine = engine;
     }
     return entry.engine;
