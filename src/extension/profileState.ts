@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Disposable, Emitter } from '../core/util/lifecycle';
 import type { ProfileDiff } from '../core/profiler/diff';
 import type { Profile } from '../core/profiler/model';
-import type { BenchmarkView } from '../../webview/profile/protocol';
+import type { BenchmarkView } from '../shared/protocol/profile';
 import type { HotSpotIndex } from './codeLens/hotSpots';
 import { buildHotSpotIndex } from './codeLens/hotSpots';
 import { CONTEXT_KEYS } from './constants';
