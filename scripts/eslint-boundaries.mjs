@@ -110,9 +110,14 @@ export function boundaryConfigs(root) {
     { layer: 'src/extension', folders: ['src/cli', 'webview'] },
     { layer: 'src/cli', folders: ['src/extension', 'webview'], modules: ['vscode'] },
   ];
-  return layers.map((l) => ({
+  const configs = layers.map((l) => ({
     files: [`${l.layer}/**/*.ts`],
     plugins: { perflens: plugin },
     rules: { 'perflens/boundaries': ['error', { root, ...l }] },
   }));
+  // src/shared runs in the extension host (Node) and in webviews (browser): neither side's globals.
+  const why = 'src/shared runs in both the extension host and the webviews; pass it in instead.';
+  const hostGlobals = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'location', 'HTMLElement', 'acquireVsCodeApi', 'process', 'Buffer', 'require', '__dirname', '__filename', 'global'];
+  configs.push({ files: ['src/shared/**/*.ts'], rules: { 'no-restricted-globals': ['error', ...hostGlobals.map((name) => ({ name, message: `${name} is not available on both sides: ${why}` }))] } });
+  return configs;
 }

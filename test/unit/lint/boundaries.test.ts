@@ -11,7 +11,7 @@ import * as ts from 'typescript';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const PROBE = '__boundary_probe__.ts';
-const BOUNDARY_RULES = new Set(['perflens/boundaries', 'no-restricted-imports', '@typescript-eslint/no-restricted-imports']);
+const BOUNDARY_RULES = new Set(['perflens/boundaries', 'no-restricted-imports', '@typescript-eslint/no-restricted-imports', 'no-restricted-globals']);
 
 /** Each probe: its folder, and lines that must be reported (with a word the message must name) or must pass. */
 interface Probe {
@@ -48,6 +48,9 @@ const PROBES: Probe[] = [
       { code: "import { main } from '../cli/main';", reports: 'src/cli' },
       { code: "import { el } from '../../webview/shared/dom';", reports: 'webview' },
       { code: "import type { Snapshot } from '../core/session/types';" },
+      { code: 'export const title = () => document.title;', reports: 'document' },
+      { code: 'export const env = () => process.env;', reports: 'process' },
+      { code: 'export const now = () => Date.now() + Math.random();' },
       { code: 'export { vscode, readFileSync, join, createServices, main, el };' },
       { code: 'export type { Snapshot };' },
     ],
