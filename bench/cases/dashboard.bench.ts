@@ -11,8 +11,8 @@ import type { HistoryStore } from '../../src/core/store';
 import { openHistoryStore } from '../../src/core/store';
 import { ManualClock } from '../../src/core/util/clock';
 import { buildDashboardData } from '../../src/extension/panels/dashboardData';
-import type { RangeId } from '../../webview/dashboard/protocol';
-import { RANGES } from '../../webview/dashboard/protocol';
+import type { RangeId } from '../../src/shared/protocol/dashboard';
+import { RANGES } from '../../src/shared/protocol/dashboard';
 import { fillHistory } from '../../test/unit/extension/helpers/syntheticHistory';
 
 const NOW = Date.UTC(2026, 10, 27, 12);

@@ -1,3 +1,4 @@
+import { Emitter } from '../core/util/lifecycle';
 import type { CliIO } from './io';
 
 /**
@@ -6,11 +7,12 @@ import type { CliIO } from './io';
  */
 export class WindowInterrupt {
   private stopped = false;
-  private readonly wakers = new Set<() => void>();
+  /** Wakes every wait() in progress. */
+  private readonly interrupt = new Emitter<void>();
   private readonly onSigint = () => {
     this.stopped = true;
     this.io.err('perflens: interrupted; reporting on what was collected so far.');
-    for (const wake of [...this.wakers]) wake();
+    this.interrupt.fire();
   };
 
   constructor(private readonly io: CliIO) {
@@ -30,11 +32,11 @@ export class WindowInterrupt {
       if (this.stopped) return resolve();
       const done = () => {
         clearTimeout(timer);
-        this.wakers.delete(done);
+        wake.dispose();
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.wakers.add(done);
+      const wake = this.interrupt.event(done);
     });
 
   dispose(): void {

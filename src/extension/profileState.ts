@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
+import { Disposable, Emitter } from '../core/util/lifecycle';
 import type { ProfileDiff } from '../core/profiler/diff';
 import type { Profile } from '../core/profiler/model';
-import type { BenchmarkView } from '../../webview/profile/protocol';
+import type { BenchmarkView } from '../shared/protocol/profile';
 import type { HotSpotIndex } from './codeLens/hotSpots';
 import { buildHotSpotIndex } from './codeLens/hotSpots';
 import { CONTEXT_KEYS } from './constants';
@@ -28,12 +29,12 @@ export interface LoadedComparison {
  * Holds the current profile (and the last comparison) and tells listeners when it changes. The
  * per-file hot-spot index is derived once per profile, on first use.
  */
-export class ProfileState implements vscode.Disposable {
+export class ProfileState extends Disposable {
   private loaded: LoadedProfile | undefined;
   private compared: LoadedComparison | undefined;
   private index: HotSpotIndex | undefined;
   private gen = 0;
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = this._register(new Emitter<void>());
   readonly onDidChange = this.changed.event;
   /** How long the last Profile Service took to record (from the command) and to load (ms). */
   lastTimings: { captureMs: number; loadMs: number } | undefined;
@@ -79,9 +80,5 @@ export class ProfileState implements vscode.Disposable {
     this.gen++;
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.profileLoaded, this.loaded !== undefined);
     this.changed.fire();
-  }
-
-  dispose(): void {
-    this.changed.dispose();
   }
 }

@@ -5,10 +5,10 @@
  */
 import type { ChartDataset, ChartOptions } from 'chart.js';
 import { Chart, Decimation, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
-import { formatBytes, formatMs, formatPercent, formatShare } from '../shared/format';
+import { formatBytes, formatMs, formatPercent, formatShare } from '../../src/shared/format';
 import type { ChartTheme } from '../shared/theme';
 import { withAlpha } from '../shared/theme';
-import type { ChartView, ForecastView, Unit } from './protocol';
+import type { ChartView, ForecastView, Unit } from '../../src/shared/protocol/dashboard';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Tooltip, Legend, Decimation);
 

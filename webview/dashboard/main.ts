@@ -2,8 +2,8 @@
 import { byId, drawnPixels } from '../shared/dom';
 import { onThemeChange, readChartTheme } from '../shared/theme';
 import { DashboardCharts, formatValue } from './charts';
-import type { DashboardData, DashboardToHost, HostToDashboard, RangeId, TargetView } from './protocol';
-import { assertNever, isRangeId, LEVEL_VIEW_LABEL } from './protocol';
+import type { DashboardData, DashboardToHost, HostToDashboard, RangeId, TargetView } from '../../src/shared/protocol/dashboard';
+import { assertNever, isRangeId, LEVEL_VIEW_LABEL } from '../../src/shared/protocol/dashboard';
 import type { RouteSort, RouteSortKey } from './sections';
 import { renderAlerts, renderChecks, renderEndpoint, renderFindings, renderRoutes, renderSummary } from './sections';
 import { renderInstances, renderServerAlerts } from './prometheusSections';

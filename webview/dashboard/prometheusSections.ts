@@ -3,8 +3,8 @@
  * the server's own alerts. Instance names, alert names and labels come from the server: text only.
  */
 import { cell, el } from '../shared/dom';
-import { formatAge, formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../shared/format';
-import type { InstanceRow, ServerAlertRow } from './protocol';
+import { formatAge, formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../../src/shared/format';
+import type { InstanceRow, ServerAlertRow } from '../../src/shared/protocol/dashboard';
 
 export function renderInstances(table: HTMLTableElement, empty: HTMLElement, rows: InstanceRow[]): void {
   const body = table.tBodies[0]!;

@@ -1,7 +1,7 @@
 /** Renders the dashboard's non-chart sections. Every service string is set with textContent. */
 import { cell, el } from '../shared/dom';
-import { formatAge, formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../shared/format';
-import type { ActiveAlertRow, AlertHistoryRow, CheckRow, EndpointView, FindingView, RouteRow, SummaryView } from './protocol';
+import { formatAge, formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../../src/shared/format';
+import type { ActiveAlertRow, AlertHistoryRow, CheckRow, EndpointView, FindingView, RouteRow, SummaryView } from '../../src/shared/protocol/dashboard';
 
 export type RouteSortKey = 'route' | 'requestRate' | 'errorRate' | 'p95Ms';
 export interface RouteSort {

@@ -4,7 +4,7 @@
  * ("time order": the order calls were first seen) or heaviest first ("left heavy"). Names are
  * drawn with fillText: they are pixels, never markup.
  */
-import type { FlameTree } from './protocol';
+import type { FlameTree } from '../../src/shared/protocol/profile';
 
 export type FlameMode = 'time' | 'left-heavy';
 

@@ -6,8 +6,8 @@
 import { byId, cell, el } from '../shared/dom';
 import type { FlameMode } from './flame';
 import { FlameGraph } from './flame';
-import type { BenchmarkView, DiffViewData, FunctionRow, HostMessage, ProfileViewData, WebviewMessage } from './protocol';
-import { assertNever } from './protocol';
+import type { BenchmarkView, DiffViewData, FunctionRow, HostMessage, ProfileViewData, WebviewMessage } from '../../src/shared/protocol/profile';
+import { assertNever } from '../../src/shared/protocol/profile';
 
 interface VsCodeApi {
   postMessage(m: WebviewMessage): void;

@@ -70,8 +70,8 @@ export async function runLiveWindow(args: ParsedArgs, io: CliIO, defaultDuration
   );
   const alertEvents: AlertEvent[] = [];
   const deliveryErrors: string[] = [];
-  engine.on('event', (e) => alertEvents.push(e));
-  engine.on('deliveryError', (d) => deliveryErrors.push(`${d.handler}: ${d.message}`));
+  engine.onEvent((e) => alertEvents.push(e));
+  engine.onDeliveryError((d) => deliveryErrors.push(`${d.handler}: ${d.message}`));
   const announce = `Watching ${session.id} for ${durationMs / 1000} s (Ctrl-C to stop early and report)…`;
   const interrupt = new WindowInterrupt(io);
   let snapshots: Snapshot[];

@@ -215,8 +215,8 @@ export async function replayAlerts(report: PrometheusReport, p: ParsedArgs, io: 
   );
   const events: AlertEvent[] = [];
   const deliveryErrors: string[] = [];
-  engine.on('event', (e) => events.push(e));
-  engine.on('deliveryError', (d) => deliveryErrors.push(`${d.handler}: ${d.message}`));
+  engine.onEvent((e) => events.push(e));
+  engine.onDeliveryError((d) => deliveryErrors.push(`${d.handler}: ${d.message}`));
   for (const s of report.history) engine.evaluate(s);
   await engine.flush();
   return { events, firing: engine.firing(), deliveryErrors };

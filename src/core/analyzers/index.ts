@@ -19,7 +19,7 @@ export type { AnalyzerSettings, AnalyzerSettingsInput } from './settings';
 export { sortFindings, severityAtLeast } from './types';
 export type { AnalyzerName, Finding, FindingEvidence, Severity } from './types';
 export { AlertEngine } from './alerts/engine';
-export type { AlertEngineEvents, AlertStatus } from './alerts/engine';
+export type { AlertDeliveryError, AlertStatus } from './alerts/engine';
 export { InMemoryAlertHistory } from './alerts/history';
 export { DEFAULT_ALERT_THRESHOLDS, DEFAULT_ALERT_TIMING, defaultAlertRules } from './alerts/rules';
 export type { AlertThresholds, AlertTiming } from './alerts/rules';

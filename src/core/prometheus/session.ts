@@ -9,6 +9,8 @@ import type { LoopState } from '../session/roundLoop';
 import { RoundLoop } from '../session/roundLoop';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
+import type { IDisposable } from '../util/lifecycle';
+import { Emitter } from '../util/lifecycle';
 import type { PresetOverrides } from '../metrics/presets';
 import type { Result } from '../util/result';
 import { errorMessage, fail } from '../util/result';
@@ -52,7 +54,8 @@ export class PrometheusSession {
   private readonly rateWindowMs: number;
   private readonly wantAlerts: boolean;
   private readonly clock: Clock;
-  private readonly listeners = new Set<Listener>();
+  /** One listener's failure must not stop the session or the others (the emitter isolates each). */
+  private readonly snapshots = new Emitter<Snapshot>();
   private readonly loop: RoundLoop<Snapshot>;
   private last?: Snapshot;
 
@@ -74,9 +77,8 @@ export class PrometheusSession {
     return this.last;
   }
 
-  onSnapshot(listener: Listener): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+  onSnapshot(listener: Listener): IDisposable {
+    return this.snapshots.event(listener);
   }
 
   /** A first round now, then one every interval until stop(). */
@@ -112,13 +114,7 @@ export class PrometheusSession {
     if (alerts?.ok) snapshot.serverAlerts = alerts.value;
     else if (alerts && snap.ok) snapshot.errors.push({ source: 'prometheus', kind: alerts.error.kind, message: `The server's alerts could not be read: ${alerts.error.message}` });
     this.last = snapshot;
-    for (const l of [...this.listeners]) {
-      try {
-        l(snapshot);
-      } catch {
-        // One listener's failure must not stop the session or the others.
-      }
-    }
+    this.snapshots.fire(snapshot);
     return snapshot;
   }
 }

@@ -2,16 +2,19 @@
  * Several attach sessions at once (one per service), with one place to listen to all of their
  * snapshots and one call to stop them all. The extension and the CLI both hold one of these.
  */
+import { Emitter } from '../util/lifecycle';
 import type { Result } from '../util/result';
 import { fail, ok } from '../util/result';
 import type { AttachSession, AttachSessionOptions, SnapshotListener, Unsubscribe } from './session';
+import type { Snapshot } from './types';
 import { createAttachSession } from './session';
 
 export type AttachFailureKind = 'invalid' | 'remote' | 'duplicate';
 
 export class SessionManager {
   private readonly sessions = new Map<string, { session: AttachSession; sub: Unsubscribe }>();
-  private readonly listeners = new Set<SnapshotListener>();
+  /** One listener's failure must not starve the others (the emitter isolates each). */
+  private readonly snapshots = new Emitter<Snapshot>();
 
   /** Options every session gets unless attach() says otherwise (clock, http, interval, allowRemote…). */
   constructor(private readonly defaults: Partial<AttachSessionOptions> = {}) {}
@@ -23,15 +26,7 @@ export class SessionManager {
     if (!created.ok) return created;
     const session = created.value;
     if (this.sessions.has(session.id)) return fail('duplicate', `Already attached to ${session.id}.`);
-    const sub = session.onSnapshot((s) => {
-      for (const l of [...this.listeners]) {
-        try {
-          l(s);
-        } catch {
-          // One listener's failure must not starve the others.
-        }
-      }
-    });
+    const sub = session.onSnapshot((s) => this.snapshots.fire(s));
     this.sessions.set(session.id, { session, sub });
     session.start();
     return ok(session);
@@ -47,8 +42,7 @@ export class SessionManager {
 
   /** Snapshots of every session, present and future. */
   onSnapshot(listener: SnapshotListener): Unsubscribe {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return this.snapshots.event(listener);
   }
 
   /** Stops and forgets one session; false if there was none with that id. */
@@ -64,6 +58,6 @@ export class SessionManager {
   /** Stops every session. */
   async dispose(): Promise<void> {
     await Promise.all([...this.sessions.keys()].map((id) => this.detach(id)));
-    this.listeners.clear();
+    this.snapshots.dispose();
   }
 }

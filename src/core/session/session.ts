@@ -19,6 +19,8 @@ import { describePresetMatches, detectPresets, indexSamples, readableSampleNames
 import { DEFAULT_MAX_ROUTES, DEFAULT_MAX_SERIES, describeCut, describeFoldedRoutes } from '../metrics/cardinality';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
+import type { IDisposable } from '../util/lifecycle';
+import { Emitter } from '../util/lifecycle';
 import type { Result } from '../util/result';
 import { httpRequest } from '../util/http';
 import { ok } from '../util/result';
@@ -39,9 +41,7 @@ export { DEFAULT_HEALTH_PATH, DEFAULT_STATUS_PATH } from '../collectors/healthVe
 /** How long a service without any health endpoint waits before the paths are tried again. */
 const HEALTH_RETRY_MS = 60_000;
 
-export interface Unsubscribe {
-  dispose(): void;
-}
+export type Unsubscribe = IDisposable;
 
 export type SnapshotListener = (snapshot: Snapshot) => void;
 
@@ -92,7 +92,8 @@ export class AttachSession {
   private readonly clock: Clock;
   /** Where this session's requests may connect (checked again at every connection). */
   private readonly connect: ConnectPolicy;
-  private readonly listeners = new Set<SnapshotListener>();
+  /** A failing listener must not stop the session or the other listeners (the emitter isolates each). */
+  private readonly snapshots = new Emitter<Snapshot>();
   private scraper?: MetricsScraper;
   private readonly system?: { collect(): Promise<Result<SystemStats, string>> };
   /** The last scrape, reduced to the series a later round's rates can read (never the whole scrape). */
@@ -164,8 +165,7 @@ export class AttachSession {
   }
 
   onSnapshot(listener: SnapshotListener): Unsubscribe {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return this.snapshots.event(listener);
   }
 
   /** Starts collecting: a first round now, then one every interval until stop(). */
@@ -231,13 +231,7 @@ export class AttachSession {
     // slices of its body and would keep every round's whole body alive: the copy holds only itself.
     const snapshot = structuredClone(assembled);
     this.lastSnapshot = snapshot;
-    for (const l of [...this.listeners]) {
-      try {
-        l(snapshot);
-      } catch {
-        // A failing listener must not stop the session or the other listeners.
-      }
-    }
+    this.snapshots.fire(snapshot);
     return snapshot;
   }
 

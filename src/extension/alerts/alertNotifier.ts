@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable, Emitter, toDisposable } from '../../core/util/lifecycle';
 import type { AlertEvent } from '../../core/analyzers/alerts/types';
 import { COMMANDS, CONTEXT_KEYS, STATE_KEYS } from '../constants';
 import type { ExtensionServices } from '../services';
@@ -8,12 +9,14 @@ export const OPEN_DASHBOARD_ACTION = 'Open Dashboard';
 const HOUR_MS = 3_600_000;
 
 /** Whether notifications are snoozed, kept in global state so a reload does not undo a snooze. */
-export class AlertSnooze implements vscode.Disposable {
+export class AlertSnooze extends Disposable {
   private timer?: NodeJS.Timeout;
-  private readonly changed = new vscode.EventEmitter<number | undefined>();
+  private readonly changed = this._register(new Emitter<number | undefined>());
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly state: vscode.Memento) {
+    super();
+    this._register(toDisposable(() => clearTimeout(this.timer)));
     this.apply();
   }
 
@@ -35,11 +38,6 @@ export class AlertSnooze implements vscode.Disposable {
     // The context key and views follow the end of a snooze without anyone asking.
     if (until !== undefined) this.timer = setTimeout(() => this.apply(), Math.min(until - Date.now() + 50, 2 ** 31 - 1));
     this.changed.fire(until);
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.changed.dispose();
   }
 }
 

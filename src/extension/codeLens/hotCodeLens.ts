@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable, Emitter } from '../../core/util/lifecycle';
 import { COMMANDS } from '../constants';
 import type { ProfileState } from '../profileState';
 import type { ExtensionServices } from '../services';
@@ -8,11 +9,10 @@ import { fileKey, lensTitle, lensWorthy } from './hotSpots';
  * "🔥 23.4% self · 41.2% total" above each hot function of the loaded profile; clicking opens the
  * profile view at that function. Lenses are computed once per document version and profile.
  */
-export class HotCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+export class HotCodeLensProvider extends Disposable implements vscode.CodeLensProvider {
+  private readonly changed = this._register(new Emitter<void>());
   readonly onDidChangeCodeLenses = this.changed.event;
   private readonly cache = new Map<string, { key: string; lenses: vscode.CodeLens[] }>();
-  private readonly subs: vscode.Disposable[];
   /** How many times lenses were computed rather than served from the cache (read by the integration suite). */
   computations = 0;
 
@@ -20,13 +20,12 @@ export class HotCodeLensProvider implements vscode.CodeLensProvider, vscode.Disp
     private readonly state: ProfileState,
     private readonly services: ExtensionServices,
   ) {
-    this.subs = [
-      state.onDidChange(() => this.refresh()),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('perflens.codeLens')) this.refresh();
-      }),
-      vscode.workspace.onDidCloseTextDocument((d) => this.cache.delete(d.uri.toString())),
-    ];
+    super();
+    this._register(state.onDidChange(() => this.refresh()));
+    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('perflens.codeLens')) this.refresh();
+    }));
+    this._register(vscode.workspace.onDidCloseTextDocument((d) => this.cache.delete(d.uri.toString())));
   }
 
   private refresh(): void {
@@ -51,10 +50,5 @@ export class HotCodeLensProvider implements vscode.CodeLensProvider, vscode.Disp
       });
     this.cache.set(doc.uri.toString(), { key, lenses });
     return lenses;
-  }
-
-  dispose(): void {
-    this.subs.forEach((s) => s.dispose());
-    this.changed.dispose();
   }
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../../core/util/lifecycle';
 import type { ProfileState } from '../profileState';
 import type { ExtensionServices } from '../services';
 import type { HeatLevel } from './hotSpots';
@@ -25,40 +26,39 @@ export interface HeatLine {
  * self time (theme colors perflens.lineHeat*), on visible editors only, while the setting is on.
  * Ranges are computed once per document version and profile.
  */
-export class LineHeatDecorator implements vscode.Disposable {
+export class LineHeatDecorator extends Disposable {
   private readonly types: vscode.TextEditorDecorationType[];
   private readonly cache = new Map<string, { key: string; lines: HeatLine[] }>();
   private readonly applied = new Map<string, HeatLine[]>();
-  private readonly subs: vscode.Disposable[];
 
   constructor(
     private readonly state: ProfileState,
     private readonly services: ExtensionServices,
   ) {
+    super();
+    // Registered first, disposed last: the listeners go before the decoration types they use.
     this.types = ([1, 2, 3] as const).map((level) =>
-      vscode.window.createTextEditorDecorationType({
+      this._register(vscode.window.createTextEditorDecorationType({
         isWholeLine: true,
         backgroundColor: new vscode.ThemeColor(LEVEL_COLORS[level]),
         gutterIconPath: gutterBar(level),
         gutterIconSize: 'contain',
         overviewRulerColor: level >= 2 ? new vscode.ThemeColor('perflens.lineHeatOverviewRuler') : undefined,
         overviewRulerLane: vscode.OverviewRulerLane.Right,
-      }),
+      })),
     );
-    this.subs = [
-      state.onDidChange(() => {
-        this.cache.clear();
-        this.refresh();
-      }),
-      vscode.window.onDidChangeVisibleTextEditors(() => this.refresh()),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (this.applied.has(e.document.uri.toString())) this.refresh();
-      }),
-      vscode.workspace.onDidCloseTextDocument((d) => this.cache.delete(d.uri.toString())),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('perflens.lineHeat')) this.refresh();
-      }),
-    ];
+    this._register(state.onDidChange(() => {
+      this.cache.clear();
+      this.refresh();
+    }));
+    this._register(vscode.window.onDidChangeVisibleTextEditors(() => this.refresh()));
+    this._register(vscode.workspace.onDidChangeTextDocument((e) => {
+      if (this.applied.has(e.document.uri.toString())) this.refresh();
+    }));
+    this._register(vscode.workspace.onDidCloseTextDocument((d) => this.cache.delete(d.uri.toString())));
+    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('perflens.lineHeat')) this.refresh();
+    }));
     this.refresh();
   }
 
@@ -103,10 +103,5 @@ export class LineHeatDecorator implements vscode.Disposable {
       });
       if (lines.length) this.applied.set(editor.document.uri.toString(), lines);
     }
-  }
-
-  dispose(): void {
-    this.subs.forEach((s) => s.dispose());
-    this.types.forEach((t) => t.dispose());
   }
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { topFunctions } from '../../core/profiler/model';
-import type { BenchmarkView } from '../../../webview/profile/protocol';
+import type { BenchmarkView } from '../../shared/protocol/profile';
 import { codeFeatures } from '../codeLens/codeFeatures';
 import { ProfilePanel } from '../panels/profilePanel';
 import type { ExtensionServices } from '../services';

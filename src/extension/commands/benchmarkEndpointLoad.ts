@@ -1,4 +1,4 @@
-import type { BenchmarkView } from '../../../webview/profile/protocol';
+import type { BenchmarkView } from '../../shared/protocol/profile';
 import * as net from 'node:net';
 import type { ConnectAddress, ConnectPolicy } from '../../core/util/connect';
 import { LOOPBACK_ONLY, resolveConnectAddresses } from '../../core/util/connect';

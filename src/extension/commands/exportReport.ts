@@ -1,8 +1,8 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RangeId } from '../../../webview/dashboard/protocol';
-import { isRangeId } from '../../../webview/dashboard/protocol';
+import type { RangeId } from '../../shared/protocol/dashboard';
+import { isRangeId } from '../../shared/protocol/dashboard';
 import { buildDashboardData } from '../panels/dashboardData';
 import { reportHtml } from '../reports/reportHtml';
 import type { ExtensionServices } from '../services';

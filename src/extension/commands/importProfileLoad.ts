@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Profile } from '../../core/profiler/model';
 import type { Result } from '../../core/util/result';
 import { fail, ok } from '../../core/util/result';
-import type { BenchmarkView } from '../../../webview/profile/protocol';
+import type { BenchmarkView } from '../../shared/protocol/profile';
 import { codeFeatures } from '../codeLens/codeFeatures';
 import type { ExtensionServices } from '../services';
 

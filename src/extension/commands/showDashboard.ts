@@ -1,5 +1,5 @@
-import type { RangeId } from '../../../webview/dashboard/protocol';
-import { isRangeId } from '../../../webview/dashboard/protocol';
+import type { RangeId } from '../../shared/protocol/dashboard';
+import { isRangeId } from '../../shared/protocol/dashboard';
 import type { ExtensionServices } from '../services';
 import { targetIdArg } from './detach';
 

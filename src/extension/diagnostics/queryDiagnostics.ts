@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { QueryWorker } from '../../core/queries/queryWorkerClient';
+import { Disposable, Emitter, toDisposable } from '../../core/util/lifecycle';
 import type { ExtractionCache } from '../../core/queries/workspace';
 import type { ExtractedStatement, FindingKind, StatementReport } from '../../core/queries/types';
 import type { Result } from '../../core/util/result';
@@ -34,9 +35,9 @@ function toRange(r: ExtractedStatement['range']): vscode.Range {
  * read-only in-memory copy), each finding a Diagnostic at its statement. Files are re-explained
  * on save; every statement when the database file changes.
  */
-export class QueryDiagnostics implements vscode.Disposable {
-  readonly collection = vscode.languages.createDiagnosticCollection('perflens');
-  private readonly changed = new vscode.EventEmitter<void>();
+export class QueryDiagnostics extends Disposable {
+  readonly collection = this._register(vscode.languages.createDiagnosticCollection('perflens'));
+  private readonly changed = this._register(new Emitter<void>());
   readonly onDidChange = this.changed.event;
   /** Extracted statements and their reports, per absolute file path. */
   private readonly files = new Map<string, { statements: ExtractedStatement[]; reports: StatementReport[] }>();
@@ -46,23 +47,23 @@ export class QueryDiagnostics implements vscode.Disposable {
   /** A database given to Analyze Queries explicitly wins over the setting until the setting changes. */
   private databaseOverride: string | undefined;
   private cache: ExtractionCache | undefined;
-  private readonly subs: vscode.Disposable[];
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly services: ExtensionServices) {
-    this.subs = [
-      vscode.workspace.onDidSaveTextDocument((doc) => void this.onSaved(doc)),
-      vscode.workspace.onDidDeleteFiles((e) => {
-        const gone = [...this.files.keys()].filter((f) => e.files.some((u) => f === u.fsPath || f.startsWith(u.fsPath + path.sep)));
-        gone.forEach((f) => this.forget(f));
-        if (gone.length) this.changed.fire();
-      }),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (!e.affectsConfiguration('perflens.queries.database') && !e.affectsConfiguration('perflens.queries.statementTimeoutSeconds')) return;
-        this.databaseOverride = undefined;
-        this.closeDatabase();
-      }),
-    ];
+    super();
+    // Disposed newest first: the database closes, then the listeners go.
+    this._register(vscode.workspace.onDidSaveTextDocument((doc) => void this.onSaved(doc)));
+    this._register(vscode.workspace.onDidDeleteFiles((e) => {
+      const gone = [...this.files.keys()].filter((f) => e.files.some((u) => f === u.fsPath || f.startsWith(u.fsPath + path.sep)));
+      gone.forEach((f) => this.forget(f));
+      if (gone.length) this.changed.fire();
+    }));
+    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('perflens.queries.database') && !e.affectsConfiguration('perflens.queries.statementTimeoutSeconds')) return;
+      this.databaseOverride = undefined;
+      this.closeDatabase();
+    }));
+    this._register(toDisposable(() => this.closeDatabase()));
   }
 
   get analyzed(): boolean {
@@ -286,12 +287,5 @@ export class QueryDiagnostics implements vscode.Disposable {
 
   findingKinds(file: string): FindingKind[] {
     return (this.files.get(file)?.reports ?? []).flatMap((r) => r.findings.map((f) => f.kind));
-  }
-
-  dispose(): void {
-    this.subs.forEach((s) => s.dispose());
-    this.closeDatabase();
-    this.collection.dispose();
-    this.changed.dispose();
   }
 }

@@ -17,6 +17,8 @@ import type { Snapshot } from '../../core/session/types';
 import type { HistoryStore } from '../../core/store';
 import type { Clock } from '../../core/util/clock';
 import { systemClock } from '../../core/util/clock';
+import type { Event } from '../../core/util/lifecycle';
+import { Emitter } from '../../core/util/lifecycle';
 import type { Result } from '../../core/util/result';
 import { errorMessage } from '../../core/util/result';
 import type { PrometheusAuth, PrometheusSession } from '../../core/prometheus';
@@ -101,8 +103,6 @@ function rulesKeyOf(rules: readonly AlertRule[]): string {
   return JSON.stringify(rules.map((r) => [r.id, r.op, r.threshold, r.forMs, r.keepFiringForMs]));
 }
 
-type Listener<T> = (value: T) => void;
-
 /** Alert events into the store's alert table (and back, for the dashboard's history). */
 class StoreAlertHistory implements AlertHistory {
   constructor(private readonly store: HistoryStore) {}
@@ -132,9 +132,11 @@ export class LiveMonitor {
   private storeValue?: HistoryStore;
   /** Snapshots that arrived while the store was still opening. */
   private pendingForStore: Snapshot[] = [];
-  private readonly updateListeners = new Set<Listener<TargetState>>();
-  private readonly targetsListeners = new Set<Listener<readonly TargetState[]>>();
-  private readonly alertListeners = new Set<Listener<{ event: AlertEvent; label: string }>>();
+  /** A listener that throws is logged; the others and the monitor go on. */
+  private readonly listenerError = (e: unknown): void => this.opts.log?.('error', `A live monitor listener failed: ${errorMessage(e)}`);
+  private readonly updates = new Emitter<TargetState>({ onListenerError: this.listenerError });
+  private readonly targetsChanged = new Emitter<readonly TargetState[]>({ onListenerError: this.listenerError });
+  private readonly alerts = new Emitter<{ event: AlertEvent; label: string }>({ onListenerError: this.listenerError });
   private disposed = false;
 
   constructor(private readonly opts: LiveMonitorOptions) {
@@ -221,22 +223,13 @@ export class LiveMonitor {
   }
 
   /** A snapshot of any target was processed (analyzers and alerts included). */
-  onDidUpdate(l: Listener<TargetState>): { dispose(): void } {
-    this.updateListeners.add(l);
-    return { dispose: () => this.updateListeners.delete(l) };
-  }
+  readonly onDidUpdate: Event<TargetState> = this.updates.event;
 
   /** The set of targets, or whether they collect, changed. */
-  onDidChangeTargets(l: Listener<readonly TargetState[]>): { dispose(): void } {
-    this.targetsListeners.add(l);
-    return { dispose: () => this.targetsListeners.delete(l) };
-  }
+  readonly onDidChangeTargets: Event<readonly TargetState[]> = this.targetsChanged.event;
 
   /** An alert fired or resolved (once per episode: the engine's state machine decides). */
-  onAlert(l: Listener<{ event: AlertEvent; label: string }>): { dispose(): void } {
-    this.alertListeners.add(l);
-    return { dispose: () => this.alertListeners.delete(l) };
-  }
+  readonly onAlert: Event<{ event: AlertEvent; label: string }> = this.alerts.event;
 
   /** Alert events of one target (or all), newest first. */
   alertHistory(targetId?: string, limit = 200): AlertEvent[] {
@@ -308,7 +301,7 @@ export class LiveMonitor {
       entry.rulesKey = key;
       const history = this.storeValue ? new StoreAlertHistory(this.storeValue) : new InMemoryAlertHistory();
       const engine = new AlertEngine(cfg.alertRules, { history, handlers: this.opts.alertHandlers?.() ?? [] });
-      engine.on('deliveryError', (d) => this.opts.log?.('warn', `Alert delivery (${d.handler}) failed: ${d.message}`));
+      engine.onDeliveryError((d) => this.opts.log?.('warn', `Alert delivery (${d.handler}) failed: ${d.message}`));
       entry.engine = engine;
     }
     return entry.engine;
@@ -334,11 +327,11 @@ export class LiveMonitor {
     entry.firstRound = false;
     if (cfg.alertsEnabled && !firstRound) {
       for (const event of this.engineFor(entry, cfg).evaluate(s)) {
-        for (const l of [...this.alertListeners]) l({ event, label: entry.spec.label });
+        this.alerts.fire({ event, label: entry.spec.label });
       }
     }
     const state = this.stateOf(entry);
-    for (const l of [...this.updateListeners]) l(state);
+    this.updates.fire(state);
   }
 
   private record(store: HistoryStore, s: Snapshot): void {
@@ -360,6 +353,6 @@ export class LiveMonitor {
 
   private emitTargets(): void {
     const all = this.targets();
-    for (const l of [...this.targetsListeners]) l(all);
+    this.targetsChanged.fire(all);
   }
 }

@@ -11,10 +11,10 @@ import type { Point } from '../../core/util/stats';
 import { olsFit, predictWithInterval } from '../../core/util/stats';
 import type {
   ActiveAlertRow, AlertHistoryRow, ChartId, ChartView, DashboardData, FindingView, ForecastView, RangeId, SeriesView, SummaryView, Unit, XY,
-} from '../../../webview/dashboard/protocol';
+} from '../../shared/protocol/dashboard';
 import type { Snapshot } from '../../core/session/types';
 import { instanceRows, serverAlertRows, serviceTotals } from './prometheusRows';
-import { RANGES } from '../../../webview/dashboard/protocol';
+import { RANGES } from '../../shared/protocol/dashboard';
 import type { TargetState } from '../live/liveMonitor';
 
 /** Where series come from: the store's range queries, or the snapshots in memory. */

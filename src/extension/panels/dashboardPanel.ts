@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { DashboardData, DashboardToHost, EndpointView, HostToDashboard, RangeId, TargetView } from '../../../webview/dashboard/protocol';
-import { assertNever, isDashboardToHost, isRangeId } from '../../../webview/dashboard/protocol';
+import type { DashboardData, DashboardToHost, EndpointView, HostToDashboard, RangeId, TargetView } from '../../shared/protocol/dashboard';
+import { assertNever, isDashboardToHost, isRangeId } from '../../shared/protocol/dashboard';
 import { COMMANDS, VIEWS } from '../constants';
 import type { TargetState } from '../live/liveMonitor';
 import type { ExtensionServices } from '../services';

@@ -1,7 +1,7 @@
 import type { ProfileDiff } from '../../core/profiler/diff';
 import type { Profile } from '../../core/profiler/model';
 import { functionWeight } from '../../core/profiler/model';
-import type { BenchmarkView, DiffRow, DiffViewData, FunctionRow, ProfileViewData } from '../../../webview/profile/protocol';
+import type { BenchmarkView, DiffRow, DiffViewData, FunctionRow, ProfileViewData } from '../../shared/protocol/profile';
 import { profileSelfTotal } from '../codeLens/hotSpots';
 
 /**

@@ -1,6 +1,6 @@
 /** The dashboard's rows for a Prometheus-server target: instances and the server's own alerts. */
 import type { Snapshot } from '../../core/session/types';
-import type { InstanceRow, ServerAlertRow } from '../../../webview/dashboard/protocol';
+import type { InstanceRow, ServerAlertRow } from '../../shared/protocol/dashboard';
 
 /** Instances as the latest snapshot has them, down ones first, then by name. */
 export function instanceRows(s: Snapshot | undefined): InstanceRow[] {

@@ -7,8 +7,8 @@ import type { HistoryOptions } from '../../core/prometheus';
 import { chooseStep } from '../../core/prometheus';
 import type { Snapshot } from '../../core/session/types';
 import type { Result } from '../../core/util/result';
-import type { RangeId } from '../../../webview/dashboard/protocol';
-import { RANGES } from '../../../webview/dashboard/protocol';
+import type { RangeId } from '../../shared/protocol/dashboard';
+import { RANGES } from '../../shared/protocol/dashboard';
 
 /** Ranges read from the server; shorter ones come from the local store (finer, already there). */
 export const SERVER_HISTORY_RANGES: readonly RangeId[] = ['24h', '30d'];

@@ -3,7 +3,7 @@
  * core analyzers rank the causes in a fixed order (database, cache misses, CPU, then network
  * and external services); this renders that ranking, with evidence, as a Markdown document.
  */
-import { formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../../../webview/shared/format';
+import { formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../../shared/format';
 import type { Finding } from '../../core/analyzers/types';
 import type { TargetState } from '../live/liveMonitor';
 import { LEVEL_LABEL } from '../live/targetHealth';

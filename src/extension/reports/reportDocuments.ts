@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable, Emitter } from '../../core/util/lifecycle';
 
 export const REPORT_SCHEME = 'perflens-report';
 
@@ -6,11 +7,15 @@ export const REPORT_SCHEME = 'perflens-report';
  * Read-only documents PerfLens writes (the diagnosis): never dirty, so closing them asks nothing,
  * and opening the same name again shows the new content.
  */
-export class ReportDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+export class ReportDocuments extends Disposable implements vscode.TextDocumentContentProvider {
   private readonly contents = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  private readonly changed = this._register(new Emitter<vscode.Uri>());
   readonly onDidChange = this.changed.event;
-  private readonly registration = vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, this);
+
+  constructor() {
+    super();
+    this._register(vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, this));
+  }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     return this.contents.get(uri.toString()) ?? '';
@@ -25,10 +30,5 @@ export class ReportDocuments implements vscode.TextDocumentContentProvider, vsco
     if (doc.languageId !== 'markdown' && name.endsWith('.md')) await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
     await vscode.window.showTextDocument(doc, { preview: true });
     return doc;
-  }
-
-  dispose(): void {
-    this.registration.dispose();
-    this.changed.dispose();
   }
 }

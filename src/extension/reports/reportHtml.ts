@@ -2,9 +2,9 @@
  * The exported report: one self-contained HTML file (charts as inline SVG, no scripts, nothing
  * fetched) built from the same DashboardData the dashboard shows. Every service string is escaped.
  */
-import { formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../../../webview/shared/format';
-import type { ChartView, DashboardData, ForecastView, XY } from '../../../webview/dashboard/protocol';
-import { LEVEL_VIEW_LABEL, RANGES } from '../../../webview/dashboard/protocol';
+import { formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../../shared/format';
+import type { ChartView, DashboardData, ForecastView, XY } from '../../shared/protocol/dashboard';
+import { LEVEL_VIEW_LABEL, RANGES } from '../../shared/protocol/dashboard';
 import { escapeHtml } from '../panels/html';
 
 const W = 560;

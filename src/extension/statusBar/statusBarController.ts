@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../../core/util/lifecycle';
 import { COMMANDS, STATUS_BAR_ID, STATUS_BAR_NAME } from '../constants';
 import type { ExtensionServices } from '../services';
 import { statusBarView } from './statusBarModel';
@@ -7,23 +8,22 @@ import { statusBarView } from './statusBarModel';
  * The "PerfLens: …" item: the worst attached target's state and headline number, a tooltip with
  * every target's numbers and failing checks; a click opens the dashboard.
  */
-export class StatusBarController implements vscode.Disposable {
+export class StatusBarController extends Disposable {
   private readonly item: vscode.StatusBarItem;
-  private readonly subscriptions: { dispose(): void }[] = [];
 
   constructor(private readonly services: ExtensionServices) {
-    this.item = vscode.window.createStatusBarItem(STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 50);
+    super();
+    // Registered first, disposed last: the listeners go before the item they render into.
+    this.item = this._register(vscode.window.createStatusBarItem(STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 50));
     this.item.name = STATUS_BAR_NAME;
     this.item.command = COMMANDS.showDashboard;
     const { monitor, registry } = services;
-    this.subscriptions.push(
-      monitor.onDidUpdate(() => this.render()),
-      monitor.onDidChangeTargets(() => this.render()),
-      registry.onDidChange(() => this.render()),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('perflens')) this.render();
-      }),
-    );
+    this._register(monitor.onDidUpdate(() => this.render()));
+    this._register(monitor.onDidChangeTargets(() => this.render()));
+    this._register(registry.onDidChange(() => this.render()));
+    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('perflens')) this.render();
+    }));
     this.render();
     this.item.show();
   }
@@ -41,10 +41,5 @@ export class StatusBarController implements vscode.Disposable {
     tooltip.isTrusted = false;
     tooltip.supportHtml = false;
     this.item.tooltip = tooltip;
-  }
-
-  dispose(): void {
-    for (const s of this.subscriptions.splice(0)) s.dispose();
-    this.item.dispose();
   }
 }

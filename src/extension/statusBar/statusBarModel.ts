@@ -2,7 +2,7 @@
  * What the status-bar item says, computed without the editor API so it is unit-tested: the worst
  * attached target shows (with its headline number), the tooltip lists every target.
  */
-import { formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../../../webview/shared/format';
+import { formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../../shared/format';
 import type { StatusBarHeadline } from '../config';
 import type { TargetState } from '../live/liveMonitor';
 import type { HealthLevel } from '../live/targetHealth';

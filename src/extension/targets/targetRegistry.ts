@@ -1,3 +1,5 @@
+import type { Event } from '../../core/util/lifecycle';
+import { Emitter } from '../../core/util/lifecycle';
 import type { TargetSpec } from '../../core/util/target';
 import type { ProbeReport } from './probeReport';
 import type { PrometheusSpec } from './prometheusTarget';
@@ -83,7 +85,9 @@ function load(v: unknown): StoredTargets {
  */
 export class TargetRegistry {
   private state: StoredTargets;
-  private readonly listeners = new Set<(current: AttachedTarget | undefined) => void>();
+  private readonly changed = new Emitter<AttachedTarget | undefined>();
+  /** The attached targets changed; listeners get the current one. */
+  readonly onDidChange: Event<AttachedTarget | undefined> = this.changed.event;
 
   constructor(
     private readonly store: StateStore,
@@ -133,14 +137,9 @@ export class TargetRegistry {
     return was;
   }
 
-  onDidChange(listener: (current: AttachedTarget | undefined) => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
-  }
-
   private async save(next: StoredTargets): Promise<void> {
     this.state = next;
     await this.store.update(this.storeKey, next);
-    for (const l of [...this.listeners]) l(this.current);
+    this.changed.fire(this.current);
   }
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatAge, formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../../../webview/shared/format';
+import { formatAge, formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../../shared/format';
 import { COMMANDS, VIEWS } from '../constants';
 import type { TargetState } from '../live/liveMonitor';
 import { failingChecks, LEVEL_LABEL } from '../live/targetHealth';

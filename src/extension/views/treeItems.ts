@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable, Emitter } from '../../core/util/lifecycle';
 import type { HealthLevel } from '../live/targetHealth';
 
 /** Codicon and theme color per health level, shared by the tree views. */
@@ -41,16 +42,16 @@ export interface Node {
 }
 
 /** A tree data provider over Node values, refreshed when any of `events` fires. */
-export class NodeTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+export class NodeTreeProvider extends Disposable implements vscode.TreeDataProvider<Node> {
+  private readonly changed = this._register(new Emitter<Node | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly subs: { dispose(): void }[];
 
   constructor(
     private readonly roots: () => Node[],
     events: ((listener: () => void) => { dispose(): void })[],
   ) {
-    this.subs = events.map((on) => on(() => this.changed.fire(undefined)));
+    super();
+    for (const on of events) this._register(on(() => this.changed.fire(undefined)));
   }
 
   getTreeItem(n: Node): vscode.TreeItem {
@@ -59,11 +60,6 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
 
   getChildren(n?: Node): Node[] {
     return n ? (n.children?.() ?? []) : this.roots();
-  }
-
-  dispose(): void {
-    for (const s of this.subs) s.dispose();
-    this.changed.dispose();
   }
 }
 

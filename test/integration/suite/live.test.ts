@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../../../src/extension/constants';
 import type { PerfLensApi } from '../../../src/extension/extension';
 import type { AttachOutcome } from '../../../src/extension/targets/attachTarget';
-import type { DashboardData } from '../../../webview/dashboard/protocol';
+import type { DashboardData } from '../../../src/shared/protocol/dashboard';
 import { domChecksAvailable, observeDom } from './driver';
 import { configure, demoServiceUrl, perflens, startTraffic, waitFor } from './liveSupport';
 

@@ -1,5 +1,6 @@
-import { EventEmitter } from 'node:events';
 import type { Snapshot } from '../../session/types';
+import type { Event } from '../../util/lifecycle';
+import { Emitter } from '../../util/lifecycle';
 import { errorMessage } from '../../util/result';
 import { InMemoryAlertHistory } from './history';
 import type { AlertEvent, AlertHandler, AlertHistory, AlertRule, AlertState } from './types';
@@ -25,13 +26,11 @@ export interface AlertStatus {
   firedAt?: number;
 }
 
-export interface AlertEngineEvents {
-  firing: [AlertEvent];
-  resolved: [AlertEvent];
-  /** Every event, firing or resolved, in order. */
-  event: [AlertEvent];
-  /** A handler or the history failed; alerting goes on. */
-  deliveryError: [{ handler: string; event: AlertEvent; message: string }];
+/** A handler or the history failed to take an event; alerting goes on. */
+export interface AlertDeliveryError {
+  handler: string;
+  event: AlertEvent;
+  message: string;
 }
 
 function labelKey(ruleId: string, labels: Record<string, string>): string {
@@ -44,17 +43,28 @@ function labelKey(ruleId: string, labels: Record<string, string>): string {
  * dropped silently and a firing one keeps firing for `keep_firing_for`, then resolves. Missing data
  * counts as "condition not holding", as an empty PromQL result does.
  */
-export class AlertEngine extends EventEmitter<AlertEngineEvents> {
+export class AlertEngine {
   private readonly active = new Map<string, ActiveAlert>();
   private readonly inflight = new Set<Promise<unknown>>();
   readonly history: AlertHistory;
+  private readonly firingEmitter = new Emitter<AlertEvent>();
+  private readonly resolvedEmitter = new Emitter<AlertEvent>();
+  private readonly eventEmitter = new Emitter<AlertEvent>();
+  private readonly deliveryErrorEmitter = new Emitter<AlertDeliveryError>();
+  /** An alert started firing. */
+  readonly onFiring: Event<AlertEvent> = this.firingEmitter.event;
+  /** A firing alert resolved. */
+  readonly onResolved: Event<AlertEvent> = this.resolvedEmitter.event;
+  /** Every event, firing or resolved, in order. */
+  readonly onEvent: Event<AlertEvent> = this.eventEmitter.event;
+  /** A handler or the history failed; alerting goes on. */
+  readonly onDeliveryError: Event<AlertDeliveryError> = this.deliveryErrorEmitter.event;
 
   constructor(
     private readonly rules: AlertRule[],
     opts: { history?: AlertHistory; handlers?: AlertHandler[] } = {},
     private readonly handlers: AlertHandler[] = opts.handlers ?? [],
   ) {
-    super();
     this.history = opts.history ?? new InMemoryAlertHistory();
   }
 
@@ -136,17 +146,17 @@ export class AlertEngine extends EventEmitter<AlertEngineEvents> {
       return { ok: true };
     });
     for (const h of this.handlers) this.track(h.name, event, () => h.handle(event));
-    this.emit(event.type, event);
-    this.emit('event', event);
+    (event.type === 'firing' ? this.firingEmitter : this.resolvedEmitter).fire(event);
+    this.eventEmitter.fire(event);
   }
 
   private track(handler: string, event: AlertEvent, run: () => Promise<{ ok: boolean; message?: string }>): void {
     const p = run().then(
       (r) => {
-        if (!r.ok) this.emit('deliveryError', { handler, event, message: r.message ?? 'delivery failed' });
+        if (!r.ok) this.deliveryErrorEmitter.fire({ handler, event, message: r.message ?? 'delivery failed' });
       },
       (e: unknown) => {
-        this.emit('deliveryError', { handler, event, message: errorMessage(e) });
+        this.deliveryErrorEmitter.fire({ handler, event, message: errorMessage(e) });
       },
     );
     this.inflight.add(p);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { isDashboardToHost, isRangeId, RANGES } from '../../../../webview/dashboard/protocol';
+import { isDashboardToHost, isRangeId, RANGES } from '../../../../src/shared/protocol/dashboard';
 
 describe('dashboard protocol', () => {
   it('accepts well-formed page messages only', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { isProfileWebviewMessage } from '../../../../webview/profile/protocol';
+import { isProfileWebviewMessage } from '../../../../src/shared/protocol/profile';
 
 describe('profile view protocol', () => {
   it('accepts well-formed page messages only', () => {

@@ -53,6 +53,18 @@ describe('TargetRegistry', () => {
     assert.deepEqual(r.recent, ['4000', '3000']);
   });
 
+  it('keeps notifying the other listeners, and still attaches, when one listener throws', async () => {
+    const r = new TargetRegistry(new JsonStateStore(), KEY);
+    const seen: (string | undefined)[] = [];
+    r.onDidChange(() => {
+      throw new Error('a broken view');
+    });
+    r.onDidChange((t) => seen.push(t?.label));
+    await r.attach(target('3000', 3000));
+    assert.equal(r.current?.label, '127.0.0.1:3000');
+    assert.deepEqual(seen, ['127.0.0.1:3000']);
+  });
+
   it('records a probe only for the target it was taken of', async () => {
     const r = new TargetRegistry(new JsonStateStore(), KEY);
     const old = target('3000', 3000, 1);

@@ -13,7 +13,7 @@ const sec = (e: AlertEvent) => (e.at - T0) / 1000;
 /** Error-rate history at 5 s intervals; `rate(s)` gives the error rate at second s (undefined: no HTTP data). */
 function errorRateRun(engine: AlertEngine, seconds: number, rate: (s: number) => number | undefined): AlertEvent[] {
   const events: AlertEvent[] = [];
-  engine.on('event', (e) => events.push(e));
+  engine.onEvent((e) => events.push(e));
   simulate({
     clock: new ManualClock(T0), intervalMs: 5000, count: seconds / 5,
     make: (_i, t): SnapshotBody => {
@@ -31,7 +31,7 @@ describe('alerts: Prometheus state machine', () => {
   it('goes inactive → pending → firing after `for`, keeps firing for keep_firing_for, then resolves', () => {
     const engine = new AlertEngine(errorRule());
     const states: string[] = [];
-    engine.on('firing', () => states.push(engine.firing().map((a) => a.state).join()));
+    engine.onFiring(() => states.push(engine.firing().map((a) => a.state).join()));
     // Bad from 10 s to 100 s (exclusive), then fine.
     const events = errorRateRun(engine, 300, (s) => (s >= 10 && s < 100 ? 0.2 : 0.01));
     assert.deepEqual(events.map((e) => [e.type, sec(e)]), [['firing', 40], ['resolved', 160]]);
@@ -100,7 +100,7 @@ describe('alerts: Prometheus state machine', () => {
     };
     const engine = new AlertEngine([perRoute]);
     const events: AlertEvent[] = [];
-    engine.on('event', (e) => events.push(e));
+    engine.onEvent((e) => events.push(e));
     simulate({
       clock: new ManualClock(T0), intervalMs: 1000, count: 3,
       make: (i) => ({
@@ -120,7 +120,7 @@ describe('alerts: Prometheus state machine', () => {
       handlers: [{ name: 'broken', handle: () => Promise.reject(new Error('boom')) }],
     });
     const errors: string[] = [];
-    engine.on('deliveryError', (d) => errors.push(`${d.handler}: ${d.message}`));
+    engine.onDeliveryError((d) => errors.push(`${d.handler}: ${d.message}`));
     errorRateRun(engine, 10, () => 1);
     await engine.flush();
     assert.deepEqual(errors, ['broken: boom']);

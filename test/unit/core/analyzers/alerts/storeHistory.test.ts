@@ -25,7 +25,7 @@ describe('alerts: history in the store', () => {
     const history = new StoreAlertHistory(store, 'sim');
     const engine = new AlertEngine(defaultAlertRules({}, { forMs: 10_000, keepFiringForMs: 0 }).filter((r) => r.id === 'errorRate'), { history });
     const events: AlertEvent[] = [];
-    engine.on('event', (e) => events.push(e));
+    engine.onEvent((e) => events.push(e));
     simulate({
       clock, intervalMs: 5000, count: 12,
       make: (i) => ({ http: { requestRate: 10, errorRate: i >= 2 && i < 7 ? 0.2 : 0, routes: [] } }),

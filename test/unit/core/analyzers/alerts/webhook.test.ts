@@ -139,7 +139,7 @@ describe('alerts: Slack-compatible webhook', () => {
       handlers: [new WebhookAlertHandler({ url: await receiver.start() })],
     });
     const errors: unknown[] = [];
-    engine.on('deliveryError', (e) => errors.push(e));
+    engine.onDeliveryError((e) => errors.push(e));
     engine.evaluate({ targetId: 't', time: T0, errors: [], http: { requestRate: 1, errorRate: 0.5, routes: [] } });
     engine.evaluate({ targetId: 't', time: T0 + 1000, errors: [], http: { requestRate: 1, errorRate: 0, routes: [] } });
     await engine.flush();
