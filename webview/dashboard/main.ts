@@ -1,7 +1,8 @@
 // The Dashboard page. Everything that came from the service is set with textContent, never HTML.
 import { byId, drawnPixels } from '../shared/dom';
 import { onThemeChange, readChartTheme } from '../shared/theme';
-import { DashboardCharts, formatValue } from './charts';
+import { formatValue } from './chartAxes';
+import { DashboardCharts } from './charts';
 import type { DashboardData, DashboardToHost, HostToDashboard, RangeId, TargetView } from '../../src/shared/protocol/dashboard';
 import { assertNever, isRangeId, LEVEL_VIEW_LABEL } from '../../src/shared/protocol/dashboard';
 import type { RouteSort, RouteSortKey } from './sections';

@@ -1,26 +1,11 @@
-import type { HealthState } from '../session/types';
 import type { ConnectPolicy } from '../util/connect';
 import { httpRequest } from '../util/http';
 import { joinUrl } from '../util/target';
 import { findHealth } from './health';
+import type { EndpointProbe } from './endpointProbe';
 import { DEFAULT_HEALTH_PATH, healthPathCandidates, healthStateLabel } from './healthVerdict';
 
-/** What one endpoint of a target answered. */
-export interface EndpointProbe {
-  /** The path probed, e.g. /metrics. */
-  path: string;
-  url: string;
-  /** True when an HTTP answer arrived, whatever its status; false on refusal, timeout or a network error. */
-  reachable: boolean;
-  status?: number;
-  contentType?: string;
-  /** Request start to full body, in milliseconds. */
-  latencyMs?: number;
-  /** Why the endpoint is unusable: the transport failure, or what a non-2xx status means. */
-  error?: string;
-  /** Health only: the verdict read from the answer, as attach sessions and `report` read it. */
-  verdict?: HealthState;
-}
+export type { EndpointProbe } from './endpointProbe';
 
 export interface ProbeResult {
   baseUrl: string;

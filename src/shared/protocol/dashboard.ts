@@ -5,7 +5,7 @@
  * page sets it with textContent.
  */
 
-import type { EndpointProbe } from '../../core/collectors/probe';
+import type { EndpointProbe } from '../../core/collectors/endpointProbe';
 
 /** One endpoint's probe as the page shows it: the core probe's own shape (type-only, erased in the bundle). */
 export type EndpointView = EndpointProbe;

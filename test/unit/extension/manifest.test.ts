@@ -89,7 +89,9 @@ describe('extension manifest', () => {
   });
 
   it('lets only the user (not a workspace) allow remote targets, and restricts autoAttach in untrusted workspaces', () => {
-    assert.ok(['machine', 'application'].includes(contributedSettings[SETTINGS.allowRemoteTargets].scope ?? ''));
+    const allowRemote = contributedSettings[SETTINGS.allowRemoteTargets];
+    assert.ok(allowRemote, `${SETTINGS.allowRemoteTargets} is not contributed`);
+    assert.ok(['machine', 'application'].includes(allowRemote.scope ?? ''));
     const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations ?? [];
     for (const id of TARGET_SETTINGS) assert.ok(restricted.includes(id), `${id} is not restricted in untrusted workspaces`);
   });
@@ -138,7 +140,9 @@ describe('extension manifest', () => {
   it('pins @types/vscode to the engines.vscode minor and activates after startup', () => {
     const engine = /^\^(\d+\.\d+)\./.exec(manifest.engines.vscode)?.[1];
     assert.ok(engine);
-    assert.ok(manifest.devDependencies['@types/vscode'].startsWith(`${engine}.`));
+    const typesVscode = manifest.devDependencies['@types/vscode'];
+    assert.ok(typesVscode, '@types/vscode is not a devDependency');
+    assert.ok(typesVscode.startsWith(`${engine}.`));
     // The status bar must show from the start, but never at the cost of slowing VS Code's start-up.
     assert.ok(manifest.activationEvents.includes('onStartupFinished'));
     assert.ok(!manifest.activationEvents.includes('*'), 'activationEvents must not contain "*"');

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { formatValue, roundTimeTicks, tickStep } from '../../../../webview/dashboard/charts';
+import { formatValue, roundTimeTicks, tickStep } from '../../../../webview/dashboard/chartAxes';
 
 describe('dashboard chart axes', () => {
   it('picks a round step giving at most six ticks for each range', () => {

@@ -22,9 +22,9 @@ function render(body = '<main></main>', title = 'PerfLens Dashboard'): string {
 }
 
 function cspOf(html: string): string {
-  const m = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html);
-  assert.ok(m, 'page has a CSP meta tag');
-  return m[1].replace(/&#39;/g, "'");
+  const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
+  assert.ok(csp, 'page has a CSP meta tag');
+  return csp.replace(/&#39;/g, "'");
 }
 
 describe('webview html helper', () => {
@@ -45,7 +45,7 @@ describe('webview html helper', () => {
     const html = render();
     const scripts = [...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]);
     assert.equal(scripts.length, 1);
-    assert.match(scripts[0], /nonce="[^"]+" src="https:\/\/ext\/ext\/perflens\/dist\/webview\/dashboard\.js"/);
+    assert.match(scripts[0]!, /nonce="[^"]+" src="https:\/\/ext\/ext\/perflens\/dist\/webview\/dashboard\.js"/);
     assert.match(html, /<link rel="stylesheet" href="https:\/\/ext\/ext\/perflens\/media\/dashboard\.css">/);
   });
 

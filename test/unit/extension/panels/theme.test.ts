@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { withAlpha } from '../../../../webview/shared/theme';
+import { withAlpha } from '../../../../webview/shared/color';
 
 describe('withAlpha', () => {
   it('scales the colour opacity in every notation VS Code theme variables use', () => {

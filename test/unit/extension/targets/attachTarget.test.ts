@@ -74,7 +74,9 @@ describe('attachTarget', () => {
     assert.ok(outcome.ok);
     assert.equal(outcome.healthy, true);
     assert.equal(outcome.summary, '/metrics and /health both answer.');
-    assert.match(outcome.details[0], /^\/metrics reachable: HTTP 200, text\/plain; version=0\.0\.4; charset=utf-8, \d+ ms$/);
+    const [metricsLine] = outcome.details;
+    assert.ok(metricsLine, 'the outcome has a line for /metrics');
+    assert.match(metricsLine, /^\/metrics reachable: HTTP 200, text\/plain; version=0\.0\.4; charset=utf-8, \d+ ms$/);
     assert.deepEqual(registry.current?.spec, { kind: 'url', baseUrl: service.url });
     assert.equal(registry.current?.probe?.health.status, 200);
     assert.equal(registry.current?.attachedAt, now);
@@ -92,7 +94,9 @@ describe('attachTarget', () => {
     assert.ok(outcome.ok);
     assert.equal(outcome.healthy, false);
     assert.match(outcome.summary, /neither \/metrics nor \/health answers/);
-    assert.match(outcome.details[0], /not reachable: Nothing is listening/);
+    const [metricsLine] = outcome.details;
+    assert.ok(metricsLine, 'the outcome has a line for /metrics');
+    assert.match(metricsLine, /not reachable: Nothing is listening/);
     assert.equal(registry.current?.probe?.metrics.reachable, false);
   });
 
