@@ -1,6 +1,6 @@
-// `npm test`: build, then the unit tier (plain Node), the real-services tier (third-party services
-// started by the tests; scripts/setup-real-services.mjs installs them), then the integration tier
-// (real VS Code).
+// `npm test`: installs the third-party servers the tests start when they are missing
+// (scripts/setup-prometheus.mjs, scripts/setup-real-services.mjs), builds, then runs the unit tier
+// (plain Node), the real-services tier and the integration tier (real VS Code).
 import { spawnSync } from 'node:child_process';
 
 function step(name, cmd, args) {
@@ -13,6 +13,13 @@ function step(name, cmd, args) {
 }
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+// The real servers the tests start (Prometheus, node_exporter, a Python prometheus_client service,
+// redis and its exporter) are Debian packages: installed here when missing, idempotent otherwise.
+const setup = [
+  step('set-up: Prometheus', process.execPath, ['scripts/setup-prometheus.mjs']),
+  step('set-up: real services', process.execPath, ['scripts/setup-real-services.mjs']),
+];
+if (!setup.every(Boolean)) process.exit(1);
 const results = [
   step('build', npm, ['run', '-s', 'build']),
   step('unit tests', npm, ['run', '-s', 'test:unit']),
