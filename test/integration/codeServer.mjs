@@ -21,6 +21,9 @@ const QUIET_USER_SETTINGS = {
   'chat.disableAIFeatures': true,
   'github.gitAuthentication': false,
   'git.enabled': false,
+  // Tests edit documents (the demo's sources among them) and revert them; auto-save would write an
+  // edit to disk before the revert and leave the repository changed.
+  'files.autoSave': 'off',
 };
 
 export function writeUserSettings(userDataDir, extra = {}) {

@@ -45,9 +45,10 @@ export async function startInspectableDemo(): Promise<InspectableDemo> {
   const server = path.join(demoDir(), 'dist', 'server.js');
   const env = { ...process.env };
   for (const k of ['NODE_OPTIONS', 'ELECTRON_RUN_AS_NODE', 'VSCODE_IPC_HOOK_CLI']) delete env[k];
-  // --no-turbo-inlining: when TurboFan inlines computeCentrality into its caller, V8 sometimes books
-  // the loop's samples on the caller, so which of the two tops the profile would depend on the JIT.
-  const child: ChildProcess = spawn(process.env.PERFLENS_IT_SYSTEM_NODE ?? 'node', ['--inspect=127.0.0.1:0', '--no-turbo-inlining', server, '--host', '127.0.0.1', '--port', '0', '--exit-on-stdin-close', '--traffic=false'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+  // --no-opt: once TurboFan optimises the handler (inlining computeCentrality, or replacing its loop
+  // on the stack), V8 can book the loop's samples on the caller, so which of the two tops the profile
+  // would depend on the JIT and the machine's load. Unoptimised code keeps every frame.
+  const child: ChildProcess = spawn(process.env.PERFLENS_IT_SYSTEM_NODE ?? 'node', ['--inspect=127.0.0.1:0', '--no-opt', server, '--host', '127.0.0.1', '--port', '0', '--exit-on-stdin-close', '--traffic=false'], { stdio: ['pipe', 'pipe', 'pipe'], env });
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-4000)));
   const port = await new Promise<number>((resolve, reject) => {
