@@ -167,14 +167,14 @@ export const cases = [
     bytes: (text: string) => text.length,
   },
   {
-    name: 'seed entities query, 100k rows, no index (SCAN + TEMP B-TREE)',
+    name: 'entities-by-workspace query, 100k rows, no index (SCAN + TEMP B-TREE)',
     setup: () => entitiesDb(false),
     run: runEntities,
     iterations: 60,
   },
   {
-    name: 'seed entities query, 100k rows, suggested index (workspace_id, degree DESC)',
-    anchor: 'seed entities query, 100k rows, no index (SCAN + TEMP B-TREE)',
+    name: 'entities-by-workspace query, 100k rows, suggested index (workspace_id, degree DESC)',
+    anchor: 'entities-by-workspace query, 100k rows, no index (SCAN + TEMP B-TREE)',
     setup: () => entitiesDb(true),
     run: runEntities,
   },
