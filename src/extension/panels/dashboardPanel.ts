@@ -13,6 +13,7 @@ import type { ServerHistory } from './serverHistory';
 import { ServerHistoryCache } from './serverHistory';
 import { DASHBOARD_BODY } from './dashboardMarkup';
 import { renderWebviewPage, webviewOptions } from './html';
+import { inTestMode } from '../testMode';
 
 function endpointView(e: EndpointReport): EndpointView {
   return { path: e.path, url: e.url, reachable: e.reachable, status: e.status, contentType: e.contentType, latencyMs: e.latencyMs, error: e.error };
@@ -48,7 +49,9 @@ export interface DashboardTimings {
  */
 export class DashboardPanel {
   private static current: DashboardPanel | undefined;
-  static readonly timings: DashboardTimings = { updates: [] };
+  /** The last page's render times, kept in test mode only (read by the integration suite). */
+  static timings: DashboardTimings | undefined;
+  private lastBuildMs: number | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private probing = false;
   private selected: string | undefined;
@@ -87,10 +90,11 @@ export class DashboardPanel {
   ) {
     this.selected = opts.targetId;
     this.range = opts.range ?? '15m';
+    const testHooks = inTestMode(services.context);
     // A new page measures afresh.
-    Object.assign(DashboardPanel.timings, { firstRenderMs: undefined, lastUpdateMs: undefined, lastBuildMs: undefined, points: undefined, updates: [] });
+    DashboardPanel.timings = testHooks ? { updates: [] } : undefined;
     panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'perflens.svg');
-    panel.webview.html = renderWebviewPage(panel.webview, services.context.extensionUri, { title: 'PerfLens Dashboard', scripts: ['dashboard.js'], styles: ['dashboard.css'], body: DASHBOARD_BODY });
+    panel.webview.html = renderWebviewPage(panel.webview, services.context.extensionUri, { title: 'PerfLens Dashboard', scripts: ['dashboard.js'], styles: ['dashboard.css'], body: DASHBOARD_BODY, testHooks });
     const { registry, monitor } = services;
     const subs = [
       registry.onDidChange(() => this.postState()),
@@ -160,14 +164,16 @@ export class DashboardPanel {
 
   private recordTiming(reason: 'first' | 'update' | 'range', renderMs: number, points: number): void {
     const t = DashboardPanel.timings;
-    if (reason === 'first') t.firstRenderMs = renderMs;
-    else {
-      t.lastUpdateMs = renderMs;
-      t.updates.push(renderMs);
-      if (t.updates.length > 20) t.updates.shift();
+    if (t) {
+      if (reason === 'first') t.firstRenderMs = renderMs;
+      else {
+        t.lastUpdateMs = renderMs;
+        t.updates.push(renderMs);
+        if (t.updates.length > 20) t.updates.shift();
+      }
+      t.points = points;
     }
-    t.points = points;
-    this.services.log.debug(`dashboard ${reason} render: ${renderMs.toFixed(1)} ms for ${points} points (data built in ${t.lastBuildMs?.toFixed(1) ?? '?'} ms)`);
+    this.services.log.debug(`dashboard ${reason} render: ${renderMs.toFixed(1)} ms for ${points} points (data built in ${this.lastBuildMs?.toFixed(1) ?? '?'} ms)`);
   }
 
   private select(id: string | undefined, range: RangeId, reason: 'range'): void {
@@ -245,7 +251,8 @@ export class DashboardPanel {
       if (pending && (id !== this.selectedId() || range !== this.range)) return;
       const data = this.buildData(serverHistory);
       if (!data) return;
-      DashboardPanel.timings.lastBuildMs = data.buildMs;
+      this.lastBuildMs = data.buildMs;
+      if (DashboardPanel.timings) DashboardPanel.timings.lastBuildMs = data.buildMs;
       this.lastPostAt = Date.now();
       this.post({ type: 'data', data, reason: this.sentFirst ? reason : 'first' });
       this.sentFirst = true;
