@@ -1,36 +1,17 @@
 import * as vscode from 'vscode';
-import type { DashboardData, DashboardToHost, EndpointView, HostToDashboard, RangeId, TargetView } from '../../shared/protocol/dashboard';
+import type { DashboardData, DashboardToHost, HostToDashboard, RangeId } from '../../shared/protocol/dashboard';
 import { assertNever, isDashboardToHost, isRangeId } from '../../shared/protocol/dashboard';
 import { COMMANDS, VIEWS } from '../constants';
-import type { TargetState } from '../live/liveMonitor';
 import type { ExtensionServices } from '../services';
 import { reprobeCurrent } from '../targets/attachTarget';
-import type { EndpointReport } from '../targets/probeReport';
-import type { AttachedTarget } from '../targets/targetRegistry';
 import { targetId } from '../targets/targetRegistry';
 import { buildDashboardData } from './dashboardData';
+import { targetView } from './dashboardTargets';
 import type { ServerHistory } from './serverHistory';
 import { ServerHistoryCache } from './serverHistory';
 import { DASHBOARD_BODY } from './dashboardMarkup';
 import { renderWebviewPage, webviewOptions } from './html';
 import { inTestMode } from '../testMode';
-
-function endpointView(e: EndpointReport): EndpointView {
-  return { path: e.path, url: e.url, reachable: e.reachable, status: e.status, contentType: e.contentType, latencyMs: e.latencyMs, error: e.error };
-}
-
-export function targetView(t: AttachedTarget, state: TargetState | undefined): TargetView {
-  return {
-    id: targetId(t.spec),
-    label: t.label,
-    url: t.spec.kind === 'url' || t.spec.kind === 'port' ? t.spec.baseUrl : t.spec.kind === 'prometheus' ? t.spec.serverUrl : undefined,
-    pid: t.spec.kind === 'pid' ? t.spec.pid : undefined,
-    ...(t.spec.kind === 'prometheus' ? { prometheus: { serverUrl: t.spec.serverUrl, selector: t.spec.selector } } : {}),
-    attachedAt: new Date(t.attachedAt).toISOString(),
-    probe: t.probe ? { metrics: endpointView(t.probe.metrics), health: endpointView(t.probe.health), probedAt: new Date(t.probedAt ?? t.attachedAt).toISOString() } : undefined,
-    level: state?.health.level ?? 'unknown',
-  };
-}
 
 /** The last render times the page reported, for the output log and the tests. */
 export interface DashboardTimings {

@@ -2,8 +2,10 @@ import type { Failure } from '../../core/util/result';
 import { connectPolicy } from '../../core/util/connect';
 import { parseTarget } from '../../core/util/target';
 import type { PerfLensSettings } from '../config';
-import type { ProbeFunction, ProbeReport } from './probeReport';
-import { describeEndpoint, endpointUsable, summarizeProbe } from './probeReport';
+import type { ProbeResult } from '../../core/collectors/probe';
+import { endpointOk } from '../../core/collectors/probe';
+import type { ProbeFunction } from './probeReport';
+import { describeEndpoint, summarizeProbe } from './probeReport';
 import type { AttachedTarget, TargetRegistry } from './targetRegistry';
 import { labelFor } from './targetRegistry';
 
@@ -58,11 +60,11 @@ export async function attachTarget(input: string, deps: AttachDependencies): Pro
   const now = deps.now();
   const target: AttachedTarget = { input: input.trim(), spec, label: labelFor(spec), attachedAt: now, probe, probedAt: now };
   await deps.registry.attach(target);
-  return { ok: true, target, summary: summarizeProbe(probe), details: [describeEndpoint(probe.metrics), describeEndpoint(probe.health)], healthy: endpointUsable(probe.metrics) || endpointUsable(probe.health) };
+  return { ok: true, target, summary: summarizeProbe(probe), details: [describeEndpoint(probe.metrics), describeEndpoint(probe.health)], healthy: endpointOk(probe.metrics) || endpointOk(probe.health) };
 }
 
 /** Probes the current target again and records the result; undefined when nothing to probe. */
-export async function reprobeCurrent(deps: AttachDependencies): Promise<ProbeReport | undefined> {
+export async function reprobeCurrent(deps: AttachDependencies): Promise<ProbeResult | undefined> {
   const cur = deps.registry.current;
   if (!cur || cur.spec.kind === 'pid' || cur.spec.kind === 'prometheus') return undefined;
   const probe = await probeSpec(cur.spec.baseUrl, deps);
@@ -70,6 +72,6 @@ export async function reprobeCurrent(deps: AttachDependencies): Promise<ProbeRep
   return probe;
 }
 
-function probeSpec(baseUrl: string, deps: AttachDependencies): Promise<ProbeReport> {
+function probeSpec(baseUrl: string, deps: AttachDependencies): Promise<ProbeResult> {
   return deps.probe(baseUrl, { metricsPath: deps.settings.metricsPath, healthPath: deps.settings.healthPath, timeoutMs: deps.settings.requestTimeoutMs, connect: connectPolicy(deps.settings.allowRemoteTargets) });
 }
