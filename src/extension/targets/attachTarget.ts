@@ -1,5 +1,6 @@
 import type { Failure } from '../../core/util/result';
 import { connectPolicy } from '../../core/util/connect';
+import { processExists } from '../../core/util/process';
 import { parseTarget } from '../../core/util/target';
 import type { PerfLensSettings } from '../config';
 import type { ProbeResult } from '../../core/collectors/probe';
@@ -24,16 +25,6 @@ export type AttachOutcome =
   | { ok: true; target: AttachedTarget; summary: string; details: string[]; healthy: boolean }
   | { ok: false; error: Failure<AttachFailureKind> };
 
-function defaultProcessExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Validates what the user typed, probes it, and records it as the attached target.
  * An HTTP target that does not answer is still recorded (the service may be starting),
@@ -44,7 +35,7 @@ export async function attachTarget(input: string, deps: AttachDependencies): Pro
   if (!parsed.ok) return parsed;
   const spec = parsed.value;
   if (spec.kind === 'pid') {
-    const exists = (deps.processExists ?? defaultProcessExists)(spec.pid);
+    const exists = (deps.processExists ?? processExists)(spec.pid);
     if (!exists) return { ok: false, error: { kind: 'no-process', message: `No process with id ${spec.pid} is running. Check the id (e.g. with ps) and try again.` } };
     const target: AttachedTarget = { input: input.trim(), spec, label: labelFor(spec), attachedAt: deps.now() };
     await deps.registry.attach(target);
