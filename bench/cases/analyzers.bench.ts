@@ -3,16 +3,17 @@
  * of at most 400 points) against the all-pairs estimator it approximates, and every analyzer over
  * an hour of 5-second snapshots (which must stay far below one collection interval).
  */
+import { prng } from '../../examples/demo-service/src/random';
 import { analyzeSnapshots } from '../../src/core/analyzers/analyze';
 import type { Snapshot } from '../../src/core/session/types';
 import { olsFit, theilSenFit } from '../../src/core/util/stats';
 
 const MB = 1024 * 1024;
 
-/** Two hours at 5 s: a 1.5 MB/min leak with noise and GC dips (deterministic LCG noise). */
+/** Two hours at 5 s: a 1.5 MB/min leak with noise and GC dips (deterministic noise). */
 function memorySeries(): { xs: number[]; ys: number[] } {
-  let seed = 42;
-  const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 0xffffffff) * 2 - 1;
+  const rand = prng(42);
+  const rnd = () => rand() * 2 - 1;
   const xs: number[] = [];
   const ys: number[] = [];
   for (let i = 0; i < 1440; i++) {

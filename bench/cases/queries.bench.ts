@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { prng } from '../../examples/demo-service/src/random';
 import { extractStatements } from '../../src/core/queries/extract';
 import { ExtractionCache, listSourceFiles, scanWorkspace } from '../../src/core/queries/workspace';
 import type { Database } from '../../src/core/util/sqljs';
@@ -99,8 +100,7 @@ async function entitiesDb(withIndex: boolean): Promise<{ db: Database; ws: numbe
   db.run('CREATE TABLE entities (id INTEGER PRIMARY KEY, workspace_id INTEGER NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, degree INTEGER NOT NULL, description TEXT NOT NULL)');
   db.run('BEGIN');
   const ins = db.prepare('INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?)');
-  let seed = 42;
-  const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 0x100000000;
+  const rnd = prng(42);
   for (let id = 1; id <= 100_000; id++) {
     const degree = Math.min(500, Math.floor(1 / Math.pow(1 - rnd(), 0.7)));
     ins.run([id, 1 + Math.floor(rnd() * 20), `entity-${id}`, 'concept', degree, `The concept entity-${id}, mentioned in ${degree} relationships.`]);
@@ -167,14 +167,14 @@ export const cases = [
     bytes: (text: string) => text.length,
   },
   {
-    name: 'seed entities query, 100k rows, no index (SCAN + TEMP B-TREE)',
+    name: 'entities-by-workspace query, 100k rows, no index (SCAN + TEMP B-TREE)',
     setup: () => entitiesDb(false),
     run: runEntities,
     iterations: 60,
   },
   {
-    name: 'seed entities query, 100k rows, suggested index (workspace_id, degree DESC)',
-    anchor: 'seed entities query, 100k rows, no index (SCAN + TEMP B-TREE)',
+    name: 'entities-by-workspace query, 100k rows, suggested index (workspace_id, degree DESC)',
+    anchor: 'entities-by-workspace query, 100k rows, no index (SCAN + TEMP B-TREE)',
     setup: () => entitiesDb(true),
     run: runEntities,
   },

@@ -1,3 +1,4 @@
+import { DEFAULT_ALERT_THRESHOLDS } from '../core/analyzers/alerts/rules';
 import { UserError } from '../core/util/result';
 
 /** Parsed command line: positional arguments and --flags (--x=v, --x v, boolean --x). */
@@ -93,8 +94,8 @@ export function sizeMbFlag(p: ParsedArgs, name: string, range: { min?: number; m
   return mb;
 }
 
-/** --max-memory as megabytes: 1024, 512MB, 2GB (1024 by default, the memory limit the analyzers use). */
-export function maxMemoryFlag(p: ParsedArgs, fallbackMb = 1024): number {
+/** --max-memory as megabytes: 1024, 512MB, 2GB (by default the memory limit the analyzers and alerts use). */
+export function maxMemoryFlag(p: ParsedArgs, fallbackMb = DEFAULT_ALERT_THRESHOLDS.maxMemoryMb): number {
   return sizeMbFlag(p, 'max-memory') ?? fallbackMb;
 }
 

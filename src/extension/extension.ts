@@ -16,10 +16,11 @@ import { bindAttachedContextKey } from './targets/attachedContextKey';
 import { scheduleAutoAttach } from './targets/autoAttach';
 import type { AttachedTarget } from './targets/targetRegistry';
 import { TargetRegistry } from './targets/targetRegistry';
+import { inTestMode } from './testMode';
 import { bindTrustContextKey } from './trust';
 import { registerViews } from './views/perflensViews';
 
-/** What activate() returns: read by the integration suite through `extension.exports`. */
+/** What activate() returns in test mode only: read by the integration suite through `extension.exports`. */
 export interface PerfLensApi {
   /** How long activate() took, in milliseconds. */
   readonly activationMs: number;
@@ -34,7 +35,7 @@ export interface PerfLensApi {
 
 let monitorForDeactivate: LiveMonitor | undefined;
 
-export function activate(context: vscode.ExtensionContext): PerfLensApi {
+export function activate(context: vscode.ExtensionContext): PerfLensApi | undefined {
   const started = performance.now();
   const log = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
   const registry = new TargetRegistry(context.workspaceState, STATE_KEYS.targets);
@@ -65,6 +66,8 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi {
   scheduleAutoAttach(services);
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms`);
+  // Other extensions get nothing: the API exists for the integration suite.
+  if (!inTestMode(context)) return undefined;
   return {
     activationMs,
     currentTarget: () => registry.current,
@@ -72,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi {
     code: code.api,
     dashboardTimings: async () => {
       const t = (await import('./panels/dashboardPanel')).DashboardPanel.timings;
-      return { ...t, updates: [...t.updates] };
+      return { ...t, updates: [...(t?.updates ?? [])] };
     },
   };
 }

@@ -1,7 +1,7 @@
 /** Renders the dashboard's non-chart sections. Every service string is set with textContent. */
 import { cell, el } from '../shared/dom';
 import { formatAge, formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../../src/shared/format';
-import type { ActiveAlertRow, AlertHistoryRow, CheckRow, EndpointView, FindingView, RouteRow, SummaryView } from '../../src/shared/protocol/dashboard';
+import type { ActiveAlertRow, AlertHistoryRow, CheckRow, EndpointProbe, FindingView, RouteRow, SummaryView } from '../../src/shared/protocol/dashboard';
 
 export type RouteSortKey = 'route' | 'requestRate' | 'errorRate' | 'p95Ms';
 export interface RouteSort {
@@ -104,7 +104,7 @@ export function renderFindings(container: HTMLElement, empty: HTMLElement, findi
   empty.hidden = findings.length > 0;
 }
 
-export function renderEndpoint(body: HTMLTableSectionElement, e: EndpointView): void {
+export function renderEndpoint(body: HTMLTableSectionElement, e: EndpointProbe): void {
   const row = body.insertRow();
   row.dataset.endpoint = e.path;
   const usable = e.reachable && e.status !== undefined && e.status >= 200 && e.status < 300;

@@ -26,9 +26,6 @@ CREATE TABLE entities (
 );
 `;
 
-// hot.ts and the seeding below draw from the same generator.
-export { prng };
-
 /** True when the file exists and holds a complete seed of the current version. */
 export function isSeeded(dbPath: string): boolean {
   if (!fs.existsSync(dbPath)) return false;

@@ -1,4 +1,4 @@
-import { prng } from './db';
+import { prng } from './random';
 
 export interface GraphNode {
   id: number;

@@ -1,14 +1,13 @@
 import type { CliCommand } from '../command';
 import type { ParsedArgs } from '../args';
-import { durationFlag, flagString, maxMemoryFlag, parseArgs, parseDuration } from '../args';
+import { durationFlag, flagString, parseArgs, parseDuration } from '../args';
 import type { CliIO } from '../io';
 import { EXIT_FINDING, EXIT_OK } from '../io';
 import { analyzeSnapshots } from '../../core/analyzers/analyze';
-import { AlertEngine } from '../../core/analyzers/alerts/engine';
 import type { AlertStatus } from '../../core/analyzers/alerts/engine';
 import { defaultAlertRules } from '../../core/analyzers/alerts/rules';
+import { ALERT_USAGE, WEBHOOK_ENV, createCliAlerts } from './alerting';
 import type { AlertEvent } from '../../core/analyzers/alerts/types';
-import { WebhookAlertHandler } from '../../core/analyzers/alerts/webhook';
 import { recordSnapshots, summarizeErrors } from '../../core/analyzers/record';
 import { healthStateLabel } from '../../core/collectors/health';
 import type { AnalyzerSettingsInput } from '../../core/analyzers/settings';
@@ -20,9 +19,6 @@ import { TARGET_FLAGS, TARGET_USAGE, WINDOW_GRACE_MS, fmtMs, nothingCollectedMes
 import { WindowInterrupt } from '../interrupt';
 import { PROMETHEUS_BOOLEAN_FLAGS, PROMETHEUS_USAGE, PROMETHEUS_VALUED_FLAGS, runPrometheusAnalyze, unusedMetricNames, wantsPrometheus } from './prometheus';
 
-/** Environment variable holding the alert webhook URL (a secret: never a flag, never a file). */
-export const WEBHOOK_ENV = 'PERFLENS_WEBHOOK_URL';
-
 /**
  * Flags shared by analyze and check: what to attach to (the same target flags as report and watch),
  * for how long, and alert timing.
@@ -32,9 +28,7 @@ export const LIVE_FLAGS = [...TARGET_FLAGS, 'alert-for', 'alert-keep-firing', 'm
 export const LIVE_USAGE = `${TARGET_USAGE}
   --duration D            how long to watch (500ms, 30s, 2m)
   --interval D            time between snapshots (default: duration / 30, between 500ms and 5s)
-  --alert-for D           how long an alert condition must hold before firing (default 30s)
-  --alert-keep-firing D   how long a fired alert stays firing after it clears (default 60s)
-  --max-memory SIZE       memory limit for the leak and memory alerts, e.g. 1024MB (default 1024MB)`;
+${ALERT_USAGE}`;
 
 export const WEBHOOK_USAGE = `Alert events are POSTed as Slack-compatible JSON to $${WEBHOOK_ENV} when it is set.
 Ctrl-C ends the window early; what was collected is still judged and reported.`;
@@ -59,19 +53,9 @@ export async function runLiveWindow(args: ParsedArgs, io: CliIO, defaultDuration
   if (durationMs < 1000) throw new UserError('--duration must be at least 1s: rates need two scrapes.');
   const intervalMs = durationFlag(args, 'interval', { allowZero: true }) ?? Math.min(5000, Math.max(500, Math.round(durationMs / 30)));
   if (intervalMs < 100 || intervalMs > durationMs / 2) throw new UserError('--interval must be at least 100ms and at most half of --duration.');
-  const maxMemoryMb = maxMemoryFlag(args);
   const session = sessionFromArgs(args, command, intervalMs);
-  const webhookUrl = io.env[WEBHOOK_ENV]?.trim() || undefined;
-  // Checked before watching; the message never repeats the URL, which is a secret.
-  if (webhookUrl && !/^https?:\/\/[^/\s]+/i.test(webhookUrl)) throw new UserError(`${WEBHOOK_ENV} is set but is not an http(s) URL.`);
-  const engine = new AlertEngine(
-    defaultAlertRules({ maxMemoryMb }, { forMs: durationFlag(args, 'alert-for', { allowZero: true }) ?? 30_000, keepFiringForMs: durationFlag(args, 'alert-keep-firing', { allowZero: true }) ?? 60_000 }),
-    { handlers: webhookUrl ? [new WebhookAlertHandler({ url: webhookUrl })] : [] },
-  );
-  const alertEvents: AlertEvent[] = [];
-  const deliveryErrors: string[] = [];
-  engine.onEvent((e) => alertEvents.push(e));
-  engine.onDeliveryError((d) => deliveryErrors.push(`${d.handler}: ${d.message}`));
+  // Checked before watching.
+  const { engine, events: alertEvents, deliveryErrors, maxMemoryMb } = createCliAlerts(args, io.env, defaultAlertRules);
   const announce = `Watching ${session.id} for ${durationMs / 1000} s (Ctrl-C to stop early and report)…`;
   const interrupt = new WindowInterrupt(io);
   let snapshots: Snapshot[];

@@ -4,7 +4,7 @@
  * human-readable rendering. The commands call into this when --prometheus is given.
  */
 import type { ParsedArgs } from '../args';
-import { durationFlag, flagString, maxMemoryFlag, parseDuration, refuseFlags } from '../args';
+import { flagString, maxMemoryFlag, parseDuration, refuseFlags } from '../args';
 import type { CliIO } from '../io';
 import type { InstanceStats, RouteStats, ServerAlert, Snapshot } from '../../core/session/types';
 import type { Concept, PresetOverrides } from '../../core/metrics/presets';
@@ -16,10 +16,9 @@ import type { PrometheusTarget } from '../../core/prometheus/target';
 import { parsePrometheusTarget, prometheusAuthFromEnv } from '../../core/prometheus/target';
 import { UserError } from '../../core/util/result';
 import { healthStateLabel } from '../../core/collectors/health';
-import { AlertEngine } from '../../core/analyzers/alerts/engine';
 import type { AlertStatus } from '../../core/analyzers/alerts/engine';
 import type { AlertEvent } from '../../core/analyzers/alerts/types';
-import { WebhookAlertHandler } from '../../core/analyzers/alerts/webhook';
+import { createCliAlerts } from './alerting';
 import type { BudgetResult, BudgetRule } from '../../core/analyzers/budget';
 import { summarizeErrors } from '../../core/analyzers/record';
 import { evaluatePrometheusBudget, instanceAlertRules } from '../../core/prometheus/judge';
@@ -208,15 +207,7 @@ export interface PrometheusAlertRun {
  * "instance down" per instance), with events delivered to $PERFLENS_WEBHOOK_URL when it is set.
  */
 export async function replayAlerts(report: PrometheusReport, p: ParsedArgs, io: Pick<CliIO, 'env'>): Promise<PrometheusAlertRun> {
-  const webhookUrl = io.env.PERFLENS_WEBHOOK_URL?.trim();
-  const engine = new AlertEngine(
-    instanceAlertRules({ maxMemoryMb: maxMemoryFlag(p) }, { forMs: durationFlag(p, 'alert-for', { allowZero: true }) ?? 30_000, keepFiringForMs: durationFlag(p, 'alert-keep-firing', { allowZero: true }) ?? 60_000 }),
-    { handlers: webhookUrl ? [new WebhookAlertHandler({ url: webhookUrl })] : [] },
-  );
-  const events: AlertEvent[] = [];
-  const deliveryErrors: string[] = [];
-  engine.onEvent((e) => events.push(e));
-  engine.onDeliveryError((d) => deliveryErrors.push(`${d.handler}: ${d.message}`));
+  const { engine, events, deliveryErrors } = createCliAlerts(p, io.env, instanceAlertRules);
   for (const s of report.history) engine.evaluate(s);
   await engine.flush();
   return { events, firing: engine.firing(), deliveryErrors };

@@ -1,5 +1,5 @@
 /**
- * Health endpoint reading. Understands the seed's JSON (`status`, `checks{name:{status,…}}`),
+ * Health endpoint reading. Understands a plain JSON verdict (`status`, `checks{name:{status,…}}`),
  * Spring Boot Actuator (`components`), the IETF health-check draft (`checks{name:[{status}]}`),
  * and plain `/healthz`-style text; an unreachable service or a 5xx is "down" with the reason.
  * An answer with no verdict in it (HTML, a redirect, JSON without a status, text without a verdict
@@ -155,7 +155,7 @@ export function interpretHealth(status: number, contentType: string, body: Buffe
     reasons.unshift(`The health endpoint answered ${describeMarkup(text)}, not a health verdict. Give the path of the service's health check.`);
   } else if (object) {
     const top = reported !== undefined ? normalizeHealthState(reported.value) : checks.length ? worst(checks.map((c) => c.status)) : 'unknown';
-    // As in the seed: any check that is not healthy makes an otherwise healthy service degraded.
+    // Any check that is not healthy makes an otherwise healthy service degraded.
     state = top === 'healthy' && checks.some((c) => c.status !== 'healthy') ? 'degraded' : top === 'unknown' ? 'no-verdict' : top;
     if (state === 'no-verdict') {
       reasons.unshift(reported !== undefined

@@ -6,6 +6,7 @@
 import type Pidusage from 'pidusage';
 import type { ProcessStats } from '../session/types';
 import type { Result } from '../util/result';
+import { processExists } from '../util/process';
 import { errorMessage, fail, ok } from '../util/result';
 import { countTcpConnections } from './portPid';
 
@@ -21,16 +22,6 @@ export interface ProcessUsage {
 export interface ProcessCollectorDeps {
   usage?: (pid: number) => Promise<ProcessUsage>;
   connections?: (pid: number) => Promise<number | undefined>;
-}
-
-/** True when a process with this pid exists (EPERM means it exists but is someone else's). */
-export function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function pidusageModule(): typeof Pidusage {

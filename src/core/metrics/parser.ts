@@ -3,18 +3,14 @@
  * values, strict (first problem throws an ExpositionError naming the line and reason) or lenient
  * (bad lines skipped and counted, rule breaks recorded, data kept).
  *
- * Why hand-written (decided by measurement, 2026-11-27, this machine, shared 2-core box):
+ * Why hand-written:
  * - Conformance: `parse-prometheus-text-format` 1.1.1, the only parser in our dependency set,
  *   gets 55 of the 211 OpenMetrics suite cases right (accepts 41 of the 44 valid ones, rejects 14
  *   of the 167 invalid ones): it has no strict mode, no OpenMetrics grammar (EOF, UNIT, exemplars,
  *   stateset/info/gaugehistogram rules) and no line numbers in its errors. prom-client only writes
  *   the format. This parser gets 211 of 211 (test/unit/core/metrics/parser.conformance.test.ts).
- * - Speed (`npm run bench -- parse`, case and anchor in the same process, on the shared 2-core
- *   box): on a ~190 KB real Prometheus-server scrape, 198-221 MB/s against the anchor's 44-50
- *   MB/s, 4.4-4.5x (runner medians while the box was lightly loaded; under a load average of
- *   12 the medians scatter from 3.9x to 14x; best-of-300 timings: 234-243 vs 56 MB/s, 4.1-4.4x).
- *   Strict OpenMetrics on a ~200 KB prom-client scrape with exemplars: ~146-151 vs ~57-65 MB/s
- *   (best-of, 2.3-2.5x), while also checking every rule the anchor ignores.
+ * - Speed: several times the anchor's throughput on real scrapes (`npm run bench -- parse`;
+ *   recorded figures in bench/README.md), while also checking every rule the anchor ignores.
  *   How: one forward pass per line, names compared to the few previous ones and reused (slice
  *   and native compare, no char loop), label-name duplicate checks skipped while the names
  *   repeat, indexOf cursors for quotes, exact integer/decimal fast paths for numbers.

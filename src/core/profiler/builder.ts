@@ -12,7 +12,7 @@ export class StackTreeBuilder {
   readonly frames: Frame[] = [];
   private frameIds = new Map<string, number>();
   // Open-addressing hash of (parent, frame) → child node, in typed arrays: a Map keyed by
-  // parent * 2^24 + frame hashes doubles and costs ~5× more per lookup on big trees.
+  // parent * 2^24 + frame hashes doubles and costs several times more per lookup on big trees.
   private slots = new Int32Array(1 << 12).fill(-1);
   private slotMask = (1 << 12) - 1;
   private parent = new Int32Array(1024);

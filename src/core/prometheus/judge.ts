@@ -4,7 +4,7 @@
  * instance only, so memory and CPU are judged per instance and the worst one decides.
  */
 import type { AlertThresholds, AlertTiming } from '../analyzers/alerts/rules';
-import { defaultAlertRules } from '../analyzers/alerts/rules';
+import { DEFAULT_ALERT_THRESHOLDS, defaultAlertRules } from '../analyzers/alerts/rules';
 import type { AlertRule, RuleSample } from '../analyzers/alerts/types';
 import type { BudgetResult, BudgetRule } from '../analyzers/budget';
 import { evaluateBudget, formatBudgetValue } from '../analyzers/budget';
@@ -24,7 +24,7 @@ function perInstance(s: Snapshot, pick: (i: InstanceStats) => number | undefined
  * alert pends, fires and resolves on its own), plus an "instance down" rule from `up`.
  */
 export function instanceAlertRules(thresholds: Partial<AlertThresholds> = {}, timing: Partial<AlertTiming> = {}): AlertRule[] {
-  const maxMemoryMb = thresholds.maxMemoryMb ?? 1024;
+  const maxMemoryMb = thresholds.maxMemoryMb ?? DEFAULT_ALERT_THRESHOLDS.maxMemoryMb;
   const limitBytes = maxMemoryMb * 1024 * 1024;
   const rules = defaultAlertRules(thresholds, timing).map((r): AlertRule => {
     if (r.id === 'memory') return { ...r, read: (s) => perInstance(s, (i) => (i.rssBytes === undefined ? undefined : i.rssBytes / limitBytes)) };

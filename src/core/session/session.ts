@@ -52,9 +52,9 @@ export interface AttachSessionOptions {
   id?: string;
   metricsPath?: string;
   healthPath?: string;
-  /** Also tried for health when the health path answers 404 (the seed's STATUS_ENDPOINT). */
+  /** Also tried for health when the health path answers 404 (a common second health route, `/status` by default). */
   statusPath?: string;
-  /** Collection interval (the seed's METRICS_COLLECTION_INTERVAL), default 5 s. */
+  /** Collection interval, default 5 s. */
   intervalMs?: number;
   allowRemote?: boolean;
   clock?: Clock;

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
+import { processExists } from '../util/process';
 
 export interface FileLockOptions {
   /** How long to wait for a live holder before giving up (default 10 s). */
@@ -34,16 +35,6 @@ export class FileLockBusyError extends Error {
 }
 
 const realWait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function readOwner(lockFile: string): Promise<{ owner?: LockOwner; mtimeMs: number } | undefined> {
   try {
@@ -102,7 +93,7 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>, opts: 
     }
     const held = await readOwner(lockFile);
     if (!held) continue;
-    const gone = held.owner !== undefined && held.owner.host === os.hostname() && !processAlive(held.owner.pid);
+    const gone = held.owner !== undefined && held.owner.host === os.hostname() && !processExists(held.owner.pid);
     if (gone || now() - held.mtimeMs > staleMs) {
       await breakLock(lockFile, held.owner);
       continue;

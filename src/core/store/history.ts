@@ -1,6 +1,6 @@
 /**
  * Metric history in sql.js: raw samples for hours, 1-minute rollups for days and 1-hour rollups for
- * the retention period (30 days by default, the seed's retention_days). Rollups keep
+ * the retention period (30 days by default). Rollups keep
  * min/max/sum/count, and latency histograms keep their bucket counts, which add up across rows,
  * so a p95 over a week is computed from a week of buckets (not averaged from hourly p95s).
  * Everything lives in memory and is persisted to one file by atomic, debounced writes.

@@ -1,35 +1,17 @@
 import * as vscode from 'vscode';
-import type { DashboardData, DashboardToHost, EndpointView, HostToDashboard, RangeId, TargetView } from '../../shared/protocol/dashboard';
+import type { DashboardData, DashboardToHost, HostToDashboard, RangeId } from '../../shared/protocol/dashboard';
 import { assertNever, isDashboardToHost, isRangeId } from '../../shared/protocol/dashboard';
 import { COMMANDS, VIEWS } from '../constants';
-import type { TargetState } from '../live/liveMonitor';
 import type { ExtensionServices } from '../services';
 import { reprobeCurrent } from '../targets/attachTarget';
-import type { EndpointReport } from '../targets/probeReport';
-import type { AttachedTarget } from '../targets/targetRegistry';
 import { targetId } from '../targets/targetRegistry';
 import { buildDashboardData } from './dashboardData';
+import { targetView } from './dashboardTargets';
 import type { ServerHistory } from './serverHistory';
 import { ServerHistoryCache } from './serverHistory';
 import { DASHBOARD_BODY } from './dashboardMarkup';
 import { renderWebviewPage, webviewOptions } from './html';
-
-function endpointView(e: EndpointReport): EndpointView {
-  return { path: e.path, url: e.url, reachable: e.reachable, status: e.status, contentType: e.contentType, latencyMs: e.latencyMs, error: e.error };
-}
-
-export function targetView(t: AttachedTarget, state: TargetState | undefined): TargetView {
-  return {
-    id: targetId(t.spec),
-    label: t.label,
-    url: t.spec.kind === 'url' || t.spec.kind === 'port' ? t.spec.baseUrl : t.spec.kind === 'prometheus' ? t.spec.serverUrl : undefined,
-    pid: t.spec.kind === 'pid' ? t.spec.pid : undefined,
-    ...(t.spec.kind === 'prometheus' ? { prometheus: { serverUrl: t.spec.serverUrl, selector: t.spec.selector } } : {}),
-    attachedAt: new Date(t.attachedAt).toISOString(),
-    probe: t.probe ? { metrics: endpointView(t.probe.metrics), health: endpointView(t.probe.health), probedAt: new Date(t.probedAt ?? t.attachedAt).toISOString() } : undefined,
-    level: state?.health.level ?? 'unknown',
-  };
-}
+import { inTestMode } from '../testMode';
 
 /** The last render times the page reported, for the output log and the tests. */
 export interface DashboardTimings {
@@ -48,7 +30,9 @@ export interface DashboardTimings {
  */
 export class DashboardPanel {
   private static current: DashboardPanel | undefined;
-  static readonly timings: DashboardTimings = { updates: [] };
+  /** The last page's render times, kept in test mode only (read by the integration suite). */
+  static timings: DashboardTimings | undefined;
+  private lastBuildMs: number | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private probing = false;
   private selected: string | undefined;
@@ -87,10 +71,11 @@ export class DashboardPanel {
   ) {
     this.selected = opts.targetId;
     this.range = opts.range ?? '15m';
+    const testHooks = inTestMode(services.context);
     // A new page measures afresh.
-    Object.assign(DashboardPanel.timings, { firstRenderMs: undefined, lastUpdateMs: undefined, lastBuildMs: undefined, points: undefined, updates: [] });
+    DashboardPanel.timings = testHooks ? { updates: [] } : undefined;
     panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'perflens.svg');
-    panel.webview.html = renderWebviewPage(panel.webview, services.context.extensionUri, { title: 'PerfLens Dashboard', scripts: ['dashboard.js'], styles: ['dashboard.css'], body: DASHBOARD_BODY });
+    panel.webview.html = renderWebviewPage(panel.webview, services.context.extensionUri, { title: 'PerfLens Dashboard', scripts: ['dashboard.js'], styles: ['dashboard.css'], body: DASHBOARD_BODY, testHooks });
     const { registry, monitor } = services;
     const subs = [
       registry.onDidChange(() => this.postState()),
@@ -160,14 +145,16 @@ export class DashboardPanel {
 
   private recordTiming(reason: 'first' | 'update' | 'range', renderMs: number, points: number): void {
     const t = DashboardPanel.timings;
-    if (reason === 'first') t.firstRenderMs = renderMs;
-    else {
-      t.lastUpdateMs = renderMs;
-      t.updates.push(renderMs);
-      if (t.updates.length > 20) t.updates.shift();
+    if (t) {
+      if (reason === 'first') t.firstRenderMs = renderMs;
+      else {
+        t.lastUpdateMs = renderMs;
+        t.updates.push(renderMs);
+        if (t.updates.length > 20) t.updates.shift();
+      }
+      t.points = points;
     }
-    t.points = points;
-    this.services.log.debug(`dashboard ${reason} render: ${renderMs.toFixed(1)} ms for ${points} points (data built in ${t.lastBuildMs?.toFixed(1) ?? '?'} ms)`);
+    this.services.log.debug(`dashboard ${reason} render: ${renderMs.toFixed(1)} ms for ${points} points (data built in ${this.lastBuildMs?.toFixed(1) ?? '?'} ms)`);
   }
 
   private select(id: string | undefined, range: RangeId, reason: 'range'): void {
@@ -245,7 +232,8 @@ export class DashboardPanel {
       if (pending && (id !== this.selectedId() || range !== this.range)) return;
       const data = this.buildData(serverHistory);
       if (!data) return;
-      DashboardPanel.timings.lastBuildMs = data.buildMs;
+      this.lastBuildMs = data.buildMs;
+      if (DashboardPanel.timings) DashboardPanel.timings.lastBuildMs = data.buildMs;
       this.lastPostAt = Date.now();
       this.post({ type: 'data', data, reason: this.sentFirst ? reason : 'first' });
       this.sentFirst = true;

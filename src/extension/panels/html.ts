@@ -21,6 +21,11 @@ export interface WebviewPageOptions {
    * service data in with textContent after load.
    */
   body: string;
+  /**
+   * Marks the page for its test hooks (render timings, canvas pixel checks), which cost time on
+   * every render: set only when the extension runs under the integration suite (test mode).
+   */
+  testHooks?: boolean;
 }
 
 type WebviewLike = Pick<vscode.Webview, 'cspSource' | 'asWebviewUri'>;
@@ -79,7 +84,7 @@ export function renderWebviewPage(webview: WebviewLike, extensionUri: vscode.Uri
     <title>${escapeHtml(opts.title)}</title>
     ${styles}
   </head>
-  <body>
+  <body${opts.testHooks ? ' data-perflens-test-hooks' : ''}>
     ${opts.body}
     ${scripts}
   </body>

@@ -6,6 +6,7 @@ import { VIEWS } from '../constants';
 import type { ProfileState } from '../profileState';
 import type { ExtensionServices } from '../services';
 import { renderWebviewPage, webviewOptions } from './html';
+import { inTestMode } from '../testMode';
 import { diffViewData, profileViewData } from './profileData';
 
 const PROFILE_BODY = `<main data-perflens-view="profile" data-state="loading">
@@ -53,7 +54,8 @@ export interface ProfileViewTimings {
 /** The profile view: flame graph, top-functions table, diff, benchmark figures. One panel at a time. */
 export class ProfilePanel {
   private static current: ProfilePanel | undefined;
-  static readonly timings: ProfileViewTimings = {};
+  /** What the last page rendered, kept in test mode only (read by the integration suite). */
+  static timings: ProfileViewTimings | undefined;
   private ready = false;
   private mode: 'profile' | 'diff' = 'profile';
   private focus: number | null = null;
@@ -85,7 +87,7 @@ export class ProfilePanel {
     private readonly services: ExtensionServices,
     private readonly state: ProfileState,
   ) {
-    for (const k of Object.keys(ProfilePanel.timings)) delete (ProfilePanel.timings as Record<string, unknown>)[k];
+    ProfilePanel.timings = inTestMode(services.context) ? {} : undefined;
     panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'perflens.svg');
     panel.webview.html = renderWebviewPage(panel.webview, services.context.extensionUri, { title: 'PerfLens Profile', scripts: ['profile.js'], styles: ['profile.css'], body: PROFILE_BODY });
     this.disposables.push(
@@ -151,7 +153,7 @@ export class ProfilePanel {
         return;
       }
       case 'rendered':
-        Object.assign(ProfilePanel.timings, { lastRenderMs: m.ms, firstRow: m.firstRow, view: m.view });
+        if (ProfilePanel.timings) Object.assign(ProfilePanel.timings, { lastRenderMs: m.ms, firstRow: m.firstRow, view: m.view });
         this.services.log.info(`profile view rendered (${m.view}) in ${m.ms.toFixed(1)} ms`);
         return;
       default:

@@ -1,9 +1,12 @@
 import type { Failure } from '../../core/util/result';
 import { connectPolicy } from '../../core/util/connect';
+import { processExists } from '../../core/util/process';
 import { parseTarget } from '../../core/util/target';
 import type { PerfLensSettings } from '../config';
-import type { ProbeFunction, ProbeReport } from './probeReport';
-import { describeEndpoint, endpointUsable, summarizeProbe } from './probeReport';
+import type { ProbeResult } from '../../core/collectors/probe';
+import { endpointOk } from '../../core/collectors/probe';
+import type { ProbeFunction } from './probeReport';
+import { describeEndpoint, summarizeProbe } from './probeReport';
 import type { AttachedTarget, TargetRegistry } from './targetRegistry';
 import { labelFor } from './targetRegistry';
 
@@ -22,16 +25,6 @@ export type AttachOutcome =
   | { ok: true; target: AttachedTarget; summary: string; details: string[]; healthy: boolean }
   | { ok: false; error: Failure<AttachFailureKind> };
 
-function defaultProcessExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Validates what the user typed, probes it, and records it as the attached target.
  * An HTTP target that does not answer is still recorded (the service may be starting),
@@ -42,7 +35,7 @@ export async function attachTarget(input: string, deps: AttachDependencies): Pro
   if (!parsed.ok) return parsed;
   const spec = parsed.value;
   if (spec.kind === 'pid') {
-    const exists = (deps.processExists ?? defaultProcessExists)(spec.pid);
+    const exists = (deps.processExists ?? processExists)(spec.pid);
     if (!exists) return { ok: false, error: { kind: 'no-process', message: `No process with id ${spec.pid} is running. Check the id (e.g. with ps) and try again.` } };
     const target: AttachedTarget = { input: input.trim(), spec, label: labelFor(spec), attachedAt: deps.now() };
     await deps.registry.attach(target);
@@ -58,11 +51,11 @@ export async function attachTarget(input: string, deps: AttachDependencies): Pro
   const now = deps.now();
   const target: AttachedTarget = { input: input.trim(), spec, label: labelFor(spec), attachedAt: now, probe, probedAt: now };
   await deps.registry.attach(target);
-  return { ok: true, target, summary: summarizeProbe(probe), details: [describeEndpoint(probe.metrics), describeEndpoint(probe.health)], healthy: endpointUsable(probe.metrics) || endpointUsable(probe.health) };
+  return { ok: true, target, summary: summarizeProbe(probe), details: [describeEndpoint(probe.metrics), describeEndpoint(probe.health)], healthy: endpointOk(probe.metrics) || endpointOk(probe.health) };
 }
 
 /** Probes the current target again and records the result; undefined when nothing to probe. */
-export async function reprobeCurrent(deps: AttachDependencies): Promise<ProbeReport | undefined> {
+export async function reprobeCurrent(deps: AttachDependencies): Promise<ProbeResult | undefined> {
   const cur = deps.registry.current;
   if (!cur || cur.spec.kind === 'pid' || cur.spec.kind === 'prometheus') return undefined;
   const probe = await probeSpec(cur.spec.baseUrl, deps);
@@ -70,6 +63,6 @@ export async function reprobeCurrent(deps: AttachDependencies): Promise<ProbeRep
   return probe;
 }
 
-function probeSpec(baseUrl: string, deps: AttachDependencies): Promise<ProbeReport> {
+function probeSpec(baseUrl: string, deps: AttachDependencies): Promise<ProbeResult> {
   return deps.probe(baseUrl, { metricsPath: deps.settings.metricsPath, healthPath: deps.settings.healthPath, timeoutMs: deps.settings.requestTimeoutMs, connect: connectPolicy(deps.settings.allowRemoteTargets) });
 }

@@ -1,7 +1,7 @@
 import type { Event } from '../../core/util/lifecycle';
 import { Emitter } from '../../core/util/lifecycle';
 import type { TargetSpec } from '../../core/util/target';
-import type { ProbeReport } from './probeReport';
+import type { ProbeResult } from '../../core/collectors/probe';
 import type { PrometheusSpec } from './prometheusTarget';
 import { prometheusInput, prometheusLabel } from './prometheusTarget';
 
@@ -17,7 +17,7 @@ export interface AttachedTarget {
   label: string;
   attachedAt: number;
   /** The last reachability probe of the target's endpoints (HTTP targets only). */
-  probe?: ProbeReport;
+  probe?: ProbeResult;
   probedAt?: number;
 }
 
@@ -122,7 +122,7 @@ export class TargetRegistry {
   }
 
   /** Records a fresh probe of a target; ignored if that target was detached or re-attached meanwhile. */
-  async recordProbe(forTarget: AttachedTarget, probe: ProbeReport, probedAt: number): Promise<void> {
+  async recordProbe(forTarget: AttachedTarget, probe: ProbeResult, probedAt: number): Promise<void> {
     const id = targetId(forTarget.spec);
     const cur = this.find(id);
     if (!cur || cur.attachedAt !== forTarget.attachedAt || cur.input !== forTarget.input) return;

@@ -7,8 +7,8 @@
 
 import type { EndpointProbe } from '../../core/collectors/endpointProbe';
 
-/** One endpoint's probe as the page shows it: the core probe's own shape (type-only, erased in the bundle). */
-export type EndpointView = EndpointProbe;
+/** One endpoint's probe, shown as the engine recorded it (type-only, erased in the bundle). */
+export type { EndpointProbe };
 
 export interface TargetView {
   /** targetId: the base URL, or pid:N. */
@@ -20,7 +20,7 @@ export interface TargetView {
   pid?: number;
   /** ISO-8601 time of attaching. */
   attachedAt: string;
-  probe?: { metrics: EndpointView; health: EndpointView; probedAt: string };
+  probe?: { metrics: EndpointProbe; health: EndpointProbe; probedAt: string };
   level: HealthLevelView;
   /** Set for a target read through a Prometheus server: its URL and the selector naming the service. */
   prometheus?: { serverUrl: string; selector: string };

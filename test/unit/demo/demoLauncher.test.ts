@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { processExists } from '../../../src/core/util/process';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -40,9 +41,9 @@ function descendants(root: number): number[] {
 }
 
 function alive(pid: number): boolean {
+  if (!processExists(pid)) return false;
   try {
-    process.kill(pid, 0);
-    // A zombie still answers kill(0); it has stopped running though.
+    // A zombie still exists to kill(0); it has stopped running though.
     return !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { httpRequest } from '../../../src/core/util/http';
+import { processExists } from '../../../src/core/util/process';
 import type { DemoHandle } from '../../helpers/demoService';
 import { DEMO_DEFAULT_DB, startDemoService } from '../../helpers/demoService';
 
@@ -22,15 +23,6 @@ async function getJson<T = Record<string, unknown>>(url: string): Promise<{ stat
 function sample(text: string, series: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(series + ' '));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('demo service (real process)', function () {
@@ -160,10 +152,10 @@ describe('demo service (real process)', function () {
 
   it('stop() ends the process and is safe to call twice', async () => {
     const extra = await startDemoService({ cacheSize: 0 });
-    assert.ok(isAlive(extra.pid));
+    assert.ok(processExists(extra.pid));
     await extra.stop();
     await extra.stop();
-    assert.equal(isAlive(extra.pid), false);
+    assert.equal(processExists(extra.pid), false);
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import type { Snapshot } from '../../../../src/core/session/types';
 import { ManualClock } from '../../../../src/core/util/clock';
+import { prng } from '../../../../examples/demo-service/src/random';
 
 export type SnapshotBody = Omit<Snapshot, 'targetId' | 'time' | 'errors'> & { errors?: Snapshot['errors'] };
 
@@ -37,13 +38,10 @@ export function simulate(opts: SimulationOptions): Snapshot[] {
   return out;
 }
 
-/** Deterministic noise in [-1, 1] (a small LCG), so simulated histories are reproducible. */
+/** Deterministic noise in [-1, 1), so simulated histories are reproducible. */
 export function noise(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    return (x / 0xffffffff) * 2 - 1;
-  };
+  const rand = prng(seed);
+  return () => rand() * 2 - 1;
 }
 
 export const MB = 1024 * 1024;

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
-import { collectProcess, processExists } from '../../../../src/core/collectors/process';
+import { collectProcess } from '../../../../src/core/collectors/process';
+import { processExists } from '../../../../src/core/util/process';
 import { countTcpConnections, findPidByPort, listeningPortsOf, parseProcNetTcp } from '../../../../src/core/collectors/portPid';
 import type { ChildService } from './childService';
 import { startChildService } from './childService';

@@ -9,8 +9,6 @@ import { prng } from '../../../../examples/demo-service/src/random';
 
 const BOUNDS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, Infinity];
 
-/** A deterministic pseudo-random sequence (mulberry32), so data and tests repeat exactly. */
-export const seededRandom: (seed: number) => () => number = prng;
 
 function histogram(count: number, medianMs: number): HistogramDelta {
   // Cumulative counts of a log-normal-ish spread around the median.
@@ -62,7 +60,7 @@ export function syntheticSnapshot(time: number, intervalSeconds: number, opts: S
 
 /** The synthetic snapshots of `days` ending at `now`, oldest first (see fillHistory for the density). */
 export function* historySnapshots(now: number, days: number, opts: SyntheticOptions): Generator<Snapshot> {
-  const rnd = seededRandom(opts.seed ?? 7);
+  const rnd = prng(opts.seed ?? 7);
   const [old, mid, recent] = opts.stepsSeconds ?? [300, 60, 5];
   const steps: [number, number][] = [[now - 2 * 86_400_000, old], [now - 6 * 3_600_000, mid], [now, recent]];
   let t = now - days * 86_400_000;

@@ -5,13 +5,14 @@ import { ManualClock } from '../../../../src/core/util/clock';
 import type { TargetState } from '../../../../src/extension/live/liveMonitor';
 import { assessTargetHealth } from '../../../../src/extension/live/targetHealth';
 import { buildDashboardData } from '../../../../src/extension/panels/dashboardData';
-import { fillHistory, seededRandom, syntheticSnapshot } from '../helpers/syntheticHistory';
+import { prng } from '../../../../examples/demo-service/src/random';
+import { fillHistory, syntheticSnapshot } from '../helpers/syntheticHistory';
 
 const ID = 'http://127.0.0.1:3100';
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0);
 
 function stateFrom(store: HistoryStore | undefined, window = 60): TargetState {
-  const rnd = seededRandom(3);
+  const rnd = prng(3);
   const snaps = Array.from({ length: window }, (_, i) => syntheticSnapshot(NOW - (window - 1 - i) * 5000, 5, { targetId: ID }, rnd));
   const latest = snaps[snaps.length - 1]!;
   void store;

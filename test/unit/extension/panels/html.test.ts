@@ -57,4 +57,12 @@ describe('webview html helper', () => {
   it('limits local resources to dist/webview and media', () => {
     assert.deepEqual(webviewResourceRoots(extensionUri).map((u) => u.path), ['/ext/perflens/dist/webview', '/ext/perflens/media']);
   });
+
+  it('marks the page for test hooks (render timings, canvas pixel checks) only when asked, i.e. in test mode', () => {
+    const page = (testHooks?: boolean) =>
+      renderWebviewPage(webview, extensionUri, { title: 't', scripts: ['dashboard.js'], styles: [], body: '<main></main>', ...(testHooks === undefined ? {} : { testHooks }) });
+    assert.match(page(true), /<body data-perflens-test-hooks>/);
+    assert.doesNotMatch(page(false), /data-perflens-test-hooks/);
+    assert.doesNotMatch(page(), /data-perflens-test-hooks/);
+  });
 });

@@ -10,14 +10,15 @@ import { buildDashboardData } from '../../../../src/extension/panels/dashboardDa
 import { instanceRows, serverAlertRows, serviceTotals } from '../../../../src/extension/panels/prometheusRows';
 import type { HistoryReader } from '../../../../src/extension/panels/serverHistory';
 import { ServerHistoryCache } from '../../../../src/extension/panels/serverHistory';
-import { seededRandom, syntheticSnapshot } from '../helpers/syntheticHistory';
+import { prng } from '../../../../examples/demo-service/src/random';
+import { syntheticSnapshot } from '../helpers/syntheticHistory';
 
 const ID = 'prometheus:http://127.0.0.1:9090{job="api"}';
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0);
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
 function latest(): Snapshot {
-  const s = syntheticSnapshot(NOW, 15, { targetId: ID }, seededRandom(1));
+  const s = syntheticSnapshot(NOW, 15, { targetId: ID }, prng(1));
   s.instances = [
     { instance: '10.0.0.2:8080', job: 'api', up: true, requestRate: 12.5, errorRate: 0.01, p95Ms: 80, cpuPercent: 20, rssBytes: 100e6 },
     { instance: '10.0.0.1:8080', job: 'api', up: true, requestRate: 10, errorRate: 0, p95Ms: 60 },
@@ -59,7 +60,7 @@ describe('dashboard for Prometheus-server targets', () => {
   });
 
   it('charts a long range from the server history, and says why when it could not be read', () => {
-    const history = Array.from({ length: 288 }, (_, i) => syntheticSnapshot(NOW - 86_400_000 + (i + 1) * 300_000, 300, { targetId: ID }, seededRandom(i + 5)));
+    const history = Array.from({ length: 288 }, (_, i) => syntheticSnapshot(NOW - 86_400_000 + (i + 1) * 300_000, 300, { targetId: ID }, prng(i + 5)));
     const s = latest();
     const d = buildDashboardData({ targetId: ID, label: 'x', range: '24h', now: NOW, state: stateWith(s), serverHistory: { snapshots: history, stepMs: 300_000 } });
     assert.equal(d.resolution, 'server, 5 min steps');
@@ -77,7 +78,7 @@ describe('dashboard for Prometheus-server targets', () => {
   it('keeps a server history for a minute per target and range, and never keeps a failure', async () => {
     const cache = new ServerHistoryCache(60_000);
     const answer = (r: Result<Snapshot[], string>): HistoryReader => () => Promise.resolve(r);
-    const one = [syntheticSnapshot(NOW, 300, { targetId: ID }, seededRandom(2))];
+    const one = [syntheticSnapshot(NOW, 300, { targetId: ID }, prng(2))];
     assert.equal(cache.read(ID, '15m', NOW, answer(ok(one))), undefined, 'short ranges come from the local store');
     assert.equal(cache.read(ID, '1h', NOW, answer(ok(one))), undefined);
     // 24 hours at 10-minute steps: 144 points, under the 240 a chart needs.

@@ -8,14 +8,15 @@ import { assessTargetHealth } from '../../../../src/extension/live/targetHealth'
 import { buildDashboardData } from '../../../../src/extension/panels/dashboardData';
 import { diagnoseMarkdown, rankForDiagnosis } from '../../../../src/extension/reports/diagnoseMarkdown';
 import { reportHtml } from '../../../../src/extension/reports/reportHtml';
-import { seededRandom, syntheticSnapshot } from '../helpers/syntheticHistory';
+import { prng } from '../../../../examples/demo-service/src/random';
+import { syntheticSnapshot } from '../helpers/syntheticHistory';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const NOW = Date.UTC(2026, 10, 27, 12);
 
 /** Ten minutes of a service whose database queries are slow and whose p95 is over a second. */
 function slowService(): Snapshot[] {
-  const rnd = seededRandom(11);
+  const rnd = prng(11);
   return Array.from({ length: 120 }, (_, i) => {
     const s = syntheticSnapshot(NOW - (119 - i) * 5000, 5, { targetId: 'svc', routeNames: [HOSTILE, '/api/workspaces'], checkNames: [HOSTILE] }, rnd);
     s.http!.p95Ms = 1800;
@@ -50,7 +51,7 @@ describe('diagnoseMarkdown', () => {
 
   it('says what to do when not attached, and when nothing is slow', () => {
     assert.match(diagnoseMarkdown([], NOW), /not attached/);
-    const rnd = seededRandom(1);
+    const rnd = prng(1);
     const calm = Array.from({ length: 20 }, (_, i) => syntheticSnapshot(NOW - (19 - i) * 5000, 5, { targetId: 'svc' }, rnd));
     assert.match(diagnoseMarkdown([stateOf(calm)], NOW), /\*\*No cause found:\*\*|### 1\./);
   });

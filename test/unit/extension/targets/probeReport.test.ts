@@ -1,17 +1,18 @@
 import * as assert from 'node:assert/strict';
-import type { EndpointReport, ProbeReport } from '../../../../src/extension/targets/probeReport';
-import { describeEndpoint, endpointUsable, summarizeProbe } from '../../../../src/extension/targets/probeReport';
+import type { EndpointProbe, ProbeResult } from '../../../../src/core/collectors/probe';
+import { endpointOk } from '../../../../src/core/collectors/probe';
+import { describeEndpoint, summarizeProbe } from '../../../../src/extension/targets/probeReport';
 
-const ok = (path: string): EndpointReport => ({ path, url: `http://127.0.0.1:3000${path}`, reachable: true, status: 200, contentType: 'text/plain', latencyMs: 3.6 });
-const refused = (path: string): EndpointReport => ({ path, url: `http://127.0.0.1:3000${path}`, reachable: false, error: 'Nothing is listening at 127.0.0.1:3000 (connection refused).' });
-const notFound = (path: string): EndpointReport => ({ path, url: `http://127.0.0.1:3000${path}`, reachable: true, status: 404, error: 'Not found: is the path right?' });
-const probe = (metrics: EndpointReport, health: EndpointReport): ProbeReport => ({ baseUrl: 'http://127.0.0.1:3000', metrics, health });
+const ok = (path: string): EndpointProbe => ({ path, url: `http://127.0.0.1:3000${path}`, reachable: true, status: 200, contentType: 'text/plain', latencyMs: 3.6 });
+const refused = (path: string): EndpointProbe => ({ path, url: `http://127.0.0.1:3000${path}`, reachable: false, error: 'Nothing is listening at 127.0.0.1:3000 (connection refused).' });
+const notFound = (path: string): EndpointProbe => ({ path, url: `http://127.0.0.1:3000${path}`, reachable: true, status: 404, error: 'Not found: is the path right?' });
+const probe = (metrics: EndpointProbe, health: EndpointProbe): ProbeResult => ({ baseUrl: 'http://127.0.0.1:3000', metrics, health });
 
 describe('probe report wording', () => {
   it('counts only a 2xx answer as usable', () => {
-    assert.equal(endpointUsable(ok('/metrics')), true);
-    assert.equal(endpointUsable(notFound('/metrics')), false);
-    assert.equal(endpointUsable(refused('/metrics')), false);
+    assert.equal(endpointOk(ok('/metrics')), true);
+    assert.equal(endpointOk(notFound('/metrics')), false);
+    assert.equal(endpointOk(refused('/metrics')), false);
   });
 
   it('describes each endpoint with status, type and rounded latency, or why it is unusable', () => {
