@@ -15,7 +15,7 @@ import { runtimeFromFamilies } from '../../core/queries/runtime';
 import type { FindingKind, RuntimeEvidence, StatementReport } from '../../core/queries/types';
 import { FINDING_KINDS } from '../../core/queries/types';
 import { scanWorkspace } from '../../core/queries/workspace';
-import { plural } from '../../core/util/format';
+import { plural } from '../../shared/format';
 import { httpRequest } from '../../core/util/http';
 import { UserError } from '../../core/util/result';
 import { parseTarget } from '../../core/util/target';

@@ -6,7 +6,7 @@ import { parseSeriesCsv } from '../../core/analyzers/csvSeries';
 import { DEFAULT_ANALYZER_SETTINGS } from '../../core/analyzers/settings';
 import { forecastSeries } from '../../core/analyzers/trends';
 import { UserError, fileErrorReason } from '../../core/util/result';
-import { plural } from '../../core/util/format';
+import { plural } from '../../shared/format';
 import { readUserFile } from '../../core/util/userFile';
 
 const USAGE = `Usage: perflens forecast --input FILE.csv [--days 30] [--time-column NAME|N] [--value-column NAME|N] [--confidence 0.95] [--json]

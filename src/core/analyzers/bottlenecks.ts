@@ -1,5 +1,5 @@
 import type { Snapshot } from '../session/types';
-import { formatMs } from '../util/format';
+import { formatMs } from '../../shared/format';
 import { mean } from '../util/stats';
 import type { AnalyzerSettings } from './settings';
 import { DEFAULT_ANALYZER_SETTINGS } from './settings';

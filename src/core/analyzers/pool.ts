@@ -1,4 +1,4 @@
-import { plural } from '../util/format';
+import { plural } from '../../shared/format';
 import type { PoolStats, Snapshot } from '../session/types';
 import { mean, quantile } from '../util/stats';
 import type { AnalyzerSettings } from './settings';

@@ -1,7 +1,7 @@
 import type { Snapshot } from '../session/types';
 import type { LinearFit, Point } from '../util/stats';
 import { olsFit, predictWithInterval } from '../util/stats';
-import { plural } from '../util/format';
+import { plural } from '../../shared/format';
 import type { AnalyzerSettings } from './settings';
 import { DEFAULT_ANALYZER_SETTINGS } from './settings';
 import type { Finding } from './types';
