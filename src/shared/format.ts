@@ -25,6 +25,11 @@ function fixed(v: number, digits: number): string {
   return v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
+/** One decimal, none when it is zero: 1.5 → "1.5", 2.0 → "2". */
+function short(v: number): string {
+  return String(Number(v.toFixed(1)));
+}
+
 /**
  * Durations in milliseconds: "0.42 ms" below 1 ms, "4.9 ms" below 10 ms, "999 ms" below 1000 ms,
  * then seconds: "2.42 s" below 10 s, "12.3 s" above. 999.95 ms is "1.00 s", never "1000 ms".
@@ -44,14 +49,15 @@ export function formatMs(ms: number | undefined): string {
 const BYTE_UNITS = ['KB', 'MB', 'GB', 'TB'] as const;
 
 /**
- * Sizes in bytes, binary units: "512 B", then KB/MB/GB/TB with one decimal below 100 ("1.5 KB",
- * "16.0 MB") and whole numbers from 100 ("300 KB", "256 MB"). 1023.9 KB is "1.0 MB".
+ * Sizes in bytes, binary units: "512 bytes", then KB/MB/GB/TB with one decimal below 100, a whole
+ * number dropping its ".0" ("1.5 KB", "16 MB", "16.3 MB"), and whole numbers from 100 ("300 KB",
+ * "256 MB"); so a limit of 256 MB reads "256 MB". 1023.9 KB is "1 MB", never "1024 KB".
  */
 export function formatBytes(bytes: number | undefined): string {
   if (!finite(bytes)) return MISSING;
   const a = Math.abs(bytes);
   let text: string;
-  if (a < 1024) text = `${Math.round(a)} B`;
+  if (a < 1024) text = plural(Math.round(a), 'byte');
   else {
     let v = a / 1024;
     let u = 0;
@@ -59,7 +65,7 @@ export function formatBytes(bytes: number | undefined): string {
       v /= 1024;
       u++;
     }
-    text = Number(v.toFixed(1)) < 100 ? `${v.toFixed(1)} ${BYTE_UNITS[u]}` : `${fixed(v, 0)} ${BYTE_UNITS[u]}`;
+    text = Number(v.toFixed(1)) < 100 ? `${short(v)} ${BYTE_UNITS[u]}` : `${fixed(v, 0)} ${BYTE_UNITS[u]}`;
   }
   return sign(bytes, text) + text;
 }
@@ -84,18 +90,14 @@ export function formatShare(share: number | undefined, digits = 1): string {
   return formatPercent(finite(share) ? share * 100 : share, digits);
 }
 
-/** One decimal, none when it is zero: 1.5 → "1.5", 2.0 → "2". */
-function short(v: number): string {
-  return String(Number(v.toFixed(1)));
-}
-
 /**
- * A span of time, also the wording of time ranges and steps: "45 s" below a minute, "15 min"
- * below an hour, "1 h", "24 h" up to two days, then "30 days".
+ * A span of time, also the wording of time ranges and steps: a {@link formatMs} duration below a
+ * second, "45 s" below a minute, "15 min" below an hour, "1 h", "24 h" up to two days, then "30 days".
  */
 export function formatSpan(ms: number | undefined): string {
   if (!finite(ms)) return MISSING;
   const a = Math.abs(ms);
+  if (a > 0 && a < 1000) return formatMs(ms);
   const s = a / 1000;
   const text = Number(short(s)) < 60 ? `${short(s)} s` : Number(short(s / 60)) < 60 ? `${short(s / 60)} min` : Number(short(s / 3600)) < 48 ? `${short(s / 3600)} h` : `${short(s / 86_400)} days`;
   return sign(ms, text) + text;

@@ -5,7 +5,7 @@ import type { CliIO } from '../io';
 import { flagString, parseArgs, parseDuration, refuseFlags } from '../args';
 import { EXIT_OK } from '../io';
 import { PROFILE_SIZE_FLAG, PROFILE_SIZE_USAGE, fmtLocation, parsePositiveInt, profileSizeLimit } from './profileShared';
-import { formatBytes, formatMs, plural } from '../../shared/format';
+import { formatBytes, formatMs, formatSpan, plural } from '../../shared/format';
 import type { CaptureFacts, KeepFailureKind } from '../../core/profiler/capture/keep';
 import { keepCapture, keepRecordedFile } from '../../core/profiler/capture/keep';
 import { captureNodeProfile, enableInspector, findInspector } from '../../core/profiler/capture/inspector';
@@ -132,7 +132,7 @@ export const profileRecordCommand: CliCommand = {
           addr = parseInspect(flagString(args, 'inspect')!);
           label = `${addr.port}`;
         }
-        if (!args.flags.has('json')) io.err(`Recording ${formatMs(durationMs)} from the inspector at ${addr.host}:${addr.port}…`);
+        if (!args.flags.has('json')) io.err(`Recording ${formatSpan(durationMs)} from the inspector at ${addr.host}:${addr.port}…`);
         const r = await captureNodeProfile(addr, { durationMs, samplingIntervalUs: intervalUs, signal, connect });
         if (!r.ok) throw new UserError(r.error.message);
         file = outFile('.cpuprofile', label);

@@ -18,7 +18,7 @@ describe('shared/format', () => {
   });
 
   it('writes zero, negative and non-numbers the same way for every quantity', () => {
-    assert.deepEqual([formatMs(0), formatBytes(0), formatRate(0), formatPercent(0), formatShare(0), formatSpan(0)], ['0.00 ms', '0 B', '0.00/s', '0.0%', '0.0%', '0 s']);
+    assert.deepEqual([formatMs(0), formatBytes(0), formatRate(0), formatPercent(0), formatShare(0), formatSpan(0)], ['0.00 ms', '0 bytes', '0.00/s', '0.0%', '0.0%', '0 s']);
     assert.deepEqual([formatMs(-48.4), formatBytes(-1536), formatRate(-12.34), formatPercent(-5), formatShare(-0.5), formatSpan(-90_000)], ['-48 ms', '-1.5 KB', '-12.3/s', '-5.0%', '-50.0%', '-1.5 min']);
     assert.equal(formatMs(-0.001), '0.00 ms', 'a value that rounds to zero has no sign');
     for (const f of [formatMs, formatBytes, formatRate, formatPercent, formatShare, formatSpan]) {
@@ -26,11 +26,13 @@ describe('shared/format', () => {
     }
   });
 
-  it('writes sizes in binary units with one decimal below 100, rolling over at 1024 after rounding', () => {
-    assert.deepEqual([512, 1536, 300 * 1024, 16 * 1048576, 256 * 1048576, 1.5 * 1024 ** 3].map(formatBytes), ['512 B', '1.5 KB', '300 KB', '16.0 MB', '256 MB', '1.5 GB']);
-    assert.equal(formatBytes(1023.9 * 1024), '1.0 MB');
+  it('writes sizes in binary units, one decimal below 100 (none when it is zero), rolling over at 1024 after rounding', () => {
+    assert.deepEqual([512, 1536, 300 * 1024, 16 * 1048576, 256 * 1048576, 1.5 * 1024 ** 3].map(formatBytes), ['512 bytes', '1.5 KB', '300 KB', '16 MB', '256 MB', '1.5 GB']);
+    assert.equal(formatBytes(1023.9 * 1024), '1 MB');
+    assert.equal(formatBytes(16.3 * 1048576), '16.3 MB');
+    assert.equal(formatBytes(1), '1 byte');
     assert.equal(formatBytes(1023.4 * 1024), '1,023 KB');
-    assert.equal(formatBytes(1023), '1023 B');
+    assert.equal(formatBytes(1023), '1,023 bytes');
     assert.equal(formatBytes(99.96 * 1024), '100 KB');
   });
 
@@ -45,6 +47,7 @@ describe('shared/format', () => {
 
   it('writes spans, range labels and ages in one wording', () => {
     assert.deepEqual([45_000, 15 * 60_000, 90 * 60_000, 3_600_000, 86_400_000, 30 * 86_400_000].map(formatSpan), ['45 s', '15 min', '1.5 h', '1 h', '24 h', '30 days']);
+    assert.equal(formatSpan(500), '500 ms', 'below a second a span is a duration');
     assert.equal(formatAge(1_000, 181_000), '3 min ago');
     assert.equal(formatAge(5_000, 1_000), '0 s ago');
   });
