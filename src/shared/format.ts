@@ -112,3 +112,25 @@ export function formatAge(time: number, now: number): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
+
+/**
+ * A chart value in its unit, as axis labels and tooltips show it: units named by the dashboard
+ * protocol ("ms", "rps", "share", "percent", "bytes") by their rule above; a share as a whole
+ * percentage unless it is under 1%; any other unit after the number.
+ */
+export function formatValue(unit: string, v: number): string {
+  switch (unit) {
+    case 'ms':
+      return formatMs(v);
+    case 'rps':
+      return formatRate(v);
+    case 'share':
+      return formatShare(v, v !== 0 && Math.abs(v) < 0.01 ? 2 : 0);
+    case 'percent':
+      return formatPercent(v);
+    case 'bytes':
+      return formatBytes(v);
+    default:
+      return finite(v) ? `${Number.isInteger(v) ? v : v.toFixed(2)} ${unit}` : MISSING;
+  }
+}

@@ -8,6 +8,7 @@ import type { FlameMode } from './flame';
 import { FlameGraph } from './flame';
 import type { BenchmarkView, DiffViewData, FunctionRow, HostMessage, ProfileViewData, WebviewMessage } from '../../src/shared/protocol/profile';
 import { assertNever } from '../../src/shared/protocol/profile';
+import { formatMs, formatRate, formatShare, formatSpan } from '../../src/shared/format';
 
 interface VsCodeApi {
   postMessage(m: WebviewMessage): void;
@@ -30,10 +31,10 @@ let sortDesc = true;
 let selected: number | null = null;
 modeSelect.value = saved.mode ?? 'time';
 
-const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
+const pct = (share: number): string => formatShare(share);
 function weight(v: number, unit: ProfileViewData['unit']): string {
   if (unit === 'samples') return String(Math.round(v));
-  return v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`;
+  return formatMs(v);
 }
 function perCall(r: FunctionRow): number | null {
   return r.calls ? r.total / r.calls : null;
@@ -105,15 +106,15 @@ function renderBenchmark(b: BenchmarkView | null): void {
   s.hidden = !b;
   s.replaceChildren();
   if (!b) return;
-  const run = b.durationSeconds !== null ? `${b.durationSeconds} s` : `${b.amount} requests`;
+  const run = b.durationSeconds !== null ? formatSpan(b.durationSeconds * 1000) : `${b.amount} requests`;
   s.append(el('h2', { text: `Load: ${b.url} · ${b.connections} connections · ${run}` }));
   const grid = el('div', { className: 'figures' });
   const figures: [string, string][] = [
-    ['p50', `${b.latencyMs.p50.toFixed(1)} ms`],
-    ['p90', `${b.latencyMs.p90.toFixed(1)} ms`],
-    ['p99', `${b.latencyMs.p99.toFixed(1)} ms`],
-    ['max', `${b.latencyMs.max.toFixed(1)} ms`],
-    ['throughput', `${b.requestsPerSec.toFixed(1)} req/s`],
+    ['p50', formatMs(b.latencyMs.p50)],
+    ['p90', formatMs(b.latencyMs.p90)],
+    ['p99', formatMs(b.latencyMs.p99)],
+    ['max', formatMs(b.latencyMs.max)],
+    ['throughput', formatRate(b.requestsPerSec)],
     ['requests', String(b.requests)],
     ['errors', String(b.errors + b.non2xx + b.timeouts)],
   ];
@@ -130,7 +131,7 @@ function renderProfile(d: ProfileViewData, focus: number | null): void {
   byId('functions').hidden = false;
   byId('empty').hidden = true;
   byId('title').textContent = d.title;
-  const parts = [d.samples !== null ? `${d.samples} samples` : '', d.durationMs !== null ? `${(d.durationMs / 1000).toFixed(1)} s` : '', `${d.rows.length} functions`].filter(Boolean);
+  const parts = [d.samples !== null ? `${d.samples} samples` : '', d.durationMs !== null ? formatMs(d.durationMs) : '', `${d.rows.length} functions`].filter(Boolean);
   byId('summary').textContent = parts.join(' · ');
   const w = byId('warnings');
   w.hidden = d.warnings.length === 0;

@@ -1,7 +1,7 @@
 import type { Snapshot } from '../session/types';
 import type { LinearFit, Point } from '../util/stats';
 import { olsFit, predictWithInterval } from '../util/stats';
-import { plural } from '../../shared/format';
+import { formatSpan, plural } from '../../shared/format';
 import type { AnalyzerSettings } from './settings';
 import { DEFAULT_ANALYZER_SETTINGS } from './settings';
 import type { Finding } from './types';
@@ -109,12 +109,6 @@ export function forecastSeries(series: readonly Point[], days: number, opts: { c
     growth, significant, direction,
     recommendation: significant ? scalingRecommendation(growth, settings) : `${scalingRecommendation(0, settings)} (no significant trend in ${fit.n} samples)`,
   };
-}
-
-export function formatSpan(ms: number): string {
-  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
-  if (ms < 2 * 3_600_000) return `${round(ms / 60_000, 1)} min`;
-  return `${round(ms / 3_600_000, 1)} h`;
 }
 
 /** Below this span a 30-day projection says more about noise than capacity. */

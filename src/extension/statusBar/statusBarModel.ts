@@ -36,7 +36,7 @@ function targetSection(t: TargetState): string[] {
   const s = t.latest;
   if (s) {
     lines.push('| p95 | req/s | errors | CPU | memory |', '|---:|---:|---:|---:|---:|');
-    lines.push(`| ${formatMs(s.http?.p95Ms)} | ${formatRate(s.http?.requestRate).replace(' req/s', '')} | ${formatShare(s.http?.errorRate, 2)} | ${formatPercent(s.process?.cpuPercent ?? s.system?.cpuPercent)} | ${formatBytes(s.process?.rssBytes)} |`, '');
+    lines.push(`| ${formatMs(s.http?.p95Ms)} | ${formatRate(s.http?.requestRate)} | ${formatShare(s.http?.errorRate, 2)} | ${formatPercent(s.process?.cpuPercent ?? s.system?.cpuPercent)} | ${formatBytes(s.process?.rssBytes)} |`, '');
   }
   const failing = failingChecks(s);
   if (failing.length) {

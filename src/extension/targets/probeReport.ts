@@ -1,6 +1,7 @@
 import type { EndpointProbe, ProbeResult } from '../../core/collectors/probe';
 import { endpointOk } from '../../core/collectors/probe';
 import type { ConnectPolicy } from '../../core/util/connect';
+import { formatMs } from '../../shared/format';
 
 /** The reachability of a target's endpoints, as PerfLens stores and shows it: the probe's own result. */
 export type EndpointReport = EndpointProbe;
@@ -15,7 +16,7 @@ export const endpointUsable: (e: EndpointReport) => boolean = endpointOk;
 export function describeEndpoint(e: EndpointReport): string {
   if (!e.reachable) return `${e.path} not reachable: ${e.error ?? 'no answer'}`;
   if (!endpointUsable(e)) return `${e.path} answers HTTP ${e.status ?? '?'}${e.error ? `: ${e.error}` : ''}`;
-  const parts = [e.status !== undefined ? `HTTP ${e.status}` : undefined, e.contentType, e.latencyMs !== undefined ? `${Math.round(e.latencyMs)} ms` : undefined];
+  const parts = [e.status !== undefined ? `HTTP ${e.status}` : undefined, e.contentType, e.latencyMs !== undefined ? formatMs(e.latencyMs) : undefined];
   return `${e.path} reachable: ${parts.filter(Boolean).join(', ')}`;
 }
 
