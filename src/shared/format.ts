@@ -70,12 +70,15 @@ export function formatBytes(bytes: number | undefined): string {
   return sign(bytes, text) + text;
 }
 
-/** Events per second: "0.25/s" below 1, "12.3/s" below 100, "1,234/s" from 100. */
-export function formatRate(perSec: number | undefined): string {
+/**
+ * Events per second: "0.25/s" below 1, "12.3/s" below 100, "1,234/s" from 100; with `what`, the
+ * thing counted goes before the slash: formatRate(12.34, 'req') is "12.3 req/s".
+ */
+export function formatRate(perSec: number | undefined, what?: string): string {
   if (!finite(perSec)) return MISSING;
   const a = Math.abs(perSec);
   const text = Number(a.toFixed(2)) < 1 ? a.toFixed(2) : Number(a.toFixed(1)) < 100 ? a.toFixed(1) : fixed(a, 0);
-  return `${sign(perSec, text)}${text}/s`;
+  return `${sign(perSec, text)}${text}${what ? ` ${what}` : ''}/s`;
 }
 
 /** A percentage given on the 0..100 scale: 42.25 → "42.3%" (`digits` decimals, 1 by default). */

@@ -79,7 +79,7 @@ async function readOnce(target: PrometheusTarget): Promise<FirstRead> {
   const up = instances.filter((i) => i.up);
   const rate = r.value.http?.requestRate;
   const parts = [`${up.length} of ${instances.length} instance${instances.length === 1 ? '' : 's'} up`];
-  if (rate !== undefined) parts.push(`${formatRate(rate)} requests`);
+  if (rate !== undefined) parts.push(formatRate(rate, 'req'));
   const problems = r.value.errors.map((e) => e.message);
   return { ok: true, summary: `${parts.join(', ')}.${problems.length ? ` ${problems[0]}` : ''}`, healthy: up.length > 0 && up.length === instances.length, instances: instances.map((i) => i.instance) };
 }

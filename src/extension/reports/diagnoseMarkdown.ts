@@ -56,7 +56,7 @@ export function diagnoseMarkdown(targets: readonly TargetState[], now: number): 
     }
     const span = t.window.length > 1 ? (t.window[t.window.length - 1]!.time - t.window[0]!.time) / 60_000 : 0;
     lines.push(
-      `Window: ${t.window.length} samples over ${span.toFixed(1)} min. Now: p95 ${formatMs(s.http?.p95Ms)}, ${formatRate(s.http?.requestRate)}, errors ${formatShare(s.http?.errorRate, 2)}, CPU ${formatPercent(s.process?.cpuPercent ?? s.system?.cpuPercent)}, memory ${formatBytes(s.process?.rssBytes)}.`,
+      `Window: ${t.window.length} samples over ${span.toFixed(1)} min. Now: p95 ${formatMs(s.http?.p95Ms)}, ${formatRate(s.http?.requestRate, 'req')}, errors ${formatShare(s.http?.errorRate, 2)}, CPU ${formatPercent(s.process?.cpuPercent ?? s.system?.cpuPercent)}, memory ${formatBytes(s.process?.rssBytes)}.`,
       '',
     );
     const ranked = rankForDiagnosis(t.findings);

@@ -198,7 +198,7 @@ describe('cli: perflens report --history that cannot be written', () => {
 
 describe('cli: perflens report number formats', () => {
   it('writes large rates with thousands separators, as explain and profile write counts', () => {
-    assert.deepEqual([0.04, 41.66, 100, 12614.4].map(formatRate), ['0.04/s', '41.7/s', '100/s', '12,614/s']);
+    assert.deepEqual([0.04, 41.66, 100, 12614.4].map((v) => formatRate(v)), ['0.04/s', '41.7/s', '100/s', '12,614/s']);
   });
 });
 

@@ -37,7 +37,8 @@ describe('shared/format', () => {
   });
 
   it('writes rates per second', () => {
-    assert.deepEqual([0.25, 12.34, 99.96, 1234.4].map(formatRate), ['0.25/s', '12.3/s', '100/s', '1,234/s']);
+    assert.deepEqual([0.25, 12.34, 99.96, 1234.4].map((v) => formatRate(v)), ['0.25/s', '12.3/s', '100/s', '1,234/s']);
+    assert.equal(formatRate(12.34, 'req'), '12.3 req/s');
   });
 
   it('writes percentages from either scale alike', () => {
