@@ -61,7 +61,7 @@ describe('Live monitoring of the demo service', () => {
     const back = await configure({ 'statusBar.headline': 'requestRate' });
     try {
       const seen = await observeDom({ name: 'status-bar-headline-rps', scope: 'workbench', selector: STATUS_BAR, waitForText: 'req/s' });
-      assert.match(seen.text, new RegExp(`PerfLens: ${label.replace(/\./g, '\\.')} healthy · [\\d.]+ req/s`), `status bar reads: ${seen.text}`);
+      assert.match(seen.text, new RegExp(`PerfLens: ${label.replace(/\./g, '\\.')} healthy · [\\d.,]+ req/s`), `status bar reads: ${seen.text}`);
     } finally {
       await back();
     }
