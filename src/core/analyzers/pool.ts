@@ -1,10 +1,10 @@
-import { plural } from '../../shared/format';
+import { formatShare, plural } from '../../shared/format';
 import type { PoolStats, Snapshot } from '../session/types';
 import { mean, quantile } from '../util/stats';
 import type { AnalyzerSettings } from './settings';
 import { DEFAULT_ANALYZER_SETTINGS } from './settings';
 import type { Finding } from './types';
-import { pct, round } from './types';
+import { round } from './types';
 
 interface PoolSample {
   t: number;
@@ -136,7 +136,7 @@ export function analyzePools(snapshots: readonly Snapshot[], settings: AnalyzerS
         title: `Connection pool "${name}" is running near capacity`,
         evidence: {
           window, numbers: base,
-          text: `mean utilisation ${pct(mean(utilisation))} of ${size} connections, on average ${round(meanPending, 2)} requests waiting.`,
+          text: `mean utilisation ${formatShare(mean(utilisation))} of ${size} connections, on average ${round(meanPending, 2)} requests waiting.`,
         },
         recommendation: `Plan for ${Math.max(sizing.recommendedSize, size)} connections (${sizingText(sizing, settings.headroom)}) before load grows.`,
       });
@@ -165,7 +165,7 @@ export function analyzePools(snapshots: readonly Snapshot[], settings: AnalyzerS
         title: `Connection pool "${name}" is much larger than ever used`,
         evidence: {
           window, numbers: { ...base, recommendedSize: recommended },
-          text: `at most ${peakActive} of ${size} connections were in use (${pct(peakActive / size)}) over ${samples.length} samples.`,
+          text: `at most ${peakActive} of ${size} connections were in use (${formatShare(peakActive / size)}) over ${samples.length} samples.`,
         },
         recommendation: `Shrink the pool to about ${recommended} connections (${sizingText(sizing, settings.headroom)}); idle connections hold memory on both sides.`,
       });
