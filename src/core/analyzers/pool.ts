@@ -1,4 +1,4 @@
-import { formatShare, plural } from '../../shared/format';
+import { formatMs, formatShare, plural } from '../../shared/format';
 import type { PoolStats, Snapshot } from '../session/types';
 import { mean, quantile } from '../util/stats';
 import type { AnalyzerSettings } from './settings';
@@ -147,7 +147,7 @@ export function analyzePools(snapshots: readonly Snapshot[], settings: AnalyzerS
       if (waitP95 > settings.acquireWaitP95ThresholdMs) {
         findings.push({
           id: `pool.slowAcquire:${name}`, analyzer: 'pool', severity: 'warning', target: name,
-          title: `Slow connection acquisition on "${name}": p95 wait ${round(waitP95 / 1000, 2)} s`,
+          title: `Slow connection acquisition on "${name}": p95 wait ${formatMs(waitP95)}`,
           evidence: {
             window, numbers: { ...base, acquireWaitP95Ms: round(waitP95, 1), thresholdMs: settings.acquireWaitP95ThresholdMs },
             text: `acquire wait p95 ${Math.round(waitP95)} ms is above the ${settings.acquireWaitP95ThresholdMs} ms threshold.`,

@@ -1,6 +1,6 @@
 import type { Snapshot } from '../../session/types';
 import type { AlertRule, RuleSample } from './types';
-import { formatPercent, formatShare } from '../../../shared/format';
+import { formatMs, formatPercent, formatShare } from '../../../shared/format';
 
 /** Default thresholds: p95 1 s, error rate 5 %, memory 80 % of the limit, CPU 80 % of a core. */
 export interface AlertThresholds {
@@ -45,7 +45,7 @@ export function defaultAlertRules(
     {
       id: 'responseTime', name: 'High response time', severity: 'warning', op: '>', threshold: th.responseTimeSeconds, ...t('responseTime'),
       read: (s: Snapshot) => one(s.http?.p95Ms !== undefined ? s.http.p95Ms / 1000 : undefined),
-      format: (v) => `${v.toFixed(3)} s`,
+      format: (v) => formatMs(v * 1000),
     },
     {
       id: 'errorRate', name: 'High error rate', severity: 'critical', op: '>', threshold: th.errorRate, ...t('errorRate'),
