@@ -31,7 +31,6 @@ let sortDesc = true;
 let selected: number | null = null;
 modeSelect.value = saved.mode ?? 'time';
 
-const pct = (share: number): string => formatShare(share);
 function weight(v: number, unit: ProfileViewData['unit']): string {
   if (unit === 'samples') return String(Math.round(v));
   return formatMs(v);
@@ -73,9 +72,9 @@ function renderTable(d: ProfileViewData): string {
     cell(tr, r.name, 'name').title = r.file ? `${r.file}:${r.line}` : r.name;
     cell(tr, r.calls === null ? '—' : String(r.calls), 'num');
     cell(tr, weight(r.self, d.unit), 'num');
-    cell(tr, pct(r.selfShare), 'num');
+    cell(tr, formatShare(r.selfShare), 'num');
     cell(tr, weight(r.total, d.unit), 'num');
-    cell(tr, pct(r.totalShare), 'num');
+    cell(tr, formatShare(r.totalShare), 'num');
     const pc = perCall(r);
     cell(tr, pc === null ? '—' : weight(pc, d.unit), 'num');
     cell(tr, location(r.file, r.line), 'loc');
@@ -166,11 +165,11 @@ function renderDiff(d: DiffViewData): void {
     const tr = body.insertRow();
     tr.className = r.status;
     cell(tr, r.name, 'name');
-    cell(tr, pct(r.beforeSelf), 'num');
-    cell(tr, pct(r.afterSelf), 'num');
+    cell(tr, formatShare(r.beforeSelf), 'num');
+    cell(tr, formatShare(r.afterSelf), 'num');
     cell(tr, `${r.selfDelta >= 0 ? '+' : ''}${(r.selfDelta * 100).toFixed(1)} pp`, 'num');
-    cell(tr, pct(r.beforeTotal), 'num');
-    cell(tr, pct(r.afterTotal), 'num');
+    cell(tr, formatShare(r.beforeTotal), 'num');
+    cell(tr, formatShare(r.afterTotal), 'num');
     cell(tr, r.pValue === null ? '—' : r.pValue < 0.001 ? '<0.001' : r.pValue.toFixed(3), 'num');
     cell(tr, location(r.file, r.line), 'loc');
     tr.addEventListener('click', () => vscode.postMessage({ type: 'openDiffSource', row: i }));
@@ -263,7 +262,7 @@ canvas.addEventListener('mousemove', (e) => {
   const row = r && data ? data.rows.find((x) => x.frame === r.frame) : undefined;
   tip.hidden = !r;
   if (!r || !data) return;
-  tip.textContent = `${data.names[r.frame] ?? ''}${row ? ` · self ${pct(row.selfShare)} · total ${pct(row.totalShare)}` : ''}`;
+  tip.textContent = `${data.names[r.frame] ?? ''}${row ? ` · self ${formatShare(row.selfShare)} · total ${formatShare(row.totalShare)}` : ''}`;
   tip.style.left = `${e.offsetX + 12}px`;
   tip.style.top = `${e.offsetY + canvas.offsetTop + 12}px`;
 });
