@@ -2,26 +2,6 @@
  * The dashboard charts' axis arithmetic and value labels: plain functions of numbers, free of
  * Chart.js and the DOM, so they can be tested anywhere.
  */
-import { formatBytes, formatMs, formatPercent, formatShare } from '../../src/shared/format';
-import type { Unit } from '../../src/shared/protocol/dashboard';
-
-export function formatValue(unit: Unit | string, v: number): string {
-  switch (unit) {
-    case 'ms':
-      return formatMs(v);
-    case 'rps':
-      return `${v >= 100 ? Math.round(v) : v.toFixed(v >= 10 ? 1 : 2)}/s`;
-    case 'share':
-      return formatShare(v, v !== 0 && Math.abs(v) < 0.01 ? 2 : 0);
-    case 'percent':
-      return formatPercent(v);
-    case 'bytes':
-      return formatBytes(v);
-    default:
-      return `${Number.isInteger(v) ? v : v.toFixed(2)} ${unit}`;
-  }
-}
-
 const MIN = 60_000;
 const TICK_STEPS = [MIN, 2 * MIN, 5 * MIN, 10 * MIN, 15 * MIN, 30 * MIN, 60 * MIN, 2 * 60 * MIN, 3 * 60 * MIN, 6 * 60 * MIN, 12 * 60 * MIN, 86_400_000, 2 * 86_400_000, 5 * 86_400_000, 7 * 86_400_000];
 

@@ -7,7 +7,8 @@ import type { ChartDataset, ChartOptions } from 'chart.js';
 import { Chart, Decimation, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { withAlpha } from '../shared/color';
 import type { ChartTheme } from '../shared/theme';
-import { formatValue, roundTimeTicks, tickStep } from './chartAxes';
+import { roundTimeTicks, tickStep } from './chartAxes';
+import { formatValue } from '../../src/shared/format';
 import type { ChartView, ForecastView, Unit } from '../../src/shared/protocol/dashboard';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Tooltip, Legend, Decimation);

@@ -1,7 +1,7 @@
 // The Dashboard page. Everything that came from the service is set with textContent, never HTML.
 import { byId, drawnPixels } from '../shared/dom';
 import { onThemeChange, readChartTheme } from '../shared/theme';
-import { formatValue } from './chartAxes';
+import { formatSpan, formatValue } from '../../src/shared/format';
 import { DashboardCharts } from './charts';
 import type { DashboardData, DashboardToHost, HostToDashboard, RangeId, TargetView } from '../../src/shared/protocol/dashboard';
 import { assertNever, isRangeId, LEVEL_VIEW_LABEL } from '../../src/shared/protocol/dashboard';
@@ -96,13 +96,6 @@ function renderTargets(selected: string | null, probing: boolean): void {
   }
 }
 
-function historySpan(fc: NonNullable<DashboardData['forecast']>): string {
-  const ms = (fc.history[fc.history.length - 1]?.x ?? 0) - (fc.history[0]?.x ?? 0);
-  if (ms >= 2 * 86_400_000) return `${Math.round(ms / 86_400_000)} days`;
-  if (ms >= 2 * 3_600_000) return `${Math.round(ms / 3_600_000)} hours`;
-  return `${Math.max(1, Math.round(ms / 60_000))} minutes`;
-}
-
 function canvasFor(id: string): HTMLCanvasElement {
   return byId<HTMLCanvasElement>(`chart-${id}`);
 }
@@ -133,7 +126,7 @@ function renderData(d: DashboardData): number {
   setText(
     'forecast-text',
     fc
-      ? `${fc.label} in ${fc.days} days (linear fit on ${historySpan(fc)} of history): ${formatValue(fc.unit, fc.projection.value)} (${Math.round(fc.projection.confidence * 100)}% interval ${formatValue(fc.unit, fc.projection.lower)} to ${formatValue(fc.unit, fc.projection.upper)}), now ${formatValue(fc.unit, fc.history[fc.history.length - 1]?.y ?? 0)}. ${fc.recommendation}.`
+      ? `${fc.label} in ${fc.days} days (linear fit on ${formatSpan((fc.history[fc.history.length - 1]?.x ?? 0) - (fc.history[0]?.x ?? 0))} of history): ${formatValue(fc.unit, fc.projection.value)} (${Math.round(fc.projection.confidence * 100)}% interval ${formatValue(fc.unit, fc.projection.lower)} to ${formatValue(fc.unit, fc.projection.upper)}), now ${formatValue(fc.unit, fc.history[fc.history.length - 1]?.y ?? 0)}. ${fc.recommendation}.`
       : 'Not enough history for a forecast yet.',
   );
   renderRoutes(routesTable, byId('routes-empty'), d.routes, state.sort);

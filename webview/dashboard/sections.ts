@@ -114,6 +114,6 @@ export function renderEndpoint(body: HTMLTableSectionElement, e: EndpointProbe):
   cell(row, usable ? 'reachable' : e.reachable ? 'answers with an error' : 'not reachable', usable ? 'ok' : 'bad');
   cell(row, e.status !== undefined ? String(e.status) : '—');
   cell(row, e.contentType ?? '—');
-  cell(row, e.latencyMs !== undefined ? `${Math.round(e.latencyMs)} ms` : '—');
+  cell(row, formatMs(e.latencyMs));
   cell(row, e.error ?? '');
 }

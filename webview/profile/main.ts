@@ -8,6 +8,7 @@ import type { FlameMode } from './flame';
 import { FlameGraph } from './flame';
 import type { BenchmarkView, DiffViewData, FunctionRow, HostMessage, ProfileViewData, WebviewMessage } from '../../src/shared/protocol/profile';
 import { assertNever } from '../../src/shared/protocol/profile';
+import { formatMs, formatRate, formatShare, formatSpan } from '../../src/shared/format';
 
 interface VsCodeApi {
   postMessage(m: WebviewMessage): void;
@@ -30,10 +31,9 @@ let sortDesc = true;
 let selected: number | null = null;
 modeSelect.value = saved.mode ?? 'time';
 
-const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
 function weight(v: number, unit: ProfileViewData['unit']): string {
   if (unit === 'samples') return String(Math.round(v));
-  return v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`;
+  return formatMs(v);
 }
 function perCall(r: FunctionRow): number | null {
   return r.calls ? r.total / r.calls : null;
@@ -72,9 +72,9 @@ function renderTable(d: ProfileViewData): string {
     cell(tr, r.name, 'name').title = r.file ? `${r.file}:${r.line}` : r.name;
     cell(tr, r.calls === null ? '—' : String(r.calls), 'num');
     cell(tr, weight(r.self, d.unit), 'num');
-    cell(tr, pct(r.selfShare), 'num');
+    cell(tr, formatShare(r.selfShare), 'num');
     cell(tr, weight(r.total, d.unit), 'num');
-    cell(tr, pct(r.totalShare), 'num');
+    cell(tr, formatShare(r.totalShare), 'num');
     const pc = perCall(r);
     cell(tr, pc === null ? '—' : weight(pc, d.unit), 'num');
     cell(tr, location(r.file, r.line), 'loc');
@@ -105,15 +105,15 @@ function renderBenchmark(b: BenchmarkView | null): void {
   s.hidden = !b;
   s.replaceChildren();
   if (!b) return;
-  const run = b.durationSeconds !== null ? `${b.durationSeconds} s` : `${b.amount} requests`;
+  const run = b.durationSeconds !== null ? formatSpan(b.durationSeconds * 1000) : `${b.amount} requests`;
   s.append(el('h2', { text: `Load: ${b.url} · ${b.connections} connections · ${run}` }));
   const grid = el('div', { className: 'figures' });
   const figures: [string, string][] = [
-    ['p50', `${b.latencyMs.p50.toFixed(1)} ms`],
-    ['p90', `${b.latencyMs.p90.toFixed(1)} ms`],
-    ['p99', `${b.latencyMs.p99.toFixed(1)} ms`],
-    ['max', `${b.latencyMs.max.toFixed(1)} ms`],
-    ['throughput', `${b.requestsPerSec.toFixed(1)} req/s`],
+    ['p50', formatMs(b.latencyMs.p50)],
+    ['p90', formatMs(b.latencyMs.p90)],
+    ['p99', formatMs(b.latencyMs.p99)],
+    ['max', formatMs(b.latencyMs.max)],
+    ['throughput', formatRate(b.requestsPerSec)],
     ['requests', String(b.requests)],
     ['errors', String(b.errors + b.non2xx + b.timeouts)],
   ];
@@ -130,7 +130,7 @@ function renderProfile(d: ProfileViewData, focus: number | null): void {
   byId('functions').hidden = false;
   byId('empty').hidden = true;
   byId('title').textContent = d.title;
-  const parts = [d.samples !== null ? `${d.samples} samples` : '', d.durationMs !== null ? `${(d.durationMs / 1000).toFixed(1)} s` : '', `${d.rows.length} functions`].filter(Boolean);
+  const parts = [d.samples !== null ? `${d.samples} samples` : '', d.durationMs !== null ? formatMs(d.durationMs) : '', `${d.rows.length} functions`].filter(Boolean);
   byId('summary').textContent = parts.join(' · ');
   const w = byId('warnings');
   w.hidden = d.warnings.length === 0;
@@ -165,11 +165,11 @@ function renderDiff(d: DiffViewData): void {
     const tr = body.insertRow();
     tr.className = r.status;
     cell(tr, r.name, 'name');
-    cell(tr, pct(r.beforeSelf), 'num');
-    cell(tr, pct(r.afterSelf), 'num');
+    cell(tr, formatShare(r.beforeSelf), 'num');
+    cell(tr, formatShare(r.afterSelf), 'num');
     cell(tr, `${r.selfDelta >= 0 ? '+' : ''}${(r.selfDelta * 100).toFixed(1)} pp`, 'num');
-    cell(tr, pct(r.beforeTotal), 'num');
-    cell(tr, pct(r.afterTotal), 'num');
+    cell(tr, formatShare(r.beforeTotal), 'num');
+    cell(tr, formatShare(r.afterTotal), 'num');
     cell(tr, r.pValue === null ? '—' : r.pValue < 0.001 ? '<0.001' : r.pValue.toFixed(3), 'num');
     cell(tr, location(r.file, r.line), 'loc');
     tr.addEventListener('click', () => vscode.postMessage({ type: 'openDiffSource', row: i }));
@@ -262,7 +262,7 @@ canvas.addEventListener('mousemove', (e) => {
   const row = r && data ? data.rows.find((x) => x.frame === r.frame) : undefined;
   tip.hidden = !r;
   if (!r || !data) return;
-  tip.textContent = `${data.names[r.frame] ?? ''}${row ? ` · self ${pct(row.selfShare)} · total ${pct(row.totalShare)}` : ''}`;
+  tip.textContent = `${data.names[r.frame] ?? ''}${row ? ` · self ${formatShare(row.selfShare)} · total ${formatShare(row.totalShare)}` : ''}`;
   tip.style.left = `${e.offsetX + 12}px`;
   tip.style.top = `${e.offsetY + canvas.offsetTop + 12}px`;
 });

@@ -15,7 +15,8 @@ import type { Finding } from '../../core/analyzers/types';
 import { severityAtLeast } from '../../core/analyzers/types';
 import type { Snapshot } from '../../core/session/types';
 import { UserError } from '../../core/util/result';
-import { TARGET_FLAGS, TARGET_USAGE, WINDOW_GRACE_MS, fmtMs, nothingCollectedMessage, problemLines, sessionFromArgs } from './report';
+import { TARGET_FLAGS, TARGET_USAGE, WINDOW_GRACE_MS, nothingCollectedMessage, problemLines, sessionFromArgs } from './report';
+import { formatMs } from '../../shared/format';
 import { WindowInterrupt } from '../interrupt';
 import { PROMETHEUS_BOOLEAN_FLAGS, PROMETHEUS_USAGE, PROMETHEUS_VALUED_FLAGS, runPrometheusAnalyze, unusedMetricNames, wantsPrometheus } from './prometheus';
 
@@ -98,7 +99,7 @@ export function liveRunHeading(verb: string, run: LiveRun): string {
   const first = run.snapshots[0]!.time;
   const last = run.snapshots[run.snapshots.length - 1]!.time;
   // After Ctrl-C the window is what was watched, not what --duration asked for.
-  const every = `${run.snapshots.length} snapshots every ${fmtMs(run.intervalMs)}`;
+  const every = `${run.snapshots.length} snapshots every ${formatMs(run.intervalMs)}`;
   if (run.interrupted) return `${verb} ${run.target} for ${Math.round((last - first) / 1000)} s, stopped early (--duration ${run.durationMs / 1000} s; ${every})`;
   return `${verb} ${run.target} for ${run.durationMs / 1000} s (${every})`;
 }

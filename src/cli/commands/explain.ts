@@ -15,7 +15,7 @@ import { runtimeFromFamilies } from '../../core/queries/runtime';
 import type { FindingKind, RuntimeEvidence, StatementReport } from '../../core/queries/types';
 import { FINDING_KINDS } from '../../core/queries/types';
 import { scanWorkspace } from '../../core/queries/workspace';
-import { plural } from '../../core/util/format';
+import { formatMs, plural } from '../../shared/format';
 import { httpRequest } from '../../core/util/http';
 import { UserError } from '../../core/util/result';
 import { parseTarget } from '../../core/util/target';
@@ -67,17 +67,13 @@ async function fetchRuntime(url: string): Promise<{ index?: RuntimeIndex; error?
   return { index: runtimeFromFamilies(parsed.families) };
 }
 
-function ms(n: number): string {
-  return n >= 100 ? `${Math.round(n)} ms` : n >= 1 ? `${n.toFixed(1)} ms` : `${n.toFixed(3)} ms`;
-}
-
 function ratio(n: number): string {
   return `${n >= 10 ? Math.round(n) : Number(n.toPrecision(2))}×`;
 }
 
 function runtimeText(r: RuntimeEvidence): string {
   const volume = r.count !== undefined ? `${r.count.toLocaleString('en-US')} ${r.count === 1 ? 'run' : 'runs'}` : `${r.ratePerSec ?? 0}/s`;
-  return `in the service: ${volume}, avg ${ms(r.avgMs)}${r.p95Ms !== undefined ? `, p95 ${ms(r.p95Ms)}` : ''} (${r.metric})`;
+  return `in the service: ${volume}, avg ${formatMs(r.avgMs)}${r.p95Ms !== undefined ? `, p95 ${formatMs(r.p95Ms)}` : ''} (${r.metric})`;
 }
 
 function human(reports: StatementReport[], io: CliIO): void {
@@ -100,7 +96,7 @@ function human(reports: StatementReport[], io: CliIO): void {
       if (f.suggestion) lines.push(`    → ${f.suggestion}`);
       if (f.whatIf) {
         const w = f.whatIf;
-        lines.push(`    what-if: ${ms(w.beforeMs)} → ${ms(w.afterMs)} (${w.speedup >= 1 ? `${ratio(w.speedup)} faster` : `${ratio(1 / w.speedup)} slower`}, median of ${w.runs})`);
+        lines.push(`    what-if: ${formatMs(w.beforeMs)} → ${formatMs(w.afterMs)} (${w.speedup >= 1 ? `${ratio(w.speedup)} faster` : `${ratio(1 / w.speedup)} slower`}, median of ${w.runs})`);
         lines.push(...formatPlan(w.planAfter).map((l) => `      after: ${l}`));
       }
     }

@@ -6,7 +6,7 @@ import { parseSeriesCsv } from '../../core/analyzers/csvSeries';
 import { DEFAULT_ANALYZER_SETTINGS } from '../../core/analyzers/settings';
 import { forecastSeries } from '../../core/analyzers/trends';
 import { UserError, fileErrorReason } from '../../core/util/result';
-import { plural } from '../../core/util/format';
+import { formatShare, plural } from '../../shared/format';
 import { readUserFile } from '../../core/util/userFile';
 
 const USAGE = `Usage: perflens forecast --input FILE.csv [--days 30] [--time-column NAME|N] [--value-column NAME|N] [--confidence 0.95] [--json]
@@ -75,7 +75,7 @@ export const forecastCommand: CliCommand = {
       `  slope ${g(fc.slope)} per second (${g(fc.slope * 86_400)} per day), R² ${fc.r2.toFixed(4)}${fc.significant ? '' : ' (not significant)'}`,
       `  now (${time(fc.current.atMs)}): ${g(fc.current.value)}`,
       `  in ${plural(days, 'day')} (${time(fc.projection.atMs)}): ${g(fc.projection.value)}  [${Math.round(confidence * 100)}% prediction interval ${g(fc.projection.lower)} … ${g(fc.projection.upper)}]`,
-      `  growth ${(fc.growth * 100).toFixed(1)}%: ${fc.recommendation}`,
+      `  growth ${formatShare(fc.growth)}: ${fc.recommendation}`,
     ].join('\n'));
     return scaleOut ? EXIT_FINDING : EXIT_OK;
   },

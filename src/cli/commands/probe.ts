@@ -6,6 +6,7 @@ import { DEFAULT_HEALTH_PATH, DEFAULT_METRICS_PATH, DEFAULT_PROBE_TIMEOUT_MS, en
 import { connectPolicy } from '../../core/util/connect';
 import { parseTarget } from '../../core/util/target';
 import { UserError } from '../../core/util/result';
+import { formatMs } from '../../shared/format';
 
 const USAGE = `Usage: perflens probe --url URL [--metrics-path /metrics] [--health-path /health] [--timeout 2s] [--allow-remote] [--json]
 
@@ -29,7 +30,7 @@ function row(e: EndpointProbe): string[] {
     e.verdict === 'no-verdict' ? 'no verdict' : e.verdict === 'down' ? 'unhealthy' : endpointOk(e) ? 'ok' : e.reachable ? 'error' : 'unreachable',
     e.status !== undefined ? String(e.status) : '-',
     e.contentType ?? '-',
-    e.latencyMs !== undefined ? `${Math.round(e.latencyMs)} ms` : '-',
+    formatMs(e.latencyMs),
   ];
 }
 

@@ -1,7 +1,8 @@
 import type { CliCommand } from '../command';
 import { flagString, parseArgs } from '../args';
 import { EXIT_FINDING, EXIT_OK } from '../io';
-import { PROFILE_SIZE_FLAG, PROFILE_SIZE_USAGE, fmtLocation, fmtPct, fmtSamples, loadForCli, parsePositiveInt, profileSizeLimit, table } from './profileShared';
+import { PROFILE_SIZE_FLAG, PROFILE_SIZE_USAGE, fmtLocation, loadForCli, parsePositiveInt, profileSizeLimit, table } from './profileShared';
+import { MISSING, formatMs, formatShare, plural } from '../../shared/format';
 import type { FunctionDiff } from '../../core/profiler/diff';
 import { diffProfiles } from '../../core/profiler/diff';
 import { selectProfile } from '../../core/profiler/summary';
@@ -49,7 +50,7 @@ function jsonRow(d: FunctionDiff) {
 }
 
 function signed(v: number): string {
-  return `${v >= 0 ? '+' : '−'}${fmtPct(Math.abs(v))}`;
+  return `${v >= 0 ? '+' : '−'}${formatShare(Math.abs(v))}`;
 }
 
 export const profileDiffCommand: CliCommand = {
@@ -89,7 +90,7 @@ export const profileDiffCommand: CliCommand = {
       return code;
     }
     const describe = (label: string, s: { samples: number | null; totalMs: number | null }) =>
-      `${label}: ${s.samples !== null ? fmtSamples(s.samples) : ''}${s.samples !== null && s.totalMs !== null ? ', ' : ''}${s.totalMs !== null ? `${Math.round(s.totalMs).toLocaleString('en-US')} ms` : ''}`;
+      `${label}: ${s.samples !== null ? plural(s.samples, 'sample') : ''}${s.samples !== null && s.totalMs !== null ? ', ' : ''}${s.totalMs !== null ? formatMs(s.totalMs) : ''}`;
     io.out(`${describe('before', diff.before)}   ${describe('after', diff.after)}   (shares of ${diff.weight})`);
     for (const [title, list] of [['Regressed', regressed], ['Improved', improved]] as const) {
       io.out('');
@@ -100,7 +101,7 @@ export const profileDiffCommand: CliCommand = {
       io.out(`${title}:`);
       const rows = [['self before', 'self after', 'Δ self', 'Δ total', 'p', 'function', 'location']];
       for (const d of list) {
-        rows.push([fmtPct(d.before.selfShare), fmtPct(d.after.selfShare), signed(d.selfDelta), signed(d.totalDelta), d.pValue === null ? '-' : d.pValue < 1e-4 ? '<0.0001' : d.pValue.toFixed(4), d.name, fmtLocation(d.file, d.line, io.cwd)]);
+        rows.push([formatShare(d.before.selfShare), formatShare(d.after.selfShare), signed(d.selfDelta), signed(d.totalDelta), d.pValue === null ? MISSING : d.pValue < 1e-4 ? '<0.0001' : d.pValue.toFixed(4), d.name, fmtLocation(d.file, d.line, io.cwd)]);
       }
       io.out(table(rows, [0, 1, 2, 3, 4]));
     }

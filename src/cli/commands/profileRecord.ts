@@ -4,7 +4,8 @@ import type { CliCommand } from '../command';
 import type { CliIO } from '../io';
 import { flagString, parseArgs, parseDuration, refuseFlags } from '../args';
 import { EXIT_OK } from '../io';
-import { PROFILE_SIZE_FLAG, PROFILE_SIZE_USAGE, fmtLocation, fmtMs, fmtSamples, parsePositiveInt, profileSizeLimit } from './profileShared';
+import { PROFILE_SIZE_FLAG, PROFILE_SIZE_USAGE, fmtLocation, parsePositiveInt, profileSizeLimit } from './profileShared';
+import { formatBytes, formatMs, formatSpan, plural } from '../../shared/format';
 import type { CaptureFacts, KeepFailureKind } from '../../core/profiler/capture/keep';
 import { keepCapture, keepRecordedFile } from '../../core/profiler/capture/keep';
 import { captureNodeProfile, enableInspector, findInspector } from '../../core/profiler/capture/inspector';
@@ -131,7 +132,7 @@ export const profileRecordCommand: CliCommand = {
           addr = parseInspect(flagString(args, 'inspect')!);
           label = `${addr.port}`;
         }
-        if (!args.flags.has('json')) io.err(`Recording ${fmtMs(durationMs)} from the inspector at ${addr.host}:${addr.port}…`);
+        if (!args.flags.has('json')) io.err(`Recording ${formatSpan(durationMs)} from the inspector at ${addr.host}:${addr.port}…`);
         const r = await captureNodeProfile(addr, { durationMs, samplingIntervalUs: intervalUs, signal, connect });
         if (!r.ok) throw new UserError(r.error.message);
         file = outFile('.cpuprofile', label);
@@ -179,9 +180,9 @@ async function report(io: CliIO, json: boolean, file: string, source: 'inspector
     );
     return EXIT_OK;
   }
-  io.out(`Wrote ${file} (${(bytes / 1024).toFixed(0)} KB, ${p.hasSamples ? fmtSamples(p.sampleCount) : 'no samples'}).`);
+  io.out(`Wrote ${file} (${formatBytes(bytes)}, ${p.hasSamples ? plural(p.sampleCount, 'sample') : 'no samples'}).`);
   const where = fmtLocation(top?.file ?? '', top?.line ?? 0, io.cwd);
-  if (top) io.out(`Hottest function: ${top.name}${where ? ` ${where}` : ''} (${top.selfMs !== null ? fmtMs(top.selfMs) : fmtSamples(top.selfSamples ?? 0)} self).`);
+  if (top) io.out(`Hottest function: ${top.name}${where ? ` ${where}` : ''} (${top.selfMs !== null ? formatMs(top.selfMs) : plural(top.selfSamples ?? 0, 'sample')} self).`);
   io.out(`Next: perflens profile summarize ${fmtLocation(file, 0, io.cwd)}`);
   return EXIT_OK;
 }

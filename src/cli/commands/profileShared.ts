@@ -26,21 +26,6 @@ export function profileSizeLimit(args: ParsedArgs): { maxBytes?: number } {
   return mb === undefined ? {} : { maxBytes: Math.floor(mb * 1024 * 1024) };
 }
 
-/** Formats milliseconds for tables: 1234.5 → "1,234.5 ms"; null → "-". */
-export function fmtMs(v: number | null): string {
-  if (v === null) return '-';
-  return `${v.toLocaleString('en-US', { maximumFractionDigits: v >= 100 ? 0 : 1 })} ms`;
-}
-
-/** "1 sample", "2,310 samples". */
-export function fmtSamples(n: number): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? 'sample' : 'samples'}`;
-}
-
-export function fmtPct(v: number): string {
-  return `${(v * 100).toFixed(1)}%`;
-}
-
 /** A function's place for humans: file:line relative to the working folder when inside it. */
 export function fmtLocation(file: string, line: number, cwd: string): string {
   if (!file) return '';

@@ -1,7 +1,8 @@
 import type { CliCommand } from '../command';
 import { flagString, parseArgs, refuseFlags } from '../args';
 import { EXIT_OK } from '../io';
-import { PROFILE_SIZE_FLAG, PROFILE_SIZE_USAGE, fmtLocation, fmtMs, fmtSamples, loadForCli, parsePositiveInt, profileSizeLimit, table } from './profileShared';
+import { PROFILE_SIZE_FLAG, PROFILE_SIZE_USAGE, fmtLocation, loadForCli, parsePositiveInt, profileSizeLimit, table } from './profileShared';
+import { MISSING, formatMs, plural } from '../../shared/format';
 import { FORMAT_LABELS } from '../../core/profiler/formats/types';
 import type { SortKey } from '../../core/profiler/model';
 import { summarizeProfile } from '../../core/profiler/summary';
@@ -55,8 +56,8 @@ export const profileSummarizeCommand: CliCommand = {
       FORMAT_LABELS[summary.format],
       // With --profile N the numbers that follow are that profile's, not the file's sum.
       profile !== 'all' && summary.profiles > 1 ? `profile ${profile} of ${summary.profiles}` : summary.profiles === 1 ? '1 profile' : `${summary.profiles} profiles summed`,
-      summary.samples !== null ? fmtSamples(summary.samples) : undefined,
-      summary.durationMs !== null ? fmtMs(summary.durationMs) : undefined,
+      summary.samples !== null ? plural(summary.samples, 'sample') : undefined,
+      summary.durationMs !== null ? formatMs(summary.durationMs) : undefined,
     ].filter(Boolean);
     io.out(head.join(' · '));
     for (const w of summary.warnings) io.out(`note: ${w}`);
@@ -65,8 +66,8 @@ export const profileSummarizeCommand: CliCommand = {
     const rows = [[hasTime ? 'self' : 'self samples', hasTime ? 'total' : 'total samples', ...(hasCalls ? ['calls'] : []), 'function', 'location']];
     for (const f of summary.functions) {
       rows.push([
-        hasTime ? fmtMs(f.selfMs) : String(f.selfSamples ?? '-'),
-        hasTime ? fmtMs(f.totalMs) : String(f.totalSamples ?? '-'),
+        hasTime ? formatMs(f.selfMs ?? undefined) : String(f.selfSamples ?? MISSING),
+        hasTime ? formatMs(f.totalMs ?? undefined) : String(f.totalSamples ?? MISSING),
         ...(hasCalls ? [String(f.calls ?? '')] : []),
         f.name,
         fmtLocation(f.file, f.line, io.cwd),

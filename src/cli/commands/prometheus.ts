@@ -26,6 +26,7 @@ import { analyzeSnapshots } from '../../core/analyzers/analyze';
 import type { AnalyzerSettingsInput } from '../../core/analyzers/settings';
 import type { Finding } from '../../core/analyzers/types';
 import { severityAtLeast } from '../../core/analyzers/types';
+import { MISSING, formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../../shared/format';
 
 /** Flags to add to a command's FlagSpec so it accepts a Prometheus server as its source. */
 export const PROMETHEUS_VALUED_FLAGS = ['prometheus', 'selector', 'query-timeout', 'metric-names'] as const;
@@ -124,8 +125,8 @@ export function reportSnapshots(report: PrometheusReport): Snapshot[] {
   return [...report.history, report.summary];
 }
 
-const num = (v: number | undefined, digits = 1) => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(digits));
-const pct = (v: number | undefined) => (v === undefined ? '-' : `${(v * 100).toFixed(1)}%`);
+/** A count as it is, or the shared mark for a missing value. */
+const count = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? MISSING : String(v));
 const time = (ms: number) => new Date(ms).toISOString().slice(11, 19);
 
 function table(rows: string[][]): string[] {
@@ -134,11 +135,11 @@ function table(rows: string[][]): string[] {
 }
 
 function routeRows(routes: RouteStats[]): string[][] {
-  return routes.map((r) => [`${r.method ? r.method + ' ' : ''}${r.route}`, num(r.requestRate, 2), pct(r.errorRate), num(r.avgMs), num(r.p50Ms), num(r.p95Ms), num(r.p99Ms)]);
+  return routes.map((r) => [`${r.method ? r.method + ' ' : ''}${r.route}`, formatRate(r.requestRate), formatShare(r.errorRate), formatMs(r.avgMs), formatMs(r.p50Ms), formatMs(r.p95Ms), formatMs(r.p99Ms)]);
 }
 
 function instanceRows(list: InstanceStats[]): string[][] {
-  return list.map((i) => [i.instance, i.up ? 'up' : 'DOWN', num(i.requestRate, 2), pct(i.errorRate), num(i.p95Ms), num(i.cpuPercent), i.rssBytes === undefined ? '-' : num(i.rssBytes / 1048576)]);
+  return list.map((i) => [i.instance, i.up ? 'up' : 'DOWN', formatRate(i.requestRate), formatShare(i.errorRate), formatMs(i.p95Ms), formatPercent(i.cpuPercent), formatBytes(i.rssBytes)]);
 }
 
 function alertLine(a: ServerAlert): string {
@@ -160,23 +161,23 @@ export function formatPrometheusReport(r: PrometheusReport): string {
   ];
   for (const reason of s.health?.reasons ?? []) lines.push(`  ${reason}`);
   if (s.http) {
-    lines.push('', `Requests ${num(s.http.requestRate, 2)}/s  errors ${pct(s.http.errorRate)}  avg ${num(s.http.avgMs)} ms  p50 ${num(s.http.p50Ms)}  p95 ${num(s.http.p95Ms)}  p99 ${num(s.http.p99Ms)} ms`);
-    if (s.http.routes.length) lines.push('', ...table([['route', 'req/s', 'errors', 'avg ms', 'p50', 'p95', 'p99'], ...routeRows(s.http.routes)]));
+    lines.push('', `Requests ${formatRate(s.http.requestRate)}  errors ${formatShare(s.http.errorRate)}  avg ${formatMs(s.http.avgMs)}  p50 ${formatMs(s.http.p50Ms)}  p95 ${formatMs(s.http.p95Ms)}  p99 ${formatMs(s.http.p99Ms)}`);
+    if (s.http.routes.length) lines.push('', ...table([['route', 'rate', 'errors', 'avg', 'p50', 'p95', 'p99'], ...routeRows(s.http.routes)]));
   }
   const instances = s.instances ?? [];
   lines.push('', `Instances (${instances.length})`);
-  if (instances.length) lines.push(...table([['instance', 'state', 'req/s', 'errors', 'p95 ms', 'cpu %', 'rss MB'], ...instanceRows(instances)]));
+  if (instances.length) lines.push(...table([['instance', 'state', 'rate', 'errors', 'p95', 'cpu', 'rss'], ...instanceRows(instances)]));
   if (s.pools?.length) {
     lines.push('', 'Pools');
-    lines.push(...table([['pool', 'size', 'active', 'idle', 'pending', 'acquire/s', 'wait p95 ms', 'hold ms'], ...s.pools.map((p) => [p.name ?? '-', num(p.size, 0), num(p.active, 0), num(p.idle, 0), num(p.pending, 0), num(p.acquireRate, 2), num(p.acquireWaitP95Ms, 2), num(p.holdTimeMs)])]));
+    lines.push(...table([['pool', 'size', 'active', 'idle', 'pending', 'acquires', 'wait p95', 'hold'], ...s.pools.map((p) => [p.name ?? MISSING, count(p.size), count(p.active), count(p.idle), count(p.pending), formatRate(p.acquireRate), formatMs(p.acquireWaitP95Ms), formatMs(p.holdTimeMs)])]));
   }
   if (s.caches?.length) {
     lines.push('', 'Caches');
-    lines.push(...table([['cache', 'hit rate', 'hits/s', 'misses/s', 'evictions/s', 'size', 'max'], ...s.caches.map((c) => [c.name ?? '-', pct(c.hitRate), num(c.hitsPerSec, 2), num(c.missesPerSec, 2), num(c.evictionsPerSec, 2), num(c.size, 0), num(c.maxSize, 0)])]));
+    lines.push(...table([['cache', 'hit rate', 'hits', 'misses', 'evictions', 'size', 'max'], ...s.caches.map((c) => [c.name ?? MISSING, formatShare(c.hitRate), formatRate(c.hitsPerSec), formatRate(c.missesPerSec), formatRate(c.evictionsPerSec), count(c.size), count(c.maxSize)])]));
   }
   if (s.queries?.length) {
     lines.push('', 'Queries (top 5 by rate, all instances)');
-    lines.push(...table([['rate/s', 'avg ms', 'p95 ms', 'statement'], ...s.queries.slice(0, 5).map((q) => [num(q.rate, 2), num(q.avgMs, 2), num(q.p95Ms, 2), (q.statement ? `${q.statement}: ` : '') + q.query.replace(/\s+/g, ' ').slice(0, 80)])]));
+    lines.push(...table([['rate', 'avg', 'p95', 'statement'], ...s.queries.slice(0, 5).map((q) => [formatRate(q.rate), formatMs(q.avgMs), formatMs(q.p95Ms), (q.statement ? `${q.statement}: ` : '') + q.query.replace(/\s+/g, ' ').slice(0, 80)])]));
   }
   const alerts = s.serverAlerts ?? [];
   lines.push('', alerts.length ? `Server alerts (${alerts.length})` : 'Server alerts: none pending or firing');

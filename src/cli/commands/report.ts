@@ -10,7 +10,7 @@ import type { SessionSummary } from '../../core/session/summary';
 import { summarizeErrors, summarizeSnapshots } from '../../core/session/summary';
 import type { HealthState, Snapshot } from '../../core/session/types';
 import { openHistoryStore } from '../../core/store';
-import { formatMs, plural } from '../../core/util/format';
+import { MISSING, formatBytes, formatMs, formatPercent, formatRate, formatShare, plural } from '../../shared/format';
 import { UserError } from '../../core/util/result';
 import { WindowInterrupt } from '../interrupt';
 import { PROMETHEUS_BOOLEAN_FLAGS, PROMETHEUS_USAGE, PROMETHEUS_VALUED_FLAGS, metricNameOverrides, runPrometheusReport, unusedMetricNames, wantsPrometheus } from './prometheus';
@@ -116,20 +116,6 @@ export async function collectWindow(session: AttachSession, durationMs: number, 
   return snaps;
 }
 
-export const fmtMs = (v: number | undefined): string => (v === undefined ? '-' : formatMs(v));
-export const fmtRate = (v: number | undefined): string => (v === undefined ? '-' : `${v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1)}/s`);
-export const fmtPct = (v: number | undefined): string => (v === undefined ? '-' : `${(v * 100).toFixed(1)}%`);
-export function fmtBytes(v: number | undefined): string {
-  if (v === undefined) return '-';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v >= 100 || i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
-}
-
 export function table(rows: string[][]): string[] {
   if (rows.length === 0) return [];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
@@ -138,39 +124,39 @@ export function table(rows: string[][]): string[] {
 
 /** The human-readable report. */
 export function reportLines(s: SessionSummary, intervalMs: number): string[] {
-  const lines = [`PerfLens report for ${s.target}: ${(s.window.durationMs / 1000).toFixed(0)} s, ${s.snapshots} snapshots every ${fmtMs(intervalMs)}`, ''];
+  const lines = [`PerfLens report for ${s.target}: ${(s.window.durationMs / 1000).toFixed(0)} s, ${s.snapshots} snapshots every ${formatMs(intervalMs)}`, ''];
   if (s.health) {
     const seen = Object.entries(s.health.statesSeen).map(([k, n]) => `${healthStateLabel(k as HealthState)} ×${n}`).join(', ');
     lines.push(`Health   ${healthStateLabel(s.health.state)}${s.health.reasons.length ? `: ${s.health.reasons.join('; ')}` : ''}  (seen: ${seen})`);
   }
   if (s.http) {
     const h = s.http;
-    lines.push(`HTTP     ${fmtRate(h.requestRate)} (${plural(h.requests, 'request')}), errors ${fmtPct(h.errorRate)}, avg ${fmtMs(h.avgMs)}, p50 ${fmtMs(h.p50Ms)}, p95 ${fmtMs(h.p95Ms)}, p99 ${fmtMs(h.p99Ms)}`);
+    lines.push(`HTTP     ${formatRate(h.requestRate)} (${plural(h.requests, 'request')}), errors ${formatShare(h.errorRate)}, avg ${formatMs(h.avgMs)}, p50 ${formatMs(h.p50Ms)}, p95 ${formatMs(h.p95Ms)}, p99 ${formatMs(h.p99Ms)}`);
     if (h.routes.length) {
       lines.push('');
-      lines.push(...table([['  ROUTE', 'RATE', 'ERRORS', 'AVG', 'P50', 'P95', 'P99'], ...h.routes.map((r) => [`  ${r.method ? r.method + ' ' : ''}${r.route}`, fmtRate(r.requestRate), fmtPct(r.errorRate), fmtMs(r.avgMs), fmtMs(r.p50Ms), fmtMs(r.p95Ms), fmtMs(r.p99Ms)])]));
+      lines.push(...table([['  ROUTE', 'RATE', 'ERRORS', 'AVG', 'P50', 'P95', 'P99'], ...h.routes.map((r) => [`  ${r.method ? r.method + ' ' : ''}${r.route}`, formatRate(r.requestRate), formatShare(r.errorRate), formatMs(r.avgMs), formatMs(r.p50Ms), formatMs(r.p95Ms), formatMs(r.p99Ms)])]));
       lines.push('');
     }
   } else {
     lines.push('HTTP     no request metrics (none recognised, or fewer than two scrapes succeeded)');
   }
   for (const p of s.pools ?? []) {
-    lines.push(`Pool     ${p.name ? p.name + ': ' : ''}size ${p.size ?? '-'}${p.max !== undefined ? `/${p.max}` : ''}, active ${p.active ?? '-'}, idle ${p.idle ?? '-'}, pending ${p.pending ?? '-'}, acquires ${fmtRate(p.acquireRate)}, wait p95 ${fmtMs(p.acquireWaitP95Ms)}, hold ${fmtMs(p.holdTimeMs)}`);
+    lines.push(`Pool     ${p.name ? p.name + ': ' : ''}size ${p.size ?? MISSING}${p.max !== undefined ? `/${p.max}` : ''}, active ${p.active ?? MISSING}, idle ${p.idle ?? MISSING}, pending ${p.pending ?? MISSING}, acquires ${formatRate(p.acquireRate)}, wait p95 ${formatMs(p.acquireWaitP95Ms)}, hold ${formatMs(p.holdTimeMs)}`);
   }
   for (const c of s.caches ?? []) {
-    lines.push(`Cache    ${c.name ? c.name + ': ' : ''}hit rate ${fmtPct(c.hitRate)}, size ${c.size ?? '-'}${c.maxSize !== undefined ? `/${c.maxSize}` : ''}, evictions ${fmtRate(c.evictionsPerSec)}, memory ${fmtBytes(c.memoryBytes)}`);
+    lines.push(`Cache    ${c.name ? c.name + ': ' : ''}hit rate ${formatShare(c.hitRate)}, size ${c.size ?? MISSING}${c.maxSize !== undefined ? `/${c.maxSize}` : ''}, evictions ${formatRate(c.evictionsPerSec)}, memory ${formatBytes(c.memoryBytes)}`);
   }
   if (s.queries?.length) {
     lines.push('Queries  (top 5 by rate)');
-    lines.push(...table(s.queries.slice(0, 5).map((q) => [`  ${fmtRate(q.rate)}`, `avg ${fmtMs(q.avgMs)}`, `p95 ${fmtMs(q.p95Ms)}`, (q.statement ?? q.query).replace(/\s+/g, ' ').slice(0, 80)])));
+    lines.push(...table(s.queries.slice(0, 5).map((q) => [`  ${formatRate(q.rate)}`, `avg ${formatMs(q.avgMs)}`, `p95 ${formatMs(q.p95Ms)}`, (q.statement ?? q.query).replace(/\s+/g, ' ').slice(0, 80)])));
   }
   if (s.process) {
     const p = s.process;
-    lines.push(`Process  pid ${p.pid}: CPU ${p.cpuPercentAvg.toFixed(1)}% avg (max ${p.cpuPercentMax.toFixed(1)}%), RSS ${fmtBytes(p.rssBytes)} (max ${fmtBytes(p.rssBytesMax)})${p.heapUsedBytes !== undefined ? `, heap ${fmtBytes(p.heapUsedBytes)}` : ''}${p.openConnections !== undefined ? `, ${p.openConnections} TCP connections` : ''}`);
+    lines.push(`Process  pid ${p.pid}: CPU ${formatPercent(p.cpuPercentAvg)} avg (max ${formatPercent(p.cpuPercentMax)}), RSS ${formatBytes(p.rssBytes)} (max ${formatBytes(p.rssBytesMax)})${p.heapUsedBytes !== undefined ? `, heap ${formatBytes(p.heapUsedBytes)}` : ''}${p.openConnections !== undefined ? `, ${p.openConnections} TCP connections` : ''}`);
   }
   if (s.system) {
     const y = s.system;
-    lines.push(`System   CPU ${y.cpuPercent.toFixed(1)}%, memory ${fmtBytes(y.memUsedBytes)} of ${fmtBytes(y.memTotalBytes)}${y.diskTotalBytes ? `, disk ${fmtBytes(y.diskUsedBytes)} of ${fmtBytes(y.diskTotalBytes)}` : ''}${y.netRxBytesPerSec !== undefined ? `, network in ${fmtBytes(y.netRxBytesPerSec)}/s out ${fmtBytes(y.netTxBytesPerSec)}/s` : ''}`);
+    lines.push(`System   CPU ${formatPercent(y.cpuPercent)}, memory ${formatBytes(y.memUsedBytes)} of ${formatBytes(y.memTotalBytes)}${y.diskTotalBytes ? `, disk ${formatBytes(y.diskUsedBytes)} of ${formatBytes(y.diskTotalBytes)}` : ''}${y.netRxBytesPerSec !== undefined ? `, network in ${formatBytes(y.netRxBytesPerSec)}/s out ${formatBytes(y.netTxBytesPerSec)}/s` : ''}`);
   }
   if (s.presets && Object.keys(s.presets).length) {
     lines.push('', 'Metrics read (concept → metric (preset)):');

@@ -6,7 +6,8 @@ import { healthStateLabel } from '../../core/collectors/health';
 import type { Snapshot } from '../../core/session/types';
 import { UserError } from '../../core/util/result';
 import { unusedMetricNames } from './prometheus';
-import { TARGET_FLAGS, TARGET_USAGE, WINDOW_GRACE_MS, fmtBytes, fmtMs, fmtPct, fmtRate, intervalFlag, sessionFromArgs, table } from './report';
+import { TARGET_FLAGS, TARGET_USAGE, WINDOW_GRACE_MS, intervalFlag, sessionFromArgs, table } from './report';
+import { MISSING, formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../../shared/format';
 
 function clock(t: number): string {
   return new Date(t).toISOString().slice(11, 19);
@@ -16,11 +17,11 @@ function clock(t: number): string {
 export function snapshotLine(s: Snapshot): string {
   const parts = [clock(s.time)];
   if (s.health) parts.push(`health=${s.health.state}`);
-  if (s.http) parts.push(`rate=${fmtRate(s.http.requestRate)}`, `errors=${fmtPct(s.http.errorRate)}`, `p50=${fmtMs(s.http.p50Ms)}`, `p95=${fmtMs(s.http.p95Ms)}`, `p99=${fmtMs(s.http.p99Ms)}`);
-  for (const p of s.pools ?? []) parts.push(`pool${p.name ? ':' + p.name : ''}=${p.active ?? '-'}/${p.size ?? '-'} pending=${p.pending ?? '-'}`);
-  for (const c of s.caches ?? []) parts.push(`cache${c.name ? ':' + c.name : ''}=${fmtPct(c.hitRate)}`);
-  if (s.process) parts.push(`cpu=${s.process.cpuPercent.toFixed(1)}%`, `rss=${fmtBytes(s.process.rssBytes)}`);
-  if (s.system) parts.push(`sys.cpu=${s.system.cpuPercent.toFixed(0)}%`);
+  if (s.http) parts.push(`rate=${formatRate(s.http.requestRate)}`, `errors=${formatShare(s.http.errorRate)}`, `p50=${formatMs(s.http.p50Ms)}`, `p95=${formatMs(s.http.p95Ms)}`, `p99=${formatMs(s.http.p99Ms)}`);
+  for (const p of s.pools ?? []) parts.push(`pool${p.name ? ':' + p.name : ''}=${p.active ?? MISSING}/${p.size ?? MISSING} pending=${p.pending ?? MISSING}`);
+  for (const c of s.caches ?? []) parts.push(`cache${c.name ? ':' + c.name : ''}=${formatShare(c.hitRate)}`);
+  if (s.process) parts.push(`cpu=${formatPercent(s.process.cpuPercent)}`, `rss=${formatBytes(s.process.rssBytes)}`);
+  if (s.system) parts.push(`sys.cpu=${formatPercent(s.system.cpuPercent, 0)}`);
   for (const e of s.errors) parts.push(`[${e.source}: ${e.kind}]`);
   return parts.join('  ');
 }
@@ -31,18 +32,18 @@ export function snapshotTable(s: Snapshot, target: string): string {
   const h = s.health;
   lines.push(`Health  ${h ? healthStateLabel(h.state) + (h.reasons.length ? ': ' + h.reasons.join('; ') : '') : '-'}`);
   if (s.http) {
-    lines.push(`HTTP    ${fmtRate(s.http.requestRate)}  errors ${fmtPct(s.http.errorRate)}  avg ${fmtMs(s.http.avgMs)}  p50 ${fmtMs(s.http.p50Ms)}  p95 ${fmtMs(s.http.p95Ms)}  p99 ${fmtMs(s.http.p99Ms)}`, '');
+    lines.push(`HTTP    ${formatRate(s.http.requestRate)}  errors ${formatShare(s.http.errorRate)}  avg ${formatMs(s.http.avgMs)}  p50 ${formatMs(s.http.p50Ms)}  p95 ${formatMs(s.http.p95Ms)}  p99 ${formatMs(s.http.p99Ms)}`, '');
     // The same columns as perflens report's route table.
-    const rows = s.http.routes.slice(0, 15).map((r) => [`  ${r.method ? r.method + ' ' : ''}${r.route}`, fmtRate(r.requestRate), fmtPct(r.errorRate), fmtMs(r.avgMs), fmtMs(r.p50Ms), fmtMs(r.p95Ms), fmtMs(r.p99Ms)]);
+    const rows = s.http.routes.slice(0, 15).map((r) => [`  ${r.method ? r.method + ' ' : ''}${r.route}`, formatRate(r.requestRate), formatShare(r.errorRate), formatMs(r.avgMs), formatMs(r.p50Ms), formatMs(r.p95Ms), formatMs(r.p99Ms)]);
     lines.push(...table([['  ROUTE', 'RATE', 'ERRORS', 'AVG', 'P50', 'P95', 'P99'], ...rows]), '');
   } else {
     lines.push('HTTP    (waiting for a second scrape)');
   }
-  for (const p of s.pools ?? []) lines.push(`Pool    ${p.name ? p.name + ' ' : ''}active ${p.active ?? '-'}/${p.size ?? '-'}  idle ${p.idle ?? '-'}  pending ${p.pending ?? '-'}  wait p95 ${fmtMs(p.acquireWaitP95Ms)}`);
-  for (const c of s.caches ?? []) lines.push(`Cache   ${c.name ? c.name + ' ' : ''}hit rate ${fmtPct(c.hitRate)}  size ${c.size ?? '-'}${c.maxSize !== undefined ? '/' + c.maxSize : ''}  evictions ${fmtRate(c.evictionsPerSec)}`);
+  for (const p of s.pools ?? []) lines.push(`Pool    ${p.name ? p.name + ' ' : ''}active ${p.active ?? MISSING}/${p.size ?? MISSING}  idle ${p.idle ?? MISSING}  pending ${p.pending ?? MISSING}  wait p95 ${formatMs(p.acquireWaitP95Ms)}`);
+  for (const c of s.caches ?? []) lines.push(`Cache   ${c.name ? c.name + ' ' : ''}hit rate ${formatShare(c.hitRate)}  size ${c.size ?? MISSING}${c.maxSize !== undefined ? '/' + c.maxSize : ''}  evictions ${formatRate(c.evictionsPerSec)}`);
   const p = s.process;
-  if (p) lines.push(`Process pid ${p.pid}  CPU ${p.cpuPercent.toFixed(1)}%  RSS ${fmtBytes(p.rssBytes)}${p.heapUsedBytes !== undefined ? `  heap ${fmtBytes(p.heapUsedBytes)}` : ''}${p.openConnections !== undefined ? `  ${p.openConnections} TCP connections` : ''}`);
-  if (s.system) lines.push(`System  CPU ${s.system.cpuPercent.toFixed(1)}%  memory ${fmtBytes(s.system.memUsedBytes)} of ${fmtBytes(s.system.memTotalBytes)}`);
+  if (p) lines.push(`Process pid ${p.pid}  CPU ${formatPercent(p.cpuPercent)}  RSS ${formatBytes(p.rssBytes)}${p.heapUsedBytes !== undefined ? `  heap ${formatBytes(p.heapUsedBytes)}` : ''}${p.openConnections !== undefined ? `  ${p.openConnections} TCP connections` : ''}`);
+  if (s.system) lines.push(`System  CPU ${formatPercent(s.system.cpuPercent)}  memory ${formatBytes(s.system.memUsedBytes)} of ${formatBytes(s.system.memTotalBytes)}`);
   if (s.errors.length) lines.push('', ...s.errors.map((e) => `! ${e.source}/${e.kind}: ${e.message}`));
   return lines.join('\n');
 }

@@ -1,10 +1,10 @@
 import type { Snapshot } from '../session/types';
-import { formatMs } from '../util/format';
+import { formatMs, formatShare } from '../../shared/format';
 import { mean } from '../util/stats';
 import type { AnalyzerSettings } from './settings';
 import { DEFAULT_ANALYZER_SETTINGS } from './settings';
 import type { Finding } from './types';
-import { pct, round } from './types';
+import { round } from './types';
 
 /** The order slow responses are diagnosed in: database, cache misses, CPU, then network/external. */
 export type BottleneckCause = 'database' | 'cache' | 'cpu' | 'external';
@@ -100,7 +100,7 @@ function detectCauses(snapshots: readonly Snapshot[], st: AnalyzerSettings['bott
     // The text names only what crossed its threshold; the numbers keep everything measured.
     const parts: string[] = [];
     if (slowest && slowest.avgMs! > limitMs) parts.push(`slowest statement averages ${round(slowest.avgMs!, 1)} ms (threshold ${limitMs} ms)`);
-    if (dbShare !== undefined && dbShare >= st.dbTimeShare) parts.push(`${pct(dbShare)} of service time is spent in queries (threshold ${pct(st.dbTimeShare, 0)})`);
+    if (dbShare !== undefined && dbShare >= st.dbTimeShare) parts.push(`${formatShare(dbShare)} of service time is spent in queries (threshold ${formatShare(st.dbTimeShare, 0)})`);
     if (poolPending > 0) parts.push(`on average ${round(poolPending, 2)} requests wait for a pooled connection`);
     parts[0] = parts[0]![0]!.toUpperCase() + parts[0]!.slice(1);
     causes.push({
@@ -130,7 +130,7 @@ function detectCauses(snapshots: readonly Snapshot[], st: AnalyzerSettings['bott
     causes.push({
       cause: 'cache', score: (1 - hitRate) / st.cacheMissRate, title: 'High cache miss rate',
       numbers: { cacheMissRate: round(1 - hitRate, 4), threshold: st.cacheMissRate },
-      text: `${pct(1 - hitRate)} of cache lookups miss (threshold ${pct(st.cacheMissRate, 0)}), so most requests pay the full cost.`,
+      text: `${formatShare(1 - hitRate)} of cache lookups miss (threshold ${formatShare(st.cacheMissRate, 0)}), so most requests pay the full cost.`,
       recommendation: 'Review the caching strategy: see the cache findings for TTL and size.',
     });
   }

@@ -7,6 +7,7 @@ import type { Snapshot } from '../session/types';
 import type { Result } from '../util/result';
 import { fail, ok } from '../util/result';
 import { mean } from '../util/stats';
+import { formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../../shared/format';
 
 export type BudgetMetric = 'p50' | 'p90' | 'p95' | 'p99' | 'avg' | 'error_rate' | 'rss' | 'heap' | 'cpu' | 'rps';
 type Kind = 'latency' | 'ratio' | 'bytes' | 'percent' | 'rate';
@@ -153,15 +154,15 @@ export function measureBudgetMetric(metric: BudgetMetric, snapshots: readonly Sn
 export function formatBudgetValue(metric: BudgetMetric, v: number): string {
   switch (METRICS[metric].kind) {
     case 'latency':
-      return v >= 1000 ? `${(v / 1000).toFixed(3)} s` : `${v.toFixed(1)} ms`;
+      return formatMs(v);
     case 'ratio':
-      return `${(v * 100).toFixed(2)}%`;
+      return formatShare(v, 2);
     case 'bytes':
-      return `${(v / 1024 ** 2).toFixed(1)} MB`;
+      return formatBytes(v);
     case 'percent':
-      return `${v.toFixed(1)}%`;
+      return formatPercent(v);
     case 'rate':
-      return `${v.toFixed(2)} req/s`;
+      return formatRate(v, 'req');
   }
 }
 

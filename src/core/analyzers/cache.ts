@@ -3,7 +3,8 @@ import { mean, theilSenFit } from '../util/stats';
 import type { AnalyzerSettings } from './settings';
 import { DEFAULT_ANALYZER_SETTINGS } from './settings';
 import type { Finding } from './types';
-import { pct, round } from './types';
+import { round } from './types';
+import { formatBytes, formatShare } from '../../shared/format';
 
 interface CacheSample {
   t: number;
@@ -91,7 +92,7 @@ export function analyzeCaches(snapshots: readonly Snapshot[], settings: Analyzer
           title: `Cache "${name}" is warming up (cold start)`,
           evidence: {
             window, numbers,
-            text: `hit rate rose from ${pct(early)} to ${pct(recent)} (${round(trendPerMin * 100, 2)} points/min); the window average ${pct(overall)} is below ${pct(min, 0)} only because the cache started empty.`,
+            text: `hit rate rose from ${formatShare(early)} to ${formatShare(recent)} (${round(trendPerMin * 100, 2)} points/min); the window average ${formatShare(overall)} is below ${formatShare(min, 0)} only because the cache started empty.`,
           },
           recommendation: 'No change needed. If cold starts hurt after deploys, pre-warm the hottest keys at startup.',
         });
@@ -104,22 +105,22 @@ export function analyzeCaches(snapshots: readonly Snapshot[], settings: Analyzer
           // A cache configured to hold nothing misses every lookup: TTL advice would be beside the point.
           recommendation = 'The cache holds no entries (its maximum size is 0), so every lookup misses: give it room (a max size of at least the number of hot keys), or remove the lookups if it is disabled on purpose.';
         } else if (full) {
-          recommendation = `The cache is full (${pct(fill)}) and evicts ${round(evictions, 2)} entries/s, so entries leave before they are reused: raise maxSize above ${maxSize}, then check that evictions fall and the hit rate (${pct(recent)}) rises.`;
+          recommendation = `The cache is full (${formatShare(fill)}) and evicts ${round(evictions, 2)} entries/s, so entries leave before they are reused: raise maxSize above ${maxSize}, then check that evictions fall and the hit rate (${formatShare(recent)}) rises.`;
         } else {
-          const why = fill !== undefined ? `Misses are not caused by evictions (cache ${pct(fill)} full)` : 'Misses are not explained by the cache being full';
+          const why = fill !== undefined ? `Misses are not caused by evictions (cache ${formatShare(fill)} full)` : 'Misses are not explained by the cache being full';
           recommendation = `${why}: entries expire before they are reused, or keys are rarely repeated. Lengthen the TTL of hot keys, and check that cache keys do not include per-request values.`;
         }
         findings.push({
           id: `cache.lowHitRate:${name}`, analyzer: 'cache', severity: recent < min / 2 ? 'critical' : 'warning', target: name,
-          title: `Cache "${name}" hit rate ${pct(recent)} is below ${pct(min, 0)}`,
-          evidence: { window, numbers, text: `hit rate ${pct(recent)} over the last quarter of the window (${pct(overall)} overall), threshold ${pct(min, 0)}.` },
+          title: `Cache "${name}" hit rate ${formatShare(recent)} is below ${formatShare(min, 0)}`,
+          evidence: { window, numbers, text: `hit rate ${formatShare(recent)} over the last quarter of the window (${formatShare(overall)} overall), threshold ${formatShare(min, 0)}.` },
           recommendation,
         });
       } else if (trend && trendPerMin * spanMin < -0.1) {
         findings.push({
           id: `cache.hitRateFalling:${name}`, analyzer: 'cache', severity: 'warning', target: name,
           title: `Cache "${name}" hit rate is falling`,
-          evidence: { window, numbers, text: `hit rate fell ${round(-trendPerMin * spanMin * 100, 1)} points over ${round(spanMin, 1)} min (now ${pct(recent)}).` },
+          evidence: { window, numbers, text: `hit rate fell ${round(-trendPerMin * spanMin * 100, 1)} points over ${round(spanMin, 1)} min (now ${formatShare(recent)}).` },
           recommendation: 'The working set is outgrowing the cache or keys changed: compare the eviction rate and key patterns with before the drop.',
         });
       }
@@ -134,14 +135,14 @@ export function analyzeCaches(snapshots: readonly Snapshot[], settings: Analyzer
         const fitEntries = perEntry ? Math.floor((settings.maxMemoryShare * last.s.memoryLimit!) / perEntry) : undefined;
         findings.push({
           id: `cache.memory:${name}`, analyzer: 'cache', severity: last.share > 0.95 ? 'critical' : 'warning', target: name,
-          title: `Cache "${name}" uses ${pct(last.share)} of its memory limit`,
+          title: `Cache "${name}" uses ${formatShare(last.share)} of its memory limit`,
           evidence: {
             window,
             numbers: { ...numbers, memoryBytes: last.s.memory!, memoryLimitBytes: last.s.memoryLimit!, memoryShare: round(last.share, 4), threshold: settings.maxMemoryShare, ...(fitEntries !== undefined ? { maxEntriesUnderThreshold: fitEntries } : {}) },
-            text: `${round(last.s.memory! / 1048576, 1)} MB of ${round(last.s.memoryLimit! / 1048576, 1)} MB (threshold ${pct(settings.maxMemoryShare, 0)}).`,
+            text: `${formatBytes(last.s.memory)} of ${formatBytes(last.s.memoryLimit)} (threshold ${formatShare(settings.maxMemoryShare, 0)}).`,
           },
           recommendation: fitEntries !== undefined
-            ? `At ${Math.round(perEntry!)} bytes per entry, cap the cache at ${fitEntries} entries to stay under ${pct(settings.maxMemoryShare, 0)} of the limit, or raise the limit.`
+            ? `At ${Math.round(perEntry!)} bytes per entry, cap the cache at ${fitEntries} entries to stay under ${formatShare(settings.maxMemoryShare, 0)} of the limit, or raise the limit.`
             : 'Enable LRU eviction with a size cap, clear expired entries more often, or raise the memory limit.',
         });
       }

@@ -5,6 +5,7 @@ import type { AnalyzerSettings } from './settings';
 import { DEFAULT_ANALYZER_SETTINGS } from './settings';
 import type { Finding } from './types';
 import { round } from './types';
+import { formatSpan } from '../../shared/format';
 
 const MB = 1024 * 1024;
 
@@ -56,12 +57,6 @@ export function memorySeries(snapshots: readonly Snapshot[]): { rss: Point[]; he
   return { rss, heap };
 }
 
-function formatDuration(minutes: number): string {
-  if (minutes < 90) return `${Math.round(minutes)} min`;
-  if (minutes < 48 * 60) return `${round(minutes / 60, 1)} h`;
-  return `${round(minutes / 1440, 1)} days`;
-}
-
 /**
  * Memory leak findings: steady growth by a robust line (slope, R²), the 1.5× baseline
  * rule, and the time left before the configured limit (perflens.maxMemoryMb).
@@ -87,7 +82,7 @@ export function analyzeLeaks(snapshots: readonly Snapshot[], settings: AnalyzerS
       numbers.limitMb = settings.maxMemoryMb;
       if (g.minutesToLimit !== undefined) {
         numbers.minutesToLimit = round(g.minutesToLimit, 1);
-        limitText = g.minutesToLimit === 0 ? ` It is already above the ${settings.maxMemoryMb} MB limit.` : ` At this rate it reaches the ${settings.maxMemoryMb} MB limit in ${formatDuration(g.minutesToLimit)}.`;
+        limitText = g.minutesToLimit === 0 ? ` It is already above the ${settings.maxMemoryMb} MB limit.` : ` At this rate it reaches the ${settings.maxMemoryMb} MB limit in ${formatSpan(g.minutesToLimit * 60_000)}.`;
       }
     }
     findings.push({

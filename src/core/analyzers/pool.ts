@@ -1,10 +1,10 @@
-import { plural } from '../util/format';
+import { formatMs, formatShare, plural } from '../../shared/format';
 import type { PoolStats, Snapshot } from '../session/types';
 import { mean, quantile } from '../util/stats';
 import type { AnalyzerSettings } from './settings';
 import { DEFAULT_ANALYZER_SETTINGS } from './settings';
 import type { Finding } from './types';
-import { pct, round } from './types';
+import { round } from './types';
 
 interface PoolSample {
   t: number;
@@ -136,7 +136,7 @@ export function analyzePools(snapshots: readonly Snapshot[], settings: AnalyzerS
         title: `Connection pool "${name}" is running near capacity`,
         evidence: {
           window, numbers: base,
-          text: `mean utilisation ${pct(mean(utilisation))} of ${size} connections, on average ${round(meanPending, 2)} requests waiting.`,
+          text: `mean utilisation ${formatShare(mean(utilisation))} of ${size} connections, on average ${round(meanPending, 2)} requests waiting.`,
         },
         recommendation: `Plan for ${Math.max(sizing.recommendedSize, size)} connections (${sizingText(sizing, settings.headroom)}) before load grows.`,
       });
@@ -147,7 +147,7 @@ export function analyzePools(snapshots: readonly Snapshot[], settings: AnalyzerS
       if (waitP95 > settings.acquireWaitP95ThresholdMs) {
         findings.push({
           id: `pool.slowAcquire:${name}`, analyzer: 'pool', severity: 'warning', target: name,
-          title: `Slow connection acquisition on "${name}": p95 wait ${round(waitP95 / 1000, 2)} s`,
+          title: `Slow connection acquisition on "${name}": p95 wait ${formatMs(waitP95)}`,
           evidence: {
             window, numbers: { ...base, acquireWaitP95Ms: round(waitP95, 1), thresholdMs: settings.acquireWaitP95ThresholdMs },
             text: `acquire wait p95 ${Math.round(waitP95)} ms is above the ${settings.acquireWaitP95ThresholdMs} ms threshold.`,
@@ -165,7 +165,7 @@ export function analyzePools(snapshots: readonly Snapshot[], settings: AnalyzerS
         title: `Connection pool "${name}" is much larger than ever used`,
         evidence: {
           window, numbers: { ...base, recommendedSize: recommended },
-          text: `at most ${peakActive} of ${size} connections were in use (${pct(peakActive / size)}) over ${samples.length} samples.`,
+          text: `at most ${peakActive} of ${size} connections were in use (${formatShare(peakActive / size)}) over ${samples.length} samples.`,
         },
         recommendation: `Shrink the pool to about ${recommended} connections (${sizingText(sizing, settings.headroom)}); idle connections hold memory on both sides.`,
       });

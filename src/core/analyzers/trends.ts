@@ -1,11 +1,11 @@
 import type { Snapshot } from '../session/types';
 import type { LinearFit, Point } from '../util/stats';
 import { olsFit, predictWithInterval } from '../util/stats';
-import { plural } from '../util/format';
+import { formatShare, formatSpan, plural } from '../../shared/format';
 import type { AnalyzerSettings } from './settings';
 import { DEFAULT_ANALYZER_SETTINGS } from './settings';
 import type { Finding } from './types';
-import { pct, round } from './types';
+import { round } from './types';
 
 export type Direction = 'rising' | 'falling' | 'flat';
 
@@ -111,12 +111,6 @@ export function forecastSeries(series: readonly Point[], days: number, opts: { c
   };
 }
 
-export function formatSpan(ms: number): string {
-  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
-  if (ms < 2 * 3_600_000) return `${round(ms / 60_000, 1)} min`;
-  return `${round(ms / 3_600_000, 1)} h`;
-}
-
 /** Below this span a 30-day projection says more about noise than capacity. */
 const MIN_FORECAST_SPAN_MS = 10 * 60_000;
 
@@ -136,7 +130,7 @@ export function analyzeTrends(snapshots: readonly Snapshot[], settings: Analyzer
         evidence: {
           window: tr.window,
           numbers: { slopePerSec: round(tr.slopePerSec, 6), change: round(tr.change, 3), relativeChange: round(tr.relativeChange, 4), r2: round(tr.r2, 4), samples: tr.n, unit: def.unit },
-          text: `${def.label} changed by ${round(tr.change, 2)} ${def.unit} (${pct(tr.relativeChange)}) over ${formatSpan(tr.window.to - tr.window.from)} (least squares, R² ${round(tr.r2, 2)}).`,
+          text: `${def.label} changed by ${round(tr.change, 2)} ${def.unit} (${formatShare(tr.relativeChange)}) over ${formatSpan(tr.window.to - tr.window.from)} (least squares, R² ${round(tr.r2, 2)}).`,
         },
         recommendation: metric === 'rss_mb' ? 'See the memory leak analysis; compare heap snapshots if growth continues.' : 'Correlate with deploys and load; profile the hottest route if it keeps rising.',
       });
@@ -147,7 +141,7 @@ export function analyzeTrends(snapshots: readonly Snapshot[], settings: Analyzer
     if (!fc || !fc.significant || fc.growth <= settings.monitorGrowth) continue;
     findings.push({
       id: `forecast.${metric}`, analyzer: 'forecast', severity: fc.growth > settings.scaleOutGrowth ? 'warning' : 'info', target: metric,
-      title: `${def.label[0]!.toUpperCase()}${def.label.slice(1)} projected ${pct(fc.growth, 0)} higher in ${plural(settings.forecastDays, 'day')}`,
+      title: `${def.label[0]!.toUpperCase()}${def.label.slice(1)} projected ${formatShare(fc.growth, 0)} higher in ${plural(settings.forecastDays, 'day')}`,
       evidence: {
         window: { from: series[0]!.t, to: fc.current.atMs },
         numbers: {

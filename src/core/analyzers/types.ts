@@ -45,6 +45,3 @@ export function round(x: number, digits = 3): number {
   return Math.round(x * f) / f;
 }
 
-export function pct(x: number, digits = 1): string {
-  return `${(x * 100).toFixed(digits)}%`;
-}

@@ -16,6 +16,7 @@ import type { Result } from '../util/result';
 import { fail, ok } from '../util/result';
 import { isLoopbackHost } from '../util/target';
 import type { HttpFn } from './health';
+import { formatBytes } from '../../shared/format';
 
 export const SCRAPE_ACCEPT = 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 export const DEFAULT_SCRAPE_TIMEOUT_MS = 2000;
@@ -84,7 +85,7 @@ export async function scrapeMetrics(url: string, opts: ScrapeOptions = {}): Prom
   if (!r.ok && r.error.kind === 'network' && (r.error.cause as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET') r = await request();
   if (!r.ok) {
     if (r.error.kind === 'too-large') {
-      return fail('too-large', `The metrics at ${url} are larger than the ${(maxBytes / 1024 / 1024).toFixed(maxBytes < 1024 * 1024 ? 2 : 0)} MB limit; the scrape was stopped. Reduce the series the service exports (high-cardinality labels such as user or request ids are the usual cause).`);
+      return fail('too-large', `The metrics at ${url} are larger than the ${formatBytes(maxBytes)} limit; the scrape was stopped. Reduce the series the service exports (high-cardinality labels such as user or request ids are the usual cause).`);
     }
     return fail(r.error.kind, r.error.message, r.error.cause);
   }

@@ -3,7 +3,7 @@
  * bounds what they decode into (pprof records) and the memory the profile worker may use. A file
  * past it is refused with a message naming the limit and how to raise it.
  */
-import { formatBytes } from '../util/decompress';
+import { formatBytes } from '../../shared/format';
 import { fail } from '../util/result';
 import type { Failure } from '../util/result';
 

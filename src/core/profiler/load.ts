@@ -8,6 +8,7 @@ import { SourceMapResolver } from './sourcemaps';
 import type { Result } from '../util/result';
 import { fail, fileErrorReason, ok } from '../util/result';
 import { readUserFile, UserFileError } from '../util/userFile';
+import { formatBytes } from '../../shared/format';
 
 export interface LoadOptions extends ImportOptions {
   /** Map frames through source maps and resolve files (default true). */
@@ -28,7 +29,7 @@ export async function loadProfileFile(file: string, opts: LoadOptions = {}): Pro
   } catch (e) {
     if (e instanceof UserFileError && e.kind === 'too-large') {
       const size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
-      return tooLarge(path.basename(file), `is ${size > maxBytes ? `${(size / 1024 / 1024).toFixed(0)} MB, ` : ''}more than ${profileLimitText(maxBytes)}`);
+      return tooLarge(path.basename(file), `is ${size > maxBytes ? `${formatBytes(size)}, ` : ''}more than ${profileLimitText(maxBytes)}`);
     }
     return fail('read', `Cannot read ${file}: ${fileErrorReason(e)}.`);
   }

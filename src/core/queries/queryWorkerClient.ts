@@ -8,6 +8,7 @@ import type { StatementReport } from './types';
 import type { WhatIfOptions } from './whatIf';
 import type { Failure, Result } from '../util/result';
 import { fail, ok } from '../util/result';
+import { formatSpan } from '../../shared/format';
 
 /** What the host knows about the database the worker holds. */
 export interface DatabaseSummary {
@@ -56,10 +57,6 @@ function workerScript(): { file: string; execArgv: string[] } {
   return { file: path.join(__dirname, 'queryWorker.ts'), execArgv: ['--require', 'tsx/cjs'] };
 }
 
-function seconds(ms: number): string {
-  return `${Number((ms / 1000).toPrecision(3))} s`;
-}
-
 /**
  * The user's SQLite database, held by a worker thread: sql.js work on the user's data (loading,
  * explaining, what-if runs) never runs on the caller's thread. Each statement has a hard deadline:
@@ -94,7 +91,7 @@ export class QueryWorker {
     const openTimeout = Math.max(this.timeoutMs, MIN_OPEN_TIMEOUT_MS);
     const reply = await this.exchange({ type: 'open', path: this.file, ...(this.opts.maxBytes === undefined ? {} : { maxBytes: this.opts.maxBytes }) }, () => undefined, openTimeout);
     if (reply.kind === 'timeout') {
-      return fail('timeout', `Loading ${this.file} did not finish within ${seconds(openTimeout)}, so it was stopped. Raise the budget with ${this.raise()}, or explain on a smaller copy of the database.`);
+      return fail('timeout', `Loading ${this.file} did not finish within ${formatSpan(openTimeout)}, so it was stopped. Raise the budget with ${this.raise()}, or explain on a smaller copy of the database.`);
     }
     if (reply.kind === 'failed') return fail(reply.error.kind, reply.error.message);
     const m = reply.message;
@@ -127,7 +124,7 @@ export class QueryWorker {
       if (reply.kind === 'failed') return fail(reply.error.kind, reply.error.message);
       if (reply.kind === 'timeout') {
         const what = opts.whatIf ? 'explaining it and timing its index candidates (what-if)' : 'explaining it';
-        const message = `Stopped after ${seconds(this.timeoutMs)}: ${what} did not finish within the ${seconds(this.timeoutMs)} budget per statement, so PerfLens ended the run. Raise the budget with ${this.raise()}, or run it on a smaller copy of the database.`;
+        const message = `Stopped after ${formatSpan(this.timeoutMs)}: ${what} did not finish within the ${formatSpan(this.timeoutMs)} budget per statement, so PerfLens ended the run. Raise the budget with ${this.raise()}, or run it on a smaller copy of the database.`;
         const report = partial ?? blankReport(inputs[reports.length]!);
         if (partial) report.notes = [...(report.notes ?? []), message];
         else report.error = message;

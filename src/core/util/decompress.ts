@@ -7,21 +7,10 @@ import type { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import type { Result } from './result';
 import { fail, ok } from './result';
+import { formatBytes } from '../../shared/format';
 
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
-
-/** 268435456 → "256 MB", 1536 → "1.5 KB": sizes in limit messages. */
-export function formatBytes(n: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${Number.isInteger(v) ? v : v.toFixed(1)} ${units[u]}`;
 }
 
 export type InflateFailureKind = 'too-large' | 'decode';

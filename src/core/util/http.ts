@@ -5,6 +5,7 @@ import { LOOPBACK_ONLY, checkConnectUrl, policyLookup } from './connect';
 import { decodedBody } from './decompress';
 import type { Result } from './result';
 import { fail, ok } from './result';
+import { formatBytes } from '../../shared/format';
 
 export interface HttpResponse {
   status: number;
@@ -88,7 +89,7 @@ export function httpRequest(url: string, opts: HttpGetOptions = {}): Promise<Res
           if (size > maxBytes) {
             stop();
             req.destroy();
-            done(fail('too-large', `The response from ${url} is larger than the ${Math.round(maxBytes / 1024 / 1024)} MB limit.`));
+            done(fail('too-large', `The response from ${url} is larger than the ${formatBytes(maxBytes)} limit.`));
             return;
           }
           chunks.push(c);

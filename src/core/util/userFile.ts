@@ -10,6 +10,7 @@
  */
 import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
+import { formatBytes } from '../../shared/format';
 
 export type UserFileFailureKind = 'not-found' | 'not-a-file' | 'too-large' | 'unreadable';
 
@@ -57,10 +58,6 @@ export function describeFileType(st: fs.Stats | fs.BigIntStats): string {
   return 'not a regular file';
 }
 
-export function formatLimit(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : bytes >= 1024 ? `${Math.round(bytes / 1024)} KB` : `${bytes} bytes`;
-}
-
 function systemReason(e: NodeJS.ErrnoException, what: string): { kind: UserFileFailureKind; reason: string } {
   switch (e.code) {
     case 'ENOENT':
@@ -103,7 +100,7 @@ export async function readUserFile(file: string, opts: ReadUserFileOptions): Pro
       throw new UserFileError('not-a-file', file, `it is ${describeFileType(stat)}, not a regular file; PerfLens reads a ${what} only from a regular file`);
     }
     const tooLarge = () =>
-      new UserFileError('too-large', file, `it is larger than the ${formatLimit(maxBytes)} limit for a ${what}${opts.raiseWith ? ` (${opts.raiseWith})` : ''}`);
+      new UserFileError('too-large', file, `it is larger than the ${formatBytes(maxBytes)} limit for a ${what}${opts.raiseWith ? ` (${opts.raiseWith})` : ''}`);
     if (stat.size > BigInt(maxBytes)) throw tooLarge();
     // Sized from stat, grown if the file is longer than it said; one byte past the cap proves "too large".
     let buf = Buffer.allocUnsafe(Math.min(maxBytes + 1, Math.max(Number(stat.size) + 1, CHUNK)));

@@ -3,8 +3,9 @@ import { Disposable, Emitter, toDisposable } from '../../core/util/lifecycle';
 import type { AlertEvent } from '../../core/analyzers/alerts/types';
 import { COMMANDS, CONTEXT_KEYS, STATE_KEYS } from '../constants';
 import type { ExtensionServices } from '../services';
+import { formatSpan } from '../../shared/format';
 
-export const SNOOZE_ACTION = 'Snooze 1 h';
+export const SNOOZE_ACTION = `Snooze ${formatSpan(3_600_000)}`;
 export const OPEN_DASHBOARD_ACTION = 'Open Dashboard';
 const HOUR_MS = 3_600_000;
 

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { FunctionStats, Profile } from '../../core/profiler/model';
 import { functionWeight } from '../../core/profiler/model';
+import { formatShare } from '../../shared/format';
 
 /**
  * Where a loaded profile's time went, per source file: the functions worth a CodeLens and the
@@ -119,10 +120,6 @@ function addLineHeat(p: Profile, index: HotSpotIndex, total: number, frameShare:
 export function lensWorthy(heat: FileHeat | undefined, minSelfShare: number): HotSpot[] {
   if (!heat) return [];
   return heat.functions.filter((h) => h.line > 0 && (h.selfShare >= minSelfShare || h.totalShare >= Math.min(1, minSelfShare * 5)));
-}
-
-export function formatShare(share: number): string {
-  return `${(share * 100).toFixed(1)}%`;
 }
 
 /** "🔥 23.4% self · 41.2% total" */

@@ -4,6 +4,7 @@ import type { ProfileState } from '../profileState';
 import type { ExtensionServices } from '../services';
 import type { HeatLevel } from './hotSpots';
 import { fileKey, heatLevel } from './hotSpots';
+import { formatShare } from '../../shared/format';
 
 const LEVEL_COLORS = ['', 'perflens.lineHeatLowBackground', 'perflens.lineHeatMediumBackground', 'perflens.lineHeatHighBackground'] as const;
 /** Gutter bar width in px per level (1–3): the bar says "how hot" even where backgrounds are subtle. */
@@ -97,7 +98,7 @@ export class LineHeatDecorator extends Disposable {
         const level = i + 1;
         const ranges = lines.filter((l) => l.level === level).map((l) => ({
           range: new vscode.Range(l.line, 0, l.line, 0),
-          hoverMessage: `PerfLens: ${(l.share * 100).toFixed(1)}% of the profile's self time is spent on this line`,
+          hoverMessage: `PerfLens: ${formatShare(l.share)} of the profile's self time is spent on this line`,
         }));
         editor.setDecorations(type, ranges);
       });

@@ -10,6 +10,7 @@ import {
 } from '../targets/prometheusTarget';
 import type { AttachedTarget } from '../targets/targetRegistry';
 import { labelFor } from '../targets/targetRegistry';
+import { formatRate } from '../../shared/format';
 
 export type AttachPrometheusOutcome =
   | { ok: true; target: AttachedTarget; summary: string; healthy: boolean; instances: string[] }
@@ -78,7 +79,7 @@ async function readOnce(target: PrometheusTarget): Promise<FirstRead> {
   const up = instances.filter((i) => i.up);
   const rate = r.value.http?.requestRate;
   const parts = [`${up.length} of ${instances.length} instance${instances.length === 1 ? '' : 's'} up`];
-  if (rate !== undefined) parts.push(`${rate.toFixed(rate < 10 ? 2 : 1)} req/s`);
+  if (rate !== undefined) parts.push(formatRate(rate, 'req'));
   const problems = r.value.errors.map((e) => e.message);
   return { ok: true, summary: `${parts.join(', ')}.${problems.length ? ` ${problems[0]}` : ''}`, healthy: up.length > 0 && up.length === instances.length, instances: instances.map((i) => i.instance) };
 }

@@ -6,6 +6,7 @@ import { fail, ok } from '../../core/util/result';
 import type { ProfileTarget } from './profileServiceTarget';
 import { targetLabel } from './profileServiceTarget';
 import { connectPolicy } from '../../core/util/connect';
+import { formatSpan } from '../../shared/format';
 
 /**
  * Records a CPU profile of a running service with the core capture functions (Node inspector,
@@ -39,10 +40,6 @@ function stamp(): string {
 function outFile(req: CaptureRequest, name: string, ext: string): string {
   fs.mkdirSync(req.outDir, { recursive: true });
   return path.join(req.outDir, `${name.replace(/[^\w.-]+/g, '-')}-${stamp()}${ext}`);
-}
-
-function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`;
 }
 
 function facts(req: CaptureRequest, source: string): CaptureFacts {
@@ -80,20 +77,20 @@ export async function captureProfile(req: CaptureRequest): Promise<Result<Captur
 
 async function captureInspector(req: CaptureRequest, addr: { host: string; port: number }, label: string): Promise<Result<CaptureResult>> {
   const { captureNodeProfile } = await import('../../core/profiler/capture/inspector');
-  req.progress(`Recording ${seconds(req.durationMs)} from ${label} (inspector ${addr.host}:${addr.port})…`);
+  req.progress(`Recording ${formatSpan(req.durationMs)} from ${label} (inspector ${addr.host}:${addr.port})…`);
   const r = await captureNodeProfile(addr, { durationMs: req.durationMs, signal: req.signal, connect: connectPolicy(req.allowRemote) });
   if (!r.ok) return fail(r.error.kind, r.error.message);
   const file = outFile(req, label, '.cpuprofile');
   const { keepCapture } = await import('../../core/profiler/capture/keep');
   const kept = await keepCapture(Buffer.from(JSON.stringify(r.value)), file, facts(req, `the Node inspector at ${addr.host}:${addr.port}`));
   if (!kept.ok) return kept;
-  return ok({ file, label: `${label} · ${seconds(req.durationMs)}` });
+  return ok({ file, label: `${label} · ${formatSpan(req.durationMs)}` });
 }
 
 async function capturePprof(req: CaptureRequest, url: string): Promise<Result<CaptureResult>> {
   const { fetchPprofProfile } = await import('../../core/profiler/capture/pprofHttp');
   const label = new URL(url).host;
-  req.progress(`Recording ${seconds(req.durationMs)} from ${label} (Go pprof)…`);
+  req.progress(`Recording ${formatSpan(req.durationMs)} from ${label} (Go pprof)…`);
   const fetched = fetchPprofProfile(url, req.durationMs / 1000, { connect: connectPolicy(req.allowRemote) });
   // The Go server samples for the whole duration before it answers; cancelling stops waiting for it.
   const cancelled = new Promise<'cancelled'>((resolve) => {
@@ -107,17 +104,17 @@ async function capturePprof(req: CaptureRequest, url: string): Promise<Result<Ca
   const { keepCapture } = await import('../../core/profiler/capture/keep');
   const kept = await keepCapture(r.value, file, facts(req, `the Go service at ${label}`));
   if (!kept.ok) return kept;
-  return ok({ file, label: `${label} (pprof) · ${seconds(req.durationMs)}` });
+  return ok({ file, label: `${label} (pprof) · ${formatSpan(req.durationMs)}` });
 }
 
 async function capturePySpy(req: CaptureRequest, pid: number): Promise<Result<CaptureResult>> {
   const { recordWithPySpy } = await import('../../core/profiler/capture/pyspy');
-  req.progress(`Recording ${seconds(req.durationMs)} from Python process ${pid} (py-spy)…`);
+  req.progress(`Recording ${formatSpan(req.durationMs)} from Python process ${pid} (py-spy)…`);
   const file = outFile(req, `pid${pid}-py-spy`, '.txt');
   const r = await recordWithPySpy({ pid, durationSeconds: req.durationMs / 1000, outFile: file, format: 'raw', signal: req.signal });
   if (!r.ok) return fail(r.error.kind, r.error.message);
   const { keepRecordedFile } = await import('../../core/profiler/capture/keep');
   const kept = await keepRecordedFile(file, facts(req, 'py-spy'));
   if (!kept.ok) return kept;
-  return ok({ file, label: `pid ${pid} (python) · ${seconds(req.durationMs)}` });
+  return ok({ file, label: `pid ${pid} (python) · ${formatSpan(req.durationMs)}` });
 }

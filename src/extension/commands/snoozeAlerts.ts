@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../services';
+import { formatSpan } from '../../shared/format';
 
+const choice = (minutes: number): { label: string; minutes: number } => ({ label: formatSpan(minutes * 60_000), minutes });
 const CHOICES = [
-  { label: '15 minutes', minutes: 15 },
-  { label: '1 hour', minutes: 60 },
-  { label: '4 hours', minutes: 240 },
-  { label: 'Until tomorrow (24 hours)', minutes: 1440 },
+  choice(15),
+  choice(60),
+  choice(240),
+  { label: `Until tomorrow (${formatSpan(1440 * 60_000)})`, minutes: 1440 },
   { label: 'Resume notifications now', minutes: 0 },
 ];
 

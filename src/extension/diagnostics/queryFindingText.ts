@@ -1,4 +1,5 @@
 import type { Finding, FindingKind, PlanRow, StatementReport } from '../../core/queries/types';
+import { formatMs } from '../../shared/format';
 
 /**
  * The words of slow-query diagnostics and plan documents (plain data, no vscode; unit tested).
@@ -23,8 +24,8 @@ export function severityOf(kind: FindingKind): FindingSeverity {
 export function diagnosticMessage(f: Finding): string {
   const parts = [f.detail];
   if (f.suggestion) parts.push(f.createIndex && !f.suggestion.includes(f.createIndex) ? `${f.suggestion} ${f.createIndex}` : f.suggestion);
-  if (f.whatIf) parts.push(`What-if: ${f.whatIf.beforeMs.toFixed(2)} ms → ${f.whatIf.afterMs.toFixed(2)} ms (${f.whatIf.speedup.toFixed(1)}× faster) with the index.`);
-  if (f.runtime) parts.push(`In the service: avg ${f.runtime.avgMs.toFixed(2)} ms${f.runtime.p95Ms !== undefined ? `, p95 ${f.runtime.p95Ms.toFixed(2)} ms` : ''}${f.runtime.count !== undefined ? ` over ${f.runtime.count} runs` : ''}.`);
+  if (f.whatIf) parts.push(`What-if: ${formatMs(f.whatIf.beforeMs)} → ${formatMs(f.whatIf.afterMs)} (${f.whatIf.speedup.toFixed(1)}× faster) with the index.`);
+  if (f.runtime) parts.push(`In the service: avg ${formatMs(f.runtime.avgMs)}${f.runtime.p95Ms !== undefined ? `, p95 ${formatMs(f.runtime.p95Ms)}` : ''}${f.runtime.count !== undefined ? ` over ${f.runtime.count} runs` : ''}.`);
   return parts.join(' ');
 }
 
@@ -54,8 +55,8 @@ export function planDocument(report: StatementReport, where: string): string {
         '',
         `| | median of ${w.runs} runs |`,
         '|---|---|',
-        `| without the index | ${w.beforeMs.toFixed(3)} ms |`,
-        `| with the index | ${w.afterMs.toFixed(3)} ms |`,
+        `| without the index | ${formatMs(w.beforeMs)} |`,
+        `| with the index | ${formatMs(w.afterMs)} |`,
         `| speed-up | ${w.speedup.toFixed(1)}× |`,
         '',
         'Plan with the index:',

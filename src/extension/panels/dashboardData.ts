@@ -15,6 +15,7 @@ import type {
 import type { Snapshot } from '../../core/session/types';
 import { instanceRows, serverAlertRows, serviceTotals } from './prometheusRows';
 import { RANGES } from '../../shared/protocol/dashboard';
+import { formatSpan } from '../../shared/format';
 import type { TargetState } from '../live/liveMonitor';
 
 /** Where series come from: the store's range queries, or the snapshots in memory. */
@@ -181,15 +182,8 @@ export interface BuildDashboardInput {
 
 function sourceFor(input: BuildDashboardInput, from: number, to: number): SeriesSource {
   const h = input.serverHistory;
-  if (h && 'snapshots' in h) return { ...windowSource({ window: h.snapshots }, from, to), resolution: `server, ${formatStep(h.stepMs)} steps` };
+  if (h && 'snapshots' in h) return { ...windowSource({ window: h.snapshots }, from, to), resolution: `server, ${formatSpan(h.stepMs)} steps` };
   return input.store ? storeSource(input.store, input.targetId, from, to) : windowSource(input.state ?? { window: [] }, from, to);
-}
-
-function formatStep(ms: number): string {
-  if (ms % 86_400_000 === 0) return `${ms / 86_400_000} d`;
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
-  return `${ms / 1000} s`;
 }
 
 export function buildDashboardData(input: BuildDashboardInput): DashboardData {

@@ -1,4 +1,5 @@
 /** Static page skeleton of the dashboard; the page script fills every value in with textContent. */
+import { RANGES } from '../../shared/protocol/dashboard';
 
 const CHARTS: [string, string][] = [
   ['latency', 'Latency p50 / p95 / p99'],
@@ -26,10 +27,10 @@ export const DASHBOARD_BODY = `<main class="dashboard" data-perflens-view="dashb
           <label>Target <select id="target-select" aria-label="Target"></select></label>
           <span id="level" class="level" data-level="unknown"></span>
           <div class="ranges" role="group" aria-label="Time range">
-            <button type="button" class="range" data-range="15m">15 min</button>
-            <button type="button" class="range" data-range="1h">1 h</button>
-            <button type="button" class="range" data-range="24h">24 h</button>
-            <button type="button" class="range" data-range="30d">30 days</button>
+            <button type="button" class="range" data-range="15m">${RANGES['15m'].label}</button>
+            <button type="button" class="range" data-range="1h">${RANGES['1h'].label}</button>
+            <button type="button" class="range" data-range="24h">${RANGES['24h'].label}</button>
+            <button type="button" class="range" data-range="30d">${RANGES['30d'].label}</button>
           </div>
         </div>
         <div class="actions">

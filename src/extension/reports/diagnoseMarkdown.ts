@@ -3,7 +3,7 @@
  * core analyzers rank the causes in a fixed order (database, cache misses, CPU, then network
  * and external services); this renders that ranking, with evidence, as a Markdown document.
  */
-import { formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../../shared/format';
+import { formatBytes, formatMs, formatPercent, formatRate, formatShare, formatSpan } from '../../shared/format';
 import type { Finding } from '../../core/analyzers/types';
 import type { TargetState } from '../live/liveMonitor';
 import { LEVEL_LABEL } from '../live/targetHealth';
@@ -54,9 +54,9 @@ export function diagnoseMarkdown(targets: readonly TargetState[], now: number): 
       lines.push('No sample collected yet: wait one collection interval and run the diagnosis again.', '');
       continue;
     }
-    const span = t.window.length > 1 ? (t.window[t.window.length - 1]!.time - t.window[0]!.time) / 60_000 : 0;
+    const span = t.window.length > 1 ? t.window[t.window.length - 1]!.time - t.window[0]!.time : 0;
     lines.push(
-      `Window: ${t.window.length} samples over ${span.toFixed(1)} min. Now: p95 ${formatMs(s.http?.p95Ms)}, ${formatRate(s.http?.requestRate)}, errors ${formatShare(s.http?.errorRate, 2)}, CPU ${formatPercent(s.process?.cpuPercent ?? s.system?.cpuPercent)}, memory ${formatBytes(s.process?.rssBytes)}.`,
+      `Window: ${t.window.length} samples over ${formatSpan(span)}. Now: p95 ${formatMs(s.http?.p95Ms)}, ${formatRate(s.http?.requestRate, 'req')}, errors ${formatShare(s.http?.errorRate, 2)}, CPU ${formatPercent(s.process?.cpuPercent ?? s.system?.cpuPercent)}, memory ${formatBytes(s.process?.rssBytes)}.`,
       '',
     );
     const ranked = rankForDiagnosis(t.findings);

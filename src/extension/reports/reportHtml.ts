@@ -2,7 +2,7 @@
  * The exported report: one self-contained HTML file (charts as inline SVG, no scripts, nothing
  * fetched) built from the same DashboardData the dashboard shows. Every service string is escaped.
  */
-import { formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../../shared/format';
+import { formatBytes, formatMs, formatPercent, formatRate, formatShare, formatValue } from '../../shared/format';
 import type { ChartView, DashboardData, ForecastView, XY } from '../../shared/protocol/dashboard';
 import { LEVEL_VIEW_LABEL, RANGES } from '../../shared/protocol/dashboard';
 import { escapeHtml } from '../panels/html';
@@ -11,17 +11,6 @@ const W = 560;
 const H = 180;
 const PAD = { left: 56, right: 8, top: 8, bottom: 22 };
 const COLORS = ['#3794ff', '#d18616', '#f14c4c', '#89d185', '#b180d7', '#cca700'];
-
-function unitValue(unit: string, v: number): string {
-  switch (unit) {
-    case 'ms': return formatMs(v);
-    case 'rps': return `${v.toFixed(v >= 10 ? 0 : 2)}/s`;
-    case 'share': return formatShare(v, 1);
-    case 'percent': return formatPercent(v);
-    case 'bytes': return formatBytes(v);
-    default: return `${v.toFixed(2)} ${unit}`;
-  }
-}
 
 /** At most `max` points per series (every k-th, keeping the last): enough for a static picture. */
 function thin(points: XY[], max = 600): XY[] {
@@ -48,8 +37,8 @@ export function svgLineChart(title: string, unit: string, series: { label: strin
 <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H + 16}" width="${W}" height="${H + 16}" role="img" aria-label="${escapeHtml(title)}">
 <line x1="${PAD.left}" y1="${H - PAD.bottom}" x2="${W - PAD.right}" y2="${H - PAD.bottom}" stroke="#888" stroke-width="0.5"/>
 <line x1="${PAD.left}" y1="${PAD.top}" x2="${PAD.left}" y2="${H - PAD.bottom}" stroke="#888" stroke-width="0.5"/>
-<text x="${PAD.left - 4}" y="${PAD.top + 8}" text-anchor="end" font-size="9">${escapeHtml(unitValue(unit, yMax))}</text>
-<text x="${PAD.left - 4}" y="${H - PAD.bottom}" text-anchor="end" font-size="9">${escapeHtml(unitValue(unit, yMin))}</text>
+<text x="${PAD.left - 4}" y="${PAD.top + 8}" text-anchor="end" font-size="9">${escapeHtml(formatValue(unit, yMax))}</text>
+<text x="${PAD.left - 4}" y="${H - PAD.bottom}" text-anchor="end" font-size="9">${escapeHtml(formatValue(unit, yMin))}</text>
 <text x="${PAD.left}" y="${H - 6}" font-size="9">${fmtTime(xRange.from)}</text>
 <text x="${W - PAD.right}" y="${H - 6}" text-anchor="end" font-size="9">${fmtTime(xRange.to)}</text>
 ${lines.join('\n')}

@@ -23,7 +23,7 @@ export const LEVEL_ICON: Record<HealthLevel, string> = { healthy: '$(pass-filled
 export function headlineOf(t: TargetState, headline: StatusBarHeadline): string | undefined {
   const http = t.latest?.http;
   if (!http) return undefined;
-  if (headline === 'requestRate') return formatRate(http.requestRate);
+  if (headline === 'requestRate') return formatRate(http.requestRate, 'req');
   return http.p95Ms !== undefined ? `p95 ${formatMs(http.p95Ms)}` : undefined;
 }
 
@@ -35,8 +35,8 @@ function targetSection(t: TargetState): string[] {
   const lines = [`**${escapeMarkdown(t.label)}** ${LEVEL_ICON[t.health.level]} ${LEVEL_LABEL[t.health.level]}${t.collecting ? '' : ' (not collecting)'}`, ''];
   const s = t.latest;
   if (s) {
-    lines.push('| p95 | req/s | errors | CPU | memory |', '|---:|---:|---:|---:|---:|');
-    lines.push(`| ${formatMs(s.http?.p95Ms)} | ${formatRate(s.http?.requestRate).replace(' req/s', '')} | ${formatShare(s.http?.errorRate, 2)} | ${formatPercent(s.process?.cpuPercent ?? s.system?.cpuPercent)} | ${formatBytes(s.process?.rssBytes)} |`, '');
+    lines.push('| p95 | requests | errors | CPU | memory |', '|---:|---:|---:|---:|---:|');
+    lines.push(`| ${formatMs(s.http?.p95Ms)} | ${formatRate(s.http?.requestRate)} | ${formatShare(s.http?.errorRate, 2)} | ${formatPercent(s.process?.cpuPercent ?? s.system?.cpuPercent)} | ${formatBytes(s.process?.rssBytes)} |`, '');
   }
   const failing = failingChecks(s);
   if (failing.length) {

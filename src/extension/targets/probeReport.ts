@@ -1,6 +1,7 @@
 import type { EndpointProbe, ProbeResult } from '../../core/collectors/probe';
 import { endpointOk } from '../../core/collectors/probe';
 import type { ConnectPolicy } from '../../core/util/connect';
+import { formatMs } from '../../shared/format';
 
 export type ProbeFunction = (baseUrl: string, opts: { metricsPath: string; healthPath: string; timeoutMs: number; connect: ConnectPolicy }) => Promise<ProbeResult>;
 
@@ -8,7 +9,7 @@ export type ProbeFunction = (baseUrl: string, opts: { metricsPath: string; healt
 export function describeEndpoint(e: EndpointProbe): string {
   if (!e.reachable) return `${e.path} not reachable: ${e.error ?? 'no answer'}`;
   if (!endpointOk(e)) return `${e.path} answers HTTP ${e.status ?? '?'}${e.error ? `: ${e.error}` : ''}`;
-  const parts = [e.status !== undefined ? `HTTP ${e.status}` : undefined, e.contentType, e.latencyMs !== undefined ? `${Math.round(e.latencyMs)} ms` : undefined];
+  const parts = [e.status !== undefined ? `HTTP ${e.status}` : undefined, e.contentType, e.latencyMs !== undefined ? formatMs(e.latencyMs) : undefined];
   return `${e.path} reachable: ${parts.filter(Boolean).join(', ')}`;
 }
 

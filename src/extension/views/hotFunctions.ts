@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { functionWeight, topFunctions } from '../../core/profiler/model';
-import { formatShare, profileSelfTotal } from '../codeLens/hotSpots';
+import { profileSelfTotal } from '../codeLens/hotSpots';
+import { formatShare } from '../../shared/format';
 import { COMMANDS, VIEWS } from '../constants';
 import type { ProfileState } from '../profileState';
 import type { Node } from './treeItems';

@@ -40,7 +40,7 @@ function instancesNode(instances: NonNullable<NonNullable<TargetState['latest']>
   item.iconPath = new vscode.ThemeIcon('server-environment');
   return parent(item, () =>
     [...instances].sort((a, b) => a.instance.localeCompare(b.instance)).map((i) => {
-      const parts = [i.up ? 'up' : 'down', formatRate(i.requestRate), `errors ${formatShare(i.errorRate, 2)}`, `p95 ${formatMs(i.p95Ms)}`];
+      const parts = [i.up ? 'up' : 'down', formatRate(i.requestRate, 'req'), `errors ${formatShare(i.errorRate, 2)}`, `p95 ${formatMs(i.p95Ms)}`];
       if (i.cpuPercent !== undefined) parts.push(`CPU ${formatPercent(i.cpuPercent)}`);
       if (i.rssBytes !== undefined) parts.push(formatBytes(i.rssBytes));
       return { item: leaf(i.instance, { description: parts.join(' · '), icon: levelIcon(i.up ? 'healthy' : 'down') }) };

@@ -6,6 +6,7 @@
  */
 
 import type { EndpointProbe } from '../../core/collectors/endpointProbe';
+import { formatSpan } from '../format';
 
 /** One endpoint's probe, shown as the engine recorded it (type-only, erased in the bundle). */
 export type { EndpointProbe };
@@ -31,11 +32,13 @@ export type HealthLevelView = 'unknown' | 'healthy' | 'degraded' | 'down' | 'no-
 /** How a level reads on the page: the same words as the status bar's. */
 export const LEVEL_VIEW_LABEL: Record<HealthLevelView, string> = { healthy: 'healthy', degraded: 'degraded', down: 'down', unknown: 'unknown', 'no-verdict': 'no health verdict' };
 export type RangeId = '15m' | '1h' | '24h' | '30d';
+const range = (ms: number): { label: string; ms: number } => ({ label: formatSpan(ms), ms });
+/** The dashboard's time ranges; each label is the span in the shared wording ("1 h", "30 days"). */
 export const RANGES: Record<RangeId, { label: string; ms: number }> = {
-  '15m': { label: '15 min', ms: 15 * 60_000 },
-  '1h': { label: '1 hour', ms: 3_600_000 },
-  '24h': { label: '24 hours', ms: 86_400_000 },
-  '30d': { label: '30 days', ms: 30 * 86_400_000 },
+  '15m': range(15 * 60_000),
+  '1h': range(3_600_000),
+  '24h': range(86_400_000),
+  '30d': range(30 * 86_400_000),
 };
 export function isRangeId(v: unknown): v is RangeId {
   return typeof v === 'string' && Object.prototype.hasOwnProperty.call(RANGES, v);

@@ -167,7 +167,7 @@ describe('cli: perflens profile record', () => {
     // For people: one space between a name and its location, and a next step that can be pasted.
     const human = io(dir);
     assert.equal(await runCli(['profile', 'record', '--pid', String(target.pid), '--duration', '1s', '-o', 'again.cpuprofile'], human), 0, human.stderr);
-    assert.match(human.stdout, /^Wrote .*again\.cpuprofile \(\d+ KB, [\d,]+ samples?\)\.\nHottest function: \S.*\S \(.+ self\)\.\nNext: perflens profile summarize again\.cpuprofile\n$/);
+    assert.match(human.stdout, /^Wrote .*again\.cpuprofile \([\d.,]+ (?:bytes|KB|MB), [\d,]+ samples?\)\.\nHottest function: \S.*\S \(.+ self\)\.\nNext: perflens profile summarize again\.cpuprofile\n$/);
     assert.doesNotMatch(human.stdout, /Hottest function: .* {2}/);
   });
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fmtRate } from '../../../src/cli/commands/report';
+import { formatRate } from '../../../src/shared/format';
 import { runCli } from '../../../src/cli/main';
 import type { SessionSummary } from '../../../src/core/session/summary';
 import { openHistoryStore } from '../../../src/core/store';
@@ -198,7 +198,7 @@ describe('cli: perflens report --history that cannot be written', () => {
 
 describe('cli: perflens report number formats', () => {
   it('writes large rates with thousands separators, as explain and profile write counts', () => {
-    assert.deepEqual([0.04, 41.66, 100, 12614.4].map(fmtRate), ['0.0/s', '41.7/s', '100/s', '12,614/s']);
+    assert.deepEqual([0.04, 41.66, 100, 12614.4].map((v) => formatRate(v)), ['0.04/s', '41.7/s', '100/s', '12,614/s']);
   });
 });
 

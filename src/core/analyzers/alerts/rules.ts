@@ -1,5 +1,6 @@
 import type { Snapshot } from '../../session/types';
 import type { AlertRule, RuleSample } from './types';
+import { formatMs, formatPercent, formatShare } from '../../../shared/format';
 
 /** Default thresholds: p95 1 s, error rate 5 %, memory 80 % of the limit, CPU 80 % of a core. */
 export interface AlertThresholds {
@@ -31,7 +32,6 @@ export interface AlertTiming {
 export const DEFAULT_ALERT_TIMING: AlertTiming = { forMs: 30_000, keepFiringForMs: 60_000 };
 
 const one = (v: number | undefined): RuleSample[] => (v === undefined || !Number.isFinite(v) ? [] : [{ labels: {}, value: v }]);
-const percent = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 /** The four built-in alerts as rules; `timing` may differ per rule id. */
 export function defaultAlertRules(
@@ -45,22 +45,22 @@ export function defaultAlertRules(
     {
       id: 'responseTime', name: 'High response time', severity: 'warning', op: '>', threshold: th.responseTimeSeconds, ...t('responseTime'),
       read: (s: Snapshot) => one(s.http?.p95Ms !== undefined ? s.http.p95Ms / 1000 : undefined),
-      format: (v) => `${v.toFixed(3)} s`,
+      format: (v) => formatMs(v * 1000),
     },
     {
       id: 'errorRate', name: 'High error rate', severity: 'critical', op: '>', threshold: th.errorRate, ...t('errorRate'),
       read: (s: Snapshot) => one(s.http?.errorRate),
-      format: percent,
+      format: (v) => formatShare(v),
     },
     {
       id: 'memory', name: 'High memory usage', severity: 'warning', op: '>', threshold: th.memoryShare, ...t('memory'),
       read: (s: Snapshot) => one(s.process ? s.process.rssBytes / limitBytes : undefined),
-      format: percent,
+      format: (v) => formatShare(v),
     },
     {
       id: 'cpu', name: 'High CPU usage', severity: 'warning', op: '>', threshold: th.cpuPercent, ...t('cpu'),
       read: (s: Snapshot) => one(s.process?.cpuPercent ?? s.system?.cpuPercent),
-      format: (v) => `${v.toFixed(1)}%`,
+      format: (v) => formatPercent(v),
     },
   ];
 }

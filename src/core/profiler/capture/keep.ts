@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { importProfile } from '../formats/index';
 import type { Result } from '../../util/result';
 import { fail, fileErrorReason, ok } from '../../util/result';
+import { formatSpan } from '../../../shared/format';
 
 export type KeepFailureKind = 'no-samples' | 'not-a-profile' | 'write';
 
@@ -21,10 +22,6 @@ export interface CaptureFacts {
   maxBytes?: number;
 }
 
-function seconds(ms: number): string {
-  return ms >= 1000 ? `${Number((ms / 1000).toFixed(1))} s` : `${Math.round(ms)} ms`;
-}
-
 /** Checks recorded bytes before anything is written: samples, or a failure saying why not. */
 export function checkCapture(bytes: Buffer, fileName: string, facts: CaptureFacts): Result<void, KeepFailureKind> {
   const r = importProfile(bytes, fileName, { maxBytes: facts.maxBytes });
@@ -32,7 +29,7 @@ export function checkCapture(bytes: Buffer, fileName: string, facts: CaptureFact
   if (r.error.kind === 'empty' || bytes.length === 0) {
     return fail(
       'no-samples',
-      `No samples in ${seconds(facts.durationMs)}: ${facts.source} answered with a profile that has no samples, so the process ran nothing on the CPU while it was recorded (it was idle). No file was written. Put load on the service while recording, or record for longer.`,
+      `No samples in ${formatSpan(facts.durationMs)}: ${facts.source} answered with a profile that has no samples, so the process ran nothing on the CPU while it was recorded (it was idle). No file was written. Put load on the service while recording, or record for longer.`,
     );
   }
   return fail('not-a-profile', `${facts.source} answered, but not with a profile PerfLens can read, so no file was written: ${r.error.message}`);

@@ -10,6 +10,7 @@ import type { Profile } from '../model';
 import { profileLimitBytes, profileLimitText, tooLarge } from '../limits';
 import { gunzipWithin, isGzip } from '../../util/decompress';
 import { errorMessage, fail } from '../../util/result';
+import { formatBytes, formatSpan } from '../../../shared/format';
 
 export type { ImportedProfile, ImportResult, ProfileFormat } from './types';
 export { FORMAT_LABELS } from './types';
@@ -50,7 +51,7 @@ export function importProfile(bytes: Buffer, fileName?: string, opts: ImportOpti
   const label = fileName ? fileName.split(/[\\/]/).pop()! : undefined;
   const subject = label ?? 'The profile';
   const maxBytes = profileLimitBytes(opts.maxBytes);
-  if (bytes.length > maxBytes) return tooLarge(subject, `is ${formatSize(bytes.length)}, more than ${profileLimitText(maxBytes)}`);
+  if (bytes.length > maxBytes) return tooLarge(subject, `is ${formatBytes(bytes.length)}, more than ${profileLimitText(maxBytes)}`);
   const byName = extensionFormat(fileName);
   let data = bytes;
   const gzipped = isGzip(bytes);
@@ -72,21 +73,13 @@ export function importProfile(bytes: Buffer, fileName?: string, opts: ImportOpti
     return fail('invalid', `${subject} could not be read as ${what}: its content has a shape PerfLens does not expect (${errorMessage(e)}). If a profiler wrote it as it is, please report this with the file attached.`);
   }
   if (!r.ok || !r.value.profiles.every(isEmpty)) return r;
-  const seconds = r.value.profiles[0]?.durationMs;
-  const span = seconds ? ` in ${formatSeconds(seconds)}` : '';
+  const durationMs = r.value.profiles[0]?.durationMs;
+  const span = durationMs ? ` in ${formatSpan(durationMs)}` : '';
   return fail('empty', `${subject} is a valid ${FORMAT_LABELS[r.value.format]} file, but the profile has no samples${span}: nothing ran on the CPU while it was recorded. Record again while the code of interest is busy (put load on the service).`);
 }
 
 function isEmpty(p: Profile): boolean {
   return p.sampleCount === 0 && !((p.totalMs ?? 0) > 0);
-}
-
-function formatSize(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(0)} MB` : `${(n / 1024).toFixed(0)} KB`;
-}
-
-function formatSeconds(ms: number): string {
-  return ms >= 1000 ? `${Number((ms / 1000).toFixed(1))} s` : `${Math.round(ms)} ms`;
 }
 
 function importAs(format: ProfileFormat | undefined, bytes: Buffer, label: string | undefined, opts: ImportOptions): ImportResult {

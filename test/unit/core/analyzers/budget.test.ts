@@ -61,7 +61,7 @@ describe('analyzers/budget', () => {
     assert.equal(res[1]!.status, 'fail');
     assert.equal(res[2]!.actual, 600 * MB);
     assert.equal(res[2]!.status, 'fail');
-    assert.match(res[2]!.message, /peak resident memory 600.0 MB, budget < 512.0 MB/);
+    assert.match(res[2]!.message, /peak resident memory 600 MB, budget < 512 MB/);
     assert.equal(res[3]!.actual, 30);
     assert.equal(res[3]!.status, 'pass');
   });

@@ -41,9 +41,9 @@ describe('report --prometheus text', () => {
     assert.equal(lines[0], 'Prometheus http://127.0.0.1:9090 (2.42.0)  {job="api"}');
     assert.equal(lines[1], 'Window 11:55:00–12:00:00 UTC (300 s), scraped every 15 s; health degraded');
     assert.match(text, /Instance b:1 is down/);
-    assert.match(text, /POST \/orders +12\.50 +2\.0% +- +- +240\.0/);
-    assert.match(text, /a:1 +up +12\.50 +2\.0% +240\.0 +35\.0 +200\.0/);
-    assert.match(text, /b:1 +DOWN +- +- +- +- +-/);
+    assert.match(text, /POST \/orders +12\.5\/s +2\.0% +— +— +240 ms/);
+    assert.match(text, /a:1 +up +12\.5\/s +2\.0% +240 ms +35\.0% +200 MB/);
+    assert.match(text, /b:1 +DOWN +— +— +— +— +—/);
     assert.match(text, /FIRING {2}OrdersSlow \{job="api"\} since 11:59:00: p95 \\u001b\[2Jover budget/);
     assert.match(text, /PENDING DiskFull \{job="node"\} \(other service\)/);
     assert.match(text, /Not read:\n {2}timeout: Prometheus gave up/);

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as zlib from 'node:zlib';
 import { scrapeMetrics } from '../../../../src/core/collectors/scrape';
-import { formatBytes, gunzipWithin } from '../../../../src/core/util/decompress';
+import { gunzipWithin } from '../../../../src/core/util/decompress';
+import { formatBytes } from '../../../../src/shared/format';
 import { gzipBomb } from '../../../helpers/bombs';
 import type { HostileService } from '../../../helpers/hostile/index';
 import { startHostileService } from '../../../helpers/hostile/index';

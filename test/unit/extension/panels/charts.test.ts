@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { formatValue, roundTimeTicks, tickStep } from '../../../../webview/dashboard/chartAxes';
+import { roundTimeTicks, tickStep } from '../../../../webview/dashboard/chartAxes';
+import { formatValue } from '../../../../src/shared/format';
 
 describe('dashboard chart axes', () => {
   it('picks a round step giving at most six ticks for each range', () => {

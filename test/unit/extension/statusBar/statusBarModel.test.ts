@@ -46,7 +46,7 @@ describe('statusBarView', () => {
 
   it('puts p95, req/s, error rate, CPU and memory in the tooltip', () => {
     const v = statusBarView([state('a:1')], 'p95');
-    assert.match(v.tooltip, /\| 42 ms \| 12\.3 \| 1\.00% \| 12\.5% \| 150 MB \|/);
+    assert.match(v.tooltip, /\| 42 ms \| 12\.3\/s \| 1\.00% \| 12\.5% \| 150 MB \|/);
   });
 
   it('escapes service strings so HTML and Markdown in check names stay text', () => {

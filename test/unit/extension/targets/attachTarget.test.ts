@@ -76,7 +76,7 @@ describe('attachTarget', () => {
     assert.equal(outcome.summary, '/metrics and /health both answer.');
     const [metricsLine] = outcome.details;
     assert.ok(metricsLine, 'the outcome has a line for /metrics');
-    assert.match(metricsLine, /^\/metrics reachable: HTTP 200, text\/plain; version=0\.0\.4; charset=utf-8, \d+ ms$/);
+    assert.match(metricsLine, /^\/metrics reachable: HTTP 200, text\/plain; version=0\.0\.4; charset=utf-8, [\d.]+ m?s$/);
     assert.deepEqual(registry.current?.spec, { kind: 'url', baseUrl: service.url });
     assert.equal(registry.current?.probe?.health.status, 200);
     assert.equal(registry.current?.attachedAt, now);

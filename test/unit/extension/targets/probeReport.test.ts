@@ -16,7 +16,7 @@ describe('probe report wording', () => {
   });
 
   it('describes each endpoint with status, type and rounded latency, or why it is unusable', () => {
-    assert.equal(describeEndpoint(ok('/metrics')), '/metrics reachable: HTTP 200, text/plain, 4 ms');
+    assert.equal(describeEndpoint(ok('/metrics')), '/metrics reachable: HTTP 200, text/plain, 3.6 ms');
     assert.equal(describeEndpoint(notFound('/health')), '/health answers HTTP 404: Not found: is the path right?');
     assert.equal(describeEndpoint(refused('/health')), '/health not reachable: Nothing is listening at 127.0.0.1:3000 (connection refused).');
   });
