@@ -4,12 +4,12 @@
  * scraping the targets a test gives it. The system service of the package is never used.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { stopChild } from './childProcess';
 
 export interface ScrapeJob {
   job: string;
@@ -107,13 +107,6 @@ async function getJson(url: string, headers: Record<string, string>): Promise<un
   return res.json();
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
-}
-
 async function startOnce(bin: string, opts: PrometheusServerOptions, dir: string, port: number): Promise<PrometheusServerHandle | string> {
   const args = [
     `--config.file=${path.join(dir, 'prometheus.yml')}`,
@@ -130,14 +123,7 @@ async function startOnce(bin: string, opts: PrometheusServerOptions, dir: string
     stderr = (stderr + c.toString('utf8')).slice(-4000);
   });
   const url = `http://127.0.0.1:${port}`;
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited(child);
-      clearTimeout(timer);
-    }
-  };
+  const stop = (): Promise<void> => stopChild(child);
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) return stderr || `prometheus exited with code ${child.exitCode}`;

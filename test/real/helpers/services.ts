@@ -4,12 +4,12 @@
  * A missing binary fails the test with what to install: nothing here is skipped.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort } from '../../helpers/prometheusServer';
+import { stopChild } from '../../helpers/childProcess';
 
 export { freePort };
 
@@ -44,13 +44,6 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
-}
-
 /** True once something accepts connections on 127.0.0.1:port. */
 export function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -73,14 +66,7 @@ export async function startService(name: string, bin: string, args: string[], po
   child.stderr!.on('data', (c: Buffer) => {
     stderr = (stderr + c.toString('utf8')).slice(-4000);
   });
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited(child);
-      clearTimeout(timer);
-    }
-  };
+  const stop = (): Promise<void> => stopChild(child);
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} (${bin} ${args.join(' ')}) exited with ${child.exitCode ?? child.signalCode} before listening: ${stderr.trim()}`);
