@@ -1,4 +1,5 @@
 /** Shared by the analyze/check CLI tests: a capturing CliIO and a closed-loop HTTP load. */
+import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as http from 'node:http';
 import * as path from 'node:path';
@@ -10,7 +11,7 @@ export type CapturingIO = CliIO & { stdout: string; stderr: string };
 
 /** Every CLI test's output passes through here: none may ever tell a user "unexpected error". */
 function refuseUnexplained(t: string): void {
-  if (/unexpected\s+error/i.test(t)) throw new Error(`The CLI printed an unexplained failure: ${t}`);
+  assert.doesNotMatch(t, /unexpected\s+error/i, `The CLI printed an unexplained failure: ${t}`);
 }
 
 export function capture(env: Record<string, string | undefined> = {}): CapturingIO {
