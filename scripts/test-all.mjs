@@ -1,5 +1,6 @@
 // `npm test`: installs the third-party servers the tests start when they are missing
-// (scripts/setup-prometheus.mjs, scripts/setup-real-services.mjs), builds, then runs the unit tier
+// (scripts/setup-prometheus.mjs, scripts/setup-real-services.mjs), builds, type-checks, lints and
+// checks formatting, then runs the unit tier
 // (plain Node), the real-services tier and the integration tier (real VS Code).
 import { spawnSync } from 'node:child_process';
 
@@ -22,6 +23,11 @@ const setup = [
 if (!setup.every(Boolean)) process.exit(1);
 const results = [
   step('build', npm, ['run', '-s', 'build']),
+  // Static checks: both TypeScript configurations, lint (which enforces the layer boundaries) and
+  // the formatter. A failure here names the file and line; `npm run format` fixes formatting.
+  step('type-check', npm, ['run', '-s', 'typecheck']),
+  step('lint', npm, ['run', '-s', 'lint']),
+  step('format check', npm, ['run', '-s', 'format:check']),
   step('unit tests', npm, ['run', '-s', 'test:unit']),
   step('real-services tests', npm, ['run', '-s', 'test:real']),
   step('integration tests (real VS Code)', npm, ['run', '-s', 'test:integration']),
