@@ -14,16 +14,42 @@ const webviewEntries = Object.fromEntries(
 );
 
 const configs = [
-  { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', external: ['vscode'] },
-  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...common,
+    entryPoints: { extension: 'src/extension/extension.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    banner: { js: '#!/usr/bin/env node' },
+  },
   { ...common, entryPoints: webviewEntries, outdir: 'dist/webview', platform: 'browser', format: 'iife' },
 ];
 // Workers that run off the extension host's thread (large profiles) are bundled beside the extension.
 if (existsSync('src/core/profiler/worker.ts')) {
-  configs.push({ ...common, entryPoints: { 'profile-worker': 'src/core/profiler/worker.ts' }, outdir: 'dist', platform: 'node', format: 'cjs' });
+  configs.push({
+    ...common,
+    entryPoints: { 'profile-worker': 'src/core/profiler/worker.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+  });
 }
 // The user's SQLite database is explained (and what-if indexes timed) in a worker with a deadline.
-configs.push({ ...common, entryPoints: { 'query-worker': 'src/core/queries/queryWorker.ts' }, outdir: 'dist', platform: 'node', format: 'cjs' });
+configs.push({
+  ...common,
+  entryPoints: { 'query-worker': 'src/core/queries/queryWorker.ts' },
+  outdir: 'dist',
+  platform: 'node',
+  format: 'cjs',
+});
 
 function copyAssets() {
   mkdirSync('dist', { recursive: true });

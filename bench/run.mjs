@@ -80,13 +80,16 @@ function validate(cases, file) {
   if (!Array.isArray(cases) || cases.length === 0) throw new Error(`${file} must export a non-empty \`cases\` array.`);
   const names = new Set();
   for (const c of cases) {
-    if (!c || typeof c.name !== 'string' || typeof c.run !== 'function') throw new Error(`${file}: every case needs a string name and a run function.`);
+    if (!c || typeof c.name !== 'string' || typeof c.run !== 'function')
+      throw new Error(`${file}: every case needs a string name and a run function.`);
     if (names.has(c.name)) throw new Error(`${file}: two cases are named "${c.name}".`);
     names.add(c.name);
   }
   for (const c of cases) {
-    if (c.anchor !== undefined && typeof c.anchor !== 'string' && typeof c.anchor !== 'function') throw new Error(`${file}: case "${c.name}" has an anchor that is neither a case name nor a function.`);
-    if (typeof c.anchor === 'string' && !names.has(c.anchor)) throw new Error(`${file}: case "${c.name}" names anchor "${c.anchor}", which is not a case in this file.`);
+    if (c.anchor !== undefined && typeof c.anchor !== 'string' && typeof c.anchor !== 'function')
+      throw new Error(`${file}: case "${c.name}" has an anchor that is neither a case name nor a function.`);
+    if (typeof c.anchor === 'string' && !names.has(c.anchor))
+      throw new Error(`${file}: case "${c.name}" names anchor "${c.anchor}", which is not a case in this file.`);
     if (c.anchor === c.name) throw new Error(`${file}: case "${c.name}" cannot be its own anchor.`);
   }
 }
@@ -100,14 +103,33 @@ async function runChild(file, timeMs) {
   for (const def of defs) {
     if (typeof def.anchor === 'function') {
       const anchorName = `${def.name} (anchor)`;
-      expanded.push({ name: anchorName, run: def.anchor, iterations: def.iterations, bytes: def.bytes, sharesSetupWith: def.name });
+      expanded.push({
+        name: anchorName,
+        run: def.anchor,
+        iterations: def.iterations,
+        bytes: def.bytes,
+        sharesSetupWith: def.name,
+      });
       expanded.push({ ...def, anchor: anchorName });
     } else expanded.push(def);
   }
   const states = [];
   const contexts = new Map();
   for (const def of expanded) {
-    const s = { def, name: def.name, run: def.run, ctx: undefined, isAsync: false, samples: [], runs: 0, spentMs: 0, batch: 1, bytes: undefined, error: undefined, done: false };
+    const s = {
+      def,
+      name: def.name,
+      run: def.run,
+      ctx: undefined,
+      isAsync: false,
+      samples: [],
+      runs: 0,
+      spentMs: 0,
+      batch: 1,
+      bytes: undefined,
+      error: undefined,
+      done: false,
+    };
     try {
       const setupOwner = def.sharesSetupWith ?? def.name;
       if (!contexts.has(setupOwner)) {
@@ -202,10 +224,14 @@ export function formatCase(r, width) {
 function runFileInChild(file, opts, quietStdout) {
   return new Promise((resolvePromise) => {
     const tsx = import.meta.resolve('tsx');
-    const child = spawn(process.execPath, ['--import', tsx, fileURLToPath(import.meta.url), '--child', file, `--time=${opts.timeMs}`], {
-      // With JSON on stdout, whatever a case prints goes to stderr instead.
-      stdio: ['ignore', quietStdout ? 2 : 'inherit', 'inherit', 'ipc'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', tsx, fileURLToPath(import.meta.url), '--child', file, `--time=${opts.timeMs}`],
+      {
+        // With JSON on stdout, whatever a case prints goes to stderr instead.
+        stdio: ['ignore', quietStdout ? 2 : 'inherit', 'inherit', 'ipc'],
+      },
+    );
     let message;
     child.on('message', (m) => (message = m));
     child.on('exit', (code, signal) => {
@@ -229,17 +255,31 @@ async function main() {
   }
   let files;
   try {
-    files = readdirSync(opts.dir).filter((f) => f.endsWith('.bench.ts')).sort();
+    files = readdirSync(opts.dir)
+      .filter((f) => f.endsWith('.bench.ts'))
+      .sort();
   } catch {
     usage(`no benchmark folder at ${opts.dir}`);
   }
   if (opts.filters.length) files = files.filter((f) => opts.filters.some((p) => f.includes(p)));
   if (files.length === 0) {
-    console.error(opts.filters.length ? `bench: no case file in ${opts.dir} matches ${opts.filters.join(', ')}` : `bench: no *.bench.ts files in ${opts.dir}`);
+    console.error(
+      opts.filters.length
+        ? `bench: no case file in ${opts.dir} matches ${opts.filters.join(', ')}`
+        : `bench: no *.bench.ts files in ${opts.dir}`,
+    );
     process.exit(opts.filters.length ? 2 : 0);
   }
   const jsonToStdout = opts.json === '-';
-  const report = { date: new Date().toISOString(), node: process.version, platform: `${process.platform}-${process.arch}`, cpu: cpus()[0]?.model ?? 'unknown', cpuCount: cpus().length, timeMs: opts.timeMs, files: [] };
+  const report = {
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cpuCount: cpus().length,
+    timeMs: opts.timeMs,
+    files: [],
+  };
   let failed = false;
   for (const f of files) {
     const full = join(opts.dir, f);

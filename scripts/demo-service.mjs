@@ -21,6 +21,9 @@ if (inspect) nodeArgs.push(`--inspect=${/^\d+$/.test(inspect) ? `127.0.0.1:${ins
 
 const env = { ...process.env };
 delete env.DEMO_INSPECT;
-const child = spawn(process.execPath, [...nodeArgs, join(serviceDir, 'dist', 'server.js'), ...serviceArgs], { stdio: 'inherit', env });
+const child = spawn(process.execPath, [...nodeArgs, join(serviceDir, 'dist', 'server.js'), ...serviceArgs], {
+  stdio: 'inherit',
+  env,
+});
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

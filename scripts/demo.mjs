@@ -61,7 +61,11 @@ async function main() {
   const demo = await startDemo({ traffic });
   cleanups.push(() => demo.stop());
   say(`demo service running at ${demo.url} (pid ${demo.pid})`);
-  say(traffic ? 'it sends itself 1–5 requests a second so the charts move (--no-traffic turns that off)' : 'no background traffic (--no-traffic): only your requests reach it');
+  say(
+    traffic
+      ? 'it sends itself 1–5 requests a second so the charts move (--no-traffic turns that off)'
+      : 'no background traffic (--no-traffic): only your requests reach it',
+  );
 
   const profile = mkdtempSync(join(tmpdir(), 'perflens-demo-'));
   cleanups.push(async () => rmSync(profile, { recursive: true, force: true }));
@@ -71,7 +75,11 @@ async function main() {
 
   if (hasDesktopCode()) {
     say('opening desktop VS Code with PerfLens; close its window (or press Ctrl-C) to stop the demo');
-    const code = spawn('code', ['--new-window', '--wait', `--extensionDevelopmentPath=${ROOT}`, '--user-data-dir', userDataDir, WORKSPACE], { stdio: 'inherit' });
+    const code = spawn(
+      'code',
+      ['--new-window', '--wait', `--extensionDevelopmentPath=${ROOT}`, '--user-data-dir', userDataDir, WORKSPACE],
+      { stdio: 'inherit' },
+    );
     cleanups.push(async () => code.kill('SIGTERM'));
     await new Promise((r) => code.once('exit', r));
     await stopAll(0);

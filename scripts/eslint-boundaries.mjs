@@ -23,7 +23,9 @@ function sourceOf(node) {
     case 'ExportAllDeclaration':
     case 'ExportNamedDeclaration':
     case 'ImportExpression':
-      return node.source && node.source.type === 'Literal' && typeof node.source.value === 'string' ? node.source : undefined;
+      return node.source && node.source.type === 'Literal' && typeof node.source.value === 'string'
+        ? node.source
+        : undefined;
     case 'TSImportEqualsDeclaration':
       return node.moduleReference.type === 'TSExternalModuleReference' ? node.moduleReference.expression : undefined;
     case 'TSImportType': {
@@ -74,8 +76,10 @@ const boundaries = {
         return;
       }
       const bare = source.split('/')[0];
-      if (modules.includes(source) || modules.includes(bare)) context.report({ node: lit, messageId: 'module', data: { layer, source, why } });
-      else if (builtins && isBuiltin(source)) context.report({ node: lit, messageId: 'builtin', data: { layer, source, why } });
+      if (modules.includes(source) || modules.includes(bare))
+        context.report({ node: lit, messageId: 'module', data: { layer, source, why } });
+      else if (builtins && isBuiltin(source))
+        context.report({ node: lit, messageId: 'builtin', data: { layer, source, why } });
     }
     return {
       ImportDeclaration: check,
@@ -90,9 +94,11 @@ const boundaries = {
 
 const WHY = {
   'src/core': 'the engine stays free of the editor, the terminal and the browser so every face can use it.',
-  'src/shared': 'types and pure functions shared by the extension host and the webviews run in both, so no editor, Node or layer-specific code.',
+  'src/shared':
+    'types and pure functions shared by the extension host and the webviews run in both, so no editor, Node or layer-specific code.',
   webview: 'webview code runs in the browser and talks to the host only through the protocol in src/shared.',
-  'src/extension': 'the extension and the CLI are separate faces of the engine; shared code lives in src/core or src/shared.',
+  'src/extension':
+    'the extension and the CLI are separate faces of the engine; shared code lives in src/core or src/shared.',
   'src/cli': 'the CLI and the extension are separate faces of the engine; shared code lives in src/core or src/shared.',
 };
 
@@ -117,7 +123,30 @@ export function boundaryConfigs(root) {
   }));
   // src/shared runs in the extension host (Node) and in webviews (browser): neither side's globals.
   const why = 'src/shared runs in both the extension host and the webviews; pass it in instead.';
-  const hostGlobals = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'location', 'HTMLElement', 'acquireVsCodeApi', 'process', 'Buffer', 'require', '__dirname', '__filename', 'global'];
-  configs.push({ files: ['src/shared/**/*.ts'], rules: { 'no-restricted-globals': ['error', ...hostGlobals.map((name) => ({ name, message: `${name} is not available on both sides: ${why}` }))] } });
+  const hostGlobals = [
+    'window',
+    'document',
+    'navigator',
+    'localStorage',
+    'sessionStorage',
+    'location',
+    'HTMLElement',
+    'acquireVsCodeApi',
+    'process',
+    'Buffer',
+    'require',
+    '__dirname',
+    '__filename',
+    'global',
+  ];
+  configs.push({
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...hostGlobals.map((name) => ({ name, message: `${name} is not available on both sides: ${why}` })),
+      ],
+    },
+  });
   return configs;
 }

@@ -18,7 +18,15 @@ const CACHE = join(ROOT, '.cache');
 const NODE24_DIR = join(CACHE, 'node24');
 const CODE_SERVER_DIR = join(CACHE, 'code-server');
 // code-server's native modules (kerberos, native-keymap, keytar-like secrets) compile on install.
-const APT_BUILD_PACKAGES = ['build-essential', 'python3', 'pkg-config', 'libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev'];
+const APT_BUILD_PACKAGES = [
+  'build-essential',
+  'python3',
+  'pkg-config',
+  'libkrb5-dev',
+  'libx11-dev',
+  'libxkbfile-dev',
+  'libsecret-1-dev',
+];
 
 class SetupError extends Error {}
 
@@ -45,7 +53,12 @@ function capture(cmd, args, opts = {}) {
 function nestedNpmEnv(extra = {}) {
   const env = { ...process.env };
   for (const k of Object.keys(env)) {
-    if (/^npm_(config_user_agent|node_execpath|execpath|command|lifecycle_|package_)/i.test(k) || k === 'NODE' || k === 'INIT_CWD') delete env[k];
+    if (
+      /^npm_(config_user_agent|node_execpath|execpath|command|lifecycle_|package_)/i.test(k) ||
+      k === 'NODE' ||
+      k === 'INIT_CWD'
+    )
+      delete env[k];
   }
   return { ...env, ...extra };
 }
@@ -70,14 +83,20 @@ function ensureAptPackages(needBuildHeaders) {
   }
   const how = `apt-get update && apt-get install -y ${wanted.join(' ')}`;
   if (!isRoot()) {
-    throw new SetupError(`missing system packages: ${wanted.join(', ')}. Not running as root, so install them yourself:\n  sudo ${how}\n(or set PERFLENS_CHROMIUM to another Chromium binary).`);
+    throw new SetupError(
+      `missing system packages: ${wanted.join(', ')}. Not running as root, so install them yourself:\n  sudo ${how}\n(or set PERFLENS_CHROMIUM to another Chromium binary).`,
+    );
   }
   log(`installing system packages: ${wanted.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  if (!run('apt-get', ['update'], { env }) || !run('apt-get', ['install', '-y', '--no-install-recommends', ...wanted], { env })) {
+  if (
+    !run('apt-get', ['update'], { env }) ||
+    !run('apt-get', ['install', '-y', '--no-install-recommends', ...wanted], { env })
+  ) {
     throw new SetupError(`apt-get could not install ${wanted.join(', ')}. Install them by hand:\n  ${how}`);
   }
-  if (wanted.includes('chromium') && !existsSync(CHROMIUM_PATH)) throw new SetupError(`chromium was installed but ${CHROMIUM_PATH} does not exist.`);
+  if (wanted.includes('chromium') && !existsSync(CHROMIUM_PATH))
+    throw new SetupError(`chromium was installed but ${CHROMIUM_PATH} does not exist.`);
 }
 
 export function node24Paths() {
@@ -103,18 +122,30 @@ function ensureNode24() {
   }
   log(`installing Node ${NODE_MAJOR} from the npm registry into ${NODE24_DIR}`);
   mkdirSync(NODE24_DIR, { recursive: true });
-  if (!existsSync(join(NODE24_DIR, 'package.json'))) writeFileSync(join(NODE24_DIR, 'package.json'), '{ "private": true }\n');
-  if (!run('npm', ['install', '--no-audit', '--no-fund', '--prefix', NODE24_DIR, `node@${NODE_MAJOR}`], { env: nestedNpmEnv() })) {
-    throw new SetupError(`npm could not install node@${NODE_MAJOR}. Retry: npm install --prefix .cache/node24 node@${NODE_MAJOR}`);
+  if (!existsSync(join(NODE24_DIR, 'package.json')))
+    writeFileSync(join(NODE24_DIR, 'package.json'), '{ "private": true }\n');
+  if (
+    !run('npm', ['install', '--no-audit', '--no-fund', '--prefix', NODE24_DIR, `node@${NODE_MAJOR}`], {
+      env: nestedNpmEnv(),
+    })
+  ) {
+    throw new SetupError(
+      `npm could not install node@${NODE_MAJOR}. Retry: npm install --prefix .cache/node24 node@${NODE_MAJOR}`,
+    );
   }
   const now = installedNodeVersion(bin);
-  if (!now?.startsWith(`v${NODE_MAJOR}.`)) throw new SetupError(`after install, ${bin} reports ${now ?? 'nothing'}, expected v${NODE_MAJOR}.x`);
+  if (!now?.startsWith(`v${NODE_MAJOR}.`))
+    throw new SetupError(`after install, ${bin} reports ${now ?? 'nothing'}, expected v${NODE_MAJOR}.x`);
   log(`Node ${now} installed`);
 }
 
 export function codeServerPaths() {
   const pkgDir = join(CODE_SERVER_DIR, 'node_modules', 'code-server');
-  return { pkgDir, entry: join(pkgDir, 'out', 'node', 'entry.js'), marker: join(CODE_SERVER_DIR, `.installed-${CODE_SERVER_VERSION}`) };
+  return {
+    pkgDir,
+    entry: join(pkgDir, 'out', 'node', 'entry.js'),
+    marker: join(CODE_SERVER_DIR, `.installed-${CODE_SERVER_VERSION}`),
+  };
 }
 
 function codeServerInstalled() {
@@ -133,24 +164,35 @@ function ensureCodeServer() {
     return;
   }
   const node = node24Paths();
-  if (!existsSync(join(node.nodedir, 'include', 'node'))) throw new SetupError(`Node ${NODE_MAJOR} headers not found under ${node.nodedir}; delete .cache/node24 and rerun.`);
-  log(`installing code-server@${CODE_SERVER_VERSION} into ${CODE_SERVER_DIR} (builds native modules against Node ${NODE_MAJOR}; takes a few minutes)`);
+  if (!existsSync(join(node.nodedir, 'include', 'node')))
+    throw new SetupError(`Node ${NODE_MAJOR} headers not found under ${node.nodedir}; delete .cache/node24 and rerun.`);
+  log(
+    `installing code-server@${CODE_SERVER_VERSION} into ${CODE_SERVER_DIR} (builds native modules against Node ${NODE_MAJOR}; takes a few minutes)`,
+  );
   const { marker } = codeServerPaths();
   rmSync(marker, { force: true });
   mkdirSync(CODE_SERVER_DIR, { recursive: true });
-  if (!existsSync(join(CODE_SERVER_DIR, 'package.json'))) writeFileSync(join(CODE_SERVER_DIR, 'package.json'), '{ "private": true }\n');
+  if (!existsSync(join(CODE_SERVER_DIR, 'package.json')))
+    writeFileSync(join(CODE_SERVER_DIR, 'package.json'), '{ "private": true }\n');
   // Node 24 first on PATH runs npm and every install script; native modules build against its headers.
   const env = nestedNpmEnv({
     PATH: `${node.binDir}:${process.env.PATH ?? ''}`,
     npm_config_nodedir: node.nodedir,
     npm_config_engine_strict: 'false',
   });
-  if (!run('npm', ['install', '--no-audit', '--no-fund', '--prefix', CODE_SERVER_DIR, `code-server@${CODE_SERVER_VERSION}`], { env })) {
+  if (
+    !run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefix', CODE_SERVER_DIR, `code-server@${CODE_SERVER_VERSION}`],
+      { env },
+    )
+  ) {
     throw new SetupError(
       `npm could not install code-server@${CODE_SERVER_VERSION}. Its native modules need these Debian packages: ${APT_BUILD_PACKAGES.join(', ')} (apt-get install -y ${APT_BUILD_PACKAGES.join(' ')}).`,
     );
   }
-  if (!existsSync(codeServerPaths().entry)) throw new SetupError(`code-server installed but ${codeServerPaths().entry} is missing.`);
+  if (!existsSync(codeServerPaths().entry))
+    throw new SetupError(`code-server installed but ${codeServerPaths().entry} is missing.`);
   writeFileSync(marker, `${new Date().toISOString()}\n`);
   log(`code-server ${CODE_SERVER_VERSION} installed`);
 }
@@ -167,9 +209,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const started = Date.now();
   try {
     const env = ensureIntegrationEnv();
-    log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: node ${env.node24}, code-server ${env.codeServerEntry}, chromium ${env.chromium}`);
+    log(
+      `ready in ${((Date.now() - started) / 1000).toFixed(1)} s: node ${env.node24}, code-server ${env.codeServerEntry}, chromium ${env.chromium}`,
+    );
   } catch (e) {
-    console.error(`[setup-integration] ${e instanceof SetupError ? e.message : e?.stack ?? e}`);
+    console.error(`[setup-integration] ${e instanceof SetupError ? e.message : (e?.stack ?? e)}`);
     process.exit(1);
   }
 }

@@ -24,10 +24,12 @@ function has(cmd) {
 
 function run(argv) {
   console.log(`setup-prometheus: ${argv.join(' ')}`);
-  return spawnSync(argv[0], argv.slice(1), {
-    stdio: 'inherit',
-    env: { ...env, DEBIAN_FRONTEND: 'noninteractive' },
-  }).status === 0;
+  return (
+    spawnSync(argv[0], argv.slice(1), {
+      stdio: 'inherit',
+      env: { ...env, DEBIAN_FRONTEND: 'noninteractive' },
+    }).status === 0
+  );
 }
 
 function done(code, message) {
@@ -35,27 +37,38 @@ function done(code, message) {
   process.exit(code);
 }
 
-if (env.PERFLENS_SKIP_PROMETHEUS === '1') done(0, 'PERFLENS_SKIP_PROMETHEUS=1, not installing Prometheus (its tests will be skipped).');
+if (env.PERFLENS_SKIP_PROMETHEUS === '1')
+  done(0, 'PERFLENS_SKIP_PROMETHEUS=1, not installing Prometheus (its tests will be skipped).');
 
 if (env.PERFLENS_PROMETHEUS_BIN && !findBinary()) {
-  done(1, `PERFLENS_PROMETHEUS_BIN=${env.PERFLENS_PROMETHEUS_BIN} does not run (\`--version\` failed). Point it at a Prometheus 2.x binary, or unset it to use Debian's package.`);
+  done(
+    1,
+    `PERFLENS_PROMETHEUS_BIN=${env.PERFLENS_PROMETHEUS_BIN} does not run (\`--version\` failed). Point it at a Prometheus 2.x binary, or unset it to use Debian's package.`,
+  );
 }
 
 const existing = findBinary();
 if (existing) done(0, `Prometheus is already installed: ${versionLine(existing)}`);
 
 if (!has('apt-get')) {
-  done(1, 'the prometheus binary is missing and this is not a Debian-like system (no apt-get). ' +
-    'Install Prometheus 2.x so `prometheus` is on PATH (or set PERFLENS_PROMETHEUS_BIN to its path), ' +
-    'or set PERFLENS_SKIP_PROMETHEUS=1 to skip the Prometheus-backed tests.');
+  done(
+    1,
+    'the prometheus binary is missing and this is not a Debian-like system (no apt-get). ' +
+      'Install Prometheus 2.x so `prometheus` is on PATH (or set PERFLENS_PROMETHEUS_BIN to its path), ' +
+      'or set PERFLENS_SKIP_PROMETHEUS=1 to skip the Prometheus-backed tests.',
+  );
 }
 
 // Root installs directly; otherwise sudo, but only when it works without a password prompt.
 let prefix = [];
 if (typeof process.getuid === 'function' && process.getuid() !== 0) {
   if (has('sudo') && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0) prefix = ['sudo', '-n', '-E'];
-  else done(1, 'the prometheus binary is missing and installing it needs root. Run as root: ' +
-    '`apt-get install -y --no-install-recommends prometheus`, or set PERFLENS_SKIP_PROMETHEUS=1 to skip its tests.');
+  else
+    done(
+      1,
+      'the prometheus binary is missing and installing it needs root. Run as root: ' +
+        '`apt-get install -y --no-install-recommends prometheus`, or set PERFLENS_SKIP_PROMETHEUS=1 to skip its tests.',
+    );
 }
 
 const install = [...prefix, 'apt-get', 'install', '-y', '--no-install-recommends', 'prometheus'];

@@ -10,10 +10,22 @@ const env = process.env;
 
 /** Each check, and the Debian packages that satisfy it. */
 const NEEDS = [
-  { what: 'prometheus-node-exporter', packages: ['prometheus-node-exporter'], ok: () => runs('prometheus-node-exporter', ['--version']) },
-  { what: 'python3 with prometheus_client', packages: ['python3', 'python3-prometheus-client'], ok: () => runs('/usr/bin/python3', ['-c', 'import prometheus_client']) },
+  {
+    what: 'prometheus-node-exporter',
+    packages: ['prometheus-node-exporter'],
+    ok: () => runs('prometheus-node-exporter', ['--version']),
+  },
+  {
+    what: 'python3 with prometheus_client',
+    packages: ['python3', 'python3-prometheus-client'],
+    ok: () => runs('/usr/bin/python3', ['-c', 'import prometheus_client']),
+  },
   { what: 'redis-server', packages: ['redis-server'], ok: () => runs('redis-server', ['--version']) },
-  { what: 'prometheus-redis-exporter', packages: ['prometheus-redis-exporter'], ok: () => runs('prometheus-redis-exporter', ['--version']) },
+  {
+    what: 'prometheus-redis-exporter',
+    packages: ['prometheus-redis-exporter'],
+    ok: () => runs('prometheus-redis-exporter', ['--version']),
+  },
 ];
 
 function runs(cmd, args) {
@@ -27,10 +39,12 @@ function has(cmd) {
 
 function run(argv) {
   console.log(`setup-real-services: ${argv.join(' ')}`);
-  return spawnSync(argv[0], argv.slice(1), {
-    stdio: 'inherit',
-    env: { ...env, DEBIAN_FRONTEND: 'noninteractive' },
-  }).status === 0;
+  return (
+    spawnSync(argv[0], argv.slice(1), {
+      stdio: 'inherit',
+      env: { ...env, DEBIAN_FRONTEND: 'noninteractive' },
+    }).status === 0
+  );
 }
 
 function done(code, message) {
@@ -44,15 +58,19 @@ if (missing.length === 0) done(0, `already installed: ${NEEDS.map((n) => n.what)
 const packages = [...new Set(missing.flatMap((n) => n.packages))];
 const manual = `apt-get install -y --no-install-recommends ${packages.join(' ')}`;
 if (!has('apt-get')) {
-  done(1, `missing ${missing.map((n) => n.what).join(', ')}, and this is not a Debian-like system (no apt-get). ` +
-    `Install them so they are on PATH (and /usr/bin/python3 can import prometheus_client); the real-services tests fail without them.`);
+  done(
+    1,
+    `missing ${missing.map((n) => n.what).join(', ')}, and this is not a Debian-like system (no apt-get). ` +
+      `Install them so they are on PATH (and /usr/bin/python3 can import prometheus_client); the real-services tests fail without them.`,
+  );
 }
 
 // Root installs directly; otherwise sudo, but only when it works without a password prompt.
 let prefix = [];
 if (typeof process.getuid === 'function' && process.getuid() !== 0) {
   if (has('sudo') && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0) prefix = ['sudo', '-n', '-E'];
-  else done(1, `missing ${missing.map((n) => n.what).join(', ')}, and installing needs root. Run as root: \`${manual}\`.`);
+  else
+    done(1, `missing ${missing.map((n) => n.what).join(', ')}, and installing needs root. Run as root: \`${manual}\`.`);
 }
 
 const install = [...prefix, 'apt-get', 'install', '-y', '--no-install-recommends', ...packages];
@@ -61,5 +79,6 @@ if (!run(install) && !(run([...prefix, 'apt-get', 'update']) && run(install))) {
   done(1, `apt-get could not install ${packages.join(' ')} (see its output above).`);
 }
 const still = NEEDS.filter((n) => !n.ok());
-if (still.length) done(1, `installed ${packages.join(' ')}, but ${still.map((n) => n.what).join(', ')} still does not run.`);
+if (still.length)
+  done(1, `installed ${packages.join(' ')}, but ${still.map((n) => n.what).join(', ')} still does not run.`);
 done(0, `installed ${packages.join(' ')}.`);

@@ -29,18 +29,46 @@ function hourOfSnapshots(): Snapshot[] {
   const t0 = Date.UTC(2026, 0, 1);
   for (let i = 0; i < 720; i++) {
     out.push({
-      targetId: 'bench', time: t0 + i * 5000, errors: [], intervalSeconds: 5,
+      targetId: 'bench',
+      time: t0 + i * 5000,
+      errors: [],
+      intervalSeconds: 5,
       http: {
-        requestRate: 100 + i * 0.05, errorRate: 0.01, avgMs: 80, p95Ms: 300 + (i % 50),
+        requestRate: 100 + i * 0.05,
+        errorRate: 0.01,
+        avgMs: 80,
+        p95Ms: 300 + (i % 50),
         routes: [
-          { route: '/api/entities', method: 'GET', requestRate: 60, errorRate: 0.01, avgMs: 120, p95Ms: 1200 + (i % 40) },
+          {
+            route: '/api/entities',
+            method: 'GET',
+            requestRate: 60,
+            errorRate: 0.01,
+            avgMs: 120,
+            p95Ms: 1200 + (i % 40),
+          },
           { route: '/api/workspaces', method: 'GET', requestRate: 40, errorRate: 0, avgMs: 20, p95Ms: 60 },
         ],
       },
-      pools: [{ name: 'db', size: 10, active: i % 10 === 0 ? 10 : 6, pending: i % 10 === 0 ? 2 : 0, acquireRate: 50, holdTimeMs: 110, acquireWaitP95Ms: 40 }],
+      pools: [
+        {
+          name: 'db',
+          size: 10,
+          active: i % 10 === 0 ? 10 : 6,
+          pending: i % 10 === 0 ? 2 : 0,
+          acquireRate: 50,
+          holdTimeMs: 110,
+          acquireWaitP95Ms: 40,
+        },
+      ],
       caches: [{ name: 'entities', hitsPerSec: 70, missesPerSec: 30, evictionsPerSec: 1, size: 1000, maxSize: 1000 }],
       queries: [{ query: 'SELECT * FROM entities WHERE workspace_id = ?', rate: 60, avgMs: 90, p95Ms: 300 }],
-      process: { pid: 1, cpuPercent: 40 + (i % 7), rssBytes: (300 + i * 0.1) * MB, heapUsedBytes: (120 + (i % 30)) * MB },
+      process: {
+        pid: 1,
+        cpuPercent: 40 + (i % 7),
+        rssBytes: (300 + i * 0.1) * MB,
+        heapUsedBytes: (120 + (i % 30)) * MB,
+      },
     });
   }
   return out;
@@ -62,6 +90,10 @@ export const cases = [
   {
     name: 'least-squares trend of one metric over the same hour',
     setup: hourOfSnapshots,
-    run: (snaps: Snapshot[]) => olsFit(snaps.map((s) => s.time / 1000), snaps.map((s) => s.process!.rssBytes))!.slope,
+    run: (snaps: Snapshot[]) =>
+      olsFit(
+        snaps.map((s) => s.time / 1000),
+        snaps.map((s) => s.process!.rssBytes),
+      )!.slope,
   },
 ];

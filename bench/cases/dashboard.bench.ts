@@ -18,9 +18,19 @@ import { fillHistory } from '../../test/unit/extension/helpers/syntheticHistory'
 const NOW = Date.UTC(2026, 10, 27, 12);
 const TARGET = 'http://127.0.0.1:3100';
 const CHART_SERIES: [string, Record<string, string>][] = [
-  ['http.p50Ms', {}], ['http.p95Ms', {}], ['http.p99Ms', {}], ['http.requestRate', {}], ['http.errorRate', {}], ['process.cpuPercent', {}],
-  ['process.rssBytes', {}], ['process.heapUsedBytes', {}], ['pool.active', { pool: 'db' }], ['pool.acquireWaitAvgMs', { pool: 'db' }],
-  ['pool.acquireWaitP95Ms', { pool: 'db' }], ['cache.hitRate', { cache: 'entities' }], ['cache.hitRate', { cache: 'graph' }],
+  ['http.p50Ms', {}],
+  ['http.p95Ms', {}],
+  ['http.p99Ms', {}],
+  ['http.requestRate', {}],
+  ['http.errorRate', {}],
+  ['process.cpuPercent', {}],
+  ['process.rssBytes', {}],
+  ['process.heapUsedBytes', {}],
+  ['pool.active', { pool: 'db' }],
+  ['pool.acquireWaitAvgMs', { pool: 'db' }],
+  ['pool.acquireWaitP95Ms', { pool: 'db' }],
+  ['cache.hitRate', { cache: 'entities' }],
+  ['cache.hitRate', { cache: 'graph' }],
 ];
 
 let built: Promise<HistoryStore> | undefined;
@@ -31,7 +41,9 @@ function store(): Promise<HistoryStore> {
     if (!r.ok) throw new Error(r.error.message);
     const started = performance.now();
     const n = fillHistory(r.value, NOW, 30, { targetId: TARGET });
-    console.log(`  30 days loaded: ${n} snapshots in ${(performance.now() - started).toFixed(0)} ms, rows ${JSON.stringify(r.value.counts())}`);
+    console.log(
+      `  30 days loaded: ${n} snapshots in ${(performance.now() - started).toFixed(0)} ms, rows ${JSON.stringify(r.value.counts())}`,
+    );
     return r.value;
   })();
   return built;
@@ -44,20 +56,24 @@ function build(s: HistoryStore, range: RangeId): number {
 
 function queriesOnly(s: HistoryStore, range: RangeId): number {
   let n = 0;
-  for (const [name, labels] of CHART_SERIES) n += s.query(TARGET, name, labels, NOW - RANGES[range].ms, NOW).points.length;
+  for (const [name, labels] of CHART_SERIES)
+    n += s.query(TARGET, name, labels, NOW - RANGES[range].ms, NOW).points.length;
   return n;
 }
 
-export const cases = (['30d', '24h', '1h', '15m'] as RangeId[]).map((range) => ({
-  name: `dashboard data for ${RANGES[range].label} of a 30-day history`,
-  setup: store,
-  run: (s: HistoryStore) => build(s, range),
-  anchor: (s: HistoryStore) => queriesOnly(s, range),
-})).concat([
-  {
-    name: 'dashboard message for 30 days: build and JSON-serialise (the postMessage payload)',
+export const cases = (['30d', '24h', '1h', '15m'] as RangeId[])
+  .map((range) => ({
+    name: `dashboard data for ${RANGES[range].label} of a 30-day history`,
     setup: store,
-    run: (s: HistoryStore) => JSON.stringify(buildDashboardData({ targetId: TARGET, label: 'x', range: '30d', now: NOW, store: s })).length,
-    anchor: (s: HistoryStore) => build(s, '30d'),
-  },
-]);
+    run: (s: HistoryStore) => build(s, range),
+    anchor: (s: HistoryStore) => queriesOnly(s, range),
+  }))
+  .concat([
+    {
+      name: 'dashboard message for 30 days: build and JSON-serialise (the postMessage payload)',
+      setup: store,
+      run: (s: HistoryStore) =>
+        JSON.stringify(buildDashboardData({ targetId: TARGET, label: 'x', range: '30d', now: NOW, store: s })).length,
+      anchor: (s: HistoryStore) => build(s, '30d'),
+    },
+  ]);

@@ -32,7 +32,11 @@ export function buildScrape(source: string, replicas: number): string {
       for (const line of samples) {
         const brace = line.indexOf('{');
         const space = line.indexOf(' ');
-        out.push(brace >= 0 && brace < space ? `${line.slice(0, brace + 1)}replica="r${r}",${line.slice(brace + 1)}` : `${line.slice(0, space)}{replica="r${r}"}${line.slice(space)}`);
+        out.push(
+          brace >= 0 && brace < space
+            ? `${line.slice(0, brace + 1)}replica="r${r}",${line.slice(brace + 1)}`
+            : `${line.slice(0, space)}{replica="r${r}"}${line.slice(space)}`,
+        );
       }
     }
     samples = [];
@@ -61,9 +65,26 @@ async function promClientScrape(): Promise<{ text: string; contentType: string }
   register.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   collectDefaultMetrics({ register });
   const labelNames = ['method', 'route', 'code'];
-  const latency = new Histogram({ name: 'http_request_duration_seconds', help: 'Request latency', labelNames, registers: [register], enableExemplars: true });
-  const requests = new Counter({ name: 'http_requests', help: 'Requests', labelNames, registers: [register], enableExemplars: true });
-  const pool = new Gauge({ name: 'db_pool_active_connections', help: 'Connections in use', labelNames: ['pool'], registers: [register] });
+  const latency = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Request latency',
+    labelNames,
+    registers: [register],
+    enableExemplars: true,
+  });
+  const requests = new Counter({
+    name: 'http_requests',
+    help: 'Requests',
+    labelNames,
+    registers: [register],
+    enableExemplars: true,
+  });
+  const pool = new Gauge({
+    name: 'db_pool_active_connections',
+    help: 'Connections in use',
+    labelNames: ['pool'],
+    registers: [register],
+  });
   let n = 0;
   for (let route = 0; route < 8; route++) {
     for (const method of ['GET', 'POST', 'PUT']) {
@@ -93,7 +114,8 @@ export const cases = [
     name: 'parse ~200 KB prom-client OpenMetrics scrape (strict): parseExposition vs parse-prometheus-text-format',
     setup: promClientScrape,
     bytes: (scrape: { text: string }) => Buffer.byteLength(scrape.text),
-    run: (scrape: { text: string; contentType: string }) => parseExposition(scrape.text, { contentType: scrape.contentType, strict: true }).families.length,
+    run: (scrape: { text: string; contentType: string }) =>
+      parseExposition(scrape.text, { contentType: scrape.contentType, strict: true }).families.length,
     anchor: (scrape: { text: string }) => parsePrometheusTextFormat(scrape.text).length,
   },
 ];

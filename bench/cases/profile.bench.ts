@@ -22,7 +22,6 @@ const BIG = path.join(WORK, 'big-340k-nodes-1m-samples.cpuprofile');
 const MEDIUM = path.join(WORK, 'medium-15k-nodes-50k-samples.cpuprofile');
 const FOLDED = path.join(WORK, 'stacks-50mb-sorted.folded');
 
-
 /**
  * Writes a V8-shaped CPU profile: a call tree of `nodeCount` nodes over a few thousand functions in
  * a few hundred scripts (depth up to ~40, like a real service), positionTicks on sampled nodes,
@@ -49,9 +48,16 @@ export function writeCpuProfile(file: string, nodeCount: number, samples: number
   for (let i = 0; i < nodeCount; i++) {
     const fnIndex = i === 0 ? 0 : Math.floor(rand() * 4000);
     const script = fnIndex % 300;
-    const name = i === 0 ? '(root)' : `handle${fnIndex}_${['parse', 'render', 'query', 'serialize', 'validate'][fnIndex % 5]}`;
-    const url = i === 0 ? '' : `file:///srv/app/node_modules/package-${script}/lib/module-${script}/implementation-file-${script}.js`;
-    const ticks = i > 0 && children[i]!.length === 0 ? `,"positionTicks":[{"line":${fnIndex % 700 + 3},"ticks":${1 + (i % 7)}},{"line":${fnIndex % 700 + 5},"ticks":${1 + (i % 3)}}]` : '';
+    const name =
+      i === 0 ? '(root)' : `handle${fnIndex}_${['parse', 'render', 'query', 'serialize', 'validate'][fnIndex % 5]}`;
+    const url =
+      i === 0
+        ? ''
+        : `file:///srv/app/node_modules/package-${script}/lib/module-${script}/implementation-file-${script}.js`;
+    const ticks =
+      i > 0 && children[i]!.length === 0
+        ? `,"positionTicks":[{"line":${(fnIndex % 700) + 3},"ticks":${1 + (i % 7)}},{"line":${(fnIndex % 700) + 5},"ticks":${1 + (i % 3)}}]`
+        : '';
     buf += `${i ? ',' : ''}{"id":${i + 1},"callFrame":{"functionName":"${name}","scriptId":"${script + 10}","url":"${url}","lineNumber":${fnIndex % 700},"columnNumber":${(fnIndex * 7) % 80}},"hitCount":${i % 5},"children":[${children[i]!.join(',')}]${ticks}}`;
     if (buf.length > 1 << 20) flush();
   }
@@ -77,8 +83,13 @@ export function writeCpuProfile(file: string, nodeCount: number, samples: number
  */
 export function writeFolded(file: string, targetBytes: number): void {
   const rand = prng(7);
-  const names = Array.from({ length: 3000 }, (_, i) => `com/example/service/module${i % 40}/Component${i}.method${i % 17}`);
-  const callees = names.map(() => Array.from({ length: 2 + Math.floor(rand() * 5) }, () => Math.floor(rand() * names.length)));
+  const names = Array.from(
+    { length: 3000 },
+    (_, i) => `com/example/service/module${i % 40}/Component${i}.method${i % 17}`,
+  );
+  const callees = names.map(() =>
+    Array.from({ length: 2 + Math.floor(rand() * 5) }, () => Math.floor(rand() * names.length)),
+  );
   const stacks = new Map<string, number>();
   let bytes = 0;
   while (bytes < targetBytes) {
@@ -136,9 +147,26 @@ async function loadSpeedscopeImporter(): Promise<SpeedscopeImporter> {
     construct: () => inert as object,
   });
   const quiet = { ...console, log: () => undefined, info: () => undefined, warn: () => undefined };
-  const ctx: Record<string | symbol, unknown> = { console: quiet, setTimeout, clearTimeout, Promise, TextDecoder, TextEncoder, URL, URLSearchParams, atob, btoa, performance };
+  const ctx: Record<string | symbol, unknown> = {
+    console: quiet,
+    setTimeout,
+    clearTimeout,
+    Promise,
+    TextDecoder,
+    TextEncoder,
+    URL,
+    URLSearchParams,
+    atob,
+    btoa,
+    performance,
+  };
   ctx.window = new Proxy(ctx, { get: (t, k) => (k in t ? t[k] : inert) });
-  Object.assign(ctx, { document: inert, navigator: inert, localStorage: inert, location: { hash: '', search: '', href: 'http://localhost/' } });
+  Object.assign(ctx, {
+    document: inert,
+    navigator: inert,
+    localStorage: inert,
+    location: { hash: '', search: '', href: 'http://localhost/' },
+  });
   ctx.self = ctx.window;
   vm.createContext(ctx);
   try {
@@ -189,7 +217,10 @@ for (let i = 0; i < ${runs}; i++) {
   cpuMs = Math.min(cpuMs, (cpu.user + cpu.system) / 1000);
 }
 process.stdout.write(JSON.stringify({ rssMb: process.resourceUsage().maxRSS / 1024, wallMs, cpuMs }));`;
-  const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { encoding: 'utf8', cwd: path.resolve(__dirname, '../..') });
+  const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], {
+    encoding: 'utf8',
+    cwd: path.resolve(__dirname, '../..'),
+  });
   if (run.status !== 0) throw new Error(run.stderr);
   return JSON.parse(run.stdout) as { rssMb: number; wallMs: number; cpuMs: number };
 }
@@ -202,7 +233,9 @@ export const cases = [
       ensure(BIG, (f) => writeCpuProfile(f, 340_000, 1_000_000));
       const mb = fs.statSync(BIG).size / 1e6;
       const cost = freshProcessCost(BIG);
-      console.log(`    big.cpuprofile ${mb.toFixed(1)} MB, fresh process: peak RSS ${cost.rssMb.toFixed(0)} MB, ${cost.wallMs.toFixed(0)} ms wall, ${cost.cpuMs.toFixed(0)} ms CPU`);
+      console.log(
+        `    big.cpuprofile ${mb.toFixed(1)} MB, fresh process: peak RSS ${cost.rssMb.toFixed(0)} MB, ${cost.wallMs.toFixed(0)} ms wall, ${cost.cpuMs.toFixed(0)} ms CPU`,
+      );
     },
     bytes: () => fs.statSync(BIG).size,
     run: () => summarizeFile(BIG),
@@ -213,7 +246,9 @@ export const cases = [
       ensure(FOLDED, (f) => writeFolded(f, 50_000_000));
       const mb = fs.statSync(FOLDED).size / 1e6;
       const cost = freshProcessCost(FOLDED, 3);
-      console.log(`    stacks.folded ${mb.toFixed(1)} MB, fresh process, best of 3: ${cost.wallMs.toFixed(0)} ms wall (${(mb / (cost.wallMs / 1000)).toFixed(0)} MB/s), ${cost.cpuMs.toFixed(0)} ms CPU (${(mb / (cost.cpuMs / 1000)).toFixed(0)} MB/s)`);
+      console.log(
+        `    stacks.folded ${mb.toFixed(1)} MB, fresh process, best of 3: ${cost.wallMs.toFixed(0)} ms wall (${(mb / (cost.wallMs / 1000)).toFixed(0)} MB/s), ${cost.cpuMs.toFixed(0)} ms CPU (${(mb / (cost.cpuMs / 1000)).toFixed(0)} MB/s)`,
+      );
       return fs.readFileSync(FOLDED);
     },
     bytes: (b: Buffer) => b.length,
@@ -230,7 +265,8 @@ export const cases = [
     bytes: (c: { bytes: Buffer }) => c.bytes.length,
     // Ours starts from bytes (decoding included); speedscope gets the already decoded text.
     run: (c: { bytes: Buffer }) => importBytes(c.bytes, 'stacks.folded'),
-    anchor: (c: { text: string; speedscope: SpeedscopeImporter }) => speedscopeImport(c.speedscope, 'stacks.folded', c.text),
+    anchor: (c: { text: string; speedscope: SpeedscopeImporter }) =>
+      speedscopeImport(c.speedscope, 'stacks.folded', c.text),
   },
   {
     name: 'same ~5 MB .cpuprofile (50k samples): PerfLens importProfile vs speedscope importProfileGroupFromText',
@@ -242,10 +278,10 @@ export const cases = [
     },
     bytes: (c: { bytes: Buffer }) => c.bytes.length,
     run: (c: { bytes: Buffer }) => importBytes(c.bytes, 'medium.cpuprofile'),
-    anchor: (c: { text: string; speedscope: SpeedscopeImporter }) => speedscopeImport(c.speedscope, 'medium.cpuprofile', c.text),
+    anchor: (c: { text: string; speedscope: SpeedscopeImporter }) =>
+      speedscopeImport(c.speedscope, 'medium.cpuprofile', c.text),
   },
 ];
-
 
 /** Results feed this, so no importer call can be optimised away. */
 export function benchSink(): number {

@@ -63,7 +63,7 @@ public class Dao${i} {
         WHERE region = ?
         """;
     String byId() { return "SELECT id FROM accounts_${i % 50} " + "WHERE id = ?"; }
-${'    int pad' + i + '() { char c = \'"\'; return c + 1; }\n'.repeat(40)}}
+${'    int pad' + i + "() { char c = '\"'; return c + 1; }\n".repeat(40)}}
 `,
   js: (i) => `const q${i} = "SELECT count(*) FROM events_${i % 50} WHERE day >= ?";
 module.exports = { q${i}, msg: 'Update failed: please try again' };
@@ -97,13 +97,22 @@ function generateWorkspace(): string {
 async function entitiesDb(withIndex: boolean): Promise<{ db: Database; ws: number }> {
   const SQL = await loadSqlJs();
   const db = new SQL.Database();
-  db.run('CREATE TABLE entities (id INTEGER PRIMARY KEY, workspace_id INTEGER NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, degree INTEGER NOT NULL, description TEXT NOT NULL)');
+  db.run(
+    'CREATE TABLE entities (id INTEGER PRIMARY KEY, workspace_id INTEGER NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, degree INTEGER NOT NULL, description TEXT NOT NULL)',
+  );
   db.run('BEGIN');
   const ins = db.prepare('INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?)');
   const rnd = prng(42);
   for (let id = 1; id <= 100_000; id++) {
     const degree = Math.min(500, Math.floor(1 / Math.pow(1 - rnd(), 0.7)));
-    ins.run([id, 1 + Math.floor(rnd() * 20), `entity-${id}`, 'concept', degree, `The concept entity-${id}, mentioned in ${degree} relationships.`]);
+    ins.run([
+      id,
+      1 + Math.floor(rnd() * 20),
+      `entity-${id}`,
+      'concept',
+      degree,
+      `The concept entity-${id}, mentioned in ${degree} relationships.`,
+    ]);
   }
   ins.free();
   db.run('COMMIT');
@@ -112,7 +121,9 @@ async function entitiesDb(withIndex: boolean): Promise<{ db: Database; ws: numbe
 }
 
 function runEntities({ db, ws }: { db: Database; ws: number }): number {
-  const stmt = db.prepare('SELECT id, name, type, degree FROM entities WHERE workspace_id = ? ORDER BY degree DESC LIMIT ?');
+  const stmt = db.prepare(
+    'SELECT id, name, type, degree FROM entities WHERE workspace_id = ? ORDER BY degree DESC LIMIT ?',
+  );
   stmt.bind([ws, 50]);
   let n = 0;
   while (stmt.step()) n++;

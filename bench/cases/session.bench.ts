@@ -91,7 +91,12 @@ async function measureMemoryOver24h(d: DemoHandle): Promise<void> {
     Promise.resolve(
       ok(
         url.endsWith('/metrics')
-          ? { status: 200, headers: { 'content-type': 'text/plain; version=0.0.4' }, body: Buffer.from(body(round++)), elapsedMs: 1 }
+          ? {
+              status: 200,
+              headers: { 'content-type': 'text/plain; version=0.0.4' },
+              body: Buffer.from(body(round++)),
+              elapsedMs: 1,
+            }
           : { status: 200, headers: { 'content-type': 'application/json' }, body: health, elapsedMs: 1 },
       ),
     );

@@ -50,8 +50,15 @@ async function build(rawHours = 6): Promise<Ctx> {
     // The 30th series is a latency histogram (what Snapshot.histograms carries per interval).
     const n = 50;
     const fast = 40 + Math.round(5 * Math.sin(t / 600_000));
-    const buckets = HIST_BOUNDS.map((le, i) => ({ le, count: Math.min(n, i < 3 ? Math.round((fast * (i + 1)) / 3) : fast + (n - fast) * Math.min(1, (i - 2) / 4)) }));
-    store.recordHistogram(TARGET, { series: 'http.duration', labels: {}, buckets, sumMs: fast * 12 + (n - fast) * 180, count: n }, t);
+    const buckets = HIST_BOUNDS.map((le, i) => ({
+      le,
+      count: Math.min(n, i < 3 ? Math.round((fast * (i + 1)) / 3) : fast + (n - fast) * Math.min(1, (i - 2) / 4)),
+    }));
+    store.recordHistogram(
+      TARGET,
+      { series: 'http.duration', labels: {}, buckets, sumMs: fast * 12 + (n - fast) * 180, count: n },
+      t,
+    );
     samples++;
   }
   const ingestMs = performance.now() - started;
@@ -106,7 +113,9 @@ export const cases = [
     // The raw window is 6 h, so read 6 h of raw and scale: 4 runs per "24 h".
     run: (c: Ctx) => {
       let n = 0;
-      for (let h = 0; h < 4; h++) n += c.store.query(TARGET, 'bench.s7', { route: '/r2' }, END - 6 * 3_600_000, END, { resolution: 'raw' }).points.length;
+      for (let h = 0; h < 4; h++)
+        n += c.store.query(TARGET, 'bench.s7', { route: '/r2' }, END - 6 * 3_600_000, END, { resolution: 'raw' }).points
+          .length;
       return n;
     },
   },

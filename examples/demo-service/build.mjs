@@ -10,7 +10,12 @@ const root = dirname(fileURLToPath(import.meta.url));
 const outfile = join(root, 'dist', 'server.js');
 
 function newestSourceMtime() {
-  const files = [join(root, 'build.mjs'), ...readdirSync(join(root, 'src')).filter((f) => f.endsWith('.ts')).map((f) => join(root, 'src', f))];
+  const files = [
+    join(root, 'build.mjs'),
+    ...readdirSync(join(root, 'src'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => join(root, 'src', f)),
+  ];
   return Math.max(...files.map((f) => statSync(f).mtimeMs));
 }
 

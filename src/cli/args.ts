@@ -46,7 +46,8 @@ export function parseArgs(argv: string[], spec: FlagSpec): ParsedArgs {
       if (v === undefined) throw new UserError(`Option --${name} needs a value.`);
       // The last would win and the others be ignored: a repeated option is refused instead.
       const earlier = flags.get(name);
-      if (typeof earlier === 'string') throw new UserError(`Option --${name} is given twice ("${earlier}" and "${v}"); give it once.`);
+      if (typeof earlier === 'string')
+        throw new UserError(`Option --${name} is given twice ("${earlier}" and "${v}"); give it once.`);
       flags.set(name, v);
     } else {
       if (inline !== undefined) throw new UserError(`Option --${name} takes no value.`);
@@ -83,14 +84,21 @@ export function durationFlag(p: ParsedArgs, name: string, opts: { allowZero?: bo
 }
 
 /** A size flag in megabytes (1024, 512MB, 2GB), or undefined when it is absent. */
-export function sizeMbFlag(p: ParsedArgs, name: string, range: { min?: number; max?: number } = {}): number | undefined {
+export function sizeMbFlag(
+  p: ParsedArgs,
+  name: string,
+  range: { min?: number; max?: number } = {},
+): number | undefined {
   const text = flagString(p, name);
   if (text === undefined) return undefined;
   const m = /^(\d+(?:\.\d+)?)\s*(mb|mib|gb|gib)?$/i.exec(text.trim());
   if (!m) throw new UserError(`--${name} "${text}" is not a size like 1024MB or 2GB.`);
   const mb = Number(m[1]) * (/^g/i.test(m[2] ?? '') ? 1024 : 1);
   const { min = 0, max = Infinity } = range;
-  if (!(mb > 0) || mb < min || mb > max) throw new UserError(`--${name} must be ${Number.isFinite(max) ? `between ${min || 1} MB and ${max} MB` : 'more than 0'}, not ${text}.`);
+  if (!(mb > 0) || mb < min || mb > max)
+    throw new UserError(
+      `--${name} must be ${Number.isFinite(max) ? `between ${min || 1} MB and ${max} MB` : 'more than 0'}, not ${text}.`,
+    );
   return mb;
 }
 
@@ -108,5 +116,7 @@ export function refuseFlags(p: ParsedArgs, names: readonly string[], when: strin
   const given = names.filter((n) => p.flags.has(n)).map((n) => `--${n}`);
   if (given.length === 0) return;
   const list = given.length === 1 ? given[0]! : `${given.slice(0, -1).join(', ')} and ${given.at(-1)!}`;
-  throw new UserError(`${list} ${given.length === 1 ? 'has' : 'have'} no effect ${when}; remove ${given.length === 1 ? 'it' : 'them'}.`);
+  throw new UserError(
+    `${list} ${given.length === 1 ? 'has' : 'have'} no effect ${when}; remove ${given.length === 1 ? 'it' : 'them'}.`,
+  );
 }

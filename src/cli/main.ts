@@ -104,7 +104,9 @@ export function runAsProcess(argv: string[]): void {
   process.once('beforeExit', () => {
     if (settled) return;
     settled = true;
-    process.stderr.write(`perflens: ${argv.slice(0, 2).join(' ')} stopped before it finished: it was left waiting on nothing, so it produced no result. Please report this with the command line you ran.\n`);
+    process.stderr.write(
+      `perflens: ${argv.slice(0, 2).join(' ')} stopped before it finished: it was left waiting on nothing, so it produced no result. Please report this with the command line you ran.\n`,
+    );
     process.exitCode = EXIT_USAGE;
   });
   runCli(argv).then(

@@ -117,7 +117,11 @@ function stringSetting(id: SettingId, defaultValue: string): Accessor<string> {
   };
 }
 
-function enumSetting<T extends string>(id: SettingId, defaultValue: T, allowed: readonly T[]): Accessor<T> & { allowed: readonly T[] } {
+function enumSetting<T extends string>(
+  id: SettingId,
+  defaultValue: T,
+  allowed: readonly T[],
+): Accessor<T> & { allowed: readonly T[] } {
   return {
     id,
     defaultValue,
@@ -129,7 +133,13 @@ function enumSetting<T extends string>(id: SettingId, defaultValue: T, allowed: 
   };
 }
 
-function numberSetting(id: SettingId, defaultValue: number, min: number, max: number, opts: { integer?: boolean } = {}): Accessor<number> & { min: number; max: number } {
+function numberSetting(
+  id: SettingId,
+  defaultValue: number,
+  min: number,
+  max: number,
+  opts: { integer?: boolean } = {},
+): Accessor<number> & { min: number; max: number } {
   return {
     id,
     defaultValue,

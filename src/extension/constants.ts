@@ -74,7 +74,12 @@ export type SettingId = (typeof SETTINGS)[keyof typeof SETTINGS];
  * Settings that choose what PerfLens connects to or how it is reached. In an untrusted workspace
  * only the user's own value counts (package.json lists them under restrictedConfigurations).
  */
-export const TARGET_SETTINGS: readonly SettingId[] = [SETTINGS.autoAttach, SETTINGS.metricsPath, SETTINGS.healthPath, SETTINGS.statusPath];
+export const TARGET_SETTINGS: readonly SettingId[] = [
+  SETTINGS.autoAttach,
+  SETTINGS.metricsPath,
+  SETTINGS.healthPath,
+  SETTINGS.statusPath,
+];
 
 export const CONTEXT_KEYS = {
   /** True while a target is attached; hides commands that need one. */

@@ -28,7 +28,13 @@ export interface PerfLensApi {
   /** The live side (sessions, history store, analyzers, alerts) the views and dashboard read. */
   readonly monitor: LiveMonitor;
   /** The dashboard's last reported render times (ms), measured in the webview. */
-  dashboardTimings(): Promise<{ firstRenderMs?: number; lastUpdateMs?: number; lastBuildMs?: number; points?: number; updates: number[] }>;
+  dashboardTimings(): Promise<{
+    firstRenderMs?: number;
+    lastUpdateMs?: number;
+    lastBuildMs?: number;
+    points?: number;
+    updates: number[];
+  }>;
   /** Profile, CodeLens, line heat and profile view state (CPU profiles and slow queries at the code). */
   readonly code: CodeFeaturesApi;
 }

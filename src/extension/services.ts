@@ -34,7 +34,14 @@ export function readCurrentSettings(): PerfLensSettings {
   return readSettings(vscode.workspace.getConfiguration('perflens'), { trusted: vscode.workspace.isTrusted });
 }
 
-export function createServices(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, registry: TargetRegistry, monitor: LiveMonitor, snooze: AlertSnooze, reports: ReportDocuments): ExtensionServices {
+export function createServices(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  registry: TargetRegistry,
+  monitor: LiveMonitor,
+  snooze: AlertSnooze,
+  reports: ReportDocuments,
+): ExtensionServices {
   const settings = readCurrentSettings;
   return {
     context,

@@ -102,7 +102,14 @@ export function formatSpan(ms: number | undefined): string {
   const a = Math.abs(ms);
   if (a > 0 && a < 1000) return formatMs(ms);
   const s = a / 1000;
-  const text = Number(short(s)) < 60 ? `${short(s)} s` : Number(short(s / 60)) < 60 ? `${short(s / 60)} min` : Number(short(s / 3600)) < 48 ? `${short(s / 3600)} h` : `${short(s / 86_400)} days`;
+  const text =
+    Number(short(s)) < 60
+      ? `${short(s)} s`
+      : Number(short(s / 60)) < 60
+        ? `${short(s / 60)} min`
+        : Number(short(s / 3600)) < 48
+          ? `${short(s / 3600)} h`
+          : `${short(s / 86_400)} days`;
   return sign(ms, text) + text;
 }
 

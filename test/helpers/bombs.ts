@@ -20,7 +20,12 @@ function spacesMember(): Buffer {
 }
 
 /** A gzip file: `prefix`, then `innerMiB` MiB of `filler` members, then `suffix`. */
-export function gzipBomb(innerMiB: number, prefix: string | Buffer = '', suffix: string | Buffer = '', filler: Buffer = spacesMember()): Buffer {
+export function gzipBomb(
+  innerMiB: number,
+  prefix: string | Buffer = '',
+  suffix: string | Buffer = '',
+  filler: Buffer = spacesMember(),
+): Buffer {
   const parts: Buffer[] = [];
   if (prefix.length) parts.push(zlib.gzipSync(prefix));
   for (let i = 0; i < innerMiB; i++) parts.push(filler);
@@ -38,12 +43,23 @@ function goCpuProfile(fields: { durationNanos: number; withStack: boolean }): Pr
   const st = new StringTable();
   const stack = fields.withStack
     ? {
-        function: [new PFunction({ id: 1, name: st.dedup('main.spin'), systemName: st.dedup('main.spin'), filename: st.dedup('/src/app/main.go'), startLine: 3 })],
+        function: [
+          new PFunction({
+            id: 1,
+            name: st.dedup('main.spin'),
+            systemName: st.dedup('main.spin'),
+            filename: st.dedup('/src/app/main.go'),
+            startLine: 3,
+          }),
+        ],
         location: [new Location({ id: 1, address: 0x1000, line: [new Line({ functionId: 1, line: 5 })] })],
       }
     : {};
   return new Profile({
-    sampleType: [new ValueType({ type: st.dedup('samples'), unit: st.dedup('count') }), new ValueType({ type: st.dedup('cpu'), unit: st.dedup('nanoseconds') })],
+    sampleType: [
+      new ValueType({ type: st.dedup('samples'), unit: st.dedup('count') }),
+      new ValueType({ type: st.dedup('cpu'), unit: st.dedup('nanoseconds') }),
+    ],
     ...stack,
     stringTable: st,
     timeNanos: 1_700_000_000_000_000_000,

@@ -53,11 +53,15 @@ let building: Promise<void> | undefined;
 /** Builds examples/demo-service/dist/server.js when a source is newer than it; cheap when up to date. */
 export function buildDemoService(): Promise<void> {
   building ??= new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(DEMO_SERVICE_DIR, 'build.mjs')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(DEMO_SERVICE_DIR, 'build.mjs')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`Building the demo service failed (exit ${code}):\n${stderr}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`Building the demo service failed (exit ${code}):\n${stderr}`)),
+    );
   }).finally(() => {
     // A later call re-checks the sources, so editing the demo between runs in one process still rebuilds.
     building = undefined;
@@ -85,7 +89,22 @@ export async function startDemoService(opts: DemoOptions = {}): Promise<DemoHand
   await buildDemoService();
   // Env vars the developer may have set for `npm run demo:service` must not leak into tests.
   const env = { ...process.env };
-  for (const k of ['PORT', 'HOST', 'DB_POOL_SIZE', 'DB_POOL_TIMEOUT', 'CACHE_MAX_SIZE', 'CACHE_TTL', 'DEMO_LATENCY_MS', 'DEMO_ERROR_RATE', 'DEMO_HOT', 'DEMO_DB_PATH', 'DEMO_INSPECT', 'DEMO_TRAFFIC', 'NODE_OPTIONS']) delete env[k];
+  for (const k of [
+    'PORT',
+    'HOST',
+    'DB_POOL_SIZE',
+    'DB_POOL_TIMEOUT',
+    'CACHE_MAX_SIZE',
+    'CACHE_TTL',
+    'DEMO_LATENCY_MS',
+    'DEMO_ERROR_RATE',
+    'DEMO_HOT',
+    'DEMO_DB_PATH',
+    'DEMO_INSPECT',
+    'DEMO_TRAFFIC',
+    'NODE_OPTIONS',
+  ])
+    delete env[k];
   const child = spawn(process.execPath, serverArgs(opts), { stdio: ['pipe', 'pipe', 'pipe'], env });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let stderrTail = '';
@@ -128,9 +147,15 @@ export async function startDemoService(opts: DemoOptions = {}): Promise<DemoHand
     port,
     pid: child.pid!,
     async setFaults(f: DemoFaults): Promise<void> {
-      const r = await httpRequest(`${url}/admin/faults`, { method: 'POST', body: JSON.stringify(f), headers: { 'content-type': 'application/json' }, timeoutMs: 5000 });
+      const r = await httpRequest(`${url}/admin/faults`, {
+        method: 'POST',
+        body: JSON.stringify(f),
+        headers: { 'content-type': 'application/json' },
+        timeoutMs: 5000,
+      });
       if (!r.ok) throw new Error(`Setting demo faults failed: ${r.error.message}`);
-      if (r.value.status !== 200) throw new Error(`Setting demo faults failed: HTTP ${r.value.status} ${r.value.body.toString()}`);
+      if (r.value.status !== 200)
+        throw new Error(`Setting demo faults failed: HTTP ${r.value.status} ${r.value.body.toString()}`);
     },
     stop(): Promise<void> {
       stopped ??= stopChild(child, exited);

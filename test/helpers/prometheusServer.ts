@@ -62,7 +62,7 @@ export function requirePrometheus(ctx: Mocha.Context): string {
   if (process.env[SKIP_ENV] === '1') ctx.skip();
   throw new Error(
     'The prometheus binary is not installed, so the Prometheus-backed tests cannot run. ' +
-      'Install it with `node scripts/setup-prometheus.mjs` (as root; it installs Debian\'s prometheus package), ' +
+      "Install it with `node scripts/setup-prometheus.mjs` (as root; it installs Debian's prometheus package), " +
       `point PERFLENS_PROMETHEUS_BIN at a Prometheus 2.x binary, or set ${SKIP_ENV}=1 to skip these tests.`,
   );
 }
@@ -81,7 +81,12 @@ export function freePort(): Promise<number> {
 
 function yamlConfig(opts: PrometheusServerOptions, rulesFile: string | undefined): string {
   const interval = `${opts.intervalSeconds ?? 1}s`;
-  const lines = ['global:', `  scrape_interval: ${interval}`, `  scrape_timeout: ${interval}`, `  evaluation_interval: ${interval}`];
+  const lines = [
+    'global:',
+    `  scrape_interval: ${interval}`,
+    `  scrape_timeout: ${interval}`,
+    `  evaluation_interval: ${interval}`,
+  ];
   if (rulesFile) lines.push('rule_files:', `  - ${JSON.stringify(rulesFile)}`);
   lines.push('scrape_configs:');
   for (const j of opts.jobs) {
@@ -90,7 +95,13 @@ function yamlConfig(opts: PrometheusServerOptions, rulesFile: string | undefined
     lines.push('    static_configs:');
     for (const t of j.targets) {
       if (typeof t === 'string') lines.push(`      - targets: [${JSON.stringify(t)}]`);
-      else lines.push(`      - targets: [${JSON.stringify(t.address)}]`, `        labels: {${Object.entries(t.labels).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')}}`);
+      else
+        lines.push(
+          `      - targets: [${JSON.stringify(t.address)}]`,
+          `        labels: {${Object.entries(t.labels)
+            .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+            .join(', ')}}`,
+        );
     }
   }
   return lines.join('\n') + '\n';
@@ -107,7 +118,12 @@ async function getJson(url: string, headers: Record<string, string>): Promise<un
   return res.json();
 }
 
-async function startOnce(bin: string, opts: PrometheusServerOptions, dir: string, port: number): Promise<PrometheusServerHandle | string> {
+async function startOnce(
+  bin: string,
+  opts: PrometheusServerOptions,
+  dir: string,
+  port: number,
+): Promise<PrometheusServerHandle | string> {
   const args = [
     `--config.file=${path.join(dir, 'prometheus.yml')}`,
     `--storage.tsdb.path=${path.join(dir, 'data')}`,
@@ -126,7 +142,8 @@ async function startOnce(bin: string, opts: PrometheusServerOptions, dir: string
   const stop = (): Promise<void> => stopChild(child);
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) return stderr || `prometheus exited with code ${child.exitCode}`;
+    if (child.exitCode !== null || child.signalCode !== null)
+      return stderr || `prometheus exited with code ${child.exitCode}`;
     try {
       const res = await fetch(`${url}/-/ready`, { headers: authHeaders(opts), signal: AbortSignal.timeout(1000) });
       if (res.ok) break;
@@ -152,7 +169,10 @@ async function startOnce(bin: string, opts: PrometheusServerOptions, dir: string
       const until = Date.now() + timeoutMs;
       let last = '';
       while (Date.now() < until) {
-        const body = (await getJson(`${url}/api/v1/query?query=${encodeURIComponent(`up{job=${JSON.stringify(job)}} == 1`)}`, authHeaders(opts))) as { data: { result: unknown[] } };
+        const body = (await getJson(
+          `${url}/api/v1/query?query=${encodeURIComponent(`up{job=${JSON.stringify(job)}} == 1`)}`,
+          authHeaders(opts),
+        )) as { data: { result: unknown[] } };
         if (body.data.result.length >= count) return;
         last = `${body.data.result.length} of ${count} up`;
         await new Promise((r) => setTimeout(r, 200));
@@ -162,7 +182,10 @@ async function startOnce(bin: string, opts: PrometheusServerOptions, dir: string
   };
 }
 
-export async function startPrometheusServer(bin: string, opts: PrometheusServerOptions): Promise<PrometheusServerHandle> {
+export async function startPrometheusServer(
+  bin: string,
+  opts: PrometheusServerOptions,
+): Promise<PrometheusServerHandle> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-prom-'));
   let rulesFile: string | undefined;
   if (opts.rules) {
@@ -170,7 +193,11 @@ export async function startPrometheusServer(bin: string, opts: PrometheusServerO
     fs.writeFileSync(rulesFile, opts.rules);
   }
   fs.writeFileSync(path.join(dir, 'prometheus.yml'), yamlConfig(opts, rulesFile));
-  if (opts.basicAuth) fs.writeFileSync(path.join(dir, 'web.yml'), `basic_auth_users:\n  ${JSON.stringify(opts.basicAuth.user)}: ${JSON.stringify(opts.basicAuth.bcryptHash)}\n`);
+  if (opts.basicAuth)
+    fs.writeFileSync(
+      path.join(dir, 'web.yml'),
+      `basic_auth_users:\n  ${JSON.stringify(opts.basicAuth.user)}: ${JSON.stringify(opts.basicAuth.bcryptHash)}\n`,
+    );
   // The free port is found by binding :0 and releasing it; another process can take it in between,
   // so a failed bind is retried on a new port.
   let lastError = '';
@@ -213,7 +240,7 @@ export async function drivePacedLoad(urls: string[], ratePerSec: number, duratio
         resolve();
       });
     });
-  for (let i = 0; i < total; ) {
+  for (let i = 0; i < total;) {
     const due = Math.floor(((performance.now() - start) / 1000) * ratePerSec) + 1;
     for (; i < Math.min(due, total); i++) inflight.push(send(urls[i % urls.length]!));
     await new Promise((r) => setTimeout(r, 5));

@@ -28,39 +28,68 @@ const QUIET_USER_SETTINGS = {
 
 export function writeUserSettings(userDataDir, extra = {}) {
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_USER_SETTINGS, ...extra }, null, 2));
+  writeFileSync(
+    join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify({ ...QUIET_USER_SETTINGS, ...extra }, null, 2),
+  );
 }
 
 /**
  * Starts code-server on 127.0.0.1 (port 0: one the OS picks), and resolves once it listens.
  * The server runs in its own process group so stop() can end it with every child it forked.
  */
-export function startCodeServer({ node, entry, userDataDir, extensionsDir, workspace, env = {}, logFile, port = 0, smokeTestDriver = true, trustWorkspace = true }) {
+export function startCodeServer({
+  node,
+  entry,
+  userDataDir,
+  extensionsDir,
+  workspace,
+  env = {},
+  logFile,
+  port = 0,
+  smokeTestDriver = true,
+  trustWorkspace = true,
+}) {
   mkdirSync(userDataDir, { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   const args = [
     entry,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--config', join(userDataDir, 'code-server.yaml'),
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--config',
+    join(userDataDir, 'code-server.yaml'),
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
   ];
   if (trustWorkspace) args.push('--disable-workspace-trust');
   // Built VS Code honours the extension-development payload only with the smoke-test driver on.
   if (smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
   args.push(workspace);
   writeFileSync(join(userDataDir, 'code-server.yaml'), 'auth: none\ncert: false\n');
-  const child = spawn(node, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(node, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const log = logFile ? createWriteStream(logFile) : undefined;
   let output = '';
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 
   const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`code-server did not start listening within ${START_TIMEOUT_MS / 1000} s:\n${output.slice(-3000)}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(`code-server did not start listening within ${START_TIMEOUT_MS / 1000} s:\n${output.slice(-3000)}`),
+        ),
+      START_TIMEOUT_MS,
+    );
     const onData = (chunk) => {
       log?.write(chunk);
       if (output.length < 200_000) output += chunk.toString();
@@ -78,7 +107,9 @@ export function startCodeServer({ node, entry, userDataDir, extensionsDir, works
     });
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
-      reject(new Error(`code-server exited before listening (code ${code}, signal ${signal}):\n${output.slice(-3000)}`));
+      reject(
+        new Error(`code-server exited before listening (code ${code}, signal ${signal}):\n${output.slice(-3000)}`),
+      );
     });
   });
 

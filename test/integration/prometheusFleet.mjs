@@ -21,7 +21,7 @@ export async function startPrometheusFleet() {
   const bin = prom.findPrometheusBinary();
   if (!bin) {
     throw new Error(
-      'The prometheus binary is not installed, so the editor\'s Prometheus-server tests cannot run. ' +
+      "The prometheus binary is not installed, so the editor's Prometheus-server tests cannot run. " +
         'Install it with `node scripts/setup-prometheus.mjs` (as root; .ci/run does this), or point PERFLENS_PROMETHEUS_BIN at a Prometheus 2.x binary.',
     );
   }
@@ -32,12 +32,20 @@ export async function startPrometheusFleet() {
   try {
     const instances = await Promise.all([startDemo(), startDemo()]);
     for (const d of instances) stops.push(() => d.stop());
-    const server = await prom.startPrometheusServer(bin, { jobs: [{ job: FLEET_JOB, targets: instances.map((d) => `127.0.0.1:${d.port}`) }], intervalSeconds: 1, rules: RULES });
+    const server = await prom.startPrometheusServer(bin, {
+      jobs: [{ job: FLEET_JOB, targets: instances.map((d) => `127.0.0.1:${d.port}`) }],
+      intervalSeconds: 1,
+      rules: RULES,
+    });
     stops.push(() => server.stop());
     await server.waitForTargets(FLEET_JOB, instances.length, 20_000);
     return {
       url: server.url,
-      env: { PERFLENS_IT_PROMETHEUS_URL: server.url, PERFLENS_IT_PROMETHEUS_JOB: FLEET_JOB, PERFLENS_IT_PROMETHEUS_INSTANCES: instances.map((d) => d.url).join(',') },
+      env: {
+        PERFLENS_IT_PROMETHEUS_URL: server.url,
+        PERFLENS_IT_PROMETHEUS_JOB: FLEET_JOB,
+        PERFLENS_IT_PROMETHEUS_INSTANCES: instances.map((d) => d.url).join(','),
+      },
       stop,
     };
   } catch (e) {

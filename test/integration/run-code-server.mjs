@@ -22,7 +22,8 @@ const SUITE_TIMEOUT_MS = Number(process.env.PERFLENS_IT_TIMEOUT_MS ?? 300_000);
 const CHECK_MARKER = 'PERFLENS_CHECK ';
 const RESULT_MARKER = 'PERFLENS_RESULT ';
 // Expected while offline: the workbench cannot reach the extension gallery or GitHub.
-const OFFLINE_NOISE = /getaddrinfo ENOTFOUND|ERR_NAME_NOT_RESOLVED|open-vsx\.org|github-authentication|authentication provider 'github'/;
+const OFFLINE_NOISE =
+  /getaddrinfo ENOTFOUND|ERR_NAME_NOT_RESOLVED|open-vsx\.org|github-authentication|authentication provider 'github'/;
 
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
@@ -34,7 +35,10 @@ async function answerCheck(page, check, failures) {
   let seen = { found: false, text: '' };
   for (;;) {
     try {
-      seen = check.scope === 'webview' ? await readWebview(page, check.selector) : await readElement(page.mainFrame(), check.selector);
+      seen =
+        check.scope === 'webview'
+          ? await readWebview(page, check.selector)
+          : await readElement(page.mainFrame(), check.selector);
     } catch (e) {
       seen = { found: false, text: '', error: String(e?.message ?? e) };
     }
@@ -50,7 +54,9 @@ async function answerCheck(page, check, failures) {
   } catch (e) {
     failures.push(`screenshot for ${check.name} failed: ${e?.message ?? e}`);
   }
-  say(`DOM check "${check.name}": ${seen.found ? `"${seen.text.slice(0, 160)}"` : `not found${seen.error ? ` (${seen.error})` : ''}`} → ${seen.screenshot ?? 'no screenshot'}`);
+  say(
+    `DOM check "${check.name}": ${seen.found ? `"${seen.text.slice(0, 160)}"` : `not found${seen.error ? ` (${seen.error})` : ''}`} → ${seen.screenshot ?? 'no screenshot'}`,
+  );
   return seen;
 }
 
@@ -159,7 +165,10 @@ async function runPass(env, pass, demo, extraEnv) {
     });
     // What an untrusted repository could ship: settings that point PerfLens at a target.
     mkdirSync(join(workspace, '.vscode'), { recursive: true });
-    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'perflens.autoAttach': demo.url, 'perflens.metricsPath': '/not-metrics' }, null, 2));
+    writeFileSync(
+      join(workspace, '.vscode', 'settings.json'),
+      JSON.stringify({ 'perflens.autoAttach': demo.url, 'perflens.metricsPath': '/not-metrics' }, null, 2),
+    );
   }
 
   const cleanups = [];
@@ -174,7 +183,12 @@ async function runPass(env, pass, demo, extraEnv) {
       extensionsDir: join(work, 'extensions'),
       workspace,
       trustWorkspace: pass.trust,
-      env: { PERFLENS_IT_CHECK_DIR: checkDir, PERFLENS_IT_DEMO_URL: demo.url, PERFLENS_IT_SUITE: pass.suite, ...extraEnv },
+      env: {
+        PERFLENS_IT_CHECK_DIR: checkDir,
+        PERFLENS_IT_DEMO_URL: demo.url,
+        PERFLENS_IT_SUITE: pass.suite,
+        ...extraEnv,
+      },
       logFile: join(RESULTS_DIR, pass.trust ? 'code-server.log' : `code-server-${pass.name}.log`),
     });
     cleanups.push(() => server.stop());
@@ -189,7 +203,9 @@ async function runPass(env, pass, demo, extraEnv) {
     const exit = new Promise((r) => (resolveExit = r));
     await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
     await page.exposeFunction('codeAutomationLog', (type, args) => {
-      const text = (Array.isArray(args) ? args : [args]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+      const text = (Array.isArray(args) ? args : [args])
+        .map((a) => (typeof a === 'string' ? a : JSON.stringify(a)))
+        .join(' ');
       // Only the workbench's own errors are filtered; the suite's output (info level) always shows.
       if (type !== 'info' && OFFLINE_NOISE.test(text)) return;
       for (const line of text.split('\n')) {
@@ -211,12 +227,13 @@ async function runPass(env, pass, demo, extraEnv) {
     });
     page.on('pageerror', (e) => say(`page error: ${e.message}`));
     // PERFLENS_IT_DEBUG=1 also shows the workbench's own console (noisy, useful when it hangs).
-    if (process.env.PERFLENS_IT_DEBUG === '1') page.on('console', (m) => say(`page console ${m.type()}: ${m.text().slice(0, 500)}`));
+    if (process.env.PERFLENS_IT_DEBUG === '1')
+      page.on('console', (m) => say(`page console ${m.type()}: ${m.text().slice(0, 500)}`));
 
-    await page.goto(
-      workbenchUrl({ port: server.port, workspace, extensionPath: ROOT, testsPath: suite }),
-      { waitUntil: 'domcontentloaded', timeout: 60_000 },
-    );
+    await page.goto(workbenchUrl({ port: server.port, workspace, extensionPath: ROOT, testsPath: suite }), {
+      waitUntil: 'domcontentloaded',
+      timeout: 60_000,
+    });
     say(`[${pass.name}] workbench opened, suite running (${elapsed()})`);
     let timer;
     exitCode = await Promise.race([
@@ -238,7 +255,8 @@ async function runPass(env, pass, demo, extraEnv) {
     for (const c of cleanups.splice(0).reverse()) await c().catch((e) => say(`cleanup: ${e?.message ?? e}`));
     rmSync(work, { recursive: true, force: true });
   }
-  if (exitCode !== 0 && typeof exitCode === 'number') failures.push(`the suite reported failure (exit code ${exitCode})`);
+  if (exitCode !== 0 && typeof exitCode === 'number')
+    failures.push(`the suite reported failure (exit code ${exitCode})`);
   if (!result) failures.push('the suite reported no result');
   return { failures, result };
 }

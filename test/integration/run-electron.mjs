@@ -26,14 +26,24 @@ async function main() {
       extensionDevelopmentPath: ROOT,
       extensionTestsPath: suite,
       extensionTestsEnv: { PERFLENS_IT_DEMO_URL: demo.url, ...fleet.env },
-      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', join(work, 'user-data'), '--skip-welcome', '--skip-release-notes'],
+      launchArgs: [
+        workspace,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        '--user-data-dir',
+        join(work, 'user-data'),
+        '--skip-welcome',
+        '--skip-release-notes',
+      ],
     });
     console.log('[electron] integration suite passed');
     return 0;
   } catch (e) {
     console.error(`[electron] integration suite failed: ${e?.message ?? e}`);
     if (/ENOTFOUND|ECONNREFUSED|ETIMEDOUT|download/i.test(String(e?.message ?? e))) {
-      console.error('[electron] desktop VS Code could not be downloaded from here; `npm run test:integration` runs the same suite offline in code-server.');
+      console.error(
+        '[electron] desktop VS Code could not be downloaded from here; `npm run test:integration` runs the same suite offline in code-server.',
+      );
     }
     return 1;
   } finally {

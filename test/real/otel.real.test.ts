@@ -30,7 +30,12 @@ for (const conventions of ['stable', 'old'] as const) {
 
     before(async () => {
       const [appPort, metricsPort] = [await freePort(), await freePort()];
-      service = await startService(`OpenTelemetry service (${conventions})`, process.execPath, [SERVICE, String(appPort), String(metricsPort), conventions], [appPort, metricsPort]);
+      service = await startService(
+        `OpenTelemetry service (${conventions})`,
+        process.execPath,
+        [SERVICE, String(appPort), String(metricsPort), conventions],
+        [appPort, metricsPort],
+      );
       app = `http://127.0.0.1:${appPort}`;
       metrics = `http://127.0.0.1:${metricsPort}`;
     });
@@ -43,7 +48,11 @@ for (const conventions of ['stable', 'old'] as const) {
     it('is recognised, and its request rate, error rate and percentiles match the requests sent', async () => {
       session = attach(metrics);
       const first = await session.collectOnce();
-      assert.deepEqual(first.errors.filter((e) => e.source === 'scrape'), [], 'the first scrape succeeds');
+      assert.deepEqual(
+        first.errors.filter((e) => e.source === 'scrape'),
+        [],
+        'the first scrape succeeds',
+      );
       const lower: number[] = [];
       const upper: number[] = [];
       for (let i = 0; i < FAST; i++) {

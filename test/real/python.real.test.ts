@@ -83,6 +83,9 @@ describe('real services: a Python service with prometheus_client', function () {
     assert.equal(out.presets?.httpRequests, 'http_requests_total (python-fastapi)');
     assert.ok(out.http !== undefined, 'request metrics in the report');
     // Every request between its first and last scrape was one of the 20 sent: a whole number of them.
-    assert.ok(out.http.requests <= 20 && Math.abs(out.http.requests - Math.round(out.http.requests)) < 1e-6, `requests ${out.http.requests}`);
+    assert.ok(
+      out.http.requests <= 20 && Math.abs(out.http.requests - Math.round(out.http.requests)) < 1e-6,
+      `requests ${out.http.requests}`,
+    );
   });
 });

@@ -23,9 +23,19 @@ describe('real services: redis-server with prometheus-redis-exporter', function 
     const exporterBin = requireBinary('prometheus-redis-exporter', 'prometheus-redis-exporter');
     const redisPort = await freePort();
     // No persistence and its own directory: nothing is written outside the test's folder.
-    redis = await startService('redis-server', redisBin, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir.dir], [redisPort]);
+    redis = await startService(
+      'redis-server',
+      redisBin,
+      ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir.dir],
+      [redisPort],
+    );
     const exporterPort = await freePort();
-    exporter = await startService('prometheus-redis-exporter', exporterBin, [`--redis.addr=redis://127.0.0.1:${redisPort}`, `--web.listen-address=127.0.0.1:${exporterPort}`], [exporterPort]);
+    exporter = await startService(
+      'prometheus-redis-exporter',
+      exporterBin,
+      [`--redis.addr=redis://127.0.0.1:${redisPort}`, `--web.listen-address=127.0.0.1:${exporterPort}`],
+      [exporterPort],
+    );
     exporterUrl = `http://127.0.0.1:${exporterPort}`;
     client = await RedisConnection.connect(redisPort);
   });
@@ -42,7 +52,11 @@ describe('real services: redis-server with prometheus-redis-exporter', function 
     for (let i = 0; i < 25; i++) assert.equal(await client!.command('SET', `key:${i}`, `value ${i}`), 'OK');
     session = attach(exporterUrl);
     const first = await session.collectOnce();
-    assert.deepEqual(first.errors.filter((e) => e.source === 'scrape'), [], 'the first scrape succeeds');
+    assert.deepEqual(
+      first.errors.filter((e) => e.source === 'scrape'),
+      [],
+      'the first scrape succeeds',
+    );
     const before = await client!.info();
     // 30 hits and 10 misses, a known 75% hit rate.
     for (let i = 0; i < 30; i++) assert.notEqual(await client!.command('GET', `key:${i % 25}`), null);

@@ -23,7 +23,13 @@ function textFiles(p: string): string[] {
   if (!fs.statSync(p).isDirectory()) return [p];
   return fs
     .readdirSync(p, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? textFiles(path.join(p, e.name)) : /\.(ts|js|mjs|sh|html|css|md|json)$/.test(e.name) ? [path.join(p, e.name)] : []));
+    .flatMap((e) =>
+      e.isDirectory()
+        ? textFiles(path.join(p, e.name))
+        : /\.(ts|js|mjs|sh|html|css|md|json)$/.test(e.name)
+          ? [path.join(p, e.name)]
+          : [],
+    );
 }
 
 function scan(paths: string[], pattern: RegExp): string[] {
@@ -41,12 +47,19 @@ function scan(paths: string[], pattern: RegExp): string[] {
 describe('product text speaks of the product', () => {
   it('no comment, README, CHANGELOG, setting or UI text refers to the design document or to a tracker entry', () => {
     // Built from parts so this file does not match itself if the scan ever widens to test/.
-    const pattern = new RegExp(['\\bseed\'s\\b', '\\b(the|a) seed\\b', '\\bseed entities\\b', '\\bthe ' + 'issue\\b', '\\bissue #?\\d+'].join('|'), 'i');
+    const pattern = new RegExp(
+      ["\\bseed's\\b", '\\b(the|a) seed\\b', '\\bseed entities\\b', '\\bthe ' + 'issue\\b', '\\bissue #?\\d+'].join(
+        '|',
+      ),
+      'i',
+    );
     assert.deepEqual(scan(PRODUCT_TEXT, pattern), []);
   });
 
   it('dated benchmark figures live in bench/README.md, not in source comments', () => {
-    const pattern = new RegExp(['MB/s', '\\d+(\\.\\d+)?\\s*[×x]\\s+(faster|slower|more)', '~\\d+(\\.\\d+)?×'].join('|'));
+    const pattern = new RegExp(
+      ['MB/s', '\\d+(\\.\\d+)?\\s*[×x]\\s+(faster|slower|more)', '~\\d+(\\.\\d+)?×'].join('|'),
+    );
     assert.deepEqual(scan(['src', 'webview'], pattern), []);
   });
 });

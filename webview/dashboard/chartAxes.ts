@@ -3,7 +3,23 @@
  * Chart.js and the DOM, so they can be tested anywhere.
  */
 const MIN = 60_000;
-const TICK_STEPS = [MIN, 2 * MIN, 5 * MIN, 10 * MIN, 15 * MIN, 30 * MIN, 60 * MIN, 2 * 60 * MIN, 3 * 60 * MIN, 6 * 60 * MIN, 12 * 60 * MIN, 86_400_000, 2 * 86_400_000, 5 * 86_400_000, 7 * 86_400_000];
+const TICK_STEPS = [
+  MIN,
+  2 * MIN,
+  5 * MIN,
+  10 * MIN,
+  15 * MIN,
+  30 * MIN,
+  60 * MIN,
+  2 * 60 * MIN,
+  3 * 60 * MIN,
+  6 * 60 * MIN,
+  12 * 60 * MIN,
+  86_400_000,
+  2 * 86_400_000,
+  5 * 86_400_000,
+  7 * 86_400_000,
+];
 
 /** Tick values at multiples of `step` inside [min, max] (local midnight for day steps). */
 export function roundTimeTicks(min: number, max: number, step: number): { value: number }[] {

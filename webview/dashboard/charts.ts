@@ -4,7 +4,17 @@
  * render is one synchronous draw.
  */
 import type { ChartDataset, ChartOptions } from 'chart.js';
-import { Chart, Decimation, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import {
+  Chart,
+  Decimation,
+  Filler,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+} from 'chart.js';
 import { withAlpha } from '../shared/color';
 import type { ChartTheme } from '../shared/theme';
 import { roundTimeTicks, tickStep } from './chartAxes';
@@ -16,12 +26,20 @@ Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, T
 function timeLabel(ms: number, spanMs: number): string {
   const d = new Date(ms);
   if (spanMs > 2 * 86_400_000) return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
-  return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', ...(spanMs <= 3_600_000 ? { second: '2-digit' } : {}) });
+  return d.toLocaleTimeString(undefined, {
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(spanMs <= 3_600_000 ? { second: '2-digit' } : {}),
+  });
 }
 
 type LineChart = Chart<'line', { x: number; y: number }[]>;
 
-function baseOptions(theme: ChartTheme, unit: Unit | string, range: { from: number; to: number }): ChartOptions<'line'> {
+function baseOptions(
+  theme: ChartTheme,
+  unit: Unit | string,
+  range: { from: number; to: number },
+): ChartOptions<'line'> {
   const span = range.to - range.from;
   return {
     animation: false,
@@ -33,7 +51,9 @@ function baseOptions(theme: ChartTheme, unit: Unit | string, range: { from: numb
     elements: { point: { radius: 0, hoverRadius: 3 }, line: { borderWidth: 1.5, tension: 0 } },
     scales: {
       x: {
-        type: 'linear', min: range.from, max: range.to,
+        type: 'linear',
+        min: range.from,
+        max: range.to,
         // Ticks on round times (multiples of the step), not on the range's ragged ends.
         afterBuildTicks: (axis) => {
           axis.ticks = roundTimeTicks(axis.min, axis.max, tickStep(span));
@@ -50,7 +70,12 @@ function baseOptions(theme: ChartTheme, unit: Unit | string, range: { from: numb
     plugins: {
       decimation: { enabled: true, algorithm: 'lttb', samples: 400, threshold: 400 },
       legend: { display: true, position: 'bottom', labels: { color: theme.foreground, boxWidth: 10, boxHeight: 2 } },
-      tooltip: { callbacks: { title: (items) => (items[0] ? new Date(items[0].parsed.x ?? 0).toLocaleString() : ''), label: (item) => `${item.dataset.label ?? ''}: ${formatValue(unit, item.parsed.y ?? 0)}` } },
+      tooltip: {
+        callbacks: {
+          title: (items) => (items[0] ? new Date(items[0].parsed.x ?? 0).toLocaleString() : ''),
+          label: (item) => `${item.dataset.label ?? ''}: ${formatValue(unit, item.parsed.y ?? 0)}`,
+        },
+      },
     },
   };
 }
@@ -60,7 +85,14 @@ function datasets(view: ChartView, theme: ChartTheme): ChartDataset<'line', { x:
     const color = view.id === 'errors' ? theme.error : theme.palette[i % theme.palette.length]!;
     // Decimation replaces `data` with its own array; keep a copy so updates start from the full series.
     // A series of one or two points has no line to speak of: show its points.
-    return { label: s.label, data: s.points.slice(), borderColor: color, backgroundColor: withAlpha(color, 0.2), indexAxis: 'x' as const, pointRadius: s.points.length < 3 ? 3 : 0 };
+    return {
+      label: s.label,
+      data: s.points.slice(),
+      borderColor: color,
+      backgroundColor: withAlpha(color, 0.2),
+      indexAxis: 'x' as const,
+      pointRadius: s.points.length < 3 ? 3 : 0,
+    };
   });
 }
 
@@ -81,7 +113,14 @@ export class DashboardCharts {
         existing.update('none');
       } else {
         existing?.destroy();
-        this.charts.set(view.id, new Chart(canvas, { type: 'line', data: { datasets: datasets(view, this.theme) }, options: baseOptions(this.theme, view.unit, range) }));
+        this.charts.set(
+          view.id,
+          new Chart(canvas, {
+            type: 'line',
+            data: { datasets: datasets(view, this.theme) },
+            options: baseOptions(this.theme, view.unit, range),
+          }),
+        );
       }
     }
   }
@@ -94,10 +133,38 @@ export class DashboardCharts {
     }
     const [blue, orange] = this.theme.palette;
     const sets: ChartDataset<'line', { x: number; y: number }[]>[] = [
-      { label: `${fc.label} (measured)`, data: fc.history.slice(), borderColor: blue, backgroundColor: blue, indexAxis: 'x' },
-      { label: 'linear fit and projection', data: fc.fit.slice(), borderColor: orange, borderDash: [6, 4], backgroundColor: orange, indexAxis: 'x' },
-      { label: `${Math.round(fc.projection.confidence * 100)}% prediction interval`, data: fc.lower.slice(), borderColor: withAlpha(orange!, 0.5), borderWidth: 1, backgroundColor: withAlpha(orange!, 0.15), indexAxis: 'x' },
-      { label: 'upper', data: fc.upper.slice(), borderColor: withAlpha(orange!, 0.5), borderWidth: 1, backgroundColor: withAlpha(orange!, 0.15), fill: '-1', indexAxis: 'x' },
+      {
+        label: `${fc.label} (measured)`,
+        data: fc.history.slice(),
+        borderColor: blue,
+        backgroundColor: blue,
+        indexAxis: 'x',
+      },
+      {
+        label: 'linear fit and projection',
+        data: fc.fit.slice(),
+        borderColor: orange,
+        borderDash: [6, 4],
+        backgroundColor: orange,
+        indexAxis: 'x',
+      },
+      {
+        label: `${Math.round(fc.projection.confidence * 100)}% prediction interval`,
+        data: fc.lower.slice(),
+        borderColor: withAlpha(orange!, 0.5),
+        borderWidth: 1,
+        backgroundColor: withAlpha(orange!, 0.15),
+        indexAxis: 'x',
+      },
+      {
+        label: 'upper',
+        data: fc.upper.slice(),
+        borderColor: withAlpha(orange!, 0.5),
+        borderWidth: 1,
+        backgroundColor: withAlpha(orange!, 0.15),
+        fill: '-1',
+        indexAxis: 'x',
+      },
     ];
     const from = fc.history[0]?.x ?? fc.projection.atMs;
     const options = baseOptions(this.theme, fc.unit, { from, to: fc.projection.atMs });

@@ -3,7 +3,13 @@ import { byId, drawnPixels } from '../shared/dom';
 import { onThemeChange, readChartTheme } from '../shared/theme';
 import { formatSpan, formatValue } from '../../src/shared/format';
 import { DashboardCharts } from './charts';
-import type { DashboardData, DashboardToHost, HostToDashboard, RangeId, TargetView } from '../../src/shared/protocol/dashboard';
+import type {
+  DashboardData,
+  DashboardToHost,
+  HostToDashboard,
+  RangeId,
+  TargetView,
+} from '../../src/shared/protocol/dashboard';
 import { assertNever, isRangeId, LEVEL_VIEW_LABEL } from '../../src/shared/protocol/dashboard';
 import type { RouteSort, RouteSortKey } from './sections';
 import { renderAlerts, renderChecks, renderEndpoint, renderFindings, renderRoutes, renderSummary } from './sections';
@@ -44,7 +50,10 @@ function loadState(): SavedState {
   return {
     targetId: typeof s?.targetId === 'string' ? s.targetId : undefined,
     range: isRangeId(s?.range) ? s.range : '15m',
-    sort: s?.sort && sortKeys.includes(s.sort.key) ? { key: s.sort.key, descending: Boolean(s.sort.descending) } : { key: 'requestRate', descending: true },
+    sort:
+      s?.sort && sortKeys.includes(s.sort.key)
+        ? { key: s.sort.key, descending: Boolean(s.sort.descending) }
+        : { key: 'requestRate', descending: true },
   };
 }
 
@@ -65,12 +74,15 @@ function setText(id: string, text: string): void {
 }
 
 function renderRangeButtons(): void {
-  for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('button.range'))) b.setAttribute('aria-pressed', String(b.dataset.range === state.range));
+  for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('button.range')))
+    b.setAttribute('aria-pressed', String(b.dataset.range === state.range));
   root.dataset.range = state.range;
 }
 
 function renderTargets(selected: string | null, probing: boolean): void {
-  targetSelect.replaceChildren(...targets.map((t) => new Option(`${t.label} (${LEVEL_VIEW_LABEL[t.level]})`, t.id, false, t.id === selected)));
+  targetSelect.replaceChildren(
+    ...targets.map((t) => new Option(`${t.label} (${LEVEL_VIEW_LABEL[t.level]})`, t.id, false, t.id === selected)),
+  );
   const current = targets.find((t) => t.id === selected);
   root.dataset.state = current ? 'attached' : 'detached';
   targetEmpty.hidden = current !== undefined;
@@ -84,11 +96,18 @@ function renderTargets(selected: string | null, probing: boolean): void {
   targetDetails.hidden = !current;
   if (!current) return;
   const prom = current.prometheus;
-  setText('target-url', prom ? `${prom.serverUrl} {${prom.selector}}` : (current.url ?? `process ${current.pid ?? '?'}`));
+  setText(
+    'target-url',
+    prom ? `${prom.serverUrl} {${prom.selector}}` : (current.url ?? `process ${current.pid ?? '?'}`),
+  );
   setText('target-since', new Date(current.attachedAt).toLocaleString());
   setText(
     'target-probed',
-    current.probe ? new Date(current.probe.probedAt).toLocaleString() : prom ? 'not probed (read through the Prometheus server, which scrapes the instances)' : 'not probed (process targets have no HTTP endpoints to probe)',
+    current.probe
+      ? new Date(current.probe.probedAt).toLocaleString()
+      : prom
+        ? 'not probed (read through the Prometheus server, which scrapes the instances)'
+        : 'not probed (process targets have no HTTP endpoints to probe)',
   );
   if (current.probe) {
     renderEndpoint(endpointsBody, current.probe.metrics);
@@ -105,7 +124,11 @@ function renderData(d: DashboardData): number {
   levelBadge.textContent = LEVEL_VIEW_LABEL[d.level];
   levelBadge.dataset.level = d.level;
   root.dataset.level = d.level;
-  reasons.replaceChildren(...(d.level === 'healthy' ? [] : d.reasons).map((r) => Object.assign(document.createElement('li'), { textContent: r })));
+  reasons.replaceChildren(
+    ...(d.level === 'healthy' ? [] : d.reasons).map((r) =>
+      Object.assign(document.createElement('li'), { textContent: r }),
+    ),
+  );
   reasons.hidden = reasons.childElementCount === 0;
   renderSummary(byId('summary'), d.summary);
   charts.render(d.charts, d, canvasFor);
@@ -131,7 +154,14 @@ function renderData(d: DashboardData): number {
   );
   renderRoutes(routesTable, byId('routes-empty'), d.routes, state.sort);
   renderChecks(byId('checks'), byId('checks-empty'), d.checks);
-  renderAlerts(byId('active-alerts'), byId('alerts-empty'), byId<HTMLTableElement>('alert-history'), d.activeAlerts, d.alertHistory, d.to);
+  renderAlerts(
+    byId('active-alerts'),
+    byId('alerts-empty'),
+    byId<HTMLTableElement>('alert-history'),
+    d.activeAlerts,
+    d.alertHistory,
+    d.to,
+  );
   renderFindings(byId('findings'), byId('findings-empty'), d.findings);
   // Instances and server alerts belong to targets read through a Prometheus server.
   const throughServer = Boolean(targets.find((t) => t.id === d.targetId)?.prometheus) || d.instances.length > 0;
@@ -141,7 +171,9 @@ function renderData(d: DashboardData): number {
   renderInstances(byId<HTMLTableElement>('instances'), byId('instances-empty'), d.instances);
   renderServerAlerts(byId('server-alerts'), byId('server-alerts-empty'), d.serverAlerts, d.to);
   root.dataset.instances = String(d.instances.length);
-  byId('problems').replaceChildren(...d.problems.map((p) => Object.assign(document.createElement('li'), { textContent: p })));
+  byId('problems').replaceChildren(
+    ...d.problems.map((p) => Object.assign(document.createElement('li'), { textContent: p })),
+  );
   return points;
 }
 
@@ -187,7 +219,10 @@ function onData(d: DashboardData, reason: 'first' | 'update' | 'range', received
     else root.dataset.lastUpdateMs = renderMs.toFixed(1);
     root.dataset.buildMs = d.buildMs.toFixed(1);
     markDrawnCharts();
-    setText('footer', `${d.label} · ${d.resolution} resolution · ${points} points · built in ${d.buildMs.toFixed(0)} ms, drawn in ${renderMs.toFixed(0)} ms${d.latestAt ? ` · last sample ${new Date(d.latestAt).toLocaleTimeString()}` : ''}`);
+    setText(
+      'footer',
+      `${d.label} · ${d.resolution} resolution · ${points} points · built in ${d.buildMs.toFixed(0)} ms, drawn in ${renderMs.toFixed(0)} ms${d.latestAt ? ` · last sample ${new Date(d.latestAt).toLocaleTimeString()}` : ''}`,
+    );
     vscode.postMessage({ type: 'rendered', reason: kind, renderMs, points });
   });
 }
@@ -224,7 +259,8 @@ function select(range: RangeId, targetId = state.targetId): void {
 }
 
 window.addEventListener('message', (event: MessageEvent<HostToDashboard>) => receive(event.data));
-for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('button.range'))) b.addEventListener('click', () => select(b.dataset.range as RangeId));
+for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('button.range')))
+  b.addEventListener('click', () => select(b.dataset.range as RangeId));
 targetSelect.addEventListener('change', () => select(state.range, targetSelect.value));
 for (const th of Array.from(routesTable.tHead!.querySelectorAll<HTMLElement>('th[data-sort]'))) {
   th.querySelector('button')!.addEventListener('click', () => {
@@ -241,7 +277,13 @@ exportButton.addEventListener('click', () => vscode.postMessage({ type: 'exportR
 /** The theme kind VS Code put on the body, marked on the page once charts are drawn in its colours. */
 function markTheme(): void {
   const c = document.body.classList;
-  root.dataset.theme = c.contains('vscode-high-contrast-light') ? 'high-contrast-light' : c.contains('vscode-high-contrast') ? 'high-contrast' : c.contains('vscode-dark') ? 'dark' : 'light';
+  root.dataset.theme = c.contains('vscode-high-contrast-light')
+    ? 'high-contrast-light'
+    : c.contains('vscode-high-contrast')
+      ? 'high-contrast'
+      : c.contains('vscode-dark')
+        ? 'dark'
+        : 'light';
 }
 onThemeChange(() => {
   charts.setTheme(readChartTheme());

@@ -28,12 +28,22 @@ export function renderInstances(table: HTMLTableElement, empty: HTMLElement, row
 export function renderServerAlerts(list: HTMLElement, empty: HTMLElement, alerts: ServerAlertRow[], now: number): void {
   list.replaceChildren(
     ...alerts.map((a) => {
-      const li = el('li', { className: `alert state-${a.state}` }, el('span', { className: 'alert-state', text: a.state }), el('span', { className: 'alert-name', text: a.name }));
+      const li = el(
+        'li',
+        { className: `alert state-${a.state}` },
+        el('span', { className: 'alert-state', text: a.state }),
+        el('span', { className: 'alert-name', text: a.name }),
+      );
       li.dataset.alert = a.name;
       li.dataset.state = a.state;
       li.dataset.matchesTarget = String(a.matchesTarget);
       const since = a.activeAt !== undefined ? ` since ${formatAge(a.activeAt, now)}` : '';
-      li.appendChild(el('span', { className: 'muted', text: `${since}${a.labels ? ` (${a.labels})` : ''}${a.matchesTarget ? '' : ' · another service'}` }));
+      li.appendChild(
+        el('span', {
+          className: 'muted',
+          text: `${since}${a.labels ? ` (${a.labels})` : ''}${a.matchesTarget ? '' : ' · another service'}`,
+        }),
+      );
       return li;
     }),
   );

@@ -1,7 +1,15 @@
 /** Renders the dashboard's non-chart sections. Every service string is set with textContent. */
 import { cell, el } from '../shared/dom';
 import { formatAge, formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../../src/shared/format';
-import type { ActiveAlertRow, AlertHistoryRow, CheckRow, EndpointProbe, FindingView, RouteRow, SummaryView } from '../../src/shared/protocol/dashboard';
+import type {
+  ActiveAlertRow,
+  AlertHistoryRow,
+  CheckRow,
+  EndpointProbe,
+  FindingView,
+  RouteRow,
+  SummaryView,
+} from '../../src/shared/protocol/dashboard';
 
 export type RouteSortKey = 'route' | 'requestRate' | 'errorRate' | 'p95Ms';
 export interface RouteSort {
@@ -11,8 +19,15 @@ export interface RouteSort {
 
 export function renderSummary(container: HTMLElement, s: SummaryView): void {
   const tile = (label: string, value: string, note?: string) =>
-    el('div', { className: 'tile' }, el('span', { className: 'tile-label', text: label }), el('span', { className: 'tile-value', text: value }), ...(note ? [el('span', { className: 'tile-note', text: note })] : []));
-  const latencyNote = s.latencySource === 'histograms' ? 'over the range' : s.latencySource === 'latest' ? 'last interval' : undefined;
+    el(
+      'div',
+      { className: 'tile' },
+      el('span', { className: 'tile-label', text: label }),
+      el('span', { className: 'tile-value', text: value }),
+      ...(note ? [el('span', { className: 'tile-note', text: note })] : []),
+    );
+  const latencyNote =
+    s.latencySource === 'histograms' ? 'over the range' : s.latencySource === 'latest' ? 'last interval' : undefined;
   container.replaceChildren(
     tile('p50', formatMs(s.p50Ms), latencyNote),
     tile('p95', formatMs(s.p95Ms), latencyNote),
@@ -46,7 +61,10 @@ export function renderRoutes(table: HTMLTableElement, empty: HTMLElement, rows: 
     cell(row, formatMs(r.p95Ms), 'num');
   }
   for (const th of Array.from(table.tHead!.querySelectorAll<HTMLElement>('th[data-sort]'))) {
-    th.setAttribute('aria-sort', th.dataset.sort === sort.key ? (sort.descending ? 'descending' : 'ascending') : 'none');
+    th.setAttribute(
+      'aria-sort',
+      th.dataset.sort === sort.key ? (sort.descending ? 'descending' : 'ascending') : 'none',
+    );
   }
   empty.hidden = rows.length > 0;
 }
@@ -54,7 +72,12 @@ export function renderRoutes(table: HTMLTableElement, empty: HTMLElement, rows: 
 export function renderChecks(list: HTMLElement, empty: HTMLElement, checks: CheckRow[]): void {
   list.replaceChildren(
     ...checks.map((c) => {
-      const li = el('li', { className: `check status-${c.status}` }, el('span', { className: 'check-status', text: c.status }), el('span', { className: 'check-name', text: c.name }));
+      const li = el(
+        'li',
+        { className: `check status-${c.status}` },
+        el('span', { className: 'check-status', text: c.status }),
+        el('span', { className: 'check-name', text: c.name }),
+      );
       li.dataset.status = c.status;
       if (c.detail) li.appendChild(el('span', { className: 'check-detail', text: c.detail }));
       return li;
@@ -63,11 +86,28 @@ export function renderChecks(list: HTMLElement, empty: HTMLElement, checks: Chec
   empty.hidden = checks.length > 0;
 }
 
-export function renderAlerts(list: HTMLElement, empty: HTMLElement, history: HTMLTableElement, active: ActiveAlertRow[], events: AlertHistoryRow[], now: number): void {
+export function renderAlerts(
+  list: HTMLElement,
+  empty: HTMLElement,
+  history: HTMLTableElement,
+  active: ActiveAlertRow[],
+  events: AlertHistoryRow[],
+  now: number,
+): void {
   list.replaceChildren(
     ...active.map((a) => {
-      const li = el('li', { className: `alert state-${a.state}` }, el('span', { className: 'alert-state', text: a.state }), el('span', { className: 'alert-name', text: a.name }));
-      li.appendChild(el('span', { className: 'muted', text: ` since ${formatAge(a.activeAt, now)}${a.labels ? ` (${a.labels})` : ''}` }));
+      const li = el(
+        'li',
+        { className: `alert state-${a.state}` },
+        el('span', { className: 'alert-state', text: a.state }),
+        el('span', { className: 'alert-name', text: a.name }),
+      );
+      li.appendChild(
+        el('span', {
+          className: 'muted',
+          text: ` since ${formatAge(a.activeAt, now)}${a.labels ? ` (${a.labels})` : ''}`,
+        }),
+      );
       return li;
     }),
   );
@@ -95,7 +135,12 @@ export function renderFindings(container: HTMLElement, empty: HTMLElement, findi
         el('h3', {}, el('span', { className: 'severity', text: f.severity }), el('span', { text: f.title })),
         el('p', { className: 'evidence', text: f.evidence }),
         numbers,
-        el('p', { className: 'recommendation' }, el('strong', { text: 'Recommendation: ' }), el('span', { text: f.recommendation })),
+        el(
+          'p',
+          { className: 'recommendation' },
+          el('strong', { text: 'Recommendation: ' }),
+          el('span', { text: f.recommendation }),
+        ),
       );
       card.dataset.finding = f.id;
       return card;

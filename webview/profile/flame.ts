@@ -105,7 +105,8 @@ export class FlameGraph {
       if (pw < 0.5) continue;
       const name = this.names[r.frame] ?? '';
       const lit = this.highlight(r.frame);
-      ctx.fillStyle = anyHighlight && !lit ? `hsla(${hue(name)}, 20%, 55%, 0.5)` : `hsl(${hue(name)}, 85%, ${lit ? 48 : 62}%)`;
+      ctx.fillStyle =
+        anyHighlight && !lit ? `hsla(${hue(name)}, 20%, 55%, 0.5)` : `hsl(${hue(name)}, 85%, ${lit ? 48 : 62}%)`;
       ctx.fillRect(px, r.depth * ROW, Math.max(pw - 0.5, 0.5), ROW - 1);
       drawn++;
       if (pw > 30) {

@@ -6,7 +6,14 @@
 import { byId, cell, el } from '../shared/dom';
 import type { FlameMode } from './flame';
 import { FlameGraph } from './flame';
-import type { BenchmarkView, DiffViewData, FunctionRow, HostMessage, ProfileViewData, WebviewMessage } from '../../src/shared/protocol/profile';
+import type {
+  BenchmarkView,
+  DiffViewData,
+  FunctionRow,
+  HostMessage,
+  ProfileViewData,
+  WebviewMessage,
+} from '../../src/shared/protocol/profile';
 import { assertNever } from '../../src/shared/protocol/profile';
 import { formatMs, formatRate, formatShare, formatSpan } from '../../src/shared/format';
 
@@ -51,7 +58,9 @@ function sortValue(r: FunctionRow, k: SortKey): number | string {
 
 function visibleRows(d: ProfileViewData): FunctionRow[] {
   const q = search.value.trim().toLowerCase();
-  const rows = q ? d.rows.filter((r) => r.name.toLowerCase().includes(q) || r.file.toLowerCase().includes(q)) : [...d.rows];
+  const rows = q
+    ? d.rows.filter((r) => r.name.toLowerCase().includes(q) || r.file.toLowerCase().includes(q))
+    : [...d.rows];
   rows.sort((a, b) => {
     const x = sortValue(a, sortKey);
     const y = sortValue(b, sortKey);
@@ -96,7 +105,9 @@ function renderFlame(d: ProfileViewData): void {
   byId('flame-section').hidden = !d.flame;
   if (!d.flame) return;
   const q = search.value.trim().toLowerCase();
-  flame.setHighlight((f) => (selected !== null ? f === selected : q !== '' && (d.names[f] ?? '').toLowerCase().includes(q)));
+  flame.setHighlight((f) =>
+    selected !== null ? f === selected : q !== '' && (d.names[f] ?? '').toLowerCase().includes(q),
+  );
   root.dataset.flameRects = String(flame.draw());
 }
 
@@ -117,7 +128,10 @@ function renderBenchmark(b: BenchmarkView | null): void {
     ['requests', String(b.requests)],
     ['errors', String(b.errors + b.non2xx + b.timeouts)],
   ];
-  for (const [k, v] of figures) grid.append(el('div', { className: 'figure' }, el('span', { className: 'muted', text: k }), el('strong', { text: v })));
+  for (const [k, v] of figures)
+    grid.append(
+      el('div', { className: 'figure' }, el('span', { className: 'muted', text: k }), el('strong', { text: v })),
+    );
   s.append(grid);
   root.dataset.p99 = b.latencyMs.p99.toFixed(1);
 }
@@ -130,7 +144,11 @@ function renderProfile(d: ProfileViewData, focus: number | null): void {
   byId('functions').hidden = false;
   byId('empty').hidden = true;
   byId('title').textContent = d.title;
-  const parts = [d.samples !== null ? `${d.samples} samples` : '', d.durationMs !== null ? formatMs(d.durationMs) : '', `${d.rows.length} functions`].filter(Boolean);
+  const parts = [
+    d.samples !== null ? `${d.samples} samples` : '',
+    d.durationMs !== null ? formatMs(d.durationMs) : '',
+    `${d.rows.length} functions`,
+  ].filter(Boolean);
   byId('summary').textContent = parts.join(' · ');
   const w = byId('warnings');
   w.hidden = d.warnings.length === 0;
@@ -142,7 +160,7 @@ function renderProfile(d: ProfileViewData, focus: number | null): void {
   if (focus !== null) scrollToSelected();
   root.dataset.state = 'profile';
   root.dataset.mode = modeSelect.value;
-  root.dataset.focused = focus === null ? '' : d.names[focus] ?? '';
+  root.dataset.focused = focus === null ? '' : (d.names[focus] ?? '');
   vscode.postMessage({ type: 'rendered', view: 'profile', ms: performance.now() - started, firstRow: first });
 }
 
@@ -177,7 +195,12 @@ function renderDiff(d: DiffViewData): void {
   root.dataset.state = 'diff';
   root.dataset.regressed = String(regressed);
   root.dataset.improved = String(improved);
-  vscode.postMessage({ type: 'rendered', view: 'diff', ms: performance.now() - started, firstRow: d.rows[0]?.name ?? '' });
+  vscode.postMessage({
+    type: 'rendered',
+    view: 'diff',
+    ms: performance.now() - started,
+    firstRow: d.rows[0]?.name ?? '',
+  });
 }
 
 function scrollToSelected(): void {
@@ -187,7 +210,8 @@ function scrollToSelected(): void {
 function select(frame: number | null, scroll: boolean): void {
   selected = frame;
   if (!data) return;
-  for (const tr of Array.from(document.querySelectorAll<HTMLElement>('#functions tbody tr'))) tr.classList.toggle('selected', tr.dataset.frame === String(frame));
+  for (const tr of Array.from(document.querySelectorAll<HTMLElement>('#functions tbody tr')))
+    tr.classList.toggle('selected', tr.dataset.frame === String(frame));
   renderFlame(data);
   if (scroll) scrollToSelected();
 }

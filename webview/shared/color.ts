@@ -4,7 +4,13 @@
 export function withAlpha(color: string, alpha: number): string {
   const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})([0-9a-f]{2})?$/i.exec(color.trim());
   if (hex) {
-    const h = hex[1]!.length === 3 ? hex[1]!.split('').map((c) => c + c).join('') : hex[1]!;
+    const h =
+      hex[1]!.length === 3
+        ? hex[1]!
+            .split('')
+            .map((c) => c + c)
+            .join('')
+        : hex[1]!;
     const n = parseInt(h, 16);
     const own = hex[2] ? parseInt(hex[2], 16) / 255 : 1;
     return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${+(own * alpha).toFixed(3)})`;

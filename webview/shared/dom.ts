@@ -7,7 +7,11 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 }
 
 /** Creates an element with a class and text (textContent: service strings stay text). */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, opts: { className?: string; text?: string; title?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  opts: { className?: string; text?: string; title?: string } = {},
+  ...children: Node[]
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (opts.className) e.className = opts.className;
   if (opts.text !== undefined) e.textContent = opts.text;

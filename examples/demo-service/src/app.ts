@@ -36,7 +36,11 @@ class HttpError extends Error {
   }
 }
 
-type Handler = (url: URL, req: http.IncomingMessage, state: RequestState) => Promise<{ status?: number; body: unknown; text?: string; contentType?: string }>;
+type Handler = (
+  url: URL,
+  req: http.IncomingMessage,
+  state: RequestState,
+) => Promise<{ status?: number; body: unknown; text?: string; contentType?: string }>;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -47,7 +51,8 @@ function intParam(url: URL, name: string, dflt: number | undefined, min: number,
     return dflt;
   }
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new HttpError(400, `Query parameter ${name} must be a whole number from ${min} to ${max}.`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new HttpError(400, `Query parameter ${name} must be a whole number from ${min} to ${max}.`);
   return n;
 }
 
@@ -70,7 +75,12 @@ export class DemoApp {
     this.entitiesCache = new LruTtlCache(config.cacheSize, ttlMs, Date.now, this.metrics.cacheEvents('entities'));
     this.metrics.watchCache('entities', this.entitiesCache);
     // One entry per workspace is enough for the graph; it follows the entities cache's on/off switch.
-    this.graphCache = new LruTtlCache<GraphNode[]>(config.cacheSize === 0 ? 0 : 64, ttlMs, Date.now, this.metrics.cacheEvents('graph'));
+    this.graphCache = new LruTtlCache<GraphNode[]>(
+      config.cacheSize === 0 ? 0 : 64,
+      ttlMs,
+      Date.now,
+      this.metrics.cacheEvents('graph'),
+    );
     this.metrics.watchCache('graph', this.graphCache as LruTtlCache<unknown>);
     this.routes = new Map<string, Handler>([
       ['GET /api/workspaces', (_u, _r, s) => this.workspaces(s)],
@@ -88,7 +98,9 @@ export class DemoApp {
   listen(): Promise<number> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(this.config.port, this.config.host, () => resolve((this.server.address() as { port: number }).port));
+      this.server.listen(this.config.port, this.config.host, () =>
+        resolve((this.server.address() as { port: number }).port),
+      );
     });
   }
 
@@ -115,7 +127,8 @@ export class DemoApp {
       this.metrics.httpDuration.observe({ method, route }, (performance.now() - started) / 1000);
     });
     try {
-      if (!handler) throw new HttpError(this.knownPath(url.pathname) ? 405 : 404, `No route for ${method} ${url.pathname}.`);
+      if (!handler)
+        throw new HttpError(this.knownPath(url.pathname) ? 405 : 404, `No route for ${method} ${url.pathname}.`);
       const state: RequestState = { latencySpent: false };
       const isApi = route.startsWith('/api/');
       if (isApi && this.faults.errorRate > 0 && Math.random() < this.faults.errorRate) {
@@ -129,7 +142,8 @@ export class DemoApp {
     } catch (e) {
       const status = e instanceof HttpError ? e.status : e instanceof PoolTimeoutError ? 503 : 500;
       const message = e instanceof Error ? e.message : String(e);
-      if (!(e instanceof HttpError) && !(e instanceof PoolTimeoutError)) process.stderr.write(`demo-service: ${method} ${url.pathname} failed: ${message}\n`);
+      if (!(e instanceof HttpError) && !(e instanceof PoolTimeoutError))
+        process.stderr.write(`demo-service: ${method} ${url.pathname} failed: ${message}\n`);
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
       res.end(JSON.stringify({ error: message }));
     }
@@ -184,7 +198,14 @@ export class DemoApp {
       this.graphCache.set(cacheKey, nodes);
     }
     const result: CentralityResult = this.faults.hot ? computeCentrality(nodes, iterations) : degreeCentrality(nodes);
-    return { body: { workspace_id: workspaceId, method: this.faults.hot ? 'power-iteration' : 'degree', nodes: nodes.length, ...result } };
+    return {
+      body: {
+        workspace_id: workspaceId,
+        method: this.faults.hot ? 'power-iteration' : 'degree',
+        nodes: nodes.length,
+        ...result,
+      },
+    };
   }
 
   private async health() {
@@ -219,7 +240,11 @@ export class DemoApp {
   }
 
   private async metricsText() {
-    return { text: await this.metrics.registry.metrics(), body: undefined, contentType: this.metrics.registry.contentType };
+    return {
+      text: await this.metrics.registry.metrics(),
+      body: undefined,
+      contentType: this.metrics.registry.contentType,
+    };
   }
 
   private async setFaults(req: http.IncomingMessage) {
@@ -230,13 +255,18 @@ export class DemoApp {
     } catch {
       throw new HttpError(400, 'The body must be JSON like {"latencyMs": 50, "errorRate": 0.1, "hot": true}.');
     }
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new HttpError(400, 'The body must be a JSON object.');
+    if (typeof input !== 'object' || input === null || Array.isArray(input))
+      throw new HttpError(400, 'The body must be a JSON object.');
     const next = { ...this.faults };
     for (const [k, v] of Object.entries(input)) {
       if (k === 'latencyMs' && typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 60_000) next.latencyMs = v;
       else if (k === 'errorRate' && typeof v === 'number' && v >= 0 && v <= 1) next.errorRate = v;
       else if (k === 'hot' && typeof v === 'boolean') next.hot = v;
-      else throw new HttpError(400, `Invalid fault ${k}=${JSON.stringify(v)}: latencyMs is 0–60000, errorRate 0–1, hot true/false.`);
+      else
+        throw new HttpError(
+          400,
+          `Invalid fault ${k}=${JSON.stringify(v)}: latencyMs is 0–60000, errorRate 0–1, hot true/false.`,
+        );
     }
     Object.assign(this.faults, next);
     return { body: this.faults };

@@ -76,7 +76,14 @@ export class LruTtlCache<V> {
   }
 
   stats(): CacheStats {
-    return { size: this.entries.size, maxSize: this.maxSize, hits: this.hits, misses: this.misses, evictions: this.evictions, memoryBytes: this.bytes };
+    return {
+      size: this.entries.size,
+      maxSize: this.maxSize,
+      hits: this.hits,
+      misses: this.misses,
+      evictions: this.evictions,
+      memoryBytes: this.bytes,
+    };
   }
 
   private remove(key: string, e: Entry<V>): void {

@@ -118,7 +118,8 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
     if (raw === undefined) {
       // Booleans and --inspect may stand alone; everything else takes the next word.
       if (spec.kind === 'bool') raw = 'true';
-      else if (spec.key === 'inspect' && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('--'))) raw = '127.0.0.1:9229';
+      else if (spec.key === 'inspect' && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('--')))
+        raw = '127.0.0.1:9229';
       else {
         raw = argv[++i];
         if (raw === undefined) throw new ConfigError(`Option --${spec.flag} needs a value.`);

@@ -9,7 +9,20 @@ export const WORKSPACE_COUNT = 20;
 export const ENTITY_COUNT = 100_000;
 
 const ENTITY_TYPES = ['person', 'organization', 'location', 'event', 'concept', 'document'];
-const NAME_PARTS = ['alpha', 'beta', 'gamma', 'delta', 'sigma', 'omega', 'nova', 'terra', 'luna', 'sol', 'vega', 'orion'];
+const NAME_PARTS = [
+  'alpha',
+  'beta',
+  'gamma',
+  'delta',
+  'sigma',
+  'omega',
+  'nova',
+  'terra',
+  'luna',
+  'sol',
+  'vega',
+  'orion',
+];
 
 // No index on entities.workspace_id on purpose: the entities query must scan the table and
 // sort with a temp b-tree, which is exactly what PerfLens's query advisor should find.
@@ -48,7 +61,9 @@ export function writeSeed(db: Database.Database, entityCount = ENTITY_COUNT, wor
   db.exec(SCHEMA);
   const rand = prng(42);
   const insertWorkspace = db.prepare('INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)');
-  const insertEntity = db.prepare('INSERT INTO entities (id, workspace_id, name, type, degree, description) VALUES (?, ?, ?, ?, ?, ?)');
+  const insertEntity = db.prepare(
+    'INSERT INTO entities (id, workspace_id, name, type, degree, description) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   db.transaction(() => {
     for (let w = 1; w <= workspaceCount; w++) {
       insertWorkspace.run(w, `workspace-${w}`, new Date(Date.UTC(2025, 0, w)).toISOString());
@@ -60,7 +75,14 @@ export function writeSeed(db: Database.Database, entityCount = ENTITY_COUNT, wor
       const type = ENTITY_TYPES[Math.floor(rand() * ENTITY_TYPES.length)]!;
       // Pareto-like: most entities have a few links, a few hubs have hundreds.
       const degree = Math.min(500, Math.floor(1 / Math.pow(1 - rand(), 0.7)));
-      insertEntity.run(id, workspaceId, name, type, degree, `The ${type} ${name}, mentioned in ${degree} relationships.`);
+      insertEntity.run(
+        id,
+        workspaceId,
+        name,
+        type,
+        degree,
+        `The ${type} ${name}, mentioned in ${degree} relationships.`,
+      );
     }
     db.prepare("INSERT INTO meta (key, value) VALUES ('seed_version', ?)").run(String(SEED_VERSION));
   })();

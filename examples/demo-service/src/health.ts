@@ -42,7 +42,11 @@ async function checkDatabase(pool: ConnectionPool, timeoutMs: number): Promise<H
       pool: { size: s.size, active: s.active, idle: s.idle, pending: s.pending },
     };
   } catch (e) {
-    return { status: 'unhealthy', error: e instanceof Error ? e.message : String(e), response_time_ms: round(performance.now() - started) };
+    return {
+      status: 'unhealthy',
+      error: e instanceof Error ? e.message : String(e),
+      response_time_ms: round(performance.now() - started),
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -98,10 +102,23 @@ function checkMemory(): HealthCheck {
 }
 
 /** The comprehensive health check: any unhealthy check makes the whole unhealthy, any other problem degraded. */
-export async function healthReport(pool: ConnectionPool, cache: LruTtlCache<unknown>, dbPath: string): Promise<HealthReport> {
-  const checks = { database: await checkDatabase(pool, 2000), cache: checkCache(cache), disk_space: checkDisk(dbPath), memory: checkMemory() };
+export async function healthReport(
+  pool: ConnectionPool,
+  cache: LruTtlCache<unknown>,
+  dbPath: string,
+): Promise<HealthReport> {
+  const checks = {
+    database: await checkDatabase(pool, 2000),
+    cache: checkCache(cache),
+    disk_space: checkDisk(dbPath),
+    memory: checkMemory(),
+  };
   const statuses = Object.values(checks).map((c) => c.status);
-  const status: CheckStatus = statuses.includes('unhealthy') ? 'unhealthy' : statuses.includes('degraded') ? 'degraded' : 'healthy';
+  const status: CheckStatus = statuses.includes('unhealthy')
+    ? 'unhealthy'
+    : statuses.includes('degraded')
+      ? 'degraded'
+      : 'healthy';
   return { status, checks, timestamp: new Date().toISOString() };
 }
 

@@ -77,6 +77,9 @@ export function computeCentrality(nodes: GraphNode[], iterations: number, topN =
 /** The cheap answer used when the hot path is switched off: degree centrality, no iteration. */
 export function degreeCentrality(nodes: GraphNode[], topN = 10): CentralityResult {
   const total = nodes.reduce((s, x) => s + x.degree, 0) || 1;
-  const top = [...nodes].sort((a, b) => b.degree - a.degree).slice(0, topN).map((x) => ({ id: x.id, score: x.degree / total }));
+  const top = [...nodes]
+    .sort((a, b) => b.degree - a.degree)
+    .slice(0, topN)
+    .map((x) => ({ id: x.id, score: x.degree / total }));
   return { iterations: 0, delta: 0, top };
 }

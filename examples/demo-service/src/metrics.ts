@@ -54,9 +54,24 @@ export class DemoMetrics {
     registers: [this.registry],
   });
 
-  readonly cacheHits = new client.Counter({ name: 'cache_hits_total', help: 'Cache lookups that found a live entry.', labelNames: ['cache'] as const, registers: [this.registry] });
-  readonly cacheMisses = new client.Counter({ name: 'cache_misses_total', help: 'Cache lookups that found nothing or an expired entry.', labelNames: ['cache'] as const, registers: [this.registry] });
-  readonly cacheEvictions = new client.Counter({ name: 'cache_evictions_total', help: 'Entries dropped because the cache was full (least recently used first).', labelNames: ['cache'] as const, registers: [this.registry] });
+  readonly cacheHits = new client.Counter({
+    name: 'cache_hits_total',
+    help: 'Cache lookups that found a live entry.',
+    labelNames: ['cache'] as const,
+    registers: [this.registry],
+  });
+  readonly cacheMisses = new client.Counter({
+    name: 'cache_misses_total',
+    help: 'Cache lookups that found nothing or an expired entry.',
+    labelNames: ['cache'] as const,
+    registers: [this.registry],
+  });
+  readonly cacheEvictions = new client.Counter({
+    name: 'cache_evictions_total',
+    help: 'Entries dropped because the cache was full (least recently used first).',
+    labelNames: ['cache'] as const,
+    registers: [this.registry],
+  });
 
   private readonly caches = new Map<string, LruTtlCache<unknown>>();
   private pool?: ConnectionPool;

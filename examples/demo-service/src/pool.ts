@@ -49,7 +49,12 @@ export class ConnectionPool {
   }
 
   stats(): PoolStats {
-    return { size: this.size, active: this.size - this.idleConns.length, idle: this.idleConns.length, pending: this.waiters.length };
+    return {
+      size: this.size,
+      active: this.size - this.idleConns.length,
+      idle: this.idleConns.length,
+      pending: this.waiters.length,
+    };
   }
 
   acquire(): Promise<Database.Database> {
@@ -71,7 +76,11 @@ export class ConnectionPool {
         timer: setTimeout(() => {
           const i = this.waiters.indexOf(waiter);
           if (i >= 0) this.waiters.splice(i, 1);
-          reject(new PoolTimeoutError(`No database connection became free within ${this.timeoutMs} ms (pool size ${this.size}).`));
+          reject(
+            new PoolTimeoutError(
+              `No database connection became free within ${this.timeoutMs} ms (pool size ${this.size}).`,
+            ),
+          );
         }, this.timeoutMs),
       };
       this.waiters.push(waiter);

@@ -25,9 +25,17 @@ const pick = <T>(rand: () => number, items: readonly T[]): T => items[Math.floor
 
 const PATHS: WeightedPath[] = [
   // Small limits on a few popular workspaces hit the cache; the rest mostly miss.
-  { weight: 40, path: (r) => `/api/graph/entities?workspace_id=${1 + Math.floor(r() * r() * WORKSPACES)}&limit=${pick(r, [10, 50, 50, 100, 200])}` },
+  {
+    weight: 40,
+    path: (r) =>
+      `/api/graph/entities?workspace_id=${1 + Math.floor(r() * r() * WORKSPACES)}&limit=${pick(r, [10, 50, 50, 100, 200])}`,
+  },
   { weight: 25, path: () => '/api/workspaces' },
-  { weight: 15, path: (r) => `/api/graph/centrality?workspace_id=${1 + Math.floor(r() * WORKSPACES)}&iterations=${pick(r, [100, 200, 400])}` },
+  {
+    weight: 15,
+    path: (r) =>
+      `/api/graph/centrality?workspace_id=${1 + Math.floor(r() * WORKSPACES)}&iterations=${pick(r, [100, 200, 400])}`,
+  },
   { weight: 15, path: () => '/health' },
   { weight: 5, path: (r) => pick(r, ['/api/graph/entity/42', '/favicon.ico', '/api/v2/workspaces']) },
 ];
@@ -42,7 +50,10 @@ export class TrafficDriver {
   /** Requests sent so far (answered or not). */
   sent = 0;
 
-  constructor(private readonly host: string, private readonly port: number) {}
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+  ) {}
 
   start(): void {
     if (this.timer) return;
@@ -64,10 +75,13 @@ export class TrafficDriver {
   private schedule(): void {
     // Exponential gaps at the current rate: arrivals look like real users, not a metronome.
     const gapMs = (-Math.log(1 - this.rand()) / this.rateAt(Date.now())) * 1000;
-    this.timer = setTimeout(() => {
-      this.fire();
-      this.schedule();
-    }, Math.min(gapMs, 5000));
+    this.timer = setTimeout(
+      () => {
+        this.fire();
+        this.schedule();
+      },
+      Math.min(gapMs, 5000),
+    );
     this.timer.unref();
   }
 
@@ -90,12 +104,15 @@ export class TrafficDriver {
       finished = true;
     };
     let answered = false;
-    const req = http.get({ host: this.host, port: this.port, path: this.nextPath(), agent: this.agent, timeout: 30_000 }, (res) => {
-      answered = true;
-      res.resume();
-      res.once('end', done);
-      res.once('close', done);
-    });
+    const req = http.get(
+      { host: this.host, port: this.port, path: this.nextPath(), agent: this.agent, timeout: 30_000 },
+      (res) => {
+        answered = true;
+        res.resume();
+        res.once('end', done);
+        res.once('close', done);
+      },
+    );
     req.once('timeout', () => req.destroy());
     req.once('error', done);
     req.once('close', () => {

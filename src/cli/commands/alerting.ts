@@ -33,7 +33,8 @@ export function cliAlertSettings(p: ParsedArgs): CliAlertSettings {
     maxMemoryMb: maxMemoryFlag(p),
     timing: {
       forMs: durationFlag(p, 'alert-for', { allowZero: true }) ?? DEFAULT_ALERT_TIMING.forMs,
-      keepFiringForMs: durationFlag(p, 'alert-keep-firing', { allowZero: true }) ?? DEFAULT_ALERT_TIMING.keepFiringForMs,
+      keepFiringForMs:
+        durationFlag(p, 'alert-keep-firing', { allowZero: true }) ?? DEFAULT_ALERT_TIMING.keepFiringForMs,
     },
   };
 }
@@ -52,9 +53,12 @@ export type CliAlertRules = (thresholds: Partial<AlertThresholds>, timing: Parti
 export function createCliAlerts(p: ParsedArgs, env: CliIO['env'], rules: CliAlertRules): CliAlerts {
   const webhookUrl = env[WEBHOOK_ENV]?.trim() || undefined;
   // The message never repeats the URL, which is a secret.
-  if (webhookUrl && !/^https?:\/\/[^/\s]+/i.test(webhookUrl)) throw new UserError(`${WEBHOOK_ENV} is set but is not an http(s) URL.`);
+  if (webhookUrl && !/^https?:\/\/[^/\s]+/i.test(webhookUrl))
+    throw new UserError(`${WEBHOOK_ENV} is set but is not an http(s) URL.`);
   const { maxMemoryMb, timing } = cliAlertSettings(p);
-  const engine = new AlertEngine(rules({ maxMemoryMb }, timing), { handlers: webhookUrl ? [new WebhookAlertHandler({ url: webhookUrl })] : [] });
+  const engine = new AlertEngine(rules({ maxMemoryMb }, timing), {
+    handlers: webhookUrl ? [new WebhookAlertHandler({ url: webhookUrl })] : [],
+  });
   const events: AlertEvent[] = [];
   const deliveryErrors: string[] = [];
   engine.onEvent((e) => events.push(e));

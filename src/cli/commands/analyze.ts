@@ -15,10 +15,24 @@ import type { Finding } from '../../core/analyzers/types';
 import { severityAtLeast } from '../../core/analyzers/types';
 import type { Snapshot } from '../../core/session/types';
 import { UserError } from '../../core/util/result';
-import { TARGET_FLAGS, TARGET_USAGE, WINDOW_GRACE_MS, nothingCollectedMessage, problemLines, sessionFromArgs } from './report';
+import {
+  TARGET_FLAGS,
+  TARGET_USAGE,
+  WINDOW_GRACE_MS,
+  nothingCollectedMessage,
+  problemLines,
+  sessionFromArgs,
+} from './report';
 import { formatMs } from '../../shared/format';
 import { WindowInterrupt } from '../interrupt';
-import { PROMETHEUS_BOOLEAN_FLAGS, PROMETHEUS_USAGE, PROMETHEUS_VALUED_FLAGS, runPrometheusAnalyze, unusedMetricNames, wantsPrometheus } from './prometheus';
+import {
+  PROMETHEUS_BOOLEAN_FLAGS,
+  PROMETHEUS_USAGE,
+  PROMETHEUS_VALUED_FLAGS,
+  runPrometheusAnalyze,
+  unusedMetricNames,
+  wantsPrometheus,
+} from './prometheus';
 
 /**
  * Flags shared by analyze and check: what to attach to (the same target flags as report and watch),
@@ -48,12 +62,20 @@ export interface LiveRun {
 }
 
 /** Attaches to --url for --duration, evaluating alert rules on every snapshot as it arrives. */
-export async function runLiveWindow(args: ParsedArgs, io: CliIO, defaultDurationMs: number, command: string): Promise<LiveRun> {
-  if (!flagString(args, 'url') && !args.positionals[0]) throw new UserError(`${command} needs --url, e.g. perflens ${command} --url http://localhost:3000`);
+export async function runLiveWindow(
+  args: ParsedArgs,
+  io: CliIO,
+  defaultDurationMs: number,
+  command: string,
+): Promise<LiveRun> {
+  if (!flagString(args, 'url') && !args.positionals[0])
+    throw new UserError(`${command} needs --url, e.g. perflens ${command} --url http://localhost:3000`);
   const durationMs = durationFlag(args, 'duration', { allowZero: true }) ?? defaultDurationMs;
   if (durationMs < 1000) throw new UserError('--duration must be at least 1s: rates need two scrapes.');
-  const intervalMs = durationFlag(args, 'interval', { allowZero: true }) ?? Math.min(5000, Math.max(500, Math.round(durationMs / 30)));
-  if (intervalMs < 100 || intervalMs > durationMs / 2) throw new UserError('--interval must be at least 100ms and at most half of --duration.');
+  const intervalMs =
+    durationFlag(args, 'interval', { allowZero: true }) ?? Math.min(5000, Math.max(500, Math.round(durationMs / 30)));
+  if (intervalMs < 100 || intervalMs > durationMs / 2)
+    throw new UserError('--interval must be at least 100ms and at most half of --duration.');
   const session = sessionFromArgs(args, command, intervalMs);
   // Checked before watching.
   const { engine, events: alertEvents, deliveryErrors, maxMemoryMb } = createCliAlerts(args, io.env, defaultAlertRules);
@@ -63,35 +85,69 @@ export async function runLiveWindow(args: ParsedArgs, io: CliIO, defaultDuration
   // A round in flight when the window ends gets the grace, then its requests are stopped.
   session.endBy(Date.now() + durationMs + WINDOW_GRACE_MS);
   try {
-    snapshots = await recordSnapshots(session, durationMs, (ms) => {
-      // Said only once the Ctrl-C handler is in place, so a Ctrl-C right after reading it is handled.
-      io.err(announce);
-      return interrupt.wait(ms);
-    }, (s) => engine.evaluate(s));
+    snapshots = await recordSnapshots(
+      session,
+      durationMs,
+      (ms) => {
+        // Said only once the Ctrl-C handler is in place, so a Ctrl-C right after reading it is handled.
+        io.err(announce);
+        return interrupt.wait(ms);
+      },
+      (s) => engine.evaluate(s),
+    );
   } finally {
     interrupt.dispose();
   }
   await engine.flush();
   for (const d of deliveryErrors) io.err(`perflens: alert delivery failed: ${d}`);
-  for (const line of unusedMetricNames(args, [...snapshots].reverse().find((s) => s.presets)?.presets)) io.err(`perflens: ${line}`);
+  for (const line of unusedMetricNames(args, [...snapshots].reverse().find((s) => s.presets)?.presets))
+    io.err(`perflens: ${line}`);
   // A health probe answering "down" (or refused) says the service is not there: nothing to analyze.
-  const usable = snapshots.some((s) => s.http || s.process || s.pools || s.caches || (s.health && s.health.state !== 'down'));
-  if (!usable) throw new UserError(nothingCollectedMessage(session.target.baseUrl ?? session.id, snapshots, ` in ${durationMs / 1000} s`));
-  return { target: session.id, durationMs, intervalMs, snapshots, alertEvents, firing: engine.firing(), deliveryErrors, maxMemoryMb, interrupted: interrupt.interrupted };
+  const usable = snapshots.some(
+    (s) => s.http || s.process || s.pools || s.caches || (s.health && s.health.state !== 'down'),
+  );
+  if (!usable)
+    throw new UserError(
+      nothingCollectedMessage(session.target.baseUrl ?? session.id, snapshots, ` in ${durationMs / 1000} s`),
+    );
+  return {
+    target: session.id,
+    durationMs,
+    intervalMs,
+    snapshots,
+    alertEvents,
+    firing: engine.firing(),
+    deliveryErrors,
+    maxMemoryMb,
+    interrupted: interrupt.interrupted,
+  };
 }
 
 /** analyze's and check's flags: the live window's, the Prometheus source's, and the command's own. */
 export function parseLiveArgs(argv: string[], ownValued: string[]): ParsedArgs {
-  return parseArgs(argv, { valued: [...LIVE_FLAGS, ...ownValued, ...PROMETHEUS_VALUED_FLAGS], boolean: ['allow-remote', ...PROMETHEUS_BOOLEAN_FLAGS] });
+  return parseArgs(argv, {
+    valued: [...LIVE_FLAGS, ...ownValued, ...PROMETHEUS_VALUED_FLAGS],
+    boolean: ['allow-remote', ...PROMETHEUS_BOOLEAN_FLAGS],
+  });
 }
 
 /** The --json of a live window: its common fields around the command's own (findings, or budget results). */
 export function liveRunJson(run: LiveRun, own: Record<string, unknown>): string {
   const window = { from: run.snapshots[0]!.time, to: run.snapshots[run.snapshots.length - 1]!.time };
-  return JSON.stringify({
-    target: run.target, durationMs: run.durationMs, intervalMs: run.intervalMs, window, snapshots: run.snapshots.length,
-    ...own, alerts: { events: run.alertEvents, firing: run.firing }, errors: summarizeErrors(run.snapshots),
-  }, null, 2);
+  return JSON.stringify(
+    {
+      target: run.target,
+      durationMs: run.durationMs,
+      intervalMs: run.intervalMs,
+      window,
+      snapshots: run.snapshots.length,
+      ...own,
+      alerts: { events: run.alertEvents, firing: run.firing },
+      errors: summarizeErrors(run.snapshots),
+    },
+    null,
+    2,
+  );
 }
 
 /** First line of the human output, e.g. "Analyzed http://127.0.0.1:3000 for 60 s (31 snapshots every 2.00 s)". */
@@ -100,7 +156,8 @@ export function liveRunHeading(verb: string, run: LiveRun): string {
   const last = run.snapshots[run.snapshots.length - 1]!.time;
   // After Ctrl-C the window is what was watched, not what --duration asked for.
   const every = `${run.snapshots.length} snapshots every ${formatMs(run.intervalMs)}`;
-  if (run.interrupted) return `${verb} ${run.target} for ${Math.round((last - first) / 1000)} s, stopped early (--duration ${run.durationMs / 1000} s; ${every})`;
+  if (run.interrupted)
+    return `${verb} ${run.target} for ${Math.round((last - first) / 1000)} s, stopped early (--duration ${run.durationMs / 1000} s; ${every})`;
   return `${verb} ${run.target} for ${run.durationMs / 1000} s (${every})`;
 }
 
@@ -108,9 +165,14 @@ export function liveRunHeading(verb: string, run: LiveRun): string {
 export function liveRunFooter(run: LiveRun): string[] {
   const lines: string[] = [];
   const health = [...run.snapshots].reverse().find((s) => s.health)?.health;
-  if (health && health.state !== 'healthy') lines.push('', `Health: ${healthStateLabel(health.state)}${health.reasons.length ? `: ${health.reasons.join(' ')}` : ''}`);
+  if (health && health.state !== 'healthy')
+    lines.push(
+      '',
+      `Health: ${healthStateLabel(health.state)}${health.reasons.length ? `: ${health.reasons.join(' ')}` : ''}`,
+    );
   if (run.alertEvents.length || run.firing.length) lines.push('', 'Alerts:');
-  for (const e of run.alertEvents) lines.push(`  ${new Date(e.at).toISOString()}  ${e.type.toUpperCase().padEnd(8)} ${e.message}`);
+  for (const e of run.alertEvents)
+    lines.push(`  ${new Date(e.at).toISOString()}  ${e.type.toUpperCase().padEnd(8)} ${e.message}`);
   for (const f of run.firing) lines.push(`  still firing: ${f.name}`);
   lines.push(...problemLines(summarizeErrors(run.snapshots)));
   return lines;
@@ -119,7 +181,11 @@ export function liveRunFooter(run: LiveRun): string[] {
 export function findingLines(f: Finding): string[] {
   // Route findings already name the route in their title.
   const where = f.route && !f.title.includes(f.route) ? ` [${f.route}]` : '';
-  return [`${f.severity.toUpperCase().padEnd(8)}  ${f.title}${where}`, `          ${f.evidence.text}`, `          → ${f.recommendation}`];
+  return [
+    `${f.severity.toUpperCase().padEnd(8)}  ${f.title}${where}`,
+    `          ${f.evidence.text}`,
+    `          → ${f.recommendation}`,
+  ];
 }
 
 const USAGE = `Usage: perflens analyze --url URL [--duration 60s] [options] [--json]
@@ -167,9 +233,11 @@ export const analyzeCommand: CliCommand = {
     if (findings.length === 0) {
       // Without a single scrape "within thresholds" would be a claim about numbers never read.
       const scraped = run.snapshots.some((s) => s.http || s.pools || s.caches);
-      lines.push(scraped
-        ? 'No findings: pool, cache, latency, memory and trends are within their thresholds.'
-        : 'No findings, but no metrics could be read from the service (see the collection problems below): pool, cache and latency were not judged.');
+      lines.push(
+        scraped
+          ? 'No findings: pool, cache, latency, memory and trends are within their thresholds.'
+          : 'No findings, but no metrics could be read from the service (see the collection problems below): pool, cache and latency were not judged.',
+      );
     }
     for (const f of findings) lines.push(...findingLines(f), '');
     lines.push(...liveRunFooter(run));

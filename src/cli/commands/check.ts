@@ -3,7 +3,15 @@ import { flagString } from '../args';
 import { EXIT_FINDING, EXIT_OK } from '../io';
 import { evaluateBudget, parseBudget } from '../../core/analyzers/budget';
 import { UserError } from '../../core/util/result';
-import { LIVE_USAGE, WEBHOOK_USAGE, liveRunFooter, liveRunHeading, liveRunJson, parseLiveArgs, runLiveWindow } from './analyze';
+import {
+  LIVE_USAGE,
+  WEBHOOK_USAGE,
+  liveRunFooter,
+  liveRunHeading,
+  liveRunJson,
+  parseLiveArgs,
+  runLiveWindow,
+} from './analyze';
 import { PROMETHEUS_USAGE, runPrometheusCheck, wantsPrometheus } from './prometheus';
 
 const USAGE = `Usage: perflens check --url URL --budget "p95<300ms,error_rate<1%,rss<512MB" [--duration 30s] [options] [--json]
@@ -41,7 +49,8 @@ export const checkCommand: CliCommand = {
   async run(argv, io) {
     const args = parseLiveArgs(argv, ['budget']);
     const budgetText = flagString(args, 'budget');
-    if (budgetText === undefined) throw new UserError('check needs --budget, e.g. --budget "p95<300ms,error_rate<1%,rss<512MB".');
+    if (budgetText === undefined)
+      throw new UserError('check needs --budget, e.g. --budget "p95<300ms,error_rate<1%,rss<512MB".');
     // Parse before attaching so a typo fails in milliseconds, not after the whole duration.
     const parsed = parseBudget(budgetText);
     if (!parsed.ok) throw new UserError(parsed.error.message);
@@ -50,19 +59,35 @@ export const checkCommand: CliCommand = {
     const results = evaluateBudget(parsed.value, run.snapshots);
     const passed = results.every((r) => r.status === 'pass');
     if (args.flags.has('json')) {
-      io.out(liveRunJson(run, {
-        passed,
-        budget: results.map((r) => ({
-          clause: r.rule.text, metric: r.rule.metric, op: r.rule.op, limit: r.rule.limit, status: r.status,
-          ...(r.actual !== undefined ? { actual: r.actual } : {}), ...(r.method ? { method: r.method } : {}), message: r.message,
-        })),
-      }));
+      io.out(
+        liveRunJson(run, {
+          passed,
+          budget: results.map((r) => ({
+            clause: r.rule.text,
+            metric: r.rule.metric,
+            op: r.rule.op,
+            limit: r.rule.limit,
+            status: r.status,
+            ...(r.actual !== undefined ? { actual: r.actual } : {}),
+            ...(r.method ? { method: r.method } : {}),
+            message: r.message,
+          })),
+        }),
+      );
       return passed ? EXIT_OK : EXIT_FINDING;
     }
     const mark = { pass: 'PASS', fail: 'FAIL', 'no-data': 'NO DATA' } as const;
     const lines = [liveRunHeading('Checked', run), ''];
     for (const r of results) lines.push(`${mark[r.status].padEnd(8)} ${r.rule.text.padEnd(24)} ${r.message}`);
-    lines.push('', passed ? 'Budget met.' : `Budget broken: ${results.filter((r) => r.status !== 'pass').map((r) => r.rule.text).join(', ')}.`);
+    lines.push(
+      '',
+      passed
+        ? 'Budget met.'
+        : `Budget broken: ${results
+            .filter((r) => r.status !== 'pass')
+            .map((r) => r.rule.text)
+            .join(', ')}.`,
+    );
     lines.push(...liveRunFooter(run));
     io.out(lines.join('\n'));
     return passed ? EXIT_OK : EXIT_FINDING;

@@ -47,23 +47,32 @@ runtime?}], runtime?: {metric, count, avgMs, p95Ms?, labels}, error?, skipped?, 
 
 function parseFailOn(text: string | undefined): FindingKind[] {
   if (text === undefined) return [];
-  const kinds = text.split(',').map((k) => k.trim()).filter(Boolean);
+  const kinds = text
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   if (kinds.includes('any')) return [...FINDING_KINDS];
-  for (const k of kinds) if (!FINDING_KINDS.includes(k as FindingKind)) throw new UserError(`--fail-on: "${k}" is not a finding kind (${FINDING_KINDS.join(', ')}, any).`);
+  for (const k of kinds)
+    if (!FINDING_KINDS.includes(k as FindingKind))
+      throw new UserError(`--fail-on: "${k}" is not a finding kind (${FINDING_KINDS.join(', ')}, any).`);
   return kinds as FindingKind[];
 }
 
 async function fetchRuntime(url: string): Promise<{ index?: RuntimeIndex; error?: string }> {
   const target = parseTarget(url);
   if (!target.ok) throw new UserError(`--metrics-url: ${target.error.message}`);
-  if (target.value.kind === 'pid') throw new UserError('--metrics-url needs a URL such as http://localhost:3000/metrics.');
+  if (target.value.kind === 'pid')
+    throw new UserError('--metrics-url needs a URL such as http://localhost:3000/metrics.');
   const full = /^[a-z]+:\/\//i.test(url) ? url : `${target.value.baseUrl}/metrics`;
   const res = await httpRequest(full, { timeoutMs: 5000 });
   if (!res.ok) return { error: res.error.message };
   if (res.value.status < 200 || res.value.status >= 300) return { error: `${full} answered HTTP ${res.value.status}.` };
   const parsed = parseExposition(res.value.body, { contentType: res.value.headers['content-type'] });
   // An app route or an HTML page parses (leniently) to nothing: say so rather than "0 statements".
-  if (parsed.families.length === 0) return { error: `${full} answered without any Prometheus metrics (${res.value.headers['content-type'] ?? 'no content type'}). Give the service's metrics URL, e.g. http://localhost:3000/metrics.` };
+  if (parsed.families.length === 0)
+    return {
+      error: `${full} answered without any Prometheus metrics (${res.value.headers['content-type'] ?? 'no content type'}). Give the service's metrics URL, e.g. http://localhost:3000/metrics.`,
+    };
   return { index: runtimeFromFamilies(parsed.families) };
 }
 
@@ -72,7 +81,10 @@ function ratio(n: number): string {
 }
 
 function runtimeText(r: RuntimeEvidence): string {
-  const volume = r.count !== undefined ? `${r.count.toLocaleString('en-US')} ${r.count === 1 ? 'run' : 'runs'}` : `${r.ratePerSec ?? 0}/s`;
+  const volume =
+    r.count !== undefined
+      ? `${r.count.toLocaleString('en-US')} ${r.count === 1 ? 'run' : 'runs'}`
+      : `${r.ratePerSec ?? 0}/s`;
   return `in the service: ${volume}, avg ${formatMs(r.avgMs)}${r.p95Ms !== undefined ? `, p95 ${formatMs(r.p95Ms)}` : ''} (${r.metric})`;
 }
 
@@ -96,7 +108,9 @@ function human(reports: StatementReport[], io: CliIO): void {
       if (f.suggestion) lines.push(`    → ${f.suggestion}`);
       if (f.whatIf) {
         const w = f.whatIf;
-        lines.push(`    what-if: ${formatMs(w.beforeMs)} → ${formatMs(w.afterMs)} (${w.speedup >= 1 ? `${ratio(w.speedup)} faster` : `${ratio(1 / w.speedup)} slower`}, median of ${w.runs})`);
+        lines.push(
+          `    what-if: ${formatMs(w.beforeMs)} → ${formatMs(w.afterMs)} (${w.speedup >= 1 ? `${ratio(w.speedup)} faster` : `${ratio(1 / w.speedup)} slower`}, median of ${w.runs})`,
+        );
         lines.push(...formatPlan(w.planAfter).map((l) => `      after: ${l}`));
       }
     }
@@ -127,19 +141,26 @@ export const explainCommand: CliCommand = {
   summary: 'Explain SQL on a copy of a SQLite database: plans, findings, index advice proven by a what-if run',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, { valued: ['db', 'sql', 'workspace', 'metrics-url', 'fail-on', 'min-rows', 'statement-timeout'], boolean: ['what-if'] });
-    if (args.positionals.length) throw new UserError(`Unexpected argument ${args.positionals[0]}. Quote the statement: --sql "SELECT …".`);
+    const args = parseArgs(argv, {
+      valued: ['db', 'sql', 'workspace', 'metrics-url', 'fail-on', 'min-rows', 'statement-timeout'],
+      boolean: ['what-if'],
+    });
+    if (args.positionals.length)
+      throw new UserError(`Unexpected argument ${args.positionals[0]}. Quote the statement: --sql "SELECT …".`);
     const sql = flagString(args, 'sql');
     const workspaceArg = flagString(args, 'workspace');
-    if ((sql === undefined) === (workspaceArg === undefined)) throw new UserError('explain needs exactly one of --sql "STATEMENT" or --workspace DIR.');
+    if ((sql === undefined) === (workspaceArg === undefined))
+      throw new UserError('explain needs exactly one of --sql "STATEMENT" or --workspace DIR.');
     if (sql !== undefined && !sql.trim()) throw new UserError('--sql is empty.');
     const failOn = parseFailOn(flagString(args, 'fail-on'));
     const minRowsText = flagString(args, 'min-rows');
     const minRows = minRowsText === undefined ? undefined : Number(minRowsText);
-    if (minRows !== undefined && !(Number.isInteger(minRows) && minRows >= 0)) throw new UserError(`--min-rows must be a whole number, not "${minRowsText}".`);
+    if (minRows !== undefined && !(Number.isInteger(minRows) && minRows >= 0))
+      throw new UserError(`--min-rows must be a whole number, not "${minRowsText}".`);
     const timeoutText = flagString(args, 'statement-timeout');
     const timeoutSeconds = timeoutText === undefined ? undefined : Number(timeoutText);
-    if (timeoutSeconds !== undefined && !(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0)) throw new UserError(`--statement-timeout must be a number of seconds above 0, not "${timeoutText}".`);
+    if (timeoutSeconds !== undefined && !(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0))
+      throw new UserError(`--statement-timeout must be a number of seconds above 0, not "${timeoutText}".`);
     const workspace = workspaceArg === undefined ? undefined : path.resolve(io.cwd, workspaceArg);
     // A mistyped folder would otherwise read as "0 statements, no findings" and pass a CI gate.
     if (workspace && !fs.statSync(workspace, { throwIfNoEntry: false })?.isDirectory()) {
@@ -150,7 +171,8 @@ export const explainCommand: CliCommand = {
     if (dbPath === undefined) {
       if (!workspace) throw new UserError('explain --sql needs --db FILE (the SQLite database to explain it on).');
       const found = await findDatabaseFiles(workspace);
-      if (found.length === 0) throw new UserError(`No SQLite database (*.db, *.sqlite, *.sqlite3) under ${workspace}. Pass --db FILE.`);
+      if (found.length === 0)
+        throw new UserError(`No SQLite database (*.db, *.sqlite, *.sqlite3) under ${workspace}. Pass --db FILE.`);
       dbPath = found[0]!;
     }
     // The database lives in a worker thread: a statement that runs away is stopped at its deadline.
@@ -166,7 +188,8 @@ export const explainCommand: CliCommand = {
       let scanned: { files: number; statements: number } | undefined;
       if (workspace) {
         const scan = await scanWorkspace(workspace);
-        if (scan.files === 0 && scan.errors.length === 0) io.err(`perflens: no Python, JS/TS, Go or Java files under ${workspace}.`);
+        if (scan.files === 0 && scan.errors.length === 0)
+          io.err(`perflens: no Python, JS/TS, Go or Java files under ${workspace}.`);
         inputs = scan.statements;
         scanned = { files: scan.files, statements: scan.statements.length };
       } else inputs = [sql!];
@@ -177,7 +200,8 @@ export const explainCommand: CliCommand = {
       if (metricsUrl !== undefined) {
         const r = await fetchRuntime(metricsUrl);
         runtime = r.index;
-        metrics = r.error !== undefined ? { url: metricsUrl, error: r.error } : { url: metricsUrl, statements: r.index!.size };
+        metrics =
+          r.error !== undefined ? { url: metricsUrl, error: r.error } : { url: metricsUrl, statements: r.index!.size };
         if (r.error !== undefined) io.err(`perflens: runtime timings unavailable: ${r.error}`);
       }
 
@@ -186,7 +210,9 @@ export const explainCommand: CliCommand = {
       const reports = advised.value;
       const code = failOn.length && hasFindingOf(reports, failOn) ? EXIT_FINDING : EXIT_OK;
       if (args.flags.has('json')) {
-        const out: Record<string, unknown> = { database: { path: database.path, tables: database.tables, notes: database.notes } };
+        const out: Record<string, unknown> = {
+          database: { path: database.path, tables: database.tables, notes: database.notes },
+        };
         if (metrics) out.metrics = metrics;
         if (scanned) out.scanned = scanned;
         out.statements = reports.map(jsonReport);
@@ -196,9 +222,14 @@ export const explainCommand: CliCommand = {
       io.out(`Database ${database.path} (${database.tables} tables, read into memory; the file is not modified)`);
       for (const n of database.notes) io.out(`note: ${n}`);
       // files counts every source file read, not only those holding SQL.
-      if (scanned) io.out(`Read ${plural(scanned.files, 'source file')}; found ${plural(scanned.statements, 'SQL statement')}.`);
-      if (metrics?.statements === 0) io.out(`No per-statement timings at ${metrics.url}: none of its histograms is labelled with the SQL (as the demo's db_query_duration_seconds{sql} is).`);
-      else if (metrics?.statements !== undefined) io.out(`Runtime timings for ${metrics.statements} statement(s) from ${metrics.url}.`);
+      if (scanned)
+        io.out(`Read ${plural(scanned.files, 'source file')}; found ${plural(scanned.statements, 'SQL statement')}.`);
+      if (metrics?.statements === 0)
+        io.out(
+          `No per-statement timings at ${metrics.url}: none of its histograms is labelled with the SQL (as the demo's db_query_duration_seconds{sql} is).`,
+        );
+      else if (metrics?.statements !== undefined)
+        io.out(`Runtime timings for ${metrics.statements} statement(s) from ${metrics.url}.`);
       io.out('');
       human(reports, io);
       return code;

@@ -42,7 +42,12 @@ export const metricsParseCommand: CliCommand = {
   usage: USAGE,
   async run(argv, io) {
     const args = parseArgs(argv, { valued: ['format'], boolean: ['strict'] });
-    if (args.positionals.length !== 1) throw new UserError(args.positionals.length === 0 ? 'metrics parse needs a FILE (or - for standard input).' : `Unexpected argument ${args.positionals[1]}.`);
+    if (args.positionals.length !== 1)
+      throw new UserError(
+        args.positionals.length === 0
+          ? 'metrics parse needs a FILE (or - for standard input).'
+          : `Unexpected argument ${args.positionals[1]}.`,
+      );
     const format = (flagString(args, 'format') ?? 'auto') as FormatOption;
     if (!FORMATS.includes(format)) throw new UserError(`--format is auto, prometheus or openmetrics, not "${format}".`);
     const file = args.positionals[0]!;
@@ -68,11 +73,13 @@ export const metricsParseCommand: CliCommand = {
 async function readInput(file: string, io: CliIO): Promise<Buffer> {
   if (file === '-') {
     const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+    for await (const chunk of process.stdin)
+      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
     return Buffer.concat(chunks);
   }
   try {
-    return (await readUserFile(path.resolve(io.cwd, file), { maxBytes: 256 * 1024 * 1024, what: 'metrics file' })).bytes;
+    return (await readUserFile(path.resolve(io.cwd, file), { maxBytes: 256 * 1024 * 1024, what: 'metrics file' }))
+      .bytes;
   } catch (e) {
     throw new UserError(`Cannot read ${file}: ${fileErrorReason(e)}.`);
   }
@@ -80,7 +87,10 @@ async function readInput(file: string, io: CliIO): Promise<Buffer> {
 
 function warnAboutProblems(result: ParseResult, io: CliIO): void {
   if (result.problems.length === 0 && result.skippedLines === 0) return;
-  const head = result.skippedLines > 0 ? `warning: skipped ${result.skippedLines} invalid line${result.skippedLines === 1 ? '' : 's'}` : 'warning: the exposition breaks format rules (data kept)';
+  const head =
+    result.skippedLines > 0
+      ? `warning: skipped ${result.skippedLines} invalid line${result.skippedLines === 1 ? '' : 's'}`
+      : 'warning: the exposition breaks format rules (data kept)';
   const shown = result.problems.slice(0, PROBLEMS_SHOWN).map((p) => `  line ${p.line}: ${p.reason}`);
   const more = result.problems.length > PROBLEMS_SHOWN ? [`  …and more (use --strict to stop at the first)`] : [];
   io.err([head + ':', ...shown, ...more].join('\n'));
@@ -110,7 +120,12 @@ function familyJson(f: MetricFamily): Record<string, unknown> {
 }
 
 export function toJson(result: ParseResult): Record<string, unknown> {
-  return { format: result.format, families: result.families.map(familyJson), skippedLines: result.skippedLines, problems: result.problems };
+  return {
+    format: result.format,
+    families: result.families.map(familyJson),
+    skippedLines: result.skippedLines,
+    problems: result.problems,
+  };
 }
 
 function summaryTable(result: ParseResult): string {
@@ -120,6 +135,7 @@ function summaryTable(result: ParseResult): string {
   const rows = result.families.map((f) => [f.name, f.type, String(f.samples.length)]);
   const header = ['NAME', 'TYPE', 'SAMPLES'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i === cells.length - 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
   return [head, '', line(header), ...rows.map(line)].join('\n');
 }

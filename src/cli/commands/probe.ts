@@ -2,7 +2,14 @@ import type { CliCommand } from '../command';
 import { flagString, parseArgs, parseDuration } from '../args';
 import { EXIT_FINDING, EXIT_OK } from '../io';
 import type { EndpointProbe } from '../../core/collectors/probe';
-import { DEFAULT_HEALTH_PATH, DEFAULT_METRICS_PATH, DEFAULT_PROBE_TIMEOUT_MS, endpointOk, probeOk, probeTarget } from '../../core/collectors/probe';
+import {
+  DEFAULT_HEALTH_PATH,
+  DEFAULT_METRICS_PATH,
+  DEFAULT_PROBE_TIMEOUT_MS,
+  endpointOk,
+  probeOk,
+  probeTarget,
+} from '../../core/collectors/probe';
 import { connectPolicy } from '../../core/util/connect';
 import { parseTarget } from '../../core/util/target';
 import { UserError } from '../../core/util/result';
@@ -27,7 +34,15 @@ verdict? ("healthy"|"degraded"|"down"|"no-verdict") with path the one that answe
 function row(e: EndpointProbe): string[] {
   return [
     e.path,
-    e.verdict === 'no-verdict' ? 'no verdict' : e.verdict === 'down' ? 'unhealthy' : endpointOk(e) ? 'ok' : e.reachable ? 'error' : 'unreachable',
+    e.verdict === 'no-verdict'
+      ? 'no verdict'
+      : e.verdict === 'down'
+        ? 'unhealthy'
+        : endpointOk(e)
+          ? 'ok'
+          : e.reachable
+            ? 'error'
+            : 'unreachable',
     e.status !== undefined ? String(e.status) : '-',
     e.contentType ?? '-',
     formatMs(e.latencyMs),
@@ -41,13 +56,17 @@ function table(rows: string[][]): string {
 
 export const probeCommand: CliCommand = {
   path: ['probe'],
-  summary: 'Check that a service\'s /metrics and /health answer (status, content type, latency)',
+  summary: "Check that a service's /metrics and /health answer (status, content type, latency)",
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, { valued: ['url', 'metrics-path', 'health-path', 'timeout'], boolean: ['allow-remote'] });
+    const args = parseArgs(argv, {
+      valued: ['url', 'metrics-path', 'health-path', 'timeout'],
+      boolean: ['allow-remote'],
+    });
     const input = flagString(args, 'url') ?? args.positionals[0];
     if (!input) throw new UserError('probe needs --url, e.g. perflens probe --url http://localhost:3000');
-    if (args.positionals.length > (flagString(args, 'url') ? 0 : 1)) throw new UserError(`Unexpected argument ${args.positionals.at(-1)}.`);
+    if (args.positionals.length > (flagString(args, 'url') ? 0 : 1))
+      throw new UserError(`Unexpected argument ${args.positionals.at(-1)}.`);
     const target = parseTarget(input, { allowRemote: args.flags.has('allow-remote') });
     if (!target.ok) throw new UserError(target.error.message);
     if (target.value.kind === 'pid') throw new UserError('probe needs a URL or a port, not a process id.');
@@ -56,17 +75,30 @@ export const probeCommand: CliCommand = {
     if (!(timeoutMs > 0)) throw new UserError('--timeout must be longer than 0.');
     const metricsPath = flagString(args, 'metrics-path') ?? DEFAULT_METRICS_PATH;
     const healthPath = flagString(args, 'health-path') ?? DEFAULT_HEALTH_PATH;
-    for (const [flag, p] of [['metrics-path', metricsPath], ['health-path', healthPath]] as const) {
-      if (!p.trim() || /^[a-z]+:\/\//i.test(p)) throw new UserError(`--${flag} is a path such as /metrics, not "${p}".`);
+    for (const [flag, p] of [
+      ['metrics-path', metricsPath],
+      ['health-path', healthPath],
+    ] as const) {
+      if (!p.trim() || /^[a-z]+:\/\//i.test(p))
+        throw new UserError(`--${flag} is a path such as /metrics, not "${p}".`);
     }
 
-    const result = await probeTarget(target.value.baseUrl, { metricsPath, healthPath, timeoutMs, connect: connectPolicy(args.flags.has('allow-remote')) });
+    const result = await probeTarget(target.value.baseUrl, {
+      metricsPath,
+      healthPath,
+      timeoutMs,
+      connect: connectPolicy(args.flags.has('allow-remote')),
+    });
     const good = probeOk(result);
     if (args.flags.has('json')) {
       io.out(JSON.stringify(result, null, 2));
       return good ? EXIT_OK : EXIT_FINDING;
     }
-    const lines = [`Target ${result.baseUrl}`, '', table([['endpoint', 'result', 'status', 'content type', 'latency'], row(result.metrics), row(result.health)])];
+    const lines = [
+      `Target ${result.baseUrl}`,
+      '',
+      table([['endpoint', 'result', 'status', 'content type', 'latency'], row(result.metrics), row(result.health)]),
+    ];
     const problems = [result.metrics, result.health].filter((e) => !endpointOk(e));
     if (problems.length) {
       lines.push('');

@@ -1,7 +1,15 @@
 import type { CliCommand } from '../command';
 import { flagString, parseArgs } from '../args';
 import { EXIT_FINDING, EXIT_OK } from '../io';
-import { PROFILE_SIZE_FLAG, PROFILE_SIZE_USAGE, fmtLocation, loadForCli, parsePositiveInt, profileSizeLimit, table } from './profileShared';
+import {
+  PROFILE_SIZE_FLAG,
+  PROFILE_SIZE_USAGE,
+  fmtLocation,
+  loadForCli,
+  parsePositiveInt,
+  profileSizeLimit,
+  table,
+} from './profileShared';
 import { MISSING, formatMs, formatShare, plural } from '../../shared/format';
 import type { FunctionDiff } from '../../core/profiler/diff';
 import { diffProfiles } from '../../core/profiler/diff';
@@ -58,17 +66,24 @@ export const profileDiffCommand: CliCommand = {
   summary: 'Compare two CPU profiles: which functions regressed or improved, with significance',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, { valued: ['top', 'min-change', 'alpha', PROFILE_SIZE_FLAG], boolean: ['fail-on-regression', 'no-source-maps'] });
+    const args = parseArgs(argv, {
+      valued: ['top', 'min-change', 'alpha', PROFILE_SIZE_FLAG],
+      boolean: ['fail-on-regression', 'no-source-maps'],
+    });
     if (args.positionals.length !== 2) throw new UserError('profile diff needs two files: BEFORE AFTER.');
     const top = parsePositiveInt(flagString(args, 'top'), 'top', 10);
     const minChangePct = Number(flagString(args, 'min-change') ?? '1');
-    if (!(minChangePct >= 0 && minChangePct <= 100)) throw new UserError('--min-change is a number of percentage points between 0 and 100.');
+    if (!(minChangePct >= 0 && minChangePct <= 100))
+      throw new UserError('--min-change is a number of percentage points between 0 and 100.');
     const alpha = Number(flagString(args, 'alpha') ?? '0.01');
     if (!(alpha > 0 && alpha < 1)) throw new UserError('--alpha is a probability between 0 and 1, e.g. 0.01.');
     const [beforeFile, afterFile] = args.positionals as [string, string];
     const sourceMaps = !args.flags.has('no-source-maps');
     const limit = profileSizeLimit(args);
-    const [before, after] = await Promise.all([loadForCli(beforeFile, io, { sourceMaps, ...limit }), loadForCli(afterFile, io, { sourceMaps, ...limit })]);
+    const [before, after] = await Promise.all([
+      loadForCli(beforeFile, io, { sourceMaps, ...limit }),
+      loadForCli(afterFile, io, { sourceMaps, ...limit }),
+    ]);
     const diff = diffProfiles(selectProfile(before), selectProfile(after), { minChange: minChangePct / 100, alpha });
     const regressed = diff.regressed.slice(0, top);
     const improved = diff.improved.slice(0, top);
@@ -78,8 +93,18 @@ export const profileDiffCommand: CliCommand = {
         JSON.stringify(
           {
             weight: diff.weight,
-            before: { file: beforeFile, format: before.format, samples: diff.before.samples, totalMs: round(diff.before.totalMs, 3) },
-            after: { file: afterFile, format: after.format, samples: diff.after.samples, totalMs: round(diff.after.totalMs, 3) },
+            before: {
+              file: beforeFile,
+              format: before.format,
+              samples: diff.before.samples,
+              totalMs: round(diff.before.totalMs, 3),
+            },
+            after: {
+              file: afterFile,
+              format: after.format,
+              samples: diff.after.samples,
+              totalMs: round(diff.after.totalMs, 3),
+            },
             regressed: regressed.map(jsonRow),
             improved: improved.map(jsonRow),
           },
@@ -92,7 +117,10 @@ export const profileDiffCommand: CliCommand = {
     const describe = (label: string, s: { samples: number | null; totalMs: number | null }) =>
       `${label}: ${s.samples !== null ? plural(s.samples, 'sample') : ''}${s.samples !== null && s.totalMs !== null ? ', ' : ''}${s.totalMs !== null ? formatMs(s.totalMs) : ''}`;
     io.out(`${describe('before', diff.before)}   ${describe('after', diff.after)}   (shares of ${diff.weight})`);
-    for (const [title, list] of [['Regressed', regressed], ['Improved', improved]] as const) {
+    for (const [title, list] of [
+      ['Regressed', regressed],
+      ['Improved', improved],
+    ] as const) {
       io.out('');
       if (list.length === 0) {
         io.out(`${title}: none`);
@@ -101,7 +129,15 @@ export const profileDiffCommand: CliCommand = {
       io.out(`${title}:`);
       const rows = [['self before', 'self after', 'Δ self', 'Δ total', 'p', 'function', 'location']];
       for (const d of list) {
-        rows.push([formatShare(d.before.selfShare), formatShare(d.after.selfShare), signed(d.selfDelta), signed(d.totalDelta), d.pValue === null ? MISSING : d.pValue < 1e-4 ? '<0.0001' : d.pValue.toFixed(4), d.name, fmtLocation(d.file, d.line, io.cwd)]);
+        rows.push([
+          formatShare(d.before.selfShare),
+          formatShare(d.after.selfShare),
+          signed(d.selfDelta),
+          signed(d.totalDelta),
+          d.pValue === null ? MISSING : d.pValue < 1e-4 ? '<0.0001' : d.pValue.toFixed(4),
+          d.name,
+          fmtLocation(d.file, d.line, io.cwd),
+        ]);
       }
       io.out(table(rows, [0, 1, 2, 3, 4]));
     }

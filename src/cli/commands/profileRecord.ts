@@ -4,7 +4,13 @@ import type { CliCommand } from '../command';
 import type { CliIO } from '../io';
 import { flagString, parseArgs, parseDuration, refuseFlags } from '../args';
 import { EXIT_OK } from '../io';
-import { PROFILE_SIZE_FLAG, PROFILE_SIZE_USAGE, fmtLocation, parsePositiveInt, profileSizeLimit } from './profileShared';
+import {
+  PROFILE_SIZE_FLAG,
+  PROFILE_SIZE_USAGE,
+  fmtLocation,
+  parsePositiveInt,
+  profileSizeLimit,
+} from './profileShared';
 import { formatBytes, formatMs, formatSpan, plural } from '../../shared/format';
 import type { CaptureFacts, KeepFailureKind } from '../../core/profiler/capture/keep';
 import { keepCapture, keepRecordedFile } from '../../core/profiler/capture/keep';
@@ -46,7 +52,8 @@ target could not be profiled.`;
 function parseInspect(text: string): InspectorAddress {
   const m = /^(?:(\[[^\]]+\]|[^:]+):)?(\d{1,5})$/.exec(text.trim());
   const port = m ? Number(m[2]) : NaN;
-  if (!m || port < 1 || port > 65535) throw new UserError(`--inspect is [HOST:]PORT, e.g. 127.0.0.1:9229, not "${text}".`);
+  if (!m || port < 1 || port > 65535)
+    throw new UserError(`--inspect is [HOST:]PORT, e.g. 127.0.0.1:9229, not "${text}".`);
   return { host: m[1] ? m[1].replace(/^\[|\]$/g, '') : '127.0.0.1', port };
 }
 
@@ -62,13 +69,23 @@ function interruptSignal(): { signal: AbortSignal; release: () => void } {
   return { signal: ac.signal, release: () => process.removeListener('SIGINT', onInt) };
 }
 
-async function nodeAddressForPid(pid: number, enable: boolean, io: CliIO, connect: ConnectPolicy): Promise<InspectorAddress> {
+async function nodeAddressForPid(
+  pid: number,
+  enable: boolean,
+  io: CliIO,
+  connect: ConnectPolicy,
+): Promise<InspectorAddress> {
   const found = await findInspector(pid, { connect });
   if (found.ok) return found.value;
   if (found.error.kind === 'no-process' || found.error.kind === 'remote') throw new UserError(found.error.message);
-  if (!enable) throw new UserError(`${found.error.message}\nTo open it without a restart, run again with --enable-inspector (sends SIGUSR1; the debug port stays open until the process exits).`);
+  if (!enable)
+    throw new UserError(
+      `${found.error.message}\nTo open it without a restart, run again with --enable-inspector (sends SIGUSR1; the debug port stays open until the process exits).`,
+    );
   io.err(`Sending SIGUSR1 to process ${pid} to open its inspector…`);
-  const enabled = await enableInspector(pid, { onWait: (ms) => io.err(`Waiting for process ${pid} to open its inspector… (${Math.round(ms / 1000)} s)`) });
+  const enabled = await enableInspector(pid, {
+    onWait: (ms) => io.err(`Waiting for process ${pid} to open its inspector… (${Math.round(ms / 1000)} s)`),
+  });
   if (!enabled.ok) throw new UserError(enabled.error.message);
   io.err(`The inspector of process ${pid} is listening on ${enabled.value.host}:${enabled.value.port}.`);
   return enabled.value;
@@ -79,12 +96,19 @@ export const profileRecordCommand: CliCommand = {
   summary: 'Record a CPU profile of a running Node, Go or Python service',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, { valued: ['pid', 'inspect', 'pprof', 'duration', 'output', 'interval', PROFILE_SIZE_FLAG], boolean: ['enable-inspector', 'allow-remote'], aliases: { o: 'output' } });
+    const args = parseArgs(argv, {
+      valued: ['pid', 'inspect', 'pprof', 'duration', 'output', 'interval', PROFILE_SIZE_FLAG],
+      boolean: ['enable-inspector', 'allow-remote'],
+      aliases: { o: 'output' },
+    });
     if (args.positionals.length) throw new UserError(`Unexpected argument ${args.positionals[0]}.`);
     const sources = ['pid', 'inspect', 'pprof'].filter((f) => args.flags.has(f));
-    if (sources.length !== 1) throw new UserError('profile record needs exactly one of --pid PID, --inspect HOST:PORT or --pprof URL.');
-    if (!args.flags.has('pid')) refuseFlags(args, ['enable-inspector'], 'without --pid (it opens the inspector of the process given by --pid)');
-    if (args.flags.has('pprof')) refuseFlags(args, ['interval'], 'with --pprof (a Go service samples at its own rate, 100 Hz)');
+    if (sources.length !== 1)
+      throw new UserError('profile record needs exactly one of --pid PID, --inspect HOST:PORT or --pprof URL.');
+    if (!args.flags.has('pid'))
+      refuseFlags(args, ['enable-inspector'], 'without --pid (it opens the inspector of the process given by --pid)');
+    if (args.flags.has('pprof'))
+      refuseFlags(args, ['interval'], 'with --pprof (a Go service samples at its own rate, 100 Hz)');
     const durationMs = parseDuration(flagString(args, 'duration') ?? '10s');
     if (!(durationMs >= 100) || durationMs > 3_600_000) throw new UserError('--duration must be between 100ms and 1h.');
     const intervalUs = parsePositiveInt(flagString(args, 'interval'), 'interval', 1000);
@@ -92,10 +116,16 @@ export const profileRecordCommand: CliCommand = {
     const limit = profileSizeLimit(args);
     const facts = (source: string): CaptureFacts => ({ durationMs, source, ...limit });
     const outArg = flagString(args, 'output');
-    const outFile = (ext: string, label: string) => path.resolve(io.cwd, outArg ?? `perflens-${label}-${stamp()}${ext}`);
+    const outFile = (ext: string, label: string) =>
+      path.resolve(io.cwd, outArg ?? `perflens-${label}-${stamp()}${ext}`);
     // Checked before sampling, so a mistyped -o does not cost the whole recording.
-    if (outArg !== undefined && !fs.statSync(path.dirname(path.resolve(io.cwd, outArg)), { throwIfNoEntry: false })?.isDirectory()) {
-      throw new UserError(`Cannot write ${outArg}: the folder ${path.dirname(path.resolve(io.cwd, outArg))} does not exist.`);
+    if (
+      outArg !== undefined &&
+      !fs.statSync(path.dirname(path.resolve(io.cwd, outArg)), { throwIfNoEntry: false })?.isDirectory()
+    ) {
+      throw new UserError(
+        `Cannot write ${outArg}: the folder ${path.dirname(path.resolve(io.cwd, outArg))} does not exist.`,
+      );
     }
 
     let file: string;
@@ -113,30 +143,51 @@ export const profileRecordCommand: CliCommand = {
         let label: string;
         if (args.flags.has('pid')) {
           const pid = Number(flagString(args, 'pid'));
-          if (!Number.isInteger(pid) || pid <= 0) throw new UserError(`--pid is a process id, not "${flagString(args, 'pid')}".`);
+          if (!Number.isInteger(pid) || pid <= 0)
+            throw new UserError(`--pid is a process id, not "${flagString(args, 'pid')}".`);
           const runtime = processRuntime(pid);
           if (runtime === undefined) throw new UserError(`No process ${pid} is running.`);
           if (runtime === 'python') {
-            refuseFlags(args, ['interval', 'enable-inspector'], `for a Python process (py-spy samples it; process ${pid} has no Node inspector)`);
+            refuseFlags(
+              args,
+              ['interval', 'enable-inspector'],
+              `for a Python process (py-spy samples it; process ${pid} has no Node inspector)`,
+            );
             file = outFile('.txt', `pid${pid}`);
-            const r = await recordWithPySpy({ pid, durationSeconds: durationMs / 1000, outFile: file, format: 'raw', signal });
+            const r = await recordWithPySpy({
+              pid,
+              durationSeconds: durationMs / 1000,
+              outFile: file,
+              format: 'raw',
+              signal,
+            });
             if (!r.ok) throw new UserError(r.error.message);
             kept(await keepRecordedFile(file, facts('py-spy')));
             source = 'py-spy';
             return await report(io, args.flags.has('json'), file, source, limit);
           }
-          if (runtime !== 'node') throw new UserError(`Process ${pid} is neither Node nor Python. For Go services use --pprof http://127.0.0.1:PORT (net/http/pprof).`);
+          if (runtime !== 'node')
+            throw new UserError(
+              `Process ${pid} is neither Node nor Python. For Go services use --pprof http://127.0.0.1:PORT (net/http/pprof).`,
+            );
           addr = await nodeAddressForPid(pid, args.flags.has('enable-inspector'), io, connect);
           label = `pid${pid}`;
         } else {
           addr = parseInspect(flagString(args, 'inspect')!);
           label = `${addr.port}`;
         }
-        if (!args.flags.has('json')) io.err(`Recording ${formatSpan(durationMs)} from the inspector at ${addr.host}:${addr.port}…`);
+        if (!args.flags.has('json'))
+          io.err(`Recording ${formatSpan(durationMs)} from the inspector at ${addr.host}:${addr.port}…`);
         const r = await captureNodeProfile(addr, { durationMs, samplingIntervalUs: intervalUs, signal, connect });
         if (!r.ok) throw new UserError(r.error.message);
         file = outFile('.cpuprofile', label);
-        kept(await keepCapture(Buffer.from(JSON.stringify(r.value)), file, facts(`the Node inspector at ${addr.host}:${addr.port}`)));
+        kept(
+          await keepCapture(
+            Buffer.from(JSON.stringify(r.value)),
+            file,
+            facts(`the Node inspector at ${addr.host}:${addr.port}`),
+          ),
+        );
         source = 'inspector';
       }
     } finally {
@@ -155,11 +206,19 @@ function kept(r: Result<void, KeepFailureKind>): void {
  * The one way out of a successful recording: it reads the written file back, so exit 0 always means
  * a profile on disk whose path was printed.
  */
-async function report(io: CliIO, json: boolean, file: string, source: 'inspector' | 'pprof' | 'py-spy', limit: { maxBytes?: number }): Promise<number> {
+async function report(
+  io: CliIO,
+  json: boolean,
+  file: string,
+  source: 'inspector' | 'pprof' | 'py-spy',
+  limit: { maxBytes?: number },
+): Promise<number> {
   const bytes = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
-  if (bytes === 0) throw new UserError(`The ${source} capture finished but left no profile in ${file}; nothing was recorded.`);
+  if (bytes === 0)
+    throw new UserError(`The ${source} capture finished but left no profile in ${file}; nothing was recorded.`);
   const loaded = await loadProfileFile(file, { roots: [io.cwd], ...limit });
-  if (!loaded.ok) throw new UserError(`Recorded ${file}, but it does not read back as a profile: ${loaded.error.message}`);
+  if (!loaded.ok)
+    throw new UserError(`Recorded ${file}, but it does not read back as a profile: ${loaded.error.message}`);
   const p = selectProfile(loaded.value);
   const top = topFunctions(p, 1, 'self')[0];
   if (json) {
@@ -172,7 +231,15 @@ async function report(io: CliIO, json: boolean, file: string, source: 'inspector
           bytes,
           durationMs: p.durationMs === null ? null : Math.round(p.durationMs * 1000) / 1000,
           samples: p.hasSamples ? p.sampleCount : null,
-          top: top ? { name: top.name, file: top.file, line: top.line, selfMs: top.selfMs === null ? null : Math.round(top.selfMs * 1000) / 1000, selfSamples: top.selfSamples } : null,
+          top: top
+            ? {
+                name: top.name,
+                file: top.file,
+                line: top.line,
+                selfMs: top.selfMs === null ? null : Math.round(top.selfMs * 1000) / 1000,
+                selfSamples: top.selfSamples,
+              }
+            : null,
         },
         null,
         2,
@@ -182,7 +249,10 @@ async function report(io: CliIO, json: boolean, file: string, source: 'inspector
   }
   io.out(`Wrote ${file} (${formatBytes(bytes)}, ${p.hasSamples ? plural(p.sampleCount, 'sample') : 'no samples'}).`);
   const where = fmtLocation(top?.file ?? '', top?.line ?? 0, io.cwd);
-  if (top) io.out(`Hottest function: ${top.name}${where ? ` ${where}` : ''} (${top.selfMs !== null ? formatMs(top.selfMs) : plural(top.selfSamples ?? 0, 'sample')} self).`);
+  if (top)
+    io.out(
+      `Hottest function: ${top.name}${where ? ` ${where}` : ''} (${top.selfMs !== null ? formatMs(top.selfMs) : plural(top.selfSamples ?? 0, 'sample')} self).`,
+    );
   io.out(`Next: perflens profile summarize ${fmtLocation(file, 0, io.cwd)}`);
   return EXIT_OK;
 }

@@ -35,7 +35,15 @@ export function fmtLocation(file: string, line: number, cwd: string): string {
 
 export function table(rows: string[][], rightAligned: number[] = []): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : rightAligned.includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) =>
+          i === r.length - 1 ? c : rightAligned.includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!),
+        )
+        .join('  '),
+    )
+    .join('\n');
 }
 
 export function parsePositiveInt(text: string | undefined, flag: string, fallback: number): number {

@@ -1,7 +1,15 @@
 import type { CliCommand } from '../command';
 import { flagString, parseArgs, refuseFlags } from '../args';
 import { EXIT_OK } from '../io';
-import { PROFILE_SIZE_FLAG, PROFILE_SIZE_USAGE, fmtLocation, loadForCli, parsePositiveInt, profileSizeLimit, table } from './profileShared';
+import {
+  PROFILE_SIZE_FLAG,
+  PROFILE_SIZE_USAGE,
+  fmtLocation,
+  loadForCli,
+  parsePositiveInt,
+  profileSizeLimit,
+  table,
+} from './profileShared';
 import { MISSING, formatMs, plural } from '../../shared/format';
 import { FORMAT_LABELS } from '../../core/profiler/formats/types';
 import type { SortKey } from '../../core/profiler/model';
@@ -33,8 +41,16 @@ export const profileSummarizeCommand: CliCommand = {
   summary: 'List the hottest functions of a CPU profile (cpuprofile, speedscope, folded, pprof, pstats)',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, { valued: ['top', 'sort', 'profile', 'sample-type', PROFILE_SIZE_FLAG], boolean: ['no-source-maps'] });
-    if (args.positionals.length !== 1) throw new UserError(args.positionals.length === 0 ? 'profile summarize needs a FILE.' : `Unexpected argument ${args.positionals[1]}.`);
+    const args = parseArgs(argv, {
+      valued: ['top', 'sort', 'profile', 'sample-type', PROFILE_SIZE_FLAG],
+      boolean: ['no-source-maps'],
+    });
+    if (args.positionals.length !== 1)
+      throw new UserError(
+        args.positionals.length === 0
+          ? 'profile summarize needs a FILE.'
+          : `Unexpected argument ${args.positionals[1]}.`,
+      );
     const top = parsePositiveInt(flagString(args, 'top'), 'top', 20);
     const sort = flagString(args, 'sort') ?? 'self';
     if (sort !== 'self' && sort !== 'total') throw new UserError(`--sort is self or total, not "${sort}".`);
@@ -42,11 +58,24 @@ export const profileSummarizeCommand: CliCommand = {
     let profile: number | 'all' = 'all';
     if (profileText !== undefined && profileText !== 'all') {
       profile = Number(profileText);
-      if (!Number.isInteger(profile) || profile < 0) throw new UserError(`--profile is a profile index (0, 1, …) or all, not "${profileText}".`);
+      if (!Number.isInteger(profile) || profile < 0)
+        throw new UserError(`--profile is a profile index (0, 1, …) or all, not "${profileText}".`);
     }
-    const imported = await loadForCli(args.positionals[0]!, io, { sampleType: flagString(args, 'sample-type'), sourceMaps: !args.flags.has('no-source-maps'), ...profileSizeLimit(args) });
-    if (imported.format !== 'pprof') refuseFlags(args, ['sample-type'], `on a ${imported.format} file (it picks one of a pprof profile's sample types; this file has one kind of sample)`);
-    if (profile !== 'all' && profile >= imported.profiles.length) throw new UserError(`The file has ${imported.profiles.length === 1 ? '1 profile (0)' : `${imported.profiles.length} profiles (0 to ${imported.profiles.length - 1})`}; there is no profile ${profile}.`);
+    const imported = await loadForCli(args.positionals[0]!, io, {
+      sampleType: flagString(args, 'sample-type'),
+      sourceMaps: !args.flags.has('no-source-maps'),
+      ...profileSizeLimit(args),
+    });
+    if (imported.format !== 'pprof')
+      refuseFlags(
+        args,
+        ['sample-type'],
+        `on a ${imported.format} file (it picks one of a pprof profile's sample types; this file has one kind of sample)`,
+      );
+    if (profile !== 'all' && profile >= imported.profiles.length)
+      throw new UserError(
+        `The file has ${imported.profiles.length === 1 ? '1 profile (0)' : `${imported.profiles.length} profiles (0 to ${imported.profiles.length - 1})`}; there is no profile ${profile}.`,
+      );
     const summary = summarizeProfile(imported, { top, sort: sort as SortKey, profile });
     if (args.flags.has('json')) {
       io.out(JSON.stringify(summary, null, 2));
@@ -55,7 +84,11 @@ export const profileSummarizeCommand: CliCommand = {
     const head = [
       FORMAT_LABELS[summary.format],
       // With --profile N the numbers that follow are that profile's, not the file's sum.
-      profile !== 'all' && summary.profiles > 1 ? `profile ${profile} of ${summary.profiles}` : summary.profiles === 1 ? '1 profile' : `${summary.profiles} profiles summed`,
+      profile !== 'all' && summary.profiles > 1
+        ? `profile ${profile} of ${summary.profiles}`
+        : summary.profiles === 1
+          ? '1 profile'
+          : `${summary.profiles} profiles summed`,
       summary.samples !== null ? plural(summary.samples, 'sample') : undefined,
       summary.durationMs !== null ? formatMs(summary.durationMs) : undefined,
     ].filter(Boolean);
@@ -63,7 +96,15 @@ export const profileSummarizeCommand: CliCommand = {
     for (const w of summary.warnings) io.out(`note: ${w}`);
     const hasTime = summary.functions.some((f) => f.selfMs !== null);
     const hasCalls = summary.functions.some((f) => f.calls !== undefined);
-    const rows = [[hasTime ? 'self' : 'self samples', hasTime ? 'total' : 'total samples', ...(hasCalls ? ['calls'] : []), 'function', 'location']];
+    const rows = [
+      [
+        hasTime ? 'self' : 'self samples',
+        hasTime ? 'total' : 'total samples',
+        ...(hasCalls ? ['calls'] : []),
+        'function',
+        'location',
+      ],
+    ];
     for (const f of summary.functions) {
       rows.push([
         hasTime ? formatMs(f.selfMs ?? undefined) : String(f.selfSamples ?? MISSING),

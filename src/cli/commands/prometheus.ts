@@ -54,12 +54,24 @@ const SCRAPE_ONLY_FLAGS = ['interval', 'metrics-path', 'health-path', 'status-pa
  */
 export function wantsPrometheus(p: ParsedArgs): boolean {
   if (!p.flags.has('prometheus')) {
-    if (p.flags.has('selector')) throw new UserError('--selector goes with --prometheus URL (the server to read the selected series from).');
-    refuseFlags(p, ['query-timeout'], 'without --prometheus (it limits each query to a Prometheus server; --timeout limits a direct scrape)');
+    if (p.flags.has('selector'))
+      throw new UserError('--selector goes with --prometheus URL (the server to read the selected series from).');
+    refuseFlags(
+      p,
+      ['query-timeout'],
+      'without --prometheus (it limits each query to a Prometheus server; --timeout limits a direct scrape)',
+    );
     return false;
   }
-  if (p.flags.has('url') || p.positionals.length > 0) throw new UserError('Give either --url (attach to one service) or --prometheus with --selector (read it from a Prometheus server), not both.');
-  refuseFlags(p, SCRAPE_ONLY_FLAGS, 'with --prometheus: the server scrapes the service, at its own interval and paths (--query-timeout limits its queries)');
+  if (p.flags.has('url') || p.positionals.length > 0)
+    throw new UserError(
+      'Give either --url (attach to one service) or --prometheus with --selector (read it from a Prometheus server), not both.',
+    );
+  refuseFlags(
+    p,
+    SCRAPE_ONLY_FLAGS,
+    'with --prometheus: the server scrapes the service, at its own interval and paths (--query-timeout limits its queries)',
+  );
   return true;
 }
 
@@ -67,12 +79,14 @@ export function prometheusTargetFromFlags(p: ParsedArgs, io: Pick<CliIO, 'env'>)
   const url = flagString(p, 'prometheus');
   if (!url) throw new UserError('--prometheus needs the server URL, e.g. --prometheus http://127.0.0.1:9090');
   const selector = flagString(p, 'selector');
-  if (!selector) throw new UserError('--prometheus needs --selector naming the service, e.g. --selector \'job="demo"\'');
+  if (!selector)
+    throw new UserError('--prometheus needs --selector naming the service, e.g. --selector \'job="demo"\'');
   const auth = prometheusAuthFromEnv(io.env);
   if (!auth.ok) throw new UserError(auth.error.message);
   const timeoutText = flagString(p, 'query-timeout');
   const queryTimeoutMs = timeoutText === undefined ? undefined : parseDuration(timeoutText);
-  if (queryTimeoutMs !== undefined && !(queryTimeoutMs >= 1)) throw new UserError('--query-timeout must be at least 1ms.');
+  if (queryTimeoutMs !== undefined && !(queryTimeoutMs >= 1))
+    throw new UserError('--query-timeout must be at least 1ms.');
   const target = parsePrometheusTarget(url, selector, {
     allowRemote: p.flags.has('allow-remote'),
     ...(auth.value ? { auth: auth.value } : {}),
@@ -87,10 +101,17 @@ export function metricNameOverrides(p: ParsedArgs): PresetOverrides {
   const text = flagString(p, 'metric-names');
   if (text === undefined) return {};
   const out: PresetOverrides = {};
-  for (const pair of text.split(',').map((x) => x.trim()).filter(Boolean)) {
+  for (const pair of text
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     const m = /^([a-zA-Z]+)=([a-zA-Z_:][a-zA-Z0-9_:]*)$/.exec(pair);
-    if (!m) throw new UserError(`--metric-names: "${pair}" is not CONCEPT=metric_name (e.g. httpRequests=api_requests_total).`);
-    if (!(CONCEPTS as readonly string[]).includes(m[1]!)) throw new UserError(`--metric-names: unknown concept "${m[1]}". Known: ${CONCEPTS.join(', ')}.`);
+    if (!m)
+      throw new UserError(
+        `--metric-names: "${pair}" is not CONCEPT=metric_name (e.g. httpRequests=api_requests_total).`,
+      );
+    if (!(CONCEPTS as readonly string[]).includes(m[1]!))
+      throw new UserError(`--metric-names: unknown concept "${m[1]}". Known: ${CONCEPTS.join(', ')}.`);
     out[m[1] as Concept] = m[2]!;
   }
   return out;
@@ -103,18 +124,31 @@ export function metricNameOverrides(p: ParsedArgs): PresetOverrides {
 export function unusedMetricNames(p: ParsedArgs, presets: Record<string, string> | undefined): string[] {
   return Object.entries(metricNameOverrides(p))
     .filter(([concept]) => !(presets?.[concept] ?? '').endsWith('(override)'))
-    .map(([concept, metric]) => `--metric-names ${concept}=${metric} was not used: no ${metric} (with _bucket/_count for a duration) was found${presets?.[concept] ? `; ${concept} was read from ${presets[concept]}` : ''}.`);
+    .map(
+      ([concept, metric]) =>
+        `--metric-names ${concept}=${metric} was not used: no ${metric} (with _bucket/_count for a duration) was found${presets?.[concept] ? `; ${concept} was read from ${presets[concept]}` : ''}.`,
+    );
 }
 
 /** Reads the report for the flags given; any failure is a UserError (exit 2) with the reason. */
-export async function readPrometheusReportFromFlags(p: ParsedArgs, io: Pick<CliIO, 'env' | 'err'>): Promise<PrometheusReport> {
+export async function readPrometheusReportFromFlags(
+  p: ParsedArgs,
+  io: Pick<CliIO, 'env' | 'err'>,
+): Promise<PrometheusReport> {
   const target = prometheusTargetFromFlags(p, io);
   const durationText = flagString(p, 'duration');
   // A server keeps weeks of history, so days are accepted here too (7d), beside 500ms/30s/2m/1h.
   const days = durationText === undefined ? null : /^(\d+(?:\.\d+)?)d$/.exec(durationText.trim());
-  const durationMs = durationText === undefined ? DEFAULT_PROMETHEUS_DURATION_MS : days ? Number(days[1]) * 86_400_000 : parseDuration(durationText);
+  const durationMs =
+    durationText === undefined
+      ? DEFAULT_PROMETHEUS_DURATION_MS
+      : days
+        ? Number(days[1]) * 86_400_000
+        : parseDuration(durationText);
   if (!(durationMs >= 1000)) throw new UserError('--duration must be at least 1s.');
-  const report = await readPrometheusReport(new PrometheusSource({ target, overrides: metricNameOverrides(p) }), { durationMs });
+  const report = await readPrometheusReport(new PrometheusSource({ target, overrides: metricNameOverrides(p) }), {
+    durationMs,
+  });
   if (!report.ok) throw new UserError(report.error.message);
   for (const line of unusedMetricNames(p, report.value.summary.presets)) io.err(`perflens: ${line}`);
   return report.value;
@@ -131,15 +165,36 @@ const time = (ms: number) => new Date(ms).toISOString().slice(11, 19);
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 function routeRows(routes: RouteStats[]): string[][] {
-  return routes.map((r) => [`${r.method ? r.method + ' ' : ''}${r.route}`, formatRate(r.requestRate), formatShare(r.errorRate), formatMs(r.avgMs), formatMs(r.p50Ms), formatMs(r.p95Ms), formatMs(r.p99Ms)]);
+  return routes.map((r) => [
+    `${r.method ? r.method + ' ' : ''}${r.route}`,
+    formatRate(r.requestRate),
+    formatShare(r.errorRate),
+    formatMs(r.avgMs),
+    formatMs(r.p50Ms),
+    formatMs(r.p95Ms),
+    formatMs(r.p99Ms),
+  ]);
 }
 
 function instanceRows(list: InstanceStats[]): string[][] {
-  return list.map((i) => [i.instance, i.up ? 'up' : 'DOWN', formatRate(i.requestRate), formatShare(i.errorRate), formatMs(i.p95Ms), formatPercent(i.cpuPercent), formatBytes(i.rssBytes)]);
+  return list.map((i) => [
+    i.instance,
+    i.up ? 'up' : 'DOWN',
+    formatRate(i.requestRate),
+    formatShare(i.errorRate),
+    formatMs(i.p95Ms),
+    formatPercent(i.cpuPercent),
+    formatBytes(i.rssBytes),
+  ]);
 }
 
 function alertLine(a: ServerAlert): string {
@@ -161,23 +216,67 @@ export function formatPrometheusReport(r: PrometheusReport): string {
   ];
   for (const reason of s.health?.reasons ?? []) lines.push(`  ${reason}`);
   if (s.http) {
-    lines.push('', `Requests ${formatRate(s.http.requestRate)}  errors ${formatShare(s.http.errorRate)}  avg ${formatMs(s.http.avgMs)}  p50 ${formatMs(s.http.p50Ms)}  p95 ${formatMs(s.http.p95Ms)}  p99 ${formatMs(s.http.p99Ms)}`);
-    if (s.http.routes.length) lines.push('', ...table([['route', 'rate', 'errors', 'avg', 'p50', 'p95', 'p99'], ...routeRows(s.http.routes)]));
+    lines.push(
+      '',
+      `Requests ${formatRate(s.http.requestRate)}  errors ${formatShare(s.http.errorRate)}  avg ${formatMs(s.http.avgMs)}  p50 ${formatMs(s.http.p50Ms)}  p95 ${formatMs(s.http.p95Ms)}  p99 ${formatMs(s.http.p99Ms)}`,
+    );
+    if (s.http.routes.length)
+      lines.push('', ...table([['route', 'rate', 'errors', 'avg', 'p50', 'p95', 'p99'], ...routeRows(s.http.routes)]));
   }
   const instances = s.instances ?? [];
   lines.push('', `Instances (${instances.length})`);
-  if (instances.length) lines.push(...table([['instance', 'state', 'rate', 'errors', 'p95', 'cpu', 'rss'], ...instanceRows(instances)]));
+  if (instances.length)
+    lines.push(...table([['instance', 'state', 'rate', 'errors', 'p95', 'cpu', 'rss'], ...instanceRows(instances)]));
   if (s.pools?.length) {
     lines.push('', 'Pools');
-    lines.push(...table([['pool', 'size', 'active', 'idle', 'pending', 'acquires', 'wait p95', 'hold'], ...s.pools.map((p) => [p.name ?? MISSING, count(p.size), count(p.active), count(p.idle), count(p.pending), formatRate(p.acquireRate), formatMs(p.acquireWaitP95Ms), formatMs(p.holdTimeMs)])]));
+    lines.push(
+      ...table([
+        ['pool', 'size', 'active', 'idle', 'pending', 'acquires', 'wait p95', 'hold'],
+        ...s.pools.map((p) => [
+          p.name ?? MISSING,
+          count(p.size),
+          count(p.active),
+          count(p.idle),
+          count(p.pending),
+          formatRate(p.acquireRate),
+          formatMs(p.acquireWaitP95Ms),
+          formatMs(p.holdTimeMs),
+        ]),
+      ]),
+    );
   }
   if (s.caches?.length) {
     lines.push('', 'Caches');
-    lines.push(...table([['cache', 'hit rate', 'hits', 'misses', 'evictions', 'size', 'max'], ...s.caches.map((c) => [c.name ?? MISSING, formatShare(c.hitRate), formatRate(c.hitsPerSec), formatRate(c.missesPerSec), formatRate(c.evictionsPerSec), count(c.size), count(c.maxSize)])]));
+    lines.push(
+      ...table([
+        ['cache', 'hit rate', 'hits', 'misses', 'evictions', 'size', 'max'],
+        ...s.caches.map((c) => [
+          c.name ?? MISSING,
+          formatShare(c.hitRate),
+          formatRate(c.hitsPerSec),
+          formatRate(c.missesPerSec),
+          formatRate(c.evictionsPerSec),
+          count(c.size),
+          count(c.maxSize),
+        ]),
+      ]),
+    );
   }
   if (s.queries?.length) {
     lines.push('', 'Queries (top 5 by rate, all instances)');
-    lines.push(...table([['rate', 'avg', 'p95', 'statement'], ...s.queries.slice(0, 5).map((q) => [formatRate(q.rate), formatMs(q.avgMs), formatMs(q.p95Ms), (q.statement ? `${q.statement}: ` : '') + q.query.replace(/\s+/g, ' ').slice(0, 80)])]));
+    lines.push(
+      ...table([
+        ['rate', 'avg', 'p95', 'statement'],
+        ...s.queries
+          .slice(0, 5)
+          .map((q) => [
+            formatRate(q.rate),
+            formatMs(q.avgMs),
+            formatMs(q.p95Ms),
+            (q.statement ? `${q.statement}: ` : '') + q.query.replace(/\s+/g, ' ').slice(0, 80),
+          ]),
+      ]),
+    );
   }
   const alerts = s.serverAlerts ?? [];
   lines.push('', alerts.length ? `Server alerts (${alerts.length})` : 'Server alerts: none pending or firing');
@@ -207,7 +306,11 @@ export interface PrometheusAlertRun {
  * PerfLens's alert rules replayed over the report's history in time order (memory, CPU and
  * "instance down" per instance), with events delivered to $PERFLENS_WEBHOOK_URL when it is set.
  */
-export async function replayAlerts(report: PrometheusReport, p: ParsedArgs, io: Pick<CliIO, 'env'>): Promise<PrometheusAlertRun> {
+export async function replayAlerts(
+  report: PrometheusReport,
+  p: ParsedArgs,
+  io: Pick<CliIO, 'env'>,
+): Promise<PrometheusAlertRun> {
   const { engine, events, deliveryErrors } = createCliAlerts(p, io.env, instanceAlertRules);
   for (const s of report.history) engine.evaluate(s);
   await engine.flush();
@@ -227,10 +330,20 @@ export async function runPrometheusCheck(p: ParsedArgs, io: CliIO, rules: Budget
     io.out(
       JSON.stringify(
         {
-          target, durationMs, window: report.window, snapshots: report.history.length + 1, passed,
+          target,
+          durationMs,
+          window: report.window,
+          snapshots: report.history.length + 1,
+          passed,
           budget: results.map((r) => ({
-            clause: r.rule.text, metric: r.rule.metric, op: r.rule.op, limit: r.rule.limit, status: r.status,
-            ...(r.actual !== undefined ? { actual: r.actual } : {}), ...(r.method ? { method: r.method } : {}), message: r.message,
+            clause: r.rule.text,
+            metric: r.rule.metric,
+            op: r.rule.op,
+            limit: r.rule.limit,
+            status: r.status,
+            ...(r.actual !== undefined ? { actual: r.actual } : {}),
+            ...(r.method ? { method: r.method } : {}),
+            message: r.message,
           })),
           alerts: { events: alerts.events, firing: alerts.firing },
           instances: report.summary.instances ?? [],
@@ -245,12 +358,24 @@ export async function runPrometheusCheck(p: ParsedArgs, io: CliIO, rules: Budget
   }
   const mark = { pass: 'PASS', fail: 'FAIL', 'no-data': 'NO DATA' } as const;
   const instances = report.summary.instances ?? [];
-  const lines = [`Checked {${report.selector}} on ${report.server.url} over the last ${durationMs / 1000} s (${instances.length} instance${instances.length === 1 ? '' : 's'}: ${instances.map((i) => i.instance).join(', ')})`, ''];
+  const lines = [
+    `Checked {${report.selector}} on ${report.server.url} over the last ${durationMs / 1000} s (${instances.length} instance${instances.length === 1 ? '' : 's'}: ${instances.map((i) => i.instance).join(', ')})`,
+    '',
+  ];
   for (const r of results) lines.push(`${mark[r.status].padEnd(8)} ${r.rule.text.padEnd(24)} ${r.message}`);
-  lines.push('', passed ? 'Budget met.' : `Budget broken: ${results.filter((r) => r.status !== 'pass').map((r) => r.rule.text).join(', ')}.`);
+  lines.push(
+    '',
+    passed
+      ? 'Budget met.'
+      : `Budget broken: ${results
+          .filter((r) => r.status !== 'pass')
+          .map((r) => r.rule.text)
+          .join(', ')}.`,
+  );
   if (alerts.events.length || alerts.firing.length) {
     lines.push('', 'Alerts (PerfLens rules over the window):');
-    for (const e of alerts.events) lines.push(`  ${new Date(e.at).toISOString()}  ${e.type.toUpperCase().padEnd(8)} ${e.message}`);
+    for (const e of alerts.events)
+      lines.push(`  ${new Date(e.at).toISOString()}  ${e.type.toUpperCase().padEnd(8)} ${e.message}`);
     for (const f of alerts.firing) lines.push(`  still firing: ${f.name}`);
   }
   const serverAlerts = report.summary.serverAlerts ?? [];
@@ -267,7 +392,10 @@ export async function runPrometheusCheck(p: ParsedArgs, io: CliIO, rules: Budget
  */
 export async function runPrometheusAnalyze(p: ParsedArgs, io: CliIO, settings: AnalyzerSettingsInput): Promise<number> {
   const report = await readPrometheusReportFromFlags(p, io);
-  const findings: Finding[] = analyzeSnapshots(report.history, { ...settings, leak: { maxMemoryMb: maxMemoryFlag(p) } });
+  const findings: Finding[] = analyzeSnapshots(report.history, {
+    ...settings,
+    leak: { maxMemoryMb: maxMemoryFlag(p) },
+  });
   const alerts = await replayAlerts(report, p, io);
   for (const d of alerts.deliveryErrors) io.err(`perflens: alert delivery failed: ${d}`);
   const failing = findings.some((f) => severityAtLeast(f.severity, 'warning')) || alerts.firing.length > 0;
@@ -277,9 +405,15 @@ export async function runPrometheusAnalyze(p: ParsedArgs, io: CliIO, settings: A
     io.out(
       JSON.stringify(
         {
-          target, durationMs, intervalMs: report.historyStepSeconds * 1000, window: report.window, snapshots: report.history.length,
-          findings, alerts: { events: alerts.events, firing: alerts.firing },
-          instances: report.summary.instances ?? [], serverAlerts: report.summary.serverAlerts ?? [],
+          target,
+          durationMs,
+          intervalMs: report.historyStepSeconds * 1000,
+          window: report.window,
+          snapshots: report.history.length,
+          findings,
+          alerts: { events: alerts.events, firing: alerts.firing },
+          instances: report.summary.instances ?? [],
+          serverAlerts: report.summary.serverAlerts ?? [],
           errors: summarizeErrors(reportSnapshots(report)),
         },
         null,
@@ -288,14 +422,23 @@ export async function runPrometheusAnalyze(p: ParsedArgs, io: CliIO, settings: A
     );
     return failing ? 1 : 0;
   }
-  const lines = [`Analyzed {${report.selector}} on ${report.server.url} over the last ${durationMs / 1000} s (${report.history.length} points every ${report.historyStepSeconds} s, ${(report.summary.instances ?? []).length} instances)`, ''];
+  const lines = [
+    `Analyzed {${report.selector}} on ${report.server.url} over the last ${durationMs / 1000} s (${report.history.length} points every ${report.historyStepSeconds} s, ${(report.summary.instances ?? []).length} instances)`,
+    '',
+  ];
   if (findings.length === 0) lines.push('No findings: pools, caches, latency and trends are within their thresholds.');
   for (const f of findings) {
-    lines.push(`${f.severity.toUpperCase().padEnd(8)}  ${f.title}${f.route ? ` [${f.route}]` : ''}`, `          ${f.evidence.text}`, `          → ${f.recommendation}`, '');
+    lines.push(
+      `${f.severity.toUpperCase().padEnd(8)}  ${f.title}${f.route ? ` [${f.route}]` : ''}`,
+      `          ${f.evidence.text}`,
+      `          → ${f.recommendation}`,
+      '',
+    );
   }
   if (alerts.events.length || alerts.firing.length) {
     lines.push('Alerts (PerfLens rules over the window):');
-    for (const e of alerts.events) lines.push(`  ${new Date(e.at).toISOString()}  ${e.type.toUpperCase().padEnd(8)} ${e.message}`);
+    for (const e of alerts.events)
+      lines.push(`  ${new Date(e.at).toISOString()}  ${e.type.toUpperCase().padEnd(8)} ${e.message}`);
     for (const f of alerts.firing) lines.push(`  still firing: ${f.name}`);
   }
   const serverAlerts = report.summary.serverAlerts ?? [];

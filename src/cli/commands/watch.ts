@@ -17,8 +17,18 @@ function clock(t: number): string {
 export function snapshotLine(s: Snapshot): string {
   const parts = [clock(s.time)];
   if (s.health) parts.push(`health=${s.health.state}`);
-  if (s.http) parts.push(`rate=${formatRate(s.http.requestRate)}`, `errors=${formatShare(s.http.errorRate)}`, `p50=${formatMs(s.http.p50Ms)}`, `p95=${formatMs(s.http.p95Ms)}`, `p99=${formatMs(s.http.p99Ms)}`);
-  for (const p of s.pools ?? []) parts.push(`pool${p.name ? ':' + p.name : ''}=${p.active ?? MISSING}/${p.size ?? MISSING} pending=${p.pending ?? MISSING}`);
+  if (s.http)
+    parts.push(
+      `rate=${formatRate(s.http.requestRate)}`,
+      `errors=${formatShare(s.http.errorRate)}`,
+      `p50=${formatMs(s.http.p50Ms)}`,
+      `p95=${formatMs(s.http.p95Ms)}`,
+      `p99=${formatMs(s.http.p99Ms)}`,
+    );
+  for (const p of s.pools ?? [])
+    parts.push(
+      `pool${p.name ? ':' + p.name : ''}=${p.active ?? MISSING}/${p.size ?? MISSING} pending=${p.pending ?? MISSING}`,
+    );
   for (const c of s.caches ?? []) parts.push(`cache${c.name ? ':' + c.name : ''}=${formatShare(c.hitRate)}`);
   if (s.process) parts.push(`cpu=${formatPercent(s.process.cpuPercent)}`, `rss=${formatBytes(s.process.rssBytes)}`);
   if (s.system) parts.push(`sys.cpu=${formatPercent(s.system.cpuPercent, 0)}`);
@@ -32,18 +42,43 @@ export function snapshotTable(s: Snapshot, target: string): string {
   const h = s.health;
   lines.push(`Health  ${h ? healthStateLabel(h.state) + (h.reasons.length ? ': ' + h.reasons.join('; ') : '') : '-'}`);
   if (s.http) {
-    lines.push(`HTTP    ${formatRate(s.http.requestRate)}  errors ${formatShare(s.http.errorRate)}  avg ${formatMs(s.http.avgMs)}  p50 ${formatMs(s.http.p50Ms)}  p95 ${formatMs(s.http.p95Ms)}  p99 ${formatMs(s.http.p99Ms)}`, '');
+    lines.push(
+      `HTTP    ${formatRate(s.http.requestRate)}  errors ${formatShare(s.http.errorRate)}  avg ${formatMs(s.http.avgMs)}  p50 ${formatMs(s.http.p50Ms)}  p95 ${formatMs(s.http.p95Ms)}  p99 ${formatMs(s.http.p99Ms)}`,
+      '',
+    );
     // The same columns as perflens report's route table.
-    const rows = s.http.routes.slice(0, 15).map((r) => [`  ${r.method ? r.method + ' ' : ''}${r.route}`, formatRate(r.requestRate), formatShare(r.errorRate), formatMs(r.avgMs), formatMs(r.p50Ms), formatMs(r.p95Ms), formatMs(r.p99Ms)]);
+    const rows = s.http.routes
+      .slice(0, 15)
+      .map((r) => [
+        `  ${r.method ? r.method + ' ' : ''}${r.route}`,
+        formatRate(r.requestRate),
+        formatShare(r.errorRate),
+        formatMs(r.avgMs),
+        formatMs(r.p50Ms),
+        formatMs(r.p95Ms),
+        formatMs(r.p99Ms),
+      ]);
     lines.push(...table([['  ROUTE', 'RATE', 'ERRORS', 'AVG', 'P50', 'P95', 'P99'], ...rows]), '');
   } else {
     lines.push('HTTP    (waiting for a second scrape)');
   }
-  for (const p of s.pools ?? []) lines.push(`Pool    ${p.name ? p.name + ' ' : ''}active ${p.active ?? MISSING}/${p.size ?? MISSING}  idle ${p.idle ?? MISSING}  pending ${p.pending ?? MISSING}  wait p95 ${formatMs(p.acquireWaitP95Ms)}`);
-  for (const c of s.caches ?? []) lines.push(`Cache   ${c.name ? c.name + ' ' : ''}hit rate ${formatShare(c.hitRate)}  size ${c.size ?? MISSING}${c.maxSize !== undefined ? '/' + c.maxSize : ''}  evictions ${formatRate(c.evictionsPerSec)}`);
+  for (const p of s.pools ?? [])
+    lines.push(
+      `Pool    ${p.name ? p.name + ' ' : ''}active ${p.active ?? MISSING}/${p.size ?? MISSING}  idle ${p.idle ?? MISSING}  pending ${p.pending ?? MISSING}  wait p95 ${formatMs(p.acquireWaitP95Ms)}`,
+    );
+  for (const c of s.caches ?? [])
+    lines.push(
+      `Cache   ${c.name ? c.name + ' ' : ''}hit rate ${formatShare(c.hitRate)}  size ${c.size ?? MISSING}${c.maxSize !== undefined ? '/' + c.maxSize : ''}  evictions ${formatRate(c.evictionsPerSec)}`,
+    );
   const p = s.process;
-  if (p) lines.push(`Process pid ${p.pid}  CPU ${formatPercent(p.cpuPercent)}  RSS ${formatBytes(p.rssBytes)}${p.heapUsedBytes !== undefined ? `  heap ${formatBytes(p.heapUsedBytes)}` : ''}${p.openConnections !== undefined ? `  ${p.openConnections} TCP connections` : ''}`);
-  if (s.system) lines.push(`System  CPU ${formatPercent(s.system.cpuPercent)}  memory ${formatBytes(s.system.memUsedBytes)} of ${formatBytes(s.system.memTotalBytes)}`);
+  if (p)
+    lines.push(
+      `Process pid ${p.pid}  CPU ${formatPercent(p.cpuPercent)}  RSS ${formatBytes(p.rssBytes)}${p.heapUsedBytes !== undefined ? `  heap ${formatBytes(p.heapUsedBytes)}` : ''}${p.openConnections !== undefined ? `  ${p.openConnections} TCP connections` : ''}`,
+    );
+  if (s.system)
+    lines.push(
+      `System  CPU ${formatPercent(s.system.cpuPercent)}  memory ${formatBytes(s.system.memUsedBytes)} of ${formatBytes(s.system.memTotalBytes)}`,
+    );
   if (s.errors.length) lines.push('', ...s.errors.map((e) => `! ${e.source}/${e.kind}: ${e.message}`));
   return lines.join('\n');
 }
@@ -65,7 +100,7 @@ histograms?, intervalSeconds?, errors: [{source, kind, message}]}.`;
 
 export const watchCommand: CliCommand = {
   path: ['watch'],
-  summary: 'Live table of a service\'s rates, latencies, health, pools, caches and resources',
+  summary: "Live table of a service's rates, latencies, health, pools, caches and resources",
   usage: USAGE,
   async run(argv, io: CommandIO) {
     const args = parseArgs(argv, { valued: TARGET_FLAGS, boolean: ['allow-remote'] });

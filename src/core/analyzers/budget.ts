@@ -25,7 +25,14 @@ const METRICS: Record<BudgetMetric, { kind: Kind; what: string }> = {
   rps: { kind: 'rate', what: 'mean request rate' },
 };
 
-const ALIASES: Record<string, BudgetMetric> = { errors: 'error_rate', errorrate: 'error_rate', mean: 'avg', request_rate: 'rps', memory: 'rss', mem: 'rss' };
+const ALIASES: Record<string, BudgetMetric> = {
+  errors: 'error_rate',
+  errorrate: 'error_rate',
+  mean: 'avg',
+  request_rate: 'rps',
+  memory: 'rss',
+  mem: 'rss',
+};
 
 /** Units by kind, as multipliers to the canonical unit (ms, ratio 0..1, bytes, percent, req/s). */
 const UNITS: Record<Kind, Record<string, number>> = {
@@ -56,7 +63,8 @@ export interface BudgetRule {
 
 export function parseBudget(input: string): Result<BudgetRule[], 'invalid'> {
   const clauses = input.split(',').map((c) => c.trim());
-  if (clauses.every((c) => c === '')) return fail('invalid', 'The budget is empty. Example: --budget "p95<300ms,error_rate<1%,rss<512MB".');
+  if (clauses.every((c) => c === ''))
+    return fail('invalid', 'The budget is empty. Example: --budget "p95<300ms,error_rate<1%,rss<512MB".');
   const rules: BudgetRule[] = [];
   for (const [i, clause] of clauses.entries()) {
     const where = `Budget clause ${i + 1} "${clause}"`;
@@ -65,9 +73,14 @@ export function parseBudget(input: string): Result<BudgetRule[], 'invalid'> {
     if (!m) return fail('invalid', `${where} is not METRIC<LIMIT (operators <, <=, >, >=). Example: p95<300ms.`);
     const name = m[1]!.toLowerCase();
     const metric = (name in METRICS ? name : ALIASES[name]) as BudgetMetric | undefined;
-    if (!metric) return fail('invalid', `${where}: unknown metric "${m[1]}". Known: ${Object.keys(METRICS).join(', ')}.`);
+    if (!metric)
+      return fail('invalid', `${where}: unknown metric "${m[1]}". Known: ${Object.keys(METRICS).join(', ')}.`);
     const vm = /^(\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*([A-Za-zµ%/]*)$/i.exec(m[3]!.trim());
-    if (!vm) return fail('invalid', `${where}: "${m[3]}" is not a number with a unit; use ${UNIT_HINT[METRICS[metric].kind]}.`);
+    if (!vm)
+      return fail(
+        'invalid',
+        `${where}: "${m[3]}" is not a number with a unit; use ${UNIT_HINT[METRICS[metric].kind]}.`,
+      );
     const kind = METRICS[metric].kind;
     const unit = vm[2]!.toLowerCase();
     const factor = UNITS[kind][unit];
@@ -76,7 +89,8 @@ export function parseBudget(input: string): Result<BudgetRule[], 'invalid'> {
       return fail('invalid', `${where}: ${metric} ${missing}; use ${UNIT_HINT[kind]}.`);
     }
     const value = Number(vm[1]);
-    if (kind === 'ratio' && unit === '' && value > 1) return fail('invalid', `${where}: an error rate is a fraction 0..1 or a percentage; did you mean ${value}%?`);
+    if (kind === 'ratio' && unit === '' && value > 1)
+      return fail('invalid', `${where}: an error rate is a fraction 0..1 or a percentage; did you mean ${value}%?`);
     rules.push({ text: clause, metric, op: m[2] as BudgetRule['op'], limit: value * factor });
   }
   return ok(rules);
@@ -105,7 +119,10 @@ function weightedMean(pairs: [number | undefined, number][]): number | undefined
 }
 
 /** The run-wide value of a budget metric and how it was measured. */
-export function measureBudgetMetric(metric: BudgetMetric, snapshots: readonly Snapshot[]): { value?: number; method: string } {
+export function measureBudgetMetric(
+  metric: BudgetMetric,
+  snapshots: readonly Snapshot[],
+): { value?: number; method: string } {
   const http = snapshots.filter((s) => s.http);
   // Requests per interval weight the interval values; the merged histogram is exact when present.
   const weight = (s: Snapshot) => s.http!.requestRate * (s.intervalSeconds ?? 1);
@@ -118,20 +135,31 @@ export function measureBudgetMetric(metric: BudgetMetric, snapshots: readonly Sn
       const deltas = snapshots.flatMap((s) => (s.histograms ?? []).filter((h) => h.series === 'http.duration'));
       if (deltas.length > 0) {
         const v = histogramQuantile(q, mergeBuckets(deltas.map((d) => d.buckets)));
-        if (Number.isFinite(v)) return { value: v, method: `histogram_quantile(${q}) over ${deltas.length} merged intervals` };
+        if (Number.isFinite(v))
+          return { value: v, method: `histogram_quantile(${q}) over ${deltas.length} merged intervals` };
       }
       const field = ({ p50: 'p50Ms', p90: 'p95Ms', p95: 'p95Ms', p99: 'p99Ms' } as const)[metric];
       // No p90 in interval stats: fall back to p95, which is never below it (a stricter check).
-      return { value: weightedMean(http.map((s) => [s.http![field], weight(s)])), method: `request-weighted mean of interval ${field === 'p95Ms' && metric === 'p90' ? 'p95' : metric}` };
+      return {
+        value: weightedMean(http.map((s) => [s.http![field], weight(s)])),
+        method: `request-weighted mean of interval ${field === 'p95Ms' && metric === 'p90' ? 'p95' : metric}`,
+      };
     }
     case 'avg': {
       const deltas = snapshots.flatMap((s) => (s.histograms ?? []).filter((h) => h.series === 'http.duration'));
       const count = deltas.reduce((a, d) => a + d.count, 0);
-      if (count > 0) return { value: deltas.reduce((a, d) => a + d.sumMs, 0) / count, method: 'histogram sum / count over the run' };
-      return { value: weightedMean(http.map((s) => [s.http!.avgMs, weight(s)])), method: 'request-weighted mean of interval averages' };
+      if (count > 0)
+        return { value: deltas.reduce((a, d) => a + d.sumMs, 0) / count, method: 'histogram sum / count over the run' };
+      return {
+        value: weightedMean(http.map((s) => [s.http!.avgMs, weight(s)])),
+        method: 'request-weighted mean of interval averages',
+      };
     }
     case 'error_rate':
-      return { value: weightedMean(http.map((s) => [s.http!.errorRate, weight(s)])), method: 'failed / all requests over the run' };
+      return {
+        value: weightedMean(http.map((s) => [s.http!.errorRate, weight(s)])),
+        method: 'failed / all requests over the run',
+      };
     case 'rss': {
       const v = snapshots.map((s) => s.process?.rssBytes).filter((x): x is number => x !== undefined);
       return { value: v.length ? Math.max(...v) : undefined, method: 'peak over the run' };
@@ -172,9 +200,26 @@ export function evaluateBudget(rules: readonly BudgetRule[], snapshots: readonly
     const what = METRICS[rule.metric].what;
     const budgetText = `budget ${rule.op} ${formatBudgetValue(rule.metric, rule.limit)}`;
     if (value === undefined) {
-      return { rule, status: 'no-data', message: `${what}: no data during the run (${budgetText}); is the service exposing it?` };
+      return {
+        rule,
+        status: 'no-data',
+        message: `${what}: no data during the run (${budgetText}); is the service exposing it?`,
+      };
     }
-    const pass = rule.op === '<' ? value < rule.limit : rule.op === '<=' ? value <= rule.limit : rule.op === '>' ? value > rule.limit : value >= rule.limit;
-    return { rule, status: pass ? 'pass' : 'fail', actual: value, method, message: `${what} ${formatBudgetValue(rule.metric, value)}, ${budgetText}` };
+    const pass =
+      rule.op === '<'
+        ? value < rule.limit
+        : rule.op === '<='
+          ? value <= rule.limit
+          : rule.op === '>'
+            ? value > rule.limit
+            : value >= rule.limit;
+    return {
+      rule,
+      status: pass ? 'pass' : 'fail',
+      actual: value,
+      method,
+      message: `${what} ${formatBudgetValue(rule.metric, value)}, ${budgetText}`,
+    };
   });
 }

@@ -62,12 +62,25 @@ function pickColumn(header: string[] | undefined, spec: string | undefined, what
     return ok(n - 1);
   }
   const i = header?.findIndex((h) => h.toLowerCase() === spec.toLowerCase()) ?? -1;
-  if (i < 0) return fail('invalid', header ? `No column named "${spec}"; the header has: ${header.join(', ')}.` : `The file has no header row, so --${what}-column must be a number (1-based).`);
+  if (i < 0)
+    return fail(
+      'invalid',
+      header
+        ? `No column named "${spec}"; the header has: ${header.join(', ')}.`
+        : `The file has no header row, so --${what}-column must be a number (1-based).`,
+    );
   return ok(i);
 }
 
-export function parseSeriesCsv(text: string, opts: { timeColumn?: string; valueColumn?: string } = {}): Result<CsvSeries, 'invalid'> {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).map((l, i) => ({ l, no: i + 1 })).filter((x) => x.l.trim() !== '' && !x.l.startsWith('#'));
+export function parseSeriesCsv(
+  text: string,
+  opts: { timeColumn?: string; valueColumn?: string } = {},
+): Result<CsvSeries, 'invalid'> {
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .map((l, i) => ({ l, no: i + 1 }))
+    .filter((x) => x.l.trim() !== '' && !x.l.startsWith('#'));
   if (lines.length === 0) return fail('invalid', 'The CSV file is empty.');
   const first = lines[0]!.l;
   const delimiter = [',', ';', '\t'].find((d) => first.includes(d)) ?? ',';
@@ -87,18 +100,28 @@ export function parseSeriesCsv(text: string, opts: { timeColumn?: string; valueC
   let valueIdx = vc.value;
   if (valueIdx < 0) {
     const named = header?.findIndex((h, i) => i !== timeIdx && /^(value|v|y)$/i.test(h)) ?? -1;
-    valueIdx = named >= 0 ? named : [...Array(width).keys()].find((i) => i !== timeIdx && data.some((r) => isNumber(r.cells[i] ?? ''))) ?? -1;
+    valueIdx =
+      named >= 0
+        ? named
+        : ([...Array(width).keys()].find((i) => i !== timeIdx && data.some((r) => isNumber(r.cells[i] ?? ''))) ?? -1);
   }
-  if (valueIdx < 0 || valueIdx >= width) return fail('invalid', 'No numeric value column found; name one with --value-column.');
+  if (valueIdx < 0 || valueIdx >= width)
+    return fail('invalid', 'No numeric value column found; name one with --value-column.');
   if (timeIdx >= width) return fail('invalid', `The file has ${width} columns; --time-column is out of range.`);
   const points: Point[] = [];
   let format: CsvSeries['timeFormat'] | undefined;
   let skipped = 0;
   for (const r of data) {
-    if (r.cells.length !== width) return fail('invalid', `Line ${r.no} has ${r.cells.length} fields, expected ${width}.`);
+    if (r.cells.length !== width)
+      return fail('invalid', `Line ${r.no} has ${r.cells.length} fields, expected ${width}.`);
     const t = parseTime(r.cells[timeIdx]!);
-    if (!t) return fail('invalid', `Line ${r.no}: "${r.cells[timeIdx]}" is not a time (seconds, or ISO-8601 like 2026-01-31T12:00:00Z).`);
-    if (format && t.format !== format) return fail('invalid', `Line ${r.no}: the time column mixes seconds and ISO-8601 dates.`);
+    if (!t)
+      return fail(
+        'invalid',
+        `Line ${r.no}: "${r.cells[timeIdx]}" is not a time (seconds, or ISO-8601 like 2026-01-31T12:00:00Z).`,
+      );
+    if (format && t.format !== format)
+      return fail('invalid', `Line ${r.no}: the time column mixes seconds and ISO-8601 dates.`);
     format = t.format;
     const cell = r.cells[valueIdx]!;
     if (cell === '') {
@@ -110,5 +133,11 @@ export function parseSeriesCsv(text: string, opts: { timeColumn?: string; valueC
   }
   points.sort((a, b) => a.t - b.t);
   const name = (i: number) => header?.[i] ?? `column ${i + 1}`;
-  return ok({ points, timeColumn: name(timeIdx), valueColumn: name(valueIdx), timeFormat: format ?? 'seconds', skippedRows: skipped });
+  return ok({
+    points,
+    timeColumn: name(timeIdx),
+    valueColumn: name(valueIdx),
+    timeFormat: format ?? 'seconds',
+    skippedRows: skipped,
+  });
 }

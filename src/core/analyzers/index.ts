@@ -6,7 +6,14 @@ export { analyzeBottlenecks } from './bottlenecks';
 export type { BottleneckCause } from './bottlenecks';
 export { analyzeLeaks, measureGrowth, memorySeries } from './leaks';
 export type { MemoryGrowth } from './leaks';
-export { analyzeTrends, computeTrend, forecastSeries, metricSeries, scalingRecommendation, TREND_METRICS } from './trends';
+export {
+  analyzeTrends,
+  computeTrend,
+  forecastSeries,
+  metricSeries,
+  scalingRecommendation,
+  TREND_METRICS,
+} from './trends';
 export type { Direction, Forecast, Trend, TrendMetric } from './trends';
 export { evaluateBudget, measureBudgetMetric, parseBudget } from './budget';
 export type { BudgetMetric, BudgetResult, BudgetRule } from './budget';

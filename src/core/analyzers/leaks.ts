@@ -26,12 +26,19 @@ export interface MemoryGrowth {
 }
 
 /** Fits one memory series (values in bytes). Needs settings.minSamples points over settings.minSpanMs. */
-export function measureGrowth(metric: 'rss' | 'heap', series: readonly Point[], settings: AnalyzerSettings['leak']): MemoryGrowth | undefined {
+export function measureGrowth(
+  metric: 'rss' | 'heap',
+  series: readonly Point[],
+  settings: AnalyzerSettings['leak'],
+): MemoryGrowth | undefined {
   if (series.length < settings.minSamples) return undefined;
   const from = series[0]!.t;
   const to = series[series.length - 1]!.t;
   if (to <= from || to - from < settings.minSpanMs) return undefined;
-  const fit = theilSenFit(series.map((p) => (p.t - from) / 60_000), series.map((p) => p.v / MB));
+  const fit = theilSenFit(
+    series.map((p) => (p.t - from) / 60_000),
+    series.map((p) => p.v / MB),
+  );
   if (!fit) return undefined;
   // Baseline and current are medians of the first and last tenth (at least 3 samples) so one
   // GC pause or spike does not decide the ratio.
@@ -42,8 +49,16 @@ export function measureGrowth(metric: 'rss' | 'heap', series: readonly Point[], 
   let minutesToLimit: number | undefined;
   if (fit.slope > 0) minutesToLimit = Math.max(0, (settings.maxMemoryMb - fittedNow) / fit.slope);
   return {
-    metric, n: series.length, window: { from, to }, slopeMbPerMin: fit.slope, r2: fit.r2,
-    baselineMb, currentMb, ratio: baselineMb > 0 ? currentMb / baselineMb : NaN, minutesToLimit, gaps: findGaps(series).length,
+    metric,
+    n: series.length,
+    window: { from, to },
+    slopeMbPerMin: fit.slope,
+    r2: fit.r2,
+    baselineMb,
+    currentMb,
+    ratio: baselineMb > 0 ? currentMb / baselineMb : NaN,
+    minutesToLimit,
+    gaps: findGaps(series).length,
   };
 }
 
@@ -61,10 +76,16 @@ export function memorySeries(snapshots: readonly Snapshot[]): { rss: Point[]; he
  * Memory leak findings: steady growth by a robust line (slope, R²), the 1.5× baseline
  * rule, and the time left before the configured limit (perflens.maxMemoryMb).
  */
-export function analyzeLeaks(snapshots: readonly Snapshot[], settings: AnalyzerSettings['leak'] = DEFAULT_ANALYZER_SETTINGS.leak): Finding[] {
+export function analyzeLeaks(
+  snapshots: readonly Snapshot[],
+  settings: AnalyzerSettings['leak'] = DEFAULT_ANALYZER_SETTINGS.leak,
+): Finding[] {
   const { rss, heap } = memorySeries(snapshots);
   const findings: Finding[] = [];
-  for (const [metric, series] of [['rss', rss], ['heap', heap]] as const) {
+  for (const [metric, series] of [
+    ['rss', rss],
+    ['heap', heap],
+  ] as const) {
     const g = measureGrowth(metric, series, settings);
     if (!g) continue;
     const steady = g.slopeMbPerMin >= settings.minGrowthMbPerMin && g.r2 >= settings.minR2;
@@ -74,27 +95,43 @@ export function analyzeLeaks(snapshots: readonly Snapshot[], settings: AnalyzerS
     const soon = metric === 'rss' && g.minutesToLimit !== undefined && g.minutesToLimit < 60;
     const severity = (steady && overBaseline) || soon ? 'critical' : 'warning';
     const numbers: Record<string, number | string> = {
-      slopeMbPerMin: round(g.slopeMbPerMin, 3), r2: round(g.r2, 4), baselineMb: round(g.baselineMb, 1), currentMb: round(g.currentMb, 1),
-      ratio: round(g.ratio, 3), baselineFactor: settings.baselineFactor, samples: g.n, gaps: g.gaps,
+      slopeMbPerMin: round(g.slopeMbPerMin, 3),
+      r2: round(g.r2, 4),
+      baselineMb: round(g.baselineMb, 1),
+      currentMb: round(g.currentMb, 1),
+      ratio: round(g.ratio, 3),
+      baselineFactor: settings.baselineFactor,
+      samples: g.n,
+      gaps: g.gaps,
     };
     let limitText = '';
     if (metric === 'rss') {
       numbers.limitMb = settings.maxMemoryMb;
       if (g.minutesToLimit !== undefined) {
         numbers.minutesToLimit = round(g.minutesToLimit, 1);
-        limitText = g.minutesToLimit === 0 ? ` It is already above the ${settings.maxMemoryMb} MB limit.` : ` At this rate it reaches the ${settings.maxMemoryMb} MB limit in ${formatSpan(g.minutesToLimit * 60_000)}.`;
+        limitText =
+          g.minutesToLimit === 0
+            ? ` It is already above the ${settings.maxMemoryMb} MB limit.`
+            : ` At this rate it reaches the ${settings.maxMemoryMb} MB limit in ${formatSpan(g.minutesToLimit * 60_000)}.`;
       }
     }
     findings.push({
-      id: `leak.${metric}`, analyzer: 'leak', severity, target: metric,
-      title: steady ? `${label} grows steadily: possible memory leak` : `${label} is ${round(g.ratio, 2)}× its baseline`,
+      id: `leak.${metric}`,
+      analyzer: 'leak',
+      severity,
+      target: metric,
+      title: steady
+        ? `${label} grows steadily: possible memory leak`
+        : `${label} is ${round(g.ratio, 2)}× its baseline`,
       evidence: {
-        window: g.window, numbers,
+        window: g.window,
+        numbers,
         text: `${label} grew ${round(g.slopeMbPerMin, 2)} MB/min (robust fit, R² ${round(g.r2, 2)}) from ${round(g.baselineMb, 1)} MB to ${round(g.currentMb, 1)} MB (${round(g.ratio, 2)}× baseline; flagged from ${settings.baselineFactor}×).${limitText}`,
       },
-      recommendation: metric === 'heap'
-        ? 'Take two heap snapshots a few minutes apart and compare retained sizes by constructor; look for caches without a bound, listeners never removed and closures held by timers.'
-        : 'Check for unbounded caches and buffers, and profile allocations; if the JS heap is flat while RSS grows, look at native memory (buffers, addons) instead.',
+      recommendation:
+        metric === 'heap'
+          ? 'Take two heap snapshots a few minutes apart and compare retained sizes by constructor; look for caches without a bound, listeners never removed and closures held by timers.'
+          : 'Check for unbounded caches and buffers, and profile allocations; if the JS heap is flat while RSS grows, look at native memory (buffers, addons) instead.',
     });
   }
   return findings;

@@ -39,8 +39,13 @@ function samplesByPool(snapshots: readonly Snapshot[]): Map<string, PoolSample[]
       if (capacity === undefined || p.active === undefined || capacity <= 0) continue;
       const list = out.get(poolKey(p)) ?? [];
       list.push({
-        t: s.time, size: capacity, active: p.active, pending: p.pending ?? 0,
-        acquireRate: p.acquireRate, waitP95Ms: p.acquireWaitP95Ms, holdTimeMs: p.holdTimeMs,
+        t: s.time,
+        size: capacity,
+        active: p.active,
+        pending: p.pending ?? 0,
+        acquireRate: p.acquireRate,
+        waitP95Ms: p.acquireWaitP95Ms,
+        holdTimeMs: p.holdTimeMs,
       });
       out.set(poolKey(p), list);
     }
@@ -96,7 +101,10 @@ function sizingText(z: PoolSizing, headroom: number): string {
 }
 
 /** Pool findings: exhaustion, pressure, slow acquisition and oversizing, one pool at a time. */
-export function analyzePools(snapshots: readonly Snapshot[], settings: AnalyzerSettings['pool'] = DEFAULT_ANALYZER_SETTINGS.pool): Finding[] {
+export function analyzePools(
+  snapshots: readonly Snapshot[],
+  settings: AnalyzerSettings['pool'] = DEFAULT_ANALYZER_SETTINGS.pool,
+): Finding[] {
   const findings: Finding[] = [];
   for (const [name, samples] of samplesByPool(snapshots)) {
     if (samples.length === 0) continue;
@@ -110,8 +118,14 @@ export function analyzePools(snapshots: readonly Snapshot[], settings: AnalyzerS
     const saturatedSamples = samples.filter((s) => s.active >= s.size).length;
     const sizing = recommendPoolSize(samples, settings.headroom);
     const base = {
-      size, peakActive, meanUtilisationPct: round(mean(utilisation) * 100, 1), maxPending, meanPending: round(meanPending, 2),
-      samples: samples.length, peakDemand: round(sizing.peakDemand, 2), recommendedSize: sizing.recommendedSize,
+      size,
+      peakActive,
+      meanUtilisationPct: round(mean(utilisation) * 100, 1),
+      maxPending,
+      meanPending: round(meanPending, 2),
+      samples: samples.length,
+      peakDemand: round(sizing.peakDemand, 2),
+      recommendedSize: sizing.recommendedSize,
       ...(sizing.acquireRate !== undefined ? { acquireRatePerSec: round(sizing.acquireRate, 2) } : {}),
       ...(sizing.holdTimeMs !== undefined ? { holdTimeMs: round(sizing.holdTimeMs, 1) } : {}),
     };
@@ -121,21 +135,34 @@ export function analyzePools(snapshots: readonly Snapshot[], settings: AnalyzerS
       const runFrom = samples[run.endIndex - run.length + 1]!.t;
       const runTo = samples[run.endIndex]!.t;
       findings.push({
-        id: `pool.saturated:${name}`, analyzer: 'pool', severity: 'critical', target: name,
+        id: `pool.saturated:${name}`,
+        analyzer: 'pool',
+        severity: 'critical',
+        target: name,
         title: `Connection pool "${name}" exhausted: ${size === 1 ? 'its only connection' : `all ${size} connections`} busy`,
         evidence: {
           window,
-          numbers: { ...base, recommendedSize: recommended, longestSaturatedRun: run.length, saturatedSamples, saturatedForMs: runTo - runFrom },
+          numbers: {
+            ...base,
+            recommendedSize: recommended,
+            longestSaturatedRun: run.length,
+            saturatedSamples,
+            saturatedForMs: runTo - runFrom,
+          },
           text: `active ≥ size (${size}) for ${run.length} consecutive samples (${Math.round((runTo - runFrom) / 1000)} s; threshold ${settings.saturationSamples}), up to ${plural(maxPending, 'request')} waiting for a connection.`,
         },
         recommendation: `Raise the pool size to ${recommended} (${sizingText(sizing, settings.headroom)}), or shorten how long each request holds its connection.`,
       });
     } else if (mean(utilisation) >= 0.8 || meanPending > 0) {
       findings.push({
-        id: `pool.pressure:${name}`, analyzer: 'pool', severity: 'warning', target: name,
+        id: `pool.pressure:${name}`,
+        analyzer: 'pool',
+        severity: 'warning',
+        target: name,
         title: `Connection pool "${name}" is running near capacity`,
         evidence: {
-          window, numbers: base,
+          window,
+          numbers: base,
           text: `mean utilisation ${formatShare(mean(utilisation))} of ${size} connections, on average ${round(meanPending, 2)} requests waiting.`,
         },
         recommendation: `Plan for ${Math.max(sizing.recommendedSize, size)} connections (${sizingText(sizing, settings.headroom)}) before load grows.`,
@@ -146,10 +173,14 @@ export function analyzePools(snapshots: readonly Snapshot[], settings: AnalyzerS
       const waitP95 = quantile(waits, 0.95);
       if (waitP95 > settings.acquireWaitP95ThresholdMs) {
         findings.push({
-          id: `pool.slowAcquire:${name}`, analyzer: 'pool', severity: 'warning', target: name,
+          id: `pool.slowAcquire:${name}`,
+          analyzer: 'pool',
+          severity: 'warning',
+          target: name,
           title: `Slow connection acquisition on "${name}": p95 wait ${formatMs(waitP95)}`,
           evidence: {
-            window, numbers: { ...base, acquireWaitP95Ms: round(waitP95, 1), thresholdMs: settings.acquireWaitP95ThresholdMs },
+            window,
+            numbers: { ...base, acquireWaitP95Ms: round(waitP95, 1), thresholdMs: settings.acquireWaitP95ThresholdMs },
             text: `acquire wait p95 ${Math.round(waitP95)} ms is above the ${settings.acquireWaitP95ThresholdMs} ms threshold.`,
           },
           recommendation: saturated
@@ -158,13 +189,22 @@ export function analyzePools(snapshots: readonly Snapshot[], settings: AnalyzerS
         });
       }
     }
-    if (!saturated && samples.length >= settings.saturationSamples && size >= 4 && peakActive <= settings.oversizeUsedShare * size) {
+    if (
+      !saturated &&
+      samples.length >= settings.saturationSamples &&
+      size >= 4 &&
+      peakActive <= settings.oversizeUsedShare * size
+    ) {
       const recommended = Math.max(2, sizing.recommendedSize);
       findings.push({
-        id: `pool.oversized:${name}`, analyzer: 'pool', severity: 'info', target: name,
+        id: `pool.oversized:${name}`,
+        analyzer: 'pool',
+        severity: 'info',
+        target: name,
         title: `Connection pool "${name}" is much larger than ever used`,
         evidence: {
-          window, numbers: { ...base, recommendedSize: recommended },
+          window,
+          numbers: { ...base, recommendedSize: recommended },
           text: `at most ${peakActive} of ${size} connections were in use (${formatShare(peakActive / size)}) over ${samples.length} samples.`,
         },
         recommendation: `Shrink the pool to about ${recommended} connections (${sizingText(sizing, settings.headroom)}); idle connections hold memory on both sides.`,

@@ -64,8 +64,22 @@ export const DEFAULT_ANALYZER_SETTINGS: AnalyzerSettings = {
   pool: { saturationSamples: 3, acquireWaitP95ThresholdMs: 5000, headroom: 1.25, oversizeUsedShare: 0.25 },
   cache: { minHitRate: 0.7, maxMemoryShare: 0.8 },
   bottleneck: { responseTimeSeconds: 1.0, dbQuerySeconds: 0.5, dbTimeShare: 0.5, cacheMissRate: 0.5, cpuPercent: 80 },
-  leak: { maxMemoryMb: 1024, baselineFactor: 1.5, minR2: 0.6, minGrowthMbPerMin: 0.5, minSamples: 8, minSpanMs: 10 * 60_000 },
-  trend: { windowMs: 3_600_000, forecastDays: 30, scaleOutGrowth: 0.1, monitorGrowth: 0.05, flatShare: 0.05, minSpanMs: 5 * 60_000 },
+  leak: {
+    maxMemoryMb: 1024,
+    baselineFactor: 1.5,
+    minR2: 0.6,
+    minGrowthMbPerMin: 0.5,
+    minSamples: 8,
+    minSpanMs: 10 * 60_000,
+  },
+  trend: {
+    windowMs: 3_600_000,
+    forecastDays: 30,
+    scaleOutGrowth: 0.1,
+    monitorGrowth: 0.05,
+    flatShare: 0.05,
+    minSpanMs: 5 * 60_000,
+  },
 };
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

@@ -15,7 +15,10 @@ export const CONVENTIONAL_HEALTH_PATHS = ['/healthz', '/-/healthy', '/actuator/h
 export const DEFAULT_HEALTH_PATH = '/health';
 export const DEFAULT_STATUS_PATH = '/status';
 
-export function healthPathCandidates(healthPath: string = DEFAULT_HEALTH_PATH, statusPath: string = DEFAULT_STATUS_PATH): string[] {
+export function healthPathCandidates(
+  healthPath: string = DEFAULT_HEALTH_PATH,
+  statusPath: string = DEFAULT_STATUS_PATH,
+): string[] {
   return [...new Set([healthPath, statusPath, ...CONVENTIONAL_HEALTH_PATHS])];
 }
 
@@ -34,9 +37,38 @@ export function healthStateLabel(state: HealthState): string {
 
 // Words that are a verdict when they stand alone in a short health answer. "errors" (a counter's
 // name) is deliberately not a failure word; "error" is.
-const HEALTHY_WORDS = new Set(['healthy', 'ok', 'okay', 'up', 'pass', 'passed', 'passing', 'alive', 'ready', 'live', 'good', 'green', 'success', 'operational']);
+const HEALTHY_WORDS = new Set([
+  'healthy',
+  'ok',
+  'okay',
+  'up',
+  'pass',
+  'passed',
+  'passing',
+  'alive',
+  'ready',
+  'live',
+  'good',
+  'green',
+  'success',
+  'operational',
+]);
 const DEGRADED_WORDS = new Set(['degraded', 'warn', 'warning', 'partial', 'partially']);
-const FAILURE_WORDS = new Set(['unhealthy', 'down', 'fail', 'failed', 'failing', 'failure', 'error', 'unavailable', 'unreachable', 'critical', 'dead', 'refused', 'outage']);
+const FAILURE_WORDS = new Set([
+  'unhealthy',
+  'down',
+  'fail',
+  'failed',
+  'failing',
+  'failure',
+  'error',
+  'unavailable',
+  'unreachable',
+  'critical',
+  'dead',
+  'refused',
+  'outage',
+]);
 // "not ready" is a failure; "no error" is not one.
 const NEGATIONS = new Set(['not', 'no', 'zero', '0', 'without', 'never']);
 /** Text longer than this is a page or a document, not a health answer. */
@@ -71,8 +103,13 @@ export function isMarkup(contentType: string, text: string): boolean {
 
 /** Control characters from a service never reach a terminal or a tooltip. */
 function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').replace(/\s+/g, ' ').trim();
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 /** What an HTML answer was, for the reason line: its title when it has one. */
@@ -88,7 +125,8 @@ export function describeMarkup(text: string): string {
  * another host would send PerfLens's request somewhere the user did not name.
  */
 export function redirectReason(status: number, requestUrl: string | undefined, location: string | undefined): string {
-  if (!location) return `The health endpoint redirects (HTTP ${status}) without saying where; PerfLens reads no verdict from it.`;
+  if (!location)
+    return `The health endpoint redirects (HTTP ${status}) without saying where; PerfLens reads no verdict from it.`;
   let where = printable(location);
   let offsite = false;
   try {

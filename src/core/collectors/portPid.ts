@@ -110,14 +110,21 @@ export type PortLookupFailure = 'not-found' | 'error';
 export async function findPidByPort(port: number, procRoot = '/proc'): Promise<Result<number, PortLookupFailure>> {
   try {
     if (useProc()) {
-      const listening = new Set(readTcpTablesSync(procRoot).filter((e) => e.state === TCP_LISTEN && e.localPort === port).map((e) => e.inode));
+      const listening = new Set(
+        readTcpTablesSync(procRoot)
+          .filter((e) => e.state === TCP_LISTEN && e.localPort === port)
+          .map((e) => e.inode),
+      );
       if (listening.size === 0) return fail('not-found', `Nothing is listening on port ${port}.`);
       const pids = (await fsp.readdir(procRoot)).filter((d) => /^\d+$/.test(d));
       for (const p of pids) {
         const inodes = await socketInodesOf(Number(p), procRoot);
         if (inodes && [...listening].some((i) => inodes.has(i))) return ok(Number(p));
       }
-      return fail('not-found', `Port ${port} is open, but its process belongs to another user (its pid is not readable). Attach by pid instead.`);
+      return fail(
+        'not-found',
+        `Port ${port} is open, but its process belongs to another user (its pid is not readable). Attach by pid instead.`,
+      );
     }
     const conn = (await siConnections()).find((c) => Number(c.localPort) === port && c.state === 'LISTEN' && c.pid);
     return conn?.pid ? ok(conn.pid) : fail('not-found', `No process found listening on port ${port}.`);
@@ -134,7 +141,9 @@ export async function findPidByPort(port: number, procRoot = '/proc'): Promise<R
 export function listeningPortsSync(pid: number, procRoot = '/proc'): number[] | undefined {
   const inodes = socketInodesOfSync(pid, procRoot);
   if (!inodes) return undefined;
-  const ports = readTcpTablesSync(`${procRoot}/${pid}`).filter((e) => e.state === TCP_LISTEN && e.localPort > 0 && inodes.has(e.inode)).map((e) => e.localPort);
+  const ports = readTcpTablesSync(`${procRoot}/${pid}`)
+    .filter((e) => e.state === TCP_LISTEN && e.localPort > 0 && inodes.has(e.inode))
+    .map((e) => e.localPort);
   return [...new Set(ports)].sort((a, b) => a - b);
 }
 
@@ -142,7 +151,9 @@ export function listeningPortsSync(pid: number, procRoot = '/proc'): number[] | 
 export async function listeningPortsOf(pid: number, procRoot = '/proc'): Promise<number[]> {
   try {
     if (useProc()) return listeningPortsSync(pid, procRoot) ?? [];
-    const ports = (await siConnections()).filter((c) => c.pid === pid && c.state === 'LISTEN').map((c) => Number(c.localPort));
+    const ports = (await siConnections())
+      .filter((c) => c.pid === pid && c.state === 'LISTEN')
+      .map((c) => Number(c.localPort));
     return [...new Set(ports)].filter((p) => p > 0).sort((a, b) => a - b);
   } catch {
     return [];

@@ -54,7 +54,8 @@ export function baseUrlOf(url: string, metricsPath = DEFAULT_METRICS_PATH): stri
 
 function statusMeaning(status: number, path: string, which: 'metrics' | 'health'): string | undefined {
   if (status >= 200 && status < 300) return undefined;
-  if (status === 404) return `HTTP 404: nothing is served at ${path}. If the service exposes ${which} elsewhere, give that path.`;
+  if (status === 404)
+    return `HTTP 404: nothing is served at ${path}. If the service exposes ${which} elsewhere, give that path.`;
   if (status === 401 || status === 403) return `HTTP ${status}: ${path} needs credentials PerfLens does not send.`;
   if (which === 'health' && status === 503) return `HTTP 503: the service reports itself unhealthy.`;
   return `HTTP ${status}: ${path} answered with an error status.`;
@@ -67,11 +68,23 @@ function statusMeaning(status: number, path: string, which: 'metrics' | 'health'
 function notMetrics(contentType: string | undefined, body: Buffer, path: string): string | undefined {
   const type = (contentType ?? '').toLowerCase();
   const head = body.subarray(0, 256).toString('utf8').trimStart();
-  const what = type.includes('html') || /^<(!doctype|html)/i.test(head) ? 'an HTML page' : type.includes('json') || /^[{[]/.test(head) ? 'JSON' : undefined;
-  return what ? `${path} answered ${what}, not Prometheus metrics. Give the path of the service's scrape endpoint (often /metrics).` : undefined;
+  const what =
+    type.includes('html') || /^<(!doctype|html)/i.test(head)
+      ? 'an HTML page'
+      : type.includes('json') || /^[{[]/.test(head)
+        ? 'JSON'
+        : undefined;
+  return what
+    ? `${path} answered ${what}, not Prometheus metrics. Give the path of the service's scrape endpoint (often /metrics).`
+    : undefined;
 }
 
-async function probeMetrics(baseUrl: string, path: string, timeoutMs: number, connect: ConnectPolicy | undefined): Promise<EndpointProbe> {
+async function probeMetrics(
+  baseUrl: string,
+  path: string,
+  timeoutMs: number,
+  connect: ConnectPolicy | undefined,
+): Promise<EndpointProbe> {
   const url = joinUrl(baseUrl, path);
   // Accept what Prometheus itself would ask for, so a content-negotiating exporter answers in text.
   const accept = 'application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1';
@@ -89,13 +102,24 @@ async function probeMetrics(baseUrl: string, path: string, timeoutMs: number, co
  * Health asks the same candidate paths, in the same order, as an attach session and `report`
  * (the given health path, /status, then the conventional ones) and reads the verdict the same way.
  */
-async function probeHealth(baseUrl: string, healthPath: string, timeoutMs: number, connect: ConnectPolicy | undefined): Promise<EndpointProbe> {
+async function probeHealth(
+  baseUrl: string,
+  healthPath: string,
+  timeoutMs: number,
+  connect: ConnectPolicy | undefined,
+): Promise<EndpointProbe> {
   const candidates = healthPathCandidates(healthPath);
   const r = await findHealth(baseUrl, candidates, { timeoutMs, ...(connect ? { connect } : {}) });
   if (!r.ok) {
     const tried = candidates.join(', ');
     return r.error.kind === 'not-found'
-      ? { path: healthPath, url: joinUrl(baseUrl, healthPath), reachable: true, status: 404, error: `HTTP 404: nothing is served at ${tried}. If the service has a health check elsewhere, give that path as the health path.` }
+      ? {
+          path: healthPath,
+          url: joinUrl(baseUrl, healthPath),
+          reachable: true,
+          status: 404,
+          error: `HTTP 404: nothing is served at ${tried}. If the service has a health check elsewhere, give that path as the health path.`,
+        }
       : { path: healthPath, url: joinUrl(baseUrl, healthPath), reachable: false, error: r.error.message };
   }
   const { snapshot: h, url, contentType } = r.value;
@@ -110,7 +134,11 @@ async function probeHealth(baseUrl: string, healthPath: string, timeoutMs: numbe
   probe.verdict = h.state;
   const status = h.httpStatus;
   if (h.state === 'no-verdict') probe.error = `${healthStateLabel(h.state)}: ${h.reasons.join(' ')}`;
-  else if (h.state === 'down') probe.error = status >= 200 && status < 300 ? `HTTP ${status}, but the service reports itself unhealthy: ${h.reasons.join('; ')}` : statusMeaning(status, probe.path, 'health') ?? h.reasons.join('; ');
+  else if (h.state === 'down')
+    probe.error =
+      status >= 200 && status < 300
+        ? `HTTP ${status}, but the service reports itself unhealthy: ${h.reasons.join('; ')}`
+        : (statusMeaning(status, probe.path, 'health') ?? h.reasons.join('; '));
   else if (status < 200 || status >= 300) probe.error = statusMeaning(status, probe.path, 'health');
   return probe;
 }
@@ -121,6 +149,9 @@ export async function probeTarget(baseUrl: string, opts: ProbeOptions = {}): Pro
   const healthPath = normalizePath(opts.healthPath ?? DEFAULT_HEALTH_PATH);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
   const base = baseUrlOf(baseUrl, metricsPath);
-  const [metrics, health] = await Promise.all([probeMetrics(base, metricsPath, timeoutMs, opts.connect), probeHealth(base, healthPath, timeoutMs, opts.connect)]);
+  const [metrics, health] = await Promise.all([
+    probeMetrics(base, metricsPath, timeoutMs, opts.connect),
+    probeHealth(base, healthPath, timeoutMs, opts.connect),
+  ]);
   return { baseUrl: base, metrics, health };
 }

@@ -48,7 +48,11 @@ export function releaseProcessHistory(): void {
  * each on a busy machine: too much every second, and the count moves slowly. This reuses a count
  * for up to `maxAgeMs` per pid.
  */
-export function cachedConnectionCounter(now: () => number, maxAgeMs = 5000, count: (pid: number) => Promise<number | undefined> = countTcpConnections): (pid: number) => Promise<number | undefined> {
+export function cachedConnectionCounter(
+  now: () => number,
+  maxAgeMs = 5000,
+  count: (pid: number) => Promise<number | undefined> = countTcpConnections,
+): (pid: number) => Promise<number | undefined> {
   let last: { pid: number; at: number; value: number | undefined } | undefined;
   return async (pid) => {
     const t = now();
@@ -59,7 +63,10 @@ export function cachedConnectionCounter(now: () => number, maxAgeMs = 5000, coun
   };
 }
 
-export async function collectProcess(pid: number, deps: ProcessCollectorDeps = {}): Promise<Result<ProcessStats, ProcessFailureKind>> {
+export async function collectProcess(
+  pid: number,
+  deps: ProcessCollectorDeps = {},
+): Promise<Result<ProcessStats, ProcessFailureKind>> {
   if (!processExists(pid)) return fail('exited', `Process ${pid} is not running (it exited or was restarted).`);
   let usage: ProcessUsage;
   try {
@@ -67,7 +74,8 @@ export async function collectProcess(pid: number, deps: ProcessCollectorDeps = {
   } catch (e) {
     if (!processExists(pid)) return fail('exited', `Process ${pid} exited while it was being measured.`, e);
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EPERM' || code === 'EACCES') return fail('denied', `Not allowed to read process ${pid} (it belongs to another user).`, e);
+    if (code === 'EPERM' || code === 'EACCES')
+      return fail('denied', `Not allowed to read process ${pid} (it belongs to another user).`, e);
     return fail('error', `Could not read CPU and memory of process ${pid}: ${errorMessage(e)}`, e);
   }
   const openConnections = await (deps.connections ?? countTcpConnections)(pid);

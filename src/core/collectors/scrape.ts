@@ -63,7 +63,12 @@ function isLoopbackUrl(url: string): boolean {
 function looksLikeHtml(body: Buffer, contentType: string): boolean {
   if (/text\/html|application\/xhtml/i.test(contentType)) return true;
   const head = body.subarray(0, 256).toString('utf8').trimStart().toLowerCase();
-  return head.startsWith('<!doctype html') || head.startsWith('<html') || head.startsWith('<head') || head.startsWith('<body');
+  return (
+    head.startsWith('<!doctype html') ||
+    head.startsWith('<html') ||
+    head.startsWith('<head') ||
+    head.startsWith('<body')
+  );
 }
 
 function looksLikeJson(body: Buffer, contentType: string): boolean {
@@ -73,38 +78,74 @@ function looksLikeJson(body: Buffer, contentType: string): boolean {
 }
 
 /** One scrape of a metrics URL, parsed leniently (bad lines are counted in parse.problems). */
-export async function scrapeMetrics(url: string, opts: ScrapeOptions = {}): Promise<Result<ScrapeOutput, ScrapeFailureKind>> {
+export async function scrapeMetrics(
+  url: string,
+  opts: ScrapeOptions = {},
+): Promise<Result<ScrapeOutput, ScrapeFailureKind>> {
   const http = opts.http ?? httpRequest;
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
   const compress = opts.compress ?? !isLoopbackUrl(url);
   const requestHeaders = { accept: SCRAPE_ACCEPT, 'accept-encoding': compress ? 'gzip' : 'identity' };
-  const request = () => http(url, { timeoutMs: opts.timeoutMs ?? DEFAULT_SCRAPE_TIMEOUT_MS, maxBytes, headers: requestHeaders, connect: opts.connect, signal: opts.signal });
+  const request = () =>
+    http(url, {
+      timeoutMs: opts.timeoutMs ?? DEFAULT_SCRAPE_TIMEOUT_MS,
+      maxBytes,
+      headers: requestHeaders,
+      connect: opts.connect,
+      signal: opts.signal,
+    });
   let r = await request();
   // A kept-alive socket to a service that has since restarted fails at once with ECONNRESET;
   // one immediate retry on a fresh connection tells that apart from a service that is down.
-  if (!r.ok && r.error.kind === 'network' && (r.error.cause as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET') r = await request();
+  if (
+    !r.ok &&
+    r.error.kind === 'network' &&
+    (r.error.cause as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET'
+  )
+    r = await request();
   if (!r.ok) {
     if (r.error.kind === 'too-large') {
-      return fail('too-large', `The metrics at ${url} are larger than the ${formatBytes(maxBytes)} limit; the scrape was stopped. Reduce the series the service exports (high-cardinality labels such as user or request ids are the usual cause).`);
+      return fail(
+        'too-large',
+        `The metrics at ${url} are larger than the ${formatBytes(maxBytes)} limit; the scrape was stopped. Reduce the series the service exports (high-cardinality labels such as user or request ids are the usual cause).`,
+      );
     }
     return fail(r.error.kind, r.error.message, r.error.cause);
   }
   const { status, headers, body, elapsedMs } = r.value;
   const contentType = headers['content-type'] ?? '';
   if (status < 200 || status >= 300) {
-    const hint = status === 404 ? ' Check the metrics path (default /metrics).' : status === 401 || status === 403 ? ' The endpoint needs authorisation.' : '';
+    const hint =
+      status === 404
+        ? ' Check the metrics path (default /metrics).'
+        : status === 401 || status === 403
+          ? ' The endpoint needs authorisation.'
+          : '';
     return fail('http-status', `${url} answered HTTP ${status}.${hint}`);
   }
   if (looksLikeHtml(body, contentType)) {
-    return fail('not-metrics', `${url} returned an HTML page, not metrics (a login page, a proxy error or the wrong path?). Point PerfLens at the service's Prometheus endpoint.`);
+    return fail(
+      'not-metrics',
+      `${url} returned an HTML page, not metrics (a login page, a proxy error or the wrong path?). Point PerfLens at the service's Prometheus endpoint.`,
+    );
   }
   if (looksLikeJson(body, contentType)) {
-    return fail('not-metrics', `${url} returned JSON, not the Prometheus/OpenMetrics text format. Point PerfLens at the service's Prometheus endpoint.`);
+    return fail(
+      'not-metrics',
+      `${url} returned JSON, not the Prometheus/OpenMetrics text format. Point PerfLens at the service's Prometheus endpoint.`,
+    );
   }
   const parse = parseExposition(body, { format: 'auto', contentType, strict: false });
   const capped = capSeries(parse.families, opts.maxSeries ?? DEFAULT_MAX_SERIES);
   parse.families = capped.families;
-  return ok({ parse, status, contentType, bytes: body.length, elapsedMs, ...(capped.cut ? { cardinality: capped.cut } : {}) });
+  return ok({
+    parse,
+    status,
+    contentType,
+    bytes: body.length,
+    elapsedMs,
+    ...(capped.cut ? { cardinality: capped.cut } : {}),
+  });
 }
 
 export interface BackoffPolicy {

@@ -31,7 +31,10 @@ export function parseProcNetDev(text: string): { rx: number; tx: number } {
     const colon = line.indexOf(':');
     if (colon < 0) continue;
     if (line.slice(0, colon).trim() === 'lo') continue;
-    const f = line.slice(colon + 1).trim().split(/\s+/);
+    const f = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/);
     rx += Number(f[0]) || 0;
     tx += Number(f[8]) || 0;
   }
@@ -77,7 +80,8 @@ interface DiskUsage {
 export function volumeOf<T extends { mount: string }>(filesystems: readonly T[], dir: string): T | undefined {
   let best: T | undefined;
   for (const fs of filesystems) {
-    const m = fs.mount.endsWith('/') || fs.mount.endsWith('\\') ? fs.mount : fs.mount + (dir.includes('\\') ? '\\' : '/');
+    const m =
+      fs.mount.endsWith('/') || fs.mount.endsWith('\\') ? fs.mount : fs.mount + (dir.includes('\\') ? '\\' : '/');
     const under = dir === fs.mount || dir.startsWith(m) || fs.mount === '/';
     if (under && (!best || fs.mount.length > best.mount.length)) best = fs;
   }

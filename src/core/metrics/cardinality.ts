@@ -23,7 +23,8 @@ const GROUPED = new Set(['histogram', 'gaugehistogram', 'summary']);
 /** A histogram's or summary's series: its labels without `le`/`quantile` (one key per bucket set). */
 function groupKey(s: Sample): string {
   let key = '';
-  for (const k of Object.keys(s.labels).sort()) if (k !== 'le' && k !== 'quantile') key += `${k}\u0000${s.labels[k]}\u0001`;
+  for (const k of Object.keys(s.labels).sort())
+    if (k !== 'le' && k !== 'quantile') key += `${k}\u0000${s.labels[k]}\u0001`;
   return key;
 }
 
@@ -47,7 +48,10 @@ function firstSamples(f: MetricFamily, limit: number): Sample[] {
  * Keeps at most `maxSeries` samples: every family gets the same share L (the largest L for which
  * the shares fit), so small families stay whole and only the exploded ones are cut.
  */
-export function capSeries(families: readonly MetricFamily[], maxSeries: number): { families: MetricFamily[]; cut?: CardinalityCut } {
+export function capSeries(
+  families: readonly MetricFamily[],
+  maxSeries: number,
+): { families: MetricFamily[]; cut?: CardinalityCut } {
   const total = families.reduce((n, f) => n + f.samples.length, 0);
   if (total <= maxSeries) return { families: [...families] };
   const sizes = families.map((f) => f.samples.length).sort((a, b) => a - b);

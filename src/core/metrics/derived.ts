@@ -7,7 +7,20 @@
 import type { CacheStats, HistogramDelta, HttpStats, PoolStats, QueryStats, RouteStats } from '../session/types';
 import type { Concept, ResolvedMapping } from './presets';
 import type { CounterDelta, IndexedScrape, LatencyAgg } from './derivedSeries';
-import { METHOD_LABELS, ROUTE_LABELS, STATUS_LABELS, addLatency, defaultIsError, counterDeltas, dropUndefined, histogramDelta, histogramDeltas, label, summarize, toMsFactor } from './derivedSeries';
+import {
+  METHOD_LABELS,
+  ROUTE_LABELS,
+  STATUS_LABELS,
+  addLatency,
+  defaultIsError,
+  counterDeltas,
+  dropUndefined,
+  histogramDelta,
+  histogramDeltas,
+  label,
+  summarize,
+  toMsFactor,
+} from './derivedSeries';
 import { deriveCaches, derivePools, deriveProcess, deriveQueries } from './derivedResources';
 import { DEFAULT_MAX_ROUTES, OTHER_ROUTES } from './cardinality';
 
@@ -38,11 +51,21 @@ export interface DerivedMetrics {
 /** Routes beyond the busiest `maxRoutes`, by request count (then name, so the choice is stable). */
 function routesToFold(routes: ReadonlyMap<string, { total: number }>, maxRoutes: number): Set<string> {
   if (routes.size <= maxRoutes) return new Set();
-  const ranked = [...routes.entries()].sort((a, b) => b[1].total - a[1].total || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const ranked = [...routes.entries()].sort(
+    (a, b) => b[1].total - a[1].total || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
+  );
   return new Set(ranked.slice(maxRoutes).map(([key]) => key));
 }
 
-function deriveHttp(prev: IndexedScrape, cur: IndexedScrape, r: ReadonlyMap<Concept, ResolvedMapping>, seconds: number, isError: (s: string) => boolean, histograms: HistogramDelta[], maxRoutes: number): (HttpStats & { foldedRoutes?: number }) | undefined {
+function deriveHttp(
+  prev: IndexedScrape,
+  cur: IndexedScrape,
+  r: ReadonlyMap<Concept, ResolvedMapping>,
+  seconds: number,
+  isError: (s: string) => boolean,
+  histograms: HistogramDelta[],
+  maxRoutes: number,
+): (HttpStats & { foldedRoutes?: number }) | undefined {
   const reqMap = r.get('httpRequests')?.mapping;
   const durMap = r.get('httpDuration')?.mapping;
   if (!reqMap && !durMap) return undefined;
@@ -101,7 +124,8 @@ function deriveHttp(prev: IndexedScrape, cur: IndexedScrape, r: ReadonlyMap<Conc
     const agg = exact ?? byRoute.get(rs.route);
     const lat = summarize(agg, factor);
     // Durations without a method label are per route: shipped once, labelled by route only.
-    const labels: Record<string, string> = exact && rs.method ? { route: rs.route, method: rs.method } : { route: rs.route };
+    const labels: Record<string, string> =
+      exact && rs.method ? { route: rs.route, method: rs.method } : { route: rs.route };
     const ship = exact !== undefined || !routeOnlyShipped.has(rs.route);
     if (!exact) routeOnlyShipped.add(rs.route);
     const rd = ship ? histogramDelta('http.route.duration', labels, lat, agg, factor) : undefined;
@@ -129,7 +153,17 @@ function deriveHttp(prev: IndexedScrape, cur: IndexedScrape, r: ReadonlyMap<Conc
     const lat = summarize(agg.sets.length ? agg : undefined, factor);
     const od = histogramDelta('http.route.duration', { route: OTHER_ROUTES }, lat, agg, factor);
     if (od) histograms.push(od);
-    routeStats.push(dropUndefined({ route: OTHER_ROUTES, requestRate: other.total / seconds, errorRate: other.total > 0 ? other.errors / other.total : 0, avgMs: lat.avgMs, p50Ms: lat.p50Ms, p95Ms: lat.p95Ms, p99Ms: lat.p99Ms }));
+    routeStats.push(
+      dropUndefined({
+        route: OTHER_ROUTES,
+        requestRate: other.total / seconds,
+        errorRate: other.total > 0 ? other.errors / other.total : 0,
+        avgMs: lat.avgMs,
+        p50Ms: lat.p50Ms,
+        p95Ms: lat.p95Ms,
+        p99Ms: lat.p99Ms,
+      }),
+    );
   }
   routeStats.sort((a, b) => b.requestRate - a.requestRate || a.route.localeCompare(b.route));
   return dropUndefined({
@@ -149,13 +183,26 @@ function deriveHttp(prev: IndexedScrape, cur: IndexedScrape, r: ReadonlyMap<Conc
  * Everything PerfLens derives from a scrape and its predecessor. Rates need two scrapes, so on the
  * first round only gauges (pool sizes, cache sizes, memory) are filled in.
  */
-export function deriveMetrics(prev: IndexedScrape | undefined, cur: IndexedScrape, resolved: ReadonlyMap<Concept, ResolvedMapping>, opts: DerivedOptions = {}): DerivedMetrics {
+export function deriveMetrics(
+  prev: IndexedScrape | undefined,
+  cur: IndexedScrape,
+  resolved: ReadonlyMap<Concept, ResolvedMapping>,
+  opts: DerivedOptions = {},
+): DerivedMetrics {
   const seconds = prev && cur.time > prev.time ? (cur.time - prev.time) / 1000 : undefined;
   const histograms: HistogramDelta[] = [];
   const out: DerivedMetrics = {};
   if (prev && seconds) {
     out.intervalSeconds = seconds;
-    const http = deriveHttp(prev, cur, resolved, seconds, opts.isError ?? defaultIsError, histograms, opts.maxRoutes ?? DEFAULT_MAX_ROUTES);
+    const http = deriveHttp(
+      prev,
+      cur,
+      resolved,
+      seconds,
+      opts.isError ?? defaultIsError,
+      histograms,
+      opts.maxRoutes ?? DEFAULT_MAX_ROUTES,
+    );
     if (http?.foldedRoutes !== undefined) out.foldedRoutes = http.foldedRoutes;
     if (http) delete http.foldedRoutes;
     out.http = http;

@@ -6,9 +6,27 @@ import type { CacheStats, HistogramDelta, PoolStats, QueryStats } from '../sessi
 import type { Concept, ResolvedMapping } from './presets';
 import type { DerivedMetrics } from './derived';
 import type { IndexedScrape, LatencyAgg } from './derivedSeries';
-import { QUERY_LABELS, accumulate, dropUndefined, gaugeByName, histogramDelta, histogramDeltas, increaseByName, label, latencyByName, summarize, toMsFactor } from './derivedSeries';
+import {
+  QUERY_LABELS,
+  accumulate,
+  dropUndefined,
+  gaugeByName,
+  histogramDelta,
+  histogramDeltas,
+  increaseByName,
+  label,
+  latencyByName,
+  summarize,
+  toMsFactor,
+} from './derivedSeries';
 
-export function derivePools(prev: IndexedScrape | undefined, cur: IndexedScrape, r: ReadonlyMap<Concept, ResolvedMapping>, seconds: number | undefined, histograms: HistogramDelta[]): PoolStats[] | undefined {
+export function derivePools(
+  prev: IndexedScrape | undefined,
+  cur: IndexedScrape,
+  r: ReadonlyMap<Concept, ResolvedMapping>,
+  seconds: number | undefined,
+  histograms: HistogramDelta[],
+): PoolStats[] | undefined {
   const m = (c: Concept) => r.get(c)?.mapping;
   const gauges = {
     size: gaugeByName(cur.index, m('poolSize')),
@@ -24,7 +42,9 @@ export function derivePools(prev: IndexedScrape | undefined, cur: IndexedScrape,
   const wait = withRates ? latencyByName(prev.index, cur.index, m('poolWait')) : new Map<string, LatencyAgg>();
   const hold = withRates ? latencyByName(prev.index, cur.index, m('poolHold')) : new Map<string, LatencyAgg>();
   const waitCount = withRates ? increaseByName(prev.index, cur.index, m('poolWaitCount')) : new Map<string, number>();
-  const waitSeconds = withRates ? increaseByName(prev.index, cur.index, m('poolWaitSecondsTotal')) : new Map<string, number>();
+  const waitSeconds = withRates
+    ? increaseByName(prev.index, cur.index, m('poolWaitSecondsTotal'))
+    : new Map<string, number>();
   for (const mm of [acquires, wait, hold, waitCount]) for (const n of mm.keys()) names.add(n);
   if (names.size === 0) return undefined;
   const waitFactor = m('poolWait') ? toMsFactor(m('poolWait')!) : 1000;
@@ -43,7 +63,8 @@ export function derivePools(prev: IndexedScrape | undefined, cur: IndexedScrape,
       active: gauges.active.get(name),
       idle: gauges.idle.get(name),
       pending: gauges.pending.get(name),
-      acquireRate: acq !== undefined && seconds ? acq / seconds : wc !== undefined && seconds ? wc / seconds : undefined,
+      acquireRate:
+        acq !== undefined && seconds ? acq / seconds : wc !== undefined && seconds ? wc / seconds : undefined,
       acquireWaitP95Ms: w.p95Ms,
       acquireWaitAvgMs: w.avgMs ?? goAvg,
       holdTimeMs: summarize(hold.get(name), holdFactor).avgMs,
@@ -51,7 +72,12 @@ export function derivePools(prev: IndexedScrape | undefined, cur: IndexedScrape,
   });
 }
 
-export function deriveCaches(prev: IndexedScrape | undefined, cur: IndexedScrape, r: ReadonlyMap<Concept, ResolvedMapping>, seconds: number | undefined): CacheStats[] | undefined {
+export function deriveCaches(
+  prev: IndexedScrape | undefined,
+  cur: IndexedScrape,
+  r: ReadonlyMap<Concept, ResolvedMapping>,
+  seconds: number | undefined,
+): CacheStats[] | undefined {
   const m = (c: Concept) => r.get(c)?.mapping;
   const size = gaugeByName(cur.index, m('cacheSize'));
   const maxSize = gaugeByName(cur.index, m('cacheMaxSize'));
@@ -62,7 +88,8 @@ export function deriveCaches(prev: IndexedScrape | undefined, cur: IndexedScrape
   const misses = withRates ? increaseByName(prev.index, cur.index, m('cacheMisses')) : new Map<string, number>();
   const evictions = withRates ? increaseByName(prev.index, cur.index, m('cacheEvictions')) : new Map<string, number>();
   const names = new Set<string>();
-  for (const mm of [size, maxSize, memory, memoryLimit, hits, misses, evictions]) for (const n of mm.keys()) names.add(n);
+  for (const mm of [size, maxSize, memory, memoryLimit, hits, misses, evictions])
+    for (const n of mm.keys()) names.add(n);
   // A cache reported only by an unlabelled gauge while others are named is the same cache set; skip the blank.
   if (names.size > 1) names.delete('');
   if (names.size === 0) return undefined;
@@ -85,7 +112,13 @@ export function deriveCaches(prev: IndexedScrape | undefined, cur: IndexedScrape
   });
 }
 
-export function deriveQueries(prev: IndexedScrape, cur: IndexedScrape, r: ReadonlyMap<Concept, ResolvedMapping>, seconds: number, histograms: HistogramDelta[]): QueryStats[] | undefined {
+export function deriveQueries(
+  prev: IndexedScrape,
+  cur: IndexedScrape,
+  r: ReadonlyMap<Concept, ResolvedMapping>,
+  seconds: number,
+  histograms: HistogramDelta[],
+): QueryStats[] | undefined {
   const m = r.get('queryDuration')?.mapping;
   if (!m) return undefined;
   const factor = toMsFactor(m);
@@ -103,12 +136,19 @@ export function deriveQueries(prev: IndexedScrape, cur: IndexedScrape, r: Readon
     const s = summarize(e.agg, factor);
     const hd = histogramDelta('query.duration', e.statement ? { statement: e.statement } : { query }, s, e.agg, factor);
     if (hd) histograms.push(hd);
-    out.push(dropUndefined({ query, statement: e.statement, rate: e.agg.count / seconds, avgMs: s.avgMs, p95Ms: s.p95Ms }));
+    out.push(
+      dropUndefined({ query, statement: e.statement, rate: e.agg.count / seconds, avgMs: s.avgMs, p95Ms: s.p95Ms }),
+    );
   }
   return out.sort((a, b) => b.rate - a.rate || a.query.localeCompare(b.query));
 }
 
-export function deriveProcess(prev: IndexedScrape | undefined, cur: IndexedScrape, r: ReadonlyMap<Concept, ResolvedMapping>, seconds: number | undefined): Pick<DerivedMetrics, 'processCpuPercent' | 'processRssBytes' | 'heapUsedBytes'> {
+export function deriveProcess(
+  prev: IndexedScrape | undefined,
+  cur: IndexedScrape,
+  r: ReadonlyMap<Concept, ResolvedMapping>,
+  seconds: number | undefined,
+): Pick<DerivedMetrics, 'processCpuPercent' | 'processRssBytes' | 'heapUsedBytes'> {
   const out: Pick<DerivedMetrics, 'processCpuPercent' | 'processRssBytes' | 'heapUsedBytes'> = {};
   const cpu = r.get('processCpu')?.mapping;
   if (cpu?.shape === 'gauge') {
@@ -124,4 +164,3 @@ export function deriveProcess(prev: IndexedScrape | undefined, cur: IndexedScrap
   if (heap) out.heapUsedBytes = [...gaugeByName(cur.index, heap).values()].reduce((a, b) => a + b, 0);
   return out;
 }
-

@@ -83,7 +83,8 @@ export function histogramSeries(index: SampleIndex, m: MetricMapping): Map<strin
     return hs;
   };
   if (m.shape === 'histogram') {
-    for (const b of samplesFor(index, m, '_bucket')) get(b.labels, true).buckets.push({ le: parseLe(b.labels.le), count: b.value });
+    for (const b of samplesFor(index, m, '_bucket'))
+      get(b.labels, true).buckets.push({ le: parseLe(b.labels.le), count: b.value });
   }
   for (const x of samplesFor(index, m, '_sum')) get(x.labels, false).sum = x.value;
   for (const x of samplesFor(index, m, '_count')) get(x.labels, false).count = x.value;
@@ -156,7 +157,13 @@ export function dropUndefined<T extends object>(o: T): T {
   return o;
 }
 
-export function histogramDelta(series: string, labels: Record<string, string>, s: LatencySummary, a: LatencyAgg | undefined, factor: number): HistogramDelta | undefined {
+export function histogramDelta(
+  series: string,
+  labels: Record<string, string>,
+  s: LatencySummary,
+  a: LatencyAgg | undefined,
+  factor: number,
+): HistogramDelta | undefined {
   if (!a || s.buckets.length === 0) return undefined;
   return { series, labels, buckets: s.buckets, sumMs: a.sum * factor, count: a.count };
 }
@@ -182,7 +189,11 @@ export function increaseByName(prev: SampleIndex, cur: SampleIndex, m: MetricMap
   return out;
 }
 
-export function latencyByName(prev: SampleIndex, cur: SampleIndex, m: MetricMapping | undefined): Map<string, LatencyAgg> {
+export function latencyByName(
+  prev: SampleIndex,
+  cur: SampleIndex,
+  m: MetricMapping | undefined,
+): Map<string, LatencyAgg> {
   const out = new Map<string, LatencyAgg>();
   if (!m) return out;
   for (const d of histogramDeltas(prev, cur, m)) {
@@ -191,4 +202,3 @@ export function latencyByName(prev: SampleIndex, cur: SampleIndex, m: MetricMapp
   }
   return out;
 }
-

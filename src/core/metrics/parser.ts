@@ -59,7 +59,8 @@ function detectCheaply(text: string, contentType?: string): ExpositionFormat | u
   if (ct.startsWith('text/plain')) return 'prometheus';
   let end = text.length;
   while (end > 0 && isWhitespace(text.charCodeAt(end - 1))) end--;
-  if (end >= 5 && text.startsWith('# EOF', end - 5) && (end === 5 || text.charCodeAt(end - 6) === 10)) return 'openmetrics';
+  if (end >= 5 && text.startsWith('# EOF', end - 5) && (end === 5 || text.charCodeAt(end - 6) === 10))
+    return 'openmetrics';
   return undefined;
 }
 
@@ -74,7 +75,8 @@ export function parseExposition(input: string | Buffer, opts: ParseOptions = {})
   let text = typeof input === 'string' ? input : decodeUtf8(input, log);
   // A byte-order mark is no part of the first line (some Windows tools write one).
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const explicit = opts.format === undefined || opts.format === 'auto' ? detectCheaply(text, opts.contentType) : opts.format;
+  const explicit =
+    opts.format === undefined || opts.format === 'auto' ? detectCheaply(text, opts.contentType) : opts.format;
   const format = explicit ?? 'prometheus';
   if (looksLikeHtml(text)) {
     log.skip(1, 'the body is an HTML page, not a metrics exposition (a login or error page on the metrics URL?)');
@@ -92,7 +94,9 @@ export function parseExposition(input: string | Buffer, opts: ParseOptions = {})
   const asOpenMetrics = new ProblemLog(false);
   asOpenMetrics.problems.push(...prelude);
   const omFamilies = parseOpenMetricsText(text, asOpenMetrics);
-  return asOpenMetrics.skippedLines < log.skippedLines ? finish('openmetrics', omFamilies, asOpenMetrics) : finish(format, families, log);
+  return asOpenMetrics.skippedLines < log.skippedLines
+    ? finish('openmetrics', omFamilies, asOpenMetrics)
+    : finish(format, families, log);
 }
 
 /** Problems are found in reading order, mostly; a histogram's are known at its end: list them by line. */
@@ -109,7 +113,9 @@ export function formatValue(n: number): number | 'NaN' | '+Inf' | '-Inf' {
 }
 
 function decodeUtf8(bytes: Buffer, log: ProblemLog): string {
-  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from((bytes as Uint8Array).buffer, (bytes as Uint8Array).byteOffset, (bytes as Uint8Array).byteLength);
+  const buf = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from((bytes as Uint8Array).buffer, (bytes as Uint8Array).byteOffset, (bytes as Uint8Array).byteLength);
   const text = buf.toString('utf8');
   if (!isUtf8(buf)) {
     const at = text.indexOf('\uFFFD');

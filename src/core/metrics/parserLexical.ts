@@ -38,7 +38,10 @@ for (let c = 0; c < 128; c++) {
 }
 
 /** Exact powers of ten: a mantissa below 2^53 times or over one of these rounds correctly. */
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+  1e21, 1e22,
+];
 
 /** What a number token may be. */
 export const NUMBER_VALUE = 0; // any float, ±Inf, NaN
@@ -112,7 +115,10 @@ export function scanQuotedName(t: string, start: number, end: number, what: stri
     }
     if (c !== BACKSLASH) continue;
     const replacement = i + 1 < end ? escapedChar(t.charCodeAt(i + 1)) : undefined;
-    if (replacement === undefined) throw new LineSyntaxError(`invalid escape sequence "${t.slice(i, i + 2)}" in a quoted ${what} (only \\\\, \\" and \\n are allowed)`);
+    if (replacement === undefined)
+      throw new LineSyntaxError(
+        `invalid escape sequence "${t.slice(i, i + 2)}" in a quoted ${what} (only \\\\, \\" and \\n are allowed)`,
+      );
     name += t.slice(from, i) + replacement;
     from = i + 2;
     i++;

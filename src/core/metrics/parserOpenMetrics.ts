@@ -31,7 +31,16 @@ const SUFFIXES: Record<MetricType, readonly string[]> = {
 /** How many sample names the route cache remembers per family (x_bucket, x_count, x_sum, x_created). */
 const ROUTES = 4;
 
-const OPENMETRICS_TYPES = new Set<string>(['counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset', 'unknown']);
+const OPENMETRICS_TYPES = new Set<string>([
+  'counter',
+  'gauge',
+  'histogram',
+  'gaugehistogram',
+  'summary',
+  'info',
+  'stateset',
+  'unknown',
+]);
 
 /** One histogram or gauge histogram MetricPoint being read: checked when it ends. */
 interface HistogramPoint {
@@ -130,35 +139,52 @@ class OpenMetricsReader {
 
   private readMetadata(start: number, end: number): void {
     const t = this.text;
-    const kind = t.startsWith('# HELP ', start) ? 'HELP' : t.startsWith('# TYPE ', start) ? 'TYPE' : t.startsWith('# UNIT ', start) ? 'UNIT' : undefined;
-    if (kind === undefined) throw new LineSyntaxError('comment lines other than "# HELP", "# TYPE", "# UNIT" and "# EOF" are not allowed in OpenMetrics');
+    const kind = t.startsWith('# HELP ', start)
+      ? 'HELP'
+      : t.startsWith('# TYPE ', start)
+        ? 'TYPE'
+        : t.startsWith('# UNIT ', start)
+          ? 'UNIT'
+          : undefined;
+    if (kind === undefined)
+      throw new LineSyntaxError(
+        'comment lines other than "# HELP", "# TYPE", "# UNIT" and "# EOF" are not allowed in OpenMetrics',
+      );
     const nameStart = start + 7;
     let i = nameStart;
     while (i < end && t.charCodeAt(i) !== 32) i++;
     const name = t.slice(nameStart, i);
-    if (!isMetricName(name)) throw new LineSyntaxError(name ? `invalid metric name "${name}" in ${kind}` : `${kind} without a metric name`);
-    if (i >= end) throw new LineSyntaxError(`${kind} line for "${name}" needs a space and a ${kind === 'HELP' ? 'text' : kind === 'TYPE' ? 'type' : 'unit'}`);
+    if (!isMetricName(name))
+      throw new LineSyntaxError(name ? `invalid metric name "${name}" in ${kind}` : `${kind} without a metric name`);
+    if (i >= end)
+      throw new LineSyntaxError(
+        `${kind} line for "${name}" needs a space and a ${kind === 'HELP' ? 'text' : kind === 'TYPE' ? 'type' : 'unit'}`,
+      );
     const rest = t.slice(i + 1, end);
     // Checks that need no family come first, so a rejected line leaves no family behind.
     if (kind === 'TYPE' && !OPENMETRICS_TYPES.has(rest)) throw new LineSyntaxError(`unknown metric type "${rest}"`);
-    if (kind === 'UNIT' && rest.length > 0 && !name.endsWith('_' + rest)) throw new LineSyntaxError(`metric name "${name}" must end with "_${rest}" to have unit "${rest}"`);
+    if (kind === 'UNIT' && rest.length > 0 && !name.endsWith('_' + rest))
+      throw new LineSyntaxError(`metric name "${name}" must end with "_${rest}" to have unit "${rest}"`);
     const state = this.familyForMetadata(name, kind);
     if (kind === 'HELP') {
       state.helped = true;
       state.family.help = rest.indexOf('\\') >= 0 ? unescapeText(rest, 0, rest.length) : rest;
     } else if (kind === 'TYPE') {
       const type = rest as MetricType;
-      if (state.united && state.family.unit && (type === 'info' || type === 'stateset')) throw new LineSyntaxError(`${type === 'info' ? 'an info' : 'a stateset'} cannot have a unit`);
+      if (state.united && state.family.unit && (type === 'info' || type === 'stateset'))
+        throw new LineSyntaxError(`${type === 'info' ? 'an info' : 'a stateset'} cannot have a unit`);
       for (const suffix of SUFFIXES[type]) {
         const owner = this.claimed.get(name + suffix);
-        if (owner && owner !== state) throw new LineSyntaxError(`"${name}" as a ${type} clashes with metric family "${owner.family.name}"`);
+        if (owner && owner !== state)
+          throw new LineSyntaxError(`"${name}" as a ${type} clashes with metric family "${owner.family.name}"`);
       }
       for (const suffix of SUFFIXES[type]) this.claimed.set(name + suffix, state);
       state.typed = true;
       state.family.type = type;
     } else {
       const type = state.family.type;
-      if (rest.length > 0 && (type === 'info' || type === 'stateset')) throw new LineSyntaxError(`${type === 'info' ? 'an info' : 'a stateset'} cannot have a unit`);
+      if (rest.length > 0 && (type === 'info' || type === 'stateset'))
+        throw new LineSyntaxError(`${type === 'info' ? 'an info' : 'a stateset'} cannot have a unit`);
       state.united = true;
       state.family.unit = rest;
     }
@@ -168,13 +194,22 @@ class OpenMetricsReader {
     const current = this.current;
     if (current && current.family.name === name) {
       if (current.family.samples.length > 0) throw new LineSyntaxError(`${kind} for "${name}" after its samples`);
-      if ((kind === 'HELP' && current.helped) || (kind === 'TYPE' && current.typed) || (kind === 'UNIT' && current.united)) {
+      if (
+        (kind === 'HELP' && current.helped) ||
+        (kind === 'TYPE' && current.typed) ||
+        (kind === 'UNIT' && current.united)
+      ) {
         throw new LineSyntaxError(`second ${kind} line for "${name}"`);
       }
       return current;
     }
     const owner = this.claimed.get(name);
-    if (owner) throw new LineSyntaxError(owner.family.name === name ? `metric family "${name}" appears twice` : `"${name}" clashes with metric family "${owner.family.name}"`);
+    if (owner)
+      throw new LineSyntaxError(
+        owner.family.name === name
+          ? `metric family "${name}" appears twice`
+          : `"${name}" clashes with metric family "${owner.family.name}"`,
+      );
     return this.startFamily(name);
   }
 
@@ -270,20 +305,25 @@ class OpenMetricsReader {
     let le = 0;
     if (isBucket) {
       le = numericLabel(labels, 'le', 'histogram bucket');
-      if (Number.isNaN(le) || (le === -Infinity) || (le === Infinity && labels.le !== '+Inf')) throw new LineSyntaxError(`invalid "le" label "${labels.le}"`);
+      if (Number.isNaN(le) || le === -Infinity || (le === Infinity && labels.le !== '+Inf'))
+        throw new LineSyntaxError(`invalid "le" label "${labels.le}"`);
       groupExcept = 'le';
     } else if (type === 'summary' && suffix === '') {
       const q = numericLabel(labels, 'quantile', 'summary quantile');
       if (!(q >= 0 && q <= 1)) throw new LineSyntaxError(`quantile "${labels.quantile}" is not between 0 and 1`);
       groupExcept = 'quantile';
     } else if (type === 'stateset') {
-      if (!Object.hasOwn(labels, family.name)) throw new LineSyntaxError(`stateset sample without its state label "${family.name}"`);
+      if (!Object.hasOwn(labels, family.name))
+        throw new LineSyntaxError(`stateset sample without its state label "${family.name}"`);
       groupExcept = family.name;
     }
     family.samples.push(sample);
     this.checkValue(family, suffix, sample);
     if (sample.exemplar && !(isBucket || (type === 'counter' && suffix === '_total'))) {
-      this.log.warn(this.lineNo, `exemplars are only allowed on counter _total and histogram _bucket samples, not on "${sample.name}"`);
+      this.log.warn(
+        this.lineNo,
+        `exemplars are only allowed on counter _total and histogram _bucket samples, not on "${sample.name}"`,
+      );
     }
     this.trackGroup(state, sample, groupExcept, isBucket ? le : undefined);
     if (type === 'histogram' || type === 'gaugehistogram') this.trackHistogram(state, suffix, value, le);
@@ -301,8 +341,15 @@ class OpenMetricsReader {
       if (v < 0) rule = 'a quantile value must not be negative';
     } else if (type === 'gaugehistogram' && suffix === '_gsum') {
       if (Number.isNaN(v)) rule = 'a _gsum must not be NaN';
-    } else if (suffix === '_total' || suffix === '_bucket' || suffix === '_count' || suffix === '_gcount' || (suffix === '_sum' && type !== 'unknown')) {
-      if (Number.isNaN(v) || v < 0) rule = `"${sample.name}" must not be NaN or negative (totals, counts, sums and buckets only count up)`;
+    } else if (
+      suffix === '_total' ||
+      suffix === '_bucket' ||
+      suffix === '_count' ||
+      suffix === '_gcount' ||
+      (suffix === '_sum' && type !== 'unknown')
+    ) {
+      if (Number.isNaN(v) || v < 0)
+        rule = `"${sample.name}" must not be NaN or negative (totals, counts, sums and buckets only count up)`;
     }
     if (rule !== undefined) this.log.warn(this.lineNo, `${rule} (got ${v})`);
   }
@@ -324,7 +371,8 @@ class OpenMetricsReader {
         state.seriesTimestamps.clear();
         state.bucketTimestamps.clear();
       }
-      if (state.closedGroups.has(group)) this.log.warn(this.lineNo, `samples of "${state.family.name}{${group}}" are not contiguous`);
+      if (state.closedGroups.has(group))
+        this.log.warn(this.lineNo, `samples of "${state.family.name}{${group}}" are not contiguous`);
       state.group = group;
     }
     state.groupLabels = labels;
@@ -341,7 +389,8 @@ class OpenMetricsReader {
     }
     if (seen !== undefined) {
       const shown = `${sample.name}{${labelsKey(labels)}}`;
-      if (seen === null || ts === null) this.log.warn(this.lineNo, `series ${shown} appears more than once without timestamps on every sample`);
+      if (seen === null || ts === null)
+        this.log.warn(this.lineNo, `series ${shown} appears more than once without timestamps on every sample`);
       else if (ts < seen) this.log.warn(this.lineNo, `timestamps of series ${shown} go backwards`);
     }
     if (le !== undefined) state.bucketTimestamps.set(le, ts);
@@ -353,13 +402,23 @@ class OpenMetricsReader {
   private trackHistogram(state: FamilyState, suffix: string, value: number, le: number): void {
     let p = state.point;
     if (p === undefined) {
-      p = { line: this.lineNo, lastLe: -Infinity, lastBucket: 0, infBucket: undefined, negativeBuckets: false, count: undefined, sum: undefined };
+      p = {
+        line: this.lineNo,
+        lastLe: -Infinity,
+        lastBucket: 0,
+        infBucket: undefined,
+        negativeBuckets: false,
+        count: undefined,
+        sum: undefined,
+      };
       state.point = p;
     }
     const name = state.family.name;
     if (suffix === '_bucket') {
-      if (le <= p.lastLe) this.log.warn(this.lineNo, `buckets of "${name}" must be in increasing "le" order without repeats`);
-      else if (value < p.lastBucket) this.log.warn(this.lineNo, `bucket counts of "${name}" must not decrease as "le" grows`);
+      if (le <= p.lastLe)
+        this.log.warn(this.lineNo, `buckets of "${name}" must be in increasing "le" order without repeats`);
+      else if (value < p.lastBucket)
+        this.log.warn(this.lineNo, `bucket counts of "${name}" must not decrease as "le" grows`);
       p.lastLe = le;
       p.lastBucket = value;
       if (le < 0) p.negativeBuckets = true;
@@ -381,11 +440,14 @@ class OpenMetricsReader {
     const kind = gauge ? 'gauge histogram' : 'histogram';
     const warn = (reason: string): void => this.log.warn(p.line, reason);
     if (p.infBucket === undefined) warn(`${kind} "${name}" has no +Inf bucket`);
-    else if (p.count !== undefined && p.count !== p.infBucket) warn(`${name}${count} (${p.count}) differs from its +Inf bucket (${p.infBucket})`);
+    else if (p.count !== undefined && p.count !== p.infBucket)
+      warn(`${name}${count} (${p.count}) differs from its +Inf bucket (${p.infBucket})`);
     if (p.count !== undefined && p.sum === undefined) warn(`${kind} "${name}" has ${count} without ${sum}`);
     if (p.sum !== undefined && p.count === undefined) warn(`${kind} "${name}" has ${sum} without ${count}`);
-    if (!gauge && p.negativeBuckets && p.sum !== undefined) warn(`histogram "${name}" has negative buckets, so it must not have a _sum`);
-    if (gauge && !p.negativeBuckets && p.sum !== undefined && p.sum < 0) warn(`gauge histogram "${name}" has a negative _gsum but no negative buckets`);
+    if (!gauge && p.negativeBuckets && p.sum !== undefined)
+      warn(`histogram "${name}" has negative buckets, so it must not have a _sum`);
+    if (gauge && !p.negativeBuckets && p.sum !== undefined && p.sum < 0)
+      warn(`gauge histogram "${name}" has a negative _gsum but no negative buckets`);
   }
 
   private finishFamily(state: FamilyState): void {
@@ -394,7 +456,12 @@ class OpenMetricsReader {
 }
 
 /** Whether two label sets are equal once each leaves out its `except` label. */
-function sameGroup(a: Record<string, string>, exceptA: string | undefined, b: Record<string, string>, exceptB: string | undefined): boolean {
+function sameGroup(
+  a: Record<string, string>,
+  exceptA: string | undefined,
+  b: Record<string, string>,
+  exceptB: string | undefined,
+): boolean {
   let n = 0;
   for (const k in b) {
     if (k === exceptB) continue;

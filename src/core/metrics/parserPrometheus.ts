@@ -62,7 +62,9 @@ class PrometheusReader {
    * families and their types, so it stays right until the next HELP/TYPE line.
    */
   private readonly routeNames: string[] = new Array<string>(ROUTES).fill('');
-  private readonly routeStates: (FamilyState | undefined)[] = new Array<FamilyState | undefined>(ROUTES).fill(undefined);
+  private readonly routeStates: (FamilyState | undefined)[] = new Array<FamilyState | undefined>(ROUTES).fill(
+    undefined,
+  );
   private readonly routeRoles: number[] = new Array<number>(ROUTES).fill(ROLE_PLAIN);
   private routeNext = 0;
   private warnedExemplar = false;
@@ -92,7 +94,8 @@ class PrometheusReader {
       while (start < end && isBlank(text.charCodeAt(start))) start++;
       // Prometheus's parser reads a CR as part of the line (a comment may hold one); a lenient
       // read takes CRLF for a line end.
-      if (crlf && this.log.strict && text.charCodeAt(start) !== 35) this.log.skip(lineNo, 'the line ends in CRLF: Prometheus text lines end in LF only');
+      if (crlf && this.log.strict && text.charCodeAt(start) !== 35)
+        this.log.skip(lineNo, 'the line ends in CRLF: Prometheus text lines end in LF only');
       if (start === end) continue;
       try {
         if (text.charCodeAt(start) === 35) this.readComment(start, end);
@@ -103,7 +106,8 @@ class PrometheusReader {
       }
       // Prometheus's parser takes a last line with no newline for a cut-off body; a lenient
       // read keeps it.
-      if (next > length && this.log.strict) this.log.skip(lineNo, 'the last line does not end with a newline (was the body cut off?)');
+      if (next > length && this.log.strict)
+        this.log.skip(lineNo, 'the last line does not end with a newline (was the body cut off?)');
     }
     return this.families;
   }
@@ -132,7 +136,10 @@ class PrometheusReader {
    * when the line is well formed. Its OpenMetrics rules (the name ends in the unit) do not apply.
    */
   private readUnitComment(start: number, end: number): void {
-    const [name, unit, ...rest] = this.text.slice(start, end).trim().split(/[ \t]+/);
+    const [name, unit, ...rest] = this.text
+      .slice(start, end)
+      .trim()
+      .split(/[ \t]+/);
     if (!name || !unit || rest.length > 0 || !isMetricName(name)) return;
     this.routeNames.fill('');
     this.familyNamed(name).family.unit ??= unit;
@@ -142,7 +149,10 @@ class PrometheusReader {
     const sample = this.scanner.scanSample(start, end);
     if (sample.exemplar !== undefined && !this.warnedExemplar) {
       this.warnedExemplar = true;
-      this.log.warn(lineNo, 'exemplars are not part of Prometheus text 0.0.4 (an OpenMetrics body served as text/plain?)');
+      this.log.warn(
+        lineNo,
+        'exemplars are not part of Prometheus text 0.0.4 (an OpenMetrics body served as text/plain?)',
+      );
     }
     const name = sample.name;
     const names = this.routeNames;
@@ -157,11 +167,18 @@ class PrometheusReader {
     const family = this.routeStates[r]!.family;
     if (role === ROLE_BUCKET) {
       checkNumericLabel(sample.labels, 'le', 'histogram bucket');
-      if (sample.value < 0) this.log.warn(lineNo, `negative bucket count ${sample.value} in histogram "${family.name}" (counts of observations cannot be negative)`);
+      if (sample.value < 0)
+        this.log.warn(
+          lineNo,
+          `negative bucket count ${sample.value} in histogram "${family.name}" (counts of observations cannot be negative)`,
+        );
     } else if (role === ROLE_QUANTILE) {
       checkNumericLabel(sample.labels, 'quantile', 'summary quantile');
     } else if (role === ROLE_HISTOGRAM_COUNT && sample.value < 0) {
-      this.log.warn(lineNo, `negative count ${sample.value} in histogram "${family.name}" (counts of observations cannot be negative)`);
+      this.log.warn(
+        lineNo,
+        `negative count ${sample.value} in histogram "${family.name}" (counts of observations cannot be negative)`,
+      );
     }
     family.samples.push(sample);
   }
@@ -209,7 +226,8 @@ class PrometheusReader {
 const PART_SUFFIXES = ['_bucket', '_count', '_sum', '_total', '_created'];
 
 function isPartOf(suffix: string, type: MetricType): boolean {
-  if (type === 'histogram' || type === 'gaugehistogram') return suffix === '_bucket' || suffix === '_count' || suffix === '_sum' || suffix === '_created';
+  if (type === 'histogram' || type === 'gaugehistogram')
+    return suffix === '_bucket' || suffix === '_count' || suffix === '_sum' || suffix === '_created';
   if (type === 'summary') return suffix === '_count' || suffix === '_sum' || suffix === '_created';
   if (type === 'counter') return suffix === '_total' || suffix === '_created';
   return false;
@@ -259,7 +277,8 @@ function parseComment(t: string, start: number, end: number, strict: boolean): M
     while (tokenEnd < end && !isBlank(t.charCodeAt(tokenEnd))) tokenEnd++;
     throw new LineSyntaxError(`invalid metric name "${t.slice(nameStart, tokenEnd)}" in ${kind}`);
   }
-  if (t.charCodeAt(nameStart) !== QUOTE_CHAR && !isMetricName(name)) throw new LineSyntaxError(`invalid metric name "${name}" in ${kind}`);
+  if (t.charCodeAt(nameStart) !== QUOTE_CHAR && !isMetricName(name))
+    throw new LineSyntaxError(`invalid metric name "${name}" in ${kind}`);
   while (i < end && isBlank(t.charCodeAt(i))) i++;
   if (i === end) return undefined;
   if (kind === 'HELP') return { kind, name, text: unescapeHelp(t, i, end, strict) };
@@ -267,7 +286,8 @@ function parseComment(t: string, start: number, end: number, strict: boolean): M
   while (typeEnd > i && isBlank(t.charCodeAt(typeEnd - 1))) typeEnd--;
   const word = t.slice(i, typeEnd);
   const type = PROMETHEUS_TYPES.get(word.toLowerCase());
-  if (type === undefined) throw new LineSyntaxError(`unknown metric type "${word}" (expected counter, gauge, histogram, summary or untyped)`);
+  if (type === undefined)
+    throw new LineSyntaxError(`unknown metric type "${word}" (expected counter, gauge, histogram, summary or untyped)`);
   if (strict && typeEnd < end) throw new LineSyntaxError(`blanks after the metric type "${word}"`);
   return { kind, name, text: '', type };
 }
@@ -290,7 +310,10 @@ function unescapeHelp(t: string, start: number, end: number, strict: boolean): s
   for (let i = raw.indexOf('\\'); i >= 0; i = raw.indexOf('\\', i)) {
     const replacement = i + 1 < raw.length ? escapedChar(raw.charCodeAt(i + 1)) : undefined;
     if (replacement === undefined) {
-      if (strict) throw new LineSyntaxError(`invalid escape sequence "${raw.slice(i, i + 2)}" in HELP text (only \\\\, \\" and \\n are allowed)`);
+      if (strict)
+        throw new LineSyntaxError(
+          `invalid escape sequence "${raw.slice(i, i + 2)}" in HELP text (only \\\\, \\" and \\n are allowed)`,
+        );
       i++;
       continue;
     }

@@ -13,8 +13,28 @@ import type { NumberKind } from './parserLexical';
 // Local bindings, not live imports: a module loaded as CommonJS (tsx, the tests, the benchmark)
 // reads each imported name through a getter, which costs dearly inside per-character loops.
 const {
-  BACKSLASH, CLOSE_BRACE, COMMA, EQUALS, HASH, LABEL_PART, LABEL_START, METRIC_PART, METRIC_START, NAME_CLASS, NUMBER_INTEGER, NUMBER_REAL,
-  NUMBER_VALUE, OPEN_BRACE, QUOTE, SPACE, TAB, codePointLength, escapedChar, parseNumberToken, scanQuotedName, unescapeText,
+  BACKSLASH,
+  CLOSE_BRACE,
+  COMMA,
+  EQUALS,
+  HASH,
+  LABEL_PART,
+  LABEL_START,
+  METRIC_PART,
+  METRIC_START,
+  NAME_CLASS,
+  NUMBER_INTEGER,
+  NUMBER_REAL,
+  NUMBER_VALUE,
+  OPEN_BRACE,
+  QUOTE,
+  SPACE,
+  TAB,
+  codePointLength,
+  escapedChar,
+  parseNumberToken,
+  scanQuotedName,
+  unescapeText,
 } = lexical;
 
 /** How many distinct sample names the scanner remembers (x, x_bucket, x_sum, x_count). */
@@ -130,7 +150,8 @@ export class SampleScanner {
         this.nameInBraces = false;
       }
       name = this.bracedName;
-      if (name === undefined) throw new LineSyntaxError('invalid metric name: the braces hold labels but no metric name');
+      if (name === undefined)
+        throw new LineSyntaxError('invalid metric name: the braces hold labels but no metric name');
     }
     this.skipBlanks();
     return this.scanRest(name, labels);
@@ -162,12 +183,17 @@ export class SampleScanner {
       const timestampStart = this.pos;
       sample.timestamp = this.scanNumber(NUMBER_INTEGER, 'timestamp');
       if (this.strictText && (sample.timestamp >= 2 ** 63 || sample.timestamp < -(2 ** 63))) {
-        throw new LineSyntaxError(`timestamp ${t.slice(timestampStart, this.pos)} is out of range (a 64-bit count of milliseconds)`);
+        throw new LineSyntaxError(
+          `timestamp ${t.slice(timestampStart, this.pos)} is out of range (a 64-bit count of milliseconds)`,
+        );
       }
       if (this.pos === end) return sample;
       this.skipBlanks();
     }
-    if (this.pos === end && this.strictText) throw new LineSyntaxError('blanks at the end of the sample line (Prometheus text allows none after the value or timestamp)');
+    if (this.pos === end && this.strictText)
+      throw new LineSyntaxError(
+        'blanks at the end of the sample line (Prometheus text allows none after the value or timestamp)',
+      );
     if (this.pos < end) {
       if (t.charCodeAt(this.pos) !== HASH) throw new LineSyntaxError('unexpected text after the timestamp');
       // Not Prometheus text, but what an OpenMetrics body served as text/plain has: the reader
@@ -180,7 +206,10 @@ export class SampleScanner {
   /** An infinite value written as digits (1e400) overflowed: Prometheus rejects it; only "Inf" is infinite. */
   private checkInRange(start: number): void {
     const token = this.text.slice(start, this.pos);
-    if (!/inf/i.test(token)) throw new LineSyntaxError(`value ${token} is out of range (larger than a 64-bit float holds; write +Inf for infinity)`);
+    if (!/inf/i.test(token))
+      throw new LineSyntaxError(
+        `value ${token} is out of range (larger than a 64-bit float holds; write +Inf for infinity)`,
+      );
   }
 
   private peek(): number {
@@ -232,7 +261,8 @@ export class SampleScanner {
     const start = this.pos;
     const end = this.end;
     const first = start < end ? t.charCodeAt(start) : -1;
-    if (first < 0 || first >= 128 || (NAME_CLASS[first]! & startClass) === 0) throw new LineSyntaxError(`expected ${what}`);
+    if (first < 0 || first >= 128 || (NAME_CLASS[first]! & startClass) === 0)
+      throw new LineSyntaxError(`expected ${what}`);
     let i = start + 1;
     while (i < end) {
       const c = t.charCodeAt(i);
@@ -283,7 +313,10 @@ export class SampleScanner {
         if (this.takeBracedName(name)) return labels;
         continue;
       }
-      if (!strictForm && name === '__name__') throw new LineSyntaxError('label name "__name__" is reserved: the metric name goes before the braces (or quoted inside them)');
+      if (!strictForm && name === '__name__')
+        throw new LineSyntaxError(
+          'label name "__name__" is reserved: the metric name goes before the braces (or quoted inside them)',
+        );
       this.pos++;
       if (!strictForm) this.skipBlanks();
       if (this.peek() !== QUOTE) throw new LineSyntaxError(`expected a quoted value for label "${name}"`);
@@ -326,8 +359,10 @@ export class SampleScanner {
    */
   private takeBracedName(name: string): boolean {
     const c = this.peek();
-    if (c !== COMMA && c !== CLOSE_BRACE) throw new LineSyntaxError(`expected "=", "," or "}" after "${name}" inside the braces`);
-    if (this.bracedName !== undefined) throw new LineSyntaxError(`two metric names, "${this.bracedName}" and "${name}", inside the braces`);
+    if (c !== COMMA && c !== CLOSE_BRACE)
+      throw new LineSyntaxError(`expected "=", "," or "}" after "${name}" inside the braces`);
+    if (this.bracedName !== undefined)
+      throw new LineSyntaxError(`two metric names, "${this.bracedName}" and "${name}", inside the braces`);
     this.bracedName = name;
     this.pos++;
     if (c === CLOSE_BRACE) return true;
@@ -351,7 +386,9 @@ export class SampleScanner {
       const c = t.charCodeAt(i);
       if (c === BACKSLASH) {
         if (this.strictText && (i + 1 >= this.end || escapedChar(t.charCodeAt(i + 1)) === undefined)) {
-          throw new LineSyntaxError(`invalid escape sequence "${t.slice(i, i + 2)}" in a label value (only \\\\, \\" and \\n are allowed)`);
+          throw new LineSyntaxError(
+            `invalid escape sequence "${t.slice(i, i + 2)}" in a label value (only \\\\, \\" and \\n are allowed)`,
+          );
         }
         escaped = true;
         i++;
@@ -392,7 +429,9 @@ export class SampleScanner {
       length = 0;
       for (const k in labels) length += codePointLength(k) + codePointLength(labels[k]!);
       if (length > MAX_EXEMPLAR_LABEL_CODE_POINTS) {
-        throw new LineSyntaxError(`exemplar labels are ${length} code points long, over the limit of ${MAX_EXEMPLAR_LABEL_CODE_POINTS}`);
+        throw new LineSyntaxError(
+          `exemplar labels are ${length} code points long, over the limit of ${MAX_EXEMPLAR_LABEL_CODE_POINTS}`,
+        );
       }
     }
     this.expectSpace('a space and a value after the exemplar labels');

@@ -32,9 +32,29 @@ export type Concept =
   | 'heap';
 
 export const CONCEPTS: readonly Concept[] = [
-  'httpRequests', 'httpDuration', 'poolSize', 'poolMax', 'poolActive', 'poolIdle', 'poolPending', 'poolWait',
-  'poolWaitCount', 'poolWaitSecondsTotal', 'poolHold', 'poolAcquires', 'cacheHits', 'cacheMisses', 'cacheEvictions',
-  'cacheSize', 'cacheMaxSize', 'cacheMemory', 'cacheMemoryLimit', 'queryDuration', 'processCpu', 'processRss', 'heap',
+  'httpRequests',
+  'httpDuration',
+  'poolSize',
+  'poolMax',
+  'poolActive',
+  'poolIdle',
+  'poolPending',
+  'poolWait',
+  'poolWaitCount',
+  'poolWaitSecondsTotal',
+  'poolHold',
+  'poolAcquires',
+  'cacheHits',
+  'cacheMisses',
+  'cacheEvictions',
+  'cacheSize',
+  'cacheMaxSize',
+  'cacheMemory',
+  'cacheMemoryLimit',
+  'queryDuration',
+  'processCpu',
+  'processRss',
+  'heap',
 ];
 
 export type MetricShape = 'counter' | 'gauge' | 'histogram' | 'summary';
@@ -70,10 +90,30 @@ export interface Preset {
   mappings: Partial<Record<Concept, MetricMapping[]>>;
 }
 
-const c = (metric: string, labels?: LabelRoles, extra: Partial<MetricMapping> = {}): MetricMapping => ({ metric, shape: 'counter', labels, ...extra });
-const g = (metric: string, labels?: LabelRoles, extra: Partial<MetricMapping> = {}): MetricMapping => ({ metric, shape: 'gauge', labels, ...extra });
-const h = (metric: string, labels?: LabelRoles, extra: Partial<MetricMapping> = {}): MetricMapping => ({ metric, shape: 'histogram', labels, ...extra });
-const s = (metric: string, labels?: LabelRoles, extra: Partial<MetricMapping> = {}): MetricMapping => ({ metric, shape: 'summary', labels, ...extra });
+const c = (metric: string, labels?: LabelRoles, extra: Partial<MetricMapping> = {}): MetricMapping => ({
+  metric,
+  shape: 'counter',
+  labels,
+  ...extra,
+});
+const g = (metric: string, labels?: LabelRoles, extra: Partial<MetricMapping> = {}): MetricMapping => ({
+  metric,
+  shape: 'gauge',
+  labels,
+  ...extra,
+});
+const h = (metric: string, labels?: LabelRoles, extra: Partial<MetricMapping> = {}): MetricMapping => ({
+  metric,
+  shape: 'histogram',
+  labels,
+  ...extra,
+});
+const s = (metric: string, labels?: LabelRoles, extra: Partial<MetricMapping> = {}): MetricMapping => ({
+  metric,
+  shape: 'summary',
+  labels,
+  ...extra,
+});
 
 const nodeProcess = {
   processCpu: [c('process_cpu_seconds_total')],
@@ -98,15 +138,29 @@ const goProcess = {
  */
 function otelHttp(shape: 'counter' | 'histogram'): MetricMapping[] {
   const conventions = [
-    { names: ['http_server_request_duration_seconds', 'http_server_request_duration'], unit: 'seconds', method: 'http_request_method', status: 'http_response_status_code' },
-    { names: ['http_server_duration_milliseconds', 'http_server_duration'], unit: 'milliseconds', method: 'http_method', status: 'http_status_code' },
+    {
+      names: ['http_server_request_duration_seconds', 'http_server_request_duration'],
+      unit: 'seconds',
+      method: 'http_request_method',
+      status: 'http_response_status_code',
+    },
+    {
+      names: ['http_server_duration_milliseconds', 'http_server_duration'],
+      unit: 'milliseconds',
+      method: 'http_method',
+      status: 'http_status_code',
+    },
   ] as const;
   const out: MetricMapping[] = [];
   for (const conv of conventions) {
     for (const name of conv.names) {
       for (const route of ['http_route', undefined]) {
         const labels: LabelRoles = { method: conv.method, ...(route ? { route } : {}) };
-        out.push(shape === 'counter' ? c(`${name}_count`, { ...labels, status: conv.status }, { unit: conv.unit }) : h(name, labels, { unit: conv.unit }));
+        out.push(
+          shape === 'counter'
+            ? c(`${name}_count`, { ...labels, status: conv.status }, { unit: conv.unit })
+            : h(name, labels, { unit: conv.unit }),
+        );
       }
     }
   }
@@ -178,8 +232,14 @@ export const PRESETS: readonly Preset[] = [
       poolActive: [g('hikaricp_connections_active', { name: 'pool' })],
       poolIdle: [g('hikaricp_connections_idle', { name: 'pool' })],
       poolPending: [g('hikaricp_connections_pending', { name: 'pool' })],
-      poolWait: [h('hikaricp_connections_acquire_seconds', { name: 'pool' }), s('hikaricp_connections_acquire_seconds', { name: 'pool' })],
-      poolHold: [h('hikaricp_connections_usage_seconds', { name: 'pool' }), s('hikaricp_connections_usage_seconds', { name: 'pool' })],
+      poolWait: [
+        h('hikaricp_connections_acquire_seconds', { name: 'pool' }),
+        s('hikaricp_connections_acquire_seconds', { name: 'pool' }),
+      ],
+      poolHold: [
+        h('hikaricp_connections_usage_seconds', { name: 'pool' }),
+        s('hikaricp_connections_usage_seconds', { name: 'pool' }),
+      ],
       poolAcquires: [c('hikaricp_connections_acquire_seconds_count', { name: 'pool' })],
       cacheHits: [c('cache_gets_total', { name: 'cache' }, { match: { result: 'hit' } })],
       cacheMisses: [c('cache_gets_total', { name: 'cache' }, { match: { result: 'miss' } })],
@@ -299,18 +359,41 @@ export interface ResolvedMapping {
 export type PresetOverrides = Partial<Record<Concept, string | MetricMapping>>;
 
 const DEFAULT_SHAPE: Record<Concept, MetricShape> = {
-  httpRequests: 'counter', httpDuration: 'histogram', poolSize: 'gauge', poolMax: 'gauge', poolActive: 'gauge',
-  poolIdle: 'gauge', poolPending: 'gauge', poolWait: 'histogram', poolWaitCount: 'counter', poolWaitSecondsTotal: 'counter',
-  poolHold: 'histogram', poolAcquires: 'counter', cacheHits: 'counter', cacheMisses: 'counter', cacheEvictions: 'counter',
-  cacheSize: 'gauge', cacheMaxSize: 'gauge', cacheMemory: 'gauge', cacheMemoryLimit: 'gauge', queryDuration: 'histogram',
-  processCpu: 'counter', processRss: 'gauge', heap: 'gauge',
+  httpRequests: 'counter',
+  httpDuration: 'histogram',
+  poolSize: 'gauge',
+  poolMax: 'gauge',
+  poolActive: 'gauge',
+  poolIdle: 'gauge',
+  poolPending: 'gauge',
+  poolWait: 'histogram',
+  poolWaitCount: 'counter',
+  poolWaitSecondsTotal: 'counter',
+  poolHold: 'histogram',
+  poolAcquires: 'counter',
+  cacheHits: 'counter',
+  cacheMisses: 'counter',
+  cacheEvictions: 'counter',
+  cacheSize: 'gauge',
+  cacheMaxSize: 'gauge',
+  cacheMemory: 'gauge',
+  cacheMemoryLimit: 'gauge',
+  queryDuration: 'histogram',
+  processCpu: 'counter',
+  processRss: 'gauge',
+  heap: 'gauge',
 };
 
 function overrideMapping(concept: Concept, o: string | MetricMapping): MetricMapping[] {
   if (typeof o !== 'string') return [o];
   const shape = DEFAULT_SHAPE[concept];
   // A bare name for a duration may point at a histogram or a summary: accept either.
-  return shape === 'histogram' ? [{ metric: o, shape }, { metric: o, shape: 'summary' }] : [{ metric: o, shape }];
+  return shape === 'histogram'
+    ? [
+        { metric: o, shape },
+        { metric: o, shape: 'summary' },
+      ]
+    : [{ metric: o, shape }];
 }
 
 /**
@@ -364,10 +447,12 @@ export function readableSampleNames(overrides: PresetOverrides = {}): Set<string
   const names = new Set<string>();
   const add = (m: MetricMapping) => {
     const base = m.metric.endsWith('_total') ? m.metric.slice(0, -'_total'.length) : m.metric;
-    for (const n of [base, `${base}_total`, `${base}_bucket`, `${base}_sum`, `${base}_count`, `${base}_count_total`]) names.add(n);
+    for (const n of [base, `${base}_total`, `${base}_bucket`, `${base}_sum`, `${base}_count`, `${base}_count_total`])
+      names.add(n);
   };
   for (const p of PRESETS) for (const list of Object.values(p.mappings)) for (const m of list ?? []) add(m);
-  for (const [concept, o] of Object.entries(overrides) as [Concept, string | MetricMapping][]) for (const m of overrideMapping(concept, o)) add(m);
+  for (const [concept, o] of Object.entries(overrides) as [Concept, string | MetricMapping][])
+    for (const m of overrideMapping(concept, o)) add(m);
   return names;
 }
 

@@ -1,6 +1,7 @@
 /** The parsed exposition model shared by the parser, derived metrics, presets and the CLI. */
 
-export type MetricType = 'counter' | 'gauge' | 'histogram' | 'gaugehistogram' | 'summary' | 'info' | 'stateset' | 'unknown' | 'untyped';
+export type MetricType =
+  'counter' | 'gauge' | 'histogram' | 'gaugehistogram' | 'summary' | 'info' | 'stateset' | 'unknown' | 'untyped';
 
 export type ExpositionFormat = 'prometheus' | 'openmetrics';
 

@@ -131,7 +131,14 @@ export class StackTreeBuilder {
   }
 
   finish(name: string, hasSamples: boolean, durationMs: number | null): Profile {
-    const input: SampledProfileInput = { name, frames: this.frames, tree: this.tree(), lines: [...this.lineMap.values()], hasSamples, durationMs };
+    const input: SampledProfileInput = {
+      name,
+      frames: this.frames,
+      tree: this.tree(),
+      lines: [...this.lineMap.values()],
+      hasSamples,
+      durationMs,
+    };
     return buildSampledProfile(input);
   }
 
@@ -158,7 +165,11 @@ export class StackTreeBuilder {
  * Re-keys a sampled profile's frames (e.g. after source mapping, when two generated positions
  * land on one original function) and merges nodes that became identical.
  */
-export function remapProfile(p: Profile, mapFrame: (f: Frame, index: number) => Frame, mapLine?: (frame: Frame, line: number) => number): Profile {
+export function remapProfile(
+  p: Profile,
+  mapFrame: (f: Frame, index: number) => Frame,
+  mapLine?: (frame: Frame, line: number) => number,
+): Profile {
   if (!p.tree) return p;
   const b = new StackTreeBuilder(p.hasTime);
   const newFrame = p.frames.map((f, i) => b.frameId(mapFrame(f, i)));
@@ -183,7 +194,11 @@ export function mergeProfiles(profiles: Profile[], name: string): Profile {
     for (const l of p.lines) b.addLine(newFrame[l.frame]!, l.line, l.samples, l.timeMs);
     if (p.durationMs !== null) duration = Math.max(duration ?? 0, p.durationMs);
   }
-  return b.finish(name, profiles.every((p) => p.hasSamples), duration);
+  return b.finish(
+    name,
+    profiles.every((p) => p.hasSamples),
+    duration,
+  );
 }
 
 function copyTreeInto(b: StackTreeBuilder, p: Profile, newFrame: number[]): void {

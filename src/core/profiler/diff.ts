@@ -53,7 +53,22 @@ function keyOf(f: FunctionStats): string {
 function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
-  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
   return x >= 0 ? r : 2 - r;
 }
 
@@ -86,7 +101,21 @@ function aggregate(p: Profile, useTime: boolean): Map<string, Aggregate> {
   for (const f of p.functions) {
     const k = keyOf(f);
     let a = out.get(k);
-    if (!a) out.set(k, (a = { name: f.name, file: f.file, line: f.line, selfW: 0, totalW: 0, selfS: 0, totalS: 0, selfMs: p.hasTime ? 0 : null, totalMs: p.hasTime ? 0 : null }));
+    if (!a)
+      out.set(
+        k,
+        (a = {
+          name: f.name,
+          file: f.file,
+          line: f.line,
+          selfW: 0,
+          totalW: 0,
+          selfS: 0,
+          totalS: 0,
+          selfMs: p.hasTime ? 0 : null,
+          totalMs: p.hasTime ? 0 : null,
+        }),
+      );
     a.selfW += (useTime ? f.selfMs : f.selfSamples) ?? 0;
     // Several frames with one key (e.g. two closures) may overlap on a stack; cap at the profile total below.
     a.totalW += (useTime ? f.totalMs : f.totalSamples) ?? 0;
@@ -123,8 +152,8 @@ export function diffProfiles(before: Profile, after: Profile, opts: DiffOptions 
   const sideOf = (x: Aggregate | undefined, total: number, p: Profile): FunctionShare => ({
     selfShare: total > 0 ? Math.min(1, (x?.selfW ?? 0) / total) : 0,
     totalShare: total > 0 ? Math.min(1, (x?.totalW ?? 0) / total) : 0,
-    selfSamples: withSamples ? x?.selfS ?? 0 : null,
-    totalSamples: withSamples ? x?.totalS ?? 0 : null,
+    selfSamples: withSamples ? (x?.selfS ?? 0) : null,
+    totalSamples: withSamples ? (x?.totalS ?? 0) : null,
     selfMs: x ? x.selfMs : p.hasTime ? 0 : null,
     totalMs: x ? x.totalMs : p.hasTime ? 0 : null,
   });
@@ -150,7 +179,18 @@ export function diffProfiles(before: Profile, after: Profile, opts: DiffOptions 
     }
     const delta = useSelf ? selfDelta : totalDelta;
     const significant = Math.abs(delta) >= minChange && (pValue === null || pValue < alpha);
-    functions.push({ name: ref.name, file: ref.file, line: ref.line, before: bs, after: as, selfDelta, totalDelta, z, pValue, significant });
+    functions.push({
+      name: ref.name,
+      file: ref.file,
+      line: ref.line,
+      before: bs,
+      after: as,
+      selfDelta,
+      totalDelta,
+      z,
+      pValue,
+      significant,
+    });
   }
   const moved = (f: FunctionDiff) => (Math.abs(f.selfDelta) >= Math.abs(f.totalDelta) ? f.selfDelta : f.totalDelta);
   functions.sort((p, q) => Math.abs(moved(q)) - Math.abs(moved(p)) || p.name.localeCompare(q.name));

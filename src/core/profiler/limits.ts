@@ -12,7 +12,8 @@ export const DEFAULT_MAX_PROFILE_MB = 256;
 export const MAX_PROFILE_MB = 512;
 const MB = 1024 * 1024;
 
-export const RAISE_PROFILE_LIMIT = 'If it is a real profile, raise the limit: the perflens.profile.maxSizeMb setting in the editor, --max-profile-size on the command line.';
+export const RAISE_PROFILE_LIMIT =
+  'If it is a real profile, raise the limit: the perflens.profile.maxSizeMb setting in the editor, --max-profile-size on the command line.';
 
 export function profileLimitBytes(maxBytes: number | undefined): number {
   return maxBytes !== undefined && maxBytes > 0 ? maxBytes : DEFAULT_MAX_PROFILE_MB * MB;

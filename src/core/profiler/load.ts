@@ -21,7 +21,10 @@ export interface LoadOptions extends ImportOptions {
  * Reads a profile file, imports it and maps its frames to original sources: the one entry point
  * the CLI, the worker and the extension share.
  */
-export async function loadProfileFile(file: string, opts: LoadOptions = {}): Promise<Result<ImportedProfile, 'read' | ImportFailureKind>> {
+export async function loadProfileFile(
+  file: string,
+  opts: LoadOptions = {},
+): Promise<Result<ImportedProfile, 'read' | ImportFailureKind>> {
   const maxBytes = profileLimitBytes(opts.maxBytes);
   let bytes: Buffer;
   try {
@@ -29,7 +32,10 @@ export async function loadProfileFile(file: string, opts: LoadOptions = {}): Pro
   } catch (e) {
     if (e instanceof UserFileError && e.kind === 'too-large') {
       const size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
-      return tooLarge(path.basename(file), `is ${size > maxBytes ? `${formatBytes(size)}, ` : ''}more than ${profileLimitText(maxBytes)}`);
+      return tooLarge(
+        path.basename(file),
+        `is ${size > maxBytes ? `${formatBytes(size)}, ` : ''}more than ${profileLimitText(maxBytes)}`,
+      );
     }
     return fail('read', `Cannot read ${file}: ${fileErrorReason(e)}.`);
   }

@@ -171,8 +171,8 @@ export function buildSampledProfile(input: SampledProfileInput): Profile {
     edges: [],
     hasSamples: input.hasSamples,
     hasTime,
-    sampleCount: input.hasSamples ? totSamples[0] ?? 0 : 0,
-    totalMs: totTime ? totTime[0] ?? 0 : null,
+    sampleCount: input.hasSamples ? (totSamples[0] ?? 0) : 0,
+    totalMs: totTime ? (totTime[0] ?? 0) : null,
     durationMs: input.durationMs,
   };
 }
@@ -217,7 +217,12 @@ export function topFunctions(p: Profile, n: number, by: SortKey): FunctionStats[
   const other: SortKey = by === 'self' ? 'total' : 'self';
   return p.functions
     .filter((f) => functionWeight(f, by) > 0 || functionWeight(f, other) > 0)
-    .sort((a, b) => functionWeight(b, by) - functionWeight(a, by) || functionWeight(b, other) - functionWeight(a, other) || a.name.localeCompare(b.name))
+    .sort(
+      (a, b) =>
+        functionWeight(b, by) - functionWeight(a, by) ||
+        functionWeight(b, other) - functionWeight(a, other) ||
+        a.name.localeCompare(b.name),
+    )
     .slice(0, Math.max(0, n));
 }
 

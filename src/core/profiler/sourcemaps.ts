@@ -43,7 +43,9 @@ export function localPathOf(file: string): string | undefined {
 
 async function defaultReadFile(file: string): Promise<string | undefined> {
   try {
-    return (await readUserFile(file, { maxBytes: 256 * 1024 * 1024, what: 'source or source map' })).bytes.toString('utf8');
+    return (await readUserFile(file, { maxBytes: 256 * 1024 * 1024, what: 'source or source map' })).bytes.toString(
+      'utf8',
+    );
   } catch {
     return undefined;
   }
@@ -94,10 +96,13 @@ export class SourceMapResolver {
       raw = meta.endsWith(';base64') ? Buffer.from(data, 'base64').toString('utf8') : decodeURIComponent(data);
       mapUrl = pathToFileURL(scriptPath).href;
     } else {
-      const mapPath = ref.startsWith('file://') ? fileURLToPath(ref) : path.resolve(path.dirname(scriptPath), decodeURIComponent(ref));
+      const mapPath = ref.startsWith('file://')
+        ? fileURLToPath(ref)
+        : path.resolve(path.dirname(scriptPath), decodeURIComponent(ref));
       raw = await this.readFile(mapPath);
       mapUrl = pathToFileURL(mapPath).href;
-      if (raw === undefined) return this.problem(`${scriptPath} names the source map ${mapPath}, which cannot be read.`);
+      if (raw === undefined)
+        return this.problem(`${scriptPath} names the source map ${mapPath}, which cannot be read.`);
     }
     try {
       const json = JSON.parse(raw) as RawSourceMap;
@@ -107,7 +112,9 @@ export class SourceMapResolver {
       const msg = errorMessage(e);
       // source-map loads its WASM decoder from the folder of the code that bundles it.
       if (msg.includes('mappings.wasm')) {
-        return this.problem(`Source maps cannot be decoded: source-map's mappings.wasm is missing beside ${path.dirname(msg.match(/'([^']*mappings\.wasm)'/)?.[1] ?? 'the bundle')}/ (the build copies node_modules/source-map/lib/mappings.wasm there).`);
+        return this.problem(
+          `Source maps cannot be decoded: source-map's mappings.wasm is missing beside ${path.dirname(msg.match(/'([^']*mappings\.wasm)'/)?.[1] ?? 'the bundle')}/ (the build copies node_modules/source-map/lib/mappings.wasm there).`,
+        );
       }
       return this.problem(`The source map of ${scriptPath} could not be read: ${msg}`);
     }
@@ -180,7 +187,9 @@ export class SourceMapResolver {
     for (const [script, c] of checks) {
       if (c.moved * 2 <= c.checked) continue;
       loaded.delete(script);
-      this.problems.push(`${script} changed after the profile was recorded (${c.example}); its frames are not mapped to sources.`);
+      this.problems.push(
+        `${script} changed after the profile was recorded (${c.example}); its frames are not mapped to sources.`,
+      );
     }
     const mappedFrames = p.frames.map((f): Frame => {
       const local = localPathOf(f.file);
@@ -213,7 +222,8 @@ export class SourceMapResolver {
 function lookup(consumer: SourceMapConsumer, line: number, column: number): OriginalPosition | undefined {
   const col = Math.max(0, column - 1);
   let pos = consumer.originalPositionFor({ line, column: col });
-  if (pos.source === null || pos.line === null) pos = consumer.originalPositionFor({ line, column: col, bias: SourceMapConsumer.LEAST_UPPER_BOUND });
+  if (pos.source === null || pos.line === null)
+    pos = consumer.originalPositionFor({ line, column: col, bias: SourceMapConsumer.LEAST_UPPER_BOUND });
   if (pos.source === null || pos.line === null) return undefined;
   const file = pos.source.startsWith('file://') ? fileURLToPath(pos.source) : pos.source;
   return { file, line: pos.line, column: (pos.column ?? 0) + 1, name: pos.name ?? undefined };

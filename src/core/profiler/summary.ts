@@ -48,7 +48,10 @@ function samples(v: number | null): number | null {
 export function selectProfile(imp: ImportedProfile, which: number | 'all' = 'all'): Profile {
   if (which !== 'all') {
     const p = imp.profiles[which];
-    if (!p) throw new RangeError(`The file has ${imp.profiles.length} profile${imp.profiles.length === 1 ? '' : 's'}; there is no profile ${which}.`);
+    if (!p)
+      throw new RangeError(
+        `The file has ${imp.profiles.length} profile${imp.profiles.length === 1 ? '' : 's'}; there is no profile ${which}.`,
+      );
     return p;
   }
   return imp.profiles.length === 1 ? imp.profiles[0]! : mergeProfiles(imp.profiles, `${imp.profiles.length} profiles`);

@@ -13,7 +13,8 @@ import type { WorkerReply, WorkerRequest } from './workerClient';
 async function handle(req: WorkerRequest): Promise<WorkerReply> {
   const loaded = await loadProfileFile(req.path, req.load);
   if (!loaded.ok) return { ok: false, error: { kind: loaded.error.kind, message: loaded.error.message } };
-  if (req.type === 'summarize') return { ok: true, type: 'summary', summary: summarizeProfile(loaded.value, req.summary) };
+  if (req.type === 'summarize')
+    return { ok: true, type: 'summary', summary: summarizeProfile(loaded.value, req.summary) };
   return { ok: true, type: 'profile', imported: loaded.value };
 }
 
@@ -25,12 +26,17 @@ parentPort?.on('message', (req: WorkerRequest) => {
       if (reply.ok && reply.type === 'profile') {
         for (const p of reply.imported.profiles) {
           if (!p.tree) continue;
-          for (const a of [p.tree.parent, p.tree.frame, p.tree.selfSamples, p.tree.selfTime]) if (a) transfer.push(a.buffer as ArrayBuffer);
+          for (const a of [p.tree.parent, p.tree.frame, p.tree.selfSamples, p.tree.selfTime])
+            if (a) transfer.push(a.buffer as ArrayBuffer);
         }
       }
       parentPort!.postMessage(reply, transfer);
     },
-    (e: unknown) => parentPort!.postMessage({ ok: false, error: { kind: 'internal', message: errorMessage(e) } } satisfies WorkerReply),
+    (e: unknown) =>
+      parentPort!.postMessage({
+        ok: false,
+        error: { kind: 'internal', message: errorMessage(e) },
+      } satisfies WorkerReply),
   );
 });
 

@@ -27,7 +27,10 @@ export function workerScript(): { file: string; execArgv: string[] } {
   return { file: path.join(__dirname, 'worker.ts'), execArgv: ['--require', 'tsx/cjs'] };
 }
 
-const CANCELLED: WorkerReply = { ok: false, error: { kind: 'cancelled', message: 'Loading the profile was cancelled.' } };
+const CANCELLED: WorkerReply = {
+  ok: false,
+  error: { kind: 'cancelled', message: 'Loading the profile was cancelled.' },
+};
 
 export interface WorkerOptions {
   signal?: AbortSignal;
@@ -60,23 +63,40 @@ function run(req: WorkerRequest, opts: WorkerOptions): Promise<WorkerReply> {
     worker.once('message', (m: WorkerReply) => finish(m));
     worker.once('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-        finish({ ok: false, error: { kind: 'too-large', message: `Reading ${path.basename(req.path)} needed more than the ${heapMb} MB of memory the profile reader may use, so it was stopped. ${RAISE_PROFILE_LIMIT} (the reader may use eight times the limit, at least 1 GB).` } });
+        finish({
+          ok: false,
+          error: {
+            kind: 'too-large',
+            message: `Reading ${path.basename(req.path)} needed more than the ${heapMb} MB of memory the profile reader may use, so it was stopped. ${RAISE_PROFILE_LIMIT} (the reader may use eight times the limit, at least 1 GB).`,
+          },
+        });
       } else finish({ ok: false, error: { kind: 'internal', message: `The profile worker failed: ${e.message}` } });
     });
-    worker.once('exit', (code) => finish({ ok: false, error: { kind: 'internal', message: `The profile worker exited (code ${code}) before answering.` } }));
+    worker.once('exit', (code) =>
+      finish({
+        ok: false,
+        error: { kind: 'internal', message: `The profile worker exited (code ${code}) before answering.` },
+      }),
+    );
     worker.postMessage(req);
   });
 }
 
 /** Summarises a profile file on a worker thread (the caller's event loop stays free). */
-export async function summarizeInWorker(file: string, opts: WorkerOptions & { load?: LoadOptions; summary?: SummaryOptions } = {}): Promise<Result<ProfileSummary>> {
+export async function summarizeInWorker(
+  file: string,
+  opts: WorkerOptions & { load?: LoadOptions; summary?: SummaryOptions } = {},
+): Promise<Result<ProfileSummary>> {
   const r = await run({ type: 'summarize', path: file, load: opts.load, summary: opts.summary }, opts);
   if (!r.ok) return fail(r.error.kind, r.error.message);
   return r.type === 'summary' ? ok(r.summary) : fail('internal', 'The profile worker answered with the wrong reply.');
 }
 
 /** Imports (and source-maps) a profile file on a worker thread; the call tree arrays are transferred, not copied. */
-export async function loadProfileInWorker(file: string, opts: WorkerOptions & { load?: LoadOptions } = {}): Promise<Result<ImportedProfile>> {
+export async function loadProfileInWorker(
+  file: string,
+  opts: WorkerOptions & { load?: LoadOptions } = {},
+): Promise<Result<ImportedProfile>> {
   const r = await run({ type: 'load', path: file, load: opts.load }, opts);
   if (!r.ok) return fail(r.error.kind, r.error.message);
   return r.type === 'profile' ? ok(r.imported) : fail('internal', 'The profile worker answered with the wrong reply.');

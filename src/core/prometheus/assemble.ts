@@ -4,7 +4,17 @@
  */
 import type { Concept, ResolvedMapping } from '../metrics/presets';
 import { describePresetMatches } from '../metrics/presets';
-import type { CacheStats, HealthSnapshot, HttpStats, InstanceStats, LatencyStats, PoolStats, QueryStats, RouteStats, Snapshot } from '../session/types';
+import type {
+  CacheStats,
+  HealthSnapshot,
+  HttpStats,
+  InstanceStats,
+  LatencyStats,
+  PoolStats,
+  QueryStats,
+  RouteStats,
+  Snapshot,
+} from '../session/types';
 import type { VectorSample } from './client';
 import type { Grouping } from './plan';
 import { CACHE_CONCEPTS, POOL_CONCEPTS, QUANTILES, msScale, ownerLabel, routeLabels } from './plan';
@@ -83,7 +93,10 @@ class HttpAssembler {
   private readonly byInstance = new Map<string, Map<string, RouteAgg>>();
   private readonly acrossInstances = new Map<string, RouteAgg>();
 
-  constructor(private readonly answers: QueryAnswers, ctx: AssembleContext) {
+  constructor(
+    private readonly answers: QueryAnswers,
+    ctx: AssembleContext,
+  ) {
     this.routes = routeLabels(ctx);
     const dur = ctx.resolved.get('httpDuration')?.mapping;
     this.scale = dur ? msScale(dur) : 1000;
@@ -95,11 +108,21 @@ class HttpAssembler {
         let rows = this.byInstance.get(instance);
         if (!rows) this.byInstance.set(instance, (rows = new Map()));
         // Only the request-rate answer creates rows; the others add to rows that exist.
-        for (const [map, k] of [[rows, routeKey], [this.acrossInstances, routeKey]] as const) {
+        for (const [map, k] of [
+          [rows, routeKey],
+          [this.acrossInstances, routeKey],
+        ] as const) {
           let agg = map.get(k);
           if (!agg) {
             if (field !== 'rate') continue;
-            agg = { route: routeLabel ? (s.labels[routeLabel] ?? '') : '(all)', rate: 0, errors: 0, sum: 0, count: 0, hasCount: false };
+            agg = {
+              route: routeLabel ? (s.labels[routeLabel] ?? '') : '(all)',
+              rate: 0,
+              errors: 0,
+              sum: 0,
+              count: 0,
+              hasCount: false,
+            };
             if (methodLabel && s.labels[methodLabel]) agg.method = s.labels[methodLabel];
             map.set(k, agg);
           }
@@ -134,7 +157,12 @@ class HttpAssembler {
         ...(a.method ? { method: a.method } : {}),
         requestRate: a.rate,
         errorRate: a.rate > 0 ? a.errors / a.rate : 0,
-        ...this.latency(instance === undefined ? 'r' : 'ir', k, a.hasCount ? a.sum : undefined, a.hasCount ? a.count : undefined),
+        ...this.latency(
+          instance === undefined ? 'r' : 'ir',
+          k,
+          a.hasCount ? a.sum : undefined,
+          a.hasCount ? a.count : undefined,
+        ),
       });
     }
     return out.sort((a, b) => b.requestRate - a.requestRate || a.route.localeCompare(b.route));
@@ -147,7 +175,8 @@ class HttpAssembler {
   }
 
   totals(instance?: string): { requestRate: number; errorRate: number } & LatencyStats {
-    const aggs = instance === undefined ? this.acrossInstances : (this.byInstance.get(instance) ?? new Map<string, RouteAgg>());
+    const aggs =
+      instance === undefined ? this.acrossInstances : (this.byInstance.get(instance) ?? new Map<string, RouteAgg>());
     let rate = 0;
     let errors = 0;
     let sum = 0;
@@ -163,7 +192,12 @@ class HttpAssembler {
     return {
       requestRate: rate,
       errorRate: rate > 0 ? errors / rate : 0,
-      ...this.latency(instance === undefined ? 'all' : 'i', instance ?? '', hasCount ? sum : undefined, hasCount ? count : undefined),
+      ...this.latency(
+        instance === undefined ? 'all' : 'i',
+        instance ?? '',
+        hasCount ? sum : undefined,
+        hasCount ? count : undefined,
+      ),
     };
   }
 }
@@ -184,8 +218,17 @@ function instanceList(answers: QueryAnswers): { instance: string; job?: string; 
 
 function health(instances: { instance: string; up: boolean }[]): HealthSnapshot {
   const down = instances.filter((i) => !i.up);
-  const reasons = down.map((i) => `Instance ${i.instance} is down: the Prometheus server's last scrape of it failed (up == 0).`);
-  const state = instances.length === 0 ? 'unknown' : down.length === 0 ? 'healthy' : down.length === instances.length ? 'down' : 'degraded';
+  const reasons = down.map(
+    (i) => `Instance ${i.instance} is down: the Prometheus server's last scrape of it failed (up == 0).`,
+  );
+  const state =
+    instances.length === 0
+      ? 'unknown'
+      : down.length === 0
+        ? 'healthy'
+        : down.length === instances.length
+          ? 'down'
+          : 'degraded';
   return { state, reasons, checks: instances.map((i) => ({ name: i.instance, status: i.up ? 'healthy' : 'down' })) };
 }
 
@@ -268,7 +311,9 @@ function caches(answers: QueryAnswers, ctx: AssembleContext): CacheStats[] {
   return [...byCache.values()]
     .map(({ instance: _i, cache: _c, ...c }) => {
       const lookups = (c.hitsPerSec ?? 0) + (c.missesPerSec ?? 0);
-      return c.hitsPerSec !== undefined && c.missesPerSec !== undefined && lookups > 0 ? { ...c, hitRate: c.hitsPerSec / lookups } : c;
+      return c.hitsPerSec !== undefined && c.missesPerSec !== undefined && lookups > 0
+        ? { ...c, hitRate: c.hitsPerSec / lookups }
+        : c;
     })
     .sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''));
 }

@@ -126,7 +126,8 @@ export class PrometheusClient {
     this.headers = { accept: 'application/json' };
     this.onWarnings = opts.onWarnings;
     if (opts.auth?.kind === 'bearer') this.headers.authorization = `Bearer ${opts.auth.token}`;
-    if (opts.auth?.kind === 'basic') this.headers.authorization = `Basic ${Buffer.from(`${opts.auth.user}:${opts.auth.password}`, 'utf8').toString('base64')}`;
+    if (opts.auth?.kind === 'basic')
+      this.headers.authorization = `Basic ${Buffer.from(`${opts.auth.user}:${opts.auth.password}`, 'utf8').toString('base64')}`;
   }
 
   /** Instant query; `time` (epoch ms) defaults to the server's now. */
@@ -140,7 +141,8 @@ export class PrometheusClient {
       const p = parsePair(data.result);
       return p ? ok([{ labels: {}, ...p }]) : this.invalid('a scalar without a value');
     }
-    if (data?.resultType !== 'vector' || !Array.isArray(data.result)) return this.invalid(`result type ${String(data?.resultType)} where an instant vector was expected`);
+    if (data?.resultType !== 'vector' || !Array.isArray(data.result))
+      return this.invalid(`result type ${String(data?.resultType)} where an instant vector was expected`);
     const out: VectorSample[] = [];
     for (const s of data.result as { metric?: Record<string, string>; value?: unknown }[]) {
       const p = parsePair(s.value);
@@ -178,7 +180,8 @@ export class PrometheusClient {
 
   private matrix(value: unknown): PrometheusResult<RangeSeries[]> {
     const data = value as { resultType?: string; result?: unknown };
-    if (data?.resultType !== 'matrix' || !Array.isArray(data.result)) return this.invalid(`result type ${String(data?.resultType)} where a range matrix was expected`);
+    if (data?.resultType !== 'matrix' || !Array.isArray(data.result))
+      return this.invalid(`result type ${String(data?.resultType)} where a range matrix was expected`);
     const out: RangeSeries[] = [];
     for (const s of data.result as { metric?: Record<string, string>; values?: unknown[] }[]) {
       const points: { time: number; value: number }[] = [];
@@ -199,7 +202,15 @@ export class PrometheusClient {
     const list = (r.value as { alerts?: unknown })?.alerts;
     if (!Array.isArray(list)) return this.invalid('an alerts answer without an alerts list');
     return ok(
-      (list as { labels?: Record<string, string>; annotations?: Record<string, string>; state?: string; activeAt?: string; value?: unknown }[]).map((a) => {
+      (
+        list as {
+          labels?: Record<string, string>;
+          annotations?: Record<string, string>;
+          state?: string;
+          activeAt?: string;
+          value?: unknown;
+        }[]
+      ).map((a) => {
         const labels = a.labels ?? {};
         const activeAt = a.activeAt ? Date.parse(a.activeAt) : NaN;
         const value = parseValue(a.value);
@@ -225,17 +236,29 @@ export class PrometheusClient {
   }
 
   private invalid<T>(what: string): PrometheusResult<T> {
-    return fail('invalid-response', `${this.baseUrl} answered with ${what}. Is this a Prometheus-compatible query API?`);
+    return fail(
+      'invalid-response',
+      `${this.baseUrl} answered with ${what}. Is this a Prometheus-compatible query API?`,
+    );
   }
 
   /**
    * One API call. Queries go as POST form bodies (long PromQL never hits URL limits; every
    * Prometheus-compatible server accepts it); the rest are GETs.
    */
-  private async call(path: string, params: Record<string, string> | undefined, what: string): Promise<PrometheusResult<unknown>> {
+  private async call(
+    path: string,
+    params: Record<string, string> | undefined,
+    what: string,
+  ): Promise<PrometheusResult<unknown>> {
     const url = `${this.baseUrl}/${path}`;
     // Range answers over many series are big; 64 MB still bounds memory if a selector is far too wide.
-    const opts: HttpGetOptions = { timeoutMs: this.requestTimeoutMs, maxBytes: 64 * 1024 * 1024, headers: { ...this.headers }, connect: this.connect };
+    const opts: HttpGetOptions = {
+      timeoutMs: this.requestTimeoutMs,
+      maxBytes: 64 * 1024 * 1024,
+      headers: { ...this.headers },
+      connect: this.connect,
+    };
     if (params) {
       opts.method = 'POST';
       opts.body = new URLSearchParams(params).toString();
@@ -245,14 +268,32 @@ export class PrometheusClient {
     if (!res.ok) {
       const e = res.error;
       if (e.kind === 'invalid-url') return fail('invalid-url', `The Prometheus server URL is not valid: ${e.message}`);
-      if (e.kind === 'timeout') return fail('timeout', `The Prometheus server at ${this.baseUrl} did not answer ${what} within ${this.requestTimeoutMs} ms. Try a shorter window, a narrower selector, or a longer query timeout.`, e);
-      if (e.kind === 'too-large') return fail('query-failed', `The answer to ${what} is larger than 64 MB: narrow the selector or shorten the range.`, e);
-      if (e.kind === 'refused') return fail('unreachable', `Could not reach the Prometheus server at ${this.baseUrl}: connection refused. Is it running, and is the URL right (Prometheus listens on port 9090 by default)?`, e);
+      if (e.kind === 'timeout')
+        return fail(
+          'timeout',
+          `The Prometheus server at ${this.baseUrl} did not answer ${what} within ${this.requestTimeoutMs} ms. Try a shorter window, a narrower selector, or a longer query timeout.`,
+          e,
+        );
+      if (e.kind === 'too-large')
+        return fail(
+          'query-failed',
+          `The answer to ${what} is larger than 64 MB: narrow the selector or shorten the range.`,
+          e,
+        );
+      if (e.kind === 'refused')
+        return fail(
+          'unreachable',
+          `Could not reach the Prometheus server at ${this.baseUrl}: connection refused. Is it running, and is the URL right (Prometheus listens on port 9090 by default)?`,
+          e,
+        );
       return fail('unreachable', `Could not reach the Prometheus server at ${this.baseUrl}: ${e.message}`, e);
     }
     const { status } = res.value;
     if (status === 401 || status === 403) {
-      return fail('unauthorized', `The Prometheus server at ${this.baseUrl} refused the request (HTTP ${status}). Check the credentials (the CLI reads PERFLENS_PROMETHEUS_TOKEN, or PERFLENS_PROMETHEUS_USER and PERFLENS_PROMETHEUS_PASSWORD).`);
+      return fail(
+        'unauthorized',
+        `The Prometheus server at ${this.baseUrl} refused the request (HTTP ${status}). Check the credentials (the CLI reads PERFLENS_PROMETHEUS_TOKEN, or PERFLENS_PROMETHEUS_USER and PERFLENS_PROMETHEUS_PASSWORD).`,
+      );
     }
     let body: ApiEnvelope | undefined;
     try {
@@ -260,9 +301,16 @@ export class PrometheusClient {
     } catch {
       body = undefined;
     }
-    if (status === 404) return fail('not-found', `${url} does not exist (HTTP 404). Check the server URL, including any path prefix (e.g. http://host:9090 or http://host/prometheus).`);
+    if (status === 404)
+      return fail(
+        'not-found',
+        `${url} does not exist (HTTP 404). Check the server URL, including any path prefix (e.g. http://host:9090 or http://host/prometheus).`,
+      );
     if (!body || typeof body !== 'object') {
-      return fail(status >= 500 ? 'server-error' : 'invalid-response', `${url} answered HTTP ${status} with a body that is not the Prometheus API's JSON. Is this a Prometheus server?`);
+      return fail(
+        status >= 500 ? 'server-error' : 'invalid-response',
+        `${url} answered HTTP ${status} with a body that is not the Prometheus API's JSON. Is this a Prometheus server?`,
+      );
     }
     if (body.status === 'success' && status >= 200 && status < 300) {
       if (Array.isArray(body.warnings) && body.warnings.length > 0) this.onWarnings?.(what, body.warnings.map(String));
@@ -275,7 +323,10 @@ export class PrometheusClient {
         return fail('bad-query', `Prometheus rejected ${what}: ${text}`);
       case 'timeout':
       case 'canceled':
-        return fail('timeout', `Prometheus gave up on ${what} (${text}). Try a shorter window or a narrower selector, or raise the query timeout.`);
+        return fail(
+          'timeout',
+          `Prometheus gave up on ${what} (${text}). Try a shorter window or a narrower selector, or raise the query timeout.`,
+        );
       case 'execution':
         return fail('query-failed', `Prometheus could not evaluate ${what}: ${text}`);
       default:

@@ -15,7 +15,9 @@ import { ok } from '../util/result';
 export function candidateNames(m: MetricMapping): string[] {
   switch (m.shape) {
     case 'counter':
-      return m.metric.endsWith('_total') ? [m.metric, m.metric.slice(0, -'_total'.length)] : [m.metric, `${m.metric}_total`];
+      return m.metric.endsWith('_total')
+        ? [m.metric, m.metric.slice(0, -'_total'.length)]
+        : [m.metric, `${m.metric}_total`];
     case 'histogram':
       return [`${m.metric}_bucket`, `${m.metric}_count`, `${m.metric}_sum`];
     case 'summary':
@@ -30,7 +32,13 @@ function allMappings(overrides: PresetOverrides): MetricMapping[] {
   for (const p of PRESETS) for (const list of Object.values(p.mappings)) out.push(...(list ?? []));
   for (const o of Object.values(overrides)) {
     if (o === undefined) continue;
-    if (typeof o === 'string') out.push({ metric: o, shape: 'counter' }, { metric: o, shape: 'gauge' }, { metric: o, shape: 'histogram' }, { metric: o, shape: 'summary' });
+    if (typeof o === 'string')
+      out.push(
+        { metric: o, shape: 'counter' },
+        { metric: o, shape: 'gauge' },
+        { metric: o, shape: 'histogram' },
+        { metric: o, shape: 'summary' },
+      );
     else out.push(o);
   }
   return out;

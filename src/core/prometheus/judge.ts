@@ -23,11 +23,18 @@ function perInstance(s: Snapshot, pick: (i: InstanceStats) => number | undefined
  * The default rules with memory and CPU read per instance (labelled `instance`, so each instance's
  * alert pends, fires and resolves on its own), plus an "instance down" rule from `up`.
  */
-export function instanceAlertRules(thresholds: Partial<AlertThresholds> = {}, timing: Partial<AlertTiming> = {}): AlertRule[] {
+export function instanceAlertRules(
+  thresholds: Partial<AlertThresholds> = {},
+  timing: Partial<AlertTiming> = {},
+): AlertRule[] {
   const maxMemoryMb = thresholds.maxMemoryMb ?? DEFAULT_ALERT_THRESHOLDS.maxMemoryMb;
   const limitBytes = maxMemoryMb * 1024 * 1024;
   const rules = defaultAlertRules(thresholds, timing).map((r): AlertRule => {
-    if (r.id === 'memory') return { ...r, read: (s) => perInstance(s, (i) => (i.rssBytes === undefined ? undefined : i.rssBytes / limitBytes)) };
+    if (r.id === 'memory')
+      return {
+        ...r,
+        read: (s) => perInstance(s, (i) => (i.rssBytes === undefined ? undefined : i.rssBytes / limitBytes)),
+      };
     if (r.id === 'cpu') return { ...r, read: (s) => perInstance(s, (i) => i.cpuPercent) };
     return r;
   });
@@ -62,7 +69,11 @@ function holds(op: BudgetRule['op'], v: number, limit: number): boolean {
  * RSS and heap are the peak over the history of the worst instance; CPU is each instance's mean
  * over the window (the summary's rate), busiest instance.
  */
-export function evaluatePrometheusBudget(rules: readonly BudgetRule[], summary: Snapshot, history: readonly Snapshot[]): BudgetResult[] {
+export function evaluatePrometheusBudget(
+  rules: readonly BudgetRule[],
+  summary: Snapshot,
+  history: readonly Snapshot[],
+): BudgetResult[] {
   return rules.map((rule) => {
     const spec = PROCESS_METRICS[rule.metric as keyof typeof PROCESS_METRICS];
     if (!spec) return evaluateBudget([rule], [summary])[0]!;
@@ -71,11 +82,17 @@ export function evaluatePrometheusBudget(rules: readonly BudgetRule[], summary: 
     for (const s of sources) {
       for (const i of s.instances ?? []) {
         const v = spec.pick(i);
-        if (v !== undefined && Number.isFinite(v) && (!worst || v > worst.value)) worst = { value: v, instance: i.instance };
+        if (v !== undefined && Number.isFinite(v) && (!worst || v > worst.value))
+          worst = { value: v, instance: i.instance };
       }
     }
     const budgetText = `budget ${rule.op} ${formatBudgetValue(rule.metric, rule.limit)}`;
-    if (!worst) return { rule, status: 'no-data', message: `${spec.what}: no instance exposed it during the window (${budgetText})` };
+    if (!worst)
+      return {
+        rule,
+        status: 'no-data',
+        message: `${spec.what}: no instance exposed it during the window (${budgetText})`,
+      };
     return {
       rule,
       status: holds(rule.op, worst.value, rule.limit) ? 'pass' : 'fail',

@@ -87,22 +87,50 @@ export class QueryPlanner {
   quantile(key: string, m: MetricMapping, q: number, labels: readonly string[]): void {
     if (m.shape === 'summary') {
       // A summary's quantiles cannot be merged; across instances the worst one is the honest answer.
-      this.add(key, `max${by(labels)} (${this.series(m.metric, m, [{ name: 'quantile', op: '=', value: String(q) }])})`);
+      this.add(
+        key,
+        `max${by(labels)} (${this.series(m.metric, m, [{ name: 'quantile', op: '=', value: String(q) }])})`,
+      );
       return;
     }
-    this.add(key, `histogram_quantile(${q}, sum${by(['le', ...labels])} (rate(${this.series(`${m.metric}_bucket`, m)}[${this.window}])))`);
+    this.add(
+      key,
+      `histogram_quantile(${q}, sum${by(['le', ...labels])} (rate(${this.series(`${m.metric}_bucket`, m)}[${this.window}])))`,
+    );
   }
 }
 
-export const POOL_CONCEPTS: readonly Concept[] = ['poolSize', 'poolMax', 'poolActive', 'poolIdle', 'poolPending', 'poolWait', 'poolWaitCount', 'poolWaitSecondsTotal', 'poolHold', 'poolAcquires'];
-export const CACHE_CONCEPTS: readonly Concept[] = ['cacheHits', 'cacheMisses', 'cacheEvictions', 'cacheSize', 'cacheMaxSize', 'cacheMemory', 'cacheMemoryLimit'];
+export const POOL_CONCEPTS: readonly Concept[] = [
+  'poolSize',
+  'poolMax',
+  'poolActive',
+  'poolIdle',
+  'poolPending',
+  'poolWait',
+  'poolWaitCount',
+  'poolWaitSecondsTotal',
+  'poolHold',
+  'poolAcquires',
+];
+export const CACHE_CONCEPTS: readonly Concept[] = [
+  'cacheHits',
+  'cacheMisses',
+  'cacheEvictions',
+  'cacheSize',
+  'cacheMaxSize',
+  'cacheMemory',
+  'cacheMemoryLimit',
+];
 
 /**
  * The label naming a pool or cache. Presets name it on some metrics only (a gauge may carry it
  * without the preset saying so), so every metric of the group is broken down by the same label;
  * a series without it comes back with an empty value and joins its instance's only pool or cache.
  */
-export function ownerLabel(resolved: ReadonlyMap<Concept, ResolvedMapping>, concepts: readonly Concept[]): string | undefined {
+export function ownerLabel(
+  resolved: ReadonlyMap<Concept, ResolvedMapping>,
+  concepts: readonly Concept[],
+): string | undefined {
   for (const c of concepts) {
     const l = resolved.get(c)?.mapping.labels?.name;
     if (l) return l;
@@ -134,10 +162,17 @@ export function buildQueryPlan(ctx: PlanContext): PlannedQuery[] {
     p.rate('http.sum', dur, ir, '_sum');
     p.rate('http.count', dur, ir, '_count');
     const groups: Record<Grouping, string[]> = { ir, r: routes, i: ['instance'], all: [] };
-    for (const g of GROUPINGS) for (const { q, field } of QUANTILES) p.quantile(`http.${field}.${g}`, dur, q, groups[g]);
+    for (const g of GROUPINGS)
+      for (const { q, field } of QUANTILES) p.quantile(`http.${field}.${g}`, dur, q, groups[g]);
   }
 
-  for (const [key, concept] of [['pool.size', 'poolSize'], ['pool.max', 'poolMax'], ['pool.active', 'poolActive'], ['pool.idle', 'poolIdle'], ['pool.pending', 'poolPending']] as const) {
+  for (const [key, concept] of [
+    ['pool.size', 'poolSize'],
+    ['pool.max', 'poolMax'],
+    ['pool.active', 'poolActive'],
+    ['pool.idle', 'poolIdle'],
+    ['pool.pending', 'poolPending'],
+  ] as const) {
     const m = p.mapping(concept);
     if (m) p.gauge(key, m, poolBy);
   }
@@ -162,11 +197,20 @@ export function buildQueryPlan(ctx: PlanContext): PlannedQuery[] {
     p.rate('pool.holdCount', hold, poolBy, '_count');
   }
 
-  for (const [key, concept] of [['cache.hits', 'cacheHits'], ['cache.misses', 'cacheMisses'], ['cache.evictions', 'cacheEvictions']] as const) {
+  for (const [key, concept] of [
+    ['cache.hits', 'cacheHits'],
+    ['cache.misses', 'cacheMisses'],
+    ['cache.evictions', 'cacheEvictions'],
+  ] as const) {
     const m = p.mapping(concept);
     if (m) p.rate(key, m, cacheBy);
   }
-  for (const [key, concept] of [['cache.size', 'cacheSize'], ['cache.maxSize', 'cacheMaxSize'], ['cache.memory', 'cacheMemory'], ['cache.memoryLimit', 'cacheMemoryLimit']] as const) {
+  for (const [key, concept] of [
+    ['cache.size', 'cacheSize'],
+    ['cache.maxSize', 'cacheMaxSize'],
+    ['cache.memory', 'cacheMemory'],
+    ['cache.memoryLimit', 'cacheMemoryLimit'],
+  ] as const) {
     const m = p.mapping(concept);
     if (m) p.gauge(key, m, cacheBy);
   }
@@ -183,7 +227,11 @@ export function buildQueryPlan(ctx: PlanContext): PlannedQuery[] {
 
   const cpu = p.mapping('processCpu');
   if (cpu) {
-    if (cpu.shape === 'counter') p.add('proc.cpu', `100 * sum by (instance) (rate(${p.series(counterName(cpu, ctx.names), cpu)}[${promDuration(ctx.windowMs)}]))`);
+    if (cpu.shape === 'counter')
+      p.add(
+        'proc.cpu',
+        `100 * sum by (instance) (rate(${p.series(counterName(cpu, ctx.names), cpu)}[${promDuration(ctx.windowMs)}]))`,
+      );
     else p.add('proc.cpu', `100 * sum by (instance) (${p.series(cpu.metric, cpu)})`);
   }
   const rss = p.mapping('processRss');

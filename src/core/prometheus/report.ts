@@ -35,7 +35,10 @@ export interface PrometheusReportOptions {
 /** Prometheus needs two samples in a window for a rate; below this the window is refused. */
 const MIN_SCRAPES_PER_WINDOW = 2;
 
-export async function readPrometheusReport(source: PrometheusSource, opts: PrometheusReportOptions): Promise<Result<PrometheusReport, PrometheusFailureKind | 'window-too-short'>> {
+export async function readPrometheusReport(
+  source: PrometheusSource,
+  opts: PrometheusReportOptions,
+): Promise<Result<PrometheusReport, PrometheusFailureKind | 'window-too-short'>> {
   // Build info first: the cheapest call, and it turns a wrong URL or credentials into one clear
   // failure. Servers that only implement the query API (some proxies) answer 404: carry on.
   const info = await source.client.buildInfo();
@@ -56,11 +59,26 @@ export async function readPrometheusReport(source: PrometheusSource, opts: Prome
   const step = chooseStep(opts.durationMs, opts.maxPoints ?? 120);
   // Each history point's rates cover at least 4 scrapes (Prometheus's own advice) and one step.
   const minWindowMs = Math.max(step, 4 * (scrapeMs ?? 15_000));
-  const history = await source.history({ start: start + Math.min(minWindowMs, opts.durationMs / 2), end, stepMs: step, minWindowMs });
-  if (!history.ok) summary.value.errors.push({ source: 'prometheus', kind: history.error.kind, message: `History not read: ${history.error.message}` });
+  const history = await source.history({
+    start: start + Math.min(minWindowMs, opts.durationMs / 2),
+    end,
+    stepMs: step,
+    minWindowMs,
+  });
+  if (!history.ok)
+    summary.value.errors.push({
+      source: 'prometheus',
+      kind: history.error.kind,
+      message: `History not read: ${history.error.message}`,
+    });
   const alerts = await source.serverAlerts();
   if (alerts.ok) summary.value.serverAlerts = alerts.value;
-  else summary.value.errors.push({ source: 'prometheus', kind: alerts.error.kind, message: `The server's alerts could not be read: ${alerts.error.message}` });
+  else
+    summary.value.errors.push({
+      source: 'prometheus',
+      kind: alerts.error.kind,
+      message: `The server's alerts could not be read: ${alerts.error.message}`,
+    });
   return ok({
     server: { url: source.target.serverUrl, ...(info.ok ? { version: info.value.version } : {}) },
     selector: source.target.selector,

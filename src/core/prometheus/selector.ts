@@ -56,7 +56,18 @@ export function renderSelector(matchers: readonly LabelMatcher[], metric = ''): 
 
 export type SelectorFailureKind = 'bad-selector';
 
-const SIMPLE_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', '"': '"', "'": "'" };
+const SIMPLE_ESCAPES: Record<string, string> = {
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
+  '"': '"',
+  "'": "'",
+};
 
 class SelectorReader {
   pos = 0;
@@ -69,7 +80,10 @@ class SelectorReader {
   }
   error(what: string): { ok: false; error: { kind: SelectorFailureKind; message: string } } {
     const at = this.pos < this.text.length ? `at character ${this.pos + 1}` : 'at the end';
-    return fail('bad-selector', `Selector ${JSON.stringify(this.text)}: ${what} ${at}. Write label matchers such as job="demo", instance=~"10\\\\.0\\\\..*".`);
+    return fail(
+      'bad-selector',
+      `Selector ${JSON.stringify(this.text)}: ${what} ${at}. Write label matchers such as job="demo", instance=~"10\\\\.0\\\\..*".`,
+    );
   }
 }
 
@@ -150,13 +164,23 @@ export function parseSelector(input: string): Result<LabelMatcher[], SelectorFai
     if (sep !== ',') return r.error('expected "," between matchers');
     r.pos++;
   }
-  if (matchers.length === 0) return fail('bad-selector', 'The selector is empty. Name the service, e.g. job="demo" (optionally with instance="host:port").');
+  if (matchers.length === 0)
+    return fail(
+      'bad-selector',
+      'The selector is empty. Name the service, e.g. job="demo" (optionally with instance="host:port").',
+    );
   if (matchers.some((m) => m.name === '__name__')) {
-    return fail('bad-selector', `Selector ${JSON.stringify(input)} names a metric (__name__); it should name the service (e.g. job="demo"): PerfLens picks the metrics itself.`);
+    return fail(
+      'bad-selector',
+      `Selector ${JSON.stringify(input)} names a metric (__name__); it should name the service (e.g. job="demo"): PerfLens picks the metrics itself.`,
+    );
   }
   // Prometheus refuses a selector whose every matcher matches the empty string; say so up front.
   if (matchers.every((m) => matchesEmpty(m))) {
-    return fail('bad-selector', `Selector ${JSON.stringify(input)} matches every series (each matcher accepts an empty value). Add a matcher such as job="demo".`);
+    return fail(
+      'bad-selector',
+      `Selector ${JSON.stringify(input)} matches every series (each matcher accepts an empty value). Add a matcher such as job="demo".`,
+    );
   }
   return ok(matchers);
 }

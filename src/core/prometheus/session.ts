@@ -61,7 +61,12 @@ export class PrometheusSession {
 
   constructor(opts: PrometheusSessionOptions) {
     this.clock = opts.clock ?? systemClock;
-    this.source = new PrometheusSource({ target: opts.target, clock: this.clock, ...(opts.overrides ? { overrides: opts.overrides } : {}), ...(opts.client ? { client: opts.client } : {}) });
+    this.source = new PrometheusSource({
+      target: opts.target,
+      clock: this.clock,
+      ...(opts.overrides ? { overrides: opts.overrides } : {}),
+      ...(opts.client ? { client: opts.client } : {}),
+    });
     this.id = this.source.targetId;
     this.intervalMs = Math.max(1000, opts.intervalMs ?? DEFAULT_PROMETHEUS_INTERVAL_MS);
     this.rateWindowMs = opts.rateWindowMs ?? DEFAULT_RATE_WINDOW_MS;
@@ -110,9 +115,19 @@ export class PrometheusSession {
     ]);
     const snapshot: Snapshot = snap.ok
       ? snap.value
-      : { targetId: this.id, time, health: { state: 'unknown', reasons: [snap.error.message], checks: [] }, errors: [{ source: 'prometheus', kind: snap.error.kind, message: snap.error.message }] };
+      : {
+          targetId: this.id,
+          time,
+          health: { state: 'unknown', reasons: [snap.error.message], checks: [] },
+          errors: [{ source: 'prometheus', kind: snap.error.kind, message: snap.error.message }],
+        };
     if (alerts?.ok) snapshot.serverAlerts = alerts.value;
-    else if (alerts && snap.ok) snapshot.errors.push({ source: 'prometheus', kind: alerts.error.kind, message: `The server's alerts could not be read: ${alerts.error.message}` });
+    else if (alerts && snap.ok)
+      snapshot.errors.push({
+        source: 'prometheus',
+        kind: alerts.error.kind,
+        message: `The server's alerts could not be read: ${alerts.error.message}`,
+      });
     this.last = snapshot;
     this.snapshots.fire(snapshot);
     return snapshot;

@@ -21,7 +21,9 @@ import type { PrometheusTarget } from './target';
 import { prometheusTargetId } from './target';
 
 /** Steps a history is read at: the smallest that keeps a range under `maxPoints` points. */
-const NICE_STEPS_MS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400].map((s) => s * 1000);
+const NICE_STEPS_MS = [
+  1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400,
+].map((s) => s * 1000);
 
 export function chooseStep(rangeMs: number, maxPoints = 240): number {
   const wanted = rangeMs / Math.max(1, maxPoints);
@@ -108,10 +110,16 @@ export class PrometheusSource {
     const up = await this.client.query(this.upSelector, time);
     if (!up.ok) return up;
     if (up.value.length === 0) {
-      return fail('empty', `No series on ${this.target.serverUrl} match {${this.target.selector}}. Check the selector against what the server scrapes: query ${this.upSelector} in the Prometheus UI (Status → Targets lists every job and instance).`);
+      return fail(
+        'empty',
+        `No series on ${this.target.serverUrl} match {${this.target.selector}}. Check the selector against what the server scrapes: query ${this.upSelector} in the Prometheus UI (Status → Targets lists every job and instance).`,
+      );
     }
     const instances = up.value.map((s) => s.labels.instance ?? '?').join(', ');
-    return fail('empty', `The server scrapes ${up.value.length} instance(s) matching {${this.target.selector}} (${instances}), but none exposes a metric PerfLens knows (such as http_requests_total or http_request_duration_seconds) in the last 5 minutes. If the service names its metrics differently, name them with --metric-names (e.g. httpRequests=api_requests_total,httpDuration=api_latency_seconds).`);
+    return fail(
+      'empty',
+      `The server scrapes ${up.value.length} instance(s) matching {${this.target.selector}} (${instances}), but none exposes a metric PerfLens knows (such as http_requests_total or http_request_duration_seconds) in the last 5 minutes. If the service names its metrics differently, name them with --metric-names (e.g. httpRequests=api_requests_total,httpDuration=api_latency_seconds).`,
+    );
   }
 
   /**
@@ -124,14 +132,23 @@ export class PrometheusSource {
   }
 
   private plan(presets: ServerPresets, windowMs: number): PlannedQuery[] {
-    return buildQueryPlan({ matchers: this.target.matchers, resolved: presets.resolved, names: presets.names, windowMs });
+    return buildQueryPlan({
+      matchers: this.target.matchers,
+      resolved: presets.resolved,
+      names: presets.names,
+      windowMs,
+    });
   }
 
   /**
    * The service over the `windowMs` before `time` (default: now). Every query is evaluated at that
    * one instant, so the numbers of a snapshot are consistent with each other.
    */
-  async snapshot(windowMs: number, time?: number, opts: { presetsMaxAgeMs?: number } = {}): Promise<PrometheusResult<Snapshot>> {
+  async snapshot(
+    windowMs: number,
+    time?: number,
+    opts: { presetsMaxAgeMs?: number } = {},
+  ): Promise<PrometheusResult<Snapshot>> {
     const at = time ?? this.clock.now();
     const presets = opts.presetsMaxAgeMs ? await this.detectCached(opts.presetsMaxAgeMs, at) : await this.detect(at);
     if (!presets.ok) return presets;
@@ -143,9 +160,17 @@ export class PrometheusSource {
       if (r.ok) answers.set(plan[i]!.key, r.value);
       else errors.push({ source: 'prometheus', kind: r.error.kind, message: r.error.message });
     });
-    if (answers.size === 0) return fail(results[0]!.ok ? 'empty' : results[0]!.error.kind, errors[0]?.message ?? 'No query answered.');
-    const snap = assembleSnapshot(answers, { targetId: this.targetId, time: at, windowMs, resolved: presets.value.resolved });
-    const warnings = this.warnings.splice(0).map((message) => ({ source: 'prometheus' as const, kind: 'warning', message: `The server warned: ${message}` }));
+    if (answers.size === 0)
+      return fail(results[0]!.ok ? 'empty' : results[0]!.error.kind, errors[0]?.message ?? 'No query answered.');
+    const snap = assembleSnapshot(answers, {
+      targetId: this.targetId,
+      time: at,
+      windowMs,
+      resolved: presets.value.resolved,
+    });
+    const warnings = this.warnings
+      .splice(0)
+      .map((message) => ({ source: 'prometheus' as const, kind: 'warning', message: `The server warned: ${message}` }));
     snap.errors.push(...dedupe([...errors, ...warnings]));
     return ok(snap);
   }
@@ -158,7 +183,9 @@ export class PrometheusSource {
     const presets = await this.detect(opts.end);
     if (!presets.ok) return presets;
     const plan = this.plan(presets.value, windowMs);
-    const results = await mapLimited(plan, this.concurrency, (q) => this.client.queryRange(q.expr, opts.start, opts.end, step));
+    const results = await mapLimited(plan, this.concurrency, (q) =>
+      this.client.queryRange(q.expr, opts.start, opts.end, step),
+    );
     const failed = results.find((r) => !r.ok);
     // A history with holes in some columns would mislead a chart; fail whole instead.
     if (failed && !failed.ok) return failed;
@@ -175,8 +202,23 @@ export class PrometheusSource {
     });
     const snaps = [...byTime.keys()]
       .sort((a, b) => a - b)
-      .map((t) => assembleSnapshot(byTime.get(t)! as QueryAnswers, { targetId: this.targetId, time: t, windowMs, resolved: presets.value.resolved }));
-    const warnings = dedupe(this.warnings.splice(0).map((message) => ({ source: 'prometheus' as const, kind: 'warning', message: `The server warned: ${message}` })));
+      .map((t) =>
+        assembleSnapshot(byTime.get(t)! as QueryAnswers, {
+          targetId: this.targetId,
+          time: t,
+          windowMs,
+          resolved: presets.value.resolved,
+        }),
+      );
+    const warnings = dedupe(
+      this.warnings
+        .splice(0)
+        .map((message) => ({
+          source: 'prometheus' as const,
+          kind: 'warning',
+          message: `The server warned: ${message}`,
+        })),
+    );
     // The range's warnings concern every point; they are reported once, on the latest.
     snaps.at(-1)?.errors.push(...warnings);
     return ok(snaps);
@@ -190,7 +232,8 @@ export class PrometheusSource {
     const r = await this.client.rawSamples(`${this.upSelector}[${promDuration(lookbackMs)}]`, time ?? this.clock.now());
     if (!r.ok) return r;
     const gaps: number[] = [];
-    for (const series of r.value) for (let i = 1; i < series.points.length; i++) gaps.push(series.points[i]!.time - series.points[i - 1]!.time);
+    for (const series of r.value)
+      for (let i = 1; i < series.points.length; i++) gaps.push(series.points[i]!.time - series.points[i - 1]!.time);
     if (gaps.length === 0) return ok(undefined);
     gaps.sort((a, b) => a - b);
     return ok(gaps[Math.floor(gaps.length / 2)]!);
@@ -214,4 +257,3 @@ function dedupe(errors: Snapshot['errors']): Snapshot['errors'] {
   const seen = new Set<string>();
   return errors.filter((e) => (seen.has(e.message) ? false : (seen.add(e.message), true)));
 }
-

@@ -32,7 +32,11 @@ export interface PrometheusTargetOptions {
   queryTimeoutMs?: number;
 }
 
-export function parsePrometheusTarget(url: string, selector: string, opts: PrometheusTargetOptions = {}): Result<PrometheusTarget, PrometheusTargetFailureKind> {
+export function parsePrometheusTarget(
+  url: string,
+  selector: string,
+  opts: PrometheusTargetOptions = {},
+): Result<PrometheusTarget, PrometheusTargetFailureKind> {
   const text = url.trim();
   let parsed: URL;
   try {
@@ -40,9 +44,13 @@ export function parsePrometheusTarget(url: string, selector: string, opts: Prome
   } catch {
     return fail('invalid-url', `"${url}" is not a Prometheus server URL (example: http://127.0.0.1:9090).`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return fail('invalid-url', `Only http and https Prometheus servers are supported, not ${parsed.protocol}`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    return fail('invalid-url', `Only http and https Prometheus servers are supported, not ${parsed.protocol}`);
   if (parsed.username || parsed.password) {
-    return fail('bad-credentials', 'Put credentials in PERFLENS_PROMETHEUS_USER and PERFLENS_PROMETHEUS_PASSWORD (or PERFLENS_PROMETHEUS_TOKEN), not in the URL, where they would show in logs and shell history.');
+    return fail(
+      'bad-credentials',
+      'Put credentials in PERFLENS_PROMETHEUS_USER and PERFLENS_PROMETHEUS_PASSWORD (or PERFLENS_PROMETHEUS_TOKEN), not in the URL, where they would show in logs and shell history.',
+    );
   }
   // Checked again at every request; here so a wrong URL is refused as it is typed.
   const connect = connectPolicy(opts.allowRemote);
@@ -72,15 +80,29 @@ export function prometheusTargetId(t: Pick<PrometheusTarget, 'serverUrl' | 'sele
  * PERFLENS_PROMETHEUS_TOKEN for a bearer token, or PERFLENS_PROMETHEUS_USER and
  * PERFLENS_PROMETHEUS_PASSWORD for basic auth.
  */
-export function prometheusAuthFromEnv(env: Record<string, string | undefined>): Result<PrometheusAuth | undefined, 'bad-credentials'> {
+export function prometheusAuthFromEnv(
+  env: Record<string, string | undefined>,
+): Result<PrometheusAuth | undefined, 'bad-credentials'> {
   const token = env.PERFLENS_PROMETHEUS_TOKEN;
   const user = env.PERFLENS_PROMETHEUS_USER;
   const password = env.PERFLENS_PROMETHEUS_PASSWORD;
-  if (token && (user || password)) return fail('bad-credentials', 'Set either PERFLENS_PROMETHEUS_TOKEN (bearer token) or PERFLENS_PROMETHEUS_USER and PERFLENS_PROMETHEUS_PASSWORD (basic auth), not both.');
+  if (token && (user || password))
+    return fail(
+      'bad-credentials',
+      'Set either PERFLENS_PROMETHEUS_TOKEN (bearer token) or PERFLENS_PROMETHEUS_USER and PERFLENS_PROMETHEUS_PASSWORD (basic auth), not both.',
+    );
   if (token) return ok({ kind: 'bearer', token });
   if (user !== undefined || password !== undefined) {
-    if (!user || password === undefined) return fail('bad-credentials', 'Basic auth needs both PERFLENS_PROMETHEUS_USER and PERFLENS_PROMETHEUS_PASSWORD.');
-    if (user.includes(':')) return fail('bad-credentials', 'PERFLENS_PROMETHEUS_USER must not contain ":" (basic auth separates user and password with it).');
+    if (!user || password === undefined)
+      return fail(
+        'bad-credentials',
+        'Basic auth needs both PERFLENS_PROMETHEUS_USER and PERFLENS_PROMETHEUS_PASSWORD.',
+      );
+    if (user.includes(':'))
+      return fail(
+        'bad-credentials',
+        'PERFLENS_PROMETHEUS_USER must not contain ":" (basic auth separates user and password with it).',
+      );
     return ok({ kind: 'basic', user, password });
   }
   return ok(undefined);

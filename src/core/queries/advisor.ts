@@ -31,7 +31,11 @@ export type StatementInput = string | ExtractedStatement;
  * per statement (a statement that does not prepare carries `error`; one in another SQL dialect
  * carries `skipped`), so one bad statement never stops the others.
  */
-export function adviseStatements(loaded: LoadedDatabase, inputs: StatementInput[], opts: AdviseOptions = {}): StatementReport[] {
+export function adviseStatements(
+  loaded: LoadedDatabase,
+  inputs: StatementInput[],
+  opts: AdviseOptions = {},
+): StatementReport[] {
   const ctx: FindingContext = { schema: loaded, rowCount: (t) => loaded.rowCount(t), minRows: opts.minRows };
   const provenBySql = new Map<string, Finding[]>();
   return inputs.map((input, index) => {
@@ -54,14 +58,19 @@ export function adviseStatements(loaded: LoadedDatabase, inputs: StatementInput[
     }
     const plan = explainQueryPlan(loaded.db, sql);
     if (!plan.ok) {
-      const schema = createsExistingObject(sql, plan.error.message) ?? nameFilledInLater(sql, plan.error.message, extracted?.placeholders);
+      const schema =
+        createsExistingObject(sql, plan.error.message) ??
+        nameFilledInLater(sql, plan.error.message, extracted?.placeholders);
       if (schema) report.skipped = schema;
       else report.error = plan.error.message;
       return report;
     }
     report.plan = plan.value;
     const more = statementsAfterFirst(sql);
-    if (more > 0) report.notes = [`Only the first statement was explained: SQLite plans one statement at a time, and ${more === 1 ? '1 more follows' : `${more} more follow`} it. Explain each on its own.`];
+    if (more > 0)
+      report.notes = [
+        `Only the first statement was explained: SQLite plans one statement at a time, and ${more === 1 ? '1 more follows' : `${more} more follow`} it. Explain each on its own.`,
+      ];
     const parsed = parseSql(sql);
     report.findings = findingsFor(plan.value, parsed, ctx);
     if (runtime) for (const f of report.findings) f.runtime = runtime;
@@ -72,7 +81,14 @@ export function adviseStatements(loaded: LoadedDatabase, inputs: StatementInput[
       report.findings = same.map((f) => ({ ...f, ...(runtime ? { runtime } : {}) }));
     } else if (opts.whatIf) {
       try {
-        const notes = proveFindings(loaded, sql, parsed, plan.value, report.findings, typeof opts.whatIf === 'object' ? opts.whatIf : {});
+        const notes = proveFindings(
+          loaded,
+          sql,
+          parsed,
+          plan.value,
+          report.findings,
+          typeof opts.whatIf === 'object' ? opts.whatIf : {},
+        );
         if (notes.length) report.notes = [...(report.notes ?? []), ...notes];
         else provenBySql.set(sql, report.findings);
       } catch (e) {
@@ -90,7 +106,8 @@ export function blankReport(input: StatementInput): StatementReport {
   if (typeof input !== 'string') {
     if (input.text !== sql) report.text = input.text;
     report.range = input.range;
-    if (input.file !== undefined) report.location = { file: input.file, line: input.range.start.line + 1, column: input.range.start.column + 1 };
+    if (input.file !== undefined)
+      report.location = { file: input.file, line: input.range.start.line + 1, column: input.range.start.column + 1 };
   }
   return report;
 }
@@ -101,7 +118,13 @@ function statementsAfterFirst(sql: string): number {
   if (tokens.some((t) => t.type === 'word' && t.value === 'TRIGGER')) return 0;
   let more = 0;
   tokens.forEach((t, i) => {
-    if (t.type === 'punct' && t.text === ';' && i < tokens.length - 1 && !(tokens[i + 1]!.type === 'punct' && tokens[i + 1]!.text === ';')) more++;
+    if (
+      t.type === 'punct' &&
+      t.text === ';' &&
+      i < tokens.length - 1 &&
+      !(tokens[i + 1]!.type === 'punct' && tokens[i + 1]!.text === ';')
+    )
+      more++;
   });
   return more;
 }
@@ -113,7 +136,9 @@ function statementsAfterFirst(sql: string): number {
 function createsExistingObject(sql: string, message: string): string | undefined {
   if (!/^\s*CREATE\b/i.test(sql)) return undefined;
   const m = /^(table|index|view|trigger) (\S+) already exists$/i.exec(message.trim());
-  return m ? `Not explained: it creates ${m[1]!.toLowerCase()} ${m[2]}, which the database already has (schema set-up).` : undefined;
+  return m
+    ? `Not explained: it creates ${m[1]!.toLowerCase()} ${m[2]}, which the database already has (schema set-up).`
+    : undefined;
 }
 
 /**

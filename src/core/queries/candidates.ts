@@ -13,7 +13,12 @@ const MAX_COVERING_COLUMNS = 6;
  * sort, and covering versions of the sort and composite ones (no table lookups). Only a what-if
  * tells which of them helps; see prove.ts.
  */
-export function indexCandidates(parsed: ParsedSql, schema: SchemaLookup, table: string, sql: string): IndexSuggestion[] {
+export function indexCandidates(
+  parsed: ParsedSql,
+  schema: SchemaLookup,
+  table: string,
+  sql: string,
+): IndexSuggestion[] {
   const info = schema.table(table);
   if (!info) return [];
   const onTable = (ref: ColumnRef) => {
@@ -23,18 +28,24 @@ export function indexCandidates(parsed: ParsedSql, schema: SchemaLookup, table: 
   const rowidAlias = (name: string) => {
     if (name.toLowerCase() === 'rowid') return true;
     const col = info.columns.find((c) => c.name === name);
-    return Boolean(col?.primaryKey && /^integer$/i.test(col.type) && info.columns.filter((c) => c.primaryKey).length === 1);
+    return Boolean(
+      col?.primaryKey && /^integer$/i.test(col.type) && info.columns.filter((c) => c.primaryKey).length === 1,
+    );
   };
   const eq: string[] = [];
   const addEq = (name: string | undefined) => {
     if (name && !rowidAlias(name) && !eq.includes(name)) eq.push(name);
   };
   // A comparison between two columns of this same table narrows nothing through an index.
-  const usable = parsed.predicates.filter((p) => !(p.other === 'column' && p.otherColumn && onTable(p.otherColumn) !== undefined && onTable(p) !== undefined));
+  const usable = parsed.predicates.filter(
+    (p) => !(p.other === 'column' && p.otherColumn && onTable(p.otherColumn) !== undefined && onTable(p) !== undefined),
+  );
   for (const p of usable) if ((p.op === 'eq' || p.op === 'null') && p.other !== 'column') addEq(onTable(p));
   for (const p of usable) if (p.op === 'eq' && p.other === 'column') addEq(onTable(p));
   for (const p of usable) if (p.op === 'in') addEq(onTable(p));
-  const rangeName = usable.map((p) => (p.op === 'range' || p.op === 'like' ? onTable(p) : undefined)).find((c) => c !== undefined && !rowidAlias(c));
+  const rangeName = usable
+    .map((p) => (p.op === 'range' || p.op === 'like' ? onTable(p) : undefined))
+    .find((c) => c !== undefined && !rowidAlias(c));
   const sort = sortTerms(parsed, onTable)?.filter((t) => !eq.includes(t.column));
 
   const out: IndexColumn[][] = [];
@@ -52,21 +63,46 @@ export function indexCandidates(parsed: ParsedSql, schema: SchemaLookup, table: 
   if (eq.length && rangeName) add(asc([...eq, rangeName]));
   if (eq.length && sortCols) add([...asc(eq), ...sortCols]);
   // Covering: the other columns the statement reads from this table follow the key columns.
-  const read = columnsRead(parsed, info.columns.map((c) => c.name), sql).filter((c) => !rowidAlias(c));
-  for (const key of [sortCols, eq.length && sortCols ? [...asc(eq), ...sortCols] : undefined, eq.length ? asc(rangeName ? [...eq, rangeName] : eq) : undefined]) {
+  const read = columnsRead(
+    parsed,
+    info.columns.map((c) => c.name),
+    sql,
+  ).filter((c) => !rowidAlias(c));
+  for (const key of [
+    sortCols,
+    eq.length && sortCols ? [...asc(eq), ...sortCols] : undefined,
+    eq.length ? asc(rangeName ? [...eq, rangeName] : eq) : undefined,
+  ]) {
     if (!key) continue;
     const rest = read.filter((c) => !key.some((k) => k.name === c));
     if (rest.length && key.length + rest.length <= MAX_COVERING_COLUMNS) add([...key, ...asc(rest)]);
   }
 
   const unique = new Map<string, IndexColumn[]>();
-  for (const cols of out) unique.set(cols.map((c) => `${c.name.toLowerCase()}${c.desc ? ' desc' : ''}`).join(','), cols);
+  for (const cols of out)
+    unique.set(cols.map((c) => `${c.name.toLowerCase()}${c.desc ? ' desc' : ''}`).join(','), cols);
   return [...unique.values()]
-    .filter((cols) => !info.indexes.some((ix) => !ix.partial && ix.columns.length >= cols.length && cols.every((c, k) => ix.columns[k]?.name.toLowerCase() === c.name.toLowerCase() && ix.columns[k]!.desc === c.desc)))
+    .filter(
+      (cols) =>
+        !info.indexes.some(
+          (ix) =>
+            !ix.partial &&
+            ix.columns.length >= cols.length &&
+            cols.every(
+              (c, k) => ix.columns[k]?.name.toLowerCase() === c.name.toLowerCase() && ix.columns[k]!.desc === c.desc,
+            ),
+        ),
+    )
     .map((cols, k, all) => {
       const s = suggestionFor(info.name, cols);
       // Names are cut to a readable length; two long ones that end alike get a number.
-      return all.slice(0, k).some((other) => suggestionFor(info.name, other).createIndex.split(' ON ')[0] === s.createIndex.split(' ON ')[0]) ? suggestionFor(info.name, cols, k + 1) : s;
+      return all
+        .slice(0, k)
+        .some(
+          (other) => suggestionFor(info.name, other).createIndex.split(' ON ')[0] === s.createIndex.split(' ON ')[0],
+        )
+        ? suggestionFor(info.name, cols, k + 1)
+        : s;
     });
 }
 
@@ -78,7 +114,10 @@ export function suggestionFor(table: string, cols: IndexColumn[], n?: number): I
   return { table, columns: cols, createIndex };
 }
 
-function sortTerms(parsed: ParsedSql, onTable: (ref: ColumnRef) => string | undefined): { column: string; desc: boolean }[] | undefined {
+function sortTerms(
+  parsed: ParsedSql,
+  onTable: (ref: ColumnRef) => string | undefined,
+): { column: string; desc: boolean }[] | undefined {
   for (const list of [...parsed.orderBys, ...parsed.groupBys] as (OrderTerm[] | undefined)[]) {
     if (!list || list.length === 0) continue;
     const cols = list.map((t) => ({ column: onTable(t), desc: t.desc }));
@@ -94,6 +133,10 @@ function sortTerms(parsed: ParsedSql, onTable: (ref: ColumnRef) => string | unde
  */
 function columnsRead(parsed: ParsedSql, columns: string[], sql: string): string[] {
   if (parsed.selectStar) return columns;
-  const words = new Set(lexSql(sql).tokens.filter((t) => t.type === 'word' || t.type === 'ident').map((t) => t.value.toLowerCase()));
+  const words = new Set(
+    lexSql(sql)
+      .tokens.filter((t) => t.type === 'word' || t.type === 'ident')
+      .map((t) => t.value.toLowerCase()),
+  );
   return columns.filter((c) => words.has(c.toLowerCase()));
 }

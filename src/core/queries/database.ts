@@ -56,29 +56,62 @@ export const DEFAULT_MAX_DATABASE_BYTES = 1024 * 1024 * 1024;
 
 const HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 const DB_EXTENSIONS = ['.db', '.sqlite', '.sqlite3'];
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'venv', '.venv', '__pycache__', 'target', 'vendor', '.perflens', '.cache']);
+const SKIP_DIRS = new Set([
+  'node_modules',
+  '.git',
+  'dist',
+  'build',
+  'out',
+  'venv',
+  '.venv',
+  '__pycache__',
+  'target',
+  'vendor',
+  '.perflens',
+  '.cache',
+]);
 
 /**
  * Reads a SQLite file's bytes (never opening it for writing) and loads them into sql.js.
  * A file in WAL mode is read as its main file; changes not yet checkpointed into it are noted.
  */
-export async function loadDatabaseFile(file: string, opts: { maxBytes?: number } = {}): Promise<Result<LoadedDatabase, DatabaseFailureKind>> {
+export async function loadDatabaseFile(
+  file: string,
+  opts: { maxBytes?: number } = {},
+): Promise<Result<LoadedDatabase, DatabaseFailureKind>> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_DATABASE_BYTES;
   let bytes: Buffer;
   try {
     // The copy lives in memory (twice, briefly, while sql.js takes it): refuse what would not fit.
-    bytes = (await readUserFile(file, { maxBytes, what: 'database', raiseWith: 'explain on a smaller copy, e.g. a sample of the rows with the same schema and indexes' })).bytes;
+    bytes = (
+      await readUserFile(file, {
+        maxBytes,
+        what: 'database',
+        raiseWith: 'explain on a smaller copy, e.g. a sample of the rows with the same schema and indexes',
+      })
+    ).bytes;
   } catch (e) {
     if (!(e instanceof UserFileError)) return fail('unreadable', `${file} could not be read: ${errorMessage(e)}`, e);
-    if (e.kind === 'not-found' && e.code === 'ENOENT') return fail('not-found', `No database file at ${file}. Check the path of the service's SQLite file (on the command line: --db FILE).`);
+    if (e.kind === 'not-found' && e.code === 'ENOENT')
+      return fail(
+        'not-found',
+        `No database file at ${file}. Check the path of the service's SQLite file (on the command line: --db FILE).`,
+      );
     if (e.code === 'EBUSY' || e.code === 'EPERM' || e.code === 'EACCES') {
-      return fail('locked', `${file} could not be read (${e.code}): another program holds it exclusively. Stop the service or copy the file (with its -wal file) and point PerfLens at the copy.`, e);
+      return fail(
+        'locked',
+        `${file} could not be read (${e.code}): another program holds it exclusively. Stop the service or copy the file (with its -wal file) and point PerfLens at the copy.`,
+        e,
+      );
     }
     if (e.kind === 'too-large') return fail('too-large', e.message, e);
     return fail('unreadable', e.message, e);
   }
   if (bytes.length < 100 || !bytes.subarray(0, 16).equals(HEADER)) {
-    return fail('not-sqlite', `${file} is not a SQLite database (its first bytes are not "SQLite format 3"). Point PerfLens at the service's .db/.sqlite file.`);
+    return fail(
+      'not-sqlite',
+      `${file} is not a SQLite database (its first bytes are not "SQLite format 3"). Point PerfLens at the service's .db/.sqlite file.`,
+    );
   }
   const notes: string[] = [];
   // Bytes 18-19 are 2 in WAL mode; an in-memory copy cannot use a WAL, so read it as a rollback journal file.
@@ -87,7 +120,9 @@ export async function loadDatabaseFile(file: string, opts: { maxBytes?: number }
     bytes[19] = 1;
     const wal = `${file}-wal`;
     if (fs.existsSync(wal) && fs.statSync(wal).size > 0) {
-      notes.push(`${path.basename(wal)} holds changes not yet written into the main file; they are not in this analysis. Checkpoint it (PRAGMA wal_checkpoint) or stop the service to include them.`);
+      notes.push(
+        `${path.basename(wal)} holds changes not yet written into the main file; they are not in this analysis. Checkpoint it (PRAGMA wal_checkpoint) or stop the service to include them.`,
+      );
     }
   }
   const SQL = await loadSqlJs();
@@ -98,7 +133,11 @@ export async function loadDatabaseFile(file: string, opts: { maxBytes?: number }
     db = new SQL.Database(original);
     schema = readSchema(db);
   } catch (e) {
-    return fail('corrupt', `${file} could not be read as a SQLite database: ${errorMessage(e)}. If the service is writing it right now, try again or copy the file first.`, e);
+    return fail(
+      'corrupt',
+      `${file} could not be read as a SQLite database: ${errorMessage(e)}. If the service is writing it right now, try again or copy the file first.`,
+      e,
+    );
   }
   const counts = new Map<string, number>();
   const byName = new Map(schema.tables.map((t) => [t.name.toLowerCase(), t]));
@@ -129,17 +168,25 @@ export function quoteIdent(name: string): string {
 }
 
 function readSchema(db: Database): SchemaInfo {
-  const tableNames = rows(db, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").map((r) => String(r[0]));
+  const tableNames = rows(
+    db,
+    "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+  ).map((r) => String(r[0]));
   const hasStat1 = rows(db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat1'").length > 0;
   const stats = new Map<string, number>();
   if (hasStat1) {
     for (const [tbl, stat] of rows(db, 'SELECT tbl, stat FROM sqlite_stat1')) {
       const n = Number(String(stat).split(' ')[0]);
-      if (Number.isFinite(n)) stats.set(String(tbl).toLowerCase(), Math.max(n, stats.get(String(tbl).toLowerCase()) ?? 0));
+      if (Number.isFinite(n))
+        stats.set(String(tbl).toLowerCase(), Math.max(n, stats.get(String(tbl).toLowerCase()) ?? 0));
     }
   }
   const tables = tableNames.map((name): TableInfo => {
-    const columns = rows(db, `PRAGMA table_info(${quoteIdent(name)})`).map((r) => ({ name: String(r[1]), type: String(r[2] ?? ''), primaryKey: Number(r[5]) > 0 }));
+    const columns = rows(db, `PRAGMA table_info(${quoteIdent(name)})`).map((r) => ({
+      name: String(r[1]),
+      type: String(r[2] ?? ''),
+      primaryKey: Number(r[5]) > 0,
+    }));
     const indexes = rows(db, `PRAGMA index_list(${quoteIdent(name)})`).map((r): IndexInfo => {
       const idx = String(r[1]);
       const cols = rows(db, `PRAGMA index_xinfo(${quoteIdent(idx)})`)
@@ -176,7 +223,11 @@ export async function findDatabaseFiles(root: string, maxDepth = 4): Promise<str
       const full = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (depth < maxDepth && !SKIP_DIRS.has(e.name)) await walk(full, depth + 1);
-      } else if (e.isFile() && DB_EXTENSIONS.includes(path.extname(e.name).toLowerCase()) && (await hasSqliteHeader(full))) {
+      } else if (
+        e.isFile() &&
+        DB_EXTENSIONS.includes(path.extname(e.name).toLowerCase()) &&
+        (await hasSqliteHeader(full))
+      ) {
         found.push({ file: full, depth });
       }
     }

@@ -43,7 +43,8 @@ export function foreignDialect(sql: string): string | undefined {
         if (tokens[i + 1]?.text === '=') return 'MySQL syntax (ENGINE=)';
         break;
       case 'FOR':
-        if (w(tokens[i + 1], 'UPDATE') || w(tokens[i + 1], 'SHARE')) return `row locking (FOR ${tokens[i + 1]!.value}), which SQLite does not have`;
+        if (w(tokens[i + 1], 'UPDATE') || w(tokens[i + 1], 'SHARE'))
+          return `row locking (FOR ${tokens[i + 1]!.value}), which SQLite does not have`;
         break;
       case 'TOP':
         if (w(tokens[i - 1], 'SELECT') || w(tokens[i - 1], 'DISTINCT')) return 'SQL Server syntax (SELECT TOP)';

@@ -98,9 +98,18 @@ function concatenation(tokens: CodeToken[], i: number, language: SourceLanguage,
     // `+ id` or `+ user.id`: a value spliced into the statement, which a driver would bind.
     let k = j + 2;
     if (tokens[k]?.kind !== 'ident') break;
-    while (tokens[k + 1]?.kind === 'punct' && (tokens[k + 1] as { text: string }).text === '.' && tokens[k + 2]?.kind === 'ident') k += 2;
+    while (
+      tokens[k + 1]?.kind === 'punct' &&
+      (tokens[k + 1] as { text: string }).text === '.' &&
+      tokens[k + 2]?.kind === 'ident'
+    )
+      k += 2;
     const after = tokens[k + 1];
-    const endsChain = after === undefined || after.kind === 'plus' || (after.kind === 'punct' && [')', ';', ',', ']', '}'].includes(after.text)) || after.kind === 'break';
+    const endsChain =
+      after === undefined ||
+      after.kind === 'plus' ||
+      (after.kind === 'punct' && [')', ';', ',', ']', '}'].includes(after.text)) ||
+      after.kind === 'break';
     if (!endsChain) break;
     parts.push({ kind: 'param', source: text.slice(tokens[j + 2]!.start, tokens[k]!.end) });
     end = tokens[k]!.end;
@@ -116,7 +125,15 @@ function pythonTemplate(tokens: CodeToken[], last: number): 'format' | 'percent'
   const a = tokens[last + 1];
   const b = tokens[last + 2];
   const c = tokens[last + 3];
-  if (a?.kind === 'punct' && a.text === '.' && b?.kind === 'ident' && b.text === 'format' && c?.kind === 'punct' && c.text === '(') return 'format';
+  if (
+    a?.kind === 'punct' &&
+    a.text === '.' &&
+    b?.kind === 'ident' &&
+    b.text === 'format' &&
+    c?.kind === 'punct' &&
+    c.text === '('
+  )
+    return 'format';
   if (a?.kind === 'punct' && a.text === '%') return 'percent';
   return undefined;
 }
@@ -157,13 +174,28 @@ function appendParts(target: LiteralPart[], more: LiteralPart[]): void {
   }
 }
 
-function toStatement(parts: LiteralPart[], first: StringToken, end: number, language: SourceLanguage, lines: LineIndex, file: string | undefined): ExtractedStatement | undefined {
+function toStatement(
+  parts: LiteralPart[],
+  first: StringToken,
+  end: number,
+  language: SourceLanguage,
+  lines: LineIndex,
+  file: string | undefined,
+): ExtractedStatement | undefined {
   if (!parts.some((p) => p.kind === 'text' && /[a-z]/i.test(p.value))) return undefined;
-  const withSentinels = parts.map((p) => (p.kind === 'text' ? p.value.replace(/\uE000/g, '') : PARAM_SENTINEL)).join('');
-  if (withSentinels.length > 20_000 || !STATEMENT_WORD.test(withSentinels) || !isSqlStatement(withSentinels)) return undefined;
-  const interpolations = parts.flatMap((p) => (p.kind === 'param' ? [p.written !== undefined ? { written: p.written } : p.source] : []));
+  const withSentinels = parts
+    .map((p) => (p.kind === 'text' ? p.value.replace(/\uE000/g, '') : PARAM_SENTINEL))
+    .join('');
+  if (withSentinels.length > 20_000 || !STATEMENT_WORD.test(withSentinels) || !isSqlStatement(withSentinels))
+    return undefined;
+  const interpolations = parts.flatMap((p) =>
+    p.kind === 'param' ? [p.written !== undefined ? { written: p.written } : p.source] : [],
+  );
   const normalised = normalisePlaceholders(withSentinels, interpolations);
-  const text = parts.map((p) => (p.kind === 'text' ? p.value : (p.written ?? `\${${p.source}}`))).join('').trim();
+  const text = parts
+    .map((p) => (p.kind === 'text' ? p.value : (p.written ?? `\${${p.source}}`)))
+    .join('')
+    .trim();
   const statement: ExtractedStatement = {
     language,
     range: { start: lines.position(first.start), end: lines.position(end) },

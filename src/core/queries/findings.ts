@@ -51,7 +51,11 @@ export function findingsFor(plan: PlanRow[], parsed: ParsedSql, ctx: FindingCont
           const rows = ctx.rowCount(table);
           push(
             withIndex(
-              { kind: 'full-scan', table, detail: `${node.detail}: reads all ${rows.toLocaleString('en-US')} rows of ${table} for every execution.` },
+              {
+                kind: 'full-scan',
+                table,
+                detail: `${node.detail}: reads all ${rows.toLocaleString('en-US')} rows of ${table} for every execution.`,
+              },
               adviceFor(table),
               'The statement reads the whole table. Filter it with a WHERE on an indexed column, or add LIMIT if the code needs only some rows.',
             ),
@@ -62,7 +66,11 @@ export function findingsFor(plan: PlanRow[], parsed: ParsedSql, ctx: FindingCont
         if (!table || big(table)) {
           push(
             withIndex(
-              { kind: 'temp-btree', ...(table ? { table } : {}), detail: `${node.detail}: the rows are sorted in a temporary b-tree on every execution.` },
+              {
+                kind: 'temp-btree',
+                ...(table ? { table } : {}),
+                detail: `${node.detail}: the rows are sorted in a temporary b-tree on every execution.`,
+              },
               table ? adviceFor(table) : undefined,
               `Add an index whose columns follow the ${step.purpose.replace(/^(RIGHT PART|LAST TERM) OF /, '')} so SQLite reads rows already in order.`,
             ),
@@ -70,8 +78,14 @@ export function findingsFor(plan: PlanRow[], parsed: ParsedSql, ctx: FindingCont
         }
       } else if (step.op === 'search' && step.automatic) {
         const table = resolveTableName(parsed, ctx.schema, step.name);
-        const s = table && step.constraint ? indexFromConstraint(ctx.schema, table, constraintColumns(step.constraint)) : undefined;
-        const f: Finding = { kind: 'automatic-index', detail: `${node.detail}: SQLite builds a temporary index on every execution because no index fits.` };
+        const s =
+          table && step.constraint
+            ? indexFromConstraint(ctx.schema, table, constraintColumns(step.constraint))
+            : undefined;
+        const f: Finding = {
+          kind: 'automatic-index',
+          detail: `${node.detail}: SQLite builds a temporary index on every execution because no index fits.`,
+        };
         if (table) f.table = table;
         push(withIndex(f, s, 'Add an index on the columns in the plan’s constraint.'));
       } else if (step.op === 'subquery' && step.correlated && !answeredByIndex(node.children)) {
@@ -79,7 +93,11 @@ export function findingsFor(plan: PlanRow[], parsed: ParsedSql, ctx: FindingCont
         const f: Finding = {
           kind: 'correlated-subquery',
           detail: `${node.detail}: the subquery runs again for every row of the outer query.`,
-          suggestion: 'Rewrite it as a JOIN (or a JOIN to a GROUP BY derived table) so it runs once' + (inner && adviceFor(inner) && !adviceFor(inner)!.existing ? `, or at least index its correlated column: ${adviceFor(inner)!.createIndex};` : '.'),
+          suggestion:
+            'Rewrite it as a JOIN (or a JOIN to a GROUP BY derived table) so it runs once' +
+            (inner && adviceFor(inner) && !adviceFor(inner)!.existing
+              ? `, or at least index its correlated column: ${adviceFor(inner)!.createIndex};`
+              : '.'),
         };
         if (inner) f.table = inner;
         const s = inner ? adviceFor(inner) : undefined;
@@ -96,7 +114,8 @@ export function findingsFor(plan: PlanRow[], parsed: ParsedSql, ctx: FindingCont
     const f: Finding = {
       kind: 'leading-wildcard-like',
       detail: `${like.ref.qualifier ? like.ref.qualifier + '.' : ''}${like.ref.column} LIKE '${like.pattern}' starts with a wildcard, so no index can narrow the search: every row is compared.`,
-      suggestion: "Match a prefix (LIKE 'term%') so an index can be used, or keep a full-text index (FTS5) for substring search.",
+      suggestion:
+        "Match a prefix (LIKE 'term%') so an index can be used, or keep a full-text index (FTS5) for substring search.",
     };
     if (col) f.table = col.table;
     push(f);
@@ -105,7 +124,8 @@ export function findingsFor(plan: PlanRow[], parsed: ParsedSql, ctx: FindingCont
     push({
       kind: 'select-star',
       detail: 'SELECT * reads every column of every matched row, including ones the code may not use.',
-      suggestion: 'Name the columns the code uses: fewer bytes per row, and an index can then cover the query without reading the table.',
+      suggestion:
+        'Name the columns the code uses: fewer bytes per row, and an index can then cover the query without reading the table.',
     });
   }
   return findings;

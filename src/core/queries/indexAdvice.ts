@@ -35,8 +35,13 @@ export function resolveTableName(parsed: ParsedSql, schema: SchemaLookup, name: 
 }
 
 /** The table a column reference belongs to, checked against the schema. */
-export function resolveColumn(parsed: ParsedSql, schema: SchemaLookup, ref: ColumnRef): { table: string; column: string } | undefined {
-  const has = (table: string) => schema.table(table)?.columns.find((c) => c.name.toLowerCase() === ref.column.toLowerCase());
+export function resolveColumn(
+  parsed: ParsedSql,
+  schema: SchemaLookup,
+  ref: ColumnRef,
+): { table: string; column: string } | undefined {
+  const has = (table: string) =>
+    schema.table(table)?.columns.find((c) => c.name.toLowerCase() === ref.column.toLowerCase());
   if (ref.qualifier) {
     const table = resolveTableName(parsed, schema, ref.qualifier);
     const col = table ? has(table) : undefined;
@@ -85,7 +90,9 @@ export function adviseIndex(parsed: ParsedSql, schema: SchemaLookup, table: stri
     if (col?.primaryKey && /^integer$/i.test(col.type) && info.columns.filter((c) => c.primaryKey).length === 1) return;
     cols.push({ name, desc });
   };
-  const usable = parsed.predicates.filter((p) => !(p.other === 'column' && p.otherColumn && onTable(p.otherColumn) !== undefined && onTable(p) !== undefined));
+  const usable = parsed.predicates.filter(
+    (p) => !(p.other === 'column' && p.otherColumn && onTable(p.otherColumn) !== undefined && onTable(p) !== undefined),
+  );
   // Equalities on values first (they narrow the table wherever it sits in the join order), then
   // join equalities (used when the table is the inner loop), then IN lists.
   for (const p of usable) if ((p.op === 'eq' || p.op === 'null') && p.other !== 'column') add(onTable(p));
@@ -101,13 +108,24 @@ export function adviseIndex(parsed: ParsedSql, schema: SchemaLookup, table: stri
   const name = `idx_${info.name}_${cols.map((c) => c.name).join('_')}`.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 60);
   const createIndex = `CREATE INDEX ${quoteIdent(name)} ON ${quoteIdent(info.name)}(${cols.map((c) => quoteIdent(c.name) + (c.desc ? ' DESC' : '')).join(', ')})`;
   const suggestion: IndexSuggestion = { table: info.name, columns: cols, createIndex };
-  const existing = info.indexes.find((ix) => !ix.partial && cols.every((c, k) => ix.columns[k]?.name.toLowerCase() === c.name.toLowerCase() && (k < eqCount || ix.columns[k]!.desc === c.desc)));
+  const existing = info.indexes.find(
+    (ix) =>
+      !ix.partial &&
+      cols.every(
+        (c, k) =>
+          ix.columns[k]?.name.toLowerCase() === c.name.toLowerCase() && (k < eqCount || ix.columns[k]!.desc === c.desc),
+      ),
+  );
   if (existing) suggestion.existing = existing;
   return suggestion;
 }
 
 /** An index from the columns SQLite itself chose for an automatic index, e.g. `(workspace_id=? AND degree>?)`. */
-export function indexFromConstraint(schema: SchemaLookup, table: string, columns: { column: string; op: string }[]): IndexSuggestion | undefined {
+export function indexFromConstraint(
+  schema: SchemaLookup,
+  table: string,
+  columns: { column: string; op: string }[],
+): IndexSuggestion | undefined {
   const info = schema.table(table);
   if (!info) return undefined;
   const cols: IndexColumn[] = [];
@@ -117,10 +135,17 @@ export function indexFromConstraint(schema: SchemaLookup, table: string, columns
   }
   if (cols.length === 0) return undefined;
   const name = `idx_${info.name}_${cols.map((c) => c.name).join('_')}`.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 60);
-  return { table: info.name, columns: cols, createIndex: `CREATE INDEX ${quoteIdent(name)} ON ${quoteIdent(info.name)}(${cols.map((c) => quoteIdent(c.name)).join(', ')})` };
+  return {
+    table: info.name,
+    columns: cols,
+    createIndex: `CREATE INDEX ${quoteIdent(name)} ON ${quoteIdent(info.name)}(${cols.map((c) => quoteIdent(c.name)).join(', ')})`,
+  };
 }
 
-function termsOn(lists: (OrderTerm[] | undefined)[], onTable: (ref: ColumnRef) => string | undefined): { column: string; desc: boolean }[] | undefined {
+function termsOn(
+  lists: (OrderTerm[] | undefined)[],
+  onTable: (ref: ColumnRef) => string | undefined,
+): { column: string; desc: boolean }[] | undefined {
   for (const list of lists) {
     if (!list || list.length === 0) continue;
     const cols = list.map((t) => ({ column: onTable(t), desc: t.desc }));

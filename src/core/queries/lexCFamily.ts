@@ -4,7 +4,22 @@ import { decodeEscape, identEnd, isIdentPart, isIdentStart, pushText } from './s
 export type CFamily = 'js' | 'go' | 'java';
 
 /** Keywords after which a `/` starts a regular expression rather than a division. */
-const REGEX_AFTER_WORDS = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await']);
+const REGEX_AFTER_WORDS = new Set([
+  'return',
+  'typeof',
+  'instanceof',
+  'in',
+  'of',
+  'new',
+  'delete',
+  'void',
+  'throw',
+  'case',
+  'do',
+  'else',
+  'yield',
+  'await',
+]);
 
 /**
  * A tokenizer for the C-like families (JavaScript/TypeScript, Go, Java): skips comments, decodes
@@ -119,7 +134,12 @@ class CLexer {
       } else raw += t[i++];
     }
     this.pos = Math.min(i + 3, t.length);
-    this.out.push({ kind: 'string', start, end: this.pos, parts: [{ kind: 'text', value: stripIncidentalIndent(raw) }] });
+    this.out.push({
+      kind: 'string',
+      start,
+      end: this.pos,
+      parts: [{ kind: 'text', value: stripIncidentalIndent(raw) }],
+    });
   }
 
   private goRaw(): void {

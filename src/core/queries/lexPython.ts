@@ -36,7 +36,8 @@ export function lexPython(text: string): CodeToken[] {
       const start = pos;
       pos = identEnd(t, pos + 1);
       const word = t.slice(start, pos);
-      if ((t[pos] === '"' || t[pos] === "'") && STRING_PREFIX.test(word)) pos = lexString(t, start, pos, word.toLowerCase(), out);
+      if ((t[pos] === '"' || t[pos] === "'") && STRING_PREFIX.test(word))
+        pos = lexString(t, start, pos, word.toLowerCase(), out);
       else out.push({ kind: 'ident', start, end: pos, text: word });
     } else if (c >= '0' && c <= '9') {
       const start = pos;
@@ -144,7 +145,8 @@ function markDocstrings(tokens: CodeToken[]): void {
     const tok = tokens[i];
     if (tok && tok.kind !== 'break') continue;
     const line = tokens.slice(lineStart, i);
-    if (line.length > 0 && line.every((x) => x.kind === 'string')) for (const s of line) if (s.kind === 'string') s.docstring = true;
+    if (line.length > 0 && line.every((x) => x.kind === 'string'))
+      for (const s of line) if (s.kind === 'string') s.docstring = true;
     lineStart = i + 1;
   }
 }

@@ -14,7 +14,10 @@ export interface NormalisedSql {
  * `interpolations` are the sentinels in order: an interpolated expression's source (shown as
  * `${expr}`), or a template field as written (`{name}`, `%s`).
  */
-export function normalisePlaceholders(text: string, interpolations: (string | { written: string })[] = []): NormalisedSql {
+export function normalisePlaceholders(
+  text: string,
+  interpolations: (string | { written: string })[] = [],
+): NormalisedSql {
   const shown = (k: number): string => {
     const i = interpolations[k];
     return typeof i === 'object' ? i.written : `\${${i ?? ''}}`;

@@ -55,7 +55,15 @@ export function formatPlan(rows: PlanRow[]): string[] {
 export type PlanStep =
   | { op: 'scan'; name: string; index?: string; covering: boolean; virtual: boolean }
   | { op: 'scan-constant' }
-  | { op: 'search'; name: string; index?: string; automatic: boolean; covering: boolean; primaryKey: boolean; constraint?: string }
+  | {
+      op: 'search';
+      name: string;
+      index?: string;
+      automatic: boolean;
+      covering: boolean;
+      primaryKey: boolean;
+      constraint?: string;
+    }
   | { op: 'temp-btree'; purpose: string }
   | { op: 'subquery'; correlated: boolean; kind: string }
   | { op: 'coroutine' | 'materialize'; name: string }
@@ -87,7 +95,13 @@ export function parsePlanDetail(detail: string): PlanStep {
     return step;
   }
   const constraint = /\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*$/.exec(rest)?.[1];
-  const step: PlanStep = { op: 'search', name, automatic: /AUTOMATIC/.test(rest), covering, primaryKey: /PRIMARY KEY|ROWID/.test(rest) };
+  const step: PlanStep = {
+    op: 'search',
+    name,
+    automatic: /AUTOMATIC/.test(rest),
+    covering,
+    primaryKey: /PRIMARY KEY|ROWID/.test(rest),
+  };
   if (index) step.index = index;
   if (constraint !== undefined) step.constraint = constraint;
   return step;

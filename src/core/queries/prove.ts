@@ -24,13 +24,17 @@ export function planProblems(plan: PlanRow[], parsed: ParsedSql, schema: SchemaL
       const table = resolveTableName(parsed, schema, step.name);
       if (table) out.push({ key: `scan:${table}`, detail: row.detail });
     } else if (step.op === 'temp-btree') out.push({ key: `temp:${step.purpose}`, detail: row.detail });
-    else if (step.op === 'search' && step.automatic) out.push({ key: `auto:${resolveTableName(parsed, schema, step.name) ?? step.name}`, detail: row.detail });
+    else if (step.op === 'search' && step.automatic)
+      out.push({ key: `auto:${resolveTableName(parsed, schema, step.name) ?? step.name}`, detail: row.detail });
   }
   return out;
 }
 
 /** Problems of `before` that `after` no longer has, and problems `after` has that `before` did not (multisets by key). */
-export function compareProblems(before: Problem[], after: Problem[]): { removed: Problem[]; added: Problem[]; left: Problem[] } {
+export function compareProblems(
+  before: Problem[],
+  after: Problem[],
+): { removed: Problem[]; added: Problem[]; left: Problem[] } {
   const rest = [...after];
   const removed: Problem[] = [];
   const left: Problem[] = [];
@@ -69,7 +73,14 @@ function times(x: number): string {
  * at least MIN_PROVEN_SPEEDUP faster; otherwise it says that no index helps, and why.
  * Returns notes for the statement (e.g. sample values it could not run with).
  */
-export function proveFindings(loaded: LoadedDatabase, sql: string, parsed: ParsedSql, plan: PlanRow[], findings: Finding[], opts: WhatIfOptions = {}): string[] {
+export function proveFindings(
+  loaded: LoadedDatabase,
+  sql: string,
+  parsed: ParsedSql,
+  plan: PlanRow[],
+  findings: Finding[],
+  opts: WhatIfOptions = {},
+): string[] {
   const targets = findings.filter((f) => f.createIndex && f.table);
   if (targets.length === 0) return [];
   const problemsBefore = planProblems(plan, parsed, loaded);
@@ -82,7 +93,8 @@ export function proveFindings(loaded: LoadedDatabase, sql: string, parsed: Parse
       candidates.push({ table, createIndex });
     }
   };
-  for (const table of new Set(targets.map((f) => f.table!))) for (const c of indexCandidates(parsed, loaded, table, sql)) addCandidate(table, c.createIndex);
+  for (const table of new Set(targets.map((f) => f.table!)))
+    for (const c of indexCandidates(parsed, loaded, table, sql)) addCandidate(table, c.createIndex);
   for (const f of targets) addCandidate(f.table!, f.createIndex!);
 
   const notes: string[] = [];
@@ -92,15 +104,33 @@ export function proveFindings(loaded: LoadedDatabase, sql: string, parsed: Parse
     for (const c of candidates) {
       const planned = lab.tryIndex(c.createIndex);
       if (!planned.ok) {
-        trials.push({ table: c.table, index: c.createIndex, planAfter: [], proven: false, reason: planned.error.message, problemsAfter: problemsBefore, removes: 0 });
+        trials.push({
+          table: c.table,
+          index: c.createIndex,
+          planAfter: [],
+          proven: false,
+          reason: planned.error.message,
+          problemsAfter: problemsBefore,
+          removes: 0,
+        });
         continue;
       }
       try {
         const after = planProblems(planned.value, parsed, loaded);
         const diff = compareProblems(problemsBefore, after);
-        const trial: Trial = { table: c.table, index: c.createIndex, planAfter: planned.value, proven: false, reason: '', problemsAfter: after, removes: diff.removed.length };
+        const trial: Trial = {
+          table: c.table,
+          index: c.createIndex,
+          planAfter: planned.value,
+          proven: false,
+          reason: '',
+          problemsAfter: after,
+          removes: diff.removed.length,
+        };
         if (diff.removed.length === 0 || diff.added.length > 0) {
-          const worse = diff.added.length ? `adds ${diff.added.map((p) => p.detail).join(', ')}` : `still ${[...new Set(diff.left.map((p) => p.detail))].join(', ')}`;
+          const worse = diff.added.length
+            ? `adds ${diff.added.map((p) => p.detail).join(', ')}`
+            : `still ${[...new Set(diff.left.map((p) => p.detail))].join(', ')}`;
           trial.reason = `the plan is no better: ${worse}`;
         } else {
           const t = lab.time();
@@ -129,8 +159,11 @@ export function proveFindings(loaded: LoadedDatabase, sql: string, parsed: Parse
   for (const f of targets) {
     const key = problemKey(f);
     const mine = trials.filter((t) => t.table === f.table);
-    f.tried = mine.map(({ index, planAfter, speedup, proven, reason }) => (speedup === undefined ? { index, planAfter, proven, reason } : { index, planAfter, speedup, proven, reason }));
-    const fixes = (t: Trial) => t.proven && t.result && (key === undefined || !t.problemsAfter.some((p) => p.key === key));
+    f.tried = mine.map(({ index, planAfter, speedup, proven, reason }) =>
+      speedup === undefined ? { index, planAfter, proven, reason } : { index, planAfter, speedup, proven, reason },
+    );
+    const fixes = (t: Trial) =>
+      t.proven && t.result && (key === undefined || !t.problemsAfter.some((p) => p.key === key));
     const best = choose(mine.filter(fixes));
     if (best) {
       f.createIndex = best.index;
@@ -174,7 +207,8 @@ function noIndexText(f: Finding, key: string | undefined, tried: Trial[]): strin
 }
 
 function stillText(f: Finding): string {
-  if (f.kind === 'full-scan') return `SQLite still reads every row of ${f.table} (nothing in the statement narrows them)`;
+  if (f.kind === 'full-scan')
+    return `SQLite still reads every row of ${f.table} (nothing in the statement narrows them)`;
   if (f.kind === 'temp-btree') return 'SQLite still sorts the rows in a temporary b-tree';
   if (f.kind === 'automatic-index') return `SQLite still builds an automatic index on ${f.table}`;
   return 'the plan does not improve';

@@ -23,9 +23,19 @@ async function handle(req: QueryWorkerRequest): Promise<void> {
     const r = await loadDatabaseFile(req.path, req.maxBytes === undefined ? {} : { maxBytes: req.maxBytes });
     if (!r.ok) return post({ type: 'opened', ok: false, error: { kind: r.error.kind, message: r.error.message } });
     loaded = r.value;
-    return post({ type: 'opened', ok: true, database: { path: r.value.path, bytes: r.value.bytes, tables: r.value.schema.tables.length, notes: r.value.notes } });
+    return post({
+      type: 'opened',
+      ok: true,
+      database: {
+        path: r.value.path,
+        bytes: r.value.bytes,
+        tables: r.value.schema.tables.length,
+        notes: r.value.notes,
+      },
+    });
   }
-  if (!loaded) return post({ type: 'failed', error: { kind: 'internal', message: 'No database is open in the query worker.' } });
+  if (!loaded)
+    return post({ type: 'failed', error: { kind: 'internal', message: 'No database is open in the query worker.' } });
   adviseStatements(loaded, req.inputs, {
     whatIf: req.whatIf,
     minRows: req.minRows,
@@ -36,5 +46,7 @@ async function handle(req: QueryWorkerRequest): Promise<void> {
 }
 
 parentPort?.on('message', (req: QueryWorkerRequest) => {
-  handle(req).catch((e: unknown) => post({ type: 'failed', error: { kind: 'internal', message: `The query worker failed: ${errorMessage(e)}` } }));
+  handle(req).catch((e: unknown) =>
+    post({ type: 'failed', error: { kind: 'internal', message: `The query worker failed: ${errorMessage(e)}` } }),
+  );
 });

@@ -89,9 +89,16 @@ export class QueryWorker {
     worker.unref();
     this.worker = worker;
     const openTimeout = Math.max(this.timeoutMs, MIN_OPEN_TIMEOUT_MS);
-    const reply = await this.exchange({ type: 'open', path: this.file, ...(this.opts.maxBytes === undefined ? {} : { maxBytes: this.opts.maxBytes }) }, () => undefined, openTimeout);
+    const reply = await this.exchange(
+      { type: 'open', path: this.file, ...(this.opts.maxBytes === undefined ? {} : { maxBytes: this.opts.maxBytes }) },
+      () => undefined,
+      openTimeout,
+    );
     if (reply.kind === 'timeout') {
-      return fail('timeout', `Loading ${this.file} did not finish within ${formatSpan(openTimeout)}, so it was stopped. Raise the budget with ${this.raise()}, or explain on a smaller copy of the database.`);
+      return fail(
+        'timeout',
+        `Loading ${this.file} did not finish within ${formatSpan(openTimeout)}, so it was stopped. Raise the budget with ${this.raise()}, or explain on a smaller copy of the database.`,
+      );
     }
     if (reply.kind === 'failed') return fail(reply.error.kind, reply.error.message);
     const m = reply.message;
@@ -112,15 +119,18 @@ export class QueryWorker {
       if (!db.ok) return db;
       const start = reports.length;
       let partial: StatementReport | undefined;
-      const reply = await this.exchange({ type: 'advise', inputs: inputs.slice(start), whatIf: opts.whatIf, minRows: opts.minRows }, (m) => {
-        if (m.type === 'explained') partial = m.report;
-        else if (m.type === 'report') {
-          reports.push(m.report);
-          partial = undefined;
-          return 'reset';
-        }
-        return m.type === 'done' ? 'done' : undefined;
-      });
+      const reply = await this.exchange(
+        { type: 'advise', inputs: inputs.slice(start), whatIf: opts.whatIf, minRows: opts.minRows },
+        (m) => {
+          if (m.type === 'explained') partial = m.report;
+          else if (m.type === 'report') {
+            reports.push(m.report);
+            partial = undefined;
+            return 'reset';
+          }
+          return m.type === 'done' ? 'done' : undefined;
+        },
+      );
       if (reply.kind === 'failed') return fail(reply.error.kind, reply.error.message);
       if (reply.kind === 'timeout') {
         const what = opts.whatIf ? 'explaining it and timing its index candidates (what-if)' : 'explaining it';
@@ -150,7 +160,9 @@ export class QueryWorker {
     req: QueryWorkerRequest,
     settle: (m: QueryWorkerMessage) => 'done' | 'reset' | undefined,
     timeoutMs = this.timeoutMs,
-  ): Promise<{ kind: 'message'; message: QueryWorkerMessage } | { kind: 'timeout' } | { kind: 'failed'; error: Failure }> {
+  ): Promise<
+    { kind: 'message'; message: QueryWorkerMessage } | { kind: 'timeout' } | { kind: 'failed'; error: Failure }
+  > {
     const worker = this.worker!;
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
@@ -164,14 +176,18 @@ export class QueryWorker {
       const onMessage = (m: QueryWorkerMessage) => {
         const verdict = settle(m);
         if (verdict === 'reset') arm();
-        else if (verdict === 'done' || m.type === 'opened' || m.type === 'failed') finish({ kind: 'message', message: m });
+        else if (verdict === 'done' || m.type === 'opened' || m.type === 'failed')
+          finish({ kind: 'message', message: m });
       };
       const onError = (e: Error) => {
         finish({ kind: 'failed', error: { kind: 'internal', message: `The query worker failed: ${e.message}` } });
         this.close();
       };
       const onExit = (code: number) => {
-        finish({ kind: 'failed', error: { kind: 'internal', message: `The query worker stopped (exit code ${code}) before answering.` } });
+        finish({
+          kind: 'failed',
+          error: { kind: 'internal', message: `The query worker stopped (exit code ${code}) before answering.` },
+        });
         if (this.worker === worker) this.worker = undefined;
       };
       const finish = (r: Parameters<typeof resolve>[0]) => {

@@ -29,7 +29,8 @@ function querySources(): Source[] {
       seen.set(`${m.metric}|${label}`, { metric: m.metric, sqlLabel: label, unitMs });
     }
   }
-  if (seen.size === 0) seen.set('db_query_duration_seconds|sql', { metric: 'db_query_duration_seconds', sqlLabel: 'sql', unitMs: 1000 });
+  if (seen.size === 0)
+    seen.set('db_query_duration_seconds|sql', { metric: 'db_query_duration_seconds', sqlLabel: 'sql', unitMs: 1000 });
   return [...seen.values()];
 }
 
@@ -44,7 +45,16 @@ export function runtimeFromFamilies(families: readonly MetricFamily[]): RuntimeI
   for (const source of querySources()) {
     const family = families.find((f) => f.name === source.metric);
     if (!family) continue;
-    const series = new Map<string, { labels: Record<string, string>; count?: number; sum?: number; buckets: { le: number; count: number }[]; p95?: number }>();
+    const series = new Map<
+      string,
+      {
+        labels: Record<string, string>;
+        count?: number;
+        sum?: number;
+        buckets: { le: number; count: number }[];
+        p95?: number;
+      }
+    >();
     for (const s of family.samples) {
       const sql = s.labels[source.sqlLabel];
       if (sql === undefined) continue;
@@ -52,13 +62,24 @@ export function runtimeFromFamilies(families: readonly MetricFamily[]): RuntimeI
       const id = JSON.stringify(Object.entries(rest).sort());
       let entry = series.get(id);
       if (!entry) series.set(id, (entry = { labels: rest, buckets: [] }));
-      if (s.name.endsWith('_bucket') && le !== undefined) entry.buckets.push({ le: le === '+Inf' ? Infinity : Number(le), count: s.value });
+      if (s.name.endsWith('_bucket') && le !== undefined)
+        entry.buckets.push({ le: le === '+Inf' ? Infinity : Number(le), count: s.value });
       else if (s.name.endsWith('_count')) entry.count = s.value;
       else if (s.name.endsWith('_sum')) entry.sum = s.value;
       else if (quantile !== undefined && Number(quantile) === 0.95) entry.p95 = s.value;
     }
     // The same statement under several label sets (per route, per pool) adds up to one total.
-    const merged = new Map<string, { count: number; sum: number; buckets: Map<number, number>; p95?: number; labels: Record<string, string>; busiest: number }>();
+    const merged = new Map<
+      string,
+      {
+        count: number;
+        sum: number;
+        buckets: Map<number, number>;
+        p95?: number;
+        labels: Record<string, string>;
+        busiest: number;
+      }
+    >();
     for (const entry of series.values()) {
       const count = entry.count ?? entry.buckets.find((b) => b.le === Infinity)?.count;
       if (count === undefined || entry.sum === undefined) continue;
@@ -78,7 +99,12 @@ export function runtimeFromFamilies(families: readonly MetricFamily[]): RuntimeI
     for (const [key, m] of merged) {
       const buckets = [...m.buckets].map(([le, count]) => ({ le, count }));
       const p95 = m.p95 ?? (buckets.length ? histogramQuantile(0.95, buckets) : NaN);
-      const evidence: RuntimeEvidence = { metric: source.metric, count: m.count, avgMs: m.count > 0 ? round((m.sum / m.count) * source.unitMs) : 0, labels: m.labels };
+      const evidence: RuntimeEvidence = {
+        metric: source.metric,
+        count: m.count,
+        avgMs: m.count > 0 ? round((m.sum / m.count) * source.unitMs) : 0,
+        labels: m.labels,
+      };
       if (Number.isFinite(p95)) evidence.p95Ms = round(p95 * source.unitMs);
       if (!byKey.has(key)) byKey.set(key, evidence);
     }
@@ -101,7 +127,12 @@ export function runtimeFromQueryStats(stats: readonly QueryStats[]): RuntimeInde
     const key = sqlMatchKey(q.query);
     const prev = byKey.get(key);
     if (prev && (prev.ratePerSec ?? 0) >= q.rate) continue;
-    const evidence: RuntimeEvidence = { metric: 'session', ratePerSec: q.rate, avgMs: round(q.avgMs), labels: q.statement ? { statement: q.statement } : {} };
+    const evidence: RuntimeEvidence = {
+      metric: 'session',
+      ratePerSec: q.rate,
+      avgMs: round(q.avgMs),
+      labels: q.statement ? { statement: q.statement } : {},
+    };
     if (q.p95Ms !== undefined && Number.isFinite(q.p95Ms)) evidence.p95Ms = round(q.p95Ms);
     byKey.set(key, evidence);
   }

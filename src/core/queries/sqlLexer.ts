@@ -75,7 +75,12 @@ export function lexSql(text: string): SqlLexResult {
       if (c === '?') while (j < n && /[0-9]/.test(text[j]!)) j++;
       push('param', i, j);
       i = j;
-    } else if ((c === ':' || c === '@' || c === '$') && next !== undefined && /[A-Za-z0-9_]/.test(next) && !(c === ':' && text[i - 1] === ':')) {
+    } else if (
+      (c === ':' || c === '@' || c === '$') &&
+      next !== undefined &&
+      /[A-Za-z0-9_]/.test(next) &&
+      !(c === ':' && text[i - 1] === ':')
+    ) {
       let j = i + 1;
       while (j < n && /[A-Za-z0-9_]/.test(text[j]!)) j++;
       push('param', i, j);
@@ -86,7 +91,11 @@ export function lexSql(text: string): SqlLexResult {
       const len = TEMPLATE_FIELD.exec(text.slice(i, i + 80))![0].length;
       push('param', i, i + len);
       i += len;
-    } else if (c === '%' && (next === 's' || next === 'd' || next === 'i' || next === 'f' || next === 'r') && !/[A-Za-z0-9_]/.test(text[i + 2] ?? '')) {
+    } else if (
+      c === '%' &&
+      (next === 's' || next === 'd' || next === 'i' || next === 'f' || next === 'r') &&
+      !/[A-Za-z0-9_]/.test(text[i + 2] ?? '')
+    ) {
       push('param', i, i + 2);
       i += 2;
     } else if (c === '%' && next === '(') {
@@ -124,9 +133,68 @@ export function lexSql(text: string): SqlLexResult {
 
 /** SQL keywords that can never be a table name or alias in the shapes the classifier checks. */
 export const SQL_KEYWORDS = new Set([
-  'ALL', 'ALTER', 'AND', 'AS', 'ASC', 'BETWEEN', 'BY', 'CASE', 'CREATE', 'CROSS', 'DEFAULT', 'DELETE', 'DESC', 'DISTINCT', 'DROP',
-  'ELSE', 'END', 'ESCAPE', 'EXCEPT', 'EXISTS', 'FROM', 'FULL', 'GLOB', 'GROUP', 'HAVING', 'IN', 'INDEX', 'INDEXED', 'INNER', 'INSERT',
-  'INTERSECT', 'INTO', 'IS', 'ISNULL', 'JOIN', 'LEFT', 'LIKE', 'LIMIT', 'MATCH', 'NATURAL', 'NOT', 'NOTNULL', 'NULL', 'OFFSET', 'ON',
-  'OR', 'ORDER', 'OUTER', 'REGEXP', 'REPLACE', 'RETURNING', 'RIGHT', 'SELECT', 'SET', 'TABLE', 'THEN', 'UNION', 'UPDATE', 'USING',
-  'VALUES', 'WHEN', 'WHERE', 'WINDOW', 'WITH',
+  'ALL',
+  'ALTER',
+  'AND',
+  'AS',
+  'ASC',
+  'BETWEEN',
+  'BY',
+  'CASE',
+  'CREATE',
+  'CROSS',
+  'DEFAULT',
+  'DELETE',
+  'DESC',
+  'DISTINCT',
+  'DROP',
+  'ELSE',
+  'END',
+  'ESCAPE',
+  'EXCEPT',
+  'EXISTS',
+  'FROM',
+  'FULL',
+  'GLOB',
+  'GROUP',
+  'HAVING',
+  'IN',
+  'INDEX',
+  'INDEXED',
+  'INNER',
+  'INSERT',
+  'INTERSECT',
+  'INTO',
+  'IS',
+  'ISNULL',
+  'JOIN',
+  'LEFT',
+  'LIKE',
+  'LIMIT',
+  'MATCH',
+  'NATURAL',
+  'NOT',
+  'NOTNULL',
+  'NULL',
+  'OFFSET',
+  'ON',
+  'OR',
+  'ORDER',
+  'OUTER',
+  'REGEXP',
+  'REPLACE',
+  'RETURNING',
+  'RIGHT',
+  'SELECT',
+  'SET',
+  'TABLE',
+  'THEN',
+  'UNION',
+  'UPDATE',
+  'USING',
+  'VALUES',
+  'WHEN',
+  'WHERE',
+  'WINDOW',
+  'WITH',
 ]);

@@ -59,11 +59,23 @@ export interface ParsedSql {
   scopeParents: number[];
 }
 
-type Clause = 'select' | 'from' | 'where' | 'on' | 'group' | 'having' | 'order' | 'limit' | 'offset' | 'set' | 'values' | 'other';
+type Clause =
+  'select' | 'from' | 'where' | 'on' | 'group' | 'having' | 'order' | 'limit' | 'offset' | 'set' | 'values' | 'other';
 
 export function parseSql(sql: string): ParsedSql {
   const tokens = lexSql(sql).tokens;
-  const result: ParsedSql = { verb: tokens[0]?.value ?? '', tables: [], predicates: [], orderBys: [], groupBys: [], hasLimit: false, params: [], selectStar: false, leadingWildcardLikes: [], scopeParents: [-1] };
+  const result: ParsedSql = {
+    verb: tokens[0]?.value ?? '',
+    tables: [],
+    predicates: [],
+    orderBys: [],
+    groupBys: [],
+    hasLimit: false,
+    params: [],
+    selectStar: false,
+    leadingWildcardLikes: [],
+    scopeParents: [-1],
+  };
   const ctes = collectCteNames(tokens);
   const paramIndex = new Map<SqlToken, number>();
   for (const t of tokens) if (t.type === 'param') paramIndex.set(t, paramIndex.size);
@@ -95,7 +107,11 @@ export function parseSql(sql: string): ParsedSql {
         // A subquery in FROM: its alias follows the closing parenthesis.
         const close = matchingParen(tokens, i);
         const alias = aliasAt(tokens, close + 1);
-        result.tables.push({ ...(alias ? { name: alias.name, alias: alias.name } : { name: '(subquery)' }), kind: 'subquery', scope: scopeAt[depth - 1]! });
+        result.tables.push({
+          ...(alias ? { name: alias.name, alias: alias.name } : { name: '(subquery)' }),
+          kind: 'subquery',
+          scope: scopeAt[depth - 1]!,
+        });
       }
       continue;
     }
@@ -115,7 +131,12 @@ export function parseSql(sql: string): ParsedSql {
         existsSelect[depth] = tokens[i - 1]?.text === '(' && tokens[i - 2]?.value === 'EXISTS';
         continue;
       }
-      if (v === 'FROM' || v === 'JOIN' || v === 'INTO' || (v === 'UPDATE' && (i === 0 || tokens[i - 1]?.text === ')' || depth === 0))) {
+      if (
+        v === 'FROM' ||
+        v === 'JOIN' ||
+        v === 'INTO' ||
+        (v === 'UPDATE' && (i === 0 || tokens[i - 1]?.text === ')' || depth === 0))
+      ) {
         clause[depth] = 'from';
         let j = i + 1;
         if (v === 'UPDATE' && next?.value === 'OR') j += 2;
@@ -144,7 +165,9 @@ export function parseSql(sql: string): ParsedSql {
         const terms = orderTerms(tokens, i + 2)?.map(inScope);
         const partition = partitionAt[depth];
         partitionAt[depth] = undefined;
-        result.orderBys.push(partition === undefined ? terms : partition && terms ? [...partition, ...terms] : undefined);
+        result.orderBys.push(
+          partition === undefined ? terms : partition && terms ? [...partition, ...terms] : undefined,
+        );
       } else if (v === 'HAVING') clause[depth] = 'having';
       else if (v === 'LIMIT') {
         clause[depth] = 'limit';
@@ -154,9 +177,19 @@ export function parseSql(sql: string): ParsedSql {
       else if (v === 'VALUES') {
         clause[depth] = 'values';
         valuesPos = 0;
-      }
-      else if (v === 'UNION' || v === 'EXCEPT' || v === 'INTERSECT' || v === 'RETURNING' || v === 'WINDOW') clause[depth] = 'other';
-      else if (cur === 'from' && (v === 'LEFT' || v === 'INNER' || v === 'CROSS' || v === 'NATURAL' || v === 'OUTER' || v === 'FULL' || v === 'RIGHT')) continue;
+      } else if (v === 'UNION' || v === 'EXCEPT' || v === 'INTERSECT' || v === 'RETURNING' || v === 'WINDOW')
+        clause[depth] = 'other';
+      else if (
+        cur === 'from' &&
+        (v === 'LEFT' ||
+          v === 'INNER' ||
+          v === 'CROSS' ||
+          v === 'NATURAL' ||
+          v === 'OUTER' ||
+          v === 'FULL' ||
+          v === 'RIGHT')
+      )
+        continue;
     }
     if (t.text === ',' && clause[depth] === 'from') {
       const ref = tableRefAt(tokens, i + 1, ctes);
@@ -181,16 +214,25 @@ export function parseSql(sql: string): ParsedSql {
     if (c === 'values' && t.text === ',') valuesPos++;
     if (c === 'select' && t.text === '*' && !existsSelect[depth]) {
       const prev = tokens[i - 1];
-      const prevIsListStart = (p: SqlToken | undefined) => p?.text === ',' || p?.value === 'SELECT' || p?.value === 'DISTINCT' || p?.value === 'ALL';
+      const prevIsListStart = (p: SqlToken | undefined) =>
+        p?.text === ',' || p?.value === 'SELECT' || p?.value === 'DISTINCT' || p?.value === 'ALL';
       if (prevIsListStart(prev) || (prev?.text === '.' && prevIsListStart(tokens[i - 3]))) result.selectStar = true;
       continue;
     }
-    if (c === 'where' || c === 'on' || c === 'set' || c === 'having') readComparison(tokens, i, c, scopeAt[depth]!, result, setParam);
+    if (c === 'where' || c === 'on' || c === 'set' || c === 'having')
+      readComparison(tokens, i, c, scopeAt[depth]!, result, setParam);
   }
   return result;
 }
 
-function readComparison(tokens: SqlToken[], i: number, clause: Clause, scope: number, result: ParsedSql, setParam: (t: SqlToken | undefined, ctx: ParamContext) => void): void {
+function readComparison(
+  tokens: SqlToken[],
+  i: number,
+  clause: Clause,
+  scope: number,
+  result: ParsedSql,
+  setParam: (t: SqlToken | undefined, ctx: ParamContext) => void,
+): void {
   const t = tokens[i]!;
   let op: PredicateOp | undefined;
   if (t.type === 'op' && (t.text === '=' || t.text === '==')) op = 'eq';
@@ -209,13 +251,21 @@ function readComparison(tokens: SqlToken[], i: number, clause: Clause, scope: nu
   if (t.value === 'IS' && tokens[i + 1]?.value === 'NOT') rightStart++;
   let right = scoped(columnAfter(tokens, rightStart));
   const rightTok = tokens[rightStart];
-  if (!left && right && (rightTok?.type === 'param' || tokens[i - 1]?.type === 'param' || tokens[i - 1]?.type === 'number' || tokens[i - 1]?.type === 'string')) {
+  if (
+    !left &&
+    right &&
+    (rightTok?.type === 'param' ||
+      tokens[i - 1]?.type === 'param' ||
+      tokens[i - 1]?.type === 'number' ||
+      tokens[i - 1]?.type === 'string')
+  ) {
     // `? = col` or `10 < col`: the column is on the right.
     const leftTok = tokens[i - 1];
     left = right;
     right = undefined;
     if (leftTok?.type === 'param') setParam(leftTok, { kind: 'column', ref: left, op });
-    if (clause !== 'set') result.predicates.push({ ...left, op, other: leftTok?.type === 'param' ? 'param' : 'literal' });
+    if (clause !== 'set')
+      result.predicates.push({ ...left, op, other: leftTok?.type === 'param' ? 'param' : 'literal' });
     return;
   }
   if (!left) return;
@@ -224,20 +274,33 @@ function readComparison(tokens: SqlToken[], i: number, clause: Clause, scope: nu
     return;
   }
   const isNull = rightTok?.value === 'NULL';
-  const other: Predicate['other'] = right ? 'column' : rightTok?.type === 'param' ? 'param' : rightTok?.type === 'string' || rightTok?.type === 'number' || isNull ? 'literal' : 'expr';
+  const other: Predicate['other'] = right
+    ? 'column'
+    : rightTok?.type === 'param'
+      ? 'param'
+      : rightTok?.type === 'string' || rightTok?.type === 'number' || isNull
+        ? 'literal'
+        : 'expr';
   const pred: Predicate = { ...left, op: isNull && op === 'eq' ? 'null' : op, other };
   if (right) pred.otherColumn = right;
   if (clause !== 'having') result.predicates.push(pred);
   if (op === 'like') {
     const pattern = rightTok?.type === 'string' ? rightTok.value : undefined;
-    if (pattern !== undefined && (pattern.startsWith('%') || pattern.startsWith('_') || (t.value === 'GLOB' && /^[*?[]/.test(pattern)))) result.leadingWildcardLikes.push({ ref: left, pattern });
-    if (rightTok?.type === 'string' && tokens[rightStart + 1]?.text === '||' && /^[%_]/.test(rightTok.value)) result.leadingWildcardLikes.push({ ref: left, pattern: `${rightTok.value} || …` });
+    if (
+      pattern !== undefined &&
+      (pattern.startsWith('%') || pattern.startsWith('_') || (t.value === 'GLOB' && /^[*?[]/.test(pattern)))
+    )
+      result.leadingWildcardLikes.push({ ref: left, pattern });
+    if (rightTok?.type === 'string' && tokens[rightStart + 1]?.text === '||' && /^[%_]/.test(rightTok.value))
+      result.leadingWildcardLikes.push({ ref: left, pattern: `${rightTok.value} || …` });
   }
   // Parameters on the right: col = ?, col IN (?, ?), col BETWEEN ? AND ?, col LIKE ? || '%'
   const ctx: ParamContext = { kind: 'column', ref: left, op };
   if (op === 'like') ctx.like = true;
   if (rightTok?.type === 'param') setParam(rightTok, ctx);
-  if (rightTok?.text === '(') for (let k = rightStart + 1; k < tokens.length && tokens[k]!.text !== ')'; k++) if (tokens[k]!.type === 'param') setParam(tokens[k], ctx);
+  if (rightTok?.text === '(')
+    for (let k = rightStart + 1; k < tokens.length && tokens[k]!.text !== ')'; k++)
+      if (tokens[k]!.type === 'param') setParam(tokens[k], ctx);
   if (t.value === 'BETWEEN' && tokens[rightStart + 1]?.value === 'AND') setParam(tokens[rightStart + 2], ctx);
   if (op === 'like' && tokens[rightStart + 1]?.text === '||') setParam(tokens[rightStart + 2], ctx);
 }
@@ -254,7 +317,8 @@ function nameOf(t: SqlToken): string {
 function columnBefore(tokens: SqlToken[], i: number): ColumnRef | undefined {
   const c = tokens[i - 1];
   if (!isName(c)) return undefined;
-  if (tokens[i - 2]?.text === '.' && isName(tokens[i - 3])) return { qualifier: nameOf(tokens[i - 3]!), column: nameOf(c!) };
+  if (tokens[i - 2]?.text === '.' && isName(tokens[i - 3]))
+    return { qualifier: nameOf(tokens[i - 3]!), column: nameOf(c!) };
   if (tokens[i - 2]?.text === '.') return undefined;
   return { column: nameOf(c!) };
 }
@@ -290,7 +354,11 @@ function aliasAt(tokens: SqlToken[], i: number): { name: string; next: number } 
   return undefined;
 }
 
-function tableRefAt(tokens: SqlToken[], i: number, ctes: Set<string>): { ref: Omit<TableRef, 'scope'>; next: number } | undefined {
+function tableRefAt(
+  tokens: SqlToken[],
+  i: number,
+  ctes: Set<string>,
+): { ref: Omit<TableRef, 'scope'>; next: number } | undefined {
   if (!isName(tokens[i])) return undefined;
   let name = nameOf(tokens[i]!);
   let j = i + 1;
@@ -311,7 +379,8 @@ function tableRefAt(tokens: SqlToken[], i: number, ctes: Set<string>): { ref: Om
 
 function columnList(tokens: SqlToken[], open: number): ColumnRef[] {
   const cols: ColumnRef[] = [];
-  for (let k = open + 1; k < tokens.length && tokens[k]!.text !== ')'; k++) if (isName(tokens[k])) cols.push({ column: nameOf(tokens[k]!) });
+  for (let k = open + 1; k < tokens.length && tokens[k]!.text !== ')'; k++)
+    if (isName(tokens[k])) cols.push({ column: nameOf(tokens[k]!) });
   return cols;
 }
 
@@ -356,6 +425,10 @@ function orderTerms(tokens: SqlToken[], i: number): OrderTerm[] | undefined {
     j++;
   }
   const end = tokens[j];
-  const ends = end === undefined || end.text === ')' || end.text === ';' || ['LIMIT', 'HAVING', 'ORDER', 'WINDOW', 'UNION', 'EXCEPT', 'INTERSECT', 'OFFSET', 'RETURNING'].includes(end.value);
+  const ends =
+    end === undefined ||
+    end.text === ')' ||
+    end.text === ';' ||
+    ['LIMIT', 'HAVING', 'ORDER', 'WINDOW', 'UNION', 'EXCEPT', 'INTERSECT', 'OFFSET', 'RETURNING'].includes(end.value);
   return ends ? terms : undefined;
 }

@@ -6,15 +6,75 @@ import { SQL_KEYWORDS, lexSql } from './sqlLexer';
  * list"). A single-letter "a" is left out: it is a common table alias.
  */
 const PROSE_WORDS = new Set([
-  'THE', 'AN', 'YOUR', 'YOU', 'WE', 'OUR', 'PLEASE', 'WILL', 'SHOULD', 'WOULD', 'COULD', 'CAN', 'THIS', 'THESE', 'THOSE', 'ARE',
-  'WAS', 'WERE', 'BEEN', 'IT', 'ITS', 'THAT', 'WHICH', 'THERE', 'HERE', 'TO', 'MY', 'ME', 'HAVE', 'DOES', 'DID', 'UNABLE', 'CANNOT',
-  'COULDN', 'DON', 'WHAT', 'HOW', 'WHY', 'JUST',
+  'THE',
+  'AN',
+  'YOUR',
+  'YOU',
+  'WE',
+  'OUR',
+  'PLEASE',
+  'WILL',
+  'SHOULD',
+  'WOULD',
+  'COULD',
+  'CAN',
+  'THIS',
+  'THESE',
+  'THOSE',
+  'ARE',
+  'WAS',
+  'WERE',
+  'BEEN',
+  'IT',
+  'ITS',
+  'THAT',
+  'WHICH',
+  'THERE',
+  'HERE',
+  'TO',
+  'MY',
+  'ME',
+  'HAVE',
+  'DOES',
+  'DID',
+  'UNABLE',
+  'CANNOT',
+  'COULDN',
+  'DON',
+  'WHAT',
+  'HOW',
+  'WHY',
+  'JUST',
 ]);
 
 /** What may follow a table name (and its optional alias) in a FROM clause. */
 const AFTER_FROM_TABLE = new Set([
-  'WHERE', 'JOIN', 'LEFT', 'RIGHT', 'INNER', 'CROSS', 'NATURAL', 'FULL', 'OUTER', 'GROUP', 'ORDER', 'LIMIT', 'UNION', 'EXCEPT', 'INTERSECT',
-  'AS', 'ON', 'USING', 'INDEXED', 'NOT', 'WINDOW', 'HAVING', 'OFFSET', 'RETURNING', 'SET', 'FOR',
+  'WHERE',
+  'JOIN',
+  'LEFT',
+  'RIGHT',
+  'INNER',
+  'CROSS',
+  'NATURAL',
+  'FULL',
+  'OUTER',
+  'GROUP',
+  'ORDER',
+  'LIMIT',
+  'UNION',
+  'EXCEPT',
+  'INTERSECT',
+  'AS',
+  'ON',
+  'USING',
+  'INDEXED',
+  'NOT',
+  'WINDOW',
+  'HAVING',
+  'OFFSET',
+  'RETURNING',
+  'SET',
+  'FOR',
 ]);
 const AFTER_FROM_PUNCT = new Set([',', '.', '(', ')', ';']);
 
@@ -45,7 +105,10 @@ export function classifySql(text: string): StatementKind | undefined {
     case 'UPDATE':
       return updateShape(tokens, i) ? 'update' : undefined;
     case 'DELETE':
-      return word(tokens[i + 1], 'FROM') && afterTableOk(tokens, i + 2, ['WHERE', 'RETURNING', 'ORDER', 'LIMIT', 'AS', 'INDEXED', 'NOT']) ? 'delete' : undefined;
+      return word(tokens[i + 1], 'FROM') &&
+        afterTableOk(tokens, i + 2, ['WHERE', 'RETURNING', 'ORDER', 'LIMIT', 'AS', 'INDEXED', 'NOT'])
+        ? 'delete'
+        : undefined;
     case 'CREATE':
       return createShape(tokens, i) ? 'create' : undefined;
     default:
@@ -84,8 +147,18 @@ function looksLikeProse(tokens: SqlToken[], first: SqlToken): boolean {
   if (last.text === '!' || (last.text === '.' && tokens.length > 2)) return true;
   // "Select name from users" is how a sentence starts; SQL keeps one case for its keywords.
   const kw = first.text;
-  if (kw.length > 1 && kw[0] === kw[0]!.toUpperCase() && kw.slice(1) === kw.slice(1).toLowerCase() && kw.slice(1) !== kw.slice(1).toUpperCase()) {
-    const others = tokens.filter((t) => t !== first && t.type === 'word' && (t.value === 'FROM' || t.value === 'SET' || t.value === 'INTO' || t.value === 'WHERE'));
+  if (
+    kw.length > 1 &&
+    kw[0] === kw[0]!.toUpperCase() &&
+    kw.slice(1) === kw.slice(1).toLowerCase() &&
+    kw.slice(1) !== kw.slice(1).toUpperCase()
+  ) {
+    const others = tokens.filter(
+      (t) =>
+        t !== first &&
+        t.type === 'word' &&
+        (t.value === 'FROM' || t.value === 'SET' || t.value === 'INTO' || t.value === 'WHERE'),
+    );
     if (others.some((t) => t.text === t.text.toLowerCase())) return true;
   }
   return false;
@@ -97,7 +170,10 @@ function afterTableOk(tokens: SqlToken[], i: number, followers: string[] | Set<s
   if (!isName(tokens[i])) return false;
   let j = i + 1;
   if (tokens[j]?.text === '.' && isName(tokens[j + 1])) j += 2;
-  const ok = (t: SqlToken | undefined) => t === undefined || (t.type === 'word' && allowed.has(t.value)) || (t.type === 'punct' && AFTER_FROM_PUNCT.has(t.text));
+  const ok = (t: SqlToken | undefined) =>
+    t === undefined ||
+    (t.type === 'word' && allowed.has(t.value)) ||
+    (t.type === 'punct' && AFTER_FROM_PUNCT.has(t.text));
   if (ok(tokens[j])) return true;
   // An alias: FROM users u WHERE …
   return isName(tokens[j]) && ok(tokens[j + 1]);
@@ -166,7 +242,9 @@ function updateShape(tokens: SqlToken[], i: number): boolean {
   // SET col = … or SET (a, b) = …
   const target = tokens[j + 1];
   if (target?.text === '(') return true;
-  return isName(target) && (tokens[j + 2]?.text === '=' || (tokens[j + 2]?.text === '.' && tokens[j + 4]?.text === '='));
+  return (
+    isName(target) && (tokens[j + 2]?.text === '=' || (tokens[j + 2]?.text === '.' && tokens[j + 4]?.text === '='))
+  );
 }
 
 function createShape(tokens: SqlToken[], i: number): boolean {

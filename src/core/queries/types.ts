@@ -39,9 +39,17 @@ export interface PlanNode extends PlanRow {
   children: PlanNode[];
 }
 
-export type FindingKind = 'full-scan' | 'temp-btree' | 'automatic-index' | 'correlated-subquery' | 'leading-wildcard-like' | 'select-star';
+export type FindingKind =
+  'full-scan' | 'temp-btree' | 'automatic-index' | 'correlated-subquery' | 'leading-wildcard-like' | 'select-star';
 
-export const FINDING_KINDS: readonly FindingKind[] = ['full-scan', 'temp-btree', 'automatic-index', 'correlated-subquery', 'leading-wildcard-like', 'select-star'];
+export const FINDING_KINDS: readonly FindingKind[] = [
+  'full-scan',
+  'temp-btree',
+  'automatic-index',
+  'correlated-subquery',
+  'leading-wildcard-like',
+  'select-star',
+];
 
 export interface WhatIfResult {
   /** The CREATE INDEX statement that was applied to the in-memory copy. */

@@ -46,7 +46,12 @@ export class WhatIfLab {
   private readonly base: Database;
   private readonly trial: Database;
 
-  constructor(loaded: LoadedDatabase, private readonly sql: string, parsed: ParsedSql, private readonly opts: WhatIfOptions = {}) {
+  constructor(
+    loaded: LoadedDatabase,
+    private readonly sql: string,
+    parsed: ParsedSql,
+    private readonly opts: WhatIfOptions = {},
+  ) {
     this.base = loaded.copy();
     this.trial = loaded.copy();
     try {
@@ -89,7 +94,11 @@ export class WhatIfLab {
   private created: string[] = [];
 
   private indexNames(): Set<string> {
-    return new Set((this.trial.exec("SELECT name FROM sqlite_schema WHERE type = 'index'")[0]?.values ?? []).map((r) => String(r[0])));
+    return new Set(
+      (this.trial.exec("SELECT name FROM sqlite_schema WHERE type = 'index'")[0]?.values ?? []).map((r) =>
+        String(r[0]),
+      ),
+    );
   }
 }
 
@@ -97,7 +106,13 @@ export class WhatIfLab {
  * Proves one index on fresh in-memory copies of the database: plans the statement with it and times
  * it with representative parameter values against the copy without it.
  */
-export function whatIf(loaded: LoadedDatabase, sql: string, parsed: ParsedSql, createIndex: string, opts: WhatIfOptions = {}): Result<WhatIfResult, 'index' | 'run'> {
+export function whatIf(
+  loaded: LoadedDatabase,
+  sql: string,
+  parsed: ParsedSql,
+  createIndex: string,
+  opts: WhatIfOptions = {},
+): Result<WhatIfResult, 'index' | 'run'> {
   const lab = new WhatIfLab(loaded, sql, parsed, opts);
   try {
     const plan = lab.tryIndex(createIndex);
@@ -106,7 +121,11 @@ export function whatIf(loaded: LoadedDatabase, sql: string, parsed: ParsedSql, c
     try {
       t = lab.time();
     } catch (e) {
-      return fail('run', `The statement could not be run with sample values (${JSON.stringify(lab.params)}): ${errorMessage(e)}`, e);
+      return fail(
+        'run',
+        `The statement could not be run with sample values (${JSON.stringify(lab.params)}): ${errorMessage(e)}`,
+        e,
+      );
     }
     return ok(whatIfResult(createIndex, plan.value, t, lab.params));
   } finally {
@@ -114,8 +133,21 @@ export function whatIf(loaded: LoadedDatabase, sql: string, parsed: ParsedSql, c
   }
 }
 
-export function whatIfResult(index: string, planAfter: PlanRow[], t: PairedTiming, params: (string | number | null)[]): WhatIfResult {
-  return { index, beforeMs: round(t.beforeMs), afterMs: round(t.afterMs), speedup: round(t.speedup), planAfter, runs: t.runs, params };
+export function whatIfResult(
+  index: string,
+  planAfter: PlanRow[],
+  t: PairedTiming,
+  params: (string | number | null)[],
+): WhatIfResult {
+  return {
+    index,
+    beforeMs: round(t.beforeMs),
+    afterMs: round(t.afterMs),
+    speedup: round(t.speedup),
+    planAfter,
+    runs: t.runs,
+    params,
+  };
 }
 
 function round(n: number): number {
@@ -127,7 +159,12 @@ function round(n: number): number {
  * for equality (the heaviest case), the median of a range column, a prefix pattern for LIKE,
  * a page size for LIMIT and 0 for OFFSET.
  */
-export function representativeParams(db: Database, schema: SchemaLookup, parsed: ParsedSql, limit = 50): (string | number | null)[] {
+export function representativeParams(
+  db: Database,
+  schema: SchemaLookup,
+  parsed: ParsedSql,
+  limit = 50,
+): (string | number | null)[] {
   const cache = new Map<string, string | number | null>();
   const one = (sql: string): string | number | null => {
     const v = db.exec(sql)[0]?.values[0]?.[0];
@@ -144,7 +181,10 @@ export function representativeParams(db: Database, schema: SchemaLookup, parsed:
     const key = `${p.op}:${col.table}.${col.column}`;
     if (!cache.has(key)) {
       let v: string | number | null;
-      if (p.op === 'range') v = one(`SELECT ${c} FROM ${t} WHERE ${c} IS NOT NULL ORDER BY ${c} LIMIT 1 OFFSET (SELECT COUNT(*) / 2 FROM ${t} WHERE ${c} IS NOT NULL)`);
+      if (p.op === 'range')
+        v = one(
+          `SELECT ${c} FROM ${t} WHERE ${c} IS NOT NULL ORDER BY ${c} LIMIT 1 OFFSET (SELECT COUNT(*) / 2 FROM ${t} WHERE ${c} IS NOT NULL)`,
+        );
       else v = one(`SELECT ${c} FROM ${t} WHERE ${c} IS NOT NULL GROUP BY ${c} ORDER BY COUNT(*) DESC LIMIT 1`);
       if (p.op === 'like' && typeof v === 'string') v = `${v.slice(0, 2)}%`;
       cache.set(key, v);
@@ -167,7 +207,12 @@ function median(xs: number[]): number {
 }
 
 /** Runs a prepared statement to its last row, rolling back what it wrote; returns how long it took. */
-function runner(db: Database, sql: string, params: (string | number | null)[], now: () => number): { once(reps?: number): number; free(): void } {
+function runner(
+  db: Database,
+  sql: string,
+  params: (string | number | null)[],
+  now: () => number,
+): { once(reps?: number): number; free(): void } {
   const writes = mayWrite(sql);
   const stmt = db.prepare(sql);
   return {
@@ -203,7 +248,13 @@ const MAX_REPS = 200;
  * budget. Each sample of a fast statement is the mean of enough back-to-back runs to last about
  * MIN_SAMPLE_MS. A statement slower than the whole budget is measured by its warm-up runs.
  */
-export function pairedTiming(before: Database, after: Database, sql: string, params: (string | number | null)[], opts: WhatIfOptions = {}): PairedTiming {
+export function pairedTiming(
+  before: Database,
+  after: Database,
+  sql: string,
+  params: (string | number | null)[],
+  opts: WhatIfOptions = {},
+): PairedTiming {
   const now = opts.now ?? (() => performance.now());
   const runs = Math.max(1, opts.runs ?? 5);
   const budget = opts.budgetMs ?? 3000;
@@ -219,7 +270,8 @@ export function pairedTiming(before: Database, after: Database, sql: string, par
       ta.push(warmA);
       tb.push(warmB);
     } else {
-      const repsFor = (warm: number) => Math.max(1, Math.min(MAX_REPS, Math.ceil(MIN_SAMPLE_MS / Math.max(warm, 1e-3))));
+      const repsFor = (warm: number) =>
+        Math.max(1, Math.min(MAX_REPS, Math.ceil(MIN_SAMPLE_MS / Math.max(warm, 1e-3))));
       const repsA = repsFor(warmA);
       const repsB = repsFor(warmB);
       let totalA = warmA;

@@ -5,8 +5,32 @@ import type { ExtractedStatement } from './types';
 
 /** Folders never worth reading for the user's own SQL: dependencies, build output, tool caches. */
 export const DEFAULT_IGNORED_DIRS: readonly string[] = [
-  'node_modules', '.git', '.hg', '.svn', 'dist', 'build', 'out', 'venv', '.venv', 'env', '__pycache__', '.tox', '.mypy_cache',
-  '.pytest_cache', 'target', 'vendor', '.idea', '.vscode-test', 'coverage', '.next', '.nuxt', '.gradle', 'bin', 'obj', '.perflens', '.cache',
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  'dist',
+  'build',
+  'out',
+  'venv',
+  '.venv',
+  'env',
+  '__pycache__',
+  '.tox',
+  '.mypy_cache',
+  '.pytest_cache',
+  'target',
+  'vendor',
+  '.idea',
+  '.vscode-test',
+  'coverage',
+  '.next',
+  '.nuxt',
+  '.gradle',
+  'bin',
+  'obj',
+  '.perflens',
+  '.cache',
 ];
 
 export interface ScanOptions {
@@ -50,7 +74,10 @@ export class ExtractionCache {
 }
 
 /** Lists the source files of a workspace that PerfLens reads for SQL. */
-export async function listSourceFiles(root: string, ignoredDirs: readonly string[] = DEFAULT_IGNORED_DIRS): Promise<string[]> {
+export async function listSourceFiles(
+  root: string,
+  ignoredDirs: readonly string[] = DEFAULT_IGNORED_DIRS,
+): Promise<string[]> {
   const ignored = new Set(ignoredDirs);
   const files: string[] = [];
   const walk = async (dir: string): Promise<void> => {
@@ -103,7 +130,11 @@ export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promi
           continue;
         }
         const text = await fs.promises.readFile(file, 'utf8');
-        const statements = extractStatements(text, languageOf(file)!, path.relative(root, file).split(path.sep).join('/'));
+        const statements = extractStatements(
+          text,
+          languageOf(file)!,
+          path.relative(root, file).split(path.sep).join('/'),
+        );
         parsedFiles++;
         opts.cache?.set(file, stat, statements);
         perFile[k] = statements;

@@ -39,5 +39,12 @@ export function resolveTarget(opts: AttachSessionOptions): Result<ResolvedTarget
   const url = new URL(spec.baseUrl);
   const local = isLoopbackHost(url.hostname);
   const port = spec.kind === 'port' ? spec.port : url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-  return ok({ id: opts.id ?? spec.baseUrl, baseUrl: spec.baseUrl, metricsUrl: joinUrl(spec.baseUrl, opts.metricsPath ?? DEFAULT_METRICS_PATH), healthPaths, port, local });
+  return ok({
+    id: opts.id ?? spec.baseUrl,
+    baseUrl: spec.baseUrl,
+    metricsUrl: joinUrl(spec.baseUrl, opts.metricsPath ?? DEFAULT_METRICS_PATH),
+    healthPaths,
+    port,
+    local,
+  });
 }

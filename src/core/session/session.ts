@@ -15,7 +15,13 @@ import { SystemCollector } from '../collectors/system';
 import type { DerivedOptions, IndexedScrape } from '../metrics/derived';
 import { deriveMetrics } from '../metrics/derived';
 import type { PresetOverrides } from '../metrics/presets';
-import { describePresetMatches, detectPresets, indexSamples, readableSampleNames, retainSamples } from '../metrics/presets';
+import {
+  describePresetMatches,
+  detectPresets,
+  indexSamples,
+  readableSampleNames,
+  retainSamples,
+} from '../metrics/presets';
 import { DEFAULT_MAX_ROUTES, DEFAULT_MAX_SERIES, describeCut, describeFoldedRoutes } from '../metrics/cardinality';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
@@ -127,7 +133,8 @@ export class AttachSession {
     if (target.metricsUrl) this.scraper = this.makeScraper(target.metricsUrl);
     const wantSystem = (opts.collectSystem ?? true) && target.local;
     if (wantSystem) {
-      this.system = opts.deps?.system ?? new SystemCollector({ clock: this.clock, volumePath: () => this.serviceCwd() });
+      this.system =
+        opts.deps?.system ?? new SystemCollector({ clock: this.clock, volumePath: () => this.serviceCwd() });
     }
   }
 
@@ -246,7 +253,12 @@ export class AttachSession {
     this.target.baseUrl = baseUrl;
     this.target.metricsUrl = joinUrl(baseUrl, this.opts.metricsPath ?? DEFAULT_METRICS_PATH);
     this.scraper = this.makeScraper(this.target.metricsUrl);
-    if (port === undefined) snapshot.errors.push({ source: 'scrape', kind: 'several-ports', message: `Process ${this.pid} listens on ports ${ports.join(', ')} and none answers ${this.opts.metricsPath ?? DEFAULT_METRICS_PATH}; using ${ports[0]}. Attach by URL to choose another.` });
+    if (port === undefined)
+      snapshot.errors.push({
+        source: 'scrape',
+        kind: 'several-ports',
+        message: `Process ${this.pid} listens on ports ${ports.join(', ')} and none answers ${this.opts.metricsPath ?? DEFAULT_METRICS_PATH}; using ${ports[0]}. Attach by URL to choose another.`,
+      });
   }
 
   /**
@@ -257,7 +269,11 @@ export class AttachSession {
     if (ports.length === 1) return ports[0];
     const http = this.opts.http ?? httpRequest;
     for (const port of ports) {
-      const r = await http(joinUrl(`http://127.0.0.1:${port}`, this.opts.metricsPath ?? DEFAULT_METRICS_PATH), { timeoutMs: 1000, connect: this.connect, signal });
+      const r = await http(joinUrl(`http://127.0.0.1:${port}`, this.opts.metricsPath ?? DEFAULT_METRICS_PATH), {
+        timeoutMs: 1000,
+        connect: this.connect,
+        signal,
+      });
       if (r.ok && r.value.status >= 200 && r.value.status < 300) return port;
     }
     return undefined;
@@ -269,7 +285,11 @@ export class AttachSession {
     const wait = scraper.retryInMs();
     if (wait > 0) {
       const last = scraper.lastError;
-      snapshot.errors.push({ source: 'scrape', kind: last?.kind ?? 'backoff', message: `${last?.message ?? 'The last scrape failed.'} Next try in ${Math.ceil(wait / 1000)} s.` });
+      snapshot.errors.push({
+        source: 'scrape',
+        kind: last?.kind ?? 'backoff',
+        message: `${last?.message ?? 'The last scrape failed.'} Next try in ${Math.ceil(wait / 1000)} s.`,
+      });
       return;
     }
     const r = await scraper.scrape(signal);
@@ -290,12 +310,22 @@ export class AttachSession {
             : `The metrics from ${scraper.url} break the format's rules${where}; the samples were used.`,
       });
     }
-    if (r.value.cardinality) snapshot.errors.push({ source: 'scrape', kind: 'cardinality', message: describeCut(scraper.url, r.value.cardinality, this.opts.maxSeries ?? DEFAULT_MAX_SERIES) });
+    if (r.value.cardinality)
+      snapshot.errors.push({
+        source: 'scrape',
+        kind: 'cardinality',
+        message: describeCut(scraper.url, r.value.cardinality, this.opts.maxSeries ?? DEFAULT_MAX_SERIES),
+      });
     const cur: IndexedScrape = { time, index: indexSamples(parse.families) };
     const resolved = detectPresets(cur.index, this.opts.presetOverrides);
     const maxRoutes = this.opts.maxRoutes ?? DEFAULT_MAX_ROUTES;
     const d = deriveMetrics(this.prevScrape, cur, resolved, { isError: this.opts.isError, maxRoutes });
-    if (d.foldedRoutes !== undefined) snapshot.errors.push({ source: 'scrape', kind: 'routes', message: describeFoldedRoutes(d.foldedRoutes, maxRoutes) });
+    if (d.foldedRoutes !== undefined)
+      snapshot.errors.push({
+        source: 'scrape',
+        kind: 'routes',
+        message: describeFoldedRoutes(d.foldedRoutes, maxRoutes),
+      });
     this.prevScrape = { time, index: retainSamples(cur.index, this.readable) };
     if (d.http) snapshot.http = d.http;
     if (d.pools) snapshot.pools = d.pools;
@@ -315,11 +345,20 @@ export class AttachSession {
     if (!this.target.baseUrl) return;
     const wait = this.healthRetryAt - this.clock.now();
     if (wait > 0 && this.healthMissing) {
-      snapshot.errors.push({ source: 'health', kind: 'not-found', message: `${this.healthMissing} Next try in ${Math.ceil(wait / 1000)} s.` });
+      snapshot.errors.push({
+        source: 'health',
+        kind: 'not-found',
+        message: `${this.healthMissing} Next try in ${Math.ceil(wait / 1000)} s.`,
+      });
       return;
     }
     const paths = this.healthPath ? [this.healthPath, ...this.target.healthPaths] : this.target.healthPaths;
-    const r = await checkHealth(this.target.baseUrl, paths, { http: this.opts.http, connect: this.connect, timeoutMs: this.opts.scrapeTimeoutMs, signal });
+    const r = await checkHealth(this.target.baseUrl, paths, {
+      http: this.opts.http,
+      connect: this.connect,
+      timeoutMs: this.opts.scrapeTimeoutMs,
+      signal,
+    });
     if (r.ok) {
       snapshot.health = r.value;
       if (r.value.path) this.healthPath = r.value.path;
@@ -377,4 +416,3 @@ export function createAttachSession(opts: AttachSessionOptions): Result<AttachSe
   if (!t.ok) return t;
   return ok(new AttachSession(t.value, opts));
 }
-

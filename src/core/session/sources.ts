@@ -11,7 +11,7 @@ export type SourceName = Snapshot['errors'][number]['source'];
 const WHAT: Record<SourceName, string> = {
   scrape: 'Reading the metrics',
   health: 'Reading the health endpoint',
-  process: 'Measuring the service\'s process',
+  process: "Measuring the service's process",
   system: 'Measuring the machine',
   prometheus: 'Querying the Prometheus server',
 };
@@ -26,7 +26,12 @@ type Settled = { done: true } | { done: false; error: unknown };
  * collectors) the round stops waiting when it aborts and records that the source had not finished;
  * sources that pass the signal on to their requests leave it out and report the abort themselves.
  */
-export async function collectSource(snapshot: Snapshot, source: SourceName, run: () => Promise<void>, signal?: AbortSignal): Promise<void> {
+export async function collectSource(
+  snapshot: Snapshot,
+  source: SourceName,
+  run: () => Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
   let onAbort: (() => void) | undefined;
   const ended = new Promise<'ended'>((resolve) => {
     if (!signal) return;
@@ -43,9 +48,17 @@ export async function collectSource(snapshot: Snapshot, source: SourceName, run:
     const r = await Promise.race([work, ended]);
     if (r === 'ended') {
       const why = typeof signal?.reason === 'string' ? signal.reason : WINDOW_ENDED;
-      snapshot.errors.push({ source, kind: 'aborted', message: `${WHAT[source]} had not finished when ${why}; it was stopped.` });
+      snapshot.errors.push({
+        source,
+        kind: 'aborted',
+        message: `${WHAT[source]} had not finished when ${why}; it was stopped.`,
+      });
     } else if (!r.done) {
-      snapshot.errors.push({ source, kind: 'failed', message: `${WHAT[source]} failed: ${errorMessage(r.error).replace(/\.?$/, '.')} The other sources of the round were still collected.` });
+      snapshot.errors.push({
+        source,
+        kind: 'failed',
+        message: `${WHAT[source]} failed: ${errorMessage(r.error).replace(/\.?$/, '.')} The other sources of the round were still collected.`,
+      });
     }
   } finally {
     if (onAbort) signal?.removeEventListener('abort', onAbort);

@@ -6,7 +6,16 @@
  */
 import type { Bucket } from '../metrics/quantile';
 import { histogramQuantile, mergeBuckets } from '../metrics/quantile';
-import type { CacheStats, HealthSnapshot, HealthState, HistogramDelta, LatencyStats, PoolStats, Snapshot, SystemStats } from './types';
+import type {
+  CacheStats,
+  HealthSnapshot,
+  HealthState,
+  HistogramDelta,
+  LatencyStats,
+  PoolStats,
+  Snapshot,
+  SystemStats,
+} from './types';
 
 export interface RouteSummary extends LatencyStats {
   route: string;
@@ -91,7 +100,13 @@ function last<T>(snaps: readonly Snapshot[], pick: (s: Snapshot) => T | undefine
 export function summarizeSnapshots(target: string, snaps: readonly Snapshot[]): SessionSummary {
   const from = snaps[0]?.time ?? 0;
   const to = snaps[snaps.length - 1]?.time ?? from;
-  const out: SessionSummary = { target, window: { from, to, durationMs: to - from }, snapshots: snaps.length, measuredSeconds: 0, errors: [] };
+  const out: SessionSummary = {
+    target,
+    window: { from, to, durationMs: to - from },
+    snapshots: snaps.length,
+    measuredSeconds: 0,
+    errors: [],
+  };
 
   let requests = 0;
   let errors = 0;
@@ -122,11 +137,14 @@ export function summarizeSnapshots(target: string, snaps: readonly Snapshot[]): 
     }
     for (const h of s.histograms ?? []) {
       if (h.series === 'http.duration') addHist(overall, '', h);
-      else if (h.series === 'http.route.duration') addHist(byRoute, `${h.labels.method ?? ''} ${h.labels.route ?? ''}`, h);
+      else if (h.series === 'http.route.duration')
+        addHist(byRoute, `${h.labels.method ?? ''} ${h.labels.route ?? ''}`, h);
     }
     for (const h of s.histograms ?? []) {
       if (h.series !== 'query.duration') continue;
-      for (const [query, e] of queries) if ((h.labels.statement !== undefined && h.labels.statement === e.statement) || h.labels.query === query) addHist(e.acc, '', h);
+      for (const [query, e] of queries)
+        if ((h.labels.statement !== undefined && h.labels.statement === e.statement) || h.labels.query === query)
+          addHist(e.acc, '', h);
     }
   }
   out.measuredSeconds = seconds;
@@ -140,12 +158,24 @@ export function summarizeSnapshots(target: string, snaps: readonly Snapshot[]): 
       ...latencyOf(byRoute.get(key) ?? byRoute.get(` ${e.route}`)),
     }));
     routeList.sort((a, b) => b.requestRate - a.requestRate || a.route.localeCompare(b.route));
-    out.http = { requestRate: requests / seconds, errorRate: requests > 0 ? errors / requests : 0, requests: Math.round(requests), ...latencyOf(overall.get('')), routes: routeList };
+    out.http = {
+      requestRate: requests / seconds,
+      errorRate: requests > 0 ? errors / requests : 0,
+      requests: Math.round(requests),
+      ...latencyOf(overall.get('')),
+      routes: routeList,
+    };
     if (queries.size) {
       out.queries = [...queries.entries()]
         .map(([query, e]) => {
           const l = latencyOf(e.acc.get(''));
-          return { query, ...(e.statement ? { statement: e.statement } : {}), rate: e.count / seconds, ...(l.avgMs !== undefined ? { avgMs: l.avgMs } : {}), ...(l.p95Ms !== undefined ? { p95Ms: l.p95Ms } : {}) };
+          return {
+            query,
+            ...(e.statement ? { statement: e.statement } : {}),
+            rate: e.count / seconds,
+            ...(l.avgMs !== undefined ? { avgMs: l.avgMs } : {}),
+            ...(l.p95Ms !== undefined ? { p95Ms: l.p95Ms } : {}),
+          };
         })
         .sort((a, b) => b.rate - a.rate);
     }

@@ -41,7 +41,17 @@ CREATE INDEX IF NOT EXISTS alert_events_time ON alert_events (time);
 
 /** An alert event as an alert_events row without its id (the column order of the INSERT below). */
 export function alertRow(e: AlertEvent): SqlValue[] {
-  return [e.targetId, e.time, e.rule, e.severity, e.state, e.message, e.value ?? null, e.threshold ?? null, e.data === undefined ? null : JSON.stringify(e.data)];
+  return [
+    e.targetId,
+    e.time,
+    e.rule,
+    e.severity,
+    e.state,
+    e.message,
+    e.value ?? null,
+    e.threshold ?? null,
+    e.data === undefined ? null : JSON.stringify(e.data),
+  ];
 }
 
 /** Creates the alert table in `db` where it is missing. */
@@ -59,7 +69,10 @@ export class AlertLog {
   }
 
   record(e: AlertEvent): number {
-    this.db().run('INSERT INTO alert_events (target, time, rule, severity, state, message, value, threshold, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', alertRow(e));
+    this.db().run(
+      'INSERT INTO alert_events (target, time, rule, severity, state, message, value, threshold, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      alertRow(e),
+    );
     this.changed();
     return Number(this.db().exec('SELECT last_insert_rowid()')[0]!.values[0]![0]);
   }
@@ -76,13 +89,23 @@ export class AlertLog {
     if (f.from !== undefined) add('time >= ?', f.from);
     if (f.to !== undefined) add('time <= ?', f.to);
     params.push(Math.max(1, Math.floor(f.limit ?? 500)));
-    const st = this.db().prepare(`SELECT id, target, time, rule, severity, state, message, value, threshold, data FROM alert_events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY time DESC, id DESC LIMIT ?`);
+    const st = this.db().prepare(
+      `SELECT id, target, time, rule, severity, state, message, value, threshold, data FROM alert_events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY time DESC, id DESC LIMIT ?`,
+    );
     try {
       st.bind(params);
       const out: StoredAlertEvent[] = [];
       while (st.step()) {
         const r = st.get();
-        const ev: StoredAlertEvent = { id: r[0] as number, targetId: r[1] as string, time: r[2] as number, rule: r[3] as string, severity: r[4] as string, state: r[5] as string, message: r[6] as string };
+        const ev: StoredAlertEvent = {
+          id: r[0] as number,
+          targetId: r[1] as string,
+          time: r[2] as number,
+          rule: r[3] as string,
+          severity: r[4] as string,
+          state: r[5] as string,
+          message: r[6] as string,
+        };
         if (r[7] !== null) ev.value = r[7] as number;
         if (r[8] !== null) ev.threshold = r[8] as number;
         if (r[9] !== null) ev.data = JSON.parse(r[9] as string) as Record<string, unknown>;

@@ -44,7 +44,14 @@ export function fingerprintOf(st: fs.BigIntStats): FileFingerprint {
 }
 
 export function sameFingerprint(a: FileFingerprint | undefined, b: FileFingerprint | undefined): boolean {
-  return a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs;
+  return (
+    a !== undefined &&
+    b !== undefined &&
+    a.dev === b.dev &&
+    a.ino === b.ino &&
+    a.size === b.size &&
+    a.mtimeNs === b.mtimeNs
+  );
 }
 
 /** The fingerprint of the file at `file` now, or undefined when there is none. */
@@ -62,14 +69,22 @@ export type HistoryRefusal = 'foreign' | 'newer' | 'busy';
 
 /** The history file exists and PerfLens will not touch it. The message says why and what to do. */
 export class HistoryFileRefused extends Error {
-  constructor(readonly kind: HistoryRefusal, readonly file: string, message: string) {
+  constructor(
+    readonly kind: HistoryRefusal,
+    readonly file: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'HistoryFileRefused';
   }
 }
 
 export function sideFileRefusal(file: string, side: string): HistoryFileRefused {
-  return new HistoryFileRefused('busy', file, `${side} holds changes that are not in ${file} itself: another program (sqlite3, a database browser) has the history open, or stopped before a checkpoint. Close that program, or run sqlite3 "${file}" "PRAGMA wal_checkpoint(TRUNCATE)", then try again`);
+  return new HistoryFileRefused(
+    'busy',
+    file,
+    `${side} holds changes that are not in ${file} itself: another program (sqlite3, a database browser) has the history open, or stopped before a checkpoint. Close that program, or run sqlite3 "${file}" "PRAGMA wal_checkpoint(TRUNCATE)", then try again`,
+  );
 }
 
 export interface OpenedDatabase {
@@ -85,12 +100,18 @@ function timeTag(now: number): string {
   return new Date(now).toISOString().replace(/[:.]/g, '-');
 }
 
-type Verdict = { kind: 'ours'; db: Database } | { kind: 'foreign' | 'newer'; problem: string } | { kind: 'damaged'; problem: string };
+type Verdict =
+  | { kind: 'ours'; db: Database }
+  | { kind: 'foreign' | 'newer'; problem: string }
+  | { kind: 'damaged'; problem: string };
 
 /** Whether the bytes are a history database of ours (and readable), from the header first. */
 export function inspectHistoryBytes(SQL: SqlJsStatic, bytes: Uint8Array): Verdict {
   if (bytes.length < 100 || Buffer.from(bytes.subarray(0, 16)).toString('latin1') !== SQLITE_HEADER) {
-    return { kind: 'foreign', problem: 'is not an SQLite database (if it is a damaged PerfLens history, move it away yourself)' };
+    return {
+      kind: 'foreign',
+      problem: 'is not an SQLite database (if it is a damaged PerfLens history, move it away yourself)',
+    };
   }
   // The application id lives in the header, so it can be read even when the pages are damaged.
   if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).readUInt32BE(68) !== HISTORY_APPLICATION_ID) {
@@ -110,12 +131,20 @@ export function inspectHistoryBytes(SQL: SqlJsStatic, bytes: Uint8Array): Verdic
     const version = Number(db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
     if (version > HISTORY_SCHEMA_VERSION) {
       db.close();
-      return { kind: 'newer', problem: `was written by a newer PerfLens (history schema ${version}; this one reads up to ${HISTORY_SCHEMA_VERSION})` };
+      return {
+        kind: 'newer',
+        problem: `was written by a newer PerfLens (history schema ${version}; this one reads up to ${HISTORY_SCHEMA_VERSION})`,
+      };
     }
-    const tables = (db.exec("SELECT name FROM sqlite_schema WHERE type = 'table'")[0]?.values ?? []).map((r) => String(r[0]));
+    const tables = (db.exec("SELECT name FROM sqlite_schema WHERE type = 'table'")[0]?.values ?? []).map((r) =>
+      String(r[0]),
+    );
     if (tables.length > 0 && !tables.includes('series')) {
       db.close();
-      return { kind: 'foreign', problem: 'carries the PerfLens application id but none of the tables of a PerfLens history' };
+      return {
+        kind: 'foreign',
+        problem: 'carries the PerfLens application id but none of the tables of a PerfLens history',
+      };
     }
     return { kind: 'ours', db };
   } catch (e) {
@@ -148,21 +177,35 @@ async function setAside(file: string, movedTo: string): Promise<void> {
  * damaged history of ours is renamed `<file>.corrupt-<time>` (with its side files) and reported in
  * `movedAside`; any file that is not ours is refused with HistoryFileRefused and not touched.
  */
-export async function openDatabaseFile(SQL: SqlJsStatic, file: string | undefined, now: number, lock: FileLockOptions = {}): Promise<OpenedDatabase> {
+export async function openDatabaseFile(
+  SQL: SqlJsStatic,
+  file: string | undefined,
+  now: number,
+  lock: FileLockOptions = {},
+): Promise<OpenedDatabase> {
   if (!file) return { db: new SQL.Database(), loaded: false };
   for (let attempt = 0; ; attempt++) {
     let read;
     try {
-      read = await readUserFile(file, { maxBytes: HISTORY_MAX_BYTES, what: 'history file', raiseWith: 'lower perflens.retentionDays, or start a new history file' });
+      read = await readUserFile(file, {
+        maxBytes: HISTORY_MAX_BYTES,
+        what: 'history file',
+        raiseWith: 'lower perflens.retentionDays, or start a new history file',
+      });
     } catch (e) {
-      if (e instanceof UserFileError && e.kind === 'not-found' && e.code === 'ENOENT') return { db: new SQL.Database(), loaded: false };
+      if (e instanceof UserFileError && e.kind === 'not-found' && e.code === 'ENOENT')
+        return { db: new SQL.Database(), loaded: false };
       throw e;
     }
     const fingerprint = fingerprintOf(read.stat);
     if (read.bytes.length === 0) return { db: new SQL.Database(), loaded: false, fingerprint };
     const verdict = inspectHistoryBytes(SQL, read.bytes);
     if (verdict.kind === 'foreign' || verdict.kind === 'newer') {
-      throw new HistoryFileRefused(verdict.kind, file, `${file} ${verdict.problem}. PerfLens writes its history only to a file it created, so it has left this one as it is: choose another history file.`);
+      throw new HistoryFileRefused(
+        verdict.kind,
+        file,
+        `${file} ${verdict.problem}. PerfLens writes its history only to a file it created, so it has left this one as it is: choose another history file.`,
+      );
     }
     const side = pendingSideFile(file);
     if (side) {
@@ -172,14 +215,20 @@ export async function openDatabaseFile(SQL: SqlJsStatic, file: string | undefine
     if (verdict.kind === 'ours') return { db: verdict.db, loaded: true, fingerprint };
     const movedTo = `${file}.corrupt-${timeTag(now)}`;
     // Under the lock, and only if the file is still the one judged damaged (another writer may have just replaced it).
-    const moved = await withFileLock(file, async () => {
-      if (!sameFingerprint(await currentFingerprint(file), fingerprint)) return false;
-      await setAside(file, movedTo);
-      return true;
-    }, lock);
+    const moved = await withFileLock(
+      file,
+      async () => {
+        if (!sameFingerprint(await currentFingerprint(file), fingerprint)) return false;
+        await setAside(file, movedTo);
+        return true;
+      },
+      lock,
+    );
     if (!moved) {
       if (attempt < 2) continue;
-      throw new Error(`${file} kept changing while it was being read; try again once other PerfLens windows or runs have saved`);
+      throw new Error(
+        `${file} kept changing while it was being read; try again once other PerfLens windows or runs have saved`,
+      );
     }
     const reason = `The history file ${file} could not be used: ${verdict.problem}. It was moved to ${movedTo} (with any -wal/-shm files beside it) and a new history was started.`;
     return { db: new SQL.Database(), loaded: false, movedAside: { reason, movedTo } };

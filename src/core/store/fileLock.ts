@@ -28,8 +28,14 @@ interface LockOwner {
 
 /** The lock is held by a live process and did not come free in time. */
 export class FileLockBusyError extends Error {
-  constructor(readonly lockFile: string, readonly holder: LockOwner | undefined, waitedMs: number) {
-    super(`${lockFile} is held by ${holder ? `another PerfLens (process ${holder.pid}${holder.host !== os.hostname() ? ` on ${holder.host}` : ''}, since ${new Date(holder.at).toISOString()})` : 'another PerfLens'} and was not released within ${Math.round(waitedMs / 1000)} s; if no PerfLens is running, delete ${lockFile}`);
+  constructor(
+    readonly lockFile: string,
+    readonly holder: LockOwner | undefined,
+    waitedMs: number,
+  ) {
+    super(
+      `${lockFile} is held by ${holder ? `another PerfLens (process ${holder.pid}${holder.host !== os.hostname() ? ` on ${holder.host}` : ''}, since ${new Date(holder.at).toISOString()})` : 'another PerfLens'} and was not released within ${Math.round(waitedMs / 1000)} s; if no PerfLens is running, delete ${lockFile}`,
+    );
     this.name = 'FileLockBusyError';
   }
 }
@@ -42,7 +48,8 @@ async function readOwner(lockFile: string): Promise<{ owner?: LockOwner; mtimeMs
     let owner: LockOwner | undefined;
     try {
       const o = JSON.parse(text) as Partial<LockOwner>;
-      if (typeof o.pid === 'number' && typeof o.host === 'string' && typeof o.token === 'string') owner = { pid: o.pid, host: o.host, at: Number(o.at) || st.mtimeMs, token: o.token };
+      if (typeof o.pid === 'number' && typeof o.host === 'string' && typeof o.token === 'string')
+        owner = { pid: o.pid, host: o.host, at: Number(o.at) || st.mtimeMs, token: o.token };
     } catch {
       // Being written right now, or damaged: judged by its age alone.
     }
@@ -66,7 +73,8 @@ async function breakLock(lockFile: string, stale: LockOwner | undefined): Promis
     throw e;
   }
   const taken = await readOwner(aside);
-  if (stale && taken?.owner && taken.owner.token !== stale.token) await fsp.link(aside, lockFile).catch(() => undefined);
+  if (stale && taken?.owner && taken.owner.token !== stale.token)
+    await fsp.link(aside, lockFile).catch(() => undefined);
   await fsp.rm(aside, { force: true });
 }
 

@@ -13,7 +13,11 @@ export interface HistogramPart {
 
 /** Histogram parts as JSON: bounds as numbers except +Inf, which JSON cannot spell. */
 export function encodeHistogram(h: HistogramPart): string {
-  return JSON.stringify({ b: h.buckets.map((b) => [b.le === Infinity ? 'Inf' : b.le, b.count]), s: h.sumMs, c: h.count });
+  return JSON.stringify({
+    b: h.buckets.map((b) => [b.le === Infinity ? 'Inf' : b.le, b.count]),
+    s: h.sumMs,
+    c: h.count,
+  });
 }
 
 export function decodeHistogram(text: string): HistogramPart {
@@ -34,7 +38,9 @@ function sameBounds(a: readonly Bucket[], b: readonly Bucket[]): boolean {
 export function mergeHistogram(a: HistogramPart | undefined, b: HistogramPart | undefined): HistogramPart | undefined {
   if (!a) return b;
   if (!b) return a;
-  const buckets = sameBounds(a.buckets, b.buckets) ? a.buckets.map((x, i) => ({ le: x.le, count: x.count + b.buckets[i]!.count })) : mergeBuckets([a.buckets, b.buckets]);
+  const buckets = sameBounds(a.buckets, b.buckets)
+    ? a.buckets.map((x, i) => ({ le: x.le, count: x.count + b.buckets[i]!.count }))
+    : mergeBuckets([a.buckets, b.buckets]);
   return { buckets, sumMs: a.sumMs + b.sumMs, count: a.count + b.count };
 }
 
@@ -44,4 +50,3 @@ export function labelsJson(labels: Record<string, string>): string {
   for (const k of Object.keys(labels).sort()) sorted[k] = labels[k]!;
   return JSON.stringify(sorted);
 }
-

@@ -27,7 +27,14 @@ import type { PendingChanges, RollupTable, SeriesKey } from './pending';
 import { combineRollup, rollupFromRow } from './pending';
 import type { HistoryStoreOptions, LatencyOverRange, RangeResult, Resolution, SeriesInfo } from './storeTypes';
 
-export type { HistoryStoreOptions, LatencyOverRange, RangePoint, RangeResult, Resolution, SeriesInfo } from './storeTypes';
+export type {
+  HistoryStoreOptions,
+  LatencyOverRange,
+  RangePoint,
+  RangeResult,
+  Resolution,
+  SeriesInfo,
+} from './storeTypes';
 
 interface Accumulator {
   t: number;
@@ -76,7 +83,10 @@ export class HistoryStore {
     this.minuteRetentionMs = (opts.minuteRetentionHours ?? 48) * HOUR;
     ensureHistorySchema(db);
     this.tuneConnection();
-    this.alerts = new AlertLog(() => this.db, () => this.touch());
+    this.alerts = new AlertLog(
+      () => this.db,
+      () => this.touch(),
+    );
     this.loadSeriesIds();
   }
 
@@ -182,7 +192,11 @@ export class HistoryStore {
   /** One interval's histogram increase (buckets in ms, as in Snapshot.histograms). */
   recordHistogram(target: string, h: HistogramDelta, t: number): void {
     if (!(h.count > 0)) return;
-    this.ingest(this.seriesId(target, h.series, h.labels), t, h.sumMs / h.count, { buckets: h.buckets, sumMs: h.sumMs, count: h.count });
+    this.ingest(this.seriesId(target, h.series, h.labels), t, h.sumMs / h.count, {
+      buckets: h.buckets,
+      sumMs: h.sumMs,
+      count: h.count,
+    });
   }
 
   private ingest(id: number, t: number, value: number, hist: HistogramPart | undefined): void {
@@ -200,7 +214,16 @@ export class HistoryStore {
     if (now - this.lastRetention >= 10 * MINUTE) this.applyRetention();
   }
 
-  private accumulate(accs: Map<number, Accumulator>, table: RollupTable, width: number, keepMs: number, id: number, t: number, value: number, hist: HistogramPart | undefined): void {
+  private accumulate(
+    accs: Map<number, Accumulator>,
+    table: RollupTable,
+    width: number,
+    keepMs: number,
+    id: number,
+    t: number,
+    value: number,
+    hist: HistogramPart | undefined,
+  ): void {
     const bucket = Math.floor(t / width) * width;
     let acc = accs.get(id);
     if (acc && acc.t !== bucket) {
@@ -221,7 +244,15 @@ export class HistoryStore {
     const old = this.rows(`SELECT vmin, vmax, vsum, n, hist FROM ${table} WHERE series = ? AND t = ?`, [id, acc.t])[0];
     const part = { min: acc.min, max: acc.max, sum: acc.sum, n: acc.n, ...(acc.hist ? { hist: acc.hist } : {}) };
     const c = combineRollup(part, old ? rollupFromRow(old) : undefined);
-    this.run(`INSERT OR REPLACE INTO ${table} (series, t, vmin, vmax, vsum, n, hist) VALUES (?, ?, ?, ?, ?, ?, ?)`, [id, acc.t, c.min, c.max, c.sum, c.n, c.hist ? encodeHistogram(c.hist) : null]);
+    this.run(`INSERT OR REPLACE INTO ${table} (series, t, vmin, vmax, vsum, n, hist) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
+      id,
+      acc.t,
+      c.min,
+      c.max,
+      c.sum,
+      c.n,
+      c.hist ? encodeHistogram(c.hist) : null,
+    ]);
     this.pending?.addRollup(table, this.seriesKeys.get(id)!, acc.t, part);
   }
 
@@ -241,12 +272,21 @@ export class HistoryStore {
     this.begin();
     this.lastRetention = now;
     const ids = [...this.seriesIds.values()];
-    for (const [table, keep] of [['raw', this.rawRetentionMs], ['rollup_1m', this.minuteRetentionMs], ['rollup_1h', this.retentionMs]] as const) {
+    for (const [table, keep] of [
+      ['raw', this.rawRetentionMs],
+      ['rollup_1m', this.minuteRetentionMs],
+      ['rollup_1h', this.retentionMs],
+    ] as const) {
       // Per series, so each delete walks the (series, t) primary key instead of the whole table.
       for (const id of ids) this.run(`DELETE FROM ${table} WHERE series = ? AND t < ?`, [id, now - keep]);
     }
     this.alerts.deleteBefore(now - this.retentionMs);
-    this.pending?.dropBefore({ raw: now - this.rawRetentionMs, rollup_1m: now - this.minuteRetentionMs, rollup_1h: now - this.retentionMs, alerts: now - this.retentionMs });
+    this.pending?.dropBefore({
+      raw: now - this.rawRetentionMs,
+      rollup_1m: now - this.minuteRetentionMs,
+      rollup_1h: now - this.retentionMs,
+      alerts: now - this.retentionMs,
+    });
   }
 
   /** The resolution a chart of [from, to] should read: raw up to 2 h, 1 min up to 2 days, else 1 h. */
@@ -263,13 +303,25 @@ export class HistoryStore {
   }
 
   /** Points of one series in [from, to] for a chart. */
-  query(target: string, name: string, labels: Record<string, string>, from: number, to: number, opts: { resolution?: Resolution | 'auto' } = {}): RangeResult {
-    const resolution = !opts.resolution || opts.resolution === 'auto' ? this.chooseResolution(from, to) : opts.resolution;
+  query(
+    target: string,
+    name: string,
+    labels: Record<string, string>,
+    from: number,
+    to: number,
+    opts: { resolution?: Resolution | 'auto' } = {},
+  ): RangeResult {
+    const resolution =
+      !opts.resolution || opts.resolution === 'auto' ? this.chooseResolution(from, to) : opts.resolution;
     const id = this.lookup(target, name, labels);
     if (id === undefined) return { resolution, points: [] };
     this.flushOpenBuckets();
     if (resolution === 'raw') {
-      const points = this.rows('SELECT t, value FROM raw WHERE series = ? AND t >= ? AND t <= ? ORDER BY t', [id, from, to]).map((r) => {
+      const points = this.rows('SELECT t, value FROM raw WHERE series = ? AND t >= ? AND t <= ? ORDER BY t', [
+        id,
+        from,
+        to,
+      ]).map((r) => {
         const v = r[1] as number;
         return { t: r[0] as number, min: v, max: v, avg: v, count: 1 };
       });
@@ -277,7 +329,10 @@ export class HistoryStore {
     }
     const table = resolution === '1m' ? 'rollup_1m' : 'rollup_1h';
     const width = resolution === '1m' ? MINUTE : HOUR;
-    const points = this.rows(`SELECT t, vmin, vmax, vsum, n FROM ${table} WHERE series = ? AND t > ? AND t <= ? ORDER BY t`, [id, from - width, to]).map((r) => ({
+    const points = this.rows(
+      `SELECT t, vmin, vmax, vsum, n FROM ${table} WHERE series = ? AND t > ? AND t <= ? ORDER BY t`,
+      [id, from - width, to],
+    ).map((r) => ({
       t: r[0] as number,
       min: r[1] as number,
       max: r[2] as number,
@@ -288,15 +343,27 @@ export class HistoryStore {
   }
 
   /** Latency over a whole range from merged histogram buckets (exact percentiles, not averaged ones). */
-  latency(target: string, name: string, labels: Record<string, string>, from: number, to: number, opts: { resolution?: Resolution | 'auto' } = {}): LatencyOverRange {
-    const resolution = !opts.resolution || opts.resolution === 'auto' ? this.chooseResolution(from, to) : opts.resolution;
+  latency(
+    target: string,
+    name: string,
+    labels: Record<string, string>,
+    from: number,
+    to: number,
+    opts: { resolution?: Resolution | 'auto' } = {},
+  ): LatencyOverRange {
+    const resolution =
+      !opts.resolution || opts.resolution === 'auto' ? this.chooseResolution(from, to) : opts.resolution;
     const id = this.lookup(target, name, labels);
     if (id === undefined) return { resolution, count: 0 };
     this.flushOpenBuckets();
     const table = resolution === 'raw' ? 'raw' : resolution === '1m' ? 'rollup_1m' : 'rollup_1h';
     const width = resolution === 'raw' ? 0 : resolution === '1m' ? MINUTE : HOUR;
     let merged: HistogramPart | undefined;
-    for (const r of this.rows(`SELECT hist FROM ${table} WHERE series = ? AND t > ? AND t <= ? AND hist IS NOT NULL`, [id, from - width - (width ? 0 : 1), to])) {
+    for (const r of this.rows(`SELECT hist FROM ${table} WHERE series = ? AND t > ? AND t <= ? AND hist IS NOT NULL`, [
+      id,
+      from - width - (width ? 0 : 1),
+      to,
+    ])) {
       merged = mergeHistogram(merged, decodeHistogram(r[0] as string));
     }
     if (!merged || merged.count === 0) return { resolution, count: 0 };
@@ -304,7 +371,14 @@ export class HistoryStore {
       const v = histogramQuantile(x, merged!.buckets);
       return Number.isFinite(v) ? v : undefined;
     };
-    return { resolution, count: merged.count, avgMs: merged.sumMs / merged.count, p50Ms: q(0.5), p95Ms: q(0.95), p99Ms: q(0.99) };
+    return {
+      resolution,
+      count: merged.count,
+      avgMs: merged.sumMs / merged.count,
+      p50Ms: q(0.5),
+      p95Ms: q(0.95),
+      p99Ms: q(0.99),
+    };
   }
 
   /** Records one alert event (firing, resolved, acknowledged…); returns its id. */
@@ -323,15 +397,28 @@ export class HistoryStore {
   /** Series recorded (for one target, or all). */
   series(target?: string): SeriesInfo[] {
     this.commit();
-    const rows = target === undefined ? this.rows('SELECT target, name, labels FROM series ORDER BY target, name, labels') : this.rows('SELECT target, name, labels FROM series WHERE target = ? ORDER BY name, labels', [target]);
-    return rows.map((r) => ({ target: r[0] as string, name: r[1] as string, labels: JSON.parse(r[2] as string) as Record<string, string> }));
+    const rows =
+      target === undefined
+        ? this.rows('SELECT target, name, labels FROM series ORDER BY target, name, labels')
+        : this.rows('SELECT target, name, labels FROM series WHERE target = ? ORDER BY name, labels', [target]);
+    return rows.map((r) => ({
+      target: r[0] as string,
+      name: r[1] as string,
+      labels: JSON.parse(r[2] as string) as Record<string, string>,
+    }));
   }
 
   /** Row counts per table, for diagnostics and the benchmark. */
   counts(): { series: number; raw: number; minute: number; hour: number; alerts: number } {
     this.flushOpenBuckets();
     const n = (sql: string) => Number(this.db.exec(sql)[0]!.values[0]![0]);
-    return { series: n('SELECT count(*) FROM series'), raw: n('SELECT count(*) FROM raw'), minute: n('SELECT count(*) FROM rollup_1m'), hour: n('SELECT count(*) FROM rollup_1h'), alerts: n('SELECT count(*) FROM alert_events') };
+    return {
+      series: n('SELECT count(*) FROM series'),
+      raw: n('SELECT count(*) FROM raw'),
+      minute: n('SELECT count(*) FROM rollup_1m'),
+      hour: n('SELECT count(*) FROM rollup_1h'),
+      alerts: n('SELECT count(*) FROM alert_events'),
+    };
   }
 
   private touch(): void {
@@ -370,15 +457,19 @@ export class HistoryStore {
     // The bytes and the pending changes are taken together, before any await.
     const data = this.exportBytes();
     this.dirtyFlag = false;
-    const run = target.save(data, { ensureSchema: ensureHistorySchema, adopt: (merged, newer) => this.adopt(merged, newer) }).then(
-      () => ok(undefined),
-      (e: unknown) => {
-        this.dirtyFlag = true;
-        if (e instanceof HistoryFileRefused) return fail('refused' as const, `Could not save the metric history: ${e.message}.`, e);
-        const reason = e instanceof FileLockBusyError || e instanceof UserFileError ? e.message : fileErrorReason(e, 'write');
-        return fail('io' as const, `Could not save the metric history to ${target.file}: ${reason}.`, e);
-      },
-    );
+    const run = target
+      .save(data, { ensureSchema: ensureHistorySchema, adopt: (merged, newer) => this.adopt(merged, newer) })
+      .then(
+        () => ok(undefined),
+        (e: unknown) => {
+          this.dirtyFlag = true;
+          if (e instanceof HistoryFileRefused)
+            return fail('refused' as const, `Could not save the metric history: ${e.message}.`, e);
+          const reason =
+            e instanceof FileLockBusyError || e instanceof UserFileError ? e.message : fileErrorReason(e, 'write');
+          return fail('io' as const, `Could not save the metric history to ${target.file}: ${reason}.`, e);
+        },
+      );
     this.saving = run;
     try {
       return await run;

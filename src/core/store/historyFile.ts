@@ -9,7 +9,16 @@ import * as path from 'node:path';
 import type { Database, SqlJsStatic } from '../util/sqljs';
 import { readUserFile } from '../util/userFile';
 import type { FileFingerprint } from './dbFile';
-import { currentFingerprint, HISTORY_MAX_BYTES, HistoryFileRefused, inspectHistoryBytes, pendingSideFile, sameFingerprint, sideFileRefusal, writeFileAtomic } from './dbFile';
+import {
+  currentFingerprint,
+  HISTORY_MAX_BYTES,
+  HistoryFileRefused,
+  inspectHistoryBytes,
+  pendingSideFile,
+  sameFingerprint,
+  sideFileRefusal,
+  writeFileAtomic,
+} from './dbFile';
 import type { FileLockOptions } from './fileLock';
 import { withFileLock } from './fileLock';
 import { PendingChanges } from './pending';
@@ -72,7 +81,11 @@ export class HistoryFile {
     const verdict = inspectHistoryBytes(this.SQL, read.bytes);
     if (verdict.kind !== 'ours') {
       const refusal = verdict.kind === 'damaged' ? 'foreign' : verdict.kind;
-      throw new HistoryFileRefused(refusal, this.file, `${this.file} was replaced while PerfLens was recording: the file there now ${verdict.kind === 'damaged' ? `is damaged (${verdict.problem})` : verdict.problem}. PerfLens did not overwrite it; what it recorded is kept in memory until it can be saved. Move that file away to let the history be saved`);
+      throw new HistoryFileRefused(
+        refusal,
+        this.file,
+        `${this.file} was replaced while PerfLens was recording: the file there now ${verdict.kind === 'damaged' ? `is damaged (${verdict.problem})` : verdict.problem}. PerfLens did not overwrite it; what it recorded is kept in memory until it can be saved. Move that file away to let the history be saved`,
+      );
     }
     const merged = verdict.db;
     try {

@@ -2,7 +2,14 @@
 export { HistoryStore } from './history';
 export { openHistoryStore } from './openStore';
 export { encodeHistogram, decodeHistogram } from './histogramCodec';
-export type { HistoryStoreOptions, LatencyOverRange, RangePoint, RangeResult, Resolution, SeriesInfo } from './storeTypes';
+export type {
+  HistoryStoreOptions,
+  LatencyOverRange,
+  RangePoint,
+  RangeResult,
+  Resolution,
+  SeriesInfo,
+} from './storeTypes';
 export type { AlertEvent, AlertHistoryFilter, StoredAlertEvent } from './alerts';
 export type { MovedAside } from './dbFile';
 export { flattenSnapshot } from './flatten';

@@ -14,7 +14,9 @@ import type { HistoryStoreOptions } from './storeTypes';
  * history, one another program has changes pending in) is refused ('refused') and left untouched;
  * a path that is not a readable regular file is an 'io' failure.
  */
-export async function openHistoryStore(opts: HistoryStoreOptions = {}): Promise<Result<HistoryStore, 'io' | 'wasm' | 'refused'>> {
+export async function openHistoryStore(
+  opts: HistoryStoreOptions = {},
+): Promise<Result<HistoryStore, 'io' | 'wasm' | 'refused'>> {
   let SQL;
   try {
     SQL = await loadSqlJs();

@@ -23,7 +23,12 @@ export type RollupTable = 'rollup_1m' | 'rollup_1h';
 /** Adds two parts of one rollup bucket. */
 export function combineRollup(a: RollupPart, b: RollupPart | undefined): RollupPart {
   if (!b) return a;
-  const out: RollupPart = { min: Math.min(a.min, b.min), max: Math.max(a.max, b.max), sum: a.sum + b.sum, n: a.n + b.n };
+  const out: RollupPart = {
+    min: Math.min(a.min, b.min),
+    max: Math.max(a.max, b.max),
+    sum: a.sum + b.sum,
+    n: a.n + b.n,
+  };
   const hist = a.hist || b.hist ? mergeHistogram(a.hist, b.hist) : undefined;
   if (hist) out.hist = hist;
   return out;
@@ -47,7 +52,15 @@ export function addToRollup(db: Database, table: RollupTable, id: number, t: num
     st.free();
   }
   const c = combineRollup(part, old ? rollupFromRow(old) : undefined);
-  db.run(`INSERT OR REPLACE INTO ${table} (series, t, vmin, vmax, vsum, n, hist) VALUES (?, ?, ?, ?, ?, ?, ?)`, [id, t, c.min, c.max, c.sum, c.n, c.hist ? encodeHistogram(c.hist) : null]);
+  db.run(`INSERT OR REPLACE INTO ${table} (series, t, vmin, vmax, vsum, n, hist) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
+    id,
+    t,
+    c.min,
+    c.max,
+    c.sum,
+    c.n,
+    c.hist ? encodeHistogram(c.hist) : null,
+  ]);
 }
 
 const keyText = (k: SeriesKey) => `${k[0]}\0${k[1]}\0${k[2]}`;
@@ -55,11 +68,20 @@ const keyText = (k: SeriesKey) => `${k[0]}\0${k[1]}\0${k[2]}`;
 export class PendingChanges {
   private readonly series = new Map<string, SeriesKey>();
   private readonly raw = new Map<string, { key: SeriesKey; t: number; value: number; hist: string | null }>();
-  private readonly rollups = { rollup_1m: new Map<string, { key: SeriesKey; t: number; part: RollupPart }>(), rollup_1h: new Map<string, { key: SeriesKey; t: number; part: RollupPart }>() };
+  private readonly rollups = {
+    rollup_1m: new Map<string, { key: SeriesKey; t: number; part: RollupPart }>(),
+    rollup_1h: new Map<string, { key: SeriesKey; t: number; part: RollupPart }>(),
+  };
   private alerts: SqlValue[][] = [];
 
   get empty(): boolean {
-    return this.series.size === 0 && this.raw.size === 0 && this.rollups.rollup_1m.size === 0 && this.rollups.rollup_1h.size === 0 && this.alerts.length === 0;
+    return (
+      this.series.size === 0 &&
+      this.raw.size === 0 &&
+      this.rollups.rollup_1m.size === 0 &&
+      this.rollups.rollup_1h.size === 0 &&
+      this.alerts.length === 0
+    );
   }
 
   addSeries(key: SeriesKey): void {
@@ -87,7 +109,8 @@ export class PendingChanges {
    */
   dropBefore(cut: { raw: number; rollup_1m: number; rollup_1h: number; alerts: number }): void {
     for (const [k, r] of this.raw) if (r.t < cut.raw) this.raw.delete(k);
-    for (const table of ['rollup_1m', 'rollup_1h'] as const) for (const [k, r] of this.rollups[table]) if (r.t < cut[table]) this.rollups[table].delete(k);
+    for (const table of ['rollup_1m', 'rollup_1h'] as const)
+      for (const [k, r] of this.rollups[table]) if (r.t < cut[table]) this.rollups[table].delete(k);
     this.alerts = this.alerts.filter((a) => (a[1] as number) >= cut.alerts);
   }
 
@@ -95,7 +118,8 @@ export class PendingChanges {
   absorb(later: PendingChanges): void {
     for (const [k, v] of later.series) this.series.set(k, v);
     for (const [k, v] of later.raw) this.raw.set(k, v);
-    for (const table of ['rollup_1m', 'rollup_1h'] as const) for (const v of later.rollups[table].values()) this.addRollup(table, v.key, v.t, v.part);
+    for (const table of ['rollup_1m', 'rollup_1h'] as const)
+      for (const v of later.rollups[table].values()) this.addRollup(table, v.key, v.t, v.part);
     this.alerts.push(...later.alerts);
   }
 
@@ -106,7 +130,8 @@ export class PendingChanges {
       const k = keyText(key);
       let id = ids.get(k);
       if (id !== undefined) return id;
-      const found = db.exec('SELECT id FROM series WHERE target = ? AND name = ? AND labels = ?', [...key])[0]?.values[0]?.[0];
+      const found = db.exec('SELECT id FROM series WHERE target = ? AND name = ? AND labels = ?', [...key])[0]
+        ?.values[0]?.[0];
       if (found === undefined) {
         db.run('INSERT INTO series (target, name, labels) VALUES (?, ?, ?)', [...key]);
         id = Number(db.exec('SELECT last_insert_rowid()')[0]!.values[0]![0]);
@@ -117,9 +142,20 @@ export class PendingChanges {
     db.exec('BEGIN');
     try {
       for (const key of this.series.values()) idOf(key);
-      for (const r of this.raw.values()) db.run('INSERT OR REPLACE INTO raw (series, t, value, hist) VALUES (?, ?, ?, ?)', [idOf(r.key), r.t, r.value, r.hist]);
-      for (const table of ['rollup_1m', 'rollup_1h'] as const) for (const r of this.rollups[table].values()) addToRollup(db, table, idOf(r.key), r.t, r.part);
-      for (const a of this.alerts) db.run('INSERT INTO alert_events (target, time, rule, severity, state, message, value, threshold, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', a);
+      for (const r of this.raw.values())
+        db.run('INSERT OR REPLACE INTO raw (series, t, value, hist) VALUES (?, ?, ?, ?)', [
+          idOf(r.key),
+          r.t,
+          r.value,
+          r.hist,
+        ]);
+      for (const table of ['rollup_1m', 'rollup_1h'] as const)
+        for (const r of this.rollups[table].values()) addToRollup(db, table, idOf(r.key), r.t, r.part);
+      for (const a of this.alerts)
+        db.run(
+          'INSERT INTO alert_events (target, time, rule, severity, state, message, value, threshold, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          a,
+        );
       db.exec('COMMIT');
     } catch (e) {
       db.exec('ROLLBACK');

@@ -22,7 +22,8 @@ export interface ConnectAddress {
 /** How a name is resolved when remote targets are allowed (tests may inject one). */
 export type RemoteLookup = (hostname: string) => Promise<ConnectAddress[]>;
 
-export type ConnectPolicy = { readonly kind: 'loopbackOnly' } | { readonly kind: 'allowRemote'; readonly lookup?: RemoteLookup };
+export type ConnectPolicy =
+  { readonly kind: 'loopbackOnly' } | { readonly kind: 'allowRemote'; readonly lookup?: RemoteLookup };
 
 /** This machine only: loopback addresses and loopback names. The default everywhere. */
 export const LOOPBACK_ONLY: ConnectPolicy = { kind: 'loopbackOnly' };
@@ -55,7 +56,10 @@ const LOOPBACK_V6: ConnectAddress = { address: '::1', family: 6 };
 
 /** A URL's hostname without IPv6 brackets, lower case, without a trailing dot. */
 function bare(host: string): string {
-  return host.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  return host
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
 }
 
 /** 127.0.0.0/8, ::1 and IPv4-mapped loopback (::ffff:127.0.0.1). */
@@ -96,12 +100,15 @@ export function connectHostForBind(host: string): string {
 export function remoteRefusal(host: string, policy: ConnectPolicy): string | undefined {
   if (policy.kind === 'allowRemote' || isLoopbackHost(host)) return undefined;
   const h = bare(host);
-  if (isWildcardAddress(h)) return `${h} means "every interface" to a server, not an address to connect to; use 127.0.0.1 (or ::1) to reach a service on this machine.`;
+  if (isWildcardAddress(h))
+    return `${h} means "every interface" to a server, not an address to connect to; use 127.0.0.1 (or ::1) to reach a service on this machine.`;
   return `${h} is not on this machine. PerfLens connects only to loopback addresses (127.0.0.1, ::1, localhost) unless remote targets are allowed (setting perflens.allowRemoteTargets, CLI --allow-remote).`;
 }
 
 function systemLookup(hostname: string): Promise<ConnectAddress[]> {
-  return dns.promises.lookup(hostname, { all: true, verbatim: true }).then((list) => list.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 })));
+  return dns.promises
+    .lookup(hostname, { all: true, verbatim: true })
+    .then((list) => list.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 })));
 }
 
 /**
@@ -109,7 +116,10 @@ function systemLookup(hostname: string): Promise<ConnectAddress[]> {
  * without DNS; IP literals are checked as they are; other names are refused under loopbackOnly
  * before any lookup, and resolved only when remote targets are allowed.
  */
-export async function resolveConnectAddresses(host: string, policy: ConnectPolicy): Promise<Result<ConnectAddress[], ConnectFailureKind>> {
+export async function resolveConnectAddresses(
+  host: string,
+  policy: ConnectPolicy,
+): Promise<Result<ConnectAddress[], ConnectFailureKind>> {
   const h = bare(host);
   const family = net.isIP(h);
   const refusal = remoteRefusal(h, policy);
@@ -126,13 +136,19 @@ export async function resolveConnectAddresses(host: string, policy: ConnectPolic
   }
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | dns.LookupAddress[],
+  family?: number,
+) => void;
 
 /**
  * A `lookup` for node:http, node:https and ws connections that resolves through the policy (net
  * calls it only for names; IP literals are checked by checkConnectUrl before connecting).
  */
-export function policyLookup(policy: ConnectPolicy): (hostname: string, options: dns.LookupOptions, callback: LookupCallback) => void {
+export function policyLookup(
+  policy: ConnectPolicy,
+): (hostname: string, options: dns.LookupOptions, callback: LookupCallback) => void {
   return (hostname, options, callback) => {
     void resolveConnectAddresses(hostname, policy).then((r) => {
       if (!r.ok) {
@@ -141,7 +157,8 @@ export function policyLookup(policy: ConnectPolicy): (hostname: string, options:
         callback(err, '');
         return;
       }
-      const wanted = options.family === 4 || options.family === 6 ? r.value.filter((a) => a.family === options.family) : r.value;
+      const wanted =
+        options.family === 4 || options.family === 6 ? r.value.filter((a) => a.family === options.family) : r.value;
       const list = wanted.length ? wanted : r.value;
       if (options.all) callback(null, list);
       else callback(null, list[0]!.address, list[0]!.family);
@@ -167,5 +184,7 @@ export function connectOptions(policy: ConnectPolicy): { lookup: ReturnType<type
 export function refusalOf(e: unknown): ConnectRefusedError | undefined {
   if (e instanceof ConnectRefusedError) return e;
   const inner = (e as { errors?: unknown[] } | undefined)?.errors;
-  return Array.isArray(inner) ? inner.find((x): x is ConnectRefusedError => x instanceof ConnectRefusedError) : undefined;
+  return Array.isArray(inner)
+    ? inner.find((x): x is ConnectRefusedError => x instanceof ConnectRefusedError)
+    : undefined;
 }

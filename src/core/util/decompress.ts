@@ -23,7 +23,8 @@ export function gunzipWithin(bytes: Uint8Array, maxBytes: number): Result<Buffer
   try {
     return ok(zlib.gunzipSync(bytes, { maxOutputLength: Math.max(1, Math.floor(maxBytes)) }));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return fail('too-large', `decompresses to more than ${formatBytes(maxBytes)}`);
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      return fail('too-large', `decompresses to more than ${formatBytes(maxBytes)}`);
     return fail('decode', `its gzip data is damaged (${(e as Error).message})`);
   }
 }
@@ -35,7 +36,8 @@ export function gunzipWithin(bytes: Uint8Array, maxBytes: number): Result<Buffer
  */
 export function decodedBody(body: Readable, contentEncoding: string): { stream: Readable; stop(): void } {
   const enc = contentEncoding.trim().toLowerCase();
-  const inflater = enc === 'gzip' || enc === 'x-gzip' ? zlib.createGunzip() : enc === 'deflate' ? zlib.createInflate() : undefined;
+  const inflater =
+    enc === 'gzip' || enc === 'x-gzip' ? zlib.createGunzip() : enc === 'deflate' ? zlib.createInflate() : undefined;
   if (!inflater) return { stream: body, stop: () => body.destroy() };
   body.pipe(inflater);
   return {

@@ -31,7 +31,8 @@ export interface HttpGetOptions {
   signal?: AbortSignal;
 }
 
-export type HttpFailureKind = 'invalid-url' | 'remote' | 'refused' | 'timeout' | 'too-large' | 'network' | 'decode' | 'aborted';
+export type HttpFailureKind =
+  'invalid-url' | 'remote' | 'refused' | 'timeout' | 'too-large' | 'network' | 'decode' | 'aborted';
 
 function abortedFailure(url: string, signal: AbortSignal): ReturnType<typeof fail<'aborted'>> {
   const why = typeof signal.reason === 'string' ? signal.reason : 'it was cancelled';
@@ -53,7 +54,8 @@ export function httpRequest(url: string, opts: HttpGetOptions = {}): Promise<Res
   }
   const policy = opts.connect ?? LOOPBACK_ONLY;
   const allowed = checkConnectUrl(parsed, policy);
-  if (!allowed.ok) return Promise.resolve(fail('remote', `PerfLens did not connect to ${url}: ${allowed.error.message}`));
+  if (!allowed.ok)
+    return Promise.resolve(fail('remote', `PerfLens did not connect to ${url}: ${allowed.error.message}`));
   const lib = parsed.protocol === 'https:' ? https : http;
   const started = performance.now();
   const signal = opts.signal;
@@ -94,11 +96,21 @@ export function httpRequest(url: string, opts: HttpGetOptions = {}): Promise<Res
           }
           chunks.push(c);
         });
-        stream.on('error', (e: Error) => done(fail('decode', `Could not decode the response from ${url}: ${e.message}`, e)));
+        stream.on('error', (e: Error) =>
+          done(fail('decode', `Could not decode the response from ${url}: ${e.message}`, e)),
+        );
         stream.on('end', () => {
           const headers: Record<string, string> = {};
-          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-          done(ok({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks), elapsedMs: performance.now() - started }));
+          for (const [k, v] of Object.entries(res.headers))
+            if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+          done(
+            ok({
+              status: res.statusCode ?? 0,
+              headers,
+              body: Buffer.concat(chunks),
+              elapsedMs: performance.now() - started,
+            }),
+          );
         });
       },
     );
@@ -107,10 +119,21 @@ export function httpRequest(url: string, opts: HttpGetOptions = {}): Promise<Res
       done(fail('timeout', `${url} did not answer within ${timeoutMs} ms.`));
     }, timeoutMs);
     req.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ECONNREFUSED') done(fail('refused', `Nothing is listening at ${parsed.host} (connection refused). Is the service running?`, e));
+      if (e.code === 'ECONNREFUSED')
+        done(
+          fail('refused', `Nothing is listening at ${parsed.host} (connection refused). Is the service running?`, e),
+        );
       // OpenSSL's own text ("…ssl3_get_record:wrong version number:../deps/…") tells a user nothing.
-      else if (parsed.protocol === 'https:' && (e.code === 'EPROTO' || /SSL|TLS/i.test(e.message))) done(fail('network', `${url}: the TLS handshake failed, so ${parsed.host} does not speak HTTPS there. For a plain HTTP service use http://.`, e));
-      else if (e.code === 'ENOTFOUND') done(fail('network', `${url}: the host ${parsed.hostname} was not found (DNS). Check the spelling.`, e));
+      else if (parsed.protocol === 'https:' && (e.code === 'EPROTO' || /SSL|TLS/i.test(e.message)))
+        done(
+          fail(
+            'network',
+            `${url}: the TLS handshake failed, so ${parsed.host} does not speak HTTPS there. For a plain HTTP service use http://.`,
+            e,
+          ),
+        );
+      else if (e.code === 'ENOTFOUND')
+        done(fail('network', `${url}: the host ${parsed.hostname} was not found (DNS). Check the spelling.`, e));
       else done(fail('network', `Request to ${url} failed: ${e.message}`, e));
     });
     signal?.addEventListener('abort', onAbort, { once: true });

@@ -11,7 +11,11 @@ export interface IDisposable {
 }
 
 /** Subscribes a listener; disposing the result unsubscribes it. */
-export type Event<T> = (listener: (value: T) => unknown, thisArgs?: unknown, disposables?: IDisposable[] | DisposableStore) => IDisposable;
+export type Event<T> = (
+  listener: (value: T) => unknown,
+  thisArgs?: unknown,
+  disposables?: IDisposable[] | DisposableStore,
+) => IDisposable;
 
 /** A disposable that runs `fn` on its first dispose only. */
 export function toDisposable(fn: () => void): IDisposable {

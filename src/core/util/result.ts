@@ -23,7 +23,10 @@ export function fail<K extends string>(kind: K, message: string, cause?: unknown
 
 /** An error whose message is meant for the user (CLI prints it, extension shows it). */
 export class UserError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
     super(message);
     this.name = 'UserError';
   }

@@ -58,7 +58,11 @@ export interface LinearFit {
  * Ordinary least squares y = b0 + b1·x (or y = b1·x with throughOrigin). Two-pass, centered sums so
  * that large x (epoch seconds) does not cancel catastrophically. Needs two distinct x values.
  */
-export function olsFit(xs: readonly number[], ys: readonly number[], opts: { throughOrigin?: boolean } = {}): LinearFit | undefined {
+export function olsFit(
+  xs: readonly number[],
+  ys: readonly number[],
+  opts: { throughOrigin?: boolean } = {},
+): LinearFit | undefined {
   const n = Math.min(xs.length, ys.length);
   const throughOrigin = opts.throughOrigin ?? false;
   if (n < (throughOrigin ? 1 : 2)) return undefined;
@@ -82,7 +86,10 @@ export function olsFit(xs: readonly number[], ys: readonly number[], opts: { thr
     const ssReg = slope * slope * sxx;
     const s = df > 0 ? Math.sqrt(ssRes / df) : NaN;
     return {
-      n, slope, intercept: 0, df,
+      n,
+      slope,
+      intercept: 0,
+      df,
       slopeStdErr: s / Math.sqrt(sxx),
       interceptStdErr: NaN,
       residualSd: s,
@@ -126,7 +133,10 @@ export function olsFit(xs: readonly number[], ys: readonly number[], opts: { thr
   const ssReg = (sxy * sxy) / sxx;
   const s = df > 0 ? Math.sqrt(ssRes / df) : NaN;
   return {
-    n, slope, intercept, df,
+    n,
+    slope,
+    intercept,
+    df,
     slopeStdErr: s / Math.sqrt(sxx),
     interceptStdErr: s * Math.sqrt(1 / n + (mx * mx) / sxx),
     residualSd: s,
@@ -141,11 +151,15 @@ export function olsFit(xs: readonly number[], ys: readonly number[], opts: { thr
 }
 
 /** Fitted value at x0 with a two-sided prediction interval for a new observation. */
-export function predictWithInterval(fit: LinearFit, x0: number, confidence = 0.95): { value: number; lower: number; upper: number } {
+export function predictWithInterval(
+  fit: LinearFit,
+  x0: number,
+  confidence = 0.95,
+): { value: number; lower: number; upper: number } {
   const value = fit.intercept + fit.slope * x0;
   if (!(fit.df > 0) || !Number.isFinite(fit.residualSd)) return { value, lower: NaN, upper: NaN };
   const t = studentTQuantile(1 - (1 - confidence) / 2, fit.df);
-  const leverage = fit.throughOrigin ? (x0 * x0) / fit.sxx : 1 / fit.n + ((x0 - fit.xMean) ** 2) / fit.sxx;
+  const leverage = fit.throughOrigin ? (x0 * x0) / fit.sxx : 1 / fit.n + (x0 - fit.xMean) ** 2 / fit.sxx;
   const half = t * fit.residualSd * Math.sqrt(1 + leverage);
   return { value, lower: value - half, upper: value + half };
 }
@@ -165,7 +179,11 @@ const THEIL_SEN_MAX_POINTS = 400;
  * Theil–Sen estimator: the median of all pairwise slopes, intercept the median of y - slope·x.
  * Breakdown point ~29%: GC sawtooth and a few spikes do not bend it the way they bend OLS.
  */
-export function theilSenFit(xs: readonly number[], ys: readonly number[], maxPoints = THEIL_SEN_MAX_POINTS): RobustFit | undefined {
+export function theilSenFit(
+  xs: readonly number[],
+  ys: readonly number[],
+  maxPoints = THEIL_SEN_MAX_POINTS,
+): RobustFit | undefined {
   const n = Math.min(xs.length, ys.length);
   if (n < 2) return undefined;
   const stride = n > maxPoints ? n / maxPoints : 1;
@@ -205,8 +223,10 @@ export function theilSenFit(xs: readonly number[], ys: readonly number[], maxPoi
 
 function logGamma(x: number): number {
   // Lanczos approximation (g = 7, n = 9), accurate to ~1e-15 for x > 0.
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   x -= 1;
   let a = c[0]!;
@@ -289,9 +309,19 @@ function kahanInc(inc: number, sum: number, c: number): [number, number] {
  * Prometheus's linearRegression: least squares on (t - interceptTime in seconds, v); a constant
  * series has slope 0 and intercept its value.
  */
-export function promLinearRegression(points: readonly Point[], interceptTimeMs: number): { slope: number; intercept: number } {
+export function promLinearRegression(
+  points: readonly Point[],
+  interceptTimeMs: number,
+): { slope: number; intercept: number } {
   let n = 0;
-  let sumX = 0, cX = 0, sumY = 0, cY = 0, sumXY = 0, cXY = 0, sumX2 = 0, cX2 = 0;
+  let sumX = 0,
+    cX = 0,
+    sumY = 0,
+    cY = 0,
+    sumXY = 0,
+    cXY = 0,
+    sumX2 = 0,
+    cX2 = 0;
   const initY = points[0]!.v;
   let constY = true;
   for (let i = 0; i < points.length; i++) {

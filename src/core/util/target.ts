@@ -6,15 +6,16 @@ export { isLoopbackHost } from './connect';
 
 /** What the user pointed PerfLens at. */
 export type TargetSpec =
-  | { kind: 'url'; baseUrl: string }
-  | { kind: 'pid'; pid: number }
-  | { kind: 'port'; port: number; baseUrl: string };
+  { kind: 'url'; baseUrl: string } | { kind: 'pid'; pid: number } | { kind: 'port'; port: number; baseUrl: string };
 
 /**
  * Parses what a user typed: a URL (http://localhost:3000), a bare port (3000 or :3000) or a PID
  * (pid:1234). Only loopback hosts unless remote targets are allowed.
  */
-export function parseTarget(input: string, opts: { allowRemote?: boolean } = {}): Result<TargetSpec, 'invalid' | 'remote'> {
+export function parseTarget(
+  input: string,
+  opts: { allowRemote?: boolean } = {},
+): Result<TargetSpec, 'invalid' | 'remote'> {
   const s = input.trim();
   if (!s) return fail('invalid', 'Enter a URL (http://localhost:3000), a port (3000) or a process id (pid:1234).');
   const pidMatch = /^pid[:=\s]\s*(\d+)$/i.exec(s);
@@ -35,7 +36,8 @@ export function parseTarget(input: string, opts: { allowRemote?: boolean } = {})
   } catch {
     return fail('invalid', `"${s}" is not a URL, a port or a pid.`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail('invalid', `Only http and https targets are supported, not ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return fail('invalid', `Only http and https targets are supported, not ${url.protocol}`);
   // Checked again where each connection is made; here so a typo is refused as it is typed.
   const refusal = remoteRefusal(url.hostname, connectPolicy(opts.allowRemote));
   if (refusal) return fail('remote', refusal);

@@ -66,7 +66,10 @@ function systemReason(e: NodeJS.ErrnoException, what: string): { kind: UserFileF
       return { kind: 'not-a-file', reason: `it is a folder, not a ${what}` };
     case 'ENXIO':
       // Opening a socket (or a FIFO with no reader on some systems) fails this way.
-      return { kind: 'not-a-file', reason: `it is a socket or device, not a regular file; PerfLens reads a ${what} only from a regular file` };
+      return {
+        kind: 'not-a-file',
+        reason: `it is a socket or device, not a regular file; PerfLens reads a ${what} only from a regular file`,
+      };
     case 'ENOTDIR':
       return { kind: 'not-found', reason: 'a part of the path is not a folder' };
     case 'EACCES':
@@ -97,10 +100,18 @@ export async function readUserFile(file: string, opts: ReadUserFileOptions): Pro
   try {
     const stat = await fh.stat({ bigint: true });
     if (!stat.isFile()) {
-      throw new UserFileError('not-a-file', file, `it is ${describeFileType(stat)}, not a regular file; PerfLens reads a ${what} only from a regular file`);
+      throw new UserFileError(
+        'not-a-file',
+        file,
+        `it is ${describeFileType(stat)}, not a regular file; PerfLens reads a ${what} only from a regular file`,
+      );
     }
     const tooLarge = () =>
-      new UserFileError('too-large', file, `it is larger than the ${formatBytes(maxBytes)} limit for a ${what}${opts.raiseWith ? ` (${opts.raiseWith})` : ''}`);
+      new UserFileError(
+        'too-large',
+        file,
+        `it is larger than the ${formatBytes(maxBytes)} limit for a ${what}${opts.raiseWith ? ` (${opts.raiseWith})` : ''}`,
+      );
     if (stat.size > BigInt(maxBytes)) throw tooLarge();
     // Sized from stat, grown if the file is longer than it said; one byte past the cap proves "too large".
     let buf = Buffer.allocUnsafe(Math.min(maxBytes + 1, Math.max(Number(stat.size) + 1, CHUNK)));

@@ -37,7 +37,8 @@ export class AlertSnooze extends Disposable {
     const until = this.until;
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.alertsSnoozed, until !== undefined);
     // The context key and views follow the end of a snooze without anyone asking.
-    if (until !== undefined) this.timer = setTimeout(() => this.apply(), Math.min(until - Date.now() + 50, 2 ** 31 - 1));
+    if (until !== undefined)
+      this.timer = setTimeout(() => this.apply(), Math.min(until - Date.now() + 50, 2 ** 31 - 1));
     this.changed.fire(until);
   }
 }
@@ -60,7 +61,10 @@ export function bindAlertNotifications(services: ExtensionServices, snooze: Aler
 
 async function notify(event: AlertEvent, label: string, snooze: AlertSnooze): Promise<void> {
   if (event.type === 'resolved') {
-    const choice = await vscode.window.showInformationMessage(`PerfLens: resolved on ${label}: ${event.message}`, OPEN_DASHBOARD_ACTION);
+    const choice = await vscode.window.showInformationMessage(
+      `PerfLens: resolved on ${label}: ${event.message}`,
+      OPEN_DASHBOARD_ACTION,
+    );
     if (choice === OPEN_DASHBOARD_ACTION) await vscode.commands.executeCommand(COMMANDS.showDashboard);
     return;
   }

@@ -22,9 +22,11 @@ export class HotCodeLensProvider extends Disposable implements vscode.CodeLensPr
   ) {
     super();
     this._register(state.onDidChange(() => this.refresh()));
-    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('perflens.codeLens')) this.refresh();
-    }));
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('perflens.codeLens')) this.refresh();
+      }),
+    );
     this._register(vscode.workspace.onDidCloseTextDocument((d) => this.cache.delete(d.uri.toString())));
   }
 
@@ -45,8 +47,18 @@ export class HotCodeLensProvider extends Disposable implements vscode.CodeLensPr
       .filter((h) => h.line - 1 < doc.lineCount)
       .map((h) => {
         const line = doc.lineAt(h.line - 1);
-        const range = new vscode.Range(line.lineNumber, line.firstNonWhitespaceCharacterIndex, line.lineNumber, line.firstNonWhitespaceCharacterIndex);
-        return new vscode.CodeLens(range, { title: lensTitle(h), tooltip: `${h.name}: open it in the profile view`, command: COMMANDS.showProfile, arguments: [{ frame: h.frame }] });
+        const range = new vscode.Range(
+          line.lineNumber,
+          line.firstNonWhitespaceCharacterIndex,
+          line.lineNumber,
+          line.firstNonWhitespaceCharacterIndex,
+        );
+        return new vscode.CodeLens(range, {
+          title: lensTitle(h),
+          tooltip: `${h.name}: open it in the profile view`,
+          command: COMMANDS.showProfile,
+          arguments: [{ frame: h.frame }],
+        });
       });
     this.cache.set(doc.uri.toString(), { key, lenses });
     return lenses;

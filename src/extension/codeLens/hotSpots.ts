@@ -78,11 +78,20 @@ export function buildHotSpotIndex(p: Profile): HotSpotIndex {
       seen.totalShare = Math.max(seen.totalShare, tot);
       continue;
     }
-    const spot: HotSpot = { frame: f.frame, name: f.name, file: f.file, line: f.line, column: f.column, selfShare: self, totalShare: tot };
+    const spot: HotSpot = {
+      frame: f.frame,
+      name: f.name,
+      file: f.file,
+      line: f.line,
+      column: f.column,
+      selfShare: self,
+      totalShare: tot,
+    };
     byKey.set(key, spot);
     fileHeat(index, keyOf(f.file)).functions.push(spot);
   }
-  for (const heat of index.values()) heat.functions.sort((a, b) => b.selfShare - a.selfShare || b.totalShare - a.totalShare);
+  for (const heat of index.values())
+    heat.functions.sort((a, b) => b.selfShare - a.selfShare || b.totalShare - a.totalShare);
   addLineHeat(p, index, total, frameShare, keyOf);
   return index;
 }
@@ -97,7 +106,13 @@ function fileHeat(index: HotSpotIndex, key: string): FileHeat {
  * Line shares from the profile's per-line weights; a function the profile has no line weights for
  * puts its self share on its own first line, so it still shows.
  */
-function addLineHeat(p: Profile, index: HotSpotIndex, total: number, frameShare: Map<number, number>, keyOf: (file: string) => string): void {
+function addLineHeat(
+  p: Profile,
+  index: HotSpotIndex,
+  total: number,
+  frameShare: Map<number, number>,
+  keyOf: (file: string) => string,
+): void {
   const withLines = new Set<number>();
   for (const l of p.lines) {
     const fr = p.frames[l.frame];
@@ -119,7 +134,9 @@ function addLineHeat(p: Profile, index: HotSpotIndex, total: number, frameShare:
 /** The functions of a file that earn a CodeLens: self share ≥ min, or total share ≥ five times min. */
 export function lensWorthy(heat: FileHeat | undefined, minSelfShare: number): HotSpot[] {
   if (!heat) return [];
-  return heat.functions.filter((h) => h.line > 0 && (h.selfShare >= minSelfShare || h.totalShare >= Math.min(1, minSelfShare * 5)));
+  return heat.functions.filter(
+    (h) => h.line > 0 && (h.selfShare >= minSelfShare || h.totalShare >= Math.min(1, minSelfShare * 5)),
+  );
 }
 
 /** "🔥 23.4% self · 41.2% total" */
@@ -139,5 +156,7 @@ export function heatLevel(share: number): HeatLevel {
 
 /** Function statistics a row of the profile view or the Hot Functions view shows. */
 export function statsShare(f: FunctionStats, total: number): { self: number; total: number } {
-  return total > 0 ? { self: functionWeight(f, 'self') / total, total: functionWeight(f, 'total') / total } : { self: 0, total: 0 };
+  return total > 0
+    ? { self: functionWeight(f, 'self') / total, total: functionWeight(f, 'total') / total }
+    : { self: 0, total: 0 };
 }

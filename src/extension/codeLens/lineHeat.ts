@@ -6,7 +6,12 @@ import type { HeatLevel } from './hotSpots';
 import { fileKey, heatLevel } from './hotSpots';
 import { formatShare } from '../../shared/format';
 
-const LEVEL_COLORS = ['', 'perflens.lineHeatLowBackground', 'perflens.lineHeatMediumBackground', 'perflens.lineHeatHighBackground'] as const;
+const LEVEL_COLORS = [
+  '',
+  'perflens.lineHeatLowBackground',
+  'perflens.lineHeatMediumBackground',
+  'perflens.lineHeatHighBackground',
+] as const;
 /** Gutter bar width in px per level (1–3): the bar says "how hot" even where backgrounds are subtle. */
 const BAR_WIDTH = [0, 2, 4, 7] as const;
 
@@ -39,27 +44,35 @@ export class LineHeatDecorator extends Disposable {
     super();
     // Registered first, disposed last: the listeners go before the decoration types they use.
     this.types = ([1, 2, 3] as const).map((level) =>
-      this._register(vscode.window.createTextEditorDecorationType({
-        isWholeLine: true,
-        backgroundColor: new vscode.ThemeColor(LEVEL_COLORS[level]),
-        gutterIconPath: gutterBar(level),
-        gutterIconSize: 'contain',
-        overviewRulerColor: level >= 2 ? new vscode.ThemeColor('perflens.lineHeatOverviewRuler') : undefined,
-        overviewRulerLane: vscode.OverviewRulerLane.Right,
-      })),
+      this._register(
+        vscode.window.createTextEditorDecorationType({
+          isWholeLine: true,
+          backgroundColor: new vscode.ThemeColor(LEVEL_COLORS[level]),
+          gutterIconPath: gutterBar(level),
+          gutterIconSize: 'contain',
+          overviewRulerColor: level >= 2 ? new vscode.ThemeColor('perflens.lineHeatOverviewRuler') : undefined,
+          overviewRulerLane: vscode.OverviewRulerLane.Right,
+        }),
+      ),
     );
-    this._register(state.onDidChange(() => {
-      this.cache.clear();
-      this.refresh();
-    }));
+    this._register(
+      state.onDidChange(() => {
+        this.cache.clear();
+        this.refresh();
+      }),
+    );
     this._register(vscode.window.onDidChangeVisibleTextEditors(() => this.refresh()));
-    this._register(vscode.workspace.onDidChangeTextDocument((e) => {
-      if (this.applied.has(e.document.uri.toString())) this.refresh();
-    }));
+    this._register(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (this.applied.has(e.document.uri.toString())) this.refresh();
+      }),
+    );
     this._register(vscode.workspace.onDidCloseTextDocument((d) => this.cache.delete(d.uri.toString())));
-    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('perflens.lineHeat')) this.refresh();
-    }));
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('perflens.lineHeat')) this.refresh();
+      }),
+    );
     this.refresh();
   }
 
@@ -96,10 +109,12 @@ export class LineHeatDecorator extends Disposable {
       const lines = on ? this.linesFor(editor.document) : [];
       this.types.forEach((type, i) => {
         const level = i + 1;
-        const ranges = lines.filter((l) => l.level === level).map((l) => ({
-          range: new vscode.Range(l.line, 0, l.line, 0),
-          hoverMessage: `PerfLens: ${formatShare(l.share)} of the profile's self time is spent on this line`,
-        }));
+        const ranges = lines
+          .filter((l) => l.level === level)
+          .map((l) => ({
+            range: new vscode.Range(l.line, 0, l.line, 0),
+            hoverMessage: `PerfLens: ${formatShare(l.share)} of the profile's self time is spent on this line`,
+          }));
         editor.setDecorations(type, ranges);
       });
       if (lines.length) this.applied.set(editor.document.uri.toString(), lines);

@@ -33,7 +33,10 @@ export interface CodeFeaturesApi {
  * Quick Fixes, the Hot Functions and Slow Queries views, and the offer to load opened profile files.
  * Cheap: nothing is computed until a profile is loaded or queries are analysed.
  */
-export function registerCodeFeatures(services: ExtensionServices): { disposables: vscode.Disposable[]; api: CodeFeaturesApi } {
+export function registerCodeFeatures(services: ExtensionServices): {
+  disposables: vscode.Disposable[];
+  api: CodeFeaturesApi;
+} {
   const state = new ProfileState();
   const lenses = new HotCodeLensProvider(state, services);
   const lineHeat = new LineHeatDecorator(state, services);
@@ -45,7 +48,9 @@ export function registerCodeFeatures(services: ExtensionServices): { disposables
     queries,
     setCodeFeatures(services, { state, lenses, lineHeat, queries }),
     vscode.languages.registerCodeLensProvider({ scheme: 'file' }, lenses),
-    vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new QueryCodeActions(queries), { providedCodeActionKinds: QueryCodeActions.kinds }),
+    vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new QueryCodeActions(queries), {
+      providedCodeActionKinds: QueryCodeActions.kinds,
+    }),
     createHotFunctionsView(state),
     createSlowQueriesView(queries),
     bindProfileFileOffer(),

@@ -15,21 +15,36 @@ export interface AnalyzeQueriesArgs {
  * on the SQLite database (a read-only copy in memory) and shows findings as diagnostics and in
  * the Slow Queries view. Resolves to the summary (undefined when refused, failed or cancelled).
  */
-export async function analyzeQueriesCommand(services: ExtensionServices, rawArgs?: unknown): Promise<AnalyzeSummary | undefined> {
+export async function analyzeQueriesCommand(
+  services: ExtensionServices,
+  rawArgs?: unknown,
+): Promise<AnalyzeSummary | undefined> {
   if (!requireTrust('database reading')) return undefined;
-  const args: AnalyzeQueriesArgs = typeof rawArgs === 'object' && rawArgs !== null ? (rawArgs as AnalyzeQueriesArgs) : {};
+  const args: AnalyzeQueriesArgs =
+    typeof rawArgs === 'object' && rawArgs !== null ? (rawArgs as AnalyzeQueriesArgs) : {};
   const started = performance.now();
-  const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PerfLens: analyzing queries', cancellable: true }, (progress, token) => {
-    const ac = new AbortController();
-    token.onCancellationRequested(() => ac.abort());
-    return codeFeatures(services).queries.analyzeWorkspace({ roots: args.roots, database: args.database, progress: (message) => progress.report({ message }), signal: ac.signal });
-  });
+  const r = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'PerfLens: analyzing queries', cancellable: true },
+    (progress, token) => {
+      const ac = new AbortController();
+      token.onCancellationRequested(() => ac.abort());
+      return codeFeatures(services).queries.analyzeWorkspace({
+        roots: args.roots,
+        database: args.database,
+        progress: (message) => progress.report({ message }),
+        signal: ac.signal,
+      });
+    },
+  );
   if (!r.ok) {
-    if (r.error.kind !== 'cancelled') void vscode.window.showErrorMessage(`PerfLens could not analyze queries: ${r.error.message}`);
+    if (r.error.kind !== 'cancelled')
+      void vscode.window.showErrorMessage(`PerfLens could not analyze queries: ${r.error.message}`);
     return undefined;
   }
   const s = r.value;
-  services.log.info(`queries: ${s.statements} statement(s) in ${s.files} file(s) explained on ${s.database} in ${(performance.now() - started).toFixed(0)} ms: ${s.findings} finding(s)`);
+  services.log.info(
+    `queries: ${s.statements} statement(s) in ${s.files} file(s) explained on ${s.database} in ${(performance.now() - started).toFixed(0)} ms: ${s.findings} finding(s)`,
+  );
   const text = `PerfLens: ${s.statements} statement(s) in ${s.files} file(s) explained on ${s.database}: ${s.findings === 0 ? 'no slow-query findings' : `${s.findings} finding(s)`}.`;
   void vscode.window.showInformationMessage(text, ...(s.findings > 0 ? ['Show Problems'] : [])).then((c) => {
     if (c) void vscode.commands.executeCommand('workbench.actions.view.problems');

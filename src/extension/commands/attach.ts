@@ -13,7 +13,12 @@ import { parsePrometheusInput } from '../targets/prometheusTarget';
  */
 export async function attachCommand(services: ExtensionServices, arg?: unknown): Promise<AttachOutcome | undefined> {
   // A string (tests, auto-attach) or a recent target's tree item (its inline Attach action).
-  const given = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && typeof (arg as { targetInput?: unknown }).targetInput === 'string' ? (arg as { targetInput: string }).targetInput : undefined;
+  const given =
+    typeof arg === 'string'
+      ? arg
+      : typeof arg === 'object' && arg !== null && typeof (arg as { targetInput?: unknown }).targetInput === 'string'
+        ? (arg as { targetInput: string }).targetInput
+        : undefined;
   if (given !== undefined && parsePrometheusInput(given)) {
     // A recent Prometheus-server target (its tree item's inline Attach action).
     await vscode.commands.executeCommand(COMMANDS.attachPrometheus, given);
@@ -31,7 +36,9 @@ export async function attachCommand(services: ExtensionServices, arg?: unknown):
     return outcome;
   }
   const { target } = outcome;
-  services.log.info(`attached to ${target.spec.kind === 'url' || target.spec.kind === 'port' ? target.spec.baseUrl : target.label}: ${outcome.summary}`);
+  services.log.info(
+    `attached to ${target.spec.kind === 'url' || target.spec.kind === 'port' ? target.spec.baseUrl : target.label}: ${outcome.summary}`,
+  );
   for (const line of outcome.details) services.log.info(`  ${line}`);
   const message = `PerfLens attached to ${target.label}: ${outcome.summary}`;
   const show = outcome.healthy ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;

@@ -5,8 +5,17 @@ import { COMMANDS } from '../constants';
 import type { ExtensionServices } from '../services';
 import type { AttachPrometheusArgs } from '../targets/prometheusTarget';
 import {
-  attachAdvice, basicUserProblem, deserializeAuth, prometheusInput, prometheusSecretKey, readAttachPrometheusArgs, refusesAttach, selectorProblem, serializeAuth,
-  serverUrlProblem, specOf,
+  attachAdvice,
+  basicUserProblem,
+  deserializeAuth,
+  prometheusInput,
+  prometheusSecretKey,
+  readAttachPrometheusArgs,
+  refusesAttach,
+  selectorProblem,
+  serializeAuth,
+  serverUrlProblem,
+  specOf,
 } from '../targets/prometheusTarget';
 import type { AttachedTarget } from '../targets/targetRegistry';
 import { labelFor } from '../targets/targetRegistry';
@@ -24,14 +33,21 @@ const TITLE = 'PerfLens: Attach to Prometheus Server';
  * say what it found, and records the target; the live monitor then collects from it like any
  * other. Tests pass `{ url, selector, auth? }`. Returns the outcome; undefined when cancelled.
  */
-export async function attachPrometheusCommand(services: ExtensionServices, arg?: unknown): Promise<AttachPrometheusOutcome | undefined> {
+export async function attachPrometheusCommand(
+  services: ExtensionServices,
+  arg?: unknown,
+): Promise<AttachPrometheusOutcome | undefined> {
   const given = readAttachPrometheusArgs(arg);
   if (!given.ok) return refuse(services, 'invalid', given.error.message);
   const input = given.value ?? (await askForTarget(services));
   if (!input) return undefined;
   const { allowRemoteTargets, requestTimeoutMs } = services.settings();
   // The first read uses the limit the session will use, so it answers the way collection will.
-  const parsed = parsePrometheusTarget(input.url, input.selector, { allowRemote: allowRemoteTargets, queryTimeoutMs: requestTimeoutMs, ...(input.auth ? { auth: input.auth } : {}) });
+  const parsed = parsePrometheusTarget(input.url, input.selector, {
+    allowRemote: allowRemoteTargets,
+    queryTimeoutMs: requestTimeoutMs,
+    ...(input.auth ? { auth: input.auth } : {}),
+  });
   if (!parsed.ok) return refuse(services, parsed.error.kind, parsed.error.message);
   const secrets = services.context.secrets;
   const key = prometheusSecretKey(parsed.value.serverUrl);
@@ -40,18 +56,35 @@ export async function attachPrometheusCommand(services: ExtensionServices, arg?:
   const auth = input.auth === null ? undefined : (input.auth ?? deserializeAuth(await secrets.get(key)));
   const target: PrometheusTarget = { ...parsed.value, ...(auth ? { auth } : {}) };
 
-  const first = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `PerfLens: reading {${target.selector}} from ${target.serverUrl}` }, () => readOnce(target));
+  const first = await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Window,
+      title: `PerfLens: reading {${target.selector}} from ${target.serverUrl}`,
+    },
+    () => readOnce(target),
+  );
   if (!first.ok && refusesAttach(first.kind)) return refuse(services, first.kind, first.message);
 
   const spec = specOf(target);
-  const attached: AttachedTarget = { input: prometheusInput(spec), spec, label: labelFor(spec), attachedAt: Date.now() };
+  const attached: AttachedTarget = {
+    input: prometheusInput(spec),
+    spec,
+    label: labelFor(spec),
+    attachedAt: Date.now(),
+  };
   const collecting = services.monitor.target(attached.input) !== undefined;
   await services.registry.attach(attached);
   // Attached again (new credentials, say): its session restarts so it reads them.
   if (collecting) services.monitor.attach({ id: attached.input, label: attached.label, spec });
   const outcome: AttachPrometheusOutcome = first.ok
     ? { ok: true, target: attached, summary: first.summary, healthy: first.healthy, instances: first.instances }
-    : { ok: true, target: attached, summary: `${first.message} ${attachAdvice(first.kind)}`.trim(), healthy: false, instances: [] };
+    : {
+        ok: true,
+        target: attached,
+        summary: `${first.message} ${attachAdvice(first.kind)}`.trim(),
+        healthy: false,
+        instances: [],
+      };
   services.log.info(`attached to ${attached.input}: ${outcome.summary}`);
   const message = `PerfLens attached to ${attached.label}: ${outcome.summary}`;
   const show = outcome.healthy ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
@@ -68,7 +101,8 @@ function refuse(services: ExtensionServices, kind: string, message: string): Att
   return { ok: false, error: { kind, message } };
 }
 
-type FirstRead = { ok: true; summary: string; healthy: boolean; instances: string[] } | { ok: false; kind: string; message: string };
+type FirstRead =
+  { ok: true; summary: string; healthy: boolean; instances: string[] } | { ok: false; kind: string; message: string };
 
 /** One snapshot over the last minute, to tell the user at once what the server has for the selector. */
 async function readOnce(target: PrometheusTarget): Promise<FirstRead> {
@@ -81,16 +115,28 @@ async function readOnce(target: PrometheusTarget): Promise<FirstRead> {
   const parts = [`${up.length} of ${instances.length} instance${instances.length === 1 ? '' : 's'} up`];
   if (rate !== undefined) parts.push(formatRate(rate, 'req'));
   const problems = r.value.errors.map((e) => e.message);
-  return { ok: true, summary: `${parts.join(', ')}.${problems.length ? ` ${problems[0]}` : ''}`, healthy: up.length > 0 && up.length === instances.length, instances: instances.map((i) => i.instance) };
+  return {
+    ok: true,
+    summary: `${parts.join(', ')}.${problems.length ? ` ${problems[0]}` : ''}`,
+    healthy: up.length > 0 && up.length === instances.length,
+    instances: instances.map((i) => i.instance),
+  };
 }
 
 /** Asks URL, selector and credentials; null auth means "no credentials" (any saved ones are removed). */
-async function askForTarget(services: ExtensionServices): Promise<(Omit<AttachPrometheusArgs, 'auth'> & { auth?: PrometheusAuth | null }) | undefined> {
+async function askForTarget(
+  services: ExtensionServices,
+): Promise<(Omit<AttachPrometheusArgs, 'auth'> & { auth?: PrometheusAuth | null }) | undefined> {
   const { allowRemoteTargets } = services.settings();
-  const current = services.registry.attached.map((t) => t.spec).filter((s) => s.kind === 'prometheus').at(-1);
+  const current = services.registry.attached
+    .map((t) => t.spec)
+    .filter((s) => s.kind === 'prometheus')
+    .at(-1);
   const url = await vscode.window.showInputBox({
     title: TITLE,
-    prompt: allowRemoteTargets ? 'The Prometheus server URL (or Thanos, Mimir, VictoriaMetrics)' : 'The Prometheus server URL on this machine (perflens.allowRemoteTargets allows others)',
+    prompt: allowRemoteTargets
+      ? 'The Prometheus server URL (or Thanos, Mimir, VictoriaMetrics)'
+      : 'The Prometheus server URL on this machine (perflens.allowRemoteTargets allows others)',
     placeHolder: 'http://127.0.0.1:9090',
     value: current?.serverUrl ?? 'http://127.0.0.1:9090',
     ignoreFocusOut: true,
@@ -107,7 +153,9 @@ async function askForTarget(services: ExtensionServices): Promise<(Omit<AttachPr
   });
   if (selector === undefined) return undefined;
   const serverUrl = parsePrometheusTarget(url, selector, { allowRemote: allowRemoteTargets });
-  const saved = serverUrl.ok ? deserializeAuth(await services.context.secrets.get(prometheusSecretKey(serverUrl.value.serverUrl))) : undefined;
+  const saved = serverUrl.ok
+    ? deserializeAuth(await services.context.secrets.get(prometheusSecretKey(serverUrl.value.serverUrl)))
+    : undefined;
   const auth = await askForAuth(saved);
   if (auth === undefined) return undefined;
   return { url, selector, ...(auth === 'keep' ? {} : { auth }) };
@@ -116,12 +164,24 @@ async function askForTarget(services: ExtensionServices): Promise<(Omit<AttachPr
 async function askForAuth(saved: PrometheusAuth | undefined): Promise<PrometheusAuth | null | 'keep' | undefined> {
   type Choice = vscode.QuickPickItem & { choice: 'keep' | 'none' | 'bearer' | 'basic' };
   const items: Choice[] = [
-    ...(saved ? [{ label: 'Keep the saved credentials', description: saved.kind === 'bearer' ? 'bearer token' : `basic auth as ${saved.user}`, choice: 'keep' as const }] : []),
+    ...(saved
+      ? [
+          {
+            label: 'Keep the saved credentials',
+            description: saved.kind === 'bearer' ? 'bearer token' : `basic auth as ${saved.user}`,
+            choice: 'keep' as const,
+          },
+        ]
+      : []),
     { label: 'No credentials', description: 'the server needs none', choice: 'none' },
     { label: 'Bearer token', description: 'Authorization: Bearer …', choice: 'bearer' },
     { label: 'Basic auth', description: 'user and password', choice: 'basic' },
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: TITLE, placeHolder: 'Credentials (kept in the editor\'s secret storage, never in settings)', ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: TITLE,
+    placeHolder: "Credentials (kept in the editor's secret storage, never in settings)",
+    ignoreFocusOut: true,
+  });
   if (!picked) return undefined;
   switch (picked.choice) {
     case 'keep':
@@ -129,13 +189,29 @@ async function askForAuth(saved: PrometheusAuth | undefined): Promise<Prometheus
     case 'none':
       return null;
     case 'bearer': {
-      const token = await vscode.window.showInputBox({ title: TITLE, prompt: 'Bearer token', password: true, ignoreFocusOut: true, validateInput: (v) => (v ? undefined : 'Enter the token.') });
+      const token = await vscode.window.showInputBox({
+        title: TITLE,
+        prompt: 'Bearer token',
+        password: true,
+        ignoreFocusOut: true,
+        validateInput: (v) => (v ? undefined : 'Enter the token.'),
+      });
       return token ? { kind: 'bearer', token } : undefined;
     }
     case 'basic': {
-      const user = await vscode.window.showInputBox({ title: TITLE, prompt: 'User name', ignoreFocusOut: true, validateInput: basicUserProblem });
+      const user = await vscode.window.showInputBox({
+        title: TITLE,
+        prompt: 'User name',
+        ignoreFocusOut: true,
+        validateInput: basicUserProblem,
+      });
       if (!user) return undefined;
-      const password = await vscode.window.showInputBox({ title: TITLE, prompt: `Password of ${user}`, password: true, ignoreFocusOut: true });
+      const password = await vscode.window.showInputBox({
+        title: TITLE,
+        prompt: `Password of ${user}`,
+        password: true,
+        ignoreFocusOut: true,
+      });
       return password === undefined ? undefined : { kind: 'basic', user, password };
     }
   }

@@ -35,7 +35,13 @@ export function benchmarkView(opts: LoadOptions, r: AutocannonResult): Benchmark
     requests: r.requests.total,
     requestsPerSec: seconds > 0 ? r.requests.total / seconds : r.requests.average,
     bytesPerSec: r.throughput.average,
-    latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, mean: r.latency.average },
+    latencyMs: {
+      p50: r.latency.p50,
+      p90: r.latency.p90,
+      p99: r.latency.p99,
+      max: r.latency.max,
+      mean: r.latency.average,
+    },
     errors: r.errors,
     non2xx: r.non2xx,
     timeouts: r.timeouts,
@@ -66,21 +72,29 @@ async function firstAccepting(addresses: ConnectAddress[], port: number): Promis
  * approved IP (autocannon resolves names itself, on every reconnect), with the original Host header
  * and TLS server name kept. Rejects with the policy's message for an address it refuses.
  */
-async function pinnedTarget(url: string, policy: ConnectPolicy): Promise<{ url: string; host: string; servername?: string }> {
+async function pinnedTarget(
+  url: string,
+  policy: ConnectPolicy,
+): Promise<{ url: string; host: string; servername?: string }> {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
     throw new Error(`"${url}" is not a URL.`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`Only http and https URLs can be loaded, not ${u.protocol}`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new Error(`Only http and https URLs can be loaded, not ${u.protocol}`);
   const r = await resolveConnectAddresses(u.hostname, policy);
   if (!r.ok) throw new Error(`PerfLens did not load ${url}: ${r.error.message}`);
   const host = u.host;
   const hostname = u.hostname;
   const first = await firstAccepting(r.value, u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80);
   u.hostname = first.family === 6 ? `[${first.address}]` : first.address;
-  return { url: u.href, host, ...(u.protocol === 'https:' && hostname !== u.hostname ? { servername: hostname.replace(/^\[|\]$/g, '') } : {}) };
+  return {
+    url: u.href,
+    host,
+    ...(u.protocol === 'https:' && hostname !== u.hostname ? { servername: hostname.replace(/^\[|\]$/g, '') } : {}),
+  };
 }
 
 /** Runs the load in this process (no worker threads); resolves with the summary, rejects on a setup error. */

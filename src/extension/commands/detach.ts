@@ -6,7 +6,8 @@ import { targetId } from '../targets/targetRegistry';
 /** The target a command was given: an id string, or a Services tree item carrying one. */
 export function targetIdArg(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg;
-  if (typeof arg === 'object' && arg !== null && typeof (arg as { targetId?: unknown }).targetId === 'string') return (arg as { targetId: string }).targetId;
+  if (typeof arg === 'object' && arg !== null && typeof (arg as { targetId?: unknown }).targetId === 'string')
+    return (arg as { targetId: string }).targetId;
   return undefined;
 }
 

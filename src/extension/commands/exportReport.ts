@@ -20,7 +20,10 @@ export interface ExportReportArgs {
  * PerfLens: Export Report — the dashboard's data for one target and range as a self-contained
  * HTML file (charts as inline SVG) and the same data as JSON beside it. Returns both paths.
  */
-export async function exportReportCommand(services: ExtensionServices, arg?: unknown): Promise<{ html: string; json: string } | undefined> {
+export async function exportReportCommand(
+  services: ExtensionServices,
+  arg?: unknown,
+): Promise<{ html: string; json: string } | undefined> {
   const args: ExportReportArgs = typeof arg === 'object' && arg !== null ? (arg as ExportReportArgs) : {};
   const { registry, monitor } = services;
   const id = targetIdArg(args) ?? targetIdArg(arg) ?? (registry.current ? targetId(registry.current.spec) : undefined);
@@ -34,7 +37,8 @@ export async function exportReportCommand(services: ExtensionServices, arg?: unk
   let base = typeof args.file === 'string' ? args.file.replace(/\.(html|json)$/i, '') : undefined;
   if (!base) {
     const stamp = new Date(now).toISOString().slice(0, 16).replace(/[:T]/g, '-');
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(services.context.globalStorageUri.fsPath);
+    const folder =
+      vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(services.context.globalStorageUri.fsPath);
     const picked = await vscode.window.showSaveDialog({
       title: 'PerfLens: Export Report',
       defaultUri: vscode.Uri.joinPath(folder, `perflens-report-${label.replace(/[^\w.-]+/g, '_')}-${stamp}.html`),
@@ -43,7 +47,15 @@ export async function exportReportCommand(services: ExtensionServices, arg?: unk
     if (!picked) return undefined;
     base = picked.fsPath.replace(/\.html$/i, '');
   }
-  const data = buildDashboardData({ targetId: id, label, range, now, state: monitor.target(id), store: monitor.store, alertHistory: monitor.alertHistory(id, 500) });
+  const data = buildDashboardData({
+    targetId: id,
+    label,
+    range,
+    now,
+    state: monitor.target(id),
+    store: monitor.store,
+    alertHistory: monitor.alertHistory(id, 500),
+  });
   const html = `${base}.html`;
   const json = `${base}.json`;
   await fsp.mkdir(path.dirname(html), { recursive: true });
@@ -51,9 +63,11 @@ export async function exportReportCommand(services: ExtensionServices, arg?: unk
   await fsp.writeFile(json, JSON.stringify({ generatedAt: new Date(now).toISOString(), ...data }, null, 2));
   services.log.info(`report written: ${html} and ${json}`);
   if (typeof args.file !== 'string') {
-    void vscode.window.showInformationMessage(`PerfLens report saved: ${path.basename(html)} (and .json).`, 'Open').then((c) => {
-      if (c) void vscode.env.openExternal(vscode.Uri.file(html));
-    });
+    void vscode.window
+      .showInformationMessage(`PerfLens report saved: ${path.basename(html)} (and .json).`, 'Open')
+      .then((c) => {
+        if (c) void vscode.env.openExternal(vscode.Uri.file(html));
+      });
   }
   return { html, json };
 }

@@ -18,18 +18,31 @@ function fileArg(arg: unknown): string | undefined {
 export async function importProfileCommand(services: ExtensionServices, arg?: unknown): Promise<number | undefined> {
   let file = fileArg(arg);
   if (!file) {
-    const picked = await vscode.window.showOpenDialog({ title: 'PerfLens: Import Profile', canSelectMany: false, filters: PROFILE_DIALOG_FILTERS, openLabel: 'Import' });
+    const picked = await vscode.window.showOpenDialog({
+      title: 'PerfLens: Import Profile',
+      canSelectMany: false,
+      filters: PROFILE_DIALOG_FILTERS,
+      openLabel: 'Import',
+    });
     file = picked?.[0]?.fsPath;
   }
   if (!file) return undefined;
   const target = file;
-  const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `PerfLens: reading ${path.basename(target)}`, cancellable: true }, (_p, token) => {
-    const ac = new AbortController();
-    token.onCancellationRequested(() => ac.abort());
-    return loadProfileIntoEditor(services, target, { signal: ac.signal });
-  });
+  const r = await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `PerfLens: reading ${path.basename(target)}`,
+      cancellable: true,
+    },
+    (_p, token) => {
+      const ac = new AbortController();
+      token.onCancellationRequested(() => ac.abort());
+      return loadProfileIntoEditor(services, target, { signal: ac.signal });
+    },
+  );
   if (!r.ok) {
-    if (r.error.kind !== 'cancelled') void vscode.window.showErrorMessage(`PerfLens could not import ${path.basename(target)}: ${r.error.message}`);
+    if (r.error.kind !== 'cancelled')
+      void vscode.window.showErrorMessage(`PerfLens could not import ${path.basename(target)}: ${r.error.message}`);
     return undefined;
   }
   ProfilePanel.show(services, codeFeatures(services).state, { mode: 'profile' });

@@ -8,10 +8,23 @@ import { codeFeatures } from '../codeLens/codeFeatures';
 import type { ExtensionServices } from '../services';
 
 /** File names PerfLens reads as profiles (what Import Profile… filters on and opening one offers). */
-export const PROFILE_FILE_PATTERN = /\.(cpuprofile|speedscope\.json|pprof|prof|pb\.gz|pstats|cprofile|folded|collapsed)$|(^|[\\/])[^\\/]*(folded|collapsed|stacks)[^\\/]*\.txt$/i;
+export const PROFILE_FILE_PATTERN =
+  /\.(cpuprofile|speedscope\.json|pprof|prof|pb\.gz|pstats|cprofile|folded|collapsed)$|(^|[\\/])[^\\/]*(folded|collapsed|stacks)[^\\/]*\.txt$/i;
 
 export const PROFILE_DIALOG_FILTERS: Record<string, string[]> = {
-  'CPU profiles': ['cpuprofile', 'json', 'pprof', 'prof', 'pb', 'gz', 'pstats', 'cprofile', 'txt', 'folded', 'collapsed'],
+  'CPU profiles': [
+    'cpuprofile',
+    'json',
+    'pprof',
+    'prof',
+    'pb',
+    'gz',
+    'pstats',
+    'cprofile',
+    'txt',
+    'folded',
+    'collapsed',
+  ],
   'All files': ['*'],
 };
 
@@ -24,22 +37,43 @@ function roots(file: string): string[] {
  * Reads a profile file on a worker thread (the editor stays responsive on 100 MB files), maps
  * frames through source maps, and sums a file's several profiles (threads) into one.
  */
-export async function readProfile(file: string, opts: { maxSizeMb: number; signal?: AbortSignal }): Promise<Result<{ profile: Profile; warnings: string[] }>> {
-  const [{ loadProfileInWorker }, { selectProfile }] = await Promise.all([import('../../core/profiler/workerClient'), import('../../core/profiler/summary')]);
-  const r = await loadProfileInWorker(file, { load: { roots: roots(file), maxBytes: Math.floor(opts.maxSizeMb * 1024 * 1024) }, signal: opts.signal });
+export async function readProfile(
+  file: string,
+  opts: { maxSizeMb: number; signal?: AbortSignal },
+): Promise<Result<{ profile: Profile; warnings: string[] }>> {
+  const [{ loadProfileInWorker }, { selectProfile }] = await Promise.all([
+    import('../../core/profiler/workerClient'),
+    import('../../core/profiler/summary'),
+  ]);
+  const r = await loadProfileInWorker(file, {
+    load: { roots: roots(file), maxBytes: Math.floor(opts.maxSizeMb * 1024 * 1024) },
+    signal: opts.signal,
+  });
   if (!r.ok) return fail(r.error.kind, r.error.message);
   if (r.value.profiles.length === 0) return fail('empty', `${path.basename(file)} holds no profile.`);
   return ok({ profile: selectProfile(r.value), warnings: r.value.warnings });
 }
 
 /** Loads a profile file into the editor: CodeLens, line heat, Hot Functions and the profile view follow. */
-export async function loadProfileIntoEditor(services: ExtensionServices, file: string, opts: { label?: string; signal?: AbortSignal; benchmark?: BenchmarkView } = {}): Promise<Result<Profile>> {
+export async function loadProfileIntoEditor(
+  services: ExtensionServices,
+  file: string,
+  opts: { label?: string; signal?: AbortSignal; benchmark?: BenchmarkView } = {},
+): Promise<Result<Profile>> {
   const started = performance.now();
   const r = await readProfile(file, { maxSizeMb: services.settings().profileMaxSizeMb, signal: opts.signal });
   if (!r.ok) return r;
   const { state } = codeFeatures(services);
-  state.set({ profile: r.value.profile, label: opts.label ?? path.basename(file), source: file, warnings: r.value.warnings, benchmark: opts.benchmark });
-  services.log.info(`profile ${file} loaded in ${(performance.now() - started).toFixed(0)} ms (${r.value.profile.functions.length} functions, ${r.value.warnings.length} warnings)`);
+  state.set({
+    profile: r.value.profile,
+    label: opts.label ?? path.basename(file),
+    source: file,
+    warnings: r.value.warnings,
+    benchmark: opts.benchmark,
+  });
+  services.log.info(
+    `profile ${file} loaded in ${(performance.now() - started).toFixed(0)} ms (${r.value.profile.functions.length} functions, ${r.value.warnings.length} warnings)`,
+  );
   for (const w of r.value.warnings) services.log.warn(`profile: ${w}`);
   return ok(r.value.profile);
 }

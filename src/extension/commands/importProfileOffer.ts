@@ -21,9 +21,14 @@ export function bindProfileFileOffer(): vscode.Disposable {
       const uri = uriOf(tab);
       if (!uri || uri.scheme !== 'file' || !PROFILE_FILE_PATTERN.test(uri.fsPath) || offered.has(uri.fsPath)) continue;
       offered.add(uri.fsPath);
-      void vscode.window.showInformationMessage(`${path.basename(uri.fsPath)} looks like a CPU profile. Load it into PerfLens (flame graph, hot functions on the code)?`, 'Load Profile').then((choice) => {
-        if (choice) void vscode.commands.executeCommand(COMMANDS.importProfile, uri);
-      });
+      void vscode.window
+        .showInformationMessage(
+          `${path.basename(uri.fsPath)} looks like a CPU profile. Load it into PerfLens (flame graph, hot functions on the code)?`,
+          'Load Profile',
+        )
+        .then((choice) => {
+          if (choice) void vscode.commands.executeCommand(COMMANDS.importProfile, uri);
+        });
     }
   });
 }

@@ -53,7 +53,9 @@ export function registerCommands(services: ExtensionServices): vscode.Disposable
       } catch (e) {
         // An unexpected failure is logged with its stack and shown once, never swallowed.
         services.log.error(`${id} failed`, e instanceof Error ? e : String(e));
-        void vscode.window.showErrorMessage(`PerfLens: ${id} failed: ${e instanceof Error ? e.message : String(e)}. See the PerfLens output for details.`);
+        void vscode.window.showErrorMessage(
+          `PerfLens: ${id} failed: ${e instanceof Error ? e.message : String(e)}. See the PerfLens output for details.`,
+        );
         throw e;
       }
     }),

@@ -25,14 +25,30 @@ const ENTER = '$(edit) Enter a port, pid:N or URL…';
 
 async function pickTarget(services: ExtensionServices): Promise<string | undefined> {
   // A Prometheus-server target names no process of its own to profile.
-  const attached = services.registry.attached.flatMap((t) => (t.spec.kind === 'prometheus' ? [] : [{ label: t.label, description: targetId(t.spec), input: t.spec.kind === 'pid' ? `pid:${t.spec.pid}` : t.spec.baseUrl }]));
+  const attached = services.registry.attached.flatMap((t) =>
+    t.spec.kind === 'prometheus'
+      ? []
+      : [
+          {
+            label: t.label,
+            description: targetId(t.spec),
+            input: t.spec.kind === 'pid' ? `pid:${t.spec.pid}` : t.spec.baseUrl,
+          },
+        ],
+  );
   const items = [...attached, { label: ENTER, description: 'a Node, Go (pprof URL) or Python service', input: '' }];
-  const picked = attached.length ? await vscode.window.showQuickPick(items, { title: 'PerfLens: Profile Service', placeHolder: 'Which service to record a CPU profile of?' }) : items[items.length - 1];
+  const picked = attached.length
+    ? await vscode.window.showQuickPick(items, {
+        title: 'PerfLens: Profile Service',
+        placeHolder: 'Which service to record a CPU profile of?',
+      })
+    : items[items.length - 1];
   if (!picked) return undefined;
   if (picked.input) return picked.input;
   return vscode.window.showInputBox({
     title: 'PerfLens: Profile Service',
-    prompt: 'A port (3000), a process (pid:4242), a service URL, a Go pprof URL (http://127.0.0.1:6060/debug/pprof/profile) or a Node inspector (inspect:9229)',
+    prompt:
+      'A port (3000), a process (pid:4242), a service URL, a Go pprof URL (http://127.0.0.1:6060/debug/pprof/profile) or a Node inspector (inspect:9229)',
     validateInput: (v) => {
       const r = parseProfileTarget(v, { allowRemote: services.settings().allowRemoteTargets });
       return r.ok ? undefined : r.error.message;
@@ -54,7 +70,11 @@ async function pickDuration(services: ExtensionServices): Promise<number | undef
 async function confirmSigusr1(pid: number): Promise<boolean> {
   const choice = await vscode.window.showWarningMessage(
     `Process ${pid} is a Node process without an open inspector. Open it now by sending SIGUSR1?`,
-    { modal: true, detail: 'Node then listens for a debugger on 127.0.0.1:9229 until the process exits. Anyone on this machine who can reach that port can debug the process. Alternatively restart it with --inspect.' },
+    {
+      modal: true,
+      detail:
+        'Node then listens for a debugger on 127.0.0.1:9229 until the process exits. Anyone on this machine who can reach that port can debug the process. Alternatively restart it with --inspect.',
+    },
     'Open Inspector',
   );
   return choice === 'Open Inspector';
@@ -65,9 +85,13 @@ async function confirmSigusr1(pid: number): Promise<boolean> {
  * notification, then loads it: CodeLens on hot functions, line heat, Hot Functions, profile view.
  * Resolves to the number of functions loaded (undefined when nothing was recorded).
  */
-export async function profileServiceCommand(services: ExtensionServices, rawArgs?: unknown): Promise<number | undefined> {
+export async function profileServiceCommand(
+  services: ExtensionServices,
+  rawArgs?: unknown,
+): Promise<number | undefined> {
   if (!requireTrust('profiling')) return undefined;
-  const args: ProfileServiceArgs = typeof rawArgs === 'object' && rawArgs !== null ? (rawArgs as ProfileServiceArgs) : {};
+  const args: ProfileServiceArgs =
+    typeof rawArgs === 'object' && rawArgs !== null ? (rawArgs as ProfileServiceArgs) : {};
   const settings = services.settings();
   const input = args.target ?? (await pickTarget(services));
   if (input === undefined) return undefined;
@@ -76,44 +100,68 @@ export async function profileServiceCommand(services: ExtensionServices, rawArgs
     void vscode.window.showErrorMessage(`PerfLens: ${parsed.error.message}`);
     return undefined;
   }
-  const seconds = args.durationSeconds ?? (args.target !== undefined ? settings.profileDurationSeconds : await pickDuration(services));
+  const seconds =
+    args.durationSeconds ??
+    (args.target !== undefined ? settings.profileDurationSeconds : await pickDuration(services));
   if (seconds === undefined) return undefined;
-  return recordAndLoad(services, parsed.value, seconds * 1000, { enableInspector: args.enableInspector, showView: args.showView ?? true });
+  return recordAndLoad(services, parsed.value, seconds * 1000, {
+    enableInspector: args.enableInspector,
+    showView: args.showView ?? true,
+  });
 }
 
-export async function recordAndLoad(services: ExtensionServices, target: ProfileTarget, durationMs: number, opts: { enableInspector?: boolean; showView: boolean }): Promise<number | undefined> {
+export async function recordAndLoad(
+  services: ExtensionServices,
+  target: ProfileTarget,
+  durationMs: number,
+  opts: { enableInspector?: boolean; showView: boolean },
+): Promise<number | undefined> {
   const started = performance.now();
   const outDir = path.join(services.context.globalStorageUri.fsPath, 'profiles');
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PerfLens', cancellable: true }, async (progress, token) => {
-    const ac = new AbortController();
-    const sub = token.onCancellationRequested(() => ac.abort());
-    try {
-      const captured = await captureProfile({
-        target,
-        durationMs,
-        signal: ac.signal,
-        allowRemote: services.settings().allowRemoteTargets,
-        outDir,
-        maxBytes: Math.floor(services.settings().profileMaxSizeMb * 1024 * 1024),
-        confirmEnableInspector: async (pid) => opts.enableInspector ?? (await confirmSigusr1(pid)),
-        progress: (message) => progress.report({ message }),
-      });
-      if (!captured.ok) return captured;
-      const recorded = performance.now();
-      progress.report({ message: 'Reading the profile and mapping it to sources…' });
-      const loaded = await loadProfileIntoEditor(services, captured.value.file, { label: captured.value.label, signal: ac.signal });
-      codeFeatures(services).state.lastTimings = { captureMs: recorded - started, loadMs: performance.now() - recorded };
-      return loaded.ok ? { ok: true as const, value: loaded.value.functions.length, file: captured.value.file } : loaded;
-    } finally {
-      sub.dispose();
-    }
-  });
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'PerfLens', cancellable: true },
+    async (progress, token) => {
+      const ac = new AbortController();
+      const sub = token.onCancellationRequested(() => ac.abort());
+      try {
+        const captured = await captureProfile({
+          target,
+          durationMs,
+          signal: ac.signal,
+          allowRemote: services.settings().allowRemoteTargets,
+          outDir,
+          maxBytes: Math.floor(services.settings().profileMaxSizeMb * 1024 * 1024),
+          confirmEnableInspector: async (pid) => opts.enableInspector ?? (await confirmSigusr1(pid)),
+          progress: (message) => progress.report({ message }),
+        });
+        if (!captured.ok) return captured;
+        const recorded = performance.now();
+        progress.report({ message: 'Reading the profile and mapping it to sources…' });
+        const loaded = await loadProfileIntoEditor(services, captured.value.file, {
+          label: captured.value.label,
+          signal: ac.signal,
+        });
+        codeFeatures(services).state.lastTimings = {
+          captureMs: recorded - started,
+          loadMs: performance.now() - recorded,
+        };
+        return loaded.ok
+          ? { ok: true as const, value: loaded.value.functions.length, file: captured.value.file }
+          : loaded;
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
   if (!result.ok) {
     if (result.error.kind === 'cancelled') services.log.info(`profile: ${result.error.message}`);
     else void vscode.window.showErrorMessage(`PerfLens could not profile the service: ${result.error.message}`);
     return undefined;
   }
-  services.log.info(`profile recorded from ${target.kind} and loaded in ${(performance.now() - started).toFixed(0)} ms (${durationMs} ms of sampling): ${result.file}`);
-  if (opts.showView) ProfilePanel.show(services, codeFeatures(services).state, { mode: 'profile', preserveFocus: true });
+  services.log.info(
+    `profile recorded from ${target.kind} and loaded in ${(performance.now() - started).toFixed(0)} ms (${durationMs} ms of sampling): ${result.file}`,
+  );
+  if (opts.showView)
+    ProfilePanel.show(services, codeFeatures(services).state, { mode: 'profile', preserveFocus: true });
   return result.value;
 }

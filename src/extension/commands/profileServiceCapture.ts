@@ -50,12 +50,17 @@ export async function captureProfile(req: CaptureRequest): Promise<Result<Captur
   const { target } = req;
   if (target.kind === 'pprof') return capturePprof(req, target.url);
   const inspector = await import('../../core/profiler/capture/inspector');
-  if (target.kind === 'inspect') return captureInspector(req, { host: target.host, port: target.port }, targetLabel(target));
+  if (target.kind === 'inspect')
+    return captureInspector(req, { host: target.host, port: target.port }, targetLabel(target));
   let pid: number;
   if (target.kind === 'port') {
     const { findPidByPort } = await import('../../core/collectors/portPid');
     const found = await findPidByPort(target.port);
-    if (!found.ok) return fail('no-process', `${found.error.message} Start the service first, or give its pid (pid:N) or a Go pprof URL.`);
+    if (!found.ok)
+      return fail(
+        'no-process',
+        `${found.error.message} Start the service first, or give its pid (pid:N) or a Go pprof URL.`,
+      );
     pid = found.value;
   } else {
     pid = target.pid;
@@ -64,10 +69,18 @@ export async function captureProfile(req: CaptureRequest): Promise<Result<Captur
   const runtime = processRuntime(pid);
   if (runtime === undefined) return fail('no-process', `No process ${pid} is running.`);
   if (runtime === 'python') return capturePySpy(req, pid);
-  if (runtime !== 'node') return fail('not-supported', `Process ${pid} is neither Node nor Python. For a Go service give its pprof URL (http://127.0.0.1:PORT/debug/pprof/profile, net/http/pprof).`);
+  if (runtime !== 'node')
+    return fail(
+      'not-supported',
+      `Process ${pid} is neither Node nor Python. For a Go service give its pprof URL (http://127.0.0.1:PORT/debug/pprof/profile, net/http/pprof).`,
+    );
   let addr = await inspector.findInspector(pid, { connect: connectPolicy(req.allowRemote) });
   if (!addr.ok && addr.error.kind === 'no-inspector') {
-    if (!(await req.confirmEnableInspector(pid))) return fail('cancelled', `Process ${pid} has no inspector open, and PerfLens did not open one. Start it with --inspect to profile it.`);
+    if (!(await req.confirmEnableInspector(pid)))
+      return fail(
+        'cancelled',
+        `Process ${pid} has no inspector open, and PerfLens did not open one. Start it with --inspect to profile it.`,
+      );
     req.progress(`Opening the inspector of process ${pid} (SIGUSR1)…`);
     addr = await inspector.enableInspector(pid);
   }
@@ -75,14 +88,26 @@ export async function captureProfile(req: CaptureRequest): Promise<Result<Captur
   return captureInspector(req, addr.value, `pid ${pid}`);
 }
 
-async function captureInspector(req: CaptureRequest, addr: { host: string; port: number }, label: string): Promise<Result<CaptureResult>> {
+async function captureInspector(
+  req: CaptureRequest,
+  addr: { host: string; port: number },
+  label: string,
+): Promise<Result<CaptureResult>> {
   const { captureNodeProfile } = await import('../../core/profiler/capture/inspector');
   req.progress(`Recording ${formatSpan(req.durationMs)} from ${label} (inspector ${addr.host}:${addr.port})…`);
-  const r = await captureNodeProfile(addr, { durationMs: req.durationMs, signal: req.signal, connect: connectPolicy(req.allowRemote) });
+  const r = await captureNodeProfile(addr, {
+    durationMs: req.durationMs,
+    signal: req.signal,
+    connect: connectPolicy(req.allowRemote),
+  });
   if (!r.ok) return fail(r.error.kind, r.error.message);
   const file = outFile(req, label, '.cpuprofile');
   const { keepCapture } = await import('../../core/profiler/capture/keep');
-  const kept = await keepCapture(Buffer.from(JSON.stringify(r.value)), file, facts(req, `the Node inspector at ${addr.host}:${addr.port}`));
+  const kept = await keepCapture(
+    Buffer.from(JSON.stringify(r.value)),
+    file,
+    facts(req, `the Node inspector at ${addr.host}:${addr.port}`),
+  );
   if (!kept.ok) return kept;
   return ok({ file, label: `${label} · ${formatSpan(req.durationMs)}` });
 }
@@ -111,7 +136,13 @@ async function capturePySpy(req: CaptureRequest, pid: number): Promise<Result<Ca
   const { recordWithPySpy } = await import('../../core/profiler/capture/pyspy');
   req.progress(`Recording ${formatSpan(req.durationMs)} from Python process ${pid} (py-spy)…`);
   const file = outFile(req, `pid${pid}-py-spy`, '.txt');
-  const r = await recordWithPySpy({ pid, durationSeconds: req.durationMs / 1000, outFile: file, format: 'raw', signal: req.signal });
+  const r = await recordWithPySpy({
+    pid,
+    durationSeconds: req.durationMs / 1000,
+    outFile: file,
+    format: 'raw',
+    signal: req.signal,
+  });
   if (!r.ok) return fail(r.error.kind, r.error.message);
   const { keepRecordedFile } = await import('../../core/profiler/capture/keep');
   const kept = await keepRecordedFile(file, facts(req, 'py-spy'));

@@ -8,11 +8,20 @@ import { requireTrust } from '../trust';
 
 function isRef(v: unknown): v is StatementRef {
   const r = v as Partial<StatementRef> | null;
-  return typeof r === 'object' && r !== null && typeof r.file === 'string' && typeof r.line === 'number' && typeof r.character === 'number';
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.file === 'string' &&
+    typeof r.line === 'number' &&
+    typeof r.character === 'number'
+  );
 }
 
 /** Copies a CREATE INDEX statement to the clipboard; resolves to the statement copied. */
-export async function copyCreateIndexCommand(_services: ExtensionServices, statement?: unknown): Promise<string | undefined> {
+export async function copyCreateIndexCommand(
+  _services: ExtensionServices,
+  statement?: unknown,
+): Promise<string | undefined> {
   if (typeof statement !== 'string' || !/^CREATE\s+(UNIQUE\s+)?INDEX\b/i.test(statement.trim())) return undefined;
   await vscode.env.clipboard.writeText(statement);
   void vscode.window.showInformationMessage(`PerfLens copied: ${statement}`);
@@ -25,7 +34,9 @@ const planTexts = new Map<string, string>();
 let nextPlan = 1;
 
 export function planDocumentProvider(): vscode.Disposable {
-  return vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, { provideTextDocumentContent: (uri) => planTexts.get(uri.path) ?? '' });
+  return vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, {
+    provideTextDocumentContent: (uri) => planTexts.get(uri.path) ?? '',
+  });
 }
 
 async function showPlan(ref: StatementRef, markdown: string): Promise<void> {
@@ -35,7 +46,11 @@ async function showPlan(ref: StatementRef, markdown: string): Promise<void> {
   for (const k of [...planTexts.keys()].slice(0, -20)) planTexts.delete(k);
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: PLAN_SCHEME, path: key }));
   await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
-  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+  await vscode.window.showTextDocument(doc, {
+    viewColumn: vscode.ViewColumn.Beside,
+    preview: true,
+    preserveFocus: true,
+  });
 }
 
 /** Opens the plan of a statement (and its what-if plan and timings, when run) as a Markdown document; resolves to its text. */
@@ -43,7 +58,9 @@ export async function showQueryPlanCommand(services: ExtensionServices, arg?: un
   if (!isRef(arg)) return undefined;
   const report = codeFeatures(services).queries.reportAt(arg);
   if (!report) {
-    void vscode.window.showInformationMessage('PerfLens: that statement is no longer analysed. Run Analyze Queries in Workspace again.');
+    void vscode.window.showInformationMessage(
+      'PerfLens: that statement is no longer analysed. Run Analyze Queries in Workspace again.',
+    );
     return undefined;
   }
   const text = planDocument(report, `${path.basename(arg.file)}:${arg.line + 1}`);
@@ -55,7 +72,13 @@ export async function showQueryPlanCommand(services: ExtensionServices, arg?: un
 export async function runWhatIfCommand(services: ExtensionServices, arg?: unknown): Promise<string | undefined> {
   if (!isRef(arg) || !requireTrust('database reading')) return undefined;
   const ref = arg;
-  const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PerfLens: timing the statement with and without the index…' }, () => codeFeatures(services).queries.runWhatIf(ref));
+  const r = await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: 'PerfLens: timing the statement with and without the index…',
+    },
+    () => codeFeatures(services).queries.runWhatIf(ref),
+  );
   if (!r.ok) {
     void vscode.window.showErrorMessage(`PerfLens: the what-if run failed: ${r.error.message}`);
     return undefined;

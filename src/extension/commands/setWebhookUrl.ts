@@ -8,7 +8,8 @@ export function webhookUrlProblem(value: string): string | undefined {
   if (v === '') return undefined;
   try {
     const u = new URL(v);
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') return 'The webhook URL must start with https:// (or http:// for a local receiver).';
+    if (u.protocol !== 'https:' && u.protocol !== 'http:')
+      return 'The webhook URL must start with https:// (or http:// for a local receiver).';
     return undefined;
   } catch {
     return 'That is not a URL. Paste the incoming-webhook URL from Slack, Mattermost or your chat bridge.';
@@ -19,15 +20,22 @@ export function webhookUrlProblem(value: string): string | undefined {
  * PerfLens: Set Webhook URL… — keeps the alert webhook URL in SecretStorage (never in settings
  * files, which get committed). An empty value removes it. Returns what happened.
  */
-export async function setWebhookUrlCommand(services: ExtensionServices, arg?: unknown): Promise<'set' | 'cleared' | undefined> {
-  const value = typeof arg === 'string' ? arg : await vscode.window.showInputBox({
-    title: 'PerfLens: Alert Webhook URL',
-    prompt: 'Alerts are posted here as Slack-compatible JSON when they fire and resolve. Leave empty to remove the webhook.',
-    placeHolder: 'https://hooks.slack.com/services/…',
-    password: true,
-    ignoreFocusOut: true,
-    validateInput: webhookUrlProblem,
-  });
+export async function setWebhookUrlCommand(
+  services: ExtensionServices,
+  arg?: unknown,
+): Promise<'set' | 'cleared' | undefined> {
+  const value =
+    typeof arg === 'string'
+      ? arg
+      : await vscode.window.showInputBox({
+          title: 'PerfLens: Alert Webhook URL',
+          prompt:
+            'Alerts are posted here as Slack-compatible JSON when they fire and resolve. Leave empty to remove the webhook.',
+          placeHolder: 'https://hooks.slack.com/services/…',
+          password: true,
+          ignoreFocusOut: true,
+          validateInput: webhookUrlProblem,
+        });
   if (value === undefined) return undefined;
   const problem = webhookUrlProblem(value);
   if (problem) {

@@ -7,9 +7,14 @@ import type { ExtensionServices } from '../services';
 export function showProfileCommand(services: ExtensionServices, arg?: unknown): void {
   const { state } = codeFeatures(services);
   if (!state.current && !state.comparison) {
-    void vscode.window.showInformationMessage('PerfLens: no profile is loaded. Run Profile Service… or Import Profile… first.');
+    void vscode.window.showInformationMessage(
+      'PerfLens: no profile is loaded. Run Profile Service… or Import Profile… first.',
+    );
     return;
   }
-  const frame = typeof arg === 'object' && arg !== null && typeof (arg as { frame?: unknown }).frame === 'number' ? (arg as { frame: number }).frame : undefined;
+  const frame =
+    typeof arg === 'object' && arg !== null && typeof (arg as { frame?: unknown }).frame === 'number'
+      ? (arg as { frame: number }).frame
+      : undefined;
   ProfilePanel.show(services, state, { mode: frame !== undefined || !state.comparison ? 'profile' : 'diff', frame });
 }

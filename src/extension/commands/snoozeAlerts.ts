@@ -2,7 +2,10 @@ import * as vscode from 'vscode';
 import type { ExtensionServices } from '../services';
 import { formatSpan } from '../../shared/format';
 
-const choice = (minutes: number): { label: string; minutes: number } => ({ label: formatSpan(minutes * 60_000), minutes });
+const choice = (minutes: number): { label: string; minutes: number } => ({
+  label: formatSpan(minutes * 60_000),
+  minutes,
+});
 const CHOICES = [
   choice(15),
   choice(60),
@@ -29,6 +32,8 @@ export async function snoozeAlertsCommand(services: ExtensionServices, arg?: unk
   }
   await services.snooze.snooze(minutes * 60_000);
   const until = services.snooze.until;
-  services.log.info(until ? `alert notifications snoozed until ${new Date(until).toISOString()}` : 'alert notifications resumed');
+  services.log.info(
+    until ? `alert notifications snoozed until ${new Date(until).toISOString()}` : 'alert notifications resumed',
+  );
   return until;
 }

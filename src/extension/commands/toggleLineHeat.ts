@@ -8,7 +8,9 @@ export async function toggleLineHeatCommand(services: ExtensionServices): Promis
   await vscode.workspace.getConfiguration().update(SETTINGS.lineHeatEnabled, next, vscode.ConfigurationTarget.Global);
   if (next && !services.settings().lineHeatEnabled) {
     // A workspace setting overrides the user one: say so instead of silently doing nothing.
-    void vscode.window.showWarningMessage('PerfLens: line heat stays off because this workspace sets perflens.lineHeat.enabled to false.');
+    void vscode.window.showWarningMessage(
+      'PerfLens: line heat stays off because this workspace sets perflens.lineHeat.enabled to false.',
+    );
   }
   return services.settings().lineHeatEnabled;
 }

@@ -12,7 +12,11 @@ export class QueryCodeActions implements vscode.CodeActionProvider {
 
   constructor(private readonly queries: QueryDiagnostics) {}
 
-  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, ctx: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(
+    doc: vscode.TextDocument,
+    _range: vscode.Range,
+    ctx: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
     const done = new Set<string>();
     for (const d of ctx.diagnostics) {
@@ -26,20 +30,30 @@ export class QueryCodeActions implements vscode.CodeActionProvider {
         const copy = new vscode.CodeAction(`PerfLens: Copy ${finding.createIndex}`, vscode.CodeActionKind.QuickFix);
         copy.diagnostics = [d];
         copy.isPreferred = true;
-        copy.command = { command: COMMANDS.copyCreateIndex, title: 'Copy CREATE INDEX statement', arguments: [finding.createIndex] };
+        copy.command = {
+          command: COMMANDS.copyCreateIndex,
+          title: 'Copy CREATE INDEX statement',
+          arguments: [finding.createIndex],
+        };
         actions.push(copy);
       }
       const key = `${ref.line}:${ref.character}`;
       if (!done.has(`plan:${key}`)) {
         done.add(`plan:${key}`);
-        const plan = new vscode.CodeAction(finding.whatIf ? 'PerfLens: Show the query plan and what-if timings' : 'PerfLens: Show the query plan', vscode.CodeActionKind.QuickFix);
+        const plan = new vscode.CodeAction(
+          finding.whatIf ? 'PerfLens: Show the query plan and what-if timings' : 'PerfLens: Show the query plan',
+          vscode.CodeActionKind.QuickFix,
+        );
         plan.diagnostics = [d];
         plan.command = { command: COMMANDS.showQueryPlan, title: 'Show query plan', arguments: [ref] };
         actions.push(plan);
       }
       if (finding.createIndex && !finding.whatIf && !done.has(`whatif:${key}`)) {
         done.add(`whatif:${key}`);
-        const run = new vscode.CodeAction('PerfLens: Run the what-if index now (time it on an in-memory copy)', vscode.CodeActionKind.QuickFix);
+        const run = new vscode.CodeAction(
+          'PerfLens: Run the what-if index now (time it on an in-memory copy)',
+          vscode.CodeActionKind.QuickFix,
+        );
         run.diagnostics = [d];
         run.command = { command: COMMANDS.runWhatIf, title: 'Run what-if index', arguments: [ref] };
         actions.push(run);

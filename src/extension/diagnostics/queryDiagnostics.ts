@@ -53,16 +53,26 @@ export class QueryDiagnostics extends Disposable {
     super();
     // Disposed newest first: the database closes, then the listeners go.
     this._register(vscode.workspace.onDidSaveTextDocument((doc) => void this.onSaved(doc)));
-    this._register(vscode.workspace.onDidDeleteFiles((e) => {
-      const gone = [...this.files.keys()].filter((f) => e.files.some((u) => f === u.fsPath || f.startsWith(u.fsPath + path.sep)));
-      gone.forEach((f) => this.forget(f));
-      if (gone.length) this.changed.fire();
-    }));
-    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration('perflens.queries.database') && !e.affectsConfiguration('perflens.queries.statementTimeoutSeconds')) return;
-      this.databaseOverride = undefined;
-      this.closeDatabase();
-    }));
+    this._register(
+      vscode.workspace.onDidDeleteFiles((e) => {
+        const gone = [...this.files.keys()].filter((f) =>
+          e.files.some((u) => f === u.fsPath || f.startsWith(u.fsPath + path.sep)),
+        );
+        gone.forEach((f) => this.forget(f));
+        if (gone.length) this.changed.fire();
+      }),
+    );
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (
+          !e.affectsConfiguration('perflens.queries.database') &&
+          !e.affectsConfiguration('perflens.queries.statementTimeoutSeconds')
+        )
+          return;
+        this.databaseOverride = undefined;
+        this.closeDatabase();
+      }),
+    );
     this._register(toDisposable(() => this.closeDatabase()));
   }
 
@@ -76,11 +86,16 @@ export class QueryDiagnostics extends Disposable {
 
   /** Every file's reports with at least one finding (the Slow Queries view). */
   reportsWithFindings(): { file: string; reports: StatementReport[] }[] {
-    return [...this.files].map(([file, f]) => ({ file, reports: f.reports.filter((r) => r.findings.length > 0) })).filter((f) => f.reports.length > 0).sort((a, b) => a.file.localeCompare(b.file));
+    return [...this.files]
+      .map(([file, f]) => ({ file, reports: f.reports.filter((r) => r.findings.length > 0) }))
+      .filter((f) => f.reports.length > 0)
+      .sort((a, b) => a.file.localeCompare(b.file));
   }
 
   reportAt(ref: StatementRef): StatementReport | undefined {
-    return this.files.get(ref.file)?.reports.find((r) => r.range?.start.line === ref.line && r.range.start.column === ref.character);
+    return this.files
+      .get(ref.file)
+      ?.reports.find((r) => r.range?.start.line === ref.line && r.range.start.column === ref.character);
   }
 
   /** Runs one analysis at a time: saves and database changes queue behind a workspace scan. */
@@ -102,7 +117,10 @@ export class QueryDiagnostics extends Disposable {
       const found = await findDatabaseFiles(f.uri.fsPath);
       if (found[0]) return ok(found[0]);
     }
-    return fail('no-database', 'No SQLite database found in the workspace (*.db, *.sqlite, *.sqlite3). Set perflens.queries.database to the file your service uses.');
+    return fail(
+      'no-database',
+      'No SQLite database found in the workspace (*.db, *.sqlite, *.sqlite3). Set perflens.queries.database to the file your service uses.',
+    );
   }
 
   private async database(explicit?: string): Promise<Result<QueryWorker>> {
@@ -135,7 +153,9 @@ export class QueryDiagnostics extends Disposable {
     const inWorkspace = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file)) !== undefined;
     if (inWorkspace) {
       // The file and its -wal/-journal companions: a migration or a new index shows in either.
-      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), `${path.basename(file)}*`));
+      const w = vscode.workspace.createFileSystemWatcher(
+        new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), `${path.basename(file)}*`),
+      );
       w.onDidChange((u) => onChange(u.fsPath));
       w.onDidCreate((u) => onChange(u.fsPath));
       this.dbWatcher = w;
@@ -173,7 +193,9 @@ export class QueryDiagnostics extends Disposable {
   }
 
   /** Analyze Queries in Workspace: every source file under the roots (default: the workspace folders). */
-  analyzeWorkspace(opts: { roots?: string[]; database?: string; progress?: (message: string) => void; signal?: AbortSignal } = {}): Promise<Result<AnalyzeSummary>> {
+  analyzeWorkspace(
+    opts: { roots?: string[]; database?: string; progress?: (message: string) => void; signal?: AbortSignal } = {},
+  ): Promise<Result<AnalyzeSummary>> {
     return this.serial(async () => {
       const db = await this.database(opts.database);
       if (!db.ok) return db;
@@ -206,12 +228,18 @@ export class QueryDiagnostics extends Disposable {
       }
       this.changed.fire();
       const all = [...this.files.values()].flatMap((f) => f.reports);
-      return ok({ database: db.value.file, files: fileCount, statements: all.length, findings: all.reduce((n, r) => n + r.findings.length, 0) });
+      return ok({
+        database: db.value.file,
+        files: fileCount,
+        statements: all.length,
+        findings: all.reduce((n, r) => n + r.findings.length, 0),
+      });
     });
   }
 
   private async onSaved(doc: vscode.TextDocument): Promise<void> {
-    if (doc.uri.scheme !== 'file' || !vscode.workspace.isTrusted || !this.services.settings().queriesAnalyzeOnSave) return;
+    if (doc.uri.scheme !== 'file' || !vscode.workspace.isTrusted || !this.services.settings().queriesAnalyzeOnSave)
+      return;
     const { languageOf, extractStatements } = await import('../../core/queries/extract');
     const language = languageOf(doc.uri.fsPath);
     if (!language) return;
@@ -236,7 +264,12 @@ export class QueryDiagnostics extends Disposable {
     this.collection.delete(vscode.Uri.file(file));
   }
 
-  private async publish(file: string, statements: ExtractedStatement[], db: QueryWorker, given?: StatementReport[]): Promise<void> {
+  private async publish(
+    file: string,
+    statements: ExtractedStatement[],
+    db: QueryWorker,
+    given?: StatementReport[],
+  ): Promise<void> {
     if (statements.length === 0) {
       this.forget(file);
       return;
@@ -249,10 +282,20 @@ export class QueryDiagnostics extends Disposable {
       if (!r.range) continue;
       const range = toRange(r.range);
       for (const f of r.findings) {
-        const d = new vscode.Diagnostic(range, diagnosticMessage(f), severityOf(f.kind) === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
+        const d = new vscode.Diagnostic(
+          range,
+          diagnosticMessage(f),
+          severityOf(f.kind) === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information,
+        );
         d.source = DIAGNOSTIC_SOURCE;
         d.code = f.kind;
-        d.relatedInformation = planLines(f.whatIf ? f.whatIf.planAfter : r.plan).map((line) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, range), `${f.whatIf ? 'plan with the index' : 'plan'}: ${line.trim()}`));
+        d.relatedInformation = planLines(f.whatIf ? f.whatIf.planAfter : r.plan).map(
+          (line) =>
+            new vscode.DiagnosticRelatedInformation(
+              new vscode.Location(uri, range),
+              `${f.whatIf ? 'plan with the index' : 'plan'}: ${line.trim()}`,
+            ),
+        );
         diagnostics.push(d);
       }
     }
@@ -272,8 +315,11 @@ export class QueryDiagnostics extends Disposable {
   runWhatIf(ref: StatementRef): Promise<Result<StatementReport>> {
     return this.serial(async () => {
       const entry = this.files.get(ref.file);
-      const idx = entry?.reports.findIndex((r) => r.range?.start.line === ref.line && r.range.start.column === ref.character) ?? -1;
-      if (!entry || idx < 0) return fail('not-found', 'That statement is no longer analysed; run Analyze Queries in Workspace again.');
+      const idx =
+        entry?.reports.findIndex((r) => r.range?.start.line === ref.line && r.range.start.column === ref.character) ??
+        -1;
+      if (!entry || idx < 0)
+        return fail('not-found', 'That statement is no longer analysed; run Analyze Queries in Workspace again.');
       const db = await this.database();
       if (!db.ok) return db;
       const [report] = await this.advise(db.value, [entry.statements[idx]!], true);

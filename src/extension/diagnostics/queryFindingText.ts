@@ -23,9 +23,18 @@ export function severityOf(kind: FindingKind): FindingSeverity {
 
 export function diagnosticMessage(f: Finding): string {
   const parts = [f.detail];
-  if (f.suggestion) parts.push(f.createIndex && !f.suggestion.includes(f.createIndex) ? `${f.suggestion} ${f.createIndex}` : f.suggestion);
-  if (f.whatIf) parts.push(`What-if: ${formatMs(f.whatIf.beforeMs)} → ${formatMs(f.whatIf.afterMs)} (${f.whatIf.speedup.toFixed(1)}× faster) with the index.`);
-  if (f.runtime) parts.push(`In the service: avg ${formatMs(f.runtime.avgMs)}${f.runtime.p95Ms !== undefined ? `, p95 ${formatMs(f.runtime.p95Ms)}` : ''}${f.runtime.count !== undefined ? ` over ${f.runtime.count} runs` : ''}.`);
+  if (f.suggestion)
+    parts.push(
+      f.createIndex && !f.suggestion.includes(f.createIndex) ? `${f.suggestion} ${f.createIndex}` : f.suggestion,
+    );
+  if (f.whatIf)
+    parts.push(
+      `What-if: ${formatMs(f.whatIf.beforeMs)} → ${formatMs(f.whatIf.afterMs)} (${f.whatIf.speedup.toFixed(1)}× faster) with the index.`,
+    );
+  if (f.runtime)
+    parts.push(
+      `In the service: avg ${formatMs(f.runtime.avgMs)}${f.runtime.p95Ms !== undefined ? `, p95 ${formatMs(f.runtime.p95Ms)}` : ''}${f.runtime.count !== undefined ? ` over ${f.runtime.count} runs` : ''}.`,
+    );
   return parts.join(' ');
 }
 
@@ -41,7 +50,20 @@ export function planLines(rows: PlanRow[]): string[] {
 
 /** A Markdown document of one statement: SQL, plan, findings, and the what-if plan and timings when run. */
 export function planDocument(report: StatementReport, where: string): string {
-  const out = [`# Query plan: ${where}`, '', '```sql', report.text ?? report.sql, '```', '', '## Plan (EXPLAIN QUERY PLAN)', '', '```', ...planLines(report.plan), '```', ''];
+  const out = [
+    `# Query plan: ${where}`,
+    '',
+    '```sql',
+    report.text ?? report.sql,
+    '```',
+    '',
+    '## Plan (EXPLAIN QUERY PLAN)',
+    '',
+    '```',
+    ...planLines(report.plan),
+    '```',
+    '',
+  ];
   if (report.error) out.push(`**Error:** ${report.error}`, '');
   if (report.findings.length === 0) out.push('No findings.', '');
   for (const f of report.findings) {
@@ -68,9 +90,17 @@ export function planDocument(report: StatementReport, where: string): string {
       );
     }
     if (f.tried?.length) {
-      out.push('Indexes tried on an in-memory copy:', '', ...f.tried.map((t) => `- ${t.proven ? '✓' : '✗'} \`${t.index}\`: ${t.reason}`), '');
+      out.push(
+        'Indexes tried on an in-memory copy:',
+        '',
+        ...f.tried.map((t) => `- ${t.proven ? '✓' : '✗'} \`${t.index}\`: ${t.reason}`),
+        '',
+      );
     } else if (f.createIndex && !f.whatIf) {
-      out.push('Run **PerfLens: Run What-If Index Now** (Quick Fix) to time the statement with and without this index on an in-memory copy.', '');
+      out.push(
+        'Run **PerfLens: Run What-If Index Now** (Quick Fix) to time the statement with and without this index on an in-memory copy.',
+        '',
+      );
     }
   }
   for (const n of report.notes ?? []) out.push(`> ${n}`, '');

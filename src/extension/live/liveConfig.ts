@@ -22,7 +22,13 @@ export function liveConfigFrom(s: PerfLensSettings): LiveConfig {
     },
     alertsEnabled: s.alertsEnabled,
     alertRules: defaultAlertRules(
-      { responseTimeSeconds: s.alertsResponseTimeSeconds, errorRate: s.alertsErrorRate, memoryShare: s.alertsMemoryUsage, maxMemoryMb: s.maxMemoryMb, cpuPercent: s.alertsCpuPercent },
+      {
+        responseTimeSeconds: s.alertsResponseTimeSeconds,
+        errorRate: s.alertsErrorRate,
+        memoryShare: s.alertsMemoryUsage,
+        maxMemoryMb: s.maxMemoryMb,
+        cpuPercent: s.alertsCpuPercent,
+      },
       { forMs: s.alertsForSeconds * 1000, keepFiringForMs: s.alertsKeepFiringForSeconds * 1000 },
     ),
   };
@@ -30,10 +36,28 @@ export function liveConfigFrom(s: PerfLensSettings): LiveConfig {
 
 /** Settings whose change restarts the sessions (new paths, interval, thresholds or rules). */
 export const RESTARTING_SETTINGS: readonly (keyof PerfLensSettings)[] = [
-  'monitoringEnabled', 'allowRemoteTargets', 'metricsPath', 'healthPath', 'statusPath', 'collectionIntervalSeconds', 'requestTimeoutMs',
-  'maxSeriesPerScrape', 'maxRoutesPerRound',
-  'maxMemoryMb', 'maxCpuPercent', 'poolAcquireWaitThresholdMs', 'poolSaturationSamples', 'cacheMinHitRate', 'cacheMaxMemoryShare',
-  'alertsEnabled', 'alertsResponseTimeSeconds', 'alertsErrorRate', 'alertsMemoryUsage', 'alertsCpuPercent', 'alertsForSeconds', 'alertsKeepFiringForSeconds',
+  'monitoringEnabled',
+  'allowRemoteTargets',
+  'metricsPath',
+  'healthPath',
+  'statusPath',
+  'collectionIntervalSeconds',
+  'requestTimeoutMs',
+  'maxSeriesPerScrape',
+  'maxRoutesPerRound',
+  'maxMemoryMb',
+  'maxCpuPercent',
+  'poolAcquireWaitThresholdMs',
+  'poolSaturationSamples',
+  'cacheMinHitRate',
+  'cacheMaxMemoryShare',
+  'alertsEnabled',
+  'alertsResponseTimeSeconds',
+  'alertsErrorRate',
+  'alertsMemoryUsage',
+  'alertsCpuPercent',
+  'alertsForSeconds',
+  'alertsKeepFiringForSeconds',
 ];
 
 export function needsRestart(before: PerfLensSettings, after: PerfLensSettings): boolean {

@@ -28,15 +28,25 @@ class SecretWebhookHandler implements AlertHandler {
  * Creates the LiveMonitor and keeps it in step with the registry (attach and detach) and the
  * settings (restart on relevant changes). The history lives in the extension's global storage.
  */
-export function createLiveMonitor(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, registry: TargetRegistry): { monitor: LiveMonitor; disposable: vscode.Disposable } {
+export function createLiveMonitor(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  registry: TargetRegistry,
+): { monitor: LiveMonitor; disposable: vscode.Disposable } {
   let settings: PerfLensSettings = readCurrentSettings();
   const openStore = async (): Promise<Result<HistoryStore, string>> => {
     const { openHistoryStore } = await import('../../core/store');
     const file = vscode.Uri.joinPath(context.globalStorageUri, HISTORY_FILE_NAME).fsPath;
-    const r = await openHistoryStore({ file, retentionDays: settings.retentionDays, onPersistError: (m) => log.error(m) });
+    const r = await openHistoryStore({
+      file,
+      retentionDays: settings.retentionDays,
+      onPersistError: (m) => log.error(m),
+    });
     if (!r.ok) {
       // A history file PerfLens did not write (or cannot read) is left alone; say so once, not only in the log.
-      void vscode.window.showWarningMessage(`PerfLens: ${r.error.message} Metrics are kept in memory for the last hour only.`);
+      void vscode.window.showWarningMessage(
+        `PerfLens: ${r.error.message} Metrics are kept in memory for the last hour only.`,
+      );
       return fail(r.error.kind, r.error.message);
     }
     if (r.value.movedAside) {

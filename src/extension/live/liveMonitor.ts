@@ -108,15 +108,32 @@ class StoreAlertHistory implements AlertHistory {
   constructor(private readonly store: HistoryStore) {}
   record(e: AlertEvent): void {
     this.store.recordAlertEvent({
-      targetId: e.targetId, time: e.at, rule: e.ruleId, severity: e.severity, state: e.type, message: e.message, value: e.value, threshold: e.threshold,
+      targetId: e.targetId,
+      time: e.at,
+      rule: e.ruleId,
+      severity: e.severity,
+      state: e.type,
+      message: e.message,
+      value: e.value,
+      threshold: e.threshold,
       data: { name: e.name, labels: e.labels, op: e.op, activeAt: e.activeAt, firedAt: e.firedAt },
     });
   }
   list(opts: { since?: number; limit?: number } = {}): AlertEvent[] {
     return this.store.alertHistory({ from: opts.since, limit: opts.limit }).map((s) => ({
-      type: s.state === 'resolved' ? 'resolved' : 'firing', ruleId: s.rule, name: String(s.data?.name ?? s.rule), severity: s.severity as AlertEvent['severity'],
-      labels: (s.data?.labels as Record<string, string> | undefined) ?? {}, value: s.value ?? NaN, threshold: s.threshold ?? NaN, op: (s.data?.op as '>' | '<' | undefined) ?? '>',
-      activeAt: Number(s.data?.activeAt ?? s.time), firedAt: Number(s.data?.firedAt ?? s.time), at: s.time, targetId: s.targetId, message: s.message,
+      type: s.state === 'resolved' ? 'resolved' : 'firing',
+      ruleId: s.rule,
+      name: String(s.data?.name ?? s.rule),
+      severity: s.severity as AlertEvent['severity'],
+      labels: (s.data?.labels as Record<string, string> | undefined) ?? {},
+      value: s.value ?? NaN,
+      threshold: s.threshold ?? NaN,
+      op: (s.data?.op as '>' | '<' | undefined) ?? '>',
+      activeAt: Number(s.data?.activeAt ?? s.time),
+      firedAt: Number(s.data?.firedAt ?? s.time),
+      at: s.time,
+      targetId: s.targetId,
+      message: s.message,
     }));
   }
 }
@@ -133,7 +150,8 @@ export class LiveMonitor {
   /** Snapshots that arrived while the store was still opening. */
   private pendingForStore: Snapshot[] = [];
   /** A listener that throws is logged; the others and the monitor go on. */
-  private readonly listenerError = (e: unknown): void => this.opts.log?.('error', `A live monitor listener failed: ${errorMessage(e)}`);
+  private readonly listenerError = (e: unknown): void =>
+    this.opts.log?.('error', `A live monitor listener failed: ${errorMessage(e)}`);
   private readonly updates = new Emitter<TargetState>({ onListenerError: this.listenerError });
   private readonly targetsChanged = new Emitter<readonly TargetState[]>({ onListenerError: this.listenerError });
   private readonly alerts = new Emitter<{ event: AlertEvent; label: string }>({ onListenerError: this.listenerError });
@@ -142,7 +160,10 @@ export class LiveMonitor {
   constructor(private readonly opts: LiveMonitorOptions) {
     this.clock = opts.clock ?? systemClock;
     this.prometheus = new PrometheusSessions({
-      clock: this.clock, onSnapshot: (s) => this.onSnapshot(s), log: opts.log, ...(opts.prometheusAuth ? { auth: opts.prometheusAuth } : {}),
+      clock: this.clock,
+      onSnapshot: (s) => this.onSnapshot(s),
+      log: opts.log,
+      ...(opts.prometheusAuth ? { auth: opts.prometheusAuth } : {}),
     });
   }
 
@@ -163,7 +184,10 @@ export class LiveMonitor {
       try {
         const r = await this.opts.openStore();
         if (!r.ok) {
-          this.opts.log?.('error', `Metric history unavailable, keeping the last hour in memory only: ${r.error.message}`);
+          this.opts.log?.(
+            'error',
+            `Metric history unavailable, keeping the last hour in memory only: ${r.error.message}`,
+          );
           return undefined;
         }
         if (this.disposed) {
@@ -185,7 +209,9 @@ export class LiveMonitor {
   attach(spec: LiveTargetSpec): Result<TargetState, string> {
     const existing = this.entries.get(spec.id);
     if (existing) void this.stopSession(spec.id);
-    const entry: Entry = existing ? { ...existing, spec, collecting: false } : { spec, window: [], findings: [], collecting: false, firstRound: true };
+    const entry: Entry = existing
+      ? { ...existing, spec, collecting: false }
+      : { spec, window: [], findings: [], collecting: false, firstRound: true };
     this.entries.set(spec.id, entry);
     void this.ensureStore();
     const started = this.startSession(entry);
@@ -234,9 +260,15 @@ export class LiveMonitor {
   /** Alert events of one target (or all), newest first. */
   alertHistory(targetId?: string, limit = 200): AlertEvent[] {
     const store = this.storeValue;
-    if (store) return new StoreAlertHistory(store).list({ limit: limit * 4 }).filter((e) => !targetId || e.targetId === targetId).slice(0, limit);
+    if (store)
+      return new StoreAlertHistory(store)
+        .list({ limit: limit * 4 })
+        .filter((e) => !targetId || e.targetId === targetId)
+        .slice(0, limit);
     const all: AlertEvent[] = [];
-    for (const e of this.entries.values()) if (!targetId || e.spec.id === targetId) all.push(...((e.engine?.history.list() as AlertEvent[] | undefined) ?? []));
+    for (const e of this.entries.values())
+      if (!targetId || e.spec.id === targetId)
+        all.push(...((e.engine?.history.list() as AlertEvent[] | undefined) ?? []));
     return all.sort((a, b) => b.at - a.at).slice(0, limit);
   }
 
@@ -273,12 +305,25 @@ export class LiveMonitor {
       return { ok: true, value: undefined };
     }
     const spec = entry.spec.spec;
-    const r = spec.kind === 'prometheus'
-      ? this.prometheus.start(entry.spec.id, spec, { allowRemote: cfg.allowRemote, intervalMs: cfg.intervalMs, queryTimeoutMs: cfg.requestTimeoutMs })
-      : this.sessions().attach({
-      target: spec, id: entry.spec.id, intervalMs: cfg.intervalMs, metricsPath: cfg.metricsPath, healthPath: cfg.healthPath,
-      statusPath: cfg.statusPath, scrapeTimeoutMs: cfg.requestTimeoutMs, maxSeries: cfg.maxSeries, maxRoutes: cfg.maxRoutes, allowRemote: cfg.allowRemote,
-    });
+    const r =
+      spec.kind === 'prometheus'
+        ? this.prometheus.start(entry.spec.id, spec, {
+            allowRemote: cfg.allowRemote,
+            intervalMs: cfg.intervalMs,
+            queryTimeoutMs: cfg.requestTimeoutMs,
+          })
+        : this.sessions().attach({
+            target: spec,
+            id: entry.spec.id,
+            intervalMs: cfg.intervalMs,
+            metricsPath: cfg.metricsPath,
+            healthPath: cfg.healthPath,
+            statusPath: cfg.statusPath,
+            scrapeTimeoutMs: cfg.requestTimeoutMs,
+            maxSeries: cfg.maxSeries,
+            maxRoutes: cfg.maxRoutes,
+            allowRemote: cfg.allowRemote,
+          });
     if (!r.ok) {
       this.opts.log?.('warn', `Could not start collecting from ${entry.spec.label}: ${r.error.message}`);
       return { ok: false, error: r.error };
@@ -315,7 +360,8 @@ export class LiveMonitor {
     entry.window.push(s);
     const windowMs = this.opts.windowMs ?? 3_600_000;
     const max = this.opts.maxWindowSnapshots ?? 1440;
-    while (entry.window.length > 0 && (entry.window[0]!.time < s.time - windowMs || entry.window.length > max)) entry.window.shift();
+    while (entry.window.length > 0 && (entry.window[0]!.time < s.time - windowMs || entry.window.length > max))
+      entry.window.shift();
     if (this.storeValue) this.record(this.storeValue, s);
     else if (this.storePromise && this.pendingForStore.length < 10_000) this.pendingForStore.push(s);
     try {
@@ -345,9 +391,20 @@ export class LiveMonitor {
   private stateOf(e: Entry): TargetState {
     const alerts = e.engine?.status() ?? [];
     return {
-      id: e.spec.id, label: e.spec.label, collecting: e.collecting, latest: e.latest,
-      health: e.collecting || e.latest ? assessTargetHealth(e.latest, alerts.filter((a) => a.state === 'firing')) : { level: 'unknown', reasons: ['Monitoring is turned off (perflens.monitoring.enabled).'] },
-      findings: e.findings, alerts, window: e.window,
+      id: e.spec.id,
+      label: e.spec.label,
+      collecting: e.collecting,
+      latest: e.latest,
+      health:
+        e.collecting || e.latest
+          ? assessTargetHealth(
+              e.latest,
+              alerts.filter((a) => a.state === 'firing'),
+            )
+          : { level: 'unknown', reasons: ['Monitoring is turned off (perflens.monitoring.enabled).'] },
+      findings: e.findings,
+      alerts,
+      window: e.window,
     };
   }
 

@@ -44,7 +44,10 @@ export class PrometheusSessions {
    * are checked now; credentials are read before the first round.
    */
   start(id: string, spec: PrometheusSpec, cfg: PrometheusRunConfig): Result<void, string> {
-    const checked = parsePrometheusTarget(spec.serverUrl, spec.selector, { allowRemote: cfg.allowRemote, queryTimeoutMs: cfg.queryTimeoutMs });
+    const checked = parsePrometheusTarget(spec.serverUrl, spec.selector, {
+      allowRemote: cfg.allowRemote,
+      queryTimeoutMs: cfg.queryTimeoutMs,
+    });
     if (!checked.ok) return fail(checked.error.kind, checked.error.message);
     const run: Running = { generation: ++this.generation };
     this.running.set(id, run);
@@ -53,7 +56,10 @@ export class PrometheusSessions {
       try {
         auth = await this.opts.auth?.(checked.value.serverUrl);
       } catch (e) {
-        this.opts.log?.('warn', `Reading the credentials of ${spec.serverUrl} failed, trying without: ${errorMessage(e)}`);
+        this.opts.log?.(
+          'warn',
+          `Reading the credentials of ${spec.serverUrl} failed, trying without: ${errorMessage(e)}`,
+        );
       }
       if (this.running.get(id)?.generation !== run.generation) return;
       const session = new PrometheusSession({
@@ -62,7 +68,9 @@ export class PrometheusSessions {
         ...(this.opts.clock ? { clock: this.opts.clock } : {}),
       });
       // Snapshots carry the entry's id even if a stored spec's form differs from today's canonical one.
-      run.subscription = session.onSnapshot((s) => this.opts.onSnapshot(s.targetId === id ? s : { ...s, targetId: id }));
+      run.subscription = session.onSnapshot((s) =>
+        this.opts.onSnapshot(s.targetId === id ? s : { ...s, targetId: id }),
+      );
       run.session = session;
       session.start();
     })();

@@ -15,10 +15,22 @@ export interface TargetHealth {
 }
 
 /** Worst first: the status bar shows the target whose level ranks lowest here. */
-export const LEVEL_RANK: Record<HealthLevel, number> = { down: 0, degraded: 1, 'no-verdict': 2, unknown: 3, healthy: 4 };
+export const LEVEL_RANK: Record<HealthLevel, number> = {
+  down: 0,
+  degraded: 1,
+  'no-verdict': 2,
+  unknown: 3,
+  healthy: 4,
+};
 
 /** How a level reads to people (the id 'no-verdict' is for code and JSON). */
-export const LEVEL_LABEL: Record<HealthLevel, string> = { healthy: 'healthy', degraded: 'degraded', down: 'down', unknown: 'unknown', 'no-verdict': 'no health verdict' };
+export const LEVEL_LABEL: Record<HealthLevel, string> = {
+  healthy: 'healthy',
+  degraded: 'degraded',
+  down: 'down',
+  unknown: 'unknown',
+  'no-verdict': 'no health verdict',
+};
 
 export function worseOf(a: HealthLevel, b: HealthLevel): HealthLevel {
   return LEVEL_RANK[a] <= LEVEL_RANK[b] ? a : b;
@@ -41,7 +53,8 @@ export function assessTargetHealth(latest: Snapshot | undefined, firing: readonl
   const healthError = latest.errors.find((e) => e.source === 'health');
   // Read through a Prometheus server: its failures say nothing about the service itself.
   const serverError = latest.errors.find((e) => e.source === 'prometheus' && e.kind !== 'warning');
-  if (serverError && !latest.http && !latest.instances?.length) return { level: 'unknown', reasons: [`Prometheus server: ${serverError.message}`] };
+  if (serverError && !latest.http && !latest.instances?.length)
+    return { level: 'unknown', reasons: [`Prometheus server: ${serverError.message}`] };
   const h = latest.health;
   let level: HealthLevel = 'healthy';
   if (h?.state === 'down') {
@@ -85,5 +98,7 @@ export function assessTargetHealth(latest: Snapshot | undefined, firing: readonl
 
 /** The health checks that are not healthy, as "name: status (detail)". */
 export function failingChecks(latest: Snapshot | undefined): { name: string; status: string; detail?: string }[] {
-  return (latest?.health?.checks ?? []).filter((c) => c.status !== 'healthy').map((c) => ({ name: c.name, status: c.status, ...(c.detail ? { detail: c.detail } : {}) }));
+  return (latest?.health?.checks ?? [])
+    .filter((c) => c.status !== 'healthy')
+    .map((c) => ({ name: c.name, status: c.status, ...(c.detail ? { detail: c.detail } : {}) }));
 }

@@ -10,7 +10,18 @@ import { flattenSnapshot } from '../../core/store';
 import type { Point } from '../../core/util/stats';
 import { olsFit, predictWithInterval } from '../../core/util/stats';
 import type {
-  ActiveAlertRow, AlertHistoryRow, ChartId, ChartView, DashboardData, FindingView, ForecastView, RangeId, SeriesView, SummaryView, Unit, XY,
+  ActiveAlertRow,
+  AlertHistoryRow,
+  ChartId,
+  ChartView,
+  DashboardData,
+  FindingView,
+  ForecastView,
+  RangeId,
+  SeriesView,
+  SummaryView,
+  Unit,
+  XY,
 } from '../../shared/protocol/dashboard';
 import type { Snapshot } from '../../core/session/types';
 import { instanceRows, serverAlertRows, serviceTotals } from './prometheusRows';
@@ -31,7 +42,8 @@ export function storeSource(store: HistoryStore, targetId: string, from: number,
   const all = store.series(targetId);
   return {
     resolution,
-    points: (name, labels) => store.query(targetId, name, labels, from, to, { resolution }).points.map((p) => ({ x: p.t, y: p.avg })),
+    points: (name, labels) =>
+      store.query(targetId, name, labels, from, to, { resolution }).points.map((p) => ({ x: p.t, y: p.avg })),
     labelsOf: (name) => all.filter((s) => s.name === name).map((s) => s.labels),
     latency: () => store.latency(targetId, 'http.duration', {}, from, to, { resolution }),
   };
@@ -92,22 +104,47 @@ export function buildCharts(src: SeriesSource): ChartView[] {
     ]),
     chart('throughput', 'Requests per second', 'rps', [{ label: 'req/s', points: p('http.requestRate') }]),
     chart('errors', 'Error rate', 'share', [{ label: 'errors', points: p('http.errorRate') }]),
-    chart('cpu', 'Process CPU', 'percent', [{ label: 'process', points: p('process.cpuPercent') }, { label: 'system', points: p('system.cpuPercent') }]),
-    chart('memory', 'Memory', 'bytes', [{ label: 'resident (RSS)', points: p('process.rssBytes') }, { label: 'heap used', points: p('process.heapUsedBytes') }]),
-    chart('pool', 'Pool utilisation', 'share', pools.map((l) => {
-      const active = p('pool.active', l);
-      const cap = src.labelsOf('pool.max').some((m) => m.pool === l.pool) ? p('pool.max', l) : p('pool.size', l);
-      return { label: labelName(l, 'pool', 'pool'), points: ratio(active, cap) };
-    })),
-    chart('poolWait', 'Pool acquire wait', 'ms', pools.flatMap((l) => [
-      { label: `${labelName(l, 'pool', 'pool')} avg`, points: p('pool.acquireWaitAvgMs', l) },
-      { label: `${labelName(l, 'pool', 'pool')} p95`, points: p('pool.acquireWaitP95Ms', l) },
-    ])),
-    chart('cache', 'Cache hit rate', 'share', caches.map((l) => ({ label: labelName(l, 'cache', 'cache'), points: p('cache.hitRate', l) }))),
+    chart('cpu', 'Process CPU', 'percent', [
+      { label: 'process', points: p('process.cpuPercent') },
+      { label: 'system', points: p('system.cpuPercent') },
+    ]),
+    chart('memory', 'Memory', 'bytes', [
+      { label: 'resident (RSS)', points: p('process.rssBytes') },
+      { label: 'heap used', points: p('process.heapUsedBytes') },
+    ]),
+    chart(
+      'pool',
+      'Pool utilisation',
+      'share',
+      pools.map((l) => {
+        const active = p('pool.active', l);
+        const cap = src.labelsOf('pool.max').some((m) => m.pool === l.pool) ? p('pool.max', l) : p('pool.size', l);
+        return { label: labelName(l, 'pool', 'pool'), points: ratio(active, cap) };
+      }),
+    ),
+    chart(
+      'poolWait',
+      'Pool acquire wait',
+      'ms',
+      pools.flatMap((l) => [
+        { label: `${labelName(l, 'pool', 'pool')} avg`, points: p('pool.acquireWaitAvgMs', l) },
+        { label: `${labelName(l, 'pool', 'pool')} p95`, points: p('pool.acquireWaitP95Ms', l) },
+      ]),
+    ),
+    chart(
+      'cache',
+      'Cache hit rate',
+      'share',
+      caches.map((l) => ({ label: labelName(l, 'cache', 'cache'), points: p('cache.hitRate', l) })),
+    ),
   ];
 }
 
-const FORECAST_METRICS = { request_rate: 'http.requestRate', rss_mb: 'process.rssBytes', cpu_percent: 'process.cpuPercent' } as const;
+const FORECAST_METRICS = {
+  request_rate: 'http.requestRate',
+  rss_mb: 'process.rssBytes',
+  cpu_percent: 'process.cpuPercent',
+} as const;
 const FORECAST_LABELS: Record<keyof typeof FORECAST_METRICS, { label: string; unit: string; factor: number }> = {
   request_rate: { label: 'Request rate', unit: 'req/s', factor: 1 },
   rss_mb: { label: 'Resident memory', unit: 'MB', factor: 1 / 1048576 },
@@ -115,7 +152,11 @@ const FORECAST_LABELS: Record<keyof typeof FORECAST_METRICS, { label: string; un
 };
 
 /** The capacity forecast (linear, with a prediction interval) over the range's points. */
-export function buildForecast(src: SeriesSource, metric: keyof typeof FORECAST_METRICS, days: number): ForecastView | undefined {
+export function buildForecast(
+  src: SeriesSource,
+  metric: keyof typeof FORECAST_METRICS,
+  days: number,
+): ForecastView | undefined {
   const meta = FORECAST_LABELS[metric];
   const history = scale(src.points(FORECAST_METRICS[metric], {}), meta.factor);
   if (history.length < 3) return undefined;
@@ -125,7 +166,10 @@ export function buildForecast(src: SeriesSource, metric: keyof typeof FORECAST_M
   const first = history[0]!.x;
   const line = (t: number) => fc.intercept + fc.slope * (t / 1000);
   // The interval widens away from the data: sample it along the projection for the band.
-  const fit = olsFit(series.map((q) => q.t / 1000), series.map((q) => q.v));
+  const fit = olsFit(
+    series.map((q) => q.t / 1000),
+    series.map((q) => q.v),
+  );
   const lower: XY[] = [];
   const upper: XY[] = [];
   const last = history[history.length - 1]!.x;
@@ -138,29 +182,57 @@ export function buildForecast(src: SeriesSource, metric: keyof typeof FORECAST_M
     upper.push({ x: t, y: band.upper });
   }
   return {
-    metric, label: meta.label, unit: meta.unit, days, history,
-    fit: [{ x: first, y: line(first) }, { x: fc.projection.atMs, y: fc.projection.value }],
-    lower, upper,
-    projection: { atMs: fc.projection.atMs, value: fc.projection.value, lower: fc.projection.lower, upper: fc.projection.upper, confidence: fc.projection.confidence },
-    growth: fc.growth, significant: fc.significant, recommendation: fc.recommendation,
+    metric,
+    label: meta.label,
+    unit: meta.unit,
+    days,
+    history,
+    fit: [
+      { x: first, y: line(first) },
+      { x: fc.projection.atMs, y: fc.projection.value },
+    ],
+    lower,
+    upper,
+    projection: {
+      atMs: fc.projection.atMs,
+      value: fc.projection.value,
+      lower: fc.projection.lower,
+      upper: fc.projection.upper,
+      confidence: fc.projection.confidence,
+    },
+    growth: fc.growth,
+    significant: fc.significant,
+    recommendation: fc.recommendation,
   };
 }
 
 function summaryOf(src: SeriesSource, state: TargetState | undefined): SummaryView {
   const s = state?.latest;
   const totals = serviceTotals(s);
-  const base = { requestRate: s?.http?.requestRate, errorRate: s?.http?.errorRate, cpuPercent: totals.cpuPercent ?? s?.system?.cpuPercent, rssBytes: totals.rssBytes };
+  const base = {
+    requestRate: s?.http?.requestRate,
+    errorRate: s?.http?.errorRate,
+    cpuPercent: totals.cpuPercent ?? s?.system?.cpuPercent,
+    rssBytes: totals.rssBytes,
+  };
   const lat = src.latency?.();
-  if (lat && lat.count > 0) return { ...base, p50Ms: lat.p50Ms, p95Ms: lat.p95Ms, p99Ms: lat.p99Ms, latencySource: 'histograms' };
-  if (s?.http) return { ...base, p50Ms: s.http.p50Ms, p95Ms: s.http.p95Ms, p99Ms: s.http.p99Ms, latencySource: 'latest' };
+  if (lat && lat.count > 0)
+    return { ...base, p50Ms: lat.p50Ms, p95Ms: lat.p95Ms, p99Ms: lat.p99Ms, latencySource: 'histograms' };
+  if (s?.http)
+    return { ...base, p50Ms: s.http.p50Ms, p95Ms: s.http.p95Ms, p99Ms: s.http.p99Ms, latencySource: 'latest' };
   return { ...base, latencySource: 'none' };
 }
 
 function findingViews(state: TargetState | undefined): FindingView[] {
   return (state?.findings ?? []).map((f) => ({
-    id: f.id, severity: f.severity, analyzer: f.analyzer, title: f.title, evidence: f.evidence.text,
+    id: f.id,
+    severity: f.severity,
+    analyzer: f.analyzer,
+    title: f.title,
+    evidence: f.evidence.text,
     numbers: Object.entries(f.evidence.numbers).map(([k, v]) => [k, String(v)] as [string, string]),
-    recommendation: f.recommendation, window: f.evidence.window,
+    recommendation: f.recommendation,
+    window: f.evidence.window,
   }));
 }
 
@@ -182,8 +254,11 @@ export interface BuildDashboardInput {
 
 function sourceFor(input: BuildDashboardInput, from: number, to: number): SeriesSource {
   const h = input.serverHistory;
-  if (h && 'snapshots' in h) return { ...windowSource({ window: h.snapshots }, from, to), resolution: `server, ${formatSpan(h.stepMs)} steps` };
-  return input.store ? storeSource(input.store, input.targetId, from, to) : windowSource(input.state ?? { window: [] }, from, to);
+  if (h && 'snapshots' in h)
+    return { ...windowSource({ window: h.snapshots }, from, to), resolution: `server, ${formatSpan(h.stepMs)} steps` };
+  return input.store
+    ? storeSource(input.store, input.targetId, from, to)
+    : windowSource(input.state ?? { window: [] }, from, to);
 }
 
 export function buildDashboardData(input: BuildDashboardInput): DashboardData {
@@ -192,21 +267,56 @@ export function buildDashboardData(input: BuildDashboardInput): DashboardData {
   const from = to - RANGES[input.range].ms;
   const { state } = input;
   const src = sourceFor(input, from, to);
-  const historyError = input.serverHistory && 'error' in input.serverHistory ? [`History from the Prometheus server: ${input.serverHistory.error}`] : [];
+  const historyError =
+    input.serverHistory && 'error' in input.serverHistory
+      ? [`History from the Prometheus server: ${input.serverHistory.error}`]
+      : [];
   const latest = state?.latest;
   const activeAlerts: ActiveAlertRow[] = (state?.alerts ?? []).map((a) => ({
-    ruleId: a.ruleId, name: a.name, state: a.state, value: a.value, activeAt: a.activeAt,
-    labels: Object.entries(a.labels).map(([k, v]) => `${k}=${v}`).join(', '),
+    ruleId: a.ruleId,
+    name: a.name,
+    state: a.state,
+    value: a.value,
+    activeAt: a.activeAt,
+    labels: Object.entries(a.labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', '),
   }));
-  const alertHistory: AlertHistoryRow[] = (input.alertHistory ?? []).map((e) => ({ at: e.at, type: e.type, name: e.name, severity: e.severity, message: e.message }));
+  const alertHistory: AlertHistoryRow[] = (input.alertHistory ?? []).map((e) => ({
+    at: e.at,
+    type: e.type,
+    name: e.name,
+    severity: e.severity,
+    message: e.message,
+  }));
   const data: DashboardData = {
-    targetId: input.targetId, label: input.label, range: input.range, from, to, resolution: src.resolution, latestAt: latest?.time,
-    level: state?.health.level ?? 'unknown', reasons: state?.health.reasons ?? [],
+    targetId: input.targetId,
+    label: input.label,
+    range: input.range,
+    from,
+    to,
+    resolution: src.resolution,
+    latestAt: latest?.time,
+    level: state?.health.level ?? 'unknown',
+    reasons: state?.health.reasons ?? [],
     summary: summaryOf(src, state),
     charts: buildCharts(src),
-    routes: (latest?.http?.routes ?? []).map((r) => ({ route: r.route, method: r.method, requestRate: r.requestRate, errorRate: r.errorRate, p50Ms: r.p50Ms, p95Ms: r.p95Ms, p99Ms: r.p99Ms })),
-    checks: (latest?.health?.checks ?? []).map((c) => ({ name: c.name, status: c.status, ...(c.detail ? { detail: c.detail } : {}) })),
-    activeAlerts, alertHistory,
+    routes: (latest?.http?.routes ?? []).map((r) => ({
+      route: r.route,
+      method: r.method,
+      requestRate: r.requestRate,
+      errorRate: r.errorRate,
+      p50Ms: r.p50Ms,
+      p95Ms: r.p95Ms,
+      p99Ms: r.p99Ms,
+    })),
+    checks: (latest?.health?.checks ?? []).map((c) => ({
+      name: c.name,
+      status: c.status,
+      ...(c.detail ? { detail: c.detail } : {}),
+    })),
+    activeAlerts,
+    alertHistory,
     instances: instanceRows(latest),
     serverAlerts: serverAlertRows(latest),
     findings: findingViews(state),

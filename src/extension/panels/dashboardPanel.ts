@@ -47,11 +47,17 @@ export class DashboardPanel {
     const existing = DashboardPanel.current;
     if (existing) {
       existing.panel.reveal();
-      if (opts.targetId || opts.range) existing.select(opts.targetId ?? existing.selected, opts.range ?? existing.range, 'range');
+      if (opts.targetId || opts.range)
+        existing.select(opts.targetId ?? existing.selected, opts.range ?? existing.range, 'range');
       return existing;
     }
     const { extensionUri } = services.context;
-    const panel = vscode.window.createWebviewPanel(VIEWS.dashboardPanel, 'PerfLens Dashboard', vscode.ViewColumn.Active, webviewOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      VIEWS.dashboardPanel,
+      'PerfLens Dashboard',
+      vscode.ViewColumn.Active,
+      webviewOptions(extensionUri),
+    );
     DashboardPanel.current = new DashboardPanel(panel, services, opts);
     return DashboardPanel.current;
   }
@@ -61,7 +67,10 @@ export class DashboardPanel {
     DashboardPanel.current?.panel.dispose();
     const s = (saved ?? {}) as { targetId?: unknown; range?: unknown };
     panel.webview.options = webviewOptions(services.context.extensionUri);
-    DashboardPanel.current = new DashboardPanel(panel, services, { targetId: typeof s.targetId === 'string' ? s.targetId : undefined, range: isRangeId(s.range) ? s.range : undefined });
+    DashboardPanel.current = new DashboardPanel(panel, services, {
+      targetId: typeof s.targetId === 'string' ? s.targetId : undefined,
+      range: isRangeId(s.range) ? s.range : undefined,
+    });
   }
 
   private constructor(
@@ -75,7 +84,13 @@ export class DashboardPanel {
     // A new page measures afresh.
     DashboardPanel.timings = testHooks ? { updates: [] } : undefined;
     panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'perflens.svg');
-    panel.webview.html = renderWebviewPage(panel.webview, services.context.extensionUri, { title: 'PerfLens Dashboard', scripts: ['dashboard.js'], styles: ['dashboard.css'], body: DASHBOARD_BODY, testHooks });
+    panel.webview.html = renderWebviewPage(panel.webview, services.context.extensionUri, {
+      title: 'PerfLens Dashboard',
+      scripts: ['dashboard.js'],
+      styles: ['dashboard.css'],
+      body: DASHBOARD_BODY,
+      testHooks,
+    });
     const { registry, monitor } = services;
     const subs = [
       registry.onDidChange(() => this.postState()),
@@ -97,7 +112,12 @@ export class DashboardPanel {
 
   private selectedId(): string | undefined {
     const attached = this.services.registry.attached;
-    if (this.selected && (attached.some((t) => targetId(t.spec) === this.selected) || this.services.monitor.store?.series(this.selected).length)) return this.selected;
+    if (
+      this.selected &&
+      (attached.some((t) => targetId(t.spec) === this.selected) ||
+        this.services.monitor.store?.series(this.selected).length)
+    )
+      return this.selected;
     const cur = this.services.registry.current;
     return cur ? targetId(cur.spec) : undefined;
   }
@@ -154,7 +174,9 @@ export class DashboardPanel {
       }
       t.points = points;
     }
-    this.services.log.debug(`dashboard ${reason} render: ${renderMs.toFixed(1)} ms for ${points} points (data built in ${this.lastBuildMs?.toFixed(1) ?? '?'} ms)`);
+    this.services.log.debug(
+      `dashboard ${reason} render: ${renderMs.toFixed(1)} ms for ${points} points (data built in ${this.lastBuildMs?.toFixed(1) ?? '?'} ms)`,
+    );
   }
 
   private select(id: string | undefined, range: RangeId, reason: 'range'): void {
@@ -180,7 +202,14 @@ export class DashboardPanel {
   private postState(): void {
     const { registry, monitor } = this.services;
     const targets = registry.attached.map((t) => targetView(t, monitor.target(targetId(t.spec))));
-    this.post({ type: 'state', targets, selected: this.selectedId() ?? null, range: this.range, probing: this.probing, intervalMs: this.services.settings().collectionIntervalSeconds * 1000 });
+    this.post({
+      type: 'state',
+      targets,
+      selected: this.selectedId() ?? null,
+      range: this.range,
+      probing: this.probing,
+      intervalMs: this.services.settings().collectionIntervalSeconds * 1000,
+    });
   }
 
   /** At most one data message per collection interval; a burst of snapshots coalesces into one. */
@@ -202,7 +231,13 @@ export class DashboardPanel {
     const state = monitor.target(id);
     const attached = registry.find(id);
     return buildDashboardData({
-      targetId: id, label: attached?.label ?? state?.label ?? id, range: this.range, now: Date.now(), state, store: monitor.store, alertHistory: monitor.alertHistory(id, 100),
+      targetId: id,
+      label: attached?.label ?? state?.label ?? id,
+      range: this.range,
+      now: Date.now(),
+      state,
+      store: monitor.store,
+      alertHistory: monitor.alertHistory(id, 100),
       ...(serverHistory ? { serverHistory } : {}),
     });
   }
@@ -239,7 +274,10 @@ export class DashboardPanel {
       this.sentFirst = true;
     } catch (e) {
       this.services.log.error('building the dashboard data failed', e instanceof Error ? e : String(e));
-      this.post({ type: 'error', message: `Could not build the dashboard: ${e instanceof Error ? e.message : String(e)}` });
+      this.post({
+        type: 'error',
+        message: `Could not build the dashboard: ${e instanceof Error ? e.message : String(e)}`,
+      });
     }
   }
 

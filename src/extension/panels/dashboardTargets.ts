@@ -8,11 +8,22 @@ export function targetView(t: AttachedTarget, state: TargetState | undefined): T
   return {
     id: targetId(t.spec),
     label: t.label,
-    url: t.spec.kind === 'url' || t.spec.kind === 'port' ? t.spec.baseUrl : t.spec.kind === 'prometheus' ? t.spec.serverUrl : undefined,
+    url:
+      t.spec.kind === 'url' || t.spec.kind === 'port'
+        ? t.spec.baseUrl
+        : t.spec.kind === 'prometheus'
+          ? t.spec.serverUrl
+          : undefined,
     pid: t.spec.kind === 'pid' ? t.spec.pid : undefined,
     ...(t.spec.kind === 'prometheus' ? { prometheus: { serverUrl: t.spec.serverUrl, selector: t.spec.selector } } : {}),
     attachedAt: new Date(t.attachedAt).toISOString(),
-    probe: t.probe ? { metrics: t.probe.metrics, health: t.probe.health, probedAt: new Date(t.probedAt ?? t.attachedAt).toISOString() } : undefined,
+    probe: t.probe
+      ? {
+          metrics: t.probe.metrics,
+          health: t.probe.health,
+          probedAt: new Date(t.probedAt ?? t.attachedAt).toISOString(),
+        }
+      : undefined,
     level: state?.health.level ?? 'unknown',
   };
 }

@@ -58,7 +58,10 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 }
 
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 }
 
 function checkFileName(name: string): string {
@@ -70,10 +73,16 @@ function checkFileName(name: string): string {
 export function renderWebviewPage(webview: WebviewLike, extensionUri: vscode.Uri, opts: WebviewPageOptions): string {
   const nonce = createNonce();
   const styles = opts.styles
-    .map((s) => `<link rel="stylesheet" href="${escapeHtml(webview.asWebviewUri(childUri(extensionUri, 'media', checkFileName(s))).toString())}">`)
+    .map(
+      (s) =>
+        `<link rel="stylesheet" href="${escapeHtml(webview.asWebviewUri(childUri(extensionUri, 'media', checkFileName(s))).toString())}">`,
+    )
     .join('\n    ');
   const scripts = opts.scripts
-    .map((s) => `<script nonce="${nonce}" src="${escapeHtml(webview.asWebviewUri(childUri(extensionUri, 'dist', 'webview', checkFileName(s))).toString())}"></script>`)
+    .map(
+      (s) =>
+        `<script nonce="${nonce}" src="${escapeHtml(webview.asWebviewUri(childUri(extensionUri, 'dist', 'webview', checkFileName(s))).toString())}"></script>`,
+    )
     .join('\n    ');
   return `<!DOCTYPE html>
 <html lang="en">

@@ -8,7 +8,10 @@ import { profileSelfTotal } from '../codeLens/hotSpots';
  * What the profile view shows, built from the core model: every function with weight (the page
  * sorts and searches), the call tree for the flame graph, and the load figures of a benchmark run.
  */
-export function profileViewData(p: Profile, opts: { title: string; warnings?: string[]; benchmark?: BenchmarkView }): ProfileViewData {
+export function profileViewData(
+  p: Profile,
+  opts: { title: string; warnings?: string[]; benchmark?: BenchmarkView },
+): ProfileViewData {
   const total = profileSelfTotal(p);
   const rows: FunctionRow[] = [];
   for (const f of p.functions) {
@@ -38,7 +41,8 @@ export function profileViewData(p: Profile, opts: { title: string; warnings?: st
     durationMs: p.durationMs,
     names: p.frames.map((f) => f.name),
     rows,
-    flame: t && weights ? { parent: Array.from(t.parent), frame: Array.from(t.frame), self: Array.from(weights) } : null,
+    flame:
+      t && weights ? { parent: Array.from(t.parent), frame: Array.from(t.frame), self: Array.from(weights) } : null,
     warnings: opts.warnings ?? [],
     benchmark: opts.benchmark ?? null,
   };

@@ -64,10 +64,19 @@ export class ProfilePanel {
   private shownView: 'profile' | 'diff' | 'empty' = 'empty';
   private readonly disposables: vscode.Disposable[] = [];
 
-  static show(services: ExtensionServices, state: ProfileState, opts: { mode?: 'profile' | 'diff'; frame?: number; preserveFocus?: boolean } = {}): ProfilePanel {
+  static show(
+    services: ExtensionServices,
+    state: ProfileState,
+    opts: { mode?: 'profile' | 'diff'; frame?: number; preserveFocus?: boolean } = {},
+  ): ProfilePanel {
     let p = ProfilePanel.current;
     if (!p) {
-      const panel = vscode.window.createWebviewPanel(VIEWS.profilePanel, 'PerfLens Profile', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: opts.preserveFocus ?? false }, { ...webviewOptions(services.context.extensionUri), retainContextWhenHidden: true });
+      const panel = vscode.window.createWebviewPanel(
+        VIEWS.profilePanel,
+        'PerfLens Profile',
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: opts.preserveFocus ?? false },
+        { ...webviewOptions(services.context.extensionUri), retainContextWhenHidden: true },
+      );
       p = ProfilePanel.current = new ProfilePanel(panel, services, state);
     } else {
       p.panel.reveal(undefined, opts.preserveFocus ?? false);
@@ -89,7 +98,12 @@ export class ProfilePanel {
   ) {
     ProfilePanel.timings = inTestMode(services.context) ? {} : undefined;
     panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'perflens.svg');
-    panel.webview.html = renderWebviewPage(panel.webview, services.context.extensionUri, { title: 'PerfLens Profile', scripts: ['profile.js'], styles: ['profile.css'], body: PROFILE_BODY });
+    panel.webview.html = renderWebviewPage(panel.webview, services.context.extensionUri, {
+      title: 'PerfLens Profile',
+      scripts: ['profile.js'],
+      styles: ['profile.css'],
+      body: PROFILE_BODY,
+    });
     this.disposables.push(
       state.onDidChange(() => {
         if (this.mode === 'diff' && !state.comparison) this.mode = 'profile';
@@ -97,7 +111,10 @@ export class ProfilePanel {
       }),
       panel.webview.onDidReceiveMessage((m: unknown) => {
         if (isProfileWebviewMessage(m)) this.receive(m);
-        else services.log.warn(`profile view: ignored a malformed message from the page: ${JSON.stringify(m).slice(0, 200)}`);
+        else
+          services.log.warn(
+            `profile view: ignored a malformed message from the page: ${JSON.stringify(m).slice(0, 200)}`,
+          );
       }),
       panel.onDidDispose(() => this.dispose()),
     );
@@ -107,7 +124,8 @@ export class ProfilePanel {
     if (!this.ready) return;
     if (what === 'focus' && this.focus !== null && this.state.current) {
       // The page already holds this profile: moving the selection is enough.
-      if (this.shownGeneration === this.state.generation && this.shownView === 'profile') this.send({ type: 'focus', frame: this.focus });
+      if (this.shownGeneration === this.state.generation && this.shownView === 'profile')
+        this.send({ type: 'focus', frame: this.focus });
       else this.sendProfile();
       return;
     }
@@ -118,14 +136,21 @@ export class ProfilePanel {
     } else if (this.state.current) {
       this.sendProfile();
     } else {
-      this.send({ type: 'empty', message: 'No profile is loaded. Run PerfLens: Profile Service… or PerfLens: Import Profile….' });
+      this.send({
+        type: 'empty',
+        message: 'No profile is loaded. Run PerfLens: Profile Service… or PerfLens: Import Profile….',
+      });
       this.shownView = 'empty';
     }
   }
 
   private sendProfile(): void {
     const cur = this.state.current!;
-    this.send({ type: 'profile', data: profileViewData(cur.profile, { title: cur.label, warnings: cur.warnings, benchmark: cur.benchmark }), focus: this.focus });
+    this.send({
+      type: 'profile',
+      data: profileViewData(cur.profile, { title: cur.label, warnings: cur.warnings, benchmark: cur.benchmark }),
+      focus: this.focus,
+    });
     this.shownGeneration = this.state.generation;
     this.shownView = 'profile';
   }
@@ -153,7 +178,8 @@ export class ProfilePanel {
         return;
       }
       case 'rendered':
-        if (ProfilePanel.timings) Object.assign(ProfilePanel.timings, { lastRenderMs: m.ms, firstRow: m.firstRow, view: m.view });
+        if (ProfilePanel.timings)
+          Object.assign(ProfilePanel.timings, { lastRenderMs: m.ms, firstRow: m.firstRow, view: m.view });
         this.services.log.info(`profile view rendered (${m.view}) in ${m.ms.toFixed(1)} ms`);
         return;
       default:
@@ -170,10 +196,15 @@ export class ProfilePanel {
 /** Opens a profile's source file at a 1-based line; only files that exist on disk are opened. */
 export async function openSource(file: string, line: number): Promise<void> {
   if (!file || !fs.existsSync(file)) {
-    void vscode.window.showInformationMessage(`PerfLens: the source of this function is not on this machine${file ? ` (${file})` : ''}.`);
+    void vscode.window.showInformationMessage(
+      `PerfLens: the source of this function is not on this machine${file ? ` (${file})` : ''}.`,
+    );
     return;
   }
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   const pos = new vscode.Position(Math.max(0, line - 1), 0);
-  await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One });
+  await vscode.window.showTextDocument(doc, {
+    selection: new vscode.Range(pos, pos),
+    viewColumn: vscode.ViewColumn.One,
+  });
 }

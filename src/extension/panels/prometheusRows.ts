@@ -5,7 +5,15 @@ import type { InstanceRow, ServerAlertRow } from '../../shared/protocol/dashboar
 /** Instances as the latest snapshot has them, down ones first, then by name. */
 export function instanceRows(s: Snapshot | undefined): InstanceRow[] {
   return (s?.instances ?? [])
-    .map((i) => ({ instance: i.instance, up: i.up, requestRate: i.requestRate, errorRate: i.errorRate, p95Ms: i.p95Ms, cpuPercent: i.cpuPercent, rssBytes: i.rssBytes }))
+    .map((i) => ({
+      instance: i.instance,
+      up: i.up,
+      requestRate: i.requestRate,
+      errorRate: i.errorRate,
+      p95Ms: i.p95Ms,
+      cpuPercent: i.cpuPercent,
+      rssBytes: i.rssBytes,
+    }))
     .sort((a, b) => Number(a.up) - Number(b.up) || a.instance.localeCompare(b.instance));
 }
 
@@ -15,8 +23,12 @@ export function instanceRows(s: Snapshot | undefined): InstanceRow[] {
  */
 export function serviceTotals(s: Snapshot | undefined): { cpuPercent?: number; rssBytes?: number } {
   const up = (s?.instances ?? []).filter((i) => i.up);
-  const sum = (pick: (i: (typeof up)[number]) => number | undefined) => (up.some((i) => pick(i) !== undefined) ? up.reduce((a, i) => a + (pick(i) ?? 0), 0) : undefined);
-  return { cpuPercent: s?.process?.cpuPercent ?? sum((i) => i.cpuPercent), rssBytes: s?.process?.rssBytes ?? sum((i) => i.rssBytes) };
+  const sum = (pick: (i: (typeof up)[number]) => number | undefined) =>
+    up.some((i) => pick(i) !== undefined) ? up.reduce((a, i) => a + (pick(i) ?? 0), 0) : undefined;
+  return {
+    cpuPercent: s?.process?.cpuPercent ?? sum((i) => i.cpuPercent),
+    rssBytes: s?.process?.rssBytes ?? sum((i) => i.rssBytes),
+  };
 }
 
 /** The server's alerts in the order the source ranked them (this service's first, firing before pending). */
@@ -24,7 +36,10 @@ export function serverAlertRows(s: Snapshot | undefined): ServerAlertRow[] {
   return (s?.serverAlerts ?? []).map((a) => ({
     name: a.name,
     state: a.state,
-    labels: Object.entries(a.labels).filter(([k]) => k !== 'alertname').map(([k, v]) => `${k}=${v}`).join(', '),
+    labels: Object.entries(a.labels)
+      .filter(([k]) => k !== 'alertname')
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', '),
     matchesTarget: a.matchesTarget,
     ...(a.activeAt !== undefined ? { activeAt: a.activeAt } : {}),
   }));

@@ -27,9 +27,18 @@ export class ServerHistoryCache {
    * The history of `targetId` over `range` ending `now`, or undefined when the range is short
    * enough for the local store. Concurrent and recent asks share one read; failures are not kept.
    */
-  read(targetId: string, range: RangeId, now: number, reader: HistoryReader | undefined): Promise<ServerHistory> | undefined {
+  read(
+    targetId: string,
+    range: RangeId,
+    now: number,
+    reader: HistoryReader | undefined,
+  ): Promise<ServerHistory> | undefined {
     if (!SERVER_HISTORY_RANGES.includes(range)) return undefined;
-    if (!reader) return Promise.resolve({ error: 'the target is not being collected (monitoring is off or its session is starting), so the server was not asked.' });
+    if (!reader)
+      return Promise.resolve({
+        error:
+          'the target is not being collected (monitoring is off or its session is starting), so the server was not asked.',
+      });
     const key = `${range}\0${targetId}`;
     const hit = this.entries.get(key);
     if (hit && now - hit.at < this.maxAgeMs) return hit.value;
@@ -45,6 +54,7 @@ export class ServerHistoryCache {
 
   /** Forgets a target (detached) or everything. */
   clear(targetId?: string): void {
-    for (const key of [...this.entries.keys()]) if (targetId === undefined || key.endsWith(`\0${targetId}`)) this.entries.delete(key);
+    for (const key of [...this.entries.keys()])
+      if (targetId === undefined || key.endsWith(`\0${targetId}`)) this.entries.delete(key);
   }
 }

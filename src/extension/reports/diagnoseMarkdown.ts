@@ -27,7 +27,9 @@ export function rankForDiagnosis(findings: readonly Finding[]): Finding[] {
 }
 
 function findingSection(f: Finding, i: number): string[] {
-  const numbers = Object.entries(f.evidence.numbers).map(([k, v]) => `${escapeMarkdown(k)} = ${escapeMarkdown(String(v))}`).join(', ');
+  const numbers = Object.entries(f.evidence.numbers)
+    .map(([k, v]) => `${escapeMarkdown(k)} = ${escapeMarkdown(String(v))}`)
+    .join(', ');
   return [
     `### ${i + 1}. ${escapeMarkdown(f.title)}`,
     '',
@@ -42,9 +44,16 @@ function findingSection(f: Finding, i: number): string[] {
 }
 
 export function diagnoseMarkdown(targets: readonly TargetState[], now: number): string {
-  const lines = ['# PerfLens: why are responses slow?', '', `Generated ${new Date(now).toLocaleString()}. Causes are checked in the order of the troubleshooting guide: slow database queries, cache misses, CPU, then network and external dependencies.`, ''];
+  const lines = [
+    '# PerfLens: why are responses slow?',
+    '',
+    `Generated ${new Date(now).toLocaleString()}. Causes are checked in the order of the troubleshooting guide: slow database queries, cache misses, CPU, then network and external dependencies.`,
+    '',
+  ];
   if (targets.length === 0) {
-    lines.push('PerfLens is not attached to a service. Run **PerfLens: Attach to Service…** first, let it collect for a minute, then diagnose again.');
+    lines.push(
+      'PerfLens is not attached to a service. Run **PerfLens: Attach to Service…** first, let it collect for a minute, then diagnose again.',
+    );
     return lines.join('\n');
   }
   for (const t of targets) {
@@ -61,8 +70,14 @@ export function diagnoseMarkdown(targets: readonly TargetState[], now: number): 
     );
     const ranked = rankForDiagnosis(t.findings);
     if (ranked.length === 0) {
-      const slow = (s.http?.p95Ms ?? 0) > 0 ? `p95 is ${formatMs(s.http?.p95Ms)}, within the response-time threshold` : 'no request latency measured yet';
-      lines.push(`**No cause found:** ${slow}; database time, cache misses and CPU are within their thresholds. If a request still feels slow, profile it (PerfLens profiling) or check network latency and external dependencies.`, '');
+      const slow =
+        (s.http?.p95Ms ?? 0) > 0
+          ? `p95 is ${formatMs(s.http?.p95Ms)}, within the response-time threshold`
+          : 'no request latency measured yet';
+      lines.push(
+        `**No cause found:** ${slow}; database time, cache misses and CPU are within their thresholds. If a request still feels slow, profile it (PerfLens profiling) or check network latency and external dependencies.`,
+        '',
+      );
       continue;
     }
     lines.push(...ranked.flatMap(findingSection));

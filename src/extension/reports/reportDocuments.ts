@@ -27,7 +27,8 @@ export class ReportDocuments extends Disposable implements vscode.TextDocumentCo
     this.contents.set(uri.toString(), content);
     this.changed.fire(uri);
     const doc = await vscode.workspace.openTextDocument(uri);
-    if (doc.languageId !== 'markdown' && name.endsWith('.md')) await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+    if (doc.languageId !== 'markdown' && name.endsWith('.md'))
+      await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
     await vscode.window.showTextDocument(doc, { preview: true });
     return doc;
   }

@@ -21,17 +21,27 @@ function thin(points: XY[], max = 600): XY[] {
   return out;
 }
 
-export function svgLineChart(title: string, unit: string, series: { label: string; points: XY[]; dashed?: boolean }[], xRange: { from: number; to: number }): string {
+export function svgLineChart(
+  title: string,
+  unit: string,
+  series: { label: string; points: XY[]; dashed?: boolean }[],
+  xRange: { from: number; to: number },
+): string {
   const all = series.flatMap((s) => s.points);
   const yMax = Math.max(1e-9, ...all.map((p) => p.y));
   const yMin = Math.min(0, ...all.map((p) => p.y));
-  const x = (t: number) => PAD.left + ((t - xRange.from) / Math.max(1, xRange.to - xRange.from)) * (W - PAD.left - PAD.right);
+  const x = (t: number) =>
+    PAD.left + ((t - xRange.from) / Math.max(1, xRange.to - xRange.from)) * (W - PAD.left - PAD.right);
   const y = (v: number) => PAD.top + (1 - (v - yMin) / (yMax - yMin)) * (H - PAD.top - PAD.bottom);
   const lines = series.map((s, i) => {
-    const pts = thin(s.points).map((p) => `${x(p.x).toFixed(1)},${y(p.y).toFixed(1)}`).join(' ');
+    const pts = thin(s.points)
+      .map((p) => `${x(p.x).toFixed(1)},${y(p.y).toFixed(1)}`)
+      .join(' ');
     return `<polyline fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="1.5"${s.dashed ? ' stroke-dasharray="6 4"' : ''} points="${pts}"><title>${escapeHtml(s.label)}</title></polyline>`;
   });
-  const legend = series.map((s, i) => `<tspan fill="${COLORS[i % COLORS.length]}">■ </tspan><tspan>${escapeHtml(s.label)}  </tspan>`).join('');
+  const legend = series
+    .map((s, i) => `<tspan fill="${COLORS[i % COLORS.length]}">■ </tspan><tspan>${escapeHtml(s.label)}  </tspan>`)
+    .join('');
   const fmtTime = (t: number) => new Date(t).toISOString().replace('T', ' ').slice(0, 16);
   return `<figure><figcaption>${escapeHtml(title)}</figcaption>
 <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H + 16}" width="${W}" height="${H + 16}" role="img" aria-label="${escapeHtml(title)}">
@@ -47,18 +57,24 @@ ${lines.join('\n')}
 }
 
 function chartSvg(c: ChartView, d: DashboardData): string {
-  if (c.series.length === 0) return `<figure><figcaption>${escapeHtml(c.title)}</figcaption><p class="muted">No data in this range.</p></figure>`;
+  if (c.series.length === 0)
+    return `<figure><figcaption>${escapeHtml(c.title)}</figcaption><p class="muted">No data in this range.</p></figure>`;
   return svgLineChart(c.title, c.unit, c.series, d);
 }
 
 function forecastSvg(f: ForecastView): string {
   const from = f.history[0]?.x ?? f.projection.atMs;
-  return svgLineChart(`Capacity forecast: ${f.label} (${f.days} days)`, f.unit === 'req/s' ? 'rps' : f.unit, [
-    { label: 'measured', points: f.history },
-    { label: 'projection', points: f.fit, dashed: true },
-    { label: `${Math.round(f.projection.confidence * 100)}% lower`, points: f.lower, dashed: true },
-    { label: `${Math.round(f.projection.confidence * 100)}% upper`, points: f.upper, dashed: true },
-  ], { from, to: f.projection.atMs });
+  return svgLineChart(
+    `Capacity forecast: ${f.label} (${f.days} days)`,
+    f.unit === 'req/s' ? 'rps' : f.unit,
+    [
+      { label: 'measured', points: f.history },
+      { label: 'projection', points: f.fit, dashed: true },
+      { label: `${Math.round(f.projection.confidence * 100)}% lower`, points: f.lower, dashed: true },
+      { label: `${Math.round(f.projection.confidence * 100)}% upper`, points: f.upper, dashed: true },
+    ],
+    { from, to: f.projection.atMs },
+  );
 }
 
 function table(headers: string[], rows: string[][]): string {
@@ -68,7 +84,12 @@ function table(headers: string[], rows: string[][]): string {
 
 export function reportHtml(d: DashboardData, generatedAt: number): string {
   const s = d.summary;
-  const findings = d.findings.map((f) => `<article><h3>${escapeHtml(`${f.severity}: ${f.title}`)}</h3><p>${escapeHtml(f.evidence)}</p><p><strong>Recommendation:</strong> ${escapeHtml(f.recommendation)}</p></article>`).join('\n');
+  const findings = d.findings
+    .map(
+      (f) =>
+        `<article><h3>${escapeHtml(`${f.severity}: ${f.title}`)}</h3><p>${escapeHtml(f.evidence)}</p><p><strong>Recommendation:</strong> ${escapeHtml(f.recommendation)}</p></article>`,
+    )
+    .join('\n');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
@@ -84,13 +105,30 @@ ${table(['p50', 'p95', 'p99', 'requests', 'errors', 'CPU', 'memory'], [[formatMs
 ${d.charts.map((c) => chartSvg(c, d)).join('\n')}
 ${d.forecast ? forecastSvg(d.forecast) + `<p>${escapeHtml(d.forecast.recommendation)}</p>` : ''}
 <h2>Routes</h2>
-${table(['route', 'rate', 'errors', 'p95'], d.routes.map((r) => [r.method ? `${r.method} ${r.route}` : r.route, formatRate(r.requestRate), formatShare(r.errorRate, 2), formatMs(r.p95Ms)]))}
+${table(
+  ['route', 'rate', 'errors', 'p95'],
+  d.routes.map((r) => [
+    r.method ? `${r.method} ${r.route}` : r.route,
+    formatRate(r.requestRate),
+    formatShare(r.errorRate, 2),
+    formatMs(r.p95Ms),
+  ]),
+)}
 <h2>Health checks</h2>
-${table(['check', 'status', 'detail'], d.checks.map((c) => [c.name, c.status, c.detail ?? '']))}
+${table(
+  ['check', 'status', 'detail'],
+  d.checks.map((c) => [c.name, c.status, c.detail ?? '']),
+)}
 <h2>Alerts</h2>
-${table(['alert', 'state', 'since'], d.activeAlerts.map((a) => [a.name, a.state, new Date(a.activeAt).toISOString()]))}
+${table(
+  ['alert', 'state', 'since'],
+  d.activeAlerts.map((a) => [a.name, a.state, new Date(a.activeAt).toISOString()]),
+)}
 <h3>History</h3>
-${table(['time', 'event', 'alert', 'message'], d.alertHistory.map((e) => [new Date(e.at).toISOString(), e.type, e.name, e.message]))}
+${table(
+  ['time', 'event', 'alert', 'message'],
+  d.alertHistory.map((e) => [new Date(e.at).toISOString(), e.type, e.name, e.message]),
+)}
 <h2>Findings</h2>
 ${findings || '<p class="muted">None.</p>'}
 </body></html>

@@ -21,9 +21,11 @@ export class StatusBarController extends Disposable {
     this._register(monitor.onDidUpdate(() => this.render()));
     this._register(monitor.onDidChangeTargets(() => this.render()));
     this._register(registry.onDidChange(() => this.render()));
-    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('perflens')) this.render();
-    }));
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('perflens')) this.render();
+      }),
+    );
     this.render();
     this.item.show();
   }
@@ -33,7 +35,18 @@ export class StatusBarController extends Disposable {
     const states = this.services.monitor.targets();
     // Targets attached but not yet handed to the monitor (the first moments after a reload).
     const pending = this.services.registry.attached.filter((t) => !states.some((s) => s.label === t.label));
-    const all = [...states, ...pending.map((t) => ({ id: t.input, label: t.label, collecting: false, health: { level: 'unknown' as const, reasons: [] }, findings: [], alerts: [], window: [] }))];
+    const all = [
+      ...states,
+      ...pending.map((t) => ({
+        id: t.input,
+        label: t.label,
+        collecting: false,
+        health: { level: 'unknown' as const, reasons: [] },
+        findings: [],
+        alerts: [],
+        window: [],
+      })),
+    ];
     const view = statusBarView(all, settings.statusBarHeadline, settings.monitoringEnabled);
     this.item.text = view.text;
     this.item.backgroundColor = view.background ? new vscode.ThemeColor(view.background) : undefined;

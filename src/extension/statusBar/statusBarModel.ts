@@ -18,7 +18,13 @@ export interface StatusBarView {
   level: HealthLevel | 'none';
 }
 
-export const LEVEL_ICON: Record<HealthLevel, string> = { healthy: '$(pass-filled)', degraded: '$(warning)', down: '$(error)', unknown: '$(sync~spin)', 'no-verdict': '$(question)' };
+export const LEVEL_ICON: Record<HealthLevel, string> = {
+  healthy: '$(pass-filled)',
+  degraded: '$(warning)',
+  down: '$(error)',
+  unknown: '$(sync~spin)',
+  'no-verdict': '$(question)',
+};
 
 export function headlineOf(t: TargetState, headline: StatusBarHeadline): string | undefined {
   const http = t.latest?.http;
@@ -32,16 +38,23 @@ function worst(targets: readonly TargetState[]): TargetState {
 }
 
 function targetSection(t: TargetState): string[] {
-  const lines = [`**${escapeMarkdown(t.label)}** ${LEVEL_ICON[t.health.level]} ${LEVEL_LABEL[t.health.level]}${t.collecting ? '' : ' (not collecting)'}`, ''];
+  const lines = [
+    `**${escapeMarkdown(t.label)}** ${LEVEL_ICON[t.health.level]} ${LEVEL_LABEL[t.health.level]}${t.collecting ? '' : ' (not collecting)'}`,
+    '',
+  ];
   const s = t.latest;
   if (s) {
     lines.push('| p95 | requests | errors | CPU | memory |', '|---:|---:|---:|---:|---:|');
-    lines.push(`| ${formatMs(s.http?.p95Ms)} | ${formatRate(s.http?.requestRate)} | ${formatShare(s.http?.errorRate, 2)} | ${formatPercent(s.process?.cpuPercent ?? s.system?.cpuPercent)} | ${formatBytes(s.process?.rssBytes)} |`, '');
+    lines.push(
+      `| ${formatMs(s.http?.p95Ms)} | ${formatRate(s.http?.requestRate)} | ${formatShare(s.http?.errorRate, 2)} | ${formatPercent(s.process?.cpuPercent ?? s.system?.cpuPercent)} | ${formatBytes(s.process?.rssBytes)} |`,
+      '',
+    );
   }
   const failing = failingChecks(s);
   if (failing.length) {
     lines.push('Failing checks:', '');
-    for (const c of failing) lines.push(`- ${escapeMarkdown(c.name)}: ${c.status}${c.detail ? ` (${escapeMarkdown(c.detail)})` : ''}`);
+    for (const c of failing)
+      lines.push(`- ${escapeMarkdown(c.name)}: ${c.status}${c.detail ? ` (${escapeMarkdown(c.detail)})` : ''}`);
     lines.push('');
   }
   const otherReasons = t.health.reasons.filter((r) => !failing.some((c) => r.includes(c.name)));
@@ -52,11 +65,16 @@ function targetSection(t: TargetState): string[] {
   return lines;
 }
 
-export function statusBarView(targets: readonly TargetState[], headline: StatusBarHeadline, monitoringEnabled = true): StatusBarView {
+export function statusBarView(
+  targets: readonly TargetState[],
+  headline: StatusBarHeadline,
+  monitoringEnabled = true,
+): StatusBarView {
   if (targets.length === 0) {
     return {
       text: '$(pulse) PerfLens: not attached',
-      tooltip: 'PerfLens is not attached to a service.\n\nClick to open the dashboard, or run **PerfLens: Attach to Service…**.',
+      tooltip:
+        'PerfLens is not attached to a service.\n\nClick to open the dashboard, or run **PerfLens: Attach to Service…**.',
       level: 'none',
     };
   }
@@ -65,11 +83,21 @@ export function statusBarView(targets: readonly TargetState[], headline: StatusB
   const more = targets.length > 1 ? ` (+${targets.length - 1})` : '';
   const paused = !monitoringEnabled ? ' paused' : '';
   const text = `${LEVEL_ICON[w.health.level]} PerfLens: ${w.label} ${LEVEL_LABEL[w.health.level]}${paused}${number ? ` · ${number}` : ''}${more}`;
-  const background = w.health.level === 'down' ? 'statusBarItem.errorBackground' : w.health.level === 'degraded' ? 'statusBarItem.warningBackground' : undefined;
+  const background =
+    w.health.level === 'down'
+      ? 'statusBarItem.errorBackground'
+      : w.health.level === 'degraded'
+        ? 'statusBarItem.warningBackground'
+        : undefined;
   const header = targets.length > 1 ? `**PerfLens**: ${targets.length} targets, worst first` : '**PerfLens**';
   const ordered = [...targets].sort((a, b) => LEVEL_RANK[a.health.level] - LEVEL_RANK[b.health.level]);
   const body = ordered.flatMap(targetSection);
   if (!monitoringEnabled) body.push('Monitoring is turned off (`perflens.monitoring.enabled`).', '');
   body.push('Click to show the dashboard.');
-  return { text, ...(background ? { background } : {}), tooltip: [header, '', ...body].join('\n'), level: w.health.level };
+  return {
+    text,
+    ...(background ? { background } : {}),
+    tooltip: [header, '', ...body].join('\n'),
+    level: w.health.level,
+  };
 }

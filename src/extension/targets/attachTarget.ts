@@ -36,7 +36,14 @@ export async function attachTarget(input: string, deps: AttachDependencies): Pro
   const spec = parsed.value;
   if (spec.kind === 'pid') {
     const exists = (deps.processExists ?? processExists)(spec.pid);
-    if (!exists) return { ok: false, error: { kind: 'no-process', message: `No process with id ${spec.pid} is running. Check the id (e.g. with ps) and try again.` } };
+    if (!exists)
+      return {
+        ok: false,
+        error: {
+          kind: 'no-process',
+          message: `No process with id ${spec.pid} is running. Check the id (e.g. with ps) and try again.`,
+        },
+      };
     const target: AttachedTarget = { input: input.trim(), spec, label: labelFor(spec), attachedAt: deps.now() };
     await deps.registry.attach(target);
     return {
@@ -49,9 +56,22 @@ export async function attachTarget(input: string, deps: AttachDependencies): Pro
   }
   const probe = await probeSpec(spec.baseUrl, deps);
   const now = deps.now();
-  const target: AttachedTarget = { input: input.trim(), spec, label: labelFor(spec), attachedAt: now, probe, probedAt: now };
+  const target: AttachedTarget = {
+    input: input.trim(),
+    spec,
+    label: labelFor(spec),
+    attachedAt: now,
+    probe,
+    probedAt: now,
+  };
   await deps.registry.attach(target);
-  return { ok: true, target, summary: summarizeProbe(probe), details: [describeEndpoint(probe.metrics), describeEndpoint(probe.health)], healthy: endpointOk(probe.metrics) || endpointOk(probe.health) };
+  return {
+    ok: true,
+    target,
+    summary: summarizeProbe(probe),
+    details: [describeEndpoint(probe.metrics), describeEndpoint(probe.health)],
+    healthy: endpointOk(probe.metrics) || endpointOk(probe.health),
+  };
 }
 
 /** Probes the current target again and records the result; undefined when nothing to probe. */
@@ -64,5 +84,10 @@ export async function reprobeCurrent(deps: AttachDependencies): Promise<ProbeRes
 }
 
 function probeSpec(baseUrl: string, deps: AttachDependencies): Promise<ProbeResult> {
-  return deps.probe(baseUrl, { metricsPath: deps.settings.metricsPath, healthPath: deps.settings.healthPath, timeoutMs: deps.settings.requestTimeoutMs, connect: connectPolicy(deps.settings.allowRemoteTargets) });
+  return deps.probe(baseUrl, {
+    metricsPath: deps.settings.metricsPath,
+    healthPath: deps.settings.healthPath,
+    timeoutMs: deps.settings.requestTimeoutMs,
+    connect: connectPolicy(deps.settings.allowRemoteTargets),
+  });
 }

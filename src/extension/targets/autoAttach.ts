@@ -12,7 +12,10 @@ export function scheduleAutoAttach(services: ExtensionServices): void {
   if (!vscode.workspace.isTrusted) {
     const fromWorkspace = vscode.workspace.getConfiguration('perflens').inspect<string>('autoAttach');
     const ignored = fromWorkspace?.workspaceFolderValue ?? fromWorkspace?.workspaceValue;
-    if (ignored) services.log.info(`perflens.autoAttach (${ignored}) from the workspace settings ignored: the workspace is not trusted.`);
+    if (ignored)
+      services.log.info(
+        `perflens.autoAttach (${ignored}) from the workspace settings ignored: the workspace is not trusted.`,
+      );
   }
   if (!wanted) return;
   setTimeout(() => {

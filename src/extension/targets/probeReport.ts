@@ -3,13 +3,20 @@ import { endpointOk } from '../../core/collectors/probe';
 import type { ConnectPolicy } from '../../core/util/connect';
 import { formatMs } from '../../shared/format';
 
-export type ProbeFunction = (baseUrl: string, opts: { metricsPath: string; healthPath: string; timeoutMs: number; connect: ConnectPolicy }) => Promise<ProbeResult>;
+export type ProbeFunction = (
+  baseUrl: string,
+  opts: { metricsPath: string; healthPath: string; timeoutMs: number; connect: ConnectPolicy },
+) => Promise<ProbeResult>;
 
 /** One line per endpoint, e.g. "/metrics reachable: HTTP 200, text/plain, 4 ms". */
 export function describeEndpoint(e: EndpointProbe): string {
   if (!e.reachable) return `${e.path} not reachable: ${e.error ?? 'no answer'}`;
   if (!endpointOk(e)) return `${e.path} answers HTTP ${e.status ?? '?'}${e.error ? `: ${e.error}` : ''}`;
-  const parts = [e.status !== undefined ? `HTTP ${e.status}` : undefined, e.contentType, e.latencyMs !== undefined ? formatMs(e.latencyMs) : undefined];
+  const parts = [
+    e.status !== undefined ? `HTTP ${e.status}` : undefined,
+    e.contentType,
+    e.latencyMs !== undefined ? formatMs(e.latencyMs) : undefined,
+  ];
   return `${e.path} reachable: ${parts.filter(Boolean).join(', ')}`;
 }
 

@@ -65,7 +65,8 @@ export function deserializeAuth(text: string | undefined): PrometheusAuth | unde
   try {
     const v = JSON.parse(text) as Record<string, unknown>;
     if (v.kind === 'bearer' && typeof v.token === 'string' && v.token) return { kind: 'bearer', token: v.token };
-    if (v.kind === 'basic' && typeof v.user === 'string' && v.user && typeof v.password === 'string') return { kind: 'basic', user: v.user, password: v.password };
+    if (v.kind === 'basic' && typeof v.user === 'string' && v.user && typeof v.password === 'string')
+      return { kind: 'basic', user: v.user, password: v.password };
   } catch {
     // Not JSON: treated as no credentials.
   }
@@ -91,13 +92,16 @@ export function readAttachPrometheusArgs(arg: unknown): Result<AttachPrometheusA
   if (arg === undefined || arg === null) return ok(undefined);
   if (typeof arg === 'string') {
     const parsed = parsePrometheusInput(arg);
-    return parsed ? ok(parsed) : fail('invalid', `"${arg}" does not name a Prometheus target (expected prometheus:<server URL>{<selector>}).`);
+    return parsed
+      ? ok(parsed)
+      : fail('invalid', `"${arg}" does not name a Prometheus target (expected prometheus:<server URL>{<selector>}).`);
   }
   if (typeof arg !== 'object') return fail('invalid', 'Expected { url, selector } as the argument.');
   const a = arg as Record<string, unknown>;
   // A recent target's tree item carries its input.
   if (typeof a.targetInput === 'string') return readAttachPrometheusArgs(a.targetInput);
-  if (typeof a.url !== 'string' || typeof a.selector !== 'string') return fail('invalid', 'Expected { url, selector } as the argument (both strings).');
+  if (typeof a.url !== 'string' || typeof a.selector !== 'string')
+    return fail('invalid', 'Expected { url, selector } as the argument (both strings).');
   if (a.auth === undefined) return ok({ url: a.url, selector: a.selector });
   const auth = deserializeAuth(JSON.stringify(a.auth));
   if (!auth) return fail('invalid', 'auth must be { kind: "bearer", token } or { kind: "basic", user, password }.');
@@ -116,7 +120,8 @@ export function serverUrlProblem(url: string, allowRemote: boolean): string | un
 
 /** Validates the selector with the core's parser (the second input box shows the message). */
 export function selectorProblem(selector: string): string | undefined {
-  if (!selector.trim()) return 'Enter a selector naming the service, e.g. job="api" (and optionally instance="host:port").';
+  if (!selector.trim())
+    return 'Enter a selector naming the service, e.g. job="api" (and optionally instance="host:port").';
   const r = parsePrometheusTarget('http://127.0.0.1:9090', selector, { allowRemote: false });
   return r.ok ? undefined : r.error.message;
 }
@@ -126,7 +131,13 @@ export function selectorProblem(selector: string): string | undefined {
  * as opposed to a server that is down or still scraping (kept, retried every interval).
  */
 export function refusesAttach(kind: string): boolean {
-  return kind === 'bad-selector' || kind === 'bad-query' || kind === 'invalid-url' || kind === 'unauthorized' || kind === 'not-found';
+  return (
+    kind === 'bad-selector' ||
+    kind === 'bad-query' ||
+    kind === 'invalid-url' ||
+    kind === 'unauthorized' ||
+    kind === 'not-found'
+  );
 }
 
 /** What to do about a failure of the first read, in words, appended to its message. */

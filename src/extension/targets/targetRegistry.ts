@@ -61,7 +61,13 @@ export function targetId(spec: AttachedSpec): string {
 function isTarget(v: unknown): v is AttachedTarget {
   if (typeof v !== 'object' || v === null) return false;
   const c = v as Partial<AttachedTarget>;
-  return typeof c.input === 'string' && typeof c.label === 'string' && typeof c.attachedAt === 'number' && typeof c.spec === 'object' && c.spec !== null;
+  return (
+    typeof c.input === 'string' &&
+    typeof c.label === 'string' &&
+    typeof c.attachedAt === 'number' &&
+    typeof c.spec === 'object' &&
+    c.spec !== null
+  );
 }
 
 function isRecent(v: unknown): v is string[] {
@@ -72,8 +78,10 @@ function isRecent(v: unknown): v is string[] {
 function load(v: unknown): StoredTargets {
   if (typeof v === 'object' && v !== null) {
     const s = v as Partial<StoredTargets> | Partial<StoredTargetsV1>;
-    if (s.version === 2 && isRecent(s.recent) && Array.isArray(s.attached) && s.attached.every(isTarget)) return { version: 2, attached: s.attached, recent: s.recent };
-    if (s.version === 1 && isRecent(s.recent) && (s.current === undefined || isTarget(s.current))) return { version: 2, attached: s.current ? [s.current] : [], recent: s.recent };
+    if (s.version === 2 && isRecent(s.recent) && Array.isArray(s.attached) && s.attached.every(isTarget))
+      return { version: 2, attached: s.attached, recent: s.recent };
+    if (s.version === 1 && isRecent(s.recent) && (s.current === undefined || isTarget(s.current)))
+      return { version: 2, attached: s.current ? [s.current] : [], recent: s.recent };
   }
   return { version: 2, attached: [], recent: [] };
 }
@@ -118,7 +126,11 @@ export class TargetRegistry {
   async attach(target: AttachedTarget): Promise<void> {
     const id = targetId(target.spec);
     const recent = [target.input, ...this.state.recent.filter((r) => r !== target.input)].slice(0, MAX_RECENT);
-    await this.save({ version: 2, attached: [...this.state.attached.filter((t) => targetId(t.spec) !== id), target], recent });
+    await this.save({
+      version: 2,
+      attached: [...this.state.attached.filter((t) => targetId(t.spec) !== id), target],
+      recent,
+    });
   }
 
   /** Records a fresh probe of a target; ignored if that target was detached or re-attached meanwhile. */
@@ -126,7 +138,10 @@ export class TargetRegistry {
     const id = targetId(forTarget.spec);
     const cur = this.find(id);
     if (!cur || cur.attachedAt !== forTarget.attachedAt || cur.input !== forTarget.input) return;
-    await this.save({ ...this.state, attached: this.state.attached.map((t) => (t === cur ? { ...cur, probe, probedAt } : t)) });
+    await this.save({
+      ...this.state,
+      attached: this.state.attached.map((t) => (t === cur ? { ...cur, probe, probedAt } : t)),
+    });
   }
 
   /** Detaches the target with this id (default: the current one); returns it, or undefined. */

@@ -12,7 +12,13 @@ export function hotFunctionNodes(state: ProfileState): Node[] {
   const cur = state.current;
   if (!cur) return [];
   const total = profileSelfTotal(cur.profile);
-  const header: Node = { item: leaf(cur.label, { description: `${cur.profile.functions.length} functions`, icon: new vscode.ThemeIcon('flame'), tooltip: `${cur.label}\n${cur.source}` }) };
+  const header: Node = {
+    item: leaf(cur.label, {
+      description: `${cur.profile.functions.length} functions`,
+      icon: new vscode.ThemeIcon('flame'),
+      tooltip: `${cur.label}\n${cur.source}`,
+    }),
+  };
   const rows = topFunctions(cur.profile, 50, 'self').map((f): Node => {
     const self = total > 0 ? functionWeight(f, 'self') / total : 0;
     const tot = total > 0 ? functionWeight(f, 'total') / total : 0;

@@ -25,8 +25,15 @@ function numbers(t: TargetState): Node[] {
   // A service read through a Prometheus server: its instances first, the service's totals after.
   // What is wrong comes first: failing checks and reasons, then instances, then the numbers.
   const out: Node[] = [];
-  for (const c of failingChecks(s)) out.push({ item: leaf(c.name, { description: `${c.status}${c.detail ? `: ${c.detail}` : ''}`, icon: levelIcon(c.status === 'down' ? 'down' : 'degraded') }) });
-  if (t.health.level !== 'healthy') for (const r of t.health.reasons.slice(0, 3)) out.push({ item: leaf(r, { icon: new vscode.ThemeIcon('info') }) });
+  for (const c of failingChecks(s))
+    out.push({
+      item: leaf(c.name, {
+        description: `${c.status}${c.detail ? `: ${c.detail}` : ''}`,
+        icon: levelIcon(c.status === 'down' ? 'down' : 'degraded'),
+      }),
+    });
+  if (t.health.level !== 'healthy')
+    for (const r of t.health.reasons.slice(0, 3)) out.push({ item: leaf(r, { icon: new vscode.ThemeIcon('info') }) });
   if (s.instances) out.push(instancesNode(s.instances));
   out.push(...rows.map(([k, v]) => ({ item: leaf(k, { description: v }) })));
   return out;
@@ -38,14 +45,26 @@ function instancesNode(instances: NonNullable<NonNullable<TargetState['latest']>
   const item = new vscode.TreeItem('instances');
   item.description = `${up} of ${instances.length} up`;
   item.iconPath = new vscode.ThemeIcon('server-environment');
-  return parent(item, () =>
-    [...instances].sort((a, b) => a.instance.localeCompare(b.instance)).map((i) => {
-      const parts = [i.up ? 'up' : 'down', formatRate(i.requestRate, 'req'), `errors ${formatShare(i.errorRate, 2)}`, `p95 ${formatMs(i.p95Ms)}`];
-      if (i.cpuPercent !== undefined) parts.push(`CPU ${formatPercent(i.cpuPercent)}`);
-      if (i.rssBytes !== undefined) parts.push(formatBytes(i.rssBytes));
-      return { item: leaf(i.instance, { description: parts.join(' · '), icon: levelIcon(i.up ? 'healthy' : 'down') }) };
-    }),
-  instances.length <= 4);
+  return parent(
+    item,
+    () =>
+      [...instances]
+        .sort((a, b) => a.instance.localeCompare(b.instance))
+        .map((i) => {
+          const parts = [
+            i.up ? 'up' : 'down',
+            formatRate(i.requestRate, 'req'),
+            `errors ${formatShare(i.errorRate, 2)}`,
+            `p95 ${formatMs(i.p95Ms)}`,
+          ];
+          if (i.cpuPercent !== undefined) parts.push(`CPU ${formatPercent(i.cpuPercent)}`);
+          if (i.rssBytes !== undefined) parts.push(formatBytes(i.rssBytes));
+          return {
+            item: leaf(i.instance, { description: parts.join(' · '), icon: levelIcon(i.up ? 'healthy' : 'down') }),
+          };
+        }),
+    instances.length <= 4,
+  );
 }
 
 function servicesRoots(services: ExtensionServices): Node[] {
@@ -59,7 +78,8 @@ function servicesRoots(services: ExtensionServices): Node[] {
     // One target, or a target in trouble, shows its numbers and failing checks; healthy targets
     // among several stay collapsed so every target fits on screen (the description has the
     // headline). The tree keeps an item's expansion by id, so the id carries the default.
-    const expanded = registry.attached.length <= 1 || level === 'degraded' || level === 'down' || level === 'no-verdict';
+    const expanded =
+      registry.attached.length <= 1 || level === 'degraded' || level === 'down' || level === 'no-verdict';
     item.id = `target:${id}${expanded ? '' : ':collapsed'}`;
     const number = state ? headlineOf(state, headline) : undefined;
     item.description = `${LEVEL_LABEL[level]}${number ? ` · ${number}` : ''}`;
@@ -71,11 +91,17 @@ function servicesRoots(services: ExtensionServices): Node[] {
     return parent(Object.assign(item, { targetId: id }), () => (state ? numbers(state) : []), expanded);
   });
   const attachedInputs = new Set(registry.attached.map((t) => t.input));
-  const recent = registry.recent.filter((r) => !attachedInputs.has(r)).map((input) => {
-    const item = leaf(input, { description: 'not attached', icon: new vscode.ThemeIcon('debug-disconnect'), contextValue: 'perflens.target.recent' });
-    item.id = `recent:${input}`;
-    return { item: Object.assign(item, { targetInput: input }) };
-  });
+  const recent = registry.recent
+    .filter((r) => !attachedInputs.has(r))
+    .map((input) => {
+      const item = leaf(input, {
+        description: 'not attached',
+        icon: new vscode.ThemeIcon('debug-disconnect'),
+        contextValue: 'perflens.target.recent',
+      });
+      item.id = `recent:${input}`;
+      return { item: Object.assign(item, { targetInput: input }) };
+    });
   return registry.attached.length === 0 ? [] : [...attached, ...recent];
 }
 
@@ -94,7 +120,12 @@ function alertsRoots(services: ExtensionServices): Node[] {
   const history = monitor.alertHistory(undefined, 20);
   if (active.length === 0 && history.length === 0) return [];
   const historyNode = parent(new vscode.TreeItem('History'), () =>
-    history.map((e) => ({ item: leaf(e.message, { description: `${e.type} · ${formatAge(e.at, Date.now())}`, icon: e.type === 'firing' ? severityIcon(e.severity) : new vscode.ThemeIcon('pass') }) })),
+    history.map((e) => ({
+      item: leaf(e.message, {
+        description: `${e.type} · ${formatAge(e.at, Date.now())}`,
+        icon: e.type === 'firing' ? severityIcon(e.severity) : new vscode.ThemeIcon('pass'),
+      }),
+    })),
   );
   return [...active, ...(history.length ? [historyNode] : [])];
 }
@@ -135,7 +166,8 @@ export function registerViews(services: ExtensionServices): vscode.Disposable[] 
     disposables.push(p, view);
     if (id === VIEWS.alerts) {
       // The Alerts view's title says when notifications are snoozed, and until when.
-      const describe = (until: number | undefined) => (view.description = until ? `notifications snoozed until ${new Date(until).toLocaleTimeString()}` : undefined);
+      const describe = (until: number | undefined) =>
+        (view.description = until ? `notifications snoozed until ${new Date(until).toLocaleTimeString()}` : undefined);
       describe(services.snooze.until);
       disposables.push(services.snooze.onDidChange(describe));
     }

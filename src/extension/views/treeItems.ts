@@ -25,7 +25,16 @@ export function severityIcon(severity: string): vscode.ThemeIcon {
 }
 
 /** A plain-text tooltip: service strings are never rendered as Markdown in tree views. */
-export function leaf(label: string, opts: { description?: string; icon?: vscode.ThemeIcon; tooltip?: string; contextValue?: string; command?: vscode.Command } = {}): vscode.TreeItem {
+export function leaf(
+  label: string,
+  opts: {
+    description?: string;
+    icon?: vscode.ThemeIcon;
+    tooltip?: string;
+    contextValue?: string;
+    command?: vscode.Command;
+  } = {},
+): vscode.TreeItem {
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
   if (opts.description !== undefined) item.description = opts.description;
   if (opts.icon) item.iconPath = opts.icon;
@@ -64,6 +73,8 @@ export class NodeTreeProvider extends Disposable implements vscode.TreeDataProvi
 }
 
 export function parent(item: vscode.TreeItem, children: () => Node[], expanded = false): Node {
-  item.collapsibleState = expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+  item.collapsibleState = expanded
+    ? vscode.TreeItemCollapsibleState.Expanded
+    : vscode.TreeItemCollapsibleState.Collapsed;
   return { item, children };
 }

@@ -30,7 +30,13 @@ export interface TargetView {
 export type HealthLevelView = 'unknown' | 'healthy' | 'degraded' | 'down' | 'no-verdict';
 
 /** How a level reads on the page: the same words as the status bar's. */
-export const LEVEL_VIEW_LABEL: Record<HealthLevelView, string> = { healthy: 'healthy', degraded: 'degraded', down: 'down', unknown: 'unknown', 'no-verdict': 'no health verdict' };
+export const LEVEL_VIEW_LABEL: Record<HealthLevelView, string> = {
+  healthy: 'healthy',
+  degraded: 'degraded',
+  down: 'down',
+  unknown: 'unknown',
+  'no-verdict': 'no health verdict',
+};
 export type RangeId = '15m' | '1h' | '24h' | '30d';
 const range = (ms: number): { label: string; ms: number } => ({ label: formatSpan(ms), ms });
 /** The dashboard's time ranges; each label is the span in the shared wording ("1 h", "30 days"). */
@@ -193,7 +199,14 @@ export interface DashboardData {
 }
 
 export type HostToDashboard =
-  | { type: 'state'; targets: TargetView[]; selected: string | null; range: RangeId; probing: boolean; intervalMs: number }
+  | {
+      type: 'state';
+      targets: TargetView[];
+      selected: string | null;
+      range: RangeId;
+      probing: boolean;
+      intervalMs: number;
+    }
   | { type: 'data'; data: DashboardData; reason: 'first' | 'update' | 'range' }
   | { type: 'error'; message: string };
 
@@ -206,7 +219,15 @@ export type DashboardToHost =
   | { type: 'exportReport' }
   | { type: 'rendered'; reason: 'first' | 'update' | 'range'; renderMs: number; points: number };
 
-const DASHBOARD_TO_HOST_TYPES: ReadonlySet<string> = new Set<DashboardToHost['type']>(['ready', 'select', 'reprobe', 'attach', 'detach', 'exportReport', 'rendered']);
+const DASHBOARD_TO_HOST_TYPES: ReadonlySet<string> = new Set<DashboardToHost['type']>([
+  'ready',
+  'select',
+  'reprobe',
+  'attach',
+  'detach',
+  'exportReport',
+  'rendered',
+]);
 
 /** Messages from a webview are checked before use: the host never trusts their shape. */
 export function isDashboardToHost(value: unknown): value is DashboardToHost {
@@ -217,11 +238,17 @@ export function isDashboardToHost(value: unknown): value is DashboardToHost {
     case 'select':
       return typeof m.targetId === 'string' && isRangeId(m.range);
     case 'ready':
-      return (m.targetId === undefined || typeof m.targetId === 'string') && (m.range === undefined || isRangeId(m.range));
+      return (
+        (m.targetId === undefined || typeof m.targetId === 'string') && (m.range === undefined || isRangeId(m.range))
+      );
     case 'detach':
       return m.targetId === undefined || typeof m.targetId === 'string';
     case 'rendered':
-      return typeof m.renderMs === 'number' && typeof m.points === 'number' && (m.reason === 'first' || m.reason === 'update' || m.reason === 'range');
+      return (
+        typeof m.renderMs === 'number' &&
+        typeof m.points === 'number' &&
+        (m.reason === 'first' || m.reason === 'update' || m.reason === 'range')
+      );
     default:
       return true;
   }

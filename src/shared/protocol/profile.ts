@@ -104,7 +104,12 @@ export function isProfileWebviewMessage(m: unknown): m is WebviewMessage {
     case 'openDiffSource':
       return index(x.row);
     case 'rendered':
-      return (x.view === 'profile' || x.view === 'diff') && typeof x.ms === 'number' && Number.isFinite(x.ms) && typeof x.firstRow === 'string';
+      return (
+        (x.view === 'profile' || x.view === 'diff') &&
+        typeof x.ms === 'number' &&
+        Number.isFinite(x.ms) &&
+        typeof x.firstRow === 'string'
+      );
     default:
       return false;
   }

@@ -12,7 +12,11 @@ export const bombRoutes: HostileRoutes = {
    */
   '/gzip-bomb-metrics': (_req, res) => {
     metricsBomb ??= gzipBomb(3 * 1024, '# TYPE up gauge\nup 1\n');
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'content-encoding': 'gzip', 'content-length': String(metricsBomb.length) });
+    res.writeHead(200, {
+      'content-type': 'text/plain; version=0.0.4',
+      'content-encoding': 'gzip',
+      'content-length': String(metricsBomb.length),
+    });
     res.end(metricsBomb);
   },
   /** Go's net/http/pprof for a process that was idle: a valid profile with no samples. */

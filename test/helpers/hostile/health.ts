@@ -5,7 +5,12 @@
  */
 import type { HostileHandler, HostileRoutes } from './index';
 
-function answer(status: number, contentType: string, body: string, headers: Record<string, string> = {}): HostileHandler {
+function answer(
+  status: number,
+  contentType: string,
+  body: string,
+  headers: Record<string, string> = {},
+): HostileHandler {
   return (_req, res) => {
     res.writeHead(status, { 'content-type': contentType, ...headers });
     res.end(body);
@@ -35,15 +40,25 @@ export const healthRoutes: HostileRoutes = {
   /** A redirect to a login page on the same host. */
   '/health-302': answer(302, 'text/plain', 'Found. Redirecting to /login', { location: '/login?next=%2Fhealth' }),
   /** A redirect to another host (a single sign-on service). */
-  '/health-302-offsite': answer(302, 'text/html', '<a href="https://sso.example.com/authorize">Moved</a>', { location: 'https://sso.example.com/authorize?next=/health' }),
+  '/health-302-offsite': answer(302, 'text/html', '<a href="https://sso.example.com/authorize">Moved</a>', {
+    location: 'https://sso.example.com/authorize?next=/health',
+  }),
   /** 200 with an HTML login form (its button says OK). */
   '/health-html-login': answer(200, 'text/html; charset=utf-8', LOGIN_PAGE),
   /** 200 with node_exporter's landing page. */
   '/health-node-exporter-landing': answer(200, 'text/html; charset=UTF-8', NODE_EXPORTER_LANDING),
   /** 200 with a failure spelled out in plain text. */
-  '/health-unavailable-text': answer(200, 'text/plain; charset=utf-8', 'Service Unavailable - database connection failed\n'),
+  '/health-unavailable-text': answer(
+    200,
+    'text/plain; charset=utf-8',
+    'Service Unavailable - database connection failed\n',
+  ),
   /** 200 with Spring Boot Actuator's JSON for a service that is down. */
-  '/health-json-down': answer(200, 'application/vnd.spring-boot.actuator.v3+json', '{"status":"DOWN","components":{"db":{"status":"DOWN","details":{"error":"Connection refused"}},"ping":{"status":"UP"}}}'),
+  '/health-json-down': answer(
+    200,
+    'application/vnd.spring-boot.actuator.v3+json',
+    '{"status":"DOWN","components":{"db":{"status":"DOWN","details":{"error":"Connection refused"}},"ping":{"status":"UP"}}}',
+  ),
   /** 200 with the IETF health-check draft's "fail". */
   '/health-json-fail': answer(200, 'application/health+json', '{"status":"fail","output":"database unreachable"}'),
   /** 200 with a status spelled as a sentence. */

@@ -13,7 +13,17 @@ export const netRoutes: HostileRoutes = {
   /** An "inspector" whose target list sends the debugger connection to another host. */
   '/json/list': (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' });
-    res.end(JSON.stringify([{ id: '6b1f0c3e-hostile', type: 'node', title: 'app.js', url: 'file:///app.js', webSocketDebuggerUrl: FOREIGN_DEBUGGER_URL }]));
+    res.end(
+      JSON.stringify([
+        {
+          id: '6b1f0c3e-hostile',
+          type: 'node',
+          title: 'app.js',
+          url: 'file:///app.js',
+          webSocketDebuggerUrl: FOREIGN_DEBUGGER_URL,
+        },
+      ]),
+    );
   },
   /** Request metrics whose route and method labels carry terminal escape sequences. */
   '/metrics-escapes': (_req, res) => {

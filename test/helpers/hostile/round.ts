@@ -24,7 +24,8 @@ let series100k: string | undefined;
 export function series100kBody(): string {
   if (series100k) return series100k;
   const lines: string[] = ['# HELP http_requests_total Requests.', '# TYPE http_requests_total counter'];
-  for (let i = 0; i < SERIES_100K_ROUTES; i++) lines.push(`http_requests_total{method="GET",route="/users/${100000 + i}",status="200"} ${i + 1}`);
+  for (let i = 0; i < SERIES_100K_ROUTES; i++)
+    lines.push(`http_requests_total{method="GET",route="/users/${100000 + i}",status="200"} ${i + 1}`);
   lines.push(`# HELP ${EXPLODED_FAMILY} Latency.`, `# TYPE ${EXPLODED_FAMILY} histogram`);
   for (let i = 0; i < SERIES_100K_ROUTES; i++) {
     const labels = `method="GET",route="/users/${100000 + i}"`;
@@ -45,8 +46,15 @@ const metricsSmall: HostileHandler = (_req, res) => {
   for (const route of ['/a', '/b']) lines.push(`http_requests_total{method="GET",route="${route}",status="200"} ${n}`);
   lines.push('# TYPE http_request_duration_seconds histogram');
   for (const route of ['/a', '/b']) {
-    LE.forEach((le, b) => lines.push(`http_request_duration_seconds_bucket{method="GET",route="${route}",le="${le}"} ${b < 4 ? Math.round(n / 2) : n}`));
-    lines.push(`http_request_duration_seconds_sum{method="GET",route="${route}"} ${n * 0.03}`, `http_request_duration_seconds_count{method="GET",route="${route}"} ${n}`);
+    LE.forEach((le, b) =>
+      lines.push(
+        `http_request_duration_seconds_bucket{method="GET",route="${route}",le="${le}"} ${b < 4 ? Math.round(n / 2) : n}`,
+      ),
+    );
+    lines.push(
+      `http_request_duration_seconds_sum{method="GET",route="${route}"} ${n * 0.03}`,
+      `http_request_duration_seconds_count{method="GET",route="${route}"} ${n}`,
+    );
   }
   res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
   res.end(lines.join('\n') + '\n');

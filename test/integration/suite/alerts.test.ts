@@ -4,7 +4,16 @@ import type { AlertEvent } from '../../../src/core/analyzers/alerts/types';
 import { COMMANDS } from '../../../src/extension/constants';
 import type { PerfLensApi } from '../../../src/extension/extension';
 import { domChecksAvailable, observeDom } from './driver';
-import { configure, countOf, demoServiceUrl, perflens, setDemoFaults, startTraffic, startWebhookReceiver, waitFor } from './liveSupport';
+import {
+  configure,
+  countOf,
+  demoServiceUrl,
+  perflens,
+  setDemoFaults,
+  startTraffic,
+  startWebhookReceiver,
+  waitFor,
+} from './liveSupport';
 
 const CENTER = '.notifications-center';
 
@@ -32,7 +41,11 @@ describe('Alerts in the editor', () => {
     api = await perflens();
     url = demoServiceUrl();
     // Short pending and keep-firing times so an episode takes seconds (the defaults are 30 s and 60 s).
-    restore = await configure({ collectionIntervalSeconds: 1, 'alerts.forSeconds': 2, 'alerts.keepFiringForSeconds': 2 });
+    restore = await configure({
+      collectionIntervalSeconds: 1,
+      'alerts.forSeconds': 2,
+      'alerts.keepFiringForSeconds': 2,
+    });
     receiver = await startWebhookReceiver();
     assert.equal(await vscode.commands.executeCommand(COMMANDS.setWebhookUrl, receiver.url), 'set');
     traffic = startTraffic(url);
@@ -66,23 +79,47 @@ describe('Alerts in the editor', () => {
     if (domChecksAvailable()) {
       // The smoke-test driver turns toasts off; every notification is in the notification center.
       await vscode.commands.executeCommand('notifications.showList');
-      const center = await observeDom({ name: 'alert-firing-notification', scope: 'workbench', selector: CENTER, waitForText: 'PerfLens alert on' });
+      const center = await observeDom({
+        name: 'alert-firing-notification',
+        scope: 'workbench',
+        selector: CENTER,
+        waitForText: 'PerfLens alert on',
+      });
       assert.match(center.text, /PerfLens alert on 127\.0\.0\.1:\d+: High error rate: [\d.]+% > 5\.0%/);
       assert.ok(center.text.includes('Open Dashboard') && center.text.includes('Snooze 1 h'), center.text);
-      const bar = await observeDom({ name: 'status-bar-degraded', scope: 'workbench', selector: '.part.statusbar', waitForText: 'degraded' });
+      const bar = await observeDom({
+        name: 'status-bar-degraded',
+        scope: 'workbench',
+        selector: '.part.statusbar',
+        waitForText: 'degraded',
+      });
       assert.ok(bar.text.includes('degraded'), bar.text);
     }
     await new Promise((r) => setTimeout(r, 3000));
     await setDemoFaults(url, { errorRate: 0 });
     await waitFor('the alert to resolve', () => events.find((e) => e.type === 'resolved'));
-    assert.deepEqual(events.map((e) => `${e.ruleId}:${e.type}`), ['errorRate:firing', 'errorRate:resolved']);
+    assert.deepEqual(
+      events.map((e) => `${e.ruleId}:${e.type}`),
+      ['errorRate:firing', 'errorRate:resolved'],
+    );
     await waitFor('two webhook posts', () => (receiver.bodies.length >= 2 ? receiver.bodies : undefined));
     assert.match(receiver.bodies[0]!.text, /^\[FIRING\] CRITICAL High error rate/);
     assert.match(receiver.bodies[1]!.text, /^\[RESOLVED\] High error rate resolved/);
-    assert.deepEqual(api.monitor.alertHistory(url).slice(0, 2).map((e) => e.type), ['resolved', 'firing']);
+    assert.deepEqual(
+      api.monitor
+        .alertHistory(url)
+        .slice(0, 2)
+        .map((e) => e.type),
+      ['resolved', 'firing'],
+    );
     if (!domChecksAvailable()) return;
     await vscode.commands.executeCommand('notifications.showList');
-    const center = await observeDom({ name: 'alert-notifications', scope: 'workbench', selector: CENTER, waitForText: 'PerfLens: resolved on' });
+    const center = await observeDom({
+      name: 'alert-notifications',
+      scope: 'workbench',
+      selector: CENTER,
+      waitForText: 'PerfLens: resolved on',
+    });
     assert.equal(countOf(center.text, 'PerfLens alert on'), 1, center.text);
     assert.equal(countOf(center.text, 'PerfLens: resolved on'), 1, center.text);
   });
@@ -90,13 +127,20 @@ describe('Alerts in the editor', () => {
   it('stays quiet while snoozed or with perflens.alerts.quiet, and still records the episode', async function () {
     this.timeout(120_000);
     await setDemoFaults(url, { errorRate: 0 });
-    await waitFor('no pending or firing alert', () => (api.monitor.target(url)?.alerts.length === 0 ? true : undefined));
+    await waitFor('no pending or firing alert', () =>
+      api.monitor.target(url)?.alerts.length === 0 ? true : undefined,
+    );
     await vscode.commands.executeCommand('notifications.clearAll');
     const until = await vscode.commands.executeCommand<number>(COMMANDS.snoozeAlerts, 60);
     assert.ok(until > Date.now() + 59 * 60_000);
     if (domChecksAvailable()) {
       await vscode.commands.executeCommand('workbench.view.extension.perflens');
-      const view = await observeDom({ name: 'alerts-view-snoozed', scope: 'workbench', selector: '.part.sidebar', waitForText: 'notifications snoozed until' });
+      const view = await observeDom({
+        name: 'alerts-view-snoozed',
+        scope: 'workbench',
+        selector: '.part.sidebar',
+        waitForText: 'notifications snoozed until',
+      });
       assert.ok(view.text.includes('notifications snoozed until'), view.text);
     }
     const before = events.length;
@@ -108,11 +152,21 @@ describe('Alerts in the editor', () => {
     } finally {
       await back();
     }
-    assert.deepEqual(events.slice(before).map((e) => e.type), ['firing', 'resolved', 'firing', 'resolved']);
-    await waitFor('four more webhook posts', () => (receiver.bodies.filter((b) => b.text.includes('High error rate')).length >= 6 ? receiver.bodies : undefined));
+    assert.deepEqual(
+      events.slice(before).map((e) => e.type),
+      ['firing', 'resolved', 'firing', 'resolved'],
+    );
+    await waitFor('four more webhook posts', () =>
+      receiver.bodies.filter((b) => b.text.includes('High error rate')).length >= 6 ? receiver.bodies : undefined,
+    );
     if (!domChecksAvailable()) return;
     await vscode.commands.executeCommand('notifications.showList');
-    const center = await observeDom({ name: 'alert-notifications-quiet', scope: 'workbench', selector: CENTER, timeoutMs: 3000 });
+    const center = await observeDom({
+      name: 'alert-notifications-quiet',
+      scope: 'workbench',
+      selector: CENTER,
+      timeoutMs: 3000,
+    });
     assert.equal(countOf(center.text, 'PerfLens alert on'), 0, center.text);
     assert.equal(countOf(center.text, 'resolved on'), 0, center.text);
   });

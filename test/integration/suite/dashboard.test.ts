@@ -6,7 +6,15 @@ import { targetId } from '../../../src/extension/targets/targetRegistry';
 import { fillHistoryAsync } from '../../unit/extension/helpers/syntheticHistory';
 import type { DomObservation } from './driver';
 import { domChecksAvailable, observeDom } from './driver';
-import { configure, demoServiceUrl, HOSTILE, perflens, startHostileService, startTraffic, waitFor } from './liveSupport';
+import {
+  configure,
+  demoServiceUrl,
+  HOSTILE,
+  perflens,
+  startHostileService,
+  startTraffic,
+  waitFor,
+} from './liveSupport';
 
 const DASHBOARD = '[data-perflens-view="dashboard"]';
 
@@ -16,7 +24,11 @@ function median(xs: number[]): number {
 }
 
 async function dashboardTab(): Promise<vscode.Tab> {
-  return waitFor('the dashboard tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(VIEWS.dashboardPanel)));
+  return waitFor('the dashboard tab', () =>
+    vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(VIEWS.dashboardPanel)),
+  );
 }
 
 describe('Dashboard webview', () => {
@@ -48,7 +60,12 @@ describe('Dashboard webview', () => {
     await vscode.commands.executeCommand(COMMANDS.showDashboard, url, '15m');
     await dashboardTab();
     if (!domChecksAvailable()) this.skip();
-    const seen = await observeDom({ name: 'dashboard-live', scope: 'webview', selector: DASHBOARD, waitForText: 'drawn in' });
+    const seen = await observeDom({
+      name: 'dashboard-live',
+      scope: 'webview',
+      selector: DASHBOARD,
+      waitForText: 'drawn in',
+    });
     assert.ok(seen.found, seen.error);
     const d = seen.details ?? {};
     assert.match(d.csp ?? '', /^default-src 'none'; script-src 'nonce-/);
@@ -58,7 +75,8 @@ describe('Dashboard webview', () => {
     // latency, throughput, errors, cpu, memory, pool, pool wait, cache: all have data and are drawn.
     assert.equal(d.chartsWithData, '8', JSON.stringify(d));
     assert.equal(d.chartsDrawn, '8', JSON.stringify(d));
-    for (const text of ['/api/workspaces', '/api/graph/entities', 'database', 'cache', 'HEALTHY']) assert.ok(seen.text.includes(text), `${text} missing`);
+    for (const text of ['/api/workspaces', '/api/graph/entities', 'database', 'cache', 'HEALTHY'])
+      assert.ok(seen.text.includes(text), `${text} missing`);
   });
 
   it('keeps its range when hidden and shown again', async function () {
@@ -67,7 +85,12 @@ describe('Dashboard webview', () => {
     await vscode.commands.executeCommand('workbench.action.files.newUntitledFile');
     await vscode.commands.executeCommand(COMMANDS.showDashboard);
     if (!domChecksAvailable()) this.skip();
-    const seen = await observeDom({ name: 'dashboard-restored', scope: 'webview', selector: `${DASHBOARD}[data-range="1h"]`, waitForText: 'drawn in' });
+    const seen = await observeDom({
+      name: 'dashboard-restored',
+      scope: 'webview',
+      selector: `${DASHBOARD}[data-range="1h"]`,
+      waitForText: 'drawn in',
+    });
     assert.ok(seen.found, seen.error);
     assert.equal(seen.details?.range, '1h');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -81,7 +104,12 @@ describe('Dashboard webview', () => {
       await cfg.update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
       if (!domChecksAvailable()) this.skip();
       // The page re-reads the theme's chart colours and draws again; the screenshot is looked at.
-      const seen = await observeDom({ name: 'dashboard-dark', scope: 'webview', selector: `${DASHBOARD}[data-theme="dark"]`, waitForText: 'drawn in' });
+      const seen = await observeDom({
+        name: 'dashboard-dark',
+        scope: 'webview',
+        selector: `${DASHBOARD}[data-theme="dark"]`,
+        waitForText: 'drawn in',
+      });
       assert.ok(seen.found, seen.error);
       assert.equal(seen.details?.chartsDrawn, '8');
     } finally {
@@ -93,15 +121,30 @@ describe('Dashboard webview', () => {
     const hostile = await startHostileService();
     try {
       await vscode.commands.executeCommand(COMMANDS.attach, hostile.url);
-      await waitFor('the hostile route in a snapshot', () => api.monitor.target(hostile.url)?.latest?.http?.routes.find((r) => r.route === HOSTILE));
+      await waitFor('the hostile route in a snapshot', () =>
+        api.monitor.target(hostile.url)?.latest?.http?.routes.find((r) => r.route === HOSTILE),
+      );
       await vscode.commands.executeCommand(COMMANDS.showDashboard, hostile.url, '15m');
       if (!domChecksAvailable()) this.skip();
-      const seen: DomObservation = await observeDom({ name: 'dashboard-hostile', scope: 'webview', selector: `${DASHBOARD}[data-level="degraded"]`, waitForText: HOSTILE });
+      const seen: DomObservation = await observeDom({
+        name: 'dashboard-hostile',
+        scope: 'webview',
+        selector: `${DASHBOARD}[data-level="degraded"]`,
+        waitForText: HOSTILE,
+      });
       assert.ok(seen.found, seen.error);
-      assert.ok(seen.text.split(HOSTILE).length - 1 >= 3, `route, check name and check detail as text: ${seen.text.slice(0, 800)}`);
+      assert.ok(
+        seen.text.split(HOSTILE).length - 1 >= 3,
+        `route, check name and check detail as text: ${seen.text.slice(0, 800)}`,
+      );
       assert.equal(seen.details?.pwned, undefined, 'the onerror handler must never run');
       await vscode.commands.executeCommand('workbench.view.extension.perflens');
-      const view = await observeDom({ name: 'services-view-hostile', scope: 'workbench', selector: '.part.sidebar', waitForText: HOSTILE });
+      const view = await observeDom({
+        name: 'services-view-hostile',
+        scope: 'workbench',
+        selector: '.part.sidebar',
+        waitForText: HOSTILE,
+      });
       assert.ok(view.text.includes(HOSTILE), `Services view reads: ${view.text}`);
     } finally {
       await vscode.commands.executeCommand(COMMANDS.detach, targetId({ kind: 'url', baseUrl: hostile.url }));
@@ -116,18 +159,31 @@ describe('Dashboard webview', () => {
     const firstLive = api.monitor.target(url)!.window[0]!.time;
     const started = Date.now();
     const n = await fillHistoryAsync(store, firstLive - 5000, 30, { targetId: url });
-    console.log(`    loaded 30 days of history: ${n} snapshots in ${Date.now() - started} ms (${JSON.stringify(store.counts())})`);
+    console.log(
+      `    loaded 30 days of history: ${n} snapshots in ${Date.now() - started} ms (${JSON.stringify(store.counts())})`,
+    );
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand(COMMANDS.showDashboard, url, '30d');
     await dashboardTab();
     const first = await waitFor('the first render', async () => (await api.dashboardTimings()).firstRenderMs);
-    const timings = await waitFor('five live updates', async () => {
-      const t = await api.dashboardTimings();
-      return t.updates.length >= 5 ? t : undefined;
-    }, 60_000);
-    console.log(`    dashboard, 30 days (${timings.points} points): first render ${first.toFixed(1)} ms, updates median ${median(timings.updates).toFixed(1)} ms / max ${Math.max(...timings.updates).toFixed(1)} ms (${timings.updates.length}), data built on the host in ${timings.lastBuildMs?.toFixed(1)} ms`);
+    const timings = await waitFor(
+      'five live updates',
+      async () => {
+        const t = await api.dashboardTimings();
+        return t.updates.length >= 5 ? t : undefined;
+      },
+      60_000,
+    );
+    console.log(
+      `    dashboard, 30 days (${timings.points} points): first render ${first.toFixed(1)} ms, updates median ${median(timings.updates).toFixed(1)} ms / max ${Math.max(...timings.updates).toFixed(1)} ms (${timings.updates.length}), data built on the host in ${timings.lastBuildMs?.toFixed(1)} ms`,
+    );
     if (!domChecksAvailable()) this.skip();
-    const seen = await observeDom({ name: 'dashboard-30-days', scope: 'webview', selector: `${DASHBOARD}[data-range="30d"]`, waitForText: 'drawn in' });
+    const seen = await observeDom({
+      name: 'dashboard-30-days',
+      scope: 'webview',
+      selector: `${DASHBOARD}[data-range="30d"]`,
+      waitForText: 'drawn in',
+    });
     assert.ok(seen.found, seen.error);
     assert.equal(seen.details?.resolution, '1h');
     // About 720 hourly points for each of the 13 series.

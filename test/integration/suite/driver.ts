@@ -53,10 +53,13 @@ export async function observeDom(request: DomCheckRequest): Promise<DomObservati
   // The launcher answers within its own timeout; allow it time for the screenshot on top.
   const deadline = Date.now() + timeoutMs + 30_000;
   while (Date.now() < deadline) {
-    if (existsSync(file)) return { available: true, ...(JSON.parse(readFileSync(file, 'utf8')) as Omit<DomObservation, 'available'>) };
+    if (existsSync(file))
+      return { available: true, ...(JSON.parse(readFileSync(file, 'utf8')) as Omit<DomObservation, 'available'>) };
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`The launcher did not answer DOM check "${request.name}" within ${Math.round((timeoutMs + 30_000) / 1000)} s`);
+  throw new Error(
+    `The launcher did not answer DOM check "${request.name}" within ${Math.round((timeoutMs + 30_000) / 1000)} s`,
+  );
 }
 
 export function reportResult(stats: { passes: number; failures: number; pending: number }): void {

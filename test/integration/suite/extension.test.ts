@@ -21,7 +21,8 @@ async function waitForTab(match: (t: vscode.Tab) => boolean, timeoutMs = 10_000)
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
     const found = tabs.find(match);
     if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no matching tab among: ${tabs.map((t) => t.label).join(', ') || '(none)'}`);
+    if (Date.now() > deadline)
+      throw new Error(`no matching tab among: ${tabs.map((t) => t.label).join(', ') || '(none)'}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -35,7 +36,9 @@ describe('PerfLens in a real VS Code', () => {
     assert.ok(found, `${EXTENSION_ID} is not loaded`);
     extension = found;
     api = await extension.activate();
-    console.log(`PerfLens activate() took ${api.activationMs.toFixed(1)} ms (VS Code ${vscode.version}, Node ${process.version})`);
+    console.log(
+      `PerfLens activate() took ${api.activationMs.toFixed(1)} ms (VS Code ${vscode.version}, Node ${process.version})`,
+    );
   });
 
   after(async () => {
@@ -49,14 +52,21 @@ describe('PerfLens in a real VS Code', () => {
 
   it('registers every contributed command', async () => {
     const registered = new Set(await vscode.commands.getCommands(true));
-    const contributed = (extension.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands.map((c) => c.command);
+    const contributed = (
+      extension.packageJSON as { contributes: { commands: { command: string }[] } }
+    ).contributes.commands.map((c) => c.command);
     assert.deepEqual([...contributed].sort(), [...ALL_COMMAND_IDS].sort());
     for (const id of contributed) assert.ok(registered.has(id), `${id} is contributed but not registered`);
   });
 
   it('shows "PerfLens: not attached" in the status bar before attaching', async function () {
     if (!domChecksAvailable()) this.skip();
-    const seen = await observeDom({ name: 'status-bar-not-attached', scope: 'workbench', selector: STATUS_BAR, waitForText: 'PerfLens: not attached' });
+    const seen = await observeDom({
+      name: 'status-bar-not-attached',
+      scope: 'workbench',
+      selector: STATUS_BAR,
+      waitForText: 'PerfLens: not attached',
+    });
     assert.ok(seen.found, 'no status bar in the page');
     assert.ok(seen.text.includes('PerfLens: not attached'), `status bar reads: ${seen.text}`);
   });
@@ -77,20 +87,35 @@ describe('PerfLens in a real VS Code', () => {
   it('shows the attached target in the status bar', async function () {
     if (!domChecksAvailable()) this.skip();
     const label = `PerfLens: ${new URL(demoServiceUrl()).host}`;
-    const seen = await observeDom({ name: 'status-bar-attached', scope: 'workbench', selector: STATUS_BAR, waitForText: label });
+    const seen = await observeDom({
+      name: 'status-bar-attached',
+      scope: 'workbench',
+      selector: STATUS_BAR,
+      waitForText: label,
+    });
     assert.ok(seen.text.includes(label), `status bar reads: ${seen.text}`);
   });
 
   it('opens the dashboard webview, which shows the target URL and the reachability of its endpoints', async function () {
     await vscode.commands.executeCommand(COMMANDS.showDashboard);
-    const dashboard = await waitForTab((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(VIEWS.dashboardPanel));
+    const dashboard = await waitForTab(
+      (t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(VIEWS.dashboardPanel),
+    );
     assert.equal(dashboard.label, 'PerfLens Dashboard');
     if (!domChecksAvailable()) this.skip();
     const url = demoServiceUrl();
-    const seen = await observeDom({ name: 'dashboard', scope: 'webview', selector: '[data-perflens-view="dashboard"]', waitForText: url });
+    const seen = await observeDom({
+      name: 'dashboard',
+      scope: 'webview',
+      selector: '[data-perflens-view="dashboard"]',
+      waitForText: url,
+    });
     assert.ok(seen.found, `dashboard page not found in any frame${seen.error ? `: ${seen.error}` : ''}`);
     assert.ok(seen.text.includes(url), `dashboard reads: ${seen.text}`);
-    assert.ok(seen.text.includes(`${url}/metrics`) && seen.text.includes(`${url}/health`), `endpoints missing: ${seen.text}`);
+    assert.ok(
+      seen.text.includes(`${url}/metrics`) && seen.text.includes(`${url}/health`),
+      `endpoints missing: ${seen.text}`,
+    );
     assert.equal(seen.details?.state, 'attached');
     assert.equal(seen.details?.reachableEndpoints, '2');
     assert.match(seen.details?.csp ?? '', /^default-src 'none'; script-src 'nonce-/);
@@ -108,7 +133,12 @@ describe('PerfLens in a real VS Code', () => {
     await vscode.commands.executeCommand(COMMANDS.detach);
     assert.equal(api.currentTarget(), undefined);
     if (!domChecksAvailable()) this.skip();
-    const seen = await observeDom({ name: 'status-bar-detached', scope: 'workbench', selector: STATUS_BAR, waitForText: 'PerfLens: not attached' });
+    const seen = await observeDom({
+      name: 'status-bar-detached',
+      scope: 'workbench',
+      selector: STATUS_BAR,
+      waitForText: 'PerfLens: not attached',
+    });
     assert.ok(seen.text.includes('PerfLens: not attached'), `status bar reads: ${seen.text}`);
   });
 });

@@ -9,7 +9,13 @@ export async function run(): Promise<void> {
   // launcher prints them as a terminal would.
   Mocha.reporters.Base.consoleLog = (...args: unknown[]) => console.log(format(...args));
   // PERFLENS_IT_GREP runs only the tests whose titles match (a quicker loop while working on one area).
-  const mocha = new Mocha({ ui: 'bdd', color: false, reporter: 'spec', timeout: 60_000, ...(process.env.PERFLENS_IT_GREP ? { grep: process.env.PERFLENS_IT_GREP } : {}) });
+  const mocha = new Mocha({
+    ui: 'bdd',
+    color: false,
+    reporter: 'spec',
+    timeout: 60_000,
+    ...(process.env.PERFLENS_IT_GREP ? { grep: process.env.PERFLENS_IT_GREP } : {}),
+  });
   mocha.suite.emit('pre-require', globalThis, 'perflens-integration', mocha);
   // The launcher's untrusted pass (PERFLENS_IT_SUITE=untrusted) opens a workspace that is not trusted.
   if (process.env.PERFLENS_IT_SUITE === 'untrusted') {
@@ -27,7 +33,13 @@ export async function run(): Promise<void> {
     await import('./prometheus.test');
   }
   const stats = await new Promise<{ passes: number; failures: number; pending: number }>((resolve) => {
-    const runner = mocha.run(() => resolve({ passes: runner.stats?.passes ?? 0, failures: runner.stats?.failures ?? 0, pending: runner.stats?.pending ?? 0 }));
+    const runner = mocha.run(() =>
+      resolve({
+        passes: runner.stats?.passes ?? 0,
+        failures: runner.stats?.failures ?? 0,
+        pending: runner.stats?.pending ?? 0,
+      }),
+    );
   });
   reportResult(stats);
   if (stats.failures > 0) throw new Error(`integration tests failed: ${stats.failures}`);

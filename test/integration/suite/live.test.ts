@@ -51,7 +51,12 @@ describe('Live monitoring of the demo service', () => {
 
   it('shows "healthy" with the p95 in the status bar', async function () {
     if (!domChecksAvailable()) this.skip();
-    const seen = await observeDom({ name: 'status-bar-healthy', scope: 'workbench', selector: STATUS_BAR, waitForText: `PerfLens: ${label} healthy · p95` });
+    const seen = await observeDom({
+      name: 'status-bar-healthy',
+      scope: 'workbench',
+      selector: STATUS_BAR,
+      waitForText: `PerfLens: ${label} healthy · p95`,
+    });
     assert.ok(seen.text.includes(`PerfLens: ${label} healthy · p95`), `status bar reads: ${seen.text}`);
     assert.match(seen.text, /healthy · p95 [\d.]+ m?s/);
   });
@@ -60,8 +65,17 @@ describe('Live monitoring of the demo service', () => {
     if (!domChecksAvailable()) this.skip();
     const back = await configure({ 'statusBar.headline': 'requestRate' });
     try {
-      const seen = await observeDom({ name: 'status-bar-headline-rps', scope: 'workbench', selector: STATUS_BAR, waitForText: 'req/s' });
-      assert.match(seen.text, new RegExp(`PerfLens: ${label.replace(/\./g, '\\.')} healthy · [\\d.,]+ req/s`), `status bar reads: ${seen.text}`);
+      const seen = await observeDom({
+        name: 'status-bar-headline-rps',
+        scope: 'workbench',
+        selector: STATUS_BAR,
+        waitForText: 'req/s',
+      });
+      assert.match(
+        seen.text,
+        new RegExp(`PerfLens: ${label.replace(/\./g, '\\.')} healthy · [\\d.,]+ req/s`),
+        `status bar reads: ${seen.text}`,
+      );
     } finally {
       await back();
     }
@@ -70,21 +84,30 @@ describe('Live monitoring of the demo service', () => {
   it('lists the target with its health and key numbers in the PerfLens Services view', async function () {
     await vscode.commands.executeCommand('workbench.view.extension.perflens');
     if (!domChecksAvailable()) this.skip();
-    const seen = await observeDom({ name: 'services-view', scope: 'workbench', selector: SIDEBAR, waitForText: 'requests' });
+    const seen = await observeDom({
+      name: 'services-view',
+      scope: 'workbench',
+      selector: SIDEBAR,
+      waitForText: 'requests',
+    });
     assert.ok(seen.text.includes(label), `sidebar reads: ${seen.text}`);
     assert.match(seen.text, /healthy/);
-    for (const key of ['p95', 'p99', 'requests', 'errors', 'CPU', 'memory']) assert.ok(seen.text.includes(key), `${key} missing: ${seen.text}`);
+    for (const key of ['p95', 'p99', 'requests', 'errors', 'CPU', 'memory'])
+      assert.ok(seen.text.includes(key), `${key} missing: ${seen.text}`);
     assert.ok(/alerts/i.test(seen.text) && /findings/i.test(seen.text), `views: ${seen.text}`);
   });
 
   it('keeps the history in the store in the extension global storage', async () => {
     const store = await waitFor('the history store', () => api.monitor.store);
     await waitFor('three stored request-rate points', () => {
-      const pts = store.query(url, 'http.requestRate', {}, Date.now() - 600_000, Date.now(), { resolution: 'raw' }).points;
+      const pts = store.query(url, 'http.requestRate', {}, Date.now() - 600_000, Date.now(), {
+        resolution: 'raw',
+      }).points;
       return pts.length >= 3 ? pts : undefined;
     });
     const names = new Set(store.series(url).map((s) => s.name));
-    for (const n of ['http.p95Ms', 'http.route.requestRate', 'process.rssBytes', 'pool.active', 'cache.hitRate']) assert.ok(names.has(n), `${n} not stored: ${[...names].join(', ')}`);
+    for (const n of ['http.p95Ms', 'http.route.requestRate', 'process.rssBytes', 'pool.active', 'cache.hitRate'])
+      assert.ok(names.has(n), `${n} not stored: ${[...names].join(', ')}`);
   });
 
   it('answers Diagnose Slow Responses with a ranked Markdown document', async () => {
@@ -92,7 +115,9 @@ describe('Live monitoring of the demo service', () => {
     assert.ok(markdown.startsWith('# PerfLens: why are responses slow?'));
     assert.ok(markdown.includes(`## ${label} (healthy)`), markdown.slice(0, 600));
     assert.match(markdown, /Window: \d+ samples over [\d.]+ (?:ms|s|min|h|days)\. Now: p95 /);
-    const doc = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'perflens-report' && e.document.getText() === markdown);
+    const doc = vscode.window.visibleTextEditors.find(
+      (e) => e.document.uri.scheme === 'perflens-report' && e.document.getText() === markdown,
+    );
     assert.ok(doc, 'the diagnosis is open in an editor');
     assert.equal(doc.document.languageId, 'markdown');
     assert.equal(doc.document.isDirty, false, 'read-only: closing it asks nothing');
@@ -100,7 +125,11 @@ describe('Live monitoring of the demo service', () => {
 
   it('exports a self-contained HTML report with the charts as SVG, and its JSON', async () => {
     const file = join(await fsp.mkdtemp(join(tmpdir(), 'perflens-report-')), 'report');
-    const written = await vscode.commands.executeCommand<{ html: string; json: string }>(COMMANDS.exportReport, { targetId: url, range: '15m', file });
+    const written = await vscode.commands.executeCommand<{ html: string; json: string }>(COMMANDS.exportReport, {
+      targetId: url,
+      range: '15m',
+      file,
+    });
     const html = await fsp.readFile(written.html, 'utf8');
     const json = JSON.parse(await fsp.readFile(written.json, 'utf8')) as DashboardData;
     assert.ok(html.includes('<svg') && html.includes('<polyline'), 'charts as inline SVG');

@@ -26,7 +26,11 @@ export function demoServiceUrl(): string {
 }
 
 /** Polls `read` until it returns a value that is not undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, read: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  read: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await read();
@@ -54,7 +58,12 @@ export function startTraffic(baseUrl: string): { stop(): Promise<void> } {
   const loop = (async () => {
     while (running) {
       const n = i++;
-      const path = n % 10 === 9 ? '/api/graph/centrality?workspace_id=1&iterations=50' : n % 2 === 0 ? `/api/graph/entities?workspace_id=${1 + (n % 4)}&limit=20` : '/api/workspaces';
+      const path =
+        n % 10 === 9
+          ? '/api/graph/centrality?workspace_id=1&iterations=50'
+          : n % 2 === 0
+            ? `/api/graph/entities?workspace_id=${1 + (n % 4)}&limit=20`
+            : '/api/workspaces';
       await httpRequest(`${baseUrl}${path}`, { timeoutMs: 5000 });
       await new Promise((r) => setTimeout(r, 15));
     }
@@ -67,13 +76,23 @@ export function startTraffic(baseUrl: string): { stop(): Promise<void> } {
   };
 }
 
-export async function setDemoFaults(baseUrl: string, faults: { errorRate?: number; latencyMs?: number }): Promise<void> {
-  const r = await httpRequest(`${baseUrl}/admin/faults`, { method: 'POST', body: JSON.stringify(faults), headers: { 'content-type': 'application/json' }, timeoutMs: 5000 });
+export async function setDemoFaults(
+  baseUrl: string,
+  faults: { errorRate?: number; latencyMs?: number },
+): Promise<void> {
+  const r = await httpRequest(`${baseUrl}/admin/faults`, {
+    method: 'POST',
+    body: JSON.stringify(faults),
+    headers: { 'content-type': 'application/json' },
+    timeoutMs: 5000,
+  });
   assert.ok(r.ok && r.value.status === 200, `setting faults failed: ${r.ok ? r.value.status : r.error.message}`);
 }
 
 function listen(server: http.Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
 }
 
 function close(server: http.Server): Promise<void> {
@@ -93,7 +112,10 @@ export async function startHostileService(): Promise<{ url: string; stop(): Prom
         '# TYPE http_requests_total counter',
         `http_requests_total{${label}} ${requests}`,
         '# TYPE http_request_duration_seconds histogram',
-        ...[0.01, 0.05, 0.1, 0.5, 1].map((le, i) => `http_request_duration_seconds_bucket{method="GET",route="${esc(HOSTILE)}",le="${le}"} ${Math.round(requests * (0.5 + i * 0.1))}`),
+        ...[0.01, 0.05, 0.1, 0.5, 1].map(
+          (le, i) =>
+            `http_request_duration_seconds_bucket{method="GET",route="${esc(HOSTILE)}",le="${le}"} ${Math.round(requests * (0.5 + i * 0.1))}`,
+        ),
         `http_request_duration_seconds_bucket{method="GET",route="${esc(HOSTILE)}",le="+Inf"} ${requests}`,
         `http_request_duration_seconds_sum{method="GET",route="${esc(HOSTILE)}"} ${requests * 0.02}`,
         `http_request_duration_seconds_count{method="GET",route="${esc(HOSTILE)}"} ${requests}`,
@@ -101,7 +123,9 @@ export async function startHostileService(): Promise<{ url: string; stop(): Prom
       ].join('\n');
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(body);
     } else if (req.url === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'degraded', checks: { [HOSTILE]: { status: 'degraded', message: HOSTILE } } }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: 'degraded', checks: { [HOSTILE]: { status: 'degraded', message: HOSTILE } } }));
     } else {
       res.writeHead(404).end();
     }
@@ -111,7 +135,11 @@ export async function startHostileService(): Promise<{ url: string; stop(): Prom
 }
 
 /** Records the JSON bodies posted to it (the alert webhook). */
-export async function startWebhookReceiver(): Promise<{ url: string; bodies: { text: string }[]; stop(): Promise<void> }> {
+export async function startWebhookReceiver(): Promise<{
+  url: string;
+  bodies: { text: string }[];
+  stop(): Promise<void>;
+}> {
   const bodies: { text: string }[] = [];
   const server = http.createServer((req, res) => {
     let body = '';

@@ -47,7 +47,10 @@ describe('Profiles at the code', () => {
     const started = Date.now();
     let functions: number | undefined;
     try {
-      functions = await vscode.commands.executeCommand<number | undefined>(COMMANDS.profileService, { target: `pid:${demo.pid}`, durationSeconds: 3 });
+      functions = await vscode.commands.executeCommand<number | undefined>(COMMANDS.profileService, {
+        target: `pid:${demo.pid}`,
+        durationSeconds: 3,
+      });
     } finally {
       await load.stop();
     }
@@ -55,19 +58,36 @@ describe('Profiles at the code', () => {
     // How many distinct functions 3 s of sampling meets depends on how many requests the machine
     // served meanwhile; the service's own call path (handler, computeCentrality, its helpers) is three.
     assert.ok(functions && functions >= 3, `functions loaded: ${functions}`);
-    const lens = await waitFor('the computeCentrality CodeLens', async () => (await lensesOf(hotUri)).find((l) => l.range.start.line === hotLine && l.command?.title.startsWith('🔥')), 20_000);
+    const lens = await waitFor(
+      'the computeCentrality CodeLens',
+      async () =>
+        (await lensesOf(hotUri)).find((l) => l.range.start.line === hotLine && l.command?.title.startsWith('🔥')),
+      20_000,
+    );
     const providerReady = Date.now();
     assert.match(lens.command!.title, /^🔥 \d+\.\d% self · \d+\.\d% total$/);
     const self = Number(/🔥 ([\d.]+)%/.exec(lens.command!.title)![1]);
     assert.ok(self >= 10, `computeCentrality self share ${self}%`);
     assert.equal(editor.document.uri.fsPath, hotUri.fsPath);
     if (!domChecksAvailable()) this.skip();
-    const onScreen = await observeDom({ name: 'editor-codelens', scope: 'workbench', selector: '.monaco-editor .codelens-decoration', waitForText: '🔥' });
+    const onScreen = await observeDom({
+      name: 'editor-codelens',
+      scope: 'workbench',
+      selector: '.monaco-editor .codelens-decoration',
+      waitForText: '🔥',
+    });
     const shown = Date.now();
     assert.ok(onScreen.text.includes('🔥'), `CodeLens on screen: ${onScreen.text}`);
     const t = api.code.profileTimings();
-    console.log(`    Profile Service → CodeLens: provider ready ${providerReady - started} ms, on screen (DOM confirmed, incl. screenshot) ${shown - started} ms; command done at ${recorded - started} ms = recording ${t?.captureMs.toFixed(0)} ms (3000 ms sampling) + loading/source-mapping ${t?.loadMs.toFixed(0)} ms`);
-    const view = await observeDom({ name: 'profile-view', scope: 'webview', selector: `${PROFILE_VIEW}[data-state="profile"]`, waitForText: 'computeCentrality' });
+    console.log(
+      `    Profile Service → CodeLens: provider ready ${providerReady - started} ms, on screen (DOM confirmed, incl. screenshot) ${shown - started} ms; command done at ${recorded - started} ms = recording ${t?.captureMs.toFixed(0)} ms (3000 ms sampling) + loading/source-mapping ${t?.loadMs.toFixed(0)} ms`,
+    );
+    const view = await observeDom({
+      name: 'profile-view',
+      scope: 'webview',
+      selector: `${PROFILE_VIEW}[data-state="profile"]`,
+      waitForText: 'computeCentrality',
+    });
     assert.ok(view.found, view.error);
     assert.equal(view.details?.firstRow, 'computeCentrality', `first row: ${view.details?.firstRow}`);
     assert.match(view.details?.csp ?? '', /^default-src 'none'; script-src 'nonce-/);
@@ -84,14 +104,30 @@ describe('Profiles at the code', () => {
     });
     const inside = lines.filter((l) => l.line > hotLine && l.line < end);
     assert.ok(inside.length >= 2, `heat lines: ${JSON.stringify(lines)}`);
-    assert.ok(inside.some((l) => l.level >= 2), `a medium or hot line inside computeCentrality: ${JSON.stringify(inside)}`);
+    assert.ok(
+      inside.some((l) => l.level >= 2),
+      `a medium or hot line inside computeCentrality: ${JSON.stringify(inside)}`,
+    );
     // The function's first line at the top: its CodeLens and its hot lines in one screenshot.
-    vscode.window.activeTextEditor?.revealRange(new vscode.Range(hotLine, 0, hotLine, 0), vscode.TextEditorRevealType.AtTop);
-    if (domChecksAvailable()) await observeDom({ name: 'editor-annotated', scope: 'workbench', selector: '.monaco-editor .codelens-decoration', waitForText: '🔥' });
+    vscode.window.activeTextEditor?.revealRange(
+      new vscode.Range(hotLine, 0, hotLine, 0),
+      vscode.TextEditorRevealType.AtTop,
+    );
+    if (domChecksAvailable())
+      await observeDom({
+        name: 'editor-annotated',
+        scope: 'workbench',
+        selector: '.monaco-editor .codelens-decoration',
+        waitForText: '🔥',
+      });
     const lens = (await lensesOf(hotUri)).find((l) => l.range.start.line === hotLine)!;
     await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
     if (!domChecksAvailable()) this.skip();
-    const view = await observeDom({ name: 'profile-view-focused', scope: 'webview', selector: `${PROFILE_VIEW}[data-focused="computeCentrality"]` });
+    const view = await observeDom({
+      name: 'profile-view-focused',
+      scope: 'webview',
+      selector: `${PROFILE_VIEW}[data-focused="computeCentrality"]`,
+    });
     assert.ok(view.found, view.error);
     assert.equal(await vscode.commands.executeCommand(COMMANDS.toggleLineHeat), false);
     assert.deepEqual(api.code.lineHeat(hotUri), []);
@@ -100,7 +136,12 @@ describe('Profiles at the code', () => {
   it('lists the hot functions in the Hot Functions view', async function () {
     if (!domChecksAvailable()) this.skip();
     await vscode.commands.executeCommand('perflens.hotFunctions.focus');
-    const view = await observeDom({ name: 'hot-functions-view', scope: 'workbench', selector: '.part.sidebar', waitForText: 'computeCentrality' });
+    const view = await observeDom({
+      name: 'hot-functions-view',
+      scope: 'workbench',
+      selector: '.part.sidebar',
+      waitForText: 'computeCentrality',
+    });
     assert.match(view.text, /computeCentrality\s*\d+\.\d% self/);
   });
 
@@ -109,19 +150,29 @@ describe('Profiles at the code', () => {
     await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file));
     if (!domChecksAvailable()) this.skip();
     await vscode.commands.executeCommand('notifications.showList');
-    const seen = await observeDom({ name: 'profile-offer', scope: 'workbench', selector: '.notifications-center', waitForText: 'looks like a CPU profile' });
+    const seen = await observeDom({
+      name: 'profile-offer',
+      scope: 'workbench',
+      selector: '.notifications-center',
+      waitForText: 'looks like a CPU profile',
+    });
     assert.ok(seen.text.includes('Load Profile'), seen.text.slice(0, 300));
     await vscode.commands.executeCommand('notifications.clearAll');
     await vscode.commands.executeCommand('notifications.hideList');
   });
 
   it('shows function names that contain HTML as text', async function () {
-    const file = craftedProfile({ [HOSTILE]: 30, 'handler': 10 });
+    const file = craftedProfile({ [HOSTILE]: 30, handler: 10 });
     const n = await vscode.commands.executeCommand<number | undefined>(COMMANDS.importProfile, file);
     assert.ok((n ?? 0) >= 2, `functions: ${n}`);
     assert.equal(api.code.profileLabel(), file.split('/').pop());
     if (!domChecksAvailable()) this.skip();
-    const view = await observeDom({ name: 'profile-view-hostile', scope: 'webview', selector: `${PROFILE_VIEW}[data-state="profile"]`, waitForText: HOSTILE });
+    const view = await observeDom({
+      name: 'profile-view-hostile',
+      scope: 'webview',
+      selector: `${PROFILE_VIEW}[data-state="profile"]`,
+      waitForText: HOSTILE,
+    });
     assert.ok(view.found, view.error);
     assert.equal(view.details?.firstRow, HOSTILE);
     assert.equal(view.details?.pwned, undefined, 'the onerror handler must never run');
@@ -133,7 +184,12 @@ describe('Profiles at the code', () => {
     const changes = await vscode.commands.executeCommand<number>(COMMANDS.compareProfiles, before, after);
     assert.equal(changes, 2);
     if (!domChecksAvailable()) this.skip();
-    const view = await observeDom({ name: 'profile-diff', scope: 'webview', selector: `${PROFILE_VIEW}[data-state="diff"]`, waitForText: 'render' });
+    const view = await observeDom({
+      name: 'profile-diff',
+      scope: 'webview',
+      selector: `${PROFILE_VIEW}[data-state="diff"]`,
+      waitForText: 'render',
+    });
     assert.ok(view.found, view.error);
     assert.equal(view.details?.regressed, '1');
     assert.equal(view.details?.improved, '1');
@@ -145,13 +201,19 @@ describe('Profiles at the code', () => {
     const asked: string[] = [];
     const server = http.createServer((req, res) => {
       asked.push(req.url ?? '');
-      res.writeHead(req.url?.startsWith('/debug/pprof/profile') ? 200 : 404, { 'content-type': 'application/octet-stream' });
+      res.writeHead(req.url?.startsWith('/debug/pprof/profile') ? 200 : 404, {
+        'content-type': 'application/octet-stream',
+      });
       res.end(req.url?.startsWith('/debug/pprof/profile') ? body : 'not found');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/debug/pprof/profile`;
-      const n = await vscode.commands.executeCommand<number | undefined>(COMMANDS.profileService, { target: url, durationSeconds: 2, showView: false });
+      const n = await vscode.commands.executeCommand<number | undefined>(COMMANDS.profileService, {
+        target: url,
+        durationSeconds: 2,
+        showView: false,
+      });
       assert.ok((n ?? 0) >= 3, `functions: ${n}`);
       assert.deepEqual(asked, ['/debug/pprof/profile?seconds=2']);
       assert.match(api.code.profileLabel() ?? '', /\(pprof\) · 2 s$/);

@@ -26,7 +26,10 @@ export const demoDatabase = () => path.join(demoDir(), 'data', 'graphrag.db');
 
 /** 0-based line of the first line of `file` containing `text`. */
 export function lineOf(file: string, text: string): number {
-  const i = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text));
+  const i = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(text));
   assert.ok(i >= 0, `${text} not found in ${file}`);
   return i;
 }
@@ -48,7 +51,21 @@ export async function startInspectableDemo(): Promise<InspectableDemo> {
   // --no-opt: once TurboFan optimises the handler (inlining computeCentrality, or replacing its loop
   // on the stack), V8 can book the loop's samples on the caller, so which of the two tops the profile
   // would depend on the JIT and the machine's load. Unoptimised code keeps every frame.
-  const child: ChildProcess = spawn(process.env.PERFLENS_IT_SYSTEM_NODE ?? 'node', ['--inspect=127.0.0.1:0', '--no-opt', server, '--host', '127.0.0.1', '--port', '0', '--exit-on-stdin-close', '--traffic=false'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+  const child: ChildProcess = spawn(
+    process.env.PERFLENS_IT_SYSTEM_NODE ?? 'node',
+    [
+      '--inspect=127.0.0.1:0',
+      '--no-opt',
+      server,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--exit-on-stdin-close',
+      '--traffic=false',
+    ],
+    { stdio: ['pipe', 'pipe', 'pipe'], env },
+  );
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-4000)));
   const port = await new Promise<number>((resolve, reject) => {
@@ -88,7 +105,8 @@ export async function startInspectableDemo(): Promise<InspectableDemo> {
 export function loadHotRoute(baseUrl: string, parallel = 2): { stop(): Promise<void> } {
   let running = true;
   const loops = Array.from({ length: parallel }, async () => {
-    while (running) await httpRequest(`${baseUrl}/api/graph/centrality?workspace_id=1&iterations=300`, { timeoutMs: 10_000 });
+    while (running)
+      await httpRequest(`${baseUrl}/api/graph/centrality?workspace_id=1&iterations=300`, { timeoutMs: 10_000 });
   });
   return {
     async stop() {
@@ -100,18 +118,38 @@ export function loadHotRoute(baseUrl: string, parallel = 2): { stop(): Promise<v
 
 /** A tiny V8 .cpuprofile with the given functions (name → self samples), each a child of (root). */
 export function craftedProfile(functions: Record<string, number>, file = 'file:///crafted/app.js'): string {
-  const nodes: { id: number; callFrame: { functionName: string; scriptId: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }[] = [
-    { id: 1, callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 }, children: [] },
+  const nodes: {
+    id: number;
+    callFrame: { functionName: string; scriptId: string; url: string; lineNumber: number; columnNumber: number };
+    children?: number[];
+  }[] = [
+    {
+      id: 1,
+      callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 },
+      children: [],
+    },
   ];
   const samples: number[] = [];
   Object.entries(functions).forEach(([name, count], i) => {
     const id = i + 2;
-    nodes.push({ id, callFrame: { functionName: name, scriptId: '1', url: file, lineNumber: 10 * i, columnNumber: 0 } });
+    nodes.push({
+      id,
+      callFrame: { functionName: name, scriptId: '1', url: file, lineNumber: 10 * i, columnNumber: 0 },
+    });
     nodes[0]!.children!.push(id);
     for (let k = 0; k < count; k++) samples.push(id);
   });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-profile-'));
   const out = path.join(dir, `crafted-${Object.keys(functions).length}-${samples.length}.cpuprofile`);
-  fs.writeFileSync(out, JSON.stringify({ nodes, startTime: 0, endTime: samples.length * 1000, samples, timeDeltas: samples.map(() => 1000) }));
+  fs.writeFileSync(
+    out,
+    JSON.stringify({
+      nodes,
+      startTime: 0,
+      endTime: samples.length * 1000,
+      samples,
+      timeDeltas: samples.map(() => 1000),
+    }),
+  );
   return out;
 }

@@ -21,7 +21,10 @@ function fleet(): { url: string; job: string; instances: string[] } {
   const url = process.env.PERFLENS_IT_PROMETHEUS_URL;
   const job = process.env.PERFLENS_IT_PROMETHEUS_JOB;
   const instances = (process.env.PERFLENS_IT_PROMETHEUS_INSTANCES ?? '').split(',').filter(Boolean);
-  assert.ok(url && job && instances.length === 2, 'PERFLENS_IT_PROMETHEUS_* are not set: the launcher starts prometheus with two demo instances (see the launcher output for why it could not)');
+  assert.ok(
+    url && job && instances.length === 2,
+    'PERFLENS_IT_PROMETHEUS_* are not set: the launcher starts prometheus with two demo instances (see the launcher output for why it could not)',
+  );
   return { url, job, instances };
 }
 
@@ -35,7 +38,10 @@ async function closedPort(): Promise<number> {
 }
 
 async function attach(arg: unknown): Promise<AttachPrometheusOutcome> {
-  const outcome = await vscode.commands.executeCommand<AttachPrometheusOutcome | undefined>(COMMANDS.attachPrometheus, arg);
+  const outcome = await vscode.commands.executeCommand<AttachPrometheusOutcome | undefined>(
+    COMMANDS.attachPrometheus,
+    arg,
+  );
   assert.ok(outcome, 'the command returned nothing');
   return outcome;
 }
@@ -76,10 +82,18 @@ describe('Prometheus server targets', () => {
     for (const i of state.latest!.instances!) assert.ok(i.up, `${i.instance} is down`);
     assert.ok(state.collecting);
     // Attaching again (e.g. with new credentials) restarts its session, which goes on collecting.
-    const again = await attach({ url: server.url, selector: `job="${server.job}"`, auth: { kind: 'bearer', token: 'integration-token' } });
+    const again = await attach({
+      url: server.url,
+      selector: `job="${server.job}"`,
+      auth: { kind: 'bearer', token: 'integration-token' },
+    });
     assert.ok(again.ok && again.target.input === id, JSON.stringify(again));
     const since = Date.now();
-    await waitFor('a snapshot after attaching again', () => ((api.monitor.target(id)?.latest?.time ?? 0) > since && api.monitor.target(id)?.latest?.instances?.length === 2 ? true : undefined));
+    await waitFor('a snapshot after attaching again', () =>
+      (api.monitor.target(id)?.latest?.time ?? 0) > since && api.monitor.target(id)?.latest?.instances?.length === 2
+        ? true
+        : undefined,
+    );
     assert.equal(api.monitor.targets().filter((t) => t.id === id).length, 1);
   });
 
@@ -89,24 +103,42 @@ describe('Prometheus server targets', () => {
     if (!domChecksAvailable()) this.skip();
     const [first, second] = hosts();
     // Rows are ordered by instance; wait until the table has the second one and a number in it.
-    const seen = await observeDom({ name: 'dashboard-prometheus-instances', scope: 'webview', selector: `${DASHBOARD}[data-source="prometheus"] #instances`, waitForText: second! });
+    const seen = await observeDom({
+      name: 'dashboard-prometheus-instances',
+      scope: 'webview',
+      selector: `${DASHBOARD}[data-source="prometheus"] #instances`,
+      waitForText: second!,
+    });
     assert.ok(seen.found, seen.error);
     for (const host of [first!, second!]) assert.ok(seen.text.includes(host), `${host} missing from: ${seen.text}`);
     assert.equal((seen.text.match(/\bup\b/g) ?? []).length, 2, seen.text);
     await vscode.commands.executeCommand('workbench.view.extension.perflens');
     // '2 of 2 up' is the instances node's; the Findings view below may name the instances sooner.
-    const view = await observeDom({ name: 'services-view-prometheus', scope: 'workbench', selector: '.part.sidebar', waitForText: '2 of 2 up' });
+    const view = await observeDom({
+      name: 'services-view-prometheus',
+      scope: 'workbench',
+      selector: '.part.sidebar',
+      waitForText: '2 of 2 up',
+    });
     assert.ok(view.text.includes('2 of 2 up'), `Services view reads: ${view.text}`);
     const services = view.text.slice(0, view.text.indexOf('Alerts'));
-    for (const host of [first!, second!]) assert.ok(services.includes(host), `${host} missing from the Services view: ${services}`);
+    for (const host of [first!, second!])
+      assert.ok(services.includes(host), `${host} missing from the Services view: ${services}`);
   });
 
   it("lists the server's own alerts beside PerfLens's, as text", async function () {
     // The launcher's rule FleetInstanceUp fires for each instance that is up.
-    await waitFor('the server alerts in a snapshot', () => ((api.monitor.target(id)?.latest?.serverAlerts?.length ?? 0) >= 2 ? true : undefined));
+    await waitFor('the server alerts in a snapshot', () =>
+      (api.monitor.target(id)?.latest?.serverAlerts?.length ?? 0) >= 2 ? true : undefined,
+    );
     await vscode.commands.executeCommand(COMMANDS.showDashboard, id, '15m');
     if (!domChecksAvailable()) this.skip();
-    const seen = await observeDom({ name: 'dashboard-prometheus-server-alerts', scope: 'webview', selector: `${DASHBOARD} #server-alerts`, waitForText: 'FleetInstanceUp' });
+    const seen = await observeDom({
+      name: 'dashboard-prometheus-server-alerts',
+      scope: 'webview',
+      selector: `${DASHBOARD} #server-alerts`,
+      waitForText: 'FleetInstanceUp',
+    });
     assert.ok(seen.found, seen.error);
     for (const host of hosts()) assert.ok(seen.text.includes(`instance=${host}`), `${host} missing: ${seen.text}`);
     assert.equal((seen.text.match(/FleetInstanceUp/g) ?? []).length, 2, seen.text);
@@ -117,14 +149,19 @@ describe('Prometheus server targets', () => {
   it('reads a 24-hour range from the server instead of the local store', async function () {
     await vscode.commands.executeCommand(COMMANDS.showDashboard, id, '24h');
     if (!domChecksAvailable()) this.skip();
-    const seen = await observeDom({ name: 'dashboard-prometheus-24h', scope: 'webview', selector: `${DASHBOARD}[data-range="24h"][data-resolution^="server"]`, waitForText: 'drawn in' });
+    const seen = await observeDom({
+      name: 'dashboard-prometheus-24h',
+      scope: 'webview',
+      selector: `${DASHBOARD}[data-range="24h"][data-resolution^="server"]`,
+      waitForText: 'drawn in',
+    });
     assert.ok(seen.found, seen.error);
     assert.match(seen.details?.resolution ?? '', /^server, 10 min steps$/);
     assert.ok(Number(seen.details?.chartPoints) > 0, JSON.stringify(seen.details));
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('refuses a bad selector with the parser\'s message, in the notification too', async function () {
+  it("refuses a bad selector with the parser's message, in the notification too", async function () {
     await vscode.commands.executeCommand('notifications.clearAll');
     const outcome = await attach({ url: server.url, selector: 'job=demo' });
     assert.equal(outcome.ok, false);
@@ -132,7 +169,12 @@ describe('Prometheus server targets', () => {
     assert.equal(api.currentTarget()?.input, id, 'the bad target is not recorded');
     if (!domChecksAvailable()) this.skip();
     await vscode.commands.executeCommand('notifications.showList');
-    const center = await observeDom({ name: 'prometheus-bad-selector', scope: 'workbench', selector: '.notifications-center', waitForText: 'could not attach to the Prometheus server' });
+    const center = await observeDom({
+      name: 'prometheus-bad-selector',
+      scope: 'workbench',
+      selector: '.notifications-center',
+      waitForText: 'could not attach to the Prometheus server',
+    });
     assert.ok(center.text.includes('could not attach to the Prometheus server'), center.text);
     await vscode.commands.executeCommand('notifications.clearAll');
   });
@@ -141,8 +183,14 @@ describe('Prometheus server targets', () => {
     const empty = await attach({ url: server.url, selector: 'job="no-such-job"' });
     assert.ok(empty.ok && !empty.healthy, JSON.stringify(empty));
     assert.match(empty.summary, /No series on .* match \{job="no-such-job"\}/);
-    const emptyState = await waitFor('the empty target reporting why', () => api.monitor.target(empty.target.input)?.latest);
-    assert.ok(emptyState.errors.some((e) => e.kind === 'empty'), JSON.stringify(emptyState.errors));
+    const emptyState = await waitFor(
+      'the empty target reporting why',
+      () => api.monitor.target(empty.target.input)?.latest,
+    );
+    assert.ok(
+      emptyState.errors.some((e) => e.kind === 'empty'),
+      JSON.stringify(emptyState.errors),
+    );
     const emptyHealth = api.monitor.target(empty.target.input)!.health;
     assert.equal(emptyHealth.level, 'unknown');
     assert.match(emptyHealth.reasons[0] ?? '', /^Prometheus server: No series/);
@@ -151,12 +199,23 @@ describe('Prometheus server targets', () => {
     const down = await attach({ url: `http://127.0.0.1:${await closedPort()}`, selector: `job="${server.job}"` });
     assert.ok(down.ok && !down.healthy, JSON.stringify(down));
     assert.match(down.summary, /keeps trying/);
-    const downState = await waitFor('the unreachable target reporting why', () => api.monitor.target(down.target.input)?.latest);
-    assert.ok(downState.errors.some((e) => e.kind === 'unreachable'), JSON.stringify(downState.errors));
+    const downState = await waitFor(
+      'the unreachable target reporting why',
+      () => api.monitor.target(down.target.input)?.latest,
+    );
+    assert.ok(
+      downState.errors.some((e) => e.kind === 'unreachable'),
+      JSON.stringify(downState.errors),
+    );
     try {
       if (!domChecksAvailable()) this.skip();
       await vscode.commands.executeCommand(COMMANDS.showDashboard, down.target.input, '15m');
-      const seen = await observeDom({ name: 'dashboard-prometheus-unreachable', scope: 'webview', selector: `${DASHBOARD} #reasons`, waitForText: 'Prometheus server: Could not reach' });
+      const seen = await observeDom({
+        name: 'dashboard-prometheus-unreachable',
+        scope: 'webview',
+        selector: `${DASHBOARD} #reasons`,
+        waitForText: 'Prometheus server: Could not reach',
+      });
       assert.ok(seen.text.includes('Prometheus server: Could not reach the Prometheus server'), seen.text);
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');

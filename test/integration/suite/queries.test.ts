@@ -28,23 +28,36 @@ describe('Slow-query diagnostics', () => {
   });
 
   function fullScan(): vscode.Diagnostic | undefined {
-    return vscode.languages.getDiagnostics(appUri).find((d) => d.source === 'PerfLens' && d.code === 'full-scan' && d.range.start.line === entitiesLine);
+    return vscode.languages
+      .getDiagnostics(appUri)
+      .find((d) => d.source === 'PerfLens' && d.code === 'full-scan' && d.range.start.line === entitiesLine);
   }
 
   it('puts a full-scan diagnostic on the seed entities query, with the plan as related information', async function () {
     this.timeout(60_000);
-    const summary = await vscode.commands.executeCommand<AnalyzeSummary>(COMMANDS.analyzeQueries, { roots: [demoDir()], database: demoDatabase() });
+    const summary = await vscode.commands.executeCommand<AnalyzeSummary>(COMMANDS.analyzeQueries, {
+      roots: [demoDir()],
+      database: demoDatabase(),
+    });
     assert.ok(summary && summary.statements >= 3 && summary.findings >= 2, JSON.stringify(summary));
     const d = await waitFor('the full-scan diagnostic', fullScan);
     assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
     assert.match(d.message, /entities/);
-    assert.ok(d.relatedInformation?.some((r) => r.message.includes('SCAN entities')), JSON.stringify(d.relatedInformation?.map((r) => r.message)));
+    assert.ok(
+      d.relatedInformation?.some((r) => r.message.includes('SCAN entities')),
+      JSON.stringify(d.relatedInformation?.map((r) => r.message)),
+    );
   });
 
   it('offers Quick Fixes: the CREATE INDEX statement, the plan, and a what-if run that times the index', async function () {
     this.timeout(60_000);
     const d = fullScan()!;
-    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', appUri, d.range)) ?? [];
+    const actions =
+      (await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        appUri,
+        d.range,
+      )) ?? [];
     const copy = actions.find((a) => a.command?.command === COMMANDS.copyCreateIndex);
     assert.ok(copy, `actions: ${actions.map((a) => a.title).join(' | ')}`);
     const statement = String(copy.command!.arguments?.[0]);
@@ -54,17 +67,29 @@ describe('Slow-query diagnostics', () => {
     const planText = await vscode.commands.executeCommand<string>(plan.command!.command, ...plan.command!.arguments!);
     assert.match(planText, /SCAN entities/);
     const whatIf = actions.find((a) => a.command?.command === COMMANDS.runWhatIf)!;
-    const whatIfText = await vscode.commands.executeCommand<string>(whatIf.command!.command, ...whatIf.command!.arguments!);
+    const whatIfText = await vscode.commands.executeCommand<string>(
+      whatIf.command!.command,
+      ...whatIf.command!.arguments!,
+    );
     assert.match(whatIfText, /What-if with `CREATE INDEX/);
     assert.match(whatIfText, /SEARCH entities USING (COVERING )?INDEX/);
-    const updated = await waitFor('the diagnostic with what-if timings', () => vscode.languages.getDiagnostics(appUri).find((x) => x.code === 'full-scan' && x.range.start.line === entitiesLine && x.message.includes('What-if')));
+    const updated = await waitFor('the diagnostic with what-if timings', () =>
+      vscode.languages
+        .getDiagnostics(appUri)
+        .find((x) => x.code === 'full-scan' && x.range.start.line === entitiesLine && x.message.includes('What-if')),
+    );
     assert.match(updated.message, /What-if: [\d.]+ m?s → [\d.]+ m?s \([\d.]+× faster\) with the index/);
   });
 
   it('lists the findings in the Slow Queries view', async function () {
     if (!domChecksAvailable()) this.skip();
     await vscode.commands.executeCommand('perflens.slowQueries.focus');
-    const view = await observeDom({ name: 'slow-queries-view', scope: 'workbench', selector: '.part.sidebar', waitForText: 'full-scan' });
+    const view = await observeDom({
+      name: 'slow-queries-view',
+      scope: 'workbench',
+      selector: '.part.sidebar',
+      waitForText: 'full-scan',
+    });
     // Paths relative to the workspace folder, as the Explorer shows them: never the absolute path.
     assert.ok(view.text.includes('src/app.ts'), view.text.slice(0, 400));
     const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
@@ -86,7 +111,11 @@ describe('Slow-query diagnostics', () => {
       const conn = new DatabaseSync(db);
       conn.exec('CREATE INDEX idx_entities_type ON entities(type)');
       conn.close();
-      await waitFor('the statement explained again after the index was added', () => (scan() ? undefined : true), 30_000);
+      await waitFor(
+        'the statement explained again after the index was added',
+        () => (scan() ? undefined : true),
+        30_000,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -102,19 +131,29 @@ describe('Slow-query diagnostics', () => {
     const src = path.join(dir, 'repo.ts');
     fs.writeFileSync(src, "export const BY_TYPE = 'SELECT id, name FROM entities WHERE type = ?';\n");
     const uri = vscode.Uri.file(src);
-    const scanAt = (line: number) => vscode.languages.getDiagnostics(uri).find((d) => d.code === 'full-scan' && d.range.start.line === line);
+    const scanAt = (line: number) =>
+      vscode.languages.getDiagnostics(uri).find((d) => d.code === 'full-scan' && d.range.start.line === line);
     try {
       await vscode.commands.executeCommand(COMMANDS.analyzeQueries, { roots: [dir], database: db });
       await waitFor('a full scan on the first statement', () => scanAt(0));
       const editor = await vscode.window.showTextDocument(uri);
-      await editor.edit((b) => b.insert(new vscode.Position(1, 0), "export const BY_WORKSPACE = 'SELECT id FROM entities WHERE workspace_id = ?';\n"));
+      await editor.edit((b) =>
+        b.insert(
+          new vscode.Position(1, 0),
+          "export const BY_WORKSPACE = 'SELECT id FROM entities WHERE workspace_id = ?';\n",
+        ),
+      );
       assert.ok(await editor.document.save());
       await waitFor('a full scan on the statement added and saved', () => scanAt(1));
       const { DatabaseSync } = createRequire(__filename)('node:sqlite') as SqliteModule;
       const conn = new DatabaseSync(db);
       conn.exec('CREATE INDEX idx_entities_type ON entities(type)');
       conn.close();
-      await waitFor('the first statement explained again after the index was added', () => (scanAt(0) ? undefined : true), 30_000);
+      await waitFor(
+        'the first statement explained again after the index was added',
+        () => (scanAt(0) ? undefined : true),
+        30_000,
+      );
       assert.ok(scanAt(1), 'the other statement still scans');
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');

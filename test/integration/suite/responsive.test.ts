@@ -17,7 +17,8 @@ import { configure, waitFor } from './liveSupport';
 type SqliteModule = { DatabaseSync: new (file: string) => { exec(sql: string): void; close(): void } };
 
 // Counts to 10^10 and joins every number against t: hours of work however fast the machine is.
-const RUNAWAY = 'WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 10000000000) SELECT count(*) FROM c JOIN t ON t.a = c.n';
+const RUNAWAY =
+  'WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 10000000000) SELECT count(*) FROM c JOIN t ON t.a = c.n';
 const CREATE_INDEX = 'CREATE INDEX idx_t_a ON t(a)';
 
 describe('The editor stays responsive during long or hostile work', function () {
@@ -37,7 +38,9 @@ describe('The editor stays responsive during long or hostile work', function () 
     const { DatabaseSync } = createRequire(__filename)('node:sqlite') as SqliteModule;
     const conn = new DatabaseSync(db);
     conn.exec('CREATE TABLE t(id INTEGER PRIMARY KEY, a INTEGER, b TEXT)');
-    conn.exec("WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < 19999) INSERT INTO t(a, b) SELECT i % 500, 'x' || i FROM s");
+    conn.exec(
+      "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < 19999) INSERT INTO t(a, b) SELECT i % 500, 'x' || i FROM s",
+    );
     conn.close();
     const source = path.join(dir, 'repo.py');
     fs.writeFileSync(source, `COUNT_SQL = "${RUNAWAY}"\n`);
@@ -46,14 +49,18 @@ describe('The editor stays responsive during long or hostile work', function () 
     const restore = await configure({ 'queries.statementTimeoutSeconds': 20 });
     try {
       await vscode.commands.executeCommand(COMMANDS.analyzeQueries, { roots: [dir], database: db });
-      const d = await waitFor('the automatic-index diagnostic', () => vscode.languages.getDiagnostics(uri).find((x) => x.code === 'automatic-index'));
+      const d = await waitFor('the automatic-index diagnostic', () =>
+        vscode.languages.getDiagnostics(uri).find((x) => x.code === 'automatic-index'),
+      );
       const ref: StatementRef = { file: source, line: d.range.start.line, character: d.range.start.character };
 
       const order: string[] = [];
-      const whatIf = Promise.resolve(vscode.commands.executeCommand<string | undefined>(COMMANDS.runWhatIf, ref)).then((text) => {
-        order.push('what-if');
-        return text;
-      });
+      const whatIf = Promise.resolve(vscode.commands.executeCommand<string | undefined>(COMMANDS.runWhatIf, ref)).then(
+        (text) => {
+          order.push('what-if');
+          return text;
+        },
+      );
       // Issued while the what-if runs: it needs the extension host's thread, which must be free.
       const copied = await vscode.commands.executeCommand<string | undefined>(COMMANDS.copyCreateIndex, CREATE_INDEX);
       order.push('command');
@@ -77,7 +84,10 @@ describe('The editor stays responsive during long or hostile work', function () 
     assert.equal(copied, CREATE_INDEX);
     assert.equal(await imported, undefined, 'the bomb is refused');
     // The host survived: a real profile loads right after.
-    const n = await vscode.commands.executeCommand<number | undefined>(COMMANDS.importProfile, craftedProfile({ parse: 30, render: 10 }));
+    const n = await vscode.commands.executeCommand<number | undefined>(
+      COMMANDS.importProfile,
+      craftedProfile({ parse: 30, render: 10 }),
+    );
     assert.ok((n ?? 0) >= 2, `functions: ${n}`);
   });
 });

@@ -24,7 +24,11 @@ describe('PerfLens in an untrusted workspace', () => {
     assert.equal(vscode.workspace.isTrusted, false);
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder);
-    const raw = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, '.vscode', 'settings.json'))).toString()) as Record<string, string>;
+    const raw = JSON.parse(
+      Buffer.from(
+        await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, '.vscode', 'settings.json')),
+      ).toString(),
+    ) as Record<string, string>;
     assert.equal(raw['perflens.autoAttach'], demoServiceUrl(), 'the workspace names the demo service');
     // Both layers hold: VS Code drops restricted workspace values (package.json restrictedConfigurations),
     // and PerfLens reads target settings from the user only (config.ts, unit-tested).
@@ -39,7 +43,12 @@ describe('PerfLens in an untrusted workspace', () => {
     assert.equal(api.currentTarget(), undefined);
     assert.deepEqual(api.monitor.targets(), []);
     if (!domChecksAvailable()) this.skip();
-    const seen = await observeDom({ name: 'untrusted-status-bar', scope: 'workbench', selector: '.part.statusbar', waitForText: 'PerfLens: not attached' });
+    const seen = await observeDom({
+      name: 'untrusted-status-bar',
+      scope: 'workbench',
+      selector: '.part.statusbar',
+      waitForText: 'PerfLens: not attached',
+    });
     assert.ok(seen.text.includes('PerfLens: not attached'), seen.text);
   });
 
@@ -52,11 +61,17 @@ describe('PerfLens in an untrusted workspace', () => {
       const t = api.monitor.target(url);
       return t?.latest?.pools ? t : undefined;
     });
-    assert.deepEqual(state.latest!.errors.filter((e) => e.source === 'scrape'), []);
+    assert.deepEqual(
+      state.latest!.errors.filter((e) => e.source === 'scrape'),
+      [],
+    );
   });
 
   it('says why profiling and database reading are off', () => {
-    assert.match(untrustedMessage('profiling'), /does not profile processes in an untrusted workspace.*Trust the workspace/);
+    assert.match(
+      untrustedMessage('profiling'),
+      /does not profile processes in an untrusted workspace.*Trust the workspace/,
+    );
     assert.match(untrustedMessage('database reading'), /does not read database files in an untrusted workspace/);
   });
 });

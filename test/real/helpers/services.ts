@@ -23,7 +23,9 @@ const SETUP = `Run \`node ${SETUP_SCRIPT}\` (as root; it installs the Debian pac
 export function requireBinary(bin: string, debianPackage: string, setupScript = SETUP_SCRIPT): string {
   const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
   if (r.error || r.status !== 0) {
-    throw new Error(`${bin} is not installed, so the real-services tests cannot run. Run \`node ${setupScript}\` (as root; it installs Debian's ${debianPackage} package), or \`apt-get install ${debianPackage}\`.`);
+    throw new Error(
+      `${bin} is not installed, so the real-services tests cannot run. Run \`node ${setupScript}\` (as root; it installs Debian's ${debianPackage} package), or \`apt-get install ${debianPackage}\`.`,
+    );
   }
   return bin;
 }
@@ -33,7 +35,9 @@ export function requirePythonClient(): string {
   const python = '/usr/bin/python3';
   const r = spawnSync(python, ['-c', 'import prometheus_client'], { encoding: 'utf8' });
   if (r.error || r.status !== 0) {
-    throw new Error(`${python} cannot import prometheus_client, so the Python service cannot run. ${SETUP}, or \`apt-get install python3 python3-prometheus-client\`.`);
+    throw new Error(
+      `${python} cannot import prometheus_client, so the Python service cannot run. ${SETUP}, or \`apt-get install python3 python3-prometheus-client\`.`,
+    );
   }
   return python;
 }
@@ -60,7 +64,13 @@ export function listening(port: number): Promise<boolean> {
  * Spawns `bin args` and waits until every port in `ports` accepts connections (or the process
  * exits, which fails with its stderr). Generous deadline: a loaded machine starts slowly.
  */
-export async function startService(name: string, bin: string, args: string[], ports: number[], env: NodeJS.ProcessEnv = process.env): Promise<ServiceProcess> {
+export async function startService(
+  name: string,
+  bin: string,
+  args: string[],
+  ports: number[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ServiceProcess> {
   const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => {
@@ -69,7 +79,10 @@ export async function startService(name: string, bin: string, args: string[], po
   const stop = (): Promise<void> => stopChild(child);
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} (${bin} ${args.join(' ')}) exited with ${child.exitCode ?? child.signalCode} before listening: ${stderr.trim()}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(
+        `${name} (${bin} ${args.join(' ')}) exited with ${child.exitCode ?? child.signalCode} before listening: ${stderr.trim()}`,
+      );
     const up = await Promise.all(ports.map(listening));
     if (up.every(Boolean)) break;
     if (Date.now() > deadline) {

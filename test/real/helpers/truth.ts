@@ -13,7 +13,13 @@ import type { Snapshot } from '../../../src/core/session/types';
  * requests fall between two scrapes. Machine stats are left out: they are not under test here.
  */
 export function attach(baseUrl: string, opts: { metricsPath?: string; healthPath?: string } = {}): AttachSession {
-  const created = createAttachSession({ target: baseUrl, intervalMs: 60_000, collectSystem: false, scrapeTimeoutMs: 30_000, ...opts });
+  const created = createAttachSession({
+    target: baseUrl,
+    intervalMs: 60_000,
+    collectSystem: false,
+    scrapeTimeoutMs: 30_000,
+    ...opts,
+  });
   assert.ok(created.ok, created.ok ? '' : created.error.message);
   return created.value;
 }
@@ -25,7 +31,10 @@ export function increase(rate: number | undefined, s: Snapshot): number {
 }
 
 export function assertCount(actual: number, expected: number, what: string): void {
-  assert.ok(Math.abs(actual - expected) < 1e-6 * Math.max(1, expected), `${what}: PerfLens ${actual}, the service's truth ${expected}`);
+  assert.ok(
+    Math.abs(actual - expected) < 1e-6 * Math.max(1, expected),
+    `${what}: PerfLens ${actual}, the service's truth ${expected}`,
+  );
 }
 
 /**
@@ -37,7 +46,14 @@ export function assertCount(actual: number, expected: number, what: string): voi
  * edge of the bucket of the lower bound and the upper edge of the bucket of the upper bound.
  * `boundsSeconds` are the histogram's finite bucket upper bounds, ascending.
  */
-export function assertQuantileBracketed(actualMs: number | undefined, q: number, lower: number[], upper: number[], boundsSeconds: number[], what: string): void {
+export function assertQuantileBracketed(
+  actualMs: number | undefined,
+  q: number,
+  lower: number[],
+  upper: number[],
+  boundsSeconds: number[],
+  what: string,
+): void {
   assert.equal(lower.length, upper.length);
   assert.ok(actualMs !== undefined, `${what}: no p${q * 100} from PerfLens`);
   const rank = Math.ceil(q * lower.length);
@@ -50,7 +66,10 @@ export function assertQuantileBracketed(actualMs: number | undefined, q: number,
   const minMs = loIndex < 0 ? boundsSeconds.at(-1)! * 1000 : loIndex === 0 ? 0 : boundsSeconds[loIndex - 1]! * 1000;
   const maxMs = hiIndex < 0 ? boundsSeconds.at(-1)! * 1000 : boundsSeconds[hiIndex]! * 1000;
   const eps = 1e-6;
-  assert.ok(actualMs >= minMs - eps && actualMs <= maxMs + eps, `${what}: PerfLens p${q * 100} = ${actualMs.toFixed(3)} ms, outside [${minMs}, ${maxMs}] ms, the bucket range of the request of rank ${rank} of ${lower.length} (${lo.toFixed(4)}–${hi.toFixed(4)} s)`);
+  assert.ok(
+    actualMs >= minMs - eps && actualMs <= maxMs + eps,
+    `${what}: PerfLens p${q * 100} = ${actualMs.toFixed(3)} ms, outside [${minMs}, ${maxMs}] ms, the bucket range of the request of rank ${rank} of ${lower.length} (${lo.toFixed(4)}–${hi.toFixed(4)} s)`,
+  );
 }
 
 /** The finite bucket bounds (seconds) of the histogram PerfLens shipped for the interval. */

@@ -19,15 +19,24 @@ const emptyReport = (): PrometheusReport => ({
 
 describe('CLI alerting: one setup for analyze, check and their Prometheus forms', () => {
   it('a replay over a Prometheus server refuses a webhook URL that is not http(s), as the live window does, without echoing it', async () => {
-    await assert.rejects(replayAlerts(emptyReport(), args([]), { env: { PERFLENS_WEBHOOK_URL: 'hooks.example/T0/secret' } }), (e: Error) => {
-      assert.match(e.message, /PERFLENS_WEBHOOK_URL is set but is not an http\(s\) URL/);
-      assert.ok(!e.message.includes('secret'));
-      return true;
-    });
+    await assert.rejects(
+      replayAlerts(emptyReport(), args([]), { env: { PERFLENS_WEBHOOK_URL: 'hooks.example/T0/secret' } }),
+      (e: Error) => {
+        assert.match(e.message, /PERFLENS_WEBHOOK_URL is set but is not an http\(s\) URL/);
+        assert.ok(!e.message.includes('secret'));
+        return true;
+      },
+    );
   });
 
   it('times every rule by the engine defaults unless --alert-for / --alert-keep-firing say otherwise', () => {
-    assert.deepEqual(cliAlertSettings(args([])), { maxMemoryMb: DEFAULT_ALERT_THRESHOLDS.maxMemoryMb, timing: DEFAULT_ALERT_TIMING });
-    assert.deepEqual(cliAlertSettings(args(['--alert-for', '5s', '--alert-keep-firing', '0s', '--max-memory', '512MB'])), { maxMemoryMb: 512, timing: { forMs: 5000, keepFiringForMs: 0 } });
+    assert.deepEqual(cliAlertSettings(args([])), {
+      maxMemoryMb: DEFAULT_ALERT_THRESHOLDS.maxMemoryMb,
+      timing: DEFAULT_ALERT_TIMING,
+    });
+    assert.deepEqual(
+      cliAlertSettings(args(['--alert-for', '5s', '--alert-keep-firing', '0s', '--max-memory', '512MB'])),
+      { maxMemoryMb: 512, timing: { forMs: 5000, keepFiringForMs: 0 } },
+    );
   });
 });

@@ -26,7 +26,12 @@ describe('cli: perflens analyze (real demo service)', function () {
     } finally {
       await load.stop();
     }
-    const out = JSON.parse(io.stdout) as { target: string; snapshots: number; findings: Finding[]; window: { from: number; to: number } };
+    const out = JSON.parse(io.stdout) as {
+      target: string;
+      snapshots: number;
+      findings: Finding[];
+      window: { from: number; to: number };
+    };
     assert.equal(out.target, demo.url);
     assert.ok(out.snapshots >= 3, `only ${out.snapshots} snapshots`);
     const sat = out.findings.find((f) => f.id.startsWith('pool.saturated'));
@@ -44,7 +49,10 @@ describe('cli: perflens analyze (real demo service)', function () {
   it('prints findings as text and exits 0 on a quiet healthy service', async () => {
     demo = await startDemoService({ poolSize: 4 });
     const io = capture();
-    const code = await runCli(['analyze', demo.url, '--duration', '2s', '--interval', '500ms', '--timeout', '10s', '--status-path', '/status'], io);
+    const code = await runCli(
+      ['analyze', demo.url, '--duration', '2s', '--interval', '500ms', '--timeout', '10s', '--status-path', '/status'],
+      io,
+    );
     assert.match(io.stdout, /^Analyzed http:\/\/127\.0\.0\.1:\d+ for 2 s \(\d+ snapshots every 500 ms\)/);
     // An idle 4-connection pool is reported as oversized (info), which does not fail the run.
     assert.equal(code, 0, io.stdout + io.stderr);
@@ -53,7 +61,10 @@ describe('cli: perflens analyze (real demo service)', function () {
   it('does not call a service whose metrics could not be read "within thresholds"', async () => {
     demo = await startDemoService({ poolSize: 2 });
     const io = capture();
-    const code = await runCli(['analyze', demo.url, '--duration', '1s', '--interval', '500ms', '--metrics-path', '/nope'], io);
+    const code = await runCli(
+      ['analyze', demo.url, '--duration', '1s', '--interval', '500ms', '--metrics-path', '/nope'],
+      io,
+    );
     assert.equal(code, 0, io.stdout + io.stderr);
     assert.match(io.stdout, /no metrics could be read from the service/);
     assert.doesNotMatch(io.stdout, /within their thresholds/);
@@ -62,7 +73,14 @@ describe('cli: perflens analyze (real demo service)', function () {
 
   it('Ctrl-C ends the window early and still reports (real CLI process)', async () => {
     demo = await startDemoService({ poolSize: 2 });
-    const { code, stdout, stderr } = await runCliAndInterrupt(['analyze', '--url', demo.url, '--duration', '10m', '--json']);
+    const { code, stdout, stderr } = await runCliAndInterrupt([
+      'analyze',
+      '--url',
+      demo.url,
+      '--duration',
+      '10m',
+      '--json',
+    ]);
     assert.ok(code === 0 || code === 1, `exit ${code}: ${stderr}`);
     assert.match(stderr, /interrupted; reporting on what was collected so far/);
     const out = JSON.parse(stdout) as { snapshots: number; window: { from: number; to: number } };
@@ -75,12 +93,21 @@ describe('cli: perflens analyze (real demo service)', function () {
       [['analyze'], /analyze needs --url/],
       [['analyze', '--url', 'http://example.com:80'], /not on this machine/],
       [['analyze', '--url', 'http://127.0.0.1:9', '--duration', '500ms'], /--duration must be at least 1s/],
-      [['analyze', '--url', 'http://127.0.0.1:9', '--duration', '2s', '--interval', '1500ms'], /--interval must be at least 100ms and at most half/],
+      [
+        ['analyze', '--url', 'http://127.0.0.1:9', '--duration', '2s', '--interval', '1500ms'],
+        /--interval must be at least 100ms and at most half/,
+      ],
       [['analyze', '--url', 'http://127.0.0.1:9', '--max-memory', 'lots'], /--max-memory "lots" is not a size/],
       // The same target flags as report and watch: a URL given as a path is refused before watching.
-      [['analyze', '--url', 'http://127.0.0.1:9', '--metrics-path', 'http://127.0.0.1:9/metrics'], /--metrics-path is a path such as \/metrics/],
+      [
+        ['analyze', '--url', 'http://127.0.0.1:9', '--metrics-path', 'http://127.0.0.1:9/metrics'],
+        /--metrics-path is a path such as \/metrics/,
+      ],
       [['analyze', '--url', 'http://127.0.0.1:9', '--timeout', 'soon'], /"soon" is not a duration/],
-      [['analyze', '--url', 'http://127.0.0.1:9', '--duration', '1s', '--interval', '250ms'], /Nothing could be collected from http:\/\/127\.0\.0\.1:9/],
+      [
+        ['analyze', '--url', 'http://127.0.0.1:9', '--duration', '1s', '--interval', '250ms'],
+        /Nothing could be collected from http:\/\/127\.0\.0\.1:9/,
+      ],
     ];
     for (const [argv, message] of cases) {
       const io = capture();
@@ -96,24 +123,49 @@ describe('cli: perflens analyze (real demo service)', function () {
 
 describe('cli: perflens analyze finding lines', () => {
   const finding = (title: string, route?: string): Finding => ({
-    id: 'x', analyzer: 'bottleneck', severity: 'critical', title, ...(route ? { route } : {}),
-    evidence: { window: { from: 0, to: 1 }, numbers: {}, text: 'because' }, recommendation: 'do this',
+    id: 'x',
+    analyzer: 'bottleneck',
+    severity: 'critical',
+    title,
+    ...(route ? { route } : {}),
+    evidence: { window: { from: 0, to: 1 }, numbers: {}, text: 'because' },
+    recommendation: 'do this',
   });
 
   it('names the route once: not again when the title already has it', () => {
-    assert.deepEqual(findingLines(finding('GET /health is slow: p95 2.42 s', 'GET /health')), ['CRITICAL  GET /health is slow: p95 2.42 s', '          because', '          → do this']);
-    assert.equal(findingLines(finding('Requests queue for connections', 'GET /api'))[0], 'CRITICAL  Requests queue for connections [GET /api]');
+    assert.deepEqual(findingLines(finding('GET /health is slow: p95 2.42 s', 'GET /health')), [
+      'CRITICAL  GET /health is slow: p95 2.42 s',
+      '          because',
+      '          → do this',
+    ]);
+    assert.equal(
+      findingLines(finding('Requests queue for connections', 'GET /api'))[0],
+      'CRITICAL  Requests queue for connections [GET /api]',
+    );
   });
 });
 
 describe('cli: perflens analyze/check heading', () => {
   const run = (interrupted: boolean): LiveRun => ({
-    target: 'http://127.0.0.1:3000', durationMs: 600_000, intervalMs: 5000, interrupted, alertEvents: [], firing: [], deliveryErrors: [], maxMemoryMb: 1024,
+    target: 'http://127.0.0.1:3000',
+    durationMs: 600_000,
+    intervalMs: 5000,
+    interrupted,
+    alertEvents: [],
+    firing: [],
+    deliveryErrors: [],
+    maxMemoryMb: 1024,
     snapshots: [0, 5000, 10_000].map((t): Snapshot => ({ targetId: 'x', time: 1_000_000 + t, errors: [] })),
   });
 
   it('gives the asked duration, or after Ctrl-C the time actually watched', () => {
-    assert.equal(liveRunHeading('Analyzed', run(false)), 'Analyzed http://127.0.0.1:3000 for 600 s (3 snapshots every 5.00 s)');
-    assert.equal(liveRunHeading('Checked', run(true)), 'Checked http://127.0.0.1:3000 for 10 s, stopped early (--duration 600 s; 3 snapshots every 5.00 s)');
+    assert.equal(
+      liveRunHeading('Analyzed', run(false)),
+      'Analyzed http://127.0.0.1:3000 for 600 s (3 snapshots every 5.00 s)',
+    );
+    assert.equal(
+      liveRunHeading('Checked', run(true)),
+      'Checked http://127.0.0.1:3000 for 10 s, stopped early (--duration 600 s; 3 snapshots every 5.00 s)',
+    );
   });
 });

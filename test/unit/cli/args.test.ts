@@ -18,7 +18,10 @@ describe('cli args', () => {
   it('durationFlag: absent is undefined, zero only where allowed', () => {
     assert.equal(durationFlag(parseArgs([], spec), 'duration'), undefined);
     assert.equal(durationFlag(parseArgs(['--duration', '2m'], spec), 'duration'), 120_000);
-    assert.throws(() => durationFlag(parseArgs(['--duration=0s'], spec), 'duration'), /--duration must be longer than 0/);
+    assert.throws(
+      () => durationFlag(parseArgs(['--duration=0s'], spec), 'duration'),
+      /--duration must be longer than 0/,
+    );
     assert.equal(durationFlag(parseArgs(['--alert-for', '0s'], spec), 'alert-for', { allowZero: true }), 0);
   });
 
@@ -31,13 +34,21 @@ describe('cli args', () => {
   });
 
   it('refuses an option given twice instead of keeping the last and ignoring the others', () => {
-    assert.throws(() => parseArgs(['--duration', '5s', '--duration=10s'], spec), (e: unknown) => e instanceof UserError && /--duration is given twice \("5s" and "10s"\); give it once/.test(e.message));
+    assert.throws(
+      () => parseArgs(['--duration', '5s', '--duration=10s'], spec),
+      (e: unknown) =>
+        e instanceof UserError && /--duration is given twice \("5s" and "10s"\); give it once/.test(e.message),
+    );
     assert.equal(parseArgs(['--duration', '5s', '--alert-for', '5s'], spec).flags.get('duration'), '5s');
   });
 
   it('refuseFlags names every flag that has no effect in the combination, and says to remove them', () => {
     const p = parseArgs(['--duration', '5s', '--alert-for', '1s'], spec);
     assert.doesNotThrow(() => refuseFlags(p, ['max-memory'], 'here'));
-    assert.throws(() => refuseFlags(p, ['duration', 'alert-for', 'max-memory'], 'with --x'), (e: unknown) => e instanceof UserError && e.message === '--duration and --alert-for have no effect with --x; remove them.');
+    assert.throws(
+      () => refuseFlags(p, ['duration', 'alert-for', 'max-memory'], 'with --x'),
+      (e: unknown) =>
+        e instanceof UserError && e.message === '--duration and --alert-for have no effect with --x; remove them.',
+    );
   });
 });

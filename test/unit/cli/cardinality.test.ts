@@ -16,7 +16,27 @@ describe('cli: --max-series and --max-routes against 100,000 series', function (
 
   it('report warns which family exploded and reports the busiest routes plus "(other routes)"', async () => {
     const io = capture();
-    const code = await runCli(['report', '--url', hostile.url, '--metrics-path', '/series-100k', '--health-path', '/health-deep', '--max-series', '1000', '--max-routes', '5', '--duration', '3s', '--interval', '1s', '--json'], io);
+    const code = await runCli(
+      [
+        'report',
+        '--url',
+        hostile.url,
+        '--metrics-path',
+        '/series-100k',
+        '--health-path',
+        '/health-deep',
+        '--max-series',
+        '1000',
+        '--max-routes',
+        '5',
+        '--duration',
+        '3s',
+        '--interval',
+        '1s',
+        '--json',
+      ],
+      io,
+    );
     assert.equal(code, 0, io.stderr);
     const out = JSON.parse(io.stdout) as SessionSummary;
     const cap = out.errors.find((e) => e.kind === 'cardinality');
@@ -29,7 +49,11 @@ describe('cli: --max-series and --max-routes against 100,000 series', function (
   });
 
   it('refuses a limit that is not a whole number in range (exit 2)', async () => {
-    for (const argv of [['--max-series', 'lots'], ['--max-series', '10'], ['--max-routes', '0']]) {
+    for (const argv of [
+      ['--max-series', 'lots'],
+      ['--max-series', '10'],
+      ['--max-routes', '0'],
+    ]) {
       const io = capture();
       assert.equal(await runCli(['report', '--url', hostile.url, ...argv], io), 2, argv.join(' '));
       assert.match(io.stderr, new RegExp(`${argv[0]} must be a whole number`));

@@ -39,7 +39,22 @@ describe('cli: perflens check (real demo service)', function () {
       // window (long enough for anything) ends with Ctrl-C once it has resolved.
       void receiver.waitFor('[FIRING] CRITICAL High error rate').then(() => demo!.setFaults({ errorRate: 0 }));
       run = await runCliAndInterrupt(
-        ['check', '--url', demo!.url, '--duration', '10m', '--interval', '500ms', '--alert-for', '1s', '--alert-keep-firing', '1s', '--budget', 'error_rate<1%,p95<5s', '--json'],
+        [
+          'check',
+          '--url',
+          demo!.url,
+          '--duration',
+          '10m',
+          '--interval',
+          '500ms',
+          '--alert-for',
+          '1s',
+          '--alert-keep-firing',
+          '1s',
+          '--budget',
+          'error_rate<1%,p95<5s',
+          '--json',
+        ],
         { env: { PERFLENS_WEBHOOK_URL: hook }, interruptWhen: () => receiver!.waitFor('[RESOLVED] High error rate') },
       );
     } finally {
@@ -49,12 +64,19 @@ describe('cli: perflens check (real demo service)', function () {
     const code = run.code;
     const out = JSON.parse(io.stdout) as CheckJson;
     const errorEvents = out.alerts.events.filter((e) => e.ruleId === 'errorRate');
-    assert.deepEqual(errorEvents.map((e) => e.type), ['firing', 'resolved'], io.stdout);
+    assert.deepEqual(
+      errorEvents.map((e) => e.type),
+      ['firing', 'resolved'],
+      io.stdout,
+    );
     assert.ok(errorEvents[0]!.value > 0.05);
     assert.equal(errorEvents[0]!.severity, 'critical');
     assert.ok(errorEvents[1]!.at > errorEvents[0]!.at);
     // Other rules (CPU under load on a busy machine) may fire too; the error-rate ones must be there, in order.
-    assert.deepEqual(receiver.texts.filter((t) => t.includes('High error rate')).map((t) => t.split(' ')[0]), ['[FIRING]', '[RESOLVED]']);
+    assert.deepEqual(
+      receiver.texts.filter((t) => t.includes('High error rate')).map((t) => t.split(' ')[0]),
+      ['[FIRING]', '[RESOLVED]'],
+    );
     const err = out.budget.find((b) => b.metric === 'error_rate')!;
     assert.equal(err.status, 'fail');
     assert.ok(err.actual! > 0.01);
@@ -68,7 +90,20 @@ describe('cli: perflens check (real demo service)', function () {
     const io = capture();
     let code: number;
     try {
-      code = await runCli(['check', '--url', demo!.url, '--duration', '2s', '--interval', '500ms', '--budget', 'p95<5s,error_rate<1%,rss<4GB'], io);
+      code = await runCli(
+        [
+          'check',
+          '--url',
+          demo!.url,
+          '--duration',
+          '2s',
+          '--interval',
+          '500ms',
+          '--budget',
+          'p95<5s,error_rate<1%,rss<4GB',
+        ],
+        io,
+      );
     } finally {
       await load.stop();
     }
@@ -80,14 +115,37 @@ describe('cli: perflens check (real demo service)', function () {
 
   it('says why a clause had no data: the collection problems are printed, as analyze does', async () => {
     const io = capture();
-    const code = await runCli(['check', '--url', demo!.url, '--duration', '1s', '--interval', '500ms', '--metrics-path', '/nope', '--budget', 'p95<5s'], io);
+    const code = await runCli(
+      [
+        'check',
+        '--url',
+        demo!.url,
+        '--duration',
+        '1s',
+        '--interval',
+        '500ms',
+        '--metrics-path',
+        '/nope',
+        '--budget',
+        'p95<5s',
+      ],
+      io,
+    );
     assert.equal(code, 1, io.stdout + io.stderr);
     assert.match(io.stdout, /^Checked http:\/\/127\.0\.0\.1:\d+ for 1 s \(\d+ snapshots every 500 ms\)/);
     assert.match(io.stdout, /NO DATA\s+p95<5s/);
     assert.match(io.stdout, /Collection problems:\n {2}scrape \(\d+×\): .*\/nope answered HTTP 404/);
     const json = capture();
-    await runCli(['check', '--url', demo!.url, '--duration', '1s', '--interval', '500ms', '--budget', 'rss<4GB', '--json'], json);
-    const out = JSON.parse(json.stdout) as { intervalMs: number; window: { from: number; to: number }; snapshots: number; passed: boolean };
+    await runCli(
+      ['check', '--url', demo!.url, '--duration', '1s', '--interval', '500ms', '--budget', 'rss<4GB', '--json'],
+      json,
+    );
+    const out = JSON.parse(json.stdout) as {
+      intervalMs: number;
+      window: { from: number; to: number };
+      snapshots: number;
+      passed: boolean;
+    };
     assert.equal(out.intervalMs, 500);
     assert.ok(out.window.to > out.window.from && out.snapshots >= 2 && out.passed);
   });

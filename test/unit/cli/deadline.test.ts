@@ -15,11 +15,23 @@ describe('cli: --duration is kept when the service hangs (report, check, watch)'
   let hangs: HangObserver;
   beforeEach(async () => {
     hangs = new HangObserver();
-    hostile = await startHostileService({ '/hang-metrics': hangs.route('metrics'), '/hang-health': hangs.route('health') });
+    hostile = await startHostileService({
+      '/hang-metrics': hangs.route('metrics'),
+      '/hang-health': hangs.route('health'),
+    });
   });
   afterEach(() => hostile.stop());
 
-  const target = () => ['--url', hostile.url, '--metrics-path', '/hang-metrics', '--health-path', '/hang-health', '--timeout', '60s'];
+  const target = () => [
+    '--url',
+    hostile.url,
+    '--metrics-path',
+    '/hang-metrics',
+    '--health-path',
+    '/hang-health',
+    '--timeout',
+    '60s',
+  ];
 
   it('report: ends, says that the metrics and the health had not answered, and closed both requests', async () => {
     const io = capture();
@@ -37,7 +49,10 @@ describe('cli: --duration is kept when the service hangs (report, check, watch)'
 
   it('check: ends with the same account of both sources', async () => {
     const io = capture();
-    const code = await runCli(['check', ...target(), '--duration', '1s', '--interval', '500ms', '--budget', 'p95<1s'], io);
+    const code = await runCli(
+      ['check', ...target(), '--duration', '1s', '--interval', '500ms', '--budget', 'p95<1s'],
+      io,
+    );
     const all = io.stdout + io.stderr;
     // No latency was read: the clause has no data (exit 1), or nothing at all was (exit 2).
     assert.ok(code === 1 || code === 2, all);

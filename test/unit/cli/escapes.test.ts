@@ -20,7 +20,20 @@ describe('cli: control characters from a service are escaped in human output', f
 
   it('report shows escape sequences in label values as visible \\u escapes, never raw', async () => {
     const io = capture();
-    const code = await runCli(['report', '--url', hostile.url, '--metrics-path', '/metrics-escapes', '--interval', '300ms', '--duration', '1200ms'], io);
+    const code = await runCli(
+      [
+        'report',
+        '--url',
+        hostile.url,
+        '--metrics-path',
+        '/metrics-escapes',
+        '--interval',
+        '300ms',
+        '--duration',
+        '1200ms',
+      ],
+      io,
+    );
     assert.equal(code, 0, io.stderr);
     assert.ok(!io.stdout.includes(ESC) && !io.stdout.includes(BEL), JSON.stringify(io.stdout));
     assert.ok(io.stdout.includes('/a\\u001b]0;pwned\\u0007'), io.stdout);
@@ -30,7 +43,20 @@ describe('cli: control characters from a service are escaped in human output', f
   it('watch, redrawing a terminal, prints only its own redraw sequence raw', async () => {
     const io = capture();
     io.isTTY = true;
-    const code = await runCli(['watch', '--url', hostile.url, '--metrics-path', '/metrics-escapes', '--interval', '300ms', '--duration', '1200ms'], io);
+    const code = await runCli(
+      [
+        'watch',
+        '--url',
+        hostile.url,
+        '--metrics-path',
+        '/metrics-escapes',
+        '--interval',
+        '300ms',
+        '--duration',
+        '1200ms',
+      ],
+      io,
+    );
     assert.equal(code, 0, io.stderr);
     const screens = io.stdout.split(REDRAW).join('');
     assert.ok(io.stdout.includes(REDRAW), 'the live table redraws');
@@ -39,7 +65,10 @@ describe('cli: control characters from a service are escaped in human output', f
   });
 
   it('escapes C0, DEL, C1 and bidirectional controls, keeps newlines and tabs, and leaves JSON valid', () => {
-    assert.equal(terminalText('a\nb\tc\u0007d\u009be\r\u007f\u202eabc\u2066'), 'a\nb\tc\\u0007d\\u009be\\u000d\\u007f\\u202eabc\\u2066');
+    assert.equal(
+      terminalText('a\nb\tc\u0007d\u009be\r\u007f\u202eabc\u2066'),
+      'a\nb\tc\\u0007d\\u009be\\u000d\\u007f\\u202eabc\\u2066',
+    );
     const json = JSON.stringify({ route: '/x\u009b2J\u202e' });
     assert.deepEqual(JSON.parse(terminalText(json)), { route: '/x\u009b2J\u202e' });
     assert.equal(terminalText(terminalText('\x1b]0;t\x07')), terminalText('\x1b]0;t\x07'));

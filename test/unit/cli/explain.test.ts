@@ -14,7 +14,11 @@ type Captured = CliIO & { stdout: string; stderr: string };
 
 function capture(cwd = process.cwd()): Captured {
   const io: Captured = {
-    stdout: '', stderr: '', isTTY: false, env: {}, cwd,
+    stdout: '',
+    stderr: '',
+    isTTY: false,
+    env: {},
+    cwd,
     out(t) {
       io.stdout += t.endsWith('\n') ? t : t + '\n';
     },
@@ -31,7 +35,14 @@ interface JsonFinding {
   detail: string;
   suggestion?: string;
   createIndex?: string;
-  whatIf?: { index: string; beforeMs: number; afterMs: number; speedup: number; planAfter: { id: number; parent: number; detail: string }[]; runs: number };
+  whatIf?: {
+    index: string;
+    beforeMs: number;
+    afterMs: number;
+    speedup: number;
+    planAfter: { id: number; parent: number; detail: string }[];
+    runs: number;
+  };
   runtime?: { metric: string; count: number; avgMs: number; p95Ms?: number };
 }
 interface JsonStatement {
@@ -75,14 +86,32 @@ describe('perflens explain', function () {
     assert.equal(st.location, undefined);
     assert.deepEqual(Object.keys(st.plan[0]!).sort(), ['detail', 'id', 'parent']);
     assert.deepEqual(st.findings.map((f) => f.kind).sort(), ['full-scan', 'temp-btree']);
-    assert.equal(st.findings[0]!.createIndex, 'CREATE INDEX idx_entities_workspace_id_degree ON entities(workspace_id, degree DESC)');
+    assert.equal(
+      st.findings[0]!.createIndex,
+      'CREATE INDEX idx_entities_workspace_id_degree ON entities(workspace_id, degree DESC)',
+    );
     assert.equal(st.findings[0]!.whatIf, undefined);
   });
 
   it('--fail-on decides the exit code; unknown kinds are usage errors', async () => {
-    assert.equal(await runCli(['explain', '--db', file, '--sql', ENTITIES_SQL, '--fail-on', 'temp-btree'], capture()), 1);
-    assert.equal(await runCli(['explain', '--db', file, '--sql', 'SELECT id FROM entities WHERE id = ?', '--fail-on', 'any'], capture()), 0);
-    assert.equal(await runCli(['explain', '--db', file, '--sql', ENTITIES_SQL, '--fail-on', 'select-star,correlated-subquery'], capture()), 0);
+    assert.equal(
+      await runCli(['explain', '--db', file, '--sql', ENTITIES_SQL, '--fail-on', 'temp-btree'], capture()),
+      1,
+    );
+    assert.equal(
+      await runCli(
+        ['explain', '--db', file, '--sql', 'SELECT id FROM entities WHERE id = ?', '--fail-on', 'any'],
+        capture(),
+      ),
+      0,
+    );
+    assert.equal(
+      await runCli(
+        ['explain', '--db', file, '--sql', ENTITIES_SQL, '--fail-on', 'select-star,correlated-subquery'],
+        capture(),
+      ),
+      0,
+    );
     const io = capture();
     assert.equal(await runCli(['explain', '--db', file, '--sql', ENTITIES_SQL, '--fail-on', 'slow'], io), 2);
     assert.match(io.stderr, /"slow" is not a finding kind/);
@@ -106,9 +135,15 @@ describe('perflens explain', function () {
       [['explain', '--db', path.join(dir, 'missing.db'), '--sql', ENTITIES_SQL], /No database file/],
       [['explain', '--db', path.join(FIXTURES, 'store.go'), '--sql', ENTITIES_SQL], /not a SQLite database/],
       [['explain', '--db', file, '--sql', ENTITIES_SQL, '--min-rows', 'lots'], /--min-rows/],
-      [['explain', '--db', file, '--workspace', path.join(dir, 'no-such-folder')], /No folder at .*no-such-folder: --workspace is the folder/],
+      [
+        ['explain', '--db', file, '--workspace', path.join(dir, 'no-such-folder')],
+        /No folder at .*no-such-folder: --workspace is the folder/,
+      ],
       [['explain', '--db', file, '--workspace', file], /No folder at /],
-      [['explain', '--db', file, '--sql', ENTITIES_SQL, '--metrics-url', 'http://example.org/metrics'], /not on this machine/],
+      [
+        ['explain', '--db', file, '--sql', ENTITIES_SQL, '--metrics-url', 'http://example.org/metrics'],
+        /not on this machine/,
+      ],
     ];
     for (const [argv, message] of cases) {
       const io = capture();
@@ -125,8 +160,14 @@ describe('perflens explain', function () {
     assert.equal(await runCli(['explain', '--db', file, '--sql', ENTITIES_SQL, '--what-if'], human), 0);
     assert.match(human.stdout, /plan:\n {4}SCAN entities\n {4}USE TEMP B-TREE FOR ORDER BY/);
     assert.match(human.stdout, /full-scan \(entities\): SCAN entities: reads all 3,000 rows/);
-    assert.match(human.stdout, /→ Add an index .*CREATE INDEX idx_entities_workspace_id_degree ON entities\(workspace_id, degree DESC\);/);
-    assert.match(human.stdout, /what-if: [\d.]+ ms → [\d.]+ ms \(.+, median of \d\)\n {6}after: SEARCH entities USING INDEX idx_entities_workspace_id_degree \(workspace_id=\?\)/);
+    assert.match(
+      human.stdout,
+      /→ Add an index .*CREATE INDEX idx_entities_workspace_id_degree ON entities\(workspace_id, degree DESC\);/,
+    );
+    assert.match(
+      human.stdout,
+      /what-if: [\d.]+ ms → [\d.]+ ms \(.+, median of \d\)\n {6}after: SEARCH entities USING INDEX idx_entities_workspace_id_degree \(workspace_id=\?\)/,
+    );
     assert.match(human.stdout, /temp-btree \(entities\): .*\n {4}→ the same index as above/);
     assert.match(human.stdout, /1 statement\(s\): 1 full-scan, 1 temp-btree/);
   });
@@ -159,7 +200,13 @@ describe('perflens explain', function () {
     const port = (server.address() as AddressInfo).port;
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const io = capture();
-    assert.equal(await runCli(['explain', '--db', file, '--sql', ENTITIES_SQL, '--metrics-url', `http://127.0.0.1:${port}/metrics`, '--json'], io), 0);
+    assert.equal(
+      await runCli(
+        ['explain', '--db', file, '--sql', ENTITIES_SQL, '--metrics-url', `http://127.0.0.1:${port}/metrics`, '--json'],
+        io,
+      ),
+      0,
+    );
     const out = JSON.parse(io.stdout) as JsonOut;
     assert.match(out.metrics!.error!, /refused/);
     assert.match(io.stderr, /runtime timings unavailable/);
@@ -174,11 +221,29 @@ describe('perflens explain', function () {
     const port = (server.address() as AddressInfo).port;
     try {
       const json = capture();
-      assert.equal(await runCli(['explain', '--db', file, '--sql', ENTITIES_SQL, '--metrics-url', `http://127.0.0.1:${port}/api/workspaces`], json), 0);
-      assert.match(json.stderr, /runtime timings unavailable: http:\/\/127\.0\.0\.1:\d+\/api\/workspaces answered without any Prometheus metrics \(application\/json\)/);
+      assert.equal(
+        await runCli(
+          ['explain', '--db', file, '--sql', ENTITIES_SQL, '--metrics-url', `http://127.0.0.1:${port}/api/workspaces`],
+          json,
+        ),
+        0,
+      );
+      assert.match(
+        json.stderr,
+        /runtime timings unavailable: http:\/\/127\.0\.0\.1:\d+\/api\/workspaces answered without any Prometheus metrics \(application\/json\)/,
+      );
       const plain = capture();
-      assert.equal(await runCli(['explain', '--db', file, '--sql', ENTITIES_SQL, '--metrics-url', `http://127.0.0.1:${port}/metrics`], plain), 0);
-      assert.match(plain.stdout, /^No per-statement timings at http:\/\/127\.0\.0\.1:\d+\/metrics: none of its histograms is labelled with the SQL/m);
+      assert.equal(
+        await runCli(
+          ['explain', '--db', file, '--sql', ENTITIES_SQL, '--metrics-url', `http://127.0.0.1:${port}/metrics`],
+          plain,
+        ),
+        0,
+      );
+      assert.match(
+        plain.stdout,
+        /^No per-statement timings at http:\/\/127\.0\.0\.1:\d+\/metrics: none of its histograms is labelled with the SQL/m,
+      );
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
@@ -188,11 +253,24 @@ describe('perflens explain', function () {
     const flask = await writeFlaskBlogDb(1500);
     try {
       const io = capture();
-      assert.equal(await runCli(['explain', '--db', flask.file, '--sql', RUNAWAY_SQL, '--what-if', '--statement-timeout', '1.5'], io), 0, io.stderr);
-      assert.match(io.stdout, /note: Stopped after 1\.5 s: .*within the 1\.5 s budget per statement.*Raise the budget with --statement-timeout SECONDS/);
+      assert.equal(
+        await runCli(
+          ['explain', '--db', flask.file, '--sql', RUNAWAY_SQL, '--what-if', '--statement-timeout', '1.5'],
+          io,
+        ),
+        0,
+        io.stderr,
+      );
+      assert.match(
+        io.stdout,
+        /note: Stopped after 1\.5 s: .*within the 1\.5 s budget per statement.*Raise the budget with --statement-timeout SECONDS/,
+      );
       assert.doesNotMatch(io.stdout + io.stderr, /unexpected error/);
       const bad = capture();
-      assert.equal(await runCli(['explain', '--db', flask.file, '--sql', 'SELECT 1', '--statement-timeout', 'soon'], bad), 2);
+      assert.equal(
+        await runCli(['explain', '--db', flask.file, '--sql', 'SELECT 1', '--statement-timeout', 'soon'], bad),
+        2,
+      );
       assert.match(bad.stderr, /--statement-timeout must be a number of seconds above 0, not "soon"/);
     } finally {
       removeDir(flask.dir);
@@ -206,7 +284,8 @@ describe('perflens explain', function () {
     before(async () => {
       ({ dir: demoDir, dbPath } = demoDbCopy());
       demo = await startDemoService({ port: 0, dbPath });
-      for (let ws = 1; ws <= 5; ws++) await httpRequest(`${demo.url}/api/graph/entities?workspace_id=${ws}&limit=10`, { timeoutMs: 10_000 });
+      for (let ws = 1; ws <= 5; ws++)
+        await httpRequest(`${demo.url}/api/graph/entities?workspace_id=${ws}&limit=10`, { timeoutMs: 10_000 });
     });
     after(async () => {
       await demo?.stop();
@@ -215,7 +294,22 @@ describe('perflens explain', function () {
 
     it('--workspace examples/demo-service --what-if --metrics-url: the seed query flagged at its line, proven, with the service’s timing', async () => {
       const io = capture();
-      const code = await runCli(['explain', '--db', dbPath, '--workspace', DEMO_SERVICE_DIR, '--what-if', '--metrics-url', `${demo!.url}/metrics`, '--fail-on', 'full-scan', '--json'], io);
+      const code = await runCli(
+        [
+          'explain',
+          '--db',
+          dbPath,
+          '--workspace',
+          DEMO_SERVICE_DIR,
+          '--what-if',
+          '--metrics-url',
+          `${demo!.url}/metrics`,
+          '--fail-on',
+          'full-scan',
+          '--json',
+        ],
+        io,
+      );
       assert.equal(code, 1, io.stderr);
       const out = JSON.parse(io.stdout) as JsonOut;
       assert.ok(out.metrics!.statements! >= 1);
@@ -229,7 +323,9 @@ describe('perflens explain', function () {
       assert.ok(f.runtime!.count >= 5 && f.runtime!.avgMs > 0);
       assert.ok(st.findings.some((x) => x.kind === 'temp-btree'));
       // The demo's own schema set-up is found too: it already exists in its database, so it is skipped, not an error.
-      const schema = out.statements.find((s) => s.location?.file === 'src/db.ts' && s.sql.startsWith('CREATE TABLE meta'))!;
+      const schema = out.statements.find(
+        (s) => s.location?.file === 'src/db.ts' && s.sql.startsWith('CREATE TABLE meta'),
+      )!;
       assert.equal(schema.error, undefined);
       assert.match(schema.skipped!, /creates table meta, which the database already has/);
     });
@@ -237,8 +333,18 @@ describe('perflens explain', function () {
     it('human output: one run of a statement is "1 run"', async () => {
       await httpRequest(`${demo!.url}/api/graph/centrality?workspace_id=7`, { timeoutMs: 10_000 });
       const io = capture();
-      assert.equal(await runCli(['explain', '--db', dbPath, '--workspace', DEMO_SERVICE_DIR, '--metrics-url', `${demo!.url}/metrics`], io), 0, io.stderr);
-      assert.match(io.stdout, /SELECT id, degree FROM entities WHERE workspace_id = \?\n {2}plan:\n.*\n {2}in the service: 1 run, avg /);
+      assert.equal(
+        await runCli(
+          ['explain', '--db', dbPath, '--workspace', DEMO_SERVICE_DIR, '--metrics-url', `${demo!.url}/metrics`],
+          io,
+        ),
+        0,
+        io.stderr,
+      );
+      assert.match(
+        io.stdout,
+        /SELECT id, degree FROM entities WHERE workspace_id = \?\n {2}plan:\n.*\n {2}in the service: 1 run, avg /,
+      );
       assert.match(io.stdout, /, 1 skipped$/m);
       assert.match(io.stdout, /^Read \d+ source files; found \d+ SQL statements\.$/m);
     });

@@ -17,15 +17,18 @@ async function customService(): Promise<{ url: string; close(): Promise<void> }>
     if (req.url !== '/metrics') return void res.writeHead(404).end();
     calls += 10;
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-    res.end(`# TYPE api_calls_total counter\napi_calls_total{endpoint="/items",code="200"} ${calls}\napi_calls_total{endpoint="/items",code="500"} ${calls / 10}\n`);
+    res.end(
+      `# TYPE api_calls_total counter\napi_calls_total{endpoint="/items",code="200"} ${calls}\napi_calls_total{endpoint="/items",code="500"} ${calls / 10}\n`,
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -36,13 +39,33 @@ describe('cli: flag combinations', function () {
     const svc = await customService();
     try {
       const io = capture();
-      const code = await runCli(['report', '--url', svc.url, '--duration', '1s', '--interval', '500ms', '--metric-names', 'httpRequests=api_calls_total', '--json'], io);
+      const code = await runCli(
+        [
+          'report',
+          '--url',
+          svc.url,
+          '--duration',
+          '1s',
+          '--interval',
+          '500ms',
+          '--metric-names',
+          'httpRequests=api_calls_total',
+          '--json',
+        ],
+        io,
+      );
       assert.equal(code, 0, io.stderr);
-      const out = JSON.parse(io.stdout) as { presets?: Record<string, string>; http?: { requests: number; errorRate: number; routes: { route: string }[] } };
+      const out = JSON.parse(io.stdout) as {
+        presets?: Record<string, string>;
+        http?: { requests: number; errorRate: number; routes: { route: string }[] };
+      };
       assert.equal(out.presets?.httpRequests, 'api_calls_total (override)');
       assert.ok(out.http && out.http.requests > 0, 'requests were counted from api_calls_total');
       assert.ok(Math.abs(out.http.errorRate - 1 / 11) < 1e-9, `error rate ${out.http.errorRate}`);
-      assert.deepEqual(out.http.routes.map((r) => r.route), ['/items']);
+      assert.deepEqual(
+        out.http.routes.map((r) => r.route),
+        ['/items'],
+      );
       assert.doesNotMatch(io.stderr, /not used/);
     } finally {
       await svc.close();
@@ -53,7 +76,20 @@ describe('cli: flag combinations', function () {
     const svc = await customService();
     try {
       const io = capture();
-      const code = await runCli(['report', '--url', svc.url, '--duration', '1s', '--interval', '500ms', '--metric-names', 'httpRequests=api_calls_total,httpDuration=api_latency_seconds'], io);
+      const code = await runCli(
+        [
+          'report',
+          '--url',
+          svc.url,
+          '--duration',
+          '1s',
+          '--interval',
+          '500ms',
+          '--metric-names',
+          'httpRequests=api_calls_total,httpDuration=api_latency_seconds',
+        ],
+        io,
+      );
       assert.equal(code, 0, io.stderr);
       assert.match(io.stderr, /--metric-names httpDuration=api_latency_seconds was not used: no api_latency_seconds/);
       assert.doesNotMatch(io.stderr, /httpRequests=api_calls_total was not used/);
@@ -62,17 +98,43 @@ describe('cli: flag combinations', function () {
     }
   });
 
-  const cpuprofile = path.resolve(__dirname, '..', '..', 'fixtures', 'profiles', 'cpuprofile', 'chrome65-simple.cpuprofile');
+  const cpuprofile = path.resolve(
+    __dirname,
+    '..',
+    '..',
+    'fixtures',
+    'profiles',
+    'cpuprofile',
+    'chrome65-simple.cpuprofile',
+  );
   const prometheus = ['--prometheus', 'http://127.0.0.1:9', '--selector', 'job="api"'];
   const refused: [string[], RegExp][] = [
     [['report', ...prometheus, '--interval', '1s'], /--interval has no effect with --prometheus/],
-    [['report', ...prometheus, '--metrics-path', '/m', '--timeout', '1s'], /--metrics-path and --timeout have no effect with --prometheus/],
+    [
+      ['report', ...prometheus, '--metrics-path', '/m', '--timeout', '1s'],
+      /--metrics-path and --timeout have no effect with --prometheus/,
+    ],
     [['analyze', ...prometheus, '--health-path', '/h'], /--health-path has no effect with --prometheus/],
-    [['check', ...prometheus, '--budget', 'p95<1s', '--status-path', '/s'], /--status-path has no effect with --prometheus/],
-    [['report', '--url', 'http://127.0.0.1:9', '--query-timeout', '5s'], /--query-timeout has no effect without --prometheus/],
-    [['check', '--url', 'http://127.0.0.1:9', '--budget', 'p95<1s', '--query-timeout', '5s'], /--query-timeout has no effect without --prometheus/],
-    [['profile', 'record', '--inspect', '127.0.0.1:9', '--enable-inspector'], /--enable-inspector has no effect without --pid/],
-    [['profile', 'record', '--pprof', 'http://127.0.0.1:9', '--interval', '500'], /--interval has no effect with --pprof/],
+    [
+      ['check', ...prometheus, '--budget', 'p95<1s', '--status-path', '/s'],
+      /--status-path has no effect with --prometheus/,
+    ],
+    [
+      ['report', '--url', 'http://127.0.0.1:9', '--query-timeout', '5s'],
+      /--query-timeout has no effect without --prometheus/,
+    ],
+    [
+      ['check', '--url', 'http://127.0.0.1:9', '--budget', 'p95<1s', '--query-timeout', '5s'],
+      /--query-timeout has no effect without --prometheus/,
+    ],
+    [
+      ['profile', 'record', '--inspect', '127.0.0.1:9', '--enable-inspector'],
+      /--enable-inspector has no effect without --pid/,
+    ],
+    [
+      ['profile', 'record', '--pprof', 'http://127.0.0.1:9', '--interval', '500'],
+      /--interval has no effect with --pprof/,
+    ],
     [['profile', 'summarize', cpuprofile, '--sample-type', 'cpu'], /--sample-type has no effect on a cpuprofile file/],
   ];
   for (const [argv, message] of refused) {

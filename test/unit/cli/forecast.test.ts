@@ -7,7 +7,11 @@ import { runCli } from '../../../src/cli/main';
 
 function capture(cwd: string): CliIO & { stdout: string; stderr: string } {
   const io = {
-    stdout: '', stderr: '', isTTY: false, env: {}, cwd,
+    stdout: '',
+    stderr: '',
+    isTTY: false,
+    env: {},
+    cwd,
     out(t: string) {
       io.stdout += t.endsWith('\n') ? t : t + '\n';
     },
@@ -104,12 +108,21 @@ describe('cli: perflens forecast', () => {
     const cases: [string[], RegExp][] = [
       [['forecast'], /needs --input/],
       [['forecast', '--input', 'missing.csv'], /Cannot read missing\.csv: there is no such file\.$/m],
-      [['forecast', '--input', write('bad.csv', 'time,value\n0,1\n60,abc\n'), '--json'], /Line 3: "abc" in the value column is not a number/],
-      [['forecast', '--input', write('mixed.csv', '0,1\n2026-01-01T00:00:00Z,2\n')], /Line 2: the time column mixes seconds and ISO-8601/],
+      [
+        ['forecast', '--input', write('bad.csv', 'time,value\n0,1\n60,abc\n'), '--json'],
+        /Line 3: "abc" in the value column is not a number/,
+      ],
+      [
+        ['forecast', '--input', write('mixed.csv', '0,1\n2026-01-01T00:00:00Z,2\n')],
+        /Line 2: the time column mixes seconds and ISO-8601/,
+      ],
       [['forecast', '--input', write('ragged.csv', 't,v\n0,1\n60\n')], /Line 3 has 1 fields, expected 2/],
       [['forecast', '--input', write('one.csv', 't,v\n0,1\n')], /at least two rows/],
       [['forecast', '--input', 'x.csv', '--days', 'soon'], /--days must be a positive number/],
-      [['forecast', '--input', write('ok.csv', 't,v\n0,1\n60,2\n'), '--value-column', 'nope'], /No column named "nope"; the header has: t, v/],
+      [
+        ['forecast', '--input', write('ok.csv', 't,v\n0,1\n60,2\n'), '--value-column', 'nope'],
+        /No column named "nope"; the header has: t, v/,
+      ],
     ];
     for (const [argv, message] of cases) {
       const io = capture(dir);

@@ -16,7 +16,11 @@ function refuseUnexplained(t: string): void {
 
 export function capture(env: Record<string, string | undefined> = {}): CapturingIO {
   const io: CapturingIO = {
-    stdout: '', stderr: '', isTTY: false, env, cwd: process.cwd(),
+    stdout: '',
+    stderr: '',
+    isTTY: false,
+    env,
+    cwd: process.cwd(),
     out(t: string) {
       refuseUnexplained(t);
       io.stdout += t.endsWith('\n') ? t : t + '\n';

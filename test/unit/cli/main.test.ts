@@ -7,7 +7,10 @@ describe('cli: perflens (command dispatch)', () => {
   it('a group without its subcommand names the subcommands', async () => {
     const io = capture();
     assert.equal(await runCli(['profile'], io), 2);
-    assert.equal(io.stderr, 'perflens: profile needs a subcommand: summarize, record, diff. Run perflens profile summarize --help for its options.\n');
+    assert.equal(
+      io.stderr,
+      'perflens: profile needs a subcommand: summarize, record, diff. Run perflens profile summarize --help for its options.\n',
+    );
   });
 
   it('a misspelt subcommand or command says what exists, with the perflens: prefix every error has', async () => {
@@ -16,7 +19,10 @@ describe('cli: perflens (command dispatch)', () => {
     assert.equal(sub.stderr, 'perflens: Unknown command "profile summarise". profile has: summarize, record, diff.\n');
     const top = capture();
     assert.equal(await runCli(['analyse', '--url', '3000'], top), 2);
-    assert.match(top.stderr, /^perflens: Unknown command "analyse"\. Commands: .*\banalyze\b.*\(perflens --help describes each\)\.$/m);
+    assert.match(
+      top.stderr,
+      /^perflens: Unknown command "analyse"\. Commands: .*\banalyze\b.*\(perflens --help describes each\)\.$/m,
+    );
   });
 
   it('--help after a group prints the command list (exit 0)', async () => {
@@ -35,6 +41,9 @@ describe('cli: perflens (command dispatch)', () => {
     assert.equal(await runCli(['profile', 'summarize', file], io), 2);
     assert.doesNotMatch(io.stderr, /unexpected error/i);
     assert.match(io.stderr, /^perflens profile summarize failed: write EIO\n/);
-    assert.match(io.stderr, /This is a fault in PerfLens .*Please report it .* with the command line you ran, this message/);
+    assert.match(
+      io.stderr,
+      /This is a fault in PerfLens .*Please report it .* with the command line you ran, this message/,
+    );
   });
 });

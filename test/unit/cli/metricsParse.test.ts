@@ -24,7 +24,13 @@ interface ParseJson {
     type: string;
     help: string | null;
     unit: string | null;
-    samples: { name: string; labels: Record<string, string>; value: number | string; timestamp?: number; exemplar?: { labels: Record<string, string>; value: number | string; timestamp?: number } }[];
+    samples: {
+      name: string;
+      labels: Record<string, string>;
+      value: number | string;
+      timestamp?: number;
+      exemplar?: { labels: Record<string, string>; value: number | string; timestamp?: number };
+    }[];
   }[];
   skippedLines: number;
   problems: { line: number; reason: string }[];
@@ -96,7 +102,14 @@ describe('cli: perflens metrics parse', () => {
       { name: 'g', labels: { k: 'ninf' }, value: '-Inf' },
     ]);
     assert.equal(g!.unit, null);
-    assert.deepEqual(c!.samples, [{ name: 'c_total', labels: {}, value: 3, exemplar: { labels: { trace_id: 'abc' }, value: 0.25, timestamp: 1700000000.5 } }]);
+    assert.deepEqual(c!.samples, [
+      {
+        name: 'c_total',
+        labels: {},
+        value: 3,
+        exemplar: { labels: { trace_id: 'abc' }, value: 0.25, timestamp: 1700000000.5 },
+      },
+    ]);
   });
 
   it('exits 2 with "line N: reason" on invalid input in strict mode', async () => {
@@ -104,7 +117,10 @@ describe('cli: perflens metrics parse', () => {
     const code = await runCli(['metrics', 'parse', ALLTYPES, '--strict'], c);
     assert.equal(code, 2);
     assert.equal(c.stdout, '');
-    assert.match(c.stderr, /alltypes-5-families\.om\.txt: line 33: "rpc_durations_histogram_seconds_sum" must not be NaN or negative/);
+    assert.match(
+      c.stderr,
+      /alltypes-5-families\.om\.txt: line 33: "rpc_durations_histogram_seconds_sum" must not be NaN or negative/,
+    );
   });
 
   it('in lenient mode keeps the data and warns on stderr with the skipped count and first reasons', async () => {
@@ -142,12 +158,15 @@ describe('cli: perflens metrics parse', () => {
   it('honours --format: OpenMetrics rules on a Prometheus body reject it in strict mode', async () => {
     const c = io();
     assert.equal(await runCli(['metrics', 'parse', PROM, '--format', 'openmetrics', '--strict'], c), 2);
-    assert.match(c.stderr, /prometheus-server-scrape\.prom: line 117: sample "http_requests_total" does not belong in counter "http_requests_total"/);
+    assert.match(
+      c.stderr,
+      /prometheus-server-scrape\.prom: line 117: sample "http_requests_total" does not belong in counter "http_requests_total"/,
+    );
     const { json } = await parseJson([PROM, '--format', 'prometheus']);
     assert.equal(json.format, 'prometheus');
   });
 
-  it('reads the OpenTelemetry exporter\'s text-format body (# UNIT lines, no # EOF) as Prometheus text, without OpenMetrics warnings', async () => {
+  it("reads the OpenTelemetry exporter's text-format body (# UNIT lines, no # EOF) as Prometheus text, without OpenMetrics warnings", async () => {
     const file = path.join(FIX, 'exporters', 'otel-js-stable-2.txt');
     const { code, json, stderr } = await parseJson([file, '--strict']);
     assert.equal(code, 0, stderr);
@@ -184,6 +203,8 @@ describe('cli: perflens metrics parse', () => {
     assert.equal(r.status, 0, r.stderr);
     const json = JSON.parse(r.stdout) as ParseJson;
     assert.equal(json.format, 'openmetrics');
-    assert.deepEqual(json.families, [{ name: 'a', type: 'counter', help: null, unit: null, samples: [{ name: 'a_total', labels: {}, value: 5 }] }]);
+    assert.deepEqual(json.families, [
+      { name: 'a', type: 'counter', help: null, unit: null, samples: [{ name: 'a_total', labels: {}, value: 5 }] },
+    ]);
   });
 });

@@ -75,7 +75,15 @@ describe('perflens probe', function () {
     assert.deepEqual(Object.keys(r), ['baseUrl', 'metrics', 'health']);
     assert.equal(r.baseUrl, demo.url);
     assert.deepEqual(Object.keys(r.metrics).sort(), ['contentType', 'latencyMs', 'path', 'reachable', 'status', 'url']);
-    assert.deepEqual(Object.keys(r.health).sort(), ['contentType', 'latencyMs', 'path', 'reachable', 'status', 'url', 'verdict']);
+    assert.deepEqual(Object.keys(r.health).sort(), [
+      'contentType',
+      'latencyMs',
+      'path',
+      'reachable',
+      'status',
+      'url',
+      'verdict',
+    ]);
     assert.equal(r.health.verdict, 'healthy');
     assert.deepEqual([r.metrics.path, r.health.path], ['/metrics', '/health']);
   });
@@ -99,14 +107,20 @@ describe('perflens probe', function () {
     const { code, stdout } = await cli('--url', String(port), '--health-path', 'healthz');
     assert.equal(code, 1);
     assert.match(stdout, /^\/healthz\s+error\s+404/m);
-    assert.match(stdout, /\/healthz: HTTP 404: nothing is served at \/healthz, \/status, \/-\/healthy, \/actuator\/health/);
+    assert.match(
+      stdout,
+      /\/healthz: HTTP 404: nothing is served at \/healthz, \/status, \/-\/healthy, \/actuator\/health/,
+    );
   });
 
   it('exits 1 when the metrics path answers 2xx with something that is not metrics (JSON, HTML)', async () => {
     const { code, stdout } = await cli('--url', demo.url, '--metrics-path', '/api/workspaces');
     assert.equal(code, 1, stdout);
     assert.match(stdout, /^\/api\/workspaces\s+error\s+200\s+application\/json/m);
-    assert.match(stdout, /\/api\/workspaces answered JSON, not Prometheus metrics\. Give the path of the service's scrape endpoint/);
+    assert.match(
+      stdout,
+      /\/api\/workspaces answered JSON, not Prometheus metrics\. Give the path of the service's scrape endpoint/,
+    );
     const s = http.createServer((_req, res) => res.end('<!DOCTYPE html><title>Sign in</title>'));
     servers.push(s);
     const port = await listen(s);

@@ -24,7 +24,16 @@ interface SummaryJson {
   profiles: number;
   samples: number | null;
   durationMs: number | null;
-  functions: { name: string; file: string; line: number; selfMs: number | null; totalMs: number | null; selfSamples: number | null; totalSamples: number | null; calls?: number }[];
+  functions: {
+    name: string;
+    file: string;
+    line: number;
+    selfMs: number | null;
+    totalMs: number | null;
+    selfSamples: number | null;
+    totalSamples: number | null;
+    calls?: number;
+  }[];
   warnings: string[];
 }
 
@@ -42,15 +51,38 @@ describe('cli: perflens profile summarize', () => {
     assert.equal(s.format, 'pprof');
     assert.equal(s.profiles, 1);
     assert.equal(s.samples, 150);
-    assert.deepEqual(s.functions.map((f) => [f.name, f.selfMs, f.selfSamples]), [['main.alpha', 480, 48], ['main.beta', 390, 39], ['main.gamma', 270, 27]]);
-    assert.deepEqual(Object.keys(s.functions[0]!), ['name', 'file', 'line', 'selfMs', 'totalMs', 'selfSamples', 'totalSamples']);
+    assert.deepEqual(
+      s.functions.map((f) => [f.name, f.selfMs, f.selfSamples]),
+      [
+        ['main.alpha', 480, 48],
+        ['main.beta', 390, 39],
+        ['main.gamma', 270, 27],
+      ],
+    );
+    assert.deepEqual(Object.keys(s.functions[0]!), [
+      'name',
+      'file',
+      'line',
+      'selfMs',
+      'totalMs',
+      'selfSamples',
+      'totalSamples',
+    ]);
   });
 
   it('sorts by total, and gives null times for folded stacks', async () => {
     const s = await summarize([path.join(FIX, 'folded', 'simple-utf16-le.txt'), '--sort', 'total']);
     assert.equal(s.format, 'folded');
     assert.equal(s.durationMs, null);
-    assert.deepEqual(s.functions.map((f) => [f.name, f.totalSamples, f.selfMs, f.totalMs]), [['b', 14, null, null], ['a', 14, null, null], ['c', 5, null, null], ['d', 4, null, null]]);
+    assert.deepEqual(
+      s.functions.map((f) => [f.name, f.totalSamples, f.selfMs, f.totalMs]),
+      [
+        ['b', 14, null, null],
+        ['a', 14, null, null],
+        ['c', 5, null, null],
+        ['d', 4, null, null],
+      ],
+    );
   });
 
   it('sums the profiles of a multi-profile file unless --profile picks one', async () => {
@@ -90,7 +122,10 @@ describe('cli: perflens profile summarize', () => {
       [[path.join(FIX, 'pprof', 'simple.prof'), '--sort', 'cpu'], /--sort is self or total/],
       [[path.join(FIX, 'pprof', 'simple.prof'), '--top', '0'], /--top must be a whole number/],
       [[path.join(FIX, 'nope.cpuprofile')], /Cannot read .*nope\.cpuprofile: there is no such file\.$/m],
-      [[path.join(FIX, 'speedscope', 'invalid-incomplete-trace.json')], /Not a valid speedscope JSON file: .*incomplete trace/],
+      [
+        [path.join(FIX, 'speedscope', 'invalid-incomplete-trace.json')],
+        /Not a valid speedscope JSON file: .*incomplete trace/,
+      ],
       [[path.join(FIX, 'speedscope', 'v0.1.2-simple-sampled.speedscope.json'), '--profile', '3'], /no profile 3/],
     ];
     for (const [args, message] of cases) {
@@ -113,12 +148,26 @@ describe('cli: perflens profile diff', () => {
   it('prints regressed and improved functions as JSON', async () => {
     const c = io(dir);
     assert.equal(await runCli(['profile', 'diff', 'before.folded', 'after.folded', '--json'], c), 0, c.stderr);
-    const d = JSON.parse(c.stdout) as { weight: string; before: { samples: number; format: string }; regressed: { name: string; selfDelta: number }[]; improved: { name: string; beforeSelfShare: number; afterSelfShare: number; pValue: number }[] };
+    const d = JSON.parse(c.stdout) as {
+      weight: string;
+      before: { samples: number; format: string };
+      regressed: { name: string; selfDelta: number }[];
+      improved: { name: string; beforeSelfShare: number; afterSelfShare: number; pValue: number }[];
+    };
     assert.equal(d.weight, 'samples');
     assert.equal(d.before.samples, 1000);
     assert.equal(d.before.format, 'folded');
-    assert.deepEqual(d.regressed.map((r) => [r.name, r.selfDelta]), [['parse', 0.3], ['render', 0.2]]);
-    assert.deepEqual(d.improved.map((r) => [r.name, r.beforeSelfShare, r.afterSelfShare]), [['hash', 0.5, 0]]);
+    assert.deepEqual(
+      d.regressed.map((r) => [r.name, r.selfDelta]),
+      [
+        ['parse', 0.3],
+        ['render', 0.2],
+      ],
+    );
+    assert.deepEqual(
+      d.improved.map((r) => [r.name, r.beforeSelfShare, r.afterSelfShare]),
+      [['hash', 0.5, 0]],
+    );
     assert.ok(d.improved[0]!.pValue < 1e-6);
   });
 
@@ -154,9 +203,31 @@ describe('cli: perflens profile record', () => {
     this.timeout(30_000);
     target = await startNodeTarget(['--inspect=127.0.0.1:0']);
     const c = io(dir);
-    const code = await runCli(['profile', 'record', '--pid', String(target.pid), '--duration', '2s', '--interval', '250', '-o', 'live.cpuprofile', '--json'], c);
+    const code = await runCli(
+      [
+        'profile',
+        'record',
+        '--pid',
+        String(target.pid),
+        '--duration',
+        '2s',
+        '--interval',
+        '250',
+        '-o',
+        'live.cpuprofile',
+        '--json',
+      ],
+      c,
+    );
     assert.equal(code, 0, c.stderr);
-    const out = JSON.parse(c.stdout) as { file: string; source: string; format: string; bytes: number; samples: number; top: { name: string } | null };
+    const out = JSON.parse(c.stdout) as {
+      file: string;
+      source: string;
+      format: string;
+      bytes: number;
+      samples: number;
+      top: { name: string } | null;
+    };
     assert.equal(out.file, path.join(dir, 'live.cpuprofile'));
     assert.equal(out.source, 'inspector');
     assert.equal(out.format, 'cpuprofile');
@@ -166,8 +237,18 @@ describe('cli: perflens profile record', () => {
     assert.ok(s.functions.some((f) => f.name === 'busyWork'));
     // For people: one space between a name and its location, and a next step that can be pasted.
     const human = io(dir);
-    assert.equal(await runCli(['profile', 'record', '--pid', String(target.pid), '--duration', '1s', '-o', 'again.cpuprofile'], human), 0, human.stderr);
-    assert.match(human.stdout, /^Wrote .*again\.cpuprofile \([\d.,]+ (?:bytes|KB|MB), [\d,]+ samples?\)\.\nHottest function: \S.*\S \(.+ self\)\.\nNext: perflens profile summarize again\.cpuprofile\n$/);
+    assert.equal(
+      await runCli(
+        ['profile', 'record', '--pid', String(target.pid), '--duration', '1s', '-o', 'again.cpuprofile'],
+        human,
+      ),
+      0,
+      human.stderr,
+    );
+    assert.match(
+      human.stdout,
+      /^Wrote .*again\.cpuprofile \([\d.,]+ (?:bytes|KB|MB), [\d,]+ samples?\)\.\nHottest function: \S.*\S \(.+ self\)\.\nNext: perflens profile summarize again\.cpuprofile\n$/,
+    );
     assert.doesNotMatch(human.stdout, /Hottest function: .* {2}/);
   });
 
@@ -180,7 +261,20 @@ describe('cli: perflens profile record', () => {
     });
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     const c = io(dir);
-    const code = await runCli(['profile', 'record', '--pprof', `http://127.0.0.1:${(server.address() as AddressInfo).port}`, '--duration', '1s', '-o', 'go.pb.gz', '--json'], c);
+    const code = await runCli(
+      [
+        'profile',
+        'record',
+        '--pprof',
+        `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        '--duration',
+        '1s',
+        '-o',
+        'go.pb.gz',
+        '--json',
+      ],
+      c,
+    );
     assert.equal(code, 0, c.stderr);
     const out = JSON.parse(c.stdout) as { source: string; format: string; top: { name: string; selfMs: number } };
     assert.deepEqual([out.source, out.format, out.top.name, out.top.selfMs], ['pprof', 'pprof', 'main.parse', 300]);
@@ -198,7 +292,10 @@ describe('cli: perflens profile record', () => {
       [['--inspect', 'nonsense'], /--inspect is \[HOST:\]PORT/],
       [['--inspect', '9229', '--duration', '10ms'], /--duration must be between/],
       // Refused before recording, not after the whole duration.
-      [['--inspect', '127.0.0.1:1', '-o', 'missing/x.cpuprofile'], /^perflens: Cannot write missing\/x\.cpuprofile: the folder .*missing does not exist\.$/m],
+      [
+        ['--inspect', '127.0.0.1:1', '-o', 'missing/x.cpuprofile'],
+        /^perflens: Cannot write missing\/x\.cpuprofile: the folder .*missing does not exist\.$/m,
+      ],
     ] as [string[], RegExp][]) {
       const c = io(dir);
       assert.equal(await runCli(['profile', 'record', ...args], c), 2, args.join(' '));

@@ -28,9 +28,15 @@ describe('cli: profiles without samples, and what is left on disk', function () 
   it('profile record --pprof of an idle Go service says "No samples in 1 s", exits 1 and leaves no file', async () => {
     const io = capture();
     io.cwd = dir;
-    const code = await runCli(['profile', 'record', '--pprof', hostile.at('/pprof-empty'), '--duration', '1s', '-o', 'idle.pb.gz'], io);
+    const code = await runCli(
+      ['profile', 'record', '--pprof', hostile.at('/pprof-empty'), '--duration', '1s', '-o', 'idle.pb.gz'],
+      io,
+    );
     assert.equal(code, 1, io.stderr);
-    assert.match(io.stderr, /^perflens: No samples in 1 s: the Go service at .*\/pprof-empty answered with a profile that has no samples/);
+    assert.match(
+      io.stderr,
+      /^perflens: No samples in 1 s: the Go service at .*\/pprof-empty answered with a profile that has no samples/,
+    );
     assert.match(io.stderr, /No file was written\. Put load on the service while recording, or record for longer\./);
     assert.doesNotMatch(io.stderr, /Not a valid/);
     assert.deepEqual(fs.readdirSync(dir), []);
@@ -39,7 +45,10 @@ describe('cli: profiles without samples, and what is left on disk', function () 
   it('profile record --pprof of a service answering a pprof bomb leaves no file and names the limit', async () => {
     const io = capture();
     io.cwd = dir;
-    const code = await runCli(['profile', 'record', '--pprof', hostile.at('/pprof-bomb'), '--duration', '1s', '-o', 'bomb.pb.gz'], io);
+    const code = await runCli(
+      ['profile', 'record', '--pprof', hostile.at('/pprof-bomb'), '--duration', '1s', '-o', 'bomb.pb.gz'],
+      io,
+    );
     assert.equal(code, 2, io.stderr);
     assert.match(io.stderr, /no file was written: .*256 MB limit for profiles.*--max-profile-size/);
     assert.deepEqual(fs.readdirSync(dir), []);
@@ -50,6 +59,9 @@ describe('cli: profiles without samples, and what is left on disk', function () 
     fs.writeFileSync(file, emptyGoPprof(30));
     const io = capture();
     assert.equal(await runCli(['profile', 'summarize', file], io), 2);
-    assert.equal(io.stderr, 'perflens: idle.pb.gz is a valid pprof file, but the profile has no samples in 30 s: nothing ran on the CPU while it was recorded. Record again while the code of interest is busy (put load on the service).\n');
+    assert.equal(
+      io.stderr,
+      'perflens: idle.pb.gz is a valid pprof file, but the profile has no samples in 30 s: nothing ran on the CPU while it was recorded. Record again while the code of interest is busy (put load on the service).\n',
+    );
   });
 });

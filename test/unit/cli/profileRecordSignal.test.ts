@@ -9,7 +9,11 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 /** An idle Node service started without --inspect. --inspect-port=0 only picks the port SIGUSR1 opens, so parallel runs never fight over 9229. */
 function startIdleNode(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--inspect-port=127.0.0.1:0', '-e', 'setInterval(() => {}, 1000); console.log("ready");'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    ['--inspect-port=127.0.0.1:0', '-e', 'setInterval(() => {}, 1000); console.log("ready");'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   child.stderr!.resume();
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (c: Buffer) => c.toString().includes('ready') && resolve(child));
@@ -19,7 +23,11 @@ function startIdleNode(): Promise<ChildProcess> {
 
 /** The real CLI in its own process: an event loop that empties early shows only there. */
 function runCliProcess(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'src/cli/main.ts'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'src/cli/main.ts'), ...args],
+    { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -42,7 +50,20 @@ describe('cli: perflens profile record --enable-inspector (real processes)', () 
   it('opens the inspector of a fresh Node process with SIGUSR1, waits for it, records and writes the file', async function () {
     this.timeout(60_000);
     target = await startIdleNode();
-    const r = await runCliProcess(['profile', 'record', '--pid', String(target.pid), '--enable-inspector', '--duration', '500ms', '-o', 'idle.cpuprofile'], dir);
+    const r = await runCliProcess(
+      [
+        'profile',
+        'record',
+        '--pid',
+        String(target.pid),
+        '--enable-inspector',
+        '--duration',
+        '500ms',
+        '-o',
+        'idle.cpuprofile',
+      ],
+      dir,
+    );
     assert.equal(r.code, 0, `exit ${r.code}\n${r.stderr}`);
     const file = path.join(dir, 'idle.cpuprofile');
     assert.ok(fs.existsSync(file), `no profile written; stderr:\n${r.stderr}`);
@@ -62,7 +83,10 @@ describe('cli: a command left waiting on nothing (real process)', () => {
       `commands.push({ path: ['stall'], summary: 'never settles', usage: '', run: () => new Promise(() => {}) });`,
       `require(${JSON.stringify(path.join(ROOT, 'src/cli/main.ts'))}).runAsProcess(['stall']);`,
     ].join('\n');
-    const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('close', resolve));

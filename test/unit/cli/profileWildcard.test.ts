@@ -37,7 +37,10 @@ describe('cli: profile record reaches inspectors over loopback (wildcard binds, 
       target = await startNodeTarget([`--inspect=${bind.replace('PORT', String(port))}`]);
       const io = capture();
       io.cwd = dir;
-      const code = await runCli(['profile', 'record', '--pid', String(target.pid), '--duration', '500ms', '-o', 'wild.cpuprofile', '--json'], io);
+      const code = await runCli(
+        ['profile', 'record', '--pid', String(target.pid), '--duration', '500ms', '-o', 'wild.cpuprofile', '--json'],
+        io,
+      );
       assert.equal(code, 0, io.stderr);
       const out = JSON.parse(io.stdout) as { file: string; source: string; samples: number };
       assert.equal(out.source, 'inspector');
@@ -53,7 +56,20 @@ describe('cli: profile record reaches inspectors over loopback (wildcard binds, 
     const io = capture();
     io.cwd = dir;
     // The inspector names its debugger URL after the Host header: ws://perflens-no-dns-7f3a.localhost:PORT/….
-    const code = await runCli(['profile', 'record', '--inspect', `perflens-no-dns-7f3a.localhost:${addr.value.port}`, '--duration', '300ms', '-o', 'named.cpuprofile', '--json'], io);
+    const code = await runCli(
+      [
+        'profile',
+        'record',
+        '--inspect',
+        `perflens-no-dns-7f3a.localhost:${addr.value.port}`,
+        '--duration',
+        '300ms',
+        '-o',
+        'named.cpuprofile',
+        '--json',
+      ],
+      io,
+    );
     assert.equal(code, 0, io.stderr);
     assert.equal((JSON.parse(io.stdout) as { source: string }).source, 'inspector');
   });

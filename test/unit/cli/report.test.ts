@@ -16,7 +16,10 @@ import { capture, runCliAndInterrupt } from './liveHelpers';
  * `slowestMs` is the longest any request took as the client saw it: the service's own timing of a
  * request lies inside it, however slow a loaded machine makes both.
  */
-function pacedLoad(url: string, perSecond: number): { stop(): Promise<void>; readonly slowestMs: number; answeredBetween(from: number, to: number): number } {
+function pacedLoad(
+  url: string,
+  perSecond: number,
+): { stop(): Promise<void>; readonly slowestMs: number; answeredBetween(from: number, to: number): number } {
   let running = true;
   let slowestMs = 0;
   const answeredAt: number[] = [];
@@ -51,7 +54,10 @@ function pacedLoad(url: string, perSecond: number): { stop(): Promise<void>; rea
 /** The demo's request-duration bucket bounds (examples/demo-service/src/metrics.ts), in ms. */
 const DEMO_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000];
 
-type ReportJson = SessionSummary & { intervalMs: number; history?: { file: string; movedAside?: { reason: string; movedTo: string } } };
+type ReportJson = SessionSummary & {
+  intervalMs: number;
+  history?: { file: string; movedAside?: { reason: string; movedTo: string } };
+};
 
 describe('cli: perflens report (real demo service)', function () {
   this.timeout(60_000);
@@ -87,7 +93,10 @@ describe('cli: perflens report (real demo service)', function () {
     // The truth is what the service answered inside the window: a loaded machine may send the load
     // late or in bursts, so the rate asked for is only roughly what happened.
     const answered = load.answeredBetween(out.window.from, out.window.to) / (out.window.durationMs / 1000);
-    assert.ok(Math.abs(route.requestRate - answered) / answered < 0.1, `measured ${route.requestRate}/s; the client had ${answered}/s answered (${rate}/s asked)`);
+    assert.ok(
+      Math.abs(route.requestRate - answered) / answered < 0.1,
+      `measured ${route.requestRate}/s; the client had ${answered}/s answered (${rate}/s asked)`,
+    );
     assert.ok(Math.abs(route.requestRate - rate) / rate < 0.5, `measured ${route.requestRate}/s for ${rate}/s`);
     assert.equal(route.errorRate, 0);
     // Every request waits 120 ms. On an idle machine all land in the demo's (100 ms, 250 ms]
@@ -95,8 +104,14 @@ describe('cli: perflens report (real demo service)', function () {
     // its own delay, which the client saw too: no request took the service longer than the slowest
     // the client timed, so neither the mean nor p95 can pass that (p95 up to its bucket's bound).
     const bound = DEMO_BUCKETS_MS.find((b) => b >= load.slowestMs) ?? Infinity;
-    assert.ok(route.avgMs! >= 120 && route.avgMs! <= load.slowestMs, `avg ${route.avgMs}, slowest request seen by the client ${load.slowestMs} ms`);
-    assert.ok(route.p95Ms! >= 120 && route.p95Ms! <= bound, `p95 ${route.p95Ms}, slowest request seen by the client ${load.slowestMs} ms`);
+    assert.ok(
+      route.avgMs! >= 120 && route.avgMs! <= load.slowestMs,
+      `avg ${route.avgMs}, slowest request seen by the client ${load.slowestMs} ms`,
+    );
+    assert.ok(
+      route.p95Ms! >= 120 && route.p95Ms! <= bound,
+      `p95 ${route.p95Ms}, slowest request seen by the client ${load.slowestMs} ms`,
+    );
     assert.equal(out.health!.state, 'healthy');
     assert.equal((out.health as { path?: string }).path, '/health'); // documented in README's report shape
     assert.equal(out.presets!.httpRequests, 'http_requests_total (demo)');
@@ -133,7 +148,18 @@ describe('cli: perflens report (real demo service)', function () {
     demo = await startDemoService();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-report-'));
     const db = path.join(dir, 'history.sqlite');
-    const { code, stdout, stderr } = await runCliAndInterrupt(['report', '--url', demo.url, '--duration', '10m', '--interval', '200ms', '--history', db, '--json']);
+    const { code, stdout, stderr } = await runCliAndInterrupt([
+      'report',
+      '--url',
+      demo.url,
+      '--duration',
+      '10m',
+      '--interval',
+      '200ms',
+      '--history',
+      db,
+      '--json',
+    ]);
     assert.equal(code, 0, stderr);
     assert.match(stderr, /interrupted; reporting on what was collected so far/);
     const out = JSON.parse(stdout) as ReportJson;
@@ -154,7 +180,10 @@ describe('cli: perflens report (real demo service)', function () {
     for (let i = 100; i < damaged.length; i += 7) damaged[i] = 0xa5;
     fs.writeFileSync(db, damaged);
     const io = capture();
-    const code = await runCli(['report', '--url', demo.url, '--duration', '1s', '--interval', '1s', '--history', db, '--json'], io);
+    const code = await runCli(
+      ['report', '--url', demo.url, '--duration', '1s', '--interval', '1s', '--history', db, '--json'],
+      io,
+    );
     assert.equal(code, 0, io.stderr);
     const out = JSON.parse(io.stdout) as ReportJson;
     assert.match(io.stderr, /could not be used: (SQLite reports it damaged|SQLite cannot read it)/);
@@ -172,33 +201,61 @@ describe('cli: perflens report --history that cannot be written', () => {
     // Nothing can create files in /proc, root included: the history opens empty but cannot be saved.
     const db = `/proc/perflens-report-${process.pid}.db`;
     const io = capture();
-    const code = await runCli(['report', '--url', demo.url, '--duration', '1s', '--interval', '1s', '--history', db], io);
+    const code = await runCli(
+      ['report', '--url', demo.url, '--duration', '1s', '--interval', '1s', '--history', db],
+      io,
+    );
     assert.equal(code, 2, io.stdout + io.stderr);
     assert.match(io.stdout, /^PerfLens report for /);
     assert.doesNotMatch(io.stdout, /Recorded \d+ snapshots/);
-    assert.match(io.stderr, /Could not save the metric history to \/proc\/perflens-report-\d+\.db: its folder does not exist or cannot hold new files\. The report above was not recorded; choose a writable --history path\./);
+    assert.match(
+      io.stderr,
+      /Could not save the metric history to \/proc\/perflens-report-\d+\.db: its folder does not exist or cannot hold new files\. The report above was not recorded; choose a writable --history path\./,
+    );
     const json = capture();
-    assert.equal(await runCli(['report', '--url', demo.url, '--duration', '1s', '--interval', '1s', '--history', db, '--json'], json), 2);
+    assert.equal(
+      await runCli(
+        ['report', '--url', demo.url, '--duration', '1s', '--interval', '1s', '--history', db, '--json'],
+        json,
+      ),
+      2,
+    );
     assert.match((JSON.parse(json.stdout) as { history: { error: string } }).history.error, /Could not save/);
   });
 
   it('a --history that is a folder exits 2 with the reason in words', async () => {
     const io = capture();
-    assert.equal(await runCli(['report', '--url', 'http://127.0.0.1:9', '--duration', '1s', '--history', os.tmpdir()], io), 2);
-    assert.equal(io.stderr, `perflens: Could not open the metric history ${os.tmpdir()}: it is a folder, not a regular file; PerfLens reads a history file only from a regular file.\n`);
+    assert.equal(
+      await runCli(['report', '--url', 'http://127.0.0.1:9', '--duration', '1s', '--history', os.tmpdir()], io),
+      2,
+    );
+    assert.equal(
+      io.stderr,
+      `perflens: Could not open the metric history ${os.tmpdir()}: it is a folder, not a regular file; PerfLens reads a history file only from a regular file.\n`,
+    );
   });
 
   it('lists collection problems the way analyze and check list them', async () => {
     demo ??= await startDemoService();
     const io = capture();
-    assert.equal(await runCli(['report', '--url', demo.url, '--duration', '1s', '--interval', '1s', '--metrics-path', '/nope'], io), 0, io.stderr);
+    assert.equal(
+      await runCli(
+        ['report', '--url', demo.url, '--duration', '1s', '--interval', '1s', '--metrics-path', '/nope'],
+        io,
+      ),
+      0,
+      io.stderr,
+    );
     assert.match(io.stdout, /\nCollection problems:\n {2}scrape \(\d+×\): .*\/nope answered HTTP 404/);
   });
 });
 
 describe('cli: perflens report number formats', () => {
   it('writes large rates with thousands separators, as explain and profile write counts', () => {
-    assert.deepEqual([0.04, 41.66, 100, 12614.4].map((v) => formatRate(v)), ['0.04/s', '41.7/s', '100/s', '12,614/s']);
+    assert.deepEqual(
+      [0.04, 41.66, 100, 12614.4].map((v) => formatRate(v)),
+      ['0.04/s', '41.7/s', '100/s', '12,614/s'],
+    );
   });
 });
 
@@ -209,7 +266,10 @@ describe('cli: perflens report (usage and input errors)', () => {
       [['report', '--url', 'http://127.0.0.1:9', '--duration', '500ms'], /at least 1s/],
       [['report', '--url', 'http://example.com', '--duration', '2s'], /not on this machine/],
       [['report', '--url', 'http://127.0.0.1:9', '--metrics-path', 'http://x/metrics'], /is a path such as/],
-      [['report', '--url', 'http://127.0.0.1:9', '--duration', '2s', '--interval', '5s'], /--interval must not be longer/],
+      [
+        ['report', '--url', 'http://127.0.0.1:9', '--duration', '2s', '--interval', '5s'],
+        /--interval must not be longer/,
+      ],
     ];
     for (const [argv, re] of cases) {
       const io = capture();
@@ -223,6 +283,9 @@ describe('cli: perflens report (usage and input errors)', () => {
     // Port 9 (discard) has no listener here: refused on every round.
     const code = await runCli(['report', '--url', 'http://127.0.0.1:9', '--duration', '1s', '--interval', '1s'], io);
     assert.equal(code, 2);
-    assert.match(io.stderr, /Nothing could be collected from http:\/\/127\.0\.0\.1:9:\n[\s\S]* {2}metrics: Nothing is listening/);
+    assert.match(
+      io.stderr,
+      /Nothing could be collected from http:\/\/127\.0\.0\.1:9:\n[\s\S]* {2}metrics: Nothing is listening/,
+    );
   });
 });

@@ -35,7 +35,10 @@ describe('cli: a deeply nested health body leaves the metrics counted (report, a
 
   it('check: the budget is checked against the metrics that were collected', async () => {
     const io = capture();
-    const code = await runCli(['check', ...target(), '--duration', '1s', '--interval', '500ms', '--budget', 'rps>0', '--json'], io);
+    const code = await runCli(
+      ['check', ...target(), '--duration', '1s', '--interval', '500ms', '--budget', 'rps>0', '--json'],
+      io,
+    );
     assert.doesNotMatch(io.stdout + io.stderr, /unexpected error|Nothing could be collected/i);
     assert.equal(code, 0, io.stdout + io.stderr);
     const out = JSON.parse(io.stdout) as { passed: boolean; budget: { status: string }[] };
@@ -48,7 +51,13 @@ describe('cli: a deeply nested health body leaves the metrics counted (report, a
     assert.equal(code, 0, io.stderr);
     const lines = io.stdout.trim().split('\n').filter(Boolean);
     assert.ok(lines.length >= 2, io.stdout);
-    assert.ok(lines.every((l) => /health=\w+/.test(l)), io.stdout);
-    assert.ok(lines.some((l) => /rate=/.test(l)), io.stdout);
+    assert.ok(
+      lines.every((l) => /health=\w+/.test(l)),
+      io.stdout,
+    );
+    assert.ok(
+      lines.some((l) => /rate=/.test(l)),
+      io.stdout,
+    );
   });
 });

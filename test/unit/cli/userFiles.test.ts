@@ -14,7 +14,12 @@ import { capture } from './liveHelpers';
 
 /** Every file in `dir` with its bytes, to prove nothing was renamed, added or rewritten. */
 function snapshotDir(dir: string): Map<string, Buffer> {
-  return new Map(fs.readdirSync(dir).sort().map((f) => [f, fs.statSync(path.join(dir, f)).isFile() ? fs.readFileSync(path.join(dir, f)) : Buffer.alloc(0)]));
+  return new Map(
+    fs
+      .readdirSync(dir)
+      .sort()
+      .map((f) => [f, fs.statSync(path.join(dir, f)).isFile() ? fs.readFileSync(path.join(dir, f)) : Buffer.alloc(0)]),
+  );
 }
 
 describe('cli: files that are not what PerfLens reads', function () {
@@ -29,7 +34,10 @@ describe('cli: files that are not what PerfLens reads', function () {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('explain --db refuses a named pipe and /dev/zero at once (exit 2), instead of hanging or filling memory', async () => {
-    for (const [db, what] of [[fifo, /named pipe \(FIFO\), not a regular file/], ['/dev/zero', /character device, not a regular file/]] as const) {
+    for (const [db, what] of [
+      [fifo, /named pipe \(FIFO\), not a regular file/],
+      ['/dev/zero', /character device, not a regular file/],
+    ] as const) {
       const io = capture();
       assert.equal(await runCli(['explain', '--db', db, '--sql', 'SELECT 1'], io), 2, db);
       assert.match(io.stderr, what, db);
@@ -38,8 +46,15 @@ describe('cli: files that are not what PerfLens reads', function () {
   });
 
   it('profile summarize, forecast and metrics parse refuse a named pipe and /dev/zero at once (exit 2)', async () => {
-    for (const command of [['profile', 'summarize'], ['forecast', '--input'], ['metrics', 'parse']]) {
-      for (const [file, what] of [[fifo, /named pipe \(FIFO\)/], ['/dev/zero', /character device/]] as const) {
+    for (const command of [
+      ['profile', 'summarize'],
+      ['forecast', '--input'],
+      ['metrics', 'parse'],
+    ]) {
+      for (const [file, what] of [
+        [fifo, /named pipe \(FIFO\)/],
+        ['/dev/zero', /character device/],
+      ] as const) {
         const io = capture();
         assert.equal(await runCli([...command, file], io), 2, `${command.join(' ')} ${file}`);
         assert.match(io.stderr, what, `${command.join(' ')} ${file}`);
@@ -48,9 +63,17 @@ describe('cli: files that are not what PerfLens reads', function () {
   });
 
   it('report --history refuses a named pipe, /dev/zero and a folder at once (exit 2)', async () => {
-    for (const [file, what] of [[fifo, /named pipe \(FIFO\)/], ['/dev/zero', /character device/], [dir, /folder/]] as const) {
+    for (const [file, what] of [
+      [fifo, /named pipe \(FIFO\)/],
+      ['/dev/zero', /character device/],
+      [dir, /folder/],
+    ] as const) {
       const io = capture();
-      assert.equal(await runCli(['report', '--url', 'http://127.0.0.1:9', '--duration', '1s', '--history', file], io), 2, file);
+      assert.equal(
+        await runCli(['report', '--url', 'http://127.0.0.1:9', '--duration', '1s', '--history', file], io),
+        2,
+        file,
+      );
       assert.match(io.stderr, what, file);
       assert.doesNotMatch(io.stderr, /unexpected error/);
     }
@@ -70,7 +93,10 @@ describe('cli: files that are not what PerfLens reads', function () {
     const before = snapshotDir(dir);
     try {
       const io = capture();
-      assert.equal(await runCli(['report', '--url', 'http://127.0.0.1:9', '--duration', '1s', '--history', app], io), 2);
+      assert.equal(
+        await runCli(['report', '--url', 'http://127.0.0.1:9', '--duration', '1s', '--history', app], io),
+        2,
+      );
       assert.match(io.stderr, /app\.db is an SQLite database, but not a PerfLens history file/);
       assert.match(io.stderr, /--history/);
       assert.deepEqual(snapshotDir(dir), before, 'no file renamed, added or changed');
@@ -82,7 +108,13 @@ describe('cli: files that are not what PerfLens reads', function () {
 
   it('report --db is refused with the flag to use instead: --db names the application database in explain', async () => {
     const io = capture();
-    assert.equal(await runCli(['report', '--url', 'http://127.0.0.1:9', '--duration', '1s', '--db', path.join(dir, 'h.sqlite')], io), 2);
+    assert.equal(
+      await runCli(
+        ['report', '--url', 'http://127.0.0.1:9', '--duration', '1s', '--db', path.join(dir, 'h.sqlite')],
+        io,
+      ),
+      2,
+    );
     assert.match(io.stderr, /--history FILE/);
     assert.deepEqual(fs.readdirSync(dir), ['pipe.db']);
   });

@@ -45,7 +45,10 @@ describe('cli: perflens watch', function () {
   it('prints NDJSON snapshots with --json', async () => {
     const io = capture();
     assert.equal(await runCli(['watch', srv.url, '--interval', '250ms', '--duration', '3s', '--json'], io), 0);
-    const snaps = io.stdout.trim().split('\n').map((l) => JSON.parse(l) as Snapshot);
+    const snaps = io.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Snapshot);
     assert.ok(snaps.length >= 2);
     assert.equal(snaps[0]!.targetId, srv.url);
     assert.equal(snaps[1]!.http!.routes[0]!.route, '/items');
@@ -54,7 +57,21 @@ describe('cli: perflens watch', function () {
 
   it('stops quietly (exit 0, no EPIPE trace) when its reader closes the pipe, as with | head -1 (real CLI process)', async () => {
     const root = path.resolve(__dirname, '../../..');
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(root, 'src/cli/main.ts'), 'watch', '--url', srv.url, '--interval', '200ms', '--json'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        '--require',
+        'tsx/cjs',
+        path.join(root, 'src/cli/main.ts'),
+        'watch',
+        '--url',
+        srv.url,
+        '--interval',
+        '200ms',
+        '--json',
+      ],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -75,12 +92,18 @@ describe('cli: perflens watch', function () {
     io.out = (t: string) => void out.push(t);
     assert.equal(await runCli(['watch', '--url', srv.url, '--interval', '250ms', '--duration', '3s'], io), 0);
     assert.ok(out.length >= 2);
-    assert.ok(out.every((frame) => frame.startsWith('\x1b[H\x1b[2J')), 'every frame clears the screen first');
+    assert.ok(
+      out.every((frame) => frame.startsWith('\x1b[H\x1b[2J')),
+      'every frame clears the screen first',
+    );
     const last = out[out.length - 1]!;
     assert.match(last, /PerfLens watching http:\/\/127\.0\.0\.1:\d+/);
     assert.match(last, /ROUTE +RATE +ERRORS +AVG +P50 +P95 +P99/);
     // Worded like perflens report: connections and memory spelled out.
-    assert.match(last, /^Process pid \d+ {2}CPU [\d.]+% {2}RSS [\d.]+ MB( {2}heap [\d.]+ MB)?( {2}\d+ TCP connections)?$/m);
+    assert.match(
+      last,
+      /^Process pid \d+ {2}CPU [\d.]+% {2}RSS [\d.]+ MB( {2}heap [\d.]+ MB)?( {2}\d+ TCP connections)?$/m,
+    );
     assert.match(last, /^System {2}CPU [\d.]+% {2}memory [\d.]+ [KMGT]?B of [\d.]+ [KMGT]?B$/m);
     assert.match(last, /GET \/items/);
   });

@@ -26,7 +26,10 @@ const BROKEN = `export const cases = [{ name: 'lonely', anchor: 'nobody', run: (
 const THROWS = `export const cases = [{ name: 'ok', run: () => 1 }, { name: 'bad', run: () => { throw new Error('case exploded'); } }];\n`;
 
 function runBench(dir: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [RUNNER, `--dir=${dir}`, '--time=40', ...args], { encoding: 'utf8', cwd: path.resolve(__dirname, '..', '..', '..') });
+  const r = spawnSync(process.execPath, [RUNNER, `--dir=${dir}`, '--time=40', ...args], {
+    encoding: 'utf8',
+    cwd: path.resolve(__dirname, '..', '..', '..'),
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -45,7 +48,10 @@ describe('bench runner (bench/run.mjs)', function () {
     assert.equal(code, 0, stderr);
     assert.doesNotMatch(stdout, /broken|throws/, 'the filter selects files');
     assert.match(stdout, /^ {2}long loop\s+\d+(\.\d+)? (ns|µs|ms) {2}\(median of \d+, \d+ runs\)$/m);
-    assert.match(stdout, /^ {2}short loop\s+\d+(\.\d+)? (ns|µs|ms) {2}\d+(\.\d+)? MB\/s {2}\d+(\.\d+)?× (faster|slower) than long loop {2}\(median of \d+, \d+ runs\)$/m);
+    assert.match(
+      stdout,
+      /^ {2}short loop\s+\d+(\.\d+)? (ns|µs|ms) {2}\d+(\.\d+)? MB\/s {2}\d+(\.\d+)?× (faster|slower) than long loop {2}\(median of \d+, \d+ runs\)$/m,
+    );
     assert.match(stdout, /^ {2}async sleepless\s+\d/m);
     assert.match(stdout, /^ {2}with setup \(anchor\)\s+\d/m);
     assert.match(stdout, /^ {2}with setup\s+\S+ \S+ {2}\d+(\.\d+)?× (faster|slower) than its anchor/m);
@@ -54,7 +60,12 @@ describe('bench runner (bench/run.mjs)', function () {
   it('writes JSON with the medians and the ratio anchor time / case time', () => {
     const { code, stdout } = runBench(dir, 'loops', '--json');
     assert.equal(code, 0);
-    const report = JSON.parse(stdout) as { files: { file: string; cases: { name: string; anchor?: string; medianMs: number; ratio?: number; mbPerSec?: number; runs: number }[] }[] };
+    const report = JSON.parse(stdout) as {
+      files: {
+        file: string;
+        cases: { name: string; anchor?: string; medianMs: number; ratio?: number; mbPerSec?: number; runs: number }[];
+      }[];
+    };
     assert.equal(report.files.length, 1);
     const byName = new Map(report.files[0]!.cases.map((c) => [c.name, c]));
     const long = byName.get('long loop')!;

@@ -5,7 +5,11 @@ describe('demo LruTtlCache', () => {
   it('evicts the least recently used entry when full', () => {
     const now = 0;
     const evicted: string[] = [];
-    const cache = new LruTtlCache<string>(2, 1000, () => now, { hit: () => {}, miss: () => {}, evicted: () => evicted.push('x') });
+    const cache = new LruTtlCache<string>(2, 1000, () => now, {
+      hit: () => {},
+      miss: () => {},
+      evicted: () => evicted.push('x'),
+    });
     cache.set('a', 'A');
     cache.set('b', 'B');
     assert.equal(cache.get('a'), 'A'); // a is now the most recent
@@ -14,7 +18,10 @@ describe('demo LruTtlCache', () => {
     assert.equal(cache.get('a'), 'A');
     assert.equal(cache.get('c'), 'C');
     assert.equal(evicted.length, 1);
-    assert.deepEqual({ ...cache.stats(), memoryBytes: 0 }, { size: 2, maxSize: 2, hits: 3, misses: 1, evictions: 1, memoryBytes: 0 });
+    assert.deepEqual(
+      { ...cache.stats(), memoryBytes: 0 },
+      { size: 2, maxSize: 2, hits: 3, misses: 1, evictions: 1, memoryBytes: 0 },
+    );
   });
 
   it('expires entries after the TTL without counting an eviction', () => {

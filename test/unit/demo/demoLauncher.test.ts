@@ -65,11 +65,20 @@ interface RunningDemo {
 
 /** Starts `npm run demo -- --browser --port 0` in its own process group and waits for the editor URL. */
 async function startDemo(): Promise<RunningDemo> {
-  const npm = spawn('npm', ['run', '-s', 'demo', '--', '--browser', '--port', '0', '--no-traffic'], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PERFLENS_IT_SKIP_BUILD: '1' } });
+  const npm = spawn('npm', ['run', '-s', 'demo', '--', '--browser', '--port', '0', '--no-traffic'], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PERFLENS_IT_SKIP_BUILD: '1' },
+  });
   let out = '';
   npm.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   npm.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  await until('the demo to print the editor URL', () => /press Ctrl-C to stop/.test(out) || npm.exitCode !== null, 600_000).catch((e: Error) => {
+  await until(
+    'the demo to print the editor URL',
+    () => /press Ctrl-C to stop/.test(out) || npm.exitCode !== null,
+    600_000,
+  ).catch((e: Error) => {
     throw new Error(`${e.message}\n${out.slice(-3000)}`);
   });
   assert.equal(npm.exitCode, null, `npm run demo exited early:\n${out.slice(-3000)}`);
@@ -100,10 +109,16 @@ describe('npm run demo stops everything it started', function () {
       assert.ok(started.length >= 4, `npm, sh, the launcher, the service, code-server…: ${started.join(' ')}`);
       if (how === 'SIGTERM to npm') process.kill(demo.npm.pid!, 'SIGTERM');
       else process.kill(-demo.npm.pid!, 'SIGHUP');
-      await until('every process the demo started to end', () => started.every((p) => !alive(p)), 120_000).catch((e: Error) => {
-        const left = started.filter(alive).map((p) => `${p}: ${fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(0, 160)}`);
-        throw new Error(`${e.message}; still running:\n${left.join('\n')}\n--- demo output ---\n${demo.output().slice(-2000)}`);
-      });
+      await until('every process the demo started to end', () => started.every((p) => !alive(p)), 120_000).catch(
+        (e: Error) => {
+          const left = started
+            .filter(alive)
+            .map((p) => `${p}: ${fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(0, 160)}`);
+          throw new Error(
+            `${e.message}; still running:\n${left.join('\n')}\n--- demo output ---\n${demo.output().slice(-2000)}`,
+          );
+        },
+      );
       assert.match(demo.output(), /stopping everything the demo started/);
     });
   }

@@ -37,7 +37,11 @@ describe('demo service (real process)', function () {
 
   it('listens on 127.0.0.1 with the reported port and pid', async () => {
     assert.equal(demo.url, `http://127.0.0.1:${demo.port}`);
-    const { body } = await getJson<{ pid: number; config: { port: number; poolSize: number; cacheSize: number; cacheTtlSeconds: number }; version: string }>(`${demo.url}/status`);
+    const { body } = await getJson<{
+      pid: number;
+      config: { port: number; poolSize: number; cacheSize: number; cacheTtlSeconds: number };
+      version: string;
+    }>(`${demo.url}/status`);
     assert.equal(body.pid, demo.pid);
     assert.equal(body.config.port, demo.port);
     assert.deepEqual([body.config.poolSize, body.config.cacheSize, body.config.cacheTtlSeconds], [5, 1000, 300]);
@@ -47,12 +51,20 @@ describe('demo service (real process)', function () {
     const ws = await getJson<{ workspaces: { id: number }[] }>(`${demo.url}/api/workspaces`);
     assert.equal(ws.status, 200);
     assert.equal(ws.body.workspaces.length, 20);
-    const first = await getJson<{ cached: boolean; entities: { degree: number; name: string; type: string }[] }>(`${demo.url}/api/graph/entities?workspace_id=3&limit=25`);
+    const first = await getJson<{ cached: boolean; entities: { degree: number; name: string; type: string }[] }>(
+      `${demo.url}/api/graph/entities?workspace_id=3&limit=25`,
+    );
     assert.equal(first.body.cached, false);
     assert.equal(first.body.entities.length, 25);
     const degrees = first.body.entities.map((e) => e.degree);
-    assert.deepEqual(degrees, [...degrees].sort((a, b) => b - a), 'ordered by degree descending');
-    const second = await getJson<{ cached: boolean; entities: unknown[] }>(`${demo.url}/api/graph/entities?workspace_id=3&limit=25`);
+    assert.deepEqual(
+      degrees,
+      [...degrees].sort((a, b) => b - a),
+      'ordered by degree descending',
+    );
+    const second = await getJson<{ cached: boolean; entities: unknown[] }>(
+      `${demo.url}/api/graph/entities?workspace_id=3&limit=25`,
+    );
     assert.equal(second.body.cached, true);
     assert.deepEqual(second.body.entities, first.body.entities);
     assert.equal((await get(`${demo.url}/api/graph/entities?limit=5`)).status, 400, 'workspace_id is required');
@@ -91,19 +103,26 @@ describe('demo service (real process)', function () {
       process_resident_memory_bytes: 'gauge',
       nodejs_eventloop_lag_seconds: 'gauge',
     };
-    for (const [name, type] of Object.entries(expected)) assert.equal(families.get(name), type, `${name} should be a ${type}`);
+    for (const [name, type] of Object.entries(expected))
+      assert.equal(families.get(name), type, `${name} should be a ${type}`);
     assert.equal(sample(m.text, 'db_pool_size'), 5);
     assert.equal(sample(m.text, 'cache_max_size{cache="entities"}'), 1000);
     assert.ok(sample(m.text, 'http_requests_total{method="GET",route="/api/graph/centrality",status="200"}')! >= 1);
     assert.ok(sample(m.text, 'http_request_duration_seconds_count{method="GET",route="/api/graph/entities"}')! >= 1);
     const seedSql = 'SELECT id, name, type, degree FROM entities WHERE workspace_id = ? ORDER BY degree DESC LIMIT ?';
-    assert.ok(sample(m.text, `db_query_duration_seconds_count{statement="entities_by_workspace",sql="${seedSql}"}`)! >= 1);
+    assert.ok(
+      sample(m.text, `db_query_duration_seconds_count{statement="entities_by_workspace",sql="${seedSql}"}`)! >= 1,
+    );
     assert.ok(sample(m.text, 'cache_misses_total{cache="entities"}')! >= 1);
     assert.ok(sample(m.text, 'db_pool_acquires_total')! >= 1);
   });
 
   it('answers /health in the seed shape with real checks', async () => {
-    const { status, body } = await getJson<{ status: string; checks: Record<string, { status: string; [k: string]: unknown }>; timestamp: string }>(`${demo.url}/health`);
+    const { status, body } = await getJson<{
+      status: string;
+      checks: Record<string, { status: string; [k: string]: unknown }>;
+      timestamp: string;
+    }>(`${demo.url}/health`);
     assert.equal(status, 200);
     assert.ok(['healthy', 'degraded'].includes(body.status));
     assert.deepEqual(Object.keys(body.checks).sort(), ['cache', 'database', 'disk_space', 'memory']);
@@ -127,7 +146,9 @@ describe('demo service (real process)', function () {
     assert.equal(cheap.status, 200);
     assert.equal(cheap.body.method, 'degree');
     await demo.setFaults({ hot: true });
-    const hot = await getJson<{ method: string; iterations: number }>(`${demo.url}/api/graph/centrality?workspace_id=1&iterations=30`);
+    const hot = await getJson<{ method: string; iterations: number }>(
+      `${demo.url}/api/graph/centrality?workspace_id=1&iterations=30`,
+    );
     assert.equal(hot.body.method, 'power-iteration');
     assert.equal(hot.body.iterations, 30);
     const m = await get(`${demo.url}/metrics`);
@@ -139,7 +160,9 @@ describe('demo service (real process)', function () {
     const db = new Database(DEMO_DEFAULT_DB, { readonly: true, fileMustExist: true });
     try {
       const plan = db
-        .prepare('EXPLAIN QUERY PLAN SELECT id, name, type, degree FROM entities WHERE workspace_id = ? ORDER BY degree DESC LIMIT ?')
+        .prepare(
+          'EXPLAIN QUERY PLAN SELECT id, name, type, degree FROM entities WHERE workspace_id = ? ORDER BY degree DESC LIMIT ?',
+        )
         .all(1, 10) as { detail: string }[];
       const details = plan.map((p) => p.detail);
       assert.ok(details.includes('SCAN entities'), details.join(' | '));
@@ -171,8 +194,13 @@ describe('demo service options', function () {
   it('makes requests queue for a connection when the pool is saturated', async () => {
     const demo = await startDemoService({ poolSize: 1, cacheSize: 0, latencyMs: 400 });
     handles.push(demo);
-    const results = await Promise.all([1, 2, 3].map((w) => get(`${demo.url}/api/graph/entities?workspace_id=${w}&limit=5`)));
-    assert.deepEqual(results.map((r) => r.status), [200, 200, 200]);
+    const results = await Promise.all(
+      [1, 2, 3].map((w) => get(`${demo.url}/api/graph/entities?workspace_id=${w}&limit=5`)),
+    );
+    assert.deepEqual(
+      results.map((r) => r.status),
+      [200, 200, 200],
+    );
     const m = (await get(`${demo.url}/metrics`)).text;
     assert.equal(sample(m, 'db_pool_acquires_total'), 3);
     assert.equal(sample(m, 'db_pool_acquire_wait_seconds_count'), 3);
@@ -252,7 +280,10 @@ describe('demo service background traffic (real process)', function () {
       // Our own two scrapes are the only requests; the first /metrics answer can't count itself.
       await get(`${demo.url}/health`);
       const seen = await routesSeen(demo.url);
-      assert.deepEqual([...seen.keys()].filter((r) => r.startsWith('/api/')), []);
+      assert.deepEqual(
+        [...seen.keys()].filter((r) => r.startsWith('/api/')),
+        [],
+      );
       const { body } = await getJson<{ config: { traffic: boolean } }>(`${demo.url}/status`);
       assert.equal(body.config.traffic, false);
     } finally {

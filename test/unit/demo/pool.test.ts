@@ -55,7 +55,10 @@ describe('demo ConnectionPool', () => {
     try {
       const n = await pool.use((conn) => (conn.prepare('SELECT count(*) AS n FROM entities').get() as { n: number }).n);
       assert.equal(n, 200);
-      await assert.rejects(pool.use(() => Promise.reject(new Error('boom'))), /boom/);
+      await assert.rejects(
+        pool.use(() => Promise.reject(new Error('boom'))),
+        /boom/,
+      );
       assert.deepEqual(pool.stats(), { size: 1, active: 0, idle: 1, pending: 0 });
       await assert.rejects(
         pool.use((conn) => conn.prepare("INSERT INTO workspaces VALUES (99, 'x', 'y')").run()),

@@ -3,7 +3,10 @@ import type { ConfigurationSource } from '../../../src/extension/config';
 import { readSettings, SETTING_ACCESSORS } from '../../../src/extension/config';
 
 /** A configuration as VS Code merges it: `get` sees every layer, `inspect` tells them apart. */
-function configuration(layers: { user?: Record<string, unknown>; workspace?: Record<string, unknown> }): ConfigurationSource {
+function configuration(layers: {
+  user?: Record<string, unknown>;
+  workspace?: Record<string, unknown>;
+}): ConfigurationSource {
   return {
     get<T>(k: string) {
       return (layers.workspace?.[k] ?? layers.user?.[k]) as T | undefined;
@@ -25,11 +28,16 @@ describe('config', () => {
     assert.equal(s.requestTimeoutMs, 2000);
     assert.equal(s.autoAttach, '');
     // Every accessor, including ones added later, yields its declared default.
-    for (const [name, accessor] of Object.entries(SETTING_ACCESSORS)) assert.deepEqual(s[name as keyof typeof s], accessor.defaultValue, name);
+    for (const [name, accessor] of Object.entries(SETTING_ACCESSORS))
+      assert.deepEqual(s[name as keyof typeof s], accessor.defaultValue, name);
   });
 
   it('reads set values and normalises paths', () => {
-    const s = readSettings(configuration({ user: { metricsPath: 'prom', healthPath: ' /healthz ', collectionIntervalSeconds: 15, autoAttach: ' 3000 ' } }));
+    const s = readSettings(
+      configuration({
+        user: { metricsPath: 'prom', healthPath: ' /healthz ', collectionIntervalSeconds: 15, autoAttach: ' 3000 ' },
+      }),
+    );
     assert.equal(s.metricsPath, '/prom');
     assert.equal(s.healthPath, '/healthz');
     assert.equal(s.collectionIntervalSeconds, 15);
@@ -37,7 +45,11 @@ describe('config', () => {
   });
 
   it('ignores values of the wrong type and clamps numbers to their range', () => {
-    const s = readSettings(configuration({ user: { metricsPath: 42, allowRemoteTargets: 'yes', collectionIntervalSeconds: 0, requestTimeoutMs: 1e9 } }));
+    const s = readSettings(
+      configuration({
+        user: { metricsPath: 42, allowRemoteTargets: 'yes', collectionIntervalSeconds: 0, requestTimeoutMs: 1e9 },
+      }),
+    );
     assert.equal(s.metricsPath, '/metrics');
     assert.equal(s.allowRemoteTargets, false);
     assert.equal(s.collectionIntervalSeconds, 1);
@@ -55,7 +67,16 @@ describe('config', () => {
 });
 
 describe('config in an untrusted workspace', () => {
-  const layers = { user: { metricsPath: '/prom', autoAttach: '' }, workspace: { metricsPath: '/evil', healthPath: '/x', statusPath: '/y', autoAttach: 'http://127.0.0.1:9', collectionIntervalSeconds: 2 } };
+  const layers = {
+    user: { metricsPath: '/prom', autoAttach: '' },
+    workspace: {
+      metricsPath: '/evil',
+      healthPath: '/x',
+      statusPath: '/y',
+      autoAttach: 'http://127.0.0.1:9',
+      collectionIntervalSeconds: 2,
+    },
+  };
 
   it('reads target settings (autoAttach, metrics/health/status paths) from the user settings only', () => {
     const s = readSettings(configuration(layers), { trusted: false });
@@ -74,12 +95,25 @@ describe('config in an untrusted workspace', () => {
   });
 
   it('validates the headline enum, integer settings and shares', () => {
-    const s = readSettings(configuration({ user: { 'statusBar.headline': 'cpu', retentionDays: 7.6, 'cache.minHitRate': 3, 'alerts.errorRate': -1, 'alerts.quiet': 'yes' } }));
+    const s = readSettings(
+      configuration({
+        user: {
+          'statusBar.headline': 'cpu',
+          retentionDays: 7.6,
+          'cache.minHitRate': 3,
+          'alerts.errorRate': -1,
+          'alerts.quiet': 'yes',
+        },
+      }),
+    );
     assert.equal(s.statusBarHeadline, 'p95');
     assert.equal(s.retentionDays, 8);
     assert.equal(s.cacheMinHitRate, 1);
     assert.equal(s.alertsErrorRate, 0);
     assert.equal(s.alertsQuiet, false);
-    assert.equal(readSettings(configuration({ user: { 'statusBar.headline': 'requestRate' } })).statusBarHeadline, 'requestRate');
+    assert.equal(
+      readSettings(configuration({ user: { 'statusBar.headline': 'requestRate' } })).statusBarHeadline,
+      'requestRate',
+    );
   });
 });

@@ -4,7 +4,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VERSION } from '../../../src/core/version';
 import { SETTING_ACCESSORS } from '../../../src/extension/config';
-import { ALL_COMMAND_IDS, ALL_SETTING_IDS, COMMAND_CATEGORY, CONTEXT_KEYS, SETTINGS, STATUS_BAR_ID, TARGET_SETTINGS, VIEWS, WALKTHROUGH_ID } from '../../../src/extension/constants';
+import {
+  ALL_COMMAND_IDS,
+  ALL_SETTING_IDS,
+  COMMAND_CATEGORY,
+  CONTEXT_KEYS,
+  SETTINGS,
+  STATUS_BAR_ID,
+  TARGET_SETTINGS,
+  VIEWS,
+  WALKTHROUGH_ID,
+} from '../../../src/extension/constants';
 import { existsSync } from 'node:fs';
 
 interface ContributedCommand {
@@ -64,7 +74,14 @@ describe('extension manifest', () => {
 
   // The activity-bar container id may not contain dots (VS Code's rule): it is plain `perflens`.
   it('uses perflens.camelCase for every id', () => {
-    const ids = [...ALL_COMMAND_IDS, ...ALL_SETTING_IDS, ...Object.values(CONTEXT_KEYS), ...Object.values(VIEWS).filter((v) => v !== VIEWS.container), STATUS_BAR_ID, ...Object.keys(contributedSettings)];
+    const ids = [
+      ...ALL_COMMAND_IDS,
+      ...ALL_SETTING_IDS,
+      ...Object.values(CONTEXT_KEYS),
+      ...Object.values(VIEWS).filter((v) => v !== VIEWS.container),
+      STATUS_BAR_ID,
+      ...Object.keys(contributedSettings),
+    ];
     for (const id of ids) assert.match(id, ID_PATTERN);
   });
 
@@ -75,7 +92,12 @@ describe('extension manifest', () => {
 
   it('contributes exactly the settings constants.ts lists, each with a typed accessor', () => {
     assert.deepEqual(Object.keys(contributedSettings).sort(), [...ALL_SETTING_IDS].sort());
-    assert.deepEqual(Object.values(SETTING_ACCESSORS).map((a) => a.id).sort(), [...ALL_SETTING_IDS].sort());
+    assert.deepEqual(
+      Object.values(SETTING_ACCESSORS)
+        .map((a) => a.id)
+        .sort(),
+      [...ALL_SETTING_IDS].sort(),
+    );
   });
 
   it('gives each setting a description, and the same default in package.json and config.ts', () => {
@@ -84,7 +106,10 @@ describe('extension manifest', () => {
       assert.ok(contributed, accessor.id);
       assert.deepEqual(contributed.default, accessor.defaultValue, `${accessor.id} default`);
       assert.equal(contributed.type, typeof accessor.defaultValue, `${accessor.id} type`);
-      assert.ok((contributed.markdownDescription ?? contributed.description ?? '').length > 20, `${accessor.id} description`);
+      assert.ok(
+        (contributed.markdownDescription ?? contributed.description ?? '').length > 20,
+        `${accessor.id} description`,
+      );
     }
   });
 
@@ -93,15 +118,26 @@ describe('extension manifest', () => {
     assert.ok(allowRemote, `${SETTINGS.allowRemoteTargets} is not contributed`);
     assert.ok(['machine', 'application'].includes(allowRemote.scope ?? ''));
     const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations ?? [];
-    for (const id of TARGET_SETTINGS) assert.ok(restricted.includes(id), `${id} is not restricted in untrusted workspaces`);
+    for (const id of TARGET_SETTINGS)
+      assert.ok(restricted.includes(id), `${id} is not restricted in untrusted workspaces`);
   });
 
   it('groups settings in titled sections and keeps numeric ranges and enums in step with config.ts', () => {
-    assert.deepEqual(sections.slice(0, 4).map((c) => c.title), ['Monitoring', 'Target and endpoints', 'Thresholds', 'Alerts']);
-    for (const c of sections) assert.ok(c.title && Object.keys(c.properties).length > 0, 'every section has a title and settings');
-    for (const accessor of Object.values(SETTING_ACCESSORS) as { id: string; min?: number; max?: number; allowed?: readonly string[] }[]) {
+    assert.deepEqual(
+      sections.slice(0, 4).map((c) => c.title),
+      ['Monitoring', 'Target and endpoints', 'Thresholds', 'Alerts'],
+    );
+    for (const c of sections)
+      assert.ok(c.title && Object.keys(c.properties).length > 0, 'every section has a title and settings');
+    for (const accessor of Object.values(SETTING_ACCESSORS) as {
+      id: string;
+      min?: number;
+      max?: number;
+      allowed?: readonly string[];
+    }[]) {
       const c = contributedSettings[accessor.id]!;
-      if (accessor.min !== undefined) assert.deepEqual([c.minimum, c.maximum], [accessor.min, accessor.max], `${accessor.id} range`);
+      if (accessor.min !== undefined)
+        assert.deepEqual([c.minimum, c.maximum], [accessor.min, accessor.max], `${accessor.id} range`);
       if (accessor.allowed) assert.deepEqual(c.enum, [...accessor.allowed], `${accessor.id} enum`);
     }
   });
@@ -112,24 +148,46 @@ describe('extension manifest', () => {
     assert.equal(d(SETTINGS.maxMemoryMb), 1024);
     assert.equal(d(SETTINGS.maxCpuPercent), 80);
     assert.equal(d(SETTINGS.retentionDays), 30);
-    assert.deepEqual([d(SETTINGS.alertsResponseTimeSeconds), d(SETTINGS.alertsErrorRate), d(SETTINGS.alertsMemoryUsage), d(SETTINGS.alertsCpuPercent)], [1.0, 0.05, 0.8, 80]);
-    assert.deepEqual([d(SETTINGS.metricsPath), d(SETTINGS.healthPath), d(SETTINGS.statusPath)], ['/metrics', '/health', '/status']);
+    assert.deepEqual(
+      [
+        d(SETTINGS.alertsResponseTimeSeconds),
+        d(SETTINGS.alertsErrorRate),
+        d(SETTINGS.alertsMemoryUsage),
+        d(SETTINGS.alertsCpuPercent),
+      ],
+      [1.0, 0.05, 0.8, 80],
+    );
+    assert.deepEqual(
+      [d(SETTINGS.metricsPath), d(SETTINGS.healthPath), d(SETTINGS.statusPath)],
+      ['/metrics', '/health', '/status'],
+    );
   });
 
   it('contributes the PerfLens container with Services, Alerts and Findings first, welcome content, and a walkthrough whose media exist', () => {
     const container = manifest.contributes.viewsContainers?.activitybar?.find((c) => c.id === VIEWS.container);
     assert.ok(container && existsSync(join(root, container.icon)));
-    assert.deepEqual(manifest.contributes.views?.[VIEWS.container]?.slice(0, 3).map((v) => v.id), [VIEWS.services, VIEWS.alerts, VIEWS.findings]);
+    assert.deepEqual(
+      manifest.contributes.views?.[VIEWS.container]?.slice(0, 3).map((v) => v.id),
+      [VIEWS.services, VIEWS.alerts, VIEWS.findings],
+    );
     const welcome = manifest.contributes.viewsWelcome?.find((w) => w.view === VIEWS.services);
     assert.match(welcome?.contents ?? '', /\(command:perflens\.attach\)/);
     const walk = manifest.contributes.walkthroughs?.find((w) => w.id === WALKTHROUGH_ID);
-    assert.deepEqual(walk?.steps.map((s) => s.id), ['attach', 'dashboard', 'profile', 'queries']);
-    for (const step of walk!.steps) assert.ok(step.media.markdown && existsSync(join(root, step.media.markdown)), `${step.id} media`);
+    assert.deepEqual(
+      walk?.steps.map((s) => s.id),
+      ['attach', 'dashboard', 'profile', 'queries'],
+    );
+    for (const step of walk!.steps)
+      assert.ok(step.media.markdown && existsSync(join(root, step.media.markdown)), `${step.id} media`);
   });
 
   it('hides commands that need a target unless attached', () => {
     for (const id of ['perflens.detach', 'perflens.diagnoseSlowResponses', 'perflens.exportReport']) {
-      assert.equal(manifest.contributes.menus?.commandPalette?.find((m) => m.command === id)?.when, CONTEXT_KEYS.attached, id);
+      assert.equal(
+        manifest.contributes.menus?.commandPalette?.find((m) => m.command === id)?.when,
+        CONTEXT_KEYS.attached,
+        id,
+      );
     }
   });
 

@@ -11,7 +11,12 @@ import * as ts from 'typescript';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const PROBE = '__boundary_probe__.ts';
-const BOUNDARY_RULES = new Set(['perflens/boundaries', 'no-restricted-imports', '@typescript-eslint/no-restricted-imports', 'no-restricted-globals']);
+const BOUNDARY_RULES = new Set([
+  'perflens/boundaries',
+  'no-restricted-imports',
+  '@typescript-eslint/no-restricted-imports',
+  'no-restricted-globals',
+]);
 
 /** Each probe: its folder, and lines that must be reported (with a word the message must name) or must pass. */
 interface Probe {
@@ -122,11 +127,22 @@ describe('lint: layer boundaries (eslint.config.mjs)', function () {
       p.lines.forEach((l, i) => {
         const onLine = boundary.filter((m) => m.line === i + 1);
         if (l.reports === undefined) {
-          assert.deepEqual(onLine.map((m) => m.message), [], `line ${i + 1} (${l.code}) is allowed in ${p.folder}`);
+          assert.deepEqual(
+            onLine.map((m) => m.message),
+            [],
+            `line ${i + 1} (${l.code}) is allowed in ${p.folder}`,
+          );
         } else {
-          assert.equal(onLine.length, 1, `line ${i + 1} (${l.code}) must be reported once in ${p.folder}; got ${JSON.stringify(onLine.map((m) => m.message))}`);
+          assert.equal(
+            onLine.length,
+            1,
+            `line ${i + 1} (${l.code}) must be reported once in ${p.folder}; got ${JSON.stringify(onLine.map((m) => m.message))}`,
+          );
           assert.equal(onLine[0]!.severity, 2, 'a boundary violation is an error');
-          assert.ok(onLine[0]!.message.includes(l.reports), `message for line ${i + 1} names ${l.reports}: ${onLine[0]!.message}`);
+          assert.ok(
+            onLine[0]!.message.includes(l.reports),
+            `message for line ${i + 1} names ${l.reports}: ${onLine[0]!.message}`,
+          );
         }
       });
     });
@@ -151,12 +167,24 @@ describe('lint: what git ignores is neither linted nor type-checked', function (
     const dirs = ignoredDirs();
     assert.ok(dirs.includes('bench/.work'), '.gitignore lists bench/.work');
     for (const d of dirs) {
-      assert.equal(await eslint.isPathIgnored(join(ROOT, d, 'case-1', 'generated.ts')), true, `${d}/ is ignored by eslint`);
+      assert.equal(
+        await eslint.isPathIgnored(join(ROOT, d, 'case-1', 'generated.ts')),
+        true,
+        `${d}/ is ignored by eslint`,
+      );
     }
-    assert.equal(await eslint.isPathIgnored(join(ROOT, 'examples/demo-service/node_modules/pkg/index.ts')), true, 'a nested node_modules is ignored');
+    assert.equal(
+      await eslint.isPathIgnored(join(ROOT, 'examples/demo-service/node_modules/pkg/index.ts')),
+      true,
+      'a nested node_modules is ignored',
+    );
     assert.equal(await eslint.isPathIgnored(join(ROOT, 'examples/demo-service/dist/server.ts')), true);
     assert.equal(await eslint.isPathIgnored(join(ROOT, 'src/core/util/lifecycle.ts')), false, 'source is still linted');
-    assert.equal(await eslint.isPathIgnored(join(ROOT, 'bench/cases/dashboard.bench.ts')), false, 'bench cases are still linted');
+    assert.equal(
+      await eslint.isPathIgnored(join(ROOT, 'bench/cases/dashboard.bench.ts')),
+      false,
+      'bench cases are still linted',
+    );
   });
 
   it('the TypeScript project (used by typecheck and type-aware lint) leaves out generated files in git-ignored folders', () => {
@@ -177,7 +205,12 @@ describe('lint: what git ignores is neither linted nor type-checked', function (
       assert.equal(cfg.error, undefined);
       const parsed = ts.parseJsonConfigFileContent(cfg.config, ts.sys, ROOT);
       const included = new Set(parsed.fileNames.map((f) => relative(ROOT, f).split('\\').join('/')));
-      for (const f of probes) assert.equal(included.has(relative(ROOT, f).split('\\').join('/')), false, `${relative(ROOT, f)} is not part of the TypeScript project`);
+      for (const f of probes)
+        assert.equal(
+          included.has(relative(ROOT, f).split('\\').join('/')),
+          false,
+          `${relative(ROOT, f)} is not part of the TypeScript project`,
+        );
       assert.ok(included.has('src/core/util/lifecycle.ts'), 'source is still type-checked');
     } finally {
       for (const f of probes) rmSync(f, { force: true });

@@ -46,7 +46,10 @@ function checkProbe(configPath: string, relPath: string): Map<number, string[]> 
   fs.writeFileSync(file, PROBE_SOURCE);
   try {
     const parsed = parseConfig(configPath);
-    assert.ok(parsed.fileNames.map((f) => path.resolve(f)).includes(file), `${relPath} is not covered by ${path.relative(ROOT, configPath)}`);
+    assert.ok(
+      parsed.fileNames.map((f) => path.resolve(f)).includes(file),
+      `${relPath} is not covered by ${path.relative(ROOT, configPath)}`,
+    );
     const program = ts.createProgram({ rootNames: [file], options: parsed.options });
     const byLine = new Map<number, string[]>();
     for (const d of ts.getPreEmitDiagnostics(program)) {
@@ -61,7 +64,15 @@ function checkProbe(configPath: string, relPath: string): Map<number, string[]> 
 }
 
 /** Output, dependencies, data and generated workspaces: not source, never type-checked. */
-const NOT_SOURCE = new Set(['node_modules', 'dist', 'out', 'test-results', 'test/fixtures', 'examples/demo-service/dist', 'examples/demo-service/data']);
+const NOT_SOURCE = new Set([
+  'node_modules',
+  'dist',
+  'out',
+  'test-results',
+  'test/fixtures',
+  'examples/demo-service/dist',
+  'examples/demo-service/data',
+]);
 
 /** Every TypeScript source file in the repository, relative to its root. */
 function tsSources(dir = ''): string[] {
@@ -80,14 +91,22 @@ describe('TypeScript configuration split', function () {
 
   it('checks webview code with DOM types, without Node types, and flags unchecked indexed access', () => {
     const byLine = checkProbe(WEBVIEW_CONFIG, `webview/tsconfigSplitProbe${process.pid}.ts`);
-    assert.deepEqual([...byLine.keys()].sort((a, b) => a - b), [NODE_LINE, INDEX_LINE], [...byLine.values()].flat().join('\n'));
+    assert.deepEqual(
+      [...byLine.keys()].sort((a, b) => a - b),
+      [NODE_LINE, INDEX_LINE],
+      [...byLine.values()].flat().join('\n'),
+    );
     assert.match(byLine.get(NODE_LINE)!.join('\n'), /Cannot find name 'process'/);
     assert.match(byLine.get(INDEX_LINE)!.join('\n'), UNCHECKED_INDEX);
   });
 
   it('checks engine code with Node types, without DOM types, and flags unchecked indexed access', () => {
     const byLine = checkProbe(NODE_CONFIG, `src/core/tsconfigSplitProbe${process.pid}.ts`);
-    assert.deepEqual([...byLine.keys()].sort((a, b) => a - b), [DOM_LINE, INDEX_LINE], [...byLine.values()].flat().join('\n'));
+    assert.deepEqual(
+      [...byLine.keys()].sort((a, b) => a - b),
+      [DOM_LINE, INDEX_LINE],
+      [...byLine.values()].flat().join('\n'),
+    );
     assert.match(byLine.get(DOM_LINE)!.join('\n'), /Cannot find name 'document'/);
     assert.match(byLine.get(INDEX_LINE)!.join('\n'), UNCHECKED_INDEX);
   });
@@ -98,15 +117,32 @@ describe('TypeScript configuration split', function () {
     const files = tsSources();
     const webSide = files.filter((f) => f.startsWith('webview/'));
     const nodeSide = files.filter((f) => !f.startsWith('webview/'));
-    assert.ok(nodeSide.length > 100 && webSide.length > 5, `found ${nodeSide.length} Node-side and ${webSide.length} webview files`);
+    assert.ok(
+      nodeSide.length > 100 && webSide.length > 5,
+      `found ${nodeSide.length} Node-side and ${webSide.length} webview files`,
+    );
     const inNode = (f: string) => node.has(path.join(ROOT, f));
     const inWeb = (f: string) => web.has(path.join(ROOT, f));
-    assert.deepEqual(nodeSide.filter((f) => !inNode(f) || inWeb(f)), [], 'Node-side files not checked by tsconfig.json alone');
-    assert.deepEqual(webSide.filter((f) => !inWeb(f) || inNode(f)), [], 'webview files not checked by webview/tsconfig.json alone');
-    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string | undefined> };
+    assert.deepEqual(
+      nodeSide.filter((f) => !inNode(f) || inWeb(f)),
+      [],
+      'Node-side files not checked by tsconfig.json alone',
+    );
+    assert.deepEqual(
+      webSide.filter((f) => !inWeb(f) || inNode(f)),
+      [],
+      'webview files not checked by webview/tsconfig.json alone',
+    );
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string | undefined>;
+    };
     const typecheck = manifest.scripts.typecheck ?? '';
     for (const config of ['tsconfig.json', 'webview/tsconfig.json']) {
-      assert.match(typecheck, new RegExp(`-p ${config.replace(/\./g, '\\.')}(\\s|$)`), `npm run typecheck does not check ${config}`);
+      assert.match(
+        typecheck,
+        new RegExp(`-p ${config.replace(/\./g, '\\.')}(\\s|$)`),
+        `npm run typecheck does not check ${config}`,
+      );
     }
   });
 });

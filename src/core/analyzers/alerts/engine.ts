@@ -34,7 +34,14 @@ export interface AlertDeliveryError {
 }
 
 function labelKey(ruleId: string, labels: Record<string, string>): string {
-  return ruleId + '\u0000' + Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',');
+  return (
+    ruleId +
+    '\u0000' +
+    Object.keys(labels)
+      .sort()
+      .map((k) => `${k}=${labels[k]}`)
+      .join(',')
+  );
 }
 
 /**
@@ -84,7 +91,15 @@ export class AlertEngine {
           a.value = sample.value;
           a.keepFiringSince = 0;
         } else {
-          this.active.set(key, { rule, labels: sample.labels, state: 'pending', value: sample.value, activeAt: ts, firedAt: 0, keepFiringSince: 0 });
+          this.active.set(key, {
+            rule,
+            labels: sample.labels,
+            state: 'pending',
+            value: sample.value,
+            activeAt: ts,
+            firedAt: 0,
+            keepFiringSince: 0,
+          });
         }
       }
       for (const [key, a] of this.active) {
@@ -113,7 +128,12 @@ export class AlertEngine {
 
   status(): AlertStatus[] {
     return [...this.active.values()].map((a) => ({
-      ruleId: a.rule.id, name: a.rule.name, labels: a.labels, state: a.state, value: a.value, activeAt: a.activeAt,
+      ruleId: a.rule.id,
+      name: a.rule.name,
+      labels: a.labels,
+      state: a.state,
+      value: a.value,
+      activeAt: a.activeAt,
       ...(a.state === 'firing' ? { firedAt: a.firedAt } : {}),
     }));
   }
@@ -129,14 +149,28 @@ export class AlertEngine {
 
   private makeEvent(type: AlertEvent['type'], a: ActiveAlert, at: number, targetId: string): AlertEvent {
     const r = a.rule;
-    const labelText = Object.entries(a.labels).map(([k, v]) => `${k}=${v}`).join(', ');
+    const labelText = Object.entries(a.labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ');
     const subject = `${r.name}${labelText ? ` (${labelText})` : ''}`;
-    const message = type === 'firing'
-      ? `${subject}: ${r.format(a.value)} ${r.op} ${r.format(r.threshold)} for ${Math.round((at - a.activeAt) / 1000)} s`
-      : `${subject} resolved (last ${r.format(a.value)}, threshold ${r.format(r.threshold)})`;
+    const message =
+      type === 'firing'
+        ? `${subject}: ${r.format(a.value)} ${r.op} ${r.format(r.threshold)} for ${Math.round((at - a.activeAt) / 1000)} s`
+        : `${subject} resolved (last ${r.format(a.value)}, threshold ${r.format(r.threshold)})`;
     return {
-      type, ruleId: r.id, name: r.name, severity: r.severity, labels: a.labels, value: a.value, threshold: r.threshold, op: r.op,
-      activeAt: a.activeAt, firedAt: a.firedAt, at, targetId, message,
+      type,
+      ruleId: r.id,
+      name: r.name,
+      severity: r.severity,
+      labels: a.labels,
+      value: a.value,
+      threshold: r.threshold,
+      op: r.op,
+      activeAt: a.activeAt,
+      firedAt: a.firedAt,
+      at,
+      targetId,
+      message,
     };
   }
 

@@ -31,7 +31,8 @@ export interface AlertTiming {
 /** A local service is sampled every few seconds: 30 s to fire, 60 s of keep-firing to stop flapping. */
 export const DEFAULT_ALERT_TIMING: AlertTiming = { forMs: 30_000, keepFiringForMs: 60_000 };
 
-const one = (v: number | undefined): RuleSample[] => (v === undefined || !Number.isFinite(v) ? [] : [{ labels: {}, value: v }]);
+const one = (v: number | undefined): RuleSample[] =>
+  v === undefined || !Number.isFinite(v) ? [] : [{ labels: {}, value: v }];
 
 /** The four built-in alerts as rules; `timing` may differ per rule id. */
 export function defaultAlertRules(
@@ -39,26 +40,50 @@ export function defaultAlertRules(
   timing: Partial<AlertTiming> & { perRule?: Record<string, Partial<AlertTiming>> } = {},
 ): AlertRule[] {
   const th = { ...DEFAULT_ALERT_THRESHOLDS, ...thresholds };
-  const t = (id: string): AlertTiming => ({ ...DEFAULT_ALERT_TIMING, ...stripUndefined(timing), ...timing.perRule?.[id] });
+  const t = (id: string): AlertTiming => ({
+    ...DEFAULT_ALERT_TIMING,
+    ...stripUndefined(timing),
+    ...timing.perRule?.[id],
+  });
   const limitBytes = th.maxMemoryMb * 1024 * 1024;
   return [
     {
-      id: 'responseTime', name: 'High response time', severity: 'warning', op: '>', threshold: th.responseTimeSeconds, ...t('responseTime'),
+      id: 'responseTime',
+      name: 'High response time',
+      severity: 'warning',
+      op: '>',
+      threshold: th.responseTimeSeconds,
+      ...t('responseTime'),
       read: (s: Snapshot) => one(s.http?.p95Ms !== undefined ? s.http.p95Ms / 1000 : undefined),
       format: (v) => formatMs(v * 1000),
     },
     {
-      id: 'errorRate', name: 'High error rate', severity: 'critical', op: '>', threshold: th.errorRate, ...t('errorRate'),
+      id: 'errorRate',
+      name: 'High error rate',
+      severity: 'critical',
+      op: '>',
+      threshold: th.errorRate,
+      ...t('errorRate'),
       read: (s: Snapshot) => one(s.http?.errorRate),
       format: (v) => formatShare(v),
     },
     {
-      id: 'memory', name: 'High memory usage', severity: 'warning', op: '>', threshold: th.memoryShare, ...t('memory'),
+      id: 'memory',
+      name: 'High memory usage',
+      severity: 'warning',
+      op: '>',
+      threshold: th.memoryShare,
+      ...t('memory'),
       read: (s: Snapshot) => one(s.process ? s.process.rssBytes / limitBytes : undefined),
       format: (v) => formatShare(v),
     },
     {
-      id: 'cpu', name: 'High CPU usage', severity: 'warning', op: '>', threshold: th.cpuPercent, ...t('cpu'),
+      id: 'cpu',
+      name: 'High CPU usage',
+      severity: 'warning',
+      op: '>',
+      threshold: th.cpuPercent,
+      ...t('cpu'),
       read: (s: Snapshot) => one(s.process?.cpuPercent ?? s.system?.cpuPercent),
       format: (v) => formatPercent(v),
     },

@@ -19,13 +19,29 @@ interface ExtraData {
 /** Alert history in the store's alert_events table, so past alerts survive editor restarts. */
 export class StoreAlertHistory implements AlertHistory {
   /** With a targetId, list() returns only that target's events. */
-  constructor(private readonly store: AlertEventStore, private readonly targetId?: string) {}
+  constructor(
+    private readonly store: AlertEventStore,
+    private readonly targetId?: string,
+  ) {}
 
   record(event: AlertEvent): void {
-    const data: ExtraData = { name: event.name, labels: event.labels, op: event.op, activeAt: event.activeAt, firedAt: event.firedAt };
+    const data: ExtraData = {
+      name: event.name,
+      labels: event.labels,
+      op: event.op,
+      activeAt: event.activeAt,
+      firedAt: event.firedAt,
+    };
     this.store.recordAlertEvent({
-      targetId: event.targetId, time: event.at, rule: event.ruleId, severity: event.severity, state: event.type,
-      message: event.message, value: event.value, threshold: event.threshold, data: { ...data },
+      targetId: event.targetId,
+      time: event.at,
+      rule: event.ruleId,
+      severity: event.severity,
+      state: event.type,
+      message: event.message,
+      value: event.value,
+      threshold: event.threshold,
+      data: { ...data },
     });
   }
 
@@ -38,9 +54,19 @@ export class StoreAlertHistory implements AlertHistory {
       .map((r) => {
         const d = (r.data ?? {}) as Partial<ExtraData>;
         return {
-          type: r.state as AlertEvent['type'], ruleId: r.rule, name: d.name ?? r.rule, severity: r.severity as Severity, labels: d.labels ?? {},
-          value: r.value ?? NaN, threshold: r.threshold ?? NaN, op: d.op ?? '>', activeAt: d.activeAt ?? r.time, firedAt: d.firedAt ?? r.time,
-          at: r.time, targetId: r.targetId, message: r.message,
+          type: r.state as AlertEvent['type'],
+          ruleId: r.rule,
+          name: d.name ?? r.rule,
+          severity: r.severity as Severity,
+          labels: d.labels ?? {},
+          value: r.value ?? NaN,
+          threshold: r.threshold ?? NaN,
+          op: d.op ?? '>',
+          activeAt: d.activeAt ?? r.time,
+          firedAt: d.firedAt ?? r.time,
+          at: r.time,
+          targetId: r.targetId,
+          message: r.message,
         };
       });
   }

@@ -23,12 +23,25 @@ export function slackPayload(event: AlertEvent): SlackPayload {
     { title: 'Threshold', value: `${event.op} ${event.threshold}`, short: true },
     { title: 'Current', value: String(event.value), short: true },
     { title: 'Target', value: event.targetId, short: true },
-    { title: firing ? 'Active since' : 'Fired at', value: new Date(firing ? event.activeAt : event.firedAt).toISOString(), short: true },
+    {
+      title: firing ? 'Active since' : 'Fired at',
+      value: new Date(firing ? event.activeAt : event.firedAt).toISOString(),
+      short: true,
+    },
   ];
   for (const [k, v] of Object.entries(event.labels)) fields.push({ title: k, value: v, short: true });
   return {
     text: `${prefix} ${event.message}`,
-    attachments: [{ color, title: `PerfLens alert: ${event.name}`, text: event.message, fields, ts: Math.floor(event.at / 1000), footer: 'PerfLens' }],
+    attachments: [
+      {
+        color,
+        title: `PerfLens alert: ${event.name}`,
+        text: event.message,
+        fields,
+        ts: Math.floor(event.at / 1000),
+        footer: 'PerfLens',
+      },
+    ],
   };
 }
 
@@ -61,7 +74,10 @@ export class WebhookAlertHandler implements AlertHandler {
     let last = '';
     for (let i = 1; i <= attempts; i++) {
       const r = await httpRequest(this.opts.url, {
-        method: 'POST', body, timeoutMs: this.opts.timeoutMs ?? 5000, maxBytes: 64 * 1024,
+        method: 'POST',
+        body,
+        timeoutMs: this.opts.timeoutMs ?? 5000,
+        maxBytes: 64 * 1024,
         headers: { 'content-type': 'application/json' },
         // A webhook is remote by nature (a chat service), and setting its URL is the opt-in; it still
         // goes through the connect check, so a *.localhost receiver never becomes a DNS query.
@@ -71,12 +87,15 @@ export class WebhookAlertHandler implements AlertHandler {
       if (r.ok) {
         last = `the webhook answered HTTP ${r.value.status}`;
         // A 4xx other than 429 will not change on retry (bad URL or payload).
-        if (r.value.status < 500 && r.value.status !== 429) return { ok: false, message: `${last}; check the webhook URL.`, attempts: i };
+        if (r.value.status < 500 && r.value.status !== 429)
+          return { ok: false, message: `${last}; check the webhook URL.`, attempts: i };
       } else {
         last = r.error.message.split(this.opts.url).join(redactWebhookUrl(this.opts.url));
         // The transport's hint is about a monitored service; here the receiver is the webhook.
-        if (r.error.kind === 'refused') last = last.replace(/ Is the service running\?$/, ' Is the webhook receiver running, and is the URL right?');
-        if (r.error.kind === 'invalid-url') return { ok: false, message: `The alert webhook URL is not usable: ${last}`, attempts: i };
+        if (r.error.kind === 'refused')
+          last = last.replace(/ Is the service running\?$/, ' Is the webhook receiver running, and is the URL right?');
+        if (r.error.kind === 'invalid-url')
+          return { ok: false, message: `The alert webhook URL is not usable: ${last}`, attempts: i };
       }
     }
     return { ok: false, message: `Alert webhook failed after ${attempts} attempts: ${last}`, attempts };

@@ -26,7 +26,10 @@ export class CdpSession {
    * Opens the WebSocket, checking its address against the policy first (default loopback only):
    * rejects with a ConnectRefusedError, before any connection, for an address the policy refuses.
    */
-  static connect(url: string, opts: { timeoutMs?: number; clock?: Clock; connect?: ConnectPolicy } = {}): Promise<CdpSession> {
+  static connect(
+    url: string,
+    opts: { timeoutMs?: number; clock?: Clock; connect?: ConnectPolicy } = {},
+  ): Promise<CdpSession> {
     const clock = opts.clock ?? systemClock;
     const policy = opts.connect ?? LOOPBACK_ONLY;
     let host: string;
@@ -39,7 +42,11 @@ export class CdpSession {
     if (refusal) return Promise.reject(new ConnectRefusedError(refusal, 'remote'));
     return new Promise((resolve, reject) => {
       // maxPayload: a long capture's profile arrives as one message and can be hundreds of MB.
-      const ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 1024 * 1024 * 1024, ...connectOptions(policy) });
+      const ws = new WebSocket(url, {
+        perMessageDeflate: false,
+        maxPayload: 1024 * 1024 * 1024,
+        ...connectOptions(policy),
+      });
       const timer = clock.setTimeout(() => {
         ws.terminate();
         reject(new Error(`no answer from ${url} within ${opts.timeoutMs ?? 5000} ms`));

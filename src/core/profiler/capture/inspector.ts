@@ -10,7 +10,8 @@ import { ConnectRefusedError, LOOPBACK_ONLY, connectHostForBind, isLoopbackName 
 import type { Result } from '../../util/result';
 import { errorMessage, fail, ok } from '../../util/result';
 
-export type InspectorFailureKind = 'no-inspector' | 'not-node' | 'no-process' | 'remote' | 'protocol' | 'cancelled' | 'signal';
+export type InspectorFailureKind =
+  'no-inspector' | 'not-node' | 'no-process' | 'remote' | 'protocol' | 'cancelled' | 'signal';
 
 export interface InspectorTarget {
   id: string;
@@ -41,23 +42,41 @@ function hostPort(addr: InspectorAddress): string {
 }
 
 /** The debuggable targets of an inspector, from its /json/list endpoint. */
-export async function listInspectorTargets(addr: InspectorAddress, timeoutMs = 2000, connect: ConnectPolicy = LOOPBACK_ONLY): Promise<Result<InspectorTarget[], InspectorFailureKind>> {
+export async function listInspectorTargets(
+  addr: InspectorAddress,
+  timeoutMs = 2000,
+  connect: ConnectPolicy = LOOPBACK_ONLY,
+): Promise<Result<InspectorTarget[], InspectorFailureKind>> {
   // Node's inspector answers only a Host that is an IP address or "localhost" (its guard against
   // DNS rebinding), so a *.localhost name is sent as localhost; it still connects to loopback.
   const headers: Record<string, string> = isLoopbackName(addr.host) ? { host: `localhost:${addr.port}` } : {};
-  const r = await httpRequest(`http://${hostForUrl(addr.host)}:${addr.port}/json/list`, { timeoutMs, connect, headers });
+  const r = await httpRequest(`http://${hostForUrl(addr.host)}:${addr.port}/json/list`, {
+    timeoutMs,
+    connect,
+    headers,
+  });
   if (!r.ok && r.error.kind === 'remote') return fail('remote', r.error.message);
   if (!r.ok) {
     const why = r.error.kind === 'refused' ? 'nothing is listening on that port' : r.error.message.replace(/\.$/, '');
-    return fail('no-inspector', `No Node inspector answers at ${hostPort(addr)}: ${why}. Is the process running with --inspect?`);
+    return fail(
+      'no-inspector',
+      `No Node inspector answers at ${hostPort(addr)}: ${why}. Is the process running with --inspect?`,
+    );
   }
   try {
     const list = JSON.parse(r.value.body.toString('utf8')) as InspectorTarget[];
     const usable = Array.isArray(list) ? list.filter((t) => typeof t?.webSocketDebuggerUrl === 'string') : [];
-    if (usable.length === 0) return fail('no-inspector', `The inspector at ${hostPort(addr)} lists no debuggable target (is another debugger attached?).`);
+    if (usable.length === 0)
+      return fail(
+        'no-inspector',
+        `The inspector at ${hostPort(addr)} lists no debuggable target (is another debugger attached?).`,
+      );
     return ok(usable);
   } catch {
-    return fail('no-inspector', `${hostPort(addr)} answered /json/list with something that is not an inspector target list.`);
+    return fail(
+      'no-inspector',
+      `${hostPort(addr)} answered /json/list with something that is not an inspector target list.`,
+    );
   }
 }
 
@@ -65,7 +84,10 @@ export async function listInspectorTargets(addr: InspectorAddress, timeoutMs = 2
  * Finds the inspector of a running Node process: the port its command line asks for, else any
  * port it listens on that answers /json/list (covers --inspect=0 and inspectors opened by SIGUSR1).
  */
-export async function findInspector(pid: number, opts: { procRoot?: string; connect?: ConnectPolicy } = {}): Promise<Result<InspectorAddress, InspectorFailureKind>> {
+export async function findInspector(
+  pid: number,
+  opts: { procRoot?: string; connect?: ConnectPolicy } = {},
+): Promise<Result<InspectorAddress, InspectorFailureKind>> {
   const procRoot = opts.procRoot ?? '/proc';
   const args = readCmdline(pid, procRoot);
   if (!args) return fail('no-process', `No process ${pid} is running (or its command line cannot be read).`);
@@ -77,14 +99,23 @@ export async function findInspector(pid: number, opts: { procRoot?: string; conn
   // command-line port alone is trusted only when the process's sockets cannot be read.
   const owned = listeningPorts(pid, procRoot);
   const candidates: InspectorAddress[] = [];
-  if (fromArgs && fromArgs.port > 0 && (owned === undefined || owned.includes(fromArgs.port))) candidates.push(fromArgs);
-  for (const port of owned ?? []) if (!candidates.some((c) => c.port === port)) candidates.push({ host: fromArgs?.host ?? '127.0.0.1', port });
+  if (fromArgs && fromArgs.port > 0 && (owned === undefined || owned.includes(fromArgs.port)))
+    candidates.push(fromArgs);
+  for (const port of owned ?? [])
+    if (!candidates.some((c) => c.port === port)) candidates.push({ host: fromArgs?.host ?? '127.0.0.1', port });
   for (const c of candidates) {
     const t = await listInspectorTargets(c, 1000, opts.connect);
     if (t.ok) return ok(c);
-    if (t.error.kind === 'remote') return fail('remote', `The command line of process ${pid} puts its inspector at ${hostPort(c)}. ${t.error.message}`);
+    if (t.error.kind === 'remote')
+      return fail(
+        'remote',
+        `The command line of process ${pid} puts its inspector at ${hostPort(c)}. ${t.error.message}`,
+      );
   }
-  return fail('no-inspector', `Process ${pid} has no Node inspector listening${asked ? ` (its command line asks for ${hostPort(asked)})` : ''}. Start it with --inspect, or let PerfLens enable the inspector with SIGUSR1.`);
+  return fail(
+    'no-inspector',
+    `Process ${pid} has no Node inspector listening${asked ? ` (its command line asks for ${hostPort(asked)})` : ''}. Start it with --inspect, or let PerfLens enable the inspector with SIGUSR1.`,
+  );
 }
 
 export interface EnableInspectorOptions {
@@ -105,12 +136,19 @@ export const DEFAULT_ENABLE_INSPECTOR_TIMEOUT_MS = 10_000;
  * nothing: the wait polls on timers that keep the process alive (foregroundClock), because a CLI
  * whose only pending work is an unreferenced timer simply ends.
  */
-export async function enableInspector(pid: number, opts: EnableInspectorOptions = {}): Promise<Result<InspectorAddress, InspectorFailureKind>> {
+export async function enableInspector(
+  pid: number,
+  opts: EnableInspectorOptions = {},
+): Promise<Result<InspectorAddress, InspectorFailureKind>> {
   const procRoot = opts.procRoot ?? '/proc';
   const runtime = processRuntime(pid, procRoot);
   if (runtime === undefined) return fail('no-process', `No process ${pid} is running.`);
   // SIGUSR1 terminates most programs; only Node treats it as "open the inspector".
-  if (runtime !== 'node') return fail('not-node', `Process ${pid} is not a Node process, so PerfLens will not send it SIGUSR1 (that would stop most programs).`);
+  if (runtime !== 'node')
+    return fail(
+      'not-node',
+      `Process ${pid} is not a Node process, so PerfLens will not send it SIGUSR1 (that would stop most programs).`,
+    );
   try {
     process.kill(pid, 'SIGUSR1');
   } catch (e) {
@@ -123,10 +161,14 @@ export async function enableInspector(pid: number, opts: EnableInspectorOptions 
   for (;;) {
     const found = await findInspector(pid, { procRoot });
     if (found.ok) return found;
-    if (found.error.kind === 'no-process') return fail('no-process', `Process ${pid} exited after it was sent SIGUSR1, before its inspector opened.`);
+    if (found.error.kind === 'no-process')
+      return fail('no-process', `Process ${pid} exited after it was sent SIGUSR1, before its inspector opened.`);
     const now = clock.now();
     if (now - started >= timeoutMs) {
-      return fail('no-inspector', `Process ${pid} got SIGUSR1 but no inspector started listening within ${timeoutMs} ms. Node prints why on that process's stderr; the usual cause is that its inspector port (9229 unless --inspect-port says otherwise) is taken by another process. Start the service with --inspect=127.0.0.1:0 instead, or profile it with --inspect HOST:PORT.`);
+      return fail(
+        'no-inspector',
+        `Process ${pid} got SIGUSR1 but no inspector started listening within ${timeoutMs} ms. Node prints why on that process's stderr; the usual cause is that its inspector port (9229 unless --inspect-port says otherwise) is taken by another process. Start the service with --inspect=127.0.0.1:0 instead, or profile it with --inspect HOST:PORT.`,
+      );
     }
     if (opts.onWait && now - lastReport >= 1000) {
       lastReport = now;
@@ -156,7 +198,10 @@ function waitOrAbort(clock: Clock, ms: number, signal?: AbortSignal): Promise<bo
  * Records a CPU profile of a Node process through its inspector (Chrome DevTools Protocol):
  * Profiler.enable, setSamplingInterval, start, wait, stop. Returns the .cpuprofile JSON.
  */
-export async function captureNodeProfile(addr: InspectorAddress, opts: CaptureOptions): Promise<Result<CpuProfileJson, InspectorFailureKind>> {
+export async function captureNodeProfile(
+  addr: InspectorAddress,
+  opts: CaptureOptions,
+): Promise<Result<CpuProfileJson, InspectorFailureKind>> {
   const targets = await listInspectorTargets(addr, 2000, opts.connect);
   if (!targets.ok) return targets;
   const clock = opts.clock ?? systemClock;
@@ -166,13 +211,19 @@ export async function captureNodeProfile(addr: InspectorAddress, opts: CaptureOp
     // The debugger URL comes from the inspector's answer: it is checked like any other address.
     session = await CdpSession.connect(target.webSocketDebuggerUrl, { clock, connect: opts.connect });
   } catch (e) {
-    if (e instanceof ConnectRefusedError) return fail('remote', `The inspector at ${hostPort(addr)} names ${target.webSocketDebuggerUrl} as its debugger address; PerfLens did not connect there: ${e.message}`);
+    if (e instanceof ConnectRefusedError)
+      return fail(
+        'remote',
+        `The inspector at ${hostPort(addr)} names ${target.webSocketDebuggerUrl} as its debugger address; PerfLens did not connect there: ${e.message}`,
+      );
     return fail('protocol', `Could not connect to the inspector at ${target.webSocketDebuggerUrl}: ${errorMessage(e)}`);
   }
   let started = false;
   try {
     await session.send('Profiler.enable');
-    await session.send('Profiler.setSamplingInterval', { interval: Math.max(1, Math.round(opts.samplingIntervalUs ?? 1000)) });
+    await session.send('Profiler.setSamplingInterval', {
+      interval: Math.max(1, Math.round(opts.samplingIntervalUs ?? 1000)),
+    });
     await session.send('Profiler.start');
     started = true;
     const aborted = await waitOrAbort(clock, opts.durationMs, opts.signal);

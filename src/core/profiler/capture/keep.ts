@@ -32,18 +32,28 @@ export function checkCapture(bytes: Buffer, fileName: string, facts: CaptureFact
       `No samples in ${formatSpan(facts.durationMs)}: ${facts.source} answered with a profile that has no samples, so the process ran nothing on the CPU while it was recorded (it was idle). No file was written. Put load on the service while recording, or record for longer.`,
     );
   }
-  return fail('not-a-profile', `${facts.source} answered, but not with a profile PerfLens can read, so no file was written: ${r.error.message}`);
+  return fail(
+    'not-a-profile',
+    `${facts.source} answered, but not with a profile PerfLens can read, so no file was written: ${r.error.message}`,
+  );
 }
 
 /** Writes recorded bytes to `file` once they hold a profile with samples; otherwise writes nothing. */
-export async function keepCapture(bytes: Buffer, file: string, facts: CaptureFacts): Promise<Result<void, KeepFailureKind>> {
+export async function keepCapture(
+  bytes: Buffer,
+  file: string,
+  facts: CaptureFacts,
+): Promise<Result<void, KeepFailureKind>> {
   const checked = checkCapture(bytes, path.basename(file), facts);
   if (!checked.ok) return checked;
   try {
     await fs.promises.writeFile(file, bytes);
     return ok(undefined);
   } catch (e) {
-    return fail('write', `The profile was recorded but could not be written to ${file}: ${fileErrorReason(e, 'write')}.`);
+    return fail(
+      'write',
+      `The profile was recorded but could not be written to ${file}: ${fileErrorReason(e, 'write')}.`,
+    );
   }
 }
 
@@ -53,7 +63,10 @@ export async function keepRecordedFile(file: string, facts: CaptureFacts): Promi
   try {
     bytes = await fs.promises.readFile(file);
   } catch (e) {
-    return fail('not-a-profile', `${facts.source} finished, but its output ${file} cannot be read: ${fileErrorReason(e)}.`);
+    return fail(
+      'not-a-profile',
+      `${facts.source} finished, but its output ${file} cannot be read: ${fileErrorReason(e)}.`,
+    );
   }
   const checked = checkCapture(bytes, path.basename(file), facts);
   if (!checked.ok) await fs.promises.rm(file, { force: true });

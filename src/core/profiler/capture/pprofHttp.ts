@@ -17,7 +17,8 @@ export function pprofProfileUrl(input: string, seconds: number): Result<URL, Ppr
   } catch {
     return fail('invalid-url', `"${input}" is not a URL (example: http://127.0.0.1:6060).`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail('invalid-url', `Only http and https pprof URLs are supported, not ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return fail('invalid-url', `Only http and https pprof URLs are supported, not ${url.protocol}`);
   if (!url.pathname.includes('/debug/pprof/')) url.pathname = url.pathname.replace(/\/+$/, '') + '/debug/pprof/profile';
   url.searchParams.set('seconds', String(Math.max(1, Math.round(seconds))));
   return ok(url);
@@ -27,20 +28,33 @@ export function pprofProfileUrl(input: string, seconds: number): Result<URL, Ppr
  * Pulls a CPU profile from a Go service's net/http/pprof handler. The server itself samples for
  * the requested seconds, so the request waits that long plus a margin.
  */
-export async function fetchPprofProfile(input: string, seconds: number, opts: { connect?: ConnectPolicy; extraTimeoutMs?: number } = {}): Promise<Result<Buffer, PprofFetchFailureKind>> {
+export async function fetchPprofProfile(
+  input: string,
+  seconds: number,
+  opts: { connect?: ConnectPolicy; extraTimeoutMs?: number } = {},
+): Promise<Result<Buffer, PprofFetchFailureKind>> {
   const u = pprofProfileUrl(input, seconds);
   if (!u.ok) return u;
-  const r = await httpRequest(u.value.href, { timeoutMs: seconds * 1000 + (opts.extraTimeoutMs ?? 15_000), maxBytes: 512 * 1024 * 1024, headers: { 'accept-encoding': 'identity' }, connect: opts.connect });
+  const r = await httpRequest(u.value.href, {
+    timeoutMs: seconds * 1000 + (opts.extraTimeoutMs ?? 15_000),
+    maxBytes: 512 * 1024 * 1024,
+    headers: { 'accept-encoding': 'identity' },
+    connect: opts.connect,
+  });
   if (!r.ok && r.error.kind === 'remote') return fail('remote', r.error.message);
   if (!r.ok) return fail('http', `Could not fetch a profile from ${u.value.href}: ${r.error.message}`);
   const { status, body } = r.value;
   if (status !== 200) {
-    const hint = status === 404 ? ' Is net/http/pprof imported (import _ "net/http/pprof") and served on this port?' : '';
+    const hint =
+      status === 404 ? ' Is net/http/pprof imported (import _ "net/http/pprof") and served on this port?' : '';
     return fail('http', `${u.value.href} answered HTTP ${status}: ${body.toString('utf8', 0, 300).trim()}${hint}`);
   }
   // Go serves the profile gzipped (application/octet-stream, no content-encoding).
   if (!(body.length > 2 && body[0] === 0x1f && body[1] === 0x8b)) {
-    return fail('not-pprof', `${u.value.href} answered, but not with a gzipped pprof profile (first bytes: ${JSON.stringify(body.toString('utf8', 0, 60))}).`);
+    return fail(
+      'not-pprof',
+      `${u.value.href} answered, but not with a gzipped pprof profile (first bytes: ${JSON.stringify(body.toString('utf8', 0, 60))}).`,
+    );
   }
   return ok(body);
 }

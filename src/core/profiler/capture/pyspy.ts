@@ -53,7 +53,18 @@ const PTRACE_HINT =
 export function recordWithPySpy(opts: PySpyOptions): Promise<Result<string, PySpyFailureKind>> {
   const exe = findOnPath('py-spy', opts.pathEnv);
   if (!exe) return Promise.resolve(fail('py-spy-missing', CPROFILE_INSTRUCTIONS));
-  const args = ['record', '--pid', String(opts.pid), '--duration', String(Math.max(1, Math.round(opts.durationSeconds))), '--output', opts.outFile, '--format', opts.format ?? 'raw', '--nonblocking'];
+  const args = [
+    'record',
+    '--pid',
+    String(opts.pid),
+    '--duration',
+    String(Math.max(1, Math.round(opts.durationSeconds))),
+    '--output',
+    opts.outFile,
+    '--format',
+    opts.format ?? 'raw',
+    '--nonblocking',
+  ];
   if (opts.rate) args.push('--rate', String(opts.rate));
   return new Promise((resolve) => {
     const child = spawn(exe, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -70,7 +81,9 @@ export function recordWithPySpy(opts: PySpyOptions): Promise<Result<string, PySp
       if (code === 0 && fs.existsSync(opts.outFile)) return resolve(ok(opts.outFile));
       const text = output.trim();
       if (/permission denied|operation not permitted|ptrace|EPERM|root/i.test(text)) {
-        return resolve(fail('permission', `py-spy could not attach to process ${opts.pid}: ${lastLine(text)}\n${PTRACE_HINT}`));
+        return resolve(
+          fail('permission', `py-spy could not attach to process ${opts.pid}: ${lastLine(text)}\n${PTRACE_HINT}`),
+        );
       }
       resolve(fail('failed', `py-spy exited with code ${code}: ${lastLine(text) || 'no output'}`));
     });

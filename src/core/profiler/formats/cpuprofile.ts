@@ -70,7 +70,8 @@ function childList(n: V8Node): (number | V8Node)[] {
 function numbers(list: unknown[], name: string): number[] {
   for (let i = 0; i < list.length; i++) {
     const v = list[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new FormatError(`${name}[${i}] is not a number (${JSON.stringify(v) ?? typeof v}).`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new FormatError(`${name}[${i}] is not a number (${JSON.stringify(v) ?? typeof v}).`);
   }
   return list as number[];
 }
@@ -78,11 +79,22 @@ function numbers(list: unknown[], name: string): number[] {
 function checkPositionTicks(n: V8Node): { line: number; ticks: number }[] | undefined {
   const t = n.positionTicks as unknown;
   if (t === undefined || t === null) return undefined;
-  const bad = (why: string) => new FormatError(`node ${n.id} has positionTicks that ${why}; expected a list of {"line", "ticks"} with non-negative numbers.`);
+  const bad = (why: string) =>
+    new FormatError(
+      `node ${n.id} has positionTicks that ${why}; expected a list of {"line", "ticks"} with non-negative numbers.`,
+    );
   if (!Array.isArray(t)) throw bad('are not a list');
   t.forEach((e: unknown, i) => {
     const o = e as { line?: unknown; ticks?: unknown } | null;
-    if (!o || typeof o !== 'object' || typeof o.line !== 'number' || typeof o.ticks !== 'number' || !(o.ticks >= 0) || !Number.isFinite(o.ticks)) throw bad(`have a bad entry ${i}`);
+    if (
+      !o ||
+      typeof o !== 'object' ||
+      typeof o.line !== 'number' ||
+      typeof o.ticks !== 'number' ||
+      !(o.ticks >= 0) ||
+      !Number.isFinite(o.ticks)
+    )
+      throw bad(`have a bad entry ${i}`);
   });
   return t as { line: number; ticks: number }[];
 }
@@ -114,7 +126,8 @@ function parse(json: CpuProfileJson, name: string) {
   nodes.forEach((n, i) => {
     for (const c of childList(n)) {
       const ci = indexOfId.get(c as number);
-      if (ci === undefined) throw new FormatError(`node ${n.id} lists child ${JSON.stringify(c) ?? String(c)}, which is not in nodes.`);
+      if (ci === undefined)
+        throw new FormatError(`node ${n.id} lists child ${JSON.stringify(c) ?? String(c)}, which is not in nodes.`);
       parentIdx[ci] = i;
     }
   });
@@ -146,7 +159,13 @@ function parse(json: CpuProfileJson, name: string) {
     const cf = node.callFrame ?? node;
     // The "(root)" node is the tree's synthetic root, not a function.
     if (p === -1 && cf.functionName === '(root)') builderNode[i] = 0;
-    else builderNode[i] = b.child(p === -1 ? 0 : builderNode[p]!, b.internFrame(`${cf.functionName}\u0000${cf.url}\u0000${cf.lineNumber}\u0000${cf.columnNumber}`, () => frameOf(node)));
+    else
+      builderNode[i] = b.child(
+        p === -1 ? 0 : builderNode[p]!,
+        b.internFrame(`${cf.functionName}\u0000${cf.url}\u0000${cf.lineNumber}\u0000${cf.columnNumber}`, () =>
+          frameOf(node),
+        ),
+      );
   }
   if (order.length !== nodes.length) throw new FormatError('its nodes do not form a tree (a cycle in children).');
 
@@ -157,7 +176,8 @@ function parse(json: CpuProfileJson, name: string) {
   for (let s = 0; s < samples.length; s++) {
     const id = samples[s]!;
     const i = dense ? (id >= 0 && id < dense.length ? dense[id]! : -1) : (indexOfId.get(id) ?? -1);
-    if (i < 0) throw new FormatError(`sample ${s} refers to node ${JSON.stringify(id) ?? String(id)}, which is not in nodes.`);
+    if (i < 0)
+      throw new FormatError(`sample ${s} refers to node ${JSON.stringify(id) ?? String(id)}, which is not in nodes.`);
     selfS[i]! += 1;
     if (s + 1 < samples.length) selfT[i]! += (times[s + 1]! - times[s]!) / 1000;
   }
@@ -179,10 +199,12 @@ function parse(json: CpuProfileJson, name: string) {
 function sampleTimes(json: CpuProfileJson, count: number): Float64Array {
   const out = new Float64Array(count);
   for (const k of ['startTime', 'endTime'] as const) {
-    if (json[k] !== undefined && (typeof json[k] !== 'number' || !Number.isFinite(json[k]))) throw new FormatError(`${k} is not a number (${JSON.stringify(json[k])}).`);
+    if (json[k] !== undefined && (typeof json[k] !== 'number' || !Number.isFinite(json[k])))
+      throw new FormatError(`${k} is not a number (${JSON.stringify(json[k])}).`);
   }
   if (Array.isArray(json.timeDeltas)) {
-    if (json.timeDeltas.length < count) throw new FormatError(`it has ${count} samples but only ${json.timeDeltas.length} timeDeltas.`);
+    if (json.timeDeltas.length < count)
+      throw new FormatError(`it has ${count} samples but only ${json.timeDeltas.length} timeDeltas.`);
     const deltas = numbers(json.timeDeltas.slice(0, count), 'timeDeltas');
     let t = json.startTime ?? 0;
     for (let i = 0; i < count; i++) out[i] = t += deltas[i]!;
@@ -202,8 +224,10 @@ function sampleTimes(json: CpuProfileJson, count: number): Float64Array {
 }
 
 function profileDurationMs(json: CpuProfileJson, times: Float64Array): number | null {
-  if (Array.isArray(json.timestamps) && json.timestamps.length > 1) return (json.timestamps[json.timestamps.length - 1]! - json.timestamps[0]!) / 1000;
-  if (typeof json.startTime === 'number' && typeof json.endTime === 'number' && json.endTime > json.startTime) return (json.endTime - json.startTime) / 1000;
+  if (Array.isArray(json.timestamps) && json.timestamps.length > 1)
+    return (json.timestamps[json.timestamps.length - 1]! - json.timestamps[0]!) / 1000;
+  if (typeof json.startTime === 'number' && typeof json.endTime === 'number' && json.endTime > json.startTime)
+    return (json.endTime - json.startTime) / 1000;
   return times.length > 1 ? (times[times.length - 1]! - times[0]!) / 1000 : null;
 }
 

@@ -5,9 +5,12 @@ import { ok } from '../../util/result';
 
 /** Text of a file, honouring a UTF-8 or UTF-16 (LE/BE) byte-order mark. */
 export function decodeText(bytes: Buffer): string {
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
-  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return bytes.toString('utf8', 3);
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe)
+    return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff)
+    return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    return bytes.toString('utf8', 3);
   return bytes.toString('utf8');
 }
 
@@ -85,7 +88,8 @@ export function importFolded(text: string, name = 'folded stacks'): ImportResult
       const from = depth === 0 ? 0 : prevFrameEnd[depth - 1]! + 1;
       const to = prevFrameEnd[depth]!;
       const at = lineStart + to;
-      if (at > fe || (at < fe && text.charCodeAt(at) !== 59) || !text.startsWith(prevRaw[depth]!, lineStart + from)) break;
+      if (at > fe || (at < fe && text.charCodeAt(at) !== 59) || !text.startsWith(prevRaw[depth]!, lineStart + from))
+        break;
       depth++;
     }
     let node = depth > 0 ? prevNode[depth - 1]! : 0;
@@ -102,7 +106,8 @@ export function importFolded(text: string, name = 'folded stacks'): ImportResult
             const fnKey = `${m[1]}\u0000${m[2]}`;
             const line = Number(m[3]);
             let id = pyFunctions.get(fnKey);
-            if (id === undefined) pyFunctions.set(fnKey, (id = b.frameId({ name: m[1]!, file: m[2]!, line, column: 0 })));
+            if (id === undefined)
+              pyFunctions.set(fnKey, (id = b.frameId({ name: m[1]!, file: m[2]!, line, column: 0 })));
             // The function's line is the lowest line seen in it: the closest we get to its definition.
             const fr = b.frames[id]!;
             if (line < fr.line) b.frames[id] = { ...fr, line };
@@ -132,7 +137,11 @@ export function importFolded(text: string, name = 'folded stacks'): ImportResult
     const leafLine = prevLine[depth - 1]!;
     if (leafLine > 0) b.addLine(b.frameOf(node), leafLine, count, null);
   }
-  if (stacks === 0) return invalid('folded', bad > 0 ? `none of its ${bad} non-comment lines look like "frame;frame;frame count".` : 'it contains no stacks.');
+  if (stacks === 0)
+    return invalid(
+      'folded',
+      bad > 0 ? `none of its ${bad} non-comment lines look like "frame;frame;frame count".` : 'it contains no stacks.',
+    );
   if (!Number.isFinite(total)) return invalid('folded', 'its counts add up to a number too large to represent.');
   const warnings: string[] = [];
   if (bad > 0) warnings.push(`Skipped ${bad} line${bad === 1 ? ' that is' : 's that are'} not "frame;frame count".`);

@@ -51,14 +51,16 @@ export function importProfile(bytes: Buffer, fileName?: string, opts: ImportOpti
   const label = fileName ? fileName.split(/[\\/]/).pop()! : undefined;
   const subject = label ?? 'The profile';
   const maxBytes = profileLimitBytes(opts.maxBytes);
-  if (bytes.length > maxBytes) return tooLarge(subject, `is ${formatBytes(bytes.length)}, more than ${profileLimitText(maxBytes)}`);
+  if (bytes.length > maxBytes)
+    return tooLarge(subject, `is ${formatBytes(bytes.length)}, more than ${profileLimitText(maxBytes)}`);
   const byName = extensionFormat(fileName);
   let data = bytes;
   const gzipped = isGzip(bytes);
   if (gzipped) {
     const inflated = gunzipWithin(bytes, maxBytes);
     if (!inflated.ok) {
-      if (inflated.error.kind === 'too-large') return tooLarge(subject, `is gzipped and ${inflated.error.message}, ${profileLimitText(maxBytes)}`);
+      if (inflated.error.kind === 'too-large')
+        return tooLarge(subject, `is gzipped and ${inflated.error.message}, ${profileLimitText(maxBytes)}`);
       return invalid(opts.format ?? byName ?? 'pprof', `${inflated.error.message}; the file may be truncated.`);
     }
     data = inflated.value;
@@ -70,19 +72,30 @@ export function importProfile(bytes: Buffer, fileName?: string, opts: ImportOpti
   } catch (e) {
     // Every parser validates what it reads; this is the net under a shape none of them foresaw.
     const what = format ? `a ${FORMAT_LABELS[format]} file` : 'a profile';
-    return fail('invalid', `${subject} could not be read as ${what}: its content has a shape PerfLens does not expect (${errorMessage(e)}). If a profiler wrote it as it is, please report this with the file attached.`);
+    return fail(
+      'invalid',
+      `${subject} could not be read as ${what}: its content has a shape PerfLens does not expect (${errorMessage(e)}). If a profiler wrote it as it is, please report this with the file attached.`,
+    );
   }
   if (!r.ok || !r.value.profiles.every(isEmpty)) return r;
   const durationMs = r.value.profiles[0]?.durationMs;
   const span = durationMs ? ` in ${formatSpan(durationMs)}` : '';
-  return fail('empty', `${subject} is a valid ${FORMAT_LABELS[r.value.format]} file, but the profile has no samples${span}: nothing ran on the CPU while it was recorded. Record again while the code of interest is busy (put load on the service).`);
+  return fail(
+    'empty',
+    `${subject} is a valid ${FORMAT_LABELS[r.value.format]} file, but the profile has no samples${span}: nothing ran on the CPU while it was recorded. Record again while the code of interest is busy (put load on the service).`,
+  );
 }
 
 function isEmpty(p: Profile): boolean {
   return p.sampleCount === 0 && !((p.totalMs ?? 0) > 0);
 }
 
-function importAs(format: ProfileFormat | undefined, bytes: Buffer, label: string | undefined, opts: ImportOptions): ImportResult {
+function importAs(
+  format: ProfileFormat | undefined,
+  bytes: Buffer,
+  label: string | undefined,
+  opts: ImportOptions,
+): ImportResult {
   switch (format) {
     case 'pprof':
       return importPprof(bytes, opts, label);
@@ -94,8 +107,13 @@ function importAs(format: ProfileFormat | undefined, bytes: Buffer, label: strin
     case 'speedscope': {
       const json = parseJson(bytes);
       if (!json.ok) return invalid(format, json.message);
-      if (format === 'cpuprofile') return looksLikeCpuProfile(json.value) ? importCpuProfile(json.value, label) : invalid('cpuprofile', 'it has no "nodes" (or legacy "head") and "samples".');
-      return looksLikeSpeedscope(json.value) ? importSpeedscope(json.value) : invalid('speedscope', 'it has no "shared.frames" and "profiles".');
+      if (format === 'cpuprofile')
+        return looksLikeCpuProfile(json.value)
+          ? importCpuProfile(json.value, label)
+          : invalid('cpuprofile', 'it has no "nodes" (or legacy "head") and "samples".');
+      return looksLikeSpeedscope(json.value)
+        ? importSpeedscope(json.value)
+        : invalid('speedscope', 'it has no "shared.frames" and "profiles".');
     }
     case undefined:
       break;
@@ -105,10 +123,20 @@ function importAs(format: ProfileFormat | undefined, bytes: Buffer, label: strin
   const trimmed = decodeText(text).trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     const json = parseJson(bytes);
-    if (!json.ok) return fail('unrecognized', `The file looks like JSON but does not parse (${json.message}). Supported formats: ${SUPPORTED}.`);
-    return fail('unrecognized', `This JSON is not a profile PerfLens knows: no "nodes"/"samples" (V8 .cpuprofile) and no "shared"/"profiles" (speedscope). Supported formats: ${SUPPORTED}.`);
+    if (!json.ok)
+      return fail(
+        'unrecognized',
+        `The file looks like JSON but does not parse (${json.message}). Supported formats: ${SUPPORTED}.`,
+      );
+    return fail(
+      'unrecognized',
+      `This JSON is not a profile PerfLens knows: no "nodes"/"samples" (V8 .cpuprofile) and no "shared"/"profiles" (speedscope). Supported formats: ${SUPPORTED}.`,
+    );
   }
-  return fail('unrecognized', `Could not recognise the profile format${label ? ` of ${label}` : ''}. Supported formats: ${SUPPORTED}.`);
+  return fail(
+    'unrecognized',
+    `Could not recognise the profile format${label ? ` of ${label}` : ''}. Supported formats: ${SUPPORTED}.`,
+  );
 }
 
 /** A gzipped file's format: JSON profiles are sometimes gzipped, and everything else gzipped is pprof. */

@@ -4,7 +4,8 @@
  * Code objects never appear in pstats output and are rejected.
  */
 
-export type MarshalValue = null | boolean | number | bigint | string | Uint8Array | MarshalValue[] | MarshalDict | MarshalSet;
+export type MarshalValue =
+  null | boolean | number | bigint | string | Uint8Array | MarshalValue[] | MarshalDict | MarshalSet;
 
 /** A Python dict; keys are kept as values (tuples are arrays), so entries are a list of pairs. */
 export class MarshalDict {
@@ -39,7 +40,8 @@ class Reader {
   }
 
   private need(n: number): void {
-    if (this.pos + n > this.bytes.length) throw new MarshalError(`unexpected end of data at byte ${this.pos} (needed ${n} more).`);
+    if (this.pos + n > this.bytes.length)
+      throw new MarshalError(`unexpected end of data at byte ${this.pos} (needed ${n} more).`);
   }
   private u8(): number {
     this.need(1);
@@ -60,7 +62,10 @@ class Reader {
   }
 
   value(): MarshalValue {
-    if (this.depth >= MAX_DEPTH) throw new MarshalError(`values are nested deeper than ${MAX_DEPTH} levels at byte ${this.pos}; a pstats file nests four.`);
+    if (this.depth >= MAX_DEPTH)
+      throw new MarshalError(
+        `values are nested deeper than ${MAX_DEPTH} levels at byte ${this.pos}; a pstats file nests four.`,
+      );
     this.depth++;
     try {
       return this.one();
@@ -138,11 +143,16 @@ class Reader {
       }
       case 'r': {
         const i = this.i32();
-        if (i < 0 || i >= this.refs.length) throw new MarshalError(`reference ${i} at byte ${at} points past the ${this.refs.length} objects read so far.`);
+        if (i < 0 || i >= this.refs.length)
+          throw new MarshalError(
+            `reference ${i} at byte ${at} points past the ${this.refs.length} objects read so far.`,
+          );
         return this.refs[i]!;
       }
       default:
-        throw new MarshalError(`unsupported marshal type ${JSON.stringify(type)} (0x${code.toString(16)}) at byte ${at}.`);
+        throw new MarshalError(
+          `unsupported marshal type ${JSON.stringify(type)} (0x${code.toString(16)}) at byte ${at}.`,
+        );
     }
   }
 

@@ -36,7 +36,6 @@ function concatenateRepeatedSampleFields(): void {
   };
 }
 
-
 /** A protobuf int64 as a number: the decoder hands negative values over as unsigned 64-bit bigints. */
 function int64(v: number | bigint | undefined): number {
   if (v === undefined) return 0;
@@ -52,7 +51,10 @@ export function importPprof(bytes: Buffer, opts: PprofOptions = {}, label = 'The
   let raw: Buffer = bytes;
   if (isGzip(bytes)) {
     const inflated = gunzipWithin(bytes, maxBytes);
-    if (!inflated.ok) return inflated.error.kind === 'too-large' ? tooLarge(label, `is gzipped and ${inflated.error.message}, ${profileLimitText(maxBytes)}`) : invalid('pprof', `${inflated.error.message}; the file may be truncated.`);
+    if (!inflated.ok)
+      return inflated.error.kind === 'too-large'
+        ? tooLarge(label, `is gzipped and ${inflated.error.message}, ${profileLimitText(maxBytes)}`)
+        : invalid('pprof', `${inflated.error.message}; the file may be truncated.`);
     raw = inflated.value;
   }
   // Count records before decoding them: a few bytes each on the wire, far more once decoded.
@@ -60,7 +62,11 @@ export function importPprof(bytes: Buffer, opts: PprofOptions = {}, label = 'The
   if (!counted.ok) return invalid('pprof', `${counted.error.message}; expected a gzipped or raw pprof protobuf.`);
   const records = counted.value.samples + counted.value.locations + counted.value.functions;
   const recordLimit = pprofRecordLimit(maxBytes);
-  if (records > recordLimit) return tooLarge(label, `holds ${records.toLocaleString('en-US')} samples, locations and functions, more than the ${recordLimit.toLocaleString('en-US')} that ${profileLimitText(maxBytes)} allows (one per 128 bytes)`);
+  if (records > recordLimit)
+    return tooLarge(
+      label,
+      `holds ${records.toLocaleString('en-US')} samples, locations and functions, more than the ${recordLimit.toLocaleString('en-US')} that ${profileLimitText(maxBytes)} allows (one per 128 bytes)`,
+    );
   let decoded: PprofProfile;
   concatenateRepeatedSampleFields();
   try {
@@ -70,17 +76,26 @@ export function importPprof(bytes: Buffer, opts: PprofOptions = {}, label = 'The
   }
   let stackEntries = 0;
   for (const s of decoded.sample) stackEntries += s.locationId.length;
-  if (stackEntries > recordLimit) return tooLarge(label, `has ${stackEntries.toLocaleString('en-US')} stack entries, more than the ${recordLimit.toLocaleString('en-US')} that ${profileLimitText(maxBytes)} allows (one per 128 bytes)`);
+  if (stackEntries > recordLimit)
+    return tooLarge(
+      label,
+      `has ${stackEntries.toLocaleString('en-US')} stack entries, more than the ${recordLimit.toLocaleString('en-US')} that ${profileLimitText(maxBytes)} allows (one per 128 bytes)`,
+    );
   const str = (i: unknown): string => decoded.stringTable.strings[Number(i)] ?? '';
   const types = decoded.sampleType.map((t) => ({ type: str(t.type), unit: str(t.unit) }));
   if (types.length === 0) return invalid('pprof', 'it declares no sample types.');
   let chosen: number;
   if (opts.sampleType) {
     chosen = types.findIndex((t) => t.type === opts.sampleType || `${t.type}/${t.unit}` === opts.sampleType);
-    if (chosen < 0) return invalid('pprof', `it has no sample type "${opts.sampleType}" (it has ${types.map((t) => `${t.type}/${t.unit}`).join(', ')}).`);
+    if (chosen < 0)
+      return invalid(
+        'pprof',
+        `it has no sample type "${opts.sampleType}" (it has ${types.map((t) => `${t.type}/${t.unit}`).join(', ')}).`,
+      );
   } else {
     chosen = types.findIndex((t) => t.type === 'cpu' && t.unit === 'nanoseconds');
-    if (chosen < 0 && Number(decoded.defaultSampleType) > 0) chosen = types.findIndex((t) => t.type === str(decoded.defaultSampleType));
+    if (chosen < 0 && Number(decoded.defaultSampleType) > 0)
+      chosen = types.findIndex((t) => t.type === str(decoded.defaultSampleType));
     if (chosen < 0) chosen = types.length - 1;
   }
   const nsPer = NS_PER_UNIT[types[chosen]!.unit];
@@ -90,7 +105,15 @@ export function importPprof(bytes: Buffer, opts: PprofOptions = {}, label = 'The
   const b = new StackTreeBuilder(withTime);
   const fnFrame = new Map<string, number>();
   for (const f of decoded.function) {
-    fnFrame.set(String(f.id), b.frameId({ name: str(f.name) || str(f.systemName) || `(function ${String(f.id)})`, file: str(f.filename), line: Number(f.startLine) || 0, column: 0 }));
+    fnFrame.set(
+      String(f.id),
+      b.frameId({
+        name: str(f.name) || str(f.systemName) || `(function ${String(f.id)})`,
+        file: str(f.filename),
+        line: Number(f.startLine) || 0,
+        column: 0,
+      }),
+    );
   }
   // Per location: its frames root first (inlined callers before callees) and its leaf line.
   const locFrames = new Map<string, { frames: number[]; leafLine: number }>();
@@ -100,7 +123,8 @@ export function importPprof(bytes: Buffer, opts: PprofOptions = {}, label = 'The
       const id = fnFrame.get(String(loc.line[k]!.functionId));
       if (id !== undefined) frames.push(id);
     }
-    if (frames.length === 0) frames.push(b.frameId({ name: `0x${BigInt(loc.address).toString(16)}`, file: '', line: 0, column: 0 }));
+    if (frames.length === 0)
+      frames.push(b.frameId({ name: `0x${BigInt(loc.address).toString(16)}`, file: '', line: 0, column: 0 }));
     locFrames.set(String(loc.id), { frames, leafLine: loc.line.length ? Number(loc.line[0]!.line) : 0 });
   }
   const stack: number[] = [];
@@ -108,16 +132,25 @@ export function importPprof(bytes: Buffer, opts: PprofOptions = {}, label = 'The
     stack.length = 0;
     for (let k = sample.locationId.length - 1; k >= 0; k--) {
       const loc = locFrames.get(String(sample.locationId[k]));
-      if (!loc) return invalid('pprof', `sample ${s} refers to location ${String(sample.locationId[k])}, which is not in the profile.`);
+      if (!loc)
+        return invalid(
+          'pprof',
+          `sample ${s} refers to location ${String(sample.locationId[k])}, which is not in the profile.`,
+        );
       for (const f of loc.frames) stack.push(f);
     }
     const value = int64(sample.value[chosen]);
     const samples = withTime ? (countIdx >= 0 ? int64(sample.value[countIdx]) : 1) : value;
-    if (!(value >= 0 && samples >= 0)) return invalid('pprof', `sample ${s} has a negative value (${value}); a pprof difference (-diff_base) is not a profile PerfLens reads.`);
+    if (!(value >= 0 && samples >= 0))
+      return invalid(
+        'pprof',
+        `sample ${s} has a negative value (${value}); a pprof difference (-diff_base) is not a profile PerfLens reads.`,
+      );
     const timeMs = withTime ? (value * nsPer!) / 1e6 : 0;
     b.addStack(stack, samples, timeMs);
     const leaf = sample.locationId.length ? locFrames.get(String(sample.locationId[0]))! : undefined;
-    if (leaf && leaf.leafLine > 0) b.addLine(stack[stack.length - 1]!, leaf.leafLine, samples, withTime ? timeMs : null);
+    if (leaf && leaf.leafLine > 0)
+      b.addLine(stack[stack.length - 1]!, leaf.leafLine, samples, withTime ? timeMs : null);
   }
   const durationNs = Number(decoded.durationNanos);
   const t = types[chosen]!;

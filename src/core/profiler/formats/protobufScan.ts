@@ -47,7 +47,11 @@ export function countPprofRecords(bytes: Uint8Array): Result<PprofRecordCounts, 
       else if (field === 4) counts.locations++;
       else if (field === 5) counts.functions++;
     } else return fail('decode', `it has wire type ${wire} at byte ${at}, which pprof does not use`);
-    if (pos + skip > bytes.length) return fail('decode', `it ends at byte ${bytes.length}, inside a field that needs ${skip} bytes from byte ${pos} (truncated)`);
+    if (pos + skip > bytes.length)
+      return fail(
+        'decode',
+        `it ends at byte ${bytes.length}, inside a field that needs ${skip} bytes from byte ${pos} (truncated)`,
+      );
     pos += skip;
   }
   return ok(counts);

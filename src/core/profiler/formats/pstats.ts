@@ -27,7 +27,8 @@ function describe(v: MarshalValue | undefined): string {
 /** A count or time of a pstats entry: finite and not negative. */
 function amount(v: MarshalValue, what: string, f: Frame): number {
   const n = num(v);
-  if (!Number.isFinite(n) || n < 0) throw new MarshalError(`the ${what} of ${f.name} (${f.file}:${f.line}) is not a finite, non-negative number.`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new MarshalError(`the ${what} of ${f.name} (${f.file}:${f.line}) is not a finite, non-negative number.`);
   return n;
 }
 
@@ -52,7 +53,8 @@ export function importPstats(bytes: Buffer, name = 'cProfile'): ImportResult {
   } catch (e) {
     return invalid('pstats', e instanceof MarshalError ? e.message : String(e));
   }
-  if (!(root instanceof MarshalDict)) return invalid('pstats', `expected a marshalled dict at the top, found ${describe(root)}.`);
+  if (!(root instanceof MarshalDict))
+    return invalid('pstats', `expected a marshalled dict at the top, found ${describe(root)}.`);
   try {
     return ok({ format: 'pstats', profiles: [buildFlat(root, name)], activeIndex: 0, warnings: [] });
   } catch (e) {
@@ -79,15 +81,21 @@ function buildFlat(root: MarshalDict, name: string): Profile {
   const edges: CallEdge[] = [];
   for (const [k, v] of root.entries) {
     const id = idOf(k);
-    if (!Array.isArray(v) || v.length < 4) throw new MarshalError(`the entry for ${frames[id]!.name} is ${describe(v)}, not (cc, nc, tt, ct, callers).`);
-    stats.set(id, { calls: amount(v[1]!, 'call count', frames[id]!), selfS: amount(v[2]!, 'self time', frames[id]!), totalS: amount(v[3]!, 'cumulative time', frames[id]!) });
+    if (!Array.isArray(v) || v.length < 4)
+      throw new MarshalError(`the entry for ${frames[id]!.name} is ${describe(v)}, not (cc, nc, tt, ct, callers).`);
+    stats.set(id, {
+      calls: amount(v[1]!, 'call count', frames[id]!),
+      selfS: amount(v[2]!, 'self time', frames[id]!),
+      totalS: amount(v[3]!, 'cumulative time', frames[id]!),
+    });
     const callers = v[4];
     if (callers instanceof MarshalDict) {
       for (const [ck, cv] of callers.entries) {
         const caller = idOf(ck);
         // cProfile writes (calls, primitive calls, self, cumulative); the old profile module a call count.
         const calls = amount(Array.isArray(cv) ? cv[0]! : cv, 'call count from a caller', frames[id]!);
-        const timeMs = Array.isArray(cv) && cv.length >= 4 ? amount(cv[3]!, 'time from a caller', frames[id]!) * 1000 : null;
+        const timeMs =
+          Array.isArray(cv) && cv.length >= 4 ? amount(cv[3]!, 'time from a caller', frames[id]!) * 1000 : null;
         edges.push({ caller, callee: id, samples: null, timeMs, calls });
       }
     }

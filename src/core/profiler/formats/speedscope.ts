@@ -33,7 +33,10 @@ export interface SpeedscopeJson {
 export function looksLikeSpeedscope(json: unknown): json is SpeedscopeJson {
   if (!json || typeof json !== 'object') return false;
   const j = json as SpeedscopeJson;
-  return (typeof j.$schema === 'string' && j.$schema.includes('speedscope')) || (Array.isArray(j.profiles) && typeof j.shared === 'object');
+  return (
+    (typeof j.$schema === 'string' && j.$schema.includes('speedscope')) ||
+    (Array.isArray(j.profiles) && typeof j.shared === 'object')
+  );
 }
 
 /** Milliseconds per unit for time units; undefined for weights that are not time (none, bytes). */
@@ -49,12 +52,15 @@ export function importSpeedscope(json: SpeedscopeJson): ImportResult {
     if (!Array.isArray(frames)) throw new FormatError('it has no shared.frames table.');
     if (!Array.isArray(json.profiles) || json.profiles.length === 0) throw new FormatError('it has no profiles.');
     const profiles = json.profiles.map((p: unknown, i) => {
-      if (!p || typeof p !== 'object' || Array.isArray(p)) throw new FormatError(`profile ${i} is not an object (${p === null ? 'null' : typeof p}).`);
+      if (!p || typeof p !== 'object' || Array.isArray(p))
+        throw new FormatError(`profile ${i} is not an object (${p === null ? 'null' : typeof p}).`);
       return importOne(p as SpeedscopeProfileJson, i, frames);
     });
     const a = json.activeProfileIndex;
     if (a !== undefined && a !== null && !(Number.isInteger(a) && a >= 0 && a < profiles.length)) {
-      throw new FormatError(`activeProfileIndex ${JSON.stringify(a)} is not one of its profiles (0 to ${profiles.length - 1}).`);
+      throw new FormatError(
+        `activeProfileIndex ${JSON.stringify(a)} is not one of its profiles (0 to ${profiles.length - 1}).`,
+      );
     }
     const active = typeof a === 'number' ? a : 0;
     return ok({ format: 'speedscope', profiles, activeIndex: active, warnings: [] });
@@ -66,8 +72,10 @@ export function importSpeedscope(json: SpeedscopeJson): ImportResult {
 
 function toFrame(f: SpeedscopeFrame | undefined, index: number): Frame {
   if (!f || typeof f !== 'object') throw new FormatError(`frame ${index} is missing.`);
-  if (f.name !== undefined && typeof f.name !== 'string' && typeof f.name !== 'number') throw new FormatError(`frame ${index} has a name that is not text.`);
-  if (f.file !== undefined && f.file !== null && typeof f.file !== 'string') throw new FormatError(`frame ${index} has a file that is not text.`);
+  if (f.name !== undefined && typeof f.name !== 'string' && typeof f.name !== 'number')
+    throw new FormatError(`frame ${index} has a name that is not text.`);
+  if (f.file !== undefined && f.file !== null && typeof f.file !== 'string')
+    throw new FormatError(`frame ${index} has a file that is not text.`);
   const whole = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 0);
   return { name: String(f.name ?? `(frame ${index})`), file: f.file ?? '', line: whole(f.line), column: whole(f.col) };
 }
@@ -79,7 +87,8 @@ function importOne(p: SpeedscopeProfileJson, index: number, shared: SpeedscopeFr
   const b = new StackTreeBuilder(msPer !== undefined);
   const ids = new Map<number, number>();
   const frameId = (i: unknown): number => {
-    if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= shared.length) throw new FormatError(`${label} refers to frame ${String(i)}, which is not in shared.frames.`);
+    if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= shared.length)
+      throw new FormatError(`${label} refers to frame ${String(i)}, which is not in shared.frames.`);
     let id = ids.get(i);
     if (id === undefined) ids.set(i, (id = b.frameId(toFrame(shared[i], i))));
     return id;
@@ -89,15 +98,19 @@ function importOne(p: SpeedscopeProfileJson, index: number, shared: SpeedscopeFr
   if (p.type === 'sampled') {
     if (!Array.isArray(p.samples)) throw new FormatError(`${label} is sampled but has no samples array.`);
     const weights = p.weights === undefined || p.weights === null ? undefined : p.weights;
-    if (weights !== undefined && !Array.isArray(weights)) throw new FormatError(`${label} has "weights" that is not a list.`);
+    if (weights !== undefined && !Array.isArray(weights))
+      throw new FormatError(`${label} has "weights" that is not a list.`);
     let total = 0;
-    if (weights && weights.length !== p.samples.length) throw new FormatError(`${label} has ${p.samples.length} samples but ${weights.length} weights.`);
+    if (weights && weights.length !== p.samples.length)
+      throw new FormatError(`${label} has ${p.samples.length} samples but ${weights.length} weights.`);
     p.samples.forEach((stack, s) => {
       if (!Array.isArray(stack)) throw new FormatError(`${label}: sample ${s} is not an array of frame indexes.`);
       const w = weights ? weights[s]! : 1;
-      if (typeof w !== 'number' || !(w >= 0)) throw new FormatError(`${label}: weight ${s} is not a non-negative number.`);
+      if (typeof w !== 'number' || !(w >= 0))
+        throw new FormatError(`${label}: weight ${s} is not a non-negative number.`);
       total += w;
-      if (!Number.isFinite(total)) throw new FormatError(`${label}: its weights add up to a number too large to represent.`);
+      if (!Number.isFinite(total))
+        throw new FormatError(`${label}: its weights add up to a number too large to represent.`);
       b.addStack(stack.map(frameId), msPer === undefined ? w : 1, msPer === undefined ? 0 : w * msPer);
     });
     return b.finish(p.name ?? `profile ${index}`, true, durationMs);
@@ -108,19 +121,25 @@ function importOne(p: SpeedscopeProfileJson, index: number, shared: SpeedscopeFr
     const frameStack: number[] = [];
     let last = typeof p.startValue === 'number' ? p.startValue : (p.events[0]?.at ?? 0);
     for (const [k, e] of p.events.entries()) {
-      if (typeof e?.at !== 'number' || !Number.isFinite(e.at)) throw new FormatError(`${label}: event ${k} has no "at" value.`);
-      if (e.at < last) throw new FormatError(`${label}: event ${k} at ${e.at} comes before the previous event at ${last}.`);
+      if (typeof e?.at !== 'number' || !Number.isFinite(e.at))
+        throw new FormatError(`${label}: event ${k} has no "at" value.`);
+      if (e.at < last)
+        throw new FormatError(`${label}: event ${k} at ${e.at} comes before the previous event at ${last}.`);
       const top = nodeStack[nodeStack.length - 1]!;
-      if (top !== 0 && e.at > last) b.addSelf(top, msPer === undefined ? e.at - last : 0, msPer === undefined ? 0 : (e.at - last) * msPer);
+      if (top !== 0 && e.at > last)
+        b.addSelf(top, msPer === undefined ? e.at - last : 0, msPer === undefined ? 0 : (e.at - last) * msPer);
       last = e.at;
       if (e.type === 'O') {
-        if (typeof e.frame !== 'number') throw new FormatError(`${label}: event ${k} opens no frame (its "frame" is not a frame index).`);
+        if (typeof e.frame !== 'number')
+          throw new FormatError(`${label}: event ${k} opens no frame (its "frame" is not a frame index).`);
         frameStack.push(e.frame);
         nodeStack.push(b.child(top, frameId(e.frame)));
       } else if (e.type === 'C') {
         const open = frameStack[frameStack.length - 1];
         if (open !== e.frame) {
-          throw new FormatError(`${label}: event ${k} closes frame ${String(e.frame)} at ${e.at} but the innermost open frame is ${open === undefined ? 'none' : String(open)} (events out of order).`);
+          throw new FormatError(
+            `${label}: event ${k} closes frame ${String(e.frame)} at ${e.at} but the innermost open frame is ${open === undefined ? 'none' : String(open)} (events out of order).`,
+          );
         }
         frameStack.pop();
         nodeStack.pop();
@@ -128,7 +147,10 @@ function importOne(p: SpeedscopeProfileJson, index: number, shared: SpeedscopeFr
         throw new FormatError(`${label}: event ${k} has type ${JSON.stringify(e.type)}; expected "O" or "C".`);
       }
     }
-    if (frameStack.length > 0) throw new FormatError(`${label} ends with ${frameStack.length} frame${frameStack.length === 1 ? '' : 's'} still open (incomplete trace).`);
+    if (frameStack.length > 0)
+      throw new FormatError(
+        `${label} ends with ${frameStack.length} frame${frameStack.length === 1 ? '' : 's'} still open (incomplete trace).`,
+      );
     return b.finish(p.name ?? `profile ${index}`, msPer === undefined, durationMs);
   }
   throw new FormatError(`${label} has type ${JSON.stringify(p.type)}; expected "sampled" or "evented".`);

@@ -27,7 +27,10 @@ export type ImportFailureKind = 'unrecognized' | 'invalid' | 'too-large' | 'empt
 export type ImportResult = Result<ImportedProfile, ImportFailureKind>;
 
 /** A failure naming the format and what is wrong with the file. */
-export function invalid(format: ProfileFormat, problem: string): { ok: false; error: { kind: 'invalid'; message: string } } {
+export function invalid(
+  format: ProfileFormat,
+  problem: string,
+): { ok: false; error: { kind: 'invalid'; message: string } } {
   return fail('invalid', `Not a valid ${FORMAT_LABELS[format]} file: ${problem}`);
 }
 

@@ -9,7 +9,10 @@ function run(body: (i: number) => SnapshotBody): Snapshot[] {
 }
 
 const slowHttp = (p95Ms: number) => ({
-  requestRate: 20, errorRate: 0, avgMs: p95Ms / 2, p95Ms,
+  requestRate: 20,
+  errorRate: 0,
+  avgMs: p95Ms / 2,
+  p95Ms,
   routes: [
     { route: '/api/entities', method: 'GET', requestRate: 15, errorRate: 0, avgMs: p95Ms / 2, p95Ms },
     { route: '/health', method: 'GET', requestRate: 5, errorRate: 0, avgMs: 2, p95Ms: 5 },
@@ -20,12 +23,18 @@ describe('analyzers/bottlenecks (diagnose slow responses)', () => {
   it('puts database time first, then cache misses, then CPU, with evidence and per-route findings', () => {
     const snaps = run(() => ({
       http: slowHttp(1800),
-      queries: [{ query: 'SELECT * FROM entities WHERE workspace_id = ?', rate: 15, avgMs: 700, p95Ms: 1200 }, { query: 'SELECT 1', rate: 5, avgMs: 1 }],
+      queries: [
+        { query: 'SELECT * FROM entities WHERE workspace_id = ?', rate: 15, avgMs: 700, p95Ms: 1200 },
+        { query: 'SELECT 1', rate: 5, avgMs: 1 },
+      ],
       caches: [{ name: 'entities', hitsPerSec: 20, missesPerSec: 80 }],
       process: { pid: 1, cpuPercent: 93, rssBytes: 1e8 },
     }));
     const f = analyzeBottlenecks(snaps);
-    assert.deepEqual(f.map((x) => x.id), ['bottleneck.database', 'bottleneck.cache', 'bottleneck.cpu', 'bottleneck.route:GET /api/entities']);
+    assert.deepEqual(
+      f.map((x) => x.id),
+      ['bottleneck.database', 'bottleneck.cache', 'bottleneck.cpu', 'bottleneck.route:GET /api/entities'],
+    );
     assert.equal(f[0]!.severity, 'critical');
     assert.equal(f[1]!.severity, 'warning');
     assert.equal(f[0]!.evidence.numbers.rank, 1);
@@ -50,7 +59,11 @@ describe('analyzers/bottlenecks (diagnose slow responses)', () => {
   });
 
   it('names network and external dependencies when nothing local explains slow responses', () => {
-    const snaps = run(() => ({ http: slowHttp(2500), queries: [{ query: 'q', rate: 5, avgMs: 3 }], process: { pid: 1, cpuPercent: 12, rssBytes: 1e8 } }));
+    const snaps = run(() => ({
+      http: slowHttp(2500),
+      queries: [{ query: 'q', rate: 5, avgMs: 3 }],
+      process: { pid: 1, cpuPercent: 12, rssBytes: 1e8 },
+    }));
     const f = analyzeBottlenecks(snaps);
     assert.equal(f[0]!.id, 'bottleneck.external');
     assert.equal(f[0]!.severity, 'critical');
@@ -60,12 +73,19 @@ describe('analyzers/bottlenecks (diagnose slow responses)', () => {
   });
 
   it('is quiet when responses are fast and no cause holds', () => {
-    const snaps = run(() => ({ http: slowHttp(120), queries: [{ query: 'q', rate: 5, avgMs: 3 }], process: { pid: 1, cpuPercent: 12, rssBytes: 1e8 } }));
+    const snaps = run(() => ({
+      http: slowHttp(120),
+      queries: [{ query: 'q', rate: 5, avgMs: 3 }],
+      process: { pid: 1, cpuPercent: 12, rssBytes: 1e8 },
+    }));
     assert.deepEqual(analyzeBottlenecks(snaps), []);
   });
 
   it('treats requests queueing for pooled connections as database time', () => {
-    const snaps = run(() => ({ http: slowHttp(1400), pools: [{ name: 'db', size: 2, active: 2, pending: 5, acquireWaitP95Ms: 900 }] }));
+    const snaps = run(() => ({
+      http: slowHttp(1400),
+      pools: [{ name: 'db', size: 2, active: 2, pending: 5, acquireWaitP95Ms: 900 }],
+    }));
     const db = analyzeBottlenecks(snaps)[0]!;
     assert.equal(db.id, 'bottleneck.database');
     assert.equal(db.evidence.numbers.poolMeanPending, 5);

@@ -23,16 +23,26 @@ describe('analyzers/budget', () => {
       { text: 'error_rate<1%', metric: 'error_rate', op: '<', limit: 0.01 },
       { text: 'rss<512MB', metric: 'rss', op: '<', limit: 512 * MB },
     ]);
-    assert.deepEqual(rules(' p99 <= 1.5s , errors<0.02, heap<1GB, cpu<80%, rps>=50/s ').map((r) => [r.metric, r.op, r.limit]), [
-      ['p99', '<=', 1500], ['error_rate', '<', 0.02], ['heap', '<', 1024 * MB], ['cpu', '<', 80], ['rps', '>=', 50],
-    ]);
+    assert.deepEqual(
+      rules(' p99 <= 1.5s , errors<0.02, heap<1GB, cpu<80%, rps>=50/s ').map((r) => [r.metric, r.op, r.limit]),
+      [
+        ['p99', '<=', 1500],
+        ['error_rate', '<', 0.02],
+        ['heap', '<', 1024 * MB],
+        ['cpu', '<', 80],
+        ['rps', '>=', 50],
+      ],
+    );
   });
 
   it('explains what is wrong with a bad budget', () => {
     assert.match(parseError(''), /The budget is empty/);
     assert.match(parseError('p95<300ms,'), /clause 2 "" is empty \(stray comma\?\)/);
     assert.match(parseError('p95=300ms'), /clause 1 "p95=300ms" is not METRIC<LIMIT/);
-    assert.match(parseError('latency<3s'), /unknown metric "latency". Known: p50, p90, p95, p99, avg, error_rate, rss, heap, cpu, rps/);
+    assert.match(
+      parseError('latency<3s'),
+      /unknown metric "latency". Known: p50, p90, p95, p99, avg, error_rate, rss, heap, cpu, rps/,
+    );
     assert.match(parseError('p95<300'), /p95 needs a unit; use ms, s or us/);
     assert.match(parseError('rss<512'), /rss needs a unit; use B, KB, MB or GB/);
     assert.match(parseError('rss<1XB'), /cannot use the unit "XB"/);
@@ -41,15 +51,57 @@ describe('analyzers/budget', () => {
   });
 
   it('takes percentiles from the merged latency histogram of the run', () => {
-    const snap = (time: number, buckets: [number, number][], requestRate: number, errorRate: number, rss: number, cpu: number): Snapshot => ({
-      targetId: 't', time, errors: [], intervalSeconds: 1,
+    const snap = (
+      time: number,
+      buckets: [number, number][],
+      requestRate: number,
+      errorRate: number,
+      rss: number,
+      cpu: number,
+    ): Snapshot => ({
+      targetId: 't',
+      time,
+      errors: [],
+      intervalSeconds: 1,
       http: { requestRate, errorRate, p95Ms: 9999, routes: [] },
-      histograms: [{ series: 'http.duration', labels: {}, buckets: buckets.map(([le, count]) => ({ le, count })), sumMs: 0, count: buckets.at(-1)![1] }],
+      histograms: [
+        {
+          series: 'http.duration',
+          labels: {},
+          buckets: buckets.map(([le, count]) => ({ le, count })),
+          sumMs: 0,
+          count: buckets.at(-1)![1],
+        },
+      ],
       process: { pid: 1, rssBytes: rss, cpuPercent: cpu },
     });
     const snaps = [
-      snap(1000, [[100, 50], [250, 90], [500, 100], [Infinity, 100]], 10, 0, 300 * MB, 20),
-      snap(2000, [[100, 0], [250, 50], [500, 100], [Infinity, 100]], 30, 0.1, 600 * MB, 40),
+      snap(
+        1000,
+        [
+          [100, 50],
+          [250, 90],
+          [500, 100],
+          [Infinity, 100],
+        ],
+        10,
+        0,
+        300 * MB,
+        20,
+      ),
+      snap(
+        2000,
+        [
+          [100, 0],
+          [250, 50],
+          [500, 100],
+          [Infinity, 100],
+        ],
+        30,
+        0.1,
+        600 * MB,
+        40,
+      ),
     ];
     const res = evaluateBudget(rules('p95<300ms,error_rate<5%,rss<512MB,cpu<50%'), snaps);
     // Merged: ≤100: 50, ≤250: 140, ≤500: 200. Rank 190 lies in (250, 500]: 250 + 250 × 50/60.

@@ -6,14 +6,29 @@ describe('analyzers/cache', () => {
   it('tells a cold cache warming up apart from a bad one', () => {
     // Hit rate climbs from 0 to ~0.9 over 10 minutes as the cache fills.
     const snaps = simulate({
-      intervalMs: 5000, count: 120,
+      intervalMs: 5000,
+      count: 120,
       make: (i) => {
         const hitRate = Math.min(0.9, i / 60);
-        return { caches: [{ name: 'entities', hitsPerSec: 100 * hitRate, missesPerSec: 100 * (1 - hitRate), evictionsPerSec: 0, size: Math.min(800, i * 10), maxSize: 1000 }] };
+        return {
+          caches: [
+            {
+              name: 'entities',
+              hitsPerSec: 100 * hitRate,
+              missesPerSec: 100 * (1 - hitRate),
+              evictionsPerSec: 0,
+              size: Math.min(800, i * 10),
+              maxSize: 1000,
+            },
+          ],
+        };
       },
     });
     const f = analyzeCaches(snaps);
-    assert.deepEqual(f.map((x) => x.id), ['cache.warming:entities']);
+    assert.deepEqual(
+      f.map((x) => x.id),
+      ['cache.warming:entities'],
+    );
     assert.equal(f[0]!.severity, 'info');
     assert.ok((f[0]!.evidence.numbers.hitRateTrendPerMin as number) > 0);
     assert.ok((f[0]!.evidence.numbers.earlyHitRate as number) < 0.7);
@@ -23,8 +38,20 @@ describe('analyzers/cache', () => {
   it('recommends a larger size when a full cache evicts and misses', () => {
     const rnd = noise(3);
     const snaps = simulate({
-      intervalMs: 5000, count: 60,
-      make: () => ({ caches: [{ name: 'entities', hitsPerSec: 40 + rnd(), missesPerSec: 60 + rnd(), evictionsPerSec: 2, size: 1000, maxSize: 1000 }] }),
+      intervalMs: 5000,
+      count: 60,
+      make: () => ({
+        caches: [
+          {
+            name: 'entities',
+            hitsPerSec: 40 + rnd(),
+            missesPerSec: 60 + rnd(),
+            evictionsPerSec: 2,
+            size: 1000,
+            maxSize: 1000,
+          },
+        ],
+      }),
     });
     const low = analyzeCaches(snaps).find((x) => x.id === 'cache.lowHitRate:entities');
     assert.ok(low);
@@ -34,14 +61,27 @@ describe('analyzers/cache', () => {
   });
 
   it('recommends longer TTLs for hot keys when misses are not from evictions', () => {
-    const snaps = simulate({ intervalMs: 5000, count: 30, make: () => ({ caches: [{ name: 'c', hitRate: 0.5, evictionsPerSec: 0, size: 200, maxSize: 1000 }] }) });
+    const snaps = simulate({
+      intervalMs: 5000,
+      count: 30,
+      make: () => ({ caches: [{ name: 'c', hitRate: 0.5, evictionsPerSec: 0, size: 200, maxSize: 1000 }] }),
+    });
     const low = analyzeCaches(snaps).find((x) => x.id === 'cache.lowHitRate:c');
     assert.ok(low);
-    assert.match(low.recommendation, /Misses are not caused by evictions \(cache 20\.0% full\).*Lengthen the TTL of hot keys/);
+    assert.match(
+      low.recommendation,
+      /Misses are not caused by evictions \(cache 20\.0% full\).*Lengthen the TTL of hot keys/,
+    );
   });
 
   it('says a cache sized 0 holds nothing instead of advising a longer TTL (the demo with --cache-size 0)', () => {
-    const snaps = simulate({ intervalMs: 5000, count: 30, make: () => ({ caches: [{ name: 'c', hitRate: 0, hitsPerSec: 0, missesPerSec: 40, evictionsPerSec: 0, size: 0, maxSize: 0 }] }) });
+    const snaps = simulate({
+      intervalMs: 5000,
+      count: 30,
+      make: () => ({
+        caches: [{ name: 'c', hitRate: 0, hitsPerSec: 0, missesPerSec: 40, evictionsPerSec: 0, size: 0, maxSize: 0 }],
+      }),
+    });
     const low = analyzeCaches(snaps).find((x) => x.id === 'cache.lowHitRate:c')!;
     assert.equal(low.severity, 'critical');
     assert.match(low.recommendation, /^The cache holds no entries \(its maximum size is 0\)/);
@@ -72,13 +112,26 @@ describe('analyzers/cache', () => {
   });
 
   it('reports a falling hit rate above the threshold', () => {
-    const snaps = simulate({ intervalMs: 10_000, count: 60, make: (i) => ({ caches: [{ name: 'c', hitRate: 0.99 - i * 0.004 }] }) });
+    const snaps = simulate({
+      intervalMs: 10_000,
+      count: 60,
+      make: (i) => ({ caches: [{ name: 'c', hitRate: 0.99 - i * 0.004 }] }),
+    });
     const f = analyzeCaches(snaps);
-    assert.deepEqual(f.map((x) => x.id), ['cache.hitRateFalling:c']);
+    assert.deepEqual(
+      f.map((x) => x.id),
+      ['cache.hitRateFalling:c'],
+    );
   });
 
   it('warns above 80 % of the memory limit with an entry cap from bytes per entry', () => {
-    const snaps = simulate({ intervalMs: 5000, count: 10, make: () => ({ caches: [{ name: 'c', hitRate: 0.95, size: 10_000, memoryBytes: 90 * MB, memoryLimitBytes: 100 * MB }] }) });
+    const snaps = simulate({
+      intervalMs: 5000,
+      count: 10,
+      make: () => ({
+        caches: [{ name: 'c', hitRate: 0.95, size: 10_000, memoryBytes: 90 * MB, memoryLimitBytes: 100 * MB }],
+      }),
+    });
     const mem = analyzeCaches(snaps).find((x) => x.id === 'cache.memory:c');
     assert.ok(mem);
     assert.equal(mem.evidence.numbers.memoryShare, 0.9);
@@ -87,7 +140,11 @@ describe('analyzers/cache', () => {
   });
 
   it('is quiet on a healthy cache', () => {
-    const snaps = simulate({ intervalMs: 5000, count: 30, make: () => ({ caches: [{ name: 'c', hitsPerSec: 95, missesPerSec: 5, size: 500, maxSize: 1000 }] }) });
+    const snaps = simulate({
+      intervalMs: 5000,
+      count: 30,
+      make: () => ({ caches: [{ name: 'c', hitsPerSec: 95, missesPerSec: 5, size: 500, maxSize: 1000 }] }),
+    });
     assert.deepEqual(analyzeCaches(snaps), []);
   });
 });

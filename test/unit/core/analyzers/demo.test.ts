@@ -33,7 +33,10 @@ describe('analyzers on the real demo service', function () {
     // (shared keys let clients hit each other's entries now and then, and the hit rate drifted to 33%).
     let running = true;
     const clients = Array.from({ length: 3 }, async (_, c) => {
-      for (let i = 0; running; i++) await httpRequest(`${demo!.url}/api/graph/entities?workspace_id=1&limit=${c * 7 + (i % 7) + 1}`, { timeoutMs: 10_000 });
+      for (let i = 0; running; i++)
+        await httpRequest(`${demo!.url}/api/graph/entities?workspace_id=1&limit=${c * 7 + (i % 7) + 1}`, {
+          timeoutMs: 10_000,
+        });
     });
     let snapshots: Snapshot[];
     try {

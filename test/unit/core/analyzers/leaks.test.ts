@@ -8,7 +8,8 @@ describe('analyzers/leaks', () => {
     // 2 hours at 30 s: RSS grows 2 MB/min from 200 MB with ±5 MB noise and GC dips.
     const rnd = noise(11);
     const snaps = simulate({
-      intervalMs: 30_000, count: 240,
+      intervalMs: 30_000,
+      count: 240,
       make: (i) => {
         const minutes = (i + 1) / 2;
         const gcDip = i % 17 === 0 ? -25 : 0;
@@ -31,8 +32,11 @@ describe('analyzers/leaks', () => {
 
   it('ignores a GC sawtooth without growth', () => {
     const snaps = simulate({
-      intervalMs: 10_000, count: 360,
-      make: (i) => ({ process: { pid: 1, cpuPercent: 5, rssBytes: 300 * MB, heapUsedBytes: (80 + (i % 30) * 2) * MB } }),
+      intervalMs: 10_000,
+      count: 360,
+      make: (i) => ({
+        process: { pid: 1, cpuPercent: 5, rssBytes: 300 * MB, heapUsedBytes: (80 + (i % 30) * 2) * MB },
+      }),
     });
     assert.deepEqual(analyzeLeaks(snaps), []);
   });
@@ -40,11 +44,16 @@ describe('analyzers/leaks', () => {
   it('a gap in the data does not break the fit (the line is over time, not sample index)', () => {
     // Samples for 30 min, nothing for 60 min, 30 min more: growth 1 MB/min throughout.
     const snaps = simulate({
-      intervalMs: 60_000, count: 120,
+      intervalMs: 60_000,
+      count: 120,
       make: (i) => (i >= 30 && i < 90 ? undefined : { process: { pid: 1, cpuPercent: 1, rssBytes: (100 + i) * MB } }),
     });
     assert.equal(snaps.length, 60);
-    const g = measureGrowth('rss', snaps.map((s) => ({ t: s.time, v: s.process!.rssBytes })), DEFAULT_ANALYZER_SETTINGS.leak)!;
+    const g = measureGrowth(
+      'rss',
+      snaps.map((s) => ({ t: s.time, v: s.process!.rssBytes })),
+      DEFAULT_ANALYZER_SETTINGS.leak,
+    )!;
     assert.ok(Math.abs(g.slopeMbPerMin - 1) < 1e-9);
     assert.equal(g.gaps, 1);
     const leak = analyzeLeaks(snaps)[0]!;
@@ -53,23 +62,35 @@ describe('analyzers/leaks', () => {
 
   it('flags heap growth separately from RSS', () => {
     const snaps = simulate({
-      intervalMs: 15_000, count: 80,
+      intervalMs: 15_000,
+      count: 80,
       make: (i) => ({ process: { pid: 1, cpuPercent: 1, rssBytes: 400 * MB, heapUsedBytes: (50 + i * 0.5) * MB } }),
     });
     const f = analyzeLeaks(snaps);
-    assert.deepEqual(f.map((x) => x.id), ['leak.heap']);
+    assert.deepEqual(
+      f.map((x) => x.id),
+      ['leak.heap'],
+    );
     assert.ok(Math.abs((f[0]!.evidence.numbers.slopeMbPerMin as number) - 2) < 1e-9);
   });
 
   it('does not call start-up warm-up in a short window a leak', () => {
     // 3 minutes of fast, steady growth: enough samples, too short a span (seed: 10 checks a minute apart).
-    const snaps = simulate({ intervalMs: 2000, count: 90, make: (i) => ({ process: { pid: 1, cpuPercent: 1, rssBytes: (60 + i) * MB } }) });
+    const snaps = simulate({
+      intervalMs: 2000,
+      count: 90,
+      make: (i) => ({ process: { pid: 1, cpuPercent: 1, rssBytes: (60 + i) * MB } }),
+    });
     assert.deepEqual(analyzeLeaks(snaps), []);
     assert.equal(analyzeLeaks(snaps, { ...DEFAULT_ANALYZER_SETTINGS.leak, minSpanMs: 60_000 })[0]!.id, 'leak.rss');
   });
 
   it('needs enough samples', () => {
-    const snaps = simulate({ intervalMs: 1000, count: 5, make: (i) => ({ process: { pid: 1, cpuPercent: 1, rssBytes: (100 + i * 50) * MB } }) });
+    const snaps = simulate({
+      intervalMs: 1000,
+      count: 5,
+      make: (i) => ({ process: { pid: 1, cpuPercent: 1, rssBytes: (100 + i * 50) * MB } }),
+    });
     assert.deepEqual(analyzeLeaks(snaps), []);
   });
 });

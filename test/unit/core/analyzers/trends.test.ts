@@ -1,5 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { analyzeTrends, computeTrend, forecastSeries, scalingRecommendation } from '../../../../src/core/analyzers/trends';
+import {
+  analyzeTrends,
+  computeTrend,
+  forecastSeries,
+  scalingRecommendation,
+} from '../../../../src/core/analyzers/trends';
 import type { Point } from '../../../../src/core/util/stats';
 import { counterRates } from '../../../../src/core/util/stats';
 import { noise, simulate } from './simulate';
@@ -65,7 +70,10 @@ describe('analyzers/trends', () => {
     const rates = counterRates(counter);
     assert.ok(rates.every((p) => p.v >= 0));
     // The reset interval loses its increase before the restart (as PromQL's rate does), one sample of 240.
-    const fc = forecastSeries(rates.filter((_, i) => i !== 119), 30)!;
+    const fc = forecastSeries(
+      rates.filter((_, i) => i !== 119),
+      30,
+    )!;
     assert.ok(Math.abs(fc.slope - 10 / 7200) < 1e-6, String(fc.slope));
     assert.equal(fc.direction, 'rising');
   });
@@ -73,17 +81,24 @@ describe('analyzers/trends', () => {
   it('ignores a rise that is large in relative terms but tiny in absolute terms', () => {
     // Errors double from 0.1 % to 0.2 % over an hour: significant, rising, and not worth a finding.
     const snaps = simulate({
-      start: T0, intervalMs: 30_000, count: 120,
+      start: T0,
+      intervalMs: 30_000,
+      count: 120,
       make: (i) => ({ http: { requestRate: 100, errorRate: 0.001 + (i / 120) * 0.001, p95Ms: 200, routes: [] } }),
     });
     assert.equal(computeTrend(snaps.map((s) => ({ t: s.time, v: s.http!.errorRate })))!.direction, 'rising');
-    assert.deepEqual(analyzeTrends(snaps).filter((f) => f.id === 'trend.error_rate'), []);
+    assert.deepEqual(
+      analyzeTrends(snaps).filter((f) => f.id === 'trend.error_rate'),
+      [],
+    );
   });
 
   it('turns snapshots into trend and forecast findings', () => {
     const rnd = noise(1);
     const snaps = simulate({
-      start: T0, intervalMs: 30_000, count: 120,
+      start: T0,
+      intervalMs: 30_000,
+      count: 120,
       make: (i) => ({
         http: { requestRate: 100 + i * 0.5 + rnd(), errorRate: 0, p95Ms: 200 + i * 2 + 5 * rnd(), routes: [] },
       }),

@@ -16,21 +16,36 @@ describe('interpretHealth', () => {
     const h = interpretHealth(200, 'application/json', body);
     assert.equal(h.state, 'degraded');
     assert.deepEqual(h.reasons, ['cache: down (connection refused)']);
-    assert.deepEqual(h.checks.map((c) => `${c.name}=${c.status}`), ['database=healthy', 'cache=down', 'disk_space=healthy']);
+    assert.deepEqual(
+      h.checks.map((c) => `${c.name}=${c.status}`),
+      ['database=healthy', 'cache=down', 'disk_space=healthy'],
+    );
     assert.equal(h.checks[0]!.detail, 'response_time=0.004');
   });
 
   it('takes an explicit degraded status and lists the failing checks', () => {
-    const h = interpretHealth(200, 'application/json', '{"status":"degraded","checks":{"memory":{"status":"degraded","message":"RSS at 91% of limit"}}}');
+    const h = interpretHealth(
+      200,
+      'application/json',
+      '{"status":"degraded","checks":{"memory":{"status":"degraded","message":"RSS at 91% of limit"}}}',
+    );
     assert.equal(h.state, 'degraded');
     assert.deepEqual(h.reasons, ['memory: degraded (RSS at 91% of limit)']);
   });
 
   it('reads Spring Boot Actuator and the IETF health draft', () => {
-    const spring = interpretHealth(200, 'application/vnd.spring-boot.actuator.v3+json', '{"status":"UP","components":{"db":{"status":"UP","details":{"database":"PostgreSQL"}},"diskSpace":{"status":"UP"}}}');
+    const spring = interpretHealth(
+      200,
+      'application/vnd.spring-boot.actuator.v3+json',
+      '{"status":"UP","components":{"db":{"status":"UP","details":{"database":"PostgreSQL"}},"diskSpace":{"status":"UP"}}}',
+    );
     assert.equal(spring.state, 'healthy');
     assert.equal(spring.checks.length, 2);
-    const ietf = interpretHealth(200, 'application/health+json', '{"status":"warn","checks":{"db:responseTime":[{"status":"pass"},{"status":"warn","output":"slow"}]}}');
+    const ietf = interpretHealth(
+      200,
+      'application/health+json',
+      '{"status":"warn","checks":{"db:responseTime":[{"status":"pass"},{"status":"warn","output":"slow"}]}}',
+    );
     assert.equal(ietf.state, 'degraded');
     assert.deepEqual(ietf.reasons, ['db:responseTime: degraded (slow)']);
   });
@@ -47,9 +62,16 @@ describe('interpretHealth', () => {
     const text503 = interpretHealth(503, 'text/plain', 'database unreachable');
     assert.equal(text503.state, 'down');
     assert.deepEqual(text503.reasons, ['The health endpoint answered HTTP 503: database unreachable.']);
-    const json503 = interpretHealth(503, 'application/json', '{"status":"unhealthy","checks":{"database":{"status":"unhealthy","error":"timeout after 5s"}}}');
+    const json503 = interpretHealth(
+      503,
+      'application/json',
+      '{"status":"unhealthy","checks":{"database":{"status":"unhealthy","error":"timeout after 5s"}}}',
+    );
     assert.equal(json503.state, 'down');
-    assert.deepEqual(json503.reasons, ['The health endpoint answered HTTP 503 with status "unhealthy".', 'database: down (timeout after 5s)']);
+    assert.deepEqual(json503.reasons, [
+      'The health endpoint answered HTTP 503 with status "unhealthy".',
+      'database: down (timeout after 5s)',
+    ]);
   });
 
   it('does not claim health it cannot see', () => {

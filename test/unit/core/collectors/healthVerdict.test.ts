@@ -1,10 +1,16 @@
 import * as assert from 'node:assert/strict';
-import { checkHealth, healthPathCandidates, healthStateLabel, interpretHealth } from '../../../../src/core/collectors/health';
+import {
+  checkHealth,
+  healthPathCandidates,
+  healthStateLabel,
+  interpretHealth,
+} from '../../../../src/core/collectors/health';
 import { probeTarget } from '../../../../src/core/collectors/probe';
 import type { HostileService } from '../../../helpers/hostile';
 import { startHostileService } from '../../../helpers/hostile';
 
-const PROMETHEUS_UI = '<!doctype html><html lang="en"><head><title>Prometheus Time Series Collection and Processing Server</title></head><body><div id="root"></div></body></html>';
+const PROMETHEUS_UI =
+  '<!doctype html><html lang="en"><head><title>Prometheus Time Series Collection and Processing Server</title></head><body><div id="root"></div></body></html>';
 
 describe('health verdicts from hostile health endpoints', () => {
   let svc: HostileService;
@@ -12,8 +18,10 @@ describe('health verdicts from hostile health endpoints', () => {
     svc = await startHostileService({
       // Prometheus's layout: no /health or /healthz, its web UI on /status, a sentence on /-/healthy.
       '/status': (_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PROMETHEUS_UI),
-      '/-/healthy': (_req, res) => res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('Prometheus Server is Healthy.\n'),
-      '/metrics': (_req, res) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end('# TYPE up gauge\nup 1\n'),
+      '/-/healthy': (_req, res) =>
+        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('Prometheus Server is Healthy.\n'),
+      '/metrics': (_req, res) =>
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end('# TYPE up gauge\nup 1\n'),
     });
   });
   after(() => svc.stop());
@@ -54,10 +62,13 @@ describe('health verdicts from hostile health endpoints', () => {
     assert.deepEqual(h.reasons, ['Service Unavailable - database connection failed']);
   });
 
-  it('JSON verdicts: Spring Boot DOWN, the health-check draft\'s fail, a status sentence', async () => {
+  it("JSON verdicts: Spring Boot DOWN, the health-check draft's fail, a status sentence", async () => {
     const spring = await verdict('/health-json-down');
     assert.equal(spring.state, 'down');
-    assert.ok(spring.reasons.some((r) => /^db: down \(.*Connection refused/.test(r)), spring.reasons.join('; '));
+    assert.ok(
+      spring.reasons.some((r) => /^db: down \(.*Connection refused/.test(r)),
+      spring.reasons.join('; '),
+    );
     const draft = await verdict('/health-json-fail');
     assert.equal(draft.state, 'down');
     assert.match(draft.reasons.join('; '), /fail/);
@@ -69,7 +80,15 @@ describe('health verdicts from hostile health endpoints', () => {
     const none = await verdict('/health-json-no-status');
     assert.equal(none.state, 'no-verdict');
     assert.match(none.reasons[0]!, /JSON without a status/);
-    for (const [body, state] of [['{"status":"UP"}', 'healthy'], ['{"status":"pass"}', 'healthy'], ['{"status":"healthy"}', 'healthy'], ['{"status":"ok"}', 'healthy'], ['{"status":"warn"}', 'degraded'], ['{"status":"unhealthy"}', 'down'], ['{"healthy":false}', 'down']] as const) {
+    for (const [body, state] of [
+      ['{"status":"UP"}', 'healthy'],
+      ['{"status":"pass"}', 'healthy'],
+      ['{"status":"healthy"}', 'healthy'],
+      ['{"status":"ok"}', 'healthy'],
+      ['{"status":"warn"}', 'degraded'],
+      ['{"status":"unhealthy"}', 'down'],
+      ['{"healthy":false}', 'down'],
+    ] as const) {
       assert.equal(interpretHealth(200, 'application/json', body).state, state, body);
     }
   });
@@ -79,7 +98,14 @@ describe('health verdicts from hostile health endpoints', () => {
     const none = await verdict('/health-text-no-verdict');
     assert.equal(none.state, 'no-verdict');
     assert.match(none.reasons[0]!, /Welcome to the Acme API/);
-    for (const [body, state] of [['ok', 'healthy'], ['OK, 0 errors', 'healthy'], ['not ready', 'down'], ['no errors', 'no-verdict'], ['database: down', 'down'], ['unhealthy', 'down']] as const) {
+    for (const [body, state] of [
+      ['ok', 'healthy'],
+      ['OK, 0 errors', 'healthy'],
+      ['not ready', 'down'],
+      ['no errors', 'no-verdict'],
+      ['database: down', 'down'],
+      ['unhealthy', 'down'],
+    ] as const) {
       assert.equal(interpretHealth(200, 'text/plain', body).state, state, body);
     }
   });
@@ -95,7 +121,13 @@ describe('health verdicts from hostile health endpoints', () => {
     assert.equal(p.health.path, '/-/healthy');
     assert.equal(p.health.verdict, 'healthy');
     assert.equal(p.health.error, undefined);
-    assert.deepEqual(healthPathCandidates('/ready', '/info'), ['/ready', '/info', '/healthz', '/-/healthy', '/actuator/health']);
+    assert.deepEqual(healthPathCandidates('/ready', '/info'), [
+      '/ready',
+      '/info',
+      '/healthz',
+      '/-/healthy',
+      '/actuator/health',
+    ]);
   });
 
   it('has its own wording for a reachable endpoint with no verdict', () => {

@@ -2,7 +2,12 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { collectProcess } from '../../../../src/core/collectors/process';
 import { processExists } from '../../../../src/core/util/process';
-import { countTcpConnections, findPidByPort, listeningPortsOf, parseProcNetTcp } from '../../../../src/core/collectors/portPid';
+import {
+  countTcpConnections,
+  findPidByPort,
+  listeningPortsOf,
+  parseProcNetTcp,
+} from '../../../../src/core/collectors/portPid';
 import type { ChildService } from './childService';
 import { startChildService } from './childService';
 
@@ -18,7 +23,16 @@ describe('process collector and port → pid', () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 3 });
     try {
       // Three requests in parallel on a keep-alive agent leave three established connections.
-      await Promise.all([1, 2, 3].map(() => new Promise<void>((resolve, reject) => http.get(`http://127.0.0.1:${svc!.port}/`, { agent }, (res) => res.resume().on('end', resolve)).on('error', reject))));
+      await Promise.all(
+        [1, 2, 3].map(
+          () =>
+            new Promise<void>((resolve, reject) =>
+              http
+                .get(`http://127.0.0.1:${svc!.port}/`, { agent }, (res) => res.resume().on('end', resolve))
+                .on('error', reject),
+            ),
+        ),
+      );
       const r = await collectProcess(svc.pid);
       assert.ok(r.ok, JSON.stringify(r));
       assert.equal(r.value.pid, svc.pid);

@@ -45,7 +45,10 @@ describe('scrapeMetrics', () => {
     assert.equal(encoding, 'gzip');
     assert.ok(r.ok);
     assert.equal(r.value.parse.format, 'prometheus');
-    assert.deepEqual(r.value.parse.families[0]!.samples.map((s) => s.value), [42, 3]);
+    assert.deepEqual(
+      r.value.parse.families[0]!.samples.map((s) => s.value),
+      [42, 3],
+    );
     assert.equal(r.value.bytes, Buffer.byteLength(EXPOSITION));
   });
 
@@ -71,12 +74,19 @@ describe('scrapeMetrics', () => {
   });
 
   it('reads a body with non-UTF-8 bytes, flags it, and keeps the samples', async () => {
-    const body = Buffer.concat([Buffer.from('# HELP up Caf'), Buffer.from([0xe9, 0xff]), Buffer.from('.\n# TYPE up gauge\nup 1\n')]);
+    const body = Buffer.concat([
+      Buffer.from('# HELP up Caf'),
+      Buffer.from([0xe9, 0xff]),
+      Buffer.from('.\n# TYPE up gauge\nup 1\n'),
+    ]);
     srv.route('/metrics', text(body));
     const r = await scrapeMetrics(`${srv.url}/metrics`);
     assert.ok(r.ok);
     assert.equal(r.value.parse.families.find((f) => f.name === 'up')!.samples[0]!.value, 1);
-    assert.ok(r.value.parse.problems.some((p) => /UTF-8/.test(p.reason)), JSON.stringify(r.value.parse.problems));
+    assert.ok(
+      r.value.parse.problems.some((p) => /UTF-8/.test(p.reason)),
+      JSON.stringify(r.value.parse.problems),
+    );
   });
 
   it('fails clearly on a truncated body (the connection drops before Content-Length)', async () => {
@@ -99,9 +109,15 @@ describe('scrapeMetrics', () => {
     });
     const r = await scrapeMetrics(`${srv.url}/metrics`);
     assert.ok(r.ok);
-    assert.deepEqual(r.value.parse.families.map((f) => f.name), ['jobs', 'queue']);
+    assert.deepEqual(
+      r.value.parse.families.map((f) => f.name),
+      ['jobs', 'queue'],
+    );
     assert.equal(r.value.parse.skippedLines, 1);
-    assert.ok(r.value.parse.problems.some((p) => /truncated/.test(p.reason)), JSON.stringify(r.value.parse.problems));
+    assert.ok(
+      r.value.parse.problems.some((p) => /truncated/.test(p.reason)),
+      JSON.stringify(r.value.parse.problems),
+    );
   });
 
   it('stops reading a 100 MB body at the cap instead of buffering it', async () => {
@@ -188,7 +204,9 @@ describe('MetricsScraper', () => {
   it('backs off exponentially while failing and resets on success', async () => {
     const clock = new ManualClock(0);
     let healthy = false;
-    srv.route('/metrics', (req, res) => (healthy ? text(EXPOSITION)(req, res) : text('down', 'text/plain', 503)(req, res)));
+    srv.route('/metrics', (req, res) =>
+      healthy ? text(EXPOSITION)(req, res) : text('down', 'text/plain', 503)(req, res),
+    );
     const scraper = new MetricsScraper(`${srv.url}/metrics`, { clock, backoff: { baseMs: 1000, maxMs: 4000 } });
     const delays: number[] = [];
     for (let i = 0; i < 4; i++) {

@@ -45,7 +45,10 @@ describe('system collector', () => {
   });
 
   it('reads machine CPU from the kernel counters and network bytes without loopback', () => {
-    assert.deepEqual(parseProcStatCpu('cpu  100 5 50 800 20 3 2 10 7 0\ncpu0 50 2 25 400 10 1 1 5 3 0\n'), { busy: 170, total: 990 });
+    assert.deepEqual(parseProcStatCpu('cpu  100 5 50 800 20 3 2 10 7 0\ncpu0 50 2 25 400 10 1 1 5 3 0\n'), {
+      busy: 170,
+      total: 990,
+    });
     assert.equal(parseProcStatCpu('intr 1 2 3'), undefined);
     const dev = [
       'Inter-|   Receive                                                |  Transmit',

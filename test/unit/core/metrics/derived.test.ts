@@ -1,6 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { counterIncrease, counterRate, histogramIncrease, histogramQuantile, mergeBuckets, parseLe } from '../../../../src/core/metrics/quantile';
+import {
+  counterIncrease,
+  counterRate,
+  histogramIncrease,
+  histogramQuantile,
+  mergeBuckets,
+  parseLe,
+} from '../../../../src/core/metrics/quantile';
 import { deriveMetrics } from '../../../../src/core/metrics/derived';
 import { detectPresets, indexSamples } from '../../../../src/core/metrics/presets';
 import type { MetricFamily, Sample } from '../../../../src/core/metrics/types';
@@ -50,11 +57,23 @@ describe('counter arithmetic', () => {
     assert.equal(counterRate(1, 2, 0), undefined);
   });
   it('histogram increase resets whole when the total count drops', () => {
-    assert.deepEqual(histogramIncrease([b(1, 5), b(Infinity, 10)], [b(1, 7), b(Infinity, 15)]), [b(1, 2), b(Infinity, 5)]);
-    assert.deepEqual(histogramIncrease([b(1, 5), b(Infinity, 10)], [b(1, 1), b(Infinity, 2)]), [b(1, 1), b(Infinity, 2)]);
+    assert.deepEqual(histogramIncrease([b(1, 5), b(Infinity, 10)], [b(1, 7), b(Infinity, 15)]), [
+      b(1, 2),
+      b(Infinity, 5),
+    ]);
+    assert.deepEqual(histogramIncrease([b(1, 5), b(Infinity, 10)], [b(1, 1), b(Infinity, 2)]), [
+      b(1, 1),
+      b(Infinity, 2),
+    ]);
   });
   it('merges histograms with different bucket layouts by their step functions', () => {
-    assert.deepEqual(mergeBuckets([[b(1, 2), b(Infinity, 4)], [b(0.5, 1), b(1, 3), b(Infinity, 3)]]), [b(0.5, 1), b(1, 5), b(Infinity, 7)]);
+    assert.deepEqual(
+      mergeBuckets([
+        [b(1, 2), b(Infinity, 4)],
+        [b(0.5, 1), b(1, 3), b(Infinity, 3)],
+      ]),
+      [b(0.5, 1), b(1, 5), b(Infinity, 7)],
+    );
   });
   it('parses le bounds as exporters write them', () => {
     assert.equal(parseLe('+Inf'), Infinity);
@@ -76,16 +95,29 @@ function histogram(name: string, labels: Record<string, string>, buckets: [strin
   ];
 }
 
-function demoScrape(req: [number, number, number], getA: [number, number, number, number, number], postB: [number, number, number, number, number]): MetricFamily[] {
+function demoScrape(
+  req: [number, number, number],
+  getA: [number, number, number, number, number],
+  postB: [number, number, number, number, number],
+): MetricFamily[] {
   const les = ['0.05', '0.1', '0.5', '+Inf'];
-  const h = (labels: Record<string, string>, v: number[]) => histogram('http_request_duration_seconds', labels, les.map((le, i) => [le, v[i]!] as [string, number]), v[4]!);
+  const h = (labels: Record<string, string>, v: number[]) =>
+    histogram(
+      'http_request_duration_seconds',
+      labels,
+      les.map((le, i) => [le, v[i]!] as [string, number]),
+      v[4]!,
+    );
   return [
     fam('http_requests_total', 'counter', [
       s('http_requests_total', { method: 'GET', route: '/a', status: '200' }, req[0]),
       s('http_requests_total', { method: 'GET', route: '/a', status: '500' }, req[1]),
       s('http_requests_total', { method: 'POST', route: '/b', status: '201' }, req[2]),
     ]),
-    fam('http_request_duration_seconds', 'histogram', [...h({ method: 'GET', route: '/a' }, getA), ...h({ method: 'POST', route: '/b' }, postB)]),
+    fam('http_request_duration_seconds', 'histogram', [
+      ...h({ method: 'GET', route: '/a' }, getA),
+      ...h({ method: 'POST', route: '/b' }, postB),
+    ]),
   ];
 }
 
@@ -95,7 +127,8 @@ function derive(prevFams: MetricFamily[] | undefined, curFams: MetricFamily[], s
   return deriveMetrics(prev, cur, detectPresets(cur.index));
 }
 
-const near = (a: number | undefined, e: number, msg?: string) => assert.ok(a !== undefined && Math.abs(a - e) < 1e-9, `${msg ?? ''} expected ${e}, got ${a}`);
+const near = (a: number | undefined, e: number, msg?: string) =>
+  assert.ok(a !== undefined && Math.abs(a - e) < 1e-9, `${msg ?? ''} expected ${e}, got ${a}`);
 
 describe('deriveMetrics: HTTP', () => {
   const prev = demoScrape([100, 10, 50], [50, 100, 110, 110, 8], [0, 40, 50, 50, 10]);
@@ -113,7 +146,10 @@ describe('deriveMetrics: HTTP', () => {
 
   it('computes the same per route and method', () => {
     const routes = derive(prev, cur).http!.routes;
-    assert.deepEqual(routes.map((r) => `${r.method} ${r.route}`), ['GET /a', 'POST /b']);
+    assert.deepEqual(
+      routes.map((r) => `${r.method} ${r.route}`),
+      ['GET /a', 'POST /b'],
+    );
     const [a, bRoute] = routes;
     near(a!.requestRate, 10);
     near(a!.errorRate, 0.1);
@@ -155,12 +191,37 @@ describe('deriveMetrics: pools, caches, queries, process', () => {
     fam('db_pool_idle', 'gauge', [s('db_pool_idle', {}, 6)]),
     fam('db_pool_pending', 'gauge', [s('db_pool_pending', {}, 2)]),
     fam('db_pool_acquires_total', 'counter', [s('db_pool_acquires_total', {}, acq)]),
-    fam('db_pool_acquire_wait_seconds', 'histogram', histogram('db_pool_acquire_wait_seconds', {}, [['0.001', acq * 0.5], ['0.01', acq], ['+Inf', acq]], acq * 0.004)),
+    fam(
+      'db_pool_acquire_wait_seconds',
+      'histogram',
+      histogram(
+        'db_pool_acquire_wait_seconds',
+        {},
+        [
+          ['0.001', acq * 0.5],
+          ['0.01', acq],
+          ['+Inf', acq],
+        ],
+        acq * 0.004,
+      ),
+    ),
     fam('cache_hits_total', 'counter', [s('cache_hits_total', { cache: 'users' }, hits)]),
     fam('cache_misses_total', 'counter', [s('cache_misses_total', { cache: 'users' }, misses)]),
     fam('cache_size', 'gauge', [s('cache_size', { cache: 'users' }, 40)]),
     fam('cache_max_size', 'gauge', [s('cache_max_size', { cache: 'users' }, 100)]),
-    fam('db_query_duration_seconds', 'histogram', histogram('db_query_duration_seconds', { statement: 'listUsers', sql: 'SELECT * FROM users' }, [['0.01', qCount], ['+Inf', qCount]], qCount * 0.002)),
+    fam(
+      'db_query_duration_seconds',
+      'histogram',
+      histogram(
+        'db_query_duration_seconds',
+        { statement: 'listUsers', sql: 'SELECT * FROM users' },
+        [
+          ['0.01', qCount],
+          ['+Inf', qCount],
+        ],
+        qCount * 0.002,
+      ),
+    ),
     fam('process_cpu_seconds_total', 'counter', [s('process_cpu_seconds_total', {}, cpu)]),
     fam('process_resident_memory_bytes', 'gauge', [s('process_resident_memory_bytes', {}, 50e6)]),
     fam('nodejs_heap_size_used_bytes', 'gauge', [s('nodejs_heap_size_used_bytes', {}, 20e6)]),
@@ -209,15 +270,20 @@ describe('quantile properties (fast-check)', () => {
 
   it('is monotonic in q and stays within the finite bucket bounds', () => {
     fc.assert(
-      fc.property(histogramArb, fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (h, q1, q2) => {
-        const total = h[h.length - 1]!.count;
-        const [a, bq] = [histogramQuantile(Math.min(q1, q2), h), histogramQuantile(Math.max(q1, q2), h)];
-        if (total === 0) return Number.isNaN(a) && Number.isNaN(bq);
-        const finite = h.filter((x) => x.le !== Infinity).map((x) => x.le);
-        const lo = Math.min(0, ...finite);
-        const hi = Math.max(...finite);
-        return a <= bq + 1e-9 && a >= lo - 1e-9 && bq <= hi + 1e-9;
-      }),
+      fc.property(
+        histogramArb,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (h, q1, q2) => {
+          const total = h[h.length - 1]!.count;
+          const [a, bq] = [histogramQuantile(Math.min(q1, q2), h), histogramQuantile(Math.max(q1, q2), h)];
+          if (total === 0) return Number.isNaN(a) && Number.isNaN(bq);
+          const finite = h.filter((x) => x.le !== Infinity).map((x) => x.le);
+          const lo = Math.min(0, ...finite);
+          const hi = Math.max(...finite);
+          return a <= bq + 1e-9 && a >= lo - 1e-9 && bq <= hi + 1e-9;
+        },
+      ),
     );
   });
 

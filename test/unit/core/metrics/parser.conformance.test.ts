@@ -15,7 +15,10 @@ interface CaseSpec {
 const cases = fs
   .readdirSync(SUITE)
   .sort()
-  .map((name) => ({ name, spec: JSON.parse(fs.readFileSync(path.join(SUITE, name, 'test.json'), 'utf8')) as CaseSpec }));
+  .map((name) => ({
+    name,
+    spec: JSON.parse(fs.readFileSync(path.join(SUITE, name, 'test.json'), 'utf8')) as CaseSpec,
+  }));
 
 describe('OpenMetrics conformance suite (strict OpenMetrics mode)', () => {
   it('has every case of the suite: 211, 44 valid and 167 invalid', () => {
@@ -35,7 +38,11 @@ describe('OpenMetrics conformance suite (strict OpenMetrics mode)', () => {
       } else {
         assert.throws(
           () => parseExposition(body, { format: 'openmetrics', strict: true }),
-          (e: unknown) => e instanceof ExpositionError && e.line >= 1 && e.reason.length > 0 && e.message === `line ${e.line}: ${e.reason}`,
+          (e: unknown) =>
+            e instanceof ExpositionError &&
+            e.line >= 1 &&
+            e.reason.length > 0 &&
+            e.message === `line ${e.line}: ${e.reason}`,
         );
       }
     });

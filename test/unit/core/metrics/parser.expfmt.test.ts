@@ -78,7 +78,7 @@ function comparable(f: MetricFamily, expected: ExpectedFamily): ExpectedFamily {
   return out;
 }
 
-describe('Prometheus text format: strict mode agrees with Prometheus\'s own parser (expfmt test inputs)', () => {
+describe("Prometheus text format: strict mode agrees with Prometheus's own parser (expfmt test inputs)", () => {
   it('has every input of the expfmt parser tests: 66, 20 accepted and 46 rejected', () => {
     assert.equal(doc.cases.length, 66);
     assert.equal(doc.cases.filter((c) => c.expfmt === 'accepts').length, 20);
@@ -106,7 +106,8 @@ describe('Prometheus text format: strict mode agrees with Prometheus\'s own pars
         rejectsAt(input, c.line!);
         // expfmt's error comes before the end of the input, so a final newline would not change
         // its verdict: neither may it change ours (a missing final newline is itself an error).
-        if (typeof input === 'string' && !input.endsWith('\n') && c.error !== 'unexpected end of input stream') rejectsAt(input + '\n', c.line!);
+        if (typeof input === 'string' && !input.endsWith('\n') && c.error !== 'unexpected end of input stream')
+          rejectsAt(input + '\n', c.line!);
         return;
       }
       const result = parseStrict(input);
@@ -147,16 +148,18 @@ const BEYOND_THE_SUITE: { input: string; expfmt: 'accepts' | 'rejects'; differs?
   {
     input: '# TYPE s summary\ns{a="b"} 1\n',
     expfmt: 'accepts',
-    differs: 'expfmt drops the value of a summary sample without "quantile" in silence; PerfLens says which line it cannot place',
+    differs:
+      'expfmt drops the value of a summary sample without "quantile" in silence; PerfLens says which line it cannot place',
   },
   {
     input: '# TYPE h histogram\nh_bucket{a="b"} 1\n',
     expfmt: 'accepts',
-    differs: 'expfmt drops the value of a histogram bucket without "le" in silence; PerfLens says which line it cannot place',
+    differs:
+      'expfmt drops the value of a histogram bucket without "le" in silence; PerfLens says which line it cannot place',
   },
 ];
 
-describe('Prometheus text format: strict mode on inputs beyond expfmt\'s tests', () => {
+describe("Prometheus text format: strict mode on inputs beyond expfmt's tests", () => {
   for (const c of BEYOND_THE_SUITE) {
     const ours = c.differs === undefined ? c.expfmt : c.expfmt === 'accepts' ? 'rejects' : 'accepts';
     it(`${JSON.stringify(c.input)}: expfmt ${c.expfmt}${c.differs ? `; PerfLens ${ours} — deliberate difference: ${c.differs}` : ''}`, () => {
@@ -171,11 +174,16 @@ describe('Prometheus text format: what strict mode rejects, a lenient read keeps
     const r = parseExposition('# HELP a tab\\there\na{x="\\t"} 1\nb 2', { format: 'prometheus' });
     assert.deepEqual(r.problems, []);
     assert.equal(r.families[0]!.help, 'tab\\there');
-    assert.deepEqual(r.families.map((f) => f.samples.map((s) => [s.name, s.labels, s.value])), [[['a', { x: '\\t' }, 1]], [['b', {}, 2]]]);
+    assert.deepEqual(
+      r.families.map((f) => f.samples.map((s) => [s.name, s.labels, s.value])),
+      [[['a', { x: '\\t' }, 1]], [['b', {}, 2]]],
+    );
   });
 
   it('skips only the line with a __name__ label, and warns of a negative histogram count while keeping it', () => {
-    const r = parseExposition('a{__name__="b"} 1\nc 2\n# TYPE h histogram\nh_bucket{le="+Inf"} -1\nh_count -1\n', { format: 'prometheus' });
+    const r = parseExposition('a{__name__="b"} 1\nc 2\n# TYPE h histogram\nh_bucket{le="+Inf"} -1\nh_count -1\n', {
+      format: 'prometheus',
+    });
     assert.equal(r.skippedLines, 1);
     assert.deepEqual(
       r.problems.map((p) => p.line),
@@ -183,11 +191,20 @@ describe('Prometheus text format: what strict mode rejects, a lenient read keeps
     );
     assert.match(r.problems[0]!.reason, /label name "__name__" is reserved/);
     assert.match(r.problems[1]!.reason, /negative bucket count -1 in histogram "h"/);
-    assert.deepEqual(r.families.map((f) => [f.name, f.samples.length]), [['c', 1], ['h', 2]]);
+    assert.deepEqual(
+      r.families.map((f) => [f.name, f.samples.length]),
+      [
+        ['c', 1],
+        ['h', 2],
+      ],
+    );
   });
 
   it('reads quoted names (Prometheus 3 UTF-8 names) without strict mode too, and takes "# HELP" alone for a comment', () => {
-    const r = parseExposition('# HELP\n# HELP "http.server.duration" Time \\"served\\"\n{"http.server.duration","url.scheme"="https"} 0.5\n', { format: 'auto' });
+    const r = parseExposition(
+      '# HELP\n# HELP "http.server.duration" Time \\"served\\"\n{"http.server.duration","url.scheme"="https"} 0.5\n',
+      { format: 'auto' },
+    );
     assert.equal(r.format, 'prometheus');
     assert.deepEqual(r.problems, []);
     assert.deepEqual(

@@ -37,7 +37,9 @@ describe('parseExposition on a real Prometheus server scrape (text 0.0.4)', () =
     const fam = r.families.find((f) => f.name === 'http_request_duration_microseconds')!;
     assert.equal(fam.type, 'summary');
     assert.equal(fam.help, 'The HTTP request latencies in microseconds.');
-    const rows = fam.samples.filter((s) => s.labels.handler === 'prometheus').map((s) => [s.name, s.labels.quantile, s.value]);
+    const rows = fam.samples
+      .filter((s) => s.labels.handler === 'prometheus')
+      .map((s) => [s.name, s.labels.quantile, s.value]);
     assert.deepEqual(rows, [
       ['http_request_duration_microseconds', '0.5', 1307.275],
       ['http_request_duration_microseconds', '0.9', 1858.632],
@@ -72,7 +74,11 @@ describe('parseExposition on Prometheus OpenMetrics output with all types (allty
     const exemplars = r.families.flatMap((f) => f.samples.filter((s) => s.exemplar));
     assert.equal(exemplars.length, 6);
     assert.ok(exemplars.every((s) => s.name === 'rpc_durations_histogram_seconds_bucket'));
-    assert.deepEqual(exemplars[0]!.exemplar, { labels: { dummyID: '17783' }, value: -0.0003825067330956884, timestamp: 1.7268398142239082e9 });
+    assert.deepEqual(exemplars[0]!.exemplar, {
+      labels: { dummyID: '17783' },
+      value: -0.0003825067330956884,
+      timestamp: 1.7268398142239082e9,
+    });
     assert.equal(r.skippedLines, 0);
   });
 
@@ -92,7 +98,12 @@ describe('parseExposition on Prometheus OpenMetrics output with all types (allty
     const counter = r.families.find((f) => f.name === 'promhttp_metric_handler_errors')!;
     assert.deepEqual(
       counter.samples.map((s) => s.name),
-      ['promhttp_metric_handler_errors_total', 'promhttp_metric_handler_errors_created', 'promhttp_metric_handler_errors_total', 'promhttp_metric_handler_errors_created'],
+      [
+        'promhttp_metric_handler_errors_total',
+        'promhttp_metric_handler_errors_created',
+        'promhttp_metric_handler_errors_total',
+        'promhttp_metric_handler_errors_created',
+      ],
     );
     assert.equal(counter.help, 'Total number of internal errors encountered by the promhttp metric handler.');
   });
@@ -110,7 +121,10 @@ describe('parseExposition on Prometheus OpenMetrics output with all types (allty
   it('is rejected in strict mode at the first rule break, with the line', () => {
     assert.throws(
       () => parseExposition(allTypes, { strict: true }),
-      (e: unknown) => e instanceof ExpositionError && e.line === 33 && /rpc_durations_histogram_seconds_sum.*must not be NaN or negative/.test(e.reason),
+      (e: unknown) =>
+        e instanceof ExpositionError &&
+        e.line === 33 &&
+        /rpc_durations_histogram_seconds_sum.*must not be NaN or negative/.test(e.reason),
     );
   });
 });

@@ -10,11 +10,38 @@ async function render(openMetrics: boolean): Promise<{ text: string; contentType
   if (openMetrics) (register as Registry<OpenMetricsContentType>).setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   collectDefaultMetrics({ register });
   const labelNames = ['method', 'route', 'code'];
-  const latency = new Histogram({ name: 'http_request_duration_seconds', help: 'Request latency in seconds', labelNames, buckets: [0.01, 0.1, 1], registers: [register], enableExemplars: openMetrics });
-  const requests = new Counter({ name: 'http_requests_total', help: 'Requests "served"\nby route', labelNames, registers: [register] });
-  const pool = new Gauge({ name: 'db_pool_connections', help: 'Connections', labelNames: ['state'], registers: [register] });
-  const query = new Summary({ name: 'db_query_duration_seconds', help: 'Query time', percentiles: [0.5, 0.99], registers: [register] });
-  for (const [route, seconds] of [['/a', 0.005], ['/a', 0.05], ['/b\\"c', 0.5], ['/b\\"c', 2]] as const) {
+  const latency = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Request latency in seconds',
+    labelNames,
+    buckets: [0.01, 0.1, 1],
+    registers: [register],
+    enableExemplars: openMetrics,
+  });
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'Requests "served"\nby route',
+    labelNames,
+    registers: [register],
+  });
+  const pool = new Gauge({
+    name: 'db_pool_connections',
+    help: 'Connections',
+    labelNames: ['state'],
+    registers: [register],
+  });
+  const query = new Summary({
+    name: 'db_query_duration_seconds',
+    help: 'Query time',
+    percentiles: [0.5, 0.99],
+    registers: [register],
+  });
+  for (const [route, seconds] of [
+    ['/a', 0.005],
+    ['/a', 0.05],
+    ['/b\\"c', 0.5],
+    ['/b\\"c', 2],
+  ] as const) {
     const labels = { method: 'GET', route, code: '200' };
     if (openMetrics) latency.observe({ labels, value: seconds, exemplarLabels: { traceId: `t-${route}` } });
     else latency.observe(labels, seconds);
@@ -40,7 +67,9 @@ describe('parseExposition on real prom-client output', () => {
     assert.ok(r.families.length >= 20, `${r.families.length} families`);
     const latency = find(r.families, 'http_request_duration_seconds');
     assert.equal(latency.type, 'histogram');
-    const b = latency.samples.filter((s) => s.name === 'http_request_duration_seconds_bucket' && s.labels.route === '/b\\"c');
+    const b = latency.samples.filter(
+      (s) => s.name === 'http_request_duration_seconds_bucket' && s.labels.route === '/b\\"c',
+    );
     assert.deepEqual(
       b.map((s) => [s.labels.le, s.value]),
       [
@@ -59,7 +88,12 @@ describe('parseExposition on real prom-client output', () => {
     const query = find(r.families, 'db_query_duration_seconds');
     assert.deepEqual(
       query.samples.map((s) => s.name),
-      ['db_query_duration_seconds', 'db_query_duration_seconds', 'db_query_duration_seconds_sum', 'db_query_duration_seconds_count'],
+      [
+        'db_query_duration_seconds',
+        'db_query_duration_seconds',
+        'db_query_duration_seconds_sum',
+        'db_query_duration_seconds_count',
+      ],
     );
   });
 

@@ -24,18 +24,71 @@ function assertParsesOrRejectsCleanly(input: string | Buffer): void {
 
 /** Pieces of expositions, so random strings reach deep into the grammar rather than failing at once. */
 const TOKENS = [
-  '# TYPE ', '# HELP ', '# UNIT ', '# EOF', '#', ' # ', '\n', ' ', '\t', '\r', '{', '}', '=', '"', '\\', ',', '.',
-  'a', 'a_total', 'a_bucket', 'a_count', 'a_sum', 'a_created', 'a_gsum', 'a_gcount', 'a_info', 'le', 'quantile',
-  'counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset', 'unknown', 'untyped',
-  '0', '1', '-1', '1.5', '1e3', 'NaN', '+Inf', '-Inf', 'Inf', '0x1', '1_0', 'é', '\u2603', '\uD83D\uDE00', '<html>',
+  '# TYPE ',
+  '# HELP ',
+  '# UNIT ',
+  '# EOF',
+  '#',
+  ' # ',
+  '\n',
+  ' ',
+  '\t',
+  '\r',
+  '{',
+  '}',
+  '=',
+  '"',
+  '\\',
+  ',',
+  '.',
+  'a',
+  'a_total',
+  'a_bucket',
+  'a_count',
+  'a_sum',
+  'a_created',
+  'a_gsum',
+  'a_gcount',
+  'a_info',
+  'le',
+  'quantile',
+  'counter',
+  'gauge',
+  'histogram',
+  'gaugehistogram',
+  'summary',
+  'info',
+  'stateset',
+  'unknown',
+  'untyped',
+  '0',
+  '1',
+  '-1',
+  '1.5',
+  '1e3',
+  'NaN',
+  '+Inf',
+  '-Inf',
+  'Inf',
+  '0x1',
+  '1_0',
+  'é',
+  '\u2603',
+  '\uD83D\uDE00',
+  '<html>',
 ];
 const tokenSoup = fc.array(fc.constantFrom(...TOKENS), { maxLength: 60 }).map((parts) => parts.join(''));
 
-const allTypes = fs.readFileSync(path.join(__dirname, '../../../fixtures/prometheus/alltypes-5-families.om.txt'), 'utf8');
+const allTypes = fs.readFileSync(
+  path.join(__dirname, '../../../fixtures/prometheus/alltypes-5-families.om.txt'),
+  'utf8',
+);
 
 describe('parseExposition properties (fast-check)', () => {
   it('arbitrary strings never throw in lenient mode and only ExpositionError in strict mode', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), assertParsesOrRejectsCleanly), { numRuns: 300 });
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), assertParsesOrRejectsCleanly), {
+      numRuns: 300,
+    });
   });
 
   it('arbitrary bytes (invalid UTF-8 included) never crash either', () => {
@@ -56,12 +109,20 @@ describe('parseExposition properties (fast-check)', () => {
     assert.equal(parseExposition(oneLine).skippedLines, 1);
     const manyFamilies = Array.from({ length: 10_000 }, (_, i) => `m${i}{le="${i}"} ${i}\n`).join('');
     assert.equal(parseExposition(manyFamilies, { strict: true }).families.length, 10_000);
-    const manyGroups = ['# TYPE h histogram', ...Array.from({ length: 5_000 }, (_, i) => `h_bucket{g="${i}",le="+Inf"} 1`), '# EOF'].join('\n');
+    const manyGroups = [
+      '# TYPE h histogram',
+      ...Array.from({ length: 5_000 }, (_, i) => `h_bucket{g="${i}",le="+Inf"} 1`),
+      '# EOF',
+    ].join('\n');
     assert.equal(parseExposition(manyGroups, { strict: true }).families[0]!.samples.length, 5_000);
   });
 
   it('random edits of a real OpenMetrics exposition never crash', () => {
-    const edit = fc.record({ at: fc.nat({ max: allTypes.length }), drop: fc.nat({ max: 5 }), insert: fc.constantFrom('', ' ', '\n', '"', '{', '}', '#', 'x', '\\') });
+    const edit = fc.record({
+      at: fc.nat({ max: allTypes.length }),
+      drop: fc.nat({ max: 5 }),
+      insert: fc.constantFrom('', ' ', '\n', '"', '{', '}', '#', 'x', '\\'),
+    });
     fc.assert(
       fc.property(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => {
         let text = allTypes;
@@ -115,24 +176,45 @@ function writeNumber(n: number): string {
 function families(openMetrics: boolean): fc.Arbitrary<GenFamily[]> {
   const timestamp = openMetrics ? fc.double({ noNaN: true, noDefaultInfinity: true }) : fc.maxSafeInteger();
   const exemplar = fc.record(
-    { labels: fc.dictionary(labelName, fc.string({ maxLength: 10 }), { maxKeys: 2 }), value: fc.double(), timestamp: fc.double({ noNaN: true, noDefaultInfinity: true }) },
+    {
+      labels: fc.dictionary(labelName, fc.string({ maxLength: 10 }), { maxKeys: 2 }),
+      value: fc.double(),
+      timestamp: fc.double({ noNaN: true, noDefaultInfinity: true }),
+    },
     { requiredKeys: ['labels', 'value'] },
   );
   const family = fc.constantFrom<'counter' | 'gauge'>('counter', 'gauge').chain((type) => {
     const value = openMetrics && type === 'counter' ? fc.double({ min: 0, noNaN: true }) : fc.double();
     const sample = fc.record(
-      { labels: labelSet, value, timestamp, exemplar: openMetrics && type === 'counter' ? exemplar : fc.constant(undefined) },
+      {
+        labels: labelSet,
+        value,
+        timestamp,
+        exemplar: openMetrics && type === 'counter' ? exemplar : fc.constant(undefined),
+      },
       { requiredKeys: ['labels', 'value'] },
     );
     return fc.record(
-      { name: metricName, type: fc.constant(type), help: helpText, samples: fc.uniqueArray(sample, { maxLength: 5, selector: (s) => labelsKey(s.labels) }) },
+      {
+        name: metricName,
+        type: fc.constant(type),
+        help: helpText,
+        samples: fc.uniqueArray(sample, { maxLength: 5, selector: (s) => labelsKey(s.labels) }),
+      },
       { requiredKeys: ['name', 'type', 'samples'] },
     );
   });
   return fc
     .uniqueArray(family, { maxLength: 6, selector: (f) => f.name })
-    .filter((fams) => !fams.some((f) => fams.some((g) => g.name === `${f.name}_total` || g.name === `${f.name}_created`)))
-    .map((fams) => fams.map((f) => ({ ...f, samples: f.samples.map((s) => (s.exemplar === undefined ? { ...s, exemplar: undefined } : s)) })));
+    .filter(
+      (fams) => !fams.some((f) => fams.some((g) => g.name === `${f.name}_total` || g.name === `${f.name}_created`)),
+    )
+    .map((fams) =>
+      fams.map((f) => ({
+        ...f,
+        samples: f.samples.map((s) => (s.exemplar === undefined ? { ...s, exemplar: undefined } : s)),
+      })),
+    );
 }
 
 function write(fams: GenFamily[], openMetrics: boolean): string {
@@ -145,7 +227,9 @@ function write(fams: GenFamily[], openMetrics: boolean): string {
       let line = `${sampleName}${writeLabels(s.labels)} ${writeNumber(s.value)}`;
       if (s.timestamp !== undefined) line += ` ${writeNumber(s.timestamp)}`;
       if (s.exemplar) {
-        line += ` # {${Object.keys(s.exemplar.labels).map((k) => `${k}="${escapeLabel(s.exemplar!.labels[k]!)}"`).join(',')}} ${writeNumber(s.exemplar.value)}`;
+        line += ` # {${Object.keys(s.exemplar.labels)
+          .map((k) => `${k}="${escapeLabel(s.exemplar!.labels[k]!)}"`)
+          .join(',')}} ${writeNumber(s.exemplar.value)}`;
         if (s.exemplar.timestamp !== undefined) line += ` ${writeNumber(s.exemplar.timestamp)}`;
       }
       lines.push(line);
@@ -188,10 +272,16 @@ function assertRoundTrip(fams: GenFamily[], openMetrics: boolean): void {
 
 describe('parseExposition round trip (fast-check)', () => {
   it('generated Prometheus text families parse back to the same names, labels, values and timestamps', () => {
-    fc.assert(fc.property(families(false), (fams) => assertRoundTrip(fams, false)), { numRuns: 200 });
+    fc.assert(
+      fc.property(families(false), (fams) => assertRoundTrip(fams, false)),
+      { numRuns: 200 },
+    );
   });
 
   it('generated OpenMetrics families (with exemplars) parse back the same in strict mode', () => {
-    fc.assert(fc.property(families(true), (fams) => assertRoundTrip(fams, true)), { numRuns: 200 });
+    fc.assert(
+      fc.property(families(true), (fams) => assertRoundTrip(fams, true)),
+      { numRuns: 200 },
+    );
   });
 });

@@ -1,5 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { ExpositionError, detectFormat, formatValue, labelsKey, parseExposition } from '../../../../src/core/metrics/parser';
+import {
+  ExpositionError,
+  detectFormat,
+  formatValue,
+  labelsKey,
+  parseExposition,
+} from '../../../../src/core/metrics/parser';
 import type { ParseOptions } from '../../../../src/core/metrics/parser';
 
 const om = (lines: string[]): string => lines.join('\n') + '\n';
@@ -35,7 +41,12 @@ describe('parseExposition: Prometheus text 0.0.4', () => {
     assert.equal(req!.help, 'Requests\nby code, C:\\path');
     assert.equal(req!.type, 'counter');
     assert.deepEqual(req!.samples, [
-      { name: 'http_requests_total', labels: { code: '200', path: '/a "b"\\c\nd' }, value: 1027, timestamp: 1395066363000 },
+      {
+        name: 'http_requests_total',
+        labels: { code: '200', path: '/a "b"\\c\nd' },
+        value: 1027,
+        timestamp: 1395066363000,
+      },
       { name: 'http_requests_total', labels: { code: '500' }, value: 3 },
     ]);
     assert.equal(t!.type, 'untyped');
@@ -68,13 +79,26 @@ describe('parseExposition: Prometheus text 0.0.4', () => {
     );
     assert.throws(() => parseExposition(body, { strict: true }), /line 1: the line ends in CRLF/);
     assert.throws(() => parseExposition('a 1 \n', { strict: true }), /line 1: blanks at the end of the sample line/);
-    assert.throws(() => parseExposition('a 1 17\t\n', { strict: true }), /line 1: blanks at the end of the sample line/);
-    assert.throws(() => parseExposition('# TYPE b gauge \nb 1\n', { strict: true }), /line 1: blanks after the metric type "gauge"/);
+    assert.throws(
+      () => parseExposition('a 1 17\t\n', { strict: true }),
+      /line 1: blanks at the end of the sample line/,
+    );
+    assert.throws(
+      () => parseExposition('# TYPE b gauge \nb 1\n', { strict: true }),
+      /line 1: blanks after the metric type "gauge"/,
+    );
   });
 
   it('groups histogram _bucket/_sum/_count into the family its TYPE declared', () => {
     const r = parseExposition(
-      om(['# TYPE lat histogram', 'lat_bucket{le="0.1"} 1', 'lat_bucket{le="+Inf"} 2', 'lat_sum 0.3', 'lat_count 2', 'lat_other 1']),
+      om([
+        '# TYPE lat histogram',
+        'lat_bucket{le="0.1"} 1',
+        'lat_bucket{le="+Inf"} 2',
+        'lat_sum 0.3',
+        'lat_count 2',
+        'lat_other 1',
+      ]),
       { strict: true },
     );
     assert.deepEqual(
@@ -88,7 +112,17 @@ describe('parseExposition: Prometheus text 0.0.4', () => {
 
   it('attaches OpenMetrics-style _total and _created samples to the counter, histogram or summary their TYPE names', () => {
     const r = parseExposition(
-      om(['# TYPE jobs counter', 'jobs_total 4', 'jobs_created 1.7e9', '# TYPE lat summary', 'lat_sum 1', 'lat_count 2', 'lat_created 1.7e9', '# TYPE g gauge', 'g_total 1']),
+      om([
+        '# TYPE jobs counter',
+        'jobs_total 4',
+        'jobs_created 1.7e9',
+        '# TYPE lat summary',
+        'lat_sum 1',
+        'lat_count 2',
+        'lat_created 1.7e9',
+        '# TYPE g gauge',
+        'g_total 1',
+      ]),
       { strict: true },
     );
     assert.deepEqual(
@@ -107,7 +141,13 @@ describe('parseExposition: Prometheus text 0.0.4', () => {
     const r = parseExposition(text, { contentType: 'text/plain; version=0.0.4' });
     assert.deepEqual(r.families[0]!.samples, [
       { name: 'c_total', labels: {}, value: 1, exemplar: { labels: { t: 'a' }, value: 0.5 } },
-      { name: 'c_total', labels: { x: '1' }, value: 2, timestamp: 1000, exemplar: { labels: { t: 'b' }, value: 1, timestamp: 17.5 } },
+      {
+        name: 'c_total',
+        labels: { x: '1' },
+        value: 2,
+        timestamp: 1000,
+        exemplar: { labels: { t: 'b' }, value: 1, timestamp: 17.5 },
+      },
     ]);
     assert.equal(r.skippedLines, 0);
     assert.deepEqual(
@@ -135,7 +175,11 @@ describe('parseExposition: Prometheus text 0.0.4', () => {
     ['a fractional timestamp', 'a 1 1.5\n', /line 1: invalid timestamp "1.5"/],
     ['hex values', 'a 0x10\n', /invalid value "0x10"/],
     ['a bucket without le', '# TYPE h histogram\nh_bucket 1\n', /line 2: histogram bucket without a "le" label/],
-    ['a summary quantile that is no number', '# TYPE s summary\ns{quantile="high"} 1\n', /invalid "quantile" label value "high"/],
+    [
+      'a summary quantile that is no number',
+      '# TYPE s summary\ns{quantile="high"} 1\n',
+      /invalid "quantile" label value "high"/,
+    ],
     ['an unterminated label value', 'a{x="1} 2\n', /line 1: unterminated label value/],
     ['a duplicate label', 'a{x="1",x="2"} 2\n', /line 1: duplicate label "x"/],
     ['text after the timestamp', 'a 1 2 3\n', /line 1: unexpected text after the timestamp/],
@@ -156,7 +200,11 @@ describe('parseExposition: Prometheus text 0.0.4', () => {
     const r = parseExposition('a{x="1",y="2"} 1\na{y="1",x="2"} 1\na{x="1",y="2",z="3"} 1\n', { strict: true });
     assert.deepEqual(
       r.families[0]!.samples.map((s) => s.labels),
-      [{ x: '1', y: '2' }, { y: '1', x: '2' }, { x: '1', y: '2', z: '3' }],
+      [
+        { x: '1', y: '2' },
+        { y: '1', x: '2' },
+        { x: '1', y: '2', z: '3' },
+      ],
     );
   });
 
@@ -201,9 +249,18 @@ describe('parseExposition: OpenMetrics 1.0', () => {
   });
 
   it('reads float timestamps in seconds and exemplars with and without timestamps', () => {
-    const r = parseExposition(om(['# TYPE c counter', 'c_total{a="1"} 5 1.5e3 # {trace="x y"} 2', 'c_created{a="1"} 1000', '# EOF']), { strict: true });
+    const r = parseExposition(
+      om(['# TYPE c counter', 'c_total{a="1"} 5 1.5e3 # {trace="x y"} 2', 'c_created{a="1"} 1000', '# EOF']),
+      { strict: true },
+    );
     assert.deepEqual(r.families[0]!.samples, [
-      { name: 'c_total', labels: { a: '1' }, value: 5, timestamp: 1500, exemplar: { labels: { trace: 'x y' }, value: 2 } },
+      {
+        name: 'c_total',
+        labels: { a: '1' },
+        value: 5,
+        timestamp: 1500,
+        exemplar: { labels: { trace: 'x y' }, value: 2 },
+      },
       { name: 'c_created', labels: { a: '1' }, value: 1000 },
     ]);
   });
@@ -215,7 +272,11 @@ describe('parseExposition: OpenMetrics 1.0', () => {
       [['a 1', '# EOF', 'b 2'], 3, /text after "# EOF"/],
       [['a 1'], 2, /missing "# EOF"/],
       [['# TYPE a gauge', 'a 1 # {x="y"} 1', '# EOF'], 2, /exemplars are only allowed/],
-      [['# TYPE a gauge', 'a{x="1"} 1', 'a{x="2"} 1', 'a{x="1"} 2', '# EOF'], 4, /more than once without timestamps|not contiguous/],
+      [
+        ['# TYPE a gauge', 'a{x="1"} 1', 'a{x="2"} 1', 'a{x="1"} 2', '# EOF'],
+        4,
+        /more than once without timestamps|not contiguous/,
+      ],
     ];
     for (const [lines, line, reason] of cases) {
       const e = strictError(lines.join('\n') + '\n', { format: 'openmetrics' });
@@ -257,7 +318,9 @@ describe('parseExposition: OpenMetrics 1.0', () => {
   });
 
   it('in lenient mode keeps a truncated body (no # EOF) and says it may be truncated', () => {
-    const r = parseExposition('# TYPE a counter\na_total 1\na_total{ broken\n# TYPE b gauge\nb 2', { contentType: 'application/openmetrics-text; version=1.0.0' });
+    const r = parseExposition('# TYPE a counter\na_total 1\na_total{ broken\n# TYPE b gauge\nb 2', {
+      contentType: 'application/openmetrics-text; version=1.0.0',
+    });
     assert.equal(r.format, 'openmetrics');
     assert.equal(r.skippedLines, 1);
     assert.deepEqual(
@@ -272,8 +335,14 @@ describe('parseExposition: OpenMetrics 1.0', () => {
 describe('parseExposition: format detection', () => {
   const body = '# TYPE a counter\na_total 1\n';
   it('follows the content type first', () => {
-    assert.equal(parseExposition(body + '# EOF\n', { contentType: 'text/plain; version=0.0.4; charset=utf-8' }).format, 'prometheus');
-    assert.equal(parseExposition(body, { contentType: 'application/openmetrics-text; version=1.0.0' }).format, 'openmetrics');
+    assert.equal(
+      parseExposition(body + '# EOF\n', { contentType: 'text/plain; version=0.0.4; charset=utf-8' }).format,
+      'prometheus',
+    );
+    assert.equal(
+      parseExposition(body, { contentType: 'application/openmetrics-text; version=1.0.0' }).format,
+      'openmetrics',
+    );
   });
   it('else reads a body ending in # EOF as OpenMetrics, and any other as Prometheus text', () => {
     assert.equal(detectFormat(body), 'prometheus');
@@ -284,22 +353,34 @@ describe('parseExposition: format detection', () => {
     assert.equal(detectFormat('# UNIT a_seconds seconds\n'), 'prometheus');
     assert.equal(parseExposition('# HELP a x\n# UNIT a_s s\n').format, 'prometheus');
   });
-  it('keeps a # UNIT line of a text-format body as the family\'s unit, without OpenMetrics\'s rule that the name ends in it', () => {
-    const text = '# HELP http_server_request_duration Duration.\n# UNIT http_server_request_duration s\n# TYPE http_server_request_duration histogram\nhttp_server_request_duration_bucket{le="+Inf"} 2\nhttp_server_request_duration_sum 0.5\nhttp_server_request_duration_count 2\n';
+  it("keeps a # UNIT line of a text-format body as the family's unit, without OpenMetrics's rule that the name ends in it", () => {
+    const text =
+      '# HELP http_server_request_duration Duration.\n# UNIT http_server_request_duration s\n# TYPE http_server_request_duration histogram\nhttp_server_request_duration_bucket{le="+Inf"} 2\nhttp_server_request_duration_sum 0.5\nhttp_server_request_duration_count 2\n';
     for (const strict of [false, true]) {
       const r = parseExposition(text, { strict });
       assert.equal(r.format, 'prometheus');
       assert.deepEqual(r.problems, []);
-      assert.deepEqual([r.families.length, r.families[0]!.unit, r.families[0]!.type, r.families[0]!.samples.length], [1, 's', 'histogram', 3]);
+      assert.deepEqual(
+        [r.families.length, r.families[0]!.unit, r.families[0]!.type, r.families[0]!.samples.length],
+        [1, 's', 'histogram', 3],
+      );
     }
   });
   it('reads a body with # UNIT lines and OpenMetrics-only lines but no # EOF (truncated OpenMetrics) as OpenMetrics', () => {
-    const r = parseExposition('# TYPE a_seconds gauge\n# UNIT a_seconds seconds\na_seconds 1\n# TYPE b stateset\nb{b="x"} 1\n');
+    const r = parseExposition(
+      '# TYPE a_seconds gauge\n# UNIT a_seconds seconds\na_seconds 1\n# TYPE b stateset\nb{b="x"} 1\n',
+    );
     assert.equal(r.format, 'openmetrics');
-    assert.ok(r.problems.some((p) => /EOF/.test(p.reason)), 'the missing # EOF is reported');
+    assert.ok(
+      r.problems.some((p) => /EOF/.test(p.reason)),
+      'the missing # EOF is reported',
+    );
   });
   it('switches to OpenMetrics when a # UNIT line comes after lines Prometheus text rejects', () => {
-    const r = parseExposition('# TYPE c counter\nc_total 1 # {a="b"} 1\n# TYPE d_seconds gauge\n# UNIT d_seconds seconds\nd_seconds 2\n# EOF', { format: 'auto', strict: true });
+    const r = parseExposition(
+      '# TYPE c counter\nc_total 1 # {a="b"} 1\n# TYPE d_seconds gauge\n# UNIT d_seconds seconds\nd_seconds 2\n# EOF',
+      { format: 'auto', strict: true },
+    );
     assert.equal(r.format, 'openmetrics');
     assert.equal(r.families[0]!.samples[0]!.exemplar?.value, 1);
   });
@@ -320,7 +401,9 @@ describe('parseExposition: bad bodies', () => {
     const r = parseExposition(bytes);
     assert.equal(r.families[1]!.samples[0]!.labels.city, 'M\uFFFDnchen');
     assert.equal(r.skippedLines, 0);
-    assert.deepEqual(r.problems, [{ line: 2, reason: 'the body is not valid UTF-8; invalid bytes were replaced with U+FFFD' }]);
+    assert.deepEqual(r.problems, [
+      { line: 2, reason: 'the body is not valid UTF-8; invalid bytes were replaced with U+FFFD' },
+    ]);
     const e = strictError(bytes);
     assert.equal(e.line, 2);
   });
@@ -361,6 +444,13 @@ describe('labelsKey and formatValue', () => {
   });
 
   it('formatValue writes non-finite values as NaN, +Inf, -Inf and keeps numbers', () => {
-    assert.deepEqual([NaN, Infinity, -Infinity, 0, -2.5, 1e21].map(formatValue), ['NaN', '+Inf', '-Inf', 0, -2.5, 1e21]);
+    assert.deepEqual([NaN, Infinity, -Infinity, 0, -2.5, 1e21].map(formatValue), [
+      'NaN',
+      '+Inf',
+      '-Inf',
+      0,
+      -2.5,
+      1e21,
+    ]);
   });
 });

@@ -14,7 +14,9 @@ const DIR = path.resolve(__dirname, '..', '..', '..', 'fixtures', 'exporters');
 /** The two scrapes of a fixture, parsed as a scrape of a text/plain body is, 10 s apart. */
 function scrapes(name: string) {
   const read = (n: number) => {
-    const parsed = parseExposition(fs.readFileSync(path.join(DIR, `${name}-${n}.txt`)), { contentType: 'text/plain; version=0.0.4' });
+    const parsed = parseExposition(fs.readFileSync(path.join(DIR, `${name}-${n}.txt`)), {
+      contentType: 'text/plain; version=0.0.4',
+    });
     assert.deepEqual(parsed.problems, [], `${name}-${n}.txt parses cleanly`);
     return { time: n * 10_000, index: indexSamples(parsed.families) };
   };
@@ -24,7 +26,8 @@ function scrapes(name: string) {
   return { prev, cur, resolved, presets: describePresetMatches(resolved), derived: deriveMetrics(prev, cur, resolved) };
 }
 
-const close = (actual: number | undefined, expected: number) => assert.ok(actual !== undefined && Math.abs(actual - expected) < 1e-9, `${actual} ≈ ${expected}`);
+const close = (actual: number | undefined, expected: number) =>
+  assert.ok(actual !== undefined && Math.abs(actual - expected) < 1e-9, `${actual} ≈ ${expected}`);
 
 describe('presets: real exporter bodies', () => {
   it('reads OpenTelemetry JS with the stable HTTP conventions (http_server_request_duration in s, no route label)', () => {
@@ -55,7 +58,7 @@ describe('presets: real exporter bodies', () => {
     assert.equal(byRoute.get('/')?.method, 'GET');
   });
 
-  it('reads Prometheus\'s own prometheus_http_requests_total and request duration by handler', () => {
+  it("reads Prometheus's own prometheus_http_requests_total and request duration by handler", () => {
     const { presets, derived } = scrapes('prometheus-server');
     assert.equal(presets.httpRequests, 'prometheus_http_requests_total (prometheus-server)');
     assert.equal(presets.httpDuration, 'prometheus_http_request_duration_seconds (prometheus-server)');
@@ -66,7 +69,7 @@ describe('presets: real exporter bodies', () => {
     assert.ok(derived.processRssBytes! > 0 && derived.heapUsedBytes! > 0);
   });
 
-  it('reads promhttp\'s metric-handler counter on an exporter that serves nothing else (node_exporter)', () => {
+  it("reads promhttp's metric-handler counter on an exporter that serves nothing else (node_exporter)", () => {
     const body = (ok: number, failed: number) =>
       `# HELP promhttp_metric_handler_requests_total Total number of scrapes by HTTP status code.\n# TYPE promhttp_metric_handler_requests_total counter\npromhttp_metric_handler_requests_total{code="200"} ${ok}\npromhttp_metric_handler_requests_total{code="500"} ${failed}\npromhttp_metric_handler_requests_total{code="503"} 0\n# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total 1.5\n`;
     const prev = { time: 0, index: indexSamples(parseExposition(body(10, 0)).families) };
@@ -78,21 +81,23 @@ describe('presets: real exporter bodies', () => {
     close(http.errorRate, 0.1);
   });
 
-  it('reads client_golang\'s common http_requests_total and http_request_duration_seconds with handler, code and method, or some of them', () => {
-    const counter = (labels: string[], n: number) => [
-      '# TYPE http_requests_total counter',
-      `http_requests_total{${labels.join(',')}${labels.length ? ',' : ''}code="200"} ${n}`,
-      `http_requests_total{${labels.join(',')}${labels.length ? ',' : ''}code="500"} ${n / 4}`,
-      '',
-    ].join('\n');
-    const duration = (labels: string[], n: number) => [
-      '# TYPE http_request_duration_seconds histogram',
-      `http_request_duration_seconds_bucket{${[...labels, 'le="0.1"'].join(',')}} ${n}`,
-      `http_request_duration_seconds_bucket{${[...labels, 'le="+Inf"'].join(',')}} ${n * 1.25}`,
-      `http_request_duration_seconds_sum{${labels.join(',')}} ${n * 0.1}`,
-      `http_request_duration_seconds_count{${labels.join(',')}} ${n * 1.25}`,
-      '',
-    ].join('\n');
+  it("reads client_golang's common http_requests_total and http_request_duration_seconds with handler, code and method, or some of them", () => {
+    const counter = (labels: string[], n: number) =>
+      [
+        '# TYPE http_requests_total counter',
+        `http_requests_total{${labels.join(',')}${labels.length ? ',' : ''}code="200"} ${n}`,
+        `http_requests_total{${labels.join(',')}${labels.length ? ',' : ''}code="500"} ${n / 4}`,
+        '',
+      ].join('\n');
+    const duration = (labels: string[], n: number) =>
+      [
+        '# TYPE http_request_duration_seconds histogram',
+        `http_request_duration_seconds_bucket{${[...labels, 'le="0.1"'].join(',')}} ${n}`,
+        `http_request_duration_seconds_bucket{${[...labels, 'le="+Inf"'].join(',')}} ${n * 1.25}`,
+        `http_request_duration_seconds_sum{${labels.join(',')}} ${n * 0.1}`,
+        `http_request_duration_seconds_count{${labels.join(',')}} ${n * 1.25}`,
+        '',
+      ].join('\n');
     // All three labels; promhttp's InstrumentHandlerCounter with code and method only; a handler and code only.
     for (const labels of [['handler="/api/items"', 'method="get"'], ['method="get"'], ['handler="/api/items"']]) {
       const body = (n: number) => counter(labels, n) + duration(labels, n);
@@ -106,7 +111,10 @@ describe('presets: real exporter bodies', () => {
       close(http.avgMs, 80);
       const route = labels.some((l) => l.startsWith('handler')) ? '/api/items' : '(all)';
       const method = labels.some((l) => l.startsWith('method')) ? 'get' : undefined;
-      assert.deepEqual(http.routes.map((r) => [r.method, r.route]), [[method, route]]);
+      assert.deepEqual(
+        http.routes.map((r) => [r.method, r.route]),
+        [[method, route]],
+      );
     }
   });
 });

@@ -8,7 +8,12 @@ const fam = (name: string, samples: Sample[]): MetricFamily => ({ name, type: 'u
 
 /** A histogram with all observations in the bucket ending at `le` seconds. */
 function hist(name: string, labels: Record<string, string>, le: string, count: number, sum: number): Sample[] {
-  return [s(`${name}_bucket`, { ...labels, le }, count), s(`${name}_bucket`, { ...labels, le: '+Inf' }, count), s(`${name}_sum`, labels, sum), s(`${name}_count`, labels, count)];
+  return [
+    s(`${name}_bucket`, { ...labels, le }, count),
+    s(`${name}_bucket`, { ...labels, le: '+Inf' }, count),
+    s(`${name}_sum`, labels, sum),
+    s(`${name}_count`, labels, count),
+  ];
 }
 
 function detect(fams: MetricFamily[], overrides = {}) {
@@ -19,10 +24,26 @@ describe('presets', () => {
   it('recognises Micrometer / Spring Boot with HikariCP', () => {
     const scrape = (n: number): MetricFamily[] => [
       fam('http_server_requests_seconds', [
-        s('http_server_requests_seconds_count', { method: 'GET', uri: '/owners', status: '200', outcome: 'SUCCESS' }, n),
-        s('http_server_requests_seconds_sum', { method: 'GET', uri: '/owners', status: '200', outcome: 'SUCCESS' }, n * 0.02),
-        s('http_server_requests_seconds_count', { method: 'GET', uri: '/owners', status: '503', outcome: 'SERVER_ERROR' }, n / 10),
-        s('http_server_requests_seconds_sum', { method: 'GET', uri: '/owners', status: '503', outcome: 'SERVER_ERROR' }, n * 0.001),
+        s(
+          'http_server_requests_seconds_count',
+          { method: 'GET', uri: '/owners', status: '200', outcome: 'SUCCESS' },
+          n,
+        ),
+        s(
+          'http_server_requests_seconds_sum',
+          { method: 'GET', uri: '/owners', status: '200', outcome: 'SUCCESS' },
+          n * 0.02,
+        ),
+        s(
+          'http_server_requests_seconds_count',
+          { method: 'GET', uri: '/owners', status: '503', outcome: 'SERVER_ERROR' },
+          n / 10,
+        ),
+        s(
+          'http_server_requests_seconds_sum',
+          { method: 'GET', uri: '/owners', status: '503', outcome: 'SERVER_ERROR' },
+          n * 0.001,
+        ),
       ]),
       fam('hikaricp_connections', [s('hikaricp_connections', { pool: 'HikariPool-1' }, 10)]),
       fam('hikaricp_connections_max', [s('hikaricp_connections_max', { pool: 'HikariPool-1' }, 20)]),
@@ -34,7 +55,11 @@ describe('presets', () => {
         s('hikaricp_connections_acquire_seconds_sum', { pool: 'HikariPool-1' }, n * 0.003),
       ]),
       fam('process_cpu_usage', [s('process_cpu_usage', {}, 0.25)]),
-      fam('jvm_memory_used_bytes', [s('jvm_memory_used_bytes', { area: 'heap', id: 'G1 Eden Space' }, 3e6), s('jvm_memory_used_bytes', { area: 'heap', id: 'G1 Old Gen' }, 7e6), s('jvm_memory_used_bytes', { area: 'nonheap', id: 'Metaspace' }, 5e6)]),
+      fam('jvm_memory_used_bytes', [
+        s('jvm_memory_used_bytes', { area: 'heap', id: 'G1 Eden Space' }, 3e6),
+        s('jvm_memory_used_bytes', { area: 'heap', id: 'G1 Old Gen' }, 7e6),
+        s('jvm_memory_used_bytes', { area: 'nonheap', id: 'Metaspace' }, 5e6),
+      ]),
     ];
     const report = detect(scrape(100));
     assert.equal(report.httpRequests, 'http_server_requests_seconds_count (micrometer)');
@@ -54,8 +79,20 @@ describe('presets', () => {
 
   it('recognises prometheus-fastapi-instrumentator by its handler label and 2xx/5xx status groups', () => {
     const scrape = (ok: number, bad: number): MetricFamily[] => [
-      fam('http_requests_total', [s('http_requests_total', { handler: '/items/{id}', method: 'GET', status: '2xx' }, ok), s('http_requests_total', { handler: '/items/{id}', method: 'GET', status: '5xx' }, bad)]),
-      fam('http_request_duration_seconds', hist('http_request_duration_seconds', { handler: '/items/{id}', method: 'GET' }, '0.1', ok + bad, (ok + bad) * 0.05)),
+      fam('http_requests_total', [
+        s('http_requests_total', { handler: '/items/{id}', method: 'GET', status: '2xx' }, ok),
+        s('http_requests_total', { handler: '/items/{id}', method: 'GET', status: '5xx' }, bad),
+      ]),
+      fam(
+        'http_request_duration_seconds',
+        hist(
+          'http_request_duration_seconds',
+          { handler: '/items/{id}', method: 'GET' },
+          '0.1',
+          ok + bad,
+          (ok + bad) * 0.05,
+        ),
+      ),
     ];
     assert.equal(detect(scrape(1, 1)).httpRequests, 'http_requests_total (python-fastapi)');
     const cur = { time: 5000, index: indexSamples(scrape(90, 10)) };
@@ -63,7 +100,10 @@ describe('presets', () => {
     assert.equal(d.http!.routes[0]!.route, '/items/{id}');
     assert.equal(d.http!.routes[0]!.avgMs, 50);
     // The route's latency is shipped for the history under the route alone.
-    assert.deepEqual(d.histograms!.filter((h) => h.series === 'http.route.duration').map((h) => h.labels), [{ route: '/items/{id}', method: 'GET' }]);
+    assert.deepEqual(
+      d.histograms!.filter((h) => h.series === 'http.route.duration').map((h) => h.labels),
+      [{ route: '/items/{id}', method: 'GET' }],
+    );
     assert.equal(d.http!.errorRate, 0.1);
     assert.equal(d.http!.requestRate, 20);
   });
@@ -75,7 +115,9 @@ describe('presets', () => {
       fam('go_sql_idle_connections', [s('go_sql_idle_connections', { db_name: 'orders' }, 0)]),
       fam('go_sql_max_open_connections', [s('go_sql_max_open_connections', { db_name: 'orders' }, 8)]),
       fam('go_sql_wait_count_total', [s('go_sql_wait_count_total', { db_name: 'orders' }, waits)]),
-      fam('go_sql_wait_duration_seconds_total', [s('go_sql_wait_duration_seconds_total', { db_name: 'orders' }, waitSeconds)]),
+      fam('go_sql_wait_duration_seconds_total', [
+        s('go_sql_wait_duration_seconds_total', { db_name: 'orders' }, waitSeconds),
+      ]),
       fam('go_memstats_heap_alloc_bytes', [s('go_memstats_heap_alloc_bytes', {}, 4e6)]),
     ];
     const cur = { time: 10_000, index: indexSamples(scrape(60, 3)) };
@@ -98,12 +140,25 @@ describe('presets', () => {
     ];
     const cur = { time: 10_000, index: indexSamples(scrape(300, 100)) };
     const d = deriveMetrics({ time: 0, index: indexSamples(scrape(0, 0)) }, cur, detectPresets(cur.index));
-    assert.deepEqual(d.caches, [{ name: 'redis', hitRate: 0.75, hitsPerSec: 30, missesPerSec: 10, evictionsPerSec: 0, size: 120, memoryBytes: 1e6, memoryLimitBytes: 4e6 }]);
+    assert.deepEqual(d.caches, [
+      {
+        name: 'redis',
+        hitRate: 0.75,
+        hitsPerSec: 30,
+        missesPerSec: 10,
+        evictionsPerSec: 0,
+        size: 120,
+        memoryBytes: 1e6,
+        memoryLimitBytes: 4e6,
+      },
+    ]);
   });
 
   it('recognises the OpenTelemetry exporter names and labels', () => {
     const labels = { http_route: '/api/users', http_request_method: 'GET', http_response_status_code: '500' };
-    const fams = [fam('http_server_request_duration_seconds', hist('http_server_request_duration_seconds', labels, '0.25', 4, 0.6))];
+    const fams = [
+      fam('http_server_request_duration_seconds', hist('http_server_request_duration_seconds', labels, '0.25', 4, 0.6)),
+    ];
     const report = detect(fams);
     assert.equal(report.httpRequests, 'http_server_request_duration_seconds_count (opentelemetry)');
     const cur = { time: 2000, index: indexSamples(fams) };
@@ -113,7 +168,10 @@ describe('presets', () => {
   });
 
   it('lets settings override a concept with any metric name', () => {
-    const fams = [fam('api_calls_total', [s('api_calls_total', { route: '/x', status: '200' }, 5)]), fam('http_requests_total', [s('http_requests_total', { route: '/y', method: 'GET', status: '200' }, 5)])];
+    const fams = [
+      fam('api_calls_total', [s('api_calls_total', { route: '/x', status: '200' }, 5)]),
+      fam('http_requests_total', [s('http_requests_total', { route: '/y', method: 'GET', status: '200' }, 5)]),
+    ];
     assert.equal(detect(fams).httpRequests, 'http_requests_total (demo)');
     assert.equal(detect(fams, { httpRequests: 'api_calls_total' }).httpRequests, 'api_calls_total (override)');
     // An override that names a missing metric falls back to detection instead of reading nothing.
@@ -124,16 +182,28 @@ describe('presets', () => {
 describe('presets: durations without a method label', () => {
   it('give every method of the route the route latency, shipped once per route', () => {
     const scrape = (n: number): MetricFamily[] => [
-      fam('http_requests_total', [s('http_requests_total', { method: 'GET', route: '/x', status: '200' }, n), s('http_requests_total', { method: 'POST', route: '/x', status: '200' }, n)]),
-      fam('http_request_duration_seconds', hist('http_request_duration_seconds', { route: '/x' }, '0.1', 2 * n, 2 * n * 0.02)),
+      fam('http_requests_total', [
+        s('http_requests_total', { method: 'GET', route: '/x', status: '200' }, n),
+        s('http_requests_total', { method: 'POST', route: '/x', status: '200' }, n),
+      ]),
+      fam(
+        'http_request_duration_seconds',
+        hist('http_request_duration_seconds', { route: '/x' }, '0.1', 2 * n, 2 * n * 0.02),
+      ),
     ];
     const overrides = { httpDuration: 'http_request_duration_seconds' };
     const cur = { time: 10_000, index: indexSamples(scrape(50)) };
     const d = deriveMetrics({ time: 0, index: indexSamples(scrape(0)) }, cur, detectPresets(cur.index, overrides));
-    assert.deepEqual(d.http!.routes.map((r) => [r.method, r.route, r.requestRate, r.avgMs]), [
-      ['GET', '/x', 5, 20],
-      ['POST', '/x', 5, 20],
-    ]);
-    assert.deepEqual(d.histograms!.filter((h) => h.series === 'http.route.duration').map((h) => h.labels), [{ route: '/x' }]);
+    assert.deepEqual(
+      d.http!.routes.map((r) => [r.method, r.route, r.requestRate, r.avgMs]),
+      [
+        ['GET', '/x', 5, 20],
+        ['POST', '/x', 5, 20],
+      ],
+    );
+    assert.deepEqual(
+      d.histograms!.filter((h) => h.series === 'http.route.duration').map((h) => h.labels),
+      [{ route: '/x' }],
+    );
   });
 });

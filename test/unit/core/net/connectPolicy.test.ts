@@ -4,11 +4,21 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WebhookAlertHandler } from '../../../../src/core/analyzers/alerts/webhook';
-import { captureNodeProfile, findInspector, listInspectorTargets } from '../../../../src/core/profiler/capture/inspector';
+import {
+  captureNodeProfile,
+  findInspector,
+  listInspectorTargets,
+} from '../../../../src/core/profiler/capture/inspector';
 import { PrometheusClient } from '../../../../src/core/prometheus/client';
 import { parsePrometheusTarget } from '../../../../src/core/prometheus/target';
 import { PrometheusSource } from '../../../../src/core/prometheus/source';
-import { LOOPBACK_ONLY, connectHostForBind, isLoopbackHost, remoteRefusal, resolveConnectAddresses } from '../../../../src/core/util/connect';
+import {
+  LOOPBACK_ONLY,
+  connectHostForBind,
+  isLoopbackHost,
+  remoteRefusal,
+  resolveConnectAddresses,
+} from '../../../../src/core/util/connect';
 import { httpRequest } from '../../../../src/core/util/http';
 import type { HostileService } from '../../../helpers/hostile/index';
 import { startHostileService } from '../../../helpers/hostile/index';
@@ -23,29 +33,60 @@ const NO_DNS = 'perflens-no-dns-7f3a.localhost';
 
 /** A non-loopback address of this machine, where a listener on 0.0.0.0 would see any connection. */
 function interfaceAddress(): string | undefined {
-  for (const list of Object.values(os.networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  for (const list of Object.values(os.networkInterfaces()))
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
   return undefined;
 }
 
 describe('connect policy: which hosts are this machine', () => {
   it('knows loopback addresses in every spelling and loopback names, and nothing else', () => {
-    for (const h of ['127.0.0.1', '127.1.2.3', '::1', '[::1]', '[::ffff:7f00:1]', 'localhost', 'LOCALHOST.', 'api.localhost', 'ip6-localhost']) assert.ok(isLoopbackHost(h), h);
-    for (const h of ['10.0.0.1', '::ffff:a00:1', 'localhost.example.com', 'example.com', '0.0.0.0', '::']) assert.ok(!isLoopbackHost(h), h);
+    for (const h of [
+      '127.0.0.1',
+      '127.1.2.3',
+      '::1',
+      '[::1]',
+      '[::ffff:7f00:1]',
+      'localhost',
+      'LOCALHOST.',
+      'api.localhost',
+      'ip6-localhost',
+    ])
+      assert.ok(isLoopbackHost(h), h);
+    for (const h of ['10.0.0.1', '::ffff:a00:1', 'localhost.example.com', 'example.com', '0.0.0.0', '::'])
+      assert.ok(!isLoopbackHost(h), h);
   });
 
   it('explains a wildcard address instead of calling it remote, and maps wildcard binds to loopback', () => {
     assert.match(remoteRefusal('0.0.0.0', LOOPBACK_ONLY) ?? '', /every interface.*127\.0\.0\.1/);
-    assert.deepEqual(['0.0.0.0', '::', '[::]', '127.0.0.1', '::1'].map(connectHostForBind), ['127.0.0.1', '::1', '::1', '127.0.0.1', '::1']);
+    assert.deepEqual(['0.0.0.0', '::', '[::]', '127.0.0.1', '::1'].map(connectHostForBind), [
+      '127.0.0.1',
+      '::1',
+      '::1',
+      '127.0.0.1',
+      '::1',
+    ]);
   });
 
   it('resolves *.localhost to loopback and refuses other names before any lookup', async () => {
     let lookups = 0;
-    const counting = { kind: 'allowRemote' as const, lookup: async () => (lookups++, [{ address: '192.0.2.7', family: 4 as const }]) };
-    assert.deepEqual(await resolveConnectAddresses('x.localhost', counting), { ok: true, value: [{ address: '127.0.0.1', family: 4 }, { address: '::1', family: 6 }] });
+    const counting = {
+      kind: 'allowRemote' as const,
+      lookup: async () => (lookups++, [{ address: '192.0.2.7', family: 4 as const }]),
+    };
+    assert.deepEqual(await resolveConnectAddresses('x.localhost', counting), {
+      ok: true,
+      value: [
+        { address: '127.0.0.1', family: 4 },
+        { address: '::1', family: 6 },
+      ],
+    });
     assert.equal(lookups, 0);
     const refused = await resolveConnectAddresses('db.example.com', LOOPBACK_ONLY);
     assert.equal(!refused.ok && refused.error.kind, 'remote');
-    assert.deepEqual(await resolveConnectAddresses('db.example.com', counting), { ok: true, value: [{ address: '192.0.2.7', family: 4 }] });
+    assert.deepEqual(await resolveConnectAddresses('db.example.com', counting), {
+      ok: true,
+      value: [{ address: '192.0.2.7', family: 4 }],
+    });
     assert.equal(lookups, 1);
   });
 });
@@ -93,7 +134,12 @@ describe('connect policy: every address PerfLens connects to is checked where it
     await new Promise<void>((r) => listener.listen(0, '0.0.0.0', r));
     const port = (listener.address() as net.AddressInfo).port;
     const lying = await startHostileService({
-      '/json/list': (_req, res) => res.end(JSON.stringify([{ id: 'x', type: 'node', title: 't', url: '', webSocketDebuggerUrl: `ws://${ip!}:${port}/x` }])),
+      '/json/list': (_req, res) =>
+        res.end(
+          JSON.stringify([
+            { id: 'x', type: 'node', title: 't', url: '', webSocketDebuggerUrl: `ws://${ip!}:${port}/x` },
+          ]),
+        ),
     });
     try {
       const r = await captureNodeProfile({ host: '127.0.0.1', port: lying.port }, { durationMs: 10 });
@@ -105,14 +151,17 @@ describe('connect policy: every address PerfLens connects to is checked where it
     }
   });
 
-  it('does not connect to a non-loopback inspector host named on a process\'s command line', async () => {
+  it("does not connect to a non-loopback inspector host named on a process's command line", async () => {
     const listed = await listInspectorTargets({ host: '10.255.255.1', port: 9229 });
     assert.equal(!listed.ok && listed.error.kind, 'remote');
     // A process whose command line asks for --inspect=10.255.255.1:9229 (its sockets unreadable).
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-proc-'));
     try {
       fs.mkdirSync(path.join(root, '4242'));
-      fs.writeFileSync(path.join(root, '4242', 'cmdline'), ['node', '--inspect=10.255.255.1:9229', 'app.js', ''].join('\0'));
+      fs.writeFileSync(
+        path.join(root, '4242', 'cmdline'),
+        ['node', '--inspect=10.255.255.1:9229', 'app.js', ''].join('\0'),
+      );
       const r = await findInspector(4242, { procRoot: root });
       assert.ok(!r.ok);
       assert.equal(r.error.kind, 'remote');
@@ -124,16 +173,22 @@ describe('connect policy: every address PerfLens connects to is checked where it
 
   it('reads a Prometheus server at a *.localhost name without DNS, and refuses a remote one unless allowed', async () => {
     const api = await startHostileService({
-      '/api/v1/status/buildinfo': (_req, res) => res.end(JSON.stringify({ status: 'success', data: { version: '2.42.0', revision: 'x' } })),
+      '/api/v1/status/buildinfo': (_req, res) =>
+        res.end(JSON.stringify({ status: 'success', data: { version: '2.42.0', revision: 'x' } })),
     });
     try {
       const local = parsePrometheusTarget(`http://${NO_DNS}:${api.port}`, 'job="api"');
       assert.ok(local.ok);
-      const info = await new PrometheusClient({ baseUrl: local.value.serverUrl, connect: local.value.connect }).buildInfo();
+      const info = await new PrometheusClient({
+        baseUrl: local.value.serverUrl,
+        connect: local.value.connect,
+      }).buildInfo();
       assert.ok(info.ok, !info.ok ? info.error.message : '');
       assert.equal(info.value.version, '2.42.0');
       // A target parsed with remote allowed, then handed a remote server: the client still checks.
-      const remote = new PrometheusSource({ target: { kind: 'prometheus', serverUrl: 'http://10.255.255.1:9090', selector: 'job="api"', matchers: [] } });
+      const remote = new PrometheusSource({
+        target: { kind: 'prometheus', serverUrl: 'http://10.255.255.1:9090', selector: 'job="api"', matchers: [] },
+      });
       const snap = await remote.detect();
       assert.ok(!snap.ok);
       assert.match(snap.error.message, /10\.255\.255\.1 is not on this machine/);
@@ -151,8 +206,25 @@ describe('connect policy: every address PerfLens connects to is checked where it
       },
     });
     try {
-      const event: AlertEvent = { type: 'firing', ruleId: 'slow', name: 'slow', severity: 'warning', message: 'p95 over budget', op: '>', threshold: 1, value: 2, targetId: 't', labels: {}, at: 0, activeAt: 0, firedAt: 0 };
-      const r = await new WebhookAlertHandler({ url: `http://hooks.${NO_DNS}:${receiver.port}/hook`, retries: 0 }).handle(event);
+      const event: AlertEvent = {
+        type: 'firing',
+        ruleId: 'slow',
+        name: 'slow',
+        severity: 'warning',
+        message: 'p95 over budget',
+        op: '>',
+        threshold: 1,
+        value: 2,
+        targetId: 't',
+        labels: {},
+        at: 0,
+        activeAt: 0,
+        firedAt: 0,
+      };
+      const r = await new WebhookAlertHandler({
+        url: `http://hooks.${NO_DNS}:${receiver.port}/hook`,
+        retries: 0,
+      }).handle(event);
       assert.ok(r.ok, r.message);
       assert.match(got, /p95 over budget/);
     } finally {

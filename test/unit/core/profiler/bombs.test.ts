@@ -43,11 +43,16 @@ describe('profile size limits: decompression bombs and oversized profiles', func
     const r = importProfile(pprofBomb(100), 'many.pb.gz');
     assert.ok(!r.ok);
     assert.equal(r.error.kind, 'too-large');
-    assert.match(r.error.message, new RegExp(`holds ${(pprofBombSamples(100) + 2).toLocaleString('en-US')} samples, locations and functions, more than the 2,097,152`));
+    assert.match(
+      r.error.message,
+      new RegExp(
+        `holds ${(pprofBombSamples(100) + 2).toLocaleString('en-US')} samples, locations and functions, more than the 2,097,152`,
+      ),
+    );
     assertLimitMessage(r.error.message);
   });
 
-  it('the limit is the caller\'s: a pprof past a 1 MB limit is refused, and reads under the default', () => {
+  it("the limit is the caller's: a pprof past a 1 MB limit is refused, and reads under the default", () => {
     const small = pprofBomb(2);
     const refused = importProfile(small, 'small.pb.gz', { maxBytes: MiB });
     assert.equal(!refused.ok && refused.error.kind, 'too-large');
@@ -83,9 +88,33 @@ describe('profile size limits: decompression bombs and oversized profiles', func
     // ~15 MB of JSON whose parse needs several times that: past a 32 MB worker heap.
     const file = bombFile('heavy.cpuprofile', () => {
       const n = 100_000;
-      const nodes = [{ id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1, columnNumber: -1 }, children: Array.from({ length: n }, (_, i) => i + 2) }];
-      for (let i = 0; i < n; i++) nodes.push({ id: i + 2, callFrame: { functionName: `handler${i}`, url: `file:///srv/app/module${i % 100}.js`, lineNumber: i, columnNumber: 4 }, children: [] });
-      return Buffer.from(JSON.stringify({ nodes, startTime: 0, endTime: n, samples: nodes.map((x) => x.id), timeDeltas: nodes.map(() => 1) }));
+      const nodes = [
+        {
+          id: 1,
+          callFrame: { functionName: '(root)', url: '', lineNumber: -1, columnNumber: -1 },
+          children: Array.from({ length: n }, (_, i) => i + 2),
+        },
+      ];
+      for (let i = 0; i < n; i++)
+        nodes.push({
+          id: i + 2,
+          callFrame: {
+            functionName: `handler${i}`,
+            url: `file:///srv/app/module${i % 100}.js`,
+            lineNumber: i,
+            columnNumber: 4,
+          },
+          children: [],
+        });
+      return Buffer.from(
+        JSON.stringify({
+          nodes,
+          startTime: 0,
+          endTime: n,
+          samples: nodes.map((x) => x.id),
+          timeDeltas: nodes.map(() => 1),
+        }),
+      );
     });
     const r = await loadProfileInWorker(file, { heapLimitMb: 32, load: { sourceMaps: false } });
     assert.ok(!r.ok, 'the worker read the profile within 32 MB of heap');
@@ -107,7 +136,11 @@ describe('profile size limits: decompression bombs and oversized profiles', func
     assert.equal(await runCli(['profile', 'summarize', small, '--max-profile-size', '1MB'], tight), 2);
     assertLimitMessage(tight.stderr, '1 MB');
     const roomy = capture();
-    assert.equal(await runCli(['profile', 'summarize', small, '--max-profile-size', '32MB', '--json'], roomy), 0, roomy.stderr);
+    assert.equal(
+      await runCli(['profile', 'summarize', small, '--max-profile-size', '32MB', '--json'], roomy),
+      0,
+      roomy.stderr,
+    );
     assert.equal(JSON.parse(roomy.stdout).samples, pprofBombSamples(2));
   });
 });

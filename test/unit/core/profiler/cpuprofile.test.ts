@@ -7,7 +7,8 @@ import { importProfile } from '../../../../src/core/profiler/formats/index';
 import { linesOf, topFunctions } from '../../../../src/core/profiler/model';
 import { fixture, fn, importFixture } from './fixtures';
 
-const close = (actual: number | null, expected: number, tol = 0.05) => assert.ok(actual !== null && Math.abs(actual - expected) <= tol, `${actual} ≉ ${expected}`);
+const close = (actual: number | null, expected: number, tol = 0.05) =>
+  assert.ok(actual !== null && Math.abs(actual - expected) <= tol, `${actual} ≉ ${expected}`);
 
 describe('V8 .cpuprofile importer', () => {
   it('weights chrome65-simple by time deltas: d 33.3 ms self of 29 samples, a 33.3 ms, b 17.0 ms, c 16.3 ms total', () => {
@@ -31,7 +32,10 @@ describe('V8 .cpuprofile importer', () => {
   it('spreads self time over source lines by positionTicks', () => {
     const p = importFixture('cpuprofile/chrome65-simple.cpuprofile').profiles[0]!;
     const lines = linesOf(p, fn(p, 'd').frame);
-    assert.deepEqual(lines.map((l) => l.line), [16, 14]);
+    assert.deepEqual(
+      lines.map((l) => l.line),
+      [16, 14],
+    );
     // node 5: 13 of 14 ticks on line 16; node 7: all 14 → 27 of 28 samples.
     assert.ok(Math.abs(lines[0]!.samples - 27) < 1e-9);
     assert.ok(Math.abs(lines[1]!.samples - 1) < 1e-9);
@@ -46,7 +50,9 @@ describe('V8 .cpuprofile importer', () => {
   });
 
   it('ignores hitCount when it disagrees with samples', () => {
-    const json = JSON.parse(fixture('cpuprofile/chrome65-simple.cpuprofile').toString('utf8')) as { nodes: { hitCount: number }[] };
+    const json = JSON.parse(fixture('cpuprofile/chrome65-simple.cpuprofile').toString('utf8')) as {
+      nodes: { hitCount: number }[];
+    };
     for (const n of json.nodes) n.hitCount = 1000;
     const r = importProfile(Buffer.from(JSON.stringify(json)), 'x.cpuprofile');
     assert.ok(r.ok);
@@ -55,12 +61,20 @@ describe('V8 .cpuprofile importer', () => {
   });
 
   it('names the format and the problem for broken files', () => {
-    const bad = importProfile(Buffer.from('{"nodes":[{"id":1,"callFrame":{"functionName":"(root)"},"children":[]}],"samples":[7],"timeDeltas":[1]}'), 'x.cpuprofile');
+    const bad = importProfile(
+      Buffer.from(
+        '{"nodes":[{"id":1,"callFrame":{"functionName":"(root)"},"children":[]}],"samples":[7],"timeDeltas":[1]}',
+      ),
+      'x.cpuprofile',
+    );
     assert.equal(bad.ok, false);
     assert.match(!bad.ok ? bad.error.message : '', /V8 \.cpuprofile.*sample 0 refers to node 7/);
     const notJson = importProfile(Buffer.from('{"nodes": [oops'), 'x.cpuprofile');
     assert.match(!notJson.ok ? notJson.error.message : '', /V8 \.cpuprofile.*not valid JSON/);
-    const noDeltas = importProfile(Buffer.from('{"nodes":[{"id":1,"callFrame":{"functionName":"(root)"}}],"samples":[1,1]}'), 'x.cpuprofile');
+    const noDeltas = importProfile(
+      Buffer.from('{"nodes":[{"id":1,"callFrame":{"functionName":"(root)"}}],"samples":[1,1]}'),
+      'x.cpuprofile',
+    );
     assert.match(!noDeltas.ok ? noDeltas.error.message : '', /neither timeDeltas nor timestamps/);
   });
 
@@ -82,7 +96,11 @@ describe('V8 .cpuprofile importer', () => {
           'main();',
         ].join('\n'),
       );
-      const run = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '200', script], { encoding: 'utf8' });
+      const run = spawnSync(
+        process.execPath,
+        ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '200', script],
+        { encoding: 'utf8' },
+      );
       assert.equal(run.status, 0, run.stderr);
       const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!;
       const r = importProfile(fs.readFileSync(path.join(dir, file)), file);

@@ -6,7 +6,12 @@ import { importProfile } from '../../../../src/core/profiler/formats/index';
 import { PROFILE_FIXTURES } from './fixtures';
 
 describe('importProfile format detection', () => {
-  const expected: Record<string, string> = { cpuprofile: 'cpuprofile', folded: 'folded', pprof: 'pprof', speedscope: 'speedscope' };
+  const expected: Record<string, string> = {
+    cpuprofile: 'cpuprofile',
+    folded: 'folded',
+    pprof: 'pprof',
+    speedscope: 'speedscope',
+  };
   for (const dir of Object.keys(expected)) {
     for (const file of fs.readdirSync(path.join(PROFILE_FIXTURES, dir)).filter((f) => !f.startsWith('invalid'))) {
       it(`${dir}/${file} is detected from its content alone`, () => {
@@ -21,7 +26,10 @@ describe('importProfile format detection', () => {
     const binary = importProfile(Buffer.from([0, 1, 2, 3, 4, 5]), 'blob.bin');
     assert.equal(binary.ok, false);
     assert.equal(!binary.ok && binary.error.kind, 'unrecognized');
-    assert.match(!binary.ok ? binary.error.message : '', /Could not recognise the profile format of blob\.bin\. Supported formats: V8 \.cpuprofile, speedscope JSON, folded stacks, pprof, Python pstats/);
+    assert.match(
+      !binary.ok ? binary.error.message : '',
+      /Could not recognise the profile format of blob\.bin\. Supported formats: V8 \.cpuprofile, speedscope JSON, folded stacks, pprof, Python pstats/,
+    );
     const json = importProfile(Buffer.from('{"hello": "world"}'), 'x.json');
     assert.match(!json.ok ? json.error.message : '', /This JSON is not a profile PerfLens knows/);
   });
@@ -35,7 +43,10 @@ describe('importProfile format detection', () => {
 
 describe('importProfile with gzip', () => {
   it('reads a gzipped .cpuprofile and a gzipped speedscope file by content', () => {
-    for (const [rel, format] of [['cpuprofile/chrome65-simple.cpuprofile', 'cpuprofile'], ['speedscope/v0.1.2-simple-sampled.speedscope.json', 'speedscope']] as const) {
+    for (const [rel, format] of [
+      ['cpuprofile/chrome65-simple.cpuprofile', 'cpuprofile'],
+      ['speedscope/v0.1.2-simple-sampled.speedscope.json', 'speedscope'],
+    ] as const) {
       const r = importProfile(zlib.gzipSync(fs.readFileSync(path.join(PROFILE_FIXTURES, rel))));
       assert.ok(r.ok, !r.ok ? r.error.message : '');
       assert.equal(r.value.format, format);

@@ -34,8 +34,14 @@ describe('profile diff', () => {
     const before = folded('main;parse 400\nmain;render 100\nmain;hash 500');
     const after = folded('main;parse 700\nmain;render 300');
     const d = diffProfiles(before, after);
-    assert.deepEqual(d.regressed.map((f) => f.name), ['parse', 'render']);
-    assert.deepEqual(d.improved.map((f) => f.name), ['hash']);
+    assert.deepEqual(
+      d.regressed.map((f) => f.name),
+      ['parse', 'render'],
+    );
+    assert.deepEqual(
+      d.improved.map((f) => f.name),
+      ['hash'],
+    );
     const hash = d.improved[0]!;
     assert.equal(hash.before.selfShare, 0.5);
     assert.equal(hash.after.selfShare, 0);
@@ -53,6 +59,9 @@ describe('profile diff', () => {
     const cpu = importFixture('cpuprofile/chrome65-simple.cpuprofile').profiles[0]!;
     assert.equal(diffProfiles(cpu, cpu).weight, 'time');
     const evented = importFixture('speedscope/v0.0.1-evented-simple.speedscope.json').profiles[0]!;
-    assert.equal(diffProfiles(evented, evented).functions.every((f) => f.selfDelta === 0), true);
+    assert.equal(
+      diffProfiles(evented, evented).functions.every((f) => f.selfDelta === 0),
+      true,
+    );
   });
 });

@@ -6,7 +6,13 @@ import { linesOf } from '../../../../src/core/profiler/model';
 import { fn, importFixture, selfByName } from './fixtures';
 
 describe('folded stacks importer', () => {
-  for (const file of ['simple.txt', 'simple-crlf.txt', 'simple-utf16-le.txt', 'simple-utf16-be.txt', 'simple-with-invalids.txt']) {
+  for (const file of [
+    'simple.txt',
+    'simple-crlf.txt',
+    'simple-utf16-le.txt',
+    'simple-utf16-be.txt',
+    'simple-with-invalids.txt',
+  ]) {
     it(`${file}: 14 samples, self b 5, c 5, d 4, no time`, () => {
       const imp = importFixture(`folded/${file}`);
       assert.equal(imp.format, 'folded');
@@ -52,7 +58,11 @@ describe('folded stacks importer', () => {
   });
 
   it('reads py-spy frames as one function per (name, file) with per-line self samples', () => {
-    const text = ['main (app.py:40);handle (app.py:12);parse (lib.py:5) 7', 'main (app.py:40);handle (app.py:15) 3', 'main (app.py:41);handle (app.py:12);parse (lib.py:6) 2'].join('\n');
+    const text = [
+      'main (app.py:40);handle (app.py:12);parse (lib.py:5) 7',
+      'main (app.py:40);handle (app.py:15) 3',
+      'main (app.py:41);handle (app.py:12);parse (lib.py:6) 2',
+    ].join('\n');
     const r = importFolded(text);
     assert.ok(r.ok);
     const p = r.value.profiles[0]!;
@@ -62,7 +72,13 @@ describe('folded stacks importer', () => {
     assert.equal(handle.selfSamples, 3);
     assert.equal(handle.totalSamples, 12);
     const parse = fn(p, 'parse');
-    assert.deepEqual(linesOf(p, parse.frame).map((l) => [l.line, l.samples]), [[5, 7], [6, 2]]);
+    assert.deepEqual(
+      linesOf(p, parse.frame).map((l) => [l.line, l.samples]),
+      [
+        [5, 7],
+        [6, 2],
+      ],
+    );
     assert.equal(fn(p, 'main').totalSamples, 12);
   });
 
@@ -82,7 +98,8 @@ describe('folded stacks importer', () => {
         const a = importFolded(text(lines));
         const b = importFolded(text(sorted));
         assert.ok(a.ok && b.ok);
-        const stats = (r: typeof a) => (r.ok ? r.value.profiles[0]!.functions.map((f) => `${f.name}:${f.selfSamples}/${f.totalSamples}`).sort() : []);
+        const stats = (r: typeof a) =>
+          r.ok ? r.value.profiles[0]!.functions.map((f) => `${f.name}:${f.selfSamples}/${f.totalSamples}`).sort() : [];
         assert.deepEqual(stats(b), stats(a));
         // Every stack keeps its own path: the self samples of each full stack match the input.
         const expected = new Map<string, number>();

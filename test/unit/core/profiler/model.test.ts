@@ -36,16 +36,23 @@ describe('profile model', () => {
 
   it('ranks by self or total (ties broken by the other), leaves out functions with no weight, and finds functions by name', () => {
     const p = importFixture('cpuprofile/chrome65-simple.cpuprofile').profiles[0]!;
-    assert.deepEqual(topFunctions(p, 3, 'self').map((f) => f.name), ['d', '(anonymous)', 'a']);
+    assert.deepEqual(
+      topFunctions(p, 3, 'self').map((f) => f.name),
+      ['d', '(anonymous)', 'a'],
+    );
     assert.equal(topFunctions(p, 50, 'self').length, 5);
-    assert.deepEqual(topFunctions(p, 3, 'total').map((f) => f.name), ['(anonymous)', 'd', 'a']);
+    assert.deepEqual(
+      topFunctions(p, 3, 'total').map((f) => f.name),
+      ['(anonymous)', 'd', 'a'],
+    );
     assert.equal(findFunctions(p, 'b').length, 1);
   });
 
   it('builds caller→callee edges weighted by the callee subtree', () => {
     const p = folded('main;a;x 3\nmain;b;x 2\nmain 1');
     const idx = (n: string) => fn(p, n).frame;
-    const edge = (from: string, to: string) => callEdges(p).find((e) => e.caller === idx(from) && e.callee === idx(to))?.samples;
+    const edge = (from: string, to: string) =>
+      callEdges(p).find((e) => e.caller === idx(from) && e.callee === idx(to))?.samples;
     assert.equal(edge('main', 'a'), 3);
     assert.equal(edge('b', 'x'), 2);
     assert.equal(edge('main', 'x'), undefined);
@@ -82,27 +89,34 @@ describe('profile model', () => {
   it('property: sum of self equals the sample count; totals sit between self and the profile total', () => {
     const stack = fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 8 });
     fc.assert(
-      fc.property(fc.array(fc.tuple(stack, fc.integer({ min: 1, max: 9 })), { minLength: 1, maxLength: 40 }), (stacks) => {
-        const b = new StackTreeBuilder(true);
-        const ids = [0, 1, 2, 3, 4, 5].map((i) => b.frameId({ name: `f${i}`, file: '', line: 0, column: 0 }));
-        let total = 0;
-        for (const [s, w] of stacks) {
-          b.addStack(s.map((i) => ids[i]!), w, w * 2);
-          total += w;
-        }
-        const p = b.finish('p', true, null);
-        assert.equal(p.sampleCount, total);
-        assert.equal(p.totalMs, total * 2);
-        let selfSum = 0;
-        for (const f of p.functions) {
-          selfSum += f.selfSamples!;
-          assert.ok(f.totalSamples! >= f.selfSamples! && f.totalSamples! <= total);
-          // Total = samples whose stack contains the function at least once.
-          const expected = stacks.filter(([s]) => s.includes(f.frame)).reduce((a, [, w]) => a + w, 0);
-          assert.equal(f.totalSamples, expected);
-        }
-        assert.equal(selfSum, total);
-      }),
+      fc.property(
+        fc.array(fc.tuple(stack, fc.integer({ min: 1, max: 9 })), { minLength: 1, maxLength: 40 }),
+        (stacks) => {
+          const b = new StackTreeBuilder(true);
+          const ids = [0, 1, 2, 3, 4, 5].map((i) => b.frameId({ name: `f${i}`, file: '', line: 0, column: 0 }));
+          let total = 0;
+          for (const [s, w] of stacks) {
+            b.addStack(
+              s.map((i) => ids[i]!),
+              w,
+              w * 2,
+            );
+            total += w;
+          }
+          const p = b.finish('p', true, null);
+          assert.equal(p.sampleCount, total);
+          assert.equal(p.totalMs, total * 2);
+          let selfSum = 0;
+          for (const f of p.functions) {
+            selfSum += f.selfSamples!;
+            assert.ok(f.totalSamples! >= f.selfSamples! && f.totalSamples! <= total);
+            // Total = samples whose stack contains the function at least once.
+            const expected = stacks.filter(([s]) => s.includes(f.frame)).reduce((a, [, w]) => a + w, 0);
+            assert.equal(f.totalSamples, expected);
+          }
+          assert.equal(selfSum, total);
+        },
+      ),
       { numRuns: 150 },
     );
   });

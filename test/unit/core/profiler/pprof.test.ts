@@ -14,7 +14,10 @@ describe('pprof importer', () => {
     assert.equal(p.sampleCount, 150);
     assert.equal(p.totalMs, 1500);
     const self = (n: string) => Math.round(fn(p, n).selfMs!);
-    assert.deepEqual([self('main.alpha'), self('main.beta'), self('main.gamma'), self('main.delta'), self('runtime.duffcopy')], [480, 390, 270, 220, 110]);
+    assert.deepEqual(
+      [self('main.alpha'), self('main.beta'), self('main.gamma'), self('main.delta'), self('runtime.duffcopy')],
+      [480, 390, 270, 220, 110],
+    );
     assert.equal(Math.round(fn(p, 'main.main').totalMs!), 1360);
     assert.equal(fn(p, 'main.alpha').selfSamples, 48);
   });
@@ -27,7 +30,10 @@ describe('pprof importer', () => {
     assert.equal(p.sampleCount, 150);
     const missing = importProfile(fixture('pprof/simple.prof'), 'simple.prof', { sampleType: 'alloc_space' });
     assert.equal(missing.ok, false);
-    assert.match(!missing.ok ? missing.error.message : '', /pprof.*no sample type "alloc_space" \(it has samples\/count, cpu\/nanoseconds\)/);
+    assert.match(
+      !missing.ok ? missing.error.message : '',
+      /pprof.*no sample type "alloc_space" \(it has samples\/count, cpu\/nanoseconds\)/,
+    );
   });
 
   it('reads a profile written by pprof-format (gzipped and raw) with functions, files and leaf lines', async () => {
@@ -43,7 +49,10 @@ describe('pprof importer', () => {
       assert.deepEqual([parse.file, parse.line, parse.selfMs], ['/src/app/parse.go', 8, 300]);
       assert.equal(fn(p, 'main.handler').totalMs, 400);
       assert.equal(fn(p, 'main.main').totalMs, 400);
-      assert.deepEqual(linesOf(p, parse.frame).map((l) => [l.line, l.timeMs]), [[12, 300]]);
+      assert.deepEqual(
+        linesOf(p, parse.frame).map((l) => [l.line, l.timeMs]),
+        [[12, 300]],
+      );
     }
   });
 

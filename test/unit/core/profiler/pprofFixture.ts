@@ -8,14 +8,26 @@ import { Function as PFunction, Line, Location, Profile, Sample, StringTable, Va
  */
 export async function makeGoCpuPprof(): Promise<Buffer> {
   const st = new StringTable();
-  const fn = (id: number, name: string, file: string, startLine: number) => new PFunction({ id, name: st.dedup(name), systemName: st.dedup(name), filename: st.dedup(file), startLine });
-  const functions = [fn(1, 'main.main', '/src/app/main.go', 5), fn(2, 'main.handler', '/src/app/handler.go', 10), fn(3, 'main.parse', '/src/app/parse.go', 8), fn(4, 'main.render', '/src/app/render.go', 18), fn(5, 'runtime.gcBgMarkWorker', '/go/src/runtime/mgc.go', 1)];
-  const loc = (id: number, functionId: number, line: number) => new Location({ id, address: 0x1000 + id, line: [new Line({ functionId, line })] });
+  const fn = (id: number, name: string, file: string, startLine: number) =>
+    new PFunction({ id, name: st.dedup(name), systemName: st.dedup(name), filename: st.dedup(file), startLine });
+  const functions = [
+    fn(1, 'main.main', '/src/app/main.go', 5),
+    fn(2, 'main.handler', '/src/app/handler.go', 10),
+    fn(3, 'main.parse', '/src/app/parse.go', 8),
+    fn(4, 'main.render', '/src/app/render.go', 18),
+    fn(5, 'runtime.gcBgMarkWorker', '/go/src/runtime/mgc.go', 1),
+  ];
+  const loc = (id: number, functionId: number, line: number) =>
+    new Location({ id, address: 0x1000 + id, line: [new Line({ functionId, line })] });
   const locations = [loc(1, 1, 7), loc(2, 2, 11), loc(3, 3, 12), loc(4, 4, 20), loc(5, 5, 3)];
   const period = 10_000_000;
-  const sample = (stackLeafFirst: number[], n: number) => new Sample({ locationId: stackLeafFirst, value: [n, n * period] });
+  const sample = (stackLeafFirst: number[], n: number) =>
+    new Sample({ locationId: stackLeafFirst, value: [n, n * period] });
   const profile = new Profile({
-    sampleType: [new ValueType({ type: st.dedup('samples'), unit: st.dedup('count') }), new ValueType({ type: st.dedup('cpu'), unit: st.dedup('nanoseconds') })],
+    sampleType: [
+      new ValueType({ type: st.dedup('samples'), unit: st.dedup('count') }),
+      new ValueType({ type: st.dedup('cpu'), unit: st.dedup('nanoseconds') }),
+    ],
     sample: [sample([3, 2, 1], 30), sample([4, 2, 1], 10), sample([5], 5)],
     location: locations,
     function: functions,

@@ -35,10 +35,30 @@ describe('marshal reader', () => {
     const expected = [
       [
         ['a.py', 1, 'f'],
-        [1, -7, 2 ** 31 - 1, -(2 ** 31), 2 ** 40, -(2 ** 40), `big:${2n ** 70n}`, 0.1, -2.5e-300, null, true, false, 'shared-string', 'shared-string', 'ünïcode', { bytes: '00ff' }, [1, [2]], { set: [3] }],
+        [
+          1,
+          -7,
+          2 ** 31 - 1,
+          -(2 ** 31),
+          2 ** 40,
+          -(2 ** 40),
+          `big:${2n ** 70n}`,
+          0.1,
+          -2.5e-300,
+          null,
+          true,
+          false,
+          'shared-string',
+          'shared-string',
+          'ünïcode',
+          { bytes: '00ff' },
+          [1, [2]],
+          { set: [3] },
+        ],
       ],
     ];
-    for (const version of ['2', '4']) assert.deepEqual(plain(readMarshal(python(code, [version]))), expected, `marshal version ${version}`);
+    for (const version of ['2', '4'])
+      assert.deepEqual(plain(readMarshal(python(code, [version]))), expected, `marshal version ${version}`);
   });
 
   it('fails clearly on truncated data and on code objects', () => {
@@ -52,7 +72,16 @@ describe('marshal reader', () => {
 describe('pstats (cProfile) importer', () => {
   let dir: string;
   let statsFile: string;
-  let truth: { file: string; line: number; name: string; cc: number; nc: number; tt: number; ct: number; callers: [string, number, string, number][] }[];
+  let truth: {
+    file: string;
+    line: number;
+    name: string;
+    cc: number;
+    nc: number;
+    tt: number;
+    ct: number;
+    callers: [string, number, string, number][];
+  }[];
 
   before(function () {
     this.timeout(30_000);
@@ -93,7 +122,7 @@ describe('pstats (cProfile) importer', () => {
 
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('reads every function with pstats\'s own self/cumulative times and call counts, exactly', () => {
+  it("reads every function with pstats's own self/cumulative times and call counts, exactly", () => {
     const r = importProfile(fs.readFileSync(statsFile), 'app.pstats');
     assert.ok(r.ok, !r.ok ? r.error.message : '');
     assert.equal(r.value.format, 'pstats');
@@ -101,7 +130,9 @@ describe('pstats (cProfile) importer', () => {
     assert.equal(p.hasSamples, false);
     assert.equal(p.functions.length, truth.length);
     for (const t of truth) {
-      const f = p.functions.find((x) => x.name === t.name && x.line === t.line && x.file === (t.file === '~' ? '' : t.file));
+      const f = p.functions.find(
+        (x) => x.name === t.name && x.line === t.line && x.file === (t.file === '~' ? '' : t.file),
+      );
       assert.ok(f, `missing ${t.name}`);
       assert.equal(f.selfMs, t.tt * 1000);
       assert.equal(f.totalMs, t.ct * 1000);
@@ -116,7 +147,7 @@ describe('pstats (cProfile) importer', () => {
     assert.equal(edge?.calls, 2);
   });
 
-  it('ranks the hot function first by self time and handler first by total among the script\'s functions', () => {
+  it("ranks the hot function first by self time and handler first by total among the script's functions", () => {
     const r = importProfile(fs.readFileSync(statsFile), 'app.pstats');
     assert.ok(r.ok);
     const p = r.value.profiles[0]!;

@@ -48,26 +48,55 @@ describe('source maps', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('maps the demo bundle\'s computeCentrality frame (file:// URL) to hot.ts at its declaration line', async () => {
+  it("maps the demo bundle's computeCentrality frame (file:// URL) to hot.ts at its declaration line", async () => {
     const gen = positionOf(DEMO_SERVER_JS, 'function computeCentrality(');
     const want = positionOf(path.join(DEMO_SERVICE_DIR, 'src', 'hot.ts'), 'export function computeCentrality(');
     const hotLoop = positionOf(path.join(DEMO_SERVICE_DIR, 'src', 'hot.ts'), 'for (let it = 0');
     const genLoop = positionOf(DEMO_SERVER_JS, 'for (let it = 0');
-    const p = oneFrameProfile({ name: 'computeCentrality', file: pathToFileURL(DEMO_SERVER_JS).href, line: gen.line, column: gen.column + 'function '.length }, genLoop.line);
+    const p = oneFrameProfile(
+      {
+        name: 'computeCentrality',
+        file: pathToFileURL(DEMO_SERVER_JS).href,
+        line: gen.line,
+        column: gen.column + 'function '.length,
+      },
+      genLoop.line,
+    );
     const mapped = await resolver().mapProfile(p);
     const f = fn(mapped, 'computeCentrality');
     assert.equal(f.file, path.join(DEMO_SERVICE_DIR, 'src', 'hot.ts'));
     assert.equal(f.line, want.line);
     assert.equal(f.selfMs, 10);
     // Line weights move with the frame: the generated loop line lands on the loop in hot.ts.
-    assert.deepEqual(linesOf(mapped, f.frame).map((l) => l.line), [hotLoop.line]);
+    assert.deepEqual(
+      linesOf(mapped, f.frame).map((l) => l.line),
+      [hotLoop.line],
+    );
   });
 
   it('maps through an inline data: source map written by esbuild', async () => {
     const src = path.join(dir, 'inline.ts');
-    fs.writeFileSync(src, ['// comment line', 'export function typed(n: number): number {', '  return n * 2;', '}', 'console.log(typed(2));', ''].join('\n'));
+    fs.writeFileSync(
+      src,
+      [
+        '// comment line',
+        'export function typed(n: number): number {',
+        '  return n * 2;',
+        '}',
+        'console.log(typed(2));',
+        '',
+      ].join('\n'),
+    );
     const out = path.join(dir, 'inline.js');
-    await esbuild.build({ entryPoints: [src], outfile: out, bundle: true, platform: 'node', format: 'cjs', sourcemap: 'inline', logLevel: 'silent' });
+    await esbuild.build({
+      entryPoints: [src],
+      outfile: out,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      sourcemap: 'inline',
+      logLevel: 'silent',
+    });
     const gen = positionOf(out, 'function typed(');
     const r = resolver();
     const pos = await r.originalPosition(out, gen.line, gen.column + 'function '.length);
@@ -92,10 +121,20 @@ describe('source maps', () => {
   it('leaves a script unmapped, with a note, when it was rebuilt after the profile was recorded', async () => {
     const src = path.join(dir, 'service.ts');
     const out = path.join(dir, 'service.js');
-    const fns = ['alpha', 'beta', 'gamma'].map((n, i) => `export function ${n}(x: number): number {\n  return x * ${i + 2};\n}\n`).join('');
+    const fns = ['alpha', 'beta', 'gamma']
+      .map((n, i) => `export function ${n}(x: number): number {\n  return x * ${i + 2};\n}\n`)
+      .join('');
     const build = async (prefix: string) => {
       fs.writeFileSync(src, prefix + fns);
-      await esbuild.build({ entryPoints: [src], outfile: out, bundle: true, platform: 'node', format: 'cjs', sourcemap: 'linked', logLevel: 'silent' });
+      await esbuild.build({
+        entryPoints: [src],
+        outfile: out,
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        sourcemap: 'linked',
+        logLevel: 'silent',
+      });
     };
     await build('');
     const frames = ['alpha', 'beta', 'gamma'].map((name) => {
@@ -108,13 +147,25 @@ describe('source maps', () => {
       return b.finish('p', true, 3);
     };
     const fresh = await resolver().mapProfile(profileOf());
-    assert.deepEqual(['alpha', 'beta', 'gamma'].map((n) => [fn(fresh, n).file, fn(fresh, n).line]), [[src, 1], [src, 4], [src, 7]]);
+    assert.deepEqual(
+      ['alpha', 'beta', 'gamma'].map((n) => [fn(fresh, n).file, fn(fresh, n).line]),
+      [
+        [src, 1],
+        [src, 4],
+        [src, 7],
+      ],
+    );
     // Rebuilt with new code on top: the recorded positions now point at other functions.
-    await build(Array.from({ length: 12 }, (_, i) => `export function extra${i}(): number {\n  return ${i};\n}\n`).join(''));
+    await build(
+      Array.from({ length: 12 }, (_, i) => `export function extra${i}(): number {\n  return ${i};\n}\n`).join(''),
+    );
     const r = resolver();
     const stale = await r.mapProfile(profileOf());
     assert.equal(fn(stale, 'alpha').file, out);
-    assert.match(r.problems.join('\n'), /service\.js changed after the profile was recorded \(alpha is no longer on line \d+\)/);
+    assert.match(
+      r.problems.join('\n'),
+      /service\.js changed after the profile was recorded \(alpha is no longer on line \d+\)/,
+    );
   });
 
   it('works from an esbuild bundle once mappings.wasm sits beside it, and says what is missing otherwise', function () {
@@ -129,14 +180,31 @@ describe('source maps', () => {
         `r.originalPosition(${JSON.stringify(DEMO_SERVER_JS)}, ${gen.line}, ${gen.column + 9}).then((p) => { console.log(JSON.stringify({ p: p ?? null, problems: r.problems })); r.dispose(); });\n`,
     );
     const outDir = path.join(dir, 'dist');
-    esbuild.buildSync({ entryPoints: [entry], outfile: path.join(outDir, 'bundle.js'), bundle: true, platform: 'node', format: 'cjs', logLevel: 'silent' });
-    const run = () => JSON.parse(spawnSync(process.execPath, [path.join(outDir, 'bundle.js')], { encoding: 'utf8' }).stdout) as { p: { file: string; line: number } | null; problems: string[] };
+    esbuild.buildSync({
+      entryPoints: [entry],
+      outfile: path.join(outDir, 'bundle.js'),
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      logLevel: 'silent',
+    });
+    const run = () =>
+      JSON.parse(spawnSync(process.execPath, [path.join(outDir, 'bundle.js')], { encoding: 'utf8' }).stdout) as {
+        p: { file: string; line: number } | null;
+        problems: string[];
+      };
     const without = run();
     assert.equal(without.p, null);
     assert.match(without.problems[0]!, /mappings\.wasm is missing beside/);
-    fs.copyFileSync(path.join(REPO, 'node_modules', 'source-map', 'lib', 'mappings.wasm'), path.join(outDir, 'mappings.wasm'));
+    fs.copyFileSync(
+      path.join(REPO, 'node_modules', 'source-map', 'lib', 'mappings.wasm'),
+      path.join(outDir, 'mappings.wasm'),
+    );
     const withWasm = run();
     assert.equal(withWasm.p?.file, path.join(DEMO_SERVICE_DIR, 'src', 'hot.ts'));
-    assert.equal(withWasm.p?.line, positionOf(path.join(DEMO_SERVICE_DIR, 'src', 'hot.ts'), 'export function computeCentrality(').line);
+    assert.equal(
+      withWasm.p?.line,
+      positionOf(path.join(DEMO_SERVICE_DIR, 'src', 'hot.ts'), 'export function computeCentrality(').line,
+    );
   });
 });

@@ -26,7 +26,10 @@ describe('speedscope JSON importer', () => {
     const imp = importFixture('speedscope/v0.6.0-two-sampled.speedscope.json');
     assert.equal(imp.profiles.length, 2);
     assert.equal(imp.activeIndex, 1);
-    assert.deepEqual(imp.profiles.map((p) => p.name), ['one', 'two']);
+    assert.deepEqual(
+      imp.profiles.map((p) => p.name),
+      ['one', 'two'],
+    );
     for (const p of imp.profiles) {
       assert.equal(p.totalMs, 14_000);
       assert.deepEqual(selfByName(p), { a: 0, b: 5000, c: 5000, d: 4000 });
@@ -34,17 +37,38 @@ describe('speedscope JSON importer', () => {
   });
 
   it('rejects an incomplete trace and out-of-order events with the reason', () => {
-    const incomplete = importProfile(fixture('speedscope/invalid-incomplete-trace.json'), 'invalid-incomplete-trace.json');
+    const incomplete = importProfile(
+      fixture('speedscope/invalid-incomplete-trace.json'),
+      'invalid-incomplete-trace.json',
+    );
     assert.equal(incomplete.ok, false);
-    assert.match(!incomplete.ok ? incomplete.error.message : '', /^Not a valid speedscope JSON file: .*still open \(incomplete trace\)/);
-    const order = importProfile(fixture('speedscope/invalid-out-of-order-events.json'), 'invalid-out-of-order-events.json');
+    assert.match(
+      !incomplete.ok ? incomplete.error.message : '',
+      /^Not a valid speedscope JSON file: .*still open \(incomplete trace\)/,
+    );
+    const order = importProfile(
+      fixture('speedscope/invalid-out-of-order-events.json'),
+      'invalid-out-of-order-events.json',
+    );
     assert.equal(order.ok, false);
-    assert.match(!order.ok ? order.error.message : '', /^Not a valid speedscope JSON file: .*closes frame 1 .*out of order/);
+    assert.match(
+      !order.ok ? order.error.message : '',
+      /^Not a valid speedscope JSON file: .*closes frame 1 .*out of order/,
+    );
   });
 
   it('rejects frame indexes outside shared.frames and unknown profile types', () => {
-    const doc = (profile: object) => Buffer.from(JSON.stringify({ $schema: 'https://www.speedscope.app/file-format-schema.json', shared: { frames: [{ name: 'a' }] }, profiles: [profile] }));
-    const badFrame = importProfile(doc({ type: 'sampled', unit: 'none', startValue: 0, endValue: 1, samples: [[0, 3]], weights: [1] }));
+    const doc = (profile: object) =>
+      Buffer.from(
+        JSON.stringify({
+          $schema: 'https://www.speedscope.app/file-format-schema.json',
+          shared: { frames: [{ name: 'a' }] },
+          profiles: [profile],
+        }),
+      );
+    const badFrame = importProfile(
+      doc({ type: 'sampled', unit: 'none', startValue: 0, endValue: 1, samples: [[0, 3]], weights: [1] }),
+    );
     assert.match(!badFrame.ok ? badFrame.error.message : '', /refers to frame 3/);
     const badType = importProfile(doc({ type: 'flame', unit: 'none', startValue: 0, endValue: 1 }));
     assert.match(!badType.ok ? badType.error.message : '', /expected "sampled" or "evented"/);

@@ -30,7 +30,7 @@ describe('off-thread profile loading (worker_threads)', function () {
     assert.equal(p.sampleCount, 29);
   });
 
-  it('keeps the caller\'s event loop turning while a large profile is parsed', async () => {
+  it("keeps the caller's event loop turning while a large profile is parsed", async () => {
     // ~80,000 folded lines: parsing them synchronously would hold the loop for the whole import.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-worker-'));
     try {
@@ -55,7 +55,9 @@ describe('off-thread profile loading (worker_threads)', function () {
     assert.equal(!missing.ok && missing.error.kind, 'read');
     const ac = new AbortController();
     ac.abort();
-    const cancelled = await summarizeInWorker(path.join(PROFILE_FIXTURES, 'pprof', 'simple.prof'), { signal: ac.signal });
+    const cancelled = await summarizeInWorker(path.join(PROFILE_FIXTURES, 'pprof', 'simple.prof'), {
+      signal: ac.signal,
+    });
     assert.equal(!cancelled.ok && cancelled.error.kind, 'cancelled');
   });
 });

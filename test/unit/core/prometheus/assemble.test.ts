@@ -8,7 +8,10 @@ import { chooseStep } from '../../../../src/core/prometheus/source';
 
 const demo = PRESETS.find((p) => p.id === 'demo')!;
 const resolved = new Map<Concept, ResolvedMapping>(
-  Object.entries(demo.mappings).map(([c, list]) => [c as Concept, { concept: c as Concept, mapping: list![0]!, presetId: 'demo', presetTitle: demo.title }]),
+  Object.entries(demo.mappings).map(([c, list]) => [
+    c as Concept,
+    { concept: c as Concept, mapping: list![0]!, presetId: 'demo', presetTitle: demo.title },
+  ]),
 );
 
 const A = '10.0.0.1:3100';
@@ -61,9 +64,15 @@ describe('prometheus snapshot assembly', () => {
     assert.ok(Math.abs(s.http!.avgMs! - (5 / 35) * 1000) < 1e-9);
     assert.ok(Math.abs(s.http!.p95Ms! - 280) < 1e-9);
     const a = s.http!.routes.find((r) => r.route === '/a')!;
-    assert.deepEqual({ rate: a.requestRate, err: a.errorRate, method: a.method }, { rate: 30, err: 2 / 30, method: 'GET' });
+    assert.deepEqual(
+      { rate: a.requestRate, err: a.errorRate, method: a.method },
+      { rate: 30, err: 2 / 30, method: 'GET' },
+    );
     assert.ok(Math.abs(a.p95Ms! - 250) < 1e-9);
-    assert.deepEqual(s.http!.routes.map((r) => r.route), ['/a', '/b']);
+    assert.deepEqual(
+      s.http!.routes.map((r) => r.route),
+      ['/a', '/b'],
+    );
     assert.equal(s.intervalSeconds, 60);
     assert.equal(s.presets?.httpRequests, 'http_requests_total (demo)');
   });
@@ -110,7 +119,9 @@ describe('prometheus snapshot assembly', () => {
     a.set('up', [v({ instance: A, job: 'demo' }, 1), v({ instance: B, job: 'demo' }, 0)]);
     const s = snapshot(a);
     assert.equal(s.health?.state, 'degraded');
-    assert.deepEqual(s.health?.reasons, [`Instance ${B} is down: the Prometheus server's last scrape of it failed (up == 0).`]);
+    assert.deepEqual(s.health?.reasons, [
+      `Instance ${B} is down: the Prometheus server's last scrape of it failed (up == 0).`,
+    ]);
     assert.equal(s.instances!.find((i) => i.instance === B)!.up, false);
     a.set('up', [v({ instance: A }, 0), v({ instance: B }, 0)]);
     assert.equal(snapshot(a).health?.state, 'down');
@@ -124,6 +135,6 @@ describe('prometheus snapshot assembly', () => {
     assert.equal(chooseStep(24 * 3_600_000), 600_000);
     assert.equal(chooseStep(30 * 24 * 3_600_000), 3 * 3_600_000);
     assert.equal(chooseStep(3_600_000, 60), 60_000);
-    assert.ok(30 * 24 * 3_600_000 / chooseStep(30 * 24 * 3_600_000) <= 240);
+    assert.ok((30 * 24 * 3_600_000) / chooseStep(30 * 24 * 3_600_000) <= 240);
   });
 });

@@ -56,7 +56,14 @@ describe('PrometheusClient (transport and errors)', () => {
     handler = (_req, res) =>
       json(res, 200, {
         status: 'success',
-        data: { resultType: 'vector', result: [{ metric: { instance: 'a' }, value: [1700000000.5, '1.25'] }, { metric: {}, value: [1700000000.5, '+Inf'] }, { metric: {}, value: [1700000000.5, 'NaN'] }] },
+        data: {
+          resultType: 'vector',
+          result: [
+            { metric: { instance: 'a' }, value: [1700000000.5, '1.25'] },
+            { metric: {}, value: [1700000000.5, '+Inf'] },
+            { metric: {}, value: [1700000000.5, 'NaN'] },
+          ],
+        },
       });
     const c = new PrometheusClient({ baseUrl: `${base}/prom/`, queryTimeoutMs: 3000 });
     const r = await c.query('sum(rate(x{job="a b"}[1m]))', 1_700_000_000_500);
@@ -75,13 +82,19 @@ describe('PrometheusClient (transport and errors)', () => {
 
   it('sends a bearer token or basic credentials, and maps 401/403 to unauthorized', async () => {
     handler = (req, res) => {
-      if (req.headers.authorization === 'Bearer s3cret' || req.headers.authorization === `Basic ${Buffer.from('ann:pa:ss').toString('base64')}`) {
+      if (
+        req.headers.authorization === 'Bearer s3cret' ||
+        req.headers.authorization === `Basic ${Buffer.from('ann:pa:ss').toString('base64')}`
+      ) {
         json(res, 200, { status: 'success', data: { version: '2.42.0' } });
       } else res.writeHead(401).end('Unauthorized');
     };
     const bearer = await new PrometheusClient({ baseUrl: base, auth: { kind: 'bearer', token: 's3cret' } }).buildInfo();
     assert.ok(bearer.ok && bearer.value.version === '2.42.0');
-    const basic = await new PrometheusClient({ baseUrl: base, auth: { kind: 'basic', user: 'ann', password: 'pa:ss' } }).buildInfo();
+    const basic = await new PrometheusClient({
+      baseUrl: base,
+      auth: { kind: 'basic', user: 'ann', password: 'pa:ss' },
+    }).buildInfo();
     assert.ok(basic.ok);
     const none = await new PrometheusClient({ baseUrl: base }).buildInfo();
     assert.ok(!none.ok && none.error.kind === 'unauthorized');
@@ -91,9 +104,19 @@ describe('PrometheusClient (transport and errors)', () => {
 
   it('maps the API error envelope: bad_data, timeout, execution, and other statuses', async () => {
     const answers: [number, unknown][] = [
-      [400, { status: 'error', errorType: 'bad_data', error: 'invalid parameter "query": 1:5: parse error: unexpected end of input' }],
+      [
+        400,
+        {
+          status: 'error',
+          errorType: 'bad_data',
+          error: 'invalid parameter "query": 1:5: parse error: unexpected end of input',
+        },
+      ],
       [503, { status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' }],
-      [422, { status: 'error', errorType: 'execution', error: 'query processing would load too many samples into memory' }],
+      [
+        422,
+        { status: 'error', errorType: 'execution', error: 'query processing would load too many samples into memory' },
+      ],
       [500, { status: 'error', errorType: 'internal', error: 'boom' }],
     ];
     let i = 0;
@@ -119,7 +142,9 @@ describe('PrometheusClient (transport and errors)', () => {
   it("classifies a real Prometheus's error answers by errorType and text: a deadline is a timeout whatever the errorType", async () => {
     // Captured from Prometheus 2.42: where the deadline strikes decides whether the server calls it
     // "timeout" or "execution" ("expanding series: context deadline exceeded").
-    const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../fixtures/prometheus/api-errors-2.42.json'), 'utf8')) as {
+    const fixture = JSON.parse(
+      fs.readFileSync(path.join(__dirname, '../../../fixtures/prometheus/api-errors-2.42.json'), 'utf8'),
+    ) as {
       answers: { status: number; body: string; kind: string }[];
     };
     let i = 0;
@@ -133,7 +158,8 @@ describe('PrometheusClient (transport and errors)', () => {
       assert.ok(!r.ok);
       const text = (JSON.parse(a.body) as { error: string }).error;
       assert.deepEqual([r.error.kind, r.error.message.includes(text)], [a.kind, true], `${a.status} ${a.body}`);
-      if (a.kind === 'timeout') assert.match(r.error.message, /^Prometheus gave up on the query vector\(1\) \(.*\)\. Try a shorter window/);
+      if (a.kind === 'timeout')
+        assert.match(r.error.message, /^Prometheus gave up on the query vector\(1\) \(.*\)\. Try a shorter window/);
     }
     assert.equal(i, fixture.answers.length);
   });
@@ -188,22 +214,49 @@ describe('PrometheusClient (transport and errors)', () => {
         status: 'success',
         data: {
           alerts: [
-            { labels: { alertname: 'HighLatency', job: 'demo' }, annotations: { summary: 'p95 > 1s' }, state: 'firing', activeAt: '2026-11-27T12:00:00.5Z', value: '1.5e+00' },
-            { labels: { alertname: 'Down' }, annotations: {}, state: 'pending', activeAt: '0001-01-01T00:00:00Z', value: 'NaN' },
+            {
+              labels: { alertname: 'HighLatency', job: 'demo' },
+              annotations: { summary: 'p95 > 1s' },
+              state: 'firing',
+              activeAt: '2026-11-27T12:00:00.5Z',
+              value: '1.5e+00',
+            },
+            {
+              labels: { alertname: 'Down' },
+              annotations: {},
+              state: 'pending',
+              activeAt: '0001-01-01T00:00:00Z',
+              value: 'NaN',
+            },
           ],
         },
       });
     const r = await new PrometheusClient({ baseUrl: base }).alerts();
     assert.ok(r.ok);
-    assert.deepEqual(r.value[0], { name: 'HighLatency', state: 'firing', labels: { alertname: 'HighLatency', job: 'demo' }, annotations: { summary: 'p95 > 1s' }, activeAt: Date.parse('2026-11-27T12:00:00.5Z'), value: 1.5 });
+    assert.deepEqual(r.value[0], {
+      name: 'HighLatency',
+      state: 'firing',
+      labels: { alertname: 'HighLatency', job: 'demo' },
+      annotations: { summary: 'p95 > 1s' },
+      activeAt: Date.parse('2026-11-27T12:00:00.5Z'),
+      value: 1.5,
+    });
     assert.deepEqual(r.value[1], { name: 'Down', state: 'pending', labels: { alertname: 'Down' }, annotations: {} });
     assert.equal(seen[0]!.method, 'GET');
   });
 
   it('passes on the warnings of a successful answer', async () => {
-    handler = (_req, res) => json(res, 200, { status: 'success', warnings: ['partial response: store 10.0.0.3:10901 unavailable'], data: { resultType: 'vector', result: [] } });
+    handler = (_req, res) =>
+      json(res, 200, {
+        status: 'success',
+        warnings: ['partial response: store 10.0.0.3:10901 unavailable'],
+        data: { resultType: 'vector', result: [] },
+      });
     const seenWarnings: string[] = [];
-    const r = await new PrometheusClient({ baseUrl: base, onWarnings: (what, w) => seenWarnings.push(`${what}: ${w.join('; ')}`) }).query('up');
+    const r = await new PrometheusClient({
+      baseUrl: base,
+      onWarnings: (what, w) => seenWarnings.push(`${what}: ${w.join('; ')}`),
+    }).query('up');
     assert.ok(r.ok);
     assert.deepEqual(seenWarnings, ['the query up: partial response: store 10.0.0.3:10901 unavailable']);
   });

@@ -1,7 +1,11 @@
 /** The human-readable `report --prometheus` text, from a report built by hand. */
 import * as assert from 'node:assert/strict';
 import { parseArgs } from '../../../../src/cli/args';
-import { formatPrometheusReport, prometheusTargetFromFlags, wantsPrometheus } from '../../../../src/cli/commands/prometheus';
+import {
+  formatPrometheusReport,
+  prometheusTargetFromFlags,
+  wantsPrometheus,
+} from '../../../../src/cli/commands/prometheus';
 import { terminalText } from '../../../../src/cli/io';
 import type { PrometheusReport } from '../../../../src/core/prometheus/report';
 
@@ -18,16 +22,46 @@ function report(): PrometheusReport {
     summary: {
       targetId: 'prometheus:x',
       time: T,
-      health: { state: 'degraded', reasons: ['Instance b:1 is down: the Prometheus server\'s last scrape of it failed (up == 0).'], checks: [] },
-      http: { requestRate: 12.5, errorRate: 0.02, p95Ms: 240, routes: [{ route: '/orders', method: 'POST', requestRate: 12.5, errorRate: 0.02, p95Ms: 240 }] },
+      health: {
+        state: 'degraded',
+        reasons: ["Instance b:1 is down: the Prometheus server's last scrape of it failed (up == 0)."],
+        checks: [],
+      },
+      http: {
+        requestRate: 12.5,
+        errorRate: 0.02,
+        p95Ms: 240,
+        routes: [{ route: '/orders', method: 'POST', requestRate: 12.5, errorRate: 0.02, p95Ms: 240 }],
+      },
       instances: [
-        { instance: 'a:1', up: true, requestRate: 12.5, errorRate: 0.02, p95Ms: 240, cpuPercent: 35, rssBytes: 200 * 1048576 },
+        {
+          instance: 'a:1',
+          up: true,
+          requestRate: 12.5,
+          errorRate: 0.02,
+          p95Ms: 240,
+          cpuPercent: 35,
+          rssBytes: 200 * 1048576,
+        },
         { instance: 'b:1', up: false },
       ],
       pools: [{ name: 'a:1', size: 10, active: 10, pending: 3 }],
       serverAlerts: [
-        { name: 'OrdersSlow', state: 'firing', labels: { alertname: 'OrdersSlow', job: 'api' }, annotations: { summary: 'p95 \u001b[2Jover budget' }, activeAt: T - 60_000, matchesTarget: true },
-        { name: 'DiskFull', state: 'pending', labels: { alertname: 'DiskFull', job: 'node' }, annotations: {}, matchesTarget: false },
+        {
+          name: 'OrdersSlow',
+          state: 'firing',
+          labels: { alertname: 'OrdersSlow', job: 'api' },
+          annotations: { summary: 'p95 \u001b[2Jover budget' },
+          activeAt: T - 60_000,
+          matchesTarget: true,
+        },
+        {
+          name: 'DiskFull',
+          state: 'pending',
+          labels: { alertname: 'DiskFull', job: 'node' },
+          annotations: {},
+          matchesTarget: false,
+        },
       ],
       errors: [{ source: 'prometheus', kind: 'timeout', message: 'Prometheus gave up on the query x' }],
     },
@@ -52,13 +86,33 @@ describe('report --prometheus text', () => {
 
   it('reads the target from flags and refuses --url with --prometheus', () => {
     const spec = { valued: ['prometheus', 'selector', 'query-timeout', 'url', 'duration'], boolean: ['allow-remote'] };
-    const p = parseArgs(['--prometheus', 'http://localhost:9090/', '--selector', 'job="api"', '--query-timeout', '3s'], spec);
+    const p = parseArgs(
+      ['--prometheus', 'http://localhost:9090/', '--selector', 'job="api"', '--query-timeout', '3s'],
+      spec,
+    );
     assert.equal(wantsPrometheus(p), true);
     const t = prometheusTargetFromFlags(p, { env: { PERFLENS_PROMETHEUS_TOKEN: 'tok' } });
-    assert.deepEqual(t, { kind: 'prometheus', serverUrl: 'http://localhost:9090', selector: 'job="api"', matchers: [{ name: 'job', op: '=', value: 'api' }], auth: { kind: 'bearer', token: 'tok' }, queryTimeoutMs: 3000, connect: { kind: 'loopbackOnly' } });
+    assert.deepEqual(t, {
+      kind: 'prometheus',
+      serverUrl: 'http://localhost:9090',
+      selector: 'job="api"',
+      matchers: [{ name: 'job', op: '=', value: 'api' }],
+      auth: { kind: 'bearer', token: 'tok' },
+      queryTimeoutMs: 3000,
+      connect: { kind: 'loopbackOnly' },
+    });
     assert.equal(wantsPrometheus(parseArgs(['--url', 'http://localhost:3000'], spec)), false);
-    assert.throws(() => wantsPrometheus(parseArgs(['--prometheus', 'http://x', '--url', 'http://y'], spec)), /either --url/);
-    assert.throws(() => wantsPrometheus(parseArgs(['--selector', 'job="a"'], spec)), /--selector goes with --prometheus/);
-    assert.throws(() => prometheusTargetFromFlags(parseArgs(['--prometheus', 'http://localhost:9090'], spec), { env: {} }), /needs --selector/);
+    assert.throws(
+      () => wantsPrometheus(parseArgs(['--prometheus', 'http://x', '--url', 'http://y'], spec)),
+      /either --url/,
+    );
+    assert.throws(
+      () => wantsPrometheus(parseArgs(['--selector', 'job="a"'], spec)),
+      /--selector goes with --prometheus/,
+    );
+    assert.throws(
+      () => prometheusTargetFromFlags(parseArgs(['--prometheus', 'http://localhost:9090'], spec), { env: {} }),
+      /needs --selector/,
+    );
   });
 });

@@ -24,8 +24,19 @@ import { runCli } from '../../../../src/cli/main';
 import type { CliIO } from '../../../../src/cli/io';
 import { startDemoService } from '../../../helpers/demoService';
 import type { DemoHandle } from '../../../helpers/demoService';
-import { drivePacedLoad, freePort, requirePrometheus, startPrometheusServer, startScrapeRecorder } from '../../../helpers/prometheusServer';
-import type { PacedLoadResult, PrometheusServerHandle, ScrapeRecord, ScrapeRecorder } from '../../../helpers/prometheusServer';
+import {
+  drivePacedLoad,
+  freePort,
+  requirePrometheus,
+  startPrometheusServer,
+  startScrapeRecorder,
+} from '../../../helpers/prometheusServer';
+import type {
+  PacedLoadResult,
+  PrometheusServerHandle,
+  ScrapeRecord,
+  ScrapeRecorder,
+} from '../../../helpers/prometheusServer';
 
 /** Labels with a quote, a backslash and a newline: the escaping must survive a real server. */
 export const AWKWARD_VALUE = 'a"b\\c\nd';
@@ -47,7 +58,11 @@ const RULES = `groups:
 `;
 
 /** bcrypt (cost 4) of AUTH.password, made once with Python's crypt module for this test. */
-const AUTH = { user: 'perflens', password: 'correct horse', bcryptHash: '$2b$04$fARlIPVyJ5cWVAtNdBBzQOlfxaICXM80.Nvmt9XVjTbNgNZBP/c.S' };
+const AUTH = {
+  user: 'perflens',
+  password: 'correct horse',
+  bcryptHash: '$2b$04$fARlIPVyJ5cWVAtNdBBzQOlfxaICXM80.Nvmt9XVjTbNgNZBP/c.S',
+};
 
 const API_ROUTES = ['/api/workspaces', '/api/graph/entities'];
 const RATE_PER_ROUTE = 10;
@@ -68,11 +83,22 @@ function route(routes: RouteStats[] | undefined, path: string): RouteStats {
 function within(actual: number | undefined, expected: number | undefined, tolerance: number, what: string): void {
   assert.ok(actual !== undefined && expected !== undefined && expected > 0, `${what}: ${actual} vs ${expected}`);
   const diff = Math.abs(actual - expected) / expected;
-  assert.ok(diff <= tolerance, `${what}: Prometheus says ${actual.toFixed(3)}, direct scrape ${expected.toFixed(3)} (${(diff * 100).toFixed(1)}% apart)`);
+  assert.ok(
+    diff <= tolerance,
+    `${what}: Prometheus says ${actual.toFixed(3)}, direct scrape ${expected.toFixed(3)} (${(diff * 100).toFixed(1)}% apart)`,
+  );
 }
 
 function capture(env: Record<string, string | undefined> = {}): CliIO & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', isTTY: false, env, cwd: process.cwd(), out: (t: string) => void (io.stdout += t + '\n'), err: (t: string) => void (io.stderr += t + '\n') };
+  const io = {
+    stdout: '',
+    stderr: '',
+    isTTY: false,
+    env,
+    cwd: process.cwd(),
+    out: (t: string) => void (io.stdout += t + '\n'),
+    err: (t: string) => void (io.stderr += t + '\n'),
+  };
   return io;
 }
 
@@ -95,15 +121,34 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
     // scrapes of the instance taken at the moments Prometheus samples it. `instance` stays the
     // instance's own address.
     recorders.push(...(await Promise.all(demos.map((d) => startScrapeRecorder(d.url)))));
-    widgets = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end('# TYPE widgets_made_total counter\nwidgets_made_total 7\n'));
+    widgets = http.createServer((_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
+        .end('# TYPE widgets_made_total counter\nwidgets_made_total 7\n'),
+    );
     await new Promise<void>((r) => widgets!.listen(0, '127.0.0.1', r));
     const widgetsTarget = `127.0.0.1:${(widgets.address() as AddressInfo).port}`;
-    const demoTargets = demos.map((d, i) => ({ address: recorders[i]!.address, labels: { instance: `127.0.0.1:${d.port}` } }));
-    prom = await startPrometheusServer(bin, { jobs: [{ job: 'demo', targets: demoTargets }, { job: 'widgets', targets: [widgetsTarget] }], rules: RULES });
+    const demoTargets = demos.map((d, i) => ({
+      address: recorders[i]!.address,
+      labels: { instance: `127.0.0.1:${d.port}` },
+    }));
+    prom = await startPrometheusServer(bin, {
+      jobs: [
+        { job: 'demo', targets: demoTargets },
+        { job: 'widgets', targets: [widgetsTarget] },
+      ],
+      rules: RULES,
+    });
     // A second server that demands basic auth, scraping the same instances directly.
-    guarded = await startPrometheusServer(bin, { jobs: [{ job: 'demo', targets: demos.map((d) => `127.0.0.1:${d.port}`) }], basicAuth: AUTH });
+    guarded = await startPrometheusServer(bin, {
+      jobs: [{ job: 'demo', targets: demos.map((d) => `127.0.0.1:${d.port}`) }],
+      basicAuth: AUTH,
+    });
     await Promise.all([prom.waitForTargets('demo', 2), guarded.waitForTargets('demo', 2)]);
-    const urls = demos.flatMap((d) => [`${d.url}/api/workspaces`, `${d.url}/api/graph/entities?workspace_id=1&limit=10`]);
+    const urls = demos.flatMap((d) => [
+      `${d.url}/api/workspaces`,
+      `${d.url}/api/graph/entities?workspace_id=1&limit=10`,
+    ]);
     loadStarted = Date.now();
     load = await drivePacedLoad(urls, RATE_PER_ROUTE * urls.length, LOAD_MS);
     // The server must have stored the scrapes of the whole load before we read it back.
@@ -139,7 +184,10 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
       const stamps = raw.value[0]!.points.map((p) => p.time);
       const nearest = (t: number) => stamps.reduce((a, b) => (Math.abs(b - t) < Math.abs(a - t) ? b : a));
       const [t1, t2] = [nearest(first.at), nearest(second.at)];
-      assert.ok(Math.abs(t1 - first.at) < 500 && Math.abs(t2 - second.at) < 500, 'each recorded scrape is one Prometheus stored');
+      assert.ok(
+        Math.abs(t1 - first.at) < 500 && Math.abs(t2 - second.at) < 500,
+        'each recorded scrape is one Prometheus stored',
+      );
       // The window holds exactly those two samples (1 ms past the first so either range semantics includes it).
       const snap = await sourceFor(prom!.url, 'job="demo"').snapshot(t2 - t1 + 1, t2);
       assert.ok(snap.ok, snap.ok ? '' : snap.error.message);
@@ -148,7 +196,10 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
       assert.deepEqual(instances.map((i) => i.instance).sort(), demos.map((x) => `127.0.0.1:${x.port}`).sort());
       assert.ok(instances.every((i) => i.up));
       assert.equal(snap.value.health?.state, 'healthy');
-      const parse = (r: ScrapeRecord): IndexedScrape => ({ time: r.at, index: indexSamples(parseExposition(r.body).families) });
+      const parse = (r: ScrapeRecord): IndexedScrape => ({
+        time: r.at,
+        index: indexSamples(parseExposition(r.body).families),
+      });
       const [a, b] = [parse(first), parse(second)];
       const derived = deriveMetrics(a, b, detectPresets(b.index));
       const inst = instances.find((i) => i.instance === instance)!;
@@ -175,13 +226,21 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
     const snap = await sourceFor(prom!.url, 'job="demo"').snapshot(10_000, loadStarted + LOAD_MS);
     assert.ok(snap.ok, snap.ok ? '' : snap.error.message);
     const [fast, slow] = demos.map((d) => snap.value.instances!.find((i) => i.instance === `127.0.0.1:${d.port}`)!);
-    assert.ok(fast!.p95Ms! >= 120 && fast!.p95Ms! < slow!.p95Ms! && slow!.p95Ms! >= 300, `${fast!.p95Ms} vs ${slow!.p95Ms}`);
+    assert.ok(
+      fast!.p95Ms! >= 120 && fast!.p95Ms! < slow!.p95Ms! && slow!.p95Ms! >= 300,
+      `${fast!.p95Ms} vs ${slow!.p95Ms}`,
+    );
   });
 
   it('reads history with query_range: one snapshot per step, both instances in each', async () => {
     // Inside the load, however long the earlier tests took.
     const end = loadStarted + LOAD_MS - 1000;
-    const h = await sourceFor(prom!.url, 'job="demo"').history({ start: end - 10_000, end, stepMs: 2000, minWindowMs: 4000 });
+    const h = await sourceFor(prom!.url, 'job="demo"').history({
+      start: end - 10_000,
+      end,
+      stepMs: 2000,
+      minWindowMs: 4000,
+    });
     assert.ok(h.ok, h.ok ? '' : h.error.message);
     assert.equal(h.value.length, 6);
     for (let i = 1; i < h.value.length; i++) assert.equal(h.value[i]!.time - h.value[i - 1]!.time, 2000);
@@ -213,11 +272,14 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
       alerts = await source.serverAlerts();
     }
     assert.ok(alerts.ok, alerts.ok ? '' : alerts.error.message);
-    assert.deepEqual(alerts.value.map((a) => [a.name, a.state, a.matchesTarget]), [
-      ['DemoInstanceScraped', 'firing', true],
-      ['DemoInstanceScraped', 'firing', true],
-      ['BillingQueueStuck', 'firing', false],
-    ]);
+    assert.deepEqual(
+      alerts.value.map((a) => [a.name, a.state, a.matchesTarget]),
+      [
+        ['DemoInstanceScraped', 'firing', true],
+        ['DemoInstanceScraped', 'firing', true],
+        ['BillingQueueStuck', 'firing', false],
+      ],
+    );
     assert.equal(alerts.value[0]!.annotations.summary, 'the demo instance is being scraped');
     assert.equal(alerts.value[2]!.labels.awkward, AWKWARD_VALUE);
   });
@@ -237,7 +299,13 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
     for (const preset of PRESETS) {
       const resolved = new Map<Concept, ResolvedMapping>();
       for (const [concept, list] of Object.entries(preset.mappings)) {
-        for (const mapping of list ?? []) resolved.set(concept as Concept, { concept: concept as Concept, mapping, presetId: preset.id, presetTitle: preset.title });
+        for (const mapping of list ?? [])
+          resolved.set(concept as Concept, {
+            concept: concept as Concept,
+            mapping,
+            presetId: preset.id,
+            presetTitle: preset.title,
+          });
       }
       for (const q of buildQueryPlan({ matchers, resolved, names: new Set(), windowMs: 30_000 })) {
         const r = await client.query(q.expr);
@@ -259,7 +327,10 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
     const r = await sourceFor(prom!.url, 'job="no-such-job"').snapshot(30_000);
     assert.ok(!r.ok);
     assert.equal(r.error.kind, 'empty');
-    assert.match(r.error.message, /No series on http:\/\/127\.0\.0\.1:\d+ match \{job="no-such-job"\}.*query up\{job="no-such-job"\}/);
+    assert.match(
+      r.error.message,
+      /No series on http:\/\/127\.0\.0\.1:\d+ match \{job="no-such-job"\}.*query up\{job="no-such-job"\}/,
+    );
   });
 
   it("turns the server's query timeout into a timeout failure with its text", async () => {
@@ -277,7 +348,10 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
       const r = await client.query('sum(rate(http_requests_total{job="demo"}[1m]))');
       assert.ok(!r.ok, 'Prometheus answered a query whose deadline had passed');
       assert.equal(r.error.kind, 'timeout', r.error.message);
-      assert.match(r.error.message, /^Prometheus gave up on the query .*\((query timed out in [a-z ]+|.*context deadline exceeded)\)\. Try a shorter window/);
+      assert.match(
+        r.error.message,
+        /^Prometheus gave up on the query .*\((query timed out in [a-z ]+|.*context deadline exceeded)\)\. Try a shorter window/,
+      );
     }
   });
 
@@ -290,7 +364,12 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
       selector: string;
       window: { from: number; to: number };
       scrapeIntervalSeconds?: number;
-      summary: { instances: InstanceStats[]; http: { routes: RouteStats[] }; serverAlerts: { name: string }[]; errors: unknown[] };
+      summary: {
+        instances: InstanceStats[];
+        http: { routes: RouteStats[] };
+        serverAlerts: { name: string }[];
+        errors: unknown[];
+      };
       history: { time: number; instances: unknown[] }[];
       historyStepSeconds: number;
     };
@@ -313,8 +392,19 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
     assert.match(table.stdout, /FIRING {2}DemoInstanceScraped/);
     assert.match(table.stdout, /BillingQueueStuck .*\(other service\)/);
     const day = capture();
-    assert.equal(await runCli(['report', '--prometheus', prom!.url, '--selector', 'job="demo"', '--duration', '1d', '--json'], day), 0, day.stderr);
-    const dayReport = JSON.parse(day.stdout) as { window: { from: number; to: number }; historyStepSeconds: number; summary: { instances: unknown[] } };
+    assert.equal(
+      await runCli(
+        ['report', '--prometheus', prom!.url, '--selector', 'job="demo"', '--duration', '1d', '--json'],
+        day,
+      ),
+      0,
+      day.stderr,
+    );
+    const dayReport = JSON.parse(day.stdout) as {
+      window: { from: number; to: number };
+      historyStepSeconds: number;
+      summary: { instances: unknown[] };
+    };
     assert.equal(dayReport.window.to - dayReport.window.from, 86_400_000);
     assert.equal(dayReport.historyStepSeconds, 900);
     assert.equal(dayReport.summary.instances.length, 2);
@@ -327,7 +417,11 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
     // Windows ending now of a minute cover the whole load, however long the earlier tests took.
     const base = ['report', '--prometheus', prom!.url, '--selector', 'job="demo"', '--duration', '1m', '--json'];
     const io = capture();
-    assert.equal(await runCli([...base, '--metric-names', 'httpRequests=http_request_duration_seconds_count'], io), 0, io.stderr);
+    assert.equal(
+      await runCli([...base, '--metric-names', 'httpRequests=http_request_duration_seconds_count'], io),
+      0,
+      io.stderr,
+    );
     const r = JSON.parse(io.stdout) as { summary: { presets: Record<string, string>; http: { routes: RouteStats[] } } };
     assert.equal(r.summary.presets.httpRequests, 'http_request_duration_seconds_count (override)');
     assert.ok(route(r.summary.http.routes, '/api/workspaces').requestRate > 0);
@@ -341,7 +435,11 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
     const good = capture({ PERFLENS_PROMETHEUS_USER: AUTH.user, PERFLENS_PROMETHEUS_PASSWORD: AUTH.password });
     assert.equal(await runCli(base, good), 0, good.stderr);
     assert.equal((JSON.parse(good.stdout) as { summary: { instances: unknown[] } }).summary.instances.length, 2);
-    for (const env of [{}, { PERFLENS_PROMETHEUS_USER: AUTH.user, PERFLENS_PROMETHEUS_PASSWORD: 'wrong' }, { PERFLENS_PROMETHEUS_TOKEN: 'not-a-basic-user' }]) {
+    for (const env of [
+      {},
+      { PERFLENS_PROMETHEUS_USER: AUTH.user, PERFLENS_PROMETHEUS_PASSWORD: 'wrong' },
+      { PERFLENS_PROMETHEUS_TOKEN: 'not-a-basic-user' },
+    ]) {
       const io = capture(env);
       assert.equal(await runCli(base, io), 2, JSON.stringify(env));
       assert.match(io.stderr, /refused the request \(HTTP 401\)\. Check the credentials/);
@@ -353,9 +451,17 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
     const good = capture();
     const code = await runCli([...base, '--budget', 'p95<1s,error_rate<1%,rps>5,rss<4GB,cpu<400'], good);
     assert.equal(code, 0, good.stderr + good.stdout);
-    const out = JSON.parse(good.stdout) as { passed: boolean; budget: { clause: string; status: string; actual?: number; message: string }[]; instances: InstanceStats[]; serverAlerts: unknown[] };
+    const out = JSON.parse(good.stdout) as {
+      passed: boolean;
+      budget: { clause: string; status: string; actual?: number; message: string }[];
+      instances: InstanceStats[];
+      serverAlerts: unknown[];
+    };
     assert.equal(out.passed, true);
-    assert.deepEqual(out.budget.map((b) => b.status), ['pass', 'pass', 'pass', 'pass', 'pass']);
+    assert.deepEqual(
+      out.budget.map((b) => b.status),
+      ['pass', 'pass', 'pass', 'pass', 'pass'],
+    );
     assert.equal(out.instances.length, 2);
     assert.ok(out.serverAlerts.length >= 3);
     assert.match(out.budget[3]!.message, /peak RSS .* on 127\.0\.0\.1:\d+/);
@@ -381,11 +487,18 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
     ];
     for (const [extra, message] of cases) {
       const io = capture();
-      assert.equal(await runCli(['check', '--prometheus', prom!.url, '--budget', 'p95<1s', ...extra], io), 2, extra.join(' '));
+      assert.equal(
+        await runCli(['check', '--prometheus', prom!.url, '--budget', 'p95<1s', ...extra], io),
+        2,
+        extra.join(' '),
+      );
       assert.match(io.stderr, message);
     }
     const creds = capture({ PERFLENS_PROMETHEUS_USER: 'ann' });
-    assert.equal(await runCli(['check', '--prometheus', prom!.url, '--selector', 'job="demo"', '--budget', 'p95<1s'], creds), 2);
+    assert.equal(
+      await runCli(['check', '--prometheus', prom!.url, '--selector', 'job="demo"', '--budget', 'p95<1s'], creds),
+      2,
+    );
     assert.match(creds.stderr, /needs both PERFLENS_PROMETHEUS_USER and PERFLENS_PROMETHEUS_PASSWORD/);
   });
 
@@ -401,14 +514,47 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
       await new Promise((res) => setTimeout(res, 200));
     }
     const io = capture();
-    const code = await runCli(['analyze', '--prometheus', prom!.url, '--selector', 'job="demo"', '--duration', '8s', '--alert-for', '0s', '--json'], io);
+    const code = await runCli(
+      [
+        'analyze',
+        '--prometheus',
+        prom!.url,
+        '--selector',
+        'job="demo"',
+        '--duration',
+        '8s',
+        '--alert-for',
+        '0s',
+        '--json',
+      ],
+      io,
+    );
     assert.equal(code, 1, io.stderr);
-    const out = JSON.parse(io.stdout) as { findings: { analyzer: string }[]; alerts: { events: { type: string; name: string; labels: Record<string, string> }[]; firing: { name: string; labels: Record<string, string> }[] }; instances: InstanceStats[] };
+    const out = JSON.parse(io.stdout) as {
+      findings: { analyzer: string }[];
+      alerts: {
+        events: { type: string; name: string; labels: Record<string, string> }[];
+        firing: { name: string; labels: Record<string, string> }[];
+      };
+      instances: InstanceStats[];
+    };
     assert.ok(Array.isArray(out.findings));
-    assert.deepEqual(out.alerts.firing.map((f) => [f.name, f.labels.instance]), [['Instance down', stoppedInstance]]);
-    assert.deepEqual(out.instances.map((i) => [i.instance, i.up]).sort(), [[`127.0.0.1:${demos[0]!.port}`, true], [stoppedInstance, false]].sort());
+    assert.deepEqual(
+      out.alerts.firing.map((f) => [f.name, f.labels.instance]),
+      [['Instance down', stoppedInstance]],
+    );
+    assert.deepEqual(
+      out.instances.map((i) => [i.instance, i.up]).sort(),
+      [
+        [`127.0.0.1:${demos[0]!.port}`, true],
+        [stoppedInstance, false],
+      ].sort(),
+    );
     const report = capture();
-    assert.equal(await runCli(['report', '--prometheus', prom!.url, '--selector', 'job="demo"', '--duration', '8s'], report), 0);
+    assert.equal(
+      await runCli(['report', '--prometheus', prom!.url, '--selector', 'job="demo"', '--duration', '8s'], report),
+      0,
+    );
     assert.match(report.stdout, /health degraded/);
     assert.match(report.stdout, new RegExp(`Instance ${stoppedInstance.replace(/\./g, '\\.')} is down`));
   });
@@ -417,10 +563,33 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
     const r = await sourceFor(prom!.url, 'job="widgets"').snapshot(10_000);
     assert.ok(!r.ok);
     assert.equal(r.error.kind, 'empty');
-    assert.match(r.error.message, /scrapes 1 instance\(s\) matching \{job="widgets"\} \(127\.0\.0\.1:\d+\), but none exposes a metric PerfLens knows.*--metric-names/);
+    assert.match(
+      r.error.message,
+      /scrapes 1 instance\(s\) matching \{job="widgets"\} \(127\.0\.0\.1:\d+\), but none exposes a metric PerfLens knows.*--metric-names/,
+    );
     const io = capture();
-    assert.equal(await runCli(['report', '--prometheus', prom!.url, '--selector', 'job="widgets"', '--duration', '10s', '--metric-names', 'httpRequests=widgets_made_total', '--json'], io), 0, io.stderr);
-    const out = JSON.parse(io.stdout) as { summary: { presets: Record<string, string>; http: { requestRate: number }; instances: InstanceStats[] } };
+    assert.equal(
+      await runCli(
+        [
+          'report',
+          '--prometheus',
+          prom!.url,
+          '--selector',
+          'job="widgets"',
+          '--duration',
+          '10s',
+          '--metric-names',
+          'httpRequests=widgets_made_total',
+          '--json',
+        ],
+        io,
+      ),
+      0,
+      io.stderr,
+    );
+    const out = JSON.parse(io.stdout) as {
+      summary: { presets: Record<string, string>; http: { requestRate: number }; instances: InstanceStats[] };
+    };
     assert.equal(out.summary.presets.httpRequests, 'widgets_made_total (override)');
     assert.equal(out.summary.http.requestRate, 0);
     assert.equal(out.summary.instances.length, 1);

@@ -1,7 +1,14 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import type { LabelMatcher } from '../../../../src/core/prometheus/selector';
-import { escapeRegex, labelsMatch, parseSelector, quoteLabelValue, renderMatchers, renderSelector } from '../../../../src/core/prometheus/selector';
+import {
+  escapeRegex,
+  labelsMatch,
+  parseSelector,
+  quoteLabelValue,
+  renderMatchers,
+  renderSelector,
+} from '../../../../src/core/prometheus/selector';
 
 function parsed(text: string): LabelMatcher[] {
   const r = parseSelector(text);

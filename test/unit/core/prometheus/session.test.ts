@@ -12,7 +12,10 @@ import type { Snapshot } from '../../../../src/core/session/types';
 import { ManualClock } from '../../../../src/core/util/clock';
 
 function vector(result: { metric: Record<string, string>; value: number }[], time: number) {
-  return { status: 'success', data: { resultType: 'vector', result: result.map((r) => ({ metric: r.metric, value: [time, String(r.value)] })) } };
+  return {
+    status: 'success',
+    data: { resultType: 'vector', result: result.map((r) => ({ metric: r.metric, value: [time, String(r.value)] })) },
+  };
 }
 
 describe('PrometheusSession (scheduled rounds on a manual clock)', () => {
@@ -38,7 +41,22 @@ describe('PrometheusSession (scheduled rounds on a manual clock)', () => {
           return;
         }
         if (req.url === '/api/v1/alerts') {
-          res.end(JSON.stringify({ status: 'success', data: { alerts: [{ labels: { alertname: 'Slow', job: 'demo' }, annotations: {}, state: 'firing', activeAt: '2026-01-01T00:00:00Z', value: '2' }] } }));
+          res.end(
+            JSON.stringify({
+              status: 'success',
+              data: {
+                alerts: [
+                  {
+                    labels: { alertname: 'Slow', job: 'demo' },
+                    annotations: {},
+                    state: 'firing',
+                    activeAt: '2026-01-01T00:00:00Z',
+                    value: '2',
+                  },
+                ],
+              },
+            }),
+          );
           return;
         }
         const form = new URLSearchParams(body);
@@ -46,13 +64,31 @@ describe('PrometheusSession (scheduled rounds on a manual clock)', () => {
         const t = Number(form.get('time'));
         queryTimes.push(t);
         const instances = ['a:1', 'b:1'];
-        if (q.startsWith('group by')) res.end(JSON.stringify(vector([{ metric: { __name__: 'http_requests_total', route: '/x', method: 'GET', status: '200' }, value: 1 }], t)));
-        else if (q.startsWith('max by (instance, job) (up')) res.end(JSON.stringify(vector(instances.map((i) => ({ metric: { instance: i, job: 'demo' }, value: 1 })), t)));
+        if (q.startsWith('group by'))
+          res.end(
+            JSON.stringify(
+              vector(
+                [{ metric: { __name__: 'http_requests_total', route: '/x', method: 'GET', status: '200' }, value: 1 }],
+                t,
+              ),
+            ),
+          );
+        else if (q.startsWith('max by (instance, job) (up'))
+          res.end(
+            JSON.stringify(
+              vector(
+                instances.map((i) => ({ metric: { instance: i, job: 'demo' }, value: 1 })),
+                t,
+              ),
+            ),
+          );
         else if (q.includes('rate(http_requests_total{job="demo"}')) {
-          const body = vector(instances.map((i, k) => ({ metric: { instance: i, route: '/x', method: 'GET' }, value: k + 1 })), t);
+          const body = vector(
+            instances.map((i, k) => ({ metric: { instance: i, route: '/x', method: 'GET' }, value: k + 1 })),
+            t,
+          );
           res.end(JSON.stringify(warn ? { ...body, warnings: ['partial response: one store unavailable'] } : body));
-        }
-        else res.end(JSON.stringify(vector([], t)));
+        } else res.end(JSON.stringify(vector([], t)));
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -78,7 +114,10 @@ describe('PrometheusSession (scheduled rounds on a manual clock)', () => {
       assert.equal(snap.instances?.length, 2, JSON.stringify(snap.errors));
       const e = snap.errors.find((x) => x.source === 'prometheus');
       assert.ok(e, JSON.stringify(snap.errors));
-      assert.match(e.message, /^The server's alerts could not be read: Reading the Prometheus server's answer failed: /);
+      assert.match(
+        e.message,
+        /^The server's alerts could not be read: Reading the Prometheus server's answer failed: /,
+      );
     } finally {
       nullAlert = false;
       await s.stop();
@@ -97,12 +136,24 @@ describe('PrometheusSession (scheduled rounds on a manual clock)', () => {
     await s.whenIdle();
     clock.advance(15_000);
     await s.whenIdle();
-    assert.deepEqual(seen.map((x) => x.time), [t0, t0 + 15_000, t0 + 30_000]);
+    assert.deepEqual(
+      seen.map((x) => x.time),
+      [t0, t0 + 15_000, t0 + 30_000],
+    );
     assert.ok(queryTimes.includes((t0 + 30_000) / 1000));
     const last = seen[2]!;
     assert.equal(last.http?.requestRate, 3);
-    assert.deepEqual(last.instances?.map((i) => [i.instance, i.requestRate]), [['a:1', 1], ['b:1', 2]]);
-    assert.deepEqual(last.serverAlerts?.map((a) => [a.name, a.matchesTarget]), [['Slow', true]]);
+    assert.deepEqual(
+      last.instances?.map((i) => [i.instance, i.requestRate]),
+      [
+        ['a:1', 1],
+        ['b:1', 2],
+      ],
+    );
+    assert.deepEqual(
+      last.serverAlerts?.map((a) => [a.name, a.matchesTarget]),
+      [['Slow', true]],
+    );
     assert.equal(s.latest, last);
     await s.stop();
     clock.advance(60_000);
@@ -136,7 +187,10 @@ describe('PrometheusSession (scheduled rounds on a manual clock)', () => {
     warn = false;
     const warnings = warned.errors.filter((e) => e.kind === 'warning');
     assert.equal(warnings.length, 1, JSON.stringify(warned.errors));
-    assert.match(warnings[0]!.message, /^The server warned: partial response: one store unavailable \(the query sum by/);
+    assert.match(
+      warnings[0]!.message,
+      /^The server warned: partial response: one store unavailable \(the query sum by/,
+    );
     assert.equal(warned.http?.requestRate, 3, 'the data still counts');
     clock.advance(15_000);
     assert.deepEqual((await s.collectOnce()).errors, []);

@@ -16,7 +16,10 @@ describe('loadDatabaseFile', () => {
   after(() => dirs.forEach(removeDir));
 
   it('reads schema, indexes (with direction) and row counts; the file stays byte-for-byte the same', async () => {
-    const { dir, file } = await writeGraphDb({ entities: 1500, extra: ['CREATE INDEX ix_deg ON entities(workspace_id, degree DESC)'] });
+    const { dir, file } = await writeGraphDb({
+      entities: 1500,
+      extra: ['CREATE INDEX ix_deg ON entities(workspace_id, degree DESC)'],
+    });
     dirs.push(dir);
     const before = fs.readFileSync(file);
     const mtime = fs.statSync(file).mtimeMs;
@@ -24,12 +27,21 @@ describe('loadDatabaseFile', () => {
     assert.ok(r.ok);
     const db = r.value;
     try {
-      assert.deepEqual(db.schema.tables.map((t) => t.name), ['entities', 'kinds', 'relationships']);
+      assert.deepEqual(
+        db.schema.tables.map((t) => t.name),
+        ['entities', 'kinds', 'relationships'],
+      );
       const entities = db.table('ENTITIES')!;
-      assert.deepEqual(entities.columns.map((c) => c.name), ['id', 'workspace_id', 'name', 'type', 'degree', 'created_at']);
+      assert.deepEqual(
+        entities.columns.map((c) => c.name),
+        ['id', 'workspace_id', 'name', 'type', 'degree', 'created_at'],
+      );
       assert.ok(entities.columns[0]!.primaryKey);
       const ix = entities.indexes.find((i) => i.name === 'ix_deg')!;
-      assert.deepEqual(ix.columns, [{ name: 'workspace_id', desc: false }, { name: 'degree', desc: true }]);
+      assert.deepEqual(ix.columns, [
+        { name: 'workspace_id', desc: false },
+        { name: 'degree', desc: true },
+      ]);
       assert.equal(db.rowCount('entities'), 1500);
       assert.equal(db.schema.hasStat1, false);
       // Changing the in-memory copy never reaches the file.
@@ -44,7 +56,10 @@ describe('loadDatabaseFile', () => {
   });
 
   it('takes row counts from sqlite_stat1 when ANALYZE has run', async () => {
-    const { dir, file } = await writeGraphDb({ entities: 1200, extra: ['CREATE INDEX ix_ws ON entities(workspace_id)', 'ANALYZE'] });
+    const { dir, file } = await writeGraphDb({
+      entities: 1200,
+      extra: ['CREATE INDEX ix_ws ON entities(workspace_id)', 'ANALYZE'],
+    });
     dirs.push(dir);
     const r = await loadDatabaseFile(file);
     assert.ok(r.ok);
@@ -66,7 +81,10 @@ describe('loadDatabaseFile', () => {
       writer.prepare('INSERT INTO t (v) VALUES (?)').run('not yet checkpointed');
       const r = await loadDatabaseFile(file);
       assert.ok(r.ok, r.ok ? '' : r.error.message);
-      assert.deepEqual(r.value.schema.tables.map((t) => t.name), ['t']);
+      assert.deepEqual(
+        r.value.schema.tables.map((t) => t.name),
+        ['t'],
+      );
       assert.match(r.value.notes.join(' '), /live\.db-wal holds changes not yet written.*wal_checkpoint/);
       r.value.close();
     } finally {
@@ -113,6 +131,9 @@ describe('loadDatabaseFile', () => {
     fs.copyFileSync(file, path.join(dir, 'app.sqlite3'));
     fs.copyFileSync(file, path.join(dir, 'node_modules', 'pkg', 'fixture.db'));
     fs.writeFileSync(path.join(dir, 'fake.sqlite'), 'not sqlite');
-    assert.deepEqual(await findDatabaseFiles(dir), [path.join(dir, 'app.sqlite3'), path.join(dir, 'data', 'graphrag.db')]);
+    assert.deepEqual(await findDatabaseFiles(dir), [
+      path.join(dir, 'app.sqlite3'),
+      path.join(dir, 'data', 'graphrag.db'),
+    ]);
   });
 });

@@ -44,7 +44,9 @@ describe('slow-query advisor on the demo service (done-when)', function () {
 
     const scrape = await httpRequest(`${demo!.url}/metrics`, { timeoutMs: 10_000 });
     assert.ok(scrape.ok);
-    const runtime = runtimeFromFamilies(parseExposition(scrape.value.body, { contentType: scrape.value.headers['content-type'] }).families);
+    const runtime = runtimeFromFamilies(
+      parseExposition(scrape.value.body, { contentType: scrape.value.headers['content-type'] }).families,
+    );
 
     // The service holds the file open while we read it.
     const bytesBefore = fs.readFileSync(dbPath);
@@ -55,8 +57,15 @@ describe('slow-query advisor on the demo service (done-when)', function () {
 
     const [report] = adviseStatements(loaded, [statement], { whatIf: { runs: 3 }, runtime });
     assert.ok(report);
-    assert.deepEqual(report.location, { file: 'src/app.ts', line: statement.range.start.line + 1, column: statement.range.start.column + 1 });
-    assert.deepEqual(report.plan.map((p) => p.detail), ['SCAN entities', 'USE TEMP B-TREE FOR ORDER BY']);
+    assert.deepEqual(report.location, {
+      file: 'src/app.ts',
+      line: statement.range.start.line + 1,
+      column: statement.range.start.column + 1,
+    });
+    assert.deepEqual(
+      report.plan.map((p) => p.detail),
+      ['SCAN entities', 'USE TEMP B-TREE FOR ORDER BY'],
+    );
     const fullScan = report.findings.find((f) => f.kind === 'full-scan')!;
     const tempBtree = report.findings.find((f) => f.kind === 'temp-btree')!;
     assert.ok(fullScan && tempBtree, JSON.stringify(report.findings));
@@ -66,7 +75,10 @@ describe('slow-query advisor on the demo service (done-when)', function () {
       const w = f.whatIf!;
       assert.ok(w, 'what-if ran');
       // The proof is in the plan: the index answers the filter and the order, no scan, no sort.
-      assert.deepEqual(w.planAfter.map((p) => p.detail), [`SEARCH entities USING INDEX ${/CREATE INDEX (\w+)/.exec(f.createIndex!)![1]} (workspace_id=?)`]);
+      assert.deepEqual(
+        w.planAfter.map((p) => p.detail),
+        [`SEARCH entities USING INDEX ${/CREATE INDEX (\w+)/.exec(f.createIndex!)![1]} (workspace_id=?)`],
+      );
       assert.ok(w.beforeMs > 0 && w.afterMs > 0 && w.speedup > 0);
       assert.equal(typeof w.params[0], 'number', 'a real workspace id from the data');
       assert.equal(w.params[1], 50);

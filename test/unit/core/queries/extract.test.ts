@@ -16,7 +16,11 @@ function covered(name: string, s: ExtractedStatement): string {
   const lines = fs.readFileSync(path.join(FIXTURES, name), 'utf8').split('\n');
   const { start, end } = s.range;
   if (start.line === end.line) return lines[start.line]!.slice(start.column, end.column);
-  return [lines[start.line]!.slice(start.column), ...lines.slice(start.line + 1, end.line), lines[end.line]!.slice(0, end.column)].join('\n');
+  return [
+    lines[start.line]!.slice(start.column),
+    ...lines.slice(start.line + 1, end.line),
+    lines[end.line]!.slice(0, end.column),
+  ].join('\n');
 }
 
 const ENTITIES_SQL = 'SELECT id, name, type, degree FROM entities WHERE workspace_id = ? ORDER BY degree DESC LIMIT ?';
@@ -41,7 +45,10 @@ describe('extractStatements', () => {
     // Ranges are exact: 0-based, from the opening quote (or prefix) to after the closing quote.
     assert.deepEqual(found[0]!.range, { start: { line: 10, column: 24 }, end: { line: 16, column: 3 } });
     assert.ok(covered('repository.py', found[0]!).startsWith('"""\n    SELECT id'));
-    assert.equal(covered('repository.py', found[2]!), '"SELECT r.id, r.target_id "\n        "FROM relationships r "\n        \'WHERE r.source_id = %(source)s\'');
+    assert.equal(
+      covered('repository.py', found[2]!),
+      '"SELECT r.id, r.target_id "\n        "FROM relationships r "\n        \'WHERE r.source_id = %(source)s\'',
+    );
     assert.equal(covered('repository.py', found[3]!), "r'UPDATE entities SET name = %s WHERE id = %s'");
     assert.equal(covered('repository.py', found[4]!), '"DELETE FROM entities " + "WHERE workspace_id = ?"');
     assert.ok(found.every((s) => s.language === 'python' && s.file === 'repository.py'));
@@ -60,7 +67,10 @@ describe('extractStatements', () => {
       ],
     );
     assert.deepEqual(found[2]!.placeholders, ['${id}', '${type}']);
-    assert.equal(found[2]!.text, "SELECT e.* FROM entities e JOIN relationships r ON r.target_id = e.id WHERE r.source_id = ${id} AND e.type = '${type}'");
+    assert.equal(
+      found[2]!.text,
+      "SELECT e.* FROM entities e JOIN relationships r ON r.target_id = e.id WHERE r.source_id = ${id} AND e.type = '${type}'",
+    );
     assert.equal(found[3]!.tag, 'sql');
     assert.deepEqual(found[3]!.placeholders, ['${name}', "${'default'}"]);
     assert.deepEqual(found[4]!.placeholders, ['${id}']);
@@ -71,7 +81,14 @@ describe('extractStatements', () => {
 
   it('Go: raw strings across lines, $N placeholders, + across lines; rune literals and comments skipped', () => {
     const found = extractFixture('store.go');
-    assert.deepEqual(found.map((s) => collapse(s.sql)), [ENTITIES_SQL, 'SELECT count(*) FROM entities WHERE workspace_id = ?::text', 'UPDATE entities SET degree = degree + 1 WHERE id = ?']);
+    assert.deepEqual(
+      found.map((s) => collapse(s.sql)),
+      [
+        ENTITIES_SQL,
+        'SELECT count(*) FROM entities WHERE workspace_id = ?::text',
+        'UPDATE entities SET degree = degree + 1 WHERE id = ?',
+      ],
+    );
     assert.deepEqual(found[0]!.placeholders, ['$1', '$2']);
     assert.equal(found[1]!.text, 'SELECT count(*) FROM entities WHERE workspace_id = $1::text');
     assert.deepEqual(found[0]!.range.start, { line: 9, column: 22 });
@@ -80,26 +97,40 @@ describe('extractStatements', () => {
 
   it('Java: text blocks (indentation stripped) and multi-line + concatenation; char literals, javadoc and prose skipped', () => {
     const found = extractFixture('EntityDao.java');
-    assert.deepEqual(found.map((s) => collapse(s.sql)), [ENTITIES_SQL, 'SELECT id, name FROM entities WHERE type = ? ORDER BY name']);
-    assert.ok(found[0]!.sql.startsWith('SELECT id, name, type, degree\nFROM entities\n'), 'text block keeps its lines without the incidental indent');
+    assert.deepEqual(
+      found.map((s) => collapse(s.sql)),
+      [ENTITIES_SQL, 'SELECT id, name FROM entities WHERE type = ? ORDER BY name'],
+    );
+    assert.ok(
+      found[0]!.sql.startsWith('SELECT id, name, type, degree\nFROM entities\n'),
+      'text block keeps its lines without the incidental indent',
+    );
     assert.deepEqual(found[0]!.range, { start: { line: 8, column: 38 }, end: { line: 14, column: 11 } });
   });
 
   it('keeps strings intact around tricky lexemes: escapes, quotes in comments, division vs regex, JSX apostrophes', () => {
     const js = [
       "const a = x / 2; const b = 'SELECT id FROM t WHERE name = \\'it\\'\\'s\\''; // don't",
-      "const re = /'[a-z]'/g; const c = \"DELETE FROM t WHERE id = ?\";",
+      'const re = /\'[a-z]\'/g; const c = "DELETE FROM t WHERE id = ?";',
       "const el = <p>Don't select from here</p>;",
       "const d = `UPDATE t SET n = ${n + 1} WHERE id = ${ids.map((i) => `${i}`).join(',')}`;",
     ].join('\n');
     const found = extractStatements(js, 'typescript');
-    assert.deepEqual(found.map((s) => s.sql), ["SELECT id FROM t WHERE name = 'it''s'", 'DELETE FROM t WHERE id = ?', 'UPDATE t SET n = ? WHERE id = ?']);
+    assert.deepEqual(
+      found.map((s) => s.sql),
+      ["SELECT id FROM t WHERE name = 'it''s'", 'DELETE FROM t WHERE id = ?', 'UPDATE t SET n = ? WHERE id = ?'],
+    );
     assert.deepEqual(found[2]!.placeholders, ['${n + 1}', "${ids.map((i) => `${i}`).join(',')}"]);
     assert.equal(found[1]!.range.start.line, 1);
   });
 
   it('Python f-strings turn fields into parameters; {{a}} is left for a later .format() (a field too); a bare string statement is not SQL', () => {
-    const py = ['def q(ws):', '    """SELECT * FROM entities"""', '    return f"SELECT {{a}} FROM t WHERE ws = {ws!r:>4} AND n > {len(ws)}"', ''].join('\n');
+    const py = [
+      'def q(ws):',
+      '    """SELECT * FROM entities"""',
+      '    return f"SELECT {{a}} FROM t WHERE ws = {ws!r:>4} AND n > {len(ws)}"',
+      '',
+    ].join('\n');
     const found = extractStatements(py, 'python');
     assert.equal(found.length, 1);
     assert.equal(found[0]!.sql, 'SELECT ? FROM t WHERE ws = ? AND n > ?');

@@ -37,7 +37,8 @@ describe('index advice is proven by its what-if or not given', () => {
         assert.equal(w.index, f.createIndex);
         assert.ok(w.speedup >= 1.25, `speedup ${w.speedup}`);
         assert.ok(f.tried.find((t) => t.index === f.createIndex)!.proven);
-        if (f.kind === 'temp-btree') assert.ok(!w.planAfter.some((p) => /TEMP B-TREE/.test(p.detail)), JSON.stringify(w.planAfter));
+        if (f.kind === 'temp-btree')
+          assert.ok(!w.planAfter.some((p) => /TEMP B-TREE/.test(p.detail)), JSON.stringify(w.planAfter));
       } else {
         assert.equal(f.whatIf, undefined);
         assert.match(f.suggestion!, /^No index helps/);
@@ -55,7 +56,11 @@ describe('index advice is proven by its what-if or not given', () => {
     const scan = report!.findings.find((f) => f.kind === 'full-scan')!;
     const tried = scan.tried!.find((t) => /ON post\(author_id, created DESC\)$/.test(t.index));
     assert.ok(tried, scan.tried!.map((t) => t.index).join('; '));
-    assert.deepEqual(tried.planAfter.map((p) => p.detail), [`SEARCH post USING INDEX ${/INDEX "?(\w+)"? ON/.exec(tried.index)![1]} (author_id=?)`]);
-    if (scan.createIndex) assert.ok(scan.whatIf!.speedup >= 1.25 && !scan.whatIf!.planAfter.some((p) => /^SCAN/.test(p.detail)));
+    assert.deepEqual(
+      tried.planAfter.map((p) => p.detail),
+      [`SEARCH post USING INDEX ${/INDEX "?(\w+)"? ON/.exec(tried.index)![1]} (author_id=?)`],
+    );
+    if (scan.createIndex)
+      assert.ok(scan.whatIf!.speedup >= 1.25 && !scan.whatIf!.planAfter.some((p) => /^SCAN/.test(p.detail)));
   });
 });

@@ -65,24 +65,57 @@ describe('extraction properties', () => {
 
   it('never throws on arbitrary text, and every range lies inside it', () => {
     fc.assert(
-      fc.property(fc.constantFrom<SourceLanguage>('python', 'typescript', 'go', 'java'), fc.string({ unit: 'binary', maxLength: 300 }), (lang, text) => {
-        const lines = text.split('\n');
-        for (const s of extractStatements(`${text}\nq = "SELECT a FROM t WHERE b = ?"`, lang)) {
-          assert.ok(s.range.start.line <= s.range.end.line);
-          assert.ok(s.range.end.line <= lines.length);
-        }
-      }),
+      fc.property(
+        fc.constantFrom<SourceLanguage>('python', 'typescript', 'go', 'java'),
+        fc.string({ unit: 'binary', maxLength: 300 }),
+        (lang, text) => {
+          const lines = text.split('\n');
+          for (const s of extractStatements(`${text}\nq = "SELECT a FROM t WHERE b = ?"`, lang)) {
+            assert.ok(s.range.start.line <= s.range.end.line);
+            assert.ok(s.range.end.line <= lines.length);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('the SQL parser never throws and gives one parameter context per ?', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('SELECT', 'a', 'b.c', '=', '?', '(', ')', ',', 'FROM', 't', 'WHERE', 'ORDER', 'BY', 'LIMIT', 'IN', 'AND', "'x'", 'JOIN', 'ON', 'WITH', 'AS', 'DESC'), { maxLength: 40 }), (words) => {
-        const sql = words.join(' ');
-        const parsed = parseSql(sql);
-        assert.equal(parsed.params.length, words.filter((w) => w === '?').length);
-      }),
+      fc.property(
+        fc.array(
+          fc.constantFrom(
+            'SELECT',
+            'a',
+            'b.c',
+            '=',
+            '?',
+            '(',
+            ')',
+            ',',
+            'FROM',
+            't',
+            'WHERE',
+            'ORDER',
+            'BY',
+            'LIMIT',
+            'IN',
+            'AND',
+            "'x'",
+            'JOIN',
+            'ON',
+            'WITH',
+            'AS',
+            'DESC',
+          ),
+          { maxLength: 40 },
+        ),
+        (words) => {
+          const sql = words.join(' ');
+          const parsed = parseSql(sql);
+          assert.equal(parsed.params.length, words.filter((w) => w === '?').length);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -90,19 +123,41 @@ describe('extraction properties', () => {
 
 describe('parseSql', () => {
   it('knows what each ? is compared with, including reversed comparisons, BETWEEN, IN lists and INSERT columns', () => {
-    const p = parseSql('SELECT a FROM t x JOIN u ON u.t_id = x.id WHERE x.k = ? AND ? < x.n AND x.d BETWEEN ? AND ? AND x.c IN (?, ?) LIMIT ? OFFSET ?');
+    const p = parseSql(
+      'SELECT a FROM t x JOIN u ON u.t_id = x.id WHERE x.k = ? AND ? < x.n AND x.d BETWEEN ? AND ? AND x.c IN (?, ?) LIMIT ? OFFSET ?',
+    );
     assert.deepEqual(
       p.params.map((c) => (c.kind === 'column' ? `${c.ref.qualifier}.${c.ref.column}:${c.op}` : c.kind)),
       ['x.k:eq', 'x.n:range', 'x.d:range', 'x.d:range', 'x.c:in', 'x.c:in', 'limit', 'offset'],
     );
-    assert.deepEqual(p.tables.map((t) => [t.name, t.alias, t.kind]), [['t', 'x', 'table'], ['u', undefined, 'table']]);
+    assert.deepEqual(
+      p.tables.map((t) => [t.name, t.alias, t.kind]),
+      [
+        ['t', 'x', 'table'],
+        ['u', undefined, 'table'],
+      ],
+    );
     const ins = parseSql('INSERT INTO t (a, b) VALUES (?, ?)');
-    assert.deepEqual(ins.params.map((c) => (c.kind === 'column' ? c.ref.column : c.kind)), ['a', 'b']);
+    assert.deepEqual(
+      ins.params.map((c) => (c.kind === 'column' ? c.ref.column : c.kind)),
+      ['a', 'b'],
+    );
   });
 
   it('tracks CTEs, derived tables and scopes', () => {
-    const p = parseSql('WITH c AS (SELECT id FROM t WHERE k = 1) SELECT * FROM c JOIN (SELECT id FROM u) d ON d.id = c.id UNION SELECT id FROM v WHERE k = 2');
-    assert.deepEqual(p.tables.map((t) => [t.name, t.kind]), [['t', 'table'], ['c', 'cte'], ['d', 'subquery'], ['u', 'table'], ['v', 'table']]);
+    const p = parseSql(
+      'WITH c AS (SELECT id FROM t WHERE k = 1) SELECT * FROM c JOIN (SELECT id FROM u) d ON d.id = c.id UNION SELECT id FROM v WHERE k = 2',
+    );
+    assert.deepEqual(
+      p.tables.map((t) => [t.name, t.kind]),
+      [
+        ['t', 'table'],
+        ['c', 'cte'],
+        ['d', 'subquery'],
+        ['u', 'table'],
+        ['v', 'table'],
+      ],
+    );
     const k = p.predicates.filter((x) => x.column === 'k');
     assert.equal(k.length, 2);
     assert.notEqual(k[0]!.scope, k[1]!.scope);

@@ -2,7 +2,6 @@ import * as assert from 'node:assert/strict';
 import { QueryWorker } from '../../../../src/core/queries/queryWorkerClient';
 import { FLASK_BLOG_INDEX, RUNAWAY_SQL, removeDir, writeFlaskBlogDb } from './helpers';
 
-
 describe('query worker: sql.js work on the user database runs off the caller thread, with a hard deadline', function () {
   this.timeout(180_000);
   let dir: string | undefined;

@@ -68,6 +68,12 @@ describe('runtimeFromQueryStats', () => {
       { query: 'SELECT 1 FROM t', rate: 2 },
     ]);
     assert.equal(index.size, 1);
-    assert.deepEqual(index.lookup('select id from entities where workspace_id = $1'), { metric: 'session', ratePerSec: 4, avgMs: 12.5, p95Ms: 30, labels: { statement: 'by_ws' } });
+    assert.deepEqual(index.lookup('select id from entities where workspace_id = $1'), {
+      metric: 'session',
+      ratePerSec: 4,
+      avgMs: 12.5,
+      p95Ms: 30,
+      labels: { statement: 'by_ws' },
+    });
   });
 });

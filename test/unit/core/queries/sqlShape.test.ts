@@ -72,18 +72,30 @@ describe('classifySql (statement shapes)', () => {
 
 describe('normalisePlaceholders', () => {
   it('rewrites every driver style to ? and keeps them in order', () => {
-    const r = normalisePlaceholders('SELECT * FROM t WHERE a = $1 AND b = :name AND c = @p AND d = ?2 AND e = %s AND f = %(g)s');
+    const r = normalisePlaceholders(
+      'SELECT * FROM t WHERE a = $1 AND b = :name AND c = @p AND d = ?2 AND e = %s AND f = %(g)s',
+    );
     assert.equal(r.sql, 'SELECT * FROM t WHERE a = ? AND b = ? AND c = ? AND d = ? AND e = ? AND f = ?');
     assert.deepEqual(r.placeholders, ['$1', ':name', '@p', '?2', '%s', '%(g)s']);
   });
   it('leaves quoted text, casts and %% alone where they are not placeholders', () => {
-    assert.equal(normalisePlaceholders("SELECT ':x', \"$1\" FROM t WHERE a = '?' AND b LIKE 'a%s'").sql, "SELECT ':x', \"$1\" FROM t WHERE a = '?' AND b LIKE 'a%s'");
-    assert.equal(normalisePlaceholders('SELECT 1 FROM t WHERE a LIKE %s AND b = 5 %% 2;').sql, 'SELECT 1 FROM t WHERE a LIKE ? AND b = 5 % 2');
+    assert.equal(
+      normalisePlaceholders("SELECT ':x', \"$1\" FROM t WHERE a = '?' AND b LIKE 'a%s'").sql,
+      "SELECT ':x', \"$1\" FROM t WHERE a = '?' AND b LIKE 'a%s'",
+    );
+    assert.equal(
+      normalisePlaceholders('SELECT 1 FROM t WHERE a LIKE %s AND b = 5 %% 2;').sql,
+      'SELECT 1 FROM t WHERE a LIKE ? AND b = 5 % 2',
+    );
     assert.equal(normalisePlaceholders('SELECT a::int FROM t').sql, 'SELECT a::int FROM t');
   });
   it('binds interpolations, including ones inside quotes', () => {
     const s = PARAM_SENTINEL;
-    const r = normalisePlaceholders(`SELECT 1 FROM t WHERE a = ${s} AND b = '${s}' AND c LIKE '%${s}%'`, ['x', 'y', 'z']);
+    const r = normalisePlaceholders(`SELECT 1 FROM t WHERE a = ${s} AND b = '${s}' AND c LIKE '%${s}%'`, [
+      'x',
+      'y',
+      'z',
+    ]);
     assert.equal(r.sql, "SELECT 1 FROM t WHERE a = ? AND b = ? AND c LIKE ('%' || ? || '%')");
     assert.deepEqual(r.placeholders, ['${x}', '${y}', '${z}']);
   });

@@ -62,7 +62,13 @@ describe('Python SQL templates and SQLite internal tables', () => {
   });
 
   it('no findings on sqlite_master, sqlite_schema, sqlite_sequence or sqlite_stat1', () => {
-    const internal = ["SELECT * FROM sqlite_master WHERE type = 'table' ORDER BY name", "SELECT * FROM sqlite_schema WHERE name LIKE '%post%'", "SELECT seq FROM sqlite_sequence WHERE name = 'post' ORDER BY seq", 'SELECT * FROM sqlite_stat1 ORDER BY tbl', 'SELECT name FROM sqlite_temp_master ORDER BY name'];
+    const internal = [
+      "SELECT * FROM sqlite_master WHERE type = 'table' ORDER BY name",
+      "SELECT * FROM sqlite_schema WHERE name LIKE '%post%'",
+      "SELECT seq FROM sqlite_sequence WHERE name = 'post' ORDER BY seq",
+      'SELECT * FROM sqlite_stat1 ORDER BY tbl',
+      'SELECT name FROM sqlite_temp_master ORDER BY name',
+    ];
     const reports = adviseStatements(loaded, internal, { minRows: 0 });
     for (const r of reports) {
       assert.equal(r.error, undefined, r.error);

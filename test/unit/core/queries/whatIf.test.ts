@@ -21,12 +21,25 @@ describe('whatIf', () => {
   const ENTITIES = 'SELECT id, name, type, degree FROM entities WHERE workspace_id = ? ORDER BY degree DESC LIMIT ?';
 
   it('binds representative values drawn from the data: the commonest equality value, the median of a range, a LIMIT page', () => {
-    const common = String(loaded.db.exec('SELECT workspace_id FROM entities GROUP BY workspace_id ORDER BY count(*) DESC LIMIT 1')[0]!.values[0]![0]);
+    const common = String(
+      loaded.db.exec('SELECT workspace_id FROM entities GROUP BY workspace_id ORDER BY count(*) DESC LIMIT 1')[0]!
+        .values[0]![0],
+    );
     assert.deepEqual(representativeParams(loaded.db, loaded, parseSql(ENTITIES)), [common, 50]);
     const [median] = representativeParams(loaded.db, loaded, parseSql('SELECT id FROM entities WHERE created_at > ?'));
     assert.equal(median, 1_700_000_000 + 4000);
-    assert.deepEqual(representativeParams(loaded.db, loaded, parseSql("SELECT id FROM entities WHERE name LIKE ? LIMIT ? OFFSET ?")).slice(1), [50, 0]);
-    assert.deepEqual(representativeParams(loaded.db, loaded, parseSql('SELECT id FROM entities WHERE upper(name) = ?')), [null]);
+    assert.deepEqual(
+      representativeParams(
+        loaded.db,
+        loaded,
+        parseSql('SELECT id FROM entities WHERE name LIKE ? LIMIT ? OFFSET ?'),
+      ).slice(1),
+      [50, 0],
+    );
+    assert.deepEqual(
+      representativeParams(loaded.db, loaded, parseSql('SELECT id FROM entities WHERE upper(name) = ?')),
+      [null],
+    );
   });
 
   it('creates the index on a copy, re-plans and times both sides; the file is never touched', () => {
@@ -34,10 +47,16 @@ describe('whatIf', () => {
     const mtime = fs.statSync(file).mtimeMs;
     let t = 0;
     // A clock that advances 25 ms per reading, so the test checks the bookkeeping, not real speed.
-    const r = whatIf(loaded, ENTITIES, parseSql(ENTITIES), 'CREATE INDEX ix ON entities(workspace_id, degree DESC)', { runs: 3, now: () => (t += 25) });
+    const r = whatIf(loaded, ENTITIES, parseSql(ENTITIES), 'CREATE INDEX ix ON entities(workspace_id, degree DESC)', {
+      runs: 3,
+      now: () => (t += 25),
+    });
     assert.ok(r.ok);
     assert.equal(r.value.index, 'CREATE INDEX ix ON entities(workspace_id, degree DESC)');
-    assert.deepEqual(r.value.planAfter.map((p) => p.detail), ['SEARCH entities USING INDEX ix (workspace_id=?)']);
+    assert.deepEqual(
+      r.value.planAfter.map((p) => p.detail),
+      ['SEARCH entities USING INDEX ix (workspace_id=?)'],
+    );
     assert.equal(r.value.runs, 3);
     assert.equal(r.value.beforeMs, 25);
     assert.equal(r.value.afterMs, 25);
@@ -54,7 +73,8 @@ describe('whatIf', () => {
     assert.ok(r.ok);
     assert.match(r.value.planAfter[0]!.detail, /SEARCH entities USING (COVERING )?INDEX ix_ws/);
     assert.equal(Number(loaded.db.exec('SELECT count(*) FROM entities')[0]!.values[0]![0]), 8000);
-    const cte = "WITH doomed AS (SELECT id FROM entities WHERE type = ?) DELETE FROM entities WHERE id IN (SELECT id FROM doomed)";
+    const cte =
+      'WITH doomed AS (SELECT id FROM entities WHERE type = ?) DELETE FROM entities WHERE id IN (SELECT id FROM doomed)';
     assert.ok(whatIf(loaded, cte, parseSql(cte), 'CREATE INDEX ix_type ON entities(type)', { runs: 1 }).ok);
     assert.equal(Number(loaded.db.exec('SELECT count(*) FROM entities')[0]!.values[0]![0]), 8000);
   });

@@ -34,7 +34,12 @@ describe('scanWorkspace', () => {
     assert.equal(scan.files, 4);
     assert.equal(scan.statements.length, 15);
     assert.ok(!scan.statements.some((s) => /ignored_table|docs_table|minified/.test(s.sql)));
-    assert.deepEqual([...new Set(scan.statements.map((s) => s.file))].sort(), ['EntityDao.java', 'src/db/repository.ts', 'src/repository.py', 'store.go']);
+    assert.deepEqual([...new Set(scan.statements.map((s) => s.file))].sort(), [
+      'EntityDao.java',
+      'src/db/repository.ts',
+      'src/repository.py',
+      'store.go',
+    ]);
   });
 
   it('with a cache, a re-scan after saving one file reads only that file', async () => {

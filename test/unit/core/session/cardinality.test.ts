@@ -23,7 +23,14 @@ describe('100,000 series: what a session keeps per round is bounded, and the cap
 
   it('keeps the same number of series after every round, and each snapshot holds a bounded number of routes', async () => {
     const clock = new ManualClock(1_700_000_000_000);
-    const r = createAttachSession({ target: hostile.url, clock, metricsPath: '/series-100k', healthPath: '/health-deep', collectProcess: false, collectSystem: false });
+    const r = createAttachSession({
+      target: hostile.url,
+      clock,
+      metricsPath: '/series-100k',
+      healthPath: '/health-deep',
+      collectProcess: false,
+      collectSystem: false,
+    });
     assert.ok(r.ok);
     session = r.value;
     const retained: number[] = [];
@@ -44,7 +51,10 @@ describe('100,000 series: what a session keeps per round is bounded, and the cap
       assert.ok((s.histograms ?? []).length <= 202, `histograms in a snapshot: ${s.histograms?.length}`);
       assert.ok(s.http!.routes.some((x) => x.route === '(other routes)'));
     }
-    assert.deepEqual(withHttp.map((s) => s.http!.routes.length), withHttp.map(() => withHttp[0]!.http!.routes.length));
+    assert.deepEqual(
+      withHttp.map((s) => s.http!.routes.length),
+      withHttp.map(() => withHttp[0]!.http!.routes.length),
+    );
     const last = snaps.at(-1)!;
     const cap = last.errors.find((e) => e.kind === 'cardinality');
     assert.ok(cap, JSON.stringify(last.errors));
@@ -60,19 +70,28 @@ describe('100,000 series: what a session keeps per round is bounded, and the cap
 
   it('cuts the largest families first, keeps small ones whole, and never splits a histogram series', () => {
     const hist = (name: string, n: number): MetricFamily => ({
-      name, type: 'histogram', samples: Array.from({ length: n }, (_, i) => [
+      name,
+      type: 'histogram',
+      samples: Array.from({ length: n }, (_, i) => [
         ...['0.1', '+Inf'].map((le) => ({ name: `${name}_bucket`, labels: { id: String(i), le }, value: 1 })),
         { name: `${name}_sum`, labels: { id: String(i) }, value: 1 },
         { name: `${name}_count`, labels: { id: String(i) }, value: 1 },
       ]).flat(),
     });
-    const gauge = (name: string, n: number): MetricFamily => ({ name, type: 'gauge', samples: Array.from({ length: n }, (_, i) => ({ name, labels: { id: String(i) }, value: i })) });
+    const gauge = (name: string, n: number): MetricFamily => ({
+      name,
+      type: 'gauge',
+      samples: Array.from({ length: n }, (_, i) => ({ name, labels: { id: String(i) }, value: i })),
+    });
     const { families, cut } = capSeries([gauge('small', 5), hist('big_seconds', 100), gauge('wide', 60)], 50);
     const kept = Object.fromEntries(families.map((f) => [f.name, f.samples.length]));
     assert.equal(kept.small, 5);
     assert.ok(kept.big_seconds! % 4 === 0, 'whole histogram series only');
     assert.ok(kept.small! + kept.big_seconds! + kept.wide! <= 50);
-    assert.deepEqual(cut?.families.map((f) => f.name), ['big_seconds', 'wide']);
+    assert.deepEqual(
+      cut?.families.map((f) => f.name),
+      ['big_seconds', 'wide'],
+    );
     assert.equal(cut?.total, 465);
     assert.equal(capSeries([gauge('small', 5)], 50).cut, undefined);
   });

@@ -13,7 +13,10 @@ describe('a session deadline (endBy): requests in flight are aborted, whatever t
   let session: AttachSession | undefined;
   beforeEach(async () => {
     hangs = new HangObserver();
-    hostile = await startHostileService({ '/hang-metrics': hangs.route('metrics'), '/hang-health': hangs.route('health') });
+    hostile = await startHostileService({
+      '/hang-metrics': hangs.route('metrics'),
+      '/hang-health': hangs.route('health'),
+    });
   });
   afterEach(async () => {
     await session?.stop();
@@ -24,7 +27,15 @@ describe('a session deadline (endBy): requests in flight are aborted, whatever t
   it('ends the round at the deadline with the scrape and the health each failing, and closes their sockets', async () => {
     const clock = new ManualClock(1_700_000_000_000);
     // A timeout far beyond the test's own: only the deadline can end these requests.
-    const r = createAttachSession({ target: hostile.url, clock, metricsPath: '/hang-metrics', healthPath: '/hang-health', scrapeTimeoutMs: 600_000, collectProcess: false, collectSystem: false });
+    const r = createAttachSession({
+      target: hostile.url,
+      clock,
+      metricsPath: '/hang-metrics',
+      healthPath: '/hang-health',
+      scrapeTimeoutMs: 600_000,
+      collectProcess: false,
+      collectSystem: false,
+    });
     assert.ok(r.ok);
     session = r.value;
     session.endBy(clock.now() + 5000);
@@ -44,7 +55,11 @@ describe('a session deadline (endBy): requests in flight are aborted, whatever t
   it('gives up on an OS collector that never returns, at the deadline', async () => {
     const clock = new ManualClock(1_700_000_000_000);
     const r = createAttachSession({
-      target: hostile.url, clock, metricsPath: '/metrics-small', healthPath: '/health-deep', collectProcess: false,
+      target: hostile.url,
+      clock,
+      metricsPath: '/metrics-small',
+      healthPath: '/health-deep',
+      collectProcess: false,
       deps: { system: { collect: () => new Promise(() => undefined) } },
     });
     assert.ok(r.ok);

@@ -24,7 +24,14 @@ describe('a collection round: each source fails on its own', function () {
   });
 
   function attach(extra: Partial<AttachSessionOptions>): AttachSession {
-    const r = createAttachSession({ target: hostile.url, clock, collectProcess: false, collectSystem: false, metricsPath: '/metrics-small', ...extra });
+    const r = createAttachSession({
+      target: hostile.url,
+      clock,
+      collectProcess: false,
+      collectSystem: false,
+      metricsPath: '/metrics-small',
+      ...extra,
+    });
     assert.ok(r.ok, JSON.stringify(r));
     session = r.value;
     return session;
@@ -44,14 +51,19 @@ describe('a collection round: each source fails on its own', function () {
 
   it('reads health bodies nested to the body cap (hundreds of thousands of levels) and stringified details alike', () => {
     const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
-    for (const body of [`{"status":"ok","checks":${deep(400_000)}}`, `{"status":"ok","details":${deep(3000)}}`, `{"checks":{"db":{"status":"up","details":${deep(400_000)}}}}`, `{"checks":{"db":{"status":"down","extra":${deep(400_000)}}}}`]) {
+    for (const body of [
+      `{"status":"ok","checks":${deep(400_000)}}`,
+      `{"status":"ok","details":${deep(3000)}}`,
+      `{"checks":{"db":{"status":"up","details":${deep(400_000)}}}}`,
+      `{"checks":{"db":{"status":"down","extra":${deep(400_000)}}}}`,
+    ]) {
       const h = interpretHealth(200, 'application/json', body);
       assert.ok(['healthy', 'degraded', 'down', 'unknown'].includes(h.state));
       for (const c of h.checks) assert.ok((c.detail ?? '').length <= 200, 'details stay one short line');
     }
   });
 
-  it('turns an exception thrown by any source into that source\'s failure; the round and the other sources survive', async () => {
+  it("turns an exception thrown by any source into that source's failure; the round and the other sources survive", async () => {
     const s = attach({
       healthPath: '/health-deep',
       collectSystem: true,

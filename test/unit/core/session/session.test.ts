@@ -118,7 +118,10 @@ describe('AttachSession', () => {
     }
     assert.equal(got.length, 13);
     assert.equal(got[0]!.health?.state, 'healthy');
-    assert.deepEqual(got[0]!.errors.map((e) => `${e.source}:${e.kind}`), ['scrape:not-metrics']);
+    assert.deepEqual(
+      got[0]!.errors.map((e) => `${e.source}:${e.kind}`),
+      ['scrape:not-metrics'],
+    );
     // Attempts at 0, 5, 15 and 35 s (delays 5, 10, 20 s); rounds between report the wait.
     assert.equal(srv.hits.get('/metrics'), 4);
     assert.match(got[2]!.errors[0]!.message, /Next try in 5 s/);
@@ -135,10 +138,16 @@ describe('AttachSession', () => {
   });
 
   it('says when an OpenMetrics body ends without # EOF (truncated) but uses its samples', async () => {
-    srv.route('/metrics', text('# TYPE db_pool_size gauge\ndb_pool_size 4\n', 'application/openmetrics-text; version=1.0.0'));
+    srv.route(
+      '/metrics',
+      text('# TYPE db_pool_size gauge\ndb_pool_size 4\n', 'application/openmetrics-text; version=1.0.0'),
+    );
     const snap = await attach().collectOnce();
     assert.equal(snap.pools?.[0]?.size, 4);
-    assert.match(snap.errors.find((x) => x.kind === 'malformed')!.message, /break the format's rules \(line 3: missing "# EOF".*truncated\)\); the samples were used/);
+    assert.match(
+      snap.errors.find((x) => x.kind === 'malformed')!.message,
+      /break the format's rules \(line 3: missing "# EOF".*truncated\)\); the samples were used/,
+    );
   });
 
   it('asks the health path that answered first, and a service without one only once a minute', async () => {
@@ -184,7 +193,10 @@ describe('AttachSession', () => {
 
   it('uses the configured metrics, health and status paths', async () => {
     srv.route('/internal/prom', text('# TYPE db_pool_size gauge\ndb_pool_size 3\n'));
-    srv.route('/internal/status', text('{"status":"degraded","checks":{"cache":{"status":"degraded"}}}', 'application/json'));
+    srv.route(
+      '/internal/status',
+      text('{"status":"degraded","checks":{"cache":{"status":"degraded"}}}', 'application/json'),
+    );
     const s = attach({ metricsPath: '/internal/prom', healthPath: '/internal/health', statusPath: '/internal/status' });
     const snap = await s.collectOnce();
     assert.equal(snap.pools?.[0]?.size, 3);
@@ -215,7 +227,10 @@ describe('AttachSession with real processes', () => {
     await svc.stop();
     const gone = await session.collectOnce();
     assert.equal(gone.process, undefined);
-    assert.ok(gone.errors.some((e) => e.source === 'process' && e.kind === 'exited'), JSON.stringify(gone.errors));
+    assert.ok(
+      gone.errors.some((e) => e.source === 'process' && e.kind === 'exited'),
+      JSON.stringify(gone.errors),
+    );
     svc = await startChildService(port);
     const back = await session.collectOnce();
     assert.equal(back.process?.pid, svc.pid);
@@ -241,13 +256,21 @@ describe('AttachSession with real processes', () => {
     // Listed first, like a lower inspector port: it has no /metrics (an inspector answers 400).
     const other = await startLocalServer();
     try {
-      const r = createAttachSession({ target: `pid:${svc.pid}`, collectSystem: false, clock: new ManualClock(0), deps: { listeningPortsOf: () => Promise.resolve([other.port, svc!.port]) } });
+      const r = createAttachSession({
+        target: `pid:${svc.pid}`,
+        collectSystem: false,
+        clock: new ManualClock(0),
+        deps: { listeningPortsOf: () => Promise.resolve([other.port, svc!.port]) },
+      });
       assert.ok(r.ok);
       session = r.value;
       const snap = await session.collectOnce();
       assert.equal(session.target.baseUrl, `http://127.0.0.1:${svc.port}`);
       assert.equal(snap.presets?.httpRequests, 'http_requests_total (demo)');
-      assert.deepEqual(snap.errors.filter((e) => e.kind === 'several-ports'), []);
+      assert.deepEqual(
+        snap.errors.filter((e) => e.kind === 'several-ports'),
+        [],
+      );
     } finally {
       await other.close();
     }
@@ -280,7 +303,10 @@ describe('SessionManager', () => {
     assert.deepEqual(seen.sort(), [a.url, a.url, b.url, b.url].sort());
     assert.equal(await m.detach(a.url), true);
     assert.equal(await m.detach(a.url), false);
-    assert.deepEqual(m.list().map((s) => s.id), [b.url]);
+    assert.deepEqual(
+      m.list().map((s) => s.id),
+      [b.url],
+    );
     await m.dispose();
     assert.equal(m.list().length, 0);
     assert.equal(sb.value.state, 'stopped');

@@ -6,13 +6,40 @@ const snap = (time: number, extra: Partial<Snapshot>): Snapshot => ({ targetId: 
 
 describe('summarizeSnapshots', () => {
   const snaps: Snapshot[] = [
-    snap(0, { health: { state: 'healthy', reasons: [], checks: [] }, errors: [{ source: 'health', kind: 'x', message: 'm' }] }),
+    snap(0, {
+      health: { state: 'healthy', reasons: [], checks: [] },
+      errors: [{ source: 'health', kind: 'x', message: 'm' }],
+    }),
     snap(2000, {
       intervalSeconds: 2,
-      http: { requestRate: 10, errorRate: 0.5, routes: [{ route: '/a', method: 'GET', requestRate: 10, errorRate: 0.5 }] },
+      http: {
+        requestRate: 10,
+        errorRate: 0.5,
+        routes: [{ route: '/a', method: 'GET', requestRate: 10, errorRate: 0.5 }],
+      },
       histograms: [
-        { series: 'http.duration', labels: {}, buckets: [{ le: 10, count: 20 }, { le: 100, count: 20 }, { le: Infinity, count: 20 }], sumMs: 100, count: 20 },
-        { series: 'http.route.duration', labels: { route: '/a', method: 'GET' }, buckets: [{ le: 10, count: 20 }, { le: 100, count: 20 }, { le: Infinity, count: 20 }], sumMs: 100, count: 20 },
+        {
+          series: 'http.duration',
+          labels: {},
+          buckets: [
+            { le: 10, count: 20 },
+            { le: 100, count: 20 },
+            { le: Infinity, count: 20 },
+          ],
+          sumMs: 100,
+          count: 20,
+        },
+        {
+          series: 'http.route.duration',
+          labels: { route: '/a', method: 'GET' },
+          buckets: [
+            { le: 10, count: 20 },
+            { le: 100, count: 20 },
+            { le: Infinity, count: 20 },
+          ],
+          sumMs: 100,
+          count: 20,
+        },
       ],
       process: { pid: 7, cpuPercent: 10, rssBytes: 100 },
     }),
@@ -21,8 +48,28 @@ describe('summarizeSnapshots', () => {
       health: { state: 'degraded', reasons: ['cache: degraded'], checks: [] },
       http: { requestRate: 30, errorRate: 0, routes: [{ route: '/a', method: 'GET', requestRate: 30, errorRate: 0 }] },
       histograms: [
-        { series: 'http.duration', labels: {}, buckets: [{ le: 10, count: 0 }, { le: 100, count: 180 }, { le: Infinity, count: 180 }], sumMs: 9000, count: 180 },
-        { series: 'http.route.duration', labels: { route: '/a', method: 'GET' }, buckets: [{ le: 10, count: 0 }, { le: 100, count: 180 }, { le: Infinity, count: 180 }], sumMs: 9000, count: 180 },
+        {
+          series: 'http.duration',
+          labels: {},
+          buckets: [
+            { le: 10, count: 0 },
+            { le: 100, count: 180 },
+            { le: Infinity, count: 180 },
+          ],
+          sumMs: 9000,
+          count: 180,
+        },
+        {
+          series: 'http.route.duration',
+          labels: { route: '/a', method: 'GET' },
+          buckets: [
+            { le: 10, count: 0 },
+            { le: 100, count: 180 },
+            { le: Infinity, count: 180 },
+          ],
+          sumMs: 9000,
+          count: 180,
+        },
       ],
       process: { pid: 7, cpuPercent: 30, rssBytes: 300 },
       errors: [{ source: 'health', kind: 'x', message: 'm' }],

@@ -22,9 +22,26 @@ function snapshot(time: number, p95: number, fast: number, slow: number): Snapsh
     targetId: 'svc',
     time,
     errors: [],
-    http: { requestRate: 10, errorRate: 0, p95Ms: p95, routes: [{ route: '/a', method: 'GET', requestRate: 10, errorRate: 0, p95Ms: p95 }] },
+    http: {
+      requestRate: 10,
+      errorRate: 0,
+      p95Ms: p95,
+      routes: [{ route: '/a', method: 'GET', requestRate: 10, errorRate: 0, p95Ms: p95 }],
+    },
     health: { state: 'healthy', reasons: [], checks: [], latencyMs: 3 },
-    histograms: [{ series: 'http.duration', labels: {}, buckets: [{ le: 10, count: fast }, { le: 100, count: fast + slow }, { le: Infinity, count: fast + slow }], sumMs: fast * 5 + slow * 50, count: fast + slow }],
+    histograms: [
+      {
+        series: 'http.duration',
+        labels: {},
+        buckets: [
+          { le: 10, count: fast },
+          { le: 100, count: fast + slow },
+          { le: Infinity, count: fast + slow },
+        ],
+        sumMs: fast * 5 + slow * 50,
+        count: fast + slow,
+      },
+    ],
   };
 }
 
@@ -75,7 +92,9 @@ describe('HistoryStore', () => {
     // 59 quiet minutes (all fast) and one slow minute: the hour's p95 comes from all the buckets.
     for (let m = 0; m < 60; m++) {
       for (let k = 0; k < 12; k++) {
-        store.recordSnapshot(snapshot(T0 + m * MIN + k * 5000, m === 59 ? 90 : 9, m === 59 ? 0 : 100, m === 59 ? 100 : 0));
+        store.recordSnapshot(
+          snapshot(T0 + m * MIN + k * 5000, m === 59 ? 90 : 9, m === 59 ? 0 : 100, m === 59 ? 100 : 0),
+        );
         clock.advance(5000);
       }
     }
@@ -96,9 +115,36 @@ describe('HistoryStore', () => {
   it('merges histograms whose bucket layout changed (a redeploy with new buckets)', async () => {
     const clock = new ManualClock(T0);
     store = await open({ clock });
-    const h = (buckets: [number, number][], sumMs: number) => ({ series: 'http.duration', labels: {}, buckets: buckets.map(([le, count]) => ({ le, count })), sumMs, count: buckets[buckets.length - 1]![1] });
-    store.recordHistogram('svc', h([[10, 4], [100, 10], [Infinity, 10]], 300), T0);
-    store.recordHistogram('svc', h([[50, 10], [Infinity, 10]], 200), T0 + 5000);
+    const h = (buckets: [number, number][], sumMs: number) => ({
+      series: 'http.duration',
+      labels: {},
+      buckets: buckets.map(([le, count]) => ({ le, count })),
+      sumMs,
+      count: buckets[buckets.length - 1]![1],
+    });
+    store.recordHistogram(
+      'svc',
+      h(
+        [
+          [10, 4],
+          [100, 10],
+          [Infinity, 10],
+        ],
+        300,
+      ),
+      T0,
+    );
+    store.recordHistogram(
+      'svc',
+      h(
+        [
+          [50, 10],
+          [Infinity, 10],
+        ],
+        200,
+      ),
+      T0 + 5000,
+    );
     const l = store.latency('svc', 'http.duration', {}, T0, T0 + MIN, { resolution: '1m' });
     assert.equal(l.count, 20);
     assert.equal(l.avgMs, 25);
@@ -110,7 +156,14 @@ describe('HistoryStore', () => {
     const clock = new ManualClock(T0);
     store = await open({ clock, rawRetentionHours: 1, minuteRetentionHours: 3, retentionDays: 1 });
     store.recordValue('svc', 'x', {}, T0, 1);
-    store.recordAlertEvent({ targetId: 'svc', time: T0, rule: 'r', severity: 'warning', state: 'firing', message: 'm' });
+    store.recordAlertEvent({
+      targetId: 'svc',
+      time: T0,
+      rule: 'r',
+      severity: 'warning',
+      state: 'firing',
+      message: 'm',
+    });
     store.query('svc', 'x', {}, T0, T0 + 1); // flushes open buckets
     const at = (h: number) => {
       clock.advance(h * HOUR);
@@ -125,14 +178,44 @@ describe('HistoryStore', () => {
 
   it('keeps an alert history, newest first, filterable', async () => {
     store = await open({ clock: new ManualClock(T0) });
-    store.recordAlertEvent({ targetId: 'svc', time: T0, rule: 'http.p95', severity: 'warning', state: 'firing', message: 'p95 420 ms over 300 ms', value: 420, threshold: 300 });
-    store.recordAlertEvent({ targetId: 'svc', time: T0 + MIN, rule: 'http.p95', severity: 'warning', state: 'resolved', message: 'p95 back to 120 ms', data: { snoozed: false } });
-    store.recordAlertEvent({ targetId: 'other', time: T0 + 2 * MIN, rule: 'pool.saturation', severity: 'critical', state: 'firing', message: 'pool full' });
+    store.recordAlertEvent({
+      targetId: 'svc',
+      time: T0,
+      rule: 'http.p95',
+      severity: 'warning',
+      state: 'firing',
+      message: 'p95 420 ms over 300 ms',
+      value: 420,
+      threshold: 300,
+    });
+    store.recordAlertEvent({
+      targetId: 'svc',
+      time: T0 + MIN,
+      rule: 'http.p95',
+      severity: 'warning',
+      state: 'resolved',
+      message: 'p95 back to 120 ms',
+      data: { snoozed: false },
+    });
+    store.recordAlertEvent({
+      targetId: 'other',
+      time: T0 + 2 * MIN,
+      rule: 'pool.saturation',
+      severity: 'critical',
+      state: 'firing',
+      message: 'pool full',
+    });
     const all = store.alertHistory();
-    assert.deepEqual(all.map((e) => e.state), ['firing', 'resolved', 'firing']);
+    assert.deepEqual(
+      all.map((e) => e.state),
+      ['firing', 'resolved', 'firing'],
+    );
     assert.equal(all[2]!.value, 420);
     assert.deepEqual(all[1]!.data, { snoozed: false });
-    assert.deepEqual(store.alertHistory({ targetId: 'svc', from: T0 + 1 }).map((e) => e.message), ['p95 back to 120 ms']);
+    assert.deepEqual(
+      store.alertHistory({ targetId: 'svc', from: T0 + 1 }).map((e) => e.message),
+      ['p95 back to 120 ms'],
+    );
     assert.equal(store.alertHistory({ limit: 1 })[0]!.rule, 'pool.saturation');
   });
 
@@ -148,7 +231,14 @@ describe('HistoryStore', () => {
     await store.persistNow(); // waits for the save the timer started
     assert.ok(fs.existsSync(file));
     assert.deepEqual(fs.readdirSync(path.dirname(file)), ['history.sqlite'], 'no temp file left behind');
-    store.recordAlertEvent({ targetId: 'svc', time: T0, rule: 'r', severity: 'info', state: 'firing', message: 'kept' });
+    store.recordAlertEvent({
+      targetId: 'svc',
+      time: T0,
+      rule: 'r',
+      severity: 'info',
+      state: 'firing',
+      message: 'kept',
+    });
     await store.close();
     store = await open({ clock, file });
     assert.equal(store.movedAside, undefined);

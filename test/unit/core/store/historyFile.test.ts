@@ -13,7 +13,12 @@ const T0 = Date.UTC(2026, 10, 1, 0, 0, 0);
 
 /** Every file in `dir` with its bytes. */
 function snapshotDir(dir: string): Map<string, Buffer> {
-  return new Map(fs.readdirSync(dir).sort().map((f) => [f, fs.readFileSync(path.join(dir, f))]));
+  return new Map(
+    fs
+      .readdirSync(dir)
+      .sort()
+      .map((f) => [f, fs.readFileSync(path.join(dir, f))]),
+  );
 }
 
 async function open(opts: Parameters<typeof openHistoryStore>[0]): Promise<HistoryStore> {
@@ -46,7 +51,9 @@ describe('HistoryStore: only its own files', () => {
     const impostor = new SQL.Database();
     impostor.exec(`PRAGMA application_id = ${0x50464c48}; CREATE TABLE invoices (id INTEGER PRIMARY KEY);`);
     const foreign = new SQL.Database();
-    foreign.exec("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers (name) VALUES ('Ada');");
+    foreign.exec(
+      "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers (name) VALUES ('Ada');",
+    );
     const cases: [Uint8Array | string, RegExp][] = [
       ['just some text a user saved here by mistake\n'.repeat(10), /is not an SQLite database/],
       [foreign.export(), /is an SQLite database, but not a PerfLens history file/],
@@ -70,7 +77,9 @@ describe('HistoryStore: only its own files', () => {
     const file = path.join(dir, 'history.sqlite');
     const SQL = await loadSqlJs();
     const newer = new SQL.Database();
-    newer.exec(`PRAGMA application_id = ${0x50464c48}; PRAGMA user_version = 99; CREATE TABLE series (id INTEGER PRIMARY KEY);`);
+    newer.exec(
+      `PRAGMA application_id = ${0x50464c48}; PRAGMA user_version = 99; CREATE TABLE series (id INTEGER PRIMARY KEY);`,
+    );
     fs.writeFileSync(file, newer.export());
     newer.close();
     const before = snapshotDir(dir);
@@ -88,7 +97,9 @@ describe('HistoryStore: only its own files', () => {
     const other = new Database(file);
     other.pragma('journal_mode = WAL');
     other.pragma('wal_autocheckpoint = 0');
-    other.exec("INSERT INTO alert_events (target, time, rule, severity, state, message) VALUES ('svc', 1, 'r', 'info', 'firing', 'from sqlite3')");
+    other.exec(
+      "INSERT INTO alert_events (target, time, rule, severity, state, message) VALUES ('svc', 1, 'r', 'info', 'firing', 'from sqlite3')",
+    );
     try {
       const before = snapshotDir(dir);
       const r = await openHistoryStore({ clock, file });
@@ -116,7 +127,9 @@ describe('HistoryStore: only its own files', () => {
     try {
       other.pragma('journal_mode = WAL');
       other.pragma('wal_autocheckpoint = 0');
-      other.exec("INSERT INTO alert_events (target, time, rule, severity, state, message) VALUES ('svc', 1, 'r', 'info', 'firing', 'from sqlite3')");
+      other.exec(
+        "INSERT INTO alert_events (target, time, rule, severity, state, message) VALUES ('svc', 1, 'r', 'info', 'firing', 'from sqlite3')",
+      );
       const before = snapshotDir(dir);
       const r = await s.persistNow();
       assert.ok(!r.ok);
@@ -149,7 +162,11 @@ describe('HistoryStore: only its own files', () => {
     const movedTo = `${file}.corrupt-2026-11-01T00-00-00-000Z`;
     assert.equal(s.movedAside?.movedTo, movedTo);
     assert.match(s.movedAside!.reason, /with any -wal\/-shm files beside it/);
-    assert.deepEqual(fs.readdirSync(dir).sort(), ['history.sqlite.corrupt-2026-11-01T00-00-00-000Z', 'history.sqlite.corrupt-2026-11-01T00-00-00-000Z-shm', 'history.sqlite.corrupt-2026-11-01T00-00-00-000Z-wal']);
+    assert.deepEqual(fs.readdirSync(dir).sort(), [
+      'history.sqlite.corrupt-2026-11-01T00-00-00-000Z',
+      'history.sqlite.corrupt-2026-11-01T00-00-00-000Z-shm',
+      'history.sqlite.corrupt-2026-11-01T00-00-00-000Z-wal',
+    ]);
     assert.ok(fs.readFileSync(movedTo).equals(bytes));
     assert.ok(fs.readFileSync(`${movedTo}-shm`).equals(shm));
   });
@@ -169,7 +186,10 @@ describe('HistoryStore: only its own files', () => {
     const r = await s.persistNow();
     assert.ok(!r.ok);
     assert.equal(r.error.kind, 'refused');
-    assert.match(r.error.message, /was replaced while PerfLens was recording: the file there now is an SQLite database, but not a PerfLens history file/);
+    assert.match(
+      r.error.message,
+      /was replaced while PerfLens was recording: the file there now is an SQLite database, but not a PerfLens history file/,
+    );
     assert.ok(fs.readFileSync(file).equals(before));
     // Moved away by the user: the next save writes everything recorded, nothing was dropped.
     fs.rmSync(file);
@@ -196,9 +216,16 @@ describe('HistoryStore: only its own files', () => {
     const check = await open({ clock, file });
     stores.push(check);
     const minute = check.query('svc', 'x', {}, T0, T0 + 60_000, { resolution: '1m' }).points;
-    assert.deepEqual(minute.map((p) => p.count), [10 + 7 + 1, 1], 'every sample counted once in the minute rollups (the file’s own sample is in the second minute)');
+    assert.deepEqual(
+      minute.map((p) => p.count),
+      [10 + 7 + 1, 1],
+      'every sample counted once in the minute rollups (the file’s own sample is in the second minute)',
+    );
     assert.equal(check.query('svc', 'x', {}, T0 - 60_000, T0 + 60_000, { resolution: 'raw' }).points.length, 19);
-    assert.deepEqual(check.alertHistory().map((e) => e.message), ['from b']);
+    assert.deepEqual(
+      check.alertHistory().map((e) => e.message),
+      ['from b'],
+    );
     // b, having merged, sees a's rows too.
     assert.equal(b.query('svc', 'x', {}, T0 - 60_000, T0 + 60_000, { resolution: 'raw' }).points.length, 18);
   });
@@ -207,18 +234,29 @@ describe('HistoryStore: only its own files', () => {
     const clock = new ManualClock(T0);
     const file = path.join(dir, 'history.sqlite');
     const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
-    fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: gone, host: os.hostname(), at: Date.now(), token: 'left-behind' }));
+    fs.writeFileSync(
+      `${file}.lock`,
+      JSON.stringify({ pid: gone, host: os.hostname(), at: Date.now(), token: 'left-behind' }),
+    );
     const s = await open({ clock, file, lock: { timeoutMs: 0 } });
     stores.push(s);
     s.recordValue('svc', 'x', {}, T0, 1);
     assert.ok((await s.persistNow()).ok, 'the stale lock did not block the save');
     assert.deepEqual(fs.readdirSync(dir), ['history.sqlite']);
 
-    fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: process.ppid, host: os.hostname(), at: Date.now(), token: 'live' }));
+    fs.writeFileSync(
+      `${file}.lock`,
+      JSON.stringify({ pid: process.ppid, host: os.hostname(), at: Date.now(), token: 'live' }),
+    );
     s.recordValue('svc', 'x', {}, T0 + 1000, 2);
     const r = await s.persistNow();
     assert.ok(!r.ok);
-    assert.match(r.error.message, new RegExp(`history\\.sqlite\\.lock is held by another PerfLens \\(process ${process.ppid}, since .*\\) and was not released within 0 s; if no PerfLens is running, delete .*history\\.sqlite\\.lock`));
+    assert.match(
+      r.error.message,
+      new RegExp(
+        `history\\.sqlite\\.lock is held by another PerfLens \\(process ${process.ppid}, since .*\\) and was not released within 0 s; if no PerfLens is running, delete .*history\\.sqlite\\.lock`,
+      ),
+    );
     fs.rmSync(`${file}.lock`);
     assert.ok((await s.persistNow()).ok);
     const check = await open({ clock, file });

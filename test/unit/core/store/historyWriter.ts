@@ -23,7 +23,15 @@ async function main(): Promise<void> {
     const t = base - (2 * i + slot) * 1000;
     store.recordValue('svc', 'shared', {}, t, 1);
     store.recordValue('svc', `own.${name}`, {}, t, i);
-    if (i % 20 === 0) store.recordAlertEvent({ targetId: 'svc', time: t, rule: `rule.${name}`, severity: 'info', state: 'firing', message: `${name} ${i}` });
+    if (i % 20 === 0)
+      store.recordAlertEvent({
+        targetId: 'svc',
+        time: t,
+        rule: `rule.${name}`,
+        severity: 'info',
+        state: 'firing',
+        message: `${name} ${i}`,
+      });
     if (i % 10 === 9) {
       const saved = await store.persistNow();
       if (!saved.ok) throw new Error(saved.error.message);

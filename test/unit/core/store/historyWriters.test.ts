@@ -19,17 +19,28 @@ interface Writer {
 }
 
 function startWriter(file: string, name: string, count: number, base: number, slot: number): Writer {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', WRITER, file, name, String(count), String(base), String(slot)], { cwd: ROOT });
+  const child = spawn(
+    process.execPath,
+    ['--require', 'tsx/cjs', WRITER, file, name, String(count), String(base), String(slot)],
+    { cwd: ROOT },
+  );
   const w: Writer = {
-    child, stdout: '', stderr: '',
-    said: (line) => new Promise((resolve, reject) => {
-      const check = () => {
-        if (w.stdout.split('\n').includes(line)) resolve();
-      };
-      child.stdout.on('data', check);
-      child.once('exit', () => (w.stdout.split('\n').includes(line) ? resolve() : reject(new Error(`${name} exited before "${line}": ${w.stderr}`))));
-      check();
-    }),
+    child,
+    stdout: '',
+    stderr: '',
+    said: (line) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          if (w.stdout.split('\n').includes(line)) resolve();
+        };
+        child.stdout.on('data', check);
+        child.once('exit', () =>
+          w.stdout.split('\n').includes(line)
+            ? resolve()
+            : reject(new Error(`${name} exited before "${line}": ${w.stderr}`)),
+        );
+        check();
+      }),
     exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
   };
   child.stdout.on('data', (d: Buffer) => (w.stdout += d.toString()));
@@ -65,13 +76,25 @@ describe('HistoryStore: two writers on one file (separate processes)', function 
     const db = new SQL.Database(fs.readFileSync(file));
     const n = (sql: string) => Number(db.exec(sql)[0]?.values[0]?.[0] ?? 0);
     try {
-      assert.equal(n("SELECT count(*) FROM raw JOIN series ON series.id = raw.series WHERE name = 'shared'"), 174, 'shared series: every sample of both writers');
+      assert.equal(
+        n("SELECT count(*) FROM raw JOIN series ON series.id = raw.series WHERE name = 'shared'"),
+        174,
+        'shared series: every sample of both writers',
+      );
       assert.equal(n("SELECT count(*) FROM raw JOIN series ON series.id = raw.series WHERE name = 'own.a'"), 116);
       assert.equal(n("SELECT count(*) FROM raw JOIN series ON series.id = raw.series WHERE name = 'own.b'"), 58);
       assert.equal(n('SELECT count(*) FROM raw'), 348);
       assert.equal(n("SELECT count(*) FROM series WHERE name = 'shared'"), 1, 'one series row for the shared series');
-      assert.equal(n("SELECT sum(n) FROM rollup_1m JOIN series ON series.id = rollup_1m.series WHERE name = 'shared'"), 174, 'minute rollups count each sample once');
-      assert.equal(n("SELECT sum(n) FROM rollup_1h JOIN series ON series.id = rollup_1h.series WHERE name = 'shared'"), 174, 'hour rollups count each sample once');
+      assert.equal(
+        n("SELECT sum(n) FROM rollup_1m JOIN series ON series.id = rollup_1m.series WHERE name = 'shared'"),
+        174,
+        'minute rollups count each sample once',
+      );
+      assert.equal(
+        n("SELECT sum(n) FROM rollup_1h JOIN series ON series.id = rollup_1h.series WHERE name = 'shared'"),
+        174,
+        'hour rollups count each sample once',
+      );
       assert.equal(n("SELECT count(*) FROM alert_events WHERE rule = 'rule.a'"), 6);
       assert.equal(n("SELECT count(*) FROM alert_events WHERE rule = 'rule.b'"), 3);
     } finally {

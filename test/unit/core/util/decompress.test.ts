@@ -16,7 +16,10 @@ describe('util/decompress: every inflation bounded by its output', function () {
     assert.ok(r.ok);
     assert.equal(r.value.toString(), 'hello world');
     const bomb = gunzipWithin(gzipBomb(64), 8 * 1024 * 1024);
-    assert.deepEqual(bomb, { ok: false, error: { kind: 'too-large', message: 'decompresses to more than 8 MB', cause: undefined } });
+    assert.deepEqual(bomb, {
+      ok: false,
+      error: { kind: 'too-large', message: 'decompresses to more than 8 MB', cause: undefined },
+    });
   });
 
   it('gunzipWithin calls damaged gzip damaged', () => {
@@ -27,7 +30,10 @@ describe('util/decompress: every inflation bounded by its output', function () {
   });
 
   it('formatBytes names limits the way messages do', () => {
-    assert.deepEqual([formatBytes(256 * 1024 * 1024), formatBytes(1536), formatBytes(10)], ['256 MB', '1.5 KB', '10 bytes']);
+    assert.deepEqual(
+      [formatBytes(256 * 1024 * 1024), formatBytes(1536), formatBytes(10)],
+      ['256 MB', '1.5 KB', '10 bytes'],
+    );
   });
 
   describe('a scrape whose gzip body inflates to 3 GB', () => {

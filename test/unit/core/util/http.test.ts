@@ -18,6 +18,9 @@ describe('util/http failures in words', () => {
     const r = await httpRequest(`https://127.0.0.1:${port}/metrics`, { timeoutMs: 5000 });
     assert.ok(!r.ok);
     assert.equal(r.error.kind, 'network');
-    assert.equal(r.error.message, `https://127.0.0.1:${port}/metrics: the TLS handshake failed, so 127.0.0.1:${port} does not speak HTTPS there. For a plain HTTP service use http://.`);
+    assert.equal(
+      r.error.message,
+      `https://127.0.0.1:${port}/metrics: the TLS handshake failed, so 127.0.0.1:${port} does not speak HTTPS there. For a plain HTTP service use http://.`,
+    );
   });
 });

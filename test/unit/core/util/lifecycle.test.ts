@@ -89,12 +89,20 @@ describe('util/lifecycle: Emitter', () => {
     const target = { total: 0 };
     const store = new DisposableStore();
     const array: { dispose(): void }[] = [];
-    e.event(function (this: typeof target, n: number) {
-      this.total += n;
-    }, target, store);
-    e.event(function (this: typeof target, n: number) {
-      this.total += 10 * n;
-    }, target, array);
+    e.event(
+      function (this: typeof target, n: number) {
+        this.total += n;
+      },
+      target,
+      store,
+    );
+    e.event(
+      function (this: typeof target, n: number) {
+        this.total += 10 * n;
+      },
+      target,
+      array,
+    );
     e.fire(1);
     assert.equal(target.total, 11);
     store.dispose();
@@ -129,9 +137,11 @@ describe('util/lifecycle: DisposableStore', () => {
     const order: string[] = [];
     const store = new DisposableStore();
     store.add(toDisposable(() => order.push('a')));
-    store.add(toDisposable(() => {
-      throw new Error('dispose failed');
-    }));
+    store.add(
+      toDisposable(() => {
+        throw new Error('dispose failed');
+      }),
+    );
     store.add(toDisposable(() => order.push('c')));
     assert.throws(() => store.dispose(), /dispose failed/);
     assert.deepEqual(order, ['c', 'a']);
@@ -139,13 +149,20 @@ describe('util/lifecycle: DisposableStore', () => {
 
   it('reports every failure when several disposes throw', () => {
     const store = new DisposableStore();
-    store.add(toDisposable(() => {
-      throw new Error('first');
-    }));
-    store.add(toDisposable(() => {
-      throw new Error('second');
-    }));
-    assert.throws(() => store.dispose(), (e: unknown) => e instanceof AggregateError && e.errors.length === 2);
+    store.add(
+      toDisposable(() => {
+        throw new Error('first');
+      }),
+    );
+    store.add(
+      toDisposable(() => {
+        throw new Error('second');
+      }),
+    );
+    assert.throws(
+      () => store.dispose(),
+      (e: unknown) => e instanceof AggregateError && e.errors.length === 2,
+    );
   });
 
   it('clear() disposes what it holds and stays usable', () => {

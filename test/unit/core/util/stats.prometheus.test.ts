@@ -16,7 +16,8 @@ const f = (sec: number) => (sec % 97) * 3 + (sec % 13) - (sec % 7) * 5;
 /** Step-aligned samples of f inside [evalSec - rangeSec, evalSec], as a Prometheus subquery takes them. */
 function subqueryPoints(evalSec: number, rangeSec: number, stepSec: number): Point[] {
   const pts: Point[] = [];
-  for (let t = Math.ceil((evalSec - rangeSec) / stepSec) * stepSec; t <= evalSec; t += stepSec) pts.push({ t: t * 1000, v: f(t) });
+  for (let t = Math.ceil((evalSec - rangeSec) / stepSec) * stepSec; t <= evalSec; t += stepSec)
+    pts.push({ t: t * 1000, v: f(t) });
   return pts;
 }
 
@@ -41,7 +42,8 @@ describe('stats: deriv / predict_linear agree with a real Prometheus', function 
     return body.data.result[0]!;
   }
 
-  const instant = async (q: string, evalSec: number) => Number((await query<{ value: [number, string] }>(q, evalSec)).value[1]);
+  const instant = async (q: string, evalSec: number) =>
+    Number((await query<{ value: [number, string] }>(q, evalSec)).value[1]);
 
   /** The points Prometheus itself selects for the subquery, checked against our reconstruction. */
   async function pointsFromPrometheus(range: number, step: number, evalSec: number): Promise<Point[]> {
@@ -54,13 +56,20 @@ describe('stats: deriv / predict_linear agree with a real Prometheus', function 
   // Evaluation times off the step grid, so the range boundary never lands on a sample and
   // Prometheus 2 (closed ranges) and 3 (left-open) select the same points.
   const evals = [1_767_225_605, 1_767_226_123, 1_767_230_007];
-  for (const [range, step] of [[60, 10], [600, 15], [3600, 60]] as const) {
+  for (const [range, step] of [
+    [60, 10],
+    [600, 15],
+    [3600, 60],
+  ] as const) {
     it(`deriv over [${range}s:${step}s]`, async () => {
       for (const T of evals) {
         const pts = await pointsFromPrometheus(range, step, T);
         const ours = promDeriv(pts)!;
         const theirs = await instant(`deriv((${EXPR})[${range}s:${step}s])`, T);
-        assert.ok(Math.abs(ours - theirs) <= 1e-9 * Math.max(1, Math.abs(theirs)), `T=${T}: ours ${ours}, Prometheus ${theirs}`);
+        assert.ok(
+          Math.abs(ours - theirs) <= 1e-9 * Math.max(1, Math.abs(theirs)),
+          `T=${T}: ours ${ours}, Prometheus ${theirs}`,
+        );
         assert.notEqual(theirs, 0);
       }
     });
@@ -70,7 +79,10 @@ describe('stats: deriv / predict_linear agree with a real Prometheus', function 
         const pts = await pointsFromPrometheus(range, step, T);
         const ours = promPredictLinear(pts, T * 1000, 3600)!;
         const theirs = await instant(`predict_linear((${EXPR})[${range}s:${step}s], 3600)`, T);
-        assert.ok(Math.abs(ours - theirs) <= 1e-9 * Math.max(1, Math.abs(theirs)), `T=${T}: ours ${ours}, Prometheus ${theirs}`);
+        assert.ok(
+          Math.abs(ours - theirs) <= 1e-9 * Math.max(1, Math.abs(theirs)),
+          `T=${T}: ours ${ours}, Prometheus ${theirs}`,
+        );
         assert.notEqual(theirs, 0);
       }
     });

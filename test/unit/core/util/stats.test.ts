@@ -3,8 +3,17 @@ import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  counterRates, findGaps, median, olsFit, predictWithInterval, promDeriv, promPredictLinear, quantile, rangeWindow,
-  studentTQuantile, theilSenFit,
+  counterRates,
+  findGaps,
+  median,
+  olsFit,
+  predictWithInterval,
+  promDeriv,
+  promPredictLinear,
+  quantile,
+  rangeWindow,
+  studentTQuantile,
+  theilSenFit,
 } from '../../../../src/core/util/stats';
 import type { Point } from '../../../../src/core/util/stats';
 
@@ -21,7 +30,10 @@ function loadNist(name: string): NistCase {
 
 function assertRel(actual: number, expected: number, rel: number, what: string): void {
   const err = Math.abs(actual - expected) / Math.abs(expected);
-  assert.ok(err <= rel, `${what}: ${actual} vs certified ${expected} (relative error ${err.toExponential(2)} > ${rel})`);
+  assert.ok(
+    err <= rel,
+    `${what}: ${actual} vs certified ${expected} (relative error ${err.toExponential(2)} > ${rel})`,
+  );
 }
 
 const REL = 1e-9;
@@ -64,7 +76,10 @@ describe('stats: OLS against NIST StRD certified values', () => {
   it('keeps Norris accuracy when x is shifted to epoch-second magnitudes', () => {
     const d = loadNist('norris.json');
     const shift = 1.7e9;
-    const fit = olsFit(d.x.map((x) => x + shift), d.y)!;
+    const fit = olsFit(
+      d.x.map((x) => x + shift),
+      d.y,
+    )!;
     assertRel(fit.slope, d.certified.B1!, 1e-7, 'B1 (shifted)');
     assertRel(fit.r2, d.certified.rSquared!, 1e-9, 'R² (shifted)');
   });
@@ -125,7 +140,10 @@ describe('stats: Prometheus deriv / predict_linear semantics', () => {
 
   it('range windows are left-open like Prometheus 3', () => {
     const w = rangeWindow(pts, 60_000, 60_000);
-    assert.deepEqual(w.map((p) => p.t / 1000), [15, 30, 45, 60]);
+    assert.deepEqual(
+      w.map((p) => p.t / 1000),
+      [15, 30, 45, 60],
+    );
     // y = 4, 5, 4, 5 over x̄ = 37.5: Sxy = 15, Sxx = 1125.
     assert.ok(Math.abs(promDeriv(w)! - 15 / 1125) < 1e-12);
   });
@@ -158,8 +176,16 @@ describe('stats: robust line, quantiles, counters and gaps', () => {
   });
 
   it('counter rates survive a reset', () => {
-    const r = counterRates([{ t: 0, v: 10 }, { t: 10_000, v: 20 }, { t: 20_000, v: 5 }, { t: 30_000, v: 15 }]);
-    assert.deepEqual(r.map((p) => p.v), [1, 0.5, 1]);
+    const r = counterRates([
+      { t: 0, v: 10 },
+      { t: 10_000, v: 20 },
+      { t: 20_000, v: 5 },
+      { t: 30_000, v: 15 },
+    ]);
+    assert.deepEqual(
+      r.map((p) => p.v),
+      [1, 0.5, 1],
+    );
   });
 
   it('finds gaps longer than three typical intervals', () => {
@@ -169,33 +195,64 @@ describe('stats: robust line, quantiles, counters and gaps', () => {
 });
 
 describe('stats: properties', () => {
-  const series = fc.array(fc.tuple(fc.integer({ min: 0, max: 100_000 }), fc.double({ min: -1e6, max: 1e6, noNaN: true })), { minLength: 3, maxLength: 60 });
+  const series = fc.array(
+    fc.tuple(fc.integer({ min: 0, max: 100_000 }), fc.double({ min: -1e6, max: 1e6, noNaN: true })),
+    { minLength: 3, maxLength: 60 },
+  );
 
   it('OLS slope is invariant to shifting x and scales with y', () => {
-    fc.assert(fc.property(series, fc.integer({ min: -1e9, max: 1e9 }), fc.double({ min: 0.5, max: 4, noNaN: true }), (pts, shift, k) => {
-      const xs = pts.map((p) => p[0]);
-      const ys = pts.map((p) => p[1]);
-      const a = olsFit(xs, ys);
-      if (!a) return new Set(xs).size < 2;
-      const b = olsFit(xs.map((x) => x + shift), ys)!;
-      const c = olsFit(xs, ys.map((y) => y * k))!;
-      const tol = 1e-6 * (Math.abs(a.slope) + 1e-3);
-      return Math.abs(a.slope - b.slope) <= tol && Math.abs(a.slope * k - c.slope) <= tol * k;
-    }));
+    fc.assert(
+      fc.property(
+        series,
+        fc.integer({ min: -1e9, max: 1e9 }),
+        fc.double({ min: 0.5, max: 4, noNaN: true }),
+        (pts, shift, k) => {
+          const xs = pts.map((p) => p[0]);
+          const ys = pts.map((p) => p[1]);
+          const a = olsFit(xs, ys);
+          if (!a) return new Set(xs).size < 2;
+          const b = olsFit(
+            xs.map((x) => x + shift),
+            ys,
+          )!;
+          const c = olsFit(
+            xs,
+            ys.map((y) => y * k),
+          )!;
+          const tol = 1e-6 * (Math.abs(a.slope) + 1e-3);
+          return Math.abs(a.slope - b.slope) <= tol && Math.abs(a.slope * k - c.slope) <= tol * k;
+        },
+      ),
+    );
   });
 
   it('Theil–Sen recovers any exact line', () => {
-    fc.assert(fc.property(fc.integer({ min: 2, max: 120 }), fc.double({ min: -100, max: 100, noNaN: true }), fc.double({ min: -1e4, max: 1e4, noNaN: true }), (n, slope, intercept) => {
-      const xs = Array.from({ length: n }, (_, i) => i * 7);
-      const f = theilSenFit(xs, xs.map((x) => intercept + slope * x))!;
-      return Math.abs(f.slope - slope) <= 1e-9 * (Math.abs(slope) + 1) && Math.abs(f.intercept - intercept) <= 1e-6 * (Math.abs(intercept) + 1);
-    }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 120 }),
+        fc.double({ min: -100, max: 100, noNaN: true }),
+        fc.double({ min: -1e4, max: 1e4, noNaN: true }),
+        (n, slope, intercept) => {
+          const xs = Array.from({ length: n }, (_, i) => i * 7);
+          const f = theilSenFit(
+            xs,
+            xs.map((x) => intercept + slope * x),
+          )!;
+          return (
+            Math.abs(f.slope - slope) <= 1e-9 * (Math.abs(slope) + 1) &&
+            Math.abs(f.intercept - intercept) <= 1e-6 * (Math.abs(intercept) + 1)
+          );
+        },
+      ),
+    );
   });
 
   it('counter rates are never negative, whatever the resets', () => {
-    fc.assert(fc.property(fc.array(fc.nat({ max: 1e6 }), { minLength: 2, maxLength: 50 }), (values) => {
-      const pts = values.map((v, i) => ({ t: i * 1000, v }));
-      return counterRates(pts).every((p) => p.v >= 0);
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.nat({ max: 1e6 }), { minLength: 2, maxLength: 50 }), (values) => {
+        const pts = values.map((v, i) => ({ t: i * 1000, v }));
+        return counterRates(pts).every((p) => p.v >= 0);
+      }),
+    );
   });
 });

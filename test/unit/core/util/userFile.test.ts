@@ -38,7 +38,10 @@ describe('readUserFile', () => {
     execFileSync('mkfifo', [fifo]);
     const e = await refusal(readUserFile(fifo, { maxBytes: 1024, what: 'database' }));
     assert.equal(e.kind, 'not-a-file');
-    assert.equal(e.message, `Cannot read ${fifo}: it is a named pipe (FIFO), not a regular file; PerfLens reads a database only from a regular file.`);
+    assert.equal(
+      e.message,
+      `Cannot read ${fifo}: it is a named pipe (FIFO), not a regular file; PerfLens reads a database only from a regular file.`,
+    );
   });
 
   it('refuses a character device (/dev/zero) without reading from it', async () => {
@@ -65,7 +68,9 @@ describe('readUserFile', () => {
   it('caps the bytes actually read, even where stat.size says 0 (/proc files)', async () => {
     // /proc/self/maps reports size 0 and holds more than 64 bytes.
     assert.equal(fs.statSync('/proc/self/maps').size, 0);
-    const e = await refusal(readUserFile('/proc/self/maps', { maxBytes: 64, what: 'profile', raiseWith: 'raise it with --max-file-size' }));
+    const e = await refusal(
+      readUserFile('/proc/self/maps', { maxBytes: 64, what: 'profile', raiseWith: 'raise it with --max-file-size' }),
+    );
     assert.equal(e.kind, 'too-large');
     assert.match(e.message, /larger than the 64 bytes limit for a profile \(raise it with --max-file-size\)/);
   });

@@ -4,23 +4,53 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadProfileFile } from '../../../../src/core/profiler/load';
 import type { Profile } from '../../../../src/core/profiler/model';
-import { buildHotSpotIndex, fileKey, heatLevel, lensTitle, lensWorthy, profileSelfTotal } from '../../../../src/extension/codeLens/hotSpots';
+import {
+  buildHotSpotIndex,
+  fileKey,
+  heatLevel,
+  lensTitle,
+  lensWorthy,
+  profileSelfTotal,
+} from '../../../../src/extension/codeLens/hotSpots';
 
 /** A V8 .cpuprofile as the inspector writes it: (root) → main → {hot, warm}, hot with per-line ticks. */
 function cpuprofile(dir: string): { file: string; script: string } {
   const script = path.join(dir, 'app.js');
   const url = `file://${script}`;
-  const frame = (functionName: string, lineNumber: number) => ({ functionName, scriptId: '1', url, lineNumber, columnNumber: 2 });
+  const frame = (functionName: string, lineNumber: number) => ({
+    functionName,
+    scriptId: '1',
+    url,
+    lineNumber,
+    columnNumber: 2,
+  });
   const nodes = [
-    { id: 1, callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 }, children: [2, 5] },
+    {
+      id: 1,
+      callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 },
+      children: [2, 5],
+    },
     { id: 2, callFrame: frame('main', 0), children: [3, 4] },
-    { id: 3, callFrame: frame('hot', 9), positionTicks: [{ line: 11, ticks: 60 }, { line: 12, ticks: 20 }] },
+    {
+      id: 3,
+      callFrame: frame('hot', 9),
+      positionTicks: [
+        { line: 11, ticks: 60 },
+        { line: 12, ticks: 20 },
+      ],
+    },
     { id: 4, callFrame: frame('warm', 19) },
-    { id: 5, callFrame: { functionName: '(garbage collector)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 } },
+    {
+      id: 5,
+      callFrame: { functionName: '(garbage collector)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 },
+    },
   ];
   const samples = [...Array(80).fill(3), ...Array(15).fill(4), ...Array(4).fill(2), 5];
   const file = path.join(dir, 'app.cpuprofile');
-  fs.writeFileSync(file, JSON.stringify({ nodes, startTime: 0, endTime: 100_000, samples, timeDeltas: samples.map(() => 1000) }));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({ nodes, startTime: 0, endTime: 100_000, samples, timeDeltas: samples.map(() => 1000) }),
+  );
   return { file, script };
 }
 
@@ -44,7 +74,10 @@ describe('hot spots of a profile', () => {
     const heat = buildHotSpotIndex(profile).get(fileKey(script));
     assert.ok(heat);
     const byName = Object.fromEntries(heat.functions.map((h) => [h.name, h]));
-    assert.deepEqual(heat.functions.map((h) => h.name), ['hot', 'warm', 'main']);
+    assert.deepEqual(
+      heat.functions.map((h) => h.name),
+      ['hot', 'warm', 'main'],
+    );
     // V8 times a sample by the delta to the next one: the last sample (the GC's) weighs 0 ms.
     const total = profileSelfTotal(profile);
     assert.ok(Math.abs(total - 99) < 1e-9, `total ${total}`);
@@ -71,10 +104,19 @@ describe('hot spots of a profile', () => {
 
   it('picks lens-worthy functions by self share, or total share five times over', () => {
     const heat = buildHotSpotIndex(profile).get(fileKey(script));
-    assert.deepEqual(lensWorthy(heat, 0.1).map((h) => h.name), ['hot', 'warm', 'main']);
+    assert.deepEqual(
+      lensWorthy(heat, 0.1).map((h) => h.name),
+      ['hot', 'warm', 'main'],
+    );
     // main is on every stack (100% total): an entry point of the hot path keeps its lens.
-    assert.deepEqual(lensWorthy(heat, 0.5).map((h) => h.name), ['hot', 'main']);
-    assert.deepEqual(lensWorthy(heat, 0.9).map((h) => h.name), ['main']);
+    assert.deepEqual(
+      lensWorthy(heat, 0.5).map((h) => h.name),
+      ['hot', 'main'],
+    );
+    assert.deepEqual(
+      lensWorthy(heat, 0.9).map((h) => h.name),
+      ['main'],
+    );
     assert.deepEqual(lensWorthy(undefined, 0.01), []);
   });
 

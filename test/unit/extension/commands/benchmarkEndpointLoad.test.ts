@@ -32,7 +32,9 @@ describe('Benchmark Endpoint load', () => {
     assert.equal(b.amount, 40);
     assert.equal(b.durationSeconds, null);
     assert.equal(b.connections, 2);
-    assert.ok(b.latencyMs.p50 <= b.latencyMs.p90 && b.latencyMs.p90 <= b.latencyMs.p99 && b.latencyMs.p99 <= b.latencyMs.max);
+    assert.ok(
+      b.latencyMs.p50 <= b.latencyMs.p90 && b.latencyMs.p90 <= b.latencyMs.p99 && b.latencyMs.p99 <= b.latencyMs.max,
+    );
     assert.equal(b.errors + b.non2xx + b.timeouts, 0);
   });
 
@@ -70,12 +72,27 @@ describe('Benchmark Endpoint load: the address is checked where the load connect
   });
 
   it('refuses a load URL on another host unless remote targets are allowed', async () => {
-    await assert.rejects(runLoad({ url: 'http://10.255.255.1:9/ok', connections: 1, durationSeconds: 1, amount: 1, connect: LOOPBACK_ONLY }), /10\.255\.255\.1 is not on this machine/);
+    await assert.rejects(
+      runLoad({
+        url: 'http://10.255.255.1:9/ok',
+        connections: 1,
+        durationSeconds: 1,
+        amount: 1,
+        connect: LOOPBACK_ONLY,
+      }),
+      /10\.255\.255\.1 is not on this machine/,
+    );
   });
 
   it('loads a *.localhost URL on 127.0.0.1 without asking DNS', async () => {
     served = 0;
-    const b = await runLoad({ url: `http://perflens-no-dns-7f3a.localhost:${port}/ok`, connections: 1, durationSeconds: 10, amount: 20, connect: LOOPBACK_ONLY });
+    const b = await runLoad({
+      url: `http://perflens-no-dns-7f3a.localhost:${port}/ok`,
+      connections: 1,
+      durationSeconds: 10,
+      amount: 20,
+      connect: LOOPBACK_ONLY,
+    });
     assert.equal(b.errors, 0);
     assert.equal(served, 20);
   });

@@ -15,7 +15,10 @@ describe('Profile Service target input', () => {
     assert.deepEqual(parsed(' PID: 17 '), { kind: 'pid', pid: 17 });
     assert.deepEqual(parsed('http://localhost:3000/api'), { kind: 'port', port: 3000, host: 'localhost' });
     assert.deepEqual(parsed('127.0.0.1:5000'), { kind: 'port', port: 5000, host: '127.0.0.1' });
-    assert.deepEqual(parsed('http://127.0.0.1:6060/debug/pprof/profile'), { kind: 'pprof', url: 'http://127.0.0.1:6060/debug/pprof/profile' });
+    assert.deepEqual(parsed('http://127.0.0.1:6060/debug/pprof/profile'), {
+      kind: 'pprof',
+      url: 'http://127.0.0.1:6060/debug/pprof/profile',
+    });
     assert.deepEqual(parsed('pprof:http://127.0.0.1:6060'), { kind: 'pprof', url: 'http://127.0.0.1:6060/' });
     assert.deepEqual(parsed('inspect:9229'), { kind: 'inspect', host: '127.0.0.1', port: 9229 });
     assert.deepEqual(parsed('inspect:[::1]:9230'), { kind: 'inspect', host: '::1', port: 9230 });

@@ -5,29 +5,44 @@ import { readSettings } from '../../../../src/extension/config';
 import { liveConfigFrom, needsRestart } from '../../../../src/extension/live/liveConfig';
 
 const none: ConfigurationSource = { get: () => undefined, inspect: () => undefined };
-const user = (values: Record<string, unknown>): ConfigurationSource => ({ get: <T>(k: string) => values[k] as T, inspect: <T>(k: string) => ({ globalValue: values[k] as T }) });
+const user = (values: Record<string, unknown>): ConfigurationSource => ({
+  get: <T>(k: string) => values[k] as T,
+  inspect: <T>(k: string) => ({ globalValue: values[k] as T }),
+});
 
 describe('liveConfigFrom', () => {
   it('maps the seed defaults onto sessions, analyzers and the four alert rules', () => {
     const c = liveConfigFrom(readSettings(none));
     assert.equal(c.enabled, true);
     assert.equal(c.intervalMs, 5000);
-    assert.deepEqual(c.alertRules.map((r) => [r.id, r.threshold, r.forMs, r.keepFiringForMs]), [
-      ['responseTime', 1, 30_000, 60_000],
-      ['errorRate', 0.05, 30_000, 60_000],
-      ['memory', 0.8, 30_000, 60_000],
-      ['cpu', 80, 30_000, 60_000],
-    ]);
+    assert.deepEqual(
+      c.alertRules.map((r) => [r.id, r.threshold, r.forMs, r.keepFiringForMs]),
+      [
+        ['responseTime', 1, 30_000, 60_000],
+        ['errorRate', 0.05, 30_000, 60_000],
+        ['memory', 0.8, 30_000, 60_000],
+        ['cpu', 80, 30_000, 60_000],
+      ],
+    );
     assert.equal(c.analyzer.leak?.maxMemoryMb, 1024);
     assert.equal(c.analyzer.bottleneck?.cpuPercent, 80);
   });
 
   it('applies the user thresholds and durations, and the memory rule compares RSS with maxMemoryMb', () => {
-    const c = liveConfigFrom(readSettings(user({ maxMemoryMb: 100, 'alerts.memoryUsage': 0.5, 'alerts.forSeconds': 2, 'alerts.keepFiringForSeconds': 0 })));
+    const c = liveConfigFrom(
+      readSettings(
+        user({ maxMemoryMb: 100, 'alerts.memoryUsage': 0.5, 'alerts.forSeconds': 2, 'alerts.keepFiringForSeconds': 0 }),
+      ),
+    );
     const memory = c.alertRules.find((r) => r.id === 'memory')!;
     assert.equal(memory.forMs, 2000);
     assert.equal(memory.keepFiringForMs, 0);
-    const snap: Snapshot = { targetId: 't', time: 0, errors: [], process: { pid: 1, cpuPercent: 1, rssBytes: 60 * 1048576 } };
+    const snap: Snapshot = {
+      targetId: 't',
+      time: 0,
+      errors: [],
+      process: { pid: 1, cpuPercent: 1, rssBytes: 60 * 1048576 },
+    };
     assert.deepEqual(memory.read(snap), [{ labels: {}, value: 0.6 }]);
     assert.ok(memory.read(snap)[0]!.value > memory.threshold);
   });

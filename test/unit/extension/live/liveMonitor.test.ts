@@ -19,10 +19,19 @@ const INTERVAL = 5000;
 
 function config(over: Partial<LiveConfig> = {}): LiveConfig {
   return {
-    enabled: true, intervalMs: INTERVAL, metricsPath: '/metrics', healthPath: '/health', statusPath: '/status', requestTimeoutMs: 5000, allowRemote: false,
-    analyzer: {}, alertsEnabled: true,
+    enabled: true,
+    intervalMs: INTERVAL,
+    metricsPath: '/metrics',
+    healthPath: '/health',
+    statusPath: '/status',
+    requestTimeoutMs: 5000,
+    allowRemote: false,
+    analyzer: {},
+    alertsEnabled: true,
     // Fires on the first sample over the threshold and resolves on the first one under it.
-    alertRules: defaultAlertRules({ errorRate: 0.2 }, { forMs: 0, keepFiringForMs: 0 }).filter((r) => r.id === 'errorRate'),
+    alertRules: defaultAlertRules({ errorRate: 0.2 }, { forMs: 0, keepFiringForMs: 0 }).filter(
+      (r) => r.id === 'errorRate',
+    ),
     ...over,
   };
 }
@@ -77,12 +86,13 @@ describe('LiveMonitor (demo service)', function () {
       assert.equal(label, 'demo');
       alerts.push(event);
     });
-    const nextUpdate = () => new Promise<TargetState>((resolve) => {
-      const sub = monitor.onDidUpdate((s) => {
-        sub.dispose();
-        resolve(s);
+    const nextUpdate = () =>
+      new Promise<TargetState>((resolve) => {
+        const sub = monitor.onDidUpdate((s) => {
+          sub.dispose();
+          resolve(s);
+        });
       });
-    });
     const round = async () => {
       const p = nextUpdate();
       clock.advance(INTERVAL);
@@ -104,35 +114,66 @@ describe('LiveMonitor (demo service)', function () {
       await traffic(demo, 20);
       const s3 = await round();
       assert.ok(s3.latest!.http!.errorRate > 0.5, `error rate ${s3.latest!.http!.errorRate}`);
-      assert.deepEqual(alerts.map((a) => a.type), ['firing']);
+      assert.deepEqual(
+        alerts.map((a) => a.type),
+        ['firing'],
+      );
       assert.equal(s3.health.level, 'degraded');
-      assert.deepEqual(s3.alerts.map((a) => [a.ruleId, a.state]), [['errorRate', 'firing']]);
+      assert.deepEqual(
+        s3.alerts.map((a) => [a.ruleId, a.state]),
+        [['errorRate', 'firing']],
+      );
 
       await traffic(demo, 10);
       await round();
-      assert.deepEqual(alerts.map((a) => a.type), ['firing'], 'still firing: no second notification in one episode');
+      assert.deepEqual(
+        alerts.map((a) => a.type),
+        ['firing'],
+        'still firing: no second notification in one episode',
+      );
 
       // A settings change restarts the session; the alert keeps its state through the rate-less first round.
       const restarted = nextUpdate();
       await monitor.reconfigure();
-      assert.deepEqual((await restarted).alerts.map((a) => a.state), ['firing']);
+      assert.deepEqual(
+        (await restarted).alerts.map((a) => a.state),
+        ['firing'],
+      );
       await traffic(demo, 10);
       await round();
-      assert.deepEqual(alerts.map((a) => a.type), ['firing'], 'no resolve and re-fire across a restart');
+      assert.deepEqual(
+        alerts.map((a) => a.type),
+        ['firing'],
+        'no resolve and re-fire across a restart',
+      );
 
       await demo.setFaults({ errorRate: 0 });
       await traffic(demo, 20);
       const s5 = await round();
-      assert.deepEqual(alerts.map((a) => a.type), ['firing', 'resolved']);
+      assert.deepEqual(
+        alerts.map((a) => a.type),
+        ['firing', 'resolved'],
+      );
       assert.equal(s5.health.level, 'healthy');
       await monitor.flushAlerts();
 
       assert.ok(store, 'the store was opened on attach');
-      const recorded = store.query(demo.url, 'http.requestRate', {}, clock.now() - 3_600_000, clock.now(), { resolution: 'raw' }).points;
+      const recorded = store.query(demo.url, 'http.requestRate', {}, clock.now() - 3_600_000, clock.now(), {
+        resolution: 'raw',
+      }).points;
       assert.equal(recorded.length, 5, 'one point per snapshot with rates (the first round of each session has none)');
-      assert.deepEqual(store.alertHistory({ targetId: demo.url }).map((e) => e.state), ['resolved', 'firing']);
-      assert.deepEqual(monitor.alertHistory(demo.url).map((e) => e.type), ['resolved', 'firing']);
-      assert.deepEqual(received.map((r) => r.text.slice(0, 10)), ['[FIRING] C', '[RESOLVED]']);
+      assert.deepEqual(
+        store.alertHistory({ targetId: demo.url }).map((e) => e.state),
+        ['resolved', 'firing'],
+      );
+      assert.deepEqual(
+        monitor.alertHistory(demo.url).map((e) => e.type),
+        ['resolved', 'firing'],
+      );
+      assert.deepEqual(
+        received.map((r) => r.text.slice(0, 10)),
+        ['[FIRING] C', '[RESOLVED]'],
+      );
       assert.equal(updates.length, 7);
     } finally {
       await monitor.dispose();
@@ -142,7 +183,11 @@ describe('LiveMonitor (demo service)', function () {
   it('does not collect while monitoring is disabled, and detaches cleanly', async () => {
     const clock = new ManualClock(Date.now());
     let enabled = false;
-    const monitor = new LiveMonitor({ config: () => config({ enabled }), clock, sessionDefaults: { collectSystem: false } });
+    const monitor = new LiveMonitor({
+      config: () => config({ enabled }),
+      clock,
+      sessionDefaults: { collectSystem: false },
+    });
     try {
       const r = monitor.attach({ id: demo.url, label: 'demo', spec: { kind: 'url', baseUrl: demo.url } });
       assert.ok(r.ok);
@@ -162,7 +207,11 @@ describe('LiveMonitor (demo service)', function () {
   it('refuses a remote target with the reason, keeping it listed as not collecting', async () => {
     const monitor = new LiveMonitor({ config: () => config(), sessionDefaults: { collectSystem: false } });
     try {
-      const r = monitor.attach({ id: 'http://192.0.2.1:80', label: 'remote', spec: { kind: 'url', baseUrl: 'http://192.0.2.1:80' } });
+      const r = monitor.attach({
+        id: 'http://192.0.2.1:80',
+        label: 'remote',
+        spec: { kind: 'url', baseUrl: 'http://192.0.2.1:80' },
+      });
       assert.ok(!r.ok);
       assert.equal(r.error.kind, 'remote');
       assert.equal(monitor.target('http://192.0.2.1:80')?.collecting, false);

@@ -13,12 +13,24 @@ import type { PrometheusServerHandle } from '../../../helpers/prometheusServer';
 import { requirePrometheus, startPrometheusServer } from '../../../helpers/prometheusServer';
 
 /** The same test credentials as the core's real Prometheus test (bcrypt, cost 4, of the password). */
-const AUTH = { user: 'perflens', password: 'correct horse', bcryptHash: '$2b$04$fARlIPVyJ5cWVAtNdBBzQOlfxaICXM80.Nvmt9XVjTbNgNZBP/c.S' };
+const AUTH = {
+  user: 'perflens',
+  password: 'correct horse',
+  bcryptHash: '$2b$04$fARlIPVyJ5cWVAtNdBBzQOlfxaICXM80.Nvmt9XVjTbNgNZBP/c.S',
+};
 
 function config(): LiveConfig {
   return {
-    enabled: true, intervalMs: 5000, metricsPath: '/metrics', healthPath: '/health', statusPath: '/status', requestTimeoutMs: 5000, allowRemote: false,
-    analyzer: {}, alertsEnabled: true, alertRules: [],
+    enabled: true,
+    intervalMs: 5000,
+    metricsPath: '/metrics',
+    healthPath: '/health',
+    statusPath: '/status',
+    requestTimeoutMs: 5000,
+    allowRemote: false,
+    analyzer: {},
+    alertsEnabled: true,
+    alertRules: [],
   };
 }
 
@@ -40,7 +52,10 @@ describe('LiveMonitor on a Prometheus server', function () {
   before(async function () {
     const bin = requirePrometheus(this);
     demo = await startDemoService();
-    prom = await startPrometheusServer(bin, { jobs: [{ job: 'demo', targets: [`127.0.0.1:${demo.port}`] }], basicAuth: AUTH });
+    prom = await startPrometheusServer(bin, {
+      jobs: [{ job: 'demo', targets: [`127.0.0.1:${demo.port}`] }],
+      basicAuth: AUTH,
+    });
     await prom.waitForTargets('demo', 1);
   });
 
@@ -58,7 +73,8 @@ describe('LiveMonitor on a Prometheus server', function () {
   it('collects through the server with the credentials it is given, per instance', async () => {
     const servers: string[] = [];
     const monitor = new LiveMonitor({
-      config, clock: new ManualClock(Date.now()),
+      config,
+      clock: new ManualClock(Date.now()),
       prometheusAuth: (serverUrl) => {
         servers.push(serverUrl);
         return Promise.resolve({ kind: 'basic', user: AUTH.user, password: AUTH.password });
@@ -72,8 +88,14 @@ describe('LiveMonitor on a Prometheus server', function () {
       const state = await first;
       assert.deepEqual(servers, [prom.url], 'credentials are looked up by server URL');
       assert.equal(state.latest?.targetId, id);
-      assert.deepEqual(state.latest?.instances?.map((i) => [i.instance, i.up]), [[`127.0.0.1:${demo.port}`, true]]);
-      assert.deepEqual(state.latest?.errors.filter((e) => e.kind !== 'warning'), []);
+      assert.deepEqual(
+        state.latest?.instances?.map((i) => [i.instance, i.up]),
+        [[`127.0.0.1:${demo.port}`, true]],
+      );
+      assert.deepEqual(
+        state.latest?.errors.filter((e) => e.kind !== 'warning'),
+        [],
+      );
       assert.equal(state.health.level, 'healthy');
       assert.ok(monitor.prometheusSession(id), 'the session is reachable for server history');
       assert.ok(await monitor.detach(id));
@@ -84,18 +106,29 @@ describe('LiveMonitor on a Prometheus server', function () {
   });
 
   it('says the server refused when the credentials are missing, and refuses a remote server unless allowed', async () => {
-    const monitor = new LiveMonitor({ config, clock: new ManualClock(Date.now()), prometheusAuth: () => Promise.resolve(undefined) });
+    const monitor = new LiveMonitor({
+      config,
+      clock: new ManualClock(Date.now()),
+      prometheusAuth: () => Promise.resolve(undefined),
+    });
     const id = prometheusInput(spec());
     try {
       const first = nextUpdate(monitor, id);
       assert.ok(monitor.attach({ id, label: 'demo', spec: spec() }).ok);
       const state = await first;
-      assert.ok(state.latest?.errors.some((e) => e.kind === 'unauthorized'), JSON.stringify(state.latest?.errors));
+      assert.ok(
+        state.latest?.errors.some((e) => e.kind === 'unauthorized'),
+        JSON.stringify(state.latest?.errors),
+      );
       // The server could not tell: not "healthy", not "down" (the service may be fine), and why.
       assert.equal(state.health.level, 'unknown');
       assert.match(state.health.reasons[0] ?? '', /^Prometheus server: .*(401|credentials|auth)/i);
 
-      const remote = { kind: 'prometheus' as const, serverUrl: 'http://prometheus.example.com:9090', selector: 'job="demo"' };
+      const remote = {
+        kind: 'prometheus' as const,
+        serverUrl: 'http://prometheus.example.com:9090',
+        selector: 'job="demo"',
+      };
       const refused = monitor.attach({ id: prometheusInput(remote), label: 'remote', spec: remote });
       assert.ok(!refused.ok && /not on this machine/.test(refused.error.message), JSON.stringify(refused));
     } finally {

@@ -4,13 +4,23 @@ import type { Snapshot } from '../../../../src/core/session/types';
 import { assessTargetHealth, failingChecks, worseOf } from '../../../../src/extension/live/targetHealth';
 
 const base = (over: Partial<Snapshot> = {}): Snapshot => ({
-  targetId: 't', time: 1000, errors: [],
+  targetId: 't',
+  time: 1000,
+  errors: [],
   http: { requestRate: 10, errorRate: 0, p95Ms: 20, routes: [] },
   health: { state: 'healthy', reasons: [], checks: [{ name: 'database', status: 'healthy' }] },
   ...over,
 });
 
-const firing: AlertStatus = { ruleId: 'errorRate', name: 'High error rate', labels: {}, state: 'firing', value: 0.3, activeAt: 1, firedAt: 2 };
+const firing: AlertStatus = {
+  ruleId: 'errorRate',
+  name: 'High error rate',
+  labels: {},
+  state: 'firing',
+  value: 0.3,
+  activeAt: 1,
+  firedAt: 2,
+};
 
 describe('assessTargetHealth', () => {
   it('is unknown before the first snapshot', () => {
@@ -22,7 +32,15 @@ describe('assessTargetHealth', () => {
   });
 
   it('is degraded when the health endpoint says degraded, with its reasons', () => {
-    const h = assessTargetHealth(base({ health: { state: 'degraded', reasons: ['cache: hit rate 31%'], checks: [{ name: 'cache', status: 'degraded', detail: 'hit rate 31%' }] } }));
+    const h = assessTargetHealth(
+      base({
+        health: {
+          state: 'degraded',
+          reasons: ['cache: hit rate 31%'],
+          checks: [{ name: 'cache', status: 'degraded', detail: 'hit rate 31%' }],
+        },
+      }),
+    );
     assert.equal(h.level, 'degraded');
     assert.deepEqual(h.reasons, ['cache: hit rate 31%']);
   });
@@ -34,20 +52,41 @@ describe('assessTargetHealth', () => {
   });
 
   it('is degraded when metrics fail but health answers', () => {
-    const h = assessTargetHealth(base({ http: undefined, errors: [{ source: 'scrape', kind: 'http-status', message: 'HTTP 500' }] }));
+    const h = assessTargetHealth(
+      base({ http: undefined, errors: [{ source: 'scrape', kind: 'http-status', message: 'HTTP 500' }] }),
+    );
     assert.equal(h.level, 'degraded');
     assert.match(h.reasons[0]!, /Metrics: HTTP 500/);
   });
 
   it('is down when the endpoint reports down, or when neither metrics nor health can be read', () => {
-    assert.equal(assessTargetHealth(base({ health: { state: 'down', reasons: ['database: unreachable'], checks: [] } })).level, 'down');
-    const unreachable = assessTargetHealth({ targetId: 't', time: 1, errors: [{ source: 'scrape', kind: 'refused', message: 'connection refused' }, { source: 'health', kind: 'refused', message: 'connection refused' }] });
+    assert.equal(
+      assessTargetHealth(base({ health: { state: 'down', reasons: ['database: unreachable'], checks: [] } })).level,
+      'down',
+    );
+    const unreachable = assessTargetHealth({
+      targetId: 't',
+      time: 1,
+      errors: [
+        { source: 'scrape', kind: 'refused', message: 'connection refused' },
+        { source: 'health', kind: 'refused', message: 'connection refused' },
+      ],
+    });
     assert.equal(unreachable.level, 'down');
     assert.equal(unreachable.reasons.length, 2);
   });
 
   it('lists failing checks and ranks levels worst first', () => {
-    const s = base({ health: { state: 'degraded', reasons: [], checks: [{ name: 'a', status: 'healthy' }, { name: 'b', status: 'down', detail: 'x' }] } });
+    const s = base({
+      health: {
+        state: 'degraded',
+        reasons: [],
+        checks: [
+          { name: 'a', status: 'healthy' },
+          { name: 'b', status: 'down', detail: 'x' },
+        ],
+      },
+    });
     assert.deepEqual(failingChecks(s), [{ name: 'b', status: 'down', detail: 'x' }]);
     assert.equal(worseOf('healthy', 'degraded'), 'degraded');
     assert.equal(worseOf('down', 'unknown'), 'down');

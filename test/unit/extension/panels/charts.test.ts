@@ -12,7 +12,9 @@ describe('dashboard chart axes', () => {
 
   it('puts ticks on multiples of the step inside the range, not on its ragged ends', () => {
     const min = Date.UTC(2026, 10, 27, 12, 44, 7);
-    const ticks = roundTimeTicks(min, min + 15 * 60_000, 5 * 60_000).map((t) => new Date(t.value).toISOString().slice(11, 19));
+    const ticks = roundTimeTicks(min, min + 15 * 60_000, 5 * 60_000).map((t) =>
+      new Date(t.value).toISOString().slice(11, 19),
+    );
     assert.deepEqual(ticks, ['12:45:00', '12:50:00', '12:55:00']);
   });
 

@@ -13,10 +13,21 @@ const NOW = Date.UTC(2026, 10, 27, 12, 0, 0);
 
 function stateFrom(store: HistoryStore | undefined, window = 60): TargetState {
   const rnd = prng(3);
-  const snaps = Array.from({ length: window }, (_, i) => syntheticSnapshot(NOW - (window - 1 - i) * 5000, 5, { targetId: ID }, rnd));
+  const snaps = Array.from({ length: window }, (_, i) =>
+    syntheticSnapshot(NOW - (window - 1 - i) * 5000, 5, { targetId: ID }, rnd),
+  );
   const latest = snaps[snaps.length - 1]!;
   void store;
-  return { id: ID, label: '127.0.0.1:3100', collecting: true, latest, health: assessTargetHealth(latest), findings: [], alerts: [], window: snaps };
+  return {
+    id: ID,
+    label: '127.0.0.1:3100',
+    collecting: true,
+    latest,
+    health: assessTargetHealth(latest),
+    findings: [],
+    alerts: [],
+    window: snaps,
+  };
 }
 
 describe('buildDashboardData', function () {
@@ -37,7 +48,8 @@ describe('buildDashboardData', function () {
 
   it('reads each range at the resolution its span needs: raw, 1-minute and hourly rollups', () => {
     const state = stateFrom(store);
-    const res = (range: '15m' | '1h' | '24h' | '30d') => buildDashboardData({ targetId: ID, label: 'x', range, now: NOW, state, store });
+    const res = (range: '15m' | '1h' | '24h' | '30d') =>
+      buildDashboardData({ targetId: ID, label: 'x', range, now: NOW, state, store });
     const m15 = res('15m');
     assert.equal(m15.resolution, 'raw');
     assert.equal(m15.charts.find((c) => c.id === 'throughput')!.series[0]!.points.length, 31);
@@ -46,22 +58,28 @@ describe('buildDashboardData', function () {
     assert.equal(d30.resolution, '1h');
     const rps = d30.charts.find((c) => c.id === 'throughput')!.series[0]!.points;
     assert.ok(rps.length >= 720 && rps.length <= 722, `${rps.length} hourly points`);
-    assert.ok(rps.every((p, i) => i === 0 || p.x > rps[i - 1]!.x), 'time ascending');
+    assert.ok(
+      rps.every((p, i) => i === 0 || p.x > rps[i - 1]!.x),
+      'time ascending',
+    );
     assert.ok(rps[0]!.x >= d30.from - 3_600_000 && rps[rps.length - 1]!.x <= NOW);
   });
 
   it('fills every chart, computes pool utilisation as active over max, and names pools and caches by their labels', () => {
     const d = buildDashboardData({ targetId: ID, label: 'x', range: '1h', now: NOW, state: stateFrom(store), store });
-    assert.deepEqual(d.charts.map((c) => [c.id, c.series.map((s) => s.label)]), [
-      ['latency', ['p50', 'p95', 'p99']],
-      ['throughput', ['req/s']],
-      ['errors', ['errors']],
-      ['cpu', ['process']],
-      ['memory', ['resident (RSS)', 'heap used']],
-      ['pool', ['db']],
-      ['poolWait', ['db avg', 'db p95']],
-      ['cache', ['entities', 'graph']],
-    ]);
+    assert.deepEqual(
+      d.charts.map((c) => [c.id, c.series.map((s) => s.label)]),
+      [
+        ['latency', ['p50', 'p95', 'p99']],
+        ['throughput', ['req/s']],
+        ['errors', ['errors']],
+        ['cpu', ['process']],
+        ['memory', ['resident (RSS)', 'heap used']],
+        ['pool', ['db']],
+        ['poolWait', ['db avg', 'db p95']],
+        ['cache', ['entities', 'graph']],
+      ],
+    );
     const util = d.charts.find((c) => c.id === 'pool')!.series[0]!.points;
     assert.ok(util.length > 0 && util.every((p) => p.y >= 0 && p.y <= 1));
   });
@@ -70,8 +88,14 @@ describe('buildDashboardData', function () {
     const d = buildDashboardData({ targetId: ID, label: 'x', range: '24h', now: NOW, state: stateFrom(store), store });
     assert.equal(d.summary.latencySource, 'histograms');
     assert.ok(d.summary.p50Ms! < d.summary.p95Ms! && d.summary.p95Ms! <= d.summary.p99Ms!);
-    assert.deepEqual(d.routes.map((r) => r.route), ['/api/workspaces', '/api/graph/entities', '/api/graph/centrality']);
-    assert.deepEqual(d.checks.map((c) => c.name), ['database', 'cache', 'disk_space', 'memory']);
+    assert.deepEqual(
+      d.routes.map((r) => r.route),
+      ['/api/workspaces', '/api/graph/entities', '/api/graph/centrality'],
+    );
+    assert.deepEqual(
+      d.checks.map((c) => c.name),
+      ['database', 'cache', 'disk_space', 'memory'],
+    );
     assert.equal(d.level, 'healthy');
   });
 
@@ -95,7 +119,13 @@ describe('buildDashboardData', function () {
     assert.equal(d.charts.find((c) => c.id === 'throughput')!.series[0]!.points.length, 30);
     assert.equal(d.summary.latencySource, 'latest');
     assert.equal(d.forecast, undefined, 'two and a half minutes are too little to project 30 days');
-    const hour = buildDashboardData({ targetId: ID, label: 'x', range: '1h', now: NOW, state: stateFrom(undefined, 720) });
+    const hour = buildDashboardData({
+      targetId: ID,
+      label: 'x',
+      range: '1h',
+      now: NOW,
+      state: stateFrom(undefined, 720),
+    });
     assert.ok(hour.forecast && hour.forecast.history.length === 720);
   });
 });

@@ -3,8 +3,23 @@ import type { EndpointProbe } from '../../../../src/core/collectors/probe';
 import { targetView } from '../../../../src/extension/panels/dashboardTargets';
 import type { AttachedTarget } from '../../../../src/extension/targets/targetRegistry';
 
-const metrics: EndpointProbe = { path: '/metrics', url: 'http://127.0.0.1:3000/metrics', reachable: true, status: 200, contentType: 'text/plain', latencyMs: 3.6 };
-const health: EndpointProbe = { path: '/health', url: 'http://127.0.0.1:3000/health', reachable: true, status: 200, contentType: 'application/json', latencyMs: 2.1, verdict: 'degraded' };
+const metrics: EndpointProbe = {
+  path: '/metrics',
+  url: 'http://127.0.0.1:3000/metrics',
+  reachable: true,
+  status: 200,
+  contentType: 'text/plain',
+  latencyMs: 3.6,
+};
+const health: EndpointProbe = {
+  path: '/health',
+  url: 'http://127.0.0.1:3000/health',
+  reachable: true,
+  status: 200,
+  contentType: 'application/json',
+  latencyMs: 2.1,
+  verdict: 'degraded',
+};
 
 describe('dashboard target view', () => {
   it('hands the page the probe as the engine recorded it: one endpoint shape, every field (the health verdict too)', () => {

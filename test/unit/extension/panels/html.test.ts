@@ -4,7 +4,10 @@ import { contentSecurityPolicy, renderWebviewPage, webviewResourceRoots } from '
 
 /** Just enough of vscode.Uri for the helper: a path and `with`. */
 class FakeUri {
-  constructor(readonly scheme: string, readonly path: string) {}
+  constructor(
+    readonly scheme: string,
+    readonly path: string,
+  ) {}
   with(change: { path?: string }): FakeUri {
     return new FakeUri(this.scheme, change.path ?? this.path);
   }
@@ -14,11 +17,19 @@ class FakeUri {
 }
 
 const CSP_SOURCE = 'https://webview.example';
-const webview = { cspSource: CSP_SOURCE, asWebviewUri: (u: vscode.Uri) => new FakeUri('https', u.path) as unknown as vscode.Uri };
+const webview = {
+  cspSource: CSP_SOURCE,
+  asWebviewUri: (u: vscode.Uri) => new FakeUri('https', u.path) as unknown as vscode.Uri,
+};
 const extensionUri = new FakeUri('file', '/ext/perflens') as unknown as vscode.Uri;
 
 function render(body = '<main></main>', title = 'PerfLens Dashboard'): string {
-  return renderWebviewPage(webview, extensionUri, { title, scripts: ['dashboard.js'], styles: ['dashboard.css'], body });
+  return renderWebviewPage(webview, extensionUri, {
+    title,
+    scripts: ['dashboard.js'],
+    styles: ['dashboard.css'],
+    body,
+  });
 }
 
 function cspOf(html: string): string {
@@ -32,7 +43,10 @@ describe('webview html helper', () => {
     const html = render();
     const nonce = /<script nonce="([^"]+)"/.exec(html)?.[1];
     assert.ok(nonce);
-    assert.equal(cspOf(html), `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${CSP_SOURCE}; img-src ${CSP_SOURCE} data:; font-src ${CSP_SOURCE}`);
+    assert.equal(
+      cspOf(html),
+      `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${CSP_SOURCE}; img-src ${CSP_SOURCE} data:; font-src ${CSP_SOURCE}`,
+    );
     assert.equal(contentSecurityPolicy(CSP_SOURCE, nonce), cspOf(html));
   });
 
@@ -51,16 +65,29 @@ describe('webview html helper', () => {
 
   it('escapes the title and refuses resource names that leave their folder', () => {
     assert.match(render('<main></main>', '<img onerror=x>'), /<title>&lt;img onerror=x&gt;<\/title>/);
-    assert.throws(() => renderWebviewPage(webview, extensionUri, { title: 't', scripts: ['../../secret.js'], styles: [], body: '' }), /Invalid webview resource name/);
+    assert.throws(
+      () =>
+        renderWebviewPage(webview, extensionUri, { title: 't', scripts: ['../../secret.js'], styles: [], body: '' }),
+      /Invalid webview resource name/,
+    );
   });
 
   it('limits local resources to dist/webview and media', () => {
-    assert.deepEqual(webviewResourceRoots(extensionUri).map((u) => u.path), ['/ext/perflens/dist/webview', '/ext/perflens/media']);
+    assert.deepEqual(
+      webviewResourceRoots(extensionUri).map((u) => u.path),
+      ['/ext/perflens/dist/webview', '/ext/perflens/media'],
+    );
   });
 
   it('marks the page for test hooks (render timings, canvas pixel checks) only when asked, i.e. in test mode', () => {
     const page = (testHooks?: boolean) =>
-      renderWebviewPage(webview, extensionUri, { title: 't', scripts: ['dashboard.js'], styles: [], body: '<main></main>', ...(testHooks === undefined ? {} : { testHooks }) });
+      renderWebviewPage(webview, extensionUri, {
+        title: 't',
+        scripts: ['dashboard.js'],
+        styles: [],
+        body: '<main></main>',
+        ...(testHooks === undefined ? {} : { testHooks }),
+      });
     assert.match(page(true), /<body data-perflens-test-hooks>/);
     assert.doesNotMatch(page(false), /data-perflens-test-hooks/);
     assert.doesNotMatch(page(), /data-perflens-test-hooks/);

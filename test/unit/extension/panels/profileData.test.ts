@@ -16,7 +16,10 @@ function folded(text: string): Profile {
 
 describe('profile view data', () => {
   it('lists every function with weight, heaviest self first, with shares of the whole profile', () => {
-    const r = importProfile(fs.readFileSync(path.join(FIXTURES, 'cpuprofile', 'chrome65-simple.cpuprofile')), 'chrome65-simple.cpuprofile');
+    const r = importProfile(
+      fs.readFileSync(path.join(FIXTURES, 'cpuprofile', 'chrome65-simple.cpuprofile')),
+      'chrome65-simple.cpuprofile',
+    );
     assert.ok(r.ok);
     const p = r.value.profiles[0]!;
     const d = profileViewData(p, { title: 'simple' });
@@ -33,7 +36,10 @@ describe('profile view data', () => {
   });
 
   it('counts samples for formats without time, and keeps function names as given (HTML included)', () => {
-    const d = profileViewData(folded('main;<b>render</b> 30\nmain;parse 10\n'), { title: 'folded', warnings: ['one skipped line'] });
+    const d = profileViewData(folded('main;<b>render</b> 30\nmain;parse 10\n'), {
+      title: 'folded',
+      warnings: ['one skipped line'],
+    });
     assert.equal(d.unit, 'samples');
     assert.equal(d.rows[0]!.name, '<b>render</b>');
     assert.equal(d.rows[0]!.self, 30);
@@ -46,7 +52,13 @@ describe('profile view data', () => {
     const before = folded('main;parse 500\nmain;render 500\nmain;log 10\n');
     const after = folded('main;parse 200\nmain;render 800\nmain;log 10\n');
     const d = diffViewData(diffProfiles(before, after), 'a.cpuprofile', 'b.cpuprofile');
-    assert.deepEqual(d.rows.slice(0, 2).map((r) => [r.name, r.status]), [['render', 'regressed'], ['parse', 'improved']]);
+    assert.deepEqual(
+      d.rows.slice(0, 2).map((r) => [r.name, r.status]),
+      [
+        ['render', 'regressed'],
+        ['parse', 'improved'],
+      ],
+    );
     assert.ok(d.rows.slice(2).every((r) => r.status === 'unchanged'));
     assert.equal(d.before, 'a.cpuprofile');
     assert.equal(d.weight, 'samples');

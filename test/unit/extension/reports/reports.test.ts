@@ -18,17 +18,39 @@ const NOW = Date.UTC(2026, 10, 27, 12);
 function slowService(): Snapshot[] {
   const rnd = prng(11);
   return Array.from({ length: 120 }, (_, i) => {
-    const s = syntheticSnapshot(NOW - (119 - i) * 5000, 5, { targetId: 'svc', routeNames: [HOSTILE, '/api/workspaces'], checkNames: [HOSTILE] }, rnd);
+    const s = syntheticSnapshot(
+      NOW - (119 - i) * 5000,
+      5,
+      { targetId: 'svc', routeNames: [HOSTILE, '/api/workspaces'], checkNames: [HOSTILE] },
+      rnd,
+    );
     s.http!.p95Ms = 1800;
     s.http!.routes[0]!.p95Ms = 2400;
-    s.queries = [{ query: 'SELECT * FROM entities WHERE workspace_id = ?', statement: 'entities_by_workspace', rate: 20, avgMs: 700, p95Ms: 900 }];
+    s.queries = [
+      {
+        query: 'SELECT * FROM entities WHERE workspace_id = ?',
+        statement: 'entities_by_workspace',
+        rate: 20,
+        avgMs: 700,
+        p95Ms: 900,
+      },
+    ];
     return s;
   });
 }
 
 function stateOf(window: Snapshot[]): TargetState {
   const latest = window[window.length - 1]!;
-  return { id: 'svc', label: `svc ${HOSTILE}`, collecting: true, latest, health: assessTargetHealth(latest), findings: analyzeSnapshots(window), alerts: [], window };
+  return {
+    id: 'svc',
+    label: `svc ${HOSTILE}`,
+    collecting: true,
+    latest,
+    health: assessTargetHealth(latest),
+    findings: analyzeSnapshots(window),
+    alerts: [],
+    window,
+  };
 }
 
 describe('diagnoseMarkdown', () => {
@@ -52,7 +74,9 @@ describe('diagnoseMarkdown', () => {
   it('says what to do when not attached, and when nothing is slow', () => {
     assert.match(diagnoseMarkdown([], NOW), /not attached/);
     const rnd = prng(1);
-    const calm = Array.from({ length: 20 }, (_, i) => syntheticSnapshot(NOW - (19 - i) * 5000, 5, { targetId: 'svc' }, rnd));
+    const calm = Array.from({ length: 20 }, (_, i) =>
+      syntheticSnapshot(NOW - (19 - i) * 5000, 5, { targetId: 'svc' }, rnd),
+    );
     assert.match(diagnoseMarkdown([stateOf(calm)], NOW), /\*\*No cause found:\*\*|### 1\./);
   });
 });
@@ -63,7 +87,14 @@ describe('reportHtml', () => {
     assert.ok(r.ok);
     const window = slowService();
     for (const s of window) r.value.recordSnapshot(s);
-    const data = buildDashboardData({ targetId: 'svc', label: `svc ${HOSTILE}`, range: '15m', now: NOW, state: stateOf(window), store: r.value });
+    const data = buildDashboardData({
+      targetId: 'svc',
+      label: `svc ${HOSTILE}`,
+      range: '15m',
+      now: NOW,
+      state: stateOf(window),
+      store: r.value,
+    });
     const html = reportHtml(data, NOW);
     await r.value.close();
     assert.equal((html.match(/<svg /g) ?? []).length, 8 + (data.forecast ? 1 : 0));

@@ -5,11 +5,27 @@ import type { TargetState } from '../../../../src/extension/live/liveMonitor';
 import { assessTargetHealth } from '../../../../src/extension/live/targetHealth';
 import { statusBarView } from '../../../../src/extension/statusBar/statusBarModel';
 
-const LANDING = '<html><head><title>Node Exporter</title></head><body><h1>Node Exporter</h1><p>Prometheus Node Exporter</p></body></html>';
+const LANDING =
+  '<html><head><title>Node Exporter</title></head><body><h1>Node Exporter</h1><p>Prometheus Node Exporter</p></body></html>';
 
 function state(label: string, health: Snapshot['health']): TargetState {
-  const latest: Snapshot = { targetId: label, time: 1, errors: [], http: { requestRate: 5, errorRate: 0, p95Ms: 12, routes: [] }, ...(health ? { health } : {}) };
-  return { id: label, label, collecting: true, latest, health: assessTargetHealth(latest), findings: [], alerts: [], window: [latest] };
+  const latest: Snapshot = {
+    targetId: label,
+    time: 1,
+    errors: [],
+    http: { requestRate: 5, errorRate: 0, p95Ms: 12, routes: [] },
+    ...(health ? { health } : {}),
+  };
+  return {
+    id: label,
+    label,
+    collecting: true,
+    latest,
+    health: assessTargetHealth(latest),
+    findings: [],
+    alerts: [],
+    window: [latest],
+  };
 }
 
 describe('status bar: a health endpoint with no verdict', () => {
@@ -29,10 +45,16 @@ describe('status bar: a health endpoint with no verdict', () => {
   });
 
   it('a redirect is no health verdict either, and a 200 with failure words is down', () => {
-    const redirect = state('app:8080', interpretHealth(302, 'text/plain', 'Found', { url: 'http://127.0.0.1:8080/health', location: '/login' }));
+    const redirect = state(
+      'app:8080',
+      interpretHealth(302, 'text/plain', 'Found', { url: 'http://127.0.0.1:8080/health', location: '/login' }),
+    );
     assert.equal(redirect.health.level, 'no-verdict');
     assert.match(redirect.health.reasons[0]!, /redirects \(HTTP 302\) to \/login/);
-    const failing = state('app:8081', interpretHealth(200, 'text/plain', 'Service Unavailable - database connection failed'));
+    const failing = state(
+      'app:8081',
+      interpretHealth(200, 'text/plain', 'Service Unavailable - database connection failed'),
+    );
     assert.equal(failing.health.level, 'down');
     assert.equal(statusBarView([failing], 'p95').background, 'statusBarItem.errorBackground');
   });

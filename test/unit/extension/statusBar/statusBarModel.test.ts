@@ -9,13 +9,24 @@ const HOSTILE = '<img src=x onerror=alert(1)>';
 
 function state(label: string, over: Partial<Snapshot> = {}): TargetState {
   const latest: Snapshot = {
-    targetId: label, time: 1, errors: [],
+    targetId: label,
+    time: 1,
+    errors: [],
     http: { requestRate: 12.34, errorRate: 0.01, p95Ms: 42, routes: [] },
     process: { pid: 1, cpuPercent: 12.5, rssBytes: 150 * 1048576 },
     health: { state: 'healthy', reasons: [], checks: [] },
     ...over,
   };
-  return { id: label, label, collecting: true, latest, health: assessTargetHealth(latest), findings: [], alerts: [], window: [latest] };
+  return {
+    id: label,
+    label,
+    collecting: true,
+    latest,
+    health: assessTargetHealth(latest),
+    findings: [],
+    alerts: [],
+    window: [latest],
+  };
 }
 
 describe('statusBarView', () => {
@@ -28,13 +39,22 @@ describe('statusBarView', () => {
   it('shows a healthy target with its p95, or its request rate, as the headline', () => {
     const t = state('127.0.0.1:3100');
     assert.equal(statusBarView([t], 'p95').text, '$(pass-filled) PerfLens: 127.0.0.1:3100 healthy · p95 42 ms');
-    assert.equal(statusBarView([t], 'requestRate').text, '$(pass-filled) PerfLens: 127.0.0.1:3100 healthy · 12.3 req/s');
+    assert.equal(
+      statusBarView([t], 'requestRate').text,
+      '$(pass-filled) PerfLens: 127.0.0.1:3100 healthy · 12.3 req/s',
+    );
     assert.equal(headlineOf({ ...t, latest: undefined }, 'p95'), undefined);
   });
 
   it('shows the worst of several targets, on a warning or error background, and lists all in the tooltip', () => {
     const ok = state('a:1');
-    const degraded = state('b:2', { health: { state: 'degraded', reasons: ['pool busy'], checks: [{ name: 'database', status: 'degraded', detail: 'queueing' }] } });
+    const degraded = state('b:2', {
+      health: {
+        state: 'degraded',
+        reasons: ['pool busy'],
+        checks: [{ name: 'database', status: 'degraded', detail: 'queueing' }],
+      },
+    });
     const v = statusBarView([ok, degraded], 'p95');
     assert.match(v.text, /^\$\(warning\) PerfLens: b:2 degraded · p95 42 ms \(\+1\)$/);
     assert.equal(v.background, 'statusBarItem.warningBackground');
@@ -50,7 +70,13 @@ describe('statusBarView', () => {
   });
 
   it('escapes service strings so HTML and Markdown in check names stay text', () => {
-    const t = state('a:1', { health: { state: 'degraded', reasons: [], checks: [{ name: HOSTILE, status: 'down', detail: '**bold** [link](command:x)' }] } });
+    const t = state('a:1', {
+      health: {
+        state: 'degraded',
+        reasons: [],
+        checks: [{ name: HOSTILE, status: 'down', detail: '**bold** [link](command:x)' }],
+      },
+    });
     const v = statusBarView([t], 'p95');
     assert.ok(!v.tooltip.includes('<img'), v.tooltip);
     assert.ok(v.tooltip.includes('&lt;img src=x onerror=alert\\(1\\)&gt;'));

@@ -35,7 +35,11 @@ function startService(): Promise<{ url: string; setHealthy(h: boolean): void; cl
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
-      resolve({ url: `http://127.0.0.1:${port}`, setHealthy: (h) => (healthy = h), close: () => new Promise((r) => server.close(() => r())) });
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        setHealthy: (h) => (healthy = h),
+        close: () => new Promise((r) => server.close(() => r())),
+      });
     });
   });
 }
@@ -76,7 +80,10 @@ describe('attachTarget', () => {
     assert.equal(outcome.summary, '/metrics and /health both answer.');
     const [metricsLine] = outcome.details;
     assert.ok(metricsLine, 'the outcome has a line for /metrics');
-    assert.match(metricsLine, /^\/metrics reachable: HTTP 200, text\/plain; version=0\.0\.4; charset=utf-8, [\d.]+ m?s$/);
+    assert.match(
+      metricsLine,
+      /^\/metrics reachable: HTTP 200, text\/plain; version=0\.0\.4; charset=utf-8, [\d.]+ m?s$/,
+    );
     assert.deepEqual(registry.current?.spec, { kind: 'url', baseUrl: service.url });
     assert.equal(registry.current?.probe?.health.status, 200);
     assert.equal(registry.current?.attachedAt, now);

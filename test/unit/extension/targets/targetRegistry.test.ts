@@ -71,7 +71,11 @@ describe('TargetRegistry', () => {
     await r.attach(old);
     await r.attach(target('4000', 4000, 2));
     const endpoint = { path: '/metrics', url: 'http://127.0.0.1:3000/metrics', reachable: true, status: 200 };
-    await r.recordProbe(old, { baseUrl: old.spec.kind === 'url' ? old.spec.baseUrl : '', metrics: endpoint, health: endpoint }, 5);
+    await r.recordProbe(
+      old,
+      { baseUrl: old.spec.kind === 'url' ? old.spec.baseUrl : '', metrics: endpoint, health: endpoint },
+      5,
+    );
     assert.equal(r.current?.probe, undefined);
   });
 
@@ -94,10 +98,16 @@ describe('TargetRegistry with several targets', () => {
     const r = new TargetRegistry(new JsonStateStore(), KEY);
     await r.attach(target('3000', 3000, 1));
     await r.attach(target('4000', 4000, 2));
-    assert.deepEqual(r.attached.map((t) => t.label), ['127.0.0.1:3000', '127.0.0.1:4000']);
+    assert.deepEqual(
+      r.attached.map((t) => t.label),
+      ['127.0.0.1:3000', '127.0.0.1:4000'],
+    );
     assert.equal(r.current?.label, '127.0.0.1:4000');
     assert.equal((await r.detach('http://127.0.0.1:3000'))?.label, '127.0.0.1:3000');
-    assert.deepEqual(r.attached.map((t) => t.label), ['127.0.0.1:4000']);
+    assert.deepEqual(
+      r.attached.map((t) => t.label),
+      ['127.0.0.1:4000'],
+    );
     assert.equal(await r.detach('http://127.0.0.1:3000'), undefined);
   });
 
@@ -106,7 +116,10 @@ describe('TargetRegistry with several targets', () => {
     await r.attach(target('3000', 3000, 1));
     await r.attach(target('4000', 4000, 2));
     await r.attach(target('http://127.0.0.1:3000', 3000, 3));
-    assert.deepEqual(r.attached.map((t) => t.attachedAt), [2, 3]);
+    assert.deepEqual(
+      r.attached.map((t) => t.attachedAt),
+      [2, 3],
+    );
     assert.equal(targetId(r.current!.spec), 'http://127.0.0.1:3000');
   });
 

@@ -23,20 +23,34 @@ describe('alerts: history in the store', () => {
     assert.ok(opened.ok);
     store = opened.value;
     const history = new StoreAlertHistory(store, 'sim');
-    const engine = new AlertEngine(defaultAlertRules({}, { forMs: 10_000, keepFiringForMs: 0 }).filter((r) => r.id === 'errorRate'), { history });
+    const engine = new AlertEngine(
+      defaultAlertRules({}, { forMs: 10_000, keepFiringForMs: 0 }).filter((r) => r.id === 'errorRate'),
+      { history },
+    );
     const events: AlertEvent[] = [];
     engine.onEvent((e) => events.push(e));
     simulate({
-      clock, intervalMs: 5000, count: 12,
+      clock,
+      intervalMs: 5000,
+      count: 12,
       make: (i) => ({ http: { requestRate: 10, errorRate: i >= 2 && i < 7 ? 0.2 : 0, routes: [] } }),
       onSnapshot: (s) => engine.evaluate(s),
     });
     await engine.flush();
-    assert.deepEqual(events.map((e) => e.type), ['firing', 'resolved']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['firing', 'resolved'],
+    );
     assert.deepEqual(history.list(), events);
     assert.deepEqual(history.list({ since: events[1]!.at }), [events[1]]);
     const rows = store.alertHistory({ targetId: 'sim' });
-    assert.deepEqual(rows.map((r) => [r.rule, r.state, r.severity]), [['errorRate', 'resolved', 'critical'], ['errorRate', 'firing', 'critical']]);
+    assert.deepEqual(
+      rows.map((r) => [r.rule, r.state, r.severity]),
+      [
+        ['errorRate', 'resolved', 'critical'],
+        ['errorRate', 'firing', 'critical'],
+      ],
+    );
     assert.deepEqual(new StoreAlertHistory(store, 'other').list(), []);
   });
 });

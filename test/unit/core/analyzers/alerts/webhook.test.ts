@@ -24,7 +24,11 @@ class Receiver {
       let data = '';
       req.on('data', (c: Buffer) => (data += c.toString()));
       req.on('end', () => {
-        this.received.push({ method: req.method ?? '', contentType: String(req.headers['content-type']), body: JSON.parse(data) as SlackPayload });
+        this.received.push({
+          method: req.method ?? '',
+          contentType: String(req.headers['content-type']),
+          body: JSON.parse(data) as SlackPayload,
+        });
         const step = this.script[Math.min(this.received.length - 1, this.script.length - 1)]!;
         if (step === 'hang') {
           this.hanging.add(res);
@@ -46,8 +50,18 @@ class Receiver {
 
 const T0 = Date.UTC(2026, 0, 1);
 const event: AlertEvent = {
-  type: 'firing', ruleId: 'errorRate', name: 'High error rate', severity: 'critical', labels: { route: '/api/entities' },
-  value: 0.2, threshold: 0.05, op: '>', activeAt: T0, firedAt: T0 + 30_000, at: T0 + 30_000, targetId: 'http://127.0.0.1:3000',
+  type: 'firing',
+  ruleId: 'errorRate',
+  name: 'High error rate',
+  severity: 'critical',
+  labels: { route: '/api/entities' },
+  value: 0.2,
+  threshold: 0.05,
+  op: '>',
+  activeAt: T0,
+  firedAt: T0 + 30_000,
+  at: T0 + 30_000,
+  targetId: 'http://127.0.0.1:3000',
   message: 'High error rate: 20.0% > 5.0% for 30 s',
 };
 
@@ -65,7 +79,10 @@ describe('alerts: Slack-compatible webhook', () => {
     assert.equal(a.color, 'danger');
     assert.equal(a.title, 'PerfLens alert: High error rate');
     assert.equal(a.ts, Math.floor((T0 + 30_000) / 1000));
-    assert.deepEqual(a.fields.map((f) => f.title), ['Severity', 'Threshold', 'Current', 'Target', 'Active since', 'route']);
+    assert.deepEqual(
+      a.fields.map((f) => f.title),
+      ['Severity', 'Threshold', 'Current', 'Target', 'Active since', 'route'],
+    );
     assert.equal(a.fields[1]!.value, '> 0.05');
     assert.equal(slackPayload({ ...event, type: 'resolved' }).attachments[0]!.color, 'good');
     assert.equal(slackPayload({ ...event, severity: 'warning' }).attachments[0]!.color, 'warning');
@@ -104,7 +121,10 @@ describe('alerts: Slack-compatible webhook', () => {
     receiver = undefined;
     const r = await new WebhookAlertHandler({ url }).handle(event);
     assert.equal(r.ok, false);
-    assert.match(r.message!, /failed after 2 attempts: Nothing is listening at 127\.0\.0\.1:\d+ \(connection refused\)\. Is the webhook receiver running, and is the URL right\?$/);
+    assert.match(
+      r.message!,
+      /failed after 2 attempts: Nothing is listening at 127\.0\.0\.1:\d+ \(connection refused\)\. Is the webhook receiver running, and is the URL right\?$/,
+    );
   });
 
   it('does not retry a 404 (a wrong URL will not heal)', async () => {
@@ -135,9 +155,12 @@ describe('alerts: Slack-compatible webhook', () => {
 
   it('delivers engine events end to end', async () => {
     receiver = new Receiver([200]);
-    const engine = new AlertEngine(defaultAlertRules({}, { forMs: 0, keepFiringForMs: 0 }).filter((r) => r.id === 'errorRate'), {
-      handlers: [new WebhookAlertHandler({ url: await receiver.start() })],
-    });
+    const engine = new AlertEngine(
+      defaultAlertRules({}, { forMs: 0, keepFiringForMs: 0 }).filter((r) => r.id === 'errorRate'),
+      {
+        handlers: [new WebhookAlertHandler({ url: await receiver.start() })],
+      },
+    );
     const errors: unknown[] = [];
     engine.onDeliveryError((e) => errors.push(e));
     engine.evaluate({ targetId: 't', time: T0, errors: [], http: { requestRate: 1, errorRate: 0.5, routes: [] } });

@@ -2,8 +2,18 @@ import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { captureNodeProfile, enableInspector, findInspector, listInspectorTargets } from '../../../../../src/core/profiler/capture/inspector';
-import { inspectorFromArgs, listeningPorts, processRuntime, readCmdline } from '../../../../../src/core/profiler/capture/processInfo';
+import {
+  captureNodeProfile,
+  enableInspector,
+  findInspector,
+  listInspectorTargets,
+} from '../../../../../src/core/profiler/capture/inspector';
+import {
+  inspectorFromArgs,
+  listeningPorts,
+  processRuntime,
+  readCmdline,
+} from '../../../../../src/core/profiler/capture/processInfo';
 import { importCpuProfile } from '../../../../../src/core/profiler/formats/cpuprofile';
 import { ManualClock } from '../../../../../src/core/util/clock';
 import type { NodeTarget } from './nodeTarget';
@@ -13,8 +23,14 @@ describe('inspector address from a command line', () => {
   it('reads --inspect forms, --inspect-port, and stops at the script', () => {
     assert.deepEqual(inspectorFromArgs(['node', '--inspect', 'app.js']), { host: '127.0.0.1', port: 9229 });
     assert.deepEqual(inspectorFromArgs(['node', '--inspect=9333', 'app.js']), { host: '127.0.0.1', port: 9333 });
-    assert.deepEqual(inspectorFromArgs(['node', '--inspect-brk=0.0.0.0:9444', 'app.js']), { host: '0.0.0.0', port: 9444 });
-    assert.deepEqual(inspectorFromArgs(['node', '--inspect-port=7000', '--inspect', 'app.js']), { host: '127.0.0.1', port: 7000 });
+    assert.deepEqual(inspectorFromArgs(['node', '--inspect-brk=0.0.0.0:9444', 'app.js']), {
+      host: '0.0.0.0',
+      port: 9444,
+    });
+    assert.deepEqual(inspectorFromArgs(['node', '--inspect-port=7000', '--inspect', 'app.js']), {
+      host: '127.0.0.1',
+      port: 7000,
+    });
     assert.deepEqual(inspectorFromArgs(['node', '--inspect=[::1]:9230', 'app.js']), { host: '::1', port: 9230 });
     assert.equal(inspectorFromArgs(['node', 'app.js', '--inspect']), undefined);
     assert.equal(inspectorFromArgs(['node', '--inspect-port=7000', 'app.js']), undefined);
@@ -120,7 +136,10 @@ describe('live Node capture over the inspector', () => {
     const r = await listInspectorTargets({ host: '127.0.0.1', port });
     assert.ok(!r.ok);
     assert.equal(r.error.kind, 'no-inspector');
-    assert.equal(r.error.message, `No Node inspector answers at 127.0.0.1:${port}: nothing is listening on that port. Is the process running with --inspect?`);
+    assert.equal(
+      r.error.message,
+      `No Node inspector answers at 127.0.0.1:${port}: nothing is listening on that port. Is the process running with --inspect?`,
+    );
   });
 
   it('refuses remote inspectors unless allowed', async () => {
@@ -137,7 +156,7 @@ describe('finding the inspector of the right process', () => {
     await holder?.stop();
   });
 
-  it('does not take another process\'s inspector on the port a command line names', async function () {
+  it("does not take another process's inspector on the port a command line names", async function () {
     this.timeout(30_000);
     holder = await startNodeTarget(['--inspect=127.0.0.1:0']);
     const held = await findInspector(holder.pid);

@@ -24,19 +24,29 @@ describe('Python capture with py-spy', () => {
   }
 
   it('without py-spy on PATH, fails with instructions for a cProfile file', async () => {
-    const r = await recordWithPySpy({ pid: process.pid, durationSeconds: 1, outFile: path.join(dir, 'o.txt'), pathEnv: dir });
+    const r = await recordWithPySpy({
+      pid: process.pid,
+      durationSeconds: 1,
+      outFile: path.join(dir, 'o.txt'),
+      pathEnv: dir,
+    });
     assert.equal(!r.ok && r.error.kind, 'py-spy-missing');
     assert.equal(!r.ok && r.error.message, CPROFILE_INSTRUCTIONS);
     assert.match(CPROFILE_INSTRUCTIONS, /python -m cProfile -o profile\.pstats/);
   });
 
   it('runs py-spy record with pid, duration, output and format, and the output imports', async () => {
-    const bin = tool('echo "$@" > "$(dirname "$0")/args"\nout=""; while [ $# -gt 0 ]; do [ "$1" = "--output" ] && out="$2"; shift; done\nprintf "main (app.py:3);work (app.py:9) 40\\nmain (app.py:3) 2\\n" > "$out"');
+    const bin = tool(
+      'echo "$@" > "$(dirname "$0")/args"\nout=""; while [ $# -gt 0 ]; do [ "$1" = "--output" ] && out="$2"; shift; done\nprintf "main (app.py:3);work (app.py:9) 40\\nmain (app.py:3) 2\\n" > "$out"',
+    );
     assert.equal(findOnPath('py-spy', bin), path.join(bin, 'py-spy'));
     const out = path.join(dir, 'o.txt');
     const r = await recordWithPySpy({ pid: 4242, durationSeconds: 2, outFile: out, pathEnv: bin });
     assert.ok(r.ok, !r.ok ? r.error.message : '');
-    assert.equal(fs.readFileSync(path.join(bin, 'args'), 'utf8').trim(), `record --pid 4242 --duration 2 --output ${out} --format raw --nonblocking`);
+    assert.equal(
+      fs.readFileSync(path.join(bin, 'args'), 'utf8').trim(),
+      `record --pid 4242 --duration 2 --output ${out} --format raw --nonblocking`,
+    );
     const imp = importProfile(fs.readFileSync(out), 'o.txt');
     assert.ok(imp.ok && imp.value.format === 'folded');
     assert.equal(imp.value.profiles[0]!.sampleCount, 42);
