@@ -211,13 +211,11 @@ export class PrometheusSource {
         }),
       );
     const warnings = dedupe(
-      this.warnings
-        .splice(0)
-        .map((message) => ({
-          source: 'prometheus' as const,
-          kind: 'warning',
-          message: `The server warned: ${message}`,
-        })),
+      this.warnings.splice(0).map((message) => ({
+        source: 'prometheus' as const,
+        kind: 'warning',
+        message: `The server warned: ${message}`,
+      })),
     );
     // The range's warnings concern every point; they are reported once, on the latest.
     snaps.at(-1)?.errors.push(...warnings);
