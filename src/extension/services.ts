@@ -8,9 +8,20 @@ import type { AttachDependencies } from './targets/attachTarget';
 import type { ProbeFunction } from './targets/probeReport';
 import type { TargetRegistry } from './targets/targetRegistry';
 
-/** What commands and panels share; built once by the composition root. */
+/**
+ * What commands, views and panels share; built once by the composition root, which alone sees the
+ * extension context and hands out only the parts of it in use. Each consumer takes the fields it
+ * reads (a `Pick<ExtensionServices, ...>` declared beside it), or the one service it uses.
+ */
 export interface ExtensionServices {
-  readonly context: vscode.ExtensionContext;
+  /** Where the extension is installed: the built webviews and media are read from here. */
+  readonly extensionUri: vscode.Uri;
+  /** The extension's own folder for files it writes (profiles it records, the default report folder). */
+  readonly globalStorageUri: vscode.Uri;
+  /** Credentials: the alert webhook URL and Prometheus servers' logins. */
+  readonly secrets: vscode.SecretStorage;
+  /** Normal, development or test (test mode turns on the hooks the integration suite reads). */
+  readonly extensionMode: vscode.ExtensionMode;
   readonly log: vscode.LogOutputChannel;
   readonly registry: TargetRegistry;
   /** Sessions, history, analyzers and alerts of the attached targets. */
@@ -34,8 +45,14 @@ export function readCurrentSettings(): PerfLensSettings {
   return readSettings(vscode.workspace.getConfiguration('perflens'), { trusted: vscode.workspace.isTrusted });
 }
 
+/** The parts of the extension context the services hand out. */
+export type ServicesContext = Pick<
+  ExtensionServices,
+  'extensionUri' | 'globalStorageUri' | 'secrets' | 'extensionMode'
+>;
+
 export function createServices(
-  context: vscode.ExtensionContext,
+  context: ServicesContext,
   log: vscode.LogOutputChannel,
   registry: TargetRegistry,
   monitor: LiveMonitor,
@@ -44,7 +61,10 @@ export function createServices(
 ): ExtensionServices {
   const settings = readCurrentSettings;
   return {
-    context,
+    extensionUri: context.extensionUri,
+    globalStorageUri: context.globalStorageUri,
+    secrets: context.secrets,
+    extensionMode: context.extensionMode,
     log,
     registry,
     monitor,

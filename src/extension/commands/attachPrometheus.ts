@@ -49,7 +49,7 @@ export async function attachPrometheusCommand(
     ...(input.auth ? { auth: input.auth } : {}),
   });
   if (!parsed.ok) return refuse(services, parsed.error.kind, parsed.error.message);
-  const secrets = services.context.secrets;
+  const secrets = services.secrets;
   const key = prometheusSecretKey(parsed.value.serverUrl);
   if (input.auth) await secrets.store(key, serializeAuth(input.auth));
   else if (input.auth === null) await secrets.delete(key);
@@ -154,7 +154,7 @@ async function askForTarget(
   if (selector === undefined) return undefined;
   const serverUrl = parsePrometheusTarget(url, selector, { allowRemote: allowRemoteTargets });
   const saved = serverUrl.ok
-    ? deserializeAuth(await services.context.secrets.get(prometheusSecretKey(serverUrl.value.serverUrl)))
+    ? deserializeAuth(await services.secrets.get(prometheusSecretKey(serverUrl.value.serverUrl)))
     : undefined;
   const auth = await askForAuth(saved);
   if (auth === undefined) return undefined;

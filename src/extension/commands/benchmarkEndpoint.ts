@@ -132,7 +132,7 @@ export async function benchmarkEndpointCommand(
         durationMs: shape.durationSeconds * 1000,
         signal: ac.signal,
         allowRemote: settings.allowRemoteTargets,
-        outDir: path.join(services.context.globalStorageUri.fsPath, 'profiles'),
+        outDir: path.join(services.globalStorageUri.fsPath, 'profiles'),
         confirmEnableInspector: async (pid) =>
           args.enableInspector ??
           (await vscode.window.showWarningMessage(

@@ -117,7 +117,7 @@ export async function recordAndLoad(
   opts: { enableInspector?: boolean; showView: boolean },
 ): Promise<number | undefined> {
   const started = performance.now();
-  const outDir = path.join(services.context.globalStorageUri.fsPath, 'profiles');
+  const outDir = path.join(services.globalStorageUri.fsPath, 'profiles');
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'PerfLens', cancellable: true },
     async (progress, token) => {
