@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { PerfLensSettings } from './config';
 import { readSettings } from './config';
 import type { AlertSnooze } from './alerts/alertNotifier';
+import type { CodeFeatures } from './codeLens/codeFeatures';
 import type { LiveMonitor } from './live/liveMonitor';
 import type { ReportDocuments } from './reports/reportDocuments';
 import type { AttachDependencies } from './targets/attachTarget';
@@ -30,6 +31,8 @@ export interface ExtensionServices {
   readonly snooze: AlertSnooze;
   /** Read-only documents PerfLens opens (the diagnosis). */
   readonly reports: ReportDocuments;
+  /** The loaded profile, CodeLens, line heat and query diagnostics. */
+  readonly code: CodeFeatures;
   /** Settings as they apply now: in an untrusted workspace, target settings come from the user only. */
   settings(): PerfLensSettings;
   attachDependencies(): AttachDependencies;
@@ -51,25 +54,18 @@ export type ServicesContext = Pick<
   'extensionUri' | 'globalStorageUri' | 'secrets' | 'extensionMode'
 >;
 
-export function createServices(
-  context: ServicesContext,
-  log: vscode.LogOutputChannel,
-  registry: TargetRegistry,
-  monitor: LiveMonitor,
-  snooze: AlertSnooze,
-  reports: ReportDocuments,
-): ExtensionServices {
+/** The services the composition root builds itself and hands over as they are. */
+export type BuiltServices = Pick<ExtensionServices, 'log' | 'registry' | 'monitor' | 'snooze' | 'reports' | 'code'>;
+
+export function createServices(context: ServicesContext, built: BuiltServices): ExtensionServices {
   const settings = readCurrentSettings;
+  const { registry } = built;
   return {
     extensionUri: context.extensionUri,
     globalStorageUri: context.globalStorageUri,
     secrets: context.secrets,
     extensionMode: context.extensionMode,
-    log,
-    registry,
-    monitor,
-    snooze,
-    reports,
+    ...built,
     settings,
     attachDependencies: () => ({ registry, settings: settings(), probe: lazyProbe, now: () => Date.now() }),
   };

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { codeFeatures } from '../codeLens/codeFeatures';
 import type { AnalyzeSummary } from '../diagnostics/queryDiagnostics';
 import type { ExtensionServices } from '../services';
 import { requireTrust } from '../trust';
@@ -28,7 +27,7 @@ export async function analyzeQueriesCommand(
     (progress, token) => {
       const ac = new AbortController();
       token.onCancellationRequested(() => ac.abort());
-      return codeFeatures(services).queries.analyzeWorkspace({
+      return services.code.queries.analyzeWorkspace({
         roots: args.roots,
         database: args.database,
         progress: (message) => progress.report({ message }),

@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ProfilePanel } from '../panels/profilePanel';
-import { codeFeatures } from '../codeLens/codeFeatures';
 import type { ExtensionServices } from '../services';
 import { targetId } from '../targets/targetRegistry';
 import { requireTrust } from '../trust';
@@ -141,7 +140,7 @@ export async function recordAndLoad(
           label: captured.value.label,
           signal: ac.signal,
         });
-        codeFeatures(services).state.lastTimings = {
+        services.code.state.lastTimings = {
           captureMs: recorded - started,
           loadMs: performance.now() - recorded,
         };
@@ -161,7 +160,6 @@ export async function recordAndLoad(
   services.log.info(
     `profile recorded from ${target.kind} and loaded in ${(performance.now() - started).toFixed(0)} ms (${durationMs} ms of sampling): ${result.file}`,
   );
-  if (opts.showView)
-    ProfilePanel.show(services, codeFeatures(services).state, { mode: 'profile', preserveFocus: true });
+  if (opts.showView) ProfilePanel.show(services, services.code.state, { mode: 'profile', preserveFocus: true });
   return result.value;
 }

@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { codeFeatures } from '../codeLens/codeFeatures';
 import type { StatementRef } from '../diagnostics/queryDiagnostics';
 import { planDocument } from '../diagnostics/queryFindingText';
 import type { ExtensionServices } from '../services';
@@ -56,7 +55,7 @@ async function showPlan(ref: StatementRef, markdown: string): Promise<void> {
 /** Opens the plan of a statement (and its what-if plan and timings, when run) as a Markdown document; resolves to its text. */
 export async function showQueryPlanCommand(services: ExtensionServices, arg?: unknown): Promise<string | undefined> {
   if (!isRef(arg)) return undefined;
-  const report = codeFeatures(services).queries.reportAt(arg);
+  const report = services.code.queries.reportAt(arg);
   if (!report) {
     void vscode.window.showInformationMessage(
       'PerfLens: that statement is no longer analysed. Run Analyze Queries in Workspace again.',
@@ -77,7 +76,7 @@ export async function runWhatIfCommand(services: ExtensionServices, arg?: unknow
       location: vscode.ProgressLocation.Notification,
       title: 'PerfLens: timing the statement with and without the index…',
     },
-    () => codeFeatures(services).queries.runWhatIf(ref),
+    () => services.code.queries.runWhatIf(ref),
   );
   if (!r.ok) {
     void vscode.window.showErrorMessage(`PerfLens: the what-if run failed: ${r.error.message}`);
