@@ -15,7 +15,7 @@ export interface AnalyzeQueriesArgs {
  * the Slow Queries view. Resolves to the summary (undefined when refused, failed or cancelled).
  */
 export async function analyzeQueriesCommand(
-  services: ExtensionServices,
+  services: Pick<ExtensionServices, 'code' | 'log'>,
   rawArgs?: unknown,
 ): Promise<AnalyzeSummary | undefined> {
   if (!requireTrust('database reading')) return undefined;

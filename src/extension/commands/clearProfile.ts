@@ -1,6 +1,6 @@
-import type { ExtensionServices } from '../services';
+import type { ProfileState } from '../profileState';
 
 /** Clear Profile: removes CodeLens, line heat, Hot Functions and the profile view's content. */
-export function clearProfileCommand(services: ExtensionServices): void {
-  services.code.state.clear();
+export function clearProfileCommand(state: ProfileState): void {
+  state.clear();
 }

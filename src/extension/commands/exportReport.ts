@@ -21,7 +21,7 @@ export interface ExportReportArgs {
  * HTML file (charts as inline SVG) and the same data as JSON beside it. Returns both paths.
  */
 export async function exportReportCommand(
-  services: ExtensionServices,
+  services: Pick<ExtensionServices, 'registry' | 'monitor' | 'globalStorageUri' | 'log'>,
   arg?: unknown,
 ): Promise<{ html: string; json: string } | undefined> {
   const args: ExportReportArgs = typeof arg === 'object' && arg !== null ? (arg as ExportReportArgs) : {};

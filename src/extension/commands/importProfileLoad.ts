@@ -55,7 +55,7 @@ export async function readProfile(
 
 /** Loads a profile file into the editor: CodeLens, line heat, Hot Functions and the profile view follow. */
 export async function loadProfileIntoEditor(
-  services: ExtensionServices,
+  services: Pick<ExtensionServices, 'settings' | 'code' | 'log'>,
   file: string,
   opts: { label?: string; signal?: AbortSignal; benchmark?: BenchmarkView } = {},
 ): Promise<Result<Profile>> {

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { PerfLensSettings } from '../config';
 import { ProfilePanel } from '../panels/profilePanel';
 import type { ExtensionServices } from '../services';
 import { targetId } from '../targets/targetRegistry';
@@ -22,7 +23,7 @@ export interface ProfileServiceArgs {
 
 const ENTER = '$(edit) Enter a port, pid:N or URL…';
 
-async function pickTarget(services: ExtensionServices): Promise<string | undefined> {
+async function pickTarget(services: Pick<ExtensionServices, 'registry' | 'settings'>): Promise<string | undefined> {
   // A Prometheus-server target names no process of its own to profile.
   const attached = services.registry.attached.flatMap((t) =>
     t.spec.kind === 'prometheus'
@@ -55,8 +56,8 @@ async function pickTarget(services: ExtensionServices): Promise<string | undefin
   });
 }
 
-async function pickDuration(services: ExtensionServices): Promise<number | undefined> {
-  const def = services.settings().profileDurationSeconds;
+async function pickDuration(settings: () => PerfLensSettings): Promise<number | undefined> {
+  const def = settings().profileDurationSeconds;
   const v = await vscode.window.showInputBox({
     title: 'PerfLens: Profile Service',
     prompt: 'How long to record, in seconds',
@@ -101,7 +102,7 @@ export async function profileServiceCommand(
   }
   const seconds =
     args.durationSeconds ??
-    (args.target !== undefined ? settings.profileDurationSeconds : await pickDuration(services));
+    (args.target !== undefined ? settings.profileDurationSeconds : await pickDuration(services.settings));
   if (seconds === undefined) return undefined;
   return recordAndLoad(services, parsed.value, seconds * 1000, {
     enableInspector: args.enableInspector,

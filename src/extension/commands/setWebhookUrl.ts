@@ -21,7 +21,7 @@ export function webhookUrlProblem(value: string): string | undefined {
  * files, which get committed). An empty value removes it. Returns what happened.
  */
 export async function setWebhookUrlCommand(
-  services: ExtensionServices,
+  services: Pick<ExtensionServices, 'secrets' | 'log'>,
   arg?: unknown,
 ): Promise<'set' | 'cleared' | undefined> {
   const value =
