@@ -33,8 +33,11 @@ export interface ExtensionServices {
   readonly reports: ReportDocuments;
   /** The loaded profile, CodeLens, line heat and query diagnostics. */
   readonly code: CodeFeatures;
-  /** Settings as they apply now: in an untrusted workspace, target settings come from the user only. */
-  settings(): PerfLensSettings;
+  /**
+   * Settings as they apply now: in an untrusted workspace, target settings come from the user only.
+   * A plain function, not a method, so a consumer may be handed it alone.
+   */
+  readonly settings: () => PerfLensSettings;
   attachDependencies(): AttachDependencies;
 }
 
