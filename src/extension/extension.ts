@@ -10,7 +10,7 @@ import { createLiveMonitor } from './live/liveController';
 import type { LiveMonitor } from './live/liveMonitor';
 import type { ExtensionServices } from './services';
 import { ReportDocuments } from './reports/reportDocuments';
-import { createServices } from './services';
+import { createServices, readCurrentSettings } from './services';
 import { StatusBarController } from './statusBar/statusBarController';
 import { bindAttachedContextKey } from './targets/attachedContextKey';
 import { scheduleAutoAttach } from './targets/autoAttach';
@@ -48,9 +48,16 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi | undefi
   const live = createLiveMonitor(context, log, registry);
   const snooze = new AlertSnooze(context.globalState);
   const reports = new ReportDocuments();
-  const services = createServices(context, log, registry, live.monitor, snooze, reports);
+  const code = registerCodeFeatures({ log, settings: readCurrentSettings });
+  const services = createServices(context, {
+    log,
+    registry,
+    monitor: live.monitor,
+    snooze,
+    reports,
+    code: code.features,
+  });
   monitorForDeactivate = live.monitor;
-  const code = registerCodeFeatures(services);
   context.subscriptions.push(
     log,
     live.disposable,

@@ -5,6 +5,6 @@ import * as vscode from 'vscode';
  * reports as extension mode Test. The hooks the suite reads (the activate() API, render timings,
  * canvas pixel checks) exist only then: users never pay for them.
  */
-export function inTestMode(context: Pick<vscode.ExtensionContext, 'extensionMode'>): boolean {
-  return context.extensionMode === vscode.ExtensionMode.Test;
+export function inTestMode(host: { readonly extensionMode: vscode.ExtensionMode }): boolean {
+  return host.extensionMode === vscode.ExtensionMode.Test;
 }

@@ -49,7 +49,10 @@ export class AlertSnooze extends Disposable {
  * keep-firing time. Quiet mode and a snooze keep the notifications away; the views, the dashboard,
  * the alert history and the webhook still get every event.
  */
-export function bindAlertNotifications(services: ExtensionServices, snooze: AlertSnooze): vscode.Disposable {
+export function bindAlertNotifications(
+  services: Pick<ExtensionServices, 'monitor' | 'log' | 'settings'>,
+  snooze: AlertSnooze,
+): vscode.Disposable {
   const sub = services.monitor.onAlert(({ event, label }) => {
     services.log.info(`alert ${event.type}: ${label}: ${event.message}`);
     const { alertsQuiet } = services.settings();

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Disposable, Emitter } from '../../core/util/lifecycle';
 import { COMMANDS } from '../constants';
 import type { ProfileState } from '../profileState';
-import type { ExtensionServices } from '../services';
+import type { PerfLensSettings } from '../config';
 import { fileKey, lensTitle, lensWorthy } from './hotSpots';
 
 /**
@@ -18,7 +18,7 @@ export class HotCodeLensProvider extends Disposable implements vscode.CodeLensPr
 
   constructor(
     private readonly state: ProfileState,
-    private readonly services: ExtensionServices,
+    private readonly settings: () => PerfLensSettings,
   ) {
     super();
     this._register(state.onDidChange(() => this.refresh()));
@@ -36,7 +36,7 @@ export class HotCodeLensProvider extends Disposable implements vscode.CodeLensPr
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
-    const settings = this.services.settings();
+    const settings = this.settings();
     if (!settings.codeLensEnabled || !this.state.current || doc.uri.scheme !== 'file') return [];
     const key = `${doc.version}:${this.state.generation}:${settings.codeLensMinSelfPercent}`;
     const cached = this.cache.get(doc.uri.toString());

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/util/lifecycle';
 import type { ProfileState } from '../profileState';
-import type { ExtensionServices } from '../services';
+import type { PerfLensSettings } from '../config';
 import type { HeatLevel } from './hotSpots';
 import { fileKey, heatLevel } from './hotSpots';
 import { formatShare } from '../../shared/format';
@@ -39,7 +39,7 @@ export class LineHeatDecorator extends Disposable {
 
   constructor(
     private readonly state: ProfileState,
-    private readonly services: ExtensionServices,
+    private readonly settings: () => PerfLensSettings,
   ) {
     super();
     // Registered first, disposed last: the listeners go before the decoration types they use.
@@ -77,7 +77,7 @@ export class LineHeatDecorator extends Disposable {
   }
 
   get enabled(): boolean {
-    return this.services.settings().lineHeatEnabled;
+    return this.settings().lineHeatEnabled;
   }
 
   /** The lines currently decorated in a document (what the integration suite reads). */

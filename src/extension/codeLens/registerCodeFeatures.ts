@@ -9,7 +9,7 @@ import { ProfileState } from '../profileState';
 import type { ExtensionServices } from '../services';
 import { createHotFunctionsView } from '../views/hotFunctions';
 import { createSlowQueriesView } from '../views/slowQueries';
-import { setCodeFeatures } from './codeFeatures';
+import type { CodeFeatures } from './codeFeatures';
 import { HotCodeLensProvider } from './hotCodeLens';
 import type { HeatLine } from './lineHeat';
 import { LineHeatDecorator } from './lineHeat';
@@ -28,25 +28,28 @@ export interface CodeFeaturesApi {
   profileTimings(): { captureMs: number; loadMs: number } | undefined;
 }
 
+/** What the code features read: the settings and the log (they are built before the other services). */
+export type CodeFeatureServices = Pick<ExtensionServices, 'settings' | 'log'>;
+
 /**
  * Wires the "at the code" features: profile state, CodeLens, line heat, slow-query diagnostics and
  * Quick Fixes, the Hot Functions and Slow Queries views, and the offer to load opened profile files.
  * Cheap: nothing is computed until a profile is loaded or queries are analysed.
  */
-export function registerCodeFeatures(services: ExtensionServices): {
+export function registerCodeFeatures(services: CodeFeatureServices): {
+  features: CodeFeatures;
   disposables: vscode.Disposable[];
   api: CodeFeaturesApi;
 } {
   const state = new ProfileState();
-  const lenses = new HotCodeLensProvider(state, services);
-  const lineHeat = new LineHeatDecorator(state, services);
+  const lenses = new HotCodeLensProvider(state, services.settings);
+  const lineHeat = new LineHeatDecorator(state, services.settings);
   const queries = new QueryDiagnostics(services);
   const disposables = [
     state,
     lenses,
     lineHeat,
     queries,
-    setCodeFeatures(services, { state, lenses, lineHeat, queries }),
     vscode.languages.registerCodeLensProvider({ scheme: 'file' }, lenses),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new QueryCodeActions(queries), {
       providedCodeActionKinds: QueryCodeActions.kinds,
@@ -57,6 +60,7 @@ export function registerCodeFeatures(services: ExtensionServices): {
     planDocumentProvider(),
   ];
   return {
+    features: { state, lenses, lineHeat, queries },
     disposables,
     api: {
       profileLabel: () => state.current?.label,

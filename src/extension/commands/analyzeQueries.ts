@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { codeFeatures } from '../codeLens/codeFeatures';
 import type { AnalyzeSummary } from '../diagnostics/queryDiagnostics';
 import type { ExtensionServices } from '../services';
 import { requireTrust } from '../trust';
@@ -16,7 +15,7 @@ export interface AnalyzeQueriesArgs {
  * the Slow Queries view. Resolves to the summary (undefined when refused, failed or cancelled).
  */
 export async function analyzeQueriesCommand(
-  services: ExtensionServices,
+  services: Pick<ExtensionServices, 'code' | 'log'>,
   rawArgs?: unknown,
 ): Promise<AnalyzeSummary | undefined> {
   if (!requireTrust('database reading')) return undefined;
@@ -28,7 +27,7 @@ export async function analyzeQueriesCommand(
     (progress, token) => {
       const ac = new AbortController();
       token.onCancellationRequested(() => ac.abort());
-      return codeFeatures(services).queries.analyzeWorkspace({
+      return services.code.queries.analyzeWorkspace({
         roots: args.roots,
         database: args.database,
         progress: (message) => progress.report({ message }),

@@ -11,7 +11,10 @@ import { parsePrometheusInput } from '../targets/prometheusTarget';
  * is how tests and auto-attach call it), probes it and records it. Returns the outcome so callers
  * of executeCommand can see what happened; undefined when the user cancelled.
  */
-export async function attachCommand(services: ExtensionServices, arg?: unknown): Promise<AttachOutcome | undefined> {
+export async function attachCommand(
+  services: Pick<ExtensionServices, 'attachDependencies' | 'log' | 'settings' | 'registry'>,
+  arg?: unknown,
+): Promise<AttachOutcome | undefined> {
   // A string (tests, auto-attach) or a recent target's tree item (its inline Attach action).
   const given =
     typeof arg === 'string'
@@ -49,7 +52,7 @@ export async function attachCommand(services: ExtensionServices, arg?: unknown):
   return outcome;
 }
 
-function askForTarget(services: ExtensionServices): Thenable<string | undefined> {
+function askForTarget(services: Pick<ExtensionServices, 'settings' | 'registry'>): Thenable<string | undefined> {
   const { allowRemoteTargets } = services.settings();
   return vscode.window.showInputBox({
     title: 'PerfLens: Attach to Service',

@@ -27,6 +27,9 @@ export type AttachPrometheusOutcome =
 
 const TITLE = 'PerfLens: Attach to Prometheus Server';
 
+/** What Attach to Prometheus… reads and changes. */
+type AttachPrometheusServices = Pick<ExtensionServices, 'settings' | 'secrets' | 'monitor' | 'registry' | 'log'>;
+
 /**
  * PerfLens: Attach to Prometheus Server… — asks for the server URL, a selector naming the service
  * and optional credentials (kept in SecretStorage under the server URL), reads the service once to
@@ -34,11 +37,11 @@ const TITLE = 'PerfLens: Attach to Prometheus Server';
  * other. Tests pass `{ url, selector, auth? }`. Returns the outcome; undefined when cancelled.
  */
 export async function attachPrometheusCommand(
-  services: ExtensionServices,
+  services: AttachPrometheusServices,
   arg?: unknown,
 ): Promise<AttachPrometheusOutcome | undefined> {
   const given = readAttachPrometheusArgs(arg);
-  if (!given.ok) return refuse(services, 'invalid', given.error.message);
+  if (!given.ok) return refuse(services.log, 'invalid', given.error.message);
   const input = given.value ?? (await askForTarget(services));
   if (!input) return undefined;
   const { allowRemoteTargets, requestTimeoutMs } = services.settings();
@@ -48,8 +51,8 @@ export async function attachPrometheusCommand(
     queryTimeoutMs: requestTimeoutMs,
     ...(input.auth ? { auth: input.auth } : {}),
   });
-  if (!parsed.ok) return refuse(services, parsed.error.kind, parsed.error.message);
-  const secrets = services.context.secrets;
+  if (!parsed.ok) return refuse(services.log, parsed.error.kind, parsed.error.message);
+  const secrets = services.secrets;
   const key = prometheusSecretKey(parsed.value.serverUrl);
   if (input.auth) await secrets.store(key, serializeAuth(input.auth));
   else if (input.auth === null) await secrets.delete(key);
@@ -63,7 +66,7 @@ export async function attachPrometheusCommand(
     },
     () => readOnce(target),
   );
-  if (!first.ok && refusesAttach(first.kind)) return refuse(services, first.kind, first.message);
+  if (!first.ok && refusesAttach(first.kind)) return refuse(services.log, first.kind, first.message);
 
   const spec = specOf(target);
   const attached: AttachedTarget = {
@@ -95,8 +98,8 @@ export async function attachPrometheusCommand(
   return outcome;
 }
 
-function refuse(services: ExtensionServices, kind: string, message: string): AttachPrometheusOutcome {
-  services.log.warn(`attach to a Prometheus server refused (${kind}): ${message}`);
+function refuse(log: vscode.LogOutputChannel, kind: string, message: string): AttachPrometheusOutcome {
+  log.warn(`attach to a Prometheus server refused (${kind}): ${message}`);
   void vscode.window.showErrorMessage(`PerfLens could not attach to the Prometheus server: ${message}`);
   return { ok: false, error: { kind, message } };
 }
@@ -125,7 +128,7 @@ async function readOnce(target: PrometheusTarget): Promise<FirstRead> {
 
 /** Asks URL, selector and credentials; null auth means "no credentials" (any saved ones are removed). */
 async function askForTarget(
-  services: ExtensionServices,
+  services: Pick<ExtensionServices, 'settings' | 'registry' | 'secrets'>,
 ): Promise<(Omit<AttachPrometheusArgs, 'auth'> & { auth?: PrometheusAuth | null }) | undefined> {
   const { allowRemoteTargets } = services.settings();
   const current = services.registry.attached
@@ -154,7 +157,7 @@ async function askForTarget(
   if (selector === undefined) return undefined;
   const serverUrl = parsePrometheusTarget(url, selector, { allowRemote: allowRemoteTargets });
   const saved = serverUrl.ok
-    ? deserializeAuth(await services.context.secrets.get(prometheusSecretKey(serverUrl.value.serverUrl)))
+    ? deserializeAuth(await services.secrets.get(prometheusSecretKey(serverUrl.value.serverUrl)))
     : undefined;
   const auth = await askForAuth(saved);
   if (auth === undefined) return undefined;

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { topFunctions } from '../../core/profiler/model';
 import type { BenchmarkView } from '../../shared/protocol/profile';
-import { codeFeatures } from '../codeLens/codeFeatures';
+import type { PerfLensSettings } from '../config';
 import { ProfilePanel } from '../panels/profilePanel';
 import type { ExtensionServices } from '../services';
 import { requireTrust } from '../trust';
@@ -30,7 +30,7 @@ export interface BenchmarkOutcome {
   hot: { name: string; file: string; line: number; selfShare: number }[];
 }
 
-async function pickUrl(services: ExtensionServices): Promise<string | undefined> {
+async function pickUrl(services: Pick<ExtensionServices, 'registry' | 'monitor'>): Promise<string | undefined> {
   const items: { label: string; description?: string; url: string }[] = [];
   for (const t of services.registry.attached) {
     // Services attached by URL or port have routes; an aggregate (e.g. a Prometheus server) does not.
@@ -59,9 +59,9 @@ async function pickUrl(services: ExtensionServices): Promise<string | undefined>
 }
 
 async function pickShape(
-  services: ExtensionServices,
+  settings: () => PerfLensSettings,
 ): Promise<{ connections: number; durationSeconds: number; amount?: number } | undefined> {
-  const s = services.settings();
+  const s = settings();
   const v = await vscode.window.showInputBox({
     title: 'PerfLens: Benchmark Endpoint',
     prompt: 'Connections and duration (10x30s) or connections and a request count (10x5000)',
@@ -98,7 +98,7 @@ export async function benchmarkEndpointCommand(
           durationSeconds: args.durationSeconds ?? settings.benchmarkDurationSeconds,
           amount: args.amount,
         }
-      : await pickShape(services);
+      : await pickShape(services.settings);
   if (!shape) return undefined;
   const connect = connectPolicy(settings.allowRemoteTargets);
   // The load URL is checked again where the load connects; here so nothing is profiled for a URL that will be refused.
@@ -132,7 +132,7 @@ export async function benchmarkEndpointCommand(
         durationMs: shape.durationSeconds * 1000,
         signal: ac.signal,
         allowRemote: settings.allowRemoteTargets,
-        outDir: path.join(services.context.globalStorageUri.fsPath, 'profiles'),
+        outDir: path.join(services.globalStorageUri.fsPath, 'profiles'),
         confirmEnableInspector: async (pid) =>
           args.enableInspector ??
           (await vscode.window.showWarningMessage(
@@ -200,7 +200,7 @@ export async function benchmarkEndpointCommand(
   services.log.info(
     `benchmark ${url}: ${b.requests} requests, ${b.requestsPerSec.toFixed(1)} req/s, p50 ${b.latencyMs.p50} ms, p99 ${b.latencyMs.p99} ms, ${b.errors + b.non2xx + b.timeouts} errors`,
   );
-  const state = codeFeatures(services).state;
+  const state = services.code.state;
   ProfilePanel.show(services, state, { mode: 'profile', preserveFocus: true });
   const total = profile.value.functions.reduce((n, f) => n + (f.selfMs ?? f.selfSamples ?? 0), 0) || 1;
   const hot = topFunctions(profile.value, 10, 'self')

@@ -1,7 +1,6 @@
-import { codeFeatures } from '../codeLens/codeFeatures';
-import type { ExtensionServices } from '../services';
+import type { ProfileState } from '../profileState';
 
 /** Clear Profile: removes CodeLens, line heat, Hot Functions and the profile view's content. */
-export function clearProfileCommand(services: ExtensionServices): void {
-  codeFeatures(services).state.clear();
+export function clearProfileCommand(state: ProfileState): void {
+  state.clear();
 }

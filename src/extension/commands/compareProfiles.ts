@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { codeFeatures } from '../codeLens/codeFeatures';
 import { ProfilePanel } from '../panels/profilePanel';
 import type { ExtensionServices } from '../services';
 import { PROFILE_DIALOG_FILTERS, readProfile } from './importProfileLoad';
@@ -47,7 +46,7 @@ export async function compareProfilesCommand(
   if (!a.ok || !b.ok) return undefined;
   const { diffProfiles } = await import('../../core/profiler/diff');
   const diff = diffProfiles(a.value.profile, b.value.profile);
-  const { state } = codeFeatures(services);
+  const { state } = services.code;
   state.setComparison({
     before: { profile: a.value.profile, label: path.basename(before) },
     after: { profile: b.value.profile, label: path.basename(after) },

@@ -15,7 +15,10 @@ export function targetIdArg(arg: unknown): string | undefined {
  * PerfLens: Detach — stops collecting from a target and forgets it: the one given (id or tree
  * item), the only one, or the one picked when several are attached. Returns what was detached.
  */
-export async function detachCommand(services: ExtensionServices, arg?: unknown): Promise<AttachedTarget | undefined> {
+export async function detachCommand(
+  services: Pick<ExtensionServices, 'registry' | 'log'>,
+  arg?: unknown,
+): Promise<AttachedTarget | undefined> {
   const { registry } = services;
   let id = targetIdArg(arg);
   if (id === undefined && registry.attached.length > 1) {

@@ -21,7 +21,7 @@ export interface ExportReportArgs {
  * HTML file (charts as inline SVG) and the same data as JSON beside it. Returns both paths.
  */
 export async function exportReportCommand(
-  services: ExtensionServices,
+  services: Pick<ExtensionServices, 'registry' | 'monitor' | 'globalStorageUri' | 'log'>,
   arg?: unknown,
 ): Promise<{ html: string; json: string } | undefined> {
   const args: ExportReportArgs = typeof arg === 'object' && arg !== null ? (arg as ExportReportArgs) : {};
@@ -37,8 +37,7 @@ export async function exportReportCommand(
   let base = typeof args.file === 'string' ? args.file.replace(/\.(html|json)$/i, '') : undefined;
   if (!base) {
     const stamp = new Date(now).toISOString().slice(0, 16).replace(/[:T]/g, '-');
-    const folder =
-      vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(services.context.globalStorageUri.fsPath);
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(services.globalStorageUri.fsPath);
     const picked = await vscode.window.showSaveDialog({
       title: 'PerfLens: Export Report',
       defaultUri: vscode.Uri.joinPath(folder, `perflens-report-${label.replace(/[^\w.-]+/g, '_')}-${stamp}.html`),

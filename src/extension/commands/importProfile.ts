@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { codeFeatures } from '../codeLens/codeFeatures';
 import { ProfilePanel } from '../panels/profilePanel';
 import type { ExtensionServices } from '../services';
 import { loadProfileIntoEditor, PROFILE_DIALOG_FILTERS } from './importProfileLoad';
@@ -45,6 +44,6 @@ export async function importProfileCommand(services: ExtensionServices, arg?: un
       void vscode.window.showErrorMessage(`PerfLens could not import ${path.basename(target)}: ${r.error.message}`);
     return undefined;
   }
-  ProfilePanel.show(services, codeFeatures(services).state, { mode: 'profile' });
+  ProfilePanel.show(services, services.code.state, { mode: 'profile' });
   return r.value.functions.length;
 }

@@ -4,7 +4,6 @@ import type { Profile } from '../../core/profiler/model';
 import type { Result } from '../../core/util/result';
 import { fail, ok } from '../../core/util/result';
 import type { BenchmarkView } from '../../shared/protocol/profile';
-import { codeFeatures } from '../codeLens/codeFeatures';
 import type { ExtensionServices } from '../services';
 
 /** File names PerfLens reads as profiles (what Import Profile… filters on and opening one offers). */
@@ -56,14 +55,14 @@ export async function readProfile(
 
 /** Loads a profile file into the editor: CodeLens, line heat, Hot Functions and the profile view follow. */
 export async function loadProfileIntoEditor(
-  services: ExtensionServices,
+  services: Pick<ExtensionServices, 'settings' | 'code' | 'log'>,
   file: string,
   opts: { label?: string; signal?: AbortSignal; benchmark?: BenchmarkView } = {},
 ): Promise<Result<Profile>> {
   const started = performance.now();
   const r = await readProfile(file, { maxSizeMb: services.settings().profileMaxSizeMb, signal: opts.signal });
   if (!r.ok) return r;
-  const { state } = codeFeatures(services);
+  const { state } = services.code;
   state.set({
     profile: r.value.profile,
     label: opts.label ?? path.basename(file),

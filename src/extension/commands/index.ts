@@ -35,14 +35,14 @@ export const COMMAND_HANDLERS: Record<CommandId, CommandHandler> = {
   [COMMANDS.profileService]: (s, arg) => profileServiceCommand(s, arg),
   [COMMANDS.importProfile]: (s, arg) => importProfileCommand(s, arg),
   [COMMANDS.compareProfiles]: (s, before, after) => compareProfilesCommand(s, before, after),
-  [COMMANDS.clearProfile]: (s) => clearProfileCommand(s),
+  [COMMANDS.clearProfile]: (s) => clearProfileCommand(s.code.state),
   [COMMANDS.showProfile]: (s, arg) => showProfileCommand(s, arg),
-  [COMMANDS.toggleLineHeat]: (s) => toggleLineHeatCommand(s),
+  [COMMANDS.toggleLineHeat]: (s) => toggleLineHeatCommand(s.settings),
   [COMMANDS.analyzeQueries]: (s, arg) => analyzeQueriesCommand(s, arg),
   [COMMANDS.benchmarkEndpoint]: (s, arg) => benchmarkEndpointCommand(s, arg),
-  [COMMANDS.copyCreateIndex]: (s, arg) => copyCreateIndexCommand(s, arg),
-  [COMMANDS.showQueryPlan]: (s, arg) => showQueryPlanCommand(s, arg),
-  [COMMANDS.runWhatIf]: (s, arg) => runWhatIfCommand(s, arg),
+  [COMMANDS.copyCreateIndex]: (_s, arg) => copyCreateIndexCommand(arg),
+  [COMMANDS.showQueryPlan]: (s, arg) => showQueryPlanCommand(s.code.queries, arg),
+  [COMMANDS.runWhatIf]: (s, arg) => runWhatIfCommand(s.code.queries, arg),
 };
 
 export function registerCommands(services: ExtensionServices): vscode.Disposable[] {

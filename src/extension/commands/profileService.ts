@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { PerfLensSettings } from '../config';
 import { ProfilePanel } from '../panels/profilePanel';
-import { codeFeatures } from '../codeLens/codeFeatures';
 import type { ExtensionServices } from '../services';
 import { targetId } from '../targets/targetRegistry';
 import { requireTrust } from '../trust';
@@ -23,7 +23,7 @@ export interface ProfileServiceArgs {
 
 const ENTER = '$(edit) Enter a port, pid:N or URL…';
 
-async function pickTarget(services: ExtensionServices): Promise<string | undefined> {
+async function pickTarget(services: Pick<ExtensionServices, 'registry' | 'settings'>): Promise<string | undefined> {
   // A Prometheus-server target names no process of its own to profile.
   const attached = services.registry.attached.flatMap((t) =>
     t.spec.kind === 'prometheus'
@@ -56,8 +56,8 @@ async function pickTarget(services: ExtensionServices): Promise<string | undefin
   });
 }
 
-async function pickDuration(services: ExtensionServices): Promise<number | undefined> {
-  const def = services.settings().profileDurationSeconds;
+async function pickDuration(settings: () => PerfLensSettings): Promise<number | undefined> {
+  const def = settings().profileDurationSeconds;
   const v = await vscode.window.showInputBox({
     title: 'PerfLens: Profile Service',
     prompt: 'How long to record, in seconds',
@@ -102,7 +102,7 @@ export async function profileServiceCommand(
   }
   const seconds =
     args.durationSeconds ??
-    (args.target !== undefined ? settings.profileDurationSeconds : await pickDuration(services));
+    (args.target !== undefined ? settings.profileDurationSeconds : await pickDuration(services.settings));
   if (seconds === undefined) return undefined;
   return recordAndLoad(services, parsed.value, seconds * 1000, {
     enableInspector: args.enableInspector,
@@ -117,7 +117,7 @@ export async function recordAndLoad(
   opts: { enableInspector?: boolean; showView: boolean },
 ): Promise<number | undefined> {
   const started = performance.now();
-  const outDir = path.join(services.context.globalStorageUri.fsPath, 'profiles');
+  const outDir = path.join(services.globalStorageUri.fsPath, 'profiles');
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'PerfLens', cancellable: true },
     async (progress, token) => {
@@ -141,7 +141,7 @@ export async function recordAndLoad(
           label: captured.value.label,
           signal: ac.signal,
         });
-        codeFeatures(services).state.lastTimings = {
+        services.code.state.lastTimings = {
           captureMs: recorded - started,
           loadMs: performance.now() - recorded,
         };
@@ -161,7 +161,6 @@ export async function recordAndLoad(
   services.log.info(
     `profile recorded from ${target.kind} and loaded in ${(performance.now() - started).toFixed(0)} ms (${durationMs} ms of sampling): ${result.file}`,
   );
-  if (opts.showView)
-    ProfilePanel.show(services, codeFeatures(services).state, { mode: 'profile', preserveFocus: true });
+  if (opts.showView) ProfilePanel.show(services, services.code.state, { mode: 'profile', preserveFocus: true });
   return result.value;
 }

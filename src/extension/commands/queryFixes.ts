@@ -1,9 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { codeFeatures } from '../codeLens/codeFeatures';
-import type { StatementRef } from '../diagnostics/queryDiagnostics';
+import type { QueryDiagnostics, StatementRef } from '../diagnostics/queryDiagnostics';
 import { planDocument } from '../diagnostics/queryFindingText';
-import type { ExtensionServices } from '../services';
 import { requireTrust } from '../trust';
 
 function isRef(v: unknown): v is StatementRef {
@@ -18,10 +16,7 @@ function isRef(v: unknown): v is StatementRef {
 }
 
 /** Copies a CREATE INDEX statement to the clipboard; resolves to the statement copied. */
-export async function copyCreateIndexCommand(
-  _services: ExtensionServices,
-  statement?: unknown,
-): Promise<string | undefined> {
+export async function copyCreateIndexCommand(statement?: unknown): Promise<string | undefined> {
   if (typeof statement !== 'string' || !/^CREATE\s+(UNIQUE\s+)?INDEX\b/i.test(statement.trim())) return undefined;
   await vscode.env.clipboard.writeText(statement);
   void vscode.window.showInformationMessage(`PerfLens copied: ${statement}`);
@@ -54,9 +49,9 @@ async function showPlan(ref: StatementRef, markdown: string): Promise<void> {
 }
 
 /** Opens the plan of a statement (and its what-if plan and timings, when run) as a Markdown document; resolves to its text. */
-export async function showQueryPlanCommand(services: ExtensionServices, arg?: unknown): Promise<string | undefined> {
+export async function showQueryPlanCommand(queries: QueryDiagnostics, arg?: unknown): Promise<string | undefined> {
   if (!isRef(arg)) return undefined;
-  const report = codeFeatures(services).queries.reportAt(arg);
+  const report = queries.reportAt(arg);
   if (!report) {
     void vscode.window.showInformationMessage(
       'PerfLens: that statement is no longer analysed. Run Analyze Queries in Workspace again.',
@@ -69,7 +64,7 @@ export async function showQueryPlanCommand(services: ExtensionServices, arg?: un
 }
 
 /** Times the statement with and without the suggested index on an in-memory copy, now; shows the result. */
-export async function runWhatIfCommand(services: ExtensionServices, arg?: unknown): Promise<string | undefined> {
+export async function runWhatIfCommand(queries: QueryDiagnostics, arg?: unknown): Promise<string | undefined> {
   if (!isRef(arg) || !requireTrust('database reading')) return undefined;
   const ref = arg;
   const r = await vscode.window.withProgress(
@@ -77,7 +72,7 @@ export async function runWhatIfCommand(services: ExtensionServices, arg?: unknow
       location: vscode.ProgressLocation.Notification,
       title: 'PerfLens: timing the statement with and without the index…',
     },
-    () => codeFeatures(services).queries.runWhatIf(ref),
+    () => queries.runWhatIf(ref),
   );
   if (!r.ok) {
     void vscode.window.showErrorMessage(`PerfLens: the what-if run failed: ${r.error.message}`);

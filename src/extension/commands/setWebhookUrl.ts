@@ -21,7 +21,7 @@ export function webhookUrlProblem(value: string): string | undefined {
  * files, which get committed). An empty value removes it. Returns what happened.
  */
 export async function setWebhookUrlCommand(
-  services: ExtensionServices,
+  services: Pick<ExtensionServices, 'secrets' | 'log'>,
   arg?: unknown,
 ): Promise<'set' | 'cleared' | undefined> {
   const value =
@@ -43,11 +43,11 @@ export async function setWebhookUrlCommand(
     return undefined;
   }
   if (value.trim() === '') {
-    await services.context.secrets.delete(SECRET_KEYS.webhookUrl);
+    await services.secrets.delete(SECRET_KEYS.webhookUrl);
     void vscode.window.showInformationMessage('PerfLens: alert webhook removed.');
     return 'cleared';
   }
-  await services.context.secrets.store(SECRET_KEYS.webhookUrl, value.trim());
+  await services.secrets.store(SECRET_KEYS.webhookUrl, value.trim());
   services.log.info(`alert webhook set (${new URL(value.trim()).host})`);
   void vscode.window.showInformationMessage('PerfLens: alert webhook saved in the secret storage.');
   return 'set';

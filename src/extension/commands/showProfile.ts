@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
-import { codeFeatures } from '../codeLens/codeFeatures';
 import { ProfilePanel } from '../panels/profilePanel';
 import type { ExtensionServices } from '../services';
 
 /** Show Profile: opens the profile view, at a function when a CodeLens or Hot Functions item passes { frame }. */
 export function showProfileCommand(services: ExtensionServices, arg?: unknown): void {
-  const { state } = codeFeatures(services);
+  const { state } = services.code;
   if (!state.current && !state.comparison) {
     void vscode.window.showInformationMessage(
       'PerfLens: no profile is loaded. Run Profile Service… or Import Profile… first.',

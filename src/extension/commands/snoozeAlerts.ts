@@ -19,7 +19,10 @@ const CHOICES = [
  * the dashboard, the history and the webhook). The argument, when given, is minutes (0 resumes).
  * Returns the end of the snooze (epoch ms), or undefined when none is running.
  */
-export async function snoozeAlertsCommand(services: ExtensionServices, arg?: unknown): Promise<number | undefined> {
+export async function snoozeAlertsCommand(
+  services: Pick<ExtensionServices, 'snooze' | 'log'>,
+  arg?: unknown,
+): Promise<number | undefined> {
   let minutes = typeof arg === 'number' && Number.isFinite(arg) && arg >= 0 ? arg : undefined;
   if (minutes === undefined) {
     const until = services.snooze.until;

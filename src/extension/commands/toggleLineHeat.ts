@@ -1,16 +1,16 @@
 import * as vscode from 'vscode';
 import { SETTINGS } from '../constants';
-import type { ExtensionServices } from '../services';
+import type { PerfLensSettings } from '../config';
 
 /** Toggle Line Heat: flips perflens.lineHeat.enabled in the user settings; resolves to the new value. */
-export async function toggleLineHeatCommand(services: ExtensionServices): Promise<boolean> {
-  const next = !services.settings().lineHeatEnabled;
+export async function toggleLineHeatCommand(settings: () => PerfLensSettings): Promise<boolean> {
+  const next = !settings().lineHeatEnabled;
   await vscode.workspace.getConfiguration().update(SETTINGS.lineHeatEnabled, next, vscode.ConfigurationTarget.Global);
-  if (next && !services.settings().lineHeatEnabled) {
+  if (next && !settings().lineHeatEnabled) {
     // A workspace setting overrides the user one: say so instead of silently doing nothing.
     void vscode.window.showWarningMessage(
       'PerfLens: line heat stays off because this workspace sets perflens.lineHeat.enabled to false.',
     );
   }
-  return services.settings().lineHeatEnabled;
+  return settings().lineHeatEnabled;
 }

@@ -12,6 +12,8 @@ import { diagnosticMessage, planLines, severityOf } from './queryFindingText';
 
 export const DIAGNOSTIC_SOURCE = 'PerfLens';
 
+/** What the query diagnostics read: the settings (database, timeouts, analyse on save) and the log. */
+export type QueryDiagnosticsServices = Pick<ExtensionServices, 'settings' | 'log'>;
 /** A statement as the commands and Quick Fixes name it: its file and where it starts. */
 export interface StatementRef {
   file: string;
@@ -49,7 +51,7 @@ export class QueryDiagnostics extends Disposable {
   private cache: ExtractionCache | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly services: ExtensionServices) {
+  constructor(private readonly services: QueryDiagnosticsServices) {
     super();
     // Disposed newest first: the database closes, then the listeners go.
     this._register(vscode.workspace.onDidSaveTextDocument((doc) => void this.onSaved(doc)));

@@ -6,6 +6,7 @@ import type { Result } from '../../core/util/result';
 import { fail } from '../../core/util/result';
 import type { PerfLensSettings } from '../config';
 import { HISTORY_FILE_NAME, SECRET_KEYS } from '../constants';
+import type { ExtensionServices } from '../services';
 import { readCurrentSettings } from '../services';
 import type { TargetRegistry } from '../targets/targetRegistry';
 import { deserializeAuth, prometheusSecretKey } from '../targets/prometheusTarget';
@@ -29,14 +30,14 @@ class SecretWebhookHandler implements AlertHandler {
  * settings (restart on relevant changes). The history lives in the extension's global storage.
  */
 export function createLiveMonitor(
-  context: vscode.ExtensionContext,
+  storage: Pick<ExtensionServices, 'globalStorageUri' | 'secrets'>,
   log: vscode.LogOutputChannel,
   registry: TargetRegistry,
 ): { monitor: LiveMonitor; disposable: vscode.Disposable } {
   let settings: PerfLensSettings = readCurrentSettings();
   const openStore = async (): Promise<Result<HistoryStore, string>> => {
     const { openHistoryStore } = await import('../../core/store');
-    const file = vscode.Uri.joinPath(context.globalStorageUri, HISTORY_FILE_NAME).fsPath;
+    const file = vscode.Uri.joinPath(storage.globalStorageUri, HISTORY_FILE_NAME).fsPath;
     const r = await openHistoryStore({
       file,
       retentionDays: settings.retentionDays,
@@ -59,8 +60,8 @@ export function createLiveMonitor(
   const monitor = new LiveMonitor({
     config: () => liveConfigFrom(settings),
     openStore,
-    alertHandlers: () => [new SecretWebhookHandler(context.secrets)],
-    prometheusAuth: async (serverUrl) => deserializeAuth(await context.secrets.get(prometheusSecretKey(serverUrl))),
+    alertHandlers: () => [new SecretWebhookHandler(storage.secrets)],
+    prometheusAuth: async (serverUrl) => deserializeAuth(await storage.secrets.get(prometheusSecretKey(serverUrl))),
     log: (level, message) => log[level](message),
   });
 

@@ -51,7 +51,7 @@ export class DashboardPanel {
         existing.select(opts.targetId ?? existing.selected, opts.range ?? existing.range, 'range');
       return existing;
     }
-    const { extensionUri } = services.context;
+    const { extensionUri } = services;
     const panel = vscode.window.createWebviewPanel(
       VIEWS.dashboardPanel,
       'PerfLens Dashboard',
@@ -66,7 +66,7 @@ export class DashboardPanel {
   static revive(panel: vscode.WebviewPanel, services: ExtensionServices, saved: unknown): void {
     DashboardPanel.current?.panel.dispose();
     const s = (saved ?? {}) as { targetId?: unknown; range?: unknown };
-    panel.webview.options = webviewOptions(services.context.extensionUri);
+    panel.webview.options = webviewOptions(services.extensionUri);
     DashboardPanel.current = new DashboardPanel(panel, services, {
       targetId: typeof s.targetId === 'string' ? s.targetId : undefined,
       range: isRangeId(s.range) ? s.range : undefined,
@@ -80,11 +80,11 @@ export class DashboardPanel {
   ) {
     this.selected = opts.targetId;
     this.range = opts.range ?? '15m';
-    const testHooks = inTestMode(services.context);
+    const testHooks = inTestMode(services);
     // A new page measures afresh.
     DashboardPanel.timings = testHooks ? { updates: [] } : undefined;
-    panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'perflens.svg');
-    panel.webview.html = renderWebviewPage(panel.webview, services.context.extensionUri, {
+    panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'perflens.svg');
+    panel.webview.html = renderWebviewPage(panel.webview, services.extensionUri, {
       title: 'PerfLens Dashboard',
       scripts: ['dashboard.js'],
       styles: ['dashboard.css'],

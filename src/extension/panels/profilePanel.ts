@@ -75,7 +75,7 @@ export class ProfilePanel {
         VIEWS.profilePanel,
         'PerfLens Profile',
         { viewColumn: vscode.ViewColumn.Beside, preserveFocus: opts.preserveFocus ?? false },
-        { ...webviewOptions(services.context.extensionUri), retainContextWhenHidden: true },
+        { ...webviewOptions(services.extensionUri), retainContextWhenHidden: true },
       );
       p = ProfilePanel.current = new ProfilePanel(panel, services, state);
     } else {
@@ -96,9 +96,9 @@ export class ProfilePanel {
     private readonly services: ExtensionServices,
     private readonly state: ProfileState,
   ) {
-    ProfilePanel.timings = inTestMode(services.context) ? {} : undefined;
-    panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'perflens.svg');
-    panel.webview.html = renderWebviewPage(panel.webview, services.context.extensionUri, {
+    ProfilePanel.timings = inTestMode(services) ? {} : undefined;
+    panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'perflens.svg');
+    panel.webview.html = renderWebviewPage(panel.webview, services.extensionUri, {
       title: 'PerfLens Profile',
       scripts: ['profile.js'],
       styles: ['profile.css'],

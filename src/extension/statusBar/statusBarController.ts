@@ -11,7 +11,7 @@ import { statusBarView } from './statusBarModel';
 export class StatusBarController extends Disposable {
   private readonly item: vscode.StatusBarItem;
 
-  constructor(private readonly services: ExtensionServices) {
+  constructor(private readonly services: Pick<ExtensionServices, 'monitor' | 'registry' | 'settings'>) {
     super();
     // Registered first, disposed last: the listeners go before the item they render into.
     this.item = this._register(vscode.window.createStatusBarItem(STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 50));

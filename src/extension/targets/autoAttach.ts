@@ -7,7 +7,7 @@ import type { ExtensionServices } from '../services';
  * In an untrusted workspace only the user's own value counts (config.ts): a workspace's
  * settings.json cannot point PerfLens at a target, and the log says it was ignored.
  */
-export function scheduleAutoAttach(services: ExtensionServices): void {
+export function scheduleAutoAttach(services: Pick<ExtensionServices, 'settings' | 'log'>): void {
   const wanted = services.settings().autoAttach;
   if (!vscode.workspace.isTrusted) {
     const fromWorkspace = vscode.workspace.getConfiguration('perflens').inspect<string>('autoAttach');

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { formatAge, formatBytes, formatMs, formatPercent, formatRate, formatShare } from '../../shared/format';
 import { COMMANDS, VIEWS } from '../constants';
-import type { TargetState } from '../live/liveMonitor';
+import type { LiveMonitor, TargetState } from '../live/liveMonitor';
 import { failingChecks, LEVEL_LABEL } from '../live/targetHealth';
 import { serviceTotals } from '../panels/prometheusRows';
 import type { ExtensionServices } from '../services';
@@ -67,7 +67,7 @@ function instancesNode(instances: NonNullable<NonNullable<TargetState['latest']>
   );
 }
 
-function servicesRoots(services: ExtensionServices): Node[] {
+function servicesRoots(services: Pick<ExtensionServices, 'registry' | 'monitor' | 'settings'>): Node[] {
   const { registry, monitor } = services;
   const headline = services.settings().statusBarHeadline;
   const attached = registry.attached.map((t) => {
@@ -105,8 +105,7 @@ function servicesRoots(services: ExtensionServices): Node[] {
   return registry.attached.length === 0 ? [] : [...attached, ...recent];
 }
 
-function alertsRoots(services: ExtensionServices): Node[] {
-  const { monitor } = services;
+function alertsRoots(monitor: LiveMonitor): Node[] {
   const active = monitor.targets().flatMap((t) =>
     t.alerts.map((a) => ({
       item: leaf(a.name, {
@@ -141,14 +140,16 @@ function findingNode(f: TargetState['findings'][number], targetLabel?: string): 
   ]);
 }
 
-function findingsRoots(services: ExtensionServices): Node[] {
-  const targets = services.monitor.targets();
+function findingsRoots(monitor: LiveMonitor): Node[] {
+  const targets = monitor.targets();
   const several = targets.length > 1;
   return targets.flatMap((t) => t.findings.map((f) => findingNode(f, several ? t.label : undefined)));
 }
 
 /** The PerfLens activity-bar views: Services, Alerts, Findings. Empty views show their welcome text. */
-export function registerViews(services: ExtensionServices): vscode.Disposable[] {
+export function registerViews(
+  services: Pick<ExtensionServices, 'registry' | 'monitor' | 'settings' | 'snooze'>,
+): vscode.Disposable[] {
   const { monitor, registry } = services;
   const events = [
     (l: () => void) => monitor.onDidUpdate(l),
@@ -157,8 +158,8 @@ export function registerViews(services: ExtensionServices): vscode.Disposable[] 
   ];
   const providers = [
     [VIEWS.services, new NodeTreeProvider(() => servicesRoots(services), events)],
-    [VIEWS.alerts, new NodeTreeProvider(() => alertsRoots(services), [...events, (l) => monitor.onAlert(l)])],
-    [VIEWS.findings, new NodeTreeProvider(() => findingsRoots(services), events)],
+    [VIEWS.alerts, new NodeTreeProvider(() => alertsRoots(monitor), [...events, (l) => monitor.onAlert(l)])],
+    [VIEWS.findings, new NodeTreeProvider(() => findingsRoots(monitor), events)],
   ] as const;
   const disposables: vscode.Disposable[] = [];
   for (const [id, p] of providers) {
