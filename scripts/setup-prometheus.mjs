@@ -37,9 +37,6 @@ function done(code, message) {
   process.exit(code);
 }
 
-if (env.PERFLENS_SKIP_PROMETHEUS === '1')
-  done(0, 'PERFLENS_SKIP_PROMETHEUS=1, not installing Prometheus (its tests will be skipped).');
-
 if (env.PERFLENS_PROMETHEUS_BIN && !findBinary()) {
   done(
     1,
@@ -54,8 +51,7 @@ if (!has('apt-get')) {
   done(
     1,
     'the prometheus binary is missing and this is not a Debian-like system (no apt-get). ' +
-      'Install Prometheus 2.x so `prometheus` is on PATH (or set PERFLENS_PROMETHEUS_BIN to its path), ' +
-      'or set PERFLENS_SKIP_PROMETHEUS=1 to skip the Prometheus-backed tests.',
+      'Install Prometheus 2.x so `prometheus` is on PATH (or set PERFLENS_PROMETHEUS_BIN to its path).',
   );
 }
 
@@ -67,7 +63,7 @@ if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     done(
       1,
       'the prometheus binary is missing and installing it needs root. Run as root: ' +
-        '`apt-get install -y --no-install-recommends prometheus`, or set PERFLENS_SKIP_PROMETHEUS=1 to skip its tests.',
+        '`apt-get install -y --no-install-recommends prometheus`.',
     );
 }
 

@@ -1,7 +1,11 @@
 // `npm test`: installs the third-party servers the tests start when they are missing
 // (scripts/setup-prometheus.mjs, scripts/setup-real-services.mjs), builds, type-checks, lints and
-// checks formatting, then runs the unit tier
-// (plain Node), the real-services tier and the integration tier (real VS Code).
+// checks formatting, then runs the test tiers from fastest to slowest, each timed:
+//   unit          in-process, no child processes, no waiting on the wall clock (test/unit, *.test.ts)
+//   process       starts processes (demo service, Prometheus, node and python targets, the CLI as a
+//                 child) or waits real seconds (test/unit, *.process.test.ts)
+//   real-services third-party servers and exporters (test/real)
+//   integration   the suite inside a real VS Code (code-server driven by Chromium).
 import { spawnSync } from 'node:child_process';
 
 function step(name, cmd, args) {
@@ -29,6 +33,7 @@ const results = [
   step('lint', npm, ['run', '-s', 'lint']),
   step('format check', npm, ['run', '-s', 'format:check']),
   step('unit tests', npm, ['run', '-s', 'test:unit']),
+  step('process tests', npm, ['run', '-s', 'test:process']),
   step('real-services tests', npm, ['run', '-s', 'test:real']),
   step('integration tests (real VS Code)', npm, ['run', '-s', 'test:integration']),
 ];

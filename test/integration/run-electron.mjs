@@ -1,6 +1,8 @@
 // `npm run test:electron`: the same integration suite, in desktop VS Code downloaded by
 // @vscode/test-electron (for machines that can reach VS Code's download servers; CI here uses
-// run-code-server.mjs). DOM checks need the browser page, so those tests skip in this launcher.
+// run-code-server.mjs). Tests that read the workbench page (DOM checks) need the browser page that
+// only run-code-server.mjs drives: here they fail and say so, so this launcher suits a quick look at
+// the editor-API tests, and `npm test` never uses it.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

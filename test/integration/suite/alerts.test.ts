@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { AlertEvent } from '../../../src/core/analyzers/alerts/types';
 import { COMMANDS } from '../../../src/extension/constants';
 import type { PerfLensApi } from '../../../src/extension/extension';
-import { domChecksAvailable, observeDom } from './driver';
+import { observeDom } from './driver';
 import {
   configure,
   countOf,
@@ -76,25 +76,23 @@ describe('Alerts in the editor', () => {
     this.timeout(90_000);
     await setDemoFaults(url, { errorRate: 0.6 });
     await waitFor('the error-rate alert to fire', () => events.find((e) => e.type === 'firing'));
-    if (domChecksAvailable()) {
-      // The smoke-test driver turns toasts off; every notification is in the notification center.
-      await vscode.commands.executeCommand('notifications.showList');
-      const center = await observeDom({
-        name: 'alert-firing-notification',
-        scope: 'workbench',
-        selector: CENTER,
-        waitForText: 'PerfLens alert on',
-      });
-      assert.match(center.text, /PerfLens alert on 127\.0\.0\.1:\d+: High error rate: [\d.]+% > 5\.0%/);
-      assert.ok(center.text.includes('Open Dashboard') && center.text.includes('Snooze 1 h'), center.text);
-      const bar = await observeDom({
-        name: 'status-bar-degraded',
-        scope: 'workbench',
-        selector: '.part.statusbar',
-        waitForText: 'degraded',
-      });
-      assert.ok(bar.text.includes('degraded'), bar.text);
-    }
+    // The smoke-test driver turns toasts off; every notification is in the notification center.
+    await vscode.commands.executeCommand('notifications.showList');
+    const firing = await observeDom({
+      name: 'alert-firing-notification',
+      scope: 'workbench',
+      selector: CENTER,
+      waitForText: 'PerfLens alert on',
+    });
+    assert.match(firing.text, /PerfLens alert on 127\.0\.0\.1:\d+: High error rate: [\d.]+% > 5\.0%/);
+    assert.ok(firing.text.includes('Open Dashboard') && firing.text.includes('Snooze 1 h'), firing.text);
+    const bar = await observeDom({
+      name: 'status-bar-degraded',
+      scope: 'workbench',
+      selector: '.part.statusbar',
+      waitForText: 'degraded',
+    });
+    assert.ok(bar.text.includes('degraded'), bar.text);
     await new Promise((r) => setTimeout(r, 3000));
     await setDemoFaults(url, { errorRate: 0 });
     await waitFor('the alert to resolve', () => events.find((e) => e.type === 'resolved'));
@@ -112,7 +110,6 @@ describe('Alerts in the editor', () => {
         .map((e) => e.type),
       ['resolved', 'firing'],
     );
-    if (!domChecksAvailable()) return;
     await vscode.commands.executeCommand('notifications.showList');
     const center = await observeDom({
       name: 'alert-notifications',
@@ -133,16 +130,14 @@ describe('Alerts in the editor', () => {
     await vscode.commands.executeCommand('notifications.clearAll');
     const until = await vscode.commands.executeCommand<number>(COMMANDS.snoozeAlerts, 60);
     assert.ok(until > Date.now() + 59 * 60_000);
-    if (domChecksAvailable()) {
-      await vscode.commands.executeCommand('workbench.view.extension.perflens');
-      const view = await observeDom({
-        name: 'alerts-view-snoozed',
-        scope: 'workbench',
-        selector: '.part.sidebar',
-        waitForText: 'notifications snoozed until',
-      });
-      assert.ok(view.text.includes('notifications snoozed until'), view.text);
-    }
+    await vscode.commands.executeCommand('workbench.view.extension.perflens');
+    const view = await observeDom({
+      name: 'alerts-view-snoozed',
+      scope: 'workbench',
+      selector: '.part.sidebar',
+      waitForText: 'notifications snoozed until',
+    });
+    assert.ok(view.text.includes('notifications snoozed until'), view.text);
     const before = events.length;
     await episode();
     await vscode.commands.executeCommand(COMMANDS.snoozeAlerts, 0);
@@ -159,7 +154,6 @@ describe('Alerts in the editor', () => {
     await waitFor('four more webhook posts', () =>
       receiver.bodies.filter((b) => b.text.includes('High error rate')).length >= 6 ? receiver.bodies : undefined,
     );
-    if (!domChecksAvailable()) return;
     await vscode.commands.executeCommand('notifications.showList');
     const center = await observeDom({
       name: 'alert-notifications-quiet',

@@ -5,7 +5,7 @@ import type { PerfLensApi } from '../../../src/extension/extension';
 import { targetId } from '../../../src/extension/targets/targetRegistry';
 import { fillHistoryAsync } from '../../unit/extension/helpers/syntheticHistory';
 import type { DomObservation } from './driver';
-import { domChecksAvailable, observeDom } from './driver';
+import { observeDom } from './driver';
 import {
   configure,
   demoServiceUrl,
@@ -59,7 +59,6 @@ describe('Dashboard webview', () => {
   it('renders every chart with live data, under the strict CSP', async function () {
     await vscode.commands.executeCommand(COMMANDS.showDashboard, url, '15m');
     await dashboardTab();
-    if (!domChecksAvailable()) this.skip();
     const seen = await observeDom({
       name: 'dashboard-live',
       scope: 'webview',
@@ -84,7 +83,6 @@ describe('Dashboard webview', () => {
     // Another editor in the same group hides the webview (its page is discarded: no retained context).
     await vscode.commands.executeCommand('workbench.action.files.newUntitledFile');
     await vscode.commands.executeCommand(COMMANDS.showDashboard);
-    if (!domChecksAvailable()) this.skip();
     const seen = await observeDom({
       name: 'dashboard-restored',
       scope: 'webview',
@@ -102,7 +100,6 @@ describe('Dashboard webview', () => {
     await vscode.commands.executeCommand(COMMANDS.showDashboard, url, '15m');
     try {
       await cfg.update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
-      if (!domChecksAvailable()) this.skip();
       // The page re-reads the theme's chart colours and draws again; the screenshot is looked at.
       const seen = await observeDom({
         name: 'dashboard-dark',
@@ -125,7 +122,6 @@ describe('Dashboard webview', () => {
         api.monitor.target(hostile.url)?.latest?.http?.routes.find((r) => r.route === HOSTILE),
       );
       await vscode.commands.executeCommand(COMMANDS.showDashboard, hostile.url, '15m');
-      if (!domChecksAvailable()) this.skip();
       const seen: DomObservation = await observeDom({
         name: 'dashboard-hostile',
         scope: 'webview',
@@ -177,7 +173,6 @@ describe('Dashboard webview', () => {
     console.log(
       `    dashboard, 30 days (${timings.points} points): first render ${first.toFixed(1)} ms, updates median ${median(timings.updates).toFixed(1)} ms / max ${Math.max(...timings.updates).toFixed(1)} ms (${timings.updates.length}), data built on the host in ${timings.lastBuildMs?.toFixed(1)} ms`,
     );
-    if (!domChecksAvailable()) this.skip();
     const seen = await observeDom({
       name: 'dashboard-30-days',
       scope: 'webview',

@@ -5,8 +5,8 @@
  * see. So the suite prints `PERFLENS_CHECK {json}` and waits; the launcher, which drives the page,
  * reads the DOM (polling until `waitForText` shows or its timeout passes), takes a screenshot, and
  * writes what it saw to `$PERFLENS_IT_CHECK_DIR/<id>.json`. The test then asserts on that.
- * Launchers without a page (test-electron) leave PERFLENS_IT_CHECK_DIR unset: DOM checks report
- * `available: false` and the tests that need them skip.
+ * A launcher without a page (test-electron) leaves PERFLENS_IT_CHECK_DIR unset: a test that reads
+ * the page then fails and says which launcher can run it. Nothing skips.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,7 +26,6 @@ export interface DomCheckRequest {
 }
 
 export interface DomObservation {
-  available: boolean;
   /** Whether an element matched the selector. */
   found: boolean;
   /** Its textContent (whitespace collapsed) at the end of the wait. */
@@ -39,13 +38,19 @@ export interface DomObservation {
 
 let nextId = 1;
 
-export function domChecksAvailable(): boolean {
-  return Boolean(process.env.PERFLENS_IT_CHECK_DIR);
+/** Where the launcher answers DOM checks; fails the test when this launcher cannot read the page. */
+function checkDir(request: DomCheckRequest): string {
+  const dir = process.env.PERFLENS_IT_CHECK_DIR;
+  if (dir) return dir;
+  throw new Error(
+    `DOM check "${request.name}" reads the workbench page, which only the code-server launcher drives (Chromium through ` +
+      'playwright): run `npm run test:integration` (it installs code-server and Chromium with `node scripts/setup-integration.mjs`). ' +
+      'This launcher set no PERFLENS_IT_CHECK_DIR.',
+  );
 }
 
 export async function observeDom(request: DomCheckRequest): Promise<DomObservation> {
-  const dir = process.env.PERFLENS_IT_CHECK_DIR;
-  if (!dir) return { available: false, found: false, text: '' };
+  const dir = checkDir(request);
   const id = nextId++;
   const timeoutMs = request.timeoutMs ?? 20_000;
   console.log(`${CHECK_MARKER} ${JSON.stringify({ id, ...request, timeoutMs })}`);
@@ -53,8 +58,7 @@ export async function observeDom(request: DomCheckRequest): Promise<DomObservati
   // The launcher answers within its own timeout; allow it time for the screenshot on top.
   const deadline = Date.now() + timeoutMs + 30_000;
   while (Date.now() < deadline) {
-    if (existsSync(file))
-      return { available: true, ...(JSON.parse(readFileSync(file, 'utf8')) as Omit<DomObservation, 'available'>) };
+    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DomObservation;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(

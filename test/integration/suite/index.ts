@@ -14,6 +14,9 @@ export async function run(): Promise<void> {
     color: false,
     reporter: 'spec',
     timeout: 60_000,
+    // A skipped test fails the run: a missing browser, binary or service is a failure that says
+    // what to install, never a quiet skip.
+    forbidPending: true,
     ...(process.env.PERFLENS_IT_GREP ? { grep: process.env.PERFLENS_IT_GREP } : {}),
   });
   mocha.suite.emit('pre-require', globalThis, 'perflens-integration', mocha);

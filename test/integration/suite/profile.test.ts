@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../../src/extension/constants';
 import type { PerfLensApi } from '../../../src/extension/extension';
-import { domChecksAvailable, observeDom } from './driver';
+import { observeDom } from './driver';
 import { configure, HOSTILE, perflens, waitFor } from './liveSupport';
 import type { InspectableDemo } from './profileSupport';
 import { craftedProfile, extensionRoot, hotSource, lineOf, loadHotRoute, startInspectableDemo } from './profileSupport';
@@ -69,7 +69,6 @@ describe('Profiles at the code', () => {
     const self = Number(/🔥 ([\d.]+)%/.exec(lens.command!.title)![1]);
     assert.ok(self >= 10, `computeCentrality self share ${self}%`);
     assert.equal(editor.document.uri.fsPath, hotUri.fsPath);
-    if (!domChecksAvailable()) this.skip();
     const onScreen = await observeDom({
       name: 'editor-codelens',
       scope: 'workbench',
@@ -113,16 +112,14 @@ describe('Profiles at the code', () => {
       new vscode.Range(hotLine, 0, hotLine, 0),
       vscode.TextEditorRevealType.AtTop,
     );
-    if (domChecksAvailable())
-      await observeDom({
-        name: 'editor-annotated',
-        scope: 'workbench',
-        selector: '.monaco-editor .codelens-decoration',
-        waitForText: '🔥',
-      });
+    await observeDom({
+      name: 'editor-annotated',
+      scope: 'workbench',
+      selector: '.monaco-editor .codelens-decoration',
+      waitForText: '🔥',
+    });
     const lens = (await lensesOf(hotUri)).find((l) => l.range.start.line === hotLine)!;
     await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
-    if (!domChecksAvailable()) this.skip();
     const view = await observeDom({
       name: 'profile-view-focused',
       scope: 'webview',
@@ -134,7 +131,6 @@ describe('Profiles at the code', () => {
   });
 
   it('lists the hot functions in the Hot Functions view', async function () {
-    if (!domChecksAvailable()) this.skip();
     await vscode.commands.executeCommand('perflens.hotFunctions.focus');
     const view = await observeDom({
       name: 'hot-functions-view',
@@ -148,7 +144,6 @@ describe('Profiles at the code', () => {
   it('offers to load a profile file when one is opened', async function () {
     const file = craftedProfile({ offered: 5 });
     await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file));
-    if (!domChecksAvailable()) this.skip();
     await vscode.commands.executeCommand('notifications.showList');
     const seen = await observeDom({
       name: 'profile-offer',
@@ -166,7 +161,6 @@ describe('Profiles at the code', () => {
     const n = await vscode.commands.executeCommand<number | undefined>(COMMANDS.importProfile, file);
     assert.ok((n ?? 0) >= 2, `functions: ${n}`);
     assert.equal(api.code.profileLabel(), file.split('/').pop());
-    if (!domChecksAvailable()) this.skip();
     const view = await observeDom({
       name: 'profile-view-hostile',
       scope: 'webview',
@@ -183,7 +177,6 @@ describe('Profiles at the code', () => {
     const after = craftedProfile({ parse: 200, render: 800 });
     const changes = await vscode.commands.executeCommand<number>(COMMANDS.compareProfiles, before, after);
     assert.equal(changes, 2);
-    if (!domChecksAvailable()) this.skip();
     const view = await observeDom({
       name: 'profile-diff',
       scope: 'webview',

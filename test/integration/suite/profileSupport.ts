@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { httpRequest } from '../../../src/core/util/http';
 import { EXTENSION_ID } from '../../../src/extension/constants';
+import { cpuProfile, v8Node, v8SyntheticNode } from '../../helpers/builders';
 
 export function extensionRoot(): string {
   const ext = vscode.extensions.getExtension(EXTENSION_ID);
@@ -118,38 +119,18 @@ export function loadHotRoute(baseUrl: string, parallel = 2): { stop(): Promise<v
 
 /** A tiny V8 .cpuprofile with the given functions (name → self samples), each a child of (root). */
 export function craftedProfile(functions: Record<string, number>, file = 'file:///crafted/app.js'): string {
-  const nodes: {
-    id: number;
-    callFrame: { functionName: string; scriptId: string; url: string; lineNumber: number; columnNumber: number };
-    children?: number[];
-  }[] = [
-    {
-      id: 1,
-      callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 },
-      children: [],
-    },
+  const names = Object.keys(functions);
+  const nodes = [
+    v8SyntheticNode(
+      1,
+      '(root)',
+      names.map((_, i) => i + 2),
+    ),
+    ...names.map((name, i) => v8Node(i + 2, name, { url: file, lineNumber: 10 * i })),
   ];
-  const samples: number[] = [];
-  Object.entries(functions).forEach(([name, count], i) => {
-    const id = i + 2;
-    nodes.push({
-      id,
-      callFrame: { functionName: name, scriptId: '1', url: file, lineNumber: 10 * i, columnNumber: 0 },
-    });
-    nodes[0]!.children!.push(id);
-    for (let k = 0; k < count; k++) samples.push(id);
-  });
+  const samples = names.flatMap((name, i) => Array<number>(functions[name]!).fill(i + 2));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-profile-'));
-  const out = path.join(dir, `crafted-${Object.keys(functions).length}-${samples.length}.cpuprofile`);
-  fs.writeFileSync(
-    out,
-    JSON.stringify({
-      nodes,
-      startTime: 0,
-      endTime: samples.length * 1000,
-      samples,
-      timeDeltas: samples.map(() => 1000),
-    }),
-  );
+  const out = path.join(dir, `crafted-${names.length}-${samples.length}.cpuprofile`);
+  fs.writeFileSync(out, JSON.stringify(cpuProfile(nodes, samples)));
   return out;
 }

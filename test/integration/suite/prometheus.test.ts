@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import type { AttachPrometheusOutcome } from '../../../src/extension/commands/attachPrometheus';
 import { COMMANDS } from '../../../src/extension/constants';
 import type { PerfLensApi } from '../../../src/extension/extension';
-import { domChecksAvailable, observeDom } from './driver';
+import { observeDom } from './driver';
 import { configure, perflens, startTraffic, waitFor } from './liveSupport';
 
 const DASHBOARD = '[data-perflens-view="dashboard"]';
@@ -100,7 +100,6 @@ describe('Prometheus server targets', () => {
   it("lists both instances in the dashboard's table and the Services view", async function () {
     assert.ok(id, 'attached by the previous test');
     await vscode.commands.executeCommand(COMMANDS.showDashboard, id, '15m');
-    if (!domChecksAvailable()) this.skip();
     const [first, second] = hosts();
     // Rows are ordered by instance; wait until the table has the second one and a number in it.
     const seen = await observeDom({
@@ -132,7 +131,6 @@ describe('Prometheus server targets', () => {
       (api.monitor.target(id)?.latest?.serverAlerts?.length ?? 0) >= 2 ? true : undefined,
     );
     await vscode.commands.executeCommand(COMMANDS.showDashboard, id, '15m');
-    if (!domChecksAvailable()) this.skip();
     const seen = await observeDom({
       name: 'dashboard-prometheus-server-alerts',
       scope: 'webview',
@@ -148,7 +146,6 @@ describe('Prometheus server targets', () => {
 
   it('reads a 24-hour range from the server instead of the local store', async function () {
     await vscode.commands.executeCommand(COMMANDS.showDashboard, id, '24h');
-    if (!domChecksAvailable()) this.skip();
     const seen = await observeDom({
       name: 'dashboard-prometheus-24h',
       scope: 'webview',
@@ -167,7 +164,6 @@ describe('Prometheus server targets', () => {
     assert.equal(outcome.ok, false);
     assert.ok(!outcome.ok && outcome.error.kind === 'bad-selector', JSON.stringify(outcome));
     assert.equal(api.currentTarget()?.input, id, 'the bad target is not recorded');
-    if (!domChecksAvailable()) this.skip();
     await vscode.commands.executeCommand('notifications.showList');
     const center = await observeDom({
       name: 'prometheus-bad-selector',
@@ -208,7 +204,6 @@ describe('Prometheus server targets', () => {
       JSON.stringify(downState.errors),
     );
     try {
-      if (!domChecksAvailable()) this.skip();
       await vscode.commands.executeCommand(COMMANDS.showDashboard, down.target.input, '15m');
       const seen = await observeDom({
         name: 'dashboard-prometheus-unreachable',

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../../../src/extension/constants';
 import type { AnalyzeSummary } from '../../../src/extension/diagnostics/queryDiagnostics';
 import { appSource, demoDatabase, demoDir, lineOf } from './profileSupport';
-import { domChecksAvailable, observeDom } from './driver';
+import { observeDom } from './driver';
 import { waitFor } from './liveSupport';
 
 /** SQLite built into the editor's Node (24): used only to change a database file under the test. */
@@ -82,7 +82,6 @@ describe('Slow-query diagnostics', () => {
   });
 
   it('lists the findings in the Slow Queries view', async function () {
-    if (!domChecksAvailable()) this.skip();
     await vscode.commands.executeCommand('perflens.slowQueries.focus');
     const view = await observeDom({
       name: 'slow-queries-view',

@@ -5,14 +5,14 @@ import { LIVE_FLAGS } from '../../../src/cli/commands/analyze';
 import { replayAlerts } from '../../../src/cli/commands/prometheus';
 import { DEFAULT_ALERT_THRESHOLDS, DEFAULT_ALERT_TIMING } from '../../../src/core/analyzers/alerts/rules';
 import type { PrometheusReport } from '../../../src/core/prometheus/report';
-import type { Snapshot } from '../../../src/core/session/types';
+import { snapshot } from '../../helpers/builders';
 
 const args = (argv: string[]) => parseArgs(argv, { valued: LIVE_FLAGS, boolean: [] });
 const emptyReport = (): PrometheusReport => ({
   server: { url: 'http://127.0.0.1:9090' },
   selector: '{job="api"}',
   window: { from: 0, to: 60_000 },
-  summary: { targetId: 'prometheus', time: 60_000, errors: [] } as unknown as Snapshot,
+  summary: snapshot({ targetId: 'prometheus', time: 60_000 }),
   history: [],
   historyStepSeconds: 15,
 });

@@ -191,16 +191,31 @@ describe('extension manifest', () => {
     }
   });
 
+  it('claims in engines.vscode the VS Code the integration tier runs (code-server 4.N bundles VS Code 1.N)', () => {
+    const setup = readFileSync(join(__dirname, '..', '..', '..', 'scripts', 'setup-integration.mjs'), 'utf8');
+    const codeServer = /CODE_SERVER_VERSION = '4\.(\d+)\.\d+'/.exec(setup)?.[1];
+    assert.ok(codeServer, 'scripts/setup-integration.mjs names no CODE_SERVER_VERSION');
+    assert.equal(
+      manifest.engines.vscode,
+      `^1.${codeServer}.0`,
+      'engines.vscode must be the VS Code the integration tier tests on; change both together',
+    );
+  });
+
   it('keeps package.json version equal to src/core/version.ts', () => {
     assert.equal(manifest.version, VERSION);
   });
 
-  it('pins @types/vscode to the engines.vscode minor and activates after startup', () => {
-    const engine = /^\^(\d+\.\d+)\./.exec(manifest.engines.vscode)?.[1];
-    assert.ok(engine);
+  it('types against no newer API than engines.vscode claims, and activates after startup', () => {
+    const engine = /^\^1\.(\d+)\.\d+$/.exec(manifest.engines.vscode)?.[1];
+    assert.ok(engine, `engines.vscode is ${manifest.engines.vscode}, expected ^1.N.0`);
     const typesVscode = manifest.devDependencies['@types/vscode'];
     assert.ok(typesVscode, '@types/vscode is not a devDependency');
-    assert.ok(typesVscode.startsWith(`${engine}.`));
+    const types = /^1\.(\d+)\./.exec(typesVscode)?.[1];
+    assert.ok(
+      types !== undefined && Number(types) <= Number(engine),
+      `@types/vscode ${typesVscode} is newer than engines.vscode`,
+    );
     // The status bar must show from the start, but never at the cost of slowing VS Code's start-up.
     assert.ok(manifest.activationEvents.includes('onStartupFinished'));
     assert.ok(!manifest.activationEvents.includes('*'), 'activationEvents must not contain "*"');

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { evaluateBudget, parseBudget } from '../../../../src/core/analyzers/budget';
 import type { Snapshot } from '../../../../src/core/session/types';
+import { histogram, httpStats, snapshot } from '../../../helpers/builders';
 
 const MB = 1024 * 1024;
 
@@ -58,23 +59,14 @@ describe('analyzers/budget', () => {
       errorRate: number,
       rss: number,
       cpu: number,
-    ): Snapshot => ({
-      targetId: 't',
-      time,
-      errors: [],
-      intervalSeconds: 1,
-      http: { requestRate, errorRate, p95Ms: 9999, routes: [] },
-      histograms: [
-        {
-          series: 'http.duration',
-          labels: {},
-          buckets: buckets.map(([le, count]) => ({ le, count })),
-          sumMs: 0,
-          count: buckets.at(-1)![1],
-        },
-      ],
-      process: { pid: 1, rssBytes: rss, cpuPercent: cpu },
-    });
+    ): Snapshot =>
+      snapshot({
+        time,
+        intervalSeconds: 1,
+        http: httpStats({ requestRate, errorRate, p95Ms: 9999 }),
+        histograms: [histogram(buckets)],
+        process: { pid: 1, rssBytes: rss, cpuPercent: cpu },
+      });
     const snaps = [
       snap(
         1000,
@@ -120,8 +112,8 @@ describe('analyzers/budget', () => {
 
   it('falls back to request-weighted interval percentiles and reports missing data', () => {
     const snaps: Snapshot[] = [
-      { targetId: 't', time: 0, errors: [], http: { requestRate: 10, errorRate: 0, p95Ms: 100, routes: [] } },
-      { targetId: 't', time: 1, errors: [], http: { requestRate: 30, errorRate: 0, p95Ms: 200, routes: [] } },
+      snapshot({ time: 0, http: httpStats({ requestRate: 10, p95Ms: 100 }) }),
+      snapshot({ time: 1, http: httpStats({ requestRate: 30, p95Ms: 200 }) }),
     ];
     const res = evaluateBudget(rules('p95<300ms,rss<1GB'), snaps);
     assert.equal(res[0]!.actual, 175);

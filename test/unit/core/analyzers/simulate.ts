@@ -5,6 +5,7 @@
 import type { Snapshot } from '../../../../src/core/session/types';
 import { ManualClock } from '../../../../src/core/util/clock';
 import { prng } from '../../../../examples/demo-service/src/random';
+import { snapshot } from '../../../helpers/builders';
 
 export type SnapshotBody = Omit<Snapshot, 'targetId' | 'time' | 'errors'> & { errors?: Snapshot['errors'] };
 
@@ -26,7 +27,7 @@ export function simulate(opts: SimulationOptions): Snapshot[] {
   const tick = () => {
     const body = opts.make(i, clock.now());
     if (body) {
-      const snap: Snapshot = { targetId: 'sim', time: clock.now(), errors: [], ...body };
+      const snap = snapshot({ targetId: 'sim', time: clock.now(), ...body });
       out.push(snap);
       opts.onSnapshot?.(snap);
     }

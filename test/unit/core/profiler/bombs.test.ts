@@ -6,6 +6,7 @@ import { loadProfileFile } from '../../../../src/core/profiler/load';
 import { loadProfileInWorker } from '../../../../src/core/profiler/workerClient';
 import { runCli } from '../../../../src/cli/main';
 import { bombDir, bombFile, cpuprofileBomb, pprofBomb, pprofBombSamples } from '../../../helpers/bombs';
+import { cpuProfile, v8Node, v8SyntheticNode } from '../../../helpers/builders';
 import { capture } from '../../cli/liveHelpers';
 
 const MiB = 1024 * 1024;
@@ -89,31 +90,29 @@ describe('profile size limits: decompression bombs and oversized profiles', func
     const file = bombFile('heavy.cpuprofile', () => {
       const n = 100_000;
       const nodes = [
-        {
-          id: 1,
-          callFrame: { functionName: '(root)', url: '', lineNumber: -1, columnNumber: -1 },
-          children: Array.from({ length: n }, (_, i) => i + 2),
-        },
+        v8SyntheticNode(
+          1,
+          '(root)',
+          Array.from({ length: n }, (_, i) => i + 2),
+        ),
       ];
       for (let i = 0; i < n; i++)
-        nodes.push({
-          id: i + 2,
-          callFrame: {
-            functionName: `handler${i}`,
-            url: `file:///srv/app/module${i % 100}.js`,
-            lineNumber: i,
-            columnNumber: 4,
-          },
-          children: [],
-        });
+        nodes.push(
+          v8Node(
+            i + 2,
+            `handler${i}`,
+            { url: `file:///srv/app/module${i % 100}.js`, lineNumber: i, columnNumber: 4 },
+            { children: [] },
+          ),
+        );
       return Buffer.from(
-        JSON.stringify({
-          nodes,
-          startTime: 0,
-          endTime: n,
-          samples: nodes.map((x) => x.id),
-          timeDeltas: nodes.map(() => 1),
-        }),
+        JSON.stringify(
+          cpuProfile(
+            nodes,
+            nodes.map((x) => x.id),
+            1,
+          ),
+        ),
       );
     });
     const r = await loadProfileInWorker(file, { heapLimitMb: 32, load: { sourceMaps: false } });

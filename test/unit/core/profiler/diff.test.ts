@@ -1,14 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { diffProfiles, twoProportionZ } from '../../../../src/core/profiler/diff';
-import { importFolded } from '../../../../src/core/profiler/formats/folded';
-import type { Profile } from '../../../../src/core/profiler/model';
+import { foldedProfile } from '../../../helpers/builders';
 import { importFixture } from './fixtures';
-
-function folded(text: string): Profile {
-  const r = importFolded(text);
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value.profiles[0]!;
-}
 
 describe('profile diff', () => {
   it('two-proportion z-test matches hand-computed values', () => {
@@ -20,8 +13,8 @@ describe('profile diff', () => {
   });
 
   it('normalises by each profile\'s total: a longer "after" with the same mix shows no change', () => {
-    const before = folded('main;work 50\nmain;idle 50');
-    const after = folded('main;work 500\nmain;idle 500');
+    const before = foldedProfile('main;work 50\nmain;idle 50');
+    const after = foldedProfile('main;work 500\nmain;idle 500');
     const d = diffProfiles(before, after);
     assert.equal(d.regressed.length, 0);
     assert.equal(d.improved.length, 0);
@@ -31,8 +24,8 @@ describe('profile diff', () => {
   });
 
   it('names a function that got hotter as regressed and one that went away as improved', () => {
-    const before = folded('main;parse 400\nmain;render 100\nmain;hash 500');
-    const after = folded('main;parse 700\nmain;render 300');
+    const before = foldedProfile('main;parse 400\nmain;render 100\nmain;hash 500');
+    const after = foldedProfile('main;parse 700\nmain;render 300');
     const d = diffProfiles(before, after);
     assert.deepEqual(
       d.regressed.map((f) => f.name),
@@ -50,7 +43,7 @@ describe('profile diff', () => {
   });
 
   it('does not call small-sample noise significant', () => {
-    const d = diffProfiles(folded('main;a 3\nmain;b 2'), folded('main;a 2\nmain;b 3'));
+    const d = diffProfiles(foldedProfile('main;a 3\nmain;b 2'), foldedProfile('main;a 2\nmain;b 3'));
     assert.equal(d.regressed.length + d.improved.length, 0);
     assert.ok(d.functions.find((f) => f.name === 'a')!.pValue! > 0.05);
   });

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as zlib from 'node:zlib';
 import { Function as PFunction, Line, Location, Profile, Sample, StringTable, ValueType } from 'pprof-format';
 import { importProfile } from '../../../../src/core/profiler/formats/index';
+import { cpuProfile, v8Node } from '../../../helpers/builders';
 
 /**
  * Malformed files, per format: each must fail with a message that says what is wrong, never with a
@@ -20,20 +21,11 @@ interface Case {
 
 const json = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));
 
-const cpuNode = (id: number, extra: Record<string, unknown> = {}) => ({
-  id,
-  callFrame: { functionName: `f${id}`, url: 'file:///app.js', lineNumber: 1, columnNumber: 1 },
-  ...extra,
-});
+/** A node, then a whole .cpuprofile, whose fields a case replaces with malformed ones. */
+const APP_JS = { url: 'file:///app.js', lineNumber: 1, columnNumber: 1 };
+const cpuNode = (id: number, extra: Record<string, unknown> = {}) => ({ ...v8Node(id, `f${id}`, APP_JS), ...extra });
 const cpu = (over: Record<string, unknown>) =>
-  json({
-    nodes: [cpuNode(1, { children: [2] }), cpuNode(2)],
-    samples: [2, 2],
-    timeDeltas: [0, 1000],
-    startTime: 0,
-    endTime: 2000,
-    ...over,
-  });
+  json({ ...cpuProfile([v8Node(1, 'f1', APP_JS, { children: [2] }), v8Node(2, 'f2', APP_JS)], [2, 2]), ...over });
 
 function nestedHead(depth: number): string {
   return `{"head":${'{"id":1,"functionName":"f","children":['.repeat(depth)}${']}'.repeat(depth)},"samples":[],"timestamps":[]}`;

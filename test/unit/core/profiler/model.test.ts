@@ -1,20 +1,13 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { StackTreeBuilder, mergeProfiles, remapProfile } from '../../../../src/core/profiler/builder';
-import { importFolded } from '../../../../src/core/profiler/formats/folded';
-import type { Profile } from '../../../../src/core/profiler/model';
 import { callEdges, findFunctions, topFunctions, treeChildren } from '../../../../src/core/profiler/model';
+import { foldedProfile, sampledProfile } from '../../../helpers/builders';
 import { fn, importFixture } from './fixtures';
-
-function folded(text: string): Profile {
-  const r = importFolded(text);
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value.profiles[0]!;
-}
 
 describe('profile model', () => {
   it('never double-counts total time through recursion (direct and mutual)', () => {
-    const p = folded('f;f;f;f 10\nf;g;f;g 5\nh 5');
+    const p = foldedProfile('f;f;f;f 10\nf;g;f;g 5\nh 5');
     assert.equal(fn(p, 'f').totalSamples, 15);
     assert.equal(fn(p, 'f').selfSamples, 10);
     assert.equal(fn(p, 'g').totalSamples, 5);
@@ -23,12 +16,15 @@ describe('profile model', () => {
   });
 
   it('keeps time and samples apart: a 1-sample 10 ms stack outweighs three 1 ms samples by time', () => {
-    const b = new StackTreeBuilder(true);
-    const a = b.frameId({ name: 'slow', file: 'x.js', line: 1, column: 1 });
-    const c = b.frameId({ name: 'frequent', file: 'x.js', line: 5, column: 1 });
-    b.addStack([a], 1, 10);
-    for (let i = 0; i < 3; i++) b.addStack([c], 1, 1);
-    const p = b.finish('t', true, 13);
+    const slow = { name: 'slow', file: 'x.js', line: 1, column: 1 };
+    const frequent = { name: 'frequent', file: 'x.js', line: 5, column: 1 };
+    const p = sampledProfile(
+      [
+        { frames: [slow], samples: 1, timeMs: 10 },
+        ...[0, 1, 2].map(() => ({ frames: [frequent], samples: 1, timeMs: 1 })),
+      ],
+      { name: 't' },
+    );
     assert.equal(topFunctions(p, 1, 'self')[0]!.name, 'slow');
     assert.equal(p.sampleCount, 4);
     assert.equal(p.totalMs, 13);
@@ -49,7 +45,7 @@ describe('profile model', () => {
   });
 
   it('builds caller→callee edges weighted by the callee subtree', () => {
-    const p = folded('main;a;x 3\nmain;b;x 2\nmain 1');
+    const p = foldedProfile('main;a;x 3\nmain;b;x 2\nmain 1');
     const idx = (n: string) => fn(p, n).frame;
     const edge = (from: string, to: string) =>
       callEdges(p).find((e) => e.caller === idx(from) && e.callee === idx(to))?.samples;
@@ -75,8 +71,8 @@ describe('profile model', () => {
   });
 
   it('merges profiles and re-keys frames, merging nodes that become identical', () => {
-    const one = folded('a;b 2\na;c 1');
-    const two = folded('a;b 3');
+    const one = foldedProfile('a;b 2\na;c 1');
+    const two = foldedProfile('a;b 3');
     const merged = mergeProfiles([one, two], 'both');
     assert.equal(merged.sampleCount, 6);
     assert.equal(fn(merged, 'b').selfSamples, 5);

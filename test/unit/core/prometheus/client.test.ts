@@ -1,7 +1,7 @@
 /**
  * Transport and error mapping of the API client against local HTTP servers that answer the way
  * Prometheus (or a proxy in front of it) does. Answers of a real Prometheus are tested in
- * prometheus.real.test.ts.
+ * prometheusServer.process.test.ts.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';

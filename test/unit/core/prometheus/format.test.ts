@@ -8,6 +8,7 @@ import {
 } from '../../../../src/cli/commands/prometheus';
 import { terminalText } from '../../../../src/cli/io';
 import type { PrometheusReport } from '../../../../src/core/prometheus/report';
+import { snapshot } from '../../../helpers/builders';
 
 const T = Date.UTC(2026, 10, 27, 12, 0, 0);
 
@@ -19,7 +20,7 @@ function report(): PrometheusReport {
     scrapeIntervalSeconds: 15,
     historyStepSeconds: 5,
     history: [],
-    summary: {
+    summary: snapshot({
       targetId: 'prometheus:x',
       time: T,
       health: {
@@ -64,7 +65,7 @@ function report(): PrometheusReport {
         },
       ],
       errors: [{ source: 'prometheus', kind: 'timeout', message: 'Prometheus gave up on the query x' }],
-    },
+    }),
   };
 }
 

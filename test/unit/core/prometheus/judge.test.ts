@@ -3,18 +3,18 @@ import { AlertEngine } from '../../../../src/core/analyzers/alerts/engine';
 import { parseBudget } from '../../../../src/core/analyzers/budget';
 import { evaluatePrometheusBudget, instanceAlertRules } from '../../../../src/core/prometheus/judge';
 import type { InstanceStats, Snapshot } from '../../../../src/core/session/types';
+import { httpStats, snapshot } from '../../../helpers/builders';
 
 const MB = 1024 * 1024;
 const T = Date.UTC(2026, 10, 27, 12, 0, 0);
 
 function snap(time: number, instances: InstanceStats[], p95Ms = 200): Snapshot {
-  return {
+  return snapshot({
     targetId: 'prometheus:x',
     time,
-    errors: [],
     instances,
-    http: { requestRate: 20, errorRate: 0.01, p95Ms, routes: [] },
-  };
+    http: httpStats({ requestRate: 20, errorRate: 0.01, p95Ms }),
+  });
 }
 
 function rules(text: string) {

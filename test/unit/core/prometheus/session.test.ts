@@ -1,7 +1,7 @@
 /**
  * The live Prometheus session's schedule, driven by a ManualClock (no sleeping), against a local
  * server speaking the Prometheus API with fixed answers. Numbers from a real server are tested in
- * prometheus.real.test.ts.
+ * prometheusServer.process.test.ts.
  */
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';

@@ -1,16 +1,19 @@
 import * as assert from 'node:assert/strict';
 import { summarizeSnapshots } from '../../../../src/core/session/summary';
 import type { Snapshot } from '../../../../src/core/session/types';
+import { histogram, snapshot } from '../../../helpers/builders';
 
-const snap = (time: number, extra: Partial<Snapshot>): Snapshot => ({ targetId: 't', time, errors: [], ...extra });
+const ROUTE_A = { series: 'http.route.duration', labels: { route: '/a', method: 'GET' } };
 
 describe('summarizeSnapshots', () => {
   const snaps: Snapshot[] = [
-    snap(0, {
+    snapshot({
+      time: 0,
       health: { state: 'healthy', reasons: [], checks: [] },
       errors: [{ source: 'health', kind: 'x', message: 'm' }],
     }),
-    snap(2000, {
+    snapshot({
+      time: 2000,
       intervalSeconds: 2,
       http: {
         requestRate: 10,
@@ -18,58 +21,47 @@ describe('summarizeSnapshots', () => {
         routes: [{ route: '/a', method: 'GET', requestRate: 10, errorRate: 0.5 }],
       },
       histograms: [
-        {
-          series: 'http.duration',
-          labels: {},
-          buckets: [
-            { le: 10, count: 20 },
-            { le: 100, count: 20 },
-            { le: Infinity, count: 20 },
+        histogram(
+          [
+            [10, 20],
+            [100, 20],
+            [Infinity, 20],
           ],
-          sumMs: 100,
-          count: 20,
-        },
-        {
-          series: 'http.route.duration',
-          labels: { route: '/a', method: 'GET' },
-          buckets: [
-            { le: 10, count: 20 },
-            { le: 100, count: 20 },
-            { le: Infinity, count: 20 },
+          { sumMs: 100 },
+        ),
+        histogram(
+          [
+            [10, 20],
+            [100, 20],
+            [Infinity, 20],
           ],
-          sumMs: 100,
-          count: 20,
-        },
+          { ...ROUTE_A, sumMs: 100 },
+        ),
       ],
       process: { pid: 7, cpuPercent: 10, rssBytes: 100 },
     }),
-    snap(8000, {
+    snapshot({
+      time: 8000,
       intervalSeconds: 6,
       health: { state: 'degraded', reasons: ['cache: degraded'], checks: [] },
       http: { requestRate: 30, errorRate: 0, routes: [{ route: '/a', method: 'GET', requestRate: 30, errorRate: 0 }] },
       histograms: [
-        {
-          series: 'http.duration',
-          labels: {},
-          buckets: [
-            { le: 10, count: 0 },
-            { le: 100, count: 180 },
-            { le: Infinity, count: 180 },
+        histogram(
+          [
+            [10, 0],
+            [100, 180],
+            [Infinity, 180],
           ],
-          sumMs: 9000,
-          count: 180,
-        },
-        {
-          series: 'http.route.duration',
-          labels: { route: '/a', method: 'GET' },
-          buckets: [
-            { le: 10, count: 0 },
-            { le: 100, count: 180 },
-            { le: Infinity, count: 180 },
+          { sumMs: 9000 },
+        ),
+        histogram(
+          [
+            [10, 0],
+            [100, 180],
+            [Infinity, 180],
           ],
-          sumMs: 9000,
-          count: 180,
-        },
+          { ...ROUTE_A, sumMs: 9000 },
+        ),
       ],
       process: { pid: 7, cpuPercent: 30, rssBytes: 300 },
       errors: [{ source: 'health', kind: 'x', message: 'm' }],

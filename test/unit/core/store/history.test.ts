@@ -6,6 +6,7 @@ import { openHistoryStore } from '../../../../src/core/store';
 import type { HistoryStore } from '../../../../src/core/store';
 import type { Snapshot } from '../../../../src/core/session/types';
 import { ManualClock } from '../../../../src/core/util/clock';
+import { histogram, snapshot as baseSnapshot } from '../../../helpers/builders';
 
 const T0 = Date.UTC(2026, 10, 1, 0, 0, 0);
 const MIN = 60_000;
@@ -18,10 +19,9 @@ async function open(opts: Parameters<typeof openHistoryStore>[0] = {}): Promise<
 }
 
 function snapshot(time: number, p95: number, fast: number, slow: number): Snapshot {
-  return {
+  return baseSnapshot({
     targetId: 'svc',
     time,
-    errors: [],
     http: {
       requestRate: 10,
       errorRate: 0,
@@ -30,19 +30,16 @@ function snapshot(time: number, p95: number, fast: number, slow: number): Snapsh
     },
     health: { state: 'healthy', reasons: [], checks: [], latencyMs: 3 },
     histograms: [
-      {
-        series: 'http.duration',
-        labels: {},
-        buckets: [
-          { le: 10, count: fast },
-          { le: 100, count: fast + slow },
-          { le: Infinity, count: fast + slow },
+      histogram(
+        [
+          [10, fast],
+          [100, fast + slow],
+          [Infinity, fast + slow],
         ],
-        sumMs: fast * 5 + slow * 50,
-        count: fast + slow,
-      },
+        { sumMs: fast * 5 + slow * 50 },
+      ),
     ],
-  };
+  });
 }
 
 describe('HistoryStore', () => {
@@ -115,13 +112,7 @@ describe('HistoryStore', () => {
   it('merges histograms whose bucket layout changed (a redeploy with new buckets)', async () => {
     const clock = new ManualClock(T0);
     store = await open({ clock });
-    const h = (buckets: [number, number][], sumMs: number) => ({
-      series: 'http.duration',
-      labels: {},
-      buckets: buckets.map(([le, count]) => ({ le, count })),
-      sumMs,
-      count: buckets[buckets.length - 1]![1],
-    });
+    const h = (buckets: [number, number][], sumMs: number) => histogram(buckets, { sumMs });
     store.recordHistogram(
       'svc',
       h(

@@ -12,45 +12,27 @@ import {
   lensWorthy,
   profileSelfTotal,
 } from '../../../../src/extension/codeLens/hotSpots';
+import { cpuProfile, v8Node, v8SyntheticNode } from '../../../helpers/builders';
 
 /** A V8 .cpuprofile as the inspector writes it: (root) → main → {hot, warm}, hot with per-line ticks. */
 function cpuprofile(dir: string): { file: string; script: string } {
   const script = path.join(dir, 'app.js');
-  const url = `file://${script}`;
-  const frame = (functionName: string, lineNumber: number) => ({
-    functionName,
-    scriptId: '1',
-    url,
-    lineNumber,
-    columnNumber: 2,
-  });
+  const at = (lineNumber: number) => ({ url: `file://${script}`, lineNumber, columnNumber: 2 });
   const nodes = [
-    {
-      id: 1,
-      callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 },
-      children: [2, 5],
-    },
-    { id: 2, callFrame: frame('main', 0), children: [3, 4] },
-    {
-      id: 3,
-      callFrame: frame('hot', 9),
+    v8SyntheticNode(1, '(root)', [2, 5]),
+    v8Node(2, 'main', at(0), { children: [3, 4] }),
+    v8Node(3, 'hot', at(9), {
       positionTicks: [
         { line: 11, ticks: 60 },
         { line: 12, ticks: 20 },
       ],
-    },
-    { id: 4, callFrame: frame('warm', 19) },
-    {
-      id: 5,
-      callFrame: { functionName: '(garbage collector)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 },
-    },
+    }),
+    v8Node(4, 'warm', at(19)),
+    v8SyntheticNode(5, '(garbage collector)'),
   ];
   const samples = [...Array(80).fill(3), ...Array(15).fill(4), ...Array(4).fill(2), 5];
   const file = path.join(dir, 'app.cpuprofile');
-  fs.writeFileSync(
-    file,
-    JSON.stringify({ nodes, startTime: 0, endTime: 100_000, samples, timeDeltas: samples.map(() => 1000) }),
-  );
+  fs.writeFileSync(file, JSON.stringify(cpuProfile(nodes, samples)));
   return { file, script };
 }
 

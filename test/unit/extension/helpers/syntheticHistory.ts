@@ -6,6 +6,7 @@
 import type { HistogramDelta, Snapshot } from '../../../../src/core/session/types';
 import type { HistoryStore } from '../../../../src/core/store';
 import { prng } from '../../../../examples/demo-service/src/random';
+import { snapshot } from '../../../helpers/builders';
 
 const BOUNDS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, Infinity];
 
@@ -50,7 +51,7 @@ export function syntheticSnapshot(
     }),
   );
   const count = Math.round(rate * intervalSeconds);
-  return {
+  return snapshot({
     targetId: opts.targetId,
     time,
     intervalSeconds,
@@ -110,8 +111,7 @@ export function syntheticSnapshot(
       })),
     },
     histograms: count > 0 ? [histogram(count, p50)] : [],
-    errors: [],
-  };
+  });
 }
 
 /** The synthetic snapshots of `days` ending at `now`, oldest first (see fillHistory for the density). */

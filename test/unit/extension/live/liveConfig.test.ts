@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import type { Snapshot } from '../../../../src/core/session/types';
 import type { ConfigurationSource } from '../../../../src/extension/config';
 import { readSettings } from '../../../../src/extension/config';
 import { liveConfigFrom, needsRestart } from '../../../../src/extension/live/liveConfig';
+import { snapshot } from '../../../helpers/builders';
 
 const none: ConfigurationSource = { get: () => undefined, inspect: () => undefined };
 const user = (values: Record<string, unknown>): ConfigurationSource => ({
@@ -37,12 +37,7 @@ describe('liveConfigFrom', () => {
     const memory = c.alertRules.find((r) => r.id === 'memory')!;
     assert.equal(memory.forMs, 2000);
     assert.equal(memory.keepFiringForMs, 0);
-    const snap: Snapshot = {
-      targetId: 't',
-      time: 0,
-      errors: [],
-      process: { pid: 1, cpuPercent: 1, rssBytes: 60 * 1048576 },
-    };
+    const snap = snapshot({ process: { pid: 1, cpuPercent: 1, rssBytes: 60 * 1048576 } });
     assert.deepEqual(memory.read(snap), [{ labels: {}, value: 0.6 }]);
     assert.ok(memory.read(snap)[0]!.value > memory.threshold);
   });

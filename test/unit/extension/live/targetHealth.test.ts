@@ -2,15 +2,15 @@ import * as assert from 'node:assert/strict';
 import type { AlertStatus } from '../../../../src/core/analyzers/alerts/engine';
 import type { Snapshot } from '../../../../src/core/session/types';
 import { assessTargetHealth, failingChecks, worseOf } from '../../../../src/extension/live/targetHealth';
+import { httpStats, snapshot } from '../../../helpers/builders';
 
-const base = (over: Partial<Snapshot> = {}): Snapshot => ({
-  targetId: 't',
-  time: 1000,
-  errors: [],
-  http: { requestRate: 10, errorRate: 0, p95Ms: 20, routes: [] },
-  health: { state: 'healthy', reasons: [], checks: [{ name: 'database', status: 'healthy' }] },
-  ...over,
-});
+const base = (over: Partial<Snapshot> = {}): Snapshot =>
+  snapshot({
+    time: 1000,
+    http: httpStats({ requestRate: 10, p95Ms: 20 }),
+    health: { state: 'healthy', reasons: [], checks: [{ name: 'database', status: 'healthy' }] },
+    ...over,
+  });
 
 const firing: AlertStatus = {
   ruleId: 'errorRate',
@@ -64,14 +64,15 @@ describe('assessTargetHealth', () => {
       assessTargetHealth(base({ health: { state: 'down', reasons: ['database: unreachable'], checks: [] } })).level,
       'down',
     );
-    const unreachable = assessTargetHealth({
-      targetId: 't',
-      time: 1,
-      errors: [
-        { source: 'scrape', kind: 'refused', message: 'connection refused' },
-        { source: 'health', kind: 'refused', message: 'connection refused' },
-      ],
-    });
+    const unreachable = assessTargetHealth(
+      snapshot({
+        time: 1,
+        errors: [
+          { source: 'scrape', kind: 'refused', message: 'connection refused' },
+          { source: 'health', kind: 'refused', message: 'connection refused' },
+        ],
+      }),
+    );
     assert.equal(unreachable.level, 'down');
     assert.equal(unreachable.reasons.length, 2);
   });

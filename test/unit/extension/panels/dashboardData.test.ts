@@ -3,9 +3,9 @@ import type { HistoryStore } from '../../../../src/core/store';
 import { openHistoryStore } from '../../../../src/core/store';
 import { ManualClock } from '../../../../src/core/util/clock';
 import type { TargetState } from '../../../../src/extension/live/liveMonitor';
-import { assessTargetHealth } from '../../../../src/extension/live/targetHealth';
 import { buildDashboardData } from '../../../../src/extension/panels/dashboardData';
 import { prng } from '../../../../examples/demo-service/src/random';
+import { targetState } from '../../../helpers/builders';
 import { fillHistory, syntheticSnapshot } from '../helpers/syntheticHistory';
 
 const ID = 'http://127.0.0.1:3100';
@@ -18,16 +18,7 @@ function stateFrom(store: HistoryStore | undefined, window = 60): TargetState {
   );
   const latest = snaps[snaps.length - 1]!;
   void store;
-  return {
-    id: ID,
-    label: '127.0.0.1:3100',
-    collecting: true,
-    latest,
-    health: assessTargetHealth(latest),
-    findings: [],
-    alerts: [],
-    window: snaps,
-  };
+  return targetState(latest, { label: '127.0.0.1:3100', window: snaps });
 }
 
 describe('buildDashboardData', function () {

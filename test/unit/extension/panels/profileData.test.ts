@@ -3,16 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diffProfiles } from '../../../../src/core/profiler/diff';
 import { importProfile } from '../../../../src/core/profiler/formats/index';
-import type { Profile } from '../../../../src/core/profiler/model';
 import { diffViewData, profileViewData } from '../../../../src/extension/panels/profileData';
+import { foldedProfile } from '../../../helpers/builders';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'fixtures', 'profiles');
-
-function folded(text: string): Profile {
-  const r = importProfile(Buffer.from(text), 'stacks.folded');
-  assert.ok(r.ok, r.ok ? '' : r.error.message);
-  return r.value.profiles[0]!;
-}
 
 describe('profile view data', () => {
   it('lists every function with weight, heaviest self first, with shares of the whole profile', () => {
@@ -36,7 +30,7 @@ describe('profile view data', () => {
   });
 
   it('counts samples for formats without time, and keeps function names as given (HTML included)', () => {
-    const d = profileViewData(folded('main;<b>render</b> 30\nmain;parse 10\n'), {
+    const d = profileViewData(foldedProfile('main;<b>render</b> 30\nmain;parse 10\n'), {
       title: 'folded',
       warnings: ['one skipped line'],
     });
@@ -49,8 +43,8 @@ describe('profile view data', () => {
   });
 
   it('puts regressions first, then improvements, then the rest of a diff', () => {
-    const before = folded('main;parse 500\nmain;render 500\nmain;log 10\n');
-    const after = folded('main;parse 200\nmain;render 800\nmain;log 10\n');
+    const before = foldedProfile('main;parse 500\nmain;render 500\nmain;log 10\n');
+    const after = foldedProfile('main;parse 200\nmain;render 800\nmain;log 10\n');
     const d = diffViewData(diffProfiles(before, after), 'a.cpuprofile', 'b.cpuprofile');
     assert.deepEqual(
       d.rows.slice(0, 2).map((r) => [r.name, r.status]),

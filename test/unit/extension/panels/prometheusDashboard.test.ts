@@ -5,12 +5,12 @@ import type { Snapshot } from '../../../../src/core/session/types';
 import type { Result } from '../../../../src/core/util/result';
 import { fail, ok } from '../../../../src/core/util/result';
 import type { TargetState } from '../../../../src/extension/live/liveMonitor';
-import { assessTargetHealth } from '../../../../src/extension/live/targetHealth';
 import { buildDashboardData } from '../../../../src/extension/panels/dashboardData';
 import { instanceRows, serverAlertRows, serviceTotals } from '../../../../src/extension/panels/prometheusRows';
 import type { HistoryReader } from '../../../../src/extension/panels/serverHistory';
 import { ServerHistoryCache } from '../../../../src/extension/panels/serverHistory';
 import { prng } from '../../../../examples/demo-service/src/random';
+import { targetState } from '../../../helpers/builders';
 import { syntheticSnapshot } from '../helpers/syntheticHistory';
 
 const ID = 'prometheus:http://127.0.0.1:9090{job="api"}';
@@ -48,16 +48,7 @@ function latest(): Snapshot {
 }
 
 function stateWith(s: Snapshot): TargetState {
-  return {
-    id: ID,
-    label: 'job="api" @ 127.0.0.1:9090',
-    collecting: true,
-    latest: s,
-    health: assessTargetHealth(s),
-    findings: [],
-    alerts: [],
-    window: [s],
-  };
+  return targetState(s, { label: 'job="api" @ 127.0.0.1:9090' });
 }
 
 describe('dashboard for Prometheus-server targets', () => {

@@ -4,11 +4,11 @@ import type { Snapshot } from '../../../../src/core/session/types';
 import { openHistoryStore } from '../../../../src/core/store';
 import { ManualClock } from '../../../../src/core/util/clock';
 import type { TargetState } from '../../../../src/extension/live/liveMonitor';
-import { assessTargetHealth } from '../../../../src/extension/live/targetHealth';
 import { buildDashboardData } from '../../../../src/extension/panels/dashboardData';
 import { diagnoseMarkdown, rankForDiagnosis } from '../../../../src/extension/reports/diagnoseMarkdown';
 import { reportHtml } from '../../../../src/extension/reports/reportHtml';
 import { prng } from '../../../../examples/demo-service/src/random';
+import { targetState } from '../../../helpers/builders';
 import { syntheticSnapshot } from '../helpers/syntheticHistory';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -41,16 +41,7 @@ function slowService(): Snapshot[] {
 
 function stateOf(window: Snapshot[]): TargetState {
   const latest = window[window.length - 1]!;
-  return {
-    id: 'svc',
-    label: `svc ${HOSTILE}`,
-    collecting: true,
-    latest,
-    health: assessTargetHealth(latest),
-    findings: analyzeSnapshots(window),
-    alerts: [],
-    window,
-  };
+  return targetState(latest, { label: `svc ${HOSTILE}`, findings: analyzeSnapshots(window), window });
 }
 
 describe('diagnoseMarkdown', () => {

@@ -2,30 +2,21 @@ import * as assert from 'node:assert/strict';
 import { interpretHealth } from '../../../../src/core/collectors/health';
 import type { Snapshot } from '../../../../src/core/session/types';
 import type { TargetState } from '../../../../src/extension/live/liveMonitor';
-import { assessTargetHealth } from '../../../../src/extension/live/targetHealth';
 import { statusBarView } from '../../../../src/extension/statusBar/statusBarModel';
+import { httpStats, snapshot, targetState } from '../../../helpers/builders';
 
 const LANDING =
   '<html><head><title>Node Exporter</title></head><body><h1>Node Exporter</h1><p>Prometheus Node Exporter</p></body></html>';
 
 function state(label: string, health: Snapshot['health']): TargetState {
-  const latest: Snapshot = {
-    targetId: label,
-    time: 1,
-    errors: [],
-    http: { requestRate: 5, errorRate: 0, p95Ms: 12, routes: [] },
-    ...(health ? { health } : {}),
-  };
-  return {
-    id: label,
-    label,
-    collecting: true,
-    latest,
-    health: assessTargetHealth(latest),
-    findings: [],
-    alerts: [],
-    window: [latest],
-  };
+  return targetState(
+    snapshot({
+      targetId: label,
+      time: 1,
+      http: httpStats({ requestRate: 5, p95Ms: 12 }),
+      ...(health ? { health } : {}),
+    }),
+  );
 }
 
 describe('status bar: a health endpoint with no verdict', () => {

@@ -1,32 +1,23 @@
 import * as assert from 'node:assert/strict';
 import type { Snapshot } from '../../../../src/core/session/types';
 import type { TargetState } from '../../../../src/extension/live/liveMonitor';
-import { assessTargetHealth } from '../../../../src/extension/live/targetHealth';
 import { headlineOf, statusBarView } from '../../../../src/extension/statusBar/statusBarModel';
 import { escapeMarkdown } from '../../../../src/extension/reports/markdown';
+import { httpStats, snapshot, targetState } from '../../../helpers/builders';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
 function state(label: string, over: Partial<Snapshot> = {}): TargetState {
-  const latest: Snapshot = {
-    targetId: label,
-    time: 1,
-    errors: [],
-    http: { requestRate: 12.34, errorRate: 0.01, p95Ms: 42, routes: [] },
-    process: { pid: 1, cpuPercent: 12.5, rssBytes: 150 * 1048576 },
-    health: { state: 'healthy', reasons: [], checks: [] },
-    ...over,
-  };
-  return {
-    id: label,
-    label,
-    collecting: true,
-    latest,
-    health: assessTargetHealth(latest),
-    findings: [],
-    alerts: [],
-    window: [latest],
-  };
+  return targetState(
+    snapshot({
+      targetId: label,
+      time: 1,
+      http: httpStats({ requestRate: 12.34, errorRate: 0.01, p95Ms: 42 }),
+      process: { pid: 1, cpuPercent: 12.5, rssBytes: 150 * 1048576 },
+      health: { state: 'healthy', reasons: [], checks: [] },
+      ...over,
+    }),
+  );
 }
 
 describe('statusBarView', () => {

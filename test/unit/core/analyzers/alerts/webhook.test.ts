@@ -6,6 +6,7 @@ import { defaultAlertRules } from '../../../../../src/core/analyzers/alerts/rule
 import type { AlertEvent } from '../../../../../src/core/analyzers/alerts/types';
 import type { SlackPayload } from '../../../../../src/core/analyzers/alerts/webhook';
 import { WebhookAlertHandler, slackPayload } from '../../../../../src/core/analyzers/alerts/webhook';
+import { httpStats, snapshot } from '../../../../helpers/builders';
 
 interface Received {
   method: string;
@@ -163,8 +164,8 @@ describe('alerts: Slack-compatible webhook', () => {
     );
     const errors: unknown[] = [];
     engine.onDeliveryError((e) => errors.push(e));
-    engine.evaluate({ targetId: 't', time: T0, errors: [], http: { requestRate: 1, errorRate: 0.5, routes: [] } });
-    engine.evaluate({ targetId: 't', time: T0 + 1000, errors: [], http: { requestRate: 1, errorRate: 0, routes: [] } });
+    engine.evaluate(snapshot({ time: T0, http: httpStats({ requestRate: 1, errorRate: 0.5 }) }));
+    engine.evaluate(snapshot({ time: T0 + 1000, http: httpStats({ requestRate: 1 }) }));
     await engine.flush();
     assert.deepEqual(errors, []);
     assert.deepEqual(receiver.received.map((r) => r.body.text.split(' ')[0]).sort(), ['[FIRING]', '[RESOLVED]']);

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import type { LiveRun } from '../../../src/cli/commands/analyze';
 import { findingLines, liveRunHeading } from '../../../src/cli/commands/analyze';
-import type { Snapshot } from '../../../src/core/session/types';
 import { runCli } from '../../../src/cli/main';
 import type { Finding } from '../../../src/core/analyzers/types';
 import type { DemoHandle } from '../../helpers/demoService';
 import { startDemoService } from '../../helpers/demoService';
+import { snapshot } from '../../helpers/builders';
 import { capture, runCliAndInterrupt, startLoad } from './liveHelpers';
 
 describe('cli: perflens analyze (real demo service)', function () {
@@ -155,7 +155,7 @@ describe('cli: perflens analyze/check heading', () => {
     firing: [],
     deliveryErrors: [],
     maxMemoryMb: 1024,
-    snapshots: [0, 5000, 10_000].map((t): Snapshot => ({ targetId: 'x', time: 1_000_000 + t, errors: [] })),
+    snapshots: [0, 5000, 10_000].map((t) => snapshot({ targetId: 'x', time: 1_000_000 + t })),
   });
 
   it('gives the asked duration, or after Ctrl-C the time actually watched', () => {

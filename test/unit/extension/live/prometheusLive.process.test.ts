@@ -50,7 +50,7 @@ describe('LiveMonitor on a Prometheus server', function () {
   let prom: PrometheusServerHandle;
 
   before(async function () {
-    const bin = requirePrometheus(this);
+    const bin = requirePrometheus();
     demo = await startDemoService();
     prom = await startPrometheusServer(bin, {
       jobs: [{ job: 'demo', targets: [`127.0.0.1:${demo.port}`] }],

@@ -5,10 +5,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
-import { StackTreeBuilder } from '../../../../src/core/profiler/builder';
 import type { Frame } from '../../../../src/core/profiler/model';
 import { linesOf } from '../../../../src/core/profiler/model';
 import { SourceMapResolver, localPathOf } from '../../../../src/core/profiler/sourcemaps';
+import { sampledProfile } from '../../../helpers/builders';
 import { DEMO_SERVER_JS, DEMO_SERVICE_DIR, buildDemoService } from '../../../helpers/demoService';
 import { fn } from './fixtures';
 
@@ -23,11 +23,7 @@ function positionOf(file: string, needle: string): { line: number; column: numbe
 }
 
 function oneFrameProfile(frame: Frame, line?: number) {
-  const b = new StackTreeBuilder(true);
-  const id = b.frameId(frame);
-  b.addStack([id], 10, 10);
-  if (line) b.addLine(id, line, 10, 10);
-  return b.finish('p', true, 10);
+  return sampledProfile([{ frames: [frame], samples: 10, timeMs: 10, ...(line ? { line } : {}) }]);
 }
 
 describe('source maps', () => {
@@ -141,11 +137,7 @@ describe('source maps', () => {
       const at = positionOf(out, `function ${name}(`);
       return { name, file: pathToFileURL(out).href, line: at.line, column: at.column + 'function '.length };
     });
-    const profileOf = () => {
-      const b = new StackTreeBuilder(true);
-      for (const f of frames) b.addStack([b.frameId(f)], 1, 1);
-      return b.finish('p', true, 3);
-    };
+    const profileOf = () => sampledProfile(frames.map((f) => ({ frames: [f], samples: 1, timeMs: 1 })));
     const fresh = await resolver().mapProfile(profileOf());
     assert.deepEqual(
       ['alpha', 'beta', 'gamma'].map((n) => [fn(fresh, n).file, fn(fresh, n).line]),

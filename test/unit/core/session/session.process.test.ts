@@ -10,6 +10,9 @@ import { startLocalServer, text } from '../collectors/localServer';
 import type { ChildService } from '../collectors/childService';
 import { startChildService } from '../collectors/childService';
 
+/** The port↔pid lookup these tests exercise reads /proc; the tiers run on Linux (CI does). */
+const LINUX_ONLY = 'this test covers the /proc socket lookup, which only Linux has: run the process tier on Linux';
+
 /** A service whose counters the test moves by hand between rounds. */
 function counters(srv: LocalServer) {
   const state = { ok: 0, errors: 0, fast: 0, slow: 0, restart: false };
@@ -215,7 +218,7 @@ describe('AttachSession with real processes', () => {
   });
 
   it('re-resolves the pid from the port after the service restarts', async function () {
-    if (process.platform !== 'linux') this.skip();
+    assert.equal(process.platform, 'linux', LINUX_ONLY);
     svc = await startChildService();
     const port = svc.port;
     const r = createAttachSession({ target: String(port), collectSystem: false, clock: new ManualClock(0) });
@@ -238,7 +241,7 @@ describe('AttachSession with real processes', () => {
   });
 
   it('attaches by pid and finds the port to scrape from the process', async function () {
-    if (process.platform !== 'linux') this.skip();
+    assert.equal(process.platform, 'linux', LINUX_ONLY);
     svc = await startChildService();
     const r = createAttachSession({ target: `pid:${svc.pid}`, collectSystem: false, clock: new ManualClock(0) });
     assert.ok(r.ok);
@@ -251,7 +254,7 @@ describe('AttachSession with real processes', () => {
   });
 
   it('attached by pid with several ports (an --inspect service), scrapes the one that serves metrics', async function () {
-    if (process.platform !== 'linux') this.skip();
+    assert.equal(process.platform, 'linux', LINUX_ONLY);
     svc = await startChildService();
     // Listed first, like a lower inspector port: it has no /metrics (an inspector answers 400).
     const other = await startLocalServer();

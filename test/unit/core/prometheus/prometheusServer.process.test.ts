@@ -114,7 +114,7 @@ describe('Prometheus server as a source (real prometheus, two demo instances)', 
   let loadStarted = 0;
 
   before(async function () {
-    const bin = requirePrometheus(this);
+    const bin = requirePrometheus();
     // Injected latencies sit inside one histogram bucket each (0.1–0.25 s, 0.25–0.5 s).
     demos.push(...(await Promise.all([startDemoService({ latencyMs: 120 }), startDemoService({ latencyMs: 300 })])));
     // Prometheus scrapes each instance through a recorder, which keeps every body it fetched: direct

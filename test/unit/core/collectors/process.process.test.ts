@@ -11,6 +11,9 @@ import {
 import type { ChildService } from './childService';
 import { startChildService } from './childService';
 
+/** The port↔pid lookup these tests exercise reads /proc; the tiers run on Linux (CI does). */
+const LINUX_ONLY = 'this test covers the /proc socket lookup, which only Linux has: run the process tier on Linux';
+
 describe('process collector and port → pid', () => {
   let svc: ChildService | undefined;
   afterEach(async () => {
@@ -45,7 +48,7 @@ describe('process collector and port → pid', () => {
   });
 
   it('finds the pid listening on a port, and the ports a pid listens on', async function () {
-    if (process.platform !== 'linux') this.skip();
+    assert.equal(process.platform, 'linux', LINUX_ONLY);
     svc = await startChildService();
     const r = await findPidByPort(svc.port);
     assert.ok(r.ok, JSON.stringify(r));

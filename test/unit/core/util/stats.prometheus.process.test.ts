@@ -25,7 +25,7 @@ describe('stats: deriv / predict_linear agree with a real Prometheus', function 
   this.timeout(60_000);
   let prom: PrometheusServerHandle | undefined;
   before(async function () {
-    const bin = requirePrometheus(this);
+    const bin = requirePrometheus();
     prom = await startPrometheusServer(bin, { jobs: [] });
   });
   after(async () => {
