@@ -10,7 +10,9 @@ import type {
   RangeId,
   TargetView,
 } from '../../src/shared/protocol/dashboard';
-import { assertNever, isRangeId, LEVEL_VIEW_LABEL } from '../../src/shared/protocol/dashboard';
+import { isRangeId, LEVEL_VIEW_LABEL } from '../../src/shared/protocol/dashboard';
+import { assertNever } from '../../src/shared/assertNever';
+import { acquireHostApi, onHostMessage } from '../shared/vscodeApi';
 import type { RouteSort, RouteSortKey } from './sections';
 import { renderAlerts, renderChecks, renderEndpoint, renderFindings, renderRoutes, renderSummary } from './sections';
 import { renderInstances, renderServerAlerts } from './prometheusSections';
@@ -22,14 +24,7 @@ interface SavedState {
   sort: RouteSort;
 }
 
-interface VsCodeApi {
-  postMessage(message: DashboardToHost): void;
-  getState(): unknown;
-  setState(state: SavedState): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const vscode = acquireHostApi<DashboardToHost, SavedState>();
 const root = document.querySelector<HTMLElement>('[data-perflens-view="dashboard"]')!;
 const targetSelect = byId<HTMLSelectElement>('target-select');
 const levelBadge = byId('level');
@@ -258,7 +253,7 @@ function select(range: RangeId, targetId = state.targetId): void {
   if (targetId) vscode.postMessage({ type: 'select', targetId, range });
 }
 
-window.addEventListener('message', (event: MessageEvent<HostToDashboard>) => receive(event.data));
+onHostMessage<HostToDashboard>(receive);
 for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('button.range')))
   b.addEventListener('click', () => select(b.dataset.range as RangeId));
 targetSelect.addEventListener('change', () => select(state.range, targetSelect.value));

@@ -14,16 +14,16 @@ import type {
   ProfileViewData,
   WebviewMessage,
 } from '../../src/shared/protocol/profile';
-import { assertNever } from '../../src/shared/protocol/profile';
+import { assertNever } from '../../src/shared/assertNever';
+import { acquireHostApi, onHostMessage } from '../shared/vscodeApi';
 import { formatMs, formatRate, formatShare, formatSpan } from '../../src/shared/format';
 
-interface VsCodeApi {
-  postMessage(m: WebviewMessage): void;
-  getState(): unknown;
-  setState(s: unknown): void;
+/** What the page keeps across hiding and reloads: the flame graph's mode and the table's sort. */
+interface SavedState {
+  mode?: string;
+  sort?: SortKey;
 }
-declare function acquireVsCodeApi(): VsCodeApi;
-const vscode = acquireVsCodeApi();
+const vscode = acquireHostApi<WebviewMessage, SavedState>();
 
 type SortKey = 'name' | 'calls' | 'self' | 'selfShare' | 'total' | 'totalShare' | 'perCall';
 
@@ -216,8 +216,7 @@ function select(frame: number | null, scroll: boolean): void {
   if (scroll) scrollToSelected();
 }
 
-window.addEventListener('message', (e: MessageEvent<HostMessage>) => {
-  const m = e.data;
+onHostMessage<HostMessage>((m) => {
   switch (m.type) {
     case 'profile':
       renderProfile(m.data, m.focus);

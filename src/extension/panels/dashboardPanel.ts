@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { DashboardData, DashboardToHost, HostToDashboard, RangeId } from '../../shared/protocol/dashboard';
-import { assertNever, isDashboardToHost, isRangeId } from '../../shared/protocol/dashboard';
+import { assertNever } from '../../shared/assertNever';
+import { isDashboardToHost, isRangeId } from '../../shared/protocol/dashboard';
 import { COMMANDS, VIEWS } from '../constants';
 import type { ExtensionServices } from '../services';
 import { reprobeCurrent } from '../targets/attachTarget';

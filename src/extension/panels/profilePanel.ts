@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { HostMessage, WebviewMessage } from '../../shared/protocol/profile';
-import { assertNever, isProfileWebviewMessage } from '../../shared/protocol/profile';
+import { assertNever } from '../../shared/assertNever';
+import { isProfileWebviewMessage } from '../../shared/protocol/profile';
 import { VIEWS } from '../constants';
 import type { ProfileState } from '../profileState';
 import type { ExtensionServices } from '../services';

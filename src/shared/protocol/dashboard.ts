@@ -1,6 +1,6 @@
 /**
  * Messages between the Dashboard panel (extension host) and its page (webview). Both sides
- * switch over `type` exhaustively and end in assertNever, so adding a message without handling
+ * switch over `type` exhaustively and end in assertNever (src/shared/assertNever.ts), so adding a message without handling
  * it is a compile error on each side. Every string that came from a service is data here; the
  * page sets it with textContent.
  */
@@ -252,8 +252,4 @@ export function isDashboardToHost(value: unknown): value is DashboardToHost {
     default:
       return true;
   }
-}
-
-export function assertNever(value: never): never {
-  throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
 }

@@ -1,6 +1,6 @@
 /**
  * Messages between the Profile panel (extension host) and its page (webview). Both sides switch
- * over `type` exhaustively and end in assertNever. Function names and file names are data: the
+ * over `type` exhaustively and end in assertNever (src/shared/assertNever.ts). Function names and file names are data: the
  * page sets them with textContent or draws them on the canvas, never as HTML.
  */
 
@@ -113,8 +113,4 @@ export function isProfileWebviewMessage(m: unknown): m is WebviewMessage {
     default:
       return false;
   }
-}
-
-export function assertNever(x: never): never {
-  throw new Error(`Unhandled message: ${JSON.stringify(x)}`);
 }
