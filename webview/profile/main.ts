@@ -10,9 +10,9 @@ import type {
   BenchmarkView,
   DiffViewData,
   FunctionRow,
-  HostMessage,
+  HostToProfile,
   ProfileViewData,
-  WebviewMessage,
+  ProfileToHost,
 } from '../../src/shared/protocol/profile';
 import { assertNever } from '../../src/shared/assertNever';
 import { acquireHostApi, onHostMessage } from '../shared/vscodeApi';
@@ -23,7 +23,7 @@ interface SavedState {
   mode?: string;
   sort?: SortKey;
 }
-const vscode = acquireHostApi<WebviewMessage, SavedState>();
+const vscode = acquireHostApi<ProfileToHost, SavedState>();
 
 type SortKey = 'name' | 'calls' | 'self' | 'selfShare' | 'total' | 'totalShare' | 'perCall';
 
@@ -161,7 +161,7 @@ function renderProfile(d: ProfileViewData, focus: number | null): void {
   root.dataset.state = 'profile';
   root.dataset.mode = modeSelect.value;
   root.dataset.focused = focus === null ? '' : (d.names[focus] ?? '');
-  vscode.postMessage({ type: 'rendered', view: 'profile', ms: performance.now() - started, firstRow: first });
+  vscode.postMessage({ type: 'rendered', view: 'profile', renderMs: performance.now() - started, firstRow: first });
 }
 
 function renderDiff(d: DiffViewData): void {
@@ -198,7 +198,7 @@ function renderDiff(d: DiffViewData): void {
   vscode.postMessage({
     type: 'rendered',
     view: 'diff',
-    ms: performance.now() - started,
+    renderMs: performance.now() - started,
     firstRow: d.rows[0]?.name ?? '',
   });
 }
@@ -216,7 +216,7 @@ function select(frame: number | null, scroll: boolean): void {
   if (scroll) scrollToSelected();
 }
 
-onHostMessage<HostMessage>((m) => {
+onHostMessage<HostToProfile>((m) => {
   switch (m.type) {
     case 'profile':
       renderProfile(m.data, m.focus);

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { DashboardData, DashboardToHost, HostToDashboard, RangeId } from '../../shared/protocol/dashboard';
 import { assertNever } from '../../shared/assertNever';
-import { isDashboardToHost, isRangeId } from '../../shared/protocol/dashboard';
+import { checkDashboardToHost, isRangeId } from '../../shared/protocol/dashboard';
 import { COMMANDS, VIEWS } from '../constants';
 import type { ExtensionServices } from '../services';
 import { reprobeCurrent } from '../targets/attachTarget';
@@ -124,11 +124,12 @@ export class DashboardPanel {
   }
 
   private receive(message: unknown): void {
-    if (!isDashboardToHost(message)) {
-      this.services.log.warn(`dashboard sent an unknown message: ${JSON.stringify(message)}`);
+    const checked = checkDashboardToHost(message);
+    if (!checked.ok) {
+      this.services.log.warn(`ignored a message: ${checked.reason}`);
       return;
     }
-    void this.handle(message);
+    void this.handle(checked.message);
   }
 
   private async handle(message: DashboardToHost): Promise<void> {

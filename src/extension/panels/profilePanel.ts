@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { HostMessage, WebviewMessage } from '../../shared/protocol/profile';
+import type { HostToProfile, ProfileToHost } from '../../shared/protocol/profile';
 import { assertNever } from '../../shared/assertNever';
-import { isProfileWebviewMessage } from '../../shared/protocol/profile';
+import { checkProfileToHost } from '../../shared/protocol/profile';
 import { VIEWS } from '../constants';
 import type { ProfileState } from '../profileState';
 import type { ExtensionServices } from '../services';
@@ -111,11 +111,9 @@ export class ProfilePanel {
         this.post('all');
       }),
       panel.webview.onDidReceiveMessage((m: unknown) => {
-        if (isProfileWebviewMessage(m)) this.receive(m);
-        else
-          services.log.warn(
-            `profile view: ignored a malformed message from the page: ${JSON.stringify(m).slice(0, 200)}`,
-          );
+        const checked = checkProfileToHost(m);
+        if (checked.ok) this.receive(checked.message);
+        else services.log.warn(`ignored a message: ${checked.reason}`);
       }),
       panel.onDidDispose(() => this.dispose()),
     );
@@ -156,11 +154,11 @@ export class ProfilePanel {
     this.shownView = 'profile';
   }
 
-  private send(m: HostMessage): void {
+  private send(m: HostToProfile): void {
     void this.panel.webview.postMessage(m);
   }
 
-  private receive(m: WebviewMessage): void {
+  private receive(m: ProfileToHost): void {
     switch (m.type) {
       case 'ready':
         this.ready = true;
@@ -180,8 +178,8 @@ export class ProfilePanel {
       }
       case 'rendered':
         if (ProfilePanel.timings)
-          Object.assign(ProfilePanel.timings, { lastRenderMs: m.ms, firstRow: m.firstRow, view: m.view });
-        this.services.log.info(`profile view rendered (${m.view}) in ${m.ms.toFixed(1)} ms`);
+          Object.assign(ProfilePanel.timings, { lastRenderMs: m.renderMs, firstRow: m.firstRow, view: m.view });
+        this.services.log.info(`profile view rendered (${m.view}) in ${m.renderMs.toFixed(1)} ms`);
         return;
       default:
         assertNever(m);
