@@ -4,6 +4,7 @@ import { topFunctions } from '../../core/profiler/model';
 import type { BenchmarkView } from '../../shared/protocol/profile';
 import { codeFeatures } from '../codeLens/codeFeatures';
 import { ProfilePanel } from '../panels/profilePanel';
+import { profilePanelDependencies } from './showProfile';
 import type { ExtensionServices } from '../services';
 import { requireTrust } from '../trust';
 import { runLoad } from './benchmarkEndpointLoad';
@@ -201,7 +202,7 @@ export async function benchmarkEndpointCommand(
     `benchmark ${url}: ${b.requests} requests, ${b.requestsPerSec.toFixed(1)} req/s, p50 ${b.latencyMs.p50} ms, p99 ${b.latencyMs.p99} ms, ${b.errors + b.non2xx + b.timeouts} errors`,
   );
   const state = codeFeatures(services).state;
-  ProfilePanel.show(services, state, { mode: 'profile', preserveFocus: true });
+  ProfilePanel.show(profilePanelDependencies(services), state, { mode: 'profile', preserveFocus: true });
   const total = profile.value.functions.reduce((n, f) => n + (f.selfMs ?? f.selfSamples ?? 0), 0) || 1;
   const hot = topFunctions(profile.value, 10, 'self')
     .filter((f) => !f.name.startsWith('('))

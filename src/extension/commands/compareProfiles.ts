@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { codeFeatures } from '../codeLens/codeFeatures';
 import { ProfilePanel } from '../panels/profilePanel';
+import { profilePanelDependencies } from './showProfile';
 import type { ExtensionServices } from '../services';
 import { PROFILE_DIALOG_FILTERS, readProfile } from './importProfileLoad';
 
@@ -53,6 +54,6 @@ export async function compareProfilesCommand(
     after: { profile: b.value.profile, label: path.basename(after) },
     diff,
   });
-  ProfilePanel.show(services, state, { mode: 'diff' });
+  ProfilePanel.show(profilePanelDependencies(services), state, { mode: 'diff' });
   return diff.regressed.length + diff.improved.length;
 }

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { codeFeatures } from '../codeLens/codeFeatures';
 import { ProfilePanel } from '../panels/profilePanel';
+import { profilePanelDependencies } from './showProfile';
 import type { ExtensionServices } from '../services';
 import { loadProfileIntoEditor, PROFILE_DIALOG_FILTERS } from './importProfileLoad';
 
@@ -45,6 +46,6 @@ export async function importProfileCommand(services: ExtensionServices, arg?: un
       void vscode.window.showErrorMessage(`PerfLens could not import ${path.basename(target)}: ${r.error.message}`);
     return undefined;
   }
-  ProfilePanel.show(services, codeFeatures(services).state, { mode: 'profile' });
+  ProfilePanel.show(profilePanelDependencies(services), codeFeatures(services).state, { mode: 'profile' });
   return r.value.functions.length;
 }

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ProfilePanel } from '../panels/profilePanel';
+import { profilePanelDependencies } from './showProfile';
 import { codeFeatures } from '../codeLens/codeFeatures';
 import type { ExtensionServices } from '../services';
 import { targetId } from '../targets/targetRegistry';
@@ -162,6 +163,9 @@ export async function recordAndLoad(
     `profile recorded from ${target.kind} and loaded in ${(performance.now() - started).toFixed(0)} ms (${durationMs} ms of sampling): ${result.file}`,
   );
   if (opts.showView)
-    ProfilePanel.show(services, codeFeatures(services).state, { mode: 'profile', preserveFocus: true });
+    ProfilePanel.show(profilePanelDependencies(services), codeFeatures(services).state, {
+      mode: 'profile',
+      preserveFocus: true,
+    });
   return result.value;
 }

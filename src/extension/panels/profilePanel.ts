@@ -5,10 +5,9 @@ import { assertNever } from '../../shared/assertNever';
 import { checkProfileToHost } from '../../shared/protocol/profile';
 import { VIEWS } from '../constants';
 import type { ProfileState } from '../profileState';
-import type { ExtensionServices } from '../services';
-import { renderWebviewPage, webviewOptions } from './html';
-import { inTestMode } from '../testMode';
 import { diffViewData, profileViewData } from './profileData';
+import type { WebviewPanelDependencies } from './webviewPanel';
+import { createWebviewPanel, WebviewPanelHost } from './webviewPanel';
 
 const PROFILE_BODY = `<main data-perflens-view="profile" data-state="loading">
   <header class="bar">
@@ -52,39 +51,43 @@ export interface ProfileViewTimings {
   view?: 'profile' | 'diff';
 }
 
+/** What the host keeps about the page: profile or diff, the focused frame, and what the page holds now. */
+interface ProfilePanelState {
+  mode: 'profile' | 'diff';
+  focus: number | null;
+  /** What the page shows now, so a focus change does not resend the whole profile. */
+  shownGeneration: number;
+  shownView: 'profile' | 'diff' | 'empty';
+}
+
 /** The profile view: flame graph, top-functions table, diff, benchmark figures. One panel at a time. */
-export class ProfilePanel {
+export class ProfilePanel extends WebviewPanelHost<HostToProfile, ProfileToHost, ProfilePanelState> {
   private static current: ProfilePanel | undefined;
   /** What the last page rendered, kept in test mode only (read by the integration suite). */
   static timings: ProfileViewTimings | undefined;
   private ready = false;
-  private mode: 'profile' | 'diff' = 'profile';
-  private focus: number | null = null;
-  /** What the page shows now, so a focus change does not resend the whole profile. */
-  private shownGeneration = -1;
-  private shownView: 'profile' | 'diff' | 'empty' = 'empty';
-  private readonly disposables: vscode.Disposable[] = [];
 
   static show(
-    services: ExtensionServices,
-    state: ProfileState,
+    deps: WebviewPanelDependencies,
+    profiles: ProfileState,
     opts: { mode?: 'profile' | 'diff'; frame?: number; preserveFocus?: boolean } = {},
   ): ProfilePanel {
     let p = ProfilePanel.current;
     if (!p) {
-      const panel = vscode.window.createWebviewPanel(
+      const panel = createWebviewPanel(
         VIEWS.profilePanel,
         'PerfLens Profile',
         { viewColumn: vscode.ViewColumn.Beside, preserveFocus: opts.preserveFocus ?? false },
-        { ...webviewOptions(services.context.extensionUri), retainContextWhenHidden: true },
+        deps.extensionUri,
+        { retainContextWhenHidden: true },
       );
-      p = ProfilePanel.current = new ProfilePanel(panel, services, state);
+      p = ProfilePanel.current = new ProfilePanel(panel, deps, profiles);
     } else {
       p.panel.reveal(undefined, opts.preserveFocus ?? false);
     }
-    p.mode = opts.mode ?? (opts.frame !== undefined ? 'profile' : p.mode);
-    p.focus = opts.frame ?? null;
-    p.post(opts.frame !== undefined && p.mode === 'profile' ? 'focus' : 'all');
+    p.state.mode = opts.mode ?? (opts.frame !== undefined ? 'profile' : p.state.mode);
+    p.state.focus = opts.frame ?? null;
+    p.send(opts.frame !== undefined && p.state.mode === 'profile' ? 'focus' : 'all');
     return p;
   }
 
@@ -93,102 +96,100 @@ export class ProfilePanel {
   }
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
-    private readonly services: ExtensionServices,
-    private readonly state: ProfileState,
+    panel: vscode.WebviewPanel,
+    deps: WebviewPanelDependencies,
+    private readonly profiles: ProfileState,
   ) {
-    ProfilePanel.timings = inTestMode(services.context) ? {} : undefined;
-    panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'perflens.svg');
-    panel.webview.html = renderWebviewPage(panel.webview, services.context.extensionUri, {
-      title: 'PerfLens Profile',
-      scripts: ['profile.js'],
-      styles: ['profile.css'],
-      body: PROFILE_BODY,
-    });
-    this.disposables.push(
-      state.onDidChange(() => {
-        if (this.mode === 'diff' && !state.comparison) this.mode = 'profile';
-        this.post('all');
+    super(
+      panel,
+      deps,
+      {
+        page: 'profile',
+        title: 'PerfLens Profile',
+        script: 'profile.js',
+        style: 'profile.css',
+        markup: PROFILE_BODY,
+        check: checkProfileToHost,
+      },
+      { mode: 'profile', focus: null, shownGeneration: -1, shownView: 'empty' },
+    );
+    ProfilePanel.timings = deps.testMode ? {} : undefined;
+    this.store.add(
+      profiles.onDidChange(() => {
+        if (this.state.mode === 'diff' && !profiles.comparison) this.state.mode = 'profile';
+        this.send('all');
       }),
-      panel.webview.onDidReceiveMessage((m: unknown) => {
-        const checked = checkProfileToHost(m);
-        if (checked.ok) this.receive(checked.message);
-        else services.log.warn(`ignored a message: ${checked.reason}`);
-      }),
-      panel.onDidDispose(() => this.dispose()),
     );
   }
 
-  private post(what: 'all' | 'focus'): void {
+  /** Sends what the page should show: everything, or (when the page already holds the profile) the focus. */
+  private send(what: 'all' | 'focus'): void {
     if (!this.ready) return;
-    if (what === 'focus' && this.focus !== null && this.state.current) {
+    const { state, profiles } = this;
+    if (what === 'focus' && state.focus !== null && profiles.current) {
       // The page already holds this profile: moving the selection is enough.
-      if (this.shownGeneration === this.state.generation && this.shownView === 'profile')
-        this.send({ type: 'focus', frame: this.focus });
+      if (state.shownGeneration === profiles.generation && state.shownView === 'profile')
+        this.post({ type: 'focus', frame: state.focus });
       else this.sendProfile();
       return;
     }
-    if (this.mode === 'diff' && this.state.comparison) {
-      const c = this.state.comparison;
-      this.send({ type: 'diff', data: diffViewData(c.diff, c.before.label, c.after.label) });
-      this.shownView = 'diff';
-    } else if (this.state.current) {
+    if (state.mode === 'diff' && profiles.comparison) {
+      const c = profiles.comparison;
+      this.post({ type: 'diff', data: diffViewData(c.diff, c.before.label, c.after.label) });
+      state.shownView = 'diff';
+    } else if (profiles.current) {
       this.sendProfile();
     } else {
-      this.send({
+      this.post({
         type: 'empty',
         message: 'No profile is loaded. Run PerfLens: Profile Service… or PerfLens: Import Profile….',
       });
-      this.shownView = 'empty';
+      state.shownView = 'empty';
     }
   }
 
   private sendProfile(): void {
-    const cur = this.state.current!;
-    this.send({
+    const cur = this.profiles.current!;
+    this.post({
       type: 'profile',
       data: profileViewData(cur.profile, { title: cur.label, warnings: cur.warnings, benchmark: cur.benchmark }),
-      focus: this.focus,
+      focus: this.state.focus,
     });
-    this.shownGeneration = this.state.generation;
-    this.shownView = 'profile';
+    this.state.shownGeneration = this.profiles.generation;
+    this.state.shownView = 'profile';
   }
 
-  private send(m: HostToProfile): void {
-    void this.panel.webview.postMessage(m);
-  }
-
-  private receive(m: ProfileToHost): void {
+  protected async onMessage(m: ProfileToHost): Promise<void> {
     switch (m.type) {
       case 'ready':
         this.ready = true;
-        this.post('all');
+        this.send('all');
         return;
       case 'openSource': {
-        const f = this.state.current?.profile.frames[m.frame];
-        if (f) void openSource(f.file, f.line);
+        const f = this.profiles.current?.profile.frames[m.frame];
+        if (f) await openSource(f.file, f.line);
         return;
       }
       case 'openDiffSource': {
-        const c = this.state.comparison;
+        const c = this.profiles.comparison;
         if (!c) return;
         const row = diffViewData(c.diff, c.before.label, c.after.label).rows[m.row];
-        if (row) void openSource(row.file, row.line);
+        if (row) await openSource(row.file, row.line);
         return;
       }
       case 'rendered':
         if (ProfilePanel.timings)
           Object.assign(ProfilePanel.timings, { lastRenderMs: m.renderMs, firstRow: m.firstRow, view: m.view });
-        this.services.log.info(`profile view rendered (${m.view}) in ${m.renderMs.toFixed(1)} ms`);
+        this.deps.log.info(`profile view rendered (${m.view}) in ${m.renderMs.toFixed(1)} ms`);
         return;
       default:
         assertNever(m);
     }
   }
 
-  private dispose(): void {
+  override dispose(): void {
     if (ProfilePanel.current === this) ProfilePanel.current = undefined;
-    this.disposables.forEach((d) => d.dispose());
+    super.dispose();
   }
 }
 

@@ -30,4 +30,21 @@ describe('one webview kit', () => {
   it('has one assertNever (src/shared/assertNever.ts), for host and page alike', () => {
     assert.deepEqual(filesMatching(/function assertNever\b/), ['src/shared/assertNever.ts']);
   });
+
+  it('makes every panel on the kit: pages from its HTML shell only, disposables in its store, no subscription arrays', () => {
+    assert.deepEqual(filesMatching(/renderWebviewPage\(|webviewOptions\(/), [
+      'src/extension/panels/html.ts',
+      'src/extension/panels/webviewPanel.ts',
+    ]);
+    assert.deepEqual(filesMatching(/createWebviewPanel\(/), [
+      'src/extension/panels/dashboardPanel.ts',
+      'src/extension/panels/profilePanel.ts',
+      'src/extension/panels/webviewPanel.ts',
+    ]);
+    for (const panel of ['dashboardPanel', 'profilePanel']) {
+      const text = fs.readFileSync(path.join(ROOT, 'src/extension/panels', `${panel}.ts`), 'utf8');
+      assert.match(text, /extends WebviewPanelHost</, panel);
+      assert.doesNotMatch(text, /Disposable\[\]|const subs = \[|onDidReceiveMessage/, panel);
+    }
+  });
 });
