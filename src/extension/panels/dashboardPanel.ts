@@ -12,7 +12,6 @@ import { buildDashboardData } from './dashboardData';
 import { targetView } from './dashboardTargets';
 import type { ServerHistory } from './serverHistory';
 import { ServerHistoryCache } from './serverHistory';
-import { DASHBOARD_BODY } from './dashboardMarkup';
 import type { WebviewPanelDependencies } from './webviewPanel';
 import { createWebviewPanel, restoreWebviewOptions, WebviewPanelHost } from './webviewPanel';
 
@@ -100,7 +99,6 @@ export class DashboardPanel extends WebviewPanelHost<HostToDashboard, DashboardT
         title: 'PerfLens Dashboard',
         script: 'dashboard.js',
         style: 'dashboard.css',
-        markup: DASHBOARD_BODY,
         check: checkDashboardToHost,
       },
       { selected: opts.targetId, range: opts.range ?? '15m', probing: false },

@@ -47,4 +47,16 @@ describe('one webview kit', () => {
       assert.doesNotMatch(text, /Disposable\[\]|const subs = \[|onDidReceiveMessage/, panel);
     }
   });
+
+  it('builds the dashboard page in its script: the host sends only the shell, and the page finds no element by id', () => {
+    assert.deepEqual(
+      filesMatching(/getElementById|byId\(|querySelector[A-Za-z]*(<[^>]*>)?\(['`"]#/).filter((f) =>
+        f.startsWith('webview/dashboard/'),
+      ),
+      [],
+    );
+    const host = fs.readFileSync(path.join(ROOT, 'src/extension/panels/dashboardPanel.ts'), 'utf8');
+    assert.doesNotMatch(host, /markup:|<main|<section/);
+    assert.equal(fs.existsSync(path.join(ROOT, 'src/extension/panels/dashboardMarkup.ts')), false);
+  });
 });
