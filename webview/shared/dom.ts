@@ -1,11 +1,5 @@
 /** Small DOM helpers for webview pages. Text always goes in through textContent, never as HTML. */
 
-export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`page is missing #${id}`);
-  return el as T;
-}
-
 /** How `el` makes an element: class, text (textContent: service strings stay text), title, attributes. */
 export interface ElementOptions {
   className?: string;

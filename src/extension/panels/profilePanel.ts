@@ -9,41 +9,6 @@ import { diffViewData, profileViewData } from './profileData';
 import type { WebviewPanelDependencies } from './webviewPanel';
 import { createWebviewPanel, WebviewPanelHost } from './webviewPanel';
 
-const PROFILE_BODY = `<main data-perflens-view="profile" data-state="loading">
-  <header class="bar">
-    <h1 id="title">PerfLens profile</h1>
-    <span id="summary" class="muted"></span>
-  </header>
-  <section id="benchmark" class="benchmark" hidden></section>
-  <section id="warnings" class="warnings" hidden></section>
-  <section id="flame-section">
-    <div class="bar">
-      <label>Flame graph <select id="flame-mode"><option value="time">Time order</option><option value="left-heavy">Left heavy</option></select></label>
-      <input id="search" type="search" placeholder="Search functions" aria-label="Search functions">
-      <span id="flame-hint" class="muted">Click a frame to select its function, double-click to open its source.</span>
-    </div>
-    <canvas id="flame" height="10"></canvas>
-    <div id="flame-tip" class="tip" hidden></div>
-  </section>
-  <section class="table-wrap">
-    <table id="functions" class="functions">
-      <thead><tr>
-        <th data-sort="name">Function</th><th data-sort="calls" class="num">Calls</th><th data-sort="self" class="num">Self</th>
-        <th data-sort="selfShare" class="num">Self %</th><th data-sort="total" class="num">Total</th><th data-sort="totalShare" class="num">Total %</th>
-        <th data-sort="perCall" class="num">Per call</th><th>Location</th>
-      </tr></thead>
-      <tbody></tbody>
-    </table>
-  </section>
-  <section id="diff-section" class="table-wrap" hidden>
-    <table id="diff" class="functions">
-      <thead><tr><th>Function</th><th class="num">Before self</th><th class="num">After self</th><th class="num">Δ self</th><th class="num">Before total</th><th class="num">After total</th><th class="num">p</th><th>Location</th></tr></thead>
-      <tbody></tbody>
-    </table>
-  </section>
-  <p id="empty" class="muted" hidden></p>
-</main>`;
-
 export interface ProfileViewTimings {
   /** Time the page took to render the last message (ms, measured in the webview). */
   lastRenderMs?: number;
@@ -108,7 +73,6 @@ export class ProfilePanel extends WebviewPanelHost<HostToProfile, ProfileToHost,
         title: 'PerfLens Profile',
         script: 'profile.js',
         style: 'profile.css',
-        markup: PROFILE_BODY,
         check: checkProfileToHost,
       },
       { mode: 'profile', focus: null, shownGeneration: -1, shownView: 'empty' },

@@ -20,11 +20,6 @@ export interface WebviewPageSpec<FromPage extends { type: string }> {
   /** The page's bundle in dist/webview and its stylesheet in media/. */
   readonly script: string;
   readonly style: string;
-  /**
-   * Static markup of our own inside the root, for a page that does not build its DOM yet. Never
-   * anything from a service: pages set service text with textContent.
-   */
-  readonly markup?: string;
   /** The protocol's validator: every message from the page goes through it first. */
   readonly check: (value: unknown) => MessageCheck<FromPage>;
 }
@@ -68,7 +63,8 @@ export abstract class WebviewPanelHost<ToPage, FromPage extends { type: string }
       title: spec.title,
       scripts: [spec.script],
       styles: [spec.style],
-      body: spec.markup ?? `<main data-perflens-view="${spec.page}" data-state="loading"></main>`,
+      // The page builds its DOM into this root; service text never reaches the HTML.
+      body: `<main data-perflens-view="${spec.page}" data-state="loading"></main>`,
       testHooks: testMode,
     });
     const gate = new PageMessageGate(spec.page, spec.check, log, (m) => this.onMessage(m));

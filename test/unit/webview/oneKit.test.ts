@@ -48,15 +48,17 @@ describe('one webview kit', () => {
     }
   });
 
-  it('builds the dashboard page in its script: the host sends only the shell, and the page finds no element by id', () => {
+  it('builds each page in its script: the host sends only the shell, and no page finds an element by id', () => {
     assert.deepEqual(
-      filesMatching(/getElementById|byId\(|querySelector[A-Za-z]*(<[^>]*>)?\(['`"]#/).filter((f) =>
-        f.startsWith('webview/dashboard/'),
+      filesMatching(/getElementById|byId\(|querySelector[A-Za-z]*(<[^>]*>)?\(['`"][^'`"]*#/).filter((f) =>
+        f.startsWith('webview/'),
       ),
       [],
     );
-    const host = fs.readFileSync(path.join(ROOT, 'src/extension/panels/dashboardPanel.ts'), 'utf8');
-    assert.doesNotMatch(host, /markup:|<main|<section/);
+    for (const panel of ['dashboardPanel', 'profilePanel']) {
+      const host = fs.readFileSync(path.join(ROOT, 'src/extension/panels', `${panel}.ts`), 'utf8');
+      assert.doesNotMatch(host, /markup|<main|<section|<table/, panel);
+    }
     assert.equal(fs.existsSync(path.join(ROOT, 'src/extension/panels/dashboardMarkup.ts')), false);
   });
 });
