@@ -5,6 +5,7 @@ import { AlertSnooze, bindAlertNotifications } from './alerts/alertNotifier';
 import type { CodeFeaturesApi } from './codeLens/registerCodeFeatures';
 import { registerCodeFeatures } from './codeLens/registerCodeFeatures';
 import { registerCommands } from './commands';
+import { dashboardPanelDependencies } from './commands/showDashboard';
 import { OUTPUT_CHANNEL_NAME, STATE_KEYS, VIEWS } from './constants';
 import { createLiveMonitor } from './live/liveController';
 import type { LiveMonitor } from './live/liveMonitor';
@@ -97,7 +98,7 @@ function dashboardSerializer(services: ExtensionServices): vscode.WebviewPanelSe
   return {
     async deserializeWebviewPanel(panel, state) {
       const { DashboardPanel } = await import('./panels/dashboardPanel');
-      DashboardPanel.revive(panel, services, state);
+      DashboardPanel.revive(panel, dashboardPanelDependencies(services), state);
     },
   };
 }

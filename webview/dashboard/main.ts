@@ -1,5 +1,5 @@
 // The Dashboard page. Everything that came from the service is set with textContent, never HTML.
-import { byId, drawnPixels } from '../shared/dom';
+import { drawnPixels } from '../shared/dom';
 import { onThemeChange, readChartTheme } from '../shared/theme';
 import { formatSpan, formatValue } from '../../src/shared/format';
 import { DashboardCharts } from './charts';
@@ -10,10 +10,13 @@ import type {
   RangeId,
   TargetView,
 } from '../../src/shared/protocol/dashboard';
-import { assertNever, isRangeId, LEVEL_VIEW_LABEL } from '../../src/shared/protocol/dashboard';
+import { isRangeId, LEVEL_VIEW_LABEL } from '../../src/shared/protocol/dashboard';
+import { assertNever } from '../../src/shared/assertNever';
+import { acquireHostApi, onHostMessage } from '../shared/vscodeApi';
 import type { RouteSort, RouteSortKey } from './sections';
 import { renderAlerts, renderChecks, renderEndpoint, renderFindings, renderRoutes, renderSummary } from './sections';
 import { renderInstances, renderServerAlerts } from './prometheusSections';
+import { buildDashboardPage } from './page';
 
 /** What survives the panel being hidden, closed with the window, and restored (serializer). */
 interface SavedState {
@@ -22,27 +25,15 @@ interface SavedState {
   sort: RouteSort;
 }
 
-interface VsCodeApi {
-  postMessage(message: DashboardToHost): void;
-  getState(): unknown;
-  setState(state: SavedState): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
-const root = document.querySelector<HTMLElement>('[data-perflens-view="dashboard"]')!;
-const targetSelect = byId<HTMLSelectElement>('target-select');
-const levelBadge = byId('level');
-const targetEmpty = byId('target-empty');
-const reasons = byId('reasons');
-const targetDetails = byId('target-details');
-const endpointsBody = byId<HTMLTableElement>('endpoints').tBodies[0]!;
-const errorBox = byId('error');
-const attachButton = byId<HTMLButtonElement>('attach');
-const reprobeButton = byId<HTMLButtonElement>('reprobe');
-const detachButton = byId<HTMLButtonElement>('detach');
-const exportButton = byId<HTMLButtonElement>('export');
-const routesTable = byId<HTMLTableElement>('routes');
+const vscode = acquireHostApi<DashboardToHost, SavedState>();
+// The host's shell holds one root; the page builds everything inside it.
+const page = buildDashboardPage(document.querySelector<HTMLElement>('[data-perflens-view="dashboard"]')!);
+const { root, targetSelect, reasons, targetDetails, attach: attachButton, reprobe: reprobeButton } = page;
+const { detach: detachButton, exportReport: exportButton, routes: routesTable, error: errorBox } = page;
+const levelBadge = page.level;
+const endpointsBody = page.endpoints.tBodies[0]!;
+/** Every chart figure, the forecast's last. */
+const figures = [...page.charts, page.forecast];
 
 function loadState(): SavedState {
   const s = vscode.getState() as Partial<SavedState> | undefined;
@@ -69,13 +60,8 @@ function save(): void {
   vscode.setState(state);
 }
 
-function setText(id: string, text: string): void {
-  byId(id).textContent = text;
-}
-
 function renderRangeButtons(): void {
-  for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('button.range')))
-    b.setAttribute('aria-pressed', String(b.dataset.range === state.range));
+  for (const { range, button } of page.rangeButtons) button.setAttribute('aria-pressed', String(range === state.range));
   root.dataset.range = state.range;
 }
 
@@ -85,30 +71,26 @@ function renderTargets(selected: string | null, probing: boolean): void {
   );
   const current = targets.find((t) => t.id === selected);
   root.dataset.state = current ? 'attached' : 'detached';
-  targetEmpty.hidden = current !== undefined;
+  page.targetEmpty.hidden = current !== undefined;
   targetSelect.disabled = targets.length === 0;
   detachButton.disabled = !current;
   exportButton.disabled = !current;
   reprobeButton.disabled = !current?.url || Boolean(current.prometheus) || probing;
   attachButton.textContent = current ? 'Attach another…' : 'Attach…';
-  byId('probing').hidden = !probing;
+  page.probing.hidden = !probing;
   endpointsBody.replaceChildren();
   targetDetails.hidden = !current;
   if (!current) return;
   const prom = current.prometheus;
-  setText(
-    'target-url',
-    prom ? `${prom.serverUrl} {${prom.selector}}` : (current.url ?? `process ${current.pid ?? '?'}`),
-  );
-  setText('target-since', new Date(current.attachedAt).toLocaleString());
-  setText(
-    'target-probed',
-    current.probe
-      ? new Date(current.probe.probedAt).toLocaleString()
-      : prom
-        ? 'not probed (read through the Prometheus server, which scrapes the instances)'
-        : 'not probed (process targets have no HTTP endpoints to probe)',
-  );
+  page.targetUrl.textContent = prom
+    ? `${prom.serverUrl} {${prom.selector}}`
+    : (current.url ?? `process ${current.pid ?? '?'}`);
+  page.targetSince.textContent = new Date(current.attachedAt).toLocaleString();
+  page.targetProbed.textContent = current.probe
+    ? new Date(current.probe.probedAt).toLocaleString()
+    : prom
+      ? 'not probed (read through the Prometheus server, which scrapes the instances)'
+      : 'not probed (process targets have no HTTP endpoints to probe)';
   if (current.probe) {
     renderEndpoint(endpointsBody, current.probe.metrics);
     renderEndpoint(endpointsBody, current.probe.health);
@@ -116,7 +98,9 @@ function renderTargets(selected: string | null, probing: boolean): void {
 }
 
 function canvasFor(id: string): HTMLCanvasElement {
-  return byId<HTMLCanvasElement>(`chart-${id}`);
+  const figure = figures.find((f) => f.id === id);
+  if (!figure) throw new Error(`the dashboard has no chart "${id}"`);
+  return figure.canvas;
 }
 
 function renderData(d: DashboardData): number {
@@ -130,48 +114,35 @@ function renderData(d: DashboardData): number {
     ),
   );
   reasons.hidden = reasons.childElementCount === 0;
-  renderSummary(byId('summary'), d.summary);
+  renderSummary(page.summary, d.summary);
   charts.render(d.charts, d, canvasFor);
   let points = 0;
-  for (const fig of Array.from(document.querySelectorAll<HTMLElement>('figure.chart[data-chart]'))) {
-    const id = fig.dataset.chart!;
-    const view = id === 'forecast' ? undefined : d.charts.find((c) => c.id === id);
-    if (id === 'forecast') continue;
+  for (const chart of page.charts) {
+    const view = d.charts.find((c) => c.id === chart.id);
     const n = view ? view.series.reduce((a, s) => a + s.points.length, 0) : 0;
     points += n;
-    fig.dataset.points = String(n);
-    fig.querySelector<HTMLElement>('.empty')!.hidden = n > 0;
+    chart.figure.dataset.points = String(n);
+    chart.empty.hidden = n > 0;
   }
   const fc = d.forecast;
-  charts.renderForecast(fc, canvasFor('forecast'));
-  const fcFig = document.querySelector<HTMLElement>('figure[data-chart="forecast"]')!;
-  fcFig.dataset.points = String(fc?.history.length ?? 0);
-  setText(
-    'forecast-text',
-    fc
-      ? `${fc.label} in ${fc.days} days (linear fit on ${formatSpan((fc.history[fc.history.length - 1]?.x ?? 0) - (fc.history[0]?.x ?? 0))} of history): ${formatValue(fc.unit, fc.projection.value)} (${Math.round(fc.projection.confidence * 100)}% interval ${formatValue(fc.unit, fc.projection.lower)} to ${formatValue(fc.unit, fc.projection.upper)}), now ${formatValue(fc.unit, fc.history[fc.history.length - 1]?.y ?? 0)}. ${fc.recommendation}.`
-      : 'Not enough history for a forecast yet.',
-  );
-  renderRoutes(routesTable, byId('routes-empty'), d.routes, state.sort);
-  renderChecks(byId('checks'), byId('checks-empty'), d.checks);
-  renderAlerts(
-    byId('active-alerts'),
-    byId('alerts-empty'),
-    byId<HTMLTableElement>('alert-history'),
-    d.activeAlerts,
-    d.alertHistory,
-    d.to,
-  );
-  renderFindings(byId('findings'), byId('findings-empty'), d.findings);
+  charts.renderForecast(fc, page.forecast.canvas);
+  page.forecast.figure.dataset.points = String(fc?.history.length ?? 0);
+  page.forecast.text.textContent = fc
+    ? `${fc.label} in ${fc.days} days (linear fit on ${formatSpan((fc.history[fc.history.length - 1]?.x ?? 0) - (fc.history[0]?.x ?? 0))} of history): ${formatValue(fc.unit, fc.projection.value)} (${Math.round(fc.projection.confidence * 100)}% interval ${formatValue(fc.unit, fc.projection.lower)} to ${formatValue(fc.unit, fc.projection.upper)}), now ${formatValue(fc.unit, fc.history[fc.history.length - 1]?.y ?? 0)}. ${fc.recommendation}.`
+    : 'Not enough history for a forecast yet.';
+  renderRoutes(routesTable, page.routesEmpty, d.routes, state.sort);
+  renderChecks(page.checks, page.checksEmpty, d.checks);
+  renderAlerts(page.activeAlerts, page.alertsEmpty, page.alertHistory, d.activeAlerts, d.alertHistory, d.to);
+  renderFindings(page.findings, page.findingsEmpty, d.findings);
   // Instances and server alerts belong to targets read through a Prometheus server.
   const throughServer = Boolean(targets.find((t) => t.id === d.targetId)?.prometheus) || d.instances.length > 0;
   root.dataset.source = throughServer ? 'prometheus' : 'service';
-  byId('instances-section').hidden = !throughServer;
-  byId('server-alerts-section').hidden = !throughServer;
-  renderInstances(byId<HTMLTableElement>('instances'), byId('instances-empty'), d.instances);
-  renderServerAlerts(byId('server-alerts'), byId('server-alerts-empty'), d.serverAlerts, d.to);
+  page.instancesSection.hidden = !throughServer;
+  page.serverAlertsSection.hidden = !throughServer;
+  renderInstances(page.instances, page.instancesEmpty, d.instances);
+  renderServerAlerts(page.serverAlerts, page.serverAlertsEmpty, d.serverAlerts, d.to);
   root.dataset.instances = String(d.instances.length);
-  byId('problems').replaceChildren(
+  page.problems.replaceChildren(
     ...d.problems.map((p) => Object.assign(document.createElement('li'), { textContent: p })),
   );
   return points;
@@ -183,13 +154,12 @@ function markDrawnCharts(): void {
   let drawn = 0;
   let withData = 0;
   let renderedTotal = 0;
-  for (const fig of Array.from(document.querySelectorAll<HTMLElement>('figure.chart[data-chart]'))) {
-    const isForecast = fig.dataset.chart === 'forecast';
-    const canvas = fig.querySelector('canvas');
+  for (const { id, figure: fig, canvas } of figures) {
+    const isForecast = id === 'forecast';
     const hasData = Number(fig.dataset.points) > 0;
     // Drawn: Chart.js laid out line points (after decimation) and the canvas holds pixels.
-    const rendered = charts.renderedPoints(fig.dataset.chart!);
-    const pixels = canvas && hasData && rendered > 0 ? drawnPixels(canvas) : 0;
+    const rendered = charts.renderedPoints(id);
+    const pixels = hasData && rendered > 0 ? drawnPixels(canvas) : 0;
     fig.dataset.renderedPoints = String(rendered);
     fig.dataset.drawn = String(pixels > 0);
     if (isForecast) {
@@ -219,10 +189,7 @@ function onData(d: DashboardData, reason: 'first' | 'update' | 'range', received
     else root.dataset.lastUpdateMs = renderMs.toFixed(1);
     root.dataset.buildMs = d.buildMs.toFixed(1);
     markDrawnCharts();
-    setText(
-      'footer',
-      `${d.label} · ${d.resolution} resolution · ${points} points · built in ${d.buildMs.toFixed(0)} ms, drawn in ${renderMs.toFixed(0)} ms${d.latestAt ? ` · last sample ${new Date(d.latestAt).toLocaleTimeString()}` : ''}`,
-    );
+    page.footer.textContent = `${d.label} · ${d.resolution} resolution · ${points} points · built in ${d.buildMs.toFixed(0)} ms, drawn in ${renderMs.toFixed(0)} ms${d.latestAt ? ` · last sample ${new Date(d.latestAt).toLocaleTimeString()}` : ''}`;
     vscode.postMessage({ type: 'rendered', reason: kind, renderMs, points });
   });
 }
@@ -258,16 +225,14 @@ function select(range: RangeId, targetId = state.targetId): void {
   if (targetId) vscode.postMessage({ type: 'select', targetId, range });
 }
 
-window.addEventListener('message', (event: MessageEvent<HostToDashboard>) => receive(event.data));
-for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('button.range')))
-  b.addEventListener('click', () => select(b.dataset.range as RangeId));
+onHostMessage<HostToDashboard>(receive);
+for (const { range, button } of page.rangeButtons) button.addEventListener('click', () => select(range));
 targetSelect.addEventListener('change', () => select(state.range, targetSelect.value));
-for (const th of Array.from(routesTable.tHead!.querySelectorAll<HTMLElement>('th[data-sort]'))) {
-  th.querySelector('button')!.addEventListener('click', () => {
-    const key = th.dataset.sort as RouteSortKey;
+for (const { key, button } of page.routeSorts) {
+  button.addEventListener('click', () => {
     state.sort = { key, descending: state.sort.key === key ? !state.sort.descending : key !== 'route' };
     save();
-    if (lastData) renderRoutes(routesTable, byId('routes-empty'), lastData.routes, state.sort);
+    if (lastData) renderRoutes(routesTable, page.routesEmpty, lastData.routes, state.sort);
   });
 }
 attachButton.addEventListener('click', () => vscode.postMessage({ type: 'attach' }));

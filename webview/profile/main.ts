@@ -3,34 +3,34 @@
  * table (calls, self, total, per call: the top 20 first, then all rows), and the diff of two profiles.
  * Everything from the profile reaches the DOM through textContent.
  */
-import { byId, cell, el } from '../shared/dom';
+import { cell, el } from '../shared/dom';
+import type { SortKey } from './page';
+import { buildProfilePage } from './page';
 import type { FlameMode } from './flame';
 import { FlameGraph } from './flame';
 import type {
   BenchmarkView,
   DiffViewData,
   FunctionRow,
-  HostMessage,
+  HostToProfile,
   ProfileViewData,
-  WebviewMessage,
+  ProfileToHost,
 } from '../../src/shared/protocol/profile';
-import { assertNever } from '../../src/shared/protocol/profile';
+import { assertNever } from '../../src/shared/assertNever';
+import { acquireHostApi, onHostMessage } from '../shared/vscodeApi';
 import { formatMs, formatRate, formatShare, formatSpan } from '../../src/shared/format';
 
-interface VsCodeApi {
-  postMessage(m: WebviewMessage): void;
-  getState(): unknown;
-  setState(s: unknown): void;
+/** What the page keeps across hiding and reloads: the flame graph's mode and the table's sort. */
+interface SavedState {
+  mode?: string;
+  sort?: SortKey;
 }
-declare function acquireVsCodeApi(): VsCodeApi;
-const vscode = acquireVsCodeApi();
+const vscode = acquireHostApi<ProfileToHost, SavedState>();
 
-type SortKey = 'name' | 'calls' | 'self' | 'selfShare' | 'total' | 'totalShare' | 'perCall';
-
-const root = document.querySelector('main') as HTMLElement;
-const flame = new FlameGraph(byId<HTMLCanvasElement>('flame'));
-const search = byId<HTMLInputElement>('search');
-const modeSelect = byId<HTMLSelectElement>('flame-mode');
+// The host's shell holds one root; the page builds everything inside it.
+const page = buildProfilePage(document.querySelector<HTMLElement>('[data-perflens-view="profile"]')!);
+const { root, search, flameMode: modeSelect } = page;
+const flame = new FlameGraph(page.flame);
 const saved = (vscode.getState() ?? {}) as { mode?: FlameMode; sort?: SortKey };
 let data: ProfileViewData | undefined;
 let sortKey: SortKey = saved.sort ?? 'self';
@@ -71,7 +71,7 @@ function visibleRows(d: ProfileViewData): FunctionRow[] {
 }
 
 function renderTable(d: ProfileViewData): string {
-  const body = byId<HTMLTableElement>('functions').tBodies[0]!;
+  const body = page.functions.tBodies[0]!;
   body.replaceChildren();
   const rows = visibleRows(d).slice(0, 500);
   for (const r of rows) {
@@ -92,9 +92,9 @@ function renderTable(d: ProfileViewData): string {
       vscode.postMessage({ type: 'openSource', frame: r.frame });
     });
   }
-  for (const th of Array.from(document.querySelectorAll<HTMLElement>('#functions th[data-sort]'))) {
-    th.classList.toggle('sorted', th.dataset.sort === sortKey);
-    th.dataset.dir = th.dataset.sort === sortKey ? (sortDesc ? 'desc' : 'asc') : '';
+  for (const { key, header } of page.sortHeaders) {
+    header.classList.toggle('sorted', key === sortKey);
+    header.dataset.dir = key === sortKey ? (sortDesc ? 'desc' : 'asc') : '';
   }
   root.dataset.rows = String(rows.length);
   root.dataset.firstRow = rows[0]?.name ?? '';
@@ -102,7 +102,7 @@ function renderTable(d: ProfileViewData): string {
 }
 
 function renderFlame(d: ProfileViewData): void {
-  byId('flame-section').hidden = !d.flame;
+  page.flameSection.hidden = !d.flame;
   if (!d.flame) return;
   const q = search.value.trim().toLowerCase();
   flame.setHighlight((f) =>
@@ -112,7 +112,7 @@ function renderFlame(d: ProfileViewData): void {
 }
 
 function renderBenchmark(b: BenchmarkView | null): void {
-  const s = byId('benchmark');
+  const s = page.benchmark;
   s.hidden = !b;
   s.replaceChildren();
   if (!b) return;
@@ -140,17 +140,17 @@ function renderProfile(d: ProfileViewData, focus: number | null): void {
   const started = performance.now();
   data = d;
   if (focus !== null) selected = focus;
-  byId('diff-section').hidden = true;
-  byId('functions').hidden = false;
-  byId('empty').hidden = true;
-  byId('title').textContent = d.title;
+  page.diffSection.hidden = true;
+  page.functions.hidden = false;
+  page.empty.hidden = true;
+  page.title.textContent = d.title;
   const parts = [
     d.samples !== null ? `${d.samples} samples` : '',
     d.durationMs !== null ? formatMs(d.durationMs) : '',
     `${d.rows.length} functions`,
   ].filter(Boolean);
-  byId('summary').textContent = parts.join(' · ');
-  const w = byId('warnings');
+  page.summary.textContent = parts.join(' · ');
+  const w = page.warnings;
   w.hidden = d.warnings.length === 0;
   w.replaceChildren(...d.warnings.map((t) => el('p', { text: t })));
   renderBenchmark(d.benchmark);
@@ -161,23 +161,19 @@ function renderProfile(d: ProfileViewData, focus: number | null): void {
   root.dataset.state = 'profile';
   root.dataset.mode = modeSelect.value;
   root.dataset.focused = focus === null ? '' : (d.names[focus] ?? '');
-  vscode.postMessage({ type: 'rendered', view: 'profile', ms: performance.now() - started, firstRow: first });
+  vscode.postMessage({ type: 'rendered', view: 'profile', renderMs: performance.now() - started, firstRow: first });
 }
 
 function renderDiff(d: DiffViewData): void {
   const started = performance.now();
   data = undefined;
-  byId('flame-section').hidden = true;
-  byId('functions').hidden = true;
-  byId('benchmark').hidden = true;
-  byId('warnings').hidden = true;
-  byId('empty').hidden = true;
-  byId('diff-section').hidden = false;
-  byId('title').textContent = `${d.before} → ${d.after}`;
+  for (const hide of [page.flameSection, page.functions, page.benchmark, page.warnings, page.empty]) hide.hidden = true;
+  page.diffSection.hidden = false;
+  page.title.textContent = `${d.before} → ${d.after}`;
   const regressed = d.rows.filter((r) => r.status === 'regressed').length;
   const improved = d.rows.filter((r) => r.status === 'improved').length;
-  byId('summary').textContent = `${regressed} regressed · ${improved} improved · shares of ${d.weight}`;
-  const body = byId<HTMLTableElement>('diff').tBodies[0]!;
+  page.summary.textContent = `${regressed} regressed · ${improved} improved · shares of ${d.weight}`;
+  const body = page.diff.tBodies[0]!;
   body.replaceChildren();
   d.rows.slice(0, 500).forEach((r, i) => {
     const tr = body.insertRow();
@@ -198,26 +194,25 @@ function renderDiff(d: DiffViewData): void {
   vscode.postMessage({
     type: 'rendered',
     view: 'diff',
-    ms: performance.now() - started,
+    renderMs: performance.now() - started,
     firstRow: d.rows[0]?.name ?? '',
   });
 }
 
 function scrollToSelected(): void {
-  document.querySelector('#functions tr.selected')?.scrollIntoView({ block: 'center', inline: 'nearest' });
+  page.functions.tBodies[0]!.querySelector('tr.selected')?.scrollIntoView({ block: 'center', inline: 'nearest' });
 }
 
 function select(frame: number | null, scroll: boolean): void {
   selected = frame;
   if (!data) return;
-  for (const tr of Array.from(document.querySelectorAll<HTMLElement>('#functions tbody tr')))
+  for (const tr of Array.from(page.functions.tBodies[0]!.rows))
     tr.classList.toggle('selected', tr.dataset.frame === String(frame));
   renderFlame(data);
   if (scroll) scrollToSelected();
 }
 
-window.addEventListener('message', (e: MessageEvent<HostMessage>) => {
-  const m = e.data;
+onHostMessage<HostToProfile>((m) => {
   switch (m.type) {
     case 'profile':
       renderProfile(m.data, m.focus);
@@ -236,11 +231,12 @@ window.addEventListener('message', (e: MessageEvent<HostMessage>) => {
       return;
     case 'empty':
       data = undefined;
-      for (const id of ['flame-section', 'functions', 'diff-section', 'benchmark', 'warnings']) byId(id).hidden = true;
-      byId('title').textContent = 'PerfLens profile';
-      byId('summary').textContent = '';
-      byId('empty').hidden = false;
-      byId('empty').textContent = m.message;
+      for (const hide of [page.flameSection, page.functions, page.diffSection, page.benchmark, page.warnings])
+        hide.hidden = true;
+      page.title.textContent = 'PerfLens profile';
+      page.summary.textContent = '';
+      page.empty.hidden = false;
+      page.empty.textContent = m.message;
       root.dataset.state = 'empty';
       return;
     default:
@@ -248,9 +244,8 @@ window.addEventListener('message', (e: MessageEvent<HostMessage>) => {
   }
 });
 
-for (const th of Array.from(document.querySelectorAll<HTMLElement>('#functions th[data-sort]'))) {
-  th.addEventListener('click', () => {
-    const k = th.dataset.sort as SortKey;
+for (const { key: k, header } of page.sortHeaders) {
+  header.addEventListener('click', () => {
     sortDesc = k === sortKey ? !sortDesc : k !== 'name';
     sortKey = k;
     vscode.setState({ ...saved, mode: modeSelect.value, sort: sortKey });
@@ -271,8 +266,8 @@ modeSelect.addEventListener('change', () => {
     root.dataset.mode = modeSelect.value;
   }
 });
-const canvas = byId<HTMLCanvasElement>('flame');
-const tip = byId('flame-tip');
+const canvas = page.flame;
+const tip = page.flameTip;
 canvas.addEventListener('click', (e) => {
   const r = flame.hit(e.offsetX, e.offsetY);
   select(r ? r.frame : null, true);

@@ -1,23 +1,41 @@
 /** Small DOM helpers for webview pages. Text always goes in through textContent, never as HTML. */
 
-export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`page is missing #${id}`);
-  return el as T;
+/** How `el` makes an element: class, text (textContent: service strings stay text), title, attributes. */
+export interface ElementOptions {
+  className?: string;
+  text?: string;
+  title?: string;
+  hidden?: boolean;
+  /** Attributes of our own (id, type, aria-*, data-*): never a service string as an event handler. */
+  attrs?: Record<string, string>;
 }
 
-/** Creates an element with a class and text (textContent: service strings stay text). */
+/** Creates an element with a class, text and attributes, and appends its children. */
 export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
-  opts: { className?: string; text?: string; title?: string } = {},
+  opts: ElementOptions = {},
   ...children: Node[]
 ): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (opts.className) e.className = opts.className;
   if (opts.text !== undefined) e.textContent = opts.text;
   if (opts.title !== undefined) e.title = opts.title;
+  if (opts.hidden) e.hidden = true;
+  for (const [name, value] of Object.entries(opts.attrs ?? {})) e.setAttribute(name, value);
   for (const c of children) e.appendChild(c);
   return e;
+}
+
+/** A table with a header row made by `header` and an empty body. */
+export function table(opts: ElementOptions, header: HTMLTableCellElement[]): HTMLTableElement {
+  return el('table', opts, el('thead', {}, el('tr', {}, ...header)), el('tbody'));
+}
+
+/** A column header cell. */
+export function th(text: string, opts: ElementOptions = {}, ...children: Node[]): HTMLTableCellElement {
+  const cell = el('th', { ...opts, attrs: { scope: 'col', ...opts.attrs } }, ...children);
+  if (children.length === 0) cell.textContent = text;
+  return cell;
 }
 
 export function cell(row: HTMLTableRowElement, text: string, className?: string): HTMLTableCellElement {

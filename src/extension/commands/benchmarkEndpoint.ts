@@ -4,7 +4,9 @@ import { topFunctions } from '../../core/profiler/model';
 import type { BenchmarkView } from '../../shared/protocol/profile';
 import type { PerfLensSettings } from '../config';
 import { ProfilePanel } from '../panels/profilePanel';
+import { profilePanelDependencies } from './showProfile';
 import type { ExtensionServices } from '../services';
+import type { ProfilePanelServices } from './showProfile';
 import { requireTrust } from '../trust';
 import { runLoad } from './benchmarkEndpointLoad';
 import { loadProfileIntoEditor } from './importProfileLoad';
@@ -82,8 +84,12 @@ async function pickShape(
  * then the latency percentiles and throughput beside the hot paths of the same run (profile view).
  * With a request count, the profile covers the first perflens.benchmark.durationSeconds.
  */
+/** What Benchmark Endpoint… reads from the shared services. */
+type BenchmarkServices = ProfilePanelServices &
+  Pick<ExtensionServices, 'registry' | 'monitor' | 'settings' | 'globalStorageUri' | 'code'>;
+
 export async function benchmarkEndpointCommand(
-  services: ExtensionServices,
+  services: BenchmarkServices,
   rawArgs?: unknown,
 ): Promise<BenchmarkOutcome | undefined> {
   if (!requireTrust('profiling')) return undefined;
@@ -201,7 +207,7 @@ export async function benchmarkEndpointCommand(
     `benchmark ${url}: ${b.requests} requests, ${b.requestsPerSec.toFixed(1)} req/s, p50 ${b.latencyMs.p50} ms, p99 ${b.latencyMs.p99} ms, ${b.errors + b.non2xx + b.timeouts} errors`,
   );
   const state = services.code.state;
-  ProfilePanel.show(services, state, { mode: 'profile', preserveFocus: true });
+  ProfilePanel.show(profilePanelDependencies(services), state, { mode: 'profile', preserveFocus: true });
   const total = profile.value.functions.reduce((n, f) => n + (f.selfMs ?? f.selfSamples ?? 0), 0) || 1;
   const hot = topFunctions(profile.value, 10, 'self')
     .filter((f) => !f.name.startsWith('('))

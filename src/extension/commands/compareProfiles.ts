@@ -1,7 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ProfilePanel } from '../panels/profilePanel';
+import { profilePanelDependencies } from './showProfile';
 import type { ExtensionServices } from '../services';
+import type { ProfilePanelServices } from './showProfile';
 import { PROFILE_DIALOG_FILTERS, readProfile } from './importProfileLoad';
 
 async function pick(title: string): Promise<string | undefined> {
@@ -20,7 +22,7 @@ async function pick(title: string): Promise<string | undefined> {
  * Arguments (before, after) are file paths; resolves to the number of significant changes.
  */
 export async function compareProfilesCommand(
-  services: ExtensionServices,
+  services: ProfilePanelServices & Pick<ExtensionServices, 'settings' | 'code'>,
   beforeArg?: unknown,
   afterArg?: unknown,
 ): Promise<number | undefined> {
@@ -52,6 +54,6 @@ export async function compareProfilesCommand(
     after: { profile: b.value.profile, label: path.basename(after) },
     diff,
   });
-  ProfilePanel.show(services, state, { mode: 'diff' });
+  ProfilePanel.show(profilePanelDependencies(services), state, { mode: 'diff' });
   return diff.regressed.length + diff.improved.length;
 }

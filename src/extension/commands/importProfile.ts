@@ -1,7 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ProfilePanel } from '../panels/profilePanel';
+import { profilePanelDependencies } from './showProfile';
 import type { ExtensionServices } from '../services';
+import type { ProfilePanelServices } from './showProfile';
 import { loadProfileIntoEditor, PROFILE_DIALOG_FILTERS } from './importProfileLoad';
 
 function fileArg(arg: unknown): string | undefined {
@@ -14,7 +16,10 @@ function fileArg(arg: unknown): string | undefined {
  * Import Profile…: any supported format (V8 .cpuprofile, speedscope, pprof, pstats, folded
  * stacks), read on a worker thread with progress. Resolves to the number of functions loaded.
  */
-export async function importProfileCommand(services: ExtensionServices, arg?: unknown): Promise<number | undefined> {
+export async function importProfileCommand(
+  services: ProfilePanelServices & Pick<ExtensionServices, 'code' | 'settings'>,
+  arg?: unknown,
+): Promise<number | undefined> {
   let file = fileArg(arg);
   if (!file) {
     const picked = await vscode.window.showOpenDialog({
@@ -44,6 +49,6 @@ export async function importProfileCommand(services: ExtensionServices, arg?: un
       void vscode.window.showErrorMessage(`PerfLens could not import ${path.basename(target)}: ${r.error.message}`);
     return undefined;
   }
-  ProfilePanel.show(services, services.code.state, { mode: 'profile' });
+  ProfilePanel.show(profilePanelDependencies(services), services.code.state, { mode: 'profile' });
   return r.value.functions.length;
 }

@@ -2,7 +2,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PerfLensSettings } from '../config';
 import { ProfilePanel } from '../panels/profilePanel';
+import { profilePanelDependencies } from './showProfile';
 import type { ExtensionServices } from '../services';
+import type { ProfilePanelServices } from './showProfile';
+
+/** What Profile Service… reads from the shared services. */
+type ProfileServiceServices = ProfilePanelServices &
+  Pick<ExtensionServices, 'registry' | 'settings' | 'globalStorageUri' | 'code'>;
 import { targetId } from '../targets/targetRegistry';
 import { requireTrust } from '../trust';
 import { loadProfileIntoEditor } from './importProfileLoad';
@@ -86,7 +92,7 @@ async function confirmSigusr1(pid: number): Promise<boolean> {
  * Resolves to the number of functions loaded (undefined when nothing was recorded).
  */
 export async function profileServiceCommand(
-  services: ExtensionServices,
+  services: ProfileServiceServices,
   rawArgs?: unknown,
 ): Promise<number | undefined> {
   if (!requireTrust('profiling')) return undefined;
@@ -111,7 +117,7 @@ export async function profileServiceCommand(
 }
 
 export async function recordAndLoad(
-  services: ExtensionServices,
+  services: ProfileServiceServices,
   target: ProfileTarget,
   durationMs: number,
   opts: { enableInspector?: boolean; showView: boolean },
@@ -161,6 +167,10 @@ export async function recordAndLoad(
   services.log.info(
     `profile recorded from ${target.kind} and loaded in ${(performance.now() - started).toFixed(0)} ms (${durationMs} ms of sampling): ${result.file}`,
   );
-  if (opts.showView) ProfilePanel.show(services, services.code.state, { mode: 'profile', preserveFocus: true });
+  if (opts.showView)
+    ProfilePanel.show(profilePanelDependencies(services), services.code.state, {
+      mode: 'profile',
+      preserveFocus: true,
+    });
   return result.value;
 }

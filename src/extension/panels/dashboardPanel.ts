@@ -1,17 +1,35 @@
 import * as vscode from 'vscode';
 import type { DashboardData, DashboardToHost, HostToDashboard, RangeId } from '../../shared/protocol/dashboard';
-import { assertNever, isDashboardToHost, isRangeId } from '../../shared/protocol/dashboard';
+import { assertNever } from '../../shared/assertNever';
+import { checkDashboardToHost, isRangeId } from '../../shared/protocol/dashboard';
 import { COMMANDS, VIEWS } from '../constants';
-import type { ExtensionServices } from '../services';
+import type { LiveMonitor } from '../live/liveMonitor';
+import type { AttachDependencies } from '../targets/attachTarget';
 import { reprobeCurrent } from '../targets/attachTarget';
+import type { TargetRegistry } from '../targets/targetRegistry';
 import { targetId } from '../targets/targetRegistry';
 import { buildDashboardData } from './dashboardData';
 import { targetView } from './dashboardTargets';
 import type { ServerHistory } from './serverHistory';
 import { ServerHistoryCache } from './serverHistory';
-import { DASHBOARD_BODY } from './dashboardMarkup';
-import { renderWebviewPage, webviewOptions } from './html';
-import { inTestMode } from '../testMode';
+import type { WebviewPanelDependencies } from './webviewPanel';
+import { createWebviewPanel, restoreWebviewOptions, WebviewPanelHost } from './webviewPanel';
+
+/** What the dashboard uses: the attached targets, their sessions and history, and the collection interval. */
+export interface DashboardPanelDependencies extends WebviewPanelDependencies {
+  readonly registry: TargetRegistry;
+  readonly monitor: LiveMonitor;
+  /** The collection interval as it applies now, ms. */
+  collectionIntervalMs(): number;
+  attachDependencies(): AttachDependencies;
+}
+
+/** What the host keeps about the page: the target and range it shows, and whether a probe runs. */
+interface DashboardPanelState {
+  selected: string | undefined;
+  range: RangeId;
+  probing: boolean;
+}
 
 /** The last render times the page reported, for the output log and the tests. */
 export interface DashboardTimings {
@@ -28,115 +46,100 @@ export interface DashboardTimings {
  * range, posts new data at most once per collection interval, and is restored after a reload by
  * the serializer (the page keeps its target, range and sort in its webview state).
  */
-export class DashboardPanel {
+export class DashboardPanel extends WebviewPanelHost<HostToDashboard, DashboardToHost, DashboardPanelState> {
   private static current: DashboardPanel | undefined;
   /** The last page's render times, kept in test mode only (read by the integration suite). */
   static timings: DashboardTimings | undefined;
   private lastBuildMs: number | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
-  private probing = false;
-  private selected: string | undefined;
-  private range: RangeId = '15m';
   private ready = false;
   private lastPostAt = 0;
   private pendingTimer?: NodeJS.Timeout;
   private sentFirst = false;
   private readonly serverHistory = new ServerHistoryCache();
 
-  static show(services: ExtensionServices, opts: { targetId?: string; range?: RangeId } = {}): DashboardPanel {
+  static show(deps: DashboardPanelDependencies, opts: { targetId?: string; range?: RangeId } = {}): DashboardPanel {
     const existing = DashboardPanel.current;
     if (existing) {
       existing.panel.reveal();
       if (opts.targetId || opts.range)
-        existing.select(opts.targetId ?? existing.selected, opts.range ?? existing.range, 'range');
+        existing.select(opts.targetId ?? existing.state.selected, opts.range ?? existing.state.range, 'range');
       return existing;
     }
-    const { extensionUri } = services;
-    const panel = vscode.window.createWebviewPanel(
+    const panel = createWebviewPanel(
       VIEWS.dashboardPanel,
       'PerfLens Dashboard',
       vscode.ViewColumn.Active,
-      webviewOptions(extensionUri),
+      deps.extensionUri,
     );
-    DashboardPanel.current = new DashboardPanel(panel, services, opts);
+    DashboardPanel.current = new DashboardPanel(panel, deps, opts);
     return DashboardPanel.current;
   }
 
   /** Restores a panel VS Code kept across a reload (registerWebviewPanelSerializer). */
-  static revive(panel: vscode.WebviewPanel, services: ExtensionServices, saved: unknown): void {
-    DashboardPanel.current?.panel.dispose();
+  static revive(panel: vscode.WebviewPanel, deps: DashboardPanelDependencies, saved: unknown): void {
+    DashboardPanel.current?.dispose();
     const s = (saved ?? {}) as { targetId?: unknown; range?: unknown };
-    panel.webview.options = webviewOptions(services.extensionUri);
-    DashboardPanel.current = new DashboardPanel(panel, services, {
+    restoreWebviewOptions(panel, deps.extensionUri);
+    DashboardPanel.current = new DashboardPanel(panel, deps, {
       targetId: typeof s.targetId === 'string' ? s.targetId : undefined,
       range: isRangeId(s.range) ? s.range : undefined,
     });
   }
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
-    private readonly services: ExtensionServices,
+    panel: vscode.WebviewPanel,
+    protected override readonly deps: DashboardPanelDependencies,
     opts: { targetId?: string; range?: RangeId },
   ) {
-    this.selected = opts.targetId;
-    this.range = opts.range ?? '15m';
-    const testHooks = inTestMode(services);
+    super(
+      panel,
+      deps,
+      {
+        page: 'dashboard',
+        title: 'PerfLens Dashboard',
+        script: 'dashboard.js',
+        style: 'dashboard.css',
+        check: checkDashboardToHost,
+      },
+      { selected: opts.targetId, range: opts.range ?? '15m', probing: false },
+    );
     // A new page measures afresh.
-    DashboardPanel.timings = testHooks ? { updates: [] } : undefined;
-    panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'perflens.svg');
-    panel.webview.html = renderWebviewPage(panel.webview, services.extensionUri, {
-      title: 'PerfLens Dashboard',
-      scripts: ['dashboard.js'],
-      styles: ['dashboard.css'],
-      body: DASHBOARD_BODY,
-      testHooks,
-    });
-    const { registry, monitor } = services;
-    const subs = [
-      registry.onDidChange(() => this.postState()),
-      monitor.onDidChangeTargets(() => this.postState()),
+    DashboardPanel.timings = deps.testMode ? { updates: [] } : undefined;
+    const { registry, monitor } = deps;
+    this.store.add(registry.onDidChange(() => this.postState()));
+    this.store.add(monitor.onDidChangeTargets(() => this.postState()));
+    this.store.add(
       monitor.onDidUpdate((t) => {
         if (t.id === this.selectedId()) this.scheduleData();
       }),
-    ];
-    this.disposables.push(
-      new vscode.Disposable(() => subs.forEach((s) => s.dispose())),
-      panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+    );
+    this.store.add(
       panel.onDidChangeViewState(() => {
         // Hidden panels skip updates; catch up as soon as the panel shows again.
         if (panel.visible) void this.postData('update');
       }),
-      panel.onDidDispose(() => this.dispose()),
     );
   }
 
   private selectedId(): string | undefined {
-    const attached = this.services.registry.attached;
+    const { selected } = this.state;
+    const attached = this.deps.registry.attached;
     if (
-      this.selected &&
-      (attached.some((t) => targetId(t.spec) === this.selected) ||
-        this.services.monitor.store?.series(this.selected).length)
+      selected &&
+      (attached.some((t) => targetId(t.spec) === selected) || this.deps.monitor.store?.series(selected).length)
     )
-      return this.selected;
-    const cur = this.services.registry.current;
+      return selected;
+    const cur = this.deps.registry.current;
     return cur ? targetId(cur.spec) : undefined;
   }
 
-  private receive(message: unknown): void {
-    if (!isDashboardToHost(message)) {
-      this.services.log.warn(`dashboard sent an unknown message: ${JSON.stringify(message)}`);
-      return;
-    }
-    void this.handle(message);
-  }
-
-  private async handle(message: DashboardToHost): Promise<void> {
+  protected async onMessage(message: DashboardToHost): Promise<void> {
     switch (message.type) {
       case 'ready':
         this.ready = true;
         this.sentFirst = false;
-        if (message.targetId && !this.selected) this.selected = message.targetId;
-        if (message.range && this.range === '15m') this.range = message.range;
+        if (message.targetId && !this.state.selected) this.state.selected = message.targetId;
+        if (message.range && this.state.range === '15m') this.state.range = message.range;
         this.postState();
         void this.postData('first');
         return;
@@ -153,7 +156,10 @@ export class DashboardPanel {
         await vscode.commands.executeCommand(COMMANDS.detach, message.targetId);
         return;
       case 'exportReport':
-        await vscode.commands.executeCommand(COMMANDS.exportReport, { targetId: this.selectedId(), range: this.range });
+        await vscode.commands.executeCommand(COMMANDS.exportReport, {
+          targetId: this.selectedId(),
+          range: this.state.range,
+        });
         return;
       case 'rendered':
         this.recordTiming(message.reason, message.renderMs, message.points);
@@ -174,48 +180,48 @@ export class DashboardPanel {
       }
       t.points = points;
     }
-    this.services.log.debug(
+    this.deps.log.debug(
       `dashboard ${reason} render: ${renderMs.toFixed(1)} ms for ${points} points (data built in ${this.lastBuildMs?.toFixed(1) ?? '?'} ms)`,
     );
   }
 
   private select(id: string | undefined, range: RangeId, reason: 'range'): void {
-    this.selected = id;
-    this.range = range;
+    this.state.selected = id;
+    this.state.range = range;
     this.postState();
     void this.postData(reason);
   }
 
   private async reprobe(): Promise<void> {
-    this.probing = true;
+    this.state.probing = true;
     this.postState();
     try {
-      await reprobeCurrent(this.services.attachDependencies());
+      await reprobeCurrent(this.deps.attachDependencies());
     } catch (e) {
       this.post({ type: 'error', message: `Probe failed: ${e instanceof Error ? e.message : String(e)}` });
     } finally {
-      this.probing = false;
+      this.state.probing = false;
       this.postState();
     }
   }
 
   private postState(): void {
-    const { registry, monitor } = this.services;
+    const { registry, monitor } = this.deps;
     const targets = registry.attached.map((t) => targetView(t, monitor.target(targetId(t.spec))));
     this.post({
       type: 'state',
       targets,
       selected: this.selectedId() ?? null,
-      range: this.range,
-      probing: this.probing,
-      intervalMs: this.services.settings().collectionIntervalSeconds * 1000,
+      range: this.state.range,
+      probing: this.state.probing,
+      intervalMs: this.deps.collectionIntervalMs(),
     });
   }
 
   /** At most one data message per collection interval; a burst of snapshots coalesces into one. */
   private scheduleData(): void {
     if (!this.ready || !this.panel.visible || this.pendingTimer) return;
-    const interval = this.services.settings().collectionIntervalSeconds * 1000;
+    const interval = this.deps.collectionIntervalMs();
     const wait = Math.max(0, this.lastPostAt + interval - Date.now());
     this.pendingTimer = setTimeout(() => {
       this.pendingTimer = undefined;
@@ -227,13 +233,13 @@ export class DashboardPanel {
   buildData(serverHistory?: ServerHistory): DashboardData | undefined {
     const id = this.selectedId();
     if (!id) return undefined;
-    const { monitor, registry } = this.services;
+    const { monitor, registry } = this.deps;
     const state = monitor.target(id);
     const attached = registry.find(id);
     return buildDashboardData({
       targetId: id,
       label: attached?.label ?? state?.label ?? id,
-      range: this.range,
+      range: this.state.range,
       now: Date.now(),
       state,
       store: monitor.store,
@@ -244,27 +250,27 @@ export class DashboardPanel {
 
   /** A Prometheus-server target's long ranges are read from the server; undefined otherwise. */
   private readServerHistory(id: string | undefined): Promise<ServerHistory> | undefined {
-    const spec = id ? this.services.registry.find(id)?.spec : undefined;
+    const spec = id ? this.deps.registry.find(id)?.spec : undefined;
     if (!id || spec?.kind !== 'prometheus') return undefined;
-    const source = this.services.monitor.prometheusSession(id)?.source;
+    const source = this.deps.monitor.prometheusSession(id)?.source;
     const reader = source
       ? async (opts: Parameters<typeof source.history>[0]) => {
           const r = await source.history(opts);
           return r.ok ? r : { ok: false as const, error: { kind: r.error.kind as string, message: r.error.message } };
         }
       : undefined;
-    return this.serverHistory.read(id, this.range, Date.now(), reader);
+    return this.serverHistory.read(id, this.state.range, Date.now(), reader);
   }
 
   private async postData(reason: 'first' | 'update' | 'range'): Promise<void> {
     if (!this.ready) return;
     try {
       const id = this.selectedId();
-      const range = this.range;
+      const range = this.state.range;
       const pending = this.readServerHistory(id);
       const serverHistory = pending ? await pending : undefined;
       // A selection made while the server answered posts its own data.
-      if (pending && (id !== this.selectedId() || range !== this.range)) return;
+      if (pending && (id !== this.selectedId() || range !== this.state.range)) return;
       const data = this.buildData(serverHistory);
       if (!data) return;
       this.lastBuildMs = data.buildMs;
@@ -273,7 +279,7 @@ export class DashboardPanel {
       this.post({ type: 'data', data, reason: this.sentFirst ? reason : 'first' });
       this.sentFirst = true;
     } catch (e) {
-      this.services.log.error('building the dashboard data failed', e instanceof Error ? e : String(e));
+      this.deps.log.error('building the dashboard data failed', e instanceof Error ? e : String(e));
       this.post({
         type: 'error',
         message: `Could not build the dashboard: ${e instanceof Error ? e.message : String(e)}`,
@@ -281,13 +287,9 @@ export class DashboardPanel {
     }
   }
 
-  private post(message: HostToDashboard): void {
-    void this.panel.webview.postMessage(message);
-  }
-
-  private dispose(): void {
+  override dispose(): void {
     if (DashboardPanel.current === this) DashboardPanel.current = undefined;
     clearTimeout(this.pendingTimer);
-    for (const d of this.disposables.splice(0)) d.dispose();
+    super.dispose();
   }
 }

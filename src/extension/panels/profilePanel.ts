@@ -1,48 +1,13 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { HostMessage, WebviewMessage } from '../../shared/protocol/profile';
-import { assertNever, isProfileWebviewMessage } from '../../shared/protocol/profile';
+import type { HostToProfile, ProfileToHost } from '../../shared/protocol/profile';
+import { assertNever } from '../../shared/assertNever';
+import { checkProfileToHost } from '../../shared/protocol/profile';
 import { VIEWS } from '../constants';
 import type { ProfileState } from '../profileState';
-import type { ExtensionServices } from '../services';
-import { renderWebviewPage, webviewOptions } from './html';
-import { inTestMode } from '../testMode';
 import { diffViewData, profileViewData } from './profileData';
-
-const PROFILE_BODY = `<main data-perflens-view="profile" data-state="loading">
-  <header class="bar">
-    <h1 id="title">PerfLens profile</h1>
-    <span id="summary" class="muted"></span>
-  </header>
-  <section id="benchmark" class="benchmark" hidden></section>
-  <section id="warnings" class="warnings" hidden></section>
-  <section id="flame-section">
-    <div class="bar">
-      <label>Flame graph <select id="flame-mode"><option value="time">Time order</option><option value="left-heavy">Left heavy</option></select></label>
-      <input id="search" type="search" placeholder="Search functions" aria-label="Search functions">
-      <span id="flame-hint" class="muted">Click a frame to select its function, double-click to open its source.</span>
-    </div>
-    <canvas id="flame" height="10"></canvas>
-    <div id="flame-tip" class="tip" hidden></div>
-  </section>
-  <section class="table-wrap">
-    <table id="functions" class="functions">
-      <thead><tr>
-        <th data-sort="name">Function</th><th data-sort="calls" class="num">Calls</th><th data-sort="self" class="num">Self</th>
-        <th data-sort="selfShare" class="num">Self %</th><th data-sort="total" class="num">Total</th><th data-sort="totalShare" class="num">Total %</th>
-        <th data-sort="perCall" class="num">Per call</th><th>Location</th>
-      </tr></thead>
-      <tbody></tbody>
-    </table>
-  </section>
-  <section id="diff-section" class="table-wrap" hidden>
-    <table id="diff" class="functions">
-      <thead><tr><th>Function</th><th class="num">Before self</th><th class="num">After self</th><th class="num">Δ self</th><th class="num">Before total</th><th class="num">After total</th><th class="num">p</th><th>Location</th></tr></thead>
-      <tbody></tbody>
-    </table>
-  </section>
-  <p id="empty" class="muted" hidden></p>
-</main>`;
+import type { WebviewPanelDependencies } from './webviewPanel';
+import { createWebviewPanel, WebviewPanelHost } from './webviewPanel';
 
 export interface ProfileViewTimings {
   /** Time the page took to render the last message (ms, measured in the webview). */
@@ -51,39 +16,43 @@ export interface ProfileViewTimings {
   view?: 'profile' | 'diff';
 }
 
+/** What the host keeps about the page: profile or diff, the focused frame, and what the page holds now. */
+interface ProfilePanelState {
+  mode: 'profile' | 'diff';
+  focus: number | null;
+  /** What the page shows now, so a focus change does not resend the whole profile. */
+  shownGeneration: number;
+  shownView: 'profile' | 'diff' | 'empty';
+}
+
 /** The profile view: flame graph, top-functions table, diff, benchmark figures. One panel at a time. */
-export class ProfilePanel {
+export class ProfilePanel extends WebviewPanelHost<HostToProfile, ProfileToHost, ProfilePanelState> {
   private static current: ProfilePanel | undefined;
   /** What the last page rendered, kept in test mode only (read by the integration suite). */
   static timings: ProfileViewTimings | undefined;
   private ready = false;
-  private mode: 'profile' | 'diff' = 'profile';
-  private focus: number | null = null;
-  /** What the page shows now, so a focus change does not resend the whole profile. */
-  private shownGeneration = -1;
-  private shownView: 'profile' | 'diff' | 'empty' = 'empty';
-  private readonly disposables: vscode.Disposable[] = [];
 
   static show(
-    services: ExtensionServices,
-    state: ProfileState,
+    deps: WebviewPanelDependencies,
+    profiles: ProfileState,
     opts: { mode?: 'profile' | 'diff'; frame?: number; preserveFocus?: boolean } = {},
   ): ProfilePanel {
     let p = ProfilePanel.current;
     if (!p) {
-      const panel = vscode.window.createWebviewPanel(
+      const panel = createWebviewPanel(
         VIEWS.profilePanel,
         'PerfLens Profile',
         { viewColumn: vscode.ViewColumn.Beside, preserveFocus: opts.preserveFocus ?? false },
-        { ...webviewOptions(services.extensionUri), retainContextWhenHidden: true },
+        deps.extensionUri,
+        { retainContextWhenHidden: true },
       );
-      p = ProfilePanel.current = new ProfilePanel(panel, services, state);
+      p = ProfilePanel.current = new ProfilePanel(panel, deps, profiles);
     } else {
       p.panel.reveal(undefined, opts.preserveFocus ?? false);
     }
-    p.mode = opts.mode ?? (opts.frame !== undefined ? 'profile' : p.mode);
-    p.focus = opts.frame ?? null;
-    p.post(opts.frame !== undefined && p.mode === 'profile' ? 'focus' : 'all');
+    p.state.mode = opts.mode ?? (opts.frame !== undefined ? 'profile' : p.state.mode);
+    p.state.focus = opts.frame ?? null;
+    p.send(opts.frame !== undefined && p.state.mode === 'profile' ? 'focus' : 'all');
     return p;
   }
 
@@ -92,104 +61,99 @@ export class ProfilePanel {
   }
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
-    private readonly services: ExtensionServices,
-    private readonly state: ProfileState,
+    panel: vscode.WebviewPanel,
+    deps: WebviewPanelDependencies,
+    private readonly profiles: ProfileState,
   ) {
-    ProfilePanel.timings = inTestMode(services) ? {} : undefined;
-    panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'perflens.svg');
-    panel.webview.html = renderWebviewPage(panel.webview, services.extensionUri, {
-      title: 'PerfLens Profile',
-      scripts: ['profile.js'],
-      styles: ['profile.css'],
-      body: PROFILE_BODY,
-    });
-    this.disposables.push(
-      state.onDidChange(() => {
-        if (this.mode === 'diff' && !state.comparison) this.mode = 'profile';
-        this.post('all');
+    super(
+      panel,
+      deps,
+      {
+        page: 'profile',
+        title: 'PerfLens Profile',
+        script: 'profile.js',
+        style: 'profile.css',
+        check: checkProfileToHost,
+      },
+      { mode: 'profile', focus: null, shownGeneration: -1, shownView: 'empty' },
+    );
+    ProfilePanel.timings = deps.testMode ? {} : undefined;
+    this.store.add(
+      profiles.onDidChange(() => {
+        if (this.state.mode === 'diff' && !profiles.comparison) this.state.mode = 'profile';
+        this.send('all');
       }),
-      panel.webview.onDidReceiveMessage((m: unknown) => {
-        if (isProfileWebviewMessage(m)) this.receive(m);
-        else
-          services.log.warn(
-            `profile view: ignored a malformed message from the page: ${JSON.stringify(m).slice(0, 200)}`,
-          );
-      }),
-      panel.onDidDispose(() => this.dispose()),
     );
   }
 
-  private post(what: 'all' | 'focus'): void {
+  /** Sends what the page should show: everything, or (when the page already holds the profile) the focus. */
+  private send(what: 'all' | 'focus'): void {
     if (!this.ready) return;
-    if (what === 'focus' && this.focus !== null && this.state.current) {
+    const { state, profiles } = this;
+    if (what === 'focus' && state.focus !== null && profiles.current) {
       // The page already holds this profile: moving the selection is enough.
-      if (this.shownGeneration === this.state.generation && this.shownView === 'profile')
-        this.send({ type: 'focus', frame: this.focus });
+      if (state.shownGeneration === profiles.generation && state.shownView === 'profile')
+        this.post({ type: 'focus', frame: state.focus });
       else this.sendProfile();
       return;
     }
-    if (this.mode === 'diff' && this.state.comparison) {
-      const c = this.state.comparison;
-      this.send({ type: 'diff', data: diffViewData(c.diff, c.before.label, c.after.label) });
-      this.shownView = 'diff';
-    } else if (this.state.current) {
+    if (state.mode === 'diff' && profiles.comparison) {
+      const c = profiles.comparison;
+      this.post({ type: 'diff', data: diffViewData(c.diff, c.before.label, c.after.label) });
+      state.shownView = 'diff';
+    } else if (profiles.current) {
       this.sendProfile();
     } else {
-      this.send({
+      this.post({
         type: 'empty',
         message: 'No profile is loaded. Run PerfLens: Profile Service… or PerfLens: Import Profile….',
       });
-      this.shownView = 'empty';
+      state.shownView = 'empty';
     }
   }
 
   private sendProfile(): void {
-    const cur = this.state.current!;
-    this.send({
+    const cur = this.profiles.current!;
+    this.post({
       type: 'profile',
       data: profileViewData(cur.profile, { title: cur.label, warnings: cur.warnings, benchmark: cur.benchmark }),
-      focus: this.focus,
+      focus: this.state.focus,
     });
-    this.shownGeneration = this.state.generation;
-    this.shownView = 'profile';
+    this.state.shownGeneration = this.profiles.generation;
+    this.state.shownView = 'profile';
   }
 
-  private send(m: HostMessage): void {
-    void this.panel.webview.postMessage(m);
-  }
-
-  private receive(m: WebviewMessage): void {
+  protected async onMessage(m: ProfileToHost): Promise<void> {
     switch (m.type) {
       case 'ready':
         this.ready = true;
-        this.post('all');
+        this.send('all');
         return;
       case 'openSource': {
-        const f = this.state.current?.profile.frames[m.frame];
-        if (f) void openSource(f.file, f.line);
+        const f = this.profiles.current?.profile.frames[m.frame];
+        if (f) await openSource(f.file, f.line);
         return;
       }
       case 'openDiffSource': {
-        const c = this.state.comparison;
+        const c = this.profiles.comparison;
         if (!c) return;
         const row = diffViewData(c.diff, c.before.label, c.after.label).rows[m.row];
-        if (row) void openSource(row.file, row.line);
+        if (row) await openSource(row.file, row.line);
         return;
       }
       case 'rendered':
         if (ProfilePanel.timings)
-          Object.assign(ProfilePanel.timings, { lastRenderMs: m.ms, firstRow: m.firstRow, view: m.view });
-        this.services.log.info(`profile view rendered (${m.view}) in ${m.ms.toFixed(1)} ms`);
+          Object.assign(ProfilePanel.timings, { lastRenderMs: m.renderMs, firstRow: m.firstRow, view: m.view });
+        this.deps.log.info(`profile view rendered (${m.view}) in ${m.renderMs.toFixed(1)} ms`);
         return;
       default:
         assertNever(m);
     }
   }
 
-  private dispose(): void {
+  override dispose(): void {
     if (ProfilePanel.current === this) ProfilePanel.current = undefined;
-    this.disposables.forEach((d) => d.dispose());
+    super.dispose();
   }
 }
 

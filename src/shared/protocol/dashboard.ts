@@ -1,12 +1,14 @@
 /**
- * Messages between the Dashboard panel (extension host) and its page (webview). Both sides
- * switch over `type` exhaustively and end in assertNever, so adding a message without handling
- * it is a compile error on each side. Every string that came from a service is data here; the
- * page sets it with textContent.
+ * Messages between the Dashboard panel (extension host) and its page (webview), named and checked
+ * as every webview protocol is (./messageCheck.ts). Both sides switch over `type` exhaustively and
+ * end in assertNever (src/shared/assertNever.ts), so adding a message without handling it is a
+ * compile error on each side. Every string that came from a service is data here; the page sets
+ * it with textContent.
  */
 
 import type { EndpointProbe } from '../../core/collectors/endpointProbe';
 import { formatSpan } from '../format';
+import { field, messageChecker } from './messageCheck';
 
 /** One endpoint's probe, shown as the engine recorded it (type-only, erased in the bundle). */
 export type { EndpointProbe };
@@ -46,6 +48,7 @@ export const RANGES: Record<RangeId, { label: string; ms: number }> = {
   '24h': range(86_400_000),
   '30d': range(30 * 86_400_000),
 };
+const RANGE_IDS = Object.keys(RANGES) as RangeId[];
 export function isRangeId(v: unknown): v is RangeId {
   return typeof v === 'string' && Object.prototype.hasOwnProperty.call(RANGES, v);
 }
@@ -219,41 +222,15 @@ export type DashboardToHost =
   | { type: 'exportReport' }
   | { type: 'rendered'; reason: 'first' | 'update' | 'range'; renderMs: number; points: number };
 
-const DASHBOARD_TO_HOST_TYPES: ReadonlySet<string> = new Set<DashboardToHost['type']>([
-  'ready',
-  'select',
-  'reprobe',
-  'attach',
-  'detach',
-  'exportReport',
-  'rendered',
-]);
+const REASONS = ['first', 'update', 'range'] as const;
 
-/** Messages from a webview are checked before use: the host never trusts their shape. */
-export function isDashboardToHost(value: unknown): value is DashboardToHost {
-  if (typeof value !== 'object' || value === null) return false;
-  const m = value as Record<string, unknown>;
-  if (!DASHBOARD_TO_HOST_TYPES.has(m.type as string)) return false;
-  switch (m.type) {
-    case 'select':
-      return typeof m.targetId === 'string' && isRangeId(m.range);
-    case 'ready':
-      return (
-        (m.targetId === undefined || typeof m.targetId === 'string') && (m.range === undefined || isRangeId(m.range))
-      );
-    case 'detach':
-      return m.targetId === undefined || typeof m.targetId === 'string';
-    case 'rendered':
-      return (
-        typeof m.renderMs === 'number' &&
-        typeof m.points === 'number' &&
-        (m.reason === 'first' || m.reason === 'update' || m.reason === 'range')
-      );
-    default:
-      return true;
-  }
-}
-
-export function assertNever(value: never): never {
-  throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
-}
+/** Checks a message from the page before the host uses it: the host never trusts its shape. */
+export const checkDashboardToHost = messageChecker<DashboardToHost>('dashboard', {
+  ready: { targetId: field.optional(field.string), range: field.optional(field.oneOf(...RANGE_IDS)) },
+  select: { targetId: field.string, range: field.oneOf(...RANGE_IDS) },
+  reprobe: {},
+  attach: {},
+  detach: { targetId: field.optional(field.string) },
+  exportReport: {},
+  rendered: { reason: field.oneOf(...REASONS), renderMs: field.finiteNumber, points: field.finiteNumber },
+});

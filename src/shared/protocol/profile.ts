@@ -1,8 +1,10 @@
 /**
- * Messages between the Profile panel (extension host) and its page (webview). Both sides switch
- * over `type` exhaustively and end in assertNever. Function names and file names are data: the
- * page sets them with textContent or draws them on the canvas, never as HTML.
+ * Messages between the Profile panel (extension host) and its page (webview), named and checked as
+ * every webview protocol is (./messageCheck.ts). Both sides switch over `type` exhaustively and end
+ * in assertNever (src/shared/assertNever.ts). Function names and file names are data: the page
+ * sets them with textContent or draws them on the canvas, never as HTML.
  */
+import { field, messageChecker } from './messageCheck';
 
 export type WeightUnit = 'ms' | 'samples';
 
@@ -79,42 +81,22 @@ export interface DiffViewData {
   rows: DiffRow[];
 }
 
-export type HostMessage =
+export type HostToProfile =
   | { type: 'profile'; data: ProfileViewData; focus: number | null }
   | { type: 'diff'; data: DiffViewData }
   | { type: 'focus'; frame: number }
   | { type: 'empty'; message: string };
 
-export type WebviewMessage =
+export type ProfileToHost =
   | { type: 'ready' }
   | { type: 'openSource'; frame: number }
   | { type: 'openDiffSource'; row: number }
-  | { type: 'rendered'; view: 'profile' | 'diff'; ms: number; firstRow: string };
+  | { type: 'rendered'; view: 'profile' | 'diff'; renderMs: number; firstRow: string };
 
-/** The host checks every page message before acting on it: a page is code the host does not trust. */
-export function isProfileWebviewMessage(m: unknown): m is WebviewMessage {
-  if (typeof m !== 'object' || m === null) return false;
-  const x = m as Record<string, unknown>;
-  const index = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-  switch (x.type) {
-    case 'ready':
-      return true;
-    case 'openSource':
-      return index(x.frame);
-    case 'openDiffSource':
-      return index(x.row);
-    case 'rendered':
-      return (
-        (x.view === 'profile' || x.view === 'diff') &&
-        typeof x.ms === 'number' &&
-        Number.isFinite(x.ms) &&
-        typeof x.firstRow === 'string'
-      );
-    default:
-      return false;
-  }
-}
-
-export function assertNever(x: never): never {
-  throw new Error(`Unhandled message: ${JSON.stringify(x)}`);
-}
+/** Checks a message from the page before the host acts on it: a page is code the host does not trust. */
+export const checkProfileToHost = messageChecker<ProfileToHost>('profile', {
+  ready: {},
+  openSource: { frame: field.index },
+  openDiffSource: { row: field.index },
+  rendered: { view: field.oneOf('profile', 'diff'), renderMs: field.finiteNumber, firstRow: field.string },
+});

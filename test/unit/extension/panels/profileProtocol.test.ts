@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { isProfileWebviewMessage } from '../../../../src/shared/protocol/profile';
+import { checkProfileToHost } from '../../../../src/shared/protocol/profile';
+
+const accepts = (m: unknown): boolean => checkProfileToHost(m).ok;
 
 describe('profile view protocol', () => {
   it('accepts well-formed page messages only', () => {
@@ -7,9 +9,9 @@ describe('profile view protocol', () => {
       { type: 'ready' },
       { type: 'openSource', frame: 0 },
       { type: 'openDiffSource', row: 12 },
-      { type: 'rendered', view: 'diff', ms: 3.5, firstRow: '<b>x</b>' },
+      { type: 'rendered', view: 'diff', renderMs: 3.5, firstRow: '<b>x</b>' },
     ]) {
-      assert.ok(isProfileWebviewMessage(good), JSON.stringify(good));
+      assert.ok(accepts(good), JSON.stringify(good));
     }
     for (const bad of [
       null,
@@ -20,10 +22,10 @@ describe('profile view protocol', () => {
       { type: 'openSource', frame: 1.5 },
       { type: 'openSource', file: '/etc/passwd' },
       { type: 'openDiffSource' },
-      { type: 'rendered', view: 'flame', ms: 1, firstRow: '' },
-      { type: 'rendered', view: 'profile', ms: Infinity, firstRow: '' },
+      { type: 'rendered', view: 'flame', renderMs: 1, firstRow: '' },
+      { type: 'rendered', view: 'profile', renderMs: Infinity, firstRow: '' },
     ]) {
-      assert.equal(isProfileWebviewMessage(bad), false, JSON.stringify(bad));
+      assert.equal(accepts(bad), false, JSON.stringify(bad));
     }
   });
 });
