@@ -177,6 +177,12 @@ export class WorkspaceScan {
     return this.result();
   }
 
+  /** One file's statements as of the last scan or refresh (none when it is not a source file read). */
+  statementsOf(file: string): ExtractedStatement[] {
+    const r = this.results.get(path.resolve(file));
+    return r && 'statements' in r ? r.statements : [];
+  }
+
   /** The workspace's statements in path order, as of the last scan or refresh. */
   result(): ScanResult {
     const statements: ExtractedStatement[] = [];
