@@ -173,7 +173,9 @@ export class WorkspaceScan {
       else if (st.isFile() && isSourceName(path.basename(p))) toRead.push(p);
     }
     await this.readAll(toRead);
-    this.order = [...this.results.keys()].sort();
+    // A save leaves the set of files as it was: the order stands without sorting 5,000 paths again.
+    if (this.order.length !== this.results.size || this.order.some((f) => !this.results.has(f)))
+      this.order = [...this.results.keys()].sort();
     return this.result();
   }
 
