@@ -1,5 +1,16 @@
 import type { CodeToken, LiteralPart } from './sourceText';
-import { OPERAND, PLUS, decodeEscape, punct, pushText } from './sourceText';
+import {
+  OPERAND as sharedOPERAND,
+  PLUS as sharedPLUS,
+  decodeEscape,
+  punct as sharedPunct,
+  pushText,
+} from './sourceText';
+
+// Bound once here: the per-character loop reads module-local constants, not the import on every use.
+const OPERAND = sharedOPERAND;
+const PLUS = sharedPLUS;
+const punct = sharedPunct;
 
 export type CFamily = 'js' | 'go' | 'java';
 

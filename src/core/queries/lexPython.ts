@@ -1,5 +1,18 @@
 import type { CodeToken, LiteralPart, StringToken } from './sourceText';
-import { BREAK, OPERAND, PLUS, decodeEscape, punct, pushText } from './sourceText';
+import {
+  BREAK as sharedBREAK,
+  OPERAND as sharedOPERAND,
+  PLUS as sharedPLUS,
+  decodeEscape,
+  punct as sharedPunct,
+  pushText,
+} from './sourceText';
+
+// Bound once here: the per-character loop reads module-local constants, not the import on every use.
+const BREAK = sharedBREAK;
+const OPERAND = sharedOPERAND;
+const PLUS = sharedPLUS;
+const punct = sharedPunct;
 
 const STRING_PREFIX = /^(?:r|u|b|f|br|rb|fr|rf)$/i;
 
