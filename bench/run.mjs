@@ -1,12 +1,14 @@
-// `npm run bench [-- <filter>…] [--json[=FILE]] [--time=MS] [--dir=DIR]`
+// `npm run bench [-- <filter>…] [--json[=FILE]] [--time=MS] [--dir=DIR] [--require-targets]`
 // Runs every bench/cases/*.bench.ts (names containing a filter, when given). Each file runs in its
 // own child process (TypeScript through tsx), so a case and its anchor are timed in the same process
-// while files cannot disturb each other's JIT and heap. See bench/README.md.
+// while files cannot disturb each other's JIT and heap. Ends with one table of every target (timed
+// cases' `target`, and measurements sent with recordMeasure). See bench/README.md.
 import { spawn } from 'node:child_process';
 import { readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { formatMs, measureProblem, summaryRows, summaryTable, targetMet, targetProblem } from './summary.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DEFAULT_TIME_MS = 1500;
@@ -15,10 +17,17 @@ const MIN_SAMPLE_MS = 5;
 const MIN_SAMPLES = 5;
 
 function parseCli(argv) {
-  const o = { filters: [], json: undefined, timeMs: DEFAULT_TIME_MS, dir: join(here, 'cases'), child: undefined };
+  const o = {
+    filters: [],
+    json: undefined,
+    timeMs: DEFAULT_TIME_MS,
+    dir: join(here, 'cases'),
+    child: undefined,
+    requireTargets: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const m = /^--([a-z]+)(?:=(.*))?$/.exec(a);
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
     if (!m) {
       o.filters.push(a);
       continue;
@@ -38,6 +47,9 @@ function parseCli(argv) {
       case 'child':
         o.child = value();
         break;
+      case 'require-targets':
+        o.requireTargets = true;
+        break;
       case 'help':
         usage();
         break;
@@ -49,7 +61,9 @@ function parseCli(argv) {
 }
 
 function usage(problem) {
-  const text = 'Usage: npm run bench -- [filter…] [--json | --json=FILE] [--time=MS] [--dir=DIR]';
+  const text =
+    'Usage: npm run bench -- [filter…] [--json | --json=FILE] [--time=MS] [--dir=DIR] [--require-targets]\n' +
+    '  --require-targets  exit 3 when a case or measurement misses its target';
   if (problem) {
     console.error(`bench: ${problem}\n${text}`);
     process.exit(2);
@@ -91,6 +105,8 @@ function validate(cases, file) {
     if (typeof c.anchor === 'string' && !names.has(c.anchor))
       throw new Error(`${file}: case "${c.name}" names anchor "${c.anchor}", which is not a case in this file.`);
     if (c.anchor === c.name) throw new Error(`${file}: case "${c.name}" cannot be its own anchor.`);
+    const problem = targetProblem(c);
+    if (problem) throw new Error(`${file}: ${problem}`);
   }
 }
 
@@ -181,28 +197,26 @@ async function runChild(file, timeMs) {
     }
   }
   const byName = new Map(states.map((s) => [s.name, s]));
-  return states.map((s) => {
-    const r = { name: s.name };
-    if (s.def.anchor !== undefined) r.anchor = s.def.anchor;
-    if (s.error !== undefined) return { ...r, error: s.error };
-    r.medianMs = median(s.samples);
-    r.runs = s.runs;
-    r.samples = s.samples.length;
-    if (s.bytes) r.mbPerSec = s.bytes / 1e6 / (r.medianMs / 1000);
-    const anchor = s.def.anchor !== undefined ? byName.get(s.def.anchor) : undefined;
-    if (anchor && anchor.error === undefined && anchor.samples.length) r.ratio = median(anchor.samples) / r.medianMs;
-    return r;
-  });
+  return states
+    .map((s) => {
+      const r = { name: s.name };
+      if (s.def.anchor !== undefined) r.anchor = s.def.anchor;
+      if (s.error !== undefined) return { ...r, error: s.error };
+      r.medianMs = median(s.samples);
+      r.runs = s.runs;
+      r.samples = s.samples.length;
+      if (s.bytes) r.mbPerSec = s.bytes / 1e6 / (r.medianMs / 1000);
+      const anchor = s.def.anchor !== undefined ? byName.get(s.def.anchor) : undefined;
+      if (anchor && anchor.error === undefined && anchor.samples.length) r.ratio = median(anchor.samples) / r.medianMs;
+      return r;
+    })
+    .map((r, k) => {
+      const target = states[k].def.target;
+      return target === undefined ? r : { ...r, target, met: targetMet(target, r) };
+    });
 }
 
 // ---------------------------------------------------------------- parent: find files, print
-
-function formatMs(ms) {
-  if (ms >= 100) return `${ms.toFixed(0)} ms`;
-  if (ms >= 1) return `${ms.toFixed(2)} ms`;
-  if (ms >= 0.001) return `${(ms * 1000).toFixed(2)} µs`;
-  return `${(ms * 1e6).toFixed(1)} ns`;
-}
 
 function formatRatio(r) {
   const x = r.ratio >= 1 ? r.ratio : 1 / r.ratio;
@@ -232,12 +246,27 @@ function runFileInChild(file, opts, quietStdout) {
         stdio: ['ignore', quietStdout ? 2 : 'inherit', 'inherit', 'ipc'],
       },
     );
+    // Measurements arrive while the cases set up; the results (or the file's error) come last.
     let message;
-    child.on('message', (m) => (message = m));
+    const measures = [];
+    const problems = [];
+    const seen = new Set();
+    child.on('message', (m) => {
+      if (m && typeof m === 'object' && 'measure' in m) {
+        const problem = measureProblem(m.measure, seen);
+        if (problem) problems.push(problem);
+        else {
+          seen.add(m.measure.name);
+          measures.push(m.measure);
+        }
+      } else message = m;
+    });
     child.on('exit', (code, signal) => {
-      if (message?.error) resolvePromise({ error: message.error });
-      else if (message?.cases) resolvePromise({ cases: message.cases });
-      else resolvePromise({ error: `the benchmark process ended without results (exit ${code ?? signal})` });
+      const base = measures.length ? { measures } : {};
+      if (problems.length) resolvePromise({ ...base, error: problems.join(' ') });
+      else if (message?.error) resolvePromise({ ...base, error: message.error });
+      else if (message?.cases) resolvePromise({ ...base, cases: message.cases });
+      else resolvePromise({ ...base, error: `the benchmark process ended without results (exit ${code ?? signal})` });
     });
   });
 }
@@ -298,13 +327,21 @@ async function main() {
       for (const c of r.cases) console.log(formatCase(c, width));
     }
   }
+  const rows = summaryRows(report.files);
+  const met = rows.filter((r) => r.met).length;
+  report.targets = { met, total: rows.length, rows };
+  // With JSON on stdout the table goes to stderr, so stdout stays one JSON document.
+  const print = jsonToStdout ? (line) => console.error(line) : (line) => console.log(line);
   if (jsonToStdout) console.log(JSON.stringify(report, null, 2));
   else if (opts.json) {
     mkdirSync(dirname(resolve(opts.json)), { recursive: true });
     writeFileSync(opts.json, JSON.stringify(report, null, 2) + '\n');
     console.log(`results written to ${opts.json}`);
   }
-  process.exitCode = failed ? 1 : 0;
+  print('');
+  print('Targets');
+  for (const line of summaryTable(rows)) print(line);
+  process.exitCode = failed ? 1 : opts.requireTargets && met < rows.length ? 3 : 0;
 }
 
 await main();

@@ -2,9 +2,11 @@ import { lexCFamily } from './lexCFamily';
 import { lexPython } from './lexPython';
 import { normalisePlaceholders } from './placeholders';
 import type { CodeToken, LiteralPart, StringToken } from './sourceText';
+
+type IdentToken = Extract<CodeToken, { kind: 'ident' }>;
 import { LineIndex, pushText } from './sourceText';
-import { PARAM_SENTINEL } from './sqlLexer';
-import { isSqlStatement } from './sqlShape';
+import { PARAM_SENTINEL, lexSql } from './sqlLexer';
+import { classifyLexed } from './sqlShape';
 import type { ExtractedStatement, SourceLanguage } from './types';
 
 const EXTENSIONS: Record<string, SourceLanguage> = {
@@ -24,6 +26,11 @@ const EXTENSIONS: Record<string, SourceLanguage> = {
 
 /** Most literals are not SQL; this cheap test spares them the SQL tokenizer. */
 const STATEMENT_WORD = /\b(?:select|insert|update|delete|with|create|replace)\b/i;
+/**
+ * The same words anywhere in a chain's literal text, before its parts are merged or its template
+ * fields replaced: neither adds a letter, so a chain without one can never pass STATEMENT_WORD.
+ */
+const ANY_STATEMENT_WORD = /select|insert|update|delete|with|create|replace/i;
 
 /** The language of a source file by its name, or undefined when PerfLens does not read it for SQL. */
 export function languageOf(fileName: string): SourceLanguage | undefined {
@@ -52,15 +59,19 @@ export function tokenize(text: string, language: SourceLanguage): CodeToken[] {
  */
 export function extractStatements(text: string, language: SourceLanguage, file?: string): ExtractedStatement[] {
   const tokens = tokenize(text, language);
-  const lines = new LineIndex(text);
+  let lineIndex: LineIndex | undefined;
+  // Built only once a statement is found: most files have none.
+  const lines = (): LineIndex => (lineIndex ??= new LineIndex(text));
   const found: ExtractedStatement[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const first = tokens[i]!;
     if (first.kind !== 'string' || first.docstring) continue;
     const chain = concatenation(tokens, i, language, text);
     i = chain.lastIndex;
-    const template = language === 'python' ? pythonTemplate(tokens, chain.lastIndex) : undefined;
-    const parts = template ? templateFields(chain.parts, template) : chain.parts;
+    if (!mayBeStatement(chain.parts)) continue;
+    const template = language === 'python' ? pythonTemplate(tokens, chain.lastIndex, text) : undefined;
+    const merged = mergeText(chain.parts);
+    const parts = template ? templateFields(merged, template) : merged;
     const statement = toStatement(parts, first, chain.end, language, lines, file);
     if (statement) found.push(statement);
   }
@@ -68,6 +79,7 @@ export function extractStatements(text: string, language: SourceLanguage, file?:
 }
 
 interface Chain {
+  /** The literals' parts in order, shared with the tokens (never modified): see mergeText. */
   parts: LiteralPart[];
   end: number;
   /** Index of the last token consumed. */
@@ -76,13 +88,13 @@ interface Chain {
 
 function concatenation(tokens: CodeToken[], i: number, language: SourceLanguage, text: string): Chain {
   const first = tokens[i] as StringToken;
-  const parts: LiteralPart[] = [...first.parts.map((p) => ({ ...p }))];
+  const parts: LiteralPart[] = [...first.parts];
   let end = first.end;
   let j = i;
   for (;;) {
     const next = tokens[j + 1];
     if (language === 'python' && next?.kind === 'string' && !next.tag) {
-      appendParts(parts, next.parts);
+      parts.push(...next.parts);
       end = next.end;
       j++;
       continue;
@@ -90,7 +102,7 @@ function concatenation(tokens: CodeToken[], i: number, language: SourceLanguage,
     if (next?.kind !== 'plus') break;
     const operand = tokens[j + 2];
     if (operand?.kind === 'string') {
-      appendParts(parts, operand.parts);
+      parts.push(...operand.parts);
       end = operand.end;
       j += 2;
       continue;
@@ -111,8 +123,10 @@ function concatenation(tokens: CodeToken[], i: number, language: SourceLanguage,
       (after.kind === 'punct' && [')', ';', ',', ']', '}'].includes(after.text)) ||
       after.kind === 'break';
     if (!endsChain) break;
-    parts.push({ kind: 'param', source: text.slice(tokens[j + 2]!.start, tokens[k]!.end) });
-    end = tokens[k]!.end;
+    const operandStart = tokens[j + 2] as IdentToken;
+    const operandEnd = tokens[k] as IdentToken;
+    parts.push({ kind: 'param', source: text.slice(operandStart.start, operandEnd.end) });
+    end = operandEnd.end;
     j = k;
     // Only continue past the operand into another literal.
     if (after?.kind !== 'plus' || tokens[k + 2]?.kind !== 'string') break;
@@ -121,7 +135,7 @@ function concatenation(tokens: CodeToken[], i: number, language: SourceLanguage,
 }
 
 /** `"…".format(…)` or `"…" % …` right after the literal: its fields are filled in by Python, quoted or not. */
-function pythonTemplate(tokens: CodeToken[], last: number): 'format' | 'percent' | undefined {
+function pythonTemplate(tokens: CodeToken[], last: number, text: string): 'format' | 'percent' | undefined {
   const a = tokens[last + 1];
   const b = tokens[last + 2];
   const c = tokens[last + 3];
@@ -129,7 +143,7 @@ function pythonTemplate(tokens: CodeToken[], last: number): 'format' | 'percent'
     a?.kind === 'punct' &&
     a.text === '.' &&
     b?.kind === 'ident' &&
-    b.text === 'format' &&
+    text.slice(b.start, b.end) === 'format' &&
     c?.kind === 'punct' &&
     c.text === '('
   )
@@ -166,12 +180,21 @@ function templateFields(parts: LiteralPart[], kind: 'format' | 'percent'): Liter
   return out;
 }
 
-function appendParts(target: LiteralPart[], more: LiteralPart[]): void {
-  for (const p of more) {
-    const last = target[target.length - 1];
+function mayBeStatement(parts: LiteralPart[]): boolean {
+  let text = '';
+  for (const p of parts) if (p.kind === 'text') text += p.value;
+  return ANY_STATEMENT_WORD.test(text);
+}
+
+/** Copies of the parts, with text parts next to each other (from joined literals) made one. */
+function mergeText(parts: LiteralPart[]): LiteralPart[] {
+  const out: LiteralPart[] = [];
+  for (const p of parts) {
+    const last = out[out.length - 1];
     if (p.kind === 'text' && last?.kind === 'text') last.value += p.value;
-    else target.push({ ...p });
+    else out.push({ ...p });
   }
+  return out;
 }
 
 function toStatement(
@@ -179,26 +202,27 @@ function toStatement(
   first: StringToken,
   end: number,
   language: SourceLanguage,
-  lines: LineIndex,
+  lines: () => LineIndex,
   file: string | undefined,
 ): ExtractedStatement | undefined {
   if (!parts.some((p) => p.kind === 'text' && /[a-z]/i.test(p.value))) return undefined;
   const withSentinels = parts
     .map((p) => (p.kind === 'text' ? p.value.replace(/\uE000/g, '') : PARAM_SENTINEL))
     .join('');
-  if (withSentinels.length > 20_000 || !STATEMENT_WORD.test(withSentinels) || !isSqlStatement(withSentinels))
-    return undefined;
+  if (withSentinels.length > 20_000 || !STATEMENT_WORD.test(withSentinels)) return undefined;
+  const lexed = lexSql(withSentinels);
+  if (classifyLexed(lexed) === undefined) return undefined;
   const interpolations = parts.flatMap((p) =>
     p.kind === 'param' ? [p.written !== undefined ? { written: p.written } : p.source] : [],
   );
-  const normalised = normalisePlaceholders(withSentinels, interpolations);
+  const normalised = normalisePlaceholders(withSentinels, interpolations, lexed);
   const text = parts
     .map((p) => (p.kind === 'text' ? p.value : (p.written ?? `\${${p.source}}`)))
     .join('')
     .trim();
   const statement: ExtractedStatement = {
     language,
-    range: { start: lines.position(first.start), end: lines.position(end) },
+    range: { start: lines().position(first.start), end: lines().position(end) },
     text,
     sql: normalised.sql,
     placeholders: normalised.placeholders,

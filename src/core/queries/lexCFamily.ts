@@ -1,5 +1,16 @@
 import type { CodeToken, LiteralPart } from './sourceText';
-import { decodeEscape, identEnd, isIdentPart, isIdentStart, pushText } from './sourceText';
+import {
+  OPERAND as sharedOPERAND,
+  PLUS as sharedPLUS,
+  decodeEscape,
+  punct as sharedPunct,
+  pushText,
+} from './sourceText';
+
+// Bound once here: the per-character loop reads module-local constants, not the import on every use.
+const OPERAND = sharedOPERAND;
+const PLUS = sharedPLUS;
+const punct = sharedPunct;
 
 export type CFamily = 'js' | 'go' | 'java';
 
@@ -20,6 +31,15 @@ const REGEX_AFTER_WORDS = new Set([
   'yield',
   'await',
 ]);
+
+// 1 = may start an identifier, 2 = may continue one (ASCII; anything above 0x7f counts as both).
+// Kept here rather than shared so the per-character loop calls nothing outside this module.
+const IDENT = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch === '_' || ch === '$') IDENT[c] = 3;
+  else if (ch >= '0' && ch <= '9') IDENT[c] = 2;
+}
 
 /**
  * A tokenizer for the C-like families (JavaScript/TypeScript, Go, Java): skips comments, decodes
@@ -47,12 +67,27 @@ class CLexer {
   run(insideInterpolation: boolean): void {
     const t = this.text;
     let braceDepth = 0;
-    while (this.pos < t.length) {
+    const n = t.length;
+    while (this.pos < n) {
+      const code = t.charCodeAt(this.pos);
+      if (code === 32 || code === 10 || code === 9 || code === 13) {
+        this.pos++;
+        continue;
+      }
+      if (code > 0x7f || (IDENT[code]! & 1) === 1) {
+        const start = this.pos;
+        let i = this.pos + 1;
+        for (; i < n; i++) {
+          const d = t.charCodeAt(i);
+          if (d <= 0x7f && (IDENT[d]! & 2) === 0) break;
+        }
+        this.pos = i;
+        this.out.push({ kind: 'ident', start, end: i });
+        continue;
+      }
       const c = t[this.pos]!;
       const next = t[this.pos + 1];
-      if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
-        this.pos++;
-      } else if (c === '/' && next === '/') {
+      if (c === '/' && next === '/') {
         const eol = t.indexOf('\n', this.pos);
         this.pos = eol < 0 ? t.length : eol;
       } else if (c === '/' && next === '*') {
@@ -65,18 +100,16 @@ class CLexer {
         if (this.family === 'js') this.template();
         else if (this.family === 'go') this.goRaw();
         else this.pos++;
-      } else if (isIdentStart(c)) {
-        const start = this.pos;
-        this.pos = identEnd(t, this.pos + 1);
-        this.out.push({ kind: 'ident', start, end: this.pos, text: t.slice(start, this.pos) });
-      } else if (c >= '0' && c <= '9') {
-        const start = this.pos;
-        while (this.pos < t.length && (isIdentPart(t[this.pos]!) || t[this.pos] === '.')) this.pos++;
-        this.out.push({ kind: 'punct', start, end: this.pos, text: '0' });
+      } else if (code >= 48 && code <= 57) {
+        for (; this.pos < n; this.pos++) {
+          const d = t.charCodeAt(this.pos);
+          if (d <= 0x7f && (IDENT[d]! & 2) === 0 && d !== 46 /* . */) break;
+        }
+        this.out.push(OPERAND);
       } else if (c === '/' && this.family === 'js' && this.regexAllowed()) {
         this.skipRegex();
       } else if (c === '+' && next !== '+' && next !== '=') {
-        this.out.push({ kind: 'plus', start: this.pos, end: this.pos + 1 });
+        this.out.push(PLUS);
         this.pos++;
       } else {
         if (insideInterpolation && c === '{') braceDepth++;
@@ -85,7 +118,7 @@ class CLexer {
           braceDepth--;
         }
         const len = c === '+' && (next === '+' || next === '=') ? 2 : 1;
-        this.out.push({ kind: 'punct', start: this.pos, end: this.pos + len, text: t.slice(this.pos, this.pos + len) });
+        this.out.push(punct(len === 1 ? c : t.slice(this.pos, this.pos + len)));
         this.pos += len;
       }
     }
@@ -97,13 +130,16 @@ class CLexer {
     let i = this.pos + 1;
     let value = '';
     let runStart = i;
-    while (i < t.length && t[i] !== quote) {
-      if (t[i] === '\n') {
+    const q = quote.charCodeAt(0);
+    for (;;) {
+      const code = i < t.length ? t.charCodeAt(i) : q;
+      if (code === q) break;
+      if (code === 10) {
         // Unterminated on this line: not a string (an apostrophe in JSX text, a char we misread).
         this.pos = start + 1;
         return;
       }
-      if (t[i] === '\\') {
+      if (code === 92 /* \\ */) {
         const e = decodeEscape(t, i);
         value += t.slice(runStart, i) + e.value;
         i = runStart = e.next;
@@ -156,17 +192,23 @@ class CLexer {
     const t = this.text;
     const start = this.pos;
     const prev = this.out[this.out.length - 1];
-    const tag = prev?.kind === 'ident' && /^\s*$/.test(t.slice(prev.end, start)) ? prev.text : undefined;
+    const tag =
+      prev?.kind === 'ident' && /^\s*$/.test(t.slice(prev.end, start)) ? t.slice(prev.start, prev.end) : undefined;
     const parts: LiteralPart[] = [];
     const token: CodeToken = { kind: 'string', start, end: start, parts, tag };
     this.out.push(token);
     let i = this.pos + 1;
-    while (i < t.length && t[i] !== '`') {
-      if (t[i] === '\\') {
+    // Plain characters are copied in runs; only escapes and `${` end a run.
+    let run = i;
+    while (i < t.length && t.charCodeAt(i) !== 96 /* ` */) {
+      const code = t.charCodeAt(i);
+      if (code === 92 /* \\ */) {
+        if (i > run) pushText(parts, t.slice(run, i));
         const e = decodeEscape(t, i);
         pushText(parts, e.value);
-        i = e.next;
-      } else if (t[i] === '$' && t[i + 1] === '{') {
+        i = run = e.next;
+      } else if (code === 36 /* $ */ && t.charCodeAt(i + 1) === 123 /* { */) {
+        if (i > run) pushText(parts, t.slice(run, i));
         const exprStart = i + 2;
         this.pos = exprStart;
         const before = this.out.length;
@@ -175,9 +217,10 @@ class CLexer {
         // the concatenation that follows.
         this.out.splice(before);
         parts.push({ kind: 'param', source: t.slice(exprStart, this.pos).trim() });
-        i = this.pos + 1;
-      } else pushText(parts, t[i++]!);
+        i = run = this.pos + 1;
+      } else i++;
     }
+    if (Math.min(i, t.length) > run) pushText(parts, t.slice(run, Math.min(i, t.length)));
     this.pos = Math.min(i + 1, t.length);
     token.end = this.pos;
     if (tag !== undefined && prev) {
@@ -190,7 +233,7 @@ class CLexer {
   private regexAllowed(): boolean {
     const prev = this.out[this.out.length - 1];
     if (!prev) return true;
-    if (prev.kind === 'ident') return REGEX_AFTER_WORDS.has(prev.text);
+    if (prev.kind === 'ident') return REGEX_AFTER_WORDS.has(this.text.slice(prev.start, prev.end));
     if (prev.kind === 'string') return false;
     if (prev.kind === 'plus') return true;
     if (prev.kind === 'punct') return prev.text !== ')' && prev.text !== ']' && prev.text !== '0' && prev.text !== '++';
@@ -212,13 +255,13 @@ class CLexer {
     }
     if (t[i] !== '/') {
       // Not a regex after all: treat the slash as an operator.
-      this.out.push({ kind: 'punct', start: this.pos, end: this.pos + 1, text: '/' });
+      this.out.push(punct('/'));
       this.pos++;
       return;
     }
     i++;
     while (i < t.length && /[a-z]/.test(t[i]!)) i++;
-    this.out.push({ kind: 'punct', start: this.pos, end: i, text: '0' });
+    this.out.push(OPERAND);
     this.pos = i;
   }
 }

@@ -1,7 +1,32 @@
-import type { CodeToken, LiteralPart } from './sourceText';
-import { decodeEscape, identEnd, isIdentStart, pushText } from './sourceText';
+import type { CodeToken, LiteralPart, StringToken } from './sourceText';
+import {
+  BREAK as sharedBREAK,
+  OPERAND as sharedOPERAND,
+  PLUS as sharedPLUS,
+  decodeEscape,
+  punct as sharedPunct,
+  pushText,
+} from './sourceText';
+
+// Bound once here: the per-character loop reads module-local constants, not the import on every use.
+const BREAK = sharedBREAK;
+const OPERAND = sharedOPERAND;
+const PLUS = sharedPLUS;
+const punct = sharedPunct;
 
 const STRING_PREFIX = /^(?:r|u|b|f|br|rb|fr|rf)$/i;
+
+// 1 = may start an identifier, 2 = may continue one, 4 = may continue a number (ASCII; anything
+// above 0x7f counts as an identifier character). Kept here so the per-character loop calls nothing
+// outside this module.
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch === '_') CLASS[c] = 1 | 2 | 4;
+  else if (ch === '$') CLASS[c] = 1 | 2;
+  else if (ch >= '0' && ch <= '9') CLASS[c] = 2 | 4;
+  else if (ch === '.') CLASS[c] = 4;
+}
 
 /**
  * A Python tokenizer for SQL extraction: skips `#` comments, decodes every string form (prefixes
@@ -14,14 +39,34 @@ export function lexPython(text: string): CodeToken[] {
   let pos = 0;
   let depth = 0;
   const t = text;
-  const pushBreak = (at: number) => {
-    const prev = out[out.length - 1];
-    if (prev && prev.kind !== 'break') out.push({ kind: 'break', start: at, end: at + 1 });
-  };
-  while (pos < t.length) {
+  const n = t.length;
+  while (pos < n) {
+    const code = t.charCodeAt(pos);
+    if (code > 0x7f || (CLASS[code]! & 1) === 1) {
+      if (code === 36 /* $ */) {
+        // Not an identifier in Python: punctuation.
+        out.push(punct('$'));
+        pos++;
+        continue;
+      }
+      const start = pos;
+      for (pos++; pos < n; pos++) {
+        const d = t.charCodeAt(pos);
+        if (d <= 0x7f && (CLASS[d]! & 2) === 0) break;
+      }
+      const word = t.slice(start, pos);
+      const after = pos < n ? t.charCodeAt(pos) : 0;
+      if ((after === 34 || after === 39) /* " ' */ && word.length <= 2 && STRING_PREFIX.test(word))
+        pos = lexString(t, start, pos, word.toLowerCase(), out);
+      else out.push({ kind: 'ident', start, end: pos });
+      continue;
+    }
     const c = t[pos]!;
     if (c === '\n') {
-      if (depth === 0) pushBreak(pos);
+      if (depth === 0) {
+        const prev = out[out.length - 1];
+        if (prev && prev.kind !== 'break') out.push(BREAK);
+      }
       pos++;
     } else if (c === ' ' || c === '\t' || c === '\r' || c === '\f') {
       pos++;
@@ -32,24 +77,19 @@ export function lexPython(text: string): CodeToken[] {
       pos = eol < 0 ? t.length : eol;
     } else if (c === '"' || c === "'") {
       pos = lexString(t, pos, pos, '', out);
-    } else if (isIdentStart(c) && c !== '$') {
-      const start = pos;
-      pos = identEnd(t, pos + 1);
-      const word = t.slice(start, pos);
-      if ((t[pos] === '"' || t[pos] === "'") && STRING_PREFIX.test(word))
-        pos = lexString(t, start, pos, word.toLowerCase(), out);
-      else out.push({ kind: 'ident', start, end: pos, text: word });
-    } else if (c >= '0' && c <= '9') {
-      const start = pos;
-      while (pos < t.length && /[0-9a-zA-Z_.]/.test(t[pos]!)) pos++;
-      out.push({ kind: 'punct', start, end: pos, text: '0' });
+    } else if (code >= 48 && code <= 57) {
+      for (; pos < n; pos++) {
+        const d = t.charCodeAt(pos);
+        if (d > 0x7f || (CLASS[d]! & 4) === 0) break;
+      }
+      out.push(OPERAND);
     } else if (c === '+' && t[pos + 1] !== '=') {
-      out.push({ kind: 'plus', start: pos, end: pos + 1 });
+      out.push(PLUS);
       pos++;
     } else {
       if (c === '(' || c === '[' || c === '{') depth++;
       if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
-      out.push({ kind: 'punct', start: pos, end: pos + 1, text: c });
+      out.push(punct(c));
       pos++;
     }
   }
@@ -68,9 +108,6 @@ function lexString(t: string, start: number, quoteAt: number, prefix: string, ou
   let i = quoteAt + delim.length;
   // Plain characters are copied in runs; only escapes, f-string braces and CR end a run.
   let run = i;
-  const flush = (to: number) => {
-    if (to > run) pushText(parts, t.slice(run, to));
-  };
   while (i < t.length && !(t.charCodeAt(i) === q.charCodeAt(0) && (!triple || t.startsWith(delim, i)))) {
     const c = t[i]!;
     if (!triple && c === '\n') {
@@ -83,12 +120,12 @@ function lexString(t: string, start: number, quoteAt: number, prefix: string, ou
         i += 2;
         continue;
       }
-      flush(i);
+      if (i > run) pushText(parts, t.slice(run, i));
       const e = decodeEscape(t, i);
       pushText(parts, e.value);
       i = run = e.next;
     } else if (fstring && c === '{') {
-      flush(i);
+      if (i > run) pushText(parts, t.slice(run, i));
       if (t[i + 1] === '{') {
         pushText(parts, '{');
         i = run = i + 2;
@@ -100,17 +137,17 @@ function lexString(t: string, start: number, quoteAt: number, prefix: string, ou
       parts.push({ kind: 'param', source: expr.replace(/(![rsa])?(:[^}]*)?$/, '').trim() });
       i = run = close + 1;
     } else if (fstring && c === '}' && t[i + 1] === '}') {
-      flush(i);
+      if (i > run) pushText(parts, t.slice(run, i));
       pushText(parts, '}');
       i = run = i + 2;
     } else if (c === '\r') {
-      flush(i);
+      if (i > run) pushText(parts, t.slice(run, i));
       i = run = i + 1;
     } else {
       i++;
     }
   }
-  flush(Math.min(i, t.length));
+  if (Math.min(i, t.length) > run) pushText(parts, t.slice(run, Math.min(i, t.length)));
   const end = Math.min(i + delim.length, t.length);
   out.push({ kind: 'string', start, end, parts });
   return end;
@@ -141,12 +178,15 @@ function fieldEnd(t: string, from: number): number {
 /** A logical line made only of string literals is a docstring or a bare expression: never a query. */
 function markDocstrings(tokens: CodeToken[]): void {
   let lineStart = 0;
+  let onlyStrings = true;
   for (let i = 0; i <= tokens.length; i++) {
     const tok = tokens[i];
-    if (tok && tok.kind !== 'break') continue;
-    const line = tokens.slice(lineStart, i);
-    if (line.length > 0 && line.every((x) => x.kind === 'string'))
-      for (const s of line) if (s.kind === 'string') s.docstring = true;
+    if (tok && tok.kind !== 'break') {
+      if (tok.kind !== 'string') onlyStrings = false;
+      continue;
+    }
+    if (i > lineStart && onlyStrings) for (let k = lineStart; k < i; k++) (tokens[k] as StringToken).docstring = true;
     lineStart = i + 1;
+    onlyStrings = true;
   }
 }

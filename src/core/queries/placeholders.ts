@@ -1,3 +1,4 @@
+import type { SqlLexResult } from './sqlLexer';
 import { PARAM_SENTINEL, lexSql } from './sqlLexer';
 
 export interface NormalisedSql {
@@ -17,12 +18,14 @@ export interface NormalisedSql {
 export function normalisePlaceholders(
   text: string,
   interpolations: (string | { written: string })[] = [],
+  /** `text` already tokenized, when the caller has it. */
+  lexed: SqlLexResult = lexSql(text),
 ): NormalisedSql {
   const shown = (k: number): string => {
     const i = interpolations[k];
     return typeof i === 'object' ? i.written : `\${${i ?? ''}}`;
   };
-  const { tokens } = lexSql(text);
+  const { tokens } = lexed;
   const placeholders: string[] = [];
   const pyformat = tokens.some((t) => t.type === 'param' && t.text.startsWith('%'));
   let out = '';

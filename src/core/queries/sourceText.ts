@@ -1,12 +1,24 @@
 import type { SourcePosition } from './types';
 
-/** Maps string offsets to 0-based line/column positions with one pass over the text. */
+/**
+ * Maps string offsets to 0-based line/column positions. Line starts are found on demand, only as
+ * far into the text as the offsets asked for (statements are asked in order, so a file is searched
+ * for line ends once, up to its last statement).
+ */
 export class LineIndex {
   private readonly starts: number[] = [0];
-  constructor(text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
-  }
+  /** Line ends are known for every offset below this. */
+  private scanned = 0;
+  constructor(private readonly text: string) {}
   position(offset: number): SourcePosition {
+    while (this.scanned <= offset && this.scanned < this.text.length) {
+      const nl = this.text.indexOf('\n', this.scanned);
+      if (nl < 0) this.scanned = this.text.length;
+      else {
+        this.starts.push(nl + 1);
+        this.scanned = nl + 1;
+      }
+    }
     let lo = 0;
     let hi = this.starts.length - 1;
     while (lo < hi) {
@@ -21,14 +33,35 @@ export class LineIndex {
 /** A piece of a string literal: literal text, or an interpolated expression (`${id}`, `{id}`). */
 export type LiteralPart = { kind: 'text'; value: string } | { kind: 'param'; source: string; written?: string };
 
-/** Tokens the extractors need: string literals with their decoded parts, and enough else to see concatenation. */
+/**
+ * Tokens the extractors need: string literals with their decoded parts, and enough else to see
+ * concatenation. An identifier's name is `text.slice(start, end)` (sliced only where it is read);
+ * `plus`, `punct` and `break` carry no position, so one shared object stands for each of them.
+ */
 export type CodeToken =
   | { kind: 'string'; start: number; end: number; parts: LiteralPart[]; tag?: string; docstring?: boolean }
-  | { kind: 'plus'; start: number; end: number }
-  | { kind: 'ident'; start: number; end: number; text: string }
-  | { kind: 'punct'; start: number; end: number; text: string }
+  | { kind: 'plus' }
+  | { kind: 'ident'; start: number; end: number }
+  | { kind: 'punct'; text: string }
   /** A Python logical line end (outside brackets). */
-  | { kind: 'break'; start: number; end: number };
+  | { kind: 'break' };
+
+export const PLUS: CodeToken = Object.freeze({ kind: 'plus' });
+export const BREAK: CodeToken = Object.freeze({ kind: 'break' });
+/** A number or a regular expression literal: an operand, never SQL. */
+export const OPERAND: CodeToken = Object.freeze({ kind: 'punct', text: '0' });
+const ASCII_PUNCT: CodeToken[] = Array.from({ length: 128 }, (_, c) =>
+  Object.freeze({ kind: 'punct', text: String.fromCharCode(c) }),
+);
+const OTHER_PUNCT = new Map<string, CodeToken>();
+
+/** The shared token for a piece of punctuation. */
+export function punct(text: string): CodeToken {
+  if (text.length === 1 && text.charCodeAt(0) < 128) return ASCII_PUNCT[text.charCodeAt(0)]!;
+  let t = OTHER_PUNCT.get(text);
+  if (!t) OTHER_PUNCT.set(text, (t = Object.freeze({ kind: 'punct', text })));
+  return t;
+}
 
 export type StringToken = Extract<CodeToken, { kind: 'string' }>;
 

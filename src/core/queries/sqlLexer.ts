@@ -26,24 +26,44 @@ const TEMPLATE_FIELD = /^\{[A-Za-z0-9_.[\]]*(?:![rsa])?(?::[^{}'"]*)?\}/;
 
 const OPS = ['::', '||', '<=', '>=', '<>', '!=', '==', '->>', '->', '<<', '>>'];
 
+// Character classes by code, so the lexer never runs a regex per character.
+const DIGIT = 1;
+/** [A-Za-z0-9_] */
+const WORD = 2;
+/** May start a bare word: [A-Za-z_] (and anything from U+0080 up, tested apart). */
+const WORD_START = 4;
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (ch >= '0' && ch <= '9') CLASS[c] = DIGIT | WORD;
+  else if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch === '_') CLASS[c] = WORD | WORD_START;
+}
+const PARAM_CODE = PARAM_SENTINEL.charCodeAt(0);
+
+function has(code: number, cls: number): boolean {
+  return code < 128 && (CLASS[code]! & cls) !== 0;
+}
+
+function token(text: string, type: SqlTokenType, start: number, end: number, value?: string): SqlToken {
+  const raw = text.slice(start, end);
+  return { type, text: raw, value: value ?? raw, start, end };
+}
+
 export function lexSql(text: string): SqlLexResult {
   const tokens: SqlToken[] = [];
   let unterminated = false;
   let i = 0;
   const n = text.length;
-  const push = (type: SqlTokenType, start: number, end: number, value?: string) => {
-    const raw = text.slice(start, end);
-    tokens.push({ type, text: raw, value: value ?? raw, start, end });
-  };
   while (i < n) {
+    const code = text.charCodeAt(i);
     const c = text[i]!;
-    const next = text[i + 1];
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f') {
+    const next = i + 1 < n ? text.charCodeAt(i + 1) : -1;
+    if (code === 32 || code === 9 || code === 10 || code === 13 || code === 12) {
       i++;
-    } else if (c === '-' && next === '-') {
+    } else if (c === '-' && next === 45 /* - */) {
       const eol = text.indexOf('\n', i);
       i = eol < 0 ? n : eol;
-    } else if (c === '/' && next === '*') {
+    } else if (c === '/' && next === 42 /* * */) {
       const close = text.indexOf('*/', i + 2);
       if (close < 0) unterminated = true;
       i = close < 0 ? n : close + 2;
@@ -51,84 +71,92 @@ export function lexSql(text: string): SqlLexResult {
       const closeChar = c === '[' ? ']' : c;
       let j = i + 1;
       let value = '';
+      let run = j;
       for (;;) {
-        if (j >= n) {
+        const close = text.indexOf(closeChar, j);
+        if (close < 0) {
+          value += text.slice(run, n);
+          j = n;
           unterminated = true;
           break;
         }
-        if (text[j] === closeChar) {
-          // A doubled quote is the quote itself.
-          if (closeChar !== ']' && text[j + 1] === closeChar) {
-            value += closeChar;
-            j += 2;
-            continue;
-          }
-          break;
+        // A doubled quote is the quote itself.
+        if (closeChar !== ']' && text[close + 1] === closeChar) {
+          value += text.slice(run, close + 1);
+          j = run = close + 2;
+          continue;
         }
-        value += text[j++];
+        value += text.slice(run, close);
+        j = close;
+        break;
       }
       const end = Math.min(j + 1, n);
-      push(c === "'" ? 'string' : 'ident', i, end, value);
+      tokens.push(token(text, c === "'" ? 'string' : 'ident', i, end, value));
       i = end;
-    } else if (c === PARAM_SENTINEL || c === '?') {
+    } else if (code === PARAM_CODE || c === '?') {
       let j = i + 1;
-      if (c === '?') while (j < n && /[0-9]/.test(text[j]!)) j++;
-      push('param', i, j);
+      if (c === '?') while (j < n && has(text.charCodeAt(j), DIGIT)) j++;
+      tokens.push(token(text, 'param', i, j));
       i = j;
-    } else if (
-      (c === ':' || c === '@' || c === '$') &&
-      next !== undefined &&
-      /[A-Za-z0-9_]/.test(next) &&
-      !(c === ':' && text[i - 1] === ':')
-    ) {
+    } else if ((c === ':' || c === '@' || c === '$') && has(next, WORD) && !(c === ':' && text[i - 1] === ':')) {
       let j = i + 1;
-      while (j < n && /[A-Za-z0-9_]/.test(text[j]!)) j++;
-      push('param', i, j);
+      while (j < n && has(text.charCodeAt(j), WORD)) j++;
+      tokens.push(token(text, 'param', i, j));
       i = j;
     } else if (c === '{' && TEMPLATE_FIELD.test(text.slice(i, i + 80))) {
       // A host-language template field (`{}`, `{name}`, `{0}`, Java's MessageFormat `{0}`): SQL
       // has no braces, so it can only stand for a value filled in before the statement is run.
       const len = TEMPLATE_FIELD.exec(text.slice(i, i + 80))![0].length;
-      push('param', i, i + len);
+      tokens.push(token(text, 'param', i, i + len));
       i += len;
     } else if (
       c === '%' &&
-      (next === 's' || next === 'd' || next === 'i' || next === 'f' || next === 'r') &&
-      !/[A-Za-z0-9_]/.test(text[i + 2] ?? '')
+      (next === 115 || next === 100 || next === 105 || next === 102 || next === 114) /* s d i f r */ &&
+      !has(i + 2 < n ? text.charCodeAt(i + 2) : -1, WORD)
     ) {
-      push('param', i, i + 2);
+      tokens.push(token(text, 'param', i, i + 2));
       i += 2;
-    } else if (c === '%' && next === '(') {
+    } else if (c === '%' && next === 40 /* ( */) {
       const m = /^%\([A-Za-z0-9_]+\)[sdifr]/.exec(text.slice(i, i + 80));
-      if (m) {
-        push('param', i, i + m[0].length);
-        i += m[0].length;
-      } else {
-        push('op', i, i + 1);
-        i++;
+      const len = m ? m[0].length : 1;
+      tokens.push(token(text, m ? 'param' : 'op', i, i + len));
+      i += len;
+    } else if (has(code, DIGIT) || (c === '.' && has(next, DIGIT))) {
+      let j = i + 1;
+      for (; j < n; j++) {
+        const d = text.charCodeAt(j);
+        if (!has(d, WORD) && d !== 46 /* . */) break;
       }
-    } else if (/[0-9]/.test(c) || (c === '.' && next !== undefined && /[0-9]/.test(next))) {
-      let j = i + 1;
-      while (j < n && /[0-9A-Za-z_.]/.test(text[j]!)) j++;
-      push('number', i, j);
+      tokens.push(token(text, 'number', i, j));
       i = j;
-    } else if (/[A-Za-z_\u0080-\uFFFF]/.test(c)) {
+    } else if (has(code, WORD_START) || code >= 0x80) {
       let j = i + 1;
-      while (j < n && /[A-Za-z0-9_$\u0080-\uFFFF]/.test(text[j]!) && text[j] !== PARAM_SENTINEL) j++;
-      push('word', i, j, text.slice(i, j).toUpperCase());
+      for (; j < n; j++) {
+        const d = text.charCodeAt(j);
+        if (d >= 0x80 ? d === PARAM_CODE : !has(d, WORD) && d !== 36 /* $ */) break;
+      }
+      const raw = text.slice(i, j);
+      tokens.push({ type: 'word', text: raw, value: raw.toUpperCase(), start: i, end: j });
       i = j;
     } else {
-      const op = OPS.find((o) => text.startsWith(o, i));
+      const op = operatorAt(text, i);
       if (op) {
-        push('op', i, i + op.length);
+        tokens.push(token(text, 'op', i, i + op.length));
         i += op.length;
       } else {
-        push(/[(),;.]/.test(c) ? 'punct' : 'op', i, i + 1);
+        tokens.push(
+          token(text, c === '(' || c === ')' || c === ',' || c === ';' || c === '.' ? 'punct' : 'op', i, i + 1),
+        );
         i++;
       }
     }
   }
   return { tokens, unterminated };
+}
+
+function operatorAt(text: string, i: number): string | undefined {
+  for (const o of OPS) if (text.startsWith(o, i)) return o;
+  return undefined;
 }
 
 /** SQL keywords that can never be a table name or alias in the shapes the classifier checks. */

@@ -1,4 +1,4 @@
-import type { SqlToken } from './sqlLexer';
+import type { SqlLexResult, SqlToken } from './sqlLexer';
 import { SQL_KEYWORDS, lexSql } from './sqlLexer';
 
 /**
@@ -86,7 +86,11 @@ export type StatementKind = 'select' | 'insert' | 'update' | 'delete' | 'with' |
  * Prose that merely contains such words ("Select the file from the list", "update failed") is not.
  */
 export function classifySql(text: string): StatementKind | undefined {
-  const { tokens, unterminated } = lexSql(text);
+  return classifyLexed(lexSql(text));
+}
+
+/** classifySql on text already tokenized (the extractor lexes each candidate once). */
+export function classifyLexed({ tokens, unterminated }: SqlLexResult): StatementKind | undefined {
   if (unterminated || tokens.length < 2) return undefined;
   if (!balancedParens(tokens)) return undefined;
   let i = 0;

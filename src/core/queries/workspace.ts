@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { extractStatements, languageOf } from './extract';
+import { isSourceName, readSourceFile } from './sourceFiles';
 import type { ExtractedStatement } from './types';
 
 /** Folders never worth reading for the user's own SQL: dependencies, build output, tool caches. */
@@ -36,7 +37,7 @@ export const DEFAULT_IGNORED_DIRS: readonly string[] = [
 export interface ScanOptions {
   /** Folder names to skip, replacing DEFAULT_IGNORED_DIRS. */
   ignoredDirs?: readonly string[];
-  /** Larger files (minified bundles, generated code) are skipped. Default 1 MiB. */
+  /** Larger files (minified bundles, generated code) are skipped; counted in bytes actually read. Default 1 MiB. */
   maxFileBytes?: number;
   /** Files read at once. Default 32. */
   concurrency?: number;
@@ -46,23 +47,35 @@ export interface ScanOptions {
 
 export interface ScanResult {
   statements: ExtractedStatement[];
-  /** Source files considered (language known, under the size cap). */
+  /** Source files considered (language known, a regular file under the size cap). */
   files: number;
   /** Of those, files actually read and tokenized this time (the rest came from the cache). */
   parsedFiles: number;
-  /** Files that could not be read, with why. */
+  /** Files that could not be read, with why, in path order. */
   errors: { file: string; message: string }[];
+}
+
+const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+
+interface CacheEntry {
+  mtimeMs: number;
+  size: number;
+  /** Path relative to the scan root the statements name. */
+  rel: string;
+  statements: ExtractedStatement[];
 }
 
 /** Per-file results keyed by path, valid while the file's mtime and size stay the same. */
 export class ExtractionCache {
-  private readonly entries = new Map<string, { mtimeMs: number; size: number; statements: ExtractedStatement[] }>();
-  get(file: string, stat: { mtimeMs: number; size: number }): ExtractedStatement[] | undefined {
+  private readonly entries = new Map<string, CacheEntry>();
+  get(file: string, stat: { mtimeMs: number; size: number }, rel?: string): ExtractedStatement[] | undefined {
     const e = this.entries.get(file);
-    return e && e.mtimeMs === stat.mtimeMs && e.size === stat.size ? e.statements : undefined;
+    return e && e.mtimeMs === stat.mtimeMs && e.size === stat.size && (rel === undefined || e.rel === rel)
+      ? e.statements
+      : undefined;
   }
-  set(file: string, stat: { mtimeMs: number; size: number }, statements: ExtractedStatement[]): void {
-    this.entries.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, statements });
+  set(file: string, stat: { mtimeMs: number; size: number }, statements: ExtractedStatement[], rel = ''): void {
+    this.entries.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, rel, statements });
   }
   /** Forget a file (deleted, or known to be changed before its mtime moves). */
   delete(file: string): void {
@@ -73,13 +86,14 @@ export class ExtractionCache {
   }
 }
 
-/** Lists the source files of a workspace that PerfLens reads for SQL. */
+/** Lists the source files of a workspace that PerfLens reads for SQL, in path order. */
 export async function listSourceFiles(
   root: string,
   ignoredDirs: readonly string[] = DEFAULT_IGNORED_DIRS,
 ): Promise<string[]> {
   const ignored = new Set(ignoredDirs);
   const files: string[] = [];
+  // One readdir per folder, with the entry types: no stat per file, ignored folders never opened.
   const walk = async (dir: string): Promise<void> => {
     let entries: fs.Dirent[];
     try {
@@ -87,63 +101,142 @@ export async function listSourceFiles(
     } catch {
       return;
     }
-    const subdirs: string[] = [];
+    const subdirs: Promise<void>[] = [];
     for (const e of entries) {
       if (e.isDirectory()) {
-        if (!ignored.has(e.name)) subdirs.push(path.join(dir, e.name));
-      } else if (e.isFile() && languageOf(e.name) && !e.name.endsWith('.min.js') && !e.name.endsWith('.d.ts')) {
-        files.push(path.join(dir, e.name));
-      }
+        if (!ignored.has(e.name)) subdirs.push(walk(path.join(dir, e.name)));
+      } else if (e.isFile() && isSourceName(e.name)) files.push(path.join(dir, e.name));
     }
-    await Promise.all(subdirs.map(walk));
+    await Promise.all(subdirs);
   };
   await walk(root);
   return files.sort();
 }
 
+/** One file's part of a scan: its statements, or why it could not be read. */
+type FileResult = { statements: ExtractedStatement[] } | { error: string };
+
+/**
+ * A workspace's SQL, file by file. `scan()` reads every source file under the root; `refresh(paths)`
+ * re-reads only the given files or folders (saved, created, deleted, renamed) and answers exactly
+ * what a new full scan would, from the results it keeps for every other file.
+ */
+export class WorkspaceScan {
+  /** Considered files (regular, under the cap), by absolute path. */
+  private readonly results = new Map<string, FileResult>();
+  /** The keys of `results`, sorted: the order statements are listed in. */
+  private order: string[] = [];
+  private readonly cache: ExtractionCache;
+  private readonly ignored: Set<string>;
+  private readonly maxBytes: number;
+  private parsed = 0;
+
+  constructor(
+    readonly root: string,
+    private readonly opts: ScanOptions = {},
+  ) {
+    this.cache = opts.cache ?? new ExtractionCache();
+    this.ignored = new Set(opts.ignoredDirs ?? DEFAULT_IGNORED_DIRS);
+    this.maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  }
+
+  /** Reads every source file under the root (cached results stand for files that did not change). */
+  async scan(): Promise<ScanResult> {
+    const files = await listSourceFiles(this.root, [...this.ignored]);
+    this.results.clear();
+    this.parsed = 0;
+    await this.readAll(files);
+    this.order = [...this.results.keys()].sort();
+    return this.result();
+  }
+
+  /**
+   * Brings the result up to date after the given paths changed: each is a file or folder that was
+   * saved, created, deleted or renamed (give both names of a rename). Nothing else is read.
+   */
+  async refresh(paths: readonly string[]): Promise<ScanResult> {
+    this.parsed = 0;
+    const toRead: string[] = [];
+    for (const p of paths.map((x) => path.resolve(x))) {
+      const rel = path.relative(this.root, p);
+      if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+      // Whatever was known at or under the path is gone; what is there now is read below.
+      for (const k of this.results.keys()) if (k === p || k.startsWith(p + path.sep)) this.results.delete(k);
+      if (rel !== '' && rel.split(path.sep).some((part) => this.ignored.has(part))) continue;
+      let st: fs.Stats;
+      try {
+        st = await fs.promises.lstat(p);
+      } catch {
+        continue;
+      }
+      if (st.isDirectory()) toRead.push(...(await listSourceFiles(p, [...this.ignored])));
+      else if (st.isFile() && isSourceName(path.basename(p))) toRead.push(p);
+    }
+    await this.readAll(toRead);
+    // A save leaves the set of files as it was: the order stands without sorting 5,000 paths again.
+    if (this.order.length !== this.results.size || this.order.some((f) => !this.results.has(f)))
+      this.order = [...this.results.keys()].sort();
+    return this.result();
+  }
+
+  /** One file's statements as of the last scan or refresh (none when it is not a source file read). */
+  statementsOf(file: string): ExtractedStatement[] {
+    const r = this.results.get(path.resolve(file));
+    return r && 'statements' in r ? r.statements : [];
+  }
+
+  /** The workspace's statements in path order, as of the last scan or refresh. */
+  result(): ScanResult {
+    const statements: ExtractedStatement[] = [];
+    const errors: ScanResult['errors'] = [];
+    for (const file of this.order) {
+      const r = this.results.get(file)!;
+      if ('error' in r) errors.push({ file, message: r.error });
+      else for (const s of r.statements) statements.push(s);
+    }
+    return { statements, files: this.order.length, parsedFiles: this.parsed, errors };
+  }
+
+  private async readAll(files: readonly string[]): Promise<void> {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < files.length) await this.readOne(files[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.max(1, this.opts.concurrency ?? 32) }, worker));
+  }
+
+  private async readOne(file: string): Promise<void> {
+    const rel = path.relative(this.root, file).split(path.sep).join('/');
+    try {
+      let cached: ExtractedStatement[] | undefined;
+      const r = await readSourceFile(
+        file,
+        this.maxBytes,
+        (stat) => (cached = this.cache.get(file, stat, rel)) !== undefined,
+      );
+      if (r.kind === 'skipped') {
+        this.cache.delete(file);
+        return;
+      }
+      let statements: ExtractedStatement[];
+      if (r.kind === 'unchanged') statements = cached!;
+      else {
+        statements = r.kind === 'text' ? extractStatements(r.text, languageOf(file)!, rel) : [];
+        this.parsed++;
+        this.cache.set(file, r.stat, statements, rel);
+      }
+      this.results.set(file, { statements });
+    } catch (e) {
+      this.results.set(file, { error: (e as Error).message });
+    }
+  }
+}
+
 /**
  * Finds the SQL in every source file under root. Statement locations use paths relative to root.
- * With a cache, a re-scan after one file is saved reads and tokenizes only that file.
+ * With a cache, a re-scan reads and tokenizes only the files whose mtime or size changed; to
+ * re-read only known paths (a save), keep a WorkspaceScan and call refresh.
  */
-export async function scanWorkspace(root: string, opts: ScanOptions = {}): Promise<ScanResult> {
-  const files = await listSourceFiles(root, opts.ignoredDirs);
-  const maxBytes = opts.maxFileBytes ?? 1024 * 1024;
-  const perFile: ExtractedStatement[][] = new Array(files.length);
-  const errors: ScanResult['errors'] = [];
-  let parsedFiles = 0;
-  let considered = 0;
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const k = next++;
-      const file = files[k]!;
-      try {
-        const stat = await fs.promises.stat(file);
-        if (stat.size > maxBytes) {
-          perFile[k] = [];
-          continue;
-        }
-        considered++;
-        const cached = opts.cache?.get(file, stat);
-        if (cached) {
-          perFile[k] = cached;
-          continue;
-        }
-        const text = await fs.promises.readFile(file, 'utf8');
-        const statements = extractStatements(
-          text,
-          languageOf(file)!,
-          path.relative(root, file).split(path.sep).join('/'),
-        );
-        parsedFiles++;
-        opts.cache?.set(file, stat, statements);
-        perFile[k] = statements;
-      } catch (e) {
-        perFile[k] = [];
-        errors.push({ file, message: (e as Error).message });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 32) }, worker));
-  return { statements: perFile.flat(), files: considered, parsedFiles, errors };
+export function scanWorkspace(root: string, opts: ScanOptions = {}): Promise<ScanResult> {
+  return new WorkspaceScan(root, opts).scan();
 }

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { QueryWorker } from '../../core/queries/queryWorkerClient';
 import { Disposable, Emitter, toDisposable } from '../../core/util/lifecycle';
-import type { ExtractionCache } from '../../core/queries/workspace';
+import type { WorkspaceScan } from '../../core/queries/workspace';
 import type { ExtractedStatement, FindingKind, StatementReport } from '../../core/queries/types';
 import type { Result } from '../../core/util/result';
 import { fail, ok } from '../../core/util/result';
@@ -48,7 +48,8 @@ export class QueryDiagnostics extends Disposable {
   private dbWatcher: vscode.Disposable | undefined;
   /** A database given to Analyze Queries explicitly wins over the setting until the setting changes. */
   private databaseOverride: string | undefined;
-  private cache: ExtractionCache | undefined;
+  /** Each root's scan, kept so a save re-reads only the saved file. */
+  private readonly scans = new Map<string, WorkspaceScan>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly services: QueryDiagnosticsServices) {
@@ -62,6 +63,18 @@ export class QueryDiagnostics extends Disposable {
         );
         gone.forEach((f) => this.forget(f));
         if (gone.length) this.changed.fire();
+        void this.rescan(e.files.map((u) => u.fsPath));
+      }),
+    );
+    this._register(
+      vscode.workspace.onDidRenameFiles((e) => {
+        const moved = e.files.flatMap((f) => [f.oldUri.fsPath, f.newUri.fsPath]);
+        const gone = [...this.files.keys()].filter((f) =>
+          e.files.some((r) => f === r.oldUri.fsPath || f.startsWith(r.oldUri.fsPath + path.sep)),
+        );
+        gone.forEach((f) => this.forget(f));
+        if (gone.length) this.changed.fire();
+        void this.rescan(moved, gone.length > 0);
       }),
     );
     this._register(
@@ -201,15 +214,16 @@ export class QueryDiagnostics extends Disposable {
     return this.serial(async () => {
       const db = await this.database(opts.database);
       if (!db.ok) return db;
-      const { scanWorkspace, ExtractionCache } = await import('../../core/queries/workspace');
-      this.cache ??= new ExtractionCache();
+      const { WorkspaceScan } = await import('../../core/queries/workspace');
       const roots = opts.roots ?? (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
       let fileCount = 0;
       const seen = new Set<string>();
       for (const root of roots) {
         if (opts.signal?.aborted) return fail('cancelled', 'Analyzing queries was cancelled.');
         opts.progress?.(`Finding SQL in ${path.basename(root)}…`);
-        const scan = await scanWorkspace(root, { cache: this.cache });
+        let ws = this.scans.get(root);
+        if (!ws) this.scans.set(root, (ws = new WorkspaceScan(root)));
+        const scan = await ws.scan();
         fileCount += scan.files;
         const byFile = new Map<string, ExtractedStatement[]>();
         for (const s of scan.statements) {
@@ -242,21 +256,57 @@ export class QueryDiagnostics extends Disposable {
   private async onSaved(doc: vscode.TextDocument): Promise<void> {
     if (doc.uri.scheme !== 'file' || !vscode.workspace.isTrusted || !this.services.settings().queriesAnalyzeOnSave)
       return;
-    const { languageOf, extractStatements } = await import('../../core/queries/extract');
-    const language = languageOf(doc.uri.fsPath);
-    if (!language) return;
-    const file = doc.uri.fsPath;
-    const statements = extractStatements(doc.getText(), language, file);
+    const { languageOf } = await import('../../core/queries/extract');
+    if (!languageOf(doc.uri.fsPath)) return;
+    await this.rescan([doc.uri.fsPath]);
+  }
+
+  /** The root scan a path belongs to (its workspace folder, else its own folder), made on first use. */
+  private async scanFor(file: string): Promise<WorkspaceScan> {
+    const root =
+      [...this.scans.keys()].find((r) => file.startsWith(r + path.sep)) ??
+      vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))?.uri.fsPath ??
+      path.dirname(file);
+    let ws = this.scans.get(root);
+    if (!ws) {
+      const { WorkspaceScan } = await import('../../core/queries/workspace');
+      this.scans.set(root, (ws = new WorkspaceScan(root)));
+    }
+    return ws;
+  }
+
+  /**
+   * Saved, created, deleted or renamed paths: only they are read again (with the scan's limits:
+   * regular files under the size cap), and only their statements explained again.
+   */
+  private async rescan(paths: string[], force = false): Promise<void> {
+    if (!vscode.workspace.isTrusted || !this.services.settings().queriesAnalyzeOnSave) return;
+    const touched = new Set<string>();
+    for (const p of paths) {
+      const ws = await this.scanFor(p);
+      await ws.refresh([p]);
+      for (const s of ws.result().statements) {
+        const abs = path.join(ws.root, s.file ?? '');
+        if (abs === p || abs.startsWith(p + path.sep)) touched.add(abs);
+      }
+    }
     // Before the first analysis, only a saved file with SQL in it is worth loading the database for.
-    if (statements.length === 0 && !this.files.has(file)) return;
-    this.cache?.delete(file);
+    const known = paths.some((p) => this.files.has(p));
+    if (touched.size === 0 && !known && !force) return;
+    for (const p of paths) if (this.files.has(p) && !touched.has(p)) touched.add(p);
     await this.serial(async () => {
       const db = await this.database();
       if (!db.ok) {
-        this.services.log.info(`queries: ${path.basename(file)} saved, not explained: ${db.error.message}`);
+        this.services.log.info(
+          `queries: ${paths.map((p) => path.basename(p)).join(', ')} changed, not explained: ${db.error.message}`,
+        );
         return;
       }
-      await this.publish(file, statements, db.value);
+      for (const file of touched) {
+        const ws = await this.scanFor(file);
+        const statements = ws.statementsOf(file).map((s) => ({ ...s, file }));
+        await this.publish(file, statements, db.value);
+      }
       this.changed.fire();
     });
   }

@@ -22,6 +22,37 @@ export const cases = [
 ];
 `;
 
+const TARGETS = `
+function spin(n: number): number {
+  let x = 0;
+  for (let i = 0; i < n; i++) x = (x * 31 + i) % 1000003;
+  return x;
+}
+export const cases = [
+  { name: 'slow', run: () => spin(40000) },
+  { name: 'fast enough', anchor: 'slow', target: { ratio: 1.2 }, run: () => spin(2000) },
+  { name: 'never fast enough', anchor: 'slow', target: { ratio: 1e9 }, run: () => spin(2000) },
+  { name: 'under a generous budget', target: { underMs: 60000 }, run: () => spin(100) },
+];
+`;
+
+const MEASURE = path.resolve(__dirname, '..', '..', '..', 'bench', 'measure.ts');
+const MEASURES = `
+import { recordMeasure } from ${JSON.stringify(MEASURE)};
+export const cases = [
+  {
+    name: 'holder',
+    setup: () => {
+      recordMeasure({ name: 'summarize: peak RSS', value: 180, unit: 'MB', anchor: { name: 'JSON.parse', value: 330 }, target: '≤ 250 MB', met: true });
+      recordMeasure({ name: 'session: CPU above idle', value: 0.7, unit: '% of a core', target: '< 0.5 %', met: false });
+    },
+    run: () => 1,
+  },
+];
+`;
+
+const BAD_TARGET = `export const cases = [{ name: 'aimless', target: { ratio: 2 }, run: () => 1 }];\n`;
+
 const BROKEN = `export const cases = [{ name: 'lonely', anchor: 'nobody', run: () => 1 }];\n`;
 const THROWS = `export const cases = [{ name: 'ok', run: () => 1 }, { name: 'bad', run: () => { throw new Error('case exploded'); } }];\n`;
 
@@ -40,6 +71,9 @@ describe('bench runner (bench/run.mjs)', function () {
     fs.writeFileSync(path.join(dir, 'loops.bench.ts'), LOOPS);
     fs.writeFileSync(path.join(dir, 'broken.bench.ts'), BROKEN);
     fs.writeFileSync(path.join(dir, 'throws.bench.ts'), THROWS);
+    fs.writeFileSync(path.join(dir, 'targets.bench.ts'), TARGETS);
+    fs.writeFileSync(path.join(dir, 'measures.bench.ts'), MEASURES);
+    fs.writeFileSync(path.join(dir, 'badtarget.bench.ts'), BAD_TARGET);
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -93,5 +127,114 @@ describe('bench runner (bench/run.mjs)', function () {
     const r = runBench(dir, 'nothing-like-this');
     assert.equal(r.code, 2);
     assert.match(r.stderr, /no case file/);
+  });
+
+  /** The closing table's rows by case name: the cells between the pipes. */
+  function tableRows(stdout: string): Map<string, string[]> {
+    const lines = stdout.trimEnd().split('\n');
+    const start = lines.lastIndexOf('Targets');
+    assert.ok(start >= 0, stdout);
+    assert.match(lines[start + 1]!, /^\| case\s+\|\s+PerfLens \|\s+anchor \|\s+ratio \| target\s+\| met \|$/);
+    return new Map(
+      lines
+        .slice(start + 3, -1)
+        .map((l) =>
+          l
+            .split('|')
+            .slice(1, -1)
+            .map((c) => c.trim()),
+        )
+        .map((cells) => [cells[0]!, cells.slice(1)]),
+    );
+  }
+
+  it('ends every run with one table of the targeted cases, met or not, and "N of M targets met"', () => {
+    const { code, stdout, stderr } = runBench(dir, 'targets');
+    assert.equal(code, 0, 'unmet targets leave the exit code alone without --require-targets\n' + stderr);
+    const rows = tableRows(stdout);
+    assert.deepEqual([...rows.keys()], ['fast enough', 'never fast enough', 'under a generous budget']);
+    const fast = rows.get('fast enough')!;
+    assert.match(fast[0]!, /^\d+(\.\d+)? (ns|µs|ms)$/);
+    assert.match(fast[1]!, /^\d+(\.\d+)? (ns|µs|ms)$/, 'the anchor time');
+    assert.match(fast[2]!, /^\d+(\.\d+)?×$/);
+    assert.deepEqual(fast.slice(3), ['≥ 1.2×', '✔']);
+    assert.deepEqual(rows.get('never fast enough')!.slice(3), ['≥ 1000000000×', '✘']);
+    assert.deepEqual(rows.get('under a generous budget')!.slice(1), ['—', '—', '< 60000 ms', '✔']);
+    assert.equal(stdout.trimEnd().split('\n').pop(), '2 of 3 targets met');
+    // A run without targets still ends with the (empty) table.
+    assert.equal(runBench(dir, 'loops').stdout.trimEnd().split('\n').pop(), '0 of 0 targets met');
+  });
+
+  it('collects every measurement a case file reports from its setup, and puts each in the table', () => {
+    const { code, stdout, stderr } = runBench(dir, 'measures');
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /summarize: peak RSS: 180\.00 MB \(anchor JSON\.parse: 330\.00 MB\), target ≤ 250 MB: met/);
+    const rows = tableRows(stdout);
+    assert.deepEqual(rows.get('summarize: peak RSS'), ['180 MB', '330 MB', '1.83×', '≤ 250 MB', '✔']);
+    assert.deepEqual(rows.get('session: CPU above idle'), ['0.70 % of a core', '—', '—', '< 0.5 %', '✘']);
+    assert.equal(stdout.trimEnd().split('\n').pop(), '1 of 2 targets met');
+  });
+
+  it('puts targets, met and measurements in the --json report, with the table on stderr', () => {
+    const { code, stdout, stderr } = runBench(dir, 'targets', 'measures', '--json');
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout) as {
+      files: {
+        file: string;
+        cases: { name: string; target?: object; met?: boolean }[];
+        measures?: { name: string; value: number; unit: string; target: string; met: boolean }[];
+      }[];
+      targets: {
+        met: number;
+        total: number;
+        rows: {
+          file: string;
+          case: string;
+          value: number;
+          unit: string;
+          ratio?: number;
+          target: string;
+          met: boolean;
+        }[];
+      };
+    };
+    const [measures, targets] = report.files;
+    assert.match(measures!.file, /measures\.bench\.ts$/);
+    assert.deepEqual(
+      measures!.measures!.map((m) => [m.name, m.value, m.met]),
+      [
+        ['summarize: peak RSS', 180, true],
+        ['session: CPU above idle', 0.7, false],
+      ],
+    );
+    const fast = targets!.cases.find((c) => c.name === 'fast enough')!;
+    assert.deepEqual([fast.target, fast.met], [{ ratio: 1.2 }, true]);
+    assert.equal(targets!.cases.find((c) => c.name === 'slow')!.target, undefined);
+    assert.equal(report.targets.total, 5);
+    assert.equal(report.targets.met, 3);
+    assert.deepEqual(
+      report.targets.rows.map((r) => [r.case, r.unit, r.target, r.met]),
+      [
+        ['summarize: peak RSS', 'MB', '≤ 250 MB', true],
+        ['session: CPU above idle', '% of a core', '< 0.5 %', false],
+        ['fast enough', 'ms', '≥ 1.2×', true],
+        ['never fast enough', 'ms', '≥ 1000000000×', false],
+        ['under a generous budget', 'ms', '< 60000 ms', true],
+      ],
+    );
+    assert.ok(Math.abs(report.targets.rows[0]!.ratio! - 330 / 180) < 1e-9);
+    assert.match(stderr, /^3 of 5 targets met$/m);
+  });
+
+  it('exits 3 with --require-targets when a target is missed, 0 when all are met', () => {
+    const missed = runBench(dir, 'targets', '--require-targets');
+    assert.equal(missed.code, 3, missed.stderr);
+    assert.equal(runBench(dir, 'loops', '--require-targets').code, 0);
+  });
+
+  it('refuses a ratio target on a case without an anchor, saying what a target may be', () => {
+    const r = runBench(dir, 'badtarget');
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /FAILED: .*case "aimless" has a ratio target but no anchor/);
   });
 });
