@@ -7,7 +7,12 @@
 import { checkHealth } from '../collectors/health';
 import type { HttpFn } from '../collectors/health';
 import type { ProcessCollectorDeps } from '../collectors/process';
-import { cachedConnectionCounter, collectProcess, releaseProcessHistory } from '../collectors/process';
+import {
+  cachedConnectionCounter,
+  collectProcess,
+  processUsageMeter,
+  releaseProcessHistory,
+} from '../collectors/process';
 import { findPidByPort, listeningPortsOf } from '../collectors/portPid';
 import type { PortLookupFailure } from '../collectors/portPid';
 import { MetricsScraper } from '../collectors/scrape';
@@ -129,7 +134,11 @@ export class AttachSession {
     this.loop = new RoundLoop(this.clock, this.intervalMs, () => this.round());
     this.readable = readableSampleNames(opts.presetOverrides);
     this.pid = target.pid;
-    this.processDeps = { connections: cachedConnectionCounter(() => this.clock.now()), ...opts.deps?.process };
+    this.processDeps = {
+      usage: processUsageMeter(),
+      connections: cachedConnectionCounter(() => this.clock.now()),
+      ...opts.deps?.process,
+    };
     if (target.metricsUrl) this.scraper = this.makeScraper(target.metricsUrl);
     const wantSystem = (opts.collectSystem ?? true) && target.local;
     if (wantSystem) {
