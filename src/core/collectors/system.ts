@@ -1,7 +1,10 @@
 /**
- * Machine-wide resources via systeminformation: CPU load, memory, disk of the volume the service
- * works on, and network I/O rates (all interfaces but loopback). Disk usage shells out to `df`, so it is refreshed at most once
- * a minute; network rates are computed from byte counters between our own calls.
+ * Machine-wide resources: CPU load, memory, disk of the volume the service works on, and network
+ * I/O rates (all interfaces but loopback). On Linux CPU, memory and network come from one read of
+ * /proc/stat, /proc/meminfo and /proc/net/dev each; the disk from statfs(2) of the service's
+ * directory, refreshed at most once a minute. systeminformation covers the other platforms (and
+ * the disk where Node has no statfs). Network rates are computed from byte counters between our
+ * own calls.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -50,6 +53,27 @@ export function parseProcStatCpu(text: string): { busy: number; total: number } 
   const total = f.slice(0, 8).reduce((a, b) => a + (b || 0), 0);
   const idle = (f[3] || 0) + (f[4] || 0);
   return { busy: total - idle, total };
+}
+
+/**
+ * Total and available memory in bytes from /proc/meminfo text. Available is the kernel's own
+ * estimate (MemAvailable), or on kernels before 3.14 free plus buffers, page cache and slab.
+ */
+export function parseProcMeminfo(text: string): { total: number; available: number } | undefined {
+  const values = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) values.set(line.slice(0, colon), parseInt(line.slice(colon + 1), 10) * 1024);
+  }
+  const kb = (key: string): number | undefined => {
+    const v = values.get(key);
+    return v !== undefined && Number.isFinite(v) ? v : undefined;
+  };
+  const total = kb('MemTotal');
+  if (!total) return undefined;
+  const available =
+    kb('MemAvailable') ?? (kb('MemFree') ?? 0) + (kb('Buffers') ?? 0) + (kb('Cached') ?? 0) + (kb('Slab') ?? 0);
+  return { total, available: Math.min(total, available) };
 }
 
 function cpuTimes(): { busy: number; total: number } {
@@ -137,22 +161,43 @@ export class SystemCollector {
     return { rx: nets.reduce((a, n) => a + (n.rx_bytes || 0), 0), tx: nets.reduce((a, n) => a + (n.tx_bytes || 0), 0) };
   }
 
+  /** Total and used memory, "used" without the page cache and buffers the kernel gives back on demand. */
+  private async memory(): Promise<{ used: number; total: number }> {
+    if (!this.opts.si && process.platform === 'linux') {
+      try {
+        const m = parseProcMeminfo(fs.readFileSync('/proc/meminfo', 'latin1'));
+        if (m) return { used: m.total - m.available, total: m.total };
+      } catch {
+        // fall through to systeminformation
+      }
+    }
+    const mem = await this.lib().mem();
+    return { used: mem.active, total: mem.total };
+  }
+
   private async diskUsage(now: number): Promise<DiskUsage | undefined> {
     const refresh = this.opts.diskRefreshMs ?? 60_000;
     if (this.disk && now - this.disk.at < refresh) return this.disk.usage;
     const dir = (await this.opts.volumePath?.()) ?? process.cwd();
-    const fs = volumeOf(await this.lib().fsSize(), dir);
-    this.disk = { at: now, usage: fs ? { used: fs.used, total: fs.size } : undefined };
+    this.disk = { at: now, usage: await this.volumeUsage(dir) };
     return this.disk.usage;
+  }
+
+  /** statfs(2) of the directory itself where Node has it; systeminformation's `df` table otherwise. */
+  private async volumeUsage(dir: string): Promise<DiskUsage | undefined> {
+    if (!this.opts.si && typeof fs.promises.statfs === 'function') {
+      const st = await fs.promises.statfs(dir).catch(() => undefined);
+      if (st && st.blocks > 0) return { used: (st.blocks - st.bfree) * st.bsize, total: st.blocks * st.bsize };
+    }
+    const volume = volumeOf(await this.lib().fsSize(), dir);
+    return volume ? { used: volume.used, total: volume.size } : undefined;
   }
 
   async collect(): Promise<Result<SystemStats, 'error'>> {
     const now = this.clock.now();
     try {
-      const si = this.lib();
-      const [cpuPercent, mem, net] = await Promise.all([this.cpuPercent(), si.mem(), this.netCounters()]);
-      // "active" excludes page cache and buffers the kernel gives back on demand.
-      const stats: SystemStats = { cpuPercent, memUsedBytes: mem.active, memTotalBytes: mem.total };
+      const [cpuPercent, mem, net] = await Promise.all([this.cpuPercent(), this.memory(), this.netCounters()]);
+      const stats: SystemStats = { cpuPercent, memUsedBytes: mem.used, memTotalBytes: mem.total };
       const disk = await this.diskUsage(now).catch(() => undefined);
       if (disk) {
         stats.diskUsedBytes = disk.used;

@@ -4,10 +4,16 @@
  * still leaves health, process and system in the snapshot, with the failure in `errors`.
  * Rounds never overlap: the next one is scheduled when the current one has finished.
  */
+import { getEventListeners } from 'node:events';
 import { checkHealth } from '../collectors/health';
 import type { HttpFn } from '../collectors/health';
 import type { ProcessCollectorDeps } from '../collectors/process';
-import { cachedConnectionCounter, collectProcess, releaseProcessHistory } from '../collectors/process';
+import {
+  cachedConnectionCounter,
+  collectProcess,
+  processUsageMeter,
+  releaseProcessHistory,
+} from '../collectors/process';
 import { findPidByPort, listeningPortsOf } from '../collectors/portPid';
 import type { PortLookupFailure } from '../collectors/portPid';
 import { MetricsScraper } from '../collectors/scrape';
@@ -129,7 +135,11 @@ export class AttachSession {
     this.loop = new RoundLoop(this.clock, this.intervalMs, () => this.round());
     this.readable = readableSampleNames(opts.presetOverrides);
     this.pid = target.pid;
-    this.processDeps = { connections: cachedConnectionCounter(() => this.clock.now()), ...opts.deps?.process };
+    this.processDeps = {
+      usage: processUsageMeter(),
+      connections: cachedConnectionCounter(() => this.clock.now()),
+      ...opts.deps?.process,
+    };
     if (target.metricsUrl) this.scraper = this.makeScraper(target.metricsUrl);
     const wantSystem = (opts.collectSystem ?? true) && target.local;
     if (wantSystem) {
@@ -164,6 +174,20 @@ export class AttachSession {
     let n = 0;
     for (const list of this.prevScrape?.index.values() ?? []) n += list.length;
     return n;
+  }
+
+  /**
+   * What the session holds between rounds, counted: the samples kept for the next round's rates
+   * and their distinct names, the snapshots kept (the latest only) and the listeners waiting on its
+   * deadline. None of it grows with the number of rounds.
+   */
+  get retained(): { series: number; sampleNames: number; snapshots: number; deadlineListeners: number } {
+    return {
+      series: this.retainedSeries,
+      sampleNames: this.prevScrape?.index.size ?? 0,
+      snapshots: this.lastSnapshot ? 1 : 0,
+      deadlineListeners: getEventListeners(this.ending.signal, 'abort').length,
+    };
   }
 
   /** The pid being measured right now (given, or found from the port). */

@@ -1,0 +1,108 @@
+/**
+ * CPU and memory of one process on Linux, from one read of /proc/PID/stat. pidusage does the same
+ * reads through the thread pool (its stat file, then /proc/uptime, each an async hop) and keeps a
+ * process-wide history per pid; at a 1 s interval those hops cost more CPU than the numbers. A
+ * meter here is owned by one session, holds only the last reading of the one pid it measures, and
+ * reads synchronously (the kernel serves the file from memory in microseconds).
+ */
+import * as fs from 'node:fs';
+
+/** CPU time counters in /proc are in USER_HZ ticks, which the kernel ABI fixes at 100 a second. */
+export const USER_HZ = 100;
+
+export interface ProcPidStat {
+  /** User and system CPU time, in ticks. */
+  cpuTicks: number;
+  /** Process start, in ticks since boot. */
+  startTicks: number;
+  /** Resident set, in pages. */
+  rssPages: number;
+}
+
+/**
+ * Fields of a /proc/PID/stat line. The command name (field 2) is in parentheses and may hold
+ * spaces or parentheses itself, so fields are counted from the last ')'.
+ */
+export function parseProcPidStat(text: string): ProcPidStat | undefined {
+  const close = text.lastIndexOf(')');
+  if (close < 0) return undefined;
+  // From field 3 (state) on: utime is field 14, stime 15, starttime 22, rss 24.
+  const f = text.slice(close + 2).split(' ');
+  const utime = Number(f[11]);
+  const stime = Number(f[12]);
+  const start = Number(f[19]);
+  const rss = Number(f[21]);
+  if (![utime, stime, start, rss].every(Number.isFinite)) return undefined;
+  return { cpuTicks: utime + stime, startTicks: start, rssPages: rss };
+}
+
+let pageSize: number | undefined;
+
+/**
+ * The kernel's page size, without spawning `getconf`: this process's resident size in bytes
+ * (process.memoryUsage) over the same figure in pages (its own stat file), rounded to a power of
+ * two (4 KiB on x86, 16 or 64 KiB on some arm64 kernels).
+ */
+export function systemPageSize(): number {
+  if (pageSize !== undefined) return pageSize;
+  pageSize = 4096;
+  try {
+    const bytes = process.memoryUsage.rss();
+    const own = parseProcPidStat(fs.readFileSync('/proc/self/stat', 'latin1'));
+    if (own && own.rssPages > 0) {
+      const p = 2 ** Math.round(Math.log2(bytes / own.rssPages));
+      if (p >= 1024 && p <= 1 << 20) pageSize = p;
+    }
+  } catch {
+    // keep 4 KiB
+  }
+  return pageSize;
+}
+
+function readSecondsSinceBoot(procRoot: string): number | undefined {
+  try {
+    const up = Number(fs.readFileSync(`${procRoot}/uptime`, 'latin1').split(' ', 1)[0]);
+    return Number.isFinite(up) ? up : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface ProcUsage {
+  /** Percent of one core since the previous reading of this pid (since the process started on the first). */
+  cpu: number;
+  /** Resident set size, bytes. */
+  memory: number;
+}
+
+/**
+ * Reads a pid's CPU share since the meter's previous reading of it. `now` is a monotonic clock in
+ * milliseconds. Throws what the read throws (ENOENT once the process has gone).
+ */
+export class ProcCpuMeter {
+  private last?: { pid: number; ticks: number; at: number };
+
+  constructor(
+    private readonly procRoot = '/proc',
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  read(pid: number): ProcUsage {
+    const text = fs.readFileSync(`${this.procRoot}/${pid}/stat`, 'latin1');
+    const at = this.now();
+    const st = parseProcPidStat(text);
+    if (!st) throw new Error(`${this.procRoot}/${pid}/stat could not be read as a process status line`);
+    const prev = this.last?.pid === pid ? this.last : undefined;
+    this.last = { pid, ticks: st.cpuTicks, at };
+    let cpu = 0;
+    if (prev) {
+      const ms = at - prev.at;
+      if (ms > 0) cpu = ((st.cpuTicks - prev.ticks) * (1000 / USER_HZ) * 100) / ms;
+    } else {
+      const up = readSecondsSinceBoot(this.procRoot);
+      const lived = up === undefined ? 0 : up - st.startTicks / USER_HZ;
+      if (lived > 0) cpu = ((st.cpuTicks / USER_HZ) * 100) / lived;
+    }
+    return { cpu: Math.max(0, cpu), memory: st.rssPages * systemPageSize() };
+  }
+}
