@@ -17,7 +17,7 @@ import { escapedChar, scanQuotedName } from './parserLexical';
 import { SampleScanner } from './parserScan';
 
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
-const { METRIC_PART, METRIC_START, NAME_CLASS, NUMBER_VALUE, isMetricName, parseNumberToken } = lexical;
+const { METRIC_PART, METRIC_START, NAME_CLASS, NUMBER_VALUE, isMetricName, matchesAt, parseNumberToken } = lexical;
 
 /** TYPE words, in any case (as Prometheus reads them); both spellings of gauge histograms. */
 const PROMETHEUS_TYPES = new Map<string, MetricType>([
@@ -129,7 +129,7 @@ class PrometheusReader {
       state === undefined ||
       meta.name !== undefined ||
       meta.nameEnd - meta.nameStart !== state.family.name.length ||
-      !t.startsWith(state.family.name, meta.nameStart)
+      !matchesAt(t, meta.nameStart, state.family.name)
     ) {
       state = this.familyNamed(meta.name ?? t.slice(meta.nameStart, meta.nameEnd));
       this.lastMeta = state;
@@ -348,7 +348,7 @@ function scanComment(t: string, start: number, end: number, strict: boolean, out
 function typeWord(t: string, start: number, end: number): MetricType | undefined {
   // The usual lower-case spellings, compared in place; anything else through the table.
   const length = end - start;
-  for (const word of LOWER_CASE_TYPES) if (word.length === length && t.startsWith(word, start)) return word;
+  for (const word of LOWER_CASE_TYPES) if (word.length === length && matchesAt(t, start, word)) return word;
   return PROMETHEUS_TYPES.get(t.slice(start, end).toLowerCase());
 }
 

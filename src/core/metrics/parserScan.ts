@@ -32,6 +32,7 @@ const {
   TAB,
   codePointLength,
   escapedChar,
+  matchesAt,
   parseNumberToken,
   scanQuotedName,
   unescapeText,
@@ -39,6 +40,9 @@ const {
 
 /** How many distinct sample names the scanner remembers (x, x_bucket, x_sum, x_count). */
 const RECENT_NAMES = 4;
+
+/** Up to this many labels, duplicates are found by comparing names rather than by a lookup. */
+const FEW_LABELS = 16;
 
 /** Most exemplar label sets are far shorter; the spec caps names plus values at 128 code points. */
 const MAX_EXEMPLAR_LABEL_CODE_POINTS = 128;
@@ -63,6 +67,12 @@ export class SampleScanner {
   /** Label names of the last sample whose label set scanned fully: [0, knownLabelCount) are distinct. */
   private readonly lastLabelNames: string[] = [];
   private knownLabelCount = 0;
+  /** Label values of earlier samples by position, those written without escapes (undefined: none). */
+  private readonly lastLabelValues: (string | undefined)[] = [];
+  /** The label names of the label set being scanned, by position. */
+  private readonly lineLabelNames: string[] = [];
+  /** Whether the last scanQuoted value was written without escapes. */
+  private quotedPlain = true;
   /**
    * The next index of each delimiter at or after the cursor (Infinity: none). Native indexOf
    * is many times faster than a charCodeAt loop, and the cursor only moves forward, so each
@@ -88,6 +98,7 @@ export class SampleScanner {
     this.text = text;
     this.recentNames.fill('');
     this.lastLabelNames.length = 0;
+    this.lastLabelValues.length = 0;
     this.knownLabelCount = 0;
     this.nextQuoteAt = this.nextBackslashAt = -1;
   }
@@ -243,7 +254,7 @@ export class SampleScanner {
       const e = start + known.length;
       if (e > this.end || known.length === 0) continue;
       const c = e < this.end ? t.charCodeAt(e) : -1;
-      if ((c === OPEN_BRACE || c === SPACE || c === TAB || c === -1) && t.slice(start, e) === known) {
+      if ((c === OPEN_BRACE || c === SPACE || c === TAB || c === -1) && matchesAt(t, start, known)) {
         this.pos = e;
         return known;
       }
@@ -290,13 +301,15 @@ export class SampleScanner {
       return labels;
     }
     const knownNames = this.lastLabelNames;
+    const knownValues = this.lastLabelValues;
+    const lineNames = this.lineLabelNames;
     let checkDuplicates = !isSample;
     for (let index = 0; ; index++) {
       const start = this.pos;
       let name: string | undefined = isSample && index < this.knownLabelCount ? knownNames[index] : undefined;
       if (name !== undefined) {
         const e = start + name.length;
-        if (e < this.end && t.charCodeAt(e) === EQUALS && t.slice(start, e) === name) this.pos = e;
+        if (e < this.end && t.charCodeAt(e) === EQUALS && matchesAt(t, start, name)) this.pos = e;
         else name = undefined;
       }
       if (name === undefined) {
@@ -310,6 +323,7 @@ export class SampleScanner {
       if (!strictForm) this.skipBlanks();
       if (this.peek() !== EQUALS) {
         if (!this.nameInBraces) throw new LineSyntaxError(`expected "=" after label name "${name}"`);
+        lineNames[index] = ''; // the metric name, not a label: no label can clash with it
         if (this.takeBracedName(name)) return labels;
         continue;
       }
@@ -321,9 +335,31 @@ export class SampleScanner {
       if (!strictForm) this.skipBlanks();
       if (this.peek() !== QUOTE) throw new LineSyntaxError(`expected a quoted value for label "${name}"`);
       this.pos++;
-      const value = this.scanQuoted();
-      // typeof, not hasOwn: cheaper, and inherited members (toString…) are never strings.
-      if (checkDuplicates && typeof labels[name] === 'string') throw new LineSyntaxError(`duplicate label "${name}"`);
+      // The previous sample's value at this position, when it is written here again: reused
+      // as it is (it holds no escape, so its text is its value), no new string.
+      const known = isSample ? knownValues[index] : undefined;
+      let value: string;
+      if (
+        known !== undefined &&
+        this.pos + known.length < this.end &&
+        t.charCodeAt(this.pos + known.length) === QUOTE &&
+        matchesAt(t, this.pos, known)
+      ) {
+        value = known;
+        this.pos += known.length + 1;
+      } else {
+        value = this.scanQuoted();
+        if (isSample) knownValues[index] = this.quotedPlain ? value : undefined;
+      }
+      if (checkDuplicates) {
+        // Few labels: compared with the line's earlier names; many: looked up (typeof, not
+        // hasOwn: cheaper, and inherited members such as toString are never strings).
+        if (index < FEW_LABELS) {
+          for (let j = 0; j < index; j++)
+            if (lineNames[j] === name) throw new LineSyntaxError(`duplicate label "${name}"`);
+        } else if (typeof labels[name] === 'string') throw new LineSyntaxError(`duplicate label "${name}"`);
+      }
+      lineNames[index] = name;
       if (name.charCodeAt(0) === 95 && name === '__proto__') setProtoLabel(labels, value);
       else labels[name] = value;
       if (!strictForm) this.skipBlanks();
@@ -379,8 +415,10 @@ export class SampleScanner {
     const quote = this.nextQuote(start);
     if (quote < this.end && this.nextBackslash(start) > quote) {
       this.pos = quote + 1;
+      this.quotedPlain = true;
       return t.slice(start, quote);
     }
+    this.quotedPlain = false;
     let escaped = false;
     for (let i = start; i < this.end; i++) {
       const c = t.charCodeAt(i);
