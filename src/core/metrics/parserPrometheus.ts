@@ -17,7 +17,8 @@ import { escapedChar, scanQuotedName } from './parserLexical';
 import { SampleScanner } from './parserScan';
 
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
-const { METRIC_PART, METRIC_START, NAME_CLASS, NUMBER_VALUE, isMetricName, matchesAt, parseNumberToken } = lexical;
+const { METRIC_PART, METRIC_START, NAME_CLASS, NUMBER_VALUE, isMetricName, matchesAt, parseNumberToken, sameText } =
+  lexical;
 
 /** TYPE words, in any case (as Prometheus reads them); both spellings of gauge histograms. */
 const PROMETHEUS_TYPES = new Map<string, MetricType>([
@@ -72,6 +73,8 @@ class PrometheusReader {
   private readonly meta = new CommentScan();
   /** The family the last HELP or TYPE line named. */
   private lastMeta: FamilyState | undefined;
+  /** Where its name is written on that line (-1: quoted, so its text is not its name). */
+  private lastMetaAt = -1;
 
   constructor(
     private readonly text: string,
@@ -125,14 +128,17 @@ class PrometheusReader {
     this.clearRoutes();
     // HELP x, then TYPE x: the second line names the family the first one did.
     let state = this.lastMeta;
+    const length = meta.nameEnd - meta.nameStart;
     if (
       state === undefined ||
       meta.name !== undefined ||
-      meta.nameEnd - meta.nameStart !== state.family.name.length ||
-      !matchesAt(t, meta.nameStart, state.family.name)
+      this.lastMetaAt < 0 ||
+      length !== state.family.name.length ||
+      !sameText(t, meta.nameStart, this.lastMetaAt, length)
     ) {
       state = this.familyNamed(meta.name ?? t.slice(meta.nameStart, meta.nameEnd));
       this.lastMeta = state;
+      this.lastMetaAt = meta.name === undefined ? meta.nameStart : -1;
     }
     const name = state.family.name;
     if (meta.kind === HELP) {

@@ -32,8 +32,8 @@ const {
   TAB,
   codePointLength,
   escapedChar,
-  matchesAt,
   parseNumberToken,
+  sameText,
   scanQuotedName,
   unescapeText,
 } = lexical;
@@ -63,12 +63,21 @@ export class SampleScanner {
   private end = 0;
   /** The last few distinct sample names (x, x_sum, x_count…): lines mostly repeat them. */
   private readonly recentNames: string[] = new Array<string>(RECENT_NAMES).fill('');
+  /**
+   * Where each name (and below, each label name and value) was last written in the text: a
+   * line is checked against that earlier text, both reads from one flat string, rather than
+   * against the string made from it (a slice of the text, slower to read).
+   */
+  private readonly recentAt: number[] = new Array<number>(RECENT_NAMES).fill(0);
   private recentNext = 0;
   /** Label names of the last sample whose label set scanned fully: [0, knownLabelCount) are distinct. */
   private readonly lastLabelNames: string[] = [];
+  /** Where each of lastLabelNames is written, or -1 for a quoted name (its text is not its value). */
+  private readonly lastLabelNamesAt: number[] = [];
   private knownLabelCount = 0;
   /** Label values of earlier samples by position, those written without escapes (undefined: none). */
   private readonly lastLabelValues: (string | undefined)[] = [];
+  private readonly lastLabelValuesAt: number[] = [];
   /** The label names of the label set being scanned, by position. */
   private readonly lineLabelNames: string[] = [];
   /** Whether the last scanQuoted value was written without escapes. */
@@ -98,7 +107,9 @@ export class SampleScanner {
     this.text = text;
     this.recentNames.fill('');
     this.lastLabelNames.length = 0;
+    this.lastLabelNamesAt.length = 0;
     this.lastLabelValues.length = 0;
+    this.lastLabelValuesAt.length = 0;
     this.knownLabelCount = 0;
     this.nextQuoteAt = this.nextBackslashAt = -1;
   }
@@ -249,12 +260,16 @@ export class SampleScanner {
     const t = this.text;
     const start = this.pos;
     const recent = this.recentNames;
+    const recentAt = this.recentAt;
     for (let r = 0; r < RECENT_NAMES; r++) {
       const known = recent[r]!;
       const e = start + known.length;
       if (e > this.end || known.length === 0) continue;
       const c = e < this.end ? t.charCodeAt(e) : -1;
-      if ((c === OPEN_BRACE || c === SPACE || c === TAB || c === -1) && matchesAt(t, start, known)) {
+      if (
+        (c === OPEN_BRACE || c === SPACE || c === TAB || c === -1) &&
+        sameText(t, start, recentAt[r]!, known.length)
+      ) {
         this.pos = e;
         return known;
       }
@@ -262,6 +277,7 @@ export class SampleScanner {
     // Slow path: character by character.
     const name = this.scanName(METRIC_START, METRIC_PART, 'a metric name');
     recent[this.recentNext] = name;
+    recentAt[this.recentNext] = start;
     this.recentNext = (this.recentNext + 1) % RECENT_NAMES;
     return name;
   }
@@ -301,7 +317,9 @@ export class SampleScanner {
       return labels;
     }
     const knownNames = this.lastLabelNames;
+    const knownNamesAt = this.lastLabelNamesAt;
     const knownValues = this.lastLabelValues;
+    const knownValuesAt = this.lastLabelValuesAt;
     const lineNames = this.lineLabelNames;
     let checkDuplicates = !isSample;
     for (let index = 0; ; index++) {
@@ -309,15 +327,18 @@ export class SampleScanner {
       let name: string | undefined = isSample && index < this.knownLabelCount ? knownNames[index] : undefined;
       if (name !== undefined) {
         const e = start + name.length;
-        if (e < this.end && t.charCodeAt(e) === EQUALS && matchesAt(t, start, name)) this.pos = e;
+        const at = knownNamesAt[index]!;
+        if (e < this.end && t.charCodeAt(e) === EQUALS && at >= 0 && sameText(t, start, at, name.length)) this.pos = e;
         else name = undefined;
       }
       if (name === undefined) {
+        const quoted = !strictForm && t.charCodeAt(start) === QUOTE;
         name = strictForm ? this.scanName(LABEL_START, LABEL_PART, 'a label name') : this.scanTextLabelName();
         checkDuplicates = true;
         if (isSample) {
           if (this.knownLabelCount > index) this.knownLabelCount = index;
           knownNames[index] = name;
+          knownNamesAt[index] = quoted ? -1 : start;
         }
       }
       if (!strictForm) this.skipBlanks();
@@ -343,13 +364,17 @@ export class SampleScanner {
         known !== undefined &&
         this.pos + known.length < this.end &&
         t.charCodeAt(this.pos + known.length) === QUOTE &&
-        matchesAt(t, this.pos, known)
+        sameText(t, this.pos, knownValuesAt[index]!, known.length)
       ) {
         value = known;
         this.pos += known.length + 1;
       } else {
+        const valueAt = this.pos;
         value = this.scanQuoted();
-        if (isSample) knownValues[index] = this.quotedPlain ? value : undefined;
+        if (isSample) {
+          knownValues[index] = this.quotedPlain ? value : undefined;
+          knownValuesAt[index] = valueAt;
+        }
       }
       if (checkDuplicates) {
         // Few labels: compared with the line's earlier names; many: looked up (typeof, not
