@@ -368,8 +368,9 @@ class OpenMetricsReader {
       if (state.group !== undefined) {
         this.finishPoint(state);
         state.closedGroups.add(state.group);
-        state.seriesTimestamps.clear();
-        state.bucketTimestamps.clear();
+        // clear() makes a new table even for an empty map, and most groups never fill one of them.
+        if (state.seriesTimestamps.size > 0) state.seriesTimestamps.clear();
+        if (state.bucketTimestamps.size > 0) state.bucketTimestamps.clear();
       }
       if (state.closedGroups.has(group))
         this.log.warn(this.lineNo, `samples of "${state.family.name}{${group}}" are not contiguous`);

@@ -139,6 +139,7 @@ class PrometheusReader {
       state = this.familyNamed(meta.name ?? t.slice(meta.nameStart, meta.nameEnd));
       this.lastMeta = state;
       this.lastMetaAt = meta.name === undefined ? meta.nameStart : -1;
+      if (this.lastMetaAt >= 0) this.scanner.rememberName(state.family.name, this.lastMetaAt);
     }
     const name = state.family.name;
     if (meta.kind === HELP) {

@@ -124,6 +124,18 @@ export class SampleScanner {
     return this.nextBackslashAt;
   }
 
+  /**
+   * A name the next lines are likely to start with, written in the text at `at` (a family's
+   * name on its HELP or TYPE line): its samples then reuse that string instead of slicing one.
+   */
+  rememberName(name: string, at: number): void {
+    const recent = this.recentNames;
+    for (let r = 0; r < RECENT_NAMES; r++) if (recent[r] === name) return;
+    recent[this.recentNext] = name;
+    this.recentAt[this.recentNext] = at;
+    this.recentNext = (this.recentNext + 1) % RECENT_NAMES;
+  }
+
   /** Scans the sample line text[start, end); throws LineSyntaxError when it is malformed. */
   scanSample(start: number, end: number): Sample {
     const t = this.text;
