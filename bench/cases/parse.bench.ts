@@ -1,6 +1,14 @@
 /**
  * Exposition parse throughput: ours against `parse-prometheus-text-format` (the anchor), in the
- * same process run, on two ~200 KB real-world scrapes:
+ * same process run. Targets: 6× the anchor on Prometheus text, 4× on OpenMetrics read strictly.
+ *
+ * One case per file of the real-exposition corpus (test/fixtures/exposition/, captured from
+ * client_golang's Prometheus and node_exporter, Python's prometheus_client, prom-client and
+ * OpenTelemetry JS's exporter; see test/fixtures/NOTICE.md): `.prom` files are read as a scrape
+ * reads them (lenient, with their content type), `.om.txt` files strictly as OpenMetrics. The
+ * anchor reads the same text (it does not know OpenMetrics but reads such a body without failing,
+ * so it still sets the pace). Plus a generated 100k-series scrape in both formats
+ * (bench/highCardinalityScrape.ts), and two ~200 KB scrapes:
  * - Prometheus text: a real Prometheus server's /metrics
  *   (test/fixtures/prometheus/prometheus-server-scrape.prom) with every sample repeated for 10
  *   replicas under a distinct `replica` label, each family's HELP/TYPE kept once so the body
@@ -15,12 +23,18 @@ import * as path from 'node:path';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { OpenMetricsContentType } from 'prom-client';
 import { parseExposition } from '../../src/core/metrics/parser';
+import { highCardinalityScrape } from '../highCardinalityScrape';
 
 // The anchor ships no types; it is called as parse(text) → families.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const parsePrometheusTextFormat = require('parse-prometheus-text-format') as (text: string) => unknown[];
 
 const FIXTURE = path.join(__dirname, '../../test/fixtures/prometheus/prometheus-server-scrape.prom');
+const CORPUS = path.join(__dirname, '../../test/fixtures/exposition');
+const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
+const TEXT_TARGET = { ratio: 6 };
+const OPENMETRICS_TARGET = { ratio: 4 };
 const REPLICAS = 10;
 
 /** Each family's metadata once, then its sample lines for every replica. */
@@ -102,13 +116,72 @@ async function promClientScrape(): Promise<{ text: string; contentType: string }
   return { text: await register.metrics(), contentType: register.contentType };
 }
 
+interface Scrape {
+  text: string;
+  contentType: string;
+}
+
+/** The body as a scrape hands it over: bytes decoded into one flat string. */
+function asReceived(text: string, contentType: string): Scrape {
+  return { text: Buffer.from(text).toString('utf8'), contentType };
+}
+
+const bytes = (scrape: Scrape) => Buffer.byteLength(scrape.text);
+const anchor = (scrape: Scrape) => parsePrometheusTextFormat(scrape.text).length;
+const parseText = (scrape: Scrape) => parseExposition(scrape.text, { contentType: scrape.contentType }).families.length;
+const parseStrictOpenMetrics = (scrape: Scrape) =>
+  parseExposition(scrape.text, { contentType: scrape.contentType, strict: true }).families.length;
+
+function corpusCase(file: string) {
+  const openMetrics = file.endsWith('.om.txt');
+  const kb = Math.round(fs.statSync(path.join(CORPUS, file)).size / 1024);
+  return {
+    name: `parse ${file} (${kb} KB${openMetrics ? ', strict' : ''}): parseExposition vs parse-prometheus-text-format`,
+    setup: () =>
+      asReceived(
+        fs.readFileSync(path.join(CORPUS, file), 'utf8'),
+        openMetrics ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE,
+      ),
+    bytes,
+    run: openMetrics ? parseStrictOpenMetrics : parseText,
+    anchor,
+    target: openMetrics ? OPENMETRICS_TARGET : TEXT_TARGET,
+  };
+}
+
+const corpusCases = fs
+  .readdirSync(CORPUS)
+  .filter((f) => f.endsWith('.prom') || f.endsWith('.om.txt'))
+  .sort()
+  .map(corpusCase);
+
+const SERIES = 100_000;
+
 export const cases = [
+  ...corpusCases,
+  {
+    name: `parse generated ${SERIES / 1000}k-series scrape (Prometheus text): parseExposition vs parse-prometheus-text-format`,
+    setup: () => asReceived(highCardinalityScrape(SERIES, 'prometheus').text, TEXT_CONTENT_TYPE),
+    bytes,
+    run: parseText,
+    anchor,
+    target: TEXT_TARGET,
+  },
+  {
+    name: `parse generated ${SERIES / 1000}k-series scrape (OpenMetrics, strict): parseExposition vs parse-prometheus-text-format`,
+    setup: () => asReceived(highCardinalityScrape(SERIES, 'openmetrics').text, OPENMETRICS_CONTENT_TYPE),
+    bytes,
+    run: parseStrictOpenMetrics,
+    anchor,
+    target: OPENMETRICS_TARGET,
+  },
   {
     name: 'parse ~190 KB Prometheus scrape: parseExposition vs parse-prometheus-text-format',
     setup,
     bytes: (scrape: string) => Buffer.byteLength(scrape),
     run: (scrape: string) => parseExposition(scrape).families.length,
     anchor: (scrape: string) => parsePrometheusTextFormat(scrape).length,
+    target: TEXT_TARGET,
   },
   {
     name: 'parse ~200 KB prom-client OpenMetrics scrape (strict): parseExposition vs parse-prometheus-text-format',
@@ -117,5 +190,6 @@ export const cases = [
     run: (scrape: { text: string; contentType: string }) =>
       parseExposition(scrape.text, { contentType: scrape.contentType, strict: true }).families.length,
     anchor: (scrape: { text: string }) => parsePrometheusTextFormat(scrape.text).length,
+    target: OPENMETRICS_TARGET,
   },
 ];

@@ -63,10 +63,11 @@ interface FamilyState {
   /** The previous sample's labels and the label its group left out. */
   groupLabels: Record<string, string> | undefined;
   groupExcept: string | undefined;
-  closedGroups: Set<string>;
+  /** Made on first use: most families are small, and three collections each would cost more than reading them. */
+  closedGroups: Set<string> | undefined;
   /** Last timestamp (null: none) of each series in the current group; buckets by their "le". */
-  seriesTimestamps: Map<string, number | null>;
-  bucketTimestamps: Map<number, number | null>;
+  seriesTimestamps: Map<string, number | null> | undefined;
+  bucketTimestamps: Map<number, number | null> | undefined;
   point: HistogramPoint | undefined;
   pointTimestamp: number | undefined;
 }
@@ -223,9 +224,9 @@ class OpenMetricsReader {
       group: undefined,
       groupLabels: undefined,
       groupExcept: undefined,
-      closedGroups: new Set(),
-      seriesTimestamps: new Map(),
-      bucketTimestamps: new Map(),
+      closedGroups: undefined,
+      seriesTimestamps: undefined,
+      bucketTimestamps: undefined,
       point: undefined,
       pointTimestamp: undefined,
     };
@@ -367,11 +368,12 @@ class OpenMetricsReader {
       const group = labelsKey(labels, except);
       if (state.group !== undefined) {
         this.finishPoint(state);
-        state.closedGroups.add(state.group);
-        state.seriesTimestamps.clear();
-        state.bucketTimestamps.clear();
+        (state.closedGroups ??= new Set()).add(state.group);
+        // clear() makes a new table even for an empty map, and most groups never fill one of them.
+        if (state.seriesTimestamps !== undefined && state.seriesTimestamps.size > 0) state.seriesTimestamps.clear();
+        if (state.bucketTimestamps !== undefined && state.bucketTimestamps.size > 0) state.bucketTimestamps.clear();
       }
-      if (state.closedGroups.has(group))
+      if (state.closedGroups?.has(group))
         this.log.warn(this.lineNo, `samples of "${state.family.name}{${group}}" are not contiguous`);
       state.group = group;
     }
@@ -382,10 +384,10 @@ class OpenMetricsReader {
     const ts = sample.timestamp ?? null;
     let series = '';
     let seen: number | null | undefined;
-    if (le !== undefined) seen = state.bucketTimestamps.get(le);
+    if (le !== undefined) seen = state.bucketTimestamps?.get(le);
     else {
       series = except === undefined ? sample.name : `${sample.name}\u0000${labels[except]!}`;
-      seen = state.seriesTimestamps.get(series);
+      seen = state.seriesTimestamps?.get(series);
     }
     if (seen !== undefined) {
       const shown = `${sample.name}{${labelsKey(labels)}}`;
@@ -393,8 +395,8 @@ class OpenMetricsReader {
         this.log.warn(this.lineNo, `series ${shown} appears more than once without timestamps on every sample`);
       else if (ts < seen) this.log.warn(this.lineNo, `timestamps of series ${shown} go backwards`);
     }
-    if (le !== undefined) state.bucketTimestamps.set(le, ts);
-    else state.seriesTimestamps.set(series, ts);
+    if (le !== undefined) (state.bucketTimestamps ??= new Map()).set(le, ts);
+    else (state.seriesTimestamps ??= new Map()).set(series, ts);
     if (state.point !== undefined && state.pointTimestamp !== sample.timestamp) this.finishPoint(state);
     state.pointTimestamp = sample.timestamp;
   }

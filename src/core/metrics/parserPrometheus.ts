@@ -17,7 +17,8 @@ import { escapedChar, scanQuotedName } from './parserLexical';
 import { SampleScanner } from './parserScan';
 
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
-const { NUMBER_VALUE, isMetricName, parseNumberToken } = lexical;
+const { METRIC_PART, METRIC_START, NAME_CLASS, NUMBER_VALUE, isMetricName, matchesAt, parseNumberToken, sameText } =
+  lexical;
 
 /** TYPE words, in any case (as Prometheus reads them); both spellings of gauge histograms. */
 const PROMETHEUS_TYPES = new Map<string, MetricType>([
@@ -68,6 +69,12 @@ class PrometheusReader {
   private readonly routeRoles: number[] = new Array<number>(ROUTES).fill(ROLE_PLAIN);
   private routeNext = 0;
   private warnedExemplar = false;
+  /** The comment scanner's output, reused line to line. */
+  private readonly meta = new CommentScan();
+  /** The family the last HELP or TYPE line named. */
+  private lastMeta: FamilyState | undefined;
+  /** Where its name is written on that line (-1: quoted, so its text is not its name). */
+  private lastMetaAt = -1;
 
   constructor(
     private readonly text: string,
@@ -113,21 +120,43 @@ class PrometheusReader {
   }
 
   private readComment(start: number, end: number): void {
-    if (this.text.startsWith('# UNIT ', start)) return this.readUnitComment(start + 7, end);
-    const meta = parseComment(this.text, start, end, this.log.strict);
-    if (meta === undefined) return;
-    this.routeNames.fill('');
-    const state = this.familyNamed(meta.name);
-    if (meta.kind === 'HELP') {
-      if (state.helped) throw new LineSyntaxError(`second HELP line for "${meta.name}"`);
-      state.helped = true;
-      state.family.help = meta.text;
-    } else {
-      if (state.typed) throw new LineSyntaxError(`second TYPE line for "${meta.name}"`);
-      if (state.family.samples.length > 0) throw new LineSyntaxError(`TYPE line for "${meta.name}" after its samples`);
-      state.typed = true;
-      state.family.type = meta.type!;
+    const t = this.text;
+    if (t.charCodeAt(start + 1) === SPACE && t.charCodeAt(start + 2) === UPPER_U && t.startsWith('# UNIT ', start))
+      return this.readUnitComment(start + 7, end);
+    const meta = this.meta;
+    if (!scanComment(t, start, end, this.log.strict, meta)) return;
+    this.clearRoutes();
+    // HELP x, then TYPE x: the second line names the family the first one did.
+    let state = this.lastMeta;
+    const length = meta.nameEnd - meta.nameStart;
+    if (
+      state === undefined ||
+      meta.name !== undefined ||
+      this.lastMetaAt < 0 ||
+      length !== state.family.name.length ||
+      !sameText(t, meta.nameStart, this.lastMetaAt, length)
+    ) {
+      state = this.familyNamed(meta.name ?? t.slice(meta.nameStart, meta.nameEnd));
+      this.lastMeta = state;
+      this.lastMetaAt = meta.name === undefined ? meta.nameStart : -1;
+      if (this.lastMetaAt >= 0) this.scanner.rememberName(state.family.name, this.lastMetaAt);
     }
+    const name = state.family.name;
+    if (meta.kind === HELP) {
+      if (state.helped) throw new LineSyntaxError(`second HELP line for "${name}"`);
+      state.helped = true;
+      state.family.help = unescapeHelp(t, meta.textStart, end, this.log.strict);
+    } else {
+      if (state.typed) throw new LineSyntaxError(`second TYPE line for "${name}"`);
+      if (state.family.samples.length > 0) throw new LineSyntaxError(`TYPE line for "${name}" after its samples`);
+      state.typed = true;
+      state.family.type = meta.type;
+    }
+  }
+
+  private clearRoutes(): void {
+    const names = this.routeNames;
+    for (let r = 0; r < ROUTES; r++) names[r] = '';
   }
 
   /**
@@ -141,7 +170,7 @@ class PrometheusReader {
       .trim()
       .split(/[ \t]+/);
     if (!name || !unit || rest.length > 0 || !isMetricName(name)) return;
-    this.routeNames.fill('');
+    this.clearRoutes();
     this.familyNamed(name).family.unit ??= unit;
   }
 
@@ -240,63 +269,103 @@ function checkNumericLabel(labels: Record<string, string>, name: string, what: s
   parseNumberToken(v, 0, v.length, NUMBER_VALUE, `"${name}" label value`);
 }
 
-interface Metadata {
-  kind: 'HELP' | 'TYPE';
-  name: string;
-  /** The HELP text (unescaped). */
-  text: string;
-  type?: MetricType;
+const HELP = 1;
+const TYPE = 2;
+
+/** Where a HELP or TYPE line's parts are: filled in by scanComment, reused from line to line. */
+class CommentScan {
+  kind = HELP;
+  /** The name, text[nameStart, nameEnd): plain names are not sliced out until needed. */
+  nameStart = 0;
+  nameEnd = 0;
+  /** A quoted name, unescaped; undefined for a plain one. */
+  name: string | undefined = undefined;
+  /** HELP: where the text starts (it runs to the end of the line). */
+  textStart = 0;
+  /** TYPE: the type. */
+  type: MetricType = 'untyped';
 }
 
 /**
- * A `#` line: HELP or TYPE metadata, or undefined for any other comment. As in Prometheus's
- * parser, `# HELP` or `# TYPE` with nothing after the name (or no name at all) says nothing and
- * is taken for a comment.
+ * A `#` line: true for HELP or TYPE metadata (its parts in `out`), false for any other comment.
+ * As in Prometheus's parser, `# HELP` or `# TYPE` with nothing after the name (or no name at all)
+ * says nothing and is taken for a comment.
  */
-function parseComment(t: string, start: number, end: number, strict: boolean): Metadata | undefined {
+function scanComment(t: string, start: number, end: number, strict: boolean, out: CommentScan): boolean {
   let i = start + 1;
   while (i < end && isBlank(t.charCodeAt(i))) i++;
-  const kind = t.startsWith('HELP', i) ? 'HELP' : t.startsWith('TYPE', i) ? 'TYPE' : undefined;
-  if (kind === undefined) return undefined;
+  const c = t.charCodeAt(i);
+  let kind: typeof HELP | typeof TYPE;
+  if (c === UPPER_H && t.charCodeAt(i + 1) === 69 && t.charCodeAt(i + 2) === 76 && t.charCodeAt(i + 3) === 80)
+    kind = HELP; // "HELP"
+  else if (c === UPPER_T && t.charCodeAt(i + 1) === 89 && t.charCodeAt(i + 2) === 80 && t.charCodeAt(i + 3) === 69)
+    kind = TYPE; // "TYPE"
+  else return false;
+  if (i + 4 > end) return false;
   i += 4;
-  if (i < end && !isBlank(t.charCodeAt(i))) return undefined; // e.g. "# HELPFUL note"
+  if (i < end && !isBlank(t.charCodeAt(i))) return false; // e.g. "# HELPFUL note"
   while (i < end && isBlank(t.charCodeAt(i))) i++;
-  if (i === end) return undefined;
+  if (i === end) return false;
   const nameStart = i;
-  let name: string;
+  let quotedName: string | undefined;
   if (t.charCodeAt(i) === QUOTE_CHAR) {
     const quoted = scanQuotedName(t, i + 1, end, 'metric name');
-    name = quoted.name;
+    quotedName = quoted.name;
     i = quoted.end;
   } else {
-    while (i < end && isMetricNameChar(t.charCodeAt(i))) i++;
-    name = t.slice(nameStart, i);
+    while (i < end) {
+      const n = t.charCodeAt(i);
+      if (n >= 128 || (NAME_CLASS[n]! & METRIC_PART) === 0) break;
+      i++;
+    }
   }
+  const kindWord = kind === HELP ? 'HELP' : 'TYPE';
   if (i < end && !isBlank(t.charCodeAt(i))) {
     let tokenEnd = i;
     while (tokenEnd < end && !isBlank(t.charCodeAt(tokenEnd))) tokenEnd++;
-    throw new LineSyntaxError(`invalid metric name "${t.slice(nameStart, tokenEnd)}" in ${kind}`);
+    throw new LineSyntaxError(`invalid metric name "${t.slice(nameStart, tokenEnd)}" in ${kindWord}`);
   }
-  if (t.charCodeAt(nameStart) !== QUOTE_CHAR && !isMetricName(name))
-    throw new LineSyntaxError(`invalid metric name "${name}" in ${kind}`);
+  // The loop took name characters only; a name may not start with a digit.
+  if (quotedName === undefined && (NAME_CLASS[t.charCodeAt(nameStart)]! & METRIC_START) === 0)
+    throw new LineSyntaxError(`invalid metric name "${t.slice(nameStart, i)}" in ${kindWord}`);
+  const nameEnd = i;
   while (i < end && isBlank(t.charCodeAt(i))) i++;
-  if (i === end) return undefined;
-  if (kind === 'HELP') return { kind, name, text: unescapeHelp(t, i, end, strict) };
+  if (i === end) return false;
+  out.kind = kind;
+  out.nameStart = nameStart;
+  out.nameEnd = nameEnd;
+  out.name = quotedName;
+  if (kind === HELP) {
+    out.textStart = i;
+    return true;
+  }
   let typeEnd = end;
   while (typeEnd > i && isBlank(t.charCodeAt(typeEnd - 1))) typeEnd--;
-  const word = t.slice(i, typeEnd);
-  const type = PROMETHEUS_TYPES.get(word.toLowerCase());
+  const type = typeWord(t, i, typeEnd);
   if (type === undefined)
-    throw new LineSyntaxError(`unknown metric type "${word}" (expected counter, gauge, histogram, summary or untyped)`);
-  if (strict && typeEnd < end) throw new LineSyntaxError(`blanks after the metric type "${word}"`);
-  return { kind, name, text: '', type };
+    throw new LineSyntaxError(
+      `unknown metric type "${t.slice(i, typeEnd)}" (expected counter, gauge, histogram, summary or untyped)`,
+    );
+  if (strict && typeEnd < end) throw new LineSyntaxError(`blanks after the metric type "${t.slice(i, typeEnd)}"`);
+  out.type = type;
+  return true;
 }
+
+/** The type a TYPE word names, in any case; undefined for an unknown word. */
+function typeWord(t: string, start: number, end: number): MetricType | undefined {
+  // The usual lower-case spellings, compared in place; anything else through the table.
+  const length = end - start;
+  for (const word of LOWER_CASE_TYPES) if (word.length === length && matchesAt(t, start, word)) return word;
+  return PROMETHEUS_TYPES.get(t.slice(start, end).toLowerCase());
+}
+
+const LOWER_CASE_TYPES: readonly MetricType[] = ['counter', 'gauge', 'histogram', 'summary', 'untyped'];
+const UPPER_H = 72;
+const UPPER_T = 84;
+const UPPER_U = 85;
+const SPACE = 32;
 
 const QUOTE_CHAR = 34;
-
-function isMetricNameChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 58;
-}
 
 /**
  * HELP text escapes `\\`, `\"` and `\n`. Any other backslash is an error in strict mode (as in

@@ -33,12 +33,16 @@ const {
   codePointLength,
   escapedChar,
   parseNumberToken,
+  sameText,
   scanQuotedName,
   unescapeText,
 } = lexical;
 
 /** How many distinct sample names the scanner remembers (x, x_bucket, x_sum, x_count). */
 const RECENT_NAMES = 4;
+
+/** Up to this many labels, duplicates are found by comparing names rather than by a lookup. */
+const FEW_LABELS = 16;
 
 /** Most exemplar label sets are far shorter; the spec caps names plus values at 128 code points. */
 const MAX_EXEMPLAR_LABEL_CODE_POINTS = 128;
@@ -59,10 +63,25 @@ export class SampleScanner {
   private end = 0;
   /** The last few distinct sample names (x, x_sum, x_count…): lines mostly repeat them. */
   private readonly recentNames: string[] = new Array<string>(RECENT_NAMES).fill('');
+  /**
+   * Where each name (and below, each label name and value) was last written in the text: a
+   * line is checked against that earlier text, both reads from one flat string, rather than
+   * against the string made from it (a slice of the text, slower to read).
+   */
+  private readonly recentAt: number[] = new Array<number>(RECENT_NAMES).fill(0);
   private recentNext = 0;
   /** Label names of the last sample whose label set scanned fully: [0, knownLabelCount) are distinct. */
   private readonly lastLabelNames: string[] = [];
+  /** Where each of lastLabelNames is written, or -1 for a quoted name (its text is not its value). */
+  private readonly lastLabelNamesAt: number[] = [];
   private knownLabelCount = 0;
+  /** Label values of earlier samples by position, those written without escapes (undefined: none). */
+  private readonly lastLabelValues: (string | undefined)[] = [];
+  private readonly lastLabelValuesAt: number[] = [];
+  /** The label names of the label set being scanned, by position. */
+  private readonly lineLabelNames: string[] = [];
+  /** Whether the last scanQuoted value was written without escapes. */
+  private quotedPlain = true;
   /**
    * The next index of each delimiter at or after the cursor (Infinity: none). Native indexOf
    * is many times faster than a charCodeAt loop, and the cursor only moves forward, so each
@@ -88,6 +107,9 @@ export class SampleScanner {
     this.text = text;
     this.recentNames.fill('');
     this.lastLabelNames.length = 0;
+    this.lastLabelNamesAt.length = 0;
+    this.lastLabelValues.length = 0;
+    this.lastLabelValuesAt.length = 0;
     this.knownLabelCount = 0;
     this.nextQuoteAt = this.nextBackslashAt = -1;
   }
@@ -100,6 +122,18 @@ export class SampleScanner {
   private nextBackslash(from: number): number {
     if (this.nextBackslashAt < from) this.nextBackslashAt = indexOrInfinity(this.text, '\\', from);
     return this.nextBackslashAt;
+  }
+
+  /**
+   * A name the next lines are likely to start with, written in the text at `at` (a family's
+   * name on its HELP or TYPE line): its samples then reuse that string instead of slicing one.
+   */
+  rememberName(name: string, at: number): void {
+    const recent = this.recentNames;
+    for (let r = 0; r < RECENT_NAMES; r++) if (recent[r] === name) return;
+    recent[this.recentNext] = name;
+    this.recentAt[this.recentNext] = at;
+    this.recentNext = (this.recentNext + 1) % RECENT_NAMES;
   }
 
   /** Scans the sample line text[start, end); throws LineSyntaxError when it is malformed. */
@@ -238,12 +272,16 @@ export class SampleScanner {
     const t = this.text;
     const start = this.pos;
     const recent = this.recentNames;
+    const recentAt = this.recentAt;
     for (let r = 0; r < RECENT_NAMES; r++) {
       const known = recent[r]!;
       const e = start + known.length;
       if (e > this.end || known.length === 0) continue;
       const c = e < this.end ? t.charCodeAt(e) : -1;
-      if ((c === OPEN_BRACE || c === SPACE || c === TAB || c === -1) && t.slice(start, e) === known) {
+      if (
+        (c === OPEN_BRACE || c === SPACE || c === TAB || c === -1) &&
+        sameText(t, start, recentAt[r]!, known.length)
+      ) {
         this.pos = e;
         return known;
       }
@@ -251,6 +289,7 @@ export class SampleScanner {
     // Slow path: character by character.
     const name = this.scanName(METRIC_START, METRIC_PART, 'a metric name');
     recent[this.recentNext] = name;
+    recentAt[this.recentNext] = start;
     this.recentNext = (this.recentNext + 1) % RECENT_NAMES;
     return name;
   }
@@ -290,26 +329,34 @@ export class SampleScanner {
       return labels;
     }
     const knownNames = this.lastLabelNames;
+    const knownNamesAt = this.lastLabelNamesAt;
+    const knownValues = this.lastLabelValues;
+    const knownValuesAt = this.lastLabelValuesAt;
+    const lineNames = this.lineLabelNames;
     let checkDuplicates = !isSample;
     for (let index = 0; ; index++) {
       const start = this.pos;
       let name: string | undefined = isSample && index < this.knownLabelCount ? knownNames[index] : undefined;
       if (name !== undefined) {
         const e = start + name.length;
-        if (e < this.end && t.charCodeAt(e) === EQUALS && t.slice(start, e) === name) this.pos = e;
+        const at = knownNamesAt[index]!;
+        if (e < this.end && t.charCodeAt(e) === EQUALS && at >= 0 && sameText(t, start, at, name.length)) this.pos = e;
         else name = undefined;
       }
       if (name === undefined) {
+        const quoted = !strictForm && t.charCodeAt(start) === QUOTE;
         name = strictForm ? this.scanName(LABEL_START, LABEL_PART, 'a label name') : this.scanTextLabelName();
         checkDuplicates = true;
         if (isSample) {
           if (this.knownLabelCount > index) this.knownLabelCount = index;
           knownNames[index] = name;
+          knownNamesAt[index] = quoted ? -1 : start;
         }
       }
       if (!strictForm) this.skipBlanks();
       if (this.peek() !== EQUALS) {
         if (!this.nameInBraces) throw new LineSyntaxError(`expected "=" after label name "${name}"`);
+        lineNames[index] = ''; // the metric name, not a label: no label can clash with it
         if (this.takeBracedName(name)) return labels;
         continue;
       }
@@ -321,9 +368,35 @@ export class SampleScanner {
       if (!strictForm) this.skipBlanks();
       if (this.peek() !== QUOTE) throw new LineSyntaxError(`expected a quoted value for label "${name}"`);
       this.pos++;
-      const value = this.scanQuoted();
-      // typeof, not hasOwn: cheaper, and inherited members (toString…) are never strings.
-      if (checkDuplicates && typeof labels[name] === 'string') throw new LineSyntaxError(`duplicate label "${name}"`);
+      // The previous sample's value at this position, when it is written here again: reused
+      // as it is (it holds no escape, so its text is its value), no new string.
+      const known = isSample ? knownValues[index] : undefined;
+      let value: string;
+      if (
+        known !== undefined &&
+        this.pos + known.length < this.end &&
+        t.charCodeAt(this.pos + known.length) === QUOTE &&
+        sameText(t, this.pos, knownValuesAt[index]!, known.length)
+      ) {
+        value = known;
+        this.pos += known.length + 1;
+      } else {
+        const valueAt = this.pos;
+        value = this.scanQuoted();
+        if (isSample) {
+          knownValues[index] = this.quotedPlain ? value : undefined;
+          knownValuesAt[index] = valueAt;
+        }
+      }
+      if (checkDuplicates) {
+        // Few labels: compared with the line's earlier names; many: looked up (typeof, not
+        // hasOwn: cheaper, and inherited members such as toString are never strings).
+        if (index < FEW_LABELS) {
+          for (let j = 0; j < index; j++)
+            if (lineNames[j] === name) throw new LineSyntaxError(`duplicate label "${name}"`);
+        } else if (typeof labels[name] === 'string') throw new LineSyntaxError(`duplicate label "${name}"`);
+      }
+      lineNames[index] = name;
       if (name.charCodeAt(0) === 95 && name === '__proto__') setProtoLabel(labels, value);
       else labels[name] = value;
       if (!strictForm) this.skipBlanks();
@@ -379,8 +452,10 @@ export class SampleScanner {
     const quote = this.nextQuote(start);
     if (quote < this.end && this.nextBackslash(start) > quote) {
       this.pos = quote + 1;
+      this.quotedPlain = true;
       return t.slice(start, quote);
     }
+    this.quotedPlain = false;
     let escaped = false;
     for (let i = start; i < this.end; i++) {
       const c = t.charCodeAt(i);
