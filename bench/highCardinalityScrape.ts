@@ -9,22 +9,12 @@
  * some counters, `# EOF`), so the strict parser reads it without a problem.
  */
 
+import { prng } from '../examples/demo-service/src/random';
+
 /** Default buckets of client_golang (prometheus.DefBuckets). */
 const BUCKETS = ['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '+Inf'];
 const CODES = ['200', '201', '204', '400', '404', '500'];
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE'];
-
-/** A small deterministic generator (mulberry32), so two runs build the same body. */
-function random(seedValue: number): () => number {
-  let a = seedValue >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface HighCardinalityScrape {
   text: string;
@@ -35,7 +25,7 @@ export interface HighCardinalityScrape {
 /** `series` series: 40 % counter, 42 % histogram (buckets, sum, count), 18 % gauge. */
 export function highCardinalityScrape(series: number, format: 'prometheus' | 'openmetrics'): HighCardinalityScrape {
   const om = format === 'openmetrics';
-  const next = random(0x5eed);
+  const next = prng(0x5eed);
   const out: string[] = [];
   let samples = 0;
   const created = 1796300000.123;
