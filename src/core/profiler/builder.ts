@@ -13,19 +13,31 @@ export class StackTreeBuilder {
   private frameIds = new Map<string, number>();
   // Open-addressing hash of (parent, frame) → child node, in typed arrays: a Map keyed by
   // parent * 2^24 + frame hashes doubles and costs several times more per lookup on big trees.
-  private slots = new Int32Array(1 << 12).fill(-1);
-  private slotMask = (1 << 12) - 1;
-  private parent = new Int32Array(1024);
-  private frame = new Int32Array(1024);
-  private selfS = new Float64Array(1024);
+  private slots: Int32Array;
+  private slotMask: number;
+  private parent: Int32Array;
+  private frame: Int32Array;
+  private selfS: Float64Array;
   private selfT: Float64Array | null;
   private size = 1;
   private lineMap = new Map<number, LineWeight>();
 
-  constructor(readonly withTime: boolean) {
+  /** `expectedNodes`: room reserved up front when the importer knows about how many nodes come. */
+  constructor(
+    readonly withTime: boolean,
+    expectedNodes = 1024,
+  ) {
+    const cap = Math.max(1024, expectedNodes + 1);
+    let slots = 1 << 12;
+    while (slots <= cap * 2) slots *= 2;
+    this.slots = new Int32Array(slots).fill(-1);
+    this.slotMask = slots - 1;
+    this.parent = new Int32Array(cap);
+    this.frame = new Int32Array(cap);
+    this.selfS = new Float64Array(cap);
     this.parent[0] = -1;
     this.frame[0] = -1;
-    this.selfT = withTime ? new Float64Array(1024) : null;
+    this.selfT = withTime ? new Float64Array(cap) : null;
   }
 
   /** Index of a frame, adding it the first time it is seen (identity: name, file, line, column). */

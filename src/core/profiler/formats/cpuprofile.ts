@@ -1,4 +1,4 @@
-import { StackTreeBuilder } from '../builder';
+import { buildCpuProfile } from './cpuprofileBuild';
 import type { Frame } from '../model';
 import type { ImportResult } from './types';
 import { FormatError, invalid } from './types';
@@ -31,17 +31,62 @@ export interface CpuProfileJson {
   endTime?: number;
 }
 
+/**
+ * What the model is built from, whichever reader produced it: the parsed JSON object, or the byte
+ * scanner's compact columns (cpuprofileScan.ts). Values are as the file holds them; the builder
+ * validates them, so both readers fail with the same words.
+ */
+export interface CpuProfileSource {
+  readonly nodeCount: number;
+  /** Node i's id as written (the builder checks it is a number). */
+  id(i: number): unknown;
+  /** How many children node i lists (a FormatError when its `children` is not a list). */
+  childCount(i: number): number;
+  /** Node i's k-th child id as written. */
+  child(i: number, k: number): unknown;
+  /** Node i's `parent` as written (trace-event chunks), or undefined. */
+  parent(i: number): unknown;
+  /** Whether node i's function is named "(root)", the tree's synthetic root when it has no parent. */
+  isRootName(i: number): boolean;
+  /**
+   * Node i's call frame as a small integer, equal for nodes whose function name, url, line and
+   * column are equal. Called in tree order; a class is numbered when first asked for.
+   */
+  frameClass(i: number): number;
+  /** The identity key of a frame class (name, url, line, column as written). */
+  classKey(k: number): string;
+  /** The frame of a class (1-based line and column). */
+  classFrame(k: number): Frame;
+  /**
+   * How many positionTicks node i has, each checked: a FormatError when they are not a list of
+   * {"line", "ticks"} with numbers, ticks non-negative. Asked only for nodes that have samples.
+   */
+  positionTickCount(i: number): number;
+  positionTickLine(i: number, k: number): number;
+  positionTickWeight(i: number, k: number): number;
+  readonly samples: ArrayLike<unknown>;
+  readonly timeDeltas?: ArrayLike<unknown>;
+  readonly timestamps?: ArrayLike<unknown>;
+  readonly startTime?: unknown;
+  readonly endTime?: unknown;
+}
+
 export function looksLikeCpuProfile(json: unknown): json is CpuProfileJson {
   if (!json || typeof json !== 'object') return false;
   const j = json as CpuProfileJson;
   return (Array.isArray(j.nodes) || (typeof j.head === 'object' && j.head !== null)) && Array.isArray(j.samples);
 }
 
-function frameOf(n: V8Node): Frame {
-  const cf = n.callFrame ?? n;
-  const line = typeof cf.lineNumber === 'number' && cf.lineNumber >= 0 ? cf.lineNumber + 1 : 0;
-  const column = typeof cf.columnNumber === 'number' && cf.columnNumber >= 0 ? cf.columnNumber + 1 : 0;
-  return { name: cf.functionName || '(anonymous)', file: cf.url ?? '', line, column };
+/** A frame from a V8 call frame's fields: 0-based positions become 1-based, 0 when unknown. */
+export function v8Frame(functionName: unknown, url: unknown, lineNumber: unknown, columnNumber: unknown): Frame {
+  const line = typeof lineNumber === 'number' && lineNumber >= 0 ? lineNumber + 1 : 0;
+  const column = typeof columnNumber === 'number' && columnNumber >= 0 ? columnNumber + 1 : 0;
+  return { name: (functionName as string) || '(anonymous)', file: (url as string) ?? '', line, column };
+}
+
+/** The identity of a V8 call frame: its four fields as written, `undefined` for a missing one. */
+export function v8FrameKey(functionName: unknown, url: unknown, lineNumber: unknown, columnNumber: unknown): string {
+  return `${functionName as string}\u0000${url as string}\u0000${lineNumber as string}\u0000${columnNumber as string}`;
 }
 
 /** Flattens the legacy nested `head` tree into the modern node list. */
@@ -64,16 +109,6 @@ function childList(n: V8Node): (number | V8Node)[] {
   if (n.children === undefined || n.children === null) return [];
   if (!Array.isArray(n.children)) throw new FormatError(`node ${String(n.id)} has "children" that is not a list.`);
   return n.children;
-}
-
-/** A list of finite numbers (timeDeltas, timestamps), else a FormatError naming the bad entry. */
-function numbers(list: unknown[], name: string): number[] {
-  for (let i = 0; i < list.length; i++) {
-    const v = list[i];
-    if (typeof v !== 'number' || !Number.isFinite(v))
-      throw new FormatError(`${name}[${i}] is not a number (${JSON.stringify(v) ?? typeof v}).`);
-  }
-  return list as number[];
 }
 
 function checkPositionTicks(n: V8Node): { line: number; ticks: number }[] | undefined {
@@ -99,143 +134,95 @@ function checkPositionTicks(n: V8Node): { line: number; ticks: number }[] | unde
   return t as { line: number; ticks: number }[];
 }
 
+/** The parsed JSON object as a source: frame classes are numbered by their key as they are asked for. */
+class JsonSource implements CpuProfileSource {
+  readonly nodeCount: number;
+  readonly samples: ArrayLike<unknown>;
+  readonly timeDeltas?: ArrayLike<unknown>;
+  readonly timestamps?: ArrayLike<unknown>;
+  readonly startTime?: unknown;
+  readonly endTime?: unknown;
+  private readonly nodes: V8Node[];
+  private readonly classes = new Map<string, number>();
+  private readonly keys: string[] = [];
+  private readonly firstNode: number[] = [];
+
+  constructor(json: CpuProfileJson) {
+    this.nodes = json.nodes ?? (json.head ? flattenHead(json.head) : []);
+    this.nodeCount = this.nodes.length;
+    this.samples = json.samples ?? [];
+    this.timeDeltas = Array.isArray(json.timeDeltas) ? json.timeDeltas : undefined;
+    this.timestamps = Array.isArray(json.timestamps) ? json.timestamps : undefined;
+    this.startTime = json.startTime;
+    this.endTime = json.endTime;
+  }
+  id(i: number): unknown {
+    return this.nodes[i]?.id;
+  }
+  childCount(i: number): number {
+    return childList(this.nodes[i]!).length;
+  }
+  child(i: number, k: number): unknown {
+    return this.nodes[i]!.children![k];
+  }
+  parent(i: number): unknown {
+    return this.nodes[i]!.parent;
+  }
+  private frameFields(i: number): V8CallFrame {
+    const n = this.nodes[i]!;
+    return n.callFrame ?? n;
+  }
+  isRootName(i: number): boolean {
+    return this.frameFields(i).functionName === '(root)';
+  }
+  frameClass(i: number): number {
+    const cf = this.frameFields(i);
+    const key = v8FrameKey(cf.functionName, cf.url, cf.lineNumber, cf.columnNumber);
+    let k = this.classes.get(key);
+    if (k === undefined) {
+      this.classes.set(key, (k = this.keys.length));
+      this.keys.push(key);
+      this.firstNode.push(i);
+    }
+    return k;
+  }
+  classKey(k: number): string {
+    return this.keys[k]!;
+  }
+  classFrame(k: number): Frame {
+    const cf = this.frameFields(this.firstNode[k]!);
+    return v8Frame(cf.functionName, cf.url, cf.lineNumber, cf.columnNumber);
+  }
+  positionTickCount(i: number): number {
+    return checkPositionTicks(this.nodes[i]!)?.length ?? 0;
+  }
+  positionTickLine(i: number, k: number): number {
+    return this.nodes[i]!.positionTicks![k]!.line;
+  }
+  positionTickWeight(i: number, k: number): number {
+    return this.nodes[i]!.positionTicks![k]!.ticks;
+  }
+}
+
 /**
  * Imports a V8 CPU profile. Each sample lasts until the next sample's timestamp (the last one has
  * no successor and carries no time); `hitCount` is ignored because it can disagree with samples.
  */
 export function importCpuProfile(json: CpuProfileJson, name = 'CPU profile'): ImportResult {
   try {
-    return ok({ format: 'cpuprofile', profiles: [parse(json, name)], activeIndex: 0, warnings: [] });
+    return importCpuProfileSource(new JsonSource(json), name);
   } catch (e) {
     if (e instanceof FormatError) return invalid('cpuprofile', e.message);
     throw e;
   }
 }
 
-function parse(json: CpuProfileJson, name: string) {
-  const nodes = json.nodes ?? (json.head ? flattenHead(json.head) : []);
-  if (nodes.length === 0) throw new FormatError('it has no call-tree nodes.');
-  const samples = json.samples ?? [];
-  const indexOfId = new Map<number, number>();
-  nodes.forEach((n, i) => {
-    if (typeof n?.id !== 'number') throw new FormatError(`node ${i} has no numeric id.`);
-    indexOfId.set(n.id, i);
-  });
-  // Parents from either `children` (inspector, --cpu-prof) or `parent` (trace-event chunks).
-  const parentIdx = new Int32Array(nodes.length).fill(-1);
-  nodes.forEach((n, i) => {
-    for (const c of childList(n)) {
-      const ci = indexOfId.get(c as number);
-      if (ci === undefined)
-        throw new FormatError(`node ${n.id} lists child ${JSON.stringify(c) ?? String(c)}, which is not in nodes.`);
-      parentIdx[ci] = i;
-    }
-  });
-  nodes.forEach((n, i) => {
-    if (typeof n.parent === 'number' && parentIdx[i] === -1) parentIdx[i] = indexOfId.get(n.parent) ?? -1;
-  });
-  // Visit parents before children so builder nodes are created in tree order. V8 writes nodes in
-  // pre-order, so index order usually works as is and the breadth-first reordering is skipped.
-  let order: ArrayLike<number>;
-  let inIndexOrder = true;
-  for (let i = 0; i < nodes.length && inIndexOrder; i++) if (parentIdx[i]! >= i) inIndexOrder = false;
-  if (inIndexOrder) {
-    const identity = new Int32Array(nodes.length);
-    for (let i = 0; i < identity.length; i++) identity[i] = i;
-    order = identity;
-  } else {
-    const bfs: number[] = [];
-    const kids: number[][] = nodes.map(() => []);
-    for (let i = 0; i < nodes.length; i++) (parentIdx[i] === -1 ? bfs : kids[parentIdx[i]!]!).push(i);
-    for (let k = 0; k < bfs.length; k++) for (const c of kids[bfs[k]!]!) bfs.push(c);
-    order = bfs;
+/** Builds the profile model from either reader's source; a FormatError becomes an `invalid` result. */
+export function importCpuProfileSource(src: CpuProfileSource, name = 'CPU profile'): ImportResult {
+  try {
+    return ok({ format: 'cpuprofile', profiles: [buildCpuProfile(src, name)], activeIndex: 0, warnings: [] });
+  } catch (e) {
+    if (e instanceof FormatError) return invalid('cpuprofile', e.message);
+    throw e;
   }
-  const b = new StackTreeBuilder(true);
-  const builderNode = new Int32Array(nodes.length);
-  for (let k = 0; k < order.length; k++) {
-    const i = order[k]!;
-    const p = parentIdx[i]!;
-    const node = nodes[i]!;
-    const cf = node.callFrame ?? node;
-    // The "(root)" node is the tree's synthetic root, not a function.
-    if (p === -1 && cf.functionName === '(root)') builderNode[i] = 0;
-    else
-      builderNode[i] = b.child(
-        p === -1 ? 0 : builderNode[p]!,
-        b.internFrame(`${cf.functionName}\u0000${cf.url}\u0000${cf.lineNumber}\u0000${cf.columnNumber}`, () =>
-          frameOf(node),
-        ),
-      );
-  }
-  if (order.length !== nodes.length) throw new FormatError('its nodes do not form a tree (a cycle in children).');
-
-  const times = sampleTimes(json, samples.length);
-  const selfS = new Float64Array(nodes.length);
-  const selfT = new Float64Array(nodes.length);
-  const dense = denseIndex(indexOfId);
-  for (let s = 0; s < samples.length; s++) {
-    const id = samples[s]!;
-    const i = dense ? (id >= 0 && id < dense.length ? dense[id]! : -1) : (indexOfId.get(id) ?? -1);
-    if (i < 0)
-      throw new FormatError(`sample ${s} refers to node ${JSON.stringify(id) ?? String(id)}, which is not in nodes.`);
-    selfS[i]! += 1;
-    if (s + 1 < samples.length) selfT[i]! += (times[s + 1]! - times[s]!) / 1000;
-  }
-  for (let i = 0; i < nodes.length; i++) {
-    if (selfS[i] === 0) continue;
-    const bn = builderNode[i]!;
-    b.addSelf(bn, selfS[i]!, selfT[i]!);
-    const ticks = checkPositionTicks(nodes[i]!);
-    if (bn === 0 || !ticks?.length) continue;
-    const all = ticks.reduce((a, t) => a + t.ticks, 0);
-    if (all <= 0) continue;
-    for (const t of ticks) b.addLine(b.frameOf(bn), t.line, (selfS[i]! * t.ticks) / all, (selfT[i]! * t.ticks) / all);
-  }
-  const durationMs = profileDurationMs(json, times);
-  return b.finish(name, true, durationMs);
-}
-
-/** Sample timestamps in microseconds, from timeDeltas (modern) or timestamps (legacy). */
-function sampleTimes(json: CpuProfileJson, count: number): Float64Array {
-  const out = new Float64Array(count);
-  for (const k of ['startTime', 'endTime'] as const) {
-    if (json[k] !== undefined && (typeof json[k] !== 'number' || !Number.isFinite(json[k])))
-      throw new FormatError(`${k} is not a number (${JSON.stringify(json[k])}).`);
-  }
-  if (Array.isArray(json.timeDeltas)) {
-    if (json.timeDeltas.length < count)
-      throw new FormatError(`it has ${count} samples but only ${json.timeDeltas.length} timeDeltas.`);
-    const deltas = numbers(json.timeDeltas.slice(0, count), 'timeDeltas');
-    let t = json.startTime ?? 0;
-    for (let i = 0; i < count; i++) out[i] = t += deltas[i]!;
-    if (!Number.isFinite(t)) throw new FormatError('its timeDeltas add up to a time too large to represent.');
-    return out;
-  }
-  if (Array.isArray(json.timestamps)) {
-    const ts = numbers(json.timestamps, 'timestamps');
-    if (ts.length < count) throw new FormatError(`it has ${count} samples but only ${ts.length} timestamps.`);
-    // Legacy files carry the start time as an extra first timestamp.
-    const shift = ts.length === count + 1 ? 1 : 0;
-    for (let i = 0; i < count; i++) out[i] = ts[i + shift]!;
-    return out;
-  }
-  if (count > 0) throw new FormatError('it has samples but neither timeDeltas nor timestamps.');
-  return out;
-}
-
-function profileDurationMs(json: CpuProfileJson, times: Float64Array): number | null {
-  if (Array.isArray(json.timestamps) && json.timestamps.length > 1)
-    return (json.timestamps[json.timestamps.length - 1]! - json.timestamps[0]!) / 1000;
-  if (typeof json.startTime === 'number' && typeof json.endTime === 'number' && json.endTime > json.startTime)
-    return (json.endTime - json.startTime) / 1000;
-  return times.length > 1 ? (times[times.length - 1]! - times[0]!) / 1000 : null;
-}
-
-function denseIndex(indexOfId: Map<number, number>): Int32Array | null {
-  let max = 0;
-  for (const id of indexOfId.keys()) if (id > max) max = id;
-  if (max > indexOfId.size * 8 + 1024) return null;
-  const a = new Int32Array(max + 1).fill(-1);
-  for (const [id, i] of indexOfId) if (id >= 0) a[id] = i;
-  return a;
 }

@@ -1,4 +1,5 @@
-import { importCpuProfile, looksLikeCpuProfile } from './cpuprofile';
+import { importCpuProfile, importCpuProfileSource, looksLikeCpuProfile } from './cpuprofile';
+import { scanCpuProfile } from './cpuprofileScan';
 import { decodeText, importFolded, looksLikeFolded } from './folded';
 import { importPprof } from './pprof';
 import type { PprofOptions } from './pprof';
@@ -105,6 +106,9 @@ function importAs(
       return importFolded(decodeText(bytes), label);
     case 'cpuprofile':
     case 'speedscope': {
+      // A .cpuprofile is read from its bytes; only shapes the scanner leaves alone are parsed whole.
+      const scanned = format === 'cpuprofile' ? scanCpuProfile(bytes) : undefined;
+      if (scanned) return importCpuProfileSource(scanned, label);
       const json = parseJson(bytes);
       if (!json.ok) return invalid(format, json.message);
       if (format === 'cpuprofile')
