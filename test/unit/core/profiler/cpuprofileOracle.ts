@@ -55,3 +55,11 @@ export function assertImportsAsFullParse(bytes: Buffer, file = 'p.cpuprofile'): 
   }
   assert.deepStrictEqual(actual, expected);
 }
+
+/** The scanner covers the file and builds exactly the model the full parse builds. */
+export function assertScansLikeFullParse(bytes: Buffer, name = 'p.cpuprofile'): void {
+  const viaScan = scanned(bytes, name);
+  assert.ok(viaScan, 'the scanner left this file to the full parse');
+  assert.deepStrictEqual(viaScan, fullParse(bytes, name));
+  assertImportsAsFullParse(bytes, name);
+}

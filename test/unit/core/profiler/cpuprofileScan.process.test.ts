@@ -3,15 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { assertImportsAsFullParse, fullParse, scanned } from './cpuprofileOracle';
-
-/** The scanner covers the file and builds exactly the model the full parse builds. */
-function assertScansLikeFullParse(bytes: Buffer, name: string): void {
-  const viaScan = scanned(bytes, name);
-  assert.ok(viaScan, 'the scanner left this file to the full parse');
-  assert.deepStrictEqual(viaScan, fullParse(bytes, name));
-  assertImportsAsFullParse(bytes, name);
-}
+import { assertScansLikeFullParse } from './cpuprofileOracle';
 
 describe('cpuprofile byte scanner on a profile Node itself wrote', () => {
   it('reads a real `node --cpu-prof` profile exactly as the full parse does', function () {

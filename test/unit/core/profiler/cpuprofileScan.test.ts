@@ -4,18 +4,10 @@ import * as path from 'node:path';
 import { importProfile } from '../../../../src/core/profiler/formats/index';
 import { scanCpuProfile } from '../../../../src/core/profiler/formats/cpuprofileScan';
 import { PROFILE_FIXTURES, fixture, fn } from './fixtures';
-import { assertImportsAsFullParse, fullParse, scanned } from './cpuprofileOracle';
+import { assertImportsAsFullParse, assertScansLikeFullParse, fullParse, scanned } from './cpuprofileOracle';
 
 const close = (actual: number | null, expected: number, tol = 0.05) =>
   assert.ok(actual !== null && Math.abs(actual - expected) <= tol, `${actual} ≉ ${expected}`);
-
-/** The scanner covers the file and builds exactly the model the full parse builds. */
-function assertScansLikeFullParse(bytes: Buffer, name = 'p.cpuprofile'): void {
-  const viaScan = scanned(bytes, name);
-  assert.ok(viaScan, 'the scanner left this file to the full parse');
-  assert.deepStrictEqual(viaScan, fullParse(bytes, name));
-  assertImportsAsFullParse(bytes, name);
-}
 
 const chrome65 = () => fixture('cpuprofile/chrome65-simple.cpuprofile');
 const chrome65Json = () => JSON.parse(chrome65().toString('utf8')) as Record<string, unknown>;
