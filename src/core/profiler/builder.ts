@@ -142,12 +142,17 @@ export class StackTreeBuilder {
     };
   }
 
+  /** The line weights added so far, one per (frame, line). */
+  lineWeights(): LineWeight[] {
+    return [...this.lineMap.values()];
+  }
+
   finish(name: string, hasSamples: boolean, durationMs: number | null): Profile {
     const input: SampledProfileInput = {
       name,
       frames: this.frames,
       tree: this.tree(),
-      lines: [...this.lineMap.values()],
+      lines: this.lineWeights(),
       hasSamples,
       durationMs,
     };
@@ -184,13 +189,26 @@ export function remapProfile(
 ): Profile {
   if (!p.tree) return p;
   const b = new StackTreeBuilder(p.hasTime);
-  const newFrame = p.frames.map((f, i) => b.frameId(mapFrame(f, i)));
-  copyTreeInto(b, p, newFrame);
+  const mapped = p.frames.map((f, i) => mapFrame(f, i));
+  const newFrame = mapped.map((f) => b.frameId(f));
+  const merged = newFrame.some((id, i) => id !== i);
+  if (merged) copyTreeInto(b, p, newFrame);
   for (const l of p.lines) {
     const line = mapLine ? mapLine(p.frames[l.frame]!, l.line) : l.line;
     b.addLine(newFrame[l.frame]!, line, l.samples, l.timeMs);
   }
-  return b.finish(p.name, p.hasSamples, p.durationMs);
+  if (merged) return b.finish(p.name, p.hasSamples, p.durationMs);
+  // No two frames became one (a profile without source maps, or one map per function): the tree
+  // and every per-frame statistic stand as they are, so only the frames' names and places change.
+  return {
+    ...p,
+    frames: mapped,
+    functions: p.functions.map((fn) => {
+      const fr = mapped[fn.frame]!;
+      return { ...fn, name: fr.name, file: fr.file, line: fr.line, column: fr.column };
+    }),
+    lines: b.lineWeights(),
+  };
 }
 
 /** Sums several sampled profiles (threads, or profiles of one file) into one. */

@@ -82,6 +82,35 @@ describe('profile model', () => {
     assert.equal(remapped.tree!.parent.length, 3);
   });
 
+  it('property: remapping frames that stay distinct gives the profile built from the mapped stacks', () => {
+    const frames = [0, 1, 2, 3, 4].map((i) => ({ name: `f${i}`, file: `gen${i}.js`, line: i + 1, column: 1 }));
+    const moved = (f: (typeof frames)[number]) => ({ ...f, file: `src/${f.file}`, line: f.line * 10 });
+    const stack = fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 6 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(stack, fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 3 })), {
+          minLength: 1,
+          maxLength: 30,
+        }),
+        (stacks) => {
+          const spec = (map: (f: (typeof frames)[number]) => (typeof frames)[number]) =>
+            stacks.map(([s, w, line]) => ({ frames: s.map((i) => map(frames[i]!)), samples: w, timeMs: w * 2, line }));
+          const before = sampledProfile(spec((f) => f));
+          // Lines 1 and 2 become one line, so line weights merge while frames stay apart.
+          const remapped = remapProfile(before, moved, (_f, line) => (line === 2 ? 1 : line) * 10);
+          const direct = sampledProfile(spec(moved).map((s) => ({ ...s, line: (s.line === 2 ? 1 : s.line) * 10 })));
+          assert.deepEqual(remapped.functions, direct.functions);
+          assert.deepEqual(
+            [...remapped.lines].sort((a, b) => a.frame - b.frame || a.line - b.line),
+            [...direct.lines].sort((a, b) => a.frame - b.frame || a.line - b.line),
+          );
+          assert.equal(remapped.sampleCount, direct.sampleCount);
+          assert.equal(remapped.totalMs, direct.totalMs);
+        },
+      ),
+    );
+  });
+
   it('property: sum of self equals the sample count; totals sit between self and the profile total', () => {
     const stack = fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 8 });
     fc.assert(
