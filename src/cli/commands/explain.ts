@@ -10,6 +10,7 @@ import { hasFindingOf } from '../../core/queries/advisor';
 import { findDatabaseFiles } from '../../core/queries/database';
 import { DEFAULT_STATEMENT_TIMEOUT_MS, QueryWorker } from '../../core/queries/queryWorkerClient';
 import { formatPlan } from '../../core/queries/plan';
+import { explainJson } from '../../core/insights/json';
 import type { RuntimeIndex } from '../../core/queries/runtime';
 import { runtimeFromFamilies } from '../../core/queries/runtime';
 import type { FindingKind, RuntimeEvidence, StatementReport } from '../../core/queries/types';
@@ -130,12 +131,6 @@ function human(reports: StatementReport[], io: CliIO): void {
   io.out(lines.join('\n'));
 }
 
-/** The JSON view of a report: 1-based locations, no internal ranges. */
-function jsonReport(r: StatementReport): Record<string, unknown> {
-  const { range: _range, ...rest } = r;
-  return rest;
-}
-
 export const explainCommand: CliCommand = {
   path: ['explain'],
   summary: 'Explain SQL on a copy of a SQLite database: plans, findings, index advice proven by a what-if run',
@@ -210,12 +205,7 @@ export const explainCommand: CliCommand = {
       const reports = advised.value;
       const code = failOn.length && hasFindingOf(reports, failOn) ? EXIT_FINDING : EXIT_OK;
       if (args.flags.has('json')) {
-        const out: Record<string, unknown> = {
-          database: { path: database.path, tables: database.tables, notes: database.notes },
-        };
-        if (metrics) out.metrics = metrics;
-        if (scanned) out.scanned = scanned;
-        out.statements = reports.map(jsonReport);
+        const out = explainJson({ database, metrics, scanned, reports });
         io.out(JSON.stringify(out, null, 2));
         return code;
       }
