@@ -59,7 +59,7 @@ function parseFailOn(text: string | undefined): FindingKind[] {
   return kinds as FindingKind[];
 }
 
-async function fetchRuntime(url: string): Promise<{ index?: RuntimeIndex; error?: string }> {
+export async function fetchRuntime(url: string): Promise<{ index?: RuntimeIndex; error?: string }> {
   const target = parseTarget(url);
   if (!target.ok) throw new UserError(`--metrics-url: ${target.error.message}`);
   if (target.value.kind === 'pid')

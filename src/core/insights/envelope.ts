@@ -31,6 +31,8 @@ export interface ModelAnswer {
   text: string;
   /** What the budget removed (empty when the answer fit). */
   cuts: Cut[];
+  /** The answer is a failure's message, not data. */
+  error: boolean;
 }
 
 /**
@@ -96,7 +98,7 @@ export function modelAnswer(
   const budget = Math.min(MAX_MAX_CHARS, Math.max(MIN_MAX_CHARS, Math.floor(maxChars)));
   if ('error' in answer) {
     const msg = answer.error.length > budget / 2 ? `${answer.error.slice(0, budget / 2)}…` : answer.error;
-    return { text: render({ perflens: tool, notice: DATA_NOTICE, error: msg }), cuts: [] };
+    return { text: render({ perflens: tool, notice: DATA_NOTICE, error: msg }), cuts: [], error: true };
   }
   const data = (answer.data === undefined ? null : JSON.parse(JSON.stringify(answer.data))) as Json;
   const root: Json = { d: data };
@@ -108,7 +110,7 @@ export function modelAnswer(
     ...(cuts.size ? { truncated: { budgetChars: budget, cuts: [...cuts.values()] } } : {}),
   });
   for (let text = render(envelope()); ; text = render(envelope())) {
-    if (text.length <= budget) return { text, cuts: [...cuts.values()] };
+    if (text.length <= budget) return { text, cuts: [...cuts.values()], error: false };
     const big = largest(root);
     if (!big) break;
     const where = big.path.slice(1).join('.');
@@ -129,5 +131,5 @@ export function modelAnswer(
     notice: DATA_NOTICE,
     error: `The answer does not fit in ${budget.toLocaleString('en-US')} characters even with every list cut to one item. Ask again with a larger maxChars (up to ${MAX_MAX_CHARS.toLocaleString('en-US')}).`,
   };
-  return { text: render(withheld), cuts: [{ path: '', kept: 0 }] };
+  return { text: render(withheld), cuts: [{ path: '', kept: 0 }], error: true };
 }
