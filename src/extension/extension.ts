@@ -1,6 +1,7 @@
 // Composition root: wires the parts together and does nothing else. Heavy modules (the probe,
 // sessions, sql.js, the dashboard panel) start on first use, not here.
 import * as vscode from 'vscode';
+import { registerAiTools, registerMcpServerProvider } from './ai/registerAiTools';
 import { AlertSnooze, bindAlertNotifications } from './alerts/alertNotifier';
 import type { CodeFeaturesApi } from './codeLens/registerCodeFeatures';
 import { registerCodeFeatures } from './codeLens/registerCodeFeatures';
@@ -75,6 +76,8 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi | undefi
     ...registerViews(services),
     ...registerCommands(services),
     ...code.disposables,
+    registerAiTools(services),
+    registerMcpServerProvider(services, context.extensionUri),
     vscode.window.registerWebviewPanelSerializer(VIEWS.dashboardPanel, dashboardSerializer(services)),
   );
   scheduleAutoAttach(services);
