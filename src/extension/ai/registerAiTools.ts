@@ -59,22 +59,40 @@ function languageModelTool(
   };
 }
 
+/** What the integration suite reads: the confirmation an invocation would ask for (VS Code skips dialogs in tests). */
+export interface AiToolsApi {
+  prepare(name: string, input: Record<string, unknown>): Promise<vscode.PreparedToolInvocation | undefined>;
+  /** The tools with an implementation registered (vscode.lm.tools lists every contributed one). */
+  registered(): string[];
+}
+
 /**
  * One language-model tool per insight tool. In an untrusted workspace only the read-only tools are
  * registered (package.json hides the actions there too); the actions join once the workspace is trusted.
  */
-export function registerAiTools(services: AiToolServices): vscode.Disposable {
+export function registerAiTools(services: AiToolServices): { disposable: vscode.Disposable; api: AiToolsApi } {
   const trusted = () => vscode.workspace.isTrusted;
   const registered: vscode.Disposable[] = [];
+  const tools = new Map<string, vscode.LanguageModelTool<Record<string, unknown>>>();
   const register = (actions: boolean) => {
-    for (const tool of INSIGHT_TOOLS)
-      if (tool.readOnly !== actions)
-        registered.push(vscode.lm.registerTool(tool.name, languageModelTool(tool, services, trusted)));
+    for (const tool of INSIGHT_TOOLS) {
+      if (tool.readOnly === actions) continue;
+      const impl = languageModelTool(tool, services, trusted);
+      tools.set(tool.name, impl);
+      registered.push(vscode.lm.registerTool(tool.name, impl));
+    }
   };
   register(false);
   if (trusted()) register(true);
   else registered.push(vscode.workspace.onDidGrantWorkspaceTrust(() => register(true)));
-  return vscode.Disposable.from({ dispose: () => registered.forEach((d) => d.dispose()) });
+  const none = new vscode.CancellationTokenSource().token;
+  return {
+    disposable: vscode.Disposable.from({ dispose: () => registered.forEach((d) => d.dispose()) }),
+    api: {
+      prepare: async (name, input) => (await tools.get(name)?.prepareInvocation?.({ input }, none)) ?? undefined,
+      registered: () => [...tools.keys()],
+    },
+  };
 }
 
 export const MCP_PROVIDER_ID = 'perflens.mcp';
