@@ -126,9 +126,14 @@ export class McpInsightSource implements InsightSource {
   }
 
   private async runtime(): Promise<{ index?: RuntimeIndex; metrics?: ExplainFacts['metrics'] }> {
-    const url = this.opts.session?.target.metricsUrl;
+    const target = this.opts.session?.target;
+    // Per-statement timings come from a service on this machine only (explain --metrics-url's rule).
+    const url = target?.local ? target.metricsUrl : undefined;
     if (!url) return {};
-    const r = await fetchRuntime(url);
+    const r = await fetchRuntime(url).catch((e: unknown) => ({
+      index: undefined,
+      error: e instanceof Error ? e.message : String(e),
+    }));
     return { index: r.index, metrics: r.error ? { url, error: r.error } : { url, statements: r.index!.size } };
   }
 
