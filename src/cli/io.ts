@@ -1,3 +1,5 @@
+import { visibleText } from '../shared/visibleText';
+
 /** Output of a CLI command, injectable so tests capture it without spawning a process. */
 export interface CliIO {
   out(text: string): void;
@@ -9,21 +11,10 @@ export interface CliIO {
 }
 
 /**
- * Characters a terminal acts on instead of printing: C0 controls but tab and newline (ESC starts
- * escape sequences that retitle windows, clear screens or write to the clipboard; BEL ends
- * them; CR overwrites a line), DEL, C1 controls (8-bit CSI and OSC), and the bidirectional
- * overrides, isolates and marks that make text display in an order other than its own.
+ * Text as a terminal should show it: every control character becomes a visible \uXXXX escape
+ * (see visibleText, shared with the answers given to AI assistants).
  */
-// eslint-disable-next-line no-control-regex
-const TERMINAL_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-/**
- * Text as a terminal should show it: every control character becomes a visible \uXXXX escape.
- * That is also JSON's escape, so JSON output passed through stays valid and means the same.
- */
-export function terminalText(text: string): string {
-  return text.replace(TERMINAL_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+export const terminalText = visibleText;
 
 /** Cursor home, clear screen: the only escape sequence PerfLens itself prints (watch's redraw). */
 const CLEAR_SCREEN = '\x1b[H\x1b[2J';

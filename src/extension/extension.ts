@@ -1,6 +1,8 @@
 // Composition root: wires the parts together and does nothing else. Heavy modules (the probe,
 // sessions, sql.js, the dashboard panel) start on first use, not here.
 import * as vscode from 'vscode';
+import type { AiToolsApi } from './ai/registerAiTools';
+import { registerAiTools, registerMcpServerProvider } from './ai/registerAiTools';
 import { AlertSnooze, bindAlertNotifications } from './alerts/alertNotifier';
 import type { CodeFeaturesApi } from './codeLens/registerCodeFeatures';
 import { registerCodeFeatures } from './codeLens/registerCodeFeatures';
@@ -38,6 +40,8 @@ export interface PerfLensApi {
   }>;
   /** Profile, CodeLens, line heat and profile view state (CPU profiles and slow queries at the code). */
   readonly code: CodeFeaturesApi;
+  /** The language-model tools' confirmations (VS Code answers dialogs itself under test). */
+  readonly aiTools: AiToolsApi;
 }
 
 let monitorForDeactivate: LiveMonitor | undefined;
@@ -59,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi | undefi
     code: code.features,
   });
   monitorForDeactivate = live.monitor;
+  const aiTools = registerAiTools(services);
   context.subscriptions.push(
     log,
     live.disposable,
@@ -75,6 +80,8 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi | undefi
     ...registerViews(services),
     ...registerCommands(services),
     ...code.disposables,
+    aiTools.disposable,
+    registerMcpServerProvider(services, context.extensionUri),
     vscode.window.registerWebviewPanelSerializer(VIEWS.dashboardPanel, dashboardSerializer(services)),
   );
   scheduleAutoAttach(services);
@@ -87,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi | undefi
     currentTarget: () => registry.current,
     monitor: live.monitor,
     code: code.api,
+    aiTools: aiTools.api,
     dashboardTimings: async () => {
       const t = (await import('./panels/dashboardPanel')).DashboardPanel.timings;
       return { ...t, updates: [...(t?.updates ?? [])] };

@@ -9,6 +9,7 @@ import { defaultAlertRules } from '../../core/analyzers/alerts/rules';
 import { ALERT_USAGE, WEBHOOK_ENV, createCliAlerts } from './alerting';
 import type { AlertEvent } from '../../core/analyzers/alerts/types';
 import { recordSnapshots, summarizeErrors } from '../../core/analyzers/record';
+import { windowJson } from '../../core/insights/json';
 import { healthStateLabel } from '../../core/collectors/health';
 import type { AnalyzerSettingsInput } from '../../core/analyzers/settings';
 import type { Finding } from '../../core/analyzers/types';
@@ -133,21 +134,7 @@ export function parseLiveArgs(argv: string[], ownValued: string[]): ParsedArgs {
 
 /** The --json of a live window: its common fields around the command's own (findings, or budget results). */
 export function liveRunJson(run: LiveRun, own: Record<string, unknown>): string {
-  const window = { from: run.snapshots[0]!.time, to: run.snapshots[run.snapshots.length - 1]!.time };
-  return JSON.stringify(
-    {
-      target: run.target,
-      durationMs: run.durationMs,
-      intervalMs: run.intervalMs,
-      window,
-      snapshots: run.snapshots.length,
-      ...own,
-      alerts: { events: run.alertEvents, firing: run.firing },
-      errors: summarizeErrors(run.snapshots),
-    },
-    null,
-    2,
-  );
+  return JSON.stringify(windowJson({ ...run, alerts: { events: run.alertEvents, firing: run.firing } }, own), null, 2);
 }
 
 /** First line of the human output, e.g. "Analyzed http://127.0.0.1:3000 for 60 s (31 snapshots every 2.00 s)". */

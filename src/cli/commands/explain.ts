@@ -10,6 +10,7 @@ import { hasFindingOf } from '../../core/queries/advisor';
 import { findDatabaseFiles } from '../../core/queries/database';
 import { DEFAULT_STATEMENT_TIMEOUT_MS, QueryWorker } from '../../core/queries/queryWorkerClient';
 import { formatPlan } from '../../core/queries/plan';
+import { explainJson } from '../../core/insights/json';
 import type { RuntimeIndex } from '../../core/queries/runtime';
 import { runtimeFromFamilies } from '../../core/queries/runtime';
 import type { FindingKind, RuntimeEvidence, StatementReport } from '../../core/queries/types';
@@ -58,7 +59,7 @@ function parseFailOn(text: string | undefined): FindingKind[] {
   return kinds as FindingKind[];
 }
 
-async function fetchRuntime(url: string): Promise<{ index?: RuntimeIndex; error?: string }> {
+export async function fetchRuntime(url: string): Promise<{ index?: RuntimeIndex; error?: string }> {
   const target = parseTarget(url);
   if (!target.ok) throw new UserError(`--metrics-url: ${target.error.message}`);
   if (target.value.kind === 'pid')
@@ -128,12 +129,6 @@ function human(reports: StatementReport[], io: CliIO): void {
       (skipped ? `, ${skipped} skipped` : ''),
   );
   io.out(lines.join('\n'));
-}
-
-/** The JSON view of a report: 1-based locations, no internal ranges. */
-function jsonReport(r: StatementReport): Record<string, unknown> {
-  const { range: _range, ...rest } = r;
-  return rest;
 }
 
 export const explainCommand: CliCommand = {
@@ -210,12 +205,7 @@ export const explainCommand: CliCommand = {
       const reports = advised.value;
       const code = failOn.length && hasFindingOf(reports, failOn) ? EXIT_FINDING : EXIT_OK;
       if (args.flags.has('json')) {
-        const out: Record<string, unknown> = {
-          database: { path: database.path, tables: database.tables, notes: database.notes },
-        };
-        if (metrics) out.metrics = metrics;
-        if (scanned) out.scanned = scanned;
-        out.statements = reports.map(jsonReport);
+        const out = explainJson({ database, metrics, scanned, reports });
         io.out(JSON.stringify(out, null, 2));
         return code;
       }

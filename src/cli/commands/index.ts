@@ -3,6 +3,7 @@ import { analyzeCommand } from './analyze';
 import { checkCommand } from './check';
 import { explainCommand } from './explain';
 import { forecastCommand } from './forecast';
+import { mcpCommand } from './mcp';
 import { metricsParseCommand } from './metricsParse';
 import { probeCommand } from './probe';
 import { reportCommand } from './report';
@@ -24,4 +25,5 @@ export const commands: CliCommand[] = [
   forecastCommand,
   explainCommand,
   metricsParseCommand,
+  mcpCommand,
 ];

@@ -13,6 +13,7 @@ import { openHistoryStore } from '../../core/store';
 import { MISSING, formatBytes, formatMs, formatPercent, formatRate, formatShare, plural } from '../../shared/format';
 import { UserError } from '../../core/util/result';
 import { WindowInterrupt } from '../interrupt';
+import { reportJson } from '../../core/insights/json';
 import {
   PROMETHEUS_BOOLEAN_FLAGS,
   PROMETHEUS_USAGE,
@@ -348,13 +349,17 @@ export const reportCommand: CliCommand = {
     );
     if (!usable) throw new UserError(nothingCollectedMessage(session.target.baseUrl ?? session.id, snaps));
     if (args.flags.has('json')) {
-      const out: Record<string, unknown> = { ...summary, intervalMs };
-      if (historyPath)
-        out.history = {
-          file: historyPath,
-          ...(history?.movedAside ? { movedAside: history.movedAside } : {}),
-          ...(saveError ? { error: saveError } : {}),
-        };
+      const out = reportJson(
+        summary,
+        intervalMs,
+        historyPath
+          ? {
+              file: historyPath,
+              ...(history?.movedAside ? { movedAside: history.movedAside } : {}),
+              ...(saveError ? { error: saveError } : {}),
+            }
+          : undefined,
+      );
       io.out(JSON.stringify(out, null, 2));
     } else {
       io.out(reportLines(summary, intervalMs).join('\n'));

@@ -59,10 +59,19 @@ export function selectProfile(imp: ImportedProfile, which: number | 'all' = 'all
 
 export function summarizeProfile(imp: ImportedProfile, opts: SummaryOptions = {}): ProfileSummary {
   const p = selectProfile(imp, opts.profile ?? 'all');
+  return { format: imp.format, ...summarizeSelected(p, imp.profiles.length, imp.warnings, opts) };
+}
+
+/** The summary of one profile already chosen (or summed): the editor's loaded profile, a file's. */
+export function summarizeSelected(
+  p: Profile,
+  profiles: number,
+  warnings: string[],
+  opts: Pick<SummaryOptions, 'top' | 'sort'> = {},
+): Omit<ProfileSummary, 'format'> {
   const rows = topFunctions(p, opts.top ?? 20, opts.sort ?? 'self');
   return {
-    format: imp.format,
-    profiles: imp.profiles.length,
+    profiles,
     samples: p.hasSamples ? samples(p.sampleCount) : null,
     durationMs: ms(p.durationMs),
     functions: rows.map((f) => {
@@ -78,6 +87,6 @@ export function summarizeProfile(imp: ImportedProfile, opts: SummaryOptions = {}
       if (f.calls !== undefined) row.calls = f.calls;
       return row;
     }),
-    warnings: imp.warnings,
+    warnings,
   };
 }

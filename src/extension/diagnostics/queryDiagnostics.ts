@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { QueryWorker } from '../../core/queries/queryWorkerClient';
+import type { DatabaseSummary, QueryWorker } from '../../core/queries/queryWorkerClient';
 import { Disposable, Emitter, toDisposable } from '../../core/util/lifecycle';
 import type { WorkspaceScan } from '../../core/queries/workspace';
 import type { ExtractedStatement, FindingKind, StatementReport } from '../../core/queries/types';
@@ -380,6 +380,26 @@ export class QueryDiagnostics extends Disposable {
       await this.publish(ref.file, entry.statements, db.value, reports);
       this.changed.fire();
       return ok(report!);
+    });
+  }
+
+  /** Every analysed statement's report, and the database they were explained on (the slow-queries tool). */
+  async allReports(): Promise<{ database?: DatabaseSummary; reports: StatementReport[] }> {
+    const reports = [...this.files.values()].flatMap((f) => f.reports);
+    const opened = await this.db?.open();
+    return { database: opened?.ok ? opened.value : undefined, reports };
+  }
+
+  /** Explains one statement given as text (the explain tool); the diagnostics stay as they are. */
+  explainText(sql: string, whatIf: boolean): Promise<Result<{ database: DatabaseSummary; report: StatementReport }>> {
+    return this.serial(async () => {
+      const db = await this.database();
+      if (!db.ok) return db;
+      const opened = await db.value.open();
+      if (!opened.ok) return opened;
+      const r = await db.value.advise([sql], { whatIf });
+      if (!r.ok) return fail('explain', r.error.message);
+      return ok({ database: opened.value, report: r.value[0]! });
     });
   }
 

@@ -14,6 +14,7 @@ import type { AddressInfo, Socket } from 'node:net';
 export type HostileHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 export type HostileRoutes = Record<string, HostileHandler>;
 
+import { aiRoutes } from './ai';
 import { basicRoutes } from './basic';
 import { bombRoutes } from './bombs';
 import { healthRoutes } from './health';
@@ -26,6 +27,7 @@ const ALL_ROUTES: HostileRoutes = {
   ...healthRoutes,
   ...roundRoutes,
   ...bombRoutes,
+  ...aiRoutes,
 };
 
 export interface HostileService {

@@ -24,6 +24,7 @@ export async function run(): Promise<void> {
   if (process.env.PERFLENS_IT_SUITE === 'untrusted') {
     await import('./trust.test');
     await import('./profileUntrusted.test');
+    await import('./aiToolsUntrusted.test');
   } else {
     await import('./extension.test');
     await import('./live.test');
@@ -34,6 +35,7 @@ export async function run(): Promise<void> {
     await import('./responsive.test');
     await import('./benchmark.test');
     await import('./prometheus.test');
+    await import('./aiTools.test');
   }
   const stats = await new Promise<{ passes: number; failures: number; pending: number }>((resolve) => {
     const runner = mocha.run(() =>
