@@ -9,6 +9,8 @@ import type { Exemplar, Sample } from './types';
 import { LineSyntaxError } from './parserProblems';
 import * as lexical from './parserLexical';
 import type { NumberKind } from './parserLexical';
+import { buildLabelsByStores, labelSetBuilder } from './parserLabelSets';
+import type { LabelSetBuilder } from './parserLabelSets';
 
 // Local bindings, not live imports: a module loaded as CommonJS (tsx, the tests, the benchmark)
 // reads each imported name through a getter, which costs dearly inside per-character loops.
@@ -52,9 +54,14 @@ function indexOrInfinity(t: string, ch: string, from: number): number {
   return i < 0 ? Infinity : i;
 }
 
-/** A plain assignment to "__proto__" would set the object's prototype instead of a label. */
-function setProtoLabel(labels: Record<string, string>, value: string): void {
-  Object.defineProperty(labels, '__proto__', { value, enumerable: true, writable: true, configurable: true });
+function withExemplar(
+  name: string,
+  labels: Record<string, string>,
+  value: number,
+  timestamp: number | undefined,
+  exemplar: Exemplar,
+): Sample {
+  return timestamp === undefined ? { name, labels, value, exemplar } : { name, labels, value, timestamp, exemplar };
 }
 
 export class SampleScanner {
@@ -80,6 +87,12 @@ export class SampleScanner {
   private readonly lastLabelValuesAt: number[] = [];
   /** The label names of the label set being scanned, by position. */
   private readonly lineLabelNames: string[] = [];
+  /** The labels of the set being scanned (braced metric names left out), names and values. */
+  private readonly setNames: string[] = [];
+  private readonly setValues: string[] = [];
+  /** The object builder of the last sample's label names, and how many names it takes (-1: none yet). */
+  private sampleBuilder: LabelSetBuilder | undefined;
+  private sampleBuilderCount = -1;
   /** Whether the last scanQuoted value was written without escapes. */
   private quotedPlain = true;
   /**
@@ -111,6 +124,8 @@ export class SampleScanner {
     this.lastLabelValues.length = 0;
     this.lastLabelValuesAt.length = 0;
     this.knownLabelCount = 0;
+    this.sampleBuilder = undefined;
+    this.sampleBuilderCount = -1;
     this.nextQuoteAt = this.nextBackslashAt = -1;
   }
 
@@ -198,30 +213,30 @@ export class SampleScanner {
     const valueStart = this.pos;
     const value = this.scanNumber(NUMBER_VALUE, 'value');
     if ((value === Infinity || value === -Infinity) && this.strictText) this.checkInRange(valueStart);
-    const sample: Sample = { name, labels, value };
+    // The sample is made once its parts are known, as one literal: adding a timestamp or an
+    // exemplar to a made object would change its shape (a slower object, more garbage).
+    if (this.pos === end) return { name, labels, value };
+    let timestamp: number | undefined;
     if (this.openMetrics) {
-      if (this.pos === end) return sample;
       this.expectSpace('a single space before the timestamp or exemplar');
       if (this.peek() !== HASH) {
-        sample.timestamp = this.scanNumber(NUMBER_REAL, 'timestamp');
-        if (this.pos === end) return sample;
+        timestamp = this.scanNumber(NUMBER_REAL, 'timestamp');
+        if (this.pos === end) return { name, labels, value, timestamp };
         this.expectSpace('a single space before the exemplar');
         if (this.peek() !== HASH) throw new LineSyntaxError('unexpected text after the timestamp');
       }
-      sample.exemplar = this.scanExemplar();
-      return sample;
+      return withExemplar(name, labels, value, timestamp, this.scanExemplar());
     }
-    if (this.pos === end) return sample;
     this.skipBlanks();
     if (this.pos < end && t.charCodeAt(this.pos) !== HASH) {
       const timestampStart = this.pos;
-      sample.timestamp = this.scanNumber(NUMBER_INTEGER, 'timestamp');
-      if (this.strictText && (sample.timestamp >= 2 ** 63 || sample.timestamp < -(2 ** 63))) {
+      timestamp = this.scanNumber(NUMBER_INTEGER, 'timestamp');
+      if (this.strictText && (timestamp >= 2 ** 63 || timestamp < -(2 ** 63))) {
         throw new LineSyntaxError(
           `timestamp ${t.slice(timestampStart, this.pos)} is out of range (a 64-bit count of milliseconds)`,
         );
       }
-      if (this.pos === end) return sample;
+      if (this.pos === end) return { name, labels, value, timestamp };
       this.skipBlanks();
     }
     if (this.pos === end && this.strictText)
@@ -232,9 +247,9 @@ export class SampleScanner {
       if (t.charCodeAt(this.pos) !== HASH) throw new LineSyntaxError('unexpected text after the timestamp');
       // Not Prometheus text, but what an OpenMetrics body served as text/plain has: the reader
       // decides (strict rejects it, lenient keeps the sample and its exemplar).
-      sample.exemplar = this.scanExemplar();
+      return withExemplar(name, labels, value, timestamp, this.scanExemplar());
     }
-    return sample;
+    return timestamp === undefined ? { name, labels, value } : { name, labels, value, timestamp };
   }
 
   /** An infinite value written as digits (1e400) overflowed: Prometheus rejects it; only "Inf" is infinite. */
@@ -320,14 +335,17 @@ export class SampleScanner {
    */
   private scanLabels(strictForm: boolean, isSample: boolean): Record<string, string> {
     const t = this.text;
-    const labels: Record<string, string> = {};
     this.pos++;
     if (!strictForm) this.skipBlanks();
     if (this.peek() === CLOSE_BRACE) {
       this.pos++;
       if (isSample) this.knownLabelCount = 0;
-      return labels;
+      return {};
     }
+    const setNames = this.setNames;
+    const setValues = this.setValues;
+    let count = 0;
+    let seen: Set<string> | undefined;
     const knownNames = this.lastLabelNames;
     const knownNamesAt = this.lastLabelNamesAt;
     const knownValues = this.lastLabelValues;
@@ -357,7 +375,7 @@ export class SampleScanner {
       if (this.peek() !== EQUALS) {
         if (!this.nameInBraces) throw new LineSyntaxError(`expected "=" after label name "${name}"`);
         lineNames[index] = ''; // the metric name, not a label: no label can clash with it
-        if (this.takeBracedName(name)) return labels;
+        if (this.takeBracedName(name)) return buildLabelsByStores(setNames, setValues, count);
         continue;
       }
       if (!strictForm && name === '__name__')
@@ -389,16 +407,20 @@ export class SampleScanner {
         }
       }
       if (checkDuplicates) {
-        // Few labels: compared with the line's earlier names; many: looked up (typeof, not
-        // hasOwn: cheaper, and inherited members such as toString are never strings).
+        // Few labels: compared with the line's earlier names; many: looked up in a set.
         if (index < FEW_LABELS) {
           for (let j = 0; j < index; j++)
             if (lineNames[j] === name) throw new LineSyntaxError(`duplicate label "${name}"`);
-        } else if (typeof labels[name] === 'string') throw new LineSyntaxError(`duplicate label "${name}"`);
-      }
+        } else {
+          seen ??= new Set(lineNames.slice(0, index));
+          if (seen.has(name)) throw new LineSyntaxError(`duplicate label "${name}"`);
+          seen.add(name);
+        }
+      } else if (seen !== undefined) seen.add(name);
       lineNames[index] = name;
-      if (name.charCodeAt(0) === 95 && name === '__proto__') setProtoLabel(labels, value);
-      else labels[name] = value;
+      setNames[count] = name;
+      setValues[count] = value;
+      count++;
       if (!strictForm) this.skipBlanks();
       const c = this.peek();
       let closed = c === CLOSE_BRACE;
@@ -412,8 +434,18 @@ export class SampleScanner {
       }
       if (closed) {
         this.pos++;
-        if (isSample) this.knownLabelCount = index + 1;
-        return labels;
+        if (!isSample) {
+          const builder = labelSetBuilder(setNames, count);
+          return builder !== undefined ? builder(setValues) : buildLabelsByStores(setNames, setValues, count);
+        }
+        this.knownLabelCount = index + 1;
+        // The same names as the last sample's: its builder fits.
+        if (checkDuplicates || count !== this.sampleBuilderCount) {
+          this.sampleBuilder = labelSetBuilder(setNames, count);
+          this.sampleBuilderCount = count;
+        }
+        const builder = this.sampleBuilder;
+        return builder !== undefined ? builder(setValues) : buildLabelsByStores(setNames, setValues, count);
       }
     }
   }
@@ -510,11 +542,11 @@ export class SampleScanner {
       }
     }
     this.expectSpace('a space and a value after the exemplar labels');
-    const exemplar: Exemplar = { labels, value: this.scanNumber(NUMBER_VALUE, 'exemplar value') };
-    if (this.pos === this.end) return exemplar;
+    const value = this.scanNumber(NUMBER_VALUE, 'exemplar value');
+    if (this.pos === this.end) return { labels, value };
     this.expectSpace('a single space before the exemplar timestamp');
-    exemplar.timestamp = this.scanNumber(NUMBER_REAL, 'exemplar timestamp');
+    const timestamp = this.scanNumber(NUMBER_REAL, 'exemplar timestamp');
     if (this.pos !== this.end) throw new LineSyntaxError('unexpected text after the exemplar');
-    return exemplar;
+    return { labels, value, timestamp };
   }
 }
