@@ -11,6 +11,7 @@ import { LineSyntaxError } from './parserProblems';
 import type { ProblemLog } from './parserProblems';
 import * as lexical from './parserLexical';
 import { SampleScanner } from './parserScan';
+import { GroupSeries } from './parserGroupSeries';
 
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
 const { NUMBER_VALUE, isMetricName, labelsKey, parseNumberToken, unescapeText } = lexical;
@@ -65,9 +66,8 @@ interface FamilyState {
   groupExcept: string | undefined;
   /** Made on first use: most families are small, and three collections each would cost more than reading them. */
   closedGroups: Set<string> | undefined;
-  /** Last timestamp (null: none) of each series in the current group; buckets by their "le". */
-  seriesTimestamps: Map<string, number | null> | undefined;
-  bucketTimestamps: Map<number, number | null> | undefined;
+  /** The series of the current group and the last timestamp of each (made on first use). */
+  series: GroupSeries | undefined;
   point: HistogramPoint | undefined;
   pointTimestamp: number | undefined;
 }
@@ -225,8 +225,7 @@ class OpenMetricsReader {
       groupLabels: undefined,
       groupExcept: undefined,
       closedGroups: undefined,
-      seriesTimestamps: undefined,
-      bucketTimestamps: undefined,
+      series: undefined,
       point: undefined,
       pointTimestamp: undefined,
     };
@@ -355,7 +354,6 @@ class OpenMetricsReader {
     if (rule !== undefined) this.log.warn(this.lineNo, `${rule} (got ${v})`);
   }
 
-  /** Groups (label sets) must each be one contiguous block; a series repeats only with growing timestamps. */
   /**
    * Groups (label sets without le/quantile/state) must each be one contiguous block, and a series
    * repeats only with growing timestamps. A sample continues its group when its labels equal the
@@ -369,9 +367,7 @@ class OpenMetricsReader {
       if (state.group !== undefined) {
         this.finishPoint(state);
         (state.closedGroups ??= new Set()).add(state.group);
-        // clear() makes a new table even for an empty map, and most groups never fill one of them.
-        if (state.seriesTimestamps !== undefined && state.seriesTimestamps.size > 0) state.seriesTimestamps.clear();
-        if (state.bucketTimestamps !== undefined && state.bucketTimestamps.size > 0) state.bucketTimestamps.clear();
+        state.series?.reset();
       }
       if (state.closedGroups?.has(group))
         this.log.warn(this.lineNo, `samples of "${state.family.name}{${group}}" are not contiguous`);
@@ -382,21 +378,17 @@ class OpenMetricsReader {
     // Within a group, series differ only by their name and the label the group leaves out
     // (buckets: by their parsed "le", a cheaper key than a string).
     const ts = sample.timestamp ?? null;
-    let series = '';
-    let seen: number | null | undefined;
-    if (le !== undefined) seen = state.bucketTimestamps?.get(le);
-    else {
-      series = except === undefined ? sample.name : `${sample.name}\u0000${labels[except]!}`;
-      seen = state.seriesTimestamps?.get(series);
-    }
+    const series = (state.series ??= new GroupSeries());
+    const seen =
+      le !== undefined
+        ? series.see(le, undefined, ts)
+        : series.see(sample.name, except === undefined ? undefined : labels[except]!, ts);
     if (seen !== undefined) {
       const shown = `${sample.name}{${labelsKey(labels)}}`;
       if (seen === null || ts === null)
         this.log.warn(this.lineNo, `series ${shown} appears more than once without timestamps on every sample`);
       else if (ts < seen) this.log.warn(this.lineNo, `timestamps of series ${shown} go backwards`);
     }
-    if (le !== undefined) (state.bucketTimestamps ??= new Map()).set(le, ts);
-    else (state.seriesTimestamps ??= new Map()).set(series, ts);
     if (state.point !== undefined && state.pointTimestamp !== sample.timestamp) this.finishPoint(state);
     state.pointTimestamp = sample.timestamp;
   }

@@ -8,14 +8,13 @@
 import type { Exemplar, Sample } from './types';
 import { LineSyntaxError } from './parserProblems';
 import * as lexical from './parserLexical';
-import type { NumberKind } from './parserLexical';
+import { LineCursor } from './parserCursor';
 import { buildLabelsByStores, labelSetBuilder } from './parserLabelSets';
 import type { LabelSetBuilder } from './parserLabelSets';
 
 // Local bindings, not live imports: a module loaded as CommonJS (tsx, the tests, the benchmark)
 // reads each imported name through a getter, which costs dearly inside per-character loops.
 const {
-  BACKSLASH,
   CLOSE_BRACE,
   COMMA,
   EQUALS,
@@ -24,7 +23,6 @@ const {
   LABEL_START,
   METRIC_PART,
   METRIC_START,
-  NAME_CLASS,
   NUMBER_INTEGER,
   NUMBER_REAL,
   NUMBER_VALUE,
@@ -33,11 +31,8 @@ const {
   SPACE,
   TAB,
   codePointLength,
-  escapedChar,
-  parseNumberToken,
   sameText,
   scanQuotedName,
-  unescapeText,
 } = lexical;
 
 /** How many distinct sample names the scanner remembers (x, x_bucket, x_sum, x_count). */
@@ -49,11 +44,6 @@ const FEW_LABELS = 16;
 /** Most exemplar label sets are far shorter; the spec caps names plus values at 128 code points. */
 const MAX_EXEMPLAR_LABEL_CODE_POINTS = 128;
 
-function indexOrInfinity(t: string, ch: string, from: number): number {
-  const i = t.indexOf(ch, from);
-  return i < 0 ? Infinity : i;
-}
-
 function withExemplar(
   name: string,
   labels: Record<string, string>,
@@ -64,10 +54,7 @@ function withExemplar(
   return timestamp === undefined ? { name, labels, value, exemplar } : { name, labels, value, timestamp, exemplar };
 }
 
-export class SampleScanner {
-  private text = '';
-  private pos = 0;
-  private end = 0;
+export class SampleScanner extends LineCursor {
   /** The last few distinct sample names (x, x_sum, x_count…): lines mostly repeat them. */
   private readonly recentNames: string[] = new Array<string>(RECENT_NAMES).fill('');
   /**
@@ -93,31 +80,12 @@ export class SampleScanner {
   /** The object builder of the last sample's label names, and how many names it takes (-1: none yet). */
   private sampleBuilder: LabelSetBuilder | undefined;
   private sampleBuilderCount = -1;
-  /** Whether the last scanQuoted value was written without escapes. */
-  private quotedPlain = true;
-  /**
-   * The next index of each delimiter at or after the cursor (Infinity: none). Native indexOf
-   * is many times faster than a charCodeAt loop, and the cursor only moves forward, so each
-   * delimiter's search covers the text once in all.
-   */
-  private nextQuoteAt = -1;
-  private nextBackslashAt = -1;
   /** Prometheus text only: the line opened with "{", so its metric name is inside the braces. */
   private nameInBraces = false;
   private bracedName: string | undefined;
 
-  /**
-   * `strictText` (Prometheus text in strict mode) also rejects what Prometheus's parser rejects
-   * but a lenient read can use as written: an escape other than `\\`, `\"`, `\n` in a label
-   * value, and blanks at the end of a sample line.
-   */
-  constructor(
-    private readonly openMetrics: boolean,
-    private readonly strictText = false,
-  ) {}
-
   reset(text: string): void {
-    this.text = text;
+    this.start(text);
     this.recentNames.fill('');
     this.lastLabelNames.length = 0;
     this.lastLabelNamesAt.length = 0;
@@ -126,17 +94,6 @@ export class SampleScanner {
     this.knownLabelCount = 0;
     this.sampleBuilder = undefined;
     this.sampleBuilderCount = -1;
-    this.nextQuoteAt = this.nextBackslashAt = -1;
-  }
-
-  private nextQuote(from: number): number {
-    if (this.nextQuoteAt < from) this.nextQuoteAt = indexOrInfinity(this.text, '"', from);
-    return this.nextQuoteAt;
-  }
-
-  private nextBackslash(from: number): number {
-    if (this.nextBackslashAt < from) this.nextBackslashAt = indexOrInfinity(this.text, '\\', from);
-    return this.nextBackslashAt;
   }
 
   /**
@@ -252,35 +209,6 @@ export class SampleScanner {
     return timestamp === undefined ? { name, labels, value } : { name, labels, value, timestamp };
   }
 
-  /** An infinite value written as digits (1e400) overflowed: Prometheus rejects it; only "Inf" is infinite. */
-  private checkInRange(start: number): void {
-    const token = this.text.slice(start, this.pos);
-    if (!/inf/i.test(token))
-      throw new LineSyntaxError(
-        `value ${token} is out of range (larger than a 64-bit float holds; write +Inf for infinity)`,
-      );
-  }
-
-  private peek(): number {
-    return this.pos < this.end ? this.text.charCodeAt(this.pos) : -1;
-  }
-
-  private expectSpace(what: string): void {
-    if (this.peek() !== SPACE) throw new LineSyntaxError(`expected ${what}`);
-    this.pos++;
-    if (this.pos >= this.end) throw new LineSyntaxError('unexpected space at the end of the line');
-    if (this.text.charCodeAt(this.pos) === SPACE) throw new LineSyntaxError('unexpected double space');
-  }
-
-  private skipBlanks(): void {
-    const t = this.text;
-    while (this.pos < this.end) {
-      const c = t.charCodeAt(this.pos);
-      if (c !== SPACE && c !== TAB) return;
-      this.pos++;
-    }
-  }
-
   private scanMetricName(): string {
     // Fast path: one of the last few names, followed by "{", a blank or the end of the line.
     // Then we return that same string object (a slice and a native compare, no char loop).
@@ -307,24 +235,6 @@ export class SampleScanner {
     recentAt[this.recentNext] = start;
     this.recentNext = (this.recentNext + 1) % RECENT_NAMES;
     return name;
-  }
-
-  /** Scans a metric or label name at the cursor, character by character. */
-  private scanName(startClass: number, partClass: number, what: string): string {
-    const t = this.text;
-    const start = this.pos;
-    const end = this.end;
-    const first = start < end ? t.charCodeAt(start) : -1;
-    if (first < 0 || first >= 128 || (NAME_CLASS[first]! & startClass) === 0)
-      throw new LineSyntaxError(`expected ${what}`);
-    let i = start + 1;
-    while (i < end) {
-      const c = t.charCodeAt(i);
-      if (c >= 128 || (NAME_CLASS[c]! & partClass) === 0) break;
-      i++;
-    }
-    this.pos = i;
-    return t.slice(start, i);
   }
 
   /**
@@ -475,52 +385,6 @@ export class SampleScanner {
     if (this.peek() !== CLOSE_BRACE) return false;
     this.pos++;
     return true;
-  }
-
-  /** Just after an opening quote: returns the unescaped value and moves past the closing quote. */
-  private scanQuoted(): string {
-    const t = this.text;
-    const start = this.pos;
-    const quote = this.nextQuote(start);
-    if (quote < this.end && this.nextBackslash(start) > quote) {
-      this.pos = quote + 1;
-      this.quotedPlain = true;
-      return t.slice(start, quote);
-    }
-    this.quotedPlain = false;
-    let escaped = false;
-    for (let i = start; i < this.end; i++) {
-      const c = t.charCodeAt(i);
-      if (c === BACKSLASH) {
-        if (this.strictText && (i + 1 >= this.end || escapedChar(t.charCodeAt(i + 1)) === undefined)) {
-          throw new LineSyntaxError(
-            `invalid escape sequence "${t.slice(i, i + 2)}" in a label value (only \\\\, \\" and \\n are allowed)`,
-          );
-        }
-        escaped = true;
-        i++;
-      } else if (c === QUOTE) {
-        this.pos = i + 1;
-        return escaped ? unescapeText(t, start, i) : t.slice(start, i);
-      }
-    }
-    throw new LineSyntaxError('unterminated label value');
-  }
-
-  /** Scans a number token ending at a blank or the end of the line. */
-  private scanNumber(kind: NumberKind, what: string): number {
-    const t = this.text;
-    const start = this.pos;
-    // A char loop: number tokens are short enough that it beats an indexOf call.
-    let end = start;
-    while (end < this.end) {
-      const c = t.charCodeAt(end);
-      if (c === SPACE || (c === TAB && !this.openMetrics)) break;
-      end++;
-    }
-    if (end === start) throw new LineSyntaxError(`missing ${what}`);
-    this.pos = end;
-    return parseNumberToken(t, start, end, kind, what);
   }
 
   /** At "#" after " ": scans `# {labels} value [timestamp]` to the end of the line. */
