@@ -18,7 +18,7 @@ export type LabelSetBuilder = (values: readonly string[]) => Record<string, stri
 const MAX_BUILT_LABELS = 32;
 
 /** How many builders are kept across parses; a scrape with more distinct lists builds the rest by keyed stores. */
-const MAX_BUILDERS = 2048;
+const MAX_BUILDERS = 512;
 
 const builders = new Map<string, LabelSetBuilder>();
 
@@ -64,6 +64,8 @@ export function labelSetBuilder(names: readonly string[], count: number): LabelS
   // Names are plain identifiers here (checked above), so the generated source is only an object
   // literal of string keys; nothing from the scrape runs.
   builder = new Function('v', `return {${body}};`) as LabelSetBuilder;
-  builders.set(key, builder);
+  // The key is kept across parses: a copy, since it may be made of slices that keep the whole
+  // body of this scrape alive (a name of 13 characters or more is a view into the body).
+  builders.set(Buffer.from(key, 'utf8').toString('utf8'), builder);
   return builder;
 }
