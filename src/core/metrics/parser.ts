@@ -14,8 +14,9 @@
  *   ignores. How: one forward pass per line; names, label names and label values compared in
  *   place with where they were last written in the body and the earlier string reused (no
  *   substring per line); a family's samples reuse the name its HELP/TYPE line made; duplicate
- *   label checks skipped while the names repeat; indexOf cursors for quotes; exact
- *   integer/decimal fast paths for numbers.
+ *   label checks skipped while the names repeat; label objects made by one cached object literal
+ *   per label-name list (parserLabelSets.ts); indexOf cursors for quotes; exact integer/decimal
+ *   fast paths for numbers.
  *
  * Model notes for consumers: in OpenMetrics a counter family is named without `_total` (family
  * `a`, samples `a_total`, `a_created`); in Prometheus text the family is named as its TYPE line

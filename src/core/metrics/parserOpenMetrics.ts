@@ -11,9 +11,10 @@ import { LineSyntaxError } from './parserProblems';
 import type { ProblemLog } from './parserProblems';
 import * as lexical from './parserLexical';
 import { SampleScanner } from './parserScan';
+import { GroupSeries } from './parserGroupSeries';
 
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
-const { NUMBER_VALUE, isMetricName, labelsKey, parseNumberToken, unescapeText } = lexical;
+const { NUMBER_VALUE, isMetricName, labelsKey, parseNumberToken, sameText, unescapeText } = lexical;
 
 /** The sample-name suffixes each type allows ('' is the family name itself). */
 const SUFFIXES: Record<MetricType, readonly string[]> = {
@@ -65,9 +66,8 @@ interface FamilyState {
   groupExcept: string | undefined;
   /** Made on first use: most families are small, and three collections each would cost more than reading them. */
   closedGroups: Set<string> | undefined;
-  /** Last timestamp (null: none) of each series in the current group; buckets by their "le". */
-  seriesTimestamps: Map<string, number | null> | undefined;
-  bucketTimestamps: Map<number, number | null> | undefined;
+  /** The series of the current group and the last timestamp of each (made on first use). */
+  series: GroupSeries | undefined;
   point: HistogramPoint | undefined;
   pointTimestamp: number | undefined;
 }
@@ -81,6 +81,8 @@ class OpenMetricsReader {
   /** Every family name and every sample name a typed family may use, to catch clashes. */
   private readonly claimed = new Map<string, FamilyState>();
   private current: FamilyState | undefined;
+  /** Where the current family's name is written on its last metadata line (-1: on none). */
+  private currentNameAt = -1;
   private readonly scanner = new SampleScanner(true);
   private lineNo = 0;
   /** Route cache: names recently routed into routeOwner, with their suffixes (see route). */
@@ -152,11 +154,26 @@ class OpenMetricsReader {
         'comment lines other than "# HELP", "# TYPE", "# UNIT" and "# EOF" are not allowed in OpenMetrics',
       );
     const nameStart = start + 7;
-    let i = nameStart;
-    while (i < end && t.charCodeAt(i) !== 32) i++;
-    const name = t.slice(nameStart, i);
-    if (!isMetricName(name))
-      throw new LineSyntaxError(name ? `invalid metric name "${name}" in ${kind}` : `${kind} without a metric name`);
+    let name: string;
+    let i: number;
+    const current = this.current;
+    const known = current === undefined || this.currentNameAt < 0 ? '' : current.family.name;
+    if (
+      known.length > 0 &&
+      nameStart + known.length < end &&
+      t.charCodeAt(nameStart + known.length) === 32 &&
+      sameText(t, nameStart, this.currentNameAt, known.length)
+    ) {
+      // The name of the family the last metadata line named (HELP, then TYPE): already checked.
+      name = known;
+      i = nameStart + known.length;
+    } else {
+      i = t.indexOf(' ', nameStart);
+      if (i < 0 || i > end) i = end;
+      name = t.slice(nameStart, i);
+      if (!isMetricName(name))
+        throw new LineSyntaxError(name ? `invalid metric name "${name}" in ${kind}` : `${kind} without a metric name`);
+    }
     if (i >= end)
       throw new LineSyntaxError(
         `${kind} line for "${name}" needs a space and a ${kind === 'HELP' ? 'text' : kind === 'TYPE' ? 'type' : 'unit'}`,
@@ -167,6 +184,7 @@ class OpenMetricsReader {
     if (kind === 'UNIT' && rest.length > 0 && !name.endsWith('_' + rest))
       throw new LineSyntaxError(`metric name "${name}" must end with "_${rest}" to have unit "${rest}"`);
     const state = this.familyForMetadata(name, kind);
+    this.currentNameAt = nameStart;
     if (kind === 'HELP') {
       state.helped = true;
       state.family.help = rest.indexOf('\\') >= 0 ? unescapeText(rest, 0, rest.length) : rest;
@@ -174,12 +192,14 @@ class OpenMetricsReader {
       const type = rest as MetricType;
       if (state.united && state.family.unit && (type === 'info' || type === 'stateset'))
         throw new LineSyntaxError(`${type === 'info' ? 'an info' : 'a stateset'} cannot have a unit`);
-      for (const suffix of SUFFIXES[type]) {
-        const owner = this.claimed.get(name + suffix);
+      const suffixes = SUFFIXES[type];
+      const names = suffixes.map((suffix) => (suffix === '' ? name : name + suffix));
+      for (const part of names) {
+        const owner = this.claimed.get(part);
         if (owner && owner !== state)
           throw new LineSyntaxError(`"${name}" as a ${type} clashes with metric family "${owner.family.name}"`);
       }
-      for (const suffix of SUFFIXES[type]) this.claimed.set(name + suffix, state);
+      for (const part of names) this.claimed.set(part, state);
       state.typed = true;
       state.family.type = type;
     } else {
@@ -225,14 +245,14 @@ class OpenMetricsReader {
       groupLabels: undefined,
       groupExcept: undefined,
       closedGroups: undefined,
-      seriesTimestamps: undefined,
-      bucketTimestamps: undefined,
+      series: undefined,
       point: undefined,
       pointTimestamp: undefined,
     };
     this.families.push(state.family);
     this.claimed.set(name, state);
     this.current = state;
+    this.currentNameAt = -1;
     return state;
   }
 
@@ -288,6 +308,7 @@ class OpenMetricsReader {
         this.log.warn(this.lineNo, `samples of metric family "${owner.family.name}" are not contiguous`);
         if (this.current) this.finishFamily(this.current);
         this.current = owner;
+        this.currentNameAt = -1;
       }
       return [owner, suffix];
     }
@@ -355,7 +376,6 @@ class OpenMetricsReader {
     if (rule !== undefined) this.log.warn(this.lineNo, `${rule} (got ${v})`);
   }
 
-  /** Groups (label sets) must each be one contiguous block; a series repeats only with growing timestamps. */
   /**
    * Groups (label sets without le/quantile/state) must each be one contiguous block, and a series
    * repeats only with growing timestamps. A sample continues its group when its labels equal the
@@ -369,9 +389,7 @@ class OpenMetricsReader {
       if (state.group !== undefined) {
         this.finishPoint(state);
         (state.closedGroups ??= new Set()).add(state.group);
-        // clear() makes a new table even for an empty map, and most groups never fill one of them.
-        if (state.seriesTimestamps !== undefined && state.seriesTimestamps.size > 0) state.seriesTimestamps.clear();
-        if (state.bucketTimestamps !== undefined && state.bucketTimestamps.size > 0) state.bucketTimestamps.clear();
+        state.series?.reset();
       }
       if (state.closedGroups?.has(group))
         this.log.warn(this.lineNo, `samples of "${state.family.name}{${group}}" are not contiguous`);
@@ -382,21 +400,17 @@ class OpenMetricsReader {
     // Within a group, series differ only by their name and the label the group leaves out
     // (buckets: by their parsed "le", a cheaper key than a string).
     const ts = sample.timestamp ?? null;
-    let series = '';
-    let seen: number | null | undefined;
-    if (le !== undefined) seen = state.bucketTimestamps?.get(le);
-    else {
-      series = except === undefined ? sample.name : `${sample.name}\u0000${labels[except]!}`;
-      seen = state.seriesTimestamps?.get(series);
-    }
+    const series = (state.series ??= new GroupSeries());
+    const seen =
+      le !== undefined
+        ? series.see(le, undefined, ts)
+        : series.see(sample.name, except === undefined ? undefined : labels[except]!, ts);
     if (seen !== undefined) {
       const shown = `${sample.name}{${labelsKey(labels)}}`;
       if (seen === null || ts === null)
         this.log.warn(this.lineNo, `series ${shown} appears more than once without timestamps on every sample`);
       else if (ts < seen) this.log.warn(this.lineNo, `timestamps of series ${shown} go backwards`);
     }
-    if (le !== undefined) (state.bucketTimestamps ??= new Map()).set(le, ts);
-    else (state.seriesTimestamps ??= new Map()).set(series, ts);
     if (state.point !== undefined && state.pointTimestamp !== sample.timestamp) this.finishPoint(state);
     state.pointTimestamp = sample.timestamp;
   }

@@ -124,18 +124,13 @@ class PrometheusReader {
     if (t.charCodeAt(start + 1) === SPACE && t.charCodeAt(start + 2) === UPPER_U && t.startsWith('# UNIT ', start))
       return this.readUnitComment(start + 7, end);
     const meta = this.meta;
-    if (!scanComment(t, start, end, this.log.strict, meta)) return;
+    const last = this.lastMeta;
+    const known = last === undefined || this.lastMetaAt < 0 ? '' : last.family.name;
+    if (!scanComment(t, start, end, this.log.strict, meta, known, this.lastMetaAt)) return;
     this.clearRoutes();
     // HELP x, then TYPE x: the second line names the family the first one did.
-    let state = this.lastMeta;
-    const length = meta.nameEnd - meta.nameStart;
-    if (
-      state === undefined ||
-      meta.name !== undefined ||
-      this.lastMetaAt < 0 ||
-      length !== state.family.name.length ||
-      !sameText(t, meta.nameStart, this.lastMetaAt, length)
-    ) {
+    let state = last;
+    if (state === undefined || !meta.sameAsKnown) {
       state = this.familyNamed(meta.name ?? t.slice(meta.nameStart, meta.nameEnd));
       this.lastMeta = state;
       this.lastMetaAt = meta.name === undefined ? meta.nameStart : -1;
@@ -280,6 +275,8 @@ class CommentScan {
   nameEnd = 0;
   /** A quoted name, unescaped; undefined for a plain one. */
   name: string | undefined = undefined;
+  /** The name is the one scanComment was told the line likely holds (written at its `knownAt`). */
+  sameAsKnown = false;
   /** HELP: where the text starts (it runs to the end of the line). */
   textStart = 0;
   /** TYPE: the type. */
@@ -291,7 +288,15 @@ class CommentScan {
  * As in Prometheus's parser, `# HELP` or `# TYPE` with nothing after the name (or no name at all)
  * says nothing and is taken for a comment.
  */
-function scanComment(t: string, start: number, end: number, strict: boolean, out: CommentScan): boolean {
+function scanComment(
+  t: string,
+  start: number,
+  end: number,
+  strict: boolean,
+  out: CommentScan,
+  known: string,
+  knownAt: number,
+): boolean {
   let i = start + 1;
   while (i < end && isBlank(t.charCodeAt(i))) i++;
   const c = t.charCodeAt(i);
@@ -308,7 +313,18 @@ function scanComment(t: string, start: number, end: number, strict: boolean, out
   if (i === end) return false;
   const nameStart = i;
   let quotedName: string | undefined;
-  if (t.charCodeAt(i) === QUOTE_CHAR) {
+  let sameAsKnown = false;
+  const afterKnown = i + known.length;
+  if (
+    known.length > 0 &&
+    afterKnown <= end &&
+    (afterKnown === end || isBlank(t.charCodeAt(afterKnown))) &&
+    sameText(t, i, knownAt, known.length)
+  ) {
+    // The name the last HELP or TYPE line had (checked there): no need to check it again.
+    sameAsKnown = true;
+    i = afterKnown;
+  } else if (t.charCodeAt(i) === QUOTE_CHAR) {
     const quoted = scanQuotedName(t, i + 1, end, 'metric name');
     quotedName = quoted.name;
     i = quoted.end;
@@ -332,6 +348,7 @@ function scanComment(t: string, start: number, end: number, strict: boolean, out
   while (i < end && isBlank(t.charCodeAt(i))) i++;
   if (i === end) return false;
   out.kind = kind;
+  out.sameAsKnown = sameAsKnown;
   out.nameStart = nameStart;
   out.nameEnd = nameEnd;
   out.name = quotedName;

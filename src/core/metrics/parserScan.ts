@@ -8,12 +8,13 @@
 import type { Exemplar, Sample } from './types';
 import { LineSyntaxError } from './parserProblems';
 import * as lexical from './parserLexical';
-import type { NumberKind } from './parserLexical';
+import { LineCursor } from './parserCursor';
+import { buildLabelsByStores, labelSetBuilder } from './parserLabelSets';
+import type { LabelSetBuilder } from './parserLabelSets';
 
 // Local bindings, not live imports: a module loaded as CommonJS (tsx, the tests, the benchmark)
 // reads each imported name through a getter, which costs dearly inside per-character loops.
 const {
-  BACKSLASH,
   CLOSE_BRACE,
   COMMA,
   EQUALS,
@@ -22,7 +23,6 @@ const {
   LABEL_START,
   METRIC_PART,
   METRIC_START,
-  NAME_CLASS,
   NUMBER_INTEGER,
   NUMBER_REAL,
   NUMBER_VALUE,
@@ -31,11 +31,8 @@ const {
   SPACE,
   TAB,
   codePointLength,
-  escapedChar,
-  parseNumberToken,
   sameText,
   scanQuotedName,
-  unescapeText,
 } = lexical;
 
 /** How many distinct sample names the scanner remembers (x, x_bucket, x_sum, x_count). */
@@ -47,20 +44,17 @@ const FEW_LABELS = 16;
 /** Most exemplar label sets are far shorter; the spec caps names plus values at 128 code points. */
 const MAX_EXEMPLAR_LABEL_CODE_POINTS = 128;
 
-function indexOrInfinity(t: string, ch: string, from: number): number {
-  const i = t.indexOf(ch, from);
-  return i < 0 ? Infinity : i;
+function withExemplar(
+  name: string,
+  labels: Record<string, string>,
+  value: number,
+  timestamp: number | undefined,
+  exemplar: Exemplar,
+): Sample {
+  return timestamp === undefined ? { name, labels, value, exemplar } : { name, labels, value, timestamp, exemplar };
 }
 
-/** A plain assignment to "__proto__" would set the object's prototype instead of a label. */
-function setProtoLabel(labels: Record<string, string>, value: string): void {
-  Object.defineProperty(labels, '__proto__', { value, enumerable: true, writable: true, configurable: true });
-}
-
-export class SampleScanner {
-  private text = '';
-  private pos = 0;
-  private end = 0;
+export class SampleScanner extends LineCursor {
   /** The last few distinct sample names (x, x_sum, x_count…): lines mostly repeat them. */
   private readonly recentNames: string[] = new Array<string>(RECENT_NAMES).fill('');
   /**
@@ -80,48 +74,26 @@ export class SampleScanner {
   private readonly lastLabelValuesAt: number[] = [];
   /** The label names of the label set being scanned, by position. */
   private readonly lineLabelNames: string[] = [];
-  /** Whether the last scanQuoted value was written without escapes. */
-  private quotedPlain = true;
-  /**
-   * The next index of each delimiter at or after the cursor (Infinity: none). Native indexOf
-   * is many times faster than a charCodeAt loop, and the cursor only moves forward, so each
-   * delimiter's search covers the text once in all.
-   */
-  private nextQuoteAt = -1;
-  private nextBackslashAt = -1;
+  /** The labels of the set being scanned (braced metric names left out), names and values. */
+  private readonly setNames: string[] = [];
+  private readonly setValues: string[] = [];
+  /** The object builder of the last sample's label names, and how many names it takes (-1: none yet). */
+  private sampleBuilder: LabelSetBuilder | undefined;
+  private sampleBuilderCount = -1;
   /** Prometheus text only: the line opened with "{", so its metric name is inside the braces. */
   private nameInBraces = false;
   private bracedName: string | undefined;
 
-  /**
-   * `strictText` (Prometheus text in strict mode) also rejects what Prometheus's parser rejects
-   * but a lenient read can use as written: an escape other than `\\`, `\"`, `\n` in a label
-   * value, and blanks at the end of a sample line.
-   */
-  constructor(
-    private readonly openMetrics: boolean,
-    private readonly strictText = false,
-  ) {}
-
   reset(text: string): void {
-    this.text = text;
+    this.start(text);
     this.recentNames.fill('');
     this.lastLabelNames.length = 0;
     this.lastLabelNamesAt.length = 0;
     this.lastLabelValues.length = 0;
     this.lastLabelValuesAt.length = 0;
     this.knownLabelCount = 0;
-    this.nextQuoteAt = this.nextBackslashAt = -1;
-  }
-
-  private nextQuote(from: number): number {
-    if (this.nextQuoteAt < from) this.nextQuoteAt = indexOrInfinity(this.text, '"', from);
-    return this.nextQuoteAt;
-  }
-
-  private nextBackslash(from: number): number {
-    if (this.nextBackslashAt < from) this.nextBackslashAt = indexOrInfinity(this.text, '\\', from);
-    return this.nextBackslashAt;
+    this.sampleBuilder = undefined;
+    this.sampleBuilderCount = -1;
   }
 
   /**
@@ -198,30 +170,30 @@ export class SampleScanner {
     const valueStart = this.pos;
     const value = this.scanNumber(NUMBER_VALUE, 'value');
     if ((value === Infinity || value === -Infinity) && this.strictText) this.checkInRange(valueStart);
-    const sample: Sample = { name, labels, value };
+    // The sample is made once its parts are known, as one literal: adding a timestamp or an
+    // exemplar to a made object would change its shape (a slower object, more garbage).
+    if (this.pos === end) return { name, labels, value };
+    let timestamp: number | undefined;
     if (this.openMetrics) {
-      if (this.pos === end) return sample;
       this.expectSpace('a single space before the timestamp or exemplar');
       if (this.peek() !== HASH) {
-        sample.timestamp = this.scanNumber(NUMBER_REAL, 'timestamp');
-        if (this.pos === end) return sample;
+        timestamp = this.scanNumber(NUMBER_REAL, 'timestamp');
+        if (this.pos === end) return { name, labels, value, timestamp };
         this.expectSpace('a single space before the exemplar');
         if (this.peek() !== HASH) throw new LineSyntaxError('unexpected text after the timestamp');
       }
-      sample.exemplar = this.scanExemplar();
-      return sample;
+      return withExemplar(name, labels, value, timestamp, this.scanExemplar());
     }
-    if (this.pos === end) return sample;
     this.skipBlanks();
     if (this.pos < end && t.charCodeAt(this.pos) !== HASH) {
       const timestampStart = this.pos;
-      sample.timestamp = this.scanNumber(NUMBER_INTEGER, 'timestamp');
-      if (this.strictText && (sample.timestamp >= 2 ** 63 || sample.timestamp < -(2 ** 63))) {
+      timestamp = this.scanNumber(NUMBER_INTEGER, 'timestamp');
+      if (this.strictText && (timestamp >= 2 ** 63 || timestamp < -(2 ** 63))) {
         throw new LineSyntaxError(
           `timestamp ${t.slice(timestampStart, this.pos)} is out of range (a 64-bit count of milliseconds)`,
         );
       }
-      if (this.pos === end) return sample;
+      if (this.pos === end) return { name, labels, value, timestamp };
       this.skipBlanks();
     }
     if (this.pos === end && this.strictText)
@@ -232,38 +204,9 @@ export class SampleScanner {
       if (t.charCodeAt(this.pos) !== HASH) throw new LineSyntaxError('unexpected text after the timestamp');
       // Not Prometheus text, but what an OpenMetrics body served as text/plain has: the reader
       // decides (strict rejects it, lenient keeps the sample and its exemplar).
-      sample.exemplar = this.scanExemplar();
+      return withExemplar(name, labels, value, timestamp, this.scanExemplar());
     }
-    return sample;
-  }
-
-  /** An infinite value written as digits (1e400) overflowed: Prometheus rejects it; only "Inf" is infinite. */
-  private checkInRange(start: number): void {
-    const token = this.text.slice(start, this.pos);
-    if (!/inf/i.test(token))
-      throw new LineSyntaxError(
-        `value ${token} is out of range (larger than a 64-bit float holds; write +Inf for infinity)`,
-      );
-  }
-
-  private peek(): number {
-    return this.pos < this.end ? this.text.charCodeAt(this.pos) : -1;
-  }
-
-  private expectSpace(what: string): void {
-    if (this.peek() !== SPACE) throw new LineSyntaxError(`expected ${what}`);
-    this.pos++;
-    if (this.pos >= this.end) throw new LineSyntaxError('unexpected space at the end of the line');
-    if (this.text.charCodeAt(this.pos) === SPACE) throw new LineSyntaxError('unexpected double space');
-  }
-
-  private skipBlanks(): void {
-    const t = this.text;
-    while (this.pos < this.end) {
-      const c = t.charCodeAt(this.pos);
-      if (c !== SPACE && c !== TAB) return;
-      this.pos++;
-    }
+    return timestamp === undefined ? { name, labels, value } : { name, labels, value, timestamp };
   }
 
   private scanMetricName(): string {
@@ -294,24 +237,6 @@ export class SampleScanner {
     return name;
   }
 
-  /** Scans a metric or label name at the cursor, character by character. */
-  private scanName(startClass: number, partClass: number, what: string): string {
-    const t = this.text;
-    const start = this.pos;
-    const end = this.end;
-    const first = start < end ? t.charCodeAt(start) : -1;
-    if (first < 0 || first >= 128 || (NAME_CLASS[first]! & startClass) === 0)
-      throw new LineSyntaxError(`expected ${what}`);
-    let i = start + 1;
-    while (i < end) {
-      const c = t.charCodeAt(i);
-      if (c >= 128 || (NAME_CLASS[c]! & partClass) === 0) break;
-      i++;
-    }
-    this.pos = i;
-    return t.slice(start, i);
-  }
-
   /**
    * At "{": scans the label set through "}", in the strict OpenMetrics form or the relaxed
    * Prometheus one. A sample's label names are compared with the previous sample's, position by
@@ -320,14 +245,17 @@ export class SampleScanner {
    */
   private scanLabels(strictForm: boolean, isSample: boolean): Record<string, string> {
     const t = this.text;
-    const labels: Record<string, string> = {};
     this.pos++;
     if (!strictForm) this.skipBlanks();
     if (this.peek() === CLOSE_BRACE) {
       this.pos++;
       if (isSample) this.knownLabelCount = 0;
-      return labels;
+      return {};
     }
+    const setNames = this.setNames;
+    const setValues = this.setValues;
+    let count = 0;
+    let seen: Set<string> | undefined;
     const knownNames = this.lastLabelNames;
     const knownNamesAt = this.lastLabelNamesAt;
     const knownValues = this.lastLabelValues;
@@ -357,7 +285,7 @@ export class SampleScanner {
       if (this.peek() !== EQUALS) {
         if (!this.nameInBraces) throw new LineSyntaxError(`expected "=" after label name "${name}"`);
         lineNames[index] = ''; // the metric name, not a label: no label can clash with it
-        if (this.takeBracedName(name)) return labels;
+        if (this.takeBracedName(name)) return buildLabelsByStores(setNames, setValues, count);
         continue;
       }
       if (!strictForm && name === '__name__')
@@ -389,16 +317,20 @@ export class SampleScanner {
         }
       }
       if (checkDuplicates) {
-        // Few labels: compared with the line's earlier names; many: looked up (typeof, not
-        // hasOwn: cheaper, and inherited members such as toString are never strings).
+        // Few labels: compared with the line's earlier names; many: looked up in a set.
         if (index < FEW_LABELS) {
           for (let j = 0; j < index; j++)
             if (lineNames[j] === name) throw new LineSyntaxError(`duplicate label "${name}"`);
-        } else if (typeof labels[name] === 'string') throw new LineSyntaxError(`duplicate label "${name}"`);
-      }
+        } else {
+          seen ??= new Set(lineNames.slice(0, index));
+          if (seen.has(name)) throw new LineSyntaxError(`duplicate label "${name}"`);
+          seen.add(name);
+        }
+      } else if (seen !== undefined) seen.add(name);
       lineNames[index] = name;
-      if (name.charCodeAt(0) === 95 && name === '__proto__') setProtoLabel(labels, value);
-      else labels[name] = value;
+      setNames[count] = name;
+      setValues[count] = value;
+      count++;
       if (!strictForm) this.skipBlanks();
       const c = this.peek();
       let closed = c === CLOSE_BRACE;
@@ -412,8 +344,18 @@ export class SampleScanner {
       }
       if (closed) {
         this.pos++;
-        if (isSample) this.knownLabelCount = index + 1;
-        return labels;
+        if (!isSample) {
+          const builder = labelSetBuilder(setNames, count);
+          return builder !== undefined ? builder(setValues) : buildLabelsByStores(setNames, setValues, count);
+        }
+        this.knownLabelCount = index + 1;
+        // The same names as the last sample's: its builder fits.
+        if (checkDuplicates || count !== this.sampleBuilderCount) {
+          this.sampleBuilder = labelSetBuilder(setNames, count);
+          this.sampleBuilderCount = count;
+        }
+        const builder = this.sampleBuilder;
+        return builder !== undefined ? builder(setValues) : buildLabelsByStores(setNames, setValues, count);
       }
     }
   }
@@ -445,52 +387,6 @@ export class SampleScanner {
     return true;
   }
 
-  /** Just after an opening quote: returns the unescaped value and moves past the closing quote. */
-  private scanQuoted(): string {
-    const t = this.text;
-    const start = this.pos;
-    const quote = this.nextQuote(start);
-    if (quote < this.end && this.nextBackslash(start) > quote) {
-      this.pos = quote + 1;
-      this.quotedPlain = true;
-      return t.slice(start, quote);
-    }
-    this.quotedPlain = false;
-    let escaped = false;
-    for (let i = start; i < this.end; i++) {
-      const c = t.charCodeAt(i);
-      if (c === BACKSLASH) {
-        if (this.strictText && (i + 1 >= this.end || escapedChar(t.charCodeAt(i + 1)) === undefined)) {
-          throw new LineSyntaxError(
-            `invalid escape sequence "${t.slice(i, i + 2)}" in a label value (only \\\\, \\" and \\n are allowed)`,
-          );
-        }
-        escaped = true;
-        i++;
-      } else if (c === QUOTE) {
-        this.pos = i + 1;
-        return escaped ? unescapeText(t, start, i) : t.slice(start, i);
-      }
-    }
-    throw new LineSyntaxError('unterminated label value');
-  }
-
-  /** Scans a number token ending at a blank or the end of the line. */
-  private scanNumber(kind: NumberKind, what: string): number {
-    const t = this.text;
-    const start = this.pos;
-    // A char loop: number tokens are short enough that it beats an indexOf call.
-    let end = start;
-    while (end < this.end) {
-      const c = t.charCodeAt(end);
-      if (c === SPACE || (c === TAB && !this.openMetrics)) break;
-      end++;
-    }
-    if (end === start) throw new LineSyntaxError(`missing ${what}`);
-    this.pos = end;
-    return parseNumberToken(t, start, end, kind, what);
-  }
-
   /** At "#" after " ": scans `# {labels} value [timestamp]` to the end of the line. */
   private scanExemplar(): Exemplar {
     this.pos++;
@@ -510,11 +406,11 @@ export class SampleScanner {
       }
     }
     this.expectSpace('a space and a value after the exemplar labels');
-    const exemplar: Exemplar = { labels, value: this.scanNumber(NUMBER_VALUE, 'exemplar value') };
-    if (this.pos === this.end) return exemplar;
+    const value = this.scanNumber(NUMBER_VALUE, 'exemplar value');
+    if (this.pos === this.end) return { labels, value };
     this.expectSpace('a single space before the exemplar timestamp');
-    exemplar.timestamp = this.scanNumber(NUMBER_REAL, 'exemplar timestamp');
+    const timestamp = this.scanNumber(NUMBER_REAL, 'exemplar timestamp');
     if (this.pos !== this.end) throw new LineSyntaxError('unexpected text after the exemplar');
-    return exemplar;
+    return { labels, value, timestamp };
   }
 }

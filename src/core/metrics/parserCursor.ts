@@ -1,0 +1,150 @@
+/**
+ * The cursor the exposition parser's line scanner moves along one line: the single tokens of
+ * the grammar (names, quoted label values, numbers, blanks). SampleScanner builds on it.
+ */
+import { LineSyntaxError } from './parserProblems';
+import * as lexical from './parserLexical';
+import type { NumberKind } from './parserLexical';
+
+// Local bindings, not live imports: a module loaded as CommonJS (tsx, the tests, the benchmark)
+// reads each imported name through a getter, which costs dearly inside per-character loops.
+const { BACKSLASH, NAME_CLASS, QUOTE, SPACE, TAB, escapedChar, parseNumberToken, unescapeText } = lexical;
+
+function indexOrInfinity(t: string, ch: string, from: number): number {
+  const i = t.indexOf(ch, from);
+  return i < 0 ? Infinity : i;
+}
+
+export class LineCursor {
+  protected text = '';
+  protected pos = 0;
+  protected end = 0;
+  /** Whether the last scanQuoted value was written without escapes. */
+  protected quotedPlain = true;
+  /**
+   * The next index of each delimiter at or after the cursor (Infinity: none). Native indexOf
+   * is many times faster than a charCodeAt loop, and the cursor only moves forward, so each
+   * delimiter's search covers the text once in all.
+   */
+  private nextQuoteAt = -1;
+  private nextBackslashAt = -1;
+
+  /**
+   * `strictText` (Prometheus text in strict mode) also rejects what Prometheus's parser rejects
+   * but a lenient read can use as written: an escape other than `\\`, `\"`, `\n` in a label
+   * value, and blanks at the end of a sample line.
+   */
+  constructor(
+    protected readonly openMetrics: boolean,
+    protected readonly strictText = false,
+  ) {}
+
+  /** A new body to read. */
+  protected start(text: string): void {
+    this.text = text;
+    this.nextQuoteAt = this.nextBackslashAt = -1;
+  }
+
+  protected nextQuote(from: number): number {
+    if (this.nextQuoteAt < from) this.nextQuoteAt = indexOrInfinity(this.text, '"', from);
+    return this.nextQuoteAt;
+  }
+
+  protected nextBackslash(from: number): number {
+    if (this.nextBackslashAt < from) this.nextBackslashAt = indexOrInfinity(this.text, '\\', from);
+    return this.nextBackslashAt;
+  }
+
+  /** An infinite value written as digits (1e400) overflowed: Prometheus rejects it; only "Inf" is infinite. */
+  protected checkInRange(start: number): void {
+    const token = this.text.slice(start, this.pos);
+    if (!/inf/i.test(token))
+      throw new LineSyntaxError(
+        `value ${token} is out of range (larger than a 64-bit float holds; write +Inf for infinity)`,
+      );
+  }
+
+  protected peek(): number {
+    return this.pos < this.end ? this.text.charCodeAt(this.pos) : -1;
+  }
+
+  protected expectSpace(what: string): void {
+    if (this.peek() !== SPACE) throw new LineSyntaxError(`expected ${what}`);
+    this.pos++;
+    if (this.pos >= this.end) throw new LineSyntaxError('unexpected space at the end of the line');
+    if (this.text.charCodeAt(this.pos) === SPACE) throw new LineSyntaxError('unexpected double space');
+  }
+
+  protected skipBlanks(): void {
+    const t = this.text;
+    while (this.pos < this.end) {
+      const c = t.charCodeAt(this.pos);
+      if (c !== SPACE && c !== TAB) return;
+      this.pos++;
+    }
+  }
+
+  /** Scans a metric or label name at the cursor, character by character. */
+  protected scanName(startClass: number, partClass: number, what: string): string {
+    const t = this.text;
+    const start = this.pos;
+    const end = this.end;
+    const first = start < end ? t.charCodeAt(start) : -1;
+    if (first < 0 || first >= 128 || (NAME_CLASS[first]! & startClass) === 0)
+      throw new LineSyntaxError(`expected ${what}`);
+    let i = start + 1;
+    while (i < end) {
+      const c = t.charCodeAt(i);
+      if (c >= 128 || (NAME_CLASS[c]! & partClass) === 0) break;
+      i++;
+    }
+    this.pos = i;
+    return t.slice(start, i);
+  }
+
+  /** Just after an opening quote: returns the unescaped value and moves past the closing quote. */
+  protected scanQuoted(): string {
+    const t = this.text;
+    const start = this.pos;
+    const quote = this.nextQuote(start);
+    if (quote < this.end && this.nextBackslash(start) > quote) {
+      this.pos = quote + 1;
+      this.quotedPlain = true;
+      return t.slice(start, quote);
+    }
+    this.quotedPlain = false;
+    let escaped = false;
+    for (let i = start; i < this.end; i++) {
+      const c = t.charCodeAt(i);
+      if (c === BACKSLASH) {
+        if (this.strictText && (i + 1 >= this.end || escapedChar(t.charCodeAt(i + 1)) === undefined)) {
+          throw new LineSyntaxError(
+            `invalid escape sequence "${t.slice(i, i + 2)}" in a label value (only \\\\, \\" and \\n are allowed)`,
+          );
+        }
+        escaped = true;
+        i++;
+      } else if (c === QUOTE) {
+        this.pos = i + 1;
+        return escaped ? unescapeText(t, start, i) : t.slice(start, i);
+      }
+    }
+    throw new LineSyntaxError('unterminated label value');
+  }
+
+  /** Scans a number token ending at a blank or the end of the line. */
+  protected scanNumber(kind: NumberKind, what: string): number {
+    const t = this.text;
+    const start = this.pos;
+    // A char loop: number tokens are short enough that it beats an indexOf call.
+    let end = start;
+    while (end < this.end) {
+      const c = t.charCodeAt(end);
+      if (c === SPACE || (c === TAB && !this.openMetrics)) break;
+      end++;
+    }
+    if (end === start) throw new LineSyntaxError(`missing ${what}`);
+    this.pos = end;
+    return parseNumberToken(t, start, end, kind, what);
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The series of one OpenMetrics label group (a histogram's buckets, _sum and _count; a
+ * summary's quantiles; a counter's _total and _created) and the last timestamp each was seen
+ * with, so that a series written twice is caught. Groups are small (a dozen samples), so they
+ * are searched in a short array, without a key string or a map entry per sample; a group that
+ * grows past SMALL_GROUP moves to maps so that a huge one still costs one lookup per sample.
+ *
+ * A series is named by two parts: a bucket by its parsed "le" (`first`, a number) alone, any
+ * other sample by its name (`first`) and, where its group leaves a label out (a quantile, a
+ * state), that label's value (`second`).
+ */
+
+const SMALL_GROUP = 16;
+
+export class GroupSeries {
+  private count = 0;
+  private readonly firsts: (string | number)[] = [];
+  private readonly seconds: (string | undefined)[] = [];
+  private readonly timestamps: (number | null)[] = [];
+  /** Past SMALL_GROUP: the series by key, and the buckets by "le". */
+  private byKey: Map<string, number | null> | undefined;
+  private byLe: Map<number, number | null> | undefined;
+
+  /** A new group starts: no series seen yet. */
+  reset(): void {
+    this.count = 0;
+    if (this.byKey !== undefined) this.byKey = this.byLe = undefined;
+  }
+
+  /**
+   * Records that the series was seen at `timestamp` (null: none); returns the timestamp it was
+   * last seen with in this group (null: without one), or undefined when it is new.
+   */
+  see(first: string | number, second: string | undefined, timestamp: number | null): number | null | undefined {
+    if (this.byKey !== undefined) return this.seeInMaps(first, second, timestamp);
+    const firsts = this.firsts;
+    const seconds = this.seconds;
+    let seen: number | null | undefined;
+    for (let j = this.count - 1; j >= 0; j--) {
+      if (firsts[j] === first && seconds[j] === second) {
+        seen = this.timestamps[j]!;
+        this.timestamps[j] = timestamp;
+        return seen;
+      }
+    }
+    const n = this.count;
+    if (n === SMALL_GROUP) {
+      this.byKey = new Map();
+      this.byLe = new Map();
+      for (let j = 0; j < n; j++) this.seeInMaps(firsts[j]!, seconds[j], this.timestamps[j]!);
+      return this.seeInMaps(first, second, timestamp);
+    }
+    firsts[n] = first;
+    seconds[n] = second;
+    this.timestamps[n] = timestamp;
+    this.count = n + 1;
+    return undefined;
+  }
+
+  private seeInMaps(
+    first: string | number,
+    second: string | undefined,
+    timestamp: number | null,
+  ): number | null | undefined {
+    if (typeof first === 'number') {
+      const seen = this.byLe!.get(first);
+      this.byLe!.set(first, timestamp);
+      return seen;
+    }
+    const key = second === undefined ? first : `${first}\u0000${second}`;
+    const seen = this.byKey!.get(key);
+    this.byKey!.set(key, timestamp);
+    return seen;
+  }
+}
