@@ -217,11 +217,21 @@ export class WorkspaceScan {
     return { statements, files: this.order.length, parsedFiles: this.parsed, errors, threads: this.threadsUsed };
   }
 
+  /** A file's path relative to the root, with `/`: a slice for the files listed under the root. */
+  private relativeName(file: string): string {
+    const base = this.root.endsWith(path.sep) ? this.root : this.root + path.sep;
+    const rel =
+      file.startsWith(base) && path.isAbsolute(base) && !file.includes(`${path.sep}.`)
+        ? file.slice(base.length)
+        : path.relative(this.root, file);
+    return path.sep === '/' ? rel : rel.split(path.sep).join('/');
+  }
+
   private async readAll(files: readonly string[]): Promise<void> {
     // Cached results, taken now: the one an unchanged file keeps is the one its job was told of.
     const cached = new Map<string, ExtractedStatement[]>();
     let jobs = files.map((file): FileJob => {
-      const rel = path.relative(this.root, file).split(path.sep).join('/');
+      const rel = this.relativeName(file);
       const job: FileJob = { file, rel, language: languageOf(file)! };
       const known = this.cache.known(file, rel);
       if (known) {
