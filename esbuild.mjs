@@ -51,6 +51,15 @@ configs.push({
   format: 'cjs',
 });
 
+// A large workspace scan reads and tokenizes its files on worker threads.
+configs.push({
+  ...common,
+  entryPoints: { 'scan-worker': 'src/core/queries/scanWorker.ts' },
+  outdir: 'dist',
+  platform: 'node',
+  format: 'cjs',
+});
+
 function copyAssets() {
   mkdirSync('dist', { recursive: true });
   // sql.js loads its wasm from the folder of the bundle that requires it.

@@ -32,13 +32,26 @@ export function label(sm: Sample, preferred: string | undefined, fallbacks: read
   return undefined;
 }
 
-/** Identity of a series: its labels except the ones named, in a stable order. */
+/**
+ * Identity of a series: its labels except the ones named, in a stable order. Each value carries its
+ * length, so no value can spell another series' key. Exposition writes a series' labels in the same
+ * order every scrape, usually sorted: the sort runs only when they are not.
+ */
 export function seriesKey(labels: Record<string, string>, omit: readonly string[] = []): string {
-  return Object.keys(labels)
-    .filter((k) => !omit.includes(k))
-    .sort()
-    .map((k) => `${k}=${JSON.stringify(labels[k])}`)
-    .join(',');
+  let keys = Object.keys(labels);
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      keys = keys.slice().sort();
+      break;
+    }
+  }
+  let out = '';
+  for (const k of keys) {
+    if (omit.length > 0 && omit.includes(k)) continue;
+    const v = labels[k]!;
+    out += `${k}=${v.length}:${v},`;
+  }
+  return out;
 }
 
 export function toMsFactor(m: MetricMapping): number {
@@ -70,21 +83,46 @@ export interface HistogramSeries {
   count: number;
 }
 
+/** Whether two label sets are the same apart from `le`. */
+function sameSeriesBesidesLe(a: Record<string, string>, b: Record<string, string>): boolean {
+  let n = 0;
+  for (const k in b) {
+    if (k === 'le') continue;
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  let m = 0;
+  for (const k in a) if (k !== 'le') m++;
+  return n === m;
+}
+
+const OMIT_LE: readonly string[] = ['le'];
+const NO_OMIT: readonly string[] = [];
+
 export function histogramSeries(index: SampleIndex, m: MetricMapping): Map<string, HistogramSeries> {
   const out = new Map<string, HistogramSeries>();
   const get = (labels: Record<string, string>, omitLe: boolean) => {
-    const key = seriesKey(labels, omitLe ? ['le'] : []);
+    const key = seriesKey(labels, omitLe ? OMIT_LE : NO_OMIT);
     let hs = out.get(key);
     if (!hs) {
-      const own = { ...labels };
-      delete own.le;
+      // Copied without `le` rather than copied and deleted from: a deleted property turns the copy
+      // into a slow dictionary for everything that reads its labels later.
+      const own: Record<string, string> = {};
+      for (const k in labels) if (k !== 'le') own[k] = labels[k]!;
       out.set(key, (hs = { labels: own, buckets: [], sum: NaN, count: NaN }));
     }
     return hs;
   };
   if (m.shape === 'histogram') {
-    for (const b of samplesFor(index, m, '_bucket'))
-      get(b.labels, true).buckets.push({ le: parseLe(b.labels.le), count: b.value });
+    // A series' buckets are written one after another: the next bucket usually belongs to the
+    // series of the last, which a label comparison tells without building and hashing its key.
+    let lastLabels: Record<string, string> | undefined;
+    let last: HistogramSeries | undefined;
+    for (const b of samplesFor(index, m, '_bucket')) {
+      if (!last || !sameSeriesBesidesLe(lastLabels!, b.labels)) last = get(b.labels, true);
+      lastLabels = b.labels;
+      last.buckets.push({ le: parseLe(b.labels.le), count: b.value });
+    }
   }
   for (const x of samplesFor(index, m, '_sum')) get(x.labels, false).sum = x.value;
   for (const x of samplesFor(index, m, '_count')) get(x.labels, false).count = x.value;

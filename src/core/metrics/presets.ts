@@ -327,25 +327,29 @@ function matches(sm: Sample, match: Record<string, string> | undefined): boolean
 
 /** The samples a mapping reads: counters under either spelling of `_total`; histograms by `_bucket`. */
 export function samplesFor(index: SampleIndex, m: MetricMapping, suffix = ''): Sample[] {
-  const names =
-    m.shape === 'counter'
-      ? m.metric.endsWith('_total')
-        ? [m.metric, m.metric.slice(0, -'_total'.length)]
-        : [m.metric, m.metric + '_total']
-      : [m.metric + suffix];
-  for (const n of names) {
-    const list = index.get(n);
-    if (list && list.length > 0) return m.match ? list.filter((x) => matches(x, m.match)) : list;
-  }
-  return [];
+  // Looked up without building a list of candidate names: this runs for every mapping of every
+  // preset, every round.
+  let list: Sample[] | undefined;
+  if (m.shape === 'counter') {
+    list = index.get(m.metric);
+    if (!list || list.length === 0)
+      list = index.get(m.metric.endsWith('_total') ? m.metric.slice(0, -'_total'.length) : m.metric + '_total');
+  } else list = index.get(suffix ? m.metric + suffix : m.metric);
+  if (!list || list.length === 0) return [];
+  return m.match ? list.filter((x) => matches(x, m.match)) : list;
 }
 
 function isPresent(index: SampleIndex, m: MetricMapping): boolean {
   const probe = m.shape === 'histogram' ? '_bucket' : m.shape === 'summary' ? '_count' : '';
   const list = samplesFor(index, m, probe);
   if (list.length === 0) return false;
-  const required = [m.labels?.route, m.labels?.method, m.labels?.status].filter((l): l is string => Boolean(l));
-  return required.length === 0 || list.some((sm) => required.every((l) => l in sm.labels));
+  const route = m.labels?.route;
+  const method = m.labels?.method;
+  const status = m.labels?.status;
+  if (!route && !method && !status) return true;
+  return list.some(
+    (sm) => (!route || route in sm.labels) && (!method || method in sm.labels) && (!status || status in sm.labels),
+  );
 }
 
 export interface ResolvedMapping {

@@ -76,6 +76,13 @@ export function histogramIncrease(prev: readonly Bucket[] | undefined, cur: read
   const prevTotal = total(prev);
   const curTotal = total(cur);
   if (curTotal < prevTotal) return cur.map((b) => ({ ...b }));
+  if (sameSortedBounds([prev, cur])) {
+    // The same bounds as last time (the rule): bucket i follows bucket i.
+    return cur.map((b, i) => {
+      const p = prev[i]!.count;
+      return { le: b.le, count: b.count < p ? b.count : b.count - p };
+    });
+  }
   const prevByLe = new Map(prev.map((b) => [b.le, b.count]));
   return cur.map((b) => {
     const p = prevByLe.get(b.le);
@@ -90,6 +97,13 @@ export function histogramIncrease(prev: readonly Bucket[] | undefined, cur: read
  * bound of the union, its cumulative count at its own largest bound not above it.
  */
 export function mergeBuckets(sets: readonly (readonly Bucket[])[]): Bucket[] {
+  if (sameSortedBounds(sets)) {
+    // Series of one histogram share its bounds: the counts add up bound by bound.
+    const first = sets[0]!;
+    const out = first.map((b) => ({ le: b.le, count: 0 }));
+    for (const set of sets) for (let i = 0; i < set.length; i++) out[i]!.count += set[i]!.count;
+    return out;
+  }
   const bounds = [...new Set(sets.flatMap((s) => s.map((b) => b.le)))].sort((a, b) => a - b);
   const sums = new Array<number>(bounds.length).fill(0);
   for (const set of sets) {
@@ -101,6 +115,18 @@ export function mergeBuckets(sets: readonly (readonly Bucket[])[]): Bucket[] {
     }
   }
   return bounds.map((le, i) => ({ le, count: sums[i]! }));
+}
+
+/** Whether every set has the first set's bounds, in the same ascending order. */
+function sameSortedBounds(sets: readonly (readonly Bucket[])[]): boolean {
+  const first = sets[0];
+  if (!first) return false;
+  for (let i = 1; i < first.length; i++) if (!(first[i - 1]!.le < first[i]!.le)) return false;
+  for (const set of sets) {
+    if (set.length !== first.length) return false;
+    for (let i = 0; i < set.length; i++) if (set[i]!.le !== first[i]!.le) return false;
+  }
+  return true;
 }
 
 /** Parses a bucket bound as written in the `le` label ("0.5", "+Inf", "1e-3"). */

@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { extractStatements, languageOf } from './extract';
-import { isSourceName, readSourceFile } from './sourceFiles';
+import { languageOf } from './extract';
+import type { FileJob, FileOutcome } from './scanFile';
+import { scanFile } from './scanFile';
+import { DEFAULT_THREAD_THRESHOLD, defaultScanThreads, scanInThreads } from './scanThreads';
+import { isSourceName } from './sourceFiles';
 import type { ExtractedStatement } from './types';
 
 /** Folders never worth reading for the user's own SQL: dependencies, build output, tool caches. */
@@ -39,8 +42,15 @@ export interface ScanOptions {
   ignoredDirs?: readonly string[];
   /** Larger files (minified bundles, generated code) are skipped; counted in bytes actually read. Default 1 MiB. */
   maxFileBytes?: number;
-  /** Files read at once. Default 32. */
+  /** Files read at once on the calling thread. Default 32. */
   concurrency?: number;
+  /**
+   * Worker threads that read and tokenize the files of a large scan, with blocking reads that hold
+   * up no one; 0 keeps all the work on the calling thread. Default: one per core, at most 4.
+   */
+  threads?: number;
+  /** Fewest files to read for threads to start (below it, start-up costs more than it saves). Default 500. */
+  threadThreshold?: number;
   /** Reuse extraction results of files whose mtime and size did not change. */
   cache?: ExtractionCache;
 }
@@ -53,6 +63,8 @@ export interface ScanResult {
   parsedFiles: number;
   /** Files that could not be read, with why, in path order. */
   errors: { file: string; message: string }[];
+  /** Worker threads that read files this time; 0 when the calling thread read them all (small scans). */
+  threads: number;
 }
 
 const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
@@ -68,6 +80,11 @@ interface CacheEntry {
 /** Per-file results keyed by path, valid while the file's mtime and size stay the same. */
 export class ExtractionCache {
   private readonly entries = new Map<string, CacheEntry>();
+  /** The mtime and size the cached result holds for, when there is one for this path and name. */
+  known(file: string, rel: string): { mtimeMs: number; size: number } | undefined {
+    const e = this.entries.get(file);
+    return e && e.rel === rel ? { mtimeMs: e.mtimeMs, size: e.size } : undefined;
+  }
   get(file: string, stat: { mtimeMs: number; size: number }, rel?: string): ExtractedStatement[] | undefined {
     const e = this.entries.get(file);
     return e && e.mtimeMs === stat.mtimeMs && e.size === stat.size && (rel === undefined || e.rel === rel)
@@ -130,6 +147,7 @@ export class WorkspaceScan {
   private readonly ignored: Set<string>;
   private readonly maxBytes: number;
   private parsed = 0;
+  private threadsUsed = 0;
 
   constructor(
     readonly root: string,
@@ -145,6 +163,7 @@ export class WorkspaceScan {
     const files = await listSourceFiles(this.root, [...this.ignored]);
     this.results.clear();
     this.parsed = 0;
+    this.threadsUsed = 0;
     await this.readAll(files);
     this.order = [...this.results.keys()].sort();
     return this.result();
@@ -156,6 +175,7 @@ export class WorkspaceScan {
    */
   async refresh(paths: readonly string[]): Promise<ScanResult> {
     this.parsed = 0;
+    this.threadsUsed = 0;
     const toRead: string[] = [];
     for (const p of paths.map((x) => path.resolve(x))) {
       const rel = path.relative(this.root, p);
@@ -194,41 +214,57 @@ export class WorkspaceScan {
       if ('error' in r) errors.push({ file, message: r.error });
       else for (const s of r.statements) statements.push(s);
     }
-    return { statements, files: this.order.length, parsedFiles: this.parsed, errors };
+    return { statements, files: this.order.length, parsedFiles: this.parsed, errors, threads: this.threadsUsed };
+  }
+
+  /** A file's path relative to the root, with `/`: a slice for the files listed under the root. */
+  private relativeName(file: string): string {
+    const base = this.root.endsWith(path.sep) ? this.root : this.root + path.sep;
+    const rel =
+      file.startsWith(base) && path.isAbsolute(base) && !file.includes(`${path.sep}.`)
+        ? file.slice(base.length)
+        : path.relative(this.root, file);
+    return path.sep === '/' ? rel : rel.split(path.sep).join('/');
   }
 
   private async readAll(files: readonly string[]): Promise<void> {
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < files.length) await this.readOne(files[next++]!);
-    };
-    await Promise.all(Array.from({ length: Math.max(1, this.opts.concurrency ?? 32) }, worker));
-  }
-
-  private async readOne(file: string): Promise<void> {
-    const rel = path.relative(this.root, file).split(path.sep).join('/');
-    try {
-      let cached: ExtractedStatement[] | undefined;
-      const r = await readSourceFile(
-        file,
-        this.maxBytes,
-        (stat) => (cached = this.cache.get(file, stat, rel)) !== undefined,
-      );
-      if (r.kind === 'skipped') {
-        this.cache.delete(file);
-        return;
+    // Cached results, taken now: the one an unchanged file keeps is the one its job was told of.
+    const cached = new Map<string, ExtractedStatement[]>();
+    let jobs = files.map((file): FileJob => {
+      const rel = this.relativeName(file);
+      const job: FileJob = { file, rel, language: languageOf(file)! };
+      const known = this.cache.known(file, rel);
+      if (known) {
+        job.known = known;
+        cached.set(file, this.cache.get(file, known, rel)!);
       }
-      let statements: ExtractedStatement[];
-      if (r.kind === 'unchanged') statements = cached!;
+      return job;
+    });
+    const apply = (job: FileJob, outcome: FileOutcome): void => {
+      const file = job.file;
+      if (outcome.kind === 'skipped') this.cache.delete(file);
+      else if (outcome.kind === 'unchanged') this.results.set(file, { statements: cached.get(file)! });
+      else if (outcome.kind === 'error') this.results.set(file, { error: outcome.message });
       else {
-        statements = r.kind === 'text' ? extractStatements(r.text, languageOf(file)!, rel) : [];
         this.parsed++;
-        this.cache.set(file, r.stat, statements, rel);
+        this.cache.set(file, outcome, outcome.statements, job.rel);
+        this.results.set(file, { statements: outcome.statements });
       }
-      this.results.set(file, { statements });
-    } catch (e) {
-      this.results.set(file, { error: (e as Error).message });
+    };
+    const threads = this.opts.threads ?? defaultScanThreads();
+    if (threads > 0 && jobs.length >= (this.opts.threadThreshold ?? DEFAULT_THREAD_THRESHOLD)) {
+      const r = await scanInThreads(jobs, this.maxBytes, threads, apply);
+      jobs = r.undone;
+      this.threadsUsed = r.threads;
     }
+    let next = 0;
+    const reader = async (): Promise<void> => {
+      while (next < jobs.length) {
+        const job = jobs[next++]!;
+        apply(job, await scanFile(job, this.maxBytes));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, this.opts.concurrency ?? 32) }, reader));
   }
 }
 
