@@ -46,6 +46,10 @@ export interface Rollup {
   dbMs: number;
   httpMs: number;
   otherMs: number;
+  /** The slowest request (or statement run) behind the rollup, and a failed one. */
+  slowestTraceId?: string;
+  slowestMs: number;
+  errorTraceId?: string;
 }
 
 const SCHEMA = `
@@ -57,7 +61,8 @@ CREATE TABLE requests (trace_id TEXT, span_id TEXT, route TEXT, service TEXT, st
   error INTEGER, code_ms REAL, db_ms REAL, http_ms REAL, other_ms REAL, repetitions TEXT);
 CREATE INDEX requests_start ON requests (start_ms);
 CREATE TABLE rollups (minute INTEGER, kind TEXT, key TEXT, text TEXT, system TEXT, count INTEGER, errors INTEGER,
-  code_ms REAL, db_ms REAL, http_ms REAL, other_ms REAL, sketch TEXT, PRIMARY KEY (minute, kind, key));
+  code_ms REAL, db_ms REAL, http_ms REAL, other_ms REAL, sketch TEXT, slowest_trace TEXT, slowest_ms REAL,
+  error_trace TEXT, PRIMARY KEY (minute, kind, key));
 `;
 
 const MINUTE = 60_000;
@@ -191,9 +196,7 @@ export class SpanStore implements SpanSink {
         if (stmt) {
           const key = this.statementKey(stmt);
           const r = this.rollup(s.startMs, 'statement', key, stmt);
-          r.count++;
-          if (isError(s)) r.errors++;
-          r.sketch.add(s.durationMs);
+          note(r, s.traceId, s.durationMs, isError(s));
           r.system ??= dbSystem(s);
         }
       }
@@ -245,9 +248,7 @@ export class SpanStore implements SpanSink {
       JSON.stringify(t.repetitions),
     ]);
     const r = this.rollup(t.startMs, 'route', t.route, t.route);
-    r.count++;
-    if (t.error) r.errors++;
-    r.sketch.add(t.durationMs);
+    note(r, t.traceId, t.durationMs, t.error);
     r.codeMs += t.codeMs;
     r.dbMs += t.dbMs;
     r.httpMs += t.httpMs;
@@ -273,6 +274,7 @@ export class SpanStore implements SpanSink {
         dbMs: 0,
         httpMs: 0,
         otherMs: 0,
+        slowestMs: 0,
       };
       this.dirty.set(id, (d = { minute, kind, r }));
     }
@@ -281,7 +283,7 @@ export class SpanStore implements SpanSink {
 
   private flushRollups(): void {
     if (!this.dirty.size) return;
-    const up = this.db.prepare('INSERT OR REPLACE INTO rollups VALUES (?,?,?,?,?,?,?,?,?,?,?,?)');
+    const up = this.db.prepare('INSERT OR REPLACE INTO rollups VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)');
     for (const { minute, kind, r } of this.dirty.values())
       up.run([
         minute,
@@ -296,6 +298,9 @@ export class SpanStore implements SpanSink {
         r.httpMs,
         r.otherMs,
         JSON.stringify(r.sketch),
+        r.slowestTraceId ?? null,
+        r.slowestMs,
+        r.errorTraceId ?? null,
       ]);
     up.free();
     this.dirty.clear();
@@ -374,6 +379,8 @@ export class SpanStore implements SpanSink {
         m.httpMs += r.httpMs;
         m.otherMs += r.otherMs;
         m.system ??= r.system;
+        if (r.slowestMs > m.slowestMs) [m.slowestMs, m.slowestTraceId] = [r.slowestMs, r.slowestTraceId];
+        m.errorTraceId ??= r.errorTraceId;
       }
     }
     stmt.free();
@@ -384,6 +391,16 @@ export class SpanStore implements SpanSink {
     this.insertSpan.free();
     this.insertRequest.free();
     this.db.close();
+  }
+}
+
+function note(r: Rollup, traceId: string, ms: number, error: boolean): void {
+  r.count++;
+  r.sketch.add(ms);
+  if (ms >= r.slowestMs) [r.slowestMs, r.slowestTraceId] = [ms, traceId];
+  if (error) {
+    r.errors++;
+    r.errorTraceId = traceId;
   }
 }
 
@@ -398,7 +415,10 @@ function rowToRollup(r: unknown[]): Rollup {
     httpMs: r[9] as number,
     otherMs: r[10] as number,
     sketch: LatencySketch.fromJSON(r[11] as string),
+    slowestMs: r[13] as number,
   };
   if (r[4]) out.system = r[4] as string;
+  if (r[12]) out.slowestTraceId = r[12] as string;
+  if (r[14]) out.errorTraceId = r[14] as string;
   return out;
 }
