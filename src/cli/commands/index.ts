@@ -10,6 +10,8 @@ import { watchCommand } from './watch';
 import { profileDiffCommand } from './profileDiff';
 import { profileRecordCommand } from './profileRecord';
 import { profileSummarizeCommand } from './profileSummarize';
+import { otelListenCommand } from './otelListen';
+import { runCommand } from './run';
 
 /** Every subcommand, in the order --help lists them. Each lives in its own file. */
 export const commands: CliCommand[] = [
@@ -24,4 +26,6 @@ export const commands: CliCommand[] = [
   forecastCommand,
   explainCommand,
   metricsParseCommand,
+  runCommand,
+  otelListenCommand,
 ];
