@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../analyzers/types';
 import { round } from '../analyzers/types';
-import { sqlMatchKey } from '../queries/placeholders';
+import { statementKey } from './statementKey';
 import type { ExtractedStatement } from '../queries/types';
 import type { SpanStore } from './spanStore';
 import type { Repetition } from './traceSummary';
@@ -68,7 +68,7 @@ function median(xs: number[]): number {
 
 function locator(workspace: readonly ExtractedStatement[]) {
   const byKey = new Map<string, ExtractedStatement>();
-  for (const st of workspace) if (st.file) byKey.set(sqlMatchKey(st.sql), st);
+  for (const st of workspace) if (st.file) byKey.set(statementKey(st.sql), st);
   return (key: string) => {
     const st = byKey.get(key);
     return st?.file ? { file: st.file, line: st.range.start.line + 1 } : undefined;

@@ -11,7 +11,7 @@ import type { Database, Statement } from '../util/sqljs';
 import { loadSqlJs } from '../util/sqljs';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
-import { sqlMatchKey } from '../queries/placeholders';
+import { statementKey } from './statementKey';
 import { LatencySketch } from './sketch';
 import { dbStatement, dbSystem, isError } from './semconv';
 import { summariseTrace, type TraceSummary } from './traceSummary';
@@ -227,7 +227,7 @@ export class SpanStore implements SpanSink {
     let key = this.statementKeys.get(sql);
     if (key === undefined) {
       if (this.statementKeys.size >= 10_000) this.statementKeys.clear();
-      this.statementKeys.set(sql, (key = sqlMatchKey(sql)));
+      this.statementKeys.set(sql, (key = statementKey(sql)));
     }
     return key;
   }

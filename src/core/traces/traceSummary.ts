@@ -3,7 +3,7 @@
  * code, database, outbound HTTP, other remote calls) and the repetitions inside it (the same
  * normalised statement, or the same outbound call, several times under one parent span).
  */
-import { sqlMatchKey } from '../queries/placeholders';
+import { statementKey as defaultStatementKey } from './statementKey';
 import { category, dbStatement, isError, outboundTarget, routeOf } from './semconv';
 import type { SpanRecord } from './types';
 import { SPAN_KIND } from './types';
@@ -67,7 +67,7 @@ function descendants(root: SpanRecord, byParent: Map<string, SpanRecord[]>): Spa
 export function summariseTrace(
   root: SpanRecord,
   traceSpans: readonly SpanRecord[],
-  statementKey: (sql: string) => string = sqlMatchKey,
+  statementKey: (sql: string) => string = defaultStatementKey,
 ): TraceSummary {
   const byParent = new Map<string, SpanRecord[]>();
   for (const s of traceSpans) {

@@ -4,6 +4,7 @@ import { SpanStore } from '../../../../src/core/traces/spanStore';
 import { analyzeTraces, DEFAULT_TRACE_INSIGHT_SETTINGS } from '../../../../src/core/traces/analyze';
 import { extractStatements } from '../../../../src/core/queries/extract';
 import { request, span, traceId } from '../../../helpers/spans';
+import { statementKey } from '../../../../src/core/traces/statementKey';
 
 const T0 = 1_700_000_000_000;
 const ITEM_SQL = 'SELECT id, name FROM items WHERE list_id = ?';
@@ -90,5 +91,14 @@ describe('trace insights', () => {
     const feed = report.routes[0]!;
     assert.equal(feed.breakdown.httpMs, 60);
     assert.equal(feed.breakdown.codeMs, 40);
+  });
+});
+
+describe('statement keys', () => {
+  it('fold inlined literals, placeholders, whitespace and case, so one statement shape is one key', () => {
+    const a = statementKey("SELECT * FROM items WHERE id = 42 AND tag = 'x'");
+    assert.equal(a, statementKey('select *  from items where id=-7 and tag=$2'));
+    assert.equal(a, statementKey('SELECT * FROM items WHERE id = ? AND tag = ?'));
+    assert.notEqual(a, statementKey('SELECT * FROM items WHERE id = ? AND kind = ?'));
   });
 });
