@@ -20,6 +20,8 @@ import { TargetRegistry } from './targets/targetRegistry';
 import { inTestMode } from './testMode';
 import { bindTrustContextKey } from './trust';
 import { registerViews } from './views/perflensViews';
+import { TraceSession } from './traces/traceSession';
+import { tracingDebugConfigurationProvider } from './commands/startServiceWithTracing';
 
 /** What activate() returns in test mode only: read by the integration suite through `extension.exports`. */
 export interface PerfLensApi {
@@ -50,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi | undefi
   const snooze = new AlertSnooze(context.globalState);
   const reports = new ReportDocuments();
   const code = registerCodeFeatures({ log, settings: readCurrentSettings });
+  const tracing = new TraceSession({ log, settings: readCurrentSettings, extensionUri: context.extensionUri });
   const services = createServices(context, {
     log,
     registry,
@@ -57,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi | undefi
     snooze,
     reports,
     code: code.features,
+    tracing,
   });
   monitorForDeactivate = live.monitor;
   context.subscriptions.push(
@@ -75,6 +79,10 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi | undefi
     ...registerViews(services),
     ...registerCommands(services),
     ...code.disposables,
+    tracing,
+    ...['node', 'pwa-node', 'python', 'debugpy', 'java'].map((type) =>
+      vscode.debug.registerDebugConfigurationProvider(type, tracingDebugConfigurationProvider(services, tracing)),
+    ),
     vscode.window.registerWebviewPanelSerializer(VIEWS.dashboardPanel, dashboardSerializer(services)),
   );
   scheduleAutoAttach(services);
