@@ -40,6 +40,8 @@ export interface PerfLensApi {
   }>;
   /** Profile, CodeLens, line heat and profile view state (CPU profiles and slow queries at the code). */
   readonly code: CodeFeaturesApi;
+  /** The OTLP receiver, span store and trace diagnostics. */
+  readonly tracing: TraceSession;
 }
 
 let monitorForDeactivate: LiveMonitor | undefined;
@@ -95,6 +97,7 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi | undefi
     currentTarget: () => registry.current,
     monitor: live.monitor,
     code: code.api,
+    tracing,
     dashboardTimings: async () => {
       const t = (await import('./panels/dashboardPanel')).DashboardPanel.timings;
       return { ...t, updates: [...(t?.updates ?? [])] };

@@ -20,7 +20,7 @@ export class TraceSession implements vscode.Disposable {
   private started: Promise<{ receiver: OtlpReceiver; store: SpanStore }> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('perflens-traces');
-  private workspace: ExtractedStatement[] | undefined;
+  private workspace: { root: string; statements: ExtractedStatement[] } | undefined;
   /** The latest report, for the integration suite and the views. */
   latest: TraceReport | undefined;
 
@@ -54,14 +54,17 @@ export class TraceSession implements vscode.Disposable {
     return { receiver, store };
   }
 
-  /** Analyses what has arrived and republishes the diagnostics. */
-  async refresh(): Promise<TraceReport | undefined> {
+  /**
+   * Analyses what has arrived and republishes the diagnostics. The statements are joined to the
+   * SQL of the first workspace folder, or of `root` when given (it is then kept).
+   */
+  async refresh(opts: { root?: string } = {}): Promise<TraceReport | undefined> {
     if (!this.started) return undefined;
     const { store } = await this.started;
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    if (folder && !this.workspace) {
+    const root = opts.root ?? this.workspace?.root ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (root && this.workspace?.root !== root) {
       const { scanWorkspace } = await import('../../core/queries/workspace');
-      this.workspace = (await scanWorkspace(folder.uri.fsPath)).statements;
+      this.workspace = { root, statements: (await scanWorkspace(root)).statements };
     }
     const { analyzeTraces, DEFAULT_TRACE_INSIGHT_SETTINGS } = await import('../../core/traces/analyze');
     await store.idle();
@@ -70,13 +73,13 @@ export class TraceSession implements vscode.Disposable {
       store,
       { from: now - 15 * 60_000, to: now + 1000 },
       { ...DEFAULT_TRACE_INSIGHT_SETTINGS, nPlusOneThreshold: this.services.settings().tracesNPlusOneThreshold },
-      this.workspace ?? [],
+      this.workspace?.statements ?? [],
     );
     this.latest = report;
     const byFile = new Map<string, vscode.Diagnostic[]>();
     for (const d of traceDiagnostics(report.findings)) {
-      if (!folder) break;
-      const file = path.resolve(folder.uri.fsPath, d.file);
+      if (!root) break;
+      const file = path.resolve(root, d.file);
       const diag = new vscode.Diagnostic(
         new vscode.Range(d.line, 0, d.line, Number.MAX_SAFE_INTEGER),
         d.message,
