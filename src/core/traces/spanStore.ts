@@ -13,11 +13,14 @@ import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
 import { statementKey } from './statementKey';
 import { LatencySketch } from './sketch';
+import { type Rollup, mergeRollup, note, rowToRollup } from './rollup';
 import { dbStatement, dbSystem, isError } from './semconv';
 import { summariseTrace, type TraceSummary } from './traceSummary';
 import type { SpanRecord } from './types';
 import { SPAN_KIND } from './types';
 import type { SpanSink } from './receiver';
+
+export type { Rollup } from './rollup';
 
 export interface SpanStoreOptions {
   clock?: Clock;
@@ -33,24 +36,6 @@ export interface SpanStoreOptions {
 
 export const DEFAULT_RETENTION_MS = 3_600_000;
 export const DEFAULT_MAX_SPANS_PER_MINUTE = 120_000;
-
-export interface Rollup {
-  key: string;
-  /** The statement's text as sent (statement rollups), or the route. */
-  text: string;
-  system?: string;
-  count: number;
-  errors: number;
-  sketch: LatencySketch;
-  codeMs: number;
-  dbMs: number;
-  httpMs: number;
-  otherMs: number;
-  /** The slowest request (or statement run) behind the rollup, and a failed one. */
-  slowestTraceId?: string;
-  slowestMs: number;
-  errorTraceId?: string;
-}
 
 const SCHEMA = `
 CREATE TABLE spans (trace_id TEXT, span_id TEXT, parent_id TEXT, name TEXT, kind INTEGER, start_ms REAL,
@@ -370,18 +355,7 @@ export class SpanStore implements SpanSink {
       const r = rowToRollup(stmt.get());
       const m = merged.get(r.key);
       if (!m) merged.set(r.key, r);
-      else {
-        m.count += r.count;
-        m.errors += r.errors;
-        m.sketch.merge(r.sketch);
-        m.codeMs += r.codeMs;
-        m.dbMs += r.dbMs;
-        m.httpMs += r.httpMs;
-        m.otherMs += r.otherMs;
-        m.system ??= r.system;
-        if (r.slowestMs > m.slowestMs) [m.slowestMs, m.slowestTraceId] = [r.slowestMs, r.slowestTraceId];
-        m.errorTraceId ??= r.errorTraceId;
-      }
+      else mergeRollup(m, r);
     }
     stmt.free();
     return [...merged.values()];
@@ -392,33 +366,4 @@ export class SpanStore implements SpanSink {
     this.insertRequest.free();
     this.db.close();
   }
-}
-
-function note(r: Rollup, traceId: string, ms: number, error: boolean): void {
-  r.count++;
-  r.sketch.add(ms);
-  if (ms >= r.slowestMs) [r.slowestMs, r.slowestTraceId] = [ms, traceId];
-  if (error) {
-    r.errors++;
-    r.errorTraceId = traceId;
-  }
-}
-
-function rowToRollup(r: unknown[]): Rollup {
-  const out: Rollup = {
-    key: r[2] as string,
-    text: r[3] as string,
-    count: r[5] as number,
-    errors: r[6] as number,
-    codeMs: r[7] as number,
-    dbMs: r[8] as number,
-    httpMs: r[9] as number,
-    otherMs: r[10] as number,
-    sketch: LatencySketch.fromJSON(r[11] as string),
-    slowestMs: r[13] as number,
-  };
-  if (r[4]) out.system = r[4] as string;
-  if (r[12]) out.slowestTraceId = r[12] as string;
-  if (r[14]) out.errorTraceId = r[14] as string;
-  return out;
 }

@@ -34,6 +34,7 @@ export async function run(): Promise<void> {
     await import('./responsive.test');
     await import('./benchmark.test');
     await import('./prometheus.test');
+    await import('./traces.test');
   }
   const stats = await new Promise<{ passes: number; failures: number; pending: number }>((resolve) => {
     const runner = mocha.run(() =>
