@@ -21,6 +21,7 @@ import { inTestMode } from './testMode';
 import { bindTrustContextKey } from './trust';
 import { registerViews } from './views/perflensViews';
 import { TraceSession } from './traces/traceSession';
+import { TraceRouteLensProvider } from './traces/routeLenses';
 import { tracingDebugConfigurationProvider } from './commands/startServiceWithTracing';
 
 /** What activate() returns in test mode only: read by the integration suite through `extension.exports`. */
@@ -55,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi | undefi
   const reports = new ReportDocuments();
   const code = registerCodeFeatures({ log, settings: readCurrentSettings });
   const tracing = new TraceSession({ log, settings: readCurrentSettings, extensionUri: context.extensionUri });
+  const routeLenses = new TraceRouteLensProvider(tracing);
   const services = createServices(context, {
     log,
     registry,
@@ -82,6 +84,8 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi | undefi
     ...registerCommands(services),
     ...code.disposables,
     tracing,
+    routeLenses,
+    vscode.languages.registerCodeLensProvider({ scheme: 'file' }, routeLenses),
     ...['node', 'pwa-node', 'python', 'debugpy', 'java'].map((type) =>
       vscode.debug.registerDebugConfigurationProvider(type, tracingDebugConfigurationProvider(services, tracing)),
     ),

@@ -23,6 +23,9 @@ export class TraceSession implements vscode.Disposable {
   private workspace: { root: string; statements: ExtractedStatement[] } | undefined;
   /** The latest report, for the integration suite and the views. */
   latest: TraceReport | undefined;
+  private readonly refreshed = new vscode.EventEmitter<TraceReport>();
+  /** Fires after each analysis (route lenses follow it). */
+  readonly onDidRefresh = this.refreshed.event;
 
   constructor(private readonly services: TraceSessionServices) {}
 
@@ -91,12 +94,14 @@ export class TraceSession implements vscode.Disposable {
     }
     this.diagnostics.clear();
     for (const [file, diags] of byFile) this.diagnostics.set(vscode.Uri.file(file), diags);
+    this.refreshed.fire(report);
     return report;
   }
 
   dispose(): void {
     clearInterval(this.timer);
     this.diagnostics.dispose();
+    this.refreshed.dispose();
     void this.started?.then(async ({ receiver, store }) => {
       await receiver.close();
       store.close();
