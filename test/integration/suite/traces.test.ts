@@ -60,5 +60,17 @@ describe('Traces: Start Service with Tracing', () => {
     );
     assert.equal(diag.range.start.line, line);
     assert.match(diag.message, /runs 6 times per request to GET \/api\/graph\/top-entities/);
+    // The route's lens sits on its entry in the demo's route table.
+    const routeLine = lineOf(appSource(), "['GET /api/graph/top-entities'");
+    await vscode.window.showTextDocument(vscode.Uri.file(appSource()));
+    const lens = await waitFor('the route lens', async () =>
+      (
+        (await vscode.commands.executeCommand<vscode.CodeLens[]>(
+          'vscode.executeCodeLensProvider',
+          vscode.Uri.file(appSource()),
+        )) ?? []
+      ).find((l) => l.range.start.line === routeLine && /^p95 .* · \d+ req · \d+ % in DB/.test(l.command?.title ?? '')),
+    );
+    assert.ok(lens.command!.title.includes('req'));
   });
 });
