@@ -60,6 +60,17 @@ configs.push({
   format: 'cjs',
 });
 
+// Preloaded into traced Node services by `perflens run`: the OpenTelemetry Node SDK, bundled so tracing
+// works offline and at the versions tested with PerfLens.
+configs.push({
+  ...common,
+  entryPoints: { 'otel-bootstrap': 'src/bootstrap/nodeTracing.ts' },
+  outdir: 'dist',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node18',
+});
+
 function copyAssets() {
   mkdirSync('dist', { recursive: true });
   // sql.js loads its wasm from the folder of the bundle that requires it.

@@ -52,6 +52,8 @@ export interface PerfLensSettings {
   queriesStatementTimeoutSeconds: number;
   benchmarkConnections: number;
   benchmarkDurationSeconds: number;
+  tracesNPlusOneThreshold: number;
+  tracesJavaAgentPath: string;
 }
 
 /** How a value is looked up: everything merged, or the user's own settings only. */
@@ -192,6 +194,8 @@ export const SETTING_ACCESSORS = {
   queriesStatementTimeoutSeconds: numberSetting(SETTINGS.queriesStatementTimeoutSeconds, 30, 1, 3600),
   benchmarkConnections: numberSetting(SETTINGS.benchmarkConnections, 10, 1, 1000, { integer: true }),
   benchmarkDurationSeconds: numberSetting(SETTINGS.benchmarkDurationSeconds, 10, 1, 600),
+  tracesNPlusOneThreshold: numberSetting(SETTINGS.tracesNPlusOneThreshold, 5, 2, 1000, { integer: true }),
+  tracesJavaAgentPath: stringSetting(SETTINGS.tracesJavaAgentPath, ''),
 } satisfies { [K in keyof PerfLensSettings]: Accessor<PerfLensSettings[K]> };
 
 /** Reads every setting from a `workspace.getConfiguration('perflens')` source. */

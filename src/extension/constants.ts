@@ -27,6 +27,7 @@ export const COMMANDS = {
   copyCreateIndex: 'perflens.copyCreateIndex',
   showQueryPlan: 'perflens.showQueryPlan',
   runWhatIf: 'perflens.runWhatIf',
+  startServiceWithTracing: 'perflens.startServiceWithTracing',
 } as const;
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
@@ -67,6 +68,8 @@ export const SETTINGS = {
   queriesStatementTimeoutSeconds: 'perflens.queries.statementTimeoutSeconds',
   benchmarkConnections: 'perflens.benchmark.connections',
   benchmarkDurationSeconds: 'perflens.benchmark.durationSeconds',
+  tracesNPlusOneThreshold: 'perflens.traces.nPlusOneThreshold',
+  tracesJavaAgentPath: 'perflens.traces.javaAgentPath',
 } as const;
 export type SettingId = (typeof SETTINGS)[keyof typeof SETTINGS];
 
@@ -113,6 +116,8 @@ export const STATE_KEYS = {
   targets: 'perflens.targets',
   /** Epoch ms until which alert notifications stay quiet (globalState). */
   snoozedUntil: 'perflens.snoozedUntil',
+  /** The command line last started with tracing (workspaceState). */
+  tracedCommand: 'perflens.tracedCommand',
 } as const;
 
 /** SecretStorage keys. */

@@ -22,6 +22,9 @@ import { TargetRegistry } from './targets/targetRegistry';
 import { inTestMode } from './testMode';
 import { bindTrustContextKey } from './trust';
 import { registerViews } from './views/perflensViews';
+import { TraceSession } from './traces/traceSession';
+import { TraceRouteLensProvider } from './traces/routeLenses';
+import { tracingDebugConfigurationProvider } from './commands/startServiceWithTracing';
 
 /** What activate() returns in test mode only: read by the integration suite through `extension.exports`. */
 export interface PerfLensApi {
@@ -42,6 +45,8 @@ export interface PerfLensApi {
   readonly code: CodeFeaturesApi;
   /** The language-model tools' confirmations (VS Code answers dialogs itself under test). */
   readonly aiTools: AiToolsApi;
+  /** The OTLP receiver, span store and trace diagnostics. */
+  readonly tracing: TraceSession;
 }
 
 let monitorForDeactivate: LiveMonitor | undefined;
@@ -54,6 +59,8 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi | undefi
   const snooze = new AlertSnooze(context.globalState);
   const reports = new ReportDocuments();
   const code = registerCodeFeatures({ log, settings: readCurrentSettings });
+  const tracing = new TraceSession({ log, settings: readCurrentSettings, extensionUri: context.extensionUri });
+  const routeLenses = new TraceRouteLensProvider(tracing);
   const services = createServices(context, {
     log,
     registry,
@@ -61,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi | undefi
     snooze,
     reports,
     code: code.features,
+    tracing,
   });
   monitorForDeactivate = live.monitor;
   const aiTools = registerAiTools(services);
@@ -82,6 +90,12 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi | undefi
     ...code.disposables,
     aiTools.disposable,
     registerMcpServerProvider(services, context.extensionUri),
+    tracing,
+    routeLenses,
+    vscode.languages.registerCodeLensProvider({ scheme: 'file' }, routeLenses),
+    ...['node', 'pwa-node', 'python', 'debugpy', 'java'].map((type) =>
+      vscode.debug.registerDebugConfigurationProvider(type, tracingDebugConfigurationProvider(services, tracing)),
+    ),
     vscode.window.registerWebviewPanelSerializer(VIEWS.dashboardPanel, dashboardSerializer(services)),
   );
   scheduleAutoAttach(services);
@@ -95,6 +109,7 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi | undefi
     monitor: live.monitor,
     code: code.api,
     aiTools: aiTools.api,
+    tracing,
     dashboardTimings: async () => {
       const t = (await import('./panels/dashboardPanel')).DashboardPanel.timings;
       return { ...t, updates: [...(t?.updates ?? [])] };

@@ -8,6 +8,7 @@ import type { ReportDocuments } from './reports/reportDocuments';
 import type { AttachDependencies } from './targets/attachTarget';
 import type { ProbeFunction } from './targets/probeReport';
 import type { TargetRegistry } from './targets/targetRegistry';
+import type { TraceSession } from './traces/traceSession';
 
 /**
  * What commands, views and panels share; built once by the composition root, which alone sees the
@@ -33,6 +34,10 @@ export interface ExtensionServices {
   readonly reports: ReportDocuments;
   /** The loaded profile, CodeLens, line heat and query diagnostics. */
   readonly code: CodeFeatures;
+  /** The OTLP receiver and span store of traced services, started on first use. */
+  readonly tracing: TraceSession;
+  /** Per-workspace memory (the command line last started with tracing). */
+  readonly workspaceState: vscode.Memento;
   /**
    * Settings as they apply now: in an untrusted workspace, target settings come from the user only.
    * A plain function, not a method, so a consumer may be handed it alone.
@@ -54,11 +59,14 @@ export function readCurrentSettings(): PerfLensSettings {
 /** The parts of the extension context the services hand out. */
 export type ServicesContext = Pick<
   ExtensionServices,
-  'extensionUri' | 'globalStorageUri' | 'secrets' | 'extensionMode'
+  'extensionUri' | 'globalStorageUri' | 'secrets' | 'extensionMode' | 'workspaceState'
 >;
 
 /** The services the composition root builds itself and hands over as they are. */
-export type BuiltServices = Pick<ExtensionServices, 'log' | 'registry' | 'monitor' | 'snooze' | 'reports' | 'code'>;
+export type BuiltServices = Pick<
+  ExtensionServices,
+  'log' | 'registry' | 'monitor' | 'snooze' | 'reports' | 'code' | 'tracing'
+>;
 
 export function createServices(context: ServicesContext, built: BuiltServices): ExtensionServices {
   const settings = readCurrentSettings;
@@ -68,6 +76,7 @@ export function createServices(context: ServicesContext, built: BuiltServices): 
     globalStorageUri: context.globalStorageUri,
     secrets: context.secrets,
     extensionMode: context.extensionMode,
+    workspaceState: context.workspaceState,
     ...built,
     settings,
     attachDependencies: () => ({ registry, settings: settings(), probe: lazyProbe, now: () => Date.now() }),

@@ -15,6 +15,9 @@ export const DEMO_VERSION = '0.1.0';
 const WORKSPACES_SQL = 'SELECT id, name, created_at FROM workspaces ORDER BY id';
 const ENTITIES_SQL = 'SELECT id, name, type, degree FROM entities WHERE workspace_id = ? ORDER BY degree DESC LIMIT ?';
 const ENTITY_DEGREES_SQL = 'SELECT id, degree FROM entities WHERE workspace_id = ?';
+// The top-entities route reads its list, then each entity by id: one statement per item (an N+1).
+const TOP_ENTITY_IDS_SQL = 'SELECT id FROM entities WHERE workspace_id = ? ORDER BY degree DESC LIMIT ?';
+const ENTITY_BY_ID_SQL = 'SELECT id, name, type, degree, description FROM entities WHERE id = ?';
 
 export interface Faults {
   latencyMs: number;
@@ -86,6 +89,7 @@ export class DemoApp {
       ['GET /api/workspaces', (_u, _r, s) => this.workspaces(s)],
       ['GET /api/graph/entities', (u, _r, s) => this.entities(u, s)],
       ['GET /api/graph/centrality', (u, _r, s) => this.centrality(u, s)],
+      ['GET /api/graph/top-entities', (u, _r, s) => this.topEntities(u, s)],
       ['GET /health', () => this.health()],
       ['GET /status', () => Promise.resolve({ body: this.status() })],
       ['GET /metrics', () => this.metricsText()],
@@ -186,6 +190,15 @@ export class DemoApp {
     const rows = await this.query(state, 'entities_by_workspace', ENTITIES_SQL, [workspaceId, limit]);
     this.entitiesCache.set(cacheKey, rows);
     return { body: { workspace_id: workspaceId, limit, cached: false, entities: rows } };
+  }
+
+  private async topEntities(url: URL, state: RequestState) {
+    const workspaceId = intParam(url, 'workspace_id', undefined, 1, 1_000_000);
+    const limit = intParam(url, 'limit', 10, 1, 100);
+    const ids = await this.query<{ id: number }>(state, 'top_entity_ids', TOP_ENTITY_IDS_SQL, [workspaceId, limit]);
+    const entities: unknown[] = [];
+    for (const { id } of ids) entities.push(...(await this.query(state, 'entity_by_id', ENTITY_BY_ID_SQL, [id])));
+    return { body: { workspace_id: workspaceId, limit, entities } };
   }
 
   private async centrality(url: URL, state: RequestState) {

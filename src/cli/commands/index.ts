@@ -11,6 +11,8 @@ import { watchCommand } from './watch';
 import { profileDiffCommand } from './profileDiff';
 import { profileRecordCommand } from './profileRecord';
 import { profileSummarizeCommand } from './profileSummarize';
+import { otelListenCommand } from './otelListen';
+import { runCommand } from './run';
 
 /** Every subcommand, in the order --help lists them. Each lives in its own file. */
 export const commands: CliCommand[] = [
@@ -26,4 +28,6 @@ export const commands: CliCommand[] = [
   explainCommand,
   metricsParseCommand,
   mcpCommand,
+  runCommand,
+  otelListenCommand,
 ];

@@ -2,7 +2,7 @@
 
 export type Severity = 'info' | 'warning' | 'critical';
 
-export type AnalyzerName = 'pool' | 'cache' | 'bottleneck' | 'leak' | 'trend' | 'forecast';
+export type AnalyzerName = 'pool' | 'cache' | 'bottleneck' | 'leak' | 'trend' | 'forecast' | 'traces';
 
 export interface FindingEvidence {
   /** Epoch milliseconds of the first and last sample the finding rests on. */

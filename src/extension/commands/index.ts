@@ -19,6 +19,7 @@ import { profileServiceCommand } from './profileService';
 import { copyCreateIndexCommand, runWhatIfCommand, showQueryPlanCommand } from './queryFixes';
 import { showProfileCommand } from './showProfile';
 import { toggleLineHeatCommand } from './toggleLineHeat';
+import { startServiceWithTracingCommand } from './startServiceWithTracing';
 
 type CommandHandler = (services: ExtensionServices, ...args: unknown[]) => unknown;
 
@@ -43,6 +44,7 @@ export const COMMAND_HANDLERS: Record<CommandId, CommandHandler> = {
   [COMMANDS.copyCreateIndex]: (_s, arg) => copyCreateIndexCommand(arg),
   [COMMANDS.showQueryPlan]: (s, arg) => showQueryPlanCommand(s.code.queries, arg),
   [COMMANDS.runWhatIf]: (s, arg) => runWhatIfCommand(s.code.queries, arg),
+  [COMMANDS.startServiceWithTracing]: (s, arg) => startServiceWithTracingCommand(s, s.tracing, s.workspaceState, arg),
 };
 
 export function registerCommands(services: ExtensionServices): vscode.Disposable[] {

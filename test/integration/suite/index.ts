@@ -36,6 +36,7 @@ export async function run(): Promise<void> {
     await import('./benchmark.test');
     await import('./prometheus.test');
     await import('./aiTools.test');
+    await import('./traces.test');
   }
   const stats = await new Promise<{ passes: number; failures: number; pending: number }>((resolve) => {
     const runner = mocha.run(() =>

@@ -1,0 +1,159 @@
+/**
+ * OTLP trace requests (protobuf or JSON) to SpanRecords. A request that cannot be read at all is a
+ * failure with the reason; spans inside a readable request that break the rules (ids of the wrong
+ * length, no name, end before start) are rejected one by one and counted, as OTLP's
+ * partial_success reports them.
+ */
+import { otlpType } from './otlpSchema';
+import { attributes, field, has, hexId, int64, list } from './otlpValues';
+import type { AttributeValue, SpanRecord, TraceLimits } from './types';
+import { DEFAULT_TRACE_LIMITS } from './types';
+import type { Result } from '../util/result';
+import { errorMessage, fail, ok } from '../util/result';
+
+export type OtlpEncoding = 'protobuf' | 'json';
+
+export interface DecodedTraces {
+  spans: SpanRecord[];
+  /** Spans refused, and why the first of them was. */
+  rejected: number;
+  rejectReason?: string;
+  /** Spans whose attributes were cut to the byte limit. */
+  truncatedSpans: number;
+}
+
+/** Parses a request body into its message tree; the reason says what is wrong with it. */
+export function parseOtlpBody(
+  body: Uint8Array,
+  encoding: OtlpEncoding,
+  message: 'ExportTraceServiceRequest' | 'ExportMetricsServiceRequest',
+): Result<unknown, 'malformed'> {
+  if (encoding === 'protobuf') {
+    try {
+      return ok(otlpType(message).decode(body));
+    } catch (e) {
+      return fail('malformed', `the body is not an OTLP protobuf ${message} (${errorMessage(e)})`);
+    }
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(body).toString('utf8'));
+  } catch (e) {
+    return fail('malformed', `the body is not JSON (${errorMessage(e)})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    return fail('malformed', `the body is JSON but not an OTLP ${message} object`);
+  const top = message === 'ExportTraceServiceRequest' ? 'resourceSpans' : 'resourceMetrics';
+  if (has(parsed, top) && !Array.isArray(field(parsed, top))) return fail('malformed', `"${top}" must be a list`);
+  return ok(parsed);
+}
+
+const KIND_NAMES: Record<string, number> = {
+  SPAN_KIND_UNSPECIFIED: 0,
+  SPAN_KIND_INTERNAL: 1,
+  SPAN_KIND_SERVER: 2,
+  SPAN_KIND_CLIENT: 3,
+  SPAN_KIND_PRODUCER: 4,
+  SPAN_KIND_CONSUMER: 5,
+};
+const STATUS_NAMES: Record<string, number> = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
+
+function enumValue(v: unknown, names: Record<string, number>, max: number): number {
+  const n = typeof v === 'string' ? (names[v] ?? Number(v)) : int64(v);
+  return Number.isInteger(n) && n >= 0 && n <= max ? n : 0;
+}
+
+/** Attribute keys PerfLens reads are kept first when a span's attributes are over the byte limit. */
+const KEPT_FIRST = /^(db\.|http\.|url\.|server\.|code\.|rpc\.|error\.|exception\.|messaging\.)/;
+
+function capAttributes(
+  attrs: Record<string, AttributeValue>,
+  maxBytes: number,
+): { attrs: Record<string, AttributeValue>; cut: boolean } {
+  const keys = Object.keys(attrs);
+  let total = 0;
+  for (const k of keys) total += k.length + String(attrs[k]).length;
+  if (total <= maxBytes) return { attrs, cut: false };
+  const ordered = [...keys.filter((k) => KEPT_FIRST.test(k)), ...keys.filter((k) => !KEPT_FIRST.test(k))];
+  const out: Record<string, AttributeValue> = {};
+  let left = maxBytes;
+  for (const k of ordered) {
+    const v = attrs[k]!;
+    const size = k.length + String(v).length;
+    if (size <= left) {
+      out[k] = v;
+      left -= size;
+    } else if (typeof v === 'string' && left - k.length > 64) {
+      out[k] = `${v.slice(0, left - k.length - 1)}…`;
+      left = 0;
+    }
+  }
+  return { attrs: out, cut: true };
+}
+
+const nsToMs = (ns: number) => ns / 1e6;
+
+export function decodeTraces(
+  body: Uint8Array,
+  encoding: OtlpEncoding,
+  limits: TraceLimits = DEFAULT_TRACE_LIMITS,
+): Result<DecodedTraces, 'malformed'> {
+  const parsed = parseOtlpBody(body, encoding, 'ExportTraceServiceRequest');
+  if (!parsed.ok) return parsed;
+  const out: DecodedTraces = { spans: [], rejected: 0, truncatedSpans: 0 };
+  const reject = (why: string) => {
+    out.rejected++;
+    out.rejectReason ??= why;
+  };
+  for (const rs of list(parsed.value, 'resourceSpans')) {
+    const resource = attributes(list(field(rs, 'resource'), 'attributes'));
+    const service = typeof resource['service.name'] === 'string' ? resource['service.name'] : 'unknown_service';
+    for (const ss of list(rs, 'scopeSpans')) {
+      for (const s of list(ss, 'spans')) {
+        const traceId = hexId(field(s, 'traceId'));
+        const spanId = hexId(field(s, 'spanId'));
+        if (!traceId || !/^[0-9a-f]{32}$/.test(traceId) || /^0+$/.test(traceId)) {
+          reject('a span has no valid traceId (16 bytes, not all zero)');
+          continue;
+        }
+        if (!spanId || !/^[0-9a-f]{16}$/.test(spanId) || /^0+$/.test(spanId)) {
+          reject('a span has no valid spanId (8 bytes, not all zero)');
+          continue;
+        }
+        const parent = hexId(field(s, 'parentSpanId'));
+        if (parent !== undefined && !/^[0-9a-f]{16}$/.test(parent)) {
+          reject('a span has a parentSpanId that is not 8 bytes');
+          continue;
+        }
+        const start = int64(field(s, 'startTimeUnixNano'));
+        const end = int64(field(s, 'endTimeUnixNano'));
+        if (!Number.isFinite(start) || !Number.isFinite(end) || start <= 0 || end < start) {
+          reject('a span has no valid start and end time (end before start, or missing)');
+          continue;
+        }
+        const rawName = field(s, 'name');
+        const name = typeof rawName === 'string' && rawName ? rawName.slice(0, limits.maxNameChars) : '(unnamed)';
+        const capped = capAttributes(attributes(list(s, 'attributes')), limits.maxAttributeBytesPerSpan);
+        if (capped.cut) out.truncatedSpans++;
+        const status = field(s, 'status');
+        const statusMessage = field(status, 'message');
+        const span: SpanRecord = {
+          traceId,
+          spanId,
+          name,
+          kind: enumValue(field(s, 'kind'), KIND_NAMES, 5),
+          startMs: nsToMs(start),
+          durationMs: nsToMs(end - start),
+          statusCode: enumValue(field(status, 'code'), STATUS_NAMES, 2),
+          service: service.slice(0, limits.maxNameChars),
+          attributes: capped.attrs,
+        };
+        if (parent && !/^0+$/.test(parent)) span.parentSpanId = parent;
+        if (typeof statusMessage === 'string' && statusMessage)
+          span.statusMessage = statusMessage.slice(0, limits.maxNameChars);
+        out.spans.push(span);
+      }
+    }
+  }
+  return ok(out);
+}

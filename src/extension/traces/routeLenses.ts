@@ -1,0 +1,27 @@
+import * as vscode from 'vscode';
+import { routeLenses } from '../codeLens/traceRouteLensText';
+import type { TraceSession } from './traceSession';
+
+/** CodeLens above each traced route's entry in the route table, refreshed with the trace report. */
+export class TraceRouteLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly tracing: TraceSession) {
+    this.subscription = tracing.onDidRefresh(() => this.changed.fire());
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const routes = this.tracing.latest?.routes;
+    if (!routes?.length) return [];
+    return routeLenses(document.getText(), routes).map(
+      (l) => new vscode.CodeLens(new vscode.Range(l.line, 0, l.line, 0), { title: l.title, command: '' }),
+    );
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}

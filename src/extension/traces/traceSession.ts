@@ -1,0 +1,110 @@
+/**
+ * The editor's tracing: one OTLP receiver and span store, started on first use (Start Service with
+ * Tracing…, or a launch configuration with `"perflensTracing": true`), and the findings of the
+ * spans received, re-read every few seconds, as diagnostics at the statements in the workspace.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { OtlpReceiver } from '../../core/traces/receiver';
+import type { SpanStore } from '../../core/traces/spanStore';
+import type { TraceReport } from '../../core/traces/analyze';
+import type { ExtractedStatement } from '../../core/queries/types';
+import { traceDiagnostics } from '../diagnostics/traceFindingText';
+import type { ExtensionServices } from '../services';
+
+const REFRESH_MS = 5000;
+
+export type TraceSessionServices = Pick<ExtensionServices, 'settings' | 'log' | 'extensionUri'>;
+
+export class TraceSession implements vscode.Disposable {
+  private started: Promise<{ receiver: OtlpReceiver; store: SpanStore }> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection('perflens-traces');
+  private workspace: { root: string; statements: ExtractedStatement[] } | undefined;
+  /** The latest report, for the integration suite and the views. */
+  latest: TraceReport | undefined;
+  private readonly refreshed = new vscode.EventEmitter<TraceReport>();
+  /** Fires after each analysis (route lenses follow it). */
+  readonly onDidRefresh = this.refreshed.event;
+
+  constructor(private readonly services: TraceSessionServices) {}
+
+  /** Starts the receiver (once) and returns its endpoint. */
+  async endpoint(): Promise<string> {
+    this.started ??= this.start();
+    return (await this.started).receiver.endpoint;
+  }
+
+  /** The bundled Node bootstrap, preloaded into traced Node processes. */
+  get nodeBootstrap(): string {
+    return vscode.Uri.joinPath(this.services.extensionUri, 'dist', 'otel-bootstrap.js').fsPath;
+  }
+
+  private async start() {
+    const [{ SpanStore }, { startOtlpReceiver }] = await Promise.all([
+      import('../../core/traces/spanStore'),
+      import('../../core/traces/receiver'),
+    ]);
+    const store = await SpanStore.open();
+    const receiver = await startOtlpReceiver({ sink: store });
+    this.services.log.info(
+      `OTLP receiver listening at ${receiver.endpoint}${receiver.portNote ? ` (${receiver.portNote})` : ''}`,
+    );
+    this.timer = setInterval(
+      () => void this.refresh().catch((e) => this.services.log.error('trace analysis failed', e)),
+      REFRESH_MS,
+    );
+    return { receiver, store };
+  }
+
+  /**
+   * Analyses what has arrived and republishes the diagnostics. The statements are joined to the
+   * SQL of the first workspace folder, or of `root` when given (it is then kept).
+   */
+  async refresh(opts: { root?: string } = {}): Promise<TraceReport | undefined> {
+    if (!this.started) return undefined;
+    const { store } = await this.started;
+    const root = opts.root ?? this.workspace?.root ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (root && this.workspace?.root !== root) {
+      const { scanWorkspace } = await import('../../core/queries/workspace');
+      this.workspace = { root, statements: (await scanWorkspace(root)).statements };
+    }
+    const { analyzeTraces, DEFAULT_TRACE_INSIGHT_SETTINGS } = await import('../../core/traces/analyze');
+    await store.idle();
+    const now = Date.now();
+    const report = analyzeTraces(
+      store,
+      { from: now - 15 * 60_000, to: now + 1000 },
+      { ...DEFAULT_TRACE_INSIGHT_SETTINGS, nPlusOneThreshold: this.services.settings().tracesNPlusOneThreshold },
+      this.workspace?.statements ?? [],
+    );
+    this.latest = report;
+    const byFile = new Map<string, vscode.Diagnostic[]>();
+    for (const d of traceDiagnostics(report.findings)) {
+      if (!root) break;
+      const file = path.resolve(root, d.file);
+      const diag = new vscode.Diagnostic(
+        new vscode.Range(d.line, 0, d.line, Number.MAX_SAFE_INTEGER),
+        d.message,
+        d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+      );
+      diag.source = 'PerfLens';
+      diag.code = d.code;
+      byFile.set(file, [...(byFile.get(file) ?? []), diag]);
+    }
+    this.diagnostics.clear();
+    for (const [file, diags] of byFile) this.diagnostics.set(vscode.Uri.file(file), diags);
+    this.refreshed.fire(report);
+    return report;
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+    this.diagnostics.dispose();
+    this.refreshed.dispose();
+    void this.started?.then(async ({ receiver, store }) => {
+      await receiver.close();
+      store.close();
+    });
+  }
+}

@@ -1,0 +1,76 @@
+import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { COMMANDS } from '../../../src/extension/constants';
+import { httpRequest } from '../../../src/core/util/http';
+import { appSource, demoDir, lineOf } from './profileSupport';
+import { perflens, waitFor } from './liveSupport';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+    s.once('error', reject);
+  });
+}
+
+describe('Traces: Start Service with Tracing', () => {
+  let terminal: vscode.Terminal | undefined;
+
+  after(() => terminal?.dispose());
+
+  it('traces the demo with no code change and puts the N+1 diagnostic at its statement', async function () {
+    this.timeout(180_000);
+    const api = await perflens();
+    const port = await freePort();
+    const server = path.join(demoDir(), 'dist', 'server.js');
+    terminal = await vscode.commands.executeCommand<vscode.Terminal>(
+      COMMANDS.startServiceWithTracing,
+      `node "${server}" --host 127.0.0.1 --port ${port} --traffic=false`,
+    );
+    assert.ok(terminal, 'the command returns its terminal');
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(
+      'the traced demo to answer',
+      async () => {
+        const r = await httpRequest(`${base}/status`, { timeoutMs: 2000 });
+        return r.ok && r.value.status === 200 ? true : undefined;
+      },
+      90_000,
+    );
+    for (let i = 0; i < 12; i++)
+      await httpRequest(`${base}/api/graph/top-entities?workspace_id=${1 + (i % 4)}&limit=6`, { timeoutMs: 30_000 });
+    const n1 = await waitFor(
+      'the N+1 finding from the spans',
+      async () => {
+        const report = await api.tracing.refresh({ root: demoDir() });
+        return report?.findings.find((f) => f.kind === 'n-plus-one' && f.route === 'GET /api/graph/top-entities');
+      },
+      60_000,
+    );
+    assert.equal(n1.count, 6);
+    const line = lineOf(appSource(), 'const ENTITY_BY_ID_SQL');
+    const diag = await waitFor('the n-plus-one diagnostic', () =>
+      vscode.languages
+        .getDiagnostics(vscode.Uri.file(appSource()))
+        .find((d) => d.source === 'PerfLens' && d.code === 'n-plus-one'),
+    );
+    assert.equal(diag.range.start.line, line);
+    assert.match(diag.message, /runs 6 times per request to GET \/api\/graph\/top-entities/);
+    // The route's lens sits on its entry in the demo's route table.
+    const routeLine = lineOf(appSource(), "['GET /api/graph/top-entities'");
+    await vscode.window.showTextDocument(vscode.Uri.file(appSource()));
+    const lens = await waitFor('the route lens', async () =>
+      (
+        (await vscode.commands.executeCommand<vscode.CodeLens[]>(
+          'vscode.executeCodeLensProvider',
+          vscode.Uri.file(appSource()),
+        )) ?? []
+      ).find((l) => l.range.start.line === routeLine && /^p95 .* · \d+ req · \d+ % in DB/.test(l.command?.title ?? '')),
+    );
+    assert.ok(lens.command!.title.includes('req'));
+  });
+});

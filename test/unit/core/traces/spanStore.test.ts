@@ -1,0 +1,98 @@
+import * as assert from 'node:assert/strict';
+import { ManualClock } from '../../../../src/core/util/clock';
+import { SpanStore } from '../../../../src/core/traces/spanStore';
+import { LatencySketch } from '../../../../src/core/traces/sketch';
+import { request } from '../../../helpers/spans';
+
+const T0 = 1_700_000_000_000;
+
+describe('span store', () => {
+  let store: SpanStore;
+  let clock: ManualClock;
+  beforeEach(async () => {
+    clock = new ManualClock(T0);
+    store = await SpanStore.open({ clock, maxSpansPerMinute: 1000, retentionMs: 600_000 });
+  });
+  afterEach(() => store.close());
+
+  it('summarises each request: DB time from its query spans, own code the rest', async () => {
+    store.ingest(request('/orders', T0, 100, [{ sql: 'SELECT * FROM o WHERE id = ?', ms: 10, times: 6 }]));
+    await store.idle();
+    const [r] = store.requests(T0 - 1, T0 + 1000);
+    assert.equal(r!.route, 'GET /orders');
+    assert.equal(r!.dbMs, 60);
+    assert.equal(r!.codeMs, 40);
+    assert.equal(r!.repetitions[0]!.count, 6);
+    assert.equal(r!.repetitions[0]!.key, 'select * from o where id=?');
+  });
+
+  it('reads the older semantic-convention names the same way', async () => {
+    store.ingest(
+      request('/orders/17', T0, 50, [{ sql: 'SELECT 1', ms: 5, times: 2 }], { oldSemconv: true, error: true }),
+    );
+    await store.idle();
+    const [r] = store.requests(T0 - 1, T0 + 1000);
+    assert.equal(r!.route, 'GET /orders/{id}');
+    assert.equal(r!.dbMs, 10);
+    assert.equal(r!.error, true);
+  });
+
+  it('merges per-minute route and statement rollups into percentiles within 1 % of the exact ones', async () => {
+    const durations: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const ms = 1 + ((i * 37) % 200);
+      durations.push(ms);
+      // Spread over three minutes, so the percentile comes from merged sketches.
+      store.ingest(request('/a', T0 + i * 600, ms, [{ sql: 'SELECT x FROM t', ms: 0.5, times: 1 }]));
+    }
+    await store.idle();
+    const [route] = store.rollups('route', T0, T0 + 300 * 600);
+    assert.equal(route!.count, 300);
+    durations.sort((a, b) => a - b);
+    for (const q of [0.5, 0.95, 0.99]) {
+      const exact = durations[Math.ceil(q * durations.length) - 1]!;
+      const approx = route!.sketch.quantile(q)!;
+      assert.ok(Math.abs(approx - exact) / exact <= 0.01, `p${q * 100}: ${approx} vs ${exact}`);
+    }
+    const [stmt] = store.rollups('statement', T0, T0 + 300 * 600);
+    assert.equal(stmt!.count, 300);
+    assert.equal(stmt!.system, 'sqlite');
+  });
+
+  it('refuses spans past the per-minute cap with the limit and the flag, and takes them again next minute', async () => {
+    const spans = Array.from({ length: 150 }, (_, i) =>
+      request('/a', T0 + i, 1, [{ sql: 'SELECT 1', ms: 0.1, times: 9 }]),
+    ).flat();
+    const r = store.ingest(spans);
+    assert.equal(r.rejected, 500);
+    assert.match(r.reason!, /1000 spans .*--max-spans-per-minute/);
+    clock.advance(60_000);
+    assert.equal(store.ingest(request('/a', T0 + 60_000, 1)).rejected, 0);
+    await store.idle();
+  });
+
+  it('drops spans, requests and rollups older than the retention', async () => {
+    store.ingest(request('/old', T0, 5, [{ sql: 'SELECT 1', ms: 1, times: 2 }]));
+    await store.idle();
+    clock.advance(700_000);
+    store.ingest(request('/new', T0 + 700_000, 5));
+    await store.idle();
+    assert.deepEqual(
+      store.requests(0, T0 + 10_000_000).map((r) => r.route),
+      ['GET /new'],
+    );
+    assert.equal(store.count('spans'), 1);
+    assert.deepEqual(
+      store.rollups('route', 0, T0 + 10_000_000).map((r) => r.key),
+      ['GET /new'],
+    );
+  });
+
+  it('sketches survive their JSON form', () => {
+    const k = new LatencySketch();
+    for (let i = 1; i <= 100; i++) k.add(i);
+    const back = LatencySketch.fromJSON(JSON.stringify(k));
+    assert.equal(back.quantile(0.9), k.quantile(0.9));
+    assert.equal(back.count, 100);
+  });
+});
