@@ -5,6 +5,7 @@ import { explainCommand } from './explain';
 import { forecastCommand } from './forecast';
 import { metricsParseCommand } from './metricsParse';
 import { probeCommand } from './probe';
+import { queriesTopCommand } from './queriesTop';
 import { reportCommand } from './report';
 import { watchCommand } from './watch';
 import { profileDiffCommand } from './profileDiff';
@@ -23,5 +24,6 @@ export const commands: CliCommand[] = [
   checkCommand,
   forecastCommand,
   explainCommand,
+  queriesTopCommand,
   metricsParseCommand,
 ];
