@@ -23,7 +23,13 @@ export interface PgTableInfo extends TableInfo {
 export class PgSchema implements SchemaLookup {
   private readonly tables = new Map<string, PgTableInfo | null>();
 
-  constructor(private readonly client: Client) {}
+  /** `client` is undefined for a schema known in advance (plans read offline, tests). */
+  constructor(
+    private readonly client: Client | undefined,
+    known: PgTableInfo[] = [],
+  ) {
+    for (const t of known) this.tables.set(t.name, t);
+  }
 
   table(name: string): PgTableInfo | undefined {
     return this.tables.get(name.toLowerCase()) ?? this.tables.get(name) ?? undefined;
@@ -36,7 +42,7 @@ export class PgSchema implements SchemaLookup {
   /** Reads the catalog entries of these tables (once each); unknown names are remembered as absent. */
   async load(names: Iterable<string>): Promise<void> {
     for (const raw of names) {
-      if (this.tables.has(raw) || this.tables.has(raw.toLowerCase())) continue;
+      if (this.tables.has(raw) || this.tables.has(raw.toLowerCase()) || !this.client) continue;
       const info = await this.read(raw);
       this.tables.set(raw, info);
       if (info) this.tables.set(info.name, info);
@@ -44,6 +50,7 @@ export class PgSchema implements SchemaLookup {
   }
 
   private async read(name: string): Promise<PgTableInfo | null> {
+    if (!this.client) return null;
     // to_regclass resolves as the statement would (search_path, quoting); never raises.
     const rel = await this.client.query<{ oid: number; relname: string; rows: string }>(
       `SELECT c.oid::int AS oid, c.relname,
