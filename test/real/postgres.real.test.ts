@@ -17,13 +17,13 @@ import {
   runtimeFromStatStatements,
 } from '../../src/core/queries/postgres';
 import type { PgSession } from '../../src/core/queries/postgres';
-import { pgTextOf } from '../../src/core/queries/postgres/advisor';
 import { scanWorkspace } from '../../src/core/queries/workspace';
 import { isHypoWhatIf } from '../../src/core/queries/types';
 import type { StatementReport } from '../../src/core/queries/types';
 import { LOOPBACK_ONLY } from '../../src/core/util/connect';
 import { diagnosticMessage } from '../../src/extension/diagnostics/queryFindingText';
-import { DEMO_SERVICE_DIR } from '../helpers/demoService';
+import type { DemoHandle } from '../helpers/demoService';
+import { DEMO_SERVICE_DIR, startDemoService } from '../helpers/demoService';
 import type { PostgresServer } from '../helpers/postgresServer';
 import { startPostgres } from '../helpers/postgresServer';
 import { freePort } from './helpers/services';
@@ -81,6 +81,7 @@ describe('real services: PostgreSQL 15 with pg_stat_statements and HypoPG', func
   let stateBefore: unknown;
   let reports: StatementReport[] = [];
   const CALLS = 7;
+  let demo: DemoHandle | undefined;
 
   before(async () => {
     server = await startPostgres({ seedDemo: true });
@@ -88,9 +89,16 @@ describe('real services: PostgreSQL 15 with pg_stat_statements and HypoPG', func
     const scan = await scanWorkspace(DEMO_SERVICE_DIR);
     const entities = scan.statements.find((s) => s.file === 'src/app.ts' && s.range.start.line + 1 === entitiesLine());
     assert.ok(entities, 'the entities statement is extracted from app.ts');
-    const service = await server.connect();
-    for (let w = 1; w <= CALLS; w++) await service.query(pgTextOf(entities).sql, [w, 50]);
-    await service.end();
+    // The demo service itself, on PostgreSQL, with its cache off so every request reaches the database.
+    demo = await startDemoService({ pgUrl: server.url, cacheSize: 0 });
+    for (let w = 1; w <= CALLS; w++) {
+      const res = await fetch(`${demo.url}/api/graph/entities?workspace_id=${w}&limit=50`);
+      const body = await res.text();
+      assert.equal(res.status, 200, body);
+      assert.equal((JSON.parse(body) as { entities: unknown[] }).entities.length, 50);
+    }
+    await demo.stop();
+    demo = undefined;
     stateBefore = await databaseState(server);
     const s = await connectPg(server.url, { policy: LOOPBACK_ONLY });
     assert.ok(s.ok, s.ok ? '' : s.error.message);
@@ -105,6 +113,7 @@ describe('real services: PostgreSQL 15 with pg_stat_statements and HypoPG', func
 
   after(async () => {
     await session?.close();
+    await demo?.stop();
     await server?.stop();
   });
 
