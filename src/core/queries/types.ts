@@ -27,6 +27,8 @@ export interface ExtractedStatement {
   placeholders: string[];
   /** The tag of a tagged template literal (e.g. `sql`). */
   tag?: string;
+  /** The database the file's driver names (see driverDialect); absent when it names none. */
+  dialect?: 'postgres' | 'sqlite';
 }
 
 export interface PlanRow {

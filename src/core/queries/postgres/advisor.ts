@@ -58,6 +58,11 @@ export async function advisePgStatements(
     report.sql = sql;
     const runtime = opts.runtime?.lookup(sql);
     if (runtime) report.runtime = runtime;
+    if (typeof input !== 'string' && input.dialect === 'sqlite') {
+      report.skipped =
+        'Not explained on PostgreSQL: the file uses a SQLite driver, so the statement runs on SQLite (explain it with --db FILE).';
+      return report;
+    }
     if (!plannable(sql)) {
       report.skipped =
         'Not explained: PostgreSQL plans only SELECT, INSERT, UPDATE, DELETE, MERGE and VALUES statements (this one sets up or changes the schema or the session).';
