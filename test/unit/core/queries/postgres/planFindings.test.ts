@@ -6,6 +6,7 @@ import type { PgPlanNode } from '../../../../../src/core/queries/postgres/planJs
 import { indexesUsed, pgPlanRows, readExplainJson } from '../../../../../src/core/queries/postgres/planJson';
 import type { PgTableInfo } from '../../../../../src/core/queries/postgres/schema';
 import { PgSchema } from '../../../../../src/core/queries/postgres/schema';
+import { quotePgIdent } from '../../../../../src/core/queries/postgres/sqlText';
 import { runtimeFromStatStatements } from '../../../../../src/core/queries/postgres/statStatements';
 import { normalisePlaceholders } from '../../../../../src/core/queries/placeholders';
 import { parseSql } from '../../../../../src/core/queries/sqlParse';
@@ -240,5 +241,15 @@ describe('postgres: plans, findings and placeholders', () => {
       ],
     };
     assert.deepEqual(indexesUsed(root), ['<13556>btree_entities_workspace_id_degree']);
+  });
+});
+
+describe('postgres: identifiers in written SQL', () => {
+  it('quotes identifiers PostgreSQL would not read bare: reserved words, capitals, odd characters', () => {
+    assert.equal(quotePgIdent('workspace_id'), 'workspace_id');
+    assert.equal(quotePgIdent('order'), '"order"');
+    assert.equal(quotePgIdent('user'), '"user"');
+    assert.equal(quotePgIdent('CamelCase'), '"CamelCase"');
+    assert.equal(quotePgIdent('we"ird'), '"we""ird"');
   });
 });
