@@ -9,11 +9,14 @@
 // everything too on SIGTERM and SIGHUP (its terminal closed), and when the process that started it
 // goes away: `npm run demo` killed with SIGTERM passes the signal to its shell, not to this script.
 // Options: --browser forces code-server even when `code` exists; --port N picks code-server's port;
-// --no-traffic keeps the demo service from sending itself its gentle background requests.
+// --no-traffic keeps the demo service from sending itself its gentle background requests;
+// --postgres runs the demo service on a throwaway PostgreSQL 15 cluster (same 100k entities, same
+// entities query) that the script starts and removes, and prints its URL for PerfLens.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tsImport } from 'tsx/esm/api';
 import { ensureIntegrationEnv } from './setup-integration.mjs';
 import { startCodeServer, workbenchUrl, writeUserSettings } from '../test/integration/codeServer.mjs';
 import { buildExtension, ROOT, startDemo } from '../test/integration/prepare.mjs';
@@ -24,6 +27,7 @@ const forceBrowser = args.includes('--browser');
 const portArg = args.indexOf('--port');
 const editorPort = portArg >= 0 ? Number(args[portArg + 1]) : 0;
 const traffic = !args.includes('--no-traffic');
+const postgres = args.includes('--postgres');
 const say = (msg) => console.log(`[demo] ${msg}`);
 
 function hasDesktopCode() {
@@ -58,7 +62,18 @@ setInterval(() => {
 
 async function main() {
   buildExtension();
-  const demo = await startDemo({ traffic });
+  let pgUrl;
+  if (postgres) {
+    const { startPostgres } = await tsImport('../test/helpers/postgresServer.ts', import.meta.url);
+    say('starting a throwaway PostgreSQL 15 cluster (loopback, pg_stat_statements, HypoPG) with the demo data…');
+    const pg = await startPostgres({ seedDemo: true });
+    cleanups.push(() => pg.stop());
+    pgUrl = pg.url;
+    say(
+      `PostgreSQL: ${pgUrl}  (try: node dist/cli.js explain --postgres '${pgUrl}' --workspace examples/demo-service --what-if)`,
+    );
+  }
+  const demo = await startDemo({ traffic, ...(pgUrl ? { pgUrl } : {}) });
   cleanups.push(() => demo.stop());
   say(`demo service running at ${demo.url} (pid ${demo.pid})`);
   say(

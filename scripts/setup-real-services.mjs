@@ -1,12 +1,17 @@
 // Installs the Debian packages the real-services tests (test/real) start, when any is missing:
-// prometheus-node-exporter, python3 with python3-prometheus-client, redis-server and
-// prometheus-redis-exporter (Prometheus itself comes from scripts/setup-prometheus.mjs).
+// prometheus-node-exporter, python3 with python3-prometheus-client, redis-server,
+// prometheus-redis-exporter, and PostgreSQL 15 with contrib (pg_stat_statements) and HypoPG
+// (Prometheus itself comes from scripts/setup-prometheus.mjs).
 // Idempotent: does nothing when everything is there. The tests never use the packages' system
 // services (which apt may start on their default ports): they start their own processes on free
 // loopback ports, with temporary directories.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 const env = process.env;
+/** Debian's PostgreSQL 15 layout (the tests' helper looks in the same place). */
+const PG_BIN = '/usr/lib/postgresql/15/bin';
+const PG_SHARE = '/usr/share/postgresql/15';
 
 /** Each check, and the Debian packages that satisfy it. */
 const NEEDS = [
@@ -25,6 +30,21 @@ const NEEDS = [
     what: 'prometheus-redis-exporter',
     packages: ['prometheus-redis-exporter'],
     ok: () => runs('prometheus-redis-exporter', ['--version']),
+  },
+  {
+    what: 'PostgreSQL 15 server',
+    packages: ['postgresql', 'postgresql-15'],
+    ok: () => runs(`${PG_BIN}/postgres`, ['--version']) && runs(`${PG_BIN}/initdb`, ['--version']),
+  },
+  {
+    what: 'pg_stat_statements (postgresql-contrib)',
+    packages: ['postgresql-contrib'],
+    ok: () => existsSync(`${PG_SHARE}/extension/pg_stat_statements.control`),
+  },
+  {
+    what: 'HypoPG',
+    packages: ['postgresql-15-hypopg'],
+    ok: () => existsSync(`${PG_SHARE}/extension/hypopg.control`),
   },
 ];
 

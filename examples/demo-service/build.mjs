@@ -34,7 +34,7 @@ export async function build({ force = false } = {}) {
     target: 'node20',
     sourcemap: 'linked',
     // Native addon: loaded from node_modules at run time, never bundled.
-    external: ['better-sqlite3'],
+    external: ['better-sqlite3', 'pg-native'],
     write: false,
     logLevel: 'warning',
   });

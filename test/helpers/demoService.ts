@@ -19,6 +19,8 @@ export interface DemoOptions {
   inspectPort?: number;
   hot?: boolean;
   dbPath?: string;
+  /** Run on this PostgreSQL database (--pg-url) instead of the SQLite file. */
+  pgUrl?: string;
   /** Extra flags for node itself, before the script (e.g. V8 flags). */
   nodeFlags?: string[];
   /** Whether the service sends itself its gentle background traffic; off by default in tests. */
@@ -80,6 +82,7 @@ function serverArgs(opts: DemoOptions): string[] {
   if (opts.errorRate !== undefined) args.push('--error-rate', String(opts.errorRate));
   if (opts.hot !== undefined) args.push(`--hot=${opts.hot}`);
   if (opts.dbPath !== undefined) args.push('--db', opts.dbPath);
+  if (opts.pgUrl !== undefined) args.push('--pg-url', opts.pgUrl);
   args.push(`--traffic=${opts.traffic === true}`);
   return args;
 }
@@ -100,6 +103,7 @@ export async function startDemoService(opts: DemoOptions = {}): Promise<DemoHand
     'DEMO_ERROR_RATE',
     'DEMO_HOT',
     'DEMO_DB_PATH',
+    'DEMO_PG_URL',
     'DEMO_INSPECT',
     'DEMO_TRAFFIC',
     'NODE_OPTIONS',

@@ -8,6 +8,9 @@ import type { CentralityResult, GraphNode } from './hot';
 import { computeCentrality, degreeCentrality } from './hot';
 import { DemoMetrics, sqlLabel } from './metrics';
 import { ConnectionPool, PoolTimeoutError } from './pool';
+import type { Client } from 'pg';
+import type { DemoConn } from './demoDb';
+import { dollarParams, isSqlite } from './demoDb';
 
 export const DEMO_VERSION = '0.1.0';
 
@@ -61,7 +64,7 @@ function intParam(url: URL, name: string, dflt: number | undefined, min: number,
 
 export class DemoApp {
   readonly metrics = new DemoMetrics();
-  readonly pool: ConnectionPool;
+  readonly pool: ConnectionPool<DemoConn>;
   readonly entitiesCache: LruTtlCache<unknown>;
   readonly graphCache: LruTtlCache<GraphNode[]>;
   readonly faults: Faults;
@@ -70,9 +73,18 @@ export class DemoApp {
   private readonly startedAt = Date.now();
   private readonly routes: Map<string, Handler>;
 
-  constructor(private readonly config: DemoConfig) {
+  /** `pgClients`: run on PostgreSQL (--pg-url) over these connections instead of the SQLite file. */
+  constructor(
+    private readonly config: DemoConfig,
+    pgClients?: Client[],
+  ) {
     this.faults = { latencyMs: config.latencyMs, errorRate: config.errorRate, hot: config.hot };
-    this.pool = new ConnectionPool(config.dbPath, config.poolSize, config.poolTimeoutMs, this.metrics.poolObserver());
+    this.pool = new ConnectionPool<DemoConn>(
+      pgClients ? { connections: pgClients, close: (c) => void (c as Client).end() } : config.dbPath,
+      pgClients ? pgClients.length : config.poolSize,
+      config.poolTimeoutMs,
+      this.metrics.poolObserver(),
+    );
     this.metrics.watchPool(this.pool);
     const ttlMs = config.cacheTtlSeconds * 1000;
     this.entitiesCache = new LruTtlCache(config.cacheSize, ttlMs, Date.now, this.metrics.cacheEvents('entities'));
@@ -161,12 +173,15 @@ export class DemoApp {
   /** Runs one statement on a pooled connection, timing it per statement, then spends the injected latency while still holding the connection. */
   private async query<T>(state: RequestState, statement: string, sql: string, params: unknown[]): Promise<T[]> {
     return this.pool.use(async (conn) => {
-      let prepared = this.statements.get(conn);
-      if (!prepared) this.statements.set(conn, (prepared = new Map()));
-      let stmt = prepared.get(sql);
-      if (!stmt) prepared.set(sql, (stmt = conn.prepare(sql)));
       const end = this.metrics.queryDuration.startTimer({ statement, sql: sqlLabel(sql) });
-      const rows = stmt.all(...params) as T[];
+      let rows: T[];
+      if (isSqlite(conn)) {
+        let prepared = this.statements.get(conn);
+        if (!prepared) this.statements.set(conn, (prepared = new Map()));
+        let stmt = prepared.get(sql);
+        if (!stmt) prepared.set(sql, (stmt = conn.prepare(sql)));
+        rows = stmt.all(...params) as T[];
+      } else rows = (await conn.query(dollarParams(sql), params)).rows as T[];
       end();
       if (!state.latencySpent && this.faults.latencyMs > 0) {
         state.latencySpent = true;

@@ -16,6 +16,8 @@ export interface DemoConfig {
   /** Whether /api/graph/centrality runs the CPU-hot computation. */
   hot: boolean;
   dbPath: string;
+  /** Run on this PostgreSQL database instead of the SQLite file (seeded with the same rows when empty). */
+  pgUrl?: string;
   /** Set when the launcher should re-run node with --inspect; only read by scripts/demo-service.mjs. */
   inspect?: string;
   /** Exit when stdin closes, so a test harness that dies never leaves the service behind. */
@@ -44,6 +46,7 @@ const OPTIONS: OptionSpec[] = [
   { flag: 'error-rate', env: 'DEMO_ERROR_RATE', key: 'errorRate', kind: 'rate' },
   { flag: 'hot', env: 'DEMO_HOT', key: 'hot', kind: 'bool' },
   { flag: 'db', env: 'DEMO_DB_PATH', key: 'dbPath', kind: 'string' },
+  { flag: 'pg-url', env: 'DEMO_PG_URL', key: 'pgUrl', kind: 'string' },
   { flag: 'inspect', env: 'DEMO_INSPECT', key: 'inspect', kind: 'string' },
   { flag: 'exit-on-stdin-close', env: 'DEMO_EXIT_ON_STDIN_CLOSE', key: 'exitOnStdinClose', kind: 'bool' },
   { flag: 'traffic', env: 'DEMO_TRAFFIC', key: 'traffic', kind: 'bool' },
@@ -146,6 +149,7 @@ Options (flag / env var, default):
   --error-rate / DEMO_ERROR_RATE      0 (share of /api requests answered 500)
   --hot / DEMO_HOT                    true (--hot=false: centrality is cheap)
   --db / DEMO_DB_PATH                 <service>/data/graphrag.db
+  --pg-url / DEMO_PG_URL              none: PostgreSQL instead of the SQLite file (seeded with the same rows)
   --inspect[=host:port] / DEMO_INSPECT  start node with the inspector (launcher only)
   --exit-on-stdin-close               exit when stdin closes (test harnesses)
   --traffic / DEMO_TRAFFIC            true: send itself 1–5 varied requests/s (--traffic=false: only yours)

@@ -1,28 +1,12 @@
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { prng } from './random';
+import { ENTITY_COUNT, WORKSPACE_COUNT, entityRows, workspaceRows } from './seedData';
+
+export { ENTITY_COUNT, WORKSPACE_COUNT };
 
 /** Bumped whenever the generated data changes, so an old file is re-seeded instead of reused. */
 export const SEED_VERSION = 1;
-export const WORKSPACE_COUNT = 20;
-export const ENTITY_COUNT = 100_000;
-
-const ENTITY_TYPES = ['person', 'organization', 'location', 'event', 'concept', 'document'];
-const NAME_PARTS = [
-  'alpha',
-  'beta',
-  'gamma',
-  'delta',
-  'sigma',
-  'omega',
-  'nova',
-  'terra',
-  'luna',
-  'sol',
-  'vega',
-  'orion',
-];
 
 // No index on entities.workspace_id on purpose: the entities query must scan the table and
 // sort with a temp b-tree, which is exactly what PerfLens's query advisor should find.
@@ -59,30 +43,14 @@ export function isSeeded(dbPath: string): boolean {
 /** Fills a fresh database file with workspaces and entities whose degrees follow a heavy tail. */
 export function writeSeed(db: Database.Database, entityCount = ENTITY_COUNT, workspaceCount = WORKSPACE_COUNT): void {
   db.exec(SCHEMA);
-  const rand = prng(42);
   const insertWorkspace = db.prepare('INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)');
   const insertEntity = db.prepare(
     'INSERT INTO entities (id, workspace_id, name, type, degree, description) VALUES (?, ?, ?, ?, ?, ?)',
   );
   db.transaction(() => {
-    for (let w = 1; w <= workspaceCount; w++) {
-      insertWorkspace.run(w, `workspace-${w}`, new Date(Date.UTC(2025, 0, w)).toISOString());
-    }
-    for (let id = 1; id <= entityCount; id++) {
-      // Rows of one workspace are spread over the whole table, as inserts from many users would be.
-      const workspaceId = 1 + Math.floor(rand() * workspaceCount);
-      const name = `${NAME_PARTS[Math.floor(rand() * NAME_PARTS.length)]}-${NAME_PARTS[Math.floor(rand() * NAME_PARTS.length)]}-${id}`;
-      const type = ENTITY_TYPES[Math.floor(rand() * ENTITY_TYPES.length)]!;
-      // Pareto-like: most entities have a few links, a few hubs have hundreds.
-      const degree = Math.min(500, Math.floor(1 / Math.pow(1 - rand(), 0.7)));
-      insertEntity.run(
-        id,
-        workspaceId,
-        name,
-        type,
-        degree,
-        `The ${type} ${name}, mentioned in ${degree} relationships.`,
-      );
+    for (const w of workspaceRows(workspaceCount)) insertWorkspace.run(w.id, w.name, w.createdAt);
+    for (const e of entityRows(entityCount, workspaceCount)) {
+      insertEntity.run(e.id, e.workspaceId, e.name, e.type, e.degree, e.description);
     }
     db.prepare("INSERT INTO meta (key, value) VALUES ('seed_version', ?)").run(String(SEED_VERSION));
   })();

@@ -3,6 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LruTtlCache } from './cache';
 import type { ConnectionPool } from './pool';
+import type { DemoConn } from './demoDb';
+import { isSqlite } from './demoDb';
 
 export type CheckStatus = 'healthy' | 'degraded' | 'unhealthy';
 
@@ -22,13 +24,17 @@ const MAX_MEMORY_MB = 1024;
 /** A health query slower than this means the pool or the disk is struggling. */
 const SLOW_DB_MS = 1000;
 
-async function checkDatabase(pool: ConnectionPool, timeoutMs: number): Promise<HealthCheck> {
+async function checkDatabase(pool: ConnectionPool<DemoConn>, timeoutMs: number): Promise<HealthCheck> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {
     // Waiting on a saturated pool is itself the symptom; don't let /health hang as long as the pool timeout.
     const row = await Promise.race([
-      pool.use((conn) => conn.prepare('SELECT count(*) AS n FROM workspaces').get() as { n: number }),
+      pool.use(async (conn) =>
+        isSqlite(conn)
+          ? (conn.prepare('SELECT count(*) AS n FROM workspaces').get() as { n: number })
+          : ((await conn.query('SELECT count(*)::int AS n FROM workspaces')).rows[0] as { n: number }),
+      ),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no connection within ${timeoutMs} ms`)), timeoutMs);
       }),
@@ -103,7 +109,7 @@ function checkMemory(): HealthCheck {
 
 /** The comprehensive health check: any unhealthy check makes the whole unhealthy, any other problem degraded. */
 export async function healthReport(
-  pool: ConnectionPool,
+  pool: ConnectionPool<DemoConn>,
   cache: LruTtlCache<unknown>,
   dbPath: string,
 ): Promise<HealthReport> {

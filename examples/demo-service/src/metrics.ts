@@ -74,7 +74,7 @@ export class DemoMetrics {
   });
 
   private readonly caches = new Map<string, LruTtlCache<unknown>>();
-  private pool?: ConnectionPool;
+  private pool?: ConnectionPool<unknown>;
 
   constructor() {
     client.collectDefaultMetrics({ register: this.registry });
@@ -110,7 +110,7 @@ export class DemoMetrics {
     cacheGauge('cache_memory_bytes', 'Approximate bytes held by cached values.', (s) => s.memoryBytes);
   }
 
-  watchPool(pool: ConnectionPool): void {
+  watchPool(pool: ConnectionPool<unknown>): void {
     this.pool = pool;
   }
 

@@ -16,8 +16,8 @@ export interface PoolObserver {
 
 export class PoolTimeoutError extends Error {}
 
-interface Waiter {
-  resolve(conn: Database.Database): void;
+interface Waiter<C> {
+  resolve(conn: C): void;
   reject(e: Error): void;
   timer: NodeJS.Timeout;
 }
@@ -28,24 +28,34 @@ interface Waiter {
  * with more concurrent requests than connections, the rest queue in acquire() and the wait shows up
  * in db_pool_pending and db_pool_acquire_wait_seconds, as it would with a networked database.
  */
-export class ConnectionPool {
-  private readonly idleConns: Database.Database[] = [];
-  private readonly all: Database.Database[] = [];
-  private readonly waiters: Waiter[] = [];
-  private readonly heldSince = new Map<Database.Database, number>();
+export class ConnectionPool<C = Database.Database> {
+  private readonly idleConns: C[] = [];
+  private readonly all: C[] = [];
+  private readonly waiters: Waiter<C>[] = [];
+  private readonly heldSince = new Map<C, number>();
   private closed = false;
+  // Method syntax: a pool of one connection type is usable where a wider one is expected.
+  private readonly closer: { close(c: C): void };
 
+  /**
+   * `source` is the SQLite file (opened read-only `size` times), or connections already open
+   * (PostgreSQL clients) with how to close one.
+   */
   constructor(
-    dbPath: string,
+    source: string | { connections: C[]; close(c: C): void },
     readonly size: number,
     private readonly timeoutMs: number,
     private readonly observer: PoolObserver,
   ) {
-    for (let i = 0; i < size; i++) {
-      const conn = new Database(dbPath, { readonly: true, fileMustExist: true });
-      this.all.push(conn);
-      this.idleConns.push(conn);
+    if (typeof source === 'string') {
+      for (let i = 0; i < size; i++)
+        this.all.push(new Database(source, { readonly: true, fileMustExist: true }) as unknown as C);
+      this.closer = { close: (c) => (c as unknown as Database.Database).close() };
+    } else {
+      this.all.push(...source.connections);
+      this.closer = source;
     }
+    this.idleConns.push(...this.all);
   }
 
   stats(): PoolStats {
@@ -57,7 +67,7 @@ export class ConnectionPool {
     };
   }
 
-  acquire(): Promise<Database.Database> {
+  acquire(): Promise<C> {
     if (this.closed) return Promise.reject(new Error('The connection pool is closed.'));
     const started = performance.now();
     const conn = this.idleConns.pop();
@@ -67,7 +77,7 @@ export class ConnectionPool {
       return Promise.resolve(conn);
     }
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
+      const waiter: Waiter<C> = {
         resolve: (c) => {
           this.observer.acquired((performance.now() - started) / 1000);
           resolve(c);
@@ -87,7 +97,7 @@ export class ConnectionPool {
     });
   }
 
-  release(conn: Database.Database): void {
+  release(conn: C): void {
     const since = this.heldSince.get(conn);
     if (since === undefined) return;
     this.observer.released((performance.now() - since) / 1000);
@@ -103,7 +113,7 @@ export class ConnectionPool {
   }
 
   /** Runs fn with a connection held, releasing it however fn ends. */
-  async use<T>(fn: (conn: Database.Database) => Promise<T> | T): Promise<T> {
+  async use<T>(fn: (conn: C) => Promise<T> | T): Promise<T> {
     const conn = await this.acquire();
     try {
       return await fn(conn);
@@ -118,6 +128,6 @@ export class ConnectionPool {
       clearTimeout(w.timer);
       w.reject(new Error('The connection pool is closed.'));
     }
-    for (const c of this.all) c.close();
+    for (const c of this.all) this.closer.close(c);
   }
 }

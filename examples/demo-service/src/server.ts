@@ -2,6 +2,8 @@ import * as inspector from 'node:inspector';
 import { DemoApp } from './app';
 import { ConfigError, USAGE, parseConfig } from './config';
 import { ensureSeeded } from './db';
+import { openPgClients } from './demoDb';
+import { isPgSeeded, writePgSeed } from './pgSeed';
 import { TrafficDriver, trafficHost } from './traffic';
 
 async function main(): Promise<void> {
@@ -17,12 +19,27 @@ async function main(): Promise<void> {
     if (!m) throw new ConfigError(`--inspect ${config.inspect} is not [host:]port.`);
     inspector.open(Number(m[2]), m[1] || '127.0.0.1');
   }
-  const { seeded } = ensureSeeded(config.dbPath);
-  const app = new DemoApp(config);
+  let seeded = false;
+  let app: DemoApp;
+  if (config.pgUrl) {
+    const [seeder] = await openPgClients(config.pgUrl, 1);
+    try {
+      if (!(await isPgSeeded(seeder!))) {
+        await writePgSeed(seeder!);
+        seeded = true;
+      }
+    } finally {
+      await seeder!.end();
+    }
+    app = new DemoApp(config, await openPgClients(config.pgUrl, config.poolSize));
+  } else {
+    seeded = ensureSeeded(config.dbPath).seeded;
+    app = new DemoApp(config);
+  }
   const port = await app.listen();
   // The first stdout line is the contract with launchers and tests: they wait for it.
   process.stdout.write(`listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}\n`);
-  if (seeded) process.stdout.write(`seeded ${config.dbPath}\n`);
+  if (seeded) process.stdout.write(`seeded ${config.pgUrl ? 'the PostgreSQL database' : config.dbPath}\n`);
   const traffic = config.traffic ? new TrafficDriver(trafficHost(config.host), port) : undefined;
   if (traffic) {
     traffic.start();

@@ -3,26 +3,27 @@ import * as path from 'node:path';
 import type { CliCommand } from '../command';
 import { flagString, parseArgs } from '../args';
 import { EXIT_FINDING, EXIT_OK } from '../io';
-import type { CliIO } from '../io';
 import { parseExposition } from '../../core/metrics/parser';
 import type { StatementInput } from '../../core/queries/advisor';
 import { hasFindingOf } from '../../core/queries/advisor';
 import { findDatabaseFiles } from '../../core/queries/database';
 import { DEFAULT_STATEMENT_TIMEOUT_MS, QueryWorker } from '../../core/queries/queryWorkerClient';
-import { formatPlan } from '../../core/queries/plan';
 import { explainJson } from '../../core/insights/json';
 import type { RuntimeIndex } from '../../core/queries/runtime';
 import { runtimeFromFamilies } from '../../core/queries/runtime';
-import type { FindingKind, RuntimeEvidence, StatementReport } from '../../core/queries/types';
 import { FINDING_KINDS } from '../../core/queries/types';
 import { scanWorkspace } from '../../core/queries/workspace';
-import { formatMs, plural } from '../../shared/format';
+import { human, parseFailOn } from './explainOutput';
+import { explainOnPostgres, POSTGRES_FLAGS } from './explainPostgres';
+import { plural } from '../../shared/format';
 import { httpRequest } from '../../core/util/http';
 import { UserError } from '../../core/util/result';
 import { parseTarget } from '../../core/util/target';
 
 const USAGE = `Usage: perflens explain [--db FILE] (--sql "STATEMENT" | --workspace DIR) [--what-if] [--metrics-url URL]
                         [--statement-timeout SECONDS] [--fail-on KIND[,KIND…]] [--min-rows N] [--json]
+       perflens explain --postgres URL (--sql "STATEMENT" | --workspace DIR) [--what-if] [--analyze]
+                        [--allow-remote] [--statement-timeout SECONDS] [--fail-on KINDS] [--min-rows N] [--json]
 
 Explains SQL statements on a copy of a SQLite database (the file is only read, never written):
 the query plan and findings, each with a concrete suggestion; with --what-if, each suggested index
@@ -40,24 +41,17 @@ Finding kinds: ${FINDING_KINDS.join(', ')}.
   --fail-on KINDS    exit 1 when a finding of these kinds exists (comma-separated, or "any")
   --min-rows N       tables with fewer rows are not flagged for full scans (default 1000)
 
+With --postgres, statements are explained on that PostgreSQL server in a read-only session
+(default_transaction_read_only, statement_timeout, lock_timeout) as generic plans (PREPARE, then
+EXPLAIN EXECUTE under plan_cache_mode = force_generic_plan); ${POSTGRES_FLAGS}
+
 Exit codes: 0 done, 1 a --fail-on finding exists, 2 bad usage or unreadable database.
 --json prints {database: {path, tables, notes}, metrics?, scanned?, statements: [{sql, text?,
 location?: {file, line, column}, plan: [{id, parent, detail}], findings: [{kind, table?, detail,
 suggestion?, createIndex?, whatIf?: {index, beforeMs, afterMs, speedup, planAfter, runs, params},
-runtime?}], runtime?: {metric, count, avgMs, p95Ms?, labels}, error?, skipped?, notes?}]}.`;
-
-function parseFailOn(text: string | undefined): FindingKind[] {
-  if (text === undefined) return [];
-  const kinds = text
-    .split(',')
-    .map((k) => k.trim())
-    .filter(Boolean);
-  if (kinds.includes('any')) return [...FINDING_KINDS];
-  for (const k of kinds)
-    if (!FINDING_KINDS.includes(k as FindingKind))
-      throw new UserError(`--fail-on: "${k}" is not a finding kind (${FINDING_KINDS.join(', ')}, any).`);
-  return kinds as FindingKind[];
-}
+runtime?}], runtime?: {metric, count, avgMs, p95Ms?, labels}, error?, skipped?, notes?}]}.
+With --postgres: {database: {url, server, hypopg, statStatements}, …} and whatIf: {method: "hypopg", index,
+costBefore, costAfter, costRatio, indexUsed, plan}; runtime from pg_stat_statements adds totalMs and rows.`;
 
 export async function fetchRuntime(url: string): Promise<{ index?: RuntimeIndex; error?: string }> {
   const target = parseTarget(url);
@@ -77,68 +71,14 @@ export async function fetchRuntime(url: string): Promise<{ index?: RuntimeIndex;
   return { index: runtimeFromFamilies(parsed.families) };
 }
 
-function ratio(n: number): string {
-  return `${n >= 10 ? Math.round(n) : Number(n.toPrecision(2))}×`;
-}
-
-function runtimeText(r: RuntimeEvidence): string {
-  const volume =
-    r.count !== undefined
-      ? `${r.count.toLocaleString('en-US')} ${r.count === 1 ? 'run' : 'runs'}`
-      : `${r.ratePerSec ?? 0}/s`;
-  return `in the service: ${volume}, avg ${formatMs(r.avgMs)}${r.p95Ms !== undefined ? `, p95 ${formatMs(r.p95Ms)}` : ''} (${r.metric})`;
-}
-
-function human(reports: StatementReport[], io: CliIO): void {
-  const lines: string[] = [];
-  for (const r of reports) {
-    const where = r.location ? `${r.location.file}:${r.location.line}:${r.location.column}  ` : '';
-    lines.push(`${where}${r.sql.replace(/\s+/g, ' ')}`);
-    if (r.skipped) lines.push(`  skipped: ${r.skipped}`);
-    if (r.error) lines.push(`  error: ${r.error}`);
-    if (r.plan.length) lines.push('  plan:', ...formatPlan(r.plan).map((l) => `    ${l}`));
-    if (r.runtime) lines.push(`  ${runtimeText(r.runtime)}`);
-    const shown = new Set<string>();
-    for (const f of r.findings) {
-      lines.push(`  ${f.kind}${f.table ? ` (${f.table})` : ''}: ${f.detail}`);
-      if (f.createIndex && shown.has(f.createIndex)) {
-        lines.push('    → the same index as above');
-        continue;
-      }
-      if (f.createIndex) shown.add(f.createIndex);
-      if (f.suggestion) lines.push(`    → ${f.suggestion}`);
-      if (f.whatIf) {
-        const w = f.whatIf;
-        lines.push(
-          `    what-if: ${formatMs(w.beforeMs)} → ${formatMs(w.afterMs)} (${w.speedup >= 1 ? `${ratio(w.speedup)} faster` : `${ratio(1 / w.speedup)} slower`}, median of ${w.runs})`,
-        );
-        lines.push(...formatPlan(w.planAfter).map((l) => `      after: ${l}`));
-      }
-    }
-    for (const n of r.notes ?? []) lines.push(`  note: ${n}`);
-    if (!r.skipped && !r.error && r.findings.length === 0) lines.push('  no findings');
-    lines.push('');
-  }
-  const counts = new Map<string, number>();
-  for (const r of reports) for (const f of r.findings) counts.set(f.kind, (counts.get(f.kind) ?? 0) + 1);
-  const errors = reports.filter((r) => r.error).length;
-  const skipped = reports.filter((r) => r.skipped).length;
-  lines.push(
-    `${reports.length} statement(s): ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'no findings'}` +
-      (errors ? `, ${errors} that do not prepare` : '') +
-      (skipped ? `, ${skipped} skipped` : ''),
-  );
-  io.out(lines.join('\n'));
-}
-
 export const explainCommand: CliCommand = {
   path: ['explain'],
   summary: 'Explain SQL on a copy of a SQLite database: plans, findings, index advice proven by a what-if run',
   usage: USAGE,
   async run(argv, io) {
     const args = parseArgs(argv, {
-      valued: ['db', 'sql', 'workspace', 'metrics-url', 'fail-on', 'min-rows', 'statement-timeout'],
-      boolean: ['what-if'],
+      valued: ['db', 'sql', 'workspace', 'metrics-url', 'fail-on', 'min-rows', 'statement-timeout', 'postgres'],
+      boolean: ['what-if', 'analyze', 'allow-remote'],
     });
     if (args.positionals.length)
       throw new UserError(`Unexpected argument ${args.positionals[0]}. Quote the statement: --sql "SELECT …".`);
@@ -162,6 +102,23 @@ export const explainCommand: CliCommand = {
       throw new UserError(`No folder at ${workspace}: --workspace is the folder whose source files hold the SQL.`);
     }
 
+    const postgres = flagString(args, 'postgres');
+    if (postgres !== undefined) {
+      if (args.flags.has('db')) throw new UserError('Give --db FILE (SQLite) or --postgres URL, not both.');
+      return explainOnPostgres(io, postgres, {
+        ...(sql !== undefined ? { sql } : {}),
+        ...(workspace !== undefined ? { workspace } : {}),
+        whatIf: args.flags.has('what-if'),
+        analyze: args.flags.has('analyze'),
+        allowRemote: args.flags.has('allow-remote'),
+        json: args.flags.has('json'),
+        failOn,
+        ...(minRows !== undefined ? { minRows } : {}),
+        ...(timeoutSeconds !== undefined ? { timeoutMs: timeoutSeconds * 1000 } : {}),
+      });
+    }
+    if (args.flags.has('analyze') || args.flags.has('allow-remote'))
+      throw new UserError('--analyze and --allow-remote apply to --postgres URL only.');
     let dbPath = flagString(args, 'db');
     if (dbPath === undefined) {
       if (!workspace) throw new UserError('explain --sql needs --db FILE (the SQLite database to explain it on).');

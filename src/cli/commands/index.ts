@@ -6,6 +6,7 @@ import { forecastCommand } from './forecast';
 import { mcpCommand } from './mcp';
 import { metricsParseCommand } from './metricsParse';
 import { probeCommand } from './probe';
+import { queriesTopCommand } from './queriesTop';
 import { reportCommand } from './report';
 import { watchCommand } from './watch';
 import { profileDiffCommand } from './profileDiff';
@@ -26,6 +27,7 @@ export const commands: CliCommand[] = [
   checkCommand,
   forecastCommand,
   explainCommand,
+  queriesTopCommand,
   metricsParseCommand,
   mcpCommand,
   runCommand,

@@ -50,6 +50,11 @@ export function adviseStatements(
     const sql = report.sql;
     const runtime = opts.runtime?.lookup(sql);
     if (runtime) report.runtime = runtime;
+    if (extracted?.dialect === 'postgres') {
+      report.skipped =
+        'Not explained on SQLite: the file uses a PostgreSQL driver, so the statement runs on PostgreSQL (explain it with --postgres URL).';
+      return report;
+    }
     // Dialect first: SQLite would read `$1::int` as one odd parameter name and explain nonsense.
     const dialect = foreignDialect(extracted ? extracted.text : sql);
     if (dialect) {

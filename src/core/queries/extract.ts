@@ -8,6 +8,7 @@ import { LineIndex, pushText } from './sourceText';
 import { PARAM_SENTINEL, lexSql } from './sqlLexer';
 import { classifyLexed } from './sqlShape';
 import type { ExtractedStatement, SourceLanguage } from './types';
+import { driverDialect } from './driver';
 
 const EXTENSIONS: Record<string, SourceLanguage> = {
   '.py': 'python',
@@ -74,6 +75,10 @@ export function extractStatements(text: string, language: SourceLanguage, file?:
     const parts = template ? templateFields(merged, template) : merged;
     const statement = toStatement(parts, first, chain.end, language, lines, file);
     if (statement) found.push(statement);
+  }
+  if (found.length) {
+    const dialect = driverDialect(text, language);
+    if (dialect) for (const s of found) s.dialect = dialect;
   }
   return found;
 }

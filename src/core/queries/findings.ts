@@ -109,6 +109,17 @@ export function findingsFor(plan: PlanRow[], parsed: ParsedSql, ctx: FindingCont
   };
   walk(buildPlanTree(plan));
 
+  for (const f of textFindings(parsed, ctx.schema)) push(f);
+  return findings;
+}
+
+/**
+ * Findings read from the statement's text, whatever the database: a LIKE that starts with a
+ * wildcard, and SELECT *.
+ */
+export function textFindings(parsed: ParsedSql, schema: SchemaLookup): Finding[] {
+  const ctx = { schema };
+  const out: Finding[] = [];
   for (const like of parsed.leadingWildcardLikes) {
     const col = resolveColumn(parsed, ctx.schema, like.ref);
     const f: Finding = {
@@ -118,17 +129,17 @@ export function findingsFor(plan: PlanRow[], parsed: ParsedSql, ctx: FindingCont
         "Match a prefix (LIKE 'term%') so an index can be used, or keep a full-text index (FTS5) for substring search.",
     };
     if (col) f.table = col.table;
-    push(f);
+    out.push(f);
   }
   if (parsed.selectStar && (parsed.verb === 'SELECT' || parsed.verb === 'WITH')) {
-    push({
+    out.push({
       kind: 'select-star',
       detail: 'SELECT * reads every column of every matched row, including ones the code may not use.',
       suggestion:
         'Name the columns the code uses: fewer bytes per row, and an index can then cover the query without reading the table.',
     });
   }
-  return findings;
+  return out;
 }
 
 /** The big table whose ORDER BY / GROUP BY the temp b-tree sorts, when the clause names one table. */

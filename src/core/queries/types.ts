@@ -27,6 +27,8 @@ export interface ExtractedStatement {
   placeholders: string[];
   /** The tag of a tagged template literal (e.g. `sql`). */
   tag?: string;
+  /** The database the file's driver names (see driverDialect); absent when it names none. */
+  dialect?: 'postgres' | 'sqlite';
 }
 
 export interface PlanRow {
@@ -39,8 +41,20 @@ export interface PlanNode extends PlanRow {
   children: PlanNode[];
 }
 
+/** Plans on SQLite and PostgreSQL share full-scan and the text findings; the others are each database's own. */
 export type FindingKind =
-  'full-scan' | 'temp-btree' | 'automatic-index' | 'correlated-subquery' | 'leading-wildcard-like' | 'select-star';
+  | 'full-scan'
+  | 'temp-btree'
+  | 'automatic-index'
+  | 'correlated-subquery'
+  | 'leading-wildcard-like'
+  | 'select-star'
+  | 'sort'
+  | 'disk-spill'
+  | 'nested-loop'
+  | 'unindexed-fk'
+  | 'estimate-error'
+  | 'lossy-bitmap';
 
 export const FINDING_KINDS: readonly FindingKind[] = [
   'full-scan',
@@ -49,7 +63,50 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   'correlated-subquery',
   'leading-wildcard-like',
   'select-star',
+  'sort',
+  'disk-spill',
+  'nested-loop',
+  'unindexed-fk',
+  'estimate-error',
+  'lossy-bitmap',
 ];
+
+/** An index proven on PostgreSQL with a HypoPG hypothetical index: the planner's costs before and after. */
+export interface HypoWhatIfResult {
+  method: 'hypopg';
+  /** The CREATE INDEX statement that was made hypothetical. */
+  index: string;
+  /** The plan's total cost (planner units) without and with the index. */
+  costBefore: number;
+  costAfter: number;
+  /** costBefore / costAfter. */
+  costRatio: number;
+  /** The hypothetical index's name as the plan shows it. */
+  indexUsed: string;
+  /** The plan with the hypothetical index. */
+  plan: PlanRow[];
+}
+
+export function isHypoWhatIf(w: WhatIfResult | HypoWhatIfResult | undefined): w is HypoWhatIfResult {
+  return w !== undefined && 'method' in w && w.method === 'hypopg';
+}
+
+/** The timed (SQLite in-memory copy) what-if, when that is how the index was proven. */
+export function timedWhatIf(w: WhatIfResult | HypoWhatIfResult | undefined): WhatIfResult | undefined {
+  return w === undefined || isHypoWhatIf(w) ? undefined : w;
+}
+
+/** The plan with the index, whichever way it was proven. */
+export function whatIfPlan(w: WhatIfResult | HypoWhatIfResult): PlanRow[] {
+  return isHypoWhatIf(w) ? w.plan : w.planAfter;
+}
+
+/** A short sentence on how much the index helped. */
+export function whatIfSummary(w: WhatIfResult | HypoWhatIfResult, formatMs: (ms: number) => string): string {
+  return isHypoWhatIf(w)
+    ? `HypoPG: plan cost ${w.costBefore.toFixed(0)} → ${w.costAfter.toFixed(0)} (${w.costRatio.toFixed(1)}× cheaper) with the hypothetical index`
+    : `What-if: ${formatMs(w.beforeMs)} → ${formatMs(w.afterMs)} (${w.speedup.toFixed(1)}× faster) with the index`;
+}
 
 export interface WhatIfResult {
   /** The CREATE INDEX statement that was applied to the in-memory copy. */
@@ -79,8 +136,12 @@ export interface TriedIndex {
 }
 
 export interface RuntimeEvidence {
-  /** Metric family the numbers came from, e.g. db_query_duration_seconds ("session" for a live snapshot). */
+  /** Metric family the numbers came from, e.g. db_query_duration_seconds ("session" for a live snapshot, "pg_stat_statements"). */
   metric: string;
+  /** Total execution time over `count` runs (pg_stat_statements). */
+  totalMs?: number;
+  /** Rows returned or affected over `count` runs (pg_stat_statements). */
+  rows?: number;
   /** Executions since the service started (from a scrape's cumulative counts). */
   count?: number;
   /** Executions per second over the last collection interval (from a live session's snapshot). */
@@ -99,7 +160,7 @@ export interface Finding {
   suggestion?: string;
   /** A CREATE INDEX statement when the suggestion is an index. */
   createIndex?: string;
-  whatIf?: WhatIfResult;
+  whatIf?: WhatIfResult | HypoWhatIfResult;
   /** The candidate indexes a what-if tried for this finding (only when a what-if ran). */
   tried?: TriedIndex[];
   runtime?: RuntimeEvidence;

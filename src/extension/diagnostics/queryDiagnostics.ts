@@ -5,6 +5,7 @@ import type { DatabaseSummary, QueryWorker } from '../../core/queries/queryWorke
 import { Disposable, Emitter, toDisposable } from '../../core/util/lifecycle';
 import type { WorkspaceScan } from '../../core/queries/workspace';
 import type { ExtractedStatement, FindingKind, StatementReport } from '../../core/queries/types';
+import { whatIfPlan } from '../../core/queries/types';
 import type { Result } from '../../core/util/result';
 import { fail, ok } from '../../core/util/result';
 import type { ExtensionServices } from '../services';
@@ -341,7 +342,7 @@ export class QueryDiagnostics extends Disposable {
         );
         d.source = DIAGNOSTIC_SOURCE;
         d.code = f.kind;
-        d.relatedInformation = planLines(f.whatIf ? f.whatIf.planAfter : r.plan).map(
+        d.relatedInformation = planLines(f.whatIf ? whatIfPlan(f.whatIf) : r.plan).map(
           (line) =>
             new vscode.DiagnosticRelatedInformation(
               new vscode.Location(uri, range),

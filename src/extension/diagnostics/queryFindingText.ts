@@ -1,4 +1,5 @@
 import type { Finding, FindingKind, PlanRow, StatementReport } from '../../core/queries/types';
+import { isHypoWhatIf, whatIfSummary } from '../../core/queries/types';
 import { formatMs } from '../../shared/format';
 
 /**
@@ -15,8 +16,14 @@ export function severityOf(kind: FindingKind): FindingSeverity {
     case 'automatic-index':
     case 'correlated-subquery':
     case 'leading-wildcard-like':
+    case 'sort':
+    case 'disk-spill':
+    case 'nested-loop':
+    case 'unindexed-fk':
+    case 'lossy-bitmap':
       return 'warning';
     case 'select-star':
+    case 'estimate-error':
       return 'information';
   }
 }
@@ -27,13 +34,10 @@ export function diagnosticMessage(f: Finding): string {
     parts.push(
       f.createIndex && !f.suggestion.includes(f.createIndex) ? `${f.suggestion} ${f.createIndex}` : f.suggestion,
     );
-  if (f.whatIf)
-    parts.push(
-      `What-if: ${formatMs(f.whatIf.beforeMs)} → ${formatMs(f.whatIf.afterMs)} (${f.whatIf.speedup.toFixed(1)}× faster) with the index.`,
-    );
+  if (f.whatIf) parts.push(`${whatIfSummary(f.whatIf, formatMs)}.`);
   if (f.runtime)
     parts.push(
-      `In the service: avg ${formatMs(f.runtime.avgMs)}${f.runtime.p95Ms !== undefined ? `, p95 ${formatMs(f.runtime.p95Ms)}` : ''}${f.runtime.count !== undefined ? ` over ${f.runtime.count} runs` : ''}.`,
+      `${f.runtime.metric === 'pg_stat_statements' ? 'In pg_stat_statements' : 'In the service'}: avg ${formatMs(f.runtime.avgMs)}${f.runtime.p95Ms !== undefined ? `, p95 ${formatMs(f.runtime.p95Ms)}` : ''}${f.runtime.count !== undefined ? ` over ${f.runtime.count} ${f.runtime.metric === 'pg_stat_statements' ? 'calls' : 'runs'}` : ''}${f.runtime.totalMs !== undefined ? `, ${formatMs(f.runtime.totalMs)} in total` : ''}.`,
     );
   return parts.join(' ');
 }
@@ -70,7 +74,25 @@ export function planDocument(report: StatementReport, where: string): string {
     out.push(`## ${f.kind}${f.table ? ` (${f.table})` : ''}`, '', f.detail, '');
     if (f.suggestion) out.push(`Suggestion: ${f.suggestion}`, '');
     if (f.createIndex) out.push('```sql', f.createIndex, '```', '');
-    if (f.whatIf) {
+    if (isHypoWhatIf(f.whatIf)) {
+      const w = f.whatIf;
+      out.push(
+        `### HypoPG what-if with \`${w.index}\``,
+        '',
+        '| | plan cost |',
+        '|---|---|',
+        `| without the index | ${w.costBefore.toFixed(2)} |`,
+        `| with the hypothetical index | ${w.costAfter.toFixed(2)} |`,
+        `| ratio | ${w.costRatio.toFixed(1)}× cheaper |`,
+        '',
+        `Plan with the hypothetical index (${w.indexUsed}):`,
+        '',
+        '```',
+        ...planLines(w.plan),
+        '```',
+        '',
+      );
+    } else if (f.whatIf) {
       const w = f.whatIf;
       out.push(
         `### What-if with \`${w.index}\``,

@@ -6,6 +6,7 @@ import { severityOf } from '../diagnostics/queryFindingText';
 import { VIEWS } from '../constants';
 import type { Node } from './treeItems';
 import { leaf, NodeTreeProvider, parent } from './treeItems';
+import { isHypoWhatIf } from '../../core/queries/types';
 
 function openAt(file: string, line: number, character: number): vscode.Command {
   const pos = new vscode.Position(line, character);
@@ -69,7 +70,7 @@ export function slowQueryNodes(queries: QueryDiagnostics): Node[] {
               r.findings.map((f) => ({
                 item: leaf(f.kind, {
                   description: f.whatIf
-                    ? `${f.whatIf.speedup.toFixed(1)}× faster with ${f.createIndex ?? 'the index'}`
+                    ? `${isHypoWhatIf(f.whatIf) ? `${f.whatIf.costRatio.toFixed(1)}× cheaper plan` : `${f.whatIf.speedup.toFixed(1)}× faster`} with ${f.createIndex ?? 'the index'}`
                     : (f.createIndex ?? f.suggestion ?? f.detail),
                   icon: new vscode.ThemeIcon(severityOf(f.kind) === 'warning' ? 'warning' : 'info'),
                   tooltip: `${f.detail}${f.suggestion ? `\n${f.suggestion}` : ''}${f.createIndex ? `\n${f.createIndex}` : ''}`,

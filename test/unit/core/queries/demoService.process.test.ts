@@ -10,6 +10,7 @@ import { httpRequest } from '../../../../src/core/util/http';
 import type { DemoHandle } from '../../../helpers/demoService';
 import { DEMO_SERVICE_DIR, startDemoService } from '../../../helpers/demoService';
 import { demoDbCopy, removeDir } from './helpers';
+import { timedWhatIf } from '../../../../src/core/queries/types';
 
 const ENTITIES_SQL = 'SELECT id, name, type, degree FROM entities WHERE workspace_id = ? ORDER BY degree DESC LIMIT ?';
 
@@ -72,7 +73,7 @@ describe('slow-query advisor on the demo service (done-when)', function () {
     for (const f of [fullScan, tempBtree]) {
       assert.equal(f.table, 'entities');
       assert.match(f.createIndex!, /^CREATE INDEX \w+ ON entities\(workspace_id, degree DESC\)$/);
-      const w = f.whatIf!;
+      const w = timedWhatIf(f.whatIf)!;
       assert.ok(w, 'what-if ran');
       // The proof is in the plan: the index answers the filter and the order, no scan, no sort.
       assert.deepEqual(

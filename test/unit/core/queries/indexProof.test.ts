@@ -3,6 +3,7 @@ import type { LoadedDatabase } from '../../../../src/core/queries/database';
 import { loadDatabaseFile } from '../../../../src/core/queries/database';
 import { adviseStatements } from '../../../../src/core/queries/advisor';
 import { FLASK_BLOG_INDEX, removeDir, writeFlaskBlogDb } from './helpers';
+import { timedWhatIf } from '../../../../src/core/queries/types';
 
 describe('index advice is proven by its what-if or not given', () => {
   let dir: string | undefined;
@@ -33,7 +34,7 @@ describe('index advice is proven by its what-if or not given', () => {
       assert.ok(composite && !composite.proven && /TEMP B-TREE/.test(composite.reason), JSON.stringify(composite));
       if (f.createIndex) {
         // Recommended: proven on both counts.
-        const w = f.whatIf!;
+        const w = timedWhatIf(f.whatIf)!;
         assert.equal(w.index, f.createIndex);
         assert.ok(w.speedup >= 1.25, `speedup ${w.speedup}`);
         assert.ok(f.tried.find((t) => t.index === f.createIndex)!.proven);
@@ -61,6 +62,9 @@ describe('index advice is proven by its what-if or not given', () => {
       [`SEARCH post USING INDEX ${/INDEX "?(\w+)"? ON/.exec(tried.index)![1]} (author_id=?)`],
     );
     if (scan.createIndex)
-      assert.ok(scan.whatIf!.speedup >= 1.25 && !scan.whatIf!.planAfter.some((p) => /^SCAN/.test(p.detail)));
+      assert.ok(
+        timedWhatIf(scan.whatIf)!.speedup >= 1.25 &&
+          !timedWhatIf(scan.whatIf)!.planAfter.some((p) => /^SCAN/.test(p.detail)),
+      );
   });
 });

@@ -5,6 +5,7 @@ import { adviseStatements } from '../../../../src/core/queries/advisor';
 import { parseSql } from '../../../../src/core/queries/sqlParse';
 import { representativeParams, whatIf } from '../../../../src/core/queries/whatIf';
 import { loadGraphDb, removeDir } from './helpers';
+import { timedWhatIf } from '../../../../src/core/queries/types';
 
 describe('whatIf', () => {
   let dir: string | undefined;
@@ -89,7 +90,7 @@ describe('whatIf', () => {
     const withProof = report!.findings.filter((f) => f.whatIf);
     assert.deepEqual(withProof.map((f) => f.kind).sort(), ['full-scan', 'temp-btree']);
     assert.equal(withProof[0]!.whatIf, withProof[1]!.whatIf);
-    const w = withProof[0]!.whatIf!;
+    const w = timedWhatIf(withProof[0]!.whatIf)!;
     assert.ok(Number.isFinite(w.beforeMs) && w.beforeMs > 0 && Number.isFinite(w.afterMs) && w.afterMs > 0);
     assert.ok(!w.planAfter.some((p) => /TEMP B-TREE|^SCAN/.test(p.detail)), JSON.stringify(w.planAfter));
   });
