@@ -111,13 +111,18 @@ function build(json: unknown, chosen: SampleType, label: string | undefined): Im
       work.push({ node: children[k], parent: bnode, path: `child ${k} of ${where}` });
   }
   let count = 0;
+  let orphans = 0;
   for (const [i, s] of ((rawSamples ?? []) as unknown[]).entries()) {
     if (!s || typeof s !== 'object') throw new FormatError(`sample ${i} is not an object.`);
     const sample = s as { size?: unknown; nodeId?: unknown };
     num(sample.size, `sample ${i}'s size`, 0);
     const nodeId = num(sample.nodeId, `sample ${i}'s nodeId`);
     const bnode = nodeOf.get(nodeId);
-    if (bnode === undefined) throw new FormatError(`sample ${i} refers to node ${nodeId}, which is not in the tree.`);
+    // V8 can list a sample whose call site it has already pruned from the tree: left out, counted.
+    if (bnode === undefined) {
+      orphans++;
+      continue;
+    }
     count++;
     if (byObjects && bnode > 0) {
       b.addSelf(bnode, 1);
@@ -126,10 +131,15 @@ function build(json: unknown, chosen: SampleType, label: string | undefined): Im
     }
   }
   const profile = b.finish(label ?? 'heap profile', true, null, chosen);
-  const warnings =
-    !byObjects && count === 0 && rawSamples === undefined
-      ? ['The file has no "samples" list (an older V8), so only inuse_space is available.']
-      : [];
+  const warnings: string[] = [];
+  if (rawSamples === undefined)
+    warnings.push('The file has no "samples" list (an older V8), so only inuse_space is available.');
+  if (orphans > 0)
+    warnings.push(
+      `${orphans} of ${orphans + count} samples refer to call sites that are not in the tree; they are left out of inuse_objects.`,
+    );
+  if (byObjects && count === 0 && orphans > 0)
+    throw new FormatError(`none of its ${orphans} samples refers to a node in the tree.`);
   return ok({
     format: 'heapprofile',
     profiles: [profile],

@@ -431,10 +431,10 @@ const heapprofileCases: Case[] = [
     says: /node id 1 appears twice/,
   },
   {
-    name: 'a sample on a node that does not exist',
+    name: 'a sample without a numeric nodeId',
     file: 'a.heapprofile',
-    bytes: heap(heapChild(), { samples: [{ size: 8, nodeId: 99 }] }),
-    says: /sample 0 refers to node 99, which is not in the tree/,
+    bytes: heap(heapChild(), { samples: [{ size: 8, nodeId: 'x' }] }),
+    says: /sample 0's nodeId is "x", not a number/,
   },
   {
     name: 'samples not a list',
