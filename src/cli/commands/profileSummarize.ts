@@ -1,4 +1,6 @@
+import * as path from 'node:path';
 import type { CliCommand } from '../command';
+import { isHeapSnapshotFile, summarizeSnapshotForCli } from './profileSnapshot';
 import { flagString, parseArgs, refuseFlags } from '../args';
 import { EXIT_OK } from '../io';
 import {
@@ -33,6 +35,12 @@ source maps unless --no-source-maps.
                      alloc_objects, …; default cpu, else the profile's default, else inuse_space) or
                      .heapprofile (inuse_space, default, or inuse_objects)
 ${PROFILE_SIZE_USAGE}
+
+A V8 .heapsnapshot (DevTools "Heap snapshot", v8.writeHeapSnapshot) is read as a stream (never parsed
+whole) and summarised instead: retained size by constructor (through the dominator tree) and the
+largest retainers; --json prints {"format": "heapsnapshot", "nodeCount", "edgeCount", "totalSize",
+"byConstructor": [{"name", "count", "selfSize", "retainedSize"}], "largest": [{"id", "name",
+"className", "selfSize", "retainedSize"}]}.
 
 --json prints {"format", "profiles", "samples", "durationMs", "functions": [{"name", "file", "line",
 "selfMs", "totalMs", "selfSamples", "totalSamples", "calls"?}], "warnings"}. selfMs/totalMs are null
@@ -95,6 +103,14 @@ export const profileSummarizeCommand: CliCommand = {
       profile = Number(profileText);
       if (!Number.isInteger(profile) || profile < 0)
         throw new UserError(`--profile is a profile index (0, 1, …) or all, not "${profileText}".`);
+    }
+    if (isHeapSnapshotFile(path.resolve(io.cwd, args.positionals[0]!))) {
+      refuseFlags(args, ['sort', 'profile', 'sample-type', 'no-source-maps'], 'on a .heapsnapshot');
+      return summarizeSnapshotForCli(io, args.positionals[0]!, {
+        top,
+        json: args.flags.has('json'),
+        ...profileSizeLimit(args),
+      });
     }
     const imported = await loadForCli(args.positionals[0]!, io, {
       sampleType: flagString(args, 'sample-type'),
