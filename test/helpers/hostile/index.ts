@@ -17,6 +17,7 @@ export type HostileRoutes = Record<string, HostileHandler>;
 import { basicRoutes } from './basic';
 import { bombRoutes } from './bombs';
 import { healthRoutes } from './health';
+import { heapRoutes } from './heap';
 import { netRoutes } from './net';
 import { roundRoutes } from './round';
 
@@ -26,6 +27,7 @@ const ALL_ROUTES: HostileRoutes = {
   ...healthRoutes,
   ...roundRoutes,
   ...bombRoutes,
+  ...heapRoutes,
 };
 
 export interface HostileService {

@@ -149,6 +149,15 @@ describe('heap profiles: V8 .heapprofile and pprof heap sample types', function 
     assert.match(r.error.message, /--max-profile-size/);
   });
 
+  it('leaves out samples whose call site V8 already pruned from the tree, and says how many', () => {
+    const doc = JSON.parse(heapprofile.toString('utf8')) as { samples: { size: number; nodeId: number }[] };
+    doc.samples.push({ size: 64, nodeId: 987_654_321 });
+    const r = importProfile(Buffer.from(JSON.stringify(doc)), 'app.heapprofile', { sampleType: 'inuse_objects' });
+    assert.ok(r.ok, r.ok ? '' : r.error.message);
+    assert.match(r.value.warnings.join('\n'), /^1 of \d+ samples refer to call sites that are not in the tree/m);
+    assert.equal(r.value.profiles[0]!.sampleCount, doc.samples.length - 1);
+  });
+
   it('says a heap profile with no sampled allocations is empty, in words about allocations', () => {
     const empty = JSON.stringify({
       head: {
