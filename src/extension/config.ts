@@ -43,6 +43,8 @@ export interface PerfLensSettings {
   alertsForSeconds: number;
   alertsKeepFiringForSeconds: number;
   profileDurationSeconds: number;
+  /** Seconds between the two heap samples of Find What Grows. */
+  heapGrowthWindowSeconds: number;
   profileMaxSizeMb: number;
   codeLensEnabled: boolean;
   codeLensMinSelfPercent: number;
@@ -185,6 +187,7 @@ export const SETTING_ACCESSORS = {
   alertsForSeconds: numberSetting(SETTINGS.alertsForSeconds, 30, 0, 86_400),
   alertsKeepFiringForSeconds: numberSetting(SETTINGS.alertsKeepFiringForSeconds, 60, 0, 86_400),
   profileDurationSeconds: numberSetting(SETTINGS.profileDurationSeconds, 10, 1, 600),
+  heapGrowthWindowSeconds: numberSetting(SETTINGS.heapGrowthWindowSeconds, 10, 2, 600),
   profileMaxSizeMb: numberSetting(SETTINGS.profileMaxSizeMb, 256, 1, 512),
   codeLensEnabled: booleanSetting(SETTINGS.codeLensEnabled, true),
   codeLensMinSelfPercent: numberSetting(SETTINGS.codeLensMinSelfPercent, 1, 0, 100),

@@ -15,6 +15,8 @@ export interface LoadedProfile {
   /** Where it came from: a file path, or the capture that recorded it. */
   source: string;
   warnings: string[];
+  /** Heap profiles read from `source` (a file): the sample types it can be weighed by instead. */
+  sampleTypes?: string[];
   /** Load figures of the run the profile was recorded under (Benchmark Endpoint). */
   benchmark?: BenchmarkView;
 }

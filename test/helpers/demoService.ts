@@ -18,6 +18,8 @@ export interface DemoOptions {
   /** Starts node with --inspect=127.0.0.1:N (0 lets the inspector pick a port). */
   inspectPort?: number;
   hot?: boolean;
+  /** Starts with the leak fault on (every /api request leaves ~100 KB behind). */
+  leak?: boolean;
   dbPath?: string;
   /** Run on this PostgreSQL database (--pg-url) instead of the SQLite file. */
   pgUrl?: string;
@@ -31,6 +33,7 @@ export interface DemoFaults {
   latencyMs?: number;
   errorRate?: number;
   hot?: boolean;
+  leak?: boolean;
 }
 
 export interface DemoHandle {
@@ -81,6 +84,7 @@ function serverArgs(opts: DemoOptions): string[] {
   if (opts.latencyMs !== undefined) args.push('--latency-ms', String(opts.latencyMs));
   if (opts.errorRate !== undefined) args.push('--error-rate', String(opts.errorRate));
   if (opts.hot !== undefined) args.push(`--hot=${opts.hot}`);
+  if (opts.leak !== undefined) args.push(`--leak=${opts.leak}`);
   if (opts.dbPath !== undefined) args.push('--db', opts.dbPath);
   if (opts.pgUrl !== undefined) args.push('--pg-url', opts.pgUrl);
   args.push(`--traffic=${opts.traffic === true}`);

@@ -18,7 +18,7 @@ import type {
 } from '../../src/shared/protocol/profile';
 import { assertNever } from '../../src/shared/assertNever';
 import { acquireHostApi, onHostMessage } from '../shared/vscodeApi';
-import { formatMs, formatRate, formatShare, formatSpan } from '../../src/shared/format';
+import { formatBytes, formatMs, formatRate, formatShare, formatSpan } from '../../src/shared/format';
 
 /** What the page keeps across hiding and reloads: the flame graph's mode and the table's sort. */
 interface SavedState {
@@ -40,8 +40,23 @@ modeSelect.value = saved.mode ?? 'time';
 
 function weight(v: number, unit: ProfileViewData['unit']): string {
   if (unit === 'samples') return String(Math.round(v));
+  if (unit === 'bytes') return formatBytes(v);
+  if (unit === 'objects') return Math.round(v).toLocaleString('en-US');
   return formatMs(v);
 }
+
+/** The heap sample-type selector: shown when the file offers more than one; a change asks the host to reload. */
+function renderSampleTypes(d: ProfileViewData): void {
+  const select = page.sampleType;
+  page.sampleTypeLabel.hidden = d.sampleTypes.length < 2;
+  select.replaceChildren(...d.sampleTypes.map((t) => el('option', { text: t, attrs: { value: t } })));
+  if (d.sampleType) select.value = d.sampleType;
+  root.dataset.unit = d.unit;
+  root.dataset.sampleType = d.sampleType ?? '';
+}
+page.sampleType.addEventListener('change', () =>
+  vscode.postMessage({ type: 'sampleType', sampleType: page.sampleType.value }),
+);
 function perCall(r: FunctionRow): number | null {
   return r.calls ? r.total / r.calls : null;
 }
@@ -144,8 +159,12 @@ function renderProfile(d: ProfileViewData, focus: number | null): void {
   page.functions.hidden = false;
   page.empty.hidden = true;
   page.title.textContent = d.title;
+  renderSampleTypes(d);
   const parts = [
-    d.samples !== null ? `${d.samples} samples` : '',
+    d.sampleType !== null
+      ? `${d.sampleType}: ${weight(d.total, d.unit)}${d.unit === 'objects' ? ' objects' : ''} sampled`
+      : '',
+    d.samples !== null && d.sampleType === null ? `${d.samples} samples` : '',
     d.durationMs !== null ? formatMs(d.durationMs) : '',
     `${d.rows.length} functions`,
   ].filter(Boolean);

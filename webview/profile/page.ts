@@ -11,6 +11,9 @@ export interface ProfilePage {
   root: HTMLElement;
   title: HTMLElement;
   summary: HTMLElement;
+  /** Heap profiles: which sample type the numbers weigh (bytes or objects, in use or allocated). */
+  sampleType: HTMLSelectElement;
+  sampleTypeLabel: HTMLElement;
   benchmark: HTMLElement;
   warnings: HTMLElement;
   flameSection: HTMLElement;
@@ -57,6 +60,8 @@ export function buildProfilePage(root: HTMLElement): ProfilePage {
     root,
     title: el('h1', { text: 'PerfLens profile', attrs: { id: 'title' } }),
     summary: el('span', { className: 'muted', attrs: { id: 'summary' } }),
+    sampleType: el('select', { attrs: { id: 'sample-type', 'aria-label': 'Sample type' } }),
+    sampleTypeLabel: el('label', { hidden: true, attrs: { id: 'sample-type-label' } }),
     benchmark: el('section', { className: 'benchmark', hidden: true, attrs: { id: 'benchmark' } }),
     warnings: el('section', { className: 'warnings', hidden: true, attrs: { id: 'warnings' } }),
     flameSection: el('section', { attrs: { id: 'flame-section' } }),
@@ -104,8 +109,9 @@ export function buildProfilePage(root: HTMLElement): ProfilePage {
     p.flameTip,
   );
   p.diffSection.append(p.diff);
+  p.sampleTypeLabel.append(document.createTextNode('Sample type '), p.sampleType);
   root.replaceChildren(
-    el('header', { className: 'bar' }, p.title, p.summary),
+    el('header', { className: 'bar' }, p.title, p.summary, p.sampleTypeLabel),
     p.benchmark,
     p.warnings,
     p.flameSection,

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import * as http from 'node:http';
 import * as inspector from 'node:inspector';
 import { LruTtlCache } from './cache';
+import { RequestAuditTrail } from './leak';
 import type { DemoConfig } from './config';
 import { healthReport } from './health';
 import type { CentralityResult, GraphNode } from './hot';
@@ -26,6 +27,8 @@ export interface Faults {
   latencyMs: number;
   errorRate: number;
   hot: boolean;
+  /** Keep a record of every answered /api request, never evicting one (a memory leak). */
+  leak: boolean;
 }
 
 interface RequestState {
@@ -68,6 +71,7 @@ export class DemoApp {
   readonly entitiesCache: LruTtlCache<unknown>;
   readonly graphCache: LruTtlCache<GraphNode[]>;
   readonly faults: Faults;
+  readonly auditTrail = new RequestAuditTrail();
   readonly server: http.Server;
   private readonly statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
   private readonly startedAt = Date.now();
@@ -78,7 +82,7 @@ export class DemoApp {
     private readonly config: DemoConfig,
     pgClients?: Client[],
   ) {
-    this.faults = { latencyMs: config.latencyMs, errorRate: config.errorRate, hot: config.hot };
+    this.faults = { latencyMs: config.latencyMs, errorRate: config.errorRate, hot: config.hot, leak: config.leak };
     this.pool = new ConnectionPool<DemoConn>(
       pgClients ? { connections: pgClients, close: (c) => void (c as Client).end() } : config.dbPath,
       pgClients ? pgClients.length : config.poolSize,
@@ -155,6 +159,7 @@ export class DemoApp {
       const body = out.text ?? JSON.stringify(out.body);
       res.writeHead(out.status ?? 200, { 'content-type': out.contentType ?? 'application/json; charset=utf-8' });
       res.end(body);
+      if (isApi && this.faults.leak) this.auditTrail.remember(route, out.status ?? 200);
     } catch (e) {
       const status = e instanceof HttpError ? e.status : e instanceof PoolTimeoutError ? 503 : 500;
       const message = e instanceof Error ? e.message : String(e);
@@ -264,6 +269,7 @@ export class DemoApp {
       faults: this.faults,
       pool: this.pool.stats(),
       caches: { entities: this.entitiesCache.stats(), graph: this.graphCache.stats() },
+      audit_trail_records: this.auditTrail.size,
     };
   }
 
@@ -290,10 +296,11 @@ export class DemoApp {
       if (k === 'latencyMs' && typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 60_000) next.latencyMs = v;
       else if (k === 'errorRate' && typeof v === 'number' && v >= 0 && v <= 1) next.errorRate = v;
       else if (k === 'hot' && typeof v === 'boolean') next.hot = v;
+      else if (k === 'leak' && typeof v === 'boolean') next.leak = v;
       else
         throw new HttpError(
           400,
-          `Invalid fault ${k}=${JSON.stringify(v)}: latencyMs is 0–60000, errorRate 0–1, hot true/false.`,
+          `Invalid fault ${k}=${JSON.stringify(v)}: latencyMs is 0–60000, errorRate 0–1, hot and leak true/false.`,
         );
     }
     Object.assign(this.faults, next);

@@ -15,6 +15,8 @@ export interface DemoConfig {
   errorRate: number;
   /** Whether /api/graph/centrality runs the CPU-hot computation. */
   hot: boolean;
+  /** Whether every /api request leaves a record that is never evicted (a memory leak to find). */
+  leak: boolean;
   dbPath: string;
   /** Run on this PostgreSQL database instead of the SQLite file (seeded with the same rows when empty). */
   pgUrl?: string;
@@ -45,6 +47,7 @@ const OPTIONS: OptionSpec[] = [
   { flag: 'latency-ms', env: 'DEMO_LATENCY_MS', key: 'latencyMs', kind: 'number' },
   { flag: 'error-rate', env: 'DEMO_ERROR_RATE', key: 'errorRate', kind: 'rate' },
   { flag: 'hot', env: 'DEMO_HOT', key: 'hot', kind: 'bool' },
+  { flag: 'leak', env: 'DEMO_LEAK', key: 'leak', kind: 'bool' },
   { flag: 'db', env: 'DEMO_DB_PATH', key: 'dbPath', kind: 'string' },
   { flag: 'pg-url', env: 'DEMO_PG_URL', key: 'pgUrl', kind: 'string' },
   { flag: 'inspect', env: 'DEMO_INSPECT', key: 'inspect', kind: 'string' },
@@ -63,6 +66,7 @@ export function defaultConfig(distDir: string): DemoConfig {
     latencyMs: 0,
     errorRate: 0,
     hot: true,
+    leak: false,
     // ./data/graphrag.db, next to the service rather than wherever it was started from.
     dbPath: path.resolve(distDir, '..', 'data', 'graphrag.db'),
     exitOnStdinClose: false,
@@ -148,6 +152,7 @@ Options (flag / env var, default):
   --latency-ms / DEMO_LATENCY_MS      0 ms added to every /api request
   --error-rate / DEMO_ERROR_RATE      0 (share of /api requests answered 500)
   --hot / DEMO_HOT                    true (--hot=false: centrality is cheap)
+  --leak / DEMO_LEAK                  false (--leak: every /api request leaves ~100 KB that is never freed)
   --db / DEMO_DB_PATH                 <service>/data/graphrag.db
   --pg-url / DEMO_PG_URL              none: PostgreSQL instead of the SQLite file (seeded with the same rows)
   --inspect[=host:port] / DEMO_INSPECT  start node with the inspector (launcher only)

@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command';
-import { flagString, parseArgs } from '../args';
+import { flagString, parseArgs, refuseFlags } from '../args';
+import { heapDiff } from './profileDiffHeap';
 import { EXIT_FINDING, EXIT_OK } from '../io';
 import {
   PROFILE_SIZE_FLAG,
@@ -16,11 +17,17 @@ import { diffProfiles } from '../../core/profiler/diff';
 import { selectProfile } from '../../core/profiler/summary';
 import { UserError } from '../../core/util/result';
 
-const USAGE = `Usage: perflens profile diff BEFORE AFTER [--top 10] [--min-change 1] [--alpha 0.01] [--fail-on-regression] [--max-profile-size SIZE] [--no-source-maps] [--json]
+const USAGE = `Usage: perflens profile diff BEFORE AFTER [--top 10] [--min-change 1] [--alpha 0.01] [--sample-type T] [--min-growth SIZE] [--fail-on-regression] [--max-profile-size SIZE] [--no-source-maps] [--json]
 
 Compares two CPU profiles of the same program (any supported format, e.g. before and after a
 change). Per function it compares self and total shares, each normalised by its own profile's
 total, and tests each change with a two-proportion z-test on the sample counts.
+
+Two heap profiles (.heapprofile, Go heap/allocs pprof) are compared by allocation site instead:
+how many bytes (or objects) each allocating function and line holds in each, and which grew.
+  --sample-type T       the heap sample type of both (default inuse_space, or the profile's default)
+  --min-growth SIZE     smallest growth to list (e.g. 512KB; objects for *_objects types; default
+                        the larger of 256KB / 64 objects and 1% of AFTER's total)
 
   --min-change PCT      smallest share change to report, in percentage points (default 1)
   --alpha P             significance level of the z-test (default 0.01)
@@ -33,6 +40,9 @@ ${PROFILE_SIZE_USAGE}
 "after": {…}, "regressed": [row], "improved": [row]}; a row is {"name", "file", "line",
 "beforeSelfShare", "afterSelfShare", "beforeTotalShare", "afterTotalShare", "selfDelta", "totalDelta",
 "z", "pValue"} (shares 0–1; z and pValue null when a profile has no sample counts).
+Heap --json: {"kind": "heap", "sampleType", "unit": "bytes"|"objects", "threshold", "before": {"file",
+"format", "total"}, "after": {…}, "growing": [site], "shrinking": [site]}; a site is {"name", "file",
+"line", "before", "after", "growth", "afterShare"}. With --fail-on-regression, a growing site exits 1.
 Exit codes: 0 ok, 1 a regression with --fail-on-regression, 2 bad usage or unreadable profile.`;
 
 function round(v: number | null, digits = 4): number | null {
@@ -67,7 +77,7 @@ export const profileDiffCommand: CliCommand = {
   usage: USAGE,
   async run(argv, io) {
     const args = parseArgs(argv, {
-      valued: ['top', 'min-change', 'alpha', PROFILE_SIZE_FLAG],
+      valued: ['top', 'min-change', 'alpha', 'sample-type', 'min-growth', PROFILE_SIZE_FLAG],
       boolean: ['fail-on-regression', 'no-source-maps'],
     });
     if (args.positionals.length !== 2) throw new UserError('profile diff needs two files: BEFORE AFTER.');
@@ -80,10 +90,23 @@ export const profileDiffCommand: CliCommand = {
     const [beforeFile, afterFile] = args.positionals as [string, string];
     const sourceMaps = !args.flags.has('no-source-maps');
     const limit = profileSizeLimit(args);
+    const sampleType = flagString(args, 'sample-type');
     const [before, after] = await Promise.all([
-      loadForCli(beforeFile, io, { sourceMaps, ...limit }),
-      loadForCli(afterFile, io, { sourceMaps, ...limit }),
+      loadForCli(beforeFile, io, { sourceMaps, sampleType, ...limit }),
+      loadForCli(afterFile, io, { sourceMaps, sampleType, ...limit }),
     ]);
+    const heapFiles = [before, after].filter((f) => f.sampleTypes).length;
+    if (heapFiles === 1)
+      throw new UserError(
+        `${before.sampleTypes ? beforeFile : afterFile} is a heap profile and ${before.sampleTypes ? afterFile : beforeFile} a CPU profile; profile diff compares two of a kind.`,
+      );
+    if (heapFiles === 2) {
+      refuseFlags(args, ['min-change', 'alpha'], 'on heap profiles (they are compared by growth, see --min-growth)');
+      return heapDiff(io, args, [beforeFile, before], [afterFile, after], top);
+    }
+    refuseFlags(args, ['min-growth'], 'on CPU profiles (it is for heap profiles; see --min-change)');
+    if (sampleType !== undefined && before.format !== 'pprof' && after.format !== 'pprof')
+      refuseFlags(args, ['sample-type'], 'on these files (it picks a pprof or heap profile sample type)');
     const diff = diffProfiles(selectProfile(before), selectProfile(after), { minChange: minChangePct / 100, alpha });
     const regressed = diff.regressed.slice(0, top);
     const improved = diff.improved.slice(0, top);

@@ -16,21 +16,23 @@ import type { CaptureFacts, KeepFailureKind } from '../../core/profiler/capture/
 import { keepCapture, keepRecordedFile } from '../../core/profiler/capture/keep';
 import { captureNodeProfile, enableInspector, findInspector } from '../../core/profiler/capture/inspector';
 import { fetchPprofProfile } from '../../core/profiler/capture/pprofHttp';
+import { captureNodeHeapProfile, fetchPprofHeap } from '../../core/profiler/capture/heapCapture';
 import type { InspectorAddress } from '../../core/profiler/capture/processInfo';
 import { processRuntime } from '../../core/profiler/capture/processInfo';
 import { recordWithPySpy } from '../../core/profiler/capture/pyspy';
 import { loadProfileFile } from '../../core/profiler/load';
-import { topFunctions } from '../../core/profiler/model';
+import { topFunctions, weightUnit } from '../../core/profiler/model';
+import { reportHeap } from './profileRecordHeap';
 import { selectProfile } from '../../core/profiler/summary';
 import { connectPolicy } from '../../core/util/connect';
 import type { ConnectPolicy } from '../../core/util/connect';
 import type { Result } from '../../core/util/result';
 import { UserError } from '../../core/util/result';
 
-const USAGE = `Usage: perflens profile record (--pid PID | --inspect [HOST:]PORT | --pprof URL) [--duration 10s] [-o FILE]
+const USAGE = `Usage: perflens profile record (--pid PID | --inspect [HOST:]PORT | --pprof URL) [--heap] [--duration 10s] [-o FILE]
                                [--interval 1000] [--enable-inspector] [--allow-remote] [--max-profile-size SIZE] [--json]
 
-Records a CPU profile of a running service and writes it to FILE:
+Records a CPU profile (or with --heap, a heap profile) of a running service and writes it to FILE:
   --pid PID         a Node process (through its inspector, found from its command line or its
                     listening ports) or a Python process (through py-spy, when on PATH)
   --inspect H:P     a Node inspector address, e.g. 127.0.0.1:9229 or 9229
@@ -39,13 +41,18 @@ Records a CPU profile of a running service and writes it to FILE:
   --interval US     V8 sampling interval in microseconds (Node only; default 1000)
   --enable-inspector  for a Node process started without --inspect: send it SIGUSR1 to open its
                     inspector (this opens a debug port on 127.0.0.1:9229 until the process exits)
-  -o FILE           output file (default perflens-<source>-<time>.cpuprofile / .pb.gz / .txt)
+  --heap            a heap profile instead: Node samples allocations over the inspector for
+                    --duration and writes the objects still alive at the end (after a garbage
+                    collection) as .heapprofile; Go answers /debug/pprof/heap (or /debug/pprof/allocs
+                    when the URL names it) at once, as .pb.gz. Not for Python.
+  -o FILE           output file (default perflens-<source>-<time>.cpuprofile / .heapprofile / .pb.gz / .txt)
 ${PROFILE_SIZE_USAGE}
 
 A file is written only when the recording holds samples: an idle process gives "No samples in N s"
 and no file. Ctrl-C stops a capture early without writing a file. Only loopback targets unless --allow-remote.
 --json prints {"file", "source": "inspector"|"pprof"|"py-spy", "format", "bytes", "durationMs",
-"samples", "top": {"name", "file", "line", "selfMs", "selfSamples"} | null}.
+"samples", "top": {"name", "file", "line", "selfMs", "selfSamples"} | null}; with --heap {"file",
+"source", "format", "bytes", "sampleType", "unit", "total", "top": {"name", "file", "line", "self"} | null}.
 Exit codes: 0 recorded, 1 no samples (the process was idle; no file written), 2 bad usage or the
 target could not be profiled.`;
 
@@ -93,12 +100,12 @@ async function nodeAddressForPid(
 
 export const profileRecordCommand: CliCommand = {
   path: ['profile', 'record'],
-  summary: 'Record a CPU profile of a running Node, Go or Python service',
+  summary: 'Record a CPU profile of a running Node, Go or Python service, or a heap profile (--heap) of Node or Go',
   usage: USAGE,
   async run(argv, io) {
     const args = parseArgs(argv, {
       valued: ['pid', 'inspect', 'pprof', 'duration', 'output', 'interval', PROFILE_SIZE_FLAG],
-      boolean: ['enable-inspector', 'allow-remote'],
+      boolean: ['enable-inspector', 'allow-remote', 'heap'],
       aliases: { o: 'output' },
     });
     if (args.positionals.length) throw new UserError(`Unexpected argument ${args.positionals[0]}.`);
@@ -107,14 +114,23 @@ export const profileRecordCommand: CliCommand = {
       throw new UserError('profile record needs exactly one of --pid PID, --inspect HOST:PORT or --pprof URL.');
     if (!args.flags.has('pid'))
       refuseFlags(args, ['enable-inspector'], 'without --pid (it opens the inspector of the process given by --pid)');
+    const heap = args.flags.has('heap');
     if (args.flags.has('pprof'))
       refuseFlags(args, ['interval'], 'with --pprof (a Go service samples at its own rate, 100 Hz)');
+    if (heap)
+      refuseFlags(
+        args,
+        args.flags.has('pprof') ? ['duration', 'interval'] : ['interval'],
+        args.flags.has('pprof')
+          ? 'with --heap --pprof (a Go heap profile is a snapshot of the heap, answered at once)'
+          : 'with --heap (V8 samples one allocation per 32 KB on average)',
+      );
     const durationMs = parseDuration(flagString(args, 'duration') ?? '10s');
     if (!(durationMs >= 100) || durationMs > 3_600_000) throw new UserError('--duration must be between 100ms and 1h.');
     const intervalUs = parsePositiveInt(flagString(args, 'interval'), 'interval', 1000);
     const connect = connectPolicy(args.flags.has('allow-remote'));
     const limit = profileSizeLimit(args);
-    const facts = (source: string): CaptureFacts => ({ durationMs, source, ...limit });
+    const facts = (source: string): CaptureFacts => ({ durationMs, source, heap, ...limit });
     const outArg = flagString(args, 'output');
     const outFile = (ext: string, label: string) =>
       path.resolve(io.cwd, outArg ?? `perflens-${label}-${stamp()}${ext}`);
@@ -132,7 +148,15 @@ export const profileRecordCommand: CliCommand = {
     let source: 'inspector' | 'pprof' | 'py-spy';
     const { signal, release } = interruptSignal();
     try {
-      if (args.flags.has('pprof')) {
+      if (args.flags.has('pprof') && heap) {
+        const url = flagString(args, 'pprof')!;
+        const endpoint = /\/debug\/pprof\/allocs\b/.test(url) ? 'allocs' : 'heap';
+        const r = await fetchPprofHeap(url, { endpoint, connect });
+        if (!r.ok) throw new UserError(r.error.message);
+        file = outFile('.pb.gz', `pprof-${endpoint}`);
+        kept(await keepCapture(r.value, file, facts(`the Go service at ${url}`)));
+        source = 'pprof';
+      } else if (args.flags.has('pprof')) {
         const r = await fetchPprofProfile(flagString(args, 'pprof')!, durationMs / 1000, { connect });
         if (!r.ok) throw new UserError(r.error.message);
         file = outFile('.pb.gz', 'pprof');
@@ -148,6 +172,10 @@ export const profileRecordCommand: CliCommand = {
           const runtime = processRuntime(pid);
           if (runtime === undefined) throw new UserError(`No process ${pid} is running.`);
           if (runtime === 'python') {
+            if (heap)
+              throw new UserError(
+                `Process ${pid} is a Python process; PerfLens records heap profiles of Node (inspector) and Go (net/http/pprof) services.`,
+              );
             refuseFlags(
               args,
               ['interval', 'enable-inspector'],
@@ -177,7 +205,17 @@ export const profileRecordCommand: CliCommand = {
           label = `${addr.port}`;
         }
         if (!args.flags.has('json'))
-          io.err(`Recording ${formatSpan(durationMs)} from the inspector at ${addr.host}:${addr.port}…`);
+          io.err(
+            `Recording ${heap ? 'allocations for ' : ''}${formatSpan(durationMs)} from the inspector at ${addr.host}:${addr.port}…`,
+          );
+        if (heap) {
+          const r = await captureNodeHeapProfile(addr, { durationMs, signal, connect });
+          if (!r.ok) throw new UserError(r.error.message);
+          file = outFile('.heapprofile', label);
+          const what = `the Node inspector at ${addr.host}:${addr.port}`;
+          kept(await keepCapture(Buffer.from(JSON.stringify(r.value)), file, facts(what)));
+          return await report(io, args.flags.has('json'), file, 'inspector', limit);
+        }
         const r = await captureNodeProfile(addr, { durationMs, samplingIntervalUs: intervalUs, signal, connect });
         if (!r.ok) throw new UserError(r.error.message);
         file = outFile('.cpuprofile', label);
@@ -221,6 +259,8 @@ async function report(
     throw new UserError(`Recorded ${file}, but it does not read back as a profile: ${loaded.error.message}`);
   const p = selectProfile(loaded.value);
   const top = topFunctions(p, 1, 'self')[0];
+  const unit = weightUnit(p);
+  if (unit === 'bytes' || unit === 'objects') return reportHeap(io, json, file, source, loaded.value.format, bytes, p);
   if (json) {
     io.out(
       JSON.stringify(

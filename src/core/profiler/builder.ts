@@ -1,4 +1,4 @@
-import type { Frame, LineWeight, Profile, SampledProfileInput, StackTree } from './model';
+import type { Frame, LineWeight, Profile, SampledProfileInput, SampleType, StackTree } from './model';
 import { buildSampledProfile } from './model';
 
 /** Most distinct functions one profile may hold (frame ids must stay small integers). */
@@ -147,9 +147,11 @@ export class StackTreeBuilder {
     return [...this.lineMap.values()];
   }
 
-  finish(name: string, hasSamples: boolean, durationMs: number | null): Profile {
+  /** `sampleType`: set for heap profiles, whose sample weights are bytes or objects. */
+  finish(name: string, hasSamples: boolean, durationMs: number | null, sampleType?: SampleType): Profile {
     const input: SampledProfileInput = {
       name,
+      sampleType,
       frames: this.frames,
       tree: this.tree(),
       lines: this.lineWeights(),
@@ -197,7 +199,7 @@ export function remapProfile(
     const line = mapLine ? mapLine(p.frames[l.frame]!, l.line) : l.line;
     b.addLine(newFrame[l.frame]!, line, l.samples, l.timeMs);
   }
-  if (merged) return b.finish(p.name, p.hasSamples, p.durationMs);
+  if (merged) return b.finish(p.name, p.hasSamples, p.durationMs, p.sampleType);
   // No two frames became one (a profile without source maps, or one map per function): the tree
   // and every per-frame statistic stand as they are, so only the frames' names and places change.
   return {
@@ -215,6 +217,9 @@ export function remapProfile(
 export function mergeProfiles(profiles: Profile[], name: string): Profile {
   if (profiles.length === 1) return profiles[0]!;
   const hasTime = profiles.every((p) => p.hasTime);
+  const type = profiles[0]!.sampleType;
+  if (profiles.some((p) => p.sampleType?.type !== type?.type || p.sampleType?.unit !== type?.unit))
+    throw new Error('profiles of different sample types (CPU, bytes, objects) cannot be summed');
   const b = new StackTreeBuilder(hasTime);
   let duration: number | null = null;
   for (const p of profiles) {
@@ -228,6 +233,7 @@ export function mergeProfiles(profiles: Profile[], name: string): Profile {
     name,
     profiles.every((p) => p.hasSamples),
     duration,
+    type,
   );
 }
 

@@ -2,8 +2,29 @@
  * The profiler's public surface, for the extension and the CLI: import from here rather than from
  * the files behind it.
  */
-export type { CallEdge, Frame, FunctionStats, LineWeight, Profile, SortKey, StackTree, TreeChildren } from './model';
-export { callEdges, findFunctions, functionWeight, linesOf, nodeTotals, topFunctions, treeChildren } from './model';
+export type {
+  CallEdge,
+  Frame,
+  FunctionStats,
+  LineWeight,
+  Profile,
+  SampleType,
+  SortKey,
+  StackTree,
+  TreeChildren,
+  WeightUnit,
+} from './model';
+export {
+  callEdges,
+  findFunctions,
+  functionWeight,
+  isHeapProfile,
+  linesOf,
+  nodeTotals,
+  topFunctions,
+  treeChildren,
+  weightUnit,
+} from './model';
 export { StackTreeBuilder, mergeProfiles, remapProfile } from './builder';
 export type { ImportOptions, ImportResult, ImportedProfile, ProfileFormat } from './formats/index';
 export { FORMAT_LABELS, importProfile } from './formats/index';
@@ -22,3 +43,10 @@ export type { InspectorAddress, ProcessRuntime } from './capture/processInfo';
 export { inspectorFromArgs, listeningPorts, processRuntime, readCmdline } from './capture/processInfo';
 export { fetchPprofProfile, pprofProfileUrl } from './capture/pprofHttp';
 export { CPROFILE_INSTRUCTIONS, findOnPath, recordWithPySpy } from './capture/pyspy';
+export type { HeapDiff, HeapDiffOptions, SiteGrowth } from './heapDiff';
+export { diffHeapProfiles } from './heapDiff';
+export type { GrowthOptions, GrowthTarget, HeapGrowth } from './heapGrowth';
+export { findWhatGrows } from './heapGrowth';
+export { captureNodeHeapGrowth, captureNodeHeapProfile, fetchPprofHeap, pprofHeapUrl } from './capture/heapCapture';
+export type { HeapSnapshotSummary } from './heapsnapshot/summary';
+export { summarizeHeapSnapshotFile } from './heapsnapshot/summary';

@@ -54,8 +54,25 @@ export interface CallEdge {
   calls?: number;
 }
 
+/**
+ * What a profile's sample weights count, as the file names it ("inuse_space"/"bytes",
+ * "alloc_objects"/"count"). CPU profiles have none: their weights are samples (and time).
+ */
+export interface SampleType {
+  type: string;
+  unit: string;
+}
+
+/** The unit a ranking of a profile is in: CPU time or samples, heap bytes or objects. */
+export type WeightUnit = 'ms' | 'samples' | 'bytes' | 'objects';
+
 export interface Profile {
   name: string;
+  /**
+   * Set for heap profiles: the sample type `selfSamples` (and every `samples` count) weighs, e.g.
+   * bytes in use. Absent for CPU profiles.
+   */
+  sampleType?: SampleType;
   frames: Frame[];
   /** Null for flat profiles, which have no stacks. */
   tree: StackTree | null;
@@ -82,6 +99,7 @@ export interface SampledProfileInput {
   lines?: LineWeight[];
   hasSamples: boolean;
   durationMs: number | null;
+  sampleType?: SampleType;
 }
 
 /** Children of every node, in compressed form: children of n are list[offsets[n]..offsets[n+1]). */
@@ -164,6 +182,7 @@ export function buildSampledProfile(input: SampledProfileInput): Profile {
   }));
   return {
     name: input.name,
+    ...(input.sampleType ? { sampleType: input.sampleType } : {}),
     frames,
     tree,
     functions,
@@ -236,4 +255,20 @@ export function findFunctions(p: Profile, name: string, fileSuffix?: string): Fu
   return p.functions
     .filter((f) => f.name === name && (fileSuffix === undefined || f.file.endsWith(fileSuffix)))
     .sort((a, b) => functionWeight(b, 'self') - functionWeight(a, 'self'));
+}
+
+/** Whether a sample type weighs memory (bytes or objects) rather than CPU. */
+export function isHeapSampleType(t: SampleType): boolean {
+  return t.unit === 'bytes' || /_(space|objects)$/.test(t.type) || t.type === 'objects';
+}
+
+/** What a profile's weights are: time when it has it, else bytes or objects for heap profiles, else samples. */
+export function weightUnit(p: Profile): WeightUnit {
+  if (p.sampleType) return p.sampleType.unit === 'bytes' ? 'bytes' : 'objects';
+  return p.hasTime ? 'ms' : 'samples';
+}
+
+/** Whether a profile is a heap (allocation or in-use memory) profile. */
+export function isHeapProfile(p: Profile): boolean {
+  return p.sampleType !== undefined;
 }

@@ -206,7 +206,9 @@ export class SourceMapResolver {
         const local = localPathOf(frame.file);
         const consumer = local ? loaded.get(local) : undefined;
         if (!consumer) return line;
-        const pos = lookup(consumer, line, 0);
+        // Generated lines often start with a mapping left over from the statement before (bundlers
+        // map the indentation), so a weight on the function's own line is looked up at its column.
+        const pos = lookup(consumer, line, line === frame.line ? frame.column : 0);
         return pos ? pos.line : 0;
       },
     );

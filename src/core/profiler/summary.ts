@@ -1,7 +1,7 @@
 import { mergeProfiles } from './builder';
 import type { ImportedProfile, ProfileFormat } from './formats/types';
 import type { Profile, SortKey } from './model';
-import { topFunctions } from './model';
+import { linesOf, topFunctions, weightUnit } from './model';
 
 /** One row of `perflens profile summarize --json`. */
 export interface SummaryFunction {
@@ -13,6 +13,21 @@ export interface SummaryFunction {
   selfSamples: number | null;
   totalSamples: number | null;
   calls?: number;
+  /** Heap profiles in bytes: the function's own and inclusive bytes, and its bytes per line. */
+  selfBytes?: number;
+  totalBytes?: number;
+  /** Heap profiles in objects: the function's own and inclusive sampled objects. */
+  selfObjects?: number;
+  totalObjects?: number;
+  lines?: { line: number; bytes?: number; objects?: number }[];
+}
+
+/** What a heap profile's numbers are: the sample type, its unit, the sum over all sites, the types on offer. */
+export interface HeapSummary {
+  sampleType: string;
+  unit: 'bytes' | 'objects';
+  total: number;
+  sampleTypes: string[];
 }
 
 /** The documented JSON shape of `perflens profile summarize --json`. */
@@ -21,6 +36,8 @@ export interface ProfileSummary {
   profiles: number;
   samples: number | null;
   durationMs: number | null;
+  /** Set for heap profiles (rows then carry bytes or objects, and their sample fields are null). */
+  heap: HeapSummary | null;
   functions: SummaryFunction[];
   warnings: string[];
 }
@@ -59,7 +76,7 @@ export function selectProfile(imp: ImportedProfile, which: number | 'all' = 'all
 
 export function summarizeProfile(imp: ImportedProfile, opts: SummaryOptions = {}): ProfileSummary {
   const p = selectProfile(imp, opts.profile ?? 'all');
-  return { format: imp.format, ...summarizeSelected(p, imp.profiles.length, imp.warnings, opts) };
+  return { format: imp.format, ...summarizeSelected(p, imp.profiles.length, imp.warnings, opts, imp.sampleTypes) };
 }
 
 /** The summary of one profile already chosen (or summed): the editor's loaded profile, a file's. */
@@ -68,12 +85,23 @@ export function summarizeSelected(
   profiles: number,
   warnings: string[],
   opts: Pick<SummaryOptions, 'top' | 'sort'> = {},
+  sampleTypes?: ImportedProfile['sampleTypes'],
 ): Omit<ProfileSummary, 'format'> {
   const rows = topFunctions(p, opts.top ?? 20, opts.sort ?? 'self');
+  const unit = weightUnit(p);
+  const heap = unit === 'bytes' || unit === 'objects' ? unit : null;
   return {
     profiles,
-    samples: p.hasSamples ? samples(p.sampleCount) : null,
+    samples: p.hasSamples && !heap ? samples(p.sampleCount) : null,
     durationMs: ms(p.durationMs),
+    heap: heap
+      ? {
+          sampleType: p.sampleType!.type,
+          unit: heap,
+          total: Math.round(p.sampleCount),
+          sampleTypes: (sampleTypes ?? [p.sampleType!]).map((t) => t.type),
+        }
+      : null,
     functions: rows.map((f) => {
       const row: SummaryFunction = {
         name: f.name,
@@ -81,10 +109,19 @@ export function summarizeSelected(
         line: f.line,
         selfMs: ms(f.selfMs),
         totalMs: ms(f.totalMs),
-        selfSamples: samples(f.selfSamples),
-        totalSamples: samples(f.totalSamples),
+        selfSamples: heap ? null : samples(f.selfSamples),
+        totalSamples: heap ? null : samples(f.totalSamples),
       };
       if (f.calls !== undefined) row.calls = f.calls;
+      if (heap === 'bytes') {
+        row.selfBytes = Math.round(f.selfSamples ?? 0);
+        row.totalBytes = Math.round(f.totalSamples ?? 0);
+        row.lines = linesOf(p, f.frame).map((l) => ({ line: l.line, bytes: Math.round(l.samples) }));
+      } else if (heap === 'objects') {
+        row.selfObjects = Math.round(f.selfSamples ?? 0);
+        row.totalObjects = Math.round(f.totalSamples ?? 0);
+        row.lines = linesOf(p, f.frame).map((l) => ({ line: l.line, objects: Math.round(l.samples) }));
+      }
       return row;
     }),
     warnings,

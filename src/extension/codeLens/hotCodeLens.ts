@@ -3,7 +3,7 @@ import { Disposable, Emitter } from '../../core/util/lifecycle';
 import { COMMANDS } from '../constants';
 import type { ProfileState } from '../profileState';
 import type { PerfLensSettings } from '../config';
-import { fileKey, lensTitle, lensWorthy } from './hotSpots';
+import { fileKey, hotSpotUnit, lensTitle, lensWorthy } from './hotSpots';
 
 /**
  * "🔥 23.4% self · 41.2% total" above each hot function of the loaded profile; clicking opens the
@@ -42,6 +42,7 @@ export class HotCodeLensProvider extends Disposable implements vscode.CodeLensPr
     const cached = this.cache.get(doc.uri.toString());
     if (cached?.key === key) return cached.lenses;
     this.computations++;
+    const unit = hotSpotUnit(this.state.current.profile);
     const spots = lensWorthy(this.state.hotSpots().get(fileKey(doc.uri.fsPath)), settings.codeLensMinSelfPercent / 100);
     const lenses = spots
       .filter((h) => h.line - 1 < doc.lineCount)
@@ -54,7 +55,7 @@ export class HotCodeLensProvider extends Disposable implements vscode.CodeLensPr
           line.firstNonWhitespaceCharacterIndex,
         );
         return new vscode.CodeLens(range, {
-          title: lensTitle(h),
+          title: lensTitle(h, unit),
           tooltip: `${h.name}: open it in the profile view`,
           command: COMMANDS.showProfile,
           arguments: [{ frame: h.frame }],

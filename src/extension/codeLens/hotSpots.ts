@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { FunctionStats, Profile } from '../../core/profiler/model';
-import { functionWeight } from '../../core/profiler/model';
-import { formatShare } from '../../shared/format';
+import { functionWeight, weightUnit } from '../../core/profiler/model';
+import { formatBytes, formatShare, plural } from '../../shared/format';
 
 /**
  * Where a loaded profile's time went, per source file: the functions worth a CodeLens and the
@@ -21,6 +21,8 @@ export interface HotSpot {
   selfShare: number;
   /** Share (0–1) of the profile's time with this function on the stack. */
   totalShare: number;
+  /** Heap profiles: the function's own bytes (or objects). */
+  selfAmount?: number;
 }
 
 export interface FileHeat {
@@ -31,6 +33,14 @@ export interface FileHeat {
 }
 
 export type HotSpotIndex = Map<string, FileHeat>;
+
+/** What a loaded profile's hot spots are measured in: CPU, or heap bytes or objects. */
+export type HotSpotUnit = 'cpu' | 'bytes' | 'objects';
+
+export function hotSpotUnit(p: Profile): HotSpotUnit {
+  const u = weightUnit(p);
+  return u === 'bytes' || u === 'objects' ? u : 'cpu';
+}
 
 /** The key a file is looked up by: an absolute, normalised path (case-folded where the file system is). */
 export function fileKey(file: string, platform: NodeJS.Platform = process.platform): string {
@@ -63,6 +73,7 @@ export function buildHotSpotIndex(p: Profile): HotSpotIndex {
     return k;
   };
   const byKey = new Map<string, HotSpot>();
+  const heap = hotSpotUnit(p) !== 'cpu';
   const frameShare = new Map<number, number>();
   for (const f of p.functions) {
     if (!isSourceFile(f.file)) continue;
@@ -74,6 +85,7 @@ export function buildHotSpotIndex(p: Profile): HotSpotIndex {
     const seen = byKey.get(key);
     if (seen) {
       seen.selfShare += self;
+      if (seen.selfAmount !== undefined) seen.selfAmount += functionWeight(f, 'self');
       // The same function reached through two frames: its stack time overlaps, so keep the larger.
       seen.totalShare = Math.max(seen.totalShare, tot);
       continue;
@@ -86,6 +98,7 @@ export function buildHotSpotIndex(p: Profile): HotSpotIndex {
       column: f.column,
       selfShare: self,
       totalShare: tot,
+      ...(heap ? { selfAmount: functionWeight(f, 'self') } : {}),
     };
     byKey.set(key, spot);
     fileHeat(index, keyOf(f.file)).functions.push(spot);
@@ -139,8 +152,14 @@ export function lensWorthy(heat: FileHeat | undefined, minSelfShare: number): Ho
   );
 }
 
-/** "🔥 23.4% self · 41.2% total" */
-export function lensTitle(h: Pick<HotSpot, 'selfShare' | 'totalShare'>): string {
+/** "🔥 23.4% self · 41.2% total"; for heap profiles "12.3 MB allocated · 8.0% of sampled heap". */
+export function lensTitle(
+  h: Pick<HotSpot, 'selfShare' | 'totalShare' | 'selfAmount'>,
+  unit: HotSpotUnit = 'cpu',
+): string {
+  if (unit === 'bytes') return `${formatBytes(h.selfAmount)} allocated · ${formatShare(h.selfShare)} of sampled heap`;
+  if (unit === 'objects')
+    return `${plural(Math.round(h.selfAmount ?? 0), 'object')} allocated · ${formatShare(h.selfShare)} of sampled heap`;
   return `🔥 ${formatShare(h.selfShare)} self · ${formatShare(h.totalShare)} total`;
 }
 

@@ -9,7 +9,15 @@ import { loadProfileIntoEditor, PROFILE_DIALOG_FILTERS } from './importProfileLo
 function fileArg(arg: unknown): string | undefined {
   if (typeof arg === 'string' && arg) return arg;
   if (arg instanceof vscode.Uri && arg.scheme === 'file') return arg.fsPath;
+  if (typeof arg === 'object' && arg !== null && typeof (arg as { file?: unknown }).file === 'string')
+    return (arg as { file: string }).file;
   return undefined;
+}
+
+/** `{ file, sampleType }`: the profile view's sample-type selector reloads its file weighed by another type. */
+function sampleTypeArg(arg: unknown): string | undefined {
+  const t = typeof arg === 'object' && arg !== null ? (arg as { sampleType?: unknown }).sampleType : undefined;
+  return typeof t === 'string' && t ? t : undefined;
 }
 
 /**
@@ -41,7 +49,7 @@ export async function importProfileCommand(
     (_p, token) => {
       const ac = new AbortController();
       token.onCancellationRequested(() => ac.abort());
-      return loadProfileIntoEditor(services, target, { signal: ac.signal });
+      return loadProfileIntoEditor(services, target, { signal: ac.signal, sampleType: sampleTypeArg(arg) });
     },
   );
   if (!r.ok) {

@@ -8,11 +8,12 @@ import type { ExtensionServices } from '../services';
 
 /** File names PerfLens reads as profiles (what Import Profile… filters on and opening one offers). */
 export const PROFILE_FILE_PATTERN =
-  /\.(cpuprofile|speedscope\.json|pprof|prof|pb\.gz|pstats|cprofile|folded|collapsed)$|(^|[\\/])[^\\/]*(folded|collapsed|stacks)[^\\/]*\.txt$/i;
+  /\.(cpuprofile|heapprofile|speedscope\.json|pprof|prof|pb\.gz|pstats|cprofile|folded|collapsed)$|(^|[\\/])[^\\/]*(folded|collapsed|stacks)[^\\/]*\.txt$/i;
 
 export const PROFILE_DIALOG_FILTERS: Record<string, string[]> = {
-  'CPU profiles': [
+  'CPU and heap profiles': [
     'cpuprofile',
+    'heapprofile',
     'json',
     'pprof',
     'prof',
@@ -38,29 +39,37 @@ function roots(file: string): string[] {
  */
 export async function readProfile(
   file: string,
-  opts: { maxSizeMb: number; signal?: AbortSignal },
-): Promise<Result<{ profile: Profile; warnings: string[] }>> {
+  opts: { maxSizeMb: number; signal?: AbortSignal; sampleType?: string },
+): Promise<Result<{ profile: Profile; warnings: string[]; sampleTypes?: string[] }>> {
   const [{ loadProfileInWorker }, { selectProfile }] = await Promise.all([
     import('../../core/profiler/workerClient'),
     import('../../core/profiler/summary'),
   ]);
   const r = await loadProfileInWorker(file, {
-    load: { roots: roots(file), maxBytes: Math.floor(opts.maxSizeMb * 1024 * 1024) },
+    load: { roots: roots(file), maxBytes: Math.floor(opts.maxSizeMb * 1024 * 1024), sampleType: opts.sampleType },
     signal: opts.signal,
   });
   if (!r.ok) return fail(r.error.kind, r.error.message);
   if (r.value.profiles.length === 0) return fail('empty', `${path.basename(file)} holds no profile.`);
-  return ok({ profile: selectProfile(r.value), warnings: r.value.warnings });
+  return ok({
+    profile: selectProfile(r.value),
+    warnings: r.value.warnings,
+    sampleTypes: r.value.sampleTypes?.map((t) => t.type),
+  });
 }
 
 /** Loads a profile file into the editor: CodeLens, line heat, Hot Functions and the profile view follow. */
 export async function loadProfileIntoEditor(
   services: Pick<ExtensionServices, 'settings' | 'code' | 'log'>,
   file: string,
-  opts: { label?: string; signal?: AbortSignal; benchmark?: BenchmarkView } = {},
+  opts: { label?: string; signal?: AbortSignal; benchmark?: BenchmarkView; sampleType?: string } = {},
 ): Promise<Result<Profile>> {
   const started = performance.now();
-  const r = await readProfile(file, { maxSizeMb: services.settings().profileMaxSizeMb, signal: opts.signal });
+  const r = await readProfile(file, {
+    maxSizeMb: services.settings().profileMaxSizeMb,
+    signal: opts.signal,
+    sampleType: opts.sampleType,
+  });
   if (!r.ok) return r;
   const { state } = services.code;
   state.set({
@@ -69,6 +78,7 @@ export async function loadProfileIntoEditor(
     source: file,
     warnings: r.value.warnings,
     benchmark: opts.benchmark,
+    sampleTypes: r.value.sampleTypes,
   });
   services.log.info(
     `profile ${file} loaded in ${(performance.now() - started).toFixed(0)} ms (${r.value.profile.functions.length} functions, ${r.value.warnings.length} warnings)`,

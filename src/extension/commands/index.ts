@@ -16,6 +16,7 @@ import { clearProfileCommand } from './clearProfile';
 import { compareProfilesCommand } from './compareProfiles';
 import { importProfileCommand } from './importProfile';
 import { profileServiceCommand } from './profileService';
+import { findWhatGrowsCommand } from './findWhatGrows';
 import { copyCreateIndexCommand, runWhatIfCommand, showQueryPlanCommand } from './queryFixes';
 import { showProfileCommand } from './showProfile';
 import { toggleLineHeatCommand } from './toggleLineHeat';
@@ -34,6 +35,7 @@ export const COMMAND_HANDLERS: Record<CommandId, CommandHandler> = {
   [COMMANDS.setWebhookUrl]: (s, arg) => setWebhookUrlCommand(s, arg),
   [COMMANDS.snoozeAlerts]: (s, arg) => snoozeAlertsCommand(s, arg),
   [COMMANDS.profileService]: (s, arg) => profileServiceCommand(s, arg),
+  [COMMANDS.findWhatGrows]: (s, arg) => findWhatGrowsCommand(s, arg),
   [COMMANDS.importProfile]: (s, arg) => importProfileCommand(s, arg),
   [COMMANDS.compareProfiles]: (s, before, after) => compareProfilesCommand(s, before, after),
   [COMMANDS.clearProfile]: (s) => clearProfileCommand(s.code.state),

@@ -73,7 +73,8 @@ async function pickDuration(settings: () => PerfLensSettings): Promise<number | 
   return v === undefined ? undefined : Number(v);
 }
 
-async function confirmSigusr1(pid: number): Promise<boolean> {
+/** Asks before SIGUSR1 opens a Node process's inspector (a debug port): the consent every capture needs. */
+export async function confirmSigusr1(pid: number): Promise<boolean> {
   const choice = await vscode.window.showWarningMessage(
     `Process ${pid} is a Node process without an open inspector. Open it now by sending SIGUSR1?`,
     {

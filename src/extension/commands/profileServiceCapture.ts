@@ -46,12 +46,24 @@ function facts(req: CaptureRequest, source: string): CaptureFacts {
   return { durationMs: req.durationMs, source, maxBytes: req.maxBytes };
 }
 
-export async function captureProfile(req: CaptureRequest): Promise<Result<CaptureResult>> {
+/** Where a recording comes from, once the user's target is resolved to a process and runtime. */
+export type ResolvedTarget =
+  | { kind: 'node'; address: { host: string; port: number }; label: string }
+  | { kind: 'python'; pid: number }
+  | { kind: 'pprof'; url: string };
+
+/**
+ * Resolves a target to a Node inspector (opening one with SIGUSR1 only after confirmation), a
+ * Python process or a Go pprof URL: the one way CPU and heap captures find what to record.
+ */
+export async function resolveCaptureTarget(
+  req: Pick<CaptureRequest, 'target' | 'allowRemote' | 'confirmEnableInspector' | 'progress'>,
+): Promise<Result<ResolvedTarget>> {
   const { target } = req;
-  if (target.kind === 'pprof') return capturePprof(req, target.url);
+  if (target.kind === 'pprof') return ok({ kind: 'pprof', url: target.url });
   const inspector = await import('../../core/profiler/capture/inspector');
   if (target.kind === 'inspect')
-    return captureInspector(req, { host: target.host, port: target.port }, targetLabel(target));
+    return ok({ kind: 'node', address: { host: target.host, port: target.port }, label: targetLabel(target) });
   let pid: number;
   if (target.kind === 'port') {
     const { findPidByPort } = await import('../../core/collectors/portPid');
@@ -68,7 +80,7 @@ export async function captureProfile(req: CaptureRequest): Promise<Result<Captur
   const { processRuntime } = await import('../../core/profiler/capture/processInfo');
   const runtime = processRuntime(pid);
   if (runtime === undefined) return fail('no-process', `No process ${pid} is running.`);
-  if (runtime === 'python') return capturePySpy(req, pid);
+  if (runtime === 'python') return ok({ kind: 'python', pid });
   if (runtime !== 'node')
     return fail(
       'not-supported',
@@ -85,7 +97,16 @@ export async function captureProfile(req: CaptureRequest): Promise<Result<Captur
     addr = await inspector.enableInspector(pid);
   }
   if (!addr.ok) return fail(addr.error.kind, addr.error.message);
-  return captureInspector(req, addr.value, `pid ${pid}`);
+  return ok({ kind: 'node', address: addr.value, label: `pid ${pid}` });
+}
+
+export async function captureProfile(req: CaptureRequest): Promise<Result<CaptureResult>> {
+  const resolved = await resolveCaptureTarget(req);
+  if (!resolved.ok) return resolved;
+  const r = resolved.value;
+  if (r.kind === 'pprof') return capturePprof(req, r.url);
+  if (r.kind === 'python') return capturePySpy(req, r.pid);
+  return captureInspector(req, r.address, r.label);
 }
 
 async function captureInspector(

@@ -11,6 +11,8 @@ import type { AlertEvent, AlertHandler, AlertHistory, AlertRule } from '../../co
 import { analyzeSnapshots } from '../../core/analyzers/analyze';
 import type { AnalyzerSettingsInput } from '../../core/analyzers/settings';
 import type { Finding } from '../../core/analyzers/types';
+import type { GrowthEvidence } from '../../core/analyzers/leakGrowth';
+import { withGrowthEvidence } from '../../core/analyzers/leakGrowth';
 import { SessionManager } from '../../core/session/manager';
 import type { AttachSessionOptions } from '../../core/session/session';
 import type { Snapshot } from '../../core/session/types';
@@ -88,6 +90,8 @@ interface Entry {
   window: Snapshot[];
   latest?: Snapshot;
   findings: Finding[];
+  /** What grew in the last Find What Grows on this target: added to its leak findings. */
+  growth?: GrowthEvidence;
   engine?: AlertEngine;
   /** The rules the engine was built with: a settings change that keeps them keeps alert state. */
   rulesKey?: string;
@@ -239,6 +243,22 @@ export class LiveMonitor {
     this.emitTargets();
   }
 
+  /**
+   * Records what Find What Grows measured on a target: its leak findings carry the growing sites
+   * from the next analysis on (and at once, when it has leak findings now).
+   */
+  setHeapGrowth(id: string, growth: GrowthEvidence): void {
+    const e = this.entries.get(id);
+    if (!e) return;
+    e.growth = growth;
+    try {
+      e.findings = withGrowthEvidence(analyzeSnapshots(e.window, this.opts.config().analyzer), growth);
+    } catch (err) {
+      this.opts.log?.('error', `Analyzing ${e.spec.label} failed: ${errorMessage(err)}`);
+    }
+    this.updates.fire(this.stateOf(e));
+  }
+
   targets(): TargetState[] {
     return [...this.entries.values()].map((e) => this.stateOf(e));
   }
@@ -365,7 +385,7 @@ export class LiveMonitor {
     if (this.storeValue) this.record(this.storeValue, s);
     else if (this.storePromise && this.pendingForStore.length < 10_000) this.pendingForStore.push(s);
     try {
-      entry.findings = analyzeSnapshots(entry.window, cfg.analyzer);
+      entry.findings = withGrowthEvidence(analyzeSnapshots(entry.window, cfg.analyzer), entry.growth);
     } catch (e) {
       this.opts.log?.('error', `Analyzing ${entry.spec.label} failed: ${errorMessage(e)}`);
     }

@@ -1,6 +1,6 @@
 import type { ProfileDiff } from '../../core/profiler/diff';
 import type { Profile } from '../../core/profiler/model';
-import { functionWeight } from '../../core/profiler/model';
+import { functionWeight, weightUnit } from '../../core/profiler/model';
 import type { BenchmarkView, DiffRow, DiffViewData, FunctionRow, ProfileViewData } from '../../shared/protocol/profile';
 import { profileSelfTotal } from '../codeLens/hotSpots';
 
@@ -10,7 +10,7 @@ import { profileSelfTotal } from '../codeLens/hotSpots';
  */
 export function profileViewData(
   p: Profile,
-  opts: { title: string; warnings?: string[]; benchmark?: BenchmarkView },
+  opts: { title: string; warnings?: string[]; benchmark?: BenchmarkView; sampleTypes?: string[] },
 ): ProfileViewData {
   const total = profileSelfTotal(p);
   const rows: FunctionRow[] = [];
@@ -35,7 +35,9 @@ export function profileViewData(
   const weights = t ? (t.selfTime ?? t.selfSamples) : null;
   return {
     title: opts.title,
-    unit: p.hasTime ? 'ms' : 'samples',
+    unit: weightUnit(p),
+    sampleType: p.sampleType?.type ?? null,
+    sampleTypes: opts.sampleTypes ?? [],
     total,
     samples: p.hasSamples ? p.sampleCount : null,
     durationMs: p.durationMs,

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { HostToProfile, ProfileToHost } from '../../shared/protocol/profile';
 import { assertNever } from '../../shared/assertNever';
 import { checkProfileToHost } from '../../shared/protocol/profile';
-import { VIEWS } from '../constants';
+import { COMMANDS, VIEWS } from '../constants';
 import type { ProfileState } from '../profileState';
 import { diffViewData, profileViewData } from './profileData';
 import type { WebviewPanelDependencies } from './webviewPanel';
@@ -116,7 +116,12 @@ export class ProfilePanel extends WebviewPanelHost<HostToProfile, ProfileToHost,
     const cur = this.profiles.current!;
     this.post({
       type: 'profile',
-      data: profileViewData(cur.profile, { title: cur.label, warnings: cur.warnings, benchmark: cur.benchmark }),
+      data: profileViewData(cur.profile, {
+        title: cur.label,
+        warnings: cur.warnings,
+        benchmark: cur.benchmark,
+        sampleTypes: cur.sampleTypes,
+      }),
       focus: this.state.focus,
     });
     this.state.shownGeneration = this.profiles.generation;
@@ -139,6 +144,13 @@ export class ProfilePanel extends WebviewPanelHost<HostToProfile, ProfileToHost,
         if (!c) return;
         const row = diffViewData(c.diff, c.before.label, c.after.label).rows[m.row];
         if (row) await openSource(row.file, row.line);
+        return;
+      }
+      case 'sampleType': {
+        // Only a type the loaded file offers: the page is not trusted to name a file or a type.
+        const cur = this.profiles.current;
+        if (!cur?.sampleTypes?.includes(m.sampleType) || m.sampleType === cur.profile.sampleType?.type) return;
+        await vscode.commands.executeCommand(COMMANDS.importProfile, { file: cur.source, sampleType: m.sampleType });
         return;
       }
       case 'rendered':

@@ -129,21 +129,39 @@ function alertsRoots(monitor: LiveMonitor): Node[] {
   return [...active, ...(history.length ? [historyNode] : [])];
 }
 
-function findingNode(f: TargetState['findings'][number], targetLabel?: string): Node {
+function findingNode(f: TargetState['findings'][number], target: TargetState, several: boolean): Node {
   const item = new vscode.TreeItem(f.title);
   item.iconPath = severityIcon(f.severity);
-  item.description = targetLabel ? `${f.analyzer} · ${targetLabel}` : f.analyzer;
+  item.description = several ? `${f.analyzer} · ${target.label}` : f.analyzer;
   item.tooltip = `${f.title}\n\n${f.evidence.text}\n\nRecommendation: ${f.recommendation}`;
+  // A leak finding offers the step after it: which allocation sites grow.
+  const grows: Node[] =
+    f.analyzer === 'leak'
+      ? [
+          {
+            item: leaf('Find What Grows', {
+              icon: new vscode.ThemeIcon('search'),
+              tooltip: 'Take two heap samples a few seconds apart and show the allocation sites that grew, at the code',
+              command: {
+                command: COMMANDS.findWhatGrows,
+                title: 'Find What Grows',
+                arguments: [{ target: target.id }],
+              },
+            }),
+          },
+        ]
+      : [];
   return parent(item, () => [
     { item: leaf(f.evidence.text, { icon: new vscode.ThemeIcon('graph'), tooltip: f.evidence.text }) },
     { item: leaf(f.recommendation, { icon: new vscode.ThemeIcon('lightbulb'), tooltip: f.recommendation }) },
+    ...grows,
   ]);
 }
 
 function findingsRoots(monitor: LiveMonitor): Node[] {
   const targets = monitor.targets();
   const several = targets.length > 1;
-  return targets.flatMap((t) => t.findings.map((f) => findingNode(f, several ? t.label : undefined)));
+  return targets.flatMap((t) => t.findings.map((f) => findingNode(f, t, several)));
 }
 
 /** The PerfLens activity-bar views: Services, Alerts, Findings. Empty views show their welcome text. */

@@ -6,7 +6,7 @@
  */
 import { field, messageChecker } from './messageCheck';
 
-export type WeightUnit = 'ms' | 'samples';
+export type WeightUnit = 'ms' | 'samples' | 'bytes' | 'objects';
 
 export interface FunctionRow {
   /** Frame index in the profile: what openSource and focus refer to. */
@@ -46,6 +46,10 @@ export interface BenchmarkView {
 export interface ProfileViewData {
   title: string;
   unit: WeightUnit;
+  /** Heap profiles: the sample type shown (e.g. inuse_space); null for CPU profiles. */
+  sampleType: string | null;
+  /** The sample types the page may switch to (a heap profile read from a file); empty otherwise. */
+  sampleTypes: string[];
   /** Sum of all self weights, in `unit`. */
   total: number;
   samples: number | null;
@@ -91,6 +95,7 @@ export type ProfileToHost =
   | { type: 'ready' }
   | { type: 'openSource'; frame: number }
   | { type: 'openDiffSource'; row: number }
+  | { type: 'sampleType'; sampleType: string }
   | { type: 'rendered'; view: 'profile' | 'diff'; renderMs: number; firstRow: string };
 
 /** Checks a message from the page before the host acts on it: a page is code the host does not trust. */
@@ -98,5 +103,6 @@ export const checkProfileToHost = messageChecker<ProfileToHost>('profile', {
   ready: {},
   openSource: { frame: field.index },
   openDiffSource: { row: field.index },
+  sampleType: { sampleType: field.string },
   rendered: { view: field.oneOf('profile', 'diff'), renderMs: field.finiteNumber, firstRow: field.string },
 });

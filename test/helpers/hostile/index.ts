@@ -18,6 +18,7 @@ import { aiRoutes } from './ai';
 import { basicRoutes } from './basic';
 import { bombRoutes } from './bombs';
 import { healthRoutes } from './health';
+import { heapRoutes } from './heap';
 import { netRoutes } from './net';
 import { roundRoutes } from './round';
 
@@ -28,6 +29,7 @@ const ALL_ROUTES: HostileRoutes = {
   ...roundRoutes,
   ...bombRoutes,
   ...aiRoutes,
+  ...heapRoutes,
 };
 
 export interface HostileService {

@@ -31,6 +31,7 @@ export async function run(): Promise<void> {
     await import('./dashboard.test');
     await import('./alerts.test');
     await import('./profile.test');
+    await import('./heap.test');
     await import('./queries.test');
     await import('./responsive.test');
     await import('./benchmark.test');

@@ -22,6 +22,7 @@ export function extensionRoot(): string {
 
 export const demoDir = () => path.join(extensionRoot(), 'examples', 'demo-service');
 export const hotSource = () => path.join(demoDir(), 'src', 'hot.ts');
+export const leakSource = () => path.join(demoDir(), 'src', 'leak.ts');
 export const appSource = () => path.join(demoDir(), 'src', 'app.ts');
 export const demoDatabase = () => path.join(demoDir(), 'data', 'graphrag.db');
 
@@ -45,7 +46,7 @@ export interface InspectableDemo {
  * Starts examples/demo-service/dist/server.js (built by the launcher) with the system Node (its
  * native SQLite module is built for that runtime, not the editor's) and an inspector on a free port.
  */
-export async function startInspectableDemo(): Promise<InspectableDemo> {
+export async function startInspectableDemo(extraArgs: string[] = []): Promise<InspectableDemo> {
   const server = path.join(demoDir(), 'dist', 'server.js');
   const env = { ...process.env };
   for (const k of ['NODE_OPTIONS', 'ELECTRON_RUN_AS_NODE', 'VSCODE_IPC_HOOK_CLI']) delete env[k];
@@ -64,6 +65,7 @@ export async function startInspectableDemo(): Promise<InspectableDemo> {
       '0',
       '--exit-on-stdin-close',
       '--traffic=false',
+      ...extraArgs,
     ],
     { stdio: ['pipe', 'pipe', 'pipe'], env },
   );

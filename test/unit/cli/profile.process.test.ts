@@ -24,6 +24,7 @@ interface SummaryJson {
   profiles: number;
   samples: number | null;
   durationMs: number | null;
+  heap: unknown;
   functions: {
     name: string;
     file: string;
@@ -47,7 +48,8 @@ async function summarize(args: string[]): Promise<SummaryJson> {
 describe('cli: perflens profile summarize', () => {
   it('prints the documented JSON for a pprof file, with times and samples', async () => {
     const s = await summarize([path.join(FIX, 'pprof', 'simple.prof'), '--top', '3']);
-    assert.deepEqual(Object.keys(s), ['format', 'profiles', 'samples', 'durationMs', 'functions', 'warnings']);
+    assert.deepEqual(Object.keys(s), ['format', 'profiles', 'samples', 'durationMs', 'heap', 'functions', 'warnings']);
+    assert.equal(s.heap, null, 'a CPU profile has no heap figures');
     assert.equal(s.format, 'pprof');
     assert.equal(s.profiles, 1);
     assert.equal(s.samples, 150);

@@ -19,6 +19,7 @@ describe('demo service config (flags and env)', () => {
         latencyMs: 0,
         errorRate: 0,
         hot: true,
+        leak: false,
         dbPath: path.resolve('/srv/demo/data/graphrag.db'),
         exitOnStdinClose: false,
         traffic: true,

@@ -140,7 +140,7 @@ describe('demo service (real process)', function () {
     assert.equal((await get(`${demo.url}/api/workspaces`)).status, 500);
     assert.equal((await get(`${demo.url}/health`)).status, 200, 'only /api routes fail');
     const faults = await getJson<{ latencyMs: number; errorRate: number; hot: boolean }>(`${demo.url}/admin/faults`);
-    assert.deepEqual(faults.body, { latencyMs: 0, errorRate: 1, hot: true });
+    assert.deepEqual(faults.body, { latencyMs: 0, errorRate: 1, hot: true, leak: false });
     await demo.setFaults({ errorRate: 0, hot: false });
     const cheap = await getJson<{ method: string; top: unknown[] }>(`${demo.url}/api/graph/centrality?workspace_id=1`);
     assert.equal(cheap.status, 200);

@@ -37,7 +37,7 @@ function hostForUrl(host: string): string {
 }
 
 /** host:port as a person writes it ([::1]:9229 for IPv6). */
-function hostPort(addr: InspectorAddress): string {
+export function hostPort(addr: InspectorAddress): string {
   return `${hostForUrl(addr.host)}:${addr.port}`;
 }
 
@@ -179,7 +179,7 @@ export async function enableInspector(
 }
 
 /** Waits ms on the clock, or until the signal aborts; resolves true when aborted. */
-function waitOrAbort(clock: Clock, ms: number, signal?: AbortSignal): Promise<boolean> {
+export function waitOrAbort(clock: Clock, ms: number, signal?: AbortSignal): Promise<boolean> {
   if (signal?.aborted) return Promise.resolve(true);
   return new Promise((resolve) => {
     const onAbort = () => {
@@ -195,21 +195,18 @@ function waitOrAbort(clock: Clock, ms: number, signal?: AbortSignal): Promise<bo
 }
 
 /**
- * Records a CPU profile of a Node process through its inspector (Chrome DevTools Protocol):
- * Profiler.enable, setSamplingInterval, start, wait, stop. Returns the .cpuprofile JSON.
+ * Connects a DevTools Protocol session to the Node target of an inspector: its /json/list first,
+ * then the debugger URL it names, which is checked against the connect policy like any address.
  */
-export async function captureNodeProfile(
+export async function openInspectorSession(
   addr: InspectorAddress,
-  opts: CaptureOptions,
-): Promise<Result<CpuProfileJson, InspectorFailureKind>> {
+  opts: { clock?: Clock; connect?: ConnectPolicy },
+): Promise<Result<CdpSession, InspectorFailureKind>> {
   const targets = await listInspectorTargets(addr, 2000, opts.connect);
   if (!targets.ok) return targets;
-  const clock = opts.clock ?? systemClock;
   const target = targets.value.find((t) => t.type === 'node') ?? targets.value[0]!;
-  let session: CdpSession;
   try {
-    // The debugger URL comes from the inspector's answer: it is checked like any other address.
-    session = await CdpSession.connect(target.webSocketDebuggerUrl, { clock, connect: opts.connect });
+    return ok(await CdpSession.connect(target.webSocketDebuggerUrl, { clock: opts.clock, connect: opts.connect }));
   } catch (e) {
     if (e instanceof ConnectRefusedError)
       return fail(
@@ -218,6 +215,20 @@ export async function captureNodeProfile(
       );
     return fail('protocol', `Could not connect to the inspector at ${target.webSocketDebuggerUrl}: ${errorMessage(e)}`);
   }
+}
+
+/**
+ * Records a CPU profile of a Node process through its inspector (Chrome DevTools Protocol):
+ * Profiler.enable, setSamplingInterval, start, wait, stop. Returns the .cpuprofile JSON.
+ */
+export async function captureNodeProfile(
+  addr: InspectorAddress,
+  opts: CaptureOptions,
+): Promise<Result<CpuProfileJson, InspectorFailureKind>> {
+  const opened = await openInspectorSession(addr, opts);
+  if (!opened.ok) return opened;
+  const session = opened.value;
+  const clock = opts.clock ?? systemClock;
   let started = false;
   try {
     await session.send('Profiler.enable');

@@ -18,6 +18,8 @@ export interface CaptureFacts {
   durationMs: number;
   /** Who answered, for messages: "the Go service at 127.0.0.1:6060", "py-spy". */
   source: string;
+  /** A heap capture: "no samples" then means no allocation was sampled. */
+  heap?: boolean;
   /** The profile size limit (LoadOptions.maxBytes). */
   maxBytes?: number;
 }
@@ -26,6 +28,12 @@ export interface CaptureFacts {
 export function checkCapture(bytes: Buffer, fileName: string, facts: CaptureFacts): Result<void, KeepFailureKind> {
   const r = importProfile(bytes, fileName, { maxBytes: facts.maxBytes });
   if (r.ok) return ok(undefined);
+  if ((r.error.kind === 'empty' || bytes.length === 0) && facts.heap) {
+    return fail(
+      'no-samples',
+      `No samples in ${formatSpan(facts.durationMs)}: ${facts.source} answered with a heap profile in which no allocation was sampled (the process allocated little, or nothing it allocated stayed alive). No file was written. Put load on the service while recording, or record for longer.`,
+    );
+  }
   if (r.error.kind === 'empty' || bytes.length === 0) {
     return fail(
       'no-samples',

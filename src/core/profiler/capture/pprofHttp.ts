@@ -35,25 +35,34 @@ export async function fetchPprofProfile(
 ): Promise<Result<Buffer, PprofFetchFailureKind>> {
   const u = pprofProfileUrl(input, seconds);
   if (!u.ok) return u;
-  const r = await httpRequest(u.value.href, {
-    timeoutMs: seconds * 1000 + (opts.extraTimeoutMs ?? 15_000),
+  return fetchPprof(u.value, seconds * 1000 + (opts.extraTimeoutMs ?? 15_000), opts.connect);
+}
+
+/** GETs a pprof endpoint and checks that the answer is a gzipped profile (Go serves them so). */
+export async function fetchPprof(
+  url: URL,
+  timeoutMs: number,
+  connect: ConnectPolicy | undefined,
+): Promise<Result<Buffer, PprofFetchFailureKind>> {
+  const r = await httpRequest(url.href, {
+    timeoutMs,
     maxBytes: 512 * 1024 * 1024,
     headers: { 'accept-encoding': 'identity' },
-    connect: opts.connect,
+    connect,
   });
   if (!r.ok && r.error.kind === 'remote') return fail('remote', r.error.message);
-  if (!r.ok) return fail('http', `Could not fetch a profile from ${u.value.href}: ${r.error.message}`);
+  if (!r.ok) return fail('http', `Could not fetch a profile from ${url.href}: ${r.error.message}`);
   const { status, body } = r.value;
   if (status !== 200) {
     const hint =
       status === 404 ? ' Is net/http/pprof imported (import _ "net/http/pprof") and served on this port?' : '';
-    return fail('http', `${u.value.href} answered HTTP ${status}: ${body.toString('utf8', 0, 300).trim()}${hint}`);
+    return fail('http', `${url.href} answered HTTP ${status}: ${body.toString('utf8', 0, 300).trim()}${hint}`);
   }
   // Go serves the profile gzipped (application/octet-stream, no content-encoding).
   if (!(body.length > 2 && body[0] === 0x1f && body[1] === 0x8b)) {
     return fail(
       'not-pprof',
-      `${u.value.href} answered, but not with a gzipped pprof profile (first bytes: ${JSON.stringify(body.toString('utf8', 0, 60))}).`,
+      `${url.href} answered, but not with a gzipped pprof profile (first bytes: ${JSON.stringify(body.toString('utf8', 0, 60))}).`,
     );
   }
   return ok(body);

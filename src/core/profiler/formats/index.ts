@@ -1,6 +1,7 @@
 import { importCpuProfile, importCpuProfileSource, looksLikeCpuProfile } from './cpuprofile';
 import { scanCpuProfile } from './cpuprofileScan';
 import { decodeText, importFolded, looksLikeFolded } from './folded';
+import { importHeapProfile, looksLikeHeapProfile } from './heapprofile';
 import { importPprof } from './pprof';
 import type { PprofOptions } from './pprof';
 import { importPstats, looksLikePstats } from './pstats';
@@ -23,11 +24,13 @@ export interface ImportOptions extends PprofOptions {
   maxBytes?: number;
 }
 
-const SUPPORTED = 'V8 .cpuprofile, speedscope JSON, folded stacks, pprof, Python pstats/cProfile';
+const SUPPORTED =
+  'V8 .cpuprofile, V8 .heapprofile, speedscope JSON, folded stacks, pprof (CPU and heap), Python pstats/cProfile';
 
 function extensionFormat(fileName: string | undefined): ProfileFormat | undefined {
   const f = (fileName ?? '').toLowerCase();
   if (f.endsWith('.cpuprofile')) return 'cpuprofile';
+  if (f.endsWith('.heapprofile')) return 'heapprofile';
   if (f.endsWith('.speedscope.json')) return 'speedscope';
   if (/\.(pb|pprof|prof)(\.gz)?$/.test(f)) return 'pprof';
   if (/\.(pstats|cprofile)$/.test(f)) return 'pstats';
@@ -79,6 +82,13 @@ export function importProfile(bytes: Buffer, fileName?: string, opts: ImportOpti
     );
   }
   if (!r.ok || !r.value.profiles.every(isEmpty)) return r;
+  if (r.value.sampleTypes) {
+    const type = r.value.profiles[0]?.sampleType?.type ?? 'the chosen sample type';
+    return fail(
+      'empty',
+      `${subject} is a valid ${FORMAT_LABELS[r.value.format]} file, but it holds no sampled ${type}: no allocation was sampled while it was recorded. Record again while the code of interest allocates (put load on the service), or choose another sample type (${r.value.sampleTypes.map((t) => t.type).join(', ')}).`,
+    );
+  }
   const durationMs = r.value.profiles[0]?.durationMs;
   const span = durationMs ? ` in ${formatSpan(durationMs)}` : '';
   return fail(
@@ -104,6 +114,10 @@ function importAs(
       return importPstats(bytes, label);
     case 'folded':
       return importFolded(decodeText(bytes), label);
+    case 'heapprofile': {
+      const json = parseJson(bytes);
+      return json.ok ? importHeapProfile(json.value, opts.sampleType, label) : invalid('heapprofile', json.message);
+    }
     case 'cpuprofile':
     case 'speedscope': {
       // A .cpuprofile is read from its bytes; only shapes the scanner leaves alone are parsed whole.
@@ -165,11 +179,13 @@ function detect(bytes: Buffer, byName: ProfileFormat | undefined): ProfileFormat
 function jsonKind(bytes: Buffer): ProfileFormat | undefined {
   const head = bytes.subarray(0, 4096).toString('utf8');
   if (/"\$schema"\s*:\s*"[^"]*speedscope/.test(head) || /"shared"\s*:/.test(head)) return 'speedscope';
+  if (/"head"\s*:/.test(head) && /"selfSize"\s*:/.test(head)) return 'heapprofile';
   if (/"nodes"\s*:|"head"\s*:|"samples"\s*:|"timeDeltas"\s*:/.test(head)) return 'cpuprofile';
   // Keys may come later in a big file: fall back to a full parse.
   const json = parseJson(bytes);
   if (!json.ok) return undefined;
   if (looksLikeSpeedscope(json.value)) return 'speedscope';
+  if (looksLikeHeapProfile(json.value)) return 'heapprofile';
   if (looksLikeCpuProfile(json.value)) return 'cpuprofile';
   return undefined;
 }

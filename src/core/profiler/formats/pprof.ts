@@ -1,5 +1,6 @@
 import { Profile as PprofProfile, Sample as PprofSample } from 'pprof-format';
 import { StackTreeBuilder } from '../builder';
+import { isHeapSampleType } from '../model';
 import type { ImportResult } from './types';
 import { invalid } from './types';
 import { countPprofRecords } from './protobufScan';
@@ -8,7 +9,10 @@ import { gunzipWithin, isGzip } from '../../util/decompress';
 import { errorMessage, ok } from '../../util/result';
 
 export interface PprofOptions {
-  /** Sample type to weigh by, e.g. "cpu", "alloc_space"; default cpu/nanoseconds when present. */
+  /**
+   * Sample type to weigh by, e.g. "cpu", "alloc_space"; default cpu/nanoseconds when present, else
+   * the type the profile names as its default, else inuse_space (a heap profile), else the last.
+   */
   sampleType?: string;
   /** Size limit after decompression; it also bounds the records decoded (see limits.ts). */
   maxBytes?: number;
@@ -96,6 +100,7 @@ export function importPprof(bytes: Buffer, opts: PprofOptions = {}, label = 'The
     chosen = types.findIndex((t) => t.type === 'cpu' && t.unit === 'nanoseconds');
     if (chosen < 0 && Number(decoded.defaultSampleType) > 0)
       chosen = types.findIndex((t) => t.type === str(decoded.defaultSampleType));
+    if (chosen < 0) chosen = types.findIndex((t) => t.type === 'inuse_space');
     if (chosen < 0) chosen = types.length - 1;
   }
   const nsPer = NS_PER_UNIT[types[chosen]!.unit];
@@ -154,6 +159,18 @@ export function importPprof(bytes: Buffer, opts: PprofOptions = {}, label = 'The
   }
   const durationNs = Number(decoded.durationNanos);
   const t = types[chosen]!;
-  const profile = b.finish(`${t.type}/${t.unit}`, true, durationNs > 0 ? durationNs / 1e6 : null);
-  return ok({ format: 'pprof', profiles: [profile], activeIndex: 0, warnings: [] });
+  const heap = types.some(isHeapSampleType);
+  const profile = b.finish(
+    `${t.type}/${t.unit}`,
+    true,
+    durationNs > 0 ? durationNs / 1e6 : null,
+    isHeapSampleType(t) ? t : undefined,
+  );
+  return ok({
+    format: 'pprof',
+    profiles: [profile],
+    activeIndex: 0,
+    ...(heap ? { sampleTypes: types.filter(isHeapSampleType) } : {}),
+    warnings: [],
+  });
 }

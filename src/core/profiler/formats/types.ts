@@ -1,8 +1,8 @@
-import type { Profile } from '../model';
+import type { Profile, SampleType } from '../model';
 import type { Result } from '../../util/result';
 import { fail } from '../../util/result';
 
-export type ProfileFormat = 'cpuprofile' | 'speedscope' | 'folded' | 'pprof' | 'pstats';
+export type ProfileFormat = 'cpuprofile' | 'speedscope' | 'folded' | 'pprof' | 'pstats' | 'heapprofile';
 
 export const FORMAT_LABELS: Record<ProfileFormat, string> = {
   cpuprofile: 'V8 .cpuprofile',
@@ -10,6 +10,7 @@ export const FORMAT_LABELS: Record<ProfileFormat, string> = {
   folded: 'folded stacks',
   pprof: 'pprof',
   pstats: 'Python pstats',
+  heapprofile: 'V8 .heapprofile',
 };
 
 /** What one file holds: one or more profiles (speedscope files and threads carry several). */
@@ -18,6 +19,11 @@ export interface ImportedProfile {
   profiles: Profile[];
   /** The profile the file itself marks as the one to show first. */
   activeIndex: number;
+  /**
+   * Heap profiles: every sample type the file offers (a selector re-imports with another), the
+   * profiles carry the chosen one as `sampleType`. Absent for CPU profiles.
+   */
+  sampleTypes?: SampleType[];
   /** Things skipped on the way (bad lines, unknown frames), in words a user can read. */
   warnings: string[];
 }

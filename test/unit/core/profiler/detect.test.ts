@@ -28,7 +28,7 @@ describe('importProfile format detection', () => {
     assert.equal(!binary.ok && binary.error.kind, 'unrecognized');
     assert.match(
       !binary.ok ? binary.error.message : '',
-      /Could not recognise the profile format of blob\.bin\. Supported formats: V8 \.cpuprofile, speedscope JSON, folded stacks, pprof, Python pstats/,
+      /Could not recognise the profile format of blob\.bin\. Supported formats: V8 \.cpuprofile, V8 \.heapprofile, speedscope JSON, folded stacks, pprof \(CPU and heap\), Python pstats/,
     );
     const json = importProfile(Buffer.from('{"hello": "world"}'), 'x.json');
     assert.match(!json.ok ? json.error.message : '', /This JSON is not a profile PerfLens knows/);

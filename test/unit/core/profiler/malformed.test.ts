@@ -377,7 +377,75 @@ const pstatsCases: Case[] = [
   },
 ];
 
+/** A .heapprofile: a (root) head, one child f1, one sample on it; cases replace parts. */
+const ROOT_FRAME = { functionName: '(root)', url: '', lineNumber: -1, columnNumber: -1 };
+const heapChild = (extra: Record<string, unknown> = {}) => ({
+  id: 2,
+  callFrame: { functionName: 'f1', url: 'file:///app.js', lineNumber: 3, columnNumber: 2 },
+  selfSize: 4096,
+  children: [],
+  ...extra,
+});
+const heap = (child: unknown, over: Record<string, unknown> = {}) =>
+  json({
+    head: { id: 1, callFrame: ROOT_FRAME, selfSize: 0, children: [child] },
+    samples: [{ size: 4096, nodeId: 2, ordinal: 1 }],
+    ...over,
+  });
+const heapprofileCases: Case[] = [
+  {
+    name: 'truncated',
+    file: 'a.heapprofile',
+    bytes: json('{"head":{"callFrame":{},"selfSize":'),
+    says: /not valid JSON/,
+  },
+  { name: 'a null child', file: 'a.heapprofile', bytes: heap(null), says: /child 0 of node 1 is not an object/ },
+  {
+    name: 'a negative selfSize',
+    file: 'a.heapprofile',
+    bytes: heap(heapChild({ selfSize: -5 })),
+    says: /node 2's selfSize is -5, not a non-negative number/,
+  },
+  {
+    name: 'a string selfSize',
+    file: 'a.heapprofile',
+    bytes: heap(heapChild({ selfSize: '12' })),
+    says: /node 2's selfSize is "12", not a non-negative number/,
+  },
+  {
+    name: 'no callFrame',
+    file: 'a.heapprofile',
+    bytes: heap(heapChild({ callFrame: 3 })),
+    says: /node 2 has no "callFrame"/,
+  },
+  {
+    name: 'children not a list',
+    file: 'a.heapprofile',
+    bytes: heap(heapChild({ children: {} })),
+    says: /node 2's "children" is not a list/,
+  },
+  {
+    name: 'a duplicate node id',
+    file: 'a.heapprofile',
+    bytes: heap(heapChild({ id: 1 })),
+    says: /node id 1 appears twice/,
+  },
+  {
+    name: 'a sample without a numeric nodeId',
+    file: 'a.heapprofile',
+    bytes: heap(heapChild(), { samples: [{ size: 8, nodeId: 'x' }] }),
+    says: /sample 0's nodeId is "x", not a number/,
+  },
+  {
+    name: 'samples not a list',
+    file: 'a.heapprofile',
+    bytes: heap(heapChild(), { samples: 'many' }),
+    says: /"samples" is not a list/,
+  },
+];
+
 const TABLE: Record<string, Case[]> = {
+  heapprofile: heapprofileCases,
   cpuprofile: cpuprofileCases,
   speedscope: speedscopeCases,
   folded: foldedCases,
