@@ -33,6 +33,8 @@ export interface PerfLensSettings {
   poolSaturationSamples: number;
   cacheMinHitRate: number;
   cacheMaxMemoryShare: number;
+  /** Memory history the leak analysis needs before it judges growth, in minutes. */
+  leakMinObservationMinutes: number;
   statusBarHeadline: StatusBarHeadline;
   alertsEnabled: boolean;
   alertsQuiet: boolean;
@@ -177,6 +179,7 @@ export const SETTING_ACCESSORS = {
   poolSaturationSamples: numberSetting(SETTINGS.poolSaturationSamples, 3, 1, 1000, { integer: true }),
   cacheMinHitRate: numberSetting(SETTINGS.cacheMinHitRate, 0.7, 0, 1),
   cacheMaxMemoryShare: numberSetting(SETTINGS.cacheMaxMemoryShare, 0.8, 0, 1),
+  leakMinObservationMinutes: numberSetting(SETTINGS.leakMinObservationMinutes, 10, 1, 1440),
   statusBarHeadline: enumSetting<StatusBarHeadline>(SETTINGS.statusBarHeadline, 'p95', ['p95', 'requestRate']),
   alertsEnabled: booleanSetting(SETTINGS.alertsEnabled, true),
   alertsQuiet: booleanSetting(SETTINGS.alertsQuiet, false),

@@ -50,6 +50,7 @@ export const SETTINGS = {
   poolSaturationSamples: 'perflens.pool.saturationSamples',
   cacheMinHitRate: 'perflens.cache.minHitRate',
   cacheMaxMemoryShare: 'perflens.cache.maxMemoryShare',
+  leakMinObservationMinutes: 'perflens.leak.minObservationMinutes',
   statusBarHeadline: 'perflens.statusBar.headline',
   alertsEnabled: 'perflens.alerts.enabled',
   alertsQuiet: 'perflens.alerts.quiet',

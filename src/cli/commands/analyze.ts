@@ -185,6 +185,8 @@ on every snapshot.
 
 ${LIVE_USAGE}
   --pool-wait-threshold D acquire-wait p95 above which the pool analyzer warns (default 5s)
+  --leak-min-observation D memory history the leak analyzer needs before it judges growth
+                          (default 10m, 1m–24h); a --duration shorter than this reports no leak
 ${WEBHOOK_USAGE}
 
 ${PROMETHEUS_USAGE}
@@ -197,18 +199,36 @@ still firing at the end, 2 bad usage or nothing could be collected.
 --json prints {target, durationMs, intervalMs, window: {from, to}, snapshots, findings: Finding[],
 alerts: {events: AlertEvent[], firing: AlertStatus[]}, errors: [{source, kind, message, count}]}.`;
 
+const LEAK_OBSERVATION_MIN_MS = 60_000;
+const LEAK_OBSERVATION_MAX_MS = 1440 * 60_000;
+
+/** The analyzer thresholds analyze's flags set (the same knobs as the extension's settings). */
+export function analyzerSettingsFromFlags(args: ParsedArgs): AnalyzerSettingsInput {
+  const settings: AnalyzerSettingsInput = {};
+  const poolWait = flagString(args, 'pool-wait-threshold');
+  if (poolWait !== undefined) settings.pool = { acquireWaitP95ThresholdMs: parseDuration(poolWait) };
+  const observe = flagString(args, 'leak-min-observation');
+  if (observe !== undefined) {
+    const ms = parseDuration(observe);
+    if (ms < LEAK_OBSERVATION_MIN_MS || ms > LEAK_OBSERVATION_MAX_MS)
+      throw new UserError(
+        `--leak-min-observation ${observe} is out of range: the leak analyzer needs between 1m and 24h of memory history (default 10m).`,
+      );
+    settings.leak = { minSpanMs: ms };
+  }
+  return settings;
+}
+
 export const analyzeCommand: CliCommand = {
   path: ['analyze'],
   summary: 'Watch a service and report pool, cache, bottleneck, leak and trend findings',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseLiveArgs(argv, ['pool-wait-threshold']);
-    const settings: AnalyzerSettingsInput = {};
-    const poolWait = flagString(args, 'pool-wait-threshold');
-    if (poolWait !== undefined) settings.pool = { acquireWaitP95ThresholdMs: parseDuration(poolWait) };
+    const args = parseLiveArgs(argv, ['pool-wait-threshold', 'leak-min-observation']);
+    const settings = analyzerSettingsFromFlags(args);
     if (wantsPrometheus(args)) return runPrometheusAnalyze(args, io, settings);
     const run = await runLiveWindow(args, io, 60_000, 'analyze');
-    settings.leak = { maxMemoryMb: run.maxMemoryMb };
+    settings.leak = { ...settings.leak, maxMemoryMb: run.maxMemoryMb };
     const findings = analyzeSnapshots(run.snapshots, settings);
     const failing = findings.some((f) => severityAtLeast(f.severity, 'warning')) || run.firing.length > 0;
     const code = failing ? EXIT_FINDING : EXIT_OK;

@@ -394,7 +394,7 @@ export async function runPrometheusAnalyze(p: ParsedArgs, io: CliIO, settings: A
   const report = await readPrometheusReportFromFlags(p, io);
   const findings: Finding[] = analyzeSnapshots(report.history, {
     ...settings,
-    leak: { maxMemoryMb: maxMemoryFlag(p) },
+    leak: { ...settings.leak, maxMemoryMb: maxMemoryFlag(p) },
   });
   const alerts = await replayAlerts(report, p, io);
   for (const d of alerts.deliveryErrors) io.err(`perflens: alert delivery failed: ${d}`);

@@ -18,7 +18,7 @@ export function liveConfigFrom(s: PerfLensSettings): LiveConfig {
       pool: { acquireWaitP95ThresholdMs: s.poolAcquireWaitThresholdMs, saturationSamples: s.poolSaturationSamples },
       cache: { minHitRate: s.cacheMinHitRate, maxMemoryShare: s.cacheMaxMemoryShare },
       bottleneck: { responseTimeSeconds: s.alertsResponseTimeSeconds, cpuPercent: s.maxCpuPercent },
-      leak: { maxMemoryMb: s.maxMemoryMb },
+      leak: { maxMemoryMb: s.maxMemoryMb, minSpanMs: s.leakMinObservationMinutes * 60_000 },
     },
     alertsEnabled: s.alertsEnabled,
     alertRules: defaultAlertRules(
@@ -51,6 +51,7 @@ export const RESTARTING_SETTINGS: readonly (keyof PerfLensSettings)[] = [
   'poolSaturationSamples',
   'cacheMinHitRate',
   'cacheMaxMemoryShare',
+  'leakMinObservationMinutes',
   'alertsEnabled',
   'alertsResponseTimeSeconds',
   'alertsErrorRate',

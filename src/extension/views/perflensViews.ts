@@ -158,7 +158,8 @@ function findingNode(f: TargetState['findings'][number], target: TargetState, se
   ]);
 }
 
-function findingsRoots(monitor: LiveMonitor): Node[] {
+/** The Findings view's roots: one node per finding, its evidence, recommendation and next step as children. */
+export function findingsRoots(monitor: LiveMonitor): Node[] {
   const targets = monitor.targets();
   const several = targets.length > 1;
   return targets.flatMap((t) => t.findings.map((f) => findingNode(f, t, several)));

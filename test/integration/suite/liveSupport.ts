@@ -78,7 +78,7 @@ export function startTraffic(baseUrl: string): { stop(): Promise<void> } {
 
 export async function setDemoFaults(
   baseUrl: string,
-  faults: { errorRate?: number; latencyMs?: number },
+  faults: { errorRate?: number; latencyMs?: number; leak?: boolean },
 ): Promise<void> {
   const r = await httpRequest(`${baseUrl}/admin/faults`, {
     method: 'POST',

@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import type { ConfigurationSource } from '../../../../src/extension/config';
 import { readSettings } from '../../../../src/extension/config';
+import { analyzeSnapshots } from '../../../../src/core/analyzers/analyze';
 import { liveConfigFrom, needsRestart } from '../../../../src/extension/live/liveConfig';
+import { MB, simulate } from '../../core/analyzers/simulate';
 import { snapshot } from '../../../helpers/builders';
 
 const none: ConfigurationSource = { get: () => undefined, inspect: () => undefined };
@@ -40,6 +42,29 @@ describe('liveConfigFrom', () => {
     const snap = snapshot({ process: { pid: 1, cpuPercent: 1, rssBytes: 60 * 1048576 } });
     assert.deepEqual(memory.read(snap), [{ labels: {}, value: 0.6 }]);
     assert.ok(memory.read(snap)[0]!.value > memory.threshold);
+  });
+
+  it('perflens.leak.minObservationMinutes decides how much memory history a leak finding needs', () => {
+    // Two minutes at 5 s: the JS heap grows 3 MB/min from 40 MB.
+    const snaps = simulate({
+      intervalMs: 5_000,
+      count: 25,
+      make: (i) => ({ process: { pid: 1, cpuPercent: 5, rssBytes: 200 * MB, heapUsedBytes: (40 + i * 0.25) * MB } }),
+    });
+    const leaksWith = (minutes: number | undefined) =>
+      analyzeSnapshots(
+        snaps,
+        liveConfigFrom(readSettings(user(minutes === undefined ? {} : { 'leak.minObservationMinutes': minutes })))
+          .analyzer,
+      ).filter((f) => f.analyzer === 'leak');
+    assert.deepEqual(
+      leaksWith(1).map((f) => f.id),
+      ['leak.heap'],
+    );
+    assert.deepEqual(leaksWith(10), []);
+    assert.deepEqual(leaksWith(undefined), [], 'the default asks for 10 minutes');
+    const restartsOn = readSettings(none);
+    assert.equal(needsRestart(restartsOn, { ...restartsOn, leakMinObservationMinutes: 1 }), true);
   });
 
   it('restarts collection only for settings that change what is collected or evaluated', () => {
