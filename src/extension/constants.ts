@@ -28,6 +28,7 @@ export const COMMANDS = {
   showQueryPlan: 'perflens.showQueryPlan',
   runWhatIf: 'perflens.runWhatIf',
   startServiceWithTracing: 'perflens.startServiceWithTracing',
+  setPostgresConnection: 'perflens.setPostgresConnection',
 } as const;
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
@@ -66,6 +67,7 @@ export const SETTINGS = {
   queriesDatabase: 'perflens.queries.database',
   queriesAnalyzeOnSave: 'perflens.queries.analyzeOnSave',
   queriesStatementTimeoutSeconds: 'perflens.queries.statementTimeoutSeconds',
+  queriesPostgresUrl: 'perflens.queries.postgresUrl',
   benchmarkConnections: 'perflens.benchmark.connections',
   benchmarkDurationSeconds: 'perflens.benchmark.durationSeconds',
   tracesNPlusOneThreshold: 'perflens.traces.nPlusOneThreshold',
@@ -82,6 +84,7 @@ export const TARGET_SETTINGS: readonly SettingId[] = [
   SETTINGS.metricsPath,
   SETTINGS.healthPath,
   SETTINGS.statusPath,
+  SETTINGS.queriesPostgresUrl,
 ];
 
 export const CONTEXT_KEYS = {
@@ -118,6 +121,8 @@ export const STATE_KEYS = {
   snoozedUntil: 'perflens.snoozedUntil',
   /** The command line last started with tracing (workspaceState). */
   tracedCommand: 'perflens.tracedCommand',
+  /** .env DATABASE_URLs the user answered "Not now" to (workspaceState). */
+  declinedEnvPostgresUrls: 'perflens.declinedEnvPostgresUrls',
 } as const;
 
 /** SecretStorage keys. */
