@@ -53,14 +53,18 @@ export class PostgresQueries {
   }
 }
 
-/** Which database explains a statement: its driver's dialect, else SQLite when a file is open, else PostgreSQL. */
+/**
+ * Which database explains a statement: a SQLite driver's goes to SQLite; with a PostgreSQL URL set
+ * (an explicit choice, where the SQLite file may only have been found) every other one goes to
+ * PostgreSQL; without one, everything goes to SQLite.
+ */
 export function routeStatements(
   statements: ExtractedStatement[],
-  opts: { postgres: boolean; sqlite: boolean },
+  opts: { postgres: boolean },
 ): { postgres: number[]; sqlite: number[] } {
   const out = { postgres: [] as number[], sqlite: [] as number[] };
   statements.forEach((s, i) => {
-    const toPg = opts.postgres && (s.dialect === 'postgres' || (s.dialect === undefined && !opts.sqlite));
+    const toPg = opts.postgres && s.dialect !== 'sqlite';
     (toPg ? out.postgres : out.sqlite).push(i);
   });
   return out;
@@ -80,7 +84,6 @@ export async function adviseByDialect(
   const pgTarget = dbs.postgres?.target();
   const route = routeStatements(statements, {
     postgres: pgTarget?.ok === true && pgTarget.value !== undefined,
-    sqlite: dbs.sqlite !== undefined,
   });
   const reports: StatementReport[] = new Array<StatementReport>(statements.length);
   const { blankReport } = await import('../../core/queries/advisor');

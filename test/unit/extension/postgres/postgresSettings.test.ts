@@ -74,11 +74,10 @@ describe('PostgreSQL connection settings', () => {
     assert.equal(envUrlToOffer({ ...base, envUrl: 'postgresql://app@localhost:99999/shop' }), undefined);
   });
 
-  it('sends PostgreSQL drivers to the server, SQLite drivers to the file, the rest to whichever is open', () => {
+  it('sends all but SQLite drivers to the PostgreSQL server when one is set, everything to SQLite otherwise', () => {
     const st = (dialect?: 'postgres' | 'sqlite') => ({ dialect }) as unknown as ExtractedStatement;
     const all = [st('postgres'), st('sqlite'), st()];
-    assert.deepEqual(routeStatements(all, { postgres: true, sqlite: true }), { postgres: [0], sqlite: [1, 2] });
-    assert.deepEqual(routeStatements(all, { postgres: true, sqlite: false }), { postgres: [0, 2], sqlite: [1] });
-    assert.deepEqual(routeStatements(all, { postgres: false, sqlite: true }), { postgres: [], sqlite: [0, 1, 2] });
+    assert.deepEqual(routeStatements(all, { postgres: true }), { postgres: [0, 2], sqlite: [1] });
+    assert.deepEqual(routeStatements(all, { postgres: false }), { postgres: [], sqlite: [0, 1, 2] });
   });
 });
