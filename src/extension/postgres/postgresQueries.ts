@@ -79,7 +79,7 @@ export async function adviseByDialect(
   statements: ExtractedStatement[],
   dbs: { sqlite: QueryWorker | undefined; postgres: PostgresQueries | undefined },
   whatIf: boolean,
-  log: Pick<ExtensionServices['log'], 'warn'>,
+  log: Pick<PostgresQueriesServices['log'], 'warn'>,
 ): Promise<StatementReport[]> {
   const pgTarget = dbs.postgres?.target();
   const route = routeStatements(statements, {
