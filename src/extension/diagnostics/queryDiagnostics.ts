@@ -9,7 +9,7 @@ import { whatIfPlan } from '../../core/queries/types';
 import type { Result } from '../../core/util/result';
 import { fail, ok } from '../../core/util/result';
 import type { ExtensionServices } from '../services';
-import { adviseByDialect, PostgresQueries } from '../postgres/postgresQueries';
+import { configuredPostgres } from '../postgres/postgresSettings';
 import { diagnosticMessage, planLines, severityOf } from './queryFindingText';
 
 export const DIAGNOSTIC_SOURCE = 'PerfLens';
@@ -54,11 +54,12 @@ export class QueryDiagnostics extends Disposable {
   private readonly scans = new Map<string, WorkspaceScan>();
   private queue: Promise<unknown> = Promise.resolve();
   /** Statements of PostgreSQL drivers, explained on perflens.queries.postgresUrl when it is set. */
-  private readonly pg: PostgresQueries;
+  private readonly pg = {
+    target: () => configuredPostgres(this.services.settings().queriesPostgresUrl),
+  };
 
   constructor(private readonly services: QueryDiagnosticsServices) {
     super();
-    this.pg = new PostgresQueries(services);
     // Disposed newest first: the database closes, then the listeners go.
     this._register(vscode.workspace.onDidSaveTextDocument((doc) => void this.onSaved(doc)));
     this._register(
@@ -379,10 +380,11 @@ export class QueryDiagnostics extends Disposable {
   }
 
   /** Each statement explained on its database: PostgreSQL drivers' on the server when one is set, the rest on SQLite. */
-  private advise(db: QueryWorker | undefined, statements: ExtractedStatement[], whatIf = false) {
+  private async advise(db: QueryWorker | undefined, statements: ExtractedStatement[], whatIf = false) {
+    const { adviseByDialect, PostgresQueries } = await import('../postgres/postgresQueries');
     return adviseByDialect(
       statements,
-      { sqlite: db, postgres: vscode.workspace.isTrusted ? this.pg : undefined },
+      { sqlite: db, postgres: vscode.workspace.isTrusted ? new PostgresQueries(this.services) : undefined },
       whatIf,
       this.services.log,
     );

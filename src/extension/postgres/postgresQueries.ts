@@ -1,4 +1,7 @@
+import { blankReport } from '../../core/queries/advisor';
+import * as pg from '../../core/queries/postgres';
 import type { QueryWorker } from '../../core/queries/queryWorkerClient';
+import { connectPolicy } from '../../core/util/connect';
 import type { ExtractedStatement, StatementReport } from '../../core/queries/types';
 import type { Result } from '../../core/util/result';
 import { fail, ok } from '../../core/util/result';
@@ -27,8 +30,6 @@ export class PostgresQueries {
     if (!target.value) return fail('no-postgres', 'No PostgreSQL connection is set (perflens.queries.postgresUrl).');
     const { url, secretKey } = target.value;
     const password = await this.services.secrets.get(secretKey);
-    const pg = await import('../../core/queries/postgres');
-    const { connectPolicy } = await import('../../core/util/connect');
     const settings = this.services.settings();
     const session = await pg.connectPg(url, {
       policy: connectPolicy(settings.allowRemoteTargets),
@@ -86,7 +87,6 @@ export async function adviseByDialect(
     postgres: pgTarget?.ok === true && pgTarget.value !== undefined,
   });
   const reports: StatementReport[] = new Array<StatementReport>(statements.length);
-  const { blankReport } = await import('../../core/queries/advisor');
   const place = async (indexes: number[], run: () => Promise<Result<StatementReport[]>>) => {
     if (indexes.length === 0) return;
     const r = await run();
