@@ -54,6 +54,7 @@ export interface PerfLensSettings {
   queriesDatabase: string;
   queriesAnalyzeOnSave: boolean;
   queriesStatementTimeoutSeconds: number;
+  queriesPostgresUrl: string;
   benchmarkConnections: number;
   benchmarkDurationSeconds: number;
   tracesNPlusOneThreshold: number;
@@ -198,6 +199,7 @@ export const SETTING_ACCESSORS = {
   queriesDatabase: stringSetting(SETTINGS.queriesDatabase, ''),
   queriesAnalyzeOnSave: booleanSetting(SETTINGS.queriesAnalyzeOnSave, true),
   queriesStatementTimeoutSeconds: numberSetting(SETTINGS.queriesStatementTimeoutSeconds, 30, 1, 3600),
+  queriesPostgresUrl: stringSetting(SETTINGS.queriesPostgresUrl, ''),
   benchmarkConnections: numberSetting(SETTINGS.benchmarkConnections, 10, 1, 1000, { integer: true }),
   benchmarkDurationSeconds: numberSetting(SETTINGS.benchmarkDurationSeconds, 10, 1, 600),
   tracesNPlusOneThreshold: numberSetting(SETTINGS.tracesNPlusOneThreshold, 5, 2, 1000, { integer: true }),

@@ -29,6 +29,7 @@ export const COMMANDS = {
   showQueryPlan: 'perflens.showQueryPlan',
   runWhatIf: 'perflens.runWhatIf',
   startServiceWithTracing: 'perflens.startServiceWithTracing',
+  setPostgresConnection: 'perflens.setPostgresConnection',
 } as const;
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
@@ -69,6 +70,7 @@ export const SETTINGS = {
   queriesDatabase: 'perflens.queries.database',
   queriesAnalyzeOnSave: 'perflens.queries.analyzeOnSave',
   queriesStatementTimeoutSeconds: 'perflens.queries.statementTimeoutSeconds',
+  queriesPostgresUrl: 'perflens.queries.postgresUrl',
   benchmarkConnections: 'perflens.benchmark.connections',
   benchmarkDurationSeconds: 'perflens.benchmark.durationSeconds',
   tracesNPlusOneThreshold: 'perflens.traces.nPlusOneThreshold',
@@ -85,6 +87,7 @@ export const TARGET_SETTINGS: readonly SettingId[] = [
   SETTINGS.metricsPath,
   SETTINGS.healthPath,
   SETTINGS.statusPath,
+  SETTINGS.queriesPostgresUrl,
 ];
 
 export const CONTEXT_KEYS = {
@@ -121,6 +124,8 @@ export const STATE_KEYS = {
   snoozedUntil: 'perflens.snoozedUntil',
   /** The command line last started with tracing (workspaceState). */
   tracedCommand: 'perflens.tracedCommand',
+  /** .env DATABASE_URLs the user answered "Not now" to (workspaceState). */
+  declinedEnvPostgresUrls: 'perflens.declinedEnvPostgresUrls',
 } as const;
 
 /** SecretStorage keys. */

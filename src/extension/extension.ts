@@ -58,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi | undefi
   const live = createLiveMonitor(context, log, registry);
   const snooze = new AlertSnooze(context.globalState);
   const reports = new ReportDocuments();
-  const code = registerCodeFeatures({ log, settings: readCurrentSettings });
+  const code = registerCodeFeatures({ log, settings: readCurrentSettings, secrets: context.secrets });
   const tracing = new TraceSession({ log, settings: readCurrentSettings, extensionUri: context.extensionUri });
   const routeLenses = new TraceRouteLensProvider(tracing);
   const services = createServices(context, {

@@ -16,6 +16,7 @@ import { ensureIntegrationEnv } from '../../scripts/setup-integration.mjs';
 import { CHROMIUM_ARGS, startCodeServer, workbenchUrl, writeUserSettings } from './codeServer.mjs';
 import { buildExtension, bundleSuite, ROOT, startDemo } from './prepare.mjs';
 import { startPrometheusFleet } from './prometheusFleet.mjs';
+import { startPostgresCluster } from './postgresCluster.mjs';
 
 const RESULTS_DIR = join(ROOT, 'test-results');
 // A budget for each pass, not a measurement: the trusted pass takes about five minutes on a loaded
@@ -128,8 +129,19 @@ async function main() {
     } catch (e) {
       failures.push(e?.message ?? String(e));
     }
+    // A PostgreSQL cluster serves the trusted pass's PostgreSQL suite. When it cannot start, that
+    // suite fails with the reason (handed over in PERFLENS_IT_PG_ERROR); it is never skipped.
+    let pgEnv = {};
+    try {
+      const pg = await startPostgresCluster();
+      cleanups.push(() => pg.stop());
+      pgEnv = pg.env;
+      say(`postgresql at ${pg.url} (${elapsed()})`);
+    } catch (e) {
+      pgEnv = { PERFLENS_IT_PG_ERROR: e?.message ?? String(e) };
+    }
     for (const pass of PASSES) {
-      const r = await runPass(env, pass, demo, pass.trust ? fleetEnv : {});
+      const r = await runPass(env, pass, demo, pass.trust ? { ...fleetEnv, ...pgEnv } : {});
       failures.push(...r.failures.map((f) => `[${pass.name}] ${f}`));
       if (r.result) for (const k of Object.keys(totals)) totals[k] += r.result[k] ?? 0;
     }

@@ -28,8 +28,8 @@ export interface CodeFeaturesApi {
   profileTimings(): { captureMs: number; loadMs: number } | undefined;
 }
 
-/** What the code features read: the settings and the log (they are built before the other services). */
-export type CodeFeatureServices = Pick<ExtensionServices, 'settings' | 'log'>;
+/** What the code features read: the settings, the log and the secrets (they are built before the other services). */
+export type CodeFeatureServices = Pick<ExtensionServices, 'settings' | 'log' | 'secrets'>;
 
 /**
  * Wires the "at the code" features: profile state, CodeLens, line heat, slow-query diagnostics and

@@ -11,16 +11,20 @@ export interface AnalyzeQueriesArgs {
 
 /**
  * Analyze Queries in Workspace: finds the SQL in the workspace's sources, explains each statement
- * on the SQLite database (a read-only copy in memory) and shows findings as diagnostics and in
+ * on the SQLite database (a read-only copy in memory) or, for PostgreSQL drivers, on the server of
+ * perflens.queries.postgresUrl (a read-only session), and shows findings as diagnostics and in
  * the Slow Queries view. Resolves to the summary (undefined when refused, failed or cancelled).
  */
 export async function analyzeQueriesCommand(
-  services: Pick<ExtensionServices, 'code' | 'log'>,
+  services: Pick<ExtensionServices, 'code' | 'log' | 'settings' | 'workspaceState'>,
   rawArgs?: unknown,
 ): Promise<AnalyzeSummary | undefined> {
   if (!requireTrust('database reading')) return undefined;
   const args: AnalyzeQueriesArgs =
     typeof rawArgs === 'object' && rawArgs !== null ? (rawArgs as AnalyzeQueriesArgs) : {};
+  // A .env DATABASE_URL is offered, never used unasked; the analysis goes on meanwhile.
+  const { offerEnvDatabaseUrl } = await import('../postgres/envOffer');
+  await offerEnvDatabaseUrl(services);
   const started = performance.now();
   const r = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'PerfLens: analyzing queries', cancellable: true },

@@ -21,6 +21,7 @@ import { copyCreateIndexCommand, runWhatIfCommand, showQueryPlanCommand } from '
 import { showProfileCommand } from './showProfile';
 import { toggleLineHeatCommand } from './toggleLineHeat';
 import { startServiceWithTracingCommand } from './startServiceWithTracing';
+import { setPostgresConnectionCommand } from './setPostgresConnection';
 
 type CommandHandler = (services: ExtensionServices, ...args: unknown[]) => unknown;
 
@@ -46,6 +47,7 @@ export const COMMAND_HANDLERS: Record<CommandId, CommandHandler> = {
   [COMMANDS.copyCreateIndex]: (_s, arg) => copyCreateIndexCommand(arg),
   [COMMANDS.showQueryPlan]: (s, arg) => showQueryPlanCommand(s.code.queries, arg),
   [COMMANDS.runWhatIf]: (s, arg) => runWhatIfCommand(s.code.queries, arg),
+  [COMMANDS.setPostgresConnection]: (s, arg) => setPostgresConnectionCommand(s, arg),
   [COMMANDS.startServiceWithTracing]: (s, arg) => startServiceWithTracingCommand(s, s.tracing, s.workspaceState, arg),
 };
 

@@ -9,12 +9,13 @@ import { whatIfPlan } from '../../core/queries/types';
 import type { Result } from '../../core/util/result';
 import { fail, ok } from '../../core/util/result';
 import type { ExtensionServices } from '../services';
+import { configuredPostgres } from '../postgres/postgresSettings';
 import { diagnosticMessage, planLines, severityOf } from './queryFindingText';
 
 export const DIAGNOSTIC_SOURCE = 'PerfLens';
 
-/** What the query diagnostics read: the settings (database, timeouts, analyse on save) and the log. */
-export type QueryDiagnosticsServices = Pick<ExtensionServices, 'settings' | 'log'>;
+/** What the query diagnostics read: the settings (databases, timeouts, analyse on save), the log, the PostgreSQL password. */
+export type QueryDiagnosticsServices = Pick<ExtensionServices, 'settings' | 'log' | 'secrets'>;
 /** A statement as the commands and Quick Fixes name it: its file and where it starts. */
 export interface StatementRef {
   file: string;
@@ -52,6 +53,10 @@ export class QueryDiagnostics extends Disposable {
   /** Each root's scan, kept so a save re-reads only the saved file. */
   private readonly scans = new Map<string, WorkspaceScan>();
   private queue: Promise<unknown> = Promise.resolve();
+  /** Statements of PostgreSQL drivers, explained on perflens.queries.postgresUrl when it is set. */
+  private readonly pg = {
+    target: () => configuredPostgres(this.services.settings().queriesPostgresUrl),
+  };
 
   constructor(private readonly services: QueryDiagnosticsServices) {
     super();
@@ -101,11 +106,17 @@ export class QueryDiagnostics extends Disposable {
   }
 
   /** Every file's reports with at least one finding (the Slow Queries view). */
+  /** Statements with runtime (pg_stat_statements) rank by total time, most first; files by their heaviest. */
   reportsWithFindings(): { file: string; reports: StatementReport[] }[] {
+    const total = (r: StatementReport) => r.runtime?.totalMs ?? -1;
+    const heaviest = (rs: StatementReport[]) => Math.max(...rs.map(total));
     return [...this.files]
-      .map(([file, f]) => ({ file, reports: f.reports.filter((r) => r.findings.length > 0) }))
+      .map(([file, f]) => ({
+        file,
+        reports: f.reports.filter((r) => r.findings.length > 0).sort((a, b) => total(b) - total(a)),
+      }))
       .filter((f) => f.reports.length > 0)
-      .sort((a, b) => a.file.localeCompare(b.file));
+      .sort((a, b) => heaviest(b.reports) - heaviest(a.reports) || a.file.localeCompare(b.file));
   }
 
   reportAt(ref: StatementRef): StatementReport | undefined {
@@ -139,9 +150,15 @@ export class QueryDiagnostics extends Disposable {
     );
   }
 
-  private async database(explicit?: string): Promise<Result<QueryWorker>> {
+  /**
+   * The SQLite database, or undefined when there is none but a PostgreSQL connection is set (then
+   * every statement goes to PostgreSQL). A PostgreSQL setting that cannot be used is the failure.
+   */
+  private async database(explicit?: string): Promise<Result<QueryWorker | undefined>> {
+    const pgTarget = this.pg.target();
+    if (!pgTarget.ok) return pgTarget;
     const file = await this.resolveDatabase(explicit);
-    if (!file.ok) return file;
+    if (!file.ok) return pgTarget.value && file.error.kind === 'no-database' ? ok(undefined) : file;
     if (this.db?.file === file.value) return ok(this.db);
     this.closeDatabase();
     const { QueryWorker } = await import('../../core/queries/queryWorkerClient');
@@ -233,7 +250,7 @@ export class QueryDiagnostics extends Disposable {
           list.push({ ...s, file: abs });
           byFile.set(abs, list);
         }
-        opts.progress?.(`Explaining ${scan.statements.length} statement(s) on ${path.basename(db.value.file)}…`);
+        opts.progress?.(`Explaining ${scan.statements.length} statement(s) on ${this.databaseName(db.value)}…`);
         for (const [file, statements] of byFile) {
           seen.add(file);
           await this.publish(file, statements, db.value);
@@ -246,12 +263,19 @@ export class QueryDiagnostics extends Disposable {
       this.changed.fire();
       const all = [...this.files.values()].flatMap((f) => f.reports);
       return ok({
-        database: db.value.file,
+        database: this.databaseName(db.value),
         files: fileCount,
         statements: all.length,
         findings: all.reduce((n, r) => n + r.findings.length, 0),
       });
     });
+  }
+
+  /** The SQLite file and the PostgreSQL URL statements are explained on, as the summary names them. */
+  private databaseName(db: QueryWorker | undefined): string {
+    const pgTarget = this.pg.target();
+    const pgUrl = pgTarget.ok ? pgTarget.value?.url : undefined;
+    return [db?.file, pgUrl].filter((n): n is string => Boolean(n)).join(' and ');
   }
 
   private async onSaved(doc: vscode.TextDocument): Promise<void> {
@@ -320,7 +344,7 @@ export class QueryDiagnostics extends Disposable {
   private async publish(
     file: string,
     statements: ExtractedStatement[],
-    db: QueryWorker,
+    db: QueryWorker | undefined,
     given?: StatementReport[],
   ): Promise<void> {
     if (statements.length === 0) {
@@ -355,13 +379,15 @@ export class QueryDiagnostics extends Disposable {
     this.collection.set(uri, diagnostics);
   }
 
-  private async advise(db: QueryWorker, statements: ExtractedStatement[], whatIf = false): Promise<StatementReport[]> {
-    const r = await db.advise(statements, { whatIf });
-    if (r.ok) return r.value;
-    // The worker itself failed (not one statement): every statement says so rather than going quiet.
-    this.services.log.warn(`queries: ${r.error.message}`);
-    const { blankReport } = await import('../../core/queries/advisor');
-    return statements.map((s) => ({ ...blankReport(s), error: `Not explained: ${r.error.message}` }));
+  /** Each statement explained on its database: PostgreSQL drivers' on the server when one is set, the rest on SQLite. */
+  private async advise(db: QueryWorker | undefined, statements: ExtractedStatement[], whatIf = false) {
+    const { adviseByDialect, PostgresQueries } = await import('../postgres/postgresQueries');
+    return adviseByDialect(
+      statements,
+      { sqlite: db, postgres: vscode.workspace.isTrusted ? new PostgresQueries(this.services) : undefined },
+      whatIf,
+      this.services.log,
+    );
   }
 
   /** Runs the what-if index for one statement now (timed on an in-memory copy) and updates its diagnostics. */
@@ -384,7 +410,7 @@ export class QueryDiagnostics extends Disposable {
     });
   }
 
-  /** Every analysed statement's report, and the database they were explained on (the slow-queries tool). */
+  /** Every analysed statement's report, and the SQLite database they were explained on (the slow-queries tool). */
   async allReports(): Promise<{ database?: DatabaseSummary; reports: StatementReport[] }> {
     const reports = [...this.files.values()].flatMap((f) => f.reports);
     const opened = await this.db?.open();
@@ -396,6 +422,8 @@ export class QueryDiagnostics extends Disposable {
     return this.serial(async () => {
       const db = await this.database();
       if (!db.ok) return db;
+      if (!db.value)
+        return fail('no-database', 'Explaining SQL text needs a SQLite database (perflens.queries.database).');
       const opened = await db.value.open();
       if (!opened.ok) return opened;
       const r = await db.value.advise([sql], { whatIf });

@@ -33,6 +33,7 @@ export async function run(): Promise<void> {
     await import('./profile.test');
     await import('./heap.test');
     await import('./queries.test');
+    await import('./postgres.test');
     await import('./responsive.test');
     await import('./benchmark.test');
     await import('./prometheus.test');

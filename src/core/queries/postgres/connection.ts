@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import type { ConnectPolicy } from '../../util/connect';
 import { resolveConnectAddresses } from '../../util/connect';
 import type { Result } from '../../util/result';
@@ -173,6 +173,8 @@ export async function connectPg(urlText: string, opts: PgConnectOptions): Promis
   if (!tls.ok) return tls;
   const statementTimeout = Math.round(opts.statementTimeoutMs ?? DEFAULT_PG_STATEMENT_TIMEOUT_MS);
   const lockTimeout = Math.round(opts.lockTimeoutMs ?? DEFAULT_PG_LOCK_TIMEOUT_MS);
+  // Loaded on first connect: reading a URL (the editor's settings) must not load the driver.
+  const { Client } = await import('pg');
   const client = new Client({
     host,
     port: target.port,
