@@ -28,6 +28,7 @@ export const COMMANDS = {
   showQueryPlan: 'perflens.showQueryPlan',
   runWhatIf: 'perflens.runWhatIf',
   startServiceWithTracing: 'perflens.startServiceWithTracing',
+  showTrace: 'perflens.showTrace',
 } as const;
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
@@ -104,6 +105,7 @@ export const VIEWS = {
   hotFunctions: 'perflens.hotFunctions',
   slowQueries: 'perflens.slowQueries',
   profilePanel: 'perflens.profile',
+  tracePanel: 'perflens.trace',
 } as const;
 
 export const WALKTHROUGH_ID = 'perflens.gettingStarted';

@@ -20,6 +20,7 @@ import { copyCreateIndexCommand, runWhatIfCommand, showQueryPlanCommand } from '
 import { showProfileCommand } from './showProfile';
 import { toggleLineHeatCommand } from './toggleLineHeat';
 import { startServiceWithTracingCommand } from './startServiceWithTracing';
+import { showTraceCommand } from './showTrace';
 
 type CommandHandler = (services: ExtensionServices, ...args: unknown[]) => unknown;
 
@@ -45,6 +46,7 @@ export const COMMAND_HANDLERS: Record<CommandId, CommandHandler> = {
   [COMMANDS.showQueryPlan]: (s, arg) => showQueryPlanCommand(s.code.queries, arg),
   [COMMANDS.runWhatIf]: (s, arg) => runWhatIfCommand(s.code.queries, arg),
   [COMMANDS.startServiceWithTracing]: (s, arg) => startServiceWithTracingCommand(s, s.tracing, s.workspaceState, arg),
+  [COMMANDS.showTrace]: (s, arg) => showTraceCommand(s, arg),
 };
 
 export function registerCommands(services: ExtensionServices): vscode.Disposable[] {
