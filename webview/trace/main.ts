@@ -62,7 +62,12 @@ function render(d: Waterfall): void {
     });
     bar.style.left = `${(r.left * 100).toFixed(3)}%`;
     bar.style.width = `max(2px, ${(r.width * 100).toFixed(3)}%)`;
-    const name = el('span', { className: 'name', text: r.name, title: r.name });
+    const name = el(
+      'span',
+      { className: 'name', title: r.detail ? `${r.name} ${r.detail}` : r.name },
+      el('span', { text: r.name }),
+      ...(r.detail ? [el('span', { className: 'detail muted', text: ` ${r.detail}` })] : []),
+    );
     name.style.paddingLeft = `${r.depth * 14}px`;
     const item = el(
       'div',

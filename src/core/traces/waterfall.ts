@@ -4,7 +4,13 @@
  * A span whose parent was not received starts a tree of its own at depth 0, so a partial trace is
  * still shown whole; a parent loop (hostile or broken ids) is cut where it closes.
  */
-import type { SpanRecord } from './types';
+import type { AttributeValue, SpanRecord } from './types';
+import { dbStatement } from './semconv';
+
+function text(attrs: Record<string, AttributeValue>, ...keys: string[]): string | undefined {
+  for (const k of keys) if (typeof attrs[k] === 'string' && attrs[k]) return attrs[k];
+  return undefined;
+}
 
 export interface WaterfallRow {
   spanId: string;
@@ -16,6 +22,8 @@ export interface WaterfallRow {
   kind: string;
   status: 'unset' | 'ok' | 'error';
   statusMessage?: string;
+  /** What tells same-named spans apart: a statement's text, a request's route or path (else absent). */
+  detail?: string;
   /** ms from the trace's first start. */
   offsetMs: number;
   durationMs: number;
@@ -96,5 +104,7 @@ function row(s: SpanRecord, depth: number, start: number, extent: number): Water
   };
   if (s.parentSpanId) r.parentSpanId = s.parentSpanId;
   if (s.statusMessage) r.statusMessage = s.statusMessage;
+  const detail = dbStatement(s) ?? text(s.attributes, 'http.route', 'url.path', 'http.target', 'url.full', 'http.url');
+  if (detail && detail !== s.name) r.detail = detail.length > 200 ? `${detail.slice(0, 200)}…` : detail;
   return r;
 }

@@ -30,6 +30,9 @@ describe('trace waterfall layout', () => {
     assert.equal(queries[0]!.left, 0.01);
     assert.equal(queries[0]!.width, 0.1);
     assert.ok(queries.every((q) => q.parentSpanId === root!.spanId));
+    // Same-named spans are told apart by their statement; the request by its path.
+    assert.equal(queries[0]!.detail, 'SELECT * FROM o WHERE id = ?');
+    assert.equal(root!.detail, '/orders');
     assert.ok(queries[0]!.attributes.some(([k, v]) => k === 'db.query.text' && v === 'SELECT * FROM o WHERE id = ?'));
   });
 
