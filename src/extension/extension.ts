@@ -62,8 +62,8 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi | undefi
   const live = createLiveMonitor(context, log, registry);
   const snooze = new AlertSnooze(context.globalState);
   const reports = new ReportDocuments();
-  const code = registerCodeFeatures({ log, settings: readCurrentSettings });
   const tracing = new TraceSession({ log, settings: readCurrentSettings, extensionUri: context.extensionUri });
+  const code = registerCodeFeatures({ log, settings: readCurrentSettings }, tracing);
   const routeLenses = new TraceRouteLensProvider(tracing);
   const services = createServices(context, {
     log,

@@ -12,6 +12,8 @@ import type { ExtractedStatement } from '../../core/queries/types';
 import { traceDiagnostics } from '../diagnostics/traceFindingText';
 import type { ExtensionServices } from '../services';
 import { layoutWaterfall, type Waterfall } from '../../core/traces/waterfall';
+import type { RuntimeIndex } from '../../core/queries/runtime';
+import type { RuntimeEvidence } from '../../core/queries/types';
 
 const REFRESH_MS = 5000;
 
@@ -24,6 +26,8 @@ export class TraceSession implements vscode.Disposable {
   private workspace: { root: string; statements: ExtractedStatement[] } | undefined;
   /** The latest report, for the integration suite and the views. */
   latest: TraceReport | undefined;
+  /** Per-statement runtimes of the latest analysis window (the Slow Queries view). */
+  private runtime: RuntimeIndex | undefined;
   private readonly refreshed = new vscode.EventEmitter<TraceReport>();
   /** The trace behind each published diagnostic, by `file|line|code` (the Show Trace Quick Fix). */
   private readonly diagnosticTraces = new Map<string, string>();
@@ -82,6 +86,8 @@ export class TraceSession implements vscode.Disposable {
       this.workspace?.statements ?? [],
     );
     this.latest = report;
+    const { runtimeFromStatementRollups } = await import('../../core/traces/statementRuntime');
+    this.runtime = runtimeFromStatementRollups(store.rollups('statement', now - 15 * 60_000, now + 1000));
     const byFile = new Map<string, vscode.Diagnostic[]>();
     this.diagnosticTraces.clear();
     for (const d of traceDiagnostics(report.findings)) {
@@ -101,6 +107,11 @@ export class TraceSession implements vscode.Disposable {
     for (const [file, diags] of byFile) this.diagnostics.set(vscode.Uri.file(file), diags);
     this.refreshed.fire(report);
     return report;
+  }
+
+  /** A statement's runtime from received spans (same normalisation as the workspace scan), if it ran. */
+  statementRuntime(sql: string): RuntimeEvidence | undefined {
+    return this.runtime?.lookup(sql);
   }
 
   /** The trace behind a PerfLens trace diagnostic at `file` (absolute) and `line` (0-based). */
