@@ -30,6 +30,7 @@ export const COMMANDS = {
   runWhatIf: 'perflens.runWhatIf',
   startServiceWithTracing: 'perflens.startServiceWithTracing',
   setPostgresConnection: 'perflens.setPostgresConnection',
+  showTrace: 'perflens.showTrace',
 } as const;
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
@@ -110,6 +111,7 @@ export const VIEWS = {
   hotFunctions: 'perflens.hotFunctions',
   slowQueries: 'perflens.slowQueries',
   profilePanel: 'perflens.profile',
+  tracePanel: 'perflens.trace',
 } as const;
 
 export const WALKTHROUGH_ID = 'perflens.gettingStarted';

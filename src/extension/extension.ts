@@ -24,6 +24,8 @@ import { bindTrustContextKey } from './trust';
 import { registerViews } from './views/perflensViews';
 import { TraceSession } from './traces/traceSession';
 import { TraceRouteLensProvider } from './traces/routeLenses';
+import { TraceCodeActions } from './traces/traceCodeActions';
+import type { TraceViewShown } from './panels/tracePanel';
 import { tracingDebugConfigurationProvider } from './commands/startServiceWithTracing';
 
 /** What activate() returns in test mode only: read by the integration suite through `extension.exports`. */
@@ -41,6 +43,8 @@ export interface PerfLensApi {
     points?: number;
     updates: number[];
   }>;
+  /** What the trace view shows now (trace id, spans in waterfall order, rows the page rendered). */
+  traceView(): Promise<TraceViewShown | undefined>;
   /** Profile, CodeLens, line heat and profile view state (CPU profiles and slow queries at the code). */
   readonly code: CodeFeaturesApi;
   /** The language-model tools' confirmations (VS Code answers dialogs itself under test). */
@@ -58,8 +62,8 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi | undefi
   const live = createLiveMonitor(context, log, registry);
   const snooze = new AlertSnooze(context.globalState);
   const reports = new ReportDocuments();
-  const code = registerCodeFeatures({ log, settings: readCurrentSettings, secrets: context.secrets });
   const tracing = new TraceSession({ log, settings: readCurrentSettings, extensionUri: context.extensionUri });
+  const code = registerCodeFeatures({ log, settings: readCurrentSettings, secrets: context.secrets }, tracing);
   const routeLenses = new TraceRouteLensProvider(tracing);
   const services = createServices(context, {
     log,
@@ -93,6 +97,9 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi | undefi
     tracing,
     routeLenses,
     vscode.languages.registerCodeLensProvider({ scheme: 'file' }, routeLenses),
+    vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new TraceCodeActions(tracing), {
+      providedCodeActionKinds: TraceCodeActions.kinds,
+    }),
     ...['node', 'pwa-node', 'python', 'debugpy', 'java'].map((type) =>
       vscode.debug.registerDebugConfigurationProvider(type, tracingDebugConfigurationProvider(services, tracing)),
     ),
@@ -110,6 +117,7 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi | undefi
     code: code.api,
     aiTools: aiTools.api,
     tracing,
+    traceView: async () => (await import('./panels/tracePanel')).TracePanel.shown,
     dashboardTimings: async () => {
       const t = (await import('./panels/dashboardPanel')).DashboardPanel.timings;
       return { ...t, updates: [...(t?.updates ?? [])] };

@@ -8,7 +8,7 @@ import { ProfilePanel } from '../panels/profilePanel';
 import { ProfileState } from '../profileState';
 import type { ExtensionServices } from '../services';
 import { createHotFunctionsView } from '../views/hotFunctions';
-import { createSlowQueriesView } from '../views/slowQueries';
+import { createSlowQueriesView, type SpanRuntimeSource } from '../views/slowQueries';
 import type { CodeFeatures } from './codeFeatures';
 import { HotCodeLensProvider } from './hotCodeLens';
 import type { HeatLine } from './lineHeat';
@@ -36,7 +36,11 @@ export type CodeFeatureServices = Pick<ExtensionServices, 'settings' | 'log' | '
  * Quick Fixes, the Hot Functions and Slow Queries views, and the offer to load opened profile files.
  * Cheap: nothing is computed until a profile is loaded or queries are analysed.
  */
-export function registerCodeFeatures(services: CodeFeatureServices): {
+export function registerCodeFeatures(
+  services: CodeFeatureServices,
+  /** Statement runtimes from received spans, shown in the Slow Queries view where they exist. */
+  spanRuntime?: SpanRuntimeSource,
+): {
   features: CodeFeatures;
   disposables: vscode.Disposable[];
   api: CodeFeaturesApi;
@@ -55,7 +59,7 @@ export function registerCodeFeatures(services: CodeFeatureServices): {
       providedCodeActionKinds: QueryCodeActions.kinds,
     }),
     createHotFunctionsView(state),
-    createSlowQueriesView(queries),
+    createSlowQueriesView(queries, spanRuntime),
     bindProfileFileOffer(),
     planDocumentProvider(),
   ];

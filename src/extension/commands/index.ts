@@ -22,6 +22,7 @@ import { showProfileCommand } from './showProfile';
 import { toggleLineHeatCommand } from './toggleLineHeat';
 import { startServiceWithTracingCommand } from './startServiceWithTracing';
 import { setPostgresConnectionCommand } from './setPostgresConnection';
+import { showTraceCommand } from './showTrace';
 
 type CommandHandler = (services: ExtensionServices, ...args: unknown[]) => unknown;
 
@@ -49,6 +50,7 @@ export const COMMAND_HANDLERS: Record<CommandId, CommandHandler> = {
   [COMMANDS.runWhatIf]: (s, arg) => runWhatIfCommand(s.code.queries, arg),
   [COMMANDS.setPostgresConnection]: (s, arg) => setPostgresConnectionCommand(s, arg),
   [COMMANDS.startServiceWithTracing]: (s, arg) => startServiceWithTracingCommand(s, s.tracing, s.workspaceState, arg),
+  [COMMANDS.showTrace]: (s, arg) => showTraceCommand(s, arg),
 };
 
 export function registerCommands(services: ExtensionServices): vscode.Disposable[] {

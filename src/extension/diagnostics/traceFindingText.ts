@@ -12,6 +12,8 @@ export interface TraceDiagnosticSpec {
   code: 'n-plus-one' | 'slow-statement';
   message: string;
   severity: 'warning' | 'error';
+  /** The finding's evidence trace (Show Trace opens it). */
+  traceId: string;
 }
 
 export function traceDiagnostics(findings: readonly TraceFinding[]): TraceDiagnosticSpec[] {
@@ -28,6 +30,7 @@ export function traceDiagnostics(findings: readonly TraceFinding[]): TraceDiagno
       code: f.kind,
       message,
       severity: f.severity === 'critical' ? 'error' : 'warning',
+      traceId: f.traceId,
     });
   }
   return out;

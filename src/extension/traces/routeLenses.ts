@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { routeLenses } from '../codeLens/traceRouteLensText';
+import { COMMANDS } from '../constants';
 import type { TraceSession } from './traceSession';
 
 /** CodeLens above each traced route's entry in the route table, refreshed with the trace report. */
@@ -16,7 +17,13 @@ export class TraceRouteLensProvider implements vscode.CodeLensProvider, vscode.D
     const routes = this.tracing.latest?.routes;
     if (!routes?.length) return [];
     return routeLenses(document.getText(), routes).map(
-      (l) => new vscode.CodeLens(new vscode.Range(l.line, 0, l.line, 0), { title: l.title, command: '' }),
+      (l) =>
+        new vscode.CodeLens(new vscode.Range(l.line, 0, l.line, 0), {
+          title: l.title,
+          tooltip: "Show one of this route's traces: slowest, most recent or failed",
+          command: COMMANDS.showTrace,
+          arguments: [{ route: l.route }],
+        }),
     );
   }
 

@@ -11,6 +11,9 @@ import type { TraceReport } from '../../core/traces/analyze';
 import type { ExtractedStatement } from '../../core/queries/types';
 import { traceDiagnostics } from '../diagnostics/traceFindingText';
 import type { ExtensionServices } from '../services';
+import { layoutWaterfall, type Waterfall } from '../../core/traces/waterfall';
+import type { RuntimeIndex } from '../../core/queries/runtime';
+import type { RuntimeEvidence } from '../../core/queries/types';
 
 const REFRESH_MS = 5000;
 
@@ -23,7 +26,11 @@ export class TraceSession implements vscode.Disposable {
   private workspace: { root: string; statements: ExtractedStatement[] } | undefined;
   /** The latest report, for the integration suite and the views. */
   latest: TraceReport | undefined;
+  /** Per-statement runtimes of the latest analysis window (the Slow Queries view). */
+  private runtime: RuntimeIndex | undefined;
   private readonly refreshed = new vscode.EventEmitter<TraceReport>();
+  /** The trace behind each published diagnostic, by `file|line|code` (the Show Trace Quick Fix). */
+  private readonly diagnosticTraces = new Map<string, string>();
   /** Fires after each analysis (route lenses follow it). */
   readonly onDidRefresh = this.refreshed.event;
 
@@ -79,7 +86,10 @@ export class TraceSession implements vscode.Disposable {
       this.workspace?.statements ?? [],
     );
     this.latest = report;
+    const { runtimeFromStatementRollups } = await import('../../core/traces/statementRuntime');
+    this.runtime = runtimeFromStatementRollups(store.rollups('statement', now - 15 * 60_000, now + 1000));
     const byFile = new Map<string, vscode.Diagnostic[]>();
+    this.diagnosticTraces.clear();
     for (const d of traceDiagnostics(report.findings)) {
       if (!root) break;
       const file = path.resolve(root, d.file);
@@ -90,12 +100,57 @@ export class TraceSession implements vscode.Disposable {
       );
       diag.source = 'PerfLens';
       diag.code = d.code;
+      this.diagnosticTraces.set(`${file}|${d.line}|${d.code}`, d.traceId);
       byFile.set(file, [...(byFile.get(file) ?? []), diag]);
     }
     this.diagnostics.clear();
     for (const [file, diags] of byFile) this.diagnostics.set(vscode.Uri.file(file), diags);
     this.refreshed.fire(report);
     return report;
+  }
+
+  /** A statement's runtime from received spans (same normalisation as the workspace scan), if it ran. */
+  statementRuntime(sql: string): RuntimeEvidence | undefined {
+    return this.runtime?.lookup(sql);
+  }
+
+  /** The trace behind a PerfLens trace diagnostic at `file` (absolute) and `line` (0-based). */
+  traceAt(file: string, line: number, code: string): string | undefined {
+    return this.diagnosticTraces.get(`${file}|${line}|${code}`);
+  }
+
+  /** One trace's spans laid out as a waterfall, or undefined when tracing has not started. */
+  async waterfall(traceId: string): Promise<Waterfall | undefined> {
+    if (!this.started) return undefined;
+    const { store } = await this.started;
+    await store.idle();
+    return layoutWaterfall(traceId, store.trace(traceId));
+  }
+
+  /** A route's slowest, most recent and a failed trace of the last 15 minutes (those that exist). */
+  async routeTraces(route: string): Promise<{ label: string; traceId: string; detail: string }[]> {
+    if (!this.started) return [];
+    const { store } = await this.started;
+    await store.idle();
+    const now = Date.now();
+    const requests = store.requests(now - 15 * 60_000, now + 1000).filter((r) => r.route === route);
+    const out: { label: string; traceId: string; detail: string }[] = [];
+    const add = (label: string, r: (typeof requests)[number] | undefined) => {
+      if (r) out.push({ label, traceId: r.traceId, detail: `${r.durationMs.toFixed(1)} ms · trace ${r.traceId}` });
+    };
+    add(
+      'Slowest',
+      requests.reduce<(typeof requests)[number] | undefined>(
+        (a, r) => (!a || r.durationMs > a.durationMs ? r : a),
+        undefined,
+      ),
+    );
+    add('Most recent', requests[0]);
+    add(
+      'Failed',
+      requests.find((r) => r.error),
+    );
+    return out;
   }
 
   dispose(): void {

@@ -6,7 +6,20 @@ import { severityOf } from '../diagnostics/queryFindingText';
 import { VIEWS } from '../constants';
 import type { Node } from './treeItems';
 import { leaf, NodeTreeProvider, parent } from './treeItems';
+import type { RuntimeEvidence } from '../../core/queries/types';
 import { isHypoWhatIf } from '../../core/queries/types';
+import { formatMs } from '../../shared/format';
+
+/** Statement runtimes measured from received spans (the trace session), where spans exist. */
+export interface SpanRuntimeSource {
+  statementRuntime(sql: string): RuntimeEvidence | undefined;
+  readonly onDidRefresh: vscode.Event<unknown>;
+}
+
+/** "traced: mean 3.1 ms · p95 8.0 ms · 120 runs" */
+export function spanRuntimeText(r: RuntimeEvidence): string {
+  return `traced: mean ${formatMs(r.avgMs)}${r.p95Ms !== undefined ? ` · p95 ${formatMs(r.p95Ms)}` : ''}${r.count !== undefined ? ` · ${r.count} run${r.count === 1 ? '' : 's'}` : ''}`;
+}
 
 function openAt(file: string, line: number, character: number): vscode.Command {
   const pos = new vscode.Position(line, character);
@@ -46,7 +59,7 @@ export function workspaceRelativePath(file: string): string {
 }
 
 /** Files with slow-query findings, their statements, and each finding (SQL is text in tree labels). */
-export function slowQueryNodes(queries: QueryDiagnostics): Node[] {
+export function slowQueryNodes(queries: QueryDiagnostics, spans?: SpanRuntimeSource): Node[] {
   return queries.reportsWithFindings().map(({ file, reports }) => {
     const rel = workspaceRelativePath(file);
     const item = new vscode.TreeItem(rel);
@@ -58,10 +71,13 @@ export function slowQueryNodes(queries: QueryDiagnostics): Node[] {
       () =>
         reports.map((r) => {
           const start = r.range?.start ?? { line: 0, column: 0 };
+          // Runtime spans, where they exist, are the measured numbers; else what the scrape gave.
+          const traced = spans?.statementRuntime(r.text ?? r.sql) ?? spans?.statementRuntime(r.sql);
+          const runtime = traced ? ` · ${spanRuntimeText(traced)}` : '';
           const s = leaf((r.text ?? r.sql).replace(/\s+/g, ' ').slice(0, 120), {
-            description: `line ${start.line + 1} · ${r.findings.map((f) => f.kind).join(', ')}`,
+            description: `line ${start.line + 1} · ${r.findings.map((f) => f.kind).join(', ')}${runtime}`,
             icon: new vscode.ThemeIcon('database'),
-            tooltip: `${r.text ?? r.sql}\n\n${r.findings.map((f) => `${f.kind}: ${f.detail}`).join('\n')}`,
+            tooltip: `${r.text ?? r.sql}\n\n${r.findings.map((f) => `${f.kind}: ${f.detail}`).join('\n')}${traced ? `\n\nFrom received spans: ${spanRuntimeText(traced).slice(8)}` : ''}`,
             command: openAt(file, start.line, start.column),
           });
           return parent(
@@ -85,8 +101,11 @@ export function slowQueryNodes(queries: QueryDiagnostics): Node[] {
   });
 }
 
-export function createSlowQueriesView(queries: QueryDiagnostics): vscode.Disposable {
-  const provider = new NodeTreeProvider(() => slowQueryNodes(queries), [(l) => queries.onDidChange(l)]);
+export function createSlowQueriesView(queries: QueryDiagnostics, spans?: SpanRuntimeSource): vscode.Disposable {
+  const provider = new NodeTreeProvider(
+    () => slowQueryNodes(queries, spans),
+    [(l) => queries.onDidChange(l), ...(spans ? [(l: () => void) => spans.onDidRefresh(l)] : [])],
+  );
   const view = vscode.window.createTreeView(VIEWS.slowQueries, { treeDataProvider: provider, showCollapseAll: true });
   return vscode.Disposable.from(view, provider);
 }

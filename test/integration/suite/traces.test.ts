@@ -6,6 +6,7 @@ import { COMMANDS } from '../../../src/extension/constants';
 import { httpRequest } from '../../../src/core/util/http';
 import { appSource, demoDir, lineOf } from './profileSupport';
 import { perflens, waitFor } from './liveSupport';
+import { observeDom } from './driver';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -72,5 +73,38 @@ describe('Traces: Start Service with Tracing', () => {
       ).find((l) => l.range.start.line === routeLine && /^p95 .* · \d+ req · \d+ % in DB/.test(l.command?.title ?? '')),
     );
     assert.ok(lens.command!.title.includes('req'));
+    assert.equal(lens.command!.command, COMMANDS.showTrace);
+    assert.deepEqual(lens.command!.arguments, [{ route: 'GET /api/graph/top-entities' }]);
+
+    // The diagnostic's Quick Fix opens the waterfall of its trace, with the six repeated statements.
+    const actions =
+      (await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        vscode.Uri.file(appSource()),
+        diag.range,
+      )) ?? [];
+    const show = actions.find((a) => a.title === 'PerfLens: Show Trace');
+    assert.ok(show?.command, `Show Trace among ${actions.map((a) => a.title).join(', ')}`);
+    assert.deepEqual(show.command.arguments, [n1.traceId]);
+    await vscode.commands.executeCommand(show.command.command, ...show.command.arguments!);
+    const view = await waitFor('the trace view to render', async () => {
+      const v = await api.traceView();
+      return v?.traceId === n1.traceId && v.renderedRows !== undefined ? v : undefined;
+    });
+    assert.equal(view.renderedRows, view.spans.length);
+    const repeated = view.spans.filter(
+      (s) => s.statement === n1.statement || s.statement?.includes('FROM entities WHERE id'),
+    );
+    assert.equal(repeated.length, 6, JSON.stringify(view.spans));
+    assert.equal(new Set(repeated.map((s) => s.parentSpanId)).size, 1, 'the repeated statements share one parent');
+    assert.ok(repeated.every((s) => s.depth > 0));
+    assert.equal(view.spans[0]!.depth, 0);
+    const seen = await observeDom({
+      name: 'trace-waterfall',
+      scope: 'webview',
+      selector: '[data-perflens-view="trace"][data-state="ready"]',
+      waitForText: ' spans',
+    });
+    assert.ok(seen.found, seen.error);
   });
 });

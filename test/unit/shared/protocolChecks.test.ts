@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { MessageCheck } from '../../../src/shared/protocol/messageCheck';
 import { checkDashboardToHost } from '../../../src/shared/protocol/dashboard';
 import { checkProfileToHost } from '../../../src/shared/protocol/profile';
+import { checkTraceToHost } from '../../../src/shared/protocol/trace';
 
 /** One table for both protocols: what each accepts, and how each refuses the same hostile input. */
 interface ProtocolCase {
@@ -50,6 +51,35 @@ const CASES: ProtocolCase[] = [
       [{ type: 'openDiffSource', row: '0' }, 'malformed:openDiffSource', /row must be a non-negative integer/],
     ],
   },
+  {
+    page: 'trace',
+    check: checkTraceToHost,
+    accepted: [
+      [{ type: 'ready' }, { type: 'ready' }],
+      [
+        { type: 'rendered', traceId: 'ab'.repeat(16), rows: 7, renderMs: 1.5, html: '<img src=x onerror=alert(1)>' },
+        { type: 'rendered', traceId: 'ab'.repeat(16), rows: 7, renderMs: 1.5 },
+      ],
+    ],
+    malformed: [
+      [
+        { type: 'rendered', traceId: 'x', rows: -2, renderMs: 1 },
+        'malformed:rendered',
+        /rows must be a non-negative integer, not -2/,
+      ],
+      [{ type: 'rendered', traceId: 7, rows: 1, renderMs: 1 }, 'malformed:rendered', /traceId must be a string, not 7/],
+      [
+        { type: 'rendered', traceId: 'x', rows: 1, renderMs: Infinity },
+        'malformed:rendered',
+        /renderMs must be a finite number/,
+      ],
+      [
+        { type: 'rendered', traceId: 'x', rows: 1.5, renderMs: 1 },
+        'malformed:rendered',
+        /rows must be a non-negative integer/,
+      ],
+    ],
+  },
 ];
 
 /** The same hostile input for both pages: none is a message, every one is refused with its kind. */
@@ -70,7 +100,7 @@ const HOSTILE: [string, unknown, string][] = [
   ['a megabyte type', { type: 'x'.repeat(1_000_000) }, 'unknown-type'],
 ];
 
-describe('webview protocol validators (dashboard and profile alike)', () => {
+describe('webview protocol validators (dashboard, profile and trace alike)', () => {
   for (const p of CASES) {
     describe(p.page, () => {
       it('accepts well-formed messages and hands on only the fields their type declares', () => {
