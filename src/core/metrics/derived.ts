@@ -214,3 +214,16 @@ export function deriveMetrics(
   if (histograms.length) out.histograms = histograms;
   return dropUndefined(out);
 }
+
+/** Puts what a round derived onto its snapshot (only the parts it has). */
+export function assignDerived(
+  snapshot: Pick<DerivedMetrics, 'http' | 'pools' | 'caches' | 'queries' | 'histograms' | 'intervalSeconds'>,
+  d: DerivedMetrics,
+): void {
+  if (d.http) snapshot.http = d.http;
+  if (d.pools) snapshot.pools = d.pools;
+  if (d.caches) snapshot.caches = d.caches;
+  if (d.queries) snapshot.queries = d.queries;
+  if (d.histograms) snapshot.histograms = d.histograms;
+  if (d.intervalSeconds !== undefined) snapshot.intervalSeconds = d.intervalSeconds;
+}

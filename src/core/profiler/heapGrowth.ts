@@ -5,6 +5,7 @@
  * mapped through source maps, so sites land on the code as written.
  */
 import { captureNodeHeapGrowth } from './capture/heapCapture';
+import { waitOrAbort } from './capture/inspector';
 import type { HeapProfileJson } from './capture/heapCapture';
 import { fetchPprofHeap } from './capture/heapCapture';
 import type { InspectorAddress } from './capture/processInfo';
@@ -51,21 +52,6 @@ function readSample(bytes: Buffer, name: string, maxBytes: number | undefined): 
   if (r.ok) return ok(r.value.profiles[0]!);
   if (r.error.kind === 'empty') return ok(null);
   return fail(r.error.kind, r.error.message);
-}
-
-function waitOrAbort(clock: Clock, ms: number, signal?: AbortSignal): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clock.clearTimeout(timer);
-      resolve(true);
-    };
-    const timer = clock.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(false);
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 async function captureSamples(

@@ -17,20 +17,26 @@ export const DEFAULT_MIN_ROWS = 1000;
 const INTERNAL_TABLE = /^(?:(?:main|temp)\.)?sqlite_/i;
 
 /** Reads a plan (and the statement's text) into findings, each with a concrete suggestion. */
-export function findingsFor(plan: PlanRow[], parsed: ParsedSql, ctx: FindingContext): Finding[] {
-  // SQLite's own tables (sqlite_schema, sqlite_sequence, sqlite_stat1…) cannot be indexed or reshaped.
-  const tables = parsed.tables.filter((t) => t.kind === 'table');
-  if (tables.length > 0 && tables.every((t) => INTERNAL_TABLE.test(t.name))) return [];
-  const minRows = ctx.minRows ?? DEFAULT_MIN_ROWS;
+/** Findings without repeats, and the index advice of each table worked out once (SQLite and PostgreSQL alike). */
+export function findingCollector(parsed: ParsedSql, schema: Parameters<typeof adviseIndex>[1]) {
   const findings: Finding[] = [];
   const push = (f: Finding) => {
     if (!findings.some((x) => x.kind === f.kind && x.table === f.table && x.detail === f.detail)) findings.push(f);
   };
   const advice = new Map<string, IndexSuggestion | undefined>();
   const adviceFor = (table: string) => {
-    if (!advice.has(table)) advice.set(table, adviseIndex(parsed, ctx.schema, table));
+    if (!advice.has(table)) advice.set(table, adviseIndex(parsed, schema, table));
     return advice.get(table);
   };
+  return { findings, push, adviceFor };
+}
+
+export function findingsFor(plan: PlanRow[], parsed: ParsedSql, ctx: FindingContext): Finding[] {
+  // SQLite's own tables (sqlite_schema, sqlite_sequence, sqlite_stat1…) cannot be indexed or reshaped.
+  const tables = parsed.tables.filter((t) => t.kind === 'table');
+  if (tables.length > 0 && tables.every((t) => INTERNAL_TABLE.test(t.name))) return [];
+  const minRows = ctx.minRows ?? DEFAULT_MIN_ROWS;
+  const { findings, push, adviceFor } = findingCollector(parsed, ctx.schema);
   const big = (table: string) => ctx.rowCount(table) >= minRows;
   const withIndex = (f: Finding, s: IndexSuggestion | undefined, otherwise: string): Finding => {
     if (s?.existing) {

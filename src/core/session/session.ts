@@ -19,7 +19,7 @@ import type { PortLookupFailure } from '../collectors/portPid';
 import { MetricsScraper } from '../collectors/scrape';
 import { SystemCollector } from '../collectors/system';
 import type { DerivedOptions, IndexedScrape } from '../metrics/derived';
-import { deriveMetrics } from '../metrics/derived';
+import { assignDerived, deriveMetrics } from '../metrics/derived';
 import type { PresetOverrides } from '../metrics/presets';
 import {
   describePresetMatches,
@@ -351,12 +351,7 @@ export class AttachSession {
         message: describeFoldedRoutes(d.foldedRoutes, maxRoutes),
       });
     this.prevScrape = { time, index: retainSamples(cur.index, this.readable) };
-    if (d.http) snapshot.http = d.http;
-    if (d.pools) snapshot.pools = d.pools;
-    if (d.caches) snapshot.caches = d.caches;
-    if (d.queries) snapshot.queries = d.queries;
-    if (d.histograms) snapshot.histograms = d.histograms;
-    if (d.intervalSeconds !== undefined) snapshot.intervalSeconds = d.intervalSeconds;
+    assignDerived(snapshot, d);
     snapshot.presets = describePresetMatches(resolved);
     this.heapFromScrape = d.heapUsedBytes;
   }

@@ -3,7 +3,7 @@
  * read through the same presets, and diffed against the previous export for rates and latency.
  * The first export gives gauges only (rates need two), exactly as a first scrape does.
  */
-import { deriveMetrics } from '../metrics/derived';
+import { assignDerived, deriveMetrics } from '../metrics/derived';
 import type { IndexedScrape } from '../metrics/derivedSeries';
 import { describePresetMatches, detectPresets, indexSamples } from '../metrics/presets';
 import type { MetricFamily } from '../metrics/types';
@@ -24,12 +24,7 @@ export class OtlpMetricsFeed {
     const d = deriveMetrics(this.prev, cur, resolved);
     this.prev = cur;
     const snapshot: Snapshot = { targetId: this.targetId, time, errors: [], presets: describePresetMatches(resolved) };
-    if (d.http) snapshot.http = d.http;
-    if (d.pools) snapshot.pools = d.pools;
-    if (d.caches) snapshot.caches = d.caches;
-    if (d.queries) snapshot.queries = d.queries;
-    if (d.histograms) snapshot.histograms = d.histograms;
-    if (d.intervalSeconds !== undefined) snapshot.intervalSeconds = d.intervalSeconds;
+    assignDerived(snapshot, d);
     return snapshot;
   }
 }

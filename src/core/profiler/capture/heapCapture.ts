@@ -8,7 +8,7 @@ import type { CdpSession } from './cdp';
 import type { CaptureOptions, InspectorFailureKind } from './inspector';
 import { hostPort, openInspectorSession, waitOrAbort } from './inspector';
 import type { InspectorAddress } from './processInfo';
-import { fetchPprof } from './pprofHttp';
+import { fetchPprof, parsePprofUrl } from './pprofHttp';
 import type { PprofFetchFailureKind } from './pprofHttp';
 import type { ConnectPolicy } from '../../util/connect';
 import { systemClock } from '../../util/clock';
@@ -107,14 +107,9 @@ export type GoHeapEndpoint = 'heap' | 'allocs';
  * are current rather than as of the last collection.
  */
 export function pprofHeapUrl(input: string, endpoint: GoHeapEndpoint = 'heap'): Result<URL, PprofFetchFailureKind> {
-  let url: URL;
-  try {
-    url = new URL(/^[a-z]+:\/\//i.test(input) ? input : `http://${input}`);
-  } catch {
-    return fail('invalid-url', `"${input}" is not a URL (example: http://127.0.0.1:6060).`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    return fail('invalid-url', `Only http and https pprof URLs are supported, not ${url.protocol}`);
+  const parsed = parsePprofUrl(input);
+  if (!parsed.ok) return parsed;
+  const url = parsed.value;
   if (/\/debug\/pprof\/profile\/?$/.test(url.pathname) || !url.pathname.includes('/debug/pprof/'))
     url.pathname =
       url.pathname.replace(/\/debug\/pprof\/profile\/?$/, '').replace(/\/+$/, '') + `/debug/pprof/${endpoint}`;

@@ -5,12 +5,8 @@ import { fail, ok } from '../../util/result';
 
 export type PprofFetchFailureKind = 'invalid-url' | 'remote' | 'http' | 'not-pprof';
 
-/**
- * The CPU-profile URL of a Go service: a base URL (http://127.0.0.1:6060) gets Go's standard
- * /debug/pprof/profile path; a URL that already names a pprof endpoint keeps its path. The
- * seconds parameter is set either way.
- */
-export function pprofProfileUrl(input: string, seconds: number): Result<URL, PprofFetchFailureKind> {
+/** An http(s) URL of a pprof server as typed (`127.0.0.1:6060` is taken as http). */
+export function parsePprofUrl(input: string): Result<URL, PprofFetchFailureKind> {
   let url: URL;
   try {
     url = new URL(/^[a-z]+:\/\//i.test(input) ? input : `http://${input}`);
@@ -19,6 +15,18 @@ export function pprofProfileUrl(input: string, seconds: number): Result<URL, Ppr
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     return fail('invalid-url', `Only http and https pprof URLs are supported, not ${url.protocol}`);
+  return ok(url);
+}
+
+/**
+ * The CPU-profile URL of a Go service: a base URL (http://127.0.0.1:6060) gets Go's standard
+ * /debug/pprof/profile path; a URL that already names a pprof endpoint keeps its path. The
+ * seconds parameter is set either way.
+ */
+export function pprofProfileUrl(input: string, seconds: number): Result<URL, PprofFetchFailureKind> {
+  const parsed = parsePprofUrl(input);
+  if (!parsed.ok) return parsed;
+  const url = parsed.value;
   if (!url.pathname.includes('/debug/pprof/')) url.pathname = url.pathname.replace(/\/+$/, '') + '/debug/pprof/profile';
   url.searchParams.set('seconds', String(Math.max(1, Math.round(seconds))));
   return ok(url);

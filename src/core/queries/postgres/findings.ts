@@ -6,8 +6,8 @@
  * (equality columns, then range, then sort).
  */
 import type { IndexSuggestion } from '../indexAdvice';
-import { adviseIndex, resolveColumn, resolveTableName } from '../indexAdvice';
-import { textFindings } from '../findings';
+import { resolveColumn, resolveTableName } from '../indexAdvice';
+import { findingCollector, textFindings } from '../findings';
 import type { ParsedSql } from '../sqlParse';
 import type { Finding } from '../types';
 import type { PgPlanNode } from './planJson';
@@ -32,15 +32,7 @@ export function pgCreateIndex(s: IndexSuggestion): string {
 }
 
 export function pgFindingsFor(root: PgPlanNode, parsed: ParsedSql, ctx: PgFindingContext): Finding[] {
-  const findings: Finding[] = [];
-  const push = (f: Finding) => {
-    if (!findings.some((x) => x.kind === f.kind && x.table === f.table && x.detail === f.detail)) findings.push(f);
-  };
-  const advice = new Map<string, IndexSuggestion | undefined>();
-  const adviceFor = (table: string) => {
-    if (!advice.has(table)) advice.set(table, adviseIndex(parsed, ctx.schema, table));
-    return advice.get(table);
-  };
+  const { findings, push, adviceFor } = findingCollector(parsed, ctx.schema);
   const withIndex = (f: Finding, table: string | undefined, otherwise: string, why: string): Finding => {
     const s = table ? adviceFor(table) : undefined;
     if (s?.existing)
