@@ -39,9 +39,10 @@ describe('one webview kit', () => {
     assert.deepEqual(filesMatching(/createWebviewPanel\(/), [
       'src/extension/panels/dashboardPanel.ts',
       'src/extension/panels/profilePanel.ts',
+      'src/extension/panels/tracePanel.ts',
       'src/extension/panels/webviewPanel.ts',
     ]);
-    for (const panel of ['dashboardPanel', 'profilePanel']) {
+    for (const panel of ['dashboardPanel', 'profilePanel', 'tracePanel']) {
       const text = fs.readFileSync(path.join(ROOT, 'src/extension/panels', `${panel}.ts`), 'utf8');
       assert.match(text, /extends WebviewPanelHost</, panel);
       assert.doesNotMatch(text, /Disposable\[\]|const subs = \[|onDidReceiveMessage/, panel);
@@ -55,7 +56,7 @@ describe('one webview kit', () => {
       ),
       [],
     );
-    for (const panel of ['dashboardPanel', 'profilePanel']) {
+    for (const panel of ['dashboardPanel', 'profilePanel', 'tracePanel']) {
       const host = fs.readFileSync(path.join(ROOT, 'src/extension/panels', `${panel}.ts`), 'utf8');
       assert.doesNotMatch(host, /markup|<main|<section|<table/, panel);
     }
