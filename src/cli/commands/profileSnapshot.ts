@@ -6,13 +6,15 @@ import { table } from './profileShared';
 import { formatBytes, plural } from '../../shared/format';
 import { summarizeHeapSnapshotFile } from '../../core/profiler/heapsnapshot/summary';
 import { UserError } from '../../core/util/result';
+import { openRegularFileSync } from '../../core/util/userFile';
 
 /** Whether a file is a V8 heap snapshot: by its name, or by the header it starts with. */
 export function isHeapSnapshotFile(file: string): boolean {
   if (file.toLowerCase().endsWith('.heapsnapshot')) return true;
   let fd: number | undefined;
   try {
-    fd = fs.openSync(file, 'r');
+    // A named pipe or a device is not a snapshot; the profile reader refuses it with the reason.
+    fd = openRegularFileSync(file, 'profile');
     const head = Buffer.alloc(64);
     const n = fs.readSync(fd, head, 0, 64, 0);
     return /^\s*\{\s*"snapshot"\s*:\s*\{\s*"meta"/.test(head.toString('utf8', 0, n));

@@ -83,6 +83,31 @@ function systemReason(e: NodeJS.ErrnoException, what: string): { kind: UserFileF
 }
 
 /**
+ * Opens a file a user named for synchronous reads, without blocking on a named pipe or a device:
+ * the descriptor of a regular file, or a UserFileError saying what the path is.
+ */
+export function openRegularFileSync(file: string, what: string): number {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const { kind, reason } = systemReason(err, what);
+    throw new UserFileError(kind, file, reason, err.code);
+  }
+  const stat = fs.fstatSync(fd);
+  if (!stat.isFile()) {
+    fs.closeSync(fd);
+    throw new UserFileError(
+      'not-a-file',
+      file,
+      `it is ${describeFileType(stat)}, not a regular file; PerfLens reads a ${what} only from a regular file`,
+    );
+  }
+  return fd;
+}
+
+/**
  * Reads a file a user named: a regular file of at most `maxBytes`, or a UserFileError that says
  * what the path is and what to do.
  */

@@ -62,6 +62,18 @@ describe('cli: files that are not what PerfLens reads', function () {
     }
   });
 
+  it('profile summarize refuses a named pipe named like a heap snapshot at once (exit 2), read neither by sniffing nor by the snapshot reader', async () => {
+    const snapshotFifo = path.join(dir, 'app.heapsnapshot');
+    execFileSync('mkfifo', [snapshotFifo]);
+    const io = capture();
+    assert.equal(await runCli(['profile', 'summarize', snapshotFifo], io), 2);
+    assert.match(
+      io.stderr,
+      /named pipe \(FIFO\), not a regular file; PerfLens reads a heap snapshot only from a regular file/,
+    );
+    assert.doesNotMatch(io.stderr, /Cannot read .*Cannot read/);
+  });
+
   it('report --history refuses a named pipe, /dev/zero and a folder at once (exit 2)', async () => {
     for (const [file, what] of [
       [fifo, /named pipe \(FIFO\)/],

@@ -5,6 +5,7 @@
  * only `strings` become JavaScript strings. Memory stays well under the file's size.
  */
 import * as fs from 'node:fs';
+import { openRegularFileSync } from '../../util/userFile';
 
 export interface SnapshotMeta {
   node_fields: string[];
@@ -34,7 +35,7 @@ type Section = 'nodes' | 'edges' | 'strings' | 'skip';
 
 /** Reads a .heapsnapshot file; throws SnapshotFormatError when its shape is not a V8 heap snapshot. */
 export function readHeapSnapshot(file: string, opts: { maxBytes?: number } = {}): RawSnapshot {
-  const fd = fs.openSync(file, 'r');
+  const fd = openRegularFileSync(file, 'heap snapshot');
   try {
     const size = fs.fstatSync(fd).size;
     if (opts.maxBytes !== undefined && size > opts.maxBytes) throw new SnapshotFormatError(`too-large:${size}`);

@@ -8,6 +8,7 @@ import type { RawSnapshot } from './reader';
 import { readHeapSnapshot, SnapshotFormatError } from './reader';
 import type { Result } from '../../util/result';
 import { fail, ok } from '../../util/result';
+import { UserFileError } from '../../util/userFile';
 import { profileLimitBytes, profileLimitText, tooLarge } from '../limits';
 import { formatBytes } from '../../../shared/format';
 import * as path from 'node:path';
@@ -264,6 +265,7 @@ export function summarizeHeapSnapshotFile(
       if (m) return tooLarge(name, `is ${formatBytes(Number(m[1]))}, more than ${profileLimitText(maxBytes)}`);
       return fail('invalid', `Not a valid V8 .heapsnapshot file: ${name}: ${e.message}`);
     }
+    if (e instanceof UserFileError) return fail('read', e.message);
     if (e instanceof Error && 'code' in e) return fail('read', `Cannot read ${file}: ${e.message}.`);
     throw e;
   }
