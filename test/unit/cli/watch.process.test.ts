@@ -104,7 +104,7 @@ describe('cli: perflens watch', function () {
       last,
       /^Process pid \d+ {2}CPU [\d.]+% {2}RSS [\d.]+ MB( {2}heap [\d.]+ MB)?( {2}\d+ TCP connections)?$/m,
     );
-    assert.match(last, /^System {2}CPU [\d.]+% {2}memory [\d.]+ [KMGT]?B of [\d.]+ [KMGT]?B$/m);
+    assert.match(last, /^System {2}CPU [\d.]+% {2}memory [\d.,]+ [KMGT]?B of [\d.,]+ [KMGT]?B$/m);
     assert.match(last, /GET \/items/);
   });
 
