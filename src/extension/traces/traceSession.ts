@@ -10,6 +10,7 @@ import type { SpanStore } from '../../core/traces/spanStore';
 import type { TraceReport } from '../../core/traces/analyze';
 import type { ExtractedStatement } from '../../core/queries/types';
 import { traceDiagnostics } from '../diagnostics/traceFindingText';
+import { DIAGNOSTIC_SOURCE } from '../diagnostics/queryDiagnostics';
 import type { ExtensionServices } from '../services';
 import { layoutWaterfall, type Waterfall } from '../../core/traces/waterfall';
 import type { RuntimeIndex } from '../../core/queries/runtime';
@@ -98,7 +99,7 @@ export class TraceSession implements vscode.Disposable {
         d.message,
         d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
       );
-      diag.source = 'PerfLens';
+      diag.source = DIAGNOSTIC_SOURCE;
       diag.code = d.code;
       this.diagnosticTraces.set(`${file}|${d.line}|${d.code}`, d.traceId);
       byFile.set(file, [...(byFile.get(file) ?? []), diag]);
