@@ -34,6 +34,30 @@ async function sampleNow(session: CdpSession): Promise<HeapProfileJson> {
 }
 
 /**
+ * V8's sampling heap profiler charges an allocation to the outermost function of an optimised
+ * frame: what a small function allocates after it was inlined into its caller is reported at the
+ * caller (a leak in `remember` shows up in `handle`). While precise coverage is on, V8 drops its
+ * optimised code and compiles without inlining, so every sampled allocation keeps the function
+ * that made it. Function-level binary coverage is the cheapest mode and costs the target almost
+ * nothing. A process that already collects coverage (NODE_V8_COVERAGE) runs in that mode anyway
+ * and must keep it, so it is left alone. Returns whether coverage was started here (and must be
+ * stopped).
+ */
+async function keepCallersApart(session: CdpSession): Promise<boolean> {
+  const probe = await session
+    .send<{ result?: { value?: unknown } }>('Runtime.evaluate', {
+      expression: "typeof process === 'object' && !!(process.env && process.env.NODE_V8_COVERAGE)",
+      returnByValue: true,
+      silent: true,
+    })
+    .catch(() => undefined);
+  if (probe?.result?.value === true) return false;
+  await session.send('Profiler.enable');
+  await session.send('Profiler.startPreciseCoverage', { callCount: false, detailed: false });
+  return true;
+}
+
+/**
  * Runs allocation sampling on a Node process: `mark` is called with a function that takes a heap
  * sample (after a garbage collection) while sampling runs. Sampling always stops, even on failure.
  */
@@ -46,7 +70,9 @@ async function withSampling<T>(
   if (!opened.ok) return opened;
   const session = opened.value;
   let started = false;
+  let coverage = false;
   try {
+    coverage = await keepCallersApart(session);
     await session.send('HeapProfiler.enable');
     await session.send('HeapProfiler.startSampling', {
       samplingInterval: Math.max(1, Math.round(opts.samplingIntervalBytes ?? DEFAULT_HEAP_SAMPLING_BYTES)),
@@ -62,6 +88,7 @@ async function withSampling<T>(
   } finally {
     // Sampling costs the target time on every allocation: never leave it on.
     if (started) await session.send('HeapProfiler.stopSampling', {}, 5000).catch(() => undefined);
+    if (coverage) await session.send('Profiler.stopPreciseCoverage', {}, 5000).catch(() => undefined);
     session.close();
   }
 }

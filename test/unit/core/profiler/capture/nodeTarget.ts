@@ -20,9 +20,9 @@ export interface NodeTarget {
   stop(): Promise<void>;
 }
 
-/** Starts `node [flags] -e BUSY_SCRIPT`; resolves once it runs. Always stop() it in after/afterEach. */
-export async function startNodeTarget(flags: string[]): Promise<NodeTarget> {
-  const child = spawn(process.execPath, [...flags, '-e', BUSY_SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+/** Starts `node [flags] -e script` (BUSY_SCRIPT by default); resolves once it prints "ready". Always stop() it in after/afterEach. */
+export async function startNodeTarget(flags: string[], script = BUSY_SCRIPT): Promise<NodeTarget> {
+  const child = spawn(process.execPath, [...flags, '-e', script], { stdio: ['pipe', 'pipe', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (c: Buffer) => c.toString().includes('ready') && resolve());
     child.once('exit', (code) => reject(new Error(`node target exited early (${code})`)));
