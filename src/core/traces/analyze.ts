@@ -9,6 +9,8 @@ import { statementKey } from './statementKey';
 import type { ExtractedStatement } from '../queries/types';
 import type { SpanStore } from './spanStore';
 import type { Repetition } from './traceSummary';
+import { commonestLocation } from './rollup';
+import type { SourceLocation } from './semconv';
 
 export interface TraceInsightSettings {
   /** A statement run this many times or more under one parent span is an N+1 (default 5). */
@@ -41,6 +43,12 @@ export interface RouteReport {
   breakdown: { codeMs: number; dbMs: number; httpMs: number; otherMs: number };
   slowestTraceId?: string;
   errorTraceId?: string;
+  /**
+   * The handler's source location as the spans name it (code.* attributes of the server span or its
+   * handler child; the most common over the window). `file` is as sent: absolute, or relative to
+   * the service's working folder.
+   */
+  location?: SourceLocation;
 }
 
 export type TraceFindingKind = 'n-plus-one' | 'slow-statement' | 'repeated-call' | 'error-hot-spot';
@@ -102,6 +110,8 @@ export function analyzeTraces(
       };
       if (r.slowestTraceId) out.slowestTraceId = r.slowestTraceId;
       if (r.errorTraceId) out.errorTraceId = r.errorTraceId;
+      const location = commonestLocation(r);
+      if (location) out.location = location;
       return out;
     });
 

@@ -1,5 +1,9 @@
 /** One minute of one route or statement: counts, a latency sketch, time by kind, and evidence traces. */
 import { LatencySketch } from './sketch';
+import type { SourceLocation } from './semconv';
+
+/** Distinct handler locations counted per route rollup; a route that names more keeps its first ones. */
+export const MAX_LOCATIONS_PER_ROLLUP = 16;
 
 export interface Rollup {
   key: string;
@@ -17,6 +21,31 @@ export interface Rollup {
   slowestTraceId?: string;
   slowestMs: number;
   errorTraceId?: string;
+  /** Route rollups: how many requests named each handler location, keyed by locationKey. */
+  locations?: Record<string, number>;
+}
+
+const locationKey = (l: SourceLocation) => JSON.stringify([l.file, l.line ?? null, l.function ?? null]);
+
+/** Counts `n` requests for a handler location (at most MAX_LOCATIONS_PER_ROLLUP distinct ones). */
+export function noteLocation(r: Rollup, key: string | SourceLocation, n = 1): void {
+  const k = typeof key === 'string' ? key : locationKey(key);
+  const locations = (r.locations ??= {});
+  if (locations[k] === undefined && Object.keys(locations).length >= MAX_LOCATIONS_PER_ROLLUP) return;
+  locations[k] = (locations[k] ?? 0) + n;
+}
+
+/** The location most requests named (ties: the first in key order), or undefined when none did. */
+export function commonestLocation(r: Rollup): SourceLocation | undefined {
+  let best: [string, number] | undefined;
+  for (const e of Object.entries(r.locations ?? {}))
+    if (!best || e[1] > best[1] || (e[1] === best[1] && e[0] < best[0])) best = e;
+  if (!best) return undefined;
+  const [file, line, fn] = JSON.parse(best[0]) as [string, number | null, string | null];
+  const out: SourceLocation = { file };
+  if (line !== null) out.line = line;
+  if (fn !== null) out.function = fn;
+  return out;
 }
 
 /** Counts one request (or statement run) into the rollup. */
@@ -46,6 +75,7 @@ export function rowToRollup(r: unknown[]): Rollup {
   if (r[4]) out.system = r[4] as string;
   if (r[12]) out.slowestTraceId = r[12] as string;
   if (r[14]) out.errorTraceId = r[14] as string;
+  if (r[15]) out.locations = JSON.parse(r[15] as string) as Record<string, number>;
   return out;
 }
 
@@ -61,4 +91,5 @@ export function mergeRollup(m: Rollup, r: Rollup): void {
   m.system ??= r.system;
   if (r.slowestMs > m.slowestMs) [m.slowestMs, m.slowestTraceId] = [r.slowestMs, r.slowestTraceId];
   m.errorTraceId ??= r.errorTraceId;
+  for (const [k, n] of Object.entries(r.locations ?? {})) noteLocation(m, k, n);
 }

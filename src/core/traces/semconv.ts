@@ -115,3 +115,39 @@ export function codeLocation(span: SpanRecord): CodeLocation | undefined {
   if (Number.isInteger(line) && line > 0) out.line = line;
   return out;
 }
+
+/** Where a route's handler is written: a file, with the line and function when the span says. */
+export interface SourceLocation {
+  file: string;
+  /** 1-based. */
+  line?: number;
+  function?: string;
+}
+
+function withFile(span: SpanRecord): SourceLocation | undefined {
+  const loc = codeLocation(span);
+  if (!loc?.file) return undefined;
+  const out: SourceLocation = { file: loc.file };
+  if (loc.line !== undefined) out.line = loc.line;
+  if (loc.function !== undefined) out.function = loc.function;
+  return out;
+}
+
+/**
+ * Where one request's handler is, from code.* attributes: the server span's own, else that of its
+ * longest direct child in the same process carrying a file (instrumentations that set them do so
+ * on the handler's span, which runs for most of the request, while middleware spans before it are
+ * short). Client and server children are other calls and hops: their code.* say where a call was
+ * made or another service's code, not this route's handler.
+ */
+export function handlerLocation(root: SpanRecord, children: readonly SpanRecord[]): SourceLocation | undefined {
+  const own = withFile(root);
+  if (own) return own;
+  let best: { loc: SourceLocation; ms: number } | undefined;
+  for (const c of children) {
+    if (c.kind !== SPAN_KIND.internal && c.kind !== SPAN_KIND.unspecified) continue;
+    const loc = withFile(c);
+    if (loc && (!best || c.durationMs > best.ms)) best = { loc, ms: c.durationMs };
+  }
+  return best?.loc;
+}

@@ -13,7 +13,7 @@ import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
 import { statementKey } from './statementKey';
 import { LatencySketch } from './sketch';
-import { type Rollup, mergeRollup, note, rowToRollup } from './rollup';
+import { type Rollup, mergeRollup, note, noteLocation, rowToRollup } from './rollup';
 import { dbStatement, dbSystem, isError } from './semconv';
 import { summariseTrace, type TraceSummary } from './traceSummary';
 import type { SpanRecord } from './types';
@@ -47,7 +47,7 @@ CREATE TABLE requests (trace_id TEXT, span_id TEXT, route TEXT, service TEXT, st
 CREATE INDEX requests_start ON requests (start_ms);
 CREATE TABLE rollups (minute INTEGER, kind TEXT, key TEXT, text TEXT, system TEXT, count INTEGER, errors INTEGER,
   code_ms REAL, db_ms REAL, http_ms REAL, other_ms REAL, sketch TEXT, slowest_trace TEXT, slowest_ms REAL,
-  error_trace TEXT, PRIMARY KEY (minute, kind, key));
+  error_trace TEXT, locations TEXT, PRIMARY KEY (minute, kind, key));
 `;
 
 const MINUTE = 60_000;
@@ -238,6 +238,7 @@ export class SpanStore implements SpanSink {
     r.dbMs += t.dbMs;
     r.httpMs += t.httpMs;
     r.otherMs += t.otherMs;
+    if (t.location) noteLocation(r, t.location);
   }
 
   private rollup(timeMs: number, kind: 'route' | 'statement', key: string, text: string): Rollup {
@@ -268,7 +269,7 @@ export class SpanStore implements SpanSink {
 
   private flushRollups(): void {
     if (!this.dirty.size) return;
-    const up = this.db.prepare('INSERT OR REPLACE INTO rollups VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)');
+    const up = this.db.prepare('INSERT OR REPLACE INTO rollups VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)');
     for (const { minute, kind, r } of this.dirty.values())
       up.run([
         minute,
@@ -286,6 +287,7 @@ export class SpanStore implements SpanSink {
         r.slowestTraceId ?? null,
         r.slowestMs,
         r.errorTraceId ?? null,
+        r.locations ? JSON.stringify(r.locations) : null,
       ]);
     up.free();
     this.dirty.clear();

@@ -4,7 +4,15 @@
  * normalised statement, or the same outbound call, several times under one parent span).
  */
 import { statementKey as defaultStatementKey } from './statementKey';
-import { category, dbStatement, isError, outboundTarget, routeOf } from './semconv';
+import {
+  category,
+  dbStatement,
+  handlerLocation,
+  isError,
+  outboundTarget,
+  routeOf,
+  type SourceLocation,
+} from './semconv';
 import type { SpanRecord } from './types';
 import { SPAN_KIND } from './types';
 
@@ -33,6 +41,8 @@ export interface TraceSummary {
   otherMs: number;
   /** Repeated twice or more; the analyzer applies its threshold. */
   repetitions: Repetition[];
+  /** The handler's source location, when the server span or a direct child carries code.* attributes. */
+  location?: SourceLocation;
 }
 
 type Interval = [number, number];
@@ -112,6 +122,7 @@ export function summariseTrace(
   const db = unionLength(parts.db);
   const http = unionLength(parts.http);
   const other = unionLength(parts.other);
+  const location = handlerLocation(root, byParent.get(root.spanId) ?? []);
   const external = unionLength([...parts.db, ...parts.http, ...parts.other]);
   // Overlapping calls of different kinds are shared out in proportion, so the parts add up to the whole.
   const scale = db + http + other > external && db + http + other > 0 ? external / (db + http + other) : 1;
@@ -128,5 +139,6 @@ export function summariseTrace(
     httpMs: http * scale,
     otherMs: other * scale,
     repetitions: [...groups.values()].filter((g) => g.count >= 2),
+    ...(location ? { location } : {}),
   };
 }

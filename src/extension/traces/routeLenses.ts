@@ -3,7 +3,10 @@ import { routeLenses } from '../codeLens/traceRouteLensText';
 import { COMMANDS } from '../constants';
 import type { TraceSession } from './traceSession';
 
-/** CodeLens above each traced route's entry in the route table, refreshed with the trace report. */
+/**
+ * CodeLens at each traced route's handler (where its spans' code.* attributes place it, else its
+ * entry in the route table), refreshed with the trace report.
+ */
 export class TraceRouteLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
@@ -16,7 +19,8 @@ export class TraceRouteLensProvider implements vscode.CodeLensProvider, vscode.D
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const routes = this.tracing.latest?.routes;
     if (!routes?.length) return [];
-    return routeLenses(document.getText(), routes).map(
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    return routeLenses({ fsPath: document.uri.fsPath, text: document.getText() }, routes, folders).map(
       (l) =>
         new vscode.CodeLens(new vscode.Range(l.line, 0, l.line, 0), {
           title: l.title,
