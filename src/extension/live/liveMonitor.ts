@@ -26,6 +26,8 @@ import { errorMessage } from '../../core/util/result';
 import type { PrometheusAuth, PrometheusSession } from '../../core/prometheus';
 import type { AttachedSpec } from '../targets/targetRegistry';
 import { PrometheusSessions } from './prometheusSessions';
+import { OtlpMetricsHub } from '../../core/traces/metricsHub';
+import { OtlpSessions } from './otlpSessions';
 import type { TargetHealth } from './targetHealth';
 import { assessTargetHealth } from './targetHealth';
 
@@ -148,6 +150,8 @@ export class LiveMonitor {
   private manager?: SessionManager;
   /** Sessions of Prometheus-server targets; their snapshots take the same path as the manager's. */
   private readonly prometheus: PrometheusSessions;
+  /** Targets whose metrics arrive over OTLP; their snapshots take the same path as the manager's. */
+  private readonly otlp: OtlpSessions;
   private managerSub?: { dispose(): void };
   private storePromise?: Promise<HistoryStore | undefined>;
   private storeValue?: HistoryStore;
@@ -169,6 +173,19 @@ export class LiveMonitor {
       log: opts.log,
       ...(opts.prometheusAuth ? { auth: opts.prometheusAuth } : {}),
     });
+    const cfg = opts.config();
+    const hub = new OtlpMetricsHub({
+      clock: this.clock,
+      maxSeries: cfg.maxSeries,
+      maxRoutes: cfg.maxRoutes,
+      onRefused: (m) => opts.log?.('warn', m),
+    });
+    this.otlp = new OtlpSessions(hub, (s) => this.onSnapshot(s));
+  }
+
+  /** Where metrics received over OTLP go (the tracing receiver's onMetrics): `otlp:<service>` targets read them. */
+  get otlpMetrics(): OtlpMetricsHub {
+    return this.otlp.hub;
   }
 
   /** The running PrometheusSession of a Prometheus-server target (its source reads server history). */
@@ -300,6 +317,7 @@ export class LiveMonitor {
   async dispose(): Promise<void> {
     this.disposed = true;
     this.managerSub?.dispose();
+    this.otlp.dispose();
     await Promise.all([this.manager?.dispose(), this.prometheus.dispose()]);
     await this.flushAlerts();
     this.entries.clear();
@@ -325,6 +343,12 @@ export class LiveMonitor {
       return { ok: true, value: undefined };
     }
     const spec = entry.spec.spec;
+    if (spec.kind === 'otlp') {
+      entry.collecting = true;
+      entry.firstRound = true;
+      this.otlp.start(entry.spec.id, spec.service);
+      return { ok: true, value: undefined };
+    }
     const r =
       spec.kind === 'prometheus'
         ? this.prometheus.start(entry.spec.id, spec, {
@@ -357,6 +381,7 @@ export class LiveMonitor {
   private async stopSession(id: string): Promise<void> {
     const e = this.entries.get(id);
     if (e) e.collecting = false;
+    this.otlp.stop(id);
     await Promise.all([this.manager?.detach(id), this.prometheus.stop(id)]);
   }
 
