@@ -39,6 +39,7 @@ export async function run(): Promise<void> {
     await import('./prometheus.test');
     await import('./aiTools.test');
     await import('./traces.test');
+    await import('./otlpMetrics.test');
   }
   const stats = await new Promise<{ passes: number; failures: number; pending: number }>((resolve) => {
     const runner = mocha.run(() =>
