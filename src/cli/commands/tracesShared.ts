@@ -25,6 +25,8 @@ export const TRACE_VALUED_FLAGS = [
   'max-body',
   'max-inflated',
   'max-spans-per-minute',
+  'max-series',
+  'max-routes',
   'workspace',
 ];
 
@@ -34,6 +36,8 @@ export const TRACE_USAGE = `  --port P                 receiver port (default 43
   --max-body BYTES         largest request body taken (default 8388608)
   --max-inflated BYTES     largest size a gzip body may inflate to (default 33554432)
   --max-spans-per-minute N spans stored per minute; the rest are refused (default ${DEFAULT_MAX_SPANS_PER_MINUTE})
+  --max-series N           OTLP metric series kept per service (default 50000), as report's --max-series
+  --max-routes N           routes per metrics snapshot (default 200), as report's --max-routes
   --workspace DIR          where to find the SQL that statements are joined to (default: the current folder)`;
 
 function positiveInt(args: ParsedArgs, flag: string, min = 1): number | undefined {
@@ -59,7 +63,11 @@ export async function startTracing(args: ParsedArgs, io: CommandIO): Promise<Tra
   if (port !== undefined && port > 65535) throw new UserError(`--port must be at most 65535, not ${port}.`);
   const store = await SpanStore.open({ maxSpansPerMinute: positiveInt(args, 'max-spans-per-minute') });
   const metrics = new Map<string, Snapshot[]>();
-  const hub = new OtlpMetricsHub({ onRefused: (m) => io.err(`perflens: ${m}`) });
+  const hub = new OtlpMetricsHub({
+    maxSeries: positiveInt(args, 'max-series', 100),
+    maxRoutes: positiveInt(args, 'max-routes'),
+    onRefused: (m) => io.err(`perflens: ${m}`),
+  });
   hub.onSnapshot(({ snapshot }) => {
     let list = metrics.get(snapshot.targetId);
     if (!list) metrics.set(snapshot.targetId, (list = []));
