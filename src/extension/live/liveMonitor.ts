@@ -346,7 +346,7 @@ export class LiveMonitor {
     if (spec.kind === 'otlp') {
       entry.collecting = true;
       entry.firstRound = true;
-      this.otlp.start(entry.spec.id, spec.service);
+      this.otlp.start(entry.spec.id, spec.service, entry.latest?.time);
       return { ok: true, value: undefined };
     }
     const r =

@@ -17,9 +17,10 @@ export class OtlpSessions {
 
   /**
    * Follows `service` as the target `id`. A snapshot that arrived before the target was attached
-   * (the first export of a service is what attaches it) is delivered at once.
+   * (the first export of a service is what attaches it) is delivered at once, unless the target
+   * already has it (a restart after a settings change): `seenUpTo` is the time of its latest.
    */
-  start(id: string, service: string): void {
+  start(id: string, service: string, seenUpTo = -Infinity): void {
     this.stop(id);
     const deliver = (s: Snapshot) => this.onSnapshot(s.targetId === id ? s : { ...s, targetId: id });
     this.running.set(
@@ -29,7 +30,7 @@ export class OtlpSessions {
       }),
     );
     const latest = this.hub.latest(service);
-    if (latest) deliver(latest);
+    if (latest && latest.time > seenUpTo) deliver(latest);
   }
 
   stop(id: string): void {

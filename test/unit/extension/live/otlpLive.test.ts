@@ -136,6 +136,9 @@ describe('OTLP metrics into the live monitor', function () {
     assert.equal(byRoute.get('/orders')?.requestRate, 19 / seconds);
     assert.equal(byRoute.get('/orders/:id')?.requestRate, 1 / seconds);
     assert.equal(state.window.length, 2);
+    // A settings change restarts collection: the window keeps its snapshots, none twice.
+    await live.reconfigure();
+    assert.equal(live.target(otlpTargetId('orders'))!.window.length, 2);
     assert.equal(state.health.level, 'healthy');
     assert.match(state.latest!.presets?.httpDuration ?? '', /http_server_request_duration_seconds/);
     // Into the history like a scraped target's rounds.
