@@ -7,7 +7,7 @@
 import type { AlertStatus } from '../../core/analyzers/alerts/engine';
 import { AlertEngine } from '../../core/analyzers/alerts/engine';
 import { InMemoryAlertHistory } from '../../core/analyzers/alerts/history';
-import type { AlertEvent, AlertHandler, AlertHistory, AlertRule } from '../../core/analyzers/alerts/types';
+import type { AlertEvent, AlertHandler, AlertRule } from '../../core/analyzers/alerts/types';
 import { analyzeSnapshots } from '../../core/analyzers/analyze';
 import type { AnalyzerSettingsInput } from '../../core/analyzers/settings';
 import type { Finding } from '../../core/analyzers/types';
@@ -27,7 +27,8 @@ import type { PrometheusAuth, PrometheusSession } from '../../core/prometheus';
 import type { AttachedSpec } from '../targets/targetRegistry';
 import { PrometheusSessions } from './prometheusSessions';
 import { OtlpMetricsHub } from '../../core/traces/metricsHub';
-import { OtlpSessions } from './otlpSessions';
+import { OtlpSessions, otlpWaiting } from './otlpSessions';
+import { StoreAlertHistory } from './storeAlertHistory';
 import type { TargetHealth } from './targetHealth';
 import { assessTargetHealth } from './targetHealth';
 
@@ -107,41 +108,6 @@ interface Entry {
 
 function rulesKeyOf(rules: readonly AlertRule[]): string {
   return JSON.stringify(rules.map((r) => [r.id, r.op, r.threshold, r.forMs, r.keepFiringForMs]));
-}
-
-/** Alert events into the store's alert table (and back, for the dashboard's history). */
-class StoreAlertHistory implements AlertHistory {
-  constructor(private readonly store: HistoryStore) {}
-  record(e: AlertEvent): void {
-    this.store.recordAlertEvent({
-      targetId: e.targetId,
-      time: e.at,
-      rule: e.ruleId,
-      severity: e.severity,
-      state: e.type,
-      message: e.message,
-      value: e.value,
-      threshold: e.threshold,
-      data: { name: e.name, labels: e.labels, op: e.op, activeAt: e.activeAt, firedAt: e.firedAt },
-    });
-  }
-  list(opts: { since?: number; limit?: number } = {}): AlertEvent[] {
-    return this.store.alertHistory({ from: opts.since, limit: opts.limit }).map((s) => ({
-      type: s.state === 'resolved' ? 'resolved' : 'firing',
-      ruleId: s.rule,
-      name: String(s.data?.name ?? s.rule),
-      severity: s.severity as AlertEvent['severity'],
-      labels: (s.data?.labels as Record<string, string> | undefined) ?? {},
-      value: s.value ?? NaN,
-      threshold: s.threshold ?? NaN,
-      op: (s.data?.op as '>' | '<' | undefined) ?? '>',
-      activeAt: Number(s.data?.activeAt ?? s.time),
-      firedAt: Number(s.data?.firedAt ?? s.time),
-      at: s.time,
-      targetId: s.targetId,
-      message: s.message,
-    }));
-  }
 }
 
 export class LiveMonitor {
@@ -441,12 +407,14 @@ export class LiveMonitor {
       collecting: e.collecting,
       latest: e.latest,
       health:
-        e.collecting || e.latest
-          ? assessTargetHealth(
-              e.latest,
-              alerts.filter((a) => a.state === 'firing'),
-            )
-          : { level: 'unknown', reasons: ['Monitoring is turned off (perflens.monitoring.enabled).'] },
+        e.collecting && !e.latest && e.spec.spec.kind === 'otlp'
+          ? { level: 'unknown', reasons: [otlpWaiting(e.spec.spec.service)] }
+          : e.collecting || e.latest
+            ? assessTargetHealth(
+                e.latest,
+                alerts.filter((a) => a.state === 'firing'),
+              )
+            : { level: 'unknown', reasons: ['Monitoring is turned off (perflens.monitoring.enabled).'] },
       findings: e.findings,
       alerts,
       window: e.window,

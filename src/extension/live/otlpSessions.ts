@@ -7,6 +7,11 @@ import type { OtlpMetricsHub } from '../../core/traces/metricsHub';
 import type { Snapshot } from '../../core/session/types';
 import type { IDisposable } from '../../core/util/lifecycle';
 
+/** Why an OTLP-fed target has nothing yet: its metrics only come while PerfLens's receiver runs. */
+export function otlpWaiting(service: string): string {
+  return `Waiting for metrics of ${service} over OTLP: they arrive while it runs under PerfLens: Start Service with Tracing… (or with its OTEL_EXPORTER_OTLP_ENDPOINT at PerfLens's receiver).`;
+}
+
 export class OtlpSessions {
   private readonly running = new Map<string, IDisposable>();
 

@@ -73,6 +73,12 @@ describe('OTLP metrics into the live monitor', function () {
       live.attach({ id: otlpTargetId(service), label: `${service} (OTLP)`, spec: { kind: 'otlp', service } }),
     );
     await live.ensureStore();
+    // A target remembered from an earlier window, before its service exports: it says what it waits for.
+    live.attach({ id: otlpTargetId('billing'), label: 'billing (OTLP)', spec: { kind: 'otlp', service: 'billing' } });
+    assert.match(
+      live.target(otlpTargetId('billing'))!.health.reasons.join(' '),
+      /Waiting for metrics of billing over OTLP: .*Start Service with Tracing/,
+    );
     receiver = await startOtlpReceiver({
       sink: { ingest: () => ({ rejected: 0 }), retryAfterSeconds: () => 0 },
       port: 0,
