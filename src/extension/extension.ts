@@ -62,7 +62,13 @@ export function activate(context: vscode.ExtensionContext): PerfLensApi | undefi
   const live = createLiveMonitor(context, log, registry);
   const snooze = new AlertSnooze(context.globalState);
   const reports = new ReportDocuments();
-  const tracing = new TraceSession({ log, settings: readCurrentSettings, extensionUri: context.extensionUri });
+  const tracing = new TraceSession({
+    log,
+    settings: readCurrentSettings,
+    extensionUri: context.extensionUri,
+    monitor: live.monitor,
+    registry,
+  });
   const code = registerCodeFeatures({ log, settings: readCurrentSettings, secrets: context.secrets }, tracing);
   const routeLenses = new TraceRouteLensProvider(tracing);
   const services = createServices(context, {

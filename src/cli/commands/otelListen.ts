@@ -18,7 +18,9 @@ Exit codes: 0 no finding; 1 a finding; 2 bad usage.
 --json prints {endpoint, received: {spans, rejectedSpans}, routes: [{route, count, p50Ms, p95Ms,
 p99Ms, errorRate, breakdown: {codeMs, dbMs, httpMs, otherMs}, slowestTraceId?, errorTraceId?}],
 findings: [{kind, route?, statement?, count?, traceId, location?: {file, line}, severity, title,
-evidence, recommendation}]}.`;
+evidence, recommendation}], metrics?: [<report --json of each service that sent metrics, target
+otlp:<service.name>>]}. Metrics received are read like a scrape (request rate, latency percentiles,
+error rate from http.server.request.duration or http.server.duration) and reported per service.`;
 
 export const otelListenCommand: CliCommand = {
   path: ['otel', 'listen'],

@@ -22,7 +22,8 @@ exports OTLP needs nothing more. With --json the command's own output goes to st
 ${TRACE_USAGE}
 
 Exit codes: 0 no finding; 1 a finding; 2 bad usage or the command could not start.
---json prints what \`otel listen --json\` prints, plus command: {exitCode, signal}.`;
+--json prints what \`otel listen --json\` prints (with metrics: [...] when the command sent OTLP
+metrics; Node processes do, through the bootstrap), plus command: {exitCode, signal}.`;
 
 const STOP_GRACE_MS = 10_000;
 

@@ -9,6 +9,14 @@ import { SpanStore, DEFAULT_MAX_SPANS_PER_MINUTE } from '../../core/traces/spanS
 import { scanWorkspace } from '../../core/queries/workspace';
 import { UserError } from '../../core/util/result';
 import { formatMs } from '../../shared/format';
+import { OtlpMetricsHub } from '../../core/traces/metricsHub';
+import type { Snapshot } from '../../core/session/types';
+import { summarizeSnapshots } from '../../core/session/summary';
+import { reportJson, type ReportJson } from '../../core/insights/json';
+import { reportLines } from './report';
+
+/** Snapshots kept per service for the run's metrics summary (a day of exports every minute). */
+const MAX_SNAPSHOTS_PER_SERVICE = 1440;
 
 export const TRACE_VALUED_FLAGS = [
   'port',
@@ -17,6 +25,8 @@ export const TRACE_VALUED_FLAGS = [
   'max-body',
   'max-inflated',
   'max-spans-per-minute',
+  'max-series',
+  'max-routes',
   'workspace',
 ];
 
@@ -26,6 +36,8 @@ export const TRACE_USAGE = `  --port P                 receiver port (default 43
   --max-body BYTES         largest request body taken (default 8388608)
   --max-inflated BYTES     largest size a gzip body may inflate to (default 33554432)
   --max-spans-per-minute N spans stored per minute; the rest are refused (default ${DEFAULT_MAX_SPANS_PER_MINUTE})
+  --max-series N           OTLP metric series kept per service (default 50000), as report's --max-series
+  --max-routes N           routes per metrics snapshot (default 200), as report's --max-routes
   --workspace DIR          where to find the SQL that statements are joined to (default: the current folder)`;
 
 function positiveInt(args: ParsedArgs, flag: string, min = 1): number | undefined {
@@ -40,6 +52,8 @@ function positiveInt(args: ParsedArgs, flag: string, min = 1): number | undefine
 export interface Tracing {
   receiver: OtlpReceiver;
   store: SpanStore;
+  /** Snapshots of the metrics received, per service (target id otlp:<service.name>), oldest first. */
+  metrics: Map<string, Snapshot[]>;
   startedAt: number;
   close(): Promise<void>;
 }
@@ -48,10 +62,23 @@ export async function startTracing(args: ParsedArgs, io: CommandIO): Promise<Tra
   const port = positiveInt(args, 'port', 0);
   if (port !== undefined && port > 65535) throw new UserError(`--port must be at most 65535, not ${port}.`);
   const store = await SpanStore.open({ maxSpansPerMinute: positiveInt(args, 'max-spans-per-minute') });
+  const metrics = new Map<string, Snapshot[]>();
+  const hub = new OtlpMetricsHub({
+    maxSeries: positiveInt(args, 'max-series', 100),
+    maxRoutes: positiveInt(args, 'max-routes'),
+    onRefused: (m) => io.err(`perflens: ${m}`),
+  });
+  hub.onSnapshot(({ snapshot }) => {
+    let list = metrics.get(snapshot.targetId);
+    if (!list) metrics.set(snapshot.targetId, (list = []));
+    list.push(snapshot);
+    if (list.length > MAX_SNAPSHOTS_PER_SERVICE) list.shift();
+  });
   let receiver: OtlpReceiver;
   try {
     receiver = await startOtlpReceiver({
       sink: store,
+      onMetrics: (families) => hub.receive(families),
       port,
       maxBodyBytes: positiveInt(args, 'max-body'),
       maxInflatedBytes: positiveInt(args, 'max-inflated'),
@@ -64,9 +91,11 @@ export async function startTracing(args: ParsedArgs, io: CommandIO): Promise<Tra
   return {
     receiver,
     store,
+    metrics,
     startedAt: Date.now(),
     close: async () => {
       await receiver.close();
+      hub.dispose();
       store.close();
     },
   };
@@ -87,6 +116,23 @@ export async function traceReport(t: Tracing, args: ParsedArgs, cwd: string): Pr
   );
 }
 
+/** The typical time between two exports of a service (ms), the "interval" of its summary. */
+function exportIntervalMs(snaps: readonly Snapshot[]): number {
+  const gaps = snaps.flatMap((s) => (s.intervalSeconds ? [s.intervalSeconds * 1000] : [])).sort((a, b) => a - b);
+  return gaps.length ? Math.round(gaps[Math.floor(gaps.length / 2)]!) : 0;
+}
+
+/**
+ * The metrics received over OTLP, one summary per service, built as `perflens report` builds its
+ * own (the same summary and JSON shape), so a pushed service reads like a scraped one.
+ */
+export function metricsSummaries(t: Pick<Tracing, 'metrics'>): { summary: ReportJson; intervalMs: number }[] {
+  return [...t.metrics].map(([target, snaps]) => {
+    const intervalMs = exportIntervalMs(snaps);
+    return { summary: reportJson(summarizeSnapshots(target, snaps), intervalMs), intervalMs };
+  });
+}
+
 /** Prints the report (JSON or tables); exit 1 when there is a finding. */
 export function printTraceReport(
   report: TraceReport,
@@ -96,8 +142,10 @@ export function printTraceReport(
   extra: Record<string, unknown> = {},
 ): number {
   const received = { spans: t.receiver.stats.spans, rejectedSpans: t.receiver.stats.rejectedSpans };
+  const metrics = metricsSummaries(t);
   if (json) {
-    io.out(JSON.stringify({ endpoint: t.receiver.endpoint, ...extra, received, ...report }, null, 2));
+    const summaries = metrics.length ? { metrics: metrics.map((m) => m.summary) } : {};
+    io.out(JSON.stringify({ endpoint: t.receiver.endpoint, ...extra, received, ...report, ...summaries }, null, 2));
   } else {
     const lines = [`Received ${received.spans} span(s) at ${t.receiver.endpoint}.`];
     if (!report.routes.length) lines.push('', 'No requests were traced (no server spans arrived).');
@@ -123,6 +171,7 @@ export function printTraceReport(
       const where = f.location ? ` (${f.location.file}:${f.location.line})` : '';
       lines.push('', `${f.severity}: ${f.title}${where}`, `  ${f.evidence.text}`, `  ${f.recommendation}`);
     }
+    for (const m of metrics) lines.push('', ...reportLines(m.summary, m.intervalMs));
     io.out(lines.join('\n'));
   }
   return report.findings.length ? EXIT_FINDING : EXIT_OK;

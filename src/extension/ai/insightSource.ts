@@ -84,6 +84,10 @@ export class EditorInsightSource implements InsightSource {
     if (!current) return NOT_ATTACHED;
     if (current.spec.kind === 'prometheus')
       return { error: 'The attached target is a Prometheus server: it names no process of its own to profile.' };
+    if (current.spec.kind === 'otlp')
+      return {
+        error: `The attached target ${current.label} sends its metrics over OTLP: it names no process of its own to profile. Attach to its port or pid to profile it.`,
+      };
     const before = this.services.code.state.generation;
     await vscode.commands.executeCommand(COMMANDS.profileService, {
       target: targetId(current.spec),

@@ -122,7 +122,7 @@ export function mcpServerDefinition(
   const args = [path.join(extensionUri.fsPath, 'dist', 'cli.js'), 'mcp'];
   const current = services.registry.current;
   const settings = services.settings();
-  if (current && current.spec.kind !== 'prometheus') {
+  if (current && current.spec.kind !== 'prometheus' && current.spec.kind !== 'otlp') {
     args.push('--url', targetId(current.spec), '--interval', `${settings.collectionIntervalSeconds}s`);
     args.push(
       '--metrics-path',

@@ -21,10 +21,15 @@ export interface FindWhatGrowsArgs {
 type Services = Pick<ExtensionServices, 'registry' | 'settings' | 'monitor' | 'code' | 'log'>;
 
 async function pickTarget(services: Services): Promise<string | undefined> {
-  const attached = services.registry.attached.filter((t) => t.spec.kind !== 'prometheus');
+  const attached = services.registry.attached.filter((t) => t.spec.kind !== 'prometheus' && t.spec.kind !== 'otlp');
   const inputs = attached.map((t) => ({
     label: t.label,
-    input: t.spec.kind === 'pid' ? `pid:${t.spec.pid}` : t.spec.kind === 'prometheus' ? '' : t.spec.baseUrl,
+    input:
+      t.spec.kind === 'pid'
+        ? `pid:${t.spec.pid}`
+        : t.spec.kind === 'prometheus' || t.spec.kind === 'otlp'
+          ? ''
+          : t.spec.baseUrl,
   }));
   if (inputs.length === 1) return inputs[0]!.input;
   if (inputs.length > 1)

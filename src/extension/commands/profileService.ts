@@ -30,9 +30,9 @@ export interface ProfileServiceArgs {
 const ENTER = '$(edit) Enter a port, pid:N or URL…';
 
 async function pickTarget(services: Pick<ExtensionServices, 'registry' | 'settings'>): Promise<string | undefined> {
-  // A Prometheus-server target names no process of its own to profile.
+  // A Prometheus-server target, or one fed over OTLP, names no process of its own to profile.
   const attached = services.registry.attached.flatMap((t) =>
-    t.spec.kind === 'prometheus'
+    t.spec.kind === 'prometheus' || t.spec.kind === 'otlp'
       ? []
       : [
           {

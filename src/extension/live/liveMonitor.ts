@@ -7,7 +7,7 @@
 import type { AlertStatus } from '../../core/analyzers/alerts/engine';
 import { AlertEngine } from '../../core/analyzers/alerts/engine';
 import { InMemoryAlertHistory } from '../../core/analyzers/alerts/history';
-import type { AlertEvent, AlertHandler, AlertHistory, AlertRule } from '../../core/analyzers/alerts/types';
+import type { AlertEvent, AlertHandler, AlertRule } from '../../core/analyzers/alerts/types';
 import { analyzeSnapshots } from '../../core/analyzers/analyze';
 import type { AnalyzerSettingsInput } from '../../core/analyzers/settings';
 import type { Finding } from '../../core/analyzers/types';
@@ -26,6 +26,9 @@ import { errorMessage } from '../../core/util/result';
 import type { PrometheusAuth, PrometheusSession } from '../../core/prometheus';
 import type { AttachedSpec } from '../targets/targetRegistry';
 import { PrometheusSessions } from './prometheusSessions';
+import { OtlpMetricsHub } from '../../core/traces/metricsHub';
+import { OtlpSessions, otlpWaiting } from './otlpSessions';
+import { StoreAlertHistory } from './storeAlertHistory';
 import type { TargetHealth } from './targetHealth';
 import { assessTargetHealth } from './targetHealth';
 
@@ -107,47 +110,14 @@ function rulesKeyOf(rules: readonly AlertRule[]): string {
   return JSON.stringify(rules.map((r) => [r.id, r.op, r.threshold, r.forMs, r.keepFiringForMs]));
 }
 
-/** Alert events into the store's alert table (and back, for the dashboard's history). */
-class StoreAlertHistory implements AlertHistory {
-  constructor(private readonly store: HistoryStore) {}
-  record(e: AlertEvent): void {
-    this.store.recordAlertEvent({
-      targetId: e.targetId,
-      time: e.at,
-      rule: e.ruleId,
-      severity: e.severity,
-      state: e.type,
-      message: e.message,
-      value: e.value,
-      threshold: e.threshold,
-      data: { name: e.name, labels: e.labels, op: e.op, activeAt: e.activeAt, firedAt: e.firedAt },
-    });
-  }
-  list(opts: { since?: number; limit?: number } = {}): AlertEvent[] {
-    return this.store.alertHistory({ from: opts.since, limit: opts.limit }).map((s) => ({
-      type: s.state === 'resolved' ? 'resolved' : 'firing',
-      ruleId: s.rule,
-      name: String(s.data?.name ?? s.rule),
-      severity: s.severity as AlertEvent['severity'],
-      labels: (s.data?.labels as Record<string, string> | undefined) ?? {},
-      value: s.value ?? NaN,
-      threshold: s.threshold ?? NaN,
-      op: (s.data?.op as '>' | '<' | undefined) ?? '>',
-      activeAt: Number(s.data?.activeAt ?? s.time),
-      firedAt: Number(s.data?.firedAt ?? s.time),
-      at: s.time,
-      targetId: s.targetId,
-      message: s.message,
-    }));
-  }
-}
-
 export class LiveMonitor {
   private readonly clock: Clock;
   private readonly entries = new Map<string, Entry>();
   private manager?: SessionManager;
   /** Sessions of Prometheus-server targets; their snapshots take the same path as the manager's. */
   private readonly prometheus: PrometheusSessions;
+  /** Targets whose metrics arrive over OTLP; their snapshots take the same path as the manager's. */
+  private readonly otlp: OtlpSessions;
   private managerSub?: { dispose(): void };
   private storePromise?: Promise<HistoryStore | undefined>;
   private storeValue?: HistoryStore;
@@ -169,6 +139,19 @@ export class LiveMonitor {
       log: opts.log,
       ...(opts.prometheusAuth ? { auth: opts.prometheusAuth } : {}),
     });
+    const cfg = opts.config();
+    const hub = new OtlpMetricsHub({
+      clock: this.clock,
+      maxSeries: cfg.maxSeries,
+      maxRoutes: cfg.maxRoutes,
+      onRefused: (m) => opts.log?.('warn', m),
+    });
+    this.otlp = new OtlpSessions(hub, (s) => this.onSnapshot(s));
+  }
+
+  /** Where metrics received over OTLP go (the tracing receiver's onMetrics): `otlp:<service>` targets read them. */
+  get otlpMetrics(): OtlpMetricsHub {
+    return this.otlp.hub;
   }
 
   /** The running PrometheusSession of a Prometheus-server target (its source reads server history). */
@@ -300,6 +283,7 @@ export class LiveMonitor {
   async dispose(): Promise<void> {
     this.disposed = true;
     this.managerSub?.dispose();
+    this.otlp.dispose();
     await Promise.all([this.manager?.dispose(), this.prometheus.dispose()]);
     await this.flushAlerts();
     this.entries.clear();
@@ -325,6 +309,12 @@ export class LiveMonitor {
       return { ok: true, value: undefined };
     }
     const spec = entry.spec.spec;
+    if (spec.kind === 'otlp') {
+      entry.collecting = true;
+      entry.firstRound = true;
+      this.otlp.start(entry.spec.id, spec.service, entry.latest?.time);
+      return { ok: true, value: undefined };
+    }
     const r =
       spec.kind === 'prometheus'
         ? this.prometheus.start(entry.spec.id, spec, {
@@ -357,6 +347,7 @@ export class LiveMonitor {
   private async stopSession(id: string): Promise<void> {
     const e = this.entries.get(id);
     if (e) e.collecting = false;
+    this.otlp.stop(id);
     await Promise.all([this.manager?.detach(id), this.prometheus.stop(id)]);
   }
 
@@ -416,12 +407,14 @@ export class LiveMonitor {
       collecting: e.collecting,
       latest: e.latest,
       health:
-        e.collecting || e.latest
-          ? assessTargetHealth(
-              e.latest,
-              alerts.filter((a) => a.state === 'firing'),
-            )
-          : { level: 'unknown', reasons: ['Monitoring is turned off (perflens.monitoring.enabled).'] },
+        e.collecting && !e.latest && e.spec.spec.kind === 'otlp'
+          ? { level: 'unknown', reasons: [otlpWaiting(e.spec.spec.service)] }
+          : e.collecting || e.latest
+            ? assessTargetHealth(
+                e.latest,
+                alerts.filter((a) => a.state === 'firing'),
+              )
+            : { level: 'unknown', reasons: ['Monitoring is turned off (perflens.monitoring.enabled).'] },
       findings: e.findings,
       alerts,
       window: e.window,

@@ -4,9 +4,14 @@ import type { TargetSpec } from '../../core/util/target';
 import type { ProbeResult } from '../../core/collectors/probe';
 import type { PrometheusSpec } from './prometheusTarget';
 import { prometheusInput, prometheusLabel } from './prometheusTarget';
+import type { OtlpSpec } from './otlpTarget';
+import { otlpInput, otlpLabel } from './otlpTarget';
 
-/** What a target is: a service reached directly (URL, port, pid) or through a Prometheus server. */
-export type AttachedSpec = TargetSpec | PrometheusSpec;
+/**
+ * What a target is: a service reached directly (URL, port, pid), through a Prometheus server, or
+ * one whose metrics arrive over OTLP.
+ */
+export type AttachedSpec = TargetSpec | PrometheusSpec | OtlpSpec;
 
 /** A target the user attached to, as remembered for this workspace. */
 export interface AttachedTarget {
@@ -45,16 +50,18 @@ const MAX_RECENT = 5;
 export function labelFor(spec: AttachedSpec): string {
   if (spec.kind === 'pid') return `pid ${spec.pid}`;
   if (spec.kind === 'prometheus') return prometheusLabel(spec);
+  if (spec.kind === 'otlp') return otlpLabel(spec);
   return new URL(spec.baseUrl).host;
 }
 
 /**
  * The id a target is known by everywhere (session, history store, tree items, dashboard):
  * its base URL, or pid:N. It is also the AttachSession's default id. A Prometheus target's id is
- * the PrometheusSession's: prometheus:<server>{<selector>}.
+ * the PrometheusSession's: prometheus:<server>{<selector>}; an OTLP-fed target's is otlp:<service.name>.
  */
 export function targetId(spec: AttachedSpec): string {
   if (spec.kind === 'prometheus') return prometheusInput(spec);
+  if (spec.kind === 'otlp') return otlpInput(spec);
   return spec.kind === 'pid' ? `pid:${spec.pid}` : spec.baseUrl;
 }
 

@@ -2,6 +2,9 @@
  * The editor's tracing: one OTLP receiver and span store, started on first use (Start Service with
  * Tracing…, or a launch configuration with `"perflensTracing": true`), and the findings of the
  * spans received, re-read every few seconds, as diagnostics at the statements in the workspace.
+ * Metrics received go to the live monitor's OTLP hub: the first export of a service attaches the
+ * target `otlp:<service.name>`, which then takes the path of any attached target (status bar,
+ * dashboard, history, analyzers, alerts).
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -15,14 +18,20 @@ import type { ExtensionServices } from '../services';
 import { layoutWaterfall, type Waterfall } from '../../core/traces/waterfall';
 import type { RuntimeIndex } from '../../core/queries/runtime';
 import type { RuntimeEvidence } from '../../core/queries/types';
+import type { OtlpSpec } from '../targets/otlpTarget';
+import { labelFor, targetId } from '../targets/targetRegistry';
 
 const REFRESH_MS = 5000;
 
-export type TraceSessionServices = Pick<ExtensionServices, 'settings' | 'log' | 'extensionUri'>;
+export type TraceSessionServices = Pick<
+  ExtensionServices,
+  'settings' | 'log' | 'extensionUri' | 'monitor' | 'registry'
+>;
 
 export class TraceSession implements vscode.Disposable {
   private started: Promise<{ receiver: OtlpReceiver; store: SpanStore }> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private serviceSub: { dispose(): void } | undefined;
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('perflens-traces');
   private workspace: { root: string; statements: ExtractedStatement[] } | undefined;
   /** The latest report, for the integration suite and the views. */
@@ -54,7 +63,16 @@ export class TraceSession implements vscode.Disposable {
       import('../../core/traces/receiver'),
     ]);
     const store = await SpanStore.open();
-    const receiver = await startOtlpReceiver({ sink: store });
+    const hub = this.services.monitor.otlpMetrics;
+    const serviceSub = hub.onService((service) => void this.attachOtlpTarget(service));
+    let receiver: OtlpReceiver;
+    try {
+      receiver = await startOtlpReceiver({ sink: store, onMetrics: (families) => hub.receive(families) });
+    } catch (e) {
+      serviceSub.dispose();
+      throw e;
+    }
+    this.serviceSub = serviceSub;
     this.services.log.info(
       `OTLP receiver listening at ${receiver.endpoint}${receiver.portNote ? ` (${receiver.portNote})` : ''}`,
     );
@@ -63,6 +81,15 @@ export class TraceSession implements vscode.Disposable {
       REFRESH_MS,
     );
     return { receiver, store };
+  }
+
+  /** A service's first metrics export attaches its target, unless it is attached already. */
+  private async attachOtlpTarget(service: string): Promise<void> {
+    const spec: OtlpSpec = { kind: 'otlp', service };
+    const { registry, log } = this.services;
+    if (registry.find(targetId(spec))) return;
+    log.info(`metrics of ${service} arrive over OTLP: collecting them as the target ${targetId(spec)}`);
+    await registry.attach({ input: targetId(spec), spec, label: labelFor(spec), attachedAt: Date.now() });
   }
 
   /**
@@ -156,6 +183,7 @@ export class TraceSession implements vscode.Disposable {
 
   dispose(): void {
     clearInterval(this.timer);
+    this.serviceSub?.dispose();
     this.diagnostics.dispose();
     this.refreshed.dispose();
     void this.started?.then(async ({ receiver, store }) => {

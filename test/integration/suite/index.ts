@@ -40,6 +40,7 @@ export async function run(): Promise<void> {
     await import('./aiTools.test');
     await import('./traces.test');
     await import('./tracesLocation.test');
+    await import('./otlpMetrics.test');
   }
   const stats = await new Promise<{ passes: number; failures: number; pending: number }>((resolve) => {
     const runner = mocha.run(() =>

@@ -106,6 +106,11 @@ describe('perflens run (demo service, zero-code tracing)', function () {
       assert.match(n1[0]!.traceId, /^[0-9a-f]{32}$/);
       assert.equal(n1[0]!.location?.file, path.join('examples', 'demo-service', 'src', 'app.ts'));
       assert.ok(!report.routes.some((r) => r.route === 'GET /api/workspaces' && r.count !== sent));
+      // The bootstrap also exports the HTTP server duration histogram, read like a scrape of it.
+      const metrics = (report as { metrics?: { target: string; presets?: Record<string, string> }[] }).metrics;
+      assert.ok(metrics?.length, `metrics received over OTLP: ${stderr}`);
+      assert.equal(metrics[0]!.target, 'otlp:node');
+      assert.match(metrics[0]!.presets?.httpDuration ?? '', /^http_server(_request)?_duration/);
     } finally {
       await stopChild(child);
     }

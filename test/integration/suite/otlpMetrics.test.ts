@@ -1,0 +1,84 @@
+// A service started with tracing exports its HTTP metrics over OTLP (the bundled Node bootstrap's
+// http.server.duration): it becomes the target otlp:<service.name> in the editor, and its snapshots
+// reach the live monitor and the dashboard like a scraped target's.
+import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { COMMANDS } from '../../../src/extension/constants';
+import { httpRequest } from '../../../src/core/util/http';
+import { demoDir } from './profileSupport';
+import { perflens, startTraffic, waitFor } from './liveSupport';
+import { observeDom } from './driver';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+    s.once('error', reject);
+  });
+}
+
+describe('Traces: OTLP metrics become a target', () => {
+  let terminal: vscode.Terminal | undefined;
+  let traffic: { stop(): Promise<void> } | undefined;
+
+  after(async () => {
+    await traffic?.stop();
+    terminal?.dispose();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand(COMMANDS.detach, 'otlp:node');
+  });
+
+  it('attaches otlp:node on its first export and feeds its request rate and p95 to the monitor and the dashboard', async function () {
+    this.timeout(240_000);
+    const api = await perflens();
+    const port = await freePort();
+    const server = path.join(demoDir(), 'dist', 'server.js');
+    terminal = await vscode.commands.executeCommand<vscode.Terminal>(
+      COMMANDS.startServiceWithTracing,
+      `node "${server}" --host 127.0.0.1 --port ${port} --traffic=false`,
+    );
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(
+      'the traced demo to answer',
+      async () => {
+        const r = await httpRequest(`${base}/status`, { timeoutMs: 2000 });
+        return r.ok && r.value.status === 200 ? true : undefined;
+      },
+      90_000,
+    );
+    traffic = startTraffic(base);
+    // Exports every 5 s: the second one gives the rates.
+    const state = await waitFor(
+      'the OTLP target with a request rate and a p95',
+      () => {
+        const t = api.monitor.target('otlp:node');
+        return t?.latest?.http && t.latest.http.requestRate > 0 && t.latest.http.p95Ms !== undefined ? t : undefined;
+      },
+      120_000,
+    );
+    assert.equal(state.label, 'node (OTLP)');
+    assert.equal(state.collecting, true);
+    assert.equal(state.health.level, 'healthy', state.health.reasons.join('; '));
+    assert.match(state.latest!.presets?.httpDuration ?? '', /^http_server(_request)?_duration/);
+    const current = api.currentTarget();
+    assert.deepEqual(current?.spec, { kind: 'otlp', service: 'node' });
+
+    await vscode.commands.executeCommand(COMMANDS.showDashboard, 'otlp:node', '15m');
+    const seen = await observeDom({
+      name: 'dashboard-otlp',
+      scope: 'webview',
+      selector: '[data-perflens-view="dashboard"]',
+      waitForText: 'drawn in',
+      timeoutMs: 40_000,
+    });
+    assert.ok(seen.found, seen.error);
+    assert.equal(seen.details?.level, 'healthy', JSON.stringify(seen.details));
+    // Latency, throughput and errors come from the OTLP histogram.
+    assert.ok(Number(seen.details?.chartsWithData) >= 3, JSON.stringify(seen.details));
+    assert.ok(seen.text.includes('node (OTLP)'), seen.text.slice(0, 400));
+  });
+});
