@@ -5,6 +5,7 @@
 import { LineSyntaxError } from './parserProblems';
 import * as lexical from './parserLexical';
 import type { NumberKind } from './parserLexical';
+import { BodyText } from './parserBody';
 
 // Local bindings, not live imports: a module loaded as CommonJS (tsx, the tests, the benchmark)
 // reads each imported name through a getter, which costs dearly inside per-character loops.
@@ -17,6 +18,8 @@ function indexOrInfinity(t: string, ch: string, from: number): number {
 
 export class LineCursor {
   protected text = '';
+  /** The body, for comparing a line's text with where it was last written (see parserBody.ts). */
+  body = new BodyText('');
   protected pos = 0;
   protected end = 0;
   /** Whether the last scanQuoted value was written without escapes. */
@@ -42,6 +45,7 @@ export class LineCursor {
   /** A new body to read. */
   protected start(text: string): void {
     this.text = text;
+    this.body = new BodyText(text);
     this.nextQuoteAt = this.nextBackslashAt = -1;
   }
 

@@ -31,7 +31,6 @@ const {
   SPACE,
   TAB,
   codePointLength,
-  sameText,
   scanQuotedName,
 } = lexical;
 
@@ -223,7 +222,7 @@ export class SampleScanner extends LineCursor {
       const c = e < this.end ? t.charCodeAt(e) : -1;
       if (
         (c === OPEN_BRACE || c === SPACE || c === TAB || c === -1) &&
-        sameText(t, start, recentAt[r]!, known.length)
+        this.body.same(start, recentAt[r]!, known.length)
       ) {
         this.pos = e;
         return known;
@@ -268,7 +267,8 @@ export class SampleScanner extends LineCursor {
       if (name !== undefined) {
         const e = start + name.length;
         const at = knownNamesAt[index]!;
-        if (e < this.end && t.charCodeAt(e) === EQUALS && at >= 0 && sameText(t, start, at, name.length)) this.pos = e;
+        if (e < this.end && t.charCodeAt(e) === EQUALS && at >= 0 && this.body.same(start, at, name.length))
+          this.pos = e;
         else name = undefined;
       }
       if (name === undefined) {
@@ -304,7 +304,7 @@ export class SampleScanner extends LineCursor {
         known !== undefined &&
         this.pos + known.length < this.end &&
         t.charCodeAt(this.pos + known.length) === QUOTE &&
-        sameText(t, this.pos, knownValuesAt[index]!, known.length)
+        this.body.same(this.pos, knownValuesAt[index]!, known.length)
       ) {
         value = known;
         this.pos += known.length + 1;
