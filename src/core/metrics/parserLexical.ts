@@ -226,9 +226,32 @@ export function parseNumberToken(t: string, start: number, end: number, kind: Nu
   return negative ? -v : v;
 }
 
+const NEEDS_ESCAPE = /[\\"\n]/;
+
 function escapeLabelValue(v: string): string {
-  if (v.indexOf('\\') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0) return v;
+  if (!NEEDS_ESCAPE.test(v)) return v;
   return v.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : '\\' + c));
+}
+
+/**
+ * The last label-name list labelsKey sorted, and its sorted order: a scrape's label sets repeat a
+ * few name lists (one per family, give or take one), so most calls skip the sort. The names are
+ * kept as copies: a name sliced from a body would keep the whole body alive between parses.
+ */
+let lastNames: string[] = [];
+let lastSorted: string[] = [];
+
+function sortedNames(names: string[]): string[] {
+  const n = names.length;
+  if (lastNames.length === n) {
+    let k = 0;
+    while (k < n && lastNames[k] === names[k]) k++;
+    if (k === n) return lastSorted;
+  }
+  const copies = names.map((name) => Buffer.from(name, 'utf8').toString('utf8'));
+  lastNames = copies;
+  lastSorted = copies.slice().sort();
+  return lastSorted;
 }
 
 /**
@@ -237,12 +260,13 @@ function escapeLabelValue(v: string): string {
  * `except` leaves one label out (grouping histogram buckets without `le`, say).
  */
 export function labelsKey(labels: Record<string, string>, except?: string): string {
-  const names = Object.keys(labels);
-  if (names.length === 0) return '';
-  if (names.length === 1) return names[0] === except ? '' : `${names[0]}="${escapeLabelValue(labels[names[0]!]!)}"`;
-  names.sort();
+  const keys = Object.keys(labels);
+  if (keys.length === 0) return '';
+  if (keys.length === 1) return keys[0] === except ? '' : `${keys[0]}="${escapeLabelValue(labels[keys[0]!]!)}"`;
+  const names = sortedNames(keys);
   let key = '';
-  for (const n of names) {
+  for (let i = 0; i < names.length; i++) {
+    const n = names[i]!;
     if (n === except) continue;
     key += `${key.length > 0 ? ',' : ''}${n}="${escapeLabelValue(labels[n]!)}"`;
   }
