@@ -9,7 +9,21 @@ import { BodyText } from './parserBody';
 
 // Local bindings, not live imports: a module loaded as CommonJS (tsx, the tests, the benchmark)
 // reads each imported name through a getter, which costs dearly inside per-character loops.
-const { BACKSLASH, NAME_CLASS, QUOTE, SPACE, TAB, escapedChar, parseNumberToken, unescapeText } = lexical;
+const {
+  BACKSLASH,
+  DOT,
+  NAME_CLASS,
+  NINE,
+  NUMBER_INTEGER,
+  POW10,
+  QUOTE,
+  SPACE,
+  TAB,
+  ZERO,
+  escapedChar,
+  parseNumberToken,
+  unescapeText,
+} = lexical;
 
 function indexOrInfinity(t: string, ch: string, from: number): number {
   const i = t.indexOf(ch, from);
@@ -140,6 +154,10 @@ export class LineCursor {
   protected scanNumber(kind: NumberKind, what: string): number {
     const t = this.text;
     const start = this.pos;
+    if (this.body.bytes.length !== 0) {
+      const plain = this.plainDecimal(kind);
+      if (plain >= 0) return plain;
+    }
     // A char loop: number tokens are short enough that it beats an indexOf call.
     let end = start;
     while (end < this.end) {
@@ -150,5 +168,47 @@ export class LineCursor {
     if (end === start) throw new LineSyntaxError(`missing ${what}`);
     this.pos = end;
     return parseNumberToken(t, start, end, kind, what);
+  }
+
+  /**
+   * The fast path for most values: digits with an optional fraction (`42`, `0.005`, `1.5`),
+   * read from the body's bytes, at most 15 significant digits and 22 decimals, so that one
+   * division by an exact power of ten rounds as parseNumberToken does. Moves past the token and
+   * returns its value, or returns -1 and leaves the cursor for parseNumberToken (signs,
+   * exponents, Inf/NaN, anything longer or malformed).
+   */
+  private plainDecimal(kind: NumberKind): number {
+    const bytes = this.body.bytes;
+    const stop = this.end;
+    let i = this.pos;
+    let mantissa = 0;
+    let significant = 0;
+    let digits = 0;
+    let scale = 0;
+    let c = -1;
+    while (i < stop && (c = bytes[i]!) >= ZERO && c <= NINE) {
+      if (significant > 0 || c !== ZERO) {
+        mantissa = mantissa * 10 + (c - ZERO);
+        significant++;
+      }
+      digits++;
+      i++;
+    }
+    if (i < stop && c === DOT && kind !== NUMBER_INTEGER) {
+      i++;
+      while (i < stop && (c = bytes[i]!) >= ZERO && c <= NINE) {
+        if (significant > 0 || c !== ZERO) {
+          mantissa = mantissa * 10 + (c - ZERO);
+          significant++;
+        }
+        scale--;
+        digits++;
+        i++;
+      }
+    }
+    if (digits === 0 || significant > 15 || scale < -22) return -1;
+    if (i < stop && (c = bytes[i]!) !== SPACE && (c !== TAB || this.openMetrics)) return -1;
+    this.pos = i;
+    return scale === 0 ? mantissa : mantissa / POW10[-scale]!;
   }
 }

@@ -38,7 +38,7 @@ for (let c = 0; c < 128; c++) {
 }
 
 /** Exact powers of ten: a mantissa below 2^53 times or over one of these rounds correctly. */
-const POW10 = [
+export const POW10 = [
   1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
   1e21, 1e22,
 ];
@@ -58,16 +58,6 @@ export function matchesAt(t: string, at: number, s: string): boolean {
   const n = s.length;
   if (at + n > t.length) return false;
   for (let k = n - 1; k >= 0; k--) if (t.charCodeAt(at + k) !== s.charCodeAt(k)) return false;
-  return true;
-}
-
-/**
- * Whether t[a, a + n) and t[b, b + n) hold the same text. The scanner checks a line against an
- * earlier line's text this way: both reads come from the one flat string of the body, faster
- * than reading a string sliced from it.
- */
-export function sameText(t: string, a: number, b: number, n: number): boolean {
-  for (let k = n - 1; k >= 0; k--) if (t.charCodeAt(a + k) !== t.charCodeAt(b + k)) return false;
   return true;
 }
 
