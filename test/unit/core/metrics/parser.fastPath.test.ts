@@ -71,7 +71,28 @@ const VALUES = [
   '\u2603 snow',
   '\uD83D\uDE00',
 ];
-const NUMBERS = ['0', '1', '-1', '1.5', '1e3', '2.5e-05', 'NaN', '+Inf', '-Inf', '123456789012345678', '0.1', '7'];
+const NUMBERS = [
+  '0',
+  '1',
+  '-1',
+  '1.5',
+  '1e3',
+  '2.5e-05',
+  'NaN',
+  '+Inf',
+  '-Inf',
+  '123456789012345678',
+  '123456789012345',
+  '1234567890123456',
+  '0.1',
+  '0.005',
+  '00.10',
+  '1.',
+  '.5',
+  '.',
+  '0.0000000000000000000000001',
+  '7',
+];
 
 const labelSet = fc.oneof(
   fc.constantFrom('', '{}'),
@@ -83,6 +104,7 @@ const labelSet = fc.oneof(
 const sampleLine = fc
   .record({
     name: fc.constantFrom(...NAMES),
+    gap: fc.constantFrom(' ', ' ', '\t', '  '),
     labels: labelSet,
     value: fc.constantFrom(...NUMBERS),
     timestamp: fc.option(fc.constantFrom('1', '1700000000', '1.5', '-3'), { nil: undefined }),
