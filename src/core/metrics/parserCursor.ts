@@ -83,7 +83,9 @@ export class LineCursor {
   }
 
   protected peek(): number {
-    return this.pos < this.end ? this.text.charCodeAt(this.pos) : -1;
+    if (this.pos >= this.end) return -1;
+    const bytes = this.body.bytes;
+    return bytes.length !== 0 ? bytes[this.pos]! : this.text.charCodeAt(this.pos);
   }
 
   protected expectSpace(what: string): void {
@@ -95,8 +97,10 @@ export class LineCursor {
 
   protected skipBlanks(): void {
     const t = this.text;
+    const bytes = this.body.bytes;
+    const mirrored = bytes.length !== 0;
     while (this.pos < this.end) {
-      const c = t.charCodeAt(this.pos);
+      const c = mirrored ? bytes[this.pos]! : t.charCodeAt(this.pos);
       if (c !== SPACE && c !== TAB) return;
       this.pos++;
     }

@@ -79,6 +79,8 @@ export class SampleScanner extends LineCursor {
   /** The object builder of the last sample's label names, and how many names it takes (-1: none yet). */
   private sampleBuilder: LabelSetBuilder | undefined;
   private sampleBuilderCount = -1;
+  /** The names sampleBuilder was made for: a label set whose names were scanned afresh may still have them. */
+  private readonly builtNames: string[] = [];
   /** Prometheus text only: the line opened with "{", so its metric name is inside the braces. */
   private nameInBraces = false;
   private bracedName: string | undefined;
@@ -350,14 +352,23 @@ export class SampleScanner extends LineCursor {
         }
         this.knownLabelCount = index + 1;
         // The same names as the last sample's: its builder fits.
-        if (checkDuplicates || count !== this.sampleBuilderCount) {
+        if ((checkDuplicates || count !== this.sampleBuilderCount) && !this.sameAsBuilt(setNames, count)) {
           this.sampleBuilder = labelSetBuilder(setNames, count);
           this.sampleBuilderCount = count;
+          for (let k = 0; k < count; k++) this.builtNames[k] = setNames[k]!;
         }
         const builder = this.sampleBuilder;
         return builder !== undefined ? builder(setValues) : buildLabelsByStores(setNames, setValues, count);
       }
     }
+  }
+
+  /** Whether names[0, count) are the names the current sample builder was made for. */
+  private sameAsBuilt(names: readonly string[], count: number): boolean {
+    if (count !== this.sampleBuilderCount) return false;
+    const built = this.builtNames;
+    for (let k = 0; k < count; k++) if (built[k] !== names[k]) return false;
+    return true;
   }
 
   /** A Prometheus-text label name: plain, or quoted for names beyond `[a-zA-Z_][a-zA-Z0-9_]*`. */
