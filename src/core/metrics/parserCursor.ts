@@ -30,6 +30,23 @@ function indexOrInfinity(t: string, ch: string, from: number): number {
   return i < 0 ? Infinity : i;
 }
 
+/** Where the name characters of `partClass` that start at `from` end (the body's bytes when mirrored). */
+export function nameCharsEnd(body: BodyText, from: number, end: number, partClass: number): number {
+  const bytes = body.bytes;
+  let i = from;
+  if (bytes.length !== 0) {
+    while (i < end && (NAME_CLASS[bytes[i]!]! & partClass) !== 0) i++; // ASCII: every byte is below 128
+    return i;
+  }
+  const t = body.text;
+  while (i < end) {
+    const c = t.charCodeAt(i);
+    if (c >= 128 || (NAME_CLASS[c]! & partClass) === 0) break;
+    i++;
+  }
+  return i;
+}
+
 export class LineCursor {
   protected text = '';
   /** The body, for comparing a line's text with where it was last written (see parserBody.ts). */
@@ -114,12 +131,7 @@ export class LineCursor {
     const first = start < end ? t.charCodeAt(start) : -1;
     if (first < 0 || first >= 128 || (NAME_CLASS[first]! & startClass) === 0)
       throw new LineSyntaxError(`expected ${what}`);
-    let i = start + 1;
-    while (i < end) {
-      const c = t.charCodeAt(i);
-      if (c >= 128 || (NAME_CLASS[c]! & partClass) === 0) break;
-      i++;
-    }
+    const i = nameCharsEnd(this.body, start + 1, end, partClass);
     this.pos = i;
     return t.slice(start, i);
   }

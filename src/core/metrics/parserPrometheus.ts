@@ -16,9 +16,11 @@ import * as lexical from './parserLexical';
 import { escapedChar, scanQuotedName } from './parserLexical';
 import { SampleScanner } from './parserScan';
 import type { BodyText } from './parserBody';
+import * as cursor from './parserCursor';
 
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
 const { METRIC_PART, METRIC_START, NAME_CLASS, NUMBER_VALUE, isMetricName, matchesAt, parseNumberToken } = lexical;
+const { nameCharsEnd } = cursor;
 
 /** TYPE words, in any case (as Prometheus reads them); both spellings of gauge histograms. */
 const PROMETHEUS_TYPES = new Map<string, MetricType>([
@@ -330,11 +332,7 @@ function scanComment(
     quotedName = quoted.name;
     i = quoted.end;
   } else {
-    while (i < end) {
-      const n = t.charCodeAt(i);
-      if (n >= 128 || (NAME_CLASS[n]! & METRIC_PART) === 0) break;
-      i++;
-    }
+    i = nameCharsEnd(body, i, end, METRIC_PART);
   }
   const kindWord = kind === HELP ? 'HELP' : 'TYPE';
   if (i < end && !isBlank(t.charCodeAt(i))) {
