@@ -12,13 +12,17 @@ import { BodyText } from './parserBody';
 const {
   BACKSLASH,
   DOT,
+  LOWER_E,
+  MINUS,
   NAME_CLASS,
   NINE,
   NUMBER_INTEGER,
+  PLUS,
   POW10,
   QUOTE,
   SPACE,
   TAB,
+  UPPER_E,
   ZERO,
   escapedChar,
   parseNumberToken,
@@ -187,11 +191,11 @@ export class LineCursor {
   }
 
   /**
-   * The fast path for most values: digits with an optional fraction (`42`, `0.005`, `1.5`),
-   * read from the body's bytes, at most 15 significant digits and 22 decimals, so that one
-   * division by an exact power of ten rounds as parseNumberToken does. Moves past the token and
-   * returns its value, or returns -1 and leaves the cursor for parseNumberToken (signs,
-   * exponents, Inf/NaN, anything longer or malformed).
+   * The fast path for most values: digits with an optional fraction and exponent (`42`,
+   * `0.005`, `2.685848e+06`), read from the body's bytes, at most 15 significant digits and a
+   * power of ten within ±22, so that one multiplication or division by an exact power of ten
+   * rounds as parseNumberToken does. Moves past the token and returns its value, or returns -1
+   * and leaves the cursor for parseNumberToken (signs, Inf/NaN, anything longer or malformed).
    */
   private plainDecimal(kind: NumberKind): number {
     const bytes = this.body.bytes;
@@ -222,9 +226,25 @@ export class LineCursor {
         i++;
       }
     }
-    if (digits === 0 || significant > 15 || scale < -22) return -1;
+    if (digits === 0 || significant > 15) return -1;
+    let power = scale;
+    if (i < stop && ((c = bytes[i]!) === LOWER_E || c === UPPER_E) && kind !== NUMBER_INTEGER) {
+      // An exponent as Go and Python write large and small values: 2.685848e+06, 1.5e-05.
+      c = ++i < stop ? bytes[i]! : -1;
+      const negative = c === MINUS;
+      if (negative || c === PLUS) i++;
+      const expStart = i;
+      let exponent = 0;
+      while (i < stop && (c = bytes[i]!) >= ZERO && c <= NINE && i - expStart < 3) {
+        exponent = exponent * 10 + (c - ZERO);
+        i++;
+      }
+      if (i === expStart) return -1;
+      power += negative ? -exponent : exponent;
+    }
+    if (power < -22 || power > 22) return -1;
     if (i < stop && (c = bytes[i]!) !== SPACE && (c !== TAB || this.openMetrics)) return -1;
     this.pos = i;
-    return scale === 0 ? mantissa : mantissa / POW10[-scale]!;
+    return power >= 0 ? mantissa * POW10[power]! : mantissa / POW10[-power]!;
   }
 }
