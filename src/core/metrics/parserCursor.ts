@@ -5,18 +5,56 @@
 import { LineSyntaxError } from './parserProblems';
 import * as lexical from './parserLexical';
 import type { NumberKind } from './parserLexical';
+import { BodyText } from './parserBody';
 
 // Local bindings, not live imports: a module loaded as CommonJS (tsx, the tests, the benchmark)
 // reads each imported name through a getter, which costs dearly inside per-character loops.
-const { BACKSLASH, NAME_CLASS, QUOTE, SPACE, TAB, escapedChar, parseNumberToken, unescapeText } = lexical;
+const {
+  BACKSLASH,
+  DOT,
+  LOWER_E,
+  MINUS,
+  NAME_CLASS,
+  NINE,
+  NUMBER_INTEGER,
+  PLUS,
+  POW10,
+  QUOTE,
+  SPACE,
+  TAB,
+  UPPER_E,
+  ZERO,
+  escapedChar,
+  parseNumberToken,
+  unescapeText,
+} = lexical;
 
 function indexOrInfinity(t: string, ch: string, from: number): number {
   const i = t.indexOf(ch, from);
   return i < 0 ? Infinity : i;
 }
 
+/** Where the name characters of `partClass` that start at `from` end (the body's bytes when mirrored). */
+export function nameCharsEnd(body: BodyText, from: number, end: number, partClass: number): number {
+  const bytes = body.bytes;
+  let i = from;
+  if (bytes.length !== 0) {
+    while (i < end && (NAME_CLASS[bytes[i]!]! & partClass) !== 0) i++; // ASCII: every byte is below 128
+    return i;
+  }
+  const t = body.text;
+  while (i < end) {
+    const c = t.charCodeAt(i);
+    if (c >= 128 || (NAME_CLASS[c]! & partClass) === 0) break;
+    i++;
+  }
+  return i;
+}
+
 export class LineCursor {
   protected text = '';
+  /** The body, for comparing a line's text with where it was last written (see parserBody.ts). */
+  body = new BodyText('');
   protected pos = 0;
   protected end = 0;
   /** Whether the last scanQuoted value was written without escapes. */
@@ -42,6 +80,7 @@ export class LineCursor {
   /** A new body to read. */
   protected start(text: string): void {
     this.text = text;
+    this.body = new BodyText(text);
     this.nextQuoteAt = this.nextBackslashAt = -1;
   }
 
@@ -65,7 +104,9 @@ export class LineCursor {
   }
 
   protected peek(): number {
-    return this.pos < this.end ? this.text.charCodeAt(this.pos) : -1;
+    if (this.pos >= this.end) return -1;
+    const bytes = this.body.bytes;
+    return bytes.length !== 0 ? bytes[this.pos]! : this.text.charCodeAt(this.pos);
   }
 
   protected expectSpace(what: string): void {
@@ -77,8 +118,10 @@ export class LineCursor {
 
   protected skipBlanks(): void {
     const t = this.text;
+    const bytes = this.body.bytes;
+    const mirrored = bytes.length !== 0;
     while (this.pos < this.end) {
-      const c = t.charCodeAt(this.pos);
+      const c = mirrored ? bytes[this.pos]! : t.charCodeAt(this.pos);
       if (c !== SPACE && c !== TAB) return;
       this.pos++;
     }
@@ -92,12 +135,7 @@ export class LineCursor {
     const first = start < end ? t.charCodeAt(start) : -1;
     if (first < 0 || first >= 128 || (NAME_CLASS[first]! & startClass) === 0)
       throw new LineSyntaxError(`expected ${what}`);
-    let i = start + 1;
-    while (i < end) {
-      const c = t.charCodeAt(i);
-      if (c >= 128 || (NAME_CLASS[c]! & partClass) === 0) break;
-      i++;
-    }
+    const i = nameCharsEnd(this.body, start + 1, end, partClass);
     this.pos = i;
     return t.slice(start, i);
   }
@@ -136,6 +174,10 @@ export class LineCursor {
   protected scanNumber(kind: NumberKind, what: string): number {
     const t = this.text;
     const start = this.pos;
+    if (this.body.bytes.length !== 0) {
+      const plain = this.plainDecimal(kind);
+      if (plain >= 0) return plain;
+    }
     // A char loop: number tokens are short enough that it beats an indexOf call.
     let end = start;
     while (end < this.end) {
@@ -146,5 +188,63 @@ export class LineCursor {
     if (end === start) throw new LineSyntaxError(`missing ${what}`);
     this.pos = end;
     return parseNumberToken(t, start, end, kind, what);
+  }
+
+  /**
+   * The fast path for most values: digits with an optional fraction and exponent (`42`,
+   * `0.005`, `2.685848e+06`), read from the body's bytes, at most 15 significant digits and a
+   * power of ten within ±22, so that one multiplication or division by an exact power of ten
+   * rounds as parseNumberToken does. Moves past the token and returns its value, or returns -1
+   * and leaves the cursor for parseNumberToken (signs, Inf/NaN, anything longer or malformed).
+   */
+  private plainDecimal(kind: NumberKind): number {
+    const bytes = this.body.bytes;
+    const stop = this.end;
+    let i = this.pos;
+    let mantissa = 0;
+    let significant = 0;
+    let digits = 0;
+    let scale = 0;
+    let c = -1;
+    while (i < stop && (c = bytes[i]!) >= ZERO && c <= NINE) {
+      if (significant > 0 || c !== ZERO) {
+        mantissa = mantissa * 10 + (c - ZERO);
+        significant++;
+      }
+      digits++;
+      i++;
+    }
+    if (i < stop && c === DOT && kind !== NUMBER_INTEGER) {
+      i++;
+      while (i < stop && (c = bytes[i]!) >= ZERO && c <= NINE) {
+        if (significant > 0 || c !== ZERO) {
+          mantissa = mantissa * 10 + (c - ZERO);
+          significant++;
+        }
+        scale--;
+        digits++;
+        i++;
+      }
+    }
+    if (digits === 0 || significant > 15) return -1;
+    let power = scale;
+    if (i < stop && ((c = bytes[i]!) === LOWER_E || c === UPPER_E) && kind !== NUMBER_INTEGER) {
+      // An exponent as Go and Python write large and small values: 2.685848e+06, 1.5e-05.
+      c = ++i < stop ? bytes[i]! : -1;
+      const negative = c === MINUS;
+      if (negative || c === PLUS) i++;
+      const expStart = i;
+      let exponent = 0;
+      while (i < stop && (c = bytes[i]!) >= ZERO && c <= NINE && i - expStart < 3) {
+        exponent = exponent * 10 + (c - ZERO);
+        i++;
+      }
+      if (i === expStart) return -1;
+      power += negative ? -exponent : exponent;
+    }
+    if (power < -22 || power > 22) return -1;
+    if (i < stop && (c = bytes[i]!) !== SPACE && (c !== TAB || this.openMetrics)) return -1;
+    this.pos = i;
+    return power >= 0 ? mantissa * POW10[power]! : mantissa / POW10[-power]!;
   }
 }

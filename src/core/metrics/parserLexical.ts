@@ -38,7 +38,7 @@ for (let c = 0; c < 128; c++) {
 }
 
 /** Exact powers of ten: a mantissa below 2^53 times or over one of these rounds correctly. */
-const POW10 = [
+export const POW10 = [
   1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
   1e21, 1e22,
 ];
@@ -58,16 +58,6 @@ export function matchesAt(t: string, at: number, s: string): boolean {
   const n = s.length;
   if (at + n > t.length) return false;
   for (let k = n - 1; k >= 0; k--) if (t.charCodeAt(at + k) !== s.charCodeAt(k)) return false;
-  return true;
-}
-
-/**
- * Whether t[a, a + n) and t[b, b + n) hold the same text. The scanner checks a line against an
- * earlier line's text this way: both reads come from the one flat string of the body, faster
- * than reading a string sliced from it.
- */
-export function sameText(t: string, a: number, b: number, n: number): boolean {
-  for (let k = n - 1; k >= 0; k--) if (t.charCodeAt(a + k) !== t.charCodeAt(b + k)) return false;
   return true;
 }
 
@@ -226,9 +216,32 @@ export function parseNumberToken(t: string, start: number, end: number, kind: Nu
   return negative ? -v : v;
 }
 
+const NEEDS_ESCAPE = /[\\"\n]/;
+
 function escapeLabelValue(v: string): string {
-  if (v.indexOf('\\') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0) return v;
+  if (!NEEDS_ESCAPE.test(v)) return v;
   return v.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : '\\' + c));
+}
+
+/**
+ * The last label-name list labelsKey sorted, and its sorted order: a scrape's label sets repeat a
+ * few name lists (one per family, give or take one), so most calls skip the sort. The names are
+ * kept as copies: a name sliced from a body would keep the whole body alive between parses.
+ */
+let lastNames: string[] = [];
+let lastSorted: string[] = [];
+
+function sortedNames(names: string[]): string[] {
+  const n = names.length;
+  if (lastNames.length === n) {
+    let k = 0;
+    while (k < n && lastNames[k] === names[k]) k++;
+    if (k === n) return lastSorted;
+  }
+  const copies = names.map((name) => Buffer.from(name, 'utf8').toString('utf8'));
+  lastNames = copies;
+  lastSorted = copies.slice().sort();
+  return lastSorted;
 }
 
 /**
@@ -237,12 +250,13 @@ function escapeLabelValue(v: string): string {
  * `except` leaves one label out (grouping histogram buckets without `le`, say).
  */
 export function labelsKey(labels: Record<string, string>, except?: string): string {
-  const names = Object.keys(labels);
-  if (names.length === 0) return '';
-  if (names.length === 1) return names[0] === except ? '' : `${names[0]}="${escapeLabelValue(labels[names[0]!]!)}"`;
-  names.sort();
+  const keys = Object.keys(labels);
+  if (keys.length === 0) return '';
+  if (keys.length === 1) return keys[0] === except ? '' : `${keys[0]}="${escapeLabelValue(labels[keys[0]!]!)}"`;
+  const names = sortedNames(keys);
   let key = '';
-  for (const n of names) {
+  for (let i = 0; i < names.length; i++) {
+    const n = names[i]!;
     if (n === except) continue;
     key += `${key.length > 0 ? ',' : ''}${n}="${escapeLabelValue(labels[n]!)}"`;
   }

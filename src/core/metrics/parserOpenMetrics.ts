@@ -14,7 +14,7 @@ import { SampleScanner } from './parserScan';
 import { GroupSeries } from './parserGroupSeries';
 
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
-const { NUMBER_VALUE, isMetricName, labelsKey, parseNumberToken, sameText, unescapeText } = lexical;
+const { NUMBER_VALUE, isMetricName, labelsKey, parseNumberToken, unescapeText } = lexical;
 
 /** The sample-name suffixes each type allows ('' is the family name itself). */
 const SUFFIXES: Record<MetricType, readonly string[]> = {
@@ -162,7 +162,7 @@ class OpenMetricsReader {
       known.length > 0 &&
       nameStart + known.length < end &&
       t.charCodeAt(nameStart + known.length) === 32 &&
-      sameText(t, nameStart, this.currentNameAt, known.length)
+      this.scanner.body.same(nameStart, this.currentNameAt, known.length)
     ) {
       // The name of the family the last metadata line named (HELP, then TYPE): already checked.
       name = known;

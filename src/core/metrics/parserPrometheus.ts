@@ -15,10 +15,12 @@ import type { ProblemLog } from './parserProblems';
 import * as lexical from './parserLexical';
 import { escapedChar, scanQuotedName } from './parserLexical';
 import { SampleScanner } from './parserScan';
+import type { BodyText } from './parserBody';
+import * as cursor from './parserCursor';
 
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
-const { METRIC_PART, METRIC_START, NAME_CLASS, NUMBER_VALUE, isMetricName, matchesAt, parseNumberToken, sameText } =
-  lexical;
+const { METRIC_PART, METRIC_START, NAME_CLASS, NUMBER_VALUE, isMetricName, matchesAt, parseNumberToken } = lexical;
+const { nameCharsEnd } = cursor;
 
 /** TYPE words, in any case (as Prometheus reads them); both spellings of gauge histograms. */
 const PROMETHEUS_TYPES = new Map<string, MetricType>([
@@ -126,7 +128,7 @@ class PrometheusReader {
     const meta = this.meta;
     const last = this.lastMeta;
     const known = last === undefined || this.lastMetaAt < 0 ? '' : last.family.name;
-    if (!scanComment(t, start, end, this.log.strict, meta, known, this.lastMetaAt)) return;
+    if (!scanComment(this.scanner.body, start, end, this.log.strict, meta, known, this.lastMetaAt)) return;
     this.clearRoutes();
     // HELP x, then TYPE x: the second line names the family the first one did.
     let state = last;
@@ -289,7 +291,7 @@ class CommentScan {
  * says nothing and is taken for a comment.
  */
 function scanComment(
-  t: string,
+  body: BodyText,
   start: number,
   end: number,
   strict: boolean,
@@ -297,6 +299,7 @@ function scanComment(
   known: string,
   knownAt: number,
 ): boolean {
+  const t = body.text;
   let i = start + 1;
   while (i < end && isBlank(t.charCodeAt(i))) i++;
   const c = t.charCodeAt(i);
@@ -319,7 +322,7 @@ function scanComment(
     known.length > 0 &&
     afterKnown <= end &&
     (afterKnown === end || isBlank(t.charCodeAt(afterKnown))) &&
-    sameText(t, i, knownAt, known.length)
+    body.same(i, knownAt, known.length)
   ) {
     // The name the last HELP or TYPE line had (checked there): no need to check it again.
     sameAsKnown = true;
@@ -329,11 +332,7 @@ function scanComment(
     quotedName = quoted.name;
     i = quoted.end;
   } else {
-    while (i < end) {
-      const n = t.charCodeAt(i);
-      if (n >= 128 || (NAME_CLASS[n]! & METRIC_PART) === 0) break;
-      i++;
-    }
+    i = nameCharsEnd(body, i, end, METRIC_PART);
   }
   const kindWord = kind === HELP ? 'HELP' : 'TYPE';
   if (i < end && !isBlank(t.charCodeAt(i))) {

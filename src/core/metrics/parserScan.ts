@@ -31,7 +31,6 @@ const {
   SPACE,
   TAB,
   codePointLength,
-  sameText,
   scanQuotedName,
 } = lexical;
 
@@ -80,6 +79,8 @@ export class SampleScanner extends LineCursor {
   /** The object builder of the last sample's label names, and how many names it takes (-1: none yet). */
   private sampleBuilder: LabelSetBuilder | undefined;
   private sampleBuilderCount = -1;
+  /** The names sampleBuilder was made for: a label set whose names were scanned afresh may still have them. */
+  private readonly builtNames: string[] = [];
   /** Prometheus text only: the line opened with "{", so its metric name is inside the braces. */
   private nameInBraces = false;
   private bracedName: string | undefined;
@@ -223,7 +224,7 @@ export class SampleScanner extends LineCursor {
       const c = e < this.end ? t.charCodeAt(e) : -1;
       if (
         (c === OPEN_BRACE || c === SPACE || c === TAB || c === -1) &&
-        sameText(t, start, recentAt[r]!, known.length)
+        this.body.same(start, recentAt[r]!, known.length)
       ) {
         this.pos = e;
         return known;
@@ -268,7 +269,8 @@ export class SampleScanner extends LineCursor {
       if (name !== undefined) {
         const e = start + name.length;
         const at = knownNamesAt[index]!;
-        if (e < this.end && t.charCodeAt(e) === EQUALS && at >= 0 && sameText(t, start, at, name.length)) this.pos = e;
+        if (e < this.end && t.charCodeAt(e) === EQUALS && at >= 0 && this.body.same(start, at, name.length))
+          this.pos = e;
         else name = undefined;
       }
       if (name === undefined) {
@@ -304,7 +306,7 @@ export class SampleScanner extends LineCursor {
         known !== undefined &&
         this.pos + known.length < this.end &&
         t.charCodeAt(this.pos + known.length) === QUOTE &&
-        sameText(t, this.pos, knownValuesAt[index]!, known.length)
+        this.body.same(this.pos, knownValuesAt[index]!, known.length)
       ) {
         value = known;
         this.pos += known.length + 1;
@@ -350,14 +352,23 @@ export class SampleScanner extends LineCursor {
         }
         this.knownLabelCount = index + 1;
         // The same names as the last sample's: its builder fits.
-        if (checkDuplicates || count !== this.sampleBuilderCount) {
+        if ((checkDuplicates || count !== this.sampleBuilderCount) && !this.sameAsBuilt(setNames, count)) {
           this.sampleBuilder = labelSetBuilder(setNames, count);
           this.sampleBuilderCount = count;
+          for (let k = 0; k < count; k++) this.builtNames[k] = setNames[k]!;
         }
         const builder = this.sampleBuilder;
         return builder !== undefined ? builder(setValues) : buildLabelsByStores(setNames, setValues, count);
       }
     }
+  }
+
+  /** Whether names[0, count) are the names the current sample builder was made for. */
+  private sameAsBuilt(names: readonly string[], count: number): boolean {
+    if (count !== this.sampleBuilderCount) return false;
+    const built = this.builtNames;
+    for (let k = 0; k < count; k++) if (built[k] !== names[k]) return false;
+    return true;
   }
 
   /** A Prometheus-text label name: plain, or quoted for names beyond `[a-zA-Z_][a-zA-Z0-9_]*`. */
