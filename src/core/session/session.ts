@@ -46,7 +46,7 @@ import { resolveTarget } from './resolveTarget';
 import type { LoopState } from './roundLoop';
 import { RoundLoop } from './roundLoop';
 import type { DerivedField } from './sources';
-import { WINDOW_ENDED, collectSource, detachedSnapshot, nextTurnOfTheLoop } from './sources';
+import { WINDOW_ENDED, collectSource, detachedSnapshot } from './sources';
 
 export const DEFAULT_INTERVAL_MS = 5000;
 export const DEFAULT_METRICS_PATH = '/metrics';
@@ -249,16 +249,12 @@ export class AttachSession {
     const signal = this.ending.signal;
     await collectSource(assembled, 'scrape', () => this.discoverUrlFromPid(assembled, signal));
     const detached = new Set<keyof Snapshot>();
-    const network = [
+    // The OS collectors read /proc synchronously, before the requests reach their sockets (on the
+    // next tick). Reading after the writes was measured slower on a busy machine: the reads then
+    // compete with the service for a core while it answers (bench/README.md, "The session's own cost").
+    await Promise.all([
       collectSource(assembled, 'scrape', () => this.scrapeInto(assembled, time, signal, detached)),
       collectSource(assembled, 'health', () => this.healthInto(assembled, signal)),
-    ];
-    // The requests above reach their sockets on the next tick; the OS collectors read /proc
-    // synchronously, so they start after that and their reads overlap the service's answers
-    // instead of holding the requests back.
-    await nextTurnOfTheLoop();
-    await Promise.all([
-      ...network,
       // The OS collectors cannot be cancelled: the round stops waiting for them instead.
       collectSource(assembled, 'process', () => this.processInto(assembled, signal), signal),
       collectSource(assembled, 'system', () => this.systemInto(assembled, signal), signal),

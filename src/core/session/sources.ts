@@ -68,11 +68,6 @@ export async function collectSource(
 /** The snapshot fields a scrape derives. */
 export type DerivedField = 'http' | 'pools' | 'caches' | 'queries' | 'histograms' | 'intervalSeconds' | 'presets';
 
-/** Resolves after the current turn of the event loop, once the requests started in it are written. */
-export function nextTurnOfTheLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 /**
  * Snapshots are kept for a whole window. Names and label values read from a response may be slices
  * of its body and would keep every round's whole body alive: the snapshot is a copy that holds only

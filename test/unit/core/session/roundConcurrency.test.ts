@@ -1,21 +1,10 @@
 import * as assert from 'node:assert/strict';
-import * as http from 'node:http';
-import type { Socket } from 'node:net';
 import { createAttachSession } from '../../../../src/core/session/session';
 import type { AttachSession, AttachSessionOptions } from '../../../../src/core/session/session';
 import { ManualClock } from '../../../../src/core/util/clock';
 import { ok } from '../../../../src/core/util/result';
 import type { HostileService } from '../../../helpers/hostile/index';
 import { startHostileService } from '../../../helpers/hostile/index';
-
-/** The sockets of the default agent that are connected to `port`, in use or idle. */
-function agentSockets(port: number): { busy: Socket[]; idle: Socket[] } {
-  const pick = (table: NodeJS.ReadOnlyDict<Socket[]>) =>
-    Object.values(table)
-      .flat()
-      .filter((s): s is Socket => s !== undefined && s.remotePort === port);
-  return { busy: pick(http.globalAgent.sockets), idle: pick(http.globalAgent.freeSockets) };
-}
 
 describe("a collection round's sources run side by side", function () {
   this.timeout(60_000);
@@ -47,52 +36,6 @@ describe("a collection round's sources run side by side", function () {
     session = r.value;
     return session;
   }
-
-  it('reads /proc only once the scrape and health requests are written to their sockets', async () => {
-    /** What each kept-alive socket had written when the previous round ended. */
-    const written = new Map<Socket, number>();
-    const seenByCollectors: { source: string; busy: number; unsent: number }[] = [];
-    const look = (source: string) => {
-      const { busy } = agentSockets(hostile.port);
-      const unsent = busy.filter((s) => s.writableLength > 0 || s.bytesWritten <= (written.get(s) ?? 0)).length;
-      seenByCollectors.push({ source, busy: busy.length, unsent });
-    };
-    const s = attach({
-      deps: {
-        process: {
-          usage: () => {
-            look('process');
-            return Promise.resolve({ cpu: 1, memory: 5e7 });
-          },
-          connections: () => Promise.resolve(2),
-        },
-        system: {
-          collect: () => {
-            look('system');
-            return Promise.resolve(ok({ cpuPercent: 10, memUsedBytes: 1e9, memTotalBytes: 8e9 }));
-          },
-        },
-      },
-    });
-    // The first round opens the connections; the second reuses them, as every later round does.
-    await s.collectOnce();
-    for (const sock of agentSockets(hostile.port).idle) written.set(sock, sock.bytesWritten);
-    assert.equal(written.size, 2, 'the scrape and the health check each kept a connection open');
-    seenByCollectors.length = 0;
-    clock.advance(1000);
-    const snap = await s.collectOnce();
-    assert.deepEqual(
-      seenByCollectors.sort((a, b) => a.source.localeCompare(b.source)),
-      [
-        { source: 'process', busy: 2, unsent: 0 },
-        { source: 'system', busy: 2, unsent: 0 },
-      ],
-    );
-    assert.ok(snap.http, JSON.stringify(snap.errors));
-    assert.equal(snap.health?.state, 'healthy');
-    assert.equal(snap.process?.openConnections, 2);
-    assert.equal(snap.system?.cpuPercent, 10);
-  });
 
   it('a health endpoint that never answers costs the round only its timeout: the scrape is in the snapshot, health says why', async () => {
     const s = attach({ healthPath: '/hang', scrapeTimeoutMs: 400, collectProcess: false, collectSystem: false });
