@@ -3,7 +3,7 @@
  * reads through the thread pool (its stat file, then /proc/uptime, each an async hop) and keeps a
  * process-wide history per pid; at a 1 s interval those hops cost more CPU than the numbers. A
  * meter here is owned by one session, holds only the last reading of the one pid it measures, and
- * reads synchronously (the kernel serves the file from memory in microseconds).
+ * reads synchronously (the kernel serves the file from memory in microseconds) through readProcText.
  */
 import * as fs from 'node:fs';
 
@@ -36,6 +36,34 @@ export function parseProcPidStat(text: string): ProcPidStat | undefined {
   return { cpuTicks: utime + stime, startTicks: start, rssPages: rss };
 }
 
+/** One buffer for every /proc read: the reads are synchronous, so they never overlap. */
+let procBuffer = Buffer.allocUnsafe(16 * 1024);
+
+/**
+ * A /proc file's text, read with one open, as few reads as it takes and a close. readFileSync adds
+ * an fstat (whose size /proc reports as 0 anyway), its options and a new buffer every call: more
+ * than reading a small /proc file costs, at every round. Latin-1 keeps every byte as one character
+ * (the kernel writes ASCII). Throws what open or read throws.
+ */
+export function readProcText(file: string): string {
+  const fd = fs.openSync(file, 'r');
+  try {
+    let size = 0;
+    for (;;) {
+      if (size === procBuffer.length) {
+        const bigger = Buffer.allocUnsafe(procBuffer.length * 2);
+        procBuffer.copy(bigger, 0, 0, size);
+        procBuffer = bigger;
+      }
+      const n = fs.readSync(fd, procBuffer, size, procBuffer.length - size, null);
+      if (n === 0) return procBuffer.toString('latin1', 0, size);
+      size += n;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 let pageSize: number | undefined;
 
 /**
@@ -48,7 +76,7 @@ export function systemPageSize(): number {
   pageSize = 4096;
   try {
     const bytes = process.memoryUsage.rss();
-    const own = parseProcPidStat(fs.readFileSync('/proc/self/stat', 'latin1'));
+    const own = parseProcPidStat(readProcText('/proc/self/stat'));
     if (own && own.rssPages > 0) {
       const p = 2 ** Math.round(Math.log2(bytes / own.rssPages));
       if (p >= 1024 && p <= 1 << 20) pageSize = p;
@@ -61,7 +89,7 @@ export function systemPageSize(): number {
 
 function readSecondsSinceBoot(procRoot: string): number | undefined {
   try {
-    const up = Number(fs.readFileSync(`${procRoot}/uptime`, 'latin1').split(' ', 1)[0]);
+    const up = Number(readProcText(`${procRoot}/uptime`).split(' ', 1)[0]);
     return Number.isFinite(up) ? up : undefined;
   } catch {
     return undefined;
@@ -88,7 +116,7 @@ export class ProcCpuMeter {
   ) {}
 
   read(pid: number): ProcUsage {
-    const text = fs.readFileSync(`${this.procRoot}/${pid}/stat`, 'latin1');
+    const text = readProcText(`${this.procRoot}/${pid}/stat`);
     const at = this.now();
     const st = parseProcPidStat(text);
     if (!st) throw new Error(`${this.procRoot}/${pid}/stat could not be read as a process status line`);

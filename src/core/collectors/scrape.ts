@@ -164,11 +164,15 @@ export class MetricsScraper {
   private failures = 0;
   private nextAttemptAt = 0;
   private lastFailure?: Result<ScrapeOutput, ScrapeFailureKind> & { ok: false };
+  /** Whether to ask for gzip, decided once for the URL rather than parsed again every scrape. */
+  private readonly compress: boolean;
 
   constructor(
     readonly url: string,
     private readonly opts: ScrapeOptions & { clock?: Clock; backoff?: BackoffPolicy } = {},
-  ) {}
+  ) {
+    this.compress = opts.compress ?? !isLoopbackUrl(url);
+  }
 
   private get clock(): Clock {
     return this.opts.clock ?? systemClock;
@@ -190,7 +194,7 @@ export class MetricsScraper {
 
   scrape(signal?: AbortSignal): Promise<Result<ScrapeOutput, ScrapeFailureKind>> {
     if (this.inFlight) return this.inFlight;
-    const run = scrapeMetrics(this.url, { ...this.opts, signal }).then((r) => {
+    const run = scrapeMetrics(this.url, { ...this.opts, compress: this.compress, signal }).then((r) => {
       // Stopped by the caller's deadline: says nothing about the target, so no backoff.
       if (!r.ok && r.error.kind === 'aborted') return r;
       if (r.ok) {

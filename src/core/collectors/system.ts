@@ -14,6 +14,7 @@ import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
 import type { Result } from '../util/result';
 import { errorMessage, fail, ok } from '../util/result';
+import { readProcText } from './procStat';
 
 type Si = typeof SystemInformation;
 
@@ -79,7 +80,7 @@ export function parseProcMeminfo(text: string): { total: number; available: numb
 function cpuTimes(): { busy: number; total: number } {
   if (process.platform === 'linux') {
     try {
-      const t = parseProcStatCpu(fs.readFileSync('/proc/stat', 'utf8'));
+      const t = parseProcStatCpu(readProcText('/proc/stat'));
       if (t) return t;
     } catch {
       // fall back to os.cpus()
@@ -152,7 +153,7 @@ export class SystemCollector {
   private async netCounters(): Promise<{ rx: number; tx: number }> {
     if (!this.opts.si && process.platform === 'linux') {
       try {
-        return parseProcNetDev(fs.readFileSync('/proc/net/dev', 'utf8'));
+        return parseProcNetDev(readProcText('/proc/net/dev'));
       } catch {
         // fall through to systeminformation
       }
@@ -165,7 +166,7 @@ export class SystemCollector {
   private async memory(): Promise<{ used: number; total: number }> {
     if (!this.opts.si && process.platform === 'linux') {
       try {
-        const m = parseProcMeminfo(fs.readFileSync('/proc/meminfo', 'latin1'));
+        const m = parseProcMeminfo(readProcText('/proc/meminfo'));
         if (m) return { used: m.total - m.available, total: m.total };
       } catch {
         // fall through to systeminformation

@@ -45,7 +45,8 @@ import type { ResolvedTarget } from './resolveTarget';
 import { resolveTarget } from './resolveTarget';
 import type { LoopState } from './roundLoop';
 import { RoundLoop } from './roundLoop';
-import { WINDOW_ENDED, collectSource } from './sources';
+import type { DerivedField } from './sources';
+import { WINDOW_ENDED, collectSource, detachedSnapshot } from './sources';
 
 export const DEFAULT_INTERVAL_MS = 5000;
 export const DEFAULT_METRICS_PATH = '/metrics';
@@ -247,8 +248,12 @@ export class AttachSession {
     const assembled: Snapshot = { targetId: this.id, time, errors: [] };
     const signal = this.ending.signal;
     await collectSource(assembled, 'scrape', () => this.discoverUrlFromPid(assembled, signal));
+    const detached = new Set<keyof Snapshot>();
+    // The OS collectors read /proc synchronously, before the requests reach their sockets (on the
+    // next tick). Reading after the writes was measured slower on a busy machine: the reads then
+    // compete with the service for a core while it answers (bench/README.md, "The session's own cost").
     await Promise.all([
-      collectSource(assembled, 'scrape', () => this.scrapeInto(assembled, time, signal)),
+      collectSource(assembled, 'scrape', () => this.scrapeInto(assembled, time, signal, detached)),
       collectSource(assembled, 'health', () => this.healthInto(assembled, signal)),
       // The OS collectors cannot be cancelled: the round stops waiting for them instead.
       collectSource(assembled, 'process', () => this.processInto(assembled, signal), signal),
@@ -258,9 +263,7 @@ export class AttachSession {
     if (assembled.process && assembled.process.heapUsedBytes === undefined && this.heapFromScrape !== undefined) {
       assembled.process.heapUsedBytes = this.heapFromScrape;
     }
-    // Snapshots are kept for a whole window. Names and label values read from a response may be
-    // slices of its body and would keep every round's whole body alive: the copy holds only itself.
-    const snapshot = structuredClone(assembled);
+    const snapshot = detachedSnapshot(assembled, detached);
     this.lastSnapshot = snapshot;
     this.snapshots.fire(snapshot);
     return snapshot;
@@ -303,7 +306,17 @@ export class AttachSession {
     return undefined;
   }
 
-  private async scrapeInto(snapshot: Snapshot, time: number, signal: AbortSignal): Promise<void> {
+  /**
+   * The scrape's part of the snapshot, copied (see detachedSnapshot) as soon as it is derived: the
+   * round usually still waits for its health answer then, so the copy costs it no wall time.
+   * `detached` names the fields copied.
+   */
+  private async scrapeInto(
+    snapshot: Snapshot,
+    time: number,
+    signal: AbortSignal,
+    detached: Set<keyof Snapshot>,
+  ): Promise<void> {
     const scraper = this.scraper;
     if (!scraper) return;
     const wait = scraper.retryInMs();
@@ -351,8 +364,13 @@ export class AttachSession {
         message: describeFoldedRoutes(d.foldedRoutes, maxRoutes),
       });
     this.prevScrape = { time, index: retainSamples(cur.index, this.readable) };
-    assignDerived(snapshot, d);
-    snapshot.presets = describePresetMatches(resolved);
+    const derived: Pick<Snapshot, DerivedField> = {};
+    assignDerived(derived, d);
+    derived.presets = describePresetMatches(resolved);
+    for (const [key, value] of Object.entries(structuredClone(derived)) as [DerivedField, never][]) {
+      snapshot[key] = value;
+      detached.add(key);
+    }
     this.heapFromScrape = d.heapUsedBytes;
   }
 

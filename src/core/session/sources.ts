@@ -64,3 +64,22 @@ export async function collectSource(
     if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }
+
+/** The snapshot fields a scrape derives. */
+export type DerivedField = 'http' | 'pools' | 'caches' | 'queries' | 'histograms' | 'intervalSeconds' | 'presets';
+
+/**
+ * Snapshots are kept for a whole window. Names and label values read from a response may be slices
+ * of its body and would keep every round's whole body alive: the snapshot is a copy that holds only
+ * itself. Fields in `detached` are copies already; the rest is copied here, in the same key order.
+ */
+export function detachedSnapshot(assembled: Snapshot, detached: ReadonlySet<keyof Snapshot>): Snapshot {
+  const rest: Partial<Snapshot> = {};
+  for (const key of Object.keys(assembled) as (keyof Snapshot)[])
+    if (!detached.has(key)) (rest as Record<string, unknown>)[key] = assembled[key];
+  const copy = structuredClone(rest);
+  const out: Partial<Snapshot> = {};
+  for (const key of Object.keys(assembled) as (keyof Snapshot)[])
+    (out as Record<string, unknown>)[key] = detached.has(key) ? assembled[key] : copy[key];
+  return out as Snapshot;
+}
