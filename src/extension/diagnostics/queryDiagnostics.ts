@@ -411,10 +411,18 @@ export class QueryDiagnostics extends Disposable {
   }
 
   /** Every analysed statement's report, and the SQLite database they were explained on (the slow-queries tool). */
-  async allReports(): Promise<{ database?: DatabaseSummary; reports: StatementReport[] }> {
-    const reports = [...this.files.values()].flatMap((f) => f.reports);
+  async allReports(): Promise<{
+    database?: DatabaseSummary;
+    statements: ExtractedStatement[];
+    reports: StatementReport[];
+  }> {
+    const entries = [...this.files.values()];
     const opened = await this.db?.open();
-    return { database: opened?.ok ? opened.value : undefined, reports };
+    return {
+      database: opened?.ok ? opened.value : undefined,
+      statements: entries.flatMap((f) => f.statements),
+      reports: entries.flatMap((f) => f.reports),
+    };
   }
 
   /** Explains one statement given as text (the explain tool); the diagnostics stay as they are. */
