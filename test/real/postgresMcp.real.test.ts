@@ -204,6 +204,17 @@ describe('real services: the AI tools answer slow queries on PostgreSQL 15 (perf
     assert.ok(!(JSON.stringify(facts) + logged.join('\n')).includes(server!.password));
   });
 
+  it('refuses --postgres with --db, and a URL that is not PostgreSQL, before serving (exit 2), the password masked', async () => {
+    const both = capture();
+    const db = path.join(DEMO_SERVICE_DIR, 'data', 'graphrag.db');
+    assert.equal(await runCli(['mcp', '--postgres', urlWithoutPassword, '--db', db], both), 2);
+    assert.match(both.stderr, /Give --db FILE \(SQLite\) or --postgres URL, not both/);
+    const wrong = capture();
+    assert.equal(await runCli(['mcp', '--postgres', 'mysql://app:hush-4e2@127.0.0.1/db'], wrong), 2);
+    assert.match(wrong.stderr, /--postgres: .*is not a PostgreSQL URL/);
+    assert.ok(!wrong.stderr.includes('hush-4e2'), wrong.stderr);
+  });
+
   it('refuses a remote server without --allow-remote, saying how to allow it and never showing the password', async () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
