@@ -13,7 +13,6 @@ import * as path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { runCli } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/io';
 import { DATA_NOTICE } from '../../src/core/insights/envelope';
 import { pgTextOf } from '../../src/core/queries/postgres';
 import { scanWorkspace } from '../../src/core/queries/workspace';
@@ -26,6 +25,7 @@ import { explainJson } from '../../src/core/insights/json';
 import { slowQueriesData } from '../../src/core/insights/answers';
 import { blankReport } from '../../src/core/queries/advisor';
 import { DEMO_SERVICE_DIR } from '../helpers/demoService';
+import { capture } from '../unit/cli/liveHelpers';
 import type { PostgresServer } from '../helpers/postgresServer';
 import { startPostgres } from '../helpers/postgresServer';
 
@@ -44,23 +44,6 @@ interface Statement {
   }[];
   runtime?: { metric: string; count: number };
   skipped?: string;
-}
-
-function capture(): CliIO & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    isTTY: false,
-    env: {},
-    cwd: ROOT,
-    out(t: string) {
-      io.stdout += t + '\n';
-    },
-    err(t: string) {
-      io.stderr += t + '\n';
-    },
-  };
-  return io;
 }
 
 describe('real services: the AI tools answer slow queries on PostgreSQL 15 (perflens mcp --postgres, the editor)', function () {
