@@ -193,3 +193,25 @@ async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<vo
     child.stdin?.destroy();
   }
 }
+
+/**
+ * Load on the demo while a profile records: `clients` requests to `url` back to back (each allowed
+ * 30 s, as a busy machine may need) until stop(), which waits for them and says how many were served.
+ */
+export function loadDemo(url: string, clients: number): { stop(): Promise<number> } {
+  let running = true;
+  let done = 0;
+  const loops = Array.from({ length: clients }, async () => {
+    while (running) {
+      await httpRequest(url, { timeoutMs: 30_000 });
+      done++;
+    }
+  });
+  return {
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      return done;
+    },
+  };
+}

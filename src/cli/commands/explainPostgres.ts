@@ -1,13 +1,7 @@
 import { hasFindingOf } from '../../core/queries/advisor';
 import type { StatementInput } from '../../core/queries/advisor';
 import type { PgSession } from '../../core/queries/postgres';
-import {
-  advisePgStatements,
-  connectPg,
-  hypopgAvailability,
-  readStatStatements,
-  runtimeFromStatStatements,
-} from '../../core/queries/postgres';
+import { connectPg } from '../../core/queries/postgres';
 import type { FindingKind } from '../../core/queries/types';
 import { scanWorkspace } from '../../core/queries/workspace';
 import { connectPolicy } from '../../core/util/connect';
@@ -15,7 +9,8 @@ import { UserError } from '../../core/util/result';
 import { plural } from '../../shared/format';
 import { EXIT_FINDING, EXIT_OK } from '../io';
 import type { CliIO } from '../io';
-import { statementJson } from '../../core/insights/json';
+import { explainJson } from '../../core/insights/json';
+import { explainOnPgSession } from '../../core/insights/postgres';
 import { human } from './explainOutput';
 
 export const POSTGRES_FLAGS = `PerfLens never writes the database.
@@ -71,33 +66,22 @@ export async function explainOnPostgres(io: CliIO, url: string, opts: PostgresEx
       inputs = scan.statements;
       scanned = { files: scan.files, statements: scan.statements.length };
     } else inputs = [opts.sql!];
-    const stats = await readStatStatements(session.client);
-    const hypo = await hypopgAvailability(session.client);
-    const reports = await advisePgStatements(session, inputs, {
+    const facts = await explainOnPgSession(session, inputs, {
       whatIf: opts.whatIf,
       analyze: opts.analyze,
-      ...(stats.ok ? { runtime: runtimeFromStatStatements(stats.rows) } : {}),
       ...(opts.minRows !== undefined ? { minRows: opts.minRows } : {}),
+      ...(scanned ? { scanned } : {}),
     });
+    const reports = facts.reports;
     const code = opts.failOn.length && hasFindingOf(reports, opts.failOn) ? EXIT_FINDING : EXIT_OK;
-    const server = `PostgreSQL ${Math.floor(session.serverVersion / 10000)}.${session.serverVersion % 100}`;
     if (opts.json) {
-      const out: Record<string, unknown> = {
-        database: {
-          url: session.target.display,
-          server,
-          hypopg: hypo.ok ? { version: hypo.version } : { error: hypo.why },
-          statStatements: stats.ok ? { statements: stats.rows.length } : { error: stats.why },
-        },
-      };
-      if (scanned) out.scanned = scanned;
-      out.statements = reports.map(statementJson);
-      io.out(JSON.stringify(out, null, 2));
+      io.out(JSON.stringify(explainJson(facts), null, 2));
       return code;
     }
-    io.out(`${server} at ${session.target.display} (read-only session; nothing is written)`);
-    if (!stats.ok) io.out(`note: no runtime timings: ${stats.why}`);
-    if (opts.whatIf && !hypo.ok) io.out(`note: index advice is unproven: ${hypo.why}`);
+    const db = facts.database;
+    io.out(`${db.server} at ${db.url} (read-only session; nothing is written)`);
+    if ('error' in db.statStatements) io.out(`note: no runtime timings: ${db.statStatements.error}`);
+    if (opts.whatIf && 'error' in db.hypopg) io.out(`note: index advice is unproven: ${db.hypopg.error}`);
     if (scanned)
       io.out(`Read ${plural(scanned.files, 'source file')}; found ${plural(scanned.statements, 'SQL statement')}.`);
     io.out('');

@@ -5,6 +5,7 @@ import type { CliCommand } from '../command';
 import { durationFlag, flagString, parseArgs, refuseFlags } from '../args';
 import { EXIT_OK } from '../io';
 import { DEFAULT_MAX_CHARS, MAX_MAX_CHARS, MIN_MAX_CHARS } from '../../core/insights/envelope';
+import { maskPgUrl, parsePgUrl } from '../../core/queries/postgres/connection';
 import { openHistoryStore } from '../../core/store';
 import { UserError } from '../../core/util/result';
 import { McpInsightSource } from '../mcp/source';
@@ -12,7 +13,7 @@ import { createMcpServer } from '../mcp/server';
 import { PROFILE_SIZE_FLAG, PROFILE_SIZE_USAGE, profileSizeLimit } from './profileShared';
 import { TARGET_FLAGS, TARGET_USAGE, intervalFlag, sessionFromArgs } from './report';
 
-const USAGE = `Usage: perflens mcp [--url URL] [--profile FILE] [--workspace DIR] [--db FILE] [--allow-actions] [options]
+const USAGE = `Usage: perflens mcp [--url URL] [--profile FILE] [--workspace DIR] [--db FILE | --postgres URL] [--allow-actions] [options]
 
 Serves PerfLens to AI assistants over the Model Context Protocol on stdin/stdout (an MCP client
 starts it; stdout carries only the protocol, messages go to stderr). Tools:
@@ -20,9 +21,10 @@ starts it; stdout carries only the protocol, messages go to stderr). Tools:
                            of perflens report --json) over the snapshots collected since start
   perflens_diagnose        ranked findings with evidence and advice (perflens analyze --json's)
   perflens_hot_functions   the loaded profile's heaviest functions (perflens profile summarize --json's)
-  perflens_slow_queries    the SQL in --workspace explained on --db (perflens explain --json's)
+  perflens_slow_queries    the SQL in --workspace explained on --db, or on --postgres with index advice
+                           proven by HypoPG (perflens explain [--postgres URL --what-if] --json's)
   perflens_record_profile  action: record a CPU profile of the service's process and load it
-  perflens_explain         action: explain one statement on an in-memory copy of --db
+  perflens_explain         action: explain one statement on an in-memory copy of --db (or on --postgres)
 Resources: ${'perflens://report/latest'} (the status) and ${'perflens://profile/summary'} (the loaded profile).
 
 Every result is marked as data from the service, not instructions, with control characters shown
@@ -37,6 +39,10 @@ ${TARGET_USAGE}
   --profile FILE          a CPU profile to answer perflens_hot_functions from
   --workspace DIR         the source folder whose SQL perflens_slow_queries explains
   --db FILE               the SQLite database to explain on (default: the first under --workspace)
+  --postgres URL          explain on this PostgreSQL server instead, as perflens explain --postgres
+                          does: postgresql://user@host:port/db (the password from PGPASSWORD when the
+                          URL has none), a read-only session per call, loopback only unless
+                          --allow-remote
   --allow-actions         offer perflens_record_profile and perflens_explain
   --max-result-chars N    default size of one result (default ${DEFAULT_MAX_CHARS}, ${MIN_MAX_CHARS} to ${MAX_MAX_CHARS}); a
                           call's maxChars input wins
@@ -67,6 +73,7 @@ export const mcpCommand: CliCommand = {
         'profile',
         'workspace',
         'db',
+        'postgres',
         'max-result-chars',
         PROFILE_SIZE_FLAG,
       ],
@@ -89,6 +96,12 @@ export const mcpCommand: CliCommand = {
     const db = dbArg === undefined ? undefined : path.resolve(io.cwd, dbArg);
     if (db && !fs.statSync(db, { throwIfNoEntry: false })?.isFile())
       throw new UserError(`No file at ${db}: --db is the application's SQLite database.`);
+    const postgres = flagString(args, 'postgres');
+    if (postgres !== undefined) {
+      if (db !== undefined) throw new UserError('Give --db FILE (SQLite) or --postgres URL, not both.');
+      const parsed = parsePgUrl(postgres);
+      if (!parsed.ok) throw new UserError(`--postgres: ${parsed.error.message}`);
+    }
     const keepMs = durationFlag(args, 'window') ?? 3_600_000;
     const session = hasUrl ? sessionFromArgs(args, 'mcp', intervalFlag(args, 2000)) : undefined;
     const historyPath = flagString(args, 'history');
@@ -102,6 +115,7 @@ export const mcpCommand: CliCommand = {
       keepMs,
       workspace,
       db,
+      ...(postgres !== undefined ? { postgres } : {}),
       allowActions,
       allowRemote: args.flags.has('allow-remote'),
       cwd: io.cwd,
@@ -124,7 +138,7 @@ export const mcpCommand: CliCommand = {
     await server.connect(transport);
     session?.start();
     io.err(
-      `perflens mcp ${session ? `attached to ${session.id}` : 'with no --url (status and diagnose will say so)'}; actions ${allowActions ? 'on' : 'off'}.`,
+      `perflens mcp ${session ? `attached to ${session.id}` : 'with no --url (status and diagnose will say so)'}${postgres !== undefined ? `; SQL explained on ${maskPgUrl(postgres)}` : ''}; actions ${allowActions ? 'on' : 'off'}.`,
     );
     try {
       await closed;

@@ -8,8 +8,8 @@ import {
   fmtLocation,
   loadForCli,
   parsePositiveInt,
+  printDiffSections,
   profileSizeLimit,
-  table,
 } from './profileShared';
 import { MISSING, formatMs, formatShare, plural } from '../../shared/format';
 import type { FunctionDiff } from '../../core/profiler/diff';
@@ -140,30 +140,24 @@ export const profileDiffCommand: CliCommand = {
     const describe = (label: string, s: { samples: number | null; totalMs: number | null }) =>
       `${label}: ${s.samples !== null ? plural(s.samples, 'sample') : ''}${s.samples !== null && s.totalMs !== null ? ', ' : ''}${s.totalMs !== null ? formatMs(s.totalMs) : ''}`;
     io.out(`${describe('before', diff.before)}   ${describe('after', diff.after)}   (shares of ${diff.weight})`);
-    for (const [title, list] of [
-      ['Regressed', regressed],
-      ['Improved', improved],
-    ] as const) {
-      io.out('');
-      if (list.length === 0) {
-        io.out(`${title}: none`);
-        continue;
-      }
-      io.out(`${title}:`);
-      const rows = [['self before', 'self after', 'Δ self', 'Δ total', 'p', 'function', 'location']];
-      for (const d of list) {
-        rows.push([
-          formatShare(d.before.selfShare),
-          formatShare(d.after.selfShare),
-          signed(d.selfDelta),
-          signed(d.totalDelta),
-          d.pValue === null ? MISSING : d.pValue < 1e-4 ? '<0.0001' : d.pValue.toFixed(4),
-          d.name,
-          fmtLocation(d.file, d.line, io.cwd),
-        ]);
-      }
-      io.out(table(rows, [0, 1, 2, 3, 4]));
-    }
+    printDiffSections(
+      io,
+      [
+        ['Regressed', regressed],
+        ['Improved', improved],
+      ],
+      ['self before', 'self after', 'Δ self', 'Δ total', 'p', 'function', 'location'],
+      (d: FunctionDiff) => [
+        formatShare(d.before.selfShare),
+        formatShare(d.after.selfShare),
+        signed(d.selfDelta),
+        signed(d.totalDelta),
+        d.pValue === null ? MISSING : d.pValue < 1e-4 ? '<0.0001' : d.pValue.toFixed(4),
+        d.name,
+        fmtLocation(d.file, d.line, io.cwd),
+      ],
+      [0, 1, 2, 3, 4],
+    );
     return code;
   },
 };

@@ -2,7 +2,7 @@ import type { ParsedArgs } from '../args';
 import { flagString } from '../args';
 import type { CliIO } from '../io';
 import { EXIT_FINDING, EXIT_OK } from '../io';
-import { fmtLocation, table } from './profileShared';
+import { fmtLocation, printDiffSections } from './profileShared';
 import { formatBytes, formatShare, plural } from '../../shared/format';
 import type { ImportedProfile } from '../../core/profiler/formats/types';
 import type { SiteGrowth } from '../../core/profiler/heapDiff';
@@ -74,27 +74,22 @@ export function heapDiff(
   io.out(
     `${d.sampleType}: before ${amount(d.before.total)}, after ${amount(d.after.total)} (${signed(d.after.total - d.before.total)}); sites that moved by at least ${amount(d.threshold)}`,
   );
-  for (const [title, list] of [
-    ['Growing', growing],
-    ['Shrinking', shrinking],
-  ] as const) {
-    io.out('');
-    if (list.length === 0) {
-      io.out(`${title}: none`);
-      continue;
-    }
-    io.out(`${title}:`);
-    const rows = [['change', 'before', 'after', 'share', 'function', 'location']];
-    for (const s of list)
-      rows.push([
-        signed(s.growth),
-        amount(s.before),
-        amount(s.after),
-        formatShare(s.afterShare),
-        s.name,
-        fmtLocation(s.file, s.line, io.cwd),
-      ]);
-    io.out(table(rows, [0, 1, 2, 3]));
-  }
+  printDiffSections(
+    io,
+    [
+      ['Growing', growing],
+      ['Shrinking', shrinking],
+    ],
+    ['change', 'before', 'after', 'share', 'function', 'location'],
+    (s: SiteGrowth) => [
+      signed(s.growth),
+      amount(s.before),
+      amount(s.after),
+      formatShare(s.afterShare),
+      s.name,
+      fmtLocation(s.file, s.line, io.cwd),
+    ],
+    [0, 1, 2, 3],
+  );
   return code;
 }

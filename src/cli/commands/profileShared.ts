@@ -46,6 +46,28 @@ export function table(rows: string[][], rightAligned: number[] = []): string {
     .join('\n');
 }
 
+/**
+ * The two sections of a diff (what got worse, what got better): each a titled table whose first
+ * row is the header, or "TITLE: none" when it has no rows, each after a blank line.
+ */
+export function printDiffSections<T>(
+  io: CliIO,
+  sections: readonly (readonly [title: string, list: readonly T[]])[],
+  header: string[],
+  row: (item: T) => string[],
+  rightAligned: number[],
+): void {
+  for (const [title, list] of sections) {
+    io.out('');
+    if (list.length === 0) {
+      io.out(`${title}: none`);
+      continue;
+    }
+    io.out(`${title}:`);
+    io.out(table([header, ...list.map(row)], rightAligned));
+  }
+}
+
 export function parsePositiveInt(text: string | undefined, flag: string, fallback: number): number {
   if (text === undefined) return fallback;
   const n = Number(text);

@@ -1,14 +1,21 @@
 /**
  * What `perflens mcp` answers from: a session attached to --url collecting in the background (its
  * recent snapshots kept, and recorded into --history), the profile loaded from --profile or the
- * last one recorded, and the SQL of --workspace explained on --db. The actions exist only when
- * the server was started with --allow-actions.
+ * last one recorded, and the SQL of --workspace explained on --db, or on the PostgreSQL server of
+ * --postgres (a read-only session per call, as `explain --postgres` opens it; index advice proven
+ * with HypoPG when the server has it). The actions exist only when the server was started with
+ * --allow-actions.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { InsightSource, ProfileFacts, Refusal, SnapshotWindow } from '../../core/insights/answers';
 import type { ExplainFacts } from '../../core/insights/json';
+import type { PgExplainOptions } from '../../core/insights/postgres';
+import { explainOnPgSession } from '../../core/insights/postgres';
+import type { StatementInput } from '../../core/queries/advisor';
+import type { PgSession } from '../../core/queries/postgres';
+import { describePgError } from '../../core/queries/postgres';
 import { captureNodeProfile, findInspector } from '../../core/profiler/capture/inspector';
 import { keepCapture, keepRecordedFile } from '../../core/profiler/capture/keep';
 import { processRuntime } from '../../core/profiler/capture/processInfo';
@@ -24,6 +31,7 @@ import type { Snapshot } from '../../core/session/types';
 import type { HistoryStore } from '../../core/store';
 import { connectPolicy } from '../../core/util/connect';
 import { fetchRuntime } from '../commands/explain';
+import { openPgSession } from '../commands/explainPostgres';
 
 export interface McpSourceOptions {
   session?: AttachSession;
@@ -33,6 +41,8 @@ export interface McpSourceOptions {
   profileFile?: string;
   workspace?: string;
   db?: string;
+  /** A PostgreSQL URL: statements are explained there instead of on a SQLite file. */
+  postgres?: string;
   allowActions: boolean;
   allowRemote: boolean;
   cwd: string;
@@ -143,6 +153,13 @@ export class McpInsightSource implements InsightSource {
         error:
           'perflens mcp was started without --workspace: there is no source to find SQL in. Restart it with --workspace DIR.',
       };
+    if (this.opts.postgres !== undefined) {
+      const scan = await scanWorkspace(this.opts.workspace);
+      return this.onPostgres(this.opts.postgres, scan.statements, {
+        whatIf: true,
+        scanned: { files: scan.files, statements: scan.statements.length },
+      });
+    }
     const worker = await this.database();
     if ('error' in worker) return worker;
     const scan = await scanWorkspace(this.opts.workspace);
@@ -162,7 +179,33 @@ export class McpInsightSource implements InsightSource {
     return opened.ok ? opened.value : { path: worker.file, tables: 0, notes: [] };
   }
 
+  /**
+   * Statements explained on --postgres in a session of their own (explain --postgres's rules:
+   * loopback unless --allow-remote, read-only, the password from the URL or PGPASSWORD). HypoPG
+   * only plans, so its proof is cheap enough for every slow-queries answer.
+   */
+  private async onPostgres(
+    url: string,
+    inputs: StatementInput[],
+    opts: PgExplainOptions,
+  ): Promise<ExplainFacts | Refusal> {
+    let session: PgSession;
+    try {
+      session = await openPgSession(url, { allowRemote: this.opts.allowRemote });
+    } catch (e) {
+      return { error: e instanceof Error ? e.message : String(e) };
+    }
+    try {
+      return await explainOnPgSession(session, inputs, opts);
+    } catch (e) {
+      return { error: `Explaining on ${session.target.display} failed: ${describePgError(e, session.target).message}` };
+    } finally {
+      await session.close();
+    }
+  }
+
   private async explainOne(sql: string, whatIf: boolean): Promise<ExplainFacts | Refusal> {
+    if (this.opts.postgres !== undefined) return this.onPostgres(this.opts.postgres, [sql], { whatIf });
     const worker = await this.database();
     if ('error' in worker) return worker;
     const { index, metrics } = await this.runtime();

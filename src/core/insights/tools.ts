@@ -121,7 +121,7 @@ export const INSIGHT_TOOLS: readonly InsightTool[] = [
     referenceName: 'perflensSlowQueries',
     displayName: 'PerfLens: Slow Queries',
     description:
-      "SQL statements found in the workspace's source, explained on its SQLite database: statement, file:line, query plan, findings (full scans, missing indexes, N+1 shapes…), suggested CREATE INDEX with its what-if timing when proven, and the statement's measured timings in the running service when its /metrics has them. Statements with findings first. The same fields as `perflens explain --json`.",
+      "SQL statements found in the workspace's source, explained on its SQLite database or, when a PostgreSQL connection is set, on that server in a read-only session: statement, file:line, query plan, findings (full scans, missing indexes, N+1 shapes…), suggested CREATE INDEX with its what-if proof (SQLite: timed on a copy when run; PostgreSQL: planned with a HypoPG hypothetical index), and the statement's measured timings (the running service's /metrics, or pg_stat_statements). Statements with findings first. The same fields as `perflens explain --json` (on PostgreSQL, `perflens explain --postgres URL --what-if --json`).",
     readOnly: true,
     inputSchema: {
       type: 'object',
@@ -166,7 +166,7 @@ export const INSIGHT_TOOLS: readonly InsightTool[] = [
     referenceName: 'perflensExplain',
     displayName: 'PerfLens: Explain a SQL Statement',
     description:
-      "Action: explains one SQL statement on an in-memory copy of the workspace's SQLite database (the file is never written): plan, findings and suggested indexes; with whatIf, each suggested index is proven by timing the statement before and after it on the copy. Needs the user's confirmation.",
+      "Action: explains one SQL statement on an in-memory copy of the workspace's SQLite database (the file is never written) or, when a PostgreSQL connection is set, on that server in a read-only session: plan, findings and suggested indexes; with whatIf, each suggested index is proven (SQLite: timed before and after on the copy; PostgreSQL: planned with a HypoPG hypothetical index). Needs the user's confirmation.",
     readOnly: false,
     inputSchema: {
       type: 'object',

@@ -2,12 +2,13 @@ import * as vscode from 'vscode';
 import type { InsightSource, ProfileFacts, Refusal, SnapshotWindow } from '../../core/insights/answers';
 import type { ExplainFacts } from '../../core/insights/json';
 import { COMMANDS } from '../constants';
+import type { PostgresQueries } from '../postgres/postgresQueries';
 import type { ExtensionServices } from '../services';
 import { targetId } from '../targets/targetRegistry';
 import { untrustedMessage } from '../trust';
 
 /** What the AI tools read: the attached target's window, the loaded profile, the analysed statements. */
-export type AiToolServices = Pick<ExtensionServices, 'registry' | 'monitor' | 'code' | 'settings'>;
+export type AiToolServices = Pick<ExtensionServices, 'registry' | 'monitor' | 'code' | 'settings' | 'log' | 'secrets'>;
 
 const NOT_ATTACHED: Refusal = {
   error:
@@ -73,10 +74,25 @@ export class EditorInsightSource implements InsightSource {
       const r = await q.analyzeWorkspace();
       if (!r.ok) return { error: r.error.message };
     }
-    const { database, reports } = await q.allReports();
+    const { database, statements, reports } = await q.allReports();
+    const pg = await this.postgres();
+    if (typeof pg !== 'boolean' && 'error' in pg) return pg;
+    if (pg) {
+      const { slowQueriesOnPostgres } = await import('./postgresAnswers');
+      return slowQueriesOnPostgres(pg, { ...(database ? { sqlite: database } : {}), statements, reports });
+    }
     if (!database)
       return { error: 'No database is open for the workspace SQL. Run PerfLens: Analyze Queries in Workspace.' };
     return { database, reports };
+  }
+
+  /** The workspace's PostgreSQL connection when one is set (false when none), or why it cannot be used. */
+  private async postgres(): Promise<PostgresQueries | false | Refusal> {
+    const { PostgresQueries } = await import('../postgres/postgresQueries');
+    const { postgresConfigured } = await import('./postgresAnswers');
+    const pg = new PostgresQueries(this.services);
+    const set = postgresConfigured(pg);
+    return set === true ? pg : set;
   }
 
   private async record(durationMs: number): Promise<ProfileFacts | Refusal> {
@@ -100,6 +116,12 @@ export class EditorInsightSource implements InsightSource {
   }
 
   private async explainOne(sql: string, whatIf: boolean): Promise<ExplainFacts | Refusal> {
+    const pg = await this.postgres();
+    if (typeof pg !== 'boolean' && 'error' in pg) return pg;
+    if (pg) {
+      const { explainTextOnPostgres } = await import('./postgresAnswers');
+      return explainTextOnPostgres(pg, sql, whatIf);
+    }
     const r = await this.services.code.queries.explainText(sql, whatIf);
     if (!r.ok) return { error: r.error.message };
     return { database: r.value.database, reports: [r.value.report] };

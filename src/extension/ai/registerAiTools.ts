@@ -5,6 +5,8 @@ import { INSIGHT_TOOLS } from '../../core/insights/tools';
 import type { AiToolServices } from './insightSource';
 import { EditorInsightSource } from './insightSource';
 import { targetId } from '../targets/targetRegistry';
+import { maskPgUrl } from '../../core/queries/postgres/connection';
+import { configuredPostgres } from '../postgres/postgresSettings';
 
 /** Text a confirmation shows as it is: service or model text in a fenced block, never Markdown. */
 function fenced(text: string): string {
@@ -28,10 +30,15 @@ function confirmation(
     };
   }
   const sql = typeof input.sql === 'string' ? input.sql : '';
+  const pg = configuredPostgres(services.settings().queriesPostgresUrl);
+  const where =
+    pg.ok && pg.value
+      ? `on the PostgreSQL server \`${maskPgUrl(pg.value.url).replace(/`/g, '%60')}\` in a read-only session (nothing is written)${input.whatIf === true ? ', and plan it with each suggested index as a HypoPG hypothetical index' : ''}`
+      : `on an in-memory copy of the workspace database (the file is not written)${input.whatIf === true ? ', and time each suggested index on the copy' : ''}`;
   return {
     title: 'Explain a SQL statement?',
     message: new vscode.MarkdownString(
-      `PerfLens will explain this statement on an in-memory copy of the workspace database (the file is not written)${input.whatIf === true ? ', and time each suggested index on the copy' : ''}:\n\n${fenced(sql.slice(0, 2000))}`,
+      `PerfLens will explain this statement ${where}:\n\n${fenced(sql.slice(0, 2000))}`,
     ),
   };
 }

@@ -1,8 +1,7 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DatabaseSummary, QueryWorker } from '../../core/queries/queryWorkerClient';
-import { Disposable, Emitter, toDisposable } from '../../core/util/lifecycle';
+import { Disposable, Emitter } from '../../core/util/lifecycle';
 import type { WorkspaceScan } from '../../core/queries/workspace';
 import type { ExtractedStatement, FindingKind, StatementReport } from '../../core/queries/types';
 import { whatIfPlan } from '../../core/queries/types';
@@ -10,6 +9,7 @@ import type { Result } from '../../core/util/result';
 import { fail, ok } from '../../core/util/result';
 import type { ExtensionServices } from '../services';
 import { configuredPostgres } from '../postgres/postgresSettings';
+import { QueryDatabase } from './queryDatabase';
 import { diagnosticMessage, planLines, severityOf } from './queryFindingText';
 
 export const DIAGNOSTIC_SOURCE = 'PerfLens';
@@ -45,19 +45,11 @@ export class QueryDiagnostics extends Disposable {
   readonly onDidChange = this.changed.event;
   /** Extracted statements and their reports, per absolute file path. */
   private readonly files = new Map<string, { statements: ExtractedStatement[]; reports: StatementReport[] }>();
-  /** The database, held (and every statement explained) in a worker thread, never on the host's. */
-  private db: QueryWorker | undefined;
-  private dbWatcher: vscode.Disposable | undefined;
-  /** A database given to Analyze Queries explicitly wins over the setting until the setting changes. */
-  private databaseOverride: string | undefined;
+  /** The SQLite database (none when every statement goes to PostgreSQL). */
+  private readonly db: QueryDatabase;
   /** Each root's scan, kept so a save re-reads only the saved file. */
   private readonly scans = new Map<string, WorkspaceScan>();
   private queue: Promise<unknown> = Promise.resolve();
-  /** Statements of PostgreSQL drivers, explained on perflens.queries.postgresUrl when it is set. */
-  private readonly pg = {
-    target: () => configuredPostgres(this.services.settings().queriesPostgresUrl),
-  };
-
   constructor(private readonly services: QueryDiagnosticsServices) {
     super();
     // Disposed newest first: the database closes, then the listeners go.
@@ -83,18 +75,12 @@ export class QueryDiagnostics extends Disposable {
         void this.rescan(moved, gone.length > 0);
       }),
     );
-    this._register(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (
-          !e.affectsConfiguration('perflens.queries.database') &&
-          !e.affectsConfiguration('perflens.queries.statementTimeoutSeconds')
-        )
-          return;
-        this.databaseOverride = undefined;
-        this.closeDatabase();
+    this.db = this._register(
+      new QueryDatabase(services, (what) => {
+        this.services.log.info(`queries: ${what} changed on disk`);
+        void this.serial(() => this.reloadDatabase());
       }),
     );
-    this._register(toDisposable(() => this.closeDatabase()));
   }
 
   get analyzed(): boolean {
@@ -102,7 +88,7 @@ export class QueryDiagnostics extends Disposable {
   }
 
   get databasePath(): string | undefined {
-    return this.db?.file;
+    return this.db.current?.file;
   }
 
   /** Every file's reports with at least one finding (the Slow Queries view). */
@@ -132,90 +118,12 @@ export class QueryDiagnostics extends Disposable {
     return next;
   }
 
-  private async resolveDatabase(explicit?: string): Promise<Result<string>> {
-    if (explicit) this.databaseOverride = explicit;
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    const configured = this.databaseOverride ?? this.services.settings().queriesDatabase;
-    if (configured) return ok(path.isAbsolute(configured) || !folder ? configured : path.join(folder, configured));
-    // Found by looking once: a save must not walk the workspace again.
-    if (this.db) return ok(this.db.file);
-    const { findDatabaseFiles } = await import('../../core/queries/database');
-    for (const f of vscode.workspace.workspaceFolders ?? []) {
-      const found = await findDatabaseFiles(f.uri.fsPath);
-      if (found[0]) return ok(found[0]);
-    }
-    return fail(
-      'no-database',
-      'No SQLite database found in the workspace (*.db, *.sqlite, *.sqlite3). Set perflens.queries.database to the file your service uses.',
-    );
-  }
-
-  /**
-   * The SQLite database, or undefined when there is none but a PostgreSQL connection is set (then
-   * every statement goes to PostgreSQL). A PostgreSQL setting that cannot be used is the failure.
-   */
-  private async database(explicit?: string): Promise<Result<QueryWorker | undefined>> {
-    const pgTarget = this.pg.target();
-    if (!pgTarget.ok) return pgTarget;
-    const file = await this.resolveDatabase(explicit);
-    if (!file.ok) return pgTarget.value && file.error.kind === 'no-database' ? ok(undefined) : file;
-    if (this.db?.file === file.value) return ok(this.db);
-    this.closeDatabase();
-    const { QueryWorker } = await import('../../core/queries/queryWorkerClient');
-    const worker = new QueryWorker(file.value, {
-      timeoutMs: this.services.settings().queriesStatementTimeoutSeconds * 1000,
-      raiseWith: 'the perflens.queries.statementTimeoutSeconds setting',
-    });
-    const opened = await worker.open();
-    if (!opened.ok) {
-      worker.close();
-      return fail(opened.error.kind, opened.error.message);
-    }
-    this.db = worker;
-    for (const n of opened.value.notes) this.services.log.info(`queries: ${n}`);
-    this.watchDatabase(file.value);
-    return ok(worker);
-  }
-
-  private watchDatabase(file: string): void {
-    this.dbWatcher?.dispose();
-    const onChange = (what: string) => {
-      this.services.log.info(`queries: ${what} changed on disk`);
-      void this.serial(() => this.reloadDatabase());
-    };
-    const inWorkspace = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file)) !== undefined;
-    if (inWorkspace) {
-      // The file and its -wal/-journal companions: a migration or a new index shows in either.
-      const w = vscode.workspace.createFileSystemWatcher(
-        new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), `${path.basename(file)}*`),
-      );
-      w.onDidChange((u) => onChange(u.fsPath));
-      w.onDidCreate((u) => onChange(u.fsPath));
-      this.dbWatcher = w;
-      return;
-    }
-    // Outside the workspace folders the editor's watcher may not report changes (remote hosts
-    // watch the workspace only): poll the file's stat instead, every 2 s.
-    const listener = (curr: fs.Stats, prev: fs.Stats) => {
-      if (curr.mtimeMs !== prev.mtimeMs || curr.size !== prev.size) onChange(file);
-    };
-    fs.watchFile(file, { interval: 2000, persistent: false }, listener);
-    this.dbWatcher = new vscode.Disposable(() => fs.unwatchFile(file, listener));
-  }
-
-  private closeDatabase(): void {
-    this.dbWatcher?.dispose();
-    this.dbWatcher = undefined;
-    this.db?.close();
-    this.db = undefined;
-  }
-
   /** The database file changed (a migration, a new index): load it again and re-explain everything. */
   private async reloadDatabase(): Promise<void> {
-    const file = this.db?.file;
+    const file = this.db.current?.file;
     if (!file || !vscode.workspace.isTrusted) return;
-    this.closeDatabase();
-    const db = await this.database();
+    this.db.close();
+    const db = await this.db.open();
     if (!db.ok) {
       this.services.log.warn(`queries: ${db.error.message}`);
       return;
@@ -230,7 +138,7 @@ export class QueryDiagnostics extends Disposable {
     opts: { roots?: string[]; database?: string; progress?: (message: string) => void; signal?: AbortSignal } = {},
   ): Promise<Result<AnalyzeSummary>> {
     return this.serial(async () => {
-      const db = await this.database(opts.database);
+      const db = await this.db.open(opts.database);
       if (!db.ok) return db;
       const { WorkspaceScan } = await import('../../core/queries/workspace');
       const roots = opts.roots ?? (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
@@ -273,7 +181,7 @@ export class QueryDiagnostics extends Disposable {
 
   /** The SQLite file and the PostgreSQL URL statements are explained on, as the summary names them. */
   private databaseName(db: QueryWorker | undefined): string {
-    const pgTarget = this.pg.target();
+    const pgTarget = configuredPostgres(this.services.settings().queriesPostgresUrl);
     const pgUrl = pgTarget.ok ? pgTarget.value?.url : undefined;
     return [db?.file, pgUrl].filter((n): n is string => Boolean(n)).join(' and ');
   }
@@ -320,7 +228,7 @@ export class QueryDiagnostics extends Disposable {
     if (touched.size === 0 && !known && !force) return;
     for (const p of paths) if (this.files.has(p) && !touched.has(p)) touched.add(p);
     await this.serial(async () => {
-      const db = await this.database();
+      const db = await this.db.open();
       if (!db.ok) {
         this.services.log.info(
           `queries: ${paths.map((p) => path.basename(p)).join(', ')} changed, not explained: ${db.error.message}`,
@@ -399,7 +307,7 @@ export class QueryDiagnostics extends Disposable {
         -1;
       if (!entry || idx < 0)
         return fail('not-found', 'That statement is no longer analysed; run Analyze Queries in Workspace again.');
-      const db = await this.database();
+      const db = await this.db.open();
       if (!db.ok) return db;
       const [report] = await this.advise(db.value, [entry.statements[idx]!], true);
       const reports = [...entry.reports];
@@ -410,17 +318,25 @@ export class QueryDiagnostics extends Disposable {
     });
   }
 
-  /** Every analysed statement's report, and the SQLite database they were explained on (the slow-queries tool). */
-  async allReports(): Promise<{ database?: DatabaseSummary; reports: StatementReport[] }> {
-    const reports = [...this.files.values()].flatMap((f) => f.reports);
-    const opened = await this.db?.open();
-    return { database: opened?.ok ? opened.value : undefined, reports };
+  /** Every analysed statement, its report (in the same order), and the SQLite database if one is open (the slow-queries tool). */
+  async allReports(): Promise<{
+    database?: DatabaseSummary;
+    statements: ExtractedStatement[];
+    reports: StatementReport[];
+  }> {
+    const entries = [...this.files.values()];
+    const opened = await this.db.current?.open();
+    return {
+      database: opened?.ok ? opened.value : undefined,
+      statements: entries.flatMap((f) => f.statements),
+      reports: entries.flatMap((f) => f.reports),
+    };
   }
 
   /** Explains one statement given as text (the explain tool); the diagnostics stay as they are. */
   explainText(sql: string, whatIf: boolean): Promise<Result<{ database: DatabaseSummary; report: StatementReport }>> {
     return this.serial(async () => {
-      const db = await this.database();
+      const db = await this.db.open();
       if (!db.ok) return db;
       if (!db.value)
         return fail('no-database', 'Explaining SQL text needs a SQLite database (perflens.queries.database).');

@@ -98,7 +98,7 @@ export class DashboardPanel extends WebviewPanelHost<HostToDashboard, DashboardT
         page: 'dashboard',
         title: 'PerfLens Dashboard',
         script: 'dashboard.js',
-        style: 'dashboard.css',
+        styles: ['dashboard.css'],
         check: checkDashboardToHost,
       },
       { selected: opts.targetId, range: opts.range ?? '15m', probing: false },

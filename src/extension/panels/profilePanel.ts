@@ -7,7 +7,7 @@ import { COMMANDS, VIEWS } from '../constants';
 import type { ProfileState } from '../profileState';
 import { diffViewData, profileViewData } from './profileData';
 import type { WebviewPanelDependencies } from './webviewPanel';
-import { createWebviewPanel, WebviewPanelHost } from './webviewPanel';
+import { createWebviewPanel, panelStyles, WebviewPanelHost } from './webviewPanel';
 
 export interface ProfileViewTimings {
   /** Time the page took to render the last message (ms, measured in the webview). */
@@ -72,7 +72,7 @@ export class ProfilePanel extends WebviewPanelHost<HostToProfile, ProfileToHost,
         page: 'profile',
         title: 'PerfLens Profile',
         script: 'profile.js',
-        style: 'profile.css',
+        styles: panelStyles('profile.css'),
         check: checkProfileToHost,
       },
       { mode: 'profile', focus: null, shownGeneration: -1, shownView: 'empty' },

@@ -4,7 +4,7 @@ import { checkTraceToHost } from '../../shared/protocol/trace';
 import { assertNever } from '../../shared/assertNever';
 import { VIEWS } from '../constants';
 import type { WebviewPanelDependencies } from './webviewPanel';
-import { createWebviewPanel, WebviewPanelHost } from './webviewPanel';
+import { createWebviewPanel, panelStyles, WebviewPanelHost } from './webviewPanel';
 
 /** What the last page rendered, kept in test mode only (read by the integration suite). */
 export interface TraceViewShown {
@@ -68,7 +68,13 @@ export class TracePanel extends WebviewPanelHost<HostToTrace, TraceToHost, Trace
     super(
       panel,
       deps,
-      { page: 'trace', title: 'PerfLens Trace', script: 'trace.js', style: 'trace.css', check: checkTraceToHost },
+      {
+        page: 'trace',
+        title: 'PerfLens Trace',
+        script: 'trace.js',
+        styles: panelStyles('trace.css'),
+        check: checkTraceToHost,
+      },
       { content },
     );
   }

@@ -12,14 +12,19 @@ export interface WebviewPanelDependencies {
   readonly testMode: boolean;
 }
 
-/** One page: its bundle, stylesheet and protocol. */
+/** The profile and trace views' stylesheets: the shared media/panel.css, then the page's own. */
+export function panelStyles(own: string): string[] {
+  return ['panel.css', own];
+}
+
+/** One page: its bundle, stylesheets and protocol. */
 export interface WebviewPageSpec<FromPage extends { type: string }> {
   /** Names the page in log lines, and its root element's data-perflens-view ("dashboard"). */
   readonly page: string;
   readonly title: string;
-  /** The page's bundle in dist/webview and its stylesheet in media/. */
+  /** The page's bundle in dist/webview, and its stylesheets in media/ (in cascade order). */
   readonly script: string;
-  readonly style: string;
+  readonly styles: readonly string[];
   /** The protocol's validator: every message from the page goes through it first. */
   readonly check: (value: unknown) => MessageCheck<FromPage>;
 }
@@ -62,7 +67,7 @@ export abstract class WebviewPanelHost<ToPage, FromPage extends { type: string }
     panel.webview.html = renderWebviewPage(panel.webview, extensionUri, {
       title: spec.title,
       scripts: [spec.script],
-      styles: [spec.style],
+      styles: [...spec.styles],
       // The page builds its DOM into this root; service text never reaches the HTML.
       body: `<main data-perflens-view="${spec.page}" data-state="loading"></main>`,
       testHooks: testMode,

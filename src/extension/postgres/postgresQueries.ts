@@ -1,3 +1,6 @@
+import type { PgExplainFacts } from '../../core/insights/postgres';
+import { explainOnPgSession } from '../../core/insights/postgres';
+import type { StatementInput } from '../../core/queries/advisor';
 import { blankReport } from '../../core/queries/advisor';
 import * as pg from '../../core/queries/postgres';
 import type { QueryWorker } from '../../core/queries/queryWorkerClient';
@@ -24,7 +27,8 @@ export class PostgresQueries {
     return configuredPostgres(this.services.settings().queriesPostgresUrl);
   }
 
-  async advise(statements: ExtractedStatement[], whatIf: boolean): Promise<Result<StatementReport[]>> {
+  /** The statements explained on the server, with the server's facts (as explain --postgres --json gives them). */
+  async advise(statements: StatementInput[], whatIf: boolean): Promise<Result<PgExplainFacts>> {
     const target = this.target();
     if (!target.ok) return target;
     if (!target.value) return fail('no-postgres', 'No PostgreSQL connection is set (perflens.queries.postgresUrl).');
@@ -38,13 +42,10 @@ export class PostgresQueries {
     });
     if (!session.ok) return fail(session.error.kind, session.error.message);
     try {
-      const stats = await pg.readStatStatements(session.value.client);
-      if (!stats.ok) this.services.log.info(`queries: no runtime from ${url}: ${stats.why}`);
-      const reports = await pg.advisePgStatements(session.value, statements, {
-        whatIf,
-        ...(stats.ok ? { runtime: pg.runtimeFromStatStatements(stats.rows) } : {}),
-      });
-      return ok(reports);
+      const facts = await explainOnPgSession(session.value, statements, { whatIf });
+      const stats = facts.database.statStatements;
+      if ('error' in stats) this.services.log.info(`queries: no runtime from ${url}: ${stats.error}`);
+      return ok(facts);
     } catch (e) {
       const d = pg.describePgError(e, session.value.target);
       return fail(d.kind, d.message);
@@ -96,7 +97,10 @@ export async function adviseByDialect(
     });
   };
   const pick = (indexes: number[]) => indexes.map((i) => statements[i]!);
-  await place(route.postgres, () => dbs.postgres!.advise(pick(route.postgres), whatIf));
+  await place(route.postgres, async () => {
+    const r = await dbs.postgres!.advise(pick(route.postgres), whatIf);
+    return r.ok ? ok(r.value.reports) : r;
+  });
   await place(route.sqlite, async () =>
     dbs.sqlite
       ? dbs.sqlite.advise(pick(route.sqlite), { whatIf })

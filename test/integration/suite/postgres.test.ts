@@ -4,6 +4,7 @@ import { COMMANDS, SETTINGS } from '../../../src/extension/constants';
 import type { AnalyzeSummary } from '../../../src/extension/diagnostics/queryDiagnostics';
 import { appSource, demoDir, lineOf } from './profileSupport';
 import { waitFor } from './liveSupport';
+import { invoke } from './aiSupport';
 
 /**
  * The launcher starts a throwaway PostgreSQL cluster with the demo's 100k entities and hands its URL
@@ -58,6 +59,33 @@ describe('Slow-query diagnostics on PostgreSQL', () => {
       scan.relatedInformation?.some((r) => /Seq Scan on entities/.test(r.message)),
       JSON.stringify(scan.relatedInformation?.map((r) => r.message)),
     );
+  });
+
+  it('the slow-queries tool answers from the server: the seq scan, runtime and the HypoPG-proven index', async function () {
+    this.timeout(120_000);
+    const { url, password } = cluster();
+    const { text, answer } = await invoke('perflens_slow_queries', { top: 200, maxChars: 200_000 });
+    assert.equal(answer.error, undefined, text);
+    const data = answer.serviceData as {
+      database: { url: string; server: string };
+      statements: {
+        sql: string;
+        location?: { line: number };
+        plan: { detail: string }[];
+        findings: { kind: string; createIndex?: string; whatIf?: { method: string } }[];
+        runtime?: { metric: string };
+      }[];
+    };
+    assert.equal(data.database.url, url);
+    assert.match(data.database.server, /^PostgreSQL 15\./);
+    const st = data.statements.find((s) => s.location?.line === entitiesLine + 1);
+    assert.ok(st, JSON.stringify(data.statements.map((s) => s.location)));
+    assert.ok(st.plan.some((p) => p.detail.startsWith('Seq Scan on entities')));
+    const scan = st.findings.find((f) => f.kind === 'full-scan');
+    assert.match(scan?.createIndex ?? '', /ON entities ?\(workspace_id, degree DESC\)/);
+    assert.equal(scan?.whatIf?.method, 'hypopg');
+    assert.equal(st.runtime?.metric, 'pg_stat_statements');
+    assert.ok(!text.includes(password), 'the password is never shown');
   });
 
   it('offers the Quick Fixes, and Run What-If proves the index with HypoPG', async function () {

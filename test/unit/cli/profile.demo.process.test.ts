@@ -4,9 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import type { CliIO } from '../../../src/cli/io';
-import { httpRequest } from '../../../src/core/util/http';
 import type { DemoHandle } from '../../helpers/demoService';
-import { DEMO_SERVICE_DIR, startDemoService } from '../../helpers/demoService';
+import { DEMO_SERVICE_DIR, loadDemo, startDemoService } from '../../helpers/demoService';
 
 function io(cwd: string): CliIO & { stdout: string; stderr: string } {
   const c = { stdout: '', stderr: '', isTTY: false, env: {}, cwd } as CliIO & { stdout: string; stderr: string };
@@ -15,27 +14,8 @@ function io(cwd: string): CliIO & { stdout: string; stderr: string } {
   return c;
 }
 
-/** Keeps `clients` requests in flight against url until stop(). */
-function load(url: string, clients: number): { stop(): Promise<number> } {
-  let running = true;
-  let done = 0;
-  const loops = Array.from({ length: clients }, async () => {
-    while (running) {
-      await httpRequest(url, { timeoutMs: 30_000 });
-      done++;
-    }
-  });
-  return {
-    async stop() {
-      running = false;
-      await Promise.all(loops);
-      return done;
-    },
-  };
-}
-
 async function record(demo: DemoHandle, dir: string, file: string): Promise<void> {
-  const traffic = load(`${demo.url}/api/graph/centrality?workspace_id=1`, 2);
+  const traffic = loadDemo(`${demo.url}/api/graph/centrality?workspace_id=1`, 2);
   const c = io(dir);
   let code: number;
   try {

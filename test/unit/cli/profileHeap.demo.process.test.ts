@@ -5,29 +5,9 @@ import * as path from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import { findInspector } from '../../../src/core/profiler/capture/inspector';
 import { findWhatGrows } from '../../../src/core/profiler/heapGrowth';
-import { httpRequest } from '../../../src/core/util/http';
 import type { DemoHandle } from '../../helpers/demoService';
-import { DEMO_SERVICE_DIR, startDemoService } from '../../helpers/demoService';
+import { DEMO_SERVICE_DIR, loadDemo, startDemoService } from '../../helpers/demoService';
 import { capture } from './liveHelpers';
-
-/** Keeps `clients` requests in flight against url until stop(). */
-function load(url: string, clients: number): { stop(): Promise<number> } {
-  let running = true;
-  let done = 0;
-  const loops = Array.from({ length: clients }, async () => {
-    while (running) {
-      await httpRequest(url, { timeoutMs: 30_000 });
-      done++;
-    }
-  });
-  return {
-    async stop() {
-      running = false;
-      await Promise.all(loops);
-      return done;
-    },
-  };
-}
 
 const LEAK_TS = path.join(DEMO_SERVICE_DIR, 'src', 'leak.ts');
 /** The line of the leaking method, read from the source so the test follows edits. */
@@ -60,7 +40,7 @@ describe('heap profiles of the demo service with its leak fault (record --heap, 
   });
 
   it('record --heap on the demo with the leak on: the largest allocation site is RequestAuditTrail.remember, at its line in leak.ts', async () => {
-    const traffic = load(`${demo.url}/api/workspaces`, 2);
+    const traffic = loadDemo(`${demo.url}/api/workspaces`, 2);
     const c = capture();
     c.cwd = dir;
     let code: number;
@@ -108,7 +88,7 @@ describe('heap profiles of the demo service with its leak fault (record --heap, 
     const found = await findInspector(demo.pid);
     assert.ok(found.ok, found.ok ? '' : found.error.message);
     const grows = async () => {
-      const traffic = load(`${demo.url}/api/workspaces`, 2);
+      const traffic = loadDemo(`${demo.url}/api/workspaces`, 2);
       try {
         const r = await findWhatGrows({ kind: 'inspector', address: found.value }, { durationMs: 3000 });
         assert.ok(r.ok, r.ok ? '' : r.error.message);

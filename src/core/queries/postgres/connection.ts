@@ -41,9 +41,9 @@ export interface PgConnectOptions {
   password?: string;
 }
 
-/** A URL with its password replaced by `***`, safe to print. */
+/** A URL with its password replaced by `***`, safe to print (whatever its scheme: a mistyped one is echoed back). */
 export function maskPgUrl(url: string): string {
-  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
 }
 
 const SSLMODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
