@@ -71,10 +71,13 @@ function capAttributes(
   attrs: Record<string, AttributeValue>,
   maxBytes: number,
 ): { attrs: Record<string, AttributeValue>; cut: boolean } {
-  const keys = Object.keys(attrs);
   let total = 0;
-  for (const k of keys) total += k.length + String(attrs[k]).length;
+  for (const k in attrs) {
+    const v = attrs[k]!;
+    total += k.length + (typeof v === 'string' ? v.length : String(v).length);
+  }
   if (total <= maxBytes) return { attrs, cut: false };
+  const keys = Object.keys(attrs);
   const ordered = [...keys.filter((k) => KEPT_FIRST.test(k)), ...keys.filter((k) => !KEPT_FIRST.test(k))];
   const out: Record<string, AttributeValue> = {};
   let left = maxBytes;
@@ -113,20 +116,22 @@ const SPAN_ID = /^[0-9a-f]{16}$/;
 const ALL_ZERO = /^0+$/;
 
 /** The span as kept, or undefined after counting why it was refused. The service is set by the caller. */
+function reject(out: DecodedTraces, why: string): undefined {
+  out.rejected++;
+  out.rejectReason ??= why;
+  return undefined;
+}
+
 function toRecord(s: SpanFields, limits: TraceLimits, out: DecodedTraces): SpanRecord | undefined {
-  const reject = (why: string) => {
-    out.rejected++;
-    out.rejectReason ??= why;
-    return undefined;
-  };
   const { traceId, spanId, parentSpanId: parent, start, end } = s;
   if (!traceId || !TRACE_ID.test(traceId) || ALL_ZERO.test(traceId))
-    return reject('a span has no valid traceId (16 bytes, not all zero)');
+    return reject(out, 'a span has no valid traceId (16 bytes, not all zero)');
   if (!spanId || !SPAN_ID.test(spanId) || ALL_ZERO.test(spanId))
-    return reject('a span has no valid spanId (8 bytes, not all zero)');
-  if (parent !== undefined && !SPAN_ID.test(parent)) return reject('a span has a parentSpanId that is not 8 bytes');
+    return reject(out, 'a span has no valid spanId (8 bytes, not all zero)');
+  if (parent !== undefined && !SPAN_ID.test(parent))
+    return reject(out, 'a span has a parentSpanId that is not 8 bytes');
   if (!Number.isFinite(start) || !Number.isFinite(end) || start <= 0 || end < start)
-    return reject('a span has no valid start and end time (end before start, or missing)');
+    return reject(out, 'a span has no valid start and end time (end before start, or missing)');
   const rawName = s.name;
   const name = typeof rawName === 'string' && rawName ? rawName.slice(0, limits.maxNameChars) : '(unnamed)';
   const capped = capAttributes(s.attributes, limits.maxAttributeBytesPerSpan);
@@ -183,9 +188,16 @@ export function decodeTraces(
 ): Result<DecodedTraces, 'malformed'> {
   if (encoding === 'protobuf') return decodeProtobuf(body, limits);
   const parsed = parseOtlpBody(body, encoding, 'ExportTraceServiceRequest');
-  if (!parsed.ok) return parsed;
+  return parsed.ok ? ok(decodeTraceTree(parsed.value, limits)) : parsed;
+}
+
+/**
+ * The spans of a request already parsed into its message tree: OTLP/JSON, or the object tree
+ * protobufjs decodes a protobuf body into (ids as bytes, times as Long), read by the same rules.
+ */
+export function decodeTraceTree(tree: unknown, limits: TraceLimits = DEFAULT_TRACE_LIMITS): DecodedTraces {
   const out: DecodedTraces = { spans: [], rejected: 0, truncatedSpans: 0 };
-  for (const rs of list(parsed.value, 'resourceSpans')) {
+  for (const rs of list(tree, 'resourceSpans')) {
     const service = serviceOf(attributes(list(field(rs, 'resource'), 'attributes')), limits);
     for (const ss of list(rs, 'scopeSpans')) {
       for (const s of list(ss, 'spans')) {
@@ -213,5 +225,5 @@ export function decodeTraces(
       }
     }
   }
-  return ok(out);
+  return out;
 }

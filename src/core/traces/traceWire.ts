@@ -7,7 +7,8 @@
  *
  * The rules are protobufjs's (the decoder it generates from otlpSchema.ts): a field sent with the
  * wrong wire type is skipped as unknown; a scalar at its default counts as absent and the last
- * occurrence wins; a message field sent twice is merged; repeated fields accumulate; nesting deeper
+ * occurrence wins; a message field sent twice is merged, and of a oneof (AnyValue) the member set last
+ * is the one kept; repeated fields accumulate; nesting deeper
  * than Reader.recursionLimit is an error; a length that runs past its message is an error.
  */
 import * as protobuf from 'protobufjs';
@@ -86,35 +87,41 @@ function fixed64(r: Reader): number {
   return r.fixed32() * 4294967296 + low;
 }
 
+/** Keeps only `member` of a oneof: setting one member of a protobufjs oneof clears the others. */
+function only(h: AnyHolder, member: keyof AnyHolder): AnyHolder {
+  for (const k of ['s', 'b', 'i', 'd', 'by', 'arr', 'kv'] as const) if (k !== member) delete h[k];
+  return h;
+}
+
 function anyValue(r: Reader, q: number, h: AnyHolder): AnyHolder {
   const outer = enter(r, q);
   while (r.pos < r.len) {
     const t = r.tag();
     const f = t >>> 3;
     const u = t & 7;
-    if (f === 1 && u === 2) h.s = r.stringVerify();
-    else if (f === 2 && u === 0) h.b = r.bool();
-    else if (f === 3 && u === 0) h.i = r.int64();
-    else if (f === 4 && u === 1) h.d = r.double();
+    if (f === 1 && u === 2) only(h, 's').s = r.stringVerify();
+    else if (f === 2 && u === 0) only(h, 'b').b = r.bool();
+    else if (f === 3 && u === 0) only(h, 'i').i = r.int64();
+    else if (f === 4 && u === 1) only(h, 'd').d = r.double();
     else if (f === 5 && u === 2) {
       const o = enter(r, q + 1);
-      h.arr ??= [];
+      const arr = (only(h, 'arr').arr ??= []);
       while (r.pos < r.len) {
         const t2 = r.tag();
-        if (t2 >>> 3 === 1 && (t2 & 7) === 2) h.arr.push(anyValue(r, q + 2, {}));
+        if (t2 >>> 3 === 1 && (t2 & 7) === 2) arr.push(anyValue(r, q + 2, {}));
         else r.skipType(t2 & 7, q + 1, t2 >>> 3);
       }
       leave(r, o);
     } else if (f === 6 && u === 2) {
       const o = enter(r, q + 1);
-      h.kv ??= [];
+      const kv = (only(h, 'kv').kv ??= []);
       while (r.pos < r.len) {
         const t2 = r.tag();
-        if (t2 >>> 3 === 1 && (t2 & 7) === 2) h.kv.push(keyValue(r, q + 2));
+        if (t2 >>> 3 === 1 && (t2 & 7) === 2) kv.push(keyValue(r, q + 2));
         else r.skipType(t2 & 7, q + 1, t2 >>> 3);
       }
       leave(r, o);
-    } else if (f === 7 && u === 2) h.by = r.bytes();
+    } else if (f === 7 && u === 2) only(h, 'by').by = r.bytes();
     else r.skipType(u, q, f);
   }
   leave(r, outer);
@@ -154,10 +161,58 @@ function plain(h: AnyHolder | undefined, depth: number): unknown {
   return undefined;
 }
 
+type Scalar = { kind: 's' | 'b' | 'i' | 'd'; value: AttributeValue } | { kind: 'empty' };
+const NOT_SCALAR = undefined;
+
+/**
+ * An AnyValue that is one string, bool, int or double (or nothing), read without building its
+ * holder: what nearly every attribute is. NOT_SCALAR, with the reader where it was, for the rest.
+ */
+function scalarValue(r: Reader, q: number): Scalar | undefined {
+  const at = r.pos;
+  const outer = enter(r, q);
+  let out: Scalar | undefined = NOT_SCALAR;
+  if (r.pos === r.len) out = { kind: 'empty' };
+  else {
+    const t = r.tag();
+    if (t === ((1 << 3) | 2)) out = { kind: 's', value: r.stringVerify() };
+    else if (t === 2 << 3) out = { kind: 'b', value: r.bool() };
+    else if (t === 3 << 3) out = { kind: 'i', value: int64(r.int64()) };
+    else if (t === ((4 << 3) | 1)) out = { kind: 'd', value: r.double() };
+    if (r.pos !== r.len) out = NOT_SCALAR;
+  }
+  if (out === NOT_SCALAR) {
+    r.pos = at;
+    r.len = outer;
+  } else leave(r, outer);
+  return out;
+}
+
 /** A KeyValue into `attrs` (arrays and key-value lists as their JSON text), as `attributes()` reads one. */
 function attribute(r: Reader, q: number, attrs: Record<string, AttributeValue>): void {
-  const { key, value } = keyValue(r, q);
+  const outer = enter(r, q);
+  let key: string | undefined;
+  let scalar: Scalar | undefined;
+  let value: AnyHolder | undefined;
+  while (r.pos < r.len) {
+    const t = r.tag();
+    const f = t >>> 3;
+    const u = t & 7;
+    if (f === 1 && u === 2) key = r.stringVerify() || undefined;
+    else if (f === 2 && u === 2) {
+      if (!scalar && !value && (scalar = scalarValue(r, q + 1))) continue;
+      // A second value is merged into the first, as protobufjs merges a message sent twice.
+      if (scalar) value = scalar.kind === 'empty' ? {} : ({ [scalar.kind]: scalar.value } as AnyHolder);
+      scalar = undefined;
+      value = anyValue(r, q + 1, value ?? {});
+    } else r.skipType(u, q, f);
+  }
+  leave(r, outer);
   if (key === undefined) return;
+  if (scalar) {
+    if (scalar.kind !== 'empty') attrs[key] = scalar.value;
+    return;
+  }
   const v = plain(value, 0);
   if (v === undefined || v === null) return;
   attrs[key] =
