@@ -39,7 +39,7 @@ type SpanTuple = [
   attributes: SpanRecord['attributes'],
 ];
 
-/** The first and last of `values` (start times), for the row's time range. */
+/** The earliest and latest of the items' times, for a row's time range. */
 export function timeRange<T>(items: readonly T[], time: (t: T) => number): [oldest: number, newest: number] {
   let oldest = Infinity;
   let newest = -Infinity;

@@ -6,6 +6,10 @@
  * Receiving and storing are decoupled: the receiver queues a batch and answers; the queue drains
  * in the background, and while it holds more than `maxQueuedSpans` the receiver tells senders to
  * retry later. A cap on spans stored per minute keeps a flood from crowding out the rest.
+ *
+ * Spans and request summaries are stored a received batch to a row (spanRows.ts says why), so
+ * the retention and the stored-span cap drop a batch whole: once its newest span is past the
+ * retention, and oldest batches first when there are more than `maxStoredSpans` spans.
  */
 import type { Database, Statement } from '../util/sqljs';
 import { loadSqlJs } from '../util/sqljs';
@@ -38,7 +42,7 @@ export interface SpanStoreOptions {
   retentionMs?: number;
   /** Spans accepted per minute of receiving; the rest are refused (default 120,000). */
   maxSpansPerMinute?: number;
-  /** Raw spans kept at most; the oldest go first (default 300,000). */
+  /** Raw spans kept at most; the oldest batches go first, whole (default 300,000). */
   maxStoredSpans?: number;
   /** Spans waiting to be stored before senders are asked to retry (default 50,000). */
   maxQueuedSpans?: number;
