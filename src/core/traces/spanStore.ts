@@ -68,6 +68,8 @@ export class SpanStore implements SpanSink {
   /** Rollups of recent minutes by `minute|kind|key`; `dirty` ones are not yet written. */
   private readonly cached = new Map<string, { minute: number; kind: 'route' | 'statement'; r: Rollup }>();
   private readonly dirty = new Set<string>();
+  /** The latest minute a rollup was counted into. */
+  private latestMinute = -Infinity;
   private readonly insertSpans: Statement;
   private readonly insertRequests: Statement;
   private readonly readRollup: Statement;
@@ -168,12 +170,12 @@ export class SpanStore implements SpanSink {
       }
       const requests: TraceSummary[] = [];
       for (const root of batch)
-        if (root.kind === SPAN_KIND.server)
-          requests.push(
-            this.addRequest(
-              summariseTrace(root, this.recent.get(root.traceId) ?? [root], (sql) => this.statementKey(sql)),
-            ),
-          );
+        if (root.kind === SPAN_KIND.server) {
+          const covered = new Set<SpanRecord>();
+          const spans = this.recent.get(root.traceId) ?? [root];
+          requests.push(this.addRequest(summariseTrace(root, spans, (sql) => this.statementKey(sql), covered)));
+          this.forget(root.traceId, covered);
+        }
       if (requests.length) {
         const [first, last] = timeRange(requests, (t) => t.startMs);
         this.insertRequests.run([first, last, requests.length, encodeRequests(requests)]);
@@ -201,6 +203,19 @@ export class SpanStore implements SpanSink {
     }
   }
 
+  /**
+   * Drops spans a request summary has read: no later summary reads them (each stops at a nested
+   * server span), so the recent spans are only those whose request has not arrived yet.
+   */
+  private forget(traceId: string, covered: Set<SpanRecord>): void {
+    const spans = this.recent.get(traceId);
+    if (!spans) return;
+    const left = spans.filter((s) => !covered.has(s));
+    this.recentCount -= spans.length - left.length;
+    if (left.length) this.recent.set(traceId, left);
+    else this.recent.delete(traceId);
+  }
+
   /** The statement's normalised key; statements repeat, so each text is lexed once. */
   private statementKey(sql: string): string {
     let key = this.statementKeys.get(sql);
@@ -223,6 +238,7 @@ export class SpanStore implements SpanSink {
 
   private rollup(timeMs: number, kind: 'route' | 'statement', key: string, text: string): Rollup {
     const minute = Math.floor(timeMs / MINUTE);
+    if (minute > this.latestMinute) this.latestMinute = minute;
     const id = `${minute}|${kind}|${key}`;
     let d = this.cached.get(id);
     if (!d) {
@@ -269,8 +285,10 @@ export class SpanStore implements SpanSink {
       ]);
     }
     this.dirty.clear();
-    // Every cached rollup is now stored, so dropping them loses nothing; they are read back if needed.
+    // Every cached rollup is now stored, so dropping one loses nothing (it is read back if a late
+    // span needs it): only the latest two minutes' stay.
     if (this.cached.size > CACHED_ROLLUPS) this.cached.clear();
+    for (const [id, d] of this.cached) if (d.minute < this.latestMinute - 1) this.cached.delete(id);
   }
 
   private prune(): void {

@@ -51,6 +51,54 @@ interface AnyHolder {
   kv?: { key?: string; value?: AnyHolder }[];
 }
 
+/** Short ASCII strings (attribute keys, most short values) by a hash of their bytes; checked byte by byte. */
+const SHORT = new Map<number, string>();
+const SHORT_MAX_BYTES = 32;
+const SHORT_MAX_ENTRIES = 4096;
+
+/**
+ * A string field, as `stringVerify` reads it: a short ASCII one that came before is returned
+ * without building it again (keys and common values repeat in every span of a batch).
+ */
+function shortString(r: Reader): string {
+  const at = r.pos;
+  const l = r.size();
+  const start = r.pos;
+  const end = start + l;
+  if (l === 0 || l > SHORT_MAX_BYTES || end > r.len) {
+    r.pos = at;
+    return r.stringVerify();
+  }
+  const buf = r.buf;
+  let h = l;
+  for (let i = start; i < end; i++) {
+    const b = buf[i]!;
+    if (b & 0x80) {
+      r.pos = at;
+      return r.stringVerify();
+    }
+    h = (Math.imul(h, 31) + b) | 0;
+  }
+  const known = SHORT.get(h);
+  if (known !== undefined && known.length === l) {
+    let same = true;
+    for (let i = 0; i < l; i++)
+      if (known.charCodeAt(i) !== buf[start + i]) {
+        same = false;
+        break;
+      }
+    if (same) {
+      r.pos = end;
+      return known;
+    }
+  }
+  r.pos = at;
+  const text = r.stringVerify();
+  if (SHORT.size >= SHORT_MAX_ENTRIES) SHORT.clear();
+  SHORT.set(h, text);
+  return text;
+}
+
 /** Enters a length-delimited message at depth `q`; returns the enclosing limit for `leave`. */
 function enter(r: Reader, q: number): number {
   const l = r.size();
@@ -175,7 +223,7 @@ function scalarValue(r: Reader, q: number): Scalar | undefined {
   if (r.pos === r.len) out = { kind: 'empty' };
   else {
     const t = r.tag();
-    if (t === ((1 << 3) | 2)) out = { kind: 's', value: r.stringVerify() };
+    if (t === ((1 << 3) | 2)) out = { kind: 's', value: shortString(r) };
     else if (t === 2 << 3) out = { kind: 'b', value: r.bool() };
     else if (t === 3 << 3) out = { kind: 'i', value: int64(r.int64()) };
     else if (t === ((4 << 3) | 1)) out = { kind: 'd', value: r.double() };
@@ -198,7 +246,7 @@ function attribute(r: Reader, q: number, attrs: Record<string, AttributeValue>):
     const t = r.tag();
     const f = t >>> 3;
     const u = t & 7;
-    if (f === 1 && u === 2) key = r.stringVerify() || undefined;
+    if (f === 1 && u === 2) key = shortString(r) || undefined;
     else if (f === 2 && u === 2) {
       if (!scalar && !value && (scalar = scalarValue(r, q + 1))) continue;
       // A second value is merged into the first, as protobufjs merges a message sent twice.
