@@ -79,6 +79,10 @@ export class SpanStore implements SpanSink {
   private readonly recent = new Map<string, SpanRecord[]>();
   private recentCount = 0;
   private readonly statementKeys = new Map<string, string>();
+  /** Spans held in memory for requests not summarised yet (their server span has not arrived). */
+  get pendingSpans(): number {
+    return this.recentCount;
+  }
   /** Spans refused by the per-minute cap since the store opened. */
   refusedByCap = 0;
 

@@ -106,6 +106,24 @@ describe('span store', () => {
     assert.equal(r!.dbMs, 3);
   });
 
+  it('holds in memory only the spans of requests not summarised yet', async () => {
+    for (let i = 0; i < 50; i++)
+      store.ingest(request(`/r${i % 5}`, T0 + i, 10, [{ sql: 'SELECT 1', ms: 1, times: 4 }]));
+    await store.idle();
+    assert.equal(store.pendingSpans, 0);
+    const spans = request('/late', T0 + 100, 30, [{ sql: 'SELECT 3', ms: 2, times: 3 }]);
+    const root = spans.pop()!;
+    store.ingest(spans);
+    await store.idle();
+    assert.equal(store.pendingSpans, 3);
+    store.ingest([root]);
+    await store.idle();
+    assert.equal(store.pendingSpans, 0);
+    const [late] = store.requests(T0, T0 + 1000).filter((r) => r.route === 'GET /late');
+    assert.equal(late!.dbMs, 6);
+    assert.equal(late!.repetitions[0]!.count, 3);
+  });
+
   it('keeps at most maxStoredSpans, the oldest batches going first', async () => {
     const small = await SpanStore.open({ clock, maxStoredSpans: 25 });
     try {
