@@ -7,13 +7,20 @@
 import type { AttributeValue, SpanRecord } from './types';
 import { SPAN_KIND } from './types';
 
-function first(attrs: Record<string, AttributeValue>, ...keys: string[]): AttributeValue | undefined {
-  for (const k of keys) if (attrs[k] !== undefined && attrs[k] !== '') return attrs[k];
-  return undefined;
+/** The first of the keys (current name first, then older ones) with a non-empty value; read for every span stored. */
+function first(attrs: Record<string, AttributeValue>, a: string, b?: string, c?: string): AttributeValue | undefined {
+  let v = attrs[a];
+  if (v !== undefined && v !== '') return v;
+  if (b === undefined) return undefined;
+  v = attrs[b];
+  if (v !== undefined && v !== '') return v;
+  if (c === undefined) return undefined;
+  v = attrs[c];
+  return v !== undefined && v !== '' ? v : undefined;
 }
 
-function text(attrs: Record<string, AttributeValue>, ...keys: string[]): string | undefined {
-  const v = first(attrs, ...keys);
+function text(attrs: Record<string, AttributeValue>, a: string, b?: string, c?: string): string | undefined {
+  const v = first(attrs, a, b, c);
   return v === undefined ? undefined : String(v);
 }
 

@@ -6,6 +6,10 @@
  * Receiving and storing are decoupled: the receiver queues a batch and answers; the queue drains
  * in the background, and while it holds more than `maxQueuedSpans` the receiver tells senders to
  * retry later. A cap on spans stored per minute keeps a flood from crowding out the rest.
+ *
+ * Spans and request summaries are stored a received batch to a row (spanRows.ts says why), so
+ * the retention and the stored-span cap drop a batch whole: once its newest span is past the
+ * retention, and oldest batches first when there are more than `maxStoredSpans` spans.
  */
 import type { Database, Statement } from '../util/sqljs';
 import { loadSqlJs } from '../util/sqljs';
@@ -19,6 +23,16 @@ import { summariseTrace, type TraceSummary } from './traceSummary';
 import type { SpanRecord } from './types';
 import { SPAN_KIND } from './types';
 import type { SpanSink } from './receiver';
+import {
+  SCHEMA,
+  decodeRequests,
+  decodeSpans,
+  encodeRequests,
+  encodeSpans,
+  timeRange,
+  traceIdBytes,
+  traceIdKey,
+} from './spanRows';
 
 export type { Rollup } from './rollup';
 
@@ -28,7 +42,7 @@ export interface SpanStoreOptions {
   retentionMs?: number;
   /** Spans accepted per minute of receiving; the rest are refused (default 120,000). */
   maxSpansPerMinute?: number;
-  /** Raw spans kept at most; the oldest go first (default 300,000). */
+  /** Raw spans kept at most; the oldest batches go first, whole (default 300,000). */
   maxStoredSpans?: number;
   /** Spans waiting to be stored before senders are asked to retry (default 50,000). */
   maxQueuedSpans?: number;
@@ -37,39 +51,11 @@ export interface SpanStoreOptions {
 export const DEFAULT_RETENTION_MS = 3_600_000;
 export const DEFAULT_MAX_SPANS_PER_MINUTE = 120_000;
 
-const SCHEMA = `
-CREATE TABLE spans (trace_id TEXT, span_id TEXT, parent_id TEXT, name TEXT, kind INTEGER, start_ms REAL,
-  duration_ms REAL, status INTEGER, status_message TEXT, service TEXT, attrs TEXT);
-CREATE INDEX spans_trace ON spans (trace_id);
-CREATE INDEX spans_start ON spans (start_ms);
-CREATE TABLE requests (trace_id TEXT, span_id TEXT, route TEXT, service TEXT, start_ms REAL, duration_ms REAL,
-  error INTEGER, code_ms REAL, db_ms REAL, http_ms REAL, other_ms REAL, repetitions TEXT);
-CREATE INDEX requests_start ON requests (start_ms);
-CREATE TABLE rollups (minute INTEGER, kind TEXT, key TEXT, text TEXT, system TEXT, count INTEGER, errors INTEGER,
-  code_ms REAL, db_ms REAL, http_ms REAL, other_ms REAL, sketch TEXT, slowest_trace TEXT, slowest_ms REAL,
-  error_trace TEXT, locations TEXT, PRIMARY KEY (minute, kind, key));
-`;
-
 const MINUTE = 60_000;
 /** Spans of recent traces held in memory for summarising requests. */
 const RECENT_SPANS = 100_000;
-
-function rowToSpan(r: unknown[]): SpanRecord {
-  const span: SpanRecord = {
-    traceId: r[0] as string,
-    spanId: r[1] as string,
-    name: r[3] as string,
-    kind: r[4] as number,
-    startMs: r[5] as number,
-    durationMs: r[6] as number,
-    statusCode: r[7] as number,
-    service: r[9] as string,
-    attributes: JSON.parse(r[10] as string) as SpanRecord['attributes'],
-  };
-  if (r[2]) span.parentSpanId = r[2] as string;
-  if (r[8]) span.statusMessage = r[8] as string;
-  return span;
-}
+/** Rollups held in memory between batches (the current minutes'); past this they are read back when needed. */
+const CACHED_ROLLUPS = 5_000;
 
 export class SpanStore implements SpanSink {
   private readonly clock: Clock;
@@ -79,14 +65,24 @@ export class SpanStore implements SpanSink {
   private idleWaiters: (() => void)[] = [];
   private minute = -1;
   private acceptedThisMinute = 0;
-  private readonly dirty = new Map<string, { minute: number; kind: 'route' | 'statement'; r: Rollup }>();
-  private readonly insertSpan: Statement;
-  private readonly insertRequest: Statement;
+  /** Rollups of recent minutes by `minute|kind|key`; `dirty` ones are not yet written. */
+  private readonly cached = new Map<string, { minute: number; kind: 'route' | 'statement'; r: Rollup }>();
+  private readonly dirty = new Set<string>();
+  /** The latest minute a rollup was counted into. */
+  private latestMinute = -Infinity;
+  private readonly insertSpans: Statement;
+  private readonly insertRequests: Statement;
+  private readonly readRollup: Statement;
+  private readonly writeRollup: Statement;
   private lastPrune = 0;
   /** Spans of recent traces by trace id, so a request is summarised without reading its spans back. */
   private readonly recent = new Map<string, SpanRecord[]>();
   private recentCount = 0;
   private readonly statementKeys = new Map<string, string>();
+  /** Spans held in memory for requests not summarised yet (their server span has not arrived). */
+  get pendingSpans(): number {
+    return this.recentCount;
+  }
   /** Spans refused by the per-minute cap since the store opened. */
   refusedByCap = 0;
 
@@ -96,8 +92,10 @@ export class SpanStore implements SpanSink {
   ) {
     this.clock = opts.clock ?? systemClock;
     db.run(SCHEMA);
-    this.insertSpan = db.prepare('INSERT INTO spans VALUES (?,?,?,?,?,?,?,?,?,?,?)');
-    this.insertRequest = db.prepare('INSERT INTO requests VALUES (?,?,?,?,?,?,?,?,?,?,?,?)');
+    this.insertSpans = db.prepare('INSERT INTO span_batches VALUES (?,?,?,?,?)');
+    this.insertRequests = db.prepare('INSERT INTO request_batches VALUES (?,?,?,?)');
+    this.readRollup = db.prepare('SELECT * FROM rollups WHERE minute = ? AND kind = ? AND key = ?');
+    this.writeRollup = db.prepare('INSERT OR REPLACE INTO rollups VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)');
   }
 
   static async open(opts: SpanStoreOptions = {}): Promise<SpanStore> {
@@ -162,20 +160,9 @@ export class SpanStore implements SpanSink {
   private store(batch: SpanRecord[]): void {
     this.db.run('BEGIN');
     try {
+      const [oldest, newest] = timeRange(batch, (s) => s.startMs);
+      this.insertSpans.run([oldest, newest, batch.length, traceIdBytes(batch), encodeSpans(batch)]);
       for (const s of batch) {
-        this.insertSpan.run([
-          s.traceId,
-          s.spanId,
-          s.parentSpanId ?? null,
-          s.name,
-          s.kind,
-          s.startMs,
-          s.durationMs,
-          s.statusCode,
-          s.statusMessage ?? null,
-          s.service,
-          JSON.stringify(s.attributes),
-        ]);
         this.remember(s);
         const stmt = dbStatement(s);
         if (stmt) {
@@ -185,11 +172,24 @@ export class SpanStore implements SpanSink {
           r.system ??= dbSystem(s);
         }
       }
-      for (const root of batch.filter((s) => s.kind === SPAN_KIND.server))
-        this.addRequest(summariseTrace(root, this.recent.get(root.traceId) ?? [root], (sql) => this.statementKey(sql)));
+      const requests: TraceSummary[] = [];
+      for (const root of batch)
+        if (root.kind === SPAN_KIND.server) {
+          const covered = new Set<SpanRecord>();
+          const spans = this.recent.get(root.traceId) ?? [root];
+          requests.push(this.addRequest(summariseTrace(root, spans, (sql) => this.statementKey(sql), covered)));
+          this.forget(root.traceId, covered);
+        }
+      if (requests.length) {
+        const [first, last] = timeRange(requests, (t) => t.startMs);
+        this.insertRequests.run([first, last, requests.length, encodeRequests(requests)]);
+      }
       this.db.run('COMMIT');
     } catch (e) {
       this.db.run('ROLLBACK');
+      // What was counted into the cached rollups is not stored: read them back when next needed.
+      this.cached.clear();
+      this.dirty.clear();
       throw e;
     }
   }
@@ -207,6 +207,19 @@ export class SpanStore implements SpanSink {
     }
   }
 
+  /**
+   * Drops spans a request summary has read: no later summary reads them (each stops at a nested
+   * server span), so the recent spans are only those whose request has not arrived yet.
+   */
+  private forget(traceId: string, covered: Set<SpanRecord>): void {
+    const spans = this.recent.get(traceId);
+    if (!spans) return;
+    const left = spans.filter((s) => !covered.has(s));
+    this.recentCount -= spans.length - left.length;
+    if (left.length) this.recent.set(traceId, left);
+    else this.recent.delete(traceId);
+  }
+
   /** The statement's normalised key; statements repeat, so each text is lexed once. */
   private statementKey(sql: string): string {
     let key = this.statementKeys.get(sql);
@@ -217,21 +230,7 @@ export class SpanStore implements SpanSink {
     return key;
   }
 
-  private addRequest(t: TraceSummary): void {
-    this.insertRequest.run([
-      t.traceId,
-      t.spanId,
-      t.route,
-      t.service,
-      t.startMs,
-      t.durationMs,
-      t.error ? 1 : 0,
-      t.codeMs,
-      t.dbMs,
-      t.httpMs,
-      t.otherMs,
-      JSON.stringify(t.repetitions),
-    ]);
+  private addRequest(t: TraceSummary): TraceSummary {
     const r = this.rollup(t.startMs, 'route', t.route, t.route);
     note(r, t.traceId, t.durationMs, t.error);
     r.codeMs += t.codeMs;
@@ -239,17 +238,18 @@ export class SpanStore implements SpanSink {
     r.httpMs += t.httpMs;
     r.otherMs += t.otherMs;
     if (t.location) noteLocation(r, t.location);
+    return t;
   }
 
   private rollup(timeMs: number, kind: 'route' | 'statement', key: string, text: string): Rollup {
     const minute = Math.floor(timeMs / MINUTE);
+    if (minute > this.latestMinute) this.latestMinute = minute;
     const id = `${minute}|${kind}|${key}`;
-    let d = this.dirty.get(id);
+    let d = this.cached.get(id);
     if (!d) {
-      const stmt = this.db.prepare('SELECT * FROM rollups WHERE minute = ? AND kind = ? AND key = ?');
-      stmt.bind([minute, kind, key]);
-      const existing = stmt.step() ? rowToRollup(stmt.get()) : undefined;
-      stmt.free();
+      this.readRollup.bind([minute, kind, key]);
+      const existing = this.readRollup.step() ? rowToRollup(this.readRollup.get()) : undefined;
+      this.readRollup.reset();
       const r = existing ?? {
         key,
         text,
@@ -262,16 +262,16 @@ export class SpanStore implements SpanSink {
         otherMs: 0,
         slowestMs: 0,
       };
-      this.dirty.set(id, (d = { minute, kind, r }));
+      this.cached.set(id, (d = { minute, kind, r }));
     }
+    this.dirty.add(id);
     return d.r;
   }
 
   private flushRollups(): void {
-    if (!this.dirty.size) return;
-    const up = this.db.prepare('INSERT OR REPLACE INTO rollups VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)');
-    for (const { minute, kind, r } of this.dirty.values())
-      up.run([
+    for (const id of this.dirty) {
+      const { minute, kind, r } = this.cached.get(id)!;
+      this.writeRollup.run([
         minute,
         kind,
         r.key,
@@ -289,8 +289,12 @@ export class SpanStore implements SpanSink {
         r.errorTraceId ?? null,
         r.locations ? JSON.stringify(r.locations) : null,
       ]);
-    up.free();
+    }
     this.dirty.clear();
+    // Every cached rollup is now stored, so dropping one loses nothing (it is read back if a late
+    // span needs it): only the latest two minutes' stay.
+    if (this.cached.size > CACHED_ROLLUPS) this.cached.clear();
+    for (const [id, d] of this.cached) if (d.minute < this.latestMinute - 1) this.cached.delete(id);
   }
 
   private prune(): void {
@@ -298,53 +302,49 @@ export class SpanStore implements SpanSink {
     if (now - this.lastPrune < 10_000) return;
     this.lastPrune = now;
     const cutoff = now - (this.opts.retentionMs ?? DEFAULT_RETENTION_MS);
-    this.db.run('DELETE FROM spans WHERE start_ms < ?', [cutoff]);
-    this.db.run('DELETE FROM requests WHERE start_ms < ?', [cutoff]);
-    this.db.run('DELETE FROM rollups WHERE minute < ?', [Math.floor(cutoff / MINUTE)]);
+    // A batch's spans and requests go together, once the newest of them is past the retention.
+    this.db.run('DELETE FROM span_batches WHERE newest_ms < ?', [cutoff]);
+    this.db.run('DELETE FROM request_batches WHERE newest_ms < ?', [cutoff]);
+    const cutoffMinute = Math.floor(cutoff / MINUTE);
+    this.db.run('DELETE FROM rollups WHERE minute < ?', [cutoffMinute]);
+    for (const [id, d] of this.cached) if (d.minute < cutoffMinute) this.cached.delete(id);
     const max = this.opts.maxStoredSpans ?? 300_000;
     const over = this.count('spans') - max;
+    // Oldest batches first, whole, until at least `over` spans are gone.
     if (over > 0)
-      this.db.run('DELETE FROM spans WHERE rowid IN (SELECT rowid FROM spans ORDER BY start_ms LIMIT ?)', [over]);
+      this.db.run(
+        `DELETE FROM span_batches WHERE rowid IN (SELECT rowid FROM (SELECT rowid, n,
+           SUM(n) OVER (ORDER BY newest_ms, rowid ROWS UNBOUNDED PRECEDING) AS upto FROM span_batches)
+         WHERE upto - n < ?)`,
+        [over],
+      );
   }
 
   count(table: 'spans' | 'requests' | 'rollups'): number {
-    return Number(this.db.exec(`SELECT COUNT(*) FROM ${table}`)[0]?.values[0]?.[0] ?? 0);
+    const sql =
+      table === 'rollups' ? 'SELECT COUNT(*) FROM rollups' : `SELECT SUM(n) FROM ${table.slice(0, -1)}_batches`;
+    return Number(this.db.exec(sql)[0]?.values[0]?.[0] ?? 0);
   }
 
   /** Every stored span of one trace, by start time. */
   trace(traceId: string): SpanRecord[] {
-    const stmt = this.db.prepare('SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ms');
-    stmt.bind([traceId]);
+    const stmt = this.db.prepare('SELECT spans FROM span_batches WHERE instr(trace_ids, ?) > 0');
+    stmt.bind([traceIdKey(traceId)]);
     const out: SpanRecord[] = [];
-    while (stmt.step()) out.push(rowToSpan(stmt.get()));
+    while (stmt.step()) out.push(...decodeSpans(stmt.get()[0] as Uint8Array, traceId));
     stmt.free();
-    return out;
+    return out.sort((a, b) => a.startMs - b.startMs);
   }
 
   /** Request summaries that started in [from, to), newest first. */
   requests(from: number, to: number): TraceSummary[] {
-    const stmt = this.db.prepare('SELECT * FROM requests WHERE start_ms >= ? AND start_ms < ? ORDER BY start_ms DESC');
+    const stmt = this.db.prepare('SELECT requests FROM request_batches WHERE newest_ms >= ? AND oldest_ms < ?');
     stmt.bind([from, to]);
     const out: TraceSummary[] = [];
-    while (stmt.step()) {
-      const r = stmt.get();
-      out.push({
-        traceId: r[0] as string,
-        spanId: r[1] as string,
-        route: r[2] as string,
-        service: r[3] as string,
-        startMs: r[4] as number,
-        durationMs: r[5] as number,
-        error: r[6] === 1,
-        codeMs: r[7] as number,
-        dbMs: r[8] as number,
-        httpMs: r[9] as number,
-        otherMs: r[10] as number,
-        repetitions: JSON.parse(r[11] as string) as TraceSummary['repetitions'],
-      });
-    }
+    while (stmt.step())
+      for (const t of decodeRequests(stmt.get()[0] as Uint8Array)) if (t.startMs >= from && t.startMs < to) out.push(t);
     stmt.free();
-    return out;
+    return out.sort((a, b) => b.startMs - a.startMs);
   }
 
   /** Route or statement rollups of the minutes overlapping [from, to), merged per key. */
@@ -364,8 +364,7 @@ export class SpanStore implements SpanSink {
   }
 
   close(): void {
-    this.insertSpan.free();
-    this.insertRequest.free();
+    for (const st of [this.insertSpans, this.insertRequests, this.readRollup, this.writeRollup]) st.free();
     this.db.close();
   }
 }

@@ -74,10 +74,15 @@ function descendants(root: SpanRecord, byParent: Map<string, SpanRecord[]>): Spa
   return out;
 }
 
+/**
+ * `covered`, when given, receives the spans the summary read (the root and the spans under it in
+ * its own service): no other request's summary reads them, since each stops at a nested server span.
+ */
 export function summariseTrace(
   root: SpanRecord,
   traceSpans: readonly SpanRecord[],
   statementKey: (sql: string) => string = defaultStatementKey,
+  covered?: Set<SpanRecord>,
 ): TraceSummary {
   const byParent = new Map<string, SpanRecord[]>();
   for (const s of traceSpans) {
@@ -95,7 +100,12 @@ export function summariseTrace(
   };
   const parts = { db: [] as Interval[], http: [] as Interval[], other: [] as Interval[] };
   const groups = new Map<string, Repetition>();
-  for (const s of descendants(root, byParent)) {
+  const under = descendants(root, byParent);
+  if (covered) {
+    covered.add(root);
+    for (const s of under) covered.add(s);
+  }
+  for (const s of under) {
     const c = category(s);
     if (c === 'local') continue;
     const iv = clip(s);

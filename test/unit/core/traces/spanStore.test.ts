@@ -3,6 +3,7 @@ import { ManualClock } from '../../../../src/core/util/clock';
 import { SpanStore } from '../../../../src/core/traces/spanStore';
 import { LatencySketch } from '../../../../src/core/traces/sketch';
 import { request } from '../../../helpers/spans';
+import type { SpanRecord } from '../../../../src/core/traces/types';
 
 const T0 = 1_700_000_000_000;
 
@@ -86,6 +87,60 @@ describe('span store', () => {
       store.rollups('route', 0, T0 + 10_000_000).map((r) => r.key),
       ['GET /new'],
     );
+  });
+
+  it('finds a trace whose spans arrived in separate batches, in start order, and no other trace', async () => {
+    const [child, root] = request('/split', T0, 20, [{ sql: 'SELECT 2', ms: 3, times: 1 }]) as [SpanRecord, SpanRecord];
+    store.ingest(request('/other', T0, 5));
+    store.ingest([child]);
+    await store.idle();
+    store.ingest([root]);
+    await store.idle();
+    assert.deepEqual(
+      store.trace(root.traceId).map((s) => s.spanId),
+      [root.spanId, child.spanId],
+    );
+    assert.equal(store.trace(root.traceId)[1]!.attributes['db.query.text'], 'SELECT 2');
+    assert.deepEqual(store.trace('0123456789abcdef0123456789abcdef'), []);
+    const [r] = store.requests(T0 - 1, T0 + 1000).filter((x) => x.route === 'GET /split');
+    assert.equal(r!.dbMs, 3);
+  });
+
+  it('holds in memory only the spans of requests not summarised yet', async () => {
+    for (let i = 0; i < 50; i++)
+      store.ingest(request(`/r${i % 5}`, T0 + i, 10, [{ sql: 'SELECT 1', ms: 1, times: 4 }]));
+    await store.idle();
+    assert.equal(store.pendingSpans, 0);
+    const spans = request('/late', T0 + 100, 30, [{ sql: 'SELECT 3', ms: 2, times: 3 }]);
+    const root = spans.pop()!;
+    store.ingest(spans);
+    await store.idle();
+    assert.equal(store.pendingSpans, 3);
+    store.ingest([root]);
+    await store.idle();
+    assert.equal(store.pendingSpans, 0);
+    const [late] = store.requests(T0, T0 + 1000).filter((r) => r.route === 'GET /late');
+    assert.equal(late!.dbMs, 6);
+    assert.equal(late!.repetitions[0]!.count, 3);
+  });
+
+  it('keeps at most maxStoredSpans, the oldest batches going first', async () => {
+    const small = await SpanStore.open({ clock, maxStoredSpans: 25 });
+    try {
+      const traces = Array.from({ length: 5 }, (_, i) =>
+        request(`/b${i}`, T0 + i * 1000, 5, [{ sql: 'SELECT 1', ms: 1, times: 9 }]),
+      );
+      for (const t of traces) {
+        small.ingest(t);
+        await small.idle();
+        clock.advance(11_000);
+      }
+      assert.equal(small.count('spans'), 20);
+      assert.deepEqual(small.trace(traces[0]![0]!.traceId), []);
+      assert.equal(small.trace(traces[4]![0]!.traceId).length, 10);
+    } finally {
+      small.close();
+    }
   });
 
   it('sketches survive their JSON form', () => {
