@@ -25,6 +25,22 @@ export interface Rollup {
   locations?: Record<string, number>;
 }
 
+/** A rollup with nothing counted yet. */
+export function emptyRollup(key: string, text: string): Rollup {
+  return {
+    key,
+    text,
+    count: 0,
+    errors: 0,
+    sketch: new LatencySketch(),
+    codeMs: 0,
+    dbMs: 0,
+    httpMs: 0,
+    otherMs: 0,
+    slowestMs: 0,
+  };
+}
+
 const locationKey = (l: SourceLocation) => JSON.stringify([l.file, l.line ?? null, l.function ?? null]);
 
 /** Counts `n` requests for a handler location (at most MAX_LOCATIONS_PER_ROLLUP distinct ones). */

@@ -16,8 +16,7 @@ import { loadSqlJs } from '../util/sqljs';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
 import { statementKey } from './statementKey';
-import { LatencySketch } from './sketch';
-import { type Rollup, mergeRollup, note, noteLocation, rowToRollup } from './rollup';
+import { type Rollup, emptyRollup, mergeRollup, note, noteLocation, rowToRollup } from './rollup';
 import { dbStatement, dbSystem, isError } from './semconv';
 import { summariseTrace, type TraceSummary } from './traceSummary';
 import type { SpanRecord } from './types';
@@ -250,18 +249,7 @@ export class SpanStore implements SpanSink {
       this.readRollup.bind([minute, kind, key]);
       const existing = this.readRollup.step() ? rowToRollup(this.readRollup.get()) : undefined;
       this.readRollup.reset();
-      const r = existing ?? {
-        key,
-        text,
-        count: 0,
-        errors: 0,
-        sketch: new LatencySketch(),
-        codeMs: 0,
-        dbMs: 0,
-        httpMs: 0,
-        otherMs: 0,
-        slowestMs: 0,
-      };
+      const r = existing ?? emptyRollup(key, text);
       this.cached.set(id, (d = { minute, kind, r }));
     }
     this.dirty.add(id);

@@ -3,6 +3,7 @@ import { interpretHealth } from '../../../../src/core/collectors/health';
 import { createAttachSession } from '../../../../src/core/session/session';
 import type { AttachSession, AttachSessionOptions } from '../../../../src/core/session/session';
 import { ManualClock } from '../../../../src/core/util/clock';
+import { ok } from '../../../../src/core/util/result';
 import type { HostileService } from '../../../helpers/hostile/index';
 import { startHostileService } from '../../../helpers/hostile/index';
 
@@ -99,5 +100,37 @@ describe('a collection round: each source fails on its own', function () {
     clock.advance(s.intervalMs);
     await s.whenIdle();
     assert.equal(seen.length, 2);
+  });
+
+  it('a health endpoint that never answers costs the round only its timeout: the scrape is in the snapshot, health says why', async () => {
+    const s = attach({ healthPath: '/hang', scrapeTimeoutMs: 400 });
+    await s.collectOnce();
+    clock.advance(1000);
+    const snap = await s.collectOnce();
+    assert.ok(snap.http, JSON.stringify(snap.errors));
+    assert.ok(snap.http.requestRate > 0, 'rates from two scrapes');
+    assert.equal(snap.health?.state, 'down');
+    assert.match(snap.health.reasons.join(' '), /\/hang did not answer within 400 ms\./);
+  });
+
+  it('a process read that fails is reported with its message while the scrape, health and system still count', async () => {
+    const s = attach({
+      healthPath: '/health-json-ok-errors-zero',
+      collectProcess: true,
+      collectSystem: true,
+      deps: {
+        findPidByPort: () => Promise.resolve(ok(process.pid)),
+        process: { usage: () => Promise.reject(new Error('read /proc/1/stat: EIO')) },
+        system: { collect: () => Promise.resolve(ok({ cpuPercent: 10, memUsedBytes: 1e9, memTotalBytes: 8e9 })) },
+      },
+    });
+    const snap = await s.collectOnce();
+    const failure = snap.errors.find((e) => e.source === 'process');
+    assert.ok(failure, JSON.stringify(snap.errors));
+    assert.equal(failure.message, `Could not read CPU and memory of process ${process.pid}: read /proc/1/stat: EIO`);
+    assert.equal(snap.errors.length, 1, JSON.stringify(snap.errors));
+    assert.ok(snap.presets?.httpRequests, 'the scrape was read');
+    assert.equal(snap.health?.state, 'healthy');
+    assert.equal(snap.system?.cpuPercent, 10);
   });
 });

@@ -12,11 +12,11 @@ import { analyzeTraces } from '../../../../src/core/traces/analyze';
 import {
   MAX_LOCATIONS_PER_ROLLUP,
   commonestLocation,
+  emptyRollup,
   mergeRollup,
   noteLocation,
   type Rollup,
 } from '../../../../src/core/traces/rollup';
-import { LatencySketch } from '../../../../src/core/traces/sketch';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -123,18 +123,7 @@ describe('route handler location from code.* attributes', () => {
   });
 
   it('counts a bounded number of distinct locations per route, across merged minutes', () => {
-    const rollup = (): Rollup => ({
-      key: 'GET /x',
-      text: 'GET /x',
-      count: 0,
-      errors: 0,
-      sketch: new LatencySketch(),
-      codeMs: 0,
-      dbMs: 0,
-      httpMs: 0,
-      otherMs: 0,
-      slowestMs: 0,
-    });
+    const rollup = (): Rollup => emptyRollup('GET /x', 'GET /x');
     const a = rollup();
     for (let i = 0; i < MAX_LOCATIONS_PER_ROLLUP + 50; i++) noteLocation(a, { file: `gen/f${i}.ts`, line: 1 });
     assert.equal(Object.keys(a.locations!).length, MAX_LOCATIONS_PER_ROLLUP);
