@@ -6,10 +6,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as net from 'node:net';
+import type * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { stopChild } from './childProcess';
+import { freePort } from './freePort';
+
+export { freePort };
 
 export interface ScrapeJob {
   job: string;
@@ -62,18 +65,6 @@ export function requirePrometheus(): string {
       "Install it with `node scripts/setup-prometheus.mjs` (as root; it installs Debian's prometheus package), " +
       'or point PERFLENS_PROMETHEUS_BIN at a Prometheus 2.x binary.',
   );
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function yamlConfig(opts: PrometheusServerOptions, rulesFile: string | undefined): string {

@@ -2,7 +2,6 @@
 // http.server.duration): it becomes the target otlp:<service.name> in the editor, and its snapshots
 // reach the live monitor and the dashboard like a scraped target's.
 import * as assert from 'node:assert/strict';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../../src/extension/constants';
@@ -10,16 +9,7 @@ import { httpRequest } from '../../../src/core/util/http';
 import { demoDir } from './profileSupport';
 import { perflens, startTraffic, waitFor } from './liveSupport';
 import { observeDom } from './driver';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.once('error', reject);
-  });
-}
+import { freePort } from '../../helpers/freePort';
 
 describe('Traces: OTLP metrics become a target', () => {
   let terminal: vscode.Terminal | undefined;

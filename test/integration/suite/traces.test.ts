@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../../src/extension/constants';
@@ -7,16 +6,7 @@ import { httpRequest } from '../../../src/core/util/http';
 import { appSource, demoDir, lineOf } from './profileSupport';
 import { perflens, waitFor } from './liveSupport';
 import { observeDom } from './driver';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.once('error', reject);
-  });
-}
+import { freePort } from '../../helpers/freePort';
 
 describe('Traces: Start Service with Tracing', () => {
   let terminal: vscode.Terminal | undefined;

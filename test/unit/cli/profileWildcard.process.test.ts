@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../../src/cli/main';
@@ -8,15 +7,7 @@ import { findInspector } from '../../../src/core/profiler/capture/inspector';
 import type { NodeTarget } from '../core/profiler/capture/nodeTarget';
 import { startNodeTarget } from '../core/profiler/capture/nodeTarget';
 import { capture } from './liveHelpers';
-
-/** A TCP port nothing listens on right now (the kernel's pick, released at once). */
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+import { freePort } from '../../helpers/freePort';
 
 describe('cli: profile record reaches inspectors over loopback (wildcard binds, *.localhost names)', function () {
   this.timeout(60_000);
