@@ -14,26 +14,20 @@ import type { LiveConfig, TargetState } from '../../../../src/extension/live/liv
 import { LiveMonitor } from '../../../../src/extension/live/liveMonitor';
 import type { DemoHandle } from '../../../helpers/demoService';
 import { startDemoService } from '../../../helpers/demoService';
+import { testLiveConfig } from '../helpers/liveConfig';
 
 const INTERVAL = 5000;
 
 function config(over: Partial<LiveConfig> = {}): LiveConfig {
-  return {
-    enabled: true,
+  return testLiveConfig({
     intervalMs: INTERVAL,
-    metricsPath: '/metrics',
-    healthPath: '/health',
-    statusPath: '/status',
-    requestTimeoutMs: 5000,
-    allowRemote: false,
-    analyzer: {},
     alertsEnabled: true,
     // Fires on the first sample over the threshold and resolves on the first one under it.
     alertRules: defaultAlertRules({ errorRate: 0.2 }, { forMs: 0, keepFiringForMs: 0 }).filter(
       (r) => r.id === 'errorRate',
     ),
     ...over,
-  };
+  });
 }
 
 async function traffic(demo: DemoHandle, n: number): Promise<void> {

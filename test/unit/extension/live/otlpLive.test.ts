@@ -12,6 +12,7 @@ import { startOtlpReceiver, type OtlpReceiver } from '../../../../src/core/trace
 import { otlpTargetId } from '../../../../src/core/traces/metricsHub';
 import type { LiveConfig } from '../../../../src/extension/live/liveMonitor';
 import { LiveMonitor } from '../../../../src/extension/live/liveMonitor';
+import { testLiveConfig } from '../helpers/liveConfig';
 
 const BOUNDS = [0.05, 0.1, 0.25, 0.5, 1];
 
@@ -28,20 +29,7 @@ function expectedP95Ms(values: readonly number[]): number {
   return BOUNDS.find((b) => v <= b)! * 1000;
 }
 
-function config(): LiveConfig {
-  return {
-    enabled: true,
-    intervalMs: 5000,
-    metricsPath: '/metrics',
-    healthPath: '/health',
-    statusPath: '/status',
-    requestTimeoutMs: 5000,
-    allowRemote: false,
-    analyzer: {},
-    alertsEnabled: false,
-    alertRules: [],
-  };
-}
+const config = (): LiveConfig => testLiveConfig();
 
 describe('OTLP metrics into the live monitor', function () {
   this.timeout(60_000);

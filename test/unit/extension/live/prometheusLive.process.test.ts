@@ -11,6 +11,7 @@ import type { DemoHandle } from '../../../helpers/demoService';
 import { startDemoService } from '../../../helpers/demoService';
 import type { PrometheusServerHandle } from '../../../helpers/prometheusServer';
 import { requirePrometheus, startPrometheusServer } from '../../../helpers/prometheusServer';
+import { testLiveConfig } from '../helpers/liveConfig';
 
 /** The same test credentials as the core's real Prometheus test (bcrypt, cost 4, of the password). */
 const AUTH = {
@@ -19,20 +20,7 @@ const AUTH = {
   bcryptHash: '$2b$04$fARlIPVyJ5cWVAtNdBBzQOlfxaICXM80.Nvmt9XVjTbNgNZBP/c.S',
 };
 
-function config(): LiveConfig {
-  return {
-    enabled: true,
-    intervalMs: 5000,
-    metricsPath: '/metrics',
-    healthPath: '/health',
-    statusPath: '/status',
-    requestTimeoutMs: 5000,
-    allowRemote: false,
-    analyzer: {},
-    alertsEnabled: true,
-    alertRules: [],
-  };
-}
+const config = (): LiveConfig => testLiveConfig({ alertsEnabled: true });
 
 function nextUpdate(monitor: LiveMonitor, id: string): Promise<TargetState> {
   return new Promise((resolve) => {
