@@ -2,14 +2,11 @@
 // http.server.duration): it becomes the target otlp:<service.name> in the editor, and its snapshots
 // reach the live monitor and the dashboard like a scraped target's.
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../../src/extension/constants';
-import { httpRequest } from '../../../src/core/util/http';
-import { demoDir } from './profileSupport';
 import { perflens, startTraffic, waitFor } from './liveSupport';
 import { observeDom } from './driver';
-import { freePort } from '../../helpers/freePort';
+import { startTracedDemo } from './tracingSupport';
 
 describe('Traces: OTLP metrics become a target', () => {
   let terminal: vscode.Terminal | undefined;
@@ -25,21 +22,9 @@ describe('Traces: OTLP metrics become a target', () => {
   it('attaches otlp:node on its first export and feeds its request rate and p95 to the monitor and the dashboard', async function () {
     this.timeout(240_000);
     const api = await perflens();
-    const port = await freePort();
-    const server = path.join(demoDir(), 'dist', 'server.js');
-    terminal = await vscode.commands.executeCommand<vscode.Terminal>(
-      COMMANDS.startServiceWithTracing,
-      `node "${server}" --host 127.0.0.1 --port ${port} --traffic=false`,
-    );
-    const base = `http://127.0.0.1:${port}`;
-    await waitFor(
-      'the traced demo to answer',
-      async () => {
-        const r = await httpRequest(`${base}/status`, { timeoutMs: 2000 });
-        return r.ok && r.value.status === 200 ? true : undefined;
-      },
-      90_000,
-    );
+    const started = await startTracedDemo();
+    terminal = started.terminal;
+    const base = started.base;
     traffic = startTraffic(base);
     // Exports every 5 s: the second one gives the rates.
     const state = await waitFor(

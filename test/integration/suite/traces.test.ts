@@ -1,12 +1,11 @@
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../../src/extension/constants';
 import { httpRequest } from '../../../src/core/util/http';
 import { appSource, demoDir, lineOf } from './profileSupport';
 import { perflens, waitFor } from './liveSupport';
 import { observeDom } from './driver';
-import { freePort } from '../../helpers/freePort';
+import { startTracedDemo } from './tracingSupport';
 
 describe('Traces: Start Service with Tracing', () => {
   let terminal: vscode.Terminal | undefined;
@@ -16,22 +15,10 @@ describe('Traces: Start Service with Tracing', () => {
   it('traces the demo with no code change and puts the N+1 diagnostic at its statement', async function () {
     this.timeout(180_000);
     const api = await perflens();
-    const port = await freePort();
-    const server = path.join(demoDir(), 'dist', 'server.js');
-    terminal = await vscode.commands.executeCommand<vscode.Terminal>(
-      COMMANDS.startServiceWithTracing,
-      `node "${server}" --host 127.0.0.1 --port ${port} --traffic=false`,
-    );
+    const started = await startTracedDemo();
+    terminal = started.terminal;
     assert.ok(terminal, 'the command returns its terminal');
-    const base = `http://127.0.0.1:${port}`;
-    await waitFor(
-      'the traced demo to answer',
-      async () => {
-        const r = await httpRequest(`${base}/status`, { timeoutMs: 2000 });
-        return r.ok && r.value.status === 200 ? true : undefined;
-      },
-      90_000,
-    );
+    const base = started.base;
     for (let i = 0; i < 12; i++)
       await httpRequest(`${base}/api/graph/top-entities?workspace_id=${1 + (i % 4)}&limit=6`, { timeoutMs: 30_000 });
     const n1 = await waitFor(
