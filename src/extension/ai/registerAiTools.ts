@@ -4,7 +4,7 @@ import type { InsightTool } from '../../core/insights/tools';
 import { INSIGHT_TOOLS } from '../../core/insights/tools';
 import type { AiToolServices } from './insightSource';
 import { EditorInsightSource } from './insightSource';
-import { targetId } from '../targets/targetRegistry';
+import { processInput, targetId } from '../targets/targetRegistry';
 import { maskPgUrl } from '../../core/queries/postgres/connection';
 import { configuredPostgres } from '../postgres/postgresSettings';
 
@@ -129,7 +129,7 @@ export function mcpServerDefinition(
   const args = [path.join(extensionUri.fsPath, 'dist', 'cli.js'), 'mcp'];
   const current = services.registry.current;
   const settings = services.settings();
-  if (current && current.spec.kind !== 'prometheus' && current.spec.kind !== 'otlp') {
+  if (current && processInput(current.spec) !== undefined) {
     args.push('--url', targetId(current.spec), '--interval', `${settings.collectionIntervalSeconds}s`);
     args.push(
       '--metrics-path',

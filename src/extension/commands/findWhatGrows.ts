@@ -4,6 +4,7 @@ import { requireTrust } from '../trust';
 import { confirmSigusr1 } from './profileService';
 import { resolveCaptureTarget } from './profileServiceCapture';
 import { parseProfileTarget } from './profileServiceTarget';
+import { processInput } from '../targets/targetRegistry';
 import { siteText } from '../../core/analyzers/leakGrowth';
 import { connectPolicy } from '../../core/util/connect';
 import { formatSpan } from '../../shared/format';
@@ -21,16 +22,10 @@ export interface FindWhatGrowsArgs {
 type Services = Pick<ExtensionServices, 'registry' | 'settings' | 'monitor' | 'code' | 'log'>;
 
 async function pickTarget(services: Services): Promise<string | undefined> {
-  const attached = services.registry.attached.filter((t) => t.spec.kind !== 'prometheus' && t.spec.kind !== 'otlp');
-  const inputs = attached.map((t) => ({
-    label: t.label,
-    input:
-      t.spec.kind === 'pid'
-        ? `pid:${t.spec.pid}`
-        : t.spec.kind === 'prometheus' || t.spec.kind === 'otlp'
-          ? ''
-          : t.spec.baseUrl,
-  }));
+  const inputs = services.registry.attached.flatMap((t) => {
+    const input = processInput(t.spec);
+    return input === undefined ? [] : [{ label: t.label, input }];
+  });
   if (inputs.length === 1) return inputs[0]!.input;
   if (inputs.length > 1)
     return (await vscode.window.showQuickPick(inputs, { title: 'PerfLens: Find What Grows' }))?.input;

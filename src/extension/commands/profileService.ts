@@ -9,7 +9,7 @@ import type { ProfilePanelServices } from './showProfile';
 /** What Profile Service… reads from the shared services. */
 type ProfileServiceServices = ProfilePanelServices &
   Pick<ExtensionServices, 'registry' | 'settings' | 'globalStorageUri' | 'code'>;
-import { targetId } from '../targets/targetRegistry';
+import { processInput, targetId } from '../targets/targetRegistry';
 import { requireTrust } from '../trust';
 import { loadProfileIntoEditor } from './importProfileLoad';
 import { captureProfile } from './profileServiceCapture';
@@ -31,17 +31,10 @@ const ENTER = '$(edit) Enter a port, pid:N or URL…';
 
 async function pickTarget(services: Pick<ExtensionServices, 'registry' | 'settings'>): Promise<string | undefined> {
   // A Prometheus-server target, or one fed over OTLP, names no process of its own to profile.
-  const attached = services.registry.attached.flatMap((t) =>
-    t.spec.kind === 'prometheus' || t.spec.kind === 'otlp'
-      ? []
-      : [
-          {
-            label: t.label,
-            description: targetId(t.spec),
-            input: t.spec.kind === 'pid' ? `pid:${t.spec.pid}` : t.spec.baseUrl,
-          },
-        ],
-  );
+  const attached = services.registry.attached.flatMap((t) => {
+    const input = processInput(t.spec);
+    return input === undefined ? [] : [{ label: t.label, description: targetId(t.spec), input }];
+  });
   const items = [...attached, { label: ENTER, description: 'a Node, Go (pprof URL) or Python service', input: '' }];
   const picked = attached.length
     ? await vscode.window.showQuickPick(items, {

@@ -77,7 +77,7 @@ export async function attachTarget(input: string, deps: AttachDependencies): Pro
 /** Probes the current target again and records the result; undefined when nothing to probe. */
 export async function reprobeCurrent(deps: AttachDependencies): Promise<ProbeResult | undefined> {
   const cur = deps.registry.current;
-  if (!cur || cur.spec.kind === 'pid' || cur.spec.kind === 'prometheus' || cur.spec.kind === 'otlp') return undefined;
+  if (!cur || (cur.spec.kind !== 'url' && cur.spec.kind !== 'port')) return undefined;
   const probe = await probeSpec(cur.spec.baseUrl, deps);
   await deps.registry.recordProbe(cur, probe, deps.now());
   return probe;

@@ -47,6 +47,16 @@ interface StoredTargets {
 
 const MAX_RECENT = 5;
 
+/**
+ * What reaches the target's own process (`pid:N`, or its base URL), for commands that profile or
+ * probe it; undefined for a Prometheus-server target or one fed over OTLP, which name no process of
+ * their own.
+ */
+export function processInput(spec: AttachedSpec): string | undefined {
+  if (spec.kind === 'prometheus' || spec.kind === 'otlp') return undefined;
+  return spec.kind === 'pid' ? `pid:${spec.pid}` : spec.baseUrl;
+}
+
 export function labelFor(spec: AttachedSpec): string {
   if (spec.kind === 'pid') return `pid ${spec.pid}`;
   if (spec.kind === 'prometheus') return prometheusLabel(spec);

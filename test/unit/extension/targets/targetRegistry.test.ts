@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { AttachedTarget, StateStore } from '../../../../src/extension/targets/targetRegistry';
-import { labelFor, TargetRegistry, targetId } from '../../../../src/extension/targets/targetRegistry';
+import { labelFor, processInput, TargetRegistry, targetId } from '../../../../src/extension/targets/targetRegistry';
 
 /** workspaceState's contract: values round-trip through JSON. */
 class JsonStateStore implements StateStore {
@@ -136,5 +136,18 @@ describe('TargetRegistry with several targets', () => {
     assert.equal(targetId({ kind: 'url', baseUrl: 'http://localhost:8080' }), 'http://localhost:8080');
     assert.equal(targetId({ kind: 'port', port: 3000, baseUrl: 'http://127.0.0.1:3000' }), 'http://127.0.0.1:3000');
     assert.equal(targetId({ kind: 'pid', pid: 42 }), 'pid:42');
+  });
+});
+
+describe('processInput', () => {
+  it("gives what reaches a target's own process, and nothing for a Prometheus server or an OTLP sender", () => {
+    assert.equal(processInput({ kind: 'pid', pid: 42 }), 'pid:42');
+    assert.equal(processInput({ kind: 'url', baseUrl: 'http://127.0.0.1:3000' }), 'http://127.0.0.1:3000');
+    assert.equal(processInput({ kind: 'port', port: 3000, baseUrl: 'http://localhost:3000' }), 'http://localhost:3000');
+    assert.equal(
+      processInput({ kind: 'prometheus', serverUrl: 'http://127.0.0.1:9090', selector: 'job="demo"' }),
+      undefined,
+    );
+    assert.equal(processInput({ kind: 'otlp', service: 'orders' }), undefined);
   });
 });
