@@ -11,6 +11,7 @@ import type { Concept, PresetOverrides } from '../../core/metrics/presets';
 import { CONCEPTS } from '../../core/metrics/presets';
 import type { PrometheusReport } from '../../core/prometheus/report';
 import { readPrometheusReport } from '../../core/prometheus/report';
+import { table } from './report';
 import { PrometheusSource } from '../../core/prometheus/source';
 import type { PrometheusTarget } from '../../core/prometheus/target';
 import { parsePrometheusTarget, prometheusAuthFromEnv } from '../../core/prometheus/target';
@@ -162,16 +163,6 @@ export function reportSnapshots(report: PrometheusReport): Snapshot[] {
 /** A count as it is, or the shared mark for a missing value. */
 const count = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? MISSING : String(v));
 const time = (ms: number) => new Date(ms).toISOString().slice(11, 19);
-
-function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) =>
-    r
-      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd(),
-  );
-}
 
 function routeRows(routes: RouteStats[]): string[][] {
   return routes.map((r) => [

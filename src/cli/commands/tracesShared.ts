@@ -13,7 +13,7 @@ import { OtlpMetricsHub } from '../../core/traces/metricsHub';
 import type { Snapshot } from '../../core/session/types';
 import { summarizeSnapshots } from '../../core/session/summary';
 import { reportJson, type ReportJson } from '../../core/insights/json';
-import { reportLines } from './report';
+import { reportLines, table } from './report';
 
 /** Snapshots kept per service for the run's metrics summary (a day of exports every minute). */
 const MAX_SNAPSHOTS_PER_SERVICE = 1440;
@@ -150,22 +150,22 @@ export function printTraceReport(
     const lines = [`Received ${received.spans} span(s) at ${t.receiver.endpoint}.`];
     if (!report.routes.length) lines.push('', 'No requests were traced (no server spans arrived).');
     else {
-      lines.push('', 'route  count  p50  p95  p99  errors  code  db  http  other');
-      for (const r of report.routes)
-        lines.push(
-          [
-            r.route,
-            r.count,
-            formatMs(r.p50Ms),
-            formatMs(r.p95Ms),
-            formatMs(r.p99Ms),
-            `${(r.errorRate * 100).toFixed(1)} %`,
-            formatMs(r.breakdown.codeMs),
-            formatMs(r.breakdown.dbMs),
-            formatMs(r.breakdown.httpMs),
-            formatMs(r.breakdown.otherMs),
-          ].join('  '),
-        );
+      const rows = report.routes.map((r) => [
+        r.route,
+        String(r.count),
+        formatMs(r.p50Ms),
+        formatMs(r.p95Ms),
+        formatMs(r.p99Ms),
+        `${(r.errorRate * 100).toFixed(1)} %`,
+        formatMs(r.breakdown.codeMs),
+        formatMs(r.breakdown.dbMs),
+        formatMs(r.breakdown.httpMs),
+        formatMs(r.breakdown.otherMs),
+      ]);
+      lines.push(
+        '',
+        ...table([['ROUTE', 'COUNT', 'P50', 'P95', 'P99', 'ERRORS', 'CODE', 'DB', 'HTTP', 'OTHER'], ...rows]),
+      );
     }
     for (const f of report.findings) {
       const where = f.location ? ` (${f.location.file}:${f.location.line})` : '';
