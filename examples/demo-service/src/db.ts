@@ -1,12 +1,27 @@
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEMO_SCHEMA, ENTITY_COUNT, WORKSPACE_COUNT, entityRows, workspaceRows } from './seedData';
+import { ENTITY_COUNT, WORKSPACE_COUNT, entityRows, workspaceRows } from './seedData';
 
 export { ENTITY_COUNT, WORKSPACE_COUNT };
 
 /** Bumped whenever the generated data changes, so an old file is re-seeded instead of reused. */
 export const SEED_VERSION = 1;
+
+// No index on entities.workspace_id on purpose: the entities query must scan the table and
+// sort with a temp b-tree, which is exactly what PerfLens's query advisor should find.
+const SCHEMA = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE workspaces (id INTEGER PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE entities (
+  id INTEGER PRIMARY KEY,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+  name TEXT NOT NULL,
+  type TEXT NOT NULL,
+  degree INTEGER NOT NULL,
+  description TEXT NOT NULL
+);
+`;
 
 /** True when the file exists and holds a complete seed of the current version. */
 export function isSeeded(dbPath: string): boolean {
@@ -27,7 +42,7 @@ export function isSeeded(dbPath: string): boolean {
 
 /** Fills a fresh database file with workspaces and entities whose degrees follow a heavy tail. */
 export function writeSeed(db: Database.Database, entityCount = ENTITY_COUNT, workspaceCount = WORKSPACE_COUNT): void {
-  db.exec(DEMO_SCHEMA);
+  db.exec(SCHEMA);
   const insertWorkspace = db.prepare('INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)');
   const insertEntity = db.prepare(
     'INSERT INTO entities (id, workspace_id, name, type, degree, description) VALUES (?, ?, ?, ?, ?, ?)',

@@ -1,8 +1,23 @@
 import type { Client } from 'pg';
-import { DEMO_SCHEMA, ENTITY_COUNT, WORKSPACE_COUNT, entityRows, workspaceRows } from './seedData';
+import { ENTITY_COUNT, WORKSPACE_COUNT, entityRows, workspaceRows } from './seedData';
 
 /** Bumped whenever the generated data changes, so an old database is re-seeded instead of reused. */
 export const PG_SEED_VERSION = 1;
+
+// The same tables as the SQLite file, with no index on entities.workspace_id on purpose: the
+// entities query must scan the table and sort, which is what PerfLens's advisor should find.
+const SCHEMA = `
+CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
+CREATE TABLE workspaces (id integer PRIMARY KEY, name text NOT NULL, created_at text NOT NULL);
+CREATE TABLE entities (
+  id integer PRIMARY KEY,
+  workspace_id integer NOT NULL REFERENCES workspaces(id),
+  name text NOT NULL,
+  type text NOT NULL,
+  degree integer NOT NULL,
+  description text NOT NULL
+);
+`;
 
 /** True when the database holds a complete seed of the current version. */
 export async function isPgSeeded(client: Client): Promise<boolean> {
@@ -21,7 +36,7 @@ export async function writePgSeed(client: Client, entityCount = ENTITY_COUNT, wo
   await client.query('BEGIN');
   try {
     await client.query('DROP TABLE IF EXISTS entities, workspaces, meta');
-    await client.query(DEMO_SCHEMA);
+    await client.query(SCHEMA);
     const ws = workspaceRows(workspaceCount);
     await client.query(
       'INSERT INTO workspaces (id, name, created_at) SELECT * FROM unnest($1::int[], $2::text[], $3::text[])',

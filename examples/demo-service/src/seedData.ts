@@ -60,21 +60,3 @@ export function* entityRows(entityCount = ENTITY_COUNT, workspaceCount = WORKSPA
     };
   }
 }
-
-/**
- * The demo's tables, in SQL that SQLite and PostgreSQL both take. No index on entities.workspace_id
- * on purpose: the entities query must scan the table and sort (a temp b-tree on SQLite), which is
- * exactly what PerfLens's query advisor should find.
- */
-export const DEMO_SCHEMA = `
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE workspaces (id INTEGER PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
-CREATE TABLE entities (
-  id INTEGER PRIMARY KEY,
-  workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
-  name TEXT NOT NULL,
-  type TEXT NOT NULL,
-  degree INTEGER NOT NULL,
-  description TEXT NOT NULL
-);
-`;
