@@ -12,9 +12,11 @@ import type { ProblemLog } from './parserProblems';
 import * as lexical from './parserLexical';
 import { SampleScanner } from './parserScan';
 import { GroupSeries } from './parserGroupSeries';
+import * as groups from './parserGroups';
 
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
 const { NUMBER_VALUE, isMetricName, labelsKey, parseNumberToken, unescapeText } = lexical;
+const { ClosedGroups, groupHash, sameGroup } = groups;
 
 /** The sample-name suffixes each type allows ('' is the family name itself). */
 const SUFFIXES: Record<MetricType, readonly string[]> = {
@@ -59,13 +61,13 @@ interface FamilyState {
   typed: boolean;
   helped: boolean;
   united: boolean;
-  /** Key of the label set (without le/quantile/state) being read; groups never come back. */
-  group: string | undefined;
+  /** Hash of the label set (without le/quantile/state) being read (see parserGroups.ts); groups never come back. */
+  group: number | undefined;
   /** The previous sample's labels and the label its group left out. */
   groupLabels: Record<string, string> | undefined;
   groupExcept: string | undefined;
   /** Made on first use: most families are small, and three collections each would cost more than reading them. */
-  closedGroups: Set<string> | undefined;
+  closedGroups: groups.ClosedGroups | undefined;
   /** The series of the current group and the last timestamp of each (made on first use). */
   series: GroupSeries | undefined;
   point: HistogramPoint | undefined;
@@ -385,14 +387,17 @@ class OpenMetricsReader {
     const labels = sample.labels;
     const previous = state.groupLabels;
     if (previous === undefined || !sameGroup(previous, state.groupExcept, labels, except)) {
-      const group = labelsKey(labels, except);
+      const group = groupHash(labels, except);
       if (state.group !== undefined) {
         this.finishPoint(state);
-        (state.closedGroups ??= new Set()).add(state.group);
+        (state.closedGroups ??= new ClosedGroups()).add(state.group, previous!, state.groupExcept);
         state.series?.reset();
       }
-      if (state.closedGroups?.has(group))
-        this.log.warn(this.lineNo, `samples of "${state.family.name}{${group}}" are not contiguous`);
+      if (state.closedGroups?.has(group, labels, except))
+        this.log.warn(
+          this.lineNo,
+          `samples of "${state.family.name}{${labelsKey(labels, except)}}" are not contiguous`,
+        );
       state.group = group;
     }
     state.groupLabels = labels;
@@ -472,22 +477,6 @@ class OpenMetricsReader {
 }
 
 /** Whether two label sets are equal once each leaves out its `except` label. */
-function sameGroup(
-  a: Record<string, string>,
-  exceptA: string | undefined,
-  b: Record<string, string>,
-  exceptB: string | undefined,
-): boolean {
-  let n = 0;
-  for (const k in b) {
-    if (k === exceptB) continue;
-    if (k === exceptA || a[k] !== b[k]) return false;
-    n++;
-  }
-  for (const k in a) if (k !== exceptA) n--;
-  return n === 0;
-}
-
 function suffixIn(family: MetricFamily, sampleName: string): string | undefined {
   const base = family.name;
   if (!sampleName.startsWith(base)) return undefined;
