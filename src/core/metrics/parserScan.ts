@@ -53,6 +53,13 @@ function withExemplar(
   return timestamp === undefined ? { name, labels, value, exemplar } : { name, labels, value, timestamp, exemplar };
 }
 
+/** Whether built[0, builtCount) and names[0, count) are the same names (builtCount -1: none yet). */
+function sameNames(built: readonly string[], builtCount: number, names: readonly string[], count: number): boolean {
+  if (count !== builtCount) return false;
+  for (let k = 0; k < count; k++) if (built[k] !== names[k]) return false;
+  return true;
+}
+
 export class SampleScanner extends LineCursor {
   /** The last few distinct sample names (x, x_sum, x_count…): lines mostly repeat them. */
   private readonly recentNames: string[] = new Array<string>(RECENT_NAMES).fill('');
@@ -81,6 +88,10 @@ export class SampleScanner extends LineCursor {
   private sampleBuilderCount = -1;
   /** The names sampleBuilder was made for: a label set whose names were scanned afresh may still have them. */
   private readonly builtNames: string[] = [];
+  /** The same for exemplar label sets (not samples'): the last builder and the names it was made for. */
+  private exemplarBuilder: LabelSetBuilder | undefined;
+  private exemplarCount = -1;
+  private readonly exemplarNames: string[] = [];
   /** Prometheus text only: the line opened with "{", so its metric name is inside the braces. */
   private nameInBraces = false;
   private bracedName: string | undefined;
@@ -95,6 +106,8 @@ export class SampleScanner extends LineCursor {
     this.knownLabelCount = 0;
     this.sampleBuilder = undefined;
     this.sampleBuilderCount = -1;
+    this.exemplarBuilder = undefined;
+    this.exemplarCount = -1;
   }
 
   /**
@@ -347,7 +360,13 @@ export class SampleScanner extends LineCursor {
       if (closed) {
         this.pos++;
         if (!isSample) {
-          const builder = labelSetBuilder(setNames, count);
+          // Exemplars of one family mostly repeat their label names (trace_id, span_id).
+          if (!sameNames(this.exemplarNames, this.exemplarCount, setNames, count)) {
+            this.exemplarBuilder = labelSetBuilder(setNames, count);
+            this.exemplarCount = count;
+            for (let k = 0; k < count; k++) this.exemplarNames[k] = setNames[k]!;
+          }
+          const builder = this.exemplarBuilder;
           return builder !== undefined ? builder(setValues) : buildLabelsByStores(setNames, setValues, count);
         }
         this.knownLabelCount = index + 1;
@@ -365,10 +384,7 @@ export class SampleScanner extends LineCursor {
 
   /** Whether names[0, count) are the names the current sample builder was made for. */
   private sameAsBuilt(names: readonly string[], count: number): boolean {
-    if (count !== this.sampleBuilderCount) return false;
-    const built = this.builtNames;
-    for (let k = 0; k < count; k++) if (built[k] !== names[k]) return false;
-    return true;
+    return sameNames(this.builtNames, this.sampleBuilderCount, names, count);
   }
 
   /** A Prometheus-text label name: plain, or quoted for names beyond `[a-zA-Z_][a-zA-Z0-9_]*`. */

@@ -197,4 +197,32 @@ describe('parser: label objects', () => {
       { numRuns: 300 },
     );
   });
+
+  it('exemplars whose label names change from line to line each keep their own labels', () => {
+    const text = [
+      '# TYPE c counter',
+      'c_total{a="1"} 1 # {trace_id="t1"} 1',
+      'c_total{a="2"} 2 # {trace_id="t2"} 1',
+      'c_total{a="3"} 3 # {span_id="s3"} 1',
+      'c_total{a="4"} 4 # {span_id="s4",trace_id="t4"} 1',
+      'c_total{a="5"} 5 # {trace_id="t5",span_id="s5"} 1',
+      'c_total{a="6"} 6 # {trace_id="t6",span_id="s6",x="y"} 1',
+      'c_total{a="7"} 7 # {} 1',
+      '# EOF',
+      '',
+    ].join('\n');
+    const r = parseExposition(text, { contentType: 'application/openmetrics-text; version=1.0.0', strict: true });
+    assert.deepEqual(
+      r.families[0]!.samples.map((s) => s.exemplar?.labels),
+      [
+        { trace_id: 't1' },
+        { trace_id: 't2' },
+        { span_id: 's3' },
+        { span_id: 's4', trace_id: 't4' },
+        { trace_id: 't5', span_id: 's5' },
+        { trace_id: 't6', span_id: 's6', x: 'y' },
+        {},
+      ],
+    );
+  });
 });
