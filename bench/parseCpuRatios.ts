@@ -6,6 +6,8 @@
  * by this process's CPU time (`process.cpuUsage()`), ours and the anchor alternating in short
  * rounds, and prints per scrape the median and the best of the per-round ratios (anchor ÷ ours).
  *
+ * `--floor` also times bench/naiveParse.ts (the model made with no checks) against the anchor.
+ *
  * `--root=DIR` loads `parseExposition` from another checkout (its src/core/metrics/parser.ts),
  * so an earlier commit can be measured in the same way, e.g. from `git archive <commit> | tar -x`.
  */
@@ -13,6 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { parseExposition as ParseExposition } from '../src/core/metrics/parser';
 import { highCardinalityScrape } from './highCardinalityScrape';
+import { naiveParse } from './naiveParse';
 
 // The anchor ships no types; it is called as parse(text) → families.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -21,6 +24,7 @@ const anchor = require('parse-prometheus-text-format') as (text: string) => unkn
 const args = process.argv.slice(2);
 const rootArg = args.find((a) => a.startsWith('--root='));
 const filters = args.filter((a) => !a.startsWith('--'));
+const withFloor = args.includes('--floor');
 const root = rootArg ? path.resolve(rootArg.slice('--root='.length)) : path.join(__dirname, '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { parseExposition } = require(path.join(root, 'src/core/metrics/parser')) as {
@@ -96,6 +100,20 @@ for (const input of inputs) {
   ratios.sort((x, y) => x - y);
   const median = ratios[ratios.length >> 1]!;
   console.log(
-    `${input.name.padEnd(52)} ${median.toFixed(2)}× median, ${ratios[ratios.length - 1]!.toFixed(2)}× best round, ours ${best.toFixed(3)} ms CPU`,
+    `${input.name.padEnd(52)} ${median.toFixed(2)}× median, ${ratios[ratios.length - 1]!.toFixed(2)}× best round, ours ${best.toFixed(3)} ms CPU` +
+      (withFloor ? floorRatio(input, theirs, big) : ''),
   );
+}
+
+/** `--floor`: the anchor's time over naiveParse's (bench/naiveParse.ts), the same way. */
+function floorRatio(input: Input, theirs: () => unknown, big: boolean): string {
+  const floor = () => naiveParse(input.text);
+  cpuPerCall(floor, big ? 1500 : 300);
+  const ratios: number[] = [];
+  for (let round = 0; round < (big ? 5 : 15); round++) {
+    const f = cpuPerCall(floor, big ? 500 : 50);
+    ratios.push(cpuPerCall(theirs, big ? 500 : 50) / f);
+  }
+  ratios.sort((x, y) => x - y);
+  return `; naive floor ${ratios[ratios.length >> 1]!.toFixed(2)}× median`;
 }
