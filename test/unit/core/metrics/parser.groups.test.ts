@@ -8,24 +8,13 @@ import * as assert from 'node:assert/strict';
 import { parseExposition } from '../../../../src/core/metrics/parser';
 import { ClosedGroups, groupHash } from '../../../../src/core/metrics/parserGroups';
 import { labelsKey } from '../../../../src/core/metrics/parserLexical';
+import { prng } from '../../../../examples/demo-service/src/random';
 
 const OPENMETRICS = 'application/openmetrics-text; version=1.0.0';
 
 function problems(lines: string[]): string[] {
   const r = parseExposition([...lines, '# EOF', ''].join('\n'), { contentType: OPENMETRICS });
   return r.problems.map((p) => `${p.line}: ${p.reason}`);
-}
-
-/** A small deterministic generator (mulberry32), so a failure names a reproducible seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('parser: OpenMetrics label groups stay contiguous', () => {
@@ -70,7 +59,7 @@ describe('parser: OpenMetrics label groups stay contiguous', () => {
   it('finds the same returning groups as a key per sorted label set, on 300 random bodies', () => {
     let reported = 0;
     for (let seed = 1; seed <= 300; seed++) {
-      const next = random(seed);
+      const next = prng(seed);
       const names = ['a', 'b', 'c'];
       const lines = ['# TYPE g gauge'];
       const expected: string[] = [];
