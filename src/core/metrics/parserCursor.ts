@@ -89,7 +89,8 @@ export class LineCursor {
     return this.nextQuoteAt;
   }
 
-  protected nextBackslash(from: number): number {
+  /** The index of the next backslash at or after `from` (Infinity: none); `from` never goes back. */
+  nextBackslash(from: number): number {
     if (this.nextBackslashAt < from) this.nextBackslashAt = indexOrInfinity(this.text, '\\', from);
     return this.nextBackslashAt;
   }

@@ -142,7 +142,10 @@ class PrometheusReader {
     if (meta.kind === HELP) {
       if (state.helped) throw new LineSyntaxError(`second HELP line for "${name}"`);
       state.helped = true;
-      state.family.help = unescapeHelp(t, meta.textStart, end, this.log.strict);
+      state.family.help =
+        this.scanner.nextBackslash(meta.textStart) < end
+          ? unescapeHelp(t, meta.textStart, end, this.log.strict)
+          : t.slice(meta.textStart, end);
     } else {
       if (state.typed) throw new LineSyntaxError(`second TYPE line for "${name}"`);
       if (state.family.samples.length > 0) throw new LineSyntaxError(`TYPE line for "${name}" after its samples`);
@@ -369,13 +372,23 @@ function scanComment(
 
 /** The type a TYPE word names, in any case; undefined for an unknown word. */
 function typeWord(t: string, start: number, end: number): MetricType | undefined {
-  // The usual lower-case spellings, compared in place; anything else through the table.
+  // The usual lower-case spellings, told apart by length and first letter and compared in place;
+  // anything else through the table.
   const length = end - start;
-  for (const word of LOWER_CASE_TYPES) if (word.length === length && matchesAt(t, start, word)) return word;
+  let word: MetricType | undefined;
+  if (length === 5) word = 'gauge';
+  else if (length === 9) word = 'histogram';
+  else if (length === 7) {
+    const c = t.charCodeAt(start);
+    word = c === LOWER_C ? 'counter' : c === LOWER_S ? 'summary' : c === LOWER_U ? 'untyped' : undefined;
+  }
+  if (word !== undefined && matchesAt(t, start, word)) return word;
   return PROMETHEUS_TYPES.get(t.slice(start, end).toLowerCase());
 }
 
-const LOWER_CASE_TYPES: readonly MetricType[] = ['counter', 'gauge', 'histogram', 'summary', 'untyped'];
+const LOWER_C = 99;
+const LOWER_S = 115;
+const LOWER_U = 117;
 const UPPER_H = 72;
 const UPPER_T = 84;
 const UPPER_U = 85;
