@@ -10,6 +10,7 @@
  * a half-written profile never reads as a damaged one.
  */
 import * as fs from 'node:fs';
+import { DEFAULT_WINDOW_BYTES } from './formats/byteWindow';
 import type { ByteSource } from './formats/byteWindow';
 import { HEAD_BYTES } from './formats/input';
 import type { ProfileInput } from './formats/input';
@@ -27,7 +28,6 @@ export interface ProfileFileOptions {
 }
 
 const WHAT = 'profile';
-const DEFAULT_CHUNK = 2 * 1024 * 1024;
 
 export class ProfileFile implements ProfileInput {
   readonly size: number;
@@ -49,7 +49,7 @@ export class ProfileFile implements ProfileInput {
       this.close();
       throw userFileError(e, file, WHAT);
     }
-    this.windowBytes = Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK);
+    this.windowBytes = Math.max(1, opts.chunkBytes ?? DEFAULT_WINDOW_BYTES);
     this.reads = opts.reads ?? fs;
   }
 
