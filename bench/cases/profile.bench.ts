@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { importProfile } from '../../src/core/profiler/formats/index';
+import { loadProfileFile } from '../../src/core/profiler/load';
 import { summarizeProfile } from '../../src/core/profiler/summary';
 import { recordMeasure } from '../measure';
 // Deterministic pseudo-random numbers, so every run measures the same file.
@@ -193,32 +194,39 @@ function importBytes(bytes: Buffer, name: string): void {
   sink += r.value.profiles[0]!.frames.length;
 }
 
-function summarizeFile(file: string): void {
-  const r = importProfile(fs.readFileSync(file), path.basename(file));
+/** The file read by path, as the CLI and the profile worker read it (source maps aside: the generated URLs name no files). */
+async function summarizeFile(file: string): Promise<void> {
+  const r = await loadProfileFile(file, { sourceMaps: false });
   if (!r.ok) throw new Error(r.error.message);
   sink += summarizeProfile(r.value, { top: 20 }).functions.length;
 }
 
 /**
- * Peak RSS, wall time and CPU time of a fresh process that reads and summarises the file (what
- * `perflens profile summarize` does). CPU time is printed too because on a shared machine the wall
+ * Peak RSS, wall time and CPU time of a fresh process that reads and summarises the file by its
+ * path (what `perflens profile summarize` and the profile worker do: loadProfileFile, which never
+ * holds a .cpuprofile's bytes whole). CPU time is printed too because on a shared machine the wall
  * time also counts the time other processes held the cores.
  */
 function freshProcessCost(file: string, runs = 1): { rssMb: number; wallMs: number; cpuMs: number } {
-  const script = `const { importProfile } = require(${JSON.stringify(path.resolve(__dirname, '../../src/core/profiler/formats/index'))});
+  const script = `const { loadProfileFile } = require(${JSON.stringify(path.resolve(__dirname, '../../src/core/profiler/load'))});
 const { summarizeProfile } = require(${JSON.stringify(path.resolve(__dirname, '../../src/core/profiler/summary'))});
-let wallMs = Infinity, cpuMs = Infinity;
-for (let i = 0; i < ${runs}; i++) {
-  const u0 = process.cpuUsage();
-  const t0 = performance.now();
-  const r = importProfile(require('fs').readFileSync(${JSON.stringify(file)}));
-  if (!r.ok) throw new Error(r.error.message);
-  summarizeProfile(r.value, { top: 20 });
-  const cpu = process.cpuUsage(u0);
-  wallMs = Math.min(wallMs, performance.now() - t0);
-  cpuMs = Math.min(cpuMs, (cpu.user + cpu.system) / 1000);
-}
-process.stdout.write(JSON.stringify({ rssMb: process.resourceUsage().maxRSS / 1024, wallMs, cpuMs }));`;
+(async () => {
+  let wallMs = Infinity, cpuMs = Infinity;
+  for (let i = 0; i < ${runs}; i++) {
+    const u0 = process.cpuUsage();
+    const t0 = performance.now();
+    const r = await loadProfileFile(${JSON.stringify(file)}, { sourceMaps: false });
+    if (!r.ok) throw new Error(r.error.message);
+    summarizeProfile(r.value, { top: 20 });
+    const cpu = process.cpuUsage(u0);
+    wallMs = Math.min(wallMs, performance.now() - t0);
+    cpuMs = Math.min(cpuMs, (cpu.user + cpu.system) / 1000);
+  }
+  process.stdout.write(JSON.stringify({ rssMb: process.resourceUsage().maxRSS / 1024, wallMs, cpuMs }));
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});`;
   const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], {
     encoding: 'utf8',
     cwd: path.resolve(__dirname, '../..'),

@@ -12,7 +12,8 @@ import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import { formatBytes } from '../../shared/format';
 
-export type UserFileFailureKind = 'not-found' | 'not-a-file' | 'too-large' | 'unreadable';
+/** 'changed': the file grew or shrank while it was read (a program is still writing it). */
+export type UserFileFailureKind = 'not-found' | 'not-a-file' | 'too-large' | 'unreadable' | 'changed';
 
 export interface ReadUserFileOptions {
   /** Refuse the file once more than this many bytes have been read. */
@@ -80,6 +81,14 @@ function systemReason(e: NodeJS.ErrnoException, what: string): { kind: UserFileF
     default:
       return { kind: 'unreadable', reason: e.message };
   }
+}
+
+/** A system error met while reading a user's file, as a UserFileError that words it. */
+export function userFileError(e: unknown, file: string, what: string): UserFileError {
+  if (e instanceof UserFileError) return e;
+  const err = e as NodeJS.ErrnoException;
+  const { kind, reason } = systemReason(err, what);
+  return new UserFileError(kind, file, reason, err.code);
 }
 
 /**

@@ -44,10 +44,17 @@ export class I32 {
   }
 }
 
+/** The bytes a reader is at: a whole Buffer or a window over a file (see ByteWindow). */
+interface Bytes {
+  readonly b: Buffer;
+  readonly view: DataView;
+}
+
 /**
- * A map from byte ranges of one buffer to numbers, by their exact bytes. A copy of each distinct
- * content is kept side by side, since comparing against its first place in a large buffer would
- * miss the cache on every lookup. Hashing and comparing read four bytes at a time.
+ * A map from byte ranges of a reader's bytes to numbers, by their exact bytes. A copy of each
+ * distinct content is kept side by side, since comparing against its first place in a large buffer
+ * would miss the cache on every lookup (and a window has moved on by then). Hashing and comparing
+ * read four bytes at a time.
  */
 export class ByteRangeMap {
   private slots = new Int32Array(1 << 10).fill(-1);
@@ -56,7 +63,6 @@ export class ByteRangeMap {
   private hashes = new Int32Array(512);
   private values = new Int32Array(512);
   private count = 0;
-  private readonly view: DataView;
   private arena = new DataView(new ArrayBuffer(1 << 16));
   private arenaUsed = 0;
   // The range the last `get` did not find, its hash and free slot, for the `set` that follows.
@@ -65,13 +71,12 @@ export class ByteRangeMap {
   private lastHash = 0;
   private freeSlot = -1;
 
-  constructor(private readonly b: Uint8Array) {
-    this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  }
+  constructor(private readonly bytes: Bytes) {}
 
   /** The number stored for the bytes `b[s..e)`, or -1. */
   get(s: number, e: number): number {
-    const h = hashRange(this.view, s, e);
+    const view = this.bytes.view;
+    const h = hashRange(view, s, e);
     const mask = this.slots.length - 1;
     const len = e - s;
     let slot = h & mask;
@@ -81,7 +86,7 @@ export class ByteRangeMap {
       if (
         this.hashes[entry] === h &&
         this.lengths[entry] === len &&
-        sameRange(this.arena, this.starts[entry]!, this.view, s, len)
+        sameRange(this.arena, this.starts[entry]!, view, s, len)
       )
         return this.values[entry]!;
       slot = (slot + 1) & mask;
@@ -93,7 +98,7 @@ export class ByteRangeMap {
     return -1;
   }
 
-  /** Stores `v` for the bytes the last `get` did not find. */
+  /** Stores `v` for the bytes the last `get` did not find (the window has not moved since). */
   set(v: number): void {
     const entry = this.count++;
     if (entry === this.starts.length) this.grow();
@@ -103,7 +108,7 @@ export class ByteRangeMap {
       bigger.set(new Uint8Array(this.arena.buffer, 0, this.arenaUsed));
       this.arena = new DataView(bigger.buffer);
     }
-    new Uint8Array(this.arena.buffer).set(this.b.subarray(this.lastStart, this.lastEnd), this.arenaUsed);
+    new Uint8Array(this.arena.buffer).set(this.bytes.b.subarray(this.lastStart, this.lastEnd), this.arenaUsed);
     this.starts[entry] = this.arenaUsed;
     this.arenaUsed += len;
     this.lengths[entry] = len;
@@ -155,8 +160,8 @@ export class StringTable {
   private readonly byValue = new Map<string, number>();
   private readonly byBytes: ByteRangeMap;
 
-  constructor(private readonly b: Buffer) {
-    this.byBytes = new ByteRangeMap(b);
+  constructor(private readonly bytes: Bytes) {
+    this.byBytes = new ByteRangeMap(bytes);
   }
 
   /** The number of the string whose raw bytes are `b[s..e)` (`escaped` when they hold a backslash), decoded when new. */
@@ -164,7 +169,8 @@ export class StringTable {
     let id = this.byBytes.get(s, e);
     if (id >= 0) return id;
     // Escaped and plain spellings of one string share its number.
-    const value = escaped ? decodeEscaped(this.b, s, e) : this.b.toString('utf8', s, e);
+    const b = this.bytes.b;
+    const value = escaped ? decodeEscaped(b, s, e) : b.toString('utf8', s, e);
     const known = this.byValue.get(value);
     if (known === undefined) {
       this.byValue.set(value, (id = this.values.length));

@@ -13,7 +13,9 @@ import type { Frame } from '../model';
 import type { CpuProfileSource } from './cpuprofile';
 import { v8Frame, v8FrameKey } from './cpuprofile';
 import { ByteRangeMap, F64, I32, NotCovered, StringTable, notCovered } from './byteTables';
-import { JsonBytes, KeyOrder, KeySet } from './jsonBytes';
+import { JsonBytes } from './jsonBytes';
+import { KeyOrder, KeySet } from './jsonKeys';
+import type { ByteSource } from './byteWindow';
 
 const TOP = new KeySet(['nodes', 'samples', 'timeDeltas', 'timestamps', 'startTime', 'endTime', 'head']);
 const NODE = new KeySet(['id', 'callFrame', 'children', 'parent', 'positionTicks']);
@@ -153,10 +155,13 @@ class ScannedProfile implements CpuProfileSource {
   }
 }
 
-/** The profile's columns, or undefined when the bytes hold a shape only a full parse reads. */
-export function scanCpuProfile(bytes: Buffer): CpuProfileSource | undefined {
+/**
+ * The profile's columns, or undefined when the bytes hold a shape only a full parse reads. The
+ * bytes are a whole Buffer, or a source read through a window of `windowBytes` (a file).
+ */
+export function scanCpuProfile(bytes: Buffer | ByteSource, windowBytes?: number): CpuProfileSource | undefined {
   try {
-    return new Scanner(bytes).profile();
+    return new Scanner(new JsonBytes(bytes, windowBytes)).profile();
   } catch (e) {
     // Anything the scanner meets that it does not read (or cannot hold, such as a string past the
     // engine's length limit) leaves the file to the full parse.
@@ -184,10 +189,10 @@ class Scanner {
   private readonly frameKeys = new KeyOrder(FRAME);
   private readonly tickKeys = new KeyOrder(TICK);
 
-  constructor(bytes: Buffer) {
-    this.j = new JsonBytes(bytes);
-    this.strings = new StringTable(bytes);
-    this.frameBytes = new ByteRangeMap(bytes);
+  constructor(j: JsonBytes) {
+    this.j = j;
+    this.strings = new StringTable(j);
+    this.frameBytes = new ByteRangeMap(j);
   }
 
   profile(): CpuProfileSource {
@@ -315,18 +320,18 @@ class Scanner {
    */
   private callFrame(): number {
     const j = this.j;
-    const b = j.b;
-    if (b[j.p] !== 0x7b) j.ws();
+    if (j.b[j.p] !== 0x7b) j.ws();
+    const end = j.find(OBJECT_END) + 1;
     const start = j.p;
-    const end = b.indexOf(OBJECT_END, start) + 1;
     if (end === 0) return this.callFrameFields();
     const known = this.frameBytes.get(start, end);
     if (known >= 0) {
       j.p = end;
       return known;
     }
+    const moves = j.moves;
     const cls = this.callFrameFields();
-    if (j.p === end) this.frameBytes.set(cls);
+    if (j.p === end && j.moves === moves) this.frameBytes.set(cls);
     return cls;
   }
 

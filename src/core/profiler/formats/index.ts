@@ -1,5 +1,7 @@
 import { importCpuProfile, importCpuProfileSource, looksLikeCpuProfile } from './cpuprofile';
 import { scanCpuProfile } from './cpuprofileScan';
+import { bytesInput, HEAD_BYTES } from './input';
+import type { ProfileInput } from './input';
 import { decodeText, importFolded, looksLikeFolded } from './folded';
 import { importHeapProfile, looksLikeHeapProfile } from './heapprofile';
 import { importPprof } from './pprof';
@@ -12,9 +14,11 @@ import type { Profile } from '../model';
 import { profileLimitBytes, profileLimitText, tooLarge } from '../limits';
 import { gunzipWithin, isGzip } from '../../util/decompress';
 import { errorMessage, fail } from '../../util/result';
+import { UserFileError } from '../../util/userFile';
 import { formatBytes, formatSpan } from '../../../shared/format';
 
 export type { ImportedProfile, ImportResult, ProfileFormat } from './types';
+export type { ProfileInput } from './input';
 export { FORMAT_LABELS } from './types';
 
 export interface ImportOptions extends PprofOptions {
@@ -47,33 +51,38 @@ function isMarshalDict(bytes: Buffer): boolean {
 }
 
 /**
- * Reads any supported profile file, detecting its format from the content (the file name only
- * breaks ties). Failures name the format and what is wrong; a gzipped file is inflated once, here,
- * never past the size limit; a valid file whose profile has no samples fails as 'empty'.
+ * Reads any supported profile, detecting its format from the content (the file name only breaks
+ * ties). Failures name the format and what is wrong; a gzipped file is inflated once, here, never
+ * past the size limit; a valid file whose profile has no samples fails as 'empty'. The bytes are
+ * in memory, or an input that reads them (a ProfileFile: only what detection and the format's
+ * reader need is read; a read that fails throws its UserFileError).
  */
-export function importProfile(bytes: Buffer, fileName?: string, opts: ImportOptions = {}): ImportResult {
+export function importProfile(bytes: Buffer | ProfileInput, fileName?: string, opts: ImportOptions = {}): ImportResult {
+  const input = Buffer.isBuffer(bytes) ? bytesInput(bytes) : bytes;
   const label = fileName ? fileName.split(/[\\/]/).pop()! : undefined;
   const subject = label ?? 'The profile';
   const maxBytes = profileLimitBytes(opts.maxBytes);
-  if (bytes.length > maxBytes)
-    return tooLarge(subject, `is ${formatBytes(bytes.length)}, more than ${profileLimitText(maxBytes)}`);
+  if (input.size > maxBytes)
+    return tooLarge(subject, `is ${formatBytes(input.size)}, more than ${profileLimitText(maxBytes)}`);
   const byName = extensionFormat(fileName);
-  let data = bytes;
-  const gzipped = isGzip(bytes);
+  let data = input;
+  const gzipped = isGzip(input.head);
   if (gzipped) {
-    const inflated = gunzipWithin(bytes, maxBytes);
+    const inflated = gunzipWithin(input.whole(), maxBytes);
     if (!inflated.ok) {
       if (inflated.error.kind === 'too-large')
         return tooLarge(subject, `is gzipped and ${inflated.error.message}, ${profileLimitText(maxBytes)}`);
       return invalid(opts.format ?? byName ?? 'pprof', `${inflated.error.message}; the file may be truncated.`);
     }
-    data = inflated.value;
+    data = bytesInput(inflated.value);
   }
   const format = opts.format ?? (gzipped ? detectInflated(data, byName) : detect(data, byName));
   let r: ImportResult;
   try {
     r = importAs(format, data, label, { ...opts, maxBytes });
   } catch (e) {
+    // The file could not be read to the end: that is the failure, not the profile's shape.
+    if (e instanceof UserFileError) throw e;
     // Every parser validates what it reads; this is the net under a shape none of them foresaw.
     const what = format ? `a ${FORMAT_LABELS[format]} file` : 'a profile';
     return fail(
@@ -103,27 +112,27 @@ function isEmpty(p: Profile): boolean {
 
 function importAs(
   format: ProfileFormat | undefined,
-  bytes: Buffer,
+  input: ProfileInput,
   label: string | undefined,
   opts: ImportOptions,
 ): ImportResult {
   switch (format) {
     case 'pprof':
-      return importPprof(bytes, opts, label);
+      return importPprof(input.whole(), opts, label);
     case 'pstats':
-      return importPstats(bytes, label);
+      return importPstats(input.whole(), label);
     case 'folded':
-      return importFolded(decodeText(bytes), label);
+      return importFolded(decodeText(input.whole()), label);
     case 'heapprofile': {
-      const json = parseJson(bytes);
+      const json = parseJson(input.whole());
       return json.ok ? importHeapProfile(json.value, opts.sampleType, label) : invalid('heapprofile', json.message);
     }
     case 'cpuprofile':
     case 'speedscope': {
-      // A .cpuprofile is read from its bytes; only shapes the scanner leaves alone are parsed whole.
-      const scanned = format === 'cpuprofile' ? scanCpuProfile(bytes) : undefined;
+      // A .cpuprofile is scanned as it is read; only shapes the scanner leaves alone are parsed whole.
+      const scanned = format === 'cpuprofile' ? scanCpuProfile(input.stream(), input.windowBytes) : undefined;
       if (scanned) return importCpuProfileSource(scanned, label);
-      const json = parseJson(bytes);
+      const json = parseJson(input.whole());
       if (!json.ok) return invalid(format, json.message);
       if (format === 'cpuprofile')
         return looksLikeCpuProfile(json.value)
@@ -137,10 +146,10 @@ function importAs(
       break;
   }
   // JSON of a shape we do not know, or text/binary that fits nothing.
-  const text = bytes.subarray(0, 4096);
+  const text = input.head.subarray(0, 4096);
   const trimmed = decodeText(text).trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    const json = parseJson(bytes);
+    const json = parseJson(input.whole());
     if (!json.ok)
       return fail(
         'unrecognized',
@@ -158,31 +167,32 @@ function importAs(
 }
 
 /** A gzipped file's format: JSON profiles are sometimes gzipped, and everything else gzipped is pprof. */
-function detectInflated(data: Buffer, byName: ProfileFormat | undefined): ProfileFormat | undefined {
-  const head = decodeText(data.subarray(0, 64)).trimStart();
+function detectInflated(data: ProfileInput, byName: ProfileFormat | undefined): ProfileFormat | undefined {
+  const head = decodeText(data.head.subarray(0, 64)).trimStart();
   if (!head.startsWith('{')) return 'pprof';
   if (byName === 'speedscope' || byName === 'cpuprofile') return byName;
   return jsonKind(data);
 }
 
-function detect(bytes: Buffer, byName: ProfileFormat | undefined): ProfileFormat | undefined {
-  if (bytes.length === 0) return byName;
+function detect(input: ProfileInput, byName: ProfileFormat | undefined): ProfileFormat | undefined {
+  if (input.size === 0) return byName;
+  const bytes = input.head;
   if (isMarshalDict(bytes)) return 'pstats';
   const start = decodeText(bytes.subarray(0, 4096)).trimStart();
-  if (start.startsWith('{')) return jsonKind(bytes) ?? byName;
+  if (start.startsWith('{')) return jsonKind(input) ?? byName;
   if (byName === 'pprof') return 'pprof';
-  if (looksLikeFolded(decodeText(bytes.subarray(0, 64 * 1024)))) return 'folded';
+  if (looksLikeFolded(decodeText(bytes.subarray(0, HEAD_BYTES)))) return 'folded';
   return byName;
 }
 
 /** Which JSON profile this is, judged from the keys near the start (no full parse). */
-function jsonKind(bytes: Buffer): ProfileFormat | undefined {
-  const head = bytes.subarray(0, 4096).toString('utf8');
+function jsonKind(input: ProfileInput): ProfileFormat | undefined {
+  const head = input.head.subarray(0, 4096).toString('utf8');
   if (/"\$schema"\s*:\s*"[^"]*speedscope/.test(head) || /"shared"\s*:/.test(head)) return 'speedscope';
   if (/"head"\s*:/.test(head) && /"selfSize"\s*:/.test(head)) return 'heapprofile';
   if (/"nodes"\s*:|"head"\s*:|"samples"\s*:|"timeDeltas"\s*:/.test(head)) return 'cpuprofile';
   // Keys may come later in a big file: fall back to a full parse.
-  const json = parseJson(bytes);
+  const json = parseJson(input.whole());
   if (!json.ok) return undefined;
   if (looksLikeSpeedscope(json.value)) return 'speedscope';
   if (looksLikeHeapProfile(json.value)) return 'heapprofile';

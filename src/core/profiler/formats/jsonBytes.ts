@@ -4,10 +4,18 @@
  * JSON.parse accepts (whitespace, escapes, number forms, any nesting depth, since skipping keeps its
  * own stack), and values come out as JSON.parse would give them. Anything else throws
  * `NotCovered`: the caller then reads the file the ordinary way, which words the error.
+ *
+ * The bytes are a whole Buffer or a window sliding over a file (see ByteWindow): every token
+ * reader that meets the window's end before the input's moves the window and goes on, so a token
+ * split across two reads reads as if it were whole.
  */
 
 import { decodeEscaped, notCovered } from './byteTables';
 import type { StringTable } from './byteTables';
+import { ByteWindow } from './byteWindow';
+import { matchKey } from './jsonKeys';
+import type { KeySet } from './jsonKeys';
+import type { ByteSource } from './byteWindow';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -24,62 +32,41 @@ function isHex(c: number | undefined): boolean {
   return c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));
 }
 
-/** Known keys of one object kind, matched on their bytes so keys are never decoded. */
-export class KeySet {
-  readonly bytes: Uint8Array[];
-  constructor(readonly names: readonly string[]) {
-    this.bytes = names.map((n) => Buffer.from(n, 'utf8'));
-  }
+/** A byte that can be part of a JSON number: digits, sign, point, exponent. */
+function inNumber(c: number): boolean {
+  return (c >= ZERO && c <= NINE) || c === MINUS || c === 0x2b || c === DOT || c === 0x65 || c === 0x45;
 }
 
-/**
- * The order keys came in last time, per object kind: files write every object of a kind with its
- * keys in one order, so the key expected next is tried first and usually matches.
- */
-export class KeyOrder {
-  private readonly after: Int8Array;
-  private last = -1;
-  constructor(readonly keys: KeySet) {
-    this.after = new Int8Array(keys.names.length + 2).fill(-1);
-  }
-  /** Starts an object: the key that came first last time. */
-  start(): number {
-    this.last = -1;
-    return this.after[0]!;
-  }
-  /** Records key `k` (-1: another key) as read; the key that followed it last time. */
-  saw(k: number): number {
-    const at = k < 0 ? this.keys.names.length : k;
-    this.after[this.last + 1] = k;
-    this.last = at;
-    return this.after[at + 1]!;
-  }
-}
-
-export class JsonBytes {
-  p = 0;
+export class JsonBytes extends ByteWindow {
   private stack = new Uint8Array(64);
 
-  constructor(readonly b: Buffer) {
+  /** Over a whole Buffer, or over a source read `windowBytes` at a time. */
+  constructor(input: Buffer | ByteSource, windowBytes?: number) {
+    super(input, windowBytes);
+    this.need(3);
+    const b = this.b;
     // A UTF-8 byte-order mark is skipped (as the text decoder drops it); UTF-16 is not read here.
     if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) this.p = 3;
   }
 
   /** Skips whitespace; the next byte, or -1 at the end. */
   ws(): number {
-    const b = this.b;
-    const n = b.length;
-    let p = this.p;
-    while (p < n) {
-      const c = b[p]!;
-      if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) {
-        this.p = p;
-        return c;
+    for (;;) {
+      const b = this.b;
+      const n = b.length;
+      let p = this.p;
+      while (p < n) {
+        const c = b[p]!;
+        if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) {
+          this.p = p;
+          return c;
+        }
+        p++;
       }
-      p++;
+      this.p = p;
+      if (this.eof) return -1;
+      this.refill();
     }
-    this.p = p;
-    return -1;
   }
 
   expect(c: number): void {
@@ -89,6 +76,7 @@ export class JsonBytes {
 
   /** After a member or element: true when another follows (a comma was read), false at `close`. */
   more(close: number): boolean {
+    this.ahead();
     const d = this.b[this.p];
     if (d === COMMA) {
       this.p++;
@@ -107,6 +95,7 @@ export class JsonBytes {
 
   /** Reads `[`; true when the list is not empty. */
   openList(): boolean {
+    this.ahead();
     this.expect(0x5b);
     if (this.ws() !== 0x5d) return true;
     this.p++;
@@ -115,6 +104,7 @@ export class JsonBytes {
 
   /** Reads `{`; true when the object is not empty. */
   openObject(): boolean {
+    this.ahead();
     this.expect(0x7b);
     if (this.ws() !== 0x7d) return true;
     this.p++;
@@ -127,7 +117,7 @@ export class JsonBytes {
    */
   key(keys: KeySet, hint = -1): number {
     if (this.b[this.p] !== QUOTE && this.ws() !== QUOTE) notCovered(`expected a key at byte ${this.p}`);
-    const b = this.b;
+    let b = this.b;
     if (hint >= 0) {
       const w = keys.bytes[hint]!;
       const at = this.p + 1;
@@ -140,28 +130,29 @@ export class JsonBytes {
         return hint;
       }
     }
-    const n = b.length;
-    const s = this.p + 1;
+    let n = b.length;
+    let s = this.p + 1;
     let p = s;
     for (;;) {
-      if (p >= n) notCovered('unterminated key');
+      if (p >= n) {
+        if (this.eof) notCovered('unterminated key');
+        const moved = this.refill();
+        s -= moved;
+        p -= moved;
+        b = this.b;
+        n = b.length;
+        continue;
+      }
       const c = b[p]!;
       if (c === QUOTE) break;
       if (c === BACKSLASH || c < 0x20) return this.escapedKey(keys);
       p++;
     }
+    const k = matchKey(keys, b, s, p);
     this.p = p + 1;
     if (b[this.p] === COLON) this.p++;
     else this.expect(COLON);
-    const len = p - s;
-    const all = keys.bytes;
-    next: for (let k = 0; k < all.length; k++) {
-      const w = all[k]!;
-      if (w.length !== len) continue;
-      for (let j = 0; j < len; j++) if (b[s + j] !== w[j]) continue next;
-      return k;
-    }
-    return -1;
+    return k;
   }
 
   private escapedKey(keys: KeySet): number {
@@ -173,16 +164,25 @@ export class JsonBytes {
   /** Reads a string value: its number in `table`. */
   internString(table: StringTable): number {
     if (this.b[this.p] !== QUOTE && this.ws() !== QUOTE) notCovered(`expected a string at byte ${this.p}`);
-    const b = this.b;
-    const n = b.length;
-    const s = this.p + 1;
+    let b = this.b;
+    let n = b.length;
+    let s = this.p + 1;
     let p = s;
     for (;;) {
-      if (p >= n) notCovered('unterminated string');
+      if (p >= n) {
+        if (this.eof) notCovered('unterminated string');
+        const moved = this.refill();
+        s -= moved;
+        p -= moved;
+        b = this.b;
+        n = b.length;
+        continue;
+      }
       const c = b[p]!;
       if (c === QUOTE) break;
       if (c === BACKSLASH || c < 0x20) {
-        const e = this.endOfString(s);
+        const e = this.endOfString();
+        s = this.p + 1;
         this.p = e + 1;
         return table.intern(s, e, true);
       }
@@ -195,19 +195,29 @@ export class JsonBytes {
   /** Reads a string value, decoded. */
   string(): string {
     if (this.ws() !== QUOTE) notCovered(`expected a string at byte ${this.p}`);
+    const e = this.endOfString();
     const s = this.p + 1;
-    const e = this.endOfString(s);
     this.p = e + 1;
     return decodeEscaped(this.b, s, e);
   }
 
-  /** The closing quote's position for a string whose content starts at `s`, its escapes checked. */
-  private endOfString(s: number): number {
-    const b = this.b;
-    const n = b.length;
-    let p = s;
+  /**
+   * The closing quote's position for the string whose opening quote is at `p` (which stays there,
+   * the window moved as needed to hold the whole string), its escapes checked.
+   */
+  private endOfString(): number {
+    let b = this.b;
+    let n = b.length;
+    let p = this.p + 1;
     for (;;) {
-      if (p >= n) notCovered('unterminated string');
+      if (p >= n || (p + 6 > n && b[p] === BACKSLASH && !this.eof)) {
+        // The string, or an escape in it, goes on past the window.
+        if (this.eof) notCovered('unterminated string');
+        p -= this.refill();
+        b = this.b;
+        n = b.length;
+        continue;
+      }
       const c = b[p]!;
       if (c === QUOTE) return p;
       if (c < 0x20) notCovered(`a control character in a string at byte ${p}`);
@@ -239,7 +249,9 @@ export class JsonBytes {
         v = v * 10 + (c - ZERO);
         c = b[++p];
       } while (c !== undefined && c >= ZERO && c <= NINE);
-    } else notCovered(`expected a value at byte ${s}`);
+    } else if (c === undefined && !this.eof) return this.numberAcrossWindow();
+    else notCovered(`expected a value at byte ${s}`);
+    if (c === undefined && !this.eof) return this.numberAcrossWindow();
     // Up to 15 digits an integer is exact as accumulated; longer ones, fractions and exponents
     // are converted from their text, which rounds exactly as JSON.parse does.
     if (c === DOT || c === 0x65 || c === 0x45 || p - s > 15) return this.numberFromText(s);
@@ -247,8 +259,25 @@ export class JsonBytes {
     return neg ? -v : v;
   }
 
+  /** A number at `p` that the window's end cuts: the window moves until the number ends inside it (or the input ends). */
+  private numberAcrossWindow(): number {
+    for (;;) {
+      const b = this.b;
+      let p = this.p;
+      while (p < b.length && inNumber(b[p]!)) p++;
+      if (p < b.length || this.eof) return this.number();
+      this.refill();
+    }
+  }
+
   private numberFromText(s: number): number {
     const b = this.b;
+    let end = s;
+    while (end < b.length && inNumber(b[end]!)) end++;
+    if (end === b.length && !this.eof) {
+      this.p = s;
+      return this.numberAcrossWindow();
+    }
     let p = s;
     if (b[p] === MINUS) p++;
     p = this.digits(b[p] === ZERO ? p + 1 : p);
@@ -294,7 +323,7 @@ export class JsonBytes {
   /** Skips one value of any kind and depth, checking it is valid JSON. */
   skip(): void {
     const c = this.b[this.p];
-    if (c === QUOTE) this.p = this.endOfString(this.p + 1) + 1;
+    if (c === QUOTE) this.p = this.endOfString() + 1;
     else if (c === MINUS || (c !== undefined && c >= ZERO && c <= NINE)) this.number();
     else this.skipNested();
   }
@@ -318,7 +347,7 @@ export class JsonBytes {
           if (close === 0x7d) this.memberKey();
           continue;
         }
-      } else if (c === QUOTE) this.p = this.endOfString(this.p + 1) + 1;
+      } else if (c === QUOTE) this.p = this.endOfString() + 1;
       else if (c === MINUS || (c >= ZERO && c <= NINE)) this.number();
       else if (c === 0x74) this.literal('true');
       else if (c === 0x66) this.literal('false');
@@ -339,11 +368,12 @@ export class JsonBytes {
 
   private memberKey(): void {
     if (this.ws() !== QUOTE) notCovered(`expected a key at byte ${this.p}`);
-    this.p = this.endOfString(this.p + 1) + 1;
+    this.p = this.endOfString() + 1;
     this.expect(COLON);
   }
 
   private literal(word: string): void {
+    this.need(word.length);
     for (let j = 0; j < word.length; j++)
       if (this.b[this.p + j] !== word.charCodeAt(j)) notCovered(`expected a value at byte ${this.p}`);
     this.p += word.length;

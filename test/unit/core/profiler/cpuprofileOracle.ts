@@ -12,6 +12,7 @@ import {
   looksLikeCpuProfile,
 } from '../../../../src/core/profiler/formats/cpuprofile';
 import { scanCpuProfile } from '../../../../src/core/profiler/formats/cpuprofileScan';
+import type { ByteSource } from '../../../../src/core/profiler/formats/byteWindow';
 import { decodeText } from '../../../../src/core/profiler/formats/folded';
 import { invalid } from '../../../../src/core/profiler/formats/types';
 import { errorMessage } from '../../../../src/core/util/result';
@@ -62,4 +63,23 @@ export function assertScansLikeFullParse(bytes: Buffer, name = 'p.cpuprofile'): 
   assert.ok(viaScan, 'the scanner left this file to the full parse');
   assert.deepStrictEqual(viaScan, fullParse(bytes, name));
   assertImportsAsFullParse(bytes, name);
+}
+
+/** A source that hands out `bytes` at most `chunk` bytes per read, as a file read in pieces would. */
+export function inPieces(bytes: Buffer, chunk: number): ByteSource {
+  let at = 0;
+  return {
+    read(into, offset, length) {
+      const n = Math.min(length, chunk, bytes.length - at);
+      bytes.copy(into, offset, at, at + n);
+      at += n;
+      return n;
+    },
+  };
+}
+
+/** The scanner's reading through a window of `chunk` bytes filled `chunk` bytes at a time. */
+export function scannedInPieces(bytes: Buffer, name: string, chunk: number): ImportResult | undefined {
+  const src = scanCpuProfile(inPieces(bytes, chunk), chunk);
+  return src && importCpuProfileSource(src, name);
 }
