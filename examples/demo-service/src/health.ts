@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,6 +25,15 @@ const MAX_MEMORY_MB = 1024;
 /** A health query slower than this means the pool or the disk is struggling. */
 const SLOW_DB_MS = 1000;
 
+/** The health query, compiled once per connection (as the service's own queries are), not at every check. */
+const healthStatements = new WeakMap<Database.Database, Database.Statement>();
+
+function healthStatement(conn: Database.Database): Database.Statement {
+  let stmt = healthStatements.get(conn);
+  if (!stmt) healthStatements.set(conn, (stmt = conn.prepare('SELECT count(*) AS n FROM workspaces')));
+  return stmt;
+}
+
 async function checkDatabase(pool: ConnectionPool<DemoConn>, timeoutMs: number): Promise<HealthCheck> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
@@ -32,7 +42,7 @@ async function checkDatabase(pool: ConnectionPool<DemoConn>, timeoutMs: number):
     const row = await Promise.race([
       pool.use(async (conn) =>
         isSqlite(conn)
-          ? (conn.prepare('SELECT count(*) AS n FROM workspaces').get() as { n: number })
+          ? (healthStatement(conn).get() as { n: number })
           : ((await conn.query('SELECT count(*)::int AS n FROM workspaces')).rows[0] as { n: number }),
       ),
       new Promise<never>((_, reject) => {

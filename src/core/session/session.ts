@@ -249,11 +249,14 @@ export class AttachSession {
     const signal = this.ending.signal;
     await collectSource(assembled, 'scrape', () => this.discoverUrlFromPid(assembled, signal));
     const detached = new Set<keyof Snapshot>();
-    // The OS collectors read /proc synchronously, before the requests reach their sockets (on the
-    // next tick). Reading after the writes was measured slower on a busy machine: the reads then
-    // compete with the service for a core while it answers (bench/README.md, "The session's own cost").
+    // The metrics request goes out first and alone: Node writes it to its socket on the next tick,
+    // and the service starts on its longest answer at once. The health request and the /proc reads
+    // wait for that write, then run while the service renders its metrics; it answers health after
+    // metrics, while the scrape is parsed (bench/README.md, "The session's own cost").
+    const scrape = collectSource(assembled, 'scrape', () => this.scrapeInto(assembled, time, signal, detached));
+    await afterPendingWrites();
     await Promise.all([
-      collectSource(assembled, 'scrape', () => this.scrapeInto(assembled, time, signal, detached)),
+      scrape,
       collectSource(assembled, 'health', () => this.healthInto(assembled, signal)),
       // The OS collectors cannot be cancelled: the round stops waiting for them instead.
       collectSource(assembled, 'process', () => this.processInto(assembled, signal), signal),
@@ -445,6 +448,11 @@ export class AttachSession {
     if (r.ok) snapshot.system = r.value;
     else snapshot.errors.push({ source: 'system', kind: r.error.kind, message: r.error.message });
   }
+}
+
+/** Resolves after the requests started so far have been written to their sockets (the next macrotask). */
+function afterPendingWrites(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Parses the target and builds a session (not started). */

@@ -63,4 +63,24 @@ describe('demo health checks', () => {
     assert.match(String(r.checks.database.error), /closed/);
     assert.equal(r.status, 'unhealthy');
   });
+
+  it('compiles its database query once per connection, not at every check', async () => {
+    const pool = new ConnectionPool(dbPath, 1, 1000, noop);
+    try {
+      const prepared: string[] = [];
+      await pool.use((conn) => {
+        const db = conn as Database.Database;
+        const prepare = db.prepare.bind(db);
+        db.prepare = ((sql: string) => (prepared.push(sql), prepare(sql))) as typeof db.prepare;
+        return Promise.resolve();
+      });
+      for (let i = 0; i < 3; i++) {
+        const r = await healthReport(pool, new LruTtlCache(10, 1000), dbPath);
+        assert.equal(r.checks.database.workspaces, 4);
+      }
+      assert.equal(prepared.length, 1, `prepared: ${prepared.join(' | ')}`);
+    } finally {
+      pool.close();
+    }
+  });
 });
