@@ -130,25 +130,10 @@ export class JsonBytes extends ByteWindow {
         return hint;
       }
     }
-    let n = b.length;
-    let s = this.p + 1;
-    let p = s;
-    for (;;) {
-      if (p >= n) {
-        if (this.eof) notCovered('unterminated key');
-        const moved = this.refill();
-        s -= moved;
-        p -= moved;
-        b = this.b;
-        n = b.length;
-        continue;
-      }
-      const c = b[p]!;
-      if (c === QUOTE) break;
-      if (c === BACKSLASH || c < 0x20) return this.escapedKey(keys);
-      p++;
-    }
-    const k = matchKey(keys, b, s, p);
+    const p = this.plainStringEnd('key');
+    if (p < 0) return this.escapedKey(keys);
+    b = this.b;
+    const k = matchKey(keys, b, this.p + 1, p);
     this.p = p + 1;
     if (b[this.p] === COLON) this.p++;
     else this.expect(COLON);
@@ -164,32 +149,37 @@ export class JsonBytes extends ByteWindow {
   /** Reads a string value: its number in `table`. */
   internString(table: StringTable): number {
     if (this.b[this.p] !== QUOTE && this.ws() !== QUOTE) notCovered(`expected a string at byte ${this.p}`);
+    const p = this.plainStringEnd('string');
+    if (p < 0) {
+      const e = this.endOfString();
+      const s = this.p + 1;
+      this.p = e + 1;
+      return table.intern(s, e, true);
+    }
+    const s = this.p + 1;
+    this.p = p + 1;
+    return table.intern(s, p, false);
+  }
+
+  /**
+   * The closing quote's position for the string whose opening quote is at `p` (which stays there,
+   * the window moved as needed), or -1 at the first backslash or control character in it.
+   */
+  private plainStringEnd(what: string): number {
     let b = this.b;
-    let n = b.length;
-    let s = this.p + 1;
-    let p = s;
+    let p = this.p + 1;
     for (;;) {
-      if (p >= n) {
-        if (this.eof) notCovered('unterminated string');
-        const moved = this.refill();
-        s -= moved;
-        p -= moved;
+      if (p >= b.length) {
+        if (this.eof) notCovered(`unterminated ${what}`);
+        p -= this.refill();
         b = this.b;
-        n = b.length;
         continue;
       }
       const c = b[p]!;
-      if (c === QUOTE) break;
-      if (c === BACKSLASH || c < 0x20) {
-        const e = this.endOfString();
-        s = this.p + 1;
-        this.p = e + 1;
-        return table.intern(s, e, true);
-      }
+      if (c === QUOTE) return p;
+      if (c === BACKSLASH || c < 0x20) return -1;
       p++;
     }
-    this.p = p + 1;
-    return table.intern(s, p, false);
   }
 
   /** Reads a string value, decoded. */
