@@ -13,6 +13,8 @@ import {
 } from '../../../../src/core/profiler/formats/cpuprofile';
 import { scanCpuProfile } from '../../../../src/core/profiler/formats/cpuprofileScan';
 import type { ByteSource } from '../../../../src/core/profiler/formats/byteWindow';
+import { JsonBytes } from '../../../../src/core/profiler/formats/jsonBytes';
+import { NotCovered } from '../../../../src/core/profiler/formats/byteTables';
 import { decodeText } from '../../../../src/core/profiler/formats/folded';
 import { invalid } from '../../../../src/core/profiler/formats/types';
 import { errorMessage } from '../../../../src/core/util/result';
@@ -82,4 +84,17 @@ export function inPieces(bytes: Buffer, chunk: number): ByteSource {
 export function scannedInPieces(bytes: Buffer, name: string, chunk: number): ImportResult | undefined {
   const src = scanCpuProfile(inPieces(bytes, chunk), chunk);
   return src && importCpuProfileSource(src, name);
+}
+
+/** Whether the byte lexer reads `input` as one JSON value and nothing after it (through a window of `window` bytes). */
+export function lexes(input: Buffer | ByteSource, window?: number): boolean {
+  try {
+    const j = new JsonBytes(input, window);
+    j.skip();
+    j.end();
+    return true;
+  } catch (e) {
+    if (e instanceof NotCovered) return false;
+    throw e;
+  }
 }
