@@ -22,7 +22,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { OpenMetricsContentType } from 'prom-client';
-import { parseExposition } from '../../src/core/metrics/parser';
+import { SeriesCache, parseExposition } from '../../src/core/metrics/parser';
+import { movedValues } from '../../test/helpers/scrapeRounds';
 import { highCardinalityScrape } from '../highCardinalityScrape';
 
 // The anchor ships no types; it is called as parse(text) → families.
@@ -149,11 +150,63 @@ function corpusCase(file: string) {
   };
 }
 
-const corpusCases = fs
+/** How many successive scrapes a re-scrape case cycles through. */
+const ROUNDS = 8;
+
+interface Rounds {
+  texts: string[];
+  contentType: string;
+  strict: boolean;
+  cache: SeriesCache;
+  next: number;
+}
+
+/**
+ * A source scraped again and again, as a session does: ROUNDS successive scrapes (values moved,
+ * series as they were), each parsed through the series cache of the one before, after one round
+ * through them all (steady state). The anchor parses the same scrapes in the same order.
+ */
+function rounds(text: string, contentType: string, strict: boolean): Rounds {
+  const texts = Array.from({ length: ROUNDS }, (_, r) => Buffer.from(movedValues(text, r)).toString('utf8'));
+  const state: Rounds = { texts, contentType, strict, cache: new SeriesCache(), next: 0 };
+  for (let r = 0; r < ROUNDS; r++) parseRound(state);
+  return state;
+}
+
+function parseRound(s: Rounds): number {
+  const text = s.texts[s.next++ % ROUNDS]!;
+  return parseExposition(text, { contentType: s.contentType, strict: s.strict, seriesCache: s.cache }).families.length;
+}
+
+function anchorRound(s: Rounds): number {
+  return parsePrometheusTextFormat(s.texts[s.next++ % ROUNDS]!).length;
+}
+
+function reScrapeCase(label: string, load: () => string, openMetrics: boolean) {
+  return {
+    name: `re-parse ${label}, values moved, through the last scrape's series: parseExposition vs parse-prometheus-text-format`,
+    setup: () => rounds(load(), openMetrics ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE, openMetrics),
+    bytes: (s: Rounds) => Buffer.byteLength(s.texts[0]!),
+    run: parseRound,
+    anchor: anchorRound,
+    target: openMetrics ? OPENMETRICS_TARGET : TEXT_TARGET,
+  };
+}
+
+const corpusFiles = fs
   .readdirSync(CORPUS)
   .filter((f) => f.endsWith('.prom') || f.endsWith('.om.txt'))
-  .sort()
-  .map(corpusCase);
+  .sort();
+
+const corpusCases = corpusFiles.map(corpusCase);
+
+const reScrapeCases = corpusFiles.map((file) =>
+  reScrapeCase(
+    `${file}${file.endsWith('.om.txt') ? ' (strict)' : ''}`,
+    () => fs.readFileSync(path.join(CORPUS, file), 'utf8'),
+    file.endsWith('.om.txt'),
+  ),
+);
 
 const SERIES = 100_000;
 
@@ -192,4 +245,15 @@ export const cases = [
     anchor: (scrape: { text: string }) => parsePrometheusTextFormat(scrape.text).length,
     target: OPENMETRICS_TARGET,
   },
+  ...reScrapeCases,
+  reScrapeCase(
+    `generated ${SERIES / 1000}k-series scrape (Prometheus text)`,
+    () => highCardinalityScrape(SERIES, 'prometheus').text,
+    false,
+  ),
+  reScrapeCase(
+    `generated ${SERIES / 1000}k-series scrape (OpenMetrics, strict)`,
+    () => highCardinalityScrape(SERIES, 'openmetrics').text,
+    true,
+  ),
 ];

@@ -5,7 +5,7 @@
  */
 import type { CardinalityCut } from '../metrics/cardinality';
 import { DEFAULT_MAX_SERIES, capSeries } from '../metrics/cardinality';
-import { parseExposition } from '../metrics/parser';
+import { SeriesCache, parseExposition } from '../metrics/parser';
 import type { ParseResult } from '../metrics/types';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
@@ -50,6 +50,11 @@ export interface ScrapeOptions {
   maxSeries?: number;
   /** Stops the request in flight (a command's deadline); the scrape then fails with kind 'aborted'. */
   signal?: AbortSignal;
+  /**
+   * The series of the target's last scrape, so lines that repeat them are not scanned again
+   * (see parserSeriesCache.ts); MetricsScraper keeps one per target.
+   */
+  seriesCache?: SeriesCache;
 }
 
 function isLoopbackUrl(url: string): boolean {
@@ -135,7 +140,7 @@ export async function scrapeMetrics(
       `${url} returned JSON, not the Prometheus/OpenMetrics text format. Point PerfLens at the service's Prometheus endpoint.`,
     );
   }
-  const parse = parseExposition(body, { format: 'auto', contentType, strict: false });
+  const parse = parseExposition(body, { format: 'auto', contentType, strict: false, seriesCache: opts.seriesCache });
   const capped = capSeries(parse.families, opts.maxSeries ?? DEFAULT_MAX_SERIES);
   parse.families = capped.families;
   return ok({
@@ -166,6 +171,7 @@ export class MetricsScraper {
   private lastFailure?: Result<ScrapeOutput, ScrapeFailureKind> & { ok: false };
   /** Whether to ask for gzip, decided once for the URL rather than parsed again every scrape. */
   private readonly compress: boolean;
+  private readonly seriesCache = new SeriesCache();
 
   constructor(
     readonly url: string,
@@ -194,7 +200,12 @@ export class MetricsScraper {
 
   scrape(signal?: AbortSignal): Promise<Result<ScrapeOutput, ScrapeFailureKind>> {
     if (this.inFlight) return this.inFlight;
-    const run = scrapeMetrics(this.url, { ...this.opts, compress: this.compress, signal }).then((r) => {
+    const run = scrapeMetrics(this.url, {
+      ...this.opts,
+      compress: this.compress,
+      signal,
+      seriesCache: this.seriesCache,
+    }).then((r) => {
       // Stopped by the caller's deadline: says nothing about the target, so no backoff.
       if (!r.ok && r.error.kind === 'aborted') return r;
       if (r.ok) {

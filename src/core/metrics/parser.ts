@@ -33,9 +33,11 @@ import type { ExpositionFormat, MetricFamily, ParseResult } from './types';
 import { ProblemLog } from './parserProblems';
 import { parseOpenMetricsText } from './parserOpenMetrics';
 import { parsePrometheusText } from './parserPrometheus';
+import type { SeriesCache } from './parserSeriesCache';
 
 export { ExpositionError } from './parserProblems';
 export { labelsKey } from './parserLexical';
+export { SeriesCache } from './parserSeriesCache';
 
 export interface ParseOptions {
   /** 'auto' (default) decides from contentType, else from the body. */
@@ -44,6 +46,12 @@ export interface ParseOptions {
   contentType?: string;
   /** Throw an ExpositionError at the first problem instead of skipping and counting (default false). */
   strict?: boolean;
+  /**
+   * The series of this source's last parse: lines that repeat one of them take its name and
+   * labels instead of being scanned again (parserSeriesCache.ts). One per source, kept across its
+   * parses; results then share (frozen) label objects.
+   */
+  seriesCache?: SeriesCache;
 }
 
 /**
@@ -88,13 +96,14 @@ export function parseExposition(input: string | Buffer, opts: ParseOptions = {})
     log.skippedLines = countLines(text);
     return finish(format, [], log);
   }
-  if (format === 'openmetrics') return finish(format, parseOpenMetricsText(text, log), log);
-  if (explicit !== undefined) return finish(format, parsePrometheusText(text, log), log);
+  const cache = opts.seriesCache;
+  if (format === 'openmetrics') return finish(format, parseOpenMetricsText(text, log, cache), log);
+  if (explicit !== undefined) return finish(format, parsePrometheusText(text, log, cache), log);
   // Undecided: Prometheus text. A body with `# UNIT` lines whose lines text format rejects may be
   // OpenMetrics that lost its `# EOF` (a truncated body): it is read as whichever dialect keeps
   // more of it. Strict mode stops at the first rejected line, as for any Prometheus body.
   const prelude = log.problems.slice();
-  const families = parsePrometheusText(text, log);
+  const families = parsePrometheusText(text, log, cache);
   if (log.skippedLines === 0 || !hasUnitLine(text)) return finish(format, families, log);
   const asOpenMetrics = new ProblemLog(false);
   asOpenMetrics.problems.push(...prelude);

@@ -51,6 +51,25 @@ export class BodyText {
     for (k += 3; k >= 0; k--) if (bytes[a + k] !== bytes[b + k]) return false;
     return true;
   }
+
+  /** Whether this body's text[a, a + n) and `other`'s text[b, b + n) hold the same characters. */
+  sameAs(other: BodyText, a: number, b: number, n: number): boolean {
+    const view = this.view;
+    const otherView = other.view;
+    if (view === undefined || otherView === undefined) {
+      const t = this.text;
+      const o = other.text;
+      for (let k = n - 1; k >= 0; k--) if (t.charCodeAt(a + k) !== o.charCodeAt(b + k)) return false;
+      return true;
+    }
+    // From the end: a family's series differ mostly in their last label values.
+    let k = n - 4;
+    for (; k >= 0; k -= 4) if (view.getInt32(a + k, true) !== otherView.getInt32(b + k, true)) return false;
+    const bytes = this.bytes;
+    const otherBytes = other.bytes;
+    for (k += 3; k >= 0; k--) if (bytes[a + k] !== otherBytes[b + k]) return false;
+    return true;
+  }
 }
 
 const NO_BYTES = new Uint8Array(0);

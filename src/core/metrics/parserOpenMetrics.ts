@@ -11,6 +11,7 @@ import { LineSyntaxError } from './parserProblems';
 import type { ProblemLog } from './parserProblems';
 import * as lexical from './parserLexical';
 import { SampleScanner } from './parserScan';
+import type { SeriesCache } from './parserSeriesCache';
 import { GroupSeries } from './parserGroupSeries';
 import * as groups from './parserGroups';
 
@@ -74,8 +75,8 @@ interface FamilyState {
   pointTimestamp: number | undefined;
 }
 
-export function parseOpenMetricsText(text: string, log: ProblemLog): MetricFamily[] {
-  return new OpenMetricsReader(text, log).read();
+export function parseOpenMetricsText(text: string, log: ProblemLog, seriesCache?: SeriesCache): MetricFamily[] {
+  return new OpenMetricsReader(text, log, seriesCache).read();
 }
 
 class OpenMetricsReader {
@@ -98,8 +99,9 @@ class OpenMetricsReader {
   constructor(
     private readonly text: string,
     private readonly log: ProblemLog,
+    seriesCache?: SeriesCache,
   ) {
-    this.scanner.reset(text);
+    this.scanner.reset(text, seriesCache);
   }
 
   read(): MetricFamily[] {
@@ -138,6 +140,7 @@ class OpenMetricsReader {
       }
     }
     if (this.current) this.finishFamily(this.current);
+    this.scanner.finishBody();
     if (!sawEof) this.log.warn(this.lineNo + 1, 'missing "# EOF" at the end (the body may be truncated)');
     return this.families;
   }

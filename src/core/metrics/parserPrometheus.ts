@@ -15,6 +15,7 @@ import type { ProblemLog } from './parserProblems';
 import * as lexical from './parserLexical';
 import { escapedChar, scanQuotedName } from './parserLexical';
 import { SampleScanner } from './parserScan';
+import type { SeriesCache } from './parserSeriesCache';
 import type { BodyText } from './parserBody';
 import * as cursor from './parserCursor';
 
@@ -52,8 +53,8 @@ const ROLE_HISTOGRAM_COUNT = 3; // a histogram's _count: not negative
 /** How many sample names the reader remembers the family of (x, x_bucket, x_sum, x_count). */
 const ROUTES = 4;
 
-export function parsePrometheusText(text: string, log: ProblemLog): MetricFamily[] {
-  return new PrometheusReader(text, log).read();
+export function parsePrometheusText(text: string, log: ProblemLog, seriesCache?: SeriesCache): MetricFamily[] {
+  return new PrometheusReader(text, log, seriesCache).read();
 }
 
 class PrometheusReader {
@@ -81,9 +82,10 @@ class PrometheusReader {
   constructor(
     private readonly text: string,
     private readonly log: ProblemLog,
+    seriesCache?: SeriesCache,
   ) {
     this.scanner = new SampleScanner(false, log.strict);
-    this.scanner.reset(text);
+    this.scanner.reset(text, seriesCache);
   }
 
   read(): MetricFamily[] {
@@ -118,6 +120,7 @@ class PrometheusReader {
       if (next > length && this.log.strict)
         this.log.skip(lineNo, 'the last line does not end with a newline (was the body cut off?)');
     }
+    this.scanner.finishBody();
     return this.families;
   }
 

@@ -11,6 +11,7 @@ import * as lexical from './parserLexical';
 import { LineCursor } from './parserCursor';
 import { buildLabelsByStores, labelSetBuilder } from './parserLabelSets';
 import type { LabelSetBuilder } from './parserLabelSets';
+import type { SeriesCache } from './parserSeriesCache';
 
 // Local bindings, not live imports: a module loaded as CommonJS (tsx, the tests, the benchmark)
 // reads each imported name through a getter, which costs dearly inside per-character loops.
@@ -96,8 +97,13 @@ export class SampleScanner extends LineCursor {
   private nameInBraces = false;
   private bracedName: string | undefined;
 
-  reset(text: string): void {
+  /** The last parse's series of this source, when the caller keeps them (see parserSeriesCache.ts). */
+  private seriesCache: SeriesCache | undefined;
+
+  reset(text: string, seriesCache?: SeriesCache): void {
     this.start(text);
+    this.seriesCache = seriesCache;
+    seriesCache?.begin(this.body, this.openMetrics ? 'openmetrics' : this.strictText ? 'text strict' : 'text');
     this.recentNames.fill('');
     this.lastLabelNames.length = 0;
     this.lastLabelNamesAt.length = 0;
@@ -122,14 +128,27 @@ export class SampleScanner extends LineCursor {
     this.recentNext = (this.recentNext + 1) % RECENT_NAMES;
   }
 
+  /** The body was read to its end: the series kept from it are the next parse's to match. */
+  finishBody(): void {
+    this.seriesCache?.commit();
+  }
+
   /** Scans the sample line text[start, end); throws LineSyntaxError when it is malformed. */
   scanSample(start: number, end: number): Sample {
     const t = this.text;
     this.pos = start;
     this.end = end;
+    const cache = this.seriesCache;
+    if (cache !== undefined) {
+      const entry = cache.find(start, end);
+      if (entry >= 0) {
+        this.pos = start + cache.lengthOf(entry);
+        return this.scanRest(cache.nameOf(entry), cache.labelsOf(entry));
+      }
+    }
     if (!this.openMetrics) {
       const first = t.charCodeAt(start);
-      if (first === OPEN_BRACE || first === QUOTE) return this.scanQuotedOrBracedSample(first);
+      if (first === OPEN_BRACE || first === QUOTE) return this.scanQuotedOrBracedSample(first, start);
     }
     const name = this.scanMetricName();
     let labels: Record<string, string> = {};
@@ -145,14 +164,14 @@ export class SampleScanner extends LineCursor {
         throw new LineSyntaxError(`invalid metric name: unexpected "${t[this.pos] ?? ''}"`);
       }
     }
-    return this.scanRest(name, labels);
+    return this.scanRest(name, this.kept(start, name, labels));
   }
 
   /**
    * Prometheus text with a quoted metric name, `"a.b"{…} 1`, or its name inside the braces,
    * `{"a.b",…} 1` (also `{a_b} 1`): rarer than plain names, so read without the caches.
    */
-  private scanQuotedOrBracedSample(first: number): Sample {
+  private scanQuotedOrBracedSample(first: number, start: number): Sample {
     let name: string | undefined;
     let labels: Record<string, string> = {};
     if (first === QUOTE) {
@@ -174,7 +193,14 @@ export class SampleScanner extends LineCursor {
         throw new LineSyntaxError('invalid metric name: the braces hold labels but no metric name');
     }
     this.skipBlanks();
-    return this.scanRest(name, labels);
+    return this.scanRest(name, this.kept(start, name, labels));
+  }
+
+  /** A series scanned in full, text[start, pos): kept for the next parse when there is a cache. */
+  private kept(start: number, name: string, labels: Record<string, string>): Record<string, string> {
+    const cache = this.seriesCache;
+    if (cache === undefined) return labels;
+    return cache.add(start, this.pos - start, name, labels);
   }
 
   /** After the name and labels: the value, and a timestamp or (not Prometheus text) an exemplar. */

@@ -201,6 +201,27 @@ describe('MetricsScraper', () => {
     assert.equal(srv.hits.get('/metrics'), 2);
   });
 
+  it("reads each scrape's repeated series through the last scrape's (one series cache per target)", async () => {
+    let round = 0;
+    srv.route('/metrics', (req, res) => text(EXPOSITION.replace(' 42\n', ` ${42 + round++}\n`))(req, res));
+    const scraper = new MetricsScraper(`${srv.url}/metrics`);
+    const first = await scraper.scrape();
+    const second = await scraper.scrape();
+    assert.ok(first.ok && second.ok);
+    const [a, b] = [first, second].map((r) => r.value.parse.families[0]!.samples);
+    assert.deepEqual(
+      b!.map((s) => s.value),
+      [43, 3],
+    );
+    // The same label objects: the second scrape took its series from the first's.
+    assert.equal(b![0]!.labels, a![0]!.labels);
+    assert.equal(b![1]!.labels, a![1]!.labels);
+    // Another scraper has its own.
+    const other = await new MetricsScraper(`${srv.url}/metrics`).scrape();
+    assert.ok(other.ok);
+    assert.notEqual(other.value.parse.families[0]!.samples[0]!.labels, a![0]!.labels);
+  });
+
   it('backs off exponentially while failing and resets on success', async () => {
     const clock = new ManualClock(0);
     let healthy = false;

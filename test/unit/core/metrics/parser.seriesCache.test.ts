@@ -1,0 +1,150 @@
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { SeriesCache, parseExposition } from '../../../../src/core/metrics/parser';
+import type { ParseOptions } from '../../../../src/core/metrics/parser';
+import { setByteMirrorEnabled } from '../../../../src/core/metrics/parserBody';
+import {
+  LABEL_NAMES,
+  NAMES,
+  NUMBERS,
+  OPTIONS,
+  VALUES,
+  applyEdits,
+  body,
+  corpusBodies,
+  edits,
+  outcome,
+} from './expositionArbitraries';
+import { movedValues } from '../../../helpers/scrapeRounds';
+
+/** Parses `texts` in order through one cache; each outcome must be the one a parse without a cache has. */
+function assertCacheChangesNothing(texts: string[], opts: ParseOptions): void {
+  const cache = new SeriesCache();
+  for (const text of texts) assert.deepEqual(outcome(text, { ...opts, seriesCache: cache }), outcome(text, opts), text);
+}
+
+function contentTypeOf(text: string): string {
+  return text.trimEnd().endsWith('# EOF') ? 'application/openmetrics-text; version=1.0.0' : 'text/plain; version=0.0.4';
+}
+
+describe('parseExposition with a series cache', () => {
+  it('parses any sequence of generated bodies exactly as without the cache (errors, problems and all)', () => {
+    fc.assert(
+      fc.property(fc.array(body, { minLength: 1, maxLength: 4 }), fc.constantFrom(...OPTIONS), (texts, opts) =>
+        assertCacheChangesNothing(texts, opts),
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('tells a repeated series text from one that goes on differently (blanks, braces after it)', () => {
+    // Each line is written twice, the series text the same, what follows it different: one more
+    // blank, a tab, braces after a blank, a value glued on.
+    const series = fc.tuple(
+      fc.constantFrom(...NAMES),
+      fc.oneof(
+        fc.constant(''),
+        fc
+          .array(fc.tuple(fc.constantFrom(...LABEL_NAMES), fc.constantFrom(...VALUES)), { minLength: 1, maxLength: 3 })
+          .map((pairs) => `{${pairs.map(([k, v]) => `${k}="${v}"`).join(',')}}`),
+      ),
+    );
+    const tail = fc.tuple(
+      fc.constantFrom(' ', '  ', '\t', ' \t', ' {x="y"} ', '{x="y"} ', ' {} ', ' { } ', ''),
+      fc.constantFrom(...NUMBERS),
+    );
+    const line = fc
+      .tuple(series, tail, tail)
+      .map(([[name, labels], a, b]) => [name + labels + a[0] + a[1], name + labels + b[0] + b[1]]);
+    fc.assert(
+      fc.property(
+        fc.array(line, { minLength: 1, maxLength: 8 }),
+        fc.constantFrom(...OPTIONS),
+        fc.boolean(),
+        (lines, opts, eof) => {
+          const end = eof ? '# EOF\n' : '';
+          const pad = `# HELP pad ${'p'.repeat(300)}\n`;
+          const first = pad + lines.map((l) => l[0]).join('\n') + '\n' + end;
+          const second = pad + lines.map((l) => l[1]).join('\n') + '\n' + end;
+          assertCacheChangesNothing([first, second, first], opts);
+        },
+      ),
+      { numRuns: 600 },
+    );
+  });
+
+  it('parses edited real scrapes after the original exactly as without the cache, byte mirror on and off', () => {
+    const files = corpusBodies();
+    fc.assert(
+      fc.property(fc.nat({ max: files.length - 1 }), edits, edits, (f, first, second) => {
+        const original = files[f]!;
+        const texts = [original, applyEdits(original, first), applyEdits(movedValues(original, 3), second), original];
+        for (const opts of OPTIONS) assertCacheChangesNothing(texts, opts);
+        setByteMirrorEnabled(false);
+        try {
+          assertCacheChangesNothing(texts, {});
+        } finally {
+          setByteMirrorEnabled(true);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('hands the label objects of repeated series from one parse to the next (frozen), and new ones for new series', () => {
+    for (const text of corpusBodies()) {
+      const opts: ParseOptions = { contentType: contentTypeOf(text), seriesCache: new SeriesCache() };
+      const first = parseExposition(text, opts);
+      const second = parseExposition(movedValues(text, 1), opts);
+      const firstSamples = first.families.flatMap((f) => f.samples);
+      const secondSamples = second.families.flatMap((f) => f.samples);
+      assert.equal(secondSamples.length, firstSamples.length);
+      assert.ok(firstSamples.length > 0);
+      secondSamples.forEach((s, i) => {
+        assert.equal(s.labels, firstSamples[i]!.labels, `${s.name} ${JSON.stringify(s.labels)}`);
+        assert.ok(Object.isFrozen(s.labels));
+      });
+      assert.throws(() => {
+        (secondSamples[0]!.labels as Record<string, string>).added = 'x';
+      }, TypeError);
+    }
+    // A series that is new in the second body gets a label object of its own.
+    const cache = new SeriesCache();
+    const a = parseExposition('x{a="1"} 1\nx{a="2"} 1\n', { seriesCache: cache });
+    const b = parseExposition('x{a="1"} 2\nx{a="3"} 2\nx{a="2"} 2\n', { seriesCache: cache });
+    const [a1, a2] = a.families[0]!.samples;
+    const [b1, b3, b2] = b.families[0]!.samples;
+    assert.equal(b1!.labels, a1!.labels);
+    assert.equal(b2!.labels, a2!.labels);
+    assert.deepEqual(b3!.labels, { a: '3' });
+    assert.notEqual(b3!.labels, a1!.labels);
+  });
+
+  it('never holds strings of more than three bodies, however series come and go', () => {
+    const cache = new SeriesCache();
+    const stable = Array.from({ length: 50 }, (_, i) => `stable_series_total{route="/a/long/route/${i}"} 1`);
+    const arrived: string[] = [];
+    for (let round = 0; round < 30; round++) {
+      // Each round a series arrives and stays, and one arrives for this round only.
+      arrived.push(`arrived_series_total{id="${round}-and-staying"} 1`);
+      const passing = `passing_series_total{id="${round}-passing-by"} 1`;
+      parseExposition([...stable, ...arrived, passing].join('\n') + '\n', { seriesCache: cache });
+      assert.ok(
+        cache.generationsKept() <= 3,
+        `round ${round}: entries hold strings of ${cache.generationsKept()} bodies`,
+      );
+    }
+  });
+
+  it('drops its entries when the dialect or strictness changes, and still parses right', () => {
+    const om = '# TYPE x counter\nx_total{a="1"} 1\n# EOF\n';
+    const text = '# TYPE x_total counter\nx_total{a="1"} 1\n';
+    assertCacheChangesNothing([om, text, om], {});
+    const cache = new SeriesCache();
+    const line = 'x{a="b\\q"} 1\n';
+    const lenient = () => parseExposition(line, { seriesCache: cache, format: 'prometheus' });
+    assert.deepEqual(lenient().families[0]!.samples[0]!.labels, { a: 'b\\q' });
+    assert.throws(() => parseExposition(line, { seriesCache: cache, strict: true, format: 'prometheus' }), /escape/);
+    assert.deepEqual(lenient().families[0]!.samples[0]!.labels, { a: 'b\\q' });
+  });
+});
