@@ -13,35 +13,19 @@ import type { MetricFamily, MetricType } from './types';
 import { LineSyntaxError } from './parserProblems';
 import type { ProblemLog } from './parserProblems';
 import * as lexical from './parserLexical';
-import { escapedChar, scanQuotedName } from './parserLexical';
 import { SampleScanner } from './parserScan';
+import type { MetadataRead } from './parserComment';
+import * as comment from './parserComment';
 import type { SeriesCache } from './parserSeriesCache';
-import type { BodyText } from './parserBody';
-import * as cursor from './parserCursor';
 
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
-const { METRIC_PART, METRIC_START, NAME_CLASS, NUMBER_VALUE, isMetricName, matchesAt, parseNumberToken } = lexical;
-const { nameCharsEnd } = cursor;
-
-/** TYPE words, in any case (as Prometheus reads them); both spellings of gauge histograms. */
-const PROMETHEUS_TYPES = new Map<string, MetricType>([
-  ['counter', 'counter'],
-  ['gauge', 'gauge'],
-  ['histogram', 'histogram'],
-  ['summary', 'summary'],
-  ['untyped', 'untyped'],
-  ['gauge_histogram', 'gaugehistogram'],
-  ['gaugehistogram', 'gaugehistogram'],
-]);
+const { NUMBER_VALUE, isMetricName, parseNumberToken } = lexical;
+const { COMMENT, CommentScan, HELP, NOT_METADATA, SPACE, UPPER_U, isBlank, scanComment, unescapeHelp } = comment;
 
 interface FamilyState {
   family: MetricFamily;
   typed: boolean;
   helped: boolean;
-}
-
-function isBlank(c: number): boolean {
-  return c === 32 || c === 9;
 }
 
 /** What a sample is to its family, which decides the label it must carry. */
@@ -74,6 +58,8 @@ class PrometheusReader {
   private warnedExemplar = false;
   /** The comment scanner's output, reused line to line. */
   private readonly meta = new CommentScan();
+  /** What scanMetadata returns when nothing keeps it. */
+  private readonly scratch: MetadataRead = { ...NOT_METADATA };
   /** The family the last HELP or TYPE line named. */
   private lastMeta: FamilyState | undefined;
   /** Where its name is written on that line (-1: quoted, so its text is not its name). */
@@ -128,33 +114,58 @@ class PrometheusReader {
     const t = this.text;
     if (t.charCodeAt(start + 1) === SPACE && t.charCodeAt(start + 2) === UPPER_U && t.startsWith('# UNIT ', start))
       return this.readUnitComment(start + 7, end);
-    const meta = this.meta;
-    const last = this.lastMeta;
-    const known = last === undefined || this.lastMetaAt < 0 ? '' : last.family.name;
-    if (!scanComment(this.scanner.body, start, end, this.log.strict, meta, known, this.lastMetaAt)) return;
+    const cache = this.scanner.cache;
+    let read = cache === undefined ? undefined : (cache.findMetadata(start, end) as MetadataRead | undefined);
+    if (read === undefined) {
+      read = this.scanMetadata(start, end);
+      cache?.addMetadata(start, end, read);
+    }
+    if (read.kind === COMMENT) return;
     this.clearRoutes();
     // HELP x, then TYPE x: the second line names the family the first one did.
-    let state = last;
-    if (state === undefined || !meta.sameAsKnown) {
-      state = this.familyNamed(meta.name ?? t.slice(meta.nameStart, meta.nameEnd));
+    let state = this.lastMeta;
+    if (state === undefined || this.lastMetaAt < 0 || read.quoted || state.family.name !== read.name) {
+      state = this.familyNamed(read.name);
       this.lastMeta = state;
-      this.lastMetaAt = meta.name === undefined ? meta.nameStart : -1;
+      this.lastMetaAt = read.quoted ? -1 : start + read.nameOffset;
       if (this.lastMetaAt >= 0) this.scanner.rememberName(state.family.name, this.lastMetaAt);
     }
     const name = state.family.name;
-    if (meta.kind === HELP) {
+    if (read.kind === HELP) {
       if (state.helped) throw new LineSyntaxError(`second HELP line for "${name}"`);
       state.helped = true;
-      state.family.help =
-        this.scanner.nextBackslash(meta.textStart) < end
-          ? unescapeHelp(t, meta.textStart, end, this.log.strict)
-          : t.slice(meta.textStart, end);
+      if (read.help === undefined) {
+        const textStart = start + read.textOffset;
+        read.help =
+          this.scanner.nextBackslash(textStart) < end
+            ? unescapeHelp(t, textStart, end, this.log.strict)
+            : t.slice(textStart, end);
+      }
+      state.family.help = read.help;
     } else {
       if (state.typed) throw new LineSyntaxError(`second TYPE line for "${name}"`);
       if (state.family.samples.length > 0) throw new LineSyntaxError(`TYPE line for "${name}" after its samples`);
       state.typed = true;
-      state.family.type = meta.type;
+      state.family.type = read.type;
     }
+  }
+
+  /** What a `#` line says on its own, scanned in full (throws LineSyntaxError for a malformed HELP or TYPE). */
+  private scanMetadata(start: number, end: number): MetadataRead {
+    const meta = this.meta;
+    const last = this.lastMeta;
+    const known = last === undefined || this.lastMetaAt < 0 ? '' : last.family.name;
+    if (!scanComment(this.scanner.body, start, end, this.log.strict, meta, known, this.lastMetaAt)) return NOT_METADATA;
+    // Kept for the next parse when there is a cache; else one object serves every line.
+    const read = this.scanner.cache === undefined ? this.scratch : { ...NOT_METADATA };
+    read.kind = meta.kind;
+    read.name = meta.name ?? (meta.sameAsKnown ? known : this.text.slice(meta.nameStart, meta.nameEnd));
+    read.quoted = meta.name !== undefined;
+    read.nameOffset = meta.nameStart - start;
+    read.textOffset = meta.textStart - start;
+    read.type = meta.type;
+    read.help = undefined;
+    return read;
   }
 
   private clearRoutes(): void {
@@ -270,157 +281,4 @@ function checkNumericLabel(labels: Record<string, string>, name: string, what: s
   if (typeof v !== 'string') throw new LineSyntaxError(`${what} without a "${name}" label`);
   if (v.length === 0) throw new LineSyntaxError(`${what} with an empty "${name}" label`);
   parseNumberToken(v, 0, v.length, NUMBER_VALUE, `"${name}" label value`);
-}
-
-const HELP = 1;
-const TYPE = 2;
-
-/** Where a HELP or TYPE line's parts are: filled in by scanComment, reused from line to line. */
-class CommentScan {
-  kind = HELP;
-  /** The name, text[nameStart, nameEnd): plain names are not sliced out until needed. */
-  nameStart = 0;
-  nameEnd = 0;
-  /** A quoted name, unescaped; undefined for a plain one. */
-  name: string | undefined = undefined;
-  /** The name is the one scanComment was told the line likely holds (written at its `knownAt`). */
-  sameAsKnown = false;
-  /** HELP: where the text starts (it runs to the end of the line). */
-  textStart = 0;
-  /** TYPE: the type. */
-  type: MetricType = 'untyped';
-}
-
-/**
- * A `#` line: true for HELP or TYPE metadata (its parts in `out`), false for any other comment.
- * As in Prometheus's parser, `# HELP` or `# TYPE` with nothing after the name (or no name at all)
- * says nothing and is taken for a comment.
- */
-function scanComment(
-  body: BodyText,
-  start: number,
-  end: number,
-  strict: boolean,
-  out: CommentScan,
-  known: string,
-  knownAt: number,
-): boolean {
-  const t = body.text;
-  let i = start + 1;
-  while (i < end && isBlank(t.charCodeAt(i))) i++;
-  const c = t.charCodeAt(i);
-  let kind: typeof HELP | typeof TYPE;
-  if (c === UPPER_H && t.charCodeAt(i + 1) === 69 && t.charCodeAt(i + 2) === 76 && t.charCodeAt(i + 3) === 80)
-    kind = HELP; // "HELP"
-  else if (c === UPPER_T && t.charCodeAt(i + 1) === 89 && t.charCodeAt(i + 2) === 80 && t.charCodeAt(i + 3) === 69)
-    kind = TYPE; // "TYPE"
-  else return false;
-  if (i + 4 > end) return false;
-  i += 4;
-  if (i < end && !isBlank(t.charCodeAt(i))) return false; // e.g. "# HELPFUL note"
-  while (i < end && isBlank(t.charCodeAt(i))) i++;
-  if (i === end) return false;
-  const nameStart = i;
-  let quotedName: string | undefined;
-  let sameAsKnown = false;
-  const afterKnown = i + known.length;
-  if (
-    known.length > 0 &&
-    afterKnown <= end &&
-    (afterKnown === end || isBlank(t.charCodeAt(afterKnown))) &&
-    body.same(i, knownAt, known.length)
-  ) {
-    // The name the last HELP or TYPE line had (checked there): no need to check it again.
-    sameAsKnown = true;
-    i = afterKnown;
-  } else if (t.charCodeAt(i) === QUOTE_CHAR) {
-    const quoted = scanQuotedName(t, i + 1, end, 'metric name');
-    quotedName = quoted.name;
-    i = quoted.end;
-  } else {
-    i = nameCharsEnd(body, i, end, METRIC_PART);
-  }
-  const kindWord = kind === HELP ? 'HELP' : 'TYPE';
-  if (i < end && !isBlank(t.charCodeAt(i))) {
-    let tokenEnd = i;
-    while (tokenEnd < end && !isBlank(t.charCodeAt(tokenEnd))) tokenEnd++;
-    throw new LineSyntaxError(`invalid metric name "${t.slice(nameStart, tokenEnd)}" in ${kindWord}`);
-  }
-  // The loop took name characters only; a name may not start with a digit.
-  if (quotedName === undefined && (NAME_CLASS[t.charCodeAt(nameStart)]! & METRIC_START) === 0)
-    throw new LineSyntaxError(`invalid metric name "${t.slice(nameStart, i)}" in ${kindWord}`);
-  const nameEnd = i;
-  while (i < end && isBlank(t.charCodeAt(i))) i++;
-  if (i === end) return false;
-  out.kind = kind;
-  out.sameAsKnown = sameAsKnown;
-  out.nameStart = nameStart;
-  out.nameEnd = nameEnd;
-  out.name = quotedName;
-  if (kind === HELP) {
-    out.textStart = i;
-    return true;
-  }
-  let typeEnd = end;
-  while (typeEnd > i && isBlank(t.charCodeAt(typeEnd - 1))) typeEnd--;
-  const type = typeWord(t, i, typeEnd);
-  if (type === undefined)
-    throw new LineSyntaxError(
-      `unknown metric type "${t.slice(i, typeEnd)}" (expected counter, gauge, histogram, summary or untyped)`,
-    );
-  if (strict && typeEnd < end) throw new LineSyntaxError(`blanks after the metric type "${t.slice(i, typeEnd)}"`);
-  out.type = type;
-  return true;
-}
-
-/** The type a TYPE word names, in any case; undefined for an unknown word. */
-function typeWord(t: string, start: number, end: number): MetricType | undefined {
-  // The usual lower-case spellings, told apart by length and first letter and compared in place;
-  // anything else through the table.
-  const length = end - start;
-  let word: MetricType | undefined;
-  if (length === 5) word = 'gauge';
-  else if (length === 9) word = 'histogram';
-  else if (length === 7) {
-    const c = t.charCodeAt(start);
-    word = c === LOWER_C ? 'counter' : c === LOWER_S ? 'summary' : c === LOWER_U ? 'untyped' : undefined;
-  }
-  if (word !== undefined && matchesAt(t, start, word)) return word;
-  return PROMETHEUS_TYPES.get(t.slice(start, end).toLowerCase());
-}
-
-const LOWER_C = 99;
-const LOWER_S = 115;
-const LOWER_U = 117;
-const UPPER_H = 72;
-const UPPER_T = 84;
-const UPPER_U = 85;
-const SPACE = 32;
-
-const QUOTE_CHAR = 34;
-
-/**
- * HELP text escapes `\\`, `\"` and `\n`. Any other backslash is an error in strict mode (as in
- * Prometheus's parser) and stays as written in a lenient read.
- */
-function unescapeHelp(t: string, start: number, end: number, strict: boolean): string {
-  const raw = t.slice(start, end);
-  if (raw.indexOf('\\') < 0) return raw;
-  let out = '';
-  let from = 0;
-  for (let i = raw.indexOf('\\'); i >= 0; i = raw.indexOf('\\', i)) {
-    const replacement = i + 1 < raw.length ? escapedChar(raw.charCodeAt(i + 1)) : undefined;
-    if (replacement === undefined) {
-      if (strict)
-        throw new LineSyntaxError(
-          `invalid escape sequence "${raw.slice(i, i + 2)}" in HELP text (only \\\\, \\" and \\n are allowed)`,
-        );
-      i++;
-      continue;
-    }
-    out += raw.slice(from, i) + replacement;
-    from = i + 2;
-    i += 2;
-  }
-  return out + raw.slice(from);
 }

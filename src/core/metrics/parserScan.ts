@@ -100,6 +100,10 @@ export class SampleScanner extends LineCursor {
   /** The last parse's series of this source, when the caller keeps them (see parserSeriesCache.ts). */
   private seriesCache: SeriesCache | undefined;
 
+  get cache(): SeriesCache | undefined {
+    return this.seriesCache;
+  }
+
   reset(text: string, seriesCache?: SeriesCache): void {
     this.start(text);
     this.seriesCache = seriesCache;
@@ -140,10 +144,10 @@ export class SampleScanner extends LineCursor {
     this.end = end;
     const cache = this.seriesCache;
     if (cache !== undefined) {
-      const entry = cache.find(start, end);
-      if (entry >= 0) {
-        this.pos = start + cache.lengthOf(entry);
-        return this.scanRest(cache.nameOf(entry), cache.labelsOf(entry));
+      const series = cache.findSeries(start, end);
+      if (series !== undefined) {
+        this.pos = start + cache.matchedLength;
+        return this.scanRest(series.name, series.labels);
       }
     }
     if (!this.openMetrics) {
@@ -200,7 +204,7 @@ export class SampleScanner extends LineCursor {
   private kept(start: number, name: string, labels: Record<string, string>): Record<string, string> {
     const cache = this.seriesCache;
     if (cache === undefined) return labels;
-    return cache.add(start, this.pos - start, name, labels);
+    return cache.addSeries(start, this.pos - start, name, labels);
   }
 
   /** After the name and labels: the value, and a timestamp or (not Prometheus text) an exemplar. */

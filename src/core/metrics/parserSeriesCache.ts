@@ -26,41 +26,48 @@
  * new body): the entries hold strings of at most three bodies (the last, the one most entries
  * come from, one on its way out), whatever the churn.
  * Label objects are frozen: they are shared by every parse that matches their line.
+ *
+ * Prometheus text's HELP and TYPE lines are kept the same way (a line written exactly as one of
+ * the last parse's has that line's name, type and unescaped HELP text); the rules about them
+ * (one HELP and one TYPE per family, TYPE before the samples) are checked as always.
  */
 import type { BodyText } from './parserBody';
 
-/** How many lines further than the expected one a match is looked for (series that went away). */
+/** How many lines further than the expected one a match is looked for (lines that went away). */
 const LOOKAHEAD = 4;
 
-/** Past this many series in one body, the rest are scanned every time and not kept. */
+/** Past this many lines of a kind in one body, the rest are scanned every time and not kept. */
 const MAX_ENTRIES = 250_000;
 
-/** One parse's series, in the order of their lines. */
-class Entries {
+/** What a sample line's series text scans to. */
+export interface SeriesEntry {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+}
+
+/** One parse's lines of one kind, in their order. */
+class Entries<T> {
   count = 0;
-  /** Where each series text starts in its body, and its length (up to the value). */
+  /** Where each line's kept text starts in its body, and its length. */
   start = new Int32Array(64);
   length = new Int32Array(64);
   /** The parse whose body each entry's strings were cut from. */
   generation = new Int32Array(64);
-  names: string[] = [];
-  labels: Record<string, string>[] = [];
+  items: T[] = [];
 
-  add(start: number, length: number, generation: number, name: string, labels: Record<string, string>): void {
+  add(start: number, length: number, generation: number, item: T): void {
     const i = this.count;
     if (i === this.start.length) this.grow();
     this.start[i] = start;
     this.length[i] = length;
     this.generation[i] = generation;
-    this.names[i] = name;
-    this.labels[i] = labels;
+    this.items[i] = item;
     this.count = i + 1;
   }
 
   clear(): void {
     this.count = 0;
-    this.names.length = 0;
-    this.labels.length = 0;
+    this.items.length = 0;
   }
 
   private grow(): void {
@@ -77,86 +84,125 @@ class Entries {
   }
 }
 
-export class SeriesCache {
-  private mode = '';
-  private generation = 0;
-  private prevBody: BodyText | undefined;
-  private prev = new Entries();
-  private cur = new Entries();
-  /** The next line of the last parse a line is expected to repeat. */
-  private next = 0;
-  /** Generations whose entries are scanned afresh in this parse (see the module comment). */
-  private expired: number[] = [];
-  private body: BodyText | undefined;
+/** The lines of one kind: the last parse's, and the one being read's so far. */
+class Lines<T> {
+  prev = new Entries<T>();
+  cur = new Entries<T>();
+  /** The next of the last parse's lines a line is expected to repeat. */
+  next = 0;
 
-  /** Starts a parse of `body` under `mode` (dialect and strictness); entries of another mode are dropped. */
-  begin(body: BodyText, mode: string): void {
-    if (mode !== this.mode) {
-      this.prev.clear();
-      this.prevBody = undefined;
-      this.expired = [];
-      this.mode = mode;
-    }
+  begin(): void {
     this.cur.clear();
-    this.body = body;
     this.next = 0;
-    this.generation++;
   }
 
-  /**
-   * The entry of the last parse whose series text is written at text[start, …) of the body being
-   * read, followed by a character that ends it, before `end`; -1 when none is.
-   */
-  find(start: number, end: number): number {
-    const prevBody = this.prevBody;
-    const body = this.body;
-    if (prevBody === undefined || body === undefined) return -1;
-    const prev = this.prev;
-    const text = body.text;
-    const stop = Math.min(prev.count, this.next + LOOKAHEAD);
-    for (let j = this.next; j < stop; j++) {
-      const n = prev.length[j]!;
-      const after = start + n;
-      if (after >= end) continue;
-      const c = text.charCodeAt(after);
-      if (c === 32 || c === 9 || c === 123) continue;
-      if (!body.sameAs(prevBody, start, prev.start[j]!, n)) continue;
-      this.next = j + 1;
-      if (this.expired.length > 0 && this.expired.includes(prev.generation[j]!)) return -1;
-      this.cur.add(start, n, prev.generation[j]!, prev.names[j]!, prev.labels[j]!);
-      return j;
-    }
-    return -1;
+  drop(): void {
+    this.prev.clear();
+    this.cur.clear();
   }
 
-  nameOf(entry: number): string {
-    return this.prev.names[entry]!;
-  }
-
-  labelsOf(entry: number): Record<string, string> {
-    return this.prev.labels[entry]!;
-  }
-
-  lengthOf(entry: number): number {
-    return this.prev.length[entry]!;
-  }
-
-  /**
-   * Keeps a series scanned in full, whose text is text[start, start + length); returns its label
-   * object, frozen when kept (later parses share it).
-   */
-  add(start: number, length: number, name: string, labels: Record<string, string>): Record<string, string> {
-    if (this.cur.count >= MAX_ENTRIES) return labels;
-    this.cur.add(start, length, this.generation, name, Object.freeze(labels));
-    return labels;
-  }
-
-  /** The parse read to its end: its series are the ones the next parse is matched against. */
   commit(): void {
     const done = this.prev;
     this.prev = this.cur;
     this.cur = done;
     this.cur.clear();
+  }
+
+  add(start: number, length: number, generation: number, item: T): void {
+    if (this.cur.count < MAX_ENTRIES) this.cur.add(start, length, generation, item);
+  }
+}
+
+export class SeriesCache {
+  private mode = '';
+  private generation = 0;
+  private body: BodyText | undefined;
+  private prevBody: BodyText | undefined;
+  private readonly series = new Lines<SeriesEntry>();
+  private readonly metadata = new Lines<unknown>();
+  /** Generations whose entries are scanned afresh in this parse (see the module comment). */
+  private expired: number[] = [];
+  private lastLength = 0;
+
+  /** Starts a parse of `body` under `mode` (dialect and strictness); entries of another mode are dropped. */
+  begin(body: BodyText, mode: string): void {
+    if (mode !== this.mode) {
+      this.series.drop();
+      this.metadata.drop();
+      this.prevBody = undefined;
+      this.expired = [];
+      this.mode = mode;
+    }
+    this.series.begin();
+    this.metadata.begin();
+    this.body = body;
+    this.generation++;
+  }
+
+  /**
+   * The series of the last parse whose text is written at text[start, …) of the body being read,
+   * followed by a character that ends it, before `end`; undefined when none is. The line's series
+   * text then runs to start + lengthOf(…).
+   */
+  findSeries(start: number, end: number): SeriesEntry | undefined {
+    return this.find(this.series, start, end, false);
+  }
+
+  /** The length of the series text findSeries last matched. */
+  get matchedLength(): number {
+    return this.lastLength;
+  }
+
+  /** Keeps a series scanned in full (its text is text[start, start + length)); returns its labels, frozen. */
+  addSeries(start: number, length: number, name: string, labels: Record<string, string>): Record<string, string> {
+    Object.freeze(labels);
+    this.series.add(start, length, this.generation, { name, labels });
+    return labels;
+  }
+
+  /** What the last parse made of a metadata line written exactly as text[start, end); undefined if none. */
+  findMetadata(start: number, end: number): unknown {
+    return this.find(this.metadata, start, end, true);
+  }
+
+  /** Keeps what the metadata line text[start, end) was read as (strings cut from this body only). */
+  addMetadata(start: number, end: number, item: unknown): void {
+    this.metadata.add(start, end - start, this.generation, item);
+  }
+
+  private find<T>(lines: Lines<T>, start: number, end: number, wholeLine: boolean): T | undefined {
+    const prevBody = this.prevBody;
+    const body = this.body;
+    if (prevBody === undefined || body === undefined) return undefined;
+    const prev = lines.prev;
+    const text = body.text;
+    const stop = Math.min(prev.count, lines.next + LOOKAHEAD);
+    for (let j = lines.next; j < stop; j++) {
+      const n = prev.length[j]!;
+      if (wholeLine) {
+        if (n !== end - start) continue;
+      } else {
+        const after = start + n;
+        if (after >= end) continue;
+        const c = text.charCodeAt(after);
+        if (c === 32 || c === 9 || c === 123) continue;
+      }
+      if (!body.sameAs(prevBody, start, prev.start[j]!, n)) continue;
+      lines.next = j + 1;
+      const generation = prev.generation[j]!;
+      if (this.expired.length > 0 && this.expired.includes(generation)) return undefined;
+      const item = prev.items[j]!;
+      lines.cur.add(start, n, generation, item);
+      this.lastLength = n;
+      return item;
+    }
+    return undefined;
+  }
+
+  /** The parse read to its end: its lines are the ones the next parse is matched against. */
+  commit(): void {
+    this.series.commit();
+    this.metadata.commit();
     this.prevBody = this.body;
     this.body = undefined;
     this.expired = this.generationsToExpire();
@@ -164,7 +210,10 @@ export class SeriesCache {
 
   /** How many bodies the kept entries' strings were cut from (each keeps its body alive). */
   generationsKept(): number {
-    return new Set(this.prev.generation.subarray(0, this.prev.count)).size;
+    const all = new Set<number>();
+    for (const lines of [this.series, this.metadata])
+      for (const g of lines.prev.generation.subarray(0, lines.prev.count)) all.add(g);
+    return all.size;
   }
 
   /**
@@ -172,23 +221,27 @@ export class SeriesCache {
    * latest (its body is kept for matching anyway) and the other one holding the most entries.
    */
   private generationsToExpire(): number[] {
-    const entries = this.prev;
     const counts = new Map<number, number>();
-    let run = -1;
-    let runLength = 0;
-    for (let i = 0; i <= entries.count; i++) {
-      const g = i < entries.count ? entries.generation[i]! : -1;
-      if (g === run) {
-        runLength++;
-        continue;
-      }
-      if (runLength > 0) counts.set(run, (counts.get(run) ?? 0) + runLength);
-      run = g;
-      runLength = 1;
-    }
+    for (const lines of [this.series, this.metadata]) countRuns(lines.prev, counts);
     counts.delete(this.generation);
     if (counts.size <= 1) return [];
     const older = [...counts].sort((a, b) => b[1] - a[1]);
     return older.slice(1).map(([g]) => g);
+  }
+}
+
+/** Adds each generation's number of entries to `counts` (entries of one generation mostly come in runs). */
+function countRuns(entries: Entries<unknown>, counts: Map<number, number>): void {
+  let run = -1;
+  let runLength = 0;
+  for (let i = 0; i <= entries.count; i++) {
+    const g = i < entries.count ? entries.generation[i]! : -1;
+    if (g === run) {
+      runLength++;
+      continue;
+    }
+    if (runLength > 0) counts.set(run, (counts.get(run) ?? 0) + runLength);
+    run = g;
+    runLength = 1;
   }
 }

@@ -1,0 +1,211 @@
+/**
+ * Prometheus text's `#` lines on their own: whether a line is HELP or TYPE metadata, the family
+ * it names, its type or its HELP text (unescaped). The rules across lines (one HELP and one TYPE
+ * per family, TYPE before samples) are the reader's (parserPrometheus.ts).
+ */
+import type { MetricType } from './types';
+import { LineSyntaxError } from './parserProblems';
+import * as lexical from './parserLexical';
+import { escapedChar, scanQuotedName } from './parserLexical';
+import type { BodyText } from './parserBody';
+import * as cursor from './parserCursor';
+
+// Local bindings, not live imports (see parserScan.ts).
+const { METRIC_PART, METRIC_START, NAME_CLASS, matchesAt } = lexical;
+const { nameCharsEnd } = cursor;
+
+/** TYPE words, in any case (as Prometheus reads them); both spellings of gauge histograms. */
+const PROMETHEUS_TYPES = new Map<string, MetricType>([
+  ['counter', 'counter'],
+  ['gauge', 'gauge'],
+  ['histogram', 'histogram'],
+  ['summary', 'summary'],
+  ['untyped', 'untyped'],
+  ['gauge_histogram', 'gaugehistogram'],
+  ['gaugehistogram', 'gaugehistogram'],
+]);
+
+export function isBlank(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+export const COMMENT = 0;
+export const HELP = 1;
+export const TYPE = 2;
+
+/**
+ * What a `#` line says on its own, before the rules across lines: kept for the next parse of the
+ * same source (parserSeriesCache.ts), which reuses it for a line written the same.
+ */
+export interface MetadataRead {
+  kind: typeof COMMENT | typeof HELP | typeof TYPE;
+  /** The family name (unescaped when quoted). */
+  name: string;
+  quoted: boolean;
+  /** From the start of the line: where the name is written, and (HELP) where the text starts. */
+  nameOffset: number;
+  textOffset: number;
+  type: MetricType;
+  /** HELP: the text, unescaped, once a parse has read it. */
+  help: string | undefined;
+}
+
+export const NOT_METADATA: MetadataRead = {
+  kind: COMMENT,
+  name: '',
+  quoted: false,
+  nameOffset: 0,
+  textOffset: 0,
+  type: 'untyped',
+  help: undefined,
+};
+
+/** Where a HELP or TYPE line's parts are: filled in by scanComment, reused from line to line. */
+export class CommentScan {
+  kind: typeof HELP | typeof TYPE = HELP;
+  /** The name, text[nameStart, nameEnd): plain names are not sliced out until needed. */
+  nameStart = 0;
+  nameEnd = 0;
+  /** A quoted name, unescaped; undefined for a plain one. */
+  name: string | undefined = undefined;
+  /** The name is the one scanComment was told the line likely holds (written at its `knownAt`). */
+  sameAsKnown = false;
+  /** HELP: where the text starts (it runs to the end of the line). */
+  textStart = 0;
+  /** TYPE: the type. */
+  type: MetricType = 'untyped';
+}
+
+/**
+ * A `#` line: true for HELP or TYPE metadata (its parts in `out`), false for any other comment.
+ * As in Prometheus's parser, `# HELP` or `# TYPE` with nothing after the name (or no name at all)
+ * says nothing and is taken for a comment.
+ */
+export function scanComment(
+  body: BodyText,
+  start: number,
+  end: number,
+  strict: boolean,
+  out: CommentScan,
+  known: string,
+  knownAt: number,
+): boolean {
+  const t = body.text;
+  let i = start + 1;
+  while (i < end && isBlank(t.charCodeAt(i))) i++;
+  const c = t.charCodeAt(i);
+  let kind: typeof HELP | typeof TYPE;
+  if (c === UPPER_H && t.charCodeAt(i + 1) === 69 && t.charCodeAt(i + 2) === 76 && t.charCodeAt(i + 3) === 80)
+    kind = HELP; // "HELP"
+  else if (c === UPPER_T && t.charCodeAt(i + 1) === 89 && t.charCodeAt(i + 2) === 80 && t.charCodeAt(i + 3) === 69)
+    kind = TYPE; // "TYPE"
+  else return false;
+  if (i + 4 > end) return false;
+  i += 4;
+  if (i < end && !isBlank(t.charCodeAt(i))) return false; // e.g. "# HELPFUL note"
+  while (i < end && isBlank(t.charCodeAt(i))) i++;
+  if (i === end) return false;
+  const nameStart = i;
+  let quotedName: string | undefined;
+  let sameAsKnown = false;
+  const afterKnown = i + known.length;
+  if (
+    known.length > 0 &&
+    afterKnown <= end &&
+    (afterKnown === end || isBlank(t.charCodeAt(afterKnown))) &&
+    body.same(i, knownAt, known.length)
+  ) {
+    // The name the last HELP or TYPE line had (checked there): no need to check it again.
+    sameAsKnown = true;
+    i = afterKnown;
+  } else if (t.charCodeAt(i) === QUOTE_CHAR) {
+    const quoted = scanQuotedName(t, i + 1, end, 'metric name');
+    quotedName = quoted.name;
+    i = quoted.end;
+  } else {
+    i = nameCharsEnd(body, i, end, METRIC_PART);
+  }
+  const kindWord = kind === HELP ? 'HELP' : 'TYPE';
+  if (i < end && !isBlank(t.charCodeAt(i))) {
+    let tokenEnd = i;
+    while (tokenEnd < end && !isBlank(t.charCodeAt(tokenEnd))) tokenEnd++;
+    throw new LineSyntaxError(`invalid metric name "${t.slice(nameStart, tokenEnd)}" in ${kindWord}`);
+  }
+  // The loop took name characters only; a name may not start with a digit.
+  if (quotedName === undefined && (NAME_CLASS[t.charCodeAt(nameStart)]! & METRIC_START) === 0)
+    throw new LineSyntaxError(`invalid metric name "${t.slice(nameStart, i)}" in ${kindWord}`);
+  const nameEnd = i;
+  while (i < end && isBlank(t.charCodeAt(i))) i++;
+  if (i === end) return false;
+  out.kind = kind;
+  out.sameAsKnown = sameAsKnown;
+  out.nameStart = nameStart;
+  out.nameEnd = nameEnd;
+  out.name = quotedName;
+  if (kind === HELP) {
+    out.textStart = i;
+    return true;
+  }
+  let typeEnd = end;
+  while (typeEnd > i && isBlank(t.charCodeAt(typeEnd - 1))) typeEnd--;
+  const type = typeWord(t, i, typeEnd);
+  if (type === undefined)
+    throw new LineSyntaxError(
+      `unknown metric type "${t.slice(i, typeEnd)}" (expected counter, gauge, histogram, summary or untyped)`,
+    );
+  if (strict && typeEnd < end) throw new LineSyntaxError(`blanks after the metric type "${t.slice(i, typeEnd)}"`);
+  out.type = type;
+  return true;
+}
+
+/** The type a TYPE word names, in any case; undefined for an unknown word. */
+function typeWord(t: string, start: number, end: number): MetricType | undefined {
+  // The usual lower-case spellings, told apart by length and first letter and compared in place;
+  // anything else through the table.
+  const length = end - start;
+  let word: MetricType | undefined;
+  if (length === 5) word = 'gauge';
+  else if (length === 9) word = 'histogram';
+  else if (length === 7) {
+    const c = t.charCodeAt(start);
+    word = c === LOWER_C ? 'counter' : c === LOWER_S ? 'summary' : c === LOWER_U ? 'untyped' : undefined;
+  }
+  if (word !== undefined && matchesAt(t, start, word)) return word;
+  return PROMETHEUS_TYPES.get(t.slice(start, end).toLowerCase());
+}
+
+const LOWER_C = 99;
+const LOWER_S = 115;
+const LOWER_U = 117;
+const UPPER_H = 72;
+const UPPER_T = 84;
+export const UPPER_U = 85;
+export const SPACE = 32;
+
+const QUOTE_CHAR = 34;
+
+/**
+ * HELP text escapes `\\`, `\"` and `\n`. Any other backslash is an error in strict mode (as in
+ * Prometheus's parser) and stays as written in a lenient read.
+ */
+export function unescapeHelp(t: string, start: number, end: number, strict: boolean): string {
+  const raw = t.slice(start, end);
+  if (raw.indexOf('\\') < 0) return raw;
+  let out = '';
+  let from = 0;
+  for (let i = raw.indexOf('\\'); i >= 0; i = raw.indexOf('\\', i)) {
+    const replacement = i + 1 < raw.length ? escapedChar(raw.charCodeAt(i + 1)) : undefined;
+    if (replacement === undefined) {
+      if (strict)
+        throw new LineSyntaxError(
+          `invalid escape sequence "${raw.slice(i, i + 2)}" in HELP text (only \\\\, \\" and \\n are allowed)`,
+        );
+      i++;
+      continue;
+    }
+    out += raw.slice(from, i) + replacement;
+    from = i + 2;
+    i += 2;
+  }
+  return out + raw.slice(from);
+}
