@@ -75,6 +75,17 @@ interface FamilyState {
   pointTimestamp: number | undefined;
 }
 
+/**
+ * What a metadata line says on its own (kept for the next parse of the same source, see
+ * parserSeriesCache.ts): HELP its unescaped text, TYPE its type and the names it claims, UNIT its unit.
+ */
+interface MetadataRead {
+  kind: 'HELP' | 'TYPE' | 'UNIT';
+  name: string;
+  rest: string;
+  claims: string[] | undefined;
+}
+
 export function parseOpenMetricsText(text: string, log: ProblemLog, seriesCache?: SeriesCache): MetricFamily[] {
   return new OpenMetricsReader(text, log, seriesCache).read();
 }
@@ -146,6 +157,45 @@ class OpenMetricsReader {
   }
 
   private readMetadata(start: number, end: number): void {
+    const cache = this.scanner.cache;
+    let read = cache === undefined ? undefined : (cache.findMetadata(start, end) as MetadataRead | undefined);
+    if (read === undefined) {
+      read = this.scanMetadata(start, end);
+      cache?.addMetadata(start, end, read);
+    }
+    const { kind, name, rest } = read;
+    const state = this.familyForMetadata(name, kind);
+    this.currentNameAt = start + 7;
+    if (kind === 'HELP') {
+      state.helped = true;
+      state.family.help = rest;
+    } else if (kind === 'TYPE') {
+      const type = rest as MetricType;
+      if (state.united && state.family.unit && (type === 'info' || type === 'stateset'))
+        throw new LineSyntaxError(`${type === 'info' ? 'an info' : 'a stateset'} cannot have a unit`);
+      const names = read.claims!;
+      for (const part of names) {
+        const owner = this.claimed.get(part);
+        if (owner && owner !== state)
+          throw new LineSyntaxError(`"${name}" as a ${type} clashes with metric family "${owner.family.name}"`);
+      }
+      for (const part of names) this.claimed.set(part, state);
+      state.typed = true;
+      state.family.type = type;
+    } else {
+      const type = state.family.type;
+      if (rest.length > 0 && (type === 'info' || type === 'stateset'))
+        throw new LineSyntaxError(`${type === 'info' ? 'an info' : 'a stateset'} cannot have a unit`);
+      state.united = true;
+      state.family.unit = rest;
+    }
+  }
+
+  /**
+   * What a HELP, TYPE or UNIT line says on its own, checked as far as it can be without its
+   * family (so a rejected line leaves no family behind); throws LineSyntaxError.
+   */
+  private scanMetadata(start: number, end: number): MetadataRead {
     const t = this.text;
     const kind = t.startsWith('# HELP ', start)
       ? 'HELP'
@@ -184,36 +234,20 @@ class OpenMetricsReader {
         `${kind} line for "${name}" needs a space and a ${kind === 'HELP' ? 'text' : kind === 'TYPE' ? 'type' : 'unit'}`,
       );
     const rest = t.slice(i + 1, end);
-    // Checks that need no family come first, so a rejected line leaves no family behind.
     if (kind === 'TYPE' && !OPENMETRICS_TYPES.has(rest)) throw new LineSyntaxError(`unknown metric type "${rest}"`);
     if (kind === 'UNIT' && rest.length > 0 && !name.endsWith('_' + rest))
       throw new LineSyntaxError(`metric name "${name}" must end with "_${rest}" to have unit "${rest}"`);
-    const state = this.familyForMetadata(name, kind);
-    this.currentNameAt = nameStart;
-    if (kind === 'HELP') {
-      state.helped = true;
-      state.family.help = rest.indexOf('\\') >= 0 ? unescapeText(rest, 0, rest.length) : rest;
-    } else if (kind === 'TYPE') {
-      const type = rest as MetricType;
-      if (state.united && state.family.unit && (type === 'info' || type === 'stateset'))
-        throw new LineSyntaxError(`${type === 'info' ? 'an info' : 'a stateset'} cannot have a unit`);
-      const suffixes = SUFFIXES[type];
-      const names = suffixes.map((suffix) => (suffix === '' ? name : name + suffix));
-      for (const part of names) {
-        const owner = this.claimed.get(part);
-        if (owner && owner !== state)
-          throw new LineSyntaxError(`"${name}" as a ${type} clashes with metric family "${owner.family.name}"`);
-      }
-      for (const part of names) this.claimed.set(part, state);
-      state.typed = true;
-      state.family.type = type;
-    } else {
-      const type = state.family.type;
-      if (rest.length > 0 && (type === 'info' || type === 'stateset'))
-        throw new LineSyntaxError(`${type === 'info' ? 'an info' : 'a stateset'} cannot have a unit`);
-      state.united = true;
-      state.family.unit = rest;
-    }
+    if (kind === 'HELP')
+      return {
+        kind,
+        name,
+        rest: rest.indexOf('\\') >= 0 ? unescapeText(rest, 0, rest.length) : rest,
+        claims: undefined,
+      };
+    if (kind === 'UNIT') return { kind, name, rest, claims: undefined };
+    // The names a family of this type claims: its own and its samples'.
+    const claims = SUFFIXES[rest as MetricType].map((suffix) => (suffix === '' ? name : name + suffix));
+    return { kind, name, rest, claims };
   }
 
   private familyForMetadata(name: string, kind: 'HELP' | 'TYPE' | 'UNIT'): FamilyState {

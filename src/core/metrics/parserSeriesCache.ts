@@ -221,6 +221,7 @@ export class SeriesCache {
    * latest (its body is kept for matching anyway) and the other one holding the most entries.
    */
   private generationsToExpire(): number[] {
+    if (atMostTwoGenerations(this.series.prev, this.metadata.prev)) return [];
     const counts = new Map<number, number>();
     for (const lines of [this.series, this.metadata]) countRuns(lines.prev, counts);
     counts.delete(this.generation);
@@ -228,6 +229,23 @@ export class SeriesCache {
     const older = [...counts].sort((a, b) => b[1] - a[1]);
     return older.slice(1).map(([g]) => g);
   }
+}
+
+/** Whether the entries of `a` and `b` come from two generations or fewer (the usual case: no counting needed). */
+function atMostTwoGenerations(a: Entries<unknown>, b: Entries<unknown>): boolean {
+  let first = -1;
+  let second = -1;
+  for (const entries of [a, b]) {
+    const generation = entries.generation;
+    for (let i = 0; i < entries.count; i++) {
+      const g = generation[i]!;
+      if (g === first || g === second) continue;
+      if (first < 0) first = g;
+      else if (second < 0) second = g;
+      else return false;
+    }
+  }
+  return true;
 }
 
 /** Adds each generation's number of entries to `counts` (entries of one generation mostly come in runs). */

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { SeriesCache, parseExposition } from '../../../../src/core/metrics/parser';
 import type { ParseOptions } from '../../../../src/core/metrics/parser';
-import { setByteMirrorEnabled } from '../../../../src/core/metrics/parserBody';
+import { BodyText, setByteMirrorEnabled } from '../../../../src/core/metrics/parserBody';
 import {
   LABEL_NAMES,
   NAMES,
@@ -26,6 +26,34 @@ function assertCacheChangesNothing(texts: string[], opts: ParseOptions): void {
 function contentTypeOf(text: string): string {
   return text.trimEnd().endsWith('# EOF') ? 'application/openmetrics-text; version=1.0.0' : 'text/plain; version=0.0.4';
 }
+
+describe('BodyText.sameAs (comparing two bodies in place)', () => {
+  it('finds a difference at any position of any length, byte copies on and off', () => {
+    const base = 'abcdefghijklmnopqrstuvwxyz0123456789'.repeat(10);
+    for (const mirrored of [true, false]) {
+      setByteMirrorEnabled(mirrored);
+      try {
+        const a = new BodyText(base);
+        for (let n = 0; n <= 40; n++) {
+          for (const [from, at] of [
+            [0, 7],
+            [3, 300],
+          ] as const) {
+            const same = new BodyText('#'.repeat(at) + base.slice(from, from + n) + base);
+            assert.ok(same.sameAs(a, at, from, n), `length ${n}`);
+            for (let k = 0; k < n; k++) {
+              const text =
+                '#'.repeat(at) + base.slice(from, from + k) + '~' + base.slice(from + k + 1, from + n) + base;
+              assert.ok(!new BodyText(text).sameAs(a, at, from, n), `length ${n}, differing at ${k}`);
+            }
+          }
+        }
+      } finally {
+        setByteMirrorEnabled(true);
+      }
+    }
+  });
+});
 
 describe('parseExposition with a series cache', () => {
   it('parses any sequence of generated bodies exactly as without the cache (errors, problems and all)', () => {
