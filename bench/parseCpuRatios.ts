@@ -8,6 +8,10 @@
  *
  * `--floor` also times bench/naiveParse.ts (the model made with no checks) against the anchor.
  *
+ * `--rescrape` times what a session's second and later scrapes cost: eight successive scrapes of
+ * each input (values moved, test/helpers/scrapeRounds.ts), ours parsing each through the series
+ * cache of the one before (parserSeriesCache.ts), the anchor the same texts in the same order.
+ *
  * `--root=DIR` loads `parseExposition` from another checkout (its src/core/metrics/parser.ts),
  * so an earlier commit can be measured in the same way, e.g. from `git archive <commit> | tar -x`.
  */
@@ -16,6 +20,8 @@ import * as path from 'node:path';
 import type { parseExposition as ParseExposition } from '../src/core/metrics/parser';
 import { highCardinalityScrape } from './highCardinalityScrape';
 import { naiveParse } from './naiveParse';
+import { SeriesCache } from '../src/core/metrics/parserSeriesCache';
+import { movedValues } from '../test/helpers/scrapeRounds';
 
 // The anchor ships no types; it is called as parse(text) → families.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -25,6 +31,7 @@ const args = process.argv.slice(2);
 const rootArg = args.find((a) => a.startsWith('--root='));
 const filters = args.filter((a) => !a.startsWith('--'));
 const withFloor = args.includes('--floor');
+const rescrape = args.includes('--rescrape');
 const root = rootArg ? path.resolve(rootArg.slice('--root='.length)) : path.join(__dirname, '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { parseExposition } = require(path.join(root, 'src/core/metrics/parser')) as {
@@ -85,8 +92,18 @@ function cpuPerCall(f: () => unknown, ms: number): number {
 for (const input of inputs) {
   if (filters.length > 0 && !filters.some((f) => input.name.includes(f))) continue;
   const big = input.text.length > 1_000_000;
-  const ours = () => parseExposition(input.text, { contentType: input.contentType, strict: input.strict });
-  const theirs = () => anchor(input.text);
+  let ours = () => parseExposition(input.text, { contentType: input.contentType, strict: input.strict });
+  let theirs = () => anchor(input.text);
+  if (rescrape) {
+    // Successive scrapes (values moved), ours through the series cache of the one before.
+    const texts = Array.from({ length: 8 }, (_, r) => received(movedValues(input.text, r)));
+    const seriesCache = new SeriesCache();
+    let next = 0;
+    let nextAnchor = 0;
+    ours = () =>
+      parseExposition(texts[next++ % 8]!, { contentType: input.contentType, strict: input.strict, seriesCache });
+    theirs = () => anchor(texts[nextAnchor++ % 8]!);
+  }
   cpuPerCall(ours, big ? 1500 : 300);
   cpuPerCall(theirs, big ? 1500 : 300);
   const ratios: number[] = [];
