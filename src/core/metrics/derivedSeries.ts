@@ -5,7 +5,7 @@
  */
 import type { HistogramDelta } from '../session/types';
 import type { Bucket } from './quantile';
-import { counterIncrease, histogramIncrease, histogramQuantile, mergeBuckets, parseLe } from './quantile';
+import { counterIncrease, histogramIncrease, histogramQuantiles, mergeBuckets, parseLe } from './quantile';
 import type { MetricMapping, SampleIndex } from './presets';
 import { samplesFor } from './presets';
 import type { Sample } from './types';
@@ -174,25 +174,35 @@ export interface LatencySummary {
   buckets: Bucket[];
 }
 
+const SUMMARY_QUANTILES: readonly number[] = [0.5, 0.95, 0.99];
+
+function scaled(v: number | undefined, factor: number): number | undefined {
+  return v !== undefined && Number.isFinite(v) ? v * factor : undefined;
+}
+
 export function summarize(a: LatencyAgg | undefined, factor: number): LatencySummary {
   if (!a) return { buckets: [] };
   const buckets = a.sets.length ? mergeBuckets(a.sets) : [];
-  const q = (x: number) => {
-    const v = histogramQuantile(x, buckets);
-    return Number.isFinite(v) ? v * factor : undefined;
-  };
+  const [p50, p95, p99] = histogramQuantiles(SUMMARY_QUANTILES, buckets);
+  const out: Bucket[] = [];
+  for (const b of buckets) out.push({ le: b.le * factor, count: b.count });
   return {
     avgMs: a.count > 0 ? (a.sum / a.count) * factor : undefined,
-    p50Ms: q(0.5),
-    p95Ms: q(0.95),
-    p99Ms: q(0.99),
-    buckets: buckets.map((b) => ({ le: b.le * factor, count: b.count })),
+    p50Ms: scaled(p50, factor),
+    p95Ms: scaled(p95, factor),
+    p99Ms: scaled(p99, factor),
+    buckets: out,
   };
 }
 
+/**
+ * `o` without its undefined fields, in the same key order. A new object: deleting the fields would
+ * turn `o` into a slow dictionary for everything that reads or copies it later.
+ */
 export function dropUndefined<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
+  const out = {} as T;
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] !== undefined) out[k] = o[k];
+  return out;
 }
 
 export function histogramDelta(
