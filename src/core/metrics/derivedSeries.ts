@@ -69,11 +69,14 @@ export interface CounterDelta {
  * since (its counter began at zero), so all of its current value is new.
  */
 export function counterDeltas(prev: SampleIndex, cur: SampleIndex, m: MetricMapping): CounterDelta[] {
-  const before = new Map(samplesFor(prev, m).map((x) => [seriesKey(x.labels), x.value]));
-  return samplesFor(cur, m).map((sample) => {
+  const before = new Map<string, number>();
+  for (const x of samplesFor(prev, m)) before.set(seriesKey(x.labels), x.value);
+  const out: CounterDelta[] = [];
+  for (const sample of samplesFor(cur, m)) {
     const p = before.get(seriesKey(sample.labels));
-    return { sample, increase: p === undefined ? sample.value : counterIncrease([p, sample.value]) };
-  });
+    out.push({ sample, increase: p === undefined ? sample.value : counterIncrease([p, sample.value]) });
+  }
+  return out;
 }
 
 export interface HistogramSeries {
@@ -99,33 +102,35 @@ function sameSeriesBesidesLe(a: Record<string, string>, b: Record<string, string
 const OMIT_LE: readonly string[] = ['le'];
 const NO_OMIT: readonly string[] = [];
 
+/** The series of `labels` in `out`, added if new. */
+function seriesIn(out: Map<string, HistogramSeries>, labels: Record<string, string>, omitLe: boolean): HistogramSeries {
+  const key = seriesKey(labels, omitLe ? OMIT_LE : NO_OMIT);
+  let hs = out.get(key);
+  if (!hs) {
+    // Copied without `le` rather than copied and deleted from: a deleted property turns the copy
+    // into a slow dictionary for everything that reads its labels later.
+    const own: Record<string, string> = {};
+    for (const k in labels) if (k !== 'le') own[k] = labels[k]!;
+    out.set(key, (hs = { labels: own, buckets: [], sum: NaN, count: NaN }));
+  }
+  return hs;
+}
+
 export function histogramSeries(index: SampleIndex, m: MetricMapping): Map<string, HistogramSeries> {
   const out = new Map<string, HistogramSeries>();
-  const get = (labels: Record<string, string>, omitLe: boolean) => {
-    const key = seriesKey(labels, omitLe ? OMIT_LE : NO_OMIT);
-    let hs = out.get(key);
-    if (!hs) {
-      // Copied without `le` rather than copied and deleted from: a deleted property turns the copy
-      // into a slow dictionary for everything that reads its labels later.
-      const own: Record<string, string> = {};
-      for (const k in labels) if (k !== 'le') own[k] = labels[k]!;
-      out.set(key, (hs = { labels: own, buckets: [], sum: NaN, count: NaN }));
-    }
-    return hs;
-  };
   if (m.shape === 'histogram') {
     // A series' buckets are written one after another: the next bucket usually belongs to the
     // series of the last, which a label comparison tells without building and hashing its key.
     let lastLabels: Record<string, string> | undefined;
     let last: HistogramSeries | undefined;
     for (const b of samplesFor(index, m, '_bucket')) {
-      if (!last || !sameSeriesBesidesLe(lastLabels!, b.labels)) last = get(b.labels, true);
+      if (!last || !sameSeriesBesidesLe(lastLabels!, b.labels)) last = seriesIn(out, b.labels, true);
       lastLabels = b.labels;
       last.buckets.push({ le: parseLe(b.labels.le), count: b.value });
     }
   }
-  for (const x of samplesFor(index, m, '_sum')) get(x.labels, false).sum = x.value;
-  for (const x of samplesFor(index, m, '_count')) get(x.labels, false).count = x.value;
+  for (const x of samplesFor(index, m, '_sum')) seriesIn(out, x.labels, false).sum = x.value;
+  for (const x of samplesFor(index, m, '_count')) seriesIn(out, x.labels, false).count = x.value;
   return out;
 }
 
