@@ -254,7 +254,7 @@ export class AttachSession {
     const time = this.clock.now();
     const assembled: Snapshot = { targetId: this.id, time, errors: [] };
     const signal = this.ending.signal;
-    await collectSource(assembled, 'scrape', () => this.discoverUrlFromPid(assembled, signal));
+    if (!this.scraper) await collectSource(assembled, 'scrape', () => this.discoverUrlFromPid(assembled, signal));
     const detached = new Set<keyof Snapshot>();
     // The metrics request goes out first and alone: Node writes it to its socket on the next tick,
     // and the service starts on its longest answer at once. The health request and the /proc reads

@@ -33,11 +33,13 @@ export async function collectSource(
   signal?: AbortSignal,
 ): Promise<void> {
   let onAbort: (() => void) | undefined;
-  const ended = new Promise<'ended'>((resolve) => {
-    if (!signal) return;
-    if (signal.aborted) return resolve('ended');
-    signal.addEventListener('abort', (onAbort = () => resolve('ended')), { once: true });
-  });
+  // Without a signal nothing ends the wait but the source itself.
+  const ended =
+    signal &&
+    new Promise<'ended'>((resolve) => {
+      if (signal.aborted) return resolve('ended');
+      signal.addEventListener('abort', (onAbort = () => resolve('ended')), { once: true });
+    });
   const work: Promise<Settled> = Promise.resolve()
     .then(run)
     .then(
@@ -45,7 +47,7 @@ export async function collectSource(
       (error: unknown) => ({ done: false, error }),
     );
   try {
-    const r = await Promise.race([work, ended]);
+    const r = ended ? await Promise.race([work, ended]) : await work;
     if (r === 'ended') {
       const why = typeof signal?.reason === 'string' ? signal.reason : WINDOW_ENDED;
       snapshot.errors.push({
