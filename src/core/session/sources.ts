@@ -107,10 +107,11 @@ export class StringCopies {
 const MAX_PLAIN_DEPTH = 32;
 
 /**
- * A copy of a snapshot value that holds only itself: plain objects, arrays and primitives are
- * copied here, strings through `strings`; anything else (and anything nested deeper than a
+ * A copy of a snapshot value that holds only itself: plain objects, (dense) arrays and primitives
+ * are copied here, strings through `strings`; anything else (and anything nested deeper than a
  * snapshot ever is) through structuredClone. The result equals what structuredClone gives, key
- * order included, at a fraction of its cost (it serialises every value and builds it back).
+ * order included, at a fraction of the cost of structuredClone, which serialises every value and
+ * builds it back.
  */
 export function detachedCopy<T>(value: T, strings: StringCopies, depth = 0): T {
   if (typeof value === 'string') return strings.copy(value) as T;

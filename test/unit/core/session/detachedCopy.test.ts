@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
+import * as fc from 'fast-check';
 import { StringCopies, detachedCopy } from '../../../../src/core/session/sources';
 
 v8.setFlagsFromString('--expose_gc');
@@ -57,6 +58,26 @@ describe('detachedCopy: a snapshot value copied so that it holds only itself', (
     value.histograms[0]!.buckets.push({ le: 1, count: 1 });
     assert.equal(copy.http.routes[0]!.route, '/a');
     assert.equal(copy.histograms[0]!.buckets.length, 1);
+  });
+
+  it('equals what structuredClone gives on any plain value (and leaves other objects to it)', () => {
+    const strings = new StringCopies();
+    const value = fc.anything({
+      withNullPrototype: true,
+      withDate: true,
+      withMap: true,
+      withSet: true,
+      withBigInt: true,
+      withTypedArray: true,
+      maxDepth: 5,
+    });
+    fc.assert(
+      fc.property(value, (v) => {
+        assert.deepStrictEqual(detachedCopy(v, strings), structuredClone(v));
+        strings.endRound();
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('keeps none of the body its strings were cut from', () => {
