@@ -53,6 +53,8 @@ export function normalizeHealthState(value: unknown): HealthState {
   if (value === true) return 'healthy';
   if (value === false) return 'down';
   if (typeof value !== 'string') return 'unknown';
+  // The usual answer, already in the form the sets hold.
+  if (HEALTHY.has(value)) return 'healthy';
   const v = value
     .trim()
     .toLowerCase()
@@ -83,27 +85,34 @@ function preview(v: unknown, depth = 0): string {
   if (v === null || typeof v !== 'object')
     return typeof v === 'string' ? JSON.stringify(v.length > MAX_DETAIL ? v.slice(0, MAX_DETAIL) : v) : String(v);
   if (depth >= PREVIEW_DEPTH) return Array.isArray(v) ? '[…]' : '{…}';
-  const entries = Array.isArray(v)
-    ? v.slice(0, PREVIEW_ITEMS + 1).map((x) => preview(x, depth + 1))
-    : Object.entries(v)
-        .slice(0, PREVIEW_ITEMS + 1)
-        .map(([k, x]) => `${JSON.stringify(k)}:${preview(x, depth + 1)}`);
+  const entries: string[] = [];
+  if (Array.isArray(v)) for (const x of v.slice(0, PREVIEW_ITEMS + 1)) entries.push(preview(x, depth + 1));
+  else
+    for (const k of Object.keys(v)) {
+      if (entries.length > PREVIEW_ITEMS) break;
+      entries.push(`${JSON.stringify(k)}:${preview((v as Record<string, unknown>)[k], depth + 1)}`);
+    }
   if (entries.length > PREVIEW_ITEMS) entries[PREVIEW_ITEMS] = '…';
   return Array.isArray(v) ? `[${entries.join(',')}]` : `{${entries.join(',')}}`;
 }
 
+const DETAIL_KEYS = ['message', 'error', 'output', 'reason', 'description'] as const;
+
 function detailOf(o: Record<string, unknown>): string | undefined {
-  for (const k of ['message', 'error', 'output', 'reason', 'description']) {
+  for (const k of DETAIL_KEYS) {
     const v = o[k];
     if (typeof v === 'string' && v.trim()) return short(v);
   }
   if (o.details !== undefined && typeof o.details === 'object') return short(preview(o.details));
-  const rest = Object.entries(o)
-    .filter(([k]) => k !== 'status' && k !== 'name')
-    .slice(0, PREVIEW_ITEMS);
-  return rest.length
-    ? short(rest.map(([k, v]) => `${k}=${typeof v === 'object' ? preview(v) : String(v)}`).join(', '))
-    : undefined;
+  // The first few other fields, as `key=value`.
+  const rest: string[] = [];
+  for (const k of Object.keys(o)) {
+    if (k === 'status' || k === 'name') continue;
+    const v = o[k];
+    rest.push(`${k}=${typeof v === 'object' ? preview(v) : String(v)}`);
+    if (rest.length === PREVIEW_ITEMS) break;
+  }
+  return rest.length ? short(rest.join(', ')) : undefined;
 }
 
 function checkFrom(name: string, raw: unknown, depth = 0): HealthCheckResult {

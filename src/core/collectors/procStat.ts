@@ -48,19 +48,52 @@ let procBuffer = Buffer.allocUnsafe(16 * 1024);
 export function readProcText(file: string): string {
   const fd = fs.openSync(file, 'r');
   try {
-    let size = 0;
-    for (;;) {
-      if (size === procBuffer.length) {
-        const bigger = Buffer.allocUnsafe(procBuffer.length * 2);
-        procBuffer.copy(bigger, 0, 0, size);
-        procBuffer = bigger;
-      }
-      const n = fs.readSync(fd, procBuffer, size, procBuffer.length - size, null);
-      if (n === 0) return procBuffer.toString('latin1', 0, size);
-      size += n;
-    }
+    return readWhole(fd, null);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/** The machine-wide /proc files read every round, each open once for the life of the process. */
+const keptOpen = new Map<string, number>();
+
+/**
+ * readProcText for a machine-wide /proc file (/proc/stat, /proc/meminfo, /proc/net/dev) read again
+ * and again: the file stays open and each call reads it from offset 0, where the kernel writes it
+ * afresh, so a call costs the read and not also the open and close. A failed read closes it; the
+ * next call opens it again.
+ */
+export function readKeptProcText(file: string): string {
+  let fd = keptOpen.get(file);
+  if (fd === undefined) {
+    fd = fs.openSync(file, 'r');
+    keptOpen.set(file, fd);
+  }
+  try {
+    return readWhole(fd, 0);
+  } catch (e) {
+    keptOpen.delete(file);
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // the read's failure is the one to report
+    }
+    throw e;
+  }
+}
+
+/** The rest of an open file's text: from where it stands (`from` null) or from offset `from`. */
+function readWhole(fd: number, from: number | null): string {
+  let size = 0;
+  for (;;) {
+    if (size === procBuffer.length) {
+      const bigger = Buffer.allocUnsafe(procBuffer.length * 2);
+      procBuffer.copy(bigger, 0, 0, size);
+      procBuffer = bigger;
+    }
+    const n = fs.readSync(fd, procBuffer, size, procBuffer.length - size, from === null ? null : from + size);
+    if (n === 0) return procBuffer.toString('latin1', 0, size);
+    size += n;
   }
 }
 

@@ -14,7 +14,7 @@ import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
 import type { Result } from '../util/result';
 import { errorMessage, fail, ok } from '../util/result';
-import { readProcText } from './procStat';
+import { readKeptProcText } from './procStat';
 
 type Si = typeof SystemInformation;
 
@@ -56,6 +56,9 @@ export function parseProcStatCpu(text: string): { busy: number; total: number } 
   return { busy: total - idle, total };
 }
 
+/** The /proc/meminfo lines parseProcMeminfo reads (of some fifty). */
+const MEMINFO_KEYS: ReadonlySet<string> = new Set(['MemTotal', 'MemAvailable', 'MemFree', 'Buffers', 'Cached', 'Slab']);
+
 /**
  * Total and available memory in bytes from /proc/meminfo text. Available is the kernel's own
  * estimate (MemAvailable), or on kernels before 3.14 free plus buffers, page cache and slab.
@@ -64,7 +67,9 @@ export function parseProcMeminfo(text: string): { total: number; available: numb
   const values = new Map<string, number>();
   for (const line of text.split('\n')) {
     const colon = line.indexOf(':');
-    if (colon > 0) values.set(line.slice(0, colon), parseInt(line.slice(colon + 1), 10) * 1024);
+    if (colon <= 0) continue;
+    const key = line.slice(0, colon);
+    if (MEMINFO_KEYS.has(key)) values.set(key, parseInt(line.slice(colon + 1), 10) * 1024);
   }
   const kb = (key: string): number | undefined => {
     const v = values.get(key);
@@ -80,7 +85,7 @@ export function parseProcMeminfo(text: string): { total: number; available: numb
 function cpuTimes(): { busy: number; total: number } {
   if (process.platform === 'linux') {
     try {
-      const t = parseProcStatCpu(readProcText('/proc/stat'));
+      const t = parseProcStatCpu(readKeptProcText('/proc/stat'));
       if (t) return t;
     } catch {
       // fall back to os.cpus()
@@ -153,7 +158,7 @@ export class SystemCollector {
   private async netCounters(): Promise<{ rx: number; tx: number }> {
     if (!this.opts.si && process.platform === 'linux') {
       try {
-        return parseProcNetDev(readProcText('/proc/net/dev'));
+        return parseProcNetDev(readKeptProcText('/proc/net/dev'));
       } catch {
         // fall through to systeminformation
       }
@@ -166,7 +171,7 @@ export class SystemCollector {
   private async memory(): Promise<{ used: number; total: number }> {
     if (!this.opts.si && process.platform === 'linux') {
       try {
-        const m = parseProcMeminfo(readProcText('/proc/meminfo'));
+        const m = parseProcMeminfo(readKeptProcText('/proc/meminfo'));
         if (m) return { used: m.total - m.available, total: m.total };
       } catch {
         // fall through to systeminformation

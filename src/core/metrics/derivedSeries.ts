@@ -5,7 +5,7 @@
  */
 import type { HistogramDelta } from '../session/types';
 import type { Bucket } from './quantile';
-import { counterIncrease, histogramIncrease, histogramQuantile, mergeBuckets, parseLe } from './quantile';
+import { counterIncrease, histogramIncrease, histogramQuantiles, mergeBuckets, parseLe } from './quantile';
 import type { MetricMapping, SampleIndex } from './presets';
 import { samplesFor } from './presets';
 import type { Sample } from './types';
@@ -69,11 +69,14 @@ export interface CounterDelta {
  * since (its counter began at zero), so all of its current value is new.
  */
 export function counterDeltas(prev: SampleIndex, cur: SampleIndex, m: MetricMapping): CounterDelta[] {
-  const before = new Map(samplesFor(prev, m).map((x) => [seriesKey(x.labels), x.value]));
-  return samplesFor(cur, m).map((sample) => {
+  const before = new Map<string, number>();
+  for (const x of samplesFor(prev, m)) before.set(seriesKey(x.labels), x.value);
+  const out: CounterDelta[] = [];
+  for (const sample of samplesFor(cur, m)) {
     const p = before.get(seriesKey(sample.labels));
-    return { sample, increase: p === undefined ? sample.value : counterIncrease([p, sample.value]) };
-  });
+    out.push({ sample, increase: p === undefined ? sample.value : counterIncrease([p, sample.value]) });
+  }
+  return out;
 }
 
 export interface HistogramSeries {
@@ -99,33 +102,35 @@ function sameSeriesBesidesLe(a: Record<string, string>, b: Record<string, string
 const OMIT_LE: readonly string[] = ['le'];
 const NO_OMIT: readonly string[] = [];
 
+/** The series of `labels` in `out`, added if new. */
+function seriesIn(out: Map<string, HistogramSeries>, labels: Record<string, string>, omitLe: boolean): HistogramSeries {
+  const key = seriesKey(labels, omitLe ? OMIT_LE : NO_OMIT);
+  let hs = out.get(key);
+  if (!hs) {
+    // Copied without `le` rather than copied and deleted from: a deleted property turns the copy
+    // into a slow dictionary for everything that reads its labels later.
+    const own: Record<string, string> = {};
+    for (const k in labels) if (k !== 'le') own[k] = labels[k]!;
+    out.set(key, (hs = { labels: own, buckets: [], sum: NaN, count: NaN }));
+  }
+  return hs;
+}
+
 export function histogramSeries(index: SampleIndex, m: MetricMapping): Map<string, HistogramSeries> {
   const out = new Map<string, HistogramSeries>();
-  const get = (labels: Record<string, string>, omitLe: boolean) => {
-    const key = seriesKey(labels, omitLe ? OMIT_LE : NO_OMIT);
-    let hs = out.get(key);
-    if (!hs) {
-      // Copied without `le` rather than copied and deleted from: a deleted property turns the copy
-      // into a slow dictionary for everything that reads its labels later.
-      const own: Record<string, string> = {};
-      for (const k in labels) if (k !== 'le') own[k] = labels[k]!;
-      out.set(key, (hs = { labels: own, buckets: [], sum: NaN, count: NaN }));
-    }
-    return hs;
-  };
   if (m.shape === 'histogram') {
     // A series' buckets are written one after another: the next bucket usually belongs to the
     // series of the last, which a label comparison tells without building and hashing its key.
     let lastLabels: Record<string, string> | undefined;
     let last: HistogramSeries | undefined;
     for (const b of samplesFor(index, m, '_bucket')) {
-      if (!last || !sameSeriesBesidesLe(lastLabels!, b.labels)) last = get(b.labels, true);
+      if (!last || !sameSeriesBesidesLe(lastLabels!, b.labels)) last = seriesIn(out, b.labels, true);
       lastLabels = b.labels;
       last.buckets.push({ le: parseLe(b.labels.le), count: b.value });
     }
   }
-  for (const x of samplesFor(index, m, '_sum')) get(x.labels, false).sum = x.value;
-  for (const x of samplesFor(index, m, '_count')) get(x.labels, false).count = x.value;
+  for (const x of samplesFor(index, m, '_sum')) seriesIn(out, x.labels, false).sum = x.value;
+  for (const x of samplesFor(index, m, '_count')) seriesIn(out, x.labels, false).count = x.value;
   return out;
 }
 
@@ -174,25 +179,35 @@ export interface LatencySummary {
   buckets: Bucket[];
 }
 
+const SUMMARY_QUANTILES: readonly number[] = [0.5, 0.95, 0.99];
+
+function scaled(v: number | undefined, factor: number): number | undefined {
+  return v !== undefined && Number.isFinite(v) ? v * factor : undefined;
+}
+
 export function summarize(a: LatencyAgg | undefined, factor: number): LatencySummary {
   if (!a) return { buckets: [] };
   const buckets = a.sets.length ? mergeBuckets(a.sets) : [];
-  const q = (x: number) => {
-    const v = histogramQuantile(x, buckets);
-    return Number.isFinite(v) ? v * factor : undefined;
-  };
+  const [p50, p95, p99] = histogramQuantiles(SUMMARY_QUANTILES, buckets);
+  const out: Bucket[] = [];
+  for (const b of buckets) out.push({ le: b.le * factor, count: b.count });
   return {
     avgMs: a.count > 0 ? (a.sum / a.count) * factor : undefined,
-    p50Ms: q(0.5),
-    p95Ms: q(0.95),
-    p99Ms: q(0.99),
-    buckets: buckets.map((b) => ({ le: b.le * factor, count: b.count })),
+    p50Ms: scaled(p50, factor),
+    p95Ms: scaled(p95, factor),
+    p99Ms: scaled(p99, factor),
+    buckets: out,
   };
 }
 
+/**
+ * `o` without its undefined fields, in the same key order. A new object: deleting the fields would
+ * turn `o` into a slow dictionary for everything that reads or copies it later.
+ */
 export function dropUndefined<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
+  const out = {} as T;
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] !== undefined) out[k] = o[k];
+  return out;
 }
 
 export function histogramDelta(

@@ -17,20 +17,64 @@ export interface Bucket {
  * Returns NaN when there are no observations, fewer than two buckets or no +Inf bucket.
  */
 export function histogramQuantile(q: number, input: readonly Bucket[]): number {
-  if (Number.isNaN(q)) return NaN;
-  if (q < 0) return -Infinity;
-  if (q > 1) return Infinity;
-  const buckets = [...input].filter((b) => !Number.isNaN(b.le)).sort((a, b) => a.le - b.le);
-  if (buckets.length < 2) return NaN;
-  if (buckets[buckets.length - 1]!.le !== Infinity) return NaN;
+  if (Number.isNaN(q) || q < 0 || q > 1) return outOfRange(q);
+  const ready = ranked(input);
+  return ready ? quantileOf(q, ready) : NaN;
+}
+
+/** histogramQuantile of each of `qs` over the same buckets, which are sorted and checked once. */
+export function histogramQuantiles(qs: readonly number[], input: readonly Bucket[]): number[] {
+  const out: number[] = [];
+  let ready: RankedBuckets | undefined;
+  let checked = false;
+  for (const q of qs) {
+    if (Number.isNaN(q) || q < 0 || q > 1) {
+      out.push(outOfRange(q));
+      continue;
+    }
+    if (!checked) {
+      ready = ranked(input);
+      checked = true;
+    }
+    out.push(ready ? quantileOf(q, ready) : NaN);
+  }
+  return out;
+}
+
+function outOfRange(q: number): number {
+  return Number.isNaN(q) ? NaN : q < 0 ? -Infinity : Infinity;
+}
+
+/** Buckets ready for quantileOf: sorted by bound, counts forced monotonic. */
+interface RankedBuckets {
+  buckets: readonly Bucket[];
+  counts: number[];
+}
+
+/** Undefined where every quantile is NaN: fewer than two buckets, no +Inf bucket or no observations. */
+function ranked(input: readonly Bucket[]): RankedBuckets | undefined {
+  const buckets = input.filter((b) => !Number.isNaN(b.le));
+  // Exposition writes buckets in order: sorting what is already sorted would change nothing.
+  let sorted = true;
+  for (let i = 1; i < buckets.length && sorted; i++) sorted = buckets[i - 1]!.le <= buckets[i]!.le;
+  if (!sorted) buckets.sort((a, b) => a.le - b.le);
+  if (buckets.length < 2) return undefined;
+  if (buckets[buckets.length - 1]!.le !== Infinity) return undefined;
   // Prometheus tolerates small non-monotonic glitches (scrapes that race with observations).
   let max = -Infinity;
-  const counts = buckets.map((b) => (max = Math.max(max, b.count)));
+  const counts: number[] = [];
+  for (const b of buckets) counts.push((max = Math.max(max, b.count)));
   const observations = counts[counts.length - 1]!;
-  if (!(observations > 0)) return NaN;
+  if (!(observations > 0)) return undefined;
+  return { buckets, counts };
+}
+
+function quantileOf(q: number, { buckets, counts }: RankedBuckets): number {
+  const observations = counts[counts.length - 1]!;
   let rank = q * observations;
-  let b = counts.findIndex((c) => c >= rank);
-  if (b < 0) b = counts.length - 1;
+  let b = 0;
+  while (b < counts.length && !(counts[b]! >= rank)) b++;
+  if (b === counts.length) b = counts.length - 1;
   if (b === buckets.length - 1) return buckets[buckets.length - 2]!.le;
   if (b === 0 && buckets[0]!.le <= 0) return buckets[0]!.le;
   let bucketStart = 0;

@@ -1,5 +1,5 @@
 /**
- * Preset detection against a Prometheus server: the same table (src/core/metrics/presets.ts) the
+ * Preset detection against a Prometheus server: the same table (src/core/metrics/presetTable.ts) the
  * scrape session uses, fed with the metric names and role labels the server holds for the
  * selector instead of with one scrape. One `group by` query answers it without reading samples.
  */

@@ -21,13 +21,8 @@ import { SystemCollector } from '../collectors/system';
 import type { DerivedOptions, IndexedScrape } from '../metrics/derived';
 import { assignDerived, deriveMetrics } from '../metrics/derived';
 import type { PresetOverrides } from '../metrics/presets';
-import {
-  describePresetMatches,
-  detectPresets,
-  indexSamples,
-  readableSampleNames,
-  retainSamples,
-} from '../metrics/presets';
+import { indexSamples, readableSampleNames, retainSamples } from '../metrics/presets';
+import { PresetDetector } from '../metrics/presetDetector';
 import { DEFAULT_MAX_ROUTES, DEFAULT_MAX_SERIES, describeCut, describeFoldedRoutes } from '../metrics/cardinality';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
@@ -46,7 +41,7 @@ import { resolveTarget } from './resolveTarget';
 import type { LoopState } from './roundLoop';
 import { RoundLoop } from './roundLoop';
 import type { DerivedField } from './sources';
-import { WINDOW_ENDED, collectSource, detachedSnapshot } from './sources';
+import { StringCopies, WINDOW_ENDED, collectSource, detachedCopy, detachedSnapshot } from './sources';
 
 export const DEFAULT_INTERVAL_MS = 5000;
 export const DEFAULT_METRICS_PATH = '/metrics';
@@ -112,9 +107,12 @@ export class AttachSession {
   /** The last scrape, reduced to the series a later round's rates can read (never the whole scrape). */
   private prevScrape?: IndexedScrape;
   private readonly readable: ReadonlySet<string>;
+  private readonly presets: PresetDetector;
   private pid?: number;
   private readonly loop: RoundLoop<Snapshot>;
   private lastSnapshot?: Snapshot;
+  /** The strings of the latest snapshot, reused by the next round's copy (see StringCopies). */
+  private readonly strings = new StringCopies();
   private heapFromScrape?: number;
   private readonly processDeps: ProcessCollectorDeps;
   private healthPath?: string;
@@ -135,6 +133,7 @@ export class AttachSession {
     this.connect = connectPolicy(opts.allowRemote);
     this.loop = new RoundLoop(this.clock, this.intervalMs, () => this.round());
     this.readable = readableSampleNames(opts.presetOverrides);
+    this.presets = new PresetDetector(opts.presetOverrides);
     this.pid = target.pid;
     this.processDeps = {
       usage: processUsageMeter(),
@@ -179,15 +178,23 @@ export class AttachSession {
 
   /**
    * What the session holds between rounds, counted: the samples kept for the next round's rates
-   * and their distinct names, the snapshots kept (the latest only) and the listeners waiting on its
-   * deadline. None of it grows with the number of rounds.
+   * and their distinct names, the snapshots kept (the latest only), the listeners waiting on its
+   * deadline and the string copies the next round may reuse (the latest snapshot's). None of it
+   * grows with the number of rounds.
    */
-  get retained(): { series: number; sampleNames: number; snapshots: number; deadlineListeners: number } {
+  get retained(): {
+    series: number;
+    sampleNames: number;
+    snapshots: number;
+    deadlineListeners: number;
+    copiedStrings: number;
+  } {
     return {
       series: this.retainedSeries,
       sampleNames: this.prevScrape?.index.size ?? 0,
       snapshots: this.lastSnapshot ? 1 : 0,
       deadlineListeners: getEventListeners(this.ending.signal, 'abort').length,
+      copiedStrings: this.strings.size,
     };
   }
 
@@ -247,7 +254,7 @@ export class AttachSession {
     const time = this.clock.now();
     const assembled: Snapshot = { targetId: this.id, time, errors: [] };
     const signal = this.ending.signal;
-    await collectSource(assembled, 'scrape', () => this.discoverUrlFromPid(assembled, signal));
+    if (!this.scraper) await collectSource(assembled, 'scrape', () => this.discoverUrlFromPid(assembled, signal));
     const detached = new Set<keyof Snapshot>();
     // The metrics request goes out first and alone: Node writes it to its socket on the next tick,
     // and the service starts on its longest answer at once. The health request and the /proc reads
@@ -266,7 +273,8 @@ export class AttachSession {
     if (assembled.process && assembled.process.heapUsedBytes === undefined && this.heapFromScrape !== undefined) {
       assembled.process.heapUsedBytes = this.heapFromScrape;
     }
-    const snapshot = detachedSnapshot(assembled, detached);
+    const snapshot = detachedSnapshot(assembled, detached, this.strings);
+    this.strings.endRound();
     this.lastSnapshot = snapshot;
     this.snapshots.fire(snapshot);
     return snapshot;
@@ -357,7 +365,7 @@ export class AttachSession {
         message: describeCut(scraper.url, r.value.cardinality, this.opts.maxSeries ?? DEFAULT_MAX_SERIES),
       });
     const cur: IndexedScrape = { time, index: indexSamples(parse.families) };
-    const resolved = detectPresets(cur.index, this.opts.presetOverrides);
+    const { resolved, described } = this.presets.detect(cur.index);
     const maxRoutes = this.opts.maxRoutes ?? DEFAULT_MAX_ROUTES;
     const d = deriveMetrics(this.prevScrape, cur, resolved, { isError: this.opts.isError, maxRoutes });
     if (d.foldedRoutes !== undefined)
@@ -369,9 +377,9 @@ export class AttachSession {
     this.prevScrape = { time, index: retainSamples(cur.index, this.readable) };
     const derived: Pick<Snapshot, DerivedField> = {};
     assignDerived(derived, d);
-    derived.presets = describePresetMatches(resolved);
-    for (const [key, value] of Object.entries(structuredClone(derived)) as [DerivedField, never][]) {
-      snapshot[key] = value;
+    derived.presets = described;
+    for (const key of Object.keys(derived) as DerivedField[]) {
+      snapshot[key] = detachedCopy(derived[key], this.strings) as never;
       detached.add(key);
     }
     this.heapFromScrape = d.heapUsedBytes;

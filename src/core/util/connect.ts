@@ -66,7 +66,9 @@ function bare(host: string): string {
 export function isLoopbackAddress(host: string): boolean {
   const h = bare(host);
   const family = net.isIP(h);
-  if (family === 4) return LOOPBACK.check(h, 'ipv4');
+  // An IPv4 address net.isIP accepts is four decimal octets without leading zeros: it is in
+  // 127.0.0.0/8 when its first octet is 127 (the block list would build a socket address to say so).
+  if (family === 4) return h.startsWith('127.');
   if (family === 6) return LOOPBACK.check(h, 'ipv6');
   return false;
 }

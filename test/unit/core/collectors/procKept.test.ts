@@ -1,0 +1,46 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readKeptProcText, readProcText } from '../../../../src/core/collectors/procStat';
+
+/** Bytes this process has read so far (read(2) and pread(2) count), from /proc/self/io text. */
+const rchar = (text: string): number => Number(/^rchar: (\d+)$/m.exec(text)?.[1]);
+
+describe('readKeptProcText: a /proc file kept open and read again from its start', () => {
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-prockept-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  if (process.platform === 'linux')
+    it('gives the text the kernel writes at each read, not the first read again', () => {
+      // Each read of /proc/self/io is itself counted in the next one's rchar.
+      const first = rchar(readKeptProcText('/proc/self/io'));
+      const second = rchar(readKeptProcText('/proc/self/io'));
+      const third = rchar(readKeptProcText('/proc/self/io'));
+      assert.ok(first > 0 && second > first && third > second, `${first} ${second} ${third}`);
+      assert.match(readKeptProcText('/proc/meminfo'), /^MemTotal:/m);
+      assert.equal(readKeptProcText('/proc/stat').split('\n', 1)[0]!.slice(0, 4), 'cpu ');
+    });
+
+  it('reads a whole file larger than its buffer, and what it holds after it is rewritten in place', () => {
+    const file = path.join(dir, 'grows');
+    const big = Buffer.alloc(100_000);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 17 + 3) % 256;
+    fs.writeFileSync(file, 'cpu  1 2 3 4\n');
+    assert.equal(readKeptProcText(file), 'cpu  1 2 3 4\n');
+    fs.writeFileSync(file, big);
+    assert.equal(readKeptProcText(file), big.toString('latin1'));
+    fs.writeFileSync(file, 'cpu  5 6 7 8\n');
+    assert.equal(readKeptProcText(file), readProcText(file));
+  });
+
+  it('throws what the open throws, and opens the file again once it is there', () => {
+    const file = path.join(dir, 'later');
+    assert.throws(() => readKeptProcText(file), { code: 'ENOENT' });
+    fs.writeFileSync(file, 'here\n');
+    assert.equal(readKeptProcText(file), 'here\n');
+  });
+});
