@@ -12,7 +12,8 @@ import type { QueryDiagnosticsServices } from './queryDiagnostics';
  * The SQLite database the query diagnostics explain on: the file of an explicit choice, of
  * perflens.queries.database, or the first found in the workspace; held (and every statement
  * explained) in a worker thread, never on the host's; watched, so a migration or a new index is
- * reported through onChanged; closed when the database settings change.
+ * reported through onChanged; closed when the database settings change. A database given
+ * explicitly is used until the settings change or the file is deleted.
  */
 export class QueryDatabase extends Disposable {
   private db: QueryWorker | undefined;
@@ -48,6 +49,12 @@ export class QueryDatabase extends Disposable {
 
   private async resolve(explicit?: string): Promise<Result<string>> {
     if (explicit) this.databaseOverride = explicit;
+    else if (this.databaseOverride !== undefined && !fs.existsSync(this.databaseOverride)) {
+      // A database given for one analysis and deleted since: back to the setting or the workspace's.
+      this.services.log.info(`queries: ${this.databaseOverride} no longer exists; using the configured database`);
+      if (this.db?.file === this.databaseOverride) this.close();
+      this.databaseOverride = undefined;
+    }
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const configured = this.databaseOverride ?? this.services.settings().queriesDatabase;
     if (configured) return ok(path.isAbsolute(configured) || !folder ? configured : path.join(folder, configured));

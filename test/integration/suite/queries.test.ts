@@ -159,4 +159,31 @@ describe('Slow-query diagnostics', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('stops using a database given to Analyze Queries once it is deleted', async function () {
+    this.timeout(60_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-queries-'));
+    const db = path.join(dir, 'given.db');
+    fs.copyFileSync(demoDatabase(), db);
+    try {
+      const given = await vscode.commands.executeCommand<AnalyzeSummary>(COMMANDS.analyzeQueries, {
+        roots: [demoDir()],
+        database: db,
+      });
+      assert.ok(given?.database.includes('given.db'), JSON.stringify(given));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    // This workspace holds no database of its own and sets none: with the given one gone there is
+    // nothing to explain on (the analysis fails, saying so), rather than a copy of a deleted file.
+    const next = await vscode.commands.executeCommand<AnalyzeSummary>(COMMANDS.analyzeQueries, {
+      roots: [demoDir()],
+    });
+    assert.equal(next, undefined, JSON.stringify(next));
+    const again = await vscode.commands.executeCommand<AnalyzeSummary>(COMMANDS.analyzeQueries, {
+      roots: [demoDir()],
+      database: demoDatabase(),
+    });
+    assert.ok(again?.database === demoDatabase() && again.findings >= 2, JSON.stringify(again));
+  });
 });
