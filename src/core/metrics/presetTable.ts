@@ -29,9 +29,8 @@ export type Concept =
   | 'processRss'
   | 'heap';
 
-export const CONCEPTS: readonly Concept[] = [
-  'httpRequests',
-  'httpDuration',
+/** A connection pool's concepts, read together (one breakdown label for all of them). */
+export const POOL_CONCEPTS: readonly Concept[] = [
   'poolSize',
   'poolMax',
   'poolActive',
@@ -42,6 +41,10 @@ export const CONCEPTS: readonly Concept[] = [
   'poolWaitSecondsTotal',
   'poolHold',
   'poolAcquires',
+];
+
+/** A cache's concepts, read together. */
+export const CACHE_CONCEPTS: readonly Concept[] = [
   'cacheHits',
   'cacheMisses',
   'cacheEvictions',
@@ -49,6 +52,13 @@ export const CONCEPTS: readonly Concept[] = [
   'cacheMaxSize',
   'cacheMemory',
   'cacheMemoryLimit',
+];
+
+export const CONCEPTS: readonly Concept[] = [
+  'httpRequests',
+  'httpDuration',
+  ...POOL_CONCEPTS,
+  ...CACHE_CONCEPTS,
   'queryDuration',
   'processCpu',
   'processRss',

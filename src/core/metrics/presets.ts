@@ -8,7 +8,7 @@ import type { Concept, MetricMapping, MetricShape } from './presetTable';
 import { CONCEPTS, PRESETS } from './presetTable';
 
 export type { Concept, LabelRoles, MetricMapping, MetricShape, Preset } from './presetTable';
-export { CONCEPTS, PRESETS } from './presetTable';
+export { CACHE_CONCEPTS, CONCEPTS, POOL_CONCEPTS, PRESETS } from './presetTable';
 
 /** Samples of one scrape by sample name, the lookup every derived metric uses. */
 export type SampleIndex = Map<string, Sample[]>;

@@ -17,7 +17,8 @@ import type {
 } from '../session/types';
 import type { VectorSample } from './client';
 import type { Grouping } from './plan';
-import { CACHE_CONCEPTS, POOL_CONCEPTS, QUANTILES, msScale, ownerLabel, routeLabels } from './plan';
+import { CACHE_CONCEPTS, POOL_CONCEPTS } from '../metrics/presets';
+import { QUANTILES, msScale, ownerLabel, routeLabels } from './plan';
 
 export type QueryAnswers = ReadonlyMap<string, readonly VectorSample[]>;
 

@@ -5,6 +5,7 @@
  * percentiles cannot be summed, so `histogram_quantile` is asked once per grouping.
  */
 import type { Concept, MetricMapping, ResolvedMapping } from '../metrics/presets';
+import { CACHE_CONCEPTS, POOL_CONCEPTS } from '../metrics/presets';
 import { promDuration } from './client';
 import { counterName } from './detect';
 import type { LabelMatcher } from './selector';
@@ -99,28 +100,6 @@ export class QueryPlanner {
     );
   }
 }
-
-export const POOL_CONCEPTS: readonly Concept[] = [
-  'poolSize',
-  'poolMax',
-  'poolActive',
-  'poolIdle',
-  'poolPending',
-  'poolWait',
-  'poolWaitCount',
-  'poolWaitSecondsTotal',
-  'poolHold',
-  'poolAcquires',
-];
-export const CACHE_CONCEPTS: readonly Concept[] = [
-  'cacheHits',
-  'cacheMisses',
-  'cacheEvictions',
-  'cacheSize',
-  'cacheMaxSize',
-  'cacheMemory',
-  'cacheMemoryLimit',
-];
 
 /**
  * The label naming a pool or cache. Presets name it on some metrics only (a gauge may carry it
