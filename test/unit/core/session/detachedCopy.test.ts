@@ -27,6 +27,16 @@ function bodyAndSlices(n: number): { body: string; values: string[] } {
   return { body, values };
 }
 
+/** Whether `v` holds a Date whose time is NaN, anywhere in its objects, arrays, maps and sets. */
+function holdsInvalidDate(v: unknown, depth: number): boolean {
+  if (v instanceof Date) return Number.isNaN(v.getTime());
+  if (v === null || typeof v !== 'object' || depth > 16) return false;
+  if (v instanceof Map)
+    return [...v].some(([k, x]) => holdsInvalidDate(k, depth + 1) || holdsInvalidDate(x, depth + 1));
+  if (v instanceof Set) return [...v].some((x) => holdsInvalidDate(x, depth + 1));
+  return Object.values(v as object).some((x) => holdsInvalidDate(x, depth + 1));
+}
+
 describe('detachedCopy: a snapshot value copied so that it holds only itself', () => {
   it('equals what structuredClone gives, key order included, for every kind of value a snapshot holds', () => {
     const nullProto = Object.assign(Object.create(null) as Record<string, string>, { route: '/a', method: 'GET' });
@@ -73,6 +83,8 @@ describe('detachedCopy: a snapshot value copied so that it holds only itself', (
     });
     fc.assert(
       fc.property(value, (v) => {
+        // An invalid Date is not deepStrictEqual even to its own structuredClone (NaN time): no oracle.
+        fc.pre(!holdsInvalidDate(v, 0));
         assert.deepStrictEqual(detachedCopy(v, strings), structuredClone(v));
         strings.endRound();
       }),
