@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { ParseOptions } from '../../../../src/core/metrics/parser';
 import { setByteMirrorEnabled } from '../../../../src/core/metrics/parserBody';
-import { OPTIONS, applyEdits, body, corpusBodies, edits, outcome } from './expositionArbitraries';
+import { OPTIONS, applyEdits, body, corpusBodies, edits, outcome } from '../../../helpers/expositionArbitraries';
 
 /** Parses with the byte-mirror fast path and with the careful char-by-char path: both must agree. */
 function assertSameBothWays(input: string, opts: ParseOptions): void {

@@ -14,7 +14,7 @@ import {
   corpusBodies,
   edits,
   outcome,
-} from './expositionArbitraries';
+} from '../../../helpers/expositionArbitraries';
 import { movedValues } from '../../../helpers/scrapeRounds';
 
 /** Parses `texts` in order through one cache; each outcome must be the one a parse without a cache has. */

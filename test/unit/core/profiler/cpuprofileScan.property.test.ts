@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { assertImportsAsFullParse, fullParse, lexes, scanned } from './cpuprofileOracle';
-import { profileDoc, profileSpec, spelling, write } from './cpuprofileDocs';
+import { profileDoc, profileSpec, spelling, write } from '../../../helpers/cpuprofileDocs';
 
 describe('.cpuprofile byte scanner against JSON.parse (property)', function () {
   this.timeout(120_000);

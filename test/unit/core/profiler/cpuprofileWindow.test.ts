@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { PROFILE_FIXTURES, fixture } from './fixtures';
 import { inPieces, lexes, scanned, scannedInPieces } from './cpuprofileOracle';
-import { generatedProfile, profileDoc, profileSpec, spelling, write } from './cpuprofileDocs';
+import { generatedProfile, profileDoc, profileSpec, spelling, write } from '../../../helpers/cpuprofileDocs';
 
 /** The fixtures and spellings of them that put every kind of token at every offset. */
 function variants(): [string, Buffer][] {

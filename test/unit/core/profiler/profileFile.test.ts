@@ -9,7 +9,7 @@ import type { FileReads } from '../../../../src/core/profiler/profileFile';
 import { summarizeProfile } from '../../../../src/core/profiler/summary';
 import { summarizeInWorker } from '../../../../src/core/profiler/workerClient';
 import { PROFILE_FIXTURES } from './fixtures';
-import { generatedProfile } from './cpuprofileDocs';
+import { generatedProfile } from '../../../helpers/cpuprofileDocs';
 
 /** Every profile fixture, by its name under test/fixtures/profiles. */
 function fixtureFiles(): string[] {

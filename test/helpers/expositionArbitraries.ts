@@ -6,8 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { ExpositionError, parseExposition } from '../../../../src/core/metrics/parser';
-import type { ParseOptions } from '../../../../src/core/metrics/parser';
+import { ExpositionError, parseExposition } from '../../src/core/metrics/parser';
+import type { ParseOptions } from '../../src/core/metrics/parser';
 
 /** The result of a parse, or the error it threw, in a form deepEqual compares (NaN included). */
 export function outcome(input: string, opts: ParseOptions): unknown {
@@ -143,7 +143,7 @@ export const body = fc
 
 /** The real scrapes of the corpus (test/fixtures/exposition), as read from disk. */
 export function corpusBodies(): string[] {
-  const dir = path.join(__dirname, '../../../fixtures/exposition');
+  const dir = path.join(__dirname, '../fixtures/exposition');
   return fs
     .readdirSync(dir)
     .sort()

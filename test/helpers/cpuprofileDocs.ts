@@ -3,7 +3,7 @@
  * whitespace and number forms, written as JSON text.
  */
 import fc from 'fast-check';
-import { prng } from '../../../../examples/demo-service/src/random';
+import { prng } from '../../examples/demo-service/src/random';
 
 /** A JSON value with its objects' members in writing order (so order and repeats are chosen here). */
 export type Doc = null | boolean | number | string | Doc[] | { members: [string, Doc][] };
