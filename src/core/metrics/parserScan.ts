@@ -146,7 +146,7 @@ export class SampleScanner extends LineCursor {
     if (cache !== undefined) {
       const series = cache.findSeries(start, end);
       if (series !== undefined) {
-        this.pos = start + cache.matchedLength;
+        this.pos = start + series.length;
         return this.scanRest(series.name, series.labels);
       }
     }

@@ -43,6 +43,8 @@ const MAX_ENTRIES = 250_000;
 export interface SeriesEntry {
   readonly name: string;
   readonly labels: Record<string, string>;
+  /** The length of the series text (up to the value), the same wherever it is written. */
+  readonly length: number;
 }
 
 /** One parse's lines of one kind, in their order. */
@@ -122,7 +124,6 @@ export class SeriesCache {
   private readonly metadata = new Lines<unknown>();
   /** Generations whose entries are scanned afresh in this parse (see the module comment). */
   private expired: number[] = [];
-  private lastLength = 0;
 
   /** Starts a parse of `body` under `mode` (dialect and strictness); entries of another mode are dropped. */
   begin(body: BodyText, mode: string): void {
@@ -142,21 +143,16 @@ export class SeriesCache {
   /**
    * The series of the last parse whose text is written at text[start, …) of the body being read,
    * followed by a character that ends it, before `end`; undefined when none is. The line's series
-   * text then runs to start + lengthOf(…).
+   * text then runs to start + its length.
    */
   findSeries(start: number, end: number): SeriesEntry | undefined {
     return this.find(this.series, start, end, false);
   }
 
-  /** The length of the series text findSeries last matched. */
-  get matchedLength(): number {
-    return this.lastLength;
-  }
-
   /** Keeps a series scanned in full (its text is text[start, start + length)); returns its labels, frozen. */
   addSeries(start: number, length: number, name: string, labels: Record<string, string>): Record<string, string> {
     Object.freeze(labels);
-    this.series.add(start, length, this.generation, { name, labels });
+    this.series.add(start, length, this.generation, { name, labels, length });
     return labels;
   }
 
@@ -193,7 +189,6 @@ export class SeriesCache {
       if (this.expired.length > 0 && this.expired.includes(generation)) return undefined;
       const item = prev.items[j]!;
       lines.cur.add(start, n, generation, item);
-      this.lastLength = n;
       return item;
     }
     return undefined;
