@@ -29,6 +29,8 @@ const {
   unescapeText,
 } = lexical;
 
+const NEWLINE = 10;
+
 function indexOrInfinity(t: string, ch: string, from: number): number {
   const i = t.indexOf(ch, from);
   return i < 0 ? Infinity : i;
@@ -198,7 +200,7 @@ export class LineCursor {
    * rounds as parseNumberToken does. Moves past the token and returns its value, or returns -1
    * and leaves the cursor for parseNumberToken (signs, Inf/NaN, anything longer or malformed).
    */
-  private plainDecimal(kind: NumberKind): number {
+  protected plainDecimal(kind: NumberKind): number {
     const bytes = this.body.bytes;
     const stop = this.end;
     let i = this.pos;
@@ -244,7 +246,8 @@ export class LineCursor {
       power += negative ? -exponent : exponent;
     }
     if (power < -22 || power > 22) return -1;
-    if (i < stop && (c = bytes[i]!) !== SPACE && (c !== TAB || this.openMetrics)) return -1;
+    // A newline ends it too: a line's own end never holds one, a read to the body's end stops there.
+    if (i < stop && (c = bytes[i]!) !== SPACE && c !== NEWLINE && (c !== TAB || this.openMetrics)) return -1;
     this.pos = i;
     return power >= 0 ? mantissa * POW10[power]! : mantissa / POW10[-power]!;
   }

@@ -12,25 +12,13 @@ import type { ProblemLog } from './parserProblems';
 import * as lexical from './parserLexical';
 import { SampleScanner } from './parserScan';
 import type { SeriesCache } from './parserSeriesCache';
-import { GroupSeries } from './parserGroupSeries';
-import * as groups from './parserGroups';
+import * as familyRules from './parserOpenMetricsFamily';
+import type { FamilyState } from './parserOpenMetricsFamily';
 
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
-const { NUMBER_VALUE, isMetricName, labelsKey, parseNumberToken, unescapeText } = lexical;
-const { ClosedGroups, groupHash, sameGroup } = groups;
-
-/** The sample-name suffixes each type allows ('' is the family name itself). */
-const SUFFIXES: Record<MetricType, readonly string[]> = {
-  counter: ['_total', '_created'],
-  gauge: [''],
-  histogram: ['_bucket', '_count', '_sum', '_created'],
-  gaugehistogram: ['_bucket', '_gcount', '_gsum'],
-  summary: ['', '_count', '_sum', '_created'],
-  info: ['_info'],
-  stateset: [''],
-  unknown: [''],
-  untyped: [''],
-};
+const { isMetricName, unescapeText } = lexical;
+const { SUFFIXES, checkValue, finishPoint, newFamilyState, numericLabel, suffixIn, trackGroup, trackHistogram } =
+  familyRules;
 
 /** How many sample names the route cache remembers per family (x_bucket, x_count, x_sum, x_created). */
 const ROUTES = 4;
@@ -45,35 +33,6 @@ const OPENMETRICS_TYPES = new Set<string>([
   'stateset',
   'unknown',
 ]);
-
-/** One histogram or gauge histogram MetricPoint being read: checked when it ends. */
-interface HistogramPoint {
-  line: number;
-  lastLe: number;
-  lastBucket: number;
-  infBucket: number | undefined;
-  negativeBuckets: boolean;
-  count: number | undefined;
-  sum: number | undefined;
-}
-
-interface FamilyState {
-  family: MetricFamily;
-  typed: boolean;
-  helped: boolean;
-  united: boolean;
-  /** Hash of the label set (without le/quantile/state) being read (see parserGroups.ts); groups never come back. */
-  group: number | undefined;
-  /** The previous sample's labels and the label its group left out. */
-  groupLabels: Record<string, string> | undefined;
-  groupExcept: string | undefined;
-  /** Made on first use: most families are small, and three collections each would cost more than reading them. */
-  closedGroups: groups.ClosedGroups | undefined;
-  /** The series of the current group and the last timestamp of each (made on first use). */
-  series: GroupSeries | undefined;
-  point: HistogramPoint | undefined;
-  pointTimestamp: number | undefined;
-}
 
 /**
  * What a metadata line says on its own (kept for the next parse of the same source, see
@@ -121,14 +80,34 @@ class OpenMetricsReader {
     let pos = 0;
     let sawEof = false;
     let sawCarriageReturn = false;
+    const cache = this.scanner.cache;
     while (pos < length) {
       this.lineNo++;
+      // A line written as one of the last parse's: read up to its end without looking for it.
+      const hash = cache !== undefined && text.charCodeAt(pos) === 35;
+      if (cache !== undefined) {
+        const start = pos;
+        const known = hash ? (cache.findMetadataLine(pos) as MetadataRead | undefined) : undefined;
+        const sample = hash ? undefined : this.scanner.scanKnownLine(pos, length);
+        if (known !== undefined || sample !== undefined) {
+          pos = (known !== undefined ? cache.matchedEnd : this.scanner.lineEnd) + 1;
+          try {
+            if (known !== undefined) this.applyMetadata(known, start);
+            else this.readSample(sample!);
+          } catch (e) {
+            if (!(e instanceof LineSyntaxError)) throw e;
+            this.log.skip(this.lineNo, e.reason);
+          }
+          continue;
+        }
+      }
       let end = text.indexOf('\n', pos);
       if (end < 0) end = length;
       const start = pos;
       pos = end + 1;
       try {
-        if (end > start && text.charCodeAt(end - 1) === 13) {
+        const sawCarriageReturnHere = end > start && text.charCodeAt(end - 1) === 13;
+        if (sawCarriageReturnHere) {
           // CRLF line ends: invalid (strict), read as if the "\r" were not there (lenient).
           if (!sawCarriageReturn) this.log.warn(this.lineNo, 'OpenMetrics lines end with "\\n" alone, not "\\r\\n"');
           sawCarriageReturn = true;
@@ -141,7 +120,8 @@ class OpenMetricsReader {
             if (pos < length) this.log.warn(this.lineNo + 1, 'text after "# EOF"');
             break;
           }
-          this.readMetadata(start, end);
+          // (Looked for above, unless the line ends in CRLF: kept lines hold no CR.)
+          this.readMetadata(start, end, !hash || sawCarriageReturnHere);
         } else {
           this.readSample(this.scanner.scanSample(start, end));
         }
@@ -156,13 +136,19 @@ class OpenMetricsReader {
     return this.families;
   }
 
-  private readMetadata(start: number, end: number): void {
+  private readMetadata(start: number, end: number, lookUp: boolean): void {
     const cache = this.scanner.cache;
-    let read = cache === undefined ? undefined : (cache.findMetadata(start, end) as MetadataRead | undefined);
+    let read =
+      cache === undefined || !lookUp ? undefined : (cache.findMetadata(start, end) as MetadataRead | undefined);
     if (read === undefined) {
       read = this.scanMetadata(start, end);
       cache?.addMetadata(start, end, read);
     }
+    this.applyMetadata(read, start);
+  }
+
+  /** The rules across lines for what the metadata line at text[start] says. */
+  private applyMetadata(read: MetadataRead, start: number): void {
     const { kind, name, rest } = read;
     const state = this.familyForMetadata(name, kind);
     this.currentNameAt = start + 7;
@@ -275,19 +261,7 @@ class OpenMetricsReader {
 
   private startFamily(name: string): FamilyState {
     if (this.current) this.finishFamily(this.current);
-    const state: FamilyState = {
-      family: { name, type: 'unknown', samples: [] },
-      typed: false,
-      helped: false,
-      united: false,
-      group: undefined,
-      groupLabels: undefined,
-      groupExcept: undefined,
-      closedGroups: undefined,
-      series: undefined,
-      point: undefined,
-      pointTimestamp: undefined,
-    };
+    const state = newFamilyState(name);
     this.families.push(state.family);
     this.claimed.set(name, state);
     this.current = state;
@@ -379,151 +353,19 @@ class OpenMetricsReader {
       groupExcept = family.name;
     }
     family.samples.push(sample);
-    this.checkValue(family, suffix, sample);
+    checkValue(family, suffix, sample, this.log, this.lineNo);
     if (sample.exemplar && !(isBucket || (type === 'counter' && suffix === '_total'))) {
       this.log.warn(
         this.lineNo,
         `exemplars are only allowed on counter _total and histogram _bucket samples, not on "${sample.name}"`,
       );
     }
-    this.trackGroup(state, sample, groupExcept, isBucket ? le : undefined);
-    if (type === 'histogram' || type === 'gaugehistogram') this.trackHistogram(state, suffix, value, le);
-  }
-
-  private checkValue(family: MetricFamily, suffix: string, sample: Sample): void {
-    const v = sample.value;
-    const type = family.type;
-    let rule: string | undefined;
-    if (type === 'info') {
-      if (v !== 1) rule = 'an info value must be 1';
-    } else if (type === 'stateset') {
-      if (v !== 0 && v !== 1) rule = 'a stateset value must be 0 or 1';
-    } else if (type === 'summary' && suffix === '') {
-      if (v < 0) rule = 'a quantile value must not be negative';
-    } else if (type === 'gaugehistogram' && suffix === '_gsum') {
-      if (Number.isNaN(v)) rule = 'a _gsum must not be NaN';
-    } else if (
-      suffix === '_total' ||
-      suffix === '_bucket' ||
-      suffix === '_count' ||
-      suffix === '_gcount' ||
-      (suffix === '_sum' && type !== 'unknown')
-    ) {
-      if (Number.isNaN(v) || v < 0)
-        rule = `"${sample.name}" must not be NaN or negative (totals, counts, sums and buckets only count up)`;
-    }
-    if (rule !== undefined) this.log.warn(this.lineNo, `${rule} (got ${v})`);
-  }
-
-  /**
-   * Groups (label sets without le/quantile/state) must each be one contiguous block, and a series
-   * repeats only with growing timestamps. A sample continues its group when its labels equal the
-   * previous sample's (compared in place); a key string is built only when the group changes.
-   */
-  private trackGroup(state: FamilyState, sample: Sample, except: string | undefined, le: number | undefined): void {
-    const labels = sample.labels;
-    const previous = state.groupLabels;
-    if (previous === undefined || !sameGroup(previous, state.groupExcept, labels, except)) {
-      const group = groupHash(labels, except);
-      if (state.group !== undefined) {
-        this.finishPoint(state);
-        (state.closedGroups ??= new ClosedGroups()).add(state.group, previous!, state.groupExcept);
-        state.series?.reset();
-      }
-      if (state.closedGroups?.has(group, labels, except))
-        this.log.warn(
-          this.lineNo,
-          `samples of "${state.family.name}{${labelsKey(labels, except)}}" are not contiguous`,
-        );
-      state.group = group;
-    }
-    state.groupLabels = labels;
-    state.groupExcept = except;
-    // Within a group, series differ only by their name and the label the group leaves out
-    // (buckets: by their parsed "le", a cheaper key than a string).
-    const ts = sample.timestamp ?? null;
-    const series = (state.series ??= new GroupSeries());
-    const seen =
-      le !== undefined
-        ? series.see(le, undefined, ts)
-        : series.see(sample.name, except === undefined ? undefined : labels[except]!, ts);
-    if (seen !== undefined) {
-      const shown = `${sample.name}{${labelsKey(labels)}}`;
-      if (seen === null || ts === null)
-        this.log.warn(this.lineNo, `series ${shown} appears more than once without timestamps on every sample`);
-      else if (ts < seen) this.log.warn(this.lineNo, `timestamps of series ${shown} go backwards`);
-    }
-    if (state.point !== undefined && state.pointTimestamp !== sample.timestamp) this.finishPoint(state);
-    state.pointTimestamp = sample.timestamp;
-  }
-
-  private trackHistogram(state: FamilyState, suffix: string, value: number, le: number): void {
-    let p = state.point;
-    if (p === undefined) {
-      p = {
-        line: this.lineNo,
-        lastLe: -Infinity,
-        lastBucket: 0,
-        infBucket: undefined,
-        negativeBuckets: false,
-        count: undefined,
-        sum: undefined,
-      };
-      state.point = p;
-    }
-    const name = state.family.name;
-    if (suffix === '_bucket') {
-      if (le <= p.lastLe)
-        this.log.warn(this.lineNo, `buckets of "${name}" must be in increasing "le" order without repeats`);
-      else if (value < p.lastBucket)
-        this.log.warn(this.lineNo, `bucket counts of "${name}" must not decrease as "le" grows`);
-      p.lastLe = le;
-      p.lastBucket = value;
-      if (le < 0) p.negativeBuckets = true;
-      if (le === Infinity) p.infBucket = value;
-    } else if (suffix === '_count' || suffix === '_gcount') {
-      p.count = value;
-    } else if (suffix === '_sum' || suffix === '_gsum') {
-      p.sum = value;
-    }
-  }
-
-  private finishPoint(state: FamilyState): void {
-    const p = state.point;
-    if (p === undefined) return;
-    state.point = undefined;
-    const name = state.family.name;
-    const gauge = state.family.type === 'gaugehistogram';
-    const [count, sum] = gauge ? ['_gcount', '_gsum'] : ['_count', '_sum'];
-    const kind = gauge ? 'gauge histogram' : 'histogram';
-    const warn = (reason: string): void => this.log.warn(p.line, reason);
-    if (p.infBucket === undefined) warn(`${kind} "${name}" has no +Inf bucket`);
-    else if (p.count !== undefined && p.count !== p.infBucket)
-      warn(`${name}${count} (${p.count}) differs from its +Inf bucket (${p.infBucket})`);
-    if (p.count !== undefined && p.sum === undefined) warn(`${kind} "${name}" has ${count} without ${sum}`);
-    if (p.sum !== undefined && p.count === undefined) warn(`${kind} "${name}" has ${sum} without ${count}`);
-    if (!gauge && p.negativeBuckets && p.sum !== undefined)
-      warn(`histogram "${name}" has negative buckets, so it must not have a _sum`);
-    if (gauge && !p.negativeBuckets && p.sum !== undefined && p.sum < 0)
-      warn(`gauge histogram "${name}" has a negative _gsum but no negative buckets`);
+    trackGroup(state, sample, groupExcept, isBucket ? le : undefined, this.log, this.lineNo);
+    if (type === 'histogram' || type === 'gaugehistogram')
+      trackHistogram(state, suffix, value, le, this.log, this.lineNo);
   }
 
   private finishFamily(state: FamilyState): void {
-    this.finishPoint(state);
+    finishPoint(state, this.log);
   }
-}
-
-/** Whether two label sets are equal once each leaves out its `except` label. */
-function suffixIn(family: MetricFamily, sampleName: string): string | undefined {
-  const base = family.name;
-  if (!sampleName.startsWith(base)) return undefined;
-  const suffix = sampleName.length === base.length ? '' : sampleName.slice(base.length);
-  return SUFFIXES[family.type].includes(suffix) ? suffix : undefined;
-}
-
-function numericLabel(labels: Record<string, string>, name: string, what: string): number {
-  if (!Object.hasOwn(labels, name)) throw new LineSyntaxError(`${what} without a "${name}" label`);
-  const v = labels[name]!;
-  if (v.length === 0) throw new LineSyntaxError(`${what} with an empty "${name}" label`);
-  return parseNumberToken(v, 0, v.length, NUMBER_VALUE, `"${name}" label value`);
 }

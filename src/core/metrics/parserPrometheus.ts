@@ -9,7 +9,7 @@
  * e.g. the last line must end in a newline, `# HELP` with no name is a plain comment, and a
  * histogram's counts may not be negative. Lenient mode reads what it can of the same input.
  */
-import type { MetricFamily, MetricType } from './types';
+import type { MetricFamily, MetricType, Sample } from './types';
 import { LineSyntaxError } from './parserProblems';
 import type { ProblemLog } from './parserProblems';
 import * as lexical from './parserLexical';
@@ -77,10 +77,40 @@ class PrometheusReader {
   read(): MetricFamily[] {
     const text = this.text;
     const length = text.length;
+    const cache = this.scanner.cache;
     let lineNo = 0;
     let pos = 0;
     while (pos < length) {
       lineNo++;
+      // A line written as one of the last parse's: read up to its end without looking for it.
+      const hash = cache !== undefined && text.charCodeAt(pos) === 35;
+      if (hash) {
+        const known = cache.findMetadataLine(pos) as MetadataRead | undefined;
+        if (known !== undefined) {
+          const start = pos;
+          const end = cache.matchedEnd;
+          pos = end + 1;
+          try {
+            this.applyMetadata(known, start, end);
+          } catch (e) {
+            if (!(e instanceof LineSyntaxError)) throw e;
+            this.log.skip(lineNo, e.reason);
+          }
+          continue;
+        }
+      } else if (cache !== undefined) {
+        const sample = this.scanner.scanKnownLine(pos, length);
+        if (sample !== undefined) {
+          pos = this.scanner.lineEnd + 1;
+          try {
+            this.addSample(sample, lineNo);
+          } catch (e) {
+            if (!(e instanceof LineSyntaxError)) throw e;
+            this.log.skip(lineNo, e.reason);
+          }
+          continue;
+        }
+      }
       let end = text.indexOf('\n', pos);
       if (end < 0) end = length;
       const next = end + 1;
@@ -95,7 +125,8 @@ class PrometheusReader {
         this.log.skip(lineNo, 'the line ends in CRLF: Prometheus text lines end in LF only');
       if (start === end) continue;
       try {
-        if (text.charCodeAt(start) === 35) this.readComment(start, end);
+        // (Looked for above, unless the line ends in CRLF: kept lines hold no CR.)
+        if (text.charCodeAt(start) === 35) this.readComment(start, end, !hash || crlf);
         else this.readSample(start, end, lineNo);
       } catch (e) {
         if (!(e instanceof LineSyntaxError)) throw e;
@@ -110,17 +141,24 @@ class PrometheusReader {
     return this.families;
   }
 
-  private readComment(start: number, end: number): void {
+  private readComment(start: number, end: number, lookUp: boolean): void {
     const t = this.text;
     if (t.charCodeAt(start + 1) === SPACE && t.charCodeAt(start + 2) === UPPER_U && t.startsWith('# UNIT ', start))
       return this.readUnitComment(start + 7, end);
     const cache = this.scanner.cache;
-    let read = cache === undefined ? undefined : (cache.findMetadata(start, end) as MetadataRead | undefined);
+    let read =
+      cache === undefined || !lookUp ? undefined : (cache.findMetadata(start, end) as MetadataRead | undefined);
     if (read === undefined) {
       read = this.scanMetadata(start, end);
       cache?.addMetadata(start, end, read);
     }
+    this.applyMetadata(read, start, end);
+  }
+
+  /** The rules across lines for what a `#` line says (read from text[start, end)). */
+  private applyMetadata(read: MetadataRead, start: number, end: number): void {
     if (read.kind === COMMENT) return;
+    const t = this.text;
     this.clearRoutes();
     // HELP x, then TYPE x: the second line names the family the first one did.
     let state = this.lastMeta;
@@ -189,7 +227,11 @@ class PrometheusReader {
   }
 
   private readSample(start: number, end: number, lineNo: number): void {
-    const sample = this.scanner.scanSample(start, end);
+    this.addSample(this.scanner.scanSample(start, end), lineNo);
+  }
+
+  /** A sample line's sample, into its family (the rules its role there sets). */
+  private addSample(sample: Sample, lineNo: number): void {
     if (sample.exemplar !== undefined && !this.warnedExemplar) {
       this.warnedExemplar = true;
       this.log.warn(
@@ -228,7 +270,9 @@ class PrometheusReader {
 
   /** Finds the family of a sample name (its own, or the histogram/summary it is part of) into route slot r. */
   private route(name: string, r: number): void {
-    let state = this.byName.get(name);
+    // Most often the family the HELP and TYPE lines just before named.
+    const last = this.lastMeta;
+    let state = last !== undefined && last.family.name === name ? last : this.byName.get(name);
     let role = ROLE_PLAIN;
     if (state !== undefined) {
       if (state.family.type === 'summary') role = ROLE_QUANTILE;

@@ -11,7 +11,8 @@ import * as lexical from './parserLexical';
 import { LineCursor } from './parserCursor';
 import { buildLabelsByStores, labelSetBuilder } from './parserLabelSets';
 import type { LabelSetBuilder } from './parserLabelSets';
-import type { SeriesCache } from './parserSeriesCache';
+import type { SeriesCache, SeriesEntry } from './parserSeriesCache';
+import { NO_SERIES } from './parserSeriesCache';
 
 // Local bindings, not live imports: a module loaded as CommonJS (tsx, the tests, the benchmark)
 // reads each imported name through a getter, which costs dearly inside per-character loops.
@@ -34,6 +35,8 @@ const {
   codePointLength,
   scanQuotedName,
 } = lexical;
+
+const NEWLINE = 10;
 
 /** How many distinct sample names the scanner remembers (x, x_bucket, x_sum, x_count). */
 const RECENT_NAMES = 4;
@@ -99,6 +102,11 @@ export class SampleScanner extends LineCursor {
 
   /** The last parse's series of this source, when the caller keeps them (see parserSeriesCache.ts). */
   private seriesCache: SeriesCache | undefined;
+  /** What scanKnownLine found of the series at `peekedAt` when it left the line to scanSample. */
+  private peekedAt = -1;
+  private peeked = NO_SERIES;
+  /** Where the line scanKnownLine read ends (at its newline). */
+  lineEnd = 0;
 
   get cache(): SeriesCache | undefined {
     return this.seriesCache;
@@ -107,6 +115,7 @@ export class SampleScanner extends LineCursor {
   reset(text: string, seriesCache?: SeriesCache): void {
     this.start(text);
     this.seriesCache = seriesCache;
+    this.peekedAt = -1;
     seriesCache?.begin(this.body, this.openMetrics ? 'openmetrics' : this.strictText ? 'text strict' : 'text');
     this.recentNames.fill('');
     this.lastLabelNames.length = 0;
@@ -137,6 +146,28 @@ export class SampleScanner extends LineCursor {
     this.seriesCache?.commit();
   }
 
+  /**
+   * The usual line of a later scrape, read before its end is looked for: a series of the last
+   * parse, a plain value (see plainDecimal) and the newline. Returns its sample (the line ends at
+   * `lineEnd`), or undefined for any other line, which scanSample then reads (without comparing
+   * the series text again). Only with a series cache and a byte copy of the body.
+   */
+  scanKnownLine(start: number, limit: number): Sample | undefined {
+    const cache = this.seriesCache!;
+    const j = cache.peekSeries(start, limit);
+    this.peekedAt = start;
+    this.peeked = j;
+    if (j < 0 || this.body.bytes.length === 0) return undefined;
+    this.pos = start + cache.seriesLength(j);
+    this.end = limit;
+    const value = this.plainDecimal(NUMBER_VALUE);
+    if (value < 0 || this.body.bytes[this.pos] !== NEWLINE) return undefined;
+    this.peekedAt = -1;
+    this.lineEnd = this.pos;
+    const series = cache.takeSeries(j, start);
+    return { name: series.name, labels: series.labels, value };
+  }
+
   /** Scans the sample line text[start, end); throws LineSyntaxError when it is malformed. */
   scanSample(start: number, end: number): Sample {
     const t = this.text;
@@ -144,7 +175,7 @@ export class SampleScanner extends LineCursor {
     this.end = end;
     const cache = this.seriesCache;
     if (cache !== undefined) {
-      const series = cache.findSeries(start, end);
+      const series = this.knownSeries(cache, start, end);
       if (series !== undefined) {
         this.pos = start + series.length;
         return this.scanRest(series.name, series.labels);
@@ -169,6 +200,18 @@ export class SampleScanner extends LineCursor {
       }
     }
     return this.scanRest(name, this.kept(start, name, labels));
+  }
+
+  /** The last parse's series written at text[start, end), using what scanKnownLine found there. */
+  private knownSeries(cache: SeriesCache, start: number, end: number): SeriesEntry | undefined {
+    if (this.peekedAt !== start) return cache.findSeries(start, end);
+    this.peekedAt = -1;
+    const j = this.peeked;
+    // No series for the body's end means none for the line's; one that ends before the line
+    // does is the one findSeries finds.
+    if (j === NO_SERIES) return undefined;
+    if (j >= 0 && start + cache.seriesLength(j) < end) return cache.takeSeries(j, start);
+    return cache.findSeries(start, end);
   }
 
   /**

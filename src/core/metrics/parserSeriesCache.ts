@@ -16,7 +16,10 @@
  *
  * Matching costs one in-place compare per line: the last parse's lines are tried in their order,
  * from the one after the last match (a few further on, for series that went away); a line that
- * matches none is scanned in full and kept for the next parse.
+ * matches none is scanned in full and kept for the next parse. A later parse does not even look
+ * for a repeated line's end first: a kept line followed by the newline is a whole HELP or TYPE
+ * line, and a kept series followed by a plain value and the newline a whole sample line (the
+ * usual case; any other line is then read as before, without comparing its text again).
  *
  * Memory: names and label values are strings cut from the body they were read in, and keep that
  * body alive. A series matched every scrape would keep the first body forever, and series that
@@ -35,6 +38,13 @@ import type { BodyText } from './parserBody';
 
 /** How many lines further than the expected one a match is looked for (lines that went away). */
 const LOOKAHEAD = 4;
+
+const NEWLINE = 10;
+
+/** peekSeries: no series of the last parse is written there. */
+export const NO_SERIES = -1;
+/** peekSeries: the answer depends on where the line ends. */
+export const NOT_SURE = -2;
 
 /** Past this many lines of a kind in one body, the rest are scanned every time and not kept. */
 const MAX_ENTRIES = 250_000;
@@ -124,6 +134,8 @@ export class SeriesCache {
   private readonly metadata = new Lines<unknown>();
   /** Generations whose entries are scanned afresh in this parse (see the module comment). */
   private expired: number[] = [];
+  /** The line an expired match was found at. */
+  private expiredAt = 0;
 
   /** Starts a parse of `body` under `mode` (dialect and strictness); entries of another mode are dropped. */
   begin(body: BodyText, mode: string): void {
@@ -161,22 +173,63 @@ export class SeriesCache {
     return this.find(this.metadata, start, end, true);
   }
 
+  /**
+   * What the last parse made of a metadata line written exactly as the line that starts at
+   * text[start] (it ends at `matchedEnd`, where a newline follows); undefined if none is. The line's
+   * end need not be known: a kept line holds no newline, so equal text followed by one is the
+   * whole line.
+   */
+  findMetadataLine(start: number): unknown {
+    return this.find(this.metadata, start, -1, true);
+  }
+
+  /** Where the line findMetadataLine last matched ends. */
+  matchedEnd = 0;
+
   /** Keeps what the metadata line text[start, end) was read as (strings cut from this body only). */
   addMetadata(start: number, end: number, item: unknown): void {
     this.metadata.add(start, end - start, this.generation, item);
   }
 
+  /**
+   * For a line starting at text[start] whose end is not known yet (`limit` is the body's end):
+   * the index of the last parse's series written there, for seriesLength and takeSeries; NO_SERIES
+   * when none is, and then none is for any end the line turns out to have; NOT_SURE when the
+   * answer may depend on the end (findSeries then decides). Changes nothing.
+   */
+  peekSeries(start: number, limit: number): number {
+    return this.peek(this.series, start, limit, false);
+  }
+
+  /** The length of the series text peekSeries found. */
+  seriesLength(j: number): number {
+    return this.series.prev.length[j]!;
+  }
+
+  /** Takes the series peekSeries found at text[start]: as findSeries does on a match. */
+  takeSeries(j: number, start: number): SeriesEntry {
+    return this.take(this.series, j, start);
+  }
+
   private find<T>(lines: Lines<T>, start: number, end: number, wholeLine: boolean): T | undefined {
+    const j = this.peek(lines, start, end, wholeLine);
+    if (j >= 0) return this.take(lines, j, start);
+    if (j === NOT_SURE) lines.next = this.expiredAt + 1;
+    return undefined;
+  }
+
+  /** The line (j ≥ 0) of the last parse that text[start, …) repeats; see peekSeries. */
+  private peek<T>(lines: Lines<T>, start: number, end: number, wholeLine: boolean): number {
     const prevBody = this.prevBody;
     const body = this.body;
-    if (prevBody === undefined || body === undefined) return undefined;
+    if (prevBody === undefined || body === undefined) return NO_SERIES;
     const prev = lines.prev;
     const text = body.text;
     const stop = Math.min(prev.count, lines.next + LOOKAHEAD);
     for (let j = lines.next; j < stop; j++) {
       const n = prev.length[j]!;
       if (wholeLine) {
-        if (n !== end - start) continue;
+        if (end < 0 ? text.charCodeAt(start + n) !== NEWLINE : n !== end - start) continue;
       } else {
         const after = start + n;
         if (after >= end) continue;
@@ -184,14 +237,24 @@ export class SeriesCache {
         if (c === 32 || c === 9 || c === 123) continue;
       }
       if (!body.sameAs(prevBody, start, prev.start[j]!, n)) continue;
-      lines.next = j + 1;
-      const generation = prev.generation[j]!;
-      if (this.expired.length > 0 && this.expired.includes(generation)) return undefined;
-      const item = prev.items[j]!;
-      lines.cur.add(start, n, generation, item);
-      return item;
+      if (this.expired.length > 0 && this.expired.includes(prev.generation[j]!)) {
+        // Written as an entry whose strings are to be cut afresh: scanned in full.
+        this.expiredAt = j;
+        return NOT_SURE;
+      }
+      return j;
     }
-    return undefined;
+    return NO_SERIES;
+  }
+
+  private take<T>(lines: Lines<T>, j: number, start: number): T {
+    const prev = lines.prev;
+    const n = prev.length[j]!;
+    lines.next = j + 1;
+    const item = prev.items[j]!;
+    lines.cur.add(start, n, prev.generation[j]!, item);
+    this.matchedEnd = start + n;
+    return item;
   }
 
   /** The parse read to its end: its lines are the ones the next parse is matched against. */

@@ -101,6 +101,66 @@ describe('parseExposition with a series cache', () => {
     );
   });
 
+  it('reads a line that repeats a kept one up to its end as without the cache, whatever ends it', () => {
+    // Later scrapes are read line by line before each line's end is looked for: a kept HELP or
+    // TYPE line must be followed by the newline, a kept series by a plain value and the newline;
+    // anything else (a blank, a CR, a timestamp, an exemplar, a sign, the body's end) is read
+    // as a line of its own.
+    const ends = ['', ' ', '\r', ' 17', ' # {a="b"} 1', '\t', 'x'];
+    const line = fc.tuple(
+      fc.constantFrom(...NAMES),
+      fc.constantFrom('', '{a="1"}', '{le="0.5",code="200"}'),
+      fc.constantFrom(...NUMBERS),
+      fc.constantFrom(...ends),
+    );
+    const meta = fc.tuple(
+      fc.constantFrom('# HELP x text', '# TYPE x counter', '# a comment'),
+      fc.constantFrom(...ends),
+    );
+    const bodyOf = (lines: [string, string][], eof: boolean, lastNewline: boolean): string => {
+      const text = `# HELP pad ${'p'.repeat(300)}\n` + lines.map(([l, e]) => l + e).join('\n') + (eof ? '\n# EOF' : '');
+      return lastNewline ? text + '\n' : text;
+    };
+    const round = fc.tuple(
+      fc.array(
+        fc.oneof(
+          line.map(([name, labels, value, end]): [string, string] => [`${name}${labels} ${value}`, end]),
+          meta,
+        ),
+        { minLength: 1, maxLength: 8 },
+      ),
+      fc.boolean(),
+    );
+    fc.assert(
+      fc.property(
+        round,
+        fc.array(fc.constantFrom(...ends), { maxLength: 8 }),
+        fc.constantFrom(...OPTIONS),
+        fc.boolean(),
+        ([lines, lastNewline], newEnds, opts, eof) => {
+          // The same lines again, some ending otherwise, then the first body again.
+          const again = lines.map(([l, e], i): [string, string] => [l, newEnds[i] ?? e]);
+          const first = bodyOf(lines, eof, true);
+          assertCacheChangesNothing([first, bodyOf(again, eof, lastNewline), first, first], opts);
+        },
+      ),
+      { numRuns: 600 },
+    );
+  });
+
+  it('parses series that come and go exactly as without the cache while old entries are scanned afresh', () => {
+    const stable = Array.from({ length: 20 }, (_, i) => `stable_series_total{route="/a/long/route/${i}"} ${i}`);
+    const texts: string[] = [];
+    for (let round = 0; round < 12; round++) {
+      const arrived = Array.from(
+        { length: round },
+        (_, i) => `# HELP arrived_${i} help\narrived_${i}{id="${i}"} ${round}`,
+      );
+      texts.push([...stable, ...arrived, `passing_total{id="${round}"} 1`, ...stable.slice(0, 3)].join('\n') + '\n');
+    }
+    for (const opts of OPTIONS) assertCacheChangesNothing(texts, opts);
+  });
+
   it('parses edited real scrapes after the original exactly as without the cache, byte mirror on and off', () => {
     const files = corpusBodies();
     fc.assert(

@@ -1,0 +1,224 @@
+/**
+ * The OpenMetrics rules on one family's samples, sample by sample: the values each type allows,
+ * label groups as contiguous blocks, series that repeat only with growing timestamps, and each
+ * histogram point checked whole (buckets in order, +Inf, count and sum) when it ends.
+ */
+import type { MetricFamily, MetricType, Sample } from './types';
+import { LineSyntaxError } from './parserProblems';
+import type { ProblemLog } from './parserProblems';
+import * as lexical from './parserLexical';
+import { GroupSeries } from './parserGroupSeries';
+import * as groups from './parserGroups';
+
+// Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
+const { NUMBER_VALUE, labelsKey, parseNumberToken } = lexical;
+const { ClosedGroups, groupHash, sameGroup } = groups;
+
+/** The sample-name suffixes each type allows ('' is the family name itself). */
+export const SUFFIXES: Record<MetricType, readonly string[]> = {
+  counter: ['_total', '_created'],
+  gauge: [''],
+  histogram: ['_bucket', '_count', '_sum', '_created'],
+  gaugehistogram: ['_bucket', '_gcount', '_gsum'],
+  summary: ['', '_count', '_sum', '_created'],
+  info: ['_info'],
+  stateset: [''],
+  unknown: [''],
+  untyped: [''],
+};
+
+/** One histogram or gauge histogram MetricPoint being read: checked when it ends. */
+interface HistogramPoint {
+  line: number;
+  lastLe: number;
+  lastBucket: number;
+  infBucket: number | undefined;
+  negativeBuckets: boolean;
+  count: number | undefined;
+  sum: number | undefined;
+}
+
+export interface FamilyState {
+  family: MetricFamily;
+  typed: boolean;
+  helped: boolean;
+  united: boolean;
+  /** Hash of the label set (without le/quantile/state) being read (see parserGroups.ts); groups never come back. */
+  group: number | undefined;
+  /** The previous sample's labels and the label its group left out. */
+  groupLabels: Record<string, string> | undefined;
+  groupExcept: string | undefined;
+  /** Made on first use: most families are small, and three collections each would cost more than reading them. */
+  closedGroups: groups.ClosedGroups | undefined;
+  /** The series of the current group and the last timestamp of each (made on first use). */
+  series: GroupSeries | undefined;
+  point: HistogramPoint | undefined;
+  pointTimestamp: number | undefined;
+}
+
+/** A family's state when its first line is read. */
+export function newFamilyState(name: string): FamilyState {
+  return {
+    family: { name, type: 'unknown', samples: [] },
+    typed: false,
+    helped: false,
+    united: false,
+    group: undefined,
+    groupLabels: undefined,
+    groupExcept: undefined,
+    closedGroups: undefined,
+    series: undefined,
+    point: undefined,
+    pointTimestamp: undefined,
+  };
+}
+
+export function checkValue(
+  family: MetricFamily,
+  suffix: string,
+  sample: Sample,
+  log: ProblemLog,
+  lineNo: number,
+): void {
+  const v = sample.value;
+  const type = family.type;
+  let rule: string | undefined;
+  if (type === 'info') {
+    if (v !== 1) rule = 'an info value must be 1';
+  } else if (type === 'stateset') {
+    if (v !== 0 && v !== 1) rule = 'a stateset value must be 0 or 1';
+  } else if (type === 'summary' && suffix === '') {
+    if (v < 0) rule = 'a quantile value must not be negative';
+  } else if (type === 'gaugehistogram' && suffix === '_gsum') {
+    if (Number.isNaN(v)) rule = 'a _gsum must not be NaN';
+  } else if (
+    suffix === '_total' ||
+    suffix === '_bucket' ||
+    suffix === '_count' ||
+    suffix === '_gcount' ||
+    (suffix === '_sum' && type !== 'unknown')
+  ) {
+    if (Number.isNaN(v) || v < 0)
+      rule = `"${sample.name}" must not be NaN or negative (totals, counts, sums and buckets only count up)`;
+  }
+  if (rule !== undefined) log.warn(lineNo, `${rule} (got ${v})`);
+}
+
+/**
+ * Groups (label sets without le/quantile/state) must each be one contiguous block, and a series
+ * repeats only with growing timestamps. A sample continues its group when its labels equal the
+ * previous sample's (compared in place); a key string is built only when the group changes.
+ */
+export function trackGroup(
+  state: FamilyState,
+  sample: Sample,
+  except: string | undefined,
+  le: number | undefined,
+  log: ProblemLog,
+  lineNo: number,
+): void {
+  const labels = sample.labels;
+  const previous = state.groupLabels;
+  if (previous === undefined || !sameGroup(previous, state.groupExcept, labels, except)) {
+    const group = groupHash(labels, except);
+    if (state.group !== undefined) {
+      finishPoint(state, log);
+      (state.closedGroups ??= new ClosedGroups()).add(state.group, previous!, state.groupExcept);
+      state.series?.reset();
+    }
+    if (state.closedGroups?.has(group, labels, except))
+      log.warn(lineNo, `samples of "${state.family.name}{${labelsKey(labels, except)}}" are not contiguous`);
+    state.group = group;
+  }
+  state.groupLabels = labels;
+  state.groupExcept = except;
+  // Within a group, series differ only by their name and the label the group leaves out
+  // (buckets: by their parsed "le", a cheaper key than a string).
+  const ts = sample.timestamp ?? null;
+  const series = (state.series ??= new GroupSeries());
+  const seen =
+    le !== undefined
+      ? series.see(le, undefined, ts)
+      : series.see(sample.name, except === undefined ? undefined : labels[except]!, ts);
+  if (seen !== undefined) {
+    const shown = `${sample.name}{${labelsKey(labels)}}`;
+    if (seen === null || ts === null)
+      log.warn(lineNo, `series ${shown} appears more than once without timestamps on every sample`);
+    else if (ts < seen) log.warn(lineNo, `timestamps of series ${shown} go backwards`);
+  }
+  if (state.point !== undefined && state.pointTimestamp !== sample.timestamp) finishPoint(state, log);
+  state.pointTimestamp = sample.timestamp;
+}
+
+export function trackHistogram(
+  state: FamilyState,
+  suffix: string,
+  value: number,
+  le: number,
+  log: ProblemLog,
+  lineNo: number,
+): void {
+  let p = state.point;
+  if (p === undefined) {
+    p = {
+      line: lineNo,
+      lastLe: -Infinity,
+      lastBucket: 0,
+      infBucket: undefined,
+      negativeBuckets: false,
+      count: undefined,
+      sum: undefined,
+    };
+    state.point = p;
+  }
+  const name = state.family.name;
+  if (suffix === '_bucket') {
+    if (le <= p.lastLe) log.warn(lineNo, `buckets of "${name}" must be in increasing "le" order without repeats`);
+    else if (value < p.lastBucket) log.warn(lineNo, `bucket counts of "${name}" must not decrease as "le" grows`);
+    p.lastLe = le;
+    p.lastBucket = value;
+    if (le < 0) p.negativeBuckets = true;
+    if (le === Infinity) p.infBucket = value;
+  } else if (suffix === '_count' || suffix === '_gcount') {
+    p.count = value;
+  } else if (suffix === '_sum' || suffix === '_gsum') {
+    p.sum = value;
+  }
+}
+
+/** The histogram point being read ends: its buckets, count and sum are checked together. */
+export function finishPoint(state: FamilyState, log: ProblemLog): void {
+  const p = state.point;
+  if (p === undefined) return;
+  state.point = undefined;
+  const name = state.family.name;
+  const gauge = state.family.type === 'gaugehistogram';
+  const [count, sum] = gauge ? ['_gcount', '_gsum'] : ['_count', '_sum'];
+  const kind = gauge ? 'gauge histogram' : 'histogram';
+  const warn = (reason: string): void => log.warn(p.line, reason);
+  if (p.infBucket === undefined) warn(`${kind} "${name}" has no +Inf bucket`);
+  else if (p.count !== undefined && p.count !== p.infBucket)
+    warn(`${name}${count} (${p.count}) differs from its +Inf bucket (${p.infBucket})`);
+  if (p.count !== undefined && p.sum === undefined) warn(`${kind} "${name}" has ${count} without ${sum}`);
+  if (p.sum !== undefined && p.count === undefined) warn(`${kind} "${name}" has ${sum} without ${count}`);
+  if (!gauge && p.negativeBuckets && p.sum !== undefined)
+    warn(`histogram "${name}" has negative buckets, so it must not have a _sum`);
+  if (gauge && !p.negativeBuckets && p.sum !== undefined && p.sum < 0)
+    warn(`gauge histogram "${name}" has a negative _gsum but no negative buckets`);
+}
+
+/** The suffix `sampleName` has as a sample of `family` ('' for its own name); undefined if none its type allows. */
+export function suffixIn(family: MetricFamily, sampleName: string): string | undefined {
+  const base = family.name;
+  if (!sampleName.startsWith(base)) return undefined;
+  const suffix = sampleName.length === base.length ? '' : sampleName.slice(base.length);
+  return SUFFIXES[family.type].includes(suffix) ? suffix : undefined;
+}
+
+/** The number a bucket's or quantile's label holds; throws LineSyntaxError when it is missing or not a number. */
+export function numericLabel(labels: Record<string, string>, name: string, what: string): number {
+  if (!Object.hasOwn(labels, name)) throw new LineSyntaxError(`${what} without a "${name}" label`);
+  const v = labels[name]!;
+  if (v.length === 0) throw new LineSyntaxError(`${what} with an empty "${name}" label`);
+  return parseNumberToken(v, 0, v.length, NUMBER_VALUE, `"${name}" label value`);
+}
