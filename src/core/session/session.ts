@@ -14,37 +14,30 @@ import {
   processUsageMeter,
   releaseProcessHistory,
 } from '../collectors/process';
-import { findPidByPort, listeningPortsOf } from '../collectors/portPid';
+import { findPidByPort } from '../collectors/portPid';
 import type { PortLookupFailure } from '../collectors/portPid';
-import { MetricsScraper } from '../collectors/scrape';
 import { SystemCollector } from '../collectors/system';
-import type { DerivedOptions, IndexedScrape } from '../metrics/derived';
-import { assignDerived, deriveMetrics } from '../metrics/derived';
+import type { DerivedOptions } from '../metrics/derived';
 import type { PresetOverrides } from '../metrics/presets';
-import { indexSamples, readableSampleNames, retainSamples } from '../metrics/presets';
-import { PresetDetector } from '../metrics/presetDetector';
-import { DEFAULT_MAX_ROUTES, DEFAULT_MAX_SERIES, describeCut, describeFoldedRoutes } from '../metrics/cardinality';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
 import type { IDisposable } from '../util/lifecycle';
 import { Emitter } from '../util/lifecycle';
 import type { Result } from '../util/result';
-import { httpRequest } from '../util/http';
 import { ok } from '../util/result';
 import type { TargetSpec } from '../util/target';
 import type { ConnectPolicy } from '../util/connect';
 import { connectPolicy } from '../util/connect';
-import { joinUrl } from '../util/target';
 import type { Snapshot, SystemStats } from './types';
 import type { ResolvedTarget } from './resolveTarget';
 import { resolveTarget } from './resolveTarget';
 import type { LoopState } from './roundLoop';
 import { RoundLoop } from './roundLoop';
-import type { DerivedField } from './sources';
-import { StringCopies, WINDOW_ENDED, collectSource, detachedCopy, detachedSnapshot } from './sources';
+import { MetricsSource } from './metricsSource';
+import { StringCopies, WINDOW_ENDED, collectSource, detachedSnapshot } from './sources';
 
 export const DEFAULT_INTERVAL_MS = 5000;
-export const DEFAULT_METRICS_PATH = '/metrics';
+export { DEFAULT_METRICS_PATH } from './metricsSource';
 export { DEFAULT_HEALTH_PATH, DEFAULT_STATUS_PATH } from '../collectors/healthVerdict';
 /** How long a service without any health endpoint waits before the paths are tried again. */
 const HEALTH_RETRY_MS = 60_000;
@@ -102,18 +95,13 @@ export class AttachSession {
   private readonly connect: ConnectPolicy;
   /** A failing listener must not stop the session or the other listeners (the emitter isolates each). */
   private readonly snapshots = new Emitter<Snapshot>();
-  private scraper?: MetricsScraper;
+  private readonly metrics: MetricsSource;
   private readonly system?: { collect(): Promise<Result<SystemStats, string>> };
-  /** The last scrape, reduced to the series a later round's rates can read (never the whole scrape). */
-  private prevScrape?: IndexedScrape;
-  private readonly readable: ReadonlySet<string>;
-  private readonly presets: PresetDetector;
   private pid?: number;
   private readonly loop: RoundLoop<Snapshot>;
   private lastSnapshot?: Snapshot;
   /** The strings of the latest snapshot, reused by the next round's copy (see StringCopies). */
   private readonly strings = new StringCopies();
-  private heapFromScrape?: number;
   private readonly processDeps: ProcessCollectorDeps;
   private healthPath?: string;
   private healthMissing?: string;
@@ -132,32 +120,23 @@ export class AttachSession {
     this.clock = opts.clock ?? systemClock;
     this.connect = connectPolicy(opts.allowRemote);
     this.loop = new RoundLoop(this.clock, this.intervalMs, () => this.round());
-    this.readable = readableSampleNames(opts.presetOverrides);
-    this.presets = new PresetDetector(opts.presetOverrides);
     this.pid = target.pid;
     this.processDeps = {
       usage: processUsageMeter(),
       connections: cachedConnectionCounter(() => this.clock.now()),
       ...opts.deps?.process,
     };
-    if (target.metricsUrl) this.scraper = this.makeScraper(target.metricsUrl);
+    this.metrics = new MetricsSource(target, opts, {
+      clock: this.clock,
+      connect: this.connect,
+      intervalMs: this.intervalMs,
+      strings: this.strings,
+    });
     const wantSystem = (opts.collectSystem ?? true) && target.local;
     if (wantSystem) {
       this.system =
         opts.deps?.system ?? new SystemCollector({ clock: this.clock, volumePath: () => this.serviceCwd() });
     }
-  }
-
-  private makeScraper(url: string): MetricsScraper {
-    return new MetricsScraper(url, {
-      clock: this.clock,
-      http: this.opts.http,
-      connect: this.connect,
-      timeoutMs: this.opts.scrapeTimeoutMs,
-      maxBytes: this.opts.maxBodyBytes,
-      maxSeries: this.opts.maxSeries,
-      backoff: { baseMs: this.intervalMs, maxMs: Math.max(60_000, this.intervalMs) },
-    });
   }
 
   get state(): SessionState {
@@ -171,9 +150,7 @@ export class AttachSession {
 
   /** Samples kept between rounds (the previous scrape's readable series): bounded by maxSeries, flat over rounds. */
   get retainedSeries(): number {
-    let n = 0;
-    for (const list of this.prevScrape?.index.values() ?? []) n += list.length;
-    return n;
+    return this.metrics.retainedSeries;
   }
 
   /**
@@ -191,7 +168,7 @@ export class AttachSession {
   } {
     return {
       series: this.retainedSeries,
-      sampleNames: this.prevScrape?.index.size ?? 0,
+      sampleNames: this.metrics.retainedSampleNames,
       snapshots: this.lastSnapshot ? 1 : 0,
       deadlineListeners: getEventListeners(this.ending.signal, 'abort').length,
       copiedStrings: this.strings.size,
@@ -254,13 +231,14 @@ export class AttachSession {
     const time = this.clock.now();
     const assembled: Snapshot = { targetId: this.id, time, errors: [] };
     const signal = this.ending.signal;
-    if (!this.scraper) await collectSource(assembled, 'scrape', () => this.discoverUrlFromPid(assembled, signal));
+    if (!this.metrics.hasUrl)
+      await collectSource(assembled, 'scrape', () => this.metrics.discoverFromPid(assembled, this.pid, signal));
     const detached = new Set<keyof Snapshot>();
     // The metrics request goes out first and alone: Node writes it to its socket on the next tick,
     // and the service starts on its longest answer at once. The health request and the /proc reads
     // wait for that write, then run while the service renders its metrics; it answers health after
     // metrics, while the scrape is parsed (bench/README.md, "The session's own cost").
-    const scrape = collectSource(assembled, 'scrape', () => this.scrapeInto(assembled, time, signal, detached));
+    const scrape = collectSource(assembled, 'scrape', () => this.metrics.scrapeInto(assembled, time, signal, detached));
     await afterPendingWrites();
     await Promise.all([
       scrape,
@@ -270,119 +248,15 @@ export class AttachSession {
       collectSource(assembled, 'system', () => this.systemInto(assembled, signal), signal),
     ]);
     // The heap is only visible from inside the runtime, i.e. in the service's own metrics.
-    if (assembled.process && assembled.process.heapUsedBytes === undefined && this.heapFromScrape !== undefined) {
-      assembled.process.heapUsedBytes = this.heapFromScrape;
+    const heapFromScrape = this.metrics.heapUsedBytes;
+    if (assembled.process && assembled.process.heapUsedBytes === undefined && heapFromScrape !== undefined) {
+      assembled.process.heapUsedBytes = heapFromScrape;
     }
     const snapshot = detachedSnapshot(assembled, detached, this.strings);
     this.strings.endRound();
     this.lastSnapshot = snapshot;
     this.snapshots.fire(snapshot);
     return snapshot;
-  }
-
-  /** A pid-only target has no URL: if the process listens on a port, scrape that. */
-  private async discoverUrlFromPid(snapshot: Snapshot, signal: AbortSignal): Promise<void> {
-    if (this.scraper || this.target.pid === undefined || this.pid === undefined) return;
-    const ports = await (this.opts.deps?.listeningPortsOf ?? listeningPortsOf)(this.pid);
-    if (ports.length === 0) return;
-    const port = await this.portServingMetrics(ports, signal);
-    const baseUrl = `http://127.0.0.1:${port ?? ports[0]!}`;
-    this.target.port = port ?? ports[0]!;
-    this.target.baseUrl = baseUrl;
-    this.target.metricsUrl = joinUrl(baseUrl, this.opts.metricsPath ?? DEFAULT_METRICS_PATH);
-    this.scraper = this.makeScraper(this.target.metricsUrl);
-    if (port === undefined)
-      snapshot.errors.push({
-        source: 'scrape',
-        kind: 'several-ports',
-        message: `Process ${this.pid} listens on ports ${ports.join(', ')} and none answers ${this.opts.metricsPath ?? DEFAULT_METRICS_PATH}; using ${ports[0]}. Attach by URL to choose another.`,
-      });
-  }
-
-  /**
-   * With several listening ports (a Node service started with --inspect also listens on its
-   * inspector's), the one whose metrics path answers 2xx is the service; asked once, at attach.
-   */
-  private async portServingMetrics(ports: number[], signal: AbortSignal): Promise<number | undefined> {
-    if (ports.length === 1) return ports[0];
-    const http = this.opts.http ?? httpRequest;
-    for (const port of ports) {
-      const r = await http(joinUrl(`http://127.0.0.1:${port}`, this.opts.metricsPath ?? DEFAULT_METRICS_PATH), {
-        timeoutMs: 1000,
-        connect: this.connect,
-        signal,
-      });
-      if (r.ok && r.value.status >= 200 && r.value.status < 300) return port;
-    }
-    return undefined;
-  }
-
-  /**
-   * The scrape's part of the snapshot, copied (see detachedSnapshot) as soon as it is derived: the
-   * round usually still waits for its health answer then, so the copy costs it no wall time.
-   * `detached` names the fields copied.
-   */
-  private async scrapeInto(
-    snapshot: Snapshot,
-    time: number,
-    signal: AbortSignal,
-    detached: Set<keyof Snapshot>,
-  ): Promise<void> {
-    const scraper = this.scraper;
-    if (!scraper) return;
-    const wait = scraper.retryInMs();
-    if (wait > 0) {
-      const last = scraper.lastError;
-      snapshot.errors.push({
-        source: 'scrape',
-        kind: last?.kind ?? 'backoff',
-        message: `${last?.message ?? 'The last scrape failed.'} Next try in ${Math.ceil(wait / 1000)} s.`,
-      });
-      return;
-    }
-    const r = await scraper.scrape(signal);
-    if (!r.ok) {
-      snapshot.errors.push({ source: 'scrape', kind: r.error.kind, message: r.error.message });
-      return;
-    }
-    const parse = r.value.parse;
-    if (parse.skippedLines > 0 || parse.problems.length > 0) {
-      const first = parse.problems[0];
-      const where = first ? ` (line ${first.line}: ${first.reason})` : '';
-      snapshot.errors.push({
-        source: 'scrape',
-        kind: 'malformed',
-        message:
-          parse.skippedLines > 0
-            ? `${parse.skippedLines} line(s) of ${scraper.url} could not be read${where}; the rest was used.`
-            : `The metrics from ${scraper.url} break the format's rules${where}; the samples were used.`,
-      });
-    }
-    if (r.value.cardinality)
-      snapshot.errors.push({
-        source: 'scrape',
-        kind: 'cardinality',
-        message: describeCut(scraper.url, r.value.cardinality, this.opts.maxSeries ?? DEFAULT_MAX_SERIES),
-      });
-    const cur: IndexedScrape = { time, index: indexSamples(parse.families) };
-    const { resolved, described } = this.presets.detect(cur.index);
-    const maxRoutes = this.opts.maxRoutes ?? DEFAULT_MAX_ROUTES;
-    const d = deriveMetrics(this.prevScrape, cur, resolved, { isError: this.opts.isError, maxRoutes });
-    if (d.foldedRoutes !== undefined)
-      snapshot.errors.push({
-        source: 'scrape',
-        kind: 'routes',
-        message: describeFoldedRoutes(d.foldedRoutes, maxRoutes),
-      });
-    this.prevScrape = { time, index: retainSamples(cur.index, this.readable) };
-    const derived: Pick<Snapshot, DerivedField> = {};
-    assignDerived(derived, d);
-    derived.presets = described;
-    for (const key of Object.keys(derived) as DerivedField[]) {
-      snapshot[key] = detachedCopy(derived[key], this.strings) as never;
-      detached.add(key);
-    }
-    this.heapFromScrape = d.heapUsedBytes;
   }
 
   /**
