@@ -6,6 +6,7 @@ import { LineSyntaxError } from './parserProblems';
 import * as lexical from './parserLexical';
 import type { NumberKind } from './parserLexical';
 import { BodyText } from './parserBody';
+import type { CopyBuffers } from './parserBody';
 
 // Local bindings, not live imports: a module loaded as CommonJS (tsx, the tests, the benchmark)
 // reads each imported name through a getter, which costs dearly inside per-character loops.
@@ -80,9 +81,9 @@ export class LineCursor {
   ) {}
 
   /** A new body to read. */
-  protected start(text: string): void {
+  protected start(text: string, buffers?: CopyBuffers, inUse?: BodyText): void {
     this.text = text;
-    this.body = new BodyText(text);
+    this.body = new BodyText(text, buffers, inUse);
     this.nextQuoteAt = this.nextBackslashAt = -1;
   }
 

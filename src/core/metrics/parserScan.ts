@@ -13,6 +13,7 @@ import { buildLabelsByStores, labelSetBuilder } from './parserLabelSets';
 import type { LabelSetBuilder } from './parserLabelSets';
 import type { SeriesCache, SeriesEntry } from './parserSeriesCache';
 import { NO_SERIES } from './parserSeriesCache';
+import { PARSE_BUFFERS } from './parserBody';
 
 // Local bindings, not live imports: a module loaded as CommonJS (tsx, the tests, the benchmark)
 // reads each imported name through a getter, which costs dearly inside per-character loops.
@@ -113,7 +114,8 @@ export class SampleScanner extends LineCursor {
   }
 
   reset(text: string, seriesCache?: SeriesCache): void {
-    this.start(text);
+    // The body lives as long as this parse unless a series cache keeps it for the next one.
+    this.start(text, seriesCache?.copyBuffers ?? PARSE_BUFFERS, seriesCache?.lastBody);
     this.seriesCache = seriesCache;
     this.peekedAt = -1;
     seriesCache?.begin(this.body, this.openMetrics ? 'openmetrics' : this.strictText ? 'text strict' : 'text');

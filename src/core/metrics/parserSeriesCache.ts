@@ -35,6 +35,7 @@
  * (one HELP and one TYPE per family, TYPE before the samples) are checked as always.
  */
 import type { BodyText } from './parserBody';
+import { CopyBuffers } from './parserBody';
 
 /** How many lines further than the expected one a match is looked for (lines that went away). */
 const LOOKAHEAD = 4;
@@ -136,6 +137,14 @@ export class SeriesCache {
   private expired: number[] = [];
   /** The line an expired match was found at. */
   private expiredAt = 0;
+
+  /** The buffers this source's byte copies are written into (two: the last body's and the next). */
+  readonly copyBuffers = new CopyBuffers(2);
+
+  /** The last parse's body, which the next parse compares against (its byte copy must stay as it is). */
+  get lastBody(): BodyText | undefined {
+    return this.prevBody;
+  }
 
   /** Starts a parse of `body` under `mode` (dialect and strictness); entries of another mode are dropped. */
   begin(body: BodyText, mode: string): void {

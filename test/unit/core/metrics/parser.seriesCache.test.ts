@@ -27,8 +27,29 @@ function contentTypeOf(text: string): string {
   return text.trimEnd().endsWith('# EOF') ? 'application/openmetrics-text; version=1.0.0' : 'text/plain; version=0.0.4';
 }
 
-describe('BodyText.sameAs (comparing two bodies in place)', () => {
-  it('finds a difference at any position of any length, byte copies on and off', () => {
+describe('BodyText.sameAs and same (comparing text in place)', () => {
+  it('same finds a difference at any position of any length within one body, byte copies on and off', () => {
+    const base = 'abcdefghijklmnopqrstuvwxyz0123456789'.repeat(10);
+    for (const mirrored of [true, false]) {
+      setByteMirrorEnabled(mirrored);
+      try {
+        for (let n = 0; n <= 40; n++) {
+          // The text at 5 is compared with its copy at 300 (and once a character of it is changed).
+          const piece = base.slice(5, 5 + n);
+          const body = (copy: string) => new BodyText(base.slice(0, 300) + copy + base);
+          assert.ok(body(piece).same(5, 300, n), `length ${n}`);
+          for (let k = 0; k < n; k++) {
+            const changed = piece.slice(0, k) + '~' + piece.slice(k + 1);
+            assert.ok(!body(changed).same(5, 300, n), `length ${n}, differing at ${k}`);
+          }
+        }
+      } finally {
+        setByteMirrorEnabled(true);
+      }
+    }
+  });
+
+  it('sameAs finds a difference at any position of any length, byte copies on and off', () => {
     const base = 'abcdefghijklmnopqrstuvwxyz0123456789'.repeat(10);
     for (const mirrored of [true, false]) {
       setByteMirrorEnabled(mirrored);
