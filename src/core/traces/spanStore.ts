@@ -314,6 +314,16 @@ export class SpanStore implements SpanSink {
     return Number(this.db.exec(sql)[0]?.values[0]?.[0] ?? 0);
   }
 
+  /**
+   * Bytes of sql.js memory the store's tables hold: their pages (free ones included, which an
+   * in-memory database keeps for reuse) times the page size. Bounded by the retention and
+   * `maxStoredSpans` once both are reached: deleted batches' pages are reused, not added to.
+   */
+  databaseBytes(): number {
+    const pragma = (name: string) => Number(this.db.exec(`PRAGMA temp.${name}`)[0]?.values[0]?.[0] ?? 0);
+    return pragma('page_count') * pragma('page_size');
+  }
+
   /** Every stored span of one trace, by start time. */
   trace(traceId: string): SpanRecord[] {
     const stmt = this.db.prepare('SELECT spans FROM span_batches WHERE instr(trace_ids, ?) > 0');

@@ -143,6 +143,37 @@ describe('span store', () => {
     }
   });
 
+  it('stops growing its database once the retention and the stored-span cap are reached', async () => {
+    // 30 batches a minute of 20 requests (100 spans); the cap holds 30 batches, the retention a minute.
+    const full = await SpanStore.open({ clock, retentionMs: 60_000, maxStoredSpans: 3_000 });
+    try {
+      const bytesByMinute: number[] = [];
+      for (let minute = 0; minute < 8; minute++) {
+        for (let b = 0; b < 30; b++) {
+          const now = clock.now();
+          full.ingest(
+            Array.from({ length: 20 }, (_, i) =>
+              request(`/r${i % 5}`, now + i, 10, [{ sql: `SELECT * FROM t${i % 3} WHERE id = ?`, ms: 1, times: 4 }]),
+            ).flat(),
+          );
+          await full.idle();
+          clock.advance(2_000);
+        }
+        bytesByMinute.push(full.databaseBytes());
+      }
+      // By minute 2 the batch tables and the rollups hold a full window; after it, the pages the
+      // retention and the cap free are reused (the inputs are the same every minute, so not a page more).
+      const windowFull = bytesByMinute[1]!;
+      assert.ok(
+        Math.max(...bytesByMinute.slice(2)) <= windowFull,
+        `database bytes by minute: ${bytesByMinute.join(', ')}`,
+      );
+      assert.ok(full.count('spans') <= 3_500, String(full.count('spans')));
+    } finally {
+      full.close();
+    }
+  });
+
   it('sketches survive their JSON form', () => {
     const k = new LatencySketch();
     for (let i = 1; i <= 100; i++) k.add(i);
