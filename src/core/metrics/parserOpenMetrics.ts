@@ -13,12 +13,21 @@ import * as lexical from './parserLexical';
 import { SampleScanner } from './parserScan';
 import type { SeriesCache } from './parserSeriesCache';
 import * as familyRules from './parserOpenMetricsFamily';
-import type { FamilyState } from './parserOpenMetricsFamily';
+import type { FamilyState, SeriesFacts } from './parserOpenMetricsFamily';
 
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
 const { isMetricName, unescapeText } = lexical;
-const { SUFFIXES, checkValue, finishPoint, newFamilyState, numericLabel, suffixIn, trackGroup, trackHistogram } =
-  familyRules;
+const {
+  SUFFIXES,
+  checkValue,
+  finishPoint,
+  newFamilyState,
+  numericLabel,
+  seriesFacts,
+  suffixIn,
+  trackGroup,
+  trackHistogram,
+} = familyRules;
 
 /** How many sample names the route cache remembers per family (x_bucket, x_count, x_sum, x_created). */
 const ROUTES = 4;
@@ -273,8 +282,19 @@ class OpenMetricsReader {
    * Which family a sample belongs to, and the suffix it has there: sets routedState and
    * routedSuffix. The last few names routed into the current family are remembered.
    */
-  private route(name: string): void {
+  private route(name: string, facts: SeriesFacts | undefined): void {
     const current = this.current;
+    if (
+      facts !== undefined &&
+      current !== undefined &&
+      facts.familyName === current.family.name &&
+      facts.familyType === current.family.type
+    ) {
+      // The series was a sample of a family of this name and type before: the same suffix.
+      this.routedState = current;
+      this.routedSuffix = facts.suffix;
+      return;
+    }
     if (current !== undefined && current === this.routeOwner) {
       const names = this.routeNames;
       for (let r = 0; r < ROUTES; r++) {
@@ -285,9 +305,9 @@ class OpenMetricsReader {
         }
       }
     }
-    const [state, suffix] = this.resolve(name);
-    this.routedState = state;
-    this.routedSuffix = suffix;
+    this.resolve(name, facts);
+    const state = this.routedState!;
+    const suffix = this.routedSuffix;
     if (state !== this.routeOwner) {
       this.routeNames.fill('');
       this.routeOwner = state;
@@ -297,11 +317,22 @@ class OpenMetricsReader {
     this.routeNext = (this.routeNext + 1) % ROUTES;
   }
 
-  private resolve(name: string): [FamilyState, string] {
+  /** Sets routedState and routedSuffix for a sample name the route cache did not know. */
+  private resolve(name: string, facts: SeriesFacts | undefined): void {
     const current = this.current;
     if (current) {
       const suffix = suffixIn(current.family, name);
-      if (suffix !== undefined) return [current, suffix];
+      if (suffix !== undefined) {
+        this.routedState = current;
+        this.routedSuffix = suffix;
+        if (facts !== undefined) {
+          // suffixIn depends on the family's name and type alone.
+          facts.familyName = current.family.name;
+          facts.familyType = current.family.type;
+          facts.suffix = suffix;
+        }
+        return;
+      }
     }
     const owner = this.claimed.get(name);
     if (owner) {
@@ -323,13 +354,18 @@ class OpenMetricsReader {
         this.current = owner;
         this.currentNameAt = -1;
       }
-      return [owner, suffix];
+      this.routedState = owner;
+      this.routedSuffix = suffix;
+      return;
     }
-    return [this.startFamily(name), ''];
+    this.routedState = this.startFamily(name);
+    this.routedSuffix = '';
   }
 
   private readSample(sample: Sample): void {
-    this.route(sample.name);
+    // What the series says on its own is worked out once per series text (see SeriesFacts).
+    const facts = this.scanner.cache === undefined ? undefined : seriesFacts(this.scanner.lastSeries!);
+    this.route(sample.name, facts);
     const state = this.routedState!;
     const suffix = this.routedSuffix;
     const family = state.family;
@@ -339,13 +375,20 @@ class OpenMetricsReader {
     const isBucket = suffix === '_bucket';
     let le = 0;
     if (isBucket) {
-      le = numericLabel(labels, 'le', 'histogram bucket');
-      if (Number.isNaN(le) || le === -Infinity || (le === Infinity && labels.le !== '+Inf'))
-        throw new LineSyntaxError(`invalid "le" label "${labels.le}"`);
+      if (facts !== undefined && !Number.isNaN(facts.le)) le = facts.le;
+      else {
+        le = numericLabel(labels, 'le', 'histogram bucket');
+        if (Number.isNaN(le) || le === -Infinity || (le === Infinity && labels.le !== '+Inf'))
+          throw new LineSyntaxError(`invalid "le" label "${labels.le}"`);
+        if (facts !== undefined) facts.le = le;
+      }
       groupExcept = 'le';
     } else if (type === 'summary' && suffix === '') {
-      const q = numericLabel(labels, 'quantile', 'summary quantile');
-      if (!(q >= 0 && q <= 1)) throw new LineSyntaxError(`quantile "${labels.quantile}" is not between 0 and 1`);
+      if (facts === undefined || Number.isNaN(facts.quantile)) {
+        const q = numericLabel(labels, 'quantile', 'summary quantile');
+        if (!(q >= 0 && q <= 1)) throw new LineSyntaxError(`quantile "${labels.quantile}" is not between 0 and 1`);
+        if (facts !== undefined) facts.quantile = q;
+      }
       groupExcept = 'quantile';
     } else if (type === 'stateset') {
       if (!Object.hasOwn(labels, family.name))
@@ -360,7 +403,7 @@ class OpenMetricsReader {
         `exemplars are only allowed on counter _total and histogram _bucket samples, not on "${sample.name}"`,
       );
     }
-    trackGroup(state, sample, groupExcept, isBucket ? le : undefined, this.log, this.lineNo);
+    trackGroup(state, sample, groupExcept, isBucket ? le : undefined, facts, this.log, this.lineNo);
     if (type === 'histogram' || type === 'gaugehistogram')
       trackHistogram(state, suffix, value, le, this.log, this.lineNo);
   }

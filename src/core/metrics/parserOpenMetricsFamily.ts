@@ -9,6 +9,7 @@ import type { ProblemLog } from './parserProblems';
 import * as lexical from './parserLexical';
 import { GroupSeries } from './parserGroupSeries';
 import * as groups from './parserGroups';
+import type { SeriesEntry } from './parserSeriesCache';
 
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
 const { NUMBER_VALUE, labelsKey, parseNumberToken } = lexical;
@@ -54,6 +55,30 @@ export interface FamilyState {
   series: GroupSeries | undefined;
   point: HistogramPoint | undefined;
   pointTimestamp: number | undefined;
+}
+
+/**
+ * What a sample's series (its name and labels, the same text in every scrape of a source) says
+ * on its own, worked out the first time a parse meets it and kept on its series cache entry:
+ * a bucket's "le", a quantile, the hash of its label group, its suffix in its family. NaN: not worked out yet (a valid
+ * "le" or quantile is never NaN).
+ */
+export class SeriesFacts {
+  le = NaN;
+  quantile = NaN;
+  /** groupHash(labels, hashExcept), once hashed. */
+  hash = 0;
+  hashed = false;
+  hashExcept: string | undefined = undefined;
+  /** The suffix the sample name has in a family of this name and type ('' for none yet). */
+  familyName = '';
+  familyType: MetricType = 'unknown';
+  suffix = '';
+}
+
+/** The facts kept on a series cache entry, made on first use. */
+export function seriesFacts(entry: SeriesEntry): SeriesFacts {
+  return (entry.facts ??= new SeriesFacts()) as SeriesFacts;
 }
 
 /** A family's state when its first line is read. */
@@ -114,13 +139,23 @@ export function trackGroup(
   sample: Sample,
   except: string | undefined,
   le: number | undefined,
+  facts: SeriesFacts | undefined,
   log: ProblemLog,
   lineNo: number,
 ): void {
   const labels = sample.labels;
   const previous = state.groupLabels;
   if (previous === undefined || !sameGroup(previous, state.groupExcept, labels, except)) {
-    const group = groupHash(labels, except);
+    let group: number;
+    if (facts !== undefined && facts.hashed && facts.hashExcept === except) group = facts.hash;
+    else {
+      group = groupHash(labels, except);
+      if (facts !== undefined) {
+        facts.hash = group;
+        facts.hashed = true;
+        facts.hashExcept = except;
+      }
+    }
     if (state.group !== undefined) {
       finishPoint(state, log);
       (state.closedGroups ??= new ClosedGroups()).add(state.group, previous!, state.groupExcept);

@@ -108,6 +108,8 @@ export class SampleScanner extends LineCursor {
   private peeked = NO_SERIES;
   /** Where the line scanKnownLine read ends (at its newline). */
   lineEnd = 0;
+  /** The series cache's entry for the last sample's series; undefined without a cache. */
+  lastSeries: SeriesEntry | undefined;
 
   get cache(): SeriesCache | undefined {
     return this.seriesCache;
@@ -167,6 +169,7 @@ export class SampleScanner extends LineCursor {
     this.peekedAt = -1;
     this.lineEnd = this.pos;
     const series = cache.takeSeries(j, start);
+    this.lastSeries = series;
     return { name: series.name, labels: series.labels, value };
   }
 
@@ -179,6 +182,7 @@ export class SampleScanner extends LineCursor {
     if (cache !== undefined) {
       const series = this.knownSeries(cache, start, end);
       if (series !== undefined) {
+        this.lastSeries = series;
         this.pos = start + series.length;
         return this.scanRest(series.name, series.labels);
       }
@@ -249,7 +253,9 @@ export class SampleScanner extends LineCursor {
   private kept(start: number, name: string, labels: Record<string, string>): Record<string, string> {
     const cache = this.seriesCache;
     if (cache === undefined) return labels;
-    return cache.addSeries(start, this.pos - start, name, labels);
+    const entry = cache.addSeries(start, this.pos - start, name, labels);
+    this.lastSeries = entry;
+    return entry.labels;
   }
 
   /** After the name and labels: the value, and a timestamp or (not Prometheus text) an exemplar. */

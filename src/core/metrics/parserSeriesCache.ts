@@ -56,6 +56,12 @@ export interface SeriesEntry {
   readonly labels: Record<string, string>;
   /** The length of the series text (up to the value), the same wherever it is written. */
   readonly length: number;
+  /**
+   * What the reader worked out from the series alone (an OpenMetrics bucket's "le", its label
+   * group's hash), for the next parse that meets the same text; undefined until then. Entries
+   * are kept per dialect and strictness, so one reader's rules wrote it.
+   */
+  facts: unknown;
 }
 
 /** One parse's lines of one kind, in their order. */
@@ -170,11 +176,12 @@ export class SeriesCache {
     return this.find(this.series, start, end, false);
   }
 
-  /** Keeps a series scanned in full (its text is text[start, start + length)); returns its labels, frozen. */
-  addSeries(start: number, length: number, name: string, labels: Record<string, string>): Record<string, string> {
+  /** Keeps a series scanned in full (its text is text[start, start + length)), its labels frozen. */
+  addSeries(start: number, length: number, name: string, labels: Record<string, string>): SeriesEntry {
     Object.freeze(labels);
-    this.series.add(start, length, this.generation, { name, labels, length });
-    return labels;
+    const entry: SeriesEntry = { name, labels, length, facts: undefined };
+    this.series.add(start, length, this.generation, entry);
+    return entry;
   }
 
   /** What the last parse made of a metadata line written exactly as text[start, end); undefined if none. */

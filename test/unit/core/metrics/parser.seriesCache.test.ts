@@ -169,6 +169,61 @@ describe('parseExposition with a series cache', () => {
     );
   });
 
+  it('reads the same series under families that change type, name and order from scrape to scrape as without the cache', () => {
+    // What a parse works out from a series alone (a bucket's "le", its group, its suffix in its
+    // family) is kept for the next parse: the same series texts here meet other families, types
+    // and neighbours in every body.
+    const series = [
+      'x_bucket{le="0.5"}',
+      'x_bucket{le="+Inf"}',
+      'x_bucket{le="1",a="1"}',
+      'x_count',
+      'x_sum',
+      'x_total',
+      'x_created',
+      'x{quantile="0.5"}',
+      'x{quantile="2"}',
+      'x{x="on"}',
+      'x',
+      'x_info',
+      'x_bucket{le="bad"}',
+      'y_total{a="1"}',
+      'y{le="0.5"}',
+    ];
+    const types = ['counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset', 'unknown'];
+    const scrape = fc.record({
+      xType: fc.constantFrom(...types),
+      yType: fc.constantFrom(...types),
+      lines: fc.array(fc.tuple(fc.nat({ max: series.length - 1 }), fc.constantFrom('0', '1', '3', '2.5')), {
+        minLength: 1,
+        maxLength: 10,
+      }),
+      yFirst: fc.boolean(),
+    });
+    const render = (b: { xType: string; yType: string; lines: [number, string][]; yFirst: boolean }, eof: boolean) => {
+      const x = b.lines.filter(([i]) => series[i]!.startsWith('x'));
+      const y = b.lines.filter(([i]) => series[i]!.startsWith('y'));
+      const block = (name: string, type: string, ls: [number, string][]) =>
+        [`# TYPE ${name} ${type}`, ...ls.map(([i, v]) => `${series[i]} ${v}`)].join('\n');
+      const blocks = [block('x', b.xType, x), block('y', b.yType, y)];
+      if (b.yFirst) blocks.reverse();
+      return `# HELP pad ${'p'.repeat(300)}\n${blocks.join('\n')}\n${eof ? '# EOF\n' : ''}`;
+    };
+    fc.assert(
+      fc.property(
+        fc.array(scrape, { minLength: 2, maxLength: 5 }),
+        fc.constantFrom(...OPTIONS),
+        fc.boolean(),
+        (bodies, opts, eof) =>
+          assertCacheChangesNothing(
+            bodies.map((b) => render(b, eof || opts.format === 'openmetrics')),
+            opts,
+          ),
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('parses series that come and go exactly as without the cache while old entries are scanned afresh', () => {
     const stable = Array.from({ length: 20 }, (_, i) => `stable_series_total{route="/a/long/route/${i}"} ${i}`);
     const texts: string[] = [];
