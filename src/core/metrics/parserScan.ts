@@ -3,47 +3,24 @@
  * exemplar) in one forward pass, for both dialects. OpenMetrics is scanned to its
  * exact grammar (single spaces, no trailing comma); Prometheus text 0.0.4 allows runs of blanks
  * and a trailing comma, and quoted names (`{"http.server.duration","url.scheme"="https"} 1`, the
- * metric name possibly inside the braces), as Prometheus's own Go parser does.
+ * metric name possibly inside the braces), as Prometheus's own Go parser does. Names and labels
+ * are read by LabelScanner (parserLabelScan.ts); this adds the value, timestamp and exemplar,
+ * and the series cache (a line written as one of the last parse's takes that line's series).
  */
 import type { Exemplar, Sample } from './types';
 import { LineSyntaxError } from './parserProblems';
 import * as lexical from './parserLexical';
-import { LineCursor } from './parserCursor';
-import { buildLabelsByStores, labelSetBuilder } from './parserLabelSets';
-import type { LabelSetBuilder } from './parserLabelSets';
+import { LabelScanner } from './parserLabelScan';
 import type { SeriesCache, SeriesEntry } from './parserSeriesCache';
 import { NO_SERIES } from './parserSeriesCache';
 import { PARSE_BUFFERS } from './parserBody';
 
 // Local bindings, not live imports: a module loaded as CommonJS (tsx, the tests, the benchmark)
 // reads each imported name through a getter, which costs dearly inside per-character loops.
-const {
-  CLOSE_BRACE,
-  COMMA,
-  EQUALS,
-  HASH,
-  LABEL_PART,
-  LABEL_START,
-  METRIC_PART,
-  METRIC_START,
-  NUMBER_INTEGER,
-  NUMBER_REAL,
-  NUMBER_VALUE,
-  OPEN_BRACE,
-  QUOTE,
-  SPACE,
-  TAB,
-  codePointLength,
-  scanQuotedName,
-} = lexical;
+const { HASH, NUMBER_INTEGER, NUMBER_REAL, NUMBER_VALUE, OPEN_BRACE, QUOTE, SPACE, codePointLength, scanQuotedName } =
+  lexical;
 
 const NEWLINE = 10;
-
-/** How many distinct sample names the scanner remembers (x, x_bucket, x_sum, x_count). */
-const RECENT_NAMES = 4;
-
-/** Up to this many labels, duplicates are found by comparing names rather than by a lookup. */
-const FEW_LABELS = 16;
 
 /** Most exemplar label sets are far shorter; the spec caps names plus values at 128 code points. */
 const MAX_EXEMPLAR_LABEL_CODE_POINTS = 128;
@@ -58,49 +35,7 @@ function withExemplar(
   return timestamp === undefined ? { name, labels, value, exemplar } : { name, labels, value, timestamp, exemplar };
 }
 
-/** Whether built[0, builtCount) and names[0, count) are the same names (builtCount -1: none yet). */
-function sameNames(built: readonly string[], builtCount: number, names: readonly string[], count: number): boolean {
-  if (count !== builtCount) return false;
-  for (let k = 0; k < count; k++) if (built[k] !== names[k]) return false;
-  return true;
-}
-
-export class SampleScanner extends LineCursor {
-  /** The last few distinct sample names (x, x_sum, x_count…): lines mostly repeat them. */
-  private readonly recentNames: string[] = new Array<string>(RECENT_NAMES).fill('');
-  /**
-   * Where each name (and below, each label name and value) was last written in the text: a
-   * line is checked against that earlier text, both reads from one flat string, rather than
-   * against the string made from it (a slice of the text, slower to read).
-   */
-  private readonly recentAt: number[] = new Array<number>(RECENT_NAMES).fill(0);
-  private recentNext = 0;
-  /** Label names of the last sample whose label set scanned fully: [0, knownLabelCount) are distinct. */
-  private readonly lastLabelNames: string[] = [];
-  /** Where each of lastLabelNames is written, or -1 for a quoted name (its text is not its value). */
-  private readonly lastLabelNamesAt: number[] = [];
-  private knownLabelCount = 0;
-  /** Label values of earlier samples by position, those written without escapes (undefined: none). */
-  private readonly lastLabelValues: (string | undefined)[] = [];
-  private readonly lastLabelValuesAt: number[] = [];
-  /** The label names of the label set being scanned, by position. */
-  private readonly lineLabelNames: string[] = [];
-  /** The labels of the set being scanned (braced metric names left out), names and values. */
-  private readonly setNames: string[] = [];
-  private readonly setValues: string[] = [];
-  /** The object builder of the last sample's label names, and how many names it takes (-1: none yet). */
-  private sampleBuilder: LabelSetBuilder | undefined;
-  private sampleBuilderCount = -1;
-  /** The names sampleBuilder was made for: a label set whose names were scanned afresh may still have them. */
-  private readonly builtNames: string[] = [];
-  /** The same for exemplar label sets (not samples'): the last builder and the names it was made for. */
-  private exemplarBuilder: LabelSetBuilder | undefined;
-  private exemplarCount = -1;
-  private readonly exemplarNames: string[] = [];
-  /** Prometheus text only: the line opened with "{", so its metric name is inside the braces. */
-  private nameInBraces = false;
-  private bracedName: string | undefined;
-
+export class SampleScanner extends LabelScanner {
   /** The last parse's series of this source, when the caller keeps them (see parserSeriesCache.ts). */
   private seriesCache: SeriesCache | undefined;
   /** What scanKnownLine found of the series at `peekedAt` when it left the line to scanSample. */
@@ -121,28 +56,7 @@ export class SampleScanner extends LineCursor {
     this.seriesCache = seriesCache;
     this.peekedAt = -1;
     seriesCache?.begin(this.body, this.openMetrics ? 'openmetrics' : this.strictText ? 'text strict' : 'text');
-    this.recentNames.fill('');
-    this.lastLabelNames.length = 0;
-    this.lastLabelNamesAt.length = 0;
-    this.lastLabelValues.length = 0;
-    this.lastLabelValuesAt.length = 0;
-    this.knownLabelCount = 0;
-    this.sampleBuilder = undefined;
-    this.sampleBuilderCount = -1;
-    this.exemplarBuilder = undefined;
-    this.exemplarCount = -1;
-  }
-
-  /**
-   * A name the next lines are likely to start with, written in the text at `at` (a family's
-   * name on its HELP or TYPE line): its samples then reuse that string instead of slicing one.
-   */
-  rememberName(name: string, at: number): void {
-    const recent = this.recentNames;
-    for (let r = 0; r < RECENT_NAMES; r++) if (recent[r] === name) return;
-    recent[this.recentNext] = name;
-    this.recentAt[this.recentNext] = at;
-    this.recentNext = (this.recentNext + 1) % RECENT_NAMES;
+    this.resetNames();
   }
 
   /** The body was read to its end: the series kept from it are the next parse's to match. */
@@ -302,197 +216,6 @@ export class SampleScanner extends LineCursor {
       return withExemplar(name, labels, value, timestamp, this.scanExemplar());
     }
     return timestamp === undefined ? { name, labels, value } : { name, labels, value, timestamp };
-  }
-
-  private scanMetricName(): string {
-    // Fast path: one of the last few names, followed by "{", a blank or the end of the line.
-    // Then we return that same string object (a slice and a native compare, no char loop).
-    const t = this.text;
-    const start = this.pos;
-    const recent = this.recentNames;
-    const recentAt = this.recentAt;
-    for (let r = 0; r < RECENT_NAMES; r++) {
-      const known = recent[r]!;
-      const e = start + known.length;
-      if (e > this.end || known.length === 0) continue;
-      const c = e < this.end ? t.charCodeAt(e) : -1;
-      if (
-        (c === OPEN_BRACE || c === SPACE || c === TAB || c === -1) &&
-        this.body.same(start, recentAt[r]!, known.length)
-      ) {
-        this.pos = e;
-        return known;
-      }
-    }
-    // Slow path: character by character.
-    const name = this.scanName(METRIC_START, METRIC_PART, 'a metric name');
-    recent[this.recentNext] = name;
-    recentAt[this.recentNext] = start;
-    this.recentNext = (this.recentNext + 1) % RECENT_NAMES;
-    return name;
-  }
-
-  /**
-   * At "{": scans the label set through "}", in the strict OpenMetrics form or the relaxed
-   * Prometheus one. A sample's label names are compared with the previous sample's, position by
-   * position: when they repeat, the same string objects are reused and, as that set was already
-   * found free of duplicates, the duplicate check is skipped until a name differs.
-   */
-  private scanLabels(strictForm: boolean, isSample: boolean): Record<string, string> {
-    const t = this.text;
-    this.pos++;
-    if (!strictForm) this.skipBlanks();
-    if (this.peek() === CLOSE_BRACE) {
-      this.pos++;
-      if (isSample) this.knownLabelCount = 0;
-      return {};
-    }
-    const setNames = this.setNames;
-    const setValues = this.setValues;
-    let count = 0;
-    let seen: Set<string> | undefined;
-    const knownNames = this.lastLabelNames;
-    const knownNamesAt = this.lastLabelNamesAt;
-    const knownValues = this.lastLabelValues;
-    const knownValuesAt = this.lastLabelValuesAt;
-    const lineNames = this.lineLabelNames;
-    let checkDuplicates = !isSample;
-    for (let index = 0; ; index++) {
-      const start = this.pos;
-      let name: string | undefined = isSample && index < this.knownLabelCount ? knownNames[index] : undefined;
-      if (name !== undefined) {
-        const e = start + name.length;
-        const at = knownNamesAt[index]!;
-        if (e < this.end && t.charCodeAt(e) === EQUALS && at >= 0 && this.body.same(start, at, name.length))
-          this.pos = e;
-        else name = undefined;
-      }
-      if (name === undefined) {
-        const quoted = !strictForm && t.charCodeAt(start) === QUOTE;
-        name = strictForm ? this.scanName(LABEL_START, LABEL_PART, 'a label name') : this.scanTextLabelName();
-        checkDuplicates = true;
-        if (isSample) {
-          if (this.knownLabelCount > index) this.knownLabelCount = index;
-          knownNames[index] = name;
-          knownNamesAt[index] = quoted ? -1 : start;
-        }
-      }
-      if (!strictForm) this.skipBlanks();
-      if (this.peek() !== EQUALS) {
-        if (!this.nameInBraces) throw new LineSyntaxError(`expected "=" after label name "${name}"`);
-        lineNames[index] = ''; // the metric name, not a label: no label can clash with it
-        if (this.takeBracedName(name)) return buildLabelsByStores(setNames, setValues, count);
-        continue;
-      }
-      if (!strictForm && name === '__name__')
-        throw new LineSyntaxError(
-          'label name "__name__" is reserved: the metric name goes before the braces (or quoted inside them)',
-        );
-      this.pos++;
-      if (!strictForm) this.skipBlanks();
-      if (this.peek() !== QUOTE) throw new LineSyntaxError(`expected a quoted value for label "${name}"`);
-      this.pos++;
-      // The previous sample's value at this position, when it is written here again: reused
-      // as it is (it holds no escape, so its text is its value), no new string.
-      const known = isSample ? knownValues[index] : undefined;
-      let value: string;
-      if (
-        known !== undefined &&
-        this.pos + known.length < this.end &&
-        t.charCodeAt(this.pos + known.length) === QUOTE &&
-        this.body.same(this.pos, knownValuesAt[index]!, known.length)
-      ) {
-        value = known;
-        this.pos += known.length + 1;
-      } else {
-        const valueAt = this.pos;
-        value = this.scanQuoted();
-        if (isSample) {
-          knownValues[index] = this.quotedPlain ? value : undefined;
-          knownValuesAt[index] = valueAt;
-        }
-      }
-      if (checkDuplicates) {
-        // Few labels: compared with the line's earlier names; many: looked up in a set.
-        if (index < FEW_LABELS) {
-          for (let j = 0; j < index; j++)
-            if (lineNames[j] === name) throw new LineSyntaxError(`duplicate label "${name}"`);
-        } else {
-          seen ??= new Set(lineNames.slice(0, index));
-          if (seen.has(name)) throw new LineSyntaxError(`duplicate label "${name}"`);
-          seen.add(name);
-        }
-      } else if (seen !== undefined) seen.add(name);
-      lineNames[index] = name;
-      setNames[count] = name;
-      setValues[count] = value;
-      count++;
-      if (!strictForm) this.skipBlanks();
-      const c = this.peek();
-      let closed = c === CLOSE_BRACE;
-      if (!closed) {
-        if (c !== COMMA) throw new LineSyntaxError(`expected "," or "}" after the value of label "${name}"`);
-        this.pos++;
-        if (!strictForm) {
-          this.skipBlanks();
-          closed = this.peek() === CLOSE_BRACE;
-        }
-      }
-      if (closed) {
-        this.pos++;
-        if (!isSample) {
-          // Exemplars of one family mostly repeat their label names (trace_id, span_id).
-          if (!sameNames(this.exemplarNames, this.exemplarCount, setNames, count)) {
-            this.exemplarBuilder = labelSetBuilder(setNames, count);
-            this.exemplarCount = count;
-            for (let k = 0; k < count; k++) this.exemplarNames[k] = setNames[k]!;
-          }
-          const builder = this.exemplarBuilder;
-          return builder !== undefined ? builder(setValues) : buildLabelsByStores(setNames, setValues, count);
-        }
-        this.knownLabelCount = index + 1;
-        // The same names as the last sample's: its builder fits.
-        if ((checkDuplicates || count !== this.sampleBuilderCount) && !this.sameAsBuilt(setNames, count)) {
-          this.sampleBuilder = labelSetBuilder(setNames, count);
-          this.sampleBuilderCount = count;
-          for (let k = 0; k < count; k++) this.builtNames[k] = setNames[k]!;
-        }
-        const builder = this.sampleBuilder;
-        return builder !== undefined ? builder(setValues) : buildLabelsByStores(setNames, setValues, count);
-      }
-    }
-  }
-
-  /** Whether names[0, count) are the names the current sample builder was made for. */
-  private sameAsBuilt(names: readonly string[], count: number): boolean {
-    return sameNames(this.builtNames, this.sampleBuilderCount, names, count);
-  }
-
-  /** A Prometheus-text label name: plain, or quoted for names beyond `[a-zA-Z_][a-zA-Z0-9_]*`. */
-  private scanTextLabelName(): string {
-    if (this.peek() !== QUOTE) return this.scanName(LABEL_START, LABEL_PART, 'a label name');
-    const quoted = scanQuotedName(this.text, this.pos + 1, this.end, 'label name');
-    this.pos = quoted.end;
-    return quoted.name;
-  }
-
-  /**
-   * In `{"a.b",x="y"}` a name with no "=" after it is the metric name (once). Moves past the
-   * "," or "}" after it; true when that closed the braces.
-   */
-  private takeBracedName(name: string): boolean {
-    const c = this.peek();
-    if (c !== COMMA && c !== CLOSE_BRACE)
-      throw new LineSyntaxError(`expected "=", "," or "}" after "${name}" inside the braces`);
-    if (this.bracedName !== undefined)
-      throw new LineSyntaxError(`two metric names, "${this.bracedName}" and "${name}", inside the braces`);
-    this.bracedName = name;
-    this.pos++;
-    if (c === CLOSE_BRACE) return true;
-    this.skipBlanks();
-    if (this.peek() !== CLOSE_BRACE) return false;
-    this.pos++;
-    return true;
   }
 
   /** At "#" after " ": scans `# {labels} value [timestamp]` to the end of the line. */
