@@ -41,6 +41,23 @@ function sameNames(built: readonly string[], builtCount: number, names: readonly
   return true;
 }
 
+/** A label object builder and the names it was made for (count -1: none yet). */
+class BuiltNames {
+  count = -1;
+  builder: LabelSetBuilder | undefined = undefined;
+  private readonly names: string[] = [];
+
+  has(names: readonly string[], count: number): boolean {
+    return sameNames(this.names, this.count, names, count);
+  }
+
+  set(names: readonly string[], count: number, builder: LabelSetBuilder | undefined): void {
+    for (let k = 0; k < count; k++) this.names[k] = names[k]!;
+    this.count = count;
+    this.builder = builder;
+  }
+}
+
 export class LabelScanner extends LineCursor {
   /** The last few distinct sample names (x, x_sum, x_count…): lines mostly repeat them. */
   private readonly recentNames: string[] = new Array<string>(RECENT_NAMES).fill('');
@@ -64,11 +81,13 @@ export class LabelScanner extends LineCursor {
   /** The labels of the set being scanned (braced metric names left out), names and values. */
   private readonly setNames: string[] = [];
   private readonly setValues: string[] = [];
-  /** The object builder of the last sample's label names, and how many names it takes (-1: none yet). */
-  private sampleBuilder: LabelSetBuilder | undefined;
-  private sampleBuilderCount = -1;
-  /** The names sampleBuilder was made for: a label set whose names were scanned afresh may still have them. */
-  private readonly builtNames: string[] = [];
+  /**
+   * The object builder of the last sample's label names and the one before (a histogram's
+   * buckets and its _sum and _count alternate between two lists), each with the names it was
+   * made for: a label set whose names were scanned afresh may still have them.
+   */
+  private built = new BuiltNames();
+  private builtBefore = new BuiltNames();
   /** The same for exemplar label sets (not samples'): the last builder and the names it was made for. */
   private exemplarBuilder: LabelSetBuilder | undefined;
   private exemplarCount = -1;
@@ -85,8 +104,8 @@ export class LabelScanner extends LineCursor {
     this.lastLabelValues.length = 0;
     this.lastLabelValuesAt.length = 0;
     this.knownLabelCount = 0;
-    this.sampleBuilder = undefined;
-    this.sampleBuilderCount = -1;
+    this.built.count = -1;
+    this.builtBefore.count = -1;
     this.exemplarBuilder = undefined;
     this.exemplarCount = -1;
   }
@@ -250,21 +269,18 @@ export class LabelScanner extends LineCursor {
           return builder !== undefined ? builder(setValues) : buildLabelsByStores(setNames, setValues, count);
         }
         this.knownLabelCount = index + 1;
-        // The same names as the last sample's: its builder fits.
-        if ((checkDuplicates || count !== this.sampleBuilderCount) && !this.sameAsBuilt(setNames, count)) {
-          this.sampleBuilder = labelSetBuilder(setNames, count);
-          this.sampleBuilderCount = count;
-          for (let k = 0; k < count; k++) this.builtNames[k] = setNames[k]!;
+        // The same names as the last sample's: its builder fits. Else the one before's may.
+        let built = this.built;
+        if ((checkDuplicates || count !== built.count) && !built.has(setNames, count)) {
+          built = this.builtBefore;
+          this.builtBefore = this.built;
+          this.built = built;
+          if (!built.has(setNames, count)) built.set(setNames, count, labelSetBuilder(setNames, count));
         }
-        const builder = this.sampleBuilder;
+        const builder = built.builder;
         return builder !== undefined ? builder(setValues) : buildLabelsByStores(setNames, setValues, count);
       }
     }
-  }
-
-  /** Whether names[0, count) are the names the current sample builder was made for. */
-  private sameAsBuilt(names: readonly string[], count: number): boolean {
-    return sameNames(this.builtNames, this.sampleBuilderCount, names, count);
   }
 
   /** A Prometheus-text label name: plain, or quoted for names beyond `[a-zA-Z_][a-zA-Z0-9_]*`. */
