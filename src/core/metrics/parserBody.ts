@@ -2,8 +2,8 @@
  * The body being parsed, with a byte copy for comparing its text in place. The scanner checks
  * each line against where a name or label value was last written (a family's lines repeat the
  * same name, label names and many values): one check per token, reading both places. On the
- * string each read is a charCodeAt; on a byte copy of an ASCII body four characters are read
- * at once (DataView.getInt32), several times faster. Making the copy is one native pass over the
+ * string each read is a charCodeAt; on a byte copy of an ASCII body eight characters are read
+ * at once (DataView.getFloat64), several times faster. Making the copy is one native pass over the
  * body, a small fraction of parsing it. Bodies with any non-ASCII character (where one char is
  * not one byte) are compared on the string, character by character.
  */
@@ -53,10 +53,17 @@ export class BodyText {
       return true;
     }
     // From the end: names of one family differ mostly in their last characters (x_sum, x_count).
-    if (n >= 4) {
-      for (let k = n - 4; k > 0; k -= 4) if (view.getInt32(a + k, true) !== view.getInt32(b + k, true)) return false;
-      return view.getInt32(a, true) === view.getInt32(b, true); // the first four (overlapping the last step)
+    // Eight bytes at a time as a float64, as in sameAs.
+    if (n >= 8) {
+      for (let k = n - 8; k > 0; k -= 8)
+        if (view.getFloat64(a + k, true) !== view.getFloat64(b + k, true)) return false;
+      return view.getFloat64(a, true) === view.getFloat64(b, true); // the first eight (overlapping the last step)
     }
+    if (n >= 4)
+      return (
+        view.getInt32(a, true) === view.getInt32(b, true) &&
+        view.getInt32(a + n - 4, true) === view.getInt32(b + n - 4, true)
+      );
     const bytes = this.bytes;
     for (let k = n - 1; k >= 0; k--) if (bytes[a + k] !== bytes[b + k]) return false;
     return true;
