@@ -269,21 +269,19 @@ describe('quantile properties (fast-check)', () => {
     );
 
   it('is monotonic in q and stays within the finite bucket bounds', () => {
+    // q > 0: for q = 0 over an empty first bucket Prometheus's computation divides 0 by 0 (NaN),
+    // and histogramQuantile answers as it does (quantileFastPaths.test.ts pins that).
+    const q = fc.double({ min: Number.MIN_VALUE, max: 1, noNaN: true });
     fc.assert(
-      fc.property(
-        histogramArb,
-        fc.double({ min: 0, max: 1, noNaN: true }),
-        fc.double({ min: 0, max: 1, noNaN: true }),
-        (h, q1, q2) => {
-          const total = h[h.length - 1]!.count;
-          const [a, bq] = [histogramQuantile(Math.min(q1, q2), h), histogramQuantile(Math.max(q1, q2), h)];
-          if (total === 0) return Number.isNaN(a) && Number.isNaN(bq);
-          const finite = h.filter((x) => x.le !== Infinity).map((x) => x.le);
-          const lo = Math.min(0, ...finite);
-          const hi = Math.max(...finite);
-          return a <= bq + 1e-9 && a >= lo - 1e-9 && bq <= hi + 1e-9;
-        },
-      ),
+      fc.property(histogramArb, q, q, (h, q1, q2) => {
+        const total = h[h.length - 1]!.count;
+        const [a, bq] = [histogramQuantile(Math.min(q1, q2), h), histogramQuantile(Math.max(q1, q2), h)];
+        if (total === 0) return Number.isNaN(a) && Number.isNaN(bq);
+        const finite = h.filter((x) => x.le !== Infinity).map((x) => x.le);
+        const lo = Math.min(0, ...finite);
+        const hi = Math.max(...finite);
+        return a <= bq + 1e-9 && a >= lo - 1e-9 && bq <= hi + 1e-9;
+      }),
     );
   });
 
