@@ -28,6 +28,7 @@ import { ok } from '../util/result';
 import type { TargetSpec } from '../util/target';
 import type { ConnectPolicy } from '../util/connect';
 import { connectPolicy } from '../util/connect';
+import { KeptHttp } from '../util/keptHttp';
 import type { Snapshot, SystemStats } from './types';
 import type { ResolvedTarget } from './resolveTarget';
 import { resolveTarget } from './resolveTarget';
@@ -93,6 +94,9 @@ export class AttachSession {
   private readonly clock: Clock;
   /** Where this session's requests may connect (checked again at every connection). */
   private readonly connect: ConnectPolicy;
+  /** The sockets its rounds keep open to the service (unless a test gave its own HttpFn). */
+  private readonly kept?: KeptHttp;
+  private readonly http: HttpFn;
   /** A failing listener must not stop the session or the other listeners (the emitter isolates each). */
   private readonly snapshots = new Emitter<Snapshot>();
   private readonly metrics: MetricsSource;
@@ -126,12 +130,18 @@ export class AttachSession {
       connections: cachedConnectionCounter(() => this.clock.now()),
       ...opts.deps?.process,
     };
-    this.metrics = new MetricsSource(target, opts, {
-      clock: this.clock,
-      connect: this.connect,
-      intervalMs: this.intervalMs,
-      strings: this.strings,
-    });
+    if (opts.http === undefined) this.kept = new KeptHttp();
+    this.http = opts.http ?? this.kept!.request;
+    this.metrics = new MetricsSource(
+      target,
+      { ...opts, http: this.http },
+      {
+        clock: this.clock,
+        connect: this.connect,
+        intervalMs: this.intervalMs,
+        strings: this.strings,
+      },
+    );
     const wantSystem = (opts.collectSystem ?? true) && target.local;
     if (wantSystem) {
       this.system =
@@ -195,6 +205,7 @@ export class AttachSession {
     if (this.endTimer !== undefined) this.clock.clearTimeout(this.endTimer);
     this.endTimer = undefined;
     if (wasRunning && --runningSessions === 0) releaseProcessHistory();
+    this.kept?.close();
   }
 
   /**
@@ -276,7 +287,7 @@ export class AttachSession {
     }
     const paths = this.healthPath ? [this.healthPath, ...this.target.healthPaths] : this.target.healthPaths;
     const r = await checkHealth(this.target.baseUrl, paths, {
-      http: this.opts.http,
+      http: this.http,
       connect: this.connect,
       timeoutMs: this.opts.scrapeTimeoutMs,
       signal,

@@ -20,12 +20,26 @@ export type InflateFailureKind = 'too-large' | 'decode';
  * 'too-large' as soon as the output would pass `maxBytes`; no more than that is ever allocated.
  */
 export function gunzipWithin(bytes: Uint8Array, maxBytes: number): Result<Buffer, InflateFailureKind> {
+  return inflateBounded(zlib.gunzipSync, 'gzip', bytes, maxBytes);
+}
+
+/** Inflates a whole zlib-wrapped deflate buffer (Content-Encoding: deflate) under the same limit. */
+export function inflateWithin(bytes: Uint8Array, maxBytes: number): Result<Buffer, InflateFailureKind> {
+  return inflateBounded(zlib.inflateSync, 'deflate', bytes, maxBytes);
+}
+
+function inflateBounded(
+  inflate: (bytes: Uint8Array, opts: zlib.ZlibOptions) => Buffer,
+  format: string,
+  bytes: Uint8Array,
+  maxBytes: number,
+): Result<Buffer, InflateFailureKind> {
   try {
-    return ok(zlib.gunzipSync(bytes, { maxOutputLength: Math.max(1, Math.floor(maxBytes)) }));
+    return ok(inflate(bytes, { maxOutputLength: Math.max(1, Math.floor(maxBytes)) }));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
       return fail('too-large', `decompresses to more than ${formatBytes(maxBytes)}`);
-    return fail('decode', `its gzip data is damaged (${(e as Error).message})`);
+    return fail('decode', `its ${format} data is damaged (${(e as Error).message})`);
   }
 }
 

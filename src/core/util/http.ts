@@ -34,28 +34,57 @@ export interface HttpGetOptions {
 export type HttpFailureKind =
   'invalid-url' | 'remote' | 'refused' | 'timeout' | 'too-large' | 'network' | 'decode' | 'aborted';
 
-function abortedFailure(url: string, signal: AbortSignal): ReturnType<typeof fail<'aborted'>> {
+export function abortedFailure(url: string, signal: AbortSignal): ReturnType<typeof fail<'aborted'>> {
   const why = typeof signal.reason === 'string' ? signal.reason : 'it was cancelled';
   return fail('aborted', `${url} had not answered when ${why}; the request was stopped.`);
 }
 
-/** Plain HTTP(S) GET with a hard timeout over the whole exchange, a body cap and gzip decoding. */
-export function httpRequest(url: string, opts: HttpGetOptions = {}): Promise<Result<HttpResponse, HttpFailureKind>> {
-  const timeoutMs = opts.timeoutMs ?? 2000;
-  const maxBytes = opts.maxBytes ?? 10 * 1024 * 1024;
+export const DEFAULT_TIMEOUT_MS = 2000;
+export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+
+/** The URL of a request, parsed, if it is http(s) and the connect policy allows its host. */
+export function checkRequestUrl(url: string, opts: HttpGetOptions): Result<URL, HttpFailureKind> {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return Promise.resolve(fail('invalid-url', `"${url}" is not a valid URL.`));
+    return fail('invalid-url', `"${url}" is not a valid URL.`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    return Promise.resolve(fail('invalid-url', `Only http and https URLs are supported, not ${parsed.protocol}`));
-  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    return fail('invalid-url', `Only http and https URLs are supported, not ${parsed.protocol}`);
+  const allowed = checkConnectUrl(parsed, opts.connect ?? LOOPBACK_ONLY);
+  if (!allowed.ok) return fail('remote', `PerfLens did not connect to ${url}: ${allowed.error.message}`);
+  return ok(parsed);
+}
+
+/** A failed connection or exchange, said for a user. */
+export function requestFailure(
+  url: string,
+  parsed: URL,
+  e: NodeJS.ErrnoException,
+): ReturnType<typeof fail<HttpFailureKind>> {
+  if (e.code === 'ECONNREFUSED')
+    return fail('refused', `Nothing is listening at ${parsed.host} (connection refused). Is the service running?`, e);
+  // OpenSSL's own text ("…ssl3_get_record:wrong version number:../deps/…") tells a user nothing.
+  if (parsed.protocol === 'https:' && (e.code === 'EPROTO' || /SSL|TLS/i.test(e.message)))
+    return fail(
+      'network',
+      `${url}: the TLS handshake failed, so ${parsed.host} does not speak HTTPS there. For a plain HTTP service use http://.`,
+      e,
+    );
+  if (e.code === 'ENOTFOUND')
+    return fail('network', `${url}: the host ${parsed.hostname} was not found (DNS). Check the spelling.`, e);
+  return fail('network', `Request to ${url} failed: ${e.message}`, e);
+}
+
+/** Plain HTTP(S) GET with a hard timeout over the whole exchange, a body cap and gzip decoding. */
+export function httpRequest(url: string, opts: HttpGetOptions = {}): Promise<Result<HttpResponse, HttpFailureKind>> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const checked = checkRequestUrl(url, opts);
+  if (!checked.ok) return Promise.resolve(checked);
+  const parsed = checked.value;
   const policy = opts.connect ?? LOOPBACK_ONLY;
-  const allowed = checkConnectUrl(parsed, policy);
-  if (!allowed.ok)
-    return Promise.resolve(fail('remote', `PerfLens did not connect to ${url}: ${allowed.error.message}`));
   const lib = parsed.protocol === 'https:' ? https : http;
   const started = performance.now();
   const signal = opts.signal;
@@ -118,24 +147,7 @@ export function httpRequest(url: string, opts: HttpGetOptions = {}): Promise<Res
       req.destroy();
       done(fail('timeout', `${url} did not answer within ${timeoutMs} ms.`));
     }, timeoutMs);
-    req.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ECONNREFUSED')
-        done(
-          fail('refused', `Nothing is listening at ${parsed.host} (connection refused). Is the service running?`, e),
-        );
-      // OpenSSL's own text ("…ssl3_get_record:wrong version number:../deps/…") tells a user nothing.
-      else if (parsed.protocol === 'https:' && (e.code === 'EPROTO' || /SSL|TLS/i.test(e.message)))
-        done(
-          fail(
-            'network',
-            `${url}: the TLS handshake failed, so ${parsed.host} does not speak HTTPS there. For a plain HTTP service use http://.`,
-            e,
-          ),
-        );
-      else if (e.code === 'ENOTFOUND')
-        done(fail('network', `${url}: the host ${parsed.hostname} was not found (DNS). Check the spelling.`, e));
-      else done(fail('network', `Request to ${url} failed: ${e.message}`, e));
-    });
+    req.on('error', (e: NodeJS.ErrnoException) => done(requestFailure(url, parsed, e)));
     signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.body !== undefined) req.write(opts.body);
     req.end();
