@@ -2,7 +2,7 @@
  * The HTTP client of a session's rounds: GETs over plain HTTP/1.1 on sockets kept open from round
  * to round. At one request a second Node's http client is cold every time and costs about three
  * times the CPU of the exchange on a bare socket (bench/README.md has the figures); a session
- * makes two requests a round, so that was most of what an attached session cost. HTTPS, a request
+ * makes two requests a round, so that was a large share of what an attached session cost. HTTPS, a request
  * with a body, credentials in the URL or a header this client would not write go to httpRequest.
  *
  * The response is read by HttpResponseReader (httpResponse.ts), every limit held there; a socket
