@@ -55,6 +55,8 @@ export class KeptHttp {
 
   /** Same contract as httpRequest. */
   readonly request: HttpFn = (url, opts = {}) => {
+    // Checked before the kept head of a GET to the same URL could be taken for it.
+    if ((opts.method ?? 'GET') !== 'GET' || opts.body !== undefined) return this.fallback(url, opts);
     const prepared = this.prepare(url, opts);
     if (!prepared.ok) return Promise.resolve(prepared);
     const { parsed, head } = prepared.value;

@@ -329,8 +329,10 @@ describe("util/keptHttp: a session's GETs on kept sockets", () => {
         }),
       ),
     );
+    const got = await kept.request(`${echo.url}/x`);
+    assert.ok(got.ok && got.value.body.toString() === 'GET ');
     const posted = await kept.request(`${echo.url}/x`, { method: 'POST', body: 'hello' });
-    assert.ok(posted.ok && posted.value.body.toString() === 'POST hello');
+    assert.ok(posted.ok && posted.value.body.toString() === 'POST hello', JSON.stringify(posted));
     const tls = await failure(kept, echo.url.replace('http:', 'https:'));
     assert.match(tls.message, /TLS handshake failed/);
     const named = await kept.request(echo.url.replace('127.0.0.1', 'localhost'));
