@@ -7,7 +7,7 @@
  */
 import type { HealthCheckResult, HealthSnapshot, HealthState } from '../session/types';
 import type { ConnectPolicy } from '../util/connect';
-import type { HttpFailureKind, HttpGetOptions, HttpResponse } from '../util/http';
+import type { HttpFn } from '../util/http';
 import { httpRequest } from '../util/http';
 import type { Result } from '../util/result';
 import { fail, ok } from '../util/result';
@@ -16,7 +16,7 @@ import { describeMarkup, isMarkup, redirectReason, verdictOfWords } from './heal
 
 export { healthPathCandidates, healthStateLabel } from './healthVerdict';
 
-export type HttpFn = (url: string, opts?: HttpGetOptions) => Promise<Result<HttpResponse, HttpFailureKind>>;
+export type { HttpFn } from '../util/http';
 
 const HEALTHY = new Set([
   'healthy',

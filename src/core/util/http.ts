@@ -34,6 +34,9 @@ export interface HttpGetOptions {
 export type HttpFailureKind =
   'invalid-url' | 'remote' | 'refused' | 'timeout' | 'too-large' | 'network' | 'decode' | 'aborted';
 
+/** What a request takes: httpRequest, a session's KeptHttp, or a test's stand-in. */
+export type HttpFn = (url: string, opts?: HttpGetOptions) => Promise<Result<HttpResponse, HttpFailureKind>>;
+
 export function abortedFailure(url: string, signal: AbortSignal): ReturnType<typeof fail<'aborted'>> {
   const why = typeof signal.reason === 'string' ? signal.reason : 'it was cancelled';
   return fail('aborted', `${url} had not answered when ${why}; the request was stopped.`);

@@ -13,7 +13,7 @@
 import * as net from 'node:net';
 import { policyLookup, LOOPBACK_ONLY } from './connect';
 import type { ConnectPolicy } from './connect';
-import type { HttpFailureKind, HttpGetOptions, HttpResponse } from './http';
+import type { HttpFailureKind, HttpFn, HttpGetOptions, HttpResponse } from './http';
 import {
   DEFAULT_MAX_BYTES,
   DEFAULT_TIMEOUT_MS,
@@ -35,8 +35,6 @@ const MAX_PREPARED = 16;
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // A value Node would send as it is: no control characters but tab, nothing past Latin-1.
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
-
-type HttpFn = (url: string, opts?: HttpGetOptions) => Promise<Result<HttpResponse, HttpFailureKind>>;
 
 /** A request the pool has seen: its URL parsed and its head written, while its headers stay the same. */
 interface Prepared {
@@ -143,8 +141,8 @@ const CLOSED = new Error('the connection closed before the whole response arrive
 
 /** The request's head as it goes on the wire, or undefined when httpRequest should send it. */
 function requestHead(parsed: URL, opts: HttpGetOptions): string | undefined {
-  if (parsed.protocol !== 'http:' || (opts.method ?? 'GET') !== 'GET' || opts.body !== undefined) return undefined;
-  if (parsed.username !== '' || parsed.password !== '') return undefined;
+  // (A method other than GET, or a body, never gets here: see request.)
+  if (parsed.protocol !== 'http:' || parsed.username !== '' || parsed.password !== '') return undefined;
   const headers: Record<string, string> = {
     'accept-encoding': 'gzip',
     'user-agent': 'PerfLens',
