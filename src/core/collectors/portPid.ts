@@ -8,6 +8,7 @@ import { promises as fsp } from 'node:fs';
 import type * as SystemInformation from 'systeminformation';
 import type { Result } from '../util/result';
 import { errorMessage, fail, ok } from '../util/result';
+import { readProcText } from './procStat';
 
 export interface TcpSocketEntry {
   localPort: number;
@@ -168,7 +169,10 @@ export async function countTcpConnections(pid: number, procRoot = '/proc'): Prom
       if (!inodes) return undefined;
       if (inodes.size === 0) return 0;
       let n = 0;
-      for (const table of ['tcp', 'tcp6']) {
+      for (const [table, sockstat, label] of TCP_TABLES) {
+        // The kernel walks its whole connection hash to write either table, however few sockets
+        // it holds: a table that its sockstat file says is empty is not read.
+        if (socketsInUse(`${procRoot}/net/${sockstat}`, label) === 0) continue;
         const text = readProcFileSync(`${procRoot}/net/${table}`);
         if (text) n += countEstablished(text, inodes);
       }
@@ -180,10 +184,37 @@ export async function countTcpConnections(pid: number, procRoot = '/proc'): Prom
   }
 }
 
+/** Each socket table with the sockstat file, and its line, that counts the sockets it lists. */
+const TCP_TABLES = [
+  ['tcp', 'sockstat', 'TCP:'],
+  ['tcp6', 'sockstat6', 'TCP6:'],
+] as const;
+
+/**
+ * Sockets in use of one protocol, from a sockstat file ("TCP: inuse 3 orphan 0 …"): a few counters
+ * the kernel keeps, read without walking any table. Undefined when the file or its line is missing
+ * or not as expected, so that the caller reads the table itself.
+ */
+export function socketsInUse(file: string, label: string): number | undefined {
+  let text: string;
+  try {
+    text = readProcText(file);
+  } catch {
+    return undefined;
+  }
+  const m = new RegExp(`^${label} inuse (\\d{1,15})(?: |$)`, 'm').exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** The buffer the socket tables are read into, kept between counts while it is small. */
+let tableBuffer: Buffer | undefined;
+const KEPT_TABLE_BUFFER_BYTES = 1024 * 1024;
+
 /**
  * A /proc file whose size the kernel does not know in advance, in as few reads as it takes: the
  * socket tables are generated as they are read, and each read resumes the kernel's walk, so one
- * large read costs less than many small ones.
+ * large read costs less than many small ones. The result is a view of a buffer the next call
+ * reuses.
  */
 function readProcFileSync(file: string): Buffer | undefined {
   let fd: number;
@@ -193,7 +224,7 @@ function readProcFileSync(file: string): Buffer | undefined {
     return undefined;
   }
   try {
-    let buf = Buffer.allocUnsafe(256 * 1024);
+    let buf = tableBuffer ?? Buffer.allocUnsafe(256 * 1024);
     let size = 0;
     for (;;) {
       if (size === buf.length) {
@@ -202,7 +233,10 @@ function readProcFileSync(file: string): Buffer | undefined {
         buf = bigger;
       }
       const n = fs.readSync(fd, buf, size, buf.length - size, null);
-      if (n === 0) return buf.subarray(0, size);
+      if (n === 0) {
+        tableBuffer = buf.length <= KEPT_TABLE_BUFFER_BYTES ? buf : undefined;
+        return buf.subarray(0, size);
+      }
       size += n;
     }
   } finally {

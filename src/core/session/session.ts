@@ -5,6 +5,7 @@
  * Rounds never overlap: the next one is scheduled when the current one has finished.
  */
 import { getEventListeners } from 'node:events';
+import { promises as fsp } from 'node:fs';
 import { checkHealth } from '../collectors/health';
 import type { HttpFn } from '../collectors/health';
 import type { ProcessCollectorDeps } from '../collectors/process';
@@ -234,7 +235,6 @@ export class AttachSession {
 
   private async serviceCwd(): Promise<string | undefined> {
     if (this.pid === undefined || process.platform !== 'linux') return undefined;
-    const { promises: fsp } = await import('node:fs');
     return fsp.readlink(`/proc/${this.pid}/cwd`).catch(() => undefined);
   }
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cachedConnectionCounter, CONNECTION_COUNT_CPU_SHARE } from '../../../../src/core/collectors/process';
-import { countEstablished } from '../../../../src/core/collectors/portPid';
+import { countEstablished, countTcpConnections, socketsInUse } from '../../../../src/core/collectors/portPid';
 import { ProcCpuMeter, parseProcPidStat, systemPageSize } from '../../../../src/core/collectors/procStat';
 import { parseProcMeminfo } from '../../../../src/core/collectors/system';
 
@@ -62,6 +62,41 @@ describe('collectors: what a round reads costs little', () => {
       '   0: 0000000000000000FFFF00000100007F:1F90 0000000000000000FFFF00000100007F:D431 01 00000000:00000000 00:00000000 00000000  1000        0 77 1 0000000000000000 20 4 30 10 -1';
     assert.equal(countEstablished(Buffer.from(v6), new Set([77])), 1);
     assert.equal(countEstablished(Buffer.from(head), new Set([77])), 0);
+  });
+
+  it('reads a socket table only when its sockstat line says it holds sockets, and both when that line is missing', async () => {
+    const head = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
+    const line = (sl: number, st: string, inode: number) =>
+      `${String(sl).padStart(4)}: 0100007F:1F90 0100007F:C350 ${st} 00000000:00000000 00:00000000 00000000  1000        0 ${inode} 1 0000000000000000 20 4 30 10 -1\n`;
+    fs.mkdirSync(path.join(root, 'net'));
+    fs.mkdirSync(path.join(root, '4242', 'fd'), { recursive: true });
+    for (const [fd, inode] of [
+      [3, 21],
+      [4, 22],
+      [5, 61],
+    ] as const)
+      fs.symlinkSync(`socket:[${inode}]`, path.join(root, '4242', 'fd', String(fd)));
+    fs.symlinkSync('/dev/null', path.join(root, '4242', 'fd', '0'));
+    fs.writeFileSync(path.join(root, 'net', 'tcp'), head + line(0, '0A', 21) + line(1, '01', 22) + line(2, '01', 23));
+    // Not what a kernel writes beside "TCP6: inuse 0": it shows whether the table was read at all.
+    fs.writeFileSync(path.join(root, 'net', 'tcp6'), head + line(0, '01', 61));
+    const sockstat = (tcp: number) =>
+      `sockets: used 9\nTCP: inuse ${tcp} orphan 0 tw 6 alloc 1 mem 0\nUDP: inuse 0 mem 0\n`;
+    fs.writeFileSync(path.join(root, 'net', 'sockstat'), sockstat(3));
+    fs.writeFileSync(path.join(root, 'net', 'sockstat6'), 'TCP6: inuse 0\nUDP6: inuse 0\n');
+    assert.equal(socketsInUse(path.join(root, 'net', 'sockstat'), 'TCP:'), 3);
+    assert.equal(socketsInUse(path.join(root, 'net', 'sockstat6'), 'TCP6:'), 0);
+    assert.equal(socketsInUse(path.join(root, 'net', 'sockstat6'), 'TCP:'), undefined);
+    assert.equal(await countTcpConnections(4242, root), 1);
+    fs.writeFileSync(path.join(root, 'net', 'sockstat6'), 'TCP6: inuse 1\nUDP6: inuse 0\n');
+    assert.equal(await countTcpConnections(4242, root), 2);
+    fs.writeFileSync(path.join(root, 'net', 'sockstat'), sockstat(0));
+    assert.equal(await countTcpConnections(4242, root), 1);
+    // No counters to go by (an older or stripped /proc, an odd line): every table is read.
+    fs.rmSync(path.join(root, 'net', 'sockstat'));
+    fs.writeFileSync(path.join(root, 'net', 'sockstat6'), 'TCP6: inuse many\n');
+    assert.equal(socketsInUse(path.join(root, 'net', 'sockstat6'), 'TCP6:'), undefined);
+    assert.equal(await countTcpConnections(4242, root), 2);
   });
 
   it('reuses a connection count for longer when counting cost more CPU, so it stays under its share of a core', async () => {
