@@ -12,7 +12,7 @@
  *  - one round: the median wall time of 400 full rounds (scrape, parse, derive, health, process,
  *    system), each followed by a bare GET of the demo's /metrics (the anchor).
  *
- * Prints what it measured for a reader, then one last line of JSON for the case file.
+ * Prints what it measured for a reader on stderr, and one line of JSON on stdout for the case file.
  */
 import type { AttachSession } from '../src/core/session/session';
 import { createAttachSession } from '../src/core/session/session';
@@ -65,7 +65,7 @@ async function cpuAtOneSecond(url: string): Promise<SessionCost['cpu']> {
   const after = await cpuShareOver(idleMs);
   const idle = (before.share + after.share) / 2;
   const perRoundMs = (attached.cpuMs - (idle / 100) * attachedMs) / Math.max(1, measuredRounds);
-  console.log(
+  console.error(
     `  attached at 1 s for ${attachedMs / 1000} s: ${attached.share.toFixed(2)}% of one core (${measuredRounds} rounds, ` +
       `${perRoundMs.toFixed(2)} ms CPU per round above idle); idle ${before.share.toFixed(2)}% before, ${after.share.toFixed(2)}% after`,
   );
@@ -129,7 +129,7 @@ async function oneRound(url: string): Promise<SessionCost['round']> {
   // for its health answer. Printed for the reader; the target stays on the round's wall time.
   const demoServerMs = (await demoMetricsServerTime(metricsUrl)).since(served);
   const out = { medianMs: median(rounds), cpuMs: roundCpuUs / 400 / 1000, bareGetMs: median(gets), demoServerMs };
-  console.log(
+  console.error(
     `  one round: median ${out.medianMs.toFixed(2)} ms wall, ${out.cpuMs.toFixed(2)} ms of this process's CPU; ` +
       `a bare GET of /metrics ${out.bareGetMs.toFixed(2)} ms, of which the demo itself spends ${demoServerMs.toFixed(2)} ms (mean) answering it`,
   );
@@ -142,7 +142,7 @@ async function main(): Promise<void> {
   const cpu = await cpuAtOneSecond(url);
   const round = await oneRound(url);
   const cost: SessionCost = { cpu, round };
-  console.log(JSON.stringify(cost));
+  process.stdout.write(`${JSON.stringify(cost)}\n`);
 }
 
 main().catch((e: unknown) => {

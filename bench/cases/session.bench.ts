@@ -42,7 +42,7 @@ function mustCreate(opts: Parameters<typeof createAttachSession>[0]): AttachSess
 
 /**
  * Bundles bench/sessionCost.ts as esbuild.mjs bundles what ships, runs it in a plain Node process
- * against the demo and reads its last line. The harness around this file (tsx's loader and its hook
+ * against the demo and reads the JSON it prints. The harness around this file (tsx's loader and its hook
  * thread, esbuild's service, this file's 100k-series generator) is no part of what an attached
  * session costs a user: the same bundle cost 7.4-9.0 ms of CPU a round when run under tsx, and
  * 4.9-5.1 ms under a plain node, in alternating runs (bench/README.md, "The session's own cost").
@@ -64,19 +64,10 @@ async function measureInOwnProcess(d: DemoHandle): Promise<SessionCost> {
   const child = spawn(process.execPath, [outfile, d.url], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (s: string) => {
-    out += s;
-    process.stdout.write(
-      s
-        .split('\n')
-        .filter((l) => !l.startsWith('{'))
-        .join('\n'),
-    );
-  });
+  child.stdout.on('data', (s: string) => (out += s));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const last = out.trim().split('\n').pop() ?? '';
-  if (code !== 0 || !last.startsWith('{')) throw new Error(`the session's own process failed (exit ${code})`);
-  return JSON.parse(last) as SessionCost;
+  if (code !== 0) throw new Error(`the session's own process failed (exit ${code})`);
+  return JSON.parse(out) as SessionCost;
 }
 
 async function measureSessionCost(d: DemoHandle): Promise<void> {

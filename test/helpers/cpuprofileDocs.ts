@@ -34,14 +34,14 @@ export function write(doc: Doc, how: Spelling): string {
   };
   const num = (n: number) => {
     const plain = JSON.stringify(n);
-    if (!how.numberForms || !/^-?\d+$/.test(plain)) return plain;
+    if (!how.numberForms || /^-?\d+$/.exec(plain) === null) return plain;
     switch (Math.floor(rand() * 5)) {
       case 0:
         return `${plain}e0`;
       case 1:
         return `${plain}.000`;
       case 2:
-        return /^-?0$/.test(plain) ? plain : `${plain}0E-1`;
+        return /^-?0$/.exec(plain) !== null ? plain : `${plain}0E-1`;
       case 3:
         return `${plain}e+0`;
       default:

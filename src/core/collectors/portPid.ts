@@ -8,7 +8,7 @@ import { promises as fsp } from 'node:fs';
 import type * as SystemInformation from 'systeminformation';
 import type { Result } from '../util/result';
 import { errorMessage, fail, ok } from '../util/result';
-import { readProcText } from './procStat';
+import { readProcBytes, readProcText } from './procStat';
 
 export interface TcpSocketEntry {
   localPort: number;
@@ -173,7 +173,7 @@ export async function countTcpConnections(pid: number, procRoot = '/proc'): Prom
         // The kernel walks its whole connection hash to write either table, however few sockets
         // it holds: a table that its sockstat file says is empty is not read.
         if (socketsInUse(`${procRoot}/net/${sockstat}`, label) === 0) continue;
-        const text = readProcFileSync(`${procRoot}/net/${table}`);
+        const text = readProcBytes(`${procRoot}/net/${table}`);
         if (text) n += countEstablished(text, inodes);
       }
       return n;
@@ -204,44 +204,6 @@ export function socketsInUse(file: string, label: string): number | undefined {
   }
   const m = new RegExp(`^${label} inuse (\\d{1,15})(?: |$)`, 'm').exec(text);
   return m ? Number(m[1]) : undefined;
-}
-
-/** The buffer the socket tables are read into, kept between counts while it is small. */
-let tableBuffer: Buffer | undefined;
-const KEPT_TABLE_BUFFER_BYTES = 1024 * 1024;
-
-/**
- * A /proc file whose size the kernel does not know in advance, in as few reads as it takes: the
- * socket tables are generated as they are read, and each read resumes the kernel's walk, so one
- * large read costs less than many small ones. The result is a view of a buffer the next call
- * reuses.
- */
-function readProcFileSync(file: string): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
-    let buf = tableBuffer ?? Buffer.allocUnsafe(256 * 1024);
-    let size = 0;
-    for (;;) {
-      if (size === buf.length) {
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, size);
-        buf = bigger;
-      }
-      const n = fs.readSync(fd, buf, size, buf.length - size, null);
-      if (n === 0) {
-        tableBuffer = buf.length <= KEPT_TABLE_BUFFER_BYTES ? buf : undefined;
-        return buf.subarray(0, size);
-      }
-      size += n;
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 const SPACE = 0x20;

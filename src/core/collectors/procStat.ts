@@ -84,6 +84,17 @@ export function readKeptProcText(file: string): string {
 
 /** The rest of an open file's text: from where it stands (`from` null) or from offset `from`. */
 function readWhole(fd: number, from: number | null): string {
+  return readWholeBytes(fd, from).toString('latin1');
+}
+
+/** A buffer grown past this (a socket table of a busy machine) is let go after its read. */
+const KEPT_PROC_BUFFER_BYTES = 1024 * 1024;
+
+/**
+ * The rest of an open file's bytes, in as few reads as it takes: a view of the shared buffer, valid
+ * until the next /proc read.
+ */
+function readWholeBytes(fd: number, from: number | null): Buffer {
   let size = 0;
   for (;;) {
     if (size === procBuffer.length) {
@@ -92,8 +103,32 @@ function readWhole(fd: number, from: number | null): string {
       procBuffer = bigger;
     }
     const n = fs.readSync(fd, procBuffer, size, procBuffer.length - size, from === null ? null : from + size);
-    if (n === 0) return procBuffer.toString('latin1', 0, size);
+    if (n === 0) {
+      const bytes = procBuffer.subarray(0, size);
+      if (procBuffer.length > KEPT_PROC_BUFFER_BYTES) procBuffer = Buffer.allocUnsafe(16 * 1024);
+      return bytes;
+    }
     size += n;
+  }
+}
+
+/**
+ * A /proc file's bytes, read as readProcText reads its text, or undefined when it cannot be opened.
+ * The socket tables are generated as they are read, and each read resumes the kernel's walk, so
+ * the shared buffer, once grown to a table's size, reads it in one go. The result is a view that
+ * the next /proc read overwrites: use it at once.
+ */
+export function readProcBytes(file: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    return readWholeBytes(fd, null);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
