@@ -181,7 +181,10 @@ function detect(input: ProfileInput, byName: ProfileFormat | undefined): Profile
   const start = decodeText(bytes.subarray(0, 4096)).trimStart();
   if (start.startsWith('{')) return jsonKind(input) ?? byName;
   if (byName === 'pprof') return 'pprof';
-  if (looksLikeFolded(decodeText(bytes.subarray(0, HEAD_BYTES)))) return 'folded';
+  // Folded stacks have no signature, only lines of a likely shape: a guess that a file named for
+  // another format (a .cpuprofile whose first byte was lost, say) does not overrule.
+  if ((byName === undefined || byName === 'folded') && looksLikeFolded(decodeText(bytes.subarray(0, HEAD_BYTES))))
+    return 'folded';
   return byName;
 }
 

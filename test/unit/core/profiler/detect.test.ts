@@ -34,6 +34,24 @@ describe('importProfile format detection', () => {
     assert.match(!json.ok ? json.error.message : '', /This JSON is not a profile PerfLens knows/);
   });
 
+  it('reads a file named for a JSON format as that format even when its lines look like folded stacks', () => {
+    // A .cpuprofile written a few values per line, its first byte lost: most lines end in a number.
+    const broken = '\\\n"samples": [ 0, 1\n, 2, 2\n],\n"timeDeltas": [ 0, 1\n, 1, 1\n]\n}\n';
+    assert.match(broken, /^\\\n/);
+    for (const [file, says] of [
+      ['p.cpuprofile', /^Not a valid V8 \.cpuprofile file: it is not valid JSON/],
+      ['p.speedscope.json', /^Not a valid speedscope JSON file: it is not valid JSON/],
+      ['p.heapprofile', /heapprofile.*not valid JSON/],
+    ] as const) {
+      const r = importProfile(Buffer.from(broken), file);
+      assert.equal(r.ok, false, `${file} was read as ${r.ok ? r.value.format : ''}`);
+      assert.match(!r.ok ? r.error.message : '', says);
+    }
+    // Without a name to go by, the same lines are read as what they look like.
+    const guessed = importProfile(Buffer.from(broken));
+    assert.equal(guessed.ok && guessed.value.format, 'folded');
+  });
+
   it('honours an explicit format, failing with that format named', () => {
     const r = importProfile(Buffer.from('a;b 1\n'), 'x.txt', { format: 'cpuprofile' });
     assert.equal(r.ok, false);
