@@ -14,12 +14,26 @@
  *
  * Prints what it measured for a reader on stderr, and one line of JSON on stdout for the case file.
  */
+import * as fs from 'node:fs';
+import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import type { AttachSession } from '../src/core/session/session';
 import { createAttachSession } from '../src/core/session/session';
 import { httpRequest } from '../src/core/util/http';
 
 export interface SessionCost {
-  cpu: { attachedShare: number; idleBefore: number; idleAfter: number; rounds: number; perRoundMs: number };
+  cpu: {
+    attachedShare: number;
+    idleBefore: number;
+    idleAfter: number;
+    rounds: number;
+    perRoundMs: number;
+    /** Minor page faults a round while attached (Linux; NaN elsewhere): see bench/README.md. */
+    faultsPerRound: number;
+    /** Garbage collections a round while attached, the scavenges among them, and their pauses. */
+    gcPerRound: number;
+    scavengesPerRound: number;
+    gcPauseMsPerRound: number;
+  };
   round: { medianMs: number; cpuMs: number; bareGetMs: number; demoServerMs: number };
 }
 
@@ -30,6 +44,34 @@ function mustCreate(target: string): AttachSession {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** This process's minor page faults so far (field 10 of /proc/self/stat), NaN where there is none. */
+function minorFaults(): number {
+  try {
+    const stat = fs.readFileSync('/proc/self/stat', 'latin1');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
+  } catch {
+    return NaN;
+  }
+}
+
+/** Counts the garbage collections from now until the returned function is called. */
+function countCollections(): () => { all: number; scavenges: number; pauseMs: number } {
+  const seen = { all: 0, scavenges: 0, pauseMs: 0 };
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      seen.all++;
+      seen.pauseMs += e.duration;
+      const detail = (e as unknown as { detail?: { kind?: number } }).detail;
+      if (detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) seen.scavenges++;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return () => {
+    observer.disconnect();
+    return seen;
+  };
+}
 
 /** CPU time of this process over `ms` of wall time, as a share of one core (%), with the CPU time itself. */
 async function cpuShareOver(ms: number): Promise<{ share: number; cpuMs: number }> {
@@ -59,15 +101,24 @@ async function cpuAtOneSecond(url: string): Promise<SessionCost['cpu']> {
   session.start();
   await sleep(5000); // the schedule settles: the first connection count, timers
   rounds = 0;
+  const faults0 = minorFaults();
+  const collections = countCollections();
   const attached = await cpuShareOver(attachedMs);
   const measuredRounds = rounds;
+  const faults = minorFaults() - faults0;
+  const gc = collections();
   await session.stop();
   const after = await cpuShareOver(idleMs);
   const idle = (before.share + after.share) / 2;
-  const perRoundMs = (attached.cpuMs - (idle / 100) * attachedMs) / Math.max(1, measuredRounds);
+  const n = Math.max(1, measuredRounds);
+  const perRoundMs = (attached.cpuMs - (idle / 100) * attachedMs) / n;
   console.error(
     `  attached at 1 s for ${attachedMs / 1000} s: ${attached.share.toFixed(2)}% of one core (${measuredRounds} rounds, ` +
       `${perRoundMs.toFixed(2)} ms CPU per round above idle); idle ${before.share.toFixed(2)}% before, ${after.share.toFixed(2)}% after`,
+  );
+  console.error(
+    `  a round while attached: ${(faults / n).toFixed(1)} page faults, ${(gc.all / n).toFixed(2)} collections ` +
+      `(${(gc.scavenges / n).toFixed(2)} scavenges), ${(gc.pauseMs / n).toFixed(2)} ms of collection pauses`,
   );
   return {
     attachedShare: attached.share,
@@ -75,6 +126,10 @@ async function cpuAtOneSecond(url: string): Promise<SessionCost['cpu']> {
     idleAfter: after.share,
     rounds: measuredRounds,
     perRoundMs,
+    faultsPerRound: faults / n,
+    gcPerRound: gc.all / n,
+    scavengesPerRound: gc.scavenges / n,
+    gcPauseMsPerRound: gc.pauseMs / n,
   };
 }
 

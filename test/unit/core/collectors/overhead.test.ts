@@ -140,5 +140,18 @@ describe('collectors: what a round reads costs little', () => {
     const old = 'MemTotal: 1000 kB\nMemFree: 100 kB\nBuffers: 50 kB\nCached: 200 kB\nSlab: 25 kB\n';
     assert.deepEqual(parseProcMeminfo(old), { total: 1000 * 1024, available: 375 * 1024 });
     assert.equal(parseProcMeminfo('nothing here'), undefined);
+    // A key is a whole name at a line's start: SwapCached is not Cached, nor HugeMemTotal MemTotal.
+    const lookalikes =
+      'HugeMemTotal: 7 kB\nMemTotal: 1000 kB\nSwapCached: 900 kB\nMemFree: 100 kB\nCached: 200 kB\nCachedX: 5 kB\n';
+    assert.deepEqual(parseProcMeminfo(lookalikes), { total: 1000 * 1024, available: 300 * 1024 });
+    assert.equal(parseProcMeminfo('MemTotal:   kB\n'), undefined, 'no digits: no total');
+    if (process.platform === 'linux') {
+      // This machine's file, against the same numbers read line by line.
+      const text = fs.readFileSync('/proc/meminfo', 'utf8');
+      const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB$`, 'm').exec(text)?.[1]) * 1024;
+      const read = parseProcMeminfo(text);
+      assert.equal(read?.total, kb('MemTotal'));
+      assert.equal(read?.available, Math.min(kb('MemTotal'), kb('MemAvailable')));
+    }
   });
 });
