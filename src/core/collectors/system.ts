@@ -56,46 +56,31 @@ export function parseProcStatCpu(text: string): { busy: number; total: number } 
   return { busy: total - idle, total };
 }
 
+/** The /proc/meminfo lines parseProcMeminfo reads (of some fifty). */
+const MEMINFO_KEYS: ReadonlySet<string> = new Set(['MemTotal', 'MemAvailable', 'MemFree', 'Buffers', 'Cached', 'Slab']);
+
 /**
  * Total and available memory in bytes from /proc/meminfo text. Available is the kernel's own
  * estimate (MemAvailable), or on kernels before 3.14 free plus buffers, page cache and slab.
  */
 export function parseProcMeminfo(text: string): { total: number; available: number } | undefined {
-  const total = meminfoBytes(text, 'MemTotal');
+  const values = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const key = line.slice(0, colon);
+    if (MEMINFO_KEYS.has(key)) values.set(key, parseInt(line.slice(colon + 1), 10) * 1024);
+  }
+  const kb = (key: string): number | undefined => {
+    const v = values.get(key);
+    return v !== undefined && Number.isFinite(v) ? v : undefined;
+  };
+  const total = kb('MemTotal');
   if (!total) return undefined;
   const available =
-    meminfoBytes(text, 'MemAvailable') ??
-    (meminfoBytes(text, 'MemFree') ?? 0) +
-      (meminfoBytes(text, 'Buffers') ?? 0) +
-      (meminfoBytes(text, 'Cached') ?? 0) +
-      (meminfoBytes(text, 'Slab') ?? 0);
+    kb('MemAvailable') ?? (kb('MemFree') ?? 0) + (kb('Buffers') ?? 0) + (kb('Cached') ?? 0) + (kb('Slab') ?? 0);
   return { total, available: Math.min(total, available) };
 }
-
-/**
- * The bytes of one /proc/meminfo line (`Cached:    123 kB`), read in place: the file is read every
- * round, and splitting it into lines made some 50 strings of it each time.
- */
-function meminfoBytes(text: string, key: string): number | undefined {
-  let at = text.startsWith(key) && text.charCodeAt(key.length) === COLON ? 0 : -1;
-  for (let from = 0; at < 0;) {
-    const i = text.indexOf(key, from);
-    if (i < 0) return undefined;
-    if (text.charCodeAt(i - 1) === NEWLINE && text.charCodeAt(i + key.length) === COLON) at = i;
-    from = i + 1;
-  }
-  let i = at + key.length + 1;
-  while (text.charCodeAt(i) === SPACE || text.charCodeAt(i) === TAB) i++;
-  let kb = 0;
-  const first = i;
-  for (let c = text.charCodeAt(i); c >= 48 && c <= 57; c = text.charCodeAt(++i)) kb = kb * 10 + (c - 48);
-  return i > first && Number.isFinite(kb) ? kb * 1024 : undefined;
-}
-
-const COLON = 58;
-const NEWLINE = 10;
-const SPACE = 32;
-const TAB = 9;
 
 function cpuTimes(): { busy: number; total: number } {
   if (process.platform === 'linux') {

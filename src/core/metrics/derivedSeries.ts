@@ -69,34 +69,14 @@ export interface CounterDelta {
  * since (its counter began at zero), so all of its current value is new.
  */
 export function counterDeltas(prev: SampleIndex, cur: SampleIndex, m: MetricMapping): CounterDelta[] {
-  const before = valuesBySeries(samplesFor(prev, m));
-  const samples = samplesFor(cur, m);
-  const after = new Map<string, number>();
+  const before = new Map<string, number>();
+  for (const x of samplesFor(prev, m)) before.set(seriesKey(x.labels), x.value);
   const out: CounterDelta[] = [];
-  for (const sample of samples) {
-    const key = seriesKey(sample.labels);
-    after.set(key, sample.value);
-    const p = before.get(key);
+  for (const sample of samplesFor(cur, m)) {
+    const p = before.get(seriesKey(sample.labels));
     out.push({ sample, increase: p === undefined ? sample.value : counterIncrease([p, sample.value]) });
   }
-  if (samples.length > 0) bySeriesOf.set(samples, after);
   return out;
-}
-
-/**
- * Each list's values by series key, for the lists of a scrape kept for the next round's rates (the
- * session keeps the lists themselves: see retainSamples): worked out when the list is read as the
- * current scrape and read back when it is the previous one, instead of keyed again.
- */
-const bySeriesOf = new WeakMap<readonly Sample[], Map<string, number>>();
-
-function valuesBySeries(samples: readonly Sample[]): Map<string, number> {
-  let values = bySeriesOf.get(samples);
-  if (values === undefined) {
-    values = new Map();
-    for (const x of samples) values.set(seriesKey(x.labels), x.value);
-  }
-  return values;
 }
 
 export interface HistogramSeries {
@@ -136,43 +116,23 @@ function seriesIn(out: Map<string, HistogramSeries>, labels: Record<string, stri
   return hs;
 }
 
-/** The lists a histogramSeries result was made of, and the result (never changed once made). */
-interface SeriesOfLists {
-  buckets: readonly Sample[];
-  sums: readonly Sample[];
-  counts: readonly Sample[];
-  series: Map<string, HistogramSeries>;
-}
-
-/**
- * histogramSeries of a histogram's or summary's lists, kept with its count list: a scrape's lists
- * are read again as the previous scrape's in the next round (see bySeriesOf).
- */
-const seriesOfLists = new WeakMap<readonly Sample[], SeriesOfLists>();
-
 export function histogramSeries(index: SampleIndex, m: MetricMapping): Map<string, HistogramSeries> {
-  const buckets = m.shape === 'histogram' ? samplesFor(index, m, '_bucket') : NO_SAMPLES;
-  const sums = samplesFor(index, m, '_sum');
-  const counts = samplesFor(index, m, '_count');
-  const known = seriesOfLists.get(counts);
-  if (known !== undefined && known.buckets === buckets && known.sums === sums) return known.series;
   const out = new Map<string, HistogramSeries>();
-  // A series' buckets are written one after another: the next bucket usually belongs to the
-  // series of the last, which a label comparison tells without building and hashing its key.
-  let lastLabels: Record<string, string> | undefined;
-  let last: HistogramSeries | undefined;
-  for (const b of buckets) {
-    if (!last || !sameSeriesBesidesLe(lastLabels!, b.labels)) last = seriesIn(out, b.labels, true);
-    lastLabels = b.labels;
-    last.buckets.push({ le: parseLe(b.labels.le), count: b.value });
+  if (m.shape === 'histogram') {
+    // A series' buckets are written one after another: the next bucket usually belongs to the
+    // series of the last, which a label comparison tells without building and hashing its key.
+    let lastLabels: Record<string, string> | undefined;
+    let last: HistogramSeries | undefined;
+    for (const b of samplesFor(index, m, '_bucket')) {
+      if (!last || !sameSeriesBesidesLe(lastLabels!, b.labels)) last = seriesIn(out, b.labels, true);
+      lastLabels = b.labels;
+      last.buckets.push({ le: parseLe(b.labels.le), count: b.value });
+    }
   }
-  for (const x of sums) seriesIn(out, x.labels, false).sum = x.value;
-  for (const x of counts) seriesIn(out, x.labels, false).count = x.value;
-  if (counts.length > 0) seriesOfLists.set(counts, { buckets, sums, counts, series: out });
+  for (const x of samplesFor(index, m, '_sum')) seriesIn(out, x.labels, false).sum = x.value;
+  for (const x of samplesFor(index, m, '_count')) seriesIn(out, x.labels, false).count = x.value;
   return out;
 }
-
-const NO_SAMPLES: readonly Sample[] = [];
 
 export type HistogramIncrease = HistogramSeries;
 

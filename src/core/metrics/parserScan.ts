@@ -84,11 +84,7 @@ export class SampleScanner extends LabelScanner {
     this.lineEnd = this.pos;
     const series = cache.takeSeries(j, start);
     this.lastSeries = series;
-    // An unchanged series (a gauge at rest, a bucket no request fell in) gives the same sample:
-    // a round then allocates only for what moved.
-    const last = series.sample;
-    if (last !== undefined && Object.is(last.value, value)) return last;
-    return (series.sample = { name: series.name, labels: series.labels, value });
+    return { name: series.name, labels: series.labels, value };
   }
 
   /** Scans the sample line text[start, end); throws LineSyntaxError when it is malformed. */

@@ -35,7 +35,6 @@
  * (one HELP and one TYPE per family, TYPE before the samples) are checked as always.
  */
 import type { BodyText } from './parserBody';
-import type { Sample } from './types';
 import { CopyBuffers } from './parserBody';
 
 /** How many lines further than the expected one a match is looked for (lines that went away). */
@@ -63,12 +62,6 @@ export interface SeriesEntry {
    * are kept per dialect and strictness, so one reader's rules wrote it.
    */
   facts: unknown;
-  /**
-   * The sample the last parse made of this series on a plain line (no timestamp, no exemplar):
-   * returned again while its value stays the same, instead of a new object (samples are never
-   * changed once parsed).
-   */
-  sample: Sample | undefined;
 }
 
 /** One parse's lines of one kind, in their order. */
@@ -186,7 +179,7 @@ export class SeriesCache {
   /** Keeps a series scanned in full (its text is text[start, start + length)), its labels frozen. */
   addSeries(start: number, length: number, name: string, labels: Record<string, string>): SeriesEntry {
     Object.freeze(labels);
-    const entry: SeriesEntry = { name, labels, length, facts: undefined, sample: undefined };
+    const entry: SeriesEntry = { name, labels, length, facts: undefined };
     this.series.add(start, length, this.generation, entry);
     return entry;
   }

@@ -2,7 +2,7 @@
  * Preset detection for a session, scrape after scrape. What detection reads of a scrape is fixed
  * by the preset table and the overrides: for each mapping, whether its metric is there (with the
  * labels and label values the mapping needs). The answers are asked once per distinct mapping
- * and kept as bytes; while they are the same as the last scrape's, so is the choice, and it
+ * and kept as one string; while they are the same as the last scrape's, so is the choice, and it
  * is reused instead of ranked again.
  */
 import type { Concept, MetricMapping, PresetOverrides, ResolvedMapping, SampleIndex } from './presets';
@@ -28,16 +28,15 @@ function signature(m: MetricMapping): string {
   return JSON.stringify([m.metric, m.shape, l?.route ?? null, l?.method ?? null, l?.status ?? null, m.match ?? null]);
 }
 
+const ONE = '1'.charCodeAt(0);
+
 export class PresetDetector {
   /** One mapping per distinct signature: the checks a scrape is put through. */
   private readonly checks: { mapping: MetricMapping; names: readonly string[] }[] = [];
   private readonly checkBySignature = new Map<string, number>();
   /** The check of each mapping object seen (the table's, and the ones overrides expand to). */
   private readonly checkOf = new WeakMap<MetricMapping, number>();
-  /** The last scrape's answers (1: present), in check order, and the choice made of them. */
-  private last?: { answers: Uint8Array; detected: DetectedPresets };
-  /** This scrape's answers, written over each time: two buffers kept, no string built per scrape. */
-  private spare: Uint8Array = new Uint8Array(0);
+  private last?: { answers: string; detected: DetectedPresets };
 
   /** Fixed at construction, as the checks are. */
   private readonly overrides: PresetOverrides;
@@ -65,23 +64,14 @@ export class PresetDetector {
 
   /** The same choice as detectPresets(index, overrides). */
   detect(index: SampleIndex): DetectedPresets {
-    const n = this.checks.length;
-    const answers = this.spare.length === n ? this.spare : new Uint8Array(n);
-    const last = this.last;
-    let same = last !== undefined && last.answers.length === n;
-    for (let i = 0; i < n; i++) {
-      const c = this.checks[i]!;
-      const a = isPresentAt(index, c.mapping, c.names) ? 1 : 0;
-      answers[i] = a;
-      if (same && last!.answers[i] !== a) same = false;
-    }
-    if (same) return last!.detected;
+    let answers = '';
+    for (const c of this.checks) answers += isPresentAt(index, c.mapping, c.names) ? '1' : '0';
+    if (this.last?.answers === answers) return this.last.detected;
     const resolved = choosePresets((m) => {
       const i = this.register(m);
-      return i < n ? answers[i] === 1 : isPresent(index, m);
+      return i < answers.length ? answers.charCodeAt(i) === ONE : isPresent(index, m);
     }, this.overrides);
     const detected = { resolved, described: describePresetMatches(resolved) };
-    if (last !== undefined) this.spare = last.answers;
     this.last = { answers, detected };
     return detected;
   }

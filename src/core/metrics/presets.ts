@@ -27,7 +27,7 @@ export function indexSamples(families: readonly MetricFamily[]): SampleIndex {
 
 function matches(sm: Sample, match: Record<string, string> | undefined): boolean {
   if (!match) return true;
-  for (const k in match) if (Object.prototype.hasOwnProperty.call(match, k) && sm.labels[k] !== match[k]) return false;
+  for (const [k, v] of Object.entries(match)) if (sm.labels[k] !== v) return false;
   return true;
 }
 
@@ -68,16 +68,15 @@ export function isPresentAt(index: SampleIndex, m: MetricMapping, names: readonl
     if (list && list.length > 0) break;
   }
   if (!list || list.length === 0) return false;
+  if (m.match) list = list.filter((x) => matches(x, m.match));
+  if (list.length === 0) return false;
   const route = m.labels?.route;
   const method = m.labels?.method;
   const status = m.labels?.status;
-  // Asked of every check every round: one pass, no filtered copy of the list.
-  for (const sm of list) {
-    if (m.match && !matches(sm, m.match)) continue;
-    if ((!route || route in sm.labels) && (!method || method in sm.labels) && (!status || status in sm.labels))
-      return true;
-  }
-  return false;
+  if (!route && !method && !status) return true;
+  return list.some(
+    (sm) => (!route || route in sm.labels) && (!method || method in sm.labels) && (!status || status in sm.labels),
+  );
 }
 
 export interface ResolvedMapping {

@@ -11,7 +11,6 @@ export interface Exemplar {
   timestamp?: number;
 }
 
-/** A parsed sample. Never changed once parsed: a later parse may hand out the same object again. */
 export interface Sample {
   /** Full sample name, e.g. http_request_duration_seconds_bucket. */
   name: string;

@@ -21,18 +21,6 @@ export const WINDOW_ENDED = 'the collection window ended';
 
 type Settled = { done: true } | { done: false; error: unknown };
 
-const DONE: Settled = { done: true };
-
-/** How `run` ended; a throw, even before its first await, is an error, never an exception here. */
-async function settle(run: () => Promise<void>): Promise<Settled> {
-  try {
-    await run();
-    return DONE;
-  } catch (error) {
-    return { done: false, error };
-  }
-}
-
 /**
  * Runs one source. With `signal` (for sources that cannot be cancelled themselves, like the OS
  * collectors) the round stops waiting when it aborts and records that the source had not finished;
@@ -52,7 +40,12 @@ export async function collectSource(
       if (signal.aborted) return resolve('ended');
       signal.addEventListener('abort', (onAbort = () => resolve('ended')), { once: true });
     });
-  const work = settle(run);
+  const work: Promise<Settled> = Promise.resolve()
+    .then(run)
+    .then(
+      () => ({ done: true }),
+      (error: unknown) => ({ done: false, error }),
+    );
   try {
     const r = ended ? await Promise.race([work, ended]) : await work;
     if (r === 'ended') {
@@ -133,10 +126,7 @@ export function detachedCopy<T>(value: T, strings: StringCopies, depth = 0): T {
   if (proto !== Object.prototype && proto !== null) return structuredClone(value);
   const source = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  // for…in walks the object's own keys in Object.keys order (its prototype is Object.prototype or
-  // null, checked above) without building their array.
-  for (const key in source) {
-    if (!Object.prototype.hasOwnProperty.call(source, key)) continue;
+  for (const key of Object.keys(source)) {
     const v = detachedCopy(source[key], strings, depth + 1);
     // A label named __proto__ is data: assigning it would set the copy's prototype instead.
     if (key === '__proto__')
