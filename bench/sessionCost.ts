@@ -19,6 +19,7 @@ import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks
 import type { AttachSession } from '../src/core/session/session';
 import { createAttachSession } from '../src/core/session/session';
 import { httpRequest } from '../src/core/util/http';
+import { median } from '../src/core/util/stats';
 
 export interface SessionCost {
   cpu: {
@@ -131,12 +132,6 @@ async function cpuAtOneSecond(url: string): Promise<SessionCost['cpu']> {
     scavengesPerRound: gc.scavenges / n,
     gcPauseMsPerRound: gc.pauseMs / n,
   };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 /** The demo's own account of its /metrics route (sum and count of its request-duration histogram). */

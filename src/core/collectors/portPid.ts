@@ -202,9 +202,17 @@ export function socketsInUse(file: string, label: string): number | undefined {
   } catch {
     return undefined;
   }
-  const m = new RegExp(`^${label} inuse (\\d{1,15})(?: |$)`, 'm').exec(text);
+  let line = IN_USE.get(label);
+  if (line === undefined) {
+    const literal = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    IN_USE.set(label, (line = new RegExp(`^${literal} inuse (\\d{1,15})(?: |$)`, 'm')));
+  }
+  const m = line.exec(text);
   return m ? Number(m[1]) : undefined;
 }
+
+/** The sockstat line of each label asked for, compiled once (a count reads both files). */
+const IN_USE = new Map<string, RegExp>();
 
 const SPACE = 0x20;
 const NEWLINE = 0x0a;

@@ -37,7 +37,9 @@ export function parseProcPidStat(text: string): ProcPidStat | undefined {
 }
 
 /** One buffer for every /proc read: the reads are synchronous, so they never overlap. */
-let procBuffer = Buffer.allocUnsafe(16 * 1024);
+/** What the shared /proc read buffer starts at: most /proc files fit it. */
+const PROC_BUFFER_BYTES = 16 * 1024;
+let procBuffer = Buffer.allocUnsafe(PROC_BUFFER_BYTES);
 
 /**
  * A /proc file's text, read with one open, as few reads as it takes and a close. readFileSync adds
@@ -105,7 +107,7 @@ function readWholeBytes(fd: number, from: number | null): Buffer {
     const n = fs.readSync(fd, procBuffer, size, procBuffer.length - size, from === null ? null : from + size);
     if (n === 0) {
       const bytes = procBuffer.subarray(0, size);
-      if (procBuffer.length > KEPT_PROC_BUFFER_BYTES) procBuffer = Buffer.allocUnsafe(16 * 1024);
+      if (procBuffer.length > KEPT_PROC_BUFFER_BYTES) procBuffer = Buffer.allocUnsafe(PROC_BUFFER_BYTES);
       return bytes;
     }
     size += n;

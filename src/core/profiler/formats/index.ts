@@ -180,12 +180,11 @@ function detect(input: ProfileInput, byName: ProfileFormat | undefined): Profile
   if (isMarshalDict(bytes)) return 'pstats';
   const start = decodeText(bytes.subarray(0, 4096)).trimStart();
   if (start.startsWith('{')) return jsonKind(input) ?? byName;
-  if (byName === 'pprof') return 'pprof';
-  // Folded stacks have no signature, only lines of a likely shape: a guess that a file named for
-  // another format (a .cpuprofile whose first byte was lost, say) does not overrule.
-  if ((byName === undefined || byName === 'folded') && looksLikeFolded(decodeText(bytes.subarray(0, HEAD_BYTES))))
-    return 'folded';
-  return byName;
+  // Not JSON, not pstats: a file named for a format is read as that format. Folded stacks have no
+  // signature, only lines of a likely shape, a guess that must not overrule the name (a .cpuprofile
+  // whose first byte was lost, say, is refused as a broken .cpuprofile).
+  if (byName !== undefined && byName !== 'folded') return byName;
+  return looksLikeFolded(decodeText(bytes.subarray(0, HEAD_BYTES))) ? 'folded' : byName;
 }
 
 /** Which JSON profile this is, judged from the keys near the start (no full parse). */

@@ -1,6 +1,6 @@
-// A session's round reuses what the last round made: the preset answers, and the previous scrape's
-// counter values and histogram series keyed by label set. Whatever it reuses, it must answer what
-// a round that works everything out afresh answers.
+// A session's round reuses what the last rounds made: the series cache's names and label objects, the
+// preset detector's answers, and the previous scrape's lists kept for rates. Whatever it reuses, it
+// must answer what a round that works everything out afresh, from copies, answers.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
