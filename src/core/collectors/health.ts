@@ -12,6 +12,7 @@ import { httpRequest } from '../util/http';
 import type { Result } from '../util/result';
 import { fail, ok } from '../util/result';
 import { joinUrl } from '../util/target';
+import { keepShape } from '../util/keepShape';
 import { describeMarkup, isMarkup, redirectReason, verdictOfWords } from './healthVerdict';
 
 export { healthPathCandidates, healthStateLabel } from './healthVerdict';
@@ -181,6 +182,9 @@ export interface HealthAnswerContext {
 }
 
 /** Reads one health response (pure: status code, content type and body in, snapshot out). */
+/** The largest health answer kept until the next one (see interpretHealth). */
+const KEPT_ANSWER_CHARS = 64 * 1024;
+
 export function interpretHealth(
   status: number,
   contentType: string,
@@ -193,6 +197,10 @@ export function interpretHealth(
   if (!markup && (/json/i.test(contentType) || /^[{[]/.test(text))) {
     try {
       json = JSON.parse(text);
+      // The next answer is most likely built the same way: its shapes and the code that reads
+      // them stay alive until then (keepShape.ts). A large answer is not kept.
+      if (text.length <= KEPT_ANSWER_CHARS && json !== null && typeof json === 'object')
+        keepShape('health answer', json);
     } catch {
       json = undefined;
     }

@@ -34,6 +34,7 @@ import { ProblemLog } from './parserProblems';
 import { parseOpenMetricsText } from './parserOpenMetrics';
 import { parsePrometheusText } from './parserPrometheus';
 import type { SeriesCache } from './parserSeriesCache';
+import { keepShape } from '../util/keepShape';
 
 export { ExpositionError } from './parserProblems';
 export { labelsKey } from './parserLexical';
@@ -112,6 +113,22 @@ export function parseExposition(input: string | Buffer, opts: ParseOptions = {})
     ? finish('openmetrics', omFamilies, asOpenMetrics)
     : finish(format, families, log);
 }
+
+/**
+ * A family of each shape the readers give: made as `{ name, type, samples }`, with `help` and
+ * `unit` added as their lines are read, in either order. Kept alive so that the code optimised
+ * for them outlives a full collection between two scrapes (keepShape.ts).
+ */
+function familyShapes(): MetricFamily[] {
+  const shapes: MetricFamily[] = [];
+  for (const added of [[], ['help'], ['unit'], ['help', 'unit'], ['unit', 'help']] as const) {
+    const family: MetricFamily = { name: '', type: 'untyped', samples: [] };
+    for (const key of added) family[key] = '';
+    shapes.push(family);
+  }
+  return shapes;
+}
+keepShape('metric families', familyShapes());
 
 /** Problems are found in reading order, mostly; a histogram's are known at its end: list them by line. */
 function finish(format: ExpositionFormat, families: MetricFamily[], log: ProblemLog): ParseResult {

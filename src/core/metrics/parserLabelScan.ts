@@ -110,6 +110,15 @@ export class LabelScanner extends LineCursor {
     this.exemplarCount = -1;
   }
 
+  /** Lets go of the strings of the last line scanned (a released scanner keeps none of a body). */
+  protected forgetLine(): void {
+    this.lineLabelNames.length = 0;
+    this.setNames.length = 0;
+    this.setValues.length = 0;
+    this.exemplarNames.length = 0;
+    this.bracedName = undefined;
+  }
+
   /**
    * A name the next lines are likely to start with, written in the text at `at` (a family's
    * name on its HELP or TYPE line): its samples then reuse that string instead of slicing one.

@@ -12,6 +12,7 @@ import type { ProblemLog } from './parserProblems';
 import * as lexical from './parserLexical';
 import { SampleScanner } from './parserScan';
 import type { SeriesCache } from './parserSeriesCache';
+import { keepShape } from '../util/keepShape';
 import * as familyRules from './parserOpenMetricsFamily';
 import type { FamilyState, SeriesFacts } from './parserOpenMetricsFamily';
 
@@ -59,7 +60,7 @@ export function parseOpenMetricsText(text: string, log: ProblemLog, seriesCache?
 }
 
 class OpenMetricsReader {
-  private readonly families: MetricFamily[] = [];
+  private families: MetricFamily[] = [];
   /** Every family name and every sample name a typed family may use, to catch clashes. */
   private readonly claimed = new Map<string, FamilyState>();
   private current: FamilyState | undefined;
@@ -76,7 +77,7 @@ class OpenMetricsReader {
   private routedSuffix = '';
 
   constructor(
-    private readonly text: string,
+    private text: string,
     private readonly log: ProblemLog,
     seriesCache?: SeriesCache,
   ) {
@@ -142,7 +143,22 @@ class OpenMetricsReader {
     if (this.current) this.finishFamily(this.current);
     this.scanner.finishBody();
     if (!sawEof) this.log.warn(this.lineNo + 1, 'missing "# EOF" at the end (the body may be truncated)');
-    return this.families;
+    const families = this.families;
+    this.release();
+    return families;
+  }
+
+  /** As PrometheusReader's: kept, holding nothing of the body or the result (keepShape.ts). */
+  private release(): void {
+    this.claimed.clear();
+    this.text = '';
+    this.families = [];
+    this.current = this.routeOwner = this.routedState = undefined;
+    this.routeNames.fill('');
+    this.routeSuffixes.fill('');
+    this.routedSuffix = '';
+    this.scanner.release();
+    keepShape('openmetrics reader', this);
   }
 
   private readMetadata(start: number, end: number, lookUp: boolean): void {

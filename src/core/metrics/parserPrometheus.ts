@@ -17,6 +17,7 @@ import { SampleScanner } from './parserScan';
 import type { MetadataRead } from './parserComment';
 import * as comment from './parserComment';
 import type { SeriesCache } from './parserSeriesCache';
+import { keepShape } from '../util/keepShape';
 
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
 const { NUMBER_VALUE, isMetricName, parseNumberToken } = lexical;
@@ -42,7 +43,7 @@ export function parsePrometheusText(text: string, log: ProblemLog, seriesCache?:
 }
 
 class PrometheusReader {
-  private readonly families: MetricFamily[] = [];
+  private families: MetricFamily[] = [];
   private readonly byName = new Map<string, FamilyState>();
   private readonly scanner: SampleScanner;
   /**
@@ -66,7 +67,7 @@ class PrometheusReader {
   private lastMetaAt = -1;
 
   constructor(
-    private readonly text: string,
+    private text: string,
     private readonly log: ProblemLog,
     seriesCache?: SeriesCache,
   ) {
@@ -138,7 +139,26 @@ class PrometheusReader {
         this.log.skip(lineNo, 'the last line does not end with a newline (was the body cut off?)');
     }
     this.scanner.finishBody();
-    return this.families;
+    const families = this.families;
+    this.release();
+    return families;
+  }
+
+  /**
+   * The body is read: lets go of it and of the result, and stays alive until the next reader
+   * is done, so that the code optimised for readers outlives a full collection (keepShape.ts).
+   */
+  private release(): void {
+    this.text = '';
+    this.families = [];
+    this.byName.clear();
+    this.clearRoutes();
+    this.routeStates.fill(undefined);
+    this.lastMeta = undefined;
+    this.scratch.name = '';
+    this.meta.name = undefined;
+    this.scanner.release();
+    keepShape('prometheus text reader', this);
   }
 
   private readComment(start: number, end: number, lookUp: boolean): void {

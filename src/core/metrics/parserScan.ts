@@ -59,6 +59,17 @@ export class SampleScanner extends LabelScanner {
     this.resetNames();
   }
 
+  /** Done with the body: lets go of it, of the series cache and of every string read from the body. */
+  release(): void {
+    this.start('');
+    this.seriesCache = undefined;
+    this.lastSeries = undefined;
+    this.peekedAt = -1;
+    this.peeked = NO_SERIES;
+    this.resetNames();
+    this.forgetLine();
+  }
+
   /** The body was read to its end: the series kept from it are the next parse's to match. */
   finishBody(): void {
     this.seriesCache?.commit();

@@ -16,6 +16,7 @@ import { gunzipWithin, inflateWithin } from './decompress';
 import type { Result } from './result';
 import { fail, ok } from './result';
 import { formatBytes } from '../../shared/format';
+import { keepShape } from './keepShape';
 
 /** The status line, headers and trailers together (Node's client allows 16 KB). */
 export const MAX_HEAD_BYTES = 64 * 1024;
@@ -166,6 +167,16 @@ export class HttpResponseReader {
       body = decoded.value;
     }
     return ok({ status: this.status, headers: this.headers, body, elapsedMs: performance.now() - started });
+  }
+
+  /**
+   * The response was handed on: lets go of the body's chunks and stays alive until the next
+   * reader is done, so that the code optimised for readers outlives a full collection (keepShape.ts).
+   */
+  release(): void {
+    this.body.length = 0;
+    this.pending = undefined;
+    keepShape('http response reader', this);
   }
 
   private bad(problem: string): 'bad' {

@@ -26,6 +26,7 @@ import { HttpResponseReader } from './httpResponse';
 import type { Result } from './result';
 import { fail, ok } from './result';
 import { formatBytes } from '../../shared/format';
+import { keepShape } from './keepShape';
 
 /** Idle sockets kept per origin (a round has two requests in flight at most). */
 const MAX_IDLE_PER_ORIGIN = 4;
@@ -179,7 +180,7 @@ class Exchange {
     private readonly parsed: URL,
     private readonly head: string,
     private readonly opts: HttpGetOptions,
-    private readonly resolve: (r: Result<HttpResponse, HttpFailureKind>) => void,
+    private resolve: (r: Result<HttpResponse, HttpFailureKind>) => void,
   ) {
     this.policy = opts.connect ?? LOOPBACK_ONLY;
     this.maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -277,5 +278,14 @@ class Exchange {
     this.opts.signal?.removeEventListener('abort', this.onAbort);
     this.release(false);
     this.resolve(r);
+    // Nothing of the response stays reachable from here (a settled promise holds its value);
+    // the exchange stays alive until the next one settles (keepShape.ts).
+    this.resolve = settledAlready;
+    this.reader?.release();
+    keepShape('kept-socket exchange', this);
   }
+}
+
+function settledAlready(): void {
+  // An exchange settles once (see finish).
 }
