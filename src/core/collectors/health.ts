@@ -181,10 +181,10 @@ export interface HealthAnswerContext {
   location?: string;
 }
 
-/** Reads one health response (pure: status code, content type and body in, snapshot out). */
 /** The largest health answer kept until the next one (see interpretHealth). */
 const KEPT_ANSWER_CHARS = 64 * 1024;
 
+/** Reads one health response: status code, content type and body in, snapshot out (its JSON kept: see below). */
 export function interpretHealth(
   status: number,
   contentType: string,
