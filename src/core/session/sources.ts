@@ -5,7 +5,6 @@
  */
 import { errorMessage } from '../util/result';
 import type { Snapshot } from './types';
-import { keepShape } from '../util/keepShape';
 
 export type SourceName = Snapshot['errors'][number]['source'];
 
@@ -23,13 +22,12 @@ export const WINDOW_ENDED = 'the collection window ended';
 type Settled = { done: true } | { done: false; error: unknown };
 
 /**
- * A listener that is never removed, on a signal that never aborts: the listener objects a round
- * adds to its signal and removes again keep their shape, and the code optimised for them, alive
- * through it (keepShape.ts).
+ * A listener that is never removed, on a signal that never aborts (this module holds it): the
+ * listener objects a round adds to its signal and removes again keep their shape, and the code
+ * optimised for them, alive through it (see keepShape.ts for why that matters).
  */
 const neverAborted = new AbortController();
 neverAborted.signal.addEventListener('abort', () => undefined, { once: true });
-keepShape('abort listener', neverAborted);
 
 /**
  * Runs one source. With `signal` (for sources that cannot be cancelled themselves, like the OS
