@@ -166,22 +166,75 @@ export async function countTcpConnections(pid: number, procRoot = '/proc'): Prom
   try {
     if (useProc()) {
       const inodes = socketInodesOfSync(pid, procRoot);
-      if (!inodes) return undefined;
-      if (inodes.size === 0) return 0;
-      let n = 0;
-      for (const [table, sockstat, label] of TCP_TABLES) {
-        // The kernel walks its whole connection hash to write either table, however few sockets
-        // it holds: a table that its sockstat file says is empty is not read.
-        if (socketsInUse(`${procRoot}/net/${sockstat}`, label) === 0) continue;
-        const text = readProcBytes(`${procRoot}/net/${table}`);
-        if (text) n += countEstablished(text, inodes);
-      }
-      return n;
+      return inodes && establishedOf(inodes, procRoot);
     }
     return (await siConnections()).filter((c) => c.pid === pid && c.state === 'ESTABLISHED').length;
   } catch {
     return undefined;
   }
+}
+
+/** How long a count read from the socket tables stands while the process holds the same sockets. */
+export const TABLE_MAX_AGE_MS = 30_000;
+
+/**
+ * Counts one process's established TCP connections as countTcpConnections does, but reads the
+ * socket tables only when they can say something new. Writing /proc/net/tcp costs the kernel a
+ * walk of its whole connection hash (about half a millisecond of CPU on a machine with a few
+ * sockets and much memory), while the process's fd links, read every time, cost a fraction of
+ * that: a connection opened or closed changes the set of socket inodes the process holds. When
+ * that set is the one of the last table read, and that read is less than `tableMaxAgeMs` old, the
+ * last count stands. The age bound covers what the set cannot show: a socket the process keeps
+ * open while its state moves (a peer that closed, a connect that completed).
+ */
+export class TcpConnectionCounter {
+  private last: { pid: number; inodes: Set<number>; at: number; count: number } | undefined;
+  /** How many times the socket tables were read (for tests and benchmarks). */
+  tableReads = 0;
+
+  constructor(
+    private readonly now: () => number,
+    private readonly procRoot = '/proc',
+    private readonly tableMaxAgeMs = TABLE_MAX_AGE_MS,
+  ) {}
+
+  count(pid: number): Promise<number | undefined> {
+    if (!useProc()) return countTcpConnections(pid, this.procRoot);
+    try {
+      const inodes = socketInodesOfSync(pid, this.procRoot);
+      if (!inodes) return Promise.resolve(undefined);
+      const at = this.now();
+      const last = this.last;
+      if (last && last.pid === pid && at - last.at < this.tableMaxAgeMs && sameInodes(last.inodes, inodes))
+        return Promise.resolve(last.count);
+      this.tableReads++;
+      const count = establishedOf(inodes, this.procRoot);
+      this.last = { pid, inodes, at, count };
+      return Promise.resolve(count);
+    } catch {
+      return Promise.resolve(undefined);
+    }
+  }
+}
+
+function sameInodes(a: ReadonlySet<number>, b: ReadonlySet<number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const inode of b) if (!a.has(inode)) return false;
+  return true;
+}
+
+/** Established connections among `inodes`, from the socket tables (a table sockstat says is empty is skipped). */
+function establishedOf(inodes: ReadonlySet<number>, procRoot: string): number {
+  if (inodes.size === 0) return 0;
+  let n = 0;
+  for (const [table, sockstat, label] of TCP_TABLES) {
+    // The kernel walks its whole connection hash to write either table, however few sockets it
+    // holds: a table that its sockstat file says is empty is not read.
+    if (socketsInUse(`${procRoot}/net/${sockstat}`, label) === 0) continue;
+    const text = readProcBytes(`${procRoot}/net/${table}`);
+    if (text) n += countEstablished(text, inodes);
+  }
+  return n;
 }
 
 /** Each socket table with the sockstat file, and its line, that counts the sockets it lists. */

@@ -9,7 +9,7 @@ import type { ProcessStats } from '../session/types';
 import type { Result } from '../util/result';
 import { processExists } from '../util/process';
 import { errorMessage, fail, ok } from '../util/result';
-import { countTcpConnections } from './portPid';
+import { TcpConnectionCounter, countTcpConnections } from './portPid';
 import { ProcCpuMeter } from './procStat';
 
 export type ProcessFailureKind = 'exited' | 'denied' | 'error';
@@ -67,6 +67,12 @@ export function ownCpuMs(): number {
   return (c.user + c.system) / 1000;
 }
 
+/** Counts that read the socket tables only when the process's sockets changed (see TcpConnectionCounter). */
+function tableCounter(now: () => number): (pid: number) => Promise<number | undefined> {
+  const counter = new TcpConnectionCounter(now);
+  return (pid) => counter.count(pid);
+}
+
 /** The share of one core counting connections may take: a count that costs 5 ms waits 10 s. */
 export const CONNECTION_COUNT_CPU_SHARE = 1 / 2000;
 
@@ -80,7 +86,7 @@ export const CONNECTION_COUNT_CPU_SHARE = 1 / 2000;
 export function cachedConnectionCounter(
   now: () => number,
   minAgeMs = 5000,
-  count: (pid: number) => Promise<number | undefined> = countTcpConnections,
+  count: (pid: number) => Promise<number | undefined> = tableCounter(now),
   cpuMs: () => number = ownCpuMs,
 ): (pid: number) => Promise<number | undefined> {
   let last: { pid: number; until: number; value: number | undefined } | undefined;

@@ -3,7 +3,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cachedConnectionCounter, CONNECTION_COUNT_CPU_SHARE } from '../../../../src/core/collectors/process';
-import { countEstablished, countTcpConnections, socketsInUse } from '../../../../src/core/collectors/portPid';
+import {
+  TABLE_MAX_AGE_MS,
+  TcpConnectionCounter,
+  countEstablished,
+  countTcpConnections,
+  socketsInUse,
+} from '../../../../src/core/collectors/portPid';
 import { ProcCpuMeter, parseProcPidStat, systemPageSize } from '../../../../src/core/collectors/procStat';
 import { parseProcMeminfo } from '../../../../src/core/collectors/system';
 
@@ -97,6 +103,60 @@ describe('collectors: what a round reads costs little', () => {
     fs.writeFileSync(path.join(root, 'net', 'sockstat6'), 'TCP6: inuse many\n');
     assert.equal(socketsInUse(path.join(root, 'net', 'sockstat6'), 'TCP6:'), undefined);
     assert.equal(await countTcpConnections(4242, root), 2);
+  });
+
+  it('reads the socket tables again only when the process holds other sockets, or the last read is 30 s old', async () => {
+    const head = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
+    const line = (sl: number, st: string, inode: number) =>
+      `${String(sl).padStart(4)}: 0100007F:1F90 0100007F:C350 ${st} 00000000:00000000 00:00000000 00000000  1000        0 ${inode} 1 0000000000000000 20 4 30 10 -1\n`;
+    fs.mkdirSync(path.join(root, 'net'));
+    fs.writeFileSync(path.join(root, 'net', 'sockstat'), 'TCP: inuse 4 orphan 0 tw 0 alloc 4 mem 0\n');
+    fs.writeFileSync(path.join(root, 'net', 'sockstat6'), 'TCP6: inuse 0\n');
+    const table = (...rows: [string, number][]) =>
+      fs.writeFileSync(path.join(root, 'net', 'tcp'), head + rows.map(([st, inode], i) => line(i, st, inode)).join(''));
+    const fdDir = path.join(root, '4242', 'fd');
+    fs.mkdirSync(fdDir, { recursive: true });
+    const open = (fd: number, inode: number) => fs.symlinkSync(`socket:[${inode}]`, path.join(fdDir, String(fd)));
+    open(3, 21);
+    open(4, 22);
+    table(['0A', 21], ['01', 22]);
+    let now = 0;
+    const counter = new TcpConnectionCounter(() => now, root);
+    assert.equal(await counter.count(4242), 1);
+    assert.equal(counter.tableReads, 1);
+    // The same sockets: the table is not read again, even though it changed under them.
+    table(['0A', 21], ['08', 22]);
+    now += 5000;
+    assert.equal(await counter.count(4242), 1);
+    assert.equal(counter.tableReads, 1);
+    // A connection opened: the table is read and the new count is the table's.
+    open(5, 23);
+    table(['0A', 21], ['01', 22], ['01', 23]);
+    now += 5000;
+    assert.equal(await counter.count(4242), 2);
+    assert.equal(counter.tableReads, 2);
+    // One closed and another opened on the same fd number: a different set, read again.
+    fs.rmSync(path.join(fdDir, '5'));
+    open(5, 24);
+    table(['0A', 21], ['01', 22], ['01', 24], ['01', 23]);
+    now += 5000;
+    assert.equal(await counter.count(4242), 2);
+    assert.equal(counter.tableReads, 3);
+    // A socket whose state moved while it stayed open shows once the last read is 30 s old.
+    table(['0A', 21], ['08', 22], ['01', 24]);
+    now += TABLE_MAX_AGE_MS - 1;
+    assert.equal(await counter.count(4242), 2);
+    assert.equal(counter.tableReads, 3);
+    now += 1;
+    assert.equal(await counter.count(4242), 1);
+    assert.equal(counter.tableReads, 4);
+    // Another process is counted from the tables; one that is gone is unknown.
+    fs.mkdirSync(path.join(root, '4343', 'fd'), { recursive: true });
+    fs.symlinkSync('socket:[22]', path.join(root, '4343', 'fd', '7'));
+    table(['01', 22]);
+    assert.equal(await counter.count(4343), 1);
+    assert.equal(counter.tableReads, 5);
+    assert.equal(await counter.count(4444), undefined);
   });
 
   it('reuses a connection count for longer when counting cost more CPU, so it stays under its share of a core', async () => {

@@ -3,6 +3,7 @@ import * as http from 'node:http';
 import { collectProcess } from '../../../../src/core/collectors/process';
 import { processExists } from '../../../../src/core/util/process';
 import {
+  TcpConnectionCounter,
   countTcpConnections,
   findPidByPort,
   listeningPortsOf,
@@ -44,6 +45,59 @@ describe('process collector and port → pid', () => {
       if (process.platform === 'linux') assert.equal(r.value.openConnections, 3);
     } finally {
       agent.destroy();
+    }
+  });
+
+  it("counts a real process's connections as they open and close, reading the kernel's tables only then", async function () {
+    assert.equal(process.platform, 'linux', LINUX_ONLY);
+    svc = await startChildService();
+    const counter = new TcpConnectionCounter(() => 0);
+    const agents: http.Agent[] = [];
+    /** Opens `n` more kept-alive connections to the service and waits until each answered. */
+    const connect = async (n: number): Promise<http.Agent> => {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: n });
+      agents.push(agent);
+      await Promise.all(
+        Array.from(
+          { length: n },
+          () =>
+            new Promise<void>((resolve, reject) =>
+              http
+                .get(`http://127.0.0.1:${svc!.port}/`, { agent }, (res) => res.resume().on('end', resolve))
+                .on('error', reject),
+            ),
+        ),
+      );
+      return agent;
+    };
+    /** The count once the service's side of every connection settled (a close reaches it a little later). */
+    const settled = async (expected: number): Promise<number | undefined> => {
+      let n = await counter.count(svc!.pid);
+      for (let i = 0; i < 200 && n !== expected; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        n = await counter.count(svc!.pid);
+      }
+      return n;
+    };
+    try {
+      assert.equal(await counter.count(svc.pid), 0);
+      const reads = counter.tableReads;
+      assert.equal(await counter.count(svc.pid), 0);
+      assert.equal(counter.tableReads, reads, 'the same sockets: the tables were not read again');
+      const two = await connect(2);
+      assert.equal(await settled(2), 2);
+      assert.ok(counter.tableReads > reads, 'new sockets: the tables were read');
+      const three = counter.tableReads;
+      assert.equal(await counter.count(svc.pid), 2);
+      assert.equal(counter.tableReads, three);
+      await connect(1);
+      assert.equal(await settled(3), 3);
+      two.destroy();
+      assert.equal(await settled(1), 1);
+      // The kernel's own count of the same thing, read without the shortcut.
+      assert.equal(await countTcpConnections(svc.pid), 1);
+    } finally {
+      for (const a of agents) a.destroy();
     }
   });
 
