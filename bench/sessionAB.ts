@@ -16,6 +16,7 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
+import { median } from '../src/core/util/stats';
 import { startDemoService } from '../test/helpers/demoService';
 
 const args = process.argv.slice(2);
@@ -135,11 +136,10 @@ async function main(): Promise<void> {
       const f = (x: Window) => `${perRound(x).toFixed(2)} (${(x.faults / Math.max(1, x.rounds)).toFixed(1)})`;
       console.log(`| ${w + 1} | ${f(b)} | ${f(o)} | ${ratios[w]!.toFixed(3)} |`);
     }
-    const sorted = [...ratios].sort((a, b) => a - b);
-    const mid = sorted.length / 2;
-    const median = sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
     const cheaper = ratios.filter((r) => r < 1).length;
-    console.log(`median this ÷ base ${median.toFixed(3)}; this tree cost less in ${cheaper} of ${WINDOWS} windows`);
+    console.log(
+      `median this ÷ base ${median(ratios).toFixed(3)}; this tree cost less in ${cheaper} of ${WINDOWS} windows`,
+    );
   } finally {
     await demo.stop();
   }

@@ -21,6 +21,13 @@ function statLine(pid: number, comm: string, utime: number, stime: number, start
   return `${pid} (${comm}) ${f.join(' ')}\n`;
 }
 
+/** The header line of a /proc/net/tcp table. */
+const head = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
+
+/** A /proc/net/tcp line: slot `sl`, kernel state `st` ('01' ESTABLISHED, '0A' LISTEN), socket inode. */
+const line = (sl: number, st: string, inode: number) =>
+  `${String(sl).padStart(4)}: 0100007F:1F90 0100007F:C350 ${st} 00000000:00000000 00:00000000 00000000  1000        0 ${inode} 1 0000000000000000 20 4 30 10 -1\n`;
+
 describe('collectors: what a round reads costs little', () => {
   let root: string;
   beforeEach(() => {
@@ -58,9 +65,6 @@ describe('collectors: what a round reads costs little', () => {
   });
 
   it('counts the established sockets of a process in a socket table, whatever else the table holds', () => {
-    const head = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
-    const line = (sl: number, st: string, inode: number) =>
-      `${String(sl).padStart(4)}: 0100007F:1F90 0100007F:C350 ${st} 00000000:00000000 00:00000000 00000000  1000        0 ${inode} 1 0000000000000000 20 4 30 10 -1\n`;
     const v4 = head + line(0, '0A', 11) + line(1, '01', 12) + line(2, '06', 0) + line(3, '01', 13) + line(4, '01', 99);
     assert.equal(countEstablished(Buffer.from(v4), new Set([11, 12, 13])), 2);
     const v6 =
@@ -71,9 +75,6 @@ describe('collectors: what a round reads costs little', () => {
   });
 
   it('reads a socket table only when its sockstat line says it holds sockets, and both when that line is missing', async () => {
-    const head = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
-    const line = (sl: number, st: string, inode: number) =>
-      `${String(sl).padStart(4)}: 0100007F:1F90 0100007F:C350 ${st} 00000000:00000000 00:00000000 00000000  1000        0 ${inode} 1 0000000000000000 20 4 30 10 -1\n`;
     fs.mkdirSync(path.join(root, 'net'));
     fs.mkdirSync(path.join(root, '4242', 'fd'), { recursive: true });
     for (const [fd, inode] of [
@@ -106,9 +107,6 @@ describe('collectors: what a round reads costs little', () => {
   });
 
   it('reads the socket tables again only when the process holds other sockets, or the last read is 30 s old', async () => {
-    const head = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
-    const line = (sl: number, st: string, inode: number) =>
-      `${String(sl).padStart(4)}: 0100007F:1F90 0100007F:C350 ${st} 00000000:00000000 00:00000000 00000000  1000        0 ${inode} 1 0000000000000000 20 4 30 10 -1\n`;
     fs.mkdirSync(path.join(root, 'net'));
     fs.writeFileSync(path.join(root, 'net', 'sockstat'), 'TCP: inuse 4 orphan 0 tw 0 alloc 4 mem 0\n');
     fs.writeFileSync(path.join(root, 'net', 'sockstat6'), 'TCP6: inuse 0\n');

@@ -15,6 +15,23 @@ import { startChildService } from './childService';
 /** The port↔pid lookup these tests exercise reads /proc; the tiers run on Linux (CI does). */
 const LINUX_ONLY = 'this test covers the /proc socket lookup, which only Linux has: run the process tier on Linux';
 
+/** Opens `n` kept-alive connections to a local port (one request each, in parallel) and returns their agent. */
+async function keptConnections(port: number, n: number): Promise<http.Agent> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: n });
+  await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<void>((resolve, reject) =>
+          http
+            .get(`http://127.0.0.1:${port}/`, { agent }, (res) => res.resume().on('end', resolve))
+            .on('error', reject),
+        ),
+    ),
+  );
+  return agent;
+}
+
 describe('process collector and port → pid', () => {
   let svc: ChildService | undefined;
   afterEach(async () => {
@@ -24,19 +41,9 @@ describe('process collector and port → pid', () => {
 
   it('measures a running process: CPU %, RSS and open TCP connections', async () => {
     svc = await startChildService();
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 3 });
+    // Three requests in parallel on a keep-alive agent leave three established connections.
+    const agent = await keptConnections(svc.port, 3);
     try {
-      // Three requests in parallel on a keep-alive agent leave three established connections.
-      await Promise.all(
-        [1, 2, 3].map(
-          () =>
-            new Promise<void>((resolve, reject) =>
-              http
-                .get(`http://127.0.0.1:${svc!.port}/`, { agent }, (res) => res.resume().on('end', resolve))
-                .on('error', reject),
-            ),
-        ),
-      );
       const r = await collectProcess(svc.pid);
       assert.ok(r.ok, JSON.stringify(r));
       assert.equal(r.value.pid, svc.pid);
@@ -53,21 +60,9 @@ describe('process collector and port → pid', () => {
     svc = await startChildService();
     const counter = new TcpConnectionCounter(() => 0);
     const agents: http.Agent[] = [];
-    /** Opens `n` more kept-alive connections to the service and waits until each answered. */
     const connect = async (n: number): Promise<http.Agent> => {
-      const agent = new http.Agent({ keepAlive: true, maxSockets: n });
+      const agent = await keptConnections(svc!.port, n);
       agents.push(agent);
-      await Promise.all(
-        Array.from(
-          { length: n },
-          () =>
-            new Promise<void>((resolve, reject) =>
-              http
-                .get(`http://127.0.0.1:${svc!.port}/`, { agent }, (res) => res.resume().on('end', resolve))
-                .on('error', reject),
-            ),
-        ),
-      );
       return agent;
     };
     /** The count once the service's side of every connection settled (a close reaches it a little later). */
