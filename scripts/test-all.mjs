@@ -6,35 +6,78 @@
 //                 child) or waits real seconds (test/unit, *.process.test.ts)
 //   real-services third-party servers and exporters (test/real)
 //   integration   the suite inside a real VS Code (code-server driven by Chromium).
-import { spawnSync } from 'node:child_process';
+// Every step runs even when one before it failed; a failed step's last lines are printed again at
+// the end, with the names of the failed steps, since a log is read from its end.
+import { spawn } from 'node:child_process';
 
+/** How many of a step's last output lines are kept, to be shown again at the end if it fails. */
+const TAIL_LINES = 160;
+const failures = [];
+
+/**
+ * Runs one step with its output passed through as it comes, keeping its last lines: a log is
+ * usually read from its end, so a failed step's failures are printed again after the last step.
+ */
 function step(name, cmd, args) {
   const started = Date.now();
   console.log(`\n=== ${name} ===`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit', shell: false });
-  const secs = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`=== ${name}: ${r.status === 0 ? 'ok' : 'FAILED'} in ${secs} s ===`);
-  return r.status === 0;
+  return new Promise((resolve) => {
+    const tail = [];
+    const partial = { stdout: '', stderr: '' };
+    const keep = (stream, chunk) => {
+      const lines = (partial[stream] + chunk.toString()).split('\n');
+      partial[stream] = lines.pop();
+      tail.push(...lines);
+      if (tail.length > TAIL_LINES) tail.splice(0, tail.length - TAIL_LINES);
+    };
+    const child = spawn(cmd, args, { stdio: ['inherit', 'pipe', 'pipe'], shell: false });
+    child.stdout.on('data', (c) => (process.stdout.write(c), keep('stdout', c)));
+    child.stderr.on('data', (c) => (process.stderr.write(c), keep('stderr', c)));
+    let ended = false;
+    const done = (ok, why) => {
+      if (ended) return;
+      ended = true;
+      const secs = ((Date.now() - started) / 1000).toFixed(1);
+      console.log(`=== ${name}: ${ok ? 'ok' : 'FAILED'} in ${secs} s ===`);
+      if (!ok) {
+        tail.push(...Object.values(partial).filter(Boolean));
+        failures.push({ name, why, tail });
+      }
+      resolve(ok);
+    };
+    child.once('error', (e) => done(false, `could not start ${cmd}: ${e.message}`));
+    child.once('close', (code, signal) =>
+      done(code === 0, code === null ? `killed by ${signal}` : `exit code ${code}`),
+    );
+  });
+}
+
+/** Prints each failed step's name and last lines again, then exits non-zero if any failed. */
+function finish() {
+  for (const f of failures) {
+    console.log(`\n=== FAILED: ${f.name} (${f.why}); its last ${f.tail.length} lines again ===`);
+    console.log(f.tail.join('\n'));
+  }
+  if (failures.length) console.log(`\n=== failed: ${failures.map((f) => f.name).join(', ')} ===`);
+  process.exit(failures.length ? 1 : 0);
 }
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 // The real servers the tests start (Prometheus, node_exporter, a Python prometheus_client service,
 // redis and its exporter) are Debian packages: installed here when missing, idempotent otherwise.
 const setup = [
-  step('set-up: Prometheus', process.execPath, ['scripts/setup-prometheus.mjs']),
-  step('set-up: real services', process.execPath, ['scripts/setup-real-services.mjs']),
+  await step('set-up: Prometheus', process.execPath, ['scripts/setup-prometheus.mjs']),
+  await step('set-up: real services', process.execPath, ['scripts/setup-real-services.mjs']),
 ];
-if (!setup.every(Boolean)) process.exit(1);
-const results = [
-  step('build', npm, ['run', '-s', 'build']),
-  // Static checks: both TypeScript configurations, lint (which enforces the layer boundaries) and
-  // the formatter. A failure here names the file and line; `npm run format` fixes formatting.
-  step('type-check', npm, ['run', '-s', 'typecheck']),
-  step('lint', npm, ['run', '-s', 'lint']),
-  step('format check', npm, ['run', '-s', 'format:check']),
-  step('unit tests', npm, ['run', '-s', 'test:unit']),
-  step('process tests', npm, ['run', '-s', 'test:process']),
-  step('real-services tests', npm, ['run', '-s', 'test:real']),
-  step('integration tests (real VS Code)', npm, ['run', '-s', 'test:integration']),
-];
-process.exit(results.every(Boolean) ? 0 : 1);
+if (!setup.every(Boolean)) finish();
+await step('build', npm, ['run', '-s', 'build']);
+// Static checks: both TypeScript configurations, lint (which enforces the layer boundaries) and
+// the formatter. A failure here names the file and line; `npm run format` fixes formatting.
+await step('type-check', npm, ['run', '-s', 'typecheck']);
+await step('lint', npm, ['run', '-s', 'lint']);
+await step('format check', npm, ['run', '-s', 'format:check']);
+await step('unit tests', npm, ['run', '-s', 'test:unit']);
+await step('process tests', npm, ['run', '-s', 'test:process']);
+await step('real-services tests', npm, ['run', '-s', 'test:real']);
+await step('integration tests (real VS Code)', npm, ['run', '-s', 'test:integration']);
+finish();
