@@ -3,6 +3,7 @@
  * runs through `collectSource`: whatever it throws becomes that source's failure in the snapshot,
  * so one broken source never costs the round or the other sources.
  */
+import { keepShape } from '../util/keepShape';
 import { errorMessage } from '../util/result';
 import type { Snapshot } from './types';
 
@@ -21,13 +22,18 @@ export const WINDOW_ENDED = 'the collection window ended';
 
 type Settled = { done: true } | { done: false; error: unknown };
 
+/** The keepShape key of the signal whose listener is never removed (tests forget it as a control). */
+export const NEVER_ABORTED = 'never-aborted signal with a listener';
+
 /**
- * A listener that is never removed, on a signal that never aborts (this module holds it): the
- * listener objects a round adds to its signal and removes again keep their shape, and the code
- * optimised for them, alive through it (see keepShape.ts for why that matters).
+ * A listener that is never removed, on a signal that never aborts: the listener objects a round
+ * adds to its signal and removes again keep their shape, and the code optimised for them, alive
+ * through it (see keepShape.ts for why that matters). Held by keepShape: a module-level constant
+ * that no function refers to is not kept by the module, and was collected with its listener.
  */
 const neverAborted = new AbortController();
 neverAborted.signal.addEventListener('abort', () => undefined, { once: true });
+keepShape(NEVER_ABORTED, neverAborted);
 
 /**
  * Runs one source. With `signal` (for sources that cannot be cancelled themselves, like the OS
