@@ -34,12 +34,14 @@ if (baseArg === undefined) {
 const WINDOWS = flag('windows', 6);
 const SECONDS = flag('seconds', 60);
 
-/** The child: one session of its tree, warmed up, then a line of JSON per window. */
+/**
+ * The child: one session of its tree, warmed up, then a message per window. It is bundled against
+ * either tree (`./src` resolves there), with the fault counter of this one.
+ */
 const CHILD = `
-import * as fs from 'node:fs';
 import { createAttachSession } from './src/core/session/session';
+import { minorFaults as faults } from ${JSON.stringify(path.join(__dirname, 'minorFaults'))};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const faults = () => { const t = fs.readFileSync('/proc/self/stat', 'latin1'); return Number(t.slice(t.lastIndexOf(')') + 2).split(' ')[7]); };
 async function main(): Promise<void> {
   const [url, windows, seconds] = process.argv.slice(2);
   const r = createAttachSession({ target: url!, intervalMs: 1000 });

@@ -14,12 +14,12 @@
  *
  * Prints what it measured for a reader on stderr, and one line of JSON on stdout for the case file.
  */
-import * as fs from 'node:fs';
 import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import type { AttachSession } from '../src/core/session/session';
 import { createAttachSession } from '../src/core/session/session';
 import { httpRequest } from '../src/core/util/http';
 import { median } from '../src/core/util/stats';
+import { minorFaults } from './minorFaults';
 
 export interface SessionCost {
   cpu: {
@@ -45,16 +45,6 @@ function mustCreate(target: string): AttachSession {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** This process's minor page faults so far (field 10 of /proc/self/stat), NaN where there is none. */
-function minorFaults(): number {
-  try {
-    const stat = fs.readFileSync('/proc/self/stat', 'latin1');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
-  } catch {
-    return NaN;
-  }
-}
 
 /** Counts the garbage collections from now until the returned function is called. */
 function countCollections(): () => { all: number; scavenges: number; pauseMs: number } {

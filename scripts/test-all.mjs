@@ -24,11 +24,14 @@ function step(name, cmd, args) {
   return new Promise((resolve) => {
     const tail = [];
     const partial = { stdout: '', stderr: '' };
+    const add = (lines) => {
+      tail.push(...lines);
+      if (tail.length > TAIL_LINES) tail.splice(0, tail.length - TAIL_LINES);
+    };
     const keep = (stream, chunk) => {
       const lines = (partial[stream] + chunk.toString()).split('\n');
       partial[stream] = lines.pop();
-      tail.push(...lines);
-      if (tail.length > TAIL_LINES) tail.splice(0, tail.length - TAIL_LINES);
+      add(lines);
     };
     const child = spawn(cmd, args, { stdio: ['inherit', 'pipe', 'pipe'], shell: false });
     child.stdout.on('data', (c) => (process.stdout.write(c), keep('stdout', c)));
@@ -37,10 +40,12 @@ function step(name, cmd, args) {
     const done = (ok, why) => {
       if (ended) return;
       ended = true;
+      const unterminated = Object.values(partial).filter(Boolean);
       const secs = ((Date.now() - started) / 1000).toFixed(1);
-      console.log(`=== ${name}: ${ok ? 'ok' : 'FAILED'} in ${secs} s ===`);
+      // A last line without its newline would run into this one.
+      console.log(`${unterminated.length ? '\n' : ''}=== ${name}: ${ok ? 'ok' : 'FAILED'} in ${secs} s ===`);
       if (!ok) {
-        tail.push(...Object.values(partial).filter(Boolean));
+        add(unterminated);
         failures.push({ name, why, tail });
       }
       resolve(ok);
@@ -65,11 +70,9 @@ function finish() {
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 // The real servers the tests start (Prometheus, node_exporter, a Python prometheus_client service,
 // redis and its exporter) are Debian packages: installed here when missing, idempotent otherwise.
-const setup = [
-  await step('set-up: Prometheus', process.execPath, ['scripts/setup-prometheus.mjs']),
-  await step('set-up: real services', process.execPath, ['scripts/setup-real-services.mjs']),
-];
-if (!setup.every(Boolean)) finish();
+await step('set-up: Prometheus', process.execPath, ['scripts/setup-prometheus.mjs']);
+await step('set-up: real services', process.execPath, ['scripts/setup-real-services.mjs']);
+if (failures.length) finish();
 await step('build', npm, ['run', '-s', 'build']);
 // Static checks: both TypeScript configurations, lint (which enforces the layer boundaries) and
 // the formatter. A failure here names the file and line; `npm run format` fixes formatting.

@@ -28,8 +28,7 @@ export const NEVER_ABORTED = 'never-aborted signal with a listener';
 /**
  * A listener that is never removed, on a signal that never aborts: the listener objects a round
  * adds to its signal and removes again keep their shape, and the code optimised for them, alive
- * through it (see keepShape.ts for why that matters). Held by keepShape: a module-level constant
- * that no function refers to is not kept by the module, and was collected with its listener.
+ * through it (see keepShape.ts for why that matters, and why it is held there).
  */
 const neverAborted = new AbortController();
 neverAborted.signal.addEventListener('abort', () => undefined, { once: true });

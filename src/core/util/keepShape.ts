@@ -17,6 +17,10 @@
  * keepShape(key, object) holds the object given last under each key, replacing the one before:
  * callers hand over an object they are done with, after dropping what it referred to (a body, a
  * result), so what stays alive is a few small objects whatever the scrapes hold.
+ *
+ * An object kept for its shape alone belongs here too, not in a module constant: a top-level
+ * constant that no function reads is not held by its module once the module has loaded, and the
+ * first collection takes it.
  */
 const kept = new Map<string, object>();
 
