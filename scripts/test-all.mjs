@@ -6,8 +6,9 @@
 //                 child) or waits real seconds (test/unit, *.process.test.ts)
 //   real-services third-party servers and exporters (test/real)
 //   integration   the suite inside a real VS Code (code-server driven by Chromium).
-// Every step runs even when one before it failed; a failed step's last lines are printed again at
-// the end, with the names of the failed steps, since a log is read from its end.
+// A failed set-up stops it there; after that, every step runs even when one before it failed. A
+// failed step's last lines are printed again at the end, with the names of the failed steps,
+// since a log is read from its end.
 import { spawn } from 'node:child_process';
 
 /** How many of a step's last output lines are kept, to be shown again at the end if it fails. */
