@@ -20,6 +20,18 @@ export interface PgTableInfo extends TableInfo {
   foreignKeys: ForeignKey[];
 }
 
+/**
+ * A table's row count as the planner sees it: pg_class.reltuples once the table was analysed
+ * (PostgreSQL 14+ writes -1 before that, older servers 0), else the live tuples the statistics
+ * have counted. Not the greater of the two: right after a bulk load and ANALYZE, the loading
+ * session's insert counts can reach the statistics after ANALYZE set them, and the live tuples
+ * then count every row twice until the next vacuum or analyse.
+ */
+export function tableRowEstimate(reltuples: number, liveTuples: number | undefined): number {
+  const rows = reltuples > 0 ? reltuples : (liveTuples ?? 0);
+  return Math.max(0, Math.round(rows));
+}
+
 export class PgSchema implements SchemaLookup {
   private readonly tables = new Map<string, PgTableInfo | null>();
 
@@ -52,9 +64,8 @@ export class PgSchema implements SchemaLookup {
   private async read(name: string): Promise<PgTableInfo | null> {
     if (!this.client) return null;
     // to_regclass resolves as the statement would (search_path, quoting); never raises.
-    const rel = await this.client.query<{ oid: number; relname: string; rows: string }>(
-      `SELECT c.oid::int AS oid, c.relname,
-              greatest(c.reltuples, coalesce(s.n_live_tup, 0), 0)::bigint::text AS rows
+    const rel = await this.client.query<{ oid: number; relname: string; reltuples: number; live: string | null }>(
+      `SELECT c.oid::int AS oid, c.relname, c.reltuples::float8 AS reltuples, s.n_live_tup::text AS live
          FROM pg_class c LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
         WHERE c.oid = to_regclass($1) AND c.relkind IN ('r', 'p', 'm')`,
       [name],
@@ -102,7 +113,7 @@ export class PgSchema implements SchemaLookup {
       name: r.relname,
       columns: cols.rows.map((c) => ({ name: c.name, type: c.type, primaryKey: c.pk })),
       indexes,
-      rows: Number(r.rows),
+      rows: tableRowEstimate(r.reltuples, r.live === null ? undefined : Number(r.live)),
       foreignKeys: fks.rows.map((f) => ({ name: f.name, table: r.relname, columns: f.cols, references: f.ref })),
     };
   }
