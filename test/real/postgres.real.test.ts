@@ -20,6 +20,7 @@ import type { PgSession } from '../../src/core/queries/postgres';
 import { scanWorkspace } from '../../src/core/queries/workspace';
 import { isHypoWhatIf } from '../../src/core/queries/types';
 import type { StatementReport } from '../../src/core/queries/types';
+import { PgSchema } from '../../src/core/queries/postgres/schema';
 import { LOOPBACK_ONLY } from '../../src/core/util/connect';
 import { diagnosticMessage } from '../../src/extension/diagnostics/queryFindingText';
 import type { DemoHandle } from '../helpers/demoService';
@@ -231,5 +232,33 @@ describe('real services: PostgreSQL 15 with pg_stat_statements and HypoPG', func
     await session!.close();
     session = undefined;
     assert.deepEqual(await databaseState(server!), stateBefore);
+  });
+});
+
+describe('real services: PostgreSQL 15 row estimates after a bulk load', () => {
+  let server: PostgresServer | undefined;
+  after(async () => {
+    await server?.stop();
+  });
+
+  it("reads a freshly loaded and analysed table's rows once, though its live tuples counted the load twice", async () => {
+    server = await startPostgres();
+    const c = await server.connect();
+    try {
+      // The session's first statement flushes its statistics; the load right after stays pending
+      // (a session flushes at most once a second), so it reaches them after ANALYZE set them:
+      // the live tuples then read 200,000.
+      await c.query('SELECT 1');
+      await c.query('CREATE TABLE loaded (id int)');
+      await c.query('INSERT INTO loaded SELECT generate_series(1, 100000)');
+      await c.query('ANALYZE loaded');
+      await c.query('SELECT pg_stat_force_next_flush()');
+      await c.query('SELECT 1');
+      const schema = new PgSchema(c);
+      await schema.load(['loaded']);
+      assert.equal(schema.rowCount('loaded'), 100_000);
+    } finally {
+      await c.end();
+    }
   });
 });
