@@ -4,7 +4,9 @@
  * (default 700 ms, 25 rounds). It starts the demo service, then times, in turns, `httpRequest`
  * (Node's http client as PerfLens used it for every request), a bare `http.get` with a keep-alive
  * agent, the session's client (`KeptHttp`, src/core/util/keptHttp.ts) and the same request
- * written as raw bytes on a kept socket (the floor: no parsing at all). Each figure is the median
+ * written as raw bytes on a kept socket (no parsing at all), its answer read as Node hands it over
+ * (a new buffer for each read) and into one reused buffer (net's `onread`, as KeptHttp reads: the
+ * floor). Each figure is the median
  * of this process's CPU time (`process.cpuUsage()`, user + system) per request. bench/README.md
  * (session) says why the spaced figure is the one that counts.
  */
@@ -34,6 +36,28 @@ function rawClient(url: URL): () => Promise<void> {
     });
 }
 
+/** The same, read into one buffer reused for every read (no buffer made per read). */
+function rawOneBufferClient(url: URL): () => Promise<void> {
+  let socket: net.Socket | undefined;
+  let done: (() => void) | undefined;
+  const buffer = Buffer.allocUnsafe(64 * 1024);
+  const last = Buffer.from('0\r\n\r\n');
+  const onRead = (n: number): boolean => {
+    if (n >= last.length && last.compare(buffer, n - last.length, n) === 0) {
+      const resolve = done;
+      done = undefined;
+      resolve?.();
+    }
+    return true;
+  };
+  return () =>
+    new Promise<void>((resolve) => {
+      done = resolve;
+      socket ??= net.connect({ port: Number(url.port), host: url.hostname, onread: { buffer, callback: onRead } });
+      socket.write(`GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`);
+    });
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[s.length >> 1]!;
@@ -54,6 +78,7 @@ async function main(): Promise<void> {
     ],
     ['KeptHttp (session)', () => kept.request(url)],
     ['raw bytes, kept socket', rawClient(new URL(url))],
+    ['raw bytes, one read buffer', rawOneBufferClient(new URL(url))],
   ];
   try {
     for (const [, get] of clients) for (let i = 0; i < 300; i++) await get();

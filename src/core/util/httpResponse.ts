@@ -10,6 +10,10 @@
  * not a guess: folded or nameless header lines, control characters in a value, two different
  * lengths, a transfer coding other than chunked. Header names are lower-cased; a repeated header
  * is joined with ", " except those Node's client keeps the first of.
+ *
+ * A chunk handed to feed is read during the call and never kept: the socket reads every response
+ * into one buffer it reuses (keptHttp.ts), so the reader copies what it keeps (the body into a
+ * buffer of its own, sized from Content-Length or the chunk sizes; an unfinished line).
  */
 import type { HttpFailureKind, HttpResponse } from './http';
 import { gunzipWithin, inflateWithin } from './decompress';
@@ -22,6 +26,10 @@ import { keepShape } from './keepShape';
 export const MAX_HEAD_BYTES = 64 * 1024;
 /** A chunk-size line, extensions included. */
 export const MAX_LINE_BYTES = 1024;
+/** The most a body buffer is made ahead of the bytes that fill it (a length may promise more than comes). */
+const MAX_AHEAD_BYTES = 1024 * 1024;
+/** A body of unknown length starts in a buffer this big, and doubles. */
+const FIRST_BODY_BYTES = 16 * 1024;
 
 const HEAD = 0;
 const LENGTH = 1;
@@ -74,10 +82,11 @@ export class HttpResponseReader {
   status = 0;
   readonly headers: Record<string, string> = {};
   private state = HEAD;
-  /** Head or line bytes not yet complete. */
+  /** Head or line bytes not yet complete (a copy: see the file's comment). */
   private pending: Buffer | undefined;
   private headBytes = 0;
-  private readonly body: Buffer[] = [];
+  /** The body so far: bodyBytes of it are filled. */
+  private body: Buffer | undefined;
   private bodyBytes = 0;
   private remaining = 0;
   private bodyCap: number;
@@ -132,7 +141,7 @@ export class HttpResponseReader {
         if (line.length > cap)
           return this.bad(state === TRAILERS ? 'its trailers are too long' : 'a chunk-size line is too long');
         if (nl < 0) {
-          this.pending = line;
+          this.pending = Buffer.from(line);
           continue;
         }
         this.pending = undefined;
@@ -155,7 +164,7 @@ export class HttpResponseReader {
 
   /** The whole response, its body decoded; 'too-large' or 'decode' when decoding fails. */
   response(url: string, started: number): Result<HttpResponse, HttpFailureKind> {
-    let body: Buffer = Buffer.concat(this.body, this.bodyBytes);
+    let body: Buffer = this.body === undefined ? Buffer.alloc(0) : this.body.subarray(0, this.bodyBytes);
     const encoding = (this.headers['content-encoding'] ?? '').trim().toLowerCase();
     if (body.length > 0 && (encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate')) {
       const decoded = encoding === 'deflate' ? inflateWithin(body, this.maxBytes) : gunzipWithin(body, this.maxBytes);
@@ -174,7 +183,7 @@ export class HttpResponseReader {
    * reader is done, so that the code optimised for readers outlives a full collection (keepShape.ts).
    */
   release(): void {
-    this.body.length = 0;
+    this.body = undefined;
     this.pending = undefined;
     keepShape('http response reader', this);
   }
@@ -186,9 +195,21 @@ export class HttpResponseReader {
   }
 
   private addBody(part: Buffer): boolean {
+    const at = this.bodyBytes;
     this.bodyBytes += part.length;
     if (this.bodyBytes > this.bodyCap) return false;
-    this.body.push(part);
+    // Room for this part and, within limits, for what the length or chunk size says is coming.
+    if (this.body === undefined || this.body.length < this.bodyBytes) {
+      const promised = this.state === LENGTH || this.state === CHUNK_DATA ? this.remaining - part.length : 0;
+      const room = Math.max(
+        this.bodyBytes + Math.min(promised, MAX_AHEAD_BYTES),
+        Math.min(2 * (this.body?.length ?? FIRST_BODY_BYTES / 2), this.bodyCap),
+      );
+      const grown = Buffer.allocUnsafe(room);
+      this.body?.copy(grown, 0, 0, at);
+      this.body = grown;
+    }
+    part.copy(this.body, at);
     return true;
   }
 
@@ -212,7 +233,7 @@ export class HttpResponseReader {
     }
     if (end < 0) {
       if (all.length > MAX_HEAD_BYTES) this.bad(`its headers are larger than ${formatBytes(MAX_HEAD_BYTES)}`);
-      else this.pending = all;
+      else this.pending = pendingLength > 0 ? all : Buffer.from(all);
       return undefined;
     }
     this.pending = undefined;
