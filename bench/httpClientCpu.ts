@@ -18,6 +18,10 @@ import { startDemoService } from '../test/helpers/demoService';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A GET as raw bytes, and the end of the demo's (chunked) answer: its last chunk. */
+const rawGet = (url: URL) => `GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`;
+const LAST_CHUNK = '0\r\n\r\n';
+
 function rawClient(url: URL): () => Promise<void> {
   let socket: net.Socket | undefined;
   return () =>
@@ -26,13 +30,13 @@ function rawClient(url: URL): () => Promise<void> {
       const s = socket;
       // The demo answers chunked: its last chunk ends the response.
       const onData = (b: Buffer) => {
-        if (b.includes('0\r\n\r\n')) {
+        if (b.includes(LAST_CHUNK)) {
           s.off('data', onData);
           resolve();
         }
       };
       s.on('data', onData);
-      s.write(`GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`);
+      s.write(rawGet(url));
     });
 }
 
@@ -41,7 +45,7 @@ function rawOneBufferClient(url: URL): () => Promise<void> {
   let socket: net.Socket | undefined;
   let done: (() => void) | undefined;
   const buffer = Buffer.allocUnsafe(64 * 1024);
-  const last = Buffer.from('0\r\n\r\n');
+  const last = Buffer.from(LAST_CHUNK);
   const onRead = (n: number): boolean => {
     if (n >= last.length && last.compare(buffer, n - last.length, n) === 0) {
       const resolve = done;
@@ -54,7 +58,7 @@ function rawOneBufferClient(url: URL): () => Promise<void> {
     new Promise<void>((resolve) => {
       done = resolve;
       socket ??= net.connect({ port: Number(url.port), host: url.hostname, onread: { buffer, callback: onRead } });
-      socket.write(`GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`);
+      socket.write(rawGet(url));
     });
 }
 

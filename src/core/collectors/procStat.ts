@@ -20,14 +20,20 @@ export interface ProcPidStat {
 }
 
 /**
- * Fields of a /proc/PID/stat line. The command name (field 2) is in parentheses and may hold
+ * The fields of a /proc/PID/stat line from field 3 (state) on, so field N is at index N - 3;
+ * undefined when the line has no ')'. The command name (field 2) is in parentheses and may hold
  * spaces or parentheses itself, so fields are counted from the last ')'.
  */
-export function parseProcPidStat(text: string): ProcPidStat | undefined {
+export function procStatFields(text: string): string[] | undefined {
   const close = text.lastIndexOf(')');
-  if (close < 0) return undefined;
-  // From field 3 (state) on: utime is field 14, stime 15, starttime 22, rss 24.
-  const f = text.slice(close + 2).split(' ');
+  return close < 0 ? undefined : text.slice(close + 2).split(' ');
+}
+
+/** CPU, start time and resident set of a /proc/PID/stat line. */
+export function parseProcPidStat(text: string): ProcPidStat | undefined {
+  const f = procStatFields(text);
+  if (f === undefined) return undefined;
+  // utime is field 14, stime 15, starttime 22, rss 24.
   const utime = Number(f[11]);
   const stime = Number(f[12]);
   const start = Number(f[19]);

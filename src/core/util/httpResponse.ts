@@ -141,7 +141,7 @@ export class HttpResponseReader {
         if (line.length > cap)
           return this.bad(state === TRAILERS ? 'its trailers are too long' : 'a chunk-size line is too long');
         if (nl < 0) {
-          this.pending = Buffer.from(line);
+          this.holdPending(line);
           continue;
         }
         this.pending = undefined;
@@ -198,19 +198,31 @@ export class HttpResponseReader {
     const at = this.bodyBytes;
     this.bodyBytes += part.length;
     if (this.bodyBytes > this.bodyCap) return false;
-    // Room for this part and, within limits, for what the length or chunk size says is coming.
-    if (this.body === undefined || this.body.length < this.bodyBytes) {
-      const promised = this.state === LENGTH || this.state === CHUNK_DATA ? this.remaining - part.length : 0;
-      const room = Math.max(
-        this.bodyBytes + Math.min(promised, MAX_AHEAD_BYTES),
-        Math.min(2 * (this.body?.length ?? FIRST_BODY_BYTES / 2), this.bodyCap),
-      );
-      const grown = Buffer.allocUnsafe(room);
-      this.body?.copy(grown, 0, 0, at);
-      this.body = grown;
-    }
-    part.copy(this.body, at);
+    if (this.body === undefined || this.body.length < this.bodyBytes) this.growBody(at, part.length);
+    part.copy(this.body!, at);
     return true;
+  }
+
+  /**
+   * A bigger body buffer, its first `filled` bytes kept: room for the part being added and, up to
+   * MAX_AHEAD_BYTES, for what the length or chunk size says is still coming; at least double.
+   */
+  private growBody(filled: number, adding: number): void {
+    const promised = this.state === LENGTH || this.state === CHUNK_DATA ? this.remaining - adding : 0;
+    const doubled = this.body === undefined ? FIRST_BODY_BYTES : 2 * this.body.length;
+    const grown = Buffer.allocUnsafe(
+      Math.max(this.bodyBytes + Math.min(promised, MAX_AHEAD_BYTES), Math.min(doubled, this.bodyCap)),
+    );
+    this.body?.copy(grown, 0, 0, filled);
+    this.body = grown;
+  }
+
+  /**
+   * Keeps an unfinished head or line for the next read. Joined to what was pending it is a buffer
+   * of its own already; else it is a view of the read, which the next read overwrites: copied.
+   */
+  private holdPending(joined: Buffer): void {
+    this.pending = this.pending === undefined ? Buffer.from(joined) : joined;
   }
 
   private joinPending(part: Buffer): Buffer {
@@ -233,7 +245,7 @@ export class HttpResponseReader {
     }
     if (end < 0) {
       if (all.length > MAX_HEAD_BYTES) this.bad(`its headers are larger than ${formatBytes(MAX_HEAD_BYTES)}`);
-      else this.pending = pendingLength > 0 ? all : Buffer.from(all);
+      else this.holdPending(all);
       return undefined;
     }
     this.pending = undefined;

@@ -37,8 +37,9 @@ const MAX_PREPARED = 16;
  * copied there as needed before the next read can land, so one buffer serves them all. Node
  * would otherwise make a 64 KB buffer for each read and shrink it to what was read; at one
  * request a second that cost as much CPU as the rest of a bare exchange (bench/README.md).
+ * Made with the first kept socket, so a process that never keeps one does not hold it.
  */
-const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+let readBuffer: Buffer | undefined;
 
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // A value Node would send as it is: no control characters but tab, nothing past Latin-1.
@@ -137,7 +138,8 @@ class KeptSocket {
     readonly key: string,
     readonly policy: ConnectPolicy,
   ) {
-    const socket = net.connect({ ...to, onread: { buffer: READ_BUFFER, callback: (n) => this.onRead(n) } });
+    const buffer = (readBuffer ??= Buffer.allocUnsafe(64 * 1024));
+    const socket = net.connect({ ...to, onread: { buffer, callback: (n) => this.onRead(buffer, n) } });
     this.socket = socket;
     socket.setNoDelay(true);
     socket.unref();
@@ -146,9 +148,9 @@ class KeptSocket {
     socket.on('close', () => (this.exchange ? this.exchange.lost(CLOSED) : this.client.drop(this)));
   }
 
-  /** n bytes read into READ_BUFFER: the exchange reads them now (it copies what it keeps). */
-  private onRead(n: number): boolean {
-    if (this.exchange) this.exchange.onData(READ_BUFFER.subarray(0, n));
+  /** n bytes read into the shared buffer: the exchange reads them now (it copies what it keeps). */
+  private onRead(buffer: Buffer, n: number): boolean {
+    if (this.exchange) this.exchange.onData(buffer.subarray(0, n));
     else this.client.drop(this);
     return true;
   }
@@ -248,7 +250,7 @@ class Exchange {
     else s.socket.destroy();
   }
 
-  /** Bytes read: valid only during the call (see READ_BUFFER). */
+  /** Bytes read: valid only during the call (see readBuffer). */
   onData(chunk: Buffer): void {
     const reader = this.reader!;
     const state = reader.feed(chunk);
