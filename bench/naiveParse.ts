@@ -72,3 +72,111 @@ export function naiveParse(text: string): NaiveFamily[] {
   }
   return families;
 }
+
+/** A family in a model with no object per sample: its samples' names, labels and values in columns. */
+interface ColumnarFamily {
+  name: string;
+  type: string;
+  help: string | undefined;
+  /** Per sample: its name, where its labels start in `labels`, its value. */
+  names: string[];
+  labelStarts: number[];
+  /** Label names and values, alternating, every sample's one after the other. */
+  labels: string[];
+  values: number[];
+}
+
+/**
+ * naiveParse with no object per sample or label set: the same lines read the same way, each
+ * sample's name, label strings and value pushed into its family's columns. The floor for a
+ * result model that keeps strings but no per-sample objects.
+ */
+export function naiveColumnarParse(text: string): ColumnarFamily[] {
+  const byName = new Map<string, ColumnarFamily>();
+  const families: ColumnarFamily[] = [];
+  let current: ColumnarFamily | undefined;
+  const familyNamed = (name: string): ColumnarFamily => {
+    let f = byName.get(name);
+    if (f === undefined) {
+      f = { name, type: 'untyped', help: undefined, names: [], labelStarts: [], labels: [], values: [] };
+      byName.set(name, f);
+      families.push(f);
+    }
+    return f;
+  };
+  for (let pos = 0; pos < text.length;) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    if (text.charCodeAt(pos) === HASH) {
+      const gap = text.indexOf(' ', pos + 7);
+      if (gap > 0 && gap < end) {
+        current = familyNamed(text.slice(pos + 7, gap));
+        if (text.charCodeAt(pos + 2) === UPPER_H) current.help = text.slice(gap + 1, end);
+        else current.type = text.slice(gap + 1, end);
+      }
+    } else if (end > pos) {
+      let i = pos;
+      while (i < end) {
+        const c = text.charCodeAt(i);
+        if (c === OPEN_BRACE || c === SPACE) break;
+        i++;
+      }
+      const name = text.slice(pos, i);
+      const f = (current ??= familyNamed(name));
+      f.names.push(name);
+      f.labelStarts.push(f.labels.length);
+      if (text.charCodeAt(i) === OPEN_BRACE) {
+        i++;
+        while (i < end && text.charCodeAt(i) !== CLOSE_BRACE) {
+          const equals = text.indexOf('=', i);
+          const quote = text.indexOf('"', equals + 2);
+          f.labels.push(text.slice(i, equals), text.slice(equals + 2, quote));
+          i = quote + 1;
+          if (text.charCodeAt(i) === COMMA) i++;
+        }
+        i++;
+      }
+      f.values.push(+text.slice(i + 1, end));
+    }
+    pos = end + 1;
+  }
+  return families;
+}
+
+/**
+ * The same lines found and split with nothing made but numbers: each sample's start, label
+ * block and value end as offsets into the body, in one typed array. The floor for any parser
+ * that hands over the body and where things are in it, and makes strings only when asked.
+ */
+export function naiveOffsetScan(text: string, out: Int32Array): number {
+  let n = 0;
+  for (let pos = 0; pos < text.length;) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    if (text.charCodeAt(pos) !== HASH && end > pos) {
+      let i = pos;
+      while (i < end) {
+        const c = text.charCodeAt(i);
+        if (c === OPEN_BRACE || c === SPACE) break;
+        i++;
+      }
+      let labelEnd = i;
+      if (text.charCodeAt(i) === OPEN_BRACE) {
+        i++;
+        while (i < end && text.charCodeAt(i) !== CLOSE_BRACE) {
+          const quote = text.indexOf('"', text.indexOf('=', i) + 2);
+          i = quote + 1;
+          if (text.charCodeAt(i) === COMMA) i++;
+        }
+        labelEnd = ++i;
+      }
+      if (n + 3 <= out.length) {
+        out[n++] = pos;
+        out[n++] = labelEnd;
+        out[n++] = end;
+      }
+    }
+    pos = end + 1;
+  }
+  return n;
+}

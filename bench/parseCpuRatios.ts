@@ -6,7 +6,9 @@
  * by this process's CPU time (`process.cpuUsage()`), ours and the anchor alternating in short
  * rounds, and prints per scrape the median and the best of the per-round ratios (anchor ÷ ours).
  *
- * `--floor` also times bench/naiveParse.ts (the model made with no checks) against the anchor.
+ * `--floor` also times the floors of bench/naiveParse.ts against the anchor: the model made with no
+ * checks (naive), the same with no object per sample or label set (columns), and the lines only
+ * split into offsets (offsets).
  *
  * `--rescrape` times what a session's second and later scrapes cost: eight successive scrapes of
  * each input (values moved, test/helpers/scrapeRounds.ts), ours parsing each through the series
@@ -19,7 +21,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { parseExposition as ParseExposition } from '../src/core/metrics/parser';
 import { highCardinalityScrape } from './highCardinalityScrape';
-import { naiveParse } from './naiveParse';
+import { naiveColumnarParse, naiveOffsetScan, naiveParse } from './naiveParse';
 import { SeriesCache } from '../src/core/metrics/parserSeriesCache';
 import { movedValues } from '../test/helpers/scrapeRounds';
 
@@ -122,15 +124,24 @@ for (const input of inputs) {
   );
 }
 
-/** `--floor`: the anchor's time over naiveParse's (bench/naiveParse.ts), the same way. */
+/** `--floor`: the anchor's time over each floor's (bench/naiveParse.ts), the same way. */
 function floorRatio(input: Input, theirs: () => unknown, big: boolean): string {
-  const floor = () => naiveParse(input.text);
-  cpuPerCall(floor, big ? 1500 : 300);
-  const ratios: number[] = [];
-  for (let round = 0; round < (big ? 5 : 15); round++) {
-    const f = cpuPerCall(floor, big ? 500 : 50);
-    ratios.push(cpuPerCall(theirs, big ? 500 : 50) / f);
-  }
-  ratios.sort((x, y) => x - y);
-  return `; naive floor ${ratios[ratios.length >> 1]!.toFixed(2)}× median`;
+  const offsets = new Int32Array(3 * 1024 * 1024);
+  const floors: [string, () => unknown][] = [
+    ['naive', () => naiveParse(input.text)],
+    ['columns', () => naiveColumnarParse(input.text)],
+    ['offsets', () => naiveOffsetScan(input.text, offsets)],
+  ];
+  return floors
+    .map(([label, floor]) => {
+      cpuPerCall(floor, big ? 1500 : 300);
+      const ratios: number[] = [];
+      for (let round = 0; round < (big ? 5 : 15); round++) {
+        const f = cpuPerCall(floor, big ? 500 : 50);
+        ratios.push(cpuPerCall(theirs, big ? 500 : 50) / f);
+      }
+      ratios.sort((x, y) => x - y);
+      return `; ${label} floor ${ratios[ratios.length >> 1]!.toFixed(2)}×`;
+    })
+    .join('');
 }
