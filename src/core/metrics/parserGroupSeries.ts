@@ -8,14 +8,23 @@
  * A series is named by two parts: a bucket by its parsed "le" (`first`, a number) alone, any
  * other sample by its name (`first`) and, where its group leaves a label out (a quantile, a
  * state), that label's value (`second`).
+ *
+ * Most groups are written the one way a client library writes them: buckets in increasing "le"
+ * order, then a few other series each under its own name, each once. While a group keeps to
+ * that, a series is new when its "le" is above every earlier bucket's or its name is not among
+ * the few seen, and nothing is listed (newBucket, newName). The first sample that cannot be
+ * shown new that way starts the list: the caller sees the group's earlier samples again, in
+ * their order, then this one (startList, see), as if every one had been listed all along.
  */
-
 /**
  * Up to this many series a group is searched in the list: a histogram with its _count, _sum and
  * _created fits up to 37 buckets (client libraries' defaults have 10 to 15; a group that moved to
  * maps paid for two maps and every series again, in each of the histogram's groups).
  */
 const SMALL_GROUP = 40;
+
+/** How many names an unlisted group tells apart (_count, _sum and _created; _total and _created). */
+const NAMES = 4;
 
 export class GroupSeries {
   private count = 0;
@@ -25,11 +34,43 @@ export class GroupSeries {
   /** Past SMALL_GROUP: the series by key, and the buckets by "le". */
   private byKey: Map<string, number | null> | undefined;
   private byLe: Map<number, number | null> | undefined;
+  /** Whether the group's series are listed (else only the highest "le" and the names are kept). */
+  listed = false;
+  private maxLe = -Infinity;
+  private readonly names: string[] = [];
+  private nameCount = 0;
 
   /** A new group starts: no series seen yet. */
   reset(): void {
     this.count = 0;
     if (this.byKey !== undefined) this.byKey = this.byLe = undefined;
+    this.listed = false;
+    this.maxLe = -Infinity;
+    this.nameCount = 0;
+  }
+
+  /** Unlisted: true when the bucket is new, its "le" above every earlier bucket's (now the highest). */
+  newBucket(le: number): boolean {
+    if (this.listed || !(le > this.maxLe)) return false;
+    this.maxLe = le;
+    return true;
+  }
+
+  /** Unlisted: true when no earlier series of the group had this name and no left-out label (now one has). */
+  newName(name: string): boolean {
+    if (this.listed) return false;
+    const names = this.names;
+    const n = this.nameCount;
+    for (let j = 0; j < n; j++) if (names[j] === name) return false;
+    if (n === NAMES) return false;
+    names[n] = name;
+    this.nameCount = n + 1;
+    return true;
+  }
+
+  /** Every series of the group is listed from here on: the caller sees its earlier samples again first. */
+  startList(): void {
+    this.listed = true;
   }
 
   /**

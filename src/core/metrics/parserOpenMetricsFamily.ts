@@ -15,6 +15,13 @@ import type { SeriesEntry } from './parserSeriesCache';
 const { NUMBER_VALUE, labelsKey, parseNumberToken } = lexical;
 const { ClosedGroups, groupHash, sameGroup } = groups;
 
+/** Off: every series is listed and every group hashed (the careful path the fast ones must agree with, in tests). */
+let fastPaths = true;
+
+export function setGroupFastPathsEnabled(enabled: boolean): void {
+  fastPaths = enabled;
+}
+
 /** The sample-name suffixes each type allows ('' is the family name itself). */
 export const SUFFIXES: Record<MetricType, readonly string[]> = {
   counter: ['_total', '_created'],
@@ -53,6 +60,8 @@ export interface FamilyState {
   closedGroups: groups.ClosedGroups | undefined;
   /** The series of the current group and the last timestamp of each (made on first use). */
   series: GroupSeries | undefined;
+  /** Where the current group's first sample is in family.samples (a group's samples are the last ones). */
+  groupStart: number;
   point: HistogramPoint | undefined;
   pointTimestamp: number | undefined;
 }
@@ -93,6 +102,7 @@ export function newFamilyState(name: string): FamilyState {
     groupExcept: undefined,
     closedGroups: undefined,
     series: undefined,
+    groupStart: 0,
     point: undefined,
     pointTimestamp: undefined,
   };
@@ -164,6 +174,7 @@ export function trackGroup(
     if (state.closedGroups?.has(group, labels, except))
       log.warn(lineNo, `samples of "${state.family.name}{${labelsKey(labels, except)}}" are not contiguous`);
     state.group = group;
+    state.groupStart = state.family.samples.length - 1;
   }
   state.groupLabels = labels;
   state.groupExcept = except;
@@ -171,18 +182,45 @@ export function trackGroup(
   // (buckets: by their parsed "le", a cheaper key than a string).
   const ts = sample.timestamp ?? null;
   const series = (state.series ??= new GroupSeries());
-  const seen =
-    le !== undefined
-      ? series.see(le, undefined, ts)
-      : series.see(sample.name, except === undefined ? undefined : labels[except]!, ts);
-  if (seen !== undefined) {
-    const shown = `${sample.name}{${labelsKey(labels)}}`;
-    if (seen === null || ts === null)
-      log.warn(lineNo, `series ${shown} appears more than once without timestamps on every sample`);
-    else if (ts < seen) log.warn(lineNo, `timestamps of series ${shown} go backwards`);
+  if (fastPaths && (le !== undefined ? series.newBucket(le) : except === undefined && series.newName(sample.name))) {
+    // New to its group: nothing to report.
+  } else {
+    if (!series.listed) listGroup(state, series);
+    const seen =
+      le !== undefined
+        ? series.see(le, undefined, ts)
+        : series.see(sample.name, except === undefined ? undefined : labels[except]!, ts);
+    if (seen !== undefined) {
+      const shown = `${sample.name}{${labelsKey(labels)}}`;
+      if (seen === null || ts === null)
+        log.warn(lineNo, `series ${shown} appears more than once without timestamps on every sample`);
+      else if (ts < seen) log.warn(lineNo, `timestamps of series ${shown} go backwards`);
+    }
   }
   if (state.point !== undefined && state.pointTimestamp !== sample.timestamp) finishPoint(state, log);
   state.pointTimestamp = sample.timestamp;
+}
+
+/**
+ * Lists the series of the group's samples before the last one, in their order (see
+ * GroupSeries): each named as trackGroup names it, from the sample alone (its name is its
+ * family's name and its suffix).
+ */
+function listGroup(state: FamilyState, series: GroupSeries): void {
+  series.startList();
+  const family = state.family;
+  const samples = family.samples;
+  const type = family.type;
+  for (let i = state.groupStart; i < samples.length - 1; i++) {
+    const s = samples[i]!;
+    const suffix = s.name.slice(family.name.length);
+    const ts = s.timestamp ?? null;
+    if (suffix === '_bucket') series.see(numericLabel(s.labels, 'le', 'histogram bucket'), undefined, ts);
+    else {
+      const except = type === 'summary' && suffix === '' ? 'quantile' : type === 'stateset' ? family.name : undefined;
+      series.see(s.name, except === undefined ? undefined : s.labels[except]!, ts);
+    }
+  }
 }
 
 export function trackHistogram(

@@ -1,0 +1,120 @@
+/**
+ * OpenMetrics group rules (contiguous groups, series repeated only with growing timestamps,
+ * histogram points) take shortcuts for the usual shape of a group. With the shortcuts off every
+ * series is listed and every group hashed: both ways must give the same families, problems and
+ * errors, on first parses and on re-parses through a series cache, in strict and lenient mode.
+ */
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { SeriesCache } from '../../../../src/core/metrics/parser';
+import type { ParseOptions } from '../../../../src/core/metrics/parser';
+import { setGroupFastPathsEnabled } from '../../../../src/core/metrics/parserOpenMetricsFamily';
+import { outcome } from '../../../helpers/expositionArbitraries';
+
+const TYPES: Record<string, string[]> = {
+  histogram: ['_bucket', '_count', '_sum', '_created'],
+  gaugehistogram: ['_bucket', '_gcount', '_gsum'],
+  summary: ['', '_count', '_sum', '_created'],
+  counter: ['_total', '_created'],
+  stateset: [''],
+  gauge: [''],
+  info: ['_info'],
+};
+
+/** Label sets of a group (some the same set written in another order), and the left-out labels' values. */
+const GROUPS = ['', 'a="1"', 'a="2"', 'a="1",b="x"', 'b="x",a="1"', 'b="y"'];
+const LES = ['0.25', '0.5', '1', '1.0', '2', '+Inf', '-1'];
+const QUANTILES = ['0', '0.5', '0.50', '0.9', '1'];
+const STATES = ['on', 'off', 'x'];
+const TIMESTAMPS = ['0', '1', '1.5', '2'];
+
+interface Spec {
+  group: number;
+  suffix: number;
+  left: number;
+  value: number;
+  ts: number | undefined;
+}
+
+const spec = fc.record({
+  group: fc.nat({ max: GROUPS.length - 1 }),
+  suffix: fc.nat({ max: 3 }),
+  left: fc.nat({ max: LES.length - 1 }),
+  value: fc.nat({ max: 3 }),
+  ts: fc.oneof(
+    { weight: 3, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: fc.nat({ max: TIMESTAMPS.length - 1 }) },
+  ),
+});
+
+/** A block of samples: a group written as a client library writes it, or samples in any order. */
+const block = fc.oneof(
+  fc.record({ shaped: fc.constant(true), group: fc.nat({ max: GROUPS.length - 1 }), ts: spec.map((s) => s.ts) }),
+  fc.record({ shaped: fc.constant(false), samples: fc.array(spec, { minLength: 1, maxLength: 8 }) }),
+);
+
+const family = fc.record({
+  type: fc.constantFrom(...Object.keys(TYPES)),
+  blocks: fc.array(block, { minLength: 1, maxLength: 5 }),
+});
+
+function line(name: string, type: string, s: Spec): string {
+  const suffixes = TYPES[type]!;
+  const suffix = suffixes[s.suffix % suffixes.length]!;
+  const parts = GROUPS[s.group] === '' ? [] : [GROUPS[s.group]!];
+  if (suffix === '_bucket') parts.push(`le="${LES[s.left]}"`);
+  else if (type === 'summary' && suffix === '') parts.push(`quantile="${QUANTILES[s.left % QUANTILES.length]}"`);
+  else if (type === 'stateset') parts.push(`${name}="${STATES[s.left % STATES.length]}"`);
+  const ts = s.ts === undefined ? '' : ` ${TIMESTAMPS[s.ts]}`;
+  return `${name}${suffix}{${parts.join(',')}} ${type === 'info' ? 1 : s.value % 2}${ts}`;
+}
+
+/** The lines of a well-formed point of the group, as a client library writes it. */
+function shaped(name: string, type: string, group: number, ts: number | undefined): Spec[] {
+  const at = (suffix: number, left: number): Spec => ({ group, suffix, left, value: 1, ts });
+  if (type === 'histogram' || type === 'gaugehistogram')
+    return [at(0, 0), at(0, 2), at(0, 4), at(0, 5), at(1, 0), at(2, 0), ...(type === 'histogram' ? [at(3, 0)] : [])];
+  if (type === 'summary') return [at(0, 1), at(0, 3), at(1, 0), at(2, 0), at(3, 0)];
+  if (type === 'counter') return [at(0, 0), at(1, 0)];
+  if (type === 'stateset') return [at(0, 0), at(0, 1)];
+  return [at(0, 0)];
+}
+
+const body = fc.array(family, { minLength: 1, maxLength: 3 }).map((families) => {
+  const lines: string[] = [];
+  families.forEach((f, i) => {
+    const name = `f${i}`;
+    lines.push(`# TYPE ${name} ${f.type}`);
+    for (const b of f.blocks) {
+      const specs = b.shaped ? shaped(name, f.type, b.group, b.ts) : b.samples;
+      for (const s of specs) lines.push(line(name, f.type, s));
+    }
+  });
+  return [...lines, '# EOF', ''].join('\n');
+});
+
+const OPTIONS: ParseOptions[] = [{ format: 'openmetrics' }, { format: 'openmetrics', strict: true }];
+
+/** The outcome of parsing `later`, first or after `earlier` through a series cache, with the shortcuts on or off. */
+function parsed(earlier: string | undefined, later: string, opts: ParseOptions, fast: boolean): unknown {
+  setGroupFastPathsEnabled(fast);
+  try {
+    const seriesCache = earlier === undefined ? undefined : new SeriesCache();
+    if (earlier !== undefined) outcome(earlier, { ...opts, seriesCache });
+    return outcome(later, { ...opts, seriesCache });
+  } finally {
+    setGroupFastPathsEnabled(true);
+  }
+}
+
+describe('parser: OpenMetrics group shortcuts against the careful path', () => {
+  it('generated families (groups in and out of order, repeated series, timestamps) parse the same both ways', () => {
+    fc.assert(
+      fc.property(body, body, fc.constantFrom(...OPTIONS), (earlier, later, opts) => {
+        for (const before of [undefined, later, earlier])
+          assert.deepEqual(parsed(before, later, opts, true), parsed(before, later, opts, false), later);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
