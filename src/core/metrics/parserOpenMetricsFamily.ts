@@ -79,6 +79,14 @@ export class SeriesFacts {
   hash = 0;
   hashed = false;
   hashExcept: string | undefined = undefined;
+  /**
+   * Whether the series is in the group of the labels before it (`after`, less `afterExcept`),
+   * itself less `except`: label objects of kept series are frozen, so this holds while both stay.
+   */
+  after: Record<string, string> | undefined = undefined;
+  afterExcept: string | undefined = undefined;
+  except: string | undefined = undefined;
+  sameAsAfter = false;
   /** The suffix the sample name has in a family of this name and type ('' for none yet). */
   familyName = '';
   familyType: MetricType = 'unknown';
@@ -155,7 +163,7 @@ export function trackGroup(
 ): void {
   const labels = sample.labels;
   const previous = state.groupLabels;
-  if (previous === undefined || !sameGroup(previous, state.groupExcept, labels, except)) {
+  if (previous === undefined || !continues(previous, state.groupExcept, labels, except, facts)) {
     let group: number;
     if (facts !== undefined && facts.hashed && facts.hashExcept === except) group = facts.hash;
     else {
@@ -199,6 +207,23 @@ export function trackGroup(
   }
   if (state.point !== undefined && state.pointTimestamp !== sample.timestamp) finishPoint(state, log);
   state.pointTimestamp = sample.timestamp;
+}
+
+/** Whether the labels are in the group of the previous sample's (see SeriesFacts.after). */
+function continues(
+  previous: Record<string, string>,
+  previousExcept: string | undefined,
+  labels: Record<string, string>,
+  except: string | undefined,
+  facts: SeriesFacts | undefined,
+): boolean {
+  if (facts === undefined) return sameGroup(previous, previousExcept, labels, except);
+  if (fastPaths && facts.after === previous && facts.afterExcept === previousExcept && facts.except === except)
+    return facts.sameAsAfter;
+  facts.after = previous;
+  facts.afterExcept = previousExcept;
+  facts.except = except;
+  return (facts.sameAsAfter = sameGroup(previous, previousExcept, labels, except));
 }
 
 /**
