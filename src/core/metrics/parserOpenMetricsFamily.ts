@@ -308,9 +308,15 @@ export function finishPoint(state: FamilyState, log: ProblemLog): void {
 /** The suffix `sampleName` has as a sample of `family` ('' for its own name); undefined if none its type allows. */
 export function suffixIn(family: MetricFamily, sampleName: string): string | undefined {
   const base = family.name;
-  if (!sampleName.startsWith(base)) return undefined;
-  const suffix = sampleName.length === base.length ? '' : sampleName.slice(base.length);
-  return SUFFIXES[family.type].includes(suffix) ? suffix : undefined;
+  const extra = sampleName.length - base.length;
+  if (extra < 0) return undefined;
+  // (indexOf: several times cheaper than startsWith and endsWith on names cut from the body.)
+  for (const suffix of SUFFIXES[family.type]) {
+    if (suffix.length !== extra) continue;
+    if (extra > 0 && sampleName.indexOf(suffix, base.length) !== base.length) continue;
+    return sampleName.indexOf(base) === 0 ? suffix : undefined;
+  }
+  return undefined;
 }
 
 /** The number a bucket's or quantile's label holds; throws LineSyntaxError when it is missing or not a number. */

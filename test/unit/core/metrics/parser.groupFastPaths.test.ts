@@ -3,12 +3,15 @@
  * histogram points) take shortcuts for the usual shape of a group. With the shortcuts off every
  * series is listed and every group hashed: both ways must give the same families, problems and
  * errors, on first parses and on re-parses through a series cache, in strict and lenient mode.
+ * The suffix a sample name has in its family is found by indexOf: it must be the one the plain
+ * definition (the family name, then an allowed suffix) gives.
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { SeriesCache } from '../../../../src/core/metrics/parser';
 import type { ParseOptions } from '../../../../src/core/metrics/parser';
-import { setGroupFastPathsEnabled } from '../../../../src/core/metrics/parserOpenMetricsFamily';
+import { SUFFIXES, setGroupFastPathsEnabled, suffixIn } from '../../../../src/core/metrics/parserOpenMetricsFamily';
+import type { MetricFamily, MetricType } from '../../../../src/core/metrics/types';
 import { outcome } from '../../../helpers/expositionArbitraries';
 
 const TYPES: Record<string, string[]> = {
@@ -120,6 +123,22 @@ describe('parser: OpenMetrics group shortcuts against the careful path', () => {
           assert.deepEqual(parsed(before, later, opts, true), parsed(before, later, opts, false), later);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('parser: the suffix a sample name has in an OpenMetrics family', () => {
+  it('is the rest of the name after the family name, when the type allows it', () => {
+    const parts = fc.constantFrom('', 'a', 'x_', '_bucket', '_gcount', '_total', '_count', '_sum', '_info', 'b_sum');
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(SUFFIXES)), parts, parts, parts, (type, a, b, c) => {
+        const family: MetricFamily = { name: `f${a}`, type: type as MetricType, samples: [] };
+        const name = `f${b}${c}`;
+        const rest = name.slice(family.name.length);
+        const expected = name.startsWith(family.name) && SUFFIXES[family.type].includes(rest) ? rest : undefined;
+        assert.equal(suffixIn(family, name), expected, `${type} ${family.name} ${name}`);
+      }),
+      { numRuns: 2000 },
     );
   });
 });
