@@ -16,6 +16,7 @@
  * shown new that way starts the list: the caller sees the group's earlier samples again, in
  * their order, then this one (startList, see), as if every one had been listed all along.
  */
+
 /**
  * Up to this many series a group is searched in the list: a histogram with its _count, _sum and
  * _created fits up to 37 buckets (client libraries' defaults have 10 to 15; a group that moved to

@@ -15,7 +15,10 @@ import type { SeriesEntry } from './parserSeriesCache';
 const { NUMBER_VALUE, labelsKey, parseNumberToken } = lexical;
 const { ClosedGroups, groupHash, sameGroup } = groups;
 
-/** Off: every series is listed and every group hashed (the careful path the fast ones must agree with, in tests). */
+/**
+ * Off: every series is listed and every sample's labels compared with the previous sample's in
+ * full (the careful path the shortcuts must agree with, in tests).
+ */
 let fastPaths = true;
 
 export function setGroupFastPathsEnabled(enabled: boolean): void {

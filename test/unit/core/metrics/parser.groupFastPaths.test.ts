@@ -1,8 +1,9 @@
 /**
  * OpenMetrics group rules (contiguous groups, series repeated only with growing timestamps,
  * histogram points) take shortcuts for the usual shape of a group. With the shortcuts off every
- * series is listed and every group hashed: both ways must give the same families, problems and
- * errors, on first parses and on re-parses through a series cache, in strict and lenient mode.
+ * series is listed and every sample's labels compared with the previous sample's in full: both
+ * ways must give the same families, problems and errors, on first parses and on re-parses
+ * through a series cache, in strict and lenient mode.
  * The suffix a sample name has in its family is found by indexOf: it must be the one the plain
  * definition (the family name, then an allowed suffix) gives.
  */
