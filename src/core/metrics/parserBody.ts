@@ -23,7 +23,7 @@ export function setByteMirrorEnabled(enabled: boolean): void {
 
 export class BodyText {
   /** The body's bytes, one per character, when it is ASCII and long enough to pay; else undefined. */
-  private readonly view: DataView | undefined;
+  readonly view: DataView | undefined;
   /**
    * The same bytes one at a time (a typed-array read is cheaper than DataView.getUint8, and
    * than charCodeAt): empty when the body is not mirrored.

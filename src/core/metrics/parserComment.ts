@@ -158,6 +158,63 @@ export function scanComment(
   return true;
 }
 
+/** A lower-case type word as bytes: three little-endian words that together cover it (at 0, `mid` and its end). */
+interface TypeBytes {
+  type: MetricType;
+  length: number;
+  mid: number;
+  head: number;
+  middle: number;
+  tail: number;
+}
+
+function wordAt(s: string, at: number): number {
+  return s.charCodeAt(at) | (s.charCodeAt(at + 1) << 8) | (s.charCodeAt(at + 2) << 16) | (s.charCodeAt(at + 3) << 24);
+}
+
+/** The usual type words by their first byte. */
+const TYPE_BYTES: (TypeBytes | undefined)[] = new Array<TypeBytes | undefined>(128).fill(undefined);
+for (const type of ['counter', 'gauge', 'histogram', 'summary', 'untyped'] as const) {
+  const mid = Math.min(4, type.length - 4);
+  const [head, middle, tail] = [wordAt(type, 0), wordAt(type, mid), wordAt(type, type.length - 4)];
+  TYPE_BYTES[type.charCodeAt(0)] = { type, length: type.length, mid, head, middle, tail };
+}
+
+/** "# TY" and "YPE " as little-endian words. */
+const TYPE_HEAD = wordAt('# TYPE ', 0);
+const TYPE_TAIL = wordAt('# TYPE ', 3);
+
+/**
+ * The usual TYPE line of the family the last HELP or TYPE line named, read from the body's
+ * bytes without looking for its end first: `# TYPE name word` and a newline, with single spaces,
+ * `name` as written at `nameAt`, a lower-case type word. Returns where its newline is (the type
+ * in `out.type`), or -1 for any other line (also when the body has no byte copy), which the
+ * general path then reads; on such a line scanComment finds that name and that type.
+ */
+export function scanTypeLineOf(body: BodyText, pos: number, name: string, nameAt: number, out: CommentScan): number {
+  const view = body.view;
+  const bytes = body.bytes;
+  const n = name.length;
+  // The shortest such line: "# TYPE ", the name, a space, five letters and a newline.
+  if (view === undefined || pos + n + 14 > bytes.length) return -1;
+  if (view.getInt32(pos, true) !== TYPE_HEAD || view.getInt32(pos + 3, true) !== TYPE_TAIL) return -1;
+  const at = pos + 7;
+  if (bytes[at + n] !== SPACE || !body.same(at, nameAt, n)) return -1;
+  const w = at + n + 1;
+  const word = TYPE_BYTES[bytes[w]!]; // an ASCII body: every byte is below 128
+  if (word === undefined) return -1;
+  const newline = w + word.length;
+  if (newline >= bytes.length || bytes[newline] !== NEWLINE) return -1;
+  if (
+    view.getInt32(w, true) !== word.head ||
+    view.getInt32(w + word.mid, true) !== word.middle ||
+    view.getInt32(newline - 4, true) !== word.tail
+  )
+    return -1;
+  out.type = word.type;
+  return newline;
+}
+
 /** The type a TYPE word names, in any case; undefined for an unknown word. */
 function typeWord(t: string, start: number, end: number): MetricType | undefined {
   // The usual lower-case spellings, told apart by length and first letter and compared in place;
@@ -183,6 +240,7 @@ export const UPPER_U = 85;
 export const SPACE = 32;
 
 const QUOTE_CHAR = 34;
+const NEWLINE = 10;
 
 /**
  * HELP text escapes `\\`, `\"` and `\n`. Any other backslash is an error in strict mode (as in

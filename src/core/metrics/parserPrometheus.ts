@@ -21,7 +21,8 @@ import { keepShape } from '../util/keepShape';
 
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
 const { NUMBER_VALUE, isMetricName, parseNumberToken } = lexical;
-const { COMMENT, CommentScan, HELP, NOT_METADATA, SPACE, UPPER_U, isBlank, scanComment, unescapeHelp } = comment;
+const { COMMENT, CommentScan, HELP, NOT_METADATA, SPACE, UPPER_U, isBlank, scanComment, scanTypeLineOf, unescapeHelp } =
+  comment;
 
 interface FamilyState {
   family: MetricFamily;
@@ -109,6 +110,13 @@ class PrometheusReader {
             if (!(e instanceof LineSyntaxError)) throw e;
             this.log.skip(lineNo, e.reason);
           }
+          continue;
+        }
+      } else if (this.lastMetaAt >= 0 && text.charCodeAt(pos) === 35) {
+        // Most often the TYPE line of the family the HELP line before named.
+        const typed = this.typeLineOfLast(pos);
+        if (typed >= 0) {
+          pos = typed;
           continue;
         }
       }
@@ -206,6 +214,22 @@ class PrometheusReader {
       state.typed = true;
       state.family.type = read.type;
     }
+  }
+
+  /**
+   * At a `#` line with no series cache: the usual TYPE line of the family the last HELP or TYPE
+   * line named (scanTypeLineOf), read as readComment would read it; returns where the next line
+   * starts, or -1 when the line is not that one or the general path's rules may reject it.
+   */
+  private typeLineOfLast(pos: number): number {
+    const state = this.lastMeta;
+    if (state === undefined || state.typed || state.family.samples.length > 0) return -1;
+    const newline = scanTypeLineOf(this.scanner.body, pos, state.family.name, this.lastMetaAt, this.meta);
+    if (newline < 0) return -1;
+    this.clearRoutes();
+    state.typed = true;
+    state.family.type = this.meta.type;
+    return newline + 1;
   }
 
   /** What a `#` line says on its own, scanned in full (throws LineSyntaxError for a malformed HELP or TYPE). */
