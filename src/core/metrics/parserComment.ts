@@ -215,6 +215,34 @@ export function scanTypeLineOf(body: BodyText, pos: number, name: string, nameAt
   return newline;
 }
 
+/** "# HE" and "ELP " as little-endian words. */
+const HELP_HEAD = wordAt('# HELP ', 0);
+const HELP_TAIL = wordAt('# HELP ', 3);
+
+/**
+ * The usual HELP line, read from the body's bytes: `# HELP name text` with single spaces, a plain
+ * name and text that starts with neither a blank nor a line end. Returns where the text starts
+ * (the name is text[out.nameStart, out.nameEnd)), or -1 for any other line (also when the body
+ * has no byte copy), which the general path then reads; on such a line scanComment finds that
+ * name and that text start.
+ */
+export function scanHelpLine(body: BodyText, pos: number, out: CommentScan): number {
+  const view = body.view;
+  const bytes = body.bytes;
+  // The shortest such line: "# HELP ", a name, a space and a character of text.
+  if (view === undefined || pos + 10 > bytes.length) return -1;
+  if (view.getInt32(pos, true) !== HELP_HEAD || view.getInt32(pos + 3, true) !== HELP_TAIL) return -1;
+  const nameStart = pos + 7;
+  if ((NAME_CLASS[bytes[nameStart]!]! & METRIC_START) === 0) return -1;
+  const nameEnd = nameCharsEnd(body, nameStart + 1, bytes.length, METRIC_PART);
+  if (nameEnd + 1 >= bytes.length || bytes[nameEnd] !== SPACE) return -1;
+  const c = bytes[nameEnd + 1]!;
+  if (c === SPACE || c === TAB || c === NEWLINE || c === CR) return -1;
+  out.nameStart = nameStart;
+  out.nameEnd = nameEnd;
+  return nameEnd + 1;
+}
+
 /** The type a TYPE word names, in any case; undefined for an unknown word. */
 function typeWord(t: string, start: number, end: number): MetricType | undefined {
   // The usual lower-case spellings, told apart by length and first letter and compared in place;
@@ -241,6 +269,8 @@ export const SPACE = 32;
 
 const QUOTE_CHAR = 34;
 const NEWLINE = 10;
+const CR = 13;
+const TAB = 9;
 
 /**
  * HELP text escapes `\\`, `\"` and `\n`. Any other backslash is an error in strict mode (as in

@@ -21,8 +21,8 @@ import { keepShape } from '../util/keepShape';
 
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
 const { NUMBER_VALUE, isMetricName, parseNumberToken } = lexical;
-const { COMMENT, CommentScan, HELP, NOT_METADATA, SPACE, UPPER_U, isBlank, scanComment, scanTypeLineOf, unescapeHelp } =
-  comment;
+const { COMMENT, CommentScan, HELP, NOT_METADATA, SPACE, UPPER_U, isBlank } = comment;
+const { scanComment, scanHelpLine, scanTypeLineOf, unescapeHelp } = comment;
 
 interface FamilyState {
   family: MetricFamily;
@@ -112,11 +112,12 @@ class PrometheusReader {
           }
           continue;
         }
-      } else if (this.lastMetaAt >= 0 && text.charCodeAt(pos) === 35) {
-        // Most often the TYPE line of the family the HELP line before named.
-        const typed = this.typeLineOfLast(pos);
-        if (typed >= 0) {
-          pos = typed;
+      } else if (text.charCodeAt(pos) === 35) {
+        // Most often the TYPE line of the family the HELP line before named, or a HELP line.
+        const next = this.lastMetaAt >= 0 ? this.typeLineOfLast(pos) : -1;
+        const after = next >= 0 ? next : this.helpLine(pos);
+        if (after >= 0) {
+          pos = after;
           continue;
         }
       }
@@ -229,6 +230,33 @@ class PrometheusReader {
     this.clearRoutes();
     state.typed = true;
     state.family.type = this.meta.type;
+    return newline + 1;
+  }
+
+  /**
+   * The same for the usual HELP line (scanHelpLine) with no backslash in its text: where the next
+   * line starts, or -1 when the line is not that one or the general path's rules may reject it.
+   */
+  private helpLine(pos: number): number {
+    const meta = this.meta;
+    const textStart = scanHelpLine(this.scanner.body, pos, meta);
+    if (textStart < 0) return -1;
+    const t = this.text;
+    const newline = t.indexOf('\n', textStart);
+    if (newline < 0 || t.charCodeAt(newline - 1) === 13 || this.scanner.nextBackslash(textStart) < newline) return -1;
+    const name = t.slice(meta.nameStart, meta.nameEnd);
+    const last = this.lastMeta;
+    const same = last !== undefined && this.lastMetaAt >= 0 && last.family.name === name;
+    const state = same ? last : this.familyNamed(name);
+    if (state.helped) return -1;
+    this.clearRoutes();
+    if (!same) {
+      this.lastMeta = state;
+      this.lastMetaAt = meta.nameStart;
+      this.scanner.rememberName(state.family.name, meta.nameStart);
+    }
+    state.helped = true;
+    state.family.help = t.slice(textStart, newline);
     return newline + 1;
   }
 

@@ -1,6 +1,7 @@
 /**
- * The usual TYPE line of the family the line before named (`# TYPE name word` and a newline) is
- * read straight from the body's bytes (scanTypeLineOf): it must read every such line as the
+ * The usual TYPE line of the family the line before named (`# TYPE name word` and a newline)
+ * and the usual HELP line (`# HELP name text`, no backslash) are read straight from the body's
+ * bytes (scanTypeLineOf, scanHelpLine): it must read every such line as the
  * general path does, and leave every other line (other spacing, another name, another or
  * upper-case word, a CR, blanks, a missing newline, a second TYPE, a TYPE after samples) to it.
  * The bodies are ASCII and longer than the byte copy's minimum, so the fast path runs; with the
@@ -66,7 +67,14 @@ const typeLineOf = (n: fc.Arbitrary<string>) =>
     })
     .map((t) => `${t.hash} ${t.name}${t.gap}${t.word}${t.end}`);
 const helpLine = (n: string) =>
-  fc.constantFrom('', ' Help.', ' with \\\\ and \\n', ' x').map((help) => `# HELP ${n}${help}`);
+  fc
+    .record({
+      hash: often('# HELP', '#  HELP', '#\tHELP', '# HELPX', '# HELO', '# XELP', '#.HELP', '# help'),
+      name: often(n, `1${n}`, `${n}.x`, `"${n}"`),
+      gap: often(' ', '  ', '\t', ''),
+      help: often('Help.', '', ' Help.', '\tHelp.', 'with \\\\ and \\n', 'bad \\q', 'x', 'trailing '),
+    })
+    .map((h) => `${h.hash} ${h.name}${h.gap}${h.help}`);
 /** A HELP line, then a TYPE line most often of the same name (or one that only starts or ends the same). */
 const family = name.chain((n) =>
   fc.tuple(helpLine(n), typeLineOf(often(n, `${n}x`, `${n}_total`, n.slice(1) || 'b', `x${n}`))),
