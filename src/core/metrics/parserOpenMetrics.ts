@@ -9,15 +9,16 @@
 import type { MetricFamily, MetricType, Sample } from './types';
 import { LineSyntaxError } from './parserProblems';
 import type { ProblemLog } from './parserProblems';
-import * as lexical from './parserLexical';
 import { SampleScanner } from './parserScan';
 import type { SeriesCache } from './parserSeriesCache';
 import { keepShape } from '../util/keepShape';
 import * as familyRules from './parserOpenMetricsFamily';
 import type { FamilyState, SeriesFacts } from './parserOpenMetricsFamily';
+import * as metadataLines from './parserOpenMetricsMeta';
+import type { MetadataRead } from './parserOpenMetricsMeta';
 
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
-const { isMetricName, unescapeText } = lexical;
+const { scanOpenMetricsMetadata } = metadataLines;
 const {
   SUFFIXES,
   checkValue,
@@ -32,28 +33,6 @@ const {
 
 /** How many sample names the route cache remembers per family (x_bucket, x_count, x_sum, x_created). */
 const ROUTES = 4;
-
-const OPENMETRICS_TYPES = new Set<string>([
-  'counter',
-  'gauge',
-  'histogram',
-  'gaugehistogram',
-  'summary',
-  'info',
-  'stateset',
-  'unknown',
-]);
-
-/**
- * What a metadata line says on its own (kept for the next parse of the same source, see
- * parserSeriesCache.ts): HELP its unescaped text, TYPE its type and the names it claims, UNIT its unit.
- */
-interface MetadataRead {
-  kind: 'HELP' | 'TYPE' | 'UNIT';
-  name: string;
-  rest: string;
-  claims: string[] | undefined;
-}
 
 export function parseOpenMetricsText(text: string, log: ProblemLog, seriesCache?: SeriesCache): MetricFamily[] {
   return new OpenMetricsReader(text, log, seriesCache).read();
@@ -166,7 +145,9 @@ class OpenMetricsReader {
     let read =
       cache === undefined || !lookUp ? undefined : (cache.findMetadata(start, end) as MetadataRead | undefined);
     if (read === undefined) {
-      read = this.scanMetadata(start, end);
+      const current = this.current;
+      const known = current === undefined || this.currentNameAt < 0 ? '' : current.family.name;
+      read = scanOpenMetricsMetadata(this.scanner.body, start, end, known, this.currentNameAt);
       cache?.addMetadata(start, end, read);
     }
     this.applyMetadata(read, start);
@@ -200,65 +181,6 @@ class OpenMetricsReader {
       state.united = true;
       state.family.unit = rest;
     }
-  }
-
-  /**
-   * What a HELP, TYPE or UNIT line says on its own, checked as far as it can be without its
-   * family (so a rejected line leaves no family behind); throws LineSyntaxError.
-   */
-  private scanMetadata(start: number, end: number): MetadataRead {
-    const t = this.text;
-    const kind = t.startsWith('# HELP ', start)
-      ? 'HELP'
-      : t.startsWith('# TYPE ', start)
-        ? 'TYPE'
-        : t.startsWith('# UNIT ', start)
-          ? 'UNIT'
-          : undefined;
-    if (kind === undefined)
-      throw new LineSyntaxError(
-        'comment lines other than "# HELP", "# TYPE", "# UNIT" and "# EOF" are not allowed in OpenMetrics',
-      );
-    const nameStart = start + 7;
-    let name: string;
-    let i: number;
-    const current = this.current;
-    const known = current === undefined || this.currentNameAt < 0 ? '' : current.family.name;
-    if (
-      known.length > 0 &&
-      nameStart + known.length < end &&
-      t.charCodeAt(nameStart + known.length) === 32 &&
-      this.scanner.body.same(nameStart, this.currentNameAt, known.length)
-    ) {
-      // The name of the family the last metadata line named (HELP, then TYPE): already checked.
-      name = known;
-      i = nameStart + known.length;
-    } else {
-      i = t.indexOf(' ', nameStart);
-      if (i < 0 || i > end) i = end;
-      name = t.slice(nameStart, i);
-      if (!isMetricName(name))
-        throw new LineSyntaxError(name ? `invalid metric name "${name}" in ${kind}` : `${kind} without a metric name`);
-    }
-    if (i >= end)
-      throw new LineSyntaxError(
-        `${kind} line for "${name}" needs a space and a ${kind === 'HELP' ? 'text' : kind === 'TYPE' ? 'type' : 'unit'}`,
-      );
-    const rest = t.slice(i + 1, end);
-    if (kind === 'TYPE' && !OPENMETRICS_TYPES.has(rest)) throw new LineSyntaxError(`unknown metric type "${rest}"`);
-    if (kind === 'UNIT' && rest.length > 0 && !name.endsWith('_' + rest))
-      throw new LineSyntaxError(`metric name "${name}" must end with "_${rest}" to have unit "${rest}"`);
-    if (kind === 'HELP')
-      return {
-        kind,
-        name,
-        rest: rest.indexOf('\\') >= 0 ? unescapeText(rest, 0, rest.length) : rest,
-        claims: undefined,
-      };
-    if (kind === 'UNIT') return { kind, name, rest, claims: undefined };
-    // The names a family of this type claims: its own and its samples'.
-    const claims = SUFFIXES[rest as MetricType].map((suffix) => (suffix === '' ? name : name + suffix));
-    return { kind, name, rest, claims };
   }
 
   private familyForMetadata(name: string, kind: 'HELP' | 'TYPE' | 'UNIT'): FamilyState {
