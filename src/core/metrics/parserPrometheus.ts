@@ -17,18 +17,14 @@ import { SampleScanner } from './parserScan';
 import type { MetadataRead } from './parserComment';
 import * as comment from './parserComment';
 import type { SeriesCache } from './parserSeriesCache';
+import type { FamilyState } from './parserFamilyIndex';
+import { FamilyIndex } from './parserFamilyIndex';
 import { keepShape } from '../util/keepShape';
 
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
 const { NUMBER_VALUE, isMetricName, parseNumberToken } = lexical;
 const { COMMENT, CommentScan, HELP, NOT_METADATA, SPACE, UPPER_U, isBlank } = comment;
 const { scanComment, scanHelpLine, scanTypeLineOf, unescapeHelp } = comment;
-
-interface FamilyState {
-  family: MetricFamily;
-  typed: boolean;
-  helped: boolean;
-}
 
 /** What a sample is to its family, which decides the label it must carry. */
 const ROLE_PLAIN = 0;
@@ -44,8 +40,7 @@ export function parsePrometheusText(text: string, log: ProblemLog, seriesCache?:
 }
 
 class PrometheusReader {
-  private families: MetricFamily[] = [];
-  private readonly byName = new Map<string, FamilyState>();
+  private readonly index = new FamilyIndex();
   private readonly scanner: SampleScanner;
   /**
    * Recently routed sample names and their family and role. Routing depends only on the
@@ -74,6 +69,7 @@ class PrometheusReader {
   ) {
     this.scanner = new SampleScanner(false, log.strict);
     this.scanner.reset(text, seriesCache);
+    this.index.begin(seriesCache === undefined);
   }
 
   read(): MetricFamily[] {
@@ -148,7 +144,7 @@ class PrometheusReader {
         this.log.skip(lineNo, 'the last line does not end with a newline (was the body cut off?)');
     }
     this.scanner.finishBody();
-    const families = this.families;
+    const families = this.index.families;
     this.release();
     return families;
   }
@@ -159,8 +155,7 @@ class PrometheusReader {
    */
   private release(): void {
     this.text = '';
-    this.families = [];
-    this.byName.clear();
+    this.index.clear();
     this.clearRoutes();
     this.routeStates.fill(undefined);
     this.lastMeta = undefined;
@@ -344,14 +339,15 @@ class PrometheusReader {
   private route(name: string, r: number): void {
     // Most often the family the HELP and TYPE lines just before named.
     const last = this.lastMeta;
-    let state = last !== undefined && last.family.name === name ? last : this.byName.get(name);
+    let state = last !== undefined && last.family.name === name ? last : this.index.find(name);
     let role = ROLE_PLAIN;
     if (state !== undefined) {
       if (state.family.type === 'summary') role = ROLE_QUANTILE;
     } else {
       for (const suffix of PART_SUFFIXES) {
         if (!name.endsWith(suffix)) continue;
-        const base = this.byName.get(name.slice(0, -suffix.length));
+        const baseName = name.slice(0, -suffix.length);
+        const base = last !== undefined && last.family.name === baseName ? last : this.index.find(baseName);
         if (base && isPartOf(suffix, base.family.type)) {
           state = base;
           if (suffix === '_bucket') role = ROLE_BUCKET;
@@ -367,13 +363,7 @@ class PrometheusReader {
   }
 
   private familyNamed(name: string): FamilyState {
-    let state = this.byName.get(name);
-    if (!state) {
-      state = { family: { name, type: 'untyped', samples: [] }, typed: false, helped: false };
-      this.byName.set(name, state);
-      this.families.push(state.family);
-    }
-    return state;
+    return this.index.named(name);
   }
 }
 
