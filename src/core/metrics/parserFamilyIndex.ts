@@ -20,9 +20,9 @@ export interface FamilyState {
 export class FamilyIndex {
   /** Every family, in the order the body first names them. */
   families: MetricFamily[] = [];
+  /** The families made while names were in order, the first `mapped` of them in the Map too. */
   private states: FamilyState[] = [];
   private readonly byName = new Map<string, FamilyState>();
-  /** How many of `states` (the first ones) are in `byName`. */
   private mapped = 0;
   /** The greatest family name so far (with `ordered`). */
   private greatest = '';
@@ -52,7 +52,6 @@ export class FamilyIndex {
       this.ordered = false;
       state = this.made(name);
       this.byName.set(name, state);
-      this.mapped++;
     }
     return state;
   }
@@ -68,7 +67,8 @@ export class FamilyIndex {
 
   private made(name: string): FamilyState {
     const state: FamilyState = { family: { name, type: 'untyped', samples: [] }, typed: false, helped: false };
-    this.states.push(state);
+    // Listed only while names may be in order: the others go straight into the Map.
+    if (this.ordered) this.states.push(state);
     this.families.push(state.family);
     return state;
   }
