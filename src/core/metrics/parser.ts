@@ -17,8 +17,9 @@
  *   label checks skipped while the names repeat; label objects made by one cached object literal
  *   per label-name list (parserLabelSets.ts); indexOf cursors for quotes; exact integer/decimal
  *   fast paths for numbers. An ASCII body is also copied to bytes once (parserBody.ts): the
- *   in-place compares then go four bytes at a time, and names, blanks and plain values are read
- *   from the bytes, cheaper than charCodeAt; other bodies are read char by char.
+ *   in-place compares then go eight bytes at a time, and names, blanks, plain values and the
+ *   usual HELP, TYPE and UNIT lines are read from the bytes, cheaper than charCodeAt; other
+ *   bodies are read char by char.
  *
  * Model notes for consumers: in OpenMetrics a counter family is named without `_total` (family
  * `a`, samples `a_total`, `a_created`); in Prometheus text the family is named as its TYPE line
