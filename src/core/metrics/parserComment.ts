@@ -11,7 +11,7 @@ import type { BodyText } from './parserBody';
 import * as cursor from './parserCursor';
 
 // Local bindings, not live imports (see parserScan.ts).
-const { METRIC_PART, METRIC_START, NAME_CLASS, matchesAt } = lexical;
+const { METRIC_PART, METRIC_START, NAME_CLASS, TAB, matchesAt } = lexical;
 const { nameCharsEnd } = cursor;
 
 /** TYPE words, in any case (as Prometheus reads them); both spellings of gauge histograms. */
@@ -270,7 +270,6 @@ export const SPACE = 32;
 const QUOTE_CHAR = 34;
 const NEWLINE = 10;
 const CR = 13;
-const TAB = 9;
 
 /**
  * HELP text escapes `\\`, `\"` and `\n`. Any other backslash is an error in strict mode (as in

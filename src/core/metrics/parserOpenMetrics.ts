@@ -23,6 +23,7 @@ const {
   SUFFIXES,
   checkValue,
   finishPoint,
+  groupExceptOf,
   newFamilyState,
   numericLabel,
   seriesFacts,
@@ -309,7 +310,6 @@ class OpenMetricsReader {
     const family = state.family;
     const type = family.type;
     const { labels, value } = sample;
-    let groupExcept: string | undefined;
     const isBucket = suffix === '_bucket';
     let le = 0;
     if (isBucket) {
@@ -320,18 +320,15 @@ class OpenMetricsReader {
           throw new LineSyntaxError(`invalid "le" label "${labels.le}"`);
         if (facts !== undefined) facts.le = le;
       }
-      groupExcept = 'le';
     } else if (type === 'summary' && suffix === '') {
       if (facts === undefined || Number.isNaN(facts.quantile)) {
         const q = numericLabel(labels, 'quantile', 'summary quantile');
         if (!(q >= 0 && q <= 1)) throw new LineSyntaxError(`quantile "${labels.quantile}" is not between 0 and 1`);
         if (facts !== undefined) facts.quantile = q;
       }
-      groupExcept = 'quantile';
     } else if (type === 'stateset') {
       if (!Object.hasOwn(labels, family.name))
         throw new LineSyntaxError(`stateset sample without its state label "${family.name}"`);
-      groupExcept = family.name;
     }
     family.samples.push(sample);
     checkValue(family, suffix, sample, this.log, this.lineNo);
@@ -341,7 +338,15 @@ class OpenMetricsReader {
         `exemplars are only allowed on counter _total and histogram _bucket samples, not on "${sample.name}"`,
       );
     }
-    trackGroup(state, sample, groupExcept, isBucket ? le : undefined, facts, this.log, this.lineNo);
+    trackGroup(
+      state,
+      sample,
+      groupExceptOf(type, suffix, family.name),
+      isBucket ? le : undefined,
+      facts,
+      this.log,
+      this.lineNo,
+    );
     if (type === 'histogram' || type === 'gaugehistogram')
       trackHistogram(state, suffix, value, le, this.log, this.lineNo);
   }

@@ -234,6 +234,16 @@ function continues(
  * GroupSeries): each named as trackGroup names it, from the sample alone (its name is its
  * family's name and its suffix).
  */
+/**
+ * The label a sample's group leaves out: a bucket's "le", a summary quantile's "quantile", a
+ * stateset's state label (named as its family); none for any other sample.
+ */
+export function groupExceptOf(type: MetricType, suffix: string, familyName: string): string | undefined {
+  if (suffix === '_bucket') return 'le';
+  if (type === 'summary' && suffix === '') return 'quantile';
+  return type === 'stateset' ? familyName : undefined;
+}
+
 function listGroup(state: FamilyState, series: GroupSeries): void {
   series.startList();
   const family = state.family;
@@ -243,11 +253,9 @@ function listGroup(state: FamilyState, series: GroupSeries): void {
     const s = samples[i]!;
     const suffix = s.name.slice(family.name.length);
     const ts = s.timestamp ?? null;
-    if (suffix === '_bucket') series.see(numericLabel(s.labels, 'le', 'histogram bucket'), undefined, ts);
-    else {
-      const except = type === 'summary' && suffix === '' ? 'quantile' : type === 'stateset' ? family.name : undefined;
-      series.see(s.name, except === undefined ? undefined : s.labels[except]!, ts);
-    }
+    const except = groupExceptOf(type, suffix, family.name);
+    if (except === 'le') series.see(numericLabel(s.labels, 'le', 'histogram bucket'), undefined, ts);
+    else series.see(s.name, except === undefined ? undefined : s.labels[except]!, ts);
   }
 }
 

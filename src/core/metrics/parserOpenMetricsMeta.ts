@@ -26,20 +26,11 @@ export interface MetadataRead {
   claims: string[] | undefined;
 }
 
-/** The OpenMetrics type words, by length. */
+/** The OpenMetrics type words (every type SUFFIXES names but Prometheus text's `untyped`), by length. */
 const TYPE_WORDS: readonly (readonly MetricType[])[] = (() => {
-  const words: MetricType[] = [
-    'counter',
-    'gauge',
-    'histogram',
-    'gaugehistogram',
-    'summary',
-    'info',
-    'stateset',
-    'unknown',
-  ];
   const byLength: MetricType[][] = [];
-  for (const word of words) (byLength[word.length] ??= []).push(word);
+  for (const word of Object.keys(SUFFIXES) as MetricType[])
+    if (word !== 'untyped') (byLength[word.length] ??= []).push(word);
   for (let n = 0; n < byLength.length; n++) byLength[n] ??= [];
   return byLength;
 })();

@@ -184,14 +184,7 @@ class PrometheusReader {
     if (read.kind === COMMENT) return;
     const t = this.text;
     this.clearRoutes();
-    // HELP x, then TYPE x: the second line names the family the first one did.
-    let state = this.lastMeta;
-    if (state === undefined || this.lastMetaAt < 0 || read.quoted || state.family.name !== read.name) {
-      state = this.familyNamed(read.name);
-      this.lastMeta = state;
-      this.lastMetaAt = read.quoted ? -1 : start + read.nameOffset;
-      if (this.lastMetaAt >= 0) this.scanner.rememberName(state.family.name, this.lastMetaAt);
-    }
+    const state = this.metadataFamily(read.name, read.quoted ? -1 : start + read.nameOffset);
     const name = state.family.name;
     if (read.kind === HELP) {
       if (state.helped) throw new LineSyntaxError(`second HELP line for "${name}"`);
@@ -210,6 +203,21 @@ class PrometheusReader {
       state.typed = true;
       state.family.type = read.type;
     }
+  }
+
+  /**
+   * The family a HELP or TYPE line names, written at `at` (-1: quoted, so its text is not its
+   * name). HELP x, then TYPE x: the second line names the family the first one did, found without
+   * a lookup; any other name becomes the last one named, and its samples reuse its string.
+   */
+  private metadataFamily(name: string, at: number): FamilyState {
+    const last = this.lastMeta;
+    if (last !== undefined && this.lastMetaAt >= 0 && at >= 0 && last.family.name === name) return last;
+    const state = this.familyNamed(name);
+    this.lastMeta = state;
+    this.lastMetaAt = at;
+    if (at >= 0) this.scanner.rememberName(state.family.name, at);
+    return state;
   }
 
   /**
@@ -239,17 +247,9 @@ class PrometheusReader {
     const t = this.text;
     const newline = t.indexOf('\n', textStart);
     if (newline < 0 || t.charCodeAt(newline - 1) === 13 || this.scanner.nextBackslash(textStart) < newline) return -1;
-    const name = t.slice(meta.nameStart, meta.nameEnd);
-    const last = this.lastMeta;
-    const same = last !== undefined && this.lastMetaAt >= 0 && last.family.name === name;
-    const state = same ? last : this.familyNamed(name);
+    const state = this.metadataFamily(t.slice(meta.nameStart, meta.nameEnd), meta.nameStart);
     if (state.helped) return -1;
     this.clearRoutes();
-    if (!same) {
-      this.lastMeta = state;
-      this.lastMetaAt = meta.nameStart;
-      this.scanner.rememberName(state.family.name, meta.nameStart);
-    }
     state.helped = true;
     state.family.help = t.slice(textStart, newline);
     return newline + 1;
@@ -337,9 +337,7 @@ class PrometheusReader {
 
   /** Finds the family of a sample name (its own, or the histogram/summary it is part of) into route slot r. */
   private route(name: string, r: number): void {
-    // Most often the family the HELP and TYPE lines just before named.
-    const last = this.lastMeta;
-    let state = last !== undefined && last.family.name === name ? last : this.index.find(name);
+    let state = this.knownFamily(name);
     let role = ROLE_PLAIN;
     if (state !== undefined) {
       if (state.family.type === 'summary') role = ROLE_QUANTILE;
@@ -347,7 +345,7 @@ class PrometheusReader {
       for (const suffix of PART_SUFFIXES) {
         if (!name.endsWith(suffix)) continue;
         const baseName = name.slice(0, -suffix.length);
-        const base = last !== undefined && last.family.name === baseName ? last : this.index.find(baseName);
+        const base = this.knownFamily(baseName);
         if (base && isPartOf(suffix, base.family.type)) {
           state = base;
           if (suffix === '_bucket') role = ROLE_BUCKET;
@@ -360,6 +358,12 @@ class PrometheusReader {
     this.routeNames[r] = name;
     this.routeStates[r] = state;
     this.routeRoles[r] = role;
+  }
+
+  /** The family of that name if there is one: most often the one the HELP and TYPE lines just before named. */
+  private knownFamily(name: string): FamilyState | undefined {
+    const last = this.lastMeta;
+    return last !== undefined && last.family.name === name ? last : this.index.find(name);
   }
 
   private familyNamed(name: string): FamilyState {
