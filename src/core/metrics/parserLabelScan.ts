@@ -29,10 +29,10 @@ const {
 } = lexical;
 
 /** How many distinct sample names the scanner remembers (x, x_bucket, x_sum, x_count). */
-const RECENT_NAMES = 4;
+export const RECENT_NAMES = 4;
 
 /** Up to this many labels, duplicates are found by comparing names rather than by a lookup. */
-const FEW_LABELS = 16;
+export const FEW_LABELS = 16;
 
 /** Whether built[0, builtCount) and names[0, count) are the same names (builtCount -1: none yet). */
 function sameNames(built: readonly string[], builtCount: number, names: readonly string[], count: number): boolean {
@@ -60,27 +60,27 @@ class BuiltNames {
 
 export class LabelScanner extends LineCursor {
   /** The last few distinct sample names (x, x_sum, x_count…): lines mostly repeat them. */
-  private readonly recentNames: string[] = new Array<string>(RECENT_NAMES).fill('');
+  protected readonly recentNames: string[] = new Array<string>(RECENT_NAMES).fill('');
   /**
    * Where each name (and below, each label name and value) was last written in the text: a
    * line is checked against that earlier text, both reads from one flat string, rather than
    * against the string made from it (a slice of the text, slower to read).
    */
-  private readonly recentAt: number[] = new Array<number>(RECENT_NAMES).fill(0);
-  private recentNext = 0;
+  protected readonly recentAt: number[] = new Array<number>(RECENT_NAMES).fill(0);
+  protected recentNext = 0;
   /** Label names of the last sample whose label set scanned fully: [0, knownLabelCount) are distinct. */
-  private readonly lastLabelNames: string[] = [];
+  protected readonly lastLabelNames: string[] = [];
   /** Where each of lastLabelNames is written, or -1 for a quoted name (its text is not its value). */
-  private readonly lastLabelNamesAt: number[] = [];
-  private knownLabelCount = 0;
+  protected readonly lastLabelNamesAt: number[] = [];
+  protected knownLabelCount = 0;
   /** Label values of earlier samples by position, those written without escapes (undefined: none). */
-  private readonly lastLabelValues: (string | undefined)[] = [];
-  private readonly lastLabelValuesAt: number[] = [];
+  protected readonly lastLabelValues: (string | undefined)[] = [];
+  protected readonly lastLabelValuesAt: number[] = [];
   /** The label names of the label set being scanned, by position. */
-  private readonly lineLabelNames: string[] = [];
+  protected readonly lineLabelNames: string[] = [];
   /** The labels of the set being scanned (braced metric names left out), names and values. */
-  private readonly setNames: string[] = [];
-  private readonly setValues: string[] = [];
+  protected readonly setNames: string[] = [];
+  protected readonly setValues: string[] = [];
   /**
    * The object builder of the last sample's label names and the one before (a histogram's
    * buckets and its _sum and _count alternate between two lists), each with the names it was
@@ -278,18 +278,27 @@ export class LabelScanner extends LineCursor {
           return builder !== undefined ? builder(setValues) : buildLabelsByStores(setNames, setValues, count);
         }
         this.knownLabelCount = index + 1;
-        // The same names as the last sample's: its builder fits. Else the one before's may.
-        let built = this.built;
-        if ((checkDuplicates || count !== built.count) && !built.has(setNames, count)) {
-          built = this.builtBefore;
-          this.builtBefore = this.built;
-          this.built = built;
-          if (!built.has(setNames, count)) built.set(setNames, count, labelSetBuilder(setNames, count));
-        }
-        const builder = built.builder;
-        return builder !== undefined ? builder(setValues) : buildLabelsByStores(setNames, setValues, count);
+        return this.sampleLabelSet(count, checkDuplicates);
       }
     }
+  }
+
+  /**
+   * The label object of a sample's label set, setNames/setValues[0, count), its names found
+   * free of duplicates (`renamed`: some were scanned afresh rather than matched with the last
+   * sample's). The same names as the last sample's: its builder fits. Else the one before's may.
+   */
+  protected sampleLabelSet(count: number, renamed: boolean): Record<string, string> {
+    const setNames = this.setNames;
+    let built = this.built;
+    if ((renamed || count !== built.count) && !built.has(setNames, count)) {
+      built = this.builtBefore;
+      this.builtBefore = this.built;
+      this.built = built;
+      if (!built.has(setNames, count)) built.set(setNames, count, labelSetBuilder(setNames, count));
+    }
+    const builder = built.builder;
+    return builder !== undefined ? builder(this.setValues) : buildLabelsByStores(setNames, this.setValues, count);
   }
 
   /** A Prometheus-text label name: plain, or quoted for names beyond `[a-zA-Z_][a-zA-Z0-9_]*`. */

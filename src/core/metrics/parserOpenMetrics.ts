@@ -73,14 +73,15 @@ class OpenMetricsReader {
     const cache = this.scanner.cache;
     while (pos < length) {
       this.lineNo++;
-      // A line written as one of the last parse's: read up to its end without looking for it.
+      // A line written as one of the last parse's, or with no cache the usual sample line: read
+      // up to its end without looking for it.
       const hash = cache !== undefined && text.charCodeAt(pos) === 35;
-      if (cache !== undefined) {
+      if (cache !== undefined || text.charCodeAt(pos) !== 35) {
         const start = pos;
-        const known = hash ? (cache.findMetadataLine(pos) as MetadataRead | undefined) : undefined;
-        const sample = hash ? undefined : this.scanner.scanKnownLine(pos, length);
+        const known = hash ? (cache!.findMetadataLine(pos) as MetadataRead | undefined) : undefined;
+        const sample = hash ? undefined : this.scanner.scanLine(pos, length);
         if (known !== undefined || sample !== undefined) {
-          pos = (known !== undefined ? cache.matchedEnd : this.scanner.lineEnd) + 1;
+          pos = (known !== undefined ? cache!.matchedEnd : this.scanner.lineEnd) + 1;
           try {
             if (known !== undefined) this.applyMetadata(known, start);
             else this.readSample(sample!);

@@ -80,7 +80,8 @@ class PrometheusReader {
     let pos = 0;
     while (pos < length) {
       lineNo++;
-      // A line written as one of the last parse's: read up to its end without looking for it.
+      // A line written as one of the last parse's, or with no cache the usual sample line: read
+      // up to its end without looking for it.
       const hash = cache !== undefined && text.charCodeAt(pos) === 35;
       if (hash) {
         const known = cache.findMetadataLine(pos) as MetadataRead | undefined;
@@ -96,8 +97,8 @@ class PrometheusReader {
           }
           continue;
         }
-      } else if (cache !== undefined) {
-        const sample = this.scanner.scanKnownLine(pos, length);
+      } else if (cache !== undefined || text.charCodeAt(pos) !== 35) {
+        const sample = this.scanner.scanLine(pos, length);
         if (sample !== undefined) {
           pos = this.scanner.lineEnd + 1;
           try {

@@ -10,7 +10,7 @@
 import type { Exemplar, Sample } from './types';
 import { LineSyntaxError } from './parserProblems';
 import * as lexical from './parserLexical';
-import { LabelScanner } from './parserLabelScan';
+import { PlainLineScanner } from './parserPlainLine';
 import type { SeriesCache, SeriesEntry } from './parserSeriesCache';
 import { NO_SERIES } from './parserSeriesCache';
 import { PARSE_BUFFERS } from './parserBody';
@@ -35,14 +35,12 @@ function withExemplar(
   return timestamp === undefined ? { name, labels, value, exemplar } : { name, labels, value, timestamp, exemplar };
 }
 
-export class SampleScanner extends LabelScanner {
+export class SampleScanner extends PlainLineScanner {
   /** The last parse's series of this source, when the caller keeps them (see parserSeriesCache.ts). */
   private seriesCache: SeriesCache | undefined;
   /** What scanKnownLine found of the series at `peekedAt` when it left the line to scanSample. */
   private peekedAt = -1;
   private peeked = NO_SERIES;
-  /** Where the line scanKnownLine read ends (at its newline). */
-  lineEnd = 0;
   /** The series cache's entry for the last sample's series; undefined without a cache. */
   lastSeries: SeriesEntry | undefined;
 
@@ -96,6 +94,14 @@ export class SampleScanner extends LabelScanner {
     const series = cache.takeSeries(j, start);
     this.lastSeries = series;
     return { name: series.name, labels: series.labels, value };
+  }
+
+  /**
+   * The usual sample line at `start`, read before its end is looked for: with a series cache one
+   * of its series (scanKnownLine), else a plain line (scanPlainLine). Undefined for any other.
+   */
+  scanLine(start: number, limit: number): Sample | undefined {
+    return this.seriesCache !== undefined ? this.scanKnownLine(start, limit) : this.scanPlainLine(start, limit);
   }
 
   /** Scans the sample line text[start, end); throws LineSyntaxError when it is malformed. */

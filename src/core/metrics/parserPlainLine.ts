@@ -1,0 +1,256 @@
+/**
+ * The usual sample line of a first scrape, read in one pass over the body's bytes before its
+ * end is looked for: `name` or `name{a="x",b="y"}`, one space, a plain value (digits, a
+ * fraction, an exponent: what LineCursor.plainDecimal reads) and the newline. Most lines of
+ * real scrapes are written so; reading them with locals, rather than token by token through
+ * the cursor's fields, takes a good part of the cost of a first parse away.
+ *
+ * The line is read as LabelScanner and SampleScanner read it, step by step, with the same
+ * caches: a name or label value written as where it was last written is that same string, and
+ * each cache is updated as the general path updates it, at the same step. Anything else (blanks
+ * other than the one space, tabs, a CR, a backslash or a quoted name, `__name__`, a duplicate
+ * or trailing comma, a sign, Inf or NaN, a long value, a timestamp, an exemplar, a last line
+ * without a newline) makes it return undefined, and the line is read again by the general
+ * path. What it updated before then is what the general path updates reading the line up to
+ * that point, and reading it again from there finds what it just cached (the same text, at this
+ * line's place): the outcome is the same as if the general path alone had read the line.
+ */
+import type { Sample } from './types';
+import * as lexical from './parserLexical';
+import * as labelScan from './parserLabelScan';
+
+// Local bindings, not live imports: a module loaded as CommonJS (tsx, the tests, the benchmark)
+// reads each imported name through a getter, which costs dearly inside per-character loops.
+const {
+  BACKSLASH,
+  CLOSE_BRACE,
+  COMMA,
+  DOT,
+  EQUALS,
+  LABEL_PART,
+  LABEL_START,
+  LOWER_E,
+  METRIC_PART,
+  METRIC_START,
+  MINUS,
+  NAME_CLASS,
+  NINE,
+  OPEN_BRACE,
+  PLUS,
+  POW10,
+  QUOTE,
+  SPACE,
+  UPPER_E,
+  ZERO,
+} = lexical;
+const { FEW_LABELS, LabelScanner, RECENT_NAMES } = labelScan;
+
+const NEWLINE = 10;
+
+let plainLinesEnabled = true;
+
+/**
+ * Turns the plain-line reader off (false) or back on: the differential tests parse each input
+ * both ways and compare the results. Not for production use.
+ */
+export function setPlainLineFastPathEnabled(enabled: boolean): void {
+  plainLinesEnabled = enabled;
+}
+
+export class PlainLineScanner extends LabelScanner {
+  /** Where the line scanPlainLine (or SampleScanner.scanKnownLine) read ends (at its newline). */
+  lineEnd = 0;
+
+  /**
+   * The sample of the usual line that starts at `start` (see above), read up to `limit` (the
+   * body's length) without looking for its end first; its newline is at `lineEnd`. Undefined for
+   * any other line, or a body with no byte copy: the general path reads it.
+   */
+  scanPlainLine(start: number, limit: number): Sample | undefined {
+    const bytes = this.body.bytes;
+    if (bytes.length === 0 || !plainLinesEnabled) return undefined;
+    const name = this.metricNameAt(start, limit);
+    if (name === undefined) return undefined;
+    let i = this.lineEnd;
+    let c = bytes[i]!;
+    let labels: Record<string, string>;
+    if (c === SPACE) labels = {};
+    else {
+      const set = this.plainLabels(i + 1, limit);
+      if (set === undefined) return undefined;
+      labels = set;
+      i = this.lineEnd;
+      if (i >= limit || bytes[i] !== SPACE) return undefined;
+    }
+    // The value, as plainDecimal reads it, ending at the newline.
+    i++;
+    let mantissa = 0;
+    let significant = 0;
+    let digits = 0;
+    let scale = 0;
+    c = -1;
+    while (i < limit && (c = bytes[i]!) >= ZERO && c <= NINE) {
+      if (significant > 0 || c !== ZERO) {
+        mantissa = mantissa * 10 + (c - ZERO);
+        significant++;
+      }
+      digits++;
+      i++;
+    }
+    if (i < limit && c === DOT) {
+      i++;
+      while (i < limit && (c = bytes[i]!) >= ZERO && c <= NINE) {
+        if (significant > 0 || c !== ZERO) {
+          mantissa = mantissa * 10 + (c - ZERO);
+          significant++;
+        }
+        scale--;
+        digits++;
+        i++;
+      }
+    }
+    if (digits === 0 || significant > 15 || i >= limit) return undefined;
+    let power = scale;
+    if ((c = bytes[i]!) === LOWER_E || c === UPPER_E) {
+      c = ++i < limit ? bytes[i]! : -1;
+      const negative = c === MINUS;
+      if (negative || c === PLUS) i++;
+      const expStart = i;
+      let exponent = 0;
+      while (i < limit && (c = bytes[i]!) >= ZERO && c <= NINE && i - expStart < 3) {
+        exponent = exponent * 10 + (c - ZERO);
+        i++;
+      }
+      if (i === expStart) return undefined;
+      power += negative ? -exponent : exponent;
+    }
+    if (power < -22 || power > 22 || i >= limit || bytes[i] !== NEWLINE) return undefined;
+    this.lineEnd = i;
+    const value = power >= 0 ? mantissa * POW10[power]! : mantissa / POW10[-power]!;
+    return { name, labels, value };
+  }
+
+  /**
+   * The metric name written at `start` and followed by "{" or a space (at `lineEnd`): one of the
+   * last few names when it is one (as scanMetricName finds it, the same string), else a new
+   * string, remembered as scanMetricName remembers it. Undefined for anything else.
+   */
+  private metricNameAt(start: number, limit: number): string | undefined {
+    const bytes = this.body.bytes;
+    const recent = this.recentNames;
+    const recentAt = this.recentAt;
+    for (let r = 0; r < RECENT_NAMES; r++) {
+      const known = recent[r]!;
+      const e = start + known.length;
+      if (e >= limit || known.length === 0) continue;
+      const c = bytes[e]!;
+      if ((c === OPEN_BRACE || c === SPACE) && this.body.same(start, recentAt[r]!, known.length)) {
+        this.lineEnd = e;
+        return known;
+      }
+    }
+    // None of them (or one followed by a tab or the line's end, which is not for this path).
+    if ((NAME_CLASS[bytes[start]!]! & METRIC_START) === 0) return undefined; // ASCII: every byte is below 128
+    let i = start + 1;
+    while (i < limit && (NAME_CLASS[bytes[i]!]! & METRIC_PART) !== 0) i++;
+    if (i >= limit) return undefined;
+    const c = bytes[i]!;
+    if (c !== SPACE && c !== OPEN_BRACE) return undefined;
+    const name = this.text.slice(start, i);
+    recent[this.recentNext] = name;
+    recentAt[this.recentNext] = start;
+    this.recentNext = (this.recentNext + 1) % RECENT_NAMES;
+    this.lineEnd = i;
+    return name;
+  }
+
+  /**
+   * Just after a sample's "{": the label set as scanLabels reads it, in the form both dialects
+   * read alike (`a="x",b="y"`, no blanks, no escapes, no trailing comma; or `{}`). Returns its
+   * label object, with `lineEnd` just past the "}", or undefined for anything else.
+   */
+  private plainLabels(from: number, limit: number): Record<string, string> | undefined {
+    const bytes = this.body.bytes;
+    const body = this.body;
+    let i = from;
+    if (i >= limit) return undefined;
+    if (bytes[i] === CLOSE_BRACE) {
+      this.knownLabelCount = 0;
+      this.lineEnd = i + 1;
+      return {};
+    }
+    const knownNames = this.lastLabelNames;
+    const knownNamesAt = this.lastLabelNamesAt;
+    const knownValues = this.lastLabelValues;
+    const knownValuesAt = this.lastLabelValuesAt;
+    const lineNames = this.lineLabelNames;
+    const setNames = this.setNames;
+    const setValues = this.setValues;
+    let renamed = false;
+    let count = 0;
+    for (;;) {
+      if (count === FEW_LABELS) return undefined;
+      // The label name: the last sample's at this position when written here again, else new.
+      let name = count < this.knownLabelCount ? knownNames[count] : undefined;
+      if (name !== undefined) {
+        const e = i + name.length;
+        const at = knownNamesAt[count]!;
+        if (e < limit && bytes[e] === EQUALS && at >= 0 && body.same(i, at, name.length)) i = e;
+        else name = undefined;
+      }
+      if (name === undefined) {
+        if (i >= limit || (NAME_CLASS[bytes[i]!]! & LABEL_START) === 0) return undefined;
+        let e = i + 1;
+        while (e < limit && (NAME_CLASS[bytes[e]!]! & LABEL_PART) !== 0) e++;
+        name = this.text.slice(i, e);
+        renamed = true;
+        if (this.knownLabelCount > count) this.knownLabelCount = count;
+        knownNames[count] = name;
+        knownNamesAt[count] = i;
+        i = e;
+        if (i >= limit || bytes[i] !== EQUALS || name === '__name__') return undefined;
+      }
+      i++;
+      if (i >= limit || bytes[i] !== QUOTE) return undefined;
+      i++;
+      // The value: the last sample's at this position when written here again, else new.
+      const known = knownValues[count];
+      let value: string;
+      if (
+        known !== undefined &&
+        i + known.length < limit &&
+        bytes[i + known.length] === QUOTE &&
+        body.same(i, knownValuesAt[count]!, known.length)
+      ) {
+        value = known;
+        i += known.length + 1;
+      } else {
+        let q = i;
+        let c = 0;
+        while (q < limit && (c = bytes[q]!) !== QUOTE) {
+          if (c === BACKSLASH || c === NEWLINE) return undefined;
+          q++;
+        }
+        if (q >= limit) return undefined;
+        value = this.text.slice(i, q);
+        this.quotedPlain = true;
+        knownValues[count] = value;
+        knownValuesAt[count] = i;
+        i = q + 1;
+      }
+      if (renamed) for (let j = 0; j < count; j++) if (lineNames[j] === name) return undefined;
+      lineNames[count] = name;
+      setNames[count] = name;
+      setValues[count] = value;
+      count++;
+      if (i >= limit) return undefined;
+      const c = bytes[i]!;
+      if (c === CLOSE_BRACE) break;
+      if (c !== COMMA) return undefined;
+      i++;
+    }
+    this.knownLabelCount = count;
+    this.lineEnd = i + 1;
+    return this.sampleLabelSet(count, renamed);
+  }
+}
