@@ -84,6 +84,11 @@ export class LineCursor {
   protected start(text: string, buffers?: CopyBuffers, inUse?: BodyText): void {
     this.text = text;
     this.body = new BodyText(text, buffers, inUse);
+    this.forgetDelimiters();
+  }
+
+  /** Forgets where the next delimiters are: the cursor may go back (to read a line again). */
+  protected forgetDelimiters(): void {
     this.nextQuoteAt = this.nextBackslashAt = -1;
   }
 

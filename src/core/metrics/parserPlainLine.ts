@@ -3,17 +3,19 @@
  * end is looked for: `name` or `name{a="x",b="y"}`, one space, a plain value (digits, a
  * fraction, an exponent: what LineCursor.plainDecimal reads) and the newline. Most lines of
  * real scrapes are written so; reading them with locals, rather than token by token through
- * the cursor's fields, takes a good part of the cost of a first parse away.
+ * the cursor's fields, takes a good part of the cost of a first parse away. A line with such a
+ * name and labels and another value (long digits, Inf, NaN, a timestamp, an exemplar after it)
+ * has its rest read by SampleScanner as scanSample reads it (PLAIN_REST).
  *
  * The line is read as LabelScanner and SampleScanner read it, step by step, with the same
  * caches: a name or label value written as where it was last written is that same string, and
  * each cache is updated as the general path updates it, at the same step. Anything else (blanks
  * other than the one space, tabs, a CR, a backslash or a quoted name, `__name__`, a duplicate
- * or trailing comma, a sign, Inf or NaN, a long value, a timestamp, an exemplar, a last line
- * without a newline) makes it return undefined, and the line is read again by the general
- * path. What it updated before then is what the general path updates reading the line up to
- * that point, and reading it again from there finds what it just cached (the same text, at this
- * line's place): the outcome is the same as if the general path alone had read the line.
+ * or trailing comma, many labels, a last line without a newline) makes it return undefined,
+ * and the line is read again by the general path. What it updated before then is what the
+ * general path updates reading the line up to that point, and reading it again from there
+ * finds what it just cached (the same text, at this line's place): the outcome is the same as
+ * if the general path alone had read the line.
  */
 import type { Sample } from './types';
 import * as lexical from './parserLexical';
@@ -47,6 +49,13 @@ const { FEW_LABELS, LabelScanner, RECENT_NAMES } = labelScan;
 
 const NEWLINE = 10;
 
+/**
+ * What scanPlainLine returns when it read a line's name and labels and left the rest of the line
+ * (a value other than a plain one, a timestamp, an exemplar) to SampleScanner.scanLine: the name
+ * and labels are then in `restName` and `restLabels`, and the value starts at `lineEnd`.
+ */
+export const PLAIN_REST: Sample = { name: '', labels: {}, value: 0 };
+
 let plainLinesEnabled = true;
 
 /**
@@ -60,6 +69,9 @@ export function setPlainLineFastPathEnabled(enabled: boolean): void {
 export class PlainLineScanner extends LabelScanner {
   /** Where the line scanPlainLine (or SampleScanner.scanKnownLine) read ends (at its newline). */
   lineEnd = 0;
+  /** The name and labels of the line scanPlainLine left the rest of (see PLAIN_REST). */
+  protected restName = '';
+  protected restLabels: Record<string, string> = PLAIN_REST.labels;
 
   /**
    * The sample of the usual line that starts at `start` (see above), read up to `limit` (the
@@ -72,9 +84,8 @@ export class PlainLineScanner extends LabelScanner {
     const name = this.metricNameAt(start, limit);
     if (name === undefined) return undefined;
     let i = this.lineEnd;
-    let c = bytes[i]!;
     let labels: Record<string, string>;
-    if (c === SPACE) labels = {};
+    if (bytes[i] === SPACE) labels = {};
     else {
       const set = this.plainLabels(i + 1, limit);
       if (set === undefined) return undefined;
@@ -82,13 +93,31 @@ export class PlainLineScanner extends LabelScanner {
       i = this.lineEnd;
       if (i >= limit || bytes[i] !== SPACE) return undefined;
     }
-    // The value, as plainDecimal reads it, ending at the newline.
-    i++;
+    const valueStart = i + 1;
+    const value = this.plainValueAt(valueStart, limit);
+    if (value >= 0) return { name, labels, value };
+    // Not a plain value: the value and what follows are SampleScanner's to read (scanLine), as
+    // scanSample reads them after this name and labels. (Where scanSample would read otherwise,
+    // a blank or "{" or the line's end after the space, that read fails and the line goes to the
+    // general path.)
+    if (valueStart >= limit) return undefined;
+    this.restName = name;
+    this.restLabels = labels;
+    this.lineEnd = valueStart;
+    return PLAIN_REST;
+  }
+
+  /**
+   * The plain value (as plainDecimal reads it) at `i` and the newline after it, which is then at
+   * `lineEnd`; -1 for any other value or end.
+   */
+  private plainValueAt(i: number, limit: number): number {
+    const bytes = this.body.bytes;
+    let c = -1;
     let mantissa = 0;
     let significant = 0;
     let digits = 0;
     let scale = 0;
-    c = -1;
     while (i < limit && (c = bytes[i]!) >= ZERO && c <= NINE) {
       if (significant > 0 || c !== ZERO) {
         mantissa = mantissa * 10 + (c - ZERO);
@@ -109,7 +138,7 @@ export class PlainLineScanner extends LabelScanner {
         i++;
       }
     }
-    if (digits === 0 || significant > 15 || i >= limit) return undefined;
+    if (digits === 0 || significant > 15 || i >= limit) return -1;
     let power = scale;
     if ((c = bytes[i]!) === LOWER_E || c === UPPER_E) {
       c = ++i < limit ? bytes[i]! : -1;
@@ -121,13 +150,13 @@ export class PlainLineScanner extends LabelScanner {
         exponent = exponent * 10 + (c - ZERO);
         i++;
       }
-      if (i === expStart) return undefined;
+      if (i === expStart) return -1;
       power += negative ? -exponent : exponent;
     }
-    if (power < -22 || power > 22 || i >= limit || bytes[i] !== NEWLINE) return undefined;
+    if (power < -22 || power > 22 || i >= limit || bytes[i] !== NEWLINE) return -1;
     this.lineEnd = i;
     const value = power >= 0 ? mantissa * POW10[power]! : mantissa / POW10[-power]!;
-    return { name, labels, value };
+    return value;
   }
 
   /**

@@ -10,7 +10,7 @@
 import type { Exemplar, Sample } from './types';
 import { LineSyntaxError } from './parserProblems';
 import * as lexical from './parserLexical';
-import { PlainLineScanner } from './parserPlainLine';
+import * as plainLine from './parserPlainLine';
 import type { SeriesCache, SeriesEntry } from './parserSeriesCache';
 import { NO_SERIES } from './parserSeriesCache';
 import { PARSE_BUFFERS } from './parserBody';
@@ -20,7 +20,10 @@ import { PARSE_BUFFERS } from './parserBody';
 const { HASH, NUMBER_INTEGER, NUMBER_REAL, NUMBER_VALUE, OPEN_BRACE, QUOTE, SPACE, codePointLength, scanQuotedName } =
   lexical;
 
+const { PLAIN_REST, PlainLineScanner } = plainLine;
+
 const NEWLINE = 10;
+const CR = 13;
 
 /** Most exemplar label sets are far shorter; the spec caps names plus values at 128 code points. */
 const MAX_EXEMPLAR_LABEL_CODE_POINTS = 128;
@@ -64,6 +67,7 @@ export class SampleScanner extends PlainLineScanner {
     this.lastSeries = undefined;
     this.peekedAt = -1;
     this.peeked = NO_SERIES;
+    this.restName = '';
     this.resetNames();
     this.forgetLine();
   }
@@ -101,7 +105,36 @@ export class SampleScanner extends PlainLineScanner {
    * of its series (scanKnownLine), else a plain line (scanPlainLine). Undefined for any other.
    */
   scanLine(start: number, limit: number): Sample | undefined {
-    return this.seriesCache !== undefined ? this.scanKnownLine(start, limit) : this.scanPlainLine(start, limit);
+    if (this.seriesCache !== undefined) return this.scanKnownLine(start, limit);
+    const sample = this.scanPlainLine(start, limit);
+    return sample !== PLAIN_REST ? sample : this.scanPlainRest();
+  }
+
+  /**
+   * The rest of a line whose name and labels scanPlainLine read (restName, restLabels; the value
+   * at lineEnd), as scanSample reads it after them. Undefined when the line ends in CR or none,
+   * or is malformed: the general path then reads it again (and finds what was cached).
+   */
+  private scanPlainRest(): Sample | undefined {
+    const t = this.text;
+    const from = this.lineEnd;
+    const end = t.indexOf('\n', from);
+    const name = this.restName;
+    const labels = this.restLabels;
+    this.restLabels = PLAIN_REST.labels;
+    if (end < 0 || t.charCodeAt(end - 1) === CR) return undefined;
+    this.pos = from;
+    this.end = end;
+    try {
+      const sample = this.scanRest(name, labels);
+      this.lineEnd = end;
+      return sample;
+    } catch (e) {
+      if (!(e instanceof LineSyntaxError)) throw e;
+      // Read again from the line's start: the quote and backslash cursors must not be past it.
+      this.forgetDelimiters();
+      return undefined;
+    }
   }
 
   /** Scans the sample line text[start, end); throws LineSyntaxError when it is malformed. */
