@@ -18,8 +18,9 @@
  *   per label-name list (parserLabelSets.ts); indexOf cursors for quotes; exact integer/decimal
  *   fast paths for numbers. An ASCII body is also copied to bytes once (parserBody.ts): the
  *   in-place compares then go eight bytes at a time, and names, blanks, plain values and the
- *   usual HELP, TYPE and UNIT lines are read from the bytes, cheaper than charCodeAt; other
- *   bodies are read char by char.
+ *   usual HELP, TYPE and UNIT lines are read from the bytes, cheaper than charCodeAt, as is the
+ *   usual sample line of a first parse, in one pass before its end is looked for
+ *   (parserPlainLine.ts); other bodies are read char by char.
  *
  * Model notes for consumers: in OpenMetrics a counter family is named without `_total` (family
  * `a`, samples `a_total`, `a_created`); in Prometheus text the family is named as its TYPE line

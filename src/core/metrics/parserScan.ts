@@ -4,8 +4,9 @@
  * exact grammar (single spaces, no trailing comma); Prometheus text 0.0.4 allows runs of blanks
  * and a trailing comma, and quoted names (`{"http.server.duration","url.scheme"="https"} 1`, the
  * metric name possibly inside the braces), as Prometheus's own Go parser does. Names and labels
- * are read by LabelScanner (parserLabelScan.ts); this adds the value, timestamp and exemplar,
- * and the series cache (a line written as one of the last parse's takes that line's series).
+ * are read by LabelScanner (parserLabelScan.ts), the usual line of a first parse in one pass by
+ * PlainLineScanner (parserPlainLine.ts); this adds the value, timestamp and exemplar, and the
+ * series cache (a line written as one of the last parse's takes that line's series).
  */
 import type { Exemplar, Sample } from './types';
 import { LineSyntaxError } from './parserProblems';
