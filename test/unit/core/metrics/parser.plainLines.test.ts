@@ -62,9 +62,10 @@ const labelPair = fc
       odd === '' ? fc.constantFrom(...LABEL_NAMES) : fc.constant(odd),
     ),
     equals: often('=', ' =', '= ', '\t=', ''),
+    open: often('"', "'", ''),
     value: often('', ...ODD_VALUES).chain((odd) => (odd === '' ? fc.constantFrom(...VALUES) : fc.constant(odd))),
   })
-  .map((p) => `${p.name}${p.equals}"${p.value}"`);
+  .map((p) => `${p.name}${p.equals}${p.open}${p.value}"`);
 
 /** Many distinct label names, past the count below which duplicates are found by comparing names. */
 const manyLabels = fc
@@ -146,13 +147,14 @@ const body = fc
     lastNewline: often(true, false),
     // Not ASCII: no byte copy, so every line takes the general path.
     ascii: often(true, false),
+    eol: often('\n', '\r\n'),
   })
-  .map(({ lines, repeat, also, eof, lastNewline, ascii }) => {
+  .map(({ lines, repeat, also, eof, lastNewline, ascii, eol }) => {
     const all = [ascii ? PREAMBLE : `${PREAMBLE} é`];
     for (let r = 0; r < repeat; r++) all.push(...lines);
     all.push(...also);
     if (eof) all.push('# EOF');
-    return all.join('\n') + (lastNewline ? '\n' : '');
+    return all.join(eol) + (lastNewline ? eol : '');
   });
 
 const OPTIONS: ParseOptions[] = [
