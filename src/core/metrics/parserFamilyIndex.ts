@@ -8,13 +8,31 @@
  * yet, and hashing it costs more than the comparison). The families known that way join the Map
  * only when a name that is not past them all is looked up. With `ordered` off (a body read through
  * a series cache, whose names are kept strings already hashed) every name goes to the Map.
+ *
+ * A name given with where it is written in an ASCII body (a HELP or TYPE line's) is compared
+ * with the greatest name there, on the body's bytes, when that name is written there too:
+ * comparing two strings sliced from the body (most names are views into it) is a call into the
+ * runtime that costs several times the byte loop, and Go exporters' names share long prefixes.
  */
 import type { MetricFamily } from './types';
+import type { BodyText } from './parserBody';
 
 export interface FamilyState {
   family: MetricFamily;
   typed: boolean;
   helped: boolean;
+}
+
+const NO_BYTES = new Uint8Array(0);
+
+let inPlace = true;
+
+/**
+ * Turns the in-place comparison of names off (false) or back on: the differential tests parse
+ * each input both ways and compare the results. Not for production use.
+ */
+export function setFamilyNamesInPlaceEnabled(enabled: boolean): void {
+  inPlace = enabled;
 }
 
 export class FamilyIndex {
@@ -26,10 +44,20 @@ export class FamilyIndex {
   private mapped = 0;
   /** The greatest family name so far (with `ordered`). */
   private greatest = '';
+  /** Where that name is written in the body's byte copy; -1: not known to be written there. */
+  private greatestAt = -1;
   private ordered = false;
+  /** The body the names given with a place are written in, and its byte copy (undefined: none). */
+  private body: BodyText | undefined;
+  private view: DataView | undefined;
+  private bytes: Uint8Array = NO_BYTES;
 
-  begin(ordered: boolean): void {
+  /** A new body; `ordered` as the module comment says. */
+  begin(ordered: boolean, body?: BodyText): void {
     this.ordered = ordered;
+    this.body = body;
+    this.view = inPlace ? body?.view : undefined;
+    this.bytes = body?.bytes ?? NO_BYTES;
   }
 
   /** The family of that name, if there is one. */
@@ -39,10 +67,17 @@ export class FamilyIndex {
     return this.byName.get(name);
   }
 
-  /** The family of that name, made (with no type, help or samples) if there is none. */
-  named(name: string): FamilyState {
-    if (this.ordered && name > this.greatest) {
+  /**
+   * The family of that name, made (with no type, help or samples) if there is none. `at`: where
+   * the name is written in the body given to begin (-1: not written as itself, or not known).
+   */
+  named(name: string, at = -1): FamilyState {
+    if (
+      this.ordered &&
+      (at >= 0 && this.greatestAt >= 0 ? this.pastGreatestAt(at, name.length) : name > this.greatest)
+    ) {
       this.greatest = name;
+      this.greatestAt = this.view === undefined ? -1 : at;
       return this.made(name);
     }
     this.catchUp();
@@ -63,6 +98,47 @@ export class FamilyIndex {
     this.byName.clear();
     this.mapped = 0;
     this.greatest = '';
+    this.greatestAt = -1;
+    this.body = undefined;
+    this.view = undefined;
+    this.bytes = NO_BYTES;
+  }
+
+  /**
+   * Whether `name`, written at `at` in the body given to begin, is the name of `state`, written
+   * at `stateAt`: compared where both are written, as two strings sliced from the body compare
+   * in the runtime.
+   */
+  sameName(state: FamilyState, stateAt: number, name: string, at: number): boolean {
+    const known = state.family.name;
+    if (!inPlace || this.body === undefined) return known === name;
+    return known.length === name.length && this.body.same(at, stateAt, name.length);
+  }
+
+  /**
+   * Whether the name written at text[at, at + n) comes after the greatest name, compared as
+   * strings are (by character codes, a prefix first) on the body's bytes: four at a time as
+   * big-endian words, whose order is that of their bytes. Only with a byte copy (greatestAt is
+   * -1 without one).
+   */
+  private pastGreatestAt(at: number, n: number): boolean {
+    const view = this.view!;
+    const g = this.greatestAt;
+    const m = this.greatest.length;
+    const shorter = n < m ? n : m;
+    let i = 0;
+    for (; i + 4 <= shorter; i += 4) {
+      const a = view.getUint32(at + i);
+      const b = view.getUint32(g + i);
+      if (a !== b) return a > b;
+    }
+    const bytes = this.bytes;
+    for (; i < shorter; i++) {
+      const a = bytes[at + i]!;
+      const b = bytes[g + i]!;
+      if (a !== b) return a > b;
+    }
+    return n > m;
   }
 
   private made(name: string): FamilyState {

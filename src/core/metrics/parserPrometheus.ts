@@ -69,7 +69,7 @@ class PrometheusReader {
   ) {
     this.scanner = new SampleScanner(false, log.strict);
     this.scanner.reset(text, seriesCache);
-    this.index.begin(seriesCache === undefined);
+    this.index.begin(seriesCache === undefined, this.scanner.body);
   }
 
   read(): MetricFamily[] {
@@ -213,8 +213,9 @@ class PrometheusReader {
    */
   private metadataFamily(name: string, at: number): FamilyState {
     const last = this.lastMeta;
-    if (last !== undefined && this.lastMetaAt >= 0 && at >= 0 && last.family.name === name) return last;
-    const state = this.familyNamed(name);
+    if (last !== undefined && this.lastMetaAt >= 0 && at >= 0 && this.index.sameName(last, this.lastMetaAt, name, at))
+      return last;
+    const state = this.index.named(name, at);
     this.lastMeta = state;
     this.lastMetaAt = at;
     if (at >= 0) this.scanner.rememberName(state.family.name, at);
