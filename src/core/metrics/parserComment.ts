@@ -74,7 +74,16 @@ export class CommentScan {
   textStart = 0;
   /** TYPE: the type. */
   type: MetricType = 'untyped';
+  /**
+   * scanHelpLine: whether the name comes after the name it was given to compare with (as strings
+   * compare): AFTER, NOT_AFTER, or UNCOMPARED when it was given none.
+   */
+  order = UNCOMPARED;
 }
+
+export const UNCOMPARED = -1;
+export const NOT_AFTER = 0;
+export const AFTER = 1;
 
 /**
  * A `#` line: true for HELP or TYPE metadata (its parts in `out`), false for any other comment.
@@ -225,21 +234,47 @@ const HELP_TAIL = wordAt('# HELP ', 3);
  * (the name is text[out.nameStart, out.nameEnd)), or -1 for any other line (also when the body
  * has no byte copy), which the general path then reads; on such a line scanComment finds that
  * name and that text start.
+ *
+ * `known` (with knownAt >= 0): a plain name written at knownAt, most often one the name starts
+ * as (a sorted body's names share long prefixes). What the name has in common with it is taken
+ * eight bytes at a time and need not be checked again (its characters are name characters),
+ * and its first other byte tells whether the name comes after `known` (in out.order).
  */
-export function scanHelpLine(body: BodyText, pos: number, out: CommentScan): number {
+export function scanHelpLine(body: BodyText, pos: number, out: CommentScan, knownAt = -1, knownLength = 0): number {
   const view = body.view;
   const bytes = body.bytes;
   // The shortest such line: "# HELP ", a name, a space and a character of text.
   if (view === undefined || pos + 10 > bytes.length) return -1;
   if (view.getInt32(pos, true) !== HELP_HEAD || view.getInt32(pos + 3, true) !== HELP_TAIL) return -1;
   const nameStart = pos + 7;
-  if ((NAME_CLASS[bytes[nameStart]!]! & METRIC_START) === 0) return -1;
-  const nameEnd = nameCharsEnd(body, nameStart + 1, bytes.length, METRIC_PART);
+  let common = 0;
+  if (knownAt >= 0) {
+    const most = Math.min(knownLength, bytes.length - nameStart);
+    // Eight bytes at a time as float64s (as in BodyText.same), then one at a time.
+    while (common + 8 <= most && view.getFloat64(nameStart + common, true) === view.getFloat64(knownAt + common, true))
+      common += 8;
+    while (common < most && bytes[nameStart + common] === bytes[knownAt + common]) common++;
+  }
+  if (common === 0 && (NAME_CLASS[bytes[nameStart]!]! & METRIC_START) === 0) return -1;
+  const nameEnd = nameCharsEnd(body, nameStart + (common === 0 ? 1 : common), bytes.length, METRIC_PART);
   if (nameEnd + 1 >= bytes.length || bytes[nameEnd] !== SPACE) return -1;
   const c = bytes[nameEnd + 1]!;
   if (c === SPACE || c === TAB || c === NEWLINE || c === CR) return -1;
   out.nameStart = nameStart;
   out.nameEnd = nameEnd;
+  if (knownAt < 0) out.order = UNCOMPARED;
+  else {
+    // Within both names the first byte that differs decides; else the longer one comes after.
+    const length = nameEnd - nameStart;
+    out.order =
+      common < length && common < knownLength
+        ? bytes[nameStart + common]! > bytes[knownAt + common]!
+          ? AFTER
+          : NOT_AFTER
+        : length > knownLength
+          ? AFTER
+          : NOT_AFTER;
+  }
   return nameEnd + 1;
 }
 

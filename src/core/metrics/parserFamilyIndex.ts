@@ -16,6 +16,10 @@
  */
 import type { MetricFamily } from './types';
 import type { BodyText } from './parserBody';
+import * as comment from './parserComment';
+
+// Local bindings, not live imports (see parserScan.ts).
+const { AFTER, UNCOMPARED } = comment;
 
 export interface FamilyState {
   family: MetricFamily;
@@ -43,9 +47,12 @@ export class FamilyIndex {
   private readonly byName = new Map<string, FamilyState>();
   private mapped = 0;
   /** The greatest family name so far (with `ordered`). */
-  private greatest = '';
-  /** Where that name is written in the body's byte copy; -1: not known to be written there. */
-  private greatestAt = -1;
+  greatest = '';
+  /**
+   * Where that name is written in the body's byte copy; -1: not known to be written there (also
+   * when names are not in order). A HELP line's name is compared with it as the line is read.
+   */
+  greatestAt = -1;
   private ordered = false;
   /** The body the names given with a place are written in, and its byte copy (undefined: none). */
   private body: BodyText | undefined;
@@ -69,12 +76,18 @@ export class FamilyIndex {
 
   /**
    * The family of that name, made (with no type, help or samples) if there is none. `at`: where
-   * the name is written in the body given to begin (-1: not written as itself, or not known).
+   * the name is written in the body given to begin (-1: not written as itself, or not known);
+   * `order`: whether it comes after the greatest name, when the caller compared it with that
+   * name where it is written (at greatestAt), else UNCOMPARED.
    */
-  named(name: string, at = -1): FamilyState {
+  named(name: string, at = -1, order = UNCOMPARED): FamilyState {
     if (
       this.ordered &&
-      (at >= 0 && this.greatestAt >= 0 ? this.pastGreatestAt(at, name.length) : name > this.greatest)
+      (order !== UNCOMPARED
+        ? order === AFTER
+        : at >= 0 && this.greatestAt >= 0
+          ? this.pastGreatestAt(at, name.length)
+          : name > this.greatest)
     ) {
       this.greatest = name;
       this.greatestAt = this.view === undefined ? -1 : at;

@@ -23,7 +23,7 @@ import { keepShape } from '../util/keepShape';
 
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
 const { NUMBER_VALUE, isMetricName, parseNumberToken } = lexical;
-const { COMMENT, CommentScan, HELP, NOT_METADATA, SPACE, UPPER_U, isBlank } = comment;
+const { COMMENT, CommentScan, HELP, NOT_METADATA, SPACE, UNCOMPARED, UPPER_U, isBlank } = comment;
 const { scanComment, scanHelpLine, scanTypeLineOf, unescapeHelp } = comment;
 
 /** What a sample is to its family, which decides the label it must carry. */
@@ -52,6 +52,8 @@ class PrometheusReader {
   );
   private readonly routeRoles: number[] = new Array<number>(ROUTES).fill(ROLE_PLAIN);
   private routeNext = 0;
+  /** Whether a route was set since they were last cleared (HELP and TYPE lines clear them). */
+  private routed = false;
   private warnedExemplar = false;
   /** The comment scanner's output, reused line to line. */
   private readonly meta = new CommentScan();
@@ -211,11 +213,11 @@ class PrometheusReader {
    * name). HELP x, then TYPE x: the second line names the family the first one did, found without
    * a lookup; any other name becomes the last one named, and its samples reuse its string.
    */
-  private metadataFamily(name: string, at: number): FamilyState {
+  private metadataFamily(name: string, at: number, order = UNCOMPARED): FamilyState {
     const last = this.lastMeta;
     if (last !== undefined && this.lastMetaAt >= 0 && at >= 0 && this.index.sameName(last, this.lastMetaAt, name, at))
       return last;
-    const state = this.index.named(name, at);
+    const state = this.index.named(name, at, order);
     this.lastMeta = state;
     this.lastMetaAt = at;
     if (at >= 0) this.scanner.rememberName(state.family.name, at);
@@ -244,12 +246,13 @@ class PrometheusReader {
    */
   private helpLine(pos: number): number {
     const meta = this.meta;
-    const textStart = scanHelpLine(this.scanner.body, pos, meta);
+    const index = this.index;
+    const textStart = scanHelpLine(this.scanner.body, pos, meta, index.greatestAt, index.greatest.length);
     if (textStart < 0) return -1;
     const t = this.text;
     const newline = t.indexOf('\n', textStart);
     if (newline < 0 || t.charCodeAt(newline - 1) === 13 || this.scanner.nextBackslash(textStart) < newline) return -1;
-    const state = this.metadataFamily(t.slice(meta.nameStart, meta.nameEnd), meta.nameStart);
+    const state = this.metadataFamily(t.slice(meta.nameStart, meta.nameEnd), meta.nameStart, meta.order);
     if (state.helped) return -1;
     this.clearRoutes();
     state.helped = true;
@@ -276,6 +279,8 @@ class PrometheusReader {
   }
 
   private clearRoutes(): void {
+    if (!this.routed) return;
+    this.routed = false;
     const names = this.routeNames;
     for (let r = 0; r < ROUTES; r++) names[r] = '';
   }
@@ -358,6 +363,7 @@ class PrometheusReader {
       state ??= this.familyNamed(name);
     }
     this.routeNames[r] = name;
+    this.routed = true;
     this.routeStates[r] = state;
     this.routeRoles[r] = role;
   }

@@ -1,11 +1,13 @@
 /**
  * A first read of a Prometheus text body compares a HELP or TYPE line's family name with the
  * greatest name so far, and with the last line's, where both are written in the body's byte copy
- * (FamilyIndex, parserFamilyIndex.ts; the reader's metadataFamily). With that turned off the same
- * names are compared as strings: both ways must give the same families, samples, problems and
- * errors, in strict and lenient mode, for names that share long prefixes and differ at any
- * place (across the four-byte steps of the compare, or one a prefix of the other), in sorted
- * runs or not, beside quoted names, unit lines and samples that name families of their own.
+ * (FamilyIndex, parserFamilyIndex.ts; the reader's metadataFamily), and reads a HELP line's name
+ * past what it has in common with the greatest name, ordered by its first other byte
+ * (scanHelpLine). With that turned off the same names are scanned in full and compared as
+ * strings: both ways must give the same families, samples, problems and errors, in strict and
+ * lenient mode, for names that share long prefixes and differ at any place (across the
+ * four-byte steps of the compare, or one a prefix of the other), in sorted runs or not, beside
+ * quoted names, unit lines and samples that name families of their own.
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
