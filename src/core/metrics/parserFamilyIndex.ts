@@ -63,7 +63,8 @@ export class FamilyIndex {
   begin(ordered: boolean, body?: BodyText): void {
     this.ordered = ordered;
     this.body = body;
-    this.view = inPlace ? body?.view : undefined;
+    // Only for a first read: through a series cache names are kept strings, mostly the same ones.
+    this.view = inPlace && ordered ? body?.view : undefined;
     this.bytes = body?.bytes ?? NO_BYTES;
   }
 
@@ -119,13 +120,13 @@ export class FamilyIndex {
 
   /**
    * Whether `name`, written at `at` in the body given to begin, is the name of `state`, written
-   * at `stateAt`: compared where both are written, as two strings sliced from the body compare
-   * in the runtime.
+   * at `stateAt`. On a first read of a body with a byte copy, compared where both are written, as
+   * two strings sliced from the body compare in the runtime.
    */
   sameName(state: FamilyState, stateAt: number, name: string, at: number): boolean {
     const known = state.family.name;
-    if (!inPlace || this.body === undefined) return known === name;
-    return known.length === name.length && this.body.same(at, stateAt, name.length);
+    if (this.view === undefined) return known === name;
+    return known.length === name.length && this.body!.same(at, stateAt, name.length);
   }
 
   /**
