@@ -43,6 +43,22 @@ export const POW10 = [
   1e21, 1e22,
 ];
 
+/**
+ * Integers below 2^53 are exact doubles, as are 10^k up to k = 22: one multiplication or
+ * division of two such numbers rounds correctly (Clinger's fast path).
+ */
+const TWO_TO_53 = 2 ** 53;
+
+/**
+ * Off: number tokens of 16 significant digits are read by Number() like longer ones (the
+ * careful path the exact 16-digit path must agree with, in tests).
+ */
+let sixteenDigits = true;
+
+export function setSixteenDigitNumbersEnabled(enabled: boolean): void {
+  sixteenDigits = enabled;
+}
+
 /** What a number token may be. */
 export const NUMBER_VALUE = 0; // any float, ±Inf, NaN
 export const NUMBER_REAL = 1; // a finite decimal float (OpenMetrics timestamps)
@@ -208,7 +224,14 @@ export function parseNumberToken(t: string, start: number, end: number, kind: Nu
   if (i !== end) throw new LineSyntaxError(`invalid ${what} "${t.slice(start, end)}"`);
   const power = exponent + scale;
   let v: number;
-  if (significant <= 15 && power >= -22 && power <= 22) {
+  // Up to 15 digits the mantissa is exact. With 16, ten times the first 15 is exact (an even
+  // integer below 2^54); adding the last digit rounds only at or above 2^53 and never to below
+  // it, so a sum below 2^53 is exact.
+  if (
+    (significant <= 15 || (significant === 16 && mantissa < TWO_TO_53 && sixteenDigits)) &&
+    power >= -22 &&
+    power <= 22
+  ) {
     v = power >= 0 ? mantissa * POW10[power]! : mantissa / POW10[-power]!;
   } else {
     v = Number(t.slice(negative || t.charCodeAt(start) === PLUS ? start + 1 : start, end));

@@ -12,12 +12,13 @@ import * as groups from './parserGroups';
 import type { SeriesEntry } from './parserSeriesCache';
 
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
-const { NUMBER_VALUE, labelsKey, parseNumberToken } = lexical;
+const { DOT, NINE, NUMBER_VALUE, POW10, ZERO, labelsKey, parseNumberToken } = lexical;
 const { ClosedGroups, groupHash, sameGroup } = groups;
 
 /**
- * Off: every series is listed and every sample's labels compared with the previous sample's in
- * full (the careful path the shortcuts must agree with, in tests).
+ * Off: every series is listed, every sample's labels compared with the previous sample's in
+ * full, and every "le" and quantile read by the general number reader (the careful path the
+ * shortcuts must agree with, in tests).
  */
 let fastPaths = true;
 
@@ -335,5 +336,36 @@ export function numericLabel(labels: Record<string, string>, name: string, what:
   if (!Object.hasOwn(labels, name)) throw new LineSyntaxError(`${what} without a "${name}" label`);
   const v = labels[name]!;
   if (v.length === 0) throw new LineSyntaxError(`${what} with an empty "${name}" label`);
+  if (fastPaths) {
+    const plain = plainLabelNumber(v);
+    if (plain >= 0) return plain;
+  }
   return parseNumberToken(v, 0, v.length, NUMBER_VALUE, `"${name}" label value`);
+}
+
+/**
+ * The usual "le" and "quantile" values (`0.005`, `1`, `2.5`, `+Inf`) without the general
+ * number reader: digits with an optional fraction, at most 15 significant digits, read as
+ * parseNumberToken reads them (one exact division by a power of ten); -1 for anything else.
+ */
+function plainLabelNumber(v: string): number {
+  if (v === '+Inf') return Infinity;
+  const n = v.length;
+  let mantissa = 0;
+  let significant = 0;
+  let scale = 0;
+  let dot = -1;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= ZERO && c <= NINE) {
+      if (significant > 0 || c !== ZERO) {
+        mantissa = mantissa * 10 + (c - ZERO);
+        significant++;
+      }
+      if (dot >= 0) scale++;
+    } else if (c === DOT && dot < 0 && i > 0) dot = i;
+    else return -1;
+  }
+  if (significant > 15 || scale > 22) return -1;
+  return mantissa / POW10[scale]!;
 }
