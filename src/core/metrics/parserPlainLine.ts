@@ -108,11 +108,16 @@ export class PlainLineScanner extends LabelScanner {
   }
 
   /**
-   * The plain value (as plainDecimal reads it) at `i` and the newline after it, which is then at
-   * `lineEnd`; -1 for any other value or end.
+   * The plain value at `i` (digits, a fraction, an exponent of up to three digits) and the
+   * newline after it, which is then at `lineEnd`; -1 for any other value or end. Up to 15
+   * significant digits and a power of ten within ±22 it is worked out as plainDecimal does; past
+   * that (timestamps and sums written to 17 digits) by Number(), which rounds as the general
+   * reader does for such a token, unless the value overflows (strict text reads `1e999` as an
+   * error, so that is left to the general path).
    */
   private plainValueAt(i: number, limit: number): number {
     const bytes = this.body.bytes;
+    const start = i;
     let c = -1;
     let mantissa = 0;
     let significant = 0;
@@ -138,7 +143,7 @@ export class PlainLineScanner extends LabelScanner {
         i++;
       }
     }
-    if (digits === 0 || significant > 15 || i >= limit) return -1;
+    if (digits === 0 || i >= limit) return -1;
     let power = scale;
     if ((c = bytes[i]!) === LOWER_E || c === UPPER_E) {
       c = ++i < limit ? bytes[i]! : -1;
@@ -153,7 +158,13 @@ export class PlainLineScanner extends LabelScanner {
       if (i === expStart) return -1;
       power += negative ? -exponent : exponent;
     }
-    if (power < -22 || power > 22 || i >= limit || bytes[i] !== NEWLINE) return -1;
+    if (i >= limit || bytes[i] !== NEWLINE) return -1;
+    if (significant > 15 || power < -22 || power > 22) {
+      const long = Number(this.text.slice(start, i));
+      if (long === Infinity) return -1;
+      this.lineEnd = i;
+      return long;
+    }
     this.lineEnd = i;
     const value = power >= 0 ? mantissa * POW10[power]! : mantissa / POW10[-power]!;
     return value;
