@@ -113,7 +113,9 @@ export class PlainLineScanner extends LabelScanner {
    * significant digits and a power of ten within ±22 it is worked out as plainDecimal does; past
    * that (timestamps and sums written to 17 digits) by Number(), which rounds as the general
    * reader does for such a token, unless the value overflows (strict text reads `1e999` as an
-   * error, so that is left to the general path).
+   * error, so that is left to the general path). The digit loops are plainDecimal's written again
+   * over locals, not a call: this pass is cheaper than the general path because it reads the line
+   * without the cursor's fields, and the value is most of a line's characters.
    */
   private plainValueAt(i: number, limit: number): number {
     const bytes = this.body.bytes;

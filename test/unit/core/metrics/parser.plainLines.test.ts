@@ -13,7 +13,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { ParseOptions } from '../../../../src/core/metrics/parser';
 import { setPlainLineFastPathEnabled } from '../../../../src/core/metrics/parserPlainLine';
-import { corpusBodies, outcome } from '../../../helpers/expositionArbitraries';
+import { NUMBERS, corpusBodies, outcome } from '../../../helpers/expositionArbitraries';
 
 /** Longer than the byte copy's minimum on its own. */
 const PREAMBLE = `# ${'padding '.repeat(40)}`;
@@ -28,28 +28,14 @@ const ODD_LABEL_NAMES = ['__name__', '"a.b"', '"le"', '1a', 'a-b', ''];
 const VALUES = ['', 'GET', 'SET', 'POST', '200', '0.5', '+Inf', '1', '/api/v1/some/long/path', 'a b', 'x=y,z'];
 const ODD_VALUES = ['with \\"quote\\"', 'back\\\\slash', 'new\\nline', 'bad\\q', 'tab\there', 'cr\rhere'];
 const PLAIN_NUMBERS = ['0', '1', '7', '42', '1.5', '0.005', '2.685848e+06', '1e3', '2.5e-05', '123456789012345', '.5'];
+/** The shared list's other numbers, and more that only the plain line's value pass may misread. */
 const ODD_NUMBERS = [
-  '-1',
+  ...NUMBERS.filter((n) => !PLAIN_NUMBERS.includes(n)),
   '+1',
-  '1E2',
-  '1e',
-  '1e+',
-  '1e-0022',
-  '3e23',
-  '1.5e+22',
   '1e1234',
-  'NaN',
-  '+Inf',
-  '-Inf',
   'Inf',
-  '1234567890123456',
   '0.9007199254740993',
   '1.7976931348623157',
-  '123456789012345678',
-  '00.10',
-  '1.',
-  '.',
-  '0.0000000000000000000000001',
   '1e400',
   '1e999',
   '1e-400',
