@@ -200,11 +200,13 @@ export class LineCursor {
   }
 
   /**
-   * The fast path for most values: digits with an optional fraction and exponent (`42`,
-   * `0.005`, `2.685848e+06`), read from the body's bytes, at most 15 significant digits and a
-   * power of ten within ±22, so that one multiplication or division by an exact power of ten
-   * rounds as parseNumberToken does. Moves past the token and returns its value, or returns -1
-   * and leaves the cursor for parseNumberToken (signs, Inf/NaN, anything longer or malformed).
+   * The fast path for most values: digits with an optional fraction and an exponent of up to
+   * three digits (`42`, `0.005`, `2.685848e+06`), read from the body's bytes. Up to 15 significant
+   * digits and a power of ten within ±22, one multiplication or division by an exact power of ten
+   * rounds as parseNumberToken does; past that (sums and times written to 17 digits) Number() of
+   * the token does, as parseNumberToken would. Moves past the token and returns its value, or
+   * returns -1 and leaves the cursor for parseNumberToken (signs, Inf/NaN, malformed tokens, and
+   * overflow: strict text reads `1e999` as an error).
    */
   protected plainDecimal(kind: NumberKind): number {
     const bytes = this.body.bytes;
@@ -235,7 +237,7 @@ export class LineCursor {
         i++;
       }
     }
-    if (digits === 0 || significant > 15) return -1;
+    if (digits === 0) return -1;
     let power = scale;
     if (i < stop && ((c = bytes[i]!) === LOWER_E || c === UPPER_E) && kind !== NUMBER_INTEGER) {
       // An exponent as Go and Python write large and small values: 2.685848e+06, 1.5e-05.
@@ -251,9 +253,14 @@ export class LineCursor {
       if (i === expStart) return -1;
       power += negative ? -exponent : exponent;
     }
-    if (power < -22 || power > 22) return -1;
     // A newline ends it too: a line's own end never holds one, a read to the body's end stops there.
     if (i < stop && (c = bytes[i]!) !== SPACE && c !== NEWLINE && (c !== TAB || this.openMetrics)) return -1;
+    if (significant > 15 || power < -22 || power > 22) {
+      const long = Number(this.text.slice(this.pos, i));
+      if (long === Infinity) return -1;
+      this.pos = i;
+      return long;
+    }
     this.pos = i;
     return power >= 0 ? mantissa * POW10[power]! : mantissa / POW10[-power]!;
   }

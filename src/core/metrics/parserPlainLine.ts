@@ -5,7 +5,7 @@
  * real scrapes are written so; reading them with locals, rather than token by token through
  * the cursor's fields, takes a good part of the cost of a first parse away. A line with such a
  * name and labels and another value (long digits, Inf, NaN, a timestamp, an exemplar after it)
- * has its rest read by SampleScanner as scanSample reads it (PLAIN_REST).
+ * has its rest read by SampleScanner as scanSample reads it (plainRest).
  *
  * The line is read as LabelScanner and SampleScanner read it, step by step, with the same
  * caches: a name or label value written as where it was last written is that same string, and
@@ -27,34 +27,20 @@ const {
   BACKSLASH,
   CLOSE_BRACE,
   COMMA,
-  DOT,
   EQUALS,
   LABEL_PART,
   LABEL_START,
-  LOWER_E,
   METRIC_PART,
   METRIC_START,
-  MINUS,
   NAME_CLASS,
-  NINE,
+  NUMBER_VALUE,
   OPEN_BRACE,
-  PLUS,
-  POW10,
   QUOTE,
   SPACE,
-  UPPER_E,
-  ZERO,
 } = lexical;
 const { FEW_LABELS, LabelScanner, RECENT_NAMES } = labelScan;
 
 const NEWLINE = 10;
-
-/**
- * What scanPlainLine returns when it read a line's name and labels and left the rest of the line
- * (a value other than a plain one, a timestamp, an exemplar) to SampleScanner.scanLine: the name
- * and labels are then in `restName` and `restLabels`, and the value starts at `lineEnd`.
- */
-export const PLAIN_REST: Sample = { name: '', labels: {}, value: 0 };
 
 let plainLinesEnabled = true;
 
@@ -66,12 +52,9 @@ export function setPlainLineFastPathEnabled(enabled: boolean): void {
   plainLinesEnabled = enabled;
 }
 
-export class PlainLineScanner extends LabelScanner {
+export abstract class PlainLineScanner extends LabelScanner {
   /** Where the line scanPlainLine (or SampleScanner.scanKnownLine) read ends (at its newline). */
   lineEnd = 0;
-  /** The name and labels of the line scanPlainLine left the rest of (see PLAIN_REST). */
-  protected restName = '';
-  protected restLabels: Record<string, string> = PLAIN_REST.labels;
 
   /**
    * The sample of the usual line that starts at `start` (see above), read up to `limit` (the
@@ -100,75 +83,26 @@ export class PlainLineScanner extends LabelScanner {
     // scanSample reads them after this name and labels. (Where scanSample would read otherwise,
     // a blank or "{" or the line's end after the space, that read fails and the line goes to the
     // general path.)
-    if (valueStart >= limit) return undefined;
-    this.restName = name;
-    this.restLabels = labels;
-    this.lineEnd = valueStart;
-    return PLAIN_REST;
+    return valueStart < limit ? this.plainRest(name, labels, valueStart) : undefined;
   }
 
   /**
-   * The plain value at `i` (digits, a fraction, an exponent of up to three digits) and the
-   * newline after it, which is then at `lineEnd`; -1 for any other value or end. Up to 15
-   * significant digits and a power of ten within ±22 it is worked out as plainDecimal does; past
-   * that (timestamps and sums written to 17 digits) by Number(), which rounds as the general
-   * reader does for such a token, unless the value overflows (strict text reads `1e999` as an
-   * error, so that is left to the general path). The digit loops are plainDecimal's written again
-   * over locals, not a call: this pass is cheaper than the general path because it reads the line
-   * without the cursor's fields, and the value is most of a line's characters.
+   * The rest of a plain line whose name and labels are read, from its value at `valueStart`, as
+   * scanSample reads it after them (SampleScanner): its sample, or undefined to have the general
+   * path read the line from its start.
+   */
+  protected abstract plainRest(name: string, labels: Record<string, string>, valueStart: number): Sample | undefined;
+
+  /**
+   * The plain value at `i` (LineCursor.plainDecimal) and the newline right after it, which is
+   * then at `lineEnd`; -1 for any other value or end.
    */
   private plainValueAt(i: number, limit: number): number {
-    const bytes = this.body.bytes;
-    const start = i;
-    let c = -1;
-    let mantissa = 0;
-    let significant = 0;
-    let digits = 0;
-    let scale = 0;
-    while (i < limit && (c = bytes[i]!) >= ZERO && c <= NINE) {
-      if (significant > 0 || c !== ZERO) {
-        mantissa = mantissa * 10 + (c - ZERO);
-        significant++;
-      }
-      digits++;
-      i++;
-    }
-    if (i < limit && c === DOT) {
-      i++;
-      while (i < limit && (c = bytes[i]!) >= ZERO && c <= NINE) {
-        if (significant > 0 || c !== ZERO) {
-          mantissa = mantissa * 10 + (c - ZERO);
-          significant++;
-        }
-        scale--;
-        digits++;
-        i++;
-      }
-    }
-    if (digits === 0 || i >= limit) return -1;
-    let power = scale;
-    if ((c = bytes[i]!) === LOWER_E || c === UPPER_E) {
-      c = ++i < limit ? bytes[i]! : -1;
-      const negative = c === MINUS;
-      if (negative || c === PLUS) i++;
-      const expStart = i;
-      let exponent = 0;
-      while (i < limit && (c = bytes[i]!) >= ZERO && c <= NINE && i - expStart < 3) {
-        exponent = exponent * 10 + (c - ZERO);
-        i++;
-      }
-      if (i === expStart) return -1;
-      power += negative ? -exponent : exponent;
-    }
-    if (i >= limit || bytes[i] !== NEWLINE) return -1;
-    if (significant > 15 || power < -22 || power > 22) {
-      const long = Number(this.text.slice(start, i));
-      if (long === Infinity) return -1;
-      this.lineEnd = i;
-      return long;
-    }
-    this.lineEnd = i;
-    const value = power >= 0 ? mantissa * POW10[power]! : mantissa / POW10[-power]!;
+    this.pos = i;
+    this.end = limit;
+    const value = this.plainDecimal(NUMBER_VALUE);
+    if (value < 0 || this.pos >= limit || this.body.bytes[this.pos] !== NEWLINE) return -1;
+    this.lineEnd = this.pos;
     return value;
   }
 

@@ -21,7 +21,7 @@ import { PARSE_BUFFERS } from './parserBody';
 const { HASH, NUMBER_INTEGER, NUMBER_REAL, NUMBER_VALUE, OPEN_BRACE, QUOTE, SPACE, codePointLength, scanQuotedName } =
   lexical;
 
-const { PLAIN_REST, PlainLineScanner } = plainLine;
+const { PlainLineScanner } = plainLine;
 
 const NEWLINE = 10;
 const CR = 13;
@@ -68,7 +68,6 @@ export class SampleScanner extends PlainLineScanner {
     this.lastSeries = undefined;
     this.peekedAt = -1;
     this.peeked = NO_SERIES;
-    this.restName = '';
     this.resetNames();
     this.forgetLine();
   }
@@ -106,23 +105,17 @@ export class SampleScanner extends PlainLineScanner {
    * of its series (scanKnownLine), else a plain line (scanPlainLine). Undefined for any other.
    */
   scanLine(start: number, limit: number): Sample | undefined {
-    if (this.seriesCache !== undefined) return this.scanKnownLine(start, limit);
-    const sample = this.scanPlainLine(start, limit);
-    return sample !== PLAIN_REST ? sample : this.scanPlainRest();
+    return this.seriesCache !== undefined ? this.scanKnownLine(start, limit) : this.scanPlainLine(start, limit);
   }
 
   /**
-   * The rest of a line whose name and labels scanPlainLine read (restName, restLabels; the value
-   * at lineEnd), as scanSample reads it after them. Undefined when the line ends in CR or none,
-   * or is malformed: the general path then reads it again (and finds what was cached).
+   * The rest of a plain line (see PlainLineScanner.plainRest) as scanSample reads it after the
+   * name and labels. Undefined when the line ends in CR or none, or is malformed: the general path
+   * then reads it again (and finds what was cached).
    */
-  private scanPlainRest(): Sample | undefined {
+  protected plainRest(name: string, labels: Record<string, string>, from: number): Sample | undefined {
     const t = this.text;
-    const from = this.lineEnd;
     const end = t.indexOf('\n', from);
-    const name = this.restName;
-    const labels = this.restLabels;
-    this.restLabels = PLAIN_REST.labels;
     if (end < 0 || t.charCodeAt(end - 1) === CR) return undefined;
     this.pos = from;
     this.end = end;
