@@ -1,11 +1,12 @@
 /**
  * The usual sample line of a first scrape, read in one pass over the body's bytes before its
  * end is looked for: `name` or `name{a="x",b="y"}`, one space, a plain value (digits, a
- * fraction, an exponent: what LineCursor.plainDecimal reads) and the newline. Most lines of
- * real scrapes are written so; reading them with locals, rather than token by token through
- * the cursor's fields, takes a good part of the cost of a first parse away. A line with such a
- * name and labels and another value (long digits, Inf, NaN, a timestamp, an exemplar after it)
- * has its rest read by SampleScanner as scanSample reads it (plainRest).
+ * fraction, an exponent, to any number of digits: what LineCursor.plainDecimal reads) and the
+ * newline. Most lines of real scrapes are written so; reading their names and labels with
+ * locals, rather than token by token through the cursor's fields, takes a good part of the cost
+ * of a first parse away. A line with such a name and labels and another value (a sign, Inf, NaN,
+ * a timestamp, an exemplar after it) has its rest read by SampleScanner as scanSample reads it
+ * (plainRest).
  *
  * The line is read as LabelScanner and SampleScanner read it, step by step, with the same
  * caches: a name or label value written as where it was last written is that same string, and
