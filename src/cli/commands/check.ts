@@ -1,7 +1,7 @@
 import type { CliCommand } from '../command';
 import { flagString } from '../args';
 import { EXIT_FINDING, EXIT_OK } from '../io';
-import { evaluateBudget, parseBudget } from '../../core/analyzers/budget';
+import { budgetResultJson, evaluateBudget, parseBudget } from '../../core/analyzers/budget';
 import { UserError } from '../../core/util/result';
 import {
   LIVE_USAGE,
@@ -62,16 +62,7 @@ export const checkCommand: CliCommand = {
       io.out(
         liveRunJson(run, {
           passed,
-          budget: results.map((r) => ({
-            clause: r.rule.text,
-            metric: r.rule.metric,
-            op: r.rule.op,
-            limit: r.rule.limit,
-            status: r.status,
-            ...(r.actual !== undefined ? { actual: r.actual } : {}),
-            ...(r.method ? { method: r.method } : {}),
-            message: r.message,
-          })),
+          budget: results.map(budgetResultJson),
         }),
       );
       return passed ? EXIT_OK : EXIT_FINDING;

@@ -21,6 +21,7 @@ import type { AlertStatus } from '../../core/analyzers/alerts/engine';
 import type { AlertEvent } from '../../core/analyzers/alerts/types';
 import { createCliAlerts } from './alerting';
 import type { BudgetResult, BudgetRule } from '../../core/analyzers/budget';
+import { budgetResultJson } from '../../core/analyzers/budget';
 import { summarizeErrors } from '../../core/analyzers/record';
 import { evaluatePrometheusBudget, instanceAlertRules } from '../../core/prometheus/judge';
 import { analyzeSnapshots } from '../../core/analyzers/analyze';
@@ -326,16 +327,7 @@ export async function runPrometheusCheck(p: ParsedArgs, io: CliIO, rules: Budget
           window: report.window,
           snapshots: report.history.length + 1,
           passed,
-          budget: results.map((r) => ({
-            clause: r.rule.text,
-            metric: r.rule.metric,
-            op: r.rule.op,
-            limit: r.rule.limit,
-            status: r.status,
-            ...(r.actual !== undefined ? { actual: r.actual } : {}),
-            ...(r.method ? { method: r.method } : {}),
-            message: r.message,
-          })),
+          budget: results.map(budgetResultJson),
           alerts: { events: alerts.events, firing: alerts.firing },
           instances: report.summary.instances ?? [],
           serverAlerts: report.summary.serverAlerts ?? [],

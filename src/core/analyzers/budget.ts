@@ -107,6 +107,20 @@ export interface BudgetResult {
   method?: string;
 }
 
+/** One result as the CLI's `--json` output writes it: the clause, its parts, the verdict and the value. */
+export function budgetResultJson(r: BudgetResult): Record<string, unknown> {
+  return {
+    clause: r.rule.text,
+    metric: r.rule.metric,
+    op: r.rule.op,
+    limit: r.rule.limit,
+    status: r.status,
+    ...(r.actual !== undefined ? { actual: r.actual } : {}),
+    ...(r.method ? { method: r.method } : {}),
+    message: r.message,
+  };
+}
+
 function weightedMean(pairs: [number | undefined, number][]): number | undefined {
   let s = 0;
   let w = 0;
