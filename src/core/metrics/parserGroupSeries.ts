@@ -24,21 +24,28 @@
  */
 const SMALL_GROUP = 40;
 
-/** How many names an unlisted group tells apart (_count, _sum and _created; _total and _created). */
+/** How many names an unlisted group tells apart (_count, _sum and _created; _total and _created): four, three of them kept. */
 const NAMES = 4;
 
 export class GroupSeries {
   private count = 0;
-  private readonly firsts: (string | number)[] = [];
-  private readonly seconds: (string | undefined)[] = [];
-  private readonly timestamps: (number | null)[] = [];
+  /** The listed series (made when the first is listed: most groups never list theirs). */
+  private firsts: (string | number)[] | undefined = undefined;
+  private seconds: (string | undefined)[] | undefined = undefined;
+  private timestamps: (number | null)[] | undefined = undefined;
   /** Past SMALL_GROUP: the series by key, and the buckets by "le". */
   private byKey: Map<string, number | null> | undefined;
   private byLe: Map<number, number | null> | undefined;
   /** Whether the group's series are listed (else only the highest "le" and the names are kept). */
   listed = false;
   private maxLe = -Infinity;
-  private readonly names: string[] = [];
+  /**
+   * The first three names seen while unlisted, in fields rather than an array of their own (the
+   * fourth is only counted: past it every name is taken as not new, seen or not).
+   */
+  private name0 = '';
+  private name1 = '';
+  private name2 = '';
   private nameCount = 0;
 
   /** A new group starts: no series seen yet. */
@@ -60,11 +67,13 @@ export class GroupSeries {
   /** Unlisted: true when no earlier series of the group had this name and no left-out label (now one has). */
   newName(name: string): boolean {
     if (this.listed) return false;
-    const names = this.names;
     const n = this.nameCount;
-    for (let j = 0; j < n; j++) if (names[j] === name) return false;
     if (n === NAMES) return false;
-    names[n] = name;
+    if ((n > 0 && name === this.name0) || (n > 1 && name === this.name1) || (n > 2 && name === this.name2))
+      return false;
+    if (n === 0) this.name0 = name;
+    else if (n === 1) this.name1 = name;
+    else if (n === 2) this.name2 = name;
     this.nameCount = n + 1;
     return true;
   }
@@ -72,6 +81,11 @@ export class GroupSeries {
   /** Every series of the group is listed from here on: the caller sees its earlier samples again first. */
   startList(): void {
     this.listed = true;
+    if (this.firsts === undefined) {
+      this.firsts = [];
+      this.seconds = [];
+      this.timestamps = [];
+    }
   }
 
   /**
@@ -80,13 +94,14 @@ export class GroupSeries {
    */
   see(first: string | number, second: string | undefined, timestamp: number | null): number | null | undefined {
     if (this.byKey !== undefined) return this.seeInMaps(first, second, timestamp);
-    const firsts = this.firsts;
-    const seconds = this.seconds;
+    const firsts = this.firsts!;
+    const seconds = this.seconds!;
+    const timestamps = this.timestamps!;
     let seen: number | null | undefined;
     for (let j = this.count - 1; j >= 0; j--) {
       if (firsts[j] === first && seconds[j] === second) {
-        seen = this.timestamps[j]!;
-        this.timestamps[j] = timestamp;
+        seen = timestamps[j]!;
+        timestamps[j] = timestamp;
         return seen;
       }
     }
@@ -94,12 +109,12 @@ export class GroupSeries {
     if (n === SMALL_GROUP) {
       this.byKey = new Map();
       this.byLe = new Map();
-      for (let j = 0; j < n; j++) this.seeInMaps(firsts[j]!, seconds[j], this.timestamps[j]!);
+      for (let j = 0; j < n; j++) this.seeInMaps(firsts[j]!, seconds[j], timestamps[j]!);
       return this.seeInMaps(first, second, timestamp);
     }
     firsts[n] = first;
     seconds[n] = second;
-    this.timestamps[n] = timestamp;
+    timestamps[n] = timestamp;
     this.count = n + 1;
     return undefined;
   }

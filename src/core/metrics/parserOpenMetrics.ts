@@ -32,6 +32,16 @@ const {
   trackHistogram,
 } = familyRules;
 
+/**
+ * Off: every TYPE line's read lists the names it claims, as through a series cache (the careful
+ * path the reader's own claiming must agree with, in tests).
+ */
+let readerClaims = true;
+
+export function setReaderClaimsEnabled(enabled: boolean): void {
+  readerClaims = enabled;
+}
+
 /** How many sample names the route cache remembers per family (x_bucket, x_count, x_sum, x_created). */
 const ROUTES = 4;
 
@@ -43,6 +53,8 @@ class OpenMetricsReader {
   private families: MetricFamily[] = [];
   /** Every family name and every sample name a typed family may use, to catch clashes. */
   private readonly claimed = new Map<string, FamilyState>();
+  /** The sample names a TYPE line read without a series cache claims, while they are checked. */
+  private readonly claimParts: string[] = [];
   private current: FamilyState | undefined;
   /** Where the current family's name is written on its last metadata line (-1: on none). */
   private currentNameAt = -1;
@@ -132,6 +144,7 @@ class OpenMetricsReader {
   /** As PrometheusReader's: kept, holding nothing of the body or the result (keepShape.ts). */
   private release(): void {
     this.claimed.clear();
+    this.claimParts.length = 0;
     this.text = '';
     this.families = [];
     this.current = this.routeOwner = this.routedState = undefined;
@@ -149,7 +162,14 @@ class OpenMetricsReader {
     if (read === undefined) {
       const current = this.current;
       const known = current === undefined || this.currentNameAt < 0 ? '' : current.family.name;
-      read = scanOpenMetricsMetadata(this.scanner.body, start, end, known, this.currentNameAt);
+      read = scanOpenMetricsMetadata(
+        this.scanner.body,
+        start,
+        end,
+        known,
+        this.currentNameAt,
+        cache !== undefined || !readerClaims,
+      );
       cache?.addMetadata(start, end, read);
     }
     this.applyMetadata(read, start);
@@ -167,13 +187,30 @@ class OpenMetricsReader {
       const type = rest as MetricType;
       if (state.united && state.family.unit && (type === 'info' || type === 'stateset'))
         throw new LineSyntaxError(`${type === 'info' ? 'an info' : 'a stateset'} cannot have a unit`);
-      const names = read.claims!;
-      for (const part of names) {
-        const owner = this.claimed.get(part);
-        if (owner && owner !== state)
-          throw new LineSyntaxError(`"${name}" as a ${type} clashes with metric family "${owner.family.name}"`);
+      const claimed = this.claimed;
+      const names = read.claims;
+      if (names !== undefined) {
+        for (const part of names) {
+          const owner = claimed.get(part);
+          if (owner && owner !== state)
+            throw new LineSyntaxError(`"${name}" as a ${type} clashes with metric family "${owner.family.name}"`);
+        }
+        for (const part of names) claimed.set(part, state);
+      } else {
+        // Read without a series cache: the names claimed are the family's own (its already, as
+        // startFamily claimed it and a claimed name keeps its owner) and its samples'.
+        const parts = this.claimParts;
+        let n = 0;
+        for (const suffix of SUFFIXES[type]) {
+          if (suffix === '') continue;
+          const part = name + suffix;
+          const owner = claimed.get(part);
+          if (owner && owner !== state)
+            throw new LineSyntaxError(`"${name}" as a ${type} clashes with metric family "${owner.family.name}"`);
+          parts[n++] = part;
+        }
+        for (let i = 0; i < n; i++) claimed.set(parts[i]!, state);
       }
-      for (const part of names) this.claimed.set(part, state);
       state.typed = true;
       state.family.type = type;
     } else {

@@ -301,8 +301,16 @@ export function finishPoint(state: FamilyState, log: ProblemLog): void {
   const p = state.point;
   if (p === undefined) return;
   state.point = undefined;
-  const name = state.family.name;
   const gauge = state.family.type === 'gaugehistogram';
+  // The usual point (a +Inf bucket equal to its count, a sum and a count) needs no words.
+  if (
+    fastPaths &&
+    p.infBucket !== undefined &&
+    (p.count === undefined ? p.sum === undefined : p.count === p.infBucket && p.sum !== undefined) &&
+    (gauge ? p.negativeBuckets || p.sum === undefined || !(p.sum < 0) : !p.negativeBuckets || p.sum === undefined)
+  )
+    return;
+  const name = state.family.name;
   const [count, sum] = gauge ? ['_gcount', '_gsum'] : ['_count', '_sum'];
   const kind = gauge ? 'gauge histogram' : 'histogram';
   const warn = (reason: string): void => log.warn(p.line, reason);

@@ -64,7 +64,8 @@ function kindAt(t: string, start: number): 'HELP' | 'TYPE' | 'UNIT' | undefined 
  * What a HELP, TYPE or UNIT line text[start, end) says on its own, checked as far as it can be
  * without its family (so a rejected line leaves no family behind); throws LineSyntaxError.
  * `known` is the name the last metadata line named, written at `knownAt` ('' for none): a line
- * naming it again is not checked again.
+ * naming it again is not checked again. `withClaims`: a TYPE line's read lists the names it
+ * claims (kept for the next parse through a series cache; without one the reader claims them).
  */
 export function scanOpenMetricsMetadata(
   body: BodyText,
@@ -72,6 +73,7 @@ export function scanOpenMetricsMetadata(
   end: number,
   known: string,
   knownAt: number,
+  withClaims = true,
 ): MetadataRead {
   const t = body.text;
   const kind = kindAt(t, start);
@@ -113,7 +115,7 @@ export function scanOpenMetricsMetadata(
     const type = typeWordAt(t, i + 1, end);
     if (type === undefined) throw new LineSyntaxError(`unknown metric type "${t.slice(i + 1, end)}"`);
     // The names a family of this type claims: its own and its samples'.
-    const claims = SUFFIXES[type].map((suffix) => (suffix === '' ? name : name + suffix));
+    const claims = withClaims ? SUFFIXES[type].map((suffix) => (suffix === '' ? name : name + suffix)) : undefined;
     return { kind, name, rest: type, claims };
   }
   const rest = t.slice(i + 1, end);
