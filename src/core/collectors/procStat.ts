@@ -3,7 +3,8 @@
  * reads through the thread pool (its stat file, then /proc/uptime, each an async hop) and keeps a
  * process-wide history per pid; at a 1 s interval those hops cost more CPU than the numbers. A
  * meter here is owned by one session, holds only the last reading of the one pid it measures, and
- * reads synchronously (the kernel serves the file from memory in microseconds) through readProcText.
+ * reads synchronously (the kernel serves the file from memory in microseconds), keeping the file
+ * open from one reading to the next (readKeptProcText).
  */
 import * as fs from 'node:fs';
 
@@ -62,32 +63,62 @@ export function readProcText(file: string): string {
   }
 }
 
-/** The machine-wide /proc files read every round, each open once for the life of the process. */
+/**
+ * The /proc files read every round, each kept open: the machine-wide ones (/proc/stat,
+ * /proc/meminfo, /proc/net/dev) and the stat file of each process measured. At most
+ * MAX_KEPT_OPEN at once, the longest kept closed first, so files of processes no longer
+ * measured cannot pile up.
+ */
 const keptOpen = new Map<string, number>();
+const MAX_KEPT_OPEN = 16;
 
 /**
- * readProcText for a machine-wide /proc file (/proc/stat, /proc/meminfo, /proc/net/dev) read again
- * and again: the file stays open and each call reads it from offset 0, where the kernel writes it
- * afresh, so a call costs the read and not also the open and close. A failed read closes it; the
- * next call opens it again.
+ * readProcText for a /proc file read again and again: the file stays open and each call reads it
+ * from offset 0, where the kernel writes it afresh, so a call costs the read and not also the
+ * open and close (each a trip into the kernel, and the open walks the path: about as much as the
+ * read itself for a small /proc file). A kept file whose read fails is closed and opened again
+ * once, so a call throws what opening and reading it anew throws: a process's stat file kept open
+ * fails with ESRCH once that process has gone, while its path then gives ENOENT, or the file of a
+ * new process that was given the same pid.
  */
 export function readKeptProcText(file: string): string {
-  let fd = keptOpen.get(file);
-  if (fd === undefined) {
-    fd = fs.openSync(file, 'r');
-    keptOpen.set(file, fd);
-  }
-  try {
-    return readWhole(fd, 0);
-  } catch (e) {
-    keptOpen.delete(file);
+  const fd = keptOpen.get(file);
+  if (fd !== undefined) {
     try {
-      fs.closeSync(fd);
+      return readWhole(fd, 0);
     } catch {
-      // the read's failure is the one to report
+      forgetKept(file, fd);
     }
+  }
+  const opened = fs.openSync(file, 'r');
+  let text: string;
+  try {
+    text = readWhole(opened, 0);
+  } catch (e) {
+    fs.closeSync(opened);
     throw e;
   }
+  if (keptOpen.size >= MAX_KEPT_OPEN) {
+    const [oldest, oldestFd] = keptOpen.entries().next().value as [string, number];
+    forgetKept(oldest, oldestFd);
+  }
+  keptOpen.set(file, opened);
+  return text;
+}
+
+/** Closes a kept file and forgets it. */
+function forgetKept(file: string, fd: number): void {
+  keptOpen.delete(file);
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // already closed: nothing to release
+  }
+}
+
+/** How many /proc files are kept open (for tests). */
+export function keptOpenCount(): number {
+  return keptOpen.size;
 }
 
 /** The rest of an open file's text: from where it stands (`from` null) or from offset `from`. */
@@ -192,7 +223,7 @@ export class ProcCpuMeter {
   ) {}
 
   read(pid: number): ProcUsage {
-    const text = readProcText(`${this.procRoot}/${pid}/stat`);
+    const text = readKeptProcText(`${this.procRoot}/${pid}/stat`);
     const at = this.now();
     const st = parseProcPidStat(text);
     if (!st) throw new Error(`${this.procRoot}/${pid}/stat could not be read as a process status line`);

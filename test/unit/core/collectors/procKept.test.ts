@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readKeptProcText, readProcText } from '../../../../src/core/collectors/procStat';
+import { keptOpenCount, readKeptProcText, readProcText } from '../../../../src/core/collectors/procStat';
 
 /** Bytes this process has read so far (read(2) and pread(2) count), from /proc/self/io text. */
 const rchar = (text: string): number => Number(/^rchar: (\d+)$/m.exec(text)?.[1]);
@@ -42,5 +42,18 @@ describe('readKeptProcText: a /proc file kept open and read again from its start
     assert.throws(() => readKeptProcText(file), { code: 'ENOENT' });
     fs.writeFileSync(file, 'here\n');
     assert.equal(readKeptProcText(file), 'here\n');
+  });
+
+  it('keeps at most 16 files open, and still reads each of them', () => {
+    const files = Array.from({ length: 40 }, (_, i) => path.join(dir, `many-${i}`));
+    files.forEach((f, i) => fs.writeFileSync(f, `file ${i}\n`));
+    for (let round = 0; round < 2; round++) files.forEach((f, i) => assert.equal(readKeptProcText(f), `file ${i}\n`));
+    assert.ok(keptOpenCount() <= 16, `${keptOpenCount()} kept open`);
+  });
+
+  it('throws what a read throws for a path that opens but cannot be read, and keeps nothing for it', () => {
+    const before = keptOpenCount();
+    assert.throws(() => readKeptProcText(dir), { code: 'EISDIR' });
+    assert.equal(keptOpenCount(), before);
   });
 });
