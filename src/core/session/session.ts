@@ -233,6 +233,12 @@ export class AttachSession {
     return this.loop.collectOnce();
   }
 
+  /** Whether the metrics request of a round is on its socket as soon as the scrape has started. */
+  private writesAtOnce(): boolean {
+    const url = this.target.metricsUrl;
+    return this.kept !== undefined && url !== undefined && this.kept.writesAtOnce(url);
+  }
+
   private async serviceCwd(): Promise<string | undefined> {
     if (this.pid === undefined || process.platform !== 'linux') return undefined;
     return fsp.readlink(`/proc/${this.pid}/cwd`).catch(() => undefined);
@@ -245,12 +251,14 @@ export class AttachSession {
     if (!this.metrics.hasUrl)
       await collectSource(assembled, 'scrape', () => this.metrics.discoverFromPid(assembled, this.pid, signal));
     const detached = new Set<keyof Snapshot>();
-    // The metrics request goes out first and alone: Node writes it to its socket on the next tick,
-    // and the service starts on its longest answer at once. The health request and the /proc reads
-    // wait for that write, then run while the service renders its metrics; it answers health after
-    // metrics, while the scrape is parsed (bench/README.md, "The session's own cost").
+    // The metrics request goes out first and alone, and the service starts on its longest answer at
+    // once. The health request and the /proc reads come after that write, then run while the
+    // service renders its metrics; it answers health after metrics, while the scrape is parsed
+    // (bench/README.md, "The session's own cost"). The session's own client writes a request within
+    // the call that makes it, so starting the other sources after the scrape's is enough; an HttpFn
+    // given to the session (or Node's client, which writes on the next tick) is waited for.
     const scrape = collectSource(assembled, 'scrape', () => this.metrics.scrapeInto(assembled, time, signal, detached));
-    await afterPendingWrites();
+    if (!this.writesAtOnce()) await afterPendingWrites();
     await Promise.all([
       scrape,
       collectSource(assembled, 'health', () => this.healthInto(assembled, signal)),

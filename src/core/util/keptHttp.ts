@@ -85,6 +85,15 @@ export class KeptHttp {
     return ok(made);
   }
 
+  /**
+   * Whether the last GET of `url` went out through this client, which writes a request to its
+   * socket within the call that makes it (on a kept socket; a new one writes once connected),
+   * rather than through the fallback, which writes on a later tick.
+   */
+  writesAtOnce(url: string): boolean {
+    return this.prepared.get(url)?.head !== undefined;
+  }
+
   /** Closes the idle sockets (a later request connects anew). */
   close(): void {
     for (const list of this.idle.values()) for (const s of list) s.socket.destroy();

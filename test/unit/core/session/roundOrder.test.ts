@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { HttpFn } from '../../../../src/core/collectors/health';
 import { createAttachSession } from '../../../../src/core/session/session';
@@ -87,5 +88,53 @@ describe('a collection round: what goes out first', function () {
       'process after the metrics write',
       'system after the metrics write',
     ]);
+  });
+
+  it('with its own client, writes the metrics request before the health request and before it reads the process and the machine', async () => {
+    // The session's own client writes a request within the call that makes it: no turn of the
+    // event loop is waited for, and the order is still metrics, health, then the OS reads.
+    await session?.stop();
+    const seen: string[] = [];
+    const write = net.Socket.prototype.write;
+    net.Socket.prototype.write = function (this: net.Socket, ...args: Parameters<net.Socket['write']>) {
+      const text = typeof args[0] === 'string' ? args[0] : '';
+      if (text.startsWith('GET ')) seen.push(text.slice(4, text.indexOf(' ', 4)));
+      return write.apply(this, args);
+    } as net.Socket['write'];
+    try {
+      const r = createAttachSession({
+        target: url,
+        deps: {
+          findPidByPort: () => Promise.resolve(ok(process.pid)),
+          process: {
+            usage: () => {
+              seen.push('process');
+              return Promise.resolve({ cpu: 1, memory: 1e6 });
+            },
+            connections: () => Promise.resolve(1),
+          },
+          system: {
+            collect: () => {
+              seen.push('system');
+              return Promise.resolve(ok({ cpuPercent: 1, memUsedBytes: 1, memTotalBytes: 2 }));
+            },
+          },
+        },
+      });
+      assert.ok(r.ok);
+      const own = r.value;
+      session = own;
+      await own.collectOnce(); // connects: the sockets are kept alive from here on
+      for (let i = 0; i < 3; i++) {
+        seen.length = 0;
+        const snap = await own.collectOnce();
+        assert.deepEqual(snap.errors, []);
+        assert.equal(snap.health?.state, 'healthy');
+        assert.deepEqual(seen.slice(0, 2), ['/metrics', '/health']);
+        assert.deepEqual(seen.slice(2).sort(), ['process', 'system']);
+      }
+    } finally {
+      net.Socket.prototype.write = write;
+    }
   });
 });
