@@ -20,7 +20,25 @@ const MAX_BUILT_LABELS = 32;
 /** How many builders are kept across parses; a scrape with more distinct lists builds the rest by keyed stores. */
 const MAX_BUILDERS = 512;
 
-const builders = new Map<string, LabelSetBuilder>();
+/** A builder and the names it was made for (copies: none keeps a scrape's body alive). */
+interface KeptBuilder {
+  readonly names: readonly string[];
+  readonly builder: LabelSetBuilder;
+}
+
+/**
+ * The builders made so far, by the first name of their list ("" for none): a lookup by a name
+ * the scanner already holds, where a key joined from the whole list would be a new string to
+ * make and hash on every lookup. Few lists share a first name, and they are told apart by
+ * comparing the rest of their names.
+ */
+const builders = new Map<string, KeptBuilder[]>();
+let builderCount = 0;
+
+/** A copy of a string made of its own characters, not a view into (and keeping alive) a scrape's body. */
+function ownCopy(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
+}
 
 const PLAIN_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
@@ -50,11 +68,19 @@ export function buildLabelsByStores(
  */
 export function labelSetBuilder(names: readonly string[], count: number): LabelSetBuilder | undefined {
   if (count > MAX_BUILT_LABELS) return undefined;
-  let key = '';
-  for (let i = 0; i < count; i++) key += (i === 0 ? '' : ',') + names[i]!;
-  let builder = builders.get(key);
-  if (builder !== undefined) return builder;
-  if (builders.size >= MAX_BUILDERS) return undefined;
+  const first = count === 0 ? '' : names[0]!;
+  const kept = builders.get(first);
+  if (kept !== undefined) {
+    for (let b = 0; b < kept.length; b++) {
+      const known = kept[b]!;
+      const knownNames = known.names;
+      if (knownNames.length !== count) continue;
+      let k = 1;
+      while (k < count && knownNames[k] === names[k]) k++;
+      if (k >= count) return known.builder;
+    }
+  }
+  if (builderCount >= MAX_BUILDERS) return undefined;
   let body = '';
   for (let i = 0; i < count; i++) {
     const name = names[i]!;
@@ -63,9 +89,14 @@ export function labelSetBuilder(names: readonly string[], count: number): LabelS
   }
   // Names are plain identifiers here (checked above), so the generated source is only an object
   // literal of string keys; nothing from the scrape runs.
-  builder = new Function('v', `return {${body}};`) as LabelSetBuilder;
-  // The key is kept across parses: a copy, since it may be made of slices that keep the whole
-  // body of this scrape alive (a name of 13 characters or more is a view into the body).
-  builders.set(Buffer.from(key, 'utf8').toString('utf8'), builder);
+  const builder = new Function('v', `return {${body}};`) as LabelSetBuilder;
+  // The names are kept across parses: copies, since they may be slices that keep the whole body
+  // of this scrape alive (a name of 13 characters or more is a view into the body).
+  const own: string[] = [];
+  for (let i = 0; i < count; i++) own.push(ownCopy(names[i]!));
+  const entry: KeptBuilder = { names: own, builder };
+  if (kept !== undefined) kept.push(entry);
+  else builders.set(count === 0 ? '' : own[0]!, [entry]);
+  builderCount++;
   return builder;
 }
