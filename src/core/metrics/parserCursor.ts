@@ -13,6 +13,7 @@ import type { CopyBuffers } from './parserBody';
 const {
   BACKSLASH,
   DOT,
+  EXACT_MANTISSA,
   LOWER_E,
   MINUS,
   NAME_CLASS,
@@ -201,44 +202,38 @@ export class LineCursor {
 
   /**
    * The fast path for most values: digits with an optional fraction and an exponent of up to
-   * three digits (`42`, `0.005`, `2.685848e+06`), read from the body's bytes. Up to 15 significant
-   * digits and a power of ten within ±22, one multiplication or division by an exact power of ten
-   * rounds as parseNumberToken does; past that (sums and times written to 17 digits) Number() of
-   * the token does, as parseNumberToken would. Moves past the token and returns its value, or
-   * returns -1 and leaves the cursor for parseNumberToken (signs, Inf/NaN, malformed tokens, and
-   * overflow: strict text reads `1e999` as an error).
+   * three digits (`42`, `0.005`, `2.685848e+06`), read from the body's bytes. The digits are
+   * gathered into one integer mantissa (leading zeros add nothing to it): below 2^53 (every step
+   * then exact: a step that reached 2^53 could not round back below it) and with a power of ten
+   * within ±22, one multiplication or division by an exact power of ten rounds as
+   * parseNumberToken does; past that (sums and times written to 17 digits) Number() of the token
+   * does, as parseNumberToken would. Moves past the token and returns its value, or returns -1
+   * and leaves the cursor for parseNumberToken (signs, Inf/NaN, malformed tokens, and overflow:
+   * strict text reads `1e999` as an error).
    */
   protected plainDecimal(kind: NumberKind): number {
     const bytes = this.body.bytes;
     const stop = this.end;
-    let i = this.pos;
+    const start = this.pos;
+    let i = start;
     let mantissa = 0;
-    let significant = 0;
-    let digits = 0;
-    let scale = 0;
     let c = -1;
     while (i < stop && (c = bytes[i]!) >= ZERO && c <= NINE) {
-      if (significant > 0 || c !== ZERO) {
-        mantissa = mantissa * 10 + (c - ZERO);
-        significant++;
-      }
-      digits++;
+      mantissa = mantissa * 10 + (c - ZERO);
       i++;
     }
+    let digits = i - start;
+    let power = 0;
     if (i < stop && c === DOT && kind !== NUMBER_INTEGER) {
-      i++;
+      const fraction = ++i;
       while (i < stop && (c = bytes[i]!) >= ZERO && c <= NINE) {
-        if (significant > 0 || c !== ZERO) {
-          mantissa = mantissa * 10 + (c - ZERO);
-          significant++;
-        }
-        scale--;
-        digits++;
+        mantissa = mantissa * 10 + (c - ZERO);
         i++;
       }
+      power = fraction - i;
+      digits -= power;
     }
     if (digits === 0) return -1;
-    let power = scale;
     if (i < stop && ((c = bytes[i]!) === LOWER_E || c === UPPER_E) && kind !== NUMBER_INTEGER) {
       // An exponent as Go and Python write large and small values: 2.685848e+06, 1.5e-05.
       c = ++i < stop ? bytes[i]! : -1;
@@ -255,13 +250,14 @@ export class LineCursor {
     }
     // A newline ends it too: a line's own end never holds one, a read to the body's end stops there.
     if (i < stop && (c = bytes[i]!) !== SPACE && c !== NEWLINE && (c !== TAB || this.openMetrics)) return -1;
-    if (significant > 15 || power < -22 || power > 22) {
-      const long = Number(this.text.slice(this.pos, i));
-      if (long === Infinity) return -1;
-      this.pos = i;
-      return long;
-    }
     this.pos = i;
-    return power >= 0 ? mantissa * POW10[power]! : mantissa / POW10[-power]!;
+    if (mantissa < EXACT_MANTISSA.below && power >= -22 && power <= 22)
+      return power >= 0 ? mantissa * POW10[power]! : mantissa / POW10[-power]!;
+    const long = Number(this.text.slice(start, i));
+    if (long === Infinity) {
+      this.pos = start;
+      return -1;
+    }
+    return long;
   }
 }

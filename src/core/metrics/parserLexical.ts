@@ -55,8 +55,15 @@ const TWO_TO_53 = 2 ** 53;
  */
 let sixteenDigits = true;
 
+/**
+ * Below what a mantissa read digit by digit (LineCursor.plainDecimal) is exact and takes one
+ * operation: 2^53, or 10^15 (at most 15 significant digits) with the 16-digit path off.
+ */
+export const EXACT_MANTISSA = { below: TWO_TO_53 };
+
 export function setSixteenDigitNumbersEnabled(enabled: boolean): void {
   sixteenDigits = enabled;
+  EXACT_MANTISSA.below = enabled ? TWO_TO_53 : 1e15;
 }
 
 /** What a number token may be. */

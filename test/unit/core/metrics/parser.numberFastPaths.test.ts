@@ -15,7 +15,11 @@ import {
 } from '../../../../src/core/metrics/parserLexical';
 import { numericLabel, setGroupFastPathsEnabled } from '../../../../src/core/metrics/parserOpenMetricsFamily';
 import { LineSyntaxError } from '../../../../src/core/metrics/parserProblems';
+import { parseExposition } from '../../../../src/core/metrics/parser';
 import { OPTIONS, body, outcome } from '../../../helpers/expositionArbitraries';
+
+/** Longer than the byte copy's minimum: sample values are then read from the bytes (plainDecimal). */
+const PAD = `# HELP pad ${'p'.repeat(300)}\n`;
 
 /** Digit strings around 2^53 = 9007199254740992 and of 15 to 17 digits. */
 const DIGITS = fc.oneof(
@@ -124,6 +128,40 @@ describe('parser: number fast paths against the careful path', () => {
         assert.deepEqual(label(v, true), label(v, false), v);
       }),
       { numRuns: 20000 },
+    );
+  });
+
+  it('sample values read from the byte copy as Number() reads them, fast path on and off', () => {
+    const tail = fc.constantFrom('', '', ' 1700000000', ' 1.5', '\t', ' # {a="1"} 1');
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(token, tail), { minLength: 1, maxLength: 6 }),
+        fc.constantFrom(...OPTIONS),
+        (pairs, opts) => {
+          const text = PAD + pairs.map(([v, t], k) => `m{k="${k}"} ${v}${t}\n`).join('');
+          const fast = outcome(text, opts);
+          setSixteenDigitNumbersEnabled(false);
+          try {
+            assert.deepEqual(fast, outcome(text, opts), text);
+          } finally {
+            setSixteenDigitNumbersEnabled(true);
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    // Unsigned tokens alone on their lines: every one read by the byte path, each as Number() reads it.
+    fc.assert(
+      fc.property(fc.array(token, { minLength: 1, maxLength: 6 }), (tokens) => {
+        const plain = tokens.filter((v) => /^[0-9]/.test(v));
+        const text = PAD + plain.map((v, k) => `m{k="${k}"} ${v}\n`).join('');
+        const samples = parseExposition(text, { format: 'prometheus' }).families.flatMap((f) => f.samples);
+        assert.equal(samples.length, plain.length, text);
+        samples.forEach((sample, k) =>
+          assert.ok(Object.is(sample.value, Number(plain[k])), `${plain[k]}: ${sample.value}`),
+        );
+      }),
+      { numRuns: 3000 },
     );
   });
 
