@@ -160,7 +160,6 @@ export abstract class PlainLineScanner extends LabelScanner {
     const knownNamesAt = this.lastLabelNamesAt;
     const knownValues = this.lastLabelValues;
     const knownValuesAt = this.lastLabelValuesAt;
-    const lineNames = this.lineLabelNames;
     const setNames = this.setNames;
     const setValues = this.setValues;
     let renamed = false;
@@ -210,13 +209,13 @@ export abstract class PlainLineScanner extends LabelScanner {
         }
         if (q >= limit) return undefined;
         value = this.text.slice(i, q);
-        this.quotedPlain = true;
         knownValues[count] = value;
         knownValuesAt[count] = i;
         i = q + 1;
       }
-      if (renamed) for (let j = 0; j < count; j++) if (lineNames[j] === name) return undefined;
-      lineNames[count] = name;
+      // The line's earlier names are setNames' (no metric name among them here): lineLabelNames,
+      // which scanLabels writes afresh for each line it reads, is not needed.
+      if (renamed) for (let j = 0; j < count; j++) if (setNames[j] === name) return undefined;
       setNames[count] = name;
       setValues[count] = value;
       count++;
