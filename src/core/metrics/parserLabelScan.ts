@@ -68,6 +68,8 @@ export class LabelScanner extends LineCursor {
    */
   protected readonly recentAt: number[] = new Array<number>(RECENT_NAMES).fill(0);
   protected recentNext = 0;
+  /** Which of recentNames the plain-line reader tries first (the last one it found): an order only. */
+  protected recentHit = 0;
   /** Label names of the last sample whose label set scanned fully: [0, knownLabelCount) are distinct. */
   protected readonly lastLabelNames: string[] = [];
   /** Where each of lastLabelNames is written, or -1 for a quoted name (its text is not its value). */

@@ -110,21 +110,28 @@ export abstract class PlainLineScanner extends LabelScanner {
   /**
    * The metric name written at `start` and followed by "{" or a space (at `lineEnd`): one of the
    * last few names when it is one (as scanMetricName finds it, the same string), else a new
-   * string, remembered as scanMetricName remembers it. Undefined for anything else.
+   * string, remembered as scanMetricName remembers it. Undefined for anything else. The last few
+   * are tried from the one the last line had: lines of a family repeat it. The order they are
+   * tried in does not change which one is found: they are made of name characters only, so no
+   * two different ones can both be followed by "{" or a space at the same place.
    */
   private metricNameAt(start: number, limit: number): string | undefined {
     const bytes = this.body.bytes;
     const recent = this.recentNames;
     const recentAt = this.recentAt;
-    for (let r = 0; r < RECENT_NAMES; r++) {
+    let r = this.recentHit;
+    for (let n = 0; n < RECENT_NAMES; n++) {
       const known = recent[r]!;
       const e = start + known.length;
-      if (e >= limit || known.length === 0) continue;
-      const c = bytes[e]!;
-      if ((c === OPEN_BRACE || c === SPACE) && this.body.same(start, recentAt[r]!, known.length)) {
-        this.lineEnd = e;
-        return known;
+      if (e < limit && known.length !== 0) {
+        const c = bytes[e]!;
+        if ((c === OPEN_BRACE || c === SPACE) && this.body.same(start, recentAt[r]!, known.length)) {
+          this.recentHit = r;
+          this.lineEnd = e;
+          return known;
+        }
       }
+      r = r === RECENT_NAMES - 1 ? 0 : r + 1;
     }
     // None of them (or one followed by a tab or the line's end, which is not for this path).
     if ((NAME_CLASS[bytes[start]!]! & METRIC_START) === 0) return undefined; // ASCII: every byte is below 128
@@ -134,9 +141,11 @@ export abstract class PlainLineScanner extends LabelScanner {
     const c = bytes[i]!;
     if (c !== SPACE && c !== OPEN_BRACE) return undefined;
     const name = this.text.slice(start, i);
-    recent[this.recentNext] = name;
-    recentAt[this.recentNext] = start;
-    this.recentNext = (this.recentNext + 1) % RECENT_NAMES;
+    const next = this.recentNext;
+    recent[next] = name;
+    recentAt[next] = start;
+    this.recentHit = next;
+    this.recentNext = (next + 1) % RECENT_NAMES;
     this.lineEnd = i;
     return name;
   }
