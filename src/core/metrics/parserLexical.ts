@@ -246,6 +246,39 @@ export function parseNumberToken(t: string, start: number, end: number, kind: Nu
   return negative ? -v : v;
 }
 
+let plainNumberTexts = true;
+
+/**
+ * Turns isPlainNumberText off (false: it answers false, every label number is checked by
+ * parseNumberToken) or back on: the differential tests check both ways. Not for production use.
+ */
+export function setPlainNumberTextEnabled(enabled: boolean): void {
+  plainNumberTexts = enabled;
+}
+
+/**
+ * Whether `v` is a label value that parseNumberToken reads without an error, in the form `le`
+ * and `quantile` values are written in: `+Inf`, or digits with at most one dot after the first
+ * digit (`0.005`, `1`, `2.5`, `10.0`). Checking that is a fraction of reading the number, for a
+ * check that only needs to know whether it would fail. False says nothing (parseNumberToken
+ * decides).
+ */
+export function isPlainNumberText(v: string): boolean {
+  if (!plainNumberTexts) return false;
+  const n = v.length;
+  if (n === 0) return false;
+  let c = v.charCodeAt(0);
+  if (c < ZERO || c > NINE) return v === '+Inf';
+  let dot = false;
+  for (let i = 1; i < n; i++) {
+    c = v.charCodeAt(i);
+    if (c >= ZERO && c <= NINE) continue;
+    if (c !== DOT || dot) return false;
+    dot = true;
+  }
+  return true;
+}
+
 const NEEDS_ESCAPE = /[\\"\n]/;
 
 function escapeLabelValue(v: string): string {

@@ -22,7 +22,7 @@ import { FamilyIndex } from './parserFamilyIndex';
 import { keepShape } from '../util/keepShape';
 
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
-const { NUMBER_VALUE, isMetricName, parseNumberToken } = lexical;
+const { NUMBER_VALUE, isMetricName, isPlainNumberText, parseNumberToken } = lexical;
 const { COMMENT, CommentScan, HELP, NOT_METADATA, SPACE, UNCOMPARED, UPPER_U, isBlank } = comment;
 const { scanComment, scanHelpLine, scanTypeLineOf, unescapeHelp } = comment;
 
@@ -398,5 +398,5 @@ function checkNumericLabel(labels: Record<string, string>, name: string, what: s
   const v = labels[name];
   if (typeof v !== 'string') throw new LineSyntaxError(`${what} without a "${name}" label`);
   if (v.length === 0) throw new LineSyntaxError(`${what} with an empty "${name}" label`);
-  parseNumberToken(v, 0, v.length, NUMBER_VALUE, `"${name}" label value`);
+  if (!isPlainNumberText(v)) parseNumberToken(v, 0, v.length, NUMBER_VALUE, `"${name}" label value`);
 }

@@ -10,7 +10,9 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   NUMBER_VALUE,
+  isPlainNumberText,
   parseNumberToken,
+  setPlainNumberTextEnabled,
   setSixteenDigitNumbersEnabled,
 } from '../../../../src/core/metrics/parserLexical';
 import { numericLabel, setGroupFastPathsEnabled } from '../../../../src/core/metrics/parserOpenMetricsFamily';
@@ -160,6 +162,54 @@ describe('parser: number fast paths against the careful path', () => {
         samples.forEach((sample, k) =>
           assert.ok(Object.is(sample.value, Number(plain[k])), `${plain[k]}: ${sample.value}`),
         );
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('label values taken as plain numbers are ones parseNumberToken reads without an error', () => {
+    const value = fc.oneof(
+      fc.constantFrom(...LABEL_VALUES, '+Inf ', '+INF', '+inf', 'Inf', '+Infinity', '1.0.', '0..', '.0', '0.', '00'),
+      token,
+      fc.stringMatching(/^[0-9.+\-eEinfINFaA ]{0,8}$/),
+    );
+    fc.assert(
+      fc.property(value, (v) => {
+        if (isPlainNumberText(v)) assert.equal(typeof read(v), 'number', v);
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
+  it('Prometheus-text histograms and summaries parse the same with and without the plain label-number check', () => {
+    const bound = fc.oneof(
+      fc.constantFrom(...LABEL_VALUES, '+INF', '+inf', '.0', '0.', '1e400', '00'),
+      token,
+      fc.stringMatching(/^[0-9.+\-eEinfINFaA]{0,6}$/),
+    );
+    const family = fc
+      .record({
+        type: fc.constantFrom('histogram', 'summary', 'counter', 'gauge'),
+        bounds: fc.array(fc.option(bound, { nil: undefined }), { minLength: 1, maxLength: 5 }),
+        label: fc.constantFrom('le', 'quantile'),
+      })
+      .map(({ type, bounds, label }) => {
+        const suffix = type === 'histogram' ? '_bucket' : '';
+        const lines = bounds.map((b, k) =>
+          b === undefined ? `h${suffix}{k="${k}"} 1` : `h${suffix}{k="${k}",${label}="${b}"} ${k}`,
+        );
+        return `# TYPE h ${type}\n${lines.join('\n')}\nh_count 3\nh_sum 1.5\n`;
+      });
+    fc.assert(
+      fc.property(family, fc.boolean(), (text, strict) => {
+        const opts = { format: 'prometheus' as const, strict };
+        const fast = outcome(PAD + text, opts);
+        setPlainNumberTextEnabled(false);
+        try {
+          assert.deepEqual(fast, outcome(PAD + text, opts), text);
+        } finally {
+          setPlainNumberTextEnabled(true);
+        }
       }),
       { numRuns: 3000 },
     );
