@@ -20,6 +20,13 @@ const MAX_BUILT_LABELS = 32;
 /** How many builders are kept across parses; a scrape with more distinct lists builds the rest by keyed stores. */
 const MAX_BUILDERS = 512;
 
+/**
+ * How many kept lists may share a first name: a lookup compares the lists with its first name one
+ * by one, so a scrape whose many label lists all begin with one name (hostile, or just unusual)
+ * builds the rest by keyed stores instead of making every lookup walk hundreds of lists.
+ */
+const MAX_SHARING_FIRST_NAME = 64;
+
 /** A builder and the names it was made for (copies: none keeps a scrape's body alive). */
 interface KeptBuilder {
   readonly names: readonly string[];
@@ -80,7 +87,7 @@ export function labelSetBuilder(names: readonly string[], count: number): LabelS
       if (k >= count) return known.builder;
     }
   }
-  if (builderCount >= MAX_BUILDERS) return undefined;
+  if (builderCount >= MAX_BUILDERS || (kept !== undefined && kept.length >= MAX_SHARING_FIRST_NAME)) return undefined;
   let body = '';
   for (let i = 0; i < count; i++) {
     const name = names[i]!;

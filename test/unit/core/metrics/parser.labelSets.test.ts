@@ -56,6 +56,26 @@ describe('parser: label objects', () => {
     assert.deepEqual(Object.entries(labels), [['__proto__', 'x']]);
   });
 
+  it('many lists sharing a first name: the same builder for the same list, the rest by keyed stores', () => {
+    const lists = Array.from({ length: 100 }, (_, i) => ['shared_first', `second${i}`]);
+    const made = lists.map((names) => labelSetBuilder(names, 2));
+    // A list met again gets the builder it got the first time, whether it got one or not.
+    lists.forEach((names, i) => assert.equal(labelSetBuilder([...names], 2), made[i]));
+    assert.ok(
+      made.some((b) => b === undefined),
+      'past the bound a list of that first name is built by keyed stores',
+    );
+    const text = lists.map((names, i) => `m{${names[0]}="a",${names[1]}="${i}"} ${i}`).join('\n') + '\n';
+    const got = samples(text).map((s) => Object.entries(s.labels));
+    assert.deepEqual(
+      got,
+      lists.map((names, i) => [
+        [names[0], 'a'],
+        [names[1], String(i)],
+      ]),
+    );
+  });
+
   it('label names that change order, number and spelling from line to line give each line its own labels', () => {
     const text = [
       'a{x="1",y="2"} 1',
