@@ -3,7 +3,7 @@
  * --base=DIR [--windows=6] [--seconds=60]`. DIR is another checkout (say `git worktree add
  * --detach DIR <commit>` with a `node_modules` link). Each tree's session is bundled with esbuild
  * as what ships is, and run in a plain `node` process of its own; both attach to one demo service
- * at a 1 s interval, half a second apart, after 300 rounds back to back each (steady state). Then
+ * at a 1 s interval, half a second apart, after 2,000 rounds back to back each (steady state, as in sessionCost.ts). Then
  * each reports its CPU time (user + system), rounds and page faults over the same windows.
  *
  * Why at once rather than in turns: at one round a second a round's cost moves with what the
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const r = createAttachSession({ target: url!, intervalMs: 1000 });
   if (!r.ok) throw new Error(r.error.message);
   const s = r.value;
-  for (let i = 0; i < 300; i++) await s.collectOnce();
+  for (let i = 0; i < 2000; i++) await s.collectOnce();
   let rounds = 0;
   s.onSnapshot(() => rounds++);
   process.send!({ ready: true });

@@ -7,7 +7,7 @@
  *  - CPU at a 1 s interval: this process's CPU time (process.cpuUsage, user + system: what the
  *    session costs, not the wall time its rounds take) over 120 s with one session attached to the
  *    demo, against the same process idle for 20 s before and 20 s after (their mean is the anchor,
- *    so load that drifts during the run hits both sides), after 300 rounds back to back so the JIT
+ *    so load that drifts during the run hits both sides), after 2,000 rounds back to back so the JIT
  *    has compiled a round's code (steady state);
  *  - one round: the median wall time of 400 full rounds (scrape, parse, derive, health, process,
  *    system), each followed by a bare GET of the demo's /metrics (the anchor).
@@ -43,6 +43,9 @@ function mustCreate(target: string): AttachSession {
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
 }
+
+/** Rounds back to back before a session's cost is measured at one a second (steady state). */
+const WARM_UP_ROUNDS = 2000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -86,7 +89,9 @@ async function cpuAtOneSecond(url: string): Promise<SessionCost['cpu']> {
   const session = mustCreate(url);
   // Steady state: at one round a second the JIT needs minutes to compile a round's code, and that
   // compiling (on V8's background threads too) is no part of what a long session costs per round.
-  for (let i = 0; i < 300; i++) await session.collectOnce();
+  // 2,000 rounds, not 300: after 300, functions called once a round were still reaching V8's
+  // threshold for optimising during the measured window (bench/README.md, the session's cost).
+  for (let i = 0; i < WARM_UP_ROUNDS; i++) await session.collectOnce();
   let rounds = 0;
   session.onSnapshot(() => rounds++);
   session.start();
