@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { ExpositionError, parseExposition } from '../../src/core/metrics/parser';
+import { ExpositionError, SeriesCache, parseExposition } from '../../src/core/metrics/parser';
 import type { ParseOptions } from '../../src/core/metrics/parser';
 
 /** The result of a parse, or the error it threw, in a form deepEqual compares (NaN included). */
@@ -16,6 +16,28 @@ export function outcome(input: string, opts: ParseOptions): unknown {
   } catch (e) {
     if (!(e instanceof ExpositionError)) throw e;
     return { line: e.line, reason: e.reason };
+  }
+}
+
+/**
+ * The outcome of parsing `later` with `switches` set to `on` (and turned back on after), on a
+ * first read or, when `earlier` is given, after `earlier` through one series cache: how the
+ * differential tests compare a fast path with the careful one.
+ */
+export function outcomeWith(
+  switches: readonly ((enabled: boolean) => void)[],
+  on: boolean,
+  later: string,
+  opts: ParseOptions,
+  earlier?: string,
+): unknown {
+  for (const set of switches) set(on);
+  try {
+    const seriesCache = earlier === undefined ? undefined : new SeriesCache();
+    if (earlier !== undefined) outcome(earlier, { ...opts, seriesCache });
+    return outcome(later, { ...opts, seriesCache });
+  } finally {
+    for (const set of switches) set(true);
   }
 }
 

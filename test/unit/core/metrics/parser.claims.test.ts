@@ -9,11 +9,10 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { SeriesCache } from '../../../../src/core/metrics/parser';
 import type { ParseOptions } from '../../../../src/core/metrics/parser';
 import { setReaderClaimsEnabled } from '../../../../src/core/metrics/parserOpenMetrics';
 import { setGroupFastPathsEnabled } from '../../../../src/core/metrics/parserOpenMetricsFamily';
-import { outcome } from '../../../helpers/expositionArbitraries';
+import { outcomeWith } from '../../../helpers/expositionArbitraries';
 
 /** Names that are each other's sample names (x and x_total, x_bucket and x_bucket_count…). */
 const NAMES = [
@@ -101,17 +100,9 @@ const body = fc
 
 const OPTIONS: ParseOptions[] = [{ format: 'openmetrics' }, { format: 'openmetrics', strict: true }];
 
+/** The outcome of parsing `later`, first or after `earlier` through a series cache, with the shortcuts on or off. */
 function parsed(earlier: string | undefined, later: string, opts: ParseOptions, fast: boolean): unknown {
-  setReaderClaimsEnabled(fast);
-  setGroupFastPathsEnabled(fast);
-  try {
-    const seriesCache = earlier === undefined ? undefined : new SeriesCache();
-    if (earlier !== undefined) outcome(earlier, { ...opts, seriesCache });
-    return outcome(later, { ...opts, seriesCache });
-  } finally {
-    setReaderClaimsEnabled(true);
-    setGroupFastPathsEnabled(true);
-  }
+  return outcomeWith([setReaderClaimsEnabled, setGroupFastPathsEnabled], fast, later, opts, earlier);
 }
 
 describe('parser: OpenMetrics names claimed by the reader against the careful path', () => {

@@ -9,11 +9,10 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { SeriesCache } from '../../../../src/core/metrics/parser';
 import type { ParseOptions } from '../../../../src/core/metrics/parser';
 import { SUFFIXES, setGroupFastPathsEnabled, suffixIn } from '../../../../src/core/metrics/parserOpenMetricsFamily';
 import type { MetricFamily, MetricType } from '../../../../src/core/metrics/types';
-import { outcome } from '../../../helpers/expositionArbitraries';
+import { outcomeWith } from '../../../helpers/expositionArbitraries';
 
 const TYPES: Record<string, string[]> = {
   histogram: ['_bucket', '_count', '_sum', '_created'],
@@ -101,14 +100,7 @@ const OPTIONS: ParseOptions[] = [{ format: 'openmetrics' }, { format: 'openmetri
 
 /** The outcome of parsing `later`, first or after `earlier` through a series cache, with the shortcuts on or off. */
 function parsed(earlier: string | undefined, later: string, opts: ParseOptions, fast: boolean): unknown {
-  setGroupFastPathsEnabled(fast);
-  try {
-    const seriesCache = earlier === undefined ? undefined : new SeriesCache();
-    if (earlier !== undefined) outcome(earlier, { ...opts, seriesCache });
-    return outcome(later, { ...opts, seriesCache });
-  } finally {
-    setGroupFastPathsEnabled(true);
-  }
+  return outcomeWith([setGroupFastPathsEnabled], fast, later, opts, earlier);
 }
 
 describe('parser: OpenMetrics group shortcuts against the careful path', () => {

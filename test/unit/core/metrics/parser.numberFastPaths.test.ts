@@ -18,7 +18,12 @@ import {
 import { numericLabel, setGroupFastPathsEnabled } from '../../../../src/core/metrics/parserOpenMetricsFamily';
 import { LineSyntaxError } from '../../../../src/core/metrics/parserProblems';
 import { parseExposition } from '../../../../src/core/metrics/parser';
-import { OPTIONS, body, outcome } from '../../../helpers/expositionArbitraries';
+import type { ParseOptions } from '../../../../src/core/metrics/parser';
+import { OPTIONS, body, outcome, outcomeWith } from '../../../helpers/expositionArbitraries';
+
+/** The outcome of a first read with the 16-digit path on or off. */
+const sixteen = (on: boolean, text: string, opts: ParseOptions) =>
+  outcomeWith([setSixteenDigitNumbersEnabled], on, text, opts);
 
 /** Longer than the byte copy's minimum: sample values are then read from the bytes (plainDecimal). */
 const PAD = `# HELP pad ${'p'.repeat(300)}\n`;
@@ -141,13 +146,7 @@ describe('parser: number fast paths against the careful path', () => {
         fc.constantFrom(...OPTIONS),
         (pairs, opts) => {
           const text = PAD + pairs.map(([v, t], k) => `m{k="${k}"} ${v}${t}\n`).join('');
-          const fast = outcome(text, opts);
-          setSixteenDigitNumbersEnabled(false);
-          try {
-            assert.deepEqual(fast, outcome(text, opts), text);
-          } finally {
-            setSixteenDigitNumbersEnabled(true);
-          }
+          assert.deepEqual(sixteen(true, text, opts), sixteen(false, text, opts), text);
         },
       ),
       { numRuns: 3000 },
@@ -218,13 +217,7 @@ describe('parser: number fast paths against the careful path', () => {
   it('generated bodies parse the same with and without the 16-digit path', () => {
     fc.assert(
       fc.property(body, fc.constantFrom(...OPTIONS), (text, opts) => {
-        const fast = outcome(text, opts);
-        setSixteenDigitNumbersEnabled(false);
-        try {
-          assert.deepEqual(fast, outcome(text, opts), text);
-        } finally {
-          setSixteenDigitNumbersEnabled(true);
-        }
+        assert.deepEqual(sixteen(true, text, opts), sixteen(false, text, opts), text);
       }),
       { numRuns: 1000 },
     );
