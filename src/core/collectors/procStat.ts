@@ -116,6 +116,17 @@ function forgetKept(file: string, fd: number): void {
   }
 }
 
+/** A process's own stat file (`…/PID/stat`), as against the machine-wide files. */
+const PROCESS_STAT = /\/\d+\/stat$/;
+
+/**
+ * Closes the kept stat files of processes, leaving the machine-wide ones: for when no session
+ * measures a process any more, so a process left behind holds no descriptor of ours.
+ */
+export function closeKeptProcessFiles(): void {
+  for (const [file, fd] of keptOpen) if (PROCESS_STAT.test(file)) forgetKept(file, fd);
+}
+
 /** How many /proc files are kept open (for tests). */
 export function keptOpenCount(): number {
   return keptOpen.size;

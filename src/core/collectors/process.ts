@@ -10,7 +10,7 @@ import type { Result } from '../util/result';
 import { processExists } from '../util/process';
 import { errorMessage, fail, ok } from '../util/result';
 import { TcpConnectionCounter, countTcpConnections } from './portPid';
-import { ProcCpuMeter } from './procStat';
+import { ProcCpuMeter, closeKeptProcessFiles } from './procStat';
 
 export type ProcessFailureKind = 'exited' | 'denied' | 'error';
 
@@ -55,8 +55,12 @@ export function processUsageMeter(procRoot = '/proc'): (pid: number) => Promise<
   };
 }
 
-/** Drops pidusage's per-pid history (and its cleanup interval) once no session needs it. */
+/**
+ * Drops pidusage's per-pid history (and its cleanup interval) and closes the kept stat files of
+ * the processes measured, once no session needs them.
+ */
 export function releaseProcessHistory(): void {
+  closeKeptProcessFiles();
   // Never loaded (Linux sessions read /proc themselves): nothing to release, and nothing to load.
   pidusage?.clear();
 }

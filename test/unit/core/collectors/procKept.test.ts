@@ -2,7 +2,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { keptOpenCount, readKeptProcText, readProcText } from '../../../../src/core/collectors/procStat';
+import {
+  closeKeptProcessFiles,
+  keptOpenCount,
+  readKeptProcText,
+  readProcText,
+} from '../../../../src/core/collectors/procStat';
 
 /** Bytes this process has read so far (read(2) and pread(2) count), from /proc/self/io text. */
 const rchar = (text: string): number => Number(/^rchar: (\d+)$/m.exec(text)?.[1]);
@@ -55,5 +60,25 @@ describe('readKeptProcText: a /proc file kept open and read again from its start
     const before = keptOpenCount();
     assert.throws(() => readKeptProcText(dir), { code: 'EISDIR' });
     assert.equal(keptOpenCount(), before);
+  });
+
+  it('closes the stat files of processes when asked, and keeps the other files open', () => {
+    const stat = path.join(dir, '4242', 'stat');
+    const other = path.join(dir, 'meminfo');
+    fs.mkdirSync(path.dirname(stat));
+    fs.writeFileSync(stat, '4242 (x) S 1\n');
+    fs.writeFileSync(other, 'MemTotal: 1 kB\n');
+    readKeptProcText(other);
+    readKeptProcText(stat);
+    const kept = keptOpenCount();
+    closeKeptProcessFiles();
+    // This stat file is closed (and any other process's an earlier test kept).
+    const closed = keptOpenCount();
+    assert.ok(closed <= kept - 1, `${kept} → ${closed}`);
+    // The machine-wide file is still the one kept (read again without a new open, as before).
+    readKeptProcText(other);
+    assert.equal(keptOpenCount(), closed);
+    assert.equal(readKeptProcText(stat), '4242 (x) S 1\n');
+    assert.equal(keptOpenCount(), closed + 1);
   });
 });
