@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { SeriesCache } from '../../../../src/core/metrics/parser';
 import type { ParseOptions } from '../../../../src/core/metrics/parser';
 import { setFamilyNamesInPlaceEnabled } from '../../../../src/core/metrics/parserFamilyIndex';
-import { outcome } from '../../../helpers/expositionArbitraries';
+import { outcome, outcomeWith } from '../../../helpers/expositionArbitraries';
 
 /** Longer than the byte copy's minimum on its own. */
 const PREAMBLE = `# ${'padding '.repeat(40)}\n`;
@@ -117,12 +117,7 @@ const body = fc
 const OPTIONS: ParseOptions[] = [{ format: 'prometheus' }, { format: 'prometheus', strict: true }];
 
 function asStrings(text: string, opts: ParseOptions): unknown {
-  setFamilyNamesInPlaceEnabled(false);
-  try {
-    return outcome(text, opts);
-  } finally {
-    setFamilyNamesInPlaceEnabled(true);
-  }
+  return outcomeWith([setFamilyNamesInPlaceEnabled], false, text, opts);
 }
 
 describe('parser: family names compared where they are written', () => {

@@ -13,7 +13,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { ParseOptions } from '../../../../src/core/metrics/parser';
 import { setPlainLineFastPathEnabled } from '../../../../src/core/metrics/parserPlainLine';
-import { NUMBERS, corpusBodies, outcome } from '../../../helpers/expositionArbitraries';
+import { NUMBERS, corpusBodies, outcome, outcomeWith } from '../../../helpers/expositionArbitraries';
 
 /** Longer than the byte copy's minimum on its own. */
 const PREAMBLE = `# ${'padding '.repeat(40)}`;
@@ -157,12 +157,7 @@ const OPTIONS: ParseOptions[] = [
 ];
 
 function general(text: string, opts: ParseOptions): unknown {
-  setPlainLineFastPathEnabled(false);
-  try {
-    return outcome(text, opts);
-  } finally {
-    setPlainLineFastPathEnabled(true);
-  }
+  return outcomeWith([setPlainLineFastPathEnabled], false, text, opts);
 }
 
 /** The same outcome, labels with their keys in the same order. */

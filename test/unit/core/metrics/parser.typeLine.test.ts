@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { SeriesCache } from '../../../../src/core/metrics/parser';
 import type { ParseOptions } from '../../../../src/core/metrics/parser';
 import { setByteMirrorEnabled } from '../../../../src/core/metrics/parserBody';
-import { outcome } from '../../../helpers/expositionArbitraries';
+import { outcome, outcomeWith } from '../../../helpers/expositionArbitraries';
 
 /** Longer than the byte copy's minimum on its own. */
 const PREAMBLE = `# ${'padding '.repeat(40)}\n`;
@@ -95,12 +95,7 @@ const body = fc
 const OPTIONS: ParseOptions[] = [{ format: 'prometheus' }, { format: 'prometheus', strict: true }];
 
 function careful(text: string, opts: ParseOptions): unknown {
-  setByteMirrorEnabled(false);
-  try {
-    return outcome(text, opts);
-  } finally {
-    setByteMirrorEnabled(true);
-  }
+  return outcomeWith([setByteMirrorEnabled], false, text, opts);
 }
 
 describe('parser: TYPE lines of the family the line before named, read from the bytes', () => {
