@@ -50,19 +50,16 @@ export const POW10 = [
 const TWO_TO_53 = 2 ** 53;
 
 /**
- * Off: number tokens of 16 significant digits are read by Number() like longer ones (the
- * careful path the exact 16-digit path must agree with, in tests).
- */
-let sixteenDigits = true;
-
-/**
- * Below what a mantissa read digit by digit (LineCursor.plainDecimal) is exact and takes one
- * operation: 2^53, or 10^15 (at most 15 significant digits) with the 16-digit path off.
+ * Below what a mantissa read digit by digit (here and in LineCursor.plainDecimal) is exact and
+ * takes one operation: 2^53, or 10^15 (at most 15 significant digits) with the 16-digit path off.
  */
 export const EXACT_MANTISSA = { below: TWO_TO_53 };
 
+/**
+ * Off: number tokens of 16 significant digits are read by Number() like longer ones (the
+ * careful path the exact 16-digit path must agree with, in tests).
+ */
 export function setSixteenDigitNumbersEnabled(enabled: boolean): void {
-  sixteenDigits = enabled;
   EXACT_MANTISSA.below = enabled ? TWO_TO_53 : 1e15;
 }
 
@@ -231,14 +228,9 @@ export function parseNumberToken(t: string, start: number, end: number, kind: Nu
   if (i !== end) throw new LineSyntaxError(`invalid ${what} "${t.slice(start, end)}"`);
   const power = exponent + scale;
   let v: number;
-  // Up to 15 digits the mantissa is exact. With 16, ten times the first 15 is exact (an even
-  // integer below 2^54); adding the last digit rounds only at or above 2^53 and never to below
-  // it, so a sum below 2^53 is exact.
-  if (
-    (significant <= 15 || (significant === 16 && mantissa < TWO_TO_53 && sixteenDigits)) &&
-    power >= -22 &&
-    power <= 22
-  ) {
+  // A mantissa below 2^53 is exact: every step before it was (a step that reached 2^53 rounds to
+  // no less, and later steps only grow), so it holds at most 16 significant digits.
+  if (mantissa < EXACT_MANTISSA.below && power >= -22 && power <= 22) {
     v = power >= 0 ? mantissa * POW10[power]! : mantissa / POW10[-power]!;
   } else {
     v = Number(t.slice(negative || t.charCodeAt(start) === PLUS ? start + 1 : start, end));
