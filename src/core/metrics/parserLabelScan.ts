@@ -94,6 +94,17 @@ export class LabelScanner extends LineCursor {
   private exemplarBuilder: LabelSetBuilder | undefined;
   private exemplarCount = -1;
   private readonly exemplarNames: string[] = [];
+  /**
+   * The label object the plain-line reader made last (undefined once any other read of a
+   * sample's labels came after it), and, when its names are the same list as the one it made
+   * before (same names, same order), that object; else undefined. `changedLabel` then tells
+   * which values may differ from that object's: undefined none (every value the same string),
+   * a name when only that label's may, null when more than one may.
+   */
+  plainSet: Record<string, string> | undefined = undefined;
+  plainSetBefore: Record<string, string> | undefined = undefined;
+  changedLabel: string | null | undefined = undefined;
+  protected plainSetCount = 0;
   /** Prometheus text only: the line opened with "{", so its metric name is inside the braces. */
   protected nameInBraces = false;
   protected bracedName: string | undefined;
@@ -110,6 +121,7 @@ export class LabelScanner extends LineCursor {
     this.builtBefore.count = -1;
     this.exemplarBuilder = undefined;
     this.exemplarCount = -1;
+    this.plainSet = this.plainSetBefore = undefined;
   }
 
   /** Lets go of the strings of the last line scanned (a released scanner keeps none of a body). */
@@ -169,6 +181,8 @@ export class LabelScanner extends LineCursor {
    */
   protected scanLabels(strictForm: boolean, isSample: boolean): Record<string, string> {
     const t = this.text;
+    // The last and earlier caches may change here: the plain-line reader's objects no longer tell.
+    if (isSample) this.plainSet = undefined;
     this.pos++;
     if (!strictForm) this.skipBlanks();
     if (this.peek() === CLOSE_BRACE) {

@@ -376,15 +376,19 @@ class OpenMetricsReader {
         `exemplars are only allowed on counter _total and histogram _bucket samples, not on "${sample.name}"`,
       );
     }
-    trackGroup(
-      state,
-      sample,
-      groupExceptOf(type, suffix, family.name),
-      isBucket ? le : undefined,
-      facts,
-      this.log,
-      this.lineNo,
-    );
+    const except = groupExceptOf(type, suffix, family.name);
+    // Labels the plain-line reader made with the names of the group's last labels and the same
+    // values but perhaps the left-out one's: the same group, without comparing them.
+    const scanner = this.scanner;
+    const changed = scanner.changedLabel;
+    const continuing =
+      facts === undefined &&
+      labels === scanner.plainSet &&
+      scanner.plainSetBefore === state.groupLabels &&
+      state.groupLabels !== undefined &&
+      state.groupExcept === except &&
+      (changed === undefined || changed === except);
+    trackGroup(state, sample, except, isBucket ? le : undefined, facts, continuing, this.log, this.lineNo);
     if (type === 'histogram' || type === 'gaugehistogram')
       trackHistogram(state, suffix, value, le, this.log, this.lineNo);
   }

@@ -155,6 +155,7 @@ export function checkValue(
  * Groups (label sets without le/quantile/state) must each be one contiguous block, and a series
  * repeats only with growing timestamps. A sample continues its group when its labels equal the
  * previous sample's (compared in place); a key string is built only when the group changes.
+ * `continuing`: the caller knows the labels are in the previous sample's group.
  */
 export function trackGroup(
   state: FamilyState,
@@ -162,12 +163,13 @@ export function trackGroup(
   except: string | undefined,
   le: number | undefined,
   facts: SeriesFacts | undefined,
+  continuing: boolean,
   log: ProblemLog,
   lineNo: number,
 ): void {
   const labels = sample.labels;
   const previous = state.groupLabels;
-  if (previous === undefined || !continues(previous, state.groupExcept, labels, except, facts)) {
+  if (previous === undefined || !(continuing || continues(previous, state.groupExcept, labels, except, facts))) {
     let group: number;
     if (facts !== undefined && facts.hashed && facts.hashExcept === except) group = facts.hash;
     else {

@@ -53,6 +53,17 @@ export function setPlainLineFastPathEnabled(enabled: boolean): void {
   plainLinesEnabled = enabled;
 }
 
+let plainSetsEnabled = true;
+
+/**
+ * Turns off (false) or back on telling the reader how a plain line's labels relate to the last
+ * plain line's (plainSetBefore, changedLabel): the reader then compares every label set in full.
+ * For the differential tests; not for production use.
+ */
+export function setPlainSetRelationEnabled(enabled: boolean): void {
+  plainSetsEnabled = enabled;
+}
+
 export abstract class PlainLineScanner extends LabelScanner {
   /** Where the line scanPlainLine (or SampleScanner.scanKnownLine) read ends (at its newline). */
   lineEnd = 0;
@@ -159,6 +170,9 @@ export abstract class PlainLineScanner extends LabelScanner {
     const bytes = this.body.bytes;
     const body = this.body;
     let i = from;
+    // Set again below when this read succeeds (a failed one may have changed the caches).
+    const before = this.plainSet;
+    this.plainSet = undefined;
     if (i >= limit) return undefined;
     if (bytes[i] === CLOSE_BRACE) {
       this.knownLabelCount = 0;
@@ -172,6 +186,7 @@ export abstract class PlainLineScanner extends LabelScanner {
     const setNames = this.setNames;
     const setValues = this.setValues;
     let renamed = false;
+    let changed: string | null | undefined = undefined;
     let count = 0;
     for (;;) {
       if (count === FEW_LABELS) return undefined;
@@ -218,6 +233,7 @@ export abstract class PlainLineScanner extends LabelScanner {
         }
         if (q >= limit) return undefined;
         value = this.text.slice(i, q);
+        changed = changed === undefined ? name : null;
         knownValues[count] = value;
         knownValuesAt[count] = i;
         i = q + 1;
@@ -236,6 +252,13 @@ export abstract class PlainLineScanner extends LabelScanner {
     }
     this.knownLabelCount = count;
     this.lineEnd = i + 1;
-    return this.sampleLabelSet(count, renamed);
+    const labels = this.sampleLabelSet(count, renamed);
+    // The names matched the last ones, which (with `before` set) are that object's, as are the
+    // values matched (the same strings): only a value read afresh may differ from its value.
+    this.plainSetBefore = plainSetsEnabled && !renamed && count === this.plainSetCount ? before : undefined;
+    this.changedLabel = changed;
+    this.plainSet = labels;
+    this.plainSetCount = count;
+    return labels;
   }
 }
