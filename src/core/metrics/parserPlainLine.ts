@@ -253,12 +253,15 @@ export abstract class PlainLineScanner extends LabelScanner {
     this.knownLabelCount = count;
     this.lineEnd = i + 1;
     const labels = this.sampleLabelSet(count, renamed);
-    // The names matched the last ones, which (with `before` set) are that object's, as are the
-    // values matched (the same strings): only a value read afresh may differ from its value.
-    this.plainSetBefore = plainSetsEnabled && !renamed && count === this.plainSetCount ? before : undefined;
-    this.changedLabel = changed;
-    this.plainSet = labels;
-    this.plainSetCount = count;
+    // (Only the OpenMetrics reader asks.) The names matched the last ones, which (with `before`
+    // set) are that object's, as are the values matched (the same strings): only a value read
+    // afresh may differ from its value.
+    if (this.openMetrics) {
+      this.plainSetBefore = plainSetsEnabled && !renamed && count === this.plainSetCount ? before : undefined;
+      this.changedLabel = changed;
+      this.plainSet = labels;
+      this.plainSetCount = count;
+    }
     return labels;
   }
 }
