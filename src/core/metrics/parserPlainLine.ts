@@ -185,13 +185,15 @@ export abstract class PlainLineScanner extends LabelScanner {
     const knownValuesAt = this.lastLabelValuesAt;
     const setNames = this.setNames;
     const setValues = this.setValues;
+    // knownLabelCount as this read lowers it (the field is written with it).
+    let knownCount = this.knownLabelCount;
     let renamed = false;
     let changed: string | null | undefined = undefined;
     let count = 0;
     for (;;) {
       if (count === FEW_LABELS) return undefined;
       // The label name: the last sample's at this position when written here again, else new.
-      let name = count < this.knownLabelCount ? knownNames[count] : undefined;
+      let name = count < knownCount ? knownNames[count] : undefined;
       if (name !== undefined) {
         const e = i + name.length;
         const at = knownNamesAt[count]!;
@@ -204,7 +206,7 @@ export abstract class PlainLineScanner extends LabelScanner {
         while (e < limit && (NAME_CLASS[bytes[e]!]! & LABEL_PART) !== 0) e++;
         name = this.text.slice(i, e);
         renamed = true;
-        if (this.knownLabelCount > count) this.knownLabelCount = count;
+        if (knownCount > count) this.knownLabelCount = knownCount = count;
         knownNames[count] = name;
         knownNamesAt[count] = i;
         i = e;
