@@ -122,6 +122,7 @@ export class LabelScanner extends LineCursor {
     this.exemplarBuilder = undefined;
     this.exemplarCount = -1;
     this.plainSet = this.plainSetBefore = undefined;
+    this.changedLabel = undefined;
   }
 
   /** Lets go of the strings of the last line scanned (a released scanner keeps none of a body). */
