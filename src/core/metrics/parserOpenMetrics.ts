@@ -16,9 +16,11 @@ import * as familyRules from './parserOpenMetricsFamily';
 import type { FamilyState, SeriesFacts } from './parserOpenMetricsFamily';
 import * as metadataLines from './parserOpenMetricsMeta';
 import type { MetadataRead } from './parserOpenMetricsMeta';
+import * as claimRules from './parserOpenMetricsClaims';
 
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
 const { scanOpenMetricsMetadata } = metadataLines;
+const { LAZY_CLAIMS_POSSIBLE, claimOwner, endingOf, typeClash } = claimRules;
 const {
   SUFFIXES,
   checkValue,
@@ -33,8 +35,9 @@ const {
 } = familyRules;
 
 /**
- * Off: every TYPE line's read lists the names it claims, as through a series cache (the careful
- * path the reader's own claiming must agree with, in tests).
+ * Off: every TYPE line's read lists the names it claims, as through a series cache, and they are
+ * all kept (the careful path that the claims worked out on lookup, parserOpenMetricsClaims.ts,
+ * must agree with, in tests).
  */
 let readerClaims = true;
 
@@ -51,10 +54,15 @@ export function parseOpenMetricsText(text: string, log: ProblemLog, seriesCache?
 
 class OpenMetricsReader {
   private families: MetricFamily[] = [];
-  /** Every family name and every sample name a typed family may use, to catch clashes. */
+  /**
+   * Every family name and every sample name a typed family may use, to catch clashes; with
+   * lazyClaims, the family names alone (the rest worked out on lookup, see ownerOf).
+   */
   private readonly claimed = new Map<string, FamilyState>();
-  /** The sample names a TYPE line read without a series cache claims, while they are checked. */
-  private readonly claimParts: string[] = [];
+  /** Without a series cache: claims worked out on lookup (parserOpenMetricsClaims.ts). */
+  private readonly lazyClaims: boolean;
+  /** With lazyClaims, the families whose names end in a sample suffix (x_total, y_info). */
+  private readonly suffixed: FamilyState[] = [];
   private current: FamilyState | undefined;
   /** Where the current family's name is written on its last metadata line (-1: on none). */
   private currentNameAt = -1;
@@ -74,6 +82,7 @@ class OpenMetricsReader {
     seriesCache?: SeriesCache,
   ) {
     this.scanner.reset(text, seriesCache);
+    this.lazyClaims = seriesCache === undefined && readerClaims && LAZY_CLAIMS_POSSIBLE;
   }
 
   read(): MetricFamily[] {
@@ -144,7 +153,7 @@ class OpenMetricsReader {
   /** As PrometheusReader's: kept, holding nothing of the body or the result (keepShape.ts). */
   private release(): void {
     this.claimed.clear();
-    this.claimParts.length = 0;
+    this.suffixed.length = 0;
     this.text = '';
     this.families = [];
     this.current = this.routeOwner = this.routedState = undefined;
@@ -162,14 +171,7 @@ class OpenMetricsReader {
     if (read === undefined) {
       const current = this.current;
       const known = current === undefined || this.currentNameAt < 0 ? '' : current.family.name;
-      read = scanOpenMetricsMetadata(
-        this.scanner.body,
-        start,
-        end,
-        known,
-        this.currentNameAt,
-        cache !== undefined || !readerClaims,
-      );
+      read = scanOpenMetricsMetadata(this.scanner.body, start, end, known, this.currentNameAt, !this.lazyClaims);
       cache?.addMetadata(start, end, read);
     }
     this.applyMetadata(read, start);
@@ -197,19 +199,11 @@ class OpenMetricsReader {
         }
         for (const part of names) claimed.set(part, state);
       } else {
-        // Read without a series cache: the names claimed are the family's own (its already, as
-        // startFamily claimed it and a claimed name keeps its owner) and its samples'.
-        const parts = this.claimParts;
-        let n = 0;
-        for (const suffix of SUFFIXES[type]) {
-          if (suffix === '') continue;
-          const part = name + suffix;
-          const owner = claimed.get(part);
-          if (owner && owner !== state)
-            throw new LineSyntaxError(`"${name}" as a ${type} clashes with metric family "${owner.family.name}"`);
-          parts[n++] = part;
-        }
-        for (let i = 0; i < n; i++) claimed.set(parts[i]!, state);
+        // Claims worked out on lookup: the family's own name is claimed already (startFamily),
+        // its sample names are once its type is set; only a family named as one of them clashes.
+        const owner = typeClash(this.suffixed, name, type);
+        if (owner !== undefined)
+          throw new LineSyntaxError(`"${name}" as a ${type} clashes with metric family "${owner.family.name}"`);
       }
       state.typed = true;
       state.family.type = type;
@@ -235,7 +229,7 @@ class OpenMetricsReader {
       }
       return current;
     }
-    const owner = this.claimed.get(name);
+    const owner = this.ownerOf(name);
     if (owner)
       throw new LineSyntaxError(
         owner.family.name === name
@@ -245,11 +239,17 @@ class OpenMetricsReader {
     return this.startFamily(name);
   }
 
+  /** The family that claims `name` (its own, or one whose samples may be named so), if any. */
+  private ownerOf(name: string): FamilyState | undefined {
+    return this.lazyClaims ? claimOwner(this.claimed, name) : this.claimed.get(name);
+  }
+
   private startFamily(name: string): FamilyState {
     if (this.current) this.finishFamily(this.current);
     const state = newFamilyState(name);
     this.families.push(state.family);
     this.claimed.set(name, state);
+    if (this.lazyClaims && endingOf(name) !== undefined) this.suffixed.push(state);
     this.current = state;
     this.currentNameAt = -1;
     return state;
@@ -311,7 +311,7 @@ class OpenMetricsReader {
         return;
       }
     }
-    const owner = this.claimed.get(name);
+    const owner = this.ownerOf(name);
     if (owner) {
       let suffix = suffixIn(owner.family, name);
       if (suffix === undefined) {
