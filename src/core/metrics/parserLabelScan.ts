@@ -112,10 +112,10 @@ export class LabelScanner extends LineCursor {
   /** A new body: nothing scanned before it is remembered. */
   protected resetNames(): void {
     this.recentNames.fill('');
-    this.lastLabelNames.length = 0;
-    this.lastLabelNamesAt.length = 0;
-    this.lastLabelValues.length = 0;
-    this.lastLabelValuesAt.length = 0;
+    if (this.lastLabelNames.length !== 0) this.lastLabelNames.length = 0;
+    if (this.lastLabelNamesAt.length !== 0) this.lastLabelNamesAt.length = 0;
+    if (this.lastLabelValues.length !== 0) this.lastLabelValues.length = 0;
+    if (this.lastLabelValuesAt.length !== 0) this.lastLabelValuesAt.length = 0;
     this.knownLabelCount = 0;
     this.built.count = -1;
     this.builtBefore.count = -1;
@@ -127,10 +127,10 @@ export class LabelScanner extends LineCursor {
 
   /** Lets go of the strings of the last line scanned (a released scanner keeps none of a body). */
   protected forgetLine(): void {
-    this.lineLabelNames.length = 0;
-    this.setNames.length = 0;
-    this.setValues.length = 0;
-    this.exemplarNames.length = 0;
+    if (this.lineLabelNames.length !== 0) this.lineLabelNames.length = 0;
+    if (this.setNames.length !== 0) this.setNames.length = 0;
+    if (this.setValues.length !== 0) this.setValues.length = 0;
+    if (this.exemplarNames.length !== 0) this.exemplarNames.length = 0;
     this.bracedName = undefined;
   }
 

@@ -153,7 +153,7 @@ class OpenMetricsReader {
   /** As PrometheusReader's: kept, holding nothing of the body or the result (keepShape.ts). */
   private release(): void {
     this.claimed.clear();
-    this.suffixed.length = 0;
+    if (this.suffixed.length !== 0) this.suffixed.length = 0;
     this.text = '';
     this.families = [];
     this.current = this.routeOwner = this.routedState = undefined;
