@@ -63,6 +63,18 @@ export const NAMES = [
   'http_requests_seconds',
   'x:y_total',
 ];
+/** Every type word of either format (untyped is Prometheus text's), as a TYPE line writes them. */
+export const TYPE_WORDS = [
+  'counter',
+  'gauge',
+  'histogram',
+  'gaugehistogram',
+  'summary',
+  'info',
+  'stateset',
+  'unknown',
+  'untyped',
+];
 export const LABEL_NAMES = ['le', 'quantile', 'method', 'code', 'a', 'path_name_that_is_long'];
 export const VALUES = [
   '',

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import type { ParseOptions } from '../../../../src/core/metrics/parser';
 import { setReaderClaimsEnabled } from '../../../../src/core/metrics/parserOpenMetrics';
 import { endingOf } from '../../../../src/core/metrics/parserOpenMetricsClaims';
-import { outcomeWith } from '../../../helpers/expositionArbitraries';
+import { TYPE_WORDS, outcomeWith } from '../../../helpers/expositionArbitraries';
 
 const STEMS = ['x', 'x_total', 'x_bucket', 'x_count', 'x_info', 'y_sum', '_total', 'x_gcount', 'xtotal', 'é'];
 const SUFFIXES = [
@@ -33,18 +33,7 @@ const SUFFIXES = [
   '_xsum',
   '_total_total',
 ];
-const TYPES = [
-  'counter',
-  'gauge',
-  'histogram',
-  'gaugehistogram',
-  'summary',
-  'info',
-  'stateset',
-  'unknown',
-  'untyped',
-  'Counter',
-];
+const TYPES = [...TYPE_WORDS, 'Counter'];
 const LABELS = [
   '',
   '{}',

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { ExpositionError, formatValue, labelsKey, parseExposition } from '../../../../src/core/metrics/parser';
 import type { ParseOptions } from '../../../../src/core/metrics/parser';
 import type { Exemplar } from '../../../../src/core/metrics/types';
+import { TYPE_WORDS } from '../../../helpers/expositionArbitraries';
 
 const FORMATS: ParseOptions['format'][] = ['auto', 'prometheus', 'openmetrics'];
 
@@ -52,15 +53,7 @@ const TOKENS = [
   'a_info',
   'le',
   'quantile',
-  'counter',
-  'gauge',
-  'histogram',
-  'gaugehistogram',
-  'summary',
-  'info',
-  'stateset',
-  'unknown',
-  'untyped',
+  ...TYPE_WORDS,
   '0',
   '1',
   '-1',
