@@ -41,6 +41,11 @@ function sameNames(built: readonly string[], builtCount: number, names: readonly
   return true;
 }
 
+/** Empties a list that holds something (setting an array's length is a builtin call, even to 0 on an empty one). */
+function emptied(list: unknown[]): void {
+  if (list.length !== 0) list.length = 0;
+}
+
 /** A label object builder and the names it was made for (count -1: none yet). */
 class BuiltNames {
   count = -1;
@@ -112,10 +117,10 @@ export class LabelScanner extends LineCursor {
   /** A new body: nothing scanned before it is remembered. */
   protected resetNames(): void {
     this.recentNames.fill('');
-    if (this.lastLabelNames.length !== 0) this.lastLabelNames.length = 0;
-    if (this.lastLabelNamesAt.length !== 0) this.lastLabelNamesAt.length = 0;
-    if (this.lastLabelValues.length !== 0) this.lastLabelValues.length = 0;
-    if (this.lastLabelValuesAt.length !== 0) this.lastLabelValuesAt.length = 0;
+    emptied(this.lastLabelNames);
+    emptied(this.lastLabelNamesAt);
+    emptied(this.lastLabelValues);
+    emptied(this.lastLabelValuesAt);
     this.knownLabelCount = 0;
     this.built.count = -1;
     this.builtBefore.count = -1;
@@ -127,10 +132,10 @@ export class LabelScanner extends LineCursor {
 
   /** Lets go of the strings of the last line scanned (a released scanner keeps none of a body). */
   protected forgetLine(): void {
-    if (this.lineLabelNames.length !== 0) this.lineLabelNames.length = 0;
-    if (this.setNames.length !== 0) this.setNames.length = 0;
-    if (this.setValues.length !== 0) this.setValues.length = 0;
-    if (this.exemplarNames.length !== 0) this.exemplarNames.length = 0;
+    emptied(this.lineLabelNames);
+    emptied(this.setNames);
+    emptied(this.setValues);
+    emptied(this.exemplarNames);
     this.bracedName = undefined;
   }
 

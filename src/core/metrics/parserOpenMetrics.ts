@@ -385,7 +385,6 @@ class OpenMetricsReader {
       facts === undefined &&
       labels === scanner.plainSet &&
       scanner.plainSetBefore === state.groupLabels &&
-      state.groupLabels !== undefined &&
       state.groupExcept === except &&
       (changed === undefined || changed === except);
     trackGroup(state, sample, except, isBucket ? le : undefined, facts, continuing, this.log, this.lineNo);

@@ -17,7 +17,7 @@ import * as familyRules from './parserOpenMetricsFamily';
 import type { FamilyState } from './parserOpenMetricsFamily';
 
 // Local bindings, not live imports (see parserScan.ts).
-const { SUFFIXES } = familyRules;
+const { SUFFIXES, suffixIn } = familyRules;
 
 /** Every sample suffix some type allows ('' aside), once each. */
 const ENDINGS: readonly string[] = [...new Set(Object.values(SUFFIXES).flat())].filter((s) => s !== '');
@@ -63,7 +63,7 @@ export function claimOwner(byName: Map<string, FamilyState>, name: string): Fami
   const suffix = endingOf(name);
   if (suffix === undefined) return undefined;
   const stem = byName.get(name.slice(0, name.length - suffix.length));
-  return stem !== undefined && SUFFIXES[stem.family.type].includes(suffix) ? stem : undefined;
+  return stem !== undefined && suffixIn(stem.family, name) !== undefined ? stem : undefined;
 }
 
 /**
