@@ -7,6 +7,7 @@ import * as lexical from './parserLexical';
 import type { NumberKind } from './parserLexical';
 import { BodyText } from './parserBody';
 import type { CopyBuffers } from './parserBody';
+import { longDecimal } from './parserDecimal';
 
 // Local bindings, not live imports: a module loaded as CommonJS (tsx, the tests, the benchmark)
 // reads each imported name through a getter, which costs dearly inside per-character loops.
@@ -206,8 +207,9 @@ export class LineCursor {
    * gathered into one integer mantissa (leading zeros add nothing to it): below 2^53 (every step
    * then exact: a step that reached 2^53 could not round back below it) and with a power of ten
    * within ±22, one multiplication or division by an exact power of ten rounds as
-   * parseNumberToken does; past that (sums and times written to 17 digits) Number() of the token
-   * does, as parseNumberToken would. Moves past the token and returns its value, or returns -1
+   * parseNumberToken does; past that (sums and times written to 17 digits) longDecimal reads it
+   * to the same double as Number() of the token (which parseNumberToken uses), or leaves it to
+   * Number() when it cannot be sure. Moves past the token and returns its value, or returns -1
    * and leaves the cursor for parseNumberToken (signs, Inf/NaN, malformed tokens, and overflow:
    * strict text reads `1e999` as an error).
    */
@@ -233,6 +235,7 @@ export class LineCursor {
       power = fraction - i;
       digits -= power;
     }
+    const digitsEnd = i;
     if (digits === 0) return -1;
     if (i < stop && ((c = bytes[i]!) === LOWER_E || c === UPPER_E) && kind !== NUMBER_INTEGER) {
       // An exponent as Go and Python write large and small values: 2.685848e+06, 1.5e-05.
@@ -253,6 +256,8 @@ export class LineCursor {
     this.pos = i;
     if (mantissa < EXACT_MANTISSA.below && power >= -22 && power <= 22)
       return power >= 0 ? mantissa * POW10[power]! : mantissa / POW10[-power]!;
+    const exact = longDecimal(mantissa, bytes, digitsEnd, power);
+    if (exact >= 0) return exact;
     const long = Number(this.text.slice(start, i));
     if (long === Infinity) {
       this.pos = start;
