@@ -13,23 +13,24 @@ import { SampleScanner } from './parserScan';
 import type { SeriesCache } from './parserSeriesCache';
 import { keepShape } from '../util/keepShape';
 import * as familyRules from './parserOpenMetricsFamily';
-import type { FamilyState, SeriesFacts } from './parserOpenMetricsFamily';
+import type { FamilyState } from './parserOpenMetricsFamily';
 import * as metadataLines from './parserOpenMetricsMeta';
 import type { MetadataRead } from './parserOpenMetricsMeta';
 import * as claimRules from './parserOpenMetricsClaims';
+import * as routing from './parserOpenMetricsRoute';
+import type { RouteHost } from './parserOpenMetricsRoute';
 
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
 const { scanOpenMetricsMetadata } = metadataLines;
 const { LAZY_CLAIMS_POSSIBLE, claimOwner, endingOf, typeClash } = claimRules;
+const { ROUTES, routeSample } = routing;
 const {
-  SUFFIXES,
   checkValue,
   finishPoint,
   groupExceptOf,
   newFamilyState,
   numericLabel,
   seriesFacts,
-  suffixIn,
   trackGroup,
   trackHistogram,
 } = familyRules;
@@ -45,14 +46,12 @@ export function setReaderClaimsEnabled(enabled: boolean): void {
   readerClaims = enabled;
 }
 
-/** How many sample names the route cache remembers per family (x_bucket, x_count, x_sum, x_created). */
-const ROUTES = 4;
-
 export function parseOpenMetricsText(text: string, log: ProblemLog, seriesCache?: SeriesCache): MetricFamily[] {
   return new OpenMetricsReader(text, log, seriesCache).read();
 }
 
-class OpenMetricsReader {
+/** The members routing shares (RouteHost) are public; the rest are the reader's own. */
+class OpenMetricsReader implements RouteHost {
   private families: MetricFamily[] = [];
   /**
    * Every family name and every sample name a typed family may use, to catch clashes; with
@@ -63,22 +62,22 @@ class OpenMetricsReader {
   private readonly lazyClaims: boolean;
   /** With lazyClaims, the families whose names end in a sample suffix (x_total, y_info). */
   private readonly suffixed: FamilyState[] = [];
-  private current: FamilyState | undefined;
+  current: FamilyState | undefined;
   /** Where the current family's name is written on its last metadata line (-1: on none). */
-  private currentNameAt = -1;
+  currentNameAt = -1;
   private readonly scanner = new SampleScanner(true);
-  private lineNo = 0;
-  /** Route cache: names recently routed into routeOwner, with their suffixes (see route). */
-  private readonly routeNames: string[] = new Array<string>(ROUTES).fill('');
-  private readonly routeSuffixes: string[] = new Array<string>(ROUTES).fill('');
-  private routeNext = 0;
-  private routeOwner: FamilyState | undefined;
-  private routedState: FamilyState | undefined;
-  private routedSuffix = '';
+  lineNo = 0;
+  /** Route cache: names recently routed into routeOwner, with their suffixes (see routeSample). */
+  readonly routeNames: string[] = new Array<string>(ROUTES).fill('');
+  readonly routeSuffixes: string[] = new Array<string>(ROUTES).fill('');
+  routeNext = 0;
+  routeOwner: FamilyState | undefined;
+  routedState: FamilyState | undefined;
+  routedSuffix = '';
 
   constructor(
     private text: string,
-    private readonly log: ProblemLog,
+    readonly log: ProblemLog,
     seriesCache?: SeriesCache,
   ) {
     this.scanner.reset(text, seriesCache);
@@ -240,11 +239,11 @@ class OpenMetricsReader {
   }
 
   /** The family that claims `name` (its own, or one whose samples may be named so), if any. */
-  private ownerOf(name: string): FamilyState | undefined {
+  ownerOf(name: string): FamilyState | undefined {
     return this.lazyClaims ? claimOwner(this.claimed, name) : this.claimed.get(name);
   }
 
-  private startFamily(name: string): FamilyState {
+  startFamily(name: string): FamilyState {
     if (this.current) this.finishFamily(this.current);
     const state = newFamilyState(name);
     this.families.push(state.family);
@@ -255,94 +254,10 @@ class OpenMetricsReader {
     return state;
   }
 
-  /**
-   * Which family a sample belongs to, and the suffix it has there: sets routedState and
-   * routedSuffix. The last few names routed into the current family are remembered.
-   */
-  private route(name: string, facts: SeriesFacts | undefined): void {
-    const current = this.current;
-    if (
-      facts !== undefined &&
-      current !== undefined &&
-      facts.familyName === current.family.name &&
-      facts.familyType === current.family.type
-    ) {
-      // The series was a sample of a family of this name and type before: the same suffix.
-      this.routedState = current;
-      this.routedSuffix = facts.suffix;
-      return;
-    }
-    if (current !== undefined && current === this.routeOwner) {
-      const names = this.routeNames;
-      for (let r = 0; r < ROUTES; r++) {
-        if (names[r] === name) {
-          this.routedState = current;
-          this.routedSuffix = this.routeSuffixes[r]!;
-          return;
-        }
-      }
-    }
-    this.resolve(name, facts);
-    const state = this.routedState!;
-    const suffix = this.routedSuffix;
-    if (state !== this.routeOwner) {
-      this.routeNames.fill('');
-      this.routeOwner = state;
-    }
-    this.routeNames[this.routeNext] = name;
-    this.routeSuffixes[this.routeNext] = suffix;
-    this.routeNext = (this.routeNext + 1) % ROUTES;
-  }
-
-  /** Sets routedState and routedSuffix for a sample name the route cache did not know. */
-  private resolve(name: string, facts: SeriesFacts | undefined): void {
-    const current = this.current;
-    if (current) {
-      const suffix = suffixIn(current.family, name);
-      if (suffix !== undefined) {
-        this.routedState = current;
-        this.routedSuffix = suffix;
-        if (facts !== undefined) {
-          // suffixIn depends on the family's name and type alone.
-          facts.familyName = current.family.name;
-          facts.familyType = current.family.type;
-          facts.suffix = suffix;
-        }
-        return;
-      }
-    }
-    const owner = this.ownerOf(name);
-    if (owner) {
-      let suffix = suffixIn(owner.family, name);
-      if (suffix === undefined) {
-        const f = owner.family;
-        const allowed = SUFFIXES[f.type].map((x) => `"${f.name}${x}"`).join(', ');
-        const reason = `sample "${name}" does not belong in ${f.type} "${f.name}", whose samples are named ${allowed}`;
-        if (name !== f.name) throw new LineSyntaxError(reason);
-        // Prometheus-style naming (`# TYPE x_total counter`, `x_total 1`) under an OpenMetrics
-        // content type: strict mode stops; lenient mode keeps the samples, warned once per name.
-        this.log.warn(this.lineNo, reason);
-        suffix = '';
-      }
-      if (owner !== this.current) {
-        // Lenient mode merges the stray samples into their family; strict mode stops here.
-        this.log.warn(this.lineNo, `samples of metric family "${owner.family.name}" are not contiguous`);
-        if (this.current) this.finishFamily(this.current);
-        this.current = owner;
-        this.currentNameAt = -1;
-      }
-      this.routedState = owner;
-      this.routedSuffix = suffix;
-      return;
-    }
-    this.routedState = this.startFamily(name);
-    this.routedSuffix = '';
-  }
-
   private readSample(sample: Sample): void {
     // What the series says on its own is worked out once per series text (see SeriesFacts).
     const facts = this.scanner.cache === undefined ? undefined : seriesFacts(this.scanner.lastSeries!);
-    this.route(sample.name, facts);
+    routeSample(this, sample.name, facts);
     const state = this.routedState!;
     const suffix = this.routedSuffix;
     const family = state.family;
@@ -392,7 +307,7 @@ class OpenMetricsReader {
       trackHistogram(state, suffix, value, le, this.log, this.lineNo);
   }
 
-  private finishFamily(state: FamilyState): void {
+  finishFamily(state: FamilyState): void {
     finishPoint(state, this.log);
   }
 }
