@@ -21,7 +21,7 @@ import * as routing from './parserOpenMetricsRoute';
 import type { RouteHost } from './parserOpenMetricsRoute';
 
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
-const { scanOpenMetricsMetadata } = metadataLines;
+const { MetadataLineReader, scanOpenMetricsMetadata } = metadataLines;
 const { LAZY_CLAIMS_POSSIBLE, claimOwner, endingOf, typeClash } = claimRules;
 const { ROUTES, routeSample } = routing;
 const {
@@ -66,6 +66,7 @@ class OpenMetricsReader implements RouteHost {
   /** Where the current family's name is written on its last metadata line (-1: on none). */
   currentNameAt = -1;
   private readonly scanner = new SampleScanner(true);
+  private readonly metadataLine = new MetadataLineReader();
   lineNo = 0;
   /** Route cache: names recently routed into routeOwner, with their suffixes (see routeSample). */
   readonly routeNames: string[] = new Array<string>(ROUTES).fill('');
@@ -103,8 +104,25 @@ class OpenMetricsReader implements RouteHost {
         if (known !== undefined || sample !== undefined) {
           pos = (known !== undefined ? cache!.matchedEnd : this.scanner.lineEnd) + 1;
           try {
-            if (known !== undefined) this.applyMetadata(known, start);
+            if (known !== undefined) this.applyMetadata(known.kind, known.name, known.rest, known.claims, start);
             else this.readSample(sample!);
+          } catch (e) {
+            if (!(e instanceof LineSyntaxError)) throw e;
+            this.log.skip(this.lineNo, e.reason);
+          }
+          continue;
+        }
+      } else if (this.lazyClaims) {
+        // No cache: the usual HELP or TYPE line, read from the byte copy to its end at once.
+        const current = this.current;
+        const known = current === undefined || this.currentNameAt < 0 ? '' : current.family.name;
+        const line = this.metadataLine;
+        const end = line.scan(this.scanner.body, pos, known, this.currentNameAt);
+        if (end >= 0) {
+          const start = pos;
+          pos = end + 1;
+          try {
+            this.applyMetadata(line.kind, line.name, line.rest, undefined, start);
           } catch (e) {
             if (!(e instanceof LineSyntaxError)) throw e;
             this.log.skip(this.lineNo, e.reason);
@@ -173,12 +191,17 @@ class OpenMetricsReader implements RouteHost {
       read = scanOpenMetricsMetadata(this.scanner.body, start, end, known, this.currentNameAt, !this.lazyClaims);
       cache?.addMetadata(start, end, read);
     }
-    this.applyMetadata(read, start);
+    this.applyMetadata(read.kind, read.name, read.rest, read.claims, start);
   }
 
   /** The rules across lines for what the metadata line at text[start] says. */
-  private applyMetadata(read: MetadataRead, start: number): void {
-    const { kind, name, rest } = read;
+  private applyMetadata(
+    kind: 'HELP' | 'TYPE' | 'UNIT',
+    name: string,
+    rest: string,
+    names: string[] | undefined,
+    start: number,
+  ): void {
     const state = this.familyForMetadata(name, kind);
     this.currentNameAt = start + 7;
     if (kind === 'HELP') {
@@ -189,7 +212,6 @@ class OpenMetricsReader implements RouteHost {
       if (state.united && state.family.unit && (type === 'info' || type === 'stateset'))
         throw new LineSyntaxError(`${type === 'info' ? 'an info' : 'a stateset'} cannot have a unit`);
       const claimed = this.claimed;
-      const names = read.claims;
       if (names !== undefined) {
         for (const part of names) {
           const owner = claimed.get(part);

@@ -130,3 +130,81 @@ export function scanOpenMetricsMetadata(
     };
   return { kind, name, rest, claims: undefined };
 }
+
+const SPACE = 32;
+const NEWLINE = 10;
+const CARRIAGE_RETURN = 13;
+
+let bytePathEnabled = true;
+
+/**
+ * Turns MetadataLineReader off (false) or back on: the differential tests parse each input both
+ * ways and compare the results. Not for production use.
+ */
+export function setMetadataBytePathEnabled(enabled: boolean): void {
+  bytePathEnabled = enabled;
+}
+
+/**
+ * The usual metadata line of a first read, read in one pass over the body's bytes (parserBody.ts):
+ * `# HELP name text` or `# TYPE name type`, a valid name and a known type word,
+ * ending in "\n" alone. It says what scanOpenMetricsMetadata would, without the line's end looked
+ * for first or a MetadataRead made. Every other line (UNIT, a CR, a line the general path
+ * could reject, a body without a byte copy) is left to the general path.
+ */
+export class MetadataLineReader {
+  kind: 'HELP' | 'TYPE' = 'HELP';
+  name = '';
+  rest = '';
+
+  /**
+   * Reads the line at `start` (a `#`) as described above, with `known` written at `knownAt` as in
+   * scanOpenMetricsMetadata: the index of its "\n", with kind, name and rest set; -1 when the
+   * line is left to the general path.
+   */
+  scan(body: BodyText, start: number, known: string, knownAt: number): number {
+    const bytes = body.bytes;
+    const length = bytes.length;
+    if (length === 0 || !bytePathEnabled || start + 8 >= length) return -1;
+    if (bytes[start + 1] !== SPACE || bytes[start + 6] !== SPACE) return -1;
+    const a = bytes[start + 2];
+    const b = bytes[start + 3];
+    const c = bytes[start + 4];
+    const d = bytes[start + 5];
+    let help: boolean;
+    if (a === 72 && b === 69 && c === 76 && d === 80) help = true;
+    else if (a === 84 && b === 89 && c === 80 && d === 69) help = false;
+    else return -1;
+    const nameStart = start + 7;
+    let i = nameStart + known.length;
+    if (known.length > 0 && i < length && bytes[i] === SPACE && body.same(nameStart, knownAt, known.length)) {
+      this.name = known;
+    } else {
+      // ASCII: every byte is below 128.
+      if ((NAME_CLASS[bytes[nameStart]!]! & METRIC_START) === 0) return -1;
+      i = nameStart + 1;
+      while (i < length && (NAME_CLASS[bytes[i]!]! & METRIC_PART) !== 0) i++;
+      if (i >= length || bytes[i] !== SPACE) return -1;
+      this.name = body.text.slice(nameStart, i);
+    }
+    const from = i + 1;
+    const t = body.text;
+    if (help) {
+      // The text's end and backslashes natively: faster than a byte loop over a long text.
+      const e = t.indexOf('\n', from);
+      if (e < 0 || bytes[e - 1] === CARRIAGE_RETURN) return -1;
+      const rest = t.slice(from, e);
+      this.kind = 'HELP';
+      this.rest = rest.indexOf('\\') >= 0 ? unescapeText(rest, 0, rest.length) : rest;
+      return e;
+    }
+    let e = from;
+    while (e < length && bytes[e] !== NEWLINE) e++;
+    if (e >= length || bytes[e - 1] === CARRIAGE_RETURN) return -1;
+    const type = typeWordAt(t, from, e);
+    if (type === undefined) return -1;
+    this.kind = 'TYPE';
+    this.rest = type;
+    return e;
+  }
+}
