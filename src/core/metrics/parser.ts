@@ -70,6 +70,11 @@ export function detectFormat(text: string, contentType?: string): ExpositionForm
 
 /** The content type, or a body ending in `# EOF`; undefined when neither tells. */
 function detectCheaply(text: string, contentType?: string): ExpositionFormat | undefined {
+  // The usual content types, written in lower case with nothing before them, need no new strings.
+  if (contentType !== undefined) {
+    if (contentType.startsWith('application/openmetrics-text')) return 'openmetrics';
+    if (contentType.startsWith('text/plain')) return 'prometheus';
+  }
   const ct = contentType?.trim().toLowerCase() ?? '';
   if (ct.startsWith('application/openmetrics-text')) return 'openmetrics';
   if (ct.startsWith('text/plain')) return 'prometheus';
@@ -134,7 +139,9 @@ keepShape('metric families', familyShapes());
 
 /** Problems are found in reading order, mostly; a histogram's are known at its end: list them by line. */
 function finish(format: ExpositionFormat, families: MetricFamily[], log: ProblemLog): ParseResult {
-  const problems = log.problems.slice().sort((a, b) => a.line - b.line);
+  // The log's own list, sorted in place: the log ends with the parse.
+  const problems = log.problems;
+  if (problems.length > 1) problems.sort((a, b) => a.line - b.line);
   return { format, families, skippedLines: log.skippedLines, problems };
 }
 

@@ -65,13 +65,13 @@ class BuiltNames {
 
 export class LabelScanner extends LineCursor {
   /** The last few distinct sample names (x, x_sum, x_count…): lines mostly repeat them. */
-  protected readonly recentNames: string[] = new Array<string>(RECENT_NAMES).fill('');
+  protected readonly recentNames: string[] = ['', '', '', '']; // RECENT_NAMES (literals: no builtin call per parse)
   /**
    * Where each name (and below, each label name and value) was last written in the text: a
    * line is checked against that earlier text, both reads from one flat string, rather than
    * against the string made from it (a slice of the text, slower to read).
    */
-  protected readonly recentAt: number[] = new Array<number>(RECENT_NAMES).fill(0);
+  protected readonly recentAt: number[] = [0, 0, 0, 0];
   protected recentNext = 0;
   /** Which of recentNames the plain-line reader tries first (the last one it found): an order only. */
   protected recentHit = 0;
@@ -116,7 +116,8 @@ export class LabelScanner extends LineCursor {
 
   /** A new body: nothing scanned before it is remembered. */
   protected resetNames(): void {
-    this.recentNames.fill('');
+    const recent = this.recentNames;
+    for (let r = 0; r < RECENT_NAMES; r++) recent[r] = '';
     emptied(this.lastLabelNames);
     emptied(this.lastLabelNamesAt);
     emptied(this.lastLabelValues);
