@@ -48,12 +48,31 @@ export function sameGroup(
   return n === 0;
 }
 
+/**
+ * The hashes of label names met lately, one slot per name length (mod NAME_SLOTS): the names of
+ * a scrape's label sets repeat (and, as property keys, are the same strings each time), so most
+ * are found here instead of being hashed character by character again. Names only: they are
+ * few and short, and as property keys they are strings of their own, never views into a body.
+ */
+const NAME_SLOTS = 16;
+const slotNames: string[] = new Array<string>(NAME_SLOTS).fill('');
+const slotHashes: number[] = new Array<number>(NAME_SLOTS).fill(stringHash(''));
+
+function nameHash(name: string): number {
+  const slot = name.length & (NAME_SLOTS - 1);
+  if (slotNames[slot] === name) return slotHashes[slot]!;
+  const h = stringHash(name);
+  slotNames[slot] = name;
+  slotHashes[slot] = h;
+  return h;
+}
+
 /** A hash of the labels less `except`: each name and value pair mixed, the pairs summed (order-free). */
 export function groupHash(labels: Record<string, string>, except: string | undefined): number {
   let h = 0;
   for (const k in labels) {
     if (k === except) continue;
-    let p = Math.imul(stringHash(k), 0x9e3779b1) ^ stringHash(labels[k]!);
+    let p = Math.imul(nameHash(k), 0x9e3779b1) ^ stringHash(labels[k]!);
     p = Math.imul(p ^ (p >>> 16), 0x85ebca6b);
     p = Math.imul(p ^ (p >>> 13), 0xc2b2ae35);
     h = (h + (p ^ (p >>> 16))) | 0;
