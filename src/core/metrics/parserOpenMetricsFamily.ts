@@ -341,8 +341,24 @@ export function suffixIn(family: MetricFamily, sampleName: string): string | und
   return undefined;
 }
 
-/** The number a bucket's or quantile's label holds; throws LineSyntaxError when it is missing or not a number. */
+/**
+ * The number a bucket's or quantile's label holds; throws LineSyntaxError when it is missing or
+ * not a number. The usual value (present, plain) is read first, in a few steps that inline where
+ * `name` is a constant; anything else by labelNumber.
+ */
 export function numericLabel(labels: Record<string, string>, name: string, what: string): number {
+  if (fastPaths) {
+    const v = labels[name];
+    if (v !== undefined && v.length !== 0 && Object.hasOwn(labels, name)) {
+      const plain = plainLabelNumber(v);
+      if (plain >= 0) return plain;
+    }
+  }
+  return labelNumber(labels, name, what);
+}
+
+/** numericLabel for any value: missing, empty, not plain, or with the fast paths off. */
+function labelNumber(labels: Record<string, string>, name: string, what: string): number {
   if (!Object.hasOwn(labels, name)) throw new LineSyntaxError(`${what} without a "${name}" label`);
   const v = labels[name]!;
   if (v.length === 0) throw new LineSyntaxError(`${what} with an empty "${name}" label`);

@@ -26,7 +26,28 @@ const TYPES: Record<string, string[]> = {
 
 /** Label sets of a group (some the same set written in another order), and the left-out labels' values. */
 const GROUPS = ['', 'a="1"', 'a="2"', 'a="1",b="x"', 'b="x",a="1"', 'b="y"'];
-const LES = ['0.25', '0.5', '1', '1.0', '2', '+Inf', '-1'];
+/** Bucket bounds: the usual ones, and near misses of the plain form (empty, signs, exponents, long digits, NaN). */
+const LES = [
+  '0.25',
+  '0.5',
+  '1',
+  '1.0',
+  '2',
+  '+Inf',
+  '-1',
+  '',
+  '5.',
+  '.5',
+  '1e1',
+  '007',
+  '+1',
+  'NaN',
+  '-Inf',
+  '+inf',
+  '0.1.2',
+  '1.2345678901234567',
+  '12345678901234567890',
+];
 const QUANTILES = ['0', '0.5', '0.50', '0.9', '1'];
 const STATES = ['on', 'off', 'x'];
 const TIMESTAMPS = ['0', '1', '1.5', '2'];
