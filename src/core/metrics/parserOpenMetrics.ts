@@ -69,8 +69,9 @@ class OpenMetricsReader implements RouteHost {
   private readonly metadataLine = new MetadataLineReader();
   lineNo = 0;
   /** Route cache: names recently routed into routeOwner, with their suffixes (see routeSample). */
-  readonly routeNames: string[] = new Array<string>(ROUTES).fill('');
-  readonly routeSuffixes: string[] = new Array<string>(ROUTES).fill('');
+  // Literals of ROUTES entries, emptied in loops: no builtin call per parse (or per family).
+  readonly routeNames: string[] = ['', '', '', ''];
+  readonly routeSuffixes: string[] = ['', '', '', ''];
   routeNext = 0;
   routeOwner: FamilyState | undefined;
   routedState: FamilyState | undefined;
@@ -174,8 +175,9 @@ class OpenMetricsReader implements RouteHost {
     this.text = '';
     this.families = [];
     this.current = this.routeOwner = this.routedState = undefined;
-    this.routeNames.fill('');
-    this.routeSuffixes.fill('');
+    const names = this.routeNames;
+    const suffixes = this.routeSuffixes;
+    for (let r = 0; r < ROUTES; r++) names[r] = suffixes[r] = '';
     this.routedSuffix = '';
     this.scanner.release();
     keepShape('openmetrics reader', this);

@@ -68,7 +68,8 @@ export function routeSample(host: RouteHost, name: string, facts: SeriesFacts | 
   const state = host.routedState!;
   const suffix = host.routedSuffix;
   if (state !== host.routeOwner) {
-    host.routeNames.fill('');
+    const names = host.routeNames;
+    for (let r = 0; r < ROUTES; r++) names[r] = '';
     host.routeOwner = state;
   }
   host.routeNames[host.routeNext] = name;
