@@ -7,7 +7,7 @@ import * as lexical from './parserLexical';
 import type { NumberKind } from './parserLexical';
 import { BodyText } from './parserBody';
 import type { CopyBuffers } from './parserBody';
-import { longDecimal } from './parserDecimal';
+import * as decimal from './parserDecimal';
 
 // Local bindings, not live imports: a module loaded as CommonJS (tsx, the tests, the benchmark)
 // reads each imported name through a getter, which costs dearly inside per-character loops.
@@ -31,6 +31,7 @@ const {
   parseNumberToken,
   unescapeText,
 } = lexical;
+const { longDecimal } = decimal;
 
 const NEWLINE = 10;
 
