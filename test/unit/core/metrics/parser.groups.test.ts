@@ -56,6 +56,23 @@ describe('parser: OpenMetrics label groups stay contiguous', () => {
     assert.notEqual(groupHash({ a: 'x', b: 'y' }, undefined), groupHash({ a: 'y', b: 'x' }, undefined));
   });
 
+  it('hashes a label set the same whatever sets were hashed before it (label-name hashes are remembered by name length)', () => {
+    // Names that share a slot of the remembered name hashes: the same length, or lengths 16 apart.
+    const names = ['ab', 'cd', 'ef', 'x', 'y', 'q'.repeat(17), 'handler', 'methods', 'le'];
+    for (let seed = 1; seed <= 200; seed++) {
+      const next = prng(seed);
+      const sets = Array.from({ length: 6 }, () => {
+        const set: Record<string, string> = {};
+        for (const name of names) if (next() < 0.4) set[name] = String(Math.floor(next() * 3));
+        return set;
+      });
+      const first = sets.map((set) => groupHash(set, undefined));
+      for (let round = 0; round < 3; round++)
+        for (let k = sets.length - 1; k >= 0; k--)
+          assert.equal(groupHash(sets[k]!, undefined), first[k], `seed ${seed}`);
+    }
+  });
+
   it('finds the same returning groups as a key per sorted label set, on 300 random bodies', () => {
     let reported = 0;
     for (let seed = 1; seed <= 300; seed++) {
