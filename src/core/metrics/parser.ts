@@ -70,18 +70,24 @@ export function detectFormat(text: string, contentType?: string): ExpositionForm
 
 /** The content type, or a body ending in `# EOF`; undefined when neither tells. */
 function detectCheaply(text: string, contentType?: string): ExpositionFormat | undefined {
-  // The usual content types, written in lower case with nothing before them, need no new strings.
-  if (contentType !== undefined) {
-    if (contentType.startsWith('application/openmetrics-text')) return 'openmetrics';
-    if (contentType.startsWith('text/plain')) return 'prometheus';
-  }
-  const ct = contentType?.trim().toLowerCase() ?? '';
-  if (ct.startsWith('application/openmetrics-text')) return 'openmetrics';
-  if (ct.startsWith('text/plain')) return 'prometheus';
+  // The usual content types, written in lower case with nothing before them, are named without
+  // the trimmed and lower-cased copy any other needs.
+  const named =
+    contentType === undefined
+      ? undefined
+      : (formatNamedIn(contentType) ?? formatNamedIn(contentType.trim().toLowerCase()));
+  if (named !== undefined) return named;
   let end = text.length;
   while (end > 0 && isWhitespace(text.charCodeAt(end - 1))) end--;
   if (end >= 5 && text.startsWith('# EOF', end - 5) && (end === 5 || text.charCodeAt(end - 6) === 10))
     return 'openmetrics';
+  return undefined;
+}
+
+/** The format a (trimmed, lower-case) content type names; undefined for any other. */
+function formatNamedIn(contentType: string): ExpositionFormat | undefined {
+  if (contentType.startsWith('application/openmetrics-text')) return 'openmetrics';
+  if (contentType.startsWith('text/plain')) return 'prometheus';
   return undefined;
 }
 

@@ -32,24 +32,20 @@
 import * as lexical from './parserLexical';
 
 // Local bindings, not live imports: see parserCursor.ts.
-const { DOT, ZERO } = lexical;
-
-/** Powers of ten that are exact doubles (10^22 = 2^22 * 5^22, and 5^22 < 2^53). */
-const POW10: number[] = [];
-/** Each of them split in two halves of at most 26 bits (for Dekker's exact product). */
-const POW10_HIGH: number[] = [];
-const POW10_LOW: number[] = [];
+const { DOT, POW10, ZERO } = lexical;
 
 /** Veltkamp's splitting constant for doubles: 2^27 + 1. */
 const SPLITTER = 134217729;
 
-for (let k = 0, p = 1; k <= 22; k++, p *= 10) {
-  POW10.push(p);
+/**
+ * The exact powers of ten (lexical's POW10, 10^0 to 10^22: 10^22 = 2^22 * 5^22, and 5^22 < 2^53),
+ * each split in two halves of at most 26 bits (for Dekker's exact product).
+ */
+const POW10_HIGH: number[] = POW10.map((p) => {
   const c = SPLITTER * p;
-  const high = c - (c - p);
-  POW10_HIGH.push(high);
-  POW10_LOW.push(p - high);
-}
+  return c - (c - p);
+});
+const POW10_LOW: number[] = POW10.map((p, k) => p - POW10_HIGH[k]!);
 
 /** How far from the exact value the pair may be, relative to its leading part (see above). */
 const ERROR_BOUND = 2 ** -100;

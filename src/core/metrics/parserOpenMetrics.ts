@@ -23,7 +23,7 @@ import type { RouteHost } from './parserOpenMetricsRoute';
 // Local bindings: imported names read through getters when loaded as CommonJS (see parserScan.ts).
 const { MetadataLineReader, scanOpenMetricsMetadata } = metadataLines;
 const { LAZY_CLAIMS_POSSIBLE, claimOwner, endingOf, typeClash } = claimRules;
-const { ROUTES, routeSample } = routing;
+const { forgetRoutes, routeSample } = routing;
 const {
   checkValue,
   finishPoint,
@@ -69,7 +69,7 @@ class OpenMetricsReader implements RouteHost {
   private readonly metadataLine = new MetadataLineReader();
   lineNo = 0;
   /** Route cache: names recently routed into routeOwner, with their suffixes (see routeSample). */
-  // Literals of ROUTES entries, emptied in loops: no builtin call per parse (or per family).
+  // Literals of ROUTES entries (emptied by forgetRoutes): no builtin call per parse.
   readonly routeNames: string[] = ['', '', '', ''];
   readonly routeSuffixes: string[] = ['', '', '', ''];
   routeNext = 0;
@@ -115,10 +115,8 @@ class OpenMetricsReader implements RouteHost {
         }
       } else if (this.lazyClaims) {
         // No cache: the usual HELP or TYPE line, read from the byte copy to its end at once.
-        const current = this.current;
-        const known = current === undefined || this.currentNameAt < 0 ? '' : current.family.name;
         const line = this.metadataLine;
-        const end = line.scan(this.scanner.body, pos, known, this.currentNameAt);
+        const end = line.scan(this.scanner.body, pos, this.knownName(), this.currentNameAt);
         if (end >= 0) {
           const start = pos;
           pos = end + 1;
@@ -175,9 +173,7 @@ class OpenMetricsReader implements RouteHost {
     this.text = '';
     this.families = [];
     this.current = this.routeOwner = this.routedState = undefined;
-    const names = this.routeNames;
-    const suffixes = this.routeSuffixes;
-    for (let r = 0; r < ROUTES; r++) names[r] = suffixes[r] = '';
+    forgetRoutes(this);
     this.routedSuffix = '';
     this.scanner.release();
     keepShape('openmetrics reader', this);
@@ -188,12 +184,23 @@ class OpenMetricsReader implements RouteHost {
     let read =
       cache === undefined || !lookUp ? undefined : (cache.findMetadata(start, end) as MetadataRead | undefined);
     if (read === undefined) {
-      const current = this.current;
-      const known = current === undefined || this.currentNameAt < 0 ? '' : current.family.name;
-      read = scanOpenMetricsMetadata(this.scanner.body, start, end, known, this.currentNameAt, !this.lazyClaims);
+      read = scanOpenMetricsMetadata(
+        this.scanner.body,
+        start,
+        end,
+        this.knownName(),
+        this.currentNameAt,
+        !this.lazyClaims,
+      );
       cache?.addMetadata(start, end, read);
     }
     this.applyMetadata(read.kind, read.name, read.rest, read.claims, start);
+  }
+
+  /** The family name the last metadata line wrote at currentNameAt ('' for none): known to be valid. */
+  private knownName(): string {
+    const current = this.current;
+    return current === undefined || this.currentNameAt < 0 ? '' : current.family.name;
   }
 
   /** The rules across lines for what the metadata line at text[start] says. */

@@ -37,6 +37,13 @@ export interface RouteHost {
   finishFamily(state: FamilyState): void;
 }
 
+/** Empties the route cache (its lists keep their ROUTES entries). */
+export function forgetRoutes(host: RouteHost): void {
+  const names = host.routeNames;
+  const suffixes = host.routeSuffixes;
+  for (let r = 0; r < ROUTES; r++) names[r] = suffixes[r] = '';
+}
+
 /**
  * Which family a sample belongs to, and the suffix it has there: sets routedState and
  * routedSuffix. The last few names routed into the current family are remembered.
@@ -68,8 +75,7 @@ export function routeSample(host: RouteHost, name: string, facts: SeriesFacts | 
   const state = host.routedState!;
   const suffix = host.routedSuffix;
   if (state !== host.routeOwner) {
-    const names = host.routeNames;
-    for (let r = 0; r < ROUTES; r++) names[r] = '';
+    forgetRoutes(host);
     host.routeOwner = state;
   }
   host.routeNames[host.routeNext] = name;
